@@ -1,0 +1,201 @@
+export type Role = 'ingest' | 'analyst' | 'labeler' | 'admin';
+export type Polarity = 'positive' | 'negative' | 'neutral';
+export type Kind = 'comment' | 'transcript' | 'social';
+export type Speaker = 'customer' | 'agent' | 'system';
+
+export interface Me {
+  id: string;
+  name: string;
+  tenant: string;
+  roles: Role[];
+}
+
+export interface Category {
+  id: string;
+  zh: string;
+  en: string;
+}
+
+export interface Taxonomy {
+  version: string;
+  categories: Category[];
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface Tag {
+  id: string;
+  documentId: string;
+  aspect: string | null;
+  opinion: string;
+  label: string;
+  polarity: Polarity;
+  category: string;
+  span: Span;
+  sentence: string;
+  turnIndex?: number | null;
+  confidence: number;
+  source: 'model' | 'rule' | 'human';
+  modelVersion: string;
+  createdAt: string;
+  kind: Kind;
+  channel: string;
+}
+
+export interface Turn {
+  speaker: Speaker;
+  text: string;
+}
+
+export interface Doc {
+  id: string;
+  kind: Kind;
+  source: string;
+  externalId: string;
+  text: string | null;
+  turns: Turn[] | null;
+  normalizedText: string;
+  status: 'queued' | 'processing' | 'done' | 'failed';
+  error: string | null;
+  sentiment: string | null;
+  reviewed: boolean;
+  customerId: string | null;
+  occurredAt: string | null;
+  createdAt: string;
+  tags: Tag[];
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface Counts {
+  positive: number;
+  negative: number;
+  neutral: number;
+  total: number;
+}
+
+export interface Summary {
+  byCategory: (Counts & { category: string })[];
+  byDay: (Counts & { day: string })[];
+  byChannel: (Counts & { channel: string })[];
+  topNegativeAspects: { aspect: string; category: string; count: number }[];
+}
+
+export type Action =
+  | { op: 'accept' }
+  | { op: 'update'; tagId: string; polarity?: Polarity; category?: string; aspect?: string | null }
+  | { op: 'delete'; tagId: string }
+  | {
+      op: 'add';
+      span: Span;
+      turnIndex?: number;
+      aspect?: string | null;
+      polarity: Polarity;
+      category: string;
+    };
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const KEY_STORAGE = 'guandian.apiKey';
+
+export function storedKey(): string | null {
+  return sessionStorage.getItem(KEY_STORAGE);
+}
+
+export function storeKey(key: string | null): void {
+  if (key) sessionStorage.setItem(KEY_STORAGE, key);
+  else sessionStorage.removeItem(KEY_STORAGE);
+}
+
+// Sign-out must happen from wherever a 401 surfaces, so the app registers one listener here.
+let onUnauthorized: (() => void) | null = null;
+export function setUnauthorizedHandler(fn: (() => void) | null): void {
+  onUnauthorized = fn;
+}
+
+export type Query = Record<string, string | number | undefined | null>;
+
+export function queryString(q: Query): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  }
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+async function request<T>(method: string, path: string, body?: unknown, key = storedKey()): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (key) headers.Authorization = `Bearer ${key}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!res.ok) {
+    let code = `http_${res.status}`;
+    let message = res.statusText || code;
+    try {
+      const j = (await res.json()) as { error?: { code?: string; message?: string } };
+      if (j.error?.code) code = j.error.code;
+      if (j.error?.message) message = j.error.message;
+    } catch {
+      // Non-JSON error bodies (proxies, HTML 404s) keep the status text.
+    }
+    if (res.status === 401 && onUnauthorized) onUnauthorized();
+    throw new ApiError(res.status, code, message);
+  }
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+export const api = {
+  me: (key?: string) => request<Me>('GET', '/v1/me', undefined, key ?? storedKey()),
+  taxonomy: () => request<Taxonomy>('GET', '/v1/taxonomy'),
+  documents: (q: Query) => request<Page<Doc>>('GET', `/v1/documents${queryString(q)}`),
+  document: (id: string) => request<Doc>('GET', `/v1/documents/${encodeURIComponent(id)}`),
+  ingest: (body: unknown) => request<{ id: string; status: string }>('POST', '/v1/documents', body),
+  tags: (q: Query) => request<Page<Tag>>('GET', `/v1/tags${queryString(q)}`),
+  summary: (q: Query) => request<Summary>('GET', `/v1/stats/summary${queryString(q)}`),
+  queue: (q: Query) => request<Page<Doc>>('GET', `/v1/labeling/queue${queryString(q)}`),
+  correct: (id: string, actions: Action[]) =>
+    request<Doc>('POST', `/v1/documents/${encodeURIComponent(id)}/corrections`, { actions }),
+  patchTag: (id: string, body: { polarity?: Polarity; category?: string; aspect?: string | null }) =>
+    request<Tag>('PATCH', `/v1/tags/${encodeURIComponent(id)}`, body),
+};
+
+/**
+ * Export needs the Authorization header, which a plain <a href> cannot send,
+ * so the file is fetched and handed to the browser as a blob download.
+ */
+export async function downloadExport(format: 'csv' | 'jsonl', q: Query): Promise<void> {
+  const key = storedKey();
+  const res = await fetch(`/v1/tags/export${queryString({ ...q, format })}`, {
+    headers: key ? { Authorization: `Bearer ${key}` } : {},
+  });
+  if (!res.ok) {
+    if (res.status === 401 && onUnauthorized) onUnauthorized();
+    throw new ApiError(res.status, `http_${res.status}`, res.statusText);
+  }
+  const blob = await res.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  const stamp = new Date().toISOString().slice(0, 10);
+  a.download = `guandian-tags-${stamp}.${format}`;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

@@ -1,0 +1,171 @@
+import { lazy, Suspense, useCallback, useEffect, useState, type FormEvent } from 'react';
+import { api, setUnauthorizedHandler, storedKey, storeKey, type Me } from './api';
+import { AppDataContext, canAnalyze, canLabel, isAdmin } from './app-data';
+import { clearDocCache } from './doc-cache';
+import { DocPage } from './doc-page';
+import { ExportPage } from './export-page';
+import { FeedPage } from './feed-page';
+import { useI18n, type MsgKey } from './i18n';
+import { IngestPage } from './ingest-page';
+import { LabelPage } from './label-page';
+import { href, navigate, useRoute } from './router';
+
+// ECharts is most of the bundle; only the dashboard needs it.
+const DashboardPage = lazy(() => import('./dashboard-page').then((m) => ({ default: m.DashboardPage })));
+
+type Session = { state: 'checking' } | { state: 'out'; error?: string } | { state: 'in'; me: Me };
+
+export function App() {
+  const { t, setCategories } = useI18n();
+  const [session, setSession] = useState<Session>(() => (storedKey() ? { state: 'checking' } : { state: 'out' }));
+  const [channels, setChannels] = useState<string[]>([]);
+
+  const signOut = useCallback((error?: string) => {
+    storeKey(null);
+    clearDocCache();
+    setSession({ state: 'out', error });
+  }, []);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => signOut());
+    return () => setUnauthorizedHandler(null);
+  }, [signOut]);
+
+  const start = useCallback(
+    async (key: string) => {
+      try {
+        const me = await api.me(key);
+        storeKey(key);
+        setSession({ state: 'in', me });
+        if (canAnalyze(me)) {
+          api.taxonomy().then((tx) => setCategories(tx.categories), () => undefined);
+          // Channel suggestions for filters; a missing stats route must not block the console.
+          api.summary({}).then((s) => setChannels(s.byChannel.map((c) => c.channel)), () => undefined);
+        }
+      } catch (e) {
+        storeKey(null);
+        setSession({ state: 'out', error: (e as Error).message });
+      }
+    },
+    [setCategories],
+  );
+
+  useEffect(() => {
+    const key = storedKey();
+    if (key) void start(key);
+  }, [start]);
+
+  if (session.state === 'checking') return <div className="center muted">{t('loading')}</div>;
+  if (session.state === 'out') return <SignIn error={session.error} onSubmit={(k) => { setSession({ state: 'checking' }); void start(k); }} />;
+
+  const { me } = session;
+  return (
+    <AppDataContext.Provider value={{ me, channels }}>
+      <Shell me={me} onSignOut={() => signOut()} />
+    </AppDataContext.Provider>
+  );
+}
+
+function SignIn({ error, onSubmit }: { error?: string; onSubmit: (key: string) => void }) {
+  const { t, lang, setLang } = useI18n();
+  const [key, setKey] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (key.trim()) onSubmit(key.trim());
+  };
+  return (
+    <div className="signin">
+      <form className="card signin-card" onSubmit={submit}>
+        <div className="brand brand-lg">
+          观点 <span>Guandian</span>
+        </div>
+        <label className="field">
+          <span>{t('apiKey')}</span>
+          <input type="password" name="apiKey" autoComplete="off" autoFocus value={key} onChange={(e) => setKey(e.target.value)} />
+        </label>
+        <p className="muted small">{t('apiKeyHint')}</p>
+        {error && (
+          <div className="alert alert-error" role="alert">
+            {t('signInFailed')}: {error}
+          </div>
+        )}
+        <div className="row">
+          <button className="btn btn-primary" type="submit">
+            {t('signIn')}
+          </button>
+          <span className="spacer" />
+          <button type="button" className="btn btn-link" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+            {t('language')}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+interface NavItem {
+  path: string;
+  label: MsgKey;
+}
+
+function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
+  const { t, lang, setLang } = useI18n();
+  const route = useRoute();
+  const nav: NavItem[] = [];
+  if (canAnalyze(me)) nav.push({ path: 'feed', label: 'navFeed' }, { path: 'dashboard', label: 'navDashboard' });
+  if (canLabel(me)) nav.push({ path: 'label', label: 'navLabel' });
+  if (canAnalyze(me)) nav.push({ path: 'export', label: 'navExport' });
+  if (isAdmin(me)) nav.push({ path: 'ingest', label: 'navIngest' });
+
+  const section = route.path[0] ?? '';
+  const allowed = section === 'doc' ? canAnalyze(me) : nav.some((n) => n.path === section);
+  useEffect(() => {
+    if (!allowed && nav[0]) navigate(nav[0].path, undefined, true);
+  }, [allowed, nav[0]?.path]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  let page = null;
+  if (nav.length === 0) {
+    page = (
+      <div className="page page-pad">
+        <div className="notice" role="alert">
+          {me.roles.includes('ingest') ? t('ingestOnly') : t('noAccess')}
+        </div>
+      </div>
+    );
+  } else if (allowed) {
+    if (section === 'feed') page = <FeedPage route={route} />;
+    else if (section === 'dashboard') page = <DashboardPage route={route} />;
+    else if (section === 'label') page = <LabelPage route={route} />;
+    else if (section === 'export') page = <ExportPage route={route} />;
+    else if (section === 'ingest') page = <IngestPage />;
+    else if (section === 'doc' && route.path[1]) page = <DocPage id={route.path[1]} />;
+  }
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <a className="brand" href={nav[0] ? href(nav[0].path) : '#/'}>
+          观点 <span>Guandian</span>
+        </a>
+        <nav>
+          {nav.map((n) => (
+            <a key={n.path} href={href(n.path)} className={section === n.path ? 'active' : ''} data-nav={n.path}>
+              {t(n.label)}
+            </a>
+          ))}
+        </nav>
+        <span className="spacer" />
+        <span className="who" title={`${t('tenant')}: ${me.tenant}`}>
+          {me.name} <span className="muted">· {me.roles.join(', ')}</span>
+        </span>
+        <button className="btn btn-link" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-action="lang">
+          {t('language')}
+        </button>
+        <button className="btn btn-small" onClick={onSignOut}>
+          {t('signOut')}
+        </button>
+      </header>
+      <Suspense fallback={<div className="page page-pad muted">{t('loading')}</div>}>{page}</Suspense>
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useI18n } from './i18n';
+
+interface Props {
+  current?: string;
+  onPick: (id: string) => void;
+  onClose: () => void;
+}
+
+/** Keyboard-first picker: type to filter (Chinese, English, id or number), arrows to move, Enter to choose. */
+export function CategoryPicker({ current, onPick, onClose }: Props) {
+  const { t, categories, categoryName } = useI18n();
+  const [q, setQ] = useState('');
+  const [active, setActive] = useState(0);
+  const input = useRef<HTMLInputElement>(null);
+
+  const numbered = useMemo(() => categories.map((c, i) => ({ ...c, n: i + 1 })), [categories]);
+  const list = useMemo(() => {
+    const s = q.trim().toLowerCase();
+    if (!s) return numbered;
+    if (/^\d+$/.test(s)) return numbered.filter((c) => String(c.n).startsWith(s));
+    return numbered.filter((c) => c.zh.includes(s) || c.en.toLowerCase().includes(s) || c.id.includes(s));
+  }, [q, numbered]);
+
+  useEffect(() => {
+    input.current?.focus();
+  }, []);
+  useEffect(() => {
+    const i = q ? 0 : Math.max(0, numbered.findIndex((c) => c.id === current));
+    setActive(i);
+  }, [q, current, numbered]);
+
+  const key = (e: KeyboardEvent) => {
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      setActive((a) => Math.min(list.length - 1, a + 1));
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      setActive((a) => Math.max(0, a - 1));
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      const c = list[active];
+      if (c) onPick(c.id);
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      onClose();
+    }
+    e.stopPropagation();
+  };
+
+  return (
+    <div className="overlay" onMouseDown={onClose}>
+      <div className="picker" role="dialog" aria-label={t('pickCategory')} onMouseDown={(e) => e.stopPropagation()}>
+        <div className="picker-head">{t('pickCategory')}</div>
+        <input
+          ref={input}
+          className="picker-input"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          onKeyDown={key}
+          placeholder={t('pickHint')}
+          aria-label={t('pickCategory')}
+        />
+        <ul className="picker-list" role="listbox">
+          {list.map((c, i) => (
+            <li
+              key={c.id}
+              role="option"
+              aria-selected={i === active}
+              data-category={c.id}
+              className={`${i === active ? 'active' : ''} ${c.id === current ? 'current' : ''}`}
+              onMouseEnter={() => setActive(i)}
+              onClick={() => onPick(c.id)}
+            >
+              <span className="picker-n">{c.n}</span>
+              <span>{categoryName(c.id)}</span>
+              <span className="muted small">{c.id}</span>
+            </li>
+          ))}
+        </ul>
+        <div className="picker-foot muted small">{t('pickHint')}</div>
+      </div>
+    </div>
+  );
+}

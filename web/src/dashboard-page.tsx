@@ -1,0 +1,184 @@
+import { useEffect, useMemo, useState } from 'react';
+import { api, type Summary } from './api';
+import { Chart, type ChartOption } from './chart';
+import { FilterPanel, filtersFrom, filtersQuery, type Filters } from './filters';
+import { POLARITIES, useI18n } from './i18n';
+import { navigate, type Route } from './router';
+
+const COLORS = { positive: '#2e9d5b', negative: '#d64545', neutral: '#9aa3ad' };
+const KEYS = ['from', 'to', 'channel', 'kind'] as const;
+
+export function DashboardPage({ route }: { route: Route }) {
+  const { t, categoryName, lang } = useI18n();
+  const filters = useMemo(() => filtersFrom(route.params, KEYS), [route.params.toString()]); // eslint-disable-line react-hooks/exhaustive-deps
+  const [data, setData] = useState<Summary | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    api.summary(filtersQuery(filters)).then(
+      (s) => live && setData(s),
+      (e: Error) => live && setError(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [filters]);
+
+  // Chart clicks carry the dashboard's own scope into the feed, narrowed by what was clicked.
+  const drill = (extra: Filters) => navigate('feed', { ...filters, ...extra });
+
+  const charts = useMemo(() => {
+    if (!data) return null;
+    const cats = [...data.byCategory].sort((a, b) => b.total - a.total);
+    const legend = { top: 0, data: POLARITIES.map((p) => t(p)) };
+    const byCategory: ChartOption = {
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      legend,
+      grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: cats.map((c) => categoryName(c.category)), axisLabel: { interval: 0, rotate: cats.length > 6 ? 35 : 0 } },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: POLARITIES.map((p) => ({
+        name: t(p),
+        type: 'bar',
+        stack: 'p',
+        itemStyle: { color: COLORS[p] },
+        data: cats.map((c) => c[p]),
+      })),
+    };
+    const days = [...data.byDay].sort((a, b) => a.day.localeCompare(b.day));
+    const trend: ChartOption = {
+      tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => `${Number(v).toFixed(1)}%` },
+      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: days.map((d) => d.day) },
+      yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
+      series: [
+        {
+          name: t('negativeRate'),
+          type: 'line',
+          smooth: true,
+          symbolSize: 7,
+          itemStyle: { color: COLORS.negative },
+          areaStyle: { opacity: 0.08 },
+          data: days.map((d) => (d.total ? Math.round((d.negative / d.total) * 1000) / 10 : 0)),
+        },
+      ],
+    };
+    const top = [...data.topNegativeAspects].slice(0, 12).reverse();
+    const aspects: ChartOption = {
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+      xAxis: { type: 'value', minInterval: 1 },
+      yAxis: { type: 'category', data: top.map((a) => `${a.aspect}（${categoryName(a.category)}）`) },
+      series: [{ name: t('count'), type: 'bar', itemStyle: { color: COLORS.negative }, data: top.map((a) => a.count) }],
+    };
+    const chans = [...data.byChannel].sort((a, b) => b.total - a.total);
+    const channels: ChartOption = {
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      legend,
+      grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
+      xAxis: { type: 'value', minInterval: 1 },
+      yAxis: { type: 'category', data: chans.map((c) => c.channel) },
+      series: POLARITIES.map((p) => ({
+        name: t(p),
+        type: 'bar',
+        stack: 'p',
+        itemStyle: { color: COLORS[p] },
+        data: chans.map((c) => c[p]),
+      })),
+    };
+    return { cats, days, top, chans, byCategory, trend, aspects, channels };
+    // lang changes series names
+  }, [data, t, categoryName, lang]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const totals = data?.byCategory.reduce(
+    (acc, c) => ({ positive: acc.positive + c.positive, negative: acc.negative + c.negative, neutral: acc.neutral + c.neutral, total: acc.total + c.total }),
+    { positive: 0, negative: 0, neutral: 0, total: 0 },
+  );
+
+  return (
+    <div className="page page-pad dashboard">
+      <FilterPanel route="dashboard" filters={filters} keys={KEYS} layout="bar" />
+      {error && <div className="alert alert-error">{t('error')}: {error}</div>}
+      {totals && (
+        <div className="kpis">
+          <div className="kpi"><span>{t('total')}</span><b>{totals.total}</b></div>
+          {POLARITIES.map((p) => (
+            <button key={p} className={`kpi kpi-${p}`} onClick={() => drill({ polarity: p })}>
+              <span>{t(p)}</span>
+              <b>{totals[p]}</b>
+            </button>
+          ))}
+          <div className="kpi"><span>{t('negativeRate')}</span><b>{totals.total ? ((totals.negative / totals.total) * 100).toFixed(1) : '0.0'}%</b></div>
+          <span className="muted small kpi-hint">{t('chartHint')}</span>
+        </div>
+      )}
+      {charts && (
+        <div className="chart-grid">
+          <section className="card chart-card">
+            <h3>{t('byCategory')}</h3>
+            {charts.cats.length ? (
+              <Chart
+                label={t('byCategory')}
+                option={charts.byCategory}
+                onClick={(p) => {
+                  const c = charts.cats[p.dataIndex];
+                  if (c) drill({ category: c.category, polarity: POLARITIES[p.seriesIndex ?? -1] });
+                }}
+              />
+            ) : (
+              <div className="empty">{t('noData')}</div>
+            )}
+          </section>
+          <section className="card chart-card">
+            <h3>{t('negativeTrend')}</h3>
+            {charts.days.length ? (
+              <Chart
+                label={t('negativeTrend')}
+                option={charts.trend}
+                onClick={(p) => {
+                  const d = charts.days[p.dataIndex];
+                  if (d) drill({ from: d.day, to: d.day, polarity: 'negative' });
+                }}
+              />
+            ) : (
+              <div className="empty">{t('noData')}</div>
+            )}
+          </section>
+          <section className="card chart-card">
+            <h3>{t('topNegative')}</h3>
+            {charts.top.length ? (
+              <Chart
+                label={t('topNegative')}
+                option={charts.aspects}
+                onClick={(p) => {
+                  const a = charts.top[p.dataIndex];
+                  if (a) drill({ aspect: a.aspect, category: a.category, polarity: 'negative' });
+                }}
+              />
+            ) : (
+              <div className="empty">{t('noData')}</div>
+            )}
+          </section>
+          <section className="card chart-card">
+            <h3>{t('byChannel')}</h3>
+            {charts.chans.length ? (
+              <Chart
+                label={t('byChannel')}
+                option={charts.channels}
+                onClick={(p) => {
+                  const c = charts.chans[p.dataIndex];
+                  if (c) drill({ channel: c.channel, polarity: POLARITIES[p.seriesIndex ?? -1] });
+                }}
+              />
+            ) : (
+              <div className="empty">{t('noData')}</div>
+            )}
+          </section>
+        </div>
+      )}
+      {!data && !error && <div className="muted">{t('loading')}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,40 @@
+import { useEffect, useState } from 'react';
+import { api, type Doc } from './api';
+
+// Feed cards each need their parent document; cache so scrolling back and forth does not refetch.
+const cache = new Map<string, Promise<Doc>>();
+
+export function fetchDoc(id: string, fresh = false): Promise<Doc> {
+  let p = fresh ? undefined : cache.get(id);
+  if (!p) {
+    p = api.document(id);
+    cache.set(id, p);
+    p.catch(() => cache.delete(id));
+  }
+  return p;
+}
+
+export function primeDoc(doc: Doc): void {
+  cache.set(doc.id, Promise.resolve(doc));
+}
+
+export function clearDocCache(): void {
+  cache.clear();
+}
+
+export function useDoc(id: string | null, fresh = false): { doc: Doc | null; error: Error | null } {
+  const [state, setState] = useState<{ doc: Doc | null; error: Error | null }>({ doc: null, error: null });
+  useEffect(() => {
+    if (!id) return;
+    let live = true;
+    setState({ doc: null, error: null });
+    fetchDoc(id, fresh).then(
+      (doc) => live && setState({ doc, error: null }),
+      (error: Error) => live && setState({ doc: null, error }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [id, fresh]);
+  return state;
+}

@@ -1,0 +1,221 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { Query } from './api';
+import { useAppData } from './app-data';
+import { POLARITIES, useI18n } from './i18n';
+import { navigate } from './router';
+
+export const TAG_FILTER_KEYS = [
+  'polarity',
+  'category',
+  'aspect',
+  'channel',
+  'kind',
+  'source',
+  'from',
+  'to',
+  'q',
+  'minConfidence',
+  'maxConfidence',
+] as const;
+export type FilterKey = (typeof TAG_FILTER_KEYS)[number];
+export type Filters = Partial<Record<FilterKey, string>>;
+
+export function filtersFrom(params: URLSearchParams, keys: readonly FilterKey[] = TAG_FILTER_KEYS): Filters {
+  const f: Filters = {};
+  for (const k of keys) {
+    const v = params.get(k);
+    if (v) f[k] = v;
+  }
+  return f;
+}
+
+export function filtersQuery(f: Filters): Query {
+  return { ...f };
+}
+
+interface Props {
+  route: string;
+  filters: Filters;
+  keys?: readonly FilterKey[];
+  layout?: 'side' | 'bar';
+}
+
+/**
+ * Filters live in the URL hash so charts can deep-link into the feed and a filtered view
+ * survives reload; selects apply at once, typed fields on Enter or blur.
+ */
+export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = 'side' }: Props) {
+  const { t, categories, categoryName } = useI18n();
+  const { channels } = useAppData();
+  const [draft, setDraft] = useState<Filters>(filters);
+  const serialized = JSON.stringify(filters);
+  useEffect(() => setDraft(filters), [serialized]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const has = (k: FilterKey) => keys.includes(k);
+  const apply = (next: Filters) => navigate(route, next);
+  const setNow = (k: FilterKey, v: string) => {
+    const next = { ...draft, [k]: v || undefined };
+    setDraft(next);
+    apply(next);
+  };
+  const setDraftKey = (k: FilterKey, v: string) => setDraft({ ...draft, [k]: v || undefined });
+  const commit = () => {
+    if (JSON.stringify(draft) !== serialized) apply(draft);
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    apply(draft);
+  };
+
+  return (
+    <form className={`filters filters-${layout}`} onSubmit={submit} aria-label="filters">
+      {has('q') && (
+        <label className="field field-wide">
+          <span>{t('search')}</span>
+          <input
+            type="search"
+            name="q"
+            value={draft.q ?? ''}
+            placeholder={t('searchPlaceholder')}
+            onChange={(e) => setDraftKey('q', e.target.value)}
+            onBlur={commit}
+          />
+        </label>
+      )}
+      {has('polarity') && (
+        <div className="field">
+          <span>{t('polarity')}</span>
+          <div className="seg" role="radiogroup" aria-label={t('polarity')}>
+            {(['', ...POLARITIES] as const).map((p) => (
+              <button
+                key={p || 'all'}
+                type="button"
+                role="radio"
+                aria-checked={(draft.polarity ?? '') === p}
+                className={`seg-btn ${p ? `seg-${p}` : ''} ${(draft.polarity ?? '') === p ? 'on' : ''}`}
+                onClick={() => setNow('polarity', p)}
+              >
+                {p ? t(p) : t('all')}
+              </button>
+            ))}
+          </div>
+        </div>
+      )}
+      {has('category') && (
+        <label className="field">
+          <span>{t('category')}</span>
+          <select name="category" value={draft.category ?? ''} onChange={(e) => setNow('category', e.target.value)}>
+            <option value="">{t('all')}</option>
+            {categories.map((c) => (
+              <option key={c.id} value={c.id}>
+                {categoryName(c.id)}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {has('aspect') && (
+        <label className="field">
+          <span>{t('aspect')}</span>
+          <input
+            name="aspect"
+            value={draft.aspect ?? ''}
+            onChange={(e) => setDraftKey('aspect', e.target.value)}
+            onBlur={commit}
+          />
+        </label>
+      )}
+      {has('channel') && (
+        <label className="field">
+          <span>{t('channel')}</span>
+          <input
+            name="channel"
+            list="channel-options"
+            value={draft.channel ?? ''}
+            onChange={(e) => setDraftKey('channel', e.target.value)}
+            onBlur={commit}
+          />
+          <datalist id="channel-options">
+            {channels.map((c) => (
+              <option key={c} value={c} />
+            ))}
+          </datalist>
+        </label>
+      )}
+      {has('kind') && (
+        <label className="field">
+          <span>{t('kind')}</span>
+          <select name="kind" value={draft.kind ?? ''} onChange={(e) => setNow('kind', e.target.value)}>
+            <option value="">{t('all')}</option>
+            <option value="comment">{t('comment')}</option>
+            <option value="transcript">{t('transcript')}</option>
+            <option value="social">{t('social')}</option>
+          </select>
+        </label>
+      )}
+      {has('source') && (
+        <label className="field">
+          <span>{t('tagSource')}</span>
+          <select name="source" value={draft.source ?? ''} onChange={(e) => setNow('source', e.target.value)}>
+            <option value="">{t('all')}</option>
+            <option value="model">model</option>
+            <option value="rule">rule</option>
+            <option value="human">human</option>
+          </select>
+        </label>
+      )}
+      {(has('from') || has('to')) && (
+        <div className="field field-pair">
+          <label>
+            <span>{t('from')}</span>
+            <input type="date" name="from" value={draft.from ?? ''} onChange={(e) => setNow('from', e.target.value)} />
+          </label>
+          <label>
+            <span>{t('to')}</span>
+            <input type="date" name="to" value={draft.to ?? ''} onChange={(e) => setNow('to', e.target.value)} />
+          </label>
+        </div>
+      )}
+      {has('minConfidence') && (
+        <div className="field field-pair">
+          <label>
+            <span>
+              {t('confidence')} {t('minConfidence')}
+            </span>
+            <input
+              type="number"
+              name="minConfidence"
+              min={0}
+              max={1}
+              step={0.05}
+              value={draft.minConfidence ?? ''}
+              onChange={(e) => setDraftKey('minConfidence', e.target.value)}
+              onBlur={commit}
+            />
+          </label>
+          <label>
+            <span>{t('maxConfidence')}</span>
+            <input
+              type="number"
+              name="maxConfidence"
+              min={0}
+              max={1}
+              step={0.05}
+              value={draft.maxConfidence ?? ''}
+              onChange={(e) => setDraftKey('maxConfidence', e.target.value)}
+              onBlur={commit}
+            />
+          </label>
+        </div>
+      )}
+      <div className="field-actions">
+        <button type="submit" className="btn btn-primary">
+          {t('apply')}
+        </button>
+        <button type="button" className="btn" onClick={() => apply({})}>
+          {t('reset')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,168 @@
+import type { ReactNode } from 'react';
+import type { Doc, Tag } from './api';
+import { useI18n } from './i18n';
+
+interface Segment {
+  start: number;
+  end: number;
+  tags: Tag[];
+}
+
+/** Splits text at every span boundary so overlapping tags still produce flat, non-nested marks. */
+function segments(text: string, tags: Tag[]): Segment[] {
+  const len = text.length;
+  const valid = tags.filter((t) => t.span && t.span.start < t.span.end && t.span.start < len && t.span.end > 0);
+  const cuts = new Set<number>([0, len]);
+  for (const t of valid) {
+    cuts.add(Math.max(0, t.span.start));
+    cuts.add(Math.min(len, t.span.end));
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  const out: Segment[] = [];
+  for (let i = 0; i + 1 < points.length; i++) {
+    const start = points[i]!;
+    const end = points[i + 1]!;
+    if (end <= start) continue;
+    out.push({ start, end, tags: valid.filter((t) => t.span.start <= start && t.span.end >= end) });
+  }
+  return out;
+}
+
+interface TextProps {
+  text: string;
+  tags: Tag[];
+  selectedTagId?: string | null;
+  emphasize?: Set<string>;
+  onTagClick?: (tag: Tag) => void;
+}
+
+/**
+ * Every text segment carries data-start so a DOM selection can be mapped back to UTF-16 offsets
+ * (see selectionOffsets). Text goes through React children only, so markup in feedback stays inert.
+ */
+export function HighlightedText({ text, tags, selectedTagId, emphasize, onTagClick }: TextProps) {
+  const { tagLabel, categoryName } = useI18n();
+  return (
+    <>
+      {segments(text, tags).map((seg) => {
+        const slice = text.slice(seg.start, seg.end);
+        if (seg.tags.length === 0) {
+          return (
+            <span key={seg.start} data-start={seg.start}>
+              {slice}
+            </span>
+          );
+        }
+        const selected = seg.tags.find((t) => t.id === selectedTagId);
+        const lead = selected ?? seg.tags[0]!;
+        const cls = [
+          'hl',
+          `hl-${lead.polarity}`,
+          selected ? 'hl-selected' : '',
+          emphasize && seg.tags.some((t) => emphasize.has(t.id)) ? 'hl-match' : '',
+        ]
+          .filter(Boolean)
+          .join(' ');
+        return (
+          <mark
+            key={seg.start}
+            data-start={seg.start}
+            data-tag-id={lead.id}
+            data-polarity={lead.polarity}
+            className={cls}
+            title={seg.tags.map((t) => `${tagLabel(t)} · ${categoryName(t.category)} · ${t.confidence.toFixed(2)}`).join('\n')}
+            onClick={onTagClick ? () => onTagClick(lead) : undefined}
+          >
+            {slice}
+          </mark>
+        );
+      })}
+    </>
+  );
+}
+
+interface DocProps {
+  doc: Doc;
+  tags?: Tag[];
+  selectedTagId?: string | null;
+  emphasize?: Set<string>;
+  onTagClick?: (tag: Tag) => void;
+  compact?: boolean;
+}
+
+export function DocumentBody({ doc, tags = doc.tags, selectedTagId, emphasize, onTagClick, compact }: DocProps) {
+  const { t } = useI18n();
+  if (doc.turns && doc.turns.length > 0) {
+    return (
+      <div className={`turns ${compact ? 'turns-compact' : ''}`}>
+        {doc.turns.map((turn, i) => {
+          // Opinions are only mined from what the customer says; agent turns stay plain.
+          const turnTags = turn.speaker === 'customer' ? tags.filter((tag) => tag.turnIndex === i) : [];
+          return (
+            <div key={i} className={`turn turn-${turn.speaker}`} data-turn={i}>
+              <span className="speaker">{t(turn.speaker)}</span>
+              <span className="turn-text" data-text-root={i}>
+                <HighlightedText
+                  text={turn.text}
+                  tags={turnTags}
+                  selectedTagId={selectedTagId}
+                  emphasize={emphasize}
+                  onTagClick={onTagClick}
+                />
+              </span>
+            </div>
+          );
+        })}
+      </div>
+    );
+  }
+  return (
+    <div className="doc-text" data-text-root="">
+      <HighlightedText
+        text={doc.text ?? doc.normalizedText ?? ''}
+        tags={tags}
+        selectedTagId={selectedTagId}
+        emphasize={emphasize}
+        onTagClick={onTagClick}
+      />
+    </div>
+  );
+}
+
+function offsetIn(node: Node, offset: number): { root: HTMLElement; pos: number } | null {
+  const el = node.nodeType === Node.TEXT_NODE ? node.parentElement : (node as HTMLElement);
+  const seg = el?.closest<HTMLElement>('[data-start]');
+  const root = el?.closest<HTMLElement>('[data-text-root]');
+  if (!root) return null;
+  if (!seg) {
+    // Selection anchored on the root itself (e.g. triple-click): offset counts child segments.
+    const child = root.childNodes[offset] as HTMLElement | undefined;
+    const start = child?.dataset?.start;
+    return { root, pos: start !== undefined ? Number(start) : (root.textContent ?? '').length };
+  }
+  const base = Number(seg.dataset.start);
+  return { root, pos: base + (node.nodeType === Node.TEXT_NODE ? offset : 0) };
+}
+
+/** Maps the current window selection to a span inside one text root, or null when it crosses roots. */
+export function selectionOffsets(container: HTMLElement | null): { start: number; end: number; turnIndex?: number; text: string } | null {
+  const sel = window.getSelection();
+  if (!container || !sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+  const range = sel.getRangeAt(0);
+  if (!container.contains(range.commonAncestorContainer)) return null;
+  const a = offsetIn(range.startContainer, range.startOffset);
+  const b = offsetIn(range.endContainer, range.endOffset);
+  if (!a || !b || a.root !== b.root) return null;
+  const start = Math.min(a.pos, b.pos);
+  const end = Math.max(a.pos, b.pos);
+  if (end <= start) return null;
+  const rootText = a.root.textContent ?? '';
+  const turnAttr = a.root.dataset.textRoot;
+  const out: { start: number; end: number; turnIndex?: number; text: string } = { start, end, text: rootText.slice(start, end) };
+  if (turnAttr) out.turnIndex = Number(turnAttr);
+  return out;
+}
+
+export function PolarityDot({ polarity }: { polarity: string }): ReactNode {
+  return <span className={`dot dot-${polarity}`} />;
+}

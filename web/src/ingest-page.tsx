@@ -1,0 +1,93 @@
+import { useState, type FormEvent } from 'react';
+import { api, type Kind, type Speaker } from './api';
+import { useI18n } from './i18n';
+import { href } from './router';
+
+const SPEAKERS: Record<string, Speaker> = {
+  客户: 'customer',
+  customer: 'customer',
+  坐席: 'agent',
+  客服: 'agent',
+  agent: 'agent',
+  系统: 'system',
+  system: 'system',
+};
+
+function parseTurns(raw: string) {
+  return raw
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const m = /^([^:：]{1,10})[:：]\s*(.*)$/.exec(line);
+      const speaker = m ? SPEAKERS[m[1]!.trim().toLowerCase()] : undefined;
+      return speaker ? { speaker, text: m![2]! } : { speaker: 'customer' as Speaker, text: line };
+    });
+}
+
+/** Admin convenience for trying the pipeline by hand; production ingest goes through the API. */
+export function IngestPage() {
+  const { t } = useI18n();
+  const [kind, setKind] = useState<Kind>('comment');
+  const [source, setSource] = useState('web');
+  const [text, setText] = useState('');
+  const [result, setResult] = useState<{ id?: string; error?: string } | null>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setResult(null);
+    const body: Record<string, unknown> = {
+      kind,
+      source,
+      externalId: `console-${Date.now()}`,
+      occurredAt: new Date().toISOString(),
+    };
+    if (kind === 'transcript') body.turns = parseTurns(text);
+    else body.text = text;
+    try {
+      const r = await api.ingest(body);
+      setResult({ id: r.id });
+      setText('');
+    } catch (err) {
+      setResult({ error: (err as Error).message });
+    }
+  };
+
+  return (
+    <div className="page page-pad ingest-page">
+      <h2>{t('ingestTitle')}</h2>
+      <form className="card ingest-form" onSubmit={submit}>
+        <div className="row">
+          <label className="field">
+            <span>{t('kind')}</span>
+            <select value={kind} onChange={(e) => setKind(e.target.value as Kind)}>
+              <option value="comment">{t('comment')}</option>
+              <option value="transcript">{t('transcript')}</option>
+              <option value="social">{t('social')}</option>
+            </select>
+          </label>
+          <label className="field">
+            <span>{t('channel')}</span>
+            <input value={source} onChange={(e) => setSource(e.target.value)} required />
+          </label>
+        </div>
+        <label className="field">
+          <span>{kind === 'transcript' ? t('ingestTurns') : t('ingestText')}</span>
+          <textarea rows={8} value={text} onChange={(e) => setText(e.target.value)} required />
+        </label>
+        <div className="row">
+          <button className="btn btn-primary" type="submit">
+            {t('submit')}
+          </button>
+          {result?.id && (
+            <span>
+              {t('submitted')}
+              <a href={href(`doc/${encodeURIComponent(result.id)}`)}>{result.id}</a>
+            </span>
+          )}
+          {result?.error && <span className="err">{result.error}</span>}
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,488 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { api, type Action, type Doc, type Polarity, type Tag } from './api';
+import { CategoryPicker } from './category-picker';
+import { primeDoc } from './doc-cache';
+import { DocumentBody, selectionOffsets } from './highlighted-text';
+import { useI18n } from './i18n';
+import type { Route } from './router';
+import { TagChip } from './tag-chip';
+import { VirtualList } from './virtual-list';
+
+interface UndoEntry {
+  docId: string;
+  action: Action;
+}
+
+type PickerMode = { kind: 'category'; tagId: string } | { kind: 'add'; span: { start: number; end: number }; turnIndex?: number };
+
+const POLARITY_KEYS: Record<string, Polarity> = { '1': 'positive', '2': 'negative', '3': 'neutral' };
+const PAGE = 30;
+
+function orderTags(tags: Tag[]): Tag[] {
+  return [...tags].sort((a, b) => (a.turnIndex ?? 0) - (b.turnIndex ?? 0) || a.span.start - b.span.start || a.span.end - b.span.end);
+}
+
+function minConfidence(doc: Doc): number {
+  return doc.tags.reduce((m, t) => Math.min(m, t.confidence), 1);
+}
+
+function sameSpan(a: Tag, b: Tag): boolean {
+  return a.span.start === b.span.start && a.span.end === b.span.end && (a.turnIndex ?? null) === (b.turnIndex ?? null);
+}
+
+export function LabelPage({ route }: { route: Route }) {
+  const { t, categoryName } = useI18n();
+  const [docs, setDocs] = useState<Doc[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState(false);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const [index, setIndex] = useState(0);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [picker, setPicker] = useState<PickerMode | null>(null);
+  const [help, setHelp] = useState(false);
+  const [pending, setPending] = useState(0);
+  const [notice, setNotice] = useState<{ text: string; error?: boolean } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const docsRef = useRef(docs);
+  docsRef.current = docs;
+  const undoStack = useRef<UndoEntry[]>([]);
+  // Re-added tags get new ids; older undo entries still name the old id, so resolve through this map.
+  const idMap = useRef(new Map<string, string>());
+  // Corrections are sent strictly one after another so the server sees them in keystroke order.
+  const chain = useRef<Promise<void>>(Promise.resolve());
+  const textRef = useRef<HTMLDivElement>(null);
+
+  const focusDocId = route.params.get('doc');
+
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      try {
+        const page = await api.queue({ limit: PAGE });
+        let items = page.items;
+        if (focusDocId && !items.some((d) => d.id === focusDocId)) {
+          const d = await api.document(focusDocId).catch(() => null);
+          if (d) items = [d, ...items];
+        }
+        if (!live) return;
+        setDocs(items);
+        setCursor(page.nextCursor);
+        const at = focusDocId ? Math.max(0, items.findIndex((d) => d.id === focusDocId)) : 0;
+        setIndex(at);
+      } catch (e) {
+        if (live) setError((e as Error).message);
+      } finally {
+        if (live) setLoaded(true);
+      }
+    })();
+    return () => {
+      live = false;
+    };
+  }, [focusDocId]);
+
+  const loadMore = useCallback(async () => {
+    if (!cursor || loadingMore) return;
+    setLoadingMore(true);
+    try {
+      const page = await api.queue({ limit: PAGE, cursor });
+      setDocs((prev) => {
+        const seen = new Set(prev.map((d) => d.id));
+        return [...prev, ...page.items.filter((d) => !seen.has(d.id))];
+      });
+      setCursor(page.nextCursor);
+    } catch (e) {
+      setNotice({ text: (e as Error).message, error: true });
+    } finally {
+      setLoadingMore(false);
+    }
+  }, [cursor, loadingMore]);
+
+  const doc = docs[index] ?? null;
+  const tags = useMemo(() => (doc ? orderTags(doc.tags) : []), [doc]);
+  const selected = tags.find((x) => x.id === selectedId) ?? null;
+
+  useEffect(() => {
+    if (!doc) return;
+    if (!selectedId || !doc.tags.some((x) => x.id === selectedId)) setSelectedId(tags[0]?.id ?? null);
+  }, [doc, tags, selectedId]);
+
+  useEffect(() => {
+    if (docs.length > 0 && index >= docs.length - 3) void loadMore();
+  }, [index, docs.length, loadMore]);
+
+  const flash = (text: string, isError = false) => setNotice({ text, error: isError });
+
+  const replaceDoc = (updated: Doc) => {
+    primeDoc(updated);
+    setDocs((prev) => prev.map((d) => (d.id === updated.id ? updated : d)));
+    docsRef.current = docsRef.current.map((d) => (d.id === updated.id ? updated : d));
+  };
+
+  const resolve = (id: string): string => {
+    let cur = id;
+    for (let guard = 0; guard < 50 && idMap.current.has(cur); guard++) cur = idMap.current.get(cur)!;
+    return cur;
+  };
+
+  /**
+   * Sends one correction, then derives its inverse from the before/after documents, so undo works
+   * even when the server assigns new ids.
+   */
+  const send = useCallback(
+    (docId: string, action: Action, opts: { record: boolean; after?: (before: Doc, after: Doc) => void }) => {
+      setPending((n) => n + 1);
+      chain.current = chain.current.then(async () => {
+        const before = docsRef.current.find((d) => d.id === docId);
+        try {
+          const resolved: Action = 'tagId' in action ? { ...action, tagId: resolve(action.tagId) } : action;
+          const after = await api.correct(docId, [resolved]);
+          if (before) {
+            const inverse = inverseOf(before, after, resolved);
+            if (opts.record && inverse) undoStack.current.push({ docId, action: inverse });
+            // A server that re-creates updated tags gives them new ids; keep selection and undo pointing at them.
+            if (resolved.op === 'update' && !after.tags.some((x) => x.id === resolved.tagId)) {
+              const old = before.tags.find((x) => x.id === resolved.tagId);
+              const twin = old && after.tags.find((x) => sameSpan(x, old) && !before.tags.some((b) => b.id === x.id));
+              if (twin) idMap.current.set(resolved.tagId, twin.id);
+            }
+            opts.after?.(before, after);
+          }
+          replaceDoc(after);
+          flash(t('saved'));
+        } catch (e) {
+          flash(`${t('error')}: ${(e as Error).message}`, true);
+        } finally {
+          setPending((n) => n - 1);
+        }
+      });
+    },
+    [t], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+
+  const go = useCallback(
+    (delta: number) => {
+      setIndex((i) => Math.max(0, Math.min(docsRef.current.length - 1, i + delta)));
+      setSelectedId(null);
+    },
+    [],
+  );
+
+  const selectTag = (delta: number) => {
+    if (tags.length === 0) return;
+    const i = tags.findIndex((x) => x.id === selectedId);
+    const next = i < 0 ? 0 : (i + delta + tags.length) % tags.length;
+    setSelectedId(tags[next]!.id);
+  };
+
+  const addFromSelection = () => {
+    const sel = selectionOffsets(textRef.current);
+    if (!sel) {
+      flash(t('selectTextFirst'), true);
+      return;
+    }
+    const mode: PickerMode = { kind: 'add', span: { start: sel.start, end: sel.end } };
+    if (sel.turnIndex !== undefined) mode.turnIndex = sel.turnIndex;
+    setPicker(mode);
+  };
+
+  const undo = () => {
+    const entry = undoStack.current.pop();
+    if (!entry) {
+      flash(t('nothingToUndo'));
+      return;
+    }
+    const at = docsRef.current.findIndex((d) => d.id === entry.docId);
+    if (at >= 0) setIndex(at);
+    send(entry.docId, entry.action, {
+      record: false,
+      after: (before, after) => {
+        if (entry.action.op === 'add') {
+          const added = after.tags.find((x) => !before.tags.some((b) => b.id === x.id));
+          const original = findOriginalId(entry);
+          if (added && original) idMap.current.set(original, added.id);
+          if (added) setSelectedId(added.id);
+        }
+      },
+    });
+  };
+
+  // Undo of a delete re-adds the tag; remember which id it replaces so earlier entries still apply.
+  const deletedIds = useRef(new Map<UndoEntry, string>());
+  const findOriginalId = (entry: UndoEntry) => deletedIds.current.get(entry);
+
+  const onKey = (e: KeyboardEvent) => {
+    if (picker) return;
+    const target = e.target as HTMLElement | null;
+    if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.isContentEditable)) return;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (help && (e.key === 'Escape' || e.key === '?')) {
+      e.preventDefault();
+      setHelp(false);
+      return;
+    }
+    if (!doc) {
+      if (e.key === '?') setHelp(true);
+      return;
+    }
+    const polarity = POLARITY_KEYS[e.key];
+    if (polarity) {
+      e.preventDefault();
+      if (selected && selected.polarity !== polarity) send(doc.id, { op: 'update', tagId: selected.id, polarity }, { record: true });
+      return;
+    }
+    switch (e.key) {
+      case 'j':
+        e.preventDefault();
+        go(1);
+        break;
+      case 'k':
+        e.preventDefault();
+        go(-1);
+        break;
+      case 'a': {
+        e.preventDefault();
+        const id = doc.id;
+        send(id, { op: 'accept' }, { record: false });
+        flash(t('accepted'));
+        go(1);
+        break;
+      }
+      case 'Tab':
+        e.preventDefault();
+        selectTag(e.shiftKey ? -1 : 1);
+        break;
+      case 'ArrowRight':
+      case 'ArrowDown':
+        e.preventDefault();
+        selectTag(1);
+        break;
+      case 'ArrowLeft':
+      case 'ArrowUp':
+        e.preventDefault();
+        selectTag(-1);
+        break;
+      case 'c':
+        e.preventDefault();
+        if (selected) setPicker({ kind: 'category', tagId: selected.id });
+        break;
+      case 'x':
+      case 'Delete':
+        e.preventDefault();
+        if (selected) {
+          const i = tags.findIndex((x) => x.id === selected.id);
+          const victim = selected.id;
+          send(doc.id, { op: 'delete', tagId: victim }, {
+            record: true,
+            after: () => {
+              const entry = undoStack.current[undoStack.current.length - 1];
+              if (entry) deletedIds.current.set(entry, victim);
+            },
+          });
+          setSelectedId(tags[i + 1]?.id ?? tags[i - 1]?.id ?? null);
+        }
+        break;
+      case 'n':
+        e.preventDefault();
+        addFromSelection();
+        break;
+      case 'u':
+        e.preventDefault();
+        undo();
+        break;
+      case '?':
+        e.preventDefault();
+        setHelp((h) => !h);
+        break;
+      default:
+    }
+  };
+  const keyRef = useRef(onKey);
+  keyRef.current = onKey;
+  useEffect(() => {
+    const h = (e: KeyboardEvent) => keyRef.current(e);
+    window.addEventListener('keydown', h);
+    return () => window.removeEventListener('keydown', h);
+  }, []);
+
+  const pick = (category: string) => {
+    const mode = picker;
+    setPicker(null);
+    if (!mode || !doc) return;
+    if (mode.kind === 'category') {
+      const tag = doc.tags.find((x) => x.id === mode.tagId);
+      if (tag && tag.category !== category) send(doc.id, { op: 'update', tagId: tag.id, category }, { record: true });
+    } else {
+      const action: Action = { op: 'add', span: mode.span, aspect: null, polarity: 'neutral', category };
+      if (mode.turnIndex !== undefined) action.turnIndex = mode.turnIndex;
+      send(doc.id, action, {
+        record: true,
+        after: (before, after) => {
+          const added = after.tags.find((x) => !before.tags.some((b) => b.id === x.id));
+          if (added) setSelectedId(added.id);
+        },
+      });
+      window.getSelection()?.removeAllRanges();
+    }
+  };
+
+  if (error) return <div className="page page-pad alert alert-error">{t('error')}: {error}</div>;
+  if (!loaded) return <div className="page page-pad muted">{t('loading')}</div>;
+
+  return (
+    <div className="page page-split label-page">
+      <aside className="side side-queue">
+        <div className="side-title">
+          {t('queueTitle')} <span className="muted">({docs.length}{cursor ? '+' : ''})</span>
+        </div>
+        <VirtualList
+          className="queue-list"
+          items={docs}
+          itemKey={(d) => d.id}
+          estimate={58}
+          scrollToIndex={index}
+          onEndReached={() => void loadMore()}
+          render={(d, i) => (
+            <button className={`queue-item ${i === index ? 'active' : ''} ${d.reviewed ? 'done' : ''}`} onClick={() => { setIndex(i); setSelectedId(null); }}>
+              <span className="queue-snippet">{(d.text ?? d.turns?.find((x) => x.speaker === 'customer')?.text ?? '').slice(0, 40)}</span>
+              <span className="queue-meta">
+                <span>{t(d.kind)}</span>
+                <span>{d.tags.length} · {minConfidence(d).toFixed(2)}</span>
+                {d.reviewed && <span className="ok">✓</span>}
+              </span>
+            </button>
+          )}
+        />
+      </aside>
+      <section className="main label-main">
+        {!doc ? (
+          <div className="empty">{t('queueEmpty')}</div>
+        ) : (
+          <>
+            <div className="toolbar">
+              <strong>{t('docOf', { i: index + 1, n: docs.length })}</strong>
+              <span className="badge">{t(doc.kind)}</span>
+              <span className="badge">{doc.source}</span>
+              {doc.reviewed && <span className="badge badge-ok">{t('reviewed')}</span>}
+              <span className="muted mono small">{doc.id}</span>
+              <span className="spacer" />
+              <span className={`save-state ${notice?.error ? 'err' : ''}`} role="status" data-pending={pending}>
+                {pending > 0 ? t('saving') : (notice?.text ?? '')}
+              </span>
+              <button className="btn btn-small" onClick={() => setHelp(true)} title="?">
+                ? {t('keys')}
+              </button>
+            </div>
+            <div className="label-body">
+              <div className="card label-text" ref={textRef}>
+                <DocumentBody doc={doc} tags={doc.tags} selectedTagId={selectedId} onTagClick={(tag) => setSelectedId(tag.id)} />
+              </div>
+              <div className="label-tags" aria-label={t('tags')}>
+                {tags.length === 0 && <div className="muted">{t('noTags')}</div>}
+                {tags.map((tag) => (
+                  <div key={tag.id} className={`tag-row ${tag.id === selectedId ? 'selected' : ''}`} onClick={() => setSelectedId(tag.id)} data-tag-id={tag.id}>
+                    <TagChip tag={tag} selected={tag.id === selectedId} />
+                    <div className="tag-row-meta">
+                      <span className={`pol-${tag.polarity}`}>{t(tag.polarity)}</span>
+                      <span>{categoryName(tag.category)}</span>
+                      <span className="muted">{tag.source}</span>
+                      {tag.turnIndex !== undefined && tag.turnIndex !== null && <span className="muted">#{tag.turnIndex}</span>}
+                    </div>
+                    <div className="tag-row-sentence muted small">{tag.sentence}</div>
+                  </div>
+                ))}
+              </div>
+            </div>
+            <KeyBar />
+          </>
+        )}
+      </section>
+      {picker && (
+        <CategoryPicker
+          current={picker.kind === 'category' ? doc?.tags.find((x) => x.id === picker.tagId)?.category : undefined}
+          onPick={pick}
+          onClose={() => setPicker(null)}
+        />
+      )}
+      {help && <HelpDialog onClose={() => setHelp(false)} />}
+    </div>
+  );
+}
+
+function inverseOf(before: Doc, after: Doc, action: Action): Action | null {
+  switch (action.op) {
+    case 'update': {
+      const old = before.tags.find((x) => x.id === action.tagId);
+      if (!old) return null;
+      const inv: Action = { op: 'update', tagId: action.tagId };
+      if (action.polarity !== undefined) inv.polarity = old.polarity;
+      if (action.category !== undefined) inv.category = old.category;
+      if (action.aspect !== undefined) inv.aspect = old.aspect;
+      return inv;
+    }
+    case 'delete': {
+      const old = before.tags.find((x) => x.id === action.tagId);
+      if (!old) return null;
+      const inv: Action = { op: 'add', span: { ...old.span }, aspect: old.aspect, polarity: old.polarity, category: old.category };
+      if (old.turnIndex !== undefined && old.turnIndex !== null) inv.turnIndex = old.turnIndex;
+      return inv;
+    }
+    case 'add': {
+      const added = after.tags.find((x) => !before.tags.some((b) => b.id === x.id));
+      return added ? { op: 'delete', tagId: added.id } : null;
+    }
+    default:
+      return null;
+  }
+}
+
+const KEYS: [string, 'keyNextPrev' | 'keyAccept' | 'keyPolarity' | 'keySelect' | 'keyCategory' | 'keyDelete' | 'keyAdd' | 'keyUndo' | 'keyHelp'][] = [
+  ['j / k', 'keyNextPrev'],
+  ['a', 'keyAccept'],
+  ['1 / 2 / 3', 'keyPolarity'],
+  ['Tab / ← →', 'keySelect'],
+  ['c', 'keyCategory'],
+  ['x', 'keyDelete'],
+  ['n', 'keyAdd'],
+  ['u', 'keyUndo'],
+  ['?', 'keyHelp'],
+];
+
+function KeyBar() {
+  const { t } = useI18n();
+  return (
+    <div className="keybar">
+      {KEYS.map(([k, m]) => (
+        <span key={k}>
+          <kbd>{k}</kbd> {t(m)}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+function HelpDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="overlay" onMouseDown={onClose}>
+      <div className="help" role="dialog" aria-label={t('keys')} onMouseDown={(e) => e.stopPropagation()}>
+        <h3>{t('keys')}</h3>
+        <table>
+          <tbody>
+            {KEYS.map(([k, m]) => (
+              <tr key={k}>
+                <td>
+                  <kbd>{k}</kbd>
+                </td>
+                <td>{t(m)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <button className="btn" onClick={onClose}>
+          OK
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,133 @@
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+
+interface Props<T> {
+  items: T[];
+  itemKey: (item: T) => string;
+  estimate: number;
+  render: (item: T, index: number) => ReactNode;
+  overscan?: number;
+  onEndReached?: () => void;
+  className?: string;
+  footer?: ReactNode;
+  /** Index to keep visible (e.g. the selected row). */
+  scrollToIndex?: number;
+}
+
+/**
+ * Windowed list with measured row heights: rows render at an estimate, then a ResizeObserver
+ * records their real height so offsets converge without a layout library.
+ */
+export function VirtualList<T>(props: Props<T>) {
+  const { items, itemKey, estimate, render, overscan = 6, onEndReached, className, footer, scrollToIndex } = props;
+  const scroller = useRef<HTMLDivElement>(null);
+  const heights = useRef(new Map<string, number>());
+  const [version, setVersion] = useState(0);
+  const [viewport, setViewport] = useState({ top: 0, height: 800 });
+
+  const offsets = useMemo(() => {
+    const out = new Array<number>(items.length + 1);
+    out[0] = 0;
+    for (let i = 0; i < items.length; i++) {
+      out[i + 1] = out[i]! + (heights.current.get(itemKey(items[i]!)) ?? estimate);
+    }
+    return out;
+    // version bumps when a measured height changes
+  }, [items, itemKey, estimate, version]);
+
+  const total = offsets[items.length] ?? 0;
+
+  let first = 0;
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (offsets[mid + 1]! <= viewport.top) lo = mid + 1;
+    else hi = mid;
+  }
+  first = Math.max(0, lo - overscan);
+  let last = lo;
+  while (last < items.length && offsets[last]! < viewport.top + viewport.height) last++;
+  last = Math.min(items.length, last + overscan);
+
+  const observer = useMemo(
+    () =>
+      typeof ResizeObserver === 'undefined'
+        ? null
+        : new ResizeObserver((entries) => {
+            let changed = false;
+            for (const e of entries) {
+              const el = e.target as HTMLElement;
+              const key = el.dataset.vkey;
+              if (!key) continue;
+              const h = el.offsetHeight;
+              if (heights.current.get(key) !== h) {
+                heights.current.set(key, h);
+                changed = true;
+              }
+            }
+            if (changed) setVersion((v) => v + 1);
+          }),
+    [],
+  );
+  useEffect(() => () => observer?.disconnect(), [observer]);
+
+  const measure = useCallback(
+    (el: HTMLDivElement | null) => {
+      if (!el || !observer) return;
+      observer.observe(el);
+      return () => observer.unobserve(el);
+    },
+    [observer],
+  );
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const update = () => setViewport({ top: el.scrollTop, height: el.clientHeight });
+    update();
+    el.addEventListener('scroll', update, { passive: true });
+    const ro = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(update);
+    ro?.observe(el);
+    return () => {
+      el.removeEventListener('scroll', update);
+      ro?.disconnect();
+    };
+  }, []);
+
+  const endRef = useRef(onEndReached);
+  endRef.current = onEndReached;
+  useEffect(() => {
+    if (items.length > 0 && last >= items.length - 2) endRef.current?.();
+  }, [last, items.length]);
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || scrollToIndex === undefined || scrollToIndex < 0 || scrollToIndex >= items.length) return;
+    const top = offsets[scrollToIndex]!;
+    const bottom = offsets[scrollToIndex + 1]!;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (bottom > el.scrollTop + el.clientHeight) el.scrollTop = bottom - el.clientHeight;
+    // only react to selection changes, not to re-measurement
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [scrollToIndex]);
+
+  const rows: ReactNode[] = [];
+  for (let i = first; i < last; i++) {
+    const item = items[i]!;
+    const key = itemKey(item);
+    rows.push(
+      <div key={key} data-vkey={key} ref={measure} className="vrow" style={{ top: offsets[i] }}>
+        {render(item, i)}
+      </div>,
+    );
+  }
+
+  return (
+    <div ref={scroller} className={`vlist ${className ?? ''}`}>
+      <div className="vlist-inner" style={{ height: total }}>
+        {rows}
+      </div>
+      {footer}
+    </div>
+  );
+}
