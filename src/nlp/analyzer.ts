@@ -1,0 +1,307 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Jieba } from '@node-rs/jieba';
+import { loadJieba, tokenize } from './segment.js';
+import type {
+  AnalyzeInput,
+  AnalyzeResult,
+  Analyzer,
+  CategoryId,
+  ClauseClassification,
+  ClauseClassifier,
+  DocSentiment,
+  ExtractedTag,
+  LexiconOverrides,
+  Polarity,
+} from './types.js';
+import { loadLexicon, type Lexicon } from './lexicon.js';
+import { normalizeText, toOriginal } from './normalize.js';
+import { splitClauses, type Clause } from './clauses.js';
+import { buildExtractLexicon, extractClause, type ExtractLexicon, type RawOpinion, type Token } from './extract.js';
+import { createLexiconClassifier } from './lexicon-classifier.js';
+
+export interface AnalyzerOptions {
+  lexiconDir: string;
+  modelDir?: string;
+  classifier?: ClauseClassifier;
+}
+
+/** Roles whose opinions are read from the opinion word rather than from the person/process named. */
+const WEAK_ASPECT_CATEGORIES = new Set<CategoryId>(['service_attitude', 'resolution', 'marketing']);
+const SPEAKER_PREFIX = /^(客户|顾客|用户|来电人|customer|坐席|客服|agent|系统|system)\s*[：:]/i;
+
+interface Part {
+  /** the stored text this part's spans index into */
+  text: string;
+  /** offset of `text` inside what the caller passed (non-zero only for prefixed transcript lines) */
+  offset: number;
+  turnIndex?: number;
+}
+
+interface PartTag {
+  tag: ExtractedTag;
+  op: RawOpinion;
+  categoryFrom: 'aspect' | 'opinion' | 'context' | 'fallback';
+}
+
+const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+function lookupAspect(x: ExtractLexicon, text: string): { category: CategoryId; canonical: string; how: 'exact' | 'suffix' | 'contains' } | null {
+  const idx = x.lex.taxonomy.aspectIndex;
+  const extra = x.extraAspects.get(text);
+  if (extra) return { category: extra, canonical: text, how: 'exact' };
+  const exact = idx.get(text);
+  if (exact) return { ...exact, how: 'exact' };
+  let best: { category: CategoryId; canonical: string; how: 'suffix' | 'contains'; len: number } | null = null;
+  const consider = (term: string, v: { category: CategoryId; canonical: string }) => {
+    if (term.length >= text.length) return;
+    if (text.endsWith(term)) {
+      if (!best || best.how === 'contains' || term.length > best.len) best = { ...v, how: 'suffix', len: term.length };
+    } else if (term.length >= 2 && text.includes(term)) {
+      if (!best || (best.how === 'contains' && term.length > best.len)) best = { ...v, how: 'contains', len: term.length };
+    }
+  };
+  for (const [term, cat] of x.extraAspects) consider(term, { category: cat, canonical: term });
+  for (const [term, v] of idx) consider(term, v);
+  if (!best) return null;
+  const b = best as { category: CategoryId; canonical: string; how: 'suffix' | 'contains' };
+  return { category: b.category, canonical: b.canonical, how: b.how };
+}
+
+function contextCategory(x: ExtractLexicon, tokens: Token[], clauses: Clause[], clause: Clause, before: number): CategoryId | null {
+  const idx = x.lex.taxonomy.aspectIndex;
+  const inRange = (s: number, e: number, nearest: boolean) => {
+    const ts = tokens.filter((t) => t.start >= s && t.end <= e && (idx.has(t.word) || x.extraAspects.has(t.word)));
+    if (!ts.length) return null;
+    const t = nearest ? ts[ts.length - 1]! : ts[0]!;
+    return x.extraAspects.get(t.word) ?? idx.get(t.word)!.category;
+  };
+  const own = inRange(clause.start, before, true) ?? inRange(before, clause.end, false);
+  if (own) return own;
+  // earlier clauses of the same sentence, nearest first
+  const sameSentence = clauses.filter((c) => c.sentence === clause.sentence && c.end <= clause.start).reverse();
+  for (const c of sameSentence) {
+    const cat = inRange(c.start, c.end, true);
+    if (cat) return cat;
+  }
+  return null;
+}
+
+function polarityOf(score: number): Polarity {
+  return score > 0 ? 'positive' : score < 0 ? 'negative' : 'neutral';
+}
+
+export function docSentiment(tags: { polarity: Polarity }[]): DocSentiment {
+  const pos = tags.some((t) => t.polarity === 'positive');
+  const neg = tags.some((t) => t.polarity === 'negative');
+  return pos && neg ? 'mixed' : pos ? 'positive' : neg ? 'negative' : 'neutral';
+}
+
+class RuleAnalyzer implements Analyzer {
+  readonly mode: 'model' | 'lexicon';
+  readonly modelVersion: string;
+  private readonly cache = new Map<string, ExtractLexicon>();
+
+  constructor(
+    private readonly lex: Lexicon,
+    private readonly jieba: Jieba,
+    private readonly classifier: ClauseClassifier | null,
+  ) {
+    this.mode = classifier?.kind === 'model' ? 'model' : 'lexicon';
+    this.modelVersion = classifier?.kind === 'model' ? classifier.version : `lexicon-${lex.version}`;
+  }
+
+  private lexiconFor(overrides?: LexiconOverrides): ExtractLexicon {
+    const key = overrides ? JSON.stringify([overrides.aspects ?? {}, overrides.sentiment ?? {}]) : '';
+    let x = this.cache.get(key);
+    if (!x) {
+      x = buildExtractLexicon(this.lex, overrides?.sentiment, overrides?.aspects);
+      if (this.cache.size > 32) this.cache.clear();
+      this.cache.set(key, x);
+    }
+    return x;
+  }
+
+  async analyze(input: AnalyzeInput, overrides?: LexiconOverrides): Promise<AnalyzeResult> {
+    const x = this.lexiconFor(overrides);
+    const parts = this.parts(input);
+    const normalizedParts: string[] = [];
+    const found: PartTag[] = [];
+    for (const part of parts) {
+      const { normalized, tags } = this.analyzePart(part, x);
+      normalizedParts.push(normalized);
+      found.push(...tags);
+    }
+    if (this.classifier && this.classifier.kind === 'model' && found.length) await this.applyClassifier(found);
+    const tags = found.map((f) => f.tag);
+    return {
+      normalizedText: normalizedParts.join('\n'),
+      tags,
+      sentiment: docSentiment(tags),
+      modelVersion: this.modelVersion,
+    };
+  }
+
+  private parts(input: AnalyzeInput): Part[] {
+    if (input.kind === 'transcript') {
+      if (input.turns && input.turns.length) {
+        return input.turns.flatMap((t, i) => (t.speaker === 'customer' ? [{ text: t.text ?? '', offset: 0, turnIndex: i }] : []));
+      }
+      // a transcript stored as one text with speaker prefixes: only customer lines, spans stay in that text
+      const text = input.text ?? '';
+      const out: Part[] = [];
+      let pos = 0;
+      let turn = 0;
+      for (const line of text.split('\n')) {
+        const m = SPEAKER_PREFIX.exec(line);
+        if (m) {
+          if (/^(客户|顾客|用户|来电人|customer)/i.test(m[1]!)) out.push({ text: line.slice(m[0].length), offset: pos + m[0].length, turnIndex: turn });
+          turn++;
+        }
+        pos += line.length + 1;
+      }
+      if (!out.length && !text.split('\n').some((l) => SPEAKER_PREFIX.test(l))) out.push({ text, offset: 0 });
+      return out;
+    }
+    return [{ text: input.text ?? '', offset: 0 }];
+  }
+
+  private analyzePart(part: Part, x: ExtractLexicon): { normalized: string; tags: PartTag[] } {
+    const n = normalizeText(part.text);
+    const lc = asciiLower(n.text);
+    const clauses = splitClauses(n.text, this.lex);
+    const tokens: Token[] = [];
+    const perClause: RawOpinion[] = [];
+    for (const c of clauses) {
+      const ts = c.meta ? [] : tokenize(this.jieba, lc, c.start, c.end);
+      tokens.push(...ts);
+      perClause.push(...extractClause(lc, c, ts, x));
+    }
+    const out: PartTag[] = [];
+    const span = (s: number, e: number) => {
+      const o = toOriginal(n, s, e);
+      return { start: o.start + part.offset, end: o.end + part.offset };
+    };
+    const stored = (s: number, e: number) => {
+      const o = toOriginal(n, s, e);
+      return part.text.slice(o.start, o.end);
+    };
+    for (const op of perClause) {
+      const clause = op.clause;
+      let category: CategoryId = 'other';
+      let canonical: string | null = null;
+      let categoryFrom: PartTag['categoryFrom'] = 'fallback';
+      const hit = op.aspect ? lookupAspect(x, op.aspect.text) : null;
+      const implicit = op.patternCategory ?? x.lex.taxonomy.implicitIndex.get(op.core)?.category ?? null;
+      if (hit && (hit.how !== 'contains' && !WEAK_ASPECT_CATEGORIES.has(hit.category) || !implicit)) {
+        category = hit.category;
+        canonical = hit.canonical;
+        categoryFrom = 'aspect';
+      } else if (implicit) {
+        category = implicit;
+        canonical = hit?.canonical ?? x.lex.taxonomy.implicitIndex.get(op.core)?.aspect ?? null;
+        categoryFrom = 'opinion';
+      } else {
+        const ctx = contextCategory(x, tokens, clauses, clause, op.start);
+        if (ctx) {
+          category = ctx;
+          categoryFrom = 'context';
+        }
+      }
+      const polarity = polarityOf(op.score);
+      const aspectSpan = op.aspect ? span(op.aspect.start, op.aspect.end) : null;
+      const opinionSpan = span(op.start, op.end);
+      // the tag span covers aspect+opinion only when nothing but 也/又/V得 separates them
+      const adjacent = op.aspect !== null && op.start - op.aspect.end <= 3;
+      const whole = adjacent && aspectSpan ? { start: aspectSpan.start, end: opinionSpan.end } : opinionSpan;
+      let confidence = 0.55;
+      if (op.aspect) confidence += 0.1;
+      if (op.degree > 1 || op.negated) confidence += 0.05;
+      if (Math.abs(op.score) >= 2 || op.fromPattern) confidence += 0.1;
+      if (categoryFrom === 'fallback') confidence -= 0.1;
+      const tag: ExtractedTag & { canonicalAspect?: string | null } = {
+        aspect: op.aspect ? stored(op.aspect.start, op.aspect.end) : null,
+        opinion: stored(op.start, op.end),
+        polarity,
+        category,
+        span: whole,
+        aspectSpan,
+        opinionSpan,
+        sentence: stored(clause.start, clause.end),
+        confidence: Math.round(Math.min(0.95, confidence) * 1000) / 1000,
+        source: 'rule',
+        canonicalAspect: canonical,
+      };
+      if (part.turnIndex !== undefined) tag.turnIndex = part.turnIndex;
+      out.push({ tag, op, categoryFrom });
+    }
+    return { normalized: n.text, tags: out };
+  }
+
+  /** Blend the model's clause view into rule tags: confidence always, polarity/category only when the rules were unsure. */
+  private async applyClassifier(found: PartTag[]): Promise<void> {
+    const sentences = [...new Set(found.map((f) => f.tag.sentence))];
+    let results: ClauseClassification[];
+    try {
+      results = await this.classifier!.classify(sentences);
+    } catch {
+      return;
+    }
+    const bySentence = new Map(sentences.map((s, i) => [s, results[i]] as const));
+    for (const f of found) {
+      const r = bySentence.get(f.tag.sentence);
+      if (!r) continue;
+      const p = r.sentiment[f.tag.polarity === 'neutral' ? 'neutral' : f.tag.polarity];
+      const opposite = f.tag.polarity === 'positive' ? r.sentiment.negative : r.sentiment.positive;
+      // weak words without negation/degree are where context (sarcasm, 还行 vs 还不行) flips the rules
+      if (opposite >= 0.9 && Math.abs(f.op.score) < 2 && !f.op.fromPattern && !f.op.negated) {
+        f.tag.polarity = f.tag.polarity === 'positive' ? 'negative' : 'positive';
+        f.tag.source = 'model';
+        f.tag.confidence = Math.round(opposite * 0.8 * 1000) / 1000;
+        continue;
+      }
+      f.tag.confidence = Math.round(((f.tag.confidence + p) / 2) * 1000) / 1000;
+      if (f.categoryFrom === 'fallback' || f.categoryFrom === 'context') {
+        let best: CategoryId | null = null;
+        let bestP = 0;
+        for (const [c, v] of Object.entries(r.category) as [CategoryId, number][]) {
+          if (v > bestP) {
+            best = c;
+            bestP = v;
+          }
+        }
+        if (best && bestP >= 0.5) {
+          f.tag.category = best;
+          f.tag.source = 'model';
+        }
+      }
+    }
+  }
+}
+
+async function loadModelClassifier(modelDir: string): Promise<ClauseClassifier | null> {
+  // The model engineer owns src/nlp/model/; use its loader when it is there and the weights exist.
+  const entry = join(import.meta.dirname ?? '.', 'model', 'index.ts');
+  const entryJs = join(import.meta.dirname ?? '.', 'model', 'index.js');
+  if (!existsSync(modelDir) || (!existsSync(entry) && !existsSync(entryJs))) return null;
+  try {
+    const mod = (await import('./model/index.js' as string)) as {
+      loadClassifier?: (dir: string) => Promise<ClauseClassifier | null>;
+      createModelClassifier?: (dir: string) => Promise<ClauseClassifier | null>;
+    };
+    const load = mod.loadClassifier ?? mod.createModelClassifier;
+    return load ? await load(modelDir) : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function createAnalyzer(opts: AnalyzerOptions): Promise<Analyzer> {
+  const lex = loadLexicon(opts.lexiconDir);
+  const jieba = loadJieba(lex);
+  let classifier: ClauseClassifier | null = opts.classifier ?? null;
+  if (!classifier && opts.modelDir) classifier = await loadModelClassifier(opts.modelDir);
+  return new RuleAnalyzer(lex, jieba, classifier);
+}
+
+export { createLexiconClassifier };

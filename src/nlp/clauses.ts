@@ -1,0 +1,127 @@
+import type { Lexicon } from './lexicon.js';
+
+export interface Clause {
+  /** normalized offsets, half-open, trimmed of punctuation/space */
+  start: number;
+  end: number;
+  /** the clause was introduced by a contrast marker (但是/不过/...), or a concession (虽然) */
+  marker: 'contrast' | 'concession' | null;
+  /** offset where the content starts after the marker */
+  contentStart: number;
+  /** ends with a question mark / question particle: weak opinions there are usually questions */
+  question: boolean;
+  /** hashtag or @mention: topic labels, never opinions */
+  meta: boolean;
+  /** index of the sentence (split on 。！？ and line breaks) the clause belongs to */
+  sentence: number;
+}
+
+const HARD_STOP = new Set(['。', '!', '?', '！', '？', '\n', '…', '~', '～']);
+const SOFT_STOP = new Set([',', '，', ';', '；', ':', '：', '.', '(', ')', '（', '）', '【', '】', '[', ']', '"', '“', '”', '《', '》']);
+
+// Contrast markers inside a clause ("网络很顺畅但是App老是闪退") start a new clause; single-character
+// markers only do so at a clause start because 可/但/却 are parts of too many ordinary words.
+const INLINE_CONTRAST = ['但是', '不过', '然而', '可是'];
+
+export function splitClauses(text: string, lex: Lexicon): Clause[] {
+  // 1. cut at punctuation, whitespace between CJK runs, hashtags and mentions
+  const raw: { start: number; end: number; meta: boolean; sentence: number; stop: string }[] = [];
+  let sentence = 0;
+  let i = 0;
+  let segStart = 0;
+  const push = (s: number, e: number, meta: boolean, stop: string) => {
+    if (e > s) raw.push({ start: s, end: e, meta, sentence, stop });
+  };
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (ch === '#') {
+      const close = text.indexOf('#', i + 1);
+      if (close > i && close - i <= 30 && !text.slice(i + 1, close).includes('\n')) {
+        push(segStart, i, false, '#');
+        push(i, close + 1, true, '#');
+        i = close + 1;
+        segStart = i;
+        continue;
+      }
+    }
+    if (ch === '@') {
+      let j = i + 1;
+      while (j < text.length && !/[\s,，。!！?？:：;；@#]/.test(text[j]!)) j++;
+      push(segStart, i, false, '@');
+      push(i, j, true, '@');
+      i = j;
+      segStart = i;
+      continue;
+    }
+    if (HARD_STOP.has(ch) || SOFT_STOP.has(ch) || ch === ' ') {
+      // a space between digits/latin (phone groups, "ATM 机") is not a boundary
+      if (ch === ' ' && /[0-9a-zA-Z]/.test(text[i - 1] ?? '') && /[0-9a-zA-Z]/.test(text[i + 1] ?? '')) {
+        i++;
+        continue;
+      }
+      push(segStart, i, false, ch);
+      if (HARD_STOP.has(ch)) sentence++;
+      i++;
+      segStart = i;
+      continue;
+    }
+    if (ch === '.' && !/[0-9]/.test(text[i + 1] ?? '')) {
+      push(segStart, i, false, ch);
+      i++;
+      segStart = i;
+      continue;
+    }
+    i++;
+  }
+  push(segStart, text.length, false, '');
+
+  // 2. split further at inline contrast markers, classify markers, detect questions
+  const out: Clause[] = [];
+  for (let k = 0; k < raw.length; k++) {
+    const r = raw[k]!;
+    const next = raw[k + 1];
+    const isQuestion = /[?？]/.test(r.stop) || /[吗么呢嘛]$/.test(text.slice(r.start, r.end));
+    let pieces: [number, number][] = [[r.start, r.end]];
+    if (!r.meta) {
+      pieces = [];
+      let s = r.start;
+      for (let p = r.start + 1; p < r.end - 1; p++) {
+        for (const m of INLINE_CONTRAST) {
+          if (text.startsWith(m, p) && p > s) {
+            pieces.push([s, p]);
+            s = p;
+            break;
+          }
+        }
+      }
+      pieces.push([s, r.end]);
+    }
+    for (const [s, e] of pieces) {
+      let marker: Clause['marker'] = null;
+      let contentStart = s;
+      if (!r.meta) {
+        for (const [w, type] of [...lex.contrasts].sort((a, b) => b[0].length - a[0].length)) {
+          if (!text.startsWith(w, s)) continue;
+          // 可以/可能/但愿/就是说: the single characters only count when not starting a longer word
+          const after = text[s + w.length] ?? '';
+          if (w.length === 1 && /[以能爱怜惜口乐见怕靠]/.test(after)) continue;
+          if (w === '就是' && e - s <= 3) continue;
+          marker = type;
+          contentStart = s + w.length;
+          break;
+        }
+      }
+      out.push({
+        start: s,
+        end: e,
+        marker,
+        contentStart,
+        question: isQuestion && e === r.end,
+        meta: r.meta,
+        sentence: r.sentence,
+      });
+    }
+    void next;
+  }
+  return out.filter((c) => c.end > c.start && text.slice(c.start, c.end).trim() !== '');
+}

@@ -1,0 +1,311 @@
+import type { CategoryId } from './types.js';
+import type { Lexicon } from './lexicon.js';
+import type { Clause } from './clauses.js';
+
+export interface Token {
+  word: string;
+  tag: string;
+  start: number;
+  end: number;
+}
+
+export interface FoundAspect {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** An opinion found on the normalized text (offsets are normalized-text offsets). */
+export interface RawOpinion {
+  start: number;
+  end: number;
+  coreStart: number;
+  coreEnd: number;
+  core: string;
+  /** signed strength after negation, in [-2, 2]; 0 means unresolved (scalar without a known aspect) */
+  score: number;
+  negated: boolean;
+  degree: number;
+  patternCategory: CategoryId | null;
+  fromPattern: boolean;
+  aspect: FoundAspect | null;
+  clause: Clause;
+}
+
+/** Per-call view of the lexicon with tenant overrides merged in. */
+export interface ExtractLexicon {
+  lex: Lexicon;
+  sentiment: Map<string, number>;
+  maxWordLen: number;
+  modifiers: Map<string, 'negation' | 'degree' | 'adverb'>;
+  maxModLen: number;
+  extraAspects: Map<string, CategoryId>;
+}
+
+export function buildExtractLexicon(lex: Lexicon, extraSentiment?: Record<string, number>, extraAspects?: Record<string, CategoryId>): ExtractLexicon {
+  const sentiment = new Map(lex.sentiment);
+  for (const [w, s] of Object.entries(extraSentiment ?? {})) sentiment.set(w.toLowerCase(), Math.max(-2, Math.min(2, s)));
+  const modifiers = new Map<string, 'negation' | 'degree' | 'adverb'>();
+  for (const w of lex.adverbs) modifiers.set(w, 'adverb');
+  for (const w of lex.degrees.keys()) modifiers.set(w, 'degree');
+  for (const w of lex.negations) modifiers.set(w, 'negation');
+  const aspects = new Map<string, CategoryId>();
+  for (const [t, c] of Object.entries(extraAspects ?? {})) aspects.set(t.toLowerCase(), c);
+  return {
+    lex,
+    sentiment,
+    maxWordLen: Math.max(1, ...[...sentiment.keys()].map((w) => w.length)),
+    modifiers,
+    maxModLen: Math.max(1, ...[...modifiers.keys()].map((w) => w.length)),
+    extraAspects: aspects,
+  };
+}
+
+const SINGLE_MOD_CHARS = new Set([...'不没很太超挺好真老偏巨贼蛮还都也就更最特']);
+const TAIL_CHARS = new Set([...'了的点多死啊吧呀哦啦哈呢极爆嘛']);
+const RIGHT_SUFFIXES = ['了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '点'];
+const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
+/** Words that need the guard single characters get: they are ordinary words far more often than opinions. */
+const GUARDED = new Set(['可以', '还行', '行', '正', '一般']);
+/** Speed complements describe the action, so the gold convention keeps the verb: 送得很快, 来得也快. */
+const SPEED = new Set(['快', '慢', '很快', '及时']);
+const NOUN_TAGS = /^(n|nr|ns|nt|nz|ng|nrt|vn|eng|j)$/;
+
+function tokenAt(tokens: Token[], pos: number): Token | undefined {
+  return tokens.find((t) => t.start <= pos && pos < t.end);
+}
+
+function isTokenStart(tokens: Token[], pos: number): boolean {
+  return tokens.some((t) => t.start === pos);
+}
+
+/**
+ * Find opinions in one clause. `lc` is the lower-cased normalized text of the whole document part,
+ * `tokens` the jieba tokens of this clause with document offsets.
+ */
+export function extractClause(lc: string, clause: Clause, tokens: Token[], x: ExtractLexicon): RawOpinion[] {
+  if (clause.meta) return [];
+  const lo = clause.contentStart;
+  const hi = clause.end;
+  const taken: boolean[] = new Array(hi - lo).fill(false);
+  const found: RawOpinion[] = [];
+  const seg = lc.slice(lo, hi);
+
+  const mark = (s: number, e: number) => {
+    for (let k = s; k < e; k++) taken[k - lo] = true;
+  };
+  const free = (s: number, e: number) => {
+    for (let k = s; k < e; k++) if (taken[k - lo]) return false;
+    return true;
+  };
+
+  // 1. multi-word patterns (rhetorical complaints, waiting times, 一X就Y) take precedence
+  for (const p of x.lex.patterns) {
+    p.re.lastIndex = 0;
+    for (const m of seg.matchAll(p.re)) {
+      const s = lo + m.index!;
+      const e = s + m[0].length;
+      if (!free(s, e)) continue;
+      mark(s, e);
+      found.push(mk(s, e, m[0], p.score, p.category, true));
+    }
+  }
+
+  function mk(s: number, e: number, core: string, score: number, cat: CategoryId | null, fromPattern: boolean): RawOpinion {
+    return { start: s, end: e, coreStart: s, coreEnd: e, core, score, negated: false, degree: 1, patternCategory: cat, fromPattern, aspect: null, clause };
+  }
+
+  // 2. lexicon words, longest match first, left to right
+  const scalar = x.lex.taxonomy.scalar;
+  for (let i = lo; i < hi; i++) {
+    if (taken[i - lo]) continue;
+    let word: string | null = null;
+    let sc = 0;
+    for (let L = Math.min(x.maxWordLen, hi - i); L >= 1; L--) {
+      const w = lc.slice(i, i + L);
+      const v = x.sentiment.get(w);
+      if (v !== undefined && free(i, i + L)) {
+        word = w;
+        sc = v;
+        break;
+      }
+    }
+    if (word === null && (scalar.higher.has(lc[i]!) || scalar.lower.has(lc[i]!))) {
+      word = lc[i]!;
+      sc = 0;
+    }
+    if (word === null) continue;
+    const e = i + word.length;
+    if (word.length === 1 || GUARDED.has(word)) {
+      const right = lc.slice(e, hi);
+      const rightOk = right === '' || PARTICLES.test(right) || RIGHT_SUFFIXES.some((s) => right.startsWith(s));
+      const tok = tokenAt(tokens, i);
+      let leftOk = true;
+      if (tok) {
+        const pre = lc.slice(tok.start, i);
+        const post = lc.slice(e, tok.end);
+        leftOk = [...pre].every((c) => SINGLE_MOD_CHARS.has(c)) && [...post].every((c) => TAIL_CHARS.has(c));
+      }
+      if (!rightOk || !leftOk) continue;
+      // discourse "好的/好吧/行吧/可以的" opening a reply is politeness, not an opinion
+      if (i === lo && /^[的吧嘞啊]/.test(right)) continue;
+    } else if (!isTokenStart(tokens, i)) {
+      const tok = tokenAt(tokens, i);
+      if (tok && ![...lc.slice(tok.start, i)].every((c) => SINGLE_MOD_CHARS.has(c))) continue;
+    }
+    mark(i, e);
+    found.push(mk(i, e, word, sc, null, false));
+    i = e - 1;
+  }
+
+  found.sort((a, b) => a.coreStart - b.coreStart);
+  for (const op of found) expand(op, lc, lo, hi, tokens, x, found);
+
+  for (const op of found) op.aspect = findAspect(op, lc, lo, tokens, x);
+
+  // scalar words (高/低/大/小/多/少) only carry polarity through their aspect
+  for (const op of found) {
+    if (op.score !== 0 || op.fromPattern) continue;
+    const lowerWord = scalar.lower.has(op.core);
+    const higherWord = scalar.higher.has(op.core);
+    if (!lowerWord && !higherWord) continue;
+    const phrase = lc.slice(op.start, op.end);
+    let s = 0;
+    if (phrase.includes('偏')) s = -1;
+    else if (op.aspect) {
+      const a = op.aspect.text;
+      const inSet = (set: Set<string>) => set.has(a) || [...set].some((t) => t.length >= 2 && a.endsWith(t));
+      if (inSet(scalar.benefit)) s = higherWord ? 1 : -1;
+      else if (inSet(scalar.cost)) s = higherWord ? -1 : 1;
+    }
+    op.score = op.negated ? -s : s;
+  }
+
+  return found.filter((op) => {
+    if (op.score === 0) return false;
+    if (clause.question && !op.fromPattern && Math.abs(op.score) < 2) {
+      const phrase = lc.slice(op.start, op.coreStart);
+      if (!/(一直|老是|总是|根本|都|太|这么|那么)/.test(phrase)) return false;
+    }
+    return true;
+  });
+}
+
+function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Token[], x: ExtractLexicon, all: RawOpinion[]) {
+  const others = all.filter((o) => o !== op);
+  const blocked = (pos: number) => others.some((o) => o.start <= pos && pos < o.end);
+  let negCount = 0;
+  let degree = 1;
+  let immediate: string | null = null;
+
+  const leftModifiers = () => {
+    let moved = true;
+    while (moved) {
+      moved = false;
+      for (let L = Math.min(x.maxModLen, op.start - lo); L >= 1; L--) {
+        const a = op.start - L;
+        if (blocked(a)) continue;
+        const w = lc.slice(a, op.start);
+        const kind = x.modifiers.get(w);
+        if (!kind) continue;
+        // a modifier must begin a token, unless jieba glued it to what follows (不卡, 很快, 太贵)
+        const tok = tokenAt(tokens, a);
+        if (tok && tok.start !== a && tok.end <= op.start) continue;
+        if (kind === 'negation') negCount += 1;
+        if (kind === 'degree') degree = Math.max(degree, x.lex.degrees.get(w) ?? 1);
+        if (immediate === null) immediate = w;
+        op.start = a;
+        moved = true;
+        break;
+      }
+    }
+  };
+
+  // right side first: 贵一点, 方便好多, 烦死了
+  let suffixHasLe = false;
+  for (const s of RIGHT_SUFFIXES) {
+    if (lc.startsWith(s, op.end) && op.end + s.length <= hi && !blocked(op.end)) {
+      op.end += s.length;
+      suffixHasLe = s.includes('了');
+      break;
+    }
+  }
+  leftModifiers();
+
+  // comparatives: 比想象中方便好多, 都比原来好
+  const window = lc.slice(Math.max(lo, op.start - 10), op.start);
+  const bi = window.lastIndexOf('比');
+  if (bi >= 0) {
+    const b = Math.max(lo, op.start - 10) + bi;
+    const between = lc.slice(b, op.start);
+    if (!/[,，\s]/.test(between) && !others.some((o) => o.start >= b && o.end <= op.start) && !/(比较|比如|对比|相比)/.test(lc.slice(b, b + 2) + lc.slice(b - 1, b + 1))) {
+      op.start = b;
+      leftModifiers();
+    }
+  }
+  // "没有传说中那么差": the comparison is negated as a whole
+  if (immediate === '那么' || immediate === '这么') {
+    const w0 = Math.max(lo, op.start - 8);
+    const win = lc.slice(w0, op.start);
+    const ni = win.lastIndexOf('没有');
+    if (ni >= 0 && !others.some((o) => o.start >= w0 + ni && o.end <= op.start)) {
+      op.start = w0 + ni;
+      negCount++;
+      leftModifiers();
+    }
+  }
+  // 不如 compares against what follows: 还不如快捷酒店
+  if (op.core === '不如') {
+    let e = op.coreEnd;
+    while (e < hi && e - op.coreEnd < 8 && !/[,，。!！?？\s]/.test(lc[e]!) && !blocked(e)) e++;
+    op.end = Math.max(op.end, e);
+  }
+  // trailing 了: part of the phrase (值了, 便宜了) except in the 太…了 frame
+  if (!suffixHasLe && lc[op.end] === '了' && op.end < hi && immediate !== '太' && !op.core.endsWith('了')) op.end += 1;
+  // speed complements keep their verb: 送得很快
+  if (SPEED.has(op.core)) {
+    let a = op.start;
+    if (lc[a - 1] === '也' && lc[a - 2] === '得') a -= 1;
+    if (lc[a - 1] === '得' && a - 2 >= lo && /[\u4e00-\u9fa5]/.test(lc[a - 2]!) && !blocked(a - 2)) {
+      const tok = tokenAt(tokens, a - 2);
+      if (tok && tok.end - tok.start <= 2 && tok.start >= a - 2) op.start = a - 2;
+    }
+  }
+  op.negated = negCount % 2 === 1;
+  op.degree = degree;
+  if (op.negated) op.score = -op.score;
+}
+
+function isNounLike(t: Token, x: ExtractLexicon): boolean {
+  if (x.lex.taxonomy.aspectIndex.has(t.word) || x.extraAspects.has(t.word)) return true;
+  if (x.modifiers.has(t.word)) return false;
+  return NOUN_TAGS.test(t.tag);
+}
+
+function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: ExtractLexicon): FoundAspect | null {
+  let q = op.start;
+  // 也/又 are left out of the phrase but sit between aspect and opinion (包装也用心)
+  while (q > lo && /[也又 ]/.test(lc[q - 1]!)) q--;
+  // V得 sits between the aspect and a complement (条款写得太专业)
+  const prev = tokens.find((t) => t.end === q);
+  if (prev && prev.word.endsWith('得') && prev.word.length <= 3) q = prev.start;
+  const parts: Token[] = [];
+  let len = 0;
+  for (;;) {
+    const t = tokens.find((tt) => tt.end === q);
+    if (!t || t.start < lo || !isNounLike(t, x) || parts.length >= 3 || len + t.word.length > 8) break;
+    parts.unshift(t);
+    len += t.word.length;
+    q = t.start;
+  }
+  // a number glued in front of a noun (5g套餐) belongs to it
+  const numTok = tokens.find((tt) => tt.end === q);
+  if (parts.length && numTok && numTok.tag === 'm' && /^[0-9a-z]+$/.test(numTok.word) && numTok.start >= lo) {
+    parts.unshift(numTok);
+    q = numTok.start;
+  }
+  if (!parts.length) return null;
+  const start = parts[0]!.start;
+  const end = parts[parts.length - 1]!.end;
+  return { start, end, text: lc.slice(start, end) };
+}

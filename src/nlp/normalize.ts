@@ -1,0 +1,106 @@
+import * as OpenCC from 'opencc-js';
+import type { Span } from './types.js';
+
+/**
+ * Normalized text plus, for every UTF-16 unit of it, the half-open range of the original text it came
+ * from. Spans found on the normalized text are mapped back with `toOriginal`, so tags always point
+ * into what the caller stored even when a surrogate-pair emoji became one space or 乾淨 became 干净.
+ */
+export interface NormalizedText {
+  text: string;
+  origStart: number[];
+  origEnd: number[];
+  originalLength: number;
+}
+
+const twToCn = OpenCC.Converter({ from: 'tw', to: 'cn' });
+const hkToCn = OpenCC.Converter({ from: 'hk', to: 'cn' });
+
+// Pictographs, dingbats, variation selectors, ZWJ, skin tones, keycaps and regional indicators: all
+// decoration for our purposes, but they often end a phrase in social posts, so a run becomes one space.
+const EMOJI_RE = /[\p{Extended_Pictographic}\u{1F1E6}-\u{1F1FF}\u{1F3FB}-\u{1F3FF}\u{FE0E}\u{FE0F}\u{200D}\u{20E3}]/u;
+const ZERO_WIDTH = new Set([0x200b, 0x200c, 0x2060, 0xfeff, 0x00ad]);
+
+function toHalfWidth(cp: number): number {
+  if (cp >= 0xff01 && cp <= 0xff5e) return cp - 0xfee0;
+  if (cp === 0x3000) return 0x20;
+  return cp;
+}
+
+/** Simplify per character when a phrase-level conversion would change the length (keeps the map 1:1). */
+function simplify(s: string): string {
+  const whole = hkToCn(twToCn(s));
+  if (whole.length === s.length) return whole;
+  let out = '';
+  for (const ch of s) {
+    const c = hkToCn(twToCn(ch));
+    out += c.length === ch.length ? c : ch;
+  }
+  return out;
+}
+
+export function normalizeText(input: string): NormalizedText {
+  const chars: string[] = [];
+  const origStart: number[] = [];
+  const origEnd: number[] = [];
+  let pendingSpace: { start: number; end: number; newline: boolean } | null = null;
+
+  const flushSpace = () => {
+    if (!pendingSpace) return;
+    // Leading whitespace is dropped; a run that contained a line break stays a line break because
+    // transcripts and multi-line posts use it as a sentence boundary.
+    if (chars.length > 0) {
+      const ch = pendingSpace.newline ? '\n' : ' ';
+      chars.push(ch);
+      origStart.push(pendingSpace.start);
+      origEnd.push(pendingSpace.end);
+    }
+    pendingSpace = null;
+  };
+
+  let i = 0;
+  while (i < input.length) {
+    const cp = input.codePointAt(i)!;
+    const width = cp > 0xffff ? 2 : 1;
+    const start = i;
+    const end = i + width;
+    i = end;
+    if (ZERO_WIDTH.has(cp)) continue;
+    const ch = String.fromCodePoint(cp);
+    const half = toHalfWidth(cp);
+    const isSpace = /\s/u.test(ch) || half === 0x20;
+    const isEmoji = !isSpace && EMOJI_RE.test(ch) && !/[0-9#*]/.test(ch);
+    if (isSpace || isEmoji) {
+      if (pendingSpace) {
+        pendingSpace.end = end;
+        pendingSpace.newline ||= ch === '\n' || ch === '\r';
+      } else {
+        pendingSpace = { start, end, newline: ch === '\n' || ch === '\r' };
+      }
+      continue;
+    }
+    flushSpace();
+    const out = String.fromCodePoint(half);
+    // Astral characters that are not emoji (rare CJK extension B) keep both units mapped to the pair.
+    for (let k = 0; k < out.length; k++) {
+      chars.push(out[k]!);
+      origStart.push(start);
+      origEnd.push(end);
+    }
+  }
+  // trailing whitespace is dropped (pendingSpace never flushed)
+  const text = simplify(chars.join(''));
+  return { text, origStart, origEnd, originalLength: input.length };
+}
+
+/** Map a normalized half-open span back to the original text. */
+export function toOriginal(n: NormalizedText, start: number, end: number): Span {
+  if (n.text.length === 0) return { start: 0, end: 0 };
+  const s = Math.max(0, Math.min(start, n.text.length - 1));
+  const e = Math.max(s + 1, Math.min(end, n.text.length));
+  if (end <= start) {
+    const at = n.origStart[s]!;
+    return { start: at, end: at };
+  }
+  return { start: n.origStart[s]!, end: n.origEnd[e - 1]! };
+}

@@ -1,0 +1,28 @@
+import { createRequire } from 'node:module';
+import { Jieba } from '@node-rs/jieba';
+import { buildJiebaDict, type Lexicon } from './lexicon.js';
+import type { Token } from './extract.js';
+
+export function loadJieba(lex: Lexicon): Jieba {
+  const require = createRequire(import.meta.url);
+  const { dict } = require('@node-rs/jieba/dict.js') as { dict: Uint8Array };
+  const jieba = Jieba.withDict(dict);
+  jieba.loadDict(Buffer.from(buildJiebaDict(lex), 'utf8'));
+  return jieba;
+}
+
+/** Tokens of text[start,end) with offsets in `text`; jieba returns pieces that concatenate to the input. */
+export function tokenize(jieba: Jieba, text: string, start: number, end: number): Token[] {
+  const slice = text.slice(start, end);
+  const tagged = jieba.tag(slice, true);
+  const out: Token[] = [];
+  let pos = 0;
+  for (const t of tagged) {
+    const at = slice.indexOf(t.word, pos);
+    if (at < 0) continue;
+    out.push({ word: t.word, tag: t.tag, start: start + at, end: start + at + t.word.length });
+    pos = at + t.word.length;
+  }
+  return out;
+}
+
