@@ -1,0 +1,205 @@
+import { createHmac } from 'node:crypto';
+import type { PiiEntity, PiiPolicy, PiiType } from './types.js';
+
+/*
+ * PII detection for the ingest path. Every candidate is validated (check digits, birth dates, number
+ * ranges) and then vetoed by context, because customer feedback is full of look-alikes: order and
+ * tracking numbers, contract and batch numbers that happen to be ID-shaped, amounts, dates and versions.
+ */
+
+// Full-width digits/letters/punctuation are common in pasted text; detection runs on a same-length
+// half-width copy so offsets stay valid for the original.
+function halfWidth(text: string): string {
+  return text.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+}
+
+const digitsOf = (s: string) => s.replace(/\D/g, '');
+
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let dbl = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    dbl = !dbl;
+  }
+  return digits.length > 0 && sum % 10 === 0;
+}
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+// first two digits of mainland resident ID numbers (province-level codes)
+const PROVINCES = new Set([11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83]);
+
+export function idCardValid(id: string, now = new Date()): boolean {
+  if (!/^\d{17}[\dXx]$/.test(id)) return false;
+  if (!PROVINCES.has(Number(id.slice(0, 2)))) return false;
+  const y = Number(id.slice(6, 10));
+  const m = Number(id.slice(10, 12));
+  const d = Number(id.slice(12, 14));
+  const birth = new Date(Date.UTC(y, m - 1, d));
+  if (y < 1900 || birth.getUTCFullYear() !== y || birth.getUTCMonth() !== m - 1 || birth.getUTCDate() !== d) return false;
+  if (birth.getTime() > now.getTime()) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += (id.charCodeAt(i) - 48) * ID_WEIGHTS[i]!;
+  return ID_CHECK[sum % 11] === id[17]!.toUpperCase();
+}
+
+/** Identifier labels: a number right after one of these is a business key, not personal data. */
+const NOT_PII_LABEL = /(订单|单号|编号|流水|批次|代码|编码|券码|兑换码|优惠码|会员|工单|运单|快递|发票|保单|合同|受理|申请号|序列号|型号|车牌|房号|房间号|邮编|交易号|账单号|商品|货号|批号|案件号|报案号|ticket|order|no\.)/i;
+/** Labels that make a following number personal even when an identifier label appears earlier. */
+const PII_LABEL = /(电话|手机|号码|卡号|银行卡|信用卡|储蓄卡|工资卡|借记卡|身份证|证件|座机|联系|机主|手机号|打到|尾号)/;
+
+/** The few characters before a number up to the previous clause boundary. */
+function leftContext(text: string, start: number): string {
+  const from = Math.max(0, start - 12);
+  const win = text.slice(from, start);
+  const cut = Math.max(...[...'，,。；;！!？?\n、'].map((c) => win.lastIndexOf(c)));
+  return cut >= 0 ? win.slice(cut + 1) : win;
+}
+
+function vetoedByContext(text: string, start: number): boolean {
+  const ctx = leftContext(text, start);
+  // the identifier label has to introduce this very number (订单号：…, 合同编号…), not merely occur
+  // nearby: "快递员打138…" names a courier, not a tracking number
+  const re = new RegExp(NOT_PII_LABEL.source + '[号码:：是为#\\s]*$', 'i');
+  if (!re.test(ctx)) return false;
+  const neg = ctx.search(NOT_PII_LABEL);
+  return !PII_LABEL.test(ctx.slice(neg));
+}
+
+interface Candidate extends PiiEntity {
+  /** higher wins when candidates overlap */
+  rank: number;
+}
+
+/** A number must not continue into letters/digits/decimal points/masks on either side. */
+function isolated(text: string, start: number, end: number): boolean {
+  const before = text[start - 1] ?? '';
+  const before2 = text[start - 2] ?? '';
+  const after = text[end] ?? '';
+  const after2 = text[end + 1] ?? '';
+  if (/[0-9A-Za-z*_]/.test(before) || /[0-9A-Za-z*_%]/.test(after)) return false;
+  if ((before === '.' || before === '-' || before === '/' || before === ':') && /[0-9]/.test(before2)) return false;
+  if ((after === '.' || after === '-' || after === '/' || after === ':' || after === ',') && /[0-9]/.test(after2)) return false;
+  if (/[¥$￥]/.test(before) || before === '+' && !/86/.test(text.slice(start, start + 2))) return false;
+  return true;
+}
+
+export function detectPii(text: string): PiiEntity[] {
+  const t = halfWidth(text);
+  const cands: Candidate[] = [];
+  const add = (type: PiiType, start: number, end: number, rank: number) => cands.push({ type, start, end, rank });
+
+  // emails: unambiguous, no context veto
+  for (const m of t.matchAll(/[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g)) {
+    add('email', m.index!, m.index! + m[0].length, 5);
+  }
+
+  // 18-digit resident ID numbers
+  for (const m of t.matchAll(/\d{17}[\dXx]/g)) {
+    const s = m.index!;
+    const e = s + m[0].length;
+    if (!isolated(t, s, e) || !idCardValid(m[0]) || vetoedByContext(t, s)) continue;
+    add('id_card', s, e, 4);
+  }
+
+  // bank cards: 13-19 digits, plain or in groups of 4; IIN must be a payment-card one and Luhn must hold
+  for (const m of t.matchAll(/\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,3})?|\d{13,19}/g)) {
+    const s = m.index!;
+    const e = s + m[0].length;
+    const digits = digitsOf(m[0]);
+    if (digits.length < 13 || digits.length > 19 || !isolated(t, s, e)) continue;
+    if (!/^[3-69]/.test(digits) || !luhnValid(digits) || vetoedByContext(t, s)) continue;
+    add('bank_card', s, e, 3);
+  }
+
+  // mainland mobiles, optionally +86, written plain or 3-4-4 with spaces/dashes
+  for (const m of t.matchAll(/(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}/g)) {
+    const s = m.index!;
+    const e = s + m[0].length;
+    const digits = digitsOf(m[0]).replace(/^86(?=1\d{10}$)/, '');
+    if (digits.length !== 11 || !isolated(t, s, e) || vetoedByContext(t, s)) continue;
+    // separators must be consistent: 138 1234 5678 or 138-1234-5678, not a random run of digits
+    const seps = m[0].slice(m[0].length - 11 - (m[0].match(/[ -]/g)?.length ?? 0)).match(/[ -]/g) ?? [];
+    if (seps.length !== 0 && seps.length !== 2 && !(seps.length === 3 && /^\+?86/.test(m[0]))) continue;
+    add('phone', s, e, 2);
+  }
+
+  // landlines: area code (010, 02x, 0xxx) + 7-8 digit number, with a separator or in brackets
+  for (const m of t.matchAll(/(?:\(0\d{2,3}\)|0\d{2,3}[ -])\d{7,8}/g)) {
+    const s = m.index!;
+    const e = s + m[0].length;
+    const area = digitsOf(m[0].slice(0, m[0].search(/[) -]/) + 1));
+    const local = m[0].slice(m[0].search(/[) -]/) + 1).replace(/^\s+/, '');
+    if (!/^0[1-9]/.test(area)) continue;
+    // 3-digit area codes are 010 and 02x; others are 4 digits
+    if (area.length === 3 && !/^0(10|2\d)$/.test(area)) continue;
+    if (/^[01]/.test(local) || !isolated(t, s, e) || vetoedByContext(t, s)) continue;
+    add('landline', s, e, 1);
+  }
+
+  // resolve overlaps: higher rank, then longer span
+  cands.sort((a, b) => b.rank - a.rank || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const chosen: Candidate[] = [];
+  for (const c of cands) {
+    if (chosen.some((o) => o.start < c.end && c.start < o.end)) continue;
+    chosen.push(c);
+  }
+  return chosen.sort((a, b) => a.start - b.start).map(({ type, start, end }) => ({ type, start, end }));
+}
+
+/** In-place masks keep the length, so offsets computed on the original stay valid on the masked text. */
+function maskValue(type: PiiType, value: string): string {
+  if (type === 'email') {
+    const at = value.indexOf('@');
+    return value[0] + '*'.repeat(Math.max(0, at - 1)) + value.slice(at);
+  }
+  const hw = halfWidth(value);
+  const digitPositions = [...hw].map((c, i) => (/\d/.test(c) ? i : -1)).filter((i) => i >= 0);
+  let keepHead: number;
+  let keepTail = 4;
+  let skip = 0;
+  if (type === 'phone') {
+    // the country code is not part of the "first three"
+    skip = /^\+?86/.test(hw) && digitPositions.length === 13 ? 2 : 0;
+    keepHead = 3;
+  } else if (type === 'landline') {
+    const sep = hw.search(/[) -]/);
+    keepHead = digitsOf(hw.slice(0, sep + 1)).length;
+  } else {
+    keepHead = 6;
+  }
+  const keep = new Set<number>();
+  digitPositions.slice(0, skip + keepHead).forEach((p) => keep.add(p));
+  digitPositions.slice(-keepTail).forEach((p) => keep.add(p));
+  return [...value].map((c, i) => (/\d/.test(hw[i]!) && !keep.has(i) ? '*' : c)).join('');
+}
+
+// Deployments should pass their own secret; the default only keeps tokens stable in development.
+const DEFAULT_SECRET = 'guandian-dev-pii-secret';
+
+function hashToken(type: PiiType, value: string, secret: string): string {
+  const canonical = type === 'email' ? value.toLowerCase() : halfWidth(value).replace(/[^\dXx]/g, '').replace(/^86(?=1\d{10}$)/, '').toUpperCase();
+  const h = createHmac('sha256', secret).update(`${type}:${canonical}`).digest('hex').slice(0, 8);
+  return `[${type}:${h}]`;
+}
+
+export function maskPii(text: string, policy: PiiPolicy, opts?: { hashSecret?: string }): { text: string; entities: PiiEntity[] } {
+  const entities = detectPii(text);
+  if (policy === 'keep' || entities.length === 0) return { text, entities };
+  let out = '';
+  let pos = 0;
+  for (const e of entities) {
+    out += text.slice(pos, e.start);
+    const value = text.slice(e.start, e.end);
+    out += policy === 'mask' ? maskValue(e.type, value) : hashToken(e.type, value, opts?.hashSecret ?? DEFAULT_SECRET);
+    pos = e.end;
+  }
+  out += text.slice(pos);
+  return { text: out, entities };
+}
