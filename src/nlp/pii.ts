@@ -160,7 +160,9 @@ function maskValue(type: PiiType, value: string): string {
     return value[0] + '*'.repeat(Math.max(0, at - 1)) + value.slice(at);
   }
   const hw = halfWidth(value);
-  const digitPositions = [...hw].map((c, i) => (/\d/.test(c) ? i : -1)).filter((i) => i >= 0);
+  // the ID check character X counts as one of the kept last four
+  const isDigit = (c: string) => (type === 'id_card' ? /[\dXx]/ : /\d/).test(c);
+  const digitPositions = [...hw].map((c, i) => (isDigit(c) ? i : -1)).filter((i) => i >= 0);
   let keepHead: number;
   let keepTail = 4;
   let skip = 0;
@@ -177,7 +179,7 @@ function maskValue(type: PiiType, value: string): string {
   const keep = new Set<number>();
   digitPositions.slice(0, skip + keepHead).forEach((p) => keep.add(p));
   digitPositions.slice(-keepTail).forEach((p) => keep.add(p));
-  return [...value].map((c, i) => (/\d/.test(hw[i]!) && !keep.has(i) ? '*' : c)).join('');
+  return [...value].map((c, i) => (isDigit(hw[i]!) && !keep.has(i) ? '*' : c)).join('');
 }
 
 // Deployments should pass their own secret; the default only keeps tokens stable in development.
