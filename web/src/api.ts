@@ -5,7 +5,7 @@ export type Speaker = 'customer' | 'agent' | 'system';
 
 export interface Me {
   id: string;
-  name: string;
+  name?: string;
   tenant: string;
   roles: Role[];
 }
@@ -41,6 +41,7 @@ export interface Tag {
   source: 'model' | 'rule' | 'human';
   modelVersion: string;
   createdAt: string;
+  occurredAt?: string | null;
   kind: Kind;
   channel: string;
 }

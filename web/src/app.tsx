@@ -156,7 +156,7 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         </nav>
         <span className="spacer" />
         <span className="who" title={`${t('tenant')}: ${me.tenant}`}>
-          {me.name} <span className="muted">· {me.roles.join(', ')}</span>
+          {me.name ?? me.tenant} <span className="muted">· {me.roles.join(', ')}</span>
         </span>
         <button className="btn btn-link" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-action="lang">
           {t('language')}

@@ -120,7 +120,7 @@ function FeedCard({ group }: { group: Group }) {
       <header className="card-head">
         <span className={`badge badge-kind`}>{t(first.kind)}</span>
         <span className="badge">{first.channel}</span>
-        <span className="muted small">{(doc?.occurredAt ?? doc?.createdAt ?? first.createdAt).slice(0, 16).replace('T', ' ')}</span>
+        <span className="muted small">{(doc?.occurredAt ?? first.occurredAt ?? first.createdAt ?? "").slice(0, 16).replace('T', ' ')}</span>
         {doc?.reviewed && <span className="badge badge-ok">{t('reviewed')}</span>}
         <a className="card-link" href={href(`doc/${encodeURIComponent(group.documentId)}`)}>
           {t('detail')} →

@@ -29,8 +29,11 @@ export function filtersFrom(params: URLSearchParams, keys: readonly FilterKey[] 
   return f;
 }
 
+/** Date pickers give whole days; the API compares instants, so `to` must reach the end of that day (UTC, as the API buckets days). */
 export function filtersQuery(f: Filters): Query {
-  return { ...f };
+  const q: Query = { ...f };
+  if (f.to && /^\d{4}-\d{2}-\d{2}$/.test(f.to)) q.to = `${f.to}T23:59:59.999Z`;
+  return q;
 }
 
 interface Props {

@@ -273,7 +273,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     const tagLabel = (tag: Tag) => {
       if (lang === 'zh' && tag.label) return tag.label;
       // The API's label is Chinese ("正向评价: 网络顺畅"); in English keep the phrase, translate the prefix.
-      const phrase = `${tag.aspect ?? ''}${tag.opinion ?? ''}` || tag.label;
+      const opinion = tag.opinion ?? '';
+      const phrase = (tag.aspect && !opinion.includes(tag.aspect) ? `${tag.aspect}${opinion}` : opinion) || tag.label;
       return `${dict[tag.polarity]}: ${phrase}`;
     };
     return { lang, setLang, t, categoryName, tagLabel, setCategories, categories };

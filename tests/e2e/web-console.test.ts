@@ -1,0 +1,298 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { apiClient, CHROMIUM_ARGS, SCREENSHOTS, startServer, waitFor, type RunningServer } from './server-harness.js';
+
+interface Tag {
+  id: string;
+  polarity: 'positive' | 'negative' | 'neutral';
+  category: string;
+  source: string;
+  span: { start: number; end: number };
+  opinion: string;
+}
+interface Doc {
+  id: string;
+  kind: string;
+  status: string;
+  reviewed: boolean;
+  text: string | null;
+  tags: Tag[];
+}
+
+const XSS = '<img src=x onerror=alert(1)>';
+// Several everyday complaints/praises so at least one is tagged whatever lexicon or model is loaded.
+const COMMENTS = [
+  '网络很卡，经常断线，客服态度很好。',
+  '快递太慢了，等了一个星期，价格还贵。',
+  '这个手机质量很差，用了两天就坏了。',
+];
+
+let server: RunningServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let api: ReturnType<typeof apiClient>;
+const dialogs: string[] = [];
+const ids: Record<string, string> = {};
+let tagged: Doc;
+
+async function shot(name: string) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+async function ingest(body: Record<string, unknown>): Promise<string> {
+  const res = await api<{ id: string }>('POST', '/v1/documents', body);
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  return res.body.id;
+}
+
+async function waitDone(id: string): Promise<Doc> {
+  return waitFor(`document ${id} processed`, async () => {
+    const res = await api<Doc>('GET', `/v1/documents/${id}`);
+    if (res.body.status === 'failed') throw new Error(`document ${id} failed: ${JSON.stringify(res.body)}`);
+    return res.body.status === 'done' ? res.body : null;
+  }, 45_000);
+}
+
+async function signIn(key: string) {
+  await page.goto(server.base + '/');
+  await page.fill('input[name=apiKey]', key);
+  await page.click('button[type=submit]');
+}
+
+async function waitSaved() {
+  await page.waitForSelector('.save-state[data-pending="0"]', { timeout: 15_000 });
+}
+
+describe('web console (real server, chromium)', () => {
+  beforeAll(async () => {
+    server = await startServer();
+    api = apiClient(server.base, server.adminKey);
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN', acceptDownloads: true });
+    page = await context.newPage();
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('ingests through the API and the documents are processed', async () => {
+    for (const [i, text] of COMMENTS.entries()) {
+      ids[`c${i}`] = await ingest({ kind: 'comment', source: 'app', externalId: `e2e-c${i}`, text, occurredAt: new Date().toISOString() });
+    }
+    ids.xss = await ingest({ kind: 'comment', source: 'web', externalId: 'e2e-xss', text: `${XSS} 物流太慢了，态度很差。` });
+    ids.call = await ingest({
+      kind: 'transcript',
+      source: 'call',
+      externalId: 'e2e-call',
+      turns: [
+        { speaker: 'agent', text: '您好，请问有什么可以帮您？' },
+        { speaker: 'customer', text: '我家宽带网络很卡，一直断线，售后也不来修。' },
+        { speaker: 'agent', text: '非常抱歉，我马上为您登记报修。' },
+      ],
+    });
+    const docs = await Promise.all(Object.values(ids).map(waitDone));
+    const withTags = docs.filter((d) => d.kind !== 'transcript' && d.text && !d.text.includes(XSS) && d.tags.length > 0);
+    expect(withTags.length, 'the analyzer tagged none of the sample comments').toBeGreaterThan(0);
+    tagged = withTags[0]!;
+  });
+
+  test('signs in with an API key and shows highlighted opinions in the feed', async () => {
+    await page.goto(server.base + '/');
+    await page.waitForSelector('input[name=apiKey]');
+    await shot('sign-in');
+    await signIn(server.adminKey);
+    await page.waitForSelector('.topbar');
+    expect(await page.textContent('.topbar nav')).toContain('观点流');
+    const card = page.locator(`.feed-card[data-doc-id="${tagged.id}"]`);
+    await card.waitFor({ timeout: 15_000 });
+    const first = tagged.tags[0]!;
+    const mark = card.locator(`mark[data-tag-id="${first.id}"]`).first();
+    await mark.waitFor();
+    expect(await mark.getAttribute('class')).toContain(`hl-${first.polarity}`);
+    expect((await mark.textContent())!.length).toBeGreaterThan(0);
+    const chip = card.locator(`.chip[data-tag-id="${first.id}"]`);
+    expect(await chip.textContent()).toMatch(/(正向|负向|中性)评价: /);
+    await shot('feed');
+  });
+
+  test('feed filters narrow the list through the URL', async () => {
+    const polarity = tagged.tags[0]!.polarity;
+    await page.goto(`${server.base}/#/feed?polarity=${polarity}`);
+    await page.waitForSelector('.feed-card');
+    const pols = await page.locator('.feed-card .chip').evaluateAll((els) => els.map((e) => e.getAttribute('data-polarity')));
+    expect(pols.length).toBeGreaterThan(0);
+    expect(new Set(pols)).toEqual(new Set([polarity]));
+  });
+
+  test('a document containing markup renders as text: no dialog, no img element', async () => {
+    await page.goto(`${server.base}/#/doc/${ids.xss}`);
+    await page.waitForSelector('.doc-card');
+    expect(await page.textContent('.doc-card')).toContain(XSS);
+    await page.goto(`${server.base}/#/feed?q=${encodeURIComponent('物流太慢')}`);
+    await page.waitForTimeout(500);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    await page.goto(`${server.base}/#/doc/${ids.xss}`);
+    await page.waitForSelector('.doc-card');
+    await shot('document-xss');
+  });
+
+  test('transcripts render as speaker turns', async () => {
+    await page.goto(`${server.base}/#/doc/${ids.call}`);
+    await page.waitForSelector('.turn');
+    expect(await page.locator('.turn').count()).toBe(3);
+    expect(await page.textContent('.turn-customer .speaker')).toBe('客户');
+    expect(await page.textContent('.turn-agent .speaker')).toBe('坐席');
+    expect(await page.locator('.turn-agent mark').count()).toBe(0);
+    await shot('document-transcript');
+  });
+
+  test('dashboard draws charts and a click drills into the feed', async () => {
+    await page.goto(`${server.base}/#/dashboard`);
+    await page.waitForSelector('.chart canvas', { timeout: 15_000 });
+    await page.waitForTimeout(400);
+    await shot('dashboard');
+    await page.click('button.kpi-negative');
+    await page.waitForFunction("location.hash.startsWith('#/feed') && location.hash.includes('polarity=negative')");
+  });
+
+  test('labeling queue: keyboard corrections are saved, undo works, and they survive a reload', async () => {
+    const target = tagged.tags.slice().sort((a, b) => a.span.start - b.span.start)[0]!;
+    const newPolarity = target.polarity === 'neutral' ? 'positive' : 'neutral';
+    const newCategory = target.category === 'logistics' ? 'price' : 'logistics';
+    const categoryZh = newCategory === 'logistics' ? '物流' : '价格';
+
+    await page.goto(`${server.base}/#/label?doc=${tagged.id}`);
+    await page.waitForSelector('.label-text');
+    await page.waitForSelector(`.tag-row.selected[data-tag-id="${target.id}"]`);
+    await page.keyboard.press('?');
+    await page.waitForSelector('.help');
+    await shot('labeling-help');
+    await page.keyboard.press('Escape');
+    expect(await page.locator('.help').count()).toBe(0);
+
+    await page.keyboard.press(newPolarity === 'neutral' ? '3' : '1');
+    await waitSaved();
+    let doc = (await api<Doc>('GET', `/v1/documents/${tagged.id}`)).body;
+    let tag = doc.tags.find((t) => t.id === target.id)!;
+    expect(tag.polarity).toBe(newPolarity);
+    expect(tag.source).toBe('human');
+
+    await page.keyboard.press('c');
+    await page.waitForSelector('.picker');
+    await page.keyboard.type(categoryZh);
+    await page.keyboard.press('Enter');
+    await waitSaved();
+    doc = (await api<Doc>('GET', `/v1/documents/${tagged.id}`)).body;
+    expect(doc.tags.find((t) => t.id === target.id)!.category).toBe(newCategory);
+
+    await page.keyboard.press('u');
+    await waitSaved();
+    doc = (await api<Doc>('GET', `/v1/documents/${tagged.id}`)).body;
+    expect(doc.tags.find((t) => t.id === target.id)!.category).toBe(target.category);
+
+    await page.keyboard.press('c');
+    await page.waitForSelector('.picker');
+    await page.keyboard.type(categoryZh);
+    await page.keyboard.press('Enter');
+    await waitSaved();
+
+    // Add a tag from a text selection: two characters that no existing tag covers.
+    const text = tagged.text!;
+    let start = -1;
+    for (let i = text.length - 2; i >= 0 && start < 0; i--) {
+      const free = !doc.tags.some((t) => t.span.start < i + 2 && t.span.end > i);
+      if (free && /^[\u4e00-\u9fff]{2}$/.test(text.slice(i, i + 2))) start = i;
+    }
+    expect(start, 'no untagged two-character run left to select').toBeGreaterThanOrEqual(0);
+    const end = start + 2;
+    // Browser-side code is passed as a string: the test tsconfig has no DOM lib.
+    await page.evaluate(`(() => {
+      const [s, e] = [${start}, ${end}];
+      const root = document.querySelector('.label-text [data-text-root]');
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      const range = document.createRange();
+      let pos = 0;
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const len = n.textContent.length;
+        if (pos <= s && s <= pos + len) range.setStart(n, s - pos);
+        if (pos <= e && e <= pos + len) { range.setEnd(n, e - pos); break; }
+        pos += len;
+      }
+      const sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+    })()`);
+    const before = doc.tags.length;
+    await page.keyboard.press('n');
+    await page.waitForSelector('.picker');
+    await page.keyboard.type('other');
+    await page.keyboard.press('Enter');
+    await waitSaved();
+    doc = (await api<Doc>('GET', `/v1/documents/${tagged.id}`)).body;
+    expect(doc.tags.length).toBe(before + 1);
+    const added = doc.tags.find((t) => t.span.start === start && t.span.end === end);
+    expect(added?.source).toBe('human');
+    expect(added?.category).toBe('other');
+    await shot('labeling');
+
+    await page.reload();
+    await page.waitForSelector(`.tag-row[data-tag-id="${target.id}"]`);
+    const row = page.locator(`.tag-row[data-tag-id="${target.id}"]`);
+    expect(await row.locator('.chip').getAttribute('data-polarity')).toBe(newPolarity);
+    expect(await row.textContent()).toContain(categoryZh);
+    expect(await page.locator(`mark[data-tag-id="${target.id}"]`).first().getAttribute('data-polarity')).toBe(newPolarity);
+
+    await page.keyboard.press('a');
+    await waitSaved();
+    doc = (await api<Doc>('GET', `/v1/documents/${tagged.id}`)).body;
+    expect(doc.reviewed).toBe(true);
+  });
+
+  test('exports the filtered tags as CSV with a BOM and Chinese text', async () => {
+    await page.goto(`${server.base}/#/export?source=human`);
+    await page.waitForSelector('button[data-format=csv]');
+    await shot('export');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-format=csv]')]);
+    const file = await download.path();
+    const raw = fs.readFileSync(file);
+    expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = raw.toString('utf8').slice(1);
+    const lines = csv.trim().split(/\r?\n/);
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    expect(csv).toMatch(/[\u4e00-\u9fff]/);
+    expect(csv).toContain(tagged.id);
+    // Only human tags were asked for: every data row mentions "human".
+    for (const line of lines.slice(1)) expect(line).toContain('human');
+  });
+
+  test('English switch translates the console', async () => {
+    await page.goto(`${server.base}/#/feed`);
+    await page.click('[data-action=lang]');
+    await page.waitForFunction("document.querySelector('.topbar nav')?.textContent?.includes('Feed')");
+    await shot('feed-english');
+    await page.click('[data-action=lang]');
+    await page.waitForFunction("document.querySelector('.topbar nav')?.textContent?.includes('观点流')");
+  });
+
+  test('an ingest-only key sees a message and nothing else', async () => {
+    const created = await api<{ key: string }>('POST', '/v1/api-keys', { name: 'e2e-ingest', roles: ['ingest'] });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    await page.click('.topbar button.btn-small');
+    await signIn(created.body.key);
+    await page.waitForSelector('.notice');
+    expect(await page.textContent('.notice')).toContain('仅有数据接入权限');
+    expect(await page.locator('.topbar nav a').count()).toBe(0);
+    await shot('ingest-only');
+  });
+});
