@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { notFound } from '../errors.js';
+import type { Services } from '../runtime.js';
+import { authenticate, errorHandler, requireJson } from './middleware.js';
+import { adminRoutes } from './routes/admin-routes.js';
+import { documentsRoutes } from './routes/documents-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { tagsRoutes } from './routes/tags-routes.js';
+
+export function createApp(s: Services): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
+      },
+    }),
+  );
+  app.use(healthRoutes(s));
+
+  const v1 = express.Router();
+  v1.use(requireJson);
+  v1.use(express.json({ limit: s.config.bodyLimit, strict: true }));
+  v1.use(authenticate(s.apiKeys));
+  v1.use(documentsRoutes(s));
+  v1.use(tagsRoutes(s));
+  v1.use(adminRoutes(s));
+  v1.use((req) => {
+    throw notFound(`route ${req.method} /v1${req.path}`);
+  });
+  app.use('/v1', v1);
+
+  // The review UI, built by `npm run build` into web/dist; client-side routes fall back to index.html.
+  const index = path.join(s.config.webDir, 'index.html');
+  if (fs.existsSync(index)) {
+    app.use(express.static(s.config.webDir, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!v1\/|healthz|readyz).*/, (_req, res) => {
+      res.sendFile(index);
+    });
+  }
+  app.use(errorHandler(s.logger));
+  return app;
+}

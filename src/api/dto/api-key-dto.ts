@@ -1,0 +1,20 @@
+import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ROLES } from '../../store/records.js';
+
+export class CreateApiKeyDto {
+  @IsString()
+  @Length(1, 100)
+  name!: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(ROLES as unknown as string[], { each: true, message: `each role must be one of ${ROLES.join(', ')}` })
+  roles!: ('ingest' | 'analyst' | 'labeler' | 'admin')[];
+
+  /** Defaults to the caller's tenant; only the platform (bootstrap) key may name another one. */
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'tenant must be 1-64 lowercase letters, digits, _ or -' })
+  tenant?: string;
+}

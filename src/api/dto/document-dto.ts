@@ -1,0 +1,152 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  Validate,
+  ValidateIf,
+  ValidateNested,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+import type { DocumentKind, Speaker } from '../../nlp/types.js';
+
+export const MAX_TEXT_CHARS = 20_000;
+export const MAX_TURNS = 500;
+export const MAX_BATCH = 1000;
+
+/** Metadata is caller context (ticket id, app version …), not a second document: small and flat. */
+@ValidatorConstraint({ name: 'smallMetadata' })
+class SmallMetadata implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+    const keys = Object.keys(value);
+    if (keys.length > 32) return false;
+    if (!keys.every((k) => /^[A-Za-z0-9_-]{1,64}$/.test(k))) return false;
+    return JSON.stringify(value).length <= 4096;
+  }
+  defaultMessage(): string {
+    return 'metadata must be an object of at most 32 keys (letters, digits, _ and -) and 4 KB of JSON';
+  }
+}
+
+/** Transcripts are capped on their total text, like a comment. */
+@ValidatorConstraint({ name: 'turnsTotalLength' })
+class TurnsTotalLength implements ValidatorConstraintInterface {
+  validate(turns: unknown, args: ValidationArguments): boolean {
+    if (!Array.isArray(turns)) return true;
+    const max = args.constraints[0] as number;
+    return turns.reduce((n: number, t: { text?: unknown }) => n + (typeof t?.text === 'string' ? t.text.length : 0), 0) <= max;
+  }
+  defaultMessage(args: ValidationArguments): string {
+    return `turns must hold at most ${String(args.constraints[0])} characters of text in total`;
+  }
+}
+
+/** Text must carry something to analyze, and no NUL bytes (they break downstream tools and exports). */
+const NON_BLANK = /[^\s\u0000]/;
+const NO_NUL = /^[^\u0000]*$/;
+
+export class TurnDto {
+  @IsIn(['customer', 'agent', 'system'])
+  speaker!: Speaker;
+
+  @IsString()
+  @MaxLength(MAX_TEXT_CHARS)
+  @Matches(NO_NUL, { message: 'text must not contain NUL characters' })
+  text!: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  startMs?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  endMs?: number;
+}
+
+export class CreateDocumentDto {
+  @IsIn(['comment', 'transcript', 'social'], { message: 'kind must be one of comment, transcript, social' })
+  kind!: DocumentKind;
+
+  @IsString()
+  @Length(1, 64)
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'source must be letters, digits, ".", "_" or "-" (e.g. app-review)' })
+  source!: string;
+
+  @IsString()
+  @Length(1, 128)
+  @Matches(NO_NUL, { message: 'externalId must not contain NUL characters' })
+  externalId!: string;
+
+  // Comments and social posts carry text; transcripts carry turns (the other field is refused in
+  // checkDocumentShape rather than silently dropped, so a mis-built client finds out at once).
+  @ValidateIf((o: CreateDocumentDto) => o.kind !== 'transcript')
+  @IsString()
+  @MinLength(1)
+  @MaxLength(MAX_TEXT_CHARS)
+  @Matches(NON_BLANK, { message: 'text must contain at least one visible character' })
+  @Matches(NO_NUL, { message: 'text must not contain NUL characters' })
+  text?: string;
+
+  @ValidateIf((o: CreateDocumentDto) => o.kind === 'transcript')
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_TURNS)
+  @ValidateNested({ each: true })
+  @Type(() => TurnDto)
+  @Validate(TurnsTotalLength, [MAX_TEXT_CHARS])
+  turns?: TurnDto[];
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  customerId?: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'occurredAt must be an ISO 8601 date-time' })
+  occurredAt?: string;
+
+  @IsOptional()
+  @IsObject()
+  @Validate(SmallMetadata)
+  metadata?: Record<string, unknown>;
+}
+
+export class BatchDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_BATCH)
+  documents!: unknown[];
+}
+
+/** Cross-field rules class-validator cannot express per property. Returns the offending field. */
+export function checkDocumentShape(dto: CreateDocumentDto): { field: string; message: string } | null {
+  if (dto.kind === 'transcript' && dto.text !== undefined) {
+    return { field: 'text', message: 'transcripts carry turns, not text' };
+  }
+  if (dto.kind !== 'transcript' && dto.turns !== undefined) {
+    return { field: 'turns', message: `a ${dto.kind} carries text, not turns` };
+  }
+  if (dto.kind === 'transcript' && !dto.turns!.some((t) => NON_BLANK.test(t.text))) {
+    return { field: 'turns', message: 'at least one turn must contain visible text' };
+  }
+  return null;
+}

@@ -1,0 +1,120 @@
+import { IsIn, IsISO8601, IsNumberString, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { CATEGORY_IDS } from '../../nlp/types.js';
+
+const DATE_MSG = { message: 'must be an ISO 8601 date or date-time' };
+
+export class PageQueryDto {
+  @IsOptional()
+  @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be a whole number from 1 to 1000' })
+  limit?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 512)
+  cursor?: string;
+}
+
+export class TagQueryDto extends PageQueryDto {
+  @IsOptional()
+  @IsIn(['positive', 'negative', 'neutral'])
+  polarity?: string;
+
+  @IsOptional()
+  @IsIn(CATEGORY_IDS as unknown as string[])
+  category?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  aspect?: string;
+
+  /** Where the tag came from (model, rule, human). The document's channel is `channel`. */
+  @IsOptional()
+  @IsIn(['model', 'rule', 'human'])
+  source?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  channel?: string;
+
+  @IsOptional()
+  @IsIn(['comment', 'transcript', 'social'])
+  kind?: string;
+
+  @IsOptional()
+  @IsISO8601({}, DATE_MSG)
+  from?: string;
+
+  @IsOptional()
+  @IsISO8601({}, DATE_MSG)
+  to?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+
+  @IsOptional()
+  @IsNumberString({}, { message: 'minConfidence must be a number from 0 to 1' })
+  minConfidence?: string;
+
+  @IsOptional()
+  @IsNumberString({}, { message: 'maxConfidence must be a number from 0 to 1' })
+  maxConfidence?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  documentId?: string;
+}
+
+export class ExportQueryDto extends TagQueryDto {
+  @IsOptional()
+  @IsIn(['csv', 'jsonl'])
+  format?: string;
+}
+
+export class DocumentQueryDto extends PageQueryDto {
+  @IsOptional()
+  @IsIn(['queued', 'processing', 'done', 'failed'])
+  status?: string;
+
+  @IsOptional()
+  @IsIn(['comment', 'transcript', 'social'])
+  kind?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  channel?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  customerId?: string;
+}
+
+export class StatsQueryDto {
+  @IsOptional()
+  @IsISO8601({}, DATE_MSG)
+  from?: string;
+
+  @IsOptional()
+  @IsISO8601({}, DATE_MSG)
+  to?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  channel?: string;
+
+  @IsOptional()
+  @IsIn(['comment', 'transcript', 'social'])
+  kind?: string;
+}

@@ -1,0 +1,54 @@
+import { tagLabel } from '../nlp/taxonomy.js';
+import type { DocumentRecord, TagRecord } from '../store/records.js';
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+export function presentTag(tag: TagRecord) {
+  return {
+    id: tag._id,
+    documentId: tag.documentId,
+    aspect: tag.aspect,
+    opinion: tag.opinion,
+    label: tagLabel(tag.polarity, tag.aspect, tag.opinion),
+    polarity: tag.polarity,
+    category: tag.category,
+    span: tag.span,
+    aspectSpan: tag.aspectSpan,
+    opinionSpan: tag.opinionSpan,
+    sentence: tag.sentence,
+    ...(tag.turnIndex !== null ? { turnIndex: tag.turnIndex } : {}),
+    confidence: tag.confidence,
+    source: tag.source,
+    modelVersion: tag.modelVersion,
+    kind: tag.kind,
+    channel: tag.channel,
+    occurredAt: iso(tag.at),
+    createdAt: iso(tag.createdAt),
+    updatedAt: iso(tag.updatedAt),
+  };
+}
+
+export function presentDocument(doc: DocumentRecord, tags?: TagRecord[]) {
+  return {
+    id: doc._id,
+    kind: doc.kind,
+    source: doc.source,
+    externalId: doc.externalId,
+    text: doc.text,
+    turns: doc.turns,
+    normalizedText: doc.normalizedText,
+    status: doc.status,
+    error: doc.error,
+    sentiment: doc.sentiment,
+    modelVersion: doc.modelVersion,
+    reviewed: doc.reviewed,
+    customerId: doc.customerId,
+    occurredAt: iso(doc.occurredAt),
+    metadata: doc.metadata,
+    attempts: doc.attempts,
+    createdAt: iso(doc.createdAt),
+    updatedAt: iso(doc.updatedAt),
+    processedAt: iso(doc.processedAt),
+    ...(tags ? { tags: tags.map(presentTag) } : {}),
+  };
+}

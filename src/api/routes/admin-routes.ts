@@ -1,0 +1,66 @@
+import { Router } from 'express';
+import { forbidden, notFound } from '../../errors.js';
+import type { Services } from '../../runtime.js';
+import { CreateApiKeyDto } from '../dto/api-key-dto.js';
+import { PageQueryDto } from '../dto/query-dto.js';
+import { auth, requireRole } from '../middleware.js';
+import { presentDocument } from '../presenters.js';
+import { parseDto } from '../validate.js';
+import type { ApiKeyRecord } from '../../store/records.js';
+
+const presentKey = (k: ApiKeyRecord) => ({
+  id: k._id,
+  name: k.name,
+  tenant: k.tenant,
+  roles: k.roles,
+  createdAt: k.createdAt,
+  revokedAt: k.revokedAt,
+  lastUsedAt: k.lastUsedAt,
+});
+
+export function adminRoutes(s: Services): Router {
+  const r = Router();
+
+  r.get('/me', (req, res) => {
+    const a = auth(req);
+    res.json({ id: a.keyId, tenant: a.tenant, roles: a.roles });
+  });
+
+  r.get('/taxonomy', requireRole('analyst', 'labeler'), (_req, res) => {
+    res.json(s.taxonomy);
+  });
+
+  r.post('/api-keys', requireRole('admin'), async (req, res) => {
+    const a = auth(req);
+    const dto = parseDto(CreateApiKeyDto, req.body);
+    const tenant = dto.tenant ?? a.tenant;
+    if (tenant !== a.tenant && !a.platform) throw forbidden('only the platform admin key can create keys for another tenant');
+    const { record, token } = await s.apiKeys.create({ name: dto.name, tenant, roles: dto.roles, createdBy: a.keyId });
+    res.status(201).json({ ...presentKey(record), key: token });
+  });
+
+  r.get('/api-keys', requireRole('admin'), async (req, res) => {
+    res.json({ items: (await s.apiKeys.list(auth(req).tenant)).map(presentKey) });
+  });
+
+  r.delete('/api-keys/:id', requireRole('admin'), async (req, res) => {
+    if (!(await s.apiKeys.revoke(auth(req), req.params.id as string))) throw notFound('API key');
+    res.status(204).end();
+  });
+
+  r.get('/labeling/queue', requireRole('labeler'), async (req, res) => {
+    const q = parseDto(PageQueryDto, req.query, 'query');
+    const limit = q.limit ? Number(q.limit) : 20;
+    const offset = q.cursor && /^\d+$/.test(q.cursor) ? Number(q.cursor) : 0;
+    const docs = await s.store.documents.list(
+      { tenant: auth(req).tenant, status: 'done', reviewed: false, tagCount: { $gt: 0 } },
+      limit + 1 + offset,
+      { minConfidence: 1, createdAt: -1 },
+    );
+    const page = docs.slice(offset, offset + limit);
+    const items = await Promise.all(page.map(async (d) => presentDocument(d, await s.store.tags.byDocument(d._id))));
+    res.json({ items, nextCursor: docs.length > offset + limit ? String(offset + limit) : null });
+  });
+
+  return r;
+}

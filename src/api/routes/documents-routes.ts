@@ -1,0 +1,50 @@
+import { Router } from 'express';
+import { notFound } from '../../errors.js';
+import type { Services } from '../../runtime.js';
+import { BatchDto } from '../dto/document-dto.js';
+import { CorrectionsDto } from '../dto/correction-dto.js';
+import { DocumentQueryDto } from '../dto/query-dto.js';
+import { auth, requireRole } from '../middleware.js';
+import { presentDocument } from '../presenters.js';
+import { parseDto } from '../validate.js';
+
+export function documentsRoutes(s: Services): Router {
+  const r = Router();
+
+  r.post('/documents', requireRole('ingest'), async (req, res) => {
+    const outcome = await s.ingest.ingest(auth(req).tenant, req.body);
+    if (outcome.status === 'accepted') res.status(202).json({ id: outcome.id, status: 'queued' });
+    else res.status(200).json({ id: outcome.id, status: outcome.documentStatus, duplicate: true });
+  });
+
+  r.post('/documents/batch', requireRole('ingest'), async (req, res) => {
+    const { documents } = parseDto(BatchDto, req.body);
+    res.status(207).json({ items: await s.ingest.ingestBatch(auth(req).tenant, documents) });
+  });
+
+  r.get('/documents', requireRole('analyst', 'labeler'), async (req, res) => {
+    const page = await s.query.documents(auth(req).tenant, parseDto(DocumentQueryDto, req.query, 'query'));
+    res.json({ items: page.items.map((d) => presentDocument(d)), nextCursor: page.nextCursor });
+  });
+
+  r.get('/documents/:id', requireRole('analyst', 'labeler'), async (req, res) => {
+    const doc = await s.store.documents.findForTenant(auth(req).tenant, req.params.id as string);
+    if (!doc) throw notFound('document');
+    res.json(presentDocument(doc, await s.store.tags.byDocument(doc._id)));
+  });
+
+  r.post('/documents/:id/retry', requireRole('admin'), async (req, res) => {
+    const doc = await s.retry(auth(req).tenant, req.params.id as string);
+    res.status(202).json({ id: doc._id, status: 'queued' });
+  });
+
+  r.post('/documents/:id/corrections', requireRole('labeler'), async (req, res) => {
+    const { actions } = parseDto(CorrectionsDto, req.body);
+    const a = auth(req);
+    await s.corrections.apply(a.tenant, req.params.id as string, actions, a.keyId);
+    const doc = (await s.store.documents.findForTenant(a.tenant, req.params.id as string))!;
+    res.json(presentDocument(doc, await s.store.tags.byDocument(doc._id)));
+  });
+
+  return r;
+}

@@ -1,0 +1,39 @@
+import { Router } from 'express';
+import type { Services } from '../../runtime.js';
+
+export function healthRoutes(s: Services): Router {
+  const r = Router();
+
+  r.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  // Ready means every dependency answers; the analyzer mode is reported so a missing model is
+  // visible to operators (the service still tags, with the lexicon scorer).
+  r.get('/readyz', async (_req, res) => {
+    const checks: Record<string, unknown> = {};
+    let ok = true;
+    const check = async (name: string, fn: () => Promise<unknown>) => {
+      try {
+        checks[name] = (await fn()) ?? 'ok';
+      } catch (err) {
+        ok = false;
+        checks[name] = { error: err instanceof Error ? err.message : String(err) };
+      }
+    };
+    await check('store', async () => {
+      await s.store.engine.ping();
+      return { engine: s.store.engine.kind };
+    });
+    await check('queue', async () => {
+      await s.queue.ping();
+      return { kind: s.queue.kind, ...(await s.queue.counts()) };
+    });
+    if (s.pool) {
+      checks.model = { mode: s.pool.mode, version: s.pool.modelVersion, ...(s.pool.mode === 'lexicon' ? { warning: 'no trained model loaded; lexicon scorer in use' } : {}) };
+    }
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', checks });
+  });
+
+  return r;
+}

@@ -1,0 +1,50 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { badRequest, type ErrorDetail } from '../errors.js';
+
+// Keys that would let a JSON body reach into object prototypes once it is copied into a class
+// instance; no field of ours is named like this, so they are refused outright.
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const MAX_DEPTH = 8;
+
+function checkShape(value: unknown, path: string, depth: number): ErrorDetail | null {
+  if (depth > MAX_DEPTH) return { field: path || '(body)', message: `nested deeper than ${MAX_DEPTH} levels` };
+  if (value === null || typeof value !== 'object') return null;
+  for (const key of Object.keys(value)) {
+    const field = path ? `${path}.${key}` : key;
+    if (FORBIDDEN_KEYS.has(key)) return { field, message: `"${key}" is not an allowed property name` };
+    const found = checkShape((value as Record<string, unknown>)[key], field, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
+  const out: ErrorDetail[] = [];
+  for (const err of errors) {
+    const field = prefix ? `${prefix}.${err.property}` : err.property;
+    if (err.constraints) {
+      out.push({ field, message: Object.values(err.constraints).join('; '), constraints: Object.keys(err.constraints) });
+    }
+    if (err.children && err.children.length > 0) out.push(...flatten(err.children, field));
+  }
+  return out;
+}
+
+/** Turns an untrusted JSON value into a validated DTO instance, or throws a 400 naming every bad field. */
+export function parseDto<T extends object>(cls: new () => T, body: unknown, what = 'request body'): T {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw badRequest(`${what} must be a JSON object`, [{ field: '(body)', message: 'expected an object' }]);
+  }
+  const shape = checkShape(body, '', 0);
+  if (shape) throw badRequest(`invalid ${what}: ${shape.field} ${shape.message}`, [shape]);
+  const instance = plainToInstance(cls, body, { enableImplicitConversion: false });
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  if (errors.length > 0) {
+    const details = flatten(errors);
+    const fields = [...new Set(details.map((d) => d.field))].join(', ');
+    throw badRequest(`invalid ${what}: ${fields}`, details);
+  }
+  return instance;
+}

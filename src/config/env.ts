@@ -1,0 +1,120 @@
+import path from 'node:path';
+
+// Every setting is read and validated here, once, at boot. A bad value stops the process with a
+// message that names the variable, instead of surfacing later as an odd runtime failure.
+
+export type Role = 'all' | 'api' | 'worker';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  port: number;
+  host: string;
+  role: Role;
+  dataDir: string;
+  redisUrl: string | null;
+  /** BullMQ key prefix; tests give each run its own so queues never collide. */
+  queuePrefix: string;
+  mongodbUrl: string | null;
+  mongodbDb: string;
+  modelDir: string;
+  lexiconDir: string;
+  webDir: string;
+  workerConcurrency: number;
+  analyzerThreads: number;
+  adminKey: string | null;
+  logLevel: LogLevel;
+  bodyLimit: string;
+  maxTextLength: number;
+  /** How long a document may sit in queued/processing before the reconciler re-enqueues it. */
+  leaseMs: number;
+  reconcileIntervalMs: number;
+  shutdownTimeoutMs: number;
+  jobAttempts: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got ${parsed.protocol}`);
+  }
+  return raw;
+}
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const role = oneOf(env, 'ROLE', ['all', 'api', 'worker'] as const, 'all');
+  const redisUrl = url(env, 'REDIS_URL', ['redis:', 'rediss:']);
+  const mongodbUrl = url(env, 'MONGODB_URL', ['mongodb:', 'mongodb+srv:']);
+  const adminKey = env.GUANDIAN_ADMIN_KEY ? env.GUANDIAN_ADMIN_KEY : null;
+  if (adminKey !== null && adminKey.length < 24) {
+    throw new ConfigError('GUANDIAN_ADMIN_KEY', 'must be at least 24 characters (it guards every tenant)');
+  }
+  // The in-process queue and the file store live inside one process; split roles would each see
+  // their own private copy, so they need Redis and MongoDB.
+  if (role !== 'all' && redisUrl === null) {
+    throw new ConfigError('ROLE', `ROLE=${role} needs REDIS_URL (the embedded queue only works with ROLE=all)`);
+  }
+  if (role !== 'all' && mongodbUrl === null) {
+    throw new ConfigError('ROLE', `ROLE=${role} needs MONGODB_URL (the embedded store only works with ROLE=all)`);
+  }
+  const host = env.HOST && env.HOST.trim() !== '' ? env.HOST.trim() : '127.0.0.1';
+  const resolve = (name: string, fallback: string) => path.resolve(cwd, env[name] && env[name] !== '' ? env[name]! : fallback);
+  return {
+    port: int(env, 'PORT', 3000, 0, 65535),
+    host,
+    role,
+    dataDir: resolve('DATA_DIR', './data'),
+    redisUrl,
+    queuePrefix: env.QUEUE_PREFIX && env.QUEUE_PREFIX !== '' ? env.QUEUE_PREFIX : 'guandian',
+    mongodbUrl,
+    mongodbDb: env.MONGODB_DB && env.MONGODB_DB !== '' ? env.MONGODB_DB : 'guandian',
+    modelDir: resolve('MODEL_DIR', './models/current'),
+    lexiconDir: resolve('LEXICON_DIR', './lexicons'),
+    webDir: resolve('WEB_DIR', './web/dist'),
+    workerConcurrency: int(env, 'WORKER_CONCURRENCY', 4, 1, 256),
+    analyzerThreads: int(env, 'ANALYZER_THREADS', 1, 1, 64),
+    adminKey,
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    bodyLimit: env.BODY_LIMIT && env.BODY_LIMIT !== '' ? env.BODY_LIMIT : '1mb',
+    maxTextLength: int(env, 'MAX_TEXT_LENGTH', 20_000, 1, 1_000_000),
+    leaseMs: int(env, 'LEASE_MS', 120_000, 100, 86_400_000),
+    reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 30_000, 50, 86_400_000),
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
+    jobAttempts: int(env, 'JOB_ATTEMPTS', 3, 1, 50),
+  };
+}

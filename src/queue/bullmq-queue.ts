@@ -1,0 +1,98 @@
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import { PermanentJobError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { jobIdFor, type JobHandler, type JobQueue, type QueueCounts } from './job-queue.js';
+
+export const DOCUMENTS_QUEUE = 'documents';
+
+interface JobData {
+  documentId: string;
+}
+
+export class BullmqQueue implements JobQueue {
+  readonly kind = 'bullmq' as const;
+  private readonly queue: Queue<JobData>;
+  private worker: Worker<JobData> | null = null;
+  private readonly connections: Redis[] = [];
+
+  constructor(
+    private readonly redisUrl: string,
+    private readonly prefix: string,
+    private readonly attempts: number,
+    private readonly logger: Logger,
+  ) {
+    this.queue = new Queue<JobData>(DOCUMENTS_QUEUE, { connection: this.connect(false), prefix });
+    this.queue.on('error', (err) => this.logger.error({ err: err.message }, 'queue connection error'));
+  }
+
+  private connect(forWorker: boolean): ConnectionOptions {
+    // Workers block on Redis and must retry forever across a Redis restart; producers fail fast so
+    // the ingest call returns an error instead of hanging (the document is already stored and the
+    // reconciler will enqueue it later).
+    const conn = new Redis(this.redisUrl, {
+      maxRetriesPerRequest: forWorker ? null : 3,
+      enableOfflineQueue: forWorker,
+      lazyConnect: false,
+    });
+    conn.on('error', () => {});
+    this.connections.push(conn);
+    return conn as unknown as ConnectionOptions;
+  }
+
+  async enqueue(jobs: { documentId: string; generation: number }[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue.addBulk(
+      jobs.map(({ documentId, generation }) => ({
+        name: 'analyze',
+        data: { documentId },
+        opts: {
+          jobId: jobIdFor(documentId, generation),
+          attempts: this.attempts,
+          backoff: { type: 'exponential', delay: 1000 },
+          // Completed jobs are dropped at once (the store keeps the outcome); failed ones are kept a
+          // day for operators.
+          removeOnComplete: true,
+          removeOnFail: { age: 24 * 3600 },
+        },
+      })),
+    );
+  }
+
+  startWorker(handler: JobHandler, concurrency: number): void {
+    this.worker = new Worker<JobData>(
+      DOCUMENTS_QUEUE,
+      async (job) => {
+        const attempt = job.attemptsMade + 1;
+        const final = attempt >= (job.opts.attempts ?? 1);
+        try {
+          await handler(job.data.documentId, { attempt, final });
+        } catch (err) {
+          if (err instanceof PermanentJobError) throw new UnrecoverableError(err.message);
+          throw err;
+        }
+      },
+      { connection: this.connect(true), prefix: this.prefix, concurrency },
+    );
+    this.worker.on('error', (err) => this.logger.error({ err: err.message }, 'worker connection error'));
+  }
+
+  async counts(): Promise<QueueCounts> {
+    const c = await this.queue.getJobCounts('waiting', 'active', 'failed', 'delayed');
+    return { waiting: c.waiting ?? 0, active: c.active ?? 0, failed: c.failed ?? 0, delayed: c.delayed ?? 0 };
+  }
+
+  async ping(): Promise<void> {
+    await this.connections[0]!.ping();
+  }
+
+  async stopWorker(): Promise<void> {
+    if (this.worker) await this.worker.close();
+  }
+
+  async close(): Promise<void> {
+    await this.stopWorker();
+    await this.queue.close();
+    for (const conn of this.connections) conn.disconnect();
+  }
+}

@@ -1,0 +1,39 @@
+// The document queue as the rest of the service sees it. Payloads are document ids only: the
+// document itself (and its status) lives in the store, which is what makes a lost or repeated
+// queue entry harmless.
+
+export interface JobContext {
+  attempt: number;
+  /** True on the last attempt: a failure now is final and the document must be marked failed. */
+  final: boolean;
+}
+
+export type JobHandler = (documentId: string, ctx: JobContext) => Promise<void>;
+
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  failed: number;
+  delayed: number;
+}
+
+export interface JobQueue {
+  readonly kind: 'embedded' | 'bullmq';
+  /** jobId is derived from the document id (and its retry generation): re-adding a pending job is a no-op. */
+  enqueue(jobs: { documentId: string; generation: number }[]): Promise<void>;
+  startWorker(handler: JobHandler, concurrency: number): void;
+  counts(): Promise<QueueCounts>;
+  ping(): Promise<void>;
+  /** Stop taking new jobs and wait for the ones in flight. */
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function jobIdFor(documentId: string, generation: number): string {
+  return generation === 0 ? documentId : `${documentId}-g${generation}`;
+}
+
+/** Exponential backoff shared by both queue kinds: 1 s, 2 s, 4 s … capped at 60 s. */
+export function backoffMs(attempt: number): number {
+  return Math.min(60_000, 1000 * 2 ** Math.max(0, attempt - 1));
+}

@@ -1,0 +1,76 @@
+import type { Config } from './config/env.js';
+import { notFound } from './errors.js';
+import type { Logger } from './logger.js';
+import { loadTaxonomy } from './nlp/taxonomy.js';
+import { BullmqQueue } from './queue/bullmq-queue.js';
+import { EmbeddedQueue } from './queue/embedded-queue.js';
+import type { JobQueue } from './queue/job-queue.js';
+import { ApiKeysService } from './services/api-keys-service.js';
+import { CorrectionsService } from './services/corrections-service.js';
+import { IngestService } from './services/ingest-service.js';
+import { QueryService } from './services/query-service.js';
+import type { DocumentRecord } from './store/records.js';
+import { createStore, openStoreEngine, type Store } from './store/store.js';
+import { AnalyzerPool } from './worker/analyzer-pool.js';
+import { createDocumentProcessor } from './worker/process-document.js';
+import { Reconciler } from './worker/reconciler.js';
+
+/** Everything a route or job needs, built once per process. */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  queue: JobQueue;
+  /** Analyzer threads; only processes that run the worker role start them. */
+  pool: AnalyzerPool | null;
+  apiKeys: ApiKeysService;
+  ingest: IngestService;
+  query: QueryService;
+  corrections: CorrectionsService;
+  reconciler: Reconciler;
+  taxonomy: ReturnType<typeof loadTaxonomy>;
+  retry(tenant: string, id: string): Promise<DocumentRecord>;
+  /** The bootstrap admin key when one was generated on this start (printed once, never stored). */
+  generatedAdminKey: string | null;
+}
+
+export async function createServices(config: Config, logger: Logger): Promise<Services> {
+  const store = await createStore(await openStoreEngine(config));
+  const queue: JobQueue = config.redisUrl
+    ? new BullmqQueue(config.redisUrl, config.queuePrefix, config.jobAttempts, logger)
+    : new EmbeddedQueue(config.jobAttempts, logger);
+  const apiKeys = new ApiKeysService(store.apiKeys);
+  const generatedAdminKey = config.role === 'worker' ? null : await apiKeys.bootstrap(config.adminKey);
+  const reconciler = new Reconciler(store, queue, logger, { leaseMs: config.leaseMs, intervalMs: config.reconcileIntervalMs });
+  return {
+    config,
+    logger,
+    store,
+    queue,
+    pool: null,
+    apiKeys,
+    ingest: new IngestService(store, queue, logger, { leaseMs: config.leaseMs, piiPolicy: () => 'mask' }),
+    query: new QueryService(store),
+    corrections: new CorrectionsService(store),
+    reconciler,
+    taxonomy: loadTaxonomy(config.lexiconDir),
+    generatedAdminKey,
+    async retry(tenant, id) {
+      const doc = await store.documents.findForTenant(tenant, id);
+      if (!doc) throw notFound('document');
+      const generation = doc.generation + 1;
+      await store.documents.setStatus(doc._id, 'queued', { generation, error: null, attempts: 0, leaseUntil: new Date(Date.now() + config.leaseMs) });
+      await queue.enqueue([{ documentId: doc._id, generation }]);
+      return doc;
+    },
+  };
+}
+
+/** Starts the worker side: job processing plus the reconciler that recovers lost work. */
+export async function startWorker(s: Services): Promise<void> {
+  s.pool = await AnalyzerPool.start({ lexiconDir: s.config.lexiconDir, modelDir: s.config.modelDir }, s.config.analyzerThreads, s.logger);
+  s.queue.startWorker(createDocumentProcessor({ store: s.store, pool: s.pool, logger: s.logger, leaseMs: s.config.leaseMs }), s.config.workerConcurrency);
+  // The embedded queue starts empty, so everything unfinished in the store is its backlog.
+  await s.reconciler.runOnce(s.queue.kind === 'embedded');
+  s.reconciler.start();
+}

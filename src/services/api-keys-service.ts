@@ -1,0 +1,83 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ulid } from '../ids.js';
+import type { ApiKeysRepository } from '../store/api-keys-repository.js';
+import type { ApiKeyRecord, Role } from '../store/records.js';
+
+// API keys are random 256-bit secrets, so a salted SHA-256 is enough to make a stolen store useless
+// without slowing every request the way a password hash (scrypt/argon2) would.
+// Token layout: gdk_<keyId>_<secret>; the bootstrap key from GUANDIAN_ADMIN_KEY may be any string
+// and lives under the fixed id "bootstrap".
+
+export const BOOTSTRAP_KEY_ID = 'bootstrap';
+const TOKEN_RE = /^gdk_([0-9A-HJKMNP-TV-Z]{26})_([A-Za-z0-9_-]{43})$/;
+/** lastUsedAt is written at most this often per key, so reads do not turn into writes. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export interface AuthContext {
+  keyId: string;
+  tenant: string;
+  roles: Role[];
+  platform: boolean;
+}
+
+const hashSecret = (salt: string, token: string) => createHash('sha256').update(salt).update(token).digest('hex');
+
+export class ApiKeysService {
+  constructor(private readonly repo: ApiKeysRepository) {}
+
+  private record(id: string, token: string, fields: Pick<ApiKeyRecord, 'name' | 'tenant' | 'roles' | 'platform' | 'createdBy'>): ApiKeyRecord {
+    const salt = randomBytes(16).toString('hex');
+    return { _id: id, ...fields, salt, hash: hashSecret(salt, token), createdAt: new Date(), revokedAt: null, lastUsedAt: null };
+  }
+
+  async create(fields: { name: string; tenant: string; roles: Role[]; createdBy: string }): Promise<{ record: ApiKeyRecord; token: string }> {
+    const id = ulid();
+    const token = `gdk_${id}_${randomBytes(32).toString('base64url')}`;
+    const record = this.record(id, token, { ...fields, platform: false });
+    await this.repo.insert(record);
+    return { record, token };
+  }
+
+  /**
+   * Makes sure a platform admin key exists. With GUANDIAN_ADMIN_KEY set, that key is (re)installed;
+   * otherwise one is generated on first start and returned so the caller can print it once.
+   */
+  async bootstrap(adminKey: string | null): Promise<string | null> {
+    const fields = { name: 'bootstrap admin', tenant: 'default', roles: ['admin'] as Role[], platform: true, createdBy: null };
+    if (adminKey) {
+      await this.repo.upsertBootstrap(this.record(BOOTSTRAP_KEY_ID, adminKey, fields));
+      return null;
+    }
+    if (await this.repo.hasActivePlatformAdmin()) return null;
+    const id = ulid();
+    const token = `gdk_${id}_${randomBytes(32).toString('base64url')}`;
+    await this.repo.insert(this.record(id, token, fields));
+    return token;
+  }
+
+  async authenticate(token: string): Promise<AuthContext | null> {
+    const match = TOKEN_RE.exec(token);
+    const id = match ? match[1]! : BOOTSTRAP_KEY_ID;
+    const record = await this.repo.findById(id);
+    if (!record || record.revokedAt) return null;
+    const expected = Buffer.from(record.hash, 'hex');
+    const actual = Buffer.from(hashSecret(record.salt, token), 'hex');
+    if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+    const now = new Date();
+    if (!record.lastUsedAt || now.getTime() - new Date(record.lastUsedAt).getTime() > TOUCH_INTERVAL_MS) {
+      await this.repo.touch(record._id, now);
+    }
+    return { keyId: record._id, tenant: record.tenant, roles: record.roles, platform: record.platform };
+  }
+
+  list(tenant: string): Promise<ApiKeyRecord[]> {
+    return this.repo.listForTenant(tenant);
+  }
+
+  async revoke(auth: AuthContext, id: string): Promise<boolean> {
+    const record = await this.repo.findById(id);
+    if (!record || (record.tenant !== auth.tenant && !auth.platform)) return false;
+    await this.repo.revoke(id, new Date());
+    return true;
+  }
+}

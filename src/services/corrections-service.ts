@@ -1,0 +1,144 @@
+import { badRequest, notFound } from '../errors.js';
+import { ulid } from '../ids.js';
+import type { CorrectionActionDto, TagPatchDto } from '../api/dto/correction-dto.js';
+import type { CorrectionRecord, DocumentRecord, TagRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import { dayOf } from '../worker/process-document.js';
+
+const pick = (t: TagRecord) => ({ aspect: t.aspect, opinion: t.opinion, polarity: t.polarity, category: t.category, span: t.span, turnIndex: t.turnIndex, source: t.source });
+
+/**
+ * Labeler corrections. Each one is kept with who/when/before/after (it is a training example and an
+ * audit record); the corrected tag becomes source "human", which re-tagging never overwrites, and a
+ * deleted span is remembered on the document so a later model run does not bring it back.
+ */
+export class CorrectionsService {
+  constructor(private readonly store: Store) {}
+
+  private async record(doc: DocumentRecord, actor: string, op: CorrectionRecord['op'], tagId: string | null, before: TagRecord | null, after: TagRecord | null) {
+    await this.store.corrections.insert({
+      _id: ulid(),
+      tenant: doc.tenant,
+      documentId: doc._id,
+      tagId,
+      op,
+      before: before ? pick(before) : null,
+      after: after ? pick(after) : null,
+      actor,
+      at: new Date(),
+    });
+  }
+
+  private async ownTag(doc: DocumentRecord, tagId: string | undefined, index: number): Promise<TagRecord> {
+    const tag = tagId ? await this.store.tags.findForTenant(doc.tenant, tagId) : null;
+    if (!tag || tag.documentId !== doc._id) {
+      throw badRequest(`actions[${index}].tagId does not name a tag of this document`, [{ field: `actions[${index}].tagId`, message: 'unknown tag' }]);
+    }
+    return tag;
+  }
+
+  async patchTag(tenant: string, tagId: string, patch: TagPatchDto, actor: string): Promise<TagRecord> {
+    const tag = await this.store.tags.findForTenant(tenant, tagId);
+    if (!tag) throw notFound('tag');
+    const doc = await this.store.documents.findForTenant(tenant, tag.documentId);
+    if (!doc) throw notFound('tag');
+    return this.update(doc, tag, patch, actor);
+  }
+
+  private async update(doc: DocumentRecord, tag: TagRecord, patch: TagPatchDto, actor: string): Promise<TagRecord> {
+    const fields: Partial<TagRecord> = { source: 'human', confidence: 1, updatedAt: new Date() };
+    if (patch.polarity) fields.polarity = patch.polarity;
+    if (patch.category) fields.category = patch.category;
+    if (patch.aspect !== undefined) fields.aspect = patch.aspect;
+    await this.store.tags.update(tag._id, fields);
+    const after = { ...tag, ...fields };
+    await this.record(doc, actor, 'update', tag._id, tag, after);
+    await this.refresh(doc);
+    return after;
+  }
+
+  async apply(tenant: string, documentId: string, actions: CorrectionActionDto[], actor: string): Promise<void> {
+    const doc = await this.store.documents.findForTenant(tenant, documentId);
+    if (!doc) throw notFound('document');
+    if (doc.status !== 'done') throw badRequest(`document is ${doc.status}; corrections apply to tagged documents`, [{ field: 'documentId', message: doc.status }]);
+    // Validate every action before applying any, so a bad request changes nothing.
+    const tags = new Map<number, TagRecord>();
+    for (const [i, a] of actions.entries()) {
+      if (a.op === 'update' || a.op === 'delete') tags.set(i, await this.ownTag(doc, a.tagId, i));
+      if (a.op === 'add') this.sourceText(doc, a, i);
+    }
+    for (const [i, a] of actions.entries()) {
+      if (a.op === 'accept') {
+        await this.record(doc, actor, 'accept', null, null, null);
+      } else if (a.op === 'update') {
+        await this.update(doc, tags.get(i)!, a, actor);
+      } else if (a.op === 'delete') {
+        const tag = tags.get(i)!;
+        await this.store.tags.deleteWhere({ _id: tag._id });
+        doc.suppressed = [...doc.suppressed, { turnIndex: tag.turnIndex, ...tag.span }];
+        await this.store.documents.update(doc._id, { $set: { suppressed: doc.suppressed } });
+        await this.record(doc, actor, 'delete', tag._id, tag, null);
+      } else {
+        const text = this.sourceText(doc, a, i);
+        const span = a.span!;
+        const now = new Date();
+        const at = doc.occurredAt ?? doc.createdAt;
+        const tag: TagRecord = {
+          _id: ulid(),
+          tenant: doc.tenant,
+          documentId: doc._id,
+          aspect: a.aspect ?? null,
+          opinion: text.slice(span.start, span.end),
+          polarity: a.polarity!,
+          category: a.category!,
+          span: { start: span.start, end: span.end },
+          aspectSpan: null,
+          opinionSpan: { start: span.start, end: span.end },
+          sentence: text,
+          turnIndex: a.turnIndex ?? null,
+          confidence: 1,
+          source: 'human',
+          modelVersion: doc.modelVersion ?? 'human',
+          kind: doc.kind,
+          channel: doc.source,
+          at,
+          day: dayOf(new Date(at)),
+          createdAt: now,
+          updatedAt: now,
+        };
+        await this.store.tags.insert(tag);
+        await this.record(doc, actor, 'add', tag._id, null, tag);
+      }
+    }
+    await this.refresh(doc);
+  }
+
+  private sourceText(doc: DocumentRecord, a: CorrectionActionDto, i: number): string {
+    const field = `actions[${i}]`;
+    let text: string | null;
+    if (doc.kind === 'transcript') {
+      if (a.turnIndex === undefined) throw badRequest(`${field}.turnIndex is required for transcripts`, [{ field: `${field}.turnIndex`, message: 'required' }]);
+      text = doc.turns?.[a.turnIndex]?.text ?? null;
+      if (text === null) throw badRequest(`${field}.turnIndex is out of range`, [{ field: `${field}.turnIndex`, message: 'out of range' }]);
+    } else {
+      text = doc.text;
+    }
+    const span = a.span!;
+    if (text === null || span.end <= span.start || span.end > text.length) {
+      throw badRequest(`${field}.span must lie inside the text (length ${text?.length ?? 0})`, [{ field: `${field}.span`, message: 'out of range' }]);
+    }
+    return text;
+  }
+
+  private async refresh(doc: DocumentRecord): Promise<void> {
+    const tags = await this.store.tags.byDocument(doc._id);
+    await this.store.documents.update(doc._id, {
+      $set: {
+        reviewed: true,
+        tagCount: tags.length,
+        minConfidence: tags.length > 0 ? Math.min(...tags.map((t) => t.confidence)) : null,
+        updatedAt: new Date(),
+      },
+    });
+  }
+}

@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { conflict, DuplicateKeyError, type ErrorDetail, AppError } from '../errors.js';
+import { ulid } from '../ids.js';
+import type { Logger } from '../logger.js';
+import { maskPii } from '../nlp/pii.js';
+import type { PiiPolicy } from '../nlp/types.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import type { DocumentRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import { checkDocumentShape, CreateDocumentDto } from '../api/dto/document-dto.js';
+import { parseDto } from '../api/validate.js';
+
+export type IngestOutcome =
+  | { status: 'accepted'; id: string }
+  | { status: 'duplicate'; id: string; documentStatus: string };
+
+export interface BatchItemResult {
+  index: number;
+  id?: string;
+  status: 'accepted' | 'duplicate' | 'rejected';
+  error?: { code: string; message: string; details: ErrorDetail[] };
+}
+
+// Intake order is what makes "nothing accepted is ever lost" hold: PII is masked, the document is
+// persisted with status queued and a lease, and only then is its id enqueued. If enqueueing fails
+// (Redis down), the document is still stored and the reconciler enqueues it when its lease expires.
+export class IngestService {
+  constructor(
+    private readonly store: Store,
+    private readonly queue: JobQueue,
+    private readonly logger: Logger,
+    private readonly options: { leaseMs: number; piiPolicy: (tenant: string) => PiiPolicy },
+  ) {}
+
+  private build(tenant: string, dto: CreateDocumentDto): DocumentRecord {
+    const policy = this.options.piiPolicy(tenant);
+    const text = dto.text !== undefined ? maskPii(dto.text, policy).text : null;
+    const turns =
+      dto.turns?.map((t) => ({
+        speaker: t.speaker,
+        text: maskPii(t.text, policy).text,
+        ...(t.startMs !== undefined ? { startMs: t.startMs } : {}),
+        ...(t.endMs !== undefined ? { endMs: t.endMs } : {}),
+      })) ?? null;
+    const customerId = dto.customerId ?? null;
+    const occurredAt = dto.occurredAt ? new Date(dto.occurredAt) : null;
+    const metadata = dto.metadata ?? null;
+    const contentHash = createHash('sha256')
+      .update(JSON.stringify([dto.kind, text, turns, customerId, occurredAt?.toISOString() ?? null, metadata]))
+      .digest('hex');
+    const now = new Date();
+    return {
+      _id: ulid(now.getTime()),
+      tenant,
+      kind: dto.kind,
+      source: dto.source,
+      externalId: dto.externalId,
+      text,
+      turns,
+      customerId,
+      occurredAt,
+      metadata,
+      contentHash,
+      status: 'queued',
+      error: null,
+      attempts: 0,
+      generation: 0,
+      leaseUntil: new Date(now.getTime() + this.options.leaseMs),
+      normalizedText: null,
+      sentiment: null,
+      modelVersion: null,
+      reviewed: false,
+      minConfidence: null,
+      tagCount: 0,
+      suppressed: [],
+      createdAt: now,
+      updatedAt: now,
+      processedAt: null,
+    };
+  }
+
+  parse(body: unknown, what?: string): CreateDocumentDto {
+    const dto = parseDto(CreateDocumentDto, body, what);
+    const shape = checkDocumentShape(dto);
+    if (shape) throw new AppError(400, 'validation_failed', `invalid ${what ?? 'request body'}: ${shape.field}`, [shape]);
+    return dto;
+  }
+
+  /** Stores one document (or finds its twin); does not enqueue. */
+  private async persist(tenant: string, dto: CreateDocumentDto): Promise<IngestOutcome> {
+    const doc = this.build(tenant, dto);
+    try {
+      await this.store.documents.insert(doc);
+      return { status: 'accepted', id: doc._id };
+    } catch (err) {
+      if (!(err instanceof DuplicateKeyError)) throw err;
+      const existing = await this.store.documents.findByExternalId(tenant, dto.source, dto.externalId);
+      if (!existing) throw err;
+      if (existing.contentHash !== doc.contentHash) {
+        throw conflict(`a different document with source "${dto.source}" and externalId "${dto.externalId}" already exists`, [
+          { field: 'externalId', existingId: existing._id },
+        ]);
+      }
+      return { status: 'duplicate', id: existing._id, documentStatus: existing.status };
+    }
+  }
+
+  private async enqueue(ids: string[]): Promise<void> {
+    try {
+      await this.queue.enqueue(ids.map((documentId) => ({ documentId, generation: 0 })));
+    } catch (err) {
+      // Stored documents are safe; the reconciler picks them up once the queue is back.
+      this.logger.error({ err: String(err), count: ids.length }, 'enqueue failed; reconciler will retry');
+    }
+  }
+
+  async ingest(tenant: string, body: unknown): Promise<IngestOutcome> {
+    const outcome = await this.persist(tenant, this.parse(body));
+    if (outcome.status === 'accepted') await this.enqueue([outcome.id]);
+    return outcome;
+  }
+
+  async ingestBatch(tenant: string, items: unknown[]): Promise<BatchItemResult[]> {
+    const results: BatchItemResult[] = [];
+    const accepted: string[] = [];
+    for (const [index, item] of items.entries()) {
+      try {
+        const outcome = await this.persist(tenant, this.parse(item, `documents[${index}]`));
+        if (outcome.status === 'accepted') accepted.push(outcome.id);
+        results.push({ index, id: outcome.id, status: outcome.status });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        const details = err.details.map((d) => (d.field ? { ...d, field: `documents[${index}].${d.field}` } : d));
+        results.push({ index, status: 'rejected', error: { code: err.code, message: err.message, details } });
+      }
+    }
+    await this.enqueue(accepted);
+    return results;
+  }
+}

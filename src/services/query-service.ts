@@ -1,0 +1,122 @@
+import { badRequest } from '../errors.js';
+import type { Filter } from '../store/collection.js';
+import type { DocumentRecord, TagRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import type { DocumentQueryDto, StatsQueryDto, TagQueryDto } from '../api/dto/query-dto.js';
+
+const DEFAULT_LIMIT = 50;
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+// Keyset cursors over (createdAt desc, _id desc): stable under inserts, unlike offsets.
+interface Cursor {
+  c: string;
+  i: string;
+}
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(raw: string): Cursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
+    if (typeof parsed.c === 'string' && typeof parsed.i === 'string' && !Number.isNaN(Date.parse(parsed.c))) return parsed;
+  } catch {
+    /* fall through */
+  }
+  throw badRequest('cursor is not valid; pass the nextCursor of a previous page', [{ field: 'cursor', message: 'invalid cursor' }]);
+}
+const afterCursor = (cursor: Cursor): Filter => ({
+  $or: [{ createdAt: { $lt: new Date(cursor.c) } }, { createdAt: new Date(cursor.c), _id: { $lt: cursor.i } }],
+});
+
+function confidence(raw: string | undefined, field: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!(value >= 0 && value <= 1)) throw badRequest(`${field} must be between 0 and 1`, [{ field, message: 'out of range' }]);
+  return value;
+}
+
+function dateRange(from: string | undefined, to: string | undefined, field: string): Filter {
+  const range: Record<string, Date> = {};
+  if (from) range.$gte = new Date(from);
+  if (to) range.$lte = new Date(to);
+  if (range.$gte && range.$lte && range.$gte > range.$lte) {
+    throw badRequest('from must not be after to', [{ field: 'from', message: 'after to' }]);
+  }
+  return Object.keys(range).length > 0 ? { [field]: range } : {};
+}
+
+export function tagFilter(tenant: string, q: TagQueryDto | StatsQueryDto): Filter {
+  const filter: Filter = { tenant, ...dateRange(q.from, q.to, 'at') };
+  if (q.channel) filter.channel = q.channel;
+  if (q.kind) filter.kind = q.kind;
+  if ('polarity' in q && q.polarity) filter.polarity = q.polarity;
+  if ('category' in q && q.category) filter.category = q.category;
+  if ('aspect' in q && q.aspect) filter.aspect = q.aspect;
+  if ('source' in q && q.source) filter.source = q.source;
+  if ('documentId' in q && q.documentId) filter.documentId = q.documentId;
+  if ('minConfidence' in q || 'maxConfidence' in q) {
+    const tq = q as TagQueryDto;
+    const min = confidence(tq.minConfidence, 'minConfidence');
+    const max = confidence(tq.maxConfidence, 'maxConfidence');
+    if (min !== undefined || max !== undefined) {
+      filter.confidence = { ...(min !== undefined ? { $gte: min } : {}), ...(max !== undefined ? { $lte: max } : {}) };
+    }
+  }
+  if ('q' in q && q.q) {
+    const re = new RegExp(escapeRegex(q.q));
+    filter.$and = [{ $or: [{ opinion: { $regex: re } }, { aspect: { $regex: re } }, { sentence: { $regex: re } }] }];
+  }
+  return filter;
+}
+
+export class QueryService {
+  constructor(private readonly store: Store) {}
+
+  async tags(tenant: string, q: TagQueryDto): Promise<{ items: TagRecord[]; nextCursor: string | null }> {
+    const limit = q.limit ? Number(q.limit) : DEFAULT_LIMIT;
+    const filter = tagFilter(tenant, q);
+    const paged = q.cursor ? { $and: [...((filter.$and as Filter[]) ?? []), afterCursor(decodeCursor(q.cursor))] } : {};
+    const items = await this.store.tags.list({ ...filter, ...paged }, limit + 1);
+    return this.page(items, limit);
+  }
+
+  async documents(tenant: string, q: DocumentQueryDto): Promise<{ items: DocumentRecord[]; nextCursor: string | null }> {
+    const limit = q.limit ? Number(q.limit) : DEFAULT_LIMIT;
+    const and: Filter[] = [];
+    const filter: Filter = { tenant };
+    if (q.status) filter.status = q.status;
+    if (q.kind) filter.kind = q.kind;
+    if (q.channel) filter.source = q.channel;
+    if (q.customerId) filter.customerId = q.customerId;
+    if (q.q) {
+      const re = new RegExp(escapeRegex(q.q));
+      and.push({ $or: [{ text: { $regex: re } }, { normalizedText: { $regex: re } }, { externalId: q.q }] });
+    }
+    if (q.cursor) and.push(afterCursor(decodeCursor(q.cursor)));
+    if (and.length > 0) filter.$and = and;
+    return this.page(await this.store.documents.list(filter, limit + 1), limit);
+  }
+
+  private page<T extends { _id: string; createdAt: Date }>(rows: T[], limit: number) {
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    const nextCursor = rows.length > limit && last ? encodeCursor({ c: new Date(last.createdAt).toISOString(), i: last._id }) : null;
+    return { items, nextCursor };
+  }
+
+  async summary(tenant: string, q: StatsQueryDto) {
+    const filter = tagFilter(tenant, q);
+    const [byCategory, byDay, byChannel, top] = await Promise.all([
+      this.store.tags.countBy(filter, 'category'),
+      this.store.tags.countBy(filter, 'day'),
+      this.store.tags.countBy(filter, 'channel'),
+      this.store.tags.topAspects({ ...filter, polarity: 'negative' }, 10),
+    ]);
+    const strip = <R extends { key: string }>(rows: R[], name: string) =>
+      rows.map(({ key, ...rest }) => ({ [name]: key, ...rest })).sort((a, b) => String(a[name]).localeCompare(String(b[name])));
+    return {
+      byCategory: strip(byCategory, 'category'),
+      byDay: strip(byDay, 'day'),
+      byChannel: strip(byChannel, 'channel'),
+      topNegativeAspects: top.map((r) => ({ aspect: r._id.aspect, category: r._id.category, count: r.count })),
+    };
+  }
+}

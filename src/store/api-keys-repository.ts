@@ -1,0 +1,41 @@
+import type { Collection } from './collection.js';
+import type { ApiKeyRecord } from './records.js';
+
+export class ApiKeysRepository {
+  constructor(private readonly coll: Collection<ApiKeyRecord>) {}
+
+  async init(): Promise<void> {
+    // Keys are looked up by _id (embedded in the token); listing is per tenant.
+    await this.coll.ensureIndex({ fields: { tenant: 1 } });
+  }
+
+  findById(id: string): Promise<ApiKeyRecord | null> {
+    return this.coll.findOne({ _id: id });
+  }
+
+  insert(key: ApiKeyRecord): Promise<void> {
+    return this.coll.insertOne(key);
+  }
+
+  async upsertBootstrap(key: ApiKeyRecord): Promise<void> {
+    const existing = await this.coll.findOne({ _id: key._id });
+    if (!existing) return this.coll.insertOne(key);
+    await this.coll.updateOne({ _id: key._id }, { $set: { salt: key.salt, hash: key.hash, revokedAt: null } });
+  }
+
+  listForTenant(tenant: string): Promise<ApiKeyRecord[]> {
+    return this.coll.find({ tenant }, { sort: { createdAt: 1 } });
+  }
+
+  async hasActivePlatformAdmin(): Promise<boolean> {
+    return (await this.coll.count({ platform: true, revokedAt: null })) > 0;
+  }
+
+  async revoke(id: string, at: Date): Promise<void> {
+    await this.coll.updateOne({ _id: id }, { $set: { revokedAt: at } });
+  }
+
+  async touch(id: string, at: Date): Promise<void> {
+    await this.coll.updateOne({ _id: id }, { $set: { lastUsedAt: at } });
+  }
+}

@@ -1,0 +1,24 @@
+import type { Collection } from './collection.js';
+import type { CorrectionRecord } from './records.js';
+
+export class CorrectionsRepository {
+  constructor(private readonly coll: Collection<CorrectionRecord>) {}
+
+  async init(): Promise<void> {
+    // Corrections are read per document (history) and per tenant in time order (training export).
+    await this.coll.ensureIndex({ fields: { documentId: 1 } });
+    await this.coll.ensureIndex({ fields: { tenant: 1, at: 1 } });
+  }
+
+  insert(record: CorrectionRecord): Promise<void> {
+    return this.coll.insertOne(record);
+  }
+
+  byDocument(documentId: string): Promise<CorrectionRecord[]> {
+    return this.coll.find({ documentId }, { sort: { at: 1 } });
+  }
+
+  forTenant(tenant: string, limit: number): Promise<CorrectionRecord[]> {
+    return this.coll.find({ tenant }, { sort: { at: 1 }, limit });
+  }
+}

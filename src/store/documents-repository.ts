@@ -1,0 +1,78 @@
+import type { Collection, Filter, Update } from './collection.js';
+import type { DocumentRecord, DocumentStatus } from './records.js';
+
+export class DocumentsRepository {
+  constructor(private readonly coll: Collection<DocumentRecord>) {}
+
+  async init(): Promise<void> {
+    // Idempotent ingest: one document per caller id within a tenant and channel.
+    await this.coll.ensureIndex({ fields: { tenant: 1, source: 1, externalId: 1 }, unique: true });
+    // The reconciler scans for expired leases across tenants.
+    await this.coll.ensureIndex({ fields: { status: 1, leaseUntil: 1 } });
+    // Erasure and journeys look documents up by customer.
+    await this.coll.ensureIndex({ fields: { tenant: 1, customerId: 1 } });
+    // Feed and labeling-queue listings start from the tenant.
+    await this.coll.ensureIndex({ fields: { tenant: 1, createdAt: -1 } });
+  }
+
+  insert(doc: DocumentRecord): Promise<void> {
+    return this.coll.insertOne(doc);
+  }
+
+  findById(id: string): Promise<DocumentRecord | null> {
+    return this.coll.findOne({ _id: id });
+  }
+
+  findForTenant(tenant: string, id: string): Promise<DocumentRecord | null> {
+    return this.coll.findOne({ _id: id, tenant });
+  }
+
+  findByExternalId(tenant: string, source: string, externalId: string): Promise<DocumentRecord | null> {
+    return this.coll.findOne({ tenant, source, externalId });
+  }
+
+  list(filter: Filter, limit: number, sort: Record<string, 1 | -1> = { createdAt: -1, _id: -1 }): Promise<DocumentRecord[]> {
+    return this.coll.find(filter, { sort, limit });
+  }
+
+  /**
+   * Claims a document for processing: only from queued/processing (a redelivered job may find it
+   * processing after a crash) and never from done/failed, so a duplicate job is a no-op.
+   */
+  claim(id: string, leaseMs: number): Promise<DocumentRecord | null> {
+    const now = new Date();
+    return this.coll.findOneAndUpdate(
+      { _id: id, status: { $in: ['queued', 'processing'] } },
+      { $set: { status: 'processing', leaseUntil: new Date(now.getTime() + leaseMs), updatedAt: now }, $inc: { attempts: 1 } },
+    );
+  }
+
+  async update(id: string, update: Update): Promise<void> {
+    await this.coll.updateOne({ _id: id }, update);
+  }
+
+  async setStatus(id: string, status: DocumentStatus, fields: Record<string, unknown> = {}): Promise<void> {
+    await this.coll.updateOne({ _id: id }, { $set: { status, updatedAt: new Date(), ...fields } });
+  }
+
+  /** Documents whose lease ran out while queued or processing: their job was lost or their worker died. */
+  findExpired(now: Date, limit: number, afterId = ''): Promise<DocumentRecord[]> {
+    return this.coll.find(
+      { status: { $in: ['queued', 'processing'] }, leaseUntil: { $lt: now }, _id: { $gt: afterId } },
+      { sort: { _id: 1 }, limit },
+    );
+  }
+
+  async extendLease(ids: string[], until: Date): Promise<void> {
+    if (ids.length === 0) return;
+    await this.coll.updateMany({ _id: { $in: ids } }, { $set: { leaseUntil: until } });
+  }
+
+  countWhere(filter: Filter): Promise<number> {
+    return this.coll.count(filter);
+  }
+
+  deleteWhere(filter: Filter): Promise<number> {
+    return this.coll.deleteMany(filter);
+  }
+}

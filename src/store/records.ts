@@ -1,0 +1,94 @@
+import type { CategoryId, DocSentiment, DocumentKind, Polarity, Span, Turn } from '../nlp/types.js';
+
+export type DocumentStatus = 'queued' | 'processing' | 'done' | 'failed';
+export type Role = 'ingest' | 'analyst' | 'labeler' | 'admin';
+export const ROLES: readonly Role[] = ['ingest', 'analyst', 'labeler', 'admin'];
+
+export interface DocumentRecord {
+  _id: string;
+  tenant: string;
+  kind: DocumentKind;
+  source: string;
+  externalId: string;
+  /** Stored after PII masking; never the raw text. */
+  text: string | null;
+  turns: Turn[] | null;
+  customerId: string | null;
+  occurredAt: Date | null;
+  metadata: Record<string, unknown> | null;
+  /** sha256 of the stored content; tells an idempotent re-send from a conflicting one. */
+  contentHash: string;
+  status: DocumentStatus;
+  error: string | null;
+  attempts: number;
+  /** Bumped by an explicit retry or re-tag so the new queue entry gets a fresh jobId. */
+  generation: number;
+  /** Until when the current queue entry or worker owns the document; the reconciler re-enqueues after it. */
+  leaseUntil: Date | null;
+  normalizedText: string | null;
+  sentiment: DocSentiment | null;
+  modelVersion: string | null;
+  reviewed: boolean;
+  /** Lowest tag confidence, so the labeling queue can sort on an indexed field. */
+  minConfidence: number | null;
+  tagCount: number;
+  /** Spans a labeler deleted: re-tagging must not bring them back. */
+  suppressed: { turnIndex: number | null; start: number; end: number }[];
+  createdAt: Date;
+  updatedAt: Date;
+  processedAt: Date | null;
+}
+
+export interface TagRecord {
+  /** For model/rule tags: a hash of (document, model version, span, turn, aspect) — the idempotency key. */
+  _id: string;
+  tenant: string;
+  documentId: string;
+  aspect: string | null;
+  opinion: string;
+  polarity: Polarity;
+  category: CategoryId;
+  span: Span;
+  aspectSpan: Span | null;
+  opinionSpan: Span | null;
+  sentence: string;
+  turnIndex: number | null;
+  confidence: number;
+  source: 'model' | 'rule' | 'human';
+  modelVersion: string;
+  /** Copied from the document so tag queries filter without a join. */
+  kind: DocumentKind;
+  channel: string;
+  /** The document's occurredAt (or its creation time): what date filters and daily stats use. */
+  at: Date;
+  day: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ApiKeyRecord {
+  _id: string;
+  name: string;
+  tenant: string;
+  roles: Role[];
+  /** A platform key may manage other tenants' keys; only the bootstrap admin key is one. */
+  platform: boolean;
+  salt: string;
+  hash: string;
+  createdAt: Date;
+  createdBy: string | null;
+  revokedAt: Date | null;
+  lastUsedAt: Date | null;
+}
+
+export interface CorrectionRecord {
+  _id: string;
+  tenant: string;
+  documentId: string;
+  tagId: string | null;
+  op: 'accept' | 'update' | 'delete' | 'add';
+  before: Partial<TagRecord> | null;
+  after: Partial<TagRecord> | null;
+  actor: string;
+  at: Date;
+}

@@ -1,0 +1,90 @@
+import type { Collection, Filter } from './collection.js';
+import type { TagRecord } from './records.js';
+
+export interface CountRow {
+  positive: number;
+  negative: number;
+  neutral: number;
+  total: number;
+}
+
+export class TagsRepository {
+  constructor(private readonly coll: Collection<TagRecord>) {}
+
+  async init(): Promise<void> {
+    // Document detail and re-tagging read all tags of one document.
+    await this.coll.ensureIndex({ fields: { documentId: 1 } });
+    // The feed pages newest-first inside a tenant; other filters narrow that scan.
+    await this.coll.ensureIndex({ fields: { tenant: 1, createdAt: -1 } });
+    // Daily stats and date-range filters.
+    await this.coll.ensureIndex({ fields: { tenant: 1, day: 1 } });
+  }
+
+  byDocument(documentId: string): Promise<TagRecord[]> {
+    return this.coll.find({ documentId }, { sort: { turnIndex: 1, 'span.start': 1 } });
+  }
+
+  findForTenant(tenant: string, id: string): Promise<TagRecord | null> {
+    return this.coll.findOne({ _id: id, tenant });
+  }
+
+  /**
+   * Makes the document's machine tags exactly `tags`: inserts the new ones (their ids are their
+   * idempotency keys, so a second run inserts nothing) and then removes machine tags that are no
+   * longer produced. Human tags are never touched. Safe to repeat after a crash at any point.
+   */
+  async replaceMachineTags(documentId: string, tags: TagRecord[]): Promise<void> {
+    await this.coll.insertManyIgnoreDuplicates(tags);
+    await this.coll.deleteMany({
+      documentId,
+      source: { $in: ['model', 'rule'] },
+      _id: { $nin: tags.map((t) => t._id) },
+    });
+  }
+
+  insert(tag: TagRecord): Promise<void> {
+    return this.coll.insertOne(tag);
+  }
+
+  async update(id: string, fields: Partial<TagRecord>): Promise<void> {
+    await this.coll.updateOne({ _id: id }, { $set: fields });
+  }
+
+  deleteWhere(filter: Filter): Promise<number> {
+    return this.coll.deleteMany(filter);
+  }
+
+  list(filter: Filter, limit: number): Promise<TagRecord[]> {
+    return this.coll.find(filter, { sort: { createdAt: -1, _id: -1 }, limit });
+  }
+
+  countWhere(filter: Filter): Promise<number> {
+    return this.coll.count(filter);
+  }
+
+  async countBy(filter: Filter, field: string): Promise<(CountRow & { key: string })[]> {
+    const rows = await this.coll.aggregate<{ _id: { key: string; polarity: string }; n: number }>([
+      { $match: filter },
+      { $group: { _id: { key: `$${field}`, polarity: '$polarity' }, n: { $sum: 1 } } },
+    ]);
+    const byKey = new Map<string, CountRow & { key: string }>();
+    for (const row of rows) {
+      const key = String(row._id.key);
+      const entry = byKey.get(key) ?? { key, positive: 0, negative: 0, neutral: 0, total: 0 };
+      const polarity = row._id.polarity as 'positive' | 'negative' | 'neutral';
+      entry[polarity] += row.n;
+      entry.total += row.n;
+      byKey.set(key, entry);
+    }
+    return [...byKey.values()];
+  }
+
+  topAspects(filter: Filter, limit: number): Promise<{ _id: { aspect: string; category: string }; count: number }[]> {
+    return this.coll.aggregate([
+      { $match: { ...filter, aspect: { $ne: null } } },
+      { $group: { _id: { aspect: '$aspect', category: '$category' }, count: { $sum: 1 } } },
+      { $sort: { count: -1, '_id.aspect': 1 } },
+      { $limit: limit },
+    ]);
+  }
+}

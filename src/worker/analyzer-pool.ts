@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../logger.js';
+import type { AnalyzeInput, AnalyzeResult, LexiconOverrides } from '../nlp/types.js';
+
+// Segmentation and onnxruntime inference are CPU-bound and synchronous. They run in worker threads
+// so the main thread — which renews BullMQ job locks and serves HTTP — never stalls behind them.
+
+export interface AnalyzerThreadOptions {
+  lexiconDir: string;
+  modelDir: string;
+}
+
+export type ThreadRequest = { id: number; input: AnalyzeInput; overrides?: LexiconOverrides };
+export type ThreadResponse =
+  | { type: 'ready'; mode: 'model' | 'lexicon'; modelVersion: string }
+  | { type: 'init-error'; message: string }
+  | { id: number; ok: true; result: AnalyzeResult }
+  | { id: number; ok: false; message: string };
+
+interface Slot {
+  worker: Worker;
+  inflight: Map<number, { resolve: (r: AnalyzeResult) => void; reject: (e: Error) => void }>;
+}
+
+// Worker threads load plain JavaScript. Running from the compiled service that is the sibling
+// file; running from sources (vitest) it is the build output, which `npm test` makes first.
+function threadFile(): URL {
+  const compiled = import.meta.url.endsWith('.ts')
+    ? new URL('../../dist/worker/analyzer-thread.js', import.meta.url)
+    : new URL('./analyzer-thread.js', import.meta.url);
+  if (!fs.existsSync(compiled)) throw new Error(`analyzer thread not built (${compiled.pathname}); run npm run build`);
+  return compiled;
+}
+
+export class AnalyzerPool {
+  private slots: Slot[] = [];
+  private nextId = 1;
+  private cursor = 0;
+  private closed = false;
+  mode: 'model' | 'lexicon' = 'lexicon';
+  modelVersion = '';
+
+  private constructor(
+    private readonly options: AnalyzerThreadOptions,
+    private readonly size: number,
+    private readonly logger: Logger,
+  ) {}
+
+  static async start(options: AnalyzerThreadOptions, size: number, logger: Logger): Promise<AnalyzerPool> {
+    const pool = new AnalyzerPool(options, size, logger);
+    await Promise.all(Array.from({ length: size }, () => pool.spawn()));
+    if (pool.mode === 'lexicon') {
+      logger.warn({ modelDir: options.modelDir }, 'NO MODEL LOADED: tagging with the lexicon scorer only (see /readyz)');
+    }
+    return pool;
+  }
+
+  private spawn(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(threadFile(), { workerData: this.options });
+      const slot: Slot = { worker, inflight: new Map() };
+      let ready = false;
+      worker.on('message', (msg: ThreadResponse) => {
+        if ('type' in msg) {
+          if (msg.type === 'ready') {
+            ready = true;
+            this.mode = msg.mode;
+            this.modelVersion = msg.modelVersion;
+            this.slots.push(slot);
+            resolve();
+          } else {
+            reject(new Error(`analyzer thread failed to start: ${msg.message}`));
+          }
+          return;
+        }
+        const pending = slot.inflight.get(msg.id);
+        if (!pending) return;
+        slot.inflight.delete(msg.id);
+        if (msg.ok) pending.resolve(msg.result);
+        else pending.reject(new Error(msg.message));
+      });
+      worker.on('error', (err) => {
+        this.logger.error({ err: err.message }, 'analyzer thread crashed');
+        if (!ready) reject(err);
+      });
+      worker.on('exit', (code) => {
+        this.slots = this.slots.filter((s) => s !== slot);
+        for (const pending of slot.inflight.values()) pending.reject(new Error(`analyzer thread exited (${code})`));
+        slot.inflight.clear();
+        // A crashed thread is replaced so one poison document cannot take the pool down.
+        if (ready && !this.closed) {
+          this.spawn().catch((err: Error) => this.logger.error({ err: err.message }, 'analyzer thread respawn failed'));
+        }
+      });
+    });
+  }
+
+  analyze(input: AnalyzeInput, overrides?: LexiconOverrides): Promise<AnalyzeResult> {
+    if (this.slots.length === 0) return Promise.reject(new Error('no analyzer thread available'));
+    // Least-loaded thread, ties broken round-robin.
+    let best = this.slots[this.cursor++ % this.slots.length]!;
+    for (const slot of this.slots) if (slot.inflight.size < best.inflight.size) best = slot;
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      best.inflight.set(id, { resolve, reject });
+      const request: ThreadRequest = { id, input, ...(overrides ? { overrides } : {}) };
+      best.worker.postMessage(request);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    this.slots = [];
+  }
+}

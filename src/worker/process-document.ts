@@ -1,0 +1,104 @@
+import { createHash } from 'node:crypto';
+import type { Logger } from '../logger.js';
+import type { ExtractedTag, Span } from '../nlp/types.js';
+import type { JobHandler } from '../queue/job-queue.js';
+import { backoffMs } from '../queue/job-queue.js';
+import type { DocumentRecord, TagRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import type { AnalyzerPool } from './analyzer-pool.js';
+
+/** A machine tag's id is its idempotency key: the same document, model version, place and aspect give the same id. */
+export function machineTagId(documentId: string, modelVersion: string, tag: Pick<ExtractedTag, 'span' | 'turnIndex' | 'aspect'>): string {
+  return createHash('sha256')
+    .update([documentId, modelVersion, tag.turnIndex ?? '', tag.span.start, tag.span.end, tag.aspect ?? ''].join('\u0001'))
+    .digest('hex')
+    .slice(0, 24);
+}
+
+const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
+
+export function dayOf(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+export function toTagRecord(doc: DocumentRecord, modelVersion: string, tag: ExtractedTag, now: Date): TagRecord {
+  const at = doc.occurredAt ?? doc.createdAt;
+  return {
+    _id: machineTagId(doc._id, modelVersion, tag),
+    tenant: doc.tenant,
+    documentId: doc._id,
+    aspect: tag.aspect,
+    opinion: tag.opinion,
+    polarity: tag.polarity,
+    category: tag.category,
+    span: tag.span,
+    aspectSpan: tag.aspectSpan ?? null,
+    opinionSpan: tag.opinionSpan ?? null,
+    sentence: tag.sentence,
+    turnIndex: tag.turnIndex ?? null,
+    confidence: tag.confidence,
+    source: tag.source,
+    modelVersion,
+    kind: doc.kind,
+    channel: doc.source,
+    at,
+    day: dayOf(new Date(at)),
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+/**
+ * The document job. Safe to run any number of times for the same document: the claim refuses
+ * finished documents, tag ids are deterministic, and stale machine tags are swept after the insert.
+ * Human tags and spans a labeler deleted are left alone.
+ */
+export function createDocumentProcessor(deps: { store: Store; pool: AnalyzerPool; logger: Logger; leaseMs: number }): JobHandler {
+  const { store, pool, logger, leaseMs } = deps;
+  return async (documentId, ctx) => {
+    const doc = await store.documents.claim(documentId, leaseMs);
+    if (!doc) return;
+    const started = Date.now();
+    try {
+      const result = await pool.analyze({
+        kind: doc.kind,
+        ...(doc.text !== null ? { text: doc.text } : {}),
+        ...(doc.turns !== null ? { turns: doc.turns } : {}),
+      });
+      const existing = await store.tags.byDocument(doc._id);
+      const human = existing.filter((t) => t.source === 'human');
+      const blocked = (t: ExtractedTag) => {
+        const turn = t.turnIndex ?? null;
+        return (
+          human.some((h) => h.turnIndex === turn && overlaps(h.span, t.span)) ||
+          doc.suppressed.some((s) => s.turnIndex === turn && overlaps(s, t.span))
+        );
+      };
+      const now = new Date();
+      const tags = result.tags.filter((t) => !blocked(t)).map((t) => toTagRecord(doc, result.modelVersion, t, now));
+      await store.tags.replaceMachineTags(doc._id, tags);
+      const all = [...human, ...tags];
+      await store.documents.setStatus(doc._id, 'done', {
+        normalizedText: result.normalizedText,
+        sentiment: result.sentiment,
+        modelVersion: result.modelVersion,
+        tagCount: all.length,
+        minConfidence: all.length > 0 ? Math.min(...all.map((t) => t.confidence)) : null,
+        leaseUntil: null,
+        error: null,
+        processedAt: now,
+      });
+      logger.debug({ documentId, tags: tags.length, ms: Date.now() - started }, 'document tagged');
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (ctx.final) {
+        await store.documents.setStatus(doc._id, 'failed', { error: message.slice(0, 500), leaseUntil: null });
+        logger.error({ documentId, attempt: ctx.attempt, err: message }, 'document failed permanently');
+      } else {
+        // Keep the lease beyond the retry delay so the reconciler does not race the queue's own retry.
+        await store.documents.update(doc._id, { $set: { leaseUntil: new Date(Date.now() + backoffMs(ctx.attempt) + leaseMs) } });
+      }
+      throw err;
+    }
+  };
+}

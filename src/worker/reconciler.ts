@@ -1,0 +1,60 @@
+import type { Logger } from '../logger.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import type { Store } from '../store/store.js';
+
+const BATCH = 500;
+
+/**
+ * Re-enqueues documents whose lease expired while queued or processing: their queue entry was lost
+ * (enqueue failed, Redis lost data) or their worker died. Re-enqueueing is harmless when the job
+ * still exists, because jobIds are deterministic and the job itself is idempotent.
+ */
+export class Reconciler {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly queue: JobQueue,
+    private readonly logger: Logger,
+    private readonly options: { leaseMs: number; intervalMs: number },
+  ) {}
+
+  /** One pass; `everything` ignores leases (used at boot of the embedded queue, which starts empty). */
+  async runOnce(everything = false): Promise<number> {
+    let total = 0;
+    const cutoff = everything ? new Date(8.64e15) : new Date();
+    let afterId = '';
+    for (;;) {
+      const docs = await this.store.documents.findExpired(cutoff, BATCH, afterId);
+      if (docs.length === 0) break;
+      afterId = docs[docs.length - 1]!._id;
+      const until = new Date(Date.now() + this.options.leaseMs);
+      await this.store.documents.extendLease(docs.map((d) => d._id), until);
+      await this.queue.enqueue(docs.map((d) => ({ documentId: d._id, generation: d.generation })));
+      total += docs.length;
+      if (docs.length < BATCH) break;
+    }
+    if (total > 0) this.logger.info({ count: total }, 'reconciler re-enqueued documents');
+    return total;
+  }
+
+  start(): void {
+    const tick = () => {
+      this.running = this.runOnce().catch((err: unknown) => {
+        this.logger.error({ err: String(err) }, 'reconcile pass failed');
+        return 0;
+      });
+      void this.running.finally(() => {
+        if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs);
+      });
+    };
+    this.timer = setTimeout(tick, this.options.intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}

@@ -1,0 +1,216 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ADMIN_KEY, bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+
+let rt: TestRuntime;
+let ingestKey: string;
+
+beforeAll(async () => {
+  rt = await startRuntime({}, { worker: false });
+  ingestKey = await createKey(rt, ['ingest']);
+});
+afterAll(async () => rt.close());
+
+const valid = { kind: 'comment', source: 'app-review', externalId: 'c-1', text: '网络很顺畅，但是App老是闪退' };
+let seq = 0;
+const fresh = (over: Record<string, unknown> = {}) => ({ ...valid, externalId: `v-${++seq}`, ...over });
+
+async function expect400(body: unknown, field: string) {
+  const res = await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(body as object);
+  expect(res.status, JSON.stringify(res.body)).toBe(400);
+  expect(res.body.error.code).toBe('validation_failed');
+  const fields = (res.body.error.details as { field: string }[]).map((d) => d.field);
+  expect(fields).toContain(field);
+  expect(res.body.error.message).toContain(field.split('.')[0]);
+}
+
+describe('POST /v1/documents validation', () => {
+  test('accepts a valid comment with 202 and an id', async () => {
+    const res = await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(fresh()).expect(202);
+    expect(res.body).toEqual({ id: expect.any(String), status: 'queued' });
+  });
+
+  const cases: [string, Record<string, unknown>, string][] = [
+    ['missing kind', { kind: undefined }, 'kind'],
+    ['unknown kind', { kind: 'email' }, 'kind'],
+    ['missing source', { source: undefined }, 'source'],
+    ['source with spaces', { source: 'app review' }, 'source'],
+    ['source too long', { source: 'a'.repeat(65) }, 'source'],
+    ['missing externalId', { externalId: undefined }, 'externalId'],
+    ['externalId not a string', { externalId: 42 }, 'externalId'],
+    ['externalId too long', { externalId: 'x'.repeat(129) }, 'externalId'],
+    ['missing text on a comment', { text: undefined }, 'text'],
+    ['empty text', { text: '' }, 'text'],
+    ['blank text', { text: '   \n ' }, 'text'],
+    ['text not a string', { text: ['网络'] }, 'text'],
+    ['text over 20,000 chars', { text: '慢'.repeat(20_001) }, 'text'],
+    ['NUL in text', { text: '网络\u0000很好' }, 'text'],
+    ['turns on a comment', { turns: [{ speaker: 'customer', text: '你好' }] }, 'turns'],
+    ['bad occurredAt', { occurredAt: '昨天' }, 'occurredAt'],
+    ['occurredAt without time separator', { occurredAt: '2026-11-28 10:00:00' }, 'occurredAt'],
+    ['customerId empty', { customerId: '' }, 'customerId'],
+    ['metadata an array', { metadata: [1, 2] }, 'metadata'],
+    ['metadata with dotted key', { metadata: { 'a.b': 1 } }, 'metadata'],
+    ['metadata too large', { metadata: { blob: 'x'.repeat(5000) } }, 'metadata'],
+    ['unknown property', { colour: 'red' }, 'colour'],
+    ['__proto__ key', JSON.parse('{"__proto__": {"polluted": true}}') as Record<string, unknown>, '__proto__'],
+    ['nested constructor key', { metadata: { constructor: { prototype: {} } } }, 'metadata.constructor'],
+  ];
+  test.each(cases)('rejects %s', async (_name, override, field) => {
+    await expect400(fresh(override), field);
+  });
+
+  test('transcripts need turns, and refuse text', async () => {
+    await expect400(fresh({ kind: 'transcript', text: undefined }), 'turns');
+    await expect400(fresh({ kind: 'transcript', turns: [{ speaker: 'customer', text: '你好' }] }), 'text');
+  });
+
+  const turnCases: [string, unknown, string][] = [
+    ['empty turns', [], 'turns'],
+    ['bad speaker', [{ speaker: 'bot', text: '你好' }], 'turns.0.speaker'],
+    ['turn without text', [{ speaker: 'customer' }], 'turns.0.text'],
+    ['negative startMs', [{ speaker: 'customer', text: '你好', startMs: -1 }], 'turns.0.startMs'],
+    ['all turns blank', [{ speaker: 'customer', text: '  ' }], 'turns'],
+    ['turns over 20,000 chars in total', [{ speaker: 'customer', text: '慢'.repeat(15_000) }, { speaker: 'agent', text: '好'.repeat(6_000) }], 'turns'],
+    ['more than 500 turns', Array.from({ length: 501 }, () => ({ speaker: 'customer', text: '嗯' })), 'turns'],
+  ];
+  test.each(turnCases)('rejects transcript with %s', async (_name, turns, field) => {
+    await expect400(fresh({ kind: 'transcript', text: undefined, turns }), field);
+  });
+
+  test('a body that is not an object is a 400', async () => {
+    const res = await rt.http.post('/v1/documents').set(bearer(ingestKey)).set('Content-Type', 'application/json').send('[1,2]');
+    expect(res.status).toBe(400);
+  });
+
+  test('malformed JSON is a 400 invalid_json', async () => {
+    const res = await rt.http.post('/v1/documents').set(bearer(ingestKey)).set('Content-Type', 'application/json').send('{"kind": ');
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_json');
+  });
+
+  test('a non-JSON body is a 415', async () => {
+    const res = await rt.http.post('/v1/documents').set(bearer(ingestKey)).set('Content-Type', 'text/plain').send('网络很好');
+    expect(res.status).toBe(415);
+    expect(res.body.error.code).toBe('unsupported_media_type');
+  });
+
+  test('a body over the 1 MB limit is a 413 naming the limit', async () => {
+    const res = await rt.http
+      .post('/v1/documents')
+      .set(bearer(ingestKey))
+      .send(fresh({ metadata: undefined, text: '慢'.repeat(400_000) }));
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('payload_too_large');
+  });
+});
+
+describe('idempotent re-sends', () => {
+  test('the same content returns the existing id with 200; different content is a 409', async () => {
+    const body = fresh({ externalId: 'dup-1' });
+    const first = await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(body).expect(202);
+    const again = await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(body).expect(200);
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.body.duplicate).toBe(true);
+    const changed = await rt.http.post('/v1/documents').set(bearer(ingestKey)).send({ ...body, text: '完全不同的内容' }).expect(409);
+    expect(changed.body.error.code).toBe('conflict');
+    expect(changed.body.error.details[0].field).toBe('externalId');
+    // The same externalId from another channel is another document.
+    await rt.http.post('/v1/documents').set(bearer(ingestKey)).send({ ...body, source: 'weibo' }).expect(202);
+  });
+
+  test('a re-send enqueues nothing new', async () => {
+    const body = fresh({ externalId: 'dup-2' });
+    await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(body).expect(202);
+    const before = await rt.services.queue.counts();
+    await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(body).expect(200);
+    expect(await rt.services.queue.counts()).toEqual(before);
+  });
+});
+
+describe('POST /v1/documents/batch', () => {
+  test('one bad item never sinks the others', async () => {
+    const res = await rt.http
+      .post('/v1/documents/batch')
+      .set(bearer(ingestKey))
+      .send({
+        documents: [
+          fresh({ externalId: 'b-1' }),
+          fresh({ externalId: 'b-2', kind: 'tweet' }),
+          fresh({ externalId: 'b-1' }),
+          { kind: 'transcript', source: 'call-center', externalId: 'b-3', turns: [{ speaker: 'agent', text: '您好' }, { speaker: 'customer', text: '信号太差了' }] },
+          'not an object',
+        ],
+      })
+      .expect(207);
+    const items = res.body.items as { index: number; status: string; id?: string; error?: { details: { field: string }[] } }[];
+    expect(items.map((i) => i.status)).toEqual(['accepted', 'rejected', 'duplicate', 'accepted', 'rejected']);
+    expect(items[1]!.error!.details[0]!.field).toBe('documents[1].kind');
+    expect(items[2]!.id).toBe(items[0]!.id);
+    const stored = await rt.http.get(`/v1/documents/${items[3]!.id}`).set(bearer(ADMIN_KEY)).expect(200);
+    expect(stored.body.kind).toBe('transcript');
+  });
+
+  test('more than 1,000 documents is a 400 on documents', async () => {
+    const documents = Array.from({ length: 1001 }, (_, i) => fresh({ externalId: `big-${i}`, text: '好' }));
+    const res = await rt.http.post('/v1/documents/batch').set(bearer(ingestKey)).send({ documents });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].field).toBe('documents');
+  });
+
+  test('documents must be a non-empty array', async () => {
+    const res = await rt.http.post('/v1/documents/batch').set(bearer(ingestKey)).send({ documents: [] });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].field).toBe('documents');
+  });
+});
+
+describe('auth and tenants', () => {
+  test('no key is a 401, a wrong key is a 401', async () => {
+    await rt.http.post('/v1/documents').send(fresh()).expect(401);
+    await rt.http.post('/v1/documents').set(bearer('gdk_wrong')).send(fresh()).expect(401);
+    await rt.http.get('/healthz').expect(200);
+  });
+
+  test('an ingest key cannot read; an analyst key cannot ingest or create keys', async () => {
+    const analyst = await createKey(rt, ['analyst']);
+    await rt.http.get('/v1/tags').set(bearer(ingestKey)).expect(403);
+    await rt.http.post('/v1/documents').set(bearer(analyst)).send(fresh()).expect(403);
+    await rt.http.post('/v1/api-keys').set(bearer(analyst)).send({ name: 'x', roles: ['admin'] }).expect(403);
+    await rt.http.get('/v1/tags').set(bearer(analyst)).expect(200);
+  });
+
+  test("tenant A cannot see tenant B's document: 404, not 403", async () => {
+    const ingestB = await createKey(rt, ['ingest'], 'tenant-b');
+    const readerB = await createKey(rt, ['analyst'], 'tenant-b');
+    const readerA = await createKey(rt, ['analyst']);
+    const created = await rt.http.post('/v1/documents').set(bearer(ingestB)).send(fresh()).expect(202);
+    await rt.http.get(`/v1/documents/${created.body.id}`).set(bearer(readerB)).expect(200);
+    const res = await rt.http.get(`/v1/documents/${created.body.id}`).set(bearer(readerA)).expect(404);
+    expect(res.body.error.code).toBe('not_found');
+    const list = await rt.http.get('/v1/documents').set(bearer(readerA)).expect(200);
+    expect((list.body.items as { id: string }[]).some((d) => d.id === created.body.id)).toBe(false);
+  });
+
+  test('a revoked key stops working at once', async () => {
+    const created = await rt.http.post('/v1/api-keys').set(bearer(ADMIN_KEY)).send({ name: 'temp', roles: ['analyst'] }).expect(201);
+    await rt.http.get('/v1/tags').set(bearer(created.body.key)).expect(200);
+    await rt.http.delete(`/v1/api-keys/${created.body.id}`).set(bearer(ADMIN_KEY)).expect(204);
+    await rt.http.get('/v1/tags').set(bearer(created.body.key)).expect(401);
+  });
+
+  test('a tenant admin cannot mint keys for another tenant', async () => {
+    const adminB = await createKey(rt, ['admin'], 'tenant-b');
+    const res = await rt.http.post('/v1/api-keys').set(bearer(adminB)).send({ name: 'x', roles: ['ingest'], tenant: 'default' });
+    expect(res.status).toBe(403);
+    const own = await rt.http.post('/v1/api-keys').set(bearer(adminB)).send({ name: 'x', roles: ['ingest'] }).expect(201);
+    expect(own.body.tenant).toBe('tenant-b');
+  });
+
+  test('keys are stored hashed, never in clear', async () => {
+    const key = await createKey(rt, ['ingest']);
+    const [, id, secret] = /^gdk_([^_]+)_(.+)$/.exec(key)!;
+    const record = await rt.services.store.apiKeys.findById(id!);
+    expect(JSON.stringify(record)).not.toContain(secret!);
+    expect(record!.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});

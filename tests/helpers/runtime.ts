@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import supertest from 'supertest';
+import { createApp } from '../../src/api/app.js';
+import { loadConfig, type Config } from '../../src/config/env.js';
+import { createLogger } from '../../src/logger.js';
+import { createServices, startWorker, type Services } from '../../src/runtime.js';
+
+export const ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+
+export interface TestRuntime {
+  services: Services;
+  http: ReturnType<typeof supertest>;
+  config: Config;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** A real service in this process: real store files in a temp dir, real queue, real analyzer threads, real HTTP. */
+export async function startRuntime(env: Record<string, string> = {}, opts: { worker?: boolean } = {}): Promise<TestRuntime> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-test-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    GUANDIAN_ADMIN_KEY: ADMIN_KEY,
+    LOG_LEVEL: 'silent',
+    QUEUE_PREFIX: `gdtest-${randomUUID()}`,
+    ...env,
+  });
+  const services = await createServices(config, createLogger(config.logLevel));
+  if (opts.worker !== false) await startWorker(services);
+  const app = createApp(services);
+  return {
+    services,
+    http: supertest(app),
+    config,
+    dataDir,
+    async close() {
+      await services.queue.stopWorker();
+      await services.reconciler.stop();
+      await services.queue.close();
+      await services.pool?.close();
+      await services.store.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
+
+export async function createKey(rt: TestRuntime, roles: string[], tenant?: string): Promise<string> {
+  const res = await rt.http
+    .post('/v1/api-keys')
+    .set(bearer(ADMIN_KEY))
+    .send({ name: `test ${roles.join('+')}`, roles, ...(tenant ? { tenant } : {}) })
+    .expect(201);
+  return res.body.key as string;
+}
+
+/** Polls until the document reaches done/failed (or the timeout passes). */
+export async function waitForStatus(rt: TestRuntime, id: string, key = ADMIN_KEY, timeoutMs = 30_000): Promise<Record<string, any>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await rt.http.get(`/v1/documents/${id}`).set(bearer(key));
+    if (res.status === 200 && (res.body.status === 'done' || res.body.status === 'failed')) return res.body;
+    if (Date.now() > deadline) throw new Error(`document ${id} still ${res.body.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,158 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DuplicateKeyError } from '../../src/errors.js';
+import type { StoreEngine } from '../../src/store/collection.js';
+import { MongoEngine } from '../../src/store/mongo-engine.js';
+import { NedbEngine } from '../../src/store/nedb-engine.js';
+import { createStore, type Store } from '../../src/store/store.js';
+
+// One contract, every engine: the embedded engine always, MongoDB when MONGODB_URL is set.
+type Item = { _id: string; tenant: string; n: number; tag: string | null; at: Date; nested?: { x: number } };
+
+const engines: [string, () => Promise<{ engine: StoreEngine; cleanup: () => Promise<void> }>][] = [
+  [
+    'embedded',
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-store-'));
+      const engine = await NedbEngine.open(dir);
+      return { engine, cleanup: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+    },
+  ],
+];
+if (process.env.MONGODB_URL) {
+  engines.push([
+    'mongodb',
+    async () => {
+      const db = `guandian_test_${randomUUID().slice(0, 8)}`;
+      const engine = await MongoEngine.open(process.env.MONGODB_URL!, db);
+      return { engine, cleanup: async () => undefined };
+    },
+  ]);
+}
+
+describe.each(engines)('store contract: %s', (_name, open) => {
+  let engine: StoreEngine;
+  let cleanup: () => Promise<void>;
+  const coll = () => engine.collection<Item>('items');
+
+  beforeAll(async () => {
+    ({ engine, cleanup } = await open());
+    await coll().ensureIndex({ fields: { tenant: 1, n: 1 }, unique: true });
+    const base = new Date('2026-11-01T00:00:00Z').getTime();
+    for (let i = 0; i < 20; i++) {
+      await coll().insertOne({ _id: `id-${String(i).padStart(2, '0')}`, tenant: i % 2 ? 'a' : 'b', n: i, tag: i % 3 === 0 ? null : `t${i % 3}`, at: new Date(base + i * 3600_000), nested: { x: i } });
+    }
+  });
+  afterAll(async () => {
+    await engine.close();
+    await cleanup();
+  });
+
+  test('unique indexes raise DuplicateKeyError', async () => {
+    await expect(coll().insertOne({ _id: 'other', tenant: 'a', n: 1, tag: null, at: new Date() })).rejects.toBeInstanceOf(DuplicateKeyError);
+    await expect(coll().insertOne({ _id: 'id-00', tenant: 'z', n: 999, tag: null, at: new Date() })).rejects.toBeInstanceOf(DuplicateKeyError);
+  });
+
+  test('insertManyIgnoreDuplicates inserts the new ones only', async () => {
+    const n = await coll().insertManyIgnoreDuplicates([
+      { _id: 'id-01', tenant: 'a', n: 1, tag: null, at: new Date() },
+      { _id: 'new-1', tenant: 'c', n: 100, tag: 'x', at: new Date() },
+      { _id: 'new-1', tenant: 'c', n: 101, tag: 'x', at: new Date() },
+    ]);
+    expect(n).toBe(1);
+    expect(await coll().count({ tenant: 'c' })).toBe(1);
+    await coll().deleteMany({ tenant: 'c' });
+  });
+
+  test('filters: equality, ranges, $in, $nin, $or, $regex, null, dotted paths', async () => {
+    expect(await coll().count({ tenant: 'a' })).toBe(10);
+    expect((await coll().find({ n: { $gte: 5, $lt: 8 } })).map((d) => d.n).sort((x, y) => x - y)).toEqual([5, 6, 7]);
+    expect(await coll().count({ n: { $in: [1, 2, 3] } })).toBe(3);
+    expect(await coll().count({ tenant: 'a', n: { $nin: [1, 3] } })).toBe(8);
+    expect(await coll().count({ $or: [{ n: 0 }, { n: 19 }] })).toBe(2);
+    expect(await coll().count({ tag: { $regex: /^t1$/ } })).toBe(7);
+    expect(await coll().count({ tag: null })).toBe(7);
+    expect(await coll().count({ 'nested.x': { $gt: 17 } })).toBe(2);
+    expect(await coll().count({ at: { $gte: new Date('2026-11-01T10:00:00Z') } })).toBe(10);
+  });
+
+  test('sort, limit, skip', async () => {
+    const page = await coll().find({ tenant: 'b' }, { sort: { n: -1 }, limit: 3, skip: 1 });
+    expect(page.map((d) => d.n)).toEqual([16, 14, 12]);
+    const byTwoKeys = await coll().find({}, { sort: { tag: 1, n: -1 }, limit: 2 });
+    expect(byTwoKeys.map((d) => d.n)).toEqual([18, 15]);
+  });
+
+  test('updates: $set, $inc, $unset; findOneAndUpdate returns the new document', async () => {
+    expect(await coll().updateOne({ _id: 'id-02' }, { $set: { tag: 'changed' }, $inc: { n: 1000 } })).toBe(1);
+    const doc = await coll().findOne({ _id: 'id-02' });
+    expect(doc).toMatchObject({ tag: 'changed', n: 1002 });
+    expect(await coll().updateOne({ _id: 'missing' }, { $set: { tag: 'x' } })).toBe(0);
+    const after = await coll().findOneAndUpdate({ _id: 'id-02', n: 1002 }, { $set: { n: 2 }, $unset: { nested: true } });
+    expect(after).toMatchObject({ _id: 'id-02', n: 2 });
+    expect(after!.nested).toBeUndefined();
+    expect(await coll().findOneAndUpdate({ _id: 'id-02', n: 1002 }, { $set: { n: 3 } })).toBeNull();
+    expect(await coll().updateMany({ tenant: 'a' }, { $set: { flag: true } } as never)).toBe(10);
+  });
+
+  test('aggregate: $match + $group + $sort + $limit behave the same', async () => {
+    const rows = await coll().aggregate<{ _id: { tenant: string; tag: string | null }; n: number }>([
+      { $match: { n: { $lt: 12 } } },
+      { $group: { _id: { tenant: '$tenant', tag: '$tag' }, n: { $sum: 1 } } },
+      { $sort: { n: -1, '_id.tenant': 1, '_id.tag': 1 } },
+      { $limit: 2 },
+    ]);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.n).toBeGreaterThanOrEqual(rows[1]!.n);
+    const total = await coll().aggregate<{ _id: null; n: number }>([{ $match: { n: { $lt: 12 } } }, { $group: { _id: null, n: { $sum: 1 } } }]);
+    expect(total[0]!.n).toBe(12);
+  });
+
+  test('data survives close and reopen', async () => {
+    if (engine.kind !== 'embedded') return;
+    // Reopening needs the same directory: read it from a fresh engine over the same files.
+    const dir = (engine as unknown as { dir: string }).dir;
+    await engine.close();
+    engine = await NedbEngine.open(dir);
+    expect(await engine.collection<Item>('items').count({})).toBe(20);
+  });
+
+  describe('repositories', () => {
+    let store: Store;
+    beforeAll(async () => {
+      store = await createStore(engine);
+    });
+
+    const doc = (id: string, externalId: string) => ({
+      _id: id, tenant: 't', kind: 'comment' as const, source: 'app', externalId, text: '好', turns: null, customerId: null, occurredAt: null,
+      metadata: null, contentHash: 'h', status: 'queued' as const, error: null, attempts: 0, generation: 0,
+      leaseUntil: new Date(Date.now() - 1000), normalizedText: null, sentiment: null, modelVersion: null, reviewed: false,
+      minConfidence: null, tagCount: 0, suppressed: [], createdAt: new Date(), updatedAt: new Date(), processedAt: null,
+    });
+
+    test('documents: (tenant, source, externalId) is unique', async () => {
+      await store.documents.insert(doc('d1', 'e1'));
+      await expect(store.documents.insert(doc('d2', 'e1'))).rejects.toBeInstanceOf(DuplicateKeyError);
+    });
+
+    test('claim takes queued or processing documents, never done ones, and counts attempts', async () => {
+      const claimed = await store.documents.claim('d1', 1000);
+      expect(claimed).toMatchObject({ status: 'processing', attempts: 1 });
+      expect(await store.documents.claim('d1', 1000)).toMatchObject({ attempts: 2 });
+      await store.documents.setStatus('d1', 'done');
+      expect(await store.documents.claim('d1', 1000)).toBeNull();
+    });
+
+    test('findExpired pages through expired leases by id', async () => {
+      await store.documents.insert(doc('d3', 'e3'));
+      await store.documents.insert(doc('d4', 'e4'));
+      const first = await store.documents.findExpired(new Date(), 1);
+      expect(first.map((d) => d._id)).toEqual(['d3']);
+      const next = await store.documents.findExpired(new Date(), 10, 'd3');
+      expect(next.map((d) => d._id)).toEqual(['d4']);
+    });
+  });
+});
