@@ -2,7 +2,7 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 export default defineConfig({
-  root: __dirname,
+  root: import.meta.dirname,
   base: '/',
   plugins: [react()],
   // The dashboard chunk is echarts (bar + line only) and is loaded lazily; 600 kB keeps the warning for real regressions.

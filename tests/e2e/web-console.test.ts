@@ -207,14 +207,15 @@ describe('web console (real server, chromium)', () => {
     await page.keyboard.press('Enter');
     await waitSaved();
 
-    // Add a tag from a text selection: two characters that no existing tag covers.
+    // Add a tag from a text selection: two Chinese characters, preferably ones no tag covers yet.
     const text = tagged.text!;
-    let start = -1;
-    for (let i = text.length - 2; i >= 0 && start < 0; i--) {
-      const free = !doc.tags.some((t) => t.span.start < i + 2 && t.span.end > i);
-      if (free && /^[\u4e00-\u9fff]{2}$/.test(text.slice(i, i + 2))) start = i;
-    }
-    expect(start, 'no untagged two-character run left to select').toBeGreaterThanOrEqual(0);
+    const hanPair = (i: number) => /^[\u4e00-\u9fff]{2}$/.test(text.slice(i, i + 2));
+    const positions = [...text].map((_, i) => i).filter(hanPair);
+    const start =
+      positions.find((i) => !doc.tags.some((t) => t.span.start < i + 2 && t.span.end > i)) ??
+      positions.find((i) => !doc.tags.some((t) => t.span.start === i && t.span.end === i + 2)) ??
+      -1;
+    expect(start, 'no two-character run to select').toBeGreaterThanOrEqual(0);
     const end = start + 2;
     // Browser-side code is passed as a string: the test tsconfig has no DOM lib.
     await page.evaluate(`(() => {
@@ -234,6 +235,7 @@ describe('web console (real server, chromium)', () => {
       sel.addRange(range);
     })()`);
     const before = doc.tags.length;
+    const beforeIds = new Set(doc.tags.map((t) => t.id));
     await page.keyboard.press('n');
     await page.waitForSelector('.picker');
     await page.keyboard.type('other');
@@ -241,7 +243,8 @@ describe('web console (real server, chromium)', () => {
     await waitSaved();
     doc = (await api<Doc>('GET', `/v1/documents/${tagged.id}`)).body;
     expect(doc.tags.length).toBe(before + 1);
-    const added = doc.tags.find((t) => t.span.start === start && t.span.end === end);
+    const added = doc.tags.find((t) => !beforeIds.has(t.id));
+    expect(added?.span).toEqual({ start, end });
     expect(added?.source).toBe('human');
     expect(added?.category).toBe('other');
     await shot('labeling');
