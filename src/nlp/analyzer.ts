@@ -68,6 +68,22 @@ function lookupAspect(x: ExtractLexicon, text: string): { category: CategoryId; 
   return { category: b.category, canonical: b.canonical, how: b.how };
 }
 
+/** Implied category of an opinion core: exact word, the word without its negation, or a contained word. */
+function implicitFor(x: ExtractLexicon, core: string): { category: CategoryId; aspect: string } | null {
+  const idx = x.lex.taxonomy.implicitIndex;
+  const direct = idx.get(core) ?? idx.get(core.replace(/^(不|没有|没)/, ''));
+  if (direct) return direct;
+  let best: { category: CategoryId; aspect: string } | null = null;
+  let bestLen = 0;
+  for (const [w, v] of idx) {
+    if (w.length > bestLen && w.length >= 2 && core.includes(w)) {
+      best = v;
+      bestLen = w.length;
+    }
+  }
+  return best;
+}
+
 function contextCategory(x: ExtractLexicon, tokens: Token[], clauses: Clause[], clause: Clause, before: number): CategoryId | null {
   const idx = x.lex.taxonomy.aspectIndex;
   const inRange = (s: number, e: number, nearest: boolean) => {
@@ -192,15 +208,20 @@ class RuleAnalyzer implements Analyzer {
       let canonical: string | null = null;
       let categoryFrom: PartTag['categoryFrom'] = 'fallback';
       const hit = op.aspect ? lookupAspect(x, op.aspect.text) : null;
-      const implicit = op.patternCategory ?? x.lex.taxonomy.implicitIndex.get(op.core)?.category ?? null;
+      const implicitHit = implicitFor(x, op.core);
+      const implicit = op.patternCategory ?? implicitHit?.category ?? null;
       if (hit && (hit.how !== 'contains' && !WEAK_ASPECT_CATEGORIES.has(hit.category) || !implicit)) {
         category = hit.category;
         canonical = hit.canonical;
         categoryFrom = 'aspect';
       } else if (implicit) {
         category = implicit;
-        canonical = hit?.canonical ?? x.lex.taxonomy.implicitIndex.get(op.core)?.aspect ?? null;
+        canonical = hit?.canonical ?? implicitHit?.aspect ?? null;
         categoryFrom = 'opinion';
+      } else if (out.length && out[out.length - 1]!.op.clause.sentence >= clause.sentence - 1) {
+        // a general evaluation (挺不错, 爽) right after a specific one is about the same thing
+        category = out[out.length - 1]!.tag.category;
+        categoryFrom = 'context';
       } else {
         const ctx = contextCategory(x, tokens, clauses, clause, op.start);
         if (ctx) {

@@ -17,7 +17,8 @@ export interface Clause {
 }
 
 const HARD_STOP = new Set(['。', '!', '?', '！', '？', '\n', '…', '~', '～']);
-const SOFT_STOP = new Set([',', '，', ';', '；', ':', '：', '.', '(', ')', '（', '）', '【', '】', '[', ']', '"', '“', '”', '《', '》']);
+// quotes are not boundaries: “高效” in quotes is sarcasm that has to stay inside its clause
+const SOFT_STOP = new Set([',', '，', ';', '；', ':', '：', '.', '(', ')', '（', '）', '【', '】', '[', ']', '《', '》']);
 
 // Contrast markers inside a clause ("网络很顺畅但是App老是闪退") start a new clause; single-character
 // markers only do so at a clause start because 可/但/却 are parts of too many ordinary words.

@@ -63,10 +63,10 @@ export function buildExtractLexicon(lex: Lexicon, extraSentiment?: Record<string
 
 const SINGLE_MOD_CHARS = new Set([...'不没很太超挺好真老偏巨贼蛮还都也就更最特']);
 const TAIL_CHARS = new Set([...'了的点多死啊吧呀哦啦哈呢极爆嘛']);
-const RIGHT_SUFFIXES = ['了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '点'];
+const RIGHT_SUFFIXES = ['了不少', '了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '点'];
 const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
 /** Words that need the guard single characters get: they are ordinary words far more often than opinions. */
-const GUARDED = new Set(['可以', '还行', '行', '正', '一般']);
+const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱']);
 /** Speed complements describe the action, so the gold convention keeps the verb: 送得很快, 来得也快. */
 const SPEED = new Set(['快', '慢', '很快', '及时']);
 const NOUN_TAGS = /^(n|nr|ns|nt|nz|ng|nrt|vn|eng|j)$/;
@@ -130,12 +130,13 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
         break;
       }
     }
-    if (word === null && (scalar.higher.has(lc[i]!) || scalar.lower.has(lc[i]!))) {
+    const afterCore = found.some((o) => o.coreEnd === i);
+    if (word === null && !afterCore && (scalar.higher.has(lc[i]!) || scalar.lower.has(lc[i]!))) {
       word = lc[i]!;
       sc = 0;
     }
     if (word === null) continue;
-    const e = i + word.length;
+    let e = i + word.length;
     if (word.length === 1 || GUARDED.has(word)) {
       const right = lc.slice(e, hi);
       const rightOk = right === '' || PARTICLES.test(right) || RIGHT_SUFFIXES.some((s) => right.startsWith(s));
@@ -153,15 +154,43 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       const tok = tokenAt(tokens, i);
       if (tok && ![...lc.slice(tok.start, i)].every((c) => SINGLE_MOD_CHARS.has(c))) continue;
     }
+    // 不如 compares against what follows (还不如快捷酒店): the object is part of the opinion
+    if (word === '不如') {
+      while (e < hi && e - i < 10 && !/[,，。!！?？\s]/.test(lc[e]!)) e++;
+    }
+    const op = mk(i, e, word, sc, null, false);
+    op.coreEnd = i + word.length;
     mark(i, e);
-    found.push(mk(i, e, word, sc, null, false));
+    found.push(op);
     i = e - 1;
   }
 
   found.sort((a, b) => a.coreStart - b.coreStart);
+  // coordinated evaluations with nothing between them are one opinion (新鲜饱满, 干净整洁)
+  for (let k = found.length - 1; k > 0; k--) {
+    const a = found[k - 1]!;
+    const b = found[k]!;
+    if (a.end === b.start && !a.fromPattern && !b.fromPattern && a.score !== 0 && Math.sign(a.score) === Math.sign(b.score) && a.core.length >= 2 && b.core.length >= 2) {
+      a.end = b.end;
+      a.coreEnd = b.coreEnd;
+      a.core = a.core + b.core;
+      a.score = Math.sign(a.score) * Math.max(Math.abs(a.score), Math.abs(b.score));
+      found.splice(k, 1);
+    }
+  }
   for (const op of found) expand(op, lc, lo, hi, tokens, x, found);
 
   for (const op of found) op.aspect = findAspect(op, lc, lo, tokens, x);
+  // one evaluation shared by coordinated targets: 信号、资费都比原来好 → two opinions
+  for (const op of [...found]) {
+    let a = op.aspect;
+    while (a && lc[a.start - 1] === '、') {
+      const prevAspect: FoundAspect | null = findAspect({ ...op, start: a.start - 1 }, lc, lo, tokens, x);
+      if (!prevAspect) break;
+      found.push({ ...op, aspect: prevAspect });
+      a = prevAspect;
+    }
+  }
 
   // scalar words (高/低/大/小/多/少) only carry polarity through their aspect
   for (const op of found) {
@@ -181,8 +210,16 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     op.score = op.negated ? -s : s;
   }
 
+  // wishes and requests (希望快一点, 麻烦尽快处理) describe what the customer wants, not what happened
+  const request = /(希望|建议|麻烦|请|能否|可否|最好)/.exec(seg);
   return found.filter((op) => {
     if (op.score === 0) return false;
+    if (request && lo + request.index < op.start && !op.fromPattern) return false;
+    // a bare single character right after a verb is a result complement (换好了, 做完), not an opinion
+    if (op.core.length === 1 && op.start === op.coreStart) {
+      const prev = tokens.find((t) => t.end === op.start);
+      if (prev && prev.tag.startsWith('v') && !x.lex.taxonomy.aspectIndex.has(prev.word)) return false;
+    }
     if (clause.question && !op.fromPattern && Math.abs(op.score) < 2) {
       const phrase = lc.slice(op.start, op.coreStart);
       if (!/(一直|老是|总是|根本|都|太|这么|那么)/.test(phrase)) return false;
@@ -197,6 +234,8 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
   let negCount = 0;
   let degree = 1;
   let immediate: string | null = null;
+  let adverbs = 0;
+  let sawDegree = false;
 
   const leftModifiers = () => {
     let moved = true;
@@ -211,6 +250,10 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
         // a modifier must begin a token, unless jieba glued it to what follows (不卡, 很快, 太贵)
         const tok = tokenAt(tokens, a);
         if (tok && tok.start !== a && tok.end <= op.start) continue;
+        // one aspectual adverb at most, and none outside a degree word: 一直挺省心 → 挺省心, 还老是过期 → 老是过期
+        if (kind === 'adverb' && (adverbs >= 1 || sawDegree)) continue;
+        if (kind === 'adverb') adverbs++;
+        if (kind === 'degree') sawDegree = true;
         if (kind === 'negation') negCount += 1;
         if (kind === 'degree') degree = Math.max(degree, x.lex.degrees.get(w) ?? 1);
         if (immediate === null) immediate = w;
@@ -221,6 +264,14 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
     }
   };
 
+  // a positive word in quotes is sarcasm: 真是“高效”啊
+  const open = lc[op.start - 1] ?? '';
+  const close = lc[op.end] ?? '';
+  if (/["“‘'「]/.test(open) && /["”’'」]/.test(close) && op.start - 1 >= lo && op.end < hi) {
+    op.start -= 1;
+    op.end += 1;
+    if (op.score > 0) op.score = -op.score;
+  }
   // right side first: 贵一点, 方便好多, 烦死了
   let suffixHasLe = false;
   for (const s of RIGHT_SUFFIXES) {
@@ -254,12 +305,6 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
       leftModifiers();
     }
   }
-  // 不如 compares against what follows: 还不如快捷酒店
-  if (op.core === '不如') {
-    let e = op.coreEnd;
-    while (e < hi && e - op.coreEnd < 8 && !/[,，。!！?？\s]/.test(lc[e]!) && !blocked(e)) e++;
-    op.end = Math.max(op.end, e);
-  }
   // trailing 了: part of the phrase (值了, 便宜了) except in the 太…了 frame
   if (!suffixHasLe && lc[op.end] === '了' && op.end < hi && immediate !== '太' && !op.core.endsWith('了')) op.end += 1;
   // speed complements keep their verb: 送得很快
@@ -278,17 +323,31 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
 
 function isNounLike(t: Token, x: ExtractLexicon): boolean {
   if (x.lex.taxonomy.aspectIndex.has(t.word) || x.extraAspects.has(t.word)) return true;
-  if (x.modifiers.has(t.word)) return false;
+  if (x.modifiers.has(t.word) || x.sentiment.has(t.word)) return false;
   return NOUN_TAGS.test(t.tag);
 }
 
 function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: ExtractLexicon): FoundAspect | null {
   let q = op.start;
-  // 也/又 are left out of the phrase but sit between aspect and opinion (包装也用心)
-  while (q > lo && /[也又 ]/.test(lc[q - 1]!)) q--;
-  // V得 sits between the aspect and a complement (条款写得太专业)
+  // words that sit between a target and its evaluation without being either: 也/又 (包装也用心),
+  // question words (App怎么一直登录不上), 本身, experiential verbs (用着挺顺手), locatives (页面上)
+  for (let moved = true; moved; ) {
+    moved = false;
+    const m = /(也|又|本身|怎么|为什么|咋|用着|用起来|吃起来|看起来|摸起来|穿起来|上|里| )$/.exec(lc.slice(lo, q));
+    if (m && (m[1] !== '上' && m[1] !== '里' || tokens.some((t) => t.end === q - 1 && isNounLike(t, x)))) {
+      q -= m[1]!.length;
+      moved = true;
+    }
+  }
+  // V得 sits between the aspect and a complement (条款写得太专业); jieba may split it as V|得
   const prev = tokens.find((t) => t.end === q);
-  if (prev && prev.word.endsWith('得') && prev.word.length <= 3) q = prev.start;
+  if (prev && prev.word.endsWith('得') && prev.word.length <= 3) {
+    q = prev.start;
+    if (prev.word === '得') {
+      const verb = tokens.find((t) => t.end === q);
+      if (verb && verb.tag.startsWith('v') && verb.word.length <= 2) q = verb.start;
+    }
+  }
   const parts: Token[] = [];
   let len = 0;
   for (;;) {
