@@ -279,6 +279,61 @@ describe('web console (real server, chromium)', () => {
     for (const line of lines.slice(1)) expect(line).toContain('human');
   });
 
+  test('feed pages by cursor while the list stays virtualized', async () => {
+    const N = 70;
+    const documents = Array.from({ length: N }, (_, i) => ({
+      kind: 'comment',
+      source: 'bulk',
+      externalId: `e2e-bulk-${i}`,
+      text: `第${i}号订单：快递太慢了，客服态度很好。`,
+    }));
+    const res = await api('POST', '/v1/documents/batch', { documents });
+    expect(res.status, JSON.stringify(res.body)).toBe(207);
+    await waitFor('bulk documents processed', async () => {
+      const page = await api<{ items: Doc[] }>('GET', '/v1/documents?channel=bulk&status=done&limit=200');
+      return page.body.items.length === N;
+    }, 60_000);
+
+    await page.goto(`${server.base}/#/feed?channel=bulk`);
+    await page.waitForSelector('.feed-card');
+    const rendered = await page.locator('.feed-card').count();
+    expect(rendered).toBeGreaterThan(3);
+    expect(rendered).toBeLessThan(40);
+    // Scroll until the last cursor page has arrived.
+    for (let i = 0; i < 40; i++) {
+      const done = await page.evaluate(`(() => {
+        const el = document.querySelector('.feed-list');
+        el.scrollTop = el.scrollHeight;
+        return el.querySelector('.list-footer').textContent.includes('已到底部');
+      })()`);
+      if (done) break;
+      await page.waitForTimeout(250);
+    }
+    expect(await page.textContent('.main .toolbar')).toContain(`${N} 文档`);
+    expect(await page.locator('.feed-card').count()).toBeLessThan(40);
+    // Cards fetch their document lazily once they scroll into view.
+    const last = page.locator('.feed-card').last();
+    await last.locator('.doc-text').waitFor();
+    expect(await last.textContent()).toMatch(/第\d+号订单/);
+    await shot('feed-paged');
+  });
+
+  test('an analyst key sees feed, dashboard and export but not the labeling queue', async () => {
+    const created = await api<{ key: string }>('POST', '/v1/api-keys', { name: 'e2e-analyst', roles: ['analyst'] });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const ctx = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+    const p = await ctx.newPage();
+    await p.goto(server.base + '/#/label');
+    await p.fill('input[name=apiKey]', created.body.key);
+    await p.click('button[type=submit]');
+    await p.waitForSelector('.topbar nav a');
+    const nav = await p.locator('.topbar nav a').evaluateAll((els) => els.map((e) => e.getAttribute('data-nav')));
+    expect(nav).toEqual(['feed', 'dashboard', 'export']);
+    // The labeling route is not offered, so the app falls back to the feed.
+    await p.waitForSelector('.feed-card');
+    await ctx.close();
+  });
+
   test('English switch translates the console', async () => {
     await page.goto(`${server.base}/#/feed`);
     await page.click('[data-action=lang]');
