@@ -211,14 +211,14 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
   }
 
   // wishes and requests (希望快一点, 麻烦尽快处理) describe what the customer wants, not what happened
-  const request = /(希望|建议|麻烦|请|能否|可否|最好)/.exec(seg);
+  const request = /(希望|建议|麻烦|(?<![申邀聘宴])请|能否|可否)/.exec(seg);
   return found.filter((op) => {
     if (op.score === 0) return false;
     if (request && lo + request.index < op.start && !op.fromPattern) return false;
     // a bare single character right after a verb is a result complement (换好了, 做完), not an opinion
     if (op.core.length === 1 && op.start === op.coreStart) {
       const prev = tokens.find((t) => t.end === op.start);
-      if (prev && prev.tag.startsWith('v') && !x.lex.taxonomy.aspectIndex.has(prev.word)) return false;
+      if (prev && !x.lex.taxonomy.aspectIndex.has(prev.word) && (prev.tag.startsWith('v') || (prev.word.length === 1 && /[好完对够]/.test(op.core)))) return false;
     }
     if (clause.question && !op.fromPattern && Math.abs(op.score) < 2) {
       const phrase = lc.slice(op.start, op.coreStart);
@@ -289,7 +289,9 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
   if (bi >= 0) {
     const b = Math.max(lo, op.start - 10) + bi;
     const between = lc.slice(b, op.start);
-    if (!/[,，\s]/.test(between) && !others.some((o) => o.start >= b && o.end <= op.start) && !/(比较|比如|对比|相比)/.test(lc.slice(b, b + 2) + lc.slice(b - 1, b + 1))) {
+    // 比 has to be the comparative preposition, not part of a word (性价比, 比较, 对比)
+    const own = tokens.some((t) => t.start === b && t.word === '比');
+    if (own && !/[,，\s]/.test(between) && !others.some((o) => o.start >= b && o.end <= op.start)) {
       op.start = b;
       leftModifiers();
     }
