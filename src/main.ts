@@ -1,14 +1,13 @@
 import http from 'node:http';
-import { ConfigError, loadConfig } from './config/env.js';
+import { ConfigError, loadConfig, type Config } from './config/env.js';
 import { createApp } from './api/app.js';
 import { createLogger } from './logger.js';
 import { createServices, startWorker } from './runtime.js';
 import { Shutdown } from './shutdown.js';
 
-async function main(): Promise<void> {
-  let config;
+function configOrExit(): Config {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`guandian: invalid configuration: ${err.message}\n`);
@@ -16,11 +15,38 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+}
+
+async function main(): Promise<void> {
+  const config = configOrExit();
   const logger = createLogger(config.logLevel);
   const services = await createServices(config, logger);
-  const shutdown = new Shutdown(logger, config.shutdownTimeoutMs);
 
+  // Signals are handled from here on, so a stop during start-up still closes what was opened.
+  // Order matters: stop taking requests, stop taking jobs (letting in-flight ones finish), stop the
+  // reconciler, then close the queue, the analyzer threads and the store.
   let server: http.Server | null = null;
+  const shutdown = new Shutdown(logger, config.shutdownTimeoutMs);
+  shutdown.add('http', () =>
+    new Promise<void>((resolve) => {
+      if (!server?.listening) return resolve();
+      server.close(() => resolve());
+      // Idle keep-alive sockets would otherwise hold close() open until they time out.
+      server.closeIdleConnections();
+    }),
+  );
+  shutdown.add('worker', () => services.queue.stopWorker());
+  shutdown.add('reconciler', () => services.reconciler.stop());
+  shutdown.add('queue', () => services.queue.close());
+  shutdown.add('analyzer', () => services.pool?.close());
+  shutdown.add('store', () => services.store.close());
+  let stopping = false;
+  shutdown.installSignalHandlers(() => process.exit(0));
+  process.once('SIGTERM', () => (stopping = true));
+  process.once('SIGINT', () => (stopping = true));
+
+  if (config.role !== 'api') await startWorker(services);
+  if (stopping) return;
   if (config.role !== 'worker') {
     server = http.createServer(createApp(services));
     server.keepAliveTimeout = 5000;
@@ -31,30 +57,14 @@ async function main(): Promise<void> {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info({ host: config.host, port, role: config.role, store: services.store.engine.kind, queue: services.queue.kind }, 'listening');
-    // Machine-readable line for scripts and tests that start the service on port 0.
-    process.stdout.write(`GUANDIAN_LISTENING http://${config.host}:${port}\n`);
     if (services.generatedAdminKey) {
       process.stdout.write(
         `\n  No admin key was configured, so one was generated. It is shown only this once:\n\n    ${services.generatedAdminKey}\n\n  Only its hash is stored. Set GUANDIAN_ADMIN_KEY to choose your own.\n\n`,
       );
     }
+    // Machine-readable line for scripts and tests that start the service on port 0.
+    process.stdout.write(`GUANDIAN_LISTENING http://${config.host}:${port}\n`);
   }
-  if (config.role !== 'api') await startWorker(services);
-
-  // Order matters: stop taking requests, stop taking jobs (letting in-flight ones finish), stop the
-  // reconciler, then close the queue, the analyzer threads and the store.
-  shutdown.add('http', () => new Promise<void>((resolve) => {
-    if (!server) return resolve();
-    server.close(() => resolve());
-    // Idle keep-alive sockets would otherwise hold close() open until they time out.
-    server.closeIdleConnections();
-  }));
-  shutdown.add('worker', () => services.queue.stopWorker());
-  shutdown.add('reconciler', () => services.reconciler.stop());
-  shutdown.add('queue', () => services.queue.close());
-  shutdown.add('analyzer', () => services.pool?.close());
-  shutdown.add('store', () => services.store.close());
-  shutdown.installSignalHandlers(() => process.exit(0));
 }
 
 main().catch((err: unknown) => {

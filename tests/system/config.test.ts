@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/env.js';
+import { runServiceToExit, startService } from '../helpers/process.js';
+
+describe('configuration', () => {
+  test.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['ROLE', 'both'],
+    ['REDIS_URL', 'http://localhost'],
+    ['MONGODB_URL', 'not a url'],
+    ['WORKER_CONCURRENCY', '0'],
+    ['LOG_LEVEL', 'loud'],
+    ['GUANDIAN_ADMIN_KEY', 'short'],
+  ])('%s=%s is refused naming the variable', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
+    try {
+      loadConfig({ [name]: value });
+    } catch (err) {
+      expect((err as ConfigError).variable).toBe(name);
+    }
+  });
+
+  test('split roles need Redis and MongoDB', () => {
+    expect(() => loadConfig({ ROLE: 'worker' })).toThrow(/REDIS_URL/);
+    expect(() => loadConfig({ ROLE: 'api', REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/MONGODB_URL/);
+  });
+
+  test('defaults are the documented ones', () => {
+    const c = loadConfig({}, '/srv/guandian');
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', role: 'all', dataDir: '/srv/guandian/data', redisUrl: null, mongodbUrl: null });
+  });
+
+  test('the service exits 1 with a message naming the bad variable', async () => {
+    const { code, output } = await runServiceToExit({ PORT: 'eighty' });
+    expect(code).toBe(1);
+    expect(output).toContain('PORT');
+  });
+
+  test('with no admin key configured, first start prints a generated key once; it works; the second start does not print one', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-boot-'));
+    try {
+      const first = await startService({ DATA_DIR: dataDir });
+      await new Promise((r) => setTimeout(r, 200));
+      const key = /(gdk_\S+)/.exec(first.output())?.[1];
+      expect(key).toBeDefined();
+      const me = await fetch(`${first.url}/v1/me`, { headers: { Authorization: `Bearer ${key}` } });
+      expect(await me.json()).toMatchObject({ tenant: 'default', roles: ['admin'] });
+      first.child.kill('SIGTERM');
+      await first.exited;
+      const stored = fs.readFileSync(path.join(dataDir, 'api_keys.db'), 'utf8');
+      expect(stored).not.toContain(key!.split('_').slice(2).join('_'));
+      const second = await startService({ DATA_DIR: dataDir });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(second.output()).not.toContain('gdk_');
+      second.child.kill('SIGTERM');
+      await second.exited;
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
