@@ -17,7 +17,7 @@ import type {
 import { loadLexicon, type Lexicon } from './lexicon.js';
 import { normalizeText, toOriginal } from './normalize.js';
 import { splitClauses, type Clause } from './clauses.js';
-import { buildExtractLexicon, extractClause, type ExtractLexicon, type RawOpinion, type Token } from './extract.js';
+import { buildExtractLexicon, extractClause, linkDistantAspects, type ExtractLexicon, type RawOpinion, type Token } from './extract.js';
 import { createLexiconClassifier } from './lexicon-classifier.js';
 
 export interface AnalyzerOptions {
@@ -193,6 +193,7 @@ class RuleAnalyzer implements Analyzer {
       tokens.push(...ts);
       perClause.push(...extractClause(lc, c, ts, x));
     }
+    linkDistantAspects(perClause, lc, clauses, tokens, x);
     const out: PartTag[] = [];
     const span = (s: number, e: number) => {
       const o = toOriginal(n, s, e);
@@ -210,7 +211,8 @@ class RuleAnalyzer implements Analyzer {
       const hit = op.aspect ? lookupAspect(x, op.aspect.text) : null;
       const implicitHit = implicitFor(x, op.core);
       const implicit = op.patternCategory ?? implicitHit?.category ?? null;
-      if (hit && (hit.how !== 'contains' && !WEAK_ASPECT_CATEGORIES.has(hit.category) || !implicit)) {
+      const strongAspect = hit && hit.how !== 'contains' && !op.aspectDistant && !WEAK_ASPECT_CATEGORIES.has(hit.category);
+      if (hit && (strongAspect || !implicit)) {
         category = hit.category;
         canonical = hit.canonical;
         categoryFrom = 'aspect';

@@ -29,6 +29,8 @@ export interface RawOpinion {
   patternCategory: CategoryId | null;
   fromPattern: boolean;
   aspect: FoundAspect | null;
+  /** the aspect was linked from elsewhere in the sentence rather than found next to the opinion */
+  aspectDistant?: boolean;
   clause: Clause;
 }
 
@@ -69,6 +71,7 @@ const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
 const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱']);
 /** Speed complements describe the action, so the gold convention keeps the verb: 送得很快, 来得也快. */
 const SPEED = new Set(['快', '慢', '很快', '及时']);
+const MAX_ASPECT_TOKENS = Number(process.env.GD_ASPECT_TOKENS ?? 3);
 const NOUN_TAGS = /^(n|nr|ns|nt|nz|ng|nrt|vn|eng|j)$/;
 
 function tokenAt(tokens: Token[], pos: number): Token | undefined {
@@ -290,7 +293,8 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
     const b = Math.max(lo, op.start - 10) + bi;
     const between = lc.slice(b, op.start);
     // 比 has to be the comparative preposition, not part of a word (性价比, 比较, 对比)
-    const own = tokens.some((t) => t.start === b && t.word === '比');
+    const bt = tokenAt(tokens, b);
+    const own = !bt || bt.word === '比' || !(NOUN_TAGS.test(bt.tag) || /比[较如例率赛分]|[对相无好]比/.test(bt.word));
     if (own && !/[,，\s]/.test(between) && !others.some((o) => o.start >= b && o.end <= op.start)) {
       op.start = b;
       leftModifiers();
@@ -339,6 +343,13 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
     if (m && (m[1] !== '上' && m[1] !== '里' || tokens.some((t) => t.end === q - 1 && isNounLike(t, x)))) {
       q -= m[1]!.length;
       moved = true;
+      continue;
+    }
+    // adverbs the phrase did not absorb (车险理赔一直挺省心 → 挺省心) still sit between the two
+    const t = tokens.find((tt) => tt.end === q && tt.start >= lo);
+    if (t && x.modifiers.has(t.word) && x.modifiers.get(t.word) !== 'negation') {
+      q = t.start;
+      moved = true;
     }
   }
   // V得 sits between the aspect and a complement (条款写得太专业); jieba may split it as V|得
@@ -354,7 +365,7 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   let len = 0;
   for (;;) {
     const t = tokens.find((tt) => tt.end === q);
-    if (!t || t.start < lo || !isNounLike(t, x) || parts.length >= 3 || len + t.word.length > 8) break;
+    if (!t || t.start < lo || !isNounLike(t, x) || parts.length >= MAX_ASPECT_TOKENS || len + t.word.length > 8) break;
     parts.unshift(t);
     len += t.word.length;
     q = t.start;
@@ -369,4 +380,55 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   const start = parts[0]!.start;
   const end = parts[parts.length - 1]!.end;
   return { start, end, text: lc.slice(start, end) };
+}
+
+/** Noun runs (compounds of up to three noun-like tokens) inside [from, to). */
+function nounRuns(tokens: Token[], from: number, to: number, x: ExtractLexicon): { start: number; end: number; parts: Token[] }[] {
+  const runs: { start: number; end: number; parts: Token[] }[] = [];
+  let cur: Token[] = [];
+  const flush = () => {
+    if (cur.length) runs.push({ start: cur[0]!.start, end: cur[cur.length - 1]!.end, parts: cur });
+    cur = [];
+  };
+  for (const t of tokens) {
+    if (t.start < from || t.end > to) continue;
+    const last = cur[cur.length - 1];
+    if (isNounLike(t, x) && (!last || last.end === t.start) && cur.length < MAX_ASPECT_TOKENS) cur.push(t);
+    else {
+      flush();
+      if (isNounLike(t, x)) cur.push(t);
+    }
+  }
+  flush();
+  return runs;
+}
+
+/**
+ * Opinions often follow their target at a distance: the topic opens the sentence and the verdict closes
+ * it (房价翻了三倍，太黑了; 手机用了一个月就开始发烫). For opinions without an adjacent aspect, link the
+ * nearest earlier known target (a run containing a taxonomy term) in the same clause, then in earlier
+ * clauses of the same sentence, skipping targets already claimed by another opinion.
+ */
+export function linkDistantAspects(ops: RawOpinion[], lc: string, clauses: Clause[], tokens: Token[], x: ExtractLexicon): void {
+  const isTerm = (t: Token) => x.lex.taxonomy.aspectIndex.has(t.word) || x.extraAspects.has(t.word);
+  const claimed = new Set(ops.filter((o) => o.aspect).map((o) => `${o.aspect!.start}:${o.aspect!.end}`));
+  for (const op of ops) {
+    if (op.aspect) continue;
+    const c = op.clause;
+    const ranges: [number, number][] = [[c.contentStart, op.start]];
+    const earlier = clauses.filter((k) => k.sentence === c.sentence && k.end <= c.start && !k.meta).reverse();
+    for (const k of earlier) ranges.push([k.contentStart, k.end]);
+    for (const [from, to] of ranges) {
+      const runs = nounRuns(tokens, from, to, x)
+        .filter((r) => r.parts.some(isTerm) && !claimed.has(`${r.start}:${r.end}`))
+        // a target is never inside another opinion's phrase
+        .filter((r) => !ops.some((o) => o.start < r.end && r.start < o.end));
+      const pick = runs[runs.length - 1];
+      if (pick) {
+        op.aspect = { start: pick.start, end: pick.end, text: lc.slice(pick.start, pick.end) };
+        op.aspectDistant = true;
+        break;
+      }
+    }
+  }
 }

@@ -17,7 +17,7 @@ export function tokenize(jieba: Jieba, text: string, start: number, end: number)
   const tagged = jieba.tag(slice, true);
   const out: Token[] = [];
   let pos = 0;
-  for (const t of tagged) {
+  for (const t of splitHmmTails(tagged)) {
     const at = slice.indexOf(t.word, pos);
     if (at < 0) continue;
     out.push({ word: t.word, tag: t.tag, start: start + at, end: start + at + t.word.length });
@@ -26,3 +26,20 @@ export function tokenize(jieba: Jieba, text: string, start: number, end: number)
   return out;
 }
 
+
+const MOD_TAIL = /^(.+?)([很太挺超好真蛮巨贼偏不没也都还])$/;
+
+/**
+ * jieba's HMM glues an unknown character to a following single-character adverb (自助入住机挺方便 →
+ * 机挺); split such pieces so the adverb stays visible to the opinion scope rules.
+ */
+function splitHmmTails(tagged: { word: string; tag: string }[]): { word: string; tag: string }[] {
+  const out: { word: string; tag: string }[] = [];
+  for (const t of tagged) {
+    const m = t.tag === 'x' && t.word.length === 2 ? MOD_TAIL.exec(t.word) : null;
+    if (m) {
+      out.push({ word: m[1]!, tag: 'x' }, { word: m[2]!, tag: 'd' });
+    } else out.push(t);
+  }
+  return out;
+}
