@@ -235,7 +235,8 @@ class RuleAnalyzer implements Analyzer {
       const aspectSpan = op.aspect ? span(op.aspect.start, op.aspect.end) : null;
       const opinionSpan = span(op.start, op.end);
       // the tag span covers aspect+opinion only when nothing but 也/又/V得 separates them
-      const adjacent = op.aspect !== null && op.start - op.aspect.end <= 3;
+      const gap = op.aspect ? lc.slice(op.aspect.end, op.start) : '';
+      const adjacent = op.aspect !== null && !op.aspectDistant && op.aspect.end <= op.start && gap.length <= 3 && !/[、,，。!！?？;；\s]/.test(gap);
       const whole = adjacent && aspectSpan ? { start: aspectSpan.start, end: opinionSpan.end } : opinionSpan;
       let confidence = 0.55;
       if (op.aspect) confidence += 0.1;

@@ -145,7 +145,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       const rightOk = right === '' || PARTICLES.test(right) || RIGHT_SUFFIXES.some((s) => right.startsWith(s));
       const tok = tokenAt(tokens, i);
       let leftOk = true;
-      if (tok) {
+      // pieces jieba's HMM guessed (tag x) carry no word evidence, so they cannot veto a match
+      if (tok && tok.tag !== 'x') {
         const pre = lc.slice(tok.start, i);
         const post = lc.slice(e, tok.end);
         leftOk = [...pre].every((c) => SINGLE_MOD_CHARS.has(c)) && [...post].every((c) => TAIL_CHARS.has(c));
@@ -300,15 +301,17 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
       leftModifiers();
     }
   }
-  // "没有传说中那么差": the comparison is negated as a whole
-  if (immediate === '那么' || immediate === '这么') {
-    const w0 = Math.max(lo, op.start - 8);
-    const win = lc.slice(w0, op.start);
-    const ni = win.lastIndexOf('没有');
-    if (ni >= 0 && !others.some((o) => o.start >= w0 + ni && o.end <= op.start)) {
-      op.start = w0 + ni;
-      negCount++;
-      leftModifiers();
+  // "没有传说中那么差", "没有想象中慢": a negated comparison with expectations is one phrase
+  {
+    const before = lc.slice(lo, op.start);
+    const m = /(没有|没)([^，。！？,!?\s]{0,5}(中|那样|那么|这么|的那么|得那么))$/.exec(before);
+    if (m && (immediate === '那么' || immediate === '这么' || m[2]!.length >= 2)) {
+      const at = lo + m.index;
+      if (!others.some((o) => o.start >= at && o.end <= op.start)) {
+        op.start = at;
+        negCount++;
+        leftModifiers();
+      }
     }
   }
   // trailing 了: part of the phrase (值了, 便宜了) except in the 太…了 frame
