@@ -364,6 +364,12 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
       if (verb && verb.tag.startsWith('v') && verb.word.length <= 2) q = verb.start;
     }
   }
+  // tenant-defined aspect terms are not in jieba's dictionary, so match them on the characters
+  let bestExtra = '';
+  for (const term of x.extraAspects.keys()) {
+    if (term.length > bestExtra.length && q - term.length >= lo && lc.slice(q - term.length, q) === term) bestExtra = term;
+  }
+  if (bestExtra) return { start: q - bestExtra.length, end: q, text: bestExtra };
   const parts: Token[] = [];
   let len = 0;
   for (;;) {
@@ -380,6 +386,10 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
     q = numTok.start;
   }
   if (!parts.length) return null;
+  // a plain noun right after a verb is the object of an activity (看视频也不卡), not the target
+  const before = tokens.find((tt) => tt.end === parts[0]!.start);
+  const known = (w: string) => [...w].some((_, k) => w.length - k >= 2 && x.lex.taxonomy.aspectIndex.has(w.slice(k))) || x.lex.taxonomy.aspectIndex.has(w);
+  if (before && before.start >= lo && before.tag === 'v' && !parts.some((p) => known(p.word))) return null;
   const start = parts[0]!.start;
   const end = parts[parts.length - 1]!.end;
   return { start, end, text: lc.slice(start, end) };

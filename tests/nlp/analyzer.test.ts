@@ -1,0 +1,198 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { createAnalyzer } from '../../src/nlp/analyzer.js';
+import type { AnalyzeInput, Analyzer, ClauseClassifier, ExtractedTag } from '../../src/nlp/types.js';
+
+const LEXICONS = resolve(import.meta.dirname, '../../lexicons');
+let analyzer: Analyzer;
+
+beforeAll(async () => {
+  analyzer = await createAnalyzer({ lexiconDir: LEXICONS });
+});
+
+type Expect = [aspect: string | null, opinion: string, polarity: 'positive' | 'negative', category: string];
+
+// Each case: input text, the exact tags expected (order-insensitive), and the document sentiment.
+const CASES: { name: string; text: string; kind?: 'comment' | 'social'; tags: Expect[]; sentiment: string }[] = [
+  {
+    name: 'contrast splits one sentence into two opposite opinions',
+    text: '网络很顺畅，但是App老是闪退',
+    tags: [
+      ['网络', '很顺畅', 'positive', 'network'],
+      ['App', '老是闪退', 'negative', 'app_experience'],
+    ],
+    sentiment: 'mixed',
+  },
+  {
+    name: 'contrast marker without punctuation',
+    text: '网络很顺畅但是App老是闪退',
+    tags: [
+      ['网络', '很顺畅', 'positive', 'network'],
+      ['App', '老是闪退', 'negative', 'app_experience'],
+    ],
+    sentiment: 'mixed',
+  },
+  // the topic 5G网络 opens the sentence; 视频 is only the object of 看 and must not become the aspect
+  { name: 'negation flips a negative word', text: '5G网络晚上看视频也不卡', tags: [['5G网络', '不卡', 'positive', 'network']], sentiment: 'positive' },
+  { name: 'emphatic negation 一点也不', text: '这次的快递一点也不慢', tags: [['快递', '一点也不慢', 'positive', 'logistics']], sentiment: 'positive' },
+  { name: 'negated expectation', text: '快递没有想象中慢', tags: [['快递', '没有想象中慢', 'positive', 'logistics']], sentiment: 'positive' },
+  { name: 'negated comparison with 那么', text: '这家的信号没有传说中那么差', tags: [['信号', '没有传说中那么差', 'positive', 'network']], sentiment: 'positive' },
+  { name: 'implicit price aspect', text: '太贵了，下次不来了', tags: [[null, '太贵', 'negative', 'price']], sentiment: 'negative' },
+  { name: 'implicit efficiency aspect', text: '改个地址要等太久了', tags: [[null, '太久', 'negative', 'efficiency']], sentiment: 'negative' },
+  {
+    name: 'several opinions with degree words and a contrastive 就是',
+    text: '衣服面料很舒服，做工也不错，就是尺码偏小。',
+    tags: [
+      ['衣服面料', '很舒服', 'positive', 'quality'],
+      ['做工', '不错', 'positive', 'quality'],
+      ['尺码', '偏小', 'negative', 'quality'],
+    ],
+    sentiment: 'mixed',
+  },
+  { name: 'scalar word polarity comes from the aspect', text: '空调声音太大了', tags: [['空调声音', '太大', 'negative', 'environment']], sentiment: 'negative' },
+  { name: 'scalar word on a benefit aspect', text: '性价比很高', tags: [['性价比', '很高', 'positive', 'price']], sentiment: 'positive' },
+  { name: 'questions carry no opinion', text: '请问配送费是按距离算的吗？下雨天会不会加价？', tags: [], sentiment: 'neutral' },
+  { name: 'quoted praise is sarcasm', text: '等了三个月才有结果，真是“高效”啊👏', kind: 'social', tags: [[null, '等了三个月才有结果', 'negative', 'efficiency'], [null, '真是“高效”', 'negative', 'efficiency']], sentiment: 'negative' },
+  {
+    name: 'coordinated aspects share one opinion',
+    text: '信号、资费都比原来好',
+    tags: [
+      ['信号', '都比原来好', 'positive', 'network'],
+      ['资费', '都比原来好', 'positive', 'price'],
+    ],
+    sentiment: 'positive',
+  },
+  {
+    name: 'traditional characters, hashtag and emoji in a social post',
+    text: '#電信# 訊號超弱😡，客服態度很好👍',
+    kind: 'social',
+    tags: [
+      ['訊號', '超弱', 'negative', 'network'],
+      ['客服態度', '很好', 'positive', 'service_attitude'],
+    ],
+    sentiment: 'mixed',
+  },
+  { name: 'full-width letters keep their stored form', text: 'ＡＰＰ很卡，网速还行', tags: [['ＡＰＰ', '很卡', 'negative', 'app_experience'], ['网速', '还行', 'positive', 'network']], sentiment: 'mixed' },
+  { name: 'slang', text: '今天的烧烤外卖绝绝子！', kind: 'social', tags: [['烧烤外卖', '绝绝子', 'positive', 'taste']], sentiment: 'positive' },
+  { name: 'wishes are not opinions', text: '希望你们快一点处理', tags: [], sentiment: 'neutral' },
+];
+
+function key(t: ExtractedTag | { aspect: string | null; opinion: string; polarity: string; category: string }) {
+  return `${t.aspect ?? '∅'}|${t.opinion}|${t.polarity}|${t.category}`;
+}
+
+function checkSpans(stored: string, t: ExtractedTag) {
+  expect(t.span.start).toBeGreaterThanOrEqual(0);
+  expect(t.span.end).toBeLessThanOrEqual(stored.length);
+  expect(stored.slice(t.opinionSpan!.start, t.opinionSpan!.end)).toBe(t.opinion);
+  if (t.aspect !== null) expect(stored.slice(t.aspectSpan!.start, t.aspectSpan!.end)).toBe(t.aspect);
+  // the span covers the opinion and, when adjacent, the aspect
+  expect(t.span.start).toBeLessThanOrEqual(t.opinionSpan!.start);
+  expect(t.span.end).toBe(t.opinionSpan!.end);
+  expect(stored.includes(t.sentence)).toBe(true);
+  expect(t.confidence).toBeGreaterThan(0);
+  expect(t.confidence).toBeLessThanOrEqual(1);
+}
+
+describe('analyzer: hard cases', () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const res = await analyzer.analyze({ kind: c.kind ?? 'comment', text: c.text });
+      expect(res.tags.map(key).sort()).toEqual(c.tags.map(([aspect, opinion, polarity, category]) => key({ aspect, opinion, polarity, category })).sort());
+      expect(res.sentiment).toBe(c.sentiment);
+      for (const t of res.tags) checkSpans(c.text, t);
+    });
+  }
+
+  it('exact spans for the contrast case', async () => {
+    const text = '网络很顺畅，但是App老是闪退';
+    const res = await analyzer.analyze({ kind: 'comment', text });
+    const app = res.tags.find((t) => t.aspect === 'App')!;
+    expect(app.span).toEqual({ start: 8, end: 15 });
+    expect(app.aspectSpan).toEqual({ start: 8, end: 11 });
+    expect(app.opinionSpan).toEqual({ start: 11, end: 15 });
+  });
+
+  it('spans skip surrogate-pair emoji and map traditional characters back', async () => {
+    const text = '😡😡#電信# 訊號超弱😡，客服態度很好👍';
+    const res = await analyzer.analyze({ kind: 'social', text });
+    const sig = res.tags.find((t) => t.opinion === '超弱')!;
+    expect(sig.opinionSpan).toEqual({ start: text.indexOf('超弱'), end: text.indexOf('超弱') + 2 });
+    expect(res.normalizedText).toContain('讯号超弱');
+  });
+
+  it('transcripts: only customer turns, spans relative to the turn, agent politeness ignored', async () => {
+    const input: AnalyzeInput = {
+      kind: 'transcript',
+      turns: [
+        { speaker: 'customer', text: '你好，我想查一下话费。' },
+        { speaker: 'agent', text: '好的，很高兴为您服务，感谢您的耐心等待，您的问题已经解决了，非常满意的话请给五星好评。' },
+        { speaker: 'customer', text: '等了半天，你们效率太低了。' },
+        { speaker: 'agent', text: '非常抱歉，我们的服务太差了。' },
+      ],
+    };
+    const res = await analyzer.analyze(input);
+    expect(res.tags.map(key)).toEqual(['效率|太低|negative|efficiency']);
+    const t = res.tags[0]!;
+    expect(t.turnIndex).toBe(2);
+    expect(input.turns![2]!.text.slice(t.span.start, t.span.end)).toBe('效率太低');
+    expect(res.normalizedText.split('\n')).toHaveLength(2);
+    expect(res.sentiment).toBe('negative');
+  });
+
+  it('transcript given as prefixed text keeps spans in that text', async () => {
+    const text = '客户：你们的信号太差了\n坐席：非常抱歉，服务很好的话请好评\n客户：好的';
+    const res = await analyzer.analyze({ kind: 'transcript', text });
+    expect(res.tags.map(key)).toEqual(['信号|太差|negative|network']);
+    expect(text.slice(res.tags[0]!.span.start, res.tags[0]!.span.end)).toBe('信号太差');
+  });
+
+  it('polite customer replies produce no tags', async () => {
+    const res = await analyzer.analyze({
+      kind: 'transcript',
+      turns: [
+        { speaker: 'customer', text: '好的，我考虑一下。' },
+        { speaker: 'customer', text: '好吧，那就这样。' },
+      ],
+    });
+    expect(res.tags).toEqual([]);
+    expect(res.sentiment).toBe('neutral');
+  });
+
+  it('is deterministic', async () => {
+    const text = '保费贵一点，但理赔确实省心，客服态度也很好！';
+    const a = await analyzer.analyze({ kind: 'comment', text });
+    const b = await analyzer.analyze({ kind: 'comment', text });
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  });
+
+  it('tenant overrides add sentiment words and aspects without restart', async () => {
+    const text = '这个新功能很丝滑';
+    const before = await analyzer.analyze({ kind: 'comment', text });
+    expect(before.tags).toEqual([]);
+    const after = await analyzer.analyze({ kind: 'comment', text }, { sentiment: { 丝滑: 2 }, aspects: { 新功能: 'app_experience' } });
+    expect(after.tags.map(key)).toEqual(['新功能|很丝滑|positive|app_experience']);
+  });
+
+  it('reports lexicon mode and version', () => {
+    expect(analyzer.mode).toBe('lexicon');
+    expect(analyzer.modelVersion).toMatch(/^lexicon-/);
+  });
+
+  it('uses a model classifier for mode/version and confidence', async () => {
+    const fake: ClauseClassifier = {
+      version: 'fake-model-1',
+      kind: 'model',
+      async classify(clauses) {
+        return clauses.map(() => ({ sentiment: { negative: 0.05, neutral: 0.05, positive: 0.9 }, category: {} }));
+      },
+    };
+    const withModel = await createAnalyzer({ lexiconDir: LEXICONS, classifier: fake });
+    expect(withModel.mode).toBe('model');
+    expect(withModel.modelVersion).toBe('fake-model-1');
+    const res = await withModel.analyze({ kind: 'comment', text: '房间很干净' });
+    expect(res.modelVersion).toBe('fake-model-1');
+    expect(res.tags).toHaveLength(1);
+    expect(res.tags[0]!.confidence).toBeGreaterThan(0.7);
+  });
+});
