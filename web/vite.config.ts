@@ -8,5 +8,5 @@ export default defineConfig({
   // The dashboard chunk is echarts (bar + line only) and is loaded lazily; 600 kB keeps the warning for real regressions.
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 600 },
   // `vite --config web/vite.config.ts` during development talks to a locally running API.
-  server: { proxy: { '/v1': process.env.GUANDIAN_API ?? 'http://127.0.0.1:8080' } },
+  server: { proxy: { '/v1': process.env.GUANDIAN_API ?? 'http://127.0.0.1:3000' } },
 });

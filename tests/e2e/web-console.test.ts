@@ -207,6 +207,12 @@ describe('web console (real server, chromium)', () => {
     await page.keyboard.press('Enter');
     await waitSaved();
 
+    await page.fill('.tag-row.selected input[name=aspect]', '测试对象');
+    await page.press('.tag-row.selected input[name=aspect]', 'Enter');
+    await waitSaved();
+    doc = (await api<Doc>('GET', `/v1/documents/${tagged.id}`)).body;
+    expect((doc.tags.find((t) => t.id === target.id) as Tag & { aspect: string | null }).aspect).toBe('测试对象');
+
     // Add a tag from a text selection: two Chinese characters, preferably ones no tag covers yet.
     const text = tagged.text!;
     const hanPair = (i: number) => /^[\u4e00-\u9fff]{2}$/.test(text.slice(i, i + 2));
@@ -256,10 +262,22 @@ describe('web console (real server, chromium)', () => {
     expect(await row.textContent()).toContain(categoryZh);
     expect(await page.locator(`mark[data-tag-id="${target.id}"]`).first().getAttribute('data-polarity')).toBe(newPolarity);
 
+    // Any correction already marks a document reviewed, so "accept all" is checked on an untouched one.
+    expect((await api<Doc>('GET', `/v1/documents/${ids.xss}`)).body.reviewed).toBe(false);
+    await page.goto(`${server.base}/#/label?doc=${ids.xss}`);
+    await page.waitForSelector('.label-text');
+    await page.waitForFunction(`document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(ids.xss)}`);
+    expect(await page.locator('.label-text img').count()).toBe(0);
+    // It has the highest confidence, so it sits last: k steps back, j returns.
+    await page.keyboard.press('k');
+    expect(await page.textContent('.label-main .toolbar .mono')).not.toBe(ids.xss);
+    await page.keyboard.press('j');
+    expect(await page.textContent('.label-main .toolbar .mono')).toBe(ids.xss);
     await page.keyboard.press('a');
     await waitSaved();
-    doc = (await api<Doc>('GET', `/v1/documents/${tagged.id}`)).body;
-    expect(doc.reviewed).toBe(true);
+    expect((await api<Doc>('GET', `/v1/documents/${ids.xss}`)).body.reviewed).toBe(true);
+    await page.waitForSelector('.queue-item.done:has-text("物流太慢")');
+    expect(dialogs).toEqual([]);
   });
 
   test('exports the filtered tags as CSV with a BOM and Chinese text', async () => {

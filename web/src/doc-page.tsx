@@ -12,6 +12,8 @@ const STATUS_KEY: Record<string, MsgKey> = {
   failed: 'statusFailed',
 };
 
+const SENTIMENT_KEY: Record<string, MsgKey> = { positive: 'positive', negative: 'negative', neutral: 'neutral', mixed: 'mixed' };
+
 export function DocPage({ id }: { id: string }) {
   const { t, tagLabel, categoryName } = useI18n();
   const { me } = useAppData();
@@ -41,7 +43,7 @@ export function DocPage({ id }: { id: string }) {
         <div><dt>{t('channel')}</dt><dd>{doc.source}</dd></div>
         <div><dt>{t('externalId')}</dt><dd>{doc.externalId}</dd></div>
         <div><dt>{t('status')}</dt><dd>{t(STATUS_KEY[doc.status] ?? 'statusDone')}{doc.error ? ` · ${doc.error}` : ''}</dd></div>
-        <div><dt>{t('sentiment')}</dt><dd>{doc.sentiment ?? '—'}</dd></div>
+        <div><dt>{t('sentiment')}</dt><dd>{doc.sentiment && doc.sentiment in SENTIMENT_KEY ? t(SENTIMENT_KEY[doc.sentiment]!) : (doc.sentiment ?? '—')}</dd></div>
         <div><dt>{t('reviewed')}</dt><dd>{doc.reviewed ? '✓' : '—'}</dd></div>
         {doc.customerId && <div><dt>{t('customerId')}</dt><dd>{doc.customerId}</dd></div>}
         <div><dt>{t('occurredAt')}</dt><dd>{(doc.occurredAt ?? doc.createdAt ?? '').slice(0, 19).replace('T', ' ')}</dd></div>

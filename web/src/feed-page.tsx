@@ -115,6 +115,11 @@ function FeedCard({ group }: { group: Group }) {
   const { doc, error } = useDoc(group.documentId);
   const first = group.tags[0]!;
   const matched = useMemo(() => new Set(group.tags.map((x) => x.id)), [group.tags]);
+  // Chips follow reading order so they line up with the highlights above them.
+  const ordered = useMemo(
+    () => [...group.tags].sort((a, b) => (a.turnIndex ?? 0) - (b.turnIndex ?? 0) || a.span.start - b.span.start),
+    [group.tags],
+  );
   return (
     <article className="card feed-card" data-doc-id={group.documentId}>
       <header className="card-head">
@@ -136,7 +141,7 @@ function FeedCard({ group }: { group: Group }) {
         )}
       </div>
       <footer className="chips">
-        {group.tags.map((tag) => (
+        {ordered.map((tag) => (
           <TagChip key={tag.id} tag={tag} />
         ))}
       </footer>

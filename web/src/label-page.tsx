@@ -389,6 +389,27 @@ export function LabelPage({ route }: { route: Route }) {
                       {tag.turnIndex !== undefined && tag.turnIndex !== null && <span className="muted">#{tag.turnIndex}</span>}
                     </div>
                     <div className="tag-row-sentence muted small">{tag.sentence}</div>
+                    {tag.id === selectedId && (
+                      <label className="aspect-edit" onClick={(e) => e.stopPropagation()}>
+                        <span>{t('aspect')}</span>
+                        <input
+                          key={`${tag.id}:${tag.aspect ?? ''}`}
+                          name="aspect"
+                          defaultValue={tag.aspect ?? ''}
+                          placeholder={t('aspectHint')}
+                          onKeyDown={(e) => {
+                            if (e.key === 'Enter') {
+                              const value = e.currentTarget.value.trim() || null;
+                              if (value !== tag.aspect) send(doc.id, { op: 'update', tagId: tag.id, aspect: value }, { record: true });
+                              e.currentTarget.blur();
+                            } else if (e.key === 'Escape') {
+                              e.currentTarget.value = tag.aspect ?? '';
+                              e.currentTarget.blur();
+                            }
+                          }}
+                        />
+                      </label>
+                    )}
                   </div>
                 ))}
               </div>
