@@ -125,8 +125,8 @@ export function detectPii(text: string): PiiEntity[] {
     const digits = digitsOf(m[0]).replace(/^86(?=1\d{10}$)/, '');
     if (digits.length !== 11 || !isolated(t, s, e) || vetoedByContext(t, s)) continue;
     // separators must be consistent: 138 1234 5678 or 138-1234-5678, not a random run of digits
-    const seps = m[0].slice(m[0].length - 11 - (m[0].match(/[ -]/g)?.length ?? 0)).match(/[ -]/g) ?? [];
-    if (seps.length !== 0 && seps.length !== 2 && !(seps.length === 3 && /^\+?86/.test(m[0]))) continue;
+    const local = m[0].replace(/^\+?86[ -]?(?=1)/, '');
+    if (!/^\d{11}$/.test(local) && !/^\d{3}( \d{4}){2}$/.test(local) && !/^\d{3}(-\d{4}){2}$/.test(local)) continue;
     add('phone', s, e, 2);
   }
 

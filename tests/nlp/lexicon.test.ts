@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { loadLexicon, readTsv } from '../../src/nlp/lexicon.js';
+import { loadTaxonomy, tagLabel } from '../../src/nlp/taxonomy.js';
+import { CATEGORY_IDS } from '../../src/nlp/types.js';
+
+const DIR = resolve(import.meta.dirname, '../../lexicons');
+
+describe('lexicons', () => {
+  it('is versioned', () => {
+    expect(readFileSync(join(DIR, 'VERSION'), 'utf8').trim()).toMatch(/^\d{4}\.\d{2}\.\d{2}/);
+    expect(loadLexicon(DIR).version).toBe(readFileSync(join(DIR, 'VERSION'), 'utf8').trim());
+  });
+
+  it('every TSV parses and every entry carries a source', () => {
+    const tsvs = readdirSync(DIR).filter((f) => f.endsWith('.tsv'));
+    expect(tsvs.length).toBeGreaterThanOrEqual(7);
+    for (const f of tsvs) {
+      const rows = readTsv(join(DIR, f), []);
+      expect(rows.length, f).toBeGreaterThan(0);
+      for (const r of rows) expect(r.source, `${f}: ${JSON.stringify(r)}`).toMatch(/^(own|hownet-ref|ntusd-ref|tsinghua-ref|[a-z-]+-ref)$/);
+      const words = rows.map((r) => r.word ?? r.pattern);
+      expect(new Set(words).size, `${f} has duplicates`).toBe(words.length);
+    }
+  });
+
+  it('sentiment strengths are within [-2, 2] and user dict entries are jieba-safe', () => {
+    for (const r of readTsv(join(DIR, 'sentiment.tsv'), ['word', 'score'])) {
+      expect(Math.abs(Number(r.score))).toBeLessThanOrEqual(2);
+      expect(Number(r.score)).not.toBe(0);
+    }
+    for (const r of readTsv(join(DIR, 'user-dict.tsv'), ['word', 'freq', 'tag'])) {
+      expect(r.word).not.toMatch(/\s/);
+      expect(Number.isInteger(Number(r.freq))).toBe(true);
+    }
+  });
+
+  it('patterns compile', () => {
+    for (const r of readTsv(join(DIR, 'patterns.tsv'), ['pattern', 'score', 'category'])) expect(() => new RegExp(r.pattern!, 'u')).not.toThrow();
+  });
+
+  it('taxonomy has exactly the 15 category ids with labels, and every group a source', () => {
+    const doc = parse(readFileSync(join(DIR, 'taxonomy.yaml'), 'utf8')) as { categories: { id: string; zh: string; en: string; source: string }[]; implicit: { source: string }[] };
+    expect(doc.categories.map((c) => c.id).sort()).toEqual([...CATEGORY_IDS].sort());
+    for (const c of doc.categories) {
+      expect(c.zh).toBeTruthy();
+      expect(c.en).toBeTruthy();
+      expect(c.source).toBeTruthy();
+    }
+    for (const r of doc.implicit) expect(r.source).toBeTruthy();
+    const t = loadTaxonomy(DIR);
+    expect(t.categories).toHaveLength(15);
+    expect(t.categories.find((c) => c.id === 'network')).toEqual({ id: 'network', zh: '网络信号', en: 'Network & signal' });
+  });
+
+  it('synonyms map to one canonical aspect', () => {
+    const lex = loadLexicon(DIR);
+    const canon = ['卡顿', '很卡', '系统卡'].map((t) => lex.taxonomy.aspectIndex.get(t)?.canonical);
+    expect(new Set(canon).size).toBe(1);
+    expect(canon[0]).toBeTruthy();
+  });
+
+  it('tagLabel', () => {
+    expect(tagLabel('positive', '网络', '顺畅')).toBe('正向评价: 网络顺畅');
+    expect(tagLabel('negative', null, '系统卡')).toBe('负向评价: 系统卡');
+    expect(tagLabel('neutral', '套餐', '一般')).toBe('中性评价: 套餐一般');
+  });
+});
