@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useAppData, canLabel } from './app-data';
 import { useDoc } from './doc-cache';
 import { DocumentBody } from './highlighted-text';
-import { useI18n, type MsgKey } from './i18n';
+import { sourceKey, useI18n, type MsgKey } from './i18n';
 import { href } from './router';
 
 const STATUS_KEY: Record<string, MsgKey> = {
@@ -75,7 +75,7 @@ export function DocPage({ id }: { id: string }) {
                 <td className={`pol-${tag.polarity}`}>{t(tag.polarity)}</td>
                 <td>{categoryName(tag.category)}</td>
                 <td className="num">{tag.confidence.toFixed(2)}</td>
-                <td>{tag.source}</td>
+                <td>{sourceKey(tag.source) ? t(sourceKey(tag.source)!) : tag.source}</td>
                 <td className="mono small">{tag.modelVersion}</td>
               </tr>
             ))}

@@ -161,9 +161,9 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
           <span>{t('tagSource')}</span>
           <select name="source" value={draft.source ?? ''} onChange={(e) => setNow('source', e.target.value)}>
             <option value="">{t('all')}</option>
-            <option value="model">model</option>
-            <option value="rule">rule</option>
-            <option value="human">human</option>
+            <option value="model">{t('srcModel')}</option>
+            <option value="rule">{t('srcRule')}</option>
+            <option value="human">{t('srcHuman')}</option>
           </select>
         </label>
       )}

@@ -113,6 +113,9 @@ const zh = {
   language: 'English',
   aspectHint: '回车保存，Esc 取消',
   mixed: '混合',
+  srcModel: '模型',
+  srcRule: '规则',
+  srcHuman: '人工',
   error: '出错了',
   retry: '重试',
   user: '用户',
@@ -231,6 +234,9 @@ const en: Record<MsgKey, string> = {
   language: '中文',
   aspectHint: 'Enter to save, Esc to cancel',
   mixed: 'Mixed',
+  srcModel: 'Model',
+  srcRule: 'Rule',
+  srcHuman: 'Human',
   error: 'Error',
   retry: 'Retry',
   user: 'User',
@@ -290,6 +296,13 @@ export function useI18n(): I18n {
   const v = useContext(Ctx);
   if (!v) throw new Error('useI18n outside I18nProvider');
   return v;
+}
+
+const SOURCE_KEYS: Record<string, MsgKey> = { model: 'srcModel', rule: 'srcRule', human: 'srcHuman' };
+
+/** Tag origin in the reader's language; unknown values pass through. */
+export function sourceKey(source: string): MsgKey | null {
+  return SOURCE_KEYS[source] ?? null;
 }
 
 export const POLARITIES: Polarity[] = ['positive', 'negative', 'neutral'];

@@ -3,7 +3,7 @@ import { api, type Action, type Doc, type Polarity, type Tag } from './api';
 import { CategoryPicker } from './category-picker';
 import { primeDoc } from './doc-cache';
 import { DocumentBody, selectionOffsets } from './highlighted-text';
-import { useI18n } from './i18n';
+import { sourceKey, useI18n } from './i18n';
 import type { Route } from './router';
 import { TagChip } from './tag-chip';
 import { VirtualList } from './virtual-list';
@@ -385,7 +385,7 @@ export function LabelPage({ route }: { route: Route }) {
                     <div className="tag-row-meta">
                       <span className={`pol-${tag.polarity}`}>{t(tag.polarity)}</span>
                       <span>{categoryName(tag.category)}</span>
-                      <span className="muted">{tag.source}</span>
+                      <span className="muted">{sourceKey(tag.source) ? t(sourceKey(tag.source)!) : tag.source}</span>
                       {tag.turnIndex !== undefined && tag.turnIndex !== null && <span className="muted">#{tag.turnIndex}</span>}
                     </div>
                     <div className="tag-row-sentence muted small">{tag.sentence}</div>
