@@ -36,7 +36,10 @@ async function main(): Promise<void> {
     }),
   );
   shutdown.add('worker', () => services.queue.stopWorker());
-  shutdown.add('reconciler', () => services.reconciler.stop());
+  shutdown.add('reconciler', () => {
+    services.privacy.stopRetention();
+    return services.reconciler.stop();
+  });
   shutdown.add('queue', () => services.queue.close());
   shutdown.add('analyzer', () => services.pool?.close());
   shutdown.add('store', () => services.store.close());

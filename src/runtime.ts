@@ -9,16 +9,20 @@ import { ApiKeysService } from './services/api-keys-service.js';
 import { CorrectionsService } from './services/corrections-service.js';
 import { IngestService } from './services/ingest-service.js';
 import { QueryService } from './services/query-service.js';
+import { PrivacyService } from './services/privacy-service.js';
+import { TenantSettingsService } from './services/tenant-settings-service.js';
 import type { DocumentRecord } from './store/records.js';
 import { createStore, openStoreEngine, type Store } from './store/store.js';
 import { AnalyzerPool } from './worker/analyzer-pool.js';
 import { createDocumentProcessor } from './worker/process-document.js';
 import { Reconciler } from './worker/reconciler.js';
+import { Metrics } from './observability/metrics.js';
 
 /** Everything a route or job needs, built once per process. */
 export interface Services {
   config: Config;
   logger: Logger;
+  metrics: Metrics;
   store: Store;
   queue: JobQueue;
   /** Analyzer threads; only processes that run the worker role start them. */
@@ -27,6 +31,8 @@ export interface Services {
   ingest: IngestService;
   query: QueryService;
   corrections: CorrectionsService;
+  settings: TenantSettingsService;
+  privacy: PrivacyService;
   reconciler: Reconciler;
   taxonomy: ReturnType<typeof loadTaxonomy>;
   retry(tenant: string, id: string): Promise<DocumentRecord>;
@@ -39,19 +45,28 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const queue: JobQueue = config.redisUrl
     ? new BullmqQueue(config.redisUrl, config.queuePrefix, config.jobAttempts, logger)
     : new EmbeddedQueue(config.jobAttempts, logger);
+  const metrics = new Metrics();
+  const settings = new TenantSettingsService(store);
+  const privacy = new PrivacyService(store, settings, logger);
   const apiKeys = new ApiKeysService(store.apiKeys);
   const generatedAdminKey = config.role === 'worker' ? null : await apiKeys.bootstrap(config.adminKey);
   const reconciler = new Reconciler(store, queue, logger, { leaseMs: config.leaseMs, intervalMs: config.reconcileIntervalMs });
   return {
     config,
     logger,
+    metrics,
     store,
     queue,
     pool: null,
     apiKeys,
-    ingest: new IngestService(store, queue, logger, { leaseMs: config.leaseMs, piiPolicy: () => 'mask' }),
+    ingest: new IngestService(store, queue, logger, metrics, {
+      leaseMs: config.leaseMs,
+      pii: async (tenant) => ({ policy: (await settings.get(tenant)).piiPolicy, secret: await settings.hashSecret() }),
+    }),
     query: new QueryService(store),
     corrections: new CorrectionsService(store),
+    settings,
+    privacy,
     reconciler,
     taxonomy: loadTaxonomy(config.lexiconDir),
     generatedAdminKey,
@@ -68,9 +83,10 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
 
 /** Starts the worker side: job processing plus the reconciler that recovers lost work. */
 export async function startWorker(s: Services): Promise<void> {
-  s.pool = await AnalyzerPool.start({ lexiconDir: s.config.lexiconDir, modelDir: s.config.modelDir }, s.config.analyzerThreads, s.logger);
-  s.queue.startWorker(createDocumentProcessor({ store: s.store, pool: s.pool, logger: s.logger, leaseMs: s.config.leaseMs }), s.config.workerConcurrency);
+  s.pool = await AnalyzerPool.start({ lexiconDir: s.config.lexiconDir, modelDir: s.config.modelDir }, s.config.analyzerThreads, s.logger, s.metrics);
+  s.queue.startWorker(createDocumentProcessor({ store: s.store, pool: s.pool, logger: s.logger, metrics: s.metrics, leaseMs: s.config.leaseMs }), s.config.workerConcurrency);
   // The embedded queue starts empty, so everything unfinished in the store is its backlog.
   await s.reconciler.runOnce(s.queue.kind === 'embedded');
   s.reconciler.start();
+  s.privacy.startRetention(60 * 60 * 1000);
 }

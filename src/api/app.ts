@@ -9,6 +9,10 @@ import { adminRoutes } from './routes/admin-routes.js';
 import { documentsRoutes } from './routes/documents-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { tagsRoutes } from './routes/tags-routes.js';
+import { requestContext } from './request-context.js';
+import { idempotency, rateLimit } from './guards.js';
+import { opsRoutes } from './routes/ops-routes.js';
+import { privacyRoutes } from './routes/privacy-routes.js';
 
 export function createApp(s: Services): Express {
   const app = express();
@@ -22,15 +26,20 @@ export function createApp(s: Services): Express {
       },
     }),
   );
+  app.use(requestContext(s.logger, s.metrics));
   app.use(healthRoutes(s));
+  app.use(opsRoutes(s));
 
   const v1 = express.Router();
   v1.use(requireJson);
   v1.use(express.json({ limit: s.config.bodyLimit, strict: true }));
   v1.use(authenticate(s.apiKeys));
+  v1.use(rateLimit(s.config.rateLimitPerMinute));
+  v1.use(idempotency(s.store));
   v1.use(documentsRoutes(s));
   v1.use(tagsRoutes(s));
   v1.use(adminRoutes(s));
+  v1.use(privacyRoutes(s));
   v1.use((req) => {
     throw notFound(`route ${req.method} /v1${req.path}`);
   });

@@ -30,6 +30,8 @@ export interface Config {
   reconcileIntervalMs: number;
   shutdownTimeoutMs: number;
   jobAttempts: number;
+  /** Requests per key per minute in this process; 0 turns the limit off. */
+  rateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -116,5 +118,6 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 30_000, 50, 86_400_000),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     jobAttempts: int(env, 'JOB_ATTEMPTS', 3, 1, 50),
+    rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 30_000, 0, 10_000_000),
   };
 }

@@ -140,7 +140,10 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     }
     if (word === null) continue;
     let e = i + word.length;
-    if (word.length === 1 || GUARDED.has(word)) {
+    // A-not-A on a complaint word is rhetorical (烦不烦, 坑不坑): the whole form carries the complaint
+    const aNotA = sc < 0 && lc.startsWith('不' + word, e) && e + word.length + 1 <= hi;
+    if (aNotA) e += word.length + 1;
+    if (!aNotA && (word.length === 1 || GUARDED.has(word))) {
       const right = lc.slice(e, hi);
       const rightOk = right === '' || PARTICLES.test(right) || RIGHT_SUFFIXES.some((s) => right.startsWith(s));
       const tok = tokenAt(tokens, i);

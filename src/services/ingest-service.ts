@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { conflict, DuplicateKeyError, type ErrorDetail, AppError } from '../errors.js';
 import { ulid } from '../ids.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import { maskPii } from '../nlp/pii.js';
 import type { PiiPolicy } from '../nlp/types.js';
 import type { JobQueue } from '../queue/job-queue.js';
@@ -29,16 +30,18 @@ export class IngestService {
     private readonly store: Store,
     private readonly queue: JobQueue,
     private readonly logger: Logger,
-    private readonly options: { leaseMs: number; piiPolicy: (tenant: string) => PiiPolicy },
+    private readonly metrics: Metrics,
+    private readonly options: { leaseMs: number; pii: (tenant: string) => Promise<{ policy: PiiPolicy; secret: string }> },
   ) {}
 
-  private build(tenant: string, dto: CreateDocumentDto): DocumentRecord {
-    const policy = this.options.piiPolicy(tenant);
-    const text = dto.text !== undefined ? maskPii(dto.text, policy).text : null;
+  private async build(tenant: string, dto: CreateDocumentDto, requestId: string | null): Promise<DocumentRecord> {
+    const { policy, secret } = await this.options.pii(tenant);
+    const mask = (s: string) => maskPii(s, policy, { hashSecret: secret }).text;
+    const text = dto.text !== undefined ? mask(dto.text) : null;
     const turns =
       dto.turns?.map((t) => ({
         speaker: t.speaker,
-        text: maskPii(t.text, policy).text,
+        text: mask(t.text),
         ...(t.startMs !== undefined ? { startMs: t.startMs } : {}),
         ...(t.endMs !== undefined ? { endMs: t.endMs } : {}),
       })) ?? null;
@@ -73,6 +76,7 @@ export class IngestService {
       minConfidence: null,
       tagCount: 0,
       suppressed: [],
+      requestId,
       createdAt: now,
       updatedAt: now,
       processedAt: null,
@@ -87,10 +91,11 @@ export class IngestService {
   }
 
   /** Stores one document (or finds its twin); does not enqueue. */
-  private async persist(tenant: string, dto: CreateDocumentDto): Promise<IngestOutcome> {
-    const doc = this.build(tenant, dto);
+  private async persist(tenant: string, dto: CreateDocumentDto, requestId: string | null): Promise<IngestOutcome> {
+    const doc = await this.build(tenant, dto, requestId);
     try {
       await this.store.documents.insert(doc);
+      this.metrics.documentsIngested.inc({ kind: doc.kind, source: doc.source });
       return { status: 'accepted', id: doc._id };
     } catch (err) {
       if (!(err instanceof DuplicateKeyError)) throw err;
@@ -114,18 +119,18 @@ export class IngestService {
     }
   }
 
-  async ingest(tenant: string, body: unknown): Promise<IngestOutcome> {
-    const outcome = await this.persist(tenant, this.parse(body));
+  async ingest(tenant: string, body: unknown, requestId: string | null = null): Promise<IngestOutcome> {
+    const outcome = await this.persist(tenant, this.parse(body), requestId);
     if (outcome.status === 'accepted') await this.enqueue([outcome.id]);
     return outcome;
   }
 
-  async ingestBatch(tenant: string, items: unknown[]): Promise<BatchItemResult[]> {
+  async ingestBatch(tenant: string, items: unknown[], requestId: string | null = null): Promise<BatchItemResult[]> {
     const results: BatchItemResult[] = [];
     const accepted: string[] = [];
     for (const [index, item] of items.entries()) {
       try {
-        const outcome = await this.persist(tenant, this.parse(item, `documents[${index}]`));
+        const outcome = await this.persist(tenant, this.parse(item, `documents[${index}]`), requestId);
         if (outcome.status === 'accepted') accepted.push(outcome.id);
         results.push({ index, id: outcome.id, status: outcome.status });
       } catch (err) {

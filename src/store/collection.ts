@@ -21,6 +21,8 @@ export interface IndexSpec {
   unique?: boolean;
   /** Only documents that have the fields are indexed (lets a unique index ignore absent values). */
   sparse?: boolean;
+  /** Documents expire this long after the (date) field's value. */
+  expireAfterSeconds?: number;
 }
 
 export interface Collection<T extends { _id: string }> {

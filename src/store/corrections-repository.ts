@@ -1,4 +1,4 @@
-import type { Collection } from './collection.js';
+import type { Collection, Filter } from './collection.js';
 import type { CorrectionRecord } from './records.js';
 
 export class CorrectionsRepository {
@@ -16,6 +16,10 @@ export class CorrectionsRepository {
 
   byDocument(documentId: string): Promise<CorrectionRecord[]> {
     return this.coll.find({ documentId }, { sort: { at: 1 } });
+  }
+
+  deleteWhere(filter: Filter): Promise<number> {
+    return this.coll.deleteMany(filter);
   }
 
   forTenant(tenant: string, limit: number): Promise<CorrectionRecord[]> {

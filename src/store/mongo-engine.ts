@@ -15,7 +15,11 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
   }
 
   async ensureIndex(spec: IndexSpec): Promise<void> {
-    await this.coll.createIndex(spec.fields, { unique: spec.unique ?? false, sparse: spec.sparse ?? false });
+    await this.coll.createIndex(spec.fields, {
+      unique: spec.unique ?? false,
+      sparse: spec.sparse ?? false,
+      ...(spec.expireAfterSeconds !== undefined ? { expireAfterSeconds: spec.expireAfterSeconds } : {}),
+    });
   }
 
   async insertOne(doc: T): Promise<void> {

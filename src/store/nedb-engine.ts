@@ -28,6 +28,7 @@ class NedbCollection<T extends { _id: string }> implements Collection<T> {
       fieldName: fields.length === 1 ? fields[0]! : fields,
       unique: spec.unique ?? false,
       sparse: spec.sparse ?? false,
+      ...(spec.expireAfterSeconds !== undefined ? { expireAfterSeconds: spec.expireAfterSeconds } : {}),
     });
   }
 

@@ -34,6 +34,8 @@ export interface DocumentRecord {
   tagCount: number;
   /** Spans a labeler deleted: re-tagging must not bring them back. */
   suppressed: { turnIndex: number | null; start: number; end: number }[];
+  /** The ingest request's id, so job logs can be joined to the HTTP log line. */
+  requestId?: string | null;
   createdAt: Date;
   updatedAt: Date;
   processedAt: Date | null;
@@ -79,6 +81,37 @@ export interface ApiKeyRecord {
   createdBy: string | null;
   revokedAt: Date | null;
   lastUsedAt: Date | null;
+}
+
+export interface TenantSettingsRecord {
+  /** The tenant id; `__install__` holds install-wide secrets. */
+  _id: string;
+  piiPolicy: 'mask' | 'hash' | 'keep';
+  /** Documents older than this many days are purged; null keeps them. */
+  retentionDays: number | null;
+  /** HMAC key for the `hash` PII policy (install-wide record only). */
+  secret?: string;
+  updatedAt: Date;
+}
+
+export interface IdempotencyRecord {
+  /** tenant, key id and the caller's Idempotency-Key. */
+  _id: string;
+  requestHash: string;
+  status: number;
+  body: unknown;
+  createdAt: Date;
+}
+
+export interface AuditRecord {
+  _id: string;
+  tenant: string;
+  /** API key id that acted, or "system" for retention purges. */
+  actor: string;
+  action: string;
+  target: string | null;
+  details: Record<string, unknown>;
+  at: Date;
 }
 
 export interface CorrectionRecord {

@@ -6,6 +6,7 @@ import { ApiKeysRepository } from './api-keys-repository.js';
 import { CorrectionsRepository } from './corrections-repository.js';
 import { DocumentsRepository } from './documents-repository.js';
 import { TagsRepository } from './tags-repository.js';
+import { AuditRepository, IdempotencyRepository, TenantSettingsRepository } from './small-repositories.js';
 
 export interface Store {
   engine: StoreEngine;
@@ -13,6 +14,9 @@ export interface Store {
   tags: TagsRepository;
   apiKeys: ApiKeysRepository;
   corrections: CorrectionsRepository;
+  tenants: TenantSettingsRepository;
+  audit: AuditRepository;
+  idempotency: IdempotencyRepository;
   close(): Promise<void>;
 }
 
@@ -27,8 +31,11 @@ export async function createStore(engine: StoreEngine): Promise<Store> {
     tags: new TagsRepository(engine.collection('tags')),
     apiKeys: new ApiKeysRepository(engine.collection('api_keys')),
     corrections: new CorrectionsRepository(engine.collection('corrections')),
+    tenants: new TenantSettingsRepository(engine.collection('tenants')),
+    audit: new AuditRepository(engine.collection('audit')),
+    idempotency: new IdempotencyRepository(engine.collection('idempotency')),
     close: () => engine.close(),
   };
-  await Promise.all([store.documents.init(), store.tags.init(), store.apiKeys.init(), store.corrections.init()]);
+  await Promise.all([store.documents.init(), store.tags.init(), store.apiKeys.init(), store.corrections.init(), store.tenants.init(), store.audit.init(), store.idempotency.init()]);
   return store;
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { AnalyzeInput, AnalyzeResult, LexiconOverrides } from '../nlp/types.js';
 
 // Segmentation and onnxruntime inference are CPU-bound and synchronous. They run in worker threads
@@ -45,10 +46,11 @@ export class AnalyzerPool {
     private readonly options: AnalyzerThreadOptions,
     private readonly size: number,
     private readonly logger: Logger,
+    private readonly metrics: Metrics | null,
   ) {}
 
-  static async start(options: AnalyzerThreadOptions, size: number, logger: Logger): Promise<AnalyzerPool> {
-    const pool = new AnalyzerPool(options, size, logger);
+  static async start(options: AnalyzerThreadOptions, size: number, logger: Logger, metrics: Metrics | null = null): Promise<AnalyzerPool> {
+    const pool = new AnalyzerPool(options, size, logger, metrics);
     await Promise.all(Array.from({ length: size }, () => pool.spawn()));
     if (pool.mode === 'lexicon') {
       logger.warn({ modelDir: options.modelDir }, 'NO MODEL LOADED: tagging with the lexicon scorer only (see /readyz)');
@@ -102,11 +104,13 @@ export class AnalyzerPool {
     let best = this.slots[this.cursor++ % this.slots.length]!;
     for (const slot of this.slots) if (slot.inflight.size < best.inflight.size) best = slot;
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    this.metrics?.analyzerBatch.observe(this.slots.reduce((n, s) => n + s.inflight.size, 0) + 1);
+    const stopTimer = this.metrics?.analyzerLatency.startTimer();
+    return new Promise<AnalyzeResult>((resolve, reject) => {
       best.inflight.set(id, { resolve, reject });
       const request: ThreadRequest = { id, input, ...(overrides ? { overrides } : {}) };
       best.worker.postMessage(request);
-    });
+    }).finally(() => stopTimer?.());
   }
 
   async close(): Promise<void> {

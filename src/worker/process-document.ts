@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { ExtractedTag, Span } from '../nlp/types.js';
 import type { JobHandler } from '../queue/job-queue.js';
 import { backoffMs } from '../queue/job-queue.js';
@@ -53,12 +54,13 @@ export function toTagRecord(doc: DocumentRecord, modelVersion: string, tag: Extr
  * finished documents, tag ids are deterministic, and stale machine tags are swept after the insert.
  * Human tags and spans a labeler deleted are left alone.
  */
-export function createDocumentProcessor(deps: { store: Store; pool: AnalyzerPool; logger: Logger; leaseMs: number }): JobHandler {
-  const { store, pool, logger, leaseMs } = deps;
+export function createDocumentProcessor(deps: { store: Store; pool: AnalyzerPool; logger: Logger; metrics?: Metrics; leaseMs: number }): JobHandler {
+  const { store, pool, logger, metrics, leaseMs } = deps;
   return async (documentId, ctx) => {
     const doc = await store.documents.claim(documentId, leaseMs);
     if (!doc) return;
     const started = Date.now();
+    const log = logger.child({ documentId, requestId: doc.requestId ?? undefined, attempt: ctx.attempt });
     try {
       const result = await pool.analyze({
         kind: doc.kind,
@@ -88,12 +90,15 @@ export function createDocumentProcessor(deps: { store: Store; pool: AnalyzerPool
         error: null,
         processedAt: now,
       });
-      logger.debug({ documentId, tags: tags.length, ms: Date.now() - started }, 'document tagged');
+      for (const t of tags) metrics?.tagsWritten.inc({ polarity: t.polarity, category: t.category });
+      metrics?.jobDuration.observe({ outcome: 'done' }, (Date.now() - started) / 1000);
+      log.debug({ tags: tags.length, ms: Date.now() - started }, 'document tagged');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
+      metrics?.jobDuration.observe({ outcome: ctx.final ? 'failed' : 'retry' }, (Date.now() - started) / 1000);
       if (ctx.final) {
         await store.documents.setStatus(doc._id, 'failed', { error: message.slice(0, 500), leaseUntil: null });
-        logger.error({ documentId, attempt: ctx.attempt, err: message }, 'document failed permanently');
+        log.error({ err: message }, 'document failed permanently');
       } else {
         // Keep the lease beyond the retry delay so the reconciler does not race the queue's own retry.
         await store.documents.update(doc._id, { $set: { leaseUntil: new Date(Date.now() + backoffMs(ctx.attempt) + leaseMs) } });

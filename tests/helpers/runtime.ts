@@ -39,6 +39,7 @@ export async function startRuntime(env: Record<string, string> = {}, opts: { wor
     async close() {
       await services.queue.stopWorker();
       await services.reconciler.stop();
+      services.privacy.stopRetention();
       await services.queue.close();
       await services.pool?.close();
       await services.store.close();

@@ -36,6 +36,7 @@ export function adminRoutes(s: Services): Router {
     const tenant = dto.tenant ?? a.tenant;
     if (tenant !== a.tenant && !a.platform) throw forbidden('only the platform admin key can create keys for another tenant');
     const { record, token } = await s.apiKeys.create({ name: dto.name, tenant, roles: dto.roles, createdBy: a.keyId });
+    await s.privacy.audit(tenant, a.keyId, 'api_key.create', record._id, { roles: dto.roles, name: dto.name });
     res.status(201).json({ ...presentKey(record), key: token });
   });
 
@@ -44,7 +45,9 @@ export function adminRoutes(s: Services): Router {
   });
 
   r.delete('/api-keys/:id', requireRole('admin'), async (req, res) => {
-    if (!(await s.apiKeys.revoke(auth(req), req.params.id as string))) throw notFound('API key');
+    const a = auth(req);
+    if (!(await s.apiKeys.revoke(a, req.params.id as string))) throw notFound('API key');
+    await s.privacy.audit(a.tenant, a.keyId, 'api_key.revoke', req.params.id as string);
     res.status(204).end();
   });
 

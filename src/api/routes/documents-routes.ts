@@ -12,14 +12,14 @@ export function documentsRoutes(s: Services): Router {
   const r = Router();
 
   r.post('/documents', requireRole('ingest'), async (req, res) => {
-    const outcome = await s.ingest.ingest(auth(req).tenant, req.body);
+    const outcome = await s.ingest.ingest(auth(req).tenant, req.body, req.requestId ?? null);
     if (outcome.status === 'accepted') res.status(202).json({ id: outcome.id, status: 'queued' });
     else res.status(200).json({ id: outcome.id, status: outcome.documentStatus, duplicate: true });
   });
 
   r.post('/documents/batch', requireRole('ingest'), async (req, res) => {
     const { documents } = parseDto(BatchDto, req.body);
-    res.status(207).json({ items: await s.ingest.ingestBatch(auth(req).tenant, documents) });
+    res.status(207).json({ items: await s.ingest.ingestBatch(auth(req).tenant, documents, req.requestId ?? null) });
   });
 
   r.get('/documents', requireRole('analyst', 'labeler'), async (req, res) => {
@@ -42,6 +42,7 @@ export function documentsRoutes(s: Services): Router {
     const { actions } = parseDto(CorrectionsDto, req.body);
     const a = auth(req);
     await s.corrections.apply(a.tenant, req.params.id as string, actions, a.keyId);
+    await s.privacy.audit(a.tenant, a.keyId, 'correction.apply', req.params.id as string, { ops: actions.map((x) => x.op) });
     const doc = (await s.store.documents.findForTenant(a.tenant, req.params.id as string))!;
     res.json(presentDocument(doc, await s.store.tags.byDocument(doc._id)));
   });

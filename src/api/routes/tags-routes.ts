@@ -16,12 +16,17 @@ export function tagsRoutes(s: Services): Router {
   });
 
   r.get('/tags/export', requireRole('analyst', 'labeler'), async (req, res) => {
-    await streamExport(s, auth(req).tenant, parseDto(ExportQueryDto, req.query, 'query'), res);
+    const a = auth(req);
+    const q = parseDto(ExportQueryDto, req.query, 'query');
+    await s.privacy.audit(a.tenant, a.keyId, 'tags.export', null, { ...q });
+    await streamExport(s, a.tenant, q, res);
   });
 
   r.patch('/tags/:id', requireRole('labeler'), async (req, res) => {
     const a = auth(req);
-    const tag = await s.corrections.patchTag(a.tenant, req.params.id as string, parseDto(TagPatchDto, req.body), a.keyId);
+    const patch = parseDto(TagPatchDto, req.body);
+    const tag = await s.corrections.patchTag(a.tenant, req.params.id as string, patch, a.keyId);
+    await s.privacy.audit(a.tenant, a.keyId, 'correction.apply', tag.documentId, { tagId: tag._id, ...patch });
     res.json(presentTag(tag));
   });
 

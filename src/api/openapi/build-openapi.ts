@@ -1,0 +1,155 @@
+import fs from 'node:fs';
+import { allowNull, SchemaRegistry, type JsonSchema } from './dto-schema.js';
+import { ROUTES, type ResponseDoc, type RouteDoc } from './routes.js';
+import { ref, RESPONSE_SCHEMAS } from './schemas.js';
+
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description: string };
+  servers: { url: string }[];
+  tags: { name: string; description: string }[];
+  security: Record<string, string[]>[];
+  paths: Record<string, Record<string, JsonSchema>>;
+  components: {
+    schemas: Record<string, JsonSchema>;
+    responses: Record<string, JsonSchema>;
+    securitySchemes: Record<string, JsonSchema>;
+  };
+}
+
+const TAGS = [
+  { name: 'documents', description: 'Ingest feedback and read it back with its tags' },
+  { name: 'tags', description: 'Search, export and summarize opinion tags' },
+  { name: 'labeling', description: 'Human review and correction of tags' },
+  { name: 'admin', description: 'API keys and the calling key' },
+  { name: 'privacy', description: 'Customer erasure, tenant PII and retention settings, audit log' },
+  { name: 'health', description: 'Liveness and readiness probes (no key)' },
+  { name: 'ops', description: 'Operator endpoints outside /v1' },
+];
+
+// src/api/openapi and dist/api/openapi are both three levels below the package root.
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+const errorResponse = (description: string): JsonSchema => ({ description, content: { 'application/json': { schema: ref('Error') } } });
+const ERROR_RESPONSES: Record<string, JsonSchema> = {
+  BadRequest: errorResponse('validation_failed (details name every bad field) or invalid_json'),
+  Unauthorized: errorResponse('missing, invalid or revoked API key'),
+  Forbidden: errorResponse('the key lacks a role this route needs'),
+  NotFound: errorResponse("not found (another tenant's id is also a 404)"),
+  PayloadTooLarge: errorResponse('request body over the configured limit (1 MB by default)'),
+  UnsupportedMediaType: errorResponse('request bodies must be application/json'),
+  Internal: errorResponse('a bug; the errorId also appears in the server log'),
+};
+const errorRef = (name: string): JsonSchema => ({ $ref: `#/components/responses/${name}` });
+
+function responseObject(r: ResponseDoc): JsonSchema {
+  if (r.schema === undefined) return { description: r.description };
+  const schema = typeof r.schema === 'string' ? ref(r.schema) : r.schema;
+  const content: Record<string, JsonSchema> = {};
+  for (const type of r.mediaTypes ?? ['application/json']) content[type] = { schema };
+  return { description: r.description, content };
+}
+
+function rolesText(roles: RouteDoc['roles']): string {
+  if (roles === 'public') return 'No API key needed.';
+  if (roles === 'any') return 'Any valid API key.';
+  return `Roles: ${roles.join(', ')}${roles.includes('admin') ? '' : ' (or admin)'}.`;
+}
+
+function operation(route: RouteDoc, registry: SchemaRegistry): JsonSchema {
+  const parameters: JsonSchema[] = [];
+  const pathNames = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+  const paramProps = route.params ? registry.properties(route.params) : new Map();
+  for (const name of pathNames) {
+    const p = paramProps.get(name);
+    parameters.push({ name, in: 'path', required: true, schema: p ? p.nonNullSchema : { type: 'string' } });
+  }
+  if (route.query) {
+    // The app parses query strings with the 'simple' parser, so every value arrives as one string.
+    for (const [name, p] of registry.properties(route.query)) {
+      const { description, ...schema } = p.nonNullSchema;
+      parameters.push({ name, in: 'query', required: p.required, schema, ...(description !== undefined ? { description } : {}) });
+    }
+  }
+
+  const responses: Record<string, JsonSchema> = {};
+  for (const [status, r] of Object.entries(route.responses)) responses[status] = responseObject(r);
+  const addError = (status: number, name: string) => {
+    responses[status] ??= errorRef(name);
+  };
+  if (route.body || route.query || route.params) addError(400, 'BadRequest');
+  if (route.roles !== 'public') addError(401, 'Unauthorized');
+  if (Array.isArray(route.roles)) addError(403, 'Forbidden');
+  if (pathNames.length > 0) addError(404, 'NotFound');
+  if (route.body) {
+    addError(413, 'PayloadTooLarge');
+    addError(415, 'UnsupportedMediaType');
+  }
+  addError(500, 'Internal');
+
+  const op: JsonSchema = {
+    operationId: `${route.method}${route.path.replace(/\{([^}]+)\}/g, 'By-$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+    summary: route.summary,
+    description: [route.description, rolesText(route.roles)].filter(Boolean).join('\n\n'),
+    tags: [route.tag],
+    'x-roles': route.roles,
+    ...(parameters.length > 0 ? { parameters } : {}),
+    responses,
+  };
+  if (route.roles === 'public') op.security = [];
+  if (route.body) {
+    const body = registry.ref(route.body);
+    const name = (body.$ref as string).split('/').pop()!;
+    const props = registry.schemas[name]?.properties as Record<string, JsonSchema> | undefined;
+    for (const [prop, hint] of Object.entries(route.bodyHints ?? {})) {
+      const current = props?.[prop];
+      if (!props || !current) throw new Error(`bodyHints name ${prop}, which ${name} does not validate`);
+      let next: JsonSchema = hint.items ? { ...current, items: registry.ref(hint.items) } : current;
+      if (hint.nullable) next = allowNull(next);
+      props[prop] = next;
+    }
+    op.requestBody = { required: true, content: { 'application/json': { schema: body } } };
+  }
+  return op;
+}
+
+/** The OpenAPI 3.1 description of every route in ROUTES, request schemas generated from the DTO classes. */
+export function buildOpenApi(routes: readonly RouteDoc[] = ROUTES): OpenApiDocument {
+  const registry = new SchemaRegistry();
+  const paths: OpenApiDocument['paths'] = {};
+  for (const route of routes) {
+    const item = (paths[route.path] ??= {});
+    if (item[route.method]) throw new Error(`duplicate route in the OpenAPI table: ${route.method.toUpperCase()} ${route.path}`);
+    item[route.method] = operation(route, registry);
+  }
+  for (const name of Object.keys(RESPONSE_SCHEMAS)) {
+    if (name in registry.schemas) throw new Error(`schema name ${name} is used by both a DTO and a response schema`);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Guandian API',
+      version: packageVersion(),
+      description:
+        '观点 Guandian turns Chinese customer feedback into opinion tags. JSON only; send `Authorization: Bearer <key>` on ' +
+        'everything except /healthz, /readyz and this documentation (/openapi.json, /docs). ' +
+        'Every error has one shape: `{"error":{"code","message","details"}}`.',
+    },
+    servers: [{ url: '/' }],
+    tags: TAGS,
+    security: [{ bearer: [] }],
+    paths,
+    components: {
+      schemas: { ...RESPONSE_SCHEMAS, ...registry.schemas },
+      responses: ERROR_RESPONSES,
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key created with POST /v1/api-keys (or the bootstrap admin key).' } },
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../observability/metrics.js';
+
+const CALLER_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * Gives every request an id (the caller's X-Request-Id when it is sane, else a new one), echoes it,
+ * and on finish logs one access line and records metrics. Logged: method, route template, status,
+ * duration, ids — never bodies, document text or keys.
+ */
+export function requestContext(logger: Logger, metrics: Metrics) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const header = req.get('x-request-id');
+    req.requestId = header && CALLER_ID.test(header) ? header : randomUUID();
+    res.setHeader('X-Request-Id', req.requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : res.statusCode === 404 ? 'unmatched' : req.baseUrl || 'static';
+      const labels = { method: req.method, route, status: String(res.statusCode) };
+      metrics.httpRequests.inc(labels);
+      metrics.httpDuration.observe(labels, seconds);
+      logger.info(
+        { requestId: req.requestId, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1000), keyId: req.auth?.keyId, tenant: req.auth?.tenant },
+        'request',
+      );
+    });
+    next();
+  };
+}

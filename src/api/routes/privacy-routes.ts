@@ -1,0 +1,67 @@
+import { Router } from 'express';
+import { IsOptional, IsString, Length } from 'class-validator';
+import type { Services } from '../../runtime.js';
+import { TenantSettingsDto } from '../dto/settings-dto.js';
+import { PageQueryDto } from '../dto/query-dto.js';
+import { auth, requireRole } from '../middleware.js';
+import { parseDto } from '../validate.js';
+
+export class AuditQueryDto extends PageQueryDto {
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  action?: string;
+}
+
+export class CustomerParamsDto {
+  @IsString()
+  @Length(1, 128)
+  customerId!: string;
+}
+
+const present = (a: { _id: string; actor: string; action: string; target: string | null; details: Record<string, unknown>; at: Date }) => ({
+  id: a._id,
+  actor: a.actor,
+  action: a.action,
+  target: a.target,
+  details: a.details,
+  at: new Date(a.at).toISOString(),
+});
+
+export function privacyRoutes(s: Services): Router {
+  const r = Router();
+
+  r.delete('/customers/:customerId', requireRole('admin'), async (req, res) => {
+    const { customerId } = parseDto(CustomerParamsDto, { customerId: req.params.customerId }, 'path');
+    const a = auth(req);
+    res.json({ customerId, deleted: await s.privacy.eraseCustomer(a.tenant, customerId, a.keyId) });
+  });
+
+  r.get('/tenant/settings', requireRole('admin'), async (req, res) => {
+    res.json(await s.settings.get(auth(req).tenant));
+  });
+
+  r.put('/tenant/settings', requireRole('admin'), async (req, res) => {
+    const a = auth(req);
+    const dto = parseDto(TenantSettingsDto, req.body);
+    const next = await s.settings.update(a.tenant, {
+      ...(dto.piiPolicy ? { piiPolicy: dto.piiPolicy } : {}),
+      ...(dto.retentionDays !== undefined ? { retentionDays: dto.retentionDays } : {}),
+    });
+    await s.privacy.audit(a.tenant, a.keyId, 'tenant.settings.update', a.tenant, { ...dto });
+    res.json(next);
+  });
+
+  r.get('/audit', requireRole('admin'), async (req, res) => {
+    const q = parseDto(AuditQueryDto, req.query, 'query');
+    const limit = q.limit ? Number(q.limit) : 50;
+    const filter: Record<string, unknown> = { tenant: auth(req).tenant };
+    if (q.action) filter.action = q.action;
+    if (q.cursor) filter._id = { $lt: q.cursor };
+    const rows = await s.store.audit.list(filter, limit + 1);
+    const items = rows.slice(0, limit).map(present);
+    res.json({ items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null });
+  });
+
+  return r;
+}

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { CliFailure, UsageError } from './errors.js';
+import type { HttpClient } from './http-client.js';
+
+export interface ExportOptions {
+  polarity?: string;
+  category?: string;
+  aspect?: string;
+  channel?: string;
+  kind?: string;
+  from?: string;
+  to?: string;
+  q?: string;
+  minConfidence?: string;
+  format: string;
+  out?: string;
+}
+
+/** Counts records while the bytes stream past, without holding the export in memory. */
+class RecordCounter {
+  records = 0;
+  private inQuotes = false;
+
+  constructor(private readonly csv: boolean) {}
+
+  feed(chunk: Buffer): void {
+    for (const byte of chunk) {
+      // Quotes and newlines are ASCII, so scanning bytes is safe inside UTF-8 multi-byte characters.
+      if (this.csv && byte === 0x22) this.inQuotes = !this.inQuotes;
+      else if (byte === 0x0a && !this.inQuotes) this.records++;
+    }
+  }
+}
+
+export function validateExportOptions(o: ExportOptions): void {
+  if (o.format !== 'csv' && o.format !== 'jsonl') throw new UsageError(`--format must be csv or jsonl, got "${o.format}"`, 'export');
+  if (o.minConfidence !== undefined) {
+    const n = Number(o.minConfidence);
+    if (o.minConfidence.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
+      throw new UsageError(`--min-confidence must be a number from 0 to 1, got "${o.minConfidence}"`, 'export');
+    }
+  }
+}
+
+export async function runExport(client: HttpClient, o: ExportOptions): Promise<number> {
+  validateExportOptions(o);
+  const res = await client.raw('/v1/tags/export', {
+    query: {
+      polarity: o.polarity,
+      category: o.category,
+      aspect: o.aspect,
+      channel: o.channel,
+      kind: o.kind,
+      from: o.from,
+      to: o.to,
+      q: o.q,
+      minConfidence: o.minConfidence,
+      format: o.format,
+    },
+  });
+  if (!res.body) throw new CliFailure('the server sent an empty export');
+  const counter = new RecordCounter(o.format === 'csv');
+  // Writing to a side file and renaming at the end means an interrupted export never leaves a
+  // truncated file that looks complete.
+  const partPath = o.out !== undefined ? `${o.out}.part` : undefined;
+  const sink = partPath !== undefined ? fs.createWriteStream(partPath) : process.stdout;
+  const tap = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      counter.feed(chunk);
+      if (sink.write(chunk)) done();
+      else sink.once('drain', () => done());
+    },
+    final(done) {
+      if (sink === process.stdout) done();
+      else sink.end(done);
+    },
+  });
+  try {
+    await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), tap);
+  } catch (err) {
+    if (partPath !== undefined) fs.rmSync(partPath, { force: true });
+    throw new CliFailure(`export interrupted: ${(err as Error).message}`);
+  }
+  if (partPath !== undefined) fs.renameSync(partPath, o.out!);
+  const rows = o.format === 'csv' ? Math.max(0, counter.records - 1) : counter.records;
+  if (o.out !== undefined) process.stderr.write(`exported ${rows} tags to ${o.out}\n`);
+  return rows;
+}

@@ -1,0 +1,409 @@
+#!/usr/bin/env node
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CliFailure, UsageError } from './errors.js';
+import { runEval } from './eval-command.js';
+import { runExport } from './export-command.js';
+import { HttpClient } from './http-client.js';
+import { MAX_CHUNK, runImport } from './import-command.js';
+import { keysCreate, keysList, keysRevoke, parseRoles } from './keys-command.js';
+import { runRetag } from './retag-command.js';
+
+const DEFAULT_URL = 'http://127.0.0.1:3000';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Values = Record<string, string | boolean | undefined>;
+
+interface Context {
+  values: Values;
+  positionals: string[];
+  /** The arguments after the command word, for commands that hand them on unparsed. */
+  rest: string[];
+  client: () => HttpClient;
+}
+
+interface Command {
+  name: string;
+  summary: string;
+  help: string;
+  options: Options;
+  positionals: [min: number, max: number];
+  /** How the positional argument is named in messages. */
+  arg?: string;
+  /** Unknown options are handed to the command instead of refused (eval forwards them to the task). */
+  passthrough?: boolean;
+  run: (ctx: Context) => Promise<number>;
+}
+
+const GLOBAL: Options = {
+  url: { type: 'string' },
+  key: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+const CONNECTION_HELP = `Connection (every command but eval):
+  --url URL      server address (env GUANDIAN_URL, default ${DEFAULT_URL})
+  --key KEY      API key (env GUANDIAN_KEY)`;
+
+const str = (v: Values, name: string) => (typeof v[name] === 'string' ? (v[name] as string) : undefined);
+
+function positiveInt(raw: string | undefined, name: string, fallback: number, max: number, command: string): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}, got "${raw}"`, command);
+  return Number(raw);
+}
+
+const COMMANDS: Command[] = [
+  {
+    name: 'import',
+    summary: 'send a JSONL or CSV file of feedback to the server',
+    help: `Usage: guandian import FILE [options]
+
+Sends every document in FILE to POST /v1/documents/batch in chunks, then prints
+"accepted N, duplicate N, rejected N, skipped N". Rejected lines are listed on stderr
+with their line number and reason.
+
+FILE is JSONL (one document object per line, as the API takes it) or CSV with the
+header kind,source,externalId,text[,customerId,occurredAt] (UTF-8, with or without BOM;
+quoted fields may hold commas, quotes and line breaks).
+
+Progress is kept in FILE.guandian-progress: a re-run skips chunks that were fully sent,
+so an interrupted import resumes where it stopped. Re-sent documents come back as
+duplicates, never twice.
+
+Options:
+  --format csv|jsonl   override the format guessed from the file extension
+  --batch-size N       documents per request, 1-${MAX_CHUNK} (default ${MAX_CHUNK})
+  --state FILE         where to keep progress (default FILE.guandian-progress)
+  --restart            ignore saved progress and send everything again
+
+${CONNECTION_HELP}`,
+    options: { format: { type: 'string' }, 'batch-size': { type: 'string' }, state: { type: 'string' }, restart: { type: 'boolean' } },
+    positionals: [1, 1],
+    arg: 'FILE',
+    run: async (ctx) => {
+      const file = ctx.positionals[0]!;
+      const batchSize = positiveInt(str(ctx.values, 'batch-size'), 'batch-size', MAX_CHUNK, MAX_CHUNK, 'import');
+      const format = str(ctx.values, 'format');
+      const statePath = str(ctx.values, 'state');
+      const summary = await runImport(ctx.client(), {
+        file,
+        batchSize,
+        restart: ctx.values.restart === true,
+        ...(format !== undefined ? { format } : {}),
+        ...(statePath !== undefined ? { statePath } : {}),
+      });
+      // Rejected documents are reported, not fatal: the rest of the file went in.
+      return summary.rejected > 0 && summary.accepted + summary.duplicate === 0 ? 1 : 0;
+    },
+  },
+  {
+    name: 'export',
+    summary: 'download tags as CSV or JSONL',
+    help: `Usage: guandian export [options]
+
+Streams tags from GET /v1/tags/export to --out FILE (or stdout). CSV is UTF-8 with a
+BOM so Excel shows Chinese correctly.
+
+Filters:
+  --polarity positive|negative|neutral
+  --category ID          a CX category id (see GET /v1/taxonomy)
+  --aspect TEXT          exact aspect, e.g. 网络
+  --channel NAME         the document source, e.g. app-review
+  --kind comment|transcript|social
+  --from DATE --to DATE  ISO 8601 dates, inclusive
+  --q TEXT               text search
+  --min-confidence X     0 to 1
+Output:
+  --format csv|jsonl     default csv
+  --out FILE             write here instead of stdout (written to FILE.part, then renamed)
+
+${CONNECTION_HELP}`,
+    options: {
+      polarity: { type: 'string' },
+      category: { type: 'string' },
+      aspect: { type: 'string' },
+      channel: { type: 'string' },
+      kind: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      q: { type: 'string' },
+      'min-confidence': { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+    },
+    positionals: [0, 0],
+    run: async (ctx) => {
+      const v = ctx.values;
+      const filters: Record<string, string> = {};
+      for (const name of ['polarity', 'category', 'aspect', 'channel', 'kind', 'from', 'to', 'q', 'out'] as const) {
+        const value = str(v, name);
+        if (value !== undefined) filters[name] = value;
+      }
+      const minConfidence = str(v, 'min-confidence');
+      await runExport(ctx.client(), { ...filters, ...(minConfidence !== undefined ? { minConfidence } : {}), format: str(v, 'format') ?? 'csv' });
+      return 0;
+    },
+  },
+  {
+    name: 'keys create',
+    summary: 'create an API key (printed once)',
+    help: `Usage: guandian keys create --name NAME --roles ROLE[,ROLE…] [--tenant TENANT]
+
+Creates an API key and prints it on stdout, alone, exactly once (only its hash is
+stored). Roles: ingest, analyst, labeler, admin. --tenant defaults to the calling key's
+tenant; only the platform admin key may name another one. Needs an admin key.
+
+${CONNECTION_HELP}`,
+    options: { name: { type: 'string' }, roles: { type: 'string' }, tenant: { type: 'string' } },
+    positionals: [0, 0],
+    run: async (ctx) => {
+      const name = str(ctx.values, 'name');
+      const roles = str(ctx.values, 'roles');
+      if (name === undefined || name.trim() === '') throw new UsageError('--name is required', 'keys create');
+      if (roles === undefined) throw new UsageError('--roles is required', 'keys create');
+      const tenant = str(ctx.values, 'tenant');
+      await keysCreate(ctx.client(), { name, roles: parseRoles(roles), ...(tenant !== undefined ? { tenant } : {}) });
+      return 0;
+    },
+  },
+  {
+    name: 'keys list',
+    summary: "list the tenant's API keys",
+    help: `Usage: guandian keys list [--json]
+
+Lists the API keys of the calling key's tenant (never the keys themselves). Needs an
+admin key.
+
+Options:
+  --json   print the raw list as JSON
+
+${CONNECTION_HELP}`,
+    options: { json: { type: 'boolean' } },
+    positionals: [0, 0],
+    run: async (ctx) => {
+      await keysList(ctx.client(), { json: ctx.values.json === true });
+      return 0;
+    },
+  },
+  {
+    name: 'keys revoke',
+    summary: 'revoke an API key by id',
+    help: `Usage: guandian keys revoke ID
+
+Revokes the API key with this id (see "guandian keys list"); it stops working at once.
+Needs an admin key.
+
+${CONNECTION_HELP}`,
+    options: {},
+    positionals: [1, 1],
+    arg: 'ID',
+    run: async (ctx) => {
+      await keysRevoke(ctx.client(), ctx.positionals[0]!);
+      return 0;
+    },
+  },
+  {
+    name: 'retag',
+    summary: 're-analyze stored documents with the current model',
+    help: `Usage: guandian retag [--channel NAME] [--kind KIND] [--from DATE] [--to DATE]
+
+Starts a retag job (POST /v1/retag-jobs) for the documents matching the filters and
+follows it until it is done, with a progress bar on a terminal. Human corrections are
+kept. Exits 1 if the job fails.
+
+Options:
+  --channel NAME         only documents from this source
+  --kind comment|transcript|social
+  --from DATE --to DATE  ISO 8601 dates
+  --interval MS          how often to poll (default 1000)
+  --detach               print the job id and return without waiting
+
+${CONNECTION_HELP}`,
+    options: {
+      channel: { type: 'string' },
+      kind: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      interval: { type: 'string' },
+      detach: { type: 'boolean' },
+    },
+    positionals: [0, 0],
+    run: async (ctx) => {
+      const v = ctx.values;
+      const filters: Record<string, string> = {};
+      for (const name of ['channel', 'kind', 'from', 'to'] as const) {
+        const value = str(v, name);
+        if (value !== undefined) filters[name] = value;
+      }
+      const intervalMs = positiveInt(str(v, 'interval'), 'interval', 1000, 600_000, 'retag');
+      await runRetag(ctx.client(), { ...filters, intervalMs, detach: v.detach === true });
+      return 0;
+    },
+  },
+  {
+    name: 'eval',
+    summary: 'score the analyzer on a gold file (runs locally)',
+    help: `Usage: guandian eval --task TASK --file GOLD.jsonl [task options]
+
+Runs the same evaluation as "npm run eval" in this process, with no server involved.
+Tasks: opinions, pii, sentiment, category. Progress goes to stderr; the result is one
+JSON line on stdout. Other --options are passed to the task (e.g. --verbose,
+--model DIR, --lexicons DIR; lexicons default to the package's own).`,
+    options: { task: { type: 'string' }, file: { type: 'string' } },
+    positionals: [0, 0],
+    passthrough: true,
+    run: async (ctx) => runEval(ctx.rest, str(ctx.values, 'task'), str(ctx.values, 'file')),
+  },
+];
+
+const GROUPS: Record<string, string> = {
+  keys: `Usage: guandian keys <create|list|revoke> [options]
+
+Manage API keys (needs an admin key).
+
+Commands:
+${COMMANDS.filter((c) => c.name.startsWith('keys '))
+  .map((c) => `  ${c.name.slice(5).padEnd(8)} ${c.summary}`)
+  .join('\n')}
+
+Run "guandian keys <command> --help" for its options.`,
+};
+
+const TOOL_HELP = `guandian — command-line client for a running 观点 Guandian server
+
+Usage: guandian [--url URL] [--key KEY] <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`).join('\n')}
+
+${CONNECTION_HELP}
+  -h, --help     help for the tool or a command ("guandian import --help")
+  --version      print the version
+
+Exit status: 0 success, 1 failure (server, network, file), 2 usage error.`;
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version?: string };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Finds the command words, allowing the connection options to come before them. */
+function locateCommand(argv: string[]): { words: string[]; at: number; help: boolean } {
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const t = argv[i]!;
+    if (t === '--url' || t === '--key') {
+      i++;
+      continue;
+    }
+    if (t.startsWith('--url=') || t.startsWith('--key=')) continue;
+    if (t === '-h' || t === '--help') {
+      help = true;
+      continue;
+    }
+    if (t.startsWith('-')) return { words: [], at: i, help };
+    const words = [t];
+    const next = argv[i + 1];
+    if (t in GROUPS && next !== undefined && !next.startsWith('-')) words.push(next);
+    return { words, at: i, help: help || argv.slice(i + words.length).some((a) => a === '-h' || a === '--help') };
+  }
+  return { words: [], at: argv.length, help };
+}
+
+function findCommand(words: string[]): Command | undefined {
+  return COMMANDS.find((c) => c.name === words.join(' '));
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const { words, at, help } = locateCommand(argv);
+  if (words[0] === 'help') {
+    const topic = argv.slice(at + 1).filter((a) => !a.startsWith('-'));
+    const cmd = findCommand(topic);
+    const text = cmd?.help ?? (topic.length === 1 ? GROUPS[topic[0]!] : undefined) ?? (topic.length === 0 ? TOOL_HELP : undefined);
+    if (text === undefined) throw new UsageError(`no command "${topic.join(' ')}"`);
+    process.stdout.write(text + '\n');
+    return 0;
+  }
+  if (words.length === 0) {
+    if (at < argv.length) throw new UsageError(`unknown option "${argv[at]}" (options go after the command)`);
+    if (help) {
+      process.stdout.write(TOOL_HELP + '\n');
+      return 0;
+    }
+    throw new UsageError('no command given');
+  }
+  const cmd = findCommand(words);
+  if (!cmd) {
+    const group = GROUPS[words[0]!];
+    if (group !== undefined && words.length === 1) {
+      if (help) {
+        process.stdout.write(group + '\n');
+        return 0;
+      }
+      throw new UsageError(`"${words[0]}" needs a subcommand: ${COMMANDS.filter((c) => c.name.startsWith(`${words[0]} `)).map((c) => c.name.split(' ')[1]).join(', ')}`, words[0]);
+    }
+    throw new UsageError(`unknown command "${words.join(' ')}"`);
+  }
+  if (help) {
+    process.stdout.write(cmd.help + '\n');
+    return 0;
+  }
+  const args = [...argv.slice(0, at), ...argv.slice(at + words.length)];
+  let parsed: { values: Values; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, options: { ...GLOBAL, ...cmd.options }, allowPositionals: true, strict: !cmd.passthrough }) as typeof parsed;
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/\. To specify a positional argument.*$/s, ''), cmd.name);
+  }
+  const { values, positionals } = parsed;
+  const [min, max] = cmd.positionals;
+  if (positionals.length < min) throw new UsageError(`missing argument ${cmd.arg ?? ''}`.trimEnd(), cmd.name);
+  if (positionals.length > max) throw new UsageError(`unexpected argument "${positionals[max]}"`, cmd.name);
+  for (const [name, spec] of Object.entries(cmd.options)) {
+    if (spec.type === 'string' && values[name] === '') throw new UsageError(`--${name} needs a value`, cmd.name);
+  }
+  const client = () => {
+    const url = str(values, 'url') ?? (env.GUANDIAN_URL || DEFAULT_URL);
+    const key = str(values, 'key') ?? env.GUANDIAN_KEY;
+    if (!key) throw new UsageError('no API key: pass --key KEY or set GUANDIAN_KEY', cmd.name);
+    let parsedUrl: URL;
+    try {
+      parsedUrl = new URL(url);
+    } catch {
+      throw new UsageError(`--url "${url}" is not a URL`, cmd.name);
+    }
+    if (parsedUrl.protocol !== 'http:' && parsedUrl.protocol !== 'https:') throw new UsageError(`--url must be http or https, got ${parsedUrl.protocol}`, cmd.name);
+    return new HttpClient(url, key);
+  };
+  return cmd.run({ values, positionals, rest: argv.slice(at + words.length), client });
+}
+
+function report(err: unknown): number {
+  if (err instanceof UsageError) {
+    const hint = err.command ? `guandian ${err.command} --help` : 'guandian --help';
+    process.stderr.write(`guandian: ${err.message}\nRun "${hint}" for usage.\n`);
+    return 2;
+  }
+  if (err instanceof CliFailure) {
+    process.stderr.write(`guandian: ${err.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`guandian: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  return 1;
+}
+
+// exitCode rather than exit(): stdout may still be flushing a large export into a pipe.
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => (process.exitCode = report(err)),
+);

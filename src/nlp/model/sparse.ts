@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { modelChars } from './tokenizer.js';
+
+export interface SparseMeta {
+  vocab: string;
+  weights: string;
+  n_features: number;
+  k: number;
+  ngram_range: [number, number];
+  sublinear_tf: boolean;
+  intercept: number[];
+  classes: string[];
+}
+
+/** IEEE 754 half → double; Node 20 has no Float16Array. */
+function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0) return s * f * 2 ** -24;
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * (1 + f / 1024) * 2 ** (e - 15);
+}
+
+/**
+ * Character n-gram TF-IDF + linear model, identical to scikit-learn's TfidfVectorizer(analyzer='char',
+ * sublinear_tf=True, norm='l2') followed by a logistic-regression decision function (training/train_sparse.py).
+ */
+export class SparseLinear {
+  private readonly index = new Map<string, number>();
+  private readonly idf: Float32Array;
+  private readonly coef: Float32Array;
+
+  constructor(
+    dir: string,
+    readonly meta: SparseMeta,
+  ) {
+    const grams = readFileSync(join(dir, meta.vocab), 'utf8').split('\n');
+    if (grams.length !== meta.n_features) throw new Error(`sparse vocab ${meta.vocab}: ${grams.length} != ${meta.n_features}`);
+    grams.forEach((g, i) => this.index.set(g, i));
+    const buf = readFileSync(join(dir, meta.weights));
+    const n = meta.n_features * (1 + meta.k);
+    if (buf.length !== n * 2) throw new Error(`sparse weights ${meta.weights}: ${buf.length} bytes, want ${n * 2}`);
+    const all = new Float32Array(n);
+    for (let i = 0; i < n; i++) all[i] = halfToFloat(buf.readUInt16LE(i * 2));
+    this.idf = all.subarray(0, meta.n_features);
+    this.coef = all.subarray(meta.n_features);
+  }
+
+  /** Decision scores (one per class for multi-class; one logit for binary). */
+  score(text: string): number[] {
+    const cs = modelChars(text);
+    const counts = new Map<number, number>();
+    const [lo, hi] = this.meta.ngram_range;
+    for (let n = lo; n <= hi; n++) {
+      for (let i = 0; i + n <= cs.length; i++) {
+        const id = this.index.get(cs.slice(i, i + n).join(''));
+        if (id !== undefined) counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+    }
+    const k = this.meta.k;
+    const out = this.meta.intercept.slice();
+    let norm = 0;
+    const feats: [number, number][] = [];
+    for (const [id, c] of counts) {
+      const v = (this.meta.sublinear_tf ? 1 + Math.log(c) : c) * this.idf[id]!;
+      norm += v * v;
+      feats.push([id, v]);
+    }
+    if (norm === 0) return out;
+    const inv = 1 / Math.sqrt(norm);
+    for (const [id, v] of feats) {
+      const x = v * inv;
+      for (let j = 0; j < k; j++) out[j]! += x * this.coef[id * k + j]!;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,69 @@
+import client from 'prom-client';
+
+// One registry per process. Label values are bounded sets (route templates, kinds, categories), never
+// ids or text, so series counts stay small.
+export class Metrics {
+  readonly registry = new client.Registry();
+
+  readonly httpRequests = new client.Counter({
+    name: 'guandian_http_requests_total',
+    help: 'HTTP requests by route template, method and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly httpDuration = new client.Histogram({
+    name: 'guandian_http_request_duration_seconds',
+    help: 'HTTP request latency by route template',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly documentsIngested = new client.Counter({
+    name: 'guandian_documents_ingested_total',
+    help: 'Documents accepted at ingest, by kind and channel',
+    labelNames: ['kind', 'source'] as const,
+    registers: [this.registry],
+  });
+
+  readonly jobDuration = new client.Histogram({
+    name: 'guandian_job_duration_seconds',
+    help: 'Document job duration by outcome',
+    labelNames: ['outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [this.registry],
+  });
+
+  readonly analyzerLatency = new client.Histogram({
+    name: 'guandian_analyzer_latency_seconds',
+    help: 'Time for one document in the analyzer threads (segmentation, extraction, model inference)',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
+  readonly analyzerBatch = new client.Histogram({
+    name: 'guandian_analyzer_batch_size',
+    help: 'Documents in flight in the analyzer pool when one is dispatched (how much work queues at the threads)',
+    buckets: [1, 2, 4, 8, 16, 32, 64],
+    registers: [this.registry],
+  });
+
+  readonly tagsWritten = new client.Counter({
+    name: 'guandian_tags_written_total',
+    help: 'Machine tags written, by polarity and category',
+    labelNames: ['polarity', 'category'] as const,
+    registers: [this.registry],
+  });
+
+  readonly queueJobs = new client.Gauge({
+    name: 'guandian_queue_jobs',
+    help: 'Jobs in the document queue by state (sampled at scrape)',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    client.collectDefaultMetrics({ register: this.registry, prefix: 'guandian_' });
+  }
+}

@@ -1,0 +1,75 @@
+import { ulid } from '../ids.js';
+import type { Logger } from '../logger.js';
+import type { Filter } from '../store/collection.js';
+import type { Store } from '../store/store.js';
+import type { TenantSettingsService } from './tenant-settings-service.js';
+
+const BATCH = 500;
+const DAY_MS = 86_400_000;
+
+/** Erasure (right to be forgotten) and retention purges; both delete tags and corrections with their documents. */
+export class PrivacyService {
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly settings: TenantSettingsService,
+    private readonly logger: Logger,
+  ) {}
+
+  async audit(tenant: string, actor: string, action: string, target: string | null, details: Record<string, unknown> = {}): Promise<void> {
+    await this.store.audit.append({ _id: ulid(), tenant, actor, action, target, details, at: new Date() });
+  }
+
+  /** Deletes matching documents in batches; tags and corrections first, so a crash never leaves orphans behind a deleted document. */
+  private async deleteDocuments(filter: Filter): Promise<{ documents: number; tags: number }> {
+    let documents = 0;
+    let tags = 0;
+    for (;;) {
+      const docs = await this.store.documents.list(filter, BATCH, { _id: 1 });
+      if (docs.length === 0) break;
+      const ids = docs.map((d) => d._id);
+      tags += await this.store.tags.deleteWhere({ documentId: { $in: ids } });
+      await this.store.corrections.deleteWhere({ documentId: { $in: ids } });
+      documents += await this.store.documents.deleteWhere({ _id: { $in: ids } });
+      if (docs.length < BATCH) break;
+    }
+    return { documents, tags };
+  }
+
+  async eraseCustomer(tenant: string, customerId: string, actor: string): Promise<{ documents: number; tags: number }> {
+    const counts = await this.deleteDocuments({ tenant, customerId });
+    await this.audit(tenant, actor, 'customer.erase', customerId, counts);
+    return counts;
+  }
+
+  async purgeExpired(now = new Date()): Promise<number> {
+    let total = 0;
+    for (const { tenant, retentionDays } of await this.settings.withRetention()) {
+      const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
+      const counts = await this.deleteDocuments({ tenant, createdAt: { $lt: cutoff } });
+      if (counts.documents > 0) {
+        await this.audit(tenant, 'system', 'retention.purge', null, { ...counts, retentionDays, cutoff: cutoff.toISOString() });
+        this.logger.info({ tenant, ...counts }, 'retention purge');
+      }
+      total += counts.documents;
+    }
+    return total;
+  }
+
+  startRetention(intervalMs: number): void {
+    const tick = () => {
+      this.purgeExpired()
+        .catch((err: unknown) => this.logger.error({ err: String(err) }, 'retention purge failed'))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, intervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, 1000);
+  }
+
+  stopRetention(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}

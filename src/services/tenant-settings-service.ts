@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import type { PiiPolicy } from '../nlp/types.js';
+import type { TenantSettingsRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+
+const INSTALL_ID = '__install__';
+/** Settings are cached briefly so ingest does not read them per document; other processes see a change within this time. */
+const CACHE_MS = 5_000;
+
+export interface TenantSettings {
+  piiPolicy: PiiPolicy;
+  retentionDays: number | null;
+}
+
+export const DEFAULT_SETTINGS: TenantSettings = { piiPolicy: 'mask', retentionDays: null };
+
+export class TenantSettingsService {
+  private cache = new Map<string, { value: TenantSettings; at: number }>();
+  private secret: string | null = null;
+
+  constructor(private readonly store: Store) {}
+
+  /** The install-wide HMAC key for the `hash` policy, created on first use and kept in the store. */
+  async hashSecret(): Promise<string> {
+    if (this.secret) return this.secret;
+    let record = await this.store.tenants.find(INSTALL_ID);
+    if (!record?.secret) {
+      await this.store.tenants.upsert({ _id: INSTALL_ID, piiPolicy: 'mask', retentionDays: null, secret: randomBytes(32).toString('hex'), updatedAt: new Date() });
+      record = await this.store.tenants.find(INSTALL_ID);
+    }
+    this.secret = record!.secret!;
+    return this.secret;
+  }
+
+  async get(tenant: string): Promise<TenantSettings> {
+    const hit = this.cache.get(tenant);
+    if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+    const record = await this.store.tenants.find(tenant);
+    const value = record ? { piiPolicy: record.piiPolicy, retentionDays: record.retentionDays } : DEFAULT_SETTINGS;
+    this.cache.set(tenant, { value, at: Date.now() });
+    return value;
+  }
+
+  async update(tenant: string, patch: Partial<TenantSettings>): Promise<TenantSettings> {
+    const next = { ...(await this.get(tenant)), ...patch };
+    const record: TenantSettingsRecord = { _id: tenant, ...next, updatedAt: new Date() };
+    await this.store.tenants.upsert(record);
+    this.cache.set(tenant, { value: next, at: Date.now() });
+    return next;
+  }
+
+  /** Tenants with a retention period, for the purge job. */
+  async withRetention(): Promise<{ tenant: string; retentionDays: number }[]> {
+    return (await this.store.tenants.all())
+      .filter((r) => r._id !== INSTALL_ID && r.retentionDays !== null)
+      .map((r) => ({ tenant: r._id, retentionDays: r.retentionDays! }));
+  }
+}
