@@ -7,7 +7,7 @@ export const CLS_ID = 2;
 export const SEP_ID = 3;
 
 // Explicit set instead of \s: Python's and JavaScript's \s disagree on a few code points.
-const WS = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+/g;
+const WS = /[\t\n\v\f\r\x1c-\x1f \u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+/g;
 
 /** NFKC folds full-width forms to ASCII; ASCII-only lower-casing keeps parity independent of Unicode versions. */
 export function normalizeForModel(text: string): string {

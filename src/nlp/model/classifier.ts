@@ -1,0 +1,144 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { CATEGORY_IDS, type CategoryId, type ClauseClassification, type ClauseClassifier } from '../types.js';
+import { CharTokenizer, PAD_ID } from './tokenizer.js';
+import { SparseLinear, type SparseMeta } from './sparse.js';
+
+export interface GuandianConfig {
+  version: string;
+  max_len: number;
+  sentiment_logits: [number, number];
+  category_logits: [number, number];
+  category_ids: string[];
+  stack: {
+    sentiment_stack: [number, number, number];
+    neutral_temperature: number;
+    category_stack: [number, number];
+  };
+  sparse: { sentiment: SparseMeta; category: SparseMeta };
+}
+
+export interface ModelClassifierOptions {
+  /** int8 (default) or float32 weights */
+  quantized?: boolean;
+  /** onnxruntime intra-op threads; capped at 2 because callers already run several worker threads */
+  threads?: number;
+  batchSize?: number;
+}
+
+/**
+ * `models/current` may be a directory, a symlink, or a one-line pointer file naming a sibling
+ * folder (pointer files survive checkouts on systems without symlinks).
+ */
+export function resolveModelDir(modelDir: string): string | null {
+  if (!existsSync(modelDir)) return null;
+  if (statSync(modelDir).isFile()) {
+    const target = readFileSync(modelDir, 'utf8').trim();
+    if (!target) return null;
+    return resolveModelDir(resolve(dirname(modelDir), target));
+  }
+  return existsSync(join(modelDir, 'config.json')) ? modelDir : null;
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+function softmax(z: number[]): number[] {
+  const m = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - m));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / s);
+}
+
+/** The shipped ensemble: BERT-shaped char encoder (ONNX) stacked with sparse char n-gram models. */
+export class ModelClassifier implements ClauseClassifier {
+  readonly kind = 'model' as const;
+  readonly version: string;
+
+  constructor(
+    private readonly session: ort.InferenceSession,
+    private readonly tokenizer: CharTokenizer,
+    private readonly cfg: GuandianConfig,
+    private readonly sparseSentiment: SparseLinear,
+    private readonly sparseCategory: SparseLinear,
+    private readonly batchSize: number,
+  ) {
+    this.version = cfg.version;
+  }
+
+  /** Raw encoder logits, batched; clauses are sorted by length so batches carry little padding. */
+  async encoderLogits(clauses: string[]): Promise<Float32Array[]> {
+    const enc = clauses.map((c) => this.tokenizer.encode(c, this.cfg.max_len));
+    const order = enc.map((_, i) => i).sort((a, b) => enc[a]!.length - enc[b]!.length);
+    const out: Float32Array[] = new Array(clauses.length);
+    for (let s = 0; s < order.length; s += this.batchSize) {
+      const idx = order.slice(s, s + this.batchSize);
+      const t = Math.max(...idx.map((i) => enc[i]!.length));
+      const ids = new BigInt64Array(idx.length * t).fill(BigInt(PAD_ID));
+      const mask = new BigInt64Array(idx.length * t);
+      idx.forEach((i, r) => {
+        enc[i]!.forEach((id, j) => {
+          ids[r * t + j] = BigInt(id);
+          mask[r * t + j] = 1n;
+        });
+      });
+      const res = await this.session.run({
+        input_ids: new ort.Tensor('int64', ids, [idx.length, t]),
+        attention_mask: new ort.Tensor('int64', mask, [idx.length, t]),
+      });
+      const logits = res.logits!.data as Float32Array;
+      const width = logits.length / idx.length;
+      idx.forEach((i, r) => {
+        out[i] = logits.slice(r * width, (r + 1) * width);
+      });
+    }
+    return out;
+  }
+
+  async classify(clauses: string[]): Promise<ClauseClassification[]> {
+    if (clauses.length === 0) return [];
+    const logits = await this.encoderLogits(clauses);
+    const { stack } = this.cfg;
+    const [s0, s1] = this.cfg.sentiment_logits;
+    const [c0, c1] = this.cfg.category_logits;
+    return clauses.map((text, i) => {
+      const l = Array.from(logits[i]!);
+      const sent = l.slice(s0, s1);
+      const [a, b, c] = stack.sentiment_stack;
+      const pos = sigmoid(a * this.sparseSentiment.score(text)[0]! + b * (sent[2]! - sent[0]!) + c);
+      const neutral = softmax(sent.map((v) => v / stack.neutral_temperature))[1]!;
+      const [ca, cb] = stack.category_stack;
+      const lrc = this.sparseCategory.score(text);
+      const probs = softmax(l.slice(c0, c1).map((v, k) => ca * v + cb * lrc[k]!));
+      const category: Partial<Record<CategoryId, number>> = {};
+      this.cfg.category_ids.forEach((id, k) => {
+        if ((CATEGORY_IDS as readonly string[]).includes(id)) category[id as CategoryId] = probs[k]!;
+      });
+      return { sentiment: { negative: (1 - neutral) * (1 - pos), neutral, positive: (1 - neutral) * pos }, category };
+    });
+  }
+}
+
+export async function createModelClassifier(modelDir: string, opts: ModelClassifierOptions = {}): Promise<ClauseClassifier | null> {
+  const dir = resolveModelDir(modelDir);
+  if (!dir) return null;
+  const onnxFile = join(dir, 'onnx', opts.quantized === false ? 'model.onnx' : 'model_quantized.onnx');
+  if (!existsSync(onnxFile)) return null;
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { guandian: GuandianConfig };
+  const cfg = config.guandian;
+  const tok = JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')) as { model: { vocab: Record<string, number> } };
+  const session = await ort.InferenceSession.create(onnxFile, {
+    intraOpNumThreads: Math.max(1, Math.min(2, opts.threads ?? 1)),
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  });
+  return new ModelClassifier(
+    session,
+    new CharTokenizer(tok.model.vocab),
+    cfg,
+    new SparseLinear(dir, cfg.sparse.sentiment),
+    new SparseLinear(dir, cfg.sparse.category),
+    opts.batchSize ?? 32,
+  );
+}
