@@ -222,10 +222,14 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
   return found.filter((op) => {
     if (op.score === 0) return false;
     if (request && lo + request.index < op.start && !op.fromPattern) return false;
-    // a bare single character right after a verb is a result complement (换好了, 做完), not an opinion
+    // a bare single character is only an evaluation when it predicates a noun or stands alone
+    // (服务好, 爽!); after a verb it is a result complement (换好了, 装好, 做完)
     if (op.core.length === 1 && op.start === op.coreStart) {
+      const prevChar = lc[op.start - 1] ?? '';
       const prev = tokens.find((t) => t.end === op.start);
-      if (prev && !x.lex.taxonomy.aspectIndex.has(prev.word) && (prev.tag.startsWith('v') || (prev.word.length === 1 && /[好完对够]/.test(op.core)))) return false;
+      const standalone = op.start === lo || /[\s,，。!！?？~～]/.test(prevChar);
+      const afterNoun = prev !== undefined && ((isNounLike(prev, x) && (prev.word.length >= 2 || prev.tag === 'n')) || /^(觉得|感觉|显得|觉着|算)$/.test(prev.word));
+      if (!standalone && !afterNoun) return false;
     }
     if (clause.question && !op.fromPattern && Math.abs(op.score) < 2) {
       const phrase = lc.slice(op.start, op.coreStart);
@@ -318,7 +322,8 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
     }
   }
   // trailing 了: part of the phrase (值了, 便宜了) except in the 太…了 frame
-  if (!suffixHasLe && lc[op.end] === '了' && op.end < hi && immediate !== '太' && !op.core.endsWith('了')) op.end += 1;
+  const taiFrame = immediate === '太' || (/^太/.test(lc.slice(op.start, op.end)) && !op.core.startsWith('太'));
+  if (!suffixHasLe && lc[op.end] === '了' && op.end < hi && !taiFrame && !op.core.endsWith('了')) op.end += 1;
   // speed complements keep their verb: 送得很快
   if (SPEED.has(op.core)) {
     let a = op.start;
