@@ -262,7 +262,7 @@ class RuleAnalyzer implements Analyzer {
     return { normalized: n.text, tags: out };
   }
 
-  /** Blend the model's clause view into rule tags: confidence always, polarity/category only when the rules were unsure. */
+  /** Blend the model's clause view into rule tags: confidence always, category only when the rules had nothing. */
   private async applyClassifier(found: PartTag[]): Promise<void> {
     const sentences = [...new Set(found.map((f) => f.tag.sentence))];
     let results: ClauseClassification[];
@@ -277,15 +277,11 @@ class RuleAnalyzer implements Analyzer {
       if (!r) continue;
       const p = r.sentiment[f.tag.polarity === 'neutral' ? 'neutral' : f.tag.polarity];
       const opposite = f.tag.polarity === 'positive' ? r.sentiment.negative : r.sentiment.positive;
-      // weak words without negation/degree are where context (sarcasm, 还行 vs 还不行) flips the rules
-      if (opposite >= 0.9 && Math.abs(f.op.score) < 2 && !f.op.fromPattern && !f.op.negated) {
-        f.tag.polarity = f.tag.polarity === 'positive' ? 'negative' : 'positive';
-        f.tag.source = 'model';
-        f.tag.confidence = Math.round(opposite * 0.8 * 1000) / 1000;
-        continue;
-      }
+      // Polarity stays with the rules: the clause model sees the whole clause, which often holds two
+      // opinions of opposite sign (网络很顺畅，但是App老是闪退), so it only informs confidence here.
+      void opposite;
       f.tag.confidence = Math.round(((f.tag.confidence + p) / 2) * 1000) / 1000;
-      if (f.categoryFrom === 'fallback' || f.categoryFrom === 'context') {
+      if (f.categoryFrom === 'fallback') {
         let best: CategoryId | null = null;
         let bestP = 0;
         for (const [c, v] of Object.entries(r.category) as [CategoryId, number][]) {
