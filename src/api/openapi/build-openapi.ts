@@ -13,6 +13,7 @@ export interface OpenApiDocument {
   components: {
     schemas: Record<string, JsonSchema>;
     responses: Record<string, JsonSchema>;
+    parameters: Record<string, JsonSchema>;
     securitySchemes: Record<string, JsonSchema>;
   };
 }
@@ -46,7 +47,32 @@ const ERROR_RESPONSES: Record<string, JsonSchema> = {
   PayloadTooLarge: errorResponse('request body over the configured limit (1 MB by default)'),
   UnsupportedMediaType: errorResponse('request bodies must be application/json'),
   Internal: errorResponse('a bug; the errorId also appears in the server log'),
+  RateLimited: {
+    ...errorResponse('rate_limited: this key is over its per-minute budget (RATE_LIMIT_PER_MINUTE)'),
+    headers: { 'Retry-After': { description: 'seconds until the window resets', schema: { type: 'integer', minimum: 1 } } },
+  },
+  IdempotencyKeyReused: errorResponse('idempotency_key_reused: this Idempotency-Key was already used with a different request'),
 };
+
+const PARAMETERS: Record<string, JsonSchema> = {
+  RequestId: {
+    name: 'X-Request-Id',
+    in: 'header',
+    required: false,
+    description: 'Your id for this request (1-64 of A-Z a-z 0-9 . _ : -); echoed back and logged. A new one is made when absent or malformed.',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,64}$' },
+  },
+  IdempotencyKey: {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description:
+      'Makes a POST safe to retry: the first response (below 500) is kept for a day and replayed, with `Idempotent-Replayed: true`, ' +
+      'for the same key and body; the same key with a different request is a 422.',
+    schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$' },
+  },
+};
+const paramRef = (name: string): JsonSchema => ({ $ref: `#/components/parameters/${name}` });
 const errorRef = (name: string): JsonSchema => ({ $ref: `#/components/responses/${name}` });
 
 function responseObject(r: ResponseDoc): JsonSchema {
@@ -64,7 +90,11 @@ function rolesText(roles: RouteDoc['roles']): string {
 }
 
 function operation(route: RouteDoc, registry: SchemaRegistry): JsonSchema {
-  const parameters: JsonSchema[] = [];
+  // These follow from how app.ts stacks middleware: request ids on everything; rate limiting and
+  // Idempotency-Key on the authenticated /v1 router, the latter for POSTs only.
+  const underV1 = route.path.startsWith('/v1/');
+  const parameters: JsonSchema[] = [paramRef('RequestId')];
+  if (underV1 && route.method === 'post') parameters.push(paramRef('IdempotencyKey'));
   const pathNames = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
   const paramProps = route.params ? registry.properties(route.params) : new Map();
   for (const name of pathNames) {
@@ -84,7 +114,7 @@ function operation(route: RouteDoc, registry: SchemaRegistry): JsonSchema {
   const addError = (status: number, name: string) => {
     responses[status] ??= errorRef(name);
   };
-  if (route.body || route.query || route.params) addError(400, 'BadRequest');
+  if (route.body || route.query || route.params || (underV1 && route.method === 'post')) addError(400, 'BadRequest');
   if (route.roles !== 'public') addError(401, 'Unauthorized');
   if (Array.isArray(route.roles)) addError(403, 'Forbidden');
   if (pathNames.length > 0) addError(404, 'NotFound');
@@ -92,6 +122,8 @@ function operation(route: RouteDoc, registry: SchemaRegistry): JsonSchema {
     addError(413, 'PayloadTooLarge');
     addError(415, 'UnsupportedMediaType');
   }
+  if (underV1 && route.method === 'post') addError(422, 'IdempotencyKeyReused');
+  if (underV1) addError(429, 'RateLimited');
   addError(500, 'Internal');
 
   const op: JsonSchema = {
@@ -100,7 +132,7 @@ function operation(route: RouteDoc, registry: SchemaRegistry): JsonSchema {
     description: [route.description, rolesText(route.roles)].filter(Boolean).join('\n\n'),
     tags: [route.tag],
     'x-roles': route.roles,
-    ...(parameters.length > 0 ? { parameters } : {}),
+    parameters,
     responses,
   };
   if (route.roles === 'public') op.security = [];
@@ -149,6 +181,7 @@ export function buildOpenApi(routes: readonly RouteDoc[] = ROUTES): OpenApiDocum
     components: {
       schemas: { ...RESPONSE_SCHEMAS, ...registry.schemas },
       responses: ERROR_RESPONSES,
+      parameters: PARAMETERS,
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key created with POST /v1/api-keys (or the bootstrap admin key).' } },
     },
   };
