@@ -1,3 +1,4 @@
+import { PermanentJobError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { backoffMs, jobIdFor, type JobHandler, type JobQueue, type QueueCounts } from './job-queue.js';
 
@@ -58,7 +59,7 @@ export class EmbeddedQueue implements JobQueue {
       await this.handler!(job.documentId, { attempt: job.attempt, final });
       this.known.delete(job.jobId);
     } catch (err) {
-      const permanent = (err as { permanent?: boolean }).permanent === true;
+      const permanent = err instanceof PermanentJobError;
       if (final || permanent) {
         this.failed++;
         this.known.delete(job.jobId);

@@ -4,6 +4,7 @@ import type { Metrics } from '../observability/metrics.js';
 import type { ExtractedTag, Span } from '../nlp/types.js';
 import type { JobHandler } from '../queue/job-queue.js';
 import { backoffMs } from '../queue/job-queue.js';
+import { PermanentJobError } from '../errors.js';
 import type { DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { AnalyzerPool } from './analyzer-pool.js';
@@ -62,6 +63,9 @@ export function createDocumentProcessor(deps: { store: Store; pool: AnalyzerPool
     const started = Date.now();
     const log = logger.child({ documentId, requestId: doc.requestId ?? undefined, attempt: ctx.attempt });
     try {
+      // Ingest validation makes this impossible for new documents; a stored record damaged or
+      // written by an older version must fail at once rather than burn retries.
+      if (doc.kind === 'transcript' ? !doc.turns?.length : !doc.text) throw new PermanentJobError('document has no text to analyze');
       const result = await pool.analyze({
         kind: doc.kind,
         ...(doc.text !== null ? { text: doc.text } : {}),
@@ -96,7 +100,7 @@ export function createDocumentProcessor(deps: { store: Store; pool: AnalyzerPool
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       metrics?.jobDuration.observe({ outcome: ctx.final ? 'failed' : 'retry' }, (Date.now() - started) / 1000);
-      if (ctx.final) {
+      if (ctx.final || err instanceof PermanentJobError) {
         await store.documents.setStatus(doc._id, 'failed', { error: message.slice(0, 500), leaseUntil: null });
         log.error({ err: message }, 'document failed permanently');
       } else {
