@@ -243,7 +243,7 @@ class RuleAnalyzer implements Analyzer {
       if (op.degree > 1 || op.negated) confidence += 0.05;
       if (Math.abs(op.score) >= 2 || op.fromPattern) confidence += 0.1;
       if (categoryFrom === 'fallback') confidence -= 0.1;
-      const tag: ExtractedTag & { canonicalAspect?: string | null } = {
+      const tag: ExtractedTag = {
         aspect: op.aspect ? stored(op.aspect.start, op.aspect.end) : null,
         opinion: stored(op.start, op.end),
         polarity,
@@ -276,10 +276,8 @@ class RuleAnalyzer implements Analyzer {
       const r = bySentence.get(f.tag.sentence);
       if (!r) continue;
       const p = r.sentiment[f.tag.polarity === 'neutral' ? 'neutral' : f.tag.polarity];
-      const opposite = f.tag.polarity === 'positive' ? r.sentiment.negative : r.sentiment.positive;
       // Polarity stays with the rules: the clause model sees the whole clause, which often holds two
       // opinions of opposite sign (网络很顺畅，但是App老是闪退), so it only informs confidence here.
-      void opposite;
       f.tag.confidence = Math.round(((f.tag.confidence + p) / 2) * 1000) / 1000;
       if (f.categoryFrom === 'fallback') {
         let best: CategoryId | null = null;

@@ -71,7 +71,8 @@ const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
 const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱']);
 /** Speed complements describe the action, so the gold convention keeps the verb: 送得很快, 来得也快. */
 const SPEED = new Set(['快', '慢', '很快', '及时']);
-const MAX_ASPECT_TOKENS = Number(process.env.GD_ASPECT_TOKENS ?? 3);
+// compounds longer than three words are almost always a phrase, not a target name
+const MAX_ASPECT_TOKENS = 3;
 const NOUN_TAGS = /^(n|nr|ns|nt|nz|ng|nrt|vn|eng|j)$/;
 
 function tokenAt(tokens: Token[], pos: number): Token | undefined {

@@ -15,7 +15,12 @@ export function loadTaxonomy(lexiconDir: string): { version: string; categories:
 
 const POLARITY_ZH: Record<Polarity, string> = { positive: '正向评价', negative: '负向评价', neutral: '中性评价' };
 
-/** Display label, e.g. `负向评价: 系统卡`; the aspect is omitted when implicit. */
+// Intensity adverbs make labels needlessly distinct (网络很顺畅 vs 网络非常顺畅); negation is kept.
+const LABEL_DEGREE = /^(非常|特别|十分|相当|超级|真的|真是|实在|比较|挺|很|蛮|太|超|真|好|巨|贼)(?!了)/;
+
+/** Display label, e.g. `正向评价: 网络顺畅` / `负向评价: 系统卡`; the aspect is omitted when implicit. */
 export function tagLabel(polarity: Polarity, aspect: string | null, opinion: string): string {
-  return `${POLARITY_ZH[polarity]}: ${aspect ?? ''}${opinion}`;
+  const stripped = opinion.replace(LABEL_DEGREE, '');
+  const core = stripped.length >= 1 && !/^[了的啊吧]/.test(stripped) ? stripped : opinion;
+  return `${POLARITY_ZH[polarity]}: ${aspect ?? ''}${core}`;
 }

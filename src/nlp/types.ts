@@ -66,6 +66,11 @@ export interface ExtractedTag {
   /** The clause the opinion was found in, as stored (not normalized). */
   sentence: string;
   turnIndex?: number;
+  /**
+   * The taxonomy's canonical aspect the tag aggregates under (卡顿/很卡/系统卡 → one bucket), for explicit
+   * aspects found in lexicons/taxonomy.yaml and for implicit ones (太贵了 → 价格); null when unknown.
+   */
+  canonicalAspect?: string | null;
   /** Calibrated probability that the tag (pair + polarity) is right, 0..1. */
   confidence: number;
   source: 'model' | 'rule';

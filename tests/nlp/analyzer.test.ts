@@ -159,6 +159,16 @@ describe('analyzer: hard cases', () => {
     expect(res.sentiment).toBe('neutral');
   });
 
+  it('canonical aspects aggregate synonyms and implicit targets', async () => {
+    const canon = async (text: string) => (await analyzer.analyze({ kind: 'comment', text })).tags.map((t) => t.canonicalAspect);
+    expect(await canon('太贵了')).toEqual(['价格']);
+    expect(await canon('房价太贵了')).toEqual(['价格']);
+    const [a] = await canon('手机银行很卡');
+    const [b] = await canon('这个App老是闪退');
+    expect(a).toBeTruthy();
+    expect(a).toBe(b);
+  });
+
   it('is deterministic', async () => {
     const text = '保费贵一点，但理赔确实省心，客服态度也很好！';
     const a = await analyzer.analyze({ kind: 'comment', text });

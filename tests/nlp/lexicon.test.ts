@@ -66,5 +66,9 @@ describe('lexicons', () => {
     expect(tagLabel('positive', '网络', '顺畅')).toBe('正向评价: 网络顺畅');
     expect(tagLabel('negative', null, '系统卡')).toBe('负向评价: 系统卡');
     expect(tagLabel('neutral', '套餐', '一般')).toBe('中性评价: 套餐一般');
+    expect(tagLabel('positive', '网络', '很顺畅')).toBe('正向评价: 网络顺畅');
+    expect(tagLabel('positive', '5G网络', '一点也不卡')).toBe('正向评价: 5G网络一点也不卡');
+    expect(tagLabel('negative', null, '太贵')).toBe('负向评价: 贵');
+    expect(tagLabel('positive', null, '好')).toBe('正向评价: 好');
   });
 });
