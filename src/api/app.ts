@@ -13,6 +13,7 @@ import { requestContext } from './request-context.js';
 import { idempotency, rateLimit } from './guards.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { privacyRoutes } from './routes/privacy-routes.js';
+import { openapiRoutes } from './openapi/openapi-routes.js';
 
 export function createApp(s: Services): Express {
   const app = express();
@@ -29,6 +30,7 @@ export function createApp(s: Services): Express {
   app.use(requestContext(s.logger, s.metrics));
   app.use(healthRoutes(s));
   app.use(opsRoutes(s));
+  app.use(openapiRoutes());
 
   const v1 = express.Router();
   v1.use(requireJson);
@@ -49,7 +51,7 @@ export function createApp(s: Services): Express {
   const index = path.join(s.config.webDir, 'index.html');
   if (fs.existsSync(index)) {
     app.use(express.static(s.config.webDir, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!v1\/|healthz|readyz).*/, (_req, res) => {
+    app.get(/^\/(?!v1\/|healthz|readyz|metrics|openapi\.json|docs).*/, (_req, res) => {
       res.sendFile(index);
     });
   }
