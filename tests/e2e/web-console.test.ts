@@ -306,6 +306,50 @@ describe('web console (real server, chromium)', () => {
     await waitSaved();
     expect((await api<Doc>('GET', `/v1/documents/${ids.xss}`)).body.reviewed).toBe(true);
     await page.waitForSelector('.queue-item.done:has-text("物流太慢")');
+    await page.keyboard.press('u');
+    await page.waitForSelector('.save-state.err:has-text("无法撤销")');
+    expect((await api<Doc>('GET', `/v1/documents/${ids.xss}`)).body.reviewed).toBe(true);
+  });
+
+  test('labeling a transcript: a selection in a customer turn becomes a tag on that turn', async () => {
+    await page.goto(`${server.base}/#/label?doc=${ids.call}`);
+    await page.waitForSelector('.label-text .turn');
+    await page.waitForFunction(`document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(ids.call)}`);
+    const turnText = '我家宽带网络很卡，一直断线，售后也不来修。';
+    const start = turnText.indexOf('售后');
+    const end = start + '售后也不来修'.length;
+    await page.evaluate(`(() => {
+      const root = document.querySelector('.label-text [data-text-root="1"]');
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      const range = document.createRange();
+      let pos = 0;
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const len = n.textContent.length;
+        if (pos <= ${start} && ${start} < pos + len) range.setStart(n, ${start} - pos);
+        if (pos < ${end} && ${end} <= pos + len) { range.setEnd(n, ${end} - pos); break; }
+        pos += len;
+      }
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+    })()`);
+    const before = (await api<Doc>('GET', `/v1/documents/${ids.call}`)).body;
+    await page.keyboard.press('n');
+    await page.waitForSelector('.picker');
+    await page.keyboard.type('11');
+    await page.keyboard.press('Enter');
+    await waitSaved();
+    await page.keyboard.press('2');
+    await waitSaved();
+    const after = (await api<Doc>('GET', `/v1/documents/${ids.call}`)).body;
+    const added = after.tags.find((t) => !before.tags.some((b) => b.id === t.id)) as Tag & { turnIndex?: number };
+    expect(added).toBeDefined();
+    expect(added.turnIndex).toBe(1);
+    expect(added.span).toEqual({ start, end });
+    expect(added.opinion).toBe('售后也不来修');
+    expect(added.category).toBe('after_sales');
+    expect(added.polarity).toBe('negative');
+    await page.waitForSelector(`.turn-customer mark[data-tag-id="${added.id}"][data-polarity="negative"]`);
+    await shot('labeling-transcript');
     expect(dialogs).toEqual([]);
   });
 

@@ -194,6 +194,11 @@ export function LabelPage({ route }: { route: Route }) {
     }
     const at = docsRef.current.findIndex((d) => d.id === entry.docId);
     if (at >= 0) setIndex(at);
+    // The API has no "un-review"; the marker only stops u from silently undoing an older edit instead.
+    if (entry.action.op === 'accept') {
+      flash(t('acceptNoUndo'), true);
+      return;
+    }
     send(entry.docId, entry.action, {
       record: false,
       after: (before, after) => {
@@ -244,6 +249,7 @@ export function LabelPage({ route }: { route: Route }) {
         e.preventDefault();
         const id = doc.id;
         send(id, { op: 'accept' }, { record: false });
+        undoStack.current.push({ docId: id, action: { op: 'accept' } });
         flash(t('accepted'));
         go(1);
         break;
@@ -386,7 +392,7 @@ export function LabelPage({ route }: { route: Route }) {
                       <span className={`pol-${tag.polarity}`}>{t(tag.polarity)}</span>
                       <span>{categoryName(tag.category)}</span>
                       <span className="muted">{sourceKey(tag.source) ? t(sourceKey(tag.source)!) : tag.source}</span>
-                      {tag.turnIndex !== undefined && tag.turnIndex !== null && <span className="muted">#{tag.turnIndex}</span>}
+                      {tag.turnIndex !== undefined && tag.turnIndex !== null && <span className="muted">{t('turnN', { n: tag.turnIndex + 1 })}</span>}
                     </div>
                     <div className="tag-row-sentence muted small">{tag.sentence}</div>
                     {tag.id === selectedId && (
