@@ -69,7 +69,15 @@ function lookupAspect(x: ExtractLexicon, text: string): { category: CategoryId; 
 }
 
 /** Implied category of an opinion core: exact word, the word without its negation, or a contained word. */
+const implicitCache = new WeakMap<ExtractLexicon, Map<string, { category: CategoryId; aspect: string } | null>>();
 function implicitFor(x: ExtractLexicon, core: string): { category: CategoryId; aspect: string } | null {
+  let cache = implicitCache.get(x);
+  if (!cache) implicitCache.set(x, (cache = new Map()));
+  if (!cache.has(core)) cache.set(core, implicitForUncached(x, core));
+  return cache.get(core)!;
+}
+
+function implicitForUncached(x: ExtractLexicon, core: string): { category: CategoryId; aspect: string } | null {
   const idx = x.lex.taxonomy.implicitIndex;
   const direct = idx.get(core) ?? idx.get(core.replace(/^(不|没有|没)/, ''));
   if (direct) return direct;

@@ -75,12 +75,37 @@ const SPEED = new Set(['快', '慢', '很快', '及时']);
 const MAX_ASPECT_TOKENS = 3;
 const NOUN_TAGS = /^(n|nr|ns|nt|nz|ng|nrt|vn|eng|j)$/;
 
+interface TokenIndex {
+  at: Map<number, Token>;
+  byStart: Map<number, Token>;
+  byEnd: Map<number, Token>;
+}
+// Position lookups happen per character and per opinion; an index keeps long clauses linear.
+const tokenIndexes = new WeakMap<Token[], TokenIndex>();
+function indexOf(tokens: Token[]): TokenIndex {
+  let idx = tokenIndexes.get(tokens);
+  if (!idx) {
+    idx = { at: new Map(), byStart: new Map(), byEnd: new Map() };
+    for (const t of tokens) {
+      for (let p = t.start; p < t.end; p++) idx.at.set(p, t);
+      idx.byStart.set(t.start, t);
+      idx.byEnd.set(t.end, t);
+    }
+    tokenIndexes.set(tokens, idx);
+  }
+  return idx;
+}
+
 function tokenAt(tokens: Token[], pos: number): Token | undefined {
-  return tokens.find((t) => t.start <= pos && pos < t.end);
+  return indexOf(tokens).at.get(pos);
 }
 
 function isTokenStart(tokens: Token[], pos: number): boolean {
-  return tokens.some((t) => t.start === pos);
+  return indexOf(tokens).byStart.has(pos);
+}
+
+function tokenEndingAt(tokens: Token[], pos: number): Token | undefined {
+  return indexOf(tokens).byEnd.get(pos);
 }
 
 /**
@@ -120,6 +145,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
   }
 
   // 2. lexicon words, longest match first, left to right
+  const coreEnds = new Set(found.map((o) => o.coreEnd));
   const scalar = x.lex.taxonomy.scalar;
   for (let i = lo; i < hi; i++) {
     if (taken[i - lo]) continue;
@@ -134,7 +160,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
         break;
       }
     }
-    const afterCore = found.some((o) => o.coreEnd === i);
+    const afterCore = coreEnds.has(i);
     if (word === null && !afterCore && (scalar.higher.has(lc[i]!) || scalar.lower.has(lc[i]!))) {
       word = lc[i]!;
       sc = 0;
@@ -170,6 +196,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     op.coreEnd = i + word.length;
     mark(i, e);
     found.push(op);
+    coreEnds.add(op.coreEnd);
     i = e - 1;
   }
 
@@ -227,7 +254,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     // (服务好, 爽!); after a verb it is a result complement (换好了, 装好, 做完)
     if (op.core.length === 1 && op.start === op.coreStart) {
       const prevChar = lc[op.start - 1] ?? '';
-      const prev = tokens.find((t) => t.end === op.start);
+      const prev = tokenEndingAt(tokens, op.start);
       const standalone = op.start === lo || /[\s,，。!！?？~～]/.test(prevChar);
       const afterNoun = prev !== undefined && ((isNounLike(prev, x) && (prev.word.length >= 2 || prev.tag === 'n')) || /^(觉得|感觉|显得|觉着|算)$/.test(prev.word));
       if (!standalone && !afterNoun) return false;
@@ -352,24 +379,25 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   for (let moved = true; moved; ) {
     moved = false;
     const m = /(也|又|本身|怎么|为什么|咋|用着|用起来|吃起来|看起来|摸起来|穿起来|上|里| )$/.exec(lc.slice(lo, q));
-    if (m && (m[1] !== '上' && m[1] !== '里' || tokens.some((t) => t.end === q - 1 && isNounLike(t, x)))) {
+    if (m && (m[1] !== '上' && m[1] !== '里' || (() => { const t = tokenEndingAt(tokens, q - 1); return t !== undefined && isNounLike(t, x); })())) {
       q -= m[1]!.length;
       moved = true;
       continue;
     }
     // adverbs the phrase did not absorb (车险理赔一直挺省心 → 挺省心) still sit between the two
-    const t = tokens.find((tt) => tt.end === q && tt.start >= lo);
+    const found = tokenEndingAt(tokens, q);
+    const t = found && found.start >= lo ? found : undefined;
     if (t && x.modifiers.has(t.word) && x.modifiers.get(t.word) !== 'negation') {
       q = t.start;
       moved = true;
     }
   }
   // V得 sits between the aspect and a complement (条款写得太专业); jieba may split it as V|得
-  const prev = tokens.find((t) => t.end === q);
+  const prev = tokenEndingAt(tokens, q);
   if (prev && prev.word.endsWith('得') && prev.word.length <= 3) {
     q = prev.start;
     if (prev.word === '得') {
-      const verb = tokens.find((t) => t.end === q);
+      const verb = tokenEndingAt(tokens, q);
       if (verb && verb.tag.startsWith('v') && verb.word.length <= 2) q = verb.start;
     }
   }
@@ -382,21 +410,21 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   const parts: Token[] = [];
   let len = 0;
   for (;;) {
-    const t = tokens.find((tt) => tt.end === q);
+    const t = tokenEndingAt(tokens, q);
     if (!t || t.start < lo || !isNounLike(t, x) || parts.length >= MAX_ASPECT_TOKENS || len + t.word.length > 8) break;
     parts.unshift(t);
     len += t.word.length;
     q = t.start;
   }
   // a number glued in front of a noun (5g套餐) belongs to it
-  const numTok = tokens.find((tt) => tt.end === q);
+  const numTok = tokenEndingAt(tokens, q);
   if (parts.length && numTok && numTok.tag === 'm' && /^[0-9a-z]+$/.test(numTok.word) && numTok.start >= lo) {
     parts.unshift(numTok);
     q = numTok.start;
   }
   if (!parts.length) return null;
   // a plain noun right after a verb is the object of an activity (看视频也不卡), not the target
-  const before = tokens.find((tt) => tt.end === parts[0]!.start);
+  const before = tokenEndingAt(tokens, parts[0]!.start);
   const known = (w: string) => [...w].some((_, k) => w.length - k >= 2 && x.lex.taxonomy.aspectIndex.has(w.slice(k))) || x.lex.taxonomy.aspectIndex.has(w);
   if (before && before.start >= lo && before.tag === 'v' && !parts.some((p) => known(p.word))) return null;
   const start = parts[0]!.start;

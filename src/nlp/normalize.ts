@@ -69,7 +69,10 @@ export function normalizeText(input: string): NormalizedText {
     const ch = String.fromCodePoint(cp);
     const half = toHalfWidth(cp);
     const isSpace = /\s/u.test(ch) || half === 0x20;
-    const isEmoji = !isSpace && EMOJI_RE.test(ch) && !/[0-9#*]/.test(ch);
+    // CJK and ASCII letters/digits are never pictographs; skipping the Unicode-property regex for them
+    // keeps long posts cheap
+    const plain = (cp >= 0x3000 && cp <= 0x9fff) || (cp >= 0x30 && cp <= 0x7a) || cp >= 0xff01 && cp <= 0xff5e;
+    const isEmoji = !isSpace && !plain && EMOJI_RE.test(ch) && !/[0-9#*]/.test(ch);
     if (isSpace || isEmoji) {
       if (pendingSpace) {
         pendingSpace.end = end;
