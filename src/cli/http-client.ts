@@ -77,7 +77,9 @@ export class HttpClient {
       if (res.ok) return res;
       if (RETRYABLE.has(res.status) && attempt < attempts) {
         await res.body?.cancel();
-        await sleep(250 * 2 ** attempt);
+        // The rate limiter says when the window reopens; waiting less would only burn attempts.
+        const retryAfter = Number(res.headers.get('retry-after'));
+        await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 60) * 1000 : 250 * 2 ** attempt);
         continue;
       }
       const text = await res.text();

@@ -143,7 +143,9 @@ function describeItemError(e: BatchItem['error']): string {
     .map((d) => [d.field?.replace(/^documents\[\d+\]\./, ''), d.message].filter(Boolean).join(': '))
     .filter((s) => s !== '')
     .join('; ');
-  return `${e.code ?? 'rejected'}: ${e.message ?? ''}${details ? ` (${details})` : ''}`;
+  // The server's message names the item's index inside its chunk, which means nothing to the user
+  // reading line numbers; the field details say the same thing without it.
+  return `${e.code ?? 'rejected'}: ${details || (e.message ?? '')}`;
 }
 
 async function postBatch(client: HttpClient, docs: Record<string, unknown>[]): Promise<BatchItem[]> {

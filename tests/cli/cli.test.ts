@@ -1,0 +1,365 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parseCsv } from '../../src/cli/csv.js';
+import { startService, type ServiceProcess } from '../helpers/process.js';
+
+// The built CLI against the built service, both as real processes, as a user would run them.
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const CLI = path.join(ROOT, 'dist/cli/index.js');
+const FIXTURES = path.join(ROOT, 'tests/fixtures/cli');
+const ADMIN_KEY = 'cli-test-admin-key-0123456789abcdef';
+// Retag jobs are the spine's POST /v1/retag-jobs + GET /v1/retag-jobs/:id; the end-to-end test runs
+// once that route is in src/api (the CLI side is covered against a stand-in server below either way).
+const RETAG_ROUTE_EXISTS = fs.readdirSync(path.join(ROOT, 'src/api'), { recursive: true, encoding: 'utf8' }).some((f) => f.endsWith('.ts') && fs.readFileSync(path.join(ROOT, 'src/api', f), 'utf8').includes('retag-jobs'));
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: opts.cwd ?? work,
+      env: { PATH: process.env.PATH ?? '', GUANDIAN_URL: service.url, GUANDIAN_KEY: ADMIN_KEY, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+async function api<T>(pathname: string, key = ADMIN_KEY): Promise<T> {
+  const res = await fetch(service.url + pathname, { headers: { Authorization: `Bearer ${key}` } });
+  if (!res.ok) throw new Error(`${pathname}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+async function waitUntilAnalyzed(timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const pending = await Promise.all(['queued', 'processing'].map((s) => api<{ items: unknown[] }>(`/v1/documents?status=${s}&limit=1`)));
+    if (pending.every((p) => p.items.length === 0)) return;
+    if (Date.now() > deadline) throw new Error('documents still pending');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Forwards to the real service but fails the Nth batch request once, like a server dying mid-import. */
+async function flakyProxy(target: string, failBatchNumber: number): Promise<{ url: string; close: () => Promise<void> }> {
+  let batches = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        if (req.url === '/v1/documents/batch' && ++batches === failBatchNumber) {
+          res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { code: 'internal', message: 'injected failure', details: [] } }));
+          return;
+        }
+        const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+        const upstream = await fetch(target + req.url, {
+          method: req.method ?? 'GET',
+          headers: { authorization: req.headers.authorization ?? '', ...(body ? { 'content-type': 'application/json' } : {}) },
+          ...(body ? { body } : {}),
+        });
+        res.writeHead(upstream.status, { 'Content-Type': upstream.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await upstream.arrayBuffer()));
+      })();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+let service: ServiceProcess;
+let work: string;
+
+beforeAll(async () => {
+  if (!fs.existsSync(CLI)) throw new Error('dist/cli/index.js is missing: run `npx tsc -p tsconfig.build.json` first');
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-cli-'));
+  for (const f of fs.readdirSync(FIXTURES)) fs.copyFileSync(path.join(FIXTURES, f), path.join(work, f));
+  service = await startService({ DATA_DIR: path.join(work, 'data'), GUANDIAN_ADMIN_KEY: ADMIN_KEY });
+});
+
+afterAll(async () => {
+  if (service) {
+    service.child.kill('SIGTERM');
+    await service.exited;
+  }
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('import', () => {
+  test('JSONL: counts, the invalid line reported with its number, then a re-run skips everything', async () => {
+    const first = await runCli(['import', 'feedback.jsonl']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout.trim()).toBe('accepted 19, duplicate 0, rejected 1, skipped 0');
+    expect(first.stderr).toMatch(/^feedback\.jsonl:9: not valid JSON/m);
+    expect(fs.existsSync(path.join(work, 'feedback.jsonl.guandian-progress'))).toBe(true);
+
+    const again = await runCli(['import', 'feedback.jsonl']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout.trim()).toBe('accepted 0, duplicate 0, rejected 0, skipped 20');
+    expect(again.stderr).toContain('resuming');
+
+    // Without the saved progress the API's idempotency answers: every document is a duplicate.
+    const restarted = await runCli(['import', 'feedback.jsonl', '--restart']);
+    expect(restarted.code, restarted.stderr).toBe(0);
+    expect(restarted.stdout.trim()).toBe('accepted 0, duplicate 19, rejected 1, skipped 0');
+  });
+
+  test('CSV with BOM and quoted fields: an import cut off mid-way resumes after the last fully-sent chunk', async () => {
+    const proxy = await flakyProxy(service.url, 2);
+    try {
+      const cut = await runCli(['import', 'feedback.csv', '--batch-size', '7'], { env: { GUANDIAN_URL: proxy.url } });
+      expect(cut.code).toBe(1);
+      expect(cut.stderr).toContain('injected failure');
+      expect(cut.stderr).toContain('run the same command again to resume');
+      const state = JSON.parse(fs.readFileSync(path.join(work, 'feedback.csv.guandian-progress'), 'utf8')) as { recordsDone: number; chunksDone: number };
+      expect(state).toMatchObject({ recordsDone: 7, chunksDone: 1 });
+
+      const resumed = await runCli(['import', 'feedback.csv', '--batch-size', '7'], { env: { GUANDIAN_URL: proxy.url } });
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(resumed.stdout.trim()).toBe('accepted 12, duplicate 0, rejected 1, skipped 7');
+      // The rejected row is the one with kind "email", on physical line 11 (a quoted field spans lines 9-10).
+      expect(resumed.stderr).toMatch(/^feedback\.csv:11: validation_failed: .*kind must be one of/m);
+
+      const done = await runCli(['import', 'feedback.csv', '--batch-size', '7'], { env: { GUANDIAN_URL: proxy.url } });
+      expect(done.stdout.trim()).toBe('accepted 0, duplicate 0, rejected 0, skipped 20');
+    } finally {
+      await proxy.close();
+    }
+    // Quoted commas, doubled quotes and the line break inside quotes arrived intact.
+    const docs = await api<{ items: { externalId: string; text: string }[] }>('/v1/documents?limit=100');
+    const byId = new Map(docs.items.map((d) => [d.externalId, d.text]));
+    expect(byId.get('csv-ar-003')).toBe('界面好看, 操作也简单');
+    expect(byId.get('csv-sv-103')).toBe('宽带装机很快，师傅说"有问题随时找我"，很贴心');
+    expect(byId.get('csv-ar-004')).toBe('话费充值总是失败,\n钱扣了却没到账');
+    expect(byId.has('kind')).toBe(false);
+  });
+
+  test('a missing file fails with exit 1 and says which', async () => {
+    const r = await runCli(['import', 'nope.jsonl']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot read nope.jsonl');
+  });
+});
+
+describe('export', () => {
+  beforeAll(async () => {
+    await waitUntilAnalyzed();
+  });
+
+  test('CSV with filters: the header, every row matching, the count reported', async () => {
+    const all = await runCli(['export', '--format', 'csv', '--out', 'all.csv']);
+    expect(all.code, all.stderr).toBe(0);
+    const text = fs.readFileSync(path.join(work, 'all.csv'), 'utf8');
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    const [header, ...rows] = parseCsv(text).map((r) => r.fields);
+    expect(header!.slice(0, 4)).toEqual(['id', 'documentId', 'label', 'polarity']);
+    const tags = await api<{ items: unknown[] }>('/v1/tags?limit=1000');
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.length).toBe(tags.items.length);
+    expect(all.stderr).toContain(`exported ${rows.length} tags to all.csv`);
+    expect(fs.existsSync(path.join(work, 'all.csv.part'))).toBe(false);
+
+    const neg = await runCli(['export', '--polarity', 'negative', '--channel', 'survey', '--out', 'neg.csv']);
+    expect(neg.code, neg.stderr).toBe(0);
+    const [h, ...negRows] = parseCsv(fs.readFileSync(path.join(work, 'neg.csv'), 'utf8')).map((r) => r.fields);
+    const col = (name: string) => h!.indexOf(name);
+    expect(negRows.length).toBeGreaterThan(0);
+    expect(negRows.length).toBeLessThan(rows.length);
+    for (const r of negRows) {
+      expect(r[col('polarity')]).toBe('negative');
+      expect(r[col('channel')]).toBe('survey');
+    }
+  });
+
+  test('JSONL to stdout', async () => {
+    const r = await runCli(['export', '--format', 'jsonl', '--kind', 'transcript']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { kind: string; turnIndex?: number });
+    expect(lines.length).toBeGreaterThan(0);
+    for (const t of lines) {
+      expect(t.kind).toBe('transcript');
+      expect(typeof t.turnIndex).toBe('number');
+    }
+  });
+});
+
+describe('keys', () => {
+  test('create prints the key once, list shows it, revoke stops it working', async () => {
+    const created = await runCli(['keys', 'create', '--name', '分析师 张三', '--roles', 'analyst,labeler']);
+    expect(created.code, created.stderr).toBe(0);
+    const key = created.stdout.trim();
+    expect(key).toMatch(/^\S{24,}$/);
+    const id = /created key (\S+)/.exec(created.stderr)?.[1];
+    expect(id).toBeDefined();
+    expect(await api<{ roles: string[] }>('/v1/me', key)).toMatchObject({ roles: ['analyst', 'labeler'] });
+
+    const list = await runCli(['keys', 'list']);
+    expect(list.code, list.stderr).toBe(0);
+    const row = list.stdout.split('\n').find((l) => l.startsWith(id!));
+    expect(row).toContain('分析师 张三');
+    expect(row).toContain('analyst,labeler');
+    expect(row).toMatch(/active$/);
+    expect(list.stdout).not.toContain(key);
+
+    const asAnalyst = await runCli(['keys', 'list'], { env: { GUANDIAN_KEY: key } });
+    expect(asAnalyst.code).toBe(1);
+    expect(asAnalyst.stderr).toContain('admin');
+
+    const revoked = await runCli(['keys', 'revoke', id!]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stdout.trim()).toBe(`revoked ${id}`);
+    const json = await runCli(['keys', 'list', '--json']);
+    const items = JSON.parse(json.stdout) as { id: string; revokedAt: string | null }[];
+    expect(items.find((k) => k.id === id)?.revokedAt).not.toBeNull();
+    const after = await runCli(['export', '--format', 'jsonl'], { env: { GUANDIAN_KEY: key } });
+    expect(after.code).toBe(1);
+    expect(after.stderr).toContain('invalid or revoked');
+
+    const unknown = await runCli(['keys', 'revoke', 'no-such-key']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('not found');
+  });
+});
+
+describe('retag', () => {
+  // Needs POST /v1/retag-jobs and GET /v1/retag-jobs/:id from the spine (not in src/api yet when this was written).
+  test.skipIf(!RETAG_ROUTE_EXISTS)('against the real service: starts a job and follows it to done', async () => {
+    const r = await runCli(['retag', '--channel', 'survey', '--interval', '100']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^retag job \S+ done: (\d+)\/\1 documents$/m);
+  });
+
+  test('follows the job contract: progress until done, exit 1 with the reason when it fails', async () => {
+    let polls = 0;
+    const posted: unknown[] = [];
+    const server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        res.setHeader('Content-Type', 'application/json');
+        if (req.method === 'POST' && req.url === '/v1/retag-jobs') {
+          const body = JSON.parse(Buffer.concat(chunks).toString()) as { kind?: string };
+          posted.push(body);
+          res.writeHead(202).end(JSON.stringify(body.kind === 'social' ? { id: 'job-2', total: 40 } : { id: 'job-1', total: 40 }));
+        } else if (req.url === '/v1/retag-jobs/job-1') {
+          polls++;
+          res.end(JSON.stringify({ id: 'job-1', status: polls < 3 ? 'running' : 'done', total: 40, done: Math.min(40, polls * 15) }));
+        } else if (req.url === '/v1/retag-jobs/job-2') {
+          res.end(JSON.stringify({ id: 'job-2', status: 'failed', total: 40, done: 12, error: 'model folder vanished' }));
+        } else {
+          res.writeHead(404).end(JSON.stringify({ error: { code: 'not_found', message: 'route not found', details: [] } }));
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const ok = await runCli(['retag', '--kind', 'comment', '--from', '2025-03-01', '--interval', '20'], { env: { GUANDIAN_URL: url } });
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(posted[0]).toEqual({ kind: 'comment', from: '2025-03-01' });
+      expect(polls).toBe(3);
+      expect(ok.stdout.trim()).toBe('retag job job-1 done: 40/40 documents');
+      expect(ok.stderr).toContain('retag job job-1 started for 40 documents');
+
+      const failed = await runCli(['retag', '--kind', 'social', '--interval', '20'], { env: { GUANDIAN_URL: url } });
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain('retag job job-2 failed after 12/40 documents: model folder vanished');
+
+      const detached = await runCli(['retag', '--detach'], { env: { GUANDIAN_URL: url } });
+      expect(detached.code, detached.stderr).toBe(0);
+      expect(detached.stdout.trim()).toBe('job-1');
+      expect(posted[2]).toEqual({});
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+});
+
+describe('eval', () => {
+  test('runs the eval task in-process and prints its JSON result', async () => {
+    const r = await runCli(['eval', '--task', 'pii', '--file', path.join(work, 'pii-gold.jsonl')], { cwd: os.tmpdir() });
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { task: string; n: number; precision: number; recall: number };
+    expect(result).toMatchObject({ task: 'pii', n: 4 });
+    expect(result.recall).toBeGreaterThan(0.5);
+  });
+
+  test('an unknown task is a usage error', async () => {
+    const r = await runCli(['eval', '--task', 'nope', '--file', path.join(work, 'pii-gold.jsonl')]);
+    expect(r.code).toBe(2);
+  });
+});
+
+describe('help and usage', () => {
+  test('--help for the tool lists every command', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['import', 'export', 'keys create', 'keys list', 'keys revoke', 'retag', 'eval']) expect(r.stdout).toContain(`  ${c} `);
+  });
+
+  test.each(['import', 'export', 'keys create', 'keys list', 'keys revoke', 'retag', 'eval'])('%s --help', async (name) => {
+    const r = await runCli([...name.split(' '), '--help'], { env: { GUANDIAN_KEY: '' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^Usage: guandian ${name}\\b`));
+    const viaHelp = await runCli(['help', ...name.split(' ')]);
+    expect(viaHelp.stdout).toBe(r.stdout);
+  });
+
+  test('keys --help lists its subcommands', async () => {
+    const r = await runCli(['keys', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/create[\s\S]*list[\s\S]*revoke/);
+  });
+
+  test.each([
+    [[], 'no command given'],
+    [['frobnicate'], 'unknown command "frobnicate"'],
+    [['import'], 'missing argument FILE'],
+    [['import', 'feedback.jsonl', 'extra.jsonl'], 'unexpected argument'],
+    [['import', 'feedback.jsonl', '--batch-size', '501'], '--batch-size must be a whole number from 1 to 500'],
+    [['import', 'feedback.txt'], 'pass --format csv or --format jsonl'],
+    [['export', '--format', 'xml'], '--format must be csv or jsonl'],
+    [['export', '--min-confidence', '2'], '--min-confidence must be a number from 0 to 1'],
+    [['export', '--polarity'], "argument missing"],
+    [['export', '--bogus'], "Unknown option '--bogus'"],
+    [['keys'], 'needs a subcommand'],
+    [['keys', 'create', '--name', 'x'], '--roles is required'],
+    [['keys', 'create', '--name', 'x', '--roles', 'boss'], 'unknown role(s) boss'],
+    [['keys', 'revoke'], 'missing argument ID'],
+    [['retag', '--interval', 'soon'], '--interval must be a whole number'],
+    [['eval', '--task', 'pii'], 'eval needs --task and --file'],
+  ])('usage error %j exits 2', async (args, message) => {
+    const r = await runCli(args);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).toContain('--help" for usage');
+  });
+
+  test('no API key is a usage error; an unreachable server is a failure', async () => {
+    const noKey = await runCli(['keys', 'list'], { env: { GUANDIAN_KEY: '' } });
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain('no API key');
+    const down = await runCli(['keys', 'list', '--url', 'http://127.0.0.1:9']);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('cannot reach http://127.0.0.1:9');
+  });
+});
