@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { getMetadataStorage, type ValidationArguments } from 'class-validator';
 
 export type JsonSchema = Record<string, unknown>;
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- DTO classes are only used as metadata keys
+// DTO classes are only used as metadata keys and for their names, never constructed here.
 export type DtoClass = Function;
 
 interface ValidationMeta {
