@@ -14,6 +14,7 @@ import { idempotency, rateLimit } from './guards.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { privacyRoutes } from './routes/privacy-routes.js';
 import { openapiRoutes } from './openapi/openapi-routes.js';
+import { queueDashboard } from './queue-dashboard.js';
 
 export function createApp(s: Services): Express {
   const app = express();
@@ -31,6 +32,8 @@ export function createApp(s: Services): Express {
   app.use(healthRoutes(s));
   app.use(opsRoutes(s));
   app.use(openapiRoutes());
+  const dashboard = queueDashboard(s);
+  if (dashboard) app.use(dashboard);
 
   const v1 = express.Router();
   v1.use(requireJson);
@@ -51,7 +54,7 @@ export function createApp(s: Services): Express {
   const index = path.join(s.config.webDir, 'index.html');
   if (fs.existsSync(index)) {
     app.use(express.static(s.config.webDir, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!v1\/|healthz|readyz|metrics|openapi\.json|docs).*/, (_req, res) => {
+    app.get(/^\/(?!v1\/|healthz|readyz|metrics|openapi\.json|docs|admin\/queues).*/, (_req, res) => {
       res.sendFile(index);
     });
   }

@@ -77,6 +77,10 @@ export class BullmqQueue implements JobQueue {
     this.worker.on('error', (err) => this.logger.error({ err: err.message }, 'worker connection error'));
   }
 
+  bullQueue(): Queue {
+    return this.queue as unknown as Queue;
+  }
+
   async counts(): Promise<QueueCounts> {
     const c = await this.queue.getJobCounts('waiting', 'active', 'failed', 'delayed');
     return { waiting: c.waiting ?? 0, active: c.active ?? 0, failed: c.failed ?? 0, delayed: c.delayed ?? 0 };

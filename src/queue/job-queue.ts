@@ -27,6 +27,8 @@ export interface JobQueue {
   /** Stop taking new jobs and wait for the ones in flight. */
   stopWorker(): Promise<void>;
   close(): Promise<void>;
+  /** The underlying BullMQ queue, for the operator dashboard (BullMQ only). */
+  bullQueue?(): import('bullmq').Queue;
 }
 
 export function jobIdFor(documentId: string, generation: number): string {

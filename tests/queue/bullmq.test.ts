@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BullmqQueue } from '../../src/queue/bullmq-queue.js';
 import { PermanentJobError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
-import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 import { dropPrefix, redisUrl, stopPrivateRedis } from '../helpers/redis.js';
 
 // Real Redis, a unique key prefix per test, removed afterwards.
@@ -95,6 +95,17 @@ describe('service on BullMQ', () => {
     expect((transcript.tags as { turnIndex: number }[]).every((t) => t.turnIndex === 1)).toBe(true);
     const ready = await rt.http.get('/readyz').expect(200);
     expect(ready.body.checks.queue.kind).toBe('bullmq');
+  });
+
+  test('the queue dashboard is for admins only, with bearer or basic auth', async () => {
+    await rt.http.get('/admin/queues').expect(401).expect('www-authenticate', /Basic/);
+    const analyst = await createKey(rt, ['analyst']);
+    await rt.http.get('/admin/queues').set(bearer(analyst)).expect(403);
+    const basic = 'Basic ' + Buffer.from(`ops:${ADMIN_KEY}`).toString('base64');
+    const page = await rt.http.get('/admin/queues').set('Authorization', basic).expect(200);
+    expect(page.text).toContain('<html');
+    const api = await rt.http.get('/admin/queues/api/queues').set(bearer(ADMIN_KEY)).expect(200);
+    expect(JSON.stringify(api.body)).toContain('documents');
   });
 
   test('a document whose queue entry was lost is recovered by the reconciler', async () => {

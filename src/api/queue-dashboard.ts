@@ -1,0 +1,42 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { AppError, forbidden } from '../errors.js';
+import type { Services } from '../runtime.js';
+
+export const DASHBOARD_PATH = '/admin/queues';
+
+/**
+ * bull-board for operators, admin keys only. Browsers cannot send a bearer header, so the dashboard
+ * also accepts HTTP Basic auth with the API key as the password (any user name) and the browser's
+ * own login prompt. Only mounted when the queue is BullMQ.
+ */
+export function queueDashboard(s: Services): Router | null {
+  const queue = s.queue.bullQueue?.();
+  if (!queue) return null;
+  const adapter = new ExpressAdapter();
+  adapter.setBasePath(DASHBOARD_PATH);
+  createBullBoard({ queues: [new BullMQAdapter(queue, { readOnlyMode: false })], serverAdapter: adapter });
+
+  const guard = async (req: Request, res: Response, next: NextFunction) => {
+    const header = req.get('authorization') ?? '';
+    let token: string | null = null;
+    const bearer = /^Bearer\s+(\S+)$/i.exec(header);
+    const basic = /^Basic\s+(\S+)$/i.exec(header);
+    if (bearer) token = bearer[1]!;
+    else if (basic) token = Buffer.from(basic[1]!, 'base64').toString('utf8').split(':').slice(1).join(':');
+    const auth = token ? await s.apiKeys.authenticate(token) : null;
+    if (!auth) {
+      res.setHeader('WWW-Authenticate', 'Basic realm="guandian queues", charset="UTF-8"');
+      throw new AppError(401, 'unauthorized', 'sign in with an admin API key as the password');
+    }
+    if (!auth.roles.includes('admin')) throw forbidden('the queue dashboard needs an admin key');
+    // bull-board's UI uses inline bootstrapping; relax the CSP for its pages only.
+    res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline' https:; font-src 'self' data: https:; img-src 'self' data:");
+    next();
+  };
+  const router = Router();
+  router.use(DASHBOARD_PATH, guard, adapter.getRouter() as Router);
+  return router;
+}
