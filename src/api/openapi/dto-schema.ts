@@ -216,6 +216,7 @@ export class SchemaRegistry {
       name = cls.name || 'Anonymous';
       for (let i = 2; name in this.schemas; i++) name = `${cls.name || 'Anonymous'}${i}`;
       this.names.set(cls, name);
+      // Reserved before converting, so a DTO that nests itself gets a $ref back instead of recursing forever.
       this.schemas[name] = {};
       this.schemas[name] = this.objectSchema(cls);
     }
