@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { createAnalyzer } from '../src/nlp/analyzer.js';
+import { createLexiconClassifier } from '../src/nlp/lexicon-classifier.js';
+import type { ClauseClassifier } from '../src/nlp/types.js';
+import { DATA, PYTHON, ROOT, SENTIMENT_SETS, readJsonl, round, run, type BenchOptions, type BenchResult } from './lib/common.js';
+
+const QUICK_ROWS = 150;
+const BATCH = 32;
+const SNOWNLP_DIR = path.join(ROOT, 'bench/peers/snownlp');
+
+interface Row {
+  text: string;
+  label: number;
+}
+
+/**
+ * The classifier the worker's analyzer would load: the trained model through src/nlp/model when it
+ * and MODEL_DIR exist (the analyzer's own rule), else the lexicon fallback.
+ */
+async function loadClassifier(modelDir: string, lexiconDir: string): Promise<{ classifier: ClauseClassifier; why: string }> {
+  const entry = ['index.ts', 'index.js'].map((f) => path.join(ROOT, 'src/nlp/model', f)).find((f) => fs.existsSync(f));
+  if (entry && fs.existsSync(modelDir)) {
+    const mod = (await import(entry)) as {
+      loadClassifier?: (dir: string) => Promise<ClauseClassifier | null>;
+      createModelClassifier?: (dir: string) => Promise<ClauseClassifier | null>;
+    };
+    const load = mod.loadClassifier ?? mod.createModelClassifier;
+    const model = load ? await load(modelDir) : null;
+    if (model) return { classifier: model, why: `trained model from ${path.relative(ROOT, modelDir)}` };
+  }
+  const why = !fs.existsSync(modelDir)
+    ? `lexicon fallback: no model at ${path.relative(ROOT, modelDir) || modelDir}`
+    : !entry
+      ? 'lexicon fallback: src/nlp/model (the model loader) is not in the tree'
+      : 'lexicon fallback: the model loader returned no classifier';
+  return { classifier: createLexiconClassifier(lexiconDir), why };
+}
+
+type Verdict = 0 | 1 | null;
+interface PeerOutput {
+  segmenter: string;
+  sets: Record<string, { n: number; correct: number; seconds: number }>;
+}
+const decide = (p: { positive: number; negative: number }): Verdict => (p.positive > p.negative ? 1 : p.negative > p.positive ? 0 : null);
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number }> {
+  const start = process.hrtime.bigint();
+  const value = await fn();
+  return { value, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+}
+
+export async function sentimentBench(opts: BenchOptions): Promise<BenchResult> {
+  const t0 = Date.now();
+  const lexiconDir = path.resolve(ROOT, process.env.LEXICON_DIR ?? 'lexicons');
+  const modelDir = path.resolve(ROOT, process.env.MODEL_DIR ?? 'models/current');
+  const { classifier, why } = await loadClassifier(modelDir, lexiconDir);
+  const analyzer = await createAnalyzer({ lexiconDir, modelDir });
+  opts.log(`sentiment: classifier ${classifier.version} (${why}); analyzer mode ${analyzer.mode}`);
+
+  const files = SENTIMENT_SETS.map((s) => path.join(DATA, 'sentiment', s, 'dev.jsonl'));
+  const sets = files.map((f) => {
+    const rows = readJsonl<Row>(f);
+    return opts.quick ? rows.slice(0, QUICK_ROWS) : rows;
+  });
+
+  const per: Record<string, { n: number; accuracy: number; undecided: number; sentencesPerSec: number; analyzerAccuracy: number; analyzerUndecided: number; analyzerDocsPerSec: number }> = {};
+  let oursCorrect = 0;
+  let oursSeconds = 0;
+  let total = 0;
+  for (const [i, rows] of sets.entries()) {
+    const texts = rows.map((r) => r.text);
+    await classifier.classify(texts.slice(0, BATCH));
+    const c = await timed(async () => {
+      const out: Verdict[] = [];
+      for (let k = 0; k < texts.length; k += BATCH) out.push(...(await classifier.classify(texts.slice(k, k + BATCH))).map((r) => decide(r.sentiment)));
+      return out;
+    });
+    const a = await timed(async () => {
+      const out: Verdict[] = [];
+      for (const text of texts) {
+        const s = (await analyzer.analyze({ kind: 'comment', text })).sentiment;
+        out.push(s === 'positive' ? 1 : s === 'negative' ? 0 : null);
+      }
+      return out;
+    });
+    const correct = c.value.filter((v, k) => v === rows[k]!.label).length;
+    oursCorrect += correct;
+    oursSeconds += c.seconds;
+    total += rows.length;
+    per[SENTIMENT_SETS[i]!] = {
+      n: rows.length,
+      accuracy: round(correct / rows.length, 4),
+      undecided: round(c.value.filter((v) => v === null).length / rows.length, 4),
+      sentencesPerSec: round(rows.length / c.seconds, 0),
+      analyzerAccuracy: round(a.value.filter((v, k) => v === rows[k]!.label).length / rows.length, 4),
+      analyzerUndecided: round(a.value.filter((v) => v === null).length / rows.length, 4),
+      analyzerDocsPerSec: round(rows.length / a.seconds, 0),
+    };
+  }
+
+  let peer: PeerOutput | null = null;
+  let peerSkip: string | null = null;
+  if (!fs.existsSync(path.join(SNOWNLP_DIR, 'snownlp', 'sentiment', 'sentiment.marshal.3'))) {
+    peerSkip = `SnowNLP is not in ${path.relative(ROOT, SNOWNLP_DIR)}; fetch it with bench/peers/get-snownlp.sh [SOURCE] (peer skipped)`;
+    opts.log(`sentiment: PEER SKIPPED — ${peerSkip}`);
+  } else {
+    opts.log('sentiment: running SnowNLP');
+    const raw = await run(PYTHON, [path.join(ROOT, 'bench/lib/snownlp-peer.py'), SNOWNLP_DIR, String(opts.quick ? QUICK_ROWS : 0), ...files], {
+      timeoutMs: Math.max(60_000, opts.deadline - Date.now()),
+    });
+    peer = JSON.parse(raw.trim().split('\n').pop()!) as PeerOutput;
+  }
+
+  const rows: (string | number | null)[][] = SENTIMENT_SETS.map((s, i) => {
+    const p = peer?.sets[files[i]!];
+    const o = per[s]!;
+    return [s, o.n, o.accuracy, o.undecided, p ? p.correct / p.n : null, o.sentencesPerSec, p ? Math.round(p.n / p.seconds) : null, o.analyzerAccuracy, o.analyzerUndecided];
+  });
+  const peerCorrect = peer ? Object.values(peer.sets).reduce((n, s) => n + s.correct, 0) : 0;
+  const peerN = peer ? Object.values(peer.sets).reduce((n, s) => n + s.n, 0) : 0;
+  const peerSeconds = peer ? Object.values(peer.sets).reduce((n, s) => n + s.seconds, 0) : 0;
+  const ours = oursCorrect / total;
+  const peerValue = peer ? peerCorrect / peerN : null;
+  const beatsPeer = peerValue === null ? null : ours >= peerValue;
+  return {
+    bench: 'sentiment',
+    unit: 'accuracy (all dev rows pooled)',
+    ours: round(ours, 4),
+    peer: peer ? `SnowNLP naive Bayes, published weights; segmenter: ${peer.segmenter}` : 'SnowNLP (skipped: not fetched)',
+    peerValue: peerValue === null ? null : round(peerValue, 4),
+    ratio: peerValue === null ? null : round(ours / peerValue, 3),
+    target: 'no fixed target; accuracy >= SnowNLP reported',
+    targetMet: beatsPeer,
+    ...(peerSkip ? { note: peerSkip } : beatsPeer === false ? { note: `${classifier.kind} classifier is below SnowNLP on pooled dev accuracy` } : {}),
+    details: {
+      classifier: classifier.version,
+      classifierKind: classifier.kind,
+      classifierSource: why,
+      decision: 'positive when P(positive) > P(negative), negative when lower; a tie (no opinion found) is undecided and counted wrong',
+      analyzer: `createAnalyzer() doc sentiment as the worker stores it (mode ${analyzer.mode}); mixed/neutral count as undecided and wrong`,
+      snownlpDecision: 'SnowNLP(text).sentiments >= 0.5 is positive',
+      oursSentencesPerSec: round(total / oursSeconds, 0),
+      peerSentencesPerSec: peer ? round(peerN / peerSeconds, 0) : null,
+      speedRatio: peer ? round(total / oursSeconds / (peerN / peerSeconds), 2) : null,
+      rowsPerSet: opts.quick ? `quick: first ${QUICK_ROWS} of each dev set` : 'all dev rows',
+      table: {
+        columns: ['dev set', 'n', 'ours acc', 'ours undecided', 'SnowNLP acc', 'ours sent/s', 'SnowNLP sent/s', 'analyzer doc acc', 'analyzer undecided'],
+        rows,
+      },
+    },
+    seconds: round((Date.now() - t0) / 1000, 1),
+  };
+}
