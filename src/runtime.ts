@@ -11,6 +11,7 @@ import { IngestService } from './services/ingest-service.js';
 import { QueryService } from './services/query-service.js';
 import { PrivacyService } from './services/privacy-service.js';
 import { TenantSettingsService } from './services/tenant-settings-service.js';
+import { RetagService } from './services/retag-service.js';
 import type { DocumentRecord } from './store/records.js';
 import { createStore, openStoreEngine, type Store } from './store/store.js';
 import { AnalyzerPool } from './worker/analyzer-pool.js';
@@ -33,6 +34,7 @@ export interface Services {
   corrections: CorrectionsService;
   settings: TenantSettingsService;
   privacy: PrivacyService;
+  retag: RetagService;
   reconciler: Reconciler;
   taxonomy: ReturnType<typeof loadTaxonomy>;
   retry(tenant: string, id: string): Promise<DocumentRecord>;
@@ -67,6 +69,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     corrections: new CorrectionsService(store),
     settings,
     privacy,
+    retag: new RetagService(store, queue, config.leaseMs),
     reconciler,
     taxonomy: loadTaxonomy(config.lexiconDir),
     generatedAdminKey,

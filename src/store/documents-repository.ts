@@ -13,6 +13,8 @@ export class DocumentsRepository {
     await this.coll.ensureIndex({ fields: { tenant: 1, customerId: 1 } });
     // Feed and labeling-queue listings start from the tenant.
     await this.coll.ensureIndex({ fields: { tenant: 1, createdAt: -1 } });
+    // A re-tag job lists and counts the documents it re-queued.
+    await this.coll.ensureIndex({ fields: { retagJobId: 1 }, sparse: true });
   }
 
   insert(doc: DocumentRecord): Promise<void> {
@@ -66,6 +68,10 @@ export class DocumentsRepository {
   async extendLease(ids: string[], until: Date): Promise<void> {
     if (ids.length === 0) return;
     await this.coll.updateMany({ _id: { $in: ids } }, { $set: { leaseUntil: until } });
+  }
+
+  updateWhere(filter: Filter, update: Update): Promise<number> {
+    return this.coll.updateMany(filter, update);
   }
 
   countWhere(filter: Filter): Promise<number> {

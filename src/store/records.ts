@@ -36,6 +36,8 @@ export interface DocumentRecord {
   suppressed: { turnIndex: number | null; start: number; end: number }[];
   /** The ingest request's id, so job logs can be joined to the HTTP log line. */
   requestId?: string | null;
+  /** The re-tag job that last re-queued this document. */
+  retagJobId?: string | null;
   createdAt: Date;
   updatedAt: Date;
   processedAt: Date | null;
@@ -92,6 +94,15 @@ export interface TenantSettingsRecord {
   /** HMAC key for the `hash` PII policy (install-wide record only). */
   secret?: string;
   updatedAt: Date;
+}
+
+export interface RetagJobRecord {
+  _id: string;
+  tenant: string;
+  filter: { channel?: string; kind?: string; from?: string; to?: string };
+  total: number;
+  createdBy: string;
+  createdAt: Date;
 }
 
 export interface IdempotencyRecord {

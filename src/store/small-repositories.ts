@@ -1,5 +1,5 @@
 import type { Collection, Filter } from './collection.js';
-import type { AuditRecord, IdempotencyRecord, TenantSettingsRecord } from './records.js';
+import type { AuditRecord, IdempotencyRecord, RetagJobRecord, TenantSettingsRecord } from './records.js';
 import { DuplicateKeyError } from '../errors.js';
 
 export class TenantSettingsRepository {
@@ -62,5 +62,20 @@ export class IdempotencyRepository {
     } catch (err) {
       if (!(err instanceof DuplicateKeyError)) throw err;
     }
+  }
+}
+
+export class RetagJobsRepository {
+  constructor(private readonly coll: Collection<RetagJobRecord>) {}
+
+  // Looked up by _id within a tenant; few records.
+  async init(): Promise<void> {}
+
+  insert(job: RetagJobRecord): Promise<void> {
+    return this.coll.insertOne(job);
+  }
+
+  findForTenant(tenant: string, id: string): Promise<RetagJobRecord | null> {
+    return this.coll.findOne({ _id: id, tenant });
   }
 }

@@ -6,7 +6,7 @@ import { ApiKeysRepository } from './api-keys-repository.js';
 import { CorrectionsRepository } from './corrections-repository.js';
 import { DocumentsRepository } from './documents-repository.js';
 import { TagsRepository } from './tags-repository.js';
-import { AuditRepository, IdempotencyRepository, TenantSettingsRepository } from './small-repositories.js';
+import { AuditRepository, IdempotencyRepository, RetagJobsRepository, TenantSettingsRepository } from './small-repositories.js';
 
 export interface Store {
   engine: StoreEngine;
@@ -17,6 +17,7 @@ export interface Store {
   tenants: TenantSettingsRepository;
   audit: AuditRepository;
   idempotency: IdempotencyRepository;
+  retagJobs: RetagJobsRepository;
   close(): Promise<void>;
 }
 
@@ -34,8 +35,9 @@ export async function createStore(engine: StoreEngine): Promise<Store> {
     tenants: new TenantSettingsRepository(engine.collection('tenants')),
     audit: new AuditRepository(engine.collection('audit')),
     idempotency: new IdempotencyRepository(engine.collection('idempotency')),
+    retagJobs: new RetagJobsRepository(engine.collection('retag_jobs')),
     close: () => engine.close(),
   };
-  await Promise.all([store.documents.init(), store.tags.init(), store.apiKeys.init(), store.corrections.init(), store.tenants.init(), store.audit.init(), store.idempotency.init()]);
+  await Promise.all([store.documents.init(), store.tags.init(), store.apiKeys.init(), store.corrections.init(), store.tenants.init(), store.audit.init(), store.idempotency.init(), store.retagJobs.init()]);
   return store;
 }

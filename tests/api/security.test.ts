@@ -60,6 +60,7 @@ const ROUTES: Route[] = [
   { method: 'get', path: () => '/v1/tenant/settings', roles: ['admin'] },
   { method: 'put', path: () => '/v1/tenant/settings', roles: ['admin'], body: () => ({ piiPolicy: 'mask' }) },
   { method: 'post', path: () => `/v1/documents/${docA}/retry`, roles: ['admin'], object: true },
+  { method: 'post', path: () => '/v1/retag-jobs', roles: ['admin'], body: () => ({ channel: 'none' }) },
   // Last: these delete things other rows need.
   { method: 'delete', path: () => `/v1/api-keys/${keyIdA}`, roles: ['admin'], object: true },
   { method: 'delete', path: () => '/v1/customers/nobody', roles: ['admin'] },

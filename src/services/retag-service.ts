@@ -1,0 +1,69 @@
+import { notFound } from '../errors.js';
+import { ulid } from '../ids.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import type { Filter } from '../store/collection.js';
+import type { RetagJobRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+
+const BATCH = 500;
+
+export interface RetagFilter {
+  channel?: string;
+  kind?: string;
+  from?: string;
+  to?: string;
+}
+
+/**
+ * Re-tags finished documents (e.g. after a new model is promoted). All matching documents are first
+ * marked queued in one update, with a lease and a new generation, and only then enqueued: if the
+ * process dies half-way, the reconciler finds the rest by their expired lease. The document job keeps
+ * human tags and replaces machine tags with the current model's, so re-running is harmless.
+ */
+export class RetagService {
+  constructor(
+    private readonly store: Store,
+    private readonly queue: JobQueue,
+    private readonly leaseMs: number,
+  ) {}
+
+  async start(tenant: string, filter: RetagFilter, actor: string): Promise<RetagJobRecord> {
+    const id = ulid();
+    const match: Filter = { tenant, status: { $in: ['done', 'failed'] } };
+    if (filter.channel) match.source = filter.channel;
+    if (filter.kind) match.kind = filter.kind;
+    if (filter.from || filter.to) {
+      match.createdAt = { ...(filter.from ? { $gte: new Date(filter.from) } : {}), ...(filter.to ? { $lte: new Date(filter.to) } : {}) };
+    }
+    const total = await this.store.documents.updateWhere(match, {
+      $set: { status: 'queued', retagJobId: id, leaseUntil: new Date(Date.now() + this.leaseMs), updatedAt: new Date() },
+      $inc: { generation: 1 },
+    });
+    const job: RetagJobRecord = { _id: id, tenant, filter, total, createdBy: actor, createdAt: new Date() };
+    await this.store.retagJobs.insert(job);
+    let afterId = '';
+    for (;;) {
+      const docs = await this.store.documents.list({ retagJobId: id, _id: { $gt: afterId } }, BATCH, { _id: 1 });
+      if (docs.length === 0) break;
+      await this.queue.enqueue(docs.map((d) => ({ documentId: d._id, generation: d.generation })));
+      afterId = docs[docs.length - 1]!._id;
+    }
+    return job;
+  }
+
+  async progress(tenant: string, id: string) {
+    const job = await this.store.retagJobs.findForTenant(tenant, id);
+    if (!job) throw notFound('re-tag job');
+    const finished = await this.store.documents.countWhere({ retagJobId: id, status: { $in: ['done', 'failed'] } });
+    const failed = await this.store.documents.countWhere({ retagJobId: id, status: 'failed' });
+    return {
+      id: job._id,
+      status: finished >= job.total ? 'done' : 'running',
+      total: job.total,
+      done: finished,
+      failed,
+      filter: job.filter,
+      createdAt: new Date(job.createdAt).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+
+let rt: TestRuntime;
+
+beforeAll(async () => {
+  rt = await startRuntime();
+});
+afterAll(async () => rt.close());
+
+type Tag = { id: string; polarity: string; source: string; span: { start: number; end: number } };
+
+async function waitJob(id: string) {
+  for (let i = 0; i < 400; i++) {
+    const res = await rt.http.get(`/v1/retag-jobs/${id}`).set(bearer(ADMIN_KEY)).expect(200);
+    if (res.body.status === 'done') return res.body;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('re-tag job did not finish');
+}
+
+describe('re-tag jobs', () => {
+  test('re-tags matching documents idempotently, keeps human tags, reports progress', async () => {
+    const ingest = await createKey(rt, ['ingest']);
+    const labeler = await createKey(rt, ['labeler']);
+    const ids: string[] = [];
+    for (const [i, text] of ['网络很顺畅，但是App老是闪退', '客服态度很差', '外卖送得太慢了'].entries()) {
+      ids.push((await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'app', externalId: `rt-${i}`, text }).expect(202)).body.id);
+    }
+    await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'weibo', externalId: 'rt-other', text: '信号太差' }).expect(202);
+    const before = new Map<string, Tag[]>();
+    for (const id of ids) before.set(id, (await waitForStatus(rt, id)).tags);
+    const human = before.get(ids[1]!)![0]!;
+    await rt.http.patch(`/v1/tags/${human.id}`).set(bearer(labeler)).send({ polarity: 'neutral' }).expect(200);
+
+    const started = await rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({ channel: 'app' }).expect(202);
+    expect(started.body.total).toBe(3);
+    const job = await waitJob(started.body.id);
+    expect(job).toMatchObject({ status: 'done', total: 3, done: 3, failed: 0 });
+
+    for (const id of ids) {
+      const doc = await waitForStatus(rt, id);
+      const tags = doc.tags as Tag[];
+      expect(tags.map((t) => t.id).sort()).toEqual(before.get(id)!.map((t) => t.id).sort());
+    }
+    const kept = (await waitForStatus(rt, ids[1]!)).tags.find((t: Tag) => t.id === human.id);
+    expect(kept).toMatchObject({ source: 'human', polarity: 'neutral' });
+    // Only the filtered channel was touched.
+    const other = await rt.services.store.documents.findByExternalId('default', 'weibo', 'rt-other');
+    expect(other!.retagJobId ?? null).toBeNull();
+  });
+
+  test('validation and roles', async () => {
+    await rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({ kind: 'email' }).expect(400);
+    const analyst = await createKey(rt, ['analyst']);
+    await rt.http.post('/v1/retag-jobs').set(bearer(analyst)).send({}).expect(403);
+    await rt.http.get('/v1/retag-jobs/nope').set(bearer(ADMIN_KEY)).expect(404);
+  });
+});
