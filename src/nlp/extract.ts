@@ -68,9 +68,10 @@ const TAIL_CHARS = new Set([...'了的点多死啊吧呀哦啦哈呢极爆嘛'])
 const RIGHT_SUFFIXES = ['了不少', '了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '点'];
 const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
 /** Words that need the guard single characters get: they are ordinary words far more often than opinions. */
-const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱']);
+const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱', '麻烦']);
 /** Speed complements describe the action, so the gold convention keeps the verb: 送得很快, 来得也快. */
 const SPEED = new Set(['快', '慢', '很快', '及时']);
+const BUSINESS = new Set(['酒店', '宾馆', '银行', '平台', '商家', '店家', '公司', '本店', '该店', '这家店', '门店', '网店', '官方', '你们']);
 // compounds longer than three words are almost always a phrase, not a target name
 const MAX_ASPECT_TOKENS = 3;
 const NOUN_TAGS = /^(n|nr|ns|nt|nz|ng|nrt|vn|eng|j)$/;
@@ -184,9 +185,12 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       if (!rightOk || !leftOk) continue;
       // discourse "好的/好吧/行吧/可以的" opening a reply is politeness, not an opinion
       if (i === lo && /^[的吧嘞啊]/.test(right)) continue;
-    } else if (!isTokenStart(tokens, i)) {
+    } else if (!aNotA) {
       const tok = tokenAt(tokens, i);
-      if (tok && ![...lc.slice(tok.start, i)].every((c) => SINGLE_MOD_CHARS.has(c))) continue;
+      if (!isTokenStart(tokens, i) && tok && tok.tag !== 'x' && ![...lc.slice(tok.start, i)].every((c) => SINGLE_MOD_CHARS.has(c))) continue;
+      // nor may it stop inside a longer word (五星 in 五星级, 好评 in 好评率)
+      const last = tokenAt(tokens, e - 1);
+      if (last && last.end > e && last.tag !== 'x' && ![...lc.slice(e, last.end)].every((c) => TAIL_CHARS.has(c))) continue;
     }
     // 不如 compares against what follows (还不如快捷酒店): the object is part of the opinion
     if (word === '不如') {
@@ -214,6 +218,11 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     }
   }
   for (const op of found) expand(op, lc, lo, hi, tokens, x, found);
+  // expansion can swallow a neighbouring core (涨了不少 contains 少): keep the phrase that owns it
+  for (let k = found.length - 1; k >= 0; k--) {
+    const op = found[k]!;
+    if (found.some((o) => o !== op && o.start <= op.coreStart && op.coreEnd <= o.end && !(op.start <= o.coreStart && o.coreEnd <= op.end && k < found.indexOf(o)))) found.splice(k, 1);
+  }
 
   for (const op of found) op.aspect = findAspect(op, lc, lo, tokens, x);
   // one evaluation shared by coordinated targets: 信号、资费都比原来好 → two opinions
@@ -249,6 +258,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
   const request = /(希望|建议|麻烦|(?<![申邀聘宴])请|能否|可否)/.exec(seg);
   return found.filter((op) => {
     if (op.score === 0) return false;
+    // an adjective turned adverb (耐心地帮我) describes how something was done, not a verdict
+    if (lc[op.coreEnd] === '地' && tokenAt(tokens, op.coreEnd)?.word === '地' && op.end === op.coreEnd && op.core.length >= 2 && !op.fromPattern) return false;
     if (request && lo + request.index < op.start && !op.fromPattern) return false;
     // a bare single character is only an evaluation when it predicates a noun or stands alone
     // (服务好, 爽!); after a verb it is a result complement (换好了, 装好, 做完)
@@ -350,7 +361,7 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
     }
   }
   // trailing 了: part of the phrase (值了, 便宜了) except in the 太…了 frame
-  const taiFrame = immediate === '太' || (/^太/.test(lc.slice(op.start, op.end)) && !op.core.startsWith('太'));
+  const taiFrame = immediate === '太' || (lc.slice(op.start, op.end).includes('太') && !op.core.startsWith('太'));
   if (!suffixHasLe && lc[op.end] === '了' && op.end < hi && !taiFrame && !op.core.endsWith('了')) op.end += 1;
   // speed complements keep their verb: 送得很快
   if (SPEED.has(op.core)) {
@@ -422,6 +433,8 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
     parts.unshift(numTok);
     q = numTok.start;
   }
+  // the business itself (酒店隔音效果, 银行App) is the implicit subject of every review, not part of the aspect
+  while (parts.length > 1 && BUSINESS.has(parts[0]!.word)) parts.shift();
   if (!parts.length) return null;
   // a plain noun right after a verb is the object of an activity (看视频也不卡), not the target
   const before = tokenEndingAt(tokens, parts[0]!.start);

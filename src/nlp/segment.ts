@@ -12,9 +12,9 @@ export function loadJieba(lex: Lexicon): Jieba {
 }
 
 /** Tokens of text[start,end) with offsets in `text`; jieba returns pieces that concatenate to the input. */
-export function tokenize(jieba: Jieba, text: string, start: number, end: number): Token[] {
+export function tokenize(jieba: Jieba, text: string, start: number, end: number, terms?: ReadonlyMap<string, unknown>): Token[] {
   const slice = text.slice(start, end);
-  const tagged = jieba.tag(slice, true);
+  const tagged = splitComparatives(jieba.tag(slice, true), terms);
   const out: Token[] = [];
   let pos = 0;
   for (const t of splitHmmTails(tagged)) {
@@ -40,6 +40,21 @@ function splitHmmTails(tagged: { word: string; tag: string }[]): { word: string;
     if (m) {
       out.push({ word: m[1]!, tag: 'x' }, { word: m[2]!, tag: 'd' });
     } else out.push(t);
+  }
+  return out;
+}
+
+/**
+ * jieba reads "价格比去年涨了" as 价格比 (price ratio); when the part before 比 is a known aspect the 比
+ * is the comparative preposition and has to stand alone for the comparison rules.
+ */
+function splitComparatives(tagged: { word: string; tag: string }[], terms?: ReadonlyMap<string, unknown>): { word: string; tag: string }[] {
+  if (!terms) return tagged;
+  const out: { word: string; tag: string }[] = [];
+  for (const t of tagged) {
+    const head = t.word.slice(0, -1);
+    if (t.word.length >= 3 && t.word.endsWith('比') && terms.has(head)) out.push({ word: head, tag: 'n' }, { word: '比', tag: 'p' });
+    else out.push(t);
   }
   return out;
 }

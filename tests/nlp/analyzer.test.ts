@@ -38,7 +38,7 @@ const CASES: { name: string; text: string; kind?: 'comment' | 'social'; tags: Ex
   { name: 'negated expectation', text: '快递没有想象中慢', tags: [['快递', '没有想象中慢', 'positive', 'logistics']], sentiment: 'positive' },
   { name: 'negated comparison with 那么', text: '这家的信号没有传说中那么差', tags: [['信号', '没有传说中那么差', 'positive', 'network']], sentiment: 'positive' },
   { name: 'implicit price aspect', text: '太贵了，下次不来了', tags: [[null, '太贵', 'negative', 'price']], sentiment: 'negative' },
-  { name: 'implicit efficiency aspect', text: '改个地址要等太久了', tags: [[null, '太久', 'negative', 'efficiency']], sentiment: 'negative' },
+  { name: 'implicit efficiency aspect', text: '改个地址要等太久了', tags: [[null, '等太久', 'negative', 'efficiency']], sentiment: 'negative' },
   {
     name: 'several opinions with degree words and a contrastive 就是',
     text: '衣服面料很舒服，做工也不错，就是尺码偏小。',
