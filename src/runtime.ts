@@ -19,6 +19,17 @@ import { createDocumentProcessor } from './worker/process-document.js';
 import { Reconciler } from './worker/reconciler.js';
 import { Metrics } from './observability/metrics.js';
 
+/**
+ * A durable job queue by name: BullMQ when REDIS_URL is set, else in-process. Payloads are ids whose
+ * state lives in the store, so the in-process kind loses nothing across restarts as long as its
+ * owner re-enqueues unfinished work from the store at start.
+ */
+export function createQueue(config: Config, logger: Logger, name: string): JobQueue {
+  return config.redisUrl
+    ? new BullmqQueue(config.redisUrl, config.queuePrefix, config.jobAttempts, logger, name)
+    : new EmbeddedQueue(config.jobAttempts, logger);
+}
+
 /** Everything a route or job needs, built once per process. */
 export interface Services {
   config: Config;
@@ -44,9 +55,7 @@ export interface Services {
 
 export async function createServices(config: Config, logger: Logger): Promise<Services> {
   const store = await createStore(await openStoreEngine(config));
-  const queue: JobQueue = config.redisUrl
-    ? new BullmqQueue(config.redisUrl, config.queuePrefix, config.jobAttempts, logger)
-    : new EmbeddedQueue(config.jobAttempts, logger);
+  const queue = createQueue(config, logger, 'documents');
   const metrics = new Metrics();
   const settings = new TenantSettingsService(store);
   const privacy = new PrivacyService(store, settings, logger);

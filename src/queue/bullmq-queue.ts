@@ -21,8 +21,9 @@ export class BullmqQueue implements JobQueue {
     private readonly prefix: string,
     private readonly attempts: number,
     private readonly logger: Logger,
+    private readonly name: string = DOCUMENTS_QUEUE,
   ) {
-    this.queue = new Queue<JobData>(DOCUMENTS_QUEUE, { connection: this.connect(false), prefix });
+    this.queue = new Queue<JobData>(name, { connection: this.connect(false), prefix });
     this.queue.on('error', (err) => this.logger.error({ err: err.message }, 'queue connection error'));
   }
 
@@ -61,7 +62,7 @@ export class BullmqQueue implements JobQueue {
 
   startWorker(handler: JobHandler, concurrency: number): void {
     this.worker = new Worker<JobData>(
-      DOCUMENTS_QUEUE,
+      this.name,
       async (job) => {
         const attempt = job.attemptsMade + 1;
         const final = attempt >= (job.opts.attempts ?? 1);
