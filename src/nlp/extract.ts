@@ -167,6 +167,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       sc = 0;
     }
     if (word === null) continue;
+    // 不是一般的好 is an intensifier, not a negated 一般
+    if (word === '一般' && lc.slice(i - 2, i) === '不是' && lc[i + 2] === '的') continue;
     let e = i + word.length;
     // A-not-A on a complaint word is rhetorical (烦不烦, 坑不坑): the whole form carries the complaint
     const aNotA = sc < 0 && lc.startsWith('不' + word, e) && e + word.length + 1 <= hi;
