@@ -202,6 +202,13 @@ export async function runImport(client: HttpClient, opts: ImportOptions, out: No
   const bar = new ProgressBar(records.length, 'importing');
   bar.update(skip, true);
   const label = path.basename(opts.file);
+  // Ctrl-C between chunks loses nothing (the state file is current); say so, and leave a clean line.
+  const onInterrupt = () => {
+    bar.finish();
+    process.stderr.write(`interrupted; ${summary.accepted} accepted so far — run the same command again to resume\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     for (let start = skip; start < records.length; start += opts.batchSize) {
       const chunk = records.slice(start, start + opts.batchSize);
@@ -244,6 +251,7 @@ export async function runImport(client: HttpClient, opts: ImportOptions, out: No
       bar.update(start + chunk.length);
     }
   } finally {
+    process.removeListener('SIGINT', onInterrupt);
     bar.finish();
     for (const line of rejections) process.stderr.write(`${line}\n`);
   }

@@ -78,6 +78,9 @@ Options:
   --state FILE         where to keep progress (default FILE.guandian-progress)
   --restart            ignore saved progress and send everything again
 
+Exits 1 if the server stops answering (progress so far is kept) or if every line
+was rejected.
+
 ${CONNECTION_HELP}`,
     options: { format: { type: 'string' }, 'batch-size': { type: 'string' }, state: { type: 'string' }, restart: { type: 'boolean' } },
     positionals: [1, 1],
