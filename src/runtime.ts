@@ -15,7 +15,7 @@ import { RetagService } from './services/retag-service.js';
 import type { DocumentRecord } from './store/records.js';
 import { createStore, openStoreEngine, type Store } from './store/store.js';
 import { AnalyzerPool } from './worker/analyzer-pool.js';
-import { createDocumentProcessor } from './worker/process-document.js';
+import { createDocumentProcessor, type AfterTaggedHook } from './worker/process-document.js';
 import { Reconciler } from './worker/reconciler.js';
 import { Metrics } from './observability/metrics.js';
 
@@ -46,6 +46,8 @@ export interface Services {
   settings: TenantSettingsService;
   privacy: PrivacyService;
   retag: RetagService;
+  /** Called for every tagged document (rules, routing …); see AfterTaggedHook. */
+  afterTagged: AfterTaggedHook[];
   reconciler: Reconciler;
   taxonomy: ReturnType<typeof loadTaxonomy>;
   retry(tenant: string, id: string): Promise<DocumentRecord>;
@@ -79,6 +81,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     settings,
     privacy,
     retag: new RetagService(store, queue, config.leaseMs),
+    afterTagged: [],
     reconciler,
     taxonomy: loadTaxonomy(config.lexiconDir),
     generatedAdminKey,
@@ -96,7 +99,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
 /** Starts the worker side: job processing plus the reconciler that recovers lost work. */
 export async function startWorker(s: Services): Promise<void> {
   s.pool = await AnalyzerPool.start({ lexiconDir: s.config.lexiconDir, modelDir: s.config.modelDir }, s.config.analyzerThreads, s.logger, s.metrics);
-  s.queue.startWorker(createDocumentProcessor({ store: s.store, pool: s.pool, logger: s.logger, metrics: s.metrics, leaseMs: s.config.leaseMs }), s.config.workerConcurrency);
+  s.queue.startWorker(createDocumentProcessor({ store: s.store, pool: s.pool, logger: s.logger, metrics: s.metrics, leaseMs: s.config.leaseMs, afterTagged: s.afterTagged }), s.config.workerConcurrency);
   // The embedded queue starts empty, so everything unfinished in the store is its backlog.
   await s.reconciler.runOnce(s.queue.kind === 'embedded');
   s.reconciler.start();

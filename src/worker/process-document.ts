@@ -55,7 +55,13 @@ export function toTagRecord(doc: DocumentRecord, modelVersion: string, tag: Extr
  * finished documents, tag ids are deterministic, and stale machine tags are swept after the insert.
  * Human tags and spans a labeler deleted are left alone.
  */
-export function createDocumentProcessor(deps: { store: Store; pool: AnalyzerPool; logger: Logger; metrics?: Metrics; leaseMs: number }): JobHandler {
+/**
+ * Runs after a document's tags are stored and before it is marked done, so a failure retries the job.
+ * Hooks must be idempotent (the job may run again): derive ids from the document, not from time.
+ */
+export type AfterTaggedHook = (doc: DocumentRecord, tags: TagRecord[]) => Promise<void>;
+
+export function createDocumentProcessor(deps: { store: Store; pool: AnalyzerPool; logger: Logger; metrics?: Metrics; leaseMs: number; afterTagged?: AfterTaggedHook[] }): JobHandler {
   const { store, pool, logger, metrics, leaseMs } = deps;
   return async (documentId, ctx) => {
     const doc = await store.documents.claim(documentId, leaseMs);
@@ -84,6 +90,7 @@ export function createDocumentProcessor(deps: { store: Store; pool: AnalyzerPool
       const tags = result.tags.filter((t) => !blocked(t)).map((t) => toTagRecord(doc, result.modelVersion, t, now));
       await store.tags.replaceMachineTags(doc._id, tags);
       const all = [...human, ...tags];
+      for (const hook of deps.afterTagged ?? []) await hook({ ...doc, sentiment: result.sentiment, normalizedText: result.normalizedText }, all);
       await store.documents.setStatus(doc._id, 'done', {
         normalizedText: result.normalizedText,
         sentiment: result.sentiment,
