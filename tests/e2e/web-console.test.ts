@@ -407,6 +407,22 @@ describe('web console (real server, chromium)', () => {
     await last.locator('.doc-text').waitFor();
     expect(await last.textContent()).toMatch(/第\d+号订单/);
     await shot('feed-paged');
+
+    // Opening a document and going back restores the list and its scroll position.
+    // The link is clicked from the page so Playwright does not scroll it into view first.
+    await page.evaluate(`document.querySelector('.feed-list').scrollTop = 1500`);
+    await page.waitForTimeout(200);
+    const docId = (await page.evaluate(`(() => {
+      const card = [...document.querySelectorAll('.feed-card')].find((c) => c.getBoundingClientRect().top > 120);
+      card.querySelector('.card-link').click();
+      return card.getAttribute('data-doc-id');
+    })()`)) as string;
+    await page.waitForSelector('.doc-card');
+    await page.click('.doc-page .toolbar a.btn');
+    await page.waitForSelector(`.feed-card[data-doc-id="${docId}"]`);
+    const restored = (await page.evaluate(`document.querySelector('.feed-list').scrollTop`)) as number;
+    expect(Math.abs(restored - 1500)).toBeLessThan(5);
+    expect(await page.textContent('.main .toolbar')).toContain(`${N} 文档`);
   });
 
   test('an analyst key sees feed, dashboard and export but not the labeling queue', async () => {

@@ -15,15 +15,31 @@ interface Group {
 
 const PAGE = 50;
 
+interface FeedMemory {
+  key: string;
+  groups: Group[];
+  cursor: string | null;
+  tagCount: number;
+  scrollTop: number;
+}
+
+// Opening a document and coming back should land where the analyst was, not on a fresh first page.
+let memory: FeedMemory | null = null;
+const cardHeights = new Map<string, number>();
+
 export function FeedPage({ route }: { route: Route }) {
   const { t } = useI18n();
-  const filters = useMemo(() => filtersFrom(route.params), [route.params.toString()]); // eslint-disable-line react-hooks/exhaustive-deps
-  const [groups, setGroups] = useState<Group[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
+  const key = route.params.toString();
+  const filters = useMemo(() => filtersFrom(route.params), [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  const restored = memory?.key === key ? memory : null;
+  const [groups, setGroups] = useState<Group[]>(restored?.groups ?? []);
+  const [cursor, setCursor] = useState<string | null>(restored?.cursor ?? null);
+  const [loading, setLoading] = useState(!restored);
   const [error, setError] = useState<string | null>(null);
-  const [tagCount, setTagCount] = useState(0);
+  const [tagCount, setTagCount] = useState(restored?.tagCount ?? 0);
   const generation = useRef(0);
+  const skipKey = useRef<string | null>(restored ? key : null);
+  const initialScroll = useRef(restored?.scrollTop ?? 0);
 
   const load = useCallback(
     async (from: string | null, reset: boolean) => {
@@ -58,10 +74,22 @@ export function FeedPage({ route }: { route: Route }) {
   );
 
   useEffect(() => {
+    if (skipKey.current === key) return;
+    skipKey.current = null;
     setGroups([]);
     setCursor(null);
     void load(null, true);
-  }, [load]);
+  }, [load]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    memory = { key, groups, cursor, tagCount, scrollTop: memory?.key === key ? memory.scrollTop : 0 };
+  }, [key, groups, cursor, tagCount]);
+  const onScroll = useCallback(
+    (top: number) => {
+      if (memory?.key === key) memory.scrollTop = top;
+    },
+    [key],
+  );
 
   const more = useCallback(() => {
     if (!loading && cursor && !error) void load(cursor, false);
@@ -101,6 +129,9 @@ export function FeedPage({ route }: { route: Route }) {
             itemKey={(g) => g.documentId}
             estimate={150}
             onEndReached={more}
+            initialScrollTop={initialScroll.current}
+            onScroll={onScroll}
+            heightCache={cardHeights}
             render={(g) => <FeedCard group={g} />}
             footer={<div className="list-footer muted">{cursor ? (loading ? t('loading') : '') : groups.length > 0 ? t('end') : ''}</div>}
           />
@@ -115,11 +146,12 @@ function FeedCard({ group }: { group: Group }) {
   const { doc, error } = useDoc(group.documentId);
   const first = group.tags[0]!;
   const matched = useMemo(() => new Set(group.tags.map((x) => x.id)), [group.tags]);
-  // Chips follow reading order so they line up with the highlights above them.
-  const ordered = useMemo(
-    () => [...group.tags].sort((a, b) => (a.turnIndex ?? 0) - (b.turnIndex ?? 0) || a.span.start - b.span.start),
-    [group.tags],
-  );
+  // Chips follow reading order so they line up with the highlights above them, and take the
+  // document's current version of each tag, which may have been corrected since the list loaded.
+  const ordered = useMemo(() => {
+    const current = doc ? group.tags.flatMap((x) => doc.tags.find((d) => d.id === x.id) ?? []) : group.tags;
+    return current.sort((a, b) => (a.turnIndex ?? 0) - (b.turnIndex ?? 0) || a.span.start - b.span.start);
+  }, [group.tags, doc]);
   return (
     <article className="card feed-card" data-doc-id={group.documentId}>
       <header className="card-head">

@@ -11,6 +11,10 @@ interface Props<T> {
   footer?: ReactNode;
   /** Index to keep visible (e.g. the selected row). */
   scrollToIndex?: number;
+  initialScrollTop?: number;
+  onScroll?: (top: number) => void;
+  /** Measured heights that outlive the component, so a restored scroll position lands on the same rows. */
+  heightCache?: Map<string, number>;
 }
 
 /**
@@ -18,9 +22,11 @@ interface Props<T> {
  * records their real height so offsets converge without a layout library.
  */
 export function VirtualList<T>(props: Props<T>) {
-  const { items, itemKey, estimate, render, overscan = 6, onEndReached, className, footer, scrollToIndex } = props;
+  const { items, itemKey, estimate, render, overscan = 6, onEndReached, className, footer, scrollToIndex, initialScrollTop, onScroll } = props;
+  const scrollRef = useRef(onScroll);
+  scrollRef.current = onScroll;
   const scroller = useRef<HTMLDivElement>(null);
-  const heights = useRef(new Map<string, number>());
+  const heights = useRef(props.heightCache ?? new Map<string, number>());
   const [version, setVersion] = useState(0);
   const [viewport, setViewport] = useState({ top: 0, height: 800 });
 
@@ -83,7 +89,11 @@ export function VirtualList<T>(props: Props<T>) {
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const update = () => setViewport({ top: el.scrollTop, height: el.clientHeight });
+    const update = () => {
+      setViewport({ top: el.scrollTop, height: el.clientHeight });
+      scrollRef.current?.(el.scrollTop);
+    };
+    if (initialScrollTop) el.scrollTop = initialScrollTop;
     update();
     el.addEventListener('scroll', update, { passive: true });
     const ro = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(update);
