@@ -92,6 +92,15 @@ function implicitForUncached(x: ExtractLexicon, core: string): { category: Categ
   return best;
 }
 
+function innerCategory(x: ExtractLexicon, tokens: Token[], start: number, end: number): CategoryId | null {
+  for (const t of tokens) {
+    if (t.start < start || t.end > end) continue;
+    const c = x.extraAspects.get(t.word) ?? x.lex.taxonomy.aspectIndex.get(t.word)?.category;
+    if (c) return c;
+  }
+  return null;
+}
+
 function contextCategory(x: ExtractLexicon, tokens: Token[], clauses: Clause[], clause: Clause, before: number): CategoryId | null {
   const idx = x.lex.taxonomy.aspectIndex;
   const inRange = (s: number, e: number, nearest: boolean) => {
@@ -220,7 +229,12 @@ class RuleAnalyzer implements Analyzer {
       const implicitHit = implicitFor(x, op.core);
       const implicit = op.patternCategory ?? implicitHit?.category ?? null;
       const strongAspect = hit && hit.how !== 'contains' && !op.aspectDistant && !WEAK_ASPECT_CATEGORIES.has(hit.category);
-      if (hit && (strongAspect || !implicit)) {
+      // a target named inside the phrase itself (说好的免年费呢) beats one linked from elsewhere
+      const inner = !implicit && (!hit || op.aspectDistant) ? innerCategory(x, tokens, op.start, op.end) : null;
+      if (inner) {
+        category = inner;
+        categoryFrom = 'context';
+      } else if (hit && (strongAspect || !implicit)) {
         category = hit.category;
         canonical = hit.canonical;
         categoryFrom = 'aspect';
