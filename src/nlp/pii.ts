@@ -87,6 +87,9 @@ function isolated(text: string, start: number, end: number): boolean {
   if ((before === '.' || before === '-' || before === '/' || before === ':') && /[0-9]/.test(before2)) return false;
   if ((after === '.' || after === '-' || after === '/' || after === ':' || after === ',') && /[0-9]/.test(after2)) return false;
   if (/[¥$￥]/.test(before) || before === '+' && !/86/.test(text.slice(start, start + 2))) return false;
+  // quantities: a number followed by a currency or unit is an amount, not an identifier
+  if (/^\s?(元|块|万|亿|円|美元|港币|%|‰|gb|GB|mb|MB|kg|KG|件|次|笔|分|秒|小时|天)/.test(text.slice(end, end + 3))) return false;
+  if (/(人民币|金额|合计|共计|总计|余额)[:：]?\s?$/.test(text.slice(Math.max(0, start - 5), start))) return false;
   return true;
 }
 
@@ -131,12 +134,12 @@ export function detectPii(text: string): PiiEntity[] {
   }
 
   // landlines: area code (010, 02x, 0xxx) + 7-8 digit number, with a separator or in brackets
-  for (const m of t.matchAll(/(?:\(0\d{2,3}\)|0\d{2,3}[ -])\d{7,8}/g)) {
+  for (const m of t.matchAll(/(?:\(0\d{2,3}\)|0\d{2,3}[ -])(?:\d{7,8}|\d{3,4}[ -]\d{4})/g)) {
     const s = m.index!;
     const e = s + m[0].length;
     const area = digitsOf(m[0].slice(0, m[0].search(/[) -]/) + 1));
     const local = m[0].slice(m[0].search(/[) -]/) + 1).replace(/^\s+/, '');
-    if (!/^0[1-9]/.test(area)) continue;
+    if (!/^0[1-9]/.test(area) || !/^\d{7,8}$/.test(local.replace(/[ -]/, ''))) continue;
     // 3-digit area codes are 010 and 02x; others are 4 digits
     if (area.length === 3 && !/^0(10|2\d)$/.test(area)) continue;
     if (/^[01]/.test(local) || !isolated(t, s, e) || vetoedByContext(t, s)) continue;

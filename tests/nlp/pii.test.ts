@@ -29,6 +29,8 @@ describe('detectPii: true positives', () => {
     ['号码是１３８１２３４５６７８', 'phone', '１３８１２３４５６７８'],
     ['座机010-62345678转8', 'landline', '010-62345678'],
     ['座机0571-55519188', 'landline', '0571-55519188'],
+    ['电话021-6123 4567转2', 'landline', '021-6123 4567'],
+    ['座机(0755)61234567', 'landline', '(0755)61234567'],
     [`身份证${ID}，请核对`, 'id_card', ID],
     [`卡号${CARD}`, 'bank_card', CARD],
     [`卡号${CARD.replace(/(\d{4})(?=\d)/g, '$1 ')}`, 'bank_card', CARD.replace(/(\d{4})(?=\d)/g, '$1 ')],
@@ -55,6 +57,8 @@ describe('detectPii: look-alikes are not PII', () => {
     `身份证${BAD_ID}`,
     `银行卡${BAD_CARD}`,
     '会员号10201535310，流水号11609260309',
+    '这个月话费13812345678元？余额：13812345678',
+    '热线800-820-8820，区号0755',
   ];
   for (const text of cases) {
     it(text, () => {
