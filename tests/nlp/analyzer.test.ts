@@ -206,3 +206,21 @@ describe('analyzer: hard cases', () => {
     expect(res.tags[0]!.confidence).toBeGreaterThan(0.7);
   });
 });
+
+describe('lexicon clause classifier', () => {
+  it('scores clauses and proposes categories', async () => {
+    const { createLexiconClassifier } = await import('../../src/nlp/lexicon-classifier.js');
+    const c = createLexiconClassifier(LEXICONS);
+    expect(c.kind).toBe('lexicon');
+    expect(c.version).toMatch(/^lexicon-/);
+    const [pos, neg, neutral] = await c.classify(['服务很好', '信号太差了', '请问营业厅几点开门？']);
+    expect(pos!.sentiment.positive).toBeGreaterThan(pos!.sentiment.negative);
+    expect(neg!.sentiment.negative).toBeGreaterThan(neg!.sentiment.positive);
+    expect(neg!.category.network).toBeGreaterThan(0.5);
+    expect(neutral!.sentiment.neutral).toBe(1);
+    for (const r of [pos!, neg!, neutral!]) {
+      const s = r.sentiment.negative + r.sentiment.neutral + r.sentiment.positive;
+      expect(s).toBeCloseTo(1, 6);
+    }
+  });
+});
