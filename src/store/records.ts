@@ -38,6 +38,8 @@ export interface DocumentRecord {
   requestId?: string | null;
   /** The re-tag job that last re-queued this document. */
   retagJobId?: string | null;
+  /** Set for documents with a negative opinion: which team owns the complaint and by when. */
+  routing?: CaseRouting | null;
   createdAt: Date;
   updatedAt: Date;
   processedAt: Date | null;
@@ -123,6 +125,100 @@ export interface AuditRecord {
   target: string | null;
   details: Record<string, unknown>;
   at: Date;
+}
+
+export type CasePriority = 'low' | 'normal' | 'high' | 'urgent';
+
+export interface CaseRouting {
+  team: string;
+  dueAt: Date;
+  priority: CasePriority;
+  /** Escalation words found in the customer's own text. */
+  escalations: string[];
+  /** Index of the routing-table entry that matched; null for the tenant's default team. */
+  entry: number | null;
+  routedAt: Date;
+  resolvedAt: Date | null;
+  /** When the SLA check fired the sla_breach rules for this case (once per case). */
+  breachNotifiedAt: Date | null;
+}
+
+export interface AlertRuleRecord {
+  _id: string;
+  tenant: string;
+  name: string;
+  type: 'document' | 'threshold' | 'sla_breach';
+  active: boolean;
+  webhookIds: string[];
+  match: {
+    categories?: string[];
+    aspects?: string[];
+    polarities?: ('positive' | 'negative' | 'neutral')[];
+    channels?: string[];
+    keywords?: string[];
+  } | null;
+  threshold: {
+    category: string | null;
+    channel: string | null;
+    windowMinutes: number;
+    minDocuments: number;
+    minShare: number;
+    baselineDays: number;
+    /** The window's share must exceed baseline share × minLift (0 disables the comparison). */
+    minLift: number;
+  } | null;
+  /** sla_breach rules: only these teams (empty = all). */
+  teams: string[] | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface WebhookEndpointRecord {
+  _id: string;
+  tenant: string;
+  url: string;
+  description: string | null;
+  /** The signing secret in clear: the sender needs it for every delivery; shown to the admin once. */
+  secret: string;
+  active: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface WebhookDeliveryRecord {
+  /** Deterministic per (rule, subject, endpoint): a re-run never creates a second delivery. */
+  _id: string;
+  tenant: string;
+  endpointId: string;
+  ruleId: string | null;
+  event: 'rule.document' | 'rule.threshold' | 'rule.sla_breach' | 'test';
+  /** The JSON body, fixed at creation so every attempt sends the same event. */
+  payload: Record<string, unknown>;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  responseCode: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  lastAttemptAt: Date | null;
+  deliveredAt: Date | null;
+}
+
+export interface RoutingEntry {
+  categories: string[];
+  keywords: string[];
+  team: string;
+  slaHours: number;
+  priority: CasePriority;
+}
+
+export interface RoutingTableRecord {
+  /** The tenant id. */
+  _id: string;
+  entries: RoutingEntry[];
+  defaultTeam: string;
+  defaultSlaHours: number;
+  escalationWords: string[];
+  updatedAt: Date;
 }
 
 export interface CorrectionRecord {

@@ -7,6 +7,7 @@ import { CorrectionsRepository } from './corrections-repository.js';
 import { DocumentsRepository } from './documents-repository.js';
 import { TagsRepository } from './tags-repository.js';
 import { AuditRepository, IdempotencyRepository, RetagJobsRepository, TenantSettingsRepository } from './small-repositories.js';
+import { createActionsStore, type ActionsStore } from '../actions/actions-store.js';
 
 export interface Store {
   engine: StoreEngine;
@@ -18,6 +19,8 @@ export interface Store {
   audit: AuditRepository;
   idempotency: IdempotencyRepository;
   retagJobs: RetagJobsRepository;
+  /** Alert rules, webhooks, deliveries and routing tables (src/actions). */
+  actions: ActionsStore;
   close(): Promise<void>;
 }
 
@@ -36,8 +39,9 @@ export async function createStore(engine: StoreEngine): Promise<Store> {
     audit: new AuditRepository(engine.collection('audit')),
     idempotency: new IdempotencyRepository(engine.collection('idempotency')),
     retagJobs: new RetagJobsRepository(engine.collection('retag_jobs')),
+    actions: createActionsStore(engine),
     close: () => engine.close(),
   };
-  await Promise.all([store.documents.init(), store.tags.init(), store.apiKeys.init(), store.corrections.init(), store.tenants.init(), store.audit.init(), store.idempotency.init(), store.retagJobs.init()]);
+  await Promise.all([store.documents.init(), store.tags.init(), store.apiKeys.init(), store.corrections.init(), store.tenants.init(), store.audit.init(), store.idempotency.init(), store.retagJobs.init(), store.actions.init()]);
   return store;
 }

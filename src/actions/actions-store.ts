@@ -1,0 +1,220 @@
+import type { Collection, Filter, StoreEngine } from '../store/collection.js';
+import type { AlertRuleRecord, DocumentRecord, RoutingTableRecord, TagRecord, WebhookDeliveryRecord, WebhookEndpointRecord } from '../store/records.js';
+
+export class RulesRepository {
+  constructor(private readonly coll: Collection<AlertRuleRecord>) {}
+
+  async init(): Promise<void> {
+    // Every tagged document reads its tenant's active rules.
+    await this.coll.ensureIndex({ fields: { tenant: 1, type: 1 } });
+  }
+
+  insert(rule: AlertRuleRecord): Promise<void> {
+    return this.coll.insertOne(rule);
+  }
+
+  list(tenant: string): Promise<AlertRuleRecord[]> {
+    return this.coll.find({ tenant }, { sort: { createdAt: 1, _id: 1 } });
+  }
+
+  active(filter: Filter): Promise<AlertRuleRecord[]> {
+    return this.coll.find({ ...filter, active: true }, { sort: { _id: 1 } });
+  }
+
+  find(tenant: string, id: string): Promise<AlertRuleRecord | null> {
+    return this.coll.findOne({ _id: id, tenant });
+  }
+
+  async replace(tenant: string, id: string, fields: Partial<AlertRuleRecord>): Promise<boolean> {
+    return (await this.coll.updateOne({ _id: id, tenant }, { $set: fields })) > 0;
+  }
+
+  async delete(tenant: string, id: string): Promise<boolean> {
+    return (await this.coll.deleteMany({ _id: id, tenant })) > 0;
+  }
+}
+
+export class WebhooksRepository {
+  constructor(private readonly coll: Collection<WebhookEndpointRecord>) {}
+
+  async init(): Promise<void> {
+    await this.coll.ensureIndex({ fields: { tenant: 1 } });
+  }
+
+  insert(endpoint: WebhookEndpointRecord): Promise<void> {
+    return this.coll.insertOne(endpoint);
+  }
+
+  list(tenant: string): Promise<WebhookEndpointRecord[]> {
+    return this.coll.find({ tenant }, { sort: { createdAt: 1, _id: 1 } });
+  }
+
+  find(tenant: string, id: string): Promise<WebhookEndpointRecord | null> {
+    return this.coll.findOne({ _id: id, tenant });
+  }
+
+  findById(id: string): Promise<WebhookEndpointRecord | null> {
+    return this.coll.findOne({ _id: id });
+  }
+
+  manyActive(tenant: string, ids: string[]): Promise<WebhookEndpointRecord[]> {
+    return this.coll.find({ tenant, _id: { $in: ids }, active: true });
+  }
+
+  async update(tenant: string, id: string, fields: Partial<WebhookEndpointRecord>): Promise<boolean> {
+    return (await this.coll.updateOne({ _id: id, tenant }, { $set: fields })) > 0;
+  }
+
+  async delete(tenant: string, id: string): Promise<boolean> {
+    return (await this.coll.deleteMany({ _id: id, tenant })) > 0;
+  }
+}
+
+export class DeliveriesRepository {
+  constructor(private readonly coll: Collection<WebhookDeliveryRecord>) {}
+
+  async init(): Promise<void> {
+    // The delivery log lists one endpoint's deliveries newest first.
+    await this.coll.ensureIndex({ fields: { endpointId: 1, createdAt: -1 } });
+    // The worker re-enqueues pending deliveries at start (the embedded queue forgets them on exit).
+    await this.coll.ensureIndex({ fields: { status: 1 } });
+  }
+
+  /** Returns false when a delivery with this id already exists, which is how duplicates are dropped. */
+  async insertIfAbsent(delivery: WebhookDeliveryRecord): Promise<boolean> {
+    return (await this.coll.insertManyIgnoreDuplicates([delivery])) === 1;
+  }
+
+  findById(id: string): Promise<WebhookDeliveryRecord | null> {
+    return this.coll.findOne({ _id: id });
+  }
+
+  list(tenant: string, endpointId: string, limit: number, before?: Date): Promise<WebhookDeliveryRecord[]> {
+    return this.coll.find({ tenant, endpointId, ...(before ? { createdAt: { $lt: before } } : {}) }, { sort: { createdAt: -1, _id: -1 }, limit });
+  }
+
+  pending(limit: number): Promise<WebhookDeliveryRecord[]> {
+    return this.coll.find({ status: 'pending' }, { sort: { createdAt: 1 }, limit });
+  }
+
+  async update(id: string, fields: Partial<WebhookDeliveryRecord>): Promise<void> {
+    await this.coll.updateOne({ _id: id }, { $set: fields });
+  }
+
+  /** Counts the attempt before sending, so a crash mid-request still shows in the log. */
+  startAttempt(id: string, at: Date): Promise<WebhookDeliveryRecord | null> {
+    return this.coll.findOneAndUpdate({ _id: id, status: 'pending' }, { $set: { lastAttemptAt: at }, $inc: { attempts: 1 } });
+  }
+}
+
+export class RoutingRepository {
+  constructor(private readonly coll: Collection<RoutingTableRecord>) {}
+
+  // One record per tenant, looked up by _id.
+  async init(): Promise<void> {}
+
+  find(tenant: string): Promise<RoutingTableRecord | null> {
+    return this.coll.findOne({ _id: tenant });
+  }
+
+  async save(record: RoutingTableRecord): Promise<void> {
+    if ((await this.coll.updateOne({ _id: record._id }, { $set: { ...record } })) === 0) {
+      await this.coll.insertManyIgnoreDuplicates([record]);
+    }
+  }
+}
+
+/**
+ * Reads over the documents and tags collections that only actions need (case lists, windows,
+ * journeys). The engine hands out one shared handle per collection, so these see the same data
+ * the documents and tags repositories write.
+ */
+export class ActionsQueries {
+  constructor(
+    private readonly documents: Collection<DocumentRecord>,
+    private readonly tags: Collection<TagRecord>,
+  ) {}
+
+  async init(): Promise<void> {
+    // Case lists filter by tenant and sort by due date; the SLA check scans due dates across tenants.
+    await this.documents.ensureIndex({ fields: { 'routing.dueAt': 1 }, sparse: true });
+    // Windowed rules and the KPI view count a tenant's tags over a time range.
+    await this.tags.ensureIndex({ fields: { tenant: 1, at: 1 } });
+  }
+
+  setRouting(documentId: string, routing: DocumentRecord['routing']): Promise<number> {
+    return this.documents.updateOne({ _id: documentId }, { $set: { routing } });
+  }
+
+  updateRouting(filter: Filter, fields: Record<string, unknown>): Promise<DocumentRecord | null> {
+    const set: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(fields)) set[`routing.${k}`] = v;
+    return this.documents.findOneAndUpdate(filter, { $set: set });
+  }
+
+  findDocuments(filter: Filter, sort: Record<string, 1 | -1>, limit: number): Promise<DocumentRecord[]> {
+    return this.documents.find(filter, { sort, limit });
+  }
+
+  tagsOf(documentIds: string[]): Promise<TagRecord[]> {
+    return documentIds.length === 0 ? Promise.resolve([]) : this.tags.find({ documentId: { $in: documentIds } });
+  }
+
+  /** Documents with at least one matching tag in the range, and how many of them have a negative one. */
+  async documentShare(filter: Filter): Promise<{ documents: number; negative: number }> {
+    const rows = await this.tags.aggregate<{ documents: number; negative: number }>([
+      { $match: filter },
+      { $group: { _id: '$documentId', neg: { $max: { $cond: [{ $eq: ['$polarity', 'negative'] }, 1, 0] } } } },
+      { $group: { _id: null, documents: { $sum: 1 }, negative: { $sum: '$neg' } } },
+    ]);
+    return { documents: rows[0]?.documents ?? 0, negative: rows[0]?.negative ?? 0 };
+  }
+
+  /** Per document: Σ confidence × (+1/−1/0) and Σ confidence, for journey scores without loading tags. */
+  tagScores(filter: Filter): Promise<{ _id: string; weighted: number; weight: number; tags: number }[]> {
+    return this.tags.aggregate([
+      { $match: filter },
+      {
+        $group: {
+          _id: '$documentId',
+          weighted: {
+            $sum: {
+              $multiply: ['$confidence', { $cond: [{ $eq: ['$polarity', 'positive'] }, 1, { $cond: [{ $eq: ['$polarity', 'negative'] }, -1, 0] }] }],
+            },
+          },
+          weight: { $sum: '$confidence' },
+          tags: { $sum: 1 },
+        },
+      },
+    ]);
+  }
+
+  touchpointsOfCustomers(filter: Filter): Promise<{ _id: string; customerId: string; occurredAt: Date | null; createdAt: Date }[]> {
+    return this.documents.aggregate([{ $match: filter }, { $project: { _id: 1, customerId: 1, occurredAt: 1, createdAt: 1 } }]);
+  }
+}
+
+export interface ActionsStore {
+  rules: RulesRepository;
+  webhooks: WebhooksRepository;
+  deliveries: DeliveriesRepository;
+  routing: RoutingRepository;
+  queries: ActionsQueries;
+  init(): Promise<void>;
+}
+
+export function createActionsStore(engine: StoreEngine): ActionsStore {
+  const s = {
+    rules: new RulesRepository(engine.collection('alert_rules')),
+    webhooks: new WebhooksRepository(engine.collection('webhooks')),
+    deliveries: new DeliveriesRepository(engine.collection('webhook_deliveries')),
+    routing: new RoutingRepository(engine.collection('routing_tables')),
+    queries: new ActionsQueries(engine.collection('documents'), engine.collection('tags')),
+  };
+  return {
+    ...s,
+    async init() {
+      await Promise.all([s.rules.init(), s.webhooks.init(), s.deliveries.init(), s.routing.init(), s.queries.init()]);
+    },
+  };
+}
