@@ -66,6 +66,9 @@ export async function startServer(): Promise<RunningServer> {
   const base = `http://127.0.0.1:${port}`;
 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // If the test worker dies without running afterAll, do not leave a server behind.
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
   const deadline = Date.now() + 45_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited early (${child.exitCode}):\n${out}`);
@@ -83,6 +86,7 @@ export async function startServer(): Promise<RunningServer> {
     dataDir,
     logs: () => out,
     stop: async () => {
+      process.off('exit', reap);
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 8000);

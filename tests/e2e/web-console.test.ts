@@ -104,7 +104,7 @@ describe('web console (real server, chromium)', () => {
     const withTags = docs.filter((d) => d.kind !== 'transcript' && d.text && !d.text.includes(XSS) && d.tags.length > 0);
     expect(withTags.length, 'the analyzer tagged none of the sample comments').toBeGreaterThan(0);
     tagged = withTags[0]!;
-  });
+  }, 120_000);
 
   test('signs in with an API key and shows highlighted opinions in the feed', async () => {
     await page.goto(server.base + '/');
@@ -368,6 +368,16 @@ describe('web console (real server, chromium)', () => {
     expect(csv).toContain(tagged.id);
     // Only human tags were asked for: every data row mentions "human".
     for (const line of lines.slice(1)) expect(line).toContain('human');
+
+    const [jsonl] = await Promise.all([page.waitForEvent('download'), page.click('button[data-format=jsonl]')]);
+    const rows = fs
+      .readFileSync(await jsonl.path(), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { source: string; documentId: string });
+    expect(rows.length).toBe(lines.length - 1);
+    expect(rows.every((r) => r.source === 'human')).toBe(true);
+    expect(jsonl.suggestedFilename()).toMatch(/\.jsonl$/);
   });
 
   test('feed pages by cursor while the list stays virtualized', async () => {
@@ -423,7 +433,7 @@ describe('web console (real server, chromium)', () => {
     const restored = (await page.evaluate(`document.querySelector('.feed-list').scrollTop`)) as number;
     expect(Math.abs(restored - 1500)).toBeLessThan(5);
     expect(await page.textContent('.main .toolbar')).toContain(`${N} 文档`);
-  });
+  }, 120_000);
 
   test('an analyst key sees feed, dashboard and export but not the labeling queue', async () => {
     const created = await api<{ key: string }>('POST', '/v1/api-keys', { name: 'e2e-analyst', roles: ['analyst'] });
