@@ -35,6 +35,7 @@ let context: BrowserContext;
 let page: Page;
 let api: ReturnType<typeof apiClient>;
 const dialogs: string[] = [];
+const pageErrors: string[] = [];
 const ids: Record<string, string> = {};
 let tagged: Doc;
 
@@ -74,6 +75,7 @@ describe('web console (real server, chromium)', () => {
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
     context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN', acceptDownloads: true });
     page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
@@ -469,5 +471,6 @@ describe('web console (real server, chromium)', () => {
     expect(await page.textContent('.notice')).toContain('仅有数据接入权限');
     expect(await page.locator('.topbar nav a').count()).toBe(0);
     await shot('ingest-only');
+    expect(pageErrors, 'uncaught errors in the page').toEqual([]);
   });
 });
