@@ -424,9 +424,13 @@ async function repeatCrash(service: ServiceProcess, redis: RedisServer): Promise
   const runTag = `repeat-${seed}-${started.toString(36)}`;
   const turns: { speaker: 'customer' | 'agent'; text: string }[] = [];
   let length = 0;
-  for (let i = 0; length < 18_000; i++) {
-    const d = makeDocument(rng, runTag, i);
-    const text = d.text ?? d.turns!.filter((t) => t.speaker === 'customer').map((t) => t.text).join('');
+  // Long customer turns keep the transcript within the 500-turn limit while near 18,000 characters.
+  for (let i = 0; length < 18_000; ) {
+    let text = '';
+    while (text.length < 600) {
+      const d = makeDocument(rng, runTag, i++);
+      text += d.text ?? d.turns!.filter((t) => t.speaker === 'customer').map((t) => t.text).join('');
+    }
     turns.push({ speaker: 'customer', text }, { speaker: 'agent', text: '好的，我这边记录一下。' });
     length += text.length + 11;
   }
@@ -507,8 +511,11 @@ async function finish(service: ServiceProcess, redis: RedisServer, client: Clien
   process.exitCode = failed ? 1 : 0;
 }
 
-
-main().catch((err: unknown) => {
-  log(`chaos run aborted: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-  process.exitCode = 2;
-});
+main()
+  .then(() => process.exit(process.exitCode ?? 0))
+  .catch((err: unknown) => {
+    log(`chaos run aborted: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    // exit() rather than exitCode: live child handles would keep the loop (and the children) alive;
+    // the exit hook kills them and removes the temp dirs.
+    process.exit(2);
+  });
