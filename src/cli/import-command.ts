@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { TextDecoder } from 'node:util';
 import { CsvSyntaxError, parseCsv, stripBom } from './csv.js';
 import { CliFailure, UsageError } from './errors.js';
 import { ApiError, type HttpClient } from './http-client.js';
@@ -44,6 +45,8 @@ export interface ImportOptions {
   statePath?: string;
   batchSize: number;
   restart: boolean;
+  /** Any WHATWG encoding label; utf-8 unless given. */
+  encoding?: string;
 }
 
 export interface ImportSummary {
@@ -51,6 +54,25 @@ export interface ImportSummary {
   duplicate: number;
   rejected: number;
   skipped: number;
+}
+
+/**
+ * Excel on Chinese Windows saves "CSV" in GBK, which decoded as UTF-8 turns every character into
+ * replacement marks that would then be stored and tagged as garbage; refuse and name the fix.
+ */
+export function decode(buffer: Buffer, file: string, encoding: string): string {
+  let decoder: TextDecoder;
+  try {
+    decoder = new TextDecoder(encoding, { fatal: true });
+  } catch {
+    throw new UsageError(`unknown --encoding "${encoding}" (use utf-8 or gb18030)`, 'import');
+  }
+  try {
+    return decoder.decode(buffer);
+  } catch {
+    const hint = decoder.encoding === 'utf-8' ? ' (files saved by Excel on Chinese Windows are usually GBK: pass --encoding gb18030)' : '';
+    throw new CliFailure(`${file} is not valid ${decoder.encoding}${hint}`);
+  }
 }
 
 export function detectFormat(file: string, explicit?: string): 'csv' | 'jsonl' {
@@ -173,8 +195,7 @@ export async function runImport(client: HttpClient, opts: ImportOptions, out: No
   } catch (err) {
     throw new CliFailure(`cannot read ${opts.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(buffer);
-  if (text.includes('\uFFFD')) process.stderr.write(`warning: ${opts.file} is not valid UTF-8; undecodable bytes were replaced\n`);
+  const text = decode(buffer, opts.file, opts.encoding ?? 'utf-8');
   const records = format === 'csv' ? readCsvRecords(text) : readJsonlRecords(text);
   const sha256 = createHash('sha256').update(buffer).digest('hex');
 

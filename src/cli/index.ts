@@ -77,12 +77,14 @@ Options:
   --batch-size N       documents per request, 1-${MAX_CHUNK} (default ${MAX_CHUNK})
   --state FILE         where to keep progress (default FILE.guandian-progress)
   --restart            ignore saved progress and send everything again
+  --encoding NAME      the file's encoding, e.g. gb18030 for GBK files saved by
+                       Excel on Chinese Windows (default utf-8; the BOM is optional)
 
 Exits 1 if the server stops answering (progress so far is kept) or if every line
 was rejected.
 
 ${CONNECTION_HELP}`,
-    options: { format: { type: 'string' }, 'batch-size': { type: 'string' }, state: { type: 'string' }, restart: { type: 'boolean' } },
+    options: { format: { type: 'string' }, 'batch-size': { type: 'string' }, state: { type: 'string' }, restart: { type: 'boolean' }, encoding: { type: 'string' } },
     positionals: [1, 1],
     arg: 'FILE',
     run: async (ctx) => {
@@ -90,10 +92,12 @@ ${CONNECTION_HELP}`,
       const batchSize = positiveInt(str(ctx.values, 'batch-size'), 'batch-size', MAX_CHUNK, MAX_CHUNK, 'import');
       const format = str(ctx.values, 'format');
       const statePath = str(ctx.values, 'state');
+      const encoding = str(ctx.values, 'encoding');
       const summary = await runImport(ctx.client(), {
         file,
         batchSize,
         restart: ctx.values.restart === true,
+        ...(encoding !== undefined ? { encoding } : {}),
         ...(format !== undefined ? { format } : {}),
         ...(statePath !== undefined ? { statePath } : {}),
       });
@@ -404,6 +408,12 @@ function report(err: unknown): number {
   process.stderr.write(`guandian: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   return 1;
 }
+
+// A reader that goes away early (`guandian export | head`) is not an error worth a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 
 // exitCode rather than exit(): stdout may still be flushing a large export into a pipe.
 main(process.argv.slice(2)).then(

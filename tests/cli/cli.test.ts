@@ -153,6 +153,18 @@ describe('import', () => {
     expect(byId.has('kind')).toBe(false);
   });
 
+  test('a GBK file from Excel is refused as UTF-8 with the fix named, and imports with --encoding gb18030', async () => {
+    const asUtf8 = await runCli(['import', 'feedback-gbk.csv']);
+    expect(asUtf8.code).toBe(1);
+    expect(asUtf8.stderr).toContain('is not valid utf-8');
+    expect(asUtf8.stderr).toContain('--encoding gb18030');
+    const r = await runCli(['import', 'feedback-gbk.csv', '--encoding', 'gb18030']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('accepted 3, duplicate 0, rejected 0, skipped 0');
+    const doc = await api<{ items: { externalId: string; text: string }[] }>('/v1/documents?q=%E5%AE%BD%E5%B8%A6%E5%AE%89%E8%A3%85&limit=10');
+    expect(doc.items.map((d) => d.text)).toContain('宽带安装拖了一个星期，太慢了');
+  });
+
   test('a missing file fails with exit 1 and says which', async () => {
     const r = await runCli(['import', 'nope.jsonl']);
     expect(r.code).toBe(1);
@@ -340,6 +352,7 @@ describe('help and usage', () => {
     [['import', 'feedback.jsonl', 'extra.jsonl'], 'unexpected argument'],
     [['import', 'feedback.jsonl', '--batch-size', '501'], '--batch-size must be a whole number from 1 to 500'],
     [['import', 'feedback.txt'], 'pass --format csv or --format jsonl'],
+    [['import', 'feedback.csv', '--encoding', 'klingon'], 'unknown --encoding "klingon"'],
     [['export', '--format', 'xml'], '--format must be csv or jsonl'],
     [['export', '--min-confidence', '2'], '--min-confidence must be a number from 0 to 1'],
     [['export', '--polarity'], "argument missing"],
