@@ -206,7 +206,7 @@ class RuleAnalyzer implements Analyzer {
     const tokens: Token[] = [];
     const perClause: RawOpinion[] = [];
     for (const c of clauses) {
-      const ts = c.meta ? [] : tokenize(this.jieba, lc, c.start, c.end, this.lex.taxonomy.aspectIndex);
+      const ts = c.meta ? [] : tokenize(this.jieba, lc, c.start, c.end, this.lex.taxonomy.aspectIndex, x.sentiment);
       tokens.push(...ts);
       perClause.push(...extractClause(lc, c, ts, x));
     }

@@ -68,7 +68,9 @@ const TAIL_CHARS = new Set([...'了的点多死啊吧呀哦啦哈呢极爆嘛'])
 const RIGHT_SUFFIXES = ['了不少', '了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '点'];
 const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
 /** Words that need the guard single characters get: they are ordinary words far more often than opinions. */
-const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱', '麻烦']);
+const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱', '麻烦', '标准', '规范']);
+/** Nouns that name a time, place or manner rather than something a customer evaluates. */
+const NON_ASPECT = new Set(['时候', '时', '时间段', '地方', '样子', '情况', '方面', '一下', '什么', '这个', '那个', '这样', '那样', '今天', '昨天', '现在', '之后', '以后', '以前', '当时', '每次', '一次', '这次', '上次', '感觉', '感受']);
 /** Speed complements describe the action, so the gold convention keeps the verb: 送得很快, 来得也快. */
 const SPEED = new Set(['快', '慢', '很快', '及时']);
 const BUSINESS = new Set(['酒店', '宾馆', '银行', '平台', '商家', '店家', '公司', '本店', '该店', '这家店', '门店', '网店', '官方', '你们']);
@@ -267,7 +269,9 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     // (服务好, 爽!); after a verb it is a result complement (换好了, 装好, 做完)
     if (op.core.length === 1 && op.start === op.coreStart) {
       const prevChar = lc[op.start - 1] ?? '';
-      const prev = tokenEndingAt(tokens, op.start);
+      let prev = tokenEndingAt(tokens, op.start);
+      // 分量也足: look through 也/都/又 to the subject
+      if (prev && /^(也|都|又|还)$/.test(prev.word)) prev = tokenEndingAt(tokens, prev.start) ?? prev;
       const standalone = op.start === lo || /[\s,，。!！?？~～]/.test(prevChar);
       const afterNoun = prev !== undefined && ((isNounLike(prev, x) && (prev.word.length >= 2 || prev.tag === 'n')) || /^(觉得|感觉|显得|觉着|算)$/.test(prev.word));
       if (!standalone && !afterNoun) return false;
@@ -436,7 +440,8 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
     q = numTok.start;
   }
   // the business itself (酒店隔音效果, 银行App) is the implicit subject of every review, not part of the aspect
-  while (parts.length > 1 && BUSINESS.has(parts[0]!.word)) parts.shift();
+  while (parts.length > 1 && (BUSINESS.has(parts[0]!.word) || NON_ASPECT.has(parts[0]!.word))) parts.shift();
+  if (parts.length === 1 && NON_ASPECT.has(parts[0]!.word)) return null;
   if (!parts.length) return null;
   // a plain noun right after a verb is the object of an activity (看视频也不卡), not the target
   const before = tokenEndingAt(tokens, parts[0]!.start);
@@ -452,6 +457,7 @@ function nounRuns(tokens: Token[], from: number, to: number, x: ExtractLexicon):
   const runs: { start: number; end: number; parts: Token[] }[] = [];
   let cur: Token[] = [];
   const flush = () => {
+    while (cur.length && (BUSINESS.has(cur[0]!.word) || NON_ASPECT.has(cur[0]!.word))) cur.shift();
     if (cur.length) runs.push({ start: cur[0]!.start, end: cur[cur.length - 1]!.end, parts: cur });
     cur = [];
   };

@@ -22,7 +22,7 @@ export function createLexiconClassifierFrom(lex: Lexicon, jieba: Jieba): ClauseC
         let total = 0;
         const votes = new Map<CategoryId, number>();
         for (const c of splitClauses(n.text, lex)) {
-          const ts = c.meta ? [] : tokenize(jieba, lc, c.start, c.end, lex.taxonomy.aspectIndex);
+          const ts = c.meta ? [] : tokenize(jieba, lc, c.start, c.end, lex.taxonomy.aspectIndex, x.sentiment);
           for (const op of extractClause(lc, c, ts, x)) {
             total += op.score * op.degree;
             const cat = op.patternCategory ?? lex.taxonomy.implicitIndex.get(op.core)?.category;

@@ -12,9 +12,16 @@ export function loadJieba(lex: Lexicon): Jieba {
 }
 
 /** Tokens of text[start,end) with offsets in `text`; jieba returns pieces that concatenate to the input. */
-export function tokenize(jieba: Jieba, text: string, start: number, end: number, terms?: ReadonlyMap<string, unknown>): Token[] {
+export function tokenize(
+  jieba: Jieba,
+  text: string,
+  start: number,
+  end: number,
+  terms?: ReadonlyMap<string, unknown>,
+  sentiment?: ReadonlyMap<string, number>,
+): Token[] {
   const slice = text.slice(start, end);
-  const tagged = splitComparatives(jieba.tag(slice, true), terms);
+  const tagged = splitGlued(splitComparatives(jieba.tag(slice, true), terms), terms, sentiment);
   const out: Token[] = [];
   let pos = 0;
   for (const t of splitHmmTails(tagged)) {
@@ -55,6 +62,30 @@ function splitComparatives(tagged: { word: string; tag: string }[], terms?: Read
     const head = t.word.slice(0, -1);
     if (t.word.length >= 3 && t.word.endsWith('比') && terms.has(head)) out.push({ word: head, tag: 'n' }, { word: '比', tag: 'p' });
     else out.push(t);
+  }
+  return out;
+}
+
+/**
+ * jieba's dictionary has idioms like 态度恶劣 / 质量上乘 as one word; when the word is a known aspect
+ * followed by a known evaluation, split it so the aspect and the opinion are found separately.
+ */
+function splitGlued(tagged: { word: string; tag: string }[], terms?: ReadonlyMap<string, unknown>, sentiment?: ReadonlyMap<string, number>): { word: string; tag: string }[] {
+  if (!terms || !sentiment) return tagged;
+  const out: { word: string; tag: string }[] = [];
+  for (const t of tagged) {
+    let done = false;
+    if (t.word.length >= 3 && !sentiment.has(t.word)) {
+      for (let k = 1; k < t.word.length && !done; k++) {
+        const head = t.word.slice(0, k);
+        const tail = t.word.slice(k);
+        if (head.length >= 2 && terms.has(head) && sentiment.has(tail)) {
+          out.push({ word: head, tag: 'n' }, { word: tail, tag: 'a' });
+          done = true;
+        }
+      }
+    }
+    if (!done) out.push(t);
   }
   return out;
 }
