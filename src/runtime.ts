@@ -12,6 +12,7 @@ import { QueryService } from './services/query-service.js';
 import { PrivacyService } from './services/privacy-service.js';
 import { TenantSettingsService } from './services/tenant-settings-service.js';
 import { RetagService } from './services/retag-service.js';
+import { Actions } from './actions/actions.js';
 import type { DocumentRecord } from './store/records.js';
 import { createStore, openStoreEngine, type Store } from './store/store.js';
 import { AnalyzerPool } from './worker/analyzer-pool.js';
@@ -46,6 +47,8 @@ export interface Services {
   settings: TenantSettingsService;
   privacy: PrivacyService;
   retag: RetagService;
+  /** Alert rules, webhooks, complaint routing, journeys and KPIs (src/actions). */
+  actions: Actions;
   /** Called for every tagged document (rules, routing …); see AfterTaggedHook. */
   afterTagged: AfterTaggedHook[];
   reconciler: Reconciler;
@@ -64,6 +67,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const apiKeys = new ApiKeysService(store.apiKeys);
   const generatedAdminKey = config.role === 'worker' ? null : await apiKeys.bootstrap(config.adminKey);
   const reconciler = new Reconciler(store, queue, logger, { leaseMs: config.leaseMs, intervalMs: config.reconcileIntervalMs });
+  const actions = Actions.create(config, store, logger, createQueue);
   return {
     config,
     logger,
@@ -81,7 +85,8 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     settings,
     privacy,
     retag: new RetagService(store, queue, config.leaseMs),
-    afterTagged: [],
+    actions,
+    afterTagged: [...actions.hooks],
     reconciler,
     taxonomy: loadTaxonomy(config.lexiconDir),
     generatedAdminKey,
@@ -104,4 +109,5 @@ export async function startWorker(s: Services): Promise<void> {
   await s.reconciler.runOnce(s.queue.kind === 'embedded');
   s.reconciler.start();
   s.privacy.startRetention(60 * 60 * 1000);
+  await s.actions.start();
 }

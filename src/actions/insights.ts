@@ -1,0 +1,171 @@
+import { badRequest } from '../errors.js';
+import type { DocumentRecord, TagRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+
+// Journey method (docs/actions.md):
+//   touchpoint score s = Σ(confidence × polarity) / Σ confidence over its tags, polarity +1/−1/0;
+//   a tagged document with no opinion scores 0, an untagged (pending/failed) one has no score.
+//   emotion after touchpoint n = Σ_{k=0..9} s_{n−k} × 0.5^(k / HALF_LIFE), over the last 10 scored
+//   touchpoints, newest k = 0; churn risk when emotion ≤ CHURN_THRESHOLD.
+// Decay counts touchpoints, not days, so a quiet customer's last mood does not fade just because
+// time passed, and the same history always gives the same curve.
+export const JOURNEY_WINDOW = 10;
+export const HALF_LIFE_TOUCHPOINTS = 3;
+/** About two recent clearly negative touchpoints (−1 − 0.79); one alone (−1) is not enough. */
+export const CHURN_THRESHOLD = -1.5;
+const DAY = 86_400_000;
+
+const polarityValue = (p: TagRecord['polarity']) => (p === 'positive' ? 1 : p === 'negative' ? -1 : 0);
+
+export function touchpointScore(tags: Pick<TagRecord, 'polarity' | 'confidence'>[]): number {
+  const weight = tags.reduce((sum, t) => sum + t.confidence, 0);
+  if (weight <= 0) return 0;
+  return tags.reduce((sum, t) => sum + t.confidence * polarityValue(t.polarity), 0) / weight;
+}
+
+/** emotion[i] accumulates scores[i−9..i] with a half-life of HALF_LIFE_TOUCHPOINTS. */
+export function accumulate(scores: number[]): number[] {
+  return scores.map((_, i) => {
+    let sum = 0;
+    for (let k = 0; k < JOURNEY_WINDOW && i - k >= 0; k++) sum += scores[i - k]! * 0.5 ** (k / HALF_LIFE_TOUCHPOINTS);
+    return sum;
+  });
+}
+
+const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+// Two-proportion z-test with pooled variance; the p-value is two-sided.
+export function twoProportionZ(x1: number, n1: number, x2: number, n2: number): { z: number | null; pValue: number | null; significant: boolean } {
+  if (n1 === 0 || n2 === 0) return { z: null, pValue: null, significant: false };
+  const p = (x1 + x2) / (n1 + n2);
+  const se = Math.sqrt(p * (1 - p) * (1 / n1 + 1 / n2));
+  if (se === 0) return { z: null, pValue: null, significant: false };
+  const z = (x1 / n1 - x2 / n2) / se;
+  const pValue = 2 * (1 - normalCdf(Math.abs(z)));
+  return { z, pValue, significant: pValue < 0.05 };
+}
+
+/** Φ(x) through erfc; the Chebyshev fit below (Numerical Recipes' erfcc) is within 1.2e−7, plenty for p-values. */
+export function normalCdf(x: number): number {
+  return 1 - 0.5 * erfc(x / Math.SQRT2);
+}
+
+function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? r : 2 - r;
+}
+
+const touchAt = (d: Pick<DocumentRecord, 'occurredAt' | 'createdAt'>) => new Date(d.occurredAt ?? d.createdAt);
+
+export class InsightsService {
+  constructor(private readonly store: Store) {}
+
+  async journey(tenant: string, customerId: string, limit = 200) {
+    // The newest `limit` touchpoints, shown oldest first.
+    const docs = (await this.store.actions.queries.findDocuments({ tenant, customerId }, { createdAt: -1, _id: -1 }, 5000))
+      .sort((a, b) => touchAt(a).getTime() - touchAt(b).getTime() || (a._id < b._id ? -1 : 1))
+      .slice(-limit);
+    const tags = await this.store.actions.queries.tagsOf(docs.map((d) => d._id));
+    const byDoc = new Map<string, TagRecord[]>();
+    for (const t of tags) byDoc.set(t.documentId, [...(byDoc.get(t.documentId) ?? []), t]);
+    const scored = docs.filter((d) => d.status === 'done');
+    const emotions = accumulate(scored.map((d) => touchpointScore(byDoc.get(d._id) ?? [])));
+    const emotionOf = new Map(scored.map((d, i) => [d._id, emotions[i]!]));
+    const touchpoints = docs.map((d) => {
+      const own = byDoc.get(d._id) ?? [];
+      const done = d.status === 'done';
+      return {
+        documentId: d._id,
+        at: touchAt(d),
+        kind: d.kind,
+        channel: d.source,
+        status: d.status,
+        sentiment: d.sentiment,
+        tags: own.length,
+        positive: own.filter((t) => t.polarity === 'positive').length,
+        negative: own.filter((t) => t.polarity === 'negative').length,
+        score: done ? round(touchpointScore(own)) : null,
+        emotion: done ? round(emotionOf.get(d._id)!) : null,
+        routing: d.routing ? { team: d.routing.team, priority: d.routing.priority, dueAt: d.routing.dueAt } : null,
+      };
+    });
+    const emotion = emotions.length > 0 ? emotions[emotions.length - 1]! : 0;
+    return {
+      customerId,
+      method: { window: JOURNEY_WINDOW, halfLifeTouchpoints: HALF_LIFE_TOUCHPOINTS, churnThreshold: CHURN_THRESHOLD },
+      touchpoints,
+      emotion: round(emotion),
+      churnRisk: emotion <= CHURN_THRESHOLD,
+    };
+  }
+
+  /** Customers by accumulated emotion over touchpoints of the last `days`, worst first; only those below zero. */
+  async atRisk(tenant: string, opts: { days: number; limit: number; onlyAtRisk: boolean }, now = new Date()) {
+    const since = new Date(now.getTime() - opts.days * DAY);
+    const docs = await this.store.actions.queries.touchpointsOfCustomers({
+      tenant,
+      customerId: { $exists: true, $ne: null },
+      status: 'done',
+      $or: [{ occurredAt: { $gte: since } }, { occurredAt: null, createdAt: { $gte: since } }],
+    });
+    const scores = new Map((await this.store.actions.queries.tagScores({ tenant, at: { $gte: since } })).map((r) => [r._id, r]));
+    const byCustomer = new Map<string, { at: Date; id: string }[]>();
+    for (const d of docs) byCustomer.set(d.customerId, [...(byCustomer.get(d.customerId) ?? []), { at: touchAt(d), id: d._id }]);
+    const rows = [...byCustomer].map(([customerId, list]) => {
+      list.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : 1));
+      const s = list.map(({ id }) => {
+        const r = scores.get(id);
+        return r && r.weight > 0 ? r.weighted / r.weight : 0;
+      });
+      const curve = accumulate(s);
+      const emotion = curve[curve.length - 1] ?? 0;
+      return { customerId, emotion: round(emotion), churnRisk: emotion <= CHURN_THRESHOLD, touchpoints: list.length, lastTouchpointAt: list[list.length - 1]!.at };
+    });
+    const items = rows
+      .filter((r) => r.emotion < 0 && (!opts.onlyAtRisk || r.churnRisk))
+      .sort((a, b) => a.emotion - b.emotion || (a.customerId < b.customerId ? -1 : 1))
+      .slice(0, opts.limit);
+    return { since, churnThreshold: CHURN_THRESHOLD, items };
+  }
+
+  /** Negative share per category in [from, to) against the preceding period of equal length. */
+  async kpi(tenant: string, q: { from?: string; to?: string; channel?: string }, now = new Date()) {
+    const to = q.to ? new Date(q.to) : now;
+    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 7 * DAY);
+    if (!(from < to)) throw badRequest('from must be before to', [{ field: 'from', message: 'not before to' }]);
+    const prevFrom = new Date(from.getTime() - (to.getTime() - from.getTime()));
+    const scope = { tenant, ...(q.channel ? { channel: q.channel } : {}) };
+    const [current, previous] = await Promise.all([
+      this.store.tags.countBy({ ...scope, at: { $gte: from, $lt: to } }, 'category'),
+      this.store.tags.countBy({ ...scope, at: { $gte: prevFrom, $lt: from } }, 'category'),
+    ]);
+    const prev = new Map(previous.map((r) => [r.key, r]));
+    const keys = [...new Set([...current.map((r) => r.key), ...previous.map((r) => r.key)])].sort();
+    const cur = new Map(current.map((r) => [r.key, r]));
+    const categories = keys.map((category) => {
+      const c = cur.get(category) ?? { negative: 0, total: 0 };
+      const p = prev.get(category) ?? { negative: 0, total: 0 };
+      const share = c.total > 0 ? c.negative / c.total : null;
+      const prevShare = p.total > 0 ? p.negative / p.total : null;
+      const test = twoProportionZ(c.negative, c.total, p.negative, p.total);
+      return {
+        category,
+        current: { negative: c.negative, total: c.total, share: share === null ? null : round(share) },
+        previous: { negative: p.negative, total: p.total, share: prevShare === null ? null : round(prevShare) },
+        change: share !== null && prevShare !== null ? round(share - prevShare) : null,
+        z: test.z === null ? null : round(test.z),
+        pValue: test.pValue === null ? null : round(test.pValue, 6),
+        significant: test.significant,
+      };
+    });
+    return { period: { from, to }, previousPeriod: { from: prevFrom, to: from }, categories };
+  }
+}

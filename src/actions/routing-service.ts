@@ -1,0 +1,154 @@
+import { badRequest, notFound } from '../errors.js';
+import type { Filter } from '../store/collection.js';
+import type { CasePriority, CaseRouting, DocumentRecord, RoutingEntry, RoutingTableRecord, TagRecord } from '../store/records.js';
+import type { ActionsStore } from './actions-store.js';
+import { customerText, findWords } from './text.js';
+
+export const PRIORITIES: readonly CasePriority[] = ['low', 'normal', 'high', 'urgent'];
+export const DEFAULT_ESCALATION_WORDS = ['投诉', '曝光', '起诉', '12315', '举报', '银保监', '消协', '媒体', '律师'];
+const HOUR = 3_600_000;
+
+export function defaultRoutingTable(tenant: string): RoutingTableRecord {
+  return { _id: tenant, entries: [], defaultTeam: 'customer-care', defaultSlaHours: 24, escalationWords: DEFAULT_ESCALATION_WORDS, updatedAt: new Date(0) };
+}
+
+export const presentRouting = (t: RoutingTableRecord) => ({
+  entries: t.entries,
+  defaultTeam: t.defaultTeam,
+  defaultSlaHours: t.defaultSlaHours,
+  escalationWords: t.escalationWords,
+  updatedAt: t.updatedAt,
+});
+
+/**
+ * The routing decision for one document, or null when it has no negative opinion. The first table
+ * entry whose keywords appear in the customer's text or whose categories include a negative tag's
+ * category wins; otherwise the default team. Any escalation word raises the priority one level.
+ * The SLA clock starts when we received the document (createdAt), not when it happened: an imported
+ * backlog should not arrive already overdue.
+ */
+export function routeDocument(table: RoutingTableRecord, doc: DocumentRecord, tags: TagRecord[], now: Date): Omit<CaseRouting, 'routedAt' | 'resolvedAt' | 'breachNotifiedAt'> | null {
+  const negative = tags.filter((t) => t.polarity === 'negative');
+  if (negative.length === 0) return null;
+  const text = customerText(doc);
+  const categories = new Set<string>(negative.map((t) => t.category));
+  const index = table.entries.findIndex((e) => findWords(text, e.keywords).length > 0 || e.categories.some((c) => categories.has(c)));
+  const entry: RoutingEntry | null = index >= 0 ? table.entries[index]! : null;
+  const escalations = findWords(text, table.escalationWords);
+  const base = PRIORITIES.indexOf(entry?.priority ?? 'normal');
+  const priority = PRIORITIES[Math.min(PRIORITIES.length - 1, base + (escalations.length > 0 ? 1 : 0))]!;
+  const slaHours = entry?.slaHours ?? table.defaultSlaHours;
+  const received = doc.createdAt ? new Date(doc.createdAt) : now;
+  return { team: entry?.team ?? table.defaultTeam, dueAt: new Date(received.getTime() + slaHours * HOUR), priority, escalations, entry: index >= 0 ? index : null };
+}
+
+interface CaseCursor {
+  d: string;
+  i: string;
+}
+
+export class RoutingService {
+  constructor(private readonly store: ActionsStore) {}
+
+  async table(tenant: string): Promise<RoutingTableRecord> {
+    return (await this.store.routing.find(tenant)) ?? defaultRoutingTable(tenant);
+  }
+
+  async replace(tenant: string, input: Omit<RoutingTableRecord, '_id' | 'updatedAt' | 'escalationWords'> & { escalationWords?: string[] }): Promise<RoutingTableRecord> {
+    const record: RoutingTableRecord = {
+      _id: tenant,
+      entries: input.entries.map((e) => ({ categories: e.categories ?? [], keywords: e.keywords ?? [], team: e.team, slaHours: e.slaHours, priority: e.priority ?? 'normal' })),
+      defaultTeam: input.defaultTeam,
+      defaultSlaHours: input.defaultSlaHours,
+      escalationWords: input.escalationWords ?? DEFAULT_ESCALATION_WORDS,
+      updatedAt: new Date(),
+    };
+    record.entries.forEach((e, i) => {
+      if (e.categories.length === 0 && e.keywords.length === 0) {
+        throw badRequest(`entry ${i} needs categories or keywords`, [{ field: `entries.${i}`, message: 'matches nothing' }]);
+      }
+    });
+    await this.store.routing.save(record);
+    return record;
+  }
+
+  /** afterTagged hook. Recomputed on every run; resolution and breach marks survive a re-tag that keeps the case. */
+  readonly afterTagged = async (doc: DocumentRecord, tags: TagRecord[]): Promise<void> => {
+    const decision = routeDocument(await this.table(doc.tenant), doc, tags, new Date());
+    const previous = doc.routing ?? null;
+    if (!decision) {
+      if (previous) await this.store.queries.setRouting(doc._id, null);
+      return;
+    }
+    const routing: CaseRouting = {
+      ...decision,
+      routedAt: previous?.routedAt ?? new Date(),
+      resolvedAt: previous?.resolvedAt ?? null,
+      breachNotifiedAt: previous?.breachNotifiedAt ?? null,
+    };
+    await this.store.queries.setRouting(doc._id, routing);
+  };
+
+  async cases(tenant: string, q: { team?: string; overdue?: boolean; status?: 'open' | 'resolved'; priority?: CasePriority; limit: number; cursor?: string }, now = new Date()) {
+    const filter: Filter = { tenant, 'routing.team': q.team ?? { $exists: true } };
+    const and: Filter[] = [];
+    if (q.priority) filter['routing.priority'] = q.priority;
+    if (q.status === 'open') filter['routing.resolvedAt'] = null;
+    if (q.status === 'resolved') and.push({ 'routing.resolvedAt': { $ne: null } }, { 'routing.resolvedAt': { $exists: true } });
+    if (q.overdue === true) {
+      filter['routing.resolvedAt'] = null;
+      and.push({ 'routing.dueAt': { $lt: now } });
+    }
+    if (q.overdue === false) and.push({ $or: [{ 'routing.dueAt': { $gte: now } }, { 'routing.resolvedAt': { $ne: null } }] });
+    if (q.cursor) {
+      const c = decodeCursor(q.cursor);
+      and.push({ $or: [{ 'routing.dueAt': { $gt: new Date(c.d) } }, { 'routing.dueAt': new Date(c.d), _id: { $gt: c.i } }] });
+    }
+    if (and.length > 0) filter.$and = and;
+    const docs = await this.store.queries.findDocuments(filter, { 'routing.dueAt': 1, _id: 1 }, q.limit + 1);
+    const page = docs.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map((d) => presentCase(d, now)),
+      nextCursor: docs.length > q.limit && last ? Buffer.from(JSON.stringify({ d: new Date(last.routing!.dueAt).toISOString(), i: last._id })).toString('base64url') : null,
+    };
+  }
+
+  async resolve(tenant: string, id: string, now = new Date()) {
+    const doc = await this.store.queries.updateRouting({ _id: id, tenant, 'routing.team': { $exists: true } }, { resolvedAt: now });
+    if (!doc) throw notFound('case');
+    return presentCase(doc, now);
+  }
+}
+
+function decodeCursor(raw: string): CaseCursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as CaseCursor;
+    if (typeof c.d === 'string' && typeof c.i === 'string' && !Number.isNaN(Date.parse(c.d))) return c;
+  } catch {
+    /* fall through */
+  }
+  throw badRequest('cursor is not valid; pass the nextCursor of a previous page', [{ field: 'cursor', message: 'invalid cursor' }]);
+}
+
+export function presentCase(d: DocumentRecord, now: Date) {
+  const r = d.routing!;
+  return {
+    documentId: d._id,
+    externalId: d.externalId,
+    channel: d.source,
+    kind: d.kind,
+    customerId: d.customerId,
+    occurredAt: d.occurredAt,
+    createdAt: d.createdAt,
+    sentiment: d.sentiment,
+    team: r.team,
+    priority: r.priority,
+    dueAt: r.dueAt,
+    escalations: r.escalations,
+    routedAt: r.routedAt,
+    resolvedAt: r.resolvedAt,
+    breachNotifiedAt: r.breachNotifiedAt,
+    overdue: r.resolvedAt === null && new Date(r.dueAt).getTime() < now.getTime(),
+  };
+}

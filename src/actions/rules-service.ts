@@ -1,0 +1,237 @@
+import { badRequest, notFound } from '../errors.js';
+import { ulid } from '../ids.js';
+import type { Logger } from '../logger.js';
+import type { Filter } from '../store/collection.js';
+import type { AlertRuleRecord, DocumentRecord, TagRecord } from '../store/records.js';
+import type { ActionsStore } from './actions-store.js';
+import { customerText, findWords } from './text.js';
+import type { WebhookService } from './webhook-service.js';
+
+export type RuleInput = {
+  name: string;
+  type: AlertRuleRecord['type'];
+  active?: boolean;
+  webhookIds: string[];
+  match?: AlertRuleRecord['match'];
+  threshold?: Partial<NonNullable<AlertRuleRecord['threshold']>> & { minShare: number };
+  teams?: string[];
+};
+
+const THRESHOLD_DEFAULTS = { category: null, channel: null, windowMinutes: 60, minDocuments: 20, baselineDays: 7, minLift: 1 };
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+export const presentRule = (r: AlertRuleRecord) => ({
+  id: r._id,
+  name: r.name,
+  type: r.type,
+  active: r.active,
+  webhookIds: r.webhookIds,
+  match: r.match,
+  threshold: r.threshold,
+  teams: r.teams,
+  createdAt: r.createdAt,
+  updatedAt: r.updatedAt,
+});
+
+/** Every listed criterion must hold; within a list any value will do. Tag criteria must hold on one and the same tag. */
+export function documentMatches(match: NonNullable<AlertRuleRecord['match']>, doc: DocumentRecord, tags: TagRecord[]): TagRecord[] | null {
+  if (match.channels?.length && !match.channels.includes(doc.source)) return null;
+  if (match.keywords?.length && findWords(customerText(doc), match.keywords).length === 0) return null;
+  const tagCriteria = Boolean(match.categories?.length || match.aspects?.length || match.polarities?.length);
+  if (!tagCriteria) return [];
+  const hits = tags.filter(
+    (t) =>
+      (!match.categories?.length || match.categories.includes(t.category)) &&
+      (!match.polarities?.length || match.polarities.includes(t.polarity)) &&
+      (!match.aspects?.length || (t.aspect !== null && match.aspects.some((a) => t.aspect!.includes(a)))),
+  );
+  return hits.length > 0 ? hits : null;
+}
+
+export interface ThresholdOutcome {
+  fired: boolean;
+  period: string;
+  window: { documents: number; negative: number; share: number; start: Date; end: Date };
+  baseline: { documents: number; negative: number; share: number; start: Date; end: Date };
+}
+
+export class RulesService {
+  constructor(
+    private readonly store: ActionsStore,
+    private readonly webhooks: WebhookService,
+    private readonly logger: Logger,
+  ) {}
+
+  private async checkWebhooks(tenant: string, ids: string[]): Promise<void> {
+    for (const id of ids) {
+      if (!(await this.store.webhooks.find(tenant, id))) throw badRequest(`webhook ${id} does not exist in this tenant`, [{ field: 'webhookIds', message: 'unknown webhook' }]);
+    }
+  }
+
+  private shape(input: RuleInput): Pick<AlertRuleRecord, 'match' | 'threshold' | 'teams'> {
+    if (input.type === 'document') {
+      const m = input.match ?? {};
+      if (!m.categories?.length && !m.aspects?.length && !m.polarities?.length && !m.channels?.length && !m.keywords?.length) {
+        throw badRequest('a document rule needs at least one match criterion', [{ field: 'match', message: 'empty' }]);
+      }
+      return { match: m, threshold: null, teams: null };
+    }
+    if (input.type === 'threshold') {
+      if (!input.threshold) throw badRequest('a threshold rule needs threshold settings', [{ field: 'threshold', message: 'required' }]);
+      return { match: null, threshold: { ...THRESHOLD_DEFAULTS, ...input.threshold }, teams: null };
+    }
+    return { match: null, threshold: null, teams: input.teams ?? [] };
+  }
+
+  async create(tenant: string, input: RuleInput) {
+    await this.checkWebhooks(tenant, input.webhookIds);
+    const now = new Date();
+    const rule: AlertRuleRecord = {
+      _id: ulid(),
+      tenant,
+      name: input.name,
+      type: input.type,
+      active: input.active ?? true,
+      webhookIds: input.webhookIds,
+      ...this.shape(input),
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.store.rules.insert(rule);
+    return presentRule(rule);
+  }
+
+  async list(tenant: string) {
+    return (await this.store.rules.list(tenant)).map(presentRule);
+  }
+
+  async get(tenant: string, id: string) {
+    const rule = await this.store.rules.find(tenant, id);
+    if (!rule) throw notFound('rule');
+    return rule;
+  }
+
+  /** PUT semantics: the rule becomes exactly the given definition. */
+  async replace(tenant: string, id: string, input: RuleInput) {
+    await this.get(tenant, id);
+    await this.checkWebhooks(tenant, input.webhookIds);
+    await this.store.rules.replace(tenant, id, {
+      name: input.name,
+      type: input.type,
+      active: input.active ?? true,
+      webhookIds: input.webhookIds,
+      ...this.shape(input),
+      updatedAt: new Date(),
+    });
+    return presentRule(await this.get(tenant, id));
+  }
+
+  async delete(tenant: string, id: string): Promise<void> {
+    if (!(await this.store.rules.delete(tenant, id))) throw notFound('rule');
+  }
+
+  /** afterTagged hook: per-document rules. Delivery ids hash (rule, document, endpoint), so a re-run sends nothing new. */
+  readonly afterTagged = async (doc: DocumentRecord, tags: TagRecord[]): Promise<void> => {
+    const rules = await this.store.rules.active({ tenant: doc.tenant, type: 'document' });
+    for (const rule of rules) {
+      const hits = documentMatches(rule.match ?? {}, doc, tags);
+      if (!hits) continue;
+      await this.webhooks.fire(rule, `document:${doc._id}`, 'rule.document', {
+        document: documentSummary(doc),
+        tags: (hits.length > 0 ? hits : tags).map(tagSummary),
+      });
+    }
+  };
+
+  /** Sliding window [now − W, now) against the trailing baseline before it; at most one alert per aligned period of W. */
+  async evaluateThreshold(rule: AlertRuleRecord, now = new Date()): Promise<ThresholdOutcome> {
+    const t = rule.threshold!;
+    const width = t.windowMinutes * 60_000;
+    const end = now;
+    const start = new Date(end.getTime() - width);
+    const baseStart = new Date(start.getTime() - t.baselineDays * DAY);
+    const scope: Filter = { tenant: rule.tenant, ...(t.category ? { category: t.category } : {}), ...(t.channel ? { channel: t.channel } : {}) };
+    const win = await this.store.queries.documentShare({ ...scope, at: { $gte: start, $lt: end } });
+    const base = await this.store.queries.documentShare({ ...scope, at: { $gte: baseStart, $lt: start } });
+    const share = win.documents > 0 ? win.negative / win.documents : 0;
+    const baseShare = base.documents > 0 ? base.negative / base.documents : 0;
+    const period = new Date(Math.floor(now.getTime() / width) * width).toISOString();
+    const fired = win.documents >= t.minDocuments && share > t.minShare && (t.minLift === 0 || share > baseShare * t.minLift);
+    const outcome: ThresholdOutcome = {
+      fired,
+      period,
+      window: { ...win, share, start, end },
+      baseline: { ...base, share: baseShare, start: baseStart, end: start },
+    };
+    if (fired) {
+      await this.webhooks.fire(rule, `period:${period}`, 'rule.threshold', {
+        period,
+        category: t.category,
+        channel: t.channel,
+        window: outcome.window,
+        baseline: outcome.baseline,
+        lift: baseShare > 0 ? share / baseShare : null,
+        settings: t,
+      });
+    }
+    return outcome;
+  }
+
+  async evaluateThresholds(now = new Date()): Promise<number> {
+    let fired = 0;
+    for (const rule of await this.store.rules.active({ type: 'threshold' })) {
+      try {
+        if ((await this.evaluateThreshold(rule, now)).fired) fired++;
+      } catch (err) {
+        this.logger.error({ ruleId: rule._id, err: String(err) }, 'threshold rule evaluation failed');
+      }
+    }
+    return fired;
+  }
+
+  /**
+   * Fires sla_breach rules for routed cases past their due time, once per case: the case is marked
+   * afterwards, and delivery ids hash (rule, document, endpoint) so a crash in between sends nothing twice.
+   */
+  async checkSla(now = new Date()): Promise<number> {
+    const due = await this.store.queries.findDocuments(
+      { 'routing.dueAt': { $lt: now }, 'routing.resolvedAt': null, 'routing.breachNotifiedAt': null },
+      { 'routing.dueAt': 1 },
+      500,
+    );
+    const byTenant = new Map<string, AlertRuleRecord[]>();
+    for (const doc of due) {
+      let rules = byTenant.get(doc.tenant);
+      if (!rules) byTenant.set(doc.tenant, (rules = await this.store.rules.active({ tenant: doc.tenant, type: 'sla_breach' })));
+      const routing = doc.routing!;
+      for (const rule of rules) {
+        if (rule.teams?.length && !rule.teams.includes(routing.team)) continue;
+        await this.webhooks.fire(rule, `sla:${doc._id}`, 'rule.sla_breach', {
+          document: documentSummary(doc),
+          routing: { team: routing.team, priority: routing.priority, dueAt: routing.dueAt, escalations: routing.escalations },
+          overdueMinutes: Math.floor((now.getTime() - new Date(routing.dueAt).getTime()) / 60_000),
+        });
+      }
+      await this.store.queries.updateRouting({ _id: doc._id, 'routing.breachNotifiedAt': null }, { breachNotifiedAt: now });
+    }
+    return due.length;
+  }
+}
+
+export function documentSummary(doc: DocumentRecord) {
+  return {
+    id: doc._id,
+    kind: doc.kind,
+    channel: doc.source,
+    externalId: doc.externalId,
+    customerId: doc.customerId,
+    occurredAt: doc.occurredAt,
+    createdAt: doc.createdAt,
+    sentiment: doc.sentiment,
+  };
+}
+
+export function tagSummary(t: TagRecord) {
+  return { id: t._id, aspect: t.aspect, opinion: t.opinion, polarity: t.polarity, category: t.category, confidence: t.confidence };
+}

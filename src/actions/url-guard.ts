@@ -1,0 +1,93 @@
+import dns from 'node:dns';
+import net from 'node:net';
+import { badRequest } from '../errors.js';
+
+// SSRF policy. A webhook URL is chosen by a tenant admin, but the request leaves from our network,
+// so by default it may only reach public addresses: loopback, private, link-local (cloud metadata),
+// CGNAT, multicast and unspecified ranges are refused. The check runs on the addresses DNS actually
+// returns, at connect time (see guardedLookup), so a name that resolves to 10.0.0.5 — or re-resolves
+// there after registration — is refused too. WEBHOOK_ALLOWED_HOSTS lists hosts that skip the
+// address check (e.g. an internal ticketing system, or 127.0.0.1 in tests).
+
+export interface UrlPolicy {
+  /** Lower-case host names or IP literals, or "*.example.com" suffix patterns. */
+  allowedHosts: string[];
+}
+
+export function policyFromEnv(env: Record<string, string | undefined> = process.env): UrlPolicy {
+  return {
+    allowedHosts: (env.WEBHOOK_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+  };
+}
+
+export function hostAllowed(policy: UrlPolicy, host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return policy.allowedHosts.some((p) => (p.startsWith('*.') ? h.endsWith(p.slice(1)) : h === p));
+}
+
+function v4Blocked(ip: string): boolean {
+  const [a, b] = ip.split('.').map(Number) as [number, number];
+  return (
+    a === 0 ||
+    a === 10 ||
+    a === 127 ||
+    (a === 100 && b >= 64 && b <= 127) ||
+    (a === 169 && b === 254) ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 192 && b === 168) ||
+    (a === 198 && (b === 18 || b === 19)) ||
+    a >= 224
+  );
+}
+
+export function isBlockedAddress(ip: string): boolean {
+  if (net.isIPv4(ip)) return v4Blocked(ip);
+  const v6 = ip.toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(v6);
+  if (mapped) return v4Blocked(mapped[1]!);
+  return v6 === '::' || v6 === '::1' || /^f[cd]/.test(v6) || /^fe[89ab]/.test(v6) || v6.startsWith('ff');
+}
+
+/** Registration-time check: scheme, no credentials, and a literal address must be allowed. */
+export function checkWebhookUrl(raw: string, policy: UrlPolicy): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw badRequest('url is not a valid URL', [{ field: 'url', message: 'invalid URL' }]);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw badRequest('url must use http or https', [{ field: 'url', message: 'scheme not allowed' }]);
+  }
+  if (url.username || url.password) {
+    throw badRequest('url must not contain credentials; the signature authenticates us', [{ field: 'url', message: 'credentials not allowed' }]);
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!hostAllowed(policy, host) && (host === 'localhost' || host.endsWith('.localhost') || (net.isIP(host) !== 0 && isBlockedAddress(host)))) {
+    throw badRequest('url points at a private or loopback address; add the host to WEBHOOK_ALLOWED_HOSTS to allow it', [
+      { field: 'url', message: 'address not allowed' },
+    ]);
+  }
+  return url;
+}
+
+/** A dns.lookup replacement for http.request that refuses blocked addresses unless the host is allowlisted. */
+export function guardedLookup(policy: UrlPolicy, host: string): net.LookupFunction {
+  const allowed = hostAllowed(policy, host);
+  return (hostname, options, callback) => {
+    dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, '', 0);
+      const list = addresses as dns.LookupAddress[];
+      const bad = list.find((a) => isBlockedAddress(a.address));
+      if (bad && !allowed) {
+        const e = Object.assign(new Error(`refusing to connect to ${bad.address}: not a public address`), { code: 'EADDRBLOCKED' });
+        return callback(e, '', 0);
+      }
+      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
+      callback(null, list[0]!.address, list[0]!.family);
+    });
+  };
+}

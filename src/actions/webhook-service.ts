@@ -1,0 +1,245 @@
+import { createHash, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import { notFound } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { JobContext, JobQueue } from '../queue/job-queue.js';
+import { ulid } from '../ids.js';
+import type { AlertRuleRecord, WebhookDeliveryRecord, WebhookEndpointRecord } from '../store/records.js';
+import type { ActionsStore } from './actions-store.js';
+import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, newWebhookSecret, signPayload } from './signature.js';
+import { checkWebhookUrl, guardedLookup, hostAllowed, isBlockedAddress, type UrlPolicy } from './url-guard.js';
+
+export type DeliveryEvent = WebhookDeliveryRecord['event'];
+
+/** Ids are hashes of what the delivery is about, so the same trigger seen twice is one delivery. */
+export function deliveryId(...parts: (string | number)[]): string {
+  return createHash('sha256').update(parts.join('\u0001')).digest('hex').slice(0, 32);
+}
+
+export interface WebhookView {
+  id: string;
+  url: string;
+  description: string | null;
+  active: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const presentWebhook = (e: WebhookEndpointRecord): WebhookView => ({
+  id: e._id,
+  url: e.url,
+  description: e.description,
+  active: e.active,
+  createdAt: e.createdAt,
+  updatedAt: e.updatedAt,
+});
+
+export const presentDelivery = (d: WebhookDeliveryRecord) => ({
+  id: d._id,
+  endpointId: d.endpointId,
+  ruleId: d.ruleId,
+  event: d.event,
+  status: d.status,
+  attempts: d.attempts,
+  responseCode: d.responseCode,
+  lastError: d.lastError,
+  createdAt: d.createdAt,
+  lastAttemptAt: d.lastAttemptAt,
+  deliveredAt: d.deliveredAt,
+});
+
+const RESPONSE_TIMEOUT_MS = 10_000;
+
+class RetryableDeliveryError extends Error {}
+
+export class WebhookService {
+  constructor(
+    private readonly store: ActionsStore,
+    private readonly queue: JobQueue,
+    private readonly policy: UrlPolicy,
+    private readonly logger: Logger,
+  ) {}
+
+  async create(tenant: string, input: { url: string; description?: string; active?: boolean }): Promise<WebhookView & { secret: string }> {
+    checkWebhookUrl(input.url, this.policy);
+    const now = new Date();
+    const record: WebhookEndpointRecord = {
+      _id: ulid(),
+      tenant,
+      url: input.url,
+      description: input.description ?? null,
+      secret: newWebhookSecret(),
+      active: input.active ?? true,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.store.webhooks.insert(record);
+    return { ...presentWebhook(record), secret: record.secret };
+  }
+
+  async list(tenant: string): Promise<WebhookView[]> {
+    return (await this.store.webhooks.list(tenant)).map(presentWebhook);
+  }
+
+  async get(tenant: string, id: string): Promise<WebhookEndpointRecord> {
+    const e = await this.store.webhooks.find(tenant, id);
+    if (!e) throw notFound('webhook');
+    return e;
+  }
+
+  async update(tenant: string, id: string, input: { url?: string; description?: string | null; active?: boolean; rotateSecret?: boolean }) {
+    await this.get(tenant, id);
+    if (input.url !== undefined) checkWebhookUrl(input.url, this.policy);
+    const secret = input.rotateSecret ? newWebhookSecret() : undefined;
+    await this.store.webhooks.update(tenant, id, {
+      ...(input.url !== undefined ? { url: input.url } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.active !== undefined ? { active: input.active } : {}),
+      ...(secret ? { secret } : {}),
+      updatedAt: new Date(),
+    });
+    return { ...presentWebhook(await this.get(tenant, id)), ...(secret ? { secret } : {}) };
+  }
+
+  async delete(tenant: string, id: string): Promise<void> {
+    if (!(await this.store.webhooks.delete(tenant, id))) throw notFound('webhook');
+  }
+
+  async deliveries(tenant: string, id: string, limit: number, before?: Date) {
+    await this.get(tenant, id);
+    return (await this.store.deliveries.list(tenant, id, limit, before)).map(presentDelivery);
+  }
+
+  async sendTest(tenant: string, id: string): Promise<string> {
+    const endpoint = await this.get(tenant, id);
+    // Each test is a new event on purpose: the admin pressed the button again.
+    const did = deliveryId('test', endpoint._id, randomUUID());
+    await this.record(tenant, endpoint._id, null, 'test', did, { message: 'test event from Guandian', webhookId: endpoint._id });
+    return did;
+  }
+
+  /** Creates one delivery per active endpoint of the rule; an id seen before is skipped, so re-runs never re-send. */
+  async fire(rule: AlertRuleRecord, subject: string, event: DeliveryEvent, data: Record<string, unknown>): Promise<number> {
+    const endpoints = await this.store.webhooks.manyActive(rule.tenant, rule.webhookIds);
+    let created = 0;
+    for (const e of endpoints) {
+      if (await this.record(rule.tenant, e._id, rule, event, deliveryId(rule._id, subject, e._id), data)) created++;
+    }
+    return created;
+  }
+
+  private async record(tenant: string, endpointId: string, rule: AlertRuleRecord | null, event: DeliveryEvent, id: string, data: Record<string, unknown>): Promise<boolean> {
+    const now = new Date();
+    const fresh = await this.store.deliveries.insertIfAbsent({
+      _id: id,
+      tenant,
+      endpointId,
+      ruleId: rule?._id ?? null,
+      event,
+      payload: {
+        id,
+        type: event,
+        createdAt: now.toISOString(),
+        tenant,
+        rule: rule ? { id: rule._id, name: rule.name, type: rule.type } : null,
+        data,
+      },
+      status: 'pending',
+      attempts: 0,
+      responseCode: null,
+      lastError: null,
+      createdAt: now,
+      lastAttemptAt: null,
+      deliveredAt: null,
+    });
+    // Enqueued even when not fresh: a delivery stored before a crash may never have reached the queue,
+    // and a pending job with this id is a no-op to add again.
+    const existing = fresh ? null : await this.store.deliveries.findById(id);
+    if (fresh || existing?.status === 'pending') await this.queue.enqueue([{ documentId: id, generation: 0 }]);
+    return fresh;
+  }
+
+  /** Re-enqueues pending deliveries: the in-process queue forgets its jobs on exit, BullMQ may have lost some. */
+  async requeuePending(olderThanMs = 0): Promise<number> {
+    const cutoff = Date.now() - olderThanMs;
+    const pending = (await this.store.deliveries.pending(1000)).filter((d) => (d.lastAttemptAt ?? d.createdAt).getTime() <= cutoff);
+    if (pending.length > 0) await this.queue.enqueue(pending.map((d) => ({ documentId: d._id, generation: 0 })));
+    return pending.length;
+  }
+
+  /** The webhooks queue's job: one attempt at one delivery. Throws to make the queue retry with backoff. */
+  async deliver(id: string, ctx: JobContext): Promise<void> {
+    const current = await this.store.deliveries.findById(id);
+    if (!current || current.status !== 'pending') return;
+    const endpoint = await this.store.webhooks.findById(current.endpointId);
+    if (!endpoint || !endpoint.active) {
+      await this.store.deliveries.update(id, { status: 'failed', lastError: endpoint ? 'webhook is inactive' : 'webhook was deleted' });
+      return;
+    }
+    const started = await this.store.deliveries.startAttempt(id, new Date());
+    if (!started) return;
+    const body = JSON.stringify(current.payload);
+    let code: number | null = null;
+    try {
+      code = await this.post(endpoint, id, body);
+      if (code >= 200 && code < 300) {
+        await this.store.deliveries.update(id, { status: 'delivered', responseCode: code, lastError: null, deliveredAt: new Date() });
+        return;
+      }
+      // 4xx other than 408/429 means the receiver rejected this event; repeating it will not help.
+      if (code < 500 && code !== 408 && code !== 429) {
+        await this.store.deliveries.update(id, { status: 'failed', responseCode: code, lastError: `receiver answered ${code}` });
+        return;
+      }
+      throw new RetryableDeliveryError(`receiver answered ${code}`);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const blocked = (err as { code?: string }).code === 'EADDRBLOCKED';
+      const final = ctx.final || blocked;
+      await this.store.deliveries.update(id, { status: final ? 'failed' : 'pending', responseCode: code, lastError: message.slice(0, 300) });
+      this.logger.warn({ deliveryId: id, attempt: ctx.attempt, final, err: message }, 'webhook delivery failed');
+      if (!final) throw err;
+    }
+  }
+
+  private post(endpoint: WebhookEndpointRecord, id: string, body: string): Promise<number> {
+    const url = new URL(endpoint.url);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const allowlisted = hostAllowed(this.policy, host);
+    // IP literals never go through lookup, so they are checked here; names are checked per resolved address.
+    if (net.isIP(host) !== 0 && isBlockedAddress(host) && !allowlisted) {
+      return Promise.reject(Object.assign(new Error(`refusing to connect to ${host}: not a public address`), { code: 'EADDRBLOCKED' }));
+    }
+    const timestamp = Math.floor(Date.now() / 1000);
+    const client = url.protocol === 'https:' ? https : http;
+    return new Promise<number>((resolve, reject) => {
+      const req = client.request(
+        url,
+        {
+          method: 'POST',
+          lookup: guardedLookup(this.policy, host),
+          timeout: RESPONSE_TIMEOUT_MS,
+          headers: {
+            'Content-Type': 'application/json; charset=utf-8',
+            'Content-Length': Buffer.byteLength(body),
+            'User-Agent': 'Guandian-Webhook/1',
+            [TIMESTAMP_HEADER]: String(timestamp),
+            [SIGNATURE_HEADER]: signPayload(endpoint.secret, timestamp, body),
+            [DELIVERY_HEADER]: id,
+          },
+        },
+        (res) => {
+          // Only the status matters; the body is drained so the socket is released.
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error(`no response within ${RESPONSE_TIMEOUT_MS} ms`)));
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+}

@@ -1,0 +1,301 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { CATEGORY_IDS } from '../../nlp/types.js';
+
+const CATEGORIES = CATEGORY_IDS as unknown as string[];
+const PRIORITY_VALUES = ['low', 'normal', 'high', 'urgent'];
+const DATE_MSG = { message: 'must be an ISO 8601 date or date-time' };
+
+export class WebhookCreateDto {
+  @IsString()
+  @Length(1, 2048)
+  url!: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(0, 200)
+  description?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class WebhookUpdateDto {
+  @IsOptional()
+  @IsString()
+  @Length(1, 2048)
+  url?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(0, 200)
+  description?: string;
+
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+
+  /** Issues a new secret (shown once in the response); the old one stops working at once. */
+  @IsOptional()
+  @IsBoolean()
+  rotateSecret?: boolean;
+}
+
+export class RuleMatchDto {
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(15)
+  @IsIn(CATEGORIES, { each: true })
+  categories?: string[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  aspects?: string[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(3)
+  @IsIn(['positive', 'negative', 'neutral'], { each: true })
+  polarities?: ('positive' | 'negative' | 'neutral')[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  channels?: string[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  keywords?: string[];
+}
+
+export class RuleThresholdDto {
+  @IsOptional()
+  @IsIn(CATEGORIES)
+  category?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  channel?: string;
+
+  @IsOptional()
+  @IsInt()
+  @Min(5)
+  @Max(10_080)
+  windowMinutes?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  minDocuments?: number;
+
+  /** The window's negative share must be above this (0.3 = 30 %). */
+  @IsNumber()
+  @Min(0)
+  @Max(1)
+  minShare!: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  baselineDays?: number;
+
+  /** And above the baseline share × minLift; 0 turns the baseline comparison off. */
+  @IsOptional()
+  @IsNumber()
+  @Min(0)
+  @Max(100)
+  minLift?: number;
+}
+
+export class RuleDto {
+  @IsString()
+  @Length(1, 120)
+  name!: string;
+
+  @IsIn(['document', 'threshold', 'sla_breach'])
+  type!: 'document' | 'threshold' | 'sla_breach';
+
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
+
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  webhookIds!: string[];
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RuleMatchDto)
+  match?: RuleMatchDto;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RuleThresholdDto)
+  threshold?: RuleThresholdDto;
+
+  /** sla_breach rules: only cases of these teams (absent or empty = every team). */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  teams?: string[];
+}
+
+export class RoutingEntryDto {
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(15)
+  @IsIn(CATEGORIES, { each: true })
+  categories?: string[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @Length(1, 64, { each: true })
+  keywords?: string[];
+
+  @IsString()
+  @Length(1, 64)
+  team!: string;
+
+  @IsNumber()
+  @Min(0.1)
+  @Max(2160)
+  slaHours!: number;
+
+  @IsOptional()
+  @IsIn(PRIORITY_VALUES)
+  priority?: 'low' | 'normal' | 'high' | 'urgent';
+}
+
+export class RoutingTableDto {
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => RoutingEntryDto)
+  entries!: RoutingEntryDto[];
+
+  @IsString()
+  @Length(1, 64)
+  defaultTeam!: string;
+
+  @IsNumber()
+  @Min(0.1)
+  @Max(2160)
+  defaultSlaHours!: number;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  @Length(1, 32, { each: true })
+  escalationWords?: string[];
+}
+
+const LIMIT = /^([1-9]\d{0,2}|1000)$/;
+
+export class CasesQueryDto {
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  team?: string;
+
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  overdue?: string;
+
+  @IsOptional()
+  @IsIn(['open', 'resolved'])
+  status?: string;
+
+  @IsOptional()
+  @IsIn(PRIORITY_VALUES)
+  priority?: string;
+
+  @IsOptional()
+  @Matches(LIMIT, { message: 'limit must be a whole number from 1 to 1000' })
+  limit?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 512)
+  cursor?: string;
+}
+
+export class DeliveriesQueryDto {
+  @IsOptional()
+  @Matches(LIMIT, { message: 'limit must be a whole number from 1 to 1000' })
+  limit?: string;
+
+  /** Deliveries created before this time (page back by the last item's createdAt). */
+  @IsOptional()
+  @IsISO8601({}, DATE_MSG)
+  before?: string;
+}
+
+export class JourneyQueryDto {
+  @IsOptional()
+  @Matches(LIMIT, { message: 'limit must be a whole number from 1 to 1000' })
+  limit?: string;
+}
+
+export class AtRiskQueryDto {
+  @IsOptional()
+  @Matches(/^([1-9]\d{0,2})$/, { message: 'days must be a whole number from 1 to 999' })
+  days?: string;
+
+  @IsOptional()
+  @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be a whole number from 1 to 1000' })
+  limit?: string;
+
+  /** true: only customers past the churn threshold; default lists every customer below zero. */
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  onlyAtRisk?: string;
+}
+
+export class KpiQueryDto {
+  @IsOptional()
+  @IsISO8601({}, DATE_MSG)
+  from?: string;
+
+  @IsOptional()
+  @IsISO8601({}, DATE_MSG)
+  to?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  channel?: string;
+}

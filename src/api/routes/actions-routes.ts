@@ -1,0 +1,134 @@
+import { Router } from 'express';
+import type { Services } from '../../runtime.js';
+import { presentRule, type RuleInput } from '../../actions/rules-service.js';
+import { presentWebhook } from '../../actions/webhook-service.js';
+import { presentRouting } from '../../actions/routing-service.js';
+import {
+  AtRiskQueryDto,
+  CasesQueryDto,
+  DeliveriesQueryDto,
+  JourneyQueryDto,
+  KpiQueryDto,
+  RoutingTableDto,
+  RuleDto,
+  WebhookCreateDto,
+  WebhookUpdateDto,
+} from '../dto/actions-dto.js';
+import { auth, requireRole } from '../middleware.js';
+import { parseDto } from '../validate.js';
+
+// Alert rules, webhooks, complaint routing, journeys and the KPI view; logic lives in src/actions.
+export function actionsRoutes(s: Services): Router {
+  const r = Router();
+  const a = s.actions;
+  const id = (p: unknown) => p as string;
+
+  r.get('/webhooks', requireRole('admin'), async (req, res) => {
+    res.json({ items: await a.webhooks.list(auth(req).tenant) });
+  });
+  r.post('/webhooks', requireRole('admin'), async (req, res) => {
+    const who = auth(req);
+    const created = await a.webhooks.create(who.tenant, parseDto(WebhookCreateDto, req.body));
+    await s.privacy.audit(who.tenant, who.keyId, 'webhook.create', created.id, { url: created.url });
+    res.status(201).json(created);
+  });
+  r.get('/webhooks/:id', requireRole('admin'), async (req, res) => {
+    res.json(presentWebhook(await a.webhooks.get(auth(req).tenant, id(req.params.id))));
+  });
+  r.patch('/webhooks/:id', requireRole('admin'), async (req, res) => {
+    const who = auth(req);
+    const dto = parseDto(WebhookUpdateDto, req.body);
+    const updated = await a.webhooks.update(who.tenant, id(req.params.id), dto);
+    await s.privacy.audit(who.tenant, who.keyId, 'webhook.update', updated.id, { ...dto });
+    res.json(updated);
+  });
+  r.delete('/webhooks/:id', requireRole('admin'), async (req, res) => {
+    const who = auth(req);
+    await a.webhooks.delete(who.tenant, id(req.params.id));
+    await s.privacy.audit(who.tenant, who.keyId, 'webhook.delete', id(req.params.id));
+    res.status(204).end();
+  });
+  r.get('/webhooks/:id/deliveries', requireRole('admin'), async (req, res) => {
+    const q = parseDto(DeliveriesQueryDto, req.query, 'query');
+    res.json({ items: await a.webhooks.deliveries(auth(req).tenant, id(req.params.id), Number(q.limit ?? 50), q.before ? new Date(q.before) : undefined) });
+  });
+  r.post('/webhooks/:id/test', requireRole('admin'), async (req, res) => {
+    res.status(202).json({ deliveryId: await a.webhooks.sendTest(auth(req).tenant, id(req.params.id)) });
+  });
+
+  r.get('/rules', requireRole('admin'), async (req, res) => {
+    res.json({ items: await a.rules.list(auth(req).tenant) });
+  });
+  r.post('/rules', requireRole('admin'), async (req, res) => {
+    const who = auth(req);
+    const rule = await a.rules.create(who.tenant, parseDto(RuleDto, req.body) as RuleInput);
+    await s.privacy.audit(who.tenant, who.keyId, 'rule.create', rule.id, { type: rule.type });
+    res.status(201).json(rule);
+  });
+  r.get('/rules/:id', requireRole('admin'), async (req, res) => {
+    res.json(presentRule(await a.rules.get(auth(req).tenant, id(req.params.id))));
+  });
+  r.put('/rules/:id', requireRole('admin'), async (req, res) => {
+    const who = auth(req);
+    const rule = await a.rules.replace(who.tenant, id(req.params.id), parseDto(RuleDto, req.body) as RuleInput);
+    await s.privacy.audit(who.tenant, who.keyId, 'rule.update', rule.id, { type: rule.type });
+    res.json(rule);
+  });
+  r.delete('/rules/:id', requireRole('admin'), async (req, res) => {
+    const who = auth(req);
+    await a.rules.delete(who.tenant, id(req.params.id));
+    await s.privacy.audit(who.tenant, who.keyId, 'rule.delete', id(req.params.id));
+    res.status(204).end();
+  });
+
+  r.get('/routing', requireRole('admin'), async (req, res) => {
+    res.json(presentRouting(await a.routing.table(auth(req).tenant)));
+  });
+  r.put('/routing', requireRole('admin'), async (req, res) => {
+    const who = auth(req);
+    const dto = parseDto(RoutingTableDto, req.body);
+    const table = await a.routing.replace(who.tenant, {
+      entries: dto.entries.map((e) => ({ categories: e.categories ?? [], keywords: e.keywords ?? [], team: e.team, slaHours: e.slaHours, priority: e.priority ?? 'normal' })),
+      defaultTeam: dto.defaultTeam,
+      defaultSlaHours: dto.defaultSlaHours,
+      ...(dto.escalationWords ? { escalationWords: dto.escalationWords } : {}),
+    });
+    await s.privacy.audit(who.tenant, who.keyId, 'routing.update', null, { entries: table.entries.length });
+    res.json(presentRouting(table));
+  });
+
+  r.get('/cases', requireRole('analyst', 'labeler'), async (req, res) => {
+    const q = parseDto(CasesQueryDto, req.query, 'query');
+    res.json(
+      await a.routing.cases(auth(req).tenant, {
+        ...(q.team ? { team: q.team } : {}),
+        ...(q.overdue ? { overdue: q.overdue === 'true' } : {}),
+        ...(q.status ? { status: q.status as 'open' | 'resolved' } : {}),
+        ...(q.priority ? { priority: q.priority as 'low' | 'normal' | 'high' | 'urgent' } : {}),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+        limit: Number(q.limit ?? 50),
+      }),
+    );
+  });
+  r.post('/cases/:id/resolve', requireRole('analyst', 'labeler'), async (req, res) => {
+    const who = auth(req);
+    const c = await a.routing.resolve(who.tenant, id(req.params.id));
+    await s.privacy.audit(who.tenant, who.keyId, 'case.resolve', c.documentId);
+    res.json(c);
+  });
+
+  r.get('/customers/at-risk', requireRole('analyst', 'labeler'), async (req, res) => {
+    const q = parseDto(AtRiskQueryDto, req.query, 'query');
+    res.json(await a.insights.atRisk(auth(req).tenant, { days: Number(q.days ?? 90), limit: Number(q.limit ?? 50), onlyAtRisk: q.onlyAtRisk === 'true' }));
+  });
+  r.get('/customers/:id/journey', requireRole('analyst', 'labeler'), async (req, res) => {
+    const q = parseDto(JourneyQueryDto, req.query, 'query');
+    res.json(await a.insights.journey(auth(req).tenant, id(req.params.id), Number(q.limit ?? 200)));
+  });
+
+  r.get('/stats/kpi', requireRole('analyst', 'labeler'), async (req, res) => {
+    res.json(await a.insights.kpi(auth(req).tenant, parseDto(KpiQueryDto, req.query, 'query')));
+  });
+
+  return r;
+}
