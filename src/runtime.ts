@@ -13,6 +13,7 @@ import { PrivacyService } from './services/privacy-service.js';
 import { TenantSettingsService } from './services/tenant-settings-service.js';
 import { RetagService } from './services/retag-service.js';
 import { Actions } from './actions/actions.js';
+import { SurveyStatsService } from './services/survey-stats-service.js';
 import type { DocumentRecord } from './store/records.js';
 import { createStore, openStoreEngine, type Store } from './store/store.js';
 import { AnalyzerPool } from './worker/analyzer-pool.js';
@@ -49,6 +50,7 @@ export interface Services {
   retag: RetagService;
   /** Alert rules, webhooks, complaint routing, journeys and KPIs (src/actions). */
   actions: Actions;
+  surveyStats: SurveyStatsService;
   /** Called for every tagged document (rules, routing …); see AfterTaggedHook. */
   afterTagged: AfterTaggedHook[];
   reconciler: Reconciler;
@@ -85,6 +87,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     settings,
     privacy,
     retag: new RetagService(store, queue, config.leaseMs),
+    surveyStats: new SurveyStatsService(store),
     actions,
     afterTagged: [...actions.hooks],
     reconciler,

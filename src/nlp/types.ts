@@ -2,7 +2,8 @@
 // The spine only ever calls `Analyzer.analyze` (inside a worker thread) and `maskPii`
 // (on the ingest path, before anything is stored); everything else in src/nlp is private to it.
 
-export type DocumentKind = 'comment' | 'transcript' | 'social';
+/** survey = the open answer of a survey (text) next to an NPS or CSAT score; analyzed like a comment. */
+export type DocumentKind = 'comment' | 'transcript' | 'social' | 'survey';
 export type Speaker = 'customer' | 'agent' | 'system';
 export type Polarity = 'positive' | 'negative' | 'neutral';
 export type DocSentiment = 'positive' | 'negative' | 'mixed' | 'neutral';
@@ -37,7 +38,7 @@ export interface Turn {
 /** What the analyzer reads: the stored (already PII-masked) content of one document. */
 export interface AnalyzeInput {
   kind: DocumentKind;
-  /** comment / social */
+  /** comment / social / survey */
   text?: string;
   /** transcript */
   turns?: Turn[];

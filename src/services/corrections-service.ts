@@ -103,6 +103,8 @@ export class CorrectionsService {
           channel: doc.source,
           at,
           day: dayOf(new Date(at)),
+          score: doc.score ?? null,
+          scale: doc.scale ?? null,
           createdAt: now,
           updatedAt: now,
         };

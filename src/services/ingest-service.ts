@@ -48,8 +48,9 @@ export class IngestService {
     const customerId = dto.customerId ?? null;
     const occurredAt = dto.occurredAt ? new Date(dto.occurredAt) : null;
     const metadata = dto.metadata ?? null;
+    const survey = { question: dto.question ?? null, score: dto.score ?? null, scale: dto.scale ?? null };
     const contentHash = createHash('sha256')
-      .update(JSON.stringify([dto.kind, text, turns, customerId, occurredAt?.toISOString() ?? null, metadata]))
+      .update(JSON.stringify([dto.kind, text, turns, customerId, occurredAt?.toISOString() ?? null, metadata, ...(dto.score !== undefined || dto.question !== undefined ? [survey] : [])]))
       .digest('hex');
     const now = new Date();
     return {
@@ -62,7 +63,9 @@ export class IngestService {
       turns,
       customerId,
       occurredAt,
+      at: occurredAt ?? now,
       metadata,
+      ...survey,
       contentHash,
       status: 'queued',
       error: null,

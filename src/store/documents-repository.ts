@@ -13,6 +13,8 @@ export class DocumentsRepository {
     await this.coll.ensureIndex({ fields: { tenant: 1, customerId: 1 } });
     // Feed and labeling-queue listings start from the tenant.
     await this.coll.ensureIndex({ fields: { tenant: 1, createdAt: -1 } });
+    // Score trends and driver analysis select a tenant's surveys by scale and date.
+    await this.coll.ensureIndex({ fields: { tenant: 1, scale: 1, at: 1 } });
     // A re-tag job lists and counts the documents it re-queued.
     await this.coll.ensureIndex({ fields: { retagJobId: 1 }, sparse: true });
   }

@@ -15,7 +15,13 @@ export interface DocumentRecord {
   turns: Turn[] | null;
   customerId: string | null;
   occurredAt: Date | null;
+  /** occurredAt, or the time it was received: what date filters and score trends use. */
+  at?: Date;
   metadata: Record<string, unknown> | null;
+  /** Survey prompt and score (surveys always; comments and transcripts optionally). */
+  question?: string | null;
+  score?: number | null;
+  scale?: 'nps' | 'csat' | null;
   /** sha256 of the stored content; tells an idempotent re-send from a conflicting one. */
   contentHash: string;
   status: DocumentStatus;
@@ -68,6 +74,9 @@ export interface TagRecord {
   /** The document's occurredAt (or its creation time): what date filters and daily stats use. */
   at: Date;
   day: string;
+  /** The document's score and scale, copied so driver analysis reads tags alone. */
+  score?: number | null;
+  scale?: 'nps' | 'csat' | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -45,6 +45,8 @@ export function toTagRecord(doc: DocumentRecord, modelVersion: string, tag: Extr
     channel: doc.source,
     at,
     day: dayOf(new Date(at)),
+    score: doc.score ?? null,
+    scale: doc.scale ?? null,
     createdAt: now,
     updatedAt: now,
   };

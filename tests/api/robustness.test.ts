@@ -63,7 +63,8 @@ async function storedCount() {
   return rt.services.store.documents.countWhere({});
 }
 
-function assertComplete(doc: Record<string, unknown> | null) {
+function assertComplete(record: object | null) {
+  const doc = record as Record<string, unknown> | null;
   expect(doc).not.toBeNull();
   expect(['comment', 'transcript', 'social']).toContain(doc!.kind);
   expect(typeof doc!.source).toBe('string');

@@ -11,7 +11,7 @@ export interface ServiceProcess {
 }
 
 /** Starts the built service (`node dist/main.js`) as a real process and waits until it listens. */
-export async function startService(env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
+export async function startService(env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
   const child = spawn(process.execPath, [MAIN], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -21,7 +21,11 @@ export async function startService(env: Record<string, string>, timeoutMs = 30_0
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${out}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Never leave a half-started service behind a failed test.
+      child.kill('SIGKILL');
+      reject(new Error(`service did not start:\n${out}`));
+    }, timeoutMs);
     const onData = () => {
       const m = /GUANDIAN_LISTENING (http:\/\/\S+)/.exec(out);
       if (m) {

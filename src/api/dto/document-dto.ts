@@ -83,7 +83,7 @@ export class TurnDto {
 }
 
 export class CreateDocumentDto {
-  @IsIn(['comment', 'transcript', 'social'], { message: 'kind must be one of comment, transcript, social' })
+  @IsIn(['comment', 'transcript', 'social', 'survey'], { message: 'kind must be one of comment, transcript, social, survey' })
   kind!: DocumentKind;
 
   @IsString()
@@ -128,7 +128,25 @@ export class CreateDocumentDto {
   @IsObject()
   @Validate(SmallMetadata)
   metadata?: Record<string, unknown>;
+
+  /** The survey prompt the text answers, e.g. 【如不满意，请描述下问题】. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  @Matches(NO_NUL, { message: 'question must not contain NUL characters' })
+  question?: string;
+
+  /** NPS 0–10 or CSAT 1–5 (see scale); required for surveys, optional on comments and transcripts. */
+  @ValidateIf((o: CreateDocumentDto) => o.kind === 'survey' || o.score !== undefined)
+  @IsInt({ message: 'score must be a whole number' })
+  score?: number;
+
+  @ValidateIf((o: CreateDocumentDto) => o.kind === 'survey' || o.score !== undefined || o.scale !== undefined)
+  @IsIn(['nps', 'csat'], { message: 'scale must be nps (0-10) or csat (1-5)' })
+  scale?: 'nps' | 'csat';
 }
+
+export const SCALE_RANGE = { nps: [0, 10], csat: [1, 5] } as const;
 
 export class BatchDto {
   @IsArray()
@@ -144,6 +162,13 @@ export function checkDocumentShape(dto: CreateDocumentDto): { field: string; mes
   }
   if (dto.kind !== 'transcript' && dto.turns !== undefined) {
     return { field: 'turns', message: `a ${dto.kind} carries text, not turns` };
+  }
+  if (dto.score !== undefined && dto.scale !== undefined) {
+    const [min, max] = SCALE_RANGE[dto.scale];
+    if (dto.score < min || dto.score > max) return { field: 'score', message: `a ${dto.scale} score must be between ${min} and ${max}` };
+  }
+  if (dto.kind === 'social' && (dto.score !== undefined || dto.scale !== undefined)) {
+    return { field: 'score', message: 'social posts carry no score' };
   }
   if (dto.kind === 'transcript' && !dto.turns!.some((t) => NON_BLANK.test(t.text))) {
     return { field: 'turns', message: 'at least one turn must contain visible text' };

@@ -39,7 +39,7 @@ export class TagQueryDto extends PageQueryDto {
   channel?: string;
 
   @IsOptional()
-  @IsIn(['comment', 'transcript', 'social'])
+  @IsIn(['comment', 'transcript', 'social', 'survey'])
   kind?: string;
 
   @IsOptional()
@@ -81,7 +81,7 @@ export class DocumentQueryDto extends PageQueryDto {
   status?: string;
 
   @IsOptional()
-  @IsIn(['comment', 'transcript', 'social'])
+  @IsIn(['comment', 'transcript', 'social', 'survey'])
   kind?: string;
 
   @IsOptional()
@@ -115,6 +115,6 @@ export class StatsQueryDto {
   channel?: string;
 
   @IsOptional()
-  @IsIn(['comment', 'transcript', 'social'])
+  @IsIn(['comment', 'transcript', 'social', 'survey'])
   kind?: string;
 }

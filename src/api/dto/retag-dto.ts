@@ -7,7 +7,7 @@ export class RetagDto {
   channel?: string;
 
   @IsOptional()
-  @IsIn(['comment', 'transcript', 'social'])
+  @IsIn(['comment', 'transcript', 'social', 'survey'])
   kind?: string;
 
   @IsOptional()

@@ -1,0 +1,53 @@
+import { Router } from 'express';
+import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import type { Services } from '../../runtime.js';
+import { auth, requireRole } from '../middleware.js';
+import { parseDto } from '../validate.js';
+
+const DATE_MSG = { message: 'must be an ISO 8601 date or date-time' };
+
+export class ScoreQueryDto {
+  @IsOptional()
+  @IsISO8601({}, DATE_MSG)
+  from?: string;
+
+  @IsOptional()
+  @IsISO8601({}, DATE_MSG)
+  to?: string;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  channel?: string;
+}
+
+export class NpsQueryDto extends ScoreQueryDto {
+  @IsOptional()
+  @IsIn(['nps', 'csat'])
+  scale?: 'nps' | 'csat';
+
+  @IsOptional()
+  @IsIn(['day', 'week', 'month'])
+  interval?: 'day' | 'week' | 'month';
+}
+
+export class DriversQueryDto extends ScoreQueryDto {
+  @IsOptional()
+  @Matches(/^([1-9]\d{0,4})$/, { message: 'minCount must be a whole number from 1 to 99999' })
+  minCount?: string;
+}
+
+export function surveyRoutes(s: Services): Router {
+  const r = Router();
+
+  r.get('/stats/nps', requireRole('analyst', 'labeler'), async (req, res) => {
+    res.json(await s.surveyStats.trend(auth(req).tenant, parseDto(NpsQueryDto, req.query, 'query')));
+  });
+
+  r.get('/stats/drivers', requireRole('analyst', 'labeler'), async (req, res) => {
+    const { minCount, ...q } = parseDto(DriversQueryDto, req.query, 'query');
+    res.json(await s.surveyStats.drivers(auth(req).tenant, { ...q, ...(minCount ? { minCount: Number(minCount) } : {}) }));
+  });
+
+  return r;
+}

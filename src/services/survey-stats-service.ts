@@ -1,0 +1,139 @@
+import type { Filter } from '../store/collection.js';
+import type { Store } from '../store/store.js';
+
+// NPS = % promoters (9–10) − % detractors (0–6). Its sampling variance (as a difference of two
+// shares of one multinomial sample) is (p + d − (p − d)²) / n, which gives the 95% interval.
+// CSAT = share of 4–5 answers, with the usual binomial interval.
+
+export type Interval = 'day' | 'week' | 'month';
+
+export interface ScoreSummary {
+  n: number;
+  promoters: number;
+  passives: number;
+  detractors: number;
+  nps: number | null;
+  ci95: [number, number] | null;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+export function npsOf(scores: number[]): ScoreSummary {
+  const n = scores.length;
+  const promoters = scores.filter((s) => s >= 9).length;
+  const detractors = scores.filter((s) => s <= 6).length;
+  const passives = n - promoters - detractors;
+  if (n === 0) return { n, promoters, passives, detractors, nps: null, ci95: null };
+  const p = promoters / n;
+  const d = detractors / n;
+  const nps = (p - d) * 100;
+  const half = 1.96 * Math.sqrt(Math.max(0, p + d - (p - d) ** 2) / n) * 100;
+  return { n, promoters, passives, detractors, nps: round1(nps), ci95: [round1(Math.max(-100, nps - half)), round1(Math.min(100, nps + half))] };
+}
+
+export function csatOf(scores: number[]) {
+  const n = scores.length;
+  const satisfied = scores.filter((s) => s >= 4).length;
+  if (n === 0) return { n, satisfied, csat: null, ci95: null, mean: null };
+  const p = satisfied / n;
+  const half = 1.96 * Math.sqrt((p * (1 - p)) / n) * 100;
+  const mean = scores.reduce((a, b) => a + b, 0) / n;
+  return { n, satisfied, csat: round1(p * 100), ci95: [round1(Math.max(0, p * 100 - half)), round1(Math.min(100, p * 100 + half))], mean: Math.round(mean * 100) / 100 };
+}
+
+function periodOf(at: Date, interval: Interval): string {
+  const iso = at.toISOString();
+  if (interval === 'day') return iso.slice(0, 10);
+  if (interval === 'month') return iso.slice(0, 7);
+  // ISO week start (Monday), so weeks never straddle two labels.
+  const d = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  return d.toISOString().slice(0, 10);
+}
+
+export interface DriverRow {
+  category?: string;
+  aspect?: string;
+  /** Survey answers carrying this negative theme. */
+  n: number;
+  detractorShare: number | null;
+  promoterShare: number | null;
+  meanScoreWith: number | null;
+  meanScoreWithout: number | null;
+  /** Estimated NPS change if this negative theme disappeared: NPS of the answers without it − NPS of all. */
+  npsImpact: number | null;
+  lowSample: boolean;
+}
+
+export class SurveyStatsService {
+  constructor(private readonly store: Store) {}
+
+  private async surveys(tenant: string, scale: 'nps' | 'csat', q: { from?: string; to?: string; channel?: string }) {
+    const filter: Filter = { tenant, scale, score: { $ne: null } };
+    if (q.channel) filter.source = q.channel;
+    if (q.from || q.to) filter.at = { ...(q.from ? { $gte: new Date(q.from) } : {}), ...(q.to ? { $lte: new Date(q.to) } : {}) };
+    return (await this.store.documents.list(filter, 1_000_000, { at: 1 })).map((d) => ({ id: d._id, score: d.score!, at: new Date(d.at ?? d.createdAt) }));
+  }
+
+  async trend(tenant: string, q: { from?: string; to?: string; channel?: string; scale?: 'nps' | 'csat'; interval?: Interval }) {
+    const scale = q.scale ?? 'nps';
+    const interval = q.interval ?? 'week';
+    const docs = await this.surveys(tenant, scale, q);
+    const groups = new Map<string, number[]>();
+    for (const d of docs) {
+      const key = periodOf(d.at, interval);
+      groups.set(key, [...(groups.get(key) ?? []), d.score]);
+    }
+    const summarize = scale === 'nps' ? npsOf : csatOf;
+    return {
+      scale,
+      interval,
+      overall: summarize(docs.map((d) => d.score)),
+      series: [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([period, scores]) => ({ period, ...summarize(scores) })),
+    };
+  }
+
+  async drivers(tenant: string, q: { from?: string; to?: string; channel?: string; minCount?: number; topAspects?: number }) {
+    const minCount = q.minCount ?? 30;
+    const docs = await this.surveys(tenant, 'nps', q);
+    const scoreOf = new Map(docs.map((d) => [d.id, d.score]));
+    const themes = { category: new Map<string, Set<string>>(), aspect: new Map<string, Set<string>>() };
+    const ids = [...scoreOf.keys()];
+    for (let i = 0; i < ids.length; i += 1000) {
+      const tags = await this.store.tags.list({ documentId: { $in: ids.slice(i, i + 1000) }, polarity: 'negative' }, 1_000_000);
+      for (const t of tags) {
+        for (const [kind, key] of [['category', t.category], ['aspect', t.aspect]] as const) {
+          if (!key) continue;
+          const set = themes[kind].get(key) ?? new Set<string>();
+          set.add(t.documentId);
+          themes[kind].set(key, set);
+        }
+      }
+    }
+    const all = npsOf(docs.map((d) => d.score));
+    const mean = (xs: number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100 : null);
+    const share = (part: number, whole: number) => (whole ? Math.round((part / whole) * 1000) / 1000 : null);
+    const row = (withIds: Set<string>): DriverRow => {
+      const withScores = [...withIds].map((id) => scoreOf.get(id)!);
+      const withoutScores = docs.filter((d) => !withIds.has(d.id)).map((d) => d.score);
+      const without = npsOf(withoutScores);
+      return {
+        n: withIds.size,
+        detractorShare: share(withScores.filter((s) => s <= 6).length, all.detractors),
+        promoterShare: share(withScores.filter((s) => s >= 9).length, all.promoters),
+        meanScoreWith: mean(withScores),
+        meanScoreWithout: mean(withoutScores),
+        npsImpact: all.nps !== null && without.nps !== null ? Math.round((without.nps - all.nps) * 10) / 10 : null,
+        lowSample: withIds.size < minCount,
+      };
+    };
+    const byImpact = (a: DriverRow, b: DriverRow) => (b.npsImpact ?? -Infinity) - (a.npsImpact ?? -Infinity);
+    const categories = [...themes.category.entries()].map(([category, set]) => ({ category, ...row(set) })).sort(byImpact);
+    const aspects = [...themes.aspect.entries()]
+      .sort((a, b) => b[1].size - a[1].size)
+      .slice(0, q.topAspects ?? 10)
+      .map(([aspect, set]) => ({ aspect, ...row(set) }))
+      .sort(byImpact);
+    return { overall: all, minCount, categories, aspects };
+  }
+}

@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { npsOf } from '../../src/services/survey-stats-service.js';
+import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+
+interface Answer { id: string; domain: string; scale: 'nps' | 'csat'; score: number; question: string; text: string; tone: string; themes: string[] }
+const ANSWERS: Answer[] = fs
+  .readFileSync(path.join(import.meta.dirname, '../fixtures/survey/answers.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as Answer);
+
+let rt: TestRuntime;
+let ingest: string;
+let analyst: string;
+
+beforeAll(async () => {
+  rt = await startRuntime({ RATE_LIMIT_PER_MINUTE: '0' });
+  ingest = await createKey(rt, ['ingest']);
+  analyst = await createKey(rt, ['analyst']);
+});
+afterAll(async () => rt.close());
+
+async function ingestAll(key: string, docs: object[]) {
+  const res = await rt.http.post('/v1/documents/batch').set(bearer(key)).send({ documents: docs }).expect(207);
+  const ids = (res.body.items as { id: string; status: string }[]).map((i) => {
+    expect(i.status).toBe('accepted');
+    return i.id;
+  });
+  const deadline = Date.now() + 90_000;
+  while ((await rt.services.store.documents.countWhere({ _id: { $in: ids }, status: 'done' })) < ids.length) {
+    if (Date.now() > deadline) throw new Error('survey documents not processed in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return ids;
+}
+
+describe('survey ingestion', () => {
+  const base = { kind: 'survey', source: 'nps-survey', question: '【如不满意，请描述下问题】', text: '经常断线，接入客户无通知' };
+  let n = 0;
+  const send = (over: Record<string, unknown>) =>
+    rt.http.post('/v1/documents').set(bearer(ingest)).send({ ...base, externalId: `sv-${++n}`, ...over });
+
+  test.each([
+    ['an NPS score of 11', { score: 11, scale: 'nps' }, 'score'],
+    ['an NPS score of -1', { score: -1, scale: 'nps' }, 'score'],
+    ['a CSAT score of 0', { score: 0, scale: 'csat' }, 'score'],
+    ['a CSAT score of 6', { score: 6, scale: 'csat' }, 'score'],
+    ['a fractional score', { score: 7.5, scale: 'nps' }, 'score'],
+    ['a missing score', { scale: 'nps' }, 'score'],
+    ['a missing scale', { score: 5 }, 'scale'],
+    ['an unknown scale', { score: 5, scale: 'ces' }, 'scale'],
+    ['a score on a social post', { kind: 'social', score: 5, scale: 'nps' }, 'score'],
+  ])('rejects %s', async (_name, over, field) => {
+    const res = await send(over);
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+  });
+
+  test('accepts a survey answer and shows its score and question; comments may carry a score', async () => {
+    const created = await send({ score: 5, scale: 'nps' }).expect(202);
+    const doc = await waitForStatus(rt, created.body.id, analyst);
+    expect(doc).toMatchObject({ kind: 'survey', score: 5, scale: 'nps', question: '【如不满意，请描述下问题】' });
+    expect(doc.tags.some((t: { category: string; polarity: string }) => t.category === 'network' && t.polarity === 'negative')).toBe(true);
+    await send({ kind: 'comment', score: 4, scale: 'csat' }).expect(202);
+    await send({ kind: 'comment' }).expect(202);
+  });
+
+  test('the same answer again is a duplicate; a changed score is a conflict', async () => {
+    const body = { ...base, externalId: 'sv-idem', score: 3, scale: 'nps' };
+    const first = await rt.http.post('/v1/documents').set(bearer(ingest)).send(body).expect(202);
+    const again = await rt.http.post('/v1/documents').set(bearer(ingest)).send(body).expect(200);
+    expect(again.body.id).toBe(first.body.id);
+    await rt.http.post('/v1/documents').set(bearer(ingest)).send({ ...body, score: 4 }).expect(409);
+  });
+});
+
+describe('NPS over time', () => {
+  test('overall and weekly NPS match the arithmetic on the fixture, with intervals around them', async () => {
+    const tenantKey = await createKey(rt, ['ingest', 'analyst'], 'nps-tenant');
+    const nps = ANSWERS.filter((a) => a.scale === 'nps');
+    expect(ANSWERS.length).toBeGreaterThanOrEqual(200);
+    // Spread over four weeks starting on a Monday.
+    const start = Date.parse('2026-10-05T09:00:00Z');
+    const docs = nps.map((a, i) => ({ kind: 'survey', source: 'nps-survey', externalId: a.id, text: a.text, question: a.question, score: a.score, scale: 'nps', occurredAt: new Date(start + (i % 28) * 86_400_000).toISOString() }));
+    await ingestAll(tenantKey, docs);
+    const res = await rt.http.get('/v1/stats/nps?interval=week').set(bearer(tenantKey)).expect(200);
+    const promoters = nps.filter((a) => a.score >= 9).length;
+    const detractors = nps.filter((a) => a.score <= 6).length;
+    const expected = Math.round(((promoters - detractors) / nps.length) * 1000) / 10;
+    expect(res.body.overall).toMatchObject({ n: nps.length, promoters, detractors, nps: expected });
+    const [lo, hi] = res.body.overall.ci95;
+    expect(lo).toBeLessThan(expected);
+    expect(hi).toBeGreaterThan(expected);
+    expect(res.body.series).toHaveLength(4);
+    expect(res.body.series.map((s: { period: string }) => s.period)).toEqual(['2026-10-05', '2026-10-12', '2026-10-19', '2026-10-26']);
+    expect(res.body.series.reduce((sum: number, s: { n: number }) => sum + s.n, 0)).toBe(nps.length);
+    // Date filters narrow the set.
+    const firstWeek = await rt.http.get('/v1/stats/nps?interval=week&to=2026-10-11T23:59:59Z').set(bearer(tenantKey)).expect(200);
+    expect(firstWeek.body.series).toHaveLength(1);
+  });
+
+  test('npsOf: the textbook cases', () => {
+    expect(npsOf([10, 10, 9, 0]).nps).toBe(50);
+    expect(npsOf([7, 8]).nps).toBe(0);
+    expect(npsOf([]).nps).toBeNull();
+    expect(npsOf([10, 10, 10]).ci95).toEqual([100, 100]);
+  });
+});
+
+describe('drivers', () => {
+  test('the theme planted in detractors ranks first, with counts and low-sample flags', async () => {
+    // By construction: every answer about the network scores 1, every praise-only answer 10, and
+    // everything else 8 (passive). Removing network complaints must raise NPS the most.
+    const tenantKey = await createKey(rt, ['ingest', 'analyst'], 'drivers-tenant');
+    const picked = ANSWERS.filter((a) => a.tone === 'pos' || a.themes.length > 0);
+    const scoreFor = (a: Answer) => (a.themes.includes('network') ? 1 : a.tone === 'pos' ? 10 : 8);
+    const docs = picked.map((a) => ({ kind: 'survey', source: 'nps-survey', externalId: a.id, text: a.text, score: scoreFor(a), scale: 'nps' }));
+    await ingestAll(tenantKey, docs);
+    const res = await rt.http.get('/v1/stats/drivers?minCount=5').set(bearer(tenantKey)).expect(200);
+    const top = res.body.categories[0];
+    expect(top.category).toBe('network');
+    expect(top.npsImpact).toBeGreaterThan(0);
+    expect(top.meanScoreWith).toBeLessThan(top.meanScoreWithout);
+    expect(top.detractorShare).toBeGreaterThan(0.8);
+    expect(top.promoterShare).toBe(0);
+    const networkAnswers = picked.filter((a) => a.themes.includes('network')).length;
+    expect(top.n).toBeLessThanOrEqual(networkAnswers);
+    expect(top.n).toBeGreaterThanOrEqual(Math.floor(networkAnswers * 0.8));
+    for (const row of [...res.body.categories, ...res.body.aspects]) expect(row.lowSample).toBe(row.n < 5);
+    expect(res.body.aspects.length).toBeGreaterThan(0);
+  });
+
+  test('roles and validation', async () => {
+    await rt.http.get('/v1/stats/drivers').set(bearer(ingest)).expect(403);
+    await rt.http.get('/v1/stats/nps?scale=ces').set(bearer(ADMIN_KEY)).expect(400);
+    await rt.http.get('/v1/stats/drivers?minCount=0').set(bearer(ADMIN_KEY)).expect(400);
+  });
+});
