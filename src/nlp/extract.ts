@@ -65,10 +65,10 @@ export function buildExtractLexicon(lex: Lexicon, extraSentiment?: Record<string
 
 const SINGLE_MOD_CHARS = new Set([...'不没很太超挺好真老偏巨贼蛮还都也就更最特']);
 const TAIL_CHARS = new Set([...'了的点多死啊吧呀哦啦哈呢极爆嘛']);
-const RIGHT_SUFFIXES = ['了不少', '了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '点'];
+const RIGHT_SUFFIXES = ['得要命', '得不行', '得离谱', '到不行', '到爆', '到家了', '了不少', '了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '点'];
 const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
 /** Words that need the guard single characters get: they are ordinary words far more often than opinions. */
-const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱', '麻烦', '标准', '规范']);
+const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱', '麻烦', '标准', '规范', '推荐']);
 /** Nouns that name a time, place or manner rather than something a customer evaluates. */
 const NON_ASPECT = new Set(['时候', '时', '时间段', '地方', '样子', '情况', '方面', '一下', '什么', '这个', '那个', '这样', '那样', '今天', '昨天', '现在', '之后', '以后', '以前', '当时', '每次', '一次', '这次', '上次', '感觉', '感受']);
 /** Speed complements describe the action, so the gold convention keeps the verb: 送得很快, 来得也快. */
@@ -177,7 +177,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (aNotA) e += word.length + 1;
     if (!aNotA && (word.length === 1 || GUARDED.has(word))) {
       const right = lc.slice(e, hi);
-      const rightOk = right === '' || PARTICLES.test(right) || RIGHT_SUFFIXES.some((s) => right.startsWith(s));
+      // a contrast or addition right after the word closes the predicate (房间不大但很温馨)
+      const rightOk = right === '' || PARTICLES.test(right) || RIGHT_SUFFIXES.some((s) => right.startsWith(s)) || /^(但|却|而且|并且|又|也)/.test(right);
       const tok = tokenAt(tokens, i);
       let leftOk = true;
       // pieces jieba's HMM guessed (tag x) carry no word evidence, so they cannot veto a match
@@ -187,6 +188,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
         leftOk = [...pre].every((c) => SINGLE_MOD_CHARS.has(c)) && [...post].every((c) => TAIL_CHARS.has(c));
       }
       if (!rightOk || !leftOk) continue;
+      // ambiguous words used attributively (推荐的产品, 一般的情况) are not verdicts
+      if (GUARDED.has(word) && /^的[\u4e00-\u9fa5]/.test(right)) continue;
       // discourse "好的/好吧/行吧/可以的" opening a reply is politeness, not an opinion
       if (i === lo && /^[的吧嘞啊]/.test(right)) continue;
     } else if (!aNotA) {
@@ -494,7 +497,10 @@ export function linkDistantAspects(ops: RawOpinion[], lc: string, clauses: Claus
         .filter((r) => r.parts.some(isTerm) && !claimed.has(`${r.start}:${r.end}`))
         // a target is never inside another opinion's phrase
         .filter((r) => !ops.some((o) => o.start < r.end && r.start < o.end));
-      const pick = runs[runs.length - 1];
+      // the subject opening a clause is the usual topic (服务员一直在玩手机，…都不理人 → 服务员);
+      // otherwise the nearest target before the opinion (接到推销升级的电话，烦死了 → 电话)
+      const subject = runs.find((r) => /^(这个|那个|这|那|你们的|你们|我的|我们的|他们的|的)?$/.test(lc.slice(from, r.start)));
+      const pick = subject ?? runs[runs.length - 1];
       if (pick) {
         op.aspect = { start: pick.start, end: pick.end, text: lc.slice(pick.start, pick.end) };
         op.aspectDistant = true;
