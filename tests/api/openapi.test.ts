@@ -11,6 +11,8 @@ import { createApp } from '../../src/api/app.js';
 import { buildOpenApi, type OpenApiDocument } from '../../src/api/openapi/build-openapi.js';
 import { SchemaRegistry, type DtoClass, type JsonSchema } from '../../src/api/openapi/dto-schema.js';
 import { openapiRoutes } from '../../src/api/openapi/openapi-routes.js';
+import { presentDocument, presentTag } from '../../src/api/presenters.js';
+import type { DocumentRecord, TagRecord } from '../../src/store/records.js';
 import { ROUTES } from '../../src/api/openapi/routes.js';
 import { startRuntime, type TestRuntime } from '../helpers/runtime.js';
 
@@ -108,6 +110,33 @@ describe('OpenAPI document', () => {
   });
 });
 
+describe('response schemas match the presenters', () => {
+  const at = new Date('2026-01-02T03:04:05Z');
+  const span = { start: 0, end: 2 };
+  // Every optional field filled in, so a presenter's conditional keys show up too.
+  const tag = {
+    _id: 't1', tenant: 'acme', documentId: 'd1', aspect: '网络', opinion: '很顺畅', polarity: 'positive', category: 'network',
+    span, aspectSpan: span, opinionSpan: span, sentence: '网络很顺畅', turnIndex: 0, confidence: 0.9, source: 'model',
+    modelVersion: 'm1', kind: 'comment', channel: 'app-review', at, day: '2026-01-02', createdAt: at, updatedAt: at,
+    score: 9, scale: 'nps',
+  } as unknown as TagRecord;
+  const doc = {
+    _id: 'd1', tenant: 'acme', kind: 'comment', source: 'app-review', externalId: 'x1', text: '网络很顺畅', turns: null,
+    customerId: 'c1', occurredAt: at, metadata: {}, question: '?', score: 9, scale: 'nps', contentHash: 'h', status: 'done',
+    error: null, attempts: 1, generation: 0, leaseUntil: null, normalizedText: '网络很顺畅', sentiment: 'positive',
+    modelVersion: 'm1', reviewed: false, minConfidence: 0.9, tagCount: 1, suppressed: [], createdAt: at, updatedAt: at, processedAt: at,
+  } as unknown as DocumentRecord;
+  const schemaKeys = (name: string) => Object.keys(spec.components.schemas[name]!.properties as object).sort();
+
+  test('Tag lists exactly the fields presentTag emits', () => {
+    expect(schemaKeys('Tag')).toEqual(Object.keys(presentTag(tag)).sort());
+  });
+
+  test('Document lists exactly the fields presentDocument emits', () => {
+    expect(schemaKeys('Document')).toEqual(Object.keys(presentDocument(doc, [tag])).sort());
+  });
+});
+
 describe('DTO → JSON Schema converter', () => {
   @ValidatorConstraint({ name: 'evenNumber' })
   class EvenNumber implements ValidatorConstraintInterface {
@@ -148,7 +177,7 @@ describe('DTO → JSON Schema converter', () => {
     const s = spec.components.schemas;
     const props = (name: string) => s[name]!.properties as Record<string, JsonSchema>;
     expect(props('CreateDocumentDto').source).toMatchObject({ type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
-    expect(props('CreateDocumentDto').kind).toMatchObject({ type: 'string', enum: ['comment', 'transcript', 'social'] });
+    expect(props('CreateDocumentDto').kind).toMatchObject({ type: 'string', enum: expect.arrayContaining(['comment', 'transcript', 'social']) });
     expect(props('CreateDocumentDto').occurredAt).toMatchObject({ type: ['string', 'null'], format: 'date-time' });
     expect(props('CreateDocumentDto').metadata).toMatchObject({ type: ['object', 'null'] });
     expect(props('CreateDocumentDto').turns).toMatchObject({ type: 'array', minItems: 1, maxItems: 500, items: { $ref: '#/components/schemas/TurnDto' } });

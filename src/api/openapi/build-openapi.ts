@@ -21,8 +21,11 @@ export interface OpenApiDocument {
 const TAGS = [
   { name: 'documents', description: 'Ingest feedback and read it back with its tags' },
   { name: 'tags', description: 'Search, export and summarize opinion tags' },
+  { name: 'surveys', description: 'NPS and CSAT scores of survey answers, and what drives them' },
   { name: 'labeling', description: 'Human review and correction of tags' },
-  { name: 'admin', description: 'API keys and the calling key' },
+  { name: 'actions', description: 'Alert rules, webhooks, complaint routing and cases' },
+  { name: 'insights', description: 'Customer journeys, churn risk and KPIs' },
+  { name: 'admin', description: 'API keys, the calling key, re-tag jobs' },
   { name: 'privacy', description: 'Customer erasure, tenant PII and retention settings, audit log' },
   { name: 'health', description: 'Liveness and readiness probes (no key)' },
   { name: 'ops', description: 'Operator endpoints outside /v1' },
@@ -147,7 +150,7 @@ function operation(route: RouteDoc, registry: SchemaRegistry): JsonSchema {
       if (hint.nullable) next = allowNull(next);
       props[prop] = next;
     }
-    op.requestBody = { required: true, content: { 'application/json': { schema: body } } };
+    op.requestBody = { required: !route.bodyOptional, content: { 'application/json': { schema: body } } };
   }
   return op;
 }

@@ -39,6 +39,17 @@ export function validationMetas(cls: DtoClass): ValidationMeta[] {
   return metas.filter((m) => typeof m.target === 'function');
 }
 
+/**
+ * The values an @IsIn rule on `cls.prop` allows, so hand-written response schemas reuse the
+ * request DTOs' lists (document kinds, polarities …) instead of copies that drift.
+ */
+export function enumOf(cls: DtoClass, prop: string): unknown[] {
+  const rule = validationMetas(cls).find((m) => m.propertyName === prop && m.name === 'isIn' && !m.each);
+  const values = rule?.constraints?.[0];
+  if (!Array.isArray(values)) throw new Error(`${cls.name}.${prop} has no @IsIn rule to take its values from`);
+  return [...(values as unknown[])];
+}
+
 /** Properties in the order a reader expects: a parent class's fields before the subclass's. */
 function byProperty(cls: DtoClass): Map<string, ValidationMeta[]> {
   const chain: DtoClass[] = [];

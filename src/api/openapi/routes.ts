@@ -1,11 +1,25 @@
 import type { Role } from '../../store/records.js';
+import {
+  AtRiskQueryDto,
+  CasesQueryDto,
+  DeliveriesQueryDto,
+  JourneyQueryDto,
+  KpiQueryDto,
+  RoutingTableDto,
+  RuleDto,
+  WebhookCreateDto,
+  WebhookUpdateDto,
+} from '../dto/actions-dto.js';
 import { CreateApiKeyDto } from '../dto/api-key-dto.js';
 import { CorrectionsDto, TagPatchDto } from '../dto/correction-dto.js';
 import { BatchDto, CreateDocumentDto } from '../dto/document-dto.js';
 import { DocumentQueryDto, ExportQueryDto, PageQueryDto, StatsQueryDto, TagQueryDto } from '../dto/query-dto.js';
+import { RetagDto } from '../dto/retag-dto.js';
 import { TenantSettingsDto } from '../dto/settings-dto.js';
 import { AuditQueryDto, CustomerParamsDto } from '../routes/privacy-routes.js';
+import { DriversQueryDto, NpsQueryDto } from '../routes/survey-routes.js';
 import type { DtoClass, JsonSchema } from './dto-schema.js';
+import { ref } from './schemas.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -27,6 +41,8 @@ export interface RouteDoc {
   /** Roles that may call (admin implies all); 'any' = any valid key; 'public' = no key at all. */
   roles: readonly Role[] | 'any' | 'public';
   body?: DtoClass;
+  /** The handler treats a missing body as `{}`. */
+  bodyOptional?: true;
   /**
    * What the DTO's metadata cannot say about a body property: the item class of an unknown[] that
    * the handler validates item by item, or a null that a @ValidateIf condition lets through.
@@ -176,6 +192,26 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/v1/stats/nps',
+    summary: 'NPS or CSAT over time, with 95% confidence intervals',
+    description: 'Defaults: `scale=nps`, `interval=week` (ISO weeks starting Monday). Counts scored survey answers.',
+    tag: 'surveys',
+    roles: READ,
+    query: NpsQueryDto,
+    responses: { 200: json('the overall score and one entry per period', 'NpsTrend') },
+  },
+  {
+    method: 'get',
+    path: '/v1/stats/drivers',
+    summary: 'Which negative themes drag NPS down',
+    description: 'For each category and frequent aspect in negative tags of NPS answers: its share among detractors and promoters, and the estimated NPS without it. Rows under `minCount` answers (default 30) are flagged `lowSample`.',
+    tag: 'surveys',
+    roles: READ,
+    query: DriversQueryDto,
+    responses: { 200: json('driver rows by category and by aspect', 'NpsDrivers') },
+  },
+  {
+    method: 'get',
     path: '/v1/labeling/queue',
     summary: 'Unreviewed tagged documents, lowest confidence first',
     tag: 'labeling',
@@ -270,5 +306,202 @@ export const ROUTES: RouteDoc[] = [
     roles: ['admin'],
     query: AuditQueryDto,
     responses: { 200: json('a page of audit entries', 'AuditPage') },
+  },
+  {
+    method: 'post',
+    path: '/v1/retag-jobs',
+    summary: 'Re-tag finished documents, e.g. after a new model is promoted',
+    description:
+      'Every matching done or failed document is queued again; human tags are kept and machine tags replaced with the current ' +
+      "model's. `channel` is the document's source; `from`/`to` bound its creation time. No filter re-tags the whole tenant.",
+    tag: 'admin',
+    roles: ['admin'],
+    body: RetagDto,
+    bodyOptional: true,
+    responses: {
+      202: json('started', { type: 'object', properties: { id: { type: 'string' }, total: { type: 'integer', minimum: 0 } }, required: ['id', 'total'] }),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/retag-jobs/{id}',
+    summary: 'Progress of a re-tag job',
+    tag: 'admin',
+    roles: ['admin'],
+    responses: { 200: json('the job and how far it got', 'RetagJob') },
+  },
+  {
+    method: 'get',
+    path: '/v1/webhooks',
+    summary: 'List webhook endpoints',
+    tag: 'actions',
+    roles: ['admin'],
+    responses: { 200: json('endpoints without their secrets', 'WebhookList') },
+  },
+  {
+    method: 'post',
+    path: '/v1/webhooks',
+    summary: 'Add a webhook endpoint',
+    description: 'Deliveries are signed with the returned secret, which is shown only here (and on rotation).',
+    tag: 'actions',
+    roles: ['admin'],
+    body: WebhookCreateDto,
+    responses: { 201: json('the endpoint and its signing secret', 'WebhookWithSecret') },
+  },
+  {
+    method: 'get',
+    path: '/v1/webhooks/{id}',
+    summary: 'One webhook endpoint',
+    tag: 'actions',
+    roles: ['admin'],
+    responses: { 200: json('the endpoint', 'Webhook') },
+  },
+  {
+    method: 'patch',
+    path: '/v1/webhooks/{id}',
+    summary: 'Change or pause a webhook endpoint, or rotate its secret',
+    description: '`rotateSecret: true` issues a new secret (in this response only); the old one stops working at once.',
+    tag: 'actions',
+    roles: ['admin'],
+    body: WebhookUpdateDto,
+    responses: { 200: json('the endpoint; `secret` only when rotated', 'WebhookWithSecret') },
+  },
+  {
+    method: 'delete',
+    path: '/v1/webhooks/{id}',
+    summary: 'Remove a webhook endpoint',
+    tag: 'actions',
+    roles: ['admin'],
+    responses: { 204: { description: 'removed' } },
+  },
+  {
+    method: 'get',
+    path: '/v1/webhooks/{id}/deliveries',
+    summary: 'Recent deliveries to an endpoint, newest first',
+    description: "Page back with `before` set to the last item's createdAt.",
+    tag: 'actions',
+    roles: ['admin'],
+    query: DeliveriesQueryDto,
+    responses: { 200: json('deliveries', 'WebhookDeliveryList') },
+  },
+  {
+    method: 'post',
+    path: '/v1/webhooks/{id}/test',
+    summary: 'Send a test event to an endpoint',
+    tag: 'actions',
+    roles: ['admin'],
+    responses: { 202: json('queued for delivery', { type: 'object', properties: { deliveryId: { type: 'string' } }, required: ['deliveryId'] }) },
+  },
+  {
+    method: 'get',
+    path: '/v1/rules',
+    summary: 'List alert rules',
+    tag: 'actions',
+    roles: ['admin'],
+    responses: { 200: json('the rules', 'RuleList') },
+  },
+  {
+    method: 'post',
+    path: '/v1/rules',
+    summary: 'Create an alert rule',
+    description: '`document` rules fire per matching document (`match`), `threshold` rules on a spike of negative share (`threshold`), `sla_breach` rules when a routed case goes overdue (`teams`).',
+    tag: 'actions',
+    roles: ['admin'],
+    body: RuleDto,
+    responses: { 201: json('the rule', 'Rule') },
+  },
+  {
+    method: 'get',
+    path: '/v1/rules/{id}',
+    summary: 'One alert rule',
+    tag: 'actions',
+    roles: ['admin'],
+    responses: { 200: json('the rule', 'Rule') },
+  },
+  {
+    method: 'put',
+    path: '/v1/rules/{id}',
+    summary: 'Replace an alert rule',
+    tag: 'actions',
+    roles: ['admin'],
+    body: RuleDto,
+    responses: { 200: json('the rule', 'Rule') },
+  },
+  {
+    method: 'delete',
+    path: '/v1/rules/{id}',
+    summary: 'Delete an alert rule',
+    tag: 'actions',
+    roles: ['admin'],
+    responses: { 204: { description: 'deleted' } },
+  },
+  {
+    method: 'get',
+    path: '/v1/routing',
+    summary: 'The complaint routing table',
+    tag: 'actions',
+    roles: ['admin'],
+    responses: { 200: json('the table (defaults until one is saved)', 'RoutingTable') },
+  },
+  {
+    method: 'put',
+    path: '/v1/routing',
+    summary: 'Replace the complaint routing table',
+    description: 'Negative documents go to the first entry whose keywords appear in the text or whose categories match a negative tag, else to the default team.',
+    tag: 'actions',
+    roles: ['admin'],
+    body: RoutingTableDto,
+    responses: { 200: json('the saved table', 'RoutingTable') },
+  },
+  {
+    method: 'get',
+    path: '/v1/cases',
+    summary: 'Routed complaints with their team, priority and SLA',
+    tag: 'actions',
+    roles: READ,
+    query: CasesQueryDto,
+    responses: {
+      200: json('a page of cases', {
+        type: 'object',
+        properties: { items: { type: 'array', items: ref('Case') }, nextCursor: { type: ['string', 'null'] } },
+        required: ['items'],
+      }),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/cases/{id}/resolve',
+    summary: 'Mark a case resolved',
+    description: 'The id is the document id.',
+    tag: 'actions',
+    roles: READ,
+    responses: { 200: json('the resolved case', 'Case') },
+  },
+  {
+    method: 'get',
+    path: '/v1/customers/at-risk',
+    summary: 'Customers whose recent feedback trends negative',
+    tag: 'insights',
+    roles: READ,
+    query: AtRiskQueryDto,
+    responses: { 200: json('customers below zero, most negative first', 'AtRiskCustomers') },
+  },
+  {
+    method: 'get',
+    path: '/v1/customers/{id}/journey',
+    summary: "One customer's touchpoints, oldest first",
+    tag: 'insights',
+    roles: READ,
+    query: JourneyQueryDto,
+    responses: { 200: json("the customer's newest touchpoints, in time order", 'Journey') },
+  },
+  {
+    method: 'get',
+    path: '/v1/stats/kpi',
+    summary: 'Headline KPIs over a period (default: the last 7 days)',
+    tag: 'insights',
+    roles: READ,
+    query: KpiQueryDto,
+    responses: { 200: json('the KPIs', 'Kpi') },
   },
 ];

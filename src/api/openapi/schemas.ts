@@ -1,6 +1,10 @@
 import { CATEGORY_IDS } from '../../nlp/types.js';
 import { ROLES } from '../../store/records.js';
-import type { JsonSchema } from './dto-schema.js';
+import { TagPatchDto } from '../dto/correction-dto.js';
+import { CasesQueryDto, RuleDto } from '../dto/actions-dto.js';
+import { CreateDocumentDto } from '../dto/document-dto.js';
+import { DocumentQueryDto, TagQueryDto } from '../dto/query-dto.js';
+import { enumOf, type JsonSchema } from './dto-schema.js';
 
 // Response shapes are written by hand: they come from presenters (plain functions), which carry no
 // metadata to generate from. Keep them in step with src/api/presenters.ts and the route handlers.
@@ -11,10 +15,11 @@ const str: JsonSchema = { type: 'string' };
 const nullable = (type: string, extra: JsonSchema = {}): JsonSchema => ({ type: [type, 'null'], ...extra });
 const dateTime: JsonSchema = { type: 'string', format: 'date-time' };
 const nullableDateTime: JsonSchema = { type: ['string', 'null'], format: 'date-time' };
-const polarity: JsonSchema = { type: 'string', enum: ['positive', 'negative', 'neutral'] };
+const polarity: JsonSchema = { type: 'string', enum: enumOf(TagPatchDto, 'polarity') };
 const category: JsonSchema = { type: 'string', enum: [...CATEGORY_IDS] };
-const kind: JsonSchema = { type: 'string', enum: ['comment', 'transcript', 'social'] };
-const status: JsonSchema = { type: 'string', enum: ['queued', 'processing', 'done', 'failed'] };
+const kind: JsonSchema = { type: 'string', enum: enumOf(CreateDocumentDto, 'kind') };
+const status: JsonSchema = { type: 'string', enum: enumOf(DocumentQueryDto, 'status') };
+const tagSource: JsonSchema = { type: 'string', enum: enumOf(TagQueryDto, 'source') };
 const object = (properties: Record<string, JsonSchema>, required: string[] = Object.keys(properties)): JsonSchema => ({
   type: 'object',
   properties,
@@ -62,7 +67,7 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       sentence: str,
       turnIndex: { type: 'integer', minimum: 0, description: 'transcripts only: the turn the spans index into' },
       confidence: { type: 'number', minimum: 0, maximum: 1 },
-      source: { type: 'string', enum: ['model', 'rule', 'human'] },
+      source: tagSource,
       modelVersion: str,
       kind,
       channel: { ...str, description: "the document's source at ingest" },
@@ -93,6 +98,9 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
       customerId: nullable('string'),
       occurredAt: nullableDateTime,
       metadata: nullable('object'),
+      question: { ...nullable('string'), description: 'the survey prompt the text answers' },
+      score: { ...nullable('integer'), description: 'NPS 0-10 or CSAT 1-5, see scale' },
+      scale: { type: ['string', 'null'], enum: [...enumOf(CreateDocumentDto, 'scale'), null] },
       attempts: { type: 'integer' },
       createdAt: nullableDateTime,
       updatedAt: nullableDateTime,
@@ -159,6 +167,183 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     at: dateTime,
   }),
   AuditPage: page('AuditEntry'),
+  RetagJob: object({
+    id: str,
+    status: { type: 'string', enum: ['running', 'done'] },
+    total: { type: 'integer', minimum: 0, description: 'documents queued when the job started' },
+    done: { type: 'integer', minimum: 0, description: 'of those, finished (done or failed)' },
+    failed: { type: 'integer', minimum: 0 },
+    filter: object({ channel: str, kind, from: str, to: str }, []),
+    createdAt: dateTime,
+  }),
+  ScoreSummary: {
+    ...object(
+      {
+        n: { type: 'integer', minimum: 0, description: 'scored answers' },
+        nps: { ...nullable('number'), minimum: -100, maximum: 100, description: 'NPS only: % promoters (9-10) − % detractors (0-6)' },
+        promoters: { type: 'integer', description: 'NPS only' },
+        passives: { type: 'integer', description: 'NPS only' },
+        detractors: { type: 'integer', description: 'NPS only' },
+        csat: { ...nullable('number'), minimum: 0, maximum: 100, description: 'CSAT only: % of answers scoring 4 or 5' },
+        satisfied: { type: 'integer', description: 'CSAT only' },
+        mean: { ...nullable('number'), description: 'CSAT only' },
+        ci95: { anyOf: [{ type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 }, { type: 'null' }], description: '95% confidence interval; null without answers' },
+      },
+      ['n', 'ci95'],
+    ),
+    description: 'null scores mean there were no answers in the period',
+  },
+  NpsTrend: object({
+    scale: { type: 'string', enum: ['nps', 'csat'] },
+    interval: { type: 'string', enum: ['day', 'week', 'month'] },
+    overall: ref('ScoreSummary'),
+    series: {
+      type: 'array',
+      items: { allOf: [object({ period: { ...str, description: 'YYYY-MM-DD (day, or the Monday of an ISO week) or YYYY-MM' } }), ref('ScoreSummary')] },
+    },
+  }),
+  DriverRow: object(
+    {
+      category: { ...category, description: 'set on rows of categories' },
+      aspect: { ...str, description: 'set on rows of aspects' },
+      n: { type: 'integer', minimum: 0, description: 'survey answers carrying this negative theme' },
+      detractorShare: nullable('number'),
+      promoterShare: nullable('number'),
+      meanScoreWith: nullable('number'),
+      meanScoreWithout: nullable('number'),
+      npsImpact: { ...nullable('number'), description: 'estimated NPS change if this negative theme disappeared' },
+      lowSample: { type: 'boolean', description: 'fewer answers than minCount: read with care' },
+    },
+    ['n', 'detractorShare', 'promoterShare', 'meanScoreWith', 'meanScoreWithout', 'npsImpact', 'lowSample'],
+  ),
+  NpsDrivers: object({
+    overall: ref('ScoreSummary'),
+    minCount: { type: 'integer', minimum: 1 },
+    categories: { type: 'array', items: ref('DriverRow'), description: 'largest NPS impact first' },
+    aspects: { type: 'array', items: ref('DriverRow'), description: 'the most frequent negative aspects, largest NPS impact first' },
+  }),
+  Webhook: object(
+    { id: str, url: { ...str, format: 'uri' }, description: nullable('string'), active: { type: 'boolean' }, createdAt: dateTime, updatedAt: dateTime },
+  ),
+  WebhookWithSecret: {
+    allOf: [ref('Webhook'), object({ secret: { ...str, description: 'signs every delivery; shown only when created or rotated' } })],
+  },
+  WebhookList: object({ items: { type: 'array', items: ref('Webhook') } }),
+  WebhookDelivery: object(
+    {
+      id: str,
+      endpointId: str,
+      ruleId: nullable('string'),
+      event: str,
+      status: str,
+      attempts: { type: 'integer', minimum: 0 },
+      responseCode: nullable('integer'),
+      lastError: nullable('string'),
+      createdAt: dateTime,
+      lastAttemptAt: nullableDateTime,
+      deliveredAt: nullableDateTime,
+    },
+    ['id', 'endpointId', 'event', 'status', 'attempts', 'createdAt'],
+  ),
+  WebhookDeliveryList: object({ items: { type: 'array', items: ref('WebhookDelivery') } }),
+  Rule: object(
+    {
+      id: str,
+      name: str,
+      type: { type: 'string', enum: enumOf(RuleDto, 'type') },
+      active: { type: 'boolean' },
+      webhookIds: { type: 'array', items: str },
+      match: { anyOf: [ref('RuleMatchDto'), { type: 'null' }], description: 'document rules: what a document must match' },
+      threshold: { anyOf: [{ type: 'object', additionalProperties: true }, { type: 'null' }], description: 'threshold rules: RuleThresholdDto with defaults filled in' },
+      teams: { anyOf: [{ type: 'array', items: str }, { type: 'null' }], description: 'sla_breach rules: only these teams' },
+      createdAt: dateTime,
+      updatedAt: dateTime,
+    },
+    ['id', 'name', 'type', 'active', 'webhookIds', 'createdAt', 'updatedAt'],
+  ),
+  RuleList: object({ items: { type: 'array', items: ref('Rule') } }),
+  RoutingTable: object({
+    entries: { type: 'array', items: ref('RoutingEntryDto'), description: 'first match wins' },
+    defaultTeam: str,
+    defaultSlaHours: { type: 'number' },
+    escalationWords: { type: 'array', items: str, description: 'any of these in the text raises the priority one level' },
+    updatedAt: dateTime,
+  }),
+  Case: object(
+    {
+      documentId: str,
+      externalId: str,
+      channel: str,
+      kind,
+      customerId: nullable('string'),
+      occurredAt: nullableDateTime,
+      createdAt: dateTime,
+      sentiment: { type: ['string', 'null'], enum: ['positive', 'negative', 'mixed', 'neutral', null] },
+      team: str,
+      priority: { type: 'string', enum: enumOf(CasesQueryDto, 'priority') },
+      dueAt: dateTime,
+      escalations: { type: 'array', items: str, description: 'escalation words found in the text' },
+      routedAt: dateTime,
+      resolvedAt: nullableDateTime,
+      breachNotifiedAt: nullableDateTime,
+      overdue: { type: 'boolean' },
+    },
+    ['documentId', 'team', 'priority', 'dueAt', 'overdue'],
+  ),
+  AtRiskCustomers: object({
+    since: dateTime,
+    churnThreshold: { type: 'number' },
+    items: {
+      type: 'array',
+      items: object({
+        customerId: str,
+        emotion: { type: 'number', description: 'accumulated emotion over recent touchpoints; below zero is negative' },
+        churnRisk: { type: 'boolean', description: 'emotion at or below churnThreshold' },
+        touchpoints: { type: 'integer', minimum: 1 },
+        lastTouchpointAt: dateTime,
+      }),
+    },
+  }),
+  Journey: object({
+    customerId: str,
+    method: { type: 'object', additionalProperties: true, description: 'the scoring parameters used' },
+    touchpoints: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          documentId: str,
+          at: dateTime,
+          kind,
+          channel: str,
+          status,
+          sentiment: { type: ['string', 'null'] },
+          tags: { type: 'integer' },
+          positive: { type: 'integer' },
+          negative: { type: 'integer' },
+          score: nullable('number'),
+          emotion: { ...nullable('number'), description: 'accumulated emotion after this touchpoint' },
+          routing: { anyOf: [{ type: 'object', additionalProperties: true }, { type: 'null' }] },
+        },
+        additionalProperties: true,
+      },
+    },
+    emotion: { type: 'number' },
+    churnRisk: { type: 'boolean' },
+  }),
+  Kpi: {
+    type: 'object',
+    properties: {
+      period: object({ from: dateTime, to: dateTime }),
+      previousPeriod: object({ from: dateTime, to: dateTime }),
+      categories: {
+        type: 'array',
+        description: 'negative share per category against the previous period of the same length, with a two-proportion z-test',
+        items: { type: 'object', additionalProperties: true },
+      },
+    },
+    additionalProperties: true,
+  },
   Health: object({ status: { type: 'string', enum: ['ok'] } }),
   Readiness: object({
     status: { type: 'string', enum: ['ready', 'not_ready'] },
