@@ -77,10 +77,10 @@ export function splitClauses(text: string, lex: Lexicon): Clause[] {
   push(segStart, text.length, false, '');
 
   // 2. split further at inline contrast markers, classify markers, detect questions
+  const markers = [...lex.contrasts].sort((a, b) => b[0].length - a[0].length);
   const out: Clause[] = [];
   for (let k = 0; k < raw.length; k++) {
     const r = raw[k]!;
-    const next = raw[k + 1];
     const isQuestion = /[?？]/.test(r.stop) || /[吗么呢嘛]$/.test(text.slice(r.start, r.end));
     let pieces: [number, number][] = [[r.start, r.end]];
     if (!r.meta) {
@@ -101,7 +101,7 @@ export function splitClauses(text: string, lex: Lexicon): Clause[] {
       let marker: Clause['marker'] = null;
       let contentStart = s;
       if (!r.meta) {
-        for (const [w, type] of [...lex.contrasts].sort((a, b) => b[0].length - a[0].length)) {
+        for (const [w, type] of markers) {
           if (!text.startsWith(w, s)) continue;
           // 可以/可能/但愿/就是说: the single characters only count when not starting a longer word
           const after = text[s + w.length] ?? '';
@@ -122,7 +122,6 @@ export function splitClauses(text: string, lex: Lexicon): Clause[] {
         sentence: r.sentence,
       });
     }
-    void next;
   }
   return out.filter((c) => c.end > c.start && text.slice(c.start, c.end).trim() !== '');
 }
