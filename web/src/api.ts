@@ -1,6 +1,7 @@
 export type Role = 'ingest' | 'analyst' | 'labeler' | 'admin';
 export type Polarity = 'positive' | 'negative' | 'neutral';
-export type Kind = 'comment' | 'transcript' | 'social';
+export type Kind = 'comment' | 'transcript' | 'social' | 'survey';
+export type Scale = 'nps' | 'csat';
 export type Speaker = 'customer' | 'agent' | 'system';
 
 export interface Me {
@@ -66,6 +67,9 @@ export interface Doc {
   customerId: string | null;
   occurredAt: string | null;
   createdAt: string;
+  question?: string | null;
+  score?: number | null;
+  scale?: Scale | null;
   tags: Tag[];
 }
 
@@ -86,6 +90,86 @@ export interface Summary {
   byDay: (Counts & { day: string })[];
   byChannel: (Counts & { channel: string })[];
   topNegativeAspects: { aspect: string; category: string; count: number }[];
+}
+
+export interface ScoreSummary {
+  n: number;
+  promoters?: number;
+  passives?: number;
+  detractors?: number;
+  nps?: number | null;
+  satisfied?: number;
+  csat?: number | null;
+  mean?: number | null;
+  ci95: [number, number] | null;
+}
+
+export interface ScoreTrend {
+  scale: Scale;
+  interval: 'day' | 'week' | 'month';
+  overall: ScoreSummary;
+  series: (ScoreSummary & { period: string })[];
+}
+
+export interface DriverRow {
+  category?: string;
+  aspect?: string;
+  n: number;
+  detractorShare: number | null;
+  promoterShare: number | null;
+  meanScoreWith: number | null;
+  meanScoreWithout: number | null;
+  npsImpact: number | null;
+  lowSample: boolean;
+}
+
+export interface Drivers {
+  overall: ScoreSummary;
+  minCount: number;
+  categories: (DriverRow & { category: string })[];
+  aspects: (DriverRow & { aspect: string })[];
+}
+
+export interface Touchpoint {
+  documentId: string;
+  at: string;
+  kind: Kind;
+  channel: string;
+  status: string;
+  sentiment: string | null;
+  tags: number;
+  positive: number;
+  negative: number;
+  score: number | null;
+  emotion: number | null;
+}
+
+export interface Journey {
+  customerId: string;
+  method: { window: number; halfLifeTouchpoints: number; churnThreshold: number };
+  touchpoints: Touchpoint[];
+  emotion: number;
+  churnRisk: boolean;
+}
+
+export interface KpiShare {
+  negative: number;
+  total: number;
+  share: number | null;
+}
+
+export interface Kpi {
+  period: { from: string; to: string };
+  previousPeriod: { from: string; to: string };
+  categories: {
+    category: string;
+    current: KpiShare;
+    previous: KpiShare;
+    change: number | null;
+    z: number | null;
+    pValue: number | null;
+    significant: boolean;
+  }[];
 }
 
 export type Action =
@@ -172,6 +256,10 @@ export const api = {
   queue: (q: Query) => request<Page<Doc>>('GET', `/v1/labeling/queue${queryString(q)}`),
   correct: (id: string, actions: Action[]) =>
     request<Doc>('POST', `/v1/documents/${encodeURIComponent(id)}/corrections`, { actions }),
+  nps: (q: Query) => request<ScoreTrend>('GET', `/v1/stats/nps${queryString(q)}`),
+  drivers: (q: Query) => request<Drivers>('GET', `/v1/stats/drivers${queryString(q)}`),
+  journey: (customerId: string) => request<Journey>('GET', `/v1/customers/${encodeURIComponent(customerId)}/journey`),
+  kpi: (q: Query) => request<Kpi>('GET', `/v1/stats/kpi${queryString(q)}`),
   patchTag: (id: string, body: { polarity?: Polarity; category?: string; aspect?: string | null }) =>
     request<Tag>('PATCH', `/v1/tags/${encodeURIComponent(id)}`, body),
 };

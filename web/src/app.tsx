@@ -12,6 +12,8 @@ import { href, navigate, useRoute } from './router';
 
 // ECharts is most of the bundle; only the dashboard needs it.
 const DashboardPage = lazy(() => import('./dashboard-page').then((m) => ({ default: m.DashboardPage })));
+const NpsPage = lazy(() => import('./nps-page').then((m) => ({ default: m.NpsPage })));
+const JourneyPage = lazy(() => import('./journey-page').then((m) => ({ default: m.JourneyPage })));
 
 type Session = { state: 'checking' } | { state: 'out'; error?: string } | { state: 'in'; me: Me };
 
@@ -112,13 +114,14 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const { t, lang, setLang } = useI18n();
   const route = useRoute();
   const nav: NavItem[] = [];
-  if (canAnalyze(me)) nav.push({ path: 'feed', label: 'navFeed' }, { path: 'dashboard', label: 'navDashboard' });
+  if (canAnalyze(me)) nav.push({ path: 'feed', label: 'navFeed' }, { path: 'dashboard', label: 'navDashboard' }, { path: 'nps', label: 'navNps' });
   if (canLabel(me)) nav.push({ path: 'label', label: 'navLabel' });
   if (canAnalyze(me)) nav.push({ path: 'export', label: 'navExport' });
   if (isAdmin(me)) nav.push({ path: 'ingest', label: 'navIngest' });
 
   const section = route.path[0] ?? '';
-  const allowed = section === 'doc' ? canAnalyze(me) : nav.some((n) => n.path === section);
+  // Detail pages are reached by links, not the nav, but need the same rights as the feed.
+  const allowed = section === 'doc' || section === 'customers' ? canAnalyze(me) : nav.some((n) => n.path === section);
   useEffect(() => {
     if (!allowed && nav[0]) navigate(nav[0].path, undefined, true);
   }, [allowed, nav[0]?.path]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -135,6 +138,8 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   } else if (allowed) {
     if (section === 'feed') page = <FeedPage route={route} />;
     else if (section === 'dashboard') page = <DashboardPage route={route} />;
+    else if (section === 'nps') page = <NpsPage route={route} />;
+    else if (section === 'customers' && route.path[1]) page = <JourneyPage customerId={route.path[1]} />;
     else if (section === 'label') page = <LabelPage route={route} />;
     else if (section === 'export') page = <ExportPage route={route} />;
     else if (section === 'ingest') page = <IngestPage />;

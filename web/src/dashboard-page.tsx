@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { api, type Summary } from './api';
+import { api, type Kpi, type Summary } from './api';
 import { Chart, type ChartOption } from './chart';
 import { FilterPanel, filtersFrom, filtersQuery, type Filters } from './filters';
 import { POLARITIES, useI18n } from './i18n';
@@ -13,6 +13,7 @@ export function DashboardPage({ route }: { route: Route }) {
   const filters = useMemo(() => filtersFrom(route.params, KEYS), [route.params.toString()]); // eslint-disable-line react-hooks/exhaustive-deps
   const [data, setData] = useState<Summary | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [kpi, setKpi] = useState<Kpi | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -20,6 +21,12 @@ export function DashboardPage({ route }: { route: Route }) {
     api.summary(filtersQuery(filters)).then(
       (s) => live && setData(s),
       (e: Error) => live && setError(e.message),
+    );
+    // The KPI route compares whole periods, so it gets the date/channel scope but not `kind`.
+    const { from, to, channel } = filtersQuery(filters);
+    api.kpi({ from, to, channel }).then(
+      (k) => live && setKpi(k),
+      () => live && setKpi(null),
     );
     return () => {
       live = false;
@@ -178,7 +185,64 @@ export function DashboardPage({ route }: { route: Route }) {
           </section>
         </div>
       )}
+      {kpi && kpi.categories.length > 0 && <KpiTable kpi={kpi} onPick={(category) => drill({ category, polarity: 'negative' })} />}
       {!data && !error && <div className="muted">{t('loading')}</div>}
     </div>
+  );
+}
+
+const share = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+
+function KpiTable({ kpi, onPick }: { kpi: Kpi; onPick: (category: string) => void }) {
+  const { t, categoryName } = useI18n();
+  const day = (iso: string) => iso.slice(0, 10);
+  // Biggest deterioration first: that is what the table is read for.
+  const rows = [...kpi.categories].sort((a, b) => (b.change ?? -Infinity) - (a.change ?? -Infinity));
+  return (
+    <section className="card kpi-table-card">
+      <h3>
+        {t('kpiTitle')}{' '}
+        <span className="muted small">
+          {t('kpiCurrent')} {day(kpi.period.from)} ~ {day(kpi.period.to)} · {t('kpiPrevious')} {day(kpi.previousPeriod.from)} ~ {day(kpi.previousPeriod.to)}
+        </span>
+      </h3>
+      <table className="grid kpi-table">
+        <thead>
+          <tr>
+            <th>{t('category')}</th>
+            <th className="num">{t('kpiCurrent')}</th>
+            <th className="num">{t('kpiPrevious')}</th>
+            <th className="num">{t('kpiChange')}</th>
+            <th title={t('kpiSignificant')}>p</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.category} data-category={r.category} data-significant={String(r.significant)} onClick={() => onPick(r.category)}>
+              <td>{categoryName(r.category)}</td>
+              <td className="num" title={`${r.current.negative} / ${r.current.total}`}>
+                {share(r.current.share)} <span className="muted small">({r.current.negative}/{r.current.total})</span>
+              </td>
+              <td className="num" title={`${r.previous.negative} / ${r.previous.total}`}>
+                {share(r.previous.share)} <span className="muted small">({r.previous.negative}/{r.previous.total})</span>
+              </td>
+              <td className={`num ${r.change === null ? '' : r.change > 0 ? 'pol-negative' : r.change < 0 ? 'pol-positive' : ''}`}>
+                {r.change === null ? '—' : `${r.change > 0 ? '▲ +' : r.change < 0 ? '▼ ' : ''}${(r.change * 100).toFixed(1)} pp`}
+              </td>
+              <td>
+                {r.significant ? (
+                  <span className="sig" title={t('kpiSignificant')}>
+                    ★ {r.pValue !== null && r.pValue < 0.001 ? '<0.001' : r.pValue?.toFixed(3)}
+                  </span>
+                ) : (
+                  <span className="muted small">{r.pValue === null ? '—' : r.pValue.toFixed(3)}</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="muted small">★ {t('kpiSignificant')}</p>
+    </section>
   );
 }

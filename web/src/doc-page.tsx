@@ -4,6 +4,7 @@ import { useDoc } from './doc-cache';
 import { DocumentBody } from './highlighted-text';
 import { sourceKey, useI18n, type MsgKey } from './i18n';
 import { href } from './router';
+import { SurveyHead } from './score-badge';
 
 const STATUS_KEY: Record<string, MsgKey> = {
   queued: 'statusQueued',
@@ -45,9 +46,20 @@ export function DocPage({ id }: { id: string }) {
         <div><dt>{t('status')}</dt><dd>{t(STATUS_KEY[doc.status] ?? 'statusDone')}{doc.error ? ` · ${doc.error}` : ''}</dd></div>
         <div><dt>{t('sentiment')}</dt><dd>{doc.sentiment && doc.sentiment in SENTIMENT_KEY ? t(SENTIMENT_KEY[doc.sentiment]!) : (doc.sentiment ?? '—')}</dd></div>
         <div><dt>{t('reviewed')}</dt><dd>{doc.reviewed ? '✓' : '—'}</dd></div>
-        {doc.customerId && <div><dt>{t('customerId')}</dt><dd>{doc.customerId}</dd></div>}
+        {doc.customerId && (
+          <div>
+            <dt>{t('customerId')}</dt>
+            <dd>
+              {doc.customerId}{' '}
+              <a className="journey-link" href={href(`customers/${encodeURIComponent(doc.customerId)}`)}>
+                {t('viewJourney')} →
+              </a>
+            </dd>
+          </div>
+        )}
         <div><dt>{t('occurredAt')}</dt><dd>{(doc.occurredAt ?? doc.createdAt ?? '').slice(0, 19).replace('T', ' ')}</dd></div>
       </dl>
+      <SurveyHead doc={doc} />
       <div className="card doc-card">
         <DocumentBody doc={doc} selectedTagId={selected} onTagClick={(tag) => setSelected(tag.id)} />
       </div>

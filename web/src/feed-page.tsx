@@ -1,15 +1,19 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, type Tag } from './api';
-import { useDoc } from './doc-cache';
+import { api, type Doc, type Polarity, type Tag } from './api';
+import { canLabel, useAppData } from './app-data';
+import { primeDoc, useDoc } from './doc-cache';
 import { FilterPanel, filtersFrom, filtersQuery } from './filters';
-import { DocumentBody } from './highlighted-text';
-import { useI18n } from './i18n';
+import { DocumentBody, selectionOffsets } from './highlighted-text';
+import { POLARITIES, useI18n } from './i18n';
 import { href, type Route } from './router';
+import { SurveyHead } from './score-badge';
 import { TagChip } from './tag-chip';
 import { VirtualList } from './virtual-list';
 
 interface Group {
   documentId: string;
+  /** First tag seen, kept for the card header even after every tag on the card was removed. */
+  head: Tag;
   tags: Tag[];
 }
 
@@ -57,7 +61,7 @@ export function FeedPage({ route }: { route: Route }) {
             const i = index.get(tag.documentId);
             if (i === undefined) {
               index.set(tag.documentId, next.length);
-              next.push({ documentId: tag.documentId, tags: [tag] });
+              next.push({ documentId: tag.documentId, head: tag, tags: [tag] });
             } else if (!next[i]!.tags.some((x) => x.id === tag.id)) next[i]!.tags.push(tag);
           }
           return next;
@@ -90,6 +94,18 @@ export function FeedPage({ route }: { route: Route }) {
     },
     [key],
   );
+
+  // Inline corrections change which tags a card shows without refetching the page: removed tags
+  // leave, tags added on this card join, so the remembered feed stays truthful after navigation.
+  const corrected = useCallback((doc: Doc, added: string[]) => {
+    setGroups((prev) =>
+      prev.map((g) =>
+        g.documentId !== doc.id
+          ? g
+          : { ...g, tags: [...g.tags.filter((x) => doc.tags.some((d) => d.id === x.id)), ...doc.tags.filter((d) => added.includes(d.id))] },
+      ),
+    );
+  }, []);
 
   const more = useCallback(() => {
     if (!loading && cursor && !error) void load(cursor, false);
@@ -132,7 +148,7 @@ export function FeedPage({ route }: { route: Route }) {
             initialScrollTop={initialScroll.current}
             onScroll={onScroll}
             heightCache={cardHeights}
-            render={(g) => <FeedCard group={g} />}
+            render={(g) => <FeedCard group={g} onCorrected={corrected} />}
             footer={<div className="list-footer muted">{cursor ? (loading ? t('loading') : '') : groups.length > 0 ? t('end') : ''}</div>}
           />
         )}
@@ -141,10 +157,24 @@ export function FeedPage({ route }: { route: Route }) {
   );
 }
 
-function FeedCard({ group }: { group: Group }) {
-  const { t } = useI18n();
-  const { doc, error } = useDoc(group.documentId);
-  const first = group.tags[0]!;
+type AddState = null | { phase: 'select' } | { phase: 'pick'; start: number; end: number; turnIndex?: number; text: string };
+
+function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc, added: string[]) => void }) {
+  const { t, categories, categoryName } = useI18n();
+  const { me } = useAppData();
+  const editable = canLabel(me);
+  const loaded = useDoc(group.documentId);
+  // A correction answers with the whole document; it wins over the cached copy until the card remounts.
+  const [fresh, setFresh] = useState<Doc | null>(null);
+  const doc = fresh ?? loaded.doc;
+  const error = loaded.error;
+  const first = group.head;
+  const [busy, setBusy] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const [adding, setAdding] = useState<AddState>(null);
+  const [polarity, setPolarity] = useState<Polarity>('negative');
+  const [category, setCategory] = useState('');
+  const body = useRef<HTMLDivElement>(null);
   const matched = useMemo(() => new Set(group.tags.map((x) => x.id)), [group.tags]);
   // Chips follow reading order so they line up with the highlights above them, and take the
   // document's current version of each tag, which may have been corrected since the list loaded.
@@ -152,8 +182,51 @@ function FeedCard({ group }: { group: Group }) {
     const current = doc ? group.tags.flatMap((x) => doc.tags.find((d) => d.id === x.id) ?? []) : group.tags;
     return current.sort((a, b) => (a.turnIndex ?? 0) - (b.turnIndex ?? 0) || a.span.start - b.span.start);
   }, [group.tags, doc]);
+
+  const send = async (actions: Parameters<typeof api.correct>[1]) => {
+    if (!doc) return;
+    setBusy(true);
+    setSaveError(null);
+    try {
+      const before = new Set(doc.tags.map((x) => x.id));
+      const next = await api.correct(doc.id, actions);
+      primeDoc(next);
+      setFresh(next);
+      setAdding(null);
+      onCorrected(next, next.tags.filter((x) => !before.has(x.id)).map((x) => x.id));
+    } catch (e) {
+      setSaveError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const takeSelection = () => {
+    const sel = selectionOffsets(body.current);
+    if (!sel) return false;
+    setAdding({ phase: 'pick', ...sel });
+    return true;
+  };
+  const startAdd = () => {
+    setSaveError(null);
+    if (!category && categories[0]) setCategory(categories[0].id);
+    if (!takeSelection()) setAdding({ phase: 'select' });
+  };
+  const confirmAdd = () => {
+    if (adding?.phase !== 'pick' || !category) return;
+    void send([
+      {
+        op: 'add',
+        span: { start: adding.start, end: adding.end },
+        ...(adding.turnIndex !== undefined ? { turnIndex: adding.turnIndex } : {}),
+        polarity,
+        category,
+      },
+    ]);
+  };
+
   return (
-    <article className="card feed-card" data-doc-id={group.documentId}>
+    <article className={`card feed-card ${adding ? 'feed-card-adding' : ''}`} data-doc-id={group.documentId}>
       <header className="card-head">
         <span className={`badge badge-kind`}>{t(first.kind)}</span>
         <span className="badge">{first.channel}</span>
@@ -163,7 +236,8 @@ function FeedCard({ group }: { group: Group }) {
           {t('detail')} →
         </a>
       </header>
-      <div className="card-body">
+      {doc && <SurveyHead doc={doc} />}
+      <div className="card-body" ref={body} onMouseUp={adding?.phase === 'select' ? () => void takeSelection() : undefined}>
         {doc ? (
           <DocumentBody doc={doc} emphasize={matched} compact />
         ) : error ? (
@@ -174,9 +248,54 @@ function FeedCard({ group }: { group: Group }) {
       </div>
       <footer className="chips">
         {ordered.map((tag) => (
-          <TagChip key={tag.id} tag={tag} />
+          <TagChip key={tag.id} tag={tag} busy={busy} onRemove={editable && doc ? () => void send([{ op: 'delete', tagId: tag.id }]) : undefined} />
         ))}
+        {editable && doc && !adding && (
+          <button type="button" className="chip-add" onClick={startAdd} disabled={busy} title={t('addTag')} aria-label={t('addTag')}>
+            +
+          </button>
+        )}
+        {saveError && <span className="err small">{t('error')}: {saveError}</span>}
       </footer>
+      {adding && (
+        <div className="add-tag" role="group" aria-label={t('addTag')}>
+          {adding.phase === 'select' ? (
+            <span className="muted small add-tag-hint">{t('addTagHint')}</span>
+          ) : (
+            <>
+              <q className="add-tag-text">{adding.text}</q>
+              <div className="seg" role="radiogroup" aria-label={t('polarity')}>
+                {POLARITIES.map((p) => (
+                  <button
+                    key={p}
+                    type="button"
+                    role="radio"
+                    aria-checked={polarity === p}
+                    data-polarity={p}
+                    className={`seg-btn seg-${p} ${polarity === p ? 'on' : ''}`}
+                    onClick={() => setPolarity(p)}
+                  >
+                    {t(p)}
+                  </button>
+                ))}
+              </div>
+              <select name="addCategory" aria-label={t('category')} value={category} onChange={(e) => setCategory(e.target.value)}>
+                {categories.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {categoryName(c.id)}
+                  </option>
+                ))}
+              </select>
+              <button type="button" className="btn btn-small btn-primary" data-action="add-tag" disabled={busy || !category} onClick={confirmAdd}>
+                {t('add')}
+              </button>
+            </>
+          )}
+          <button type="button" className="btn btn-small" onClick={() => setAdding(null)}>
+            {t('cancel')}
+          </button>
+        </div>
+      )}
     </article>
   );
 }

@@ -41,13 +41,15 @@ interface Props {
   filters: Filters;
   keys?: readonly FilterKey[];
   layout?: 'side' | 'bar';
+  /** Page parameters that are not filters (e.g. the NPS scale) and must survive applying them. */
+  keep?: Record<string, string | undefined>;
 }
 
 /**
  * Filters live in the URL hash so charts can deep-link into the feed and a filtered view
  * survives reload; selects apply at once, typed fields on Enter or blur.
  */
-export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = 'side' }: Props) {
+export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = 'side', keep }: Props) {
   const { t, categories, categoryName } = useI18n();
   const { channels } = useAppData();
   const [draft, setDraft] = useState<Filters>(filters);
@@ -55,7 +57,7 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
   useEffect(() => setDraft(filters), [serialized]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const has = (k: FilterKey) => keys.includes(k);
-  const apply = (next: Filters) => navigate(route, next);
+  const apply = (next: Filters) => navigate(route, { ...keep, ...next });
   const setNow = (k: FilterKey, v: string) => {
     const next = { ...draft, [k]: v || undefined };
     setDraft(next);
@@ -153,6 +155,7 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
             <option value="comment">{t('comment')}</option>
             <option value="transcript">{t('transcript')}</option>
             <option value="social">{t('social')}</option>
+            <option value="survey">{t('survey')}</option>
           </select>
         </label>
       )}

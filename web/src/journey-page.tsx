@@ -1,0 +1,153 @@
+import { useEffect, useMemo, useState } from 'react';
+import { api, type Journey } from './api';
+import { Chart, type ChartOption } from './chart';
+import { useI18n } from './i18n';
+import { href, navigate } from './router';
+
+const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+
+export function JourneyPage({ customerId }: { customerId: string }) {
+  const { t } = useI18n();
+  const [data, setData] = useState<Journey | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    setData(null);
+    setError(null);
+    api.journey(customerId).then(
+      (j) => live && setData(j),
+      (e: Error) => live && setError(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [customerId]);
+
+  const option = useMemo<ChartOption | null>(() => {
+    if (!data) return null;
+    const pts = data.touchpoints;
+    const threshold = data.method.churnThreshold;
+    const emotions = pts.map((p) => p.emotion).filter((x): x is number => x !== null);
+    // Keep the threshold on screen even when the customer is far from it.
+    const lo = Math.floor(Math.min(threshold - 0.5, ...emotions, -1));
+    const hi = Math.ceil(Math.max(1, ...emotions));
+    return {
+      tooltip: {
+        trigger: 'axis',
+        formatter: (ps: { dataIndex: number }[]) => {
+          const p = pts[ps[0]?.dataIndex ?? 0];
+          if (!p) return '';
+          return [
+            `${when(p.at)} · ${t(p.kind)} · ${p.channel}`,
+            `${t('touchScore')}: <b>${p.score ?? '—'}</b>`,
+            `${t('emotion')}: <b>${p.emotion ?? '—'}</b>`,
+            `${t('positive')} ${p.positive} · ${t('negative')} ${p.negative}`,
+          ].join('<br/>');
+        },
+      },
+      legend: { top: 0, data: [t('emotion'), t('touchScore')] },
+      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: pts.map((p) => when(p.at)) },
+      yAxis: { type: 'value', min: lo, max: hi },
+      series: [
+        {
+          name: t('emotion'),
+          type: 'line',
+          symbolSize: 10,
+          itemStyle: { color: '#3b5bdb' },
+          lineStyle: { width: 2 },
+          connectNulls: true,
+          data: pts.map((p) => ({
+            value: p.emotion,
+            itemStyle: p.emotion !== null && p.emotion <= threshold ? { color: '#d64545' } : undefined,
+          })),
+          markLine: {
+            symbol: 'none',
+            silent: true,
+            lineStyle: { color: '#d64545', type: 'dashed', width: 1.5 },
+            label: { formatter: `${t('churnThreshold')} ${threshold}`, position: 'insideEndTop', color: '#d64545' },
+            data: [{ yAxis: threshold }],
+          },
+        },
+        {
+          name: t('touchScore'),
+          type: 'bar',
+          barMaxWidth: 14,
+          itemStyle: { color: '#9aa3ad', opacity: 0.6 },
+          data: pts.map((p) => ({ value: p.score, itemStyle: { color: (p.score ?? 0) < 0 ? '#e79a9a' : '#9fd3b2' } })),
+        },
+      ],
+    };
+  }, [data, t]);
+
+  return (
+    <div className="page page-pad journey-page">
+      <div className="toolbar">
+        <a className="btn btn-small" href="#/feed" onClick={(e) => { if (history.length > 1) { e.preventDefault(); history.back(); } }}>
+          ← {t('back')}
+        </a>
+        <strong>{t('journey')}</strong>
+        <span className="mono small">{customerId}</span>
+        {data && (
+          <span className={`badge ${data.churnRisk ? 'badge-risk' : 'badge-ok'}`} data-churn-risk={String(data.churnRisk)}>
+            {data.churnRisk ? t('churnRisk') : t('noChurnRisk')} · {t('emotion')} {data.emotion}
+          </span>
+        )}
+      </div>
+      {error && <div className="alert alert-error">{t('error')}: {error}</div>}
+      {data && option && (
+        <>
+          <section className="card chart-card">
+            <h3>
+              {t('emotion')} · {t('journeyHint')}
+            </h3>
+            {data.touchpoints.length ? (
+              <Chart
+                label={t('journey')}
+                option={option}
+                height={320}
+                onClick={(p) => {
+                  const tp = data.touchpoints[p.dataIndex];
+                  if (tp) navigate(`doc/${encodeURIComponent(tp.documentId)}`);
+                }}
+              />
+            ) : (
+              <div className="empty">{t('noData')}</div>
+            )}
+          </section>
+          <h3>
+            {t('touchpoints')} ({data.touchpoints.length})
+          </h3>
+          <table className="grid journey-table">
+            <thead>
+              <tr>
+                <th>{t('time')}</th>
+                <th>{t('kind')}</th>
+                <th>{t('channel')}</th>
+                <th className="num">{t('touchScore')}</th>
+                <th className="num">{t('emotion')}</th>
+                <th>{t('detail')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.touchpoints.map((p) => (
+                <tr key={p.documentId} data-doc-id={p.documentId} className={p.emotion !== null && p.emotion <= data.method.churnThreshold ? 'row-risk' : ''}>
+                  <td>{when(p.at)}</td>
+                  <td>{t(p.kind)}</td>
+                  <td>{p.channel}</td>
+                  <td className={`num ${(p.score ?? 0) < 0 ? 'pol-negative' : (p.score ?? 0) > 0 ? 'pol-positive' : ''}`}>{p.score ?? '—'}</td>
+                  <td className="num">{p.emotion ?? '—'}</td>
+                  <td>
+                    <a href={href(`doc/${encodeURIComponent(p.documentId)}`)}>{t('detail')} →</a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {!data && !error && <div className="muted">{t('loading')}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,271 @@
+import { useEffect, useMemo, useState } from 'react';
+import { api, type DriverRow, type Drivers, type Scale, type ScoreTrend } from './api';
+import { Chart, type ChartOption } from './chart';
+import { FilterPanel, filtersFrom, filtersQuery } from './filters';
+import { useI18n, type MsgKey } from './i18n';
+import { navigate, type Route } from './router';
+
+const KEYS = ['from', 'to', 'channel'] as const;
+const INTERVALS = ['day', 'week', 'month'] as const;
+type Interval = (typeof INTERVALS)[number];
+const INTERVAL_KEY: Record<Interval, MsgKey> = { day: 'intervalDay', week: 'intervalWeek', month: 'intervalMonth' };
+
+const C = { promoter: '#2e9d5b', passive: '#9aa3ad', detractor: '#d64545', line: '#3b5bdb', band: '#3b5bdb', low: '#c3c8d0' };
+
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
+const signed = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x > 0 ? '+' : ''}${x.toFixed(1)}`);
+
+type Driver = DriverRow & { key: string; name: string; field: 'category' | 'aspect' };
+
+export function NpsPage({ route }: { route: Route }) {
+  const { t, categoryName, lang } = useI18n();
+  const key = route.params.toString();
+  const filters = useMemo(() => filtersFrom(route.params, KEYS), [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  const scale: Scale = route.params.get('scale') === 'csat' ? 'csat' : 'nps';
+  const rawInterval = route.params.get('interval');
+  const interval: Interval = (INTERVALS as readonly string[]).includes(rawInterval ?? '') ? (rawInterval as Interval) : 'week';
+  const [trend, setTrend] = useState<ScoreTrend | null>(null);
+  const [drivers, setDrivers] = useState<Drivers | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    const q = filtersQuery(filters);
+    Promise.all([api.nps({ ...q, scale, interval }), api.drivers(q)]).then(
+      ([tr, dr]) => {
+        if (!live) return;
+        setTrend(tr);
+        setDrivers(dr);
+      },
+      (e: Error) => live && setError(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [filters, scale, interval]);
+
+  const keep = { scale: scale === 'nps' ? undefined : scale, interval: interval === 'week' ? undefined : interval };
+  const go = (next: { scale?: Scale; interval?: Interval }) =>
+    navigate('nps', { ...filters, ...keep, ...(next.scale ? { scale: next.scale === 'nps' ? undefined : next.scale } : {}), ...(next.interval ? { interval: next.interval } : {}) });
+
+  // A driver is a negative theme, so its answers are the negative survey tags of that theme.
+  const drill = (d: Driver) => navigate('feed', { ...filters, [d.field]: d.key, kind: 'survey', polarity: 'negative' });
+
+  const trendOption = useMemo<ChartOption | null>(() => {
+    if (!trend || trend.series.length === 0) return null;
+    const value = (r: ScoreTrend['series'][number]) => (scale === 'nps' ? r.nps : r.csat) ?? null;
+    const rows = trend.series;
+    const name = scale === 'nps' ? 'NPS' : 'CSAT';
+    return {
+      tooltip: {
+        trigger: 'axis',
+        formatter: (ps: { dataIndex: number }[]) => {
+          const r = rows[ps[0]?.dataIndex ?? 0];
+          if (!r) return '';
+          const ci = r.ci95 ? `[${r.ci95[0]}, ${r.ci95[1]}]` : '—';
+          return `${r.period}<br/>${name}: <b>${value(r) ?? '—'}</b><br/>${t('ci95')}: ${ci}<br/>${t('responses')}: ${r.n}`;
+        },
+      },
+      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      xAxis: { type: 'category', data: rows.map((r) => r.period), boundaryGap: false },
+      yAxis: { type: 'value', min: scale === 'nps' ? -100 : 0, max: 100 },
+      series: [
+        // The band is drawn as the lower bound plus a stacked (upper − lower) area; 'all' stacking
+        // keeps it right when the lower bound is negative.
+        {
+          name: 'ci-lo',
+          type: 'line',
+          stack: 'ci',
+          stackStrategy: 'all',
+          symbol: 'none',
+          lineStyle: { opacity: 0 },
+          silent: true,
+          data: rows.map((r) => r.ci95?.[0] ?? null),
+        },
+        {
+          name: t('ci95'),
+          type: 'line',
+          stack: 'ci',
+          stackStrategy: 'all',
+          symbol: 'none',
+          lineStyle: { opacity: 0 },
+          areaStyle: { color: C.band, opacity: 0.14 },
+          silent: true,
+          data: rows.map((r) => (r.ci95 ? Math.round((r.ci95[1] - r.ci95[0]) * 10) / 10 : null)),
+        },
+        {
+          name,
+          type: 'line',
+          symbolSize: 7,
+          itemStyle: { color: C.line },
+          lineStyle: { width: 2 },
+          data: rows.map(value),
+          markLine: scale === 'nps' ? { silent: true, symbol: 'none', lineStyle: { color: '#9aa3ad', type: 'dashed' }, label: { show: false }, data: [{ yAxis: 0 }] } : undefined,
+        },
+      ],
+    };
+  }, [trend, scale, t]);
+
+  const driverSets = useMemo(() => {
+    if (!drivers) return null;
+    const cats: Driver[] = drivers.categories.map((d) => ({ ...d, key: d.category, name: categoryName(d.category), field: 'category' }));
+    const asps: Driver[] = drivers.aspects.map((d) => ({ ...d, key: d.aspect, name: d.aspect, field: 'aspect' }));
+    return { cats, asps };
+  }, [drivers, categoryName]);
+
+  const driverOption = (rows: Driver[]): ChartOption => ({
+    tooltip: {
+      trigger: 'item',
+      formatter: (p: { dataIndex: number }) => {
+        const d = rows[p.dataIndex];
+        if (!d) return '';
+        return [
+          `<b>${d.name}</b>${d.lowSample ? ` · ${t('lowSample')}` : ''}`,
+          `${t('npsImpact')}: <b>${signed(d.npsImpact)}</b>`,
+          `${t('responses')}: ${d.n}`,
+          `${t('detractorShare')}: ${pct(d.detractorShare)}`,
+          `${t('promoterShare')}: ${pct(d.promoterShare)}`,
+          `${t('meanWith')}: ${d.meanScoreWith ?? '—'}`,
+          `${t('meanWithout')}: ${d.meanScoreWithout ?? '—'}`,
+        ].join('<br/>');
+      },
+    },
+    grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', name: t('npsImpact'), nameLocation: 'middle', nameGap: 24 },
+    yAxis: {
+      type: 'category',
+      inverse: true,
+      data: rows.map((d) => (d.lowSample ? `${d.name}（${t('lowSample')}）` : d.name)),
+      axisLabel: { color: '#4b5563' },
+    },
+    series: [
+      {
+        name: t('npsImpact'),
+        type: 'bar',
+        barMaxWidth: 22,
+        label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => `${signed(rows[p.dataIndex]?.npsImpact)} (n=${rows[p.dataIndex]?.n ?? 0})` },
+        data: rows.map((d) => ({
+          value: d.npsImpact ?? 0,
+          itemStyle: d.lowSample
+            ? { color: C.low, borderColor: '#8b95a3', borderType: 'dashed', borderWidth: 1 }
+            : { color: (d.npsImpact ?? 0) >= 0 ? C.detractor : C.promoter },
+        })),
+      },
+    ],
+  });
+
+  const o = trend?.overall;
+  const headline = scale === 'nps' ? o?.nps : o?.csat;
+
+  return (
+    <div className="page page-pad nps-page" data-lang={lang}>
+      <FilterPanel route="nps" filters={filters} keys={KEYS} layout="bar" keep={keep} />
+      <div className="toolbar nps-controls">
+        <div className="seg" role="radiogroup" aria-label={t('scale')}>
+          {(['nps', 'csat'] as const).map((s) => (
+            <button key={s} type="button" role="radio" aria-checked={scale === s} data-scale={s} className={`seg-btn ${scale === s ? 'on' : ''}`} onClick={() => go({ scale: s })}>
+              {t(s === 'nps' ? 'scaleNps' : 'scaleCsat')}
+            </button>
+          ))}
+        </div>
+        <div className="seg" role="radiogroup" aria-label={t('interval')}>
+          {INTERVALS.map((i) => (
+            <button key={i} type="button" role="radio" aria-checked={interval === i} data-interval={i} className={`seg-btn ${interval === i ? 'on' : ''}`} onClick={() => go({ interval: i })}>
+              {t(INTERVAL_KEY[i])}
+            </button>
+          ))}
+        </div>
+      </div>
+      {error && <div className="alert alert-error">{t('error')}: {error}</div>}
+      {o && (
+        <div className="kpis nps-kpis">
+          <div className="kpi kpi-nps">
+            <span>{t(scale === 'nps' ? 'overallNps' : 'overallCsat')}</span>
+            <b className="nps-value" data-value={headline ?? ''}>
+              {headline === null || headline === undefined ? '—' : scale === 'nps' ? signed(headline) : `${headline.toFixed(1)}%`}
+            </b>
+            <small className="muted">
+              {t('ci95')}: {o.ci95 ? `${o.ci95[0]} ~ ${o.ci95[1]}` : '—'}
+            </small>
+          </div>
+          <div className="kpi">
+            <span>{t('responses')}</span>
+            <b className="nps-n">{o.n}</b>
+            {scale === 'csat' && <small className="muted">{t('meanScore')}: {o.mean ?? '—'}</small>}
+          </div>
+          {scale === 'nps' ? <NpsSplit promoters={o.promoters ?? 0} passives={o.passives ?? 0} detractors={o.detractors ?? 0} /> : <CsatSplit satisfied={o.satisfied ?? 0} n={o.n} />}
+        </div>
+      )}
+      {trend && (
+        <div className="chart-grid">
+          <section className="card chart-card chart-wide">
+            <h3>{t(scale === 'nps' ? 'npsTrend' : 'csatTrend')}</h3>
+            {trendOption ? <Chart label={t(scale === 'nps' ? 'npsTrend' : 'csatTrend')} option={trendOption} /> : <div className="empty">{t('noData')}</div>}
+          </section>
+          {driverSets &&
+            ([
+              ['driversCategory', driverSets.cats, 'drivers-category'],
+              ['driversAspect', driverSets.asps, 'drivers-aspect'],
+            ] as const).map(([title, rows, cls]) => (
+              <section key={cls} className={`card chart-card ${cls}`}>
+                <h3>{t(title)}</h3>
+                <p className="muted small chart-note">
+                  {t('driversHint')} · {t('lowSampleHint', { n: drivers?.minCount ?? 30 })}
+                  {scale === 'csat' ? ` · ${t('driversCsatNote')}` : ''}
+                </p>
+                {rows.length ? (
+                  <Chart label={t(title)} option={driverOption(rows)} height={Math.max(160, rows.length * 30 + 40)} onClick={(p) => rows[p.dataIndex] && drill(rows[p.dataIndex]!)} />
+                ) : (
+                  <div className="empty">{t('noData')}</div>
+                )}
+              </section>
+            ))}
+        </div>
+      )}
+      {!trend && !error && <div className="muted">{t('loading')}</div>}
+    </div>
+  );
+}
+
+function NpsSplit({ promoters, passives, detractors }: { promoters: number; passives: number; detractors: number }) {
+  const { t } = useI18n();
+  const n = promoters + passives + detractors;
+  const parts = [
+    ['promoter', 'promoters', promoters],
+    ['passive', 'passives', passives],
+    ['detractor', 'detractors', detractors],
+  ] as const;
+  return (
+    <div className="kpi nps-split">
+      <span>
+        {parts.map(([band, label, count]) => (
+          <span key={band} className={`split-legend split-${band}`} data-band={band} data-count={count}>
+            {t(label)} {count}（{n ? ((count / n) * 100).toFixed(1) : '0.0'}%）
+          </span>
+        ))}
+      </span>
+      <div className="split-bar" aria-hidden>
+        {parts.map(([band, , count]) => (n && count ? <div key={band} className={`split-${band}`} style={{ flexGrow: count }} /> : null))}
+      </div>
+    </div>
+  );
+}
+
+function CsatSplit({ satisfied, n }: { satisfied: number; n: number }) {
+  const { t } = useI18n();
+  return (
+    <div className="kpi nps-split">
+      <span>
+        <span className="split-legend split-satisfied">
+          {t('satisfied')} {satisfied}（{n ? ((satisfied / n) * 100).toFixed(1) : '0.0'}%）
+        </span>
+      </span>
+      <div className="split-bar" aria-hidden>
+        {n > 0 && <div className="split-promoter" style={{ flexGrow: satisfied }} />}
+        {n > satisfied && <div className="split-passive" style={{ flexGrow: n - satisfied }} />}
+      </div>
+    </div>
+  );
+}
+
