@@ -1,9 +1,13 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { summarizeProfile } from './lib/profile.js';
 import { percentile, round, rssMb, tmpDir, type BenchOptions, type BenchResult } from './lib/common.js';
 import { adminKey, startChild } from './lib/service.js';
 import { writeNedbTags } from './lib/tags.js';
 
 const TARGET_MS = 100;
+const SUMMARY = 'stats/summary: all';
+const profiles: Record<string, unknown> = {};
 
 interface Query {
   name: string;
@@ -112,6 +116,15 @@ async function ladder(engine: 'embedded' | 'mongodb', sizes: number[], fallback:
           const q0 = Date.now();
           const queries = await measureSize(server.url, key, opts, left);
           out.push({ tags: size, seedSeconds: round(seedSeconds, 1), rssMb: rssMb(server.child.pid!)?.rss ?? null, queries, querySeconds: round((Date.now() - q0) / 1000, 1) });
+          // one profiled summary call on the first size shows where the embedded engine spends it
+          const call = queries[SUMMARY]!.p95;
+          if (!profiles.embedded && Date.now() + 4 * call < opts.deadline) {
+            const file = path.join(dataDir, 'summary.cpuprofile');
+            await server.ask({ profile: 'start' });
+            await (await fetch(`${server.url}${QUERIES.find((q) => q.name === SUMMARY)!.path}`, { headers: { authorization: `Bearer ${key}` } })).arrayBuffer();
+            await server.ask({ profile: { stopTo: file } });
+            profiles.embedded = { of: `one GET /v1/stats/summary at ${size.toLocaleString('en')} tags, embedded engine, self time`, ...summarizeProfile(file) };
+          }
         } finally {
           server.child.kill('SIGKILL');
           await server.exited;
@@ -154,7 +167,6 @@ export async function queryBench(opts: BenchOptions): Promise<BenchResult> {
   const embedded = await ladder('embedded', sizes, fallback, { ...opts, deadline: embeddedDeadline });
   const mongodb = mongo ? await ladder('mongodb', sizes, fallback, opts) : null;
 
-  const SUMMARY = 'stats/summary: all';
   const headline = mongodb && mongodb.sizes.length ? mongodb : embedded;
   const engineName = headline === mongodb ? 'MongoDB' : 'embedded (nedb)';
   const first = headline.sizes[0];
@@ -191,6 +203,7 @@ export async function queryBench(opts: BenchOptions): Promise<BenchResult> {
         rows,
       },
       embedded: embedded.sizes,
+      ...(profiles.embedded ? { profile: profiles.embedded } : {}),
       ...(mongodb ? { mongodb: mongodb.sizes } : { mongodb: 'not measured: MONGODB_URL not set' }),
     },
     seconds: round((Date.now() - t0) / 1000, 1),

@@ -6,6 +6,8 @@ import type { ClauseClassifier } from '../src/nlp/types.js';
 import { DATA, PYTHON, ROOT, SENTIMENT_SETS, readJsonl, round, run, type BenchOptions, type BenchResult } from './lib/common.js';
 
 const QUICK_ROWS = 150;
+/** The analyzer view is a cross-check, so it reads a prefix of each set to keep the run short. */
+const ANALYZER_ROWS = 500;
 const BATCH = 32;
 const SNOWNLP_DIR = path.join(ROOT, 'bench/peers/snownlp');
 
@@ -78,7 +80,7 @@ export async function sentimentBench(opts: BenchOptions): Promise<BenchResult> {
     });
     const a = await timed(async () => {
       const out: Verdict[] = [];
-      for (const text of texts) {
+      for (const text of texts.slice(0, ANALYZER_ROWS)) {
         const s = (await analyzer.analyze({ kind: 'comment', text })).sentiment;
         out.push(s === 'positive' ? 1 : s === 'negative' ? 0 : null);
       }
@@ -93,9 +95,9 @@ export async function sentimentBench(opts: BenchOptions): Promise<BenchResult> {
       accuracy: round(correct / rows.length, 4),
       undecided: round(c.value.filter((v) => v === null).length / rows.length, 4),
       sentencesPerSec: round(rows.length / c.seconds, 0),
-      analyzerAccuracy: round(a.value.filter((v, k) => v === rows[k]!.label).length / rows.length, 4),
-      analyzerUndecided: round(a.value.filter((v) => v === null).length / rows.length, 4),
-      analyzerDocsPerSec: round(rows.length / a.seconds, 0),
+      analyzerAccuracy: round(a.value.filter((v, k) => v === rows[k]!.label).length / a.value.length, 4),
+      analyzerUndecided: round(a.value.filter((v) => v === null).length / a.value.length, 4),
+      analyzerDocsPerSec: round(a.value.length / a.seconds, 0),
     };
   }
 
@@ -130,15 +132,17 @@ export async function sentimentBench(opts: BenchOptions): Promise<BenchResult> {
     peer: peer ? `SnowNLP naive Bayes, published weights; segmenter: ${peer.segmenter}` : 'SnowNLP (skipped: not fetched)',
     peerValue: peerValue === null ? null : round(peerValue, 4),
     ratio: peerValue === null ? null : round(ours / peerValue, 3),
-    target: 'no fixed target; accuracy >= SnowNLP reported',
-    targetMet: beatsPeer,
-    ...(peerSkip ? { note: peerSkip } : beatsPeer === false ? { note: `${classifier.kind} classifier is below SnowNLP on pooled dev accuracy` } : {}),
+    target: 'none set (accuracy vs SnowNLP reported)',
+    targetMet: null,
+    ...(peerSkip
+      ? { note: peerSkip }
+      : { note: `${classifier.kind} classifier ${beatsPeer ? 'at or above' : 'below'} SnowNLP on pooled dev accuracy${classifier.kind === 'lexicon' ? ' (no trained model in models/)' : ''}` }),
     details: {
       classifier: classifier.version,
       classifierKind: classifier.kind,
       classifierSource: why,
       decision: 'positive when P(positive) > P(negative), negative when lower; a tie (no opinion found) is undecided and counted wrong',
-      analyzer: `createAnalyzer() doc sentiment as the worker stores it (mode ${analyzer.mode}); mixed/neutral count as undecided and wrong`,
+      analyzer: `createAnalyzer() doc sentiment as the worker stores it (mode ${analyzer.mode}), on the first ${ANALYZER_ROWS} rows of each set; mixed/neutral count as undecided and wrong`,
       snownlpDecision: 'SnowNLP(text).sentiments >= 0.5 is positive',
       oursSentencesPerSec: round(total / oursSeconds, 0),
       peerSentencesPerSec: peer ? round(peerN / peerSeconds, 0) : null,

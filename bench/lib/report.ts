@@ -41,7 +41,7 @@ const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 function table(results: BenchResult[]): string {
   const rows = results.map((r) => {
-    const met = r.targetMet === null ? 'not measured' : r.targetMet ? 'met' : '**missed**';
+    const met = r.targetMet === null ? (/^none/.test(r.target) ? 'no target' : 'not measured') : r.targetMet ? 'met' : '**missed**';
     return `| ${r.bench} | ${fmt(r.ours)} ${r.unit} | ${cell(r.peer)} | ${fmt(r.peerValue, 3)} | ${fmt(r.ratio)} | ${cell(r.target)} | ${met}${r.note ? ` — ${cell(r.note)}` : ''} |`;
   });
   return ['| bench | ours | peer | peer value | ratio | target | status |', '|---|---|---|---|---|---|---|', ...rows].join('\n');

@@ -1,6 +1,8 @@
 // DTO decorators need it before any DTO module loads; main.ts gets it via the app's import order.
 import 'reflect-metadata';
+import fs from 'node:fs';
 import http from 'node:http';
+import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { ROOT } from '../lib/common.js';
 import { benchTag } from '../lib/tags.js';
@@ -29,8 +31,23 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const address = server.address() as { port: number };
 
 let seeded = 0;
-process.on('message', (msg: { seedTo?: number; stop?: boolean }) => {
+let profiler: Session | null = null;
+process.on('message', (msg: { seedTo?: number; stop?: boolean; profile?: 'start' | { stopTo: string } }) => {
   void (async () => {
+    // profiling over IPC covers only the load window, not start-up and module loading
+    if (msg.profile === 'start') {
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+      process.send!({ profiling: true });
+    } else if (msg.profile && profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      fs.writeFileSync(msg.profile.stopTo, JSON.stringify(profile));
+      profiler.disconnect();
+      profiler = null;
+      process.send!({ profiled: msg.profile.stopTo });
+    }
     if (msg.seedTo !== undefined) {
       const t0 = Date.now();
       while (seeded < msg.seedTo) {
