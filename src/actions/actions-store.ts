@@ -137,7 +137,8 @@ export class ActionsQueries {
 
   async init(): Promise<void> {
     // Case lists filter by tenant and sort by due date; the SLA check scans due dates across tenants.
-    await this.documents.ensureIndex({ fields: { 'routing.dueAt': 1 }, sparse: true });
+    // Not sparse: nedb loses documents that gain the nested field later from a sparse index.
+    await this.documents.ensureIndex({ fields: { 'routing.dueAt': 1 } });
     // Windowed rules and the KPI view count a tenant's tags over a time range.
     await this.tags.ensureIndex({ fields: { tenant: 1, at: 1 } });
   }

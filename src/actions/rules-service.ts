@@ -71,7 +71,7 @@ export class RulesService {
 
   private shape(input: RuleInput): Pick<AlertRuleRecord, 'match' | 'threshold' | 'teams'> {
     if (input.type === 'document') {
-      const m = input.match ?? {};
+      const m = Object.fromEntries(Object.entries(input.match ?? {}).filter(([, v]) => v !== undefined)) as NonNullable<AlertRuleRecord['match']>;
       if (!m.categories?.length && !m.aspects?.length && !m.polarities?.length && !m.channels?.length && !m.keywords?.length) {
         throw badRequest('a document rule needs at least one match criterion', [{ field: 'match', message: 'empty' }]);
       }
@@ -79,7 +79,9 @@ export class RulesService {
     }
     if (input.type === 'threshold') {
       if (!input.threshold) throw badRequest('a threshold rule needs threshold settings', [{ field: 'threshold', message: 'required' }]);
-      return { match: null, threshold: { ...THRESHOLD_DEFAULTS, ...input.threshold }, teams: null };
+      // DTO instances carry absent optional fields as undefined, which must not override a default.
+      const given = Object.fromEntries(Object.entries(input.threshold).filter(([, v]) => v !== undefined));
+      return { match: null, threshold: { ...THRESHOLD_DEFAULTS, ...given } as NonNullable<AlertRuleRecord['threshold']>, teams: null };
     }
     return { match: null, threshold: null, teams: input.teams ?? [] };
   }

@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ADMIN_KEY, bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
+import { Receiver, settle } from './receiver.js';
+import { addWebhook, ingest, startActionsRuntime, stopActionsRuntime, waitDone } from './setup.js';
+
+let rt: TestRuntime;
+let receiver: Receiver;
+const HOUR = 3_600_000;
+
+beforeAll(async () => {
+  receiver = await new Receiver().start();
+  rt = await startActionsRuntime();
+});
+afterAll(async () => {
+  await stopActionsRuntime(rt);
+  await receiver?.close();
+});
+
+const table = {
+  entries: [
+    { keywords: ['银保监', '12315'], team: 'legal', slaHours: 4, priority: 'high' },
+    { categories: ['account_security'], team: 'risk', slaHours: 2, priority: 'high' },
+    { categories: ['network'], team: 'network-ops', slaHours: 8 },
+  ],
+  defaultTeam: 'care',
+  defaultSlaHours: 24,
+};
+
+describe('complaint routing', () => {
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    expect((await rt.http.get('/v1/routing').set(bearer(ADMIN_KEY)).expect(200)).body).toMatchObject({ entries: [], defaultTeam: 'customer-care' });
+    const put = await rt.http.put('/v1/routing').set(bearer(ADMIN_KEY)).send(table).expect(200);
+    expect(put.body.escalationWords).toEqual(expect.arrayContaining(['投诉', '曝光', '起诉', '12315']));
+    const key = await createKey(rt, ['ingest']);
+    ids.security = await ingest(rt, key, 'r-sec', '账户安全太差了，被盗刷了');
+    ids.securityEscalated = await ingest(rt, key, 'r-sec-esc', '账户安全太差了，我要投诉');
+    ids.network = await ingest(rt, key, 'r-net', '网络信号太差');
+    ids.regulator = await ingest(rt, key, 'r-12315', '网络信号太差，我要去12315投诉');
+    ids.positive = await ingest(rt, key, 'r-pos', '网络很顺畅');
+    ids.fallback = await ingest(rt, key, 'r-default', '客服态度很差，再这样就曝光你们');
+    const transcript = await rt.http
+      .post('/v1/documents')
+      .set(bearer(key))
+      .send({
+        kind: 'transcript',
+        source: 'call-center',
+        externalId: 'r-call',
+        turns: [
+          { speaker: 'agent', text: '您好，您是要投诉吗？' },
+          { speaker: 'customer', text: '信号很差，经常断网' },
+        ],
+      })
+      .expect(202);
+    ids.transcript = transcript.body.id;
+    await waitDone(rt, Object.values(ids));
+  });
+
+  test('team, SLA and priority per document; escalation words raise priority; agent words do not count', async () => {
+    const routing = async (id: string) => (await rt.services.store.documents.findById(id))!;
+    const expectRoute = async (id: string, team: string, hours: number, priority: string, escalations: string[]) => {
+      const doc = await routing(id);
+      expect(doc.routing, id).toMatchObject({ team, priority, resolvedAt: null, breachNotifiedAt: null });
+      expect([...doc.routing!.escalations].sort()).toEqual([...escalations].sort());
+      expect(new Date(doc.routing!.dueAt).getTime() - new Date(doc.createdAt).getTime()).toBe(hours * HOUR);
+    };
+    await expectRoute(ids.security!, 'risk', 2, 'high', []);
+    await expectRoute(ids.securityEscalated!, 'risk', 2, 'urgent', ['投诉']);
+    await expectRoute(ids.network!, 'network-ops', 8, 'normal', []);
+    // The keyword entry comes first in the table, so 12315 sends a network complaint to legal.
+    await expectRoute(ids.regulator!, 'legal', 4, 'urgent', ['12315', '投诉']);
+    await expectRoute(ids.fallback!, 'care', 24, 'high', ['曝光']);
+    await expectRoute(ids.transcript!, 'network-ops', 8, 'normal', []);
+    expect((await routing(ids.positive!)).routing ?? null).toBeNull();
+  });
+
+  test('GET /v1/cases filters by team and overdue; resolve closes a case', async () => {
+    const analyst = await createKey(rt, ['analyst']);
+    const risk = await rt.http.get('/v1/cases?team=risk').set(bearer(analyst)).expect(200);
+    expect(risk.body.items.map((c: any) => c.documentId).sort()).toEqual([ids.security, ids.securityEscalated].sort());
+    expect(risk.body.items[0]).toMatchObject({ team: 'risk', overdue: false, channel: 'app' });
+    const all = await rt.http.get('/v1/cases?limit=3').set(bearer(analyst)).expect(200);
+    expect(all.body.items).toHaveLength(3);
+    const rest = await rt.http.get(`/v1/cases?limit=10&cursor=${all.body.nextCursor}`).set(bearer(analyst)).expect(200);
+    expect([...all.body.items, ...rest.body.items].map((c: any) => c.documentId).sort()).toEqual(
+      [ids.security, ids.securityEscalated, ids.network, ids.regulator, ids.fallback, ids.transcript].sort(),
+    );
+    // Sorted by due date: the 2 h risk cases first.
+    expect(all.body.items[0].team).toBe('risk');
+    expect((await rt.http.get('/v1/cases?overdue=true').set(bearer(analyst)).expect(200)).body.items).toEqual([]);
+
+    // Let one case's SLA run out (time moves in the store, not in the code under test).
+    await rt.services.store.documents.update(ids.network!, { $set: { 'routing.dueAt': new Date(Date.now() - 60_000) } });
+    const overdue = await rt.http.get('/v1/cases?overdue=true').set(bearer(analyst)).expect(200);
+    expect(overdue.body.items.map((c: any) => c.documentId)).toEqual([ids.network]);
+    expect(overdue.body.items[0].overdue).toBe(true);
+    const notOverdue = await rt.http.get('/v1/cases?overdue=false').set(bearer(analyst)).expect(200);
+    expect(notOverdue.body.items.map((c: any) => c.documentId)).not.toContain(ids.network);
+
+    const labeler = await createKey(rt, ['labeler']);
+    const resolved = await rt.http.post(`/v1/cases/${ids.fallback}/resolve`).set(bearer(labeler)).expect(200);
+    expect(resolved.body.resolvedAt).not.toBeNull();
+    const open = await rt.http.get('/v1/cases?status=open&team=care').set(bearer(labeler)).expect(200);
+    expect(open.body.items).toEqual([]);
+    await rt.http.post(`/v1/cases/${ids.positive}/resolve`).set(bearer(labeler)).expect(404);
+    await rt.http.get('/v1/cases?overdue=maybe').set(bearer(labeler)).expect(400);
+  });
+
+  test('the SLA check fires sla_breach rules once per overdue case', async () => {
+    const hook = await addWebhook(rt, receiver);
+    const allTeams = (await rt.http.post('/v1/rules').set(bearer(ADMIN_KEY)).send({ name: 'any breach', type: 'sla_breach', webhookIds: [hook] }).expect(201)).body.id;
+    const riskOnly = (await rt.http.post('/v1/rules').set(bearer(ADMIN_KEY)).send({ name: 'risk breach', type: 'sla_breach', webhookIds: [hook], teams: ['risk'] }).expect(201)).body.id;
+    // Three hours on: the 2 h risk cases are overdue, the 4 h, 8 h and 24 h ones are not yet
+    // (except the network case whose due time was moved into the past above).
+    const later = new Date(Date.now() + 3 * HOUR);
+    await rt.services.actions.runPeriodic(later);
+    await rt.services.actions.runPeriodic(new Date(later.getTime() + 60_000));
+    await receiver.waitFor((r) => r.filter((x) => x.body.type === 'rule.sla_breach').length >= 5);
+    await settle(800);
+    const events = receiver.ofType('rule.sla_breach');
+    const pairs = events.map((e) => `${e.body.rule.id}:${e.body.data.document.id}`).sort();
+    expect(pairs).toEqual(
+      [
+        `${allTeams}:${ids.security}`,
+        `${allTeams}:${ids.securityEscalated}`,
+        `${allTeams}:${ids.network}`,
+        `${riskOnly}:${ids.security}`,
+        `${riskOnly}:${ids.securityEscalated}`,
+      ].sort(),
+    );
+    expect(events.every((e) => e.verified)).toBe(true);
+    const esc = events.find((e) => e.body.data.document.id === ids.securityEscalated)!;
+    expect(esc.body.data.routing).toMatchObject({ team: 'risk', priority: 'urgent', escalations: ['投诉'] });
+    expect(esc.body.data.overdueMinutes).toBeGreaterThanOrEqual(59);
+    const doc = await rt.services.store.documents.findById(ids.security!);
+    expect(doc!.routing!.breachNotifiedAt).not.toBeNull();
+  });
+
+  test('routing validation, roles and tenant isolation', async () => {
+    await rt.http.put('/v1/routing').set(bearer(ADMIN_KEY)).send({ ...table, entries: [{ team: 'x', slaHours: 1 }] }).expect(400);
+    await rt.http.put('/v1/routing').set(bearer(ADMIN_KEY)).send({ ...table, defaultSlaHours: 0 }).expect(400);
+    await rt.http.put('/v1/routing').set(bearer(ADMIN_KEY)).send({ ...table, entries: [{ categories: ['nope'], team: 'x', slaHours: 1 }] }).expect(400);
+    const ingestKey = await createKey(rt, ['ingest']);
+    await rt.http.get('/v1/cases').set(bearer(ingestKey)).expect(403);
+    await rt.http.post(`/v1/cases/${ids.security}/resolve`).set(bearer(ingestKey)).expect(403);
+    const analystB = await createKey(rt, ['analyst'], 'tenant-b');
+    expect((await rt.http.get('/v1/cases').set(bearer(analystB)).expect(200)).body.items).toEqual([]);
+    await rt.http.post(`/v1/cases/${ids.security}/resolve`).set(bearer(analystB)).expect(404);
+    const adminB = await createKey(rt, ['admin'], 'tenant-b');
+    expect((await rt.http.get('/v1/routing').set(bearer(adminB)).expect(200)).body.entries).toEqual([]);
+  });
+});

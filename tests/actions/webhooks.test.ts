@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { signPayload, verifySignature } from '../../src/actions/signature.js';
+import { ADMIN_KEY, bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
+import { Receiver, settle } from './receiver.js';
+import { addWebhook, deliveriesOf, ingest, startActionsRuntime, stopActionsRuntime, waitDone } from './setup.js';
+
+let rt: TestRuntime;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  receiver = await new Receiver().start();
+  rt = await startActionsRuntime();
+});
+afterAll(async () => {
+  await stopActionsRuntime(rt);
+  await receiver?.close();
+});
+
+async function waitDelivery(webhookId: string, id: string, status: string): Promise<Record<string, any>> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const d = (await deliveriesOf(rt, webhookId)).find((x) => x.id === id);
+    if (d?.status === status) return d;
+    if (Date.now() > deadline) throw new Error(`delivery ${id} is ${JSON.stringify(d)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('webhook endpoints', () => {
+  test('the secret is shown once; the list never shows it', async () => {
+    const res = await rt.http.post('/v1/webhooks').set(bearer(ADMIN_KEY)).send({ url: `${receiver.url}/once`, description: 'ops' }).expect(201);
+    expect(res.body.secret).toMatch(/^whsec_/);
+    const list = await rt.http.get('/v1/webhooks').set(bearer(ADMIN_KEY)).expect(200);
+    expect(list.body.items.find((w: any) => w.id === res.body.id)).toMatchObject({ url: `${receiver.url}/once`, active: true });
+    expect(JSON.stringify(list.body)).not.toContain(res.body.secret);
+    const one = await rt.http.get(`/v1/webhooks/${res.body.id}`).set(bearer(ADMIN_KEY)).expect(200);
+    expect(one.body.secret).toBeUndefined();
+    const rotated = await rt.http.patch(`/v1/webhooks/${res.body.id}`).set(bearer(ADMIN_KEY)).send({ rotateSecret: true, active: false }).expect(200);
+    expect(rotated.body.secret).toMatch(/^whsec_/);
+    expect(rotated.body.secret).not.toBe(res.body.secret);
+    expect(rotated.body.active).toBe(false);
+    await rt.http.delete(`/v1/webhooks/${res.body.id}`).set(bearer(ADMIN_KEY)).expect(204);
+    await rt.http.get(`/v1/webhooks/${res.body.id}`).set(bearer(ADMIN_KEY)).expect(404);
+  });
+
+  test('SSRF guard: only http(s), no credentials, no private addresses unless allowlisted', async () => {
+    for (const url of ['ftp://example.com/x', 'file:///etc/passwd', 'gopher://127.0.0.1/', 'http://user:pw@example.com/', 'http://10.0.0.8/hook', 'http://169.254.169.254/latest', 'http://[::1]:8080/', 'http://localhost:9/', 'not a url']) {
+      const res = await rt.http.post('/v1/webhooks').set(bearer(ADMIN_KEY)).send({ url });
+      expect(res.status, url).toBe(400);
+    }
+    // 127.0.0.1 is in WEBHOOK_ALLOWED_HOSTS for these tests.
+    await rt.http.post('/v1/webhooks').set(bearer(ADMIN_KEY)).send({ url: `${receiver.url}/allowed` }).expect(201);
+  });
+
+  test('a test event arrives signed; the receiver verifies it by the documented recipe', async () => {
+    const id = await addWebhook(rt, receiver);
+    const sent = await rt.http.post(`/v1/webhooks/${id}/test`).set(bearer(ADMIN_KEY)).expect(202);
+    await receiver.waitFor((r) => r.some((x) => x.body.id === sent.body.deliveryId));
+    const got = receiver.received.find((x) => x.body.id === sent.body.deliveryId)!;
+    expect(got.verified).toBe(true);
+    expect(got.headers['content-type']).toContain('application/json');
+    expect(got.headers['x-guandian-delivery']).toBe(sent.body.deliveryId);
+    expect(got.body).toMatchObject({ type: 'test', tenant: 'default', rule: null, data: { webhookId: id } });
+    // A tampered body or a stale timestamp must fail the same check.
+    const secret = [...receiver.secrets.values()].at(-1)!;
+    const ts = String(got.headers['x-guandian-timestamp']);
+    expect(verifySignature(secret, { timestamp: ts, signature: String(got.headers['x-guandian-signature']) }, got.raw).ok).toBe(true);
+    expect(verifySignature(secret, { timestamp: ts, signature: String(got.headers['x-guandian-signature']) }, got.raw.replace('test', 'tesT')).ok).toBe(false);
+    const old = Math.floor(Date.now() / 1000) - 3600;
+    expect(verifySignature(secret, { timestamp: String(old), signature: signPayload(secret, old, got.raw) }, got.raw)).toEqual({ ok: false, reason: 'timestamp outside the tolerance window' });
+    const d = await waitDelivery(id, sent.body.deliveryId, 'delivered');
+    expect(d).toMatchObject({ event: 'test', attempts: 1, responseCode: 200 });
+    expect(Date.parse(d.deliveredAt)).toBeGreaterThanOrEqual(Date.parse(d.createdAt));
+  });
+
+  test('5xx answers are retried with backoff until the receiver accepts; 4xx fails at once', async () => {
+    const id = await addWebhook(rt, receiver);
+    receiver.script = [500, 503];
+    const sent = await rt.http.post(`/v1/webhooks/${id}/test`).set(bearer(ADMIN_KEY)).expect(202);
+    const d = await waitDelivery(id, sent.body.deliveryId, 'delivered');
+    expect(d).toMatchObject({ attempts: 3, responseCode: 200, lastError: null });
+    const tries = receiver.received.filter((x) => x.body.id === sent.body.deliveryId);
+    expect(tries.map((t) => t.answered)).toEqual([500, 503, 200]);
+    expect(tries.every((t) => t.verified)).toBe(true);
+    // Same event, same body on every attempt; the timestamp (and so the signature) is per attempt.
+    expect(new Set(tries.map((t) => t.raw)).size).toBe(1);
+
+    receiver.script = [410];
+    const gone = await rt.http.post(`/v1/webhooks/${id}/test`).set(bearer(ADMIN_KEY)).expect(202);
+    const failed = await waitDelivery(id, gone.body.deliveryId, 'failed');
+    expect(failed).toMatchObject({ attempts: 1, responseCode: 410 });
+  });
+
+  test('network errors are retried too, and the log says why', async () => {
+    const res = await rt.http.post('/v1/webhooks').set(bearer(ADMIN_KEY)).send({ url: 'http://127.0.0.1:9/closed' }).expect(201);
+    const sent = await rt.http.post(`/v1/webhooks/${res.body.id}/test`).set(bearer(ADMIN_KEY)).expect(202);
+    const deadline = Date.now() + 15_000;
+    let d: Record<string, any> | undefined;
+    while (Date.now() < deadline) {
+      d = (await deliveriesOf(rt, res.body.id)).find((x) => x.id === sent.body.deliveryId);
+      if (d && d.attempts >= 2) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(d!.attempts).toBeGreaterThanOrEqual(2);
+    expect(d!.lastError).toMatch(/ECONNREFUSED|connect/);
+  });
+});
+
+describe('per-document rules', () => {
+  test('a negative account_security tag fires once, even when the document is processed again', async () => {
+    const hook = await addWebhook(rt, receiver);
+    const rule = await rt.http
+      .post('/v1/rules')
+      .set(bearer(ADMIN_KEY))
+      .send({ name: 'account security complaints', type: 'document', webhookIds: [hook], match: { categories: ['account_security'], polarities: ['negative'] } })
+      .expect(201);
+    const kw = await rt.http
+      .post('/v1/rules')
+      .set(bearer(ADMIN_KEY))
+      .send({ name: 'regulator', type: 'document', webhookIds: [hook], match: { keywords: ['银保监'], channels: ['app'] } })
+      .expect(201);
+    const ingestKey = await createKey(rt, ['ingest']);
+    const bad = await ingest(rt, ingestKey, 'sec-1', '账户安全太差了，被盗刷了');
+    const good = await ingest(rt, ingestKey, 'sec-2', '网络很顺畅');
+    const reg = await ingest(rt, ingestKey, 'sec-3', '网络很顺畅，不过我会找银保监');
+    const otherChannel = await ingest(rt, ingestKey, 'sec-4', '我要找银保监', { source: 'weibo' });
+    await waitDone(rt, [bad, good, reg, otherChannel]);
+    await receiver.waitFor((r) => r.filter((x) => x.body.type === 'rule.document' && x.body.rule.id === rule.body.id).length >= 1);
+    await receiver.waitFor((r) => r.filter((x) => x.body.type === 'rule.document' && x.body.rule.id === kw.body.id).length >= 1);
+
+    const fromRule = () => receiver.ofType('rule.document').filter((x) => x.body.rule.id === rule.body.id);
+    expect(fromRule()).toHaveLength(1);
+    const event = fromRule()[0]!;
+    expect(event.verified).toBe(true);
+    expect(event.body.data.document).toMatchObject({ id: bad, channel: 'app', externalId: 'sec-1' });
+    expect(event.body.data.tags[0]).toMatchObject({ category: 'account_security', polarity: 'negative' });
+    const byKeyword = receiver.ofType('rule.document').filter((x) => x.body.rule.id === kw.body.id);
+    expect(byKeyword.map((x) => x.body.data.document.id)).toEqual([reg]);
+
+    // Re-running the job (retry re-tags) must not send the alert again.
+    await rt.http.post(`/v1/documents/${bad}/retry`).set(bearer(ADMIN_KEY)).expect((r) => expect(r.status).toBeLessThan(300));
+    await waitDone(rt, [bad]);
+    await settle(800);
+    expect(fromRule()).toHaveLength(1);
+    expect((await deliveriesOf(rt, hook)).filter((d) => d.ruleId === rule.body.id)).toHaveLength(1);
+  });
+
+  test('inactive rules and inactive webhooks do not fire', async () => {
+    const hook = await addWebhook(rt, receiver);
+    const rule = await rt.http
+      .post('/v1/rules')
+      .set(bearer(ADMIN_KEY))
+      .send({ name: 'off', type: 'document', active: false, webhookIds: [hook], match: { keywords: ['静默规则'] } })
+      .expect(201);
+    const ingestKey = await createKey(rt, ['ingest']);
+    await waitDone(rt, [await ingest(rt, ingestKey, 'quiet-1', '静默规则测试，网络信号太差')]);
+    await settle(400);
+    expect(receiver.received.filter((x) => x.body.rule?.id === rule.body.id)).toHaveLength(0);
+  });
+
+  test('rule validation', async () => {
+    const hook = await addWebhook(rt, receiver);
+    await rt.http.post('/v1/rules').set(bearer(ADMIN_KEY)).send({ name: 'x', type: 'document', webhookIds: [hook], match: {} }).expect(400);
+    await rt.http.post('/v1/rules').set(bearer(ADMIN_KEY)).send({ name: 'x', type: 'document', webhookIds: [hook], match: { categories: ['nope'] } }).expect(400);
+    await rt.http.post('/v1/rules').set(bearer(ADMIN_KEY)).send({ name: 'x', type: 'threshold', webhookIds: [hook] }).expect(400);
+    await rt.http.post('/v1/rules').set(bearer(ADMIN_KEY)).send({ name: 'x', type: 'threshold', webhookIds: [hook], threshold: { minShare: 1.5 } }).expect(400);
+    await rt.http.post('/v1/rules').set(bearer(ADMIN_KEY)).send({ name: 'x', type: 'document', webhookIds: ['missing'], match: { keywords: ['a'] } }).expect(400);
+    const created = await rt.http.post('/v1/rules').set(bearer(ADMIN_KEY)).send({ name: 'x', type: 'sla_breach', webhookIds: [hook] }).expect(201);
+    expect(created.body).toMatchObject({ type: 'sla_breach', teams: [], active: true });
+    const replaced = await rt.http.put(`/v1/rules/${created.body.id}`).set(bearer(ADMIN_KEY)).send({ name: 'y', type: 'sla_breach', webhookIds: [hook], teams: ['risk'], active: false }).expect(200);
+    expect(replaced.body).toMatchObject({ name: 'y', teams: ['risk'], active: false });
+    await rt.http.delete(`/v1/rules/${created.body.id}`).set(bearer(ADMIN_KEY)).expect(204);
+    await rt.http.get(`/v1/rules/${created.body.id}`).set(bearer(ADMIN_KEY)).expect(404);
+  });
+});
+
+describe('roles and tenants', () => {
+  test('rules, webhooks and routing are admin-only and tenant-scoped', async () => {
+    const hook = await addWebhook(rt, receiver);
+    const rule = await rt.http.post('/v1/rules').set(bearer(ADMIN_KEY)).send({ name: 'a', type: 'document', webhookIds: [hook], match: { keywords: ['x'] } }).expect(201);
+    for (const role of ['analyst', 'labeler', 'ingest']) {
+      const key = await createKey(rt, [role]);
+      await rt.http.get('/v1/webhooks').set(bearer(key)).expect(403);
+      await rt.http.post('/v1/webhooks').set(bearer(key)).send({ url: `${receiver.url}/x` }).expect(403);
+      await rt.http.get(`/v1/webhooks/${hook}/deliveries`).set(bearer(key)).expect(403);
+      await rt.http.post(`/v1/webhooks/${hook}/test`).set(bearer(key)).expect(403);
+      await rt.http.get('/v1/rules').set(bearer(key)).expect(403);
+      await rt.http.put(`/v1/rules/${rule.body.id}`).set(bearer(key)).send({}).expect(403);
+      await rt.http.get('/v1/routing').set(bearer(key)).expect(403);
+      await rt.http.put('/v1/routing').set(bearer(key)).send({}).expect(403);
+    }
+    await rt.http.get('/v1/webhooks').expect(401);
+
+    const otherAdmin = await createKey(rt, ['admin'], 'tenant-b');
+    expect((await rt.http.get('/v1/webhooks').set(bearer(otherAdmin)).expect(200)).body.items).toEqual([]);
+    expect((await rt.http.get('/v1/rules').set(bearer(otherAdmin)).expect(200)).body.items).toEqual([]);
+    await rt.http.get(`/v1/webhooks/${hook}`).set(bearer(otherAdmin)).expect(404);
+    await rt.http.patch(`/v1/webhooks/${hook}`).set(bearer(otherAdmin)).send({ active: false }).expect(404);
+    await rt.http.delete(`/v1/webhooks/${hook}`).set(bearer(otherAdmin)).expect(404);
+    await rt.http.get(`/v1/webhooks/${hook}/deliveries`).set(bearer(otherAdmin)).expect(404);
+    await rt.http.post(`/v1/webhooks/${hook}/test`).set(bearer(otherAdmin)).expect(404);
+    await rt.http.get(`/v1/rules/${rule.body.id}`).set(bearer(otherAdmin)).expect(404);
+    await rt.http.delete(`/v1/rules/${rule.body.id}`).set(bearer(otherAdmin)).expect(404);
+    // Another tenant's webhook cannot be attached to a rule.
+    await rt.http.post('/v1/rules').set(bearer(otherAdmin)).send({ name: 'steal', type: 'document', webhookIds: [hook], match: { keywords: ['x'] } }).expect(400);
+    // Tenant B's documents never fire tenant A's rules.
+    const ingestB = await createKey(rt, ['ingest'], 'tenant-b');
+    const before = receiver.received.length;
+    await waitDone(rt, [await ingest(rt, ingestB, 'b-1', 'x 账户安全太差了')]);
+    await settle(400);
+    expect(receiver.received.slice(before).filter((r) => r.body.tenant !== 'tenant-b')).toHaveLength(0);
+  });
+});
