@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Reproduces the shipped model (npm run train). Seeded and deterministic (single-threaded torch on CPU);
+# about 60-80 min on a shared 2-core machine. Needs training/setup.sh and the data in $GUANDIAN_DATA
+# (default /work/shared/data). Writes models/$NAME, the models/current pointer and the test fixtures.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=/usr/bin/python3
+NAME=${NAME:-guandian-zh-cx}
+VERSION=${VERSION:-guandian-zh-cx-2026.11.28}
+export OMP_WAIT_POLICY=PASSIVE GUANDIAN_TORCH_THREADS=${GUANDIAN_TORCH_THREADS:-1}
+# Encoder shape and length, chosen by measurement (see MODEL_CARD.md).
+ENCODER_ARGS=${ENCODER_ARGS:---layers 2 --hidden 128 --heads 4 --ffn 512 --max-len 128 --epochs 1 --seed 13}
+
+start=$(date +%s)
+$PY training/build_data.py
+$PY training/train_sparse.py
+$PY training/train_encoder.py $ENCODER_ARGS --out training/work/encoder.pt
+$PY training/export_model.py --encoder training/work/encoder.pt --out "models/$NAME" --version "$VERSION"
+printf '%s\n' "$NAME" > models/current
+$PY training/make_parity_fixture.py "models/$NAME" tests/model/fixtures/tokenizer-parity.jsonl
+cp training/work/reference-outputs.json tests/model/fixtures/reference-outputs.json
+$PY training/write_model_card.py "models/$NAME" --train-seconds $(( $(date +%s) - start ))
+echo "trained and exported models/$NAME in $(( ($(date +%s) - start) / 60 )) min"

@@ -1,0 +1,184 @@
+"""Writes models/<name>/MODEL_CARD.md from metrics.json, config.json and (when present) the TypeScript
+benchmark in training/work/bench.json (node --import tsx src/nlp/model/bench-cli.ts)."""
+import argparse
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from taxonomy import ASAP_MAP, CAR_MAP, COSMETICS_MAP, KEYWORDS  # noqa: E402
+
+WORK = os.path.join(os.path.dirname(__file__), 'work')
+
+
+def table(m):
+    rows = {}
+    for k, v in m.items():
+        rows.setdefault(v, []).append(k)
+    return '\n'.join(f'| {cat} | {", ".join(src)} |' for cat, src in sorted(rows.items()))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('model_dir')
+    ap.add_argument('--train-seconds', type=int, default=0)
+    args = ap.parse_args()
+    d = args.model_dir
+    metrics = json.load(open(os.path.join(d, 'metrics.json'), encoding='utf-8'))
+    cfg = json.load(open(os.path.join(d, 'config.json'), encoding='utf-8'))['guandian']
+    bench_path = os.path.join(WORK, 'bench.json')
+    bench = json.load(open(bench_path)) if os.path.exists(bench_path) else None
+    enc = cfg['encoder']
+    if args.train_seconds:
+        metrics['pipeline_seconds'] = args.train_seconds
+        json.dump(metrics, open(os.path.join(d, 'metrics.json'), 'w'), indent=1, ensure_ascii=False)
+    s = metrics['sentiment']
+    sent_rows = '\n'.join(
+        f"| {n} | {v['n_dev_clean']} / {v['n_dev']} | **{v['accuracy_clean']:.4f}** | {v['accuracy_all']:.4f} | "
+        f"{v['sparse_only_accuracy_clean']:.4f} | {v['encoder_only_accuracy_clean']:.4f} | {v['ece_clean']:.4f} |"
+        for n, v in s.items() if 'n_dev' in n or 'n_dev' in v)
+    sizes = metrics['files_bytes']
+    total = sum(sizes.values())
+    size_rows = '\n'.join(f'| {k} | {v / 1e6:.2f} MB |' for k, v in sorted(sizes.items()))
+    bench_txt = '(not measured yet: run `node --import tsx src/nlp/model/bench-cli.ts`)'
+    if bench:
+        bench_txt = (
+            f"{bench['n']} dev clauses/reviews (mean {bench['meanChars']} chars), batch {bench['batch']}, 1 intra-op thread, "
+            f"shared 2-core machine (other jobs running, so treat as lower bounds):\n\n"
+            f"| runtime | encoder only, clauses/s | full ensemble (encoder + sparse), clauses/s |\n|---|---|---|\n"
+            f"| onnxruntime-node 1.21 direct, int8 | {bench['ortInt8']['encoderClausesPerSec']} | {bench['ortInt8']['ensembleClausesPerSec']} |\n"
+            f"| onnxruntime-node 1.21 direct, fp32 | {bench['ortFp32']['encoderClausesPerSec']} | {bench['ortFp32']['ensembleClausesPerSec']} |\n"
+            f"| @huggingface/transformers 3.8 (same int8 graph, its tokenizer) | {bench['transformersJsInt8']['encoderClausesPerSec']} | — |\n\n"
+            f"transformers.js tokenizer agreement with ours on texts shorter than max_len: "
+            f"{bench['transformersJsInt8']['tokenizerAgreement']}. The service uses onnxruntime-node directly (faster, and "
+            f"the head+tail truncation is ours).")
+    kw = '\n'.join(f"| {c} | {'、'.join(w)} |" for c, w in KEYWORDS)
+    cat = metrics['category']
+    card = f"""# {cfg['version']}
+
+Local Chinese clause classifier for 观点 (Guandian): sentiment (negative / neutral / positive) and CX
+category (15 ids, `src/nlp/types.ts`). Trained from scratch on this machine (no pretrained weights),
+served by `src/nlp/model/` through onnxruntime-node. Reproduce with `npm run train` (training/train.sh).
+
+## What it is
+
+An ensemble, stacked on the dev split:
+
+1. **Character encoder** (BERT-shaped, `onnx/model.onnx`, int8 `onnx/model_quantized.onnx`): {enc['layers']} layers ×
+   {enc['hidden']} hidden, {enc['heads']} heads, FFN {enc['ffn']}, post-LN, GELU, learned positions up to {enc['max_len']};
+   pooled as [CLS ; masked mean] → one linear layer with 18 logits (3 sentiment + 15 category).
+   {enc['params']:,} parameters ({enc['vocab_size']} character vocabulary). Trained multitask from random init for
+   {enc['steps']} steps (batch {enc['batch']}, AdamW lr {enc['lr']}, warmup + linear decay, seed {enc['seed']}) in
+   {enc['train_seconds'] / 60:.0f} min on one thread.
+2. **Sparse models** (`sparse/`): character 1–3-gram TF-IDF (sublinear tf, l2) + logistic regression —
+   sentiment ({cfg['sparse']['sentiment']['n_features']:,} features, binary) and category
+   ({cfg['sparse']['category']['n_features']:,} features, 15 classes); float16 weights.
+3. **Stack** (fitted on dev, 6 numbers in `config.json` → `guandian.stack`): `{cfg['stack']}` —
+   {cfg.get('stack_formula', 'see config.json')}. Fitting the sentiment stack by logistic regression on dev is
+   also its temperature scaling.
+
+Tokenisation (Python `training/common.py` = TypeScript `src/nlp/model/tokenizer.ts`, parity-tested on 1,200 strings):
+NFKC, ASCII lower-case, whitespace runs → one space, trim; one token per Unicode code point; unknown →
+[UNK]; `[CLS] … [SEP]`; texts longer than {cfg['max_len'] - 2} characters keep head and tail halves.
+`tokenizer.json` expresses the same pipeline for Hugging Face tooling (WordLevel + Split), except the
+head+tail truncation.
+
+## Dev metrics
+
+Command: `npm run train` prints them; they are in `metrics.json`. TypeScript path (quantized model, same
+code as the worker): `npm run --silent eval -- --task sentiment --file <dev.jsonl>`.
+
+"Clean" dev excludes dev texts that also appear (after normalisation) in any train file: 434 of the 712
+hotel dev reviews reappear in online_shopping_10_cats train (its 酒店 category), which inflates the raw
+hotel number. The held-out test had such overlaps removed, so clean dev is the honest proxy.
+
+| data set | clean / all dev | ensemble acc (clean) | ensemble acc (all) | sparse only (clean) | encoder only (clean) | ECE (clean, 15 bins) |
+|---|---|---|---|---|---|---|
+{sent_rows}
+
+Gold in-house opinion clauses (`gold/opinions-dev.jsonl`, evaluation only, never trained on): sentiment
+accuracy {s['gold_opinion_clauses']['accuracy']:.4f} on {s['gold_opinion_clauses']['n']} positive/negative
+opinion clauses; category accuracy {cat['gold_opinion_clauses']['accuracy']:.4f}, macro-F1
+{cat['gold_opinion_clauses']['macroF1']:.4f} on {cat['gold_opinion_clauses']['n']} clauses. Weakly labelled dev
+clauses (same rules as training, so optimistic): category accuracy {cat['weak_dev_clauses']['accuracy']:.4f}
+(n={cat['weak_dev_clauses']['n']}).
+
+Reference points on the held-out test (from data/README): SnowNLP 0.700 / 0.755 / 0.821 (hotel / waimai /
+shopping); char n-gram TF-IDF + LR 0.862 / 0.889 / 0.934; issue #4 targets ≥ 0.93 hotel, ≥ 0.90 waimai.
+
+## Data and licenses
+
+Trained on the train splits only of: ChnSentiCorp_htl_all, waimai_10k, online_shopping_10_cats
+(SophonPlus/ChineseNlpCorpus, no license stated), CCF BDCI 2018 car reviews (shawnco411/ccf_bigdata,
+repo GPL-3.0, competition terms unknown), ASAP sample (Meituan-Dianping/asap, Apache-2.0), 之江杯 2019
+cosmetics opinions (xmxoxo/Text-Opinion-Mining, no license stated). Several sources state no license: the
+weights are derived from them; the raw data is not redistributed (nothing from the data folder is in this
+repository). Neutral sentiment comes only from car-forum texts whose aspects are all neutral.
+
+## Category head: mapping onto the CX taxonomy
+
+Labelled aspect data covers few CX categories, so clauses get categories from (a) the aspect data sets'
+labels via the tables below, at the clause containing the annotated opinion, and (b) ordered keyword
+rules on clauses of the sentiment corpora (first matching row wins; ≤ 4,000 clauses per category;
+short clauses matching nothing → `other`). Categories with no real data (network, app_experience,
+account_security, marketing, policy, resolution) are learned from keywords only.
+
+CCF car topic → CX:
+
+| CX | source labels |
+|---|---|
+{table(CAR_MAP)}
+
+Cosmetics (之江杯) category → CX:
+
+| CX | source labels |
+|---|---|
+{table(COSMETICS_MAP)}
+
+ASAP aspect → CX (used in the keyword rules' spirit; the ASAP sample is too small to use its labels directly):
+
+| CX | source labels |
+|---|---|
+{table(ASAP_MAP)}
+
+Keyword rules (training/taxonomy.py):
+
+| CX | keywords |
+|---|---|
+{kw}
+
+## Speed
+
+{bench_txt}
+
+## Files
+
+| file | size |
+|---|---|
+{size_rows}
+| **total** | **{total / 1e6:.2f} MB** |
+
+Quantisation: onnxruntime's Python quantiser is not available (no python3-onnxruntime in Debian), so
+`training/quantize_onnx.py` rewrites the graph itself into the pattern `quantize_dynamic` produces:
+DynamicQuantizeLinear (uint8 activations, per-tensor, at run time) → MatMulInteger against symmetric
+per-output-channel int8 weights → Cast → Mul by the scales. Embeddings and the output layer stay fp32.
+`tests/model/model.test.ts` checks int8 against the fp32 Python reference.
+
+## Known limits
+
+- Below the issue #4 targets on hotel unless the table above says otherwise; from-scratch encoders on ~65k
+  reviews stay weaker than n-gram models here, the sparse model carries most of the accuracy.
+- Trained on whole reviews (hotel median 83 characters) plus clauses; the service feeds single clauses.
+- Category labels for most CX ids are keyword-derived: the model generalises the keywords a little, not
+  the concept; telecom/bank/insurance vocabulary is barely present in the training data.
+- Neutral is learned from car-forum statements only; neutral probabilities elsewhere are unreliable.
+- Traditional characters are only as good as their (rare) appearances in training; the analyzer should
+  pass normalised (simplified) text.
+- Calibration (ECE above) is fitted on the same dev split that reports it.
+"""
+    open(os.path.join(d, 'MODEL_CARD.md'), 'w', encoding='utf-8').write(card)
+    print('wrote', os.path.join(d, 'MODEL_CARD.md'))
+
+
+if __name__ == '__main__':
+    main()
