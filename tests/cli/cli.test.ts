@@ -173,9 +173,10 @@ describe('import', () => {
 });
 
 describe('export', () => {
+  // Analysis runs on worker threads that share the machine with everything else in CI; allow for that.
   beforeAll(async () => {
-    await waitUntilAnalyzed();
-  });
+    await waitUntilAnalyzed(110_000);
+  }, 120_000);
 
   test('CSV with filters: the header, every row matching, the count reported', async () => {
     const all = await runCli(['export', '--format', 'csv', '--out', 'all.csv']);
