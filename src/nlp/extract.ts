@@ -69,6 +69,7 @@ const RIGHT_SUFFIXES = ['得要命', '得不行', '得离谱', '到不行', '到
 const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
 /** Words that need the guard single characters get: they are ordinary words far more often than opinions. */
 const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱', '麻烦', '标准', '规范', '推荐']);
+const ACKNOWLEDGEMENTS = new Set(['好', '行', '可以', '对', '成']);
 /** Nouns that name a time, place or manner rather than something a customer evaluates. */
 const NON_ASPECT = new Set(['时候', '时', '时间段', '地方', '样子', '情况', '方面', '一下', '什么', '这个', '那个', '这样', '那样', '今天', '昨天', '现在', '之后', '以后', '以前', '当时', '每次', '一次', '这次', '上次', '感觉', '感受']);
 /** Speed complements describe the action, so the gold convention keeps the verb: 送得很快, 来得也快. */
@@ -192,6 +193,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       if (GUARDED.has(word) && /^的[\u4e00-\u9fa5]/.test(right)) continue;
       // discourse "好的/好吧/行吧/可以的" opening a reply is politeness, not an opinion
       if (i === lo && /^[的吧嘞啊]/.test(right)) continue;
+      // a bare 好/行/可以 that is a whole clause is an acknowledgement (好，那麻烦你了)
+      if (i === lo && right === '' && ACKNOWLEDGEMENTS.has(word)) continue;
     } else if (!aNotA) {
       const tok = tokenAt(tokens, i);
       if (!isTokenStart(tokens, i) && tok && tok.tag !== 'x' && ![...lc.slice(tok.start, i)].every((c) => SINGLE_MOD_CHARS.has(c))) continue;

@@ -159,6 +159,9 @@ describe('analyzer: hard cases', () => {
       turns: [
         { speaker: 'customer', text: '好的，我考虑一下。' },
         { speaker: 'customer', text: '好吧，那就这样。' },
+        { speaker: 'customer', text: '好，那麻烦你了。' },
+        { speaker: 'customer', text: '可以，你帮我办吧。' },
+        { speaker: 'customer', text: '行，谢谢。' },
       ],
     });
     expect(res.tags).toEqual([]);
