@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { PiiPolicy } from '../nlp/types.js';
+import type { LexiconOverrides, PiiPolicy } from '../nlp/types.js';
 import type { TenantSettingsRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
@@ -10,9 +10,10 @@ const CACHE_MS = 5_000;
 export interface TenantSettings {
   piiPolicy: PiiPolicy;
   retentionDays: number | null;
+  lexiconOverrides: LexiconOverrides | null;
 }
 
-export const DEFAULT_SETTINGS: TenantSettings = { piiPolicy: 'mask', retentionDays: null };
+export const DEFAULT_SETTINGS: TenantSettings = { piiPolicy: 'mask', retentionDays: null, lexiconOverrides: null };
 
 export class TenantSettingsService {
   private cache = new Map<string, { value: TenantSettings; at: number }>();
@@ -36,7 +37,7 @@ export class TenantSettingsService {
     const hit = this.cache.get(tenant);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
     const record = await this.store.tenants.find(tenant);
-    const value = record ? { piiPolicy: record.piiPolicy, retentionDays: record.retentionDays } : DEFAULT_SETTINGS;
+    const value = record ? { piiPolicy: record.piiPolicy, retentionDays: record.retentionDays, lexiconOverrides: record.lexiconOverrides ?? null } : DEFAULT_SETTINGS;
     this.cache.set(tenant, { value, at: Date.now() });
     return value;
   }

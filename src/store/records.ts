@@ -1,4 +1,4 @@
-import type { CategoryId, DocSentiment, DocumentKind, Polarity, Span, Turn } from '../nlp/types.js';
+import type { CategoryId, DocSentiment, DocumentKind, LexiconOverrides, Polarity, Span, Turn } from '../nlp/types.js';
 
 export type DocumentStatus = 'queued' | 'processing' | 'done' | 'failed';
 export type Role = 'ingest' | 'analyst' | 'labeler' | 'admin';
@@ -102,6 +102,8 @@ export interface TenantSettingsRecord {
   piiPolicy: 'mask' | 'hash' | 'keep';
   /** Documents older than this many days are purged; null keeps them. */
   retentionDays: number | null;
+  /** Tenant aspect terms and sentiment words added to the shipped lexicons (PUT /v1/taxonomy). */
+  lexiconOverrides?: LexiconOverrides | null;
   /** HMAC key for the `hash` PII policy (install-wide record only). */
   secret?: string;
   updatedAt: Date;

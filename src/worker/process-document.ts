@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { ExtractedTag, Span } from '../nlp/types.js';
+import type { ExtractedTag, LexiconOverrides, Span } from '../nlp/types.js';
 import type { JobHandler } from '../queue/job-queue.js';
 import { backoffMs } from '../queue/job-queue.js';
 import { PermanentJobError } from '../errors.js';
@@ -63,7 +63,16 @@ export function toTagRecord(doc: DocumentRecord, modelVersion: string, tag: Extr
  */
 export type AfterTaggedHook = (doc: DocumentRecord, tags: TagRecord[]) => Promise<void>;
 
-export function createDocumentProcessor(deps: { store: Store; pool: AnalyzerPool; logger: Logger; metrics?: Metrics; leaseMs: number; afterTagged?: AfterTaggedHook[] }): JobHandler {
+export function createDocumentProcessor(deps: {
+  store: Store;
+  pool: AnalyzerPool;
+  logger: Logger;
+  metrics?: Metrics;
+  leaseMs: number;
+  afterTagged?: AfterTaggedHook[];
+  /** The tenant's taxonomy and lexicon additions, read per document so changes apply without a restart. */
+  overridesFor?: (tenant: string) => Promise<LexiconOverrides | null>;
+}): JobHandler {
   const { store, pool, logger, metrics, leaseMs } = deps;
   return async (documentId, ctx) => {
     const doc = await store.documents.claim(documentId, leaseMs);
@@ -74,11 +83,15 @@ export function createDocumentProcessor(deps: { store: Store; pool: AnalyzerPool
       // Ingest validation makes this impossible for new documents; a stored record damaged or
       // written by an older version must fail at once rather than burn retries.
       if (doc.kind === 'transcript' ? !doc.turns?.length : !doc.text) throw new PermanentJobError('document has no text to analyze');
-      const result = await pool.analyze({
-        kind: doc.kind,
-        ...(doc.text !== null ? { text: doc.text } : {}),
-        ...(doc.turns !== null ? { turns: doc.turns } : {}),
-      });
+      const overrides = (await deps.overridesFor?.(doc.tenant)) ?? undefined;
+      const result = await pool.analyze(
+        {
+          kind: doc.kind,
+          ...(doc.text !== null ? { text: doc.text } : {}),
+          ...(doc.turns !== null ? { turns: doc.turns } : {}),
+        },
+        overrides,
+      );
       const existing = await store.tags.byDocument(doc._id);
       const human = existing.filter((t) => t.source === 'human');
       const blocked = (t: ExtractedTag) => {

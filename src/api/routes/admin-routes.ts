@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { forbidden, notFound } from '../../errors.js';
 import type { Services } from '../../runtime.js';
 import { CreateApiKeyDto } from '../dto/api-key-dto.js';
+import { TaxonomyOverridesDto } from '../dto/taxonomy-dto.js';
 import { PageQueryDto } from '../dto/query-dto.js';
 import { auth, requireRole } from '../middleware.js';
 import { presentDocument } from '../presenters.js';
@@ -26,8 +27,19 @@ export function adminRoutes(s: Services): Router {
     res.json({ id: a.keyId, tenant: a.tenant, roles: a.roles });
   });
 
-  r.get('/taxonomy', requireRole('analyst', 'labeler'), (_req, res) => {
-    res.json(s.taxonomy);
+  r.get('/taxonomy', requireRole('analyst', 'labeler'), async (req, res) => {
+    const { lexiconOverrides } = await s.settings.get(auth(req).tenant);
+    res.json({ ...s.taxonomy, overrides: lexiconOverrides ?? { aspects: {}, sentiment: {} } });
+  });
+
+  // Replaces the tenant's additions; new documents use them at once (the worker reads them per document).
+  r.put('/taxonomy', requireRole('admin'), async (req, res) => {
+    const a = auth(req);
+    const dto = parseDto(TaxonomyOverridesDto, req.body);
+    const overrides = { aspects: dto.aspects ?? {}, sentiment: dto.sentiment ?? {} };
+    await s.settings.update(a.tenant, { lexiconOverrides: overrides });
+    await s.privacy.audit(a.tenant, a.keyId, 'taxonomy.update', a.tenant, { aspects: Object.keys(overrides.aspects).length, sentiment: Object.keys(overrides.sentiment).length });
+    res.json({ ...s.taxonomy, overrides });
   });
 
   r.post('/api-keys', requireRole('admin'), async (req, res) => {

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+
+let rt: TestRuntime;
+beforeAll(async () => {
+  rt = await startRuntime();
+});
+afterAll(async () => rt.close());
+
+type Tag = { aspect: string | null; opinion: string; polarity: string; category: string };
+let n = 0;
+async function tagsOf(key: string, text: string): Promise<Tag[]> {
+  const res = await rt.http.post('/v1/documents').set(bearer(key)).send({ kind: 'comment', source: 'app', externalId: `tx-${++n}`, text }).expect(202);
+  return (await waitForStatus(rt, res.body.id, key)).tags;
+}
+
+describe('per-tenant taxonomy and lexicon overrides', () => {
+  test('GET lists the 15 categories with labels', async () => {
+    const res = await rt.http.get('/v1/taxonomy').set(bearer(ADMIN_KEY)).expect(200);
+    expect(res.body.categories).toHaveLength(15);
+    expect(res.body.categories.find((c: { id: string }) => c.id === 'network')).toMatchObject({ zh: expect.any(String), en: expect.any(String) });
+    expect(res.body.overrides).toEqual({ aspects: {}, sentiment: {} });
+  });
+
+  test('a tenant adds an aspect term and a slang word; new documents use them at once, other tenants do not', async () => {
+    const admin = await createKey(rt, ['admin'], 'telco-x');
+    const other = await createKey(rt, ['admin'], 'telco-y');
+    expect((await tagsOf(admin, '客服的回复很佛系')).length).toBe(0);
+    expect((await tagsOf(admin, '这次的小橙卡很划算'))[0]?.aspect).not.toBe('小橙卡');
+
+    const put = await rt.http.put('/v1/taxonomy').set(bearer(admin)).send({ aspects: { 小橙卡: 'price' }, sentiment: { 佛系: -2 } }).expect(200);
+    expect(put.body.overrides).toEqual({ aspects: { 小橙卡: 'price' }, sentiment: { 佛系: -2 } });
+
+    expect(await tagsOf(admin, '客服的回复很佛系')).toEqual([expect.objectContaining({ opinion: '很佛系', polarity: 'negative' })]);
+    expect((await tagsOf(admin, '这次的小橙卡很划算'))[0]).toMatchObject({ aspect: '小橙卡', category: 'price', polarity: 'positive' });
+    expect((await tagsOf(other, '客服的回复很佛系')).length).toBe(0);
+  });
+
+  test('overrides are validated and admin-only', async () => {
+    const labeler = await createKey(rt, ['labeler']);
+    await rt.http.put('/v1/taxonomy').set(bearer(labeler)).send({ aspects: {} }).expect(403);
+    for (const [body, field] of [
+      [{ aspects: { 小橙卡: 'weather' } }, 'aspects'],
+      [{ sentiment: { 佛系: 5 } }, 'sentiment'],
+      [{ sentiment: { '<script>': -1 } }, 'sentiment'],
+      [{ aspects: ['小橙卡'] }, 'aspects'],
+    ] as const) {
+      const res = await rt.http.put('/v1/taxonomy').set(bearer(ADMIN_KEY)).send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.details[0].field).toBe(field);
+    }
+  });
+});
