@@ -18,8 +18,8 @@ const HELP = `usage: npm run chaos -- [--seed N] [--docs N] [--kills N] [--rate 
                        [--lease-ms MS] [--drain-timeout S] [--keep] [--scenario mixed|repeat-crash]
   --seed           fault timing and corpus seed (default 1)
   --docs           documents to ingest (default 10000)
-  --kills          service SIGKILLs; the last one lands after ingest, while the backlog drains (default 5)
-  --rate           ingest pace in documents per second, 0 = as fast as possible (default 50)
+  --kills          service SIGKILLs; the last one lands after ingest, while the backlog drains (default 4)
+  --rate           ingest pace in documents per second, 0 = as fast as possible (default 60)
   --concurrency    parallel client requests (default 3)
   --lease-ms       LEASE_MS for the service (default 20000); the reconciler interval is a quarter
   --drain-timeout  seconds to wait for every acknowledged document to be done (default 300)
@@ -50,8 +50,8 @@ const scenario = args.string('scenario', 'mixed');
 if (scenario !== 'mixed' && scenario !== 'repeat-crash') throw new Error(`--scenario must be mixed or repeat-crash, got "${scenario}"`);
 const seed = args.number('seed', 1, 0, 2 ** 32 - 1);
 const docCount = args.number('docs', 10_000, 1, 1_000_000);
-const kills = args.number('kills', 5, 0, 50);
-const rate = args.number('rate', 50, 0, 100_000);
+const kills = args.number('kills', 4, 0, 50);
+const rate = args.number('rate', 60, 0, 100_000);
 const concurrency = args.number('concurrency', 3, 1, 64);
 const leaseMs = args.number('lease-ms', 20_000, 1000, 600_000);
 const drainTimeoutS = args.number('drain-timeout', 300, 10, 3600);
