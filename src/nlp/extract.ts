@@ -42,6 +42,8 @@ export interface ExtractLexicon {
   modifiers: Map<string, 'negation' | 'degree' | 'adverb'>;
   maxModLen: number;
   extraAspects: Map<string, CategoryId>;
+  /** tenant sentiment words: matched on characters, since jieba's dictionary does not know them */
+  extraWords: Set<string>;
 }
 
 export function buildExtractLexicon(lex: Lexicon, extraSentiment?: Record<string, number>, extraAspects?: Record<string, CategoryId>): ExtractLexicon {
@@ -60,6 +62,7 @@ export function buildExtractLexicon(lex: Lexicon, extraSentiment?: Record<string
     modifiers,
     maxModLen: Math.max(1, ...[...modifiers.keys()].map((w) => w.length)),
     extraAspects: aspects,
+    extraWords: new Set(Object.keys(extraSentiment ?? {}).map((w) => w.toLowerCase())),
   };
 }
 
@@ -195,7 +198,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       if (i === lo && /^[的吧嘞啊]/.test(right)) continue;
       // a bare 好/行/可以 that is a whole clause is an acknowledgement (好，那麻烦你了)
       if (i === lo && right === '' && ACKNOWLEDGEMENTS.has(word)) continue;
-    } else if (!aNotA) {
+    } else if (!aNotA && !x.extraWords.has(word)) {
       const tok = tokenAt(tokens, i);
       if (!isTokenStart(tokens, i) && tok && tok.tag !== 'x' && ![...lc.slice(tok.start, i)].every((c) => SINGLE_MOD_CHARS.has(c))) continue;
       // nor may it stop inside a longer word (五星 in 五星级, 好评 in 好评率)

@@ -191,6 +191,9 @@ describe('analyzer: hard cases', () => {
     expect(before.tags).toEqual([]);
     const after = await analyzer.analyze({ kind: 'comment', text }, { sentiment: { 丝滑: 2 }, aspects: { 新功能: 'app_experience' } });
     expect(after.tags.map(key)).toEqual(['新功能|很丝滑|positive|app_experience']);
+    // a tenant word jieba would cut differently still matches
+    const odd = await analyzer.analyze({ kind: 'comment', text: '客服说话阴阳怪气的' }, { sentiment: { 说话阴阳: -2 } });
+    expect(odd.tags.map((t) => t.opinion)).toContain('说话阴阳');
   });
 
   it('reports lexicon mode and version', () => {
