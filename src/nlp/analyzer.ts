@@ -101,6 +101,17 @@ function innerCategory(x: ExtractLexicon, tokens: Token[], start: number, end: n
   return null;
 }
 
+/** Category of the last taxonomy term mentioned before `pos` anywhere in the part. */
+function topicBefore(x: ExtractLexicon, tokens: Token[], pos: number): CategoryId | null {
+  for (let k = tokens.length - 1; k >= 0; k--) {
+    const t = tokens[k]!;
+    if (t.end > pos) continue;
+    const c = x.extraAspects.get(t.word) ?? x.lex.taxonomy.aspectIndex.get(t.word)?.category;
+    if (c) return c;
+  }
+  return null;
+}
+
 function contextCategory(x: ExtractLexicon, tokens: Token[], clauses: Clause[], clause: Clause, before: number): CategoryId | null {
   const idx = x.lex.taxonomy.aspectIndex;
   const inRange = (s: number, e: number, nearest: boolean) => {
@@ -160,10 +171,13 @@ class RuleAnalyzer implements Analyzer {
     const parts = this.parts(input);
     const normalizedParts: string[] = [];
     const found: PartTag[] = [];
+    // the topic a customer raised earlier (an account in the first turn) frames later bare verdicts
+    let topic: CategoryId | null = null;
     for (const part of parts) {
-      const { normalized, tags } = this.analyzePart(part, x);
+      const { normalized, tags, lastTopic } = this.analyzePart(part, x, topic);
       normalizedParts.push(normalized);
       found.push(...tags);
+      topic = lastTopic ?? topic;
     }
     if (this.classifier && this.classifier.kind === 'model' && found.length) await this.applyClassifier(found);
     const tags = found.map((f) => f.tag);
@@ -199,7 +213,7 @@ class RuleAnalyzer implements Analyzer {
     return [{ text: input.text ?? '', offset: 0 }];
   }
 
-  private analyzePart(part: Part, x: ExtractLexicon): { normalized: string; tags: PartTag[] } {
+  private analyzePart(part: Part, x: ExtractLexicon, earlierTopic: CategoryId | null): { normalized: string; tags: PartTag[]; lastTopic: CategoryId | null } {
     const n = normalizeText(part.text);
     const lc = asciiLower(n.text);
     const clauses = splitClauses(n.text, this.lex);
@@ -247,7 +261,7 @@ class RuleAnalyzer implements Analyzer {
         category = out[out.length - 1]!.tag.category;
         categoryFrom = 'context';
       } else {
-        const ctx = contextCategory(x, tokens, clauses, clause, op.start);
+        const ctx = contextCategory(x, tokens, clauses, clause, op.start) ?? topicBefore(x, tokens, op.start) ?? earlierTopic;
         if (ctx) {
           category = ctx;
           categoryFrom = 'context';
@@ -285,7 +299,7 @@ class RuleAnalyzer implements Analyzer {
       if (part.turnIndex !== undefined) tag.turnIndex = part.turnIndex;
       out.push({ tag, op, categoryFrom });
     }
-    return { normalized: n.text, tags: out };
+    return { normalized: n.text, tags: out, lastTopic: topicBefore(x, tokens, Infinity) };
   }
 
   /** Blend the model's clause view into rule tags: confidence always, category only when the rules had nothing. */
