@@ -20,6 +20,7 @@ export type RuleInput = {
 const THRESHOLD_DEFAULTS = { category: null, channel: null, windowMinutes: 60, minDocuments: 20, baselineDays: 7, minLift: 1 };
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+const BASELINE_REFRESH_MS = 10 * 60_000;
 
 export const presentRule = (r: AlertRuleRecord) => ({
   id: r._id,
@@ -57,6 +58,10 @@ export interface ThresholdOutcome {
 }
 
 export class RulesService {
+  // The trailing baseline spans days and barely moves between minute-by-minute evaluations, so it
+  // is recomputed at most every ten minutes per rule instead of scanning a week of tags each time.
+  private readonly baselines = new Map<string, { key: string; value: { documents: number; negative: number } }>();
+
   constructor(
     private readonly store: ActionsStore,
     private readonly webhooks: WebhookService,
@@ -155,7 +160,12 @@ export class RulesService {
     const baseStart = new Date(start.getTime() - t.baselineDays * DAY);
     const scope: Filter = { tenant: rule.tenant, ...(t.category ? { category: t.category } : {}), ...(t.channel ? { channel: t.channel } : {}) };
     const win = await this.store.queries.documentShare({ ...scope, at: { $gte: start, $lt: end } });
-    const base = await this.store.queries.documentShare({ ...scope, at: { $gte: baseStart, $lt: start } });
+    const cacheKey = `${new Date(rule.updatedAt).getTime()}:${Math.floor(start.getTime() / BASELINE_REFRESH_MS)}`;
+    let base = this.baselines.get(rule._id)?.key === cacheKey ? this.baselines.get(rule._id)!.value : null;
+    if (!base) {
+      base = await this.store.queries.documentShare({ ...scope, at: { $gte: baseStart, $lt: start } });
+      this.baselines.set(rule._id, { key: cacheKey, value: base });
+    }
     const share = win.documents > 0 ? win.negative / win.documents : 0;
     const baseShare = base.documents > 0 ? base.negative / base.documents : 0;
     const period = new Date(Math.floor(now.getTime() / width) * width).toISOString();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { signPayload, verifySignature } from '../../src/actions/signature.js';
+import { checkWebhookUrl, isBlockedAddress } from '../../src/actions/url-guard.js';
 import { ADMIN_KEY, bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
 import { Receiver, settle } from './receiver.js';
 import { addWebhook, deliveriesOf, ingest, startActionsRuntime, stopActionsRuntime, waitDone } from './setup.js';
@@ -44,12 +45,27 @@ describe('webhook endpoints', () => {
   });
 
   test('SSRF guard: only http(s), no credentials, no private addresses unless allowlisted', async () => {
-    for (const url of ['ftp://example.com/x', 'file:///etc/passwd', 'gopher://127.0.0.1/', 'http://user:pw@example.com/', 'http://10.0.0.8/hook', 'http://169.254.169.254/latest', 'http://[::1]:8080/', 'http://localhost:9/', 'not a url']) {
+    for (const url of ['http://[::ffff:127.0.0.1]/', 'http://[::ffff:a9fe:a9fe]/', 'http://[fd00::1]/', 'http://[fe80::1]/', 'http://[::]/', 'http://0.0.0.0/', 'http://100.64.0.1/', 'ftp://example.com/x', 'file:///etc/passwd', 'gopher://127.0.0.1/', 'http://user:pw@example.com/', 'http://10.0.0.8/hook', 'http://169.254.169.254/latest', 'http://[::1]:8080/', 'http://localhost:9/', 'not a url']) {
       const res = await rt.http.post('/v1/webhooks').set(bearer(ADMIN_KEY)).send({ url });
       expect(res.status, url).toBe(400);
     }
     // 127.0.0.1 is in WEBHOOK_ALLOWED_HOSTS for these tests.
     await rt.http.post('/v1/webhooks').set(bearer(ADMIN_KEY)).send({ url: `${receiver.url}/allowed` }).expect(201);
+  });
+
+  test('address policy without an allowlist', () => {
+    const none = { allowedHosts: [] };
+    for (const url of ['http://0x7f000001/', 'http://2130706433/', 'http://127.1/', 'http://[0:0:0:0:0:ffff:7f00:1]/', 'http://[::ffff:10.1.2.3]/', 'http://192.168.1.10/', 'http://172.20.0.1/', 'http://app.localhost/']) {
+      expect(() => checkWebhookUrl(url, none), url).toThrow(/private or loopback/);
+    }
+    expect(checkWebhookUrl('https://hooks.example.com/guandian', none).hostname).toBe('hooks.example.com');
+    expect(checkWebhookUrl('http://8.8.8.8/x', none).hostname).toBe('8.8.8.8');
+    expect(() => checkWebhookUrl('http://10.0.0.1/', { allowedHosts: ['10.0.0.1'] })).not.toThrow();
+    expect(() => checkWebhookUrl('http://tickets.corp.example/', { allowedHosts: ['*.corp.example'] })).not.toThrow();
+    expect(isBlockedAddress('2001:4860:4860::8888')).toBe(false);
+    expect(isBlockedAddress('::ffff:8.8.8.8')).toBe(false);
+    expect(isBlockedAddress('64:ff9b::a00:1')).toBe(true);
+    expect(isBlockedAddress('ff02::1')).toBe(true);
   });
 
   test('a test event arrives signed; the receiver verifies it by the documented recipe', async () => {
