@@ -146,7 +146,7 @@ function operation(route: RouteDoc, registry: SchemaRegistry): JsonSchema {
     for (const [prop, hint] of Object.entries(route.bodyHints ?? {})) {
       const current = props?.[prop];
       if (!props || !current) throw new Error(`bodyHints name ${prop}, which ${name} does not validate`);
-      let next: JsonSchema = hint.items ? { ...current, items: registry.ref(hint.items) } : current;
+      let next: JsonSchema = { ...current, ...hint.extra, ...(hint.items ? { items: registry.ref(hint.items) } : {}) };
       if (hint.nullable) next = allowNull(next);
       props[prop] = next;
     }

@@ -1,3 +1,4 @@
+import { CATEGORY_IDS } from '../../nlp/types.js';
 import type { Role } from '../../store/records.js';
 import {
   AtRiskQueryDto,
@@ -16,6 +17,7 @@ import { BatchDto, CreateDocumentDto } from '../dto/document-dto.js';
 import { DocumentQueryDto, ExportQueryDto, PageQueryDto, StatsQueryDto, TagQueryDto } from '../dto/query-dto.js';
 import { RetagDto } from '../dto/retag-dto.js';
 import { TenantSettingsDto } from '../dto/settings-dto.js';
+import { TaxonomyOverridesDto } from '../dto/taxonomy-dto.js';
 import { AuditQueryDto, CustomerParamsDto } from '../routes/privacy-routes.js';
 import { DriversQueryDto, NpsQueryDto } from '../routes/survey-routes.js';
 import type { DtoClass, JsonSchema } from './dto-schema.js';
@@ -45,9 +47,10 @@ export interface RouteDoc {
   bodyOptional?: true;
   /**
    * What the DTO's metadata cannot say about a body property: the item class of an unknown[] that
-   * the handler validates item by item, or a null that a @ValidateIf condition lets through.
+   * the handler validates item by item, a null that a @ValidateIf condition lets through, or what a
+   * custom @Validate class checks (`extra` is merged into the generated schema).
    */
-  bodyHints?: Record<string, { items?: DtoClass; nullable?: true }>;
+  bodyHints?: Record<string, { items?: DtoClass; nullable?: true; extra?: JsonSchema }>;
   query?: DtoClass;
   /** Path parameters validated by a DTO; other `{name}` segments are documented as plain strings. */
   params?: DtoClass;
@@ -56,6 +59,8 @@ export interface RouteDoc {
 
 const json = (description: string, schema: string | JsonSchema): ResponseDoc => ({ description, schema });
 const READ: readonly Role[] = ['analyst', 'labeler'];
+// Terms of the tenant lexicon: 1-20 Chinese characters, letters or digits (TermMap in taxonomy-dto.ts).
+const TERM: JsonSchema = { pattern: '^[\\p{Script=Han}A-Za-z0-9]{1,20}$' };
 
 // One entry per route the app serves; tests/api/openapi.test.ts walks the real Express router and
 // fails when a route is missing here (or listed here but no longer served).
@@ -222,10 +227,30 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'get',
     path: '/v1/taxonomy',
-    summary: 'The CX categories with Chinese and English labels',
+    summary: "The CX categories with Chinese and English labels, and the tenant's lexicon additions",
     tag: 'tags',
     roles: READ,
     responses: { 200: json('the taxonomy', 'Taxonomy') },
+  },
+  {
+    method: 'put',
+    path: '/v1/taxonomy',
+    summary: "Replace the tenant's lexicon additions (aspect terms, sentiment words)",
+    description: 'New documents use them at once; already tagged documents change only when re-tagged (POST /v1/retag-jobs).',
+    tag: 'tags',
+    roles: ['admin'],
+    body: TaxonomyOverridesDto,
+    bodyHints: {
+      aspects: { extra: { propertyNames: TERM, maxProperties: 2000, additionalProperties: { type: 'string', enum: [...CATEGORY_IDS] } } },
+      sentiment: {
+        extra: {
+          propertyNames: TERM,
+          maxProperties: 2000,
+          additionalProperties: { type: 'number', minimum: -2, maximum: 2, not: { const: 0 }, description: 'strength: negative words below zero' },
+        },
+      },
+    },
+    responses: { 200: json('the taxonomy with the new additions', 'Taxonomy') },
   },
   {
     method: 'post',

@@ -147,6 +147,13 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   Taxonomy: object({
     version: str,
     categories: { type: 'array', items: object({ id: category, zh: str, en: str }) },
+    overrides: {
+      ...object({
+        aspects: { type: 'object', additionalProperties: category, description: 'term → category' },
+        sentiment: { type: 'object', additionalProperties: { type: 'number' }, description: 'term → strength from -2 to 2' },
+      }),
+      description: "the tenant's lexicon additions (PUT /v1/taxonomy)",
+    },
   }),
   StatsSummary: object({
     byCategory: { type: 'array', items: counts('category', category) },
