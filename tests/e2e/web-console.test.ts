@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { apiClient, CHROMIUM_ARGS, SCREENSHOTS, startServer, waitFor, type RunningServer } from './server-harness.js';
+import { apiClient, CHROMIUM_ARGS, ROOT, SCREENSHOTS, startServer, waitFor, type RunningServer } from './server-harness.js';
 
 interface Tag {
   id: string;
@@ -38,6 +38,21 @@ const dialogs: string[] = [];
 const pageErrors: string[] = [];
 const ids: Record<string, string> = {};
 let tagged: Doc;
+
+interface SurveyRow {
+  id: string;
+  scale: 'nps' | 'csat';
+  score: number;
+  question: string;
+  text: string;
+}
+const CUSTOMER = 'e2e-cust-7';
+const SURVEY_QUESTION = '【如不满意，请描述下问题】';
+const SURVEY_ANSWER = '经常断线，接入客户无通知';
+// Its own channel, so the feed can be narrowed to it whichever tags it carries.
+const SURVEY_CHANNEL = 'wechat-survey';
+let surveyScores: { scale: 'nps' | 'csat'; score: number }[] = [];
+let surveyDoc: Doc;
 
 async function shot(name: string) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -163,6 +178,10 @@ describe('web console (real server, chromium)', () => {
     await page.goto(`${server.base}/#/dashboard`);
     await page.waitForSelector('.chart canvas', { timeout: 15_000 });
     await page.waitForTimeout(400);
+    // KPI table: every category with tags this week appears with its share now and before.
+    await page.waitForSelector('.kpi-table tbody tr');
+    const kpi = await api<{ categories: { category: string }[] }>('GET', '/v1/stats/kpi');
+    expect(await page.locator('.kpi-table tbody tr').count()).toBe(kpi.body.categories.length);
     await shot('dashboard');
     await page.click('button.kpi-negative');
     await page.waitForFunction("location.hash.startsWith('#/feed') && location.hash.includes('polarity=negative')");
@@ -437,6 +456,209 @@ describe('web console (real server, chromium)', () => {
     expect(await page.textContent('.main .toolbar')).toContain(`${N} 文档`);
   }, 120_000);
 
+  test('survey answers are ingested and processed', async () => {
+    const rows = fs
+      .readFileSync(path.join(ROOT, 'tests/fixtures/survey/answers.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as SurveyRow);
+    // Spread over eight weeks so the weekly trend has several points.
+    const now = Date.now();
+    const documents = rows.map((r, i) => ({
+      kind: 'survey',
+      source: 'survey',
+      externalId: `e2e-${r.id}`,
+      question: r.question,
+      score: r.score,
+      scale: r.scale,
+      text: r.text,
+      occurredAt: new Date(now - (i % 56) * 86_400_000 - 3_600_000).toISOString(),
+    }));
+    const res = await api<{ items: { id: string }[] }>('POST', '/v1/documents/batch', { documents });
+    expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(207);
+    surveyScores = rows.map((r) => ({ scale: r.scale, score: r.score }));
+
+    // One customer's touchpoints over a month, ending with the survey answer the brief quotes.
+    const day = (n: number) => new Date(now - n * 86_400_000).toISOString();
+    const journey = [
+      { text: '客服态度很好，问题很快就解决了。', at: day(30) },
+      { text: '网络又断了，投诉了三次都没人处理。', at: day(20) },
+      { text: '宽带还是很卡，太失望了，准备换运营商。', at: day(10) },
+    ];
+    for (const [i, j] of journey.entries()) {
+      ids[`j${i}`] = await ingest({ kind: 'comment', source: 'app', externalId: `e2e-journey-${i}`, text: j.text, customerId: CUSTOMER, occurredAt: j.at });
+    }
+    ids.survey = await ingest({
+      kind: 'survey',
+      source: SURVEY_CHANNEL,
+      externalId: 'e2e-survey-target',
+      question: SURVEY_QUESTION,
+      score: 5,
+      scale: 'nps',
+      text: SURVEY_ANSWER,
+      customerId: CUSTOMER,
+      occurredAt: day(1),
+    });
+    surveyScores.push({ scale: 'nps', score: 5 });
+    await waitFor('survey answers processed', async () => {
+      const done = await api<{ items: Doc[] }>('GET', '/v1/documents?kind=survey&status=done&limit=500');
+      return done.body.items.length === rows.length + 1;
+    }, 120_000);
+    surveyDoc = await waitDone(ids.survey);
+    for (const i of [0, 1, 2]) await waitDone(ids[`j${i}`]!);
+    expect(surveyDoc.tags.length, 'the analyzer tagged nothing in the quoted survey answer').toBeGreaterThan(0);
+  }, 180_000);
+
+  test('NPS page: overall NPS equals the arithmetic, split and trend are drawn, CSAT switch', async () => {
+    const nps = surveyScores.filter((s) => s.scale === 'nps').map((s) => s.score);
+    const promoters = nps.filter((s) => s >= 9).length;
+    const detractors = nps.filter((s) => s <= 6).length;
+    const expected = Math.round(((promoters - detractors) / nps.length) * 1000) / 10;
+
+    await page.goto(`${server.base}/#/nps`);
+    await page.waitForSelector('.nps-value');
+    expect(await page.getAttribute('.nps-value', 'data-value')).toBe(String(expected));
+    expect(Number((await page.textContent('.nps-value'))!.replace('+', ''))).toBe(expected);
+    expect(await page.textContent('.nps-n')).toBe(String(nps.length));
+    expect(await page.getAttribute('.split-legend[data-band=promoter]', 'data-count')).toBe(String(promoters));
+    expect(await page.getAttribute('.split-legend[data-band=detractor]', 'data-count')).toBe(String(detractors));
+    expect(await page.getAttribute('.split-legend[data-band=passive]', 'data-count')).toBe(String(nps.length - promoters - detractors));
+    await page.waitForSelector('.chart-wide canvas');
+    await page.waitForSelector('.drivers-category canvas');
+    await page.waitForTimeout(400);
+    await shot('nps');
+
+    const csat = surveyScores.filter((s) => s.scale === 'csat').map((s) => s.score);
+    const csatExpected = Math.round((csat.filter((s) => s >= 4).length / csat.length) * 1000) / 10;
+    await page.click('[data-scale=csat]');
+    await page.locator(`.nps-value[data-value="${csatExpected}"]`).waitFor();
+    expect(await page.textContent('.nps-n')).toBe(String(csat.length));
+    await shot('nps-csat');
+  });
+
+  test('clicking a driver bar opens the negative survey answers of that category', async () => {
+    await page.goto(`${server.base}/#/nps`);
+    const canvas = page.locator('.drivers-category canvas');
+    await canvas.waitFor();
+    await page.waitForTimeout(400);
+    const box = (await canvas.boundingBox())!;
+    let hit = false;
+    // Bars grow right from the zero line below the category labels; probe until ECharts reports one.
+    for (let y = 14; y < box.height - 40 && !hit; y += 12) {
+      for (const fx of [0.35, 0.45, 0.55, 0.65]) {
+        await page.mouse.click(box.x + box.width * fx, box.y + y);
+        hit = await page.evaluate("location.hash.startsWith('#/feed')");
+        if (hit) break;
+      }
+    }
+    expect(hit, 'no click on the driver chart reached the feed').toBe(true);
+    const params = new URLSearchParams((await page.evaluate('location.hash') as string).split('?')[1]);
+    expect(params.get('kind')).toBe('survey');
+    expect(params.get('polarity')).toBe('negative');
+    const category = params.get('category');
+    expect(category).toBeTruthy();
+    await page.waitForSelector('.feed-card .score');
+    expect(await page.inputValue('select[name=kind]')).toBe('survey');
+    const chips = await page.locator('.feed-card .chip').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-polarity')}/${e.getAttribute('data-category')}`));
+    expect(chips.length).toBeGreaterThan(0);
+    expect(new Set(chips)).toEqual(new Set([`negative/${category}`]));
+    await shot('nps-driver-feed');
+  });
+
+  test('a survey card shows score and question; × removes a tag and + adds one from a selection', async () => {
+    await page.goto(`${server.base}/#/feed?kind=survey&channel=${SURVEY_CHANNEL}`);
+    const card = page.locator(`.feed-card[data-doc-id="${surveyDoc.id}"]`);
+    await card.waitFor({ timeout: 15_000 });
+    await card.locator('.score').waitFor();
+    expect(await card.locator('.score').getAttribute('data-score')).toBe('5');
+    expect(await card.locator('.score').getAttribute('data-band')).toBe('detractor');
+    expect(await card.locator('.score').textContent()).toContain('贬损者');
+    expect(await card.locator('.survey-question').textContent()).toBe(SURVEY_QUESTION);
+    expect(await card.locator('[data-text-root]').textContent()).toBe(SURVEY_ANSWER);
+
+    // × on the first chip: the correction is sent and the chip leaves the card.
+    const removed = (await card.locator('.chip').first().getAttribute('data-tag-id'))!;
+    await card.locator(`.chip[data-tag-id="${removed}"] .chip-x`).click();
+    await card.locator(`.chip[data-tag-id="${removed}"]`).waitFor({ state: 'detached' });
+    let doc = (await api<Doc>('GET', `/v1/documents/${surveyDoc.id}`)).body;
+    expect(doc.tags.some((t) => t.id === removed)).toBe(false);
+
+    // + then drag-select 接入客户无通知 with the mouse, pick negative and a category, add.
+    const phrase = '接入客户无通知';
+    const start = SURVEY_ANSWER.indexOf(phrase);
+    const end = start + phrase.length;
+    await card.locator('.chip-add').click();
+    await card.locator('.add-tag-hint').waitFor();
+    const rect = (await page.evaluate(`(() => {
+      const root = document.querySelector('.feed-card[data-doc-id="${surveyDoc.id}"] [data-text-root]');
+      const at = (i) => {
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        let pos = 0;
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const len = n.textContent.length;
+          if (i < pos + len) { const r = document.createRange(); r.setStart(n, i - pos); r.setEnd(n, i - pos + 1); return r.getBoundingClientRect(); }
+          pos += len;
+        }
+        return null;
+      };
+      const a = at(${start}), b = at(${end - 1});
+      return { x1: a.left + 1, y1: a.top + a.height / 2, x2: b.right - 1, y2: b.top + b.height / 2 };
+    })()`)) as { x1: number; y1: number; x2: number; y2: number };
+    await page.mouse.move(rect.x1, rect.y1);
+    await page.mouse.down();
+    await page.mouse.move(rect.x2, rect.y2, { steps: 5 });
+    await page.mouse.up();
+    await card.locator('.add-tag-text').waitFor();
+    expect(await card.locator('.add-tag-text').textContent()).toBe(phrase);
+    await card.locator('.add-tag [data-polarity=negative]').click();
+    await card.locator('select[name=addCategory]').selectOption('service_attitude');
+    await shot('feed-add-tag');
+    const before = new Set(doc.tags.map((t) => t.id));
+    await card.locator('[data-action=add-tag]').click();
+    await card.locator('.add-tag').waitFor({ state: 'detached' });
+    doc = (await api<Doc>('GET', `/v1/documents/${surveyDoc.id}`)).body;
+    const added = doc.tags.find((t) => !before.has(t.id));
+    expect(added, 'no tag was added').toBeDefined();
+    expect(added!.span).toEqual({ start, end });
+    expect(added!.polarity).toBe('negative');
+    expect(added!.category).toBe('service_attitude');
+    expect(added!.source).toBe('human');
+    await card.locator(`.chip[data-tag-id="${added!.id}"]`).waitFor();
+    await shot('feed-survey-corrected');
+
+    // After a reload the feed is rebuilt from the API: the removal and the addition both stuck.
+    await page.reload();
+    await card.locator(`.chip[data-tag-id="${added!.id}"][data-polarity=negative]`).waitFor({ timeout: 15_000 });
+    expect(await card.locator(`.chip[data-tag-id="${removed}"]`).count()).toBe(0);
+    doc = (await api<Doc>('GET', `/v1/documents/${surveyDoc.id}`)).body;
+    expect(doc.tags.some((t) => t.id === removed)).toBe(false);
+    expect(doc.tags.some((t) => t.id === added!.id && t.category === 'service_attitude')).toBe(true);
+    expect(doc.reviewed).toBe(true);
+  }, 60_000);
+
+  test('document detail shows the survey score and question and links to the customer journey', async () => {
+    await page.goto(`${server.base}/#/doc/${surveyDoc.id}`);
+    await page.waitForSelector('.doc-page .survey-head .score');
+    expect(await page.getAttribute('.doc-page .score', 'data-band')).toBe('detractor');
+    expect(await page.textContent('.doc-page .survey-question')).toBe(SURVEY_QUESTION);
+    await shot('document-survey');
+
+    await page.click('a.journey-link');
+    await page.waitForSelector('.journey-page canvas');
+    expect(await page.evaluate('location.hash')).toBe(`#/customers/${CUSTOMER}`);
+    await page.waitForSelector('.journey-table tbody tr');
+    const journey = (await api<{ touchpoints: { documentId: string; emotion: number | null }[]; churnRisk: boolean }>('GET', `/v1/customers/${CUSTOMER}/journey`)).body;
+    expect(journey.touchpoints.map((p) => p.documentId)).toEqual([ids.j0, ids.j1, ids.j2, ids.survey]);
+    const rows = await page.locator('.journey-table tbody tr').evaluateAll((els) => els.map((e) => e.getAttribute('data-doc-id')));
+    expect(rows).toEqual(journey.touchpoints.map((p) => p.documentId));
+    expect(await page.getAttribute('.journey-page [data-churn-risk]', 'data-churn-risk')).toBe(String(journey.churnRisk));
+    await page.waitForTimeout(300);
+    await shot('journey');
+    await page.click(`.journey-table tr[data-doc-id="${ids.j2}"] a`);
+    await page.waitForSelector('.doc-card');
+    expect(await page.textContent('.doc-card')).toContain('准备换运营商');
+  });
+
   test('an analyst key sees feed, dashboard and export but not the labeling queue', async () => {
     const created = await api<{ key: string }>('POST', '/v1/api-keys', { name: 'e2e-analyst', roles: ['analyst'] });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -447,9 +669,15 @@ describe('web console (real server, chromium)', () => {
     await p.click('button[type=submit]');
     await p.waitForSelector('.topbar nav a');
     const nav = await p.locator('.topbar nav a').evaluateAll((els) => els.map((e) => e.getAttribute('data-nav')));
-    expect(nav).toEqual(['feed', 'dashboard', 'export']);
+    expect(nav).toEqual(['feed', 'dashboard', 'nps', 'export']);
     // The labeling route is not offered, so the app falls back to the feed.
     await p.waitForSelector('.feed-card');
+    // Inline corrections are for labelers and admins only.
+    await p.locator('.feed-card .chip').first().waitFor();
+    expect(await p.locator('.feed-card .chip-x').count()).toBe(0);
+    expect(await p.locator('.feed-card .chip-add').count()).toBe(0);
+    await p.goto(`${server.base}/#/nps`);
+    await p.waitForSelector('.nps-value');
     await ctx.close();
   });
 

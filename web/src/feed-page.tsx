@@ -251,7 +251,8 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
           <TagChip key={tag.id} tag={tag} busy={busy} onRemove={editable && doc ? () => void send([{ op: 'delete', tagId: tag.id }]) : undefined} />
         ))}
         {editable && doc && !adding && (
-          <button type="button" className="chip-add" onClick={startAdd} disabled={busy} title={t('addTag')} aria-label={t('addTag')}>
+          // mousedown would collapse a selection the analyst made before reaching for +.
+          <button type="button" className="chip-add" onMouseDown={(e) => e.preventDefault()} onClick={startAdd} disabled={busy} title={t('addTag')} aria-label={t('addTag')}>
             +
           </button>
         )}
