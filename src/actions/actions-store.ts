@@ -70,6 +70,8 @@ export class WebhooksRepository {
   }
 }
 
+export const DELIVERY_LOG_DAYS = 30;
+
 export class DeliveriesRepository {
   constructor(private readonly coll: Collection<WebhookDeliveryRecord>) {}
 
@@ -78,6 +80,8 @@ export class DeliveriesRepository {
     await this.coll.ensureIndex({ fields: { endpointId: 1, createdAt: -1 } });
     // The worker re-enqueues pending deliveries at start (the embedded queue forgets them on exit).
     await this.coll.ensureIndex({ fields: { status: 1 } });
+    // Payloads name documents and customers; the log is for debugging integrations, not an archive.
+    await this.coll.ensureIndex({ fields: { createdAt: 1 }, expireAfterSeconds: DELIVERY_LOG_DAYS * 86_400 });
   }
 
   /** Returns false when a delivery with this id already exists, which is how duplicates are dropped. */
