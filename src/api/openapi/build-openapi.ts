@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { allowNull, SchemaRegistry, type JsonSchema } from './dto-schema.js';
 import { ROUTES, type ResponseDoc, type RouteDoc } from './routes.js';
-import { ref, RESPONSE_SCHEMAS } from './schemas.js';
+import { ref, responseSchemas } from './schemas.js';
 
 export interface OpenApiDocument {
   openapi: '3.1.0';
@@ -164,7 +164,8 @@ export function buildOpenApi(routes: readonly RouteDoc[] = ROUTES): OpenApiDocum
     if (item[route.method]) throw new Error(`duplicate route in the OpenAPI table: ${route.method.toUpperCase()} ${route.path}`);
     item[route.method] = operation(route, registry);
   }
-  for (const name of Object.keys(RESPONSE_SCHEMAS)) {
+  const handWritten = responseSchemas();
+  for (const name of Object.keys(handWritten)) {
     if (name in registry.schemas) throw new Error(`schema name ${name} is used by both a DTO and a response schema`);
   }
   return {
@@ -182,7 +183,7 @@ export function buildOpenApi(routes: readonly RouteDoc[] = ROUTES): OpenApiDocum
     security: [{ bearer: [] }],
     paths,
     components: {
-      schemas: { ...RESPONSE_SCHEMAS, ...registry.schemas },
+      schemas: { ...handWritten, ...registry.schemas },
       responses: ERROR_RESPONSES,
       parameters: PARAMETERS,
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key created with POST /v1/api-keys (or the bootstrap admin key).' } },
