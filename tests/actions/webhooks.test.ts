@@ -168,10 +168,18 @@ describe('per-document rules', () => {
       .set(bearer(ADMIN_KEY))
       .send({ name: 'off', type: 'document', active: false, webhookIds: [hook], match: { keywords: ['静默规则'] } })
       .expect(201);
+    const paused = await addWebhook(rt, receiver);
+    await rt.http.patch(`/v1/webhooks/${paused}`).set(bearer(ADMIN_KEY)).send({ active: false }).expect(200);
+    const toPaused = await rt.http
+      .post('/v1/rules')
+      .set(bearer(ADMIN_KEY))
+      .send({ name: 'to a paused endpoint', type: 'document', webhookIds: [paused], match: { keywords: ['静默规则'] } })
+      .expect(201);
     const ingestKey = await createKey(rt, ['ingest']);
     await waitDone(rt, [await ingest(rt, ingestKey, 'quiet-1', '静默规则测试，网络信号太差')]);
     await settle(400);
-    expect(receiver.received.filter((x) => x.body.rule?.id === rule.body.id)).toHaveLength(0);
+    expect(receiver.received.filter((x) => x.body.rule?.id === rule.body.id || x.body.rule?.id === toPaused.body.id)).toHaveLength(0);
+    expect(await deliveriesOf(rt, paused)).toEqual([]);
   });
 
   test('rule validation', async () => {
@@ -198,10 +206,16 @@ describe('roles and tenants', () => {
       const key = await createKey(rt, [role]);
       await rt.http.get('/v1/webhooks').set(bearer(key)).expect(403);
       await rt.http.post('/v1/webhooks').set(bearer(key)).send({ url: `${receiver.url}/x` }).expect(403);
+      await rt.http.get(`/v1/webhooks/${hook}`).set(bearer(key)).expect(403);
+      await rt.http.patch(`/v1/webhooks/${hook}`).set(bearer(key)).send({ active: false }).expect(403);
+      await rt.http.delete(`/v1/webhooks/${hook}`).set(bearer(key)).expect(403);
       await rt.http.get(`/v1/webhooks/${hook}/deliveries`).set(bearer(key)).expect(403);
       await rt.http.post(`/v1/webhooks/${hook}/test`).set(bearer(key)).expect(403);
       await rt.http.get('/v1/rules').set(bearer(key)).expect(403);
+      await rt.http.post('/v1/rules').set(bearer(key)).send({ name: 'a', type: 'document', webhookIds: [hook], match: { keywords: ['x'] } }).expect(403);
+      await rt.http.get(`/v1/rules/${rule.body.id}`).set(bearer(key)).expect(403);
       await rt.http.put(`/v1/rules/${rule.body.id}`).set(bearer(key)).send({}).expect(403);
+      await rt.http.delete(`/v1/rules/${rule.body.id}`).set(bearer(key)).expect(403);
       await rt.http.get('/v1/routing').set(bearer(key)).expect(403);
       await rt.http.put('/v1/routing').set(bearer(key)).send({}).expect(403);
     }
@@ -217,6 +231,11 @@ describe('roles and tenants', () => {
     await rt.http.post(`/v1/webhooks/${hook}/test`).set(bearer(otherAdmin)).expect(404);
     await rt.http.get(`/v1/rules/${rule.body.id}`).set(bearer(otherAdmin)).expect(404);
     await rt.http.delete(`/v1/rules/${rule.body.id}`).set(bearer(otherAdmin)).expect(404);
+    const hookB = (await rt.http.post('/v1/webhooks').set(bearer(otherAdmin)).send({ url: `${receiver.url}/b` }).expect(201)).body.id;
+    await rt.http.put(`/v1/rules/${rule.body.id}`).set(bearer(otherAdmin)).send({ name: 'b', type: 'document', webhookIds: [hookB], match: { keywords: ['x'] } }).expect(404);
+    // Tenant A's rule is untouched by all of that.
+    expect((await rt.http.get(`/v1/rules/${rule.body.id}`).set(bearer(ADMIN_KEY)).expect(200)).body).toMatchObject({ name: 'a', webhookIds: [hook] });
+    expect((await rt.http.get(`/v1/webhooks/${hook}`).set(bearer(ADMIN_KEY)).expect(200)).body.active).toBe(true);
     // Another tenant's webhook cannot be attached to a rule.
     await rt.http.post('/v1/rules').set(bearer(otherAdmin)).send({ name: 'steal', type: 'document', webhookIds: [hook], match: { keywords: ['x'] } }).expect(400);
     // Tenant B's documents never fire tenant A's rules.
