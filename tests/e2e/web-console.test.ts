@@ -183,6 +183,9 @@ describe('web console (real server, chromium)', () => {
     const kpi = await api<{ categories: { category: string }[] }>('GET', '/v1/stats/kpi');
     expect(await page.locator('.kpi-table tbody tr').count()).toBe(kpi.body.categories.length);
     await shot('dashboard');
+    await page.locator('.kpi-table-card').scrollIntoViewIfNeeded();
+    await shot('dashboard-kpi');
+    await page.evaluate("document.querySelector('.dashboard').scrollTop = 0");
     await page.click('button.kpi-negative');
     await page.waitForFunction("location.hash.startsWith('#/feed') && location.hash.includes('polarity=negative')");
 
@@ -527,6 +530,22 @@ describe('web console (real server, chromium)', () => {
     await page.waitForSelector('.drivers-category canvas');
     await page.waitForTimeout(400);
     await shot('nps');
+
+    // Driver tooltips carry the counts behind each bar.
+    const drivers = (await api<{ categories: { n: number; lowSample: boolean }[] }>('GET', '/v1/stats/drivers')).body;
+    expect(drivers.categories.length).toBeGreaterThan(0);
+    expect(await page.textContent('.drivers-category h3 + p')).toContain('30');
+    const dbox = (await page.locator('.drivers-category canvas').boundingBox())!;
+    let tip = '';
+    for (let y = 14; y < dbox.height - 40 && !tip.includes('答卷数'); y += 12) {
+      await page.mouse.move(dbox.x + dbox.width * 0.45, dbox.y + y);
+      await page.waitForTimeout(60);
+      tip = (await page.textContent('.drivers-category .chart')) ?? '';
+    }
+    expect(tip).toMatch(/答卷数: \d+/);
+    expect(tip).toContain('占贬损者比例');
+    if (drivers.categories.some((d) => d.lowSample)) expect(tip).toContain('样本不足');
+    await shot('nps-driver-tooltip');
 
     const csat = surveyScores.filter((s) => s.scale === 'csat').map((s) => s.score);
     const csatExpected = Math.round((csat.filter((s) => s >= 4).length / csat.length) * 1000) / 10;

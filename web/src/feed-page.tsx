@@ -232,6 +232,11 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
         <span className="badge">{first.channel}</span>
         <span className="muted small">{(doc?.occurredAt ?? first.occurredAt ?? first.createdAt ?? "").slice(0, 16).replace('T', ' ')}</span>
         {doc?.reviewed && <span className="badge badge-ok">{t('reviewed')}</span>}
+        {doc?.customerId && (
+          <a className="small journey-link" href={href(`customers/${encodeURIComponent(doc.customerId)}`)} title={t('journey')}>
+            {t('viewJourney')}
+          </a>
+        )}
         <a className="card-link" href={href(`doc/${encodeURIComponent(group.documentId)}`)}>
           {t('detail')} →
         </a>

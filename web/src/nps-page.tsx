@@ -10,7 +10,7 @@ const INTERVALS = ['day', 'week', 'month'] as const;
 type Interval = (typeof INTERVALS)[number];
 const INTERVAL_KEY: Record<Interval, MsgKey> = { day: 'intervalDay', week: 'intervalWeek', month: 'intervalMonth' };
 
-const C = { promoter: '#2e9d5b', passive: '#9aa3ad', detractor: '#d64545', line: '#3b5bdb', band: '#3b5bdb', low: '#c3c8d0' };
+const C = { promoter: '#2e9d5b', passive: '#9aa3ad', detractor: '#d64545', line: '#3b5bdb', band: '#3b5bdb' };
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
 const signed = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x > 0 ? '+' : ''}${x.toFixed(1)}`);
@@ -145,12 +145,15 @@ export function NpsPage({ route }: { route: Route }) {
         type: 'bar',
         barMaxWidth: 22,
         label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => `${signed(rows[p.dataIndex]?.npsImpact)} (n=${rows[p.dataIndex]?.n ?? 0})` },
-        data: rows.map((d) => ({
-          value: d.npsImpact ?? 0,
-          itemStyle: d.lowSample
-            ? { color: C.low, borderColor: '#8b95a3', borderType: 'dashed', borderWidth: 1 }
-            : { color: (d.npsImpact ?? 0) >= 0 ? C.detractor : C.promoter },
-        })),
+        // Low-sample rows keep their direction colour but are washed out with a dashed outline,
+        // so they read as "indicative" without disappearing.
+        data: rows.map((d) => {
+          const color = (d.npsImpact ?? 0) >= 0 ? C.detractor : C.promoter;
+          return {
+            value: d.npsImpact ?? 0,
+            itemStyle: d.lowSample ? { color, opacity: 0.35, borderColor: color, borderType: 'dashed', borderWidth: 1.5 } : { color },
+          };
+        }),
       },
     ],
   });
@@ -182,7 +185,7 @@ export function NpsPage({ route }: { route: Route }) {
         <div className="kpis nps-kpis">
           <div className="kpi kpi-nps">
             <span>{t(scale === 'nps' ? 'overallNps' : 'overallCsat')}</span>
-            <b className="nps-value" data-value={headline ?? ''}>
+            <b className={`nps-value ${scale === 'nps' && headline !== null && headline !== undefined ? (headline < 0 ? 'pol-negative' : 'pol-positive') : ''}`} data-value={headline ?? ''}>
               {headline === null || headline === undefined ? '—' : scale === 'nps' ? signed(headline) : `${headline.toFixed(1)}%`}
             </b>
             <small className="muted">
