@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createAnalyzer } from '../nlp/analyzer.js';
-import type { ClauseClassifier } from '../nlp/types.js';
+import { createModelClassifier } from '../nlp/model/index.js';
 import type { AnalyzerThreadOptions, ThreadRequest, ThreadResponse } from './analyzer-pool.js';
 
 const options = workerData as AnalyzerThreadOptions;
@@ -8,12 +8,8 @@ const port = parentPort!;
 const send = (msg: ThreadResponse) => port.postMessage(msg);
 
 try {
-  // TEMPORARY until src/nlp/model lands: load the model client when present.
-  const modelModule = '../nlp/model/index.js';
-  const classifier: ClauseClassifier | null = await import(modelModule).then(
-    (m: { createModelClassifier: (dir: string) => Promise<ClauseClassifier | null> }) => m.createModelClassifier(options.modelDir),
-    () => null,
-  );
+  // null when MODEL_DIR holds no model: the analyzer then runs on its lexicon scorer (and says so).
+  const classifier = await createModelClassifier(options.modelDir);
   const analyzer = await createAnalyzer({
     lexiconDir: options.lexiconDir,
     modelDir: options.modelDir,
