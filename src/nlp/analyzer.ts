@@ -1,3 +1,14 @@
+/*
+ * The rule pipeline behind Analyzer.analyze (runs inside a worker thread, synchronous work is fine):
+ *   normalize (width, script, whitespace, emoji) keeping a map back to the stored text
+ *   → clauses (punctuation, contrast markers, hashtags/mentions as topic-only pieces)
+ *   → jieba tokens with the lexicon's user dictionary
+ *   → opinions (lexicon words and patterns, expanded over negation/degree/comparison scope)
+ *   → aspects (adjacent noun compounds, else the topic of the sentence)
+ *   → categories (aspect term, implied by the opinion word, or the surrounding topic).
+ * Everything is deterministic; an optional model ClauseClassifier only adjusts confidence and fills
+ * categories the rules could not decide.
+ */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Jieba } from '@node-rs/jieba';
