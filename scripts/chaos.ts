@@ -65,7 +65,7 @@ const ADMIN_KEY = `chaos-admin-${seed}-${process.pid}-0123456789abcdef`;
 const UNIT_DEADLINE_MS = 600_000;
 
 const acks = new Map<string, Ack>();
-const stats = { sent: 0, batchesInFlight: 0, rejected: 0, conflicts: 0, idMismatches: 0, gaveUp: 0, http: new Map<number, number>() };
+const stats = { sent: 0, rejected: 0, conflicts: 0, idMismatches: 0, gaveUp: 0, http: new Map<number, number>() };
 const faults = { workerKills: 0, midBatchKills: 0, redisRestarts: 0, apiRestarts: 0, gracefulExitCodes: [] as (number | null)[] };
 const problems: string[] = [];
 
@@ -125,18 +125,12 @@ async function sendUnit(client: Client, unit: Unit): Promise<void> {
       }
       return;
     }
-    stats.batchesInFlight++;
-    let res;
-    try {
-      res = await client.requestWithRetry<{ items: { index: number; id?: string; status: string; error?: { code: string } }[] }>(
-        'POST',
-        '/v1/documents/batch',
-        { documents: unit.docs },
-        deadline,
-      );
-    } finally {
-      stats.batchesInFlight--;
-    }
+    const res = await client.requestWithRetry<{ items: { index: number; id?: string; status: string; error?: { code: string } }[] }>(
+      'POST',
+      '/v1/documents/batch',
+      { documents: unit.docs },
+      deadline,
+    );
     count(res.status);
     if (res.status !== 207) {
       stats.rejected += unit.docs.length;
@@ -183,12 +177,13 @@ async function ingest(client: Client, units: Unit[]): Promise<void> {
   await Promise.all(Array.from({ length: concurrency }, sender));
 }
 
-async function killService(service: ServiceProcess, rng: Random, label: string): Promise<void> {
+async function killService(service: ServiceProcess, client: Client, rng: Random, label: string): Promise<void> {
   // Aim at a moment when a batch request is being handled, then let a random slice of it run.
+  const batches = () => client.inFlight('/v1/documents/batch');
   const aimUntil = Date.now() + 3000;
-  while (stats.batchesInFlight === 0 && Date.now() < aimUntil) await sleep(5);
+  while (batches() === 0 && Date.now() < aimUntil) await sleep(5);
   await sleep(rng.int(0, 150));
-  const midBatch = stats.batchesInFlight > 0;
+  const midBatch = batches() > 0;
   await service.kill();
   faults.workerKills++;
   if (midBatch) faults.midBatchKills++;
@@ -199,11 +194,11 @@ async function killService(service: ServiceProcess, rng: Random, label: string):
   log(`service back after restart in ${Date.now() - t} ms`);
 }
 
-async function runFaults(plan: Fault[], rng: Random, service: ServiceProcess, redis: RedisServer, ingestDone: () => boolean): Promise<void> {
+async function runFaults(plan: Fault[], rng: Random, service: ServiceProcess, redis: RedisServer, client: Client, ingestDone: () => boolean): Promise<void> {
   for (const fault of plan) {
     while (acks.size / docCount < fault.at && !ingestDone()) await sleep(20);
     if (fault.type === 'kill') {
-      await killService(service, rng, `at ${(100 * acks.size / docCount).toFixed(0)} % acknowledged`);
+      await killService(service, client, rng, `at ${(100 * acks.size / docCount).toFixed(0)} % acknowledged`);
     } else if (fault.type === 'redis') {
       log(`restarting Redis (SIGTERM, then start on the same AOF dir)`);
       await redis.stop('SIGTERM');
@@ -385,14 +380,14 @@ async function main(): Promise<void> {
     log(`progress: sent ${stats.sent}, acknowledged ${acks.size}/${docCount}, client retries ${client.retries}, kills ${faults.workerKills}, redis restarts ${faults.redisRestarts}, graceful restarts ${faults.apiRestarts}`);
   }, 10_000);
   const faultRng = new Random(seed ^ 0x27d4eb2f);
-  const monkey = runFaults(plan, faultRng, service, redis, () => ingestFinished);
+  const monkey = runFaults(plan, faultRng, service, redis, client, () => ingestFinished);
   await ingest(client, units);
   ingestFinished = true;
   await monkey;
   log(`ingest finished at ${seconds()} s: ${acks.size} acknowledged (${[...acks.values()].filter((a) => a.first === 'duplicate').length} first seen as duplicate re-sends), ${client.retries} client retries`);
   if (kills >= 2) {
     await sleep(faultRng.int(500, 4000));
-    await killService(service, faultRng, 'while draining');
+    await killService(service, client, faultRng, 'while draining');
   }
   clearInterval(progress);
   await finish(service, redis, client, docCount);
@@ -488,6 +483,7 @@ async function finish(service: ServiceProcess, redis: RedisServer, client: Clien
     orphanTags: result.orphanTags,
     storedNotAcknowledged: result.unacknowledgedStored,
     gracefulExitCodes: [...faults.gracefulExitCodes, code],
+    httpStatuses: Object.fromEntries([...stats.http].sort((a, b) => a[0] - b[0])),
     scenario,
   };
   const failed =

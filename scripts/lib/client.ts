@@ -14,6 +14,8 @@ export class TransientError extends Error {}
 
 export class Client {
   retries = 0;
+  /** Requests on the wire right now, by path: lets the chaos run aim a kill at a batch being handled. */
+  private readonly active = new Map<string, number>();
 
   constructor(
     private readonly baseUrl: () => string,
@@ -22,6 +24,7 @@ export class Client {
 
   async request<T = unknown>(method: string, path: string, body?: unknown, timeoutMs = 60_000): Promise<Response<T>> {
     let res: globalThis.Response;
+    this.active.set(path, (this.active.get(path) ?? 0) + 1);
     try {
       res = await fetch(this.baseUrl() + path, {
         method,
@@ -30,6 +33,7 @@ export class Client {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
+      this.active.set(path, this.active.get(path)! - 1);
       // fetch reports refused/reset connections and our own timeout as thrown errors.
       throw new TransientError(describe(err));
     }
@@ -38,6 +42,8 @@ export class Client {
       text = await res.text();
     } catch (err) {
       throw new TransientError(`body: ${describe(err)}`);
+    } finally {
+      this.active.set(path, this.active.get(path)! - 1);
     }
     if (res.status >= 500 || res.status === 429) throw new TransientError(`HTTP ${res.status}: ${text.slice(0, 200)}`);
     let parsed: unknown = null;
@@ -49,6 +55,10 @@ export class Client {
       }
     }
     return { status: res.status, body: parsed as T };
+  }
+
+  inFlight(path: string): number {
+    return this.active.get(path) ?? 0;
   }
 
   /** Retries transient failures with capped backoff until `deadlineMs`; the last error is thrown. */
