@@ -678,6 +678,33 @@ describe('web console (real server, chromium)', () => {
     expect(await page.textContent('.doc-card')).toContain('准备换运营商');
   });
 
+  test('dashboard KPI table: negative share now vs the previous week, change and significance', async () => {
+    // Survey answers reach back eight weeks, so the previous period now has tags too.
+    type Row = { category: string; change: number | null; significant: boolean };
+    const kpi = (await api<{ categories: Row[] }>('GET', '/v1/stats/kpi')).body;
+    const compared = kpi.categories.filter((r) => r.change !== null);
+    expect(compared.length).toBeGreaterThan(0);
+    await page.goto(`${server.base}/#/dashboard`);
+    await page.waitForSelector('.kpi-table tbody tr');
+    for (const r of kpi.categories) {
+      const row = page.locator(`.kpi-table tr[data-category="${r.category}"]`);
+      expect(await row.getAttribute('data-significant')).toBe(String(r.significant));
+      const cells = await row.locator('td').allTextContents();
+      if (r.change !== null) expect(cells[3]).toContain(`${(r.change * 100).toFixed(1)} pp`);
+      expect(cells[4]!.includes('★')).toBe(r.significant);
+    }
+    await page.locator('.kpi-table-card').scrollIntoViewIfNeeded();
+    await shot('dashboard-kpi-surveys');
+    // A row opens that category's negative opinions.
+    const first = page.locator('.kpi-table tbody tr').first();
+    const category = await first.getAttribute('data-category');
+    await first.click();
+    await page.waitForSelector('.feed-card');
+    const hash = (await page.evaluate('location.hash')) as string;
+    expect(hash).toContain(`category=${category}`);
+    expect(hash).toContain('polarity=negative');
+  });
+
   test('an analyst key sees feed, dashboard and export but not the labeling queue', async () => {
     const created = await api<{ key: string }>('POST', '/v1/api-keys', { name: 'e2e-analyst', roles: ['analyst'] });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -705,6 +732,12 @@ describe('web console (real server, chromium)', () => {
     await page.click('[data-action=lang]');
     await page.waitForFunction("document.querySelector('.topbar nav')?.textContent?.includes('Feed')");
     await shot('feed-english');
+    await page.goto(`${server.base}/#/nps`);
+    await page.waitForSelector('.nps-value');
+    expect(await page.textContent('.kpi-nps span')).toBe('Overall NPS');
+    await page.waitForSelector('.drivers-category canvas');
+    await page.waitForTimeout(300);
+    await shot('nps-english');
     await page.click('[data-action=lang]');
     await page.waitForFunction("document.querySelector('.topbar nav')?.textContent?.includes('观点流')");
   });

@@ -15,6 +15,9 @@ const C = { promoter: '#2e9d5b', passive: '#9aa3ad', detractor: '#d64545', line:
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
 const signed = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x > 0 ? '+' : ''}${x.toFixed(1)}`);
 
+// Chinese text takes full-width brackets, English the ASCII ones.
+const paren = (lang: string, s: string) => (lang === 'zh' ? `（${s}）` : ` (${s})`);
+
 type Driver = DriverRow & { key: string; name: string; field: 'category' | 'aspect' };
 
 export function NpsPage({ route }: { route: Route }) {
@@ -136,7 +139,7 @@ export function NpsPage({ route }: { route: Route }) {
     yAxis: {
       type: 'category',
       inverse: true,
-      data: rows.map((d) => (d.lowSample ? `${d.name}（${t('lowSample')}）` : d.name)),
+      data: rows.map((d) => (d.lowSample ? `${d.name}${paren(lang, t('lowSample'))}` : d.name)),
       axisLabel: { color: '#4b5563' },
     },
     series: [
@@ -232,7 +235,7 @@ export function NpsPage({ route }: { route: Route }) {
 }
 
 function NpsSplit({ promoters, passives, detractors }: { promoters: number; passives: number; detractors: number }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const n = promoters + passives + detractors;
   const parts = [
     ['promoter', 'promoters', promoters],
@@ -244,7 +247,7 @@ function NpsSplit({ promoters, passives, detractors }: { promoters: number; pass
       <span>
         {parts.map(([band, label, count]) => (
           <span key={band} className={`split-legend split-${band}`} data-band={band} data-count={count}>
-            {t(label)} {count}（{n ? ((count / n) * 100).toFixed(1) : '0.0'}%）
+            {t(label)} {count}{paren(lang, `${n ? ((count / n) * 100).toFixed(1) : '0.0'}%`)}
           </span>
         ))}
       </span>
@@ -256,12 +259,12 @@ function NpsSplit({ promoters, passives, detractors }: { promoters: number; pass
 }
 
 function CsatSplit({ satisfied, n }: { satisfied: number; n: number }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   return (
     <div className="kpi nps-split">
       <span>
         <span className="split-legend split-satisfied">
-          {t('satisfied')} {satisfied}（{n ? ((satisfied / n) * 100).toFixed(1) : '0.0'}%）
+          {t('satisfied')} {satisfied}{paren(lang, `${n ? ((satisfied / n) * 100).toFixed(1) : '0.0'}%`)}
         </span>
       </span>
       <div className="split-bar" aria-hidden>
