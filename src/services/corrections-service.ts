@@ -3,7 +3,7 @@ import { ulid } from '../ids.js';
 import type { CorrectionActionDto, TagPatchDto } from '../api/dto/correction-dto.js';
 import type { CorrectionRecord, DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { dayOf } from '../worker/process-document.js';
+import { toTagRecord } from '../worker/process-document.js';
 
 const pick = (t: TagRecord) => ({ aspect: t.aspect, opinion: t.opinion, polarity: t.polarity, category: t.category, span: t.span, turnIndex: t.turnIndex, source: t.source });
 
@@ -81,32 +81,27 @@ export class CorrectionsService {
       } else {
         const text = this.sourceText(doc, a, i);
         const span = a.span!;
-        const now = new Date();
-        const at = doc.occurredAt ?? doc.createdAt;
         const tag: TagRecord = {
+          ...toTagRecord(
+            doc,
+            doc.modelVersion ?? 'human',
+            {
+              aspect: a.aspect ?? null,
+              opinion: text.slice(span.start, span.end),
+              polarity: a.polarity!,
+              category: a.category!,
+              span: { start: span.start, end: span.end },
+              opinionSpan: { start: span.start, end: span.end },
+              sentence: text,
+              ...(a.turnIndex !== undefined ? { turnIndex: a.turnIndex } : {}),
+              confidence: 1,
+              source: 'rule',
+            },
+            new Date(),
+          ),
+          // Human tags get a fresh id: they are not keyed by model version and must never collide with one.
           _id: ulid(),
-          tenant: doc.tenant,
-          documentId: doc._id,
-          aspect: a.aspect ?? null,
-          opinion: text.slice(span.start, span.end),
-          polarity: a.polarity!,
-          category: a.category!,
-          span: { start: span.start, end: span.end },
-          aspectSpan: null,
-          opinionSpan: { start: span.start, end: span.end },
-          sentence: text,
-          turnIndex: a.turnIndex ?? null,
-          confidence: 1,
           source: 'human',
-          modelVersion: doc.modelVersion ?? 'human',
-          kind: doc.kind,
-          channel: doc.source,
-          at,
-          day: dayOf(new Date(at)),
-          score: doc.score ?? null,
-          scale: doc.scale ?? null,
-          createdAt: now,
-          updatedAt: now,
         };
         await this.store.tags.insert(tag);
         await this.record(doc, actor, 'add', tag._id, null, tag);

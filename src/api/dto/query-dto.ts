@@ -100,7 +100,8 @@ export class DocumentQueryDto extends PageQueryDto {
   customerId?: string;
 }
 
-export class StatsQueryDto {
+/** A date range and channel: the common slice of every aggregate query. */
+export class RangeQueryDto {
   @IsOptional()
   @IsISO8601({}, DATE_MSG)
   from?: string;
@@ -113,7 +114,9 @@ export class StatsQueryDto {
   @IsString()
   @Length(1, 64)
   channel?: string;
+}
 
+export class StatsQueryDto extends RangeQueryDto {
   @IsOptional()
   @IsIn(['comment', 'transcript', 'social', 'survey'])
   kind?: string;

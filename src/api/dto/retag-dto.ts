@@ -1,20 +1,4 @@
-import { IsIn, IsISO8601, IsOptional, IsString, Length } from 'class-validator';
+import { StatsQueryDto } from './query-dto.js';
 
-export class RetagDto {
-  @IsOptional()
-  @IsString()
-  @Length(1, 64)
-  channel?: string;
-
-  @IsOptional()
-  @IsIn(['comment', 'transcript', 'social', 'survey'])
-  kind?: string;
-
-  @IsOptional()
-  @IsISO8601({}, { message: 'from must be an ISO 8601 date or date-time' })
-  from?: string;
-
-  @IsOptional()
-  @IsISO8601({}, { message: 'to must be an ISO 8601 date or date-time' })
-  to?: string;
-}
+/** Which finished documents to re-tag: channel, kind, and from/to on their creation time. */
+export class RetagDto extends StatsQueryDto {}

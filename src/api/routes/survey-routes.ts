@@ -1,27 +1,11 @@
 import { Router } from 'express';
-import { IsIn, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { RangeQueryDto } from '../dto/query-dto.js';
 import type { Services } from '../../runtime.js';
 import { auth, requireRole } from '../middleware.js';
 import { parseDto } from '../validate.js';
 
-const DATE_MSG = { message: 'must be an ISO 8601 date or date-time' };
-
-export class ScoreQueryDto {
-  @IsOptional()
-  @IsISO8601({}, DATE_MSG)
-  from?: string;
-
-  @IsOptional()
-  @IsISO8601({}, DATE_MSG)
-  to?: string;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 64)
-  channel?: string;
-}
-
-export class NpsQueryDto extends ScoreQueryDto {
+export class NpsQueryDto extends RangeQueryDto {
   @IsOptional()
   @IsIn(['nps', 'csat'])
   scale?: 'nps' | 'csat';
@@ -31,7 +15,7 @@ export class NpsQueryDto extends ScoreQueryDto {
   interval?: 'day' | 'week' | 'month';
 }
 
-export class DriversQueryDto extends ScoreQueryDto {
+export class DriversQueryDto extends RangeQueryDto {
   @IsOptional()
   @Matches(/^([1-9]\d{0,4})$/, { message: 'minCount must be a whole number from 1 to 99999' })
   minCount?: string;
