@@ -7,7 +7,7 @@ If the checkout lacks SnowNLP's segmentation model (some mirrors drop its larges
 cannot even be imported; then its segmenter is replaced by Debian jieba (HMM on) before import and
 the output says so, because the classifier then sees different words than upstream SnowNLP would.
 
-usage: snownlp-peer.py SNOWNLP_DIR LIMIT FILE...   (LIMIT 0 = all rows)
+usage: snownlp-peer.py SNOWNLP_DIR LIMITS FILE...   (LIMITS: rows to read per file, comma-separated; 0 = all)
 prints one JSON object: {"segmenter", "sets": {file: {"n", "correct", "seconds"}}}
 """
 import json
@@ -17,7 +17,8 @@ import sys
 import time
 import types
 
-snow_dir, limit, files = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+snow_dir, files = sys.argv[1], sys.argv[3:]
+limits = [int(x) for x in sys.argv[2].split(",")]
 sys.path.insert(0, snow_dir)
 seg_model = os.path.join(snow_dir, "snownlp", "seg", "seg.marshal" + (".3" if sys.version_info[0] == 3 else ""))
 segmenter = "snownlp (its own character-based model)"
@@ -51,7 +52,7 @@ if not os.path.exists(seg_model):
 from snownlp import SnowNLP  # noqa: E402  (after the optional segmenter swap)
 
 out = {"segmenter": segmenter, "sets": {}}
-for path in files:
+for path, limit in zip(files, limits):
     rows = []
     with open(path, encoding="utf-8") as f:
         for line in f:
