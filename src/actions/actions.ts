@@ -1,4 +1,4 @@
-import type { Config } from '../config/env.js';
+import type { ActionsSettings, Config } from '../config/env.js';
 import type { Logger } from '../logger.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { Store } from '../store/store.js';
@@ -6,37 +6,9 @@ import type { AfterTaggedHook } from '../worker/process-document.js';
 import { InsightsService } from './insights.js';
 import { RoutingService } from './routing-service.js';
 import { RulesService } from './rules-service.js';
-import { policyFromEnv, type UrlPolicy } from './url-guard.js';
 import { WebhookService } from './webhook-service.js';
 
-type Env = Record<string, string | undefined>;
-
-export interface ActionsSettings {
-  urlPolicy: UrlPolicy;
-  /** Delivery attempts before a delivery is marked failed (backoff 1 s, 2 s, 4 s … capped at 60 s). */
-  webhookAttempts: number;
-  /** How often threshold rules and the SLA check run. */
-  intervalMs: number;
-  webhookConcurrency: number;
-}
-
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) throw new Error(`${name}: must be a whole number from ${min} to ${max}, got "${raw}"`);
-  return value;
-}
-
-// Read here rather than in src/config/env.ts so the actions module stays self-contained; see docs/actions.md.
-export function actionsSettingsFromEnv(env: Env = process.env): ActionsSettings {
-  return {
-    urlPolicy: policyFromEnv(env),
-    webhookAttempts: int(env, 'WEBHOOK_ATTEMPTS', 8, 1, 50),
-    intervalMs: int(env, 'ACTIONS_INTERVAL_MS', 60_000, 100, 86_400_000),
-    webhookConcurrency: int(env, 'WEBHOOK_CONCURRENCY', 4, 1, 64),
-  };
-}
+export type { ActionsSettings } from '../config/env.js';
 
 /** Alert rules, webhooks, complaint routing, journeys and KPIs: built once per process like the other services. */
 export class Actions {
@@ -63,8 +35,8 @@ export class Actions {
     this.hooks = [this.routing.afterTagged, this.rules.afterTagged];
   }
 
-  static create(config: Config, store: Store, logger: Logger, createQueue: (config: Config, logger: Logger, name: string) => JobQueue, env: Env = process.env): Actions {
-    const settings = actionsSettingsFromEnv(env);
+  static create(config: Config, store: Store, logger: Logger, createQueue: (config: Config, logger: Logger, name: string) => JobQueue): Actions {
+    const settings = config.actions;
     // Webhook receivers are often down for minutes, so deliveries get their own, longer retry budget.
     const queue = createQueue({ ...config, jobAttempts: settings.webhookAttempts }, logger, 'webhooks');
     return new Actions(store, queue, logger, settings);

@@ -14,15 +14,6 @@ export interface UrlPolicy {
   allowedHosts: string[];
 }
 
-export function policyFromEnv(env: Record<string, string | undefined> = process.env): UrlPolicy {
-  return {
-    allowedHosts: (env.WEBHOOK_ALLOWED_HOSTS ?? '')
-      .split(',')
-      .map((h) => h.trim().toLowerCase())
-      .filter(Boolean),
-  };
-}
-
 export function hostAllowed(policy: UrlPolicy, host: string): boolean {
   const h = host.toLowerCase().replace(/^\[|\]$/g, '');
   return policy.allowedHosts.some((p) => (p.startsWith('*.') ? h.endsWith(p.slice(1)) : h === p));

@@ -48,6 +48,7 @@ export function presentDocument(doc: DocumentRecord, tags?: TagRecord[]) {
     question: doc.question ?? null,
     score: doc.score ?? null,
     scale: doc.scale ?? null,
+    routing: doc.routing ?? null,
     attempts: doc.attempts,
     createdAt: iso(doc.createdAt),
     updatedAt: iso(doc.updatedAt),

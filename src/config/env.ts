@@ -32,6 +32,18 @@ export interface Config {
   jobAttempts: number;
   /** Requests per key per minute in this process; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** Webhooks, alert rules and the SLA check (WEBHOOK_ALLOWED_HOSTS, WEBHOOK_ATTEMPTS, WEBHOOK_CONCURRENCY, ACTIONS_INTERVAL_MS). */
+  actions: ActionsSettings;
+}
+
+export interface ActionsSettings {
+  /** Webhook hosts allowed even though they resolve to private or loopback addresses (comma list, `*.example.com`). */
+  urlPolicy: { allowedHosts: string[] };
+  /** Delivery attempts before a delivery is marked failed (backoff 1 s, 2 s, 4 s … capped at 60 s). */
+  webhookAttempts: number;
+  /** How often threshold rules and the SLA check run. */
+  intervalMs: number;
+  webhookConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -119,5 +131,16 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     jobAttempts: int(env, 'JOB_ATTEMPTS', 3, 1, 50),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 30_000, 0, 10_000_000),
+    actions: {
+      urlPolicy: {
+        allowedHosts: (env.WEBHOOK_ALLOWED_HOSTS ?? '')
+          .split(',')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean),
+      },
+      webhookAttempts: int(env, 'WEBHOOK_ATTEMPTS', 8, 1, 50),
+      intervalMs: int(env, 'ACTIONS_INTERVAL_MS', 60_000, 100, 86_400_000),
+      webhookConcurrency: int(env, 'WEBHOOK_CONCURRENCY', 4, 1, 64),
+    },
   };
 }

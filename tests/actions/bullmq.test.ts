@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ADMIN_KEY, bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { dropPrefix, redisUrl, stopPrivateRedis } from '../helpers/redis.js';
 import { Receiver, settle } from './receiver.js';
-import { addWebhook, deliveriesOf, ingest, waitDone } from './setup.js';
+import { addWebhook, deliveriesOf, ingest, waitDone, ACTIONS_ENV } from './setup.js';
 
 // The same delivery guarantees on the production queue: BullMQ retries and deterministic job ids.
 let rt: TestRuntime;
@@ -14,10 +14,7 @@ const prefix = `gdtest-actions-${randomUUID()}`;
 beforeAll(async () => {
   url = await redisUrl();
   receiver = await new Receiver().start();
-  process.env.WEBHOOK_ALLOWED_HOSTS = '127.0.0.1';
-  process.env.ACTIONS_INTERVAL_MS = '3600000';
-  process.env.WEBHOOK_ATTEMPTS = '4';
-  rt = await startRuntime({ REDIS_URL: url, QUEUE_PREFIX: prefix });
+  rt = await startRuntime({ ...ACTIONS_ENV, REDIS_URL: url, QUEUE_PREFIX: prefix });
 });
 afterAll(async () => {
   await rt?.services.actions.stop();

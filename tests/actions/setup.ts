@@ -2,11 +2,10 @@ import { ADMIN_KEY, bearer, startRuntime, type TestRuntime } from '../helpers/ru
 import { Receiver } from './receiver.js';
 
 /** Loopback receivers must be allowlisted (the default policy refuses private addresses); timers stay out of the way. */
+export const ACTIONS_ENV = { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', ACTIONS_INTERVAL_MS: '3600000', WEBHOOK_ATTEMPTS: '4' };
+
 export async function startActionsRuntime(): Promise<TestRuntime> {
-  process.env.WEBHOOK_ALLOWED_HOSTS = '127.0.0.1';
-  process.env.ACTIONS_INTERVAL_MS = '3600000';
-  process.env.WEBHOOK_ATTEMPTS = '4';
-  return startRuntime();
+  return startRuntime(ACTIONS_ENV);
 }
 
 export async function stopActionsRuntime(rt: TestRuntime | undefined): Promise<void> {

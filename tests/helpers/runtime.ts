@@ -37,6 +37,7 @@ export async function startRuntime(env: Record<string, string> = {}, opts: { wor
     config,
     dataDir,
     async close() {
+      await services.actions.stop();
       await services.queue.stopWorker();
       await services.reconciler.stop();
       services.privacy.stopRetention();

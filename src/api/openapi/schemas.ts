@@ -106,6 +106,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
         question: { ...nullable('string'), description: 'the survey prompt the text answers' },
         score: { ...nullable('integer'), description: 'NPS 0-10 or CSAT 1-5, see scale' },
         scale: { type: ['string', 'null'], enum: [...enumOf(CreateDocumentDto, 'scale'), null] },
+        routing: { anyOf: [{ type: 'object', additionalProperties: true }, { type: 'null' }], description: 'complaint routing (team, dueAt, priority) for documents with negative tags' },
         attempts: { type: 'integer' },
         createdAt: nullableDateTime,
         updatedAt: nullableDateTime,
