@@ -16,6 +16,7 @@ import { privacyRoutes } from './routes/privacy-routes.js';
 import { retagRoutes } from './routes/retag-routes.js';
 import { actionsRoutes } from './routes/actions-routes.js';
 import { surveyRoutes } from './routes/survey-routes.js';
+import { correctionsRoutes } from './routes/corrections-routes.js';
 import { openapiRoutes } from './openapi/openapi-routes.js';
 import { queueDashboard } from './queue-dashboard.js';
 
@@ -51,6 +52,7 @@ export function createApp(s: Services): Express {
   v1.use(retagRoutes(s));
   v1.use(actionsRoutes(s));
   v1.use(surveyRoutes(s));
+  v1.use(correctionsRoutes(s));
   v1.use((req) => {
     throw notFound(`route ${req.method} /v1${req.path}`);
   });

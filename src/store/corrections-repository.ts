@@ -22,7 +22,7 @@ export class CorrectionsRepository {
     return this.coll.deleteMany(filter);
   }
 
-  forTenant(tenant: string, limit: number): Promise<CorrectionRecord[]> {
-    return this.coll.find({ tenant }, { sort: { at: 1 }, limit });
+  list(filter: Filter, limit: number): Promise<CorrectionRecord[]> {
+    return this.coll.find(filter, { sort: { _id: 1 }, limit });
   }
 }

@@ -52,6 +52,7 @@ const ROUTES: Route[] = [
   { method: 'get', path: () => '/v1/tags/export?format=jsonl', roles: ['analyst', 'labeler'] },
   { method: 'get', path: () => '/v1/stats/summary', roles: ['analyst', 'labeler'] },
   { method: 'get', path: () => '/v1/labeling/queue', roles: ['labeler'] },
+  { method: 'get', path: () => '/v1/corrections/export', roles: ['labeler'] },
   { method: 'get', path: () => '/v1/taxonomy', roles: ['analyst', 'labeler'] },
   { method: 'get', path: () => '/v1/me', roles: ['ingest', 'analyst', 'labeler', 'admin'] },
   { method: 'get', path: () => '/v1/api-keys', roles: ['admin'] },

@@ -14,7 +14,7 @@ import {
 import { CreateApiKeyDto } from '../dto/api-key-dto.js';
 import { CorrectionsDto, TagPatchDto } from '../dto/correction-dto.js';
 import { BatchDto, CreateDocumentDto } from '../dto/document-dto.js';
-import { DocumentQueryDto, ExportQueryDto, PageQueryDto, StatsQueryDto, TagQueryDto } from '../dto/query-dto.js';
+import { DocumentQueryDto, ExportQueryDto, PageQueryDto, StatsQueryDto, TagQueryDto, RangeQueryDto } from '../dto/query-dto.js';
 import { RetagDto } from '../dto/retag-dto.js';
 import { TenantSettingsDto } from '../dto/settings-dto.js';
 import { TaxonomyOverridesDto } from '../dto/taxonomy-dto.js';
@@ -175,6 +175,18 @@ export const ROUTES: RouteDoc[] = [
     query: ExportQueryDto,
     responses: {
       200: { description: 'the matching tags, streamed as an attachment', schema: { type: 'string' }, mediaTypes: ['text/csv', 'application/x-ndjson'] },
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/corrections/export',
+    summary: 'Export labeler corrections as training examples (JSON Lines)',
+    description: 'One line per correction: clause text, resulting sentiment and category, aspect and opinion, before/after, actor and time. Accepts are left out. Feed the file to `npm run train`.',
+    tag: 'labeling',
+    roles: ['labeler'],
+    query: RangeQueryDto,
+    responses: {
+      200: { description: 'corrections, streamed as an attachment', schema: { type: 'string' }, mediaTypes: ['application/x-ndjson'] },
     },
   },
   {
