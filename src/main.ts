@@ -27,12 +27,18 @@ async function main(): Promise<void> {
   // reconciler, then close the queue, the analyzer threads and the store.
   let server: http.Server | null = null;
   const shutdown = new Shutdown(logger, config.shutdownTimeoutMs);
+  let draining = false;
   shutdown.add('http', () =>
     new Promise<void>((resolve) => {
       if (!server?.listening) return resolve();
+      // Busy keep-alive connections keep bringing new requests after close(); answer them with
+      // "Connection: close" so clients reconnect (elsewhere, or after the restart), and cut what is
+      // left after a short grace period so the worker drain and store close still run.
+      draining = true;
       server.close(() => resolve());
-      // Idle keep-alive sockets would otherwise hold close() open until they time out.
       server.closeIdleConnections();
+      const grace = setTimeout(() => server!.closeAllConnections(), Math.min(5000, config.shutdownTimeoutMs / 3));
+      grace.unref();
     }),
   );
   shutdown.add('worker', () => services.queue.stopWorker());
@@ -54,6 +60,9 @@ async function main(): Promise<void> {
   if (stopping) return;
   if (config.role !== 'worker') {
     server = http.createServer(createApp(services));
+    server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+      if (draining) res.setHeader('Connection', 'close');
+    });
     server.keepAliveTimeout = 5000;
     await new Promise<void>((resolve, reject) => {
       server!.once('error', reject);

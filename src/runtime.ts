@@ -107,7 +107,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
 /** Starts the worker side: job processing plus the reconciler that recovers lost work. */
 export async function startWorker(s: Services): Promise<void> {
   s.pool = await AnalyzerPool.start({ lexiconDir: s.config.lexiconDir, modelDir: s.config.modelDir }, s.config.analyzerThreads, s.logger, s.metrics);
-  s.queue.startWorker(createDocumentProcessor({ store: s.store, pool: s.pool, logger: s.logger, metrics: s.metrics, leaseMs: s.config.leaseMs, afterTagged: s.afterTagged, overridesFor: async (tenant) => (await s.settings.get(tenant)).lexiconOverrides }), s.config.workerConcurrency);
+  s.queue.startWorker(createDocumentProcessor({ store: s.store, pool: s.pool, logger: s.logger, metrics: s.metrics, leaseMs: s.config.leaseMs, afterTagged: s.afterTagged, overridesFor: async (tenant) => (await s.settings.get(tenant)).lexiconOverrides, maxClaims: s.config.jobAttempts + 3 }), s.config.workerConcurrency);
   // The embedded queue starts empty, so everything unfinished in the store is its backlog.
   await s.reconciler.runOnce(s.queue.kind === 'embedded');
   s.reconciler.start();

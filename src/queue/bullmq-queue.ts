@@ -2,7 +2,7 @@ import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullm
 import { Redis } from 'ioredis';
 import { PermanentJobError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { jobIdFor, type JobHandler, type JobQueue, type QueueCounts } from './job-queue.js';
+import { jobIdFor, type EnqueueOptions, type JobHandler, type JobQueue, type QueueCounts } from './job-queue.js';
 
 export const DOCUMENTS_QUEUE = 'documents';
 
@@ -41,8 +41,16 @@ export class BullmqQueue implements JobQueue {
     return conn as unknown as ConnectionOptions;
   }
 
-  async enqueue(jobs: { documentId: string; generation: number }[]): Promise<void> {
+  async enqueue(jobs: { documentId: string; generation: number }[], options: EnqueueOptions = {}): Promise<void> {
     if (jobs.length === 0) return;
+    if (options.replaceFinished) {
+      for (const { documentId, generation } of jobs) {
+        const job = await this.queue.getJob(jobIdFor(documentId, generation));
+        if (!job) continue;
+        const state = await job.getState();
+        if (state === 'failed' || state === 'completed') await job.remove().catch(() => undefined);
+      }
+    }
     await this.queue.addBulk(
       jobs.map(({ documentId, generation }) => ({
         name: 'analyze',

@@ -10,6 +10,15 @@ export interface JobContext {
 
 export type JobHandler = (documentId: string, ctx: JobContext) => Promise<void>;
 
+export interface EnqueueOptions {
+  /**
+   * A job that already finished under the same id (e.g. failed by the queue itself after its worker
+   * died twice, without our handler running) would make the add a no-op; remove it first. The
+   * reconciler sets this: it only re-enqueues documents the store says are unfinished.
+   */
+  replaceFinished?: boolean;
+}
+
 export interface QueueCounts {
   waiting: number;
   active: number;
@@ -20,7 +29,7 @@ export interface QueueCounts {
 export interface JobQueue {
   readonly kind: 'embedded' | 'bullmq';
   /** jobId is derived from the document id (and its retry generation): re-adding a pending job is a no-op. */
-  enqueue(jobs: { documentId: string; generation: number }[]): Promise<void>;
+  enqueue(jobs: { documentId: string; generation: number }[], options?: EnqueueOptions): Promise<void>;
   startWorker(handler: JobHandler, concurrency: number): void;
   counts(): Promise<QueueCounts>;
   ping(): Promise<void>;

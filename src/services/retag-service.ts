@@ -36,7 +36,7 @@ export class RetagService {
       match.createdAt = { ...(filter.from ? { $gte: new Date(filter.from) } : {}), ...(filter.to ? { $lte: new Date(filter.to) } : {}) };
     }
     const total = await this.store.documents.updateWhere(match, {
-      $set: { status: 'queued', retagJobId: id, leaseUntil: new Date(Date.now() + this.leaseMs), updatedAt: new Date() },
+      $set: { status: 'queued', retagJobId: id, attempts: 0, leaseUntil: new Date(Date.now() + this.leaseMs), updatedAt: new Date() },
       $inc: { generation: 1 },
     });
     const job: RetagJobRecord = { _id: id, tenant, filter, total, createdBy: actor, createdAt: new Date() };

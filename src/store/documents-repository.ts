@@ -55,8 +55,9 @@ export class DocumentsRepository {
     await this.coll.updateOne({ _id: id }, update);
   }
 
-  async setStatus(id: string, status: DocumentStatus, fields: Record<string, unknown> = {}): Promise<void> {
-    await this.coll.updateOne({ _id: id }, { $set: { status, updatedAt: new Date(), ...fields } });
+  /** Returns false when the document no longer exists (erased while it was being processed). */
+  async setStatus(id: string, status: DocumentStatus, fields: Record<string, unknown> = {}): Promise<boolean> {
+    return (await this.coll.updateOne({ _id: id }, { $set: { status, updatedAt: new Date(), ...fields } })) > 0;
   }
 
   /** Documents whose lease ran out while queued or processing: their job was lost or their worker died. */

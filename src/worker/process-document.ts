@@ -72,6 +72,12 @@ export function createDocumentProcessor(deps: {
   afterTagged?: AfterTaggedHook[];
   /** The tenant's taxonomy and lexicon additions, read per document so changes apply without a restart. */
   overridesFor?: (tenant: string) => Promise<LexiconOverrides | null>;
+  /**
+   * Claims beyond which a document is given up as poison. Every claim counts, including those whose
+   * worker died mid-job (which the queue redelivers without counting a failed attempt), so a
+   * document that crashes its process cannot loop forever.
+   */
+  maxClaims?: number;
 }): JobHandler {
   const { store, pool, logger, metrics, leaseMs } = deps;
   return async (documentId, ctx) => {
@@ -83,6 +89,9 @@ export function createDocumentProcessor(deps: {
       // Ingest validation makes this impossible for new documents; a stored record damaged or
       // written by an older version must fail at once rather than burn retries.
       if (doc.kind === 'transcript' ? !doc.turns?.length : !doc.text) throw new PermanentJobError('document has no text to analyze');
+      if (deps.maxClaims !== undefined && doc.attempts > deps.maxClaims) {
+        throw new PermanentJobError(`given up after ${doc.attempts - 1} attempts: its worker stopped or failed each time`);
+      }
       const overrides = (await deps.overridesFor?.(doc.tenant)) ?? undefined;
       const result = await pool.analyze(
         {
@@ -106,7 +115,7 @@ export function createDocumentProcessor(deps: {
       await store.tags.replaceMachineTags(doc._id, tags);
       const all = [...human, ...tags];
       for (const hook of deps.afterTagged ?? []) await hook({ ...doc, sentiment: result.sentiment, normalizedText: result.normalizedText }, all);
-      await store.documents.setStatus(doc._id, 'done', {
+      const stillThere = await store.documents.setStatus(doc._id, 'done', {
         normalizedText: result.normalizedText,
         sentiment: result.sentiment,
         modelVersion: result.modelVersion,
@@ -116,6 +125,12 @@ export function createDocumentProcessor(deps: {
         error: null,
         processedAt: now,
       });
+      if (!stillThere) {
+        // Erased (right to erasure, retention) while we worked: leave nothing of it behind.
+        await store.tags.deleteWhere({ documentId: doc._id });
+        log.info('document erased during processing; its tags were removed');
+        return;
+      }
       for (const t of tags) metrics?.tagsWritten.inc({ polarity: t.polarity, category: t.category });
       metrics?.jobDuration.observe({ outcome: 'done' }, (Date.now() - started) / 1000);
       log.debug({ tags: tags.length, ms: Date.now() - started }, 'document tagged');

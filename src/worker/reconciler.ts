@@ -31,7 +31,7 @@ export class Reconciler {
       afterId = docs[docs.length - 1]!._id;
       const until = new Date(Date.now() + this.options.leaseMs);
       await this.store.documents.extendLease(docs.map((d) => d._id), until);
-      await this.queue.enqueue(docs.map((d) => ({ documentId: d._id, generation: d.generation })));
+      await this.queue.enqueue(docs.map((d) => ({ documentId: d._id, generation: d.generation })), { replaceFinished: true });
       total += docs.length;
       if (docs.length < BATCH) break;
     }

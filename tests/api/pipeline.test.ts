@@ -119,6 +119,32 @@ describe('idempotency', () => {
   });
 });
 
+describe('documents that go away or never finish', () => {
+  test('a document erased while it is being tagged leaves no tags behind', async () => {
+    const id = await post({ kind: 'comment', text: '客服态度很差' });
+    await waitForStatus(rt, id, analyst);
+    await rt.services.store.documents.setStatus(id, 'processing');
+    // The erasure lands between the tag write and the status write.
+    const eraseMidway = async () => {
+      await rt.services.store.documents.deleteWhere({ _id: id });
+    };
+    const handler = createDocumentProcessor({ store: rt.services.store, pool: rt.services.pool!, logger: rt.services.logger, leaseMs: 60_000, afterTagged: [eraseMidway] });
+    await handler(id, { attempt: 1, final: false });
+    expect(await rt.services.store.tags.countWhere({ documentId: id })).toBe(0);
+  });
+
+  test('a document claimed more often than maxClaims is given up as failed', async () => {
+    const id = await post({ kind: 'comment', text: '网速太慢了' });
+    await waitForStatus(rt, id, analyst);
+    // As if its worker had died mid-job again and again.
+    await rt.services.store.documents.setStatus(id, 'processing', { attempts: 6 });
+    const handler = createDocumentProcessor({ store: rt.services.store, pool: rt.services.pool!, logger: rt.services.logger, leaseMs: 60_000, maxClaims: 6 });
+    await expect(handler(id, { attempt: 1, final: false })).rejects.toThrow(/given up/);
+    const doc = await rt.services.store.documents.findById(id);
+    expect(doc).toMatchObject({ status: 'failed', attempts: 7 });
+  });
+});
+
 describe('queries', () => {
   test('GET /v1/tags filters and pages with a cursor', async () => {
     const ids: string[] = [];

@@ -56,6 +56,23 @@ describe('BullmqQueue', () => {
     await q.close();
   });
 
+  test('re-enqueueing over a job the queue itself failed needs replaceFinished', async () => {
+    const q = new BullmqQueue(url, newPrefix(), 1, logger);
+    q.startWorker(async () => {
+      throw new PermanentJobError('worker gave up');
+    }, 1);
+    await q.enqueue([{ documentId: 'doc-stuck', generation: 0 }]);
+    await until(async () => (await q.counts()).failed === 1);
+    await q.stopWorker();
+    // A plain add is swallowed by the failed job that still holds the id …
+    await q.enqueue([{ documentId: 'doc-stuck', generation: 0 }]);
+    expect((await q.counts()).waiting).toBe(0);
+    // … the reconciler's add replaces it.
+    await q.enqueue([{ documentId: 'doc-stuck', generation: 0 }], { replaceFinished: true });
+    expect(await q.counts()).toMatchObject({ waiting: 1, failed: 0 });
+    await q.close();
+  });
+
   test('a permanent error is not retried', async () => {
     const q = new BullmqQueue(url, newPrefix(), 5, logger);
     let calls = 0;

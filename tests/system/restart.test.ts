@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import http from 'node:http';
 import { afterAll, describe, expect, test } from 'vitest';
 import { startService, type ServiceProcess } from '../helpers/process.js';
 
@@ -112,6 +113,40 @@ describe('crash and restart', () => {
     expect(pending).toBe(0);
     svc.child.kill('SIGTERM');
     expect(await svc.exited).toBe(0);
+    svc = null;
+  }, 120_000);
+
+  test('SIGTERM under steady keep-alive traffic still drains and exits 0', async () => {
+    svc = await startService(env);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 3 });
+    let stop = false;
+    let served = 0;
+    const loop = async () => {
+      while (!stop) {
+        await new Promise<void>((resolve) => {
+          const req = http.request(`${svc!.url}/v1/me`, { agent, headers: { authorization: `Bearer ${ADMIN}` } }, (res) => {
+            res.resume();
+            res.on('end', () => {
+              served++;
+              resolve();
+            });
+          });
+          req.on('error', () => setTimeout(resolve, 20));
+          req.end();
+        });
+      }
+    };
+    const loops = [loop(), loop(), loop()];
+    while (served < 50) await new Promise((r) => setTimeout(r, 20));
+    const started = Date.now();
+    svc.child.kill('SIGTERM');
+    const code = await svc.exited;
+    stop = true;
+    await Promise.all(loops);
+    agent.destroy();
+    expect(code).toBe(0);
+    // Well inside the force timer: the drain did not wait for clients to go away.
+    expect(Date.now() - started).toBeLessThan(20_000);
     svc = null;
   }, 120_000);
 });
