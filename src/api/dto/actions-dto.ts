@@ -15,6 +15,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { RangeQueryDto } from './query-dto.js';
 import { CATEGORY_IDS } from '../../nlp/types.js';
 
 const CATEGORIES = CATEGORY_IDS as unknown as string[];
@@ -285,17 +286,5 @@ export class AtRiskQueryDto {
   onlyAtRisk?: string;
 }
 
-export class KpiQueryDto {
-  @IsOptional()
-  @IsISO8601({}, DATE_MSG)
-  from?: string;
-
-  @IsOptional()
-  @IsISO8601({}, DATE_MSG)
-  to?: string;
-
-  @IsOptional()
-  @IsString()
-  @Length(1, 64)
-  channel?: string;
-}
+/** The current period (from/to, default the last 7 days) and channel; the previous period is derived. */
+export class KpiQueryDto extends RangeQueryDto {}
