@@ -203,6 +203,10 @@ def main():
         probs, _, lr, e = st.predict(texts)
         pos = probs[:, 2] / (probs[:, 0] + probs[:, 2])
         clean = np.array([normalize(t) not in train_texts for t in texts])
+        with open(os.path.join(WORK, f'dev-clean-{name}.jsonl'), 'w', encoding='utf-8') as f:
+            for r, keep in zip(rows, clean):
+                if keep:
+                    f.write(json.dumps({'text': r['text'], 'label': int(r['label'])}, ensure_ascii=False) + '\n')
         pred = (pos > 0.5).astype(int)
         conf = np.maximum(pos, 1 - pos)
         metrics['sentiment'][name] = {

@@ -9,7 +9,7 @@ NAME=${NAME:-guandian-zh-cx}
 VERSION=${VERSION:-guandian-zh-cx-2026.11.28}
 export OMP_WAIT_POLICY=PASSIVE GUANDIAN_TORCH_THREADS=${GUANDIAN_TORCH_THREADS:-1}
 # Encoder shape and length, chosen by measurement (see MODEL_CARD.md).
-ENCODER_ARGS=${ENCODER_ARGS:---layers 2 --hidden 128 --heads 4 --ffn 512 --max-len 128 --epochs 1 --seed 13}
+ENCODER_ARGS=${ENCODER_ARGS:---layers 2 --hidden 128 --heads 4 --ffn 512 --max-len 96 --epochs 1 --seed 13}
 
 start=$(date +%s)
 $PY training/build_data.py

@@ -42,7 +42,7 @@ describe('shipped model', () => {
   });
 
   it('gives the same answer alone and in a batch', async () => {
-    const clf = (await createModelClassifier(MODEL, { batchSize: 4 }))!;
+    const clf = (await createModelClassifier(MODEL, { batchSize: 4, quantized: true }))!;
     const texts = ['价格太贵了', '快递送得很快', '客服态度很差', '这家店的菜味道不错，就是有点贵', '网络信号不好'];
     const batch = await clf.classify(texts);
     for (let i = 0; i < texts.length; i++) {
@@ -61,7 +61,7 @@ describe('shipped model', () => {
       category: string;
     }[];
     const fp32 = (await createModelClassifier(MODEL, { quantized: false }))!;
-    const int8 = (await createModelClassifier(MODEL))!;
+    const int8 = (await createModelClassifier(MODEL, { quantized: true }))!;
     const a = await fp32.classify(ref.map((r) => r.text));
     const b = await int8.classify(ref.map((r) => r.text));
     ref.forEach((r, i) => {

@@ -1,9 +1,12 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { CATEGORY_IDS, type CategoryId, type ClauseClassification, type ClauseClassifier } from '../types.js';
 import { CharTokenizer, PAD_ID } from './tokenizer.js';
 import { SparseLinear, type SparseMeta } from './sparse.js';
+import { resolveModelDir } from './model-dir.js';
+
+export { resolveModelDir };
 
 export interface GuandianConfig {
   version: string;
@@ -20,25 +23,14 @@ export interface GuandianConfig {
 }
 
 export interface ModelClassifierOptions {
-  /** int8 (default) or float32 weights */
+  /**
+   * int8 graph instead of float32. Off by default: for this 1M-parameter encoder int8 measured no faster
+   * (MODEL_CARD.md, Speed) and float32 reproduces the Python reference exactly.
+   */
   quantized?: boolean;
   /** onnxruntime intra-op threads; capped at 2 because callers already run several worker threads */
   threads?: number;
   batchSize?: number;
-}
-
-/**
- * `models/current` may be a directory, a symlink, or a one-line pointer file naming a sibling
- * folder (pointer files survive checkouts on systems without symlinks).
- */
-export function resolveModelDir(modelDir: string): string | null {
-  if (!existsSync(modelDir)) return null;
-  if (statSync(modelDir).isFile()) {
-    const target = readFileSync(modelDir, 'utf8').trim();
-    if (!target) return null;
-    return resolveModelDir(resolve(dirname(modelDir), target));
-  }
-  return existsSync(join(modelDir, 'config.json')) ? modelDir : null;
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -122,7 +114,7 @@ export class ModelClassifier implements ClauseClassifier {
 export async function createModelClassifier(modelDir: string, opts: ModelClassifierOptions = {}): Promise<ClauseClassifier | null> {
   const dir = resolveModelDir(modelDir);
   if (!dir) return null;
-  const onnxFile = join(dir, 'onnx', opts.quantized === false ? 'model.onnx' : 'model_quantized.onnx');
+  const onnxFile = join(dir, 'onnx', opts.quantized === true ? 'model_quantized.onnx' : 'model.onnx');
   if (!existsSync(onnxFile)) return null;
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { guandian: GuandianConfig };
   const cfg = config.guandian;
