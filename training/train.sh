@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces the shipped model (npm run train). Seeded and deterministic (single-threaded torch on CPU);
-# about 60-80 min on a shared 2-core machine. Needs training/setup.sh and the data in $GUANDIAN_DATA
+# 31 min measured on the shared 2-core machine (load 2-17 from other jobs; 90 min is the budget). Needs training/setup.sh and the data in $GUANDIAN_DATA
 # (default /work/shared/data). Writes models/$NAME, the models/current pointer and the test fixtures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
