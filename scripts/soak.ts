@@ -44,6 +44,8 @@ interface Sample {
   rssMB: number;
   heapUsedMB: number | null;
   heapTotalMB: number | null;
+  /** Buffers and other memory V8 tracks outside its heap; what is in neither is native (model, jieba, allocator). */
+  externalMB: number | null;
   storeMB: number;
   accepted: number;
   erased: number;
@@ -107,20 +109,21 @@ async function main(): Promise<void> {
 
   const sample = async () => {
     const mem = readRss(pid);
-    if (!mem) throw new Error(`service process ${pid} is gone; see ${service.logPath}`);
+    if (!mem) throw new Error(`service process ${pid} is gone; its log ends:\n${service.tail(40)}`);
     const h = hasHeap ? await heap(client) : null;
     const s: Sample = {
       t: (Date.now() - started) / 60_000,
       rssMB: mem.rssMB,
       heapUsedMB: h?.heapUsedMB ?? null,
       heapTotalMB: h?.heapTotalMB ?? null,
+      externalMB: h?.externalMB ?? null,
       storeMB: dirBytes(dataDir) / 1024 / 1024,
       accepted,
       erased,
       liveDocs: accepted - erased,
     };
     samples.push(s);
-    const line = `t=${s.t.toFixed(2)}min rss=${s.rssMB.toFixed(1)}MB heapUsed=${s.heapUsedMB?.toFixed(1) ?? '-'}MB heapTotal=${s.heapTotalMB?.toFixed(1) ?? '-'}MB store=${s.storeMB.toFixed(2)}MB accepted=${accepted} erased=${erased} live=${accepted - erased}`;
+    const line = `t=${s.t.toFixed(2)}min rss=${s.rssMB.toFixed(1)}MB heapUsed=${s.heapUsedMB?.toFixed(1) ?? '-'}MB heapTotal=${s.heapTotalMB?.toFixed(1) ?? '-'}MB external=${s.externalMB?.toFixed(1) ?? '-'}MB store=${s.storeMB.toFixed(2)}MB accepted=${accepted} erased=${erased} live=${accepted - erased}`;
     process.stdout.write(line + '\n');
     log(line);
   };
@@ -217,7 +220,14 @@ async function main(): Promise<void> {
     rssSlopeMBPerMin: round1(rssSlope),
     rssFloorSlopeMBPerMin: round1(floorSlope),
     heapUsedMB: hasHeap
-      ? { first: round1(samples[0]!.heapUsedMB ?? NaN), last: round1(last.heapUsedMB ?? NaN), max: round1(Math.max(...samples.map((s) => s.heapUsedMB ?? 0))), slopeMBPerMin: round1(slope(heapPoints)) }
+      ? {
+          first: round1(samples[0]!.heapUsedMB ?? NaN),
+          last: round1(last.heapUsedMB ?? NaN),
+          max: round1(Math.max(...samples.map((s) => s.heapUsedMB ?? 0))),
+          slopeMBPerMin: round1(slope(heapPoints)),
+          externalFirstMB: round1(samples[0]!.externalMB ?? NaN),
+          externalLastMB: round1(last.externalMB ?? NaN),
+        }
       : null,
     // File bytes include nedb's append-only history (updates and deletions) until compaction;
     // liveDocs is what memory has to hold.
