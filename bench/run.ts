@@ -82,9 +82,12 @@ const file = values.quick ? path.join(os.tmpdir(), 'guandian-bench-quick.json') 
 const writeDocs = !values.quick && !values['no-docs'];
 // --only keeps the other benchmarks' last results, so one can be re-measured without losing the rest
 let previous: BenchResult[] = [];
-if (values.only && fs.existsSync(file)) {
+let previousCommand: string | null = null;
+if (values.only && !values.quick && fs.existsSync(file)) {
   try {
-    previous = (JSON.parse(fs.readFileSync(file, 'utf8')) as { results: BenchResult[] }).results.filter((r) => !names.includes(r.bench));
+    const old = JSON.parse(fs.readFileSync(file, 'utf8')) as { results: BenchResult[]; command: string; machine: { date: string } };
+    previous = old.results.filter((r) => !names.includes(r.bench));
+    if (previous.length) previousCommand = `${old.command} (${old.machine.date})`;
   } catch {
     previous = [];
   }
@@ -92,7 +95,8 @@ if (values.only && fs.existsSync(file)) {
 const order = Object.keys(BENCHES);
 const merged = [...previous, ...results].sort((a, b) => order.indexOf(a.bench) - order.indexOf(b.bench));
 const report = {
-  command: `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
+  // a partial re-run says which results came from where; each result also carries measuredAt/commit
+  command: `${previousCommand ? `${previousCommand}, then ` : ''}npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
   quick: values.quick,
   machine: { ...env, loadAverageAtEnd: machine().loadAverage },
   totalSeconds: round((Date.now() - started) / 1000, 1),

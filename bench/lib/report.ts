@@ -65,7 +65,7 @@ export function renderGenerated(report: Report): string {
   return [
     BEGIN,
     '',
-    `Last full run: \`${report.command}\`, ${m.date}, commit \`${m.commit}\`${m.dirty ? ' (working tree had uncommitted changes by other engineers)' : ''}, ${report.totalSeconds} s.`,
+    `Run: \`${report.command}\`; this invocation started ${m.date}, commit \`${m.commit}\`${m.dirty ? ' (working tree had uncommitted changes by other engineers)' : ''}, ${report.totalSeconds} s.`,
     `Machine: ${m.cores} cores, ${m.cpu}, ${m.memoryGb} GB RAM, Node ${m.node}, ${m.platform}; load average ${m.loadAverage.join(' / ')} at start, ${m.loadAverageAtEnd.join(' / ')} at end (other work shared the machine).`,
     '',
     table(report.results),

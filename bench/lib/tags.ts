@@ -28,7 +28,8 @@ export function benchTag(i: number): TagRecord {
   const [opinion, polarity] = OPINIONS[(h >>> 8) % OPINIONS.length]!;
   const implicit = (h >>> 16) % 5 === 0;
   const category = implicit ? CATEGORY_IDS[(h >>> 4) % CATEGORY_IDS.length]! : aspectCategory;
-  const at = new Date(BASE + ((h >>> 3) % (90 * DAY)));
+  // day and time of day from separate bits: 90 days of milliseconds would not fit in 32 bits
+  const at = new Date(BASE + ((h >>> 5) % 90) * DAY + ((h >>> 2) % DAY));
   const created = new Date(at.getTime() + 60_000 + (i % 1000));
   const sentence = implicit ? opinion : `${aspect}${opinion}`;
   return {
