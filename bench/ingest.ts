@@ -68,7 +68,11 @@ export async function ingestBench(opts: BenchOptions): Promise<BenchResult> {
   const auth = { authorization: `Bearer ${key}` };
   const prefixApi = `guandian-bench-${process.pid}-${Date.now()}-ingest-api`;
   const apiDir = tmpDir('ingest-api');
-  const api = await startChild('api-only.ts', { REDIS_URL, QUEUE_PREFIX: prefixApi, DATA_DIR: apiDir, GUANDIAN_ADMIN_KEY: key });
+  // a service that fails to start must not leave its data dir behind
+  const api = await startChild('api-only.ts', { REDIS_URL, QUEUE_PREFIX: prefixApi, DATA_DIR: apiDir, GUANDIAN_ADMIN_KEY: key }).catch((err: unknown) => {
+    fs.rmSync(apiDir, { recursive: true, force: true });
+    throw err;
+  });
   try {
     opts.log('ingest: the service API without its worker (store + BullMQ enqueue + auth + validation)');
     runs.api = { single: await load(api.url, '/v1/documents', single, auth, seconds, 1), batch: await load(api.url, '/v1/documents/batch', batch, auth, seconds, BATCH), rssMb: rssMb(api.child.pid!)?.hwm };
@@ -81,7 +85,10 @@ export async function ingestBench(opts: BenchOptions): Promise<BenchResult> {
   // the all-in-one process as deployed with the embedded store: its worker tags what arrives, on the same 2 cores
   const prefixAll = `guandian-bench-${process.pid}-${Date.now()}-ingest-all`;
   const allDir = tmpDir('ingest-all');
-  const all = await startBuilt({ REDIS_URL, QUEUE_PREFIX: prefixAll, DATA_DIR: allDir, GUANDIAN_ADMIN_KEY: key, ANALYZER_THREADS: '1' });
+  const all = await startBuilt({ REDIS_URL, QUEUE_PREFIX: prefixAll, DATA_DIR: allDir, GUANDIAN_ADMIN_KEY: key, ANALYZER_THREADS: '1' }).catch((err: unknown) => {
+    fs.rmSync(allDir, { recursive: true, force: true });
+    throw err;
+  });
   try {
     opts.log('ingest: the built all-in-one service (worker running)');
     runs.allInOne = { single: await load(all.url, '/v1/documents', single, auth, seconds, 1), batch: await load(all.url, '/v1/documents/batch', batch, auth, seconds, BATCH), rssMb: rssMb(all.child.pid!)?.hwm };

@@ -64,7 +64,10 @@ async function oneRun(threads: number, docs: DocPayload[], pacedDocs: DocPayload
   const dataDir = tmpDir(`pipeline-t${threads}`);
   const prefix = `guandian-bench-${process.pid}-${Date.now()}-t${threads}`;
   const key = adminKey();
-  const service = await startBuilt({ REDIS_URL, QUEUE_PREFIX: prefix, DATA_DIR: dataDir, ANALYZER_THREADS: String(threads), GUANDIAN_ADMIN_KEY: key, ...env });
+  const service = await startBuilt({ REDIS_URL, QUEUE_PREFIX: prefix, DATA_DIR: dataDir, ANALYZER_THREADS: String(threads), GUANDIAN_ADMIN_KEY: key, ...env }).catch((err: unknown) => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  });
   const pid = service.child.pid!;
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid)?.rss ?? 0)), 250);

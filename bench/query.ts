@@ -110,7 +110,12 @@ async function ladder(engine: 'embedded' | 'mongodb', sizes: number[], fallback:
         writeNedbTags(dataDir, size);
         opts.log(`query[embedded]: ${size.toLocaleString('en')} tags written; starting the service on them`);
         // 1M tags in nedb's in-memory store need more than Node's default heap
-        const server = await startChild('api-only.ts', { DATA_DIR: dataDir, GUANDIAN_ADMIN_KEY: key }, Math.max(120_000, opts.deadline - Date.now()), ['--max-old-space-size=8192']);
+        const server = await startChild('api-only.ts', { DATA_DIR: dataDir, GUANDIAN_ADMIN_KEY: key }, Math.max(120_000, opts.deadline - Date.now()), ['--max-old-space-size=8192']).catch(
+          (err: unknown) => {
+            fs.rmSync(dataDir, { recursive: true, force: true });
+            throw err;
+          },
+        );
         const seedSeconds = (Date.now() - t) / 1000;
         try {
           const q0 = Date.now();

@@ -91,7 +91,11 @@ export async function startChild(script: string, env: Record<string, string>, ti
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${out}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // a child that never came up is killed, not left running behind the benchmark
+      child.kill('SIGKILL');
+      reject(new Error(`${script} did not start:\n${out}`));
+    }, timeoutMs);
     child.stdout!.on('data', () => {
       const m = /GUANDIAN_LISTENING (http:\/\/\S+)/.exec(out);
       if (m) {
