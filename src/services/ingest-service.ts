@@ -128,21 +128,69 @@ export class IngestService {
     return outcome;
   }
 
+  /**
+   * A batch is validated item by item, then persisted in one write: duplicates (in the store or
+   * earlier in the same batch) are settled first, so the multi-document insert only carries new
+   * documents. One bad item never sinks the others.
+   */
   async ingestBatch(tenant: string, items: unknown[], requestId: string | null = null): Promise<BatchItemResult[]> {
-    const results: BatchItemResult[] = [];
-    const accepted: string[] = [];
+    const results: BatchItemResult[] = new Array(items.length);
+    const built: { index: number; doc: DocumentRecord }[] = [];
     for (const [index, item] of items.entries()) {
       try {
-        const outcome = await this.persist(tenant, this.parse(item, `documents[${index}]`), requestId);
-        if (outcome.status === 'accepted') accepted.push(outcome.id);
-        results.push({ index, id: outcome.id, status: outcome.status });
+        built.push({ index, doc: await this.build(tenant, this.parse(item, `documents[${index}]`), requestId) });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         const details = err.details.map((d) => (d.field ? { ...d, field: `documents[${index}].${d.field}` } : d));
-        results.push({ index, status: 'rejected', error: { code: err.code, message: err.message, details } });
+        results[index] = { index, status: 'rejected', error: { code: err.code, message: err.message, details } };
       }
+    }
+    const keyOf = (d: DocumentRecord) => `${d.source}\u0000${d.externalId}`;
+    const known = new Map<string, DocumentRecord>();
+    for (const d of await this.store.documents.findByExternalIds(tenant, [...new Set(built.map((b) => b.doc.externalId))])) known.set(keyOf(d), d);
+    const fresh: { index: number; doc: DocumentRecord }[] = [];
+    for (const { index, doc } of built) {
+      const existing = known.get(keyOf(doc));
+      if (!existing) {
+        known.set(keyOf(doc), doc);
+        fresh.push({ index, doc });
+      } else if (existing.contentHash === doc.contentHash) {
+        results[index] = { index, id: existing._id, status: 'duplicate' };
+      } else {
+        const err = conflict(`a different document with source "${doc.source}" and externalId "${doc.externalId}" already exists`, [
+          { field: `documents[${index}].externalId`, existingId: existing._id },
+        ]);
+        results[index] = { index, status: 'rejected', error: { code: err.code, message: err.message, details: err.details } };
+      }
+    }
+    const inserted = await this.store.documents.insertMany(fresh.map((f) => f.doc));
+    const accepted: string[] = [];
+    for (const { index, doc } of fresh) {
+      // All went in, or a concurrent request won a race for some keys: then each item is settled
+      // the way a single POST would settle it.
+      const outcome = inserted === fresh.length ? ({ status: 'accepted', id: doc._id } as const) : await this.settle(tenant, doc);
+      if (outcome.status === 'accepted') {
+        accepted.push(doc._id);
+        this.metrics.documentsIngested.inc({ kind: doc.kind, source: doc.source });
+      }
+      results[index] = outcome.status === 'conflict'
+        ? { index, status: 'rejected', error: { code: 'conflict', message: outcome.message, details: [{ field: `documents[${index}].externalId` }] } }
+        : { index, id: outcome.id, status: outcome.status };
     }
     await this.enqueue(accepted);
     return results;
   }
+
+  /** After a partial multi-insert: was this document stored as ours, as an identical twin, or does it conflict? */
+  private async settle(tenant: string, doc: DocumentRecord): Promise<{ status: 'accepted' | 'duplicate'; id: string } | { status: 'conflict'; message: string }> {
+    const stored = await this.store.documents.findByExternalId(tenant, doc.source, doc.externalId);
+    if (stored?._id === doc._id) return { status: 'accepted', id: doc._id };
+    if (!stored) {
+      await this.store.documents.insert(doc);
+      return { status: 'accepted', id: doc._id };
+    }
+    if (stored.contentHash === doc.contentHash) return { status: 'duplicate', id: stored._id };
+    return { status: 'conflict', message: `a different document with source "${doc.source}" and externalId "${doc.externalId}" already exists` };
+  }
+
 }

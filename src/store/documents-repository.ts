@@ -23,6 +23,15 @@ export class DocumentsRepository {
     return this.coll.insertOne(doc);
   }
 
+  /** Inserts what is new in one write; returns how many went in (the rest hit the unique index). */
+  insertMany(docs: DocumentRecord[]): Promise<number> {
+    return this.coll.insertManyIgnoreDuplicates(docs);
+  }
+
+  findByExternalIds(tenant: string, externalIds: string[]): Promise<DocumentRecord[]> {
+    return this.coll.find({ tenant, externalId: { $in: externalIds } });
+  }
+
   findById(id: string): Promise<DocumentRecord | null> {
     return this.coll.findOne({ _id: id });
   }

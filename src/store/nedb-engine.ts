@@ -42,7 +42,15 @@ class NedbCollection<T extends { _id: string }> implements Collection<T> {
   }
 
   async insertManyIgnoreDuplicates(docs: T[]): Promise<number> {
-    // nedb rolls back a whole array insert on one violation, so insert one by one.
+    if (docs.length === 0) return 0;
+    // One array insert is one append to the data file. nedb rolls the whole array back on a unique
+    // violation, so only then fall back to one insert per document.
+    try {
+      await this.db.insertAsync(docs);
+      return docs.length;
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
     let inserted = 0;
     for (const doc of docs) {
       try {

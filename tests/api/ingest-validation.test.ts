@@ -150,6 +150,19 @@ describe('POST /v1/documents/batch', () => {
     expect(stored.body.kind).toBe('transcript');
   });
 
+  test('repeats inside one batch: the same content is a duplicate of the first, other content a conflict', async () => {
+    const res = await rt.http
+      .post('/v1/documents/batch')
+      .set(bearer(ingestKey))
+      .send({ documents: [fresh({ externalId: 'in-1' }), fresh({ externalId: 'in-1' }), fresh({ externalId: 'in-1', text: '另一条内容' }), fresh({ externalId: 'in-2' })] })
+      .expect(207);
+    const items = res.body.items as { status: string; id?: string; error?: { code: string; details: { field: string }[] } }[];
+    expect(items.map((i) => i.status)).toEqual(['accepted', 'duplicate', 'rejected', 'accepted']);
+    expect(items[1]!.id).toBe(items[0]!.id);
+    expect(items[2]!.error).toMatchObject({ code: 'conflict', details: [{ field: 'documents[2].externalId' }] });
+    expect(await rt.services.store.documents.countWhere({ externalId: 'in-1' })).toBe(1);
+  });
+
   test('more than 1,000 documents is a 400 on documents', async () => {
     const documents = Array.from({ length: 1001 }, (_, i) => fresh({ externalId: `big-${i}`, text: '好' }));
     const res = await rt.http.post('/v1/documents/batch').set(bearer(ingestKey)).send({ documents });
