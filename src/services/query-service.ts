@@ -104,19 +104,14 @@ export class QueryService {
 
   async summary(tenant: string, q: StatsQueryDto) {
     const filter = tagFilter(tenant, q);
-    const [byCategory, byDay, byChannel, top] = await Promise.all([
-      this.store.tags.countBy(filter, 'category'),
-      this.store.tags.countBy(filter, 'day'),
-      this.store.tags.countBy(filter, 'channel'),
-      this.store.tags.topAspects({ ...filter, polarity: 'negative' }, 10),
-    ]);
+    const { byCategory, byDay, byChannel, topNegativeAspects } = await this.store.tags.summary(filter, 10);
     const strip = <R extends { key: string }>(rows: R[], name: string) =>
       rows.map(({ key, ...rest }) => ({ [name]: key, ...rest })).sort((a, b) => String(a[name]).localeCompare(String(b[name])));
     return {
       byCategory: strip(byCategory, 'category'),
       byDay: strip(byDay, 'day'),
       byChannel: strip(byChannel, 'channel'),
-      topNegativeAspects: top.map((r) => ({ aspect: r._id.aspect, category: r._id.category, count: r.count })),
+      topNegativeAspects,
     };
   }
 }

@@ -8,6 +8,19 @@ export interface CountRow {
   total: number;
 }
 
+/** (key, polarity) → n rows folded into one row per key with a count per polarity. */
+function pivot(rows: { _id: { key: string; polarity: string }; n: number }[]): (CountRow & { key: string })[] {
+  const byKey = new Map<string, CountRow & { key: string }>();
+  for (const row of rows) {
+    const key = String(row._id.key);
+    const entry = byKey.get(key) ?? { key, positive: 0, negative: 0, neutral: 0, total: 0 };
+    entry[row._id.polarity as 'positive' | 'negative' | 'neutral'] += row.n;
+    entry.total += row.n;
+    byKey.set(key, entry);
+  }
+  return [...byKey.values()];
+}
+
 export class TagsRepository {
   constructor(private readonly coll: Collection<TagRecord>) {}
 
@@ -67,24 +80,38 @@ export class TagsRepository {
       { $match: filter },
       { $group: { _id: { key: `$${field}`, polarity: '$polarity' }, n: { $sum: 1 } } },
     ]);
-    const byKey = new Map<string, CountRow & { key: string }>();
-    for (const row of rows) {
-      const key = String(row._id.key);
-      const entry = byKey.get(key) ?? { key, positive: 0, negative: 0, neutral: 0, total: 0 };
-      const polarity = row._id.polarity as 'positive' | 'negative' | 'neutral';
-      entry[polarity] += row.n;
-      entry.total += row.n;
-      byKey.set(key, entry);
-    }
-    return [...byKey.values()];
+    return pivot(rows);
   }
 
-  topAspects(filter: Filter, limit: number): Promise<{ _id: { aspect: string; category: string }; count: number }[]> {
-    return this.coll.aggregate([
-      { $match: { ...filter, aspect: { $ne: null } } },
-      { $group: { _id: { aspect: '$aspect', category: '$category' }, count: { $sum: 1 } } },
-      { $sort: { count: -1, '_id.aspect': 1 } },
-      { $limit: limit },
+  /**
+   * The dashboard summary in one pass over the matching tags ($facet), instead of one scan per
+   * breakdown: counts by category, day and channel per polarity, and the top negative aspects.
+   */
+  async summary(filter: Filter, topAspects: number) {
+    const byPolarity = (field: string) => [{ $group: { _id: { key: `$${field}`, polarity: '$polarity' }, n: { $sum: 1 } } }];
+    const [facets] = await this.coll.aggregate<Record<'category' | 'day' | 'channel' | 'top', { _id: Record<string, string>; n?: number; count?: number }[]>>([
+      { $match: filter },
+      {
+        $facet: {
+          category: byPolarity('category'),
+          day: byPolarity('day'),
+          channel: byPolarity('channel'),
+          top: [
+            { $match: { polarity: 'negative', aspect: { $ne: null } } },
+            { $group: { _id: { aspect: '$aspect', category: '$category' }, count: { $sum: 1 } } },
+            { $sort: { count: -1, '_id.aspect': 1 } },
+            { $limit: topAspects },
+          ],
+        },
+      },
     ]);
+    const rows = (list: { _id: Record<string, string>; n?: number }[]) => pivot(list.map((r) => ({ _id: { key: r._id.key!, polarity: r._id.polarity! }, n: r.n ?? 0 })));
+    return {
+      byCategory: rows(facets?.category ?? []),
+      byDay: rows(facets?.day ?? []),
+      byChannel: rows(facets?.channel ?? []),
+      topNegativeAspects: (facets?.top ?? []).map((r) => ({ aspect: r._id.aspect!, category: r._id.category!, count: r.count ?? 0 })),
+    };
   }
+
 }

@@ -111,6 +111,23 @@ describe.each(engines)('store contract: %s', (_name, open) => {
     expect(total[0]!.n).toBe(12);
   });
 
+  test('aggregate: $facet of counting groups, with sums of a field, equals a plain computation', async () => {
+    const all = await coll().find({ n: { $lt: 20 } });
+    const [facets] = await coll().aggregate<{ byTenant: { _id: { t: string }; c: number; s: number }[]; byTag: { _id: string | null; c: number }[] }>([
+      { $match: { n: { $lt: 20 } } },
+      {
+        $facet: {
+          byTenant: [{ $group: { _id: { t: '$tenant' }, c: { $sum: 1 }, s: { $sum: '$n' } } }, { $sort: { '_id.t': 1 } }],
+          byTag: [{ $match: { tag: { $ne: null } } }, { $group: { _id: '$tag', c: { $sum: 1 } } }, { $sort: { _id: 1 } }],
+        },
+      },
+    ]);
+    const expected = ['a', 'b'].map((t) => ({ _id: { t }, c: all.filter((d) => d.tenant === t).length, s: all.filter((d) => d.tenant === t).reduce((x, d) => x + d.n, 0) }));
+    expect(facets!.byTenant).toEqual(expected);
+    const tags = [...new Set(all.map((d) => d.tag).filter((t): t is string => t !== null))].sort();
+    expect(facets!.byTag).toEqual(tags.map((t) => ({ _id: t, c: all.filter((d) => d.tag === t).length })));
+  });
+
   test('data survives close and reopen', async () => {
     if (engine.kind !== 'embedded') return;
     // Reopening needs the same directory: read it from a fresh engine over the same files.
