@@ -3,6 +3,12 @@ import path from 'node:path';
 
 const MAIN = path.resolve(import.meta.dirname, '../../dist/main.js');
 
+// Every service a test starts dies with the test process, whatever the test forgot.
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 export interface ServiceProcess {
   child: ChildProcess;
   url: string;
@@ -19,7 +25,13 @@ export async function startService(env: Record<string, string>, timeoutMs = 60_0
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  children.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      children.delete(child);
+      resolve(code);
+    }),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       // Never leave a half-started service behind a failed test.

@@ -94,6 +94,9 @@ describe('crash and restart', () => {
       cursor = res.body.nextCursor;
     } while (cursor);
     expect(tags).toBeGreaterThanOrEqual(1000);
+    svc.child.kill('SIGTERM');
+    await svc.exited;
+    svc = null;
   }, 240_000);
 
   test('SIGTERM drains in-flight work and exits 0; a restart finishes the rest', async () => {
