@@ -111,7 +111,8 @@ function match(gold: GoldOpinion[], tags: ExtractedTag[], pred: (g: GoldOpinion,
 
 export async function run(file: string, args: Record<string, string | boolean>): Promise<object> {
   const lexiconDir = typeof args.lexicons === 'string' ? args.lexicons : resolve(process.cwd(), 'lexicons');
-  const modelDir = typeof args.model === 'string' ? args.model : undefined;
+  // Same default as the worker (MODEL_DIR, else models/current): the eval measures what the service runs.
+  const modelDir = typeof args.model === 'string' ? args.model : (process.env.MODEL_DIR ?? resolve(process.cwd(), 'models/current'));
   const analyzer = await createAnalyzer({ lexiconDir, ...(modelDir ? { modelDir } : {}) });
   const docs = readJsonl<unknown>(file).map(toGold);
   let nGold = 0;
