@@ -51,13 +51,10 @@ async function main(): Promise<void> {
   shutdown.add('queue', () => services.queue.close());
   shutdown.add('analyzer', () => services.pool?.close());
   shutdown.add('store', () => services.store.close());
-  let stopping = false;
   shutdown.installSignalHandlers(() => process.exit(0));
-  process.once('SIGTERM', () => (stopping = true));
-  process.once('SIGINT', () => (stopping = true));
 
   if (config.role !== 'api') await startWorker(services);
-  if (stopping) return;
+  if (shutdown.stopping) return;
   if (config.role !== 'worker') {
     server = http.createServer(createApp(services));
     server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {

@@ -15,6 +15,11 @@ export class Shutdown {
     private readonly timeoutMs: number,
   ) {}
 
+  /** True once a stop has begun (a signal may arrive while the service is still starting). */
+  get stopping(): boolean {
+    return this.started !== null;
+  }
+
   add(name: string, run: Step['run']): void {
     this.steps.push({ name, run });
   }
