@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   shutdown.add('worker', () => services.queue.stopWorker());
   // Timers and webhook deliveries stop before the store closes under them.
   shutdown.add('actions', () => services.actions.stop());
+  shutdown.add('models', () => services.models.stop());
   shutdown.add('reconciler', () => {
     services.privacy.stopRetention();
     return services.reconciler.stop();

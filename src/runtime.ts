@@ -12,6 +12,7 @@ import { QueryService } from './services/query-service.js';
 import { PrivacyService } from './services/privacy-service.js';
 import { TenantSettingsService } from './services/tenant-settings-service.js';
 import { RetagService } from './services/retag-service.js';
+import { ModelService } from './services/model-service.js';
 import { Actions } from './actions/actions.js';
 import { SurveyStatsService } from './services/survey-stats-service.js';
 import type { DocumentRecord } from './store/records.js';
@@ -48,6 +49,8 @@ export interface Services {
   settings: TenantSettingsService;
   privacy: PrivacyService;
   retag: RetagService;
+  /** Retraining from corrections: training jobs, versions, promotion and the active head per tenant. */
+  models: ModelService;
   /** Alert rules, webhooks, complaint routing, journeys and KPIs (src/actions). */
   actions: Actions;
   surveyStats: SurveyStatsService;
@@ -87,6 +90,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     settings,
     privacy,
     retag: new RetagService(store, queue, config.leaseMs),
+    models: new ModelService(store, createQueue(config, logger, 'models'), logger, config.modelDir),
     surveyStats: new SurveyStatsService(store),
     actions,
     afterTagged: [...actions.hooks],
@@ -107,10 +111,11 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
 /** Starts the worker side: job processing plus the reconciler that recovers lost work. */
 export async function startWorker(s: Services): Promise<void> {
   s.pool = await AnalyzerPool.start({ lexiconDir: s.config.lexiconDir, modelDir: s.config.modelDir }, s.config.analyzerThreads, s.logger, s.metrics);
-  s.queue.startWorker(createDocumentProcessor({ store: s.store, pool: s.pool, logger: s.logger, metrics: s.metrics, leaseMs: s.config.leaseMs, afterTagged: s.afterTagged, overridesFor: async (tenant) => (await s.settings.get(tenant)).lexiconOverrides, maxClaims: s.config.jobAttempts + 3 }), s.config.workerConcurrency);
+  s.queue.startWorker(createDocumentProcessor({ store: s.store, pool: s.pool, logger: s.logger, metrics: s.metrics, leaseMs: s.config.leaseMs, afterTagged: s.afterTagged, overridesFor: async (tenant) => (await s.settings.get(tenant)).lexiconOverrides, headFor: (tenant, fresh) => s.models.activeHead(tenant, fresh), maxClaims: s.config.jobAttempts + 3 }), s.config.workerConcurrency);
   // The embedded queue starts empty, so everything unfinished in the store is its backlog.
   await s.reconciler.runOnce(s.queue.kind === 'embedded');
   s.reconciler.start();
   s.privacy.startRetention(60 * 60 * 1000);
   await s.actions.start();
+  await s.models.startWorker();
 }

@@ -14,6 +14,7 @@ import { idempotency, rateLimit } from './guards.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { privacyRoutes } from './routes/privacy-routes.js';
 import { retagRoutes } from './routes/retag-routes.js';
+import { modelsRoutes } from './routes/models-routes.js';
 import { actionsRoutes } from './routes/actions-routes.js';
 import { surveyRoutes } from './routes/survey-routes.js';
 import { correctionsRoutes } from './routes/corrections-routes.js';
@@ -50,6 +51,7 @@ export function createApp(s: Services): Express {
   v1.use(adminRoutes(s));
   v1.use(privacyRoutes(s));
   v1.use(retagRoutes(s));
+  v1.use(modelsRoutes(s));
   v1.use(actionsRoutes(s));
   v1.use(surveyRoutes(s));
   v1.use(correctionsRoutes(s));

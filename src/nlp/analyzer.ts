@@ -25,6 +25,7 @@ import type {
   LexiconOverrides,
   Polarity,
 } from './types.js';
+import type { HeadWeights } from './model/head.js';
 import { loadLexicon, type Lexicon } from './lexicon.js';
 import { normalizeText, toOriginal } from './normalize.js';
 import { splitClauses, type Clause } from './clauses.js';
@@ -177,7 +178,8 @@ class RuleAnalyzer implements Analyzer {
     return x;
   }
 
-  async analyze(input: AnalyzeInput, overrides?: LexiconOverrides): Promise<AnalyzeResult> {
+  async analyze(input: AnalyzeInput, overrides?: LexiconOverrides, head?: HeadWeights | null): Promise<AnalyzeResult> {
+    const useHead = this.mode === 'model' && head ? head : null;
     const x = this.lexiconFor(overrides);
     const parts = this.parts(input);
     const normalizedParts: string[] = [];
@@ -190,13 +192,13 @@ class RuleAnalyzer implements Analyzer {
       found.push(...tags);
       topic = lastTopic ?? topic;
     }
-    if (this.classifier && this.classifier.kind === 'model' && found.length) await this.applyClassifier(found);
+    if (this.classifier && this.classifier.kind === 'model' && found.length) await this.applyClassifier(found, useHead);
     const tags = found.map((f) => f.tag);
     return {
       normalizedText: normalizedParts.join('\n'),
       tags,
       sentiment: docSentiment(tags),
-      modelVersion: this.modelVersion,
+      modelVersion: useHead?.version ?? this.modelVersion,
     };
   }
 
@@ -313,19 +315,44 @@ class RuleAnalyzer implements Analyzer {
     return { normalized: n.text, tags: out, lastTopic: topicBefore(x, tokens, Infinity) };
   }
 
-  /** Blend the model's clause view into rule tags: confidence always, category only when the rules had nothing. */
-  private async applyClassifier(found: PartTag[]): Promise<void> {
+  /**
+   * Blend the model's clause view into rule tags: confidence always, category only when the rules had
+   * nothing — except where a tenant's retrained head changed the base model's decision for a clause
+   * holding a single opinion: that is what its labelers taught, so it wins over the rules.
+   */
+  private async applyClassifier(found: PartTag[], head: HeadWeights | null): Promise<void> {
     const sentences = [...new Set(found.map((f) => f.tag.sentence))];
     let results: ClauseClassification[];
     try {
-      results = await this.classifier!.classify(sentences);
+      results = await this.classifier!.classify(sentences, head);
     } catch {
       return;
     }
     const bySentence = new Map(sentences.map((s, i) => [s, results[i]] as const));
+    const perSentence = new Map<string, number>();
+    for (const f of found) perSentence.set(f.tag.sentence, (perSentence.get(f.tag.sentence) ?? 0) + 1);
     for (const f of found) {
       const r = bySentence.get(f.tag.sentence);
       if (!r) continue;
+      const single = perSentence.get(f.tag.sentence) === 1;
+      if (r.adjusted && single) {
+        if (r.adjusted.sentiment) {
+          const s = r.sentiment;
+          const polarity: Polarity = s.positive >= s.negative && s.positive >= s.neutral ? 'positive' : s.negative >= s.neutral ? 'negative' : 'neutral';
+          if (polarity !== f.tag.polarity) {
+            f.tag.polarity = polarity;
+            f.tag.source = 'model';
+          }
+        }
+        if (r.adjusted.category) {
+          const best = (Object.entries(r.category) as [CategoryId, number][]).reduce((a, b) => (b[1] > a[1] ? b : a));
+          if (best[0] !== f.tag.category) {
+            f.tag.category = best[0];
+            f.tag.source = 'model';
+            f.categoryFrom = 'opinion';
+          }
+        }
+      }
       const p = r.sentiment[f.tag.polarity === 'neutral' ? 'neutral' : f.tag.polarity];
       // Polarity stays with the rules: the clause model sees the whole clause, which often holds two
       // opinions of opposite sign (网络很顺畅，但是App老是闪退), so it only informs confidence here.

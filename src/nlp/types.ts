@@ -1,3 +1,5 @@
+import type { HeadWeights } from './model/head.js';
+
 // The contract between the service spine (API, queue, store) and the NLP pipeline.
 // The spine only ever calls `Analyzer.analyze` (inside a worker thread) and `maskPii`
 // (on the ingest path, before anything is stored); everything else in src/nlp is private to it.
@@ -95,7 +97,8 @@ export interface LexiconOverrides {
 }
 
 export interface Analyzer {
-  analyze(input: AnalyzeInput, overrides?: LexiconOverrides): Promise<AnalyzeResult>;
+  /** With `head`, the tenant's promoted retrained version is used and named in `modelVersion`. */
+  analyze(input: AnalyzeInput, overrides?: LexiconOverrides, head?: HeadWeights | null): Promise<AnalyzeResult>;
   /** What is loaded: "model" when the trained transformer is in use, "lexicon" for the fallback scorer. */
   readonly mode: 'model' | 'lexicon';
   readonly modelVersion: string;
@@ -105,7 +108,8 @@ export interface Analyzer {
 export interface ClauseClassifier {
   readonly version: string;
   readonly kind: 'model' | 'lexicon';
-  classify(clauses: string[]): Promise<ClauseClassification[]>;
+  /** `head`: a tenant's retrained head (src/nlp/model/head.ts) applied over the base model; ignored without a model. */
+  classify(clauses: string[], head?: HeadWeights | null): Promise<ClauseClassification[]>;
 }
 
 export interface ClauseClassification {
@@ -113,6 +117,8 @@ export interface ClauseClassification {
   sentiment: { negative: number; neutral: number; positive: number };
   /** Probability per category id; may be empty when the classifier has no category head. */
   category: Partial<Record<CategoryId, number>>;
+  /** Set by a retrained head (src/nlp/model/head.ts) where it changed the base model's decision. */
+  adjusted?: { sentiment: boolean; category: boolean };
 }
 
 export type PiiType = 'phone' | 'landline' | 'id_card' | 'bank_card' | 'email';

@@ -243,3 +243,74 @@ export interface CorrectionRecord {
   actor: string;
   at: Date;
 }
+
+export type ModelJobPhase = 'queued' | 'collect' | 'features' | 'cross-validate' | 'fit' | 'evaluate' | 'save' | 'done' | 'failed';
+
+/** A request to train a tenant's next model version (POST /v1/models/train), with its progress. */
+export interface ModelJobRecord {
+  /** `${tenant}:r${n}`: the tenant's n-th training request, which also names the version it produces. */
+  _id: string;
+  tenant: string;
+  version: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  phase: ModelJobPhase;
+  percent: number;
+  error: string | null;
+  requestedBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+export interface ModelSliceMetrics {
+  n: number;
+  nSentiment: number;
+  nCategory: number;
+  sentimentAccuracy: number | null;
+  categoryAccuracy: number | null;
+  categoryMacroF1: number | null;
+  overall: number | null;
+}
+
+export interface ModelMetrics {
+  regression: ModelSliceMetrics;
+  corrections: ModelSliceMetrics;
+}
+
+/** A trained candidate: its lineage, data counts, metrics against its parent, gate verdict and weights. */
+export interface ModelVersionRecord {
+  /** `${tenant}:${version}` */
+  _id: string;
+  tenant: string;
+  version: string;
+  /** The tenant's active version when training started; null = the shipped base model. */
+  parent: string | null;
+  base: string;
+  jobId: string;
+  createdAt: Date;
+  createdBy: string;
+  counts: { baseExamples: number; corrections: number; sentimentExamples: number; categoryExamples: number };
+  /** Latest correction time it learned from: later ones are "new" to it when its successor is judged. */
+  correctionsThrough: Date | null;
+  metrics: ModelMetrics;
+  parentMetrics: ModelMetrics;
+  gate: { passes: boolean; reasons: { field: string; message: string }[] };
+  promotedAt: Date | null;
+  promotedBy: string | null;
+  /** SerializedHead (src/nlp/model/head.ts): a few hundred kilobytes at most. */
+  head: import('../nlp/model/head.js').SerializedHead;
+}
+
+/** Which version a tenant's documents are tagged with, and the ones before it (for rollback). */
+export interface ModelStateRecord {
+  /** tenant id */
+  _id: string;
+  /** null = the shipped base model */
+  active: string | null;
+  /** previously active versions, oldest first */
+  history: (string | null)[];
+  /** bumped on every change: promotions and rollbacks are compare-and-set on it */
+  rev: number;
+  updatedAt: Date;
+}

@@ -8,6 +8,7 @@ import { DocumentsRepository } from './documents-repository.js';
 import { TagsRepository } from './tags-repository.js';
 import { AuditRepository, IdempotencyRepository, RetagJobsRepository, TenantSettingsRepository } from './small-repositories.js';
 import { createActionsStore, type ActionsStore } from '../actions/actions-store.js';
+import { ModelJobsRepository, ModelStateRepository, ModelVersionsRepository } from './model-repositories.js';
 
 export interface Store {
   engine: StoreEngine;
@@ -19,6 +20,10 @@ export interface Store {
   audit: AuditRepository;
   idempotency: IdempotencyRepository;
   retagJobs: RetagJobsRepository;
+  /** Retraining: training requests, trained versions with their weights, and each tenant's active one. */
+  modelJobs: ModelJobsRepository;
+  modelVersions: ModelVersionsRepository;
+  modelState: ModelStateRepository;
   /** Alert rules, webhooks, deliveries and routing tables (src/actions). */
   actions: ActionsStore;
   close(): Promise<void>;
@@ -39,9 +44,12 @@ export async function createStore(engine: StoreEngine): Promise<Store> {
     audit: new AuditRepository(engine.collection('audit')),
     idempotency: new IdempotencyRepository(engine.collection('idempotency')),
     retagJobs: new RetagJobsRepository(engine.collection('retag_jobs')),
+    modelJobs: new ModelJobsRepository(engine.collection('model_jobs')),
+    modelVersions: new ModelVersionsRepository(engine.collection('model_versions')),
+    modelState: new ModelStateRepository(engine.collection('model_state')),
     actions: createActionsStore(engine),
     close: () => engine.close(),
   };
-  await Promise.all([store.documents.init(), store.tags.init(), store.apiKeys.init(), store.corrections.init(), store.tenants.init(), store.audit.init(), store.idempotency.init(), store.retagJobs.init(), store.actions.init()]);
+  await Promise.all([store.documents.init(), store.tags.init(), store.apiKeys.init(), store.corrections.init(), store.tenants.init(), store.audit.init(), store.idempotency.init(), store.retagJobs.init(), store.modelJobs.init(), store.modelVersions.init(), store.modelState.init(), store.actions.init()]);
   return store;
 }

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { AnalyzeInput, AnalyzeResult, LexiconOverrides } from '../nlp/types.js';
+import type { SerializedHead } from '../nlp/model/head.js';
 
 // Segmentation and onnxruntime inference are CPU-bound and synchronous. They run in worker threads
 // so the main thread — which renews BullMQ job locks and serves HTTP — never stalls behind them.
@@ -12,7 +13,14 @@ export interface AnalyzerThreadOptions {
   modelDir: string;
 }
 
-export type ThreadRequest = { id: number; input: AnalyzeInput; overrides?: LexiconOverrides };
+/**
+ * Retrained heads travel to a thread once (`head`) and are then named by version in requests. Pool
+ * and thread both keep the last HEADS_PER_THREAD heads in arrival order, so they agree on what a
+ * thread holds without a round trip.
+ */
+export const HEADS_PER_THREAD = 32;
+export type ThreadRequest = { id: number; input: AnalyzeInput; overrides?: LexiconOverrides; head?: string };
+export type ThreadMessage = ThreadRequest | { type: 'head'; head: SerializedHead };
 export type ThreadResponse =
   | { type: 'ready'; mode: 'model' | 'lexicon'; modelVersion: string }
   | { type: 'init-error'; message: string }
@@ -21,6 +29,7 @@ export type ThreadResponse =
 
 interface Slot {
   worker: Worker;
+  heads: Set<string>;
   inflight: Map<number, { resolve: (r: AnalyzeResult) => void; reject: (e: Error) => void }>;
 }
 
@@ -61,7 +70,7 @@ export class AnalyzerPool {
   private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
       const worker = new Worker(threadFile(), { workerData: this.options });
-      const slot: Slot = { worker, inflight: new Map() };
+      const slot: Slot = { worker, heads: new Set(), inflight: new Map() };
       let ready = false;
       worker.on('message', (msg: ThreadResponse) => {
         if ('type' in msg) {
@@ -98,7 +107,7 @@ export class AnalyzerPool {
     });
   }
 
-  analyze(input: AnalyzeInput, overrides?: LexiconOverrides): Promise<AnalyzeResult> {
+  analyze(input: AnalyzeInput, overrides?: LexiconOverrides, head?: SerializedHead | null): Promise<AnalyzeResult> {
     if (this.slots.length === 0) return Promise.reject(new Error('no analyzer thread available'));
     // Least-loaded thread, ties broken round-robin.
     let best = this.slots[this.cursor++ % this.slots.length]!;
@@ -108,7 +117,12 @@ export class AnalyzerPool {
     const stopTimer = this.metrics?.analyzerLatency.startTimer();
     return new Promise<AnalyzeResult>((resolve, reject) => {
       best.inflight.set(id, { resolve, reject });
-      const request: ThreadRequest = { id, input, ...(overrides ? { overrides } : {}) };
+      if (head && !best.heads.has(head.version)) {
+        best.worker.postMessage({ type: 'head', head } satisfies ThreadMessage);
+        best.heads.add(head.version);
+        if (best.heads.size > HEADS_PER_THREAD) best.heads.delete(best.heads.values().next().value!);
+      }
+      const request: ThreadRequest = { id, input, ...(overrides ? { overrides } : {}), ...(head ? { head: head.version } : {}) };
       best.worker.postMessage(request);
     }).finally(() => stopTimer?.());
   }

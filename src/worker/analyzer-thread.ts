@@ -1,7 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createAnalyzer } from '../nlp/analyzer.js';
 import { createModelClassifier } from '../nlp/model/index.js';
-import type { AnalyzerThreadOptions, ThreadRequest, ThreadResponse } from './analyzer-pool.js';
+import { deserializeHead, type HeadWeights } from '../nlp/model/head.js';
+import { HEADS_PER_THREAD, type AnalyzerThreadOptions, type ThreadMessage, type ThreadResponse } from './analyzer-pool.js';
 
 const options = workerData as AnalyzerThreadOptions;
 const port = parentPort!;
@@ -15,8 +16,19 @@ try {
     modelDir: options.modelDir,
     ...(classifier ? { classifier } : {}),
   });
-  port.on('message', (req: ThreadRequest) => {
-    analyzer.analyze(req.input, req.overrides).then(
+  const heads = new Map<string, HeadWeights>();
+  port.on('message', (req: ThreadMessage) => {
+    if ('type' in req) {
+      heads.set(req.head.version, deserializeHead(req.head));
+      if (heads.size > HEADS_PER_THREAD) heads.delete(heads.keys().next().value!);
+      return;
+    }
+    const head = req.head ? heads.get(req.head) : null;
+    if (req.head && !head) {
+      send({ id: req.id, ok: false, message: `model head ${req.head} was not delivered to this thread` });
+      return;
+    }
+    analyzer.analyze(req.input, req.overrides, head).then(
       (result) => send({ id: req.id, ok: true, result }),
       (err: unknown) => send({ id: req.id, ok: false, message: err instanceof Error ? err.message : String(err) }),
     );

@@ -8,6 +8,7 @@ import { PermanentJobError } from '../errors.js';
 import type { DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { AnalyzerPool } from './analyzer-pool.js';
+import type { SerializedHead } from '../nlp/model/head.js';
 
 /** A machine tag's id is its idempotency key: the same document, model version, place and aspect give the same id. */
 export function machineTagId(documentId: string, modelVersion: string, tag: Pick<ExtractedTag, 'span' | 'turnIndex' | 'aspect'>): string {
@@ -72,6 +73,8 @@ export function createDocumentProcessor(deps: {
   afterTagged?: AfterTaggedHook[];
   /** The tenant's taxonomy and lexicon additions, read per document so changes apply without a restart. */
   overridesFor?: (tenant: string) => Promise<LexiconOverrides | null>;
+  /** The tenant's promoted retrained head (null = base model); `fresh` bypasses caches, for re-tag jobs. */
+  headFor?: (tenant: string, fresh: boolean) => Promise<SerializedHead | null>;
   /**
    * Claims beyond which a document is given up as poison. Every claim counts, including those whose
    * worker died mid-job (which the queue redelivers without counting a failed attempt), so a
@@ -93,6 +96,7 @@ export function createDocumentProcessor(deps: {
         throw new PermanentJobError(`given up after ${doc.attempts - 1} attempts: its worker stopped or failed each time`);
       }
       const overrides = (await deps.overridesFor?.(doc.tenant)) ?? undefined;
+      const head = (await deps.headFor?.(doc.tenant, Boolean(doc.retagJobId))) ?? null;
       const result = await pool.analyze(
         {
           kind: doc.kind,
@@ -100,6 +104,7 @@ export function createDocumentProcessor(deps: {
           ...(doc.turns !== null ? { turns: doc.turns } : {}),
         },
         overrides,
+        head,
       );
       const existing = await store.tags.byDocument(doc._id);
       const human = existing.filter((t) => t.source === 'human');

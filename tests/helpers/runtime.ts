@@ -38,6 +38,7 @@ export async function startRuntime(env: Record<string, string> = {}, opts: { wor
     dataDir,
     async close() {
       await services.actions.stop();
+      await services.models.stop();
       await services.queue.stopWorker();
       await services.reconciler.stop();
       services.privacy.stopRetention();

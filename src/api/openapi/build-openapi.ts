@@ -26,6 +26,7 @@ const TAGS = [
   { name: 'actions', description: 'Alert rules, webhooks, complaint routing and cases' },
   { name: 'insights', description: 'Customer journeys, churn risk and KPIs' },
   { name: 'admin', description: 'API keys, the calling key, re-tag jobs' },
+  { name: 'models', description: 'Retraining from corrections: versions, the evaluation gate, promotion and rollback' },
   { name: 'privacy', description: 'Customer erasure, tenant PII and retention settings, audit log' },
   { name: 'health', description: 'Liveness and readiness probes (no key)' },
   { name: 'ops', description: 'Operator endpoints outside /v1' },

@@ -16,6 +16,7 @@ import { CorrectionsDto, TagPatchDto } from '../dto/correction-dto.js';
 import { BatchDto, CreateDocumentDto } from '../dto/document-dto.js';
 import { DocumentQueryDto, ExportQueryDto, PageQueryDto, StatsQueryDto, TagQueryDto, RangeQueryDto } from '../dto/query-dto.js';
 import { RetagDto } from '../dto/retag-dto.js';
+import { ModelSwitchDto, TrainModelDto } from '../dto/model-dto.js';
 import { TenantSettingsDto } from '../dto/settings-dto.js';
 import { TaxonomyOverridesDto } from '../dto/taxonomy-dto.js';
 import { AuditQueryDto, CustomerParamsDto } from '../routes/privacy-routes.js';
@@ -366,6 +367,70 @@ export const ROUTES: RouteDoc[] = [
     tag: 'admin',
     roles: ['admin'],
     responses: { 200: json('the job and how far it got', 'RetagJob') },
+  },
+  {
+    method: 'post',
+    path: '/v1/models/train',
+    summary: "Train a new version of the tenant's model from its corrections",
+    description:
+      'Queues a job that fits a head over the frozen shipped model on the base training features plus every correction, then ' +
+      'evaluates it against the active version (regression set, and the new corrections cross-validated). No Python runs.',
+    tag: 'models',
+    roles: ['admin'],
+    body: TrainModelDto,
+    bodyOptional: true,
+    responses: {
+      202: json('queued', { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' }, version: { type: 'string' } }, required: ['id', 'status', 'version'] }),
+      409: json('no model is installed', 'Error'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/models/jobs/{id}',
+    summary: 'Progress of a training job (phase and percent)',
+    tag: 'models',
+    roles: ['admin'],
+    responses: { 200: json('the job', 'ModelJob') },
+  },
+  {
+    method: 'get',
+    path: '/v1/models',
+    summary: "The tenant's model versions, newest first, and the active one",
+    tag: 'models',
+    roles: ['analyst', 'labeler'],
+    responses: { 200: json('versions with metrics and gate verdicts', 'ModelList') },
+  },
+  {
+    method: 'get',
+    path: '/v1/models/{version}',
+    summary: 'One model version',
+    tag: 'models',
+    roles: ['analyst', 'labeler'],
+    responses: { 200: json('the version', 'ModelVersion') },
+  },
+  {
+    method: 'post',
+    path: '/v1/models/{version}/promote',
+    summary: 'Make a trained version the one that tags this tenant',
+    description:
+      'Refused with 409 `gate_failed` (the reasons in `details`) unless the version is at least as good as the active one on the ' +
+      'regression set and better on the corrections it did not train on. Workers switch within seconds, without a restart; ' +
+      'then the finished documents are re-tagged (human tags kept) unless `retag` is false.',
+    tag: 'models',
+    roles: ['admin'],
+    body: ModelSwitchDto,
+    bodyOptional: true,
+    responses: { 200: json('promoted', 'ModelSwitch'), 409: json('refused by the gate, or already active', 'Error') },
+  },
+  {
+    method: 'post',
+    path: '/v1/models/rollback',
+    summary: 'Return to the version active before the current one',
+    tag: 'models',
+    roles: ['admin'],
+    body: ModelSwitchDto,
+    bodyOptional: true,
+    responses: { 200: json('rolled back', 'ModelSwitch'), 409: json('nothing to roll back to', 'Error') },
   },
   {
     method: 'get',

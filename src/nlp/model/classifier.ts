@@ -5,6 +5,7 @@ import { CATEGORY_IDS, type CategoryId, type ClauseClassification, type ClauseCl
 import { CharTokenizer, PAD_ID } from './tokenizer.js';
 import { SparseLinear, type SparseMeta } from './sparse.js';
 import { resolveModelDir } from './model-dir.js';
+import { applyHead, type HeadWeights } from './head.js';
 
 export { resolveModelDir };
 
@@ -87,7 +88,12 @@ export class ModelClassifier implements ClauseClassifier {
     return out;
   }
 
-  async classify(clauses: string[]): Promise<ClauseClassification[]> {
+  async classify(clauses: string[], head?: HeadWeights | null): Promise<ClauseClassification[]> {
+    const base = await this.classifyBase(clauses);
+    return head ? base.map((c, i) => applyHead(c, clauses[i]!, head)) : base;
+  }
+
+  private async classifyBase(clauses: string[]): Promise<ClauseClassification[]> {
     if (clauses.length === 0) return [];
     const logits = await this.encoderLogits(clauses);
     const { stack } = this.cfg;

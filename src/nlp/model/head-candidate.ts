@@ -1,0 +1,82 @@
+import type { HeadWeights } from './head.js';
+import {
+  commonKeys,
+  crossValidate,
+  DEFAULT_TRAIN_OPTIONS,
+  evaluate,
+  gateReasons,
+  predictPipeline,
+  sliceMetrics,
+  trainHead,
+  vocabularyOf,
+  type HeadExample,
+  type SliceMetrics,
+  type TrainOptions,
+} from './head-train.js';
+
+/** A correction as a training example; `at` orders them and says which ones the parent saw. */
+export interface CorrectionExample extends HeadExample {
+  at: number;
+  /** The pipeline's answer before the correction (-1: it had no tag there); see predictPipeline. */
+  before?: number;
+}
+
+export interface CandidateMetrics {
+  regression: SliceMetrics;
+  corrections: SliceMetrics;
+}
+
+export interface Candidate {
+  head: HeadWeights;
+  metrics: CandidateMetrics;
+  parentMetrics: CandidateMetrics;
+  gate: { passes: boolean; reasons: { field: string; message: string }[] };
+}
+
+export type Phase = 'cross-validate' | 'fit' | 'evaluate';
+
+/**
+ * Trains a head on the base features plus every correction and measures it against its parent:
+ *  - on the fixed regression set (project gold + a sample of base dev data);
+ *  - on the corrections the parent did not learn from (made after `parentCutoff`), where the
+ *    candidate's predictions are out-of-fold (k-fold over all corrections) so it is never scored on
+ *    what it trained on.
+ */
+export function buildCandidate(input: {
+  version: string;
+  base: HeadExample[];
+  regression: HeadExample[];
+  corrections: CorrectionExample[];
+  parent: HeadWeights | null;
+  /** corrections at or before this time were in the parent's training data (0 for the base model) */
+  parentCutoff: number;
+  folds?: number;
+  options?: TrainOptions;
+  onProgress?: (phase: Phase, fraction: number) => void;
+}): Candidate {
+  const opts = input.options ?? DEFAULT_TRAIN_OPTIONS;
+  const corrections = input.corrections.slice().sort((a, b) => a.at - b.at);
+  const common = commonKeys(input.base);
+  const oof = crossValidate(corrections, input.base, input.folds ?? 5, opts, (x) => input.onProgress?.('cross-validate', x), common);
+  const head = trainHead(input.version, [...input.base, ...corrections], vocabularyOf(corrections, common), opts, (x) => input.onProgress?.('fit', x));
+  input.onProgress?.('evaluate', 0);
+  const fresh = corrections.map((e, i) => ({ e, p: oof[i]! })).filter((x) => x.e.at > input.parentCutoff && x.p >= 0);
+  const freshExamples = fresh.map((x) => x.e);
+  const metrics: CandidateMetrics = {
+    regression: evaluate(head, input.regression),
+    corrections: sliceMetrics(freshExamples, fresh.map((x) => x.p)),
+  };
+  const parentMetrics: CandidateMetrics = {
+    regression: evaluate(input.parent, input.regression),
+    // What the running pipeline actually answered before each correction, where that is known.
+    corrections: sliceMetrics(freshExamples, freshExamples.map((e) => (e.before !== undefined ? e.before : predictPipeline(input.parent, e)))),
+  };
+  const reasons = gateReasons({
+    regression: metrics.regression,
+    parentRegression: parentMetrics.regression,
+    corrections: metrics.corrections,
+    parentCorrections: parentMetrics.corrections,
+  });
+  input.onProgress?.('evaluate', 1);
+  return { head, metrics, parentMetrics, gate: { passes: reasons.length === 0, reasons } };
+}

@@ -1,0 +1,358 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { AppError, conflict, DuplicateKeyError, notFound } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { resolveModelDir } from '../nlp/model/model-dir.js';
+import type { SerializedHead } from '../nlp/model/head.js';
+import type { JobContext, JobQueue } from '../queue/job-queue.js';
+import type { ModelJobPhase, ModelJobRecord, ModelVersionRecord } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import type { TrainCorrection, TrainMessage, TrainRequest } from '../worker/train-thread.js';
+
+/** How long a worker trusts its cached idea of a tenant's active version; promotions reach other processes within it. */
+export const ACTIVE_MODEL_TTL_MS = 2000;
+const PAGE = 1000;
+
+/** Percent ranges of the job's phases, so progress moves steadily through all of them. */
+const PHASES: Record<string, [number, number]> = {
+  collect: [0, 5],
+  features: [5, 15],
+  'cross-validate': [15, 75],
+  fit: [75, 92],
+  evaluate: [92, 97],
+  save: [97, 100],
+};
+
+function trainThreadFile(): URL {
+  const compiled = import.meta.url.endsWith('.ts') ? new URL('../../dist/worker/train-thread.js', import.meta.url) : new URL('../worker/train-thread.js', import.meta.url);
+  if (!existsSync(compiled)) throw new Error(`training thread not built (${compiled.pathname}); run npm run build`);
+  return compiled;
+}
+
+const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+
+/**
+ * Corrections retrain the model. An admin asks for training; a worker collects the tenant's
+ * corrections, fits a head over the frozen shipped model in a worker thread and stores the result as
+ * a version with its metrics and gate verdict. Promotion (compare-and-set on the tenant's model state)
+ * makes workers tag that tenant's documents with it, within ACTIVE_MODEL_TTL_MS and without a restart;
+ * rollback returns to the version before. Versions are per tenant: one tenant's corrections never
+ * change another tenant's tags.
+ */
+export class ModelService {
+  private readonly activeCache = new Map<string, { at: number; head: SerializedHead | null }>();
+  private readonly headCache = new Map<string, SerializedHead>();
+  private training: Worker | null = null;
+  private stopping = false;
+  readonly baseVersion: string | null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly queue: JobQueue,
+    private readonly logger: Logger,
+    private readonly modelDir: string,
+  ) {
+    this.baseVersion = readBaseVersion(modelDir);
+  }
+
+  // ---- API side -------------------------------------------------------------------------------
+
+  async requestTraining(tenant: string, actor: string): Promise<ModelJobRecord> {
+    if (!this.baseVersion) throw conflict('no model is loaded (MODEL_DIR holds none), so there is nothing to retrain');
+    for (let n = (await this.store.modelJobs.countForTenant(tenant)) + 1; ; n++) {
+      const now = new Date();
+      const job: ModelJobRecord = {
+        _id: `${tenant}:r${n}`,
+        tenant,
+        version: `${this.baseVersion}+r${n}`,
+        status: 'queued',
+        phase: 'queued',
+        percent: 0,
+        error: null,
+        requestedBy: actor,
+        createdAt: now,
+        updatedAt: now,
+        startedAt: null,
+        finishedAt: null,
+      };
+      try {
+        await this.store.modelJobs.insert(job);
+      } catch (err) {
+        if (err instanceof DuplicateKeyError) continue;
+        throw err;
+      }
+      await this.queue.enqueue([{ documentId: job._id, generation: 0 }]);
+      return job;
+    }
+  }
+
+  async job(tenant: string, id: string) {
+    const job = await this.store.modelJobs.findForTenant(tenant, id);
+    if (!job) throw notFound('training job');
+    return presentJob(job);
+  }
+
+  async list(tenant: string) {
+    const state = await this.store.modelState.peek(tenant);
+    const active = state?.active ?? null;
+    const versions = await this.store.modelVersions.list(tenant, 100);
+    return {
+      base: this.baseVersion,
+      active: active ?? this.baseVersion,
+      versions: versions.map((v) => presentVersion(v, active)),
+    };
+  }
+
+  async version(tenant: string, version: string) {
+    const v = await this.store.modelVersions.find(tenant, version);
+    if (!v) throw notFound('model version');
+    return presentVersion(v, (await this.store.modelState.peek(tenant))?.active ?? null);
+  }
+
+  /** Refused (409, with the gate's reasons) unless the candidate passed its gate against the version active now. */
+  async promote(tenant: string, version: string, actor: string): Promise<{ active: string; previous: string }> {
+    const v = await this.store.modelVersions.find(tenant, version);
+    if (!v) throw notFound('model version');
+    const state = await this.store.modelState.get(tenant);
+    if (state.active === version) throw conflict(`${version} is already the active version`);
+    if (v.base !== this.baseVersion) throw conflict(`${version} was trained on base model ${v.base}, but ${this.baseVersion} is installed`);
+    if (v.parent !== state.active) {
+      // Its gate compared it with another version than the one it would replace.
+      throw new AppError(409, 'gate_failed', `${version} was judged against ${v.parent ?? this.baseVersion}, but ${state.active ?? this.baseVersion} is active now: train again`, [
+        { field: 'parent', message: `judged against ${v.parent ?? this.baseVersion}; active is ${state.active ?? this.baseVersion}` },
+      ]);
+    }
+    if (!v.gate.passes) {
+      throw new AppError(409, 'gate_failed', `${version} did not pass the evaluation gate against ${v.parent ?? this.baseVersion}`, v.gate.reasons);
+    }
+    if (!(await this.store.modelState.replace(state, { active: version, history: [...state.history, state.active] }))) {
+      throw conflict('the active model changed while promoting; reload and try again');
+    }
+    await this.store.modelVersions.markPromoted(tenant, version, actor);
+    this.activeCache.delete(tenant);
+    this.logger.info({ tenant, version, previous: state.active ?? this.baseVersion }, 'model version promoted');
+    return { active: version, previous: state.active ?? this.baseVersion ?? '' };
+  }
+
+  async rollback(tenant: string): Promise<{ active: string; previous: string }> {
+    const state = await this.store.modelState.get(tenant);
+    if (state.history.length === 0) throw conflict('there is no earlier version to roll back to');
+    const previous = state.history[state.history.length - 1]!;
+    if (!(await this.store.modelState.replace(state, { active: previous, history: state.history.slice(0, -1) }))) {
+      throw conflict('the active model changed while rolling back; reload and try again');
+    }
+    this.activeCache.delete(tenant);
+    this.logger.info({ tenant, version: previous ?? this.baseVersion, from: state.active }, 'model version rolled back');
+    return { active: previous ?? this.baseVersion ?? '', previous: state.active ?? this.baseVersion ?? '' };
+  }
+
+  // ---- worker side ----------------------------------------------------------------------------
+
+  /**
+   * The tenant's promoted head, or null for the base model. Cached for ACTIVE_MODEL_TTL_MS; `fresh`
+   * skips the cache (re-tag jobs, which run right after a promotion and must use the new version).
+   */
+  async activeHead(tenant: string, fresh = false): Promise<SerializedHead | null> {
+    const cached = this.activeCache.get(tenant);
+    if (!fresh && cached && Date.now() - cached.at < ACTIVE_MODEL_TTL_MS) return cached.head;
+    const active = (await this.store.modelState.peek(tenant))?.active ?? null;
+    let head: SerializedHead | null = null;
+    if (active) {
+      head = this.headCache.get(`${tenant}:${active}`) ?? null;
+      if (!head) {
+        const v = await this.store.modelVersions.find(tenant, active);
+        head = v && v.base === this.baseVersion ? v.head : null;
+        if (head) {
+          if (this.headCache.size > 64) this.headCache.clear();
+          this.headCache.set(`${tenant}:${active}`, head);
+        }
+      }
+    }
+    this.activeCache.set(tenant, { at: Date.now(), head });
+    return head;
+  }
+
+  /** Starts processing training jobs; unfinished ones (a crash mid-training) run again. */
+  async startWorker(): Promise<void> {
+    this.queue.startWorker((id, ctx) => this.run(id, ctx), 1);
+    const unfinished = await this.store.modelJobs.unfinished();
+    if (unfinished.length) await this.queue.enqueue(unfinished.map((j) => ({ documentId: j._id, generation: 0 })), { replaceFinished: true });
+  }
+
+  /** Stops taking jobs; a training in progress is abandoned and runs again on the next start. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.training?.terminate();
+    await this.queue.stopWorker();
+    await this.queue.close();
+  }
+
+  private async run(id: string, ctx: JobContext): Promise<void> {
+    const job = await this.store.modelJobs.claim(id);
+    if (!job) return;
+    const log = this.logger.child({ modelJob: id, tenant: job.tenant });
+    let lastWrite = 0;
+    const progress = async (phase: ModelJobPhase, fraction: number, force = false) => {
+      const [a, b] = PHASES[phase] ?? [0, 100];
+      const now = Date.now();
+      if (!force && now - lastWrite < 500) return;
+      lastWrite = now;
+      await this.store.modelJobs.update(id, { phase, percent: Math.round(a + (b - a) * Math.min(1, fraction)) });
+    };
+    try {
+      await progress('collect', 0, true);
+      const state = await this.store.modelState.peek(job.tenant);
+      const parentVersion = state?.active ?? null;
+      const parent = parentVersion ? await this.store.modelVersions.find(job.tenant, parentVersion) : null;
+      const corrections = await this.collect(job.tenant);
+      if (corrections.length === 0) throw new AppError(409, 'conflict', 'no corrections to learn from yet');
+      const request: TrainRequest = {
+        modelDir: this.modelDir,
+        version: job.version,
+        corrections,
+        parent: parent?.head ?? null,
+        parentCutoff: parent?.correctionsThrough ? new Date(parent.correctionsThrough).getTime() : 0,
+      };
+      const result = await this.train(request, (phase, fraction) => void progress(phase, fraction).catch(() => undefined));
+      await progress('save', 0, true);
+      const record: ModelVersionRecord = {
+        _id: `${job.tenant}:${job.version}`,
+        tenant: job.tenant,
+        version: job.version,
+        parent: parentVersion,
+        base: result.baseVersion,
+        jobId: job._id,
+        createdAt: job.createdAt,
+        createdBy: job.requestedBy,
+        counts: result.counts,
+        correctionsThrough: new Date(Math.max(...corrections.map((c) => c.at))),
+        metrics: result.metrics,
+        parentMetrics: result.parentMetrics,
+        gate: result.gate,
+        promotedAt: null,
+        promotedBy: null,
+        head: result.head,
+      };
+      await this.store.modelVersions.save(record);
+      await this.store.modelJobs.update(id, { status: 'done', phase: 'done', percent: 100, error: null, finishedAt: new Date() });
+      log.info({ version: job.version, corrections: corrections.length, gate: result.gate.passes }, 'model version trained');
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const permanent = err instanceof AppError;
+      if (this.stopping) throw err;
+      if (ctx.final || permanent) {
+        await this.store.modelJobs.update(id, { status: 'failed', phase: 'failed', error: message.slice(0, 500), finishedAt: new Date() });
+        log.error({ err: message }, 'model training failed');
+        return;
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * The latest labelled state of every tag a labeler corrected or added (its clause, polarity and
+   * category), with what the machine had said before the first correction.
+   */
+  private async collect(tenant: string): Promise<TrainCorrection[]> {
+    const latest = new Map<string, number>();
+    const before = new Map<string, TrainCorrection['before']>();
+    let afterId = '';
+    for (;;) {
+      // ULIDs sort by time, so the first correction of a tag is met first.
+      const rows = await this.store.corrections.list({ tenant, _id: { $gt: afterId }, op: { $in: ['update', 'add'] } }, PAGE);
+      for (const c of rows) {
+        if (!c.tagId) continue;
+        latest.set(c.tagId, Math.max(latest.get(c.tagId) ?? 0, new Date(c.at).getTime()));
+        if (!before.has(c.tagId)) {
+          const b = c.before as { polarity?: string; category?: string; source?: string } | null;
+          before.set(c.tagId, b && b.source !== 'human' && b.polarity && b.category ? { polarity: b.polarity, category: b.category } : null);
+        }
+      }
+      if (rows.length < PAGE) break;
+      afterId = rows[rows.length - 1]!._id;
+    }
+    const ids = [...latest.keys()];
+    const out: TrainCorrection[] = [];
+    for (let i = 0; i < ids.length; i += PAGE) {
+      const tags = await this.store.tags.list({ _id: { $in: ids.slice(i, i + PAGE) }, tenant, source: 'human' }, PAGE);
+      for (const t of tags) {
+        if (t.sentence) out.push({ text: t.sentence, polarity: t.polarity, category: t.category, at: latest.get(t._id)!, before: before.get(t._id) ?? null });
+      }
+    }
+    // Ordered by time, then text, so folds and results do not depend on the store's order.
+    return out.sort((a, b) => a.at - b.at || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  }
+
+  private train(request: TrainRequest, onProgress: (phase: ModelJobPhase, fraction: number) => void): Promise<Extract<TrainMessage, { type: 'done' }>> {
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(trainThreadFile(), { workerData: request });
+      this.training = worker;
+      worker.once('exit', () => {
+        if (this.training === worker) this.training = null;
+      });
+      let settled = false;
+      worker.on('message', (m: TrainMessage) => {
+        if (m.type === 'progress') onProgress(m.phase, m.fraction);
+        else if (m.type === 'done') {
+          settled = true;
+          resolve(m);
+        } else {
+          settled = true;
+          reject(new AppError(500, 'training_failed', m.message));
+        }
+      });
+      worker.on('error', (err) => {
+        if (!settled) reject(err);
+        settled = true;
+      });
+      worker.on('exit', (code) => {
+        if (!settled) reject(new Error(`training thread exited (${code})`));
+      });
+    });
+  }
+}
+
+function readBaseVersion(modelDir: string): string | null {
+  const dir = resolveModelDir(modelDir);
+  if (!dir || !existsSync(join(dir, 'config.json')) || !existsSync(join(dir, 'head', 'base.bin'))) return null;
+  try {
+    return (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { guandian?: { version?: string } }).guandian?.version ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function presentJob(job: ModelJobRecord) {
+  return {
+    id: job._id,
+    status: job.status,
+    phase: job.phase,
+    percent: job.percent,
+    version: job.status === 'done' ? job.version : null,
+    error: job.error,
+    createdAt: iso(job.createdAt),
+    updatedAt: iso(job.updatedAt),
+    startedAt: iso(job.startedAt),
+    finishedAt: iso(job.finishedAt),
+  };
+}
+
+export function presentVersion(v: ModelVersionRecord, active: string | null) {
+  const isActive = v.version === active;
+  return {
+    version: v.version,
+    parent: v.parent ?? v.base,
+    base: v.base,
+    active: isActive,
+    status: isActive ? 'active' : v.promotedAt ? 'retired' : 'candidate',
+    createdAt: iso(v.createdAt),
+    createdBy: v.createdBy,
+    counts: v.counts,
+    metrics: v.metrics,
+    parentMetrics: v.parentMetrics,
+    gate: { passes: v.gate.passes, reasons: v.gate.reasons.map((r) => r.message) },
+    promotedAt: iso(v.promotedAt),
+    promotedBy: v.promotedBy,
+  };
+}

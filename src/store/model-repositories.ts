@@ -1,0 +1,95 @@
+import type { Collection } from './collection.js';
+import type { ModelJobRecord, ModelStateRecord, ModelVersionRecord } from './records.js';
+
+export class ModelJobsRepository {
+  constructor(private readonly coll: Collection<ModelJobRecord>) {}
+
+  async init(): Promise<void> {
+    // The worker looks for unfinished jobs at start (status), admins read a tenant's by _id.
+    await this.coll.ensureIndex({ fields: { status: 1 } });
+  }
+
+  /** Throws DuplicateKeyError when the id is taken (two requests raced for the same number). */
+  insert(job: ModelJobRecord): Promise<void> {
+    return this.coll.insertOne(job);
+  }
+
+  find(id: string): Promise<ModelJobRecord | null> {
+    return this.coll.findOne({ _id: id });
+  }
+
+  findForTenant(tenant: string, id: string): Promise<ModelJobRecord | null> {
+    return this.coll.findOne({ _id: id, tenant });
+  }
+
+  countForTenant(tenant: string): Promise<number> {
+    return this.coll.count({ tenant });
+  }
+
+  unfinished(): Promise<ModelJobRecord[]> {
+    return this.coll.find({ status: { $in: ['queued', 'running'] } }, { sort: { createdAt: 1 } });
+  }
+
+  async update(id: string, fields: Partial<ModelJobRecord>): Promise<void> {
+    await this.coll.updateOne({ _id: id }, { $set: { ...fields, updatedAt: new Date() } });
+  }
+
+  /** Moves a job to running unless it already finished; returns it, or null when there is nothing to do. */
+  claim(id: string): Promise<ModelJobRecord | null> {
+    const now = new Date();
+    return this.coll.findOneAndUpdate({ _id: id, status: { $in: ['queued', 'running'] } }, { $set: { status: 'running', startedAt: now, updatedAt: now } });
+  }
+}
+
+export class ModelVersionsRepository {
+  constructor(private readonly coll: Collection<ModelVersionRecord>) {}
+
+  async init(): Promise<void> {
+    // Listed per tenant, newest first.
+    await this.coll.ensureIndex({ fields: { tenant: 1, createdAt: -1 } });
+  }
+
+  /** Idempotent: a job that runs again after a crash rewrites the same version. */
+  async save(record: ModelVersionRecord): Promise<void> {
+    if ((await this.coll.updateOne({ _id: record._id }, { $set: { ...record } })) === 0) {
+      await this.coll.insertManyIgnoreDuplicates([record]);
+    }
+  }
+
+  find(tenant: string, version: string): Promise<ModelVersionRecord | null> {
+    return this.coll.findOne({ _id: `${tenant}:${version}` });
+  }
+
+  list(tenant: string, limit: number): Promise<ModelVersionRecord[]> {
+    return this.coll.find({ tenant }, { sort: { createdAt: -1 }, limit });
+  }
+
+  async markPromoted(tenant: string, version: string, actor: string): Promise<void> {
+    await this.coll.updateOne({ _id: `${tenant}:${version}` }, { $set: { promotedAt: new Date(), promotedBy: actor } });
+  }
+}
+
+export class ModelStateRepository {
+  constructor(private readonly coll: Collection<ModelStateRecord>) {}
+
+  // Looked up by _id (the tenant) only.
+  async init(): Promise<void> {}
+
+  /** The state if the tenant ever promoted a version; null means the base model. */
+  peek(tenant: string): Promise<ModelStateRecord | null> {
+    return this.coll.findOne({ _id: tenant });
+  }
+
+  async get(tenant: string): Promise<ModelStateRecord> {
+    const found = await this.coll.findOne({ _id: tenant });
+    if (found) return found;
+    await this.coll.insertManyIgnoreDuplicates([{ _id: tenant, active: null, history: [], rev: 0, updatedAt: new Date() }]);
+    return (await this.coll.findOne({ _id: tenant }))!;
+  }
+
+  /** Compare-and-set on `rev`: false when someone else changed the state first. */
+  async replace(prev: ModelStateRecord, next: { active: string | null; history: (string | null)[] }): Promise<boolean> {
+    const n = await this.coll.updateOne({ _id: prev._id, rev: prev.rev }, { $set: { ...next, updatedAt: new Date() }, $inc: { rev: 1 } });
+    return n === 1;
+  }
+}

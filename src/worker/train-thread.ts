@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createModelClassifier, resolveModelDir } from '../nlp/model/classifier.js';
+import { baseLogProbs, clauseFeatures, deserializeHead, serializeHead, type SerializedHead } from '../nlp/model/head.js';
+import { buildCandidate, type CorrectionExample, type Phase } from '../nlp/model/head-candidate.js';
+import { readHeadData } from '../nlp/model/head-data.js';
+import { DEFAULT_CORRECTION_WEIGHT } from '../nlp/model/head-train.js';
+import { CATEGORY_IDS } from '../nlp/types.js';
+
+// Training a head is seconds of CPU-bound work (ONNX features, then many passes over ~10,000
+// examples): it runs here so the worker's main thread keeps renewing job locks meanwhile.
+
+export interface TrainCorrection {
+  text: string;
+  polarity: 'positive' | 'negative' | 'neutral';
+  category: string;
+  at: number;
+  /** The machine tag's polarity/category before the labeler touched it; null when the labeler added the tag. */
+  before: { polarity: string; category: string } | null;
+}
+
+export interface TrainRequest {
+  modelDir: string;
+  version: string;
+  corrections: TrainCorrection[];
+  parent: SerializedHead | null;
+  parentCutoff: number;
+}
+
+export type TrainMessage =
+  | { type: 'progress'; phase: 'features' | Phase; fraction: number }
+  | {
+      type: 'done';
+      head: SerializedHead;
+      baseVersion: string;
+      metrics: ReturnType<typeof buildCandidate>['metrics'];
+      parentMetrics: ReturnType<typeof buildCandidate>['parentMetrics'];
+      gate: ReturnType<typeof buildCandidate>['gate'];
+      counts: { baseExamples: number; corrections: number; sentimentExamples: number; categoryExamples: number };
+    }
+  | { type: 'error'; message: string };
+
+const req = workerData as TrainRequest;
+const port = parentPort!;
+const send = (m: TrainMessage) => port.postMessage(m);
+const SENTIMENT = { negative: 0, neutral: 1, positive: 2 } as const;
+
+try {
+  const dir = resolveModelDir(req.modelDir);
+  const classifier = dir ? await createModelClassifier(dir) : null;
+  if (!dir || !classifier) throw new Error(`no model at ${req.modelDir}: retraining needs the shipped model`);
+  const baseData = readHeadData(join(dir, 'head', 'base.bin'));
+  const regression = readHeadData(join(dir, 'head', 'regression.bin'));
+  if (baseData.baseVersion !== classifier.version) throw new Error(`head features were built for ${baseData.baseVersion}, the model is ${classifier.version}`);
+  const examples: CorrectionExample[] = [];
+  const CHUNK = 64;
+  for (let i = 0; i < req.corrections.length; i += CHUNK) {
+    const batch = req.corrections.slice(i, i + CHUNK);
+    const probs = await classifier.classify(batch.map((c) => c.text));
+    batch.forEach((c, j) => {
+      const lp = baseLogProbs(probs[j]!);
+      const f = clauseFeatures(c.text);
+      const common = { ...f, weight: DEFAULT_CORRECTION_WEIGHT, binary: false, at: c.at };
+      const beforeSentiment = c.before ? (SENTIMENT[c.before.polarity as keyof typeof SENTIMENT] ?? -1) : -1;
+      examples.push({ ...common, task: 'sentiment', base: lp.sentiment, label: SENTIMENT[c.polarity], before: beforeSentiment });
+      const cat = (CATEGORY_IDS as readonly string[]).indexOf(c.category);
+      const beforeCategory = c.before ? (CATEGORY_IDS as readonly string[]).indexOf(c.before.category) : -1;
+      if (cat >= 0) examples.push({ ...common, task: 'category', base: lp.category, label: cat, before: beforeCategory });
+    });
+    send({ type: 'progress', phase: 'features', fraction: Math.min(1, (i + CHUNK) / req.corrections.length) });
+  }
+  let last = 0;
+  const cand = buildCandidate({
+    version: req.version,
+    base: baseData.examples,
+    regression: regression.examples,
+    corrections: examples,
+    parent: req.parent ? deserializeHead(req.parent) : null,
+    parentCutoff: req.parentCutoff,
+    onProgress: (phase, fraction) => {
+      const now = Date.now();
+      if (now - last > 200 || fraction >= 1) {
+        last = now;
+        send({ type: 'progress', phase, fraction });
+      }
+    },
+  });
+  send({
+    type: 'done',
+    head: serializeHead(cand.head),
+    baseVersion: classifier.version,
+    metrics: cand.metrics,
+    parentMetrics: cand.parentMetrics,
+    gate: cand.gate,
+    counts: {
+      baseExamples: baseData.examples.length,
+      corrections: req.corrections.length,
+      sentimentExamples: examples.filter((e) => e.task === 'sentiment').length,
+      categoryExamples: examples.filter((e) => e.task === 'category').length,
+    },
+  });
+} catch (err) {
+  send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+}

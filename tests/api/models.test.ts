@@ -1,0 +1,231 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ModelService } from '../../src/services/model-service.js';
+import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+
+// The whole retraining loop through real HTTP, the real store, the real queue and real worker and
+// training threads: corrections → POST /v1/models/train → version with metrics and gate →
+// promote (or refusal) → workers tag with it without a restart → re-tag keeps human tags → rollback.
+
+let rt: TestRuntime;
+let ingest: string;
+let labeler: string;
+let analyst: string;
+let base: string;
+
+// A telco tenant whose customers call bad things 绝了 ("unbelievable"). The shipped rules read
+// 绝了 as praise; its labelers correct every such tag to negative.
+const SLANG = [
+  '这网速真是绝了，看个视频转半天',
+  '你们的信号真是绝了，在家只有一格',
+  '宽带真是绝了，一到晚上就断',
+  '物流真是绝了，一周还没送到',
+  '客服真是绝了，电话永远占线',
+  '这个扣费真是绝了，莫名其妙多扣二十',
+  'App真是绝了，登录一次闪退三次',
+  '售后真是绝了，退个货推来推去',
+  '营业厅排队真是绝了，两个小时没叫到号',
+  '套餐变更真是绝了，说好的优惠没了',
+  '5G真是绝了，比4G还慢',
+  '账单真是绝了，看不懂收的什么钱',
+];
+
+type Tag = { id: string; opinion: string; polarity: string; category: string; source: string; modelVersion: string };
+
+async function ingestAndWait(key: string, externalId: string, text: string): Promise<{ id: string; tags: Tag[]; modelVersion: string }> {
+  const res = await rt.http.post('/v1/documents').set(bearer(key)).send({ kind: 'comment', source: 'app', externalId, text }).expect(202);
+  const doc = await waitForStatus(rt, res.body.id as string, key === ingest ? ADMIN_KEY : key);
+  expect(doc.status).toBe('done');
+  return { id: res.body.id, tags: doc.tags, modelVersion: doc.modelVersion };
+}
+
+async function train(key = ADMIN_KEY): Promise<{ job: Record<string, any>; seen: { phase: string; percent: number }[] }> {
+  const started = await rt.http.post('/v1/models/train').set(bearer(key)).send({}).expect(202);
+  expect(started.body).toMatchObject({ status: 'queued' });
+  const seen: { phase: string; percent: number }[] = [];
+  for (let i = 0; i < 2400; i++) {
+    const res = await rt.http.get(`/v1/models/jobs/${encodeURIComponent(started.body.id)}`).set(bearer(key)).expect(200);
+    seen.push({ phase: res.body.phase, percent: res.body.percent });
+    if (res.body.status === 'done' || res.body.status === 'failed') return { job: res.body, seen };
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('training did not finish in 60 s');
+}
+
+async function waitRetag(id: string, key = ADMIN_KEY) {
+  for (let i = 0; i < 1200; i++) {
+    const res = await rt.http.get(`/v1/retag-jobs/${id}`).set(bearer(key)).expect(200);
+    if (res.body.status === 'done') return res.body;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('re-tag did not finish');
+}
+
+let slangDocs: { id: string; tags: Tag[] }[] = [];
+
+beforeAll(async () => {
+  rt = await startRuntime();
+  ingest = await createKey(rt, ['ingest']);
+  labeler = await createKey(rt, ['labeler']);
+  analyst = await createKey(rt, ['analyst']);
+  base = (await rt.http.get('/v1/models').set(bearer(ADMIN_KEY)).expect(200)).body.base;
+  slangDocs = [];
+  for (const [i, text] of SLANG.entries()) slangDocs.push(await ingestAndWait(ingest, `slang-${i}`, text));
+}, 120_000);
+afterAll(async () => rt.close());
+
+describe('retraining from corrections', () => {
+  test('before any training the base model tags, and the rules call 绝了 praise', async () => {
+    const list = await rt.http.get('/v1/models').set(bearer(analyst)).expect(200);
+    expect(list.body).toEqual({ base, active: base, versions: [] });
+    expect(base).toMatch(/^guandian-zh-cx-/);
+    const praised = slangDocs.flatMap((d) => d.tags).filter((t) => t.opinion.includes('绝了'));
+    expect(praised.length).toBeGreaterThanOrEqual(8);
+    expect(praised.every((t) => t.polarity === 'positive' && t.modelVersion === base)).toBe(true);
+  });
+
+  test('training without corrections fails with a reason', async () => {
+    const { job } = await train();
+    expect(job).toMatchObject({ status: 'failed', phase: 'failed', version: null });
+    expect(job.error).toMatch(/no corrections/);
+  });
+
+  test('corrections train a version that passes the gate, shows progress, and can be promoted', async () => {
+    for (const d of slangDocs) {
+      const tag = d.tags.find((t) => t.opinion.includes('绝了'));
+      if (!tag) continue;
+      await rt.http.post(`/v1/documents/${d.id}/corrections`).set(bearer(labeler)).send({ actions: [{ op: 'update', tagId: tag.id, polarity: 'negative' }] }).expect(200);
+    }
+    const { job, seen } = await train();
+    expect(job.status, JSON.stringify(job)).toBe('done');
+    expect(job.percent).toBe(100);
+    const version = job.version as string;
+    expect(version).toBe(`${base}+r2`);
+    // Progress only moves forward and was visible part-way.
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!.percent).toBeGreaterThanOrEqual(seen[i - 1]!.percent);
+    expect(seen.some((s) => s.percent > 0 && s.percent < 100)).toBe(true);
+    expect(new Set(seen.map((s) => s.phase))).toContain('done');
+
+    const list = (await rt.http.get('/v1/models').set(bearer(ADMIN_KEY)).expect(200)).body;
+    expect(list.active).toBe(base);
+    const v = list.versions.find((x: { version: string }) => x.version === version);
+    expect(v).toMatchObject({ parent: base, active: false, status: 'candidate', counts: { corrections: expect.any(Number) } });
+    expect(v.counts.corrections).toBeGreaterThanOrEqual(8);
+    expect(v.counts.baseExamples).toBeGreaterThan(1000);
+    // Before correction the pipeline had every one of these wrong; cross-validated, the candidate fixes them.
+    expect(v.parentMetrics.corrections.sentimentAccuracy).toBe(0);
+    expect(v.metrics.corrections.sentimentAccuracy).toBeGreaterThan(0.5);
+    expect(v.metrics.regression.n).toBeGreaterThan(2000);
+    expect(Math.abs(v.metrics.regression.overall - v.parentMetrics.regression.overall)).toBeLessThanOrEqual(0.005);
+    expect(v.gate).toEqual({ passes: true, reasons: [] });
+
+    // Only admins train and promote; analysts may look.
+    await rt.http.post('/v1/models/train').set(bearer(analyst)).send({}).expect(403);
+    await rt.http.post(`/v1/models/${encodeURIComponent(version)}/promote`).set(bearer(labeler)).send({}).expect(403);
+    await rt.http.get(`/v1/models/${encodeURIComponent(version)}`).set(bearer(analyst)).expect(200);
+
+    const promoted = await rt.http.post(`/v1/models/${encodeURIComponent(version)}/promote`).set(bearer(ADMIN_KEY)).send({ retag: true }).expect(200);
+    expect(promoted.body).toMatchObject({ active: version, previous: base, retagJob: { id: expect.any(String), total: expect.any(Number) } });
+    await waitRetag(promoted.body.retagJob.id);
+
+    // Re-tagged with the new version; the human tags are still there, untouched.
+    for (const d of slangDocs) {
+      const doc = await waitForStatus(rt, d.id);
+      expect(doc.modelVersion).toBe(version);
+      const corrected = d.tags.find((t) => t.opinion.includes('绝了'));
+      if (corrected) expect(doc.tags.find((t: Tag) => t.id === corrected.id)).toMatchObject({ source: 'human', polarity: 'negative' });
+    }
+    // A new document is tagged by the promoted version (no restart), and the slang now reads negative.
+    const fresh = await ingestAndWait(ingest, 'slang-new', '这宽带真是绝了，天天掉线');
+    expect(fresh.modelVersion).toBe(version);
+    const tag = fresh.tags.find((t) => t.opinion.includes('绝了'));
+    expect(tag).toMatchObject({ polarity: 'negative', source: 'model', modelVersion: version });
+
+    // Promoting again is refused; so is promoting for another tenant (404: it is not theirs).
+    await rt.http.post(`/v1/models/${encodeURIComponent(version)}/promote`).set(bearer(ADMIN_KEY)).send({}).expect(409);
+    const otherAdmin = await createKey(rt, ['admin'], 'other-telco');
+    await rt.http.post(`/v1/models/${encodeURIComponent(version)}/promote`).set(bearer(otherAdmin)).send({}).expect(404);
+    const otherList = await rt.http.get('/v1/models').set(bearer(otherAdmin)).expect(200);
+    expect(otherList.body).toMatchObject({ active: base, versions: [] });
+
+    const audit = await rt.http.get('/v1/audit').set(bearer(ADMIN_KEY)).expect(200);
+    const actions = audit.body.items.map((a: { action: string }) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['model.train', 'model.promote', 'model.promote.refused', 'retag.start']));
+  }, 180_000);
+
+  test('re-tagging again is idempotent and keeps human tags', async () => {
+    const before = new Map<string, string[]>();
+    for (const d of slangDocs) before.set(d.id, ((await waitForStatus(rt, d.id)).tags as Tag[]).map((t) => t.id).sort());
+    const again = await rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({}).expect(202);
+    await waitRetag(again.body.id);
+    for (const d of slangDocs) {
+      const doc = await waitForStatus(rt, d.id);
+      expect((doc.tags as Tag[]).map((t) => t.id).sort()).toEqual(before.get(d.id));
+    }
+  }, 120_000);
+
+  test('another worker process sees the promotion within the cache lifetime, at once when asked fresh', async () => {
+    const tenant = 'default';
+    const state = await rt.services.store.modelState.peek(tenant);
+    const other = new ModelService(rt.services.store, rt.services.queue, rt.services.logger, rt.config.modelDir);
+    expect((await other.activeHead(tenant))?.version).toBe(state!.active);
+    await rt.http.post('/v1/models/rollback').set(bearer(ADMIN_KEY)).send({ retag: false }).expect(200);
+    // Still cached in the other process …
+    expect((await other.activeHead(tenant))?.version).toBe(state!.active);
+    // … a re-tag asks fresh …
+    expect(await other.activeHead(tenant, true)).toBeNull();
+    // … and the cache lasts ACTIVE_MODEL_TTL_MS at most.
+    await rt.http.post(`/v1/models/${encodeURIComponent(state!.active!)}/promote`).set(bearer(ADMIN_KEY)).send({ retag: false }).expect(200);
+    await new Promise((r) => setTimeout(r, 2100));
+    expect((await other.activeHead(tenant))?.version).toBe(state!.active);
+  });
+
+  test('rollback returns to the base model, re-tags, and keeps human tags', async () => {
+    const rolled = await rt.http.post('/v1/models/rollback').set(bearer(ADMIN_KEY)).send({}).expect(200);
+    expect(rolled.body).toMatchObject({ active: base, retagJob: { id: expect.any(String) } });
+    await waitRetag(rolled.body.retagJob.id);
+    for (const d of slangDocs) {
+      const doc = await waitForStatus(rt, d.id);
+      expect(doc.modelVersion).toBe(base);
+      expect((doc.tags as Tag[]).filter((t) => t.source === 'human').every((t) => t.polarity === 'negative')).toBe(true);
+    }
+    const fresh = await ingestAndWait(ingest, 'slang-after-rollback', '这信号真是绝了，天天掉线');
+    expect(fresh.modelVersion).toBe(base);
+    expect(fresh.tags.find((t) => t.opinion.includes('绝了'))).toMatchObject({ polarity: 'positive', source: 'rule' });
+    // Nothing left to roll back to.
+    const none = await rt.http.post('/v1/models/rollback').set(bearer(ADMIN_KEY)).send({}).expect(409);
+    expect(none.body.error.code).toBe('conflict');
+    const list = (await rt.http.get('/v1/models').set(bearer(ADMIN_KEY)).expect(200)).body;
+    expect(list.active).toBe(base);
+    expect(list.versions[0]).toMatchObject({ status: 'retired', promotedBy: expect.any(String) });
+  }, 120_000);
+
+  test('a candidate that learned nothing new is refused by the gate, with reasons', async () => {
+    // Another tenant whose labelers only confirm what the machine already said.
+    const admin = await createKey(rt, ['admin'], 'confirming-bank');
+    const docs = [];
+    for (const [i, text] of ['网银转账很方便', '客服态度很好', '手续费太贵了', '到账速度很快', '柜台办理太慢了', 'App界面很清爽'].entries()) {
+      docs.push(await ingestAndWait(admin, `confirm-${i}`, text));
+    }
+    for (const d of docs) {
+      const tag = d.tags[0];
+      if (tag) await rt.http.patch(`/v1/tags/${tag.id}`).set(bearer(admin)).send({ polarity: tag.polarity, category: tag.category }).expect(200);
+    }
+    const { job } = await train(admin);
+    expect(job.status, JSON.stringify(job)).toBe('done');
+    const v = (await rt.http.get(`/v1/models/${encodeURIComponent(job.version)}`).set(bearer(admin)).expect(200)).body;
+    expect(v.gate.passes).toBe(false);
+    expect(v.gate.reasons.join(' ')).toMatch(/not better on the corrected slice/);
+    const refused = await rt.http.post(`/v1/models/${encodeURIComponent(job.version)}/promote`).set(bearer(admin)).send({}).expect(409);
+    expect(refused.body.error.code).toBe('gate_failed');
+    expect(refused.body.error.details.map((d: { message: string }) => d.message).join(' ')).toMatch(/corrected slice/);
+    expect((await rt.http.get('/v1/models').set(bearer(admin)).expect(200)).body.active).toBe(base);
+  }, 120_000);
+
+  test('bad input names the field', async () => {
+    const res = await rt.http.post('/v1/models/rollback').set(bearer(ADMIN_KEY)).send({ retag: 'yes' }).expect(400);
+    expect(JSON.stringify(res.body.error)).toContain('retag');
+    await rt.http.post('/v1/models/train').set(bearer(ADMIN_KEY)).send({ epochs: 3 }).expect(400);
+    await rt.http.get('/v1/models/jobs/nope').set(bearer(ADMIN_KEY)).expect(404);
+    await rt.http.get('/v1/models/nope').set(bearer(ADMIN_KEY)).expect(404);
+  });
+});
