@@ -12,6 +12,7 @@ const keys: Record<'A' | 'B', Record<Role, string>> = { A: {} as Record<Role, st
 let docA: string;
 let tagA: string;
 let keyIdA: string;
+let jobA: string;
 
 beforeAll(async () => {
   rt = await startRuntime({ RATE_LIMIT_PER_MINUTE: '100000' });
@@ -28,6 +29,7 @@ beforeAll(async () => {
   const doc = await waitForStatus(rt, docA, keys.A.admin);
   tagA = doc.tags[0].id;
   keyIdA = /^gdk_([^_]+)_/.exec(keys.A.analyst)![1]!;
+  jobA = (await rt.http.post('/v1/models/train').set(bearer(keys.A.admin)).send({}).expect(202)).body.id;
 });
 afterAll(async () => rt.close());
 
@@ -62,6 +64,9 @@ const ROUTES: Route[] = [
   { method: 'put', path: () => '/v1/tenant/settings', roles: ['admin'], body: () => ({ piiPolicy: 'mask' }) },
   { method: 'post', path: () => `/v1/documents/${docA}/retry`, roles: ['admin'], object: true },
   { method: 'post', path: () => '/v1/retag-jobs', roles: ['admin'], body: () => ({ channel: 'none' }) },
+  { method: 'post', path: () => '/v1/models/train', roles: ['admin'], body: () => ({}) },
+  { method: 'get', path: () => `/v1/models/jobs/${encodeURIComponent(jobA)}`, roles: ['admin'], object: true },
+  { method: 'get', path: () => '/v1/models', roles: ['analyst', 'labeler'] },
   // Last: these delete things other rows need.
   { method: 'delete', path: () => `/v1/api-keys/${keyIdA}`, roles: ['admin'], object: true },
   { method: 'delete', path: () => '/v1/customers/nobody', roles: ['admin'] },

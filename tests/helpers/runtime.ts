@@ -19,8 +19,8 @@ export interface TestRuntime {
 }
 
 /** A real service in this process: real store files in a temp dir, real queue, real analyzer threads, real HTTP. */
-export async function startRuntime(env: Record<string, string> = {}, opts: { worker?: boolean } = {}): Promise<TestRuntime> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-test-'));
+export async function startRuntime(env: Record<string, string> = {}, opts: { worker?: boolean; dataDir?: string; keepData?: boolean } = {}): Promise<TestRuntime> {
+  const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-test-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
     GUANDIAN_ADMIN_KEY: ADMIN_KEY,
@@ -45,7 +45,7 @@ export async function startRuntime(env: Record<string, string> = {}, opts: { wor
       await services.queue.close();
       await services.pool?.close();
       await services.store.close();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!opts.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { resolveModelDir } from '../../src/nlp/model/model-dir.js';
+import { applyHead, clauseFeatures, deserializeHead, serializeHead, type HeadWeights } from '../../src/nlp/model/head.js';
+import { decodeHeadData, encodeHeadData, readHeadData } from '../../src/nlp/model/head-data.js';
+import { emptyHead, evaluate, gateReasons, predict, predictPipeline, sliceMetrics, trainHead, vocabularyOf, type HeadExample } from '../../src/nlp/model/head-train.js';
+import { CATEGORY_IDS, type ClauseClassification } from '../../src/nlp/types.js';
+
+const uniform3 = Float32Array.from([Math.log(0.3), Math.log(0.3), Math.log(0.4)]);
+
+function example(text: string, label: number, opts: Partial<HeadExample> = {}): HeadExample {
+  return { ...clauseFeatures(text), task: 'sentiment', base: uniform3, label, binary: false, weight: 1, ...opts };
+}
+
+const baseClassification: ClauseClassification = {
+  sentiment: { negative: 0.2, neutral: 0.1, positive: 0.7 },
+  category: Object.fromEntries(CATEGORY_IDS.map((c, i) => [c, i === 6 ? 0.5 : 0.5 / 14])),
+};
+
+describe('residual head', () => {
+  test('n-gram features are deterministic, distinct and normalised', () => {
+    const a = clauseFeatures('网速真是绝了');
+    expect(Array.from(a.keys)).toEqual(Array.from(clauseFeatures('网速真是绝了').keys));
+    expect(new Set(a.keys).size).toBe(a.keys.length);
+    // 6 unigrams + 5 bigrams + 4 trigrams, all distinct here
+    expect(a.keys.length).toBe(15);
+    expect(a.scale).toBeCloseTo(1 / Math.sqrt(15));
+    // full width and case fold like the model's tokenizer
+    expect(Array.from(clauseFeatures('ＡＰＰ卡').keys)).toEqual(Array.from(clauseFeatures('app卡').keys));
+  });
+
+  test('an empty head reproduces the base model and adjusts nothing', () => {
+    const out = applyHead(baseClassification, '网速真是绝了', emptyHead('v0'));
+    expect(out.sentiment.positive).toBeCloseTo(0.7, 4);
+    expect(out.category.network).toBeCloseTo(0.5, 4);
+    expect(out.adjusted).toEqual({ sentiment: false, category: false });
+  });
+
+  test('training learns a pattern from corrections and leaves clauses without it alone', () => {
+    const corrections = ['网速真是绝了', '信号真是绝了', '客服真是绝了', '物流真是绝了', '账单真是绝了'].map((t) => example(t, 0, { weight: 5 }));
+    const anchors = Array.from({ length: 200 }, (_, i) => example(`第${i}次体验还可以`, 2, { anchor: true }));
+    const head = trainHead('v1', [...anchors, ...corrections], vocabularyOf(corrections));
+    const unseen = example('宽带真是绝了', 0);
+    expect(predict(null, unseen)).toBe(2);
+    expect(predict(head, unseen)).toBe(0);
+    // no shared n-gram: exactly the base answer
+    const other = example('服务很好', 2);
+    expect(predict(head, other)).toBe(2);
+    const applied = applyHead(baseClassification, '宽带真是绝了', head);
+    expect(applied.adjusted?.sentiment).toBe(true);
+    expect(applied.sentiment.negative).toBeGreaterThan(applied.sentiment.positive);
+    expect(applyHead(baseClassification, '服务很好', head).adjusted).toEqual({ sentiment: false, category: false });
+  });
+
+  test('serialisation round-trips exactly', () => {
+    const corrections = ['网速真是绝了', '信号真是绝了'].map((t) => example(t, 0, { weight: 5 }));
+    const head = trainHead('v2', corrections, vocabularyOf(corrections));
+    const back: HeadWeights = deserializeHead(JSON.parse(JSON.stringify(serializeHead(head))));
+    expect(back.version).toBe('v2');
+    expect(Array.from(back.sentiment.keys)).toEqual(Array.from(head.sentiment.keys));
+    expect(Array.from(back.sentiment.w)).toEqual(Array.from(head.sentiment.w));
+    expect(() => deserializeHead({ ...serializeHead(head), sentiment: { ...serializeHead(head).sentiment, bias: [0] } })).toThrow(/malformed/);
+  });
+
+  test('pipeline answers: the head where it learned something, else what the pipeline said before', () => {
+    const corrections = ['网速真是绝了', '信号真是绝了', '客服真是绝了'].map((t) => example(t, 0, { weight: 5 }));
+    const head = trainHead('v3', corrections, vocabularyOf(corrections));
+    expect(predictPipeline(head, { ...example('宽带真是绝了', 0), before: 2 })).toBe(0);
+    expect(predictPipeline(head, { ...example('服务很好', 2), before: 1 })).toBe(1);
+    expect(predictPipeline(null, { ...example('服务很好', 2), before: -1 })).toBe(-1);
+    expect(predictPipeline(null, example('服务很好', 2))).toBe(2);
+  });
+
+  test('binary sentiment examples are scored positive vs negative', () => {
+    const e = { ...example('一般', 0, { binary: true }), base: Float32Array.from([Math.log(0.3), Math.log(0.5), Math.log(0.2)]) };
+    expect(predict(null, e)).toBe(0);
+    expect(evaluate(null, [e]).sentimentAccuracy).toBe(1);
+  });
+});
+
+describe('metrics and the gate', () => {
+  const m = (overall: number | null, s: number | null = overall, c: number | null = overall, n = 10) => ({
+    n,
+    nSentiment: n,
+    nCategory: n,
+    sentimentAccuracy: s,
+    categoryAccuracy: c,
+    categoryMacroF1: c,
+    overall,
+  });
+
+  test('slice metrics count each task and average them', () => {
+    const ex = [example('a', 0), example('b', 2), { ...example('c', 3), task: 'category' as const, base: new Float32Array(15) }];
+    const r = sliceMetrics(ex, [0, 0, 3]);
+    expect(r).toMatchObject({ n: 3, nSentiment: 2, nCategory: 1, sentimentAccuracy: 0.5, categoryAccuracy: 1, overall: 0.75 });
+  });
+
+  test('passes only when better on corrections and not worse on the regression set', () => {
+    expect(gateReasons({ regression: m(0.9), parentRegression: m(0.9), corrections: m(0.8), parentCorrections: m(0.2) })).toEqual([]);
+    expect(gateReasons({ regression: m(0.897), parentRegression: m(0.9), corrections: m(0.8), parentCorrections: m(0.2) })).toEqual([]);
+    const worse = gateReasons({ regression: m(0.89), parentRegression: m(0.9), corrections: m(0.8), parentCorrections: m(0.2) });
+    expect(worse.map((r) => r.field)).toEqual(['metrics.regression.overall']);
+    const taskDrop = gateReasons({ regression: m(0.9, 0.85, 0.95), parentRegression: m(0.9, 0.9, 0.9), corrections: m(0.8), parentCorrections: m(0.2) });
+    expect(taskDrop.map((r) => r.field)).toEqual(['metrics.regression.sentimentAccuracy']);
+    const same = gateReasons({ regression: m(0.9), parentRegression: m(0.9), corrections: m(0.5), parentCorrections: m(0.5) });
+    expect(same[0]!.message).toMatch(/not better on the corrected slice: 50.0% .* vs 50.0%/);
+    const none = gateReasons({ regression: m(0.9), parentRegression: m(0.9), corrections: m(null, null, null, 0), parentCorrections: m(null, null, null, 0) });
+    expect(none[0]!.message).toMatch(/no new corrections/);
+  });
+});
+
+describe('shipped head data', () => {
+  test('encodes and decodes losslessly', () => {
+    const set = { baseVersion: 'x', sources: ['a', 'b'], examples: [{ ...example('网速真是绝了', 1), source: 1, anchor: true }] };
+    const back = decodeHeadData(encodeHeadData(set));
+    expect(back.baseVersion).toBe('x');
+    expect(back.sources).toEqual(['a', 'b']);
+    expect(Array.from(back.examples[0]!.keys)).toEqual(Array.from(set.examples[0]!.keys));
+    expect(back.examples[0]).toMatchObject({ task: 'sentiment', label: 1, source: 1, binary: false, anchor: true });
+    expect(() => decodeHeadData(Buffer.from('nope'))).toThrow(/not a head data file/);
+  });
+
+  test('was built for the shipped model and holds both tasks', () => {
+    const dir = resolveModelDir('models/current')!;
+    const version = (JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { guandian: { version: string } }).guandian.version;
+    for (const name of ['base', 'regression']) {
+      const set = readHeadData(join(dir, 'head', `${name}.bin`));
+      expect(set.baseVersion).toBe(version);
+      expect(set.examples.filter((e) => e.task === 'sentiment').length).toBeGreaterThan(1000);
+      expect(set.examples.filter((e) => e.task === 'category').length).toBeGreaterThan(1000);
+      expect(set.sources).toContain(name === 'base' ? 'waimai_10k' : 'gold');
+    }
+  });
+});
