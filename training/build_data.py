@@ -6,6 +6,11 @@ Output (training/work/, git-ignored; never committed because the sources may not
   vocab.json: ordered token list
 Sentiment examples are whole reviews (as labelled); category examples are clauses, because a
 review mixes aspects while the service classifies one clause at a time.
+
+CORRECTIONS=path/to/corrections.jsonl (the file GET /v1/corrections/export writes; several files may be
+given, separated by ':') adds labelers' corrections to the train split: each corrected clause becomes a
+sentiment and a category example, repeated CORRECTION_REPEAT times (default 3) so a few hundred of
+them weigh against the public corpora. Deleted opinions carry no label and are skipped.
 """
 import collections
 import json
@@ -106,17 +111,44 @@ def sentiment_examples(split, rng, clause_budget):
     return out + capped
 
 
+POLARITY = {'negative': 0, 'neutral': 1, 'positive': 2}
+
+
+def correction_examples():
+    files = [f for f in os.environ.get('CORRECTIONS', '').split(':') if f]
+    repeat = int(os.environ.get('CORRECTION_REPEAT', '3'))
+    out = []
+    for path in files:
+        for r in read_jsonl(path):
+            text = (r.get('text') or '').strip()
+            if r.get('op') == 'delete' or not text:
+                continue
+            sent = POLARITY.get(r.get('sentiment'), -1)
+            cat = CATEGORY_IDS.index(r['category']) if r.get('category') in CATEGORY_IDS else -1
+            for _ in range(repeat):
+                if sent >= 0:
+                    out.append({'text': text, 'sent': sent, 'cat': -1, 'src': 'corrections'})
+                if cat >= 0:
+                    out.append({'text': text, 'sent': -1, 'cat': cat, 'src': 'corrections'})
+    if files:
+        print(f'corrections: {len(out)} examples from {len(files)} file(s)', file=sys.stderr)
+    return out
+
+
 def main():
     os.makedirs(WORK, exist_ok=True)
     rng = random.Random(13)
     stats = {}
     for split, budget in (('train', 4000), ('dev', 500)):
         exs = sentiment_examples(split, rng, budget) + aspect_examples(split, rng)
+        if split == 'train':
+            exs += correction_examples()
         # Exact duplicates across sources (e.g. hotel reviews also in online_shopping) would double-weight.
         dedup, seen = [], set()
         for ex in exs:
             key = (normalize(ex['text']), ex['sent'], ex['cat'])
-            if key not in seen and normalize(ex['text']):
+            # Repeated corrections are deliberate weight; everything else is deduplicated.
+            if (ex['src'] == 'corrections' or key not in seen) and normalize(ex['text']):
                 seen.add(key)
                 dedup.append(ex)
         rng.shuffle(dedup)

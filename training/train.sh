@@ -2,6 +2,9 @@
 # Reproduces the shipped model (npm run train). Seeded and deterministic (single-threaded torch on CPU);
 # 31 min measured on the shared 2-core machine (load 2-17 from other jobs; 90 min is the budget). Needs training/setup.sh and the data in $GUANDIAN_DATA
 # (default /work/shared/data). Writes models/$NAME, the models/current pointer and the test fixtures.
+# CORRECTIONS=file.jsonl (from GET /v1/corrections/export; ':'-separated for several) adds labelers'
+# corrections to the training data (see training/build_data.py). The head features the service retrains
+# on (models/$NAME/head/) are rebuilt from the new model at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=/usr/bin/python3
@@ -19,5 +22,6 @@ $PY training/export_model.py --encoder training/work/encoder.pt --out "models/$N
 printf '%s\n' "$NAME" > models/current
 $PY training/make_parity_fixture.py "models/$NAME" tests/model/fixtures/tokenizer-parity.jsonl
 cp training/work/reference-outputs.json tests/model/fixtures/reference-outputs.json
+node --import tsx src/nlp/model/head-data-cli.ts --model "models/$NAME"
 $PY training/write_model_card.py "models/$NAME" --train-seconds $(( $(date +%s) - start ))
 echo "trained and exported models/$NAME in $(( ($(date +%s) - start) / 60 )) min"

@@ -41,7 +41,11 @@ def main():
         f"| {n} | {v['n_dev_clean']} / {v['n_dev']} | **{v['accuracy_clean']:.4f}** | {v['accuracy_all']:.4f} | "
         f"{v['sparse_only_accuracy_clean']:.4f} | {v['encoder_only_accuracy_clean']:.4f} | {v['ece_clean']:.4f} |"
         for n, v in s.items() if 'n_dev' in n or 'n_dev' in v)
-    sizes = metrics['files_bytes']
+    sizes = dict(metrics['files_bytes'])
+    # The retrainable head's features are written after export (src/nlp/model/head-data-cli.ts).
+    for name in ('head/base.bin', 'head/regression.bin'):
+        if os.path.exists(os.path.join(d, name)):
+            sizes[name] = os.path.getsize(os.path.join(d, name))
     total = sum(sizes.values())
     size_rows = '\n'.join(f'| {k} | {v / 1e6:.2f} MB |' for k, v in sorted(sizes.items()))
     bench_txt = '(not measured yet: run `node --import tsx src/nlp/model/bench-cli.ts`)'
@@ -182,6 +186,18 @@ Quantisation: onnxruntime's Python quantiser is not available (no python3-onnxru
 DynamicQuantizeLinear (uint8 activations, per-tensor, at run time) → MatMulInteger against symmetric
 per-output-channel int8 weights → Cast → Mul by the scales. Embeddings and the output layer stay fp32.
 `tests/model/model.test.ts` checks int8 against the fp32 Python reference.
+
+## Retrainable head (issue #7)
+
+Labelers' corrections retrain the model inside the service, without Python: a residual head over this
+frozen model (`src/nlp/model/head.ts`), `logits = log p(model) + W·x`, where x are a clause's hashed
+character 1–3-grams and W has rows only for n-grams found in the corrections. `head/base.bin` holds the
+base training examples it is fitted with (3,000 sentiment + 6,000 category, sampled from the train
+split) and `head/regression.bin` the fixed regression set its candidates are judged on (1,000 + 1,000
+from the dev split plus the in-house gold clauses), both as derived features only: this model's
+log-probabilities, hashed n-grams and labels, never the text (several sources may not be
+redistributed). Both are rebuilt from the model by `npm run train`; see `docs/retrain.md` for what
+retraining achieves.
 
 ## Known limits
 
