@@ -172,6 +172,66 @@ export interface Kpi {
   }[];
 }
 
+export type TrainPhase = 'queued' | 'collect' | 'features' | 'cross-validate' | 'fit' | 'evaluate' | 'save' | 'done' | 'failed';
+
+export interface TrainJob {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  phase: TrainPhase | string;
+  percent: number;
+  version: string | null;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Scores are 0..1; null when the slice is empty. */
+export interface ModelMetrics {
+  regression: {
+    n: number;
+    sentimentAccuracy: number | null;
+    categoryAccuracy: number | null;
+    categoryMacroF1: number | null;
+    overall: number | null;
+  };
+  corrections: { n: number; sentimentAccuracy: number | null; categoryAccuracy: number | null; overall: number | null };
+}
+
+export interface ModelVersion {
+  version: string;
+  parent: string;
+  active: boolean;
+  status: 'candidate' | 'active' | 'retired';
+  createdAt: string;
+  createdBy: string;
+  counts: { baseExamples: number; corrections: number; sentimentExamples: number; categoryExamples: number };
+  metrics: ModelMetrics;
+  parentMetrics: ModelMetrics | null;
+  gate: { passes: boolean; reasons: string[] };
+  promotedAt: string | null;
+  promotedBy: string | null;
+}
+
+export interface ModelList {
+  base: string;
+  active: string;
+  versions: ModelVersion[];
+}
+
+export interface PromoteResult {
+  active: string;
+  previous: string;
+  retagJob: { id: string; total: number } | null;
+}
+
+export interface RetagProgress {
+  id: string;
+  status: 'running' | 'done';
+  total: number;
+  done: number;
+  failed: number;
+}
+
 export type Action =
   | { op: 'accept' }
   | { op: 'update'; tagId: string; polarity?: Polarity; category?: string; aspect?: string | null }
@@ -185,11 +245,17 @@ export type Action =
       category: string;
     };
 
+export interface ErrorDetail {
+  field?: string;
+  message?: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details: ErrorDetail[] = [],
   ) {
     super(message);
   }
@@ -231,15 +297,17 @@ async function request<T>(method: string, path: string, body?: unknown, key = st
   if (!res.ok) {
     let code = `http_${res.status}`;
     let message = res.statusText || code;
+    let details: ErrorDetail[] = [];
     try {
-      const j = (await res.json()) as { error?: { code?: string; message?: string } };
+      const j = (await res.json()) as { error?: { code?: string; message?: string; details?: unknown } };
       if (j.error?.code) code = j.error.code;
       if (j.error?.message) message = j.error.message;
+      if (Array.isArray(j.error?.details)) details = j.error.details as ErrorDetail[];
     } catch {
       // Non-JSON error bodies (proxies, HTML 404s) keep the status text.
     }
     if (res.status === 401 && onUnauthorized) onUnauthorized();
-    throw new ApiError(res.status, code, message);
+    throw new ApiError(res.status, code, message, details);
   }
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
@@ -262,6 +330,13 @@ export const api = {
   kpi: (q: Query) => request<Kpi>('GET', `/v1/stats/kpi${queryString(q)}`),
   patchTag: (id: string, body: { polarity?: Polarity; category?: string; aspect?: string | null }) =>
     request<Tag>('PATCH', `/v1/tags/${encodeURIComponent(id)}`, body),
+  models: () => request<ModelList>('GET', '/v1/models'),
+  trainModel: () => request<{ id: string; status: string }>('POST', '/v1/models/train', {}),
+  trainJob: (id: string) => request<TrainJob>('GET', `/v1/models/jobs/${encodeURIComponent(id)}`),
+  promoteModel: (version: string) =>
+    request<PromoteResult>('POST', `/v1/models/${encodeURIComponent(version)}/promote`, { retag: true }),
+  rollbackModel: () => request<PromoteResult>('POST', '/v1/models/rollback', { retag: true }),
+  retagJob: (id: string) => request<RetagProgress>('GET', `/v1/retag-jobs/${encodeURIComponent(id)}`),
 };
 
 /**

@@ -8,6 +8,7 @@ import { FeedPage } from './feed-page';
 import { useI18n, type MsgKey } from './i18n';
 import { IngestPage } from './ingest-page';
 import { LabelPage } from './label-page';
+import { ModelsPage } from './models-page';
 import { href, navigate, useRoute } from './router';
 
 // ECharts is most of the bundle; only the dashboard needs it.
@@ -117,7 +118,7 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   if (canAnalyze(me)) nav.push({ path: 'feed', label: 'navFeed' }, { path: 'dashboard', label: 'navDashboard' }, { path: 'nps', label: 'navNps' });
   if (canLabel(me)) nav.push({ path: 'label', label: 'navLabel' });
   if (canAnalyze(me)) nav.push({ path: 'export', label: 'navExport' });
-  if (isAdmin(me)) nav.push({ path: 'ingest', label: 'navIngest' });
+  if (isAdmin(me)) nav.push({ path: 'ingest', label: 'navIngest' }, { path: 'models', label: 'navModels' });
 
   const section = route.path[0] ?? '';
   // Detail pages are reached by links, not the nav, but need the same rights as the feed.
@@ -143,6 +144,7 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
     else if (section === 'label') page = <LabelPage route={route} />;
     else if (section === 'export') page = <ExportPage route={route} />;
     else if (section === 'ingest') page = <IngestPage />;
+    else if (section === 'models') page = <ModelsPage />;
     else if (section === 'doc' && route.path[1]) page = <DocPage id={route.path[1]} />;
   }
 

@@ -1,0 +1,425 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { apiClient, CHROMIUM_ARGS, SCREENSHOTS, startServer, waitFor, type RunningServer } from './server-harness.js';
+
+// The Models page end to end: real server, real training thread, real browser. Labelers correct
+// tags through the API; an admin trains, watches the progress, compares the candidate with its
+// parent and promotes it. Whether promotion succeeds is the evaluation gate's call, so each round
+// asks GET /v1/models what the gate said and checks that the page shows exactly that.
+
+interface Tag {
+  id: string;
+  polarity: 'positive' | 'negative' | 'neutral';
+  category: string;
+  opinion: string;
+  span: { start: number; end: number };
+}
+interface Doc {
+  id: string;
+  status: string;
+  text: string | null;
+  tags: Tag[];
+}
+interface Metrics {
+  regression: { n: number; overall: number | null };
+  corrections: { n: number; overall: number | null };
+}
+interface Version {
+  version: string;
+  parent: string;
+  active: boolean;
+  status: 'candidate' | 'active' | 'retired';
+  counts: { corrections: number };
+  metrics: Metrics;
+  parentMetrics: Metrics | null;
+  gate: { passes: boolean; reasons: string[] };
+}
+interface ModelList {
+  base: string;
+  active: string;
+  versions: Version[];
+}
+interface TrainJob {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  phase: string;
+  percent: number;
+  version: string | null;
+  error: string | null;
+}
+interface SwitchBody {
+  active?: string;
+  previous?: string;
+  retagJob?: { id: string; total: number } | null;
+  error?: { code: string; message: string; details?: { field?: string; message: string }[] };
+}
+
+/**
+ * Round 1: everyday CX feedback, each with the opinion a labeler would mark (phrase, polarity,
+ * category). Where the model tagged that phrase differently the test corrects the tag, where it
+ * missed it the test adds one.
+ */
+const EVERYDAY = [
+  { text: '宽带网络太卡了，晚上看视频一直缓冲，打客服电话也没人接。', phrase: '一直缓冲', polarity: 'negative', category: 'network' },
+  { text: '快递三天就到了，包装很好，快递小哥态度也不错。', phrase: '快递三天就到了', polarity: 'positive', category: 'logistics' },
+  { text: '这款耳机音质很差，用了一周左边就没声音了，申请售后一直没人处理。', phrase: '一直没人处理', polarity: 'negative', category: 'after_sales' },
+  { text: '价格比别家贵了一百多，性价比太低。', phrase: '性价比太低', polarity: 'negative', category: 'price' },
+  { text: 'APP老是闪退，登录还要反复输验证码，体验很糟糕。', phrase: '老是闪退', polarity: 'negative', category: 'app_experience' },
+  { text: '客服小姐姐很耐心，问题十分钟就解决了，点赞！', phrase: '问题十分钟就解决了', polarity: 'positive', category: 'resolution' },
+  { text: '外卖送到的时候汤都洒了，菜也凉了。', phrase: '菜也凉了', polarity: 'negative', category: 'quality' },
+  { text: '套餐资费莫名其妙多扣了二十块，营业厅说查不到原因。', phrase: '多扣了二十块', polarity: 'negative', category: 'policy' },
+] as const;
+
+/**
+ * Round 2: this tenant's customers say 绝了 ("unbelievable") about bad service. The shipped rules
+ * read it as praise, so its labelers turn every such tag negative: something a retrained model can learn.
+ */
+const SLANG = [
+  '这网速真是绝了，看个视频转半天',
+  '你们的信号真是绝了，在家只有一格',
+  '宽带真是绝了，一到晚上就断',
+  '物流真是绝了，一周还没送到',
+  '客服真是绝了，电话永远占线',
+  '这个扣费真是绝了，莫名其妙多扣二十',
+  'App真是绝了，登录一次闪退三次',
+  '售后真是绝了，退个货推来推去',
+  '营业厅排队真是绝了，两个小时没叫到号',
+  '套餐变更真是绝了，说好的优惠没了',
+];
+
+const PHASES = ['queued', 'collect', 'features', 'cross-validate', 'fit', 'evaluate', 'save', 'done', 'failed'];
+
+let server: RunningServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let api: ReturnType<typeof apiClient>;
+const pageErrors: string[] = [];
+let base: string;
+/** Each trained version and what happened when the page promoted it. */
+const rounds: { version: string; outcome: 'promoted' | 'refused' }[] = [];
+
+/** The page's percent format: 0..1 as a percentage with one decimal, an empty slice as a dash. */
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
+
+async function shot(name: string) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+async function models(): Promise<ModelList> {
+  const res = await api<ModelList>('GET', '/v1/models');
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body;
+}
+
+function row(version: string) {
+  return page.locator(`.models-table tr[data-version="${version}"]`);
+}
+
+async function ingestAll(prefix: string, texts: readonly string[]): Promise<Doc[]> {
+  const ids: string[] = [];
+  for (const [i, text] of texts.entries()) {
+    const res = await api<{ id: string }>('POST', '/v1/documents', {
+      kind: 'comment',
+      source: 'app',
+      externalId: `${prefix}-${i}`,
+      text,
+      occurredAt: new Date(Date.now() - i * 3_600_000).toISOString(),
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    ids.push(res.body.id);
+  }
+  return Promise.all(
+    ids.map((id) =>
+      waitFor(`document ${id} tagged`, async () => {
+        const res = await api<Doc>('GET', `/v1/documents/${id}`);
+        if (res.body.status === 'failed') throw new Error(`document ${id} failed: ${JSON.stringify(res.body)}`);
+        return res.body.status === 'done' ? res.body : null;
+      }, 60_000),
+    ),
+  );
+}
+
+async function correct(docId: string, action: Record<string, unknown>) {
+  const res = await api<Doc>('POST', `/v1/documents/${docId}/corrections`, { actions: [action] });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+}
+
+/** Clicks train, follows the progress bar to the end, and checks the new row against GET /v1/models. */
+async function trainInPage(shotName: string): Promise<Version> {
+  const [resp] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/v1/models/train') && r.request().method() === 'POST'),
+    page.click('[data-action=train]'),
+  ]);
+  expect(resp.status(), await resp.text()).toBe(202);
+  const jobId = ((await resp.json()) as { id: string }).id;
+
+  const progress = page.locator(`.train-progress[data-job-id="${jobId}"]`);
+  await progress.waitFor();
+  expect(await page.isDisabled('[data-action=train]')).toBe(true);
+  // Sample what the bar shows while the job runs.
+  const seen = new Set<string>();
+  const percents: number[] = [];
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const status = await progress.getAttribute('data-status');
+    const phase = (await progress.getAttribute('data-phase')) ?? '';
+    if (phase) seen.add(phase);
+    percents.push(Number(await progress.getAttribute('data-percent')));
+    if (status === 'done' || status === 'failed') break;
+    if (Date.now() > deadline) throw new Error(`training did not finish in 5 minutes; saw phases ${[...seen].join(', ')}`);
+    await page.waitForTimeout(100);
+  }
+  const job = (await api<TrainJob>('GET', `/v1/models/jobs/${encodeURIComponent(jobId)}`)).body;
+  expect(job.status, `training failed: ${job.error}\n${server.logs().slice(-3000)}`).toBe('done');
+  expect(job.version).toBeTruthy();
+  for (const p of seen) expect(PHASES).toContain(p);
+  // The bar only moves forward.
+  for (let i = 1; i < percents.length; i++) expect(percents[i]).toBeGreaterThanOrEqual(percents[i - 1]!);
+  expect(await progress.getAttribute('data-percent')).toBe('100');
+  expect(await progress.locator('.progress-phase').textContent()).toBe('完成');
+  expect(await progress.textContent()).toContain(job.version!);
+  expect(await page.isEnabled('[data-action=train]')).toBe(true);
+
+  const list = await models();
+  const v = list.versions.find((x) => x.version === job.version)!;
+  expect(v, `GET /v1/models does not list ${job.version}`).toBeDefined();
+  expect(list.versions[0]!.version).toBe(v.version);
+  expect(v.active).toBe(false);
+
+  const r = row(v.version);
+  await r.waitFor();
+  // Newest first, like the API.
+  const order = await page.locator('.models-table tbody tr[data-version]').evaluateAll((els) => els.map((e) => e.getAttribute('data-version')));
+  expect(order).toEqual(list.versions.map((x) => x.version));
+  const cells = await r.locator('td').allTextContents();
+  expect(cells[1]).toBe(v.parent);
+  expect(cells[3]).toBe(String(v.counts.corrections));
+  expect(await r.locator('td[data-metric=regression]').textContent()).toBe(`${pct(v.parentMetrics?.regression.overall)} → ${pct(v.metrics.regression.overall)}`);
+  expect(await r.locator('td[data-metric=corrections]').textContent()).toBe(`${pct(v.parentMetrics?.corrections.overall)} → ${pct(v.metrics.corrections.overall)}`);
+  // The gate as the API judged it, with its reasons.
+  expect(await r.getAttribute('data-gate')).toBe(v.gate.passes ? 'pass' : 'fail');
+  expect(await r.locator('.badge-gate').textContent()).toBe(v.gate.passes ? '通过' : '未通过');
+  const gateText = (await r.locator('.gate-cell').textContent())!;
+  for (const reason of v.gate.reasons) expect(gateText).toContain(reason);
+  expect(await r.locator('.badge-active').count()).toBe(0);
+  expect(await r.locator('.badge-status').textContent()).toBe('候选');
+  expect(await r.locator('[data-action=promote]').textContent()).toBe('发布');
+  await shot(shotName);
+  return v;
+}
+
+/** Clicks promote on the row and checks the page against the API: the active badge moved, or the refusal is shown. */
+async function promoteInPage(v: Version, shotName: string): Promise<'promoted' | 'refused'> {
+  const activeBefore = (await models()).active;
+  const r = row(v.version);
+  const [resp] = await Promise.all([
+    page.waitForResponse((x) => x.url().endsWith(`/v1/models/${encodeURIComponent(v.version)}/promote`) && x.request().method() === 'POST'),
+    r.locator('[data-action=promote]').click(),
+  ]);
+  const body = (await resp.json()) as SwitchBody;
+  const now = await models();
+
+  if (v.gate.passes) {
+    expect(resp.status(), JSON.stringify(body)).toBe(200);
+    expect(body.active).toBe(v.version);
+    expect(body.previous).toBe(activeBefore);
+    expect(now.active).toBe(v.version);
+    await page.waitForSelector(`.models-page [data-active-version="${v.version}"]`);
+    await r.locator('.badge-active').waitFor();
+    expect(await r.locator('.badge-active').textContent()).toBe('使用中');
+    expect(await page.locator('.models-table .badge-active').count()).toBe(1);
+    expect(await r.locator('[data-action=promote]').count()).toBe(0);
+    expect(await page.textContent('[data-notice=ok]')).toContain(v.version);
+    if (body.retagJob) {
+      const retag = page.locator(`.retag-progress[data-job-id="${body.retagJob.id}"]`);
+      await page.locator(`.retag-progress[data-job-id="${body.retagJob.id}"][data-status=done]`).waitFor({ timeout: 120_000 });
+      const total = body.retagJob.total;
+      expect(await retag.textContent()).toContain(`${total} / ${total}`);
+    }
+    await shot(shotName);
+    return 'promoted';
+  }
+
+  expect(resp.status(), JSON.stringify(body)).toBe(409);
+  expect(body.error?.code).toBe('gate_failed');
+  expect(now.active).toBe(activeBefore);
+  const refusal = page.locator(`.models-table tr[data-refusal-for="${v.version}"]`);
+  await refusal.waitFor();
+  const text = (await refusal.textContent())!;
+  expect(text).toContain('发布被拒绝');
+  expect(text).toContain(body.error!.message);
+  const details = body.error!.details ?? [];
+  expect(await refusal.locator('.refusal-details li').count()).toBe(details.filter((d) => d.message || d.field).length);
+  for (const d of details) expect(text).toContain(d.message);
+  // The refusal sits right under the version it is about.
+  const next = await page.evaluate(
+    `document.querySelector(${JSON.stringify(`.models-table tr[data-version="${v.version}"]`)}).nextElementSibling?.getAttribute('data-refusal-for')`,
+  );
+  expect(next).toBe(v.version);
+  expect(await r.locator('.badge-active').count()).toBe(0);
+  expect(await page.getAttribute('.models-page [data-active-version]', 'data-active-version')).toBe(activeBefore);
+  await shot(shotName);
+  return 'refused';
+}
+
+describe('models page (real server, chromium)', () => {
+  beforeAll(async () => {
+    server = await startServer();
+    api = apiClient(server.base, server.adminKey);
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN' });
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('everyday feedback is ingested, tagged, and corrected by a labeler', async () => {
+    const docs = await ingestAll('e2e-models', EVERYDAY.map((c) => c.text));
+    let corrections = 0;
+    for (const [i, doc] of docs.entries()) {
+      const gold = EVERYDAY[i]!;
+      const start = doc.text!.indexOf(gold.phrase);
+      expect(start, `"${gold.phrase}" not in the stored text`).toBeGreaterThanOrEqual(0);
+      const end = start + gold.phrase.length;
+      const hit = doc.tags.find((t) => t.span.start < end && t.span.end > start);
+      if (hit && hit.polarity === gold.polarity && hit.category === gold.category) continue;
+      await correct(
+        doc.id,
+        hit
+          ? { op: 'update', tagId: hit.id, polarity: gold.polarity, category: gold.category }
+          : { op: 'add', span: { start, end }, polarity: gold.polarity, category: gold.category },
+      );
+      corrections++;
+    }
+    // The model cannot already agree with every one of these labels.
+    expect(corrections).toBeGreaterThanOrEqual(3);
+  }, 120_000);
+
+  test('an admin finds the Models page in the navigation; it shows the active and base versions', async () => {
+    const list = await models();
+    base = list.base;
+    expect(list.active).toBe(base);
+    expect(list.versions).toEqual([]);
+
+    await page.goto(server.base + '/');
+    await page.fill('input[name=apiKey]', server.adminKey);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.topbar nav a[data-nav=models]');
+    expect(await page.textContent('.topbar nav a[data-nav=models]')).toBe('模型');
+    await page.click('.topbar nav a[data-nav=models]');
+    await page.waitForSelector(`.models-page [data-active-version="${base}"]`);
+    expect(await page.textContent('.models-page h2')).toBe('模型版本');
+    expect(await page.textContent('.models-page [data-active-version]')).toBe(`当前使用版本${base}`);
+    expect(await page.textContent('.models-page [data-base-version]')).toBe(`基础版本${base}`);
+    // Nothing is promoted yet, so there is nothing to roll back to; no versions yet either.
+    expect(await page.locator('[data-action=rollback]').count()).toBe(0);
+    expect(await page.locator('.models-empty').count()).toBe(1);
+    expect(await page.textContent('[data-action=train]')).toBe('训练新版本');
+    await shot('models-before');
+  });
+
+  test('round 1: training shows phase and percent, the version is listed with its metrics, promote follows the gate', async () => {
+    const v = await trainInPage('models-trained');
+    rounds.push({ version: v.version, outcome: await promoteInPage(v, 'models-round1-promote') });
+  }, 360_000);
+
+  test('round 2: slang corrections, a second version, promote follows the gate; rollback restores the previous version', async () => {
+    const docs = await ingestAll('e2e-models-slang', SLANG);
+    let corrected = 0;
+    for (const d of docs) {
+      const tag = d.tags.find((t) => t.opinion.includes('绝了') && t.polarity !== 'negative');
+      if (!tag) continue;
+      await correct(d.id, { op: 'update', tagId: tag.id, polarity: 'negative' });
+      corrected++;
+    }
+    expect(corrected, 'no 绝了 tag to correct').toBeGreaterThan(0);
+
+    const v = await trainInPage('models-trained-2');
+    expect(await page.locator('.models-table tbody tr[data-version]').count()).toBe(2);
+    const outcome = await promoteInPage(v, 'models-round2-promote');
+    rounds.push({ version: v.version, outcome });
+    if (outcome !== 'promoted') return;
+
+    // With a retrained version active the page offers a rollback, which restores the version before it.
+    const [rb] = await Promise.all([
+      page.waitForResponse((x) => x.url().endsWith('/v1/models/rollback') && x.request().method() === 'POST'),
+      page.click('[data-action=rollback]'),
+    ]);
+    const body = (await rb.json()) as SwitchBody;
+    expect(rb.status(), JSON.stringify(body)).toBe(200);
+    expect(body.previous).toBe(v.version);
+    const list = await models();
+    expect(list.active).toBe(body.active);
+    await page.waitForSelector(`.models-page [data-active-version="${body.active}"]`);
+    expect(await row(v.version).locator('.badge-active').count()).toBe(0);
+    const status = list.versions.find((x) => x.version === v.version)!.status;
+    expect(await row(v.version).locator('.badge-status').textContent()).toBe(status === 'retired' ? '已停用' : '候选');
+    expect(await page.locator('[data-action=rollback]').count()).toBe(list.active === list.base ? 0 : 1);
+    expect(await page.textContent('[data-notice=ok]')).toContain(`已回滚到 ${body.active}`);
+    if (body.retagJob) {
+      await page.locator(`.retag-progress[data-job-id="${body.retagJob.id}"][data-status=done]`).waitFor({ timeout: 120_000 });
+    }
+    await shot('models-rolled-back');
+  }, 360_000);
+
+  test('the English switch translates the Models page', async () => {
+    await page.click('[data-action=lang]');
+    await page.waitForFunction("document.querySelector('.topbar nav')?.textContent?.includes('Models')");
+    expect(await page.textContent('.topbar nav a[data-nav=models]')).toBe('Models');
+    expect(await page.textContent('.models-page h2')).toBe('Model versions');
+    expect(await page.textContent('[data-action=train]')).toBe('Train new version');
+    expect(await page.textContent('.models-page [data-active-version] span')).toBe('Active version');
+    expect(await page.textContent('.models-page [data-base-version] span')).toBe('Base version');
+    const headers = await page.locator('.models-table thead th').allTextContents();
+    expect(headers[0]).toBe('Version');
+    expect(headers[1]).toBe('Parent');
+    expect(headers[2]).toBe('Created');
+    expect(headers[3]).toBe('Corrections');
+    expect(headers[6]).toBe('Gate');
+    expect(headers[7]).toBe('Actions');
+    // Every row's labels, whatever state the rounds above left it in.
+    const list = await models();
+    for (const v of list.versions) {
+      const r = row(v.version);
+      expect(await r.locator('.badge-gate').textContent()).toBe(v.gate.passes ? 'Passed' : 'Failed');
+      if (v.active) expect(await r.locator('.badge-active').textContent()).toBe('Active');
+      else expect(await r.locator('.badge-status').textContent()).toBe(v.status === 'retired' ? 'Retired' : 'Candidate');
+      if (v.status === 'candidate' && !v.active) expect(await r.locator('[data-action=promote]').textContent()).toBe('Promote');
+    }
+    if (list.active !== list.base) expect(await page.textContent('[data-action=rollback]')).toBe('Rollback');
+    for (const round of rounds.filter((x) => x.outcome === 'refused')) {
+      expect(await page.textContent(`tr[data-refusal-for="${round.version}"] strong`)).toBe('Promotion refused');
+    }
+    // The last action's notice is translated too, not frozen in the language it was shown in.
+    if (await page.locator('[data-notice=ok]').count()) expect(await page.textContent('[data-notice=ok]')).toMatch(/^(Promoted|Rolled back to) /);
+    await shot('models-english');
+    await page.click('[data-action=lang]');
+    await page.waitForFunction("document.querySelector('.topbar nav')?.textContent?.includes('模型')");
+  });
+
+  test('a labeler key does not see the Models page', async () => {
+    const created = await api<{ key: string }>('POST', '/v1/api-keys', { name: 'e2e-models-labeler', roles: ['labeler'] });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const ctx = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+    const p = await ctx.newPage();
+    await p.goto(server.base + '/#/models');
+    await p.fill('input[name=apiKey]', created.body.key);
+    await p.click('button[type=submit]');
+    await p.waitForSelector('.topbar nav a');
+    const nav = await p.locator('.topbar nav a').evaluateAll((els) => els.map((e) => e.getAttribute('data-nav')));
+    expect(nav).not.toContain('models');
+    // The route is not offered, so the app falls back to the first page it does offer.
+    await p.waitForFunction("location.hash.startsWith('#/feed')");
+    expect(await p.locator('.models-page').count()).toBe(0);
+    await ctx.close();
+    expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+  });
+});
