@@ -13,6 +13,8 @@ import type { TrainCorrection, TrainMessage, TrainRequest } from '../worker/trai
 /** How long a worker trusts its cached idea of a tenant's active version; promotions reach other processes within it. */
 export const ACTIVE_MODEL_TTL_MS = 2000;
 const PAGE = 1000;
+/** ~200 bytes per clause: 50,000 clauses is about 10 MB. */
+const FEATURE_CACHE_SIZE = 50_000;
 
 /** Percent ranges of the job's phases, so progress moves steadily through all of them. */
 const PHASES: Record<string, [number, number]> = {
@@ -44,6 +46,8 @@ export class ModelService {
   private readonly activeCache = new Map<string, { at: number; head: SerializedHead | null }>();
   private readonly headCache = new Map<string, SerializedHead>();
   private training: Worker | null = null;
+  /** Base-model features per clause text (the model is frozen, so they never go stale); bounded. */
+  private readonly features = new Map<string, [number[], number[]]>();
   private stopping = false;
   readonly baseVersion: string | null;
 
@@ -213,8 +217,14 @@ export class ModelService {
         corrections,
         parent: parent?.head ?? null,
         parentCutoff: parent?.correctionsThrough ? new Date(parent.correctionsThrough).getTime() : 0,
+        cached: Object.fromEntries(corrections.flatMap((c) => (this.features.has(c.text) ? [[c.text, this.features.get(c.text)!]] : []))),
       };
       const result = await this.train(request, (phase, fraction) => void progress(phase, fraction).catch(() => undefined));
+      for (const [text, f] of Object.entries(result.computed)) {
+        if (this.features.size >= FEATURE_CACHE_SIZE) this.features.delete(this.features.keys().next().value!);
+        this.features.set(text, f);
+      }
+      log.debug({ computed: Object.keys(result.computed).length, cached: Object.keys(request.cached).length }, 'clause features');
       await progress('save', 0, true);
       const record: ModelVersionRecord = {
         _id: `${job.tenant}:${job.version}`,
@@ -235,7 +245,14 @@ export class ModelService {
         head: result.head,
       };
       await this.store.modelVersions.save(record);
-      await this.store.modelJobs.update(id, { status: 'done', phase: 'done', percent: 100, error: null, finishedAt: new Date() });
+      await this.store.modelJobs.update(id, {
+        status: 'done',
+        phase: 'done',
+        percent: 100,
+        error: null,
+        finishedAt: new Date(),
+        features: { computed: Object.keys(result.computed).length, cached: Object.keys(request.cached).length },
+      });
       log.info({ version: job.version, corrections: corrections.length, gate: result.gate.passes }, 'model version trained');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -335,6 +352,7 @@ export function presentJob(job: ModelJobRecord) {
     updatedAt: iso(job.updatedAt),
     startedAt: iso(job.startedAt),
     finishedAt: iso(job.finishedAt),
+    features: job.features ?? null,
   };
 }
 

@@ -261,6 +261,8 @@ export interface ModelJobRecord {
   updatedAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** Clauses whose base features this job computed vs took from the worker's cache. */
+  features?: { computed: number; cached: number };
 }
 
 export interface ModelSliceMetrics {

@@ -25,6 +25,8 @@ export interface TrainRequest {
   corrections: TrainCorrection[];
   parent: SerializedHead | null;
   parentCutoff: number;
+  /** Base-model log-probabilities already computed for clauses (by text): [sentiment, category]. */
+  cached: Record<string, [number[], number[]]>;
 }
 
 export type TrainMessage =
@@ -37,6 +39,8 @@ export type TrainMessage =
       parentMetrics: ReturnType<typeof buildCandidate>['parentMetrics'];
       gate: ReturnType<typeof buildCandidate>['gate'];
       counts: { baseExamples: number; corrections: number; sentimentExamples: number; categoryExamples: number };
+      /** Features computed in this job, for the caller's cache. */
+      computed: Record<string, [number[], number[]]>;
     }
   | { type: 'error'; message: string };
 
@@ -52,22 +56,33 @@ try {
   const baseData = readHeadData(join(dir, 'head', 'base.bin'));
   const regression = readHeadData(join(dir, 'head', 'regression.bin'));
   if (baseData.baseVersion !== classifier.version) throw new Error(`head features were built for ${baseData.baseVersion}, the model is ${classifier.version}`);
-  const examples: CorrectionExample[] = [];
+  // The model is frozen, so a clause's base features never change: only new clauses go through it.
+  const computed: Record<string, [number[], number[]]> = {};
+  const missing = [...new Set(req.corrections.map((c) => c.text).filter((t) => !req.cached[t]))];
   const CHUNK = 64;
-  for (let i = 0; i < req.corrections.length; i += CHUNK) {
-    const batch = req.corrections.slice(i, i + CHUNK);
-    const probs = await classifier.classify(batch.map((c) => c.text));
-    batch.forEach((c, j) => {
+  for (let i = 0; i < missing.length; i += CHUNK) {
+    const batch = missing.slice(i, i + CHUNK);
+    const probs = await classifier.classify(batch);
+    batch.forEach((t, j) => {
       const lp = baseLogProbs(probs[j]!);
+      computed[t] = [Array.from(lp.sentiment), Array.from(lp.category)];
+    });
+    send({ type: 'progress', phase: 'features', fraction: Math.min(1, (i + CHUNK) / missing.length) });
+  }
+  const examples: CorrectionExample[] = [];
+  {
+    const batch = req.corrections;
+    batch.forEach((c) => {
+      const [s, cat] = req.cached[c.text] ?? computed[c.text]!;
+      const lp = { sentiment: Float32Array.from(s), category: Float32Array.from(cat) };
       const f = clauseFeatures(c.text);
       const common = { ...f, weight: DEFAULT_CORRECTION_WEIGHT, binary: false, at: c.at };
       const beforeSentiment = c.before ? (SENTIMENT[c.before.polarity as keyof typeof SENTIMENT] ?? -1) : -1;
       examples.push({ ...common, task: 'sentiment', base: lp.sentiment, label: SENTIMENT[c.polarity], before: beforeSentiment });
-      const cat = (CATEGORY_IDS as readonly string[]).indexOf(c.category);
+      const catIndex = (CATEGORY_IDS as readonly string[]).indexOf(c.category);
       const beforeCategory = c.before ? (CATEGORY_IDS as readonly string[]).indexOf(c.before.category) : -1;
-      if (cat >= 0) examples.push({ ...common, task: 'category', base: lp.category, label: cat, before: beforeCategory });
+      if (catIndex >= 0) examples.push({ ...common, task: 'category', base: lp.category, label: catIndex, before: beforeCategory });
     });
-    send({ type: 'progress', phase: 'features', fraction: Math.min(1, (i + CHUNK) / req.corrections.length) });
   }
   let last = 0;
   const cand = buildCandidate({
@@ -98,6 +113,7 @@ try {
       sentimentExamples: examples.filter((e) => e.task === 'sentiment').length,
       categoryExamples: examples.filter((e) => e.task === 'category').length,
     },
+    computed,
   });
 } catch (err) {
   send({ type: 'error', message: err instanceof Error ? err.message : String(err) });

@@ -199,6 +199,17 @@ describe('retraining from corrections', () => {
     expect(list.versions[0]).toMatchObject({ status: 'retired', promotedBy: expect.any(String) });
   }, 120_000);
 
+  test('training again computes frozen-model features only for clauses it has not seen', async () => {
+    const doc = await rt.services.store.documents.findByExternalId('default', 'app', 'slang-after-rollback');
+    const full = await waitForStatus(rt, doc!._id);
+    const tag = (full.tags as Tag[]).find((t) => t.opinion.includes('绝了'))!;
+    await rt.http.post(`/v1/documents/${doc!._id}/corrections`).set(bearer(labeler)).send({ actions: [{ op: 'update', tagId: tag.id, polarity: 'negative' }] }).expect(200);
+    const { job } = await train();
+    expect(job.status, JSON.stringify(job)).toBe('done');
+    expect(job.features.computed).toBe(1);
+    expect(job.features.cached).toBeGreaterThanOrEqual(8);
+  }, 120_000);
+
   test('a candidate that learned nothing new is refused by the gate, with reasons', async () => {
     // Another tenant whose labelers only confirm what the machine already said.
     const admin = await createKey(rt, ['admin'], 'confirming-bank');

@@ -200,6 +200,10 @@ export function responseSchemas(): Record<string, JsonSchema> {
       updatedAt: dateTime,
       startedAt: nullableDateTime,
       finishedAt: nullableDateTime,
+      features: {
+        anyOf: [object({ computed: { type: 'integer', minimum: 0 }, cached: { type: 'integer', minimum: 0 } }), { type: 'null' }],
+        description: "clauses whose frozen-model features this job computed, and those taken from the worker's per-clause cache",
+      },
     }),
     ModelSlice: object({
       n: { type: 'integer', minimum: 0 },
