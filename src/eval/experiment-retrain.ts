@@ -7,7 +7,7 @@
  * docs/retrain-results.json; the last stdout line is the JSON summary.
  *
  *   node --import tsx src/eval/experiment-retrain.ts [--model DIR] [--work training/work]
- *        [--data ../shared/data] [--repeats 3] [--ns 25,50,100,200] [--no-write] [--render]
+ *        [--data $GUANDIAN_DATA, default /work/shared/data as in training/common.py] [--repeats 3] [--ns 25,50,100,200] [--no-write] [--render]
  */
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -70,7 +70,7 @@ async function main() {
   const dir = resolveModelDir(arg('model', 'models/current'));
   if (!dir) throw new Error('no model');
   const work = arg('work', 'training/work');
-  const data = arg('data', process.env.GUANDIAN_DATA ?? '../shared/data');
+  const data = arg('data', process.env.GUANDIAN_DATA ?? '/work/shared/data');
   const repeats = Number(arg('repeats', '3'));
   const ns = arg('ns', '25,50,100,200').split(',').map(Number);
   // Defaults are the service's; the flags exist to compare settings, not to tune to this domain's dev split.

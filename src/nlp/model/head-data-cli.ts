@@ -2,7 +2,7 @@
  * Builds the derived features a retrained head learns from and is checked against
  * (models/<name>/head/{base,regression}.bin), through the same classifier the worker runs.
  * Offline, after training/build_data.py (npm run train runs both):
- *   node --import tsx src/nlp/model/head-data-cli.ts [--model DIR] [--work training/work] [--data ../shared/data]
+ *   node --import tsx src/nlp/model/head-data-cli.ts [--model DIR] [--work training/work] [--data $GUANDIAN_DATA, default /work/shared/data as in training/common.py]
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -84,7 +84,7 @@ async function main() {
   const dir = resolveModelDir(modelArg);
   if (!dir) throw new Error(`no model at ${modelArg}`);
   const work = arg('work', 'training/work');
-  const data = arg('data', process.env.GUANDIAN_DATA ?? '../shared/data');
+  const data = arg('data', process.env.GUANDIAN_DATA ?? '/work/shared/data');
   const trainFile = join(work, 'examples-train.jsonl');
   if (!existsSync(trainFile)) throw new Error(`${trainFile} is missing: run /usr/bin/python3 training/build_data.py first`);
   const classifier = await createModelClassifier(dir);
