@@ -53,6 +53,18 @@ describe('residual head', () => {
     expect(applyHead(baseClassification, '服务很好', head).adjusted).toEqual({ sentiment: false, category: false });
   });
 
+  test('the vocabulary keeps the most frequent n-grams up to its cap and skips common ones', () => {
+    const ex = [example('网速真是绝了', 0), example('网速很慢', 0), example('网速还行', 1)];
+    const all = vocabularyOf(ex);
+    const capped = vocabularyOf(ex, undefined, 3);
+    expect(capped.length).toBe(3);
+    const top = clauseFeatures('网速');
+    // 网, 速 and 网速 occur in all three examples
+    expect(Array.from(capped)).toEqual(Array.from(top.keys));
+    const common = new Set(top.keys);
+    expect(vocabularyOf(ex, common).length).toBe(all.length - 3);
+  });
+
   test('serialisation round-trips exactly', () => {
     const corrections = ['网速真是绝了', '信号真是绝了'].map((t) => example(t, 0, { weight: 5 }));
     const head = trainHead('v2', corrections, vocabularyOf(corrections));

@@ -123,12 +123,18 @@ export function trainHead(version: string, examples: HeadExample[], vocab: Uint3
 /**
  * Vocabulary of a head: the n-grams of the given (correction) examples, minus `common` ones. N-grams
  * found in a large share of the base data (的, 了, 很 …) carry no domain signal, would be pinned near
- * zero by the base examples anyway, and are what makes training slow.
+ * zero by the base examples anyway, and are what makes training slow. At most `max` n-grams are kept,
+ * the most frequent first, so a version stays well under a store document's size limit (20,000 rows ×
+ * 18 classes × 4 bytes ≈ 1.4 MB).
  */
-export function vocabularyOf(examples: HeadExample[], common?: Set<number>): Uint32Array {
-  const set = new Set<number>();
-  for (const e of examples) for (const key of e.keys) if (!common?.has(key)) set.add(key);
-  return Uint32Array.from(set).sort();
+export const MAX_HEAD_VOCABULARY = 20_000;
+
+export function vocabularyOf(examples: HeadExample[], common?: Set<number>, max = MAX_HEAD_VOCABULARY): Uint32Array {
+  const df = new Map<number, number>();
+  for (const e of examples) for (const key of e.keys) if (!common?.has(key)) df.set(key, (df.get(key) ?? 0) + 1);
+  let keys = [...df.keys()];
+  if (keys.length > max) keys = keys.sort((a, b) => df.get(b)! - df.get(a)! || a - b).slice(0, max);
+  return Uint32Array.from(keys).sort();
 }
 
 /** N-grams present in at least `share` of the examples. */
