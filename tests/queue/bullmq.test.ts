@@ -43,6 +43,23 @@ describe('BullmqQueue', () => {
     await q.close();
   });
 
+  test('enqueues made together (concurrent requests) all arrive, once each, duplicates among them included', async () => {
+    const q = new BullmqQueue(url, newPrefix(), 3, logger);
+    await Promise.all([
+      ...Array.from({ length: 30 }, (_, i) => q.enqueue([{ documentId: `c-${i}`, generation: 0 }])),
+      q.enqueue([{ documentId: 'c-3', generation: 0 }]),
+    ]);
+    expect((await q.counts()).waiting).toBe(30);
+    const seen: string[] = [];
+    q.startWorker(async (id) => {
+      seen.push(id);
+    }, 4);
+    await until(() => seen.length >= 30);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(seen.sort()).toEqual(Array.from({ length: 30 }, (_, i) => `c-${i}`).sort());
+    await q.close();
+  });
+
   test('retries transient failures and tells the handler which attempt is final', async () => {
     const q = new BullmqQueue(url, newPrefix(), 3, logger);
     const seen: { attempt: number; final: boolean }[] = [];

@@ -56,6 +56,26 @@ describe.each(engines)('store contract: %s', (_name, open) => {
     await expect(coll().insertOne({ _id: 'id-00', tenant: 'z', n: 999, tag: null, at: new Date() })).rejects.toBeInstanceOf(DuplicateKeyError);
   });
 
+  test('concurrent inserts each get their own outcome, a duplicate among them included', async () => {
+    const docs = Array.from({ length: 8 }, (_, i) => ({ _id: `conc-${i}`, tenant: 'd', n: i, tag: null, at: new Date() }));
+    const results = await Promise.allSettled([
+      ...docs.map((d) => coll().insertOne(d)),
+      coll().insertOne({ _id: 'conc-dup', tenant: 'd', n: 3, tag: null, at: new Date() }),
+      coll().insertOne({ _id: 'conc-2', tenant: 'e', n: 0, tag: null, at: new Date() }),
+    ]);
+    expect(results.slice(0, 8).every((r) => r.status === 'fulfilled')).toBe(true);
+    for (const r of results.slice(8)) {
+      expect(r.status).toBe('rejected');
+      expect((r as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateKeyError);
+    }
+    expect(await coll().count({ tenant: 'd' })).toBe(8);
+    expect(await coll().count({ tenant: 'e' })).toBe(0);
+    // and without a duplicate, all of them land
+    await Promise.all(Array.from({ length: 5 }, (_, i) => coll().insertOne({ _id: `conc2-${i}`, tenant: 'f', n: i, tag: null, at: new Date() })));
+    expect(await coll().count({ tenant: 'f' })).toBe(5);
+    await coll().deleteMany({ tenant: { $in: ['d', 'f'] } });
+  });
+
   test('insertManyIgnoreDuplicates inserts the new ones only', async () => {
     const n = await coll().insertManyIgnoreDuplicates([
       { _id: 'id-01', tenant: 'a', n: 1, tag: null, at: new Date() },
