@@ -79,8 +79,10 @@ async function main(): Promise<void> {
   const root = tempDir('guandian-soak-');
   const dataDir = path.join(root, 'data');
   const env: Record<string, string> = { ROLE: 'all', DATA_DIR: dataDir, GUANDIAN_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: 'warn' };
-  // Passed through so a run can test whether RSS steps are glibc per-thread malloc arenas.
-  if (process.env.MALLOC_ARENA_MAX) env.MALLOC_ARENA_MAX = process.env.MALLOC_ARENA_MAX;
+  // The service ships with glibc limited to two malloc arenas (npm start, the Docker image); the soak
+  // runs it the same way. MALLOC_ARENA_MAX= (empty) soaks glibc's default instead, for comparison.
+  env.MALLOC_ARENA_MAX = process.env.MALLOC_ARENA_MAX ?? '2';
+  if (env.MALLOC_ARENA_MAX === '') delete env.MALLOC_ARENA_MAX;
   if (process.env.REDIS_URL) {
     env.REDIS_URL = process.env.REDIS_URL;
     env.QUEUE_PREFIX = `soak-${process.pid}`;
