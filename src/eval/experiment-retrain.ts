@@ -14,49 +14,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { createModelClassifier, resolveModelDir } from '../nlp/model/classifier.js';
-import { baseLogProbs, clauseFeatures } from '../nlp/model/head.js';
 import { readHeadData } from '../nlp/model/head-data.js';
+import { arg, DATA_DIR, featurizeRows, readJsonl, shuffled, type ExampleRow as Row } from '../nlp/model/head-offline.js';
 import { buildCandidate, type CorrectionExample } from '../nlp/model/head-candidate.js';
 import { DEFAULT_CORRECTION_WEIGHT, DEFAULT_TRAIN_OPTIONS, evaluate, predict, type HeadExample, type SliceMetrics } from '../nlp/model/head-train.js';
 import type { HeadWeights } from '../nlp/model/head.js';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
 const log = (s: string) => process.stderr.write(s + '\n');
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-function shuffled<T>(items: T[], seed: number): T[] {
-  const r = rng(seed);
-  const out = items.slice();
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
-interface Row {
-  text: string;
-  sent: number;
-  cat: number;
-  src: string;
-}
-const readJsonl = <T>(file: string): T[] =>
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as T);
 
 /** Car-forum posts (CCF BDCI 2018, autohome-style slang): 3-class sentiment and the car aspects mapped onto our taxonomy. */
 const DOMAIN = { name: 'car forum posts (ccf_bdci2018_car)', sentiment: 'car', category: 'car-clause' };
@@ -70,7 +36,7 @@ async function main() {
   const dir = resolveModelDir(arg('model', 'models/current'));
   if (!dir) throw new Error('no model');
   const work = arg('work', 'training/work');
-  const data = arg('data', process.env.GUANDIAN_DATA ?? '/work/shared/data');
+  const data = arg('data', DATA_DIR);
   const repeats = Number(arg('repeats', '3'));
   const ns = arg('ns', '25,50,100,200').split(',').map(Number);
   // Defaults are the service's; the flags exist to compare settings, not to tune to this domain's dev split.
@@ -81,20 +47,8 @@ async function main() {
   if (!classifier) throw new Error(`${dir} holds no ONNX model`);
   const started = Date.now();
 
-  const toExamples = async (rows: Row[], binary: boolean, weight: number): Promise<HeadExample[]> => {
-    const out: HeadExample[] = [];
-    for (let i = 0; i < rows.length; i += 256) {
-      const batch = rows.slice(i, i + 256);
-      const probs = await classifier.classify(batch.map((r) => r.text));
-      batch.forEach((r, j) => {
-        const lp = baseLogProbs(probs[j]!);
-        const f = clauseFeatures(r.text);
-        if (r.sent >= 0) out.push({ ...f, task: 'sentiment', base: lp.sentiment, label: r.sent, binary, weight });
-        if (r.cat >= 0) out.push({ ...f, task: 'category', base: lp.category, label: r.cat, binary: false, weight });
-      });
-    }
-    return out;
-  };
+  const toExamples = (rows: Row[], binary: boolean, weight: number): Promise<HeadExample[]> =>
+    featurizeRows(classifier, rows, (_, task) => ({ binary: task === 'sentiment' && binary, weight }));
 
   const domainRows = (split: string) =>
     readJsonl<Row>(join(work, `examples-${split}.jsonl`)).filter((r) => r.src === DOMAIN.sentiment || r.src === DOMAIN.category);

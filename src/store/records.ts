@@ -265,15 +265,8 @@ export interface ModelJobRecord {
   features?: { computed: number; cached: number };
 }
 
-export interface ModelSliceMetrics {
-  n: number;
-  nSentiment: number;
-  nCategory: number;
-  sentimentAccuracy: number | null;
-  categoryAccuracy: number | null;
-  categoryMacroF1: number | null;
-  overall: number | null;
-}
+/** Accuracy of a version on one slice (src/nlp/model/head-train.ts computes it). */
+export type ModelSliceMetrics = import('../nlp/model/head-train.js').SliceMetrics;
 
 export interface ModelMetrics {
   regression: ModelSliceMetrics;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ModelService } from '../../src/services/model-service.js';
 import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { SLANG_COMPLAINTS } from '../fixtures/slang-complaints.js';
 
 // The whole retraining loop through real HTTP, the real store, the real queue and real worker and
 // training threads: corrections → POST /v1/models/train → version with metrics and gate →
@@ -12,22 +13,7 @@ let labeler: string;
 let analyst: string;
 let base: string;
 
-// A telco tenant whose customers call bad things 绝了 ("unbelievable"). The shipped rules read
-// 绝了 as praise; its labelers correct every such tag to negative.
-const SLANG = [
-  '这网速真是绝了，看个视频转半天',
-  '你们的信号真是绝了，在家只有一格',
-  '宽带真是绝了，一到晚上就断',
-  '物流真是绝了，一周还没送到',
-  '客服真是绝了，电话永远占线',
-  '这个扣费真是绝了，莫名其妙多扣二十',
-  'App真是绝了，登录一次闪退三次',
-  '售后真是绝了，退个货推来推去',
-  '营业厅排队真是绝了，两个小时没叫到号',
-  '套餐变更真是绝了，说好的优惠没了',
-  '5G真是绝了，比4G还慢',
-  '账单真是绝了，看不懂收的什么钱',
-];
+const SLANG = SLANG_COMPLAINTS;
 
 type Tag = { id: string; opinion: string; polarity: string; category: string; source: string; modelVersion: string };
 

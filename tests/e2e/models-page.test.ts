@@ -3,6 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { apiClient, CHROMIUM_ARGS, SCREENSHOTS, startServer, waitFor, type RunningServer } from './server-harness.js';
+import { SLANG_COMPLAINTS } from '../fixtures/slang-complaints.js';
 
 // The Models page end to end: real server, real training thread, real browser. Labelers correct
 // tags through the API; an admin trains, watches the progress, compares the candidate with its
@@ -76,18 +77,7 @@ const EVERYDAY = [
  * Round 2: this tenant's customers say 绝了 ("unbelievable") about bad service. The shipped rules
  * read it as praise, so its labelers turn every such tag negative: something a retrained model can learn.
  */
-const SLANG = [
-  '这网速真是绝了，看个视频转半天',
-  '你们的信号真是绝了，在家只有一格',
-  '宽带真是绝了，一到晚上就断',
-  '物流真是绝了，一周还没送到',
-  '客服真是绝了，电话永远占线',
-  '这个扣费真是绝了，莫名其妙多扣二十',
-  'App真是绝了，登录一次闪退三次',
-  '售后真是绝了，退个货推来推去',
-  '营业厅排队真是绝了，两个小时没叫到号',
-  '套餐变更真是绝了，说好的优惠没了',
-];
+const SLANG = SLANG_COMPLAINTS.slice(0, 10);
 
 const PHASES = ['queued', 'collect', 'features', 'cross-validate', 'fit', 'evaluate', 'save', 'done', 'failed'];
 

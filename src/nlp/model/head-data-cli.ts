@@ -4,12 +4,12 @@
  * Offline, after training/build_data.py (npm run train runs both):
  *   node --import tsx src/nlp/model/head-data-cli.ts [--model DIR] [--work training/work] [--data $GUANDIAN_DATA, default /work/shared/data as in training/common.py]
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATEGORY_IDS } from '../types.js';
 import { createModelClassifier, resolveModelDir } from './classifier.js';
-import { baseLogProbs, clauseFeatures } from './head.js';
-import { writeHeadData, type HeadDataExample, type HeadDataSet } from './head-data.js';
+import { writeHeadData, type HeadDataSet } from './head-data.js';
+import { arg, DATA_DIR, featurizeRows, readJsonl, shuffled, type ExampleRow as Row } from './head-offline.js';
 
 // Per task and split; sized so the shipped files stay a few megabytes (see MODEL_CARD.md).
 const BASE_SENTIMENT = 3000;
@@ -18,42 +18,6 @@ const REGRESSION_SENTIMENT = 1000;
 const REGRESSION_CATEGORY = 1000;
 /** Two-class review corpora: their texts are scored positive-vs-negative. */
 const BINARY_SOURCES = new Set(['chnsenticorp_htl', 'waimai_10k', 'online_shopping_10_cats']);
-
-interface Row {
-  text: string;
-  sent: number;
-  cat: number;
-  src: string;
-}
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
-}
-
-/** mulberry32: the same files give the same sample on every machine. */
-function shuffled<T>(items: T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = items.slice();
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
-
-const readJsonl = <T>(file: string): T[] =>
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as T);
 
 interface Gold {
   text: string;
@@ -84,7 +48,7 @@ async function main() {
   const dir = resolveModelDir(modelArg);
   if (!dir) throw new Error(`no model at ${modelArg}`);
   const work = arg('work', 'training/work');
-  const data = arg('data', process.env.GUANDIAN_DATA ?? '/work/shared/data');
+  const data = arg('data', DATA_DIR);
   const trainFile = join(work, 'examples-train.jsonl');
   if (!existsSync(trainFile)) throw new Error(`${trainFile} is missing: run /usr/bin/python3 training/build_data.py first`);
   const classifier = await createModelClassifier(dir);
@@ -99,19 +63,12 @@ async function main() {
 
   const build = async (rows: Row[]): Promise<HeadDataSet> => {
     const sources = [...new Set(rows.map((r) => r.src))].sort();
-    const examples: HeadDataExample[] = [];
-    for (let i = 0; i < rows.length; i += 256) {
-      const batch = rows.slice(i, i + 256);
-      const probs = await classifier.classify(batch.map((r) => r.text));
-      batch.forEach((r, j) => {
-        const lp = baseLogProbs(probs[j]!);
-        const f = clauseFeatures(r.text);
-        const common = { ...f, weight: 1, source: sources.indexOf(r.src) };
-        if (r.sent >= 0) examples.push({ ...common, task: 'sentiment', base: lp.sentiment, label: r.sent, binary: BINARY_SOURCES.has(r.src) });
-        else examples.push({ ...common, task: 'category', base: lp.category, label: r.cat, binary: false });
-      });
-      process.stderr.write(`\r${Math.min(i + 256, rows.length)}/${rows.length}`);
-    }
+    const examples = await featurizeRows(
+      classifier,
+      rows,
+      (r, task) => ({ source: sources.indexOf(r.src), binary: task === 'sentiment' && BINARY_SOURCES.has(r.src) }),
+      (done) => process.stderr.write(`\r${done}/${rows.length}`),
+    );
     process.stderr.write('\n');
     return { baseVersion: classifier.version, sources, examples };
   };
