@@ -9,6 +9,7 @@ import { HttpClient } from './http-client.js';
 import { MAX_CHUNK, runImport } from './import-command.js';
 import { keysCreate, keysList, keysRevoke, parseRoles } from './keys-command.js';
 import { runRetag } from './retag-command.js';
+import { modelsList, modelsSwitch, modelsTrain } from './models-command.js';
 
 const DEFAULT_URL = 'http://127.0.0.1:3000';
 
@@ -250,6 +251,79 @@ ${CONNECTION_HELP}`,
     },
   },
   {
+    name: 'models list',
+    summary: "the tenant's model versions and the active one",
+    help: `Usage: guandian models list [--json]
+
+Lists the versions trained from this tenant's corrections (GET /v1/models), newest first, with
+each one's regression-set and corrected-slice accuracy against its parent and the gate verdict;
+the active version is marked *. --json prints the server's answer as one line.
+
+${CONNECTION_HELP}`,
+    options: { json: { type: 'boolean' } },
+    positionals: [0, 0],
+    run: async (ctx) => {
+      await modelsList(ctx.client(), ctx.values.json === true);
+      return 0;
+    },
+  },
+  {
+    name: 'models train',
+    summary: 'train a new version from the corrections (admin)',
+    help: `Usage: guandian models train [--interval MS] [--detach]
+
+Queues a training job (POST /v1/models/train) and follows it with a progress bar on a
+terminal, then prints the new version's metrics and whether it passed the promotion gate.
+Exits 1 if the job fails (e.g. there are no corrections yet).
+
+Options:
+  --interval MS   how often to poll (default 1000)
+  --detach        print the job id and return without waiting
+
+${CONNECTION_HELP}`,
+    options: { interval: { type: 'string' }, detach: { type: 'boolean' } },
+    positionals: [0, 0],
+    run: async (ctx) => {
+      const intervalMs = positiveInt(str(ctx.values, 'interval'), 'interval', 1000, 600_000, 'models train');
+      await modelsTrain(ctx.client(), { intervalMs, detach: ctx.values.detach === true });
+      return 0;
+    },
+  },
+  {
+    name: 'models promote',
+    summary: 'make a trained version the active one (admin)',
+    help: `Usage: guandian models promote VERSION [--no-retag]
+
+Promotes VERSION (POST /v1/models/VERSION/promote). The server refuses a version that did
+not pass its gate and says why; this exits 1 with those reasons. Unless --no-retag, the
+tenant's documents are re-tagged with it (the job id is printed).
+
+${CONNECTION_HELP}`,
+    options: { 'no-retag': { type: 'boolean' } },
+    positionals: [1, 1],
+    arg: 'VERSION',
+    run: async (ctx) => {
+      await modelsSwitch(ctx.client(), `/v1/models/${encodeURIComponent(ctx.positionals[0]!)}/promote`, ctx.values['no-retag'] !== true);
+      return 0;
+    },
+  },
+  {
+    name: 'models rollback',
+    summary: 'return to the version active before (admin)',
+    help: `Usage: guandian models rollback [--no-retag]
+
+Returns to the previously active version (POST /v1/models/rollback); exits 1 when there is
+none. Unless --no-retag, the tenant's documents are re-tagged with it.
+
+${CONNECTION_HELP}`,
+    options: { 'no-retag': { type: 'boolean' } },
+    positionals: [0, 0],
+    run: async (ctx) => {
+      await modelsSwitch(ctx.client(), '/v1/models/rollback', ctx.values['no-retag'] !== true);
+      return 0;
+    },
+  },
+  {
     name: 'eval',
     summary: 'score the analyzer on a gold file (runs locally)',
     help: `Usage: guandian eval --task TASK --file GOLD.jsonl [task options]
@@ -276,6 +350,17 @@ ${COMMANDS.filter((c) => c.name.startsWith('keys '))
   .join('\n')}
 
 Run "guandian keys <command> --help" for its options.`,
+  models: `Usage: guandian models <list|train|promote|rollback> [options]
+
+Retrain the model from labelers' corrections and switch versions (train, promote and
+rollback need an admin key).
+
+Commands:
+${COMMANDS.filter((c) => c.name.startsWith('models '))
+  .map((c) => `  ${c.name.slice(7).padEnd(9)} ${c.summary}`)
+  .join('\n')}
+
+Run "guandian models <command> --help" for its options.`,
 };
 
 const TOOL_HELP = `guandian — command-line client for a running 观点 Guandian server
@@ -283,7 +368,7 @@ const TOOL_HELP = `guandian — command-line client for a running 观点 Guandia
 Usage: guandian [--url URL] [--key KEY] <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`).join('\n')}
+${COMMANDS.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`).join('\n')}
 
 ${CONNECTION_HELP}
   -h, --help     help for the tool or a command ("guandian import --help")

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseCsv } from '../../src/cli/csv.js';
+import { SLANG_COMPLAINTS } from '../fixtures/slang-complaints.js';
 import { startService, type ServiceProcess } from '../helpers/process.js';
 
 // The built CLI against the built service, both as real processes, as a user would run them.
@@ -325,14 +326,73 @@ describe('eval', () => {
   });
 });
 
+describe('models', () => {
+  test('against the real service: train from corrections, list, promote, roll back; failures exit 1 with the reason', async () => {
+    const before = await runCli(['models', 'list', '--json']);
+    expect(before.code, before.stderr).toBe(0);
+    const base = (JSON.parse(before.stdout) as { base: string }).base;
+    expect(JSON.parse(before.stdout)).toEqual({ base, active: base, versions: [] });
+
+    const none = await runCli(['models', 'train', '--interval', '100']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/failed: no corrections to learn from/);
+
+    // A labeler's corrections: 绝了 is a complaint for this tenant's customers.
+    for (const [i, text] of SLANG_COMPLAINTS.entries()) {
+      const res = await fetch(`${service.url}/v1/documents`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+        body: JSON.stringify({ kind: 'comment', source: 'cli-models', externalId: `slang-${i}`, text }),
+      });
+      expect(res.status).toBe(202);
+    }
+    await waitUntilAnalyzed();
+    const docs = await api<{ items: { id: string }[] }>('/v1/documents?channel=cli-models&limit=100');
+    for (const d of docs.items) {
+      const doc = await api<{ tags: { id: string; opinion: string }[] }>(`/v1/documents/${d.id}`);
+      const tag = doc.tags.find((t) => t.opinion.includes('绝了'));
+      if (!tag) continue;
+      const res = await fetch(`${service.url}/v1/documents/${d.id}/corrections`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+        body: JSON.stringify({ actions: [{ op: 'update', tagId: tag.id, polarity: 'negative' }] }),
+      });
+      expect(res.status).toBe(200);
+    }
+
+    const trained = await runCli(['models', 'train', '--interval', '100']);
+    expect(trained.code, trained.stderr).toBe(0);
+    const version = /^trained (\S+) from \d+ corrections: .*; gate passed$/m.exec(trained.stdout)?.[1];
+    expect(version, trained.stdout).toBeDefined();
+
+    const listed = await runCli(['models', 'list']);
+    expect(listed.stdout).toContain(`active: ${base}`);
+    expect(listed.stdout).toMatch(new RegExp(`^${version!.replace(/[.+]/g, '\\$&')}\\s+candidate\\s.*passed$`, 'm'));
+
+    const promoted = await runCli(['models', 'promote', version!, '--no-retag']);
+    expect(promoted.code, promoted.stderr).toBe(0);
+    expect(promoted.stdout.trim()).toBe(`active: ${version} (was ${base})`);
+    const again = await runCli(['models', 'promote', version!]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already the active version');
+
+    const rolled = await runCli(['models', 'rollback']);
+    expect(rolled.code, rolled.stderr).toBe(0);
+    expect(rolled.stdout).toMatch(new RegExp(`^active: ${base} \\(was ${version!.replace(/[.+]/g, '\\$&')}\\); re-tag job \\S+ for \\d+ documents`));
+    const nothing = await runCli(['models', 'rollback', '--no-retag']);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain('no earlier version');
+  });
+});
+
 describe('help and usage', () => {
   test('--help for the tool lists every command', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['import', 'export', 'keys create', 'keys list', 'keys revoke', 'retag', 'eval']) expect(r.stdout).toContain(`  ${c} `);
+    for (const c of ['import', 'export', 'keys create', 'keys list', 'keys revoke', 'retag', 'models list', 'models train', 'models promote', 'models rollback', 'eval']) expect(r.stdout).toContain(`  ${c} `);
   });
 
-  test.each(['import', 'export', 'keys create', 'keys list', 'keys revoke', 'retag', 'eval'])('%s --help', async (name) => {
+  test.each(['import', 'export', 'keys create', 'keys list', 'keys revoke', 'retag', 'models list', 'models train', 'models promote', 'models rollback', 'eval'])('%s --help', async (name) => {
     const r = await runCli([...name.split(' '), '--help'], { env: { GUANDIAN_KEY: '' } });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Usage: guandian ${name}\\b`));

@@ -1,0 +1,100 @@
+import { CliFailure } from './errors.js';
+import type { HttpClient } from './http-client.js';
+import { ProgressBar } from './progress.js';
+
+interface Slice {
+  overall: number | null;
+}
+interface Version {
+  version: string;
+  parent: string;
+  active: boolean;
+  status: string;
+  createdAt: string;
+  counts: { corrections: number };
+  metrics: { regression: Slice; corrections: Slice };
+  parentMetrics: { regression: Slice; corrections: Slice };
+  gate: { passes: boolean; reasons: string[] };
+}
+interface ModelList {
+  base: string | null;
+  active: string | null;
+  versions: Version[];
+}
+interface TrainJob {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  phase: string;
+  percent: number;
+  version: string | null;
+  error: string | null;
+}
+interface Switched {
+  active: string;
+  previous: string;
+  retagJob: { id: string; total: number } | null;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
+
+export async function modelsList(client: HttpClient, json: boolean): Promise<void> {
+  const list = await client.json<ModelList>('/v1/models', { retries: 3 });
+  if (json) {
+    process.stdout.write(JSON.stringify(list) + '\n');
+    return;
+  }
+  process.stdout.write(`base: ${list.base ?? '(no model installed)'}\nactive: ${list.active ?? '—'}\n`);
+  if (list.versions.length === 0) {
+    process.stdout.write('no trained versions yet ("guandian models train")\n');
+    return;
+  }
+  const rows = list.versions.map((v) => [
+    v.version + (v.active ? ' *' : ''),
+    v.status,
+    v.createdAt.slice(0, 16).replace('T', ' '),
+    String(v.counts.corrections),
+    `${pct(v.parentMetrics.regression.overall)} → ${pct(v.metrics.regression.overall)}`,
+    `${pct(v.parentMetrics.corrections.overall)} → ${pct(v.metrics.corrections.overall)}`,
+    v.gate.passes ? 'passed' : `refused: ${v.gate.reasons.join('; ')}`,
+  ]);
+  const head = ['version', 'status', 'created (UTC)', 'corrections', 'regression set', 'corrected slice', 'gate'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  for (const r of [head, ...rows]) process.stdout.write(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ') + '\n');
+}
+
+/** Queues a training job and, unless detached, follows it; exit 1 when the job fails. */
+export async function modelsTrain(client: HttpClient, o: { intervalMs: number; detach: boolean }): Promise<TrainJob> {
+  const started = await client.json<{ id: string; version: string }>('/v1/models/train', { method: 'POST', body: {} });
+  process.stderr.write(`training job ${started.id} queued (version ${started.version})\n`);
+  if (o.detach) {
+    process.stdout.write(`${started.id}\n`);
+    return { id: started.id, status: 'queued', phase: 'queued', percent: 0, version: null, error: null };
+  }
+  const bar = new ProgressBar(100, 'training');
+  let job: TrainJob;
+  try {
+    for (;;) {
+      job = await client.json<TrainJob>(`/v1/models/jobs/${encodeURIComponent(started.id)}`, { retries: 3 });
+      bar.update(job.percent, job.status === 'done' || job.status === 'failed');
+      if (job.status === 'done' || job.status === 'failed') break;
+      await sleep(o.intervalMs);
+    }
+  } finally {
+    bar.finish();
+  }
+  if (job.status === 'failed') throw new CliFailure(`training job ${job.id} failed: ${job.error ?? 'no reason given'}`);
+  const v = await client.json<Version>(`/v1/models/${encodeURIComponent(job.version!)}`, { retries: 3 });
+  process.stdout.write(
+    `trained ${v.version} from ${v.counts.corrections} corrections: regression set ${pct(v.parentMetrics.regression.overall)} → ${pct(v.metrics.regression.overall)}, ` +
+      `corrected slice ${pct(v.parentMetrics.corrections.overall)} → ${pct(v.metrics.corrections.overall)}; gate ${v.gate.passes ? 'passed' : `refused: ${v.gate.reasons.join('; ')}`}\n`,
+  );
+  return job;
+}
+
+/** Promotion or rollback; the server refuses (409) with the gate's reasons, which become the error. */
+export async function modelsSwitch(client: HttpClient, path: string, retag: boolean): Promise<Switched> {
+  const out = await client.json<Switched>(path, { method: 'POST', body: { retag } });
+  process.stdout.write(`active: ${out.active} (was ${out.previous})${out.retagJob ? `; re-tag job ${out.retagJob.id} for ${out.retagJob.total} documents ("guandian retag" follows such jobs)` : ''}\n`);
+  return out;
+}
