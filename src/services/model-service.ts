@@ -166,7 +166,7 @@ export class ModelService {
       head = this.headCache.get(`${tenant}:${active}`) ?? null;
       if (!head) {
         const v = await this.store.modelVersions.find(tenant, active);
-        head = v && v.base === this.baseVersion ? v.head : null;
+        head = v && v.base === this.baseVersion ? { ...v.head, id: v._id } : null;
         if (head) {
           if (this.headCache.size > 64) this.headCache.clear();
           this.headCache.set(`${tenant}:${active}`, head);

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { AnalyzeInput, AnalyzeResult, LexiconOverrides } from '../nlp/types.js';
-import type { SerializedHead } from '../nlp/model/head.js';
+import { headKey, type SerializedHead } from '../nlp/model/head.js';
 
 // Segmentation and onnxruntime inference are CPU-bound and synchronous. They run in worker threads
 // so the main thread — which renews BullMQ job locks and serves HTTP — never stalls behind them.
@@ -14,7 +14,7 @@ export interface AnalyzerThreadOptions {
 }
 
 /**
- * Retrained heads travel to a thread once (`head`) and are then named by version in requests. Pool
+ * Retrained heads travel to a thread once (`head`) and are then named by key in requests. Pool
  * and thread both keep the last HEADS_PER_THREAD heads in arrival order, so they agree on what a
  * thread holds without a round trip.
  */
@@ -117,12 +117,12 @@ export class AnalyzerPool {
     const stopTimer = this.metrics?.analyzerLatency.startTimer();
     return new Promise<AnalyzeResult>((resolve, reject) => {
       best.inflight.set(id, { resolve, reject });
-      if (head && !best.heads.has(head.version)) {
+      if (head && !best.heads.has(headKey(head))) {
         best.worker.postMessage({ type: 'head', head } satisfies ThreadMessage);
-        best.heads.add(head.version);
+        best.heads.add(headKey(head));
         if (best.heads.size > HEADS_PER_THREAD) best.heads.delete(best.heads.values().next().value!);
       }
-      const request: ThreadRequest = { id, input, ...(overrides ? { overrides } : {}), ...(head ? { head: head.version } : {}) };
+      const request: ThreadRequest = { id, input, ...(overrides ? { overrides } : {}), ...(head ? { head: headKey(head) } : {}) };
       best.worker.postMessage(request);
     }).finally(() => stopTimer?.());
   }

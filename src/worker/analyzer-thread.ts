@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createAnalyzer } from '../nlp/analyzer.js';
 import { createModelClassifier } from '../nlp/model/index.js';
-import { deserializeHead, type HeadWeights } from '../nlp/model/head.js';
+import { deserializeHead, headKey, type HeadWeights } from '../nlp/model/head.js';
 import { HEADS_PER_THREAD, type AnalyzerThreadOptions, type ThreadMessage, type ThreadResponse } from './analyzer-pool.js';
 
 const options = workerData as AnalyzerThreadOptions;
@@ -19,7 +19,7 @@ try {
   const heads = new Map<string, HeadWeights>();
   port.on('message', (req: ThreadMessage) => {
     if ('type' in req) {
-      heads.set(req.head.version, deserializeHead(req.head));
+      heads.set(headKey(req.head), deserializeHead(req.head));
       if (heads.size > HEADS_PER_THREAD) heads.delete(heads.keys().next().value!);
       return;
     }

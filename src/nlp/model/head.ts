@@ -81,7 +81,10 @@ export interface SerializedTask {
   bias: number[];
 }
 export interface SerializedHead {
+  /** Shown in tags' modelVersion; the same name can exist in several tenants. */
   version: string;
+  /** Unique across tenants (`tenant:version`): what caches key heads by. */
+  id?: string;
   sentiment: SerializedTask;
   category: SerializedTask;
 }
@@ -98,6 +101,9 @@ export function serializeHead(h: HeadWeights): SerializedHead {
   const task = (t: TaskWeights): SerializedTask => ({ keys: b64(t.keys), w: b64(t.w), bias: Array.from(t.bias) });
   return { version: h.version, sentiment: task(h.sentiment), category: task(h.category) };
 }
+
+/** The key a head is cached under: versions are per tenant, so the name alone is not unique. */
+export const headKey = (h: SerializedHead): string => h.id ?? h.version;
 
 export function deserializeHead(s: SerializedHead): HeadWeights {
   const task = (t: SerializedTask, k: number): TaskWeights => {
