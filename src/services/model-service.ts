@@ -32,6 +32,7 @@ function trainThreadFile(): URL {
   return compiled;
 }
 
+const cacheKey = (tenant: string, text: string) => `${tenant}\u0001${text}`;
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
 /**
@@ -46,7 +47,11 @@ export class ModelService {
   private readonly activeCache = new Map<string, { at: number; head: SerializedHead | null }>();
   private readonly headCache = new Map<string, SerializedHead>();
   private training: Worker | null = null;
-  /** Base-model features per clause text (the model is frozen, so they never go stale); bounded. */
+  /**
+   * Base-model features per tenant and clause text (the model is frozen, so they never go stale);
+   * bounded. Per tenant, although features depend on the text alone: a job's cached count must not
+   * reveal that another tenant's corrections held the same clause.
+   */
   private readonly features = new Map<string, [number[], number[]]>();
   private stopping = false;
   readonly baseVersion: string | null;
@@ -217,12 +222,12 @@ export class ModelService {
         corrections,
         parent: parent?.head ?? null,
         parentCutoff: parent?.correctionsThrough ? new Date(parent.correctionsThrough).getTime() : 0,
-        cached: Object.fromEntries(corrections.flatMap((c) => (this.features.has(c.text) ? [[c.text, this.features.get(c.text)!]] : []))),
+        cached: Object.fromEntries(corrections.flatMap((c) => (this.features.has(cacheKey(job.tenant, c.text)) ? [[c.text, this.features.get(cacheKey(job.tenant, c.text))!]] : []))),
       };
       const result = await this.train(request, (phase, fraction) => void progress(phase, fraction).catch(() => undefined));
       for (const [text, f] of Object.entries(result.computed)) {
         if (this.features.size >= FEATURE_CACHE_SIZE) this.features.delete(this.features.keys().next().value!);
-        this.features.set(text, f);
+        this.features.set(cacheKey(job.tenant, text), f);
       }
       log.debug({ computed: Object.keys(result.computed).length, cached: Object.keys(request.cached).length }, 'clause features');
       await progress('save', 0, true);

@@ -200,7 +200,8 @@ describe('retraining from corrections', () => {
     // Another tenant whose labelers only confirm what the machine already said.
     const admin = await createKey(rt, ['admin'], 'confirming-bank');
     const docs = [];
-    for (const [i, text] of ['网银转账很方便', '客服态度很好', '手续费太贵了', '到账速度很快', '柜台办理太慢了', 'App界面很清爽'].entries()) {
+    // The first text is also one of the default tenant's corrected clauses, already in the feature cache.
+    for (const [i, text] of [SLANG[0]!, '网银转账很方便', '客服态度很好', '手续费太贵了', '到账速度很快', '柜台办理太慢了', 'App界面很清爽'].entries()) {
       docs.push(await ingestAndWait(admin, `confirm-${i}`, text));
     }
     for (const d of docs) {
@@ -209,6 +210,8 @@ describe('retraining from corrections', () => {
     }
     const { job } = await train(admin);
     expect(job.status, JSON.stringify(job)).toBe('done');
+    // Nothing about another tenant's corrections shows through the cache.
+    expect(job.features.cached).toBe(0);
     const v = (await rt.http.get(`/v1/models/${encodeURIComponent(job.version)}`).set(bearer(admin)).expect(200)).body;
     expect(v.gate.passes).toBe(false);
     expect(v.gate.reasons.join(' ')).toMatch(/not better on the corrected slice/);
