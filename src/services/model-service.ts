@@ -13,6 +13,8 @@ import type { TrainCorrection, TrainMessage, TrainRequest } from '../worker/trai
 /** How long a worker trusts its cached idea of a tenant's active version; promotions reach other processes within it. */
 export const ACTIVE_MODEL_TTL_MS = 2000;
 const PAGE = 1000;
+const SWEEP_MS = 60_000;
+const STALE_MS = 5 * 60_000;
 /** ~200 bytes per clause: 50,000 clauses is about 10 MB. */
 const FEATURE_CACHE_SIZE = 50_000;
 
@@ -91,7 +93,12 @@ export class ModelService {
         if (err instanceof DuplicateKeyError) continue;
         throw err;
       }
-      await this.queue.enqueue([{ documentId: job._id, generation: 0 }]);
+      try {
+        await this.queue.enqueue([{ documentId: job._id, generation: 0 }]);
+      } catch (err) {
+        // The job is stored: a worker's sweep enqueues it once the queue is back.
+        this.logger.error({ err: String(err), modelJob: job._id }, 'enqueue of a training job failed; the sweep will retry');
+      }
       return job;
     }
   }
@@ -182,16 +189,33 @@ export class ModelService {
     return head;
   }
 
-  /** Starts processing training jobs; unfinished ones (a crash mid-training) run again. */
+  private sweepTimer: NodeJS.Timeout | null = null;
+
+  /**
+   * Starts processing training jobs. Unfinished ones run again: at start (a crash mid-training, or
+   * the in-process queue's jobs lost with the process) and then every SWEEP_MS for jobs whose queue
+   * entry went missing: queued but never enqueued (Redis was down), or running without progress for
+   * STALE_MS (their worker died; progress is written every half second while training).
+   */
   async startWorker(): Promise<void> {
     this.queue.startWorker((id, ctx) => this.run(id, ctx), 1);
-    const unfinished = await this.store.modelJobs.unfinished();
-    if (unfinished.length) await this.queue.enqueue(unfinished.map((j) => ({ documentId: j._id, generation: 0 })), { replaceFinished: true });
+    await this.sweep(true);
+    this.sweepTimer = setInterval(() => void this.sweep(false).catch((err: unknown) => this.logger.error({ err: String(err) }, 'training job sweep failed')), SWEEP_MS);
+    this.sweepTimer.unref();
+  }
+
+  private async sweep(all: boolean): Promise<void> {
+    const now = Date.now();
+    const lost = (await this.store.modelJobs.unfinished()).filter(
+      (j) => all || (j.status === 'queued' && now - new Date(j.updatedAt).getTime() > SWEEP_MS) || (j.status === 'running' && now - new Date(j.updatedAt).getTime() > STALE_MS),
+    );
+    if (lost.length) await this.queue.enqueue(lost.map((j) => ({ documentId: j._id, generation: 0 })), { replaceFinished: true });
   }
 
   /** Stops taking jobs; a training in progress is abandoned and runs again on the next start. */
   async stop(): Promise<void> {
     this.stopping = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
     await this.training?.terminate();
     await this.queue.stopWorker();
     await this.queue.close();
