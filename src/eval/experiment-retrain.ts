@@ -249,7 +249,8 @@ can be promoted). "gate passed" counts those runs.
 ## How the loop works in the service
 1. Labelers correct tags in the UI or through \`POST /v1/documents/:id/corrections\` / \`PATCH /v1/tags/:id\`.
    Every correction is stored with who, when, before and after; the corrected tag becomes \`source: human\`.
-2. An admin calls \`POST /v1/models/train\` (or presses 训练新版本 on the 模型 page). A worker collects the
+2. An admin calls \`POST /v1/models/train\` (or presses 训练新版本 on the 模型 page, or runs
+   \`npx guandian models train\`). A worker collects the
    tenant's corrected tags (clause, polarity, category, and what the pipeline had said before), computes
    their base-model features in a worker thread and fits the head; progress (phase, percent) is at
    \`GET /v1/models/jobs/:id\`. A crash mid-training re-runs the job on the next worker start.
