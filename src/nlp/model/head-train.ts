@@ -2,8 +2,9 @@ import { CATEGORY_IDS } from '../types.js';
 import {
   argmax,
   HEAD_INFLUENCE,
-  influence,
   rowOf,
+  spread,
+  weightDelta,
   softmaxInPlace,
   taskLogits,
   TASK_CLASSES,
@@ -145,12 +146,15 @@ export function commonKeys(examples: HeadExample[], share = 0.01): Set<number> {
   return new Set([...df].filter(([, n]) => n >= min).map(([key]) => key));
 }
 
-/** Class the head (or the base model, without one) picks for an example. */
-export function predict(head: HeadWeights | null, e: HeadExample): number {
-  const t = head ? head[e.task] : null;
-  const z = t ? taskLogits(t, e.base, e) : Float64Array.from(e.base);
+/** The class logits pick for an example: positive vs negative only for two-class sentiment labels. */
+function decide(e: HeadExample, z: ArrayLike<number>): number {
   if (e.task === 'sentiment' && e.binary) return z[2]! >= z[0]! ? 2 : 0;
   return argmax(z);
+}
+
+/** Class the head (or the base model, without one) picks for an example. */
+export function predict(head: HeadWeights | null, e: HeadExample): number {
+  return decide(e, head ? taskLogits(head[e.task], e.base, e) : e.base);
 }
 
 /**
@@ -163,9 +167,9 @@ export function predictPipeline(head: HeadWeights | null, e: HeadExample & { bef
   if (e.before === undefined) return predict(head, e);
   if (!head) return e.before;
   const t = head[e.task];
-  const k = TASK_CLASSES[e.task];
-  const changed = predict(head, e) !== predict(null, e);
-  return changed || influence(t, k, e) >= HEAD_INFLUENCE ? predict(head, e) : e.before;
+  const delta = weightDelta(t, TASK_CLASSES[e.task], e);
+  const withHead = decide(e, taskLogits(t, e.base, e, delta));
+  return withHead !== decide(e, e.base) || spread(delta) >= HEAD_INFLUENCE ? withHead : e.before;
 }
 
 export interface SliceMetrics {

@@ -129,19 +129,22 @@ export function rowOf(t: TaskWeights, key: number): number {
   return -1;
 }
 
-/**
- * How far the head's n-gram weights (not its bias, which moves every clause alike) spread a clause's
- * logits apart: max minus min over classes of what they add.
- */
-export function influence(t: TaskWeights, k: number, f: ClauseFeatures): number {
+/** What the head's n-gram weights (not its bias) add to each class's logit for a clause. */
+export function weightDelta(t: TaskWeights, k: number, f: ClauseFeatures): Float64Array {
   const d = new Float64Array(k);
   for (const key of f.keys) {
     const r = rowOf(t, key);
     if (r < 0) continue;
     for (let j = 0; j < k; j++) d[j]! += f.scale * t.w[r * k + j]!;
   }
-  return Math.max(...d) - Math.min(...d);
+  return d;
 }
+
+/**
+ * How far the head's n-gram weights spread a clause's logits apart (max minus min of weightDelta);
+ * the bias is left out because it moves every clause alike.
+ */
+export const spread = (delta: Float64Array): number => Math.max(...delta) - Math.min(...delta);
 
 /**
  * Where the head's learned weights move a clause by at least this many logits, the corrections taught
@@ -149,15 +152,9 @@ export function influence(t: TaskWeights, k: number, f: ClauseFeatures): number 
  */
 export const HEAD_INFLUENCE = 0.5;
 
-export function taskLogits(t: TaskWeights, base: Float32Array, f: ClauseFeatures): Float64Array {
-  const k = base.length;
-  const z = Float64Array.from(base, (v, j) => v + t.bias[j]!);
-  for (const key of f.keys) {
-    const r = rowOf(t, key);
-    if (r < 0) continue;
-    for (let j = 0; j < k; j++) z[j]! += f.scale * t.w[r * k + j]!;
-  }
-  return z;
+/** base + bias + delta, where delta is weightDelta (computed here when not given). */
+export function taskLogits(t: TaskWeights, base: Float32Array, f: ClauseFeatures, delta = weightDelta(t, base.length, f)): Float64Array {
+  return Float64Array.from(base, (v, j) => v + t.bias[j]! + delta[j]!);
 }
 
 export function softmaxInPlace(z: Float64Array): Float64Array {
@@ -183,8 +180,10 @@ export const argmax = (a: ArrayLike<number>): number => {
 export function applyHead(base: ClauseClassification, text: string, head: HeadWeights): ClauseClassification {
   const lp = baseLogProbs(base);
   const f = clauseFeatures(text);
-  const s = softmaxInPlace(taskLogits(head.sentiment, lp.sentiment, f));
-  const c = softmaxInPlace(taskLogits(head.category, lp.category, f));
+  const ds = weightDelta(head.sentiment, TASK_CLASSES.sentiment, f);
+  const dc = weightDelta(head.category, TASK_CLASSES.category, f);
+  const s = softmaxInPlace(taskLogits(head.sentiment, lp.sentiment, f, ds));
+  const c = softmaxInPlace(taskLogits(head.category, lp.category, f, dc));
   const category: Partial<Record<CategoryId, number>> = {};
   CATEGORY_IDS.forEach((id, k) => (category[id] = c[k]!));
   const hasCategory = Object.keys(base.category).length > 0;
@@ -192,8 +191,8 @@ export function applyHead(base: ClauseClassification, text: string, head: HeadWe
     sentiment: { negative: s[0]!, neutral: s[1]!, positive: s[2]! },
     category: hasCategory ? category : base.category,
     adjusted: {
-      sentiment: argmax(s) !== argmax(lp.sentiment) || influence(head.sentiment, TASK_CLASSES.sentiment, f) >= HEAD_INFLUENCE,
-      category: hasCategory && (argmax(c) !== argmax(lp.category) || influence(head.category, TASK_CLASSES.category, f) >= HEAD_INFLUENCE),
+      sentiment: argmax(s) !== argmax(lp.sentiment) || spread(ds) >= HEAD_INFLUENCE,
+      category: hasCategory && (argmax(c) !== argmax(lp.category) || spread(dc) >= HEAD_INFLUENCE),
     },
   };
 }
