@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { apiClient, CHROMIUM_ARGS, SCREENSHOTS, startServer, waitFor, type RunningServer } from './server-harness.js';
+import { apiClient, CHROMIUM_ARGS, SCREENSHOTS, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
 import { SLANG_COMPLAINTS } from '../fixtures/slang-complaints.js';
 
 // The Models page end to end: real server, real training thread, real browser. Labelers correct
@@ -362,7 +362,7 @@ describe('models page (real server, chromium)', () => {
 
   test('the English switch translates the Models page', async () => {
     await page.click('[data-action=lang]');
-    await page.waitForFunction("document.querySelector('.topbar nav')?.textContent?.includes('Models')");
+    await waitForPage(page, "document.querySelector('.topbar nav')?.textContent?.includes('Models')");
     expect(await page.textContent('.topbar nav a[data-nav=models]')).toBe('Models');
     expect(await page.textContent('.models-page h2')).toBe('Model versions');
     expect(await page.textContent('[data-action=train]')).toBe('Train new version');
@@ -392,7 +392,7 @@ describe('models page (real server, chromium)', () => {
     if (await page.locator('[data-notice=ok]').count()) expect(await page.textContent('[data-notice=ok]')).toMatch(/^(Promoted|Rolled back to) /);
     await shot('models-english');
     await page.click('[data-action=lang]');
-    await page.waitForFunction("document.querySelector('.topbar nav')?.textContent?.includes('模型')");
+    await waitForPage(page, "document.querySelector('.topbar nav')?.textContent?.includes('模型')");
   });
 
   test('a labeler key does not see the Models page', async () => {
@@ -407,7 +407,7 @@ describe('models page (real server, chromium)', () => {
     const nav = await p.locator('.topbar nav a').evaluateAll((els) => els.map((e) => e.getAttribute('data-nav')));
     expect(nav).not.toContain('models');
     // The route is not offered, so the app falls back to the first page it does offer.
-    await p.waitForFunction("location.hash.startsWith('#/feed')");
+    await waitForPage(p, "location.hash.startsWith('#/feed')");
     expect(await p.locator('.models-page').count()).toBe(0);
     await ctx.close();
     expect(pageErrors, 'uncaught errors in the page').toEqual([]);

@@ -116,6 +116,15 @@ export function apiClient(base: string, key: string) {
   };
 }
 
+/**
+ * Waits until a page expression is truthy, polling it from Node. Not page.waitForFunction: that
+ * re-evaluates its predicate inside the page with eval whenever the first check is false, which the
+ * app's CSP (script-src 'self', no unsafe-eval) rightly blocks: a flaky failure under load.
+ */
+export async function waitForPage(page: { evaluate(expression: string): Promise<unknown> }, expression: string, timeoutMs = 30_000): Promise<void> {
+  await waitFor(expression, async () => Boolean(await page.evaluate(expression)), timeoutMs);
+}
+
 export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

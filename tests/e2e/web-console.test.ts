@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { apiClient, CHROMIUM_ARGS, ROOT, SCREENSHOTS, startServer, waitFor, type RunningServer } from './server-harness.js';
+import { apiClient, CHROMIUM_ARGS, ROOT, SCREENSHOTS, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
 
 interface Tag {
   id: string;
@@ -187,7 +187,7 @@ describe('web console (real server, chromium)', () => {
     await shot('dashboard-kpi');
     await page.evaluate("document.querySelector('.dashboard').scrollTop = 0");
     await page.click('button.kpi-negative');
-    await page.waitForFunction("location.hash.startsWith('#/feed') && location.hash.includes('polarity=negative')");
+    await waitForPage(page, "location.hash.startsWith('#/feed') && location.hash.includes('polarity=negative')");
 
     // Chart clicks: probe the lower part of the first (largest) category bar until ECharts reports a hit.
     await page.goto(`${server.base}/#/dashboard`);
@@ -319,7 +319,7 @@ describe('web console (real server, chromium)', () => {
     expect((await api<Doc>('GET', `/v1/documents/${ids.xss}`)).body.reviewed).toBe(false);
     await page.goto(`${server.base}/#/label?doc=${ids.xss}`);
     await page.waitForSelector('.label-text');
-    await page.waitForFunction(`document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(ids.xss)}`);
+    await waitForPage(page, `document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(ids.xss)}`);
     expect(await page.locator('.label-text img').count()).toBe(0);
     // It has the highest confidence, so it sits last: k steps back, j returns.
     await page.keyboard.press('k');
@@ -338,7 +338,7 @@ describe('web console (real server, chromium)', () => {
   test('labeling a transcript: a selection in a customer turn becomes a tag on that turn', async () => {
     await page.goto(`${server.base}/#/label?doc=${ids.call}`);
     await page.waitForSelector('.label-text .turn');
-    await page.waitForFunction(`document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(ids.call)}`);
+    await waitForPage(page, `document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(ids.call)}`);
     const turnText = '我家宽带网络很卡，一直断线，售后也不来修。';
     const start = turnText.indexOf('售后');
     const end = start + '售后也不来修'.length;
@@ -731,7 +731,7 @@ describe('web console (real server, chromium)', () => {
   test('English switch translates the console', async () => {
     await page.goto(`${server.base}/#/feed`);
     await page.click('[data-action=lang]');
-    await page.waitForFunction("document.querySelector('.topbar nav')?.textContent?.includes('Feed')");
+    await waitForPage(page, "document.querySelector('.topbar nav')?.textContent?.includes('Feed')");
     await shot('feed-english');
     await page.goto(`${server.base}/#/nps`);
     await page.waitForSelector('.nps-value');
@@ -740,7 +740,7 @@ describe('web console (real server, chromium)', () => {
     await page.waitForTimeout(300);
     await shot('nps-english');
     await page.click('[data-action=lang]');
-    await page.waitForFunction("document.querySelector('.topbar nav')?.textContent?.includes('观点流')");
+    await waitForPage(page, "document.querySelector('.topbar nav')?.textContent?.includes('观点流')");
   });
 
   test('an ingest-only key sees a message and nothing else', async () => {
