@@ -90,7 +90,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     settings,
     privacy,
     retag: new RetagService(store, queue, config.leaseMs),
-    models: new ModelService(store, createQueue(config, logger, 'models'), logger, config.modelDir),
+    models: new ModelService(store, createQueue(config, logger, 'models'), logger, config.modelDir, metrics),
     surveyStats: new SurveyStatsService(store),
     actions,
     afterTagged: [...actions.hooks],

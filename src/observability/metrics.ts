@@ -63,6 +63,21 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly modelTrainings = new client.Histogram({
+    name: 'guandian_model_training_seconds',
+    help: 'Training jobs (retraining from corrections) by outcome: done, failed',
+    labelNames: ['outcome'] as const,
+    buckets: [1, 2.5, 5, 10, 30, 60, 120, 300, 600],
+    registers: [this.registry],
+  });
+
+  readonly modelSwitches = new client.Counter({
+    name: 'guandian_model_switches_total',
+    help: 'Promotions and rollbacks of model versions, and promotions the gate refused',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     client.collectDefaultMetrics({ register: this.registry, prefix: 'guandian_' });
   }

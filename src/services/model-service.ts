@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppError, conflict, DuplicateKeyError, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import { resolveModelDir } from '../nlp/model/model-dir.js';
 import type { SerializedHead } from '../nlp/model/head.js';
 import type { JobContext, JobQueue } from '../queue/job-queue.js';
@@ -63,6 +64,7 @@ export class ModelService {
     private readonly queue: JobQueue,
     private readonly logger: Logger,
     private readonly modelDir: string,
+    private readonly metrics: Metrics | null = null,
   ) {
     this.baseVersion = readBaseVersion(modelDir);
   }
@@ -135,11 +137,13 @@ export class ModelService {
     if (v.base !== this.baseVersion) throw conflict(`${version} was trained on base model ${v.base}, but ${this.baseVersion} is installed`);
     if (v.parent !== state.active) {
       // Its gate compared it with another version than the one it would replace.
+      this.metrics?.modelSwitches.inc({ action: 'refused' });
       throw new AppError(409, 'gate_failed', `${version} was judged against ${v.parent ?? this.baseVersion}, but ${state.active ?? this.baseVersion} is active now: train again`, [
         { field: 'parent', message: `judged against ${v.parent ?? this.baseVersion}; active is ${state.active ?? this.baseVersion}` },
       ]);
     }
     if (!v.gate.passes) {
+      this.metrics?.modelSwitches.inc({ action: 'refused' });
       throw new AppError(409, 'gate_failed', `${version} did not pass the evaluation gate against ${v.parent ?? this.baseVersion}`, v.gate.reasons);
     }
     if (!(await this.store.modelState.replace(state, { active: version, history: [...state.history, state.active] }))) {
@@ -147,6 +151,7 @@ export class ModelService {
     }
     await this.store.modelVersions.markPromoted(tenant, version, actor);
     this.activeCache.delete(tenant);
+    this.metrics?.modelSwitches.inc({ action: 'promote' });
     this.logger.info({ tenant, version, previous: state.active ?? this.baseVersion }, 'model version promoted');
     return { active: version, previous: state.active ?? this.baseVersion ?? '' };
   }
@@ -159,6 +164,7 @@ export class ModelService {
       throw conflict('the active model changed while rolling back; reload and try again');
     }
     this.activeCache.delete(tenant);
+    this.metrics?.modelSwitches.inc({ action: 'rollback' });
     this.logger.info({ tenant, version: previous ?? this.baseVersion, from: state.active }, 'model version rolled back');
     return { active: previous ?? this.baseVersion ?? '', previous: state.active ?? this.baseVersion ?? '' };
   }
@@ -225,6 +231,7 @@ export class ModelService {
     const job = await this.store.modelJobs.claim(id);
     if (!job) return;
     const log = this.logger.child({ modelJob: id, tenant: job.tenant });
+    const stopTimer = this.metrics?.modelTrainings.startTimer();
     let lastWrite = 0;
     const progress = async (phase: ModelJobPhase, fraction: number, force = false) => {
       const [a, b] = PHASES[phase] ?? [0, 100];
@@ -282,6 +289,7 @@ export class ModelService {
         finishedAt: new Date(),
         features: { computed: Object.keys(result.computed).length, cached: Object.keys(request.cached).length },
       });
+      stopTimer?.({ outcome: 'done' });
       log.info({ version: job.version, corrections: corrections.length, gate: result.gate.passes }, 'model version trained');
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -289,6 +297,7 @@ export class ModelService {
       if (this.stopping) throw err;
       if (ctx.final || permanent) {
         await this.store.modelJobs.update(id, { status: 'failed', phase: 'failed', error: message.slice(0, 500), finishedAt: new Date() });
+        stopTimer?.({ outcome: 'failed' });
         log.error({ err: message }, 'model training failed');
         return;
       }

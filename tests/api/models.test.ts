@@ -221,6 +221,17 @@ describe('retraining from corrections', () => {
     expect((await rt.http.get('/v1/models').set(bearer(admin)).expect(200)).body.active).toBe(base);
   }, 120_000);
 
+  test('training, promotions, rollbacks and refusals show in /metrics', async () => {
+    const text = (await rt.http.get('/metrics').set(bearer(ADMIN_KEY)).expect(200)).text;
+    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    // trainings so far: the default tenant's three (one failed: no corrections) and the confirming bank's
+    expect(value('guandian_model_training_seconds_count{outcome="done"}')).toBe(3);
+    expect(value('guandian_model_training_seconds_count{outcome="failed"}')).toBe(1);
+    expect(value('guandian_model_switches_total{action="promote"}')).toBe(2);
+    expect(value('guandian_model_switches_total{action="rollback"}')).toBe(2);
+    expect(value('guandian_model_switches_total{action="refused"}')).toBe(1);
+  });
+
   test('bad input names the field', async () => {
     const res = await rt.http.post('/v1/models/rollback').set(bearer(ADMIN_KEY)).send({ retag: 'yes' }).expect(400);
     expect(JSON.stringify(res.body.error)).toContain('retag');
