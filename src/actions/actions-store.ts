@@ -1,4 +1,4 @@
-import type { Collection, Filter, StoreEngine } from '../store/collection.js';
+import { saveById, type Collection, type Filter, type StoreEngine } from '../store/collection.js';
 import type { AlertRuleRecord, DocumentRecord, RoutingTableRecord, TagRecord, WebhookDeliveryRecord, WebhookEndpointRecord } from '../store/records.js';
 
 export class RulesRepository {
@@ -121,10 +121,8 @@ export class RoutingRepository {
     return this.coll.findOne({ _id: tenant });
   }
 
-  async save(record: RoutingTableRecord): Promise<void> {
-    if ((await this.coll.updateOne({ _id: record._id }, { $set: { ...record } })) === 0) {
-      await this.coll.insertManyIgnoreDuplicates([record]);
-    }
+  save(record: RoutingTableRecord): Promise<void> {
+    return saveById(this.coll, record);
   }
 }
 

@@ -50,3 +50,14 @@ export interface StoreEngine {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Writes `record` under its _id whether or not it exists yet: update first, insert when nothing
+ * matched. A concurrent insert of the same _id wins the race and this write is dropped, which
+ * suits the callers (idempotent saves of the same content, last-writer settings).
+ */
+export async function saveById<T extends { _id: string }>(coll: Collection<T>, record: T): Promise<void> {
+  if ((await coll.updateOne({ _id: record._id }, { $set: { ...record } })) === 0) {
+    await coll.insertManyIgnoreDuplicates([record]);
+  }
+}

@@ -1,4 +1,4 @@
-import type { Collection } from './collection.js';
+import { saveById, type Collection } from './collection.js';
 import type { ModelJobRecord, ModelStateRecord, ModelVersionRecord } from './records.js';
 
 export class ModelJobsRepository {
@@ -50,10 +50,8 @@ export class ModelVersionsRepository {
   }
 
   /** Idempotent: a job that runs again after a crash rewrites the same version. */
-  async save(record: ModelVersionRecord): Promise<void> {
-    if ((await this.coll.updateOne({ _id: record._id }, { $set: { ...record } })) === 0) {
-      await this.coll.insertManyIgnoreDuplicates([record]);
-    }
+  save(record: ModelVersionRecord): Promise<void> {
+    return saveById(this.coll, record);
   }
 
   find(tenant: string, version: string): Promise<ModelVersionRecord | null> {

@@ -1,4 +1,4 @@
-import type { Collection, Filter } from './collection.js';
+import { saveById, type Collection, type Filter } from './collection.js';
 import type { AuditRecord, IdempotencyRecord, RetagJobRecord, TenantSettingsRecord } from './records.js';
 import { DuplicateKeyError } from '../errors.js';
 
@@ -16,10 +16,8 @@ export class TenantSettingsRepository {
     return this.coll.find({});
   }
 
-  async upsert(record: TenantSettingsRecord): Promise<void> {
-    if ((await this.coll.updateOne({ _id: record._id }, { $set: { ...record } })) === 0) {
-      await this.coll.insertManyIgnoreDuplicates([record]);
-    }
+  upsert(record: TenantSettingsRecord): Promise<void> {
+    return saveById(this.coll, record);
   }
 }
 
