@@ -70,19 +70,14 @@ try {
     send({ type: 'progress', phase: 'features', fraction: Math.min(1, (i + CHUNK) / missing.length) });
   }
   const examples: CorrectionExample[] = [];
-  {
-    const batch = req.corrections;
-    batch.forEach((c) => {
-      const [s, cat] = req.cached[c.text] ?? computed[c.text]!;
-      const lp = { sentiment: Float32Array.from(s), category: Float32Array.from(cat) };
-      const f = clauseFeatures(c.text);
-      const common = { ...f, weight: DEFAULT_CORRECTION_WEIGHT, binary: false, at: c.at };
-      const beforeSentiment = c.before ? (SENTIMENT[c.before.polarity as keyof typeof SENTIMENT] ?? -1) : -1;
-      examples.push({ ...common, task: 'sentiment', base: lp.sentiment, label: SENTIMENT[c.polarity], before: beforeSentiment });
-      const catIndex = (CATEGORY_IDS as readonly string[]).indexOf(c.category);
-      const beforeCategory = c.before ? (CATEGORY_IDS as readonly string[]).indexOf(c.before.category) : -1;
-      if (catIndex >= 0) examples.push({ ...common, task: 'category', base: lp.category, label: catIndex, before: beforeCategory });
-    });
+  for (const c of req.corrections) {
+    const [s, cat] = req.cached[c.text] ?? computed[c.text]!;
+    const common = { ...clauseFeatures(c.text), weight: DEFAULT_CORRECTION_WEIGHT, binary: false, at: c.at };
+    const beforeSentiment = c.before ? (SENTIMENT[c.before.polarity as keyof typeof SENTIMENT] ?? -1) : -1;
+    examples.push({ ...common, task: 'sentiment', base: Float32Array.from(s), label: SENTIMENT[c.polarity], before: beforeSentiment });
+    const catIndex = (CATEGORY_IDS as readonly string[]).indexOf(c.category);
+    const beforeCategory = c.before ? (CATEGORY_IDS as readonly string[]).indexOf(c.before.category) : -1;
+    if (catIndex >= 0) examples.push({ ...common, task: 'category', base: Float32Array.from(cat), label: catIndex, before: beforeCategory });
   }
   let last = 0;
   const cand = buildCandidate({
