@@ -18,7 +18,10 @@ export const adminKey = () => `bench-${randomBytes(24).toString('base64url')}`;
 /** The built service as a real process (the same helper the system tests use). */
 export async function startBuilt(env: Record<string, string>): Promise<ServiceProcess> {
   assertBuilt();
-  return startService({ LOG_LEVEL: 'warn', ...env }, 60_000);
+  // BENCH_SERVICE_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, which NODE_OPTIONS refuses)
+  // profiles the service under a benchmark's load.
+  const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  return startService({ LOG_LEVEL: 'warn', ...env }, 60_000, nodeArgs);
 }
 
 export async function stop(service: ServiceProcess, timeoutMs = 30_000): Promise<void> {

@@ -5,6 +5,7 @@ import type NedbModule from '@seald-io/nedb';
 import { Aggregator } from 'mingo';
 import { DuplicateKeyError } from '../errors.js';
 import type { Collection, Filter, FindOptions, IndexSpec, StoreEngine, Update } from './collection.js';
+import { closeNedbAppendHandles, installNedbAppendHandles } from './nedb-append.js';
 
 // nedb is CommonJS with `export default` typings, which NodeNext resolution misreads; load it plainly.
 const require = createRequire(import.meta.url);
@@ -196,6 +197,7 @@ export class NedbEngine implements StoreEngine {
 
   static async open(dir: string): Promise<NedbEngine> {
     fs.mkdirSync(dir, { recursive: true });
+    installNedbAppendHandles();
     return new NedbEngine(dir);
   }
 
@@ -217,11 +219,20 @@ export class NedbEngine implements StoreEngine {
     await Promise.all(this.stores.map((s) => s.autoloadPromise));
   }
 
+  /** Rewrites every collection's file without its superseded lines (also what close() ends with). */
+  async compact(): Promise<void> {
+    for (const db of this.stores) {
+      await db.autoloadPromise;
+      await db.compactDatafileAsync();
+    }
+  }
+
   async close(): Promise<void> {
     for (const db of this.stores) {
       db.stopAutocompaction();
       await db.autoloadPromise;
       await db.compactDatafileAsync();
     }
+    closeNedbAppendHandles(this.dir);
   }
 }
