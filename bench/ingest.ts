@@ -3,6 +3,7 @@ import { feedbackDocuments } from './lib/documents.js';
 import { round, rssMb, tmpDir, type BenchOptions, type BenchResult } from './lib/common.js';
 import { REDIS_URL, adminKey, deleteQueueKeys, startBuilt, startChild } from './lib/service.js';
 import fs from 'node:fs';
+import path from 'node:path';
 import { summarizeProfile } from './lib/profile.js';
 
 // Single documents at 10 in flight; batches at 2 in flight (100 documents), since 10 batches of 50 at
@@ -121,6 +122,8 @@ export async function ingestBench(opts: BenchOptions): Promise<BenchResult> {
       await load(prof.url, '/v1/documents', single, auth, Math.min(seconds, 6), 1);
       await prof.ask({ profile: { stopTo: file } });
       profile = summarizeProfile(file);
+      // BENCH_KEEP_PROFILE=dir keeps the raw profile for a closer look (Chrome DevTools, speedscope)
+      if (process.env.BENCH_KEEP_PROFILE) fs.copyFileSync(file, path.join(process.env.BENCH_KEEP_PROFILE, 'ingest-api.cpuprofile'));
     } finally {
       await prof.stop();
       await deleteQueueKeys(prefix);

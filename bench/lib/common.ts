@@ -108,4 +108,27 @@ export function rssMb(pid: number): { rss: number; hwm: number } | null {
   }
 }
 
+/**
+ * CPU seconds (user + system) a process has used on its main thread (the one whose tid is the pid)
+ * and on all its other threads (worker threads, libuv's pool, V8's helpers), from /proc. CPU time,
+ * unlike throughput, does not shrink when other work shares the machine, so it is the stable figure
+ * for where a document's cost goes.
+ */
+export function processCpuSeconds(pid: number): { main: number; others: number } | null {
+  try {
+    const ticks = 100; // USER_HZ, 100 on Linux
+    const out = { main: 0, others: 0 };
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / ticks;
+      if (tid === String(pid)) out.main += seconds;
+      else out.others += seconds;
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -6,6 +6,7 @@ import { Aggregator } from 'mingo';
 import { DuplicateKeyError } from '../errors.js';
 import type { Collection, Filter, FindOptions, IndexSpec, StoreEngine, Update } from './collection.js';
 import { closeNedbAppendHandles, installNedbAppendHandles } from './nedb-append.js';
+import { installNedbInPlaceIndexUpdate } from './nedb-index-update.js';
 
 // nedb is CommonJS with `export default` typings, which NodeNext resolution misreads; load it plainly.
 const require = createRequire(import.meta.url);
@@ -198,6 +199,7 @@ export class NedbEngine implements StoreEngine {
   static async open(dir: string): Promise<NedbEngine> {
     fs.mkdirSync(dir, { recursive: true });
     installNedbAppendHandles();
+    installNedbInPlaceIndexUpdate();
     return new NedbEngine(dir);
   }
 
