@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { docChars, feedbackDocuments, type DocPayload } from './lib/documents.js';
-import { percentile, round, rssMb, sleep, tmpDir, type BenchOptions, type BenchResult } from './lib/common.js';
+import { percentile, processCpuSeconds, round, rssMb, sleep, tmpDir, type BenchOptions, type BenchResult } from './lib/common.js';
 import { REDIS_URL, adminKey, deleteQueueKeys, readNedbDocuments, startBuilt, stop } from './lib/service.js';
 
 const BATCH = 100;
+// issue #9: "pipeline >= 500 docs/s on 2 cores"
+const TARGET_DOCS_PER_SEC = 500;
 const WARM_ROUND = 200;
 const MIN_PACED = 30;
 
@@ -20,7 +22,7 @@ interface Phase {
 
 interface ThreadRun {
   threads: number;
-  saturated: Phase;
+  saturated: Phase & { cpuMsPerDoc: { mainThread: number; otherThreads: number } | null };
   paced: Phase & { offeredPerSec: number };
   rssMb: { peak: number; end: number };
   analyzerMode: string;
@@ -102,6 +104,7 @@ async function oneRun(threads: number, docs: DocPayload[], pacedDocs: DocPayload
     // and always drains (a backlog left behind would turn the paced latencies into queue waits).
     const budgetMs = deadline - Date.now();
     const saturatedIds = new Set<string>();
+    const cpuBefore = processCpuSeconds(pid);
     const sendStart = Date.now();
     const offer = async (slice: DocPayload[]) => {
       let next = 0;
@@ -122,6 +125,12 @@ async function oneRun(threads: number, docs: DocPayload[], pacedDocs: DocPayload
     const offered = first + more;
     if (offered < docs.length) opts.log(`pipeline: ${threads} thread(s): ${offered} of ${docs.length} saturated docs fit the budget at ${round(firstRate, 1)} docs/s`);
     const liveRate = offered / ((Date.now() - sendStart) / 1000);
+    const cpuAfter = processCpuSeconds(pid);
+    // CPU milliseconds per document over the saturated phase (intake and tagging together)
+    const cpuMsPerDoc =
+      cpuBefore && cpuAfter
+        ? { mainThread: round(((cpuAfter.main - cpuBefore.main) * 1000) / offered, 2), otherThreads: round(((cpuAfter.others - cpuBefore.others) * 1000) / offered, 2) }
+        : null;
 
     // paced: single POSTs at about half the saturated rate, so latency is processing, not backlog
     const pacedIds = new Set<string>();
@@ -154,7 +163,7 @@ async function oneRun(threads: number, docs: DocPayload[], pacedDocs: DocPayload
     for (const d of stored) if (!pacedIds.has(d._id)) saturatedIds.add(d._id);
     return {
       threads,
-      saturated: phaseStats(saturatedIds, stored),
+      saturated: { ...phaseStats(saturatedIds, stored), cpuMsPerDoc },
       paced: { ...phaseStats(pacedIds, stored), offeredPerSec: round(rate, 1) },
       rssMb: { peak: round(peak, 0), end: round(endRss?.rss ?? NaN, 0) },
       analyzerMode: mode,
@@ -216,6 +225,7 @@ export async function pipelineBench(opts: BenchOptions): Promise<BenchResult> {
   const lexOne = lexiconPair?.find((r) => r.threads === 1);
   const lexTwo = lexiconPair?.find((r) => r.threads === 2);
   const ratio = one && two ? two.saturated.docsPerSec / one.saturated.docsPerSec : null;
+  const best = [one, two].filter((r): r is ThreadRun => Boolean(r)).sort((a, b) => b.saturated.docsPerSec - a.saturated.docsPerSec)[0] ?? null;
   const split = 'embedded store keeps everything in one process, so "1 vs 2 workers" is 1 vs 2 analyzer threads in one service process';
   return {
     bench: 'pipeline',
@@ -224,11 +234,14 @@ export async function pipelineBench(opts: BenchOptions): Promise<BenchResult> {
     peer: 'same service, ANALYZER_THREADS=1',
     peerValue: one?.saturated.docsPerSec ?? null,
     ratio: ratio === null ? null : round(ratio, 2),
-    target: 'none set; scaling 1 → 2 threads reported',
-    targetMet: null,
-    note: crashes.length
-      ? `${crashes.map((c) => `ANALYZER_THREADS=${c.threads} crashed: ${c.error}`).join('; ')}${lexOne && lexTwo ? `; without the model 1 → 2 threads: ${lexOne.saturated.docsPerSec} → ${lexTwo.saturated.docsPerSec} docs/s` : ''}; ${split}`
-      : split,
+    target: `>= ${TARGET_DOCS_PER_SEC} documents/s on 2 cores (the better of 1 and 2 analyzer threads)`,
+    targetMet: best === null ? null : best.saturated.docsPerSec >= TARGET_DOCS_PER_SEC,
+    note: [
+      ...crashes.map((c) => `ANALYZER_THREADS=${c.threads} crashed: ${c.error}`),
+      ...(crashes.length && lexOne && lexTwo ? [`without the model 1 → 2 threads: ${lexOne.saturated.docsPerSec} → ${lexTwo.saturated.docsPerSec} docs/s`] : []),
+      ...(best ? [`best ${best.saturated.docsPerSec} docs/s with ${best.threads} analyzer thread(s); saturated-phase CPU per document: main thread ${best.saturated.cpuMsPerDoc?.mainThread ?? '?'} ms, other threads ${best.saturated.cpuMsPerDoc?.otherThreads ?? '?'} ms`] : []),
+      split,
+    ].join('; '),
     details: {
       ...(crashes.length ? { crashes } : {}),
       ...(lexiconPair
@@ -247,8 +260,8 @@ export async function pipelineBench(opts: BenchOptions): Promise<BenchResult> {
       rss: 'resident set of the service process (API + queue worker + analyzer threads), sampled every 250 ms',
       machineNote: 'a 2-core machine shared with a model training job: 2 analyzer threads compete with the HTTP/queue thread and with that job',
       table: {
-        columns: ['threads', 'docs/s saturated', 'done/failed', 'paced offered/s', 'paced p50 ms', 'paced p95 ms', 'saturated p50 ms', 'saturated p95 ms', 'RSS peak MB'],
-        rows: [...runs, ...(lexiconPair ?? [])].map((r) => [`${r.threads} (${r.analyzerMode})`, r.saturated.docsPerSec, `${r.saturated.done + r.paced.done}/${r.saturated.failed + r.paced.failed}`, r.paced.offeredPerSec, r.paced.latencyMs.p50, r.paced.latencyMs.p95, r.saturated.latencyMs.p50, r.saturated.latencyMs.p95, r.rssMb.peak]),
+        columns: ['threads', 'docs/s saturated', 'done/failed', 'paced offered/s', 'paced p50 ms', 'paced p95 ms', 'saturated p50 ms', 'saturated p95 ms', 'CPU ms/doc main thread', 'CPU ms/doc other threads', 'RSS peak MB'],
+        rows: [...runs, ...(lexiconPair ?? [])].map((r) => [`${r.threads} (${r.analyzerMode})`, r.saturated.docsPerSec, `${r.saturated.done + r.paced.done}/${r.saturated.failed + r.paced.failed}`, r.paced.offeredPerSec, r.paced.latencyMs.p50, r.paced.latencyMs.p95, r.saturated.latencyMs.p50, r.saturated.latencyMs.p95, r.saturated.cpuMsPerDoc?.mainThread ?? null, r.saturated.cpuMsPerDoc?.otherThreads ?? null, r.rssMb.peak]),
       },
       runs,
       ...(lexiconPair ? { lexiconRuns: lexiconPair } : {}),
