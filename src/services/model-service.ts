@@ -407,7 +407,8 @@ export function presentVersion(v: ModelVersionRecord, active: string | null) {
     counts: v.counts,
     metrics: v.metrics,
     parentMetrics: v.parentMetrics,
-    gate: { passes: v.gate.passes, reasons: v.gate.reasons.map((r) => r.message) },
+    // reasons: English sentences; details: the same reasons as code + params, for clients that word them in their own language
+    gate: { passes: v.gate.passes, reasons: v.gate.reasons.map((r) => r.message), details: v.gate.reasons.map((r) => ({ field: r.field, code: r.code ?? null, params: r.params ?? {} })) },
     promotedAt: iso(v.promotedAt),
     promotedBy: v.promotedBy,
   };

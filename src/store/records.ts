@@ -290,7 +290,8 @@ export interface ModelVersionRecord {
   correctionsThrough: Date | null;
   metrics: ModelMetrics;
   parentMetrics: ModelMetrics;
-  gate: { passes: boolean; reasons: { field: string; message: string }[] };
+  /** code and params are absent on versions trained before they existed; message is always there. */
+  gate: { passes: boolean; reasons: { field: string; message: string; code?: string; params?: Record<string, string | number> }[] };
   promotedAt: Date | null;
   promotedBy: string | null;
   /** SerializedHead (src/nlp/model/head.ts): a few hundred kilobytes at most. */

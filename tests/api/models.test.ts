@@ -102,7 +102,7 @@ describe('retraining from corrections', () => {
     expect(v.metrics.corrections.sentimentAccuracy).toBeGreaterThan(0.5);
     expect(v.metrics.regression.n).toBeGreaterThan(2000);
     expect(Math.abs(v.metrics.regression.overall - v.parentMetrics.regression.overall)).toBeLessThanOrEqual(0.005);
-    expect(v.gate).toEqual({ passes: true, reasons: [] });
+    expect(v.gate).toEqual({ passes: true, reasons: [], details: [] });
 
     // Only admins train and promote; analysts may look.
     await rt.http.post('/v1/models/train').set(bearer(analyst)).send({}).expect(403);
@@ -215,6 +215,7 @@ describe('retraining from corrections', () => {
     const v = (await rt.http.get(`/v1/models/${encodeURIComponent(job.version)}`).set(bearer(admin)).expect(200)).body;
     expect(v.gate.passes).toBe(false);
     expect(v.gate.reasons.join(' ')).toMatch(/not better on the corrected slice/);
+    expect(v.gate.details).toContainEqual(expect.objectContaining({ field: 'metrics.corrections.overall', code: 'corrections_not_better' }));
     const refused = await rt.http.post(`/v1/models/${encodeURIComponent(job.version)}/promote`).set(bearer(admin)).send({}).expect(409);
     expect(refused.body.error.code).toBe('gate_failed');
     expect(refused.body.error.details.map((d: { message: string }) => d.message).join(' ')).toMatch(/corrected slice/);

@@ -35,7 +35,7 @@ interface Version {
   counts: { corrections: number };
   metrics: Metrics;
   parentMetrics: Metrics | null;
-  gate: { passes: boolean; reasons: string[] };
+  gate: { passes: boolean; reasons: string[]; details: { field: string; code: string | null; params: Record<string, string | number> }[] };
 }
 interface ModelList {
   base: string;
@@ -193,8 +193,17 @@ async function trainInPage(shotName: string): Promise<Version> {
   // The gate as the API judged it, with its reasons.
   expect(await r.getAttribute('data-gate')).toBe(v.gate.passes ? 'pass' : 'fail');
   expect(await r.locator('.badge-gate').textContent()).toBe(v.gate.passes ? '通过' : '未通过');
-  const gateText = (await r.locator('.gate-cell').textContent())!;
-  for (const reason of v.gate.reasons) expect(gateText).toContain(reason);
+  // Each reason in Chinese, worded from the API's code and params (the English sentence is the API's).
+  const items = r.locator('.gate-reasons li');
+  expect(await items.count()).toBe(v.gate.reasons.length);
+  for (const [i, d] of v.gate.details.entries()) {
+    const item = items.nth(i);
+    expect(await item.getAttribute('data-reason-code')).toBe(d.code);
+    const text = (await item.textContent())!;
+    expect(text).not.toBe(v.gate.reasons[i]);
+    expect(text).toMatch(/[\u4e00-\u9fff]/);
+    for (const key of ['parent', 'candidate'] as const) if (d.params[key] !== undefined) expect(text).toContain(`${d.params[key]}%`);
+  }
   expect(await r.locator('.badge-active').count()).toBe(0);
   expect(await r.locator('.badge-status').textContent()).toBe('候选');
   expect(await r.locator('[data-action=promote]').textContent()).toBe('发布');
@@ -359,6 +368,22 @@ describe('models page (real server, chromium)', () => {
     }
     await shot('models-rolled-back');
   }, 360_000);
+
+  test('round 3: a version that learned nothing new is refused, and the page says why in Chinese', async () => {
+    // Train on everything corrected so far and promote it; a second version trained right after has no
+    // corrections its parent lacks, so the gate must refuse it. trainInPage checks each row's reasons.
+    const v = await trainInPage('models-trained-3');
+    rounds.push({ version: v.version, outcome: await promoteInPage(v, 'models-round3-promote') });
+    if (rounds[rounds.length - 1]!.outcome === 'promoted') {
+      const again = await trainInPage('models-trained-4');
+      expect(again.gate.passes).toBe(false);
+      expect(again.gate.details.map((d) => d.code)).toContain('no_corrections');
+      expect(await row(again.version).locator('[data-reason-code=no_corrections]').textContent()).toBe('自父版本以来没有新的纠正，无从证明它学到了什么');
+      rounds.push({ version: again.version, outcome: await promoteInPage(again, 'models-round3-refused') });
+    }
+    // Whichever way the gate went, at least one refused version with its reasons was shown and checked.
+    expect((await models()).versions.some((x) => !x.gate.passes && x.gate.details.length > 0)).toBe(true);
+  }, 600_000);
 
   test('the English switch translates the Models page', async () => {
     await page.click('[data-action=lang]');

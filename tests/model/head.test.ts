@@ -115,10 +115,14 @@ describe('metrics and the gate', () => {
     expect(worse.map((r) => r.field)).toEqual(['metrics.regression.overall']);
     const taskDrop = gateReasons({ regression: m(0.9, 0.85, 0.95), parentRegression: m(0.9, 0.9, 0.9), corrections: m(0.8), parentCorrections: m(0.2) });
     expect(taskDrop.map((r) => r.field)).toEqual(['metrics.regression.sentimentAccuracy']);
+    // code + params let the UI word the reason in Chinese
+    expect(taskDrop[0]).toMatchObject({ code: 'regression_task_fell', params: { task: 'sentimentAccuracy', parent: 90, candidate: 85, allowed: 1 } });
     const same = gateReasons({ regression: m(0.9), parentRegression: m(0.9), corrections: m(0.5), parentCorrections: m(0.5) });
     expect(same[0]!.message).toMatch(/not better on the corrected slice: 50.0% .* vs 50.0%/);
     const none = gateReasons({ regression: m(0.9), parentRegression: m(0.9), corrections: m(null, null, null, 0), parentCorrections: m(null, null, null, 0) });
     expect(none[0]!.message).toMatch(/no new corrections/);
+    expect(none[0]).toMatchObject({ code: 'no_corrections', params: {} });
+    expect(same[0]).toMatchObject({ code: 'corrections_not_better', params: { candidate: 50, parent: 50 } });
   });
 });
 

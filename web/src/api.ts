@@ -197,6 +197,8 @@ export interface ModelMetrics {
   corrections: { n: number; sentimentAccuracy: number | null; categoryAccuracy: number | null; overall: number | null };
 }
 
+export type GateReasonCode = 'no_corrections' | 'corrections_not_better' | 'regression_overall_fell' | 'regression_task_fell';
+
 export interface ModelVersion {
   version: string;
   parent: string;
@@ -207,7 +209,12 @@ export interface ModelVersion {
   counts: { baseExamples: number; corrections: number; sentimentExamples: number; categoryExamples: number };
   metrics: ModelMetrics;
   parentMetrics: ModelMetrics | null;
-  gate: { passes: boolean; reasons: string[] };
+  gate: {
+    passes: boolean;
+    reasons: string[];
+    /** The same reasons as code + params (absent from older servers; code null on older versions). */
+    details?: { field: string; code: GateReasonCode | null; params: Record<string, string | number> }[];
+  };
   promotedAt: string | null;
   promotedBy: string | null;
 }

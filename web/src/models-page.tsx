@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, type ModelList, type ModelVersion, type RetagProgress, type TrainJob } from './api';
+import { api, ApiError, type GateReasonCode, type ModelList, type ModelVersion, type RetagProgress, type TrainJob } from './api';
 import { useI18n, type MsgKey } from './i18n';
 
 const POLL_MS = 1000;
@@ -21,6 +21,14 @@ const PHASES: Record<string, MsgKey> = {
 const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
 /** Scores are 0..1; an empty slice has none. */
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
+type T = ReturnType<typeof useI18n>['t'];
+
+/** A gate reason in the page's language, from the API's code and params (the English message is the fallback). */
+function gateReasonText(t: T, code: GateReasonCode, params: Record<string, string | number>): string {
+  const task = typeof params.task === 'string' && (params.task === 'sentimentAccuracy' || params.task === 'categoryAccuracy') ? t(`gateTask_${params.task}`) : params.task;
+  return t(`gateReason_${code}`, { ...params, ...(task !== undefined ? { task } : {}) });
+}
+
 const clampPercent = (p: number) => Math.max(0, Math.min(100, Math.round(p)));
 
 const trainFinished = (j: TrainJob) => j.status === 'done' || j.status === 'failed';
@@ -391,9 +399,14 @@ function VersionRows({
           <span className={`badge ${v.gate.passes ? 'badge-ok' : 'badge-risk'} badge-gate`}>{v.gate.passes ? t('gatePass') : t('gateFail')}</span>
           {v.gate.reasons.length > 0 && (
             <ul className="gate-reasons small muted">
-              {v.gate.reasons.map((r, i) => (
-                <li key={i}>{r}</li>
-              ))}
+              {v.gate.reasons.map((r, i) => {
+                const d = v.gate.details?.[i];
+                return (
+                  <li key={i} data-reason-code={d?.code ?? undefined}>
+                    {d?.code ? gateReasonText(t, d.code, d.params) : r}
+                  </li>
+                );
+              })}
             </ul>
           )}
         </td>

@@ -229,7 +229,19 @@ export function responseSchemas(): Record<string, JsonSchema> {
       counts: object({ baseExamples: { type: 'integer' }, corrections: { type: 'integer' }, sentimentExamples: { type: 'integer' }, categoryExamples: { type: 'integer' } }),
       metrics: ref('ModelMetrics'),
       parentMetrics: ref('ModelMetrics'),
-      gate: object({ passes: { type: 'boolean' }, reasons: { type: 'array', items: str } }),
+      gate: object({
+        passes: { type: 'boolean' },
+        reasons: { type: 'array', items: str, description: 'why the version may not be promoted, in English' },
+        details: {
+          type: 'array',
+          description: 'the same reasons as codes with parameters (accuracies in percent), for clients that word them in their own language; code is null on versions trained before codes existed',
+          items: object({
+            field: str,
+            code: { type: ['string', 'null'], enum: ['no_corrections', 'corrections_not_better', 'regression_overall_fell', 'regression_task_fell', null] },
+            params: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
+          }),
+        },
+      }),
       promotedAt: nullableDateTime,
       promotedBy: nullable('string'),
     }),

@@ -5,6 +5,7 @@ import {
   DEFAULT_TRAIN_OPTIONS,
   evaluate,
   gateReasons,
+  type GateReason,
   predictPipeline,
   sliceMetrics,
   trainHead,
@@ -30,7 +31,7 @@ export interface Candidate {
   head: HeadWeights;
   metrics: CandidateMetrics;
   parentMetrics: CandidateMetrics;
-  gate: { passes: boolean; reasons: { field: string; message: string }[] };
+  gate: { passes: boolean; reasons: GateReason[] };
 }
 
 export type Phase = 'cross-validate' | 'fit' | 'evaluate';

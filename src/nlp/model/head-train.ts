@@ -269,27 +269,53 @@ export const GATE_TASK_TOLERANCE = 0.01;
 
 const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 
+/**
+ * One reason a candidate may not replace its parent: `code` and `params` let a client word it in its
+ * own language (the UI's zh-CN); `message` is the English sentence the API and CLI show.
+ */
+export interface GateReason {
+  field: string;
+  code: 'no_corrections' | 'corrections_not_better' | 'regression_overall_fell' | 'regression_task_fell';
+  /** Accuracies as percentages with one decimal; `task` is sentimentAccuracy or categoryAccuracy. */
+  params: Record<string, string | number>;
+  message: string;
+}
+
+const pct1 = (x: number) => Math.round(x * 1000) / 10;
+
 /** Why a candidate may not replace its parent; empty when it may. */
-export function gateReasons(m: GateInput): { field: string; message: string }[] {
-  const out: { field: string; message: string }[] = [];
+export function gateReasons(m: GateInput): GateReason[] {
+  const out: GateReason[] = [];
   if (m.corrections.n === 0 || m.corrections.overall === null) {
-    out.push({ field: 'metrics.corrections', message: 'no new corrections since the parent version, so there is nothing to show it learned' });
+    out.push({ field: 'metrics.corrections', code: 'no_corrections', params: {}, message: 'no new corrections since the parent version, so there is nothing to show it learned' });
   } else if (m.parentCorrections.overall !== null && m.corrections.overall <= m.parentCorrections.overall) {
     out.push({
       field: 'metrics.corrections.overall',
+      code: 'corrections_not_better',
+      params: { candidate: pct1(m.corrections.overall), parent: pct1(m.parentCorrections.overall) },
       message: `not better on the corrected slice: ${pct(m.corrections.overall)} (cross-validated) vs ${pct(m.parentCorrections.overall)} for the parent`,
     });
   }
   const r = m.regression;
   const p = m.parentRegression;
   if (r.overall !== null && p.overall !== null && r.overall < p.overall - GATE_OVERALL_TOLERANCE) {
-    out.push({ field: 'metrics.regression.overall', message: `regression set overall fell from ${pct(p.overall)} to ${pct(r.overall)} (allowed: ${GATE_OVERALL_TOLERANCE * 100} points)` });
+    out.push({
+      field: 'metrics.regression.overall',
+      code: 'regression_overall_fell',
+      params: { parent: pct1(p.overall), candidate: pct1(r.overall), allowed: GATE_OVERALL_TOLERANCE * 100 },
+      message: `regression set overall fell from ${pct(p.overall)} to ${pct(r.overall)} (allowed: ${GATE_OVERALL_TOLERANCE * 100} points)`,
+    });
   }
   for (const key of ['sentimentAccuracy', 'categoryAccuracy'] as const) {
     const a = r[key];
     const b = p[key];
     if (a !== null && b !== null && a < b - GATE_TASK_TOLERANCE) {
-      out.push({ field: `metrics.regression.${key}`, message: `regression set ${key} fell from ${pct(b)} to ${pct(a)} (allowed: ${GATE_TASK_TOLERANCE * 100} point)` });
+      out.push({
+        field: `metrics.regression.${key}`,
+        code: 'regression_task_fell',
+        params: { task: key, parent: pct1(b), candidate: pct1(a), allowed: GATE_TASK_TOLERANCE * 100 },
+        message: `regression set ${key} fell from ${pct(b)} to ${pct(a)} (allowed: ${GATE_TASK_TOLERANCE * 100} point)`,
+      });
     }
   }
   return out;
