@@ -11,7 +11,75 @@ import { installNedbInPlaceIndexUpdate } from './nedb-index-update.js';
 // nedb is CommonJS with `export default` typings, which NodeNext resolution misreads; load it plainly.
 const require = createRequire(import.meta.url);
 const Datastore = require('@seald-io/nedb') as typeof NedbModule.default;
-const nedbModel = require('@seald-io/nedb/lib/model.js') as { match(doc: unknown, query: unknown): boolean; getDotValue(doc: unknown, path: string): unknown };
+const nedbModel = require('@seald-io/nedb/lib/model.js') as {
+  match(doc: unknown, query: unknown): boolean;
+  getDotValue(doc: unknown, path: string): unknown;
+  compareThings(a: unknown, b: unknown): number;
+  deepCopy<D>(doc: D): D;
+};
+
+interface AvlNode {
+  key?: unknown;
+  data: Record<string, unknown>[];
+  left?: AvlNode | null;
+  right?: AvlNode | null;
+}
+interface NedbInternals {
+  indexes: Record<string, { _fields: string[]; sparse: boolean; tree: { tree: AvlNode } }>;
+  ttlIndexes: Record<string, number>;
+}
+
+/** Largest skip + limit served by walking an index in order; beyond it nedb's full sort is no worse. */
+const ORDERED_SCAN_MAX = 1000;
+
+/**
+ * The first `need` documents matching `filter` in the order of `sort`, read by walking an index whose
+ * keys are ordered by the sort's first field and stopping once enough have matched, instead of nedb's
+ * match-everything-then-sort. For the tag feed (newest first, a few filters, 50 a page) that is the
+ * difference between touching the page's neighbourhood and every tag of the tenant. Null when no
+ * index fits, so the caller falls back to nedb's own cursor and results never differ.
+ */
+function orderedScan(db: NedbInternals, filter: Filter, sort: Record<string, 1 | -1>, need: number): Record<string, unknown>[] | null {
+  const criteria = Object.entries(sort);
+  const [field, direction] = criteria[0]!;
+  // A total order (the sort ends in _id) so ties between equal keys cannot come out in another order.
+  if (!('_id' in sort) || need > ORDERED_SCAN_MAX || Object.keys(db.ttlIndexes).length > 0) return null;
+  // nedb compares compound keys field by field in alphabetical order of the field names, so a compound
+  // index is ordered by its alphabetically first field. Sparse indexes leave documents out.
+  const index = Object.values(db.indexes).find((ix) => !ix.sparse && [...ix._fields].sort()[0] === field);
+  if (!index) return null;
+  const primary = (key: unknown) => (index._fields.length > 1 ? (key as Record<string, unknown>)[field] : key);
+  const found: Record<string, unknown>[] = [];
+  const seen = new Set<Record<string, unknown>>();
+  let boundary: unknown;
+  let stop = false;
+  const visit = (node: AvlNode | null | undefined): void => {
+    if (!node || stop) return;
+    visit(direction === -1 ? node.right : node.left);
+    if (stop || !Object.prototype.hasOwnProperty.call(node, 'key')) return;
+    // Enough matched: keep going only through keys tied with the last one, which the full sort orders.
+    if (found.length >= need && nedbModel.compareThings(primary(node.key), boundary) !== 0) {
+      stop = true;
+      return;
+    }
+    for (const doc of node.data) {
+      if (seen.has(doc) || !nedbModel.match(doc, filter)) continue;
+      seen.add(doc);
+      found.push(doc);
+      if (found.length === need) boundary = primary(node.key);
+    }
+    visit(direction === -1 ? node.left : node.right);
+  };
+  visit(index.tree.tree);
+  found.sort((a, b) => {
+    for (const [key, dir] of criteria) {
+      const c = dir * nedbModel.compareThings(nedbModel.getDotValue(a, key), nedbModel.getDotValue(b, key));
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
+  return found;
+}
 
 type Row = Record<string, unknown>;
 type Stage = Record<string, unknown>;
@@ -134,6 +202,13 @@ class NedbCollection<T extends { _id: string }> implements Collection<T> {
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    if (options.sort && options.limit !== undefined && options.limit > 0) {
+      await this.db.autoloadPromise;
+      const skip = options.skip ?? 0;
+      const docs = orderedScan(this.db as unknown as NedbInternals, filter, options.sort as Record<string, 1 | -1>, skip + options.limit);
+      // find() hands out copies, as nedb's own cursor does
+      if (docs) return docs.slice(skip, skip + options.limit).map((d) => nedbModel.deepCopy(d) as unknown as T);
+    }
     let cursor = this.db.findAsync(filter);
     if (options.sort) cursor = cursor.sort(options.sort);
     if (options.skip) cursor = cursor.skip(options.skip);
