@@ -89,7 +89,23 @@ type Stage = Record<string, unknown>;
  * are what dashboards run over many documents; mingo's general evaluator takes ~10× a plain loop for
  * them (bench/query profile). Anything else returns null and goes to mingo, so results never differ.
  */
-function fastGroup(docs: Row[], spec: Record<string, unknown>): Row[] | null {
+/** Reads a field path; undefined when missing (nedb's getDotValue splits the path on every call). */
+function accessor(path: string): (d: Row) => unknown {
+  if (!path.includes('.')) return (d) => d[path];
+  return (d) => nedbModel.getDotValue(d, path);
+}
+
+/** A group key as a string, without JSON.stringify for the plain values dashboards group by. */
+function keyPart(v: unknown): string {
+  if (typeof v === 'string') return `s${v}`;
+  if (typeof v === 'number') return `n${v}`;
+  if (v === null) return 'z';
+  if (typeof v === 'boolean') return v ? 'T' : 'F';
+  if (v === undefined) return 'u';
+  return `j${JSON.stringify(v)}`;
+}
+
+export function fastGroup(docs: Row[], spec: Record<string, unknown>): Row[] | null {
   const path = (v: unknown) => (typeof v === 'string' && v.startsWith('$') && !v.startsWith('$$') ? v.slice(1) : null);
   const id = spec._id;
   let idFields: [string, string][] | null = null;
@@ -101,37 +117,87 @@ function fastGroup(docs: Row[], spec: Record<string, unknown>): Row[] | null {
     idPath = path(id);
     if (idPath === null) return null;
   }
-  const sums: [string, string | 1][] = [];
+  const sums: [string, ((d: Row) => unknown) | 1][] = [];
   for (const [name, acc] of Object.entries(spec)) {
     if (name === '_id') continue;
     if (!acc || typeof acc !== 'object' || Object.keys(acc).length !== 1 || !('$sum' in acc)) return null;
     const arg = (acc as { $sum: unknown }).$sum;
     if (arg === 1) sums.push([name, 1]);
-    else if (path(arg)) sums.push([name, path(arg)!]);
+    else if (path(arg)) sums.push([name, accessor(path(arg)!)]);
     else return null;
   }
-  const value = (d: Row, p: string) => nedbModel.getDotValue(d, p) ?? null;
+  const fields = idFields?.map(([k, p]) => [k, accessor(p)] as const) ?? null;
+  const single = idPath !== null ? accessor(idPath) : null;
   const groups = new Map<string, Row>();
   for (const d of docs) {
-    const keyValue = idFields ? Object.fromEntries(idFields.map(([k, p]) => [k, value(d, p)])) : value(d, idPath!);
-    const key = JSON.stringify(keyValue);
+    let key: string;
+    if (fields) {
+      key = '';
+      for (const [, get] of fields) key += `${keyPart(get(d))}\u0000`;
+    } else key = keyPart(single!(d) ?? null);
     let row = groups.get(key);
     if (!row) {
-      row = { _id: keyValue, ...Object.fromEntries(sums.map(([n]) => [n, 0])) };
+      // as in MongoDB: a missing field is left out of a compound _id, and is null as a whole _id
+      const keyValue = fields ? Object.fromEntries(fields.map(([k, get]) => [k, get(d)]).filter(([, v]) => v !== undefined)) : (single!(d) ?? null);
+      row = { _id: keyValue };
+      for (const [n] of sums) row[n] = 0;
       groups.set(key, row);
     }
-    for (const [n, p] of sums) {
-      const add = p === 1 ? 1 : value(d, p);
+    for (const [n, get] of sums) {
+      const add = get === 1 ? 1 : get(d);
       if (typeof add === 'number') row[n] = (row[n] as number) + add;
     }
   }
   return [...groups.values()];
 }
 
+const RANGE_OPS = new Set(['$gt', '$gte', '$lt', '$lte', '$ne']);
+
+/**
+ * A matcher for the filters dashboards send (top-level fields equal to a plain value, or within a
+ * string/number range), mirroring nedb's semantics; null for anything else, which nedb's matcher
+ * evaluates. A document whose field holds an array or object goes to nedb's matcher too (nedb
+ * matches arrays by element), so results never differ.
+ */
+export function compileMatch(filter: Filter): ((d: Row) => boolean) | null {
+  const tests: ((v: unknown) => boolean)[] = [];
+  const keys: string[] = [];
+  for (const [key, q] of Object.entries(filter)) {
+    if (key.startsWith('$') || key.includes('.')) return null;
+    if (q === null || typeof q === 'string' || typeof q === 'number' || typeof q === 'boolean') {
+      tests.push((v) => v === q);
+    } else if (q && typeof q === 'object' && !Array.isArray(q) && !(q instanceof Date) && !(q instanceof RegExp)) {
+      const ops = Object.entries(q as Record<string, unknown>);
+      if (ops.length === 0 || ops.some(([op, b]) => !RANGE_OPS.has(op) || (op === '$ne' ? b !== null && typeof b !== 'string' && typeof b !== 'number' && typeof b !== 'boolean' : typeof b !== 'string' && typeof b !== 'number'))) return null;
+      tests.push((v) =>
+        ops.every(([op, b]) => {
+          if (op === '$ne') return v === undefined || v !== b;
+          if (typeof v !== typeof b) return false; // nedb's areComparable
+          const a = v as string | number;
+          const c = b as string | number;
+          return op === '$gt' ? a > c : op === '$gte' ? a >= c : op === '$lt' ? a < c : a <= c;
+        }),
+      );
+    } else return null;
+    keys.push(key);
+  }
+  return (d) => {
+    for (let i = 0; i < keys.length; i++) {
+      const v = d[keys[i]!];
+      if (v !== null && typeof v === 'object' && !(v instanceof Date)) return nedbModel.match(d, filter);
+      if (v instanceof Date) return nedbModel.match(d, filter);
+      if (!tests[i]!(v)) return false;
+    }
+    return true;
+  };
+}
+
+const matcher = (filter: Filter) => compileMatch(filter) ?? ((d: Row) => nedbModel.match(d, filter));
+
 function runPipeline(docs: Row[], stages: Stage[]): Row[] {
   const [stage, ...rest] = stages;
   if (!stage) return docs;
-  if ('$match' in stage) return runPipeline(docs.filter((d) => nedbModel.match(d, stage.$match)), rest);
+  if ('$match' in stage) return runPipeline(docs.filter(matcher(stage.$match as Filter)), rest);
   if ('$facet' in stage && rest.length === 0) {
     const facets = stage.$facet as Record<string, Stage[]>;
     return [Object.fromEntries(Object.entries(facets).map(([name, sub]) => [name, runPipeline(docs, sub)]))];
@@ -259,7 +325,7 @@ class NedbCollection<T extends { _id: string }> implements Collection<T> {
     // nedb; the version is pinned by the lock file and the store contract tests cover this path.)
     const internal = this.db as unknown as { _getCandidatesAsync(query: Filter): Promise<T[]> };
     const candidates = await internal._getCandidatesAsync(match ?? {});
-    const docs = match ? candidates.filter((d) => nedbModel.match(d, match)) : candidates;
+    const docs = match ? (candidates as unknown as Row[]).filter(matcher(match)) : candidates;
     return runPipeline(docs as unknown as Row[], match ? rest : pipeline) as R[];
   }
 }
