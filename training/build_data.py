@@ -24,6 +24,7 @@ from common import DATA, SENTIMENT_SETS, SPECIALS, chars, normalize, read_jsonl 
 from taxonomy import CATEGORY_IDS, CAR_MAP, COSMETICS_MAP, ASAP_MAP, weak_category  # noqa: E402
 
 WORK = os.path.join(os.path.dirname(__file__), 'work')
+ASPECT_SETS = ['ccf_bdci2018_car', 'zhijiang2019_cosmetics_aope', 'asap_sample']
 CLAUSE_SPLIT = re.compile(r'[，,。.!！?？;；~～\n\r…]+')
 MIN_CHAR_COUNT = 2
 
@@ -135,13 +136,33 @@ def correction_examples():
     return out
 
 
+def dev_texts():
+    """Normalised texts of every sentiment and aspect dev file (the texts train examples must not contain)."""
+    out = set()
+    for name in SENTIMENT_SETS:
+        out.update(normalize(r['text']) for r in read_jsonl(os.path.join(DATA, 'sentiment', name, 'dev.jsonl')))
+    for name in ASPECT_SETS:
+        out.update(normalize(r['text']) for r in read_jsonl(os.path.join(DATA, 'aspect', name, 'dev.jsonl')))
+    out.discard('')
+    return out
+
+
 def main():
     os.makedirs(WORK, exist_ok=True)
     rng = random.Random(13)
     stats = {}
+    # Dev texts are dropped from train (whole texts and clauses whose text equals a dev text): the dev
+    # split fits the stack and reports accuracy, and 434 of the 712 hotel dev reviews also sit in
+    # online_shopping_10_cats train (its 酒店 category), so the sparse model memorised them and the stack
+    # was fitted on memorised examples. The held-out test was built the same way (its texts removed from
+    # every train file); with this, accuracy on all dev rows is an honest number.
+    held = dev_texts()
     for split, budget in (('train', 4000), ('dev', 500)):
         exs = sentiment_examples(split, rng, budget) + aspect_examples(split, rng)
         if split == 'train':
+            n0 = len(exs)
+            exs = [ex for ex in exs if normalize(ex['text']) not in held]
+            stats['train_dropped_dev_texts'] = n0 - len(exs)
             exs += correction_examples()
         # Exact duplicates across sources (e.g. hotel reviews also in online_shopping) would double-weight.
         dedup, seen = [], set()
