@@ -130,6 +130,7 @@ def main():
     ap.add_argument('--lr', type=float, default=1e-3)
     ap.add_argument('--minutes', type=float, default=1e9, help='hard wall-clock cap; schedule assumes epochs')
     ap.add_argument('--seed', type=int, default=13)
+    ap.add_argument('--init', default='', help='encoder weights from pretrain_mlm.py (the classification head stays new)')
     ap.add_argument('--out', default=os.path.join(WORK, 'encoder.pt'))
     args = ap.parse_args()
 
@@ -145,6 +146,16 @@ def main():
     train = read_jsonl(os.path.join(WORK, 'examples-train.jsonl'))
     dev = read_jsonl(os.path.join(WORK, 'examples-dev.jsonl'))
     model = Encoder(len(vocab), args.hidden, args.layers, args.heads, args.ffn, args.max_len)
+    mlm_cfg = None
+    if args.init:
+        ck = torch.load(args.init)
+        mlm_cfg = ck['config']
+        for k in ('layers', 'hidden', 'heads', 'ffn', 'max_len', 'vocab_size'):
+            have = len(vocab) if k == 'vocab_size' else getattr(args, k)
+            assert mlm_cfg[k] == have, f'--init {args.init}: {k} {mlm_cfg[k]} != {have}'
+        missing, unexpected = model.load_state_dict(ck['state'], strict=False)
+        assert not unexpected and all(k.startswith('head.') for k in missing), (missing, unexpected)
+        print(f'init from {args.init} (MLM {mlm_cfg["steps"]} steps, loss {mlm_cfg["final_loss_ema"]})', flush=True)
     n_params = sum(p.numel() for p in model.parameters())
     steps_per_epoch = math.ceil(len(train) / args.batch)
     total = int(steps_per_epoch * args.epochs)
@@ -180,6 +191,8 @@ def main():
     print(json.dumps(report(dev, logits), ensure_ascii=False), flush=True)
     cfg = {k: getattr(args, k) for k in ('layers', 'hidden', 'heads', 'ffn', 'max_len', 'seed', 'epochs', 'lr', 'batch')}
     cfg.update(vocab_size=len(vocab), params=n_params, steps=step, train_seconds=round(train_s))
+    if mlm_cfg:
+        cfg['mlm'] = mlm_cfg
     torch.save({'state': model.state_dict(), 'config': cfg}, args.out)
     np.save(args.out.replace('.pt', '-dev-logits.npy'), logits)
     print(json.dumps(cfg), flush=True)
