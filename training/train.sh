@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=/usr/bin/python3
 NAME=${NAME:-guandian-zh-cx}
-VERSION=${VERSION:-guandian-zh-cx-2026.11.28}
+VERSION=${VERSION:-guandian-zh-cx-2026.11.28.2}
 export OMP_WAIT_POLICY=PASSIVE GUANDIAN_TORCH_THREADS=${GUANDIAN_TORCH_THREADS:-1}
 # Encoder shape and length, chosen by measurement (see MODEL_CARD.md).
 SHAPE="--layers 2 --hidden 128 --heads 4 --ffn 512 --max-len 96"
