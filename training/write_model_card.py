@@ -70,7 +70,7 @@ def main():
                         f"{b['ortInt8']['encoderClausesPerSec']} / {b['ortInt8']['ensembleClausesPerSec']} | {b['transformersJsInt8']['encoderClausesPerSec']} | "
                         f"{b['transformersJsInt8']['tokenizerAgreement']} |")
         bench_txt = (
-            "Clauses per second, batch 32, 1 intra-op thread, Node 20, shared 2-core machine (other jobs running: lower bounds). "
+            "Clauses per second, batch 32, 1 intra-op thread, Node 20, 2-core machine (best of 3 timed runs; absolute figures move 5x with the machine's load). "
             "\"encoder\" = ONNX only; \"ensemble\" = what `classify()` returns (encoder + both sparse models + stack). "
             "transformers.js runs the same int8 graph through its own tokenizer (agreement with ours = identical ids on texts "
             "that need no truncation). Measured with `node --import tsx src/nlp/model/bench-cli.ts models/current <file> 2000 ort|hf`.\n\n"
@@ -78,8 +78,9 @@ def main():
             "@huggingface/transformers 3.8 int8 (bundled ORT 1.21): encoder | tokenizer agreement |\n|---|---|---|---|---|\n"
             + "\n".join(rows) +
             "\n\nThe service uses onnxruntime-node directly (faster than transformers.js here, and the head+tail truncation "
-            "is ours) with the fp32 graph: int8 is no faster for a 1M-parameter encoder and fp32 matches the Python "
-            "reference exactly; `{ quantized: true }` / `--int8` select the int8 graph. transformers.js bundles its "
+            "is ours) with the fp32 graph, which matches the Python reference exactly and is what the retrainable head's "
+            "features are computed from; `{ quantized: true }` / `--int8` select the int8 graph, which the table shows faster "
+            "on this run (on a machine loaded by other jobs the two measured the same). transformers.js bundles its "
             "own onnxruntime-node build, which cannot be loaded in the same process as the service's 1.30.")
     kw = '\n'.join(f"| {c} | {'、'.join(w)} |" for c, w in KEYWORDS)
     card = f"""# {cfg['version']}
