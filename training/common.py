@@ -64,3 +64,16 @@ def load_sentiment(split):
         rows = read_jsonl(os.path.join(DATA, 'sentiment', name, f'{split}.jsonl'))
         out[name] = [(r['text'], int(r['label'])) for r in rows]
     return out
+
+
+def add_encoder_args(ap, max_len: int, lr: float) -> None:
+    """The encoder's shape and the shared run options, for the pretraining and fine-tuning scripts alike
+    (train.sh passes the same shape to both, so the pretrained weights fit the fine-tuned model)."""
+    ap.add_argument('--layers', type=int, default=2)
+    ap.add_argument('--hidden', type=int, default=128)
+    ap.add_argument('--heads', type=int, default=4)
+    ap.add_argument('--ffn', type=int, default=512)
+    ap.add_argument('--max-len', type=int, default=max_len)
+    ap.add_argument('--batch', type=int, default=64)
+    ap.add_argument('--lr', type=float, default=lr)
+    ap.add_argument('--seed', type=int, default=13)

@@ -30,7 +30,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
 from build_data import dev_texts  # noqa: E402
-from common import CLS, DATA, MASK, SEP, SPECIALS, UNK, normalize, read_jsonl  # noqa: E402
+from common import CLS, DATA, MASK, SEP, SPECIALS, UNK, add_encoder_args, normalize, read_jsonl  # noqa: E402
 from train_encoder import Encoder  # noqa: E402
 
 WORK = os.path.join(os.path.dirname(__file__), 'work')
@@ -104,17 +104,10 @@ def mask_batch(ids, vocab_size, gen, p=0.15):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--layers', type=int, default=2)
-    ap.add_argument('--hidden', type=int, default=128)
-    ap.add_argument('--heads', type=int, default=4)
-    ap.add_argument('--ffn', type=int, default=512)
-    ap.add_argument('--max-len', type=int, default=96)
-    ap.add_argument('--batch', type=int, default=64)
+    add_encoder_args(ap, max_len=96, lr=2e-3)
     ap.add_argument('--steps', type=int, default=1500)
-    ap.add_argument('--lr', type=float, default=2e-3)
     ap.add_argument('--warmup', type=int, default=150)
     ap.add_argument('--mlm-minutes', type=float, default=1e9, help='hard wall-clock cap (stops early)')
-    ap.add_argument('--seed', type=int, default=13)
     ap.add_argument('--out', default=os.path.join(WORK, 'mlm.pt'))
     args = ap.parse_args()
 

@@ -17,7 +17,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import PAD, CharTokenizer, read_jsonl  # noqa: E402
+from common import PAD, CharTokenizer, add_encoder_args, read_jsonl  # noqa: E402
 
 WORK = os.path.join(os.path.dirname(__file__), 'work')
 N_SENT, N_CAT = 3, 15
@@ -120,16 +120,9 @@ def report(examples, logits):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('--layers', type=int, default=2)
-    ap.add_argument('--hidden', type=int, default=128)
-    ap.add_argument('--heads', type=int, default=4)
-    ap.add_argument('--ffn', type=int, default=512)
-    ap.add_argument('--max-len', type=int, default=160)
-    ap.add_argument('--batch', type=int, default=64)
+    add_encoder_args(ap, max_len=160, lr=1e-3)
     ap.add_argument('--epochs', type=float, default=2.0)
-    ap.add_argument('--lr', type=float, default=1e-3)
     ap.add_argument('--minutes', type=float, default=1e9, help='hard wall-clock cap; schedule assumes epochs')
-    ap.add_argument('--seed', type=int, default=13)
     ap.add_argument('--init', default='', help='encoder weights from pretrain_mlm.py (the classification head stays new)')
     ap.add_argument('--out', default=os.path.join(WORK, 'encoder.pt'))
     args = ap.parse_args()
