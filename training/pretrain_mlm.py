@@ -30,7 +30,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
 from build_data import dev_texts  # noqa: E402
-from common import CLS, DATA, MASK, SEP, SPECIALS, UNK, add_encoder_args, normalize, read_jsonl  # noqa: E402
+from common import CLS, DATA, MASK, SEP, SPECIALS, UNK, add_encoder_args, deterministic_torch, normalize, read_jsonl  # noqa: E402
 from train_encoder import Encoder  # noqa: E402
 
 WORK = os.path.join(os.path.dirname(__file__), 'work')
@@ -111,11 +111,7 @@ def main():
     ap.add_argument('--out', default=os.path.join(WORK, 'mlm.pt'))
     args = ap.parse_args()
 
-    torch.set_num_threads(int(os.environ.get('GUANDIAN_TORCH_THREADS', '1')))
-    torch.manual_seed(args.seed)
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.use_deterministic_algorithms(True)
+    deterministic_torch(args.seed)
 
     vocab = json.load(open(os.path.join(WORK, 'vocab.json'), encoding='utf-8'))
     index = {t: i for i, t in enumerate(vocab)}

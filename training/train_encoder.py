@@ -17,7 +17,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import PAD, CharTokenizer, add_encoder_args, read_jsonl  # noqa: E402
+from common import PAD, CharTokenizer, add_encoder_args, deterministic_torch, read_jsonl  # noqa: E402
 
 WORK = os.path.join(os.path.dirname(__file__), 'work')
 N_SENT, N_CAT = 3, 15
@@ -127,12 +127,7 @@ def main():
     ap.add_argument('--out', default=os.path.join(WORK, 'encoder.pt'))
     args = ap.parse_args()
 
-    # 1 thread by default: on the shared 2-core box, 2 OpenMP threads measured 3.5x slower per step under load.
-    torch.set_num_threads(int(os.environ.get('GUANDIAN_TORCH_THREADS', '1')))
-    torch.manual_seed(args.seed)
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.use_deterministic_algorithms(True)
+    deterministic_torch(args.seed)
 
     vocab = json.load(open(os.path.join(WORK, 'vocab.json'), encoding='utf-8'))
     tok = CharTokenizer(vocab)
