@@ -52,6 +52,39 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: numb
   return { value, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
 }
 
+/** Issue #4's throughput target: >= 500 clauses/s with the int8 model on this machine. */
+const CLAUSE_TARGET = 500;
+
+/**
+ * Clause classification speed of the model alone, int8 and fp32 graphs, one intra-op thread, batches of
+ * 32: what an analyzer thread does per clause. Clauses are the dev texts cut at punctuation.
+ */
+async function clauseSpeed(modelDir: string, texts: string[], n: number) {
+  const { createModelClassifier } = (await import('../src/nlp/model/classifier.js')) as typeof import('../src/nlp/model/classifier.js');
+  const clauses = texts
+    .flatMap((t) => t.split(/[，,。.!！?？;；~～\n\r…]+/))
+    .map((c) => c.trim())
+    .filter((c) => c.length >= 2)
+    .slice(0, n);
+  const speed = async (quantized: boolean) => {
+    const clf = (await createModelClassifier(modelDir, { quantized, threads: 1 }))!;
+    await clf.classify(clauses.slice(0, BATCH));
+    const t = await timed(async () => {
+      for (let k = 0; k < clauses.length; k += BATCH) await clf.classify(clauses.slice(k, k + BATCH));
+    });
+    return round(clauses.length / t.seconds, 0);
+  };
+  const int8 = await speed(true);
+  return {
+    clauses: clauses.length,
+    meanChars: round(clauses.reduce((a, c) => a + Array.from(c).length, 0) / clauses.length, 1),
+    int8ClausesPerSec: int8,
+    fp32ClausesPerSec: await speed(false),
+    target: `>= ${CLAUSE_TARGET} clauses/s with the int8 model (issue #4)`,
+    targetMet: int8 >= CLAUSE_TARGET,
+  };
+}
+
 export async function sentimentBench(opts: BenchOptions): Promise<BenchResult> {
   const t0 = Date.now();
   const lexiconDir = path.resolve(ROOT, process.env.LEXICON_DIR ?? 'lexicons');
@@ -122,6 +155,9 @@ export async function sentimentBench(opts: BenchOptions): Promise<BenchResult> {
     };
   }
 
+  const clauseThroughput = classifier.kind === 'model' ? await clauseSpeed(modelDir, sets.flat().map((r) => r.text), opts.quick ? 300 : 2000) : null;
+  if (clauseThroughput) opts.log(`sentiment: clauses/s on one intra-op thread: int8 ${clauseThroughput.int8ClausesPerSec}, fp32 ${clauseThroughput.fp32ClausesPerSec}`);
+
   let peer: PeerOutput | null = null;
   let peerSkip: string | null = null;
   if (!fs.existsSync(path.join(SNOWNLP_DIR, 'snownlp', 'sentiment', 'sentiment.marshal.3'))) {
@@ -157,7 +193,7 @@ export async function sentimentBench(opts: BenchOptions): Promise<BenchResult> {
     targetMet: null,
     ...(peerSkip
       ? { note: peerSkip }
-      : { note: `${classifier.kind} classifier ${beatsPeer ? 'at or above' : 'below'} SnowNLP on pooled dev accuracy${classifier.kind === 'lexicon' ? ' (no trained model in models/)' : ''}${sampled ? '; dev sets sampled to fit the budget' : ''}` }),
+      : { note: `${classifier.kind} classifier ${beatsPeer ? 'at or above' : 'below'} SnowNLP on pooled dev accuracy${classifier.kind === 'lexicon' ? ' (no trained model in models/)' : ''}${sampled ? '; dev sets sampled to fit the budget' : ''}${clauseThroughput ? `; clauses/s on one thread: int8 ${clauseThroughput.int8ClausesPerSec}, fp32 ${clauseThroughput.fp32ClausesPerSec} (issue #4 target >= ${CLAUSE_TARGET} int8: ${clauseThroughput.targetMet ? 'met' : 'missed'})` : ''}` }),
     details: {
       classifier: classifier.version,
       classifierKind: classifier.kind,
@@ -168,6 +204,7 @@ export async function sentimentBench(opts: BenchOptions): Promise<BenchResult> {
       oursSentencesPerSec: round(total / oursSeconds, 0),
       peerSentencesPerSec: peer ? round(peerN / peerSeconds, 0) : null,
       speedRatio: peer ? round(total / oursSeconds / (peerN / peerSeconds), 2) : null,
+      ...(clauseThroughput ? { clauseThroughput } : {}),
       rowsPerSet: opts.quick ? `quick: first ${QUICK_ROWS} of each dev set` : (sampled ?? 'all dev rows'),
       table: {
         columns: ['dev set', 'n', 'ours acc', 'ours undecided', 'SnowNLP acc', 'ours sent/s', 'SnowNLP sent/s', 'analyzer doc acc', 'analyzer undecided'],
