@@ -184,8 +184,8 @@ export function compileMatch(filter: Filter): ((d: Row) => boolean) | null {
   return (d) => {
     for (let i = 0; i < keys.length; i++) {
       const v = d[keys[i]!];
-      if (v !== null && typeof v === 'object' && !(v instanceof Date)) return nedbModel.match(d, filter);
-      if (v instanceof Date) return nedbModel.match(d, filter);
+      // arrays, objects and dates: nedb's own rules
+      if (v !== null && typeof v === 'object') return nedbModel.match(d, filter);
       if (!tests[i]!(v)) return false;
     }
     return true;
