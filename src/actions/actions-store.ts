@@ -145,6 +145,10 @@ export class ActionsQueries {
     await this.tags.ensureIndex({ fields: { tenant: 1, at: 1 } });
   }
 
+  setRouting(documentId: string, routing: DocumentRecord['routing']): Promise<number> {
+    return this.documents.updateOne({ _id: documentId }, { $set: { routing } });
+  }
+
   updateRouting(filter: Filter, fields: Record<string, unknown>): Promise<DocumentRecord | null> {
     const set: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(fields)) set[`routing.${k}`] = v;

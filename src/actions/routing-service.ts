@@ -72,15 +72,12 @@ export class RoutingService {
     return record;
   }
 
-  /**
-   * afterTagged hook: the document's routing, written by the worker with its `done` status.
-   * Recomputed on every run; resolution and breach marks survive a re-tag that keeps the case.
-   */
-  readonly afterTagged = async (doc: DocumentRecord, tags: TagRecord[]): Promise<Pick<DocumentRecord, 'routing'> | void> => {
+  /** afterTagged hook. Recomputed on every run; resolution and breach marks survive a re-tag that keeps the case. */
+  readonly afterTagged = async (doc: DocumentRecord, tags: TagRecord[]): Promise<void> => {
     const decision = routeDocument(await this.table(doc.tenant), doc, tags, new Date());
     const previous = doc.routing ?? null;
     if (!decision) {
-      if (previous) return { routing: null };
+      if (previous) await this.store.queries.setRouting(doc._id, null);
       return;
     }
     const routing: CaseRouting = {
@@ -89,7 +86,7 @@ export class RoutingService {
       resolvedAt: previous?.resolvedAt ?? null,
       breachNotifiedAt: previous?.breachNotifiedAt ?? null,
     };
-    return { routing };
+    await this.store.queries.setRouting(doc._id, routing);
   };
 
   async cases(tenant: string, q: { team?: string; overdue?: boolean; status?: 'open' | 'resolved'; priority?: CasePriority; limit: number; cursor?: string }, now = new Date()) {

@@ -61,10 +61,8 @@ export function toTagRecord(doc: DocumentRecord, modelVersion: string, tag: Extr
 /**
  * Runs after a document's tags are stored and before it is marked done, so a failure retries the job.
  * Hooks must be idempotent (the job may run again): derive ids from the document, not from time.
- * Fields a hook returns are written with the document's `done` status, in the same update (one write
- * per document instead of one per hook, and never a routed document left unmarked).
  */
-export type AfterTaggedHook = (doc: DocumentRecord, tags: TagRecord[]) => Promise<Partial<DocumentRecord> | void>;
+export type AfterTaggedHook = (doc: DocumentRecord, tags: TagRecord[]) => Promise<void>;
 
 export function createDocumentProcessor(deps: {
   store: Store;
@@ -121,10 +119,8 @@ export function createDocumentProcessor(deps: {
       const tags = result.tags.filter((t) => !blocked(t)).map((t) => toTagRecord(doc, result.modelVersion, t, now));
       await store.tags.replaceMachineTags(doc._id, tags);
       const all = [...human, ...tags];
-      const fromHooks: Partial<DocumentRecord> = {};
-      for (const hook of deps.afterTagged ?? []) Object.assign(fromHooks, await hook({ ...doc, sentiment: result.sentiment, normalizedText: result.normalizedText }, all));
+      for (const hook of deps.afterTagged ?? []) await hook({ ...doc, sentiment: result.sentiment, normalizedText: result.normalizedText }, all);
       const stillThere = await store.documents.setStatus(doc._id, 'done', {
-        ...fromHooks,
         normalizedText: result.normalizedText,
         sentiment: result.sentiment,
         modelVersion: result.modelVersion,
