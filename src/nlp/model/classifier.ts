@@ -25,8 +25,11 @@ export interface GuandianConfig {
 
 export interface ModelClassifierOptions {
   /**
-   * int8 graph instead of float32. Off by default: for this 1M-parameter encoder int8 measured no faster
-   * (MODEL_CARD.md, Speed) and float32 reproduces the Python reference exactly.
+   * int8 graph instead of float32. Off by default although int8 measured 1.6-1.8x faster on a quiet
+   * machine (MODEL_CARD.md, Speed; same on a loaded one): its activation scale is chosen per batch, so a
+   * clause's scores move with the clauses batched beside it, while float32 gives every clause the same
+   * answer in any batch and reproduces the Python reference exactly (which the retrainable head's
+   * features and the regression gate rely on).
    */
   quantized?: boolean;
   /** onnxruntime intra-op threads; capped at 2 because callers already run several worker threads */
