@@ -84,11 +84,6 @@ function orderedScan(db: NedbInternals, filter: Filter, sort: Record<string, 1 |
 type Row = Record<string, unknown>;
 type Stage = Record<string, unknown>;
 
-/**
- * Counting $group stages — an _id of field paths, accumulators `{$sum: 1}` or `{$sum: '$field'}` —
- * are what dashboards run over many documents; mingo's general evaluator takes ~10× a plain loop for
- * them (bench/query profile). Anything else returns null and goes to mingo, so results never differ.
- */
 /** Reads a field path; undefined when missing (nedb's getDotValue splits the path on every call). */
 function accessor(path: string): (d: Row) => unknown {
   if (!path.includes('.')) return (d) => d[path];
@@ -105,6 +100,11 @@ function keyPart(v: unknown): string {
   return `j${JSON.stringify(v)}`;
 }
 
+/**
+ * Counting $group stages — an _id of field paths, accumulators `{$sum: 1}` or `{$sum: '$field'}` —
+ * are what dashboards run over many documents; mingo's general evaluator takes ~10× a plain loop for
+ * them (bench/query profile). Anything else returns null and goes to mingo, so results never differ.
+ */
 export function fastGroup(docs: Row[], spec: Record<string, unknown>): Row[] | null {
   const path = (v: unknown) => (typeof v === 'string' && v.startsWith('$') && !v.startsWith('$$') ? v.slice(1) : null);
   const id = spec._id;
@@ -371,11 +371,8 @@ export class NedbEngine implements StoreEngine {
   }
 
   async close(): Promise<void> {
-    for (const db of this.stores) {
-      db.stopAutocompaction();
-      await db.autoloadPromise;
-      await db.compactDatafileAsync();
-    }
+    for (const db of this.stores) db.stopAutocompaction();
+    await this.compact();
     closeNedbAppendHandles(this.dir);
   }
 }
