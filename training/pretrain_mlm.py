@@ -79,16 +79,6 @@ class MLMHead(nn.Module):
         return F.linear(self.ln(F.gelu(self.dense(x))), self.tok.weight, self.bias)
 
 
-def hidden_states(enc, ids):
-    """Encoder.forward up to the last layer (no pooling, no classification head); no padding here."""
-    pos = torch.arange(ids.shape[1]).unsqueeze(0)
-    x = enc.drop(enc.ln(enc.tok(ids) + enc.pos(pos)))
-    bias = torch.zeros(1, 1, 1, ids.shape[1])
-    for layer in enc.layers:
-        x = layer(x, bias)
-    return x
-
-
 def mask_batch(ids, vocab_size, gen, p=0.15):
     """BERT masking; [CLS]/[SEP] are never chosen. Returns (inputs, positions, targets)."""
     inp = ids.clone()
@@ -153,7 +143,7 @@ def main():
         ids = rows[perm[at:at + args.batch]]
         at += args.batch
         inp, sel, tgt = mask_batch(ids, len(vocab), gen)
-        x = hidden_states(enc, inp)
+        x = enc.hidden(inp, torch.ones_like(inp))  # packed sequences: no padding
         loss = F.cross_entropy(head(x[sel]), tgt)
         opt.zero_grad()
         loss.backward()

@@ -56,7 +56,8 @@ class Encoder(nn.Module):
         self.layers = nn.ModuleList([Layer(h, heads, ffn, drop) for _ in range(layers)])
         self.head = nn.Linear(2 * h, N_SENT + N_CAT)
 
-    def forward(self, input_ids, attention_mask):
+    def hidden(self, input_ids, attention_mask):
+        """Per-token states of the last layer (what masked-LM pretraining predicts from)."""
         t = input_ids.shape[1]
         pos = torch.arange(t, device=input_ids.device).unsqueeze(0)
         x = self.drop(self.ln(self.tok(input_ids) + self.pos(pos)))
@@ -64,6 +65,11 @@ class Encoder(nn.Module):
         bias = ((1.0 - m) * -10000.0)[:, None, None, :]
         for layer in self.layers:
             x = layer(x, bias)
+        return x
+
+    def forward(self, input_ids, attention_mask):
+        x = self.hidden(input_ids, attention_mask)
+        m = attention_mask.to(x.dtype)
         # CLS plus masked mean: the mean gives short clauses a stable summary early in training.
         mean = (x * m.unsqueeze(-1)).sum(1) / m.sum(1, keepdim=True).clamp(min=1.0)
         return self.head(self.drop(torch.cat([x[:, 0], mean], dim=-1)))
