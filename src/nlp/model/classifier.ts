@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { CATEGORY_IDS, type CategoryId, type ClauseClassification, type ClauseClassifier } from '../types.js';
-import { CharTokenizer, PAD_ID } from './tokenizer.js';
-import { SparseLinear, type SparseMeta } from './sparse.js';
+import { CharTokenizer, modelChars, PAD_ID } from './tokenizer.js';
+import { charNgrams, SparseLinear, type SparseMeta } from './sparse.js';
 import { resolveModelDir } from './model-dir.js';
 import { applyHead, type HeadWeights } from './head.js';
 
@@ -64,9 +64,13 @@ export class ModelClassifier implements ClauseClassifier {
 
   /** Raw encoder logits, batched; clauses are sorted by length so batches carry little padding. */
   async encoderLogits(clauses: string[]): Promise<Float32Array[]> {
-    const enc = clauses.map((c) => this.tokenizer.encode(c, this.cfg.max_len));
+    return this.encoderLogitsOf(clauses.map((c) => modelChars(c)));
+  }
+
+  private async encoderLogitsOf(chars: string[][]): Promise<Float32Array[]> {
+    const enc = chars.map((c) => this.tokenizer.encodeChars(c, this.cfg.max_len));
     const order = enc.map((_, i) => i).sort((a, b) => enc[a]!.length - enc[b]!.length);
-    const out: Float32Array[] = new Array(clauses.length);
+    const out: Float32Array[] = new Array(chars.length);
     for (let s = 0; s < order.length; s += this.batchSize) {
       const idx = order.slice(s, s + this.batchSize);
       const t = Math.max(...idx.map((i) => enc[i]!.length));
@@ -98,18 +102,25 @@ export class ModelClassifier implements ClauseClassifier {
 
   private async classifyBase(clauses: string[]): Promise<ClauseClassification[]> {
     if (clauses.length === 0) return [];
-    const logits = await this.encoderLogits(clauses);
+    // normalised once per clause for the encoder and both n-gram models (it was three times)
+    const chars = clauses.map((c) => modelChars(c));
+    const logits = await this.encoderLogitsOf(chars);
     const { stack } = this.cfg;
+    const sRange = this.sparseSentiment.meta.ngram_range;
+    const cRange = this.sparseCategory.meta.ngram_range;
+    const sameRange = sRange[0] === cRange[0] && sRange[1] === cRange[1];
     const [s0, s1] = this.cfg.sentiment_logits;
     const [c0, c1] = this.cfg.category_logits;
-    return clauses.map((text, i) => {
+    return clauses.map((_, i) => {
       const l = Array.from(logits[i]!);
+      const sGrams = charNgrams(chars[i]!, sRange);
+      const cGrams = sameRange ? sGrams : charNgrams(chars[i]!, cRange);
       const sent = l.slice(s0, s1);
       const [a, b, c] = stack.sentiment_stack;
-      const pos = sigmoid(a * this.sparseSentiment.score(text)[0]! + b * (sent[2]! - sent[0]!) + c);
+      const pos = sigmoid(a * this.sparseSentiment.scoreGrams(sGrams)[0]! + b * (sent[2]! - sent[0]!) + c);
       const neutral = softmax(sent.map((v) => v / stack.neutral_temperature))[1]!;
       const [ca, cb] = stack.category_stack;
-      const lrc = this.sparseCategory.score(text);
+      const lrc = this.sparseCategory.scoreGrams(cGrams);
       const probs = softmax(l.slice(c0, c1).map((v, k) => ca * v + cb * lrc[k]!));
       const category: Partial<Record<CategoryId, number>> = {};
       this.cfg.category_ids.forEach((id, k) => {

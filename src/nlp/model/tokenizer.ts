@@ -42,7 +42,12 @@ export class CharTokenizer {
   }
 
   encode(text: string, maxLen: number): number[] {
-    const ids = modelChars(text).map((c) => this.index.get(c) ?? UNK_ID);
+    return this.encodeChars(modelChars(text), maxLen);
+  }
+
+  /** `encode` for text already split by `modelChars` (the classifier shares one split with its n-gram models). */
+  encodeChars(chars: readonly string[], maxLen: number): number[] {
+    const ids = chars.map((c) => this.index.get(c) ?? UNK_ID);
     return [CLS_ID, ...truncateIds(ids, maxLen - 2), SEP_ID];
   }
 }
