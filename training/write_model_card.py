@@ -78,10 +78,11 @@ def main():
             "@huggingface/transformers 3.8 int8 (bundled ORT 1.21): encoder | tokenizer agreement |\n|---|---|---|---|---|\n"
             + "\n".join(rows) +
             "\n\nThe service uses onnxruntime-node directly (faster than transformers.js here, and the head+tail truncation "
-            "is ours) with the fp32 graph, which matches the Python reference exactly and is what the retrainable head's "
-            "features are computed from; `{ quantized: true }` / `--int8` select the int8 graph, which the table shows faster "
-            "on this run (on a machine loaded by other jobs the two measured the same). transformers.js bundles its "
-            "own onnxruntime-node build, which cannot be loaded in the same process as the service's 1.30.")
+            "is ours) with the int8 graph, one clause per call: dynamic int8 picks its activation scale per input tensor, so "
+            "in a batch a clause's scores would move with its neighbours, while alone they depend on the clause only "
+            "(tests/model/model.test.ts checks both). The retrainable head's features are computed the same way. "
+            "`{ quantized: false }` / `--fp32` select the fp32 graph, which matches the Python reference to 3 decimals. "
+            "transformers.js bundles its own onnxruntime-node build, which cannot be loaded in the same process as the service's 1.30.")
     kw = '\n'.join(f"| {c} | {'、'.join(w)} |" for c, w in KEYWORDS)
     card = f"""# {cfg['version']}
 
@@ -114,8 +115,8 @@ head+tail truncation.
 
 ## Dev metrics
 
-Command: `npm run train` prints them; they are in `metrics.json`. TypeScript path (quantized model, same
-code as the worker): `npm run --silent eval -- --task sentiment --file training/work/dev-clean-<set>.jsonl`
+Command: `npm run train` prints them; they are in `metrics.json`. TypeScript path (int8, one clause per call,
+same code as the worker): `npm run --silent eval -- --task sentiment --file training/work/dev-clean-<set>.jsonl`
 (written by the export step; `--task category --file training/work/gold-category-dev.jsonl` for the gold clauses).
 
 Every dev text (sentiment and aspect dev files) is dropped from the training examples
@@ -185,8 +186,8 @@ Keyword rules (training/taxonomy.py):
 
 `src/nlp/model/index.ts` → `createModelClassifier(modelDir)` (null when no model is there). The service's
 `MODEL_DIR` defaults to `models/current`, a one-line pointer file naming this folder. onnxruntime-node
-session with 1 intra-op thread (capped at 2), clauses sorted by length and batched (32), int8 graph by
-default; sparse scores computed in TypeScript from `sparse/`. `version` = `config.json` → `guandian.version`.
+session with 1 intra-op thread (capped at 2), int8 graph with one clause per call (float32, when chosen:
+clauses sorted by length and batched by 32); sparse scores computed in TypeScript from `sparse/`. `version` = `config.json` → `guandian.version`.
 
 ## Speed
 

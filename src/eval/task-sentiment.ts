@@ -35,8 +35,8 @@ function sentimentLabel(label: number | string | undefined): 'positive' | 'negat
 
 /**
  * `--task sentiment` ({text,label}) and `--task category` ({text,category}), through the same
- * classifier the analyzer worker loads. Optional: --model DIR (default $MODEL_DIR or models/current),
- * --int8 to use the quantized graph, --batch N.
+ * classifier the analyzer worker loads (int8, one clause per call). Optional: --model DIR (default
+ * $MODEL_DIR or models/current), --fp32 for the float32 graph, --batch N.
  */
 export async function run(file: string, args: Record<string, string | boolean>, classifier?: ClauseClassifier): Promise<object> {
   const task = args.task === 'category' ? 'category' : 'sentiment';
@@ -44,7 +44,7 @@ export async function run(file: string, args: Record<string, string | boolean>, 
   const clf =
     classifier ??
     (await createModelClassifier(resolve(modelDir), {
-      quantized: args.int8 === true,
+      quantized: args.fp32 !== true,
       ...(typeof args.batch === 'string' ? { batchSize: Number(args.batch) } : {}),
     }));
   if (!clf) throw new Error(`no model found in ${modelDir}`);

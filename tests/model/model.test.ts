@@ -41,17 +41,30 @@ describe('shipped model', () => {
     });
   });
 
-  it('gives the same answer alone and in a batch', async () => {
-    const clf = (await createModelClassifier(MODEL, { batchSize: 4, quantized: true }))!;
-    const texts = ['价格太贵了', '快递送得很快', '客服态度很差', '这家店的菜味道不错，就是有点贵', '网络信号不好'];
+  it('gives a clause exactly the same scores alone and among others, as served (int8, one clause per call)', async () => {
+    const texts = ['价格太贵了', '快递送得很快', '客服态度很差', '这家店的菜味道不错，就是有点贵', '网络信号不好', '等了两个小时还没人处理'];
+    const clf = (await createModelClassifier(MODEL))!;
     const batch = await clf.classify(texts);
+    const reversed = (await clf.classify([...texts].reverse())).reverse();
     for (let i = 0; i < texts.length; i++) {
-      const [one] = await clf.classify([texts[i]!]);
-      // Dynamic int8 quantisation picks one activation scale per batch, so batching moves scores slightly.
-      expect(one!.sentiment.positive).toBeCloseTo(batch[i]!.sentiment.positive, 2);
-      expect(top(one!)).toBe(top(batch[i]!));
+      expect((await clf.classify([texts[i]!]))[0]).toEqual(batch[i]);
+      expect(reversed[i]).toEqual(batch[i]);
     }
     expect(await clf.classify([])).toEqual([]);
+    // float32 in padded batches differs from float32 alone in the last bits only
+    const fp32 = (await createModelClassifier(MODEL, { quantized: false, batchSize: 4 }))!;
+    const fb = await fp32.classify(texts);
+    for (let i = 0; i < texts.length; i++) expect((await fp32.classify([texts[i]!]))[0]!.sentiment.positive).toBeCloseTo(fb[i]!.sentiment.positive, 6);
+  });
+
+  it('moves int8 scores with the batch when several clauses share a call, which is why serving runs one per call', async () => {
+    const clf = (await createModelClassifier(MODEL, { quantized: true, batchSize: 8 }))!;
+    const texts = ['价格太贵了', '快递送得很快', '客服态度很差，等了两个小时还没人处理，打了三次电话都说在处理', '网络信号不好'];
+    const batch = await clf.classify(texts);
+    const alone = await Promise.all(texts.map(async (t) => (await clf.classify([t]))[0]!));
+    // close (the same verdicts) but not identical: the activation scale is the whole batch's
+    texts.forEach((_, i) => expect(alone[i]!.sentiment.positive).toBeCloseTo(batch[i]!.sentiment.positive, 1));
+    expect(alone.some((a, i) => a.sentiment.positive !== batch[i]!.sentiment.positive)).toBe(true);
   });
 
   it('matches the Python reference outputs (fp32 exactly, int8 closely)', async () => {
