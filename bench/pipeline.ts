@@ -258,7 +258,8 @@ export async function pipelineBench(opts: BenchOptions): Promise<BenchResult> {
       documents: `up to ${total} saturated (batches of ${BATCH}, 2 in flight; a first round of ${WARM_ROUND} measures the rate and sizes the rest to the budget) then up to ${pacedCount} paced single POSTs per run (counts per run in \`runs\`); mean ${round(meanChars, 1)} chars; 1/2 comments, 1/4 social posts, 1/4 transcripts, from the sentiment dev texts`,
       latency: 'createdAt (accepted) → processedAt (done), from the store after shutdown; both paced phases offer half the rate the 1-thread run sustained saturated (the same offered load) so latency is processing, not queueing; saturated latencies are mostly backlog wait',
       rss: 'resident set of the service process (API + queue worker + analyzer threads), sampled every 250 ms',
-      machineNote: 'a 2-core machine shared with a model training job: 2 analyzer threads compete with the HTTP/queue thread and with that job',
+      // measured, not assumed: whatever else ran shows in the load average the report records per run
+      machineNote: `${os.cpus().length} cores; the analyzer threads share them with the HTTP/queue thread, Redis and anything else running (load average in machine.loadAverage)`,
       table: {
         columns: ['threads', 'docs/s saturated', 'done/failed', 'paced offered/s', 'paced p50 ms', 'paced p95 ms', 'saturated p50 ms', 'saturated p95 ms', 'CPU ms/doc main thread', 'CPU ms/doc other threads', 'RSS peak MB'],
         rows: [...runs, ...(lexiconPair ?? [])].map((r) => [`${r.threads} (${r.analyzerMode})`, r.saturated.docsPerSec, `${r.saturated.done + r.paced.done}/${r.saturated.failed + r.paced.failed}`, r.paced.offeredPerSec, r.paced.latencyMs.p50, r.paced.latencyMs.p95, r.saturated.latencyMs.p50, r.saturated.latencyMs.p95, r.saturated.cpuMsPerDoc?.mainThread ?? null, r.saturated.cpuMsPerDoc?.otherThreads ?? null, r.rssMb.peak]),

@@ -22,6 +22,9 @@ describe('sparse n-gram models', () => {
       const grams = charNgrams(modelChars(text), sent.meta.ngram_range);
       expect(sent.scoreGrams(grams)).toEqual(sent.score(text));
       expect(cat.scoreGrams(grams)).toEqual(cat.score(text));
+      // a wider list (longer n-grams appended) scores the same: its extra lengths are not in the vocabulary
+      const [lo, hi] = sent.meta.ngram_range;
+      expect(sent.scoreGrams(charNgrams(modelChars(text), [lo, hi + 2]))).toEqual(sent.score(text));
     }
     expect(sent.score('服务态度特别好')[0]).toBeGreaterThan(0);
     expect(sent.score('等了两个小时还没人处理')[0]).toBeLessThan(0);

@@ -107,15 +107,17 @@ export class ModelClassifier implements ClauseClassifier {
     const chars = clauses.map((c) => modelChars(c));
     const logits = await this.encoderLogitsOf(chars);
     const { stack } = this.cfg;
+    // One n-gram list serves both models when their ranges start at the same n: charNgrams lists n-grams
+    // by length, and grams of a length a model was not trained on are simply absent from its vocabulary.
     const sRange = this.sparseSentiment.meta.ngram_range;
     const cRange = this.sparseCategory.meta.ngram_range;
-    const sameRange = sRange[0] === cRange[0] && sRange[1] === cRange[1];
+    const shared = sRange[0] === cRange[0] ? ([sRange[0], Math.max(sRange[1], cRange[1])] as const) : null;
     const [s0, s1] = this.cfg.sentiment_logits;
     const [c0, c1] = this.cfg.category_logits;
     return clauses.map((_, i) => {
       const l = Array.from(logits[i]!);
-      const sGrams = charNgrams(chars[i]!, sRange);
-      const cGrams = sameRange ? sGrams : charNgrams(chars[i]!, cRange);
+      const sGrams = charNgrams(chars[i]!, shared ?? sRange);
+      const cGrams = shared ? sGrams : charNgrams(chars[i]!, cRange);
       const sent = l.slice(s0, s1);
       const [a, b, c] = stack.sentiment_stack;
       const pos = sigmoid(a * this.sparseSentiment.scoreGrams(sGrams)[0]! + b * (sent[2]! - sent[0]!) + c);

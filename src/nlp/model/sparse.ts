@@ -71,9 +71,10 @@ export class SparseLinear {
   }
 
   /**
-   * `score` for n-grams already cut by `charNgrams` with this model's `ngram_range`, so two models with
-   * the same range share one pass over the text. Features are visited in first-occurrence order, the
-   * order `score` always used, so the floating-point sums are unchanged.
+   * `score` for n-grams already cut by `charNgrams` with this model's `ngram_range` or a wider one with
+   * the same lower end (lengths outside the model's range are not in its vocabulary and count for
+   * nothing), so two models share one pass over the text. Features are visited in first-occurrence
+   * order, the order `score` always used, so the floating-point sums are unchanged.
    */
   scoreGrams(grams: readonly string[]): number[] {
     const counts = new Map<number, number>();
