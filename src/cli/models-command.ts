@@ -3,6 +3,7 @@ import type { HttpClient } from './http-client.js';
 import { ProgressBar } from './progress.js';
 
 interface Slice {
+  n?: number;
   overall: number | null;
 }
 interface Version {
@@ -12,8 +13,8 @@ interface Version {
   status: string;
   createdAt: string;
   counts: { corrections: number };
-  metrics: { regression: Slice; corrections: Slice };
-  parentMetrics: { regression: Slice; corrections: Slice };
+  metrics: { regression: Slice; corrections: Slice; reviewed?: Slice };
+  parentMetrics: { regression: Slice; corrections: Slice; reviewed?: Slice };
   gate: { passes: boolean; reasons: string[] };
 }
 interface ModelList {
@@ -56,9 +57,10 @@ export async function modelsList(client: HttpClient, json: boolean): Promise<voi
     String(v.counts.corrections),
     `${pct(v.parentMetrics.regression.overall)} → ${pct(v.metrics.regression.overall)}`,
     `${pct(v.parentMetrics.corrections.overall)} → ${pct(v.metrics.corrections.overall)}`,
+    v.metrics.reviewed ? `${pct(v.parentMetrics.reviewed?.overall ?? null)} → ${pct(v.metrics.reviewed.overall)}` : '-',
     v.gate.passes ? 'passed' : `refused: ${v.gate.reasons.join('; ')}`,
   ]);
-  const head = ['version', 'status', 'created (UTC)', 'corrections', 'regression set', 'corrected slice', 'gate'];
+  const head = ['version', 'status', 'created (UTC)', 'corrections', 'regression set', 'corrected slice', 'reviewed tags', 'gate'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [head, ...rows]) process.stdout.write(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ') + '\n');
 }
@@ -87,7 +89,9 @@ export async function modelsTrain(client: HttpClient, o: { intervalMs: number; d
   const v = await client.json<Version>(`/v1/models/${encodeURIComponent(job.version!)}`, { retries: 3 });
   process.stdout.write(
     `trained ${v.version} from ${v.counts.corrections} corrections: regression set ${pct(v.parentMetrics.regression.overall)} → ${pct(v.metrics.regression.overall)}, ` +
-      `corrected slice ${pct(v.parentMetrics.corrections.overall)} → ${pct(v.metrics.corrections.overall)}; gate ${v.gate.passes ? 'passed' : `refused: ${v.gate.reasons.join('; ')}`}\n`,
+      `corrected slice ${pct(v.parentMetrics.corrections.overall)} → ${pct(v.metrics.corrections.overall)}` +
+      (v.metrics.reviewed?.n ? `, reviewed tags ${pct(v.parentMetrics.reviewed?.overall ?? null)} → ${pct(v.metrics.reviewed.overall)}` : '') +
+      `; gate ${v.gate.passes ? 'passed' : `refused: ${v.gate.reasons.join('; ')}`}\n`,
   );
   return job;
 }

@@ -76,7 +76,9 @@ async function main() {
   const before = { domain: domainMetrics(null), general: generalMetrics(null) };
   log(`before: ${JSON.stringify(before)}`);
   // Every pool row's examples once; a draw picks rows. "errors" is what labelers do (they correct the
-  // tags the model got wrong); "random" is a labelled sample, most of which the model already gets right.
+  // tags the model got wrong); "reviewed" is a review session: labelers go through documents in random
+  // order, correct the wrong tags (N of them) and accept the rest, which become confirmed tags the gate
+  // judges on; "random" is a labelled sample taken as corrections, most of which the model already gets right.
   const poolExamples: HeadExample[][] = [];
   for (let i = 0; i < poolRows.length; i += 512) {
     const chunk = poolRows.slice(i, i + 512);
@@ -84,21 +86,43 @@ async function main() {
   }
   const wrong = poolRows.map((_, i) => poolExamples[i]!.some((e) => predict(null, e) !== e.label));
   log(`pool: ${wrong.filter(Boolean).length} of ${poolRows.length} rows have a base-model error`);
-  const draws = ['errors', 'random'] as const;
-  const runs: { draw: (typeof draws)[number]; n: number; seed: number; domain: ReturnType<typeof domainMetrics>; general: Record<string, number | null>; gate: { passes: boolean; reasons: string[] }; correctionsCv: SliceMetrics; seconds: number }[] = [];
+  const draws = ['errors', 'reviewed', 'random'] as const;
+  const runs: {
+    draw: (typeof draws)[number];
+    n: number;
+    seed: number;
+    confirmed: number;
+    domain: ReturnType<typeof domainMetrics>;
+    general: Record<string, number | null>;
+    gate: { passes: boolean; reasons: string[] };
+    correctionsCv: SliceMetrics;
+    seconds: number;
+  }[] = [];
   for (const draw of draws) {
-    const candidates = poolRows.map((_, i) => i).filter((i) => draw === 'random' || wrong[i]);
+    const candidates = poolRows.map((_, i) => i).filter((i) => draw !== 'errors' || wrong[i]);
     for (const n of ns) {
       for (let rep = 0; rep < repeats; rep++) {
         const seed = 1000 * rep + n;
-        const picked = shuffled(candidates, seed).slice(0, n);
+        const order = shuffled(candidates, seed);
+        let picked = order.slice(0, n);
+        let accepted: number[] = [];
+        if (draw === 'reviewed') {
+          // read documents until N wrong ones were corrected; the right ones read on the way are accepted
+          let seen = 0;
+          for (let wrongSeen = 0; seen < order.length && wrongSeen < n; seen++) if (wrong[order[seen]!]) wrongSeen++;
+          picked = order.slice(0, seen).filter((i) => wrong[i]);
+          accepted = order.slice(0, seen).filter((i) => !wrong[i]);
+        }
         const corrections: CorrectionExample[] = picked.flatMap((i, k) => poolExamples[i]!.map((e) => ({ ...e, at: k + 1 })));
+        // an accepted row's labels are what the model said (it had none wrong), as for a confirmed tag
+        const confirmed: CorrectionExample[] = accepted.flatMap((i) => poolExamples[i]!.map((e) => ({ ...e, weight: 1, at: 0, before: e.label })));
         const t0 = Date.now();
-        const cand = buildCandidate({ version: `exp-${draw}-${n}-${rep}`, base, regression, corrections, parent: null, parentCutoff: 0, options });
+        const cand = buildCandidate({ version: `exp-${draw}-${n}-${rep}`, base, regression, corrections, confirmed, parent: null, parentCutoff: 0, options });
         const run = {
           draw,
           n,
           seed,
+          confirmed: accepted.length,
           domain: domainMetrics(cand.head),
           general: generalMetrics(cand.head),
           gate: { passes: cand.gate.passes, reasons: cand.gate.reasons.map((r) => r.message) },
@@ -121,6 +145,10 @@ async function main() {
     return {
       draw,
       n,
+      confirmed: mean(rs.map((r) => r.confirmed)) ?? 0,
+      // runs whose domain sentiment fell below the base model's, and how many of those the gate let through
+      domainFell: rs.filter((r) => (r.domain.sentimentAccuracy ?? 0) < (before.domain.sentimentAccuracy ?? 0)).length,
+      domainFellAccepted: rs.filter((r) => r.gate.passes && (r.domain.sentimentAccuracy ?? 0) < (before.domain.sentimentAccuracy ?? 0)).length,
       sentimentAccuracy: mean(rs.map((r) => r.domain.sentimentAccuracy)),
       categoryAccuracy: mean(rs.map((r) => r.domain.categoryAccuracy)),
       categoryMacroF1: mean(rs.map((r) => r.domain.categoryMacroF1)),
@@ -188,7 +216,15 @@ function reading(r: Parameters<typeof renderMarkdown>[0]): string {
   ];
   if (fell.length > 0) {
     lines.push(
-      `- At N = ${fell.map((x) => x.n).join(' and ')} the retrained versions scored *lower* on the domain's dev split than the base model, and the gate accepted ${fell.reduce((n, x) => n + x.accepted, 0)} of those ${fell.length * r.repeats} runs. The gate judges a candidate on the corrections themselves (out of fold) and on the fixed regression set; it never sees unseen text of the corrected domain, so it cannot catch a head that learned the corrected phrases without generalising to the domain. In the service that is what the per-version metrics, the audit log and \`POST /v1/models/rollback\` are for.`,
+      `- At N = ${fell.map((x) => x.n).join(' and ')} the retrained versions scored *lower* on the domain's dev split than the base model, and the gate accepted ${fell.reduce((n, x) => n + x.accepted, 0)} of those ${fell.length * r.repeats} runs. With corrections alone the gate judges a candidate on them (out of fold) and on the fixed regression set; corrections are only the model's errors, so a head that fixes some and breaks right answers elsewhere in the domain looks only better on them.`,
+    );
+  }
+  const reviewed = r.summary.filter((s) => s.draw === 'reviewed' && s.sentimentAccuracy !== null);
+  if (reviewed.length > 0) {
+    const sum = (xs: typeof r.summary, f: (s: (typeof r.summary)[number]) => number) => xs.reduce((a, s) => a + f(s), 0);
+    const errorsAll = r.summary.filter((s) => s.draw === 'errors');
+    lines.push(
+      `- Review sessions (N corrections drawn in review order, plus the ${reviewed.map((s) => Math.round(s.confirmed)).join(' / ')} rows accepted on the way at N = ${reviewed.map((s) => s.n).join(' / ')}) moved domain sentiment by ${reviewed.map((s) => `${pts(s.sentimentAccuracy! - base)} (N = ${s.n})`).join(', ')} points. Of the runs whose domain sentiment fell below the base model's, the gate accepted ${sum(reviewed, (s) => s.domainFellAccepted)} of ${sum(reviewed, (s) => s.domainFell)} when it could judge on the confirmed tags, against ${sum(errorsAll, (s) => s.domainFellAccepted)} of ${sum(errorsAll, (s) => s.domainFell)} with corrections alone. Of all review-session runs it accepted ${sum(reviewed, (s) => s.gatePassed)} of ${sum(reviewed, (s) => s.runs)}. What labelers accept is a sample of the traffic they review, so a head that breaks more right answers than it fixes shows there; rollback and the per-version metrics remain for what no sample shows.`,
     );
   }
   lines.push(
@@ -199,6 +235,12 @@ function reading(r: Parameters<typeof renderMarkdown>[0]): string {
 }
 
 
+const DRAW_TITLES: Record<string, string> = {
+  errors: "Corrections drawn from the model's errors, no confirmed tags",
+  reviewed: 'Review sessions: N corrections plus the tags accepted on the way (confirmed)',
+  random: "Corrections drawn from the model's pool at random",
+};
+
 function renderMarkdown(r: {
   domain: string;
   model: string;
@@ -208,7 +250,7 @@ function renderMarkdown(r: {
   repeats: number;
   correctionWeight: number;
   before: { domain: { sentimentAccuracy: number | null; categoryAccuracy: number | null; categoryMacroF1: number | null }; general: Record<string, number | null> };
-  summary: { draw: string; n: number; sentimentAccuracy: number | null; categoryAccuracy: number | null; categoryMacroF1: number | null; general: Record<string, number | null>; worstGeneralDrop: number; worstGeneralDropAccepted: number | null; gatePassed: number; runs: number }[];
+  summary: { draw: string; n: number; confirmed: number; domainFell: number; domainFellAccepted: number; sentimentAccuracy: number | null; categoryAccuracy: number | null; categoryMacroF1: number | null; general: Record<string, number | null>; worstGeneralDrop: number; worstGeneralDropAccepted: number | null; gatePassed: number; runs: number }[];
   machine: { cpus: number; cpu: string };
   date: string;
   commit: string;
@@ -219,7 +261,7 @@ function renderMarkdown(r: {
     .filter((s) => s.draw === draw)
     .map(
       (s) =>
-        `| ${s.n} | ${pct(s.sentimentAccuracy)} (${delta(s.sentimentAccuracy, r.before.domain.sentimentAccuracy)}) | ${pct(s.categoryAccuracy)} (${delta(s.categoryAccuracy, r.before.domain.categoryAccuracy)}) | ${pct(s.categoryMacroF1)} | ${g.map((k) => `${pct(s.general[k])} (${delta(s.general[k], r.before.general[k])})`).join(' | ')} | ${(s.worstGeneralDrop * 100).toFixed(1)} | ${s.worstGeneralDropAccepted === null ? '—' : (s.worstGeneralDropAccepted * 100).toFixed(1)} | ${s.gatePassed}/${s.runs} |`,
+        `| ${s.n} | ${Math.round(s.confirmed)} | ${pct(s.sentimentAccuracy)} (${delta(s.sentimentAccuracy, r.before.domain.sentimentAccuracy)}) | ${pct(s.categoryAccuracy)} (${delta(s.categoryAccuracy, r.before.domain.categoryAccuracy)}) | ${pct(s.categoryMacroF1)} | ${g.map((k) => `${pct(s.general[k])} (${delta(s.general[k], r.before.general[k])})`).join(' | ')} | ${(s.worstGeneralDrop * 100).toFixed(1)} | ${s.worstGeneralDropAccepted === null ? '—' : (s.worstGeneralDropAccepted * 100).toFixed(1)} | ${s.gatePassed}/${s.runs} | ${s.domainFellAccepted}/${s.domainFell} |`,
     )
     .join('\n');
   return `# Retraining from corrections: does it help?
@@ -232,33 +274,38 @@ Generated by \`npm run experiment:retrain\` (${r.date}, commit \`${r.commit}\`, 
   base model's weakest labelled domain (three-class sentiment and the car aspects mapped onto the CX
   taxonomy by \`training/taxonomy.py\`).
 - **Corrections:** N rows from the domain's *train* split (pool of ${r.pool} labelled rows), each giving the
-  clause with its sentiment and/or category. Two ways to draw them: **errors**, what labelers do in the
-  review queue (they correct what the model got wrong: ${r.poolWithErrors} pool rows have a base-model error), and
-  **random**, a labelled sample most of which the model already gets right. Each N is run ${r.repeats} times
-  with different draws; the tables show the mean.
+  clause with its sentiment and/or category. Three ways to draw them: **errors**, the corrections alone
+  (what the model got wrong: ${r.poolWithErrors} pool rows have a base-model error); **review sessions**, what
+  labelers do in the review queue: they go through rows in random order, correct the wrong ones until N are
+  corrected and accept the rest, which become *confirmed tags* (the gate judges on them, the head never
+  trains on them); and **random**, a labelled sample taken as corrections, most of which the model already
+  gets right. Each N is run ${r.repeats} times with different draws; the tables show the mean.
 - **Evaluation:** the domain's *dev* split (${r.evaluation.sentiment} sentiment, ${r.evaluation.category} category examples), disjoint from
   the pool; general dev = the full dev files of the three sentiment corpora (positive vs negative).
 - **Training:** exactly what \`POST /v1/models/train\` runs (\`buildCandidate\` in
   \`src/nlp/model/head-candidate.ts\`): a residual head over the frozen model, fitted on the shipped
   base features plus the corrections (weight ${r.correctionWeight}), with 5-fold cross-validation on the
-  corrections and the promotion gate evaluated against the regression set.
+  corrections and the promotion gate evaluated against the regression set and, in review sessions, the
+  reviewed tags (corrections out of fold plus confirmed tags).
 
 ## Results (accuracy %, change vs base in points)
 Before any correction: domain sentiment ${pct(r.before.domain.sentimentAccuracy)}, domain category ${pct(r.before.domain.categoryAccuracy)} (macro-F1 ${pct(r.before.domain.categoryMacroF1)}); ${g.map((k) => `${k} ${pct(r.before.general[k])}`).join(', ')}.
 
-${['errors', 'random']
+${['errors', 'reviewed', 'random']
   .map(
-    (draw) => `### Corrections drawn from the model's ${draw === 'errors' ? 'errors (what labelers correct)' : 'pool at random'}
+    (draw) => `### ${DRAW_TITLES[draw]}
 
-| N | domain sentiment | domain category | category macro-F1 | ${g.join(' | ')} | worst general drop, any run (pts) | worst general drop, gate-accepted runs (pts) | gate passed |
-|---|---|---|---|${g.map(() => '---|').join('')}---|---|---|
+| N | confirmed tags | domain sentiment | domain category | category macro-F1 | ${g.join(' | ')} | worst general drop, any run (pts) | worst general drop, gate-accepted runs (pts) | gate passed | domain fell: accepted / runs |
+|---|---|---|---|---|${g.map(() => '---|').join('')}---|---|---|---|
 ${table(draw)}
 `,
   )
   .join('\n')}
 "worst general drop" is the largest fall on any general dev set in a single run (the requirement: at
 most 1 point), over all runs and over the runs whose candidate the promotion gate accepts (only those
-can be promoted). "gate passed" counts those runs.
+can be promoted). "gate passed" counts those runs. "domain fell" counts the runs whose domain sentiment
+ended below the base model's, and how many of them the gate accepted. "confirmed tags" is the mean
+number of accepted rows per run (review sessions only).
 
 ## Reading the numbers
 ${reading(r)}
@@ -268,15 +315,17 @@ ${reading(r)}
    Every correction is stored with who, when, before and after; the corrected tag becomes \`source: human\`.
 2. An admin calls \`POST /v1/models/train\` (or presses 训练新版本 on the 模型 page, or runs
    \`npx guandian models train\`). A worker collects the
-   tenant's corrected tags (clause, polarity, category, and what the pipeline had said before), computes
-   their base-model features in a worker thread and fits the head; progress (phase, percent) is at
+   tenant's corrected tags (clause, polarity, category, and what the pipeline had said before) and the
+   tags labelers accepted unchanged (\`accept\`, the 通过 key \`a\` in the queue: confirmed tags), computes
+   their base-model features in a worker thread and fits the head on the corrections; progress (phase, percent) is at
    \`GET /v1/models/jobs/:id\`. A crash mid-training re-runs the job on the next worker start.
 3. The result is a version (\`GET /v1/models\`): parent, data counts, metrics on the regression set and on
    the corrections made since the parent (5-fold, so never scored on what it trained on), and the gate
    verdict with reasons.
 4. \`POST /v1/models/:version/promote\` is refused (409 \`gate_failed\`) unless the candidate's regression-set
-   overall accuracy is within 0.5 points of the active version's (each task within 1 point) and it is
-   strictly better on the corrected slice. Promotion is per tenant and audited; workers pick it up within
+   overall accuracy is within 0.5 points of the active version's (each task within 1 point), it is
+   strictly better on the corrected slice, and it is not worse at either task on the reviewed tags
+   (corrections out of fold plus confirmed tags) when labelers have confirmed any. Promotion is per tenant and audited; workers pick it up within
    2 s without a restart, and a re-tag job re-processes the tenant's documents (human tags kept, machine
    tags carry the new \`modelVersion\`). \`POST /v1/models/rollback\` returns to the previous version.
 5. In the pipeline the rules still decide polarity, except where the promoted head has learned something

@@ -15,7 +15,15 @@ const pick = (t: TagRecord) => ({ aspect: t.aspect, opinion: t.opinion, polarity
 export class CorrectionsService {
   constructor(private readonly store: Store) {}
 
-  private async record(doc: DocumentRecord, actor: string, op: CorrectionRecord['op'], tagId: string | null, before: TagRecord | null, after: TagRecord | null) {
+  private async record(
+    doc: DocumentRecord,
+    actor: string,
+    op: CorrectionRecord['op'],
+    tagId: string | null,
+    before: TagRecord | null,
+    after: TagRecord | null,
+    confirmed?: CorrectionRecord['confirmed'],
+  ) {
     await this.store.corrections.insert({
       _id: ulid(),
       tenant: doc.tenant,
@@ -26,6 +34,7 @@ export class CorrectionsService {
       after: after ? pick(after) : null,
       actor,
       at: new Date(),
+      ...(confirmed ? { confirmed } : {}),
     });
   }
 
@@ -69,7 +78,11 @@ export class CorrectionsService {
     }
     for (const [i, a] of actions.entries()) {
       if (a.op === 'accept') {
-        await this.record(doc, actor, 'accept', null, null, null);
+        // The machine tags still on the document when it is accepted are the ones the labeler confirmed:
+        // the model's right answers, which retraining is judged on next to its wrong ones (corrections).
+        const machine = (await this.store.tags.byDocument(doc._id)).filter((t) => t.source !== 'human');
+        const confirmed = machine.map((t) => ({ tagId: t._id, polarity: t.polarity, category: t.category }));
+        await this.record(doc, actor, 'accept', null, null, null, confirmed);
       } else if (a.op === 'update') {
         await this.update(doc, tags.get(i)!, a, actor);
       } else if (a.op === 'delete') {

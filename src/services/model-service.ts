@@ -9,7 +9,7 @@ import type { SerializedHead } from '../nlp/model/head.js';
 import type { JobContext, JobQueue } from '../queue/job-queue.js';
 import type { ModelJobPhase, ModelJobRecord, ModelVersionRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import type { TrainCorrection, TrainMessage, TrainRequest } from '../worker/train-thread.js';
+import type { TrainConfirmed, TrainCorrection, TrainMessage, TrainRequest } from '../worker/train-thread.js';
 
 /** How long a worker trusts its cached idea of a tenant's active version; promotions reach other processes within it. */
 export const ACTIVE_MODEL_TTL_MS = 2000;
@@ -18,6 +18,8 @@ const SWEEP_MS = 60_000;
 const STALE_MS = 5 * 60_000;
 /** ~200 bytes per clause: 50,000 clauses is about 10 MB. */
 const FEATURE_CACHE_SIZE = 50_000;
+/** The most recent confirmed tags a candidate is judged on: enough to measure, bounded in features. */
+const MAX_CONFIRMED = 5_000;
 
 /** Percent ranges of the job's phases, so progress moves steadily through all of them. */
 const PHASES: Record<string, [number, number]> = {
@@ -247,13 +249,17 @@ export class ModelService {
       const parent = parentVersion ? await this.store.modelVersions.find(job.tenant, parentVersion) : null;
       const corrections = await this.collect(job.tenant);
       if (corrections.length === 0) throw new AppError(409, 'conflict', 'no corrections to learn from yet');
+      const confirmed = await this.collectConfirmed(job.tenant);
       const request: TrainRequest = {
         modelDir: this.modelDir,
         version: job.version,
         corrections,
+        confirmed,
         parent: parent?.head ?? null,
         parentCutoff: parent?.correctionsThrough ? new Date(parent.correctionsThrough).getTime() : 0,
-        cached: Object.fromEntries(corrections.flatMap((c) => (this.features.has(cacheKey(job.tenant, c.text)) ? [[c.text, this.features.get(cacheKey(job.tenant, c.text))!]] : []))),
+        cached: Object.fromEntries(
+          [...corrections, ...confirmed].flatMap((c) => (this.features.has(cacheKey(job.tenant, c.text)) ? [[c.text, this.features.get(cacheKey(job.tenant, c.text))!]] : [])),
+        ),
       };
       const result = await this.train(request, (phase, fraction) => void progress(phase, fraction).catch(() => undefined));
       for (const [text, f] of Object.entries(result.computed)) {
@@ -337,6 +343,42 @@ export class ModelService {
     }
     // Ordered by time, then text, so folds and results do not depend on the store's order.
     return out.sort((a, b) => a.at - b.at || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  }
+
+  /**
+   * Machine tags labelers accepted (the `confirmed` list of each accept) that are still there with the
+   * label they had: a tag corrected or deleted later, re-tagged away or erased with its document is
+   * left out. Newest first, at most MAX_CONFIRMED, returned oldest first for a stable order.
+   */
+  private async collectConfirmed(tenant: string): Promise<TrainConfirmed[]> {
+    const accepted = new Map<string, { polarity: string; category: string; at: number }>();
+    const touched = new Set<string>();
+    let afterId = '';
+    for (;;) {
+      const rows = await this.store.corrections.list({ tenant, _id: { $gt: afterId } }, PAGE);
+      for (const c of rows) {
+        if (c.op === 'accept') {
+          for (const t of c.confirmed ?? []) accepted.set(t.tagId, { polarity: t.polarity, category: t.category, at: new Date(c.at).getTime() });
+        } else if (c.tagId) {
+          touched.add(c.tagId);
+        }
+      }
+      if (rows.length < PAGE) break;
+      afterId = rows[rows.length - 1]!._id;
+    }
+    const ids = [...accepted.entries()].filter(([id]) => !touched.has(id)).sort((a, b) => b[1].at - a[1].at || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
+    const out: TrainConfirmed[] = [];
+    for (let i = 0; i < ids.length && out.length < MAX_CONFIRMED; i += PAGE) {
+      const tags = await this.store.tags.list({ _id: { $in: ids.slice(i, i + PAGE) }, tenant }, PAGE);
+      for (const t of tags) {
+        const a = accepted.get(t._id)!;
+        if (t.source !== 'human' && t.sentence && t.polarity === a.polarity && t.category === a.category) {
+          out.push({ text: t.sentence, polarity: t.polarity, category: t.category, at: a.at });
+        }
+      }
+    }
+    const byTime = (a: TrainConfirmed, b: TrainConfirmed) => a.at - b.at || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
+    return out.sort(byTime).slice(-MAX_CONFIRMED);
   }
 
   private train(request: TrainRequest, onProgress: (phase: ModelJobPhase, fraction: number) => void): Promise<Extract<TrainMessage, { type: 'done' }>> {

@@ -240,6 +240,12 @@ export interface CorrectionRecord {
   op: 'accept' | 'update' | 'delete' | 'add';
   before: Partial<TagRecord> | null;
   after: Partial<TagRecord> | null;
+  /**
+   * On `accept`: the machine tags the labeler saw and left as they were, i.e. confirmed. Only ids and
+   * labels: the clause is read from the tag itself when a model is trained, so erasing the document
+   * (which deletes its tags) leaves no text behind here. Absent on accepts recorded before this field.
+   */
+  confirmed?: { tagId: string; polarity: string; category: string }[] | null;
   actor: string;
   at: Date;
 }
@@ -271,6 +277,9 @@ export type ModelSliceMetrics = import('../nlp/model/head-train.js').SliceMetric
 export interface ModelMetrics {
   regression: ModelSliceMetrics;
   corrections: ModelSliceMetrics;
+  /** Absent on versions trained before confirmed tags were used (see CandidateMetrics). */
+  confirmed?: ModelSliceMetrics;
+  reviewed?: ModelSliceMetrics;
 }
 
 /** A trained candidate: its lineage, data counts, metrics against its parent, gate verdict and weights. */
@@ -285,7 +294,7 @@ export interface ModelVersionRecord {
   jobId: string;
   createdAt: Date;
   createdBy: string;
-  counts: { baseExamples: number; corrections: number; sentimentExamples: number; categoryExamples: number };
+  counts: { baseExamples: number; corrections: number; confirmed?: number; sentimentExamples: number; categoryExamples: number };
   /** Latest correction time it learned from: later ones are "new" to it when its successor is judged. */
   correctionsThrough: Date | null;
   metrics: ModelMetrics;

@@ -19,10 +19,19 @@ export interface TrainCorrection {
   before: { polarity: string; category: string } | null;
 }
 
+/** A machine tag a labeler accepted as it was: judged on, never trained on. */
+export interface TrainConfirmed {
+  text: string;
+  polarity: 'positive' | 'negative' | 'neutral';
+  category: string;
+  at: number;
+}
+
 export interface TrainRequest {
   modelDir: string;
   version: string;
   corrections: TrainCorrection[];
+  confirmed?: TrainConfirmed[];
   parent: SerializedHead | null;
   parentCutoff: number;
   /** Base-model log-probabilities already computed for clauses (by text): [sentiment, category]. */
@@ -38,7 +47,7 @@ export type TrainMessage =
       metrics: ReturnType<typeof buildCandidate>['metrics'];
       parentMetrics: ReturnType<typeof buildCandidate>['parentMetrics'];
       gate: ReturnType<typeof buildCandidate>['gate'];
-      counts: { baseExamples: number; corrections: number; sentimentExamples: number; categoryExamples: number };
+      counts: { baseExamples: number; corrections: number; confirmed: number; sentimentExamples: number; categoryExamples: number };
       /** Features computed in this job, for the caller's cache. */
       computed: Record<string, [number[], number[]]>;
     }
@@ -58,7 +67,8 @@ try {
   if (baseData.baseVersion !== classifier.version) throw new Error(`head features were built for ${baseData.baseVersion}, the model is ${classifier.version}`);
   // The model is frozen, so a clause's base features never change: only new clauses go through it.
   const computed: Record<string, [number[], number[]]> = {};
-  const missing = [...new Set(req.corrections.map((c) => c.text).filter((t) => !req.cached[t]))];
+  const confirmedIn = req.confirmed ?? [];
+  const missing = [...new Set([...req.corrections, ...confirmedIn].map((c) => c.text).filter((t) => !req.cached[t]))];
   const CHUNK = 64;
   for (let i = 0; i < missing.length; i += CHUNK) {
     const batch = missing.slice(i, i + CHUNK);
@@ -79,12 +89,23 @@ try {
     const beforeCategory = c.before ? (CATEGORY_IDS as readonly string[]).indexOf(c.before.category) : -1;
     if (catIndex >= 0) examples.push({ ...common, task: 'category', base: Float32Array.from(cat), label: catIndex, before: beforeCategory });
   }
+  // A confirmed tag's label is what the pipeline said (`before`), so the parent is judged on what it did.
+  const confirmed: CorrectionExample[] = [];
+  for (const c of confirmedIn) {
+    const [s, cat] = req.cached[c.text] ?? computed[c.text]!;
+    const common = { ...clauseFeatures(c.text), weight: 1, binary: false, at: c.at };
+    const sentiment = SENTIMENT[c.polarity];
+    if (sentiment !== undefined) confirmed.push({ ...common, task: 'sentiment', base: Float32Array.from(s), label: sentiment, before: sentiment });
+    const catIndex = (CATEGORY_IDS as readonly string[]).indexOf(c.category);
+    if (catIndex >= 0) confirmed.push({ ...common, task: 'category', base: Float32Array.from(cat), label: catIndex, before: catIndex });
+  }
   let last = 0;
   const cand = buildCandidate({
     version: req.version,
     base: baseData.examples,
     regression: regression.examples,
     corrections: examples,
+    confirmed,
     parent: req.parent ? deserializeHead(req.parent) : null,
     parentCutoff: req.parentCutoff,
     onProgress: (phase, fraction) => {
@@ -105,6 +126,7 @@ try {
     counts: {
       baseExamples: baseData.examples.length,
       corrections: req.corrections.length,
+      confirmed: confirmedIn.length,
       sentimentExamples: examples.filter((e) => e.task === 'sentiment').length,
       categoryExamples: examples.filter((e) => e.task === 'category').length,
     },

@@ -233,6 +233,47 @@ describe('retraining from corrections', () => {
     expect(value('guandian_model_switches_total{action="refused"}')).toBe(1);
   });
 
+  test('tags labelers accept are confirmed, and a candidate that breaks more of them than it fixes is refused', async () => {
+    // A restaurant tenant: its labelers accept many tags where 绝了 is praise, and correct a few
+    // sarcastic ones. Learning "绝了 = bad" from the corrections alone would break the praise.
+    const admin = await createKey(rt, ['admin'], 'praise-diner');
+    const praise = ['这家的汤绝了', '早餐真是绝了，种类很多', '景色绝了', '床品绝了，睡得很好', '服务真是绝了，前台很热情', '位置绝了，出门就是地铁', '甜品绝了', '烤鸭真是绝了', '装修绝了，很有格调', '这个价格的自助真是绝了', '海鲜粥绝了', '夜景真是绝了'];
+    const accepted: { id: string; tags: Tag[] }[] = [];
+    for (const [i, text] of praise.entries()) {
+      const d = await ingestAndWait(admin, `praise-${i}`, text);
+      expect(d.tags.some((t) => t.polarity === 'positive')).toBe(true);
+      await rt.http.post(`/v1/documents/${d.id}/corrections`).set(bearer(admin)).send({ actions: [{ op: 'accept' }] }).expect(200);
+      accepted.push(d);
+    }
+    // A confirmed tag corrected afterwards is a correction, no longer a confirmation.
+    const later = accepted[0]!.tags[0]!;
+    await rt.http.patch(`/v1/tags/${later.id}`).set(bearer(admin)).send({ category: 'quality' }).expect(200);
+    for (const [i, text] of SLANG.slice(0, 6).entries()) {
+      const d = await ingestAndWait(admin, `sarcasm-${i}`, text);
+      const tag = d.tags.find((t) => t.opinion.includes('绝了'))!;
+      await rt.http.post(`/v1/documents/${d.id}/corrections`).set(bearer(admin)).send({ actions: [{ op: 'update', tagId: tag.id, polarity: 'negative' }] }).expect(200);
+    }
+    const confirmedTags = accepted.reduce((n, d) => n + d.tags.filter((t) => t.source !== 'human').length, 0) - 1;
+    const { job } = await train(admin);
+    expect(job.status, JSON.stringify(job)).toBe('done');
+    const v = (await rt.http.get(`/v1/models/${encodeURIComponent(job.version)}`).set(bearer(admin)).expect(200)).body;
+    expect(v.counts.confirmed).toBe(confirmedTags);
+    expect(v.metrics.confirmed.nSentiment).toBe(confirmedTags);
+    // the base model said these itself, so it has them all right; the candidate learned to call 绝了 bad
+    expect(v.parentMetrics.confirmed.sentimentAccuracy).toBe(1);
+    // the base model said these itself, so it has them all right; the candidate broke some of them
+    expect(v.parentMetrics.confirmed).toMatchObject({ sentimentAccuracy: 1, categoryAccuracy: 1 });
+    expect(v.metrics.confirmed.overall).toBeLessThan(1);
+    expect(v.metrics.corrections.sentimentAccuracy).toBeGreaterThan(v.parentMetrics.corrections.sentimentAccuracy);
+    expect(v.metrics.reviewed.n).toBe(v.metrics.corrections.n + v.metrics.confirmed.n);
+    // refused for each task it got worse at on what the labelers reviewed, and for nothing else
+    const fell = (['sentimentAccuracy', 'categoryAccuracy'] as const).filter((k) => v.metrics.reviewed[k] < v.parentMetrics.reviewed[k]);
+    expect(fell.length).toBeGreaterThan(0);
+    expect(v.gate.passes).toBe(false);
+    expect(v.gate.details).toEqual(fell.map((task) => expect.objectContaining({ field: `metrics.reviewed.${task}`, code: 'reviewed_fell', params: expect.objectContaining({ task }) })));
+    await rt.http.post(`/v1/models/${encodeURIComponent(job.version)}/promote`).set(bearer(admin)).send({}).expect(409);
+  }, 120_000);
+
   test('bad input names the field', async () => {
     const res = await rt.http.post('/v1/models/rollback').set(bearer(ADMIN_KEY)).send({ retag: 'yes' }).expect(400);
     expect(JSON.stringify(res.body.error)).toContain('retag');

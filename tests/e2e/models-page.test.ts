@@ -26,6 +26,7 @@ interface Doc {
 interface Metrics {
   regression: { n: number; overall: number | null };
   corrections: { n: number; overall: number | null };
+  reviewed?: { n: number; overall: number | null };
 }
 interface Version {
   version: string;
@@ -190,6 +191,7 @@ async function trainInPage(shotName: string): Promise<Version> {
   expect(cells[3]).toBe(String(v.counts.corrections));
   expect(await r.locator('td[data-metric=regression]').textContent()).toBe(`${pct(v.parentMetrics?.regression.overall)} → ${pct(v.metrics.regression.overall)}`);
   expect(await r.locator('td[data-metric=corrections]').textContent()).toBe(`${pct(v.parentMetrics?.corrections.overall)} → ${pct(v.metrics.corrections.overall)}`);
+  expect(await r.locator('td[data-metric=reviewed]').textContent()).toBe(`${pct(v.parentMetrics?.reviewed?.overall)} → ${pct(v.metrics.reviewed?.overall)}`);
   // The gate as the API judged it, with its reasons.
   expect(await r.getAttribute('data-gate')).toBe(v.gate.passes ? 'pass' : 'fail');
   expect(await r.locator('.badge-gate').textContent()).toBe(v.gate.passes ? '通过' : '未通过');
@@ -398,8 +400,9 @@ describe('models page (real server, chromium)', () => {
     expect(headers[1]).toBe('Parent');
     expect(headers[2]).toBe('Created');
     expect(headers[3]).toBe('Corrections');
-    expect(headers[6]).toBe('Gate');
-    expect(headers[7]).toBe('Actions');
+    expect(headers[6]).toBe('Reviewed tags overallparent → this version');
+    expect(headers[7]).toBe('Gate');
+    expect(headers[8]).toBe('Actions');
     // Every row's labels, whatever state the rounds above left it in.
     const list = await models();
     for (const v of list.versions) {

@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { resolveModelDir } from '../../src/nlp/model/model-dir.js';
 import { applyHead, clauseFeatures, deserializeHead, serializeHead, type HeadWeights } from '../../src/nlp/model/head.js';
 import { decodeHeadData, encodeHeadData, readHeadData } from '../../src/nlp/model/head-data.js';
+import { buildCandidate, type CorrectionExample } from '../../src/nlp/model/head-candidate.js';
 import { emptyHead, evaluate, gateReasons, predict, predictPipeline, sliceMetrics, trainHead, vocabularyOf, type HeadExample } from '../../src/nlp/model/head-train.js';
 import { CATEGORY_IDS, type ClauseClassification } from '../../src/nlp/types.js';
 
@@ -123,6 +124,47 @@ describe('metrics and the gate', () => {
     expect(none[0]!.message).toMatch(/no new corrections/);
     expect(none[0]).toMatchObject({ code: 'no_corrections', params: {} });
     expect(same[0]).toMatchObject({ code: 'corrections_not_better', params: { candidate: 50, parent: 50 } });
+  });
+
+  test('refuses a candidate that is worse on the reviewed tags (corrections plus confirmed), and only then', () => {
+    const base = { regression: m(0.9), parentRegression: m(0.9), corrections: m(0.8), parentCorrections: m(0.2) };
+    expect(gateReasons({ ...base, reviewed: m(0.6, 0.6, 0.6, 40), parentReviewed: m(0.6, 0.6, 0.6, 40) })).toEqual([]);
+    expect(gateReasons({ ...base, reviewed: m(0.65, 0.7, 0.6, 40), parentReviewed: m(0.6, 0.6, 0.6, 40) })).toEqual([]);
+    // better at sentiment, worse at category: a trade the labelers did not ask for
+    const fell = gateReasons({ ...base, reviewed: m(0.625, 0.7, 0.55, 40), parentReviewed: m(0.6, 0.6, 0.6, 40) });
+    expect(fell).toEqual([
+      expect.objectContaining({ field: 'metrics.reviewed.categoryAccuracy', code: 'reviewed_fell', params: { task: 'categoryAccuracy', candidate: 55, parent: 60, n: 40 } }),
+    ]);
+    expect(fell[0]!.message).toMatch(/reviewed tags .*n=40.*categoryAccuracy fell from 60.0% to 55.0%/);
+  });
+
+  test('a head that fixes its corrections by breaking confirmed right answers is refused', () => {
+    // The base model calls every clause positive (uniform3). Labelers corrected sarcastic "绝了" to
+    // negative, and accepted many tags where "绝了" is praise: learning the corrections breaks those.
+    const positive = Float32Array.from([Math.log(0.2), Math.log(0.1), Math.log(0.7)]);
+    const mk = (text: string, label: number, at: number, before: number): CorrectionExample => ({ ...example(text, label), base: positive, weight: 5, at, before });
+    const corrections = ['网速真是绝了', '客服态度真是绝了', '这速度也是绝了', '排队两小时真是绝了', '扣费扣得真绝了', '信号差得绝了', '又掉线了真绝了', '退款流程绝了'].map((t, i) =>
+      mk(t, 0, i + 1, 2),
+    );
+    const praise = ['味道绝了', '这家的汤绝了', '服务真是绝了好评', '景色绝了', '口感绝了', '包装绝了很用心', '性价比绝了', '音质绝了', '拍照效果绝了', '颜值绝了', '这个价格绝了', '手感绝了'];
+    const confirmed = praise.flatMap((t, i) => [mk(t, 2, 100 + i, 2), mk(`${t}！`, 2, 200 + i, 2)]).map((e) => ({ ...e, weight: 1 }));
+    const generic = ['服务很好', '价格便宜', '送货很快', '质量不错', '很满意'].map((t) => ({ ...example(t, 2), base: positive }));
+    const input = { version: 'r1', base: generic, regression: generic, corrections, parent: null, parentCutoff: 0, folds: 4 };
+    const blind = buildCandidate(input);
+    expect(blind.metrics.corrections.overall!).toBeGreaterThan(blind.parentMetrics.corrections.overall!);
+    expect(blind.gate.passes).toBe(true);
+    expect(blind.metrics.confirmed.n).toBe(0);
+
+    const judged = buildCandidate({ ...input, confirmed });
+    expect(judged.metrics.confirmed.n).toBe(confirmed.length);
+    expect(judged.parentMetrics.confirmed.sentimentAccuracy).toBe(1);
+    expect(judged.metrics.confirmed.sentimentAccuracy!).toBeLessThan(0.9);
+    expect(judged.metrics.reviewed.n).toBe(corrections.length + confirmed.length);
+    expect(judged.gate.passes).toBe(false);
+    expect(judged.gate.reasons.map((r) => [r.code, r.params.task])).toEqual([['reviewed_fell', 'sentimentAccuracy']]);
+    // the same head, judged on praise it does not touch, passes
+    const unrelated = ['服务很好', '价格便宜', '送货很快'].map((t, i) => ({ ...mk(t, 2, 300 + i, 2), weight: 1 }));
+    expect(buildCandidate({ ...input, confirmed: unrelated }).gate.passes).toBe(true);
   });
 });
 

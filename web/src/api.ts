@@ -195,9 +195,11 @@ export interface ModelMetrics {
     overall: number | null;
   };
   corrections: { n: number; sentimentAccuracy: number | null; categoryAccuracy: number | null; overall: number | null };
+  /** Corrections plus the tags labelers confirmed; absent on versions trained before it existed. */
+  reviewed?: { n: number; sentimentAccuracy: number | null; categoryAccuracy: number | null; overall: number | null };
 }
 
-export type GateReasonCode = 'no_corrections' | 'corrections_not_better' | 'regression_overall_fell' | 'regression_task_fell';
+export type GateReasonCode = 'no_corrections' | 'corrections_not_better' | 'reviewed_fell' | 'regression_overall_fell' | 'regression_task_fell';
 
 export interface ModelVersion {
   version: string;

@@ -329,6 +329,10 @@ function VersionTable({
             {t('correctionsOverall')}
             <div className="small muted">{t('metricsArrow')}</div>
           </th>
+          <th className="num" title={t('metricsArrow')}>
+            {t('reviewedOverall')}
+            <div className="small muted">{t('metricsArrow')}</div>
+          </th>
           <th>{t('gate')}</th>
           <th>{t('actions')}</th>
         </tr>
@@ -395,6 +399,7 @@ function VersionRows({
           after={v.metrics.corrections.overall}
           n={v.metrics.corrections.n}
         />
+        <MetricCell name="reviewed" before={v.parentMetrics?.reviewed?.overall} after={v.metrics.reviewed?.overall ?? null} n={v.metrics.reviewed?.n ?? 0} />
         <td className="gate-cell">
           <span className={`badge ${v.gate.passes ? 'badge-ok' : 'badge-risk'} badge-gate`}>{v.gate.passes ? t('gatePass') : t('gateFail')}</span>
           {v.gate.reasons.length > 0 && (

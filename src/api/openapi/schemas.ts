@@ -217,7 +217,9 @@ export function responseSchemas(): Record<string, JsonSchema> {
     ModelMetrics: object({
       regression: { ...ref('ModelSlice'), description: 'fixed regression set: project gold plus a sample of base dev data' },
       corrections: { ...ref('ModelSlice'), description: 'corrections newer than the parent: out-of-fold (5-fold) for the candidate' },
-    }),
+      confirmed: { ...ref('ModelSlice'), description: 'machine tags labelers accepted unchanged (never trained on); absent on older versions' },
+      reviewed: { ...ref('ModelSlice'), description: 'corrections and confirmed tags together; the gate refuses a candidate worse here than its parent at either task' },
+    }, ['regression', 'corrections']),
     ModelVersion: object({
       version: str,
       parent: { ...str, description: 'the version it was judged against (the base model when none was promoted)' },
@@ -226,7 +228,10 @@ export function responseSchemas(): Record<string, JsonSchema> {
       status: { type: 'string', enum: ['candidate', 'active', 'retired'] },
       createdAt: dateTime,
       createdBy: str,
-      counts: object({ baseExamples: { type: 'integer' }, corrections: { type: 'integer' }, sentimentExamples: { type: 'integer' }, categoryExamples: { type: 'integer' } }),
+      counts: object(
+        { baseExamples: { type: 'integer' }, corrections: { type: 'integer' }, confirmed: { type: 'integer' }, sentimentExamples: { type: 'integer' }, categoryExamples: { type: 'integer' } },
+        ['baseExamples', 'corrections', 'sentimentExamples', 'categoryExamples'],
+      ),
       metrics: ref('ModelMetrics'),
       parentMetrics: ref('ModelMetrics'),
       gate: object({
@@ -237,7 +242,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
           description: 'the same reasons as codes with parameters (accuracies in percent), for clients that word them in their own language; code is null on versions trained before codes existed',
           items: object({
             field: str,
-            code: { type: ['string', 'null'], enum: ['no_corrections', 'corrections_not_better', 'regression_overall_fell', 'regression_task_fell', null] },
+            code: { type: ['string', 'null'], enum: ['no_corrections', 'corrections_not_better', 'reviewed_fell', 'regression_overall_fell', 'regression_task_fell', null] },
             params: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
           }),
         },

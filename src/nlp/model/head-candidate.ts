@@ -25,6 +25,10 @@ export interface CorrectionExample extends HeadExample {
 export interface CandidateMetrics {
   regression: SliceMetrics;
   corrections: SliceMetrics;
+  /** Machine tags labelers accepted as right; never trained on, so scored directly. */
+  confirmed: SliceMetrics;
+  /** New corrections and confirmed tags together: what labelers reviewed, right answers and wrong ones. */
+  reviewed: SliceMetrics;
 }
 
 export interface Candidate {
@@ -41,13 +45,17 @@ export type Phase = 'cross-validate' | 'fit' | 'evaluate';
  *  - on the fixed regression set (project gold + a sample of base dev data);
  *  - on the corrections the parent did not learn from (made after `parentCutoff`), where the
  *    candidate's predictions are out-of-fold (k-fold over all corrections) so it is never scored on
- *    what it trained on.
+ *    what it trained on;
+ *  - on the confirmed tags (machine answers labelers accepted, `before` = that answer). Corrections
+ *    alone are the model's errors, so a head that fixes some and breaks right answers elsewhere would
+ *    look only better on them; together they are the reviewed traffic, where breaking counts.
  */
 export function buildCandidate(input: {
   version: string;
   base: HeadExample[];
   regression: HeadExample[];
   corrections: CorrectionExample[];
+  confirmed?: CorrectionExample[];
   parent: HeadWeights | null;
   /** corrections at or before this time were in the parent's training data (0 for the base model) */
   parentCutoff: number;
@@ -63,20 +71,31 @@ export function buildCandidate(input: {
   input.onProgress?.('evaluate', 0);
   const fresh = corrections.map((e, i) => ({ e, p: oof[i]! })).filter((x) => x.e.at > input.parentCutoff && x.p >= 0);
   const freshExamples = fresh.map((x) => x.e);
+  const confirmed = input.confirmed ?? [];
+  const candidateFresh = fresh.map((x) => x.p);
+  // What the running pipeline actually answered before each correction, where that is known.
+  const parentFresh = freshExamples.map((e) => (e.before !== undefined ? e.before : predictPipeline(input.parent, e)));
+  const candidateConfirmed = confirmed.map((e) => predictPipeline(head, e));
+  const parentConfirmed = confirmed.map((e) => predictPipeline(input.parent, e));
+  const reviewed = [...freshExamples, ...confirmed];
   const metrics: CandidateMetrics = {
     regression: evaluate(head, input.regression),
-    corrections: sliceMetrics(freshExamples, fresh.map((x) => x.p)),
+    corrections: sliceMetrics(freshExamples, candidateFresh),
+    confirmed: sliceMetrics(confirmed, candidateConfirmed),
+    reviewed: sliceMetrics(reviewed, [...candidateFresh, ...candidateConfirmed]),
   };
   const parentMetrics: CandidateMetrics = {
     regression: evaluate(input.parent, input.regression),
-    // What the running pipeline actually answered before each correction, where that is known.
-    corrections: sliceMetrics(freshExamples, freshExamples.map((e) => (e.before !== undefined ? e.before : predictPipeline(input.parent, e)))),
+    corrections: sliceMetrics(freshExamples, parentFresh),
+    confirmed: sliceMetrics(confirmed, parentConfirmed),
+    reviewed: sliceMetrics(reviewed, [...parentFresh, ...parentConfirmed]),
   };
   const reasons = gateReasons({
     regression: metrics.regression,
     parentRegression: parentMetrics.regression,
     corrections: metrics.corrections,
     parentCorrections: parentMetrics.corrections,
+    ...(confirmed.length ? { reviewed: metrics.reviewed, parentReviewed: parentMetrics.reviewed } : {}),
   });
   input.onProgress?.('evaluate', 1);
   return { head, metrics, parentMetrics, gate: { passes: reasons.length === 0, reasons } };

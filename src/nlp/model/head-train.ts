@@ -261,6 +261,9 @@ export interface GateInput {
   parentRegression: SliceMetrics;
   corrections: SliceMetrics;
   parentCorrections: SliceMetrics;
+  /** New corrections plus confirmed tags; given only when labelers have confirmed some tags. */
+  reviewed?: SliceMetrics;
+  parentReviewed?: SliceMetrics;
 }
 
 /** Overall regression accuracy may move within this much (noise on ~2,000 examples); each task within 1 point. */
@@ -275,7 +278,7 @@ const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}
  */
 export interface GateReason {
   field: string;
-  code: 'no_corrections' | 'corrections_not_better' | 'regression_overall_fell' | 'regression_task_fell';
+  code: 'no_corrections' | 'corrections_not_better' | 'reviewed_fell' | 'regression_overall_fell' | 'regression_task_fell';
   /** Accuracies as percentages with one decimal; `task` is sentimentAccuracy or categoryAccuracy. */
   params: Record<string, string | number>;
   message: string;
@@ -295,6 +298,24 @@ export function gateReasons(m: GateInput): GateReason[] {
       params: { candidate: pct1(m.corrections.overall), parent: pct1(m.parentCorrections.overall) },
       message: `not better on the corrected slice: ${pct(m.corrections.overall)} (cross-validated) vs ${pct(m.parentCorrections.overall)} for the parent`,
     });
+  }
+  // Fixing corrections must not cost more right answers than it gains: on everything labelers reviewed
+  // (their corrections, cross-validated, and the tags they confirmed) the candidate may not be worse at
+  // either task. These are labelers' own verdicts on real traffic, so there is no noise tolerance.
+  const rv = m.reviewed;
+  const prv = m.parentReviewed;
+  for (const key of ['sentimentAccuracy', 'categoryAccuracy'] as const) {
+    const a = rv?.[key] ?? null;
+    const b = prv?.[key] ?? null;
+    if (a !== null && b !== null && a < b) {
+      const n = key === 'sentimentAccuracy' ? rv!.nSentiment : rv!.nCategory;
+      out.push({
+        field: `metrics.reviewed.${key}`,
+        code: 'reviewed_fell',
+        params: { task: key, candidate: pct1(a), parent: pct1(b), n },
+        message: `reviewed tags (corrections and confirmed tags, n=${n}): ${key} fell from ${pct(b)} to ${pct(a)}`,
+      });
+    }
   }
   const r = m.regression;
   const p = m.parentRegression;
