@@ -70,7 +70,7 @@ def main():
                         f"{b['ortInt8']['encoderClausesPerSec']} / {b['ortInt8']['ensembleClausesPerSec']} | {b['transformersJsInt8']['encoderClausesPerSec']} | "
                         f"{b['transformersJsInt8']['tokenizerAgreement']} |")
         bench_txt = (
-            "Clauses per second, batch 32, 1 intra-op thread, Node 20, 2-core machine (best of 3 timed runs; absolute figures move 5x with the machine's load). "
+            "Clauses per second, int8 one clause per call as served, fp32 and transformers.js in batches of 32, 1 intra-op thread, Node 20, 2-core machine (best of 3 timed runs; absolute figures move 5x with the machine's load). "
             "\"encoder\" = ONNX only; \"ensemble\" = what `classify()` returns (encoder + both sparse models + stack). "
             "transformers.js runs the same int8 graph through its own tokenizer (agreement with ours = identical ids on texts "
             "that need no truncation). Measured with `node --import tsx src/nlp/model/bench-cli.ts models/current <file> 2000 ort|hf`.\n\n"
