@@ -112,18 +112,23 @@ export function rssMb(pid: number): { rss: number; hwm: number } | null {
  * CPU seconds (user + system) a process has used on its main thread (the one whose tid is the pid)
  * and on all its other threads (worker threads, libuv's pool, V8's helpers), from /proc. CPU time,
  * unlike throughput, does not shrink when other work shares the machine, so it is the stable figure
- * for where a document's cost goes.
+ * for where a document's cost goes. `byThread` has each other thread by id (Node 20 leaves them all
+ * named "node", so only their size tells an analyzer thread from V8's and libuv's helpers).
  */
-export function processCpuSeconds(pid: number): { main: number; others: number } | null {
+export function processCpuSeconds(pid: number): { main: number; others: number; byThread: Record<string, number> } | null {
   try {
     const ticks = 100; // USER_HZ, 100 on Linux
-    const out = { main: 0, others: 0 };
+    const out = { main: 0, others: 0, byThread: {} as Record<string, number> };
     for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
       const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const seconds = (Number(fields[11]) + Number(fields[12])) / ticks;
-      if (tid === String(pid)) out.main += seconds;
-      else out.others += seconds;
+      if (tid === String(pid)) {
+        out.main += seconds;
+      } else {
+        out.others += seconds;
+        out.byThread[tid] = seconds;
+      }
     }
     return out;
   } catch {

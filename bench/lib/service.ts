@@ -52,6 +52,7 @@ interface NedbDate {
 }
 export interface StoredDoc {
   _id: string;
+  externalId: string;
   status: string;
   createdAt: NedbDate;
   processedAt: NedbDate | null;
