@@ -247,9 +247,8 @@ export class ModelService {
       const state = await this.store.modelState.peek(job.tenant);
       const parentVersion = state?.active ?? null;
       const parent = parentVersion ? await this.store.modelVersions.find(job.tenant, parentVersion) : null;
-      const corrections = await this.collect(job.tenant);
+      const { corrections, confirmed } = await this.collect(job.tenant);
       if (corrections.length === 0) throw new AppError(409, 'conflict', 'no corrections to learn from yet');
-      const confirmed = await this.collectConfirmed(job.tenant);
       const request: TrainRequest = {
         modelDir: this.modelDir,
         version: job.version,
@@ -312,18 +311,31 @@ export class ModelService {
   }
 
   /**
-   * The latest labelled state of every tag a labeler corrected or added (its clause, polarity and
-   * category), with what the machine had said before the first correction.
+   * What training learns from and is judged on, from one pass over the tenant's correction log:
+   *  - corrections: the latest labelled state of every tag a labeler corrected or added (its clause,
+   *    polarity and category), with what the machine had said before the first correction;
+   *  - confirmed: machine tags labelers accepted (the `confirmed` list of each accept) that are still
+   *    there with the label they had. A tag corrected or deleted later, re-tagged away or erased with
+   *    its document is left out; the newest MAX_CONFIRMED are kept.
+   * Both come back ordered by time, then text, so folds and results do not depend on the store's order.
    */
-  private async collect(tenant: string): Promise<TrainCorrection[]> {
+  private async collect(tenant: string): Promise<{ corrections: TrainCorrection[]; confirmed: TrainConfirmed[] }> {
     const latest = new Map<string, number>();
     const before = new Map<string, TrainCorrection['before']>();
+    const accepted = new Map<string, { polarity: string; category: string; at: number }>();
+    const touched = new Set<string>();
     let afterId = '';
     for (;;) {
       // ULIDs sort by time, so the first correction of a tag is met first.
-      const rows = await this.store.corrections.list({ tenant, _id: { $gt: afterId }, op: { $in: ['update', 'add'] } }, PAGE);
+      const rows = await this.store.corrections.list({ tenant, _id: { $gt: afterId } }, PAGE);
       for (const c of rows) {
+        if (c.op === 'accept') {
+          for (const t of c.confirmed ?? []) accepted.set(t.tagId, { polarity: t.polarity, category: t.category, at: new Date(c.at).getTime() });
+          continue;
+        }
         if (!c.tagId) continue;
+        touched.add(c.tagId);
+        if (c.op !== 'update' && c.op !== 'add') continue;
         latest.set(c.tagId, Math.max(latest.get(c.tagId) ?? 0, new Date(c.at).getTime()));
         if (!before.has(c.tagId)) {
           const b = c.before as { polarity?: string; category?: string; source?: string } | null;
@@ -333,52 +345,32 @@ export class ModelService {
       if (rows.length < PAGE) break;
       afterId = rows[rows.length - 1]!._id;
     }
+    const byTime = (a: { at: number; text: string }, b: { at: number; text: string }) => a.at - b.at || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
+
+    const corrections: TrainCorrection[] = [];
     const ids = [...latest.keys()];
-    const out: TrainCorrection[] = [];
     for (let i = 0; i < ids.length; i += PAGE) {
       const tags = await this.store.tags.list({ _id: { $in: ids.slice(i, i + PAGE) }, tenant, source: 'human' }, PAGE);
       for (const t of tags) {
-        if (t.sentence) out.push({ text: t.sentence, polarity: t.polarity, category: t.category, at: latest.get(t._id)!, before: before.get(t._id) ?? null });
+        if (t.sentence) corrections.push({ text: t.sentence, polarity: t.polarity, category: t.category, at: latest.get(t._id)!, before: before.get(t._id) ?? null });
       }
     }
-    // Ordered by time, then text, so folds and results do not depend on the store's order.
-    return out.sort((a, b) => a.at - b.at || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
-  }
 
-  /**
-   * Machine tags labelers accepted (the `confirmed` list of each accept) that are still there with the
-   * label they had: a tag corrected or deleted later, re-tagged away or erased with its document is
-   * left out. Newest first, at most MAX_CONFIRMED, returned oldest first for a stable order.
-   */
-  private async collectConfirmed(tenant: string): Promise<TrainConfirmed[]> {
-    const accepted = new Map<string, { polarity: string; category: string; at: number }>();
-    const touched = new Set<string>();
-    let afterId = '';
-    for (;;) {
-      const rows = await this.store.corrections.list({ tenant, _id: { $gt: afterId } }, PAGE);
-      for (const c of rows) {
-        if (c.op === 'accept') {
-          for (const t of c.confirmed ?? []) accepted.set(t.tagId, { polarity: t.polarity, category: t.category, at: new Date(c.at).getTime() });
-        } else if (c.tagId) {
-          touched.add(c.tagId);
-        }
-      }
-      if (rows.length < PAGE) break;
-      afterId = rows[rows.length - 1]!._id;
-    }
-    const ids = [...accepted.entries()].filter(([id]) => !touched.has(id)).sort((a, b) => b[1].at - a[1].at || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
-    const out: TrainConfirmed[] = [];
-    for (let i = 0; i < ids.length && out.length < MAX_CONFIRMED; i += PAGE) {
-      const tags = await this.store.tags.list({ _id: { $in: ids.slice(i, i + PAGE) }, tenant }, PAGE);
+    const confirmed: TrainConfirmed[] = [];
+    const newestFirst = [...accepted.entries()]
+      .filter(([id]) => !touched.has(id))
+      .sort((a, b) => b[1].at - a[1].at || (a[0] < b[0] ? -1 : 1))
+      .map(([id]) => id);
+    for (let i = 0; i < newestFirst.length && confirmed.length < MAX_CONFIRMED; i += PAGE) {
+      const tags = await this.store.tags.list({ _id: { $in: newestFirst.slice(i, i + PAGE) }, tenant }, PAGE);
       for (const t of tags) {
         const a = accepted.get(t._id)!;
         if (t.source !== 'human' && t.sentence && t.polarity === a.polarity && t.category === a.category) {
-          out.push({ text: t.sentence, polarity: t.polarity, category: t.category, at: a.at });
+          confirmed.push({ text: t.sentence, polarity: t.polarity, category: t.category, at: a.at });
         }
       }
     }
-    const byTime = (a: TrainConfirmed, b: TrainConfirmed) => a.at - b.at || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
-    return out.sort(byTime).slice(-MAX_CONFIRMED);
+    return { corrections: corrections.sort(byTime), confirmed: confirmed.sort(byTime).slice(-MAX_CONFIRMED) };
   }
 
   private train(request: TrainRequest, onProgress: (phase: ModelJobPhase, fraction: number) => void): Promise<Extract<TrainMessage, { type: 'done' }>> {
