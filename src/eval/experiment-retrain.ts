@@ -324,8 +324,8 @@ ${reading(r)}
    verdict with reasons.
 4. \`POST /v1/models/:version/promote\` is refused (409 \`gate_failed\`) unless the candidate's regression-set
    overall accuracy is within 0.5 points of the active version's (each task within 1 point), it is
-   strictly better on the corrected slice, and it is not worse at either task on the reviewed tags
-   (corrections out of fold plus confirmed tags) when labelers have confirmed any. Promotion is per tenant and audited; workers pick it up within
+   strictly better on the corrected slice, and, when labelers have confirmed any tags, strictly better
+   overall and not worse at either task on the reviewed tags (corrections out of fold plus confirmed tags). Promotion is per tenant and audited; workers pick it up within
    2 s without a restart, and a re-tag job re-processes the tenant's documents (human tags kept, machine
    tags carry the new \`modelVersion\`). \`POST /v1/models/rollback\` returns to the previous version.
 5. In the pipeline the rules still decide polarity, except where the promoted head has learned something

@@ -126,10 +126,13 @@ describe('metrics and the gate', () => {
     expect(same[0]).toMatchObject({ code: 'corrections_not_better', params: { candidate: 50, parent: 50 } });
   });
 
-  test('refuses a candidate that is worse on the reviewed tags (corrections plus confirmed), and only then', () => {
+  test('on the reviewed tags (corrections plus confirmed) a candidate must be better overall and not worse at either task', () => {
     const base = { regression: m(0.9), parentRegression: m(0.9), corrections: m(0.8), parentCorrections: m(0.2) };
-    expect(gateReasons({ ...base, reviewed: m(0.6, 0.6, 0.6, 40), parentReviewed: m(0.6, 0.6, 0.6, 40) })).toEqual([]);
     expect(gateReasons({ ...base, reviewed: m(0.65, 0.7, 0.6, 40), parentReviewed: m(0.6, 0.6, 0.6, 40) })).toEqual([]);
+    // as many right answers broken as fixed: nothing gained for the labelers
+    const tie = gateReasons({ ...base, reviewed: m(0.6, 0.6, 0.6, 40), parentReviewed: m(0.6, 0.6, 0.6, 40) });
+    expect(tie).toEqual([expect.objectContaining({ field: 'metrics.reviewed.overall', code: 'reviewed_not_better', params: { candidate: 60, parent: 60, n: 40 } })]);
+    expect(tie[0]!.message).toMatch(/not better on the reviewed tags .*n=40.*60.0% vs 60.0%/);
     // better at sentiment, worse at category: a trade the labelers did not ask for
     const fell = gateReasons({ ...base, reviewed: m(0.625, 0.7, 0.55, 40), parentReviewed: m(0.6, 0.6, 0.6, 40) });
     expect(fell).toEqual([
@@ -161,7 +164,10 @@ describe('metrics and the gate', () => {
     expect(judged.metrics.confirmed.sentimentAccuracy!).toBeLessThan(0.9);
     expect(judged.metrics.reviewed.n).toBe(corrections.length + confirmed.length);
     expect(judged.gate.passes).toBe(false);
-    expect(judged.gate.reasons.map((r) => [r.code, r.params.task])).toEqual([['reviewed_fell', 'sentimentAccuracy']]);
+    expect(judged.gate.reasons.map((r) => [r.code, r.params.task])).toEqual([
+      ['reviewed_not_better', undefined],
+      ['reviewed_fell', 'sentimentAccuracy'],
+    ]);
     // the same head, judged on praise it does not touch, passes
     const unrelated = ['服务很好', '价格便宜', '送货很快'].map((t, i) => ({ ...mk(t, 2, 300 + i, 2), weight: 1 }));
     expect(buildCandidate({ ...input, confirmed: unrelated }).gate.passes).toBe(true);

@@ -199,7 +199,7 @@ export interface ModelMetrics {
   reviewed?: { n: number; sentimentAccuracy: number | null; categoryAccuracy: number | null; overall: number | null };
 }
 
-export type GateReasonCode = 'no_corrections' | 'corrections_not_better' | 'reviewed_fell' | 'regression_overall_fell' | 'regression_task_fell';
+export type GateReasonCode = 'no_corrections' | 'corrections_not_better' | 'reviewed_not_better' | 'reviewed_fell' | 'regression_overall_fell' | 'regression_task_fell';
 
 export interface ModelVersion {
   version: string;

@@ -218,7 +218,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
       regression: { ...ref('ModelSlice'), description: 'fixed regression set: project gold plus a sample of base dev data' },
       corrections: { ...ref('ModelSlice'), description: 'corrections newer than the parent: out-of-fold (5-fold) for the candidate' },
       confirmed: { ...ref('ModelSlice'), description: 'machine tags labelers accepted unchanged (never trained on); absent on older versions' },
-      reviewed: { ...ref('ModelSlice'), description: 'corrections and confirmed tags together; the gate refuses a candidate worse here than its parent at either task' },
+      reviewed: { ...ref('ModelSlice'), description: 'corrections and confirmed tags together; the gate refuses a candidate not better here than its parent overall, or worse at either task' },
     }, ['regression', 'corrections']),
     ModelVersion: object({
       version: str,
@@ -242,7 +242,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
           description: 'the same reasons as codes with parameters (accuracies in percent), for clients that word them in their own language; code is null on versions trained before codes existed',
           items: object({
             field: str,
-            code: { type: ['string', 'null'], enum: ['no_corrections', 'corrections_not_better', 'reviewed_fell', 'regression_overall_fell', 'regression_task_fell', null] },
+            code: { type: ['string', 'null'], enum: ['no_corrections', 'corrections_not_better', 'reviewed_not_better', 'reviewed_fell', 'regression_overall_fell', 'regression_task_fell', null] },
             params: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
           }),
         },

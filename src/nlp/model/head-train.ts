@@ -278,7 +278,7 @@ const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}
  */
 export interface GateReason {
   field: string;
-  code: 'no_corrections' | 'corrections_not_better' | 'reviewed_fell' | 'regression_overall_fell' | 'regression_task_fell';
+  code: 'no_corrections' | 'corrections_not_better' | 'reviewed_not_better' | 'reviewed_fell' | 'regression_overall_fell' | 'regression_task_fell';
   /** Accuracies as percentages with one decimal; `task` is sentimentAccuracy or categoryAccuracy. */
   params: Record<string, string | number>;
   message: string;
@@ -300,10 +300,19 @@ export function gateReasons(m: GateInput): GateReason[] {
     });
   }
   // Fixing corrections must not cost more right answers than it gains: on everything labelers reviewed
-  // (their corrections, cross-validated, and the tags they confirmed) the candidate may not be worse at
-  // either task. These are labelers' own verdicts on real traffic, so there is no noise tolerance.
+  // (their corrections, cross-validated, and the tags they confirmed) the candidate must be better
+  // overall, as it must be on the corrections alone, and may not be worse at either task. These are
+  // labelers' own verdicts on real traffic, so there is no noise tolerance.
   const rv = m.reviewed;
   const prv = m.parentReviewed;
+  if (rv && prv && rv.overall !== null && prv.overall !== null && rv.overall <= prv.overall) {
+    out.push({
+      field: 'metrics.reviewed.overall',
+      code: 'reviewed_not_better',
+      params: { candidate: pct1(rv.overall), parent: pct1(prv.overall), n: rv.n },
+      message: `not better on the reviewed tags (corrections and confirmed tags, n=${rv.n}): ${pct(rv.overall)} vs ${pct(prv.overall)} for the parent`,
+    });
+  }
   for (const key of ['sentimentAccuracy', 'categoryAccuracy'] as const) {
     const a = rv?.[key] ?? null;
     const b = prv?.[key] ?? null;
