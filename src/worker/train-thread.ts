@@ -79,26 +79,21 @@ try {
     });
     send({ type: 'progress', phase: 'features', fraction: Math.min(1, (i + CHUNK) / missing.length) });
   }
-  const examples: CorrectionExample[] = [];
-  for (const c of req.corrections) {
+  /** A labelled clause as head examples; `before` is what the pipeline had said there (-1: no tag). */
+  const toExamples = (c: TrainCorrection, weight: number): CorrectionExample[] => {
     const [s, cat] = req.cached[c.text] ?? computed[c.text]!;
-    const common = { ...clauseFeatures(c.text), weight: DEFAULT_CORRECTION_WEIGHT, binary: false, at: c.at };
+    const common = { ...clauseFeatures(c.text), weight, binary: false, at: c.at };
     const beforeSentiment = c.before ? (SENTIMENT[c.before.polarity as keyof typeof SENTIMENT] ?? -1) : -1;
-    examples.push({ ...common, task: 'sentiment', base: Float32Array.from(s), label: SENTIMENT[c.polarity], before: beforeSentiment });
+    const out: CorrectionExample[] = [{ ...common, task: 'sentiment', base: Float32Array.from(s), label: SENTIMENT[c.polarity], before: beforeSentiment }];
     const catIndex = (CATEGORY_IDS as readonly string[]).indexOf(c.category);
     const beforeCategory = c.before ? (CATEGORY_IDS as readonly string[]).indexOf(c.before.category) : -1;
-    if (catIndex >= 0) examples.push({ ...common, task: 'category', base: Float32Array.from(cat), label: catIndex, before: beforeCategory });
-  }
-  // A confirmed tag's label is what the pipeline said (`before`), so the parent is judged on what it did.
-  const confirmed: CorrectionExample[] = [];
-  for (const c of confirmedIn) {
-    const [s, cat] = req.cached[c.text] ?? computed[c.text]!;
-    const common = { ...clauseFeatures(c.text), weight: 1, binary: false, at: c.at };
-    const sentiment = SENTIMENT[c.polarity];
-    if (sentiment !== undefined) confirmed.push({ ...common, task: 'sentiment', base: Float32Array.from(s), label: sentiment, before: sentiment });
-    const catIndex = (CATEGORY_IDS as readonly string[]).indexOf(c.category);
-    if (catIndex >= 0) confirmed.push({ ...common, task: 'category', base: Float32Array.from(cat), label: catIndex, before: catIndex });
-  }
+    if (catIndex >= 0) out.push({ ...common, task: 'category', base: Float32Array.from(cat), label: catIndex, before: beforeCategory });
+    return out;
+  };
+  const examples = req.corrections.flatMap((c) => toExamples(c, DEFAULT_CORRECTION_WEIGHT));
+  // A confirmed tag is what the pipeline said and the labeler kept, so it is its own `before`: the parent
+  // is judged on what it did. Never trained on, so its weight does not matter.
+  const confirmed = confirmedIn.flatMap((c) => toExamples({ ...c, before: { polarity: c.polarity, category: c.category } }, 1));
   let last = 0;
   const cand = buildCandidate({
     version: req.version,
