@@ -17,7 +17,7 @@ from common import DATA, SENTIMENT_SETS, SPECIALS, CharTokenizer, normalize, rea
 from quantize_onnx import quantize  # noqa: E402
 from taxonomy import CATEGORY_IDS  # noqa: E402
 from train_encoder import N_CAT, N_SENT, Encoder, evaluate  # noqa: E402
-from train_sparse import SPECS, rounded_scores  # noqa: E402
+from train_sparse import SPECS, mixed_sentiment, rounded_scores  # noqa: E402
 from build_data import clause_containing  # noqa: E402
 
 WORK = os.path.join(os.path.dirname(__file__), 'work')
@@ -82,7 +82,8 @@ class Stack:
         enc = evaluate(self.model, exs, self.tok, self.max_len)
         norm = [normalize(t) for t in texts]
         s = self.sparse['sentiment']
-        lr = rounded_scores(norm, s['vocab'], s['idf'], s['coef'].T, s['intercept'], SPECS['sentiment'])[:, 0]
+        lr = mixed_sentiment(rounded_scores(norm, s['vocab'], s['idf'], s['coef'].T, s['intercept'], SPECS['sentiment']),
+                             s['mixture'])
         c = self.sparse['category']
         lrc = rounded_scores(norm, c['vocab'], c['idf'], c['coef'].T, c['intercept'], SPECS['category'])
         a, b, c0 = self.p['sentiment_stack']
@@ -114,6 +115,7 @@ def load_sparse():
         z = np.load(os.path.join(WORK, f'sparse-{name}.npz'), allow_pickle=True)
         out[name] = {k: z[k] for k in z.files}
         out[name]['vocab'] = list(out[name]['vocab'])
+        out[name]['mixture'] = json.loads(str(out[name]['mixture'])) if 'mixture' in out[name] else None
     return out
 
 
@@ -133,6 +135,9 @@ def write_sparse(sparse, out_dir):
             'sublinear_tf': True, 'norm': 'l2', 'intercept': [float(x) for x in s['intercept']],
             'classes': ['negative', 'positive'] if name == 'sentiment' else CATEGORY_IDS,
         }
+        if s.get('mixture'):
+            # sentiment's k columns are not classes: see train_sparse.py (mixed_sentiment)
+            meta[name]['mixture'] = s['mixture']
     return meta
 
 
@@ -270,7 +275,8 @@ def main():
             'version': args.version, 'max_len': cfg['max_len'], 'truncation': 'head+tail',
             'sentiment_logits': [0, N_SENT], 'category_logits': [N_SENT, N_SENT + N_CAT], 'category_ids': CATEGORY_IDS,
             'stack': params, 'sparse': sparse_meta, 'encoder': cfg,
-            'stack_formula': 'pos=sigmoid(a*sparse_sentiment + b*(enc_pos-enc_neg) + c); neutral=softmax(enc_sent/T)[1]; '
+            'stack_formula': 'pos=sigmoid(a*sparse_sentiment + b*(enc_pos-enc_neg) + c), sparse_sentiment being the domain mixture '
+                             '(sparse.sentiment.mixture); neutral=softmax(enc_sent/T)[1]; '
                              'sentiment=[(1-neutral)(1-pos), neutral, (1-neutral)pos]; category=softmax(a*enc_cat + b*sparse_category)',
         },
     }

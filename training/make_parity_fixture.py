@@ -13,7 +13,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
 from common import CharTokenizer, normalize  # noqa: E402
-from train_sparse import rounded_scores  # noqa: E402
+from train_sparse import mixed_sentiment, rounded_scores  # noqa: E402
 
 PHRASES = ['服务态度特别好', '等了两个小时还没人处理', '房间很干净', '送餐太慢了', '价格有点贵', '客服一直推销',
            '這個產品質量很好', '服務態度很差', '網絡信號不穩定', '退貨流程太麻煩', '環境優美，交通便利', '味道還不錯',
@@ -59,8 +59,9 @@ def main():
     V, K = meta['n_features'], meta['k']
     idf, coef = w[:V], w[V:].reshape(V, K)
     texts = strings(random.Random(7), 1200)
-    scores = rounded_scores([normalize(t) for t in texts], grams, idf, coef.T, np.array(meta['intercept']),
-                            {'ngram': tuple(meta['ngram_range'])})[:, 0]
+    # the served sentiment score: every weight column (pooled, experts, router) takes part
+    scores = mixed_sentiment(rounded_scores([normalize(t) for t in texts], grams, idf, coef.T, np.array(meta['intercept']),
+                                            {'ngram': tuple(meta['ngram_range'])}), meta.get('mixture'))
     os.makedirs(os.path.dirname(dst), exist_ok=True)
     with open(dst, 'w', encoding='utf-8') as f:
         for t, s in zip(texts, scores):

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveModelDir } from '../../src/nlp/model/index.js';
-import { charNgrams, SparseLinear, type SparseMeta } from '../../src/nlp/model/sparse.js';
+import { charNgrams, mixedSentiment, SparseLinear, type SparseMeta, type SparseMixture } from '../../src/nlp/model/sparse.js';
 import { modelChars } from '../../src/nlp/model/tokenizer.js';
 
 describe('sparse n-gram models', () => {
@@ -28,5 +28,34 @@ describe('sparse n-gram models', () => {
     }
     expect(sent.score('服务态度特别好')[0]).toBeGreaterThan(0);
     expect(sent.score('等了两个小时还没人处理')[0]).toBeLessThan(0);
+  });
+
+  it('mix sentiment columns: pooled alone out of domain, the mean with the expert in domain', () => {
+    // columns: 0 pooled, 1-2 experts (hotel, waimai), 3-5 router (hotel, waimai, other)
+    const mixture: SparseMixture = { experts: [1, 2], router: [3, 4, 5], router_domains: ['hotel', 'waimai', 'other'] };
+    const sure = 40; // sigmoid(±40) is 1 or 0 to 17 digits
+    expect(mixedSentiment([1.5, -3, 7, -sure, -sure, sure], mixture)).toBeCloseTo(1.5, 9);
+    expect(mixedSentiment([1.5, -3, 7, sure, -sure, -sure], mixture)).toBeCloseTo((1.5 - 3) / 2, 9);
+    expect(mixedSentiment([1.5, -3, 7, -sure, sure, -sure], mixture)).toBeCloseTo((1.5 + 7) / 2, 9);
+    // undecided router: each domain weighs a third
+    expect(mixedSentiment([1.5, -3, 7, 0, 0, 0], mixture)).toBeCloseTo(1.5 + ((-3 - 1.5) / 3 + (7 - 1.5) / 3) / 2, 9);
+    expect(mixedSentiment([2, 9, 9], undefined)).toBe(2);
+  });
+
+  it('route the shipped model\'s texts to the domain experts they belong to', () => {
+    const dir = resolveModelDir('models/current')!;
+    const cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { guandian: { sparse: Record<'sentiment', SparseMeta> } };
+    const sent = new SparseLinear(dir, cfg.guandian.sparse.sentiment);
+    const mixture = sent.meta.mixture!;
+    expect(mixture.router_domains).toEqual(['hotel', 'waimai', 'other']);
+    const route = (text: string) => {
+      const s = sent.score(text);
+      const r = mixture.router.map((c) => 1 / (1 + Math.exp(-s[c]!)));
+      const total = r.reduce((a, b) => a + b, 0);
+      return Object.fromEntries(mixture.router_domains.map((d, j) => [d, r[j]! / total]));
+    };
+    expect(route('酒店前台办理入住很快，房间干净，早餐丰富').hotel).toBeGreaterThan(0.5);
+    expect(route('外卖送得太慢了，菜都凉了，米饭也不够').waimai).toBeGreaterThan(0.5);
+    expect(route('手机宽带又断网了，营业厅也不给解决').other).toBeGreaterThan(0.5);
   });
 });

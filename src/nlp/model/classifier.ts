@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { CATEGORY_IDS, type CategoryId, type ClauseClassification, type ClauseClassifier } from '../types.js';
 import { CharTokenizer, modelChars, PAD_ID } from './tokenizer.js';
-import { charNgrams, SparseLinear, type SparseMeta } from './sparse.js';
+import { charNgrams, mixedSentiment, SparseLinear, type SparseMeta } from './sparse.js';
 import { resolveModelDir } from './model-dir.js';
 import { applyHead, type HeadWeights } from './head.js';
 
@@ -26,8 +26,8 @@ export interface GuandianConfig {
 export interface ModelClassifierOptions {
   /**
    * The int8 graph (default) or the float32 one. int8 measured 1.7x faster per clause than float32 at
-   * equal dev accuracy (hotel / waimai / shopping 0.8947 / 0.9014 / 0.9389 against 0.8947 / 0.9006 /
-   * 0.9389). Its activation scale is chosen per input tensor, so in a batch a clause's scores would move
+   * equal dev accuracy (guandian-zh-cx-2026.11.28.2, hotel / waimai / shopping 0.8947 / 0.9014 / 0.9389
+   * against 0.8947 / 0.9006 / 0.9389). Its activation scale is chosen per input tensor, so in a batch a clause's scores would move
    * with its neighbours; int8 therefore runs one clause per call unless `batchSize` says otherwise, which
    * makes every clause's scores a function of that clause alone, as they are with float32.
    */
@@ -120,7 +120,8 @@ export class ModelClassifier implements ClauseClassifier {
       const cGrams = shared ? sGrams : charNgrams(chars[i]!, cRange);
       const sent = l.slice(s0, s1);
       const [a, b, c] = stack.sentiment_stack;
-      const pos = sigmoid(a * this.sparseSentiment.scoreGrams(sGrams)[0]! + b * (sent[2]! - sent[0]!) + c);
+      const sparse = mixedSentiment(this.sparseSentiment.scoreGrams(sGrams), this.sparseSentiment.meta.mixture);
+      const pos = sigmoid(a * sparse + b * (sent[2]! - sent[0]!) + c);
       const neutral = softmax(sent.map((v) => v / stack.neutral_temperature))[1]!;
       const [ca, cb] = stack.category_stack;
       const lrc = this.sparseCategory.scoreGrams(cGrams);

@@ -11,6 +11,34 @@ export interface SparseMeta {
   sublinear_tf: boolean;
   intercept: number[];
   classes: string[];
+  /** Sentiment only: the k columns are a pooled model, domain experts and a router (see `mixedSentiment`). */
+  mixture?: SparseMixture;
+}
+
+export interface SparseMixture {
+  /** columns of the domain experts, in the router's domain order */
+  experts: number[];
+  /** columns of the one-vs-rest router: the experts' domains, then "other" */
+  router: number[];
+  router_domains: string[];
+}
+
+/**
+ * The served sentiment score from a mixture's decision columns (training/train_sparse.py `mixed_sentiment`):
+ * pooled + sum over experts of p(domain) * (expert - pooled) / 2, with scikit-learn's one-vs-rest router
+ * probabilities (each column's sigmoid, normalised). A clearly hotel text gets the mean of the pooled and
+ * the hotel expert's score; a text of no expert's domain the pooled score. Without a mixture: column 0.
+ */
+export function mixedSentiment(scores: readonly number[], mixture?: SparseMixture): number {
+  const pooled = scores[0]!;
+  if (!mixture) return pooled;
+  const r = mixture.router.map((col) => 1 / (1 + Math.exp(-scores[col]!)));
+  const total = r.reduce((a, b) => a + b, 0);
+  let out = pooled;
+  mixture.experts.forEach((col, j) => {
+    out += ((r[j]! / total) * (scores[col]! - pooled)) / 2;
+  });
+  return out;
 }
 
 /** IEEE 754 half → double; Node 20 has no Float16Array. */
