@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveModelDir } from '../../src/nlp/model/index.js';
-import { charNgrams, mixedSentiment, SparseLinear, type SparseMeta, type SparseMixture } from '../../src/nlp/model/sparse.js';
+import { charNgrams, mixedSentiment, routerProbabilities, SparseLinear, type SparseMeta, type SparseMixture } from '../../src/nlp/model/sparse.js';
 import { modelChars } from '../../src/nlp/model/tokenizer.js';
 
 describe('sparse n-gram models', () => {
@@ -49,10 +49,8 @@ describe('sparse n-gram models', () => {
     const mixture = sent.meta.mixture!;
     expect(mixture.router_domains).toEqual(['hotel', 'waimai', 'other']);
     const route = (text: string) => {
-      const s = sent.score(text);
-      const r = mixture.router.map((c) => 1 / (1 + Math.exp(-s[c]!)));
-      const total = r.reduce((a, b) => a + b, 0);
-      return Object.fromEntries(mixture.router_domains.map((d, j) => [d, r[j]! / total]));
+      const p = routerProbabilities(sent.score(text), mixture);
+      return Object.fromEntries(mixture.router_domains.map((d, j) => [d, p[j]!]));
     };
     expect(route('酒店前台办理入住很快，房间干净，早餐丰富').hotel).toBeGreaterThan(0.5);
     expect(route('外卖送得太慢了，菜都凉了，米饭也不够').waimai).toBeGreaterThan(0.5);

@@ -32,13 +32,19 @@ export interface SparseMixture {
 export function mixedSentiment(scores: readonly number[], mixture?: SparseMixture): number {
   const pooled = scores[0]!;
   if (!mixture) return pooled;
-  const r = mixture.router.map((col) => 1 / (1 + Math.exp(-scores[col]!)));
-  const total = r.reduce((a, b) => a + b, 0);
+  const p = routerProbabilities(scores, mixture);
   let out = pooled;
   mixture.experts.forEach((col, j) => {
-    out += ((r[j]! / total) * (scores[col]! - pooled)) / 2;
+    out += (p[j]! * (scores[col]! - pooled)) / 2;
   });
   return out;
+}
+
+/** p(domain | text) in `router_domains` order: each router column's sigmoid, normalised (scikit-learn one-vs-rest). */
+export function routerProbabilities(scores: readonly number[], mixture: SparseMixture): number[] {
+  const r = mixture.router.map((col) => 1 / (1 + Math.exp(-scores[col]!)));
+  const total = r.reduce((a, b) => a + b, 0);
+  return r.map((v) => v / total);
 }
 
 /** IEEE 754 half → double; Node 20 has no Float16Array. */
