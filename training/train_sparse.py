@@ -97,15 +97,27 @@ def liblinear(C):
     return LogisticRegression(C=C, solver='liblinear', max_iter=3000, random_state=0)
 
 
-def sentiment_columns(spec, X, labels, domains, labelled):
-    """coef [K, V] and intercept [K] of the pooled model, the experts and the router (see the docstring)."""
-    y = np.array(labels)
+def sentiment_targets(examples, texts):
+    """Per train example: its label (1 positive), whether it has one, the domain whose own review set it
+    comes from ('' if none: that domain's expert trains on it) and the router's domain for it."""
+    shopping_hotel = shopping_hotel_texts()
+    y = np.array([1 if e['sent'] == 2 else 0 for e in examples])
+    labelled = np.array([e['sent'] in (0, 2) for e in examples])
+    review_of = np.array([REVIEW_DOMAIN.get(e['src'], '') for e in examples])
+    route = np.array([example_domain(e['src'], t, shopping_hotel) for e, t in zip(examples, texts)])
+    return y, labelled, review_of, route
+
+
+def sentiment_columns(spec, X, y, labelled, review_of, route):
+    """coef [K, V] and intercept [K] of the pooled model, the experts and the router (see the docstring):
+    the labelled examples train the pooled model, each domain's own labelled reviews its expert, and every
+    example (clauses of every source included) the router."""
     rows = np.flatnonzero(labelled)
     models = [liblinear(spec['C']).fit(X[rows], y[rows])]
     for d in spec['experts']:
-        r = np.flatnonzero(labelled & (domains == 'review:' + d))
+        r = np.flatnonzero(labelled & (review_of == d))
         models.append(liblinear(spec['C']).fit(X[r], y[r]))
-    router_y = np.array([ROUTER_DOMAINS.index(d.split(':')[-1]) for d in domains])
+    router_y = np.array([ROUTER_DOMAINS.index(d) for d in route])
     router = liblinear(spec['router_C']).fit(X, router_y)
     assert list(router.classes_) == list(range(len(ROUTER_DOMAINS)))
     coef = np.concatenate([m.coef_ for m in models] + [router.coef_])
@@ -113,14 +125,15 @@ def sentiment_columns(spec, X, labels, domains, labelled):
     return coef, intercept
 
 
-def train(name, texts, labels, dev_texts, dev_labels, domains=None, labelled=None):
+def train(name, texts, labels, dev_texts, dev_labels, targets=None):
     spec = SPECS[name]
     t0 = time.time()
     v = vectorizer(spec)
     X = v.fit_transform(texts)
     layout = None
     if name == 'sentiment':
-        coef, intercept = sentiment_columns(spec, X, labels, domains, labelled)
+        y, labelled, review_of, route = targets
+        coef, intercept = sentiment_columns(spec, X, y, labelled, review_of, route)
         layout = mixture_layout(len(spec['experts']))
         classes = np.array([0, 1])
     else:
@@ -151,18 +164,12 @@ def main():
     train_ex = read_jsonl(os.path.join(WORK, 'examples-train.jsonl'))
     dev_ex = read_jsonl(os.path.join(WORK, 'examples-dev.jsonl'))
     out = {}
-    # The sentiment models see every train example: the labelled ones train the pooled model and the
-    # experts, all of them (clauses of every source included) the router.
-    shopping_hotel = shopping_hotel_texts()
+    # The sentiment models see every train example (see sentiment_columns for which trains what).
     s_texts = [normalize(e['text']) for e in train_ex]
-    s_labelled = np.array([e['sent'] in (0, 2) for e in train_ex])
-    # 'review:<domain>' marks an expert's own reviews; the router only needs the domain
-    s_domains = np.array([('review:' if e['src'] in REVIEW_DOMAIN else '') + example_domain(e['src'], t, shopping_hotel)
-                          for e, t in zip(train_ex, s_texts)])
+    targets = sentiment_targets(train_ex, s_texts)
     s_dv = [i for i, e in enumerate(dev_ex) if e['sent'] in (0, 2)]
-    sc = train('sentiment', s_texts, [1 if e['sent'] == 2 else 0 for e in train_ex],
-               [normalize(dev_ex[i]['text']) for i in s_dv], [dev_ex[i]['sent'] // 2 for i in s_dv],
-               domains=s_domains, labelled=s_labelled)
+    sc = train('sentiment', s_texts, targets[0], [normalize(dev_ex[i]['text']) for i in s_dv],
+               [dev_ex[i]['sent'] // 2 for i in s_dv], targets=targets)
     full = np.full(len(dev_ex), np.nan, dtype=np.float32)
     full[s_dv] = sc[:, 0]
     out['sentiment'] = full

@@ -20,12 +20,12 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
 from build_data import clause_containing  # noqa: E402
 from common import DATA, SENTIMENT_SETS, normalize, read_jsonl  # noqa: E402
-from train_sparse import (REVIEW_DOMAIN, SPECS, WORK, example_domain, mixed_sentiment, mixture_layout,  # noqa: E402
-                          sentiment_columns, shopping_hotel_texts, vectorizer)
+from train_sparse import (SPECS, WORK, mixed_sentiment, mixture_layout, sentiment_columns,  # noqa: E402
+                          sentiment_targets, vectorizer)
 
 
-def scores_of(spec, X, y, domains, labelled, Xt):
-    coef, intercept = sentiment_columns(spec, X, y, domains, labelled)
+def scores_of(spec, X, targets, Xt):
+    coef, intercept = sentiment_columns(spec, X, *targets)
     s = np.asarray(Xt @ coef.T) + intercept[None, :]
     return s[:, 0], mixed_sentiment(s, mixture_layout(len(spec['experts'])))
 
@@ -56,14 +56,11 @@ def main():
     ap.add_argument('--experts', default='hotel,waimai')
     args = ap.parse_args()
     spec = dict(SPECS['sentiment'], experts=tuple(args.experts.split(',')))
-    shopping_hotel = shopping_hotel_texts()
     tr = read_jsonl(os.path.join(WORK, 'examples-train.jsonl'))
     dv = [e for e in read_jsonl(os.path.join(WORK, 'examples-dev.jsonl')) if e['sent'] in (0, 2) and e['src'] in SENTIMENT_SETS]
     texts = [normalize(e['text']) for e in tr]
-    y = np.array([1 if e['sent'] == 2 else 0 for e in tr])
-    labelled = np.array([e['sent'] in (0, 2) for e in tr])
-    domains = np.array([('review:' if e['src'] in REVIEW_DOMAIN else '') + example_domain(e['src'], t, shopping_hotel)
-                        for e, t in zip(tr, texts)])
+    targets = sentiment_targets(tr, texts)
+    y, labelled = targets[0], targets[1]
     sets = np.array([e['src'] for e in tr])
     fold = np.random.RandomState(7).randint(0, args.folds, len(tr))
     cv_pooled, cv_mix = np.zeros(len(tr)), np.zeros(len(tr))
@@ -73,7 +70,7 @@ def main():
         vec = vectorizer(spec)
         X = vec.fit_transform([t for t, f in zip(texts, trn) if f])
         Xt = vec.transform([t for t, f in zip(texts, trn) if not f])
-        cv_pooled[~trn], cv_mix[~trn] = scores_of(spec, X, y[trn], domains[trn], labelled[trn], Xt)
+        cv_pooled[~trn], cv_mix[~trn] = scores_of(spec, X, [t[trn] for t in targets], Xt)
         print(f'fold {k} {time.time() - t0:.0f}s', file=sys.stderr, flush=True)
     rev = labelled & np.isin(sets, SENTIMENT_SETS)
     out = {'experts': list(spec['experts']),
@@ -82,7 +79,7 @@ def main():
     X = vec.fit_transform(texts)
     gold = gold_clauses()
     Xt = vec.transform([normalize(e['text']) for e in dv] + [normalize(t) for t, _ in gold])
-    sp, sm = scores_of(spec, X, y, domains, labelled, Xt)
+    sp, sm = scores_of(spec, X, targets, Xt)
     n = len(dv)
     yd, sd = np.array([e['sent'] // 2 for e in dv]), np.array([e['src'] for e in dv])
     out['dev'] = {'pooled': acc_by_set(sp[:n], yd, sd), 'mixture': acc_by_set(sm[:n], yd, sd)}
