@@ -47,6 +47,22 @@ def clause_containing(text, start, end):
 POL = {-1: 0, 0: 1, 1: 2, 'negative': 0, 'neutral': 1, 'positive': 2}
 
 
+def gold_opinion_clauses():
+    """Clause, category and polarity of every opinion in the in-house gold dev file (evaluation only, never
+    trained on): the clause around the opinion, in the first customer turn (or the text) that contains it."""
+    out = []
+    for r in read_jsonl(os.path.join(DATA, 'gold', 'opinions-dev.jsonl')):
+        texts = [t['text'] for t in r['turns'] if t['speaker'] == 'customer'] if r.get('turns') else [r['text']]
+        for o in r['opinions']:
+            for t in texts:
+                if o['opinion'] in t:
+                    i = t.index(o['opinion'])
+                    out.append({'text': clause_containing(t, i, i + len(o['opinion'])), 'category': o['category'],
+                                'polarity': o['polarity']})
+                    break
+    return out
+
+
 def aspect_examples(split, rng):
     out = []
     for r in read_jsonl(os.path.join(DATA, 'aspect', 'ccf_bdci2018_car', f'{split}.jsonl')):

@@ -18,7 +18,7 @@ from quantize_onnx import quantize  # noqa: E402
 from taxonomy import CATEGORY_IDS  # noqa: E402
 from train_encoder import N_CAT, N_SENT, Encoder, evaluate  # noqa: E402
 from train_sparse import SPECS, mixed_sentiment, rounded_scores  # noqa: E402
-from build_data import clause_containing  # noqa: E402
+from build_data import gold_opinion_clauses  # noqa: E402
 
 WORK = os.path.join(os.path.dirname(__file__), 'work')
 WS_CLASS = '[\t\n\v\f\r\x1c-\x1f \u0085\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+'
@@ -92,21 +92,6 @@ class Stack:
         ca, cb = self.p['category_stack']
         cat = softmax(ca * enc[:, N_SENT:] + cb * lrc)
         return np.stack([(1 - neu) * (1 - pos), neu, (1 - neu) * pos], 1), cat, lr, enc
-
-
-def gold_category_clauses():
-    """Clause + category pairs from the in-house gold dev file (evaluation only, never trained on)."""
-    out = []
-    for r in read_jsonl(os.path.join(DATA, 'gold', 'opinions-dev.jsonl')):
-        texts = [t['text'] for t in r['turns'] if t['speaker'] == 'customer'] if r.get('turns') else [r['text']]
-        for o in r['opinions']:
-            for t in texts:
-                if o['opinion'] in t:
-                    i = t.index(o['opinion'])
-                    out.append({'text': clause_containing(t, i, i + len(o['opinion'])), 'category': o['category'],
-                                'polarity': o['polarity']})
-                    break
-    return out
 
 
 def load_sparse():
@@ -231,7 +216,7 @@ def main():
     # Category: weakly labelled dev clauses, and the in-house gold clauses.
     probs, cat, _, _ = st.predict([dev[i]['text'] for i in ci])
     metrics['category']['weak_dev_clauses'] = {'n': len(ci), 'accuracy': round(float((cat.argmax(1) == yc).mean()), 4)}
-    gold = gold_category_clauses()
+    gold = gold_opinion_clauses()
     gprobs, gcat, _, _ = st.predict([g['text'] for g in gold])
     gy = np.array([CATEGORY_IDS.index(g['category']) for g in gold])
     gp = gcat.argmax(1)

@@ -18,8 +18,8 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
-from build_data import clause_containing  # noqa: E402
-from common import DATA, SENTIMENT_SETS, normalize, read_jsonl  # noqa: E402
+from build_data import gold_opinion_clauses  # noqa: E402
+from common import SENTIMENT_SETS, normalize, read_jsonl  # noqa: E402
 from train_sparse import (SPECS, WORK, mixed_sentiment, mixture_layout, sentiment_columns,  # noqa: E402
                           sentiment_targets, vectorizer)
 
@@ -35,19 +35,8 @@ def acc_by_set(score, y, sets):
 
 
 def gold_clauses():
-    """Gold opinion clauses with a polarity, cut as export_model.py cuts them (evaluation only)."""
-    out = []
-    for r in read_jsonl(os.path.join(DATA, 'gold', 'opinions-dev.jsonl')):
-        texts = [t['text'] for t in r['turns'] if t['speaker'] == 'customer'] if r.get('turns') else [r['text']]
-        for o in r['opinions']:
-            if o['polarity'] not in ('positive', 'negative'):
-                continue
-            for t in texts:
-                if o['opinion'] in t:
-                    i = t.index(o['opinion'])
-                    out.append((clause_containing(t, i, i + len(o['opinion'])), int(o['polarity'] == 'positive')))
-                    break
-    return out
+    """Gold opinion clauses with a polarity, as export_model.py scores them (evaluation only)."""
+    return [(g['text'], int(g['polarity'] == 'positive')) for g in gold_opinion_clauses() if g['polarity'] in ('positive', 'negative')]
 
 
 def main():
