@@ -31,6 +31,7 @@ import { normalizeText, toOriginal } from './normalize.js';
 import { splitClauses, type Clause } from './clauses.js';
 import { buildExtractLexicon, extractClause, linkDistantAspects, type ExtractLexicon, type RawOpinion, type Token } from './extract.js';
 import { createLexiconClassifier } from './lexicon-classifier.js';
+import { customerParts, type CustomerPart } from './customer-parts.js';
 
 export interface AnalyzerOptions {
   lexiconDir: string;
@@ -40,15 +41,6 @@ export interface AnalyzerOptions {
 
 /** Roles whose opinions are read from the opinion word rather than from the person/process named. */
 const WEAK_ASPECT_CATEGORIES = new Set<CategoryId>(['service_attitude', 'resolution', 'marketing']);
-const SPEAKER_PREFIX = /^(客户|顾客|用户|来电人|customer|坐席|客服|agent|系统|system)\s*[：:]/i;
-
-interface Part {
-  /** the stored text this part's spans index into */
-  text: string;
-  /** offset of `text` inside what the caller passed (non-zero only for prefixed transcript lines) */
-  offset: number;
-  turnIndex?: number;
-}
 
 interface PartTag {
   tag: ExtractedTag;
@@ -181,7 +173,7 @@ class RuleAnalyzer implements Analyzer {
   async analyze(input: AnalyzeInput, overrides?: LexiconOverrides, head?: HeadWeights | null): Promise<AnalyzeResult> {
     const useHead = this.mode === 'model' && head ? head : null;
     const x = this.lexiconFor(overrides);
-    const parts = this.parts(input);
+    const parts = customerParts(input);
     const normalizedParts: string[] = [];
     const found: PartTag[] = [];
     // the topic a customer raised earlier (an account in the first turn) frames later bare verdicts
@@ -202,31 +194,7 @@ class RuleAnalyzer implements Analyzer {
     };
   }
 
-  private parts(input: AnalyzeInput): Part[] {
-    if (input.kind === 'transcript') {
-      if (input.turns && input.turns.length) {
-        return input.turns.flatMap((t, i) => (t.speaker === 'customer' ? [{ text: t.text ?? '', offset: 0, turnIndex: i }] : []));
-      }
-      // a transcript stored as one text with speaker prefixes: only customer lines, spans stay in that text
-      const text = input.text ?? '';
-      const out: Part[] = [];
-      let pos = 0;
-      let turn = 0;
-      for (const line of text.split('\n')) {
-        const m = SPEAKER_PREFIX.exec(line);
-        if (m) {
-          if (/^(客户|顾客|用户|来电人|customer)/i.test(m[1]!)) out.push({ text: line.slice(m[0].length), offset: pos + m[0].length, turnIndex: turn });
-          turn++;
-        }
-        pos += line.length + 1;
-      }
-      if (!out.length && !text.split('\n').some((l) => SPEAKER_PREFIX.test(l))) out.push({ text, offset: 0 });
-      return out;
-    }
-    return [{ text: input.text ?? '', offset: 0 }];
-  }
-
-  private analyzePart(part: Part, x: ExtractLexicon, earlierTopic: CategoryId | null): { normalized: string; tags: PartTag[]; lastTopic: CategoryId | null } {
+  private analyzePart(part: CustomerPart, x: ExtractLexicon, earlierTopic: CategoryId | null): { normalized: string; tags: PartTag[]; lastTopic: CategoryId | null } {
     const n = normalizeText(part.text);
     const lc = asciiLower(n.text);
     const clauses = splitClauses(n.text, this.lex);

@@ -40,6 +40,7 @@ describe('complaint routing', () => {
     ids.regulator = await ingest(rt, key, 'r-12315', '网络信号太差，我要去12315投诉');
     ids.positive = await ingest(rt, key, 'r-pos', '网络很顺畅');
     ids.fallback = await ingest(rt, key, 'r-default', '客服态度很差，再这样就曝光你们');
+    ids.merchantReply = await ingest(rt, key, 'r-reply', '网络信号太差。商家回复：非常抱歉，如需投诉请拨打10086');
     const transcript = await rt.http
       .post('/v1/documents')
       .set(bearer(key))
@@ -57,7 +58,7 @@ describe('complaint routing', () => {
     await waitDone(rt, Object.values(ids));
   });
 
-  test('team, SLA and priority per document; escalation words raise priority; agent words do not count', async () => {
+  test('team, SLA and priority per document; escalation words raise priority; agent and merchant words do not count', async () => {
     const routing = async (id: string) => (await rt.services.store.documents.findById(id))!;
     const expectRoute = async (id: string, team: string, hours: number, priority: string, escalations: string[]) => {
       const doc = await routing(id);
@@ -72,6 +73,7 @@ describe('complaint routing', () => {
     await expectRoute(ids.regulator!, 'legal', 4, 'urgent', ['12315', '投诉']);
     await expectRoute(ids.fallback!, 'care', 24, 'high', ['曝光']);
     await expectRoute(ids.transcript!, 'network-ops', 8, 'normal', []);
+    await expectRoute(ids.merchantReply!, 'network-ops', 8, 'normal', []);
     expect((await routing(ids.positive!)).routing ?? null).toBeNull();
   });
 
@@ -84,7 +86,7 @@ describe('complaint routing', () => {
     expect(all.body.items).toHaveLength(3);
     const rest = await rt.http.get(`/v1/cases?limit=10&cursor=${all.body.nextCursor}`).set(bearer(analyst)).expect(200);
     expect([...all.body.items, ...rest.body.items].map((c: any) => c.documentId).sort()).toEqual(
-      [ids.security, ids.securityEscalated, ids.network, ids.regulator, ids.fallback, ids.transcript].sort(),
+      [ids.security, ids.securityEscalated, ids.network, ids.regulator, ids.fallback, ids.transcript, ids.merchantReply].sort(),
     );
     // Sorted by due date: the 2 h risk cases first.
     expect(all.body.items[0].team).toBe('risk');

@@ -153,6 +153,19 @@ describe('analyzer: hard cases', () => {
     expect(text.slice(res.tags[0]!.span.start, res.tags[0]!.span.end)).toBe('信号太差');
   });
 
+  it("a merchant's reply appended to a review yields no tags; the customer's text around it keeps its spans", async () => {
+    const text =
+      '房间隔音太差了，一夜没睡好。宾馆反馈2008年8月13日：感谢您的好评，服务很周到是我们应该做的，对隔音问题深表歉意。补充点评：早餐很丰盛。';
+    const res = await analyzer.analyze({ kind: 'comment', text });
+    expect(res.tags.map(key).sort()).toEqual(['房间隔音|太差|negative|environment', '早餐|很丰盛|positive|taste']);
+    for (const t of res.tags) expect(text.slice(t.span.start, t.span.end)).toBe(`${t.aspect}${t.opinion}`);
+    expect(res.normalizedText).not.toContain('感谢您的好评');
+    expect(res.sentiment).toBe('mixed');
+    // the same words written by the customer are the customer's
+    const own = await analyzer.analyze({ kind: 'comment', text: '酒店回复很及时，服务很周到' });
+    expect(own.tags.map(key)).toContain('服务|很周到|positive|service_attitude');
+  });
+
   it('polite customer replies produce no tags', async () => {
     const res = await analyzer.analyze({
       kind: 'transcript',
