@@ -84,11 +84,21 @@ function isolated(text: string, start: number, end: number): boolean {
   const after = text[end] ?? '';
   const after2 = text[end + 1] ?? '';
   if (/[0-9A-Za-z*_]/.test(before) || /[0-9A-Za-z*_%]/.test(after)) return false;
-  if ((before === '.' || before === '-' || before === '/' || before === ':') && /[0-9]/.test(before2)) return false;
-  if ((after === '.' || after === '-' || after === '/' || after === ':' || after === ',') && /[0-9]/.test(after2)) return false;
+  // A number glued to another by "/" or "," is part of a date, fraction or grouped amount (2024/05/06,
+  // 1,380,000) unless the other side is itself a whole identifier ("13812345678/13987654321" lists two
+  // phones); after a comma only a three-digit group continues the number ("13812345678,2号楼" does not).
+  const listed = (run: string) => /^\d{7,}$/.test(run);
+  const runBefore = /\d+$/.exec(text.slice(Math.max(0, start - 25), start - 1))?.[0] ?? '';
+  const runAfter = /^\d+/.exec(text.slice(end + 1, end + 26))?.[0] ?? '';
+  if ((before === '.' || before === '-' || before === ':') && /[0-9]/.test(before2)) return false;
+  if ((before === '/' || before === ',') && /[0-9]/.test(before2) && !listed(runBefore)) return false;
+  if ((after === '.' || after === '-' || after === ':') && /[0-9]/.test(after2)) return false;
+  if (after === '/' && /[0-9]/.test(after2) && !listed(runAfter)) return false;
+  if (after === ',' && runAfter.length === 3) return false;
   if (/[¥$￥]/.test(before) || before === '+' && !/86/.test(text.slice(start, start + 2))) return false;
   // quantities: a number followed by a currency or unit is an amount, not an identifier
-  if (/^\s?(元|块|万|亿|円|美元|港币|%|‰|gb|GB|mb|MB|kg|KG|件|次|笔|分|秒|小时|天)/.test(text.slice(end, end + 3))) return false;
+  // (but 分机 is a phone extension and 天天 "every day": 手机13812345678天天被骚扰)
+  if (/^\s?(元|块|万|亿|円|美元|港币|%|‰|gb|GB|mb|MB|kg|KG|件|次|笔|分(?!机)|秒|小时|天(?!天))/.test(text.slice(end, end + 3))) return false;
   if (/(人民币|金额|合计|共计|总计|余额)[:：]?\s?$/.test(text.slice(Math.max(0, start - 5), start))) return false;
   return true;
 }
@@ -134,7 +144,7 @@ export function detectPii(text: string): PiiEntity[] {
   }
 
   // landlines: area code (010, 02x, 0xxx) + 7-8 digit number, with a separator or in brackets
-  for (const m of t.matchAll(/(?:\(0\d{2,3}\)|0\d{2,3}[ -])(?:\d{7,8}|\d{3,4}[ -]\d{4})/g)) {
+  for (const m of t.matchAll(/(?:\(0\d{2,3}\) ?|0\d{2,3}[ -])(?:\d{7,8}|\d{3,4}[ -]\d{4})/g)) {
     const s = m.index!;
     const e = s + m[0].length;
     const area = digitsOf(m[0].slice(0, m[0].search(/[) -]/) + 1));
@@ -159,7 +169,8 @@ export function detectPii(text: string): PiiEntity[] {
 /** In-place masks keep the length, so offsets computed on the original stay valid on the masked text. */
 function maskValue(type: PiiType, value: string): string {
   if (type === 'email') {
-    const at = value.indexOf('@');
+    // the address may hold a full-width ＠ (detection runs on a half-width copy)
+    const at = halfWidth(value).indexOf('@');
     return value[0] + '*'.repeat(Math.max(0, at - 1)) + value.slice(at);
   }
   const hw = halfWidth(value);
@@ -189,7 +200,7 @@ function maskValue(type: PiiType, value: string): string {
 const DEFAULT_SECRET = 'guandian-dev-pii-secret';
 
 function hashToken(type: PiiType, value: string, secret: string): string {
-  const canonical = type === 'email' ? value.toLowerCase() : halfWidth(value).replace(/[^\dXx]/g, '').replace(/^86(?=1\d{10}$)/, '').toUpperCase();
+  const canonical = type === 'email' ? halfWidth(value).toLowerCase() : halfWidth(value).replace(/[^\dXx]/g, '').replace(/^86(?=1\d{10}$)/, '').toUpperCase();
   const h = createHmac('sha256', secret).update(`${type}:${canonical}`).digest('hex').slice(0, 8);
   return `[${type}:${h}]`;
 }

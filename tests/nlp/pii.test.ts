@@ -41,6 +41,22 @@ describe('detectPii: true positives', () => {
       expect(found(text)).toEqual([`${type}:${value}`]);
     });
   }
+
+  // Found by an audit with fresh sentences: separators and unit-like characters around a phone number.
+  const around: [string, string[]][] = [
+    ['电话13812345678,13987654321', ['phone:13812345678', 'phone:13987654321']],
+    ['电话13812345678/13987654321', ['phone:13812345678', 'phone:13987654321']],
+    ['我电话是13812345678,2号楼', ['phone:13812345678']],
+    ['手机号13812345678天天被骚扰', ['phone:13812345678']],
+    ['电话13812345678分机302', ['phone:13812345678']],
+    ['电话 (010) 62345678', ['landline:(010) 62345678']],
+    ['邮箱：zhang＠qq.com，电话13812345678', ['email:zhang＠qq.com', 'phone:13812345678']],
+  ];
+  for (const [text, want] of around) {
+    it(`next to other text: ${text}`, () => {
+      expect(found(text)).toEqual(want);
+    });
+  }
 });
 
 describe('detectPii: look-alikes are not PII', () => {
@@ -59,6 +75,7 @@ describe('detectPii: look-alikes are not PII', () => {
     '会员号10201535310，流水号11609260309',
     '这个月话费13812345678元？余额：13812345678',
     '热线800-820-8820，区号0755',
+    '共1,380,000元，账单日2024/05/06，打了13812345678次',
   ];
   for (const text of cases) {
     it(text, () => {
@@ -121,5 +138,12 @@ describe('maskPii', () => {
 
   it('full-width numbers are masked in place', () => {
     expect(maskPii('号码是１３８１２３４５６７８', 'mask').text).toBe('号码是１３８****５６７８');
+  });
+
+  it('an address with a full-width ＠ keeps its length and domain', () => {
+    const text = '邮箱：zhang＠qq.com，电话13812345678';
+    expect(maskPii(text, 'mask').text).toBe('邮箱：z****＠qq.com，电话138****5678');
+    // the same address typed either way hashes to the same token
+    expect(maskPii('zhang＠qq.com', 'hash').text).toBe(maskPii('zhang@qq.com', 'hash').text);
   });
 });
