@@ -119,6 +119,17 @@ function tokenEndingAt(tokens: Token[], pos: number): Token | undefined {
  * Find opinions in one clause. `lc` is the lower-cased normalized text of the whole document part,
  * `tokens` the jieba tokens of this clause with document offsets.
  */
+/** Score of the first (longest-at-its-position) sentiment word in `text`, 0 when there is none. */
+function firstSentimentWord(text: string, x: ExtractLexicon): number {
+  for (let i = 0; i < text.length; i++) {
+    for (let L = Math.min(x.maxWordLen, text.length - i); L >= 1; L--) {
+      const v = x.sentiment.get(text.slice(i, i + L));
+      if (v !== undefined && v !== 0) return v;
+    }
+  }
+  return 0;
+}
+
 export function extractClause(lc: string, clause: Clause, tokens: Token[], x: ExtractLexicon): RawOpinion[] {
   if (clause.meta) return [];
   const lo = clause.contentStart;
@@ -143,7 +154,13 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       const e = s + m[0].length;
       if (!free(s, e)) continue;
       mark(s, e);
-      found.push(mk(s, e, m[0], p.score, p.category, true));
+      const op = mk(s, e, m[0], p.score, p.category, true);
+      const inner = p.negatesRest ? firstSentimentWord(m.groups?.rest ?? '', x) : 0;
+      if (inner !== 0) {
+        op.score = -inner;
+        op.negated = true;
+      }
+      found.push(op);
     }
   }
 

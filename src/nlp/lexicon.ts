@@ -12,7 +12,9 @@ export interface Lexicon {
   degrees: Map<string, number>;
   adverbs: Set<string>;
   contrasts: Map<string, 'contrast' | 'concession'>;
-  patterns: { re: RegExp; score: number; category: CategoryId | null }[];
+  /** `negatesRest`: the score is the negation of the sentiment word inside the match's `rest` group, and
+   * `score` only when that group holds none (完全不卡 is praise, 根本不理人 a complaint). */
+  patterns: { re: RegExp; score: number; category: CategoryId | null; negatesRest: boolean }[];
   userDict: { word: string; freq: number; tag: string }[];
   taxonomy: Taxonomy;
 }
@@ -136,7 +138,9 @@ export function loadLexicon(lexiconDir: string): Lexicon {
   const patterns = readTsv(p('patterns.tsv'), ['pattern', 'score', 'category']).map((r) => {
     const cat = r.category === '-' ? null : r.category;
     if (cat !== null && !isCategory(cat)) throw new Error(`patterns.tsv: bad category ${cat}`);
-    return { re: new RegExp(r.pattern!, 'gu'), score: score('patterns.tsv', r.score!), category: cat };
+    const negatesRest = r.score === 'neg';
+    if (negatesRest && !r.pattern!.includes('(?<rest>')) throw new Error(`patterns.tsv: score "neg" needs a (?<rest>…) group: ${r.pattern}`);
+    return { re: new RegExp(r.pattern!, 'gu'), score: negatesRest ? -1 : score('patterns.tsv', r.score!), category: cat, negatesRest };
   });
   const userDict = readTsv(p('user-dict.tsv'), ['word', 'freq', 'tag']).map((r) => {
     const freq = Number(r.freq);

@@ -166,6 +166,24 @@ describe('analyzer: hard cases', () => {
     expect(own.tags.map(key)).toContain('服务|很周到|positive|service_attitude');
   });
 
+  it('an emphatic negation of a complaint is praise, of praise or of an unknown act a complaint', async () => {
+    const cases: [string, string, 'positive' | 'negative'][] = [
+      ['完全没问题', '完全没问题', 'positive'],
+      ['从来没出过问题', '从来没出过问题', 'positive'],
+      ['手机完全不卡顿', '完全不卡顿', 'positive'],
+      ['压根不卡', '压根不卡', 'positive'],
+      ['信号从来没断过', '从来没断过', 'positive'],
+      ['根本不用排队', '根本不用排队', 'positive'],
+      ['根本不好吃', '根本不好吃', 'negative'],
+      ['完全没用', '完全没用', 'negative'],
+      ['根本不理人', '根本不理人', 'negative'],
+    ];
+    for (const [text, opinion, polarity] of cases) {
+      const res = await analyzer.analyze({ kind: 'comment', text });
+      expect(res.tags.map((t) => [t.opinion, t.polarity]), text).toEqual([[opinion, polarity]]);
+    }
+  });
+
   it('polite customer replies produce no tags', async () => {
     const res = await analyzer.analyze({
       kind: 'transcript',
