@@ -77,6 +77,8 @@ const ACKNOWLEDGEMENTS = new Set(['好', '行', '可以', '对', '成']);
 const NON_ASPECT = new Set(['时候', '时', '时间段', '地方', '样子', '情况', '方面', '一下', '什么', '这个', '那个', '这样', '那样', '今天', '昨天', '现在', '之后', '以后', '以前', '当时', '每次', '一次', '这次', '上次', '感觉', '感受']);
 /** Speed complements describe the action, so the gold convention keeps the verb: 送得很快, 来得也快. */
 const SPEED = new Set(['快', '慢', '很快', '及时']);
+/** Verbs of using something up; their speed reads the other way round. */
+const DEPLETION = /(用|扣|耗|花|烧|消耗|掉电|耗电|扣费|扣钱|掉)得?$/;
 const BUSINESS = new Set(['酒店', '宾馆', '银行', '平台', '商家', '店家', '公司', '本店', '该店', '这家店', '门店', '网店', '官方', '你们']);
 // compounds longer than three words are almost always a phrase, not a target name
 const MAX_ASPECT_TOKENS = 3;
@@ -192,6 +194,16 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (word === null) continue;
     // 不是一般的好 is an intensifier, not a negated 一般
     if (word === '一般' && lc.slice(i - 2, i) === '不是' && lc[i + 2] === '的') continue;
+    // 还没用 / 没用过 is "not used yet", not "useless"
+    if (word === '没用' && (/(还|尚|暂时|都还|也还)$/.test(lc.slice(Math.max(lo, i - 2), i)) || lc[i + 2] === '过')) continue;
+    // an A-not-A question on praise (好不好用, 好用不好用, 质量好不好) asks, it does not judge
+    if (word.startsWith('不') && word.length >= 2 && lc[i - 1] === word[1] && (x.sentiment.get(word.slice(1)) ?? 0) > 0) continue;
+    if (sc > 0 && lc.startsWith('不' + word, i + word.length)) {
+      mark(i, i + 2 * word.length + 1);
+      i += 2 * word.length;
+      continue;
+    }
+    if (sc > 0 && (lc.slice(i - 2, i) === word[0] + '不' || lc.slice(i - word.length - 1, i) === word + '不')) continue;
     let e = i + word.length;
     // A-not-A on a complaint word is rhetorical (烦不烦, 坑不坑): the whole form carries the complaint
     const aNotA = sc < 0 && lc.startsWith('不' + word, e) && e + word.length + 1 <= hi;
@@ -284,8 +296,9 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     op.score = op.negated ? -s : s;
   }
 
-  // wishes and requests (希望快一点, 麻烦尽快处理) describe what the customer wants, not what happened
-  const request = /(希望|建议|麻烦|(?<![申邀聘宴])请|能否|可否)/.exec(seg);
+  // wishes and requests (希望快一点, 麻烦尽快处理, 如果能便宜点就好了) describe what the customer wants, and
+  // expectations (本来以为会很难吃) what they feared: neither is what happened
+  const request = /(希望|建议|麻烦|(?<![申邀聘宴])请|能否|可否|如果|要是|假如|倘若|以为)/.exec(seg);
   return found.filter((op) => {
     if (op.score === 0) return false;
     // an adjective turned adverb (耐心地帮我) describes how something was done, not a verdict
@@ -404,6 +417,13 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
       if (tok && tok.end - tok.start <= 2 && tok.start >= a - 2) op.start = a - 2;
     }
   }
+  // 一点都不好用, 一点也不好: the emphatic 一点 belongs to a negated word that carries its own 不
+  {
+    const m = /(一点儿?|一丁点)(都|也)?$/.exec(lc.slice(Math.max(lo, op.start - 4), op.start));
+    if (m && /^(都|也)?不/.test(lc.slice(op.start, op.coreEnd)) && !blocked(op.start - m[0].length)) op.start -= m[0].length;
+  }
+  // how fast something is used up is a cost: 流量用得特别快, 话费扣得很快, 电池掉电很快 (and 掉得慢 is good)
+  if (SPEED.has(op.core) && DEPLETION.test(lc.slice(Math.max(lo, op.start - 3), op.coreStart).replace(/(很|特别|非常|太|超|好|也|都)+$/, ''))) op.score = -op.score;
   op.negated = negCount % 2 === 1;
   op.degree = degree;
   if (op.negated) op.score = -op.score;

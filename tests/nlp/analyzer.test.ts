@@ -184,6 +184,23 @@ describe('analyzer: hard cases', () => {
     }
   });
 
+  it('questions, wishes, expectations and not-yet-used carry no opinion; using up fast is a cost', async () => {
+    const tagsOf = async (text: string) =>
+      (await analyzer.analyze({ kind: 'comment', text })).tags.map((t) => `${t.opinion}|${t.polarity}`);
+    for (const text of ['刚收到还没用', '一次都没用过', '不知道好不好用', '不知道质量好不好', '这个好用不好用', '如果能便宜点就好了', '要是客服态度好一点就好了'])
+      expect(await tagsOf(text), text).toEqual([]);
+    expect(await tagsOf('本来以为会很难吃，没想到挺好吃的')).toEqual(['挺好吃|positive']);
+    expect(await tagsOf('我以为服务会很差，其实还行')).toEqual(['还行|positive']);
+    expect(await tagsOf('这东西真没用')).toEqual(['真没用|negative']);
+    expect(await tagsOf('流量用得特别快')).toEqual(['用得特别快|negative']);
+    expect(await tagsOf('话费扣得很快')).toEqual(['扣得很快|negative']);
+    expect(await tagsOf('电池掉得慢')).toEqual(['掉得慢|positive']);
+    expect(await tagsOf('送得很快')).toEqual(['送得很快|positive']);
+    // the emphatic 一点 stays in the phrase when the negated word carries its own 不
+    expect(await tagsOf('早餐一点都不好吃')).toEqual(['一点都不好吃|negative']);
+    expect(await tagsOf('一点也不好')).toEqual(['一点也不好|negative']);
+  });
+
   it('polite customer replies produce no tags', async () => {
     const res = await analyzer.analyze({
       kind: 'transcript',
