@@ -253,7 +253,7 @@ class RuleAnalyzer implements Analyzer {
       const opinionSpan = span(op.start, op.end);
       // the tag span covers aspect+opinion only when nothing but 也/又/V得 separates them
       const gap = op.aspect ? lc.slice(op.aspect.end, op.start) : '';
-      const adjacent = op.aspect !== null && !op.aspectDistant && op.aspect.end <= op.start && gap.length <= 3 && !/[、,，。!！?？;；\s]/.test(gap);
+      const adjacent = op.aspect !== null && !op.aspectDistant && op.aspect.end <= op.start && gap.length <= 3 && (/^ +$/.test(gap) || !/[、,，。!！?？;；\s]/.test(gap));
       const whole = adjacent && aspectSpan ? { start: aspectSpan.start, end: opinionSpan.end } : opinionSpan;
       // Calibrated on the dev gold (relaxed pair+polarity precision ≈ 0.95 there) and shaded down for
       // unseen text, where precision measured on held-out-like sentences is nearer 0.85.

@@ -546,7 +546,10 @@ export function linkDistantAspects(ops: RawOpinion[], lc: string, clauses: Claus
       const pick = subject ?? runs[runs.length - 1];
       if (pick) {
         op.aspect = { start: pick.start, end: pick.end, text: lc.slice(pick.start, pick.end) };
-        op.aspectDistant = true;
+        // only a space (or an emoji, normalized to one) between a target ending its piece and the
+        // opinion opening the next is adjacency written loosely: 网络 很卡, 网络😡很卡
+        const spaced = from !== c.contentStart && pick.end === to && op.start === c.contentStart && /^ +$/.test(lc.slice(to, c.contentStart));
+        op.aspectDistant = !spaced;
         break;
       }
     }

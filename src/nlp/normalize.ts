@@ -16,10 +16,13 @@ export interface NormalizedText {
 const twToCn = OpenCC.Converter({ from: 'tw', to: 'cn' });
 const hkToCn = OpenCC.Converter({ from: 'hk', to: 'cn' });
 
-// Pictographs, dingbats, variation selectors, ZWJ, skin tones, keycaps and regional indicators: all
+// Pictographs, dingbats, variation selectors, skin tones, keycaps and regional indicators: all
 // decoration for our purposes, but they often end a phrase in social posts, so a run becomes one space.
-const EMOJI_RE = /[\p{Extended_Pictographic}\u{1F1E6}-\u{1F1FF}\u{1F3FB}-\u{1F3FF}\u{FE0E}\u{FE0F}\u{200D}\u{20E3}]/u;
-const ZERO_WIDTH = new Set([0x200b, 0x200c, 0x2060, 0xfeff, 0x00ad]);
+const EMOJI_RE = /[\p{Extended_Pictographic}\u{1F1E6}-\u{1F1FF}\u{1F3FB}-\u{1F3FF}\u{FE0E}\u{FE0F}\u{20E3}]/u;
+// Invisible format characters vanish: zero-width space/joiners (a ZWJ inside an emoji sequence sits in a
+// run that becomes a space anyway), soft hyphen, BOM and the bidi marks and embeddings pasted from
+// right-to-left interfaces, which would otherwise split 网\u200e络 into two words.
+const ZERO_WIDTH = new Set([0x200b, 0x200c, 0x200d, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2060, 0x2066, 0x2067, 0x2068, 0x2069, 0x061c, 0xfeff, 0x00ad]);
 
 function toHalfWidth(cp: number): number {
   if (cp >= 0xff01 && cp <= 0xff5e) return cp - 0xfee0;

@@ -201,6 +201,18 @@ describe('analyzer: hard cases', () => {
     expect(await tagsOf('一点也不好')).toEqual(['一点也不好|negative']);
   });
 
+  it('a space or emoji between a target and its opinion keeps them together', async () => {
+    for (const text of ['网络 很卡', '网络😡很卡', '网络\u200d很卡', '网络\u200e很卡']) {
+      const res = await analyzer.analyze({ kind: 'comment', text });
+      expect(res.tags.map(key), JSON.stringify(text)).toEqual(['网络|很卡|negative|network']);
+      const t = res.tags[0]!;
+      expect(t.span.start, JSON.stringify(text)).toBe(0);
+      expect(text.slice(t.span.end - 2, t.span.end)).toBe('很卡');
+    }
+    const two = await analyzer.analyze({ kind: 'comment', text: '房间 干净 服务 热情' });
+    expect(two.tags.map(key)).toEqual(['房间|干净|positive|environment', '服务|热情|positive|service_attitude']);
+  });
+
   it('polite customer replies produce no tags', async () => {
     const res = await analyzer.analyze({
       kind: 'transcript',

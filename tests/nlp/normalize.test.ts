@@ -61,6 +61,19 @@ describe('normalizeText offset map', () => {
   });
 });
 
+describe('invisible format characters', () => {
+  it('zero-width joiners and bidi marks vanish, keeping the offset map', () => {
+    for (const mark of ['\u200d', '\u200e', '\u200f', '\u202b', '\u2066', '\u061c']) {
+      const input = `网${mark}络很卡`;
+      const n = normalizeText(input);
+      expect(n.text, JSON.stringify(mark)).toBe('网络很卡');
+      expect(toOriginal(n, 0, 2)).toEqual({ start: 0, end: 3 });
+    }
+    // a ZWJ inside an emoji sequence still leaves the single space the sequence stands for
+    expect(normalizeText('好评👨\u200d👩\u200d👧推荐').text).toBe('好评 推荐');
+  });
+});
+
 describe('analyzer spans on arbitrary social text', () => {
   let analyzer: Analyzer;
   beforeAll(async () => {
