@@ -211,7 +211,11 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (!aNotA && (word.length === 1 || GUARDED.has(word))) {
       const right = lc.slice(e, hi);
       // a contrast or addition right after the word closes the predicate (房间不大但很温馨)
-      const rightOk = right === '' || PARTICLES.test(right) || RIGHT_SUFFIXES.some((s) => right.startsWith(s)) || /^(但|却|而且|并且|又|也)/.test(right);
+      // so does the next target in an unpunctuated list (价格贵质量差, 网速太慢客服也不管); not after the
+      // guarded words, whose attributive use (标准单人间, 一般窗户) is the common one
+      const next = tokenAt(tokens, e);
+      const nextTarget = word.length === 1 && next !== undefined && next.start === e && next.word.length >= 2 && isNounLike(next, x);
+      const rightOk = right === '' || PARTICLES.test(right) || RIGHT_SUFFIXES.some((s) => right.startsWith(s)) || /^(但|却|而且|并且|又|也)/.test(right) || nextTarget;
       const tok = tokenAt(tokens, i);
       let leftOk = true;
       // pieces jieba's HMM guessed (tag x) carry no word evidence, so they cannot veto a match
@@ -266,7 +270,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (found.some((o) => o !== op && o.start <= op.coreStart && op.coreEnd <= o.end && !(op.start <= o.coreStart && o.coreEnd <= op.end && k < found.indexOf(o)))) found.splice(k, 1);
   }
 
-  for (const op of found) op.aspect = findAspect(op, lc, lo, tokens, x);
+  for (const op of found) op.aspect = findAspect(op, lc, lo, tokens, x, found);
   // one evaluation shared by coordinated targets: 信号、资费都比原来好 → two opinions
   for (const op of [...found]) {
     let a = op.aspect;
@@ -435,7 +439,7 @@ function isNounLike(t: Token, x: ExtractLexicon): boolean {
   return NOUN_TAGS.test(t.tag);
 }
 
-function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: ExtractLexicon): FoundAspect | null {
+function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: ExtractLexicon, all: RawOpinion[] = []): FoundAspect | null {
   let q = op.start;
   // words that sit between a target and its evaluation without being either: 也/又 (包装也用心),
   // question words (App怎么一直登录不上), 本身, experiential verbs (用着挺顺手), locatives (页面上)
@@ -475,6 +479,8 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   for (;;) {
     const t = tokenEndingAt(tokens, q);
     if (!t || t.start < lo || !isNounLike(t, x) || parts.length >= MAX_ASPECT_TOKENS || len + t.word.length > 8) break;
+    // another opinion is never part of this one's target (网络很卡客服态度也很差: jieba tags 很卡 a noun)
+    if (all.some((o) => o !== op && o.start < t.end && t.start < o.end)) break;
     parts.unshift(t);
     len += t.word.length;
     q = t.start;

@@ -213,6 +213,15 @@ describe('analyzer: hard cases', () => {
     expect(two.tags.map(key)).toEqual(['房间|干净|positive|environment', '服务|热情|positive|service_attitude']);
   });
 
+  it('unpunctuated run-on lists give one tag per opinion, and an opinion never joins the next target', async () => {
+    const keys = async (text: string) => (await analyzer.analyze({ kind: 'comment', text })).tags.map(key);
+    expect(await keys('价格贵质量差')).toEqual(['价格|贵|negative|price', '质量|差|negative|quality']);
+    expect(await keys('网络很卡客服态度也很差')).toEqual(['网络|很卡|negative|network', '客服态度|很差|negative|service_attitude']);
+    expect((await keys('手机很卡电池不耐用')).map((k) => k.split('|')[0])).toEqual(['手机', '电池']);
+    // attributive guarded words stay out: 标准单人间 is a room type, 一般窗户 "usually the window"
+    expect(await keys('我订的是标准单人间')).toEqual([]);
+  });
+
   it('polite customer replies produce no tags', async () => {
     const res = await analyzer.analyze({
       kind: 'transcript',
