@@ -8,6 +8,7 @@ export function presentTag(tag: TagRecord) {
     id: tag._id,
     documentId: tag.documentId,
     aspect: tag.aspect,
+    canonicalAspect: tag.canonicalAspect ?? null,
     opinion: tag.opinion,
     label: tagLabel(tag.polarity, tag.aspect, tag.opinion),
     polarity: tag.polarity,

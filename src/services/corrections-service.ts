@@ -58,7 +58,11 @@ export class CorrectionsService {
     const fields: Partial<TagRecord> = { source: 'human', confidence: 1, updatedAt: new Date() };
     if (patch.polarity) fields.polarity = patch.polarity;
     if (patch.category) fields.category = patch.category;
-    if (patch.aspect !== undefined) fields.aspect = patch.aspect;
+    if (patch.aspect !== undefined) {
+      fields.aspect = patch.aspect;
+      // the machine's canonical bucket belonged to the old aspect
+      fields.canonicalAspect = null;
+    }
     await this.store.tags.update(tag._id, fields);
     const after = { ...tag, ...fields };
     await this.record(doc, actor, 'update', tag._id, tag, after);

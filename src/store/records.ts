@@ -57,6 +57,12 @@ export interface TagRecord {
   tenant: string;
   documentId: string;
   aspect: string | null;
+  /**
+   * The taxonomy's canonical aspect (网速 / 网络 / 宽带 → 网络; 太贵了 with no aspect → 价格), which the
+   * dashboard's top aspects group by. Null when the aspect is no taxonomy term, after a labeler changed
+   * the aspect, and on tags stored before it existed: those group under `aspect` itself.
+   */
+  canonicalAspect?: string | null;
   opinion: string;
   polarity: Polarity;
   category: CategoryId;

@@ -96,9 +96,11 @@ export class TagsRepository {
           category: byPolarity('category'),
           day: byPolarity('day'),
           channel: byPolarity('channel'),
+          // grouped by canonical aspect, so 网速/网络/宽带 or 房价/价格 are one bar, and implicit complaints
+          // (太贵了 → 价格) count too; tags without one group under their own aspect text
           top: [
-            { $match: { polarity: 'negative', aspect: { $ne: null } } },
-            { $group: { _id: { aspect: '$aspect', category: '$category' }, count: { $sum: 1 } } },
+            { $match: { polarity: 'negative', $or: [{ canonicalAspect: { $nin: [null, undefined] } }, { aspect: { $ne: null } }] } },
+            { $group: { _id: { aspect: { $ifNull: ['$canonicalAspect', '$aspect'] }, category: '$category' }, count: { $sum: 1 } } },
             { $sort: { count: -1, '_id.aspect': 1 } },
             { $limit: topAspects },
           ],

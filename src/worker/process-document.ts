@@ -31,6 +31,7 @@ export function toTagRecord(doc: DocumentRecord, modelVersion: string, tag: Extr
     tenant: doc.tenant,
     documentId: doc._id,
     aspect: tag.aspect,
+    canonicalAspect: tag.canonicalAspect ?? null,
     opinion: tag.opinion,
     polarity: tag.polarity,
     category: tag.category,

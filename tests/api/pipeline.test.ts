@@ -199,6 +199,16 @@ describe('queries', () => {
     expect(res.body.byDay.some((d: { day: string }) => d.day === today)).toBe(true);
     expect(res.body.topNegativeAspects.length).toBeGreaterThan(0);
   });
+
+  test('tags carry their canonical aspect, which the top negative aspects count under', async () => {
+    const id = await post({ kind: 'comment', text: '网速太慢了' });
+    const doc = await waitForStatus(rt, id, analyst);
+    const tag = (doc.tags as Tag[]).find((t) => t.aspect === '网速')!;
+    expect(tag).toMatchObject({ canonicalAspect: '网络', polarity: 'negative', category: 'network' });
+    const res = await rt.http.get('/v1/stats/summary').set(bearer(analyst)).expect(200);
+    expect(res.body.topNegativeAspects.map((a: { aspect: string }) => a.aspect)).toContain('网络');
+    expect(res.body.topNegativeAspects.map((a: { aspect: string }) => a.aspect)).not.toContain('网速');
+  });
 });
 
 describe('corrections and export', () => {

@@ -183,6 +183,27 @@ describe.each(engines)('store contract: %s', (_name, open) => {
       expect(await store.documents.claim('d1', 1000)).toBeNull();
     });
 
+    test('summary: top negative aspects group by canonical aspect, else by the aspect text', async () => {
+      const at = new Date('2026-11-02T08:00:00Z');
+      const tag = (id: string, aspect: string | null, canonicalAspect: string | null | undefined, category: 'network' | 'price' | 'app_experience', polarity: 'negative' | 'positive' = 'negative') => ({
+        _id: id, tenant: 'sum', documentId: `doc-${id}`, aspect, ...(canonicalAspect !== undefined ? { canonicalAspect } : {}), opinion: '差', polarity, category,
+        span: { start: 0, end: 1 }, aspectSpan: null, opinionSpan: null, sentence: '差', turnIndex: null, confidence: 0.8,
+        source: 'rule' as const, modelVersion: 'm', kind: 'comment' as const, channel: 'app', at, day: '2026-11-02', createdAt: at, updatedAt: at,
+      });
+      for (const t of [
+        tag('s1', '网速', '网络', 'network'), tag('s2', '宽带', '网络', 'network'), tag('s3', '网络', '网络', 'network'),
+        tag('s4', null, '价格', 'price'), tag('s5', '房价', '价格', 'price'),
+        tag('s6', 'ＡＰＰ', null, 'app_experience'), tag('s7', 'ＡＰＰ', undefined, 'app_experience'),
+        tag('s8', null, null, 'price'), tag('s9', '网速', '网络', 'network', 'positive'),
+      ]) await store.tags.insert(t);
+      const { topNegativeAspects } = await store.tags.summary({ tenant: 'sum' }, 10);
+      expect(topNegativeAspects).toEqual([
+        { aspect: '网络', category: 'network', count: 3 },
+        { aspect: '价格', category: 'price', count: 2 },
+        { aspect: 'ＡＰＰ', category: 'app_experience', count: 2 },
+      ]);
+    });
+
     test('findExpired pages through expired leases by id', async () => {
       await store.documents.insert(doc('d3', 'e3'));
       await store.documents.insert(doc('d4', 'e4'));

@@ -62,6 +62,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
         id: str,
         documentId: str,
         aspect: nullable('string'),
+        canonicalAspect: nullable('string', { description: "the taxonomy's canonical aspect the dashboard groups by (网速 → 网络; 太贵了 → 价格); null when none" }),
         opinion: str,
         label: { ...str, description: 'display label, e.g. 负向评价: App老是闪退' },
         polarity,
@@ -165,7 +166,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
       byCategory: { type: 'array', items: counts('category', category) },
       byDay: { type: 'array', items: counts('day', { ...str, format: 'date' }) },
       byChannel: { type: 'array', items: counts('channel', str) },
-      topNegativeAspects: { type: 'array', items: object({ aspect: str, category, count: { type: 'integer' } }) },
+      topNegativeAspects: { type: 'array', items: object({ aspect: { ...str, description: 'canonical aspect, or the aspect text when it has none' }, category, count: { type: 'integer' } }) },
     }),
     TenantSettings: object({
       piiPolicy: { type: 'string', enum: ['mask', 'hash', 'keep'] },
