@@ -3,6 +3,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type NedbModule from '@seald-io/nedb';
 import { Aggregator } from 'mingo';
+import { lockDataDir } from './data-dir-lock.js';
 import { DuplicateKeyError } from '../errors.js';
 import type { Collection, Filter, FindOptions, IndexSpec, StoreEngine, Update } from './collection.js';
 import { closeNedbAppendHandles, installNedbAppendHandles } from './nedb-append.js';
@@ -335,13 +336,18 @@ export class NedbEngine implements StoreEngine {
   private readonly collections = new Map<string, NedbCollection<never>>();
   private readonly stores: Datastore[] = [];
 
-  private constructor(private readonly dir: string) {}
+  private constructor(
+    private readonly dir: string,
+    private readonly unlock: () => void,
+  ) {}
 
   static async open(dir: string): Promise<NedbEngine> {
     fs.mkdirSync(dir, { recursive: true });
+    // before any collection loads: loading rewrites the files another process may be appending to
+    const unlock = lockDataDir(dir);
     installNedbAppendHandles();
     installNedbInPlaceIndexUpdate();
-    return new NedbEngine(dir);
+    return new NedbEngine(dir, unlock);
   }
 
   /** Collections load lazily but synchronously usable: callers await ready() through ensureIndex. */
@@ -372,7 +378,11 @@ export class NedbEngine implements StoreEngine {
 
   async close(): Promise<void> {
     for (const db of this.stores) db.stopAutocompaction();
-    await this.compact();
-    closeNedbAppendHandles(this.dir);
+    try {
+      await this.compact();
+      closeNedbAppendHandles(this.dir);
+    } finally {
+      this.unlock();
+    }
   }
 }
