@@ -5,6 +5,8 @@ import type { Logger } from '../logger.js';
 import { jobIdFor, type EnqueueOptions, type JobHandler, type JobQueue, type QueueCounts } from './job-queue.js';
 
 export const DOCUMENTS_QUEUE = 'documents';
+/** How long an enqueue waits for a connection that is being (re)made before it reports the queue down. */
+const PRODUCER_READY_WAIT_MS = 2000;
 
 interface JobData {
   documentId: string;
@@ -15,6 +17,7 @@ export class BullmqQueue implements JobQueue {
   private readonly queue: Queue<JobData>;
   private worker: Worker<JobData> | null = null;
   private readonly connections: Redis[] = [];
+  private readonly producer: Redis;
 
   constructor(
     private readonly redisUrl: string,
@@ -23,7 +26,8 @@ export class BullmqQueue implements JobQueue {
     private readonly logger: Logger,
     private readonly name: string = DOCUMENTS_QUEUE,
   ) {
-    this.queue = new Queue<JobData>(name, { connection: this.connect(false), prefix });
+    this.producer = this.connect(false) as unknown as Redis;
+    this.queue = new Queue<JobData>(name, { connection: this.producer as unknown as ConnectionOptions, prefix });
     this.queue.on('error', (err) => this.logger.error({ err: err.message }, 'queue connection error'));
   }
 
@@ -43,6 +47,7 @@ export class BullmqQueue implements JobQueue {
 
   async enqueue(jobs: { documentId: string; generation: number }[], options: EnqueueOptions = {}): Promise<void> {
     if (jobs.length === 0) return;
+    await this.producerReady();
     if (options.replaceFinished) {
       for (const { documentId, generation } of jobs) {
         const job = await this.queue.getJob(jobIdFor(documentId, generation));
@@ -66,6 +71,26 @@ export class BullmqQueue implements JobQueue {
         },
       })),
     );
+  }
+
+  /**
+   * BullMQ waits for the first connection however long it takes, so with Redis down since boot an
+   * ingest request would hang. A connection still being made gets a moment; after that the caller
+   * hears "unavailable" and answers (the document is stored; the reconciler enqueues it later).
+   */
+  private async producerReady(): Promise<void> {
+    if (this.producer.status === 'ready') return;
+    await new Promise<void>((resolve, reject) => {
+      const done = (err?: Error) => {
+        clearTimeout(timer);
+        this.producer.off('ready', onReady);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onReady = () => done();
+      const timer = setTimeout(() => done(new Error(`queue unavailable: Redis connection is ${this.producer.status}`)), PRODUCER_READY_WAIT_MS);
+      this.producer.on('ready', onReady);
+    });
   }
 
   startWorker(handler: JobHandler, concurrency: number): void {

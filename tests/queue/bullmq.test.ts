@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BullmqQueue } from '../../src/queue/bullmq-queue.js';
 import { PermanentJobError } from '../../src/errors.js';
@@ -101,6 +102,31 @@ describe('BullmqQueue', () => {
     await until(async () => (await q.counts()).failed === 1);
     expect(calls).toBe(1);
     await q.close();
+  });
+});
+
+describe('service whose Redis is down since boot', () => {
+  let rt: TestRuntime;
+  beforeAll(async () => {
+    // a port nothing listens on: the queue connection never becomes ready
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    await new Promise((r) => server.close(r));
+    rt = await startRuntime({ REDIS_URL: `redis://127.0.0.1:${port}`, QUEUE_PREFIX: newPrefix() }, { worker: false });
+  });
+  afterAll(async () => rt?.close());
+
+  test('ingest answers 202 and stores the document instead of hanging on the queue', async () => {
+    const ingest = await createKey(rt, ['ingest']);
+    // BullMQ would wait for the first connection forever; the request must come back on its own
+    const res = await Promise.race([
+      rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'app', externalId: 'down-1', text: '信号很差' }),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('ingest hung while Redis was down')), 10_000)),
+    ]);
+    expect(res.status).toBe(202);
+    const doc = await rt.services.store.documents.findById(res.body.id);
+    expect(doc).toMatchObject({ status: 'queued', externalId: 'down-1' });
   });
 });
 
