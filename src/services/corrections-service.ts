@@ -1,9 +1,16 @@
-import { badRequest, notFound } from '../errors.js';
+import { createHash } from 'node:crypto';
+import { badRequest, DuplicateKeyError, notFound } from '../errors.js';
 import { ulid } from '../ids.js';
 import type { CorrectionActionDto, TagPatchDto } from '../api/dto/correction-dto.js';
 import type { CorrectionRecord, DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { toTagRecord } from '../worker/process-document.js';
+
+/** A human tag's id: its document and everything the labeler chose for it. */
+function humanTagId(documentId: string, a: CorrectionActionDto): string {
+  const key = [documentId, a.turnIndex ?? '', a.span?.start, a.span?.end, a.polarity, a.category, a.aspect ?? ''].join('\u0001');
+  return `h${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+}
 
 const pick = (t: TagRecord) => ({ aspect: t.aspect, opinion: t.opinion, polarity: t.polarity, category: t.category, span: t.span, turnIndex: t.turnIndex, source: t.source });
 
@@ -116,11 +123,19 @@ export class CorrectionsService {
             },
             new Date(),
           ),
-          // Human tags get a fresh id: they are not keyed by model version and must never collide with one.
-          _id: ulid(),
+          // Keyed by what the labeler added, not by model version (so never colliding with a machine
+          // tag): a retried request, or the same add sent twice, finds its tag instead of a duplicate.
+          _id: humanTagId(doc._id, a),
           source: 'human',
         };
-        await this.store.tags.insert(tag);
+        if (await this.store.tags.findForTenant(doc.tenant, tag._id)) continue;
+        try {
+          await this.store.tags.insert(tag);
+        } catch (err) {
+          // the same add running concurrently got there first
+          if (err instanceof DuplicateKeyError) continue;
+          throw err;
+        }
         await this.record(doc, actor, 'add', tag._id, null, tag);
       }
     }

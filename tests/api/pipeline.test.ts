@@ -236,6 +236,21 @@ describe('corrections and export', () => {
     expect(history[0]).toMatchObject({ op: 'update', before: { polarity: tag.polarity }, after: { polarity: flipped } });
   });
 
+  test('the same add sent twice (a retried request) leaves one human tag and one correction', async () => {
+    const id = await post({ kind: 'comment', text: '宽带装好了，师傅很专业' });
+    await waitForStatus(rt, id, labeler);
+    const add = { op: 'add', span: { start: 8, end: 11 }, polarity: 'positive', category: 'service_attitude', aspect: '师傅' };
+    for (let i = 0; i < 2; i++) await rt.http.post(`/v1/documents/${id}/corrections`).set(bearer(labeler)).send({ actions: [add] }).expect(200);
+    const doc = await waitForStatus(rt, id, labeler);
+    const human = (doc.tags as Tag[]).filter((t) => t.source === 'human');
+    expect(human).toHaveLength(1);
+    expect(human[0]).toMatchObject({ opinion: '很专业', polarity: 'positive', span: { start: 8, end: 11 } });
+    expect((await rt.services.store.corrections.byDocument(id)).filter((c) => c.op === 'add')).toHaveLength(1);
+    // a different choice on the same span is a different tag
+    await rt.http.post(`/v1/documents/${id}/corrections`).set(bearer(labeler)).send({ actions: [{ ...add, category: 'efficiency' }] }).expect(200);
+    expect(((await waitForStatus(rt, id, labeler)).tags as Tag[]).filter((t) => t.source === 'human')).toHaveLength(2);
+  });
+
   test('an analyst cannot correct; a bad tag id is a 400', async () => {
     const id = await post({ kind: 'comment', text: '外卖送得太慢了' });
     await waitForStatus(rt, id, labeler);
