@@ -7,7 +7,10 @@ import { customerSegments } from './merchant-reply.js';
  * speaking, so transcripts keep only customer turns and reviews drop merchant replies (merchant-reply.ts).
  */
 
-const SPEAKER_PREFIX = /^(客户|顾客|用户|来电人|customer|坐席|客服|agent|系统|system)\s*[：:]/i;
+// "客服：…", "[客服] …", "【客户】：…": a speaker name needs a colon or brackets, since a customer line may
+// well begin with the word 客服 (客服态度很差).
+const SPEAKERS = '客户|顾客|用户|来电人|customer|坐席|客服|agent|系统|system';
+const SPEAKER_PREFIX = new RegExp(`^\\s*(?:[\\[【(（]\\s*(${SPEAKERS})\\s*[\\]】)）]\\s*[：:]?|(${SPEAKERS})\\s*[：:])\\s*`, 'i');
 const CUSTOMER_SPEAKER = /^(客户|顾客|用户|来电人|customer)/i;
 
 export interface CustomerPart {
@@ -25,15 +28,20 @@ export function customerParts(input: AnalyzeInput): CustomerPart[] {
       return input.turns.flatMap((t, i) => (t.speaker === 'customer' ? [{ text: t.text ?? '', offset: 0, turnIndex: i }] : []));
     }
     // a transcript stored as one text with speaker prefixes: only customer lines, spans stay in that text
+    // A line without a prefix continues the turn above it (a long answer wrapped over lines).
     const text = input.text ?? '';
     const out: CustomerPart[] = [];
     let pos = 0;
-    let turn = 0;
+    let turn = -1;
+    let customer = false;
     for (const line of text.split('\n')) {
       const m = SPEAKER_PREFIX.exec(line);
       if (m) {
-        if (CUSTOMER_SPEAKER.test(m[1]!)) out.push({ text: line.slice(m[0].length), offset: pos + m[0].length, turnIndex: turn });
         turn++;
+        customer = CUSTOMER_SPEAKER.test(m[1] ?? m[2]!);
+        if (customer) out.push({ text: line.slice(m[0].length), offset: pos + m[0].length, turnIndex: turn });
+      } else if (customer && line.trim()) {
+        out.push({ text: line, offset: pos, turnIndex: turn });
       }
       pos += line.length + 1;
     }

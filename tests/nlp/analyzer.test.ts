@@ -222,6 +222,13 @@ describe('analyzer: hard cases', () => {
     expect(await keys('我订的是标准单人间')).toEqual([]);
   });
 
+  it('prefixed transcripts: bracketed speakers, and unprefixed lines continue the turn above', async () => {
+    const text = '[客服] 您好，很高兴为您服务，您的满意是我们最大的动力\n[客户] 网速太慢了\n而且经常掉线\n【客服】：非常抱歉，服务不周';
+    const res = await analyzer.analyze({ kind: 'transcript', text });
+    expect(res.tags.map((t) => `${t.opinion}|${t.polarity}|${t.turnIndex}`)).toEqual(['太慢|negative|1', '经常掉线|negative|1']);
+    for (const t of res.tags) expect(text.slice(t.span.start, t.span.end)).toContain(t.opinion);
+  });
+
   it('polite customer replies produce no tags', async () => {
     const res = await analyzer.analyze({
       kind: 'transcript',
