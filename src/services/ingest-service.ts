@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { conflict, DuplicateKeyError, type ErrorDetail, AppError } from '../errors.js';
+import { badRequest, conflict, DuplicateKeyError, type ErrorDetail, AppError } from '../errors.js';
 import { ulid } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -8,6 +8,7 @@ import type { PiiPolicy } from '../nlp/types.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { DocumentRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import { readDate } from '../api/dto/dates.js';
 import { checkDocumentShape, CreateDocumentDto } from '../api/dto/document-dto.js';
 import { parseDto } from '../api/validate.js';
 
@@ -46,7 +47,12 @@ export class IngestService {
         ...(t.endMs !== undefined ? { endMs: t.endMs } : {}),
       })) ?? null;
     const customerId = dto.customerId ?? null;
-    const occurredAt = dto.occurredAt ? new Date(dto.occurredAt) : null;
+    // Anything but an AppError here would fail the whole request, and in a batch every other item
+    // with it; the DTO already refuses dates Date cannot read, this only keeps that promise local.
+    const occurredAt = dto.occurredAt !== undefined ? readDate(dto.occurredAt) : null;
+    if (dto.occurredAt !== undefined && occurredAt === null) {
+      throw badRequest('invalid request body: occurredAt', [{ field: 'occurredAt', message: 'occurredAt is not a date' }]);
+    }
     const metadata = dto.metadata ?? null;
     const survey = { question: dto.question ?? null, score: dto.score ?? null, scale: dto.scale ?? null };
     const contentHash = createHash('sha256')

@@ -47,6 +47,10 @@ describe('POST /v1/documents validation', () => {
     ['turns on a comment', { turns: [{ speaker: 'customer', text: '你好' }] }, 'turns'],
     ['bad occurredAt', { occurredAt: '昨天' }, 'occurredAt'],
     ['occurredAt without time separator', { occurredAt: '2026-11-28 10:00:00' }, 'occurredAt'],
+    // ISO 8601 forms the validator knows but Date cannot read (they used to end in a 500).
+    ['week-date occurredAt', { occurredAt: '2024-W01' }, 'occurredAt'],
+    ['basic-format occurredAt', { occurredAt: '20240101' }, 'occurredAt'],
+    ['ordinal-date occurredAt', { occurredAt: '2024-123' }, 'occurredAt'],
     ['customerId empty', { customerId: '' }, 'customerId'],
     ['metadata an array', { metadata: [1, 2] }, 'metadata'],
     ['metadata with dotted key', { metadata: { 'a.b': 1 } }, 'metadata'],
@@ -148,6 +152,21 @@ describe('POST /v1/documents/batch', () => {
     expect(items[2]!.id).toBe(items[0]!.id);
     const stored = await rt.http.get(`/v1/documents/${items[3]!.id}`).set(bearer(ADMIN_KEY)).expect(200);
     expect(stored.body.kind).toBe('transcript');
+  });
+
+  test('an occurredAt Date cannot read rejects only its own item, naming its path', async () => {
+    const res = await rt.http
+      .post('/v1/documents/batch')
+      .set(bearer(ingestKey))
+      .send({ documents: [fresh({ externalId: 'wk-1' }), fresh({ externalId: 'wk-2', occurredAt: '2024-W01' }), fresh({ externalId: 'wk-3', occurredAt: '20240101' }), fresh({ externalId: 'wk-4' })] })
+      .expect(207);
+    const items = res.body.items as { status: string; id?: string; error?: { code: string; details: { field: string }[] } }[];
+    expect(items.map((i) => i.status)).toEqual(['accepted', 'rejected', 'rejected', 'accepted']);
+    expect(items[1]!.error!.code).toBe('validation_failed');
+    expect(items[1]!.error!.details.map((d) => d.field)).toContain('documents[1].occurredAt');
+    expect(items[2]!.error!.details.map((d) => d.field)).toContain('documents[2].occurredAt');
+    expect(await rt.services.store.documents.countWhere({ externalId: { $in: ['wk-1', 'wk-4'] } })).toBe(2);
+    expect(await rt.services.store.documents.countWhere({ externalId: { $in: ['wk-2', 'wk-3'] } })).toBe(0);
   });
 
   test('repeats inside one batch: the same content is a duplicate of the first, other content a conflict', async () => {

@@ -23,6 +23,7 @@ import {
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import type { DocumentKind, Speaker } from '../../nlp/types.js';
+import { IsReadableDate } from './dates.js';
 
 export const MAX_TEXT_CHARS = 20_000;
 export const MAX_TURNS = 500;
@@ -122,6 +123,7 @@ export class CreateDocumentDto {
 
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true }, { message: 'occurredAt must be an ISO 8601 date-time' })
+  @IsReadableDate({ message: 'occurredAt must be a calendar date or date-time such as 2026-11-28T10:00:00+08:00 (not a week, ordinal or basic-format date)' })
   occurredAt?: string;
 
   @IsOptional()

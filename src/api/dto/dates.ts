@@ -1,0 +1,25 @@
+import { registerDecorator, type ValidationOptions } from 'class-validator';
+
+/** The instant a date string names, or null when Date cannot read it. */
+export function readDate(value: unknown): Date | null {
+  if (typeof value !== 'string') return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/**
+ * IsISO8601 also accepts week dates (2024-W18), ordinal dates (2024-123) and the basic format
+ * (20240501), which Date cannot read: stored they crash the write, used as filters they match
+ * nothing. Paired with IsISO8601, this keeps only the forms the service can act on.
+ */
+export function IsReadableDate(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) => {
+    registerDecorator({
+      name: 'isReadableDate',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options,
+      validator: { validate: (value: unknown) => readDate(value) !== null },
+    });
+  };
+}
