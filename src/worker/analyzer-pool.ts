@@ -31,7 +31,18 @@ interface Slot {
   worker: Worker;
   heads: Set<string>;
   inflight: Map<number, { resolve: (r: AnalyzeResult) => void; reject: (e: Error) => void }>;
+  /** when the thread last answered, or got work while idle: its current request started no later */
+  progressAt: number;
+  stalled: boolean;
 }
+
+/**
+ * A thread that has work but has not answered for this long is taken to be stuck on one document
+ * (a 20,000-character post takes under a second): it is terminated, its requests fail and are retried
+ * by the queue like any transient error, and a fresh thread replaces it. Without this a hung analysis
+ * would hold its document in "processing" for good, its queue lock renewed by the healthy main thread.
+ */
+export const DEFAULT_STALL_MS = 60_000;
 
 // Worker threads load plain JavaScript. Running from the compiled service that is the sibling
 // file; running from sources (vitest) it is the build output, which `npm test` makes first.
@@ -48,8 +59,11 @@ export class AnalyzerPool {
   private nextId = 1;
   private cursor = 0;
   private closed = false;
+  private watchdog: NodeJS.Timeout | null = null;
   mode: 'model' | 'lexicon' = 'lexicon';
   modelVersion = '';
+  /** see DEFAULT_STALL_MS */
+  stallMs = DEFAULT_STALL_MS;
 
   private constructor(
     private readonly options: AnalyzerThreadOptions,
@@ -61,6 +75,8 @@ export class AnalyzerPool {
   static async start(options: AnalyzerThreadOptions, size: number, logger: Logger, metrics: Metrics | null = null): Promise<AnalyzerPool> {
     const pool = new AnalyzerPool(options, size, logger, metrics);
     await Promise.all(Array.from({ length: size }, () => pool.spawn()));
+    pool.watchdog = setInterval(() => pool.terminateStalled(), 1000);
+    pool.watchdog.unref();
     if (pool.mode === 'lexicon') {
       logger.warn({ modelDir: options.modelDir }, 'NO MODEL LOADED: tagging with the lexicon scorer only (see /readyz)');
     }
@@ -70,7 +86,7 @@ export class AnalyzerPool {
   private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
       const worker = new Worker(threadFile(), { workerData: this.options });
-      const slot: Slot = { worker, heads: new Set(), inflight: new Map() };
+      const slot: Slot = { worker, heads: new Set(), inflight: new Map(), progressAt: Date.now(), stalled: false };
       let ready = false;
       worker.on('message', (msg: ThreadResponse) => {
         if ('type' in msg) {
@@ -85,6 +101,7 @@ export class AnalyzerPool {
           }
           return;
         }
+        slot.progressAt = Date.now();
         const pending = slot.inflight.get(msg.id);
         if (!pending) return;
         slot.inflight.delete(msg.id);
@@ -97,7 +114,8 @@ export class AnalyzerPool {
       });
       worker.on('exit', (code) => {
         this.slots = this.slots.filter((s) => s !== slot);
-        for (const pending of slot.inflight.values()) pending.reject(new Error(`analyzer thread exited (${code})`));
+        const why = slot.stalled ? `analyzer thread stalled (no answer in ${this.stallMs} ms) and was replaced` : `analyzer thread exited (${code})`;
+        for (const pending of slot.inflight.values()) pending.reject(new Error(why));
         slot.inflight.clear();
         // A crashed thread is replaced so one poison document cannot take the pool down.
         if (ready && !this.closed) {
@@ -116,6 +134,7 @@ export class AnalyzerPool {
     this.metrics?.analyzerBatch.observe(this.slots.reduce((n, s) => n + s.inflight.size, 0) + 1);
     const stopTimer = this.metrics?.analyzerLatency.startTimer();
     return new Promise<AnalyzeResult>((resolve, reject) => {
+      if (best.inflight.size === 0) best.progressAt = Date.now();
       best.inflight.set(id, { resolve, reject });
       if (head && !best.heads.has(headKey(head))) {
         best.worker.postMessage({ type: 'head', head } satisfies ThreadMessage);
@@ -127,8 +146,19 @@ export class AnalyzerPool {
     }).finally(() => stopTimer?.());
   }
 
+  /** Terminates threads that hold work without answering (the exit handler rejects and respawns). */
+  terminateStalled(now = Date.now()): void {
+    for (const slot of this.slots) {
+      if (slot.stalled || slot.inflight.size === 0 || now - slot.progressAt < this.stallMs) continue;
+      slot.stalled = true;
+      this.logger.error({ inflight: slot.inflight.size, stallMs: this.stallMs }, 'analyzer thread stalled; terminating it');
+      void slot.worker.terminate();
+    }
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
     this.slots = [];
   }
