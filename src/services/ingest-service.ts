@@ -23,6 +23,33 @@ export interface BatchItemResult {
   error?: { code: string; message: string; details: ErrorDetail[] };
 }
 
+/** A document ready to store, with the hash the service computed for the same body before the hash was canonical. */
+interface Built {
+  doc: DocumentRecord;
+  legacyHash: string;
+}
+
+/** The same content, whichever way the stored twin's hash was computed. */
+function sameContent(stored: DocumentRecord, built: Built): boolean {
+  return stored.contentHash === built.doc.contentHash || stored.contentHash === built.legacyHash;
+}
+
+/** JSON with every object's keys sorted, at any depth; array order is kept (it is content). */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value === null || typeof value !== 'object') return value;
+  const obj = value as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, canonical(obj[k])]));
+}
+
+/** Every string inside a JSON value, at any depth, passed through `mask`; keys and other values as they are. */
+function maskStrings(value: unknown, mask: (s: string) => string): unknown {
+  if (typeof value === 'string') return mask(value);
+  if (Array.isArray(value)) return value.map((v) => maskStrings(v, mask));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskStrings(v, mask)]));
+}
+
 // Intake order is what makes "nothing accepted is ever lost" hold: PII is masked, the document is
 // persisted with status queued and a lease, and only then is its id enqueued. If enqueueing fails
 // (Redis down), the document is still stored and the reconciler enqueues it when its lease expires.
@@ -35,7 +62,7 @@ export class IngestService {
     private readonly options: { leaseMs: number; pii: (tenant: string) => Promise<{ policy: PiiPolicy; secret: string }> },
   ) {}
 
-  private async build(tenant: string, dto: CreateDocumentDto, requestId: string | null): Promise<DocumentRecord> {
+  private async build(tenant: string, dto: CreateDocumentDto, requestId: string | null): Promise<Built> {
     const { policy, secret } = await this.options.pii(tenant);
     const mask = (s: string) => maskPii(s, policy, { hashSecret: secret }).text;
     const text = dto.text !== undefined ? mask(dto.text) : null;
@@ -46,6 +73,8 @@ export class IngestService {
         ...(t.startMs !== undefined ? { startMs: t.startMs } : {}),
         ...(t.endMs !== undefined ? { endMs: t.endMs } : {}),
       })) ?? null;
+    // customerId and externalId are the caller's keys (erasure and re-sends look documents up by
+    // them), so they are stored as given; everything else free-form goes through the same policy.
     const customerId = dto.customerId ?? null;
     // Anything but an AppError here would fail the whole request, and in a batch every other item
     // with it; the DTO already refuses dates Date cannot read, this only keeps that promise local.
@@ -53,13 +82,21 @@ export class IngestService {
     if (dto.occurredAt !== undefined && occurredAt === null) {
       throw badRequest('invalid request body: occurredAt', [{ field: 'occurredAt', message: 'occurredAt is not a date' }]);
     }
-    const metadata = dto.metadata ?? null;
-    const survey = { question: dto.question ?? null, score: dto.score ?? null, scale: dto.scale ?? null };
-    const contentHash = createHash('sha256')
-      .update(JSON.stringify([dto.kind, text, turns, customerId, occurredAt?.toISOString() ?? null, metadata, ...(dto.score !== undefined || dto.question !== undefined ? [survey] : [])]))
-      .digest('hex');
+    const metadata = dto.metadata !== undefined ? (maskStrings(dto.metadata, mask) as Record<string, unknown>) : null;
+    const question = dto.question !== undefined ? mask(dto.question) : null;
+    const survey = { question, score: dto.score ?? null, scale: dto.scale ?? null };
+    const hasSurvey = dto.score !== undefined || dto.question !== undefined;
+    const hash = (parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('hex');
+    const common = [dto.kind, text, turns, customerId, occurredAt?.toISOString() ?? null];
+    // Key order is layout, not content: the same metadata sent with its keys in another order is
+    // the same document. Without metadata (or with sorted, PII-free keys) this is byte-for-byte the
+    // hash stored before it was canonical.
+    const contentHash = hash([...common, canonical(metadata), ...(hasSurvey ? [survey] : [])]);
+    // What the service used to store for this body (metadata as sent, question and metadata not
+    // masked), so documents ingested before either change are still recognised when re-sent.
+    const legacyHash = hash([...common, dto.metadata ?? null, ...(hasSurvey ? [{ ...survey, question: dto.question ?? null }] : [])]);
     const now = new Date();
-    return {
+    const doc: DocumentRecord = {
       _id: ulid(now.getTime()),
       tenant,
       kind: dto.kind,
@@ -90,6 +127,7 @@ export class IngestService {
       updatedAt: now,
       processedAt: null,
     };
+    return { doc, legacyHash };
   }
 
   parse(body: unknown, what?: string): CreateDocumentDto {
@@ -101,7 +139,7 @@ export class IngestService {
 
   /** Stores one document (or finds its twin); does not enqueue. */
   private async persist(tenant: string, dto: CreateDocumentDto, requestId: string | null): Promise<IngestOutcome> {
-    const doc = await this.build(tenant, dto, requestId);
+    const { doc, legacyHash } = await this.build(tenant, dto, requestId);
     try {
       await this.store.documents.insert(doc);
       this.metrics.documentsIngested.inc({ kind: doc.kind, source: doc.source });
@@ -110,7 +148,7 @@ export class IngestService {
       if (!(err instanceof DuplicateKeyError)) throw err;
       const existing = await this.store.documents.findByExternalId(tenant, dto.source, dto.externalId);
       if (!existing) throw err;
-      if (existing.contentHash !== doc.contentHash) {
+      if (!sameContent(existing, { doc, legacyHash })) {
         throw conflict(`a different document with source "${dto.source}" and externalId "${dto.externalId}" already exists`, [
           { field: 'externalId', existingId: existing._id },
         ]);
@@ -141,10 +179,10 @@ export class IngestService {
    */
   async ingestBatch(tenant: string, items: unknown[], requestId: string | null = null): Promise<BatchItemResult[]> {
     const results: BatchItemResult[] = new Array(items.length);
-    const built: { index: number; doc: DocumentRecord }[] = [];
+    const built: ({ index: number } & Built)[] = [];
     for (const [index, item] of items.entries()) {
       try {
-        built.push({ index, doc: await this.build(tenant, this.parse(item, `documents[${index}]`), requestId) });
+        built.push({ index, ...(await this.build(tenant, this.parse(item, `documents[${index}]`), requestId)) });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         const details = err.details.map((d) => (d.field ? { ...d, field: `documents[${index}].${d.field}` } : d));
@@ -154,13 +192,13 @@ export class IngestService {
     const keyOf = (d: DocumentRecord) => `${d.source}\u0000${d.externalId}`;
     const known = new Map<string, DocumentRecord>();
     for (const d of await this.store.documents.findByExternalIds(tenant, [...new Set(built.map((b) => b.doc.externalId))])) known.set(keyOf(d), d);
-    const fresh: { index: number; doc: DocumentRecord }[] = [];
-    for (const { index, doc } of built) {
+    const fresh: ({ index: number } & Built)[] = [];
+    for (const { index, doc, legacyHash } of built) {
       const existing = known.get(keyOf(doc));
       if (!existing) {
         known.set(keyOf(doc), doc);
-        fresh.push({ index, doc });
-      } else if (existing.contentHash === doc.contentHash) {
+        fresh.push({ index, doc, legacyHash });
+      } else if (sameContent(existing, { doc, legacyHash })) {
         results[index] = { index, id: existing._id, status: 'duplicate' };
       } else {
         const err = conflict(`a different document with source "${doc.source}" and externalId "${doc.externalId}" already exists`, [
@@ -171,10 +209,10 @@ export class IngestService {
     }
     const inserted = await this.store.documents.insertMany(fresh.map((f) => f.doc));
     const accepted: string[] = [];
-    for (const { index, doc } of fresh) {
+    for (const { index, doc, legacyHash } of fresh) {
       // All went in, or a concurrent request won a race for some keys: then each item is settled
       // the way a single POST would settle it.
-      const outcome = inserted === fresh.length ? ({ status: 'accepted', id: doc._id } as const) : await this.settle(tenant, doc);
+      const outcome = inserted === fresh.length ? ({ status: 'accepted', id: doc._id } as const) : await this.settle(tenant, { doc, legacyHash });
       if (outcome.status === 'accepted') {
         accepted.push(doc._id);
         this.metrics.documentsIngested.inc({ kind: doc.kind, source: doc.source });
@@ -188,15 +226,15 @@ export class IngestService {
   }
 
   /** After a partial multi-insert: was this document stored as ours, as an identical twin, or does it conflict? */
-  private async settle(tenant: string, doc: DocumentRecord): Promise<{ status: 'accepted' | 'duplicate'; id: string } | { status: 'conflict'; message: string }> {
+  private async settle(tenant: string, built: Built): Promise<{ status: 'accepted' | 'duplicate'; id: string } | { status: 'conflict'; message: string }> {
+    const { doc } = built;
     const stored = await this.store.documents.findByExternalId(tenant, doc.source, doc.externalId);
     if (stored?._id === doc._id) return { status: 'accepted', id: doc._id };
     if (!stored) {
       await this.store.documents.insert(doc);
       return { status: 'accepted', id: doc._id };
     }
-    if (stored.contentHash === doc.contentHash) return { status: 'duplicate', id: stored._id };
+    if (sameContent(stored, built)) return { status: 'duplicate', id: stored._id };
     return { status: 'conflict', message: `a different document with source "${doc.source}" and externalId "${doc.externalId}" already exists` };
   }
-
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ADMIN_KEY, bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
 
@@ -120,6 +121,44 @@ describe('idempotent re-sends', () => {
     expect(changed.body.error.details[0].field).toBe('externalId');
     // The same externalId from another channel is another document.
     await rt.http.post('/v1/documents').set(bearer(ingestKey)).send({ ...body, source: 'weibo' }).expect(202);
+  });
+
+  test('metadata keys in another order (at any depth) are the same content: 200 with the existing id', async () => {
+    const metadata = { ticket: 'T-1', app: { version: '3.2', os: 'ios' }, tags: [{ b: 1, a: 2 }] };
+    const body = fresh({ externalId: 'dup-order', metadata });
+    const first = await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(body).expect(202);
+    const reordered = { ...body, metadata: { tags: [{ a: 2, b: 1 }], app: { os: 'ios', version: '3.2' }, ticket: 'T-1' } };
+    const again = await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(reordered).expect(200);
+    expect(again.body).toMatchObject({ id: first.body.id, duplicate: true });
+    // Array order is content, not layout.
+    const arrays = { ...body, metadata: { ...metadata, tags: [{ a: 2, b: 1 }, { c: 3 }] } };
+    await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(arrays).expect(409);
+  });
+
+  test('a document without metadata hashes exactly as before the canonical hash, so old documents are still recognised', async () => {
+    const body = fresh({ externalId: 'dup-legacy', customerId: 'cust-1', occurredAt: '2026-11-28T10:00:00+08:00' });
+    const first = await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(body).expect(202);
+    const stored = await rt.services.store.documents.findById(first.body.id);
+    // The pre-canonical formula, written out: JSON.stringify over the masked content, metadata as given.
+    const legacy = createHash('sha256')
+      .update(JSON.stringify([body.kind, body.text, null, 'cust-1', '2026-11-28T02:00:00.000Z', null]))
+      .digest('hex');
+    expect(stored!.contentHash).toBe(legacy);
+  });
+
+  test('a document stored with the old metadata hash is still a duplicate when re-sent as it was', async () => {
+    const metadata = { zone: 'east', app: 'ios' };
+    const body = fresh({ externalId: 'dup-old-meta', metadata });
+    const first = await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(body).expect(202);
+    // What the service stored before the hash was canonical: metadata in the order the caller sent it.
+    const legacy = createHash('sha256')
+      .update(JSON.stringify([body.kind, body.text, null, null, null, metadata]))
+      .digest('hex');
+    await rt.services.store.documents.update(first.body.id, { $set: { contentHash: legacy } });
+    const again = await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(body).expect(200);
+    expect(again.body.id).toBe(first.body.id);
+    const batch = await rt.http.post('/v1/documents/batch').set(bearer(ingestKey)).send({ documents: [body] }).expect(207);
+    expect(batch.body.items[0]).toMatchObject({ status: 'duplicate', id: first.body.id });
   });
 
   test('a re-send enqueues nothing new', async () => {
