@@ -64,6 +64,14 @@ export class DocumentsRepository {
     await this.coll.updateOne({ _id: id }, update);
   }
 
+  /**
+   * setStatus for the job that claimed `generation`: false when the document is gone or a newer
+   * generation (retry, re-tag, re-enqueue) took it over meanwhile.
+   */
+  async setStatusIf(id: string, generation: number, status: DocumentStatus, fields: Record<string, unknown> = {}): Promise<boolean> {
+    return (await this.coll.updateOne({ _id: id, generation }, { $set: { status, updatedAt: new Date(), ...fields } })) > 0;
+  }
+
   /** Returns false when the document no longer exists (erased while it was being processed). */
   async setStatus(id: string, status: DocumentStatus, fields: Record<string, unknown> = {}): Promise<boolean> {
     return (await this.coll.updateOne({ _id: id }, { $set: { status, updatedAt: new Date(), ...fields } })) > 0;

@@ -107,6 +107,15 @@ export function createDocumentProcessor(deps: {
         overrides,
         head,
       );
+      // A retry, re-tag or reconciler re-enqueue while we analyzed bumped the generation and queued a
+      // newer job: that one writes the tags. Writing ours too could interleave two sweeps of machine
+      // tags (each removing the other's), and marking the document done would make the newer job's
+      // claim refuse it.
+      const current = await store.documents.findById(doc._id);
+      if (current && current.generation !== doc.generation) {
+        log.info({ generation: doc.generation, current: current.generation }, 'superseded by a newer job; not writing');
+        return;
+      }
       const existing = await store.tags.byDocument(doc._id);
       const human = existing.filter((t) => t.source === 'human');
       const blocked = (t: ExtractedTag) => {
@@ -121,7 +130,7 @@ export function createDocumentProcessor(deps: {
       await store.tags.replaceMachineTags(doc._id, tags);
       const all = [...human, ...tags];
       for (const hook of deps.afterTagged ?? []) await hook({ ...doc, sentiment: result.sentiment, normalizedText: result.normalizedText }, all);
-      const stillThere = await store.documents.setStatus(doc._id, 'done', {
+      const finished = await store.documents.setStatusIf(doc._id, doc.generation, 'done', {
         normalizedText: result.normalizedText,
         sentiment: result.sentiment,
         modelVersion: result.modelVersion,
@@ -131,7 +140,11 @@ export function createDocumentProcessor(deps: {
         error: null,
         processedAt: now,
       });
-      if (!stillThere) {
+      if (!finished && (await store.documents.findById(doc._id))) {
+        log.info('superseded by a newer job while writing; it rewrites the tags');
+        return;
+      }
+      if (!finished) {
         // Erased (right to erasure, retention) while we worked: leave nothing of it behind.
         await store.tags.deleteWhere({ documentId: doc._id });
         log.info('document erased during processing; its tags were removed');
@@ -144,7 +157,8 @@ export function createDocumentProcessor(deps: {
       const message = err instanceof Error ? err.message : String(err);
       metrics?.jobDuration.observe({ outcome: ctx.final ? 'failed' : 'retry' }, (Date.now() - started) / 1000);
       if (ctx.final || err instanceof PermanentJobError) {
-        await store.documents.setStatus(doc._id, 'failed', { error: message.slice(0, 500), leaseUntil: null });
+        // only this generation fails: a newer job queued meanwhile keeps its chance
+        await store.documents.setStatusIf(doc._id, doc.generation, 'failed', { error: message.slice(0, 500), leaseUntil: null });
         log.error({ err: message }, 'document failed permanently');
       } else {
         // Keep the lease beyond the retry delay so the reconciler does not race the queue's own retry.
