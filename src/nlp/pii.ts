@@ -51,6 +51,9 @@ export function idCardValid(id: string, now = new Date()): boolean {
 
 /** Identifier labels: a number right after one of these is a business key, not personal data. */
 const NOT_PII_LABEL = /(订单|单号|编号|流水|批次|代码|编码|券码|兑换码|优惠码|会员|工单|运单|快递|发票|保单|合同|受理|申请号|序列号|型号|车牌|房号|房间号|邮编|交易号|账单号|商品|货号|批号|案件号|报案号|ticket|order|no\.)/i;
+/** Labels naming a party, not a number: they introduce a business key only as 会员号…/快递单号…, while
+ * "给快递13812345678打电话" and "会员13812345678" give that party's phone. */
+const PARTY_LABEL = /(会员|快递|商品)$/;
 /** Labels that make a following number personal even when an identifier label appears earlier. */
 const PII_LABEL = /(电话|手机|号码|卡号|银行卡|信用卡|储蓄卡|工资卡|借记卡|身份证|证件|座机|联系|机主|手机号|打到|尾号)/;
 
@@ -67,7 +70,9 @@ function vetoedByContext(text: string, start: number): boolean {
   // the identifier label has to introduce this very number (订单号：…, 合同编号…), not merely occur
   // nearby: "快递员打138…" names a courier, not a tracking number
   const re = new RegExp(NOT_PII_LABEL.source + '[号码:：是为#\\s]*$', 'i');
-  if (!re.test(ctx)) return false;
+  const m = re.exec(ctx);
+  if (!m) return false;
+  if (PARTY_LABEL.test(m[1]!) && m[0].slice(m[1]!.length).trim() === '') return false;
   const neg = ctx.search(NOT_PII_LABEL);
   return !PII_LABEL.test(ctx.slice(neg));
 }
@@ -113,11 +118,11 @@ export function detectPii(text: string): PiiEntity[] {
     add('email', m.index!, m.index! + m[0].length, 5);
   }
 
-  // 18-digit resident ID numbers
-  for (const m of t.matchAll(/\d{17}[\dXx]/g)) {
+  // 18-digit resident ID numbers, plain or grouped 6-8-4 as printed on forms (110101 19900307 4514)
+  for (const m of t.matchAll(/\d{17}[\dXx]|\d{6}[ -]\d{8}[ -]\d{3}[\dXx]/g)) {
     const s = m.index!;
     const e = s + m[0].length;
-    if (!isolated(t, s, e) || !idCardValid(m[0]) || vetoedByContext(t, s)) continue;
+    if (!isolated(t, s, e) || !idCardValid(m[0].replace(/[ -]/g, '')) || vetoedByContext(t, s)) continue;
     add('id_card', s, e, 4);
   }
 

@@ -32,6 +32,7 @@ describe('detectPii: true positives', () => {
     ['电话021-6123 4567转2', 'landline', '021-6123 4567'],
     ['座机(0755)61234567', 'landline', '(0755)61234567'],
     [`身份证${ID}，请核对`, 'id_card', ID],
+    [`身份证 ${ID.slice(0, 6)} ${ID.slice(6, 14)} ${ID.slice(14)}`, 'id_card', `${ID.slice(0, 6)} ${ID.slice(6, 14)} ${ID.slice(14)}`],
     [`卡号${CARD}`, 'bank_card', CARD],
     [`卡号${CARD.replace(/(\d{4})(?=\d)/g, '$1 ')}`, 'bank_card', CARD.replace(/(\d{4})(?=\d)/g, '$1 ')],
     ['邮箱li.na_1@mail.ustc.edu.cn，谢谢', 'email', 'li.na_1@mail.ustc.edu.cn'],
@@ -51,6 +52,10 @@ describe('detectPii: true positives', () => {
     ['电话13812345678分机302', ['phone:13812345678']],
     ['电话 (010) 62345678', ['landline:(010) 62345678']],
     ['邮箱：zhang＠qq.com，电话13812345678', ['email:zhang＠qq.com', 'phone:13812345678']],
+    // a party named right before a number gives that party's phone; 会员号/快递单号 still name a key
+    ['给快递13812345678打电话也不接', ['phone:13812345678']],
+    ['会员13812345678', ['phone:13812345678']],
+    ['会员号13812345678，快递单号13987654321', []],
   ];
   for (const [text, want] of around) {
     it(`next to other text: ${text}`, () => {
