@@ -23,7 +23,9 @@ export interface Config {
   analyzerThreads: number;
   adminKey: string | null;
   logLevel: LogLevel;
-  bodyLimit: string;
+  /** Largest accepted request body, in bytes (BODY_LIMIT). */
+  bodyLimit: number;
+  /** Characters of text per document, and in all of a transcript's turns together (MAX_TEXT_LENGTH). */
   maxTextLength: number;
   /** How long a document may sit in queued/processing before the reconciler re-enqueues it. */
   leaseMs: number;
@@ -64,6 +66,21 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/**
+ * A size such as `1mb`, `512kb` or a byte count, as bytes. Checked here because the body parser
+ * reads the same setting far more loosely: `abc` crashed it at startup with a stack trace, and
+ * `-5` or `0` started a service that answered every POST with 413.
+ */
+function size(env: Env, name: string, fallback: string): number {
+  const raw = env[name] === undefined || env[name] === '' ? fallback : env[name]!;
+  const m = /^(\d+(?:\.\d+)?) *(b|kb|mb|gb)?$/i.exec(raw.trim());
+  const bytes = m ? Math.floor(Number(m[1]) * SIZE_UNITS[(m[2] ?? 'b').toLowerCase()]!) : NaN;
+  if (!(bytes >= 1)) throw new ConfigError(name, `must be a positive size such as 1mb, 512kb or a number of bytes, got "${raw}"`);
+  return bytes;
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
@@ -124,7 +141,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     analyzerThreads: int(env, 'ANALYZER_THREADS', 1, 1, 64),
     adminKey,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
-    bodyLimit: env.BODY_LIMIT && env.BODY_LIMIT !== '' ? env.BODY_LIMIT : '1mb',
+    bodyLimit: size(env, 'BODY_LIMIT', '1mb'),
     maxTextLength: int(env, 'MAX_TEXT_LENGTH', 20_000, 1, 1_000_000),
     leaseMs: int(env, 'LEASE_MS', 120_000, 100, 86_400_000),
     reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 30_000, 50, 86_400_000),

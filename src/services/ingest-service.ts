@@ -9,7 +9,7 @@ import type { JobQueue } from '../queue/job-queue.js';
 import type { DocumentRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { readDate } from '../api/dto/dates.js';
-import { checkDocumentShape, CreateDocumentDto } from '../api/dto/document-dto.js';
+import { checkDocumentShape, CreateDocumentDto, type DocumentLimits } from '../api/dto/document-dto.js';
 import { parseDto } from '../api/validate.js';
 
 export type IngestOutcome =
@@ -130,9 +130,9 @@ export class IngestService {
     return { doc, legacyHash };
   }
 
-  parse(body: unknown, what?: string): CreateDocumentDto {
+  parse(body: unknown, limits: DocumentLimits, what?: string): CreateDocumentDto {
     const dto = parseDto(CreateDocumentDto, body, what);
-    const shape = checkDocumentShape(dto);
+    const shape = checkDocumentShape(dto, limits);
     if (shape) throw new AppError(400, 'validation_failed', `invalid ${what ?? 'request body'}: ${shape.field}`, [shape]);
     return dto;
   }
@@ -166,8 +166,8 @@ export class IngestService {
     }
   }
 
-  async ingest(tenant: string, body: unknown, requestId: string | null = null): Promise<IngestOutcome> {
-    const outcome = await this.persist(tenant, this.parse(body), requestId);
+  async ingest(tenant: string, body: unknown, limits: DocumentLimits, requestId: string | null = null): Promise<IngestOutcome> {
+    const outcome = await this.persist(tenant, this.parse(body, limits), requestId);
     if (outcome.status === 'accepted') await this.enqueue([outcome.id]);
     return outcome;
   }
@@ -177,12 +177,12 @@ export class IngestService {
    * earlier in the same batch) are settled first, so the multi-document insert only carries new
    * documents. One bad item never sinks the others.
    */
-  async ingestBatch(tenant: string, items: unknown[], requestId: string | null = null): Promise<BatchItemResult[]> {
+  async ingestBatch(tenant: string, items: unknown[], limits: DocumentLimits, requestId: string | null = null): Promise<BatchItemResult[]> {
     const results: BatchItemResult[] = new Array(items.length);
     const built: ({ index: number } & Built)[] = [];
     for (const [index, item] of items.entries()) {
       try {
-        built.push({ index, ...(await this.build(tenant, this.parse(item, `documents[${index}]`), requestId)) });
+        built.push({ index, ...(await this.build(tenant, this.parse(item, limits, `documents[${index}]`), requestId)) });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         const details = err.details.map((d) => (d.field ? { ...d, field: `documents[${index}].${d.field}` } : d));

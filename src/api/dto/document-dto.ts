@@ -12,20 +12,17 @@ import {
   Length,
   Matches,
   Max,
-  MaxLength,
   Min,
   MinLength,
   Validate,
   ValidateIf,
   ValidateNested,
   ValidatorConstraint,
-  type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import type { DocumentKind, Speaker } from '../../nlp/types.js';
 import { IsReadableDate } from './dates.js';
 
-export const MAX_TEXT_CHARS = 20_000;
 export const MAX_TURNS = 500;
 export const MAX_BATCH = 1000;
 
@@ -44,19 +41,6 @@ class SmallMetadata implements ValidatorConstraintInterface {
   }
 }
 
-/** Transcripts are capped on their total text, like a comment. */
-@ValidatorConstraint({ name: 'turnsTotalLength' })
-class TurnsTotalLength implements ValidatorConstraintInterface {
-  validate(turns: unknown, args: ValidationArguments): boolean {
-    if (!Array.isArray(turns)) return true;
-    const max = args.constraints[0] as number;
-    return turns.reduce((n: number, t: { text?: unknown }) => n + (typeof t?.text === 'string' ? t.text.length : 0), 0) <= max;
-  }
-  defaultMessage(args: ValidationArguments): string {
-    return `turns must hold at most ${String(args.constraints[0])} characters of text in total`;
-  }
-}
-
 /** Text must carry something to analyze, and no NUL bytes (they break downstream tools and exports). */
 const NON_BLANK = /[^\s\u0000]/;
 const NO_NUL = /^[^\u0000]*$/;
@@ -65,8 +49,8 @@ export class TurnDto {
   @IsIn(['customer', 'agent', 'system'])
   speaker!: Speaker;
 
+  // Its length limit is configured (MAX_TEXT_LENGTH), so it is checked in checkDocumentShape.
   @IsString()
-  @MaxLength(MAX_TEXT_CHARS)
   @Matches(NO_NUL, { message: 'text must not contain NUL characters' })
   text!: string;
 
@@ -102,7 +86,6 @@ export class CreateDocumentDto {
   @ValidateIf((o: CreateDocumentDto) => o.kind !== 'transcript')
   @IsString()
   @MinLength(1)
-  @MaxLength(MAX_TEXT_CHARS)
   @Matches(NON_BLANK, { message: 'text must contain at least one visible character' })
   @Matches(NO_NUL, { message: 'text must not contain NUL characters' })
   text?: string;
@@ -113,7 +96,6 @@ export class CreateDocumentDto {
   @ArrayMaxSize(MAX_TURNS)
   @ValidateNested({ each: true })
   @Type(() => TurnDto)
-  @Validate(TurnsTotalLength, [MAX_TEXT_CHARS])
   turns?: TurnDto[];
 
   @IsOptional()
@@ -157,13 +139,31 @@ export class BatchDto {
   documents!: unknown[];
 }
 
-/** Cross-field rules class-validator cannot express per property. Returns the offending field. */
-export function checkDocumentShape(dto: CreateDocumentDto): { field: string; message: string } | null {
+/** Limits that come from configuration rather than from the DTO's decorators. */
+export interface DocumentLimits {
+  /** MAX_TEXT_LENGTH: characters of text per document; a transcript's turns share it. */
+  maxTextLength: number;
+}
+
+/** Cross-field and configured rules class-validator cannot express per property. Returns the offending field. */
+export function checkDocumentShape(dto: CreateDocumentDto, limits: DocumentLimits): { field: string; message: string } | null {
   if (dto.kind === 'transcript' && dto.text !== undefined) {
     return { field: 'text', message: 'transcripts carry turns, not text' };
   }
   if (dto.kind !== 'transcript' && dto.turns !== undefined) {
     return { field: 'turns', message: `a ${dto.kind} carries text, not turns` };
+  }
+  const max = limits.maxTextLength;
+  if (dto.text !== undefined && dto.text.length > max) {
+    return { field: 'text', message: `text must be at most ${max} characters` };
+  }
+  if (dto.turns !== undefined) {
+    const long = dto.turns.findIndex((t) => t.text.length > max);
+    if (long >= 0) return { field: `turns.${long}.text`, message: `turn text must be at most ${max} characters` };
+    // Transcripts are capped on their total text, like a comment.
+    if (dto.turns.reduce((n, t) => n + t.text.length, 0) > max) {
+      return { field: 'turns', message: `turns must hold at most ${max} characters of text in total` };
+    }
   }
   if (dto.score !== undefined && dto.scale !== undefined) {
     const [min, max] = SCALE_RANGE[dto.scale];
