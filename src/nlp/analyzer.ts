@@ -41,6 +41,9 @@ export interface AnalyzerOptions {
 
 /** Roles whose opinions are read from the opinion word rather than from the person/process named. */
 const WEAK_ASPECT_CATEGORIES = new Set<CategoryId>(['service_attitude', 'resolution', 'marketing']);
+const DELIVERY_SPEED = /^(送|配送|派送|送货|送餐|发货|发|寄|到货)得/;
+/** "the rest" (除了价格贵，其他都挺好): a general verdict that explicitly excludes the thing just judged */
+const OTHER_THINGS = /(其他|其它|别的|其余|其他的)/;
 
 interface PartTag {
   tag: ExtractedTag;
@@ -226,7 +229,12 @@ class RuleAnalyzer implements Analyzer {
       const strongAspect = hit && hit.how !== 'contains' && !op.aspectDistant && !WEAK_ASPECT_CATEGORIES.has(hit.category);
       // a target named inside the phrase itself (说好的免年费呢) beats one linked from elsewhere
       const inner = !implicit && (!hit || op.aspectDistant) ? innerCategory(x, tokens, op.start, op.end) : null;
-      if (inner) {
+      if (DELIVERY_SPEED.test(lc.slice(op.start, op.end))) {
+        // how fast something was delivered is logistics whatever was delivered (外卖送得很快)
+        category = 'logistics';
+        canonical = hit?.canonical ?? null;
+        categoryFrom = 'opinion';
+      } else if (inner) {
         category = inner;
         categoryFrom = 'context';
       } else if (hit && (strongAspect || !implicit)) {
@@ -237,6 +245,8 @@ class RuleAnalyzer implements Analyzer {
         category = implicit;
         canonical = hit?.canonical ?? implicitHit?.aspect ?? null;
         categoryFrom = 'opinion';
+      } else if (OTHER_THINGS.test(lc.slice(clause.start, op.start))) {
+        // stays 'other': the topic around it is exactly what this verdict is not about
       } else if (out.length && out[out.length - 1]!.op.clause.sentence >= clause.sentence - 1) {
         // a general evaluation (挺不错, 爽) right after a specific one is about the same thing
         category = out[out.length - 1]!.tag.category;

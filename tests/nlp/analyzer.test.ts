@@ -229,6 +229,21 @@ describe('analyzer: hard cases', () => {
     for (const t of res.tags) expect(text.slice(t.span.start, t.span.end)).toContain(t.opinion);
   });
 
+  it('intent to return, refusals, 不算/不再 negation and delivery speed', async () => {
+    const keys = async (text: string) => (await analyzer.analyze({ kind: 'comment', text })).tags.map(key);
+    expect(await keys('强烈推荐')).toEqual(['∅|强烈推荐|positive|other']);
+    expect(await keys('还会回购的')).toEqual(['∅|还会回购|positive|other']);
+    expect(await keys('下次不会再来了')).toEqual(['∅|不会再来了|negative|other']);
+    expect(await keys('下次来的时候带个袋子')).toEqual([]);
+    expect(await keys('不算贵')).toEqual(['∅|不算贵|positive|price']);
+    expect(await keys('不再卡了')).toEqual(['∅|不再卡了|positive|other']);
+    expect(await keys('商家拒绝退款')).toEqual(['商家|拒绝退款|negative|after_sales']);
+    expect(await keys('空调不制冷')).toEqual(['空调|不制冷|negative|environment']);
+    expect(await keys('外卖送得很快')).toEqual(['外卖|送得很快|positive|logistics']);
+    // "the rest" is not the thing just judged
+    expect(await keys('除了价格贵，其他都挺好')).toEqual(['价格|贵|negative|price', '∅|都挺好|positive|other']);
+  });
+
   it('polite customer replies produce no tags', async () => {
     const res = await analyzer.analyze({
       kind: 'transcript',
