@@ -46,21 +46,68 @@ export function requireJson(req: Request, _res: Response, next: NextFunction): v
   next();
 }
 
+// Codes for the 4xx statuses Express, the router and the body parser raise on their own, before any
+// route of ours runs; any other 4xx is reported as bad_request.
+const CLIENT_ERROR_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  408: 'request_timeout',
+  411: 'length_required',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
+interface HttpLikeError {
+  type?: unknown;
+  status?: unknown;
+  statusCode?: unknown;
+  expose?: unknown;
+  message?: unknown;
+  code?: unknown;
+  limit?: unknown;
+}
+
+/** The 4xx answer for an error that is the request's fault, or null when it is ours (a 500). */
+function clientError(err: unknown, req: Request): { status: number; code: string; message: string } | null {
+  if (err === null || typeof err !== 'object') return null;
+  const e = err as HttpLikeError;
+  switch (e.type) {
+    case 'entity.too.large':
+      return { status: 413, code: 'payload_too_large', message: `request body exceeds the ${String(e.limit)}-byte limit` };
+    case 'entity.parse.failed':
+      return { status: 400, code: 'invalid_json', message: 'request body is not valid UTF-8 JSON' };
+    case 'charset.unsupported':
+      return { status: 415, code: 'unsupported_media_type', message: 'request bodies must be UTF-8 JSON' };
+    case 'encoding.unsupported':
+      return { status: 415, code: 'unsupported_media_type', message: 'Content-Encoding must be identity, gzip, deflate or br' };
+  }
+  const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  if (status === undefined || !Number.isInteger(status) || status < 400 || status > 499) return null;
+  const code = CLIENT_ERROR_CODES[status] ?? 'bad_request';
+  // The router flags a path it cannot percent-decode as a 400 URIError.
+  if (err instanceof URIError) return { status, code, message: 'the URL is not validly percent-encoded' };
+  // zlib's Z_DATA_ERROR and friends: the body does not match the Content-Encoding it declares.
+  if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
+    return { status, code, message: `request body is not valid ${String(req.headers['content-encoding'])} data` };
+  }
+  // http-errors marks messages written for clients as exposable; anything else might carry
+  // internals, so it gets a generic sentence.
+  const message = e.expose === true && typeof e.message === 'string' && e.message !== '' ? e.message : `the request was refused (HTTP ${status})`;
+  return { status, code, message };
+}
+
 export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     if (err instanceof AppError) {
       res.set(err.headers).status(err.status).json({ error: { code: err.code, message: err.message, details: err.details } });
       return;
     }
-    const bodyErr = err as { type?: string; status?: number; limit?: number };
-    if (bodyErr.type === 'entity.too.large') {
-      res.status(413).json({
-        error: { code: 'payload_too_large', message: `request body exceeds the ${String(bodyErr.limit)}-byte limit`, details: [] },
-      });
-      return;
-    }
-    if (bodyErr.type === 'entity.parse.failed' || bodyErr.type === 'encoding.unsupported' || bodyErr.type === 'charset.unsupported') {
-      res.status(400).json({ error: { code: 'invalid_json', message: 'request body is not valid UTF-8 JSON', details: [] } });
+    const client = clientError(err, req);
+    if (client) {
+      res.status(client.status).json({ error: { code: client.code, message: client.message, details: [] } });
       return;
     }
     const errorId = newErrorId();
