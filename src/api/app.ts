@@ -68,6 +68,11 @@ export function createApp(s: Services): Express {
       res.sendFile(index);
     });
   }
+  // Whatever is left (near-misses of our own paths such as /metricsx, other methods, every path
+  // when no UI is built) gets the API's JSON 404, not Express's HTML page.
+  app.use((req) => {
+    throw notFound(`route ${req.method} ${req.path}`);
+  });
   app.use(errorHandler(s.logger));
   return app;
 }

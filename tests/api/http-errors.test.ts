@@ -65,3 +65,31 @@ describe('errors raised before our routes', () => {
     expectError(await send({ 'Content-Type': 'application/json; charset=latin1' }), 415, 'unsupported_media_type');
   });
 });
+
+describe('unknown routes outside /v1', () => {
+  test.each(['/metricsx', '/healthzz', '/readyzz', '/docsx', '/openapi.jsonx', '/admin/queues'])('GET %s is a JSON 404', async (p) => {
+    expectError(await withUi.http.get(p), 404, 'not_found');
+  });
+
+  test('other methods on UI paths and on known GET routes are a JSON 404', async () => {
+    expectError(await withUi.http.post('/feed').set('Content-Type', 'application/json').send('{}'), 404, 'not_found');
+    expectError(await withUi.http.delete('/healthz'), 404, 'not_found');
+  });
+
+  test('without a built UI every unknown path is a JSON 404', async () => {
+    expectError(await withoutUi.http.get('/feed'), 404, 'not_found');
+    expectError(await withoutUi.http.get('/'), 404, 'not_found');
+  });
+
+  test('the UI is still served: its files, and index.html for client-side routes', async () => {
+    for (const p of ['/', '/feed', '/dashboard?from=2026-01-01', '/documents/01ABC']) {
+      const res = await withUi.http.get(p).expect(200);
+      expect(res.type).toBe('text/html');
+      expect(res.text).toBe(UI_MARKER);
+    }
+    const asset = await withUi.http.get('/assets/app.js').expect(200);
+    expect(asset.text).toBe('console.log(1);');
+    await withUi.http.get('/healthz').expect(200);
+    expect((await withUi.http.get('/openapi.json').expect(200)).body.openapi).toMatch(/^3\./);
+  });
+});
