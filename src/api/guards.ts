@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { canonical } from '../canonical-json.js';
 import { AppError, badRequest } from '../errors.js';
 import type { Store } from '../store/store.js';
 
@@ -46,10 +47,13 @@ export function idempotency(store: Store) {
       throw badRequest('Idempotency-Key must be 1-128 printable ASCII characters', [{ field: 'Idempotency-Key', message: 'invalid' }]);
     }
     const id = `${req.auth.tenant}:${req.auth.keyId}:${key}`;
-    const requestHash = createHash('sha256').update(req.method).update(req.originalUrl).update(JSON.stringify(req.body ?? null)).digest('hex');
+    const hashOf = (body: unknown) => createHash('sha256').update(req.method).update(req.originalUrl).update(JSON.stringify(body)).digest('hex');
+    // key order is not content: a client that re-serialises its retry is replaying the same request
+    const requestHash = hashOf(canonical(req.body ?? null));
     const seen = await store.idempotency.find(id);
     if (seen) {
-      if (seen.requestHash !== requestHash) {
+      // records saved (for a day) before the hash was canonical hold the body as it was sent
+      if (seen.requestHash !== requestHash && seen.requestHash !== hashOf(req.body ?? null)) {
         throw new AppError(422, 'idempotency_key_reused', 'this Idempotency-Key was already used with a different request', [{ field: 'Idempotency-Key' }]);
       }
       res.setHeader('Idempotent-Replayed', 'true');

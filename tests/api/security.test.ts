@@ -141,6 +141,15 @@ describe('Idempotency-Key', () => {
     // Without the header the externalId rule still applies: 200 duplicate.
     await rt.http.post('/v1/documents').set(bearer(keys.A.ingest)).send(body).expect(200);
   });
+
+  test('a retry that re-serialises the body with its keys in another order is the same request', async () => {
+    const body = { kind: 'comment', source: 'app', externalId: 'idem-2', text: '信号很差', metadata: { ticket: 'T-1', appVersion: '9.1' } };
+    const first = await rt.http.post('/v1/documents').set(bearer(keys.A.ingest)).set('Idempotency-Key', 'k-2').send(body).expect(202);
+    const reordered = { metadata: { appVersion: '9.1', ticket: 'T-1' }, text: body.text, externalId: body.externalId, source: body.source, kind: body.kind };
+    const again = await rt.http.post('/v1/documents').set(bearer(keys.A.ingest)).set('Idempotency-Key', 'k-2').send(reordered).expect(202);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+  });
 });
 
 describe('rate limit', () => {
