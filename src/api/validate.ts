@@ -25,7 +25,8 @@ function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   for (const err of errors) {
     const field = prefix ? `${prefix}.${err.property}` : err.property;
     if (err.constraints) {
-      out.push({ field, message: Object.values(err.constraints).join('; '), constraints: Object.keys(err.constraints) });
+      // Rules that share a message (a date's format and its readability) say it once.
+      out.push({ field, message: [...new Set(Object.values(err.constraints))].join('; '), constraints: Object.keys(err.constraints) });
     }
     if (err.children && err.children.length > 0) out.push(...flatten(err.children, field));
   }

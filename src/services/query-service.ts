@@ -1,3 +1,4 @@
+import { readDate } from '../api/dto/dates.js';
 import { badRequest } from '../errors.js';
 import type { Filter } from '../store/collection.js';
 import type { DocumentRecord, TagRecord } from '../store/records.js';
@@ -33,10 +34,22 @@ function confidence(raw: string | undefined, field: string): number | undefined 
   return value;
 }
 
+/** A filter bound as an instant; an unreadable one is refused, never turned into an Invalid Date that matches nothing. */
+function bound(raw: string | undefined, name: string): Date | undefined {
+  if (!raw) return undefined;
+  const date = readDate(raw);
+  if (!date) throw badRequest(`${name} must be a calendar date or date-time`, [{ field: name, message: 'not a date' }]);
+  return date;
+}
+
+// `to` is an inclusive instant like `from`, so a date alone stops at 00:00 UTC of that day; the UI's
+// date pickers send the day's last millisecond, and other aggregates read `to` the same way.
 function dateRange(from: string | undefined, to: string | undefined, field: string): Filter {
   const range: Record<string, Date> = {};
-  if (from) range.$gte = new Date(from);
-  if (to) range.$lte = new Date(to);
+  const gte = bound(from, 'from');
+  const lte = bound(to, 'to');
+  if (gte) range.$gte = gte;
+  if (lte) range.$lte = lte;
   if (range.$gte && range.$lte && range.$gte > range.$lte) {
     throw badRequest('from must not be after to', [{ field: 'from', message: 'after to' }]);
   }

@@ -15,12 +15,13 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { IsReadableDate } from './dates.js';
 import { RangeQueryDto } from './query-dto.js';
 import { CATEGORY_IDS } from '../../nlp/types.js';
 
 const CATEGORIES = CATEGORY_IDS as unknown as string[];
 const PRIORITY_VALUES = ['low', 'normal', 'high', 'urgent'];
-const DATE_MSG = { message: 'must be an ISO 8601 date or date-time' };
+const DATE_MSG = { message: 'must be a calendar date or date-time (ISO 8601, e.g. 2024-05-01 or 2024-05-01T08:00:00+08:00)' };
 
 export class WebhookCreateDto {
   @IsString()
@@ -261,7 +262,8 @@ export class DeliveriesQueryDto {
 
   /** Deliveries created before this time (page back by the last item's createdAt). */
   @IsOptional()
-  @IsISO8601({}, DATE_MSG)
+  @IsISO8601({ strict: true }, DATE_MSG)
+  @IsReadableDate(DATE_MSG)
   before?: string;
 }
 

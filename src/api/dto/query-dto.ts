@@ -1,7 +1,10 @@
 import { IsIn, IsISO8601, IsNumberString, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CATEGORY_IDS } from '../../nlp/types.js';
+import { IsReadableDate } from './dates.js';
 
-const DATE_MSG = { message: 'must be an ISO 8601 date or date-time' };
+// Strict: a day that does not exist (2024-02-31) is refused, not rolled into the next month.
+const STRICT = { strict: true };
+const DATE_MSG = { message: 'must be a calendar date or date-time (ISO 8601, e.g. 2024-05-01 or 2024-05-01T08:00:00+08:00)' };
 
 export class PageQueryDto {
   @IsOptional()
@@ -43,11 +46,13 @@ export class TagQueryDto extends PageQueryDto {
   kind?: string;
 
   @IsOptional()
-  @IsISO8601({}, DATE_MSG)
+  @IsISO8601(STRICT, DATE_MSG)
+  @IsReadableDate(DATE_MSG)
   from?: string;
 
   @IsOptional()
-  @IsISO8601({}, DATE_MSG)
+  @IsISO8601(STRICT, DATE_MSG)
+  @IsReadableDate(DATE_MSG)
   to?: string;
 
   @IsOptional()
@@ -103,11 +108,13 @@ export class DocumentQueryDto extends PageQueryDto {
 /** A date range and channel: the common slice of every aggregate query. */
 export class RangeQueryDto {
   @IsOptional()
-  @IsISO8601({}, DATE_MSG)
+  @IsISO8601(STRICT, DATE_MSG)
+  @IsReadableDate(DATE_MSG)
   from?: string;
 
   @IsOptional()
-  @IsISO8601({}, DATE_MSG)
+  @IsISO8601(STRICT, DATE_MSG)
+  @IsReadableDate(DATE_MSG)
   to?: string;
 
   @IsOptional()
