@@ -48,7 +48,7 @@ const randomBody = fc.record(
     text: field(goodText),
     turns: field(fc.array(turn, { maxLength: 3 })),
     customerId: field(fc.string({ maxLength: 10 })),
-    occurredAt: field(fc.constantFrom('2026-11-28T10:00:00Z', 'yesterday')),
+    occurredAt: field(fc.constantFrom('2026-11-28T10:00:00Z', 'yesterday', '2024-W01', '20240101')),
     metadata: field(fc.dictionary(fc.string({ maxLength: 6 }), scalar, { maxKeys: 3 })),
   },
   { requiredKeys: [] },
