@@ -83,6 +83,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     apiKeys,
     ingest: new IngestService(store, queue, logger, metrics, {
       leaseMs: config.leaseMs,
+      limits: { maxTextLength: config.maxTextLength },
       pii: async (tenant) => ({ policy: (await settings.get(tenant)).piiPolicy, secret: await settings.hashSecret() }),
     }),
     query: new QueryService(store),

@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 import { readDate } from '../api/dto/dates.js';
 import { checkDocumentShape, CreateDocumentDto, type DocumentLimits } from '../api/dto/document-dto.js';
 import { parseDto } from '../api/validate.js';
+import { canonical } from '../canonical-json.js';
 
 export type IngestOutcome =
   | { status: 'accepted'; id: string }
@@ -34,14 +35,6 @@ function sameContent(stored: DocumentRecord, built: Built): boolean {
   return stored.contentHash === built.doc.contentHash || stored.contentHash === built.legacyHash;
 }
 
-/** JSON with every object's keys sorted, at any depth; array order is kept (it is content). */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value === null || typeof value !== 'object') return value;
-  const obj = value as Record<string, unknown>;
-  return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, canonical(obj[k])]));
-}
-
 /** Every string inside a JSON value, at any depth, passed through `mask`; keys and other values as they are. */
 function maskStrings(value: unknown, mask: (s: string) => string): unknown {
   if (typeof value === 'string') return mask(value);
@@ -59,7 +52,7 @@ export class IngestService {
     private readonly queue: JobQueue,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
-    private readonly options: { leaseMs: number; pii: (tenant: string) => Promise<{ policy: PiiPolicy; secret: string }> },
+    private readonly options: { leaseMs: number; limits: DocumentLimits; pii: (tenant: string) => Promise<{ policy: PiiPolicy; secret: string }> },
   ) {}
 
   private async build(tenant: string, dto: CreateDocumentDto, requestId: string | null): Promise<Built> {
@@ -130,9 +123,9 @@ export class IngestService {
     return { doc, legacyHash };
   }
 
-  parse(body: unknown, limits: DocumentLimits, what?: string): CreateDocumentDto {
+  parse(body: unknown, what?: string): CreateDocumentDto {
     const dto = parseDto(CreateDocumentDto, body, what);
-    const shape = checkDocumentShape(dto, limits);
+    const shape = checkDocumentShape(dto, this.options.limits);
     if (shape) throw new AppError(400, 'validation_failed', `invalid ${what ?? 'request body'}: ${shape.field}`, [shape]);
     return dto;
   }
@@ -166,8 +159,8 @@ export class IngestService {
     }
   }
 
-  async ingest(tenant: string, body: unknown, limits: DocumentLimits, requestId: string | null = null): Promise<IngestOutcome> {
-    const outcome = await this.persist(tenant, this.parse(body, limits), requestId);
+  async ingest(tenant: string, body: unknown, requestId: string | null = null): Promise<IngestOutcome> {
+    const outcome = await this.persist(tenant, this.parse(body), requestId);
     if (outcome.status === 'accepted') await this.enqueue([outcome.id]);
     return outcome;
   }
@@ -177,12 +170,12 @@ export class IngestService {
    * earlier in the same batch) are settled first, so the multi-document insert only carries new
    * documents. One bad item never sinks the others.
    */
-  async ingestBatch(tenant: string, items: unknown[], limits: DocumentLimits, requestId: string | null = null): Promise<BatchItemResult[]> {
+  async ingestBatch(tenant: string, items: unknown[], requestId: string | null = null): Promise<BatchItemResult[]> {
     const results: BatchItemResult[] = new Array(items.length);
     const built: ({ index: number } & Built)[] = [];
     for (const [index, item] of items.entries()) {
       try {
-        built.push({ index, ...(await this.build(tenant, this.parse(item, limits, `documents[${index}]`), requestId)) });
+        built.push({ index, ...(await this.build(tenant, this.parse(item, `documents[${index}]`), requestId)) });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         const details = err.details.map((d) => (d.field ? { ...d, field: `documents[${index}].${d.field}` } : d));

@@ -10,17 +10,16 @@ import { parseDto } from '../validate.js';
 
 export function documentsRoutes(s: Services): Router {
   const r = Router();
-  const limits = { maxTextLength: s.config.maxTextLength };
 
   r.post('/documents', requireRole('ingest'), async (req, res) => {
-    const outcome = await s.ingest.ingest(auth(req).tenant, req.body, limits, req.requestId ?? null);
+    const outcome = await s.ingest.ingest(auth(req).tenant, req.body, req.requestId ?? null);
     if (outcome.status === 'accepted') res.status(202).json({ id: outcome.id, status: 'queued' });
     else res.status(200).json({ id: outcome.id, status: outcome.documentStatus, duplicate: true });
   });
 
   r.post('/documents/batch', requireRole('ingest'), async (req, res) => {
     const { documents } = parseDto(BatchDto, req.body);
-    res.status(207).json({ items: await s.ingest.ingestBatch(auth(req).tenant, documents, limits, req.requestId ?? null) });
+    res.status(207).json({ items: await s.ingest.ingestBatch(auth(req).tenant, documents, req.requestId ?? null) });
   });
 
   r.get('/documents', requireRole('analyst', 'labeler'), async (req, res) => {
