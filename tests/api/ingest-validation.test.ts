@@ -52,6 +52,7 @@ describe('POST /v1/documents validation', () => {
     ['week-date occurredAt', { occurredAt: '2024-W01' }, 'occurredAt'],
     ['basic-format occurredAt', { occurredAt: '20240101' }, 'occurredAt'],
     ['ordinal-date occurredAt', { occurredAt: '2024-123' }, 'occurredAt'],
+    ['scale without a score', { scale: 'nps' }, 'score'],
     ['customerId empty', { customerId: '' }, 'customerId'],
     ['metadata an array', { metadata: [1, 2] }, 'metadata'],
     ['metadata with dotted key', { metadata: { 'a.b': 1 } }, 'metadata'],

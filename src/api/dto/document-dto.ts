@@ -172,6 +172,9 @@ export function checkDocumentShape(dto: CreateDocumentDto, limits: DocumentLimit
   if (dto.kind === 'social' && (dto.score !== undefined || dto.scale !== undefined)) {
     return { field: 'score', message: 'social posts carry no score' };
   }
+  // a scale alone says nothing, and as it is not part of the content a re-send with another one would
+  // pass for a duplicate
+  if (dto.scale !== undefined && dto.score === undefined) return { field: 'score', message: `a ${dto.scale} scale needs a score` };
   if (dto.kind === 'transcript' && !dto.turns!.some((t) => NON_BLANK.test(t.text))) {
     return { field: 'turns', message: 'at least one turn must contain visible text' };
   }
