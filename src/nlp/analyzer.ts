@@ -88,6 +88,9 @@ function implicitForUncached(x: ExtractLexicon, core: string): { category: Categ
   const idx = x.lex.taxonomy.implicitIndex;
   const direct = idx.get(core) ?? idx.get(core.replace(/^(不|没有|没)/, ''));
   if (direct) return direct;
+  // a degree complement keeps its head's topic: 贵得离谱 is about price, 慢得要死 about speed
+  const head = /^(.{1,2})得/.exec(core);
+  if (head && idx.has(head[1]!)) return idx.get(head[1]!)!;
   let best: { category: CategoryId; aspect: string } | null = null;
   let bestLen = 0;
   for (const [w, v] of idx) {

@@ -68,7 +68,7 @@ export function buildExtractLexicon(lex: Lexicon, extraSentiment?: Record<string
 
 const SINGLE_MOD_CHARS = new Set([...'不没很太超挺好真老偏巨贼蛮还都也就更最特']);
 const TAIL_CHARS = new Set([...'了的点多死啊吧呀哦啦哈呢极爆嘛']);
-const RIGHT_SUFFIXES = ['得不得了', '得要命', '得不行', '得离谱', '到不行', '到爆', '到家了', '了不少', '了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '点'];
+const RIGHT_SUFFIXES = ['得不得了', '得要命', '得要死', '得不行', '得离谱', '到不行', '到爆', '到家了', '了不少', '了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '点'];
 const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
 /** Words that need the guard single characters get: they are ordinary words far more often than opinions. */
 const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱', '麻烦', '标准', '规范', '推荐']);
@@ -222,7 +222,9 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       if (tok && tok.tag !== 'x') {
         const pre = lc.slice(tok.start, i);
         const post = lc.slice(e, tok.end);
-        leftOk = [...pre].every((c) => SINGLE_MOD_CHARS.has(c)) && [...post].every((c) => TAIL_CHARS.has(c));
+        // jieba glues 得 to the word before a degree complement (脏得|不行): the complement decides
+        const complement = post === '得' && RIGHT_SUFFIXES.some((x) => x.startsWith('得') && right.startsWith(x));
+        leftOk = [...pre].every((c) => SINGLE_MOD_CHARS.has(c)) && (complement || [...post].every((c) => TAIL_CHARS.has(c)));
       }
       if (!rightOk || !leftOk) continue;
       // ambiguous words used attributively (推荐的产品, 一般的情况) are not verdicts

@@ -240,6 +240,11 @@ describe('analyzer: hard cases', () => {
     expect(await keys('商家拒绝退款')).toEqual(['商家|拒绝退款|negative|after_sales']);
     expect(await keys('空调不制冷')).toEqual(['空调|不制冷|negative|environment']);
     expect(await keys('外卖送得很快')).toEqual(['外卖|送得很快|positive|logistics']);
+    // degree complements keep their head's topic, whatever jieba glues 得 to
+    expect(await keys('贵得离谱')).toEqual(['∅|贵得离谱|negative|price']);
+    expect(await keys('房间脏得不行')).toEqual(['房间|脏得不行|negative|environment']);
+    expect(await keys('慢得要死')).toEqual(['∅|慢得要死|negative|efficiency']);
+    expect(await keys('不值得推荐')).toEqual(['∅|不值得推荐|negative|price']);
     // "the rest" is not the thing just judged
     expect(await keys('除了价格贵，其他都挺好')).toEqual(['价格|贵|negative|price', '∅|都挺好|positive|other']);
   });
