@@ -288,7 +288,8 @@ class RuleAnalyzer implements Analyzer {
         sentence: stored(clause.start, clause.end),
         confidence: Math.round(Math.min(0.95, confidence) * 1000) / 1000,
         source: 'rule',
-        canonicalAspect: canonical,
+        // unknown to the taxonomy, the aspect still groups by its normalized form (前臺/前台, ＡＰＰ/app)
+        canonicalAspect: canonical ?? op.aspect?.text ?? null,
       };
       if (part.turnIndex !== undefined) tag.turnIndex = part.turnIndex;
       out.push({ tag, op, categoryFrom });

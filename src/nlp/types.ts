@@ -70,8 +70,10 @@ export interface ExtractedTag {
   sentence: string;
   turnIndex?: number;
   /**
-   * The taxonomy's canonical aspect the tag aggregates under (卡顿/很卡/系统卡 → one bucket), for explicit
-   * aspects found in lexicons/taxonomy.yaml and for implicit ones (太贵了 → 价格); null when unknown.
+   * What the tag aggregates under: the taxonomy's canonical aspect (卡顿/很卡/系统卡 → one bucket) for
+   * explicit aspects found in lexicons/taxonomy.yaml and for implicit ones (太贵了 → 价格), else the
+   * aspect's normalized text (simplified, half-width, lower-case); null for an implicit aspect the
+   * taxonomy does not know.
    */
   canonicalAspect?: string | null;
   /** Calibrated probability that the tag (pair + polarity) is right, 0..1. */

@@ -58,9 +58,10 @@ export interface TagRecord {
   documentId: string;
   aspect: string | null;
   /**
-   * The taxonomy's canonical aspect (网速 / 网络 / 宽带 → 网络; 太贵了 with no aspect → 价格), which the
-   * dashboard's top aspects group by. Null when the aspect is no taxonomy term, after a labeler changed
-   * the aspect, and on tags stored before it existed: those group under `aspect` itself.
+   * What the dashboard's top aspects group by: the taxonomy's canonical aspect (网速 / 网络 / 宽带 → 网络;
+   * 太贵了 with no aspect → 价格), else the aspect's normalized text (前臺 → 前台). Null for an implicit
+   * aspect the taxonomy does not know, after a labeler changed the aspect, and on tags stored before it
+   * existed: those group under `aspect` itself.
    */
   canonicalAspect?: string | null;
   opinion: string;

@@ -272,6 +272,13 @@ describe('analyzer: hard cases', () => {
     const [b] = await canon('这个App老是闪退');
     expect(a).toBeTruthy();
     expect(a).toBe(b);
+    // every tag with an aspect groups somewhere, and script or width never splits a group
+    for (const [x, y] of [['前臺小姐很熱情', '前台小姐很热情'], ['ＡＰＰ很卡', 'app很卡'], ['豆角很老', '豆角很老'], ['雞翅太坑了', '鸡翅太坑了']]) {
+      const [tx, ty] = [(await analyzer.analyze({ kind: 'comment', text: x })).tags, (await analyzer.analyze({ kind: 'comment', text: y })).tags];
+      expect(tx.length).toBeGreaterThan(0);
+      expect(tx.map((t) => t.canonicalAspect)).toEqual(ty.map((t) => t.canonicalAspect));
+      for (const t of tx) if (t.aspect) expect(t.canonicalAspect, x).toBeTruthy();
+    }
   });
 
   it('is deterministic', async () => {

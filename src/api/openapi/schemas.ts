@@ -62,7 +62,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
         id: str,
         documentId: str,
         aspect: nullable('string'),
-        canonicalAspect: nullable('string', { description: "the taxonomy's canonical aspect the dashboard groups by (网速 → 网络; 太贵了 → 价格); null when none" }),
+        canonicalAspect: nullable('string', { description: "what the dashboard groups by: the taxonomy's canonical aspect (网速 → 网络; 太贵了 → 价格), else the aspect's normalized text; null when none" }),
         opinion: str,
         label: { ...str, description: 'display label, e.g. 负向评价: App老是闪退' },
         polarity,
