@@ -62,7 +62,10 @@ export function tagFilter(tenant: string, q: TagQueryDto | StatsQueryDto): Filte
   if (q.kind) filter.kind = q.kind;
   if ('polarity' in q && q.polarity) filter.polarity = q.polarity;
   if ('category' in q && q.category) filter.category = q.category;
-  if ('aspect' in q && q.aspect) filter.aspect = q.aspect;
+  const and: Filter[] = [];
+  // an aspect names its group too (网络 finds the 网速 and 宽带 tags), as the dashboard's top aspects
+  // count them, so a bar's drill-down lists what the bar counted
+  if ('aspect' in q && q.aspect) and.push({ $or: [{ aspect: q.aspect }, { canonicalAspect: q.aspect }] });
   if ('source' in q && q.source) filter.source = q.source;
   if ('documentId' in q && q.documentId) filter.documentId = q.documentId;
   if ('minConfidence' in q || 'maxConfidence' in q) {
@@ -75,8 +78,9 @@ export function tagFilter(tenant: string, q: TagQueryDto | StatsQueryDto): Filte
   }
   if ('q' in q && q.q) {
     const re = new RegExp(escapeRegex(q.q));
-    filter.$and = [{ $or: [{ opinion: { $regex: re } }, { aspect: { $regex: re } }, { sentence: { $regex: re } }] }];
+    and.push({ $or: [{ opinion: { $regex: re } }, { aspect: { $regex: re } }, { sentence: { $regex: re } }] });
   }
+  if (and.length) filter.$and = and;
   return filter;
 }
 

@@ -208,6 +208,14 @@ describe('queries', () => {
     const res = await rt.http.get('/v1/stats/summary').set(bearer(analyst)).expect(200);
     expect(res.body.topNegativeAspects.map((a: { aspect: string }) => a.aspect)).toContain('网络');
     expect(res.body.topNegativeAspects.map((a: { aspect: string }) => a.aspect)).not.toContain('网速');
+    // a bar's drill-down (aspect = the bar's name) lists the tags the bar counted
+    const bar = res.body.topNegativeAspects.find((a: { aspect: string; category: string }) => a.aspect === '网络' && a.category === 'network');
+    const drill = await rt.http.get('/v1/tags').query({ aspect: '网络', category: 'network', polarity: 'negative', limit: 200 }).set(bearer(analyst)).expect(200);
+    expect(drill.body.items.map((t: Tag) => t.id)).toContain(tag.id);
+    expect(drill.body.items).toHaveLength(bar.count);
+    // the exact aspect still filters on its own
+    const exact = await rt.http.get('/v1/tags').query({ aspect: '网速', limit: 200 }).set(bearer(analyst)).expect(200);
+    expect(exact.body.items.every((t: Tag) => t.aspect === '网速')).toBe(true);
   });
 });
 
