@@ -147,8 +147,13 @@ export class CorrectionsService {
     let text: string | null;
     if (doc.kind === 'transcript') {
       if (a.turnIndex === undefined) throw badRequest(`${field}.turnIndex is required for transcripts`, [{ field: `${field}.turnIndex`, message: 'required' }]);
-      text = doc.turns?.[a.turnIndex]?.text ?? null;
-      if (text === null) throw badRequest(`${field}.turnIndex is out of range`, [{ field: `${field}.turnIndex`, message: 'out of range' }]);
+      const turn = doc.turns?.[a.turnIndex];
+      if (!turn) throw badRequest(`${field}.turnIndex is out of range`, [{ field: `${field}.turnIndex`, message: 'out of range' }]);
+      // opinions are the customer's: an agent's or the system's words are never tagged (README, transcripts)
+      if (turn.speaker !== 'customer') {
+        throw badRequest(`${field}.turnIndex names a ${turn.speaker} turn; only customer turns carry opinions`, [{ field: `${field}.turnIndex`, message: 'not a customer turn' }]);
+      }
+      text = turn.text;
     } else {
       text = doc.text;
     }

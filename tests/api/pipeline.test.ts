@@ -259,6 +259,15 @@ describe('corrections and export', () => {
     expect(((await waitForStatus(rt, id, labeler)).tags as Tag[]).filter((t) => t.source === 'human')).toHaveLength(2);
   });
 
+  test("a tag can be added on a customer turn, not on an agent's", async () => {
+    const id = await post({ kind: 'transcript', turns: [{ speaker: 'agent', text: '您好，很高兴为您服务' }, { speaker: 'customer', text: '宽带总是断网' }] });
+    await waitForStatus(rt, id, labeler);
+    const add = (turnIndex: number) => ({ actions: [{ op: 'add', turnIndex, span: { start: 0, end: 2 }, polarity: 'positive', category: 'service_attitude' }] });
+    const refused = await rt.http.post(`/v1/documents/${id}/corrections`).set(bearer(labeler)).send(add(0)).expect(400);
+    expect(refused.body.error.details).toEqual([expect.objectContaining({ field: 'actions[0].turnIndex' })]);
+    await rt.http.post(`/v1/documents/${id}/corrections`).set(bearer(labeler)).send(add(1)).expect(200);
+  });
+
   test('an analyst cannot correct; a bad tag id is a 400', async () => {
     const id = await post({ kind: 'comment', text: '外卖送得太慢了' });
     await waitForStatus(rt, id, labeler);
