@@ -1,5 +1,6 @@
 import { readDate } from '../api/dto/dates.js';
 import { badRequest } from '../errors.js';
+import { scriptVariants } from '../nlp/normalize.js';
 import type { Filter } from '../store/collection.js';
 import type { DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -56,6 +57,11 @@ function dateRange(from: string | undefined, to: string | undefined, field: stri
   return Object.keys(range).length > 0 ? { [field]: range } : {};
 }
 
+/** A free-text query in any Chinese script, Latin letters in any case (APP finds App). */
+function searchPattern(term: string): RegExp {
+  return new RegExp(scriptVariants(term).map(escapeRegex).join('|'), 'i');
+}
+
 export function tagFilter(tenant: string, q: TagQueryDto | StatsQueryDto): Filter {
   const filter: Filter = { tenant, ...dateRange(q.from, q.to, 'at') };
   if (q.channel) filter.channel = q.channel;
@@ -77,7 +83,7 @@ export function tagFilter(tenant: string, q: TagQueryDto | StatsQueryDto): Filte
     }
   }
   if ('q' in q && q.q) {
-    const re = new RegExp(escapeRegex(q.q));
+    const re = searchPattern(q.q);
     and.push({ $or: [{ opinion: { $regex: re } }, { aspect: { $regex: re } }, { sentence: { $regex: re } }] });
   }
   if (and.length) filter.$and = and;
@@ -104,7 +110,7 @@ export class QueryService {
     if (q.channel) filter.source = q.channel;
     if (q.customerId) filter.customerId = q.customerId;
     if (q.q) {
-      const re = new RegExp(escapeRegex(q.q));
+      const re = searchPattern(q.q);
       and.push({ $or: [{ text: { $regex: re } }, { normalizedText: { $regex: re } }, { externalId: q.q }] });
     }
     if (q.cursor) and.push(afterCursor(decodeCursor(q.cursor)));

@@ -200,6 +200,18 @@ describe('queries', () => {
     expect(res.body.topNegativeAspects.length).toBeGreaterThan(0);
   });
 
+  test('the opinion search finds every Chinese script and any letter case', async () => {
+    const id = await post({ kind: 'social', text: '這個APP的網絡速度真的很快' });
+    const doc = await waitForStatus(rt, id, analyst);
+    expect((doc.tags as Tag[]).length).toBeGreaterThan(0);
+    for (const q of ['网络速度', '網絡速度', 'app']) {
+      const res = await rt.http.get('/v1/tags').query({ q, channel: doc.source as string, limit: 200 }).set(bearer(analyst)).expect(200);
+      expect(res.body.items.map((t: Tag) => t.documentId), q).toContain(id);
+    }
+    const docs = await rt.http.get('/v1/documents').query({ q: '網路速度' }).set(bearer(analyst)).expect(200);
+    expect(docs.body.items.map((d: { id: string }) => d.id)).toContain(id);
+  });
+
   test('tags carry their canonical aspect, which the top negative aspects count under', async () => {
     const id = await post({ kind: 'comment', text: '网速太慢了' });
     const doc = await waitForStatus(rt, id, analyst);
