@@ -117,10 +117,6 @@ function tokenEndingAt(tokens: Token[], pos: number): Token | undefined {
   return indexOf(tokens).byEnd.get(pos);
 }
 
-/**
- * Find opinions in one clause. `lc` is the lower-cased normalized text of the whole document part,
- * `tokens` the jieba tokens of this clause with document offsets.
- */
 /** Score of the first (longest-at-its-position) sentiment word in `text`, 0 when there is none. */
 function firstSentimentWord(text: string, x: ExtractLexicon): number {
   for (let i = 0; i < text.length; i++) {
@@ -132,6 +128,10 @@ function firstSentimentWord(text: string, x: ExtractLexicon): number {
   return 0;
 }
 
+/**
+ * Find opinions in one clause. `lc` is the lower-cased normalized text of the whole document part,
+ * `tokens` the jieba tokens of this clause with document offsets.
+ */
 export function extractClause(lc: string, clause: Clause, tokens: Token[], x: ExtractLexicon): RawOpinion[] {
   if (clause.meta) return [];
   const lo = clause.contentStart;
