@@ -43,7 +43,7 @@ export interface AnalyzerOptions {
 const WEAK_ASPECT_CATEGORIES = new Set<CategoryId>(['service_attitude', 'resolution', 'marketing']);
 const DELIVERY_SPEED = /^(送|配送|派送|送货|送餐|发货|发|寄|到货)得/;
 /** "the rest" (除了价格贵，其他都挺好): a general verdict that explicitly excludes the thing just judged */
-const OTHER_THINGS = /(其他|其它|别的|其余|其他的)/;
+const OTHER_THINGS = /(其他|其它|别的|其余)/;
 
 interface PartTag {
   tag: ExtractedTag;
