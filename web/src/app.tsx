@@ -168,7 +168,7 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         <button className="btn btn-link" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-action="lang">
           {t('language')}
         </button>
-        <button className="btn btn-small" onClick={onSignOut}>
+        <button className="btn btn-small" onClick={onSignOut} data-action="sign-out">
           {t('signOut')}
         </button>
       </header>

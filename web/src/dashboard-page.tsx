@@ -206,42 +206,44 @@ function KpiTable({ kpi, onPick }: { kpi: Kpi; onPick: (category: string) => voi
           {t('kpiCurrent')} {day(kpi.period.from)} ~ {day(kpi.period.to)} · {t('kpiPrevious')} {day(kpi.previousPeriod.from)} ~ {day(kpi.previousPeriod.to)}
         </span>
       </h3>
-      <table className="grid kpi-table">
-        <thead>
-          <tr>
-            <th>{t('category')}</th>
-            <th className="num">{t('kpiCurrent')}</th>
-            <th className="num">{t('kpiPrevious')}</th>
-            <th className="num">{t('kpiChange')}</th>
-            <th title={t('kpiSignificant')}>p</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.category} data-category={r.category} data-significant={String(r.significant)} onClick={() => onPick(r.category)}>
-              <td>{categoryName(r.category)}</td>
-              <td className="num" title={`${r.current.negative} / ${r.current.total}`}>
-                {share(r.current.share)} <span className="muted small">({r.current.negative}/{r.current.total})</span>
-              </td>
-              <td className="num" title={`${r.previous.negative} / ${r.previous.total}`}>
-                {share(r.previous.share)} <span className="muted small">({r.previous.negative}/{r.previous.total})</span>
-              </td>
-              <td className={`num ${r.change === null ? '' : r.change > 0 ? 'pol-negative' : r.change < 0 ? 'pol-positive' : ''}`}>
-                {r.change === null ? '—' : `${r.change > 0 ? '▲ +' : r.change < 0 ? '▼ ' : ''}${(r.change * 100).toFixed(1)} pp`}
-              </td>
-              <td>
-                {r.significant ? (
-                  <span className="sig" title={t('kpiSignificant')}>
-                    ★ {r.pValue !== null && r.pValue < 0.001 ? '<0.001' : r.pValue?.toFixed(3)}
-                  </span>
-                ) : (
-                  <span className="muted small">{r.pValue === null ? '—' : r.pValue.toFixed(3)}</span>
-                )}
-              </td>
+      <div className="table-scroll">
+        <table className="grid kpi-table">
+          <thead>
+            <tr>
+              <th>{t('category')}</th>
+              <th className="num">{t('kpiCurrent')}</th>
+              <th className="num">{t('kpiPrevious')}</th>
+              <th className="num">{t('kpiChange')}</th>
+              <th title={t('kpiSignificant')}>p</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.category} data-category={r.category} data-significant={String(r.significant)} onClick={() => onPick(r.category)}>
+                <td>{categoryName(r.category)}</td>
+                <td className="num" title={`${r.current.negative} / ${r.current.total}`}>
+                  {share(r.current.share)} <span className="muted small">({r.current.negative}/{r.current.total})</span>
+                </td>
+                <td className="num" title={`${r.previous.negative} / ${r.previous.total}`}>
+                  {share(r.previous.share)} <span className="muted small">({r.previous.negative}/{r.previous.total})</span>
+                </td>
+                <td className={`num ${r.change === null ? '' : r.change > 0 ? 'pol-negative' : r.change < 0 ? 'pol-positive' : ''}`}>
+                  {r.change === null ? '—' : `${r.change > 0 ? '▲ +' : r.change < 0 ? '▼ ' : ''}${(r.change * 100).toFixed(1)} pp`}
+                </td>
+                <td>
+                  {r.significant ? (
+                    <span className="sig" title={t('kpiSignificant')}>
+                      ★ {r.pValue !== null && r.pValue < 0.001 ? '<0.001' : r.pValue?.toFixed(3)}
+                    </span>
+                  ) : (
+                    <span className="muted small">{r.pValue === null ? '—' : r.pValue.toFixed(3)}</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       <p className="muted small">★ {t('kpiSignificant')}</p>
     </section>
   );

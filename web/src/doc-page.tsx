@@ -67,32 +67,34 @@ export function DocPage({ id }: { id: string }) {
       {doc.tags.length === 0 ? (
         <div className="muted">{t('noTags')}</div>
       ) : (
-        <table className="grid">
-          <thead>
-            <tr>
-              <th>{t('opinion')}</th>
-              <th>{t('aspect')}</th>
-              <th>{t('polarity')}</th>
-              <th>{t('category')}</th>
-              <th>{t('confidence')}</th>
-              <th>{t('tagSource')}</th>
-              <th>{t('modelVersion')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {doc.tags.map((tag) => (
-              <tr key={tag.id} className={selected === tag.id ? 'row-selected' : ''} onClick={() => setSelected(tag.id)}>
-                <td><span className={`dot dot-${tag.polarity}`} />{tagLabel(tag)}</td>
-                <td>{tag.aspect ?? '—'}</td>
-                <td className={`pol-${tag.polarity}`}>{t(tag.polarity)}</td>
-                <td>{categoryName(tag.category)}</td>
-                <td className="num">{tag.confidence.toFixed(2)}</td>
-                <td>{sourceKey(tag.source) ? t(sourceKey(tag.source)!) : tag.source}</td>
-                <td className="mono small">{tag.modelVersion}</td>
+        <div className="table-scroll">
+          <table className="grid">
+            <thead>
+              <tr>
+                <th>{t('opinion')}</th>
+                <th>{t('aspect')}</th>
+                <th>{t('polarity')}</th>
+                <th>{t('category')}</th>
+                <th>{t('confidence')}</th>
+                <th>{t('tagSource')}</th>
+                <th>{t('modelVersion')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {doc.tags.map((tag) => (
+                <tr key={tag.id} className={selected === tag.id ? 'row-selected' : ''} onClick={() => setSelected(tag.id)}>
+                  <td><span className={`dot dot-${tag.polarity}`} />{tagLabel(tag)}</td>
+                  <td>{tag.aspect ?? '—'}</td>
+                  <td className={`pol-${tag.polarity}`}>{t(tag.polarity)}</td>
+                  <td>{categoryName(tag.category)}</td>
+                  <td className="num">{tag.confidence.toFixed(2)}</td>
+                  <td>{sourceKey(tag.source) ? t(sourceKey(tag.source)!) : tag.source}</td>
+                  <td className="mono small">{tag.modelVersion}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </div>
   );

@@ -44,6 +44,7 @@ export function FeedPage({ route }: { route: Route }) {
   const generation = useRef(0);
   const skipKey = useRef<string | null>(restored ? key : null);
   const initialScroll = useRef(restored?.scrollTop ?? 0);
+  const [filtersOpen, setFiltersOpen] = useState(false);
 
   const load = useCallback(
     async (from: string | null, reset: boolean) => {
@@ -111,9 +112,18 @@ export function FeedPage({ route }: { route: Route }) {
     if (!loading && cursor && !error) void load(cursor, false);
   }, [loading, cursor, error, load]);
 
+  const activeFilters = Object.keys(filters).length;
+
   return (
     <div className="page page-split">
-      <aside className="side">
+      <aside id="feed-filters" className={`side side-drawer ${filtersOpen ? 'side-open' : ''}`} aria-label={t('filters')}>
+        <div className="drawer-head">
+          <strong>{t('filters')}</strong>
+          <span className="spacer" />
+          <button type="button" className="btn btn-small btn-primary" data-action="close-filters" onClick={() => setFiltersOpen(false)}>
+            {t('showResults')}
+          </button>
+        </div>
         <FilterPanel route="feed" filters={filters} />
         <a className="btn btn-block" href={href('export', filters)}>
           {t('navExport')} ↓
@@ -121,6 +131,18 @@ export function FeedPage({ route }: { route: Route }) {
       </aside>
       <section className="main">
         <div className="toolbar">
+          {/* Narrow screens fold the filter sidebar away; the count keeps a narrowed list from looking complete. */}
+          <button
+            type="button"
+            className="btn btn-small drawer-toggle"
+            data-action="toggle-filters"
+            aria-expanded={filtersOpen}
+            aria-controls="feed-filters"
+            onClick={() => setFiltersOpen((o) => !o)}
+          >
+            {t('filters')}
+            {activeFilters > 0 ? ` (${activeFilters})` : ''}
+          </button>
           <strong>{t('navFeed')}</strong>
           <span className="muted">
             {tagCount} {t('tagsMatched')} · {groups.length} {t('documents')}

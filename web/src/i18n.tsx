@@ -229,6 +229,9 @@ const zh = {
   noVersions: '还没有重新训练的版本。先在标注队列中纠正标签，再训练新版本。',
   sampleN: '样本数 {n}',
   by: '操作人',
+  filters: '筛选',
+  showResults: '查看结果',
+  close: '关闭',
 };
 
 export type MsgKey = keyof typeof zh;
@@ -459,6 +462,9 @@ const en: Record<MsgKey, string> = {
   noVersions: 'No retrained versions yet. Correct tags in the labeling queue, then train a new version.',
   sampleN: '{n} samples',
   by: 'By',
+  filters: 'Filters',
+  showResults: 'Show results',
+  close: 'Close',
 };
 
 const dictionaries: Record<Lang, Record<MsgKey, string>> = { zh, en };

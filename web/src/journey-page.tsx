@@ -119,32 +119,34 @@ export function JourneyPage({ customerId }: { customerId: string }) {
           <h3>
             {t('touchpoints')} ({data.touchpoints.length})
           </h3>
-          <table className="grid journey-table">
-            <thead>
-              <tr>
-                <th>{t('time')}</th>
-                <th>{t('kind')}</th>
-                <th>{t('channel')}</th>
-                <th className="num">{t('touchScore')}</th>
-                <th className="num">{t('emotion')}</th>
-                <th>{t('detail')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.touchpoints.map((p) => (
-                <tr key={p.documentId} data-doc-id={p.documentId} className={p.emotion !== null && p.emotion <= data.method.churnThreshold ? 'row-risk' : ''}>
-                  <td>{when(p.at)}</td>
-                  <td>{t(p.kind)}</td>
-                  <td>{p.channel}</td>
-                  <td className={`num ${(p.score ?? 0) < 0 ? 'pol-negative' : (p.score ?? 0) > 0 ? 'pol-positive' : ''}`}>{p.score ?? '—'}</td>
-                  <td className="num">{p.emotion ?? '—'}</td>
-                  <td>
-                    <a href={href(`doc/${encodeURIComponent(p.documentId)}`)}>{t('detail')} →</a>
-                  </td>
+          <div className="table-scroll">
+            <table className="grid journey-table">
+              <thead>
+                <tr>
+                  <th>{t('time')}</th>
+                  <th>{t('kind')}</th>
+                  <th>{t('channel')}</th>
+                  <th className="num">{t('touchScore')}</th>
+                  <th className="num">{t('emotion')}</th>
+                  <th>{t('detail')}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {data.touchpoints.map((p) => (
+                  <tr key={p.documentId} data-doc-id={p.documentId} className={p.emotion !== null && p.emotion <= data.method.churnThreshold ? 'row-risk' : ''}>
+                    <td>{when(p.at)}</td>
+                    <td>{t(p.kind)}</td>
+                    <td>{p.channel}</td>
+                    <td className={`num ${(p.score ?? 0) < 0 ? 'pol-negative' : (p.score ?? 0) > 0 ? 'pol-positive' : ''}`}>{p.score ?? '—'}</td>
+                    <td className="num">{p.emotion ?? '—'}</td>
+                    <td>
+                      <a href={href(`doc/${encodeURIComponent(p.documentId)}`)}>{t('detail')} →</a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
       {!data && !error && <div className="muted">{t('loading')}</div>}

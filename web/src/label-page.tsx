@@ -40,6 +40,7 @@ export function LabelPage({ route }: { route: Route }) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [picker, setPicker] = useState<PickerMode | null>(null);
   const [help, setHelp] = useState(false);
+  const [queueOpen, setQueueOpen] = useState(false);
   const [pending, setPending] = useState(0);
   const [notice, setNotice] = useState<{ text: string; error?: boolean } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -337,9 +338,12 @@ export function LabelPage({ route }: { route: Route }) {
 
   return (
     <div className="page page-split label-page">
-      <aside className="side side-queue">
+      <aside id="label-queue" className={`side side-queue side-drawer ${queueOpen ? 'side-open' : ''}`}>
         <div className="side-title">
           {t('queueTitle')} <span className="muted">({docs.length}{cursor ? '+' : ''})</span>
+          <button type="button" className="btn btn-small drawer-close" data-action="close-queue" onClick={() => setQueueOpen(false)}>
+            {t('close')}
+          </button>
         </div>
         <VirtualList
           className="queue-list"
@@ -349,7 +353,7 @@ export function LabelPage({ route }: { route: Route }) {
           scrollToIndex={index}
           onEndReached={() => void loadMore()}
           render={(d, i) => (
-            <button className={`queue-item ${i === index ? 'active' : ''} ${d.reviewed ? 'done' : ''}`} onClick={() => { setIndex(i); setSelectedId(null); }}>
+            <button className={`queue-item ${i === index ? 'active' : ''} ${d.reviewed ? 'done' : ''}`} onClick={() => { setIndex(i); setSelectedId(null); setQueueOpen(false); }}>
               <span className="queue-snippet">{(d.text ?? d.turns?.find((x) => x.speaker === 'customer')?.text ?? '').slice(0, 40)}</span>
               <span className="queue-meta">
                 <span>{t(d.kind)}</span>
@@ -366,6 +370,17 @@ export function LabelPage({ route }: { route: Route }) {
         ) : (
           <>
             <div className="toolbar">
+              {/* Narrow screens fold the queue away so the document gets the width. */}
+              <button
+                type="button"
+                className="btn btn-small drawer-toggle"
+                data-action="toggle-queue"
+                aria-expanded={queueOpen}
+                aria-controls="label-queue"
+                onClick={() => setQueueOpen((o) => !o)}
+              >
+                {t('queueTitle')}
+              </button>
               <strong>{t('docOf', { i: index + 1, n: docs.length })}</strong>
               <span className="badge">{t(doc.kind)}</span>
               <span className="badge">{doc.source}</span>

@@ -314,35 +314,37 @@ function VersionTable({
   const { t } = useI18n();
   if (data.versions.length === 0) return <div className="empty models-empty">{t('noVersions')}</div>;
   return (
-    <table className="grid models-table">
-      <thead>
-        <tr>
-          <th>{t('version')}</th>
-          <th>{t('parentVersion')}</th>
-          <th>{t('createdAt')}</th>
-          <th className="num">{t('correctionsCount')}</th>
-          <th className="num" title={t('metricsArrow')}>
-            {t('regressionOverall')}
-            <div className="small muted">{t('metricsArrow')}</div>
-          </th>
-          <th className="num" title={t('metricsArrow')}>
-            {t('correctionsOverall')}
-            <div className="small muted">{t('metricsArrow')}</div>
-          </th>
-          <th className="num" title={t('metricsArrow')}>
-            {t('reviewedOverall')}
-            <div className="small muted">{t('metricsArrow')}</div>
-          </th>
-          <th>{t('gate')}</th>
-          <th>{t('actions')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {data.versions.map((v) => (
-          <VersionRows key={v.version} v={v} busy={busy} refusal={refusals[v.version]} isNew={v.version === newVersion} onPromote={onPromote} />
-        ))}
-      </tbody>
-    </table>
+    <div className="table-scroll">
+      <table className="grid models-table">
+        <thead>
+          <tr>
+            <th>{t('version')}</th>
+            <th>{t('parentVersion')}</th>
+            <th>{t('createdAt')}</th>
+            <th className="num">{t('correctionsCount')}</th>
+            <th className="num" title={t('metricsArrow')}>
+              {t('regressionOverall')}
+              <div className="small muted">{t('metricsArrow')}</div>
+            </th>
+            <th className="num" title={t('metricsArrow')}>
+              {t('correctionsOverall')}
+              <div className="small muted">{t('metricsArrow')}</div>
+            </th>
+            <th className="num" title={t('metricsArrow')}>
+              {t('reviewedOverall')}
+              <div className="small muted">{t('metricsArrow')}</div>
+            </th>
+            <th>{t('gate')}</th>
+            <th>{t('actions')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.versions.map((v) => (
+            <VersionRows key={v.version} v={v} busy={busy} refusal={refusals[v.version]} isNew={v.version === newVersion} onPromote={onPromote} />
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -1,0 +1,75 @@
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { apiClient, waitFor } from './server-harness.js';
+
+export interface Tag {
+  id: string;
+  polarity: 'positive' | 'negative' | 'neutral';
+  category: string;
+  source: string;
+  span: { start: number; end: number };
+  turnIndex?: number | null;
+  opinion: string;
+  aspect: string | null;
+}
+export interface Doc {
+  id: string;
+  kind: string;
+  status: string;
+  reviewed: boolean;
+  text: string | null;
+  turns: { speaker: string; text: string }[] | null;
+  tags: Tag[];
+}
+
+export type Api = ReturnType<typeof apiClient>;
+
+export async function ingest(api: Api, body: Record<string, unknown>): Promise<string> {
+  const res = await api<{ id: string }>('POST', '/v1/documents', body);
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  return res.body.id;
+}
+
+export async function waitDone(api: Api, id: string): Promise<Doc> {
+  return waitFor(
+    `document ${id} processed`,
+    async () => {
+      const res = await api<Doc>('GET', `/v1/documents/${id}`);
+      if (res.body.status === 'failed') throw new Error(`document ${id} failed: ${JSON.stringify(res.body)}`);
+      return res.body.status === 'done' ? res.body : null;
+    },
+    60_000,
+  );
+}
+
+export async function getDoc(api: Api, id: string): Promise<Doc> {
+  return (await api<Doc>('GET', `/v1/documents/${id}`)).body;
+}
+
+export async function signIn(page: Page, base: string, key: string, hash = ''): Promise<void> {
+  await page.goto(`${base}/${hash}`);
+  await page.fill('input[name=apiKey]', key);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.topbar');
+}
+
+/**
+ * Selects [start, end) of the text under `rootSelector` (a [data-text-root] element) as a user's
+ * drag would. Browser code is passed as a string: the test tsconfig has no DOM lib.
+ */
+export async function selectText(page: Page, rootSelector: string, start: number, end: number): Promise<void> {
+  await page.evaluate(`(() => {
+    const root = document.querySelector(${JSON.stringify(rootSelector)});
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let pos = 0;
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const len = n.textContent.length;
+      if (pos <= ${start} && ${start} < pos + len) range.setStart(n, ${start} - pos);
+      if (pos < ${end} && ${end} <= pos + len) { range.setEnd(n, ${end} - pos); break; }
+      pos += len;
+    }
+    window.getSelection().removeAllRanges();
+    window.getSelection().addRange(range);
+  })()`);
+}
