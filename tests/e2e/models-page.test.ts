@@ -89,8 +89,8 @@ let page: Page;
 let api: ReturnType<typeof apiClient>;
 const pageErrors: string[] = [];
 let base: string;
-/** Each trained version and what happened when the page promoted it. */
-const rounds: { version: string; outcome: 'promoted' | 'refused' }[] = [];
+/** Each trained version and what happened when the page promoted it (blocked: the gate failed, so the button is disabled). */
+const rounds: { version: string; outcome: 'promoted' | 'refused' | 'blocked' }[] = [];
 
 /** The page's percent format: 0..1 as a percentage with one decimal, an empty slice as a dash. */
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -213,10 +213,29 @@ async function trainInPage(shotName: string): Promise<Version> {
   return v;
 }
 
-/** Clicks promote on the row and checks the page against the API: the active badge moved, or the refusal is shown. */
-async function promoteInPage(v: Version, shotName: string): Promise<'promoted' | 'refused'> {
+/**
+ * Clicks promote on the row and checks the page against the API: the active badge moved. A version
+ * that failed its gate cannot be promoted, so its button is disabled and says why; the API agrees.
+ */
+async function promoteInPage(v: Version, shotName: string): Promise<'promoted' | 'blocked'> {
   const activeBefore = (await models()).active;
   const r = row(v.version);
+  if (!v.gate.passes) {
+    const button = r.locator('[data-action=promote]');
+    expect(await button.isDisabled()).toBe(true);
+    expect(await button.getAttribute('title')).toContain('未通过发布门槛');
+    expect(await r.locator('.promote-blocked').textContent()).toBe('未通过门槛');
+    // Screen readers get the reasons the row lists.
+    const describedBy = (await button.getAttribute('aria-describedby'))!;
+    expect(await page.locator(`[id="${describedBy}"] li`).count()).toBe(v.gate.reasons.length);
+    const refused = await api<SwitchBody>('POST', `/v1/models/${encodeURIComponent(v.version)}/promote`, { retag: false });
+    expect(refused.status, JSON.stringify(refused.body)).toBe(409);
+    expect(refused.body.error?.code).toBe('gate_failed');
+    expect((await models()).active).toBe(activeBefore);
+    await shot(shotName);
+    return 'blocked';
+  }
+  expect(await r.locator('[data-action=promote]').isEnabled()).toBe(true);
   const [resp] = await Promise.all([
     page.waitForResponse((x) => x.url().endsWith(`/v1/models/${encodeURIComponent(v.version)}/promote`) && x.request().method() === 'POST'),
     r.locator('[data-action=promote]').click(),
@@ -245,26 +264,19 @@ async function promoteInPage(v: Version, shotName: string): Promise<'promoted' |
     return 'promoted';
   }
 
-  expect(resp.status(), JSON.stringify(body)).toBe(409);
-  expect(body.error?.code).toBe('gate_failed');
-  expect(now.active).toBe(activeBefore);
-  const refusal = page.locator(`.models-table tr[data-refusal-for="${v.version}"]`);
-  await refusal.waitFor();
-  const text = (await refusal.textContent())!;
-  expect(text).toContain('发布被拒绝');
-  expect(text).toContain(body.error!.message);
-  const details = body.error!.details ?? [];
-  expect(await refusal.locator('.refusal-details li').count()).toBe(details.filter((d) => d.message || d.field).length);
-  for (const d of details) expect(text).toContain(d.message);
-  // The refusal sits right under the version it is about.
-  const next = await page.evaluate(
-    `document.querySelector(${JSON.stringify(`.models-table tr[data-version="${v.version}"]`)}).nextElementSibling?.getAttribute('data-refusal-for')`,
-  );
-  expect(next).toBe(v.version);
-  expect(await r.locator('.badge-active').count()).toBe(0);
-  expect(await page.getAttribute('.models-page [data-active-version]', 'data-active-version')).toBe(activeBefore);
-  await shot(shotName);
-  return 'refused';
+  throw new Error(`promoting ${v.version}, which passed its gate, answered ${resp.status()}: ${JSON.stringify(body)}`);
+}
+
+/** Trains through the API (as another admin would) and returns the listed version. */
+async function trainViaApi(): Promise<Version> {
+  const res = await api<{ id: string }>('POST', '/v1/models/train', {});
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  const job = await waitFor('training job', async () => {
+    const j = (await api<TrainJob>('GET', `/v1/models/jobs/${encodeURIComponent(res.body.id)}`)).body;
+    return j.status === 'done' || j.status === 'failed' ? j : null;
+  }, 300_000);
+  expect(job.status, job.error ?? '').toBe('done');
+  return (await models()).versions.find((x) => x.version === job.version)!;
 }
 
 describe('models page (real server, chromium)', () => {
@@ -371,7 +383,7 @@ describe('models page (real server, chromium)', () => {
     await shot('models-rolled-back');
   }, 360_000);
 
-  test('round 3: a version that learned nothing new is refused, and the page says why in Chinese', async () => {
+  test('round 3: a version that learned nothing new cannot be promoted, and the page says why in Chinese', async () => {
     // Train on everything corrected so far and promote it; a second version trained right after has no
     // corrections its parent lacks, so the gate must refuse it. trainInPage checks each row's reasons.
     const v = await trainInPage('models-trained-3');
@@ -386,6 +398,83 @@ describe('models page (real server, chromium)', () => {
     // Whichever way the gate went, at least one refused version with its reasons was shown and checked.
     expect((await models()).versions.some((x) => !x.gate.passes && x.gate.details.length > 0)).toBe(true);
   }, 600_000);
+
+  test('a page left open while another admin switches versions: the refusals are worded in Chinese', async () => {
+    let list = await models();
+    await page.reload();
+    await page.waitForSelector('.models-table');
+    // A version that passed against a parent that is no longer active cannot be promoted either: the page says to retrain.
+    for (const v of list.versions.filter((x) => x.gate.passes && !x.active && x.parent !== list.active)) {
+      const button = row(v.version).locator('[data-action=promote]');
+      expect(await button.isDisabled()).toBe(true);
+      expect(await button.getAttribute('title')).toBe(`评估时对比的是 ${v.parent}，但当前使用的是 ${list.active}：需重新训练后才能发布。`);
+      expect(await row(v.version).locator('.promote-blocked').textContent()).toBe('需重新训练');
+    }
+
+    // Two versions that passed against the same parent are both promotable while that parent is active.
+    const byParent = new Map<string, Version[]>();
+    for (const v of list.versions.filter((x) => x.gate.passes)) byParent.set(v.parent, [...(byParent.get(v.parent) ?? []), v]);
+    const pair = [...byParent.values()].find((vs) => vs.length >= 2);
+    expect(pair, 'the rounds above leave two passing versions trained against the same parent').toBeDefined();
+    const [first, second] = pair!;
+    for (let i = 0; i < 5 && list.active !== first!.parent; i++) {
+      const rb = await api<SwitchBody>('POST', '/v1/models/rollback', { retag: false });
+      expect(rb.status, JSON.stringify(rb.body)).toBe(200);
+      list = await models();
+    }
+    expect(list.active).toBe(first!.parent);
+
+    // Both pages load that state, then another admin promotes the first version through the API.
+    await page.reload();
+    await row(second!.version).locator('[data-action=promote]:enabled').waitFor();
+    const ctx2 = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN' });
+    const page2 = await ctx2.newPage();
+    page2.on('pageerror', (e) => pageErrors.push(e.message));
+    await page2.goto(server.base + '/#/models');
+    await page2.fill('input[name=apiKey]', server.adminKey);
+    await page2.click('button[type=submit]');
+    await page2.locator(`.models-table tr[data-version="${first!.version}"] [data-action=promote]:enabled`).waitFor();
+    const promoted = await api<SwitchBody>('POST', `/v1/models/${encodeURIComponent(first!.version)}/promote`, { retag: false });
+    expect(promoted.status, JSON.stringify(promoted.body)).toBe(200);
+
+    // The stale page promotes the second: judged against a parent that is no longer active.
+    const [resp] = await Promise.all([
+      page.waitForResponse((x) => x.url().endsWith(`/v1/models/${encodeURIComponent(second!.version)}/promote`) && x.request().method() === 'POST'),
+      row(second!.version).locator('[data-action=promote]').click(),
+    ]);
+    const body = (await resp.json()) as SwitchBody;
+    expect(resp.status(), JSON.stringify(body)).toBe(409);
+    expect(body.error?.code).toBe('gate_failed');
+    const refusal = page.locator(`.models-table tr[data-refusal-for="${second!.version}"]`);
+    await refusal.waitFor();
+    expect(await refusal.locator('.refusal-message').textContent()).toBe(
+      `评估时对比的是 ${second!.parent}，但当前使用的是 ${first!.version}（可能有其他管理员刚刚发布了版本），请重新训练`,
+    );
+    const text = (await refusal.textContent())!;
+    expect(text).toMatch(/^发布被拒绝: /);
+    expect(text).not.toContain(body.error!.message);
+    for (const d of body.error!.details ?? []) expect(text).not.toContain(d.message);
+    // The reloaded list now knows why, so the button is disabled instead of inviting another refusal.
+    await page.waitForSelector(`.models-page [data-active-version="${first!.version}"]`);
+    expect(await row(second!.version).locator('[data-action=promote]').isDisabled()).toBe(true);
+    expect(await row(second!.version).locator('.promote-blocked').textContent()).toBe('需重新训练');
+    rounds.push({ version: second!.version, outcome: 'refused' });
+    await shot('models-stale-refused');
+
+    // The other stale page promotes the version that is active by now.
+    const r2 = page2.locator(`.models-table tr[data-version="${first!.version}"]`);
+    const [resp2] = await Promise.all([
+      page2.waitForResponse((x) => x.url().endsWith(`/v1/models/${encodeURIComponent(first!.version)}/promote`) && x.request().method() === 'POST'),
+      r2.locator('[data-action=promote]').click(),
+    ]);
+    const body2 = (await resp2.json()) as SwitchBody;
+    expect(resp2.status(), JSON.stringify(body2)).toBe(409);
+    const refusal2 = page2.locator(`.models-table tr[data-refusal-for="${first!.version}"]`);
+    await refusal2.waitFor();
+    expect(await refusal2.locator('.refusal-message').textContent()).toBe(`${first!.version} 已是当前使用版本（可能有其他管理员刚刚发布了它）`);
+    expect(await refusal2.textContent()).not.toContain(body2.error!.message);
+    await ctx2.close();
+  }, 120_000);
 
   test('the English switch translates the Models page', async () => {
     await page.click('[data-action=lang]');
@@ -413,8 +502,13 @@ describe('models page (real server, chromium)', () => {
       if (v.status === 'candidate' && !v.active) expect(await r.locator('[data-action=promote]').textContent()).toBe('Promote');
     }
     if (list.active !== list.base) expect(await page.textContent('[data-action=rollback]')).toBe('Rollback');
+    expect(rounds.some((x) => x.outcome === 'refused')).toBe(true);
     for (const round of rounds.filter((x) => x.outcome === 'refused')) {
       expect(await page.textContent(`tr[data-refusal-for="${round.version}"] strong`)).toBe('Promotion refused');
+      expect(await page.textContent(`tr[data-refusal-for="${round.version}"] .refusal-message`)).toMatch(/^It was judged against .+ is active now/);
+    }
+    for (const round of rounds.filter((x) => x.outcome === 'blocked')) {
+      expect(await row(round.version).locator('.promote-blocked').textContent()).toBe('Failed the gate');
     }
     // The last action's notice is translated too, not frozen in the language it was shown in.
     if (await page.locator('[data-notice=ok]').count()) expect(await page.textContent('[data-notice=ok]')).toMatch(/^(Promoted|Rolled back to) /);

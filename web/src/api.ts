@@ -257,6 +257,9 @@ export type Action =
 export interface ErrorDetail {
   field?: string;
   message?: string;
+  /** Gate refusals carry the reason's code and params, like GET /v1/models gate.details. */
+  code?: GateReasonCode | string | null;
+  params?: Record<string, string | number>;
 }
 
 export class ApiError extends Error {
@@ -265,6 +268,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details: ErrorDetail[] = [],
+    /** Set on 500s: the id the server logged the failure under. */
+    readonly errorId?: string,
   ) {
     super(message);
   }
@@ -307,16 +312,18 @@ async function request<T>(method: string, path: string, body?: unknown, key = st
     let code = `http_${res.status}`;
     let message = res.statusText || code;
     let details: ErrorDetail[] = [];
+    let errorId: string | undefined;
     try {
-      const j = (await res.json()) as { error?: { code?: string; message?: string; details?: unknown } };
+      const j = (await res.json()) as { error?: { code?: string; message?: string; details?: unknown; errorId?: unknown } };
       if (j.error?.code) code = j.error.code;
       if (j.error?.message) message = j.error.message;
       if (Array.isArray(j.error?.details)) details = j.error.details as ErrorDetail[];
+      if (typeof j.error?.errorId === 'string') errorId = j.error.errorId;
     } catch {
       // Non-JSON error bodies (proxies, HTML 404s) keep the status text.
     }
     if (res.status === 401 && onUnauthorized) onUnauthorized();
-    throw new ApiError(res.status, code, message, details);
+    throw new ApiError(res.status, code, message, details, errorId);
   }
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;

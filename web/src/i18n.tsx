@@ -232,6 +232,29 @@ const zh = {
   filters: '筛选',
   showResults: '查看结果',
   close: '关闭',
+  errUnauthorized: 'API 密钥无效、已过期或已被吊销',
+  errForbidden: '此密钥没有执行该操作的权限',
+  errNotFound: '找不到请求的内容，可能已被删除或链接有误',
+  errValidation: '请求内容无效',
+  errTooLarge: '提交的内容过大',
+  errConflict: '与当前状态冲突，请刷新后重试',
+  errGateFailed: '未通过发布门槛',
+  errRateLimited: '请求过于频繁，请稍后再试',
+  errIdempotencyReused: '该幂等键已用于另一个不同的请求',
+  errTrainingFailed: '训练失败',
+  errInternal: '服务器内部错误，请稍后再试或联系管理员',
+  errServer: '服务器暂时不可用（HTTP {status}）',
+  errRequest: '请求失败（HTTP {status}）',
+  errNetwork: '无法连接到服务器，请检查网络',
+  errDetail: '（{detail}）',
+  errId: '错误编号 {id}',
+  promoteBlockedGate: '未通过发布门槛，不能发布。原因见“发布门槛”一栏；纠正更多标签后重新训练。',
+  promoteBlockedGateShort: '未通过门槛',
+  promoteBlockedParent: '评估时对比的是 {parent}，但当前使用的是 {active}：需重新训练后才能发布。',
+  promoteBlockedParentShort: '需重新训练',
+  refusedGate: '{v} 未通过相对于 {parent} 的发布门槛',
+  refusedParent: '评估时对比的是 {parent}，但当前使用的是 {active}（可能有其他管理员刚刚发布了版本），请重新训练',
+  refusedAlreadyActive: '{v} 已是当前使用版本（可能有其他管理员刚刚发布了它）',
 };
 
 export type MsgKey = keyof typeof zh;
@@ -465,6 +488,29 @@ const en: Record<MsgKey, string> = {
   filters: 'Filters',
   showResults: 'Show results',
   close: 'Close',
+  errUnauthorized: 'The API key is invalid, expired or revoked',
+  errForbidden: 'This key is not allowed to do that',
+  errNotFound: 'Not found: it may have been deleted, or the link is wrong',
+  errValidation: 'The request was invalid',
+  errTooLarge: 'The request is too large',
+  errConflict: 'Conflicts with the current state; reload and try again',
+  errGateFailed: 'Did not pass the evaluation gate',
+  errRateLimited: 'Too many requests; try again in a minute',
+  errIdempotencyReused: 'This idempotency key was already used for a different request',
+  errTrainingFailed: 'Training failed',
+  errInternal: 'Internal server error; try again later or contact your admin',
+  errServer: 'The server is unavailable (HTTP {status})',
+  errRequest: 'The request failed (HTTP {status})',
+  errNetwork: 'Cannot reach the server; check the connection',
+  errDetail: ' ({detail})',
+  errId: 'error id {id}',
+  promoteBlockedGate: 'Failed the gate, so it cannot be promoted. The reasons are in the Gate column; correct more tags and train again.',
+  promoteBlockedGateShort: 'Failed the gate',
+  promoteBlockedParent: 'Judged against {parent}, but {active} is active now: train again to promote.',
+  promoteBlockedParentShort: 'Train again',
+  refusedGate: '{v} did not pass the gate against {parent}',
+  refusedParent: 'It was judged against {parent}, but {active} is active now (another admin may just have promoted a version): train again',
+  refusedAlreadyActive: '{v} is already the active version (another admin may just have promoted it)',
 };
 
 const dictionaries: Record<Lang, Record<MsgKey, string>> = { zh, en };
@@ -496,7 +542,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     const byId = new Map(categories.map((c) => [c.id, c]));
     const t = (key: MsgKey, vars?: Record<string, string | number>) => {
       let s = dict[key];
-      if (vars) for (const [k, v] of Object.entries(vars)) s = s.replace(`{${k}}`, String(v));
+      // A function replacement, so a `$&` in a server message is inserted as written.
+      if (vars) for (const [k, v] of Object.entries(vars)) s = s.replace(`{${k}}`, () => String(v));
       return s;
     };
     const categoryName = (id: string) => {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, type GateReasonCode, type ModelList, type ModelVersion, type RetagProgress, type TrainJob } from './api';
+import { api, ApiError, type ErrorDetail, type GateReasonCode, type ModelList, type ModelVersion, type RetagProgress, type TrainJob } from './api';
+import { ErrorText, errorWords } from './error-text';
 import { useI18n, type MsgKey } from './i18n';
 
 const POLL_MS = 1000;
@@ -36,7 +37,7 @@ const retagFinished = (r: RetagProgress) => r.status === 'done';
 
 interface Polled<T> {
   value: T | null;
-  error: string | null;
+  error: unknown;
   /** The server no longer knows the id (4xx): polling stopped. */
   gone: boolean;
 }
@@ -58,7 +59,7 @@ function usePoll<T>(id: string | null, load: (id: string) => Promise<T>, finishe
       } catch (e) {
         if (!live) return;
         const gone = e instanceof ApiError && e.status >= 400 && e.status < 500;
-        setState((s) => ({ ...s, id, error: (e as Error).message, gone }));
+        setState((s) => ({ ...s, id, error: e, gone }));
         if (gone) return;
       }
       timer = setTimeout(() => void tick(), POLL_MS);
@@ -72,20 +73,43 @@ function usePoll<T>(id: string | null, load: (id: string) => Promise<T>, finishe
   return state.id === id ? state : { value: null, error: null, gone: false };
 }
 
+/** The API's refusal as sent; worded at render time, in the page's language and against the reloaded list. */
 interface Refusal {
-  code: string;
-  message: string;
-  details: { field?: string; message: string }[];
+  error: ApiError;
 }
 
-/** Kept untranslated so the language switch re-renders it; `detail` is the server's own message. */
-type Notice = { key: MsgKey; vars?: Record<string, string>; detail?: string; error?: boolean } | null;
+const GATE_CODES = new Set<string>(['no_corrections', 'corrections_not_better', 'reviewed_not_better', 'reviewed_fell', 'regression_overall_fell', 'regression_task_fell']);
+const isGateCode = (c: ErrorDetail['code']): c is GateReasonCode => typeof c === 'string' && GATE_CODES.has(c);
+
+/**
+ * Why promote is pointless for this row, or null. The server refuses a version that failed its gate,
+ * and one whose gate compared it with another parent than the active version; the page knows both.
+ */
+function promoteBlock(t: T, v: ModelVersion, active: string): { short: string; long: string } | null {
+  if (!v.gate.passes) return { short: t('promoteBlockedGateShort'), long: t('promoteBlockedGate') };
+  if (v.parent !== active) return { short: t('promoteBlockedParentShort'), long: t('promoteBlockedParent', { parent: v.parent, active }) };
+  return null;
+}
+
+/** The refusal's headline: the cases the models API produces, then the generic wording of its code. */
+function refusalSummary(t: T, r: Refusal, v: ModelVersion, active: string): { text: string; detail?: string } {
+  const e = r.error;
+  // A stale page: someone promoted it (or another version) since the list was loaded, which reload shows.
+  if (v.active) return { text: t('refusedAlreadyActive', { v: v.version }) };
+  if (e.code === 'gate_failed' && e.details.some((d) => d.field === 'parent')) return { text: t('refusedParent', { parent: v.parent, active }) };
+  if (e.code === 'gate_failed') return { text: t('refusedGate', { v: v.version, parent: v.parent }) };
+  const w = errorWords(t, e);
+  return { text: w.text, ...(w.detail ? { detail: w.detail } : {}) };
+}
+
+/** Kept untranslated so the language switch re-renders it; `cause` is the API error behind it. */
+type Notice = { key: MsgKey; vars?: Record<string, string>; cause?: unknown; error?: boolean } | null;
 
 /** Admin page: retrain from corrections, compare each version with its parent, promote or roll back. */
 export function ModelsPage() {
   const { t } = useI18n();
   const [data, setData] = useState<ModelList | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
   const [jobId, setJobId] = useState<string | null>(() => sessionStorage.getItem(JOB_STORAGE));
   const [retagId, setRetagId] = useState<string | null>(null);
   // 'train', 'rollback' or the version being promoted.
@@ -98,7 +122,7 @@ export function ModelsPage() {
       setData(await api.models());
       setLoadError(null);
     } catch (e) {
-      setLoadError((e as Error).message);
+      setLoadError(e);
     }
   }, []);
 
@@ -126,7 +150,7 @@ export function ModelsPage() {
       sessionStorage.setItem(JOB_STORAGE, r.id);
       setJobId(r.id);
     } catch (e) {
-      setNotice({ key: 'error', detail: (e as Error).message, error: true });
+      setNotice({ key: 'error', cause: e, error: true });
     } finally {
       setBusy(null);
     }
@@ -143,12 +167,9 @@ export function ModelsPage() {
     } catch (e) {
       const err = e as Error;
       if (err instanceof ApiError && err.status === 409) {
-        const details = err.details
-          .map((d) => ({ field: d.field, message: d.message ?? d.field ?? '' }))
-          .filter((d) => d.message);
-        setRefusals((m) => ({ ...m, [version]: { code: err.code, message: err.message, details } }));
+        setRefusals((m) => ({ ...m, [version]: { error: err } }));
       } else {
-        setNotice({ key: 'error', detail: err.message, error: true });
+        setNotice({ key: 'error', cause: err, error: true });
       }
     } finally {
       setBusy(null);
@@ -164,7 +185,7 @@ export function ModelsPage() {
       setNotice({ key: 'rolledBack', vars: { v: r.active, p: r.previous } });
       if (r.retagJob) setRetagId(r.retagJob.id);
     } catch (e) {
-      setNotice({ key: 'error', detail: (e as Error).message, error: true });
+      setNotice({ key: 'error', cause: e, error: true });
     } finally {
       setBusy(null);
     }
@@ -175,9 +196,9 @@ export function ModelsPage() {
     <div className="page page-pad models-page">
       <h2>{t('modelsTitle')}</h2>
       <p className="muted">{t('modelsHint')}</p>
-      {loadError && (
+      {loadError !== null && (
         <div className="alert alert-error" role="alert">
-          {t('error')}: {loadError}{' '}
+          {t('error')}: <ErrorText error={loadError} />{' '}
           <button className="btn btn-small" onClick={() => void load()}>
             {t('retry')}
           </button>
@@ -207,12 +228,16 @@ export function ModelsPage() {
         {notice && (
           <span className={notice.error ? 'err' : 'ok'} role="status" data-notice={notice.error ? 'error' : 'ok'}>
             {t(notice.key, notice.vars)}
-            {notice.detail ? `: ${notice.detail}` : ''}
+            {notice.cause !== undefined && (
+              <>
+                : <ErrorText error={notice.cause} />
+              </>
+            )}
           </span>
         )}
       </div>
-      {jobId && (job.value || job.error) && <TrainProgress job={job.value} error={job.error} />}
-      {retagId && (retag.value || retag.error) && <RetagBar progress={retag.value} error={retag.error} />}
+      {jobId && (job.value || job.error !== null) && <TrainProgress job={job.value} error={job.error} />}
+      {retagId && (retag.value || retag.error !== null) && <RetagBar progress={retag.value} error={retag.error} />}
       {data && (
         <VersionTable
           data={data}
@@ -235,7 +260,7 @@ function ProgressBar({ percent, label }: { percent: number; label: string }) {
   );
 }
 
-function TrainProgress({ job, error }: { job: TrainJob | null; error: string | null }) {
+function TrainProgress({ job, error }: { job: TrainJob | null; error: unknown }) {
   const { t } = useI18n();
   const percent = job ? clampPercent(job.status === 'done' ? 100 : job.percent) : 0;
   const phase = job ? (PHASES[job.phase] ? t(PHASES[job.phase]!) : job.phase) : '';
@@ -261,16 +286,16 @@ function TrainProgress({ job, error }: { job: TrainJob | null; error: string | n
           {job.error ? `: ${job.error}` : ''}
         </div>
       )}
-      {error && (
+      {error !== null && (
         <div className="err">
-          {t('error')}: {error}
+          {t('error')}: <ErrorText error={error} />
         </div>
       )}
     </div>
   );
 }
 
-function RetagBar({ progress, error }: { progress: RetagProgress | null; error: string | null }) {
+function RetagBar({ progress, error }: { progress: RetagProgress | null; error: unknown }) {
   const { t } = useI18n();
   const percent = progress ? clampPercent(progress.total ? (progress.done / progress.total) * 100 : 100) : 0;
   return (
@@ -287,16 +312,16 @@ function RetagBar({ progress, error }: { progress: RetagProgress | null; error: 
         <span className="num progress-percent">{percent}%</span>
       </div>
       <ProgressBar percent={percent} label={t('retagProgress')} />
-      {error && (
+      {error !== null && (
         <div className="err">
-          {t('error')}: {error}
+          {t('error')}: <ErrorText error={error} />
         </div>
       )}
     </div>
   );
 }
 
-const COLUMNS = 8;
+const COLUMNS = 9;
 
 function VersionTable({
   data,
@@ -340,7 +365,7 @@ function VersionTable({
         </thead>
         <tbody>
           {data.versions.map((v) => (
-            <VersionRows key={v.version} v={v} busy={busy} refusal={refusals[v.version]} isNew={v.version === newVersion} onPromote={onPromote} />
+            <VersionRows key={v.version} v={v} active={data.active} busy={busy} refusal={refusals[v.version]} isNew={v.version === newVersion} onPromote={onPromote} />
           ))}
         </tbody>
       </table>
@@ -350,12 +375,14 @@ function VersionTable({
 
 function VersionRows({
   v,
+  active,
   busy,
   refusal,
   isNew,
   onPromote,
 }: {
   v: ModelVersion;
+  active: string;
   busy: string | null;
   refusal: Refusal | undefined;
   isNew: boolean;
@@ -364,6 +391,10 @@ function VersionRows({
   const { t } = useI18n();
   // Retired versions too: after a rollback the API re-promotes one whose parent is active again (and says why not otherwise).
   const canPromote = !v.active;
+  // Disabled rather than left to fail: the refusal is certain, and the reason is already on the row.
+  const block = canPromote ? promoteBlock(t, v, active) : null;
+  const reasonsId = `gate-reasons-${v.version}`;
+  const summary = refusal ? refusalSummary(t, refusal, v, active) : null;
   return (
     <>
       <tr
@@ -405,7 +436,7 @@ function VersionRows({
         <td className="gate-cell">
           <span className={`badge ${v.gate.passes ? 'badge-ok' : 'badge-risk'} badge-gate`}>{v.gate.passes ? t('gatePass') : t('gateFail')}</span>
           {v.gate.reasons.length > 0 && (
-            <ul className="gate-reasons small muted">
+            <ul className="gate-reasons small muted" id={reasonsId}>
               {v.gate.reasons.map((r, i) => {
                 const d = v.gate.details?.[i];
                 return (
@@ -419,31 +450,55 @@ function VersionRows({
         </td>
         <td>
           {canPromote && (
-            <button className="btn btn-small" data-action="promote" disabled={busy !== null} onClick={() => onPromote(v.version)}>
-              {busy === v.version ? t('promoting') : t('promote')}
-            </button>
+            <>
+              <button
+                className="btn btn-small"
+                data-action="promote"
+                disabled={busy !== null || block !== null}
+                title={block?.long}
+                aria-describedby={block && !v.gate.passes ? reasonsId : undefined}
+                onClick={() => onPromote(v.version)}
+              >
+                {busy === v.version ? t('promoting') : t('promote')}
+              </button>
+              {/* Touch screens show no title, so the short reason is on the row too. */}
+              {block && (
+                <div className="small muted promote-blocked" title={block.long}>
+                  {block.short}
+                </div>
+              )}
+            </>
           )}
         </td>
       </tr>
-      {refusal && (
+      {refusal && summary && (
         <tr className="row-refusal" data-refusal-for={v.version}>
           <td colSpan={COLUMNS}>
-            <div className="alert alert-error refusal" role="alert" data-code={refusal.code}>
-              <strong>{t('promoteRefused')}</strong>: <span className="refusal-message">{refusal.message}</span>
-              {refusal.details.length > 0 && (
-                <ul className="refusal-details">
-                  {refusal.details.map((d, i) => (
-                    <li key={i} data-field={d.field ?? ''}>
-                      {d.message}
-                    </li>
-                  ))}
-                </ul>
-              )}
+            <div className="alert alert-error refusal" role="alert" data-code={refusal.error.code} title={refusal.error.message}>
+              <strong>{t('promoteRefused')}</strong>: <span className="refusal-message">{summary.text}</span>
+              {summary.detail && <span className="error-detail">{t('errDetail', { detail: summary.detail })}</span>}
+              <RefusalDetails details={refusal.error.details} />
             </div>
           </td>
         </tr>
       )}
     </>
+  );
+}
+
+/** Gate reasons worded from their code like the gate column; the stale-parent detail is the headline already. */
+function RefusalDetails({ details }: { details: ErrorDetail[] }) {
+  const { t } = useI18n();
+  const items = details.filter((d) => d.field !== 'parent' && (isGateCode(d.code) || d.message));
+  if (items.length === 0) return null;
+  return (
+    <ul className="refusal-details">
+      {items.map((d, i) => (
+        <li key={i} data-field={d.field ?? ''} data-reason-code={isGateCode(d.code) ? d.code : undefined}>
+          {isGateCode(d.code) ? gateReasonText(t, d.code, d.params ?? {}) : d.message}
+        </li>
+      ))}
+    </ul>
   );
 }
 
