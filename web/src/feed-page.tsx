@@ -3,7 +3,7 @@ import { api, type Doc, type Polarity, type Tag } from './api';
 import { canLabel, useAppData } from './app-data';
 import { primeDoc, useDoc } from './doc-cache';
 import { FilterPanel, filtersFrom, filtersQuery } from './filters';
-import { DocumentBody, selectionOffsets } from './highlighted-text';
+import { DocumentBody, selectionInUntaggable, selectionOffsets } from './highlighted-text';
 import { POLARITIES, useI18n } from './i18n';
 import { href, type Route } from './router';
 import { SurveyHead } from './score-badge';
@@ -179,7 +179,8 @@ export function FeedPage({ route }: { route: Route }) {
   );
 }
 
-type AddState = null | { phase: 'select' } | { phase: 'pick'; start: number; end: number; turnIndex?: number; text: string };
+/** `untaggable`: the last selection was in an agent or system turn, which cannot carry tags. */
+type AddState = null | { phase: 'select'; untaggable?: boolean } | { phase: 'pick'; start: number; end: number; turnIndex?: number; text: string };
 
 function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc, added: string[]) => void }) {
   const { t, categories, categoryName } = useI18n();
@@ -225,14 +226,17 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
 
   const takeSelection = () => {
     const sel = selectionOffsets(body.current);
-    if (!sel) return false;
+    if (!sel) {
+      if (selectionInUntaggable(body.current)) setAdding({ phase: 'select', untaggable: true });
+      return false;
+    }
     setAdding({ phase: 'pick', ...sel });
     return true;
   };
   const startAdd = () => {
     setSaveError(null);
     if (!category && categories[0]) setCategory(categories[0].id);
-    if (!takeSelection()) setAdding({ phase: 'select' });
+    if (!takeSelection()) setAdding((a) => (a?.phase === 'select' ? a : { phase: 'select' }));
   };
   const confirmAdd = () => {
     if (adding?.phase !== 'pick' || !category) return;
@@ -288,7 +292,7 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
       {adding && (
         <div className="add-tag" role="group" aria-label={t('addTag')}>
           {adding.phase === 'select' ? (
-            <span className="muted small add-tag-hint">{t('addTagHint')}</span>
+            <span className={`small add-tag-hint ${adding.untaggable ? 'err' : 'muted'}`}>{t(adding.untaggable ? 'customerTurnsOnly' : 'addTagHint')}</span>
           ) : (
             <>
               <q className="add-tag-text">{adding.text}</q>

@@ -96,12 +96,14 @@ export function DocumentBody({ doc, tags = doc.tags, selectedTagId, emphasize, o
     return (
       <div className={`turns ${compact ? 'turns-compact' : ''}`}>
         {doc.turns.map((turn, i) => {
-          // Opinions are only mined from what the customer says; agent turns stay plain.
-          const turnTags = turn.speaker === 'customer' ? tags.filter((tag) => tag.turnIndex === i) : [];
+          // Opinions are only mined from what the customer says, and the API only keeps tags there:
+          // other turns stay plain and are no selection root, so no tag can be started in them.
+          const customer = turn.speaker === 'customer';
+          const turnTags = customer ? tags.filter((tag) => tag.turnIndex === i) : [];
           return (
-            <div key={i} className={`turn turn-${turn.speaker}`} data-turn={i}>
+            <div key={i} className={`turn turn-${turn.speaker}`} data-turn={i} data-taggable={customer ? undefined : 'false'}>
               <span className="speaker">{t(turn.speaker)}</span>
-              <span className="turn-text" data-text-root={i}>
+              <span className="turn-text" data-text-root={customer ? i : undefined}>
                 <HighlightedText
                   text={turn.text}
                   tags={turnTags}
@@ -142,6 +144,18 @@ function offsetIn(node: Node, offset: number): { root: HTMLElement; pos: number 
   }
   const base = Number(seg.dataset.start);
   return { root, pos: base + (node.nodeType === Node.TEXT_NODE ? offset : 0) };
+}
+
+/** True when the window selection starts or ends in a turn that cannot carry tags (agent, system). */
+export function selectionInUntaggable(container: HTMLElement | null): boolean {
+  const sel = window.getSelection();
+  if (!container || !sel || sel.rangeCount === 0 || sel.isCollapsed) return false;
+  const range = sel.getRangeAt(0);
+  const inside = (node: Node) => {
+    const el = node.nodeType === Node.TEXT_NODE ? node.parentElement : (node as HTMLElement);
+    return container.contains(el) && !!el?.closest('[data-taggable="false"]');
+  };
+  return inside(range.startContainer) || inside(range.endContainer);
 }
 
 /** Maps the current window selection to a span inside one text root, or null when it crosses roots. */

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type Action, type Doc, type Polarity, type Tag } from './api';
 import { CategoryPicker } from './category-picker';
 import { primeDoc } from './doc-cache';
-import { DocumentBody, selectionOffsets } from './highlighted-text';
+import { DocumentBody, selectionInUntaggable, selectionOffsets } from './highlighted-text';
 import { sourceKey, useI18n } from './i18n';
 import type { Route } from './router';
 import { TagChip } from './tag-chip';
@@ -179,7 +179,7 @@ export function LabelPage({ route }: { route: Route }) {
   const addFromSelection = () => {
     const sel = selectionOffsets(textRef.current);
     if (!sel) {
-      flash(t('selectTextFirst'), true);
+      flash(t(selectionInUntaggable(textRef.current) ? 'customerTurnsOnly' : 'selectTextFirst'), true);
       return;
     }
     const mode: PickerMode = { kind: 'add', span: { start: sel.start, end: sel.end } };

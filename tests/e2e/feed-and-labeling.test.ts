@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { getDoc, ingest, selectText, signIn, waitDone, type Doc } from './console-helpers.js';
+import { apiClient, CHROMIUM_ARGS, SCREENSHOTS, startServer, waitForPage, type RunningServer } from './server-harness.js';
+
+// The feed and the labeling queue against a real server: which text can be tagged, what the feed
+// counts and shows after errors and corrections, keyboard reach, and errors in the reader's language.
+
+const AGENT_TEXT = '非常抱歉给您带来不便，我帮您加急处理。';
+const CUSTOMER_TEXT = '我家宽带老是断网，已经报修两次了还没修好。';
+
+let server: RunningServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let api: ReturnType<typeof apiClient>;
+const ids: Record<string, string> = {};
+const pageErrors: string[] = [];
+const dialogs: string[] = [];
+
+async function shot(name: string) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+async function waitSaved() {
+  await page.waitForSelector('.save-state[data-pending="0"]', { timeout: 15_000 });
+}
+
+/** The feed header's "N 条匹配" count. */
+async function matchedCount(): Promise<number> {
+  const text = (await page.textContent('.main .toolbar .feed-count'))!;
+  const m = /(\d+)\s*条匹配/.exec(text);
+  expect(m, `no count in "${text}"`).not.toBeNull();
+  return Number(m![1]);
+}
+
+describe('feed and labeling (real server, chromium)', () => {
+  beforeAll(async () => {
+    server = await startServer();
+    api = apiClient(server.base, server.adminKey);
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
+    ids.call = await ingest(api, {
+      kind: 'transcript',
+      source: 'call-center',
+      externalId: 'fl-call',
+      occurredAt: day(1),
+      turns: [
+        { speaker: 'agent', text: '您好，这里是客服中心，请问有什么可以帮您？' },
+        { speaker: 'customer', text: CUSTOMER_TEXT },
+        { speaker: 'agent', text: AGENT_TEXT },
+        { speaker: 'customer', text: '上次师傅上门很准时，但是问题根本没解决，太失望了。' },
+      ],
+    });
+    const comments = [
+      '网络很卡，经常断线，客服态度很好。',
+      '快递太慢了，等了一个星期，价格还贵。',
+      '这个手机质量很差，用了两天就坏了。',
+      '物流很快，第二天就到了，包装也很严实。',
+      '营业厅的工作人员态度很好，办理很快。',
+    ];
+    for (const [i, text] of comments.entries()) {
+      ids[`c${i}`] = await ingest(api, { kind: 'comment', source: 'app', externalId: `fl-c${i}`, text, occurredAt: day(2 + i) });
+    }
+    for (const id of Object.values(ids)) await waitDone(api, id);
+    await signIn(page, server.base, server.adminKey, '#/feed');
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('labeling a transcript: agent turns cannot become tags, customer turns still can', async () => {
+    await page.goto(`${server.base}/#/label?doc=${ids.call}`);
+    await page.waitForSelector('.label-text .turn');
+    await waitForPage(page, `document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(ids.call)}`);
+    const before = await getDoc(api, ids.call);
+    // Opinions are mined from the customer only, so agent turns are not selection roots at all.
+    expect(await page.locator('.label-text .turn-agent [data-text-root]').count()).toBe(0);
+    expect(await page.locator('.label-text .turn-customer [data-text-root]').count()).toBe(2);
+
+    await selectText(page, '.label-text .turn[data-turn="2"] .turn-text', 2, 6);
+    await page.keyboard.press('n');
+    await page.waitForSelector('.save-state.err');
+    expect(await page.textContent('.save-state')).toContain('只能在客户说的话中添加标签');
+    expect(await page.locator('.picker').count()).toBe(0);
+    expect((await getDoc(api, ids.call)).tags.length).toBe(before.tags.length);
+    await shot('label-agent-turn-refused');
+
+    // A customer turn still works the same way.
+    const start = CUSTOMER_TEXT.indexOf('报修两次');
+    await selectText(page, '.label-text [data-text-root="1"]', start, start + 4);
+    await page.keyboard.press('n');
+    await page.waitForSelector('.picker');
+    await page.keyboard.press('Escape');
+    expect(await page.locator('.picker').count()).toBe(0);
+  });
+
+  test('feed: + on a transcript card ignores a selection in an agent turn and says why', async () => {
+    await page.goto(`${server.base}/#/feed?kind=transcript`);
+    const card = page.locator(`.feed-card[data-doc-id="${ids.call}"]`);
+    await card.waitFor();
+    await card.locator('.doc-text, .turns').first().waitFor();
+    expect(await card.locator('.turn-agent [data-text-root]').count()).toBe(0);
+    await card.locator('.chip-add').click();
+    await card.locator('.add-tag-hint').waitFor();
+    // Drag over agent text with the mouse, as a labeler would.
+    const box = (await card.locator('.turn[data-turn="2"] .turn-text').boundingBox())!;
+    await page.mouse.move(box.x + 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + Math.min(box.width - 2, 80), box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForTimeout(200);
+    expect(await card.locator('.add-tag-text').count()).toBe(0);
+    expect(await card.locator('.add-tag-hint').textContent()).toContain('只能在客户说的话中添加标签');
+    await card.locator('.add-tag button', { hasText: '取消' }).click();
+  });
+});
