@@ -29,12 +29,17 @@ async function waitSaved() {
   await page.waitForSelector('.save-state[data-pending="0"]', { timeout: 15_000 });
 }
 
-/** The feed header's "N 条匹配" count. */
-async function matchedCount(): Promise<number> {
-  const text = (await page.textContent('.main .toolbar .feed-count'))!;
+/** The feed header's "N 条匹配" count, or null when the header shows none. */
+async function matchedCount(): Promise<number | null> {
+  const text = (await page.locator('.main .toolbar').textContent()) ?? '';
   const m = /(\d+)\s*条匹配/.exec(text);
-  expect(m, `no count in "${text}"`).not.toBeNull();
-  return Number(m![1]);
+  return m ? Number(m[1]) : null;
+}
+
+/** Waits until the feed has finished loading and returns its count. */
+async function settledCount(): Promise<number | null> {
+  await waitForPage(page, `!document.querySelector('.main .toolbar')?.textContent?.includes('加载中')`);
+  return matchedCount();
 }
 
 describe('feed and labeling (real server, chromium)', () => {
@@ -125,5 +130,59 @@ describe('feed and labeling (real server, chromium)', () => {
     expect(await card.locator('.add-tag-text').count()).toBe(0);
     expect(await card.locator('.add-tag-hint').textContent()).toContain('只能在客户说的话中添加标签');
     await card.locator('.add-tag button', { hasText: '取消' }).click();
+  });
+
+  test('feed count: a filter the API refuses does not leave the previous count in the header', async () => {
+    await page.goto(`${server.base}/#/feed`);
+    await page.waitForSelector('.feed-card');
+    const before = await settledCount();
+    expect(before).toBeGreaterThan(0);
+    await page.goto(`${server.base}/#/feed?from=2026-11-25&to=2026-11-20`);
+    await page.waitForSelector('.main .alert-error, .main .empty');
+    const after = await settledCount();
+    expect(after === null || after === 0, `header still shows ${after} 条匹配`).toBe(true);
+    expect(await page.locator('.feed-card').count()).toBe(0);
+    await shot('feed-error-count');
+  });
+
+  test('feed count: removing a tag with × lowers the count at once', async () => {
+    await page.goto(`${server.base}/#/feed?channel=app`);
+    await page.waitForSelector('.feed-card .chip-x');
+    const before = (await settledCount())!;
+    const chip = page.locator('.feed-card .chip').first();
+    const tagId = (await chip.getAttribute('data-tag-id'))!;
+    await chip.locator('.chip-x').click();
+    await page.locator(`.feed-card .chip[data-tag-id="${tagId}"]`).waitFor({ state: 'detached' });
+    expect(await matchedCount()).toBe(before - 1);
+    // And the count a reload computes from the API agrees.
+    await page.reload();
+    await page.waitForSelector('.feed-card');
+    expect(await settledCount()).toBe(before - 1);
+  });
+
+  test('feed after a correction in the labeling queue: going back refetches, so the count and cards are current', async () => {
+    const doc = await getDoc(api, ids.c1);
+    const tag = doc.tags[0]!;
+    expect(tag, 'the analyzer tagged nothing in the sample').toBeDefined();
+    const filter = `#/feed?polarity=${tag.polarity}&channel=app`;
+    await page.goto(`${server.base}/${filter}`);
+    const card = page.locator(`.feed-card[data-doc-id="${ids.c1}"]`);
+    await card.locator(`.chip[data-tag-id="${tag.id}"]`).waitFor();
+    const before = (await settledCount())!;
+
+    // Into the queue for that document, as the card's detail page link would go, and flip the tag's polarity.
+    await page.evaluate(`location.hash = ${JSON.stringify(`#/label?doc=${ids.c1}`)}`);
+    await waitForPage(page, `document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(ids.c1)}`);
+    await page.click(`.tag-row[data-tag-id="${tag.id}"]`);
+    const other = tag.polarity === 'negative' ? 'positive' : 'negative';
+    await page.keyboard.press(other === 'positive' ? '1' : '2');
+    await waitSaved();
+    expect((await getDoc(api, ids.c1)).tags.find((x) => x.id === tag.id)?.polarity).toBe(other);
+
+    await page.goBack();
+    await waitForPage(page, `location.hash === ${JSON.stringify(filter)}`);
+    await page.waitForSelector('.feed-card');
+    expect(await settledCount()).toBe(before - 1);
+    expect(await page.locator(`.feed-card .chip[data-tag-id="${tag.id}"]`).count()).toBe(0);
   });
 });

@@ -18,6 +18,18 @@ export function primeDoc(doc: Doc): void {
   cache.set(doc.id, Promise.resolve(doc));
 }
 
+// Bumped by corrections made outside the feed (the labeling queue): they may move tags into or out of
+// a remembered feed query, so the feed refetches instead of restoring what it had.
+let epoch = 0;
+
+export function noteCorrection(): void {
+  epoch++;
+}
+
+export function correctionEpoch(): number {
+  return epoch;
+}
+
 export function clearDocCache(): void {
   cache.clear();
 }

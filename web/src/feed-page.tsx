@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type Doc, type Polarity, type Tag } from './api';
 import { canLabel, useAppData } from './app-data';
-import { primeDoc, useDoc } from './doc-cache';
+import { correctionEpoch, primeDoc, useDoc } from './doc-cache';
 import { FilterPanel, filtersFrom, filtersQuery } from './filters';
+import { ErrorText } from './error-text';
 import { DocumentBody, selectionInUntaggable, selectionOffsets } from './highlighted-text';
 import { POLARITIES, useI18n } from './i18n';
 import { href, type Route } from './router';
@@ -21,9 +22,10 @@ const PAGE = 50;
 
 interface FeedMemory {
   key: string;
+  /** correctionEpoch() when the groups were loaded: a correction made elsewhere since then makes them stale. */
+  epoch: number;
   groups: Group[];
   cursor: string | null;
-  tagCount: number;
   scrollTop: number;
 }
 
@@ -35,12 +37,13 @@ export function FeedPage({ route }: { route: Route }) {
   const { t } = useI18n();
   const key = route.params.toString();
   const filters = useMemo(() => filtersFrom(route.params), [key]); // eslint-disable-line react-hooks/exhaustive-deps
-  const restored = memory?.key === key ? memory : null;
+  // Only while nothing was corrected elsewhere (labeling queue): such a correction may move tags in or
+  // out of this filter, which only a refetch can tell.
+  const restored = memory?.key === key && memory.epoch === correctionEpoch() ? memory : null;
   const [groups, setGroups] = useState<Group[]>(restored?.groups ?? []);
   const [cursor, setCursor] = useState<string | null>(restored?.cursor ?? null);
   const [loading, setLoading] = useState(!restored);
-  const [error, setError] = useState<string | null>(null);
-  const [tagCount, setTagCount] = useState(restored?.tagCount ?? 0);
+  const [error, setError] = useState<unknown>(null);
   const generation = useRef(0);
   const skipKey = useRef<string | null>(restored ? key : null);
   const initialScroll = useRef(restored?.scrollTop ?? 0);
@@ -51,6 +54,11 @@ export function FeedPage({ route }: { route: Route }) {
       const gen = reset ? ++generation.current : generation.current;
       setLoading(true);
       setError(null);
+      // A new query starts from nothing, so a failure cannot leave the previous query's cards or count up.
+      if (reset) {
+        setGroups([]);
+        setCursor(null);
+      }
       try {
         const page = await api.tags({ ...filtersQuery(filters), limit: PAGE, cursor: from });
         if (gen !== generation.current) return;
@@ -67,10 +75,9 @@ export function FeedPage({ route }: { route: Route }) {
           }
           return next;
         });
-        setTagCount((c) => (reset ? 0 : c) + page.items.length);
         setCursor(page.nextCursor);
       } catch (e) {
-        if (gen === generation.current) setError((e as Error).message);
+        if (gen === generation.current) setError(e);
       } finally {
         if (gen === generation.current) setLoading(false);
       }
@@ -81,14 +88,20 @@ export function FeedPage({ route }: { route: Route }) {
   useEffect(() => {
     if (skipKey.current === key) return;
     skipKey.current = null;
-    setGroups([]);
-    setCursor(null);
     void load(null, true);
   }, [load]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
-    memory = { key, groups, cursor, tagCount, scrollTop: memory?.key === key ? memory.scrollTop : 0 };
-  }, [key, groups, cursor, tagCount]);
+    memory = {
+      key,
+      epoch: correctionEpoch(),
+      groups,
+      cursor,
+      scrollTop: memory?.key === key ? memory.scrollTop : 0,
+    };
+  }, [key, groups, cursor]);
+  // Counted from the cards, so a tag removed with × leaves the count with it.
+  const tagCount = useMemo(() => groups.reduce((n, g) => n + g.tags.length, 0), [groups]);
   const onScroll = useCallback(
     (top: number) => {
       if (memory?.key === key) memory.scrollTop = top;
@@ -109,7 +122,7 @@ export function FeedPage({ route }: { route: Route }) {
   }, []);
 
   const more = useCallback(() => {
-    if (!loading && cursor && !error) void load(cursor, false);
+    if (!loading && cursor && error === null) void load(cursor, false);
   }, [loading, cursor, error, load]);
 
   const activeFilters = Object.keys(filters).length;
@@ -144,21 +157,23 @@ export function FeedPage({ route }: { route: Route }) {
             {activeFilters > 0 ? ` (${activeFilters})` : ''}
           </button>
           <strong>{t('navFeed')}</strong>
-          <span className="muted">
-            {tagCount} {t('tagsMatched')} · {groups.length} {t('documents')}
-            {cursor ? '+' : ''}
-          </span>
+          {(error === null || groups.length > 0) && (
+            <span className="muted feed-count">
+              {tagCount} {t('tagsMatched')} · {groups.length} {t('documents')}
+              {cursor ? '+' : ''}
+            </span>
+          )}
           {loading && <span className="muted">{t('loading')}</span>}
         </div>
-        {error && (
-          <div className="alert alert-error">
-            {t('error')}: {error}{' '}
+        {error !== null && (
+          <div className="alert alert-error" role="alert">
+            {t('error')}: <ErrorText error={error} />{' '}
             <button className="btn btn-small" onClick={() => void load(cursor, groups.length === 0)}>
               {t('retry')}
             </button>
           </div>
         )}
-        {!loading && !error && groups.length === 0 ? (
+        {!loading && error === null && groups.length === 0 ? (
           <div className="empty">{t('noResults')}</div>
         ) : (
           <VirtualList
@@ -193,7 +208,7 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
   const error = loaded.error;
   const first = group.head;
   const [busy, setBusy] = useState(false);
-  const [saveError, setSaveError] = useState<string | null>(null);
+  const [saveError, setSaveError] = useState<unknown>(null);
   const [adding, setAdding] = useState<AddState>(null);
   const [polarity, setPolarity] = useState<Polarity>('negative');
   const [category, setCategory] = useState('');
@@ -218,7 +233,7 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
       setAdding(null);
       onCorrected(next, next.tags.filter((x) => !before.has(x.id)).map((x) => x.id));
     } catch (e) {
-      setSaveError((e as Error).message);
+      setSaveError(e);
     } finally {
       setBusy(false);
     }
@@ -287,7 +302,11 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
             +
           </button>
         )}
-        {saveError && <span className="err small">{t('error')}: {saveError}</span>}
+        {saveError !== null && (
+          <span className="err small" role="alert">
+            {t('error')}: <ErrorText error={saveError} />
+          </span>
+        )}
       </footer>
       {adding && (
         <div className="add-tag" role="group" aria-label={t('addTag')}>

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type Action, type Doc, type Polarity, type Tag } from './api';
 import { CategoryPicker } from './category-picker';
-import { primeDoc } from './doc-cache';
+import { noteCorrection, primeDoc } from './doc-cache';
 import { DocumentBody, selectionInUntaggable, selectionOffsets } from './highlighted-text';
 import { sourceKey, useI18n } from './i18n';
 import type { Route } from './router';
@@ -138,6 +138,7 @@ export function LabelPage({ route }: { route: Route }) {
         try {
           const resolved: Action = 'tagId' in action ? { ...action, tagId: resolve(action.tagId) } : action;
           const after = await api.correct(docId, [resolved]);
+          noteCorrection();
           if (before) {
             const inverse = inverseOf(before, after, resolved);
             if (opts.record && inverse) undoStack.current.push({ docId, action: inverse });
