@@ -185,4 +185,60 @@ describe('feed and labeling (real server, chromium)', () => {
     expect(await settledCount()).toBe(before - 1);
     expect(await page.locator(`.feed-card .chip[data-tag-id="${tag.id}"]`).count()).toBe(0);
   });
+
+  test('labeling keyboard: Tab moves between tags only while focus is on no control, so the nav, the aspect field and dialogs stay reachable', async () => {
+    const docs = await Promise.all(['c0', 'c1', 'c2', 'c3', 'c4'].map((k) => getDoc(api, ids[k]!)));
+    const doc = docs.sort((a, b) => b.tags.length - a.tags.length)[0]!;
+    expect(doc.tags.length, 'no sample document has two tags').toBeGreaterThanOrEqual(2);
+    await page.goto(`${server.base}/#/label?doc=${doc.id}`);
+    await waitForPage(page, `document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(doc.id)}`);
+    const rows = await page.locator('.tag-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-tag-id')));
+    const selected = () => page.getAttribute('.tag-row.selected', 'data-tag-id');
+    const active = () => page.evaluate(`(() => { const a = document.activeElement; return a === document.body ? 'body' : a.tagName + (a.getAttribute('data-nav') ? ':' + a.getAttribute('data-nav') : '') + (a.name ? ':' + a.name : ''); })()`);
+    await page.waitForSelector(`.tag-row.selected[data-tag-id="${rows[0]}"]`);
+    await page.evaluate('document.activeElement.blur()');
+
+    // Nothing focused: Tab still steps through the tags.
+    await page.keyboard.press('Tab');
+    expect(await selected()).toBe(rows[1]);
+    expect(await active()).toBe('body');
+    await page.keyboard.press('Shift+Tab');
+    expect(await selected()).toBe(rows[0]);
+
+    // In the aspect field Tab leaves the field and the selection stays.
+    await page.click('.tag-row.selected input[name=aspect]');
+    await page.keyboard.press('Tab');
+    expect(await active()).not.toBe('INPUT:aspect');
+    expect(await selected()).toBe(rows[0]);
+
+    // In the nav Tab walks the nav.
+    await page.focus('.topbar nav a[data-nav=feed]');
+    await page.keyboard.press('Tab');
+    expect(await active()).toBe('A:dashboard');
+    expect(await selected()).toBe(rows[0]);
+
+    // Past the last tag Tab goes on into the page, so the nav can be reached from the keyboard alone.
+    await page.evaluate('document.activeElement.blur()');
+    for (let i = 0; i < rows.length; i++) await page.keyboard.press('Tab');
+    expect(await selected()).toBe(rows[rows.length - 1]);
+    expect(await active()).not.toBe('body');
+
+    // A dialog keeps Tab and the shortcuts to itself: its button gets focus, and 1/2/3 change nothing.
+    await page.evaluate('document.activeElement.blur()');
+    await page.keyboard.press('?');
+    await page.waitForSelector('.help');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(`!!document.activeElement.closest('.help')`)).toBe(true);
+    const polarity = await page.getAttribute('.tag-row.selected .chip', 'data-polarity');
+    await page.keyboard.press(polarity === 'negative' ? '1' : '2');
+    await page.waitForTimeout(300);
+    expect(await page.getAttribute('.save-state', 'data-pending')).toBe('0');
+    expect((await getDoc(api, doc.id)).tags.find((x) => x.id === rows[rows.length - 1])?.polarity).toBe(polarity);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('.help').count()).toBe(0);
+    // The help says how Tab behaves.
+    await page.keyboard.press('?');
+    expect(await page.textContent('.help')).toContain('Tab 仅在没有聚焦输入框或按钮时切换标签');
+    await page.keyboard.press('Escape');
+  });
 });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { api, type Action, type Doc, type Polarity, type Tag } from './api';
 import { CategoryPicker } from './category-picker';
 import { noteCorrection, primeDoc } from './doc-cache';
@@ -223,9 +223,12 @@ export function LabelPage({ route }: { route: Route }) {
     const target = e.target as HTMLElement | null;
     if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.isContentEditable)) return;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
-    if (help && (e.key === 'Escape' || e.key === '?')) {
-      e.preventDefault();
-      setHelp(false);
+    // A dialog owns the keyboard: Tab moves between its buttons and shortcuts do not act behind it.
+    if (help) {
+      if (e.key === 'Escape' || e.key === '?') {
+        e.preventDefault();
+        setHelp(false);
+      }
       return;
     }
     if (!doc) {
@@ -256,10 +259,17 @@ export function LabelPage({ route }: { route: Route }) {
         go(1);
         break;
       }
-      case 'Tab':
+      case 'Tab': {
+        // Tab is the browser's way through links and buttons: it only steps through the tags while
+        // nothing is focused, and past the first or last tag it goes on to the page's controls.
+        const free = !target || target === document.body || target === document.documentElement;
+        const i = tags.findIndex((x) => x.id === selectedId);
+        const next = i + (e.shiftKey ? -1 : 1);
+        if (!free || i < 0 || next < 0 || next >= tags.length) break;
         e.preventDefault();
-        selectTag(e.shiftKey ? -1 : 1);
+        setSelectedId(tags[next]!.id);
         break;
+      }
       case 'ArrowRight':
       case 'ArrowDown':
         e.preventDefault();
@@ -483,7 +493,7 @@ const KEYS: [string, 'keyNextPrev' | 'keyAccept' | 'keyPolarity' | 'keySelect' |
   ['j / k', 'keyNextPrev'],
   ['a', 'keyAccept'],
   ['1 / 2 / 3', 'keyPolarity'],
-  ['Tab / ← →', 'keySelect'],
+  ['← → / Tab', 'keySelect'],
   ['c', 'keyCategory'],
   ['x', 'keyDelete'],
   ['n', 'keyAdd'],
@@ -506,9 +516,21 @@ function KeyBar() {
 
 function HelpDialog({ onClose }: { onClose: () => void }) {
   const { t } = useI18n();
+  // Keeps Tab inside the dialog while it is open, as a modal dialog should.
+  const trap = (e: ReactKeyboardEvent<HTMLDivElement>) => {
+    if (e.key !== 'Tab') return;
+    const focusable = [...e.currentTarget.querySelectorAll<HTMLElement>('button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])')];
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    if (!first || !last) return;
+    if (e.shiftKey ? document.activeElement === first : document.activeElement === last) {
+      e.preventDefault();
+      (e.shiftKey ? last : first).focus();
+    }
+  };
   return (
     <div className="overlay" onMouseDown={onClose}>
-      <div className="help" role="dialog" aria-label={t('keys')} onMouseDown={(e) => e.stopPropagation()}>
+      <div className="help" role="dialog" aria-modal="true" aria-label={t('keys')} onMouseDown={(e) => e.stopPropagation()} onKeyDown={trap}>
         <h3>{t('keys')}</h3>
         <table>
           <tbody>
@@ -522,7 +544,9 @@ function HelpDialog({ onClose }: { onClose: () => void }) {
             ))}
           </tbody>
         </table>
-        <button className="btn" onClick={onClose}>
+        <p className="small muted help-note">{t('keyTabNote')}</p>
+        {/* Focused on open so Enter or Escape closes it and Tab stays inside. */}
+        <button className="btn" onClick={onClose} autoFocus>
           OK
         </button>
       </div>
