@@ -241,4 +241,23 @@ describe('feed and labeling (real server, chromium)', () => {
     expect(await page.textContent('.help')).toContain('Tab 仅在没有聚焦输入框或按钮时切换标签');
     await page.keyboard.press('Escape');
   });
+
+  test('the feed search box says it searches opinions, not whole documents, in both languages', async () => {
+    await page.goto(`${server.base}/#/feed`);
+    await page.waitForSelector('.feed-card');
+    const label = page.locator('form.filters label:has(input[name=q]) > span');
+    expect(await label.textContent()).toBe('观点搜索');
+    expect(await page.getAttribute('input[name=q]', 'placeholder')).toBe('评价对象、观点或所在句子…');
+    // It finds a document by one of its opinions.
+    const tag = (await getDoc(api, ids.c2)).tags[0]!;
+    await page.fill('input[name=q]', tag.opinion);
+    await page.press('input[name=q]', 'Enter');
+    await page.locator(`.feed-card[data-doc-id="${ids.c2}"] .chip[data-tag-id="${tag.id}"]`).waitFor();
+    await page.click('[data-action=lang]');
+    await waitForPage(page, "document.querySelector('.topbar nav')?.textContent?.includes('Feed')");
+    expect(await label.textContent()).toBe('Search opinions');
+    expect(await page.getAttribute('input[name=q]', 'placeholder')).toBe('Aspect, opinion or its sentence…');
+    await page.click('[data-action=lang]');
+    await waitForPage(page, "document.querySelector('.topbar nav')?.textContent?.includes('观点流')");
+  });
 });
