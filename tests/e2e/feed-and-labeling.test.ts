@@ -260,4 +260,50 @@ describe('feed and labeling (real server, chromium)', () => {
     await page.click('[data-action=lang]');
     await waitForPage(page, "document.querySelector('.topbar nav')?.textContent?.includes('观点流')");
   });
+
+  test('API errors are worded in the page language from their code, not shown in English', async () => {
+    // Sign-in with a key the server does not know.
+    const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    const p = await ctx.newPage();
+    await p.goto(server.base + '/');
+    await p.fill('input[name=apiKey]', 'gdk_not_a_real_key_000000000000');
+    await p.click('button[type=submit]');
+    const alert = p.locator('.signin .alert-error');
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe('登录失败: API 密钥无效、已过期或已被吊销');
+    expect(await alert.locator('[data-error-code]').getAttribute('data-error-code')).toBe('unauthorized');
+    await p.click('.signin .btn-link');
+    await p.fill('input[name=apiKey]', 'gdk_not_a_real_key_000000000000');
+    await p.click('button[type=submit]');
+    await p.locator('.signin .alert-error:has-text("Sign-in failed")').waitFor();
+    expect(await p.textContent('.signin .alert-error')).toBe('Sign-in failed: The API key is invalid, expired or revoked');
+    await ctx.close();
+
+    // A document that does not exist.
+    await page.goto(`${server.base}/#/doc/01NOTEXISTNOTEXISTNOTEXIST`);
+    const docError = page.locator('.alert-error').first();
+    await docError.waitFor();
+    const docText = (await docError.textContent())!;
+    expect(docText).toContain('找不到请求的内容');
+    expect(docText).not.toMatch(/not found/i);
+
+    // A refused filter names the field in Chinese and keeps the server's reason as the detail.
+    await page.goto(`${server.base}/#/feed?from=2026-11-25&to=2026-11-20`);
+    const feedError = page.locator('.main .alert-error');
+    await feedError.waitFor();
+    expect(await feedError.locator('.error-text').textContent()).toMatch(/^请求内容无效：开始日期/);
+    await page.goto(`${server.base}/#/dashboard?from=2026-11-25&to=2026-11-20`);
+    await page.locator('.dashboard .alert-error').waitFor();
+    expect(await page.textContent('.dashboard .alert-error .error-text')).toMatch(/^请求内容无效：开始日期/);
+
+    // Exports fetch outside the JSON helper; their errors are worded the same way. (A hand-edited link:
+    // the filter panel only offers valid values.)
+    await page.goto(`${server.base}/#/export?polarity=bogus`);
+    await page.click('button[data-format=csv]');
+    await page.locator('.export-actions .err').waitFor();
+    expect(await page.textContent('.export-actions .err')).toMatch(/^出错了: 请求内容无效：情感/);
+    await shot('export-error-zh');
+    expect(dialogs).toEqual([]);
+    expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+  });
 });

@@ -308,25 +308,28 @@ async function request<T>(method: string, path: string, body?: unknown, key = st
   if (key) headers.Authorization = `Bearer ${key}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (!res.ok) {
-    let code = `http_${res.status}`;
-    let message = res.statusText || code;
-    let details: ErrorDetail[] = [];
-    let errorId: string | undefined;
-    try {
-      const j = (await res.json()) as { error?: { code?: string; message?: string; details?: unknown; errorId?: unknown } };
-      if (j.error?.code) code = j.error.code;
-      if (j.error?.message) message = j.error.message;
-      if (Array.isArray(j.error?.details)) details = j.error.details as ErrorDetail[];
-      if (typeof j.error?.errorId === 'string') errorId = j.error.errorId;
-    } catch {
-      // Non-JSON error bodies (proxies, HTML 404s) keep the status text.
-    }
-    if (res.status === 401 && onUnauthorized) onUnauthorized();
-    throw new ApiError(res.status, code, message, details, errorId);
-  }
+  if (!res.ok) throw await apiError(res);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
+}
+
+/** The API's {error:{code,message,details,errorId}} body as an ApiError; signs out on a 401. */
+async function apiError(res: Response): Promise<ApiError> {
+  let code = `http_${res.status}`;
+  let message = res.statusText || code;
+  let details: ErrorDetail[] = [];
+  let errorId: string | undefined;
+  try {
+    const j = (await res.json()) as { error?: { code?: string; message?: string; details?: unknown; errorId?: unknown } };
+    if (j.error?.code) code = j.error.code;
+    if (j.error?.message) message = j.error.message;
+    if (Array.isArray(j.error?.details)) details = j.error.details as ErrorDetail[];
+    if (typeof j.error?.errorId === 'string') errorId = j.error.errorId;
+  } catch {
+    // Non-JSON error bodies (proxies, HTML 404s) keep the status text.
+  }
+  if (res.status === 401 && onUnauthorized) onUnauthorized();
+  return new ApiError(res.status, code, message, details, errorId);
 }
 
 export const api = {
@@ -364,10 +367,7 @@ export async function downloadExport(format: 'csv' | 'jsonl', q: Query): Promise
   const res = await fetch(`/v1/tags/export${queryString({ ...q, format })}`, {
     headers: key ? { Authorization: `Bearer ${key}` } : {},
   });
-  if (!res.ok) {
-    if (res.status === 401 && onUnauthorized) onUnauthorized();
-    throw new ApiError(res.status, `http_${res.status}`, res.statusText);
-  }
+  if (!res.ok) throw await apiError(res);
   const blob = await res.blob();
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');

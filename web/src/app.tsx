@@ -10,20 +10,21 @@ import { IngestPage } from './ingest-page';
 import { LabelPage } from './label-page';
 import { ModelsPage } from './models-page';
 import { href, navigate, useRoute } from './router';
+import { ErrorText } from './error-text';
 
 // ECharts is most of the bundle; only the dashboard needs it.
 const DashboardPage = lazy(() => import('./dashboard-page').then((m) => ({ default: m.DashboardPage })));
 const NpsPage = lazy(() => import('./nps-page').then((m) => ({ default: m.NpsPage })));
 const JourneyPage = lazy(() => import('./journey-page').then((m) => ({ default: m.JourneyPage })));
 
-type Session = { state: 'checking' } | { state: 'out'; error?: string } | { state: 'in'; me: Me };
+type Session = { state: 'checking' } | { state: 'out'; error?: unknown } | { state: 'in'; me: Me };
 
 export function App() {
   const { t, setCategories } = useI18n();
   const [session, setSession] = useState<Session>(() => (storedKey() ? { state: 'checking' } : { state: 'out' }));
   const [channels, setChannels] = useState<string[]>([]);
 
-  const signOut = useCallback((error?: string) => {
+  const signOut = useCallback((error?: unknown) => {
     storeKey(null);
     clearDocCache();
     setSession({ state: 'out', error });
@@ -47,7 +48,7 @@ export function App() {
         }
       } catch (e) {
         storeKey(null);
-        setSession({ state: 'out', error: (e as Error).message });
+        setSession({ state: 'out', error: e });
       }
     },
     [setCategories],
@@ -69,7 +70,7 @@ export function App() {
   );
 }
 
-function SignIn({ error, onSubmit }: { error?: string; onSubmit: (key: string) => void }) {
+function SignIn({ error, onSubmit }: { error?: unknown; onSubmit: (key: string) => void }) {
   const { t, lang, setLang } = useI18n();
   const [key, setKey] = useState('');
   const submit = (e: FormEvent) => {
@@ -87,9 +88,9 @@ function SignIn({ error, onSubmit }: { error?: string; onSubmit: (key: string) =
           <input type="password" name="apiKey" autoComplete="off" autoFocus value={key} onChange={(e) => setKey(e.target.value)} />
         </label>
         <p className="muted small">{t('apiKeyHint')}</p>
-        {error && (
+        {error !== undefined && (
           <div className="alert alert-error" role="alert">
-            {t('signInFailed')}: {error}
+            {t('signInFailed')}: <ErrorText error={error} />
           </div>
         )}
         <div className="row">

@@ -4,6 +4,7 @@ import { Chart, type ChartOption } from './chart';
 import { FilterPanel, filtersFrom, filtersQuery, type Filters } from './filters';
 import { POLARITIES, useI18n } from './i18n';
 import { navigate, type Route } from './router';
+import { ErrorText } from './error-text';
 
 const COLORS = { positive: '#2e9d5b', negative: '#d64545', neutral: '#9aa3ad' };
 const KEYS = ['from', 'to', 'channel', 'kind'] as const;
@@ -12,7 +13,7 @@ export function DashboardPage({ route }: { route: Route }) {
   const { t, categoryName, lang } = useI18n();
   const filters = useMemo(() => filtersFrom(route.params, KEYS), [route.params.toString()]); // eslint-disable-line react-hooks/exhaustive-deps
   const [data, setData] = useState<Summary | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const [kpi, setKpi] = useState<Kpi | null>(null);
 
   useEffect(() => {
@@ -20,7 +21,7 @@ export function DashboardPage({ route }: { route: Route }) {
     setError(null);
     api.summary(filtersQuery(filters)).then(
       (s) => live && setData(s),
-      (e: Error) => live && setError(e.message),
+      (e: unknown) => live && setError(e),
     );
     // The KPI route compares whole periods, so it gets the date/channel scope but not `kind`.
     const { from, to, channel } = filtersQuery(filters);
@@ -107,7 +108,11 @@ export function DashboardPage({ route }: { route: Route }) {
   return (
     <div className="page page-pad dashboard">
       <FilterPanel route="dashboard" filters={filters} keys={KEYS} layout="bar" />
-      {error && <div className="alert alert-error">{t('error')}: {error}</div>}
+      {error !== null && (
+        <div className="alert alert-error" role="alert">
+          {t('error')}: <ErrorText error={error} />
+        </div>
+      )}
       {totals && (
         <div className="kpis">
           <div className="kpi"><span>{t('total')}</span><b>{totals.total}</b></div>
@@ -186,7 +191,7 @@ export function DashboardPage({ route }: { route: Route }) {
         </div>
       )}
       {kpi && kpi.categories.length > 0 && <KpiTable kpi={kpi} onPick={(category) => drill({ category, polarity: 'negative' })} />}
-      {!data && !error && <div className="muted">{t('loading')}</div>}
+      {!data && error === null && <div className="muted">{t('loading')}</div>}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { DocumentBody } from './highlighted-text';
 import { sourceKey, useI18n, type MsgKey } from './i18n';
 import { href } from './router';
 import { SurveyHead } from './score-badge';
+import { ErrorText } from './error-text';
 
 const STATUS_KEY: Record<string, MsgKey> = {
   queued: 'statusQueued',
@@ -22,7 +23,12 @@ export function DocPage({ id }: { id: string }) {
   const { doc, error } = useDoc(id, true);
   const [selected, setSelected] = useState<string | null>(null);
 
-  if (error) return <div className="page page-pad alert alert-error">{error.message}</div>;
+  if (error)
+    return (
+      <div className="page page-pad alert alert-error" role="alert">
+        <ErrorText error={error} />
+      </div>
+    );
   if (!doc) return <div className="page page-pad muted">{t('loading')}</div>;
 
   return (

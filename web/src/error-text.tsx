@@ -35,11 +35,42 @@ export interface ErrorWords {
   raw: string;
 }
 
+// Request fields the console sends, named as its forms name them. A detail's field may be a path
+// (actions[0].turnIndex); its last part is what the form called it.
+const FIELD_KEYS: Record<string, MsgKey> = {
+  from: 'from',
+  to: 'to',
+  minConfidence: 'minConf',
+  maxConfidence: 'maxConf',
+  polarity: 'polarity',
+  category: 'category',
+  aspect: 'aspect',
+  channel: 'channel',
+  kind: 'kind',
+  source: 'tagSource',
+  q: 'search',
+  text: 'ingestText',
+  turns: 'transcript',
+  turnIndex: 'fieldTurn',
+  span: 'fieldSpan',
+};
+
+function fieldNames(t: T, error: ApiError): string[] {
+  const names = error.details.flatMap((d) => {
+    const last = d.field?.split(/[.[\]]/).filter(Boolean).pop();
+    if (!last || /^\d+$/.test(last)) return [];
+    const key = FIELD_KEYS[last];
+    return [key ? t(key) : last];
+  });
+  return [...new Set(names)];
+}
+
 export function errorWords(t: T, error: unknown): ErrorWords {
   if (error instanceof ApiError) {
     const key = CODE_KEYS[error.code] ?? (error.status >= 500 ? 'errServer' : error.status === 404 ? 'errNotFound' : error.status === 401 ? 'errUnauthorized' : error.status === 403 ? 'errForbidden' : 'errRequest');
     const known = error.code in CODE_KEYS;
-    const text = t(key, { status: error.status });
+    const fields = key === 'errValidation' ? fieldNames(t, error) : [];
+    const text = fields.length > 0 ? t('errInvalidFields', { fields: fields.join(t('listSep')) }) : t(key, { status: error.status });
     // An internal error's message is a fixed sentence; its id is what lets an admin find it in the log.
     const detail = error.errorId ? t('errId', { id: error.errorId }) : DETAIL_CODES.has(error.code) || !known ? error.message : undefined;
     return { code: error.code, text, ...(detail && detail !== text ? { detail } : {}), raw: error.message };

@@ -3,19 +3,21 @@ import { downloadExport } from './api';
 import { FilterPanel, filtersFrom, filtersQuery } from './filters';
 import { useI18n } from './i18n';
 import type { Route } from './router';
+import { ErrorText } from './error-text';
 
 export function ExportPage({ route }: { route: Route }) {
   const { t } = useI18n();
   const filters = useMemo(() => filtersFrom(route.params), [route.params.toString()]); // eslint-disable-line react-hooks/exhaustive-deps
-  const [state, setState] = useState<{ busy: boolean; msg: string | null; error?: boolean }>({ busy: false, msg: null });
+  // Message keys, not text, so the language switch re-words a message already shown.
+  const [state, setState] = useState<{ busy: boolean; msg: 'exporting' | 'exportDone' | null; failure?: unknown }>({ busy: false, msg: null });
 
   const run = async (format: 'csv' | 'jsonl') => {
-    setState({ busy: true, msg: t('exporting') });
+    setState({ busy: true, msg: 'exporting' });
     try {
       await downloadExport(format, filtersQuery(filters));
-      setState({ busy: false, msg: t('exportDone') });
+      setState({ busy: false, msg: 'exportDone' });
     } catch (e) {
-      setState({ busy: false, msg: `${t('error')}: ${(e as Error).message}`, error: true });
+      setState({ busy: false, msg: null, failure: e });
     }
   };
 
@@ -33,7 +35,16 @@ export function ExportPage({ route }: { route: Route }) {
         <button className="btn" data-format="jsonl" disabled={state.busy} onClick={() => void run('jsonl')}>
           {t('exportJsonl')}
         </button>
-        {state.msg && <span className={state.error ? 'err' : 'muted'} role="status">{state.msg}</span>}
+        {state.msg && (
+          <span className="muted" role="status">
+            {t(state.msg)}
+          </span>
+        )}
+        {state.failure !== undefined && (
+          <span className="err" role="alert">
+            {t('error')}: <ErrorText error={state.failure} />
+          </span>
+        )}
       </div>
     </div>
   );

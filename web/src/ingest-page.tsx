@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, type Kind, type Speaker } from './api';
 import { useI18n } from './i18n';
 import { href } from './router';
+import { ErrorText } from './error-text';
 
 const SPEAKERS: Record<string, Speaker> = {
   客户: 'customer',
@@ -31,7 +32,7 @@ export function IngestPage() {
   const [kind, setKind] = useState<Kind>('comment');
   const [source, setSource] = useState('web');
   const [text, setText] = useState('');
-  const [result, setResult] = useState<{ id?: string; error?: string } | null>(null);
+  const [result, setResult] = useState<{ id?: string; error?: unknown } | null>(null);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -49,7 +50,7 @@ export function IngestPage() {
       setResult({ id: r.id });
       setText('');
     } catch (err) {
-      setResult({ error: (err as Error).message });
+      setResult({ error: err });
     }
   };
 
@@ -85,7 +86,11 @@ export function IngestPage() {
               <a href={href(`doc/${encodeURIComponent(result.id)}`)}>{result.id}</a>
             </span>
           )}
-          {result?.error && <span className="err">{result.error}</span>}
+          {result?.error !== undefined && (
+            <span className="err" role="alert">
+              {t('error')}: <ErrorText error={result.error} />
+            </span>
+          )}
         </div>
       </form>
     </div>

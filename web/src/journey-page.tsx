@@ -3,13 +3,14 @@ import { api, type Journey } from './api';
 import { Chart, type ChartOption } from './chart';
 import { useI18n } from './i18n';
 import { href, navigate } from './router';
+import { ErrorText } from './error-text';
 
 const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
 export function JourneyPage({ customerId }: { customerId: string }) {
   const { t } = useI18n();
   const [data, setData] = useState<Journey | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
     let live = true;
@@ -17,7 +18,7 @@ export function JourneyPage({ customerId }: { customerId: string }) {
     setError(null);
     api.journey(customerId).then(
       (j) => live && setData(j),
-      (e: Error) => live && setError(e.message),
+      (e: unknown) => live && setError(e),
     );
     return () => {
       live = false;
@@ -95,7 +96,11 @@ export function JourneyPage({ customerId }: { customerId: string }) {
           </span>
         )}
       </div>
-      {error && <div className="alert alert-error">{t('error')}: {error}</div>}
+      {error !== null && (
+        <div className="alert alert-error" role="alert">
+          {t('error')}: <ErrorText error={error} />
+        </div>
+      )}
       {data && option && (
         <>
           <section className="card chart-card">
@@ -149,7 +154,7 @@ export function JourneyPage({ customerId }: { customerId: string }) {
           </div>
         </>
       )}
-      {!data && !error && <div className="muted">{t('loading')}</div>}
+      {!data && error === null && <div className="muted">{t('loading')}</div>}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent a
 import { api, type Action, type Doc, type Polarity, type Tag } from './api';
 import { CategoryPicker } from './category-picker';
 import { noteCorrection, primeDoc } from './doc-cache';
+import { ErrorText, errorLine } from './error-text';
 import { DocumentBody, selectionInUntaggable, selectionOffsets } from './highlighted-text';
 import { sourceKey, useI18n } from './i18n';
 import type { Route } from './router';
@@ -43,7 +44,7 @@ export function LabelPage({ route }: { route: Route }) {
   const [queueOpen, setQueueOpen] = useState(false);
   const [pending, setPending] = useState(0);
   const [notice, setNotice] = useState<{ text: string; error?: boolean } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
 
   const docsRef = useRef(docs);
   docsRef.current = docs;
@@ -72,7 +73,7 @@ export function LabelPage({ route }: { route: Route }) {
         const at = focusDocId ? Math.max(0, items.findIndex((d) => d.id === focusDocId)) : 0;
         setIndex(at);
       } catch (e) {
-        if (live) setError((e as Error).message);
+        if (live) setError(e);
       } finally {
         if (live) setLoaded(true);
       }
@@ -93,7 +94,7 @@ export function LabelPage({ route }: { route: Route }) {
       });
       setCursor(page.nextCursor);
     } catch (e) {
-      setNotice({ text: (e as Error).message, error: true });
+      setNotice({ text: `${t('error')}: ${errorLine(t, e)}`, error: true });
     } finally {
       setLoadingMore(false);
     }
@@ -153,7 +154,7 @@ export function LabelPage({ route }: { route: Route }) {
           replaceDoc(after);
           flash(t('saved'));
         } catch (e) {
-          flash(`${t('error')}: ${(e as Error).message}`, true);
+          flash(`${t('error')}: ${errorLine(t, e)}`, true);
         } finally {
           setPending((n) => n - 1);
         }
@@ -344,7 +345,12 @@ export function LabelPage({ route }: { route: Route }) {
     }
   };
 
-  if (error) return <div className="page page-pad alert alert-error">{t('error')}: {error}</div>;
+  if (error !== null)
+    return (
+      <div className="page page-pad alert alert-error" role="alert">
+        {t('error')}: <ErrorText error={error} />
+      </div>
+    );
   if (!loaded) return <div className="page page-pad muted">{t('loading')}</div>;
 
   return (

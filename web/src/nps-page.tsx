@@ -4,6 +4,7 @@ import { Chart, type ChartOption } from './chart';
 import { FilterPanel, filtersFrom, filtersQuery } from './filters';
 import { useI18n, type MsgKey } from './i18n';
 import { navigate, type Route } from './router';
+import { ErrorText } from './error-text';
 
 const KEYS = ['from', 'to', 'channel'] as const;
 const INTERVALS = ['day', 'week', 'month'] as const;
@@ -29,7 +30,7 @@ export function NpsPage({ route }: { route: Route }) {
   const interval: Interval = (INTERVALS as readonly string[]).includes(rawInterval ?? '') ? (rawInterval as Interval) : 'week';
   const [trend, setTrend] = useState<ScoreTrend | null>(null);
   const [drivers, setDrivers] = useState<Drivers | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
 
   useEffect(() => {
     let live = true;
@@ -41,7 +42,7 @@ export function NpsPage({ route }: { route: Route }) {
         setTrend(tr);
         setDrivers(dr);
       },
-      (e: Error) => live && setError(e.message),
+      (e: unknown) => live && setError(e),
     );
     return () => {
       live = false;
@@ -183,7 +184,11 @@ export function NpsPage({ route }: { route: Route }) {
           ))}
         </div>
       </div>
-      {error && <div className="alert alert-error">{t('error')}: {error}</div>}
+      {error !== null && (
+        <div className="alert alert-error" role="alert">
+          {t('error')}: <ErrorText error={error} />
+        </div>
+      )}
       {o && (
         <div className="kpis nps-kpis">
           <div className="kpi kpi-nps">
@@ -229,7 +234,7 @@ export function NpsPage({ route }: { route: Route }) {
             ))}
         </div>
       )}
-      {!trend && !error && <div className="muted">{t('loading')}</div>}
+      {!trend && error === null && <div className="muted">{t('loading')}</div>}
     </div>
   );
 }
