@@ -306,4 +306,45 @@ describe('feed and labeling (real server, chromium)', () => {
     expect(dialogs).toEqual([]);
     expect(pageErrors, 'uncaught errors in the page').toEqual([]);
   });
+
+  test('tag tooltips name the tag source in the page language', async () => {
+    await page.goto(`${server.base}/#/feed`);
+    const chip = page.locator('.feed-card .chip').first();
+    await chip.waitFor();
+    const title = (await chip.getAttribute('title'))!;
+    expect(title).toMatch(/ · (规则|模型|人工) · /);
+    expect(title).not.toMatch(/\b(rule|model|human)\b/);
+  });
+
+  test('filters refuse a confidence outside 0–1 or a start date after the end date before asking the API', async () => {
+    await page.goto(`${server.base}/#/feed`);
+    await page.waitForSelector('.feed-card');
+    expect(await page.getAttribute('input[name=minConfidence]', 'max')).toBe('1');
+    await page.fill('input[name=minConfidence]', '2');
+    await page.press('input[name=minConfidence]', 'Tab');
+    await page.locator('.filter-error').waitFor();
+    expect(await page.textContent('.filter-error')).toBe('置信度应在 0 到 1 之间');
+    expect(await page.getAttribute('input[name=minConfidence]', 'aria-invalid')).toBe('true');
+    await page.click('form.filters button[type=submit]');
+    expect(await page.evaluate('location.hash')).toBe('#/feed');
+    await page.fill('input[name=minConfidence]', '0.9');
+    await page.fill('input[name=maxConfidence]', '0.2');
+    await page.click('form.filters button[type=submit]');
+    expect(await page.textContent('.filter-error')).toBe('最低置信度不能高于最高置信度');
+    // 0.9 alone was fine and applied when the field was left; the pair with 0.2 is not.
+    expect(await page.evaluate('location.hash')).not.toContain('maxConfidence');
+    await page.fill('input[name=maxConfidence]', '');
+    await page.click('form.filters button[type=submit]');
+    await waitForPage(page, "location.hash.includes('minConfidence=0.9')");
+    expect(await page.locator('.filter-error').count()).toBe(0);
+
+    await page.goto(`${server.base}/#/feed`);
+    await page.fill('input[name=from]', '2026-11-25');
+    await waitForPage(page, "location.hash.includes('from=2026-11-25')");
+    await page.fill('input[name=to]', '2026-11-20');
+    await page.locator('.filter-error').waitFor();
+    expect(await page.textContent('.filter-error')).toBe('开始日期不能晚于结束日期');
+    expect(await page.evaluate('location.hash')).not.toContain('to=2026-11-20');
+    expect(await page.locator('.main .alert-error').count()).toBe(0);
+  });
 });

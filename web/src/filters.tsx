@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Query } from './api';
 import { useAppData } from './app-data';
-import { POLARITIES, useI18n } from './i18n';
+import { POLARITIES, useI18n, type MsgKey } from './i18n';
 import { navigate } from './router';
 
 export const TAG_FILTER_KEYS = [
@@ -36,6 +36,20 @@ export function filtersQuery(f: Filters): Query {
   return q;
 }
 
+const inUnit = (v: string | undefined) => v === undefined || v === '' || (Number.isFinite(Number(v)) && Number(v) >= 0 && Number(v) <= 1);
+
+/** What is wrong with a filter set the API would refuse, or null; checked before it reaches the URL. */
+function filterProblem(f: Filters): { key: MsgKey; fields: FilterKey[] } | null {
+  const bad = (['minConfidence', 'maxConfidence'] as const).filter((k) => !inUnit(f[k]));
+  if (bad.length > 0) return { key: 'confidenceRange', fields: bad };
+  if (f.minConfidence && f.maxConfidence && Number(f.minConfidence) > Number(f.maxConfidence)) {
+    return { key: 'confidenceOrder', fields: ['minConfidence', 'maxConfidence'] };
+  }
+  // ISO dates compare as strings.
+  if (f.from && f.to && f.from > f.to) return { key: 'dateOrder', fields: ['from', 'to'] };
+  return null;
+}
+
 interface Props {
   route: string;
   filters: Filters;
@@ -53,11 +67,21 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
   const { t, categories, categoryName } = useI18n();
   const { channels } = useAppData();
   const [draft, setDraft] = useState<Filters>(filters);
+  const [problem, setProblem] = useState<ReturnType<typeof filterProblem>>(null);
   const serialized = JSON.stringify(filters);
-  useEffect(() => setDraft(filters), [serialized]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    setDraft(filters);
+    setProblem(null);
+  }, [serialized]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const has = (k: FilterKey) => keys.includes(k);
-  const apply = (next: Filters) => navigate(route, { ...keep, ...next });
+  // The number inputs' min/max do not stop typing 2, so the set is checked before it reaches the URL.
+  const apply = (next: Filters) => {
+    const p = filterProblem(next);
+    setProblem(p);
+    if (!p) navigate(route, { ...keep, ...next });
+  };
+  const invalid = (k: FilterKey) => (problem?.fields.includes(k) ? true : undefined);
   const setNow = (k: FilterKey, v: string) => {
     const next = { ...draft, [k]: v || undefined };
     setDraft(next);
@@ -174,11 +198,11 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
         <div className="field field-pair">
           <label>
             <span>{t('from')}</span>
-            <input type="date" name="from" value={draft.from ?? ''} onChange={(e) => setNow('from', e.target.value)} />
+            <input type="date" name="from" value={draft.from ?? ''} aria-invalid={invalid('from')} onChange={(e) => setNow('from', e.target.value)} />
           </label>
           <label>
             <span>{t('to')}</span>
-            <input type="date" name="to" value={draft.to ?? ''} onChange={(e) => setNow('to', e.target.value)} />
+            <input type="date" name="to" value={draft.to ?? ''} aria-invalid={invalid('to')} onChange={(e) => setNow('to', e.target.value)} />
           </label>
         </div>
       )}
@@ -195,6 +219,7 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
               max={1}
               step={0.05}
               value={draft.minConfidence ?? ''}
+              aria-invalid={invalid('minConfidence')}
               onChange={(e) => setDraftKey('minConfidence', e.target.value)}
               onBlur={commit}
             />
@@ -208,10 +233,16 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
               max={1}
               step={0.05}
               value={draft.maxConfidence ?? ''}
+              aria-invalid={invalid('maxConfidence')}
               onChange={(e) => setDraftKey('maxConfidence', e.target.value)}
               onBlur={commit}
             />
           </label>
+        </div>
+      )}
+      {problem && (
+        <div className="err small filter-error" role="alert">
+          {t(problem.key)}
         </div>
       )}
       <div className="field-actions">

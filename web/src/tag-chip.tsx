@@ -1,5 +1,5 @@
 import type { Tag } from './api';
-import { useI18n } from './i18n';
+import { sourceKey, useI18n } from './i18n';
 
 interface Props {
   tag: Tag;
@@ -19,7 +19,7 @@ export function TagChip({ tag, selected, onClick, onRemove, busy }: Props) {
       data-polarity={tag.polarity}
       data-category={tag.category}
       onClick={onClick}
-      title={`${categoryName(tag.category)} · ${tag.source} · ${tag.confidence.toFixed(2)}`}
+      title={`${categoryName(tag.category)} · ${sourceKey(tag.source) ? t(sourceKey(tag.source)!) : tag.source} · ${tag.confidence.toFixed(2)}`}
     >
       <span className="chip-label">{tagLabel(tag)}</span>
       <span className="chip-cat">{categoryName(tag.category)}</span>
