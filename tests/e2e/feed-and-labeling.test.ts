@@ -90,7 +90,7 @@ describe('feed and labeling (real server, chromium)', () => {
     await page.goto(`${server.base}/#/label?doc=${ids.call}`);
     await page.waitForSelector('.label-text .turn');
     await waitForPage(page, `document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(ids.call)}`);
-    const before = await getDoc(api, ids.call);
+    const before = await getDoc(api, ids.call!);
     // Opinions are mined from the customer only, so agent turns are not selection roots at all.
     expect(await page.locator('.label-text .turn-agent [data-text-root]').count()).toBe(0);
     expect(await page.locator('.label-text .turn-customer [data-text-root]').count()).toBe(2);
@@ -100,7 +100,7 @@ describe('feed and labeling (real server, chromium)', () => {
     await page.waitForSelector('.save-state.err');
     expect(await page.textContent('.save-state')).toContain('只能在客户说的话中添加标签');
     expect(await page.locator('.picker').count()).toBe(0);
-    expect((await getDoc(api, ids.call)).tags.length).toBe(before.tags.length);
+    expect((await getDoc(api, ids.call!)).tags.length).toBe(before.tags.length);
     await shot('label-agent-turn-refused');
 
     // A customer turn still works the same way.
@@ -161,7 +161,7 @@ describe('feed and labeling (real server, chromium)', () => {
   });
 
   test('feed after a correction in the labeling queue: going back refetches, so the count and cards are current', async () => {
-    const doc = await getDoc(api, ids.c1);
+    const doc = await getDoc(api, ids.c1!);
     const tag = doc.tags[0]!;
     expect(tag, 'the analyzer tagged nothing in the sample').toBeDefined();
     const filter = `#/feed?polarity=${tag.polarity}&channel=app`;
@@ -177,7 +177,7 @@ describe('feed and labeling (real server, chromium)', () => {
     const other = tag.polarity === 'negative' ? 'positive' : 'negative';
     await page.keyboard.press(other === 'positive' ? '1' : '2');
     await waitSaved();
-    expect((await getDoc(api, ids.c1)).tags.find((x) => x.id === tag.id)?.polarity).toBe(other);
+    expect((await getDoc(api, ids.c1!)).tags.find((x) => x.id === tag.id)?.polarity).toBe(other);
 
     await page.goBack();
     await waitForPage(page, `location.hash === ${JSON.stringify(filter)}`);
@@ -249,7 +249,7 @@ describe('feed and labeling (real server, chromium)', () => {
     expect(await label.textContent()).toBe('观点搜索');
     expect(await page.getAttribute('input[name=q]', 'placeholder')).toBe('评价对象、观点或所在句子…');
     // It finds a document by one of its opinions.
-    const tag = (await getDoc(api, ids.c2)).tags[0]!;
+    const tag = (await getDoc(api, ids.c2!)).tags[0]!;
     await page.fill('input[name=q]', tag.opinion);
     await page.press('input[name=q]', 'Enter');
     await page.locator(`.feed-card[data-doc-id="${ids.c2}"] .chip[data-tag-id="${tag.id}"]`).waitFor();
