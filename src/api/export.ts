@@ -18,13 +18,15 @@ function csvCell(value: unknown): string {
 export async function streamExport(s: Services, tenant: string, q: ExportQueryDto, res: Response): Promise<void> {
   const format = q.format ?? 'csv';
   const stamp = new Date().toISOString().slice(0, 10);
+  const pageAfter = (cursor?: string) => s.query.tags(tenant, { ...q, limit: String(PAGE), ...(cursor ? { cursor } : {}) });
+  // The first page is read before anything is written: a query the service refuses (from after to, a
+  // bad date) must still be a 400 with the error body, not a download cut off after its header row.
+  let page = await pageAfter();
   res.setHeader('Content-Type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="guandian-tags-${stamp}.${format}"`);
   // The BOM makes Excel read the file as UTF-8, so Chinese shows correctly.
   if (format === 'csv') res.write('\uFEFF' + COLUMNS.join(',') + '\r\n');
-  let cursor: string | undefined;
-  do {
-    const page = await s.query.tags(tenant, { ...q, limit: String(PAGE), ...(cursor ? { cursor } : {}) });
+  for (;;) {
     let chunk = '';
     for (const tag of page.items.map(presentTag)) {
       if (format === 'jsonl') {
@@ -35,7 +37,8 @@ export async function streamExport(s: Services, tenant: string, q: ExportQueryDt
       }
     }
     if (chunk && !res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+    if (!page.nextCursor) break;
+    page = await pageAfter(page.nextCursor);
+  }
   res.end();
 }

@@ -24,7 +24,7 @@ async function post(body: Record<string, unknown>) {
   return res.body.id as string;
 }
 
-type Tag = { id: string; aspect: string | null; opinion: string; polarity: string; category: string; span: { start: number; end: number }; turnIndex?: number; modelVersion: string; confidence: number; source: string; label: string };
+type Tag = { id: string; documentId: string; aspect: string | null; opinion: string; polarity: string; category: string; span: { start: number; end: number }; turnIndex?: number; modelVersion: string; confidence: number; source: string; label: string };
 
 describe('comment', () => {
   test('网络很顺畅，但是App老是闪退 → a positive network tag and a negative app tag', async () => {

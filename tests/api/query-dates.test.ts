@@ -37,6 +37,15 @@ describe('date filters', () => {
     }
   });
 
+  test('an export whose range the service refuses (from after to) is a 400 with the error body, not a cut-off download', async () => {
+    for (const format of ['csv', 'jsonl']) {
+      const res = await rt.http.get(`/v1/tags/export?format=${format}&from=2024-05-02&to=2024-05-01`).set(bearer(ADMIN_KEY));
+      expect(res.status, format).toBe(400);
+      expect(res.headers['content-type']).toMatch(/application\/json/);
+      expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual(['from']);
+    }
+  });
+
   test('a re-tag job refuses them too', async () => {
     const res = await rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({ from: '2024-W18' });
     expect(res.status).toBe(400);
