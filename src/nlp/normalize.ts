@@ -15,21 +15,6 @@ export interface NormalizedText {
 
 const twToCn = OpenCC.Converter({ from: 'tw', to: 'cn' });
 const hkToCn = OpenCC.Converter({ from: 'hk', to: 'cn' });
-const cnToTw = OpenCC.Converter({ from: 'cn', to: 'tw' });
-const cnToHk = OpenCC.Converter({ from: 'cn', to: 'hk' });
-const cnToTwPhrases = OpenCC.Converter({ from: 'cn', to: 'twp' });
-const twPhrasesToCn = OpenCC.Converter({ from: 'twp', to: 'cn' });
-
-/**
- * A search term in every script a stored text may use (网络 / 網絡 / Taiwan's 網路): tags keep the customer's
- * own script, so a simplified query must also look for the traditional spelling and the other way round.
- */
-export function scriptVariants(term: string): string[] {
-  const simplified = new Set([hkToCn(twToCn(term)), twPhrasesToCn(term)]);
-  const out = new Set([term, ...simplified]);
-  for (const s of simplified) for (const convert of [cnToTw, cnToHk, cnToTwPhrases]) out.add(convert(s));
-  return [...out];
-}
 
 // Pictographs, dingbats, variation selectors, skin tones, keycaps and regional indicators: all
 // decoration for our purposes, but they often end a phrase in social posts, so a run becomes one space.

@@ -1,6 +1,6 @@
 import { readDate } from '../api/dto/dates.js';
 import { badRequest } from '../errors.js';
-import { scriptVariants } from '../nlp/normalize.js';
+import { scriptVariants } from '../nlp/script-variants.js';
 import type { Filter } from '../store/collection.js';
 import type { DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
