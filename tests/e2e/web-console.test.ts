@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { selectText } from './console-helpers.js';
 import { apiClient, CHROMIUM_ARGS, ROOT, SCREENSHOTS, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
 
 interface Tag {
@@ -342,20 +343,7 @@ describe('web console (real server, chromium)', () => {
     const turnText = '我家宽带网络很卡，一直断线，售后也不来修。';
     const start = turnText.indexOf('售后');
     const end = start + '售后也不来修'.length;
-    await page.evaluate(`(() => {
-      const root = document.querySelector('.label-text [data-text-root="1"]');
-      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      const range = document.createRange();
-      let pos = 0;
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        const len = n.textContent.length;
-        if (pos <= ${start} && ${start} < pos + len) range.setStart(n, ${start} - pos);
-        if (pos < ${end} && ${end} <= pos + len) { range.setEnd(n, ${end} - pos); break; }
-        pos += len;
-      }
-      window.getSelection().removeAllRanges();
-      window.getSelection().addRange(range);
-    })()`);
+    await selectText(page, '.label-text [data-text-root="1"]', start, end);
     const before = (await api<Doc>('GET', `/v1/documents/${ids.call}`)).body;
     await page.keyboard.press('n');
     await page.waitForSelector('.picker');
