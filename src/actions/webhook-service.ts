@@ -157,7 +157,7 @@ export class WebhookService {
     // Enqueued even when not fresh: a delivery stored before a crash may never have reached the queue,
     // and a pending job with this id is a no-op to add again.
     const existing = fresh ? null : await this.store.deliveries.findById(id);
-    if (fresh || existing?.status === 'pending') await this.queue.enqueue([{ documentId: id, generation: 0 }]);
+    if (fresh || existing?.status === 'pending') await this.queue.enqueue([{ documentId: id, generation: 0 }], { replaceFinished: !fresh });
     return fresh;
   }
 
@@ -165,7 +165,9 @@ export class WebhookService {
   async requeuePending(olderThanMs = 0): Promise<number> {
     const cutoff = Date.now() - olderThanMs;
     const pending = (await this.store.deliveries.pending(1000)).filter((d) => (d.lastAttemptAt ?? d.createdAt).getTime() <= cutoff);
-    if (pending.length > 0) await this.queue.enqueue(pending.map((d) => ({ documentId: d._id, generation: 0 })));
+    // The store says these are unfinished, so a job BullMQ already finished under the same id (failed
+    // after its worker stalled out, without our handler recording anything) must not swallow the add.
+    if (pending.length > 0) await this.queue.enqueue(pending.map((d) => ({ documentId: d._id, generation: 0 })), { replaceFinished: true });
     return pending.length;
   }
 

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import { Redis } from 'ioredis';
+import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ADMIN_KEY, bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { dropPrefix, redisUrl, stopPrivateRedis } from '../helpers/redis.js';
@@ -49,4 +52,46 @@ test('on BullMQ: retries after 500s, then one signed delivery; a re-processed do
   expect(receiver.received.filter((x) => x.body.rule?.id === rule.body.id)).toHaveLength(1);
   const log = await deliveriesOf(rt, hook);
   expect(log.find((d) => d.id === sent.body.deliveryId)).toMatchObject({ status: 'delivered', attempts: 2, responseCode: 200 });
+});
+
+test('on BullMQ: a pending delivery whose job the queue itself failed is sent after a restart', async () => {
+  const prefix2 = `gdtest-actions-${randomUUID()}`;
+  let first: TestRuntime | undefined = await startRuntime({ ...ACTIONS_ENV, REDIS_URL: url, QUEUE_PREFIX: prefix2 }, { worker: false, keepData: true });
+  const dataDir = first.dataDir;
+  let second: TestRuntime | undefined;
+  try {
+    const hook = await addWebhook(first, receiver);
+    // No webhook worker in this process: the delivery is stored pending and its job waits in Redis.
+    const sent = await first.http.post(`/v1/webhooks/${hook}/test`).set(bearer(ADMIN_KEY)).expect(202);
+    const deliveryId = sent.body.deliveryId as string;
+    // A worker that dies on the job until BullMQ gives up on it (the stalled-too-often path) leaves
+    // the job failed in Redis while our handler never ran: the store still says pending.
+    const conn = new Redis(url, { maxRetriesPerRequest: null });
+    const crashing = new Worker(
+      'webhooks',
+      async () => {
+        throw new UnrecoverableError('worker lost the job');
+      },
+      { connection: conn as unknown as ConnectionOptions, prefix: prefix2 },
+    );
+    const failed = new Promise<void>((resolve) => crashing.on('failed', () => resolve()));
+    await failed;
+    await crashing.close();
+    conn.disconnect();
+    expect((await first.services.store.actions.deliveries.findById(deliveryId))?.status).toBe('pending');
+    await first.close();
+    first = undefined;
+
+    second = await startRuntime({ ...ACTIONS_ENV, REDIS_URL: url, QUEUE_PREFIX: prefix2 }, { dataDir, keepData: true });
+    await receiver.waitFor((r) => r.some((x) => x.body.id === deliveryId && x.answered === 200), 15_000);
+    expect(receiver.received.filter((x) => x.body.id === deliveryId).every((x) => x.verified)).toBe(true);
+    const deadline = Date.now() + 10_000;
+    while ((await second.services.store.actions.deliveries.findById(deliveryId))?.status !== 'delivered' && Date.now() < deadline) await settle(50);
+    expect((await deliveriesOf(second, hook)).find((d) => d.id === deliveryId)).toMatchObject({ status: 'delivered', responseCode: 200 });
+  } finally {
+    await first?.close();
+    await second?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    await dropPrefix(url, prefix2);
+  }
 });
