@@ -1,3 +1,4 @@
+import { badRequest } from '../errors.js';
 import type { Filter } from '../store/collection.js';
 import type { Store } from '../store/store.js';
 
@@ -71,7 +72,12 @@ export class SurveyStatsService {
   private async surveys(tenant: string, scale: 'nps' | 'csat', q: { from?: string; to?: string; channel?: string }) {
     const filter: Filter = { tenant, scale, score: { $ne: null } };
     if (q.channel) filter.source = q.channel;
-    if (q.from || q.to) filter.at = { ...(q.from ? { $gte: new Date(q.from) } : {}), ...(q.to ? { $lte: new Date(q.to) } : {}) };
+    const from = q.from ? new Date(q.from) : null;
+    const to = q.to ? new Date(q.to) : null;
+    // An empty answer here would read as "no survey answers in that range"; the feed and the
+    // dashboard refuse the same range, so the NPS page does too.
+    if (from && to && from > to) throw badRequest('from must not be after to', [{ field: 'from', message: 'after to' }]);
+    if (from || to) filter.at = { ...(from ? { $gte: from } : {}), ...(to ? { $lte: to } : {}) };
     return (await this.store.documents.list(filter, 1_000_000, { at: 1 })).map((d) => ({ id: d._id, score: d.score!, at: new Date(d.at ?? d.createdAt) }));
   }
 

@@ -136,5 +136,10 @@ describe('drivers', () => {
     await rt.http.get('/v1/stats/drivers').set(bearer(ingest)).expect(403);
     await rt.http.get('/v1/stats/nps?scale=ces').set(bearer(ADMIN_KEY)).expect(400);
     await rt.http.get('/v1/stats/drivers?minCount=0').set(bearer(ADMIN_KEY)).expect(400);
+    // A reversed range is refused as the feed and dashboard refuse it, not answered with "no answers".
+    for (const route of ['/v1/stats/nps', '/v1/stats/drivers']) {
+      const res = await rt.http.get(`${route}?from=2026-10-12&to=2026-10-05`).set(bearer(analyst)).expect(400);
+      expect(res.body.error.details[0].field).toBe('from');
+    }
   });
 });
