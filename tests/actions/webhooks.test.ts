@@ -44,6 +44,17 @@ describe('webhook endpoints', () => {
     await rt.http.get(`/v1/webhooks/${res.body.id}`).set(bearer(ADMIN_KEY)).expect(404);
   });
 
+  test('PATCH refuses null for fields that cannot be cleared, naming the field; description may be cleared', async () => {
+    const res = await rt.http.post('/v1/webhooks').set(bearer(ADMIN_KEY)).send({ url: `${receiver.url}/nulls`, description: 'ops' }).expect(201);
+    for (const field of ['active', 'url', 'rotateSecret']) {
+      const bad = await rt.http.patch(`/v1/webhooks/${res.body.id}`).set(bearer(ADMIN_KEY)).send({ [field]: null }).expect(400);
+      expect(bad.body.error.details.map((d: { field: string }) => d.field)).toEqual([field]);
+    }
+    const cleared = await rt.http.patch(`/v1/webhooks/${res.body.id}`).set(bearer(ADMIN_KEY)).send({ description: null }).expect(200);
+    expect(cleared.body).toMatchObject({ active: true, url: `${receiver.url}/nulls`, description: null });
+    expect(cleared.body.secret).toBeUndefined();
+  });
+
   test('SSRF guard: only http(s), no credentials, no private addresses unless allowlisted', async () => {
     for (const url of ['http://[::ffff:127.0.0.1]/', 'http://[::ffff:a9fe:a9fe]/', 'http://[fd00::1]/', 'http://[fe80::1]/', 'http://[::]/', 'http://0.0.0.0/', 'http://100.64.0.1/', 'ftp://example.com/x', 'file:///etc/passwd', 'gopher://127.0.0.1/', 'http://user:pw@example.com/', 'http://10.0.0.8/hook', 'http://169.254.169.254/latest', 'http://[::1]:8080/', 'http://localhost:9/', 'not a url']) {
       const res = await rt.http.post('/v1/webhooks').set(bearer(ADMIN_KEY)).send({ url });

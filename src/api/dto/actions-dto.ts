@@ -13,6 +13,7 @@ import {
   Matches,
   Max,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { IsReadableDate } from './dates.js';
@@ -38,8 +39,12 @@ export class WebhookCreateDto {
   active?: boolean;
 }
 
+// PATCH: absent means unchanged. IsOptional would also let null through, which the service would
+// store (an endpoint with active: null is neither on nor off), so only description may be null (cleared).
+const present = (_: object, v: unknown) => v !== undefined;
+
 export class WebhookUpdateDto {
-  @IsOptional()
+  @ValidateIf(present)
   @IsString()
   @Length(1, 2048)
   url?: string;
@@ -47,14 +52,14 @@ export class WebhookUpdateDto {
   @IsOptional()
   @IsString()
   @Length(0, 200)
-  description?: string;
+  description?: string | null;
 
-  @IsOptional()
+  @ValidateIf(present)
   @IsBoolean()
   active?: boolean;
 
   /** Issues a new secret (shown once in the response); the old one stops working at once. */
-  @IsOptional()
+  @ValidateIf(present)
   @IsBoolean()
   rotateSecret?: boolean;
 }
