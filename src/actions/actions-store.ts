@@ -149,6 +149,19 @@ export class ActionsQueries {
     return this.documents.updateOne({ _id: documentId }, { $set: { routing } });
   }
 
+  /**
+   * Writes a fresh routing decision without touching what people and the SLA check record on the
+   * case (routedAt, resolvedAt, breachNotifiedAt): the job's copy of the document was read before
+   * analysis, and a resolve or breach mark made meanwhile must survive the job's write.
+   */
+  async applyRouting(documentId: string, decision: Omit<NonNullable<DocumentRecord['routing']>, 'routedAt' | 'resolvedAt' | 'breachNotifiedAt'>, now: Date): Promise<void> {
+    if (await this.updateRouting({ _id: documentId, 'routing.team': { $exists: true } }, decision)) return;
+    await this.documents.updateOne(
+      { _id: documentId, 'routing.team': { $exists: false } },
+      { $set: { routing: { ...decision, routedAt: now, resolvedAt: null, breachNotifiedAt: null } } },
+    );
+  }
+
   updateRouting(filter: Filter, fields: Record<string, unknown>): Promise<DocumentRecord | null> {
     const set: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(fields)) set[`routing.${k}`] = v;

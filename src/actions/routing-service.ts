@@ -74,19 +74,13 @@ export class RoutingService {
 
   /** afterTagged hook. Recomputed on every run; resolution and breach marks survive a re-tag that keeps the case. */
   readonly afterTagged = async (doc: DocumentRecord, tags: TagRecord[]): Promise<void> => {
-    const decision = routeDocument(await this.table(doc.tenant), doc, tags, new Date());
-    const previous = doc.routing ?? null;
+    const now = new Date();
+    const decision = routeDocument(await this.table(doc.tenant), doc, tags, now);
     if (!decision) {
-      if (previous) await this.store.queries.setRouting(doc._id, null);
+      if (doc.routing) await this.store.queries.setRouting(doc._id, null);
       return;
     }
-    const routing: CaseRouting = {
-      ...decision,
-      routedAt: previous?.routedAt ?? new Date(),
-      resolvedAt: previous?.resolvedAt ?? null,
-      breachNotifiedAt: previous?.breachNotifiedAt ?? null,
-    };
-    await this.store.queries.setRouting(doc._id, routing);
+    await this.store.queries.applyRouting(doc._id, decision, now);
   };
 
   async cases(tenant: string, q: { team?: string; overdue?: boolean; status?: 'open' | 'resolved'; priority?: CasePriority; limit: number; cursor?: string }, now = new Date()) {

@@ -139,6 +139,26 @@ describe('complaint routing', () => {
     expect(doc!.routing!.breachNotifiedAt).not.toBeNull();
   });
 
+  test('a resolve or breach mark made while the document was being analysed survives the job', async () => {
+    const key = await createKey(rt, ['ingest']);
+    const id = await ingest(rt, key, 'r-race', '网络信号太差，一直断网');
+    await waitDone(rt, [id]);
+    // The worker hands the hooks the document as it claimed it, before analysis: here, an open case.
+    const claimed = (await rt.services.store.documents.findById(id))!;
+    expect(claimed.routing).toMatchObject({ team: 'network-ops', resolvedAt: null });
+    const analyst = await createKey(rt, ['analyst']);
+    const first = await rt.http.post(`/v1/cases/${id}/resolve`).set(bearer(analyst)).expect(200);
+    expect(first.body.resolvedAt).not.toBeNull();
+    await rt.services.store.documents.update(id, { $set: { 'routing.breachNotifiedAt': new Date(Date.now() - 1000) } });
+    const marked = (await rt.services.store.documents.findById(id))!.routing!;
+
+    // The job finishes with that older copy: the routing is recomputed, the marks stay.
+    await rt.services.actions.routing.afterTagged(claimed, await rt.services.store.tags.byDocument(id));
+    const after = (await rt.services.store.documents.findById(id))!.routing!;
+    expect(after).toMatchObject({ team: 'network-ops', resolvedAt: marked.resolvedAt, breachNotifiedAt: marked.breachNotifiedAt, routedAt: claimed.routing!.routedAt });
+    expect((await rt.http.get('/v1/cases?status=open&team=network-ops').set(bearer(analyst)).expect(200)).body.items.map((c: any) => c.documentId)).not.toContain(id);
+  });
+
   test('routing validation, roles and tenant isolation', async () => {
     await rt.http.put('/v1/routing').set(bearer(ADMIN_KEY)).send({ ...table, entries: [{ team: 'x', slaHours: 1 }] }).expect(400);
     await rt.http.put('/v1/routing').set(bearer(ADMIN_KEY)).send({ ...table, defaultSlaHours: 0 }).expect(400);
