@@ -108,8 +108,11 @@ export class RoutingService {
     };
   }
 
+  /** Idempotent: resolving a resolved case keeps the time it was first closed. */
   async resolve(tenant: string, id: string, now = new Date()) {
-    const doc = await this.store.queries.updateRouting({ _id: id, tenant, 'routing.team': { $exists: true } }, { resolvedAt: now });
+    const doc =
+      (await this.store.queries.updateRouting({ _id: id, tenant, 'routing.team': { $exists: true }, 'routing.resolvedAt': null }, { resolvedAt: now })) ??
+      (await this.store.queries.findDocuments({ _id: id, tenant, 'routing.team': { $exists: true } }, { _id: 1 }, 1))[0];
     if (!doc) throw notFound('case');
     return presentCase(doc, now);
   }

@@ -159,6 +159,19 @@ describe('complaint routing', () => {
     expect((await rt.http.get('/v1/cases?status=open&team=network-ops').set(bearer(analyst)).expect(200)).body.items.map((c: any) => c.documentId)).not.toContain(id);
   });
 
+  test('resolving a resolved case again keeps the time it was first closed', async () => {
+    const key = await createKey(rt, ['ingest']);
+    const id = await ingest(rt, key, 'r-twice', '客服态度很差');
+    await waitDone(rt, [id]);
+    const analyst = await createKey(rt, ['analyst']);
+    const first = await rt.http.post(`/v1/cases/${id}/resolve`).set(bearer(analyst)).expect(200);
+    expect(first.body.resolvedAt).not.toBeNull();
+    await new Promise((r) => setTimeout(r, 5));
+    const again = await rt.http.post(`/v1/cases/${id}/resolve`).set(bearer(analyst)).expect(200);
+    expect(again.body.resolvedAt).toBe(first.body.resolvedAt);
+    expect((await rt.services.store.documents.findById(id))!.routing!.resolvedAt).toEqual(new Date(first.body.resolvedAt));
+  });
+
   test('routing validation, roles and tenant isolation', async () => {
     await rt.http.put('/v1/routing').set(bearer(ADMIN_KEY)).send({ ...table, entries: [{ team: 'x', slaHours: 1 }] }).expect(400);
     await rt.http.put('/v1/routing').set(bearer(ADMIN_KEY)).send({ ...table, defaultSlaHours: 0 }).expect(400);
