@@ -93,8 +93,12 @@ export class DeliveriesRepository {
     return this.coll.findOne({ _id: id });
   }
 
-  list(tenant: string, endpointId: string, limit: number, before?: Date): Promise<WebhookDeliveryRecord[]> {
-    return this.coll.find({ tenant, endpointId, ...(before ? { createdAt: { $lt: before } } : {}) }, { sort: { createdAt: -1, _id: -1 }, limit });
+  /** Newest first; `after` is the last row of the previous page (its createdAt and id, which breaks ties). */
+  list(tenant: string, endpointId: string, limit: number, before?: Date, after?: { createdAt: Date; id: string }): Promise<WebhookDeliveryRecord[]> {
+    const filter: Filter = { tenant, endpointId };
+    if (before) filter.createdAt = { $lt: before };
+    if (after) filter.$or = [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, _id: { $lt: after.id } }];
+    return this.coll.find(filter, { sort: { createdAt: -1, _id: -1 }, limit });
   }
 
   pending(limit: number): Promise<WebhookDeliveryRecord[]> {

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { notFound } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { JobContext, JobQueue } from '../queue/job-queue.js';
 import { ulid } from '../ids.js';
@@ -51,6 +51,16 @@ export const presentDelivery = (d: WebhookDeliveryRecord) => ({
 });
 
 const RESPONSE_TIMEOUT_MS = 10_000;
+
+function decodeDeliveryCursor(raw: string): { createdAt: Date; id: string } {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { c?: unknown; i?: unknown };
+    if (typeof c.c === 'string' && typeof c.i === 'string' && !Number.isNaN(Date.parse(c.c))) return { createdAt: new Date(c.c), id: c.i };
+  } catch {
+    /* fall through */
+  }
+  throw badRequest('cursor is not valid; pass the nextCursor of a previous page', [{ field: 'cursor', message: 'invalid cursor' }]);
+}
 
 class RetryableDeliveryError extends Error {}
 
@@ -107,9 +117,20 @@ export class WebhookService {
     if (!(await this.store.webhooks.delete(tenant, id))) throw notFound('webhook');
   }
 
-  async deliveries(tenant: string, id: string, limit: number, before?: Date) {
+  /**
+   * One page of the delivery log. Deliveries for one endpoint are often created in the same
+   * millisecond (one document matching two rules, a batch tagged at once), so paging by createdAt
+   * alone skips some: nextCursor carries the id too.
+   */
+  async deliveries(tenant: string, id: string, q: { limit: number; before?: Date; cursor?: string }) {
     await this.get(tenant, id);
-    return (await this.store.deliveries.list(tenant, id, limit, before)).map(presentDelivery);
+    const rows = await this.store.deliveries.list(tenant, id, q.limit + 1, q.before, q.cursor ? decodeDeliveryCursor(q.cursor) : undefined);
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(presentDelivery),
+      nextCursor: rows.length > q.limit && last ? Buffer.from(JSON.stringify({ c: new Date(last.createdAt).toISOString(), i: last._id })).toString('base64url') : null,
+    };
   }
 
   async sendTest(tenant: string, id: string): Promise<string> {

@@ -118,6 +118,36 @@ describe('webhook endpoints', () => {
     expect(failed).toMatchObject({ attempts: 1, responseCode: 410 });
   });
 
+  test('the delivery log pages through deliveries created in the same millisecond without skipping any', async () => {
+    const id = await addWebhook(rt, receiver);
+    const same = new Date(Date.now() - 60_000);
+    const older = new Date(same.getTime() - 1000);
+    const ids: string[] = [];
+    // One document matching several rules, or a batch tagged at once, gives one endpoint many deliveries per millisecond.
+    for (let i = 0; i < 7; i++) {
+      const did = `same-ms-${id}-${i}`;
+      ids.push(did);
+      await rt.services.store.actions.deliveries.insertIfAbsent({
+        _id: did, tenant: 'default', endpointId: id, ruleId: null, event: 'test', payload: {}, status: 'failed', attempts: 1,
+        responseCode: 410, lastError: 'receiver answered 410', createdAt: i < 5 ? same : older, lastAttemptAt: same, deliveredAt: null,
+      });
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    for (let pages = 0; pages < 10; pages++) {
+      const res = await rt.http.get(`/v1/webhooks/${id}/deliveries?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(bearer(ADMIN_KEY)).expect(200);
+      seen.push(...res.body.items.map((d: { id: string }) => d.id));
+      cursor = res.body.nextCursor;
+      if (!cursor) break;
+    }
+    expect(seen).toHaveLength(7);
+    expect([...seen].sort()).toEqual([...ids].sort());
+    // Newest first: the five of the same millisecond, then the older two.
+    expect(seen.slice(5).sort()).toEqual(ids.slice(5).sort());
+    const bad = await rt.http.get(`/v1/webhooks/${id}/deliveries?cursor=nope`).set(bearer(ADMIN_KEY)).expect(400);
+    expect(bad.body.error.details[0].field).toBe('cursor');
+  });
+
   test('network errors are retried too, and the log says why', async () => {
     const res = await rt.http.post('/v1/webhooks').set(bearer(ADMIN_KEY)).send({ url: 'http://127.0.0.1:9/closed' }).expect(201);
     const sent = await rt.http.post(`/v1/webhooks/${res.body.id}/test`).set(bearer(ADMIN_KEY)).expect(202);

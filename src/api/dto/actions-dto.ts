@@ -270,6 +270,12 @@ export class DeliveriesQueryDto {
   @IsISO8601({ strict: true }, DATE_MSG)
   @IsReadableDate(DATE_MSG)
   before?: string;
+
+  /** The previous page's nextCursor. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 512)
+  cursor?: string;
 }
 
 export class JourneyQueryDto {

@@ -480,7 +480,7 @@ export const ROUTES: RouteDoc[] = [
     method: 'get',
     path: '/v1/webhooks/{id}/deliveries',
     summary: 'Recent deliveries to an endpoint, newest first',
-    description: "Page back with `before` set to the last item's createdAt.",
+    description: 'Page back with `cursor` set to the previous page\'s nextCursor; `before` (a time) starts the log at that moment.',
     tag: 'actions',
     roles: ['admin'],
     query: DeliveriesQueryDto,

@@ -330,7 +330,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
       },
       ['id', 'endpointId', 'event', 'status', 'attempts', 'createdAt'],
     ),
-    WebhookDeliveryList: object({ items: { type: 'array', items: ref('WebhookDelivery') } }),
+    WebhookDeliveryList: page('WebhookDelivery'),
     Rule: object(
       {
         id: str,

@@ -50,7 +50,13 @@ export function actionsRoutes(s: Services): Router {
   });
   r.get('/webhooks/:id/deliveries', requireRole('admin'), async (req, res) => {
     const q = parseDto(DeliveriesQueryDto, req.query, 'query');
-    res.json({ items: await a.webhooks.deliveries(auth(req).tenant, id(req.params.id), Number(q.limit ?? 50), q.before ? new Date(q.before) : undefined) });
+    res.json(
+      await a.webhooks.deliveries(auth(req).tenant, id(req.params.id), {
+        limit: Number(q.limit ?? 50),
+        ...(q.before ? { before: new Date(q.before) } : {}),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      }),
+    );
   });
   r.post('/webhooks/:id/test', requireRole('admin'), async (req, res) => {
     res.status(202).json({ deliveryId: await a.webhooks.sendTest(auth(req).tenant, id(req.params.id)) });
