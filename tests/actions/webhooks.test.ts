@@ -135,7 +135,7 @@ describe('webhook endpoints', () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     for (let pages = 0; pages < 10; pages++) {
-      const res = await rt.http.get(`/v1/webhooks/${id}/deliveries?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(bearer(ADMIN_KEY)).expect(200);
+      const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await rt.http.get(`/v1/webhooks/${id}/deliveries?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(bearer(ADMIN_KEY)).expect(200);
       seen.push(...res.body.items.map((d: { id: string }) => d.id));
       cursor = res.body.nextCursor;
       if (!cursor) break;
