@@ -9,23 +9,29 @@ import type { DocumentQueryDto, StatsQueryDto, TagQueryDto } from '../api/dto/qu
 const DEFAULT_LIMIT = 50;
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-// Keyset cursors over (createdAt desc, _id desc): stable under inserts, unlike offsets.
+// Keyset cursors over (key desc, _id desc): stable under inserts, unlike offsets. The feed's key is `at`
+// (when the feedback happened), the documents list's createdAt (when it was received); a cursor names its
+// key so one list's cursor given to the other is refused rather than read as the wrong instant.
+type CursorKey = 'at' | 'createdAt';
 interface Cursor {
+  k?: CursorKey;
   c: string;
   i: string;
 }
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decodeCursor(raw: string): Cursor {
+function decodeCursor(raw: string, key: CursorKey): Cursor {
   try {
     const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (typeof parsed.c === 'string' && typeof parsed.i === 'string' && !Number.isNaN(Date.parse(parsed.c))) return parsed;
+    // cursors from before keys were named (no k) paged the documents list by createdAt
+    const named = parsed.k ?? 'createdAt';
+    if (named === key && typeof parsed.c === 'string' && typeof parsed.i === 'string' && !Number.isNaN(Date.parse(parsed.c))) return parsed;
   } catch {
     /* fall through */
   }
   throw badRequest('cursor is not valid; pass the nextCursor of a previous page', [{ field: 'cursor', message: 'invalid cursor' }]);
 }
-const afterCursor = (cursor: Cursor): Filter => ({
-  $or: [{ createdAt: { $lt: new Date(cursor.c) } }, { createdAt: new Date(cursor.c), _id: { $lt: cursor.i } }],
+const afterCursor = (key: CursorKey, cursor: Cursor): Filter => ({
+  $or: [{ [key]: { $lt: new Date(cursor.c) } }, { [key]: new Date(cursor.c), _id: { $lt: cursor.i } }],
 });
 
 function confidence(raw: string | undefined, field: string): number | undefined {
@@ -96,9 +102,9 @@ export class QueryService {
   async tags(tenant: string, q: TagQueryDto): Promise<{ items: TagRecord[]; nextCursor: string | null }> {
     const limit = q.limit ? Number(q.limit) : DEFAULT_LIMIT;
     const filter = tagFilter(tenant, q);
-    const paged = q.cursor ? { $and: [...((filter.$and as Filter[]) ?? []), afterCursor(decodeCursor(q.cursor))] } : {};
+    const paged = q.cursor ? { $and: [...((filter.$and as Filter[]) ?? []), afterCursor('at', decodeCursor(q.cursor, 'at'))] } : {};
     const items = await this.store.tags.list({ ...filter, ...paged }, limit + 1);
-    return this.page(items, limit);
+    return this.page(items, limit, 'at');
   }
 
   async documents(tenant: string, q: DocumentQueryDto): Promise<{ items: DocumentRecord[]; nextCursor: string | null }> {
@@ -113,15 +119,15 @@ export class QueryService {
       const re = searchPattern(q.q);
       and.push({ $or: [{ text: { $regex: re } }, { normalizedText: { $regex: re } }, { externalId: q.q }] });
     }
-    if (q.cursor) and.push(afterCursor(decodeCursor(q.cursor)));
+    if (q.cursor) and.push(afterCursor('createdAt', decodeCursor(q.cursor, 'createdAt')));
     if (and.length > 0) filter.$and = and;
-    return this.page(await this.store.documents.list(filter, limit + 1), limit);
+    return this.page(await this.store.documents.list(filter, limit + 1), limit, 'createdAt');
   }
 
-  private page<T extends { _id: string; createdAt: Date }>(rows: T[], limit: number) {
+  private page<T extends { _id: string } & Partial<Record<CursorKey, Date>>>(rows: T[], limit: number, key: CursorKey) {
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
-    const nextCursor = rows.length > limit && last ? encodeCursor({ c: new Date(last.createdAt).toISOString(), i: last._id }) : null;
+    const nextCursor = rows.length > limit && last ? encodeCursor({ k: key, c: new Date(last[key]!).toISOString(), i: last._id }) : null;
     return { items, nextCursor };
   }
 

@@ -27,8 +27,10 @@ export class TagsRepository {
   async init(): Promise<void> {
     // Document detail and re-tagging read all tags of one document.
     await this.coll.ensureIndex({ fields: { documentId: 1 } });
-    // The feed pages newest-first inside a tenant; other filters narrow that scan.
-    await this.coll.ensureIndex({ fields: { tenant: 1, createdAt: -1 } });
+    // The feed pages newest-first by when the feedback happened (`at`) inside a tenant; other filters
+    // narrow that scan. Not by createdAt: a re-tag after a promotion writes new tags (their ids carry the
+    // model version) for every old document, which would then bury today's feedback under last year's.
+    await this.coll.ensureIndex({ fields: { tenant: 1, at: -1 } });
     // Daily stats and date-range filters.
     await this.coll.ensureIndex({ fields: { tenant: 1, day: 1 } });
   }
@@ -67,8 +69,9 @@ export class TagsRepository {
     return this.coll.deleteMany(filter);
   }
 
+  /** Newest first by `at`, ties by id: the order the feed's keyset cursor (query-service) pages through. */
   list(filter: Filter, limit: number): Promise<TagRecord[]> {
-    return this.coll.find(filter, { sort: { createdAt: -1, _id: -1 }, limit });
+    return this.coll.find(filter, { sort: { at: -1, _id: -1 }, limit });
   }
 
   countWhere(filter: Filter): Promise<number> {
