@@ -28,6 +28,8 @@ export interface IndexSpec {
 export interface Collection<T extends { _id: string }> {
   readonly name: string;
   ensureIndex(spec: IndexSpec): Promise<void>;
+  /** Removes an index a previous version created, if it is there (indexes cost memory and write time). */
+  dropIndex(fields: Record<string, 1 | -1>): Promise<void>;
   /** Throws DuplicateKeyError on a unique-index violation. */
   insertOne(doc: T): Promise<void>;
   /** Inserts each document, skipping those that violate a unique index; returns how many were inserted. */

@@ -22,6 +22,11 @@ class MongoCollection<T extends { _id: string }> implements Collection<T> {
     });
   }
 
+  async dropIndex(fields: Record<string, 1 | -1>): Promise<void> {
+    const name = Object.entries(fields).map(([k, v]) => `${k}_${v}`).join('_'); // MongoDB's default index name
+    if (await this.coll.indexExists(name)) await this.coll.dropIndex(name);
+  }
+
   async insertOne(doc: T): Promise<void> {
     try {
       await this.coll.insertOne(doc as MongoDocument);

@@ -233,6 +233,12 @@ class NedbCollection<T extends { _id: string }> implements Collection<T> {
     });
   }
 
+  async dropIndex(fields: Record<string, 1 | -1>): Promise<void> {
+    // nedb names an index by its field names, sorted and comma-joined
+    const name = Object.keys(fields).sort().join(',');
+    if ((this.db as unknown as NedbInternals).indexes[name]) await this.db.removeIndexAsync(name);
+  }
+
   async insertOne(doc: T): Promise<void> {
     try {
       await this.db.insertAsync(doc);

@@ -31,6 +31,8 @@ export class TagsRepository {
     // narrow that scan. Not by createdAt: a re-tag after a promotion writes new tags (their ids carry the
     // model version) for every old document, which would then bury today's feedback under last year's.
     await this.coll.ensureIndex({ fields: { tenant: 1, at: -1 } });
+    // the feed's index before it ordered by `at`; nothing reads by it now
+    await this.coll.dropIndex({ tenant: 1, createdAt: -1 });
     // Daily stats and date-range filters.
     await this.coll.ensureIndex({ fields: { tenant: 1, day: 1 } });
   }

@@ -51,6 +51,18 @@ describe.each(engines)('store contract: %s', (_name, open) => {
     await cleanup();
   });
 
+  test('dropIndex removes an index an earlier version made, and is a no-op when it is absent', async () => {
+    const c = engine.collection<Item>('dropped');
+    await c.ensureIndex({ fields: { tenant: 1, n: -1 }, unique: true });
+    await c.insertOne({ _id: 'x1', tenant: 'a', n: 1, tag: null, at: new Date() });
+    await expect(c.insertOne({ _id: 'x2', tenant: 'a', n: 1, tag: null, at: new Date() })).rejects.toBeInstanceOf(DuplicateKeyError);
+    await c.dropIndex({ tenant: 1, n: -1 });
+    await c.insertOne({ _id: 'x2', tenant: 'a', n: 1, tag: null, at: new Date() });
+    await c.dropIndex({ tenant: 1, n: -1 });
+    await c.dropIndex({ never: 1 });
+    expect(await c.count({ tenant: 'a' })).toBe(2);
+  });
+
   test('unique indexes raise DuplicateKeyError', async () => {
     await expect(coll().insertOne({ _id: 'other', tenant: 'a', n: 1, tag: null, at: new Date() })).rejects.toBeInstanceOf(DuplicateKeyError);
     await expect(coll().insertOne({ _id: 'id-00', tenant: 'z', n: 999, tag: null, at: new Date() })).rejects.toBeInstanceOf(DuplicateKeyError);
