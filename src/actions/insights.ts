@@ -69,14 +69,17 @@ export class InsightsService {
   constructor(private readonly store: Store) {}
 
   async journey(tenant: string, customerId: string, limit = 200) {
-    // The newest `limit` touchpoints, shown oldest first.
-    const docs = (await this.store.actions.queries.findDocuments({ tenant, customerId }, { createdAt: -1, _id: -1 }, 5000))
-      .sort((a, b) => touchAt(a).getTime() - touchAt(b).getTime() || (a._id < b._id ? -1 : 1))
-      .slice(-limit);
-    const tags = await this.store.actions.queries.tagsOf(docs.map((d) => d._id));
+    const history = (await this.store.actions.queries.findDocuments({ tenant, customerId }, { createdAt: -1, _id: -1 }, 5000)).sort(
+      (a, b) => touchAt(a).getTime() - touchAt(b).getTime() || (a._id < b._id ? -1 : 1),
+    );
+    // `limit` trims what is shown (the newest touchpoints, oldest first), not what is counted: the
+    // emotion at the first shown touchpoint, and the churn verdict, include the scored touchpoints
+    // before it, so ?limit=1 gives the same emotion as the full journey.
+    const docs = history.slice(-limit);
+    const scored = history.filter((d) => d.status === 'done').slice(-(limit + JOURNEY_WINDOW - 1));
+    const tags = await this.store.actions.queries.tagsOf([...new Set([...docs, ...scored].map((d) => d._id))]);
     const byDoc = new Map<string, TagRecord[]>();
     for (const t of tags) byDoc.set(t.documentId, [...(byDoc.get(t.documentId) ?? []), t]);
-    const scored = docs.filter((d) => d.status === 'done');
     const emotions = accumulate(scored.map((d) => touchpointScore(byDoc.get(d._id) ?? [])));
     const emotionOf = new Map(scored.map((d, i) => [d._id, emotions[i]!]));
     const touchpoints = docs.map((d) => {

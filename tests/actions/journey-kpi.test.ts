@@ -71,6 +71,18 @@ describe('customer journey', () => {
     expect(res.body.touchpoints[10].emotion).toBeCloseTo(tenGood - h(9) - h(9), 4);
   });
 
+  test('limit trims the touchpoints shown, not the history the emotion and churn verdict are computed from', async () => {
+    const full = (await rt.http.get('/v1/customers/c-journey/journey').set(bearer(ADMIN_KEY)).expect(200)).body;
+    for (const limit of [1, 2, 5]) {
+      const res = await rt.http.get(`/v1/customers/c-journey/journey?limit=${limit}`).set(bearer(ADMIN_KEY)).expect(200);
+      expect(res.body.touchpoints.map((t: any) => t.documentId)).toEqual(full.touchpoints.slice(-limit).map((t: any) => t.documentId));
+      expect(res.body.touchpoints.map((t: any) => t.emotion)).toEqual(full.touchpoints.slice(-limit).map((t: any) => t.emotion));
+      expect(res.body).toMatchObject({ emotion: full.emotion, churnRisk: true });
+    }
+    const long = (await rt.http.get('/v1/customers/c-long/journey?limit=2').set(bearer(ADMIN_KEY)).expect(200)).body;
+    expect(long.touchpoints[0].emotion).toBeCloseTo(Array.from({ length: 10 }, (_, k) => h(k)).reduce((a, b) => a + b, 0) - h(9) - h(9), 4);
+  });
+
   test('at-risk customers, worst first', async () => {
     const labeler = await createKey(rt, ['labeler']);
     const all = await rt.http.get('/v1/customers/at-risk').set(bearer(labeler)).expect(200);
