@@ -83,6 +83,18 @@ export class RoutingService {
     await this.store.queries.applyRouting(doc._id, decision, now);
   };
 
+  /**
+   * After a labeler's correction: the case follows the reviewed tags as it follows a re-tag. A
+   * document whose negative opinions were all removed or turned positive stops being a complaint
+   * (no SLA breach for it); one whose category was corrected moves to that category's team.
+   * Documents still being analysed are left to their job, which routes them when it finishes.
+   */
+  async reroute(tenant: string, documentId: string): Promise<void> {
+    const [doc] = await this.store.queries.findDocuments({ _id: documentId, tenant }, { _id: 1 }, 1);
+    if (!doc || doc.status !== 'done') return;
+    await this.afterTagged(doc, await this.store.queries.tagsOf([doc._id]));
+  }
+
   async cases(tenant: string, q: { team?: string; overdue?: boolean; status?: 'open' | 'resolved'; priority?: CasePriority; limit: number; cursor?: string }, now = new Date()) {
     const filter: Filter = { tenant, 'routing.team': q.team ?? { $exists: true } };
     const and: Filter[] = [];

@@ -172,6 +172,27 @@ describe('complaint routing', () => {
     expect((await rt.services.store.documents.findById(id))!.routing!.resolvedAt).toEqual(new Date(first.body.resolvedAt));
   });
 
+  test("a labeler's corrections re-route the case: a corrected category changes team, no negative opinion left closes it", async () => {
+    const key = await createKey(rt, ['ingest']);
+    const id = await ingest(rt, key, 'r-corrected', '网络信号太差');
+    await waitDone(rt, [id]);
+    const doc = async () => (await rt.services.store.documents.findById(id))!;
+    expect((await doc()).routing).toMatchObject({ team: 'network-ops' });
+    const labeler = await createKey(rt, ['labeler']);
+    const [tag] = (await rt.http.get(`/v1/documents/${id}`).set(bearer(labeler)).expect(200)).body.tags as { id: string; polarity: string }[];
+    expect(tag!.polarity).toBe('negative');
+
+    await rt.http.patch(`/v1/tags/${tag!.id}`).set(bearer(labeler)).send({ category: 'account_security' }).expect(200);
+    const moved = (await doc()).routing!;
+    expect(moved).toMatchObject({ team: 'risk', priority: 'high' });
+    expect(new Date(moved.dueAt).getTime() - new Date((await doc()).createdAt).getTime()).toBe(2 * HOUR);
+
+    await rt.http.post(`/v1/documents/${id}/corrections`).set(bearer(labeler)).send({ actions: [{ op: 'update', tagId: tag!.id, polarity: 'positive' }] }).expect(200);
+    expect((await doc()).routing ?? null).toBeNull();
+    const open = await rt.http.get('/v1/cases?status=open').set(bearer(labeler)).expect(200);
+    expect(open.body.items.map((c: any) => c.documentId)).not.toContain(id);
+  });
+
   test('routing validation, roles and tenant isolation', async () => {
     await rt.http.put('/v1/routing').set(bearer(ADMIN_KEY)).send({ ...table, entries: [{ team: 'x', slaHours: 1 }] }).expect(400);
     await rt.http.put('/v1/routing').set(bearer(ADMIN_KEY)).send({ ...table, defaultSlaHours: 0 }).expect(400);
