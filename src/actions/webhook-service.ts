@@ -238,6 +238,9 @@ export class WebhookService {
     const timestamp = Math.floor(Date.now() / 1000);
     const client = url.protocol === 'https:' ? https : http;
     return new Promise<number>((resolve, reject) => {
+      // `timeout` below is an idle timeout that every trickled byte resets; this bounds the whole
+      // exchange, so a receiver cannot hold one of the few delivery slots (shared by every tenant).
+      const deadline = setTimeout(() => req.destroy(new Error(`no response within ${RESPONSE_TIMEOUT_MS} ms`)), RESPONSE_TIMEOUT_MS);
       const req = client.request(
         url,
         {
@@ -254,12 +257,14 @@ export class WebhookService {
           },
         },
         (res) => {
-          // Only the status matters; the body is drained so the socket is released.
+          // Only the status matters and it is final with the headers: answer now, and drain the body
+          // only so the socket is released (the deadline cuts off a body that never ends).
+          resolve(res.statusCode ?? 0);
+          res.on('error', () => undefined);
           res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-          res.on('error', reject);
         },
       );
+      req.on('close', () => clearTimeout(deadline));
       req.on('timeout', () => req.destroy(new Error(`no response within ${RESPONSE_TIMEOUT_MS} ms`)));
       req.on('error', reject);
       req.end(body);

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { signPayload, verifySignature } from '../../src/actions/signature.js';
 import { checkWebhookUrl, isBlockedAddress } from '../../src/actions/url-guard.js';
@@ -146,6 +147,30 @@ describe('webhook endpoints', () => {
     expect(seen.slice(5).sort()).toEqual(ids.slice(5).sort());
     const bad = await rt.http.get(`/v1/webhooks/${id}/deliveries?cursor=nope`).set(bearer(ADMIN_KEY)).expect(400);
     expect(bad.body.error.details[0].field).toBe('cursor');
+  });
+
+  test('a receiver that answers 200 and then never finishes its body does not hold the delivery', async () => {
+    // Answers at once, then trickles the body: each byte resets a socket idle timeout, so a sender
+    // that waits for the end of the body waits as long as the receiver likes, holding a delivery slot.
+    const sockets = new Set<import('node:net').Socket>();
+    const slow = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      const drip = setInterval(() => res.write('.'), 200);
+      res.on('close', () => clearInterval(drip));
+    });
+    slow.on('connection', (sock) => sockets.add(sock));
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (slow.address() as import('node:net').AddressInfo).port;
+      const hook = (await rt.http.post('/v1/webhooks').set(bearer(ADMIN_KEY)).send({ url: `http://127.0.0.1:${port}/slow` }).expect(201)).body.id as string;
+      const sent = await rt.http.post(`/v1/webhooks/${hook}/test`).set(bearer(ADMIN_KEY)).expect(202);
+      const d = await waitDelivery(hook, sent.body.deliveryId, 'delivered');
+      expect(d).toMatchObject({ attempts: 1, responseCode: 200 });
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await new Promise((resolve) => slow.close(resolve));
+    }
   });
 
   test('network errors are retried too, and the log says why', async () => {
