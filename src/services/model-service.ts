@@ -37,6 +37,14 @@ function trainThreadFile(): URL {
   return compiled;
 }
 
+/**
+ * Training job ids are `tenant:rN`, and BullMQ refuses custom job ids with a colon ("Custom Id cannot
+ * contain :"): with REDIS_URL every enqueue failed and jobs stayed queued for ever. The queue carries
+ * the id percent-encoded (tenants are [a-z0-9_-], so only the colon changes) and run() decodes it.
+ */
+const toQueueId = (jobId: string) => encodeURIComponent(jobId);
+const fromQueueId = (queueId: string) => decodeURIComponent(queueId);
+
 const cacheKey = (tenant: string, text: string) => `${tenant}\u0001${text}`;
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
@@ -98,7 +106,7 @@ export class ModelService {
         throw err;
       }
       try {
-        await this.queue.enqueue([{ documentId: job._id, generation: 0 }]);
+        await this.queue.enqueue([{ documentId: toQueueId(job._id), generation: 0 }]);
       } catch (err) {
         // The job is stored: a worker's sweep enqueues it once the queue is back.
         this.logger.error({ err: String(err), modelJob: job._id }, 'enqueue of a training job failed; the sweep will retry');
@@ -206,7 +214,7 @@ export class ModelService {
    * STALE_MS (their worker died; progress is written every half second while training).
    */
   async startWorker(): Promise<void> {
-    this.queue.startWorker((id, ctx) => this.run(id, ctx), 1);
+    this.queue.startWorker((queueId, ctx) => this.run(fromQueueId(queueId), ctx), 1);
     await this.sweep(true);
     this.sweepTimer = setInterval(() => void this.sweep(false).catch((err: unknown) => this.logger.error({ err: String(err) }, 'training job sweep failed')), SWEEP_MS);
     this.sweepTimer.unref();
@@ -217,7 +225,7 @@ export class ModelService {
     const lost = (await this.store.modelJobs.unfinished()).filter(
       (j) => all || (j.status === 'queued' && now - new Date(j.updatedAt).getTime() > SWEEP_MS) || (j.status === 'running' && now - new Date(j.updatedAt).getTime() > STALE_MS),
     );
-    if (lost.length) await this.queue.enqueue(lost.map((j) => ({ documentId: j._id, generation: 0 })), { replaceFinished: true });
+    if (lost.length) await this.queue.enqueue(lost.map((j) => ({ documentId: toQueueId(j._id), generation: 0 })), { replaceFinished: true });
   }
 
   /** Stops taking jobs; a training in progress is abandoned and runs again on the next start. */

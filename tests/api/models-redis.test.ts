@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { ADMIN_KEY, bearer, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { dropPrefix, redisUrl, stopPrivateRedis } from '../helpers/redis.js';
+import { SLANG_COMPLAINTS } from '../fixtures/slang-complaints.js';
+
+// The retraining loop on BullMQ, the queue production runs (REDIS_URL). Training job ids are
+// `tenant:rN`, and BullMQ refuses job ids with a colon, so on Redis a training job used to stay
+// "queued" for ever while the log filled with "Custom Id cannot contain :".
+
+let rt: TestRuntime;
+let redis: string;
+
+beforeAll(async () => {
+  redis = await redisUrl();
+  rt = await startRuntime({ REDIS_URL: redis });
+}, 60_000);
+
+afterAll(async () => {
+  await rt?.close();
+  if (rt) await dropPrefix(redis, rt.config.queuePrefix);
+  stopPrivateRedis();
+});
+
+async function followJob(id: string): Promise<Record<string, unknown>> {
+  let job: Record<string, unknown> = {};
+  for (let i = 0; i < 1200 && job.status !== 'done' && job.status !== 'failed'; i++) {
+    job = (await rt.http.get(`/v1/models/jobs/${encodeURIComponent(id)}`).set(bearer(ADMIN_KEY)).expect(200)).body;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return job;
+}
+
+test('with REDIS_URL a training job runs to a version, and a job without corrections fails with its reason', async () => {
+  expect(rt.services.queue.kind).toBe('bullmq');
+  const empty = await rt.http.post('/v1/models/train').set(bearer(ADMIN_KEY)).send({}).expect(202);
+  expect(await followJob(empty.body.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/no corrections/) });
+
+  for (const [i, text] of SLANG_COMPLAINTS.slice(0, 6).entries()) {
+    const id = (await rt.http.post('/v1/documents').set(bearer(ADMIN_KEY)).send({ kind: 'comment', source: 'app', externalId: `redis-${i}`, text }).expect(202)).body.id;
+    const doc = await waitForStatus(rt, id);
+    const tag = doc.tags.find((t: { opinion: string }) => t.opinion.includes('绝了'));
+    if (!tag) continue;
+    await rt.http.post(`/v1/documents/${id}/corrections`).set(bearer(ADMIN_KEY)).send({ actions: [{ op: 'update', tagId: tag.id, polarity: 'negative' }] }).expect(200);
+  }
+  const started = await rt.http.post('/v1/models/train').set(bearer(ADMIN_KEY)).send({}).expect(202);
+  expect(started.body.id).toBe('default:r2');
+  const job = await followJob(started.body.id);
+  expect(job).toMatchObject({ status: 'done', percent: 100, version: started.body.version });
+  const list = (await rt.http.get('/v1/models').set(bearer(ADMIN_KEY)).expect(200)).body;
+  expect(list.versions.map((v: { version: string }) => v.version)).toEqual([started.body.version]);
+}, 120_000);
