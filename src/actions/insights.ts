@@ -45,6 +45,52 @@ export function twoProportionZ(x1: number, n1: number, x2: number, n2: number): 
   return { z, pValue, significant: pValue < 0.05 };
 }
 
+/**
+ * The test behind the KPI view's significance. The z-test's normal approximation needs about five
+ * expected negatives and non-negatives in each period; below that it calls moves like 3 of 3 against
+ * 0 of 3 significant (z ≈ 2.45, p ≈ 0.014) that Fisher's exact test puts at p = 0.1. Small tables get
+ * the exact test's p-value; z is still reported for reference.
+ */
+export function compareProportions(x1: number, n1: number, x2: number, n2: number): { z: number | null; pValue: number | null; significant: boolean; test: 'z' | 'fisher' | null } {
+  const z = twoProportionZ(x1, n1, x2, n2);
+  if (z.z === null) return { ...z, test: null };
+  const k = x1 + x2;
+  const n = n1 + n2;
+  const smallest = Math.min(n1, n2) * (Math.min(k, n - k) / n);
+  if (smallest >= 5) return { ...z, test: 'z' };
+  const pValue = fisherExact(x1, n1, x2, n2);
+  return { z: z.z, pValue, significant: pValue < 0.05, test: 'fisher' };
+}
+
+/** Two-sided Fisher exact p-value for [[x1, n1 − x1], [x2, n2 − x2]]: tables no likelier than the one seen. */
+export function fisherExact(x1: number, n1: number, x2: number, n2: number): number {
+  const k = x1 + x2;
+  const logP = (a: number) => logChoose(n1, a) + logChoose(n2, k - a) - logChoose(n1 + n2, k);
+  const seen = logP(x1);
+  let p = 0;
+  for (let a = Math.max(0, k - n2); a <= Math.min(k, n1); a++) {
+    const la = logP(a);
+    // A relative tolerance keeps tables exactly as likely as the observed one despite rounding.
+    if (la <= seen + 1e-7) p += Math.exp(la);
+  }
+  return Math.min(1, p);
+}
+
+function logChoose(n: number, k: number): number {
+  return logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1);
+}
+
+// Lanczos approximation (g = 7, n = 9), accurate to about 15 digits for the positive integers used here.
+const LANCZOS = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+function logGamma(x: number): number {
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const y = x - 1;
+  let a = LANCZOS[0]!;
+  const t = y + 7.5;
+  for (let i = 1; i < 9; i++) a += LANCZOS[i]! / (y + i);
+  return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
 /** Φ(x) through erfc; the Chebyshev fit below (Numerical Recipes' erfcc) is within 1.2e−7, plenty for p-values. */
 export function normalCdf(x: number): number {
   return 1 - 0.5 * erfc(x / Math.SQRT2);
@@ -158,7 +204,7 @@ export class InsightsService {
       const p = prev.get(category) ?? { negative: 0, total: 0 };
       const share = c.total > 0 ? c.negative / c.total : null;
       const prevShare = p.total > 0 ? p.negative / p.total : null;
-      const test = twoProportionZ(c.negative, c.total, p.negative, p.total);
+      const test = compareProportions(c.negative, c.total, p.negative, p.total);
       return {
         category,
         current: { negative: c.negative, total: c.total, share: share === null ? null : round(share) },
@@ -167,6 +213,7 @@ export class InsightsService {
         z: test.z === null ? null : round(test.z),
         pValue: test.pValue === null ? null : round(test.pValue, 6),
         significant: test.significant,
+        test: test.test,
       };
     });
     return { period: { from, to }, previousPeriod: { from: prevFrom, to: from }, categories };

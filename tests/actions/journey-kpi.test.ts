@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { accumulate, normalCdf, touchpointScore, twoProportionZ } from '../../src/actions/insights.js';
+import { accumulate, compareProportions, fisherExact, normalCdf, touchpointScore, twoProportionZ } from '../../src/actions/insights.js';
 import { ADMIN_KEY, bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
 import { ingest, startActionsRuntime, stopActionsRuntime, waitDone } from './setup.js';
 
@@ -140,6 +140,28 @@ describe('KPI view', () => {
     await rt.http.get('/v1/stats/kpi').set(bearer(ingestKey)).expect(403);
     const analystB = await createKey(rt, ['analyst'], 'tenant-b');
     expect((await rt.http.get('/v1/stats/kpi?from=2026-01-08T00:00:00Z&to=2026-01-15T00:00:00Z').set(bearer(analystB)).expect(200)).body.categories).toEqual([]);
+  });
+
+  test('tiny samples: 3 of 3 against 0 of 3 is not called significant (exact test), large ones keep the z-test', async () => {
+    const docs = (prefix: string, day: string, text: string) =>
+      Array.from({ length: 3 }, (_, i) => ({ kind: 'comment', source: 'kpi-small', externalId: `${prefix}-${i}`, text, occurredAt: `${day}T0${i}:00:00Z` }));
+    const res = await rt.http
+      .post('/v1/documents/batch')
+      .set(bearer(ingestKey))
+      .send({ documents: [...docs('small-cur', '2026-02-10', '客服态度很差'), ...docs('small-prev', '2026-02-03', '客服态度很好')] })
+      .expect(207);
+    await waitDone(rt, res.body.items.map((it: any) => it.id as string));
+    const kpi = await rt.http.get('/v1/stats/kpi?from=2026-02-08T00:00:00Z&to=2026-02-15T00:00:00Z&channel=kpi-small').set(bearer(ADMIN_KEY)).expect(200);
+    const svc = kpi.body.categories.find((c: any) => c.category === 'service_attitude');
+    expect(svc).toMatchObject({ current: { negative: 3, total: 3 }, previous: { negative: 0, total: 3 }, change: 1, significant: false, test: 'fisher' });
+    // z = √6 ≈ 2.449 would give p ≈ 0.014; Fisher's exact two-sided p for [[3,0],[0,3]] is 2/20.
+    expect(svc.z).toBeCloseTo(Math.sqrt(6), 3);
+    expect(svc.pValue).toBeCloseTo(0.1, 6);
+
+    expect(fisherExact(1, 10, 8, 10)).toBeCloseTo(0.005477, 6);
+    expect(compareProportions(18, 30, 6, 30)).toMatchObject({ test: 'z', significant: true });
+    expect(compareProportions(18, 30, 6, 30).pValue).toBeCloseTo(0.001565, 6);
+    expect(compareProportions(0, 10, 0, 10)).toEqual({ z: null, pValue: null, significant: false, test: null });
   });
 
   test('z-test and scoring arithmetic', () => {

@@ -423,7 +423,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
         previousPeriod: object({ from: dateTime, to: dateTime }),
         categories: {
           type: 'array',
-          description: 'negative share per category against the previous period of the same length, with a two-proportion z-test',
+          description: 'negative share per category against the previous period of the same length, with a two-proportion z-test (Fisher\'s exact test when expected counts are below 5; `test` says which)',
           items: { type: 'object', additionalProperties: true },
         },
       },
