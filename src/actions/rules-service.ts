@@ -169,7 +169,10 @@ export class RulesService {
     const share = win.documents > 0 ? win.negative / win.documents : 0;
     const baseShare = base.documents > 0 ? base.negative / base.documents : 0;
     const period = new Date(Math.floor(now.getTime() / width) * width).toISOString();
-    const fired = win.documents >= t.minDocuments && share > t.minShare && (t.minLift === 0 || share > baseShare * t.minLift);
+    // A baseline thinner than the window's own minimum is not a rate: one negative document in the
+    // trailing week (share 1) would silence the rule for that week, while none at all lets it fire.
+    const compare = t.minLift > 0 && base.documents >= t.minDocuments;
+    const fired = win.documents >= t.minDocuments && share > t.minShare && (!compare || share > baseShare * t.minLift);
     const outcome: ThresholdOutcome = {
       fired,
       period,

@@ -26,16 +26,16 @@ test('windowed rule: negative share of network in the last hour against the trai
   for (let i = 0; i < 8; i++) ids.push(await ingest(rt, key, `w-pos-${i}`, '网络很顺畅', { occurredAt: minutesAgo(now, 5 + i) }));
   // Other categories in the window do not count towards network.
   ids.push(await ingest(rt, key, 'w-other', '客服态度很差', { occurredAt: minutesAgo(now, 3) }));
-  // Baseline three days earlier: 1 negative of 10 → 10 %.
-  ids.push(await ingest(rt, key, 'b-neg', '网络信号太差', { occurredAt: minutesAgo(now, 3 * 1440) }));
-  for (let i = 0; i < 9; i++) ids.push(await ingest(rt, key, `b-pos-${i}`, '网络很顺畅', { occurredAt: minutesAgo(now, 3 * 1440 + i) }));
+  // Baseline three days earlier: 2 negative of 20 → 10 % (at least minDocuments, so it is compared).
+  for (let i = 0; i < 2; i++) ids.push(await ingest(rt, key, `b-neg-${i}`, '网络信号太差', { occurredAt: minutesAgo(now, 3 * 1440 + 30 + i) }));
+  for (let i = 0; i < 18; i++) ids.push(await ingest(rt, key, `b-pos-${i}`, '网络很顺畅', { occurredAt: minutesAgo(now, 3 * 1440 + i) }));
   // Older than the baseline: ignored.
   ids.push(await ingest(rt, key, 'ancient', '网络信号太差', { occurredAt: minutesAgo(now, 10 * 1440) }));
   await waitDone(rt, ids);
   // The windows are built from real tags; check the analyzer tagged them the way the arithmetic assumes.
   const tags = await rt.services.store.tags.countBy({ tenant: 'default', category: 'network' }, 'documentId');
-  expect(tags.length).toBe(33);
-  expect(tags.filter((t) => t.negative > 0)).toHaveLength(16);
+  expect(tags.length).toBe(43);
+  expect(tags.filter((t) => t.negative > 0)).toHaveLength(17);
 
   const hook = await addWebhook(rt, receiver);
   const mk = async (name: string, threshold: Record<string, unknown>) =>
@@ -50,7 +50,7 @@ test('windowed rule: negative share of network in the last hour against the trai
   expect(outcome.fired).toBe(true);
   expect(outcome.window).toMatchObject({ documents: 22, negative: 14 });
   expect(outcome.window.share).toBeCloseTo(14 / 22, 10);
-  expect(outcome.baseline).toMatchObject({ documents: 10, negative: 1, share: 0.1 });
+  expect(outcome.baseline).toMatchObject({ documents: 20, negative: 2, share: 0.1 });
 
   expect(await rules.evaluateThresholds(new Date(now))).toBe(1);
   // Evaluating again in the same period (the periodic check runs every minute) must not alert twice.
@@ -60,7 +60,7 @@ test('windowed rule: negative share of network in the last hour against the trai
   const alerts = receiver.ofType('rule.threshold');
   expect(alerts.map((a) => a.body.rule.id)).toEqual([fires]);
   expect(alerts[0]!.verified).toBe(true);
-  expect(alerts[0]!.body.data).toMatchObject({ category: 'network', window: { documents: 22, negative: 14 }, baseline: { documents: 10, negative: 1 } });
+  expect(alerts[0]!.body.data).toMatchObject({ category: 'network', window: { documents: 22, negative: 14 }, baseline: { documents: 20, negative: 2 } });
   expect(alerts[0]!.body.data.lift).toBeCloseTo(14 / 22 / 0.1, 6);
   for (const id of [tooFew, lift, highBar]) expect(alerts.some((a) => a.body.rule.id === id)).toBe(false);
 
@@ -70,4 +70,29 @@ test('windowed rule: negative share of network in the last hour against the trai
   const ruleB = (await rt.http.post('/v1/rules').set(bearer(adminB)).send({ name: 'b', type: 'threshold', webhookIds: [hookB], threshold: { category: 'network', minDocuments: 1, minShare: 0 } }).expect(201)).body.id;
   const outB = await rules.evaluateThreshold((await rules.get('tenant-b', ruleB))!, new Date(now));
   expect(outB).toMatchObject({ fired: false, window: { documents: 0 } });
+});
+
+test('a baseline thinner than minDocuments does not silence the rule', async () => {
+  const now = Date.now();
+  const tenant = 'tenant-thin-baseline';
+  const key = await createKey(rt, ['ingest'], tenant);
+  const admin = await createKey(rt, ['admin'], tenant);
+  const ids: string[] = [];
+  // Window: 15 negative + 5 positive network documents in the last hour (share 0.75 on 20).
+  for (let i = 0; i < 15; i++) ids.push(await ingest(rt, key, `thin-neg-${i}`, '网络信号太差', { occurredAt: minutesAgo(now, 5 + i) }));
+  for (let i = 0; i < 5; i++) ids.push(await ingest(rt, key, `thin-pos-${i}`, '网络很顺畅', { occurredAt: minutesAgo(now, 5 + i) }));
+  // The whole trailing week: one negative network document (share 1 on 1).
+  ids.push(await ingest(rt, key, 'thin-base', '网络信号太差', { occurredAt: minutesAgo(now, 2 * 1440) }));
+  await waitDone(rt, ids);
+  const hookId = (await rt.http.post('/v1/webhooks').set(bearer(admin)).send({ url: `${receiver.url}/thin` }).expect(201)).body.id;
+  const mk = async (threshold: Record<string, unknown>) =>
+    (await rt.http.post('/v1/rules').set(bearer(admin)).send({ name: 'thin', type: 'threshold', webhookIds: [hookId], threshold }).expect(201)).body.id as string;
+  const rules = rt.services.actions.rules;
+  const thin = await rules.evaluateThreshold(await rules.get(tenant, await mk({ category: 'network', minDocuments: 20, minShare: 0.3 })), new Date(now));
+  expect(thin.window).toMatchObject({ documents: 20, negative: 15 });
+  expect(thin.baseline).toMatchObject({ documents: 1, negative: 1, share: 1 });
+  expect(thin.fired).toBe(true);
+  // With a baseline of at least minDocuments documents the comparison applies: 0.75 is not above 1 × 1.
+  const compared = await rules.evaluateThreshold(await rules.get(tenant, await mk({ category: 'network', minDocuments: 1, minShare: 0.3 })), new Date(now));
+  expect(compared.fired).toBe(false);
 });
