@@ -54,13 +54,17 @@ export class RetagService {
   async progress(tenant: string, id: string) {
     const job = await this.store.retagJobs.findForTenant(tenant, id);
     if (!job) throw notFound('re-tag job');
-    const finished = await this.store.documents.countWhere({ retagJobId: id, status: { $in: ['done', 'failed'] } });
+    // Counted from what is still pending, not from what is finished: a later re-tag (a rollback right
+    // after a promotion) takes over documents this job already finished, and erasure or retention
+    // deletes some; counting finished documents that still carry this id left such a job "running"
+    // for ever. A document still pending here is one this job has yet to re-tag.
+    const pending = await this.store.documents.countWhere({ retagJobId: id, status: { $nin: ['done', 'failed'] } });
     const failed = await this.store.documents.countWhere({ retagJobId: id, status: 'failed' });
     return {
       id: job._id,
-      status: finished >= job.total ? 'done' : 'running',
+      status: pending === 0 ? 'done' : 'running',
       total: job.total,
-      done: finished,
+      done: Math.max(0, job.total - pending),
       failed,
       filter: job.filter,
       createdAt: new Date(job.createdAt).toISOString(),

@@ -50,6 +50,23 @@ describe('re-tag jobs', () => {
     expect(other!.retagJobId ?? null).toBeNull();
   });
 
+  test('a later re-tag of the same documents leaves the earlier job done, not running for ever', async () => {
+    // Promote then roll back: each starts a re-tag of the tenant's finished documents. The second
+    // job takes the documents over (retagJobId), and the first used to count only documents still
+    // carrying its id, so it fell back to 0 of N and stayed "running"; `guandian retag` polled it for ever.
+    const ingest = await createKey(rt, ['ingest']);
+    for (const [i, text] of ['信号时好时坏', '资费太贵了'].entries()) {
+      const id = (await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'twice', externalId: `tw-${i}`, text }).expect(202)).body.id;
+      await waitForStatus(rt, id);
+    }
+    const first = await rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({ channel: 'twice' }).expect(202);
+    expect(await waitJob(first.body.id)).toMatchObject({ status: 'done', total: 2, done: 2 });
+    const second = await rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({ channel: 'twice' }).expect(202);
+    expect(await waitJob(second.body.id)).toMatchObject({ status: 'done', total: 2, done: 2 });
+    const again = await rt.http.get(`/v1/retag-jobs/${first.body.id}`).set(bearer(ADMIN_KEY)).expect(200);
+    expect(again.body).toMatchObject({ status: 'done', total: 2, done: 2, failed: 0 });
+  });
+
   test('validation and roles', async () => {
     await rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({ kind: 'email' }).expect(400);
     const analyst = await createKey(rt, ['analyst']);
