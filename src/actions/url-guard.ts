@@ -60,8 +60,17 @@ export function isBlockedAddress(ip: string): boolean {
     if (g[5] === 0 && g[6] === 0) return true; // :: and ::1
     return v4Blocked(`${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`);
   }
+  // IPv4-translated (::ffff:0:a.b.c.d) and 6to4 (2002:AABB:CCDD::) addresses carry an IPv4 address too.
+  if (g.slice(0, 4).every((x) => x === 0) && g[4] === 0xffff && g[5] === 0) return v4Blocked(`${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`);
   const first = g[0]!;
-  return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80 || (first & 0xff00) === 0xff00 || (first === 0x64 && g[1] === 0xff9b);
+  if (first === 0x2002) return v4Blocked(`${g[1]! >> 8}.${g[1]! & 255}.${g[2]! >> 8}.${g[2]! & 255}`);
+  return (
+    (first & 0xfe00) === 0xfc00 || // unique local
+    (first & 0xffc0) === 0xfe80 || // link-local
+    (first & 0xffc0) === 0xfec0 || // site-local (deprecated, still routed inside some networks)
+    (first & 0xff00) === 0xff00 || // multicast
+    (first === 0x64 && g[1] === 0xff9b) // NAT64
+  );
 }
 
 /** Registration-time check: scheme, no credentials, and a literal address must be allowed. */

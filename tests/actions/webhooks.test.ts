@@ -78,6 +78,10 @@ describe('webhook endpoints', () => {
     expect(isBlockedAddress('::ffff:8.8.8.8')).toBe(false);
     expect(isBlockedAddress('64:ff9b::a00:1')).toBe(true);
     expect(isBlockedAddress('ff02::1')).toBe(true);
+    // Forms that embed a private IPv4 address, and IPv6 site-local.
+    for (const ip of ['::ffff:0:7f00:1', '::ffff:0:a00:1', '2002:7f00:1::', '2002:a9fe:a9fe::1', '2002:c0a8:101::', 'fec0::1']) expect(isBlockedAddress(ip), ip).toBe(true);
+    expect(isBlockedAddress('2002:808:808::')).toBe(false);
+    expect(() => checkWebhookUrl('http://[2002:a9fe:a9fe::]/latest', none)).toThrow(/private or loopback/);
   });
 
   test('a test event arrives signed; the receiver verifies it by the documented recipe', async () => {
