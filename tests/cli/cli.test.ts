@@ -166,6 +166,20 @@ describe('import', () => {
     expect(doc.items.map((d) => d.text)).toContain('宽带安装拖了一个星期，太慢了');
   });
 
+  test('a document too large for any request is rejected with its line; the rest of the file goes in', async () => {
+    // Every re-run used to stop at this line ("run the same command again to resume"), for ever.
+    const lines = [
+      { kind: 'comment', source: 'cli-big', externalId: 'big-1', text: '网络很稳定' },
+      { kind: 'comment', source: 'cli-big', externalId: 'big-2', text: '差'.repeat(400_000) },
+      { kind: 'comment', source: 'cli-big', externalId: 'big-3', text: '客服回复很快' },
+    ];
+    fs.writeFileSync(path.join(work, 'big.jsonl'), lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const r = await runCli(['import', 'big.jsonl']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('accepted 2, duplicate 0, rejected 1, skipped 0');
+    expect(r.stderr).toMatch(/^big\.jsonl:2: payload_too_large: /m);
+  });
+
   test('a missing file fails with exit 1 and says which', async () => {
     const r = await runCli(['import', 'nope.jsonl']);
     expect(r.code).toBe(1);
