@@ -69,4 +69,20 @@ describe('structured logs', () => {
     // Nor at debug: job logs carry counts and ids only.
     for (const line of lines.map((l) => JSON.stringify(l))) expect(line).not.toContain('宽带');
   });
+
+  test('requests refused before any route matched are labelled /v1/*, not as static UI files', async () => {
+    const http = supertest(createApp(services));
+    await http.get('/v1/tags').set(bearer('not-a-key')).set('X-Request-Id', 'req-log-401').expect(401);
+    await http.post('/v1/documents/batch').set(bearer(ADMIN_KEY)).set('X-Request-Id', 'req-log-413').send({ documents: [{ text: '差'.repeat(400_000) }] }).expect(413);
+    await http.post('/v1/documents').set(bearer(ADMIN_KEY)).set('Content-Type', 'text/plain').send('hello').expect(415);
+    await new Promise((r) => setTimeout(r, 50));
+    for (const [id, status] of [['req-log-401', 401], ['req-log-413', 413]] as const) {
+      expect(lines.find((l) => l.msg === 'request' && l.requestId === id)).toMatchObject({ route: '/v1/*', status });
+    }
+    const metrics = await services.metrics.registry.metrics();
+    expect(metrics).toContain('guandian_http_requests_total{method="GET",route="/v1/*",status="401"} 1');
+    expect(metrics).toContain('guandian_http_requests_total{method="POST",route="/v1/*",status="413"} 1');
+    expect(metrics).toContain('guandian_http_requests_total{method="POST",route="/v1/*",status="415"} 1');
+    expect(metrics).not.toMatch(/route="static"/);
+  });
 });
