@@ -358,6 +358,30 @@ describe('docker/compose.yml', () => {
     }
   });
 
+  test('every setting of .env reaches both api and worker, and the API enqueues with the same JOB_ATTEMPTS and LEASE_MS as the worker', () => {
+    // The API stores each document with its lease and adds its queue job with its attempts; with
+    // JOB_ATTEMPTS or LEASE_MS passed to the worker only, documents ingested through the API kept
+    // the defaults whatever .env said. Only what compose fixes itself (or the image) is left out.
+    const fixed = new Set(['ROLE', 'REDIS_URL', 'MONGODB_URL', 'PORT', 'HOST', 'DATA_DIR', 'MODEL_DIR', 'LEXICON_DIR', 'WEB_DIR']);
+    const settings = [...ENV_VARS].filter((k) => !fixed.has(k));
+    expect(settings).toContain('JOB_ATTEMPTS');
+    for (const name of APP) {
+      const env = envOf(SERVICES[name]!);
+      for (const key of settings) expect(env[key], `${name}: ${key}`).toMatch(new RegExp(`^\\$\\{${key}(:[-?]|\\})`));
+    }
+    const vars = { GUANDIAN_ADMIN_KEY: 'compose-test-admin-key-0123456789', JOB_ATTEMPTS: '7', LEASE_MS: '45000', MAX_TEXT_LENGTH: '5000', WEBHOOK_ALLOWED_HOSTS: 'hooks.internal' };
+    for (const name of APP) {
+      const env = Object.fromEntries(Object.entries(envOf(SERVICES[name]!)).map(([k, v]) => [k, interpolate(v, vars)]));
+      const config = loadConfig(env, ROOT);
+      expect({ jobAttempts: config.jobAttempts, leaseMs: config.leaseMs, maxTextLength: config.maxTextLength, hosts: config.actions.urlPolicy.allowedHosts }, name).toEqual({
+        jobAttempts: 7,
+        leaseMs: 45000,
+        maxTextLength: 5000,
+        hosts: ['hooks.internal'],
+      });
+    }
+  });
+
   test('GUANDIAN_ADMIN_KEY comes from the environment and is required', () => {
     for (const name of APP) {
       const raw = envOf(SERVICES[name]!).GUANDIAN_ADMIN_KEY;
