@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { createPortal } from 'react-dom';
 import { useI18n } from './i18n';
+import { coarsePointer } from './touch';
 
 interface Props {
   current?: string;
@@ -7,7 +9,11 @@ interface Props {
   onClose: () => void;
 }
 
-/** Keyboard-first picker: type to filter (Chinese, English, id or number), arrows to move, Enter to choose. */
+/**
+ * Keyboard-first picker: type to filter (Chinese, English, id or number), arrows to move, Enter to
+ * choose; on a touch screen every category is a full-height row to tap. Rendered into <body> so a
+ * card in a virtual list (positioned rows) cannot clip or offset it.
+ */
 export function CategoryPicker({ current, onPick, onClose }: Props) {
   const { t, categories, categoryName } = useI18n();
   const [q, setQ] = useState('');
@@ -23,7 +29,8 @@ export function CategoryPicker({ current, onPick, onClose }: Props) {
   }, [q, numbered]);
 
   useEffect(() => {
-    input.current?.focus();
+    // Focusing the filter on a phone raises the on-screen keyboard over half of the list to tap.
+    if (!coarsePointer()) input.current?.focus();
   }, []);
   useEffect(() => {
     const i = q ? 0 : Math.max(0, numbered.findIndex((c) => c.id === current));
@@ -48,7 +55,7 @@ export function CategoryPicker({ current, onPick, onClose }: Props) {
     e.stopPropagation();
   };
 
-  return (
+  return createPortal(
     <div className="overlay" onMouseDown={onClose}>
       <div className="picker" role="dialog" aria-label={t('pickCategory')} onMouseDown={(e) => e.stopPropagation()}>
         <div className="picker-head">{t('pickCategory')}</div>
@@ -78,8 +85,14 @@ export function CategoryPicker({ current, onPick, onClose }: Props) {
             </li>
           ))}
         </ul>
-        <div className="picker-foot muted small">{t('pickHint')}</div>
+        <div className="picker-foot muted small">
+          <span className="picker-keys">{t('pickHint')}</span>
+          <button type="button" className="btn btn-small" data-action="cancel-picker" onClick={onClose}>
+            {t('cancel')}
+          </button>
+        </div>
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }

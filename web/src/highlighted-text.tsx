@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { Doc, Tag } from './api';
 import { useI18n } from './i18n';
+import type { Picking } from './span-pick';
 
 interface Segment {
   start: number;
@@ -34,18 +35,51 @@ interface TextProps {
   selectedTagId?: string | null;
   emphasize?: Set<string>;
   onTagClick?: (tag: Tag) => void;
+  /** Set while a new tag's words are being chosen: every character becomes a tap target. */
+  picking?: Picking;
+  turnIndex?: number;
+}
+
+/**
+ * One element per character (per code point, so a surrogate pair stays whole). Each carries
+ * data-start like the segments do, so a mouse selection across them still maps to offsets.
+ */
+function pickableChars(text: string, from: number, to: number, picking: Picking, turnIndex: number | undefined): ReactNode[] {
+  const out: ReactNode[] = [];
+  const span = picking.span;
+  for (let i = from; i < to; ) {
+    const start = i;
+    const end = Math.min(to, start + ((text.codePointAt(start) ?? 0) > 0xffff ? 2 : 1));
+    const on = !!span && span.start <= start && end <= span.end;
+    out.push(
+      <span
+        key={start}
+        className={on ? 'ch ch-on' : 'ch'}
+        data-start={start}
+        data-ch={start}
+        onClick={(e) => {
+          e.stopPropagation();
+          picking.onChar({ start, end, rootText: text, ...(turnIndex !== undefined ? { turnIndex } : {}) });
+        }}
+      >
+        {text.slice(start, end)}
+      </span>,
+    );
+    i = end;
+  }
+  return out;
 }
 
 /**
  * Every text segment carries data-start so a DOM selection can be mapped back to UTF-16 offsets
  * (see selectionOffsets). Text goes through React children only, so markup in feedback stays inert.
  */
-export function HighlightedText({ text, tags, selectedTagId, emphasize, onTagClick }: TextProps) {
+export function HighlightedText({ text, tags, selectedTagId, emphasize, onTagClick, picking, turnIndex }: TextProps) {
   const { tagLabel, categoryName } = useI18n();
   return (
     <>
       {segments(text, tags).map((seg) => {
-        const slice = text.slice(seg.start, seg.end);
+        const slice = picking ? pickableChars(text, seg.start, seg.end, picking, turnIndex) : text.slice(seg.start, seg.end);
         if (seg.tags.length === 0) {
           return (
             <span key={seg.start} data-start={seg.start}>
@@ -71,7 +105,7 @@ export function HighlightedText({ text, tags, selectedTagId, emphasize, onTagCli
             data-polarity={lead.polarity}
             className={cls}
             title={seg.tags.map((t) => `${tagLabel(t)} · ${categoryName(t.category)} · ${t.confidence.toFixed(2)}`).join('\n')}
-            onClick={onTagClick ? () => onTagClick(lead) : undefined}
+            onClick={onTagClick && !picking ? () => onTagClick(lead) : undefined}
           >
             {slice}
           </mark>
@@ -88,13 +122,14 @@ interface DocProps {
   emphasize?: Set<string>;
   onTagClick?: (tag: Tag) => void;
   compact?: boolean;
+  picking?: Picking | null;
 }
 
-export function DocumentBody({ doc, tags = doc.tags, selectedTagId, emphasize, onTagClick, compact }: DocProps) {
+export function DocumentBody({ doc, tags = doc.tags, selectedTagId, emphasize, onTagClick, compact, picking }: DocProps) {
   const { t } = useI18n();
   if (doc.turns && doc.turns.length > 0) {
     return (
-      <div className={`turns ${compact ? 'turns-compact' : ''}`}>
+      <div className={`turns ${compact ? 'turns-compact' : ''} ${picking ? 'picking' : ''}`}>
         {doc.turns.map((turn, i) => {
           // Opinions are only mined from what the customer says, and the API only keeps tags there:
           // other turns stay plain and are no selection root, so no tag can be started in them.
@@ -110,6 +145,9 @@ export function DocumentBody({ doc, tags = doc.tags, selectedTagId, emphasize, o
                   selectedTagId={selectedTagId}
                   emphasize={emphasize}
                   onTagClick={onTagClick}
+                  // Only customer turns can take a tag, so only their characters can be tapped.
+                  picking={customer && picking ? { ...picking, span: picking.span?.turnIndex === i ? picking.span : null } : undefined}
+                  turnIndex={i}
                 />
               </span>
             </div>
@@ -119,13 +157,14 @@ export function DocumentBody({ doc, tags = doc.tags, selectedTagId, emphasize, o
     );
   }
   return (
-    <div className="doc-text" data-text-root="">
+    <div className={`doc-text ${picking ? 'picking' : ''}`} data-text-root="">
       <HighlightedText
         text={doc.text ?? doc.normalizedText ?? ''}
         tags={tags}
         selectedTagId={selectedTagId}
         emphasize={emphasize}
         onTagClick={onTagClick}
+        picking={picking ?? undefined}
       />
     </div>
   );
@@ -143,7 +182,11 @@ function offsetIn(node: Node, offset: number): { root: HTMLElement; pos: number 
     return { root, pos: start !== undefined ? Number(start) : (root.textContent ?? '').length };
   }
   const base = Number(seg.dataset.start);
-  return { root, pos: base + (node.nodeType === Node.TEXT_NODE ? offset : 0) };
+  if (node.nodeType === Node.TEXT_NODE) return { root, pos: base + offset };
+  // An element boundary (e.g. after a per-character element while picking) counts its children's text.
+  let within = 0;
+  for (let k = 0; k < offset && k < node.childNodes.length; k++) within += (node.childNodes[k]!.textContent ?? '').length;
+  return { root, pos: base + (node === seg ? within : 0) };
 }
 
 /** True when the window selection starts or ends in a turn that cannot carry tags (agent, system). */

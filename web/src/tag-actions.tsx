@@ -1,0 +1,141 @@
+import { useState } from 'react';
+import type { Polarity, Tag } from './api';
+import { CategoryPicker } from './category-picker';
+import { POLARITIES, useI18n } from './i18n';
+import type { PickedSpan } from './span-pick';
+
+/**
+ * Buttons for everything a labeler does to one tag, so no step needs a key or a hover: polarity as
+ * three buttons, the category through the picker dialog, delete. The same on every page that
+ * corrects tags (queue, feed cards, document detail).
+ */
+export function TagActions({
+  tag,
+  busy,
+  onPolarity,
+  onCategory,
+  onDelete,
+  onClose,
+}: {
+  tag: Tag;
+  busy?: boolean;
+  onPolarity: (p: Polarity) => void;
+  /** Asks the page to open the category picker, so the page knows a dialog owns the keyboard. */
+  onCategory: () => void;
+  onDelete: () => void;
+  onClose?: () => void;
+}) {
+  const { t, tagLabel, categoryName } = useI18n();
+  return (
+    <div className="tag-actions" role="group" aria-label={`${t('editTag')}: ${tagLabel(tag)}`} data-tag-id={tag.id}>
+      <div className="seg" role="radiogroup" aria-label={t('polarity')}>
+        {POLARITIES.map((p) => (
+          <button
+            key={p}
+            type="button"
+            role="radio"
+            aria-checked={tag.polarity === p}
+            data-action="polarity"
+            data-polarity={p}
+            className={`seg-btn seg-${p} ${tag.polarity === p ? 'on' : ''}`}
+            disabled={busy}
+            onClick={() => tag.polarity !== p && onPolarity(p)}
+          >
+            {t(p)}
+          </button>
+        ))}
+      </div>
+      <button type="button" className="btn btn-small cat-btn" data-action="category" data-category={tag.category} disabled={busy} onClick={onCategory}>
+        {t('category')}: {categoryName(tag.category)} ▾
+      </button>
+      <button type="button" className="btn btn-small btn-danger" data-action="delete-tag" disabled={busy} onClick={onDelete}>
+        {t('deleteTag')}
+      </button>
+      {onClose && (
+        <button type="button" className="btn btn-small" data-action="close-tag" onClick={onClose}>
+          {t('close')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The new-tag form under a text whose characters can be tapped (or, with a mouse, selected):
+ * says what to do until a span is chosen, then quotes it and takes polarity and category.
+ */
+export function AddTagPanel({
+  span,
+  untaggable,
+  busy,
+  initialPolarity = 'negative',
+  onAdd,
+  onCancel,
+}: {
+  span: PickedSpan | null;
+  untaggable?: boolean;
+  busy?: boolean;
+  initialPolarity?: Polarity;
+  onAdd: (polarity: Polarity, category: string) => void;
+  onCancel: () => void;
+}) {
+  const { t, categories, categoryName } = useI18n();
+  const [polarity, setPolarity] = useState<Polarity>(initialPolarity);
+  const [category, setCategory] = useState(categories[0]?.id ?? '');
+  const [picking, setPicking] = useState(false);
+  const chosen = category || categories[0]?.id || '';
+  return (
+    <div className="add-tag" role="group" aria-label={t('addTag')}>
+      {!span ? (
+        <span className={`small add-tag-hint ${untaggable ? 'err' : 'muted'}`}>{t(untaggable ? 'customerTurnsOnly' : 'addTagHint')}</span>
+      ) : (
+        <>
+          <q className="add-tag-text">{span.text}</q>
+          {!span.complete && <span className="small muted add-tag-more">{t('spanTapEnd')}</span>}
+          <div className="seg" role="radiogroup" aria-label={t('polarity')}>
+            {POLARITIES.map((p) => (
+              <button
+                key={p}
+                type="button"
+                role="radio"
+                aria-checked={polarity === p}
+                data-polarity={p}
+                className={`seg-btn seg-${p} ${polarity === p ? 'on' : ''}`}
+                onClick={() => setPolarity(p)}
+              >
+                {t(p)}
+              </button>
+            ))}
+          </div>
+          {/* A native select is the desktop control; a touch screen gets the tappable picker instead. */}
+          <select className="fine-only" name="addCategory" aria-label={t('category')} value={chosen} onChange={(e) => setCategory(e.target.value)}>
+            {categories.map((c) => (
+              <option key={c.id} value={c.id}>
+                {categoryName(c.id)}
+              </option>
+            ))}
+          </select>
+          <button type="button" className="btn btn-small cat-btn coarse-only" data-action="add-category" data-category={chosen} onClick={() => setPicking(true)}>
+            {t('category')}: {categoryName(chosen)} ▾
+          </button>
+          <button type="button" className="btn btn-small btn-primary" data-action="add-tag" disabled={busy || !chosen} onClick={() => onAdd(polarity, chosen)}>
+            {t('add')}
+          </button>
+        </>
+      )}
+      <button type="button" className="btn btn-small" data-action="cancel-add" onClick={onCancel}>
+        {t('cancel')}
+      </button>
+      {picking && (
+        <CategoryPicker
+          current={chosen}
+          onPick={(c) => {
+            setCategory(c);
+            setPicking(false);
+          }}
+          onClose={() => setPicking(false)}
+        />
+      )}
+    </div>
+  );
+}
