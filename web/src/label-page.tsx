@@ -6,6 +6,8 @@ import { ErrorText, errorLine } from './error-text';
 import { DocumentBody, selectionInUntaggable, selectionOffsets } from './highlighted-text';
 import { sourceKey, useI18n } from './i18n';
 import type { Route } from './router';
+import { nextSpan, type PickedSpan } from './span-pick';
+import { AddTagPanel, TagActions } from './tag-actions';
 import { TagChip } from './tag-chip';
 import { VirtualList } from './virtual-list';
 
@@ -15,6 +17,8 @@ interface UndoEntry {
 }
 
 type PickerMode = { kind: 'category'; tagId: string } | { kind: 'add'; span: { start: number; end: number }; turnIndex?: number };
+/** The new-tag form: the span chosen so far by taps (or a mouse selection), or null before the first tap. */
+type Adding = { span: PickedSpan | null; untaggable?: boolean };
 
 const POLARITY_KEYS: Record<string, Polarity> = { '1': 'positive', '2': 'negative', '3': 'neutral' };
 const PAGE = 30;
@@ -41,6 +45,7 @@ export function LabelPage({ route }: { route: Route }) {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [picker, setPicker] = useState<PickerMode | null>(null);
   const [help, setHelp] = useState(false);
+  const [adding, setAdding] = useState<Adding | null>(null);
   const [queueOpen, setQueueOpen] = useState(false);
   const [pending, setPending] = useState(0);
   const [notice, setNotice] = useState<{ text: string; error?: boolean } | null>(null);
@@ -113,6 +118,10 @@ export function LabelPage({ route }: { route: Route }) {
     if (docs.length > 0 && index >= docs.length - 3) void loadMore();
   }, [index, docs.length, loadMore]);
 
+  // A span belongs to the document it was chosen in.
+  const docId = doc?.id;
+  useEffect(() => setAdding(null), [docId]);
+
   const flash = (text: string, isError = false) => setNotice({ text, error: isError });
 
   const replaceDoc = (updated: Doc) => {
@@ -178,6 +187,59 @@ export function LabelPage({ route }: { route: Route }) {
     setSelectedId(tags[next]!.id);
   };
 
+  const setPolarity = (polarity: Polarity) => {
+    if (doc && selected && selected.polarity !== polarity) send(doc.id, { op: 'update', tagId: selected.id, polarity }, { record: true });
+  };
+
+  const deleteSelected = () => {
+    if (!doc || !selected) return;
+    const i = tags.findIndex((x) => x.id === selected.id);
+    const victim = selected.id;
+    send(doc.id, { op: 'delete', tagId: victim }, {
+      record: true,
+      after: () => {
+        const entry = undoStack.current[undoStack.current.length - 1];
+        if (entry) deletedIds.current.set(entry, victim);
+      },
+    });
+    setSelectedId(tags[i + 1]?.id ?? tags[i - 1]?.id ?? null);
+  };
+
+  const acceptAll = () => {
+    if (!doc) return;
+    const id = doc.id;
+    send(id, { op: 'accept' }, { record: false });
+    undoStack.current.push({ docId: id, action: { op: 'accept' } });
+    flash(t('accepted'));
+    go(1);
+  };
+
+  const addTag = (span: { start: number; end: number; turnIndex?: number }, polarity: Polarity, category: string) => {
+    if (!doc) return;
+    const action: Action = { op: 'add', span: { start: span.start, end: span.end }, aspect: null, polarity, category };
+    if (span.turnIndex !== undefined) action.turnIndex = span.turnIndex;
+    send(doc.id, action, {
+      record: true,
+      after: (before, after) => {
+        const added = after.tags.find((x) => !before.tags.some((b) => b.id === x.id));
+        if (added) setSelectedId(added.id);
+      },
+    });
+    window.getSelection()?.removeAllRanges();
+  };
+
+  /** The touch way to a new tag: a selection made with the mouse is taken as it is, else characters are tapped. */
+  const startAdd = () => {
+    const sel = selectionOffsets(textRef.current);
+    setAdding(sel ? { span: { ...sel, complete: true } } : { span: null, untaggable: selectionInUntaggable(textRef.current) });
+  };
+
+  const takeMouseSelection = () => {
+    const sel = selectionOffsets(textRef.current);
+    if (sel) setAdding({ span: { ...sel, complete: true } });
+    else if (selectionInUntaggable(textRef.current)) setAdding({ span: null, untaggable: true });
+  };
+
   const addFromSelection = () => {
     const sel = selectionOffsets(textRef.current);
     if (!sel) {
@@ -220,7 +282,8 @@ export function LabelPage({ route }: { route: Route }) {
   const findOriginalId = (entry: UndoEntry) => deletedIds.current.get(entry);
 
   const onKey = (e: KeyboardEvent) => {
-    if (picker) return;
+    // The new-tag form's own category picker owns the keyboard too.
+    if (picker || document.querySelector('.overlay .picker')) return;
     const target = e.target as HTMLElement | null;
     if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || target.isContentEditable)) return;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
@@ -236,10 +299,15 @@ export function LabelPage({ route }: { route: Route }) {
       if (e.key === '?') setHelp(true);
       return;
     }
+    if (e.key === 'Escape' && adding) {
+      e.preventDefault();
+      setAdding(null);
+      return;
+    }
     const polarity = POLARITY_KEYS[e.key];
     if (polarity) {
       e.preventDefault();
-      if (selected && selected.polarity !== polarity) send(doc.id, { op: 'update', tagId: selected.id, polarity }, { record: true });
+      setPolarity(polarity);
       return;
     }
     switch (e.key) {
@@ -251,15 +319,10 @@ export function LabelPage({ route }: { route: Route }) {
         e.preventDefault();
         go(-1);
         break;
-      case 'a': {
+      case 'a':
         e.preventDefault();
-        const id = doc.id;
-        send(id, { op: 'accept' }, { record: false });
-        undoStack.current.push({ docId: id, action: { op: 'accept' } });
-        flash(t('accepted'));
-        go(1);
+        acceptAll();
         break;
-      }
       case 'Tab': {
         // Tab is the browser's way through links and buttons: it only steps through the tags while
         // nothing is focused, and past the first or last tag it goes on to the page's controls.
@@ -288,18 +351,7 @@ export function LabelPage({ route }: { route: Route }) {
       case 'x':
       case 'Delete':
         e.preventDefault();
-        if (selected) {
-          const i = tags.findIndex((x) => x.id === selected.id);
-          const victim = selected.id;
-          send(doc.id, { op: 'delete', tagId: victim }, {
-            record: true,
-            after: () => {
-              const entry = undoStack.current[undoStack.current.length - 1];
-              if (entry) deletedIds.current.set(entry, victim);
-            },
-          });
-          setSelectedId(tags[i + 1]?.id ?? tags[i - 1]?.id ?? null);
-        }
+        deleteSelected();
         break;
       case 'n':
         e.preventDefault();
@@ -332,16 +384,7 @@ export function LabelPage({ route }: { route: Route }) {
       const tag = doc.tags.find((x) => x.id === mode.tagId);
       if (tag && tag.category !== category) send(doc.id, { op: 'update', tagId: tag.id, category }, { record: true });
     } else {
-      const action: Action = { op: 'add', span: mode.span, aspect: null, polarity: 'neutral', category };
-      if (mode.turnIndex !== undefined) action.turnIndex = mode.turnIndex;
-      send(doc.id, action, {
-        record: true,
-        after: (before, after) => {
-          const added = after.tags.find((x) => !before.tags.some((b) => b.id === x.id));
-          if (added) setSelectedId(added.id);
-        },
-      });
-      window.getSelection()?.removeAllRanges();
+      addTag({ ...mode.span, ...(mode.turnIndex !== undefined ? { turnIndex: mode.turnIndex } : {}) }, 'neutral', category);
     }
   };
 
@@ -412,8 +455,14 @@ export function LabelPage({ route }: { route: Route }) {
               </button>
             </div>
             <div className="label-body">
-              <div className="card label-text" ref={textRef}>
-                <DocumentBody doc={doc} tags={doc.tags} selectedTagId={selectedId} onTagClick={(tag) => setSelectedId(tag.id)} />
+              <div className="card label-text" ref={textRef} onMouseUp={adding ? takeMouseSelection : undefined}>
+                <DocumentBody
+                  doc={doc}
+                  tags={doc.tags}
+                  selectedTagId={selectedId}
+                  onTagClick={(tag) => setSelectedId(tag.id)}
+                  picking={adding ? { span: adding.span, onChar: (tap) => setAdding((a) => ({ span: nextSpan(a?.span ?? null, tap) })) } : null}
+                />
               </div>
               <div className="label-tags" aria-label={t('tags')}>
                 {tags.length === 0 && <div className="muted">{t('noTags')}</div>}
@@ -428,28 +477,59 @@ export function LabelPage({ route }: { route: Route }) {
                     </div>
                     <div className="tag-row-sentence muted small">{tag.sentence}</div>
                     {tag.id === selectedId && (
-                      <label className="aspect-edit" onClick={(e) => e.stopPropagation()}>
-                        <span>{t('aspect')}</span>
-                        <input
-                          key={`${tag.id}:${tag.aspect ?? ''}`}
-                          name="aspect"
-                          defaultValue={tag.aspect ?? ''}
-                          placeholder={t('aspectHint')}
-                          onKeyDown={(e) => {
-                            if (e.key === 'Enter') {
-                              const value = e.currentTarget.value.trim() || null;
-                              if (value !== tag.aspect) send(doc.id, { op: 'update', tagId: tag.id, aspect: value }, { record: true });
-                              e.currentTarget.blur();
-                            } else if (e.key === 'Escape') {
-                              e.currentTarget.value = tag.aspect ?? '';
-                              e.currentTarget.blur();
-                            }
-                          }}
-                        />
-                      </label>
+                      <AspectEdit
+                        key={`${tag.id}:${tag.aspect ?? ''}`}
+                        tag={tag}
+                        onSave={(value) => value !== tag.aspect && send(doc.id, { op: 'update', tagId: tag.id, aspect: value }, { record: true })}
+                      />
                     )}
                   </div>
                 ))}
+              </div>
+            </div>
+            {/* Every shortcut as a button, so a phone without a keyboard can do the whole review. */}
+            <div className="label-actions">
+              {adding ? (
+                <AddTagPanel
+                  span={adding.span}
+                  untaggable={adding.untaggable}
+                  initialPolarity="neutral"
+                  onAdd={(polarity, category) => {
+                    if (!adding.span) return;
+                    addTag(adding.span, polarity, category);
+                    setAdding(null);
+                  }}
+                  onCancel={() => setAdding(null)}
+                />
+              ) : selected ? (
+                <TagActions
+                  tag={selected}
+                  onPolarity={setPolarity}
+                  onCategory={() => setPicker({ kind: 'category', tagId: selected.id })}
+                  onDelete={deleteSelected}
+                />
+              ) : (
+                <div className="muted small tag-actions-empty">{tags.length > 0 ? t('noTagSelected') : t('noTags')}</div>
+              )}
+              <div className="doc-actions">
+                <button type="button" className="btn btn-small" data-action="prev" disabled={index === 0} onClick={() => go(-1)} title="k">
+                  ‹ {t('prevDoc')}
+                </button>
+                <button type="button" className="btn btn-small" data-action="undo" onClick={undo} title="u">
+                  {t('undo')}
+                </button>
+                {!adding && (
+                  // mousedown would collapse a selection made before reaching for the button.
+                  <button type="button" className="btn btn-small" data-action="new-tag" onMouseDown={(e) => e.preventDefault()} onClick={startAdd} title="n">
+                    + {t('newTag')}
+                  </button>
+                )}
+                <button type="button" className="btn btn-small btn-primary" data-action="accept" onClick={acceptAll} title="a">
+                  ✓ {t('acceptAll')}
+                </button>
+                <button type="button" className="btn btn-small" data-action="next" disabled={index >= docs.length - 1} onClick={() => go(1)} title="j">
+                  {t('nextDoc')} ›
+                </button>
               </div>
             </div>
             <KeyBar />
@@ -464,6 +544,41 @@ export function LabelPage({ route }: { route: Route }) {
         />
       )}
       {help && <HelpDialog onClose={() => setHelp(false)} />}
+    </div>
+  );
+}
+
+/** Enter (or the keyboard's Go/Done key) or the save button keeps the aspect; Escape restores it. */
+function AspectEdit({ tag, onSave }: { tag: Tag; onSave: (value: string | null) => void }) {
+  const { t } = useI18n();
+  const input = useRef<HTMLInputElement>(null);
+  const save = () => {
+    if (!input.current) return;
+    onSave(input.current.value.trim() || null);
+    input.current.blur();
+  };
+  return (
+    <div className="aspect-edit" onClick={(e) => e.stopPropagation()}>
+      <label>
+        <span>{t('aspect')}</span>
+        <input
+          ref={input}
+          name="aspect"
+          defaultValue={tag.aspect ?? ''}
+          placeholder={t('aspectHint')}
+          enterKeyHint="done"
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') save();
+            else if (e.key === 'Escape') {
+              e.currentTarget.value = tag.aspect ?? '';
+              e.currentTarget.blur();
+            }
+          }}
+        />
+      </label>
+      <button type="button" className="btn btn-small" data-action="save-aspect" onClick={save}>
+        {t('save')}
+      </button>
     </div>
   );
 }
