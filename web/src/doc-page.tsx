@@ -1,11 +1,15 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
+import { api, type Action, type Doc } from './api';
 import { useAppData, canLabel } from './app-data';
-import { useDoc } from './doc-cache';
-import { DocumentBody } from './highlighted-text';
+import { CategoryPicker } from './category-picker';
+import { noteCorrection, primeDoc, useDoc } from './doc-cache';
+import { DocumentBody, selectionInUntaggable, selectionOffsets } from './highlighted-text';
 import { sourceKey, useI18n, type MsgKey } from './i18n';
 import { href } from './router';
 import { SurveyHead } from './score-badge';
 import { ErrorText } from './error-text';
+import { nextSpan, type PickedSpan } from './span-pick';
+import { AddTagPanel, TagActions } from './tag-actions';
 
 const STATUS_KEY: Record<string, MsgKey> = {
   queued: 'statusQueued',
@@ -20,8 +24,46 @@ export function DocPage({ id }: { id: string }) {
   const { t, tagLabel, categoryName } = useI18n();
   const { me } = useAppData();
   // Detail always refetches: labelers may have corrected it since the feed cached it.
-  const { doc, error } = useDoc(id, true);
+  const loaded = useDoc(id, true);
+  const error = loaded.error;
+  // A correction answers with the whole document, which replaces the fetched copy.
+  const [fresh, setFresh] = useState<Doc | null>(null);
+  const doc = fresh?.id === id ? fresh : loaded.doc;
   const [selected, setSelected] = useState<string | null>(null);
+  const [adding, setAdding] = useState<{ span: PickedSpan | null; untaggable?: boolean } | null>(null);
+  const [categoryFor, setCategoryFor] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [saveError, setSaveError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const body = useRef<HTMLDivElement>(null);
+  const editable = canLabel(me);
+
+  const send = async (actions: Action[]) => {
+    if (!doc) return;
+    setBusy(true);
+    setSaveError(null);
+    setSaved(false);
+    try {
+      const next = await api.correct(doc.id, actions);
+      primeDoc(next);
+      // The feed remembers its cards; a correction here may move tags in or out of its filter.
+      noteCorrection();
+      setFresh(next);
+      setAdding(null);
+      setSaved(true);
+      if (!next.tags.some((x) => x.id === selected)) setSelected(null);
+    } catch (e) {
+      setSaveError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const takeSelection = () => {
+    const sel = selectionOffsets(body.current);
+    if (sel) setAdding({ span: { ...sel, complete: true } });
+    else if (selectionInUntaggable(body.current)) setAdding({ span: null, untaggable: true });
+    return !!sel;
+  };
 
   if (error)
     return (
@@ -30,6 +72,7 @@ export function DocPage({ id }: { id: string }) {
       </div>
     );
   if (!doc) return <div className="page page-pad muted">{t('loading')}</div>;
+  const selectedTag = doc.tags.find((x) => x.id === selected) ?? null;
 
   return (
     <div className="page page-pad doc-page">
@@ -66,9 +109,77 @@ export function DocPage({ id }: { id: string }) {
         <div><dt>{t('occurredAt')}</dt><dd>{(doc.occurredAt ?? doc.createdAt ?? '').slice(0, 19).replace('T', ' ')}</dd></div>
       </dl>
       <SurveyHead doc={doc} />
-      <div className="card doc-card">
-        <DocumentBody doc={doc} selectedTagId={selected} onTagClick={(tag) => setSelected(tag.id)} />
+      <div className="card doc-card" ref={body} onMouseUp={adding ? () => void takeSelection() : undefined}>
+        <DocumentBody
+          doc={doc}
+          selectedTagId={selected}
+          onTagClick={(tag) => setSelected(tag.id)}
+          picking={adding ? { span: adding.span, onChar: (tap) => setAdding((a) => ({ span: nextSpan(a?.span ?? null, tap) })) } : null}
+        />
       </div>
+      {editable && doc.status === 'done' && (
+        <div className="doc-label">
+          {adding ? (
+            <AddTagPanel
+              span={adding.span}
+              untaggable={adding.untaggable}
+              busy={busy}
+              onAdd={(polarity, category) => {
+                const span = adding.span;
+                if (!span) return;
+                void send([{ op: 'add', span: { start: span.start, end: span.end }, ...(span.turnIndex !== undefined ? { turnIndex: span.turnIndex } : {}), polarity, category }]);
+              }}
+              onCancel={() => setAdding(null)}
+            />
+          ) : selectedTag ? (
+            <TagActions
+              tag={selectedTag}
+              busy={busy}
+              onPolarity={(polarity) => void send([{ op: 'update', tagId: selectedTag.id, polarity }])}
+              onCategory={() => setCategoryFor(selectedTag.id)}
+              onDelete={() => void send([{ op: 'delete', tagId: selectedTag.id }])}
+              onClose={() => setSelected(null)}
+            />
+          ) : (
+            <div className="muted small tag-actions-empty">{doc.tags.length > 0 ? t('noTagSelected') : t('noTags')}</div>
+          )}
+          <div className="doc-actions">
+            {!adding && (
+              // mousedown would collapse a selection made before reaching for the button.
+              <button
+                type="button"
+                className="btn btn-small"
+                data-action="new-tag"
+                disabled={busy}
+                onMouseDown={(e) => e.preventDefault()}
+                onClick={() => {
+                  setSaveError(null);
+                  if (!takeSelection()) setAdding((a) => a ?? { span: null });
+                }}
+              >
+                + {t('newTag')}
+              </button>
+            )}
+            <button type="button" className="btn btn-small btn-primary" data-action="accept" disabled={busy} onClick={() => void send([{ op: 'accept' }])}>
+              ✓ {t('acceptAll')}
+            </button>
+            <span className={`save-state ${saveError !== null ? 'err' : ''}`} role="status" data-pending={busy ? 1 : 0}>
+              {busy ? t('saving') : saveError !== null ? <>{t('error')}: <ErrorText error={saveError} /></> : saved ? t('saved') : ''}
+            </span>
+          </div>
+        </div>
+      )}
+      {categoryFor && (
+        <CategoryPicker
+          current={doc.tags.find((x) => x.id === categoryFor)?.category}
+          onPick={(category) => {
+            const tag = doc.tags.find((x) => x.id === categoryFor);
+            setCategoryFor(null);
+            if (tag && tag.category !== category) void send([{ op: 'update', tagId: tag.id, category }]);
+          }}
+          onClose={() => setCategoryFor(null)}
+        />
+      )}
       <h3>{t('tags')} ({doc.tags.length})</h3>
       {doc.tags.length === 0 ? (
         <div className="muted">{t('noTags')}</div>
@@ -88,7 +199,7 @@ export function DocPage({ id }: { id: string }) {
             </thead>
             <tbody>
               {doc.tags.map((tag) => (
-                <tr key={tag.id} className={selected === tag.id ? 'row-selected' : ''} onClick={() => setSelected(tag.id)}>
+                <tr key={tag.id} className={selected === tag.id ? 'row-selected' : ''} data-tag-id={tag.id} onClick={() => setSelected(tag.id)}>
                   <td><span className={`dot dot-${tag.polarity}`} />{tagLabel(tag)}</td>
                   <td>{tag.aspect ?? '—'}</td>
                   <td className={`pol-${tag.polarity}`}>{t(tag.polarity)}</td>

@@ -1,13 +1,16 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, type Doc, type Polarity, type Tag } from './api';
+import { api, type Doc, type Tag } from './api';
 import { canLabel, useAppData } from './app-data';
+import { CategoryPicker } from './category-picker';
 import { correctionEpoch, primeDoc, useDoc } from './doc-cache';
 import { FilterPanel, filtersFrom, filtersQuery } from './filters';
 import { ErrorText } from './error-text';
 import { DocumentBody, selectionInUntaggable, selectionOffsets } from './highlighted-text';
-import { POLARITIES, useI18n } from './i18n';
+import { useI18n } from './i18n';
 import { href, type Route } from './router';
 import { SurveyHead } from './score-badge';
+import { nextSpan, type PickedSpan } from './span-pick';
+import { AddTagPanel, TagActions } from './tag-actions';
 import { TagChip } from './tag-chip';
 import { VirtualList } from './virtual-list';
 
@@ -194,11 +197,14 @@ export function FeedPage({ route }: { route: Route }) {
   );
 }
 
-/** `untaggable`: the last selection was in an agent or system turn, which cannot carry tags. */
-type AddState = null | { phase: 'select'; untaggable?: boolean } | { phase: 'pick'; start: number; end: number; turnIndex?: number; text: string };
+/**
+ * The new-tag form: `span` is what the taps (or a mouse selection) chose so far; `untaggable`: the
+ * last selection was in an agent or system turn, which cannot carry tags.
+ */
+type AddState = null | { span: PickedSpan | null; untaggable?: boolean };
 
 function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc, added: string[]) => void }) {
-  const { t, categories, categoryName } = useI18n();
+  const { t } = useI18n();
   const { me } = useAppData();
   const editable = canLabel(me);
   const loaded = useDoc(group.documentId);
@@ -210,8 +216,9 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
   const [busy, setBusy] = useState(false);
   const [saveError, setSaveError] = useState<unknown>(null);
   const [adding, setAdding] = useState<AddState>(null);
-  const [polarity, setPolarity] = useState<Polarity>('negative');
-  const [category, setCategory] = useState('');
+  // A tapped chip opens its actions below the chips; a touch screen has no hover to reveal them.
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [categoryFor, setCategoryFor] = useState<string | null>(null);
   const body = useRef<HTMLDivElement>(null);
   const matched = useMemo(() => new Set(group.tags.map((x) => x.id)), [group.tags]);
   // Chips follow reading order so they line up with the highlights above them, and take the
@@ -231,6 +238,7 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
       primeDoc(next);
       setFresh(next);
       setAdding(null);
+      if (!next.tags.some((x) => x.id === selectedId)) setSelectedId(null);
       onCorrected(next, next.tags.filter((x) => !before.has(x.id)).map((x) => x.id));
     } catch (e) {
       setSaveError(e);
@@ -239,32 +247,19 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
     }
   };
 
+  // A mouse drag still works: a non-empty selection becomes the span; a tap leaves it to the characters.
   const takeSelection = () => {
     const sel = selectionOffsets(body.current);
-    if (!sel) {
-      if (selectionInUntaggable(body.current)) setAdding({ phase: 'select', untaggable: true });
-      return false;
-    }
-    setAdding({ phase: 'pick', ...sel });
-    return true;
+    if (sel) setAdding({ span: { ...sel, complete: true } });
+    else if (selectionInUntaggable(body.current)) setAdding({ span: null, untaggable: true });
+    return !!sel;
   };
   const startAdd = () => {
     setSaveError(null);
-    if (!category && categories[0]) setCategory(categories[0].id);
-    if (!takeSelection()) setAdding((a) => (a?.phase === 'select' ? a : { phase: 'select' }));
+    setSelectedId(null);
+    if (!takeSelection()) setAdding((a) => a ?? { span: null });
   };
-  const confirmAdd = () => {
-    if (adding?.phase !== 'pick' || !category) return;
-    void send([
-      {
-        op: 'add',
-        span: { start: adding.start, end: adding.end },
-        ...(adding.turnIndex !== undefined ? { turnIndex: adding.turnIndex } : {}),
-        polarity,
-        category,
-      },
-    ]);
-  };
+  const selectedTag = selectedId ? (ordered.find((x) => x.id === selectedId) ?? null) : null;
 
   return (
     <article className={`card feed-card ${adding ? 'feed-card-adding' : ''}`} data-doc-id={group.documentId}>
@@ -283,9 +278,14 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
         </a>
       </header>
       {doc && <SurveyHead doc={doc} />}
-      <div className="card-body" ref={body} onMouseUp={adding?.phase === 'select' ? () => void takeSelection() : undefined}>
+      <div className="card-body" ref={body} onMouseUp={adding ? () => void takeSelection() : undefined}>
         {doc ? (
-          <DocumentBody doc={doc} emphasize={matched} compact />
+          <DocumentBody
+            doc={doc}
+            emphasize={matched}
+            compact
+            picking={adding ? { span: adding.span, onChar: (tap) => setAdding((a) => ({ span: nextSpan(a?.span ?? null, tap) })) } : null}
+          />
         ) : error ? (
           <div className="muted">{first.sentence}</div>
         ) : (
@@ -294,7 +294,14 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
       </div>
       <footer className="chips">
         {ordered.map((tag) => (
-          <TagChip key={tag.id} tag={tag} busy={busy} onRemove={editable && doc ? () => void send([{ op: 'delete', tagId: tag.id }]) : undefined} />
+          <TagChip
+            key={tag.id}
+            tag={tag}
+            busy={busy}
+            selected={tag.id === selectedId}
+            onClick={editable && doc && !adding ? () => setSelectedId((id) => (id === tag.id ? null : tag.id)) : undefined}
+            onRemove={editable && doc ? () => void send([{ op: 'delete', tagId: tag.id }]) : undefined}
+          />
         ))}
         {editable && doc && !adding && (
           // mousedown would collapse a selection the analyst made before reaching for +.
@@ -308,44 +315,39 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
           </span>
         )}
       </footer>
+      {selectedTag && !adding && doc && (
+        <TagActions
+          tag={selectedTag}
+          busy={busy}
+          onPolarity={(polarity) => void send([{ op: 'update', tagId: selectedTag.id, polarity }])}
+          onCategory={() => setCategoryFor(selectedTag.id)}
+          onDelete={() => void send([{ op: 'delete', tagId: selectedTag.id }])}
+          onClose={() => setSelectedId(null)}
+        />
+      )}
       {adding && (
-        <div className="add-tag" role="group" aria-label={t('addTag')}>
-          {adding.phase === 'select' ? (
-            <span className={`small add-tag-hint ${adding.untaggable ? 'err' : 'muted'}`}>{t(adding.untaggable ? 'customerTurnsOnly' : 'addTagHint')}</span>
-          ) : (
-            <>
-              <q className="add-tag-text">{adding.text}</q>
-              <div className="seg" role="radiogroup" aria-label={t('polarity')}>
-                {POLARITIES.map((p) => (
-                  <button
-                    key={p}
-                    type="button"
-                    role="radio"
-                    aria-checked={polarity === p}
-                    data-polarity={p}
-                    className={`seg-btn seg-${p} ${polarity === p ? 'on' : ''}`}
-                    onClick={() => setPolarity(p)}
-                  >
-                    {t(p)}
-                  </button>
-                ))}
-              </div>
-              <select name="addCategory" aria-label={t('category')} value={category} onChange={(e) => setCategory(e.target.value)}>
-                {categories.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {categoryName(c.id)}
-                  </option>
-                ))}
-              </select>
-              <button type="button" className="btn btn-small btn-primary" data-action="add-tag" disabled={busy || !category} onClick={confirmAdd}>
-                {t('add')}
-              </button>
-            </>
-          )}
-          <button type="button" className="btn btn-small" onClick={() => setAdding(null)}>
-            {t('cancel')}
-          </button>
-        </div>
+        <AddTagPanel
+          span={adding.span}
+          untaggable={adding.untaggable}
+          busy={busy}
+          onAdd={(polarity, category) => {
+            const span = adding.span;
+            if (!span) return;
+            void send([{ op: 'add', span: { start: span.start, end: span.end }, ...(span.turnIndex !== undefined ? { turnIndex: span.turnIndex } : {}), polarity, category }]);
+          }}
+          onCancel={() => setAdding(null)}
+        />
+      )}
+      {categoryFor && (
+        <CategoryPicker
+          current={ordered.find((x) => x.id === categoryFor)?.category}
+          onPick={(category) => {
+            const tag = ordered.find((x) => x.id === categoryFor);
+            setCategoryFor(null);
+            if (tag && tag.category !== category) void send([{ op: 'update', tagId: tag.id, category }]);
+          }}
+          onClose={() => setCategoryFor(null)}
+        />
       )}
     </article>
   );
