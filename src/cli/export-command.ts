@@ -66,7 +66,18 @@ export async function runExport(client: HttpClient, o: ExportOptions): Promise<n
   // Writing to a side file and renaming at the end means an interrupted export never leaves a
   // truncated file that looks complete.
   const partPath = o.out !== undefined ? `${o.out}.part` : undefined;
-  const sink = partPath !== undefined ? fs.createWriteStream(partPath) : process.stdout;
+  // Opened synchronously so a bad --out (missing folder, no permission) is a message and exit 1; the
+  // stream's own open failed later as an unhandled 'error' event that crashed with a Node trace.
+  let fd: number | undefined;
+  if (partPath !== undefined) {
+    try {
+      fd = fs.openSync(partPath, 'w');
+    } catch (err) {
+      await res.body.cancel();
+      throw new CliFailure(`cannot write ${o.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
+  const sink = fd !== undefined ? fs.createWriteStream('', { fd }) : process.stdout;
   const tap = new Writable({
     write(chunk: Buffer, _enc, done) {
       counter.feed(chunk);
@@ -78,6 +89,8 @@ export async function runExport(client: HttpClient, o: ExportOptions): Promise<n
       else sink.end(done);
     },
   });
+  // A write that fails later (disk full) must stop the download instead of going unnoticed.
+  if (sink !== process.stdout) sink.once('error', (err) => tap.destroy(err));
   try {
     await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), tap);
   } catch (err) {

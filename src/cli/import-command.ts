@@ -223,6 +223,24 @@ export async function runImport(client: HttpClient, opts: ImportOptions, out: No
     }
   }
 
+  const state = (recordsDone: number): ProgressState => ({
+    version: 1,
+    file: path.resolve(opts.file),
+    sha256,
+    url: client.baseUrl,
+    tenant: me.tenant,
+    recordsDone,
+    chunksDone,
+    updatedAt: new Date().toISOString(),
+  });
+  // Written before anything is sent: a progress file that cannot be written (a --state in a missing
+  // folder) used to fail after the first chunk had gone in, unrecorded, with a stack trace.
+  try {
+    writeState(statePath, state(skip));
+  } catch (err) {
+    throw new CliFailure(`cannot write the progress file ${statePath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+
   const summary: ImportSummary = { accepted: 0, duplicate: 0, rejected: 0, skipped: skip };
   const rejections: string[] = [];
   const bar = new ProgressBar(records.length, 'importing');
@@ -264,16 +282,7 @@ export async function runImport(client: HttpClient, opts: ImportOptions, out: No
         }
       }
       chunksDone++;
-      writeState(statePath, {
-        version: 1,
-        file: path.resolve(opts.file),
-        sha256,
-        url: client.baseUrl,
-        tenant: me.tenant,
-        recordsDone: start + chunk.length,
-        chunksDone,
-        updatedAt: new Date().toISOString(),
-      });
+      writeState(statePath, state(start + chunk.length));
       bar.update(start + chunk.length);
     }
   } finally {

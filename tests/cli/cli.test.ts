@@ -180,6 +180,16 @@ describe('import', () => {
     expect(r.stderr).toMatch(/^big\.jsonl:2: payload_too_large: /m);
   });
 
+  test('a progress file that cannot be written fails before anything is sent, without a stack trace', async () => {
+    fs.writeFileSync(path.join(work, 'nostate.jsonl'), JSON.stringify({ kind: 'comment', source: 'cli-nostate', externalId: 'ns-1', text: '网速很快' }) + '\n');
+    const r = await runCli(['import', 'nostate.jsonl', '--state', path.join(work, 'no-such-dir', 'p.json')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot write the progress file');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    const sent = await api<{ items: unknown[] }>('/v1/documents?channel=cli-nostate&limit=10');
+    expect(sent.items).toEqual([]);
+  });
+
   test('a missing file fails with exit 1 and says which', async () => {
     const r = await runCli(['import', 'nope.jsonl']);
     expect(r.code).toBe(1);
@@ -216,6 +226,14 @@ describe('export', () => {
       expect(r[col('polarity')]).toBe('negative');
       expect(r[col('channel')]).toBe('survey');
     }
+  });
+
+  test('an --out in a folder that does not exist is a message and exit 1, not a crash', async () => {
+    const r = await runCli(['export', '--out', path.join(work, 'no-such-dir', 'tags.csv')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot write');
+    expect(r.stderr).toContain('ENOENT');
+    expect(r.stderr).not.toMatch(/^\s+at |Unhandled 'error' event/m);
   });
 
   test('JSONL to stdout', async () => {
