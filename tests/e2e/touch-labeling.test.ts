@@ -145,6 +145,10 @@ describe('labeling by touch alone (real server, chromium touch emulation at 390Ã
     }
     const audit = await api<Audit>('GET', '/v1/audit?action=correction.apply&limit=200');
     expect(audit.body.items.some((a) => a.target === ids.accept && a.details.ops?.join() === 'accept')).toBe(true);
+    // The buttons speak the page language.
+    await tap(page.locator('[data-action=lang]'), 'language switch');
+    await page.locator('.label-actions [data-action=accept]:has-text("Accept all")').waitFor();
+    expect(await page.textContent('.label-actions [data-action=new-tag]')).toContain('New tag');
     await ctx.close();
   });
 
