@@ -15,9 +15,12 @@ export const DASHBOARD_PATH = '/admin/queues';
 export function queueDashboard(s: Services): Router | null {
   const queue = s.queue.bullQueue?.();
   if (!queue) return null;
+  // Training jobs and webhook deliveries have queues of their own; operators need to see those
+  // too (a training job stuck in its queue was invisible here).
+  const others = [s.models.queue.bullQueue?.(), s.actions.queue.bullQueue?.()].filter((q) => q !== undefined);
   const adapter = new ExpressAdapter();
   adapter.setBasePath(DASHBOARD_PATH);
-  createBullBoard({ queues: [new BullMQAdapter(queue, { readOnlyMode: false })], serverAdapter: adapter });
+  createBullBoard({ queues: [queue, ...others].map((q) => new BullMQAdapter(q, { readOnlyMode: false })), serverAdapter: adapter });
 
   const guard = async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';

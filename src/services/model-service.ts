@@ -71,7 +71,8 @@ export class ModelService {
 
   constructor(
     private readonly store: Store,
-    private readonly queue: JobQueue,
+    /** Its own `models` queue; public for the operators' queue dashboard. */
+    readonly queue: JobQueue,
     private readonly logger: Logger,
     private readonly modelDir: string,
     private readonly metrics: Metrics | null = null,

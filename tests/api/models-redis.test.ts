@@ -49,3 +49,9 @@ test('with REDIS_URL a training job runs to a version, and a job without correct
   const list = (await rt.http.get('/v1/models').set(bearer(ADMIN_KEY)).expect(200)).body;
   expect(list.versions.map((v: { version: string }) => v.version)).toEqual([started.body.version]);
 }, 120_000);
+
+test('the queue dashboard shows the models and webhooks queues next to the documents queue', async () => {
+  const api = await rt.http.get('/admin/queues/api/queues').set(bearer(ADMIN_KEY)).expect(200);
+  const names = (api.body.queues as { name: string }[]).map((q) => q.name).sort();
+  expect(names).toEqual(['documents', 'models', 'webhooks']);
+});
