@@ -10,11 +10,14 @@ export interface ExportOptions {
   category?: string;
   aspect?: string;
   channel?: string;
+  /** Where the tag came from: model, rule or human. */
+  source?: string;
   kind?: string;
   from?: string;
   to?: string;
   q?: string;
   minConfidence?: string;
+  maxConfidence?: string;
   format: string;
   out?: string;
 }
@@ -37,11 +40,10 @@ class RecordCounter {
 
 export function validateExportOptions(o: ExportOptions): void {
   if (o.format !== 'csv' && o.format !== 'jsonl') throw new UsageError(`--format must be csv or jsonl, got "${o.format}"`, 'export');
-  if (o.minConfidence !== undefined) {
-    const n = Number(o.minConfidence);
-    if (o.minConfidence.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) {
-      throw new UsageError(`--min-confidence must be a number from 0 to 1, got "${o.minConfidence}"`, 'export');
-    }
+  for (const [flag, raw] of [['min-confidence', o.minConfidence], ['max-confidence', o.maxConfidence]] as const) {
+    if (raw === undefined) continue;
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new UsageError(`--${flag} must be a number from 0 to 1, got "${raw}"`, 'export');
   }
 }
 
@@ -53,11 +55,13 @@ export async function runExport(client: HttpClient, o: ExportOptions): Promise<n
       category: o.category,
       aspect: o.aspect,
       channel: o.channel,
+      source: o.source,
       kind: o.kind,
       from: o.from,
       to: o.to,
       q: o.q,
       minConfidence: o.minConfidence,
+      maxConfidence: o.maxConfidence,
       format: o.format,
     },
   });

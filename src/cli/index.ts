@@ -119,10 +119,13 @@ Filters:
   --category ID          a CX category id (see GET /v1/taxonomy)
   --aspect TEXT          exact aspect, e.g. 网络
   --channel NAME         the document source, e.g. app-review
-  --kind comment|transcript|social
+  --source model|rule|human
+                         where the tag came from
+  --kind comment|transcript|social|survey
   --from DATE --to DATE  ISO 8601 dates, inclusive
   --q TEXT               text search
   --min-confidence X     0 to 1
+  --max-confidence X     0 to 1, e.g. 0.6 for the tags worth reviewing
 Output:
   --format csv|jsonl     default csv
   --out FILE             write here instead of stdout (written to FILE.part, then renamed)
@@ -137,7 +140,9 @@ ${CONNECTION_HELP}`,
       from: { type: 'string' },
       to: { type: 'string' },
       q: { type: 'string' },
+      source: { type: 'string' },
       'min-confidence': { type: 'string' },
+      'max-confidence': { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
     },
@@ -145,12 +150,18 @@ ${CONNECTION_HELP}`,
     run: async (ctx) => {
       const v = ctx.values;
       const filters: Record<string, string> = {};
-      for (const name of ['polarity', 'category', 'aspect', 'channel', 'kind', 'from', 'to', 'q', 'out'] as const) {
+      for (const name of ['polarity', 'category', 'aspect', 'channel', 'source', 'kind', 'from', 'to', 'q', 'out'] as const) {
         const value = str(v, name);
         if (value !== undefined) filters[name] = value;
       }
       const minConfidence = str(v, 'min-confidence');
-      await runExport(ctx.client(), { ...filters, ...(minConfidence !== undefined ? { minConfidence } : {}), format: str(v, 'format') ?? 'csv' });
+      const maxConfidence = str(v, 'max-confidence');
+      await runExport(ctx.client(), {
+        ...filters,
+        ...(minConfidence !== undefined ? { minConfidence } : {}),
+        ...(maxConfidence !== undefined ? { maxConfidence } : {}),
+        format: str(v, 'format') ?? 'csv',
+      });
       return 0;
     },
   },
@@ -223,7 +234,7 @@ kept. Exits 1 if the job fails.
 
 Options:
   --channel NAME         only documents from this source
-  --kind comment|transcript|social
+  --kind comment|transcript|social|survey
   --from DATE --to DATE  ISO 8601 dates
   --interval MS          how often to poll (default 1000)
   --detach               print the job id and return without waiting

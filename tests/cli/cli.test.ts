@@ -5,6 +5,10 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import 'reflect-metadata';
+import { getMetadataStorage } from 'class-validator';
+import { ExportQueryDto } from '../../src/api/dto/query-dto.js';
+import { enumOf } from '../../src/api/openapi/dto-schema.js';
 import { parseCsv } from '../../src/cli/csv.js';
 import { SLANG_COMPLAINTS } from '../fixtures/slang-complaints.js';
 import { startService, type ServiceProcess } from '../helpers/process.js';
@@ -18,6 +22,9 @@ const ADMIN_KEY = 'cli-test-admin-key-0123456789abcdef';
 // Retag jobs are the spine's POST /v1/retag-jobs + GET /v1/retag-jobs/:id; the end-to-end test runs
 // once that route is in src/api (the CLI side is covered against a stand-in server below either way).
 const RETAG_ROUTE_EXISTS = fs.readdirSync(path.join(ROOT, 'src/api'), { recursive: true, encoding: 'utf8' }).some((f) => f.endsWith('.ts') && fs.readFileSync(path.join(ROOT, 'src/api', f), 'utf8').includes('retag-jobs'));
+
+const dtoProperties = (cls: new () => object) =>
+  [...new Set((getMetadataStorage().getTargetValidationMetadatas(cls, '', false, false) as unknown as { propertyName: string }[]).map((m) => m.propertyName))];
 
 interface CliResult {
   code: number | null;
@@ -226,6 +233,30 @@ describe('export', () => {
       expect(r[col('polarity')]).toBe('negative');
       expect(r[col('channel')]).toBe('survey');
     }
+  });
+
+  test('every filter GET /v1/tags/export takes is an option, and --source/--max-confidence reach the server', async () => {
+    // --source and --max-confidence were missing, so "export the low-confidence machine tags for
+    // review" could not be asked of the CLI.
+    const help = (await runCli(['export', '--help'])).stdout;
+    const paging = new Set(['limit', 'cursor', 'documentId']);
+    for (const prop of dtoProperties(ExportQueryDto).filter((p) => !paging.has(p))) {
+      expect(help, prop).toContain(`--${prop.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    }
+    for (const kind of enumOf(ExportQueryDto, 'kind') as string[]) expect(help).toContain(kind);
+    const r = await runCli(['export', '--format', 'jsonl', '--source', 'rule', '--max-confidence', '0.9']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { source: string; confidence: number });
+    expect(rows.length).toBeGreaterThan(0);
+    for (const t of rows) {
+      expect(t.source).toBe('rule');
+      expect(t.confidence).toBeLessThanOrEqual(0.9);
+    }
+    const all = await api<{ items: { source: string; confidence: number }[] }>('/v1/tags?limit=1000');
+    expect(rows.length).toBe(all.items.filter((t) => t.source === 'rule' && t.confidence <= 0.9).length);
+    const bad = await runCli(['export', '--max-confidence', '1.5']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--max-confidence must be a number from 0 to 1');
   });
 
   test('an --out in a folder that does not exist is a message and exit 1, not a crash', async () => {
