@@ -1,3 +1,4 @@
+import { setTimeZone } from './time-zone.js';
 import type { Config } from './config/env.js';
 import { notFound } from './errors.js';
 import type { Logger } from './logger.js';
@@ -64,6 +65,8 @@ export interface Services {
 }
 
 export async function createServices(config: Config, logger: Logger): Promise<Services> {
+  // before anything reads a date: request filters, tag days and survey buckets all go through it
+  setTimeZone(config.timeZone);
   const store = await createStore(await openStoreEngine(config));
   const queue = createQueue(config, logger, 'documents');
   const metrics = new Metrics();

@@ -1,3 +1,4 @@
+import { readInstant } from '../time-zone.js';
 import { badRequest } from '../errors.js';
 import type { DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -187,8 +188,8 @@ export class InsightsService {
 
   /** Negative share per category in [from, to) against the preceding period of equal length. */
   async kpi(tenant: string, q: { from?: string; to?: string; channel?: string }, now = new Date()) {
-    const to = q.to ? new Date(q.to) : now;
-    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 7 * DAY);
+    const to = q.to ? readInstant(q.to)! : now;
+    const from = q.from ? readInstant(q.from)! : new Date(to.getTime() - 7 * DAY);
     if (!(from < to)) throw badRequest('from must be before to', [{ field: 'from', message: 'not before to' }]);
     const prevFrom = new Date(from.getTime() - (to.getTime() - from.getTime()));
     const scope = { tenant, ...(q.channel ? { channel: q.channel } : {}) };

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { canonicalTimeZone, isTimeZone } from '../time-zone.js';
 
 // Every setting is read and validated here, once, at boot. A bad value stops the process with a
 // message that names the variable, instead of surfacing later as an odd runtime failure.
@@ -34,6 +35,8 @@ export interface Config {
   jobAttempts: number;
   /** Requests per key per minute in this process; 0 turns the limit off. */
   rateLimitPerMinute: number;
+  /** IANA zone whose days the daily trends and survey buckets count, and in which dates without an offset are read (TIME_ZONE). */
+  timeZone: string;
   /** Webhooks, alert rules and the SLA check (WEBHOOK_ALLOWED_HOSTS, WEBHOOK_ATTEMPTS, WEBHOOK_CONCURRENCY, ACTIONS_INTERVAL_MS). */
   actions: ActionsSettings;
 }
@@ -124,6 +127,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     throw new ConfigError('ROLE', `ROLE=${role} needs MONGODB_URL (the embedded store only works with ROLE=all)`);
   }
   const host = env.HOST && env.HOST.trim() !== '' ? env.HOST.trim() : '127.0.0.1';
+  const timeZone = env.TIME_ZONE && env.TIME_ZONE.trim() !== '' ? env.TIME_ZONE.trim() : 'UTC';
+  if (!isTimeZone(timeZone)) {
+    throw new ConfigError('TIME_ZONE', `"${timeZone}" is not an IANA time zone this Node knows (e.g. Asia/Shanghai, UTC)`);
+  }
   const resolve = (name: string, fallback: string) => path.resolve(cwd, env[name] && env[name] !== '' ? env[name]! : fallback);
   return {
     port: int(env, 'PORT', 3000, 0, 65535),
@@ -148,6 +155,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     jobAttempts: int(env, 'JOB_ATTEMPTS', 3, 1, 50),
     rateLimitPerMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 30_000, 0, 10_000_000),
+    timeZone: canonicalTimeZone(timeZone),
     actions: {
       urlPolicy: {
         allowedHosts: (env.WEBHOOK_ALLOWED_HOSTS ?? '')

@@ -1,3 +1,4 @@
+import { readInstant } from '../time-zone.js';
 import { notFound } from '../errors.js';
 import { ulid } from '../ids.js';
 import type { JobQueue } from '../queue/job-queue.js';
@@ -33,7 +34,7 @@ export class RetagService {
     if (filter.channel) match.source = filter.channel;
     if (filter.kind) match.kind = filter.kind;
     if (filter.from || filter.to) {
-      match.createdAt = { ...(filter.from ? { $gte: new Date(filter.from) } : {}), ...(filter.to ? { $lte: new Date(filter.to) } : {}) };
+      match.createdAt = { ...(filter.from ? { $gte: readInstant(filter.from)! } : {}), ...(filter.to ? { $lte: readInstant(filter.to)! } : {}) };
     }
     const total = await this.store.documents.updateWhere(match, {
       $set: { status: 'queued', retagJobId: id, attempts: 0, leaseUntil: new Date(Date.now() + this.leaseMs), updatedAt: new Date() },

@@ -1,3 +1,4 @@
+import { dayOf, readInstant } from '../time-zone.js';
 import { badRequest } from '../errors.js';
 import type { Filter } from '../store/collection.js';
 import type { Store } from '../store/store.js';
@@ -42,12 +43,13 @@ export function csatOf(scores: number[]) {
   return { n, satisfied, csat: round1(p * 100), ci95: [round1(Math.max(0, p * 100 - half)), round1(Math.min(100, p * 100 + half))], mean: Math.round(mean * 100) / 100 };
 }
 
+/** The period label of an instant: its day, ISO week (Monday) or month in the service's TIME_ZONE. */
 function periodOf(at: Date, interval: Interval): string {
-  const iso = at.toISOString();
-  if (interval === 'day') return iso.slice(0, 10);
-  if (interval === 'month') return iso.slice(0, 7);
-  // ISO week start (Monday), so weeks never straddle two labels.
-  const d = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+  const day = dayOf(at);
+  if (interval === 'day') return day;
+  if (interval === 'month') return day.slice(0, 7);
+  // ISO week start (Monday), so weeks never straddle two labels; weekday arithmetic on the local date
+  const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
   return d.toISOString().slice(0, 10);
 }
@@ -72,8 +74,8 @@ export class SurveyStatsService {
   private async surveys(tenant: string, scale: 'nps' | 'csat', q: { from?: string; to?: string; channel?: string }) {
     const filter: Filter = { tenant, scale, score: { $ne: null } };
     if (q.channel) filter.source = q.channel;
-    const from = q.from ? new Date(q.from) : null;
-    const to = q.to ? new Date(q.to) : null;
+    const from = q.from ? readInstant(q.from) : null;
+    const to = q.to ? readInstant(q.to) : null;
     // An empty answer here would read as "no survey answers in that range"; the feed and the
     // dashboard refuse the same range, so the NPS page does too.
     if (from && to && from > to) throw badRequest('from must not be after to', [{ field: 'from', message: 'after to' }]);

@@ -59,6 +59,11 @@ export class TagsRepository {
     });
   }
 
+  /** Moves tags to another day bucket (after a TIME_ZONE change; see process-document). */
+  async setDay(ids: string[], day: string): Promise<void> {
+    if (ids.length > 0) await this.coll.updateMany({ _id: { $in: ids } }, { $set: { day } });
+  }
+
   insert(tag: TagRecord): Promise<void> {
     return this.coll.insertOne(tag);
   }

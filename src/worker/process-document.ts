@@ -7,6 +7,7 @@ import { backoffMs } from '../queue/job-queue.js';
 import { PermanentJobError } from '../errors.js';
 import type { DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import { dayOf } from '../time-zone.js';
 import type { AnalyzerPool } from './analyzer-pool.js';
 import type { SerializedHead } from '../nlp/model/head.js';
 
@@ -20,9 +21,6 @@ export function machineTagId(documentId: string, modelVersion: string, tag: Pick
 
 const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
 
-export function dayOf(date: Date): string {
-  return date.toISOString().slice(0, 10);
-}
 
 export function toTagRecord(doc: DocumentRecord, modelVersion: string, tag: ExtractedTag, now: Date): TagRecord {
   const at = doc.occurredAt ?? doc.createdAt;
@@ -128,6 +126,11 @@ export function createDocumentProcessor(deps: {
       const now = new Date();
       const tags = result.tags.filter((t) => !blocked(t)).map((t) => toTagRecord(doc, result.modelVersion, t, now));
       await store.tags.replaceMachineTags(doc._id, tags);
+      // Tags kept under their id (same model version) and human tags keep the day they were first counted
+      // on; after a TIME_ZONE change that day is the old zone's, so a re-tag re-buckets them.
+      const day = dayOf(new Date(doc.occurredAt ?? doc.createdAt));
+      const kept = new Set(tags.map((t) => t._id));
+      await store.tags.setDay(existing.filter((t) => t.day !== day && (t.source === 'human' || kept.has(t._id))).map((t) => t._id), day);
       const all = [...human, ...tags];
       for (const hook of deps.afterTagged ?? []) await hook({ ...doc, sentiment: result.sentiment, normalizedText: result.normalizedText }, all);
       const finished = await store.documents.setStatusIf(doc._id, doc.generation, 'done', {

@@ -1,10 +1,13 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { readInstant } from '../../time-zone.js';
 
-/** The instant a date string names, or null when Date cannot read it. */
+/**
+ * The instant a date string names, or null when it cannot be read. A date alone, or a date-time without an
+ * offset, is read in the service's TIME_ZONE (src/time-zone.ts). Every date a request carries is read here.
+ */
 export function readDate(value: unknown): Date | null {
   if (typeof value !== 'string') return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
+  return readInstant(value);
 }
 
 /**

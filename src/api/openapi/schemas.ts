@@ -150,7 +150,12 @@ export function responseSchemas(): Record<string, JsonSchema> {
       allOf: [ref('ApiKey'), object({ key: { ...str, description: 'the bearer token; shown only in this response' } })],
     },
     ApiKeyList: object({ items: { type: 'array', items: ref('ApiKey') } }),
-    Me: object({ id: str, tenant: str, roles: { type: 'array', items: { type: 'string', enum: [...ROLES] } } }),
+    Me: object({
+      id: str,
+      tenant: str,
+      roles: { type: 'array', items: { type: 'string', enum: [...ROLES] } },
+      timeZone: { type: 'string', description: 'the service\'s TIME_ZONE (IANA): its days bucket the daily trends, and dates without an offset are read in it' },
+    }),
     Taxonomy: object({
       version: str,
       categories: { type: 'array', items: object({ id: category, zh: str, en: str }) },

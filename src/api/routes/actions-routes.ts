@@ -1,3 +1,4 @@
+import { readDate } from '../dto/dates.js';
 import { Router } from 'express';
 import type { Services } from '../../runtime.js';
 import { presentRule, type RuleInput } from '../../actions/rules-service.js';
@@ -53,7 +54,7 @@ export function actionsRoutes(s: Services): Router {
     res.json(
       await a.webhooks.deliveries(auth(req).tenant, id(req.params.id), {
         limit: Number(q.limit ?? 50),
-        ...(q.before ? { before: new Date(q.before) } : {}),
+        ...(q.before ? { before: readDate(q.before)! } : {}),
         ...(q.cursor ? { cursor: q.cursor } : {}),
       }),
     );

@@ -1,3 +1,4 @@
+import { timeZone } from '../../time-zone.js';
 import { Router } from 'express';
 import { forbidden, notFound } from '../../errors.js';
 import type { Services } from '../../runtime.js';
@@ -24,7 +25,7 @@ export function adminRoutes(s: Services): Router {
 
   r.get('/me', (req, res) => {
     const a = auth(req);
-    res.json({ id: a.keyId, tenant: a.tenant, roles: a.roles });
+    res.json({ id: a.keyId, tenant: a.tenant, roles: a.roles, timeZone: timeZone() });
   });
 
   r.get('/taxonomy', requireRole('analyst', 'labeler'), async (req, res) => {

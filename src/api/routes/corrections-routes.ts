@@ -1,3 +1,4 @@
+import { readDate } from '../dto/dates.js';
 import { Router } from 'express';
 import type { Services } from '../../runtime.js';
 import { RangeQueryDto } from '../dto/query-dto.js';
@@ -22,7 +23,7 @@ export function correctionsRoutes(s: Services): Router {
     let afterId = '';
     for (;;) {
       const filter: Record<string, unknown> = { tenant: a.tenant, _id: { $gt: afterId }, op: { $ne: 'accept' } };
-      if (q.from || q.to) filter.at = { ...(q.from ? { $gte: new Date(q.from) } : {}), ...(q.to ? { $lte: new Date(q.to) } : {}) };
+      if (q.from || q.to) filter.at = { ...(q.from ? { $gte: readDate(q.from)! } : {}), ...(q.to ? { $lte: readDate(q.to)! } : {}) };
       const rows = await s.store.corrections.list(filter, PAGE);
       if (rows.length === 0) break;
       const tags = new Map((await s.store.tags.list({ _id: { $in: rows.map((c) => c.tagId).filter((id): id is string => !!id) } }, PAGE)).map((t) => [t._id, t]));
