@@ -38,7 +38,7 @@ export interface RunningServer {
 }
 
 /** Starts the real built service (dist/main.js) with the embedded store and queue in a throwaway data dir. */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
   const main = path.join(ROOT, 'dist/main.js');
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-e2e-'));
@@ -58,6 +58,7 @@ export async function startServer(): Promise<RunningServer> {
       MONGODB_URL: '',
       ROLE: 'all',
       WORKER_CONCURRENCY: '2',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

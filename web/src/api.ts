@@ -9,6 +9,8 @@ export interface Me {
   name?: string;
   tenant: string;
   roles: Role[];
+  /** The service's TIME_ZONE: times are shown in it (time.ts). */
+  timeZone?: string;
 }
 
 export interface Category {

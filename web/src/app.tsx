@@ -11,6 +11,7 @@ import { LabelPage } from './label-page';
 import { ModelsPage } from './models-page';
 import { href, navigate, useRoute } from './router';
 import { ErrorText } from './error-text';
+import { setDisplayZone } from './time';
 
 // ECharts is most of the bundle; only the dashboard needs it.
 const DashboardPage = lazy(() => import('./dashboard-page').then((m) => ({ default: m.DashboardPage })));
@@ -39,6 +40,7 @@ export function App() {
     async (key: string) => {
       try {
         const me = await api.me(key);
+        setDisplayZone(me.timeZone);
         storeKey(key);
         setSession({ state: 'in', me });
         if (canAnalyze(me)) {

@@ -5,6 +5,7 @@ import { FilterPanel, filtersFrom, filtersQuery, type Filters } from './filters'
 import { POLARITIES, useI18n } from './i18n';
 import { navigate, type Route } from './router';
 import { ErrorText } from './error-text';
+import { dayIn } from './time';
 
 const COLORS = { positive: '#2e9d5b', negative: '#d64545', neutral: '#9aa3ad' };
 const KEYS = ['from', 'to', 'channel', 'kind'] as const;
@@ -200,7 +201,7 @@ const share = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1
 
 function KpiTable({ kpi, onPick }: { kpi: Kpi; onPick: (category: string) => void }) {
   const { t, categoryName } = useI18n();
-  const day = (iso: string) => iso.slice(0, 10);
+  const day = dayIn;
   // Biggest deterioration first: that is what the table is read for.
   const rows = [...kpi.categories].sort((a, b) => (b.change ?? -Infinity) - (a.change ?? -Infinity));
   return (

@@ -10,6 +10,7 @@ import { SurveyHead } from './score-badge';
 import { ErrorText } from './error-text';
 import { nextSpan, type PickedSpan } from './span-pick';
 import { AddTagPanel, TagActions } from './tag-actions';
+import { wallTime } from './time';
 
 const STATUS_KEY: Record<string, MsgKey> = {
   queued: 'statusQueued',
@@ -106,7 +107,7 @@ export function DocPage({ id }: { id: string }) {
             </dd>
           </div>
         )}
-        <div><dt>{t('occurredAt')}</dt><dd>{(doc.occurredAt ?? doc.createdAt ?? '').slice(0, 19).replace('T', ' ')}</dd></div>
+        <div><dt>{t('occurredAt')}</dt><dd>{wallTime(doc.occurredAt ?? doc.createdAt, true)}</dd></div>
       </dl>
       <SurveyHead doc={doc} />
       <div className="card doc-card" ref={body} onMouseUp={adding ? () => void takeSelection() : undefined}>

@@ -13,6 +13,7 @@ import { nextSpan, type PickedSpan } from './span-pick';
 import { AddTagPanel, TagActions } from './tag-actions';
 import { TagChip } from './tag-chip';
 import { VirtualList } from './virtual-list';
+import { wallTime } from './time';
 
 interface Group {
   documentId: string;
@@ -266,7 +267,7 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
       <header className="card-head">
         <span className={`badge badge-kind`}>{t(first.kind)}</span>
         <span className="badge">{first.channel}</span>
-        <span className="muted small">{(doc?.occurredAt ?? first.occurredAt ?? first.createdAt ?? "").slice(0, 16).replace('T', ' ')}</span>
+        <span className="muted small">{wallTime(doc?.occurredAt ?? first.occurredAt ?? first.createdAt)}</span>
         {doc?.reviewed && <span className="badge badge-ok">{t('reviewed')}</span>}
         {doc?.customerId && (
           <a className="small journey-link" href={href(`customers/${encodeURIComponent(doc.customerId)}`)} title={t('journey')}>

@@ -29,10 +29,13 @@ export function filtersFrom(params: URLSearchParams, keys: readonly FilterKey[] 
   return f;
 }
 
-/** Date pickers give whole days; the API compares instants, so `to` must reach the end of that day (UTC, as the API buckets days). */
+/**
+ * Date pickers give whole days; the API compares instants, so `to` must reach the end of that day. No offset:
+ * the service reads it as that wall time in its TIME_ZONE, where it also buckets days.
+ */
 export function filtersQuery(f: Filters): Query {
   const q: Query = { ...f };
-  if (f.to && /^\d{4}-\d{2}-\d{2}$/.test(f.to)) q.to = `${f.to}T23:59:59.999Z`;
+  if (f.to && /^\d{4}-\d{2}-\d{2}$/.test(f.to)) q.to = `${f.to}T23:59:59.999`;
   return q;
 }
 

@@ -4,8 +4,9 @@ import { Chart, type ChartOption } from './chart';
 import { useI18n } from './i18n';
 import { href, navigate } from './router';
 import { ErrorText } from './error-text';
+import { wallTime } from './time';
 
-const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+const when = (iso: string) => wallTime(iso);
 
 export function JourneyPage({ customerId }: { customerId: string }) {
   const { t } = useI18n();

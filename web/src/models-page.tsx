@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type ErrorDetail, type GateReasonCode, type ModelList, type ModelVersion, type RetagProgress, type TrainJob } from './api';
 import { ErrorText, errorWords } from './error-text';
 import { useI18n, type MsgKey } from './i18n';
+import { wallTime } from './time';
 
 const POLL_MS = 1000;
 // The running training job survives a reload of the page (per browser tab, like the API key).
@@ -19,7 +20,7 @@ const PHASES: Record<string, MsgKey> = {
   failed: 'phaseFailed',
 };
 
-const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '—');
+const when = (iso: string | null) => wallTime(iso) || '—';
 /** Scores are 0..1; an empty slice has none. */
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
 type T = ReturnType<typeof useI18n>['t'];
