@@ -347,4 +347,31 @@ describe('feed and labeling (real server, chromium)', () => {
     expect(await page.evaluate('location.hash')).not.toContain('to=2026-11-20');
     expect(await page.locator('.main .alert-error').count()).toBe(0);
   });
+
+  test('a value typed in the next filter field survives the hash change of the field just left', async () => {
+    await page.goto(`${server.base}/#/feed`);
+    await page.waitForSelector('.feed-card');
+    // Leaving min applies it (the hash changes, and hashchange arrives as a later task); max is typed before
+    // that task runs, as on a slow machine. Browser code as a string: the test tsconfig has no DOM lib.
+    const maxAfter = await page.evaluate(`(async () => {
+      const flush = () => new Promise((r) => queueMicrotask(r));
+      const type = async (el, v) => {
+        el.focus();
+        Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(el, v);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        await flush();
+      };
+      const min = document.querySelector('input[name=minConfidence]');
+      const max = document.querySelector('input[name=maxConfidence]');
+      await type(min, '0.3');
+      min.blur();
+      await flush();
+      await type(max, '0.8');
+      await new Promise((r) => setTimeout(r, 300));
+      return { hash: location.hash, max: max.value };
+    })()`);
+    expect(maxAfter).toEqual({ hash: expect.stringContaining('minConfidence=0.3'), max: '0.8' });
+    await page.click('form.filters button[type=submit]');
+    await waitForPage(page, "location.hash.includes('maxConfidence=0.8')");
+  });
 });

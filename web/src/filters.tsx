@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Query } from './api';
 import { useAppData } from './app-data';
 import { POLARITIES, useI18n, type MsgKey } from './i18n';
@@ -72,8 +72,20 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
   const [draft, setDraft] = useState<Filters>(filters);
   const [problem, setProblem] = useState<ReturnType<typeof filterProblem>>(null);
   const serialized = JSON.stringify(filters);
+  const seen = useRef(filters);
   useEffect(() => {
-    setDraft(filters);
+    // Take from the URL only the keys that changed there. Leaving a field applies it, and its hash change
+    // arrives a moment later: resetting the whole draft then threw away what was typed meanwhile in the
+    // next field (on a slow machine, a max confidence typed right after the min).
+    const before = seen.current;
+    seen.current = filters;
+    setDraft((d) => {
+      const next: Filters = { ...d };
+      for (const k of new Set([...Object.keys(before), ...Object.keys(filters)]) as Set<FilterKey>) {
+        if (before[k] !== filters[k]) next[k] = filters[k];
+      }
+      return next;
+    });
     setProblem(null);
   }, [serialized]); // eslint-disable-line react-hooks/exhaustive-deps
 
