@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import { badRequest, notFound } from '../errors.js';
+import { AppError, badRequest, notFound } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { JobContext, JobQueue } from '../queue/job-queue.js';
 import { ulid } from '../ids.js';
@@ -135,6 +135,13 @@ export class WebhookService {
 
   async sendTest(tenant: string, id: string): Promise<string> {
     const endpoint = await this.get(tenant, id);
+    // The delivery job would only record it as failed ('webhook is inactive'): refuse up front, so the
+    // admin learns why at once and the log does not fill with deliveries that were never attempted.
+    if (!endpoint.active) {
+      throw new AppError(409, 'webhook_inactive', 'this webhook is inactive; activate it (PATCH active: true) to send a test event', [
+        { field: 'active', message: 'endpoint inactive' },
+      ]);
+    }
     // Each test is a new event on purpose: the admin pressed the button again.
     const did = deliveryId('test', endpoint._id, randomUUID());
     await this.record(tenant, endpoint._id, null, 'test', did, { message: 'test event from Guandian', webhookId: endpoint._id });

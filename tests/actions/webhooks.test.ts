@@ -105,6 +105,20 @@ describe('webhook endpoints', () => {
     expect(Date.parse(d.deliveredAt)).toBeGreaterThanOrEqual(Date.parse(d.createdAt));
   });
 
+  test('a test event to an inactive endpoint is a 409 naming why, and logs no delivery', async () => {
+    const id = await addWebhook(rt, receiver);
+    await rt.http.patch(`/v1/webhooks/${id}`).set(bearer(ADMIN_KEY)).send({ active: false }).expect(200);
+    const refused = await rt.http.post(`/v1/webhooks/${id}/test`).set(bearer(ADMIN_KEY)).expect(409);
+    expect(refused.body.error).toMatchObject({ code: 'webhook_inactive', details: [{ field: 'active', message: 'endpoint inactive' }] });
+    expect(refused.body.error.message).toMatch(/inactive/);
+    await settle(300);
+    expect(await deliveriesOf(rt, id)).toEqual([]);
+    // Active again, the same button works.
+    await rt.http.patch(`/v1/webhooks/${id}`).set(bearer(ADMIN_KEY)).send({ active: true }).expect(200);
+    const sent = await rt.http.post(`/v1/webhooks/${id}/test`).set(bearer(ADMIN_KEY)).expect(202);
+    await waitDelivery(id, sent.body.deliveryId, 'delivered');
+  });
+
   test('5xx answers are retried with backoff until the receiver accepts; 4xx fails at once', async () => {
     const id = await addWebhook(rt, receiver);
     receiver.script = [500, 503];

@@ -492,7 +492,10 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Send a test event to an endpoint',
     tag: 'actions',
     roles: ['admin'],
-    responses: { 202: json('queued for delivery', { type: 'object', properties: { deliveryId: { type: 'string' } }, required: ['deliveryId'] }) },
+    responses: {
+      202: json('queued for delivery', { type: 'object', properties: { deliveryId: { type: 'string' } }, required: ['deliveryId'] }),
+      409: json('`webhook_inactive`: the endpoint is inactive; nothing is queued or logged', 'Error'),
+    },
   },
   {
     method: 'get',
