@@ -42,6 +42,15 @@ export class Actions {
     return new Actions(store, queue, logger, settings);
   }
 
+  /**
+   * After a labeler's correction (POST /v1/documents/:id/corrections, PATCH /v1/tags/:id): the case and
+   * the document rules follow the reviewed tags as they follow a re-tag, routing first as in `hooks`.
+   */
+  async afterCorrection(tenant: string, documentId: string): Promise<void> {
+    await this.routing.reroute(tenant, documentId);
+    await this.rules.reevaluate(tenant, documentId);
+  }
+
   /** Worker side: deliver webhooks, and run threshold rules and the SLA check on an interval. */
   async start(): Promise<void> {
     if (this.started) return;

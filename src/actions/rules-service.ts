@@ -151,6 +151,18 @@ export class RulesService {
     }
   };
 
+  /**
+   * After a labeler's correction: a security complaint the model missed and a person found is what a
+   * document rule exists for. Same delivery ids as the job's evaluation, so a rule that already fired
+   * for this document (or fires again on a later correction) sends nothing new. Documents still being
+   * analysed are left to their job, which evaluates them with the corrected tags when it finishes.
+   */
+  async reevaluate(tenant: string, documentId: string): Promise<void> {
+    const [doc] = await this.store.queries.findDocuments({ _id: documentId, tenant }, { _id: 1 }, 1);
+    if (!doc || doc.status !== 'done') return;
+    await this.afterTagged(doc, await this.store.queries.tagsOf([doc._id]));
+  }
+
   /** Sliding window [now − W, now) against the trailing baseline before it; at most one alert per aligned period of W. */
   async evaluateThreshold(rule: AlertRuleRecord, now = new Date()): Promise<ThresholdOutcome> {
     const t = rule.threshold!;

@@ -245,6 +245,50 @@ describe('per-document rules', () => {
     expect((await deliveriesOf(rt, hook)).filter((d) => d.ruleId === rule.body.id)).toHaveLength(1);
   });
 
+  test("a labeler's correction that makes a document match fires its document rules, once per rule, document and endpoint", async () => {
+    const hook = await addWebhook(rt, receiver);
+    const rule = await rt.http
+      .post('/v1/rules')
+      .set(bearer(ADMIN_KEY))
+      .send({ name: 'security, found by people too', type: 'document', webhookIds: [hook], match: { categories: ['account_security'], polarities: ['negative'] } })
+      .expect(201);
+    const ingestKey = await createKey(rt, ['ingest']);
+    const labeler = await createKey(rt, ['labeler']);
+    const text = '网络很顺畅，就是昨天半夜收到一条陌生验证码';
+    const missed = await ingest(rt, ingestKey, 'corr-sec-1', text);
+    const mislabelled = await ingest(rt, ingestKey, 'corr-sec-2', '网络信号太差');
+    await waitDone(rt, [missed, mislabelled]);
+    const tagsOf = async (id: string) => (await rt.http.get(`/v1/documents/${id}`).set(bearer(labeler)).expect(200)).body.tags as { id: string; category: string; polarity: string }[];
+    // The premise: the model saw no negative security opinion in either.
+    for (const id of [missed, mislabelled]) expect((await tagsOf(id)).some((t) => t.category === 'account_security' && t.polarity === 'negative')).toBe(false);
+    await settle(400);
+    const fromRule = () => receiver.ofType('rule.document').filter((x) => x.body.rule.id === rule.body.id);
+    expect(fromRule()).toHaveLength(0);
+
+    // A tag the labeler adds.
+    const start = text.indexOf('收到');
+    await rt.http
+      .post(`/v1/documents/${missed}/corrections`)
+      .set(bearer(labeler))
+      .send({ actions: [{ op: 'add', span: { start, end: text.length }, aspect: '验证码', polarity: 'negative', category: 'account_security' }] })
+      .expect(200);
+    await receiver.waitFor(() => fromRule().length >= 1);
+    expect(fromRule()[0]!.body.data.document.id).toBe(missed);
+    expect(fromRule()[0]!.body.data.tags[0]).toMatchObject({ category: 'account_security', polarity: 'negative', aspect: '验证码' });
+
+    // A machine tag the labeler re-categorizes.
+    const [wrong] = await tagsOf(mislabelled);
+    await rt.http.patch(`/v1/tags/${wrong!.id}`).set(bearer(labeler)).send({ category: 'account_security' }).expect(200);
+    await receiver.waitFor(() => fromRule().some((x) => x.body.data.document.id === mislabelled));
+
+    // Later corrections of documents that already fired send nothing new.
+    await rt.http.patch(`/v1/tags/${wrong!.id}`).set(bearer(labeler)).send({ aspect: '信号' }).expect(200);
+    await rt.http.post(`/v1/documents/${missed}/corrections`).set(bearer(labeler)).send({ actions: [{ op: 'accept' }] }).expect(200);
+    await settle(800);
+    expect(fromRule().map((x) => x.body.data.document.id).sort()).toEqual([missed, mislabelled].sort());
+    expect((await deliveriesOf(rt, hook)).filter((d) => d.ruleId === rule.body.id)).toHaveLength(2);
+  });
+
   test('inactive rules and inactive webhooks do not fire', async () => {
     const hook = await addWebhook(rt, receiver);
     const rule = await rt.http

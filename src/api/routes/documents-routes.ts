@@ -42,7 +42,7 @@ export function documentsRoutes(s: Services): Router {
     const { actions } = parseDto(CorrectionsDto, req.body);
     const a = auth(req);
     await s.corrections.apply(a.tenant, req.params.id as string, actions, a.keyId);
-    await s.actions.routing.reroute(a.tenant, req.params.id as string);
+    await s.actions.afterCorrection(a.tenant, req.params.id as string);
     await s.privacy.audit(a.tenant, a.keyId, 'correction.apply', req.params.id as string, { ops: actions.map((x) => x.op) });
     const doc = (await s.store.documents.findForTenant(a.tenant, req.params.id as string))!;
     res.json(presentDocument(doc, await s.store.tags.byDocument(doc._id)));

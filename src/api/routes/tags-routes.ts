@@ -26,7 +26,7 @@ export function tagsRoutes(s: Services): Router {
     const a = auth(req);
     const patch = parseDto(TagPatchDto, req.body);
     const tag = await s.corrections.patchTag(a.tenant, req.params.id as string, patch, a.keyId);
-    await s.actions.routing.reroute(a.tenant, tag.documentId);
+    await s.actions.afterCorrection(a.tenant, tag.documentId);
     await s.privacy.audit(a.tenant, a.keyId, 'correction.apply', tag.documentId, { tagId: tag._id, ...patch });
     res.json(presentTag(tag));
   });
