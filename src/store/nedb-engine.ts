@@ -50,14 +50,34 @@ function orderedScan(db: NedbInternals, filter: Filter, sort: Record<string, 1 |
   const index = Object.values(db.indexes).find((ix) => !ix.sparse && [...ix._fields].sort()[0] === field);
   if (!index) return null;
   const primary = (key: unknown) => (index._fields.length > 1 ? (key as Record<string, unknown>)[field] : key);
+  // A range on the sorted field itself (the feed's from/to on `at`) bounds the walk: keys before the range
+  // in walk order are skipped with their whole subtree, and the walk ends at the first key past it, instead
+  // of stepping through every newer tag to reach last month. Keys outside a $gt/$gte/$lt/$lte range can
+  // never match it (nedb compares only values of one type), so pruning them changes no result.
+  const range = rangeOf(filter[field]);
+  const cmp = (k: unknown, bound: unknown) => nedbModel.compareThings(primary(k), bound);
+  const belowLow = (k: unknown) => range.low !== undefined && (range.lowStrict ? cmp(k, range.low) <= 0 : cmp(k, range.low) < 0);
+  const aboveHigh = (k: unknown) => range.high !== undefined && (range.highStrict ? cmp(k, range.high) >= 0 : cmp(k, range.high) > 0);
+  const notYet = direction === -1 ? aboveHigh : belowLow;
+  const past = direction === -1 ? belowLow : aboveHigh;
   const found: Record<string, unknown>[] = [];
   const seen = new Set<Record<string, unknown>>();
   let boundary: unknown;
   let stop = false;
   const visit = (node: AvlNode | null | undefined): void => {
     if (!node || stop) return;
+    const hasKey = Object.prototype.hasOwnProperty.call(node, 'key');
+    // this key and everything before it in walk order lie outside the range: only the later side can match
+    if (hasKey && notYet(node.key)) {
+      visit(direction === -1 ? node.left : node.right);
+      return;
+    }
     visit(direction === -1 ? node.right : node.left);
-    if (stop || !Object.prototype.hasOwnProperty.call(node, 'key')) return;
+    if (stop || !hasKey) return;
+    if (past(node.key)) {
+      stop = true;
+      return;
+    }
     // Enough matched: keep going only through keys tied with the last one, which the full sort orders.
     if (found.length >= need && nedbModel.compareThings(primary(node.key), boundary) !== 0) {
       stop = true;
@@ -80,6 +100,18 @@ function orderedScan(db: NedbInternals, filter: Filter, sort: Record<string, 1 |
     return 0;
   });
   return found;
+}
+
+/** The bounds a filter value puts on a field: { $gte: a, $lt: b } → low a, high b (strict). */
+function rangeOf(cond: unknown): { low?: unknown; lowStrict?: boolean; high?: unknown; highStrict?: boolean } {
+  if (cond === null || typeof cond !== 'object' || cond instanceof Date || Array.isArray(cond) || cond instanceof RegExp) return {};
+  const c = cond as Record<string, unknown>;
+  const out: { low?: unknown; lowStrict?: boolean; high?: unknown; highStrict?: boolean } = {};
+  if ('$gt' in c) Object.assign(out, { low: c.$gt, lowStrict: true });
+  else if ('$gte' in c) Object.assign(out, { low: c.$gte, lowStrict: false });
+  if ('$lt' in c) Object.assign(out, { high: c.$lt, highStrict: true });
+  else if ('$lte' in c) Object.assign(out, { high: c.$lte, highStrict: false });
+  return out;
 }
 
 type Row = Record<string, unknown>;

@@ -55,6 +55,15 @@ const filters: [string, Filter][] = [
   ['rare match', { tenant: 'bank', category: 'price', polarity: 'positive', opinion: '快递很快' }],
   ['no match', { tenant: 'insurance' }],
   ['date range', { tenant: 'telecom', createdAt: { $gte: new Date('2026-10-05T00:00:00Z'), $lt: new Date('2026-10-09T00:00:00Z') } }],
+  // the walk is bounded by a range on the sorted field: every kind of bound, and ranges outside the data
+  ['date range, strict low, inclusive high', { tenant: 'telecom', createdAt: { $gt: new Date('2026-10-05T03:00:00Z'), $lte: new Date('2026-10-09T07:00:00Z') } }],
+  ['one instant', { createdAt: { $gte: new Date('2026-10-06T05:00:00Z'), $lte: new Date('2026-10-06T05:00:00Z') } }],
+  ['upper bound only', { tenant: 'bank', createdAt: { $lt: new Date('2026-10-04T00:00:00Z') } }],
+  ['lower bound only', { tenant: 'bank', createdAt: { $gte: new Date('2026-10-14T00:00:00Z') } }],
+  ['range after the data', { createdAt: { $gte: new Date('2027-01-01T00:00:00Z') } }],
+  ['range before the data', { createdAt: { $lt: new Date('2026-01-01T00:00:00Z') } }],
+  ['empty range', { createdAt: { $gt: new Date('2026-10-06T05:00:00Z'), $lt: new Date('2026-10-06T05:00:00Z') } }],
+  ['range and other fields', { tenant: 'telecom', polarity: 'positive', createdAt: { $gte: new Date('2026-10-02T00:00:00Z'), $lte: new Date('2026-10-15T00:00:00Z') } }],
   ['text search', { tenant: 'telecom', opinion: { $regex: /太/ } }],
   ['$in', { tenant: { $in: ['telecom', 'bank'] }, category: { $in: ['price', 'logistics'] } }],
 ];
