@@ -2,6 +2,7 @@ import { badRequest, notFound } from '../errors.js';
 import { ulid } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { Filter } from '../store/collection.js';
+import { instantOf, timeZone, wallTime } from '../time-zone.js';
 import type { AlertRuleRecord, DocumentRecord, TagRecord } from '../store/records.js';
 import type { ActionsStore } from './actions-store.js';
 import { customerText, findWords } from './text.js';
@@ -48,6 +49,21 @@ export function documentMatches(match: NonNullable<AlertRuleRecord['match']>, do
       (!match.aspects?.length || (t.aspect !== null && match.aspects.some((a) => t.aspect!.includes(a)))),
   );
   return hits.length > 0 ? hits : null;
+}
+
+/**
+ * The start of the de-duplication period containing `now`: periods of `widthMs` counted on the wall
+ * clock of TIME_ZONE from its 1970-01-01 00:00. A one-day window's period is the local calendar day
+ * (a Beijing team's alert day starts at 00:00 +08:00, not 08:00), and hour windows follow local clock
+ * hours, which in half-hour zones (Asia/Kolkata) start at :30 UTC. Wall-clock arithmetic keeps a day a
+ * day across DST changes; a local hour that occurs twice (fall-back) is one period, and a period start
+ * skipped by a spring-forward gap resolves as `instantOf` resolves it.
+ */
+export function periodStart(now: Date, widthMs: number, tz = timeZone()): Date {
+  const w = wallTime(now, tz);
+  const wallMs = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) + (((now.getTime() % 1000) + 1000) % 1000);
+  const p = new Date(Math.floor(wallMs / widthMs) * widthMs);
+  return instantOf(p.getUTCFullYear(), p.getUTCMonth() + 1, p.getUTCDate(), p.getUTCHours(), p.getUTCMinutes(), p.getUTCSeconds(), p.getUTCMilliseconds(), tz);
 }
 
 export interface ThresholdOutcome {
@@ -180,7 +196,7 @@ export class RulesService {
     }
     const share = win.documents > 0 ? win.negative / win.documents : 0;
     const baseShare = base.documents > 0 ? base.negative / base.documents : 0;
-    const period = new Date(Math.floor(now.getTime() / width) * width).toISOString();
+    const period = periodStart(now, width).toISOString();
     // A baseline thinner than the window's own minimum is not a rate: one negative document in the
     // trailing week (share 1) would silence the rule for that week, while none at all lets it fire.
     const compare = t.minLift > 0 && base.documents >= t.minDocuments;
