@@ -65,8 +65,20 @@ export interface DriverRow {
   meanScoreWithout: number | null;
   /** Estimated NPS change if this negative theme disappeared: NPS of the answers without it − NPS of all. */
   npsImpact: number | null;
+  /** The same for CSAT answers, in percentage points of CSAT. */
+  csatImpact: number | null;
   lowSample: boolean;
 }
+
+// How drivers split each scale. NPS: detractors 0-6, promoters 9-10. CSAT has no published
+// detractor band; its score is the share of satisfied (4-5) answers, so the answers that lower it
+// are all the others (1-3), and a theme's shares among those two groups are what its impact on CSAT
+// is made of. Counting only 1-2 as detractors would leave a theme common among 3s lowering CSAT
+// while looking absent from its detractors.
+const SPLITS = {
+  nps: { low: (s: number) => s <= 6, high: (s: number) => s >= 9, score: (xs: number[]) => npsOf(xs).nps },
+  csat: { low: (s: number) => s <= 3, high: (s: number) => s >= 4, score: (xs: number[]) => csatOf(xs).csat },
+} as const;
 
 export class SurveyStatsService {
   constructor(private readonly store: Store) {}
@@ -101,16 +113,20 @@ export class SurveyStatsService {
     };
   }
 
-  async drivers(tenant: string, q: { from?: string; to?: string; channel?: string; minCount?: number; topAspects?: number }) {
+  async drivers(tenant: string, q: { from?: string; to?: string; channel?: string; scale?: 'nps' | 'csat'; minCount?: number; topAspects?: number }) {
+    const scale = q.scale ?? 'nps';
+    const split = SPLITS[scale];
     const minCount = q.minCount ?? 30;
-    const docs = await this.surveys(tenant, 'nps', q);
+    const docs = await this.surveys(tenant, scale, q);
     const scoreOf = new Map(docs.map((d) => [d.id, d.score]));
     const themes = { category: new Map<string, Set<string>>(), aspect: new Map<string, Set<string>>() };
     const ids = [...scoreOf.keys()];
     for (let i = 0; i < ids.length; i += 1000) {
       const tags = await this.store.tags.list({ documentId: { $in: ids.slice(i, i + 1000) }, polarity: 'negative' }, 1_000_000);
       for (const t of tags) {
-        for (const [kind, key] of [['category', t.category], ['aspect', t.aspect]] as const) {
+        // Aspects group as the dashboard's top aspects and the feed's aspect filter do: 网速, 网络 and
+        // 宽带 are one theme (网络), so its answers are counted once and its impact is not split three ways.
+        for (const [kind, key] of [['category', t.category], ['aspect', t.canonicalAspect ?? t.aspect]] as const) {
           if (!key) continue;
           const set = themes[kind].get(key) ?? new Set<string>();
           set.add(t.documentId);
@@ -118,30 +134,37 @@ export class SurveyStatsService {
         }
       }
     }
-    const all = npsOf(docs.map((d) => d.score));
+    const all = docs.map((d) => d.score);
+    const overall = scale === 'nps' ? npsOf(all) : csatOf(all);
+    const allScore = split.score(all);
+    const lows = all.filter(split.low).length;
+    const highs = all.filter(split.high).length;
     const mean = (xs: number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 100) / 100 : null);
     const share = (part: number, whole: number) => (whole ? Math.round((part / whole) * 1000) / 1000 : null);
     const row = (withIds: Set<string>): DriverRow => {
       const withScores = [...withIds].map((id) => scoreOf.get(id)!);
       const withoutScores = docs.filter((d) => !withIds.has(d.id)).map((d) => d.score);
-      const without = npsOf(withoutScores);
+      const without = split.score(withoutScores);
+      const impact = allScore !== null && without !== null ? Math.round((without - allScore) * 10) / 10 : null;
       return {
         n: withIds.size,
-        detractorShare: share(withScores.filter((s) => s <= 6).length, all.detractors),
-        promoterShare: share(withScores.filter((s) => s >= 9).length, all.promoters),
+        detractorShare: share(withScores.filter(split.low).length, lows),
+        promoterShare: share(withScores.filter(split.high).length, highs),
         meanScoreWith: mean(withScores),
         meanScoreWithout: mean(withoutScores),
-        npsImpact: all.nps !== null && without.nps !== null ? Math.round((without.nps - all.nps) * 10) / 10 : null,
+        npsImpact: scale === 'nps' ? impact : null,
+        csatImpact: scale === 'csat' ? impact : null,
         lowSample: withIds.size < minCount,
       };
     };
-    const byImpact = (a: DriverRow, b: DriverRow) => (b.npsImpact ?? -Infinity) - (a.npsImpact ?? -Infinity);
+    const impactOf = (r: DriverRow) => (scale === 'nps' ? r.npsImpact : r.csatImpact) ?? -Infinity;
+    const byImpact = (a: DriverRow, b: DriverRow) => impactOf(b) - impactOf(a);
     const categories = [...themes.category.entries()].map(([category, set]) => ({ category, ...row(set) })).sort(byImpact);
     const aspects = [...themes.aspect.entries()]
       .sort((a, b) => b[1].size - a[1].size)
       .slice(0, q.topAspects ?? 10)
       .map(([aspect, set]) => ({ aspect, ...row(set) }))
       .sort(byImpact);
-    return { overall: all, minCount, categories, aspects };
+    return { scale, overall, minCount, categories, aspects };
   }
 }

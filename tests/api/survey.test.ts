@@ -132,10 +132,57 @@ describe('drivers', () => {
     expect(res.body.aspects.length).toBeGreaterThan(0);
   });
 
+  test('aspects group by their canonical aspect, as the dashboard groups them', async () => {
+    // 网速, 网络, 宽带 and 網絡 are one theme on the dashboard (网络); drivers must not split it four ways.
+    const tenantKey = await createKey(rt, ['ingest', 'analyst'], 'drivers-canonical');
+    const complaints = ['网速太慢了', '网络太差了', '宽带经常掉线', '網絡很差'];
+    const docs = [
+      ...complaints.map((text, i) => ({ kind: 'survey', source: 'nps-survey', externalId: `canon-neg-${i}`, text, score: 2, scale: 'nps' })),
+      ...[0, 1, 2].map((i) => ({ kind: 'survey', source: 'nps-survey', externalId: `canon-pos-${i}`, text: '服务很好，很满意', score: 10, scale: 'nps' })),
+    ];
+    const ids = await ingestAll(tenantKey, docs);
+    const raw = new Set((await rt.services.store.tags.list({ documentId: { $in: ids.slice(0, 4) }, polarity: 'negative' }, 100)).map((t) => t.aspect));
+    expect(raw.size, `the analyzer's own aspect texts: ${[...raw].join(', ')}`).toBeGreaterThan(1);
+    const res = await rt.http.get('/v1/stats/drivers?minCount=1').set(bearer(tenantKey)).expect(200);
+    const network = res.body.aspects.filter((r: { aspect: string }) => r.aspect === '网络');
+    expect(network).toHaveLength(1);
+    expect(network[0]).toMatchObject({ n: 4, detractorShare: 1, promoterShare: 0, npsImpact: 114.3 });
+    const summary = await rt.http.get('/v1/stats/summary').set(bearer(tenantKey)).expect(200);
+    const dashboard = new Set(summary.body.topNegativeAspects.map((a: { aspect: string }) => a.aspect));
+    for (const row of res.body.aspects) expect(dashboard, row.aspect).toContain(row.aspect);
+  });
+
+  test('CSAT answers have drivers too: detractors are the answers CSAT counts as not satisfied (1-3)', async () => {
+    const tenantKey = await createKey(rt, ['ingest', 'analyst'], 'drivers-csat');
+    const answer = (i: number, text: string, score: number) => ({ kind: 'survey', source: 'csat-survey', externalId: `csat-${i}`, text, score, scale: 'csat' });
+    const docs = [
+      answer(1, '网络信号太差', 1),
+      answer(2, '网络信号太差', 2),
+      answer(3, '网络信号太差', 3),
+      answer(4, '网络信号太差', 4),
+      answer(5, '客服态度很差', 3),
+      ...[6, 7, 8, 9, 10].map((i) => answer(i, '服务很好，很满意', 5)),
+      // An NPS answer in the same tenant is not a CSAT answer.
+      { kind: 'survey', source: 'nps-survey', externalId: 'csat-nps', text: '网络信号太差', score: 0, scale: 'nps' },
+    ];
+    await ingestAll(tenantKey, docs);
+    const res = await rt.http.get('/v1/stats/drivers?scale=csat&minCount=1').set(bearer(tenantKey)).expect(200);
+    expect(res.body.scale).toBe('csat');
+    expect(res.body.overall).toMatchObject({ n: 10, satisfied: 6, csat: 60 });
+    const network = res.body.categories.find((r: { category: string }) => r.category === 'network');
+    // Without the four network answers CSAT would be 5 of 6 (83.3) instead of 60.
+    expect(network).toMatchObject({ n: 4, detractorShare: 0.75, promoterShare: 0.167, meanScoreWith: 2.5, csatImpact: 23.3, npsImpact: null });
+    expect(res.body.categories[0].category).toBe('network');
+    const nps = await rt.http.get('/v1/stats/drivers?minCount=1').set(bearer(tenantKey)).expect(200);
+    expect(nps.body).toMatchObject({ scale: 'nps', overall: { n: 1 } });
+    expect(nps.body.categories[0]).toMatchObject({ category: 'network', csatImpact: null });
+  });
+
   test('roles and validation', async () => {
     await rt.http.get('/v1/stats/drivers').set(bearer(ingest)).expect(403);
     await rt.http.get('/v1/stats/nps?scale=ces').set(bearer(ADMIN_KEY)).expect(400);
     await rt.http.get('/v1/stats/drivers?minCount=0').set(bearer(ADMIN_KEY)).expect(400);
+    await rt.http.get('/v1/stats/drivers?scale=ces').set(bearer(ADMIN_KEY)).expect(400);
     // A reversed range is refused as the feed and dashboard refuse it, not answered with "no answers".
     for (const route of ['/v1/stats/nps', '/v1/stats/drivers']) {
       const res = await rt.http.get(`${route}?from=2026-10-12&to=2026-10-05`).set(bearer(analyst)).expect(400);

@@ -221,8 +221,11 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'get',
     path: '/v1/stats/drivers',
-    summary: 'Which negative themes drag NPS down',
-    description: 'For each category and frequent aspect in negative tags of NPS answers: its share among detractors and promoters, and the estimated NPS without it. Rows under `minCount` answers (default 30) are flagged `lowSample`.',
+    summary: 'Which negative themes drag NPS (or CSAT) down',
+    description:
+      'For each category and frequent aspect in negative tags of NPS answers (`scale=csat`: CSAT answers): its share among detractors and promoters, and the estimated score without it. ' +
+      "Aspects group by the tag's `canonicalAspect` (else its aspect), as the dashboard's top aspects do. On CSAT, detractors are the answers scoring 1-3 and promoters the satisfied 4-5. " +
+      'Rows under `minCount` answers (default 30) are flagged `lowSample`.',
     tag: 'surveys',
     roles: READ,
     query: DriversQueryDto,

@@ -17,6 +17,10 @@ export class NpsQueryDto extends RangeQueryDto {
 
 export class DriversQueryDto extends RangeQueryDto {
   @IsOptional()
+  @IsIn(['nps', 'csat'])
+  scale?: 'nps' | 'csat';
+
+  @IsOptional()
   @Matches(/^([1-9]\d{0,4})$/, { message: 'minCount must be a whole number from 1 to 99999' })
   minCount?: string;
 }
