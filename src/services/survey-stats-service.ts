@@ -3,9 +3,13 @@ import { badRequest } from '../errors.js';
 import type { Filter } from '../store/collection.js';
 import type { Store } from '../store/store.js';
 
-// NPS = % promoters (9–10) − % detractors (0–6). Its sampling variance (as a difference of two
-// shares of one multinomial sample) is (p + d − (p − d)²) / n, which gives the 95% interval.
-// CSAT = share of 4–5 answers, with the usual binomial interval.
+// NPS = % promoters (9–10) − % detractors (0–6); CSAT = share of 4–5 answers. Both come with a 95%
+// interval that stays honest on the small samples a day or a channel often has: the plain Wald
+// interval has zero width whenever every answer falls in one group (three 10s gave [100, 100]).
+// NPS: the adjusted Wald interval of Rocks (2016, The American Statistician 70(4)), as MeasuringU
+// (Sauro & Lewis) apply it — add 3/4 of an answer to promoters and to detractors and 3 to n, then
+// use the variance of a difference of two shares of one multinomial sample, (p + d − (p − d)²) / n.
+// CSAT: the Wilson score interval for a binomial share (Wilson 1927), which never leaves [0, 1].
 
 export type Interval = 'day' | 'week' | 'month';
 
@@ -19,6 +23,7 @@ export interface ScoreSummary {
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+const Z95 = 1.959963984540054;
 
 export function npsOf(scores: number[]): ScoreSummary {
   const n = scores.length;
@@ -26,11 +31,15 @@ export function npsOf(scores: number[]): ScoreSummary {
   const detractors = scores.filter((s) => s <= 6).length;
   const passives = n - promoters - detractors;
   if (n === 0) return { n, promoters, passives, detractors, nps: null, ci95: null };
-  const p = promoters / n;
-  const d = detractors / n;
-  const nps = (p - d) * 100;
-  const half = 1.96 * Math.sqrt(Math.max(0, p + d - (p - d) ** 2) / n) * 100;
-  return { n, promoters, passives, detractors, nps: round1(nps), ci95: [round1(Math.max(-100, nps - half)), round1(Math.min(100, nps + half))] };
+  const nps = ((promoters - detractors) / n) * 100;
+  const na = n + 3;
+  const pa = (promoters + 0.75) / na;
+  const da = (detractors + 0.75) / na;
+  // The interval is centred on the adjusted estimate, not on the reported NPS: that shift towards 0
+  // is what gives it its coverage at small n (so a single answer's NPS of 100 lies just outside it).
+  const centre = (pa - da) * 100;
+  const half = Z95 * Math.sqrt((pa + da - (pa - da) ** 2) / na) * 100;
+  return { n, promoters, passives, detractors, nps: round1(nps), ci95: [round1(Math.max(-100, centre - half)), round1(Math.min(100, centre + half))] };
 }
 
 export function csatOf(scores: number[]) {
@@ -38,9 +47,11 @@ export function csatOf(scores: number[]) {
   const satisfied = scores.filter((s) => s >= 4).length;
   if (n === 0) return { n, satisfied, csat: null, ci95: null, mean: null };
   const p = satisfied / n;
-  const half = 1.96 * Math.sqrt((p * (1 - p)) / n) * 100;
+  const z2 = Z95 * Z95;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (Z95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
   const mean = scores.reduce((a, b) => a + b, 0) / n;
-  return { n, satisfied, csat: round1(p * 100), ci95: [round1(Math.max(0, p * 100 - half)), round1(Math.min(100, p * 100 + half))], mean: Math.round(mean * 100) / 100 };
+  return { n, satisfied, csat: round1(p * 100), ci95: [round1(Math.max(0, centre - half) * 100), round1(Math.min(1, centre + half) * 100)], mean: Math.round(mean * 100) / 100 };
 }
 
 /** The period label of an instant: its day, ISO week (Monday) or month in the service's TIME_ZONE. */

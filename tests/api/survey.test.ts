@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { npsOf } from '../../src/services/survey-stats-service.js';
+import { csatOf, npsOf } from '../../src/services/survey-stats-service.js';
 import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 
 interface Answer { id: string; domain: string; scale: 'nps' | 'csat'; score: number; question: string; text: string; tone: string; themes: string[] }
@@ -105,7 +105,40 @@ describe('NPS over time', () => {
     expect(npsOf([10, 10, 9, 0]).nps).toBe(50);
     expect(npsOf([7, 8]).nps).toBe(0);
     expect(npsOf([]).nps).toBeNull();
-    expect(npsOf([10, 10, 10]).ci95).toEqual([100, 100]);
+  });
+
+  test('intervals keep their width on small one-sided samples and stay within the scale', () => {
+    // Three 10s do not prove that every customer is a promoter: the Wald interval said [100, 100].
+    // Adjusted Wald (Rocks 2016): n' = 6, p' = 3.75/6, d' = 0.75/6 → 50 ± 1.96·√((0.75 − 0.25)/6) → [-6.6, 106.6], capped at 100.
+    expect(npsOf([10, 10, 10]).ci95).toEqual([-6.6, 100]);
+    expect(npsOf([0, 0, 0]).ci95).toEqual([-100, 6.6]);
+    expect(npsOf([7, 8]).ci95).toEqual([-48, 48]);
+    // On a large sample it agrees with the textbook Wald interval to within half a point.
+    const large = [...Array(500).fill(10), ...Array(300).fill(8), ...Array(200).fill(3)];
+    const half = 1.96 * Math.sqrt((0.5 + 0.2 - 0.3 ** 2) / 1000) * 100;
+    const [lo, hi] = npsOf(large).ci95!;
+    expect(Math.abs(lo - (30 - half))).toBeLessThan(0.5);
+    expect(Math.abs(hi - (30 + half))).toBeLessThan(0.5);
+    // CSAT, Wilson: three 5s → [43.9, 100] (Wald: [100, 100]); three 1s → [0, 56.1].
+    expect(csatOf([5, 5, 5]).ci95).toEqual([43.9, 100]);
+    expect(csatOf([1, 1, 1]).ci95).toEqual([0, 56.1]);
+    for (let n = 1; n <= 12; n++) {
+      for (let promoters = 0; promoters <= n; promoters++) {
+        for (let detractors = 0; promoters + detractors <= n; detractors++) {
+          const scores = [...Array(promoters).fill(10), ...Array(detractors).fill(0), ...Array(n - promoters - detractors).fill(8)];
+          const [a, b] = npsOf(scores).ci95!;
+          expect(a).toBeGreaterThanOrEqual(-100);
+          expect(b).toBeLessThanOrEqual(100);
+          expect(b - a).toBeGreaterThan(0);
+          if (n >= 2) expect(npsOf(scores).nps!).toBeGreaterThanOrEqual(a);
+          if (n >= 2) expect(npsOf(scores).nps!).toBeLessThanOrEqual(b);
+        }
+        const [c, d] = csatOf([...Array(promoters).fill(5), ...Array(n - promoters).fill(2)]).ci95 as [number, number];
+        expect(c).toBeGreaterThanOrEqual(0);
+        expect(d).toBeLessThanOrEqual(100);
+        expect(d - c).toBeGreaterThan(0);
+      }
+    }
   });
 });
 

@@ -212,7 +212,9 @@ export const ROUTES: RouteDoc[] = [
     method: 'get',
     path: '/v1/stats/nps',
     summary: 'NPS or CSAT over time, with 95% confidence intervals',
-    description: 'Defaults: `scale=nps`, `interval=week` (ISO weeks starting Monday). Counts scored survey answers.',
+    description:
+      'Defaults: `scale=nps`, `interval=week` (ISO weeks starting Monday). Counts scored survey answers. ' +
+      'Intervals hold on small samples: adjusted Wald (Rocks 2016) for NPS, Wilson for CSAT (docs/actions.md).',
     tag: 'surveys',
     roles: READ,
     query: NpsQueryDto,

@@ -277,7 +277,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
           csat: { ...nullable('number'), minimum: 0, maximum: 100, description: 'CSAT only: % of answers scoring 4 or 5' },
           satisfied: { type: 'integer', description: 'CSAT only' },
           mean: { ...nullable('number'), description: 'CSAT only' },
-          ci95: { anyOf: [{ type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 }, { type: 'null' }], description: '95% confidence interval; null without answers' },
+          ci95: { anyOf: [{ type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 }, { type: 'null' }], description: '95% confidence interval, within the scale: adjusted Wald (Rocks 2016) for NPS, Wilson for CSAT; not centred on the score; null without answers' },
         },
         ['n', 'ci95'],
       ),
