@@ -1,9 +1,21 @@
 import http from 'node:http';
-import { ConfigError, loadConfig, type Config } from './config/env.js';
-import { createApp } from './api/app.js';
-import { createLogger } from './logger.js';
-import { createServices, startWorker } from './runtime.js';
+import type { Config } from './config/env.js';
+import type { Services } from './runtime.js';
 import { Shutdown } from './shutdown.js';
+
+// Signals are handled before the service's modules load (they take a moment): a SIGTERM at any point
+// of start-up is a clean stop with exit 0, never the default action or a half-closed start-up.
+let shutdown: Shutdown | null = null;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    // nothing has been opened yet
+    if (!shutdown) process.exit(0);
+    void shutdown.run(signal).then(() => process.exit(0));
+  });
+}
+
+const { ConfigError, loadConfig } = await import('./config/env.js');
+const { createLogger } = await import('./logger.js');
 
 function configOrExit(): Config {
   try {
@@ -20,63 +32,78 @@ function configOrExit(): Config {
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
-  const services = await createServices(config, logger);
-
-  // Signals are handled from here on, so a stop during start-up still closes what was opened.
-  // Order matters: stop taking requests, stop taking jobs (letting in-flight ones finish), stop the
-  // reconciler, then close the queue, the analyzer threads and the store.
+  const stop = new Shutdown(logger, config.shutdownTimeoutMs);
+  let services: Services | null = null;
   let server: http.Server | null = null;
-  const shutdown = new Shutdown(logger, config.shutdownTimeoutMs);
+
+  // Order matters: stop taking requests, stop taking jobs (letting in-flight ones finish), stop the
+  // reconciler, then close the queue, the analyzer threads and the store. Every step copes with a
+  // start-up that stopped before opening what it closes.
   let draining = false;
-  shutdown.add('http', () =>
+  stop.add('http', () =>
     new Promise<void>((resolve) => {
-      if (!server?.listening) return resolve();
+      const srv = server;
+      if (!srv?.listening) return resolve();
       // Busy keep-alive connections keep bringing new requests after close(); answer them with
       // "Connection: close" so clients reconnect (elsewhere, or after the restart), and cut what is
       // left after a short grace period so the worker drain and store close still run.
       draining = true;
-      server.close(() => resolve());
-      server.closeIdleConnections();
-      const grace = setTimeout(() => server!.closeAllConnections(), Math.min(5000, config.shutdownTimeoutMs / 3));
+      srv.close(() => resolve());
+      srv.closeIdleConnections();
+      const grace = setTimeout(() => srv.closeAllConnections(), Math.min(5000, config.shutdownTimeoutMs / 3));
       grace.unref();
     }),
   );
-  shutdown.add('worker', () => services.queue.stopWorker());
+  stop.add('worker', () => services?.queue.stopWorker());
   // Timers and webhook deliveries stop before the store closes under them.
-  shutdown.add('actions', () => services.actions.stop());
-  shutdown.add('models', () => services.models.stop());
-  shutdown.add('reconciler', () => {
-    services.privacy.stopRetention();
-    return services.reconciler.stop();
+  stop.add('actions', () => services?.actions.stop());
+  stop.add('models', () => services?.models.stop());
+  stop.add('reconciler', () => {
+    services?.privacy.stopRetention();
+    return services?.reconciler.stop();
   });
-  shutdown.add('queue', () => services.queue.close());
-  shutdown.add('analyzer', () => services.pool?.close());
-  shutdown.add('store', () => services.store.close());
-  shutdown.installSignalHandlers(() => process.exit(0));
+  stop.add('queue', () => services?.queue.close());
+  stop.add('analyzer', () => services?.pool?.close());
+  stop.add('store', () => services?.store.close());
+  shutdown = stop;
 
-  if (config.role !== 'api') await startWorker(services);
-  if (shutdown.stopping) return;
-  if (config.role !== 'worker') {
-    server = http.createServer(createApp(services));
-    server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
-      if (draining) res.setHeader('Connection', 'close');
-    });
-    server.keepAliveTimeout = 5000;
-    await new Promise<void>((resolve, reject) => {
-      server!.once('error', reject);
-      server!.listen(config.port, config.host, resolve);
-    });
-    const address = server.address();
-    const port = typeof address === 'object' && address ? address.port : config.port;
-    logger.info({ host: config.host, port, role: config.role, store: services.store.engine.kind, queue: services.queue.kind }, 'listening');
-    if (services.generatedAdminKey) {
-      process.stdout.write(
-        `\n  No admin key was configured, so one was generated. It is shown only this once:\n\n    ${services.generatedAdminKey}\n\n  Only its hash is stored. Set GUANDIAN_ADMIN_KEY to choose your own.\n\n`,
-      );
-    }
-    // Machine-readable line for scripts and tests that start the service on port 0.
-    process.stdout.write(`GUANDIAN_LISTENING http://${config.host}:${port}\n`);
-  }
+  await stop.starting(
+    (async () => {
+      // in this order: the app's modules load reflect-metadata, which decorated classes elsewhere need first
+      const { createApp } = await import('./api/app.js');
+      const { createServices, startWorker } = await import('./runtime.js');
+      if (stop.stopping) return;
+      logger.debug({ role: config.role }, 'opening store and queue');
+      const s = await createServices(config, logger);
+      services = s;
+      if (stop.stopping) return;
+      if (config.role !== 'api') {
+        logger.debug({ threads: config.analyzerThreads }, 'starting analyzer threads and worker');
+        await startWorker(s);
+      }
+      if (stop.stopping || config.role === 'worker') return;
+      const srv = http.createServer(createApp(s));
+      srv.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+        if (draining) res.setHeader('Connection', 'close');
+      });
+      server = srv;
+      srv.keepAliveTimeout = 5000;
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen(config.port, config.host, resolve);
+      });
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      logger.info({ host: config.host, port, role: config.role, store: s.store.engine.kind, queue: s.queue.kind }, 'listening');
+      if (s.generatedAdminKey) {
+        process.stdout.write(
+          `\n  No admin key was configured, so one was generated. It is shown only this once:\n\n    ${s.generatedAdminKey}\n\n  Only its hash is stored. Set GUANDIAN_ADMIN_KEY to choose your own.\n\n`,
+        );
+      }
+      // Machine-readable line for scripts and tests that start the service on port 0.
+      process.stdout.write(`GUANDIAN_LISTENING http://${config.host}:${port}\n`);
+    })(),
+  );
 }
 
 main().catch((err: unknown) => {
