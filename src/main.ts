@@ -29,6 +29,10 @@ function configOrExit(): Config {
   }
 }
 
+const REFUSED_WHILE_STOPPING = JSON.stringify({
+  error: { code: 'shutting_down', message: 'this instance is shutting down; retry the request (another instance, or this one after its restart)', details: [] },
+});
+
 async function main(): Promise<void> {
   const config = configOrExit();
   const logger = createLogger(config.logLevel);
@@ -40,17 +44,30 @@ async function main(): Promise<void> {
   // reconciler, then close the queue, the analyzer threads and the store. Every step copes with a
   // start-up that stopped before opening what it closes.
   let draining = false;
+  let inflight = 0;
+  let whenIdle: (() => void) | null = null;
   stop.add('http', () =>
     new Promise<void>((resolve) => {
       const srv = server;
       if (!srv?.listening) return resolve();
-      // Busy keep-alive connections keep bringing new requests after close(); answer them with
-      // "Connection: close" so clients reconnect (elsewhere, or after the restart), and cut what is
-      // left after a short grace period so the worker drain and store close still run.
       draining = true;
-      srv.close(() => resolve());
-      srv.closeIdleConnections();
-      const grace = setTimeout(() => srv.closeAllConnections(), Math.min(5000, config.shutdownTimeoutMs / 3));
+      let closed = false;
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        srv.close(() => resolve());
+        srv.closeIdleConnections();
+      };
+      // The listener stays open while requests are in flight, so a load balancer's probe gets /readyz's
+      // 503 (and any new request a 503 to retry elsewhere) instead of a refused connection; once the
+      // last one is answered it closes. A request that outlasts the grace period is cut, so the worker
+      // drain and store close still run.
+      whenIdle = close;
+      if (inflight === 0) close();
+      const grace = setTimeout(() => {
+        close();
+        srv.closeAllConnections();
+      }, Math.min(5000, config.shutdownTimeoutMs / 3));
       grace.unref();
     }),
   );
@@ -76,15 +93,31 @@ async function main(): Promise<void> {
       logger.debug({ role: config.role }, 'opening store and queue');
       const s = await createServices(config, logger);
       services = s;
+      s.stopping = () => stop.reason;
       if (stop.stopping) return;
       if (config.role !== 'api') {
         logger.debug({ threads: config.analyzerThreads }, 'starting analyzer threads and worker');
         await startWorker(s);
       }
       if (stop.stopping || config.role === 'worker') return;
-      const srv = http.createServer(createApp(s));
-      srv.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
-        if (draining) res.setHeader('Connection', 'close');
+      const app = createApp(s);
+      const srv = http.createServer((req, res) => {
+        inflight++;
+        res.once('close', () => {
+          inflight--;
+          if (inflight === 0) whenIdle?.();
+        });
+        if (draining) {
+          // Clients on a kept-alive connection reconnect, to another instance or after the restart.
+          res.setHeader('Connection', 'close');
+          const path = req.url?.split('?')[0];
+          const probe = path === '/healthz' || path === '/readyz';
+          if (!probe) {
+            res.writeHead(503, { 'Content-Type': 'application/json; charset=utf-8', 'Retry-After': '1' }).end(REFUSED_WHILE_STOPPING);
+            return;
+          }
+        }
+        app(req, res);
       });
       server = srv;
       srv.keepAliveTimeout = 5000;

@@ -62,6 +62,8 @@ export interface Services {
   retry(tenant: string, id: string): Promise<DocumentRecord>;
   /** The bootstrap admin key when one was generated on this start (printed once, never stored). */
   generatedAdminKey: string | null;
+  /** Why the process is stopping once a graceful shutdown began (readiness fails from then on); null before. */
+  stopping: () => string | null;
 }
 
 export async function createServices(config: Config, logger: Logger): Promise<Services> {
@@ -101,6 +103,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     reconciler,
     taxonomy: loadTaxonomy(config.lexiconDir),
     generatedAdminKey,
+    stopping: () => null,
     async retry(tenant, id) {
       const doc = await store.documents.findForTenant(tenant, id);
       if (!doc) throw notFound('document');

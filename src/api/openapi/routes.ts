@@ -78,10 +78,10 @@ export const ROUTES: RouteDoc[] = [
     method: 'get',
     path: '/readyz',
     summary: 'Readiness of store, queue and analyzer',
-    description: 'Reports whether a trained model or the lexicon fallback is in use.',
+    description: 'Reports whether a trained model or the lexicon fallback is in use. Answers 503 with a reason from the moment a graceful shutdown begins, while in-flight requests finish.',
     tag: 'health',
     roles: 'public',
-    responses: { 200: json('every dependency answers', 'Readiness'), 503: json('a dependency is down', 'Readiness') },
+    responses: { 200: json('every dependency answers', 'Readiness'), 503: json('a dependency is down, or the instance is shutting down (reason)', 'Readiness') },
   },
   {
     method: 'get',

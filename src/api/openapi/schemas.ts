@@ -437,9 +437,13 @@ export function responseSchemas(): Record<string, JsonSchema> {
       additionalProperties: true,
     },
     Health: object({ status: { type: 'string', enum: ['ok'] } }),
-    Readiness: object({
-      status: { type: 'string', enum: ['ready', 'not_ready'] },
-      checks: { type: 'object', description: 'one entry per dependency (store, queue, model): its details, or {error}', additionalProperties: true },
-    }),
+    Readiness: object(
+      {
+        status: { type: 'string', enum: ['ready', 'not_ready'] },
+        reason: { type: 'string', description: 'why the instance is not ready when no dependency is to blame: a graceful shutdown has begun (checks is then empty)' },
+        checks: { type: 'object', description: 'one entry per dependency (store, queue, model): its details, or {error}', additionalProperties: true },
+      },
+      ['status', 'checks'],
+    ),
   };
 }

@@ -4,6 +4,8 @@ import type { Services } from '../../runtime.js';
 export function healthRoutes(s: Services): Router {
   const r = Router();
 
+  // Liveness: the process answers, also while it drains during a graceful shutdown (restarting it then
+  // would cut the requests and jobs it is finishing).
   r.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -11,6 +13,12 @@ export function healthRoutes(s: Services): Router {
   // Ready means every dependency answers; the analyzer mode is reported so a missing model is
   // visible to operators (the service still tags, with the lexicon scorer).
   r.get('/readyz', async (_req, res) => {
+    // From the first moment of a shutdown, so load balancers stop sending work while in-flight requests finish.
+    const stopping = s.stopping();
+    if (stopping) {
+      res.status(503).json({ status: 'not_ready', reason: `shutting down (${stopping}): finishing requests in flight`, checks: {} });
+      return;
+    }
     const checks: Record<string, unknown> = {};
     let ok = true;
     const check = async (name: string, fn: () => Promise<unknown>) => {
