@@ -124,6 +124,11 @@ export class BullmqQueue implements JobQueue {
     await this.connections[0]!.ping();
   }
 
+  async workerCount(): Promise<number> {
+    // connections BullMQ workers named after this queue (CLIENT LIST): a dead process's connection is gone
+    return this.queue.getWorkersCount();
+  }
+
   async stopWorker(): Promise<void> {
     if (this.worker) await this.worker.close();
   }

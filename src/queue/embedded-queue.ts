@@ -85,6 +85,10 @@ export class EmbeddedQueue implements JobQueue {
 
   async ping(): Promise<void> {}
 
+  async workerCount(): Promise<number> {
+    return this.handler && !this.stopping ? 1 : 0;
+  }
+
   async stopWorker(): Promise<void> {
     this.stopping = true;
     for (const timer of this.timers) clearTimeout(timer);

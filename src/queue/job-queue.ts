@@ -33,6 +33,12 @@ export interface JobQueue {
   startWorker(handler: JobHandler, concurrency: number): void;
   counts(): Promise<QueueCounts>;
   ping(): Promise<void>;
+  /**
+   * How many workers take jobs from this queue now: with BullMQ the workers connected to Redis under
+   * this prefix, in any process; in-process, 1 while this process runs one. Lets a client tell a job
+   * that waits its turn from one that nobody will run (an API-only deployment without workers).
+   */
+  workerCount(): Promise<number>;
   /** Stop taking new jobs and wait for the ones in flight. */
   stopWorker(): Promise<void>;
   close(): Promise<void>;
