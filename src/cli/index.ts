@@ -281,22 +281,30 @@ ${CONNECTION_HELP}`,
   {
     name: 'models train',
     summary: 'train a new version from the corrections (admin)',
-    help: `Usage: guandian models train [--interval MS] [--detach]
+    help: `Usage: guandian models train [--interval MS] [--timeout SECONDS] [--detach]
 
 Queues a training job (POST /v1/models/train) and follows it with a progress bar on a
 terminal, then prints the new version's metrics and whether it passed the promotion gate.
 Exits 1 if the job fails (e.g. there are no corrections yet).
 
+Training runs in worker processes. When the server reports that no worker is connected
+to the models queue (an API-only deployment, or workers down), this says so on stderr
+and keeps waiting; so it does when the job is still queued after a minute.
+
 Options:
-  --interval MS   how often to poll (default 1000)
-  --detach        print the job id and return without waiting
+  --interval MS       how often to poll (default 1000)
+  --timeout SECONDS   give up waiting after this long and exit 1 (the job stays queued
+                      on the server); default: wait until the job ends
+  --detach            print the job id and return without waiting
 
 ${CONNECTION_HELP}`,
-    options: { interval: { type: 'string' }, detach: { type: 'boolean' } },
+    options: { interval: { type: 'string' }, timeout: { type: 'string' }, detach: { type: 'boolean' } },
     positionals: [0, 0],
     run: async (ctx) => {
       const intervalMs = positiveInt(str(ctx.values, 'interval'), 'interval', 1000, 600_000, 'models train');
-      await modelsTrain(ctx.client(), { intervalMs, detach: ctx.values.detach === true });
+      const timeout = str(ctx.values, 'timeout');
+      const timeoutMs = timeout === undefined ? null : positiveInt(timeout, 'timeout', 0, 7 * 24 * 3600, 'models train') * 1000;
+      await modelsTrain(ctx.client(), { intervalMs, timeoutMs, detach: ctx.values.detach === true });
       return 0;
     },
   },

@@ -29,6 +29,8 @@ interface TrainJob {
   percent: number;
   version: string | null;
   error: string | null;
+  /** workers taking training jobs now; null when the server cannot tell, absent from older servers */
+  workers?: number | null;
 }
 interface Switched {
   active: string;
@@ -65,8 +67,21 @@ export async function modelsList(client: HttpClient, json: boolean): Promise<voi
   for (const r of [head, ...rows]) process.stdout.write(r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ') + '\n');
 }
 
-/** Queues a training job and, unless detached, follows it; exit 1 when the job fails. */
-export async function modelsTrain(client: HttpClient, o: { intervalMs: number; detach: boolean }): Promise<TrainJob> {
+/**
+ * A job queued this long while the server cannot say whether a worker runs (an older server, or Redis
+ * unreachable) or its workers are all busy gets a hint anyway: a training takes seconds.
+ */
+export const QUEUED_HINT_MS = 60_000;
+
+const NO_WORKER_HINT =
+  'no worker is consuming the models queue: training runs in worker processes (ROLE=worker, or ROLE=all), ' +
+  'and none is connected. Check that one runs with the same REDIS_URL and QUEUE_PREFIX as the API; the job stays queued until then.';
+
+/**
+ * Queues a training job and, unless detached, follows it; exit 1 when the job fails or is still
+ * unfinished after `timeoutMs`. A job that no worker will run is said so on stderr, once, and waited for.
+ */
+export async function modelsTrain(client: HttpClient, o: { intervalMs: number; detach: boolean; timeoutMs?: number | null }): Promise<TrainJob> {
   const started = await client.json<{ id: string; version: string }>('/v1/models/train', { method: 'POST', body: {} });
   process.stderr.write(`training job ${started.id} queued (version ${started.version})\n`);
   if (o.detach) {
@@ -74,13 +89,33 @@ export async function modelsTrain(client: HttpClient, o: { intervalMs: number; d
     return { id: started.id, status: 'queued', phase: 'queued', percent: 0, version: null, error: null };
   }
   const bar = new ProgressBar(100, 'training');
+  const since = Date.now();
+  let hinted = false;
+  const hint = (text: string) => {
+    if (hinted) return;
+    hinted = true;
+    bar.finish();
+    process.stderr.write(`guandian: ${text}\n`);
+  };
   let job: TrainJob;
   try {
     for (;;) {
       job = await client.json<TrainJob>(`/v1/models/jobs/${encodeURIComponent(started.id)}`, { retries: 3 });
       bar.update(job.percent, job.status === 'done' || job.status === 'failed');
       if (job.status === 'done' || job.status === 'failed') break;
-      await sleep(o.intervalMs);
+      const waited = Date.now() - since;
+      if (job.status === 'queued' && job.workers === 0) hint(NO_WORKER_HINT);
+      else if (job.status === 'queued' && waited >= QUEUED_HINT_MS) {
+        hint(
+          `training job ${job.id} is still queued after ${Math.round(waited / 1000)} s: ` +
+            (job.workers ? `the ${job.workers} worker(s) may be busy with other training jobs, or ` : '') +
+            'no worker may be consuming the models queue (check the ROLE and REDIS_URL of the worker processes)',
+        );
+      }
+      if (o.timeoutMs != null && waited >= o.timeoutMs) {
+        throw new CliFailure(`training job ${job.id} is still ${job.status} after ${Math.round(waited / 1000)} s (--timeout); it stays on the server, follow it with GET /v1/models/jobs/${job.id}`);
+      }
+      await sleep(o.timeoutMs != null ? Math.min(o.intervalMs, Math.max(1, o.timeoutMs - waited)) : o.intervalMs);
     }
   } finally {
     bar.finish();

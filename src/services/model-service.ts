@@ -119,7 +119,19 @@ export class ModelService {
   async job(tenant: string, id: string) {
     const job = await this.store.modelJobs.findForTenant(tenant, id);
     if (!job) throw notFound('training job');
-    return presentJob(job);
+    return { ...presentJob(job), workers: await this.workers() };
+  }
+
+  /**
+   * Workers taking training jobs now, in any process; null when the queue cannot tell (Redis down).
+   * 0 means a queued job will not start: only worker processes (ROLE=worker or all) run training.
+   */
+  async workers(): Promise<number | null> {
+    try {
+      return await this.queue.workerCount();
+    } catch {
+      return null;
+    }
   }
 
   async list(tenant: string) {
@@ -129,6 +141,7 @@ export class ModelService {
     return {
       base: this.baseVersion,
       active: active ?? this.baseVersion,
+      workers: await this.workers(),
       versions: versions.map((v) => presentVersion(v, active)),
     };
   }

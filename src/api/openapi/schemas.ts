@@ -210,6 +210,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
         anyOf: [object({ computed: { type: 'integer', minimum: 0 }, cached: { type: 'integer', minimum: 0 } }), { type: 'null' }],
         description: "clauses whose frozen-model features this job computed, and those taken from the worker's per-clause cache",
       },
+      workers: { ...nullable('integer'), description: 'workers taking training jobs now, in any process (null: the queue cannot tell); 0 means a queued job will not start until a worker (ROLE=worker or all) runs' },
     }),
     ModelSlice: object({
       n: { type: 'integer', minimum: 0 },
@@ -259,6 +260,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
     ModelList: object({
       base: { ...nullable('string'), description: 'the shipped model; null when none is installed' },
       active: { ...nullable('string'), description: "the version tagging this tenant's documents" },
+      workers: { ...nullable('integer'), description: 'workers taking training jobs now, in any process (null: the queue cannot tell); with 0, POST /v1/models/train queues a job nobody runs' },
       versions: { type: 'array', items: ref('ModelVersion') },
     }),
     ModelSwitch: object({
