@@ -9,7 +9,7 @@ import { HttpClient } from './http-client.js';
 import { MAX_CHUNK, runImport } from './import-command.js';
 import { keysCreate, keysList, keysRevoke, parseRoles } from './keys-command.js';
 import { runRetag } from './retag-command.js';
-import { modelsList, modelsSwitch, modelsTrain } from './models-command.js';
+import { modelsList, modelsSwitch, modelsTrain, type SwitchOptions } from './models-command.js';
 
 const DEFAULT_URL = 'http://127.0.0.1:3000';
 
@@ -53,6 +53,37 @@ function positiveInt(raw: string | undefined, name: string, fallback: number, ma
   if (raw === undefined) return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}, got "${raw}"`, command);
   return Number(raw);
+}
+
+/** Promotion and rollback take what POST /v1/retag-jobs takes (ModelSwitchDto), or retag:false. */
+const SWITCH_OPTIONS: Options = {
+  'no-retag': { type: 'boolean' },
+  channel: { type: 'string' },
+  kind: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+};
+const SWITCH_FILTERS = ['channel', 'kind', 'from', 'to'] as const;
+
+const SWITCH_OPTIONS_HELP = `Options:
+  --no-retag             switch versions without re-tagging (retag:false)
+Re-tag only some documents:
+  --channel NAME         only documents from this source
+  --kind comment|transcript|social|survey
+  --from DATE --to DATE  ISO 8601 dates (when the documents were received)`;
+
+function switchOptions(v: Values, command: string): SwitchOptions {
+  const filters: Record<string, string> = {};
+  for (const name of SWITCH_FILTERS) {
+    const value = str(v, name);
+    if (value !== undefined) filters[name] = value;
+  }
+  if (v['no-retag'] === true) {
+    const given = Object.keys(filters);
+    if (given.length) throw new UsageError(`--no-retag skips the re-tag, so --${given.join(', --')} would do nothing`, command);
+    return { retag: false };
+  }
+  return { retag: true, ...filters };
 }
 
 const COMMANDS: Command[] = [
@@ -281,7 +312,7 @@ ${CONNECTION_HELP}`,
   {
     name: 'models train',
     summary: 'train a new version from the corrections (admin)',
-    help: `Usage: guandian models train [--interval MS] [--timeout SECONDS] [--detach]
+    help: `Usage: guandian models train [--note TEXT] [--interval MS] [--timeout SECONDS] [--detach]
 
 Queues a training job (POST /v1/models/train) and follows it with a progress bar on a
 terminal, then prints the new version's metrics and whether it passed the promotion gate.
@@ -292,53 +323,61 @@ to the models queue (an API-only deployment, or workers down), this says so on s
 and keeps waiting; so it does when the job is still queued after a minute.
 
 Options:
+  --note TEXT         why this training was asked for (up to 500 characters), kept with
+                      the job's entry in the audit log
   --interval MS       how often to poll (default 1000)
   --timeout SECONDS   give up waiting after this long and exit 1 (the job stays queued
                       on the server); default: wait until the job ends
   --detach            print the job id and return without waiting
 
 ${CONNECTION_HELP}`,
-    options: { interval: { type: 'string' }, timeout: { type: 'string' }, detach: { type: 'boolean' } },
+    options: { note: { type: 'string' }, interval: { type: 'string' }, timeout: { type: 'string' }, detach: { type: 'boolean' } },
     positionals: [0, 0],
     run: async (ctx) => {
       const intervalMs = positiveInt(str(ctx.values, 'interval'), 'interval', 1000, 600_000, 'models train');
       const timeout = str(ctx.values, 'timeout');
       const timeoutMs = timeout === undefined ? null : positiveInt(timeout, 'timeout', 0, 7 * 24 * 3600, 'models train') * 1000;
-      await modelsTrain(ctx.client(), { intervalMs, timeoutMs, detach: ctx.values.detach === true });
+      const note = str(ctx.values, 'note');
+      await modelsTrain(ctx.client(), { intervalMs, timeoutMs, detach: ctx.values.detach === true, ...(note !== undefined ? { note } : {}) });
       return 0;
     },
   },
   {
     name: 'models promote',
     summary: 'make a trained version the active one (admin)',
-    help: `Usage: guandian models promote VERSION [--no-retag]
+    help: `Usage: guandian models promote VERSION [--no-retag | re-tag filters]
 
 Promotes VERSION (POST /v1/models/VERSION/promote). The server refuses a version that did
 not pass its gate and says why; this exits 1 with those reasons. Unless --no-retag, the
-tenant's documents are re-tagged with it (the job id is printed).
+tenant's finished documents are re-tagged with it (the job id is printed; "guandian retag"
+follows such jobs).
+
+${SWITCH_OPTIONS_HELP}
 
 ${CONNECTION_HELP}`,
-    options: { 'no-retag': { type: 'boolean' } },
+    options: SWITCH_OPTIONS,
     positionals: [1, 1],
     arg: 'VERSION',
     run: async (ctx) => {
-      await modelsSwitch(ctx.client(), `/v1/models/${encodeURIComponent(ctx.positionals[0]!)}/promote`, ctx.values['no-retag'] !== true);
+      await modelsSwitch(ctx.client(), `/v1/models/${encodeURIComponent(ctx.positionals[0]!)}/promote`, switchOptions(ctx.values, 'models promote'));
       return 0;
     },
   },
   {
     name: 'models rollback',
     summary: 'return to the version active before (admin)',
-    help: `Usage: guandian models rollback [--no-retag]
+    help: `Usage: guandian models rollback [--no-retag | re-tag filters]
 
 Returns to the previously active version (POST /v1/models/rollback); exits 1 when there is
-none. Unless --no-retag, the tenant's documents are re-tagged with it.
+none. Unless --no-retag, the tenant's finished documents are re-tagged with it.
+
+${SWITCH_OPTIONS_HELP}
 
 ${CONNECTION_HELP}`,
-    options: { 'no-retag': { type: 'boolean' } },
+    options: SWITCH_OPTIONS,
     positionals: [0, 0],
     run: async (ctx) => {
-      await modelsSwitch(ctx.client(), '/v1/models/rollback', ctx.values['no-retag'] !== true);
+      await modelsSwitch(ctx.client(), '/v1/models/rollback', switchOptions(ctx.values, 'models rollback'));
       return 0;
     },
   },

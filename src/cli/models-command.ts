@@ -81,8 +81,8 @@ const NO_WORKER_HINT =
  * Queues a training job and, unless detached, follows it; exit 1 when the job fails or is still
  * unfinished after `timeoutMs`. A job that no worker will run is said so on stderr, once, and waited for.
  */
-export async function modelsTrain(client: HttpClient, o: { intervalMs: number; detach: boolean; timeoutMs?: number | null }): Promise<TrainJob> {
-  const started = await client.json<{ id: string; version: string }>('/v1/models/train', { method: 'POST', body: {} });
+export async function modelsTrain(client: HttpClient, o: { intervalMs: number; detach: boolean; timeoutMs?: number | null; note?: string }): Promise<TrainJob> {
+  const started = await client.json<{ id: string; version: string }>('/v1/models/train', { method: 'POST', body: o.note !== undefined ? { note: o.note } : {} });
   process.stderr.write(`training job ${started.id} queued (version ${started.version})\n`);
   if (o.detach) {
     process.stdout.write(`${started.id}\n`);
@@ -131,9 +131,18 @@ export async function modelsTrain(client: HttpClient, o: { intervalMs: number; d
   return job;
 }
 
+/** What a promotion or rollback re-tags: nothing (retag false) or the finished documents matching the filters. */
+export interface SwitchOptions {
+  retag: boolean;
+  channel?: string;
+  kind?: string;
+  from?: string;
+  to?: string;
+}
+
 /** Promotion or rollback; the server refuses (409) with the gate's reasons, which become the error. */
-export async function modelsSwitch(client: HttpClient, path: string, retag: boolean): Promise<Switched> {
-  const out = await client.json<Switched>(path, { method: 'POST', body: { retag } });
+export async function modelsSwitch(client: HttpClient, path: string, body: SwitchOptions): Promise<Switched> {
+  const out = await client.json<Switched>(path, { method: 'POST', body });
   process.stdout.write(`active: ${out.active} (was ${out.previous})${out.retagJob ? `; re-tag job ${out.retagJob.id} for ${out.retagJob.total} documents ("guandian retag" follows such jobs)` : ''}\n`);
   return out;
 }

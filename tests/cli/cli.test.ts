@@ -409,6 +409,13 @@ describe('models', () => {
       });
       expect(res.status).toBe(202);
     }
+    // one from elsewhere, which a re-tag filtered to cli-models leaves alone
+    const other = await fetch(`${service.url}/v1/documents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_KEY}` },
+      body: JSON.stringify({ kind: 'comment', source: 'cli-models-elsewhere', externalId: 'elsewhere-1', text: '网络很顺畅' }),
+    });
+    expect(other.status).toBe(202);
     await waitUntilAnalyzed();
     const docs = await api<{ items: { id: string }[] }>('/v1/documents?channel=cli-models&limit=100');
     for (const d of docs.items) {
@@ -423,8 +430,11 @@ describe('models', () => {
       expect(res.status).toBe(200);
     }
 
-    const trained = await runCli(['models', 'train', '--interval', '100']);
+    const trained = await runCli(['models', 'train', '--interval', '100', '--note', '绝了 is a complaint here']);
     expect(trained.code, trained.stderr).toBe(0);
+    const jobId = /training job (\S+) queued/.exec(trained.stderr)![1]!;
+    const audit = await api<{ items: { action: string; target: string; details: Record<string, unknown> }[] }>('/v1/audit?action=model.train');
+    expect(audit.items.find((a) => a.target === jobId)?.details).toMatchObject({ note: '绝了 is a complaint here' });
     const version = /^trained (\S+) from \d+ corrections: .*; gate passed$/m.exec(trained.stdout)?.[1];
     expect(version, trained.stdout).toBeDefined();
 
@@ -442,6 +452,26 @@ describe('models', () => {
     const rolled = await runCli(['models', 'rollback']);
     expect(rolled.code, rolled.stderr).toBe(0);
     expect(rolled.stdout).toMatch(new RegExp(`^active: ${base} \\(was ${version!.replace(/[.+]/g, '\\$&')}\\); re-tag job \\S+ for \\d+ documents`));
+    const everything = Number(/for (\d+) documents/.exec(rolled.stdout)![1]);
+
+    // re-tag filters narrow the re-tag that follows a promotion or a rollback, as the API's do
+    const filtered = async (r: CliResult, filter: Record<string, string>) => {
+      expect(r.code, r.stderr).toBe(0);
+      const [, retagId, total] = /re-tag job (\S+) for (\d+) documents/.exec(r.stdout)!;
+      const job = await api<{ filter: Record<string, string>; total: number }>(`/v1/retag-jobs/${retagId}`);
+      expect(job.filter).toEqual(filter);
+      expect(job.total).toBe(Number(total));
+      return job.total;
+    };
+    const since = new Date(Date.now() - 3600_000).toISOString();
+    const repromoted = await filtered(await runCli(['models', 'promote', version!, '--channel', 'cli-models', '--from', since]), { channel: 'cli-models', from: since });
+    expect(repromoted).toBe(docs.items.length);
+    expect(repromoted).toBeLessThan(everything);
+    expect(await filtered(await runCli(['models', 'rollback', '--kind', 'survey']), { kind: 'survey' })).toBe(0);
+    const conflicting = await runCli(['models', 'promote', version!, '--no-retag', '--channel', 'cli-models']);
+    expect(conflicting.code).toBe(2);
+    expect(conflicting.stderr).toContain('--no-retag skips the re-tag');
+
     const nothing = await runCli(['models', 'rollback', '--no-retag']);
     expect(nothing.code).toBe(1);
     expect(nothing.stderr).toContain('no earlier version');
