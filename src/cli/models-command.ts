@@ -35,6 +35,7 @@ interface TrainJob {
 interface Switched {
   active: string;
   previous: string;
+  note?: string;
   retagJob: { id: string; total: number } | null;
 }
 
@@ -143,6 +144,7 @@ export interface SwitchOptions {
 /** Promotion or rollback; the server refuses (409) with the gate's reasons, which become the error. */
 export async function modelsSwitch(client: HttpClient, path: string, body: SwitchOptions): Promise<Switched> {
   const out = await client.json<Switched>(path, { method: 'POST', body });
+  if (out.note) process.stderr.write(`guandian: ${out.note}\n`);
   process.stdout.write(`active: ${out.active} (was ${out.previous})${out.retagJob ? `; re-tag job ${out.retagJob.id} for ${out.retagJob.total} documents ("guandian retag" follows such jobs)` : ''}\n`);
   return out;
 }

@@ -134,9 +134,21 @@ export class ModelService {
     }
   }
 
+  /**
+   * The version that actually tags the tenant's documents: the promoted one, unless it was trained on
+   * another base model than the one installed. A head is a residual over the base model it was fitted
+   * on, so workers do not apply it to another one (activeHead) and the installed base model tags alone;
+   * that is what active must name, and what a rollback or a new candidate is measured against.
+   */
+  private async effective(tenant: string, version: string | null): Promise<string | null> {
+    if (!version) return null;
+    const v = await this.store.modelVersions.find(tenant, version);
+    return v && v.base === this.baseVersion ? version : null;
+  }
+
   async list(tenant: string) {
     const state = await this.store.modelState.peek(tenant);
-    const active = state?.active ?? null;
+    const active = await this.effective(tenant, state?.active ?? null);
     const versions = await this.store.modelVersions.list(tenant, 100);
     return {
       base: this.baseVersion,
@@ -149,7 +161,7 @@ export class ModelService {
   async version(tenant: string, version: string) {
     const v = await this.store.modelVersions.find(tenant, version);
     if (!v) throw notFound('model version');
-    return presentVersion(v, (await this.store.modelState.peek(tenant))?.active ?? null);
+    return presentVersion(v, await this.effective(tenant, (await this.store.modelState.peek(tenant))?.active ?? null));
   }
 
   /** Refused (409, with the gate's reasons) unless the candidate passed its gate against the version active now. */
@@ -159,11 +171,12 @@ export class ModelService {
     const state = await this.store.modelState.get(tenant);
     if (state.active === version) throw conflict(`${version} is already the active version`);
     if (v.base !== this.baseVersion) throw conflict(`${version} was trained on base model ${v.base}, but ${this.baseVersion} is installed`);
-    if (v.parent !== state.active) {
+    const active = await this.effective(tenant, state.active);
+    if (v.parent !== active) {
       // Its gate compared it with another version than the one it would replace.
       this.metrics?.modelSwitches.inc({ action: 'refused' });
-      throw new AppError(409, 'gate_failed', `${version} was judged against ${v.parent ?? this.baseVersion}, but ${state.active ?? this.baseVersion} is active now: train again`, [
-        { field: 'parent', message: `judged against ${v.parent ?? this.baseVersion}; active is ${state.active ?? this.baseVersion}` },
+      throw new AppError(409, 'gate_failed', `${version} was judged against ${v.parent ?? this.baseVersion}, but ${active ?? this.baseVersion} is active now: train again`, [
+        { field: 'parent', message: `judged against ${v.parent ?? this.baseVersion}; active is ${active ?? this.baseVersion}` },
       ]);
     }
     if (!v.gate.passes) {
@@ -176,21 +189,34 @@ export class ModelService {
     await this.store.modelVersions.markPromoted(tenant, version, actor);
     this.activeCache.delete(tenant);
     this.metrics?.modelSwitches.inc({ action: 'promote' });
-    this.logger.info({ tenant, version, previous: state.active ?? this.baseVersion }, 'model version promoted');
-    return { active: version, previous: state.active ?? this.baseVersion ?? '' };
+    this.logger.info({ tenant, version, previous: active ?? this.baseVersion }, 'model version promoted');
+    return { active: version, previous: active ?? this.baseVersion ?? '' };
   }
 
-  async rollback(tenant: string): Promise<{ active: string; previous: string }> {
+  /**
+   * Returns to what tagged the tenant's documents before the last promotion. When the version promoted
+   * before was trained on another base model than the one installed, that was the installed base model
+   * alone (its head is not applied to another base), so the rollback lands there and says so in `note`:
+   * active and the tags' modelVersion then name the same model.
+   */
+  async rollback(tenant: string): Promise<{ active: string; previous: string; note?: string }> {
     const state = await this.store.modelState.get(tenant);
     if (state.history.length === 0) throw conflict('there is no earlier version to roll back to');
     const previous = state.history[state.history.length - 1]!;
-    if (!(await this.store.modelState.replace(state, { active: previous, history: state.history.slice(0, -1) }))) {
+    const target = await this.effective(tenant, previous);
+    const from = await this.effective(tenant, state.active);
+    if (!(await this.store.modelState.replace(state, { active: target, history: state.history.slice(0, -1) }))) {
       throw conflict('the active model changed while rolling back; reload and try again');
     }
     this.activeCache.delete(tenant);
     this.metrics?.modelSwitches.inc({ action: 'rollback' });
-    this.logger.info({ tenant, version: previous ?? this.baseVersion, from: state.active }, 'model version rolled back');
-    return { active: previous ?? this.baseVersion ?? '', previous: state.active ?? this.baseVersion ?? '' };
+    const base = this.baseVersion ?? '';
+    const note =
+      previous !== null && target === null
+        ? `${previous} was trained on another base model than the installed ${base}, which its head does not run on; the installed base model tagged alone while it was active, so that is what is active now`
+        : undefined;
+    this.logger.info({ tenant, version: target ?? base, from: from ?? base, ...(note ? { instead: previous } : {}) }, 'model version rolled back');
+    return { active: target ?? base, previous: from ?? base, ...(note ? { note } : {}) };
   }
 
   // ---- worker side ----------------------------------------------------------------------------
@@ -267,7 +293,8 @@ export class ModelService {
     try {
       await progress('collect', 0, true);
       const state = await this.store.modelState.peek(job.tenant);
-      const parentVersion = state?.active ?? null;
+      // judged against what tags now: a promoted head trained on another base model does not
+      const parentVersion = await this.effective(job.tenant, state?.active ?? null);
       const parent = parentVersion ? await this.store.modelVersions.find(job.tenant, parentVersion) : null;
       const { corrections, confirmed } = await this.collect(job.tenant);
       if (corrections.length === 0) throw new AppError(409, 'conflict', 'no corrections to learn from yet');

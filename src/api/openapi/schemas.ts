@@ -263,11 +263,15 @@ export function responseSchemas(): Record<string, JsonSchema> {
       workers: { ...nullable('integer'), description: 'workers taking training jobs now, in any process (null: the queue cannot tell); with 0, POST /v1/models/train queues a job nobody runs' },
       versions: { type: 'array', items: ref('ModelVersion') },
     }),
-    ModelSwitch: object({
-      active: str,
-      previous: str,
-      retagJob: { anyOf: [object({ id: str, total: { type: 'integer', minimum: 0 } }), { type: 'null' }] },
-    }),
+    ModelSwitch: object(
+      {
+        active: str,
+        previous: str,
+        retagJob: { anyOf: [object({ id: str, total: { type: 'integer', minimum: 0 } }), { type: 'null' }] },
+        note: { ...str, description: 'rollback only: why active is not the version promoted before (it was trained on another base model than the installed one, so the installed base model is active)' },
+      },
+      ['active', 'previous', 'retagJob'],
+    ),
     ScoreSummary: {
       ...object(
         {

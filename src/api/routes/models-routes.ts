@@ -47,18 +47,18 @@ async function switchModel(
   req: Request,
   action: string,
   target: string | null,
-  change: (tenant: string, actor: string) => Promise<{ active: string; previous: string }>,
+  change: (tenant: string, actor: string) => Promise<{ active: string; previous: string; note?: string }>,
 ) {
   const a = auth(req);
   const { retag, ...filter } = parseDto(ModelSwitchDto, req.body ?? {});
-  let out: { active: string; previous: string };
+  let out: { active: string; previous: string; note?: string };
   try {
     out = await change(a.tenant, a.keyId);
   } catch (err) {
     if (err instanceof AppError && err.status === 409) await s.privacy.audit(a.tenant, a.keyId, `${action}.refused`, target, { reason: err.message });
     throw err;
   }
-  await s.privacy.audit(a.tenant, a.keyId, action, out.active, { previous: out.previous });
+  await s.privacy.audit(a.tenant, a.keyId, action, out.active, { previous: out.previous, ...(out.note ? { note: out.note } : {}) });
   const job = retag === false ? null : await s.retag.start(a.tenant, { ...filter }, a.keyId);
   if (job) await s.privacy.audit(a.tenant, a.keyId, 'retag.start', job._id, { ...filter, total: job.total, after: action });
   return { ...out, retagJob: job ? { id: job._id, total: job.total } : null };
