@@ -541,6 +541,22 @@ describe('web console (real server, chromium)', () => {
     await page.click('[data-scale=csat]');
     await page.locator(`.nps-value[data-value="${csatExpected}"]`).waitFor();
     expect(await page.textContent('.nps-n')).toBe(String(csat.length));
+    // the drivers follow the scale: CSAT answers and their CSAT impact, not the NPS answers' drivers
+    await expect.poll(() => page.textContent('.drivers-category h3')).toBe('负面类别对 CSAT 的影响');
+    const csatDrivers = (await api<{ scale: string; categories: { n: number; csatImpact: number | null }[] }>('GET', '/v1/stats/drivers?scale=csat')).body;
+    expect(csatDrivers.scale).toBe('csat');
+    expect(csatDrivers.categories.length).toBeGreaterThan(0); // the fixture's 25 negative CSAT answers
+    await page.waitForSelector('.drivers-category canvas');
+    await page.waitForTimeout(400);
+    const cbox = (await page.locator('.drivers-category canvas').boundingBox())!;
+    let ctip = '';
+    for (let y = 14; y < cbox.height - 40 && !ctip.includes('答卷数'); y += 12) {
+      await page.mouse.move(cbox.x + cbox.width * 0.45, cbox.y + y);
+      await page.waitForTimeout(60);
+      ctip = (await page.textContent('.drivers-category .chart')) ?? '';
+    }
+    expect(ctip).toContain('CSAT 影响');
+    expect(ctip).toContain('占不满意（1–3 分）答卷比例');
     await shot('nps-csat');
   });
 

@@ -122,6 +122,8 @@ export interface DriverRow {
   meanScoreWith: number | null;
   meanScoreWithout: number | null;
   npsImpact: number | null;
+  /** Set on CSAT drivers (scale=csat), null on NPS ones; npsImpact the other way round. */
+  csatImpact?: number | null;
   lowSample: boolean;
 }
 

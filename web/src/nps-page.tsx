@@ -36,7 +36,7 @@ export function NpsPage({ route }: { route: Route }) {
     let live = true;
     setError(null);
     const q = filtersQuery(filters);
-    Promise.all([api.nps({ ...q, scale, interval }), api.drivers(q)]).then(
+    Promise.all([api.nps({ ...q, scale, interval }), api.drivers({ ...q, scale })]).then(
       ([tr, dr]) => {
         if (!live) return;
         setTrend(tr);
@@ -118,6 +118,9 @@ export function NpsPage({ route }: { route: Route }) {
     return { cats, asps };
   }, [drivers, categoryName]);
 
+  // the drivers follow the page's scale: CSAT answers give csatImpact, NPS answers npsImpact
+  const impact = (d: DriverRow) => (scale === 'nps' ? d.npsImpact : (d.csatImpact ?? null));
+  const impactLabel = scale === 'nps' ? 'npsImpact' : 'csatImpact';
   const driverOption = (rows: Driver[]): ChartOption => ({
     tooltip: {
       trigger: 'item',
@@ -126,17 +129,17 @@ export function NpsPage({ route }: { route: Route }) {
         if (!d) return '';
         return [
           `<b>${d.name}</b>${d.lowSample ? ` · ${t('lowSample')}` : ''}`,
-          `${t('npsImpact')}: <b>${signed(d.npsImpact)}</b>`,
+          `${t(impactLabel)}: <b>${signed(impact(d))}</b>`,
           `${t('responses')}: ${d.n}`,
-          `${t('detractorShare')}: ${pct(d.detractorShare)}`,
-          `${t('promoterShare')}: ${pct(d.promoterShare)}`,
+          `${t(scale === 'nps' ? 'detractorShare' : 'dissatisfiedShare')}: ${pct(d.detractorShare)}`,
+          `${t(scale === 'nps' ? 'promoterShare' : 'satisfiedShare')}: ${pct(d.promoterShare)}`,
           `${t('meanWith')}: ${d.meanScoreWith ?? '—'}`,
           `${t('meanWithout')}: ${d.meanScoreWithout ?? '—'}`,
         ].join('<br/>');
       },
     },
     grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', name: t('npsImpact'), nameLocation: 'middle', nameGap: 24 },
+    xAxis: { type: 'value', name: t(impactLabel), nameLocation: 'middle', nameGap: 24 },
     yAxis: {
       type: 'category',
       inverse: true,
@@ -145,16 +148,16 @@ export function NpsPage({ route }: { route: Route }) {
     },
     series: [
       {
-        name: t('npsImpact'),
+        name: t(impactLabel),
         type: 'bar',
         barMaxWidth: 22,
-        label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => `${signed(rows[p.dataIndex]?.npsImpact)} (n=${rows[p.dataIndex]?.n ?? 0})` },
+        label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => `${signed(rows[p.dataIndex] ? impact(rows[p.dataIndex]!) : null)} (n=${rows[p.dataIndex]?.n ?? 0})` },
         // Low-sample rows keep their direction colour but are washed out with a dashed outline,
         // so they read as "indicative" without disappearing.
         data: rows.map((d) => {
-          const color = (d.npsImpact ?? 0) >= 0 ? C.detractor : C.promoter;
+          const color = (impact(d) ?? 0) >= 0 ? C.detractor : C.promoter;
           return {
-            value: d.npsImpact ?? 0,
+            value: impact(d) ?? 0,
             itemStyle: d.lowSample ? { color, opacity: 0.35, borderColor: color, borderType: 'dashed', borderWidth: 1.5 } : { color },
           };
         }),
@@ -220,10 +223,9 @@ export function NpsPage({ route }: { route: Route }) {
               ['driversAspect', driverSets.asps, 'drivers-aspect'],
             ] as const).map(([title, rows, cls]) => (
               <section key={cls} className={`card chart-card ${cls}`}>
-                <h3>{t(title)}</h3>
+                <h3>{t(scale === 'nps' ? title : title === 'driversCategory' ? 'driversCategoryCsat' : 'driversAspectCsat')}</h3>
                 <p className="muted small chart-note">
                   {t('driversHint')} · {t('lowSampleHint', { n: drivers?.minCount ?? 30 })}
-                  {scale === 'csat' ? ` · ${t('driversCsatNote')}` : ''}
                 </p>
                 {rows.length ? (
                   <Chart label={t(title)} option={driverOption(rows)} height={Math.max(160, rows.length * 30 + 40)} onClick={(p) => rows[p.dataIndex] && drill(rows[p.dataIndex]!)} />
