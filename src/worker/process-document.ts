@@ -21,9 +21,14 @@ export function machineTagId(documentId: string, modelVersion: string, tag: Pick
 
 const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
 
+/** When a document's feedback happened, and the TIME_ZONE day its tags count on. */
+function whenOf(doc: DocumentRecord): { at: Date; day: string } {
+  const at = doc.occurredAt ?? doc.createdAt;
+  return { at, day: dayOf(new Date(at)) };
+}
 
 export function toTagRecord(doc: DocumentRecord, modelVersion: string, tag: ExtractedTag, now: Date): TagRecord {
-  const at = doc.occurredAt ?? doc.createdAt;
+  const { at, day } = whenOf(doc);
   return {
     _id: machineTagId(doc._id, modelVersion, tag),
     tenant: doc.tenant,
@@ -44,7 +49,7 @@ export function toTagRecord(doc: DocumentRecord, modelVersion: string, tag: Extr
     kind: doc.kind,
     channel: doc.source,
     at,
-    day: dayOf(new Date(at)),
+    day,
     score: doc.score ?? null,
     scale: doc.scale ?? null,
     createdAt: now,
@@ -128,7 +133,7 @@ export function createDocumentProcessor(deps: {
       await store.tags.replaceMachineTags(doc._id, tags);
       // Tags kept under their id (same model version) and human tags keep the day they were first counted
       // on; after a TIME_ZONE change that day is the old zone's, so a re-tag re-buckets them.
-      const day = dayOf(new Date(doc.occurredAt ?? doc.createdAt));
+      const { day } = whenOf(doc);
       const kept = new Set(tags.map((t) => t._id));
       await store.tags.setDay(existing.filter((t) => t.day !== day && (t.source === 'human' || kept.has(t._id))).map((t) => t._id), day);
       const all = [...human, ...tags];
