@@ -109,6 +109,15 @@ export class DeliveriesRepository {
     await this.coll.updateOne({ _id: id }, { $set: fields });
   }
 
+  /** Deliveries whose payload is about one of these documents (document and SLA events name it in data.document). */
+  deleteAboutDocuments(tenant: string, documentIds: string[]): Promise<number> {
+    return this.coll.deleteMany({ tenant, 'payload.data.document.id': { $in: documentIds } });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.coll.deleteMany({ _id: id });
+  }
+
   /** Counts the attempt before sending, so a crash mid-request still shows in the log. */
   startAttempt(id: string, at: Date): Promise<WebhookDeliveryRecord | null> {
     return this.coll.findOneAndUpdate({ _id: id, status: 'pending' }, { $set: { lastAttemptAt: at }, $inc: { attempts: 1 } });

@@ -203,6 +203,14 @@ export class WebhookService {
   async deliver(id: string, ctx: JobContext): Promise<void> {
     const current = await this.store.deliveries.findById(id);
     if (!current || current.status !== 'pending') return;
+    // Erasure deletes a document's deliveries, but one created after it (the document's job or a
+    // correction's re-evaluation was already running with a copy of it) or queued for a retry must
+    // not send the erased customer's words either: no document, no delivery, and no record of it.
+    const subject = (current.payload.data as { document?: { id?: unknown } } | undefined)?.document?.id;
+    if (typeof subject === 'string' && (await this.store.queries.findDocuments({ _id: subject }, { _id: 1 }, 1)).length === 0) {
+      await this.store.deliveries.delete(id);
+      return;
+    }
     const endpoint = await this.store.webhooks.findById(current.endpointId);
     if (!endpoint || !endpoint.active) {
       await this.store.deliveries.update(id, { status: 'failed', lastError: endpoint ? 'webhook is inactive' : 'webhook was deleted' });

@@ -7,7 +7,7 @@ import type { TenantSettingsService } from './tenant-settings-service.js';
 const BATCH = 500;
 const DAY_MS = 86_400_000;
 
-/** Erasure (right to be forgotten) and retention purges; both delete tags and corrections with their documents. */
+/** Erasure (right to be forgotten) and retention purges; both delete everything stored about a document with it. */
 export class PrivacyService {
   private timer: NodeJS.Timeout | null = null;
 
@@ -21,14 +21,19 @@ export class PrivacyService {
     await this.store.audit.append({ _id: ulid(), tenant, actor, action, target, details, at: new Date() });
   }
 
-  /** Deletes matching documents in batches; tags and corrections first, so a crash never leaves orphans behind a deleted document. */
-  private async deleteDocuments(filter: Filter): Promise<{ documents: number; tags: number }> {
+  /**
+   * Deletes matching documents in batches with everything stored about them: webhook deliveries first
+   * (a pending or retrying one must not send the erased text afterwards), tags and corrections, then
+   * the documents, so a crash never leaves orphans behind a deleted document.
+   */
+  private async deleteDocuments(tenant: string, filter: Filter): Promise<{ documents: number; tags: number }> {
     let documents = 0;
     let tags = 0;
     for (;;) {
-      const docs = await this.store.documents.list(filter, BATCH, { _id: 1 });
+      const docs = await this.store.documents.list({ ...filter, tenant }, BATCH, { _id: 1 });
       if (docs.length === 0) break;
       const ids = docs.map((d) => d._id);
+      await this.store.actions.deliveries.deleteAboutDocuments(tenant, ids);
       tags += await this.store.tags.deleteWhere({ documentId: { $in: ids } });
       await this.store.corrections.deleteWhere({ documentId: { $in: ids } });
       documents += await this.store.documents.deleteWhere({ _id: { $in: ids } });
@@ -38,7 +43,7 @@ export class PrivacyService {
   }
 
   async eraseCustomer(tenant: string, customerId: string, actor: string): Promise<{ documents: number; tags: number }> {
-    const counts = await this.deleteDocuments({ tenant, customerId });
+    const counts = await this.deleteDocuments(tenant, { customerId });
     await this.audit(tenant, actor, 'customer.erase', customerId, counts);
     return counts;
   }
@@ -47,7 +52,7 @@ export class PrivacyService {
     let total = 0;
     for (const { tenant, retentionDays } of await this.settings.withRetention()) {
       const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
-      const counts = await this.deleteDocuments({ tenant, createdAt: { $lt: cutoff } });
+      const counts = await this.deleteDocuments(tenant, { createdAt: { $lt: cutoff } });
       if (counts.documents > 0) {
         await this.audit(tenant, 'system', 'retention.purge', null, { ...counts, retentionDays, cutoff: cutoff.toISOString() });
         this.logger.info({ tenant, ...counts }, 'retention purge');
