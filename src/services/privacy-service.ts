@@ -23,8 +23,9 @@ export class PrivacyService {
 
   /**
    * Deletes matching documents in batches with everything stored about them: webhook deliveries first
-   * (a pending or retrying one must not send the erased text afterwards), tags and corrections, then
-   * the documents, so a crash never leaves orphans behind a deleted document.
+   * (a pending or retrying one must not send the erased text afterwards), remembered idempotent
+   * responses, tags and corrections, then the documents, so a crash never leaves orphans behind a
+   * deleted document.
    */
   private async deleteDocuments(tenant: string, filter: Filter): Promise<{ documents: number; tags: number }> {
     let documents = 0;
@@ -34,6 +35,7 @@ export class PrivacyService {
       if (docs.length === 0) break;
       const ids = docs.map((d) => d._id);
       await this.store.actions.deliveries.deleteAboutDocuments(tenant, ids);
+      await this.store.idempotency.deleteAboutDocuments(ids);
       tags += await this.store.tags.deleteWhere({ documentId: { $in: ids } });
       await this.store.corrections.deleteWhere({ documentId: { $in: ids } });
       documents += await this.store.documents.deleteWhere({ _id: { $in: ids } });

@@ -53,6 +53,14 @@ export class IdempotencyRepository {
     return this.coll.findOne({ _id: id });
   }
 
+  /**
+   * Remembered responses about these documents: a correction's reply is the whole document with its
+   * text and tags, a resolved case's names the customer. Document ids are unique across tenants.
+   */
+  deleteAboutDocuments(documentIds: string[]): Promise<number> {
+    return this.coll.deleteMany({ $or: [{ 'body.id': { $in: documentIds } }, { 'body.documentId': { $in: documentIds } }] });
+  }
+
   /** First writer wins: a concurrent duplicate keeps the stored response. */
   async save(record: IdempotencyRecord): Promise<void> {
     try {
