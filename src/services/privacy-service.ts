@@ -6,6 +6,8 @@ import type { TenantSettingsService } from './tenant-settings-service.js';
 
 const BATCH = 500;
 const DAY_MS = 86_400_000;
+/** Every collection that holds a document's text or its customer's identifiers (store.ts, actions-store.ts). */
+const ERASED_COLLECTIONS = ['documents', 'tags', 'corrections', 'webhook_deliveries', 'idempotency'];
 
 /** Erasure (right to be forgotten) and retention purges; both delete everything stored about a document with it. */
 export class PrivacyService {
@@ -25,7 +27,8 @@ export class PrivacyService {
    * Deletes matching documents in batches with everything stored about them: webhook deliveries first
    * (a pending or retrying one must not send the erased text afterwards), remembered idempotent
    * responses, tags and corrections, then the documents, so a crash never leaves orphans behind a
-   * deleted document.
+   * deleted document. The embedded store's files are then compacted, so the erased lines are gone
+   * from DATA_DIR when the call returns rather than at the next hourly autocompaction.
    */
   private async deleteDocuments(tenant: string, filter: Filter): Promise<{ documents: number; tags: number }> {
     let documents = 0;
@@ -41,6 +44,7 @@ export class PrivacyService {
       documents += await this.store.documents.deleteWhere({ _id: { $in: ids } });
       if (docs.length < BATCH) break;
     }
+    if (documents > 0) await this.store.engine.compact?.(ERASED_COLLECTIONS);
     return { documents, tags };
   }
 

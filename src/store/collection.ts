@@ -50,6 +50,8 @@ export interface StoreEngine {
   readonly kind: 'embedded' | 'mongodb';
   collection<T extends { _id: string }>(name: string): Collection<T>;
   ping(): Promise<void>;
+  /** Embedded engine only: rewrites the named collections' append-only files so deleted records leave them. */
+  compact?(collections?: string[]): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -373,6 +373,7 @@ export class NedbEngine implements StoreEngine {
   readonly kind = 'embedded' as const;
   private readonly collections = new Map<string, NedbCollection<never>>();
   private readonly stores: Datastore[] = [];
+  private readonly byName = new Map<string, Datastore>();
 
   private constructor(
     private readonly dir: string,
@@ -396,6 +397,7 @@ export class NedbEngine implements StoreEngine {
       // Compaction rewrites the append-only file; hourly keeps it bounded without stalling writes often.
       db.setAutocompactionInterval(60 * 60 * 1000);
       this.stores.push(db as unknown as Datastore);
+      this.byName.set(name, db as unknown as Datastore);
       existing = new NedbCollection<T>(name, db) as unknown as NedbCollection<never>;
       this.collections.set(name, existing);
     }
@@ -406,9 +408,14 @@ export class NedbEngine implements StoreEngine {
     await Promise.all(this.stores.map((s) => s.autoloadPromise));
   }
 
-  /** Rewrites every collection's file without its superseded lines (also what close() ends with). */
-  async compact(): Promise<void> {
-    for (const db of this.stores) {
+  /**
+   * Rewrites collections' files without their superseded lines (also what close() ends with). Only
+   * the named ones when given: erasure must not leave a deleted customer's lines in the append-only
+   * files until the hourly autocompaction, and rewriting every file for that would cost far more.
+   */
+  async compact(collections?: string[]): Promise<void> {
+    const dbs = collections ? collections.flatMap((n) => this.byName.get(n) ?? []) : this.stores;
+    for (const db of dbs) {
       await db.autoloadPromise;
       await db.compactDatafileAsync();
     }
