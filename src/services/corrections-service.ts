@@ -165,6 +165,14 @@ export class CorrectionsService {
   }
 
   private async refresh(doc: DocumentRecord): Promise<void> {
+    // Erased (right to erasure, retention) since this correction read it: the tag and the correction
+    // record written after that carry the customer's words, and with the document gone nothing else
+    // would ever find them.
+    if (!(await this.store.documents.findById(doc._id))) {
+      await this.store.tags.deleteWhere({ documentId: doc._id });
+      await this.store.corrections.deleteWhere({ documentId: doc._id });
+      throw notFound('document');
+    }
     const tags = await this.store.tags.byDocument(doc._id);
     await this.store.documents.update(doc._id, {
       $set: {
