@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -45,7 +46,9 @@ function trainThreadFile(): URL {
 const toQueueId = (jobId: string) => encodeURIComponent(jobId);
 const fromQueueId = (queueId: string) => decodeURIComponent(queueId);
 
-const cacheKey = (tenant: string, text: string) => `${tenant}\u0001${text}`;
+// A digest, not the clause: the cache outlives the customer's erasure in a running worker, and the
+// features it maps to (log-probabilities, hashed n-grams) are no text either.
+const cacheKey = (tenant: string, text: string) => createHash('sha256').update(tenant).update('\u0001').update(text).digest('base64url');
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 
 /**
