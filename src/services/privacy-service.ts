@@ -54,6 +54,18 @@ export class PrivacyService {
     return counts;
   }
 
+  /**
+   * One document and everything about it (a customer's request about one piece of feedback, or a
+   * document sent without a customerId, which eraseCustomer cannot reach). Null when the tenant has none
+   * under that id; the audit entry names the id only.
+   */
+  async eraseDocument(tenant: string, id: string, actor: string): Promise<{ documents: number; tags: number } | null> {
+    const counts = await this.deleteDocuments(tenant, { _id: id });
+    if (counts.documents === 0) return null;
+    await this.audit(tenant, actor, 'document.erase', id, counts);
+    return counts;
+  }
+
   async purgeExpired(now = new Date()): Promise<number> {
     let total = 0;
     for (const { tenant, retentionDays } of await this.settings.withRetention()) {

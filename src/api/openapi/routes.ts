@@ -137,6 +137,24 @@ export const ROUTES: RouteDoc[] = [
     responses: { 200: json('the document', 'Document') },
   },
   {
+    method: 'delete',
+    path: '/v1/documents/{id}',
+    summary: 'Erase one document with its tags, corrections, webhook deliveries and saved replies',
+    description: 'For a request about one piece of feedback, or a document sent without a customerId. Audited as document.erase; the embedded store compacts its files before answering.',
+    tag: 'privacy',
+    roles: ['admin'],
+    responses: {
+      200: json('what was erased', {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          deleted: { type: 'object', properties: { documents: { type: 'integer' }, tags: { type: 'integer' } }, required: ['documents', 'tags'] },
+        },
+        required: ['id', 'deleted'],
+      }),
+    },
+  },
+  {
     method: 'post',
     path: '/v1/documents/{id}/retry',
     summary: 'Re-queue a document',

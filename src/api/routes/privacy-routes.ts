@@ -3,6 +3,7 @@ import { IsOptional, IsString, Length } from 'class-validator';
 import type { Services } from '../../runtime.js';
 import { TenantSettingsDto } from '../dto/settings-dto.js';
 import { PageQueryDto } from '../dto/query-dto.js';
+import { notFound } from '../../errors.js';
 import { auth, requireRole } from '../middleware.js';
 import { parseDto } from '../validate.js';
 
@@ -35,6 +36,14 @@ export function privacyRoutes(s: Services): Router {
     const { customerId } = parseDto(CustomerParamsDto, { customerId: req.params.customerId }, 'path');
     const a = auth(req);
     res.json({ customerId, deleted: await s.privacy.eraseCustomer(a.tenant, customerId, a.keyId) });
+  });
+
+  r.delete('/documents/:id', requireRole('admin'), async (req, res) => {
+    const a = auth(req);
+    const id = req.params.id as string;
+    const deleted = await s.privacy.eraseDocument(a.tenant, id, a.keyId);
+    if (!deleted) throw notFound('document');
+    res.json({ id, deleted });
   });
 
   r.get('/tenant/settings', requireRole('admin'), async (req, res) => {
