@@ -695,7 +695,7 @@ describe('web console (real server, chromium)', () => {
       const row = page.locator(`.kpi-table tr[data-category="${r.category}"]`);
       expect(await row.getAttribute('data-significant')).toBe(String(r.significant));
       const cells = await row.locator('td').allTextContents();
-      if (r.change !== null) expect(cells[3]).toContain(`${(r.change * 100).toFixed(1)} pp`);
+      if (r.change !== null) expect(cells[3]).toContain(`${(r.change * 100).toFixed(1)} 个百分点`);
       expect(cells[4]!.includes('★')).toBe(r.significant);
     }
     await page.locator('.kpi-table-card').scrollIntoViewIfNeeded();

@@ -5,7 +5,7 @@ import { clearDocCache } from './doc-cache';
 import { DocPage } from './doc-page';
 import { ExportPage } from './export-page';
 import { FeedPage } from './feed-page';
-import { useI18n, type MsgKey } from './i18n';
+import { roleKey, TEXT_LANG, useI18n, type MsgKey } from './i18n';
 import { IngestPage } from './ingest-page';
 import { LabelPage } from './label-page';
 import { ModelsPage } from './models-page';
@@ -73,7 +73,7 @@ export function App() {
 }
 
 function SignIn({ error, onSubmit }: { error?: unknown; onSubmit: (key: string) => void }) {
-  const { t, lang, setLang } = useI18n();
+  const { t } = useI18n();
   const [key, setKey] = useState('');
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -83,7 +83,7 @@ function SignIn({ error, onSubmit }: { error?: unknown; onSubmit: (key: string) 
     <div className="signin">
       <form className="card signin-card" onSubmit={submit}>
         <div className="brand brand-lg">
-          观点 <span>Guandian</span>
+          <span lang={TEXT_LANG} className="brand-zh">观点</span> <span lang="en">Guandian</span>
         </div>
         <label className="field">
           <span>{t('apiKey')}</span>
@@ -100,12 +100,20 @@ function SignIn({ error, onSubmit }: { error?: unknown; onSubmit: (key: string) 
             {t('signIn')}
           </button>
           <span className="spacer" />
-          <button type="button" className="btn btn-link" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
-            {t('language')}
-          </button>
+          <LangSwitch />
         </div>
       </form>
     </div>
+  );
+}
+
+/** Names the other language in that language, so its lang attribute is the other one too. */
+function LangSwitch() {
+  const { t, lang, setLang } = useI18n();
+  return (
+    <button type="button" className="btn btn-link" lang={lang === 'zh' ? 'en' : TEXT_LANG} onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-action="lang">
+      {t('language')}
+    </button>
   );
 }
 
@@ -115,7 +123,7 @@ interface NavItem {
 }
 
 function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
-  const { t, lang, setLang } = useI18n();
+  const { t, lang } = useI18n();
   const route = useRoute();
   const nav: NavItem[] = [];
   if (canAnalyze(me)) nav.push({ path: 'feed', label: 'navFeed' }, { path: 'dashboard', label: 'navDashboard' }, { path: 'nps', label: 'navNps' });
@@ -155,22 +163,20 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
     <div className="shell">
       <header className="topbar">
         <a className="brand" href={nav[0] ? href(nav[0].path) : '#/'}>
-          观点 <span>Guandian</span>
+          <span lang={TEXT_LANG} className="brand-zh">观点</span> <span lang="en">Guandian</span>
         </a>
         <nav>
           {nav.map((n) => (
-            <a key={n.path} href={href(n.path)} className={section === n.path ? 'active' : ''} data-nav={n.path}>
+            <a key={n.path} href={href(n.path)} className={section === n.path ? 'active' : ''} aria-current={section === n.path ? 'page' : undefined} data-nav={n.path}>
               {t(n.label)}
             </a>
           ))}
         </nav>
         <span className="spacer" />
         <span className="who" title={`${t('tenant')}: ${me.tenant}`}>
-          {me.name ?? me.tenant} <span className="muted">· {me.roles.join(', ')}</span>
+          {me.name ?? me.tenant} <span className="muted">· {me.roles.map((r) => (roleKey(r) ? t(roleKey(r)!) : r)).join(lang === 'zh' ? '、' : ', ')}</span>
         </span>
-        <button className="btn btn-link" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-action="lang">
-          {t('language')}
-        </button>
+        <LangSwitch />
         <button className="btn btn-small" onClick={onSignOut} data-action="sign-out">
           {t('signOut')}
         </button>

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { createPortal } from 'react-dom';
 import { useI18n } from './i18n';
 import { coarsePointer } from './touch';
+import { trapTab, useRestoreFocus } from './focus';
 
 interface Props {
   current?: string;
@@ -19,6 +20,7 @@ export function CategoryPicker({ current, onPick, onClose }: Props) {
   const [q, setQ] = useState('');
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
+  useRestoreFocus();
 
   const numbered = useMemo(() => categories.map((c, i) => ({ ...c, n: i + 1 })), [categories]);
   const list = useMemo(() => {
@@ -52,12 +54,28 @@ export function CategoryPicker({ current, onPick, onClose }: Props) {
       e.preventDefault();
       onClose();
     }
-    e.stopPropagation();
+    // Tab goes on to the dialog's trap.
+    if (e.key !== 'Tab') e.stopPropagation();
   };
 
   return createPortal(
     <div className="overlay" onMouseDown={onClose}>
-      <div className="picker" role="dialog" aria-label={t('pickCategory')} onMouseDown={(e) => e.stopPropagation()}>
+      <div
+        className="picker"
+        role="dialog"
+        aria-modal="true"
+        aria-label={t('pickCategory')}
+        onMouseDown={(e) => e.stopPropagation()}
+        onKeyDown={(e) => {
+          trapTab(e);
+          // Escape from the cancel button too, not only from the filter field.
+          if (e.key === 'Escape') {
+            e.preventDefault();
+            onClose();
+          }
+          e.stopPropagation();
+        }}
+      >
         <div className="picker-head">{t('pickCategory')}</div>
         <input
           ref={input}

@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, type Kpi, type Summary } from './api';
-import { Chart, type ChartOption } from './chart';
+import { Chart, type ChartOption, type ChartTable } from './chart';
 import { FilterPanel, filtersFrom, filtersQuery, type Filters } from './filters';
-import { POLARITIES, useI18n } from './i18n';
+import { paren, POLARITIES, useI18n } from './i18n';
 import { navigate, type Route } from './router';
 import { ErrorText } from './error-text';
 import { dayIn } from './time';
@@ -79,7 +79,7 @@ export function DashboardPage({ route }: { route: Route }) {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: 'value', minInterval: 1 },
-      yAxis: { type: 'category', data: top.map((a) => `${a.aspect}（${categoryName(a.category)}）`) },
+      yAxis: { type: 'category', data: top.map((a) => `${a.aspect}${paren(lang, categoryName(a.category))}`) },
       series: [{ name: t('count'), type: 'bar', itemStyle: { color: COLORS.negative }, data: top.map((a) => a.count) }],
     };
     const chans = [...data.byChannel].sort((a, b) => b.total - a.total);
@@ -97,7 +97,18 @@ export function DashboardPage({ route }: { route: Route }) {
         data: chans.map((c) => c[p]),
       })),
     };
-    return { cats, days, top, chans, byCategory, trend, aspects, channels };
+    const polCols = [t('positive'), t('negative'), t('neutral'), t('total')];
+    const tables: Record<'byCategory' | 'trend' | 'aspects' | 'channels', ChartTable> = {
+      byCategory: { columns: [t('category'), ...polCols], rows: cats.map((c) => [categoryName(c.category), c.positive, c.negative, c.neutral, c.total]) },
+      trend: {
+        columns: [t('date'), t('negativeRate'), t('negative'), t('total')],
+        rows: days.map((d) => [d.day, `${d.total ? ((d.negative / d.total) * 100).toFixed(1) : '0.0'}%`, d.negative, d.total]),
+      },
+      // Biggest first, as read, not the chart's bottom-up order.
+      aspects: { columns: [t('aspect'), t('category'), t('count')], rows: [...top].reverse().map((a) => [a.aspect, categoryName(a.category), a.count]), textColumns: [0] },
+      channels: { columns: [t('channel'), ...polCols], rows: chans.map((c) => [c.channel, c.positive, c.negative, c.neutral, c.total]) },
+    };
+    return { cats, days, top, chans, byCategory, trend, aspects, channels, tables };
     // lang changes series names
   }, [data, t, categoryName, lang]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -135,6 +146,7 @@ export function DashboardPage({ route }: { route: Route }) {
               <Chart
                 label={t('byCategory')}
                 option={charts.byCategory}
+                table={charts.tables.byCategory}
                 onClick={(p) => {
                   const c = charts.cats[p.dataIndex];
                   if (c) drill({ category: c.category, polarity: POLARITIES[p.seriesIndex ?? -1] });
@@ -150,6 +162,7 @@ export function DashboardPage({ route }: { route: Route }) {
               <Chart
                 label={t('negativeTrend')}
                 option={charts.trend}
+                table={charts.tables.trend}
                 onClick={(p) => {
                   const d = charts.days[p.dataIndex];
                   if (d) drill({ from: d.day, to: d.day, polarity: 'negative' });
@@ -165,6 +178,7 @@ export function DashboardPage({ route }: { route: Route }) {
               <Chart
                 label={t('topNegative')}
                 option={charts.aspects}
+                table={charts.tables.aspects}
                 onClick={(p) => {
                   const a = charts.top[p.dataIndex];
                   if (a) drill({ aspect: a.aspect, category: a.category, polarity: 'negative' });
@@ -180,6 +194,7 @@ export function DashboardPage({ route }: { route: Route }) {
               <Chart
                 label={t('byChannel')}
                 option={charts.channels}
+                table={charts.tables.channels}
                 onClick={(p) => {
                   const c = charts.chans[p.dataIndex];
                   if (c) drill({ channel: c.channel, polarity: POLARITIES[p.seriesIndex ?? -1] });
@@ -226,7 +241,12 @@ function KpiTable({ kpi, onPick }: { kpi: Kpi; onPick: (category: string) => voi
           <tbody>
             {rows.map((r) => (
               <tr key={r.category} data-category={r.category} data-significant={String(r.significant)} onClick={() => onPick(r.category)}>
-                <td>{categoryName(r.category)}</td>
+                <td>
+                  {/* The row's click is for the mouse; the button makes it reachable by keyboard and names it. */}
+                  <button type="button" className="link-btn" onClick={(e) => { e.stopPropagation(); onPick(r.category); }}>
+                    {categoryName(r.category)}
+                  </button>
+                </td>
                 <td className="num" title={`${r.current.negative} / ${r.current.total}`}>
                   {share(r.current.share)} <span className="muted small">({r.current.negative}/{r.current.total})</span>
                 </td>
@@ -234,7 +254,7 @@ function KpiTable({ kpi, onPick }: { kpi: Kpi; onPick: (category: string) => voi
                   {share(r.previous.share)} <span className="muted small">({r.previous.negative}/{r.previous.total})</span>
                 </td>
                 <td className={`num ${r.change === null ? '' : r.change > 0 ? 'pol-negative' : r.change < 0 ? 'pol-positive' : ''}`}>
-                  {r.change === null ? '—' : `${r.change > 0 ? '▲ +' : r.change < 0 ? '▼ ' : ''}${(r.change * 100).toFixed(1)} pp`}
+                  {r.change === null ? '—' : t('pointsChange', { v: `${r.change > 0 ? '▲ +' : r.change < 0 ? '▼ ' : ''}${(r.change * 100).toFixed(1)}` })}
                 </td>
                 <td>
                   {r.significant ? (

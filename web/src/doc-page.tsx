@@ -4,7 +4,8 @@ import { useAppData, canLabel } from './app-data';
 import { CategoryPicker } from './category-picker';
 import { noteCorrection, primeDoc, useDoc } from './doc-cache';
 import { DocumentBody, selectionInUntaggable, selectionOffsets } from './highlighted-text';
-import { sourceKey, useI18n, type MsgKey } from './i18n';
+import { sourceKey, TEXT_LANG, useI18n, type MsgKey } from './i18n';
+import { TagLabel } from './tag-chip';
 import { href } from './router';
 import { SurveyHead } from './score-badge';
 import { ErrorText } from './error-text';
@@ -22,7 +23,7 @@ const STATUS_KEY: Record<string, MsgKey> = {
 const SENTIMENT_KEY: Record<string, MsgKey> = { positive: 'positive', negative: 'negative', neutral: 'neutral', mixed: 'mixed' };
 
 export function DocPage({ id }: { id: string }) {
-  const { t, tagLabel, categoryName } = useI18n();
+  const { t, categoryName } = useI18n();
   const { me } = useAppData();
   // Detail always refetches: labelers may have corrected it since the feed cached it.
   const loaded = useDoc(id, true);
@@ -201,8 +202,14 @@ export function DocPage({ id }: { id: string }) {
             <tbody>
               {doc.tags.map((tag) => (
                 <tr key={tag.id} className={selected === tag.id ? 'row-selected' : ''} data-tag-id={tag.id} onClick={() => setSelected(tag.id)}>
-                  <td><span className={`dot dot-${tag.polarity}`} />{tagLabel(tag)}</td>
-                  <td>{tag.aspect ?? '—'}</td>
+                  <td>
+                    <span className={`dot dot-${tag.polarity}`} />
+                    {/* The row's click is for the mouse; the button lets the keyboard pick the tag too. */}
+                    <button type="button" className="link-btn" aria-pressed={selected === tag.id} onClick={(e) => { e.stopPropagation(); setSelected(tag.id); }}>
+                      <TagLabel tag={tag} />
+                    </button>
+                  </td>
+                  <td lang={tag.aspect ? TEXT_LANG : undefined}>{tag.aspect ?? '—'}</td>
                   <td className={`pol-${tag.polarity}`}>{t(tag.polarity)}</td>
                   <td>{categoryName(tag.category)}</td>
                   <td className="num">{tag.confidence.toFixed(2)}</td>

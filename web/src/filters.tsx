@@ -112,7 +112,7 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
   };
 
   return (
-    <form className={`filters filters-${layout}`} onSubmit={submit} aria-label="filters">
+    <form className={`filters filters-${layout}`} onSubmit={submit} aria-label={t('filters')}>
       {has('q') && (
         <label className="field field-wide" title={t('searchHint')}>
           <span>{t('search')}</span>

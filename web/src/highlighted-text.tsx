@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Doc, Tag } from './api';
-import { useI18n } from './i18n';
+import { TEXT_LANG, useI18n } from './i18n';
 import type { Picking } from './span-pick';
 
 interface Segment {
@@ -138,7 +138,7 @@ export function DocumentBody({ doc, tags = doc.tags, selectedTagId, emphasize, o
           return (
             <div key={i} className={`turn turn-${turn.speaker}`} data-turn={i} data-taggable={customer ? undefined : 'false'}>
               <span className="speaker">{t(turn.speaker)}</span>
-              <span className="turn-text" data-text-root={customer ? i : undefined}>
+              <span className="turn-text" lang={TEXT_LANG} data-text-root={customer ? i : undefined}>
                 <HighlightedText
                   text={turn.text}
                   tags={turnTags}
@@ -157,7 +157,7 @@ export function DocumentBody({ doc, tags = doc.tags, selectedTagId, emphasize, o
     );
   }
   return (
-    <div className={`doc-text ${picking ? 'picking' : ''}`} data-text-root="">
+    <div className={`doc-text ${picking ? 'picking' : ''}`} lang={TEXT_LANG} data-text-root="">
       <HighlightedText
         text={doc.text ?? doc.normalizedText ?? ''}
         tags={tags}

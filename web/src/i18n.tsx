@@ -250,6 +250,17 @@ const zh = {
   sampleN: '样本数 {n}',
   by: '操作人',
   filters: '筛选',
+  chartData: '数据表',
+  chartDataOf: '{title}：数据表',
+  date: '日期',
+  period: '期间',
+  roleAdmin: '管理员',
+  roleAnalyst: '分析员',
+  roleLabeler: '标注员',
+  roleIngest: '数据接入',
+  pointsChange: '{v} 个百分点',
+  ok: '确定',
+  openTag: '打开标签操作',
   showResults: '查看结果',
   close: '关闭',
   errUnauthorized: 'API 密钥无效、已过期或已被吊销',
@@ -531,6 +542,17 @@ const en: Record<MsgKey, string> = {
   sampleN: '{n} samples',
   by: 'By',
   filters: 'Filters',
+  chartData: 'Data table',
+  chartDataOf: '{title}: data table',
+  date: 'Date',
+  period: 'Period',
+  roleAdmin: 'admin',
+  roleAnalyst: 'analyst',
+  roleLabeler: 'labeler',
+  roleIngest: 'ingest',
+  pointsChange: '{v} pp',
+  ok: 'OK',
+  openTag: 'Open tag actions',
   showResults: 'Show results',
   close: 'Close',
   errUnauthorized: 'The API key is invalid, expired or revoked',
@@ -627,3 +649,18 @@ export function sourceKey(source: string): MsgKey | null {
 }
 
 export const POLARITIES: Polarity[] = ['positive', 'negative', 'neutral'];
+
+// Chinese text takes full-width brackets, English the ASCII ones.
+export const paren = (lang: Lang, s: string) => (lang === 'zh' ? `（${s}）` : ` (${s})`);
+
+/**
+ * Customers' words are Chinese whatever the console's language: marking them lets a screen reader
+ * switch voice instead of spelling CJK out with an English one (WCAG 3.1.2).
+ */
+export const TEXT_LANG = 'zh-CN';
+
+const ROLE_KEYS: Record<string, MsgKey> = { admin: 'roleAdmin', analyst: 'roleAnalyst', labeler: 'roleLabeler', ingest: 'roleIngest' };
+
+export function roleKey(role: string): MsgKey | null {
+  return ROLE_KEYS[role] ?? null;
+}

@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type Action, type Doc, type Polarity, type Tag } from './api';
 import { CategoryPicker } from './category-picker';
 import { noteCorrection, primeDoc } from './doc-cache';
 import { ErrorText, errorLine } from './error-text';
 import { DocumentBody, selectionInUntaggable, selectionOffsets } from './highlighted-text';
-import { sourceKey, useI18n } from './i18n';
+import { sourceKey, TEXT_LANG, useI18n } from './i18n';
+import { trapTab, useRestoreFocus } from './focus';
 import type { Route } from './router';
 import { nextSpan, type PickedSpan } from './span-pick';
 import { AddTagPanel, TagActions } from './tag-actions';
@@ -414,7 +415,7 @@ export function LabelPage({ route }: { route: Route }) {
           onEndReached={() => void loadMore()}
           render={(d, i) => (
             <button className={`queue-item ${i === index ? 'active' : ''} ${d.reviewed ? 'done' : ''}`} onClick={() => { setIndex(i); setSelectedId(null); setQueueOpen(false); }}>
-              <span className="queue-snippet">{(d.text ?? d.turns?.find((x) => x.speaker === 'customer')?.text ?? '').slice(0, 40)}</span>
+              <span className="queue-snippet" lang={TEXT_LANG}>{(d.text ?? d.turns?.find((x) => x.speaker === 'customer')?.text ?? '').slice(0, 40)}</span>
               <span className="queue-meta">
                 <span>{t(d.kind)}</span>
                 <span>{d.tags.length} · {minConfidence(d).toFixed(2)}</span>
@@ -475,7 +476,9 @@ export function LabelPage({ route }: { route: Route }) {
                       <span className="muted">{sourceKey(tag.source) ? t(sourceKey(tag.source)!) : tag.source}</span>
                       {tag.turnIndex !== undefined && tag.turnIndex !== null && <span className="muted">{t('turnN', { n: tag.turnIndex + 1 })}</span>}
                     </div>
-                    <div className="tag-row-sentence muted small">{tag.sentence}</div>
+                    <div className="tag-row-sentence muted small" lang={TEXT_LANG}>
+                      {tag.sentence}
+                    </div>
                     {tag.id === selectedId && (
                       <AspectEdit
                         key={`${tag.id}:${tag.aspect ?? ''}`}
@@ -637,21 +640,10 @@ function KeyBar() {
 
 function HelpDialog({ onClose }: { onClose: () => void }) {
   const { t } = useI18n();
-  // Keeps Tab inside the dialog while it is open, as a modal dialog should.
-  const trap = (e: ReactKeyboardEvent<HTMLDivElement>) => {
-    if (e.key !== 'Tab') return;
-    const focusable = [...e.currentTarget.querySelectorAll<HTMLElement>('button, [href], input, select, textarea, [tabindex]:not([tabindex="-1"])')];
-    const first = focusable[0];
-    const last = focusable[focusable.length - 1];
-    if (!first || !last) return;
-    if (e.shiftKey ? document.activeElement === first : document.activeElement === last) {
-      e.preventDefault();
-      (e.shiftKey ? last : first).focus();
-    }
-  };
+  useRestoreFocus();
   return (
     <div className="overlay" onMouseDown={onClose}>
-      <div className="help" role="dialog" aria-modal="true" aria-label={t('keys')} onMouseDown={(e) => e.stopPropagation()} onKeyDown={trap}>
+      <div className="help" role="dialog" aria-modal="true" aria-label={t('keys')} onMouseDown={(e) => e.stopPropagation()} onKeyDown={trapTab}>
         <h3>{t('keys')}</h3>
         <table>
           <tbody>
@@ -668,7 +660,7 @@ function HelpDialog({ onClose }: { onClose: () => void }) {
         <p className="small muted help-note">{t('keyTabNote')}</p>
         {/* Focused on open so Enter or Escape closes it and Tab stays inside. */}
         <button className="btn" onClick={onClose} autoFocus>
-          OK
+          {t('ok')}
         </button>
       </div>
     </div>

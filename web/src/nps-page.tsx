@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, type DriverRow, type Drivers, type Scale, type ScoreTrend } from './api';
-import { Chart, type ChartOption } from './chart';
+import { Chart, type ChartOption, type ChartTable } from './chart';
 import { FilterPanel, filtersFrom, filtersQuery } from './filters';
-import { useI18n, type MsgKey } from './i18n';
+import { paren, useI18n, type MsgKey } from './i18n';
 import { navigate, type Route } from './router';
 import { ErrorText } from './error-text';
 
@@ -16,8 +16,6 @@ const C = { promoter: '#2e9d5b', passive: '#9aa3ad', detractor: '#d64545', line:
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
 const signed = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x > 0 ? '+' : ''}${x.toFixed(1)}`);
 
-// Chinese text takes full-width brackets, English the ASCII ones.
-const paren = (lang: string, s: string) => (lang === 'zh' ? `（${s}）` : ` (${s})`);
 
 type Driver = DriverRow & { key: string; name: string; field: 'category' | 'aspect' };
 
@@ -165,6 +163,28 @@ export function NpsPage({ route }: { route: Route }) {
     ],
   });
 
+  const driverTable = (rows: Driver[], aspects: boolean): ChartTable => ({
+    columns: [
+      t(aspects ? 'aspect' : 'category'),
+      t(impactLabel),
+      t('responses'),
+      t(scale === 'nps' ? 'detractorShare' : 'dissatisfiedShare'),
+      t(scale === 'nps' ? 'promoterShare' : 'satisfiedShare'),
+      t('meanWith'),
+      t('meanWithout'),
+    ],
+    rows: rows.map((d) => [
+      d.lowSample ? `${d.name}${paren(lang, t('lowSample'))}` : d.name,
+      signed(impact(d)),
+      d.n,
+      pct(d.detractorShare),
+      pct(d.promoterShare),
+      d.meanScoreWith ?? '—',
+      d.meanScoreWithout ?? '—',
+    ]),
+    textColumns: aspects ? [0] : undefined,
+  });
+
   const o = trend?.overall;
   const headline = scale === 'nps' ? o?.nps : o?.csat;
 
@@ -215,7 +235,21 @@ export function NpsPage({ route }: { route: Route }) {
         <div className="chart-grid">
           <section className="card chart-card chart-wide">
             <h3>{t(scale === 'nps' ? 'npsTrend' : 'csatTrend')}</h3>
-            {trendOption ? <Chart label={t(scale === 'nps' ? 'npsTrend' : 'csatTrend')} option={trendOption} /> : <div className="empty">{t('noData')}</div>}
+            {trendOption && trend ? (
+              <Chart
+                label={t(scale === 'nps' ? 'npsTrend' : 'csatTrend')}
+                option={trendOption}
+                table={{
+                  columns: [t('period'), scale === 'nps' ? 'NPS' : 'CSAT', t('ci95'), t('responses')],
+                  rows: trend.series.map((r) => {
+                    const v = scale === 'nps' ? r.nps : r.csat;
+                    return [r.period, v === null || v === undefined ? '—' : v, r.ci95 ? `${r.ci95[0]} ~ ${r.ci95[1]}` : '—', r.n];
+                  }),
+                }}
+              />
+            ) : (
+              <div className="empty">{t('noData')}</div>
+            )}
           </section>
           {driverSets &&
             ([
@@ -228,7 +262,13 @@ export function NpsPage({ route }: { route: Route }) {
                   {t('driversHint')} · {t('lowSampleHint', { n: drivers?.minCount ?? 30 })}
                 </p>
                 {rows.length ? (
-                  <Chart label={t(title)} option={driverOption(rows)} height={Math.max(160, rows.length * 30 + 40)} onClick={(p) => rows[p.dataIndex] && drill(rows[p.dataIndex]!)} />
+                  <Chart
+                    label={t(scale === 'nps' ? title : title === 'driversCategory' ? 'driversCategoryCsat' : 'driversAspectCsat')}
+                    option={driverOption(rows)}
+                    table={driverTable(rows, title === 'driversAspect')}
+                    height={Math.max(160, rows.length * 30 + 40)}
+                    onClick={(p) => rows[p.dataIndex] && drill(rows[p.dataIndex]!)}
+                  />
                 ) : (
                   <div className="empty">{t('noData')}</div>
                 )}

@@ -1,5 +1,5 @@
 import type { Doc, Scale } from './api';
-import { useI18n, type MsgKey } from './i18n';
+import { TEXT_LANG, useI18n, type MsgKey } from './i18n';
 
 export type ScoreBand = 'promoter' | 'passive' | 'detractor' | 'satisfied' | 'neutral' | 'unsatisfied';
 
@@ -39,7 +39,7 @@ export function SurveyHead({ doc }: { doc: Doc }) {
     <div className="survey-head">
       {doc.score !== null && doc.score !== undefined && doc.scale && <ScoreBadge score={doc.score} scale={doc.scale} />}
       {doc.question && (
-        <span className="survey-question" title={t('question')}>
+        <span className="survey-question" lang={TEXT_LANG} title={t('question')}>
           {doc.question}
         </span>
       )}

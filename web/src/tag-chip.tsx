@@ -1,5 +1,5 @@
 import type { Tag } from './api';
-import { sourceKey, useI18n } from './i18n';
+import { sourceKey, TEXT_LANG, useI18n } from './i18n';
 
 interface Props {
   tag: Tag;
@@ -21,7 +21,16 @@ export function TagChip({ tag, selected, onClick, onRemove, busy }: Props) {
       onClick={onClick}
       title={`${categoryName(tag.category)} · ${sourceKey(tag.source) ? t(sourceKey(tag.source)!) : tag.source} · ${tag.confidence.toFixed(2)}`}
     >
-      <span className="chip-label">{tagLabel(tag)}</span>
+      {onClick ? (
+        // The chip itself takes the mouse and the finger; this button gives the keyboard a way in.
+        <button type="button" className="chip-label chip-open" aria-expanded={Boolean(selected)} aria-label={`${t('openTag')}: ${tagLabel(tag)}`}>
+          <TagLabel tag={tag} />
+        </button>
+      ) : (
+        <span className="chip-label">
+          <TagLabel tag={tag} />
+        </span>
+      )}
       <span className="chip-cat">{categoryName(tag.category)}</span>
       <span className="chip-conf">{tag.confidence.toFixed(2)}</span>
       {onRemove && (
@@ -40,5 +49,19 @@ export function TagChip({ tag, selected, onClick, onRemove, busy }: Props) {
         </button>
       )}
     </span>
+  );
+}
+
+/** The tag's label with the customer's phrase marked as Chinese when the console speaks English. */
+export function TagLabel({ tag }: { tag: Tag }) {
+  const { t, lang, tagLabel } = useI18n();
+  const label = tagLabel(tag);
+  const prefix = `${t(tag.polarity)}: `;
+  if (lang === 'zh' || !label.startsWith(prefix)) return <span lang={lang === 'zh' ? undefined : TEXT_LANG}>{label}</span>;
+  return (
+    <>
+      {prefix}
+      <span lang={TEXT_LANG}>{label.slice(prefix.length)}</span>
+    </>
   );
 }
