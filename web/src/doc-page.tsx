@@ -1,17 +1,18 @@
-import { useRef, useState } from 'react';
-import { api, type Action, type Doc } from './api';
+import { useState } from 'react';
+import type { Action } from './api';
 import { useAppData, canLabel } from './app-data';
 import { CategoryPicker } from './category-picker';
-import { noteCorrection, primeDoc, useDoc } from './doc-cache';
-import { DocumentBody, selectionInUntaggable, selectionOffsets } from './highlighted-text';
+import { noteCorrection, useDoc } from './doc-cache';
+import { DocumentBody } from './highlighted-text';
 import { sourceKey, TEXT_LANG, useI18n, type MsgKey } from './i18n';
 import { TagLabel } from './tag-chip';
 import { href } from './router';
 import { SurveyHead } from './score-badge';
 import { ErrorText } from './error-text';
-import { nextSpan, type PickedSpan } from './span-pick';
+import { nextSpan } from './span-pick';
 import { AddTagPanel, TagActions } from './tag-actions';
 import { wallTime } from './time';
+import { useCorrection } from './use-correction';
 
 const STATUS_KEY: Record<string, MsgKey> = {
   queued: 'statusQueued',
@@ -28,44 +29,19 @@ export function DocPage({ id }: { id: string }) {
   // Detail always refetches: labelers may have corrected it since the feed cached it.
   const loaded = useDoc(id, true);
   const error = loaded.error;
-  // A correction answers with the whole document, which replaces the fetched copy.
-  const [fresh, setFresh] = useState<Doc | null>(null);
-  const doc = fresh?.id === id ? fresh : loaded.doc;
-  const [selected, setSelected] = useState<string | null>(null);
-  const [adding, setAdding] = useState<{ span: PickedSpan | null; untaggable?: boolean } | null>(null);
-  const [categoryFor, setCategoryFor] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [saveError, setSaveError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
-  const body = useRef<HTMLDivElement>(null);
-  const editable = canLabel(me);
-
-  const send = async (actions: Action[]) => {
-    if (!doc) return;
-    setBusy(true);
-    setSaveError(null);
+  const editing = useCorrection(id, loaded.doc, () => {
+    // The feed remembers its cards; a correction here may move tags in or out of its filter.
+    noteCorrection();
+    setSaved(true);
+  });
+  const { doc, adding, setAdding, categoryFor, setCategoryFor, busy, saveError, setSaveError, body, takeSelection } = editing;
+  const { selectedId: selected, setSelectedId: setSelected } = editing;
+  const send = (actions: Action[]) => {
     setSaved(false);
-    try {
-      const next = await api.correct(doc.id, actions);
-      primeDoc(next);
-      // The feed remembers its cards; a correction here may move tags in or out of its filter.
-      noteCorrection();
-      setFresh(next);
-      setAdding(null);
-      setSaved(true);
-      if (!next.tags.some((x) => x.id === selected)) setSelected(null);
-    } catch (e) {
-      setSaveError(e);
-    } finally {
-      setBusy(false);
-    }
+    return editing.send(actions);
   };
-  const takeSelection = () => {
-    const sel = selectionOffsets(body.current);
-    if (sel) setAdding({ span: { ...sel, complete: true } });
-    else if (selectionInUntaggable(body.current)) setAdding({ span: null, untaggable: true });
-    return !!sel;
-  };
+  const editable = canLabel(me);
 
   if (error)
     return (

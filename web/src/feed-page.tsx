@@ -2,18 +2,19 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type Doc, type Tag } from './api';
 import { canLabel, useAppData } from './app-data';
 import { CategoryPicker } from './category-picker';
-import { correctionEpoch, primeDoc, useDoc } from './doc-cache';
+import { correctionEpoch, useDoc } from './doc-cache';
 import { FilterPanel, filtersFrom, filtersQuery } from './filters';
 import { ErrorText } from './error-text';
-import { DocumentBody, selectionInUntaggable, selectionOffsets } from './highlighted-text';
+import { DocumentBody } from './highlighted-text';
 import { useI18n } from './i18n';
 import { href, type Route } from './router';
 import { SurveyHead } from './score-badge';
-import { nextSpan, type PickedSpan } from './span-pick';
+import { nextSpan } from './span-pick';
 import { AddTagPanel, TagActions } from './tag-actions';
 import { TagChip } from './tag-chip';
 import { VirtualList } from './virtual-list';
 import { wallTime } from './time';
+import { useCorrection } from './use-correction';
 
 interface Group {
   documentId: string;
@@ -198,29 +199,22 @@ export function FeedPage({ route }: { route: Route }) {
   );
 }
 
-/**
- * The new-tag form: `span` is what the taps (or a mouse selection) chose so far; `untaggable`: the
- * last selection was in an agent or system turn, which cannot carry tags.
- */
-type AddState = null | { span: PickedSpan | null; untaggable?: boolean };
-
 function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc, added: string[]) => void }) {
   const { t } = useI18n();
   const { me } = useAppData();
   const editable = canLabel(me);
   const loaded = useDoc(group.documentId);
-  // A correction answers with the whole document; it wins over the cached copy until the card remounts.
-  const [fresh, setFresh] = useState<Doc | null>(null);
-  const doc = fresh ?? loaded.doc;
+  // A tapped chip opens its actions below the chips (selectedId); a touch screen has no hover to reveal them.
+  const { doc, busy, saveError, setSaveError, adding, setAdding, selectedId, setSelectedId, categoryFor, setCategoryFor, body, send, takeSelection } = useCorrection(
+    group.documentId,
+    loaded.doc,
+    (next, before) => {
+      const had = new Set(before.tags.map((x) => x.id));
+      onCorrected(next, next.tags.filter((x) => !had.has(x.id)).map((x) => x.id));
+    },
+  );
   const error = loaded.error;
   const first = group.head;
-  const [busy, setBusy] = useState(false);
-  const [saveError, setSaveError] = useState<unknown>(null);
-  const [adding, setAdding] = useState<AddState>(null);
-  // A tapped chip opens its actions below the chips; a touch screen has no hover to reveal them.
-  const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [categoryFor, setCategoryFor] = useState<string | null>(null);
-  const body = useRef<HTMLDivElement>(null);
   const matched = useMemo(() => new Set(group.tags.map((x) => x.id)), [group.tags]);
   // Chips follow reading order so they line up with the highlights above them, and take the
   // document's current version of each tag, which may have been corrected since the list loaded.
@@ -229,32 +223,6 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
     return current.sort((a, b) => (a.turnIndex ?? 0) - (b.turnIndex ?? 0) || a.span.start - b.span.start);
   }, [group.tags, doc]);
 
-  const send = async (actions: Parameters<typeof api.correct>[1]) => {
-    if (!doc) return;
-    setBusy(true);
-    setSaveError(null);
-    try {
-      const before = new Set(doc.tags.map((x) => x.id));
-      const next = await api.correct(doc.id, actions);
-      primeDoc(next);
-      setFresh(next);
-      setAdding(null);
-      if (!next.tags.some((x) => x.id === selectedId)) setSelectedId(null);
-      onCorrected(next, next.tags.filter((x) => !before.has(x.id)).map((x) => x.id));
-    } catch (e) {
-      setSaveError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  // A mouse drag still works: a non-empty selection becomes the span; a tap leaves it to the characters.
-  const takeSelection = () => {
-    const sel = selectionOffsets(body.current);
-    if (sel) setAdding({ span: { ...sel, complete: true } });
-    else if (selectionInUntaggable(body.current)) setAdding({ span: null, untaggable: true });
-    return !!sel;
-  };
   const startAdd = () => {
     setSaveError(null);
     setSelectedId(null);
