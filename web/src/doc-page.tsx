@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import type { Action } from './api';
 import { useAppData, canLabel } from './app-data';
 import { CategoryPicker } from './category-picker';
 import { noteCorrection, useDoc } from './doc-cache';
@@ -30,17 +29,16 @@ export function DocPage({ id }: { id: string }) {
   const loaded = useDoc(id, true);
   const error = loaded.error;
   const [saved, setSaved] = useState(false);
-  const editing = useCorrection(id, loaded.doc, () => {
-    // The feed remembers its cards; a correction here may move tags in or out of its filter.
-    noteCorrection();
-    setSaved(true);
+  const editing = useCorrection(id, loaded.doc, {
+    starting: () => setSaved(false),
+    after: () => {
+      // The feed remembers its cards; a correction here may move tags in or out of its filter.
+      noteCorrection();
+      setSaved(true);
+    },
   });
-  const { doc, adding, setAdding, categoryFor, setCategoryFor, busy, saveError, setSaveError, body, takeSelection } = editing;
+  const { doc, adding, setAdding, categoryFor, setCategoryFor, busy, saveError, setSaveError, body, send, addTag, takeSelection } = editing;
   const { selectedId: selected, setSelectedId: setSelected } = editing;
-  const send = (actions: Action[]) => {
-    setSaved(false);
-    return editing.send(actions);
-  };
   const editable = canLabel(me);
 
   if (error)
@@ -102,11 +100,7 @@ export function DocPage({ id }: { id: string }) {
               span={adding.span}
               untaggable={adding.untaggable}
               busy={busy}
-              onAdd={(polarity, category) => {
-                const span = adding.span;
-                if (!span) return;
-                void send([{ op: 'add', span: { start: span.start, end: span.end }, ...(span.turnIndex !== undefined ? { turnIndex: span.turnIndex } : {}), polarity, category }]);
-              }}
+              onAdd={addTag}
               onCancel={() => setAdding(null)}
             />
           ) : selectedTag ? (

@@ -205,12 +205,14 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
   const editable = canLabel(me);
   const loaded = useDoc(group.documentId);
   // A tapped chip opens its actions below the chips (selectedId); a touch screen has no hover to reveal them.
-  const { doc, busy, saveError, setSaveError, adding, setAdding, selectedId, setSelectedId, categoryFor, setCategoryFor, body, send, takeSelection } = useCorrection(
+  const { doc, busy, saveError, setSaveError, adding, setAdding, selectedId, setSelectedId, categoryFor, setCategoryFor, body, send, addTag, takeSelection } = useCorrection(
     group.documentId,
     loaded.doc,
-    (next, before) => {
-      const had = new Set(before.tags.map((x) => x.id));
-      onCorrected(next, next.tags.filter((x) => !had.has(x.id)).map((x) => x.id));
+    {
+      after: (next, before) => {
+        const had = new Set(before.tags.map((x) => x.id));
+        onCorrected(next, next.tags.filter((x) => !had.has(x.id)).map((x) => x.id));
+      },
     },
   );
   const error = loaded.error;
@@ -299,11 +301,7 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
           span={adding.span}
           untaggable={adding.untaggable}
           busy={busy}
-          onAdd={(polarity, category) => {
-            const span = adding.span;
-            if (!span) return;
-            void send([{ op: 'add', span: { start: span.start, end: span.end }, ...(span.turnIndex !== undefined ? { turnIndex: span.turnIndex } : {}), polarity, category }]);
-          }}
+          onAdd={addTag}
           onCancel={() => setAdding(null)}
         />
       )}

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { api, type Action, type Doc } from './api';
+import { api, type Action, type Doc, type Polarity } from './api';
 import { primeDoc } from './doc-cache';
 import { selectionInUntaggable, selectionOffsets } from './highlighted-text';
 import type { PickedSpan } from './span-pick';
@@ -14,9 +14,9 @@ export type AddState = null | { span: PickedSpan | null; untaggable?: boolean };
  * Labeling one document, shared by the feed's cards and the document page: the selected tag, the
  * new-tag form, the category picker, and sending corrections. A correction answers with the whole
  * document, which replaces the fetched copy (`doc`) until another document is shown; `after` gets it and
- * the copy it replaced.
+ * the copy it replaced, and `starting` runs as each correction is sent.
  */
-export function useCorrection(id: string, loaded: Doc | null, after: (next: Doc, before: Doc) => void) {
+export function useCorrection(id: string, loaded: Doc | null, on: { after: (next: Doc, before: Doc) => void; starting?: () => void }) {
   const [fresh, setFresh] = useState<Doc | null>(null);
   const doc = fresh?.id === id ? fresh : loaded;
   const [busy, setBusy] = useState(false);
@@ -28,6 +28,7 @@ export function useCorrection(id: string, loaded: Doc | null, after: (next: Doc,
 
   const send = async (actions: Action[]) => {
     if (!doc) return;
+    on.starting?.();
     setBusy(true);
     setSaveError(null);
     try {
@@ -36,12 +37,19 @@ export function useCorrection(id: string, loaded: Doc | null, after: (next: Doc,
       setFresh(next);
       setAdding(null);
       if (!next.tags.some((x) => x.id === selectedId)) setSelectedId(null);
-      after(next, doc);
+      on.after(next, doc);
     } catch (e) {
       setSaveError(e);
     } finally {
       setBusy(false);
     }
+  };
+
+  /** Sends the new-tag form's span as a tag with this polarity and category. */
+  const addTag = (polarity: Polarity, category: string) => {
+    const span = adding?.span;
+    if (!span) return;
+    void send([{ op: 'add', span: { start: span.start, end: span.end }, ...(span.turnIndex !== undefined ? { turnIndex: span.turnIndex } : {}), polarity, category }]);
   };
 
   // A mouse drag still works: a non-empty selection becomes the span; a tap leaves it to the characters.
@@ -52,5 +60,5 @@ export function useCorrection(id: string, loaded: Doc | null, after: (next: Doc,
     return !!sel;
   };
 
-  return { doc, busy, saveError, setSaveError, adding, setAdding, selectedId, setSelectedId, categoryFor, setCategoryFor, body, send, takeSelection };
+  return { doc, busy, saveError, setSaveError, adding, setAdding, selectedId, setSelectedId, categoryFor, setCategoryFor, body, send, addTag, takeSelection };
 }
