@@ -63,6 +63,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly queueUp = new client.Gauge({
+    name: 'guandian_queue_up',
+    help: 'Whether the document queue answered the last scrape (1) or not (0); guandian_queue_jobs is absent while it does not',
+    registers: [this.registry],
+  });
+
   readonly modelTrainings = new client.Histogram({
     name: 'guandian_model_training_seconds',
     help: 'Training jobs (retraining from corrections) by outcome: done, failed',
