@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { apiClient, CHROMIUM_ARGS, SCREENSHOTS, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
 import { SLANG_COMPLAINTS } from '../fixtures/slang-complaints.js';
@@ -437,7 +437,14 @@ describe('models page (real server, chromium)', () => {
     const promoted = await api<SwitchBody>('POST', `/v1/models/${encodeURIComponent(first!.version)}/promote`, { retag: false });
     expect(promoted.status, JSON.stringify(promoted.body)).toBe(200);
 
-    // The stale page promotes the second: judged against a parent that is no longer active.
+    // The stale page promotes the second: judged against a parent that is no longer active. Its list reload
+    // is held back a moment, as on a loaded server: the refusal must not be worded from the stale list.
+    const slowList = async (route: Route) => {
+      await new Promise((r) => setTimeout(r, 800));
+      await route.continue();
+    };
+    const isList = (u: URL) => u.pathname === '/v1/models';
+    await page.route(isList, slowList);
     const [resp] = await Promise.all([
       page.waitForResponse((x) => x.url().endsWith(`/v1/models/${encodeURIComponent(second!.version)}/promote`) && x.request().method() === 'POST'),
       row(second!.version).locator('[data-action=promote]').click(),
@@ -450,6 +457,7 @@ describe('models page (real server, chromium)', () => {
     expect(await refusal.locator('.refusal-message').textContent()).toBe(
       `评估时对比的是 ${second!.parent}，但当前使用的是 ${first!.version}（可能有其他管理员刚刚发布了版本），请重新训练`,
     );
+    await page.unroute(isList, slowList);
     const text = (await refusal.textContent())!;
     expect(text).toMatch(/^发布被拒绝: /);
     expect(text).not.toContain(body.error!.message);

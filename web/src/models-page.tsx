@@ -161,21 +161,25 @@ export function ModelsPage() {
     setBusy(version);
     setNotice(null);
     setRefusals(({ [version]: _, ...rest }) => rest);
+    let refused: Refusal | null = null;
     try {
       const r = await api.promoteModel(version);
       setNotice({ key: 'promoted', vars: { v: r.active, p: r.previous } });
       if (r.retagJob) setRetagId(r.retagJob.id);
     } catch (e) {
       const err = e as Error;
-      if (err instanceof ApiError && err.status === 409) {
-        setRefusals((m) => ({ ...m, [version]: { error: err } }));
-      } else {
-        setNotice({ key: 'error', cause: err, error: true });
-      }
+      if (err instanceof ApiError && err.status === 409) refused = { error: err };
+      else setNotice({ key: 'error', cause: err, error: true });
     } finally {
       setBusy(null);
     }
     await load();
+    // Shown only once the list is reloaded: a refusal because another admin just promoted a version is
+    // worded against the active version, which the list loaded before the click still had as the old one.
+    if (refused) {
+      const r = refused;
+      setRefusals((m) => ({ ...m, [version]: r }));
+    }
   };
 
   const rollback = async () => {
