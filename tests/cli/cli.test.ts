@@ -453,6 +453,13 @@ describe('models', () => {
     expect(rolled.code, rolled.stderr).toBe(0);
     expect(rolled.stdout).toMatch(new RegExp(`^active: ${base} \\(was ${version!.replace(/[.+]/g, '\\$&')}\\); re-tag job \\S+ for \\d+ documents`));
     const everything = Number(/for (\d+) documents/.exec(rolled.stdout)![1]);
+    // A re-tag takes only finished documents: until the rollback's re-tag is done, some of them are queued
+    // again, and a filtered re-tag started now would count fewer than it will once they are finished.
+    const rollbackRetag = /re-tag job (\S+) for/.exec(rolled.stdout)![1];
+    for (let i = 0; (await api<{ status: string }>(`/v1/retag-jobs/${rollbackRetag}`)).status !== 'done'; i++) {
+      if (i > 600) throw new Error('the rollback re-tag did not finish');
+      await new Promise((r) => setTimeout(r, 50));
+    }
 
     // re-tag filters narrow the re-tag that follows a promotion or a rollback, as the API's do
     const filtered = async (r: CliResult, filter: Record<string, string>) => {
