@@ -37,7 +37,7 @@ export function DocPage({ id }: { id: string }) {
       setSaved(true);
     },
   });
-  const { doc, adding, setAdding, categoryFor, setCategoryFor, busy, saveError, setSaveError, body, send, addTag, takeSelection } = editing;
+  const { doc, adding, setAdding, busy, saveError, setSaveError, body, send, addTag, tagActions, picker, takeSelection } = editing;
   const { selectedId: selected, setSelectedId: setSelected } = editing;
   const editable = canLabel(me);
 
@@ -107,9 +107,7 @@ export function DocPage({ id }: { id: string }) {
             <TagActions
               tag={selectedTag}
               busy={busy}
-              onPolarity={(polarity) => void send([{ op: 'update', tagId: selectedTag.id, polarity }])}
-              onCategory={() => setCategoryFor(selectedTag.id)}
-              onDelete={() => void send([{ op: 'delete', tagId: selectedTag.id }])}
+              {...tagActions(selectedTag.id)}
               onClose={() => setSelected(null)}
             />
           ) : (
@@ -141,17 +139,7 @@ export function DocPage({ id }: { id: string }) {
           </div>
         </div>
       )}
-      {categoryFor && (
-        <CategoryPicker
-          current={doc.tags.find((x) => x.id === categoryFor)?.category}
-          onPick={(category) => {
-            const tag = doc.tags.find((x) => x.id === categoryFor);
-            setCategoryFor(null);
-            if (tag && tag.category !== category) void send([{ op: 'update', tagId: tag.id, category }]);
-          }}
-          onClose={() => setCategoryFor(null)}
-        />
-      )}
+      {picker && <CategoryPicker {...picker} />}
       <h3>{t('tags')} ({doc.tags.length})</h3>
       {doc.tags.length === 0 ? (
         <div className="muted">{t('noTags')}</div>

@@ -205,7 +205,7 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
   const editable = canLabel(me);
   const loaded = useDoc(group.documentId);
   // A tapped chip opens its actions below the chips (selectedId); a touch screen has no hover to reveal them.
-  const { doc, busy, saveError, setSaveError, adding, setAdding, selectedId, setSelectedId, categoryFor, setCategoryFor, body, send, addTag, takeSelection } = useCorrection(
+  const { doc, busy, saveError, setSaveError, adding, setAdding, selectedId, setSelectedId, body, send, addTag, tagActions, picker, takeSelection } = useCorrection(
     group.documentId,
     loaded.doc,
     {
@@ -290,9 +290,7 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
         <TagActions
           tag={selectedTag}
           busy={busy}
-          onPolarity={(polarity) => void send([{ op: 'update', tagId: selectedTag.id, polarity }])}
-          onCategory={() => setCategoryFor(selectedTag.id)}
-          onDelete={() => void send([{ op: 'delete', tagId: selectedTag.id }])}
+          {...tagActions(selectedTag.id)}
           onClose={() => setSelectedId(null)}
         />
       )}
@@ -305,17 +303,7 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
           onCancel={() => setAdding(null)}
         />
       )}
-      {categoryFor && (
-        <CategoryPicker
-          current={ordered.find((x) => x.id === categoryFor)?.category}
-          onPick={(category) => {
-            const tag = ordered.find((x) => x.id === categoryFor);
-            setCategoryFor(null);
-            if (tag && tag.category !== category) void send([{ op: 'update', tagId: tag.id, category }]);
-          }}
-          onClose={() => setCategoryFor(null)}
-        />
-      )}
+      {picker && <CategoryPicker {...picker} />}
     </article>
   );
 }

@@ -52,6 +52,26 @@ export function useCorrection(id: string, loaded: Doc | null, on: { after: (next
     void send([{ op: 'add', span: { start: span.start, end: span.end }, ...(span.turnIndex !== undefined ? { turnIndex: span.turnIndex } : {}), polarity, category }]);
   };
 
+  /** What a tag's action buttons (TagActions) do for this document: polarity, the category picker, delete. */
+  const tagActions = (tagId: string) => ({
+    onPolarity: (polarity: Polarity) => void send([{ op: 'update', tagId, polarity }]),
+    onCategory: () => setCategoryFor(tagId),
+    onDelete: () => void send([{ op: 'delete', tagId }]),
+  });
+
+  /** The open category picker's props (CategoryPicker), or null: a changed category is sent as an update. */
+  const pickedTag = categoryFor && doc ? (doc.tags.find((x) => x.id === categoryFor) ?? null) : null;
+  const picker = pickedTag
+    ? {
+        current: pickedTag.category,
+        onPick: (category: string) => {
+          setCategoryFor(null);
+          if (pickedTag.category !== category) void send([{ op: 'update', tagId: pickedTag.id, category }]);
+        },
+        onClose: () => setCategoryFor(null),
+      }
+    : null;
+
   // A mouse drag still works: a non-empty selection becomes the span; a tap leaves it to the characters.
   const takeSelection = () => {
     const sel = selectionOffsets(body.current);
@@ -60,5 +80,5 @@ export function useCorrection(id: string, loaded: Doc | null, on: { after: (next
     return !!sel;
   };
 
-  return { doc, busy, saveError, setSaveError, adding, setAdding, selectedId, setSelectedId, categoryFor, setCategoryFor, body, send, addTag, takeSelection };
+  return { doc, busy, saveError, setSaveError, adding, setAdding, selectedId, setSelectedId, body, send, addTag, tagActions, picker, takeSelection };
 }
