@@ -73,7 +73,8 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const queue = createQueue(config, logger, 'documents');
   const metrics = new Metrics();
   const settings = new TenantSettingsService(store);
-  const privacy = new PrivacyService(store, settings, logger);
+  const models = new ModelService(store, createQueue(config, logger, 'models'), logger, config.modelDir, metrics);
+  const privacy = new PrivacyService(store, settings, logger, models);
   const apiKeys = new ApiKeysService(store.apiKeys);
   const generatedAdminKey = config.role === 'worker' ? null : await apiKeys.bootstrap(config.adminKey);
   const reconciler = new Reconciler(store, queue, logger, { leaseMs: config.leaseMs, intervalMs: config.reconcileIntervalMs });
@@ -96,7 +97,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     settings,
     privacy,
     retag: new RetagService(store, queue, config.leaseMs),
-    models: new ModelService(store, createQueue(config, logger, 'models'), logger, config.modelDir, metrics),
+    models,
     surveyStats: new SurveyStatsService(store),
     actions,
     afterTagged: [...actions.hooks],

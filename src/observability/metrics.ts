@@ -79,7 +79,7 @@ export class Metrics {
 
   readonly modelSwitches = new client.Counter({
     name: 'guandian_model_switches_total',
-    help: 'Promotions and rollbacks of model versions, and promotions the gate refused',
+    help: 'Promotions and rollbacks of model versions, promotions the gate refused, and active versions withdrawn after an erasure',
     labelNames: ['action'] as const,
     registers: [this.registry],
   });

@@ -146,7 +146,7 @@ export class ModelService {
   private async effective(tenant: string, version: string | null): Promise<string | null> {
     if (!version) return null;
     const v = await this.store.modelVersions.find(tenant, version);
-    return v && v.base === this.baseVersion ? version : null;
+    return v && v.base === this.baseVersion && v.head ? version : null;
   }
 
   async list(tenant: string) {
@@ -173,6 +173,7 @@ export class ModelService {
     if (!v) throw notFound('model version');
     const state = await this.store.modelState.get(tenant);
     if (state.active === version) throw conflict(`${version} is already the active version`);
+    if (!v.head) throw conflict(`${version} was withdrawn: documents whose corrections it learned from were erased; train again`);
     if (v.base !== this.baseVersion) throw conflict(`${version} was trained on base model ${v.base}, but ${this.baseVersion} is installed`);
     const active = await this.effective(tenant, state.active);
     if (v.parent !== active) {
@@ -222,6 +223,51 @@ export class ModelService {
     return { active: target ?? base, previous: from ?? base, ...(note ? { note } : {}) };
   }
 
+  /**
+   * Withdraws every version that learned from a correction made at or after `since` (the earliest
+   * correction on documents about to be erased): the tenant's active version and its rollback history
+   * drop them, so tagging falls back to the newest earlier version that did not learn from them (or the
+   * base model), and their heads are deleted. The state moves first, so no worker is left pointing at a
+   * version without weights. Idempotent: an erasure retried after a crash withdraws the same versions.
+   */
+  async withdrawLearnedFrom(tenant: string, since: Date, actor: string): Promise<{ withdrawn: string[]; activeWithdrawn: boolean }> {
+    const learned = await this.store.modelVersions.learnedSince(tenant, since);
+    if (learned.length === 0) return { withdrawn: [], activeWithdrawn: false };
+    const gone = new Set(learned.map((v) => v.version));
+    let activeWithdrawn = false;
+    for (let attempt = 0; ; attempt++) {
+      const state = await this.store.modelState.peek(tenant);
+      if (!state) break;
+      const chain = [...state.history, state.active];
+      if (!chain.some((v) => v !== null && gone.has(v))) break;
+      const kept = chain.filter((v) => v === null || !gone.has(v));
+      const active = kept.pop() ?? null;
+      if (await this.store.modelState.replace(state, { active, history: kept })) {
+        activeWithdrawn = state.active !== null && gone.has(state.active);
+        this.activeCache.delete(tenant);
+        if (activeWithdrawn) {
+          this.metrics?.modelSwitches.inc({ action: 'withdraw' });
+          this.logger.warn({ tenant, withdrawn: state.active, active: active ?? this.baseVersion }, 'active model version withdrawn after an erasure');
+        }
+        break;
+      }
+      if (attempt >= 10) throw conflict('the active model kept changing while withdrawing versions; retry the erasure');
+    }
+    const withdrawn: string[] = [];
+    for (const v of learned) {
+      this.headCache.delete(v._id);
+      if (!v.head) continue;
+      await this.store.modelVersions.withdraw(tenant, v.version, actor);
+      withdrawn.push(v.version);
+    }
+    return { withdrawn, activeWithdrawn };
+  }
+
+  /** What tags the tenant's documents now: the promoted version, or the base model. */
+  async activeVersion(tenant: string): Promise<string | null> {
+    return (await this.effective(tenant, (await this.store.modelState.peek(tenant))?.active ?? null)) ?? this.baseVersion;
+  }
+
   // ---- worker side ----------------------------------------------------------------------------
 
   /**
@@ -237,7 +283,7 @@ export class ModelService {
       head = this.headCache.get(`${tenant}:${active}`) ?? null;
       if (!head) {
         const v = await this.store.modelVersions.find(tenant, active);
-        head = v && v.base === this.baseVersion ? { ...v.head, id: v._id } : null;
+        head = v && v.base === this.baseVersion && v.head ? { ...v.head, id: v._id } : null;
         if (head) {
           if (this.headCache.size > 64) this.headCache.clear();
           this.headCache.set(`${tenant}:${active}`, head);
@@ -299,7 +345,7 @@ export class ModelService {
       // judged against what tags now: a promoted head trained on another base model does not
       const parentVersion = await this.effective(job.tenant, state?.active ?? null);
       const parent = parentVersion ? await this.store.modelVersions.find(job.tenant, parentVersion) : null;
-      const { corrections, confirmed } = await this.collect(job.tenant);
+      const { corrections, confirmed, documentIds } = await this.collect(job.tenant);
       if (corrections.length === 0) throw new AppError(409, 'conflict', 'no corrections to learn from yet');
       const request: TrainRequest = {
         modelDir: this.modelDir,
@@ -336,8 +382,15 @@ export class ModelService {
         promotedAt: null,
         promotedBy: null,
         head: result.head,
+        withdrawn: null,
       };
       await this.store.modelVersions.save(record);
+      // An erasure that ran while this job trained withdrew the versions stored by then; this one was
+      // not stored yet. Checked after saving, so an erasure either sees the version or is seen here.
+      if ((await this.store.documents.countWhere({ _id: { $in: documentIds } })) < documentIds.length) {
+        await this.store.modelVersions.withdraw(job.tenant, job.version, 'system');
+        throw new Error('a document it learned from was erased or purged while it trained; training again without it');
+      }
       await this.store.modelJobs.update(id, {
         status: 'done',
         phase: 'done',
@@ -371,7 +424,7 @@ export class ModelService {
    *    its document is left out; the newest MAX_CONFIRMED are kept.
    * Both come back ordered by time, then text, so folds and results do not depend on the store's order.
    */
-  private async collect(tenant: string): Promise<{ corrections: TrainCorrection[]; confirmed: TrainConfirmed[] }> {
+  private async collect(tenant: string): Promise<{ corrections: TrainCorrection[]; confirmed: TrainConfirmed[]; documentIds: string[] }> {
     const latest = new Map<string, number>();
     const before = new Map<string, TrainCorrection['before']>();
     const accepted = new Map<string, { polarity: string; category: string; at: number }>();
@@ -400,11 +453,14 @@ export class ModelService {
     const byTime = (a: { at: number; text: string }, b: { at: number; text: string }) => a.at - b.at || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0);
 
     const corrections: TrainCorrection[] = [];
+    const documentIds = new Set<string>();
     const ids = [...latest.keys()];
     for (let i = 0; i < ids.length; i += PAGE) {
       const tags = await this.store.tags.list({ _id: { $in: ids.slice(i, i + PAGE) }, tenant, source: 'human' }, PAGE);
       for (const t of tags) {
-        if (t.sentence) corrections.push({ text: t.sentence, polarity: t.polarity, category: t.category, at: latest.get(t._id)!, before: before.get(t._id) ?? null });
+        if (!t.sentence) continue;
+        corrections.push({ text: t.sentence, polarity: t.polarity, category: t.category, at: latest.get(t._id)!, before: before.get(t._id) ?? null });
+        documentIds.add(t.documentId);
       }
     }
 
@@ -422,7 +478,7 @@ export class ModelService {
         }
       }
     }
-    return { corrections: corrections.sort(byTime), confirmed: confirmed.sort(byTime).slice(-MAX_CONFIRMED) };
+    return { corrections: corrections.sort(byTime), confirmed: confirmed.sort(byTime).slice(-MAX_CONFIRMED), documentIds: [...documentIds] };
   }
 
   private train(request: TrainRequest, onProgress: (phase: ModelJobPhase, fraction: number) => void): Promise<Extract<TrainMessage, { type: 'done' }>> {
@@ -487,7 +543,7 @@ export function presentVersion(v: ModelVersionRecord, active: string | null) {
     parent: v.parent ?? v.base,
     base: v.base,
     active: isActive,
-    status: isActive ? 'active' : v.promotedAt ? 'retired' : 'candidate',
+    status: !v.head ? 'withdrawn' : isActive ? 'active' : v.promotedAt ? 'retired' : 'candidate',
     createdAt: iso(v.createdAt),
     createdBy: v.createdBy,
     counts: v.counts,
@@ -497,5 +553,7 @@ export function presentVersion(v: ModelVersionRecord, active: string | null) {
     gate: { passes: v.gate.passes, reasons: v.gate.reasons.map((r) => r.message), details: v.gate.reasons.map((r) => ({ field: r.field, code: r.code ?? null, params: r.params ?? {} })) },
     promotedAt: iso(v.promotedAt),
     promotedBy: v.promotedBy,
+    // when an erasure withdrew it (its weights are deleted; it can no longer be promoted or rolled back to)
+    withdrawnAt: iso(v.withdrawn?.at ?? null),
   };
 }

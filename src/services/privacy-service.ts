@@ -4,6 +4,22 @@ import type { Filter } from '../store/collection.js';
 import type { Store } from '../store/store.js';
 import type { TenantSettingsService } from './tenant-settings-service.js';
 
+/** The part of ModelService an erasure needs (src/services/model-service.ts). */
+export interface LearnedModels {
+  withdrawLearnedFrom(tenant: string, since: Date, actor: string): Promise<{ withdrawn: string[]; activeWithdrawn: boolean }>;
+  activeVersion(tenant: string): Promise<string | null>;
+  requestTraining(tenant: string, actor: string): Promise<{ _id: string }>;
+}
+
+export interface ErasureResult {
+  deleted: { documents: number; tags: number };
+  /**
+   * Model versions whose weights learned from the erased documents' corrections are withdrawn with
+   * them; when the active one was among them, a replacement is trained from what remains.
+   */
+  models: { withdrawn: string[]; active: string | null; retrainJob: string | null };
+}
+
 const BATCH = 500;
 const DAY_MS = 86_400_000;
 /** Every collection that holds a document's text or its customer's identifiers (store.ts, actions-store.ts). */
@@ -17,6 +33,7 @@ export class PrivacyService {
     private readonly store: Store,
     private readonly settings: TenantSettingsService,
     private readonly logger: Logger,
+    private readonly models: LearnedModels | null = null,
   ) {}
 
   async audit(tenant: string, actor: string, action: string, target: string | null, details: Record<string, unknown> = {}): Promise<void> {
@@ -48,10 +65,77 @@ export class PrivacyService {
     return { documents, tags };
   }
 
-  async eraseCustomer(tenant: string, customerId: string, actor: string): Promise<{ documents: number; tags: number }> {
-    const counts = await this.deleteDocuments(tenant, { customerId });
-    await this.audit(tenant, actor, 'customer.erase', customerId, counts);
-    return counts;
+  /**
+   * The earliest correction that trained anything on these documents (labelers' updates and added
+   * tags; accepted tags are only ever measured on), or null when none did.
+   */
+  private async earliestLearned(tenant: string, ids: string[]): Promise<Date | null> {
+    let earliest: Date | null = null;
+    for (let i = 0; i < ids.length; i += BATCH) {
+      let after = '';
+      for (;;) {
+        const rows = await this.store.corrections.list({ tenant, documentId: { $in: ids.slice(i, i + BATCH) }, op: { $in: ['update', 'add'] }, _id: { $gt: after } }, BATCH);
+        for (const c of rows) if (!earliest || new Date(c.at) < earliest) earliest = new Date(c.at);
+        if (rows.length < BATCH) break;
+        after = rows[rows.length - 1]!._id;
+      }
+    }
+    return earliest;
+  }
+
+  private async documentIds(tenant: string, filter: Filter): Promise<string[]> {
+    const ids: string[] = [];
+    let after = '';
+    for (;;) {
+      // $and: the filter may name _id itself (one document)
+      const docs = await this.store.documents.list({ $and: [filter, { tenant, _id: { $gt: after } }] }, BATCH, { _id: 1 });
+      ids.push(...docs.map((d) => d._id));
+      if (docs.length < BATCH) return ids;
+      after = docs[docs.length - 1]!._id;
+    }
+  }
+
+  /**
+   * An explicit erasure reaches what models learned, too (a retention purge does not: it ages data out,
+   * and what was learned from it while it was kept stays). Versions are withdrawn before the documents
+   * go, so a crash in between leaves a retried erasure able to find them; and once more after, for a
+   * version a training job stored while the documents were being deleted (the job checks the other
+   * order itself, see ModelService.run).
+   */
+  private async erase(tenant: string, filter: Filter, actor: string): Promise<ErasureResult> {
+    const since = this.models ? await this.earliestLearned(tenant, await this.documentIds(tenant, filter)) : null;
+    const withdrawn = new Set<string>();
+    let activeWithdrawn = false;
+    const withdraw = async () => {
+      if (!this.models || !since) return;
+      const r = await this.models.withdrawLearnedFrom(tenant, since, actor);
+      r.withdrawn.forEach((v) => withdrawn.add(v));
+      activeWithdrawn ||= r.activeWithdrawn;
+    };
+    await withdraw();
+    const deleted = await this.deleteDocuments(tenant, filter);
+    await withdraw();
+    let retrainJob: string | null = null;
+    // (nothing left to learn from: the replacement job would only fail)
+    if (this.models && activeWithdrawn && (await this.store.corrections.list({ tenant, op: { $in: ['update', 'add'] } }, 1)).length > 0) {
+      // Training collects after the deletion above, so the replacement cannot learn the erased corrections.
+      try {
+        retrainJob = (await this.models.requestTraining(tenant, 'system'))._id;
+      } catch (err) {
+        this.logger.error({ tenant, err: String(err) }, 'could not request a replacement model after an erasure; train again by hand');
+      }
+    }
+    return { deleted, models: { withdrawn: [...withdrawn], active: this.models ? await this.models.activeVersion(tenant) : null, retrainJob } };
+  }
+
+  async eraseCustomer(tenant: string, customerId: string, actor: string): Promise<ErasureResult> {
+    const result = await this.erase(tenant, { customerId }, actor);
+    await this.audit(tenant, actor, 'customer.erase', customerId, { ...result.deleted, ...this.modelDetails(result) });
+    return result;
+  }
+
+  private modelDetails(result: ErasureResult): Record<string, unknown> {
+    return result.models.withdrawn.length > 0 ? { modelsWithdrawn: result.models.withdrawn, retrainJob: result.models.retrainJob } : {};
   }
 
   /**
@@ -59,11 +143,12 @@ export class PrivacyService {
    * document sent without a customerId, which eraseCustomer cannot reach). Null when the tenant has none
    * under that id; the audit entry names the id only.
    */
-  async eraseDocument(tenant: string, id: string, actor: string): Promise<{ documents: number; tags: number } | null> {
-    const counts = await this.deleteDocuments(tenant, { _id: id });
-    if (counts.documents === 0) return null;
-    await this.audit(tenant, actor, 'document.erase', id, counts);
-    return counts;
+  async eraseDocument(tenant: string, id: string, actor: string): Promise<ErasureResult | null> {
+    if (!(await this.store.documents.findForTenant(tenant, id))) return null;
+    const result = await this.erase(tenant, { _id: id }, actor);
+    if (result.deleted.documents === 0) return null;
+    await this.audit(tenant, actor, 'document.erase', id, { ...result.deleted, ...this.modelDetails(result) });
+    return result;
   }
 
   async purgeExpired(now = new Date()): Promise<number> {

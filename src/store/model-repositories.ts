@@ -62,6 +62,19 @@ export class ModelVersionsRepository {
     return this.coll.find({ tenant }, { sort: { createdAt: -1 }, limit });
   }
 
+  /**
+   * Versions whose training data reached `since`: a version learns from every correction made up to
+   * its correctionsThrough, so one made at `since` is in exactly these. Few per tenant, read in full.
+   */
+  learnedSince(tenant: string, since: Date): Promise<ModelVersionRecord[]> {
+    return this.coll.find({ tenant, correctionsThrough: { $gte: since } }, { sort: { createdAt: 1 } });
+  }
+
+  /** Drops the weights and keeps the record (counts, metrics, gate: no text) so the version history stays readable. */
+  async withdraw(tenant: string, version: string, by: string): Promise<void> {
+    await this.coll.updateOne({ _id: `${tenant}:${version}` }, { $set: { head: null, withdrawn: { at: new Date(), by, reason: 'erasure' } } });
+  }
+
   async markPromoted(tenant: string, version: string, actor: string): Promise<void> {
     await this.coll.updateOne({ _id: `${tenant}:${version}` }, { $set: { promotedAt: new Date(), promotedBy: actor } });
   }

@@ -310,8 +310,13 @@ export interface ModelVersionRecord {
   gate: { passes: boolean; reasons: { field: string; message: string; code?: string; params?: Record<string, string | number> }[] };
   promotedAt: Date | null;
   promotedBy: string | null;
-  /** SerializedHead (src/nlp/model/head.ts): a few hundred kilobytes at most. */
-  head: import('../nlp/model/head.js').SerializedHead;
+  /**
+   * SerializedHead (src/nlp/model/head.ts): a few hundred kilobytes at most. Null once withdrawn: the
+   * weights were learned from corrections on documents that have since been erased, so they go with them.
+   */
+  head: import('../nlp/model/head.js').SerializedHead | null;
+  /** Set when an erasure withdrew the version (absent on versions stored before withdrawal existed). */
+  withdrawn?: { at: Date; by: string; reason: 'erasure' } | null;
 }
 
 /** Which version a tenant's documents are tagged with, and the ones before it (for rollback). */

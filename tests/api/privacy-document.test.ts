@@ -32,7 +32,7 @@ describe('DELETE /v1/documents/:id', () => {
     expect(tagsBefore).toBeGreaterThan(0);
 
     const res = await rt.http.delete(`/v1/documents/${gone}`).set(bearer(key)).expect(200);
-    expect(res.body).toEqual({ id: gone, deleted: { documents: 1, tags: tagsBefore } });
+    expect(res.body).toEqual({ id: gone, deleted: { documents: 1, tags: tagsBefore }, models: { withdrawn: [], active: expect.any(String), retrainJob: null } });
     await rt.http.get(`/v1/documents/${gone}`).set(bearer(key)).expect(404);
     expect(await rt.services.store.tags.countWhere({ documentId: gone })).toBe(0);
     expect(await rt.services.store.engine.collection('corrections').count({ documentId: gone })).toBe(0);

@@ -61,7 +61,7 @@ describe('right to erasure', () => {
     const tagsBefore = await rt.services.store.tags.countWhere({ documentId: { $in: mine } });
     expect(tagsBefore).toBeGreaterThan(0);
     const res = await rt.http.delete('/v1/customers/cust-42').set(bearer(ADMIN_KEY)).expect(200);
-    expect(res.body).toEqual({ customerId: 'cust-42', deleted: { documents: 2, tags: tagsBefore } });
+    expect(res.body).toEqual({ customerId: 'cust-42', deleted: { documents: 2, tags: tagsBefore }, models: { withdrawn: [], active: expect.any(String), retrainJob: null } });
     for (const id of mine) await rt.http.get(`/v1/documents/${id}`).set(bearer(ADMIN_KEY)).expect(404);
     expect(await rt.services.store.tags.countWhere({ documentId: { $in: mine } })).toBe(0);
     await rt.http.get(`/v1/documents/${other}`).set(bearer(ADMIN_KEY)).expect(200);

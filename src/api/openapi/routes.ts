@@ -61,6 +61,17 @@ export interface RouteDoc {
 const json = (description: string, schema: string | JsonSchema): ResponseDoc => ({ description, schema });
 const READ: readonly Role[] = ['analyst', 'labeler'];
 // Terms of the tenant lexicon: 1-20 Chinese characters, letters or digits (TermMap in taxonomy-dto.ts).
+/** What an erasure did to retrained model versions (see docs/retrain.md, "Erasure"). */
+const ERASED_MODELS: JsonSchema = {
+  type: 'object',
+  description: 'versions that learned from corrections on the erased documents are withdrawn (weights deleted); when the active one was, tagging falls back to the newest earlier version or the base model and a replacement is trained',
+  properties: {
+    withdrawn: { type: 'array', items: { type: 'string' } },
+    active: { type: ['string', 'null'], description: 'the version tagging the tenant now (null: no model installed)' },
+    retrainJob: { type: ['string', 'null'], description: 'training job for a replacement, when the active version was withdrawn' },
+  },
+  required: ['withdrawn', 'active', 'retrainJob'],
+};
 const TERM: JsonSchema = { pattern: '^[\\p{Script=Han}A-Za-z0-9]{1,20}$' };
 
 // One entry per route the app serves; tests/api/openapi.test.ts walks the real Express router and
@@ -149,8 +160,9 @@ export const ROUTES: RouteDoc[] = [
         properties: {
           id: { type: 'string' },
           deleted: { type: 'object', properties: { documents: { type: 'integer' }, tags: { type: 'integer' } }, required: ['documents', 'tags'] },
+          models: ERASED_MODELS,
         },
-        required: ['id', 'deleted'],
+        required: ['id', 'deleted', 'models'],
       }),
     },
   },
@@ -335,8 +347,9 @@ export const ROUTES: RouteDoc[] = [
         properties: {
           customerId: { type: 'string' },
           deleted: { type: 'object', properties: { documents: { type: 'integer' }, tags: { type: 'integer' } }, required: ['documents', 'tags'] },
+          models: ERASED_MODELS,
         },
-        required: ['customerId', 'deleted'],
+        required: ['customerId', 'deleted', 'models'],
       }),
     },
   },

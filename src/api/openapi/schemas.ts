@@ -232,7 +232,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
       parent: { ...str, description: 'the version it was judged against (the base model when none was promoted)' },
       base: str,
       active: { type: 'boolean' },
-      status: { type: 'string', enum: ['candidate', 'active', 'retired'] },
+      status: { type: 'string', enum: ['candidate', 'active', 'retired', 'withdrawn'], description: 'withdrawn: an erasure deleted documents whose corrections it learned from, and its weights with them' },
       createdAt: dateTime,
       createdBy: str,
       counts: object(
@@ -256,6 +256,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
       }),
       promotedAt: nullableDateTime,
       promotedBy: nullable('string'),
+      withdrawnAt: nullableDateTime,
     }),
     ModelList: object({
       base: { ...nullable('string'), description: 'the shipped model; null when none is installed' },

@@ -35,15 +35,15 @@ export function privacyRoutes(s: Services): Router {
   r.delete('/customers/:customerId', requireRole('admin'), async (req, res) => {
     const { customerId } = parseDto(CustomerParamsDto, { customerId: req.params.customerId }, 'path');
     const a = auth(req);
-    res.json({ customerId, deleted: await s.privacy.eraseCustomer(a.tenant, customerId, a.keyId) });
+    res.json({ customerId, ...(await s.privacy.eraseCustomer(a.tenant, customerId, a.keyId)) });
   });
 
   r.delete('/documents/:id', requireRole('admin'), async (req, res) => {
     const a = auth(req);
     const id = req.params.id as string;
-    const deleted = await s.privacy.eraseDocument(a.tenant, id, a.keyId);
-    if (!deleted) throw notFound('document');
-    res.json({ id, deleted });
+    const erased = await s.privacy.eraseDocument(a.tenant, id, a.keyId);
+    if (!erased) throw notFound('document');
+    res.json({ id, ...erased });
   });
 
   r.get('/tenant/settings', requireRole('admin'), async (req, res) => {
