@@ -20,71 +20,117 @@ export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-export function parseCsv(input: string): CsvRecord[] {
-  const text = stripBom(input);
-  const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let line = 1;
-  let recordLine = 1;
-  let inQuotes = false;
+const PLAIN_STOP = /[",\r\n]/g;
+
+function countNewlines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/**
+ * Incremental: text may arrive in pieces cut anywhere (between the two quotes of a doubled quote,
+ * between CR and LF, inside a quoted line break), and the records come out the same as from the
+ * whole text at once. Large files are read in pieces so that memory follows a record, not the file.
+ */
+export class CsvReader {
+  private fields: string[] = [];
+  private field = '';
+  private line = 1;
+  private recordLine = 1;
+  /** `quote`: a quote seen inside a quoted field; only the next character tells a doubled quote from the closing one. */
+  private state: 'plain' | 'quoted' | 'quote' = 'plain';
   // A field that was quoted stays a field even when empty; a bare empty line is no record at all.
-  let sawContent = false;
-  let i = 0;
-  const endRecord = () => {
-    fields.push(field);
-    if (sawContent || fields.length > 1 || field !== '') records.push({ line: recordLine, fields });
-    fields = [];
-    field = '';
-    sawContent = false;
-  };
-  while (i < text.length) {
-    const c = text[i]!;
-    if (inQuotes) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
+  private sawContent = false;
+  /** The last record ended on CR; an LF right after it belongs to the same line break. */
+  private afterCr = false;
+  private out: CsvRecord[] = [];
+
+  /** Takes the next piece of text and returns the records it completed. */
+  push(text: string): CsvRecord[] {
+    let i = 0;
+    const n = text.length;
+    while (i < n) {
+      if (this.afterCr) {
+        this.afterCr = false;
+        if (text.charCodeAt(i) === 10) {
+          i++;
           continue;
         }
-        inQuotes = false;
-        i++;
-        const next = text[i];
-        if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') {
-          throw new CsvSyntaxError(line, 'unexpected character after a closing quote');
-        }
+      }
+      if (this.state === 'quoted') {
+        const q = text.indexOf('"', i);
+        const piece = text.slice(i, q === -1 ? n : q);
+        this.field += piece;
+        this.line += countNewlines(piece);
+        if (q === -1) break;
+        this.state = 'quote';
+        i = q + 1;
         continue;
       }
-      if (c === '\n') line++;
-      field += c;
+      if (this.state === 'quote') {
+        const c = text[i];
+        if (c === '"') {
+          this.field += '"';
+          this.state = 'quoted';
+          i++;
+          continue;
+        }
+        if (c !== ',' && c !== '\n' && c !== '\r') throw new CsvSyntaxError(this.line, 'unexpected character after a closing quote');
+        this.state = 'plain';
+      }
+      PLAIN_STOP.lastIndex = i;
+      const stop = PLAIN_STOP.exec(text);
+      const end = stop ? stop.index : n;
+      if (end > i) {
+        this.field += text.slice(i, end);
+        i = end;
+      }
+      if (!stop) break;
+      const c = text[i];
       i++;
-      continue;
+      if (c === '"') {
+        if (this.field !== '') throw new CsvSyntaxError(this.line, 'a quote inside an unquoted field (quote the whole field and double inner quotes)');
+        this.state = 'quoted';
+        this.sawContent = true;
+      } else if (c === ',') {
+        this.fields.push(this.field);
+        this.field = '';
+        this.sawContent = true;
+      } else {
+        this.endRecord();
+        this.line++;
+        this.recordLine = this.line;
+        this.afterCr = c === '\r';
+      }
     }
-    if (c === '"') {
-      if (field !== '') throw new CsvSyntaxError(line, 'a quote inside an unquoted field (quote the whole field and double inner quotes)');
-      inQuotes = true;
-      sawContent = true;
-      i++;
-      continue;
-    }
-    if (c === ',') {
-      fields.push(field);
-      field = '';
-      sawContent = true;
-      i++;
-      continue;
-    }
-    if (c === '\r' || c === '\n') {
-      endRecord();
-      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      line++;
-      recordLine = line;
-      continue;
-    }
-    field += c;
-    i++;
+    return this.take();
   }
-  if (inQuotes) throw new CsvSyntaxError(recordLine, 'a quoted field is never closed');
-  if (field !== '' || fields.length > 0 || sawContent) endRecord();
-  return records;
+
+  /** The input is over: returns the last record, or throws if a quoted field was left open. */
+  end(): CsvRecord[] {
+    if (this.state === 'quoted') throw new CsvSyntaxError(this.recordLine, 'a quoted field is never closed');
+    this.state = 'plain';
+    if (this.field !== '' || this.fields.length > 0 || this.sawContent) this.endRecord();
+    return this.take();
+  }
+
+  private endRecord(): void {
+    this.fields.push(this.field);
+    if (this.sawContent || this.fields.length > 1 || this.field !== '') this.out.push({ line: this.recordLine, fields: this.fields });
+    this.fields = [];
+    this.field = '';
+    this.sawContent = false;
+  }
+
+  private take(): CsvRecord[] {
+    const records = this.out;
+    this.out = [];
+    return records;
+  }
+}
+
+export function parseCsv(input: string): CsvRecord[] {
+  const reader = new CsvReader();
+  return [...reader.push(stripBom(input)), ...reader.end()];
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TextDecoder } from 'node:util';
-import { CsvSyntaxError, parseCsv, stripBom } from './csv.js';
+import { CsvReader, CsvSyntaxError, stripBom, type CsvRecord } from './csv.js';
 import { CliFailure, UsageError } from './errors.js';
 import { ApiError, type HttpClient } from './http-client.js';
 import { ProgressBar } from './progress.js';
@@ -60,19 +60,48 @@ export interface ImportSummary {
  * Excel on Chinese Windows saves "CSV" in GBK, which decoded as UTF-8 turns every character into
  * replacement marks that would then be stored and tagged as garbage; refuse and name the fix.
  */
-export function decode(buffer: Buffer, file: string, encoding: string): string {
-  let decoder: TextDecoder;
+export function makeDecoder(encoding: string): TextDecoder {
   try {
-    decoder = new TextDecoder(encoding, { fatal: true });
+    return new TextDecoder(encoding, { fatal: true });
   } catch {
     throw new UsageError(`unknown --encoding "${encoding}" (use utf-8 or gb18030)`, 'import');
   }
-  try {
-    return decoder.decode(buffer);
-  } catch {
-    const hint = decoder.encoding === 'utf-8' ? ' (files saved by Excel on Chinese Windows are usually GBK: pass --encoding gb18030)' : '';
-    throw new CliFailure(`${file} is not valid ${decoder.encoding}${hint}`);
+}
+
+function notDecodable(file: string, decoder: TextDecoder): CliFailure {
+  const hint = decoder.encoding === 'utf-8' ? ' (files saved by Excel on Chinese Windows are usually GBK: pass --encoding gb18030)' : '';
+  return new CliFailure(`${file} is not valid ${decoder.encoding}${hint}`);
+}
+
+/** Bytes in, text out; a character whose bytes straddle two chunks comes out whole with the later one. */
+export async function* decodeChunks(chunks: AsyncIterable<Uint8Array>, file: string, encoding: string): AsyncGenerator<string> {
+  const decoder = makeDecoder(encoding);
+  let first = true;
+  const emit = (text: string): string => {
+    // The decoder drops a UTF-8 BOM itself; GB18030 has its own, which decodes to U+FEFF.
+    if (first && text !== '') {
+      first = false;
+      return stripBom(text);
+    }
+    return text;
+  };
+  for await (const chunk of chunks) {
+    let text: string;
+    try {
+      text = decoder.decode(chunk, { stream: true });
+    } catch {
+      throw notDecodable(file, decoder);
+    }
+    if (text !== '') yield emit(text);
   }
+  let tail: string;
+  try {
+    // A file cut off in the middle of a character fails here.
+    tail = decoder.decode();
+  } catch {
+    throw notDecodable(file, decoder);
+  }
+  if (tail !== '') yield emit(tail);
 }
 
 export function detectFormat(file: string, explicit?: string): 'csv' | 'jsonl' {
@@ -86,34 +115,100 @@ export function detectFormat(file: string, explicit?: string): 'csv' | 'jsonl' {
   throw new UsageError(`cannot tell the format of "${file}" from its extension; pass --format csv or --format jsonl`, 'import');
 }
 
-export function readJsonlRecords(text: string): InputRecord[] {
-  const out: InputRecord[] = [];
-  stripBom(text)
-    .split('\n')
-    .forEach((raw, i) => {
-      const line = raw.replace(/\r$/, '');
-      if (line.trim() === '') return;
-      try {
-        const value: unknown = JSON.parse(line);
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) out.push({ line: i + 1, error: 'not a JSON object' });
-        else out.push({ line: i + 1, doc: value as Record<string, unknown> });
-      } catch (err) {
-        out.push({ line: i + 1, error: `not valid JSON (${(err as Error).message})` });
-      }
-    });
-  return out;
+function jsonlRecord(line: number, raw: string): InputRecord | null {
+  const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  if (text.trim() === '') return null;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return { line, error: 'not a JSON object' };
+    return { line, doc: value as Record<string, unknown> };
+  } catch (err) {
+    return { line, error: `not valid JSON (${(err as Error).message})` };
+  }
 }
 
-export function readCsvRecords(text: string): InputRecord[] {
-  let rows;
-  try {
-    rows = parseCsv(text);
-  } catch (err) {
-    if (err instanceof CsvSyntaxError) throw new CliFailure(`CSV is malformed at ${err.message}`);
-    throw err;
+function csvMalformed(err: unknown): unknown {
+  return err instanceof CsvSyntaxError ? new CliFailure(`CSV is malformed at ${err.message}`) : err;
+}
+
+/**
+ * Turns decoded text, given in pieces cut anywhere, into input records: a JSONL line or a CSV row
+ * becomes a record once its end has arrived, numbered by the line it starts on in the file.
+ */
+export class RecordReader {
+  // JSONL: the start of a line whose end has not arrived yet, kept in pieces so that a very long
+  // line is not copied again for every chunk it spans.
+  private partial: string[] = [];
+  private lineNo = 1;
+  private readonly csv: CsvReader | null;
+  private names: string[] | null = null;
+
+  constructor(readonly format: 'csv' | 'jsonl') {
+    this.csv = format === 'csv' ? new CsvReader() : null;
   }
-  const header = rows.shift();
-  if (!header) return [];
+
+  push(text: string): InputRecord[] {
+    if (!this.csv) return this.jsonl(text, false);
+    let rows: CsvRecord[];
+    try {
+      rows = this.csv.push(text);
+    } catch (err) {
+      throw csvMalformed(err);
+    }
+    return this.csvRecords(rows);
+  }
+
+  end(): InputRecord[] {
+    if (!this.csv) return this.jsonl('', true);
+    let rows: CsvRecord[];
+    try {
+      rows = this.csv.end();
+    } catch (err) {
+      throw csvMalformed(err);
+    }
+    return this.csvRecords(rows);
+  }
+
+  private jsonl(text: string, last: boolean): InputRecord[] {
+    const out: InputRecord[] = [];
+    let from = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
+      this.partial.push(text.slice(from, nl));
+      const record = jsonlRecord(this.lineNo++, this.partial.join(''));
+      this.partial = [];
+      if (record) out.push(record);
+      from = nl + 1;
+    }
+    if (from < text.length) this.partial.push(text.slice(from));
+    if (last && this.partial.length > 0) {
+      const record = jsonlRecord(this.lineNo, this.partial.join(''));
+      this.partial = [];
+      if (record) out.push(record);
+    }
+    return out;
+  }
+
+  private csvRecords(rows: CsvRecord[]): InputRecord[] {
+    if (rows.length === 0) return [];
+    if (!this.names) this.names = checkHeader(rows.shift()!);
+    const names = this.names;
+    return rows.map((row) => {
+      if (row.fields.length !== names.length) {
+        return { line: row.line, error: `has ${row.fields.length} fields, the header has ${names.length}` };
+      }
+      const doc: Record<string, unknown> = {};
+      names.forEach((name, i) => {
+        const value = row.fields[i]!;
+        // Empty optional cells mean "not given"; the API would refuse an empty customerId or date.
+        if (value === '' && (CSV_OPTIONAL as readonly string[]).includes(name)) return;
+        doc[name] = value;
+      });
+      return { line: row.line, doc };
+    });
+  }
+}
+
+function checkHeader(header: CsvRecord): string[] {
   const names = header.fields.map((h) => h.trim());
   const known = new Set<string>([...CSV_REQUIRED, ...CSV_OPTIONAL]);
   const unknown = names.filter((n) => !known.has(n));
@@ -122,19 +217,100 @@ export function readCsvRecords(text: string): InputRecord[] {
   }
   const missing = CSV_REQUIRED.filter((n) => !names.includes(n));
   if (missing.length > 0) throw new CliFailure(`CSV header lacks column(s) ${missing.join(', ')}`);
-  return rows.map((row) => {
-    if (row.fields.length !== names.length) {
-      return { line: row.line, error: `has ${row.fields.length} fields, the header has ${names.length}` };
+  return names;
+}
+
+function readAll(format: 'csv' | 'jsonl', text: string): InputRecord[] {
+  const reader = new RecordReader(format);
+  return [...reader.push(stripBom(text)), ...reader.end()];
+}
+
+export function readJsonlRecords(text: string): InputRecord[] {
+  return readAll('jsonl', text);
+}
+
+export function readCsvRecords(text: string): InputRecord[] {
+  return readAll('csv', text);
+}
+
+export interface RecordSource {
+  file: string;
+  format: 'csv' | 'jsonl';
+  encoding: string;
+}
+
+/**
+ * The records of a byte stream, in groups as the bytes arrive (one group per chunk read, so the
+ * per-record cost stays that of a loop, not of an await). Nothing is read before it is asked for:
+ * a consumer that is busy sending a batch holds the reading back.
+ */
+export async function* readRecords(chunks: AsyncIterable<Uint8Array>, source: RecordSource): AsyncGenerator<InputRecord[]> {
+  const reader = new RecordReader(source.format);
+  for await (const text of decodeChunks(chunks, source.file, source.encoding)) {
+    const records = reader.push(text);
+    if (records.length > 0) yield records;
+  }
+  const last = reader.end();
+  if (last.length > 0) yield last;
+}
+
+export interface Batch {
+  /** How many records of the file come before this batch. */
+  start: number;
+  records: InputRecord[];
+}
+
+/** Cuts records into batches of `size` after skipping the first `skip`; each batch leaves as soon as it is full. */
+export async function* batches(groups: AsyncIterable<InputRecord[]>, size: number, skip = 0): AsyncGenerator<Batch> {
+  let seen = 0;
+  let start = skip;
+  let batch: InputRecord[] = [];
+  for await (const group of groups) {
+    for (const record of group) {
+      if (seen++ < skip) continue;
+      batch.push(record);
+      if (batch.length === size) {
+        yield { start, records: batch };
+        start += size;
+        batch = [];
+      }
     }
-    const doc: Record<string, unknown> = {};
-    names.forEach((name, i) => {
-      const value = row.fields[i]!;
-      // Empty optional cells mean "not given"; the API would refuse an empty customerId or date.
-      if (value === '' && (CSV_OPTIONAL as readonly string[]).includes(name)) return;
-      doc[name] = value;
-    });
-    return { line: row.line, doc };
-  });
+  }
+  if (batch.length > 0) yield { start, records: batch };
+}
+
+async function* readFileChunks(file: string): AsyncGenerator<Buffer> {
+  const stream = fs.createReadStream(file);
+  try {
+    for await (const chunk of stream) yield chunk as Buffer;
+  } catch (err) {
+    throw new CliFailure(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/**
+ * The first of two reads of a regular file: the hash that lets a later run resume, the count the
+ * progress bar needs, and every encoding, CSV syntax or header error, all before anything is sent.
+ */
+async function survey(source: RecordSource, size: number): Promise<{ sha256: string; total: number }> {
+  const hash = createHash('sha256');
+  const bar = new ProgressBar(size, 'reading');
+  let bytes = 0;
+  async function* hashed(): AsyncGenerator<Buffer> {
+    for await (const chunk of readFileChunks(source.file)) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      bar.update(bytes);
+      yield chunk;
+    }
+  }
+  let total = 0;
+  try {
+    for await (const group of readRecords(hashed(), source)) total += group.length;
+  } finally {
+    bar.finish();
+  }
+  return { sha256: hash.digest('hex'), total };
 }
 
 function readState(statePath: string): ProgressState | null {
@@ -194,15 +370,20 @@ async function postBatch(client: HttpClient, docs: Record<string, unknown>[]): P
 
 export async function runImport(client: HttpClient, opts: ImportOptions, out: NodeJS.WritableStream = process.stdout): Promise<ImportSummary> {
   const format = detectFormat(opts.file, opts.format);
-  let buffer: Buffer;
+  let stat: fs.Stats;
   try {
-    buffer = fs.readFileSync(opts.file);
+    stat = fs.statSync(opts.file);
   } catch (err) {
     throw new CliFailure(`cannot read ${opts.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  const text = decode(buffer, opts.file, opts.encoding ?? 'utf-8');
-  const records = format === 'csv' ? readCsvRecords(text) : readJsonlRecords(text);
-  const sha256 = createHash('sha256').update(buffer).digest('hex');
+  const source: RecordSource = { file: opts.file, format, encoding: opts.encoding ?? 'utf-8' };
+  makeDecoder(source.encoding);
+  // A regular file is read twice, so that it is hashed and checked before anything is sent. A pipe
+  // (`<(zcat export.jsonl.gz)`, /dev/stdin) can be read only once: it is sent as it is read, and
+  // with no hash to recognise it by, no progress is kept.
+  const resumable = stat.isFile();
+  const surveyed = resumable ? await survey(source, stat.size) : null;
+  if (!resumable) process.stderr.write(`${opts.file} is not a regular file: it is sent as it is read, and no progress is kept for a re-run\n`);
 
   // Knowing the tenant up front both checks the key before any upload and lets the state file refuse
   // to skip lines that were sent to a different tenant or server.
@@ -210,52 +391,65 @@ export async function runImport(client: HttpClient, opts: ImportOptions, out: No
   const statePath = opts.statePath ?? `${opts.file}.guandian-progress`;
   let skip = 0;
   let chunksDone = 0;
-  const previous = opts.restart ? null : readState(statePath);
-  if (previous) {
-    if (previous.sha256 !== sha256) {
+  const previous = opts.restart || !surveyed ? null : readState(statePath);
+  if (previous && surveyed) {
+    if (previous.sha256 !== surveyed.sha256) {
       process.stderr.write(`${opts.file} changed since the last run; starting from the first line\n`);
     } else if (previous.url !== client.baseUrl || previous.tenant !== me.tenant) {
       process.stderr.write(`the last run went to ${previous.url} (tenant ${previous.tenant}); starting from the first line\n`);
     } else {
-      skip = Math.min(previous.recordsDone, records.length);
+      skip = Math.min(previous.recordsDone, surveyed.total);
       chunksDone = previous.chunksDone;
-      if (skip > 0) process.stderr.write(`resuming: ${skip} of ${records.length} records were sent by an earlier run (${statePath}); use --restart to send them again\n`);
+      if (skip > 0) process.stderr.write(`resuming: ${skip} of ${surveyed.total} records were sent by an earlier run (${statePath}); use --restart to send them again\n`);
     }
   }
 
-  const state = (recordsDone: number): ProgressState => ({
-    version: 1,
-    file: path.resolve(opts.file),
-    sha256,
-    url: client.baseUrl,
-    tenant: me.tenant,
-    recordsDone,
-    chunksDone,
-    updatedAt: new Date().toISOString(),
-  });
+  const saveState = (recordsDone: number): void => {
+    if (!surveyed) return;
+    writeState(statePath, {
+      version: 1,
+      file: path.resolve(opts.file),
+      sha256: surveyed.sha256,
+      url: client.baseUrl,
+      tenant: me.tenant,
+      recordsDone,
+      chunksDone,
+      updatedAt: new Date().toISOString(),
+    });
+  };
   // Written before anything is sent: a progress file that cannot be written (a --state in a missing
   // folder) used to fail after the first chunk had gone in, unrecorded, with a stack trace.
   try {
-    writeState(statePath, state(skip));
+    saveState(skip);
   } catch (err) {
     throw new CliFailure(`cannot write the progress file ${statePath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
+  const again = surveyed
+    ? 'run the same command again to resume'
+    : 'sending the input again starts from its first line (documents already sent come back as duplicates)';
 
   const summary: ImportSummary = { accepted: 0, duplicate: 0, rejected: 0, skipped: skip };
-  const rejections: string[] = [];
-  const bar = new ProgressBar(records.length, 'importing');
-  bar.update(skip, true);
+  let rejections: string[] = [];
+  const flushRejections = () => {
+    for (const line of rejections) process.stderr.write(`${line}\n`);
+    rejections = [];
+  };
+  const bar = new ProgressBar(surveyed?.total ?? 0, 'importing');
+  if (surveyed) bar.update(skip, true);
   const label = path.basename(opts.file);
   // Ctrl-C between chunks loses nothing (the state file is current); say so, and leave a clean line.
   const onInterrupt = () => {
     bar.finish();
-    process.stderr.write(`interrupted; ${summary.accepted} accepted so far — run the same command again to resume\n`);
+    process.stderr.write(`interrupted; ${summary.accepted} accepted so far — ${again}\n`);
     process.exit(130);
   };
   process.once('SIGINT', onInterrupt);
+  let done = skip;
+  let sendFailed = false;
   try {
-    for (let start = skip; start < records.length; start += opts.batchSize) {
-      const chunk = records.slice(start, start + opts.batchSize);
+    // Each batch is sent, and its answer recorded, before the next one is read: memory holds one
+    // batch and the read-ahead of the file stream, however large the file.
+    for await (const { start, records: chunk } of batches(readRecords(readFileChunks(opts.file), source), opts.batchSize, skip)) {
       const sendable: InputRecord[] = [];
       for (const r of chunk) {
         if (r.error !== undefined) {
@@ -269,7 +463,8 @@ export async function runImport(client: HttpClient, opts: ImportOptions, out: No
           items = await postBatch(client, sendable.map((r) => r.doc!));
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
-          throw new CliFailure(`${message}\nstopped at line ${chunk[0]!.line}; ${start} records are done — run the same command again to resume`);
+          sendFailed = true;
+          throw new CliFailure(`${message}\nstopped at line ${chunk[0]!.line}; ${start} records are done — ${again}`);
         }
         for (const item of items) {
           const record = sendable[item.index];
@@ -282,13 +477,26 @@ export async function runImport(client: HttpClient, opts: ImportOptions, out: No
         }
       }
       chunksDone++;
-      writeState(statePath, state(start + chunk.length));
-      bar.update(start + chunk.length);
+      done = start + chunk.length;
+      saveState(done);
+      // Reported batch by batch: kept until the end, the rejections of a large, messy file would
+      // grow with the file.
+      const redraw = rejections.length > 0;
+      if (redraw) {
+        bar.finish();
+        flushRejections();
+      }
+      if (surveyed) bar.update(done, redraw);
     }
+  } catch (err) {
+    // Reading failed part-way through (a bad byte or a broken CSV row late in a pipe, a file changed
+    // since it was checked): earlier batches are in, and the user needs to know that.
+    if (err instanceof CliFailure && !sendFailed && done > skip) throw new CliFailure(`${err.message}\n${done} records are done — ${again}`);
+    throw err;
   } finally {
     process.removeListener('SIGINT', onInterrupt);
     bar.finish();
-    for (const line of rejections) process.stderr.write(`${line}\n`);
+    flushRejections();
   }
   out.write(`accepted ${summary.accepted}, duplicate ${summary.duplicate}, rejected ${summary.rejected}, skipped ${summary.skipped}\n`);
   return summary;

@@ -104,6 +104,11 @@ Progress is kept in FILE.guandian-progress: a re-run skips chunks that were full
 so an interrupted import resumes where it stopped. Re-sent documents come back as
 duplicates, never twice.
 
+FILE is streamed, so memory follows a batch, not the file: it is read once to check
+it (encoding, CSV syntax, header) and to fingerprint it for resuming, then again
+while each batch is sent. A pipe (/dev/stdin, <(zcat export.jsonl.gz) with --format) is
+sent as it is read, without saved progress.
+
 Options:
   --format csv|jsonl   override the format guessed from the file extension
   --batch-size N       documents per request, 1-${MAX_CHUNK} (default ${MAX_CHUNK})

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -195,6 +195,93 @@ describe('import', () => {
     expect(r.stderr).not.toMatch(/^\s+at /m);
     const sent = await api<{ items: unknown[] }>('/v1/documents?channel=cli-nostate&limit=10');
     expect(sent.items).toEqual([]);
+  });
+
+  test('a quoted field with a line break, and a character, split by the 64 KiB read boundary arrive whole; later line numbers stay right', async () => {
+    // Blank lines (no records) push the interesting row to the edge of the file stream's first read.
+    const BOUNDARY = 64 * 1024;
+    const head = 'kind,source,externalId,text\r\ncomment,cli-chunk,edge-1,网络很稳定\r\n';
+    const rowStart = 'comment,cli-chunk,edge-2,"退款很慢\r\n';
+    const gap = BOUNDARY - 1 - Buffer.byteLength(head + rowStart);
+    const blank = '\r\n'.repeat(Math.floor(gap / 2)) + '\n'.repeat(gap % 2);
+    const text = head + blank + rowStart + '客服一直没回复"\r\ncomment,cli-chunk\r\ncomment,cli-chunk,edge-3,"说""谢谢"""\r\n';
+    const bytes = Buffer.from(text);
+    // '客' starts one byte before the boundary, inside the quoted field, after its line break.
+    expect(bytes.subarray(BOUNDARY - 1, BOUNDARY + 2).toString()).toBe('客');
+    fs.writeFileSync(path.join(work, 'chunk.csv'), bytes);
+    const rowLine = text.slice(0, text.indexOf(rowStart)).split('\n').length;
+
+    const r = await runCli(['import', 'chunk.csv']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('accepted 3, duplicate 0, rejected 1, skipped 0');
+    expect(r.stderr).toMatch(new RegExp(`^chunk\\.csv:${rowLine + 2}: has 2 fields, the header has 4$`, 'm'));
+    const docs = await api<{ items: { externalId: string; text: string }[] }>('/v1/documents?channel=cli-chunk&limit=10');
+    const byId = new Map(docs.items.map((d) => [d.externalId, d.text]));
+    expect(byId.get('edge-2')).toBe('退款很慢\r\n客服一直没回复');
+    expect(byId.get('edge-3')).toBe('说"谢谢"');
+  });
+
+  test('invalid UTF-8 after the first 64 KiB still fails with the file and the fix named, before anything is sent', async () => {
+    const first = JSON.stringify({ kind: 'comment', source: 'cli-late', externalId: 'late-1', text: '网络很稳定' }) + '\n';
+    const last = '{"kind":"comment","source":"cli-late","externalId":"late-2","text":"';
+    const bytes = Buffer.concat([Buffer.from(first + '\n'.repeat(70_000) + last), Buffer.from([0xb2, 0xee]), Buffer.from('"}\n')]);
+    fs.writeFileSync(path.join(work, 'late.jsonl'), bytes);
+    const r = await runCli(['import', 'late.jsonl']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('late.jsonl is not valid utf-8 (files saved by Excel on Chinese Windows are usually GBK: pass --encoding gb18030)');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    const sent = await api<{ items: unknown[] }>('/v1/documents?channel=cli-late&limit=10');
+    expect(sent.items).toEqual([]);
+  });
+
+  test('a file changed after an interrupted import is sent again from its first line', async () => {
+    const doc = (i: number) => JSON.stringify({ kind: 'comment', source: 'cli-change', externalId: `change-${i}`, text: `第${i}条：客服态度很好` }) + '\n';
+    const file = path.join(work, 'change.jsonl');
+    fs.writeFileSync(file, [1, 2, 3, 4, 5].map(doc).join(''));
+    const proxy = await flakyProxy(service.url, 2);
+    try {
+      const cut = await runCli(['import', 'change.jsonl', '--batch-size', '2'], { env: { GUANDIAN_URL: proxy.url } });
+      expect(cut.code).toBe(1);
+      expect(JSON.parse(fs.readFileSync(`${file}.guandian-progress`, 'utf8'))).toMatchObject({ recordsDone: 2 });
+      fs.appendFileSync(file, doc(6));
+      const again = await runCli(['import', 'change.jsonl', '--batch-size', '2'], { env: { GUANDIAN_URL: proxy.url } });
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).toContain('change.jsonl changed since the last run; starting from the first line');
+      expect(again.stdout.trim()).toBe('accepted 4, duplicate 2, rejected 0, skipped 0');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('a named pipe: the first batch is sent and answered before the rest of the input exists', async () => {
+    // The rest of the input is written only once the first batch is visible in the service, so an
+    // import that reads its whole input before sending never sees the end of it.
+    const fifo = path.join(work, 'live.jsonl');
+    execFileSync('mkfifo', [fifo]);
+    const doc = (i: number) => JSON.stringify({ kind: 'comment', source: 'cli-fifo', externalId: `fifo-${i}`, text: `第${i}条：网络很稳定` }) + '\n';
+    const run = runCli(['import', 'live.jsonl', '--batch-size', '2']);
+    const writer = fs.createWriteStream(fifo);
+    let firstBatchSeen = false;
+    try {
+      writer.write(doc(1) + doc(2) + doc(3));
+      // A bound on waiting, not a speed check: the old importer never sends before the input ends.
+      const deadline = Date.now() + 20_000;
+      while (!firstBatchSeen && Date.now() < deadline) {
+        const sent = await api<{ items: { externalId: string }[] }>('/v1/documents?channel=cli-fifo&limit=10');
+        firstBatchSeen = sent.items.length >= 2;
+        if (!firstBatchSeen) await new Promise((r) => setTimeout(r, 100));
+      }
+      writer.write(doc(4) + doc(5));
+    } finally {
+      await new Promise<void>((r) => writer.end(r));
+    }
+    const r = await run;
+    expect(firstBatchSeen, 'the first batch reached the service before the input ended').toBe(true);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('accepted 5, duplicate 0, rejected 0, skipped 0');
+    expect(r.stderr).toContain('not a regular file');
+    const sent = await api<{ items: { externalId: string }[] }>('/v1/documents?channel=cli-fifo&limit=10');
+    expect(sent.items.map((d) => d.externalId).sort()).toEqual(['fifo-1', 'fifo-2', 'fifo-3', 'fifo-4', 'fifo-5']);
   });
 
   test('a missing file fails with exit 1 and says which', async () => {
