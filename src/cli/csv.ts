@@ -22,6 +22,12 @@ export function stripBom(text: string): string {
 
 const PLAIN_STOP = /[",\r\n]/g;
 
+/**
+ * Far beyond any document the server accepts (MAX_TEXT_LENGTH is at most a million characters); a
+ * record this long is a quote never closed, which would otherwise hold the rest of the file in memory.
+ */
+export const MAX_RECORD_CHARS = 64 * 1024 * 1024;
+
 function countNewlines(text: string): number {
   let n = 0;
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
@@ -36,6 +42,8 @@ function countNewlines(text: string): number {
 export class CsvReader {
   private fields: string[] = [];
   private field = '';
+  /** Characters in `fields`, so the record's size is known without adding them up again. */
+  private fieldsChars = 0;
   private line = 1;
   private recordLine = 1;
   /** `quote`: a quote seen inside a quoted field; only the next character tells a doubled quote from the closing one. */
@@ -45,6 +53,8 @@ export class CsvReader {
   /** The last record ended on CR; an LF right after it belongs to the same line break. */
   private afterCr = false;
   private out: CsvRecord[] = [];
+
+  constructor(private readonly maxChars = MAX_RECORD_CHARS) {}
 
   /** Takes the next piece of text and returns the records it completed. */
   push(text: string): CsvRecord[] {
@@ -95,6 +105,7 @@ export class CsvReader {
         this.sawContent = true;
       } else if (c === ',') {
         this.fields.push(this.field);
+        this.fieldsChars += this.field.length;
         this.field = '';
         this.sawContent = true;
       } else {
@@ -103,6 +114,9 @@ export class CsvReader {
         this.recordLine = this.line;
         this.afterCr = c === '\r';
       }
+    }
+    if (this.fieldsChars + this.field.length > this.maxChars) {
+      throw new CsvSyntaxError(this.recordLine, `the record is longer than ${this.maxChars} characters (is a quote never closed?)`);
     }
     return this.take();
   }
@@ -119,6 +133,7 @@ export class CsvReader {
     this.fields.push(this.field);
     if (this.sawContent || this.fields.length > 1 || this.field !== '') this.out.push({ line: this.recordLine, fields: this.fields });
     this.fields = [];
+    this.fieldsChars = 0;
     this.field = '';
     this.sawContent = false;
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TextDecoder } from 'node:util';
-import { CsvReader, CsvSyntaxError, stripBom, type CsvRecord } from './csv.js';
+import { CsvReader, CsvSyntaxError, MAX_RECORD_CHARS, stripBom, type CsvRecord } from './csv.js';
 import { CliFailure, UsageError } from './errors.js';
 import { ApiError, type HttpClient } from './http-client.js';
 import { ProgressBar } from './progress.js';
@@ -139,12 +139,18 @@ export class RecordReader {
   // JSONL: the start of a line whose end has not arrived yet, kept in pieces so that a very long
   // line is not copied again for every chunk it spans.
   private partial: string[] = [];
+  private partialChars = 0;
+  /** The line being read ran past maxChars: what came of it is dropped, the rest skipped to its end. */
+  private overlong = false;
   private lineNo = 1;
   private readonly csv: CsvReader | null;
   private names: string[] | null = null;
 
-  constructor(readonly format: 'csv' | 'jsonl') {
-    this.csv = format === 'csv' ? new CsvReader() : null;
+  constructor(
+    readonly format: 'csv' | 'jsonl',
+    private readonly maxChars = MAX_RECORD_CHARS,
+  ) {
+    this.csv = format === 'csv' ? new CsvReader(maxChars) : null;
   }
 
   push(text: string): InputRecord[] {
@@ -173,19 +179,38 @@ export class RecordReader {
     const out: InputRecord[] = [];
     let from = 0;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
-      this.partial.push(text.slice(from, nl));
-      const record = jsonlRecord(this.lineNo++, this.partial.join(''));
-      this.partial = [];
+      this.keep(text.slice(from, nl));
+      const record = this.endLine(this.lineNo++);
       if (record) out.push(record);
       from = nl + 1;
     }
-    if (from < text.length) this.partial.push(text.slice(from));
-    if (last && this.partial.length > 0) {
-      const record = jsonlRecord(this.lineNo, this.partial.join(''));
-      this.partial = [];
+    if (from < text.length) this.keep(text.slice(from));
+    if (last && (this.partial.length > 0 || this.overlong)) {
+      const record = this.endLine(this.lineNo);
       if (record) out.push(record);
     }
     return out;
+  }
+
+  private keep(piece: string): void {
+    if (this.overlong) return;
+    this.partial.push(piece);
+    this.partialChars += piece.length;
+    if (this.partialChars > this.maxChars) {
+      // One document's problem, like a document over the server's body limit: the rest goes in.
+      this.overlong = true;
+      this.partial = [];
+    }
+  }
+
+  private endLine(line: number): InputRecord | null {
+    const record = this.overlong
+      ? { line, error: `longer than ${this.maxChars} characters, more than any document the server accepts` }
+      : jsonlRecord(line, this.partial.join(''));
+    this.partial = [];
+    this.partialChars = 0;
+    this.overlong = false;
+    return record;
   }
 
   private csvRecords(rows: CsvRecord[]): InputRecord[] {

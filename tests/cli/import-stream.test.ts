@@ -106,6 +106,34 @@ describe('RecordReader', () => {
   });
 });
 
+describe('a record whose end never comes', () => {
+  // The limit is 64 Mi characters in use; a small one here shows the behaviour without the memory.
+  const pieces = (text: string, size: number) => Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
+
+  test('an unclosed CSV quote fails at the limit, naming the line it started on, instead of holding the rest of the file', () => {
+    const reader = new CsvReader(50);
+    expect(reader.push('a,b\n1,"ok"\n2,"')).toEqual([{ line: 1, fields: ['a', 'b'] }, { line: 2, fields: ['1', 'ok'] }]);
+    expect(() => {
+      for (const p of pieces('open\n'.repeat(100), 7)) reader.push(p);
+    }).toThrow('line 3: the record is longer than 50 characters (is a quote never closed?)');
+    const fits = new CsvReader(50);
+    expect([...fits.push(`a,"${'x'.repeat(46)}"\n`), ...fits.end()]).toEqual([{ line: 1, fields: ['a', 'x'.repeat(46)] }]);
+  });
+
+  test('an overlong JSONL line is rejected with its number and the lines after it still count', () => {
+    const long = JSON.stringify({ kind: 'comment', text: '长'.repeat(200) });
+    const text = `{"n":1}\n${long}\n{"n":3}\n${long}`;
+    const reader = new RecordReader('jsonl', 50);
+    const got = [...pieces(text, 9).flatMap((p) => reader.push(p)), ...reader.end()];
+    expect(got).toEqual([
+      { line: 1, doc: { n: 1 } },
+      { line: 2, error: 'longer than 50 characters, more than any document the server accepts' },
+      { line: 3, doc: { n: 3 } },
+      { line: 4, error: 'longer than 50 characters, more than any document the server accepts' },
+    ]);
+  });
+});
+
 describe('readRecords from a file read in small chunks', () => {
   test('UTF-8: characters and quoted line breaks split across chunks come out whole', async () => {
     const file = writeTmp('tricky.csv', '\uFEFF' + TRICKY_CSV);
