@@ -56,11 +56,9 @@ export interface ImportSummary {
   skipped: number;
 }
 
-/**
- * Excel on Chinese Windows saves "CSV" in GBK, which decoded as UTF-8 turns every character into
- * replacement marks that would then be stored and tagged as garbage; refuse and name the fix.
- */
-export function makeDecoder(encoding: string): TextDecoder {
+// fatal: Excel on Chinese Windows saves "CSV" in GBK, which decoded as UTF-8 turns every character
+// into replacement marks that would then be stored and tagged as garbage; refuse and name the fix.
+function makeDecoder(encoding: string): TextDecoder {
   try {
     return new TextDecoder(encoding, { fatal: true });
   } catch {
@@ -74,7 +72,7 @@ function notDecodable(file: string, decoder: TextDecoder): CliFailure {
 }
 
 /** Bytes in, text out; a character whose bytes straddle two chunks comes out whole with the later one. */
-export async function* decodeChunks(chunks: AsyncIterable<Uint8Array>, file: string, encoding: string): AsyncGenerator<string> {
+async function* decodeChunks(chunks: AsyncIterable<Uint8Array>, file: string, encoding: string): AsyncGenerator<string> {
   const decoder = makeDecoder(encoding);
   let first = true;
   const emit = (text: string): string => {
@@ -402,6 +400,7 @@ export async function runImport(client: HttpClient, opts: ImportOptions, out: No
     throw new CliFailure(`cannot read ${opts.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const source: RecordSource = { file: opts.file, format, encoding: opts.encoding ?? 'utf-8' };
+  // An unknown --encoding is a usage error before anything is read, not a failure half-way.
   makeDecoder(source.encoding);
   // A regular file is read twice, so that it is hashed and checked before anything is sent. A pipe
   // (`<(zcat export.jsonl.gz)`, /dev/stdin) can be read only once: it is sent as it is read, and
