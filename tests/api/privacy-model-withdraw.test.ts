@@ -63,8 +63,8 @@ describe('erasure and trained model versions', () => {
   let v2 = '';
 
   test('erasing a customer whose corrections trained the active version withdraws it, falls back to the base model and trains a replacement', async () => {
-    const keep = [];
-    const gone = [];
+    const keep: { id: string; tags: Tag[] }[] = [];
+    const gone: { id: string; tags: Tag[] }[] = [];
     for (const [i, text] of SLANG_COMPLAINTS.entries()) {
       const doc = await ingest(`w-${i}`, i % 2 === 0 ? 'cust-keep' : 'cust-gone', text);
       (i % 2 === 0 ? keep : gone).push(doc);
@@ -131,7 +131,7 @@ describe('erasure and trained model versions', () => {
   }, 240_000);
 
   test('a customer erased while a job trains on their corrections: the job trains again without them', async () => {
-    const docs = [];
+    const docs: { id: string; tags: Tag[] }[] = [];
     for (const [i, text] of SLANG_COMPLAINTS.slice(0, 4).entries()) {
       const doc = await ingest(`race-${i}`, 'cust-race', text.replace('真是绝了', '简直绝了'));
       docs.push(doc);
