@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useAppData, canLabel } from './app-data';
 import { CategoryPicker } from './category-picker';
 import { noteCorrection, useDoc } from './doc-cache';
-import { DocumentBody } from './highlighted-text';
+import { DocumentBody, HighlightLegend } from './highlighted-text';
 import { sourceKey, TEXT_LANG, useI18n, type MsgKey } from './i18n';
 import { TagLabel } from './tag-chip';
 import { href } from './router';
@@ -93,6 +93,7 @@ export function DocPage({ id }: { id: string }) {
           picking={adding ? { span: adding.span, onChar: (tap) => setAdding((a) => ({ span: nextSpan(a?.span ?? null, tap) })) } : null}
         />
       </div>
+      {doc.tags.length > 0 && <HighlightLegend />}
       {editable && doc.status === 'done' && (
         <div className="doc-label">
           {adding ? (

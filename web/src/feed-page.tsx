@@ -5,7 +5,7 @@ import { CategoryPicker } from './category-picker';
 import { correctionEpoch, useDoc } from './doc-cache';
 import { FilterPanel, filtersFrom, filtersQuery } from './filters';
 import { ErrorText } from './error-text';
-import { DocumentBody } from './highlighted-text';
+import { DocumentBody, HighlightLegend } from './highlighted-text';
 import { useI18n } from './i18n';
 import { href, type Route } from './router';
 import { SurveyHead } from './score-badge';
@@ -169,6 +169,8 @@ export function FeedPage({ route }: { route: Route }) {
             </span>
           )}
           {loading && <span className="muted">{t('loading')}</span>}
+          <span className="spacer" />
+          <HighlightLegend />
         </div>
         {error !== null && (
           <div className="alert alert-error" role="alert">

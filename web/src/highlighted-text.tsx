@@ -1,7 +1,8 @@
-import type { ReactNode } from 'react';
-import type { Doc, Tag } from './api';
-import { TEXT_LANG, useI18n } from './i18n';
+import { useId, useMemo, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import type { Doc, Polarity, Tag } from './api';
+import { paren, POLARITIES, TEXT_LANG, useI18n, type MsgKey } from './i18n';
 import type { Picking } from './span-pick';
+import { TagLabel } from './tag-chip';
 
 interface Segment {
   start: number;
@@ -38,6 +39,8 @@ interface TextProps {
   /** Set while a new tag's words are being chosen: every character becomes a tap target. */
   picking?: Picking;
   turnIndex?: number;
+  /** Tag id → id of its description, which lives outside the text root (see TagDescriptions). */
+  descriptionIds?: Map<string, string>;
 }
 
 /**
@@ -74,7 +77,7 @@ function pickableChars(text: string, from: number, to: number, picking: Picking,
  * Every text segment carries data-start so a DOM selection can be mapped back to UTF-16 offsets
  * (see selectionOffsets). Text goes through React children only, so markup in feedback stays inert.
  */
-export function HighlightedText({ text, tags, selectedTagId, emphasize, onTagClick, picking, turnIndex }: TextProps) {
+export function HighlightedText({ text, tags, selectedTagId, emphasize, onTagClick, picking, turnIndex, descriptionIds }: TextProps) {
   const { tagLabel, categoryName } = useI18n();
   return (
     <>
@@ -97,6 +100,34 @@ export function HighlightedText({ text, tags, selectedTagId, emphasize, onTagCli
         ]
           .filter(Boolean)
           .join(' ');
+        // Every tag on the segment is described, the one a click would open first. Attributes only:
+        // a text node here would shift the offsets that selections are mapped through.
+        const describedBy =
+          [lead, ...seg.tags.filter((t) => t !== lead)]
+            .map((t) => descriptionIds?.get(t.id))
+            .filter(Boolean)
+            .join(' ') || undefined;
+        const clickable = onTagClick && !picking;
+        const open = clickable
+          ? {
+              role: 'button',
+              tabIndex: 0,
+              'aria-current': selected ? ('true' as const) : undefined,
+              onClick: (e: MouseEvent<HTMLElement>) => {
+                onTagClick(lead);
+                // A pointer click hands focus back to the page as it did before highlights could take
+                // focus, so the labeling page's Tab (which steps through tags only while nothing is
+                // focused) still goes to the next tag after a click.
+                if (e.detail > 0) e.currentTarget.blur();
+              },
+              onKeyDown: (e: KeyboardEvent<HTMLElement>) => {
+                if (e.key !== 'Enter' && e.key !== ' ') return;
+                // Space would otherwise scroll the page.
+                e.preventDefault();
+                onTagClick(lead);
+              },
+            }
+          : {};
         return (
           <mark
             key={seg.start}
@@ -105,7 +136,8 @@ export function HighlightedText({ text, tags, selectedTagId, emphasize, onTagCli
             data-polarity={lead.polarity}
             className={cls}
             title={seg.tags.map((t) => `${tagLabel(t)} · ${categoryName(t.category)} · ${t.confidence.toFixed(2)}`).join('\n')}
-            onClick={onTagClick && !picking ? () => onTagClick(lead) : undefined}
+            aria-describedby={describedBy}
+            {...open}
           >
             {slice}
           </mark>
@@ -125,8 +157,33 @@ interface DocProps {
   picking?: Picking | null;
 }
 
+/**
+ * What each highlight means, in words, for screen readers. It sits next to the text root rather than
+ * in it, because offsets are read from the root's textContent; `hidden` keeps it out of the reading
+ * order while aria-describedby still reaches it.
+ */
+function TagDescriptions({ tags, ids }: { tags: Tag[]; ids: Map<string, string> }) {
+  const { lang, t, tagLabel, categoryName } = useI18n();
+  if (tags.length === 0) return null;
+  return (
+    <div hidden className="hl-descriptions">
+      {tags.map((tag) => (
+        <span key={tag.id} id={ids.get(tag.id)}>
+          {/* Labels name the polarity ("负向评价: …", "Negative: …"); one that does not still gets it said. */}
+          {!tagLabel(tag).startsWith(t(tag.polarity)) && `${t(tag.polarity)}: `}
+          <TagLabel tag={tag} />
+          {paren(lang, categoryName(tag.category))}
+        </span>
+      ))}
+    </div>
+  );
+}
+
 export function DocumentBody({ doc, tags = doc.tags, selectedTagId, emphasize, onTagClick, compact, picking }: DocProps) {
   const { t } = useI18n();
+  const uid = useId();
+  const descriptionIds = useMemo(() => new Map(tags.map((tag, i) => [tag.id, `${uid}tag${i}`])), [tags, uid]);
+  const descriptions = <TagDescriptions tags={tags} ids={descriptionIds} />;
   if (doc.turns && doc.turns.length > 0) {
     return (
       <div className={`turns ${compact ? 'turns-compact' : ''} ${picking ? 'picking' : ''}`}>
@@ -148,24 +205,50 @@ export function DocumentBody({ doc, tags = doc.tags, selectedTagId, emphasize, o
                   // Only customer turns can take a tag, so only their characters can be tapped.
                   picking={customer && picking ? { ...picking, span: picking.span?.turnIndex === i ? picking.span : null } : undefined}
                   turnIndex={i}
+                  descriptionIds={descriptionIds}
                 />
               </span>
             </div>
           );
         })}
+        {descriptions}
       </div>
     );
   }
   return (
-    <div className={`doc-text ${picking ? 'picking' : ''}`} lang={TEXT_LANG} data-text-root="">
-      <HighlightedText
-        text={doc.text ?? doc.normalizedText ?? ''}
-        tags={tags}
-        selectedTagId={selectedTagId}
-        emphasize={emphasize}
-        onTagClick={onTagClick}
-        picking={picking ?? undefined}
-      />
+    <>
+      <div className={`doc-text ${picking ? 'picking' : ''}`} lang={TEXT_LANG} data-text-root="">
+        <HighlightedText
+          text={doc.text ?? doc.normalizedText ?? ''}
+          tags={tags}
+          selectedTagId={selectedTagId}
+          emphasize={emphasize}
+          onTagClick={onTagClick}
+          picking={picking ?? undefined}
+          descriptionIds={descriptionIds}
+        />
+      </div>
+      {descriptions}
+    </>
+  );
+}
+
+const UNDERLINE_KEY: Record<Polarity, MsgKey> = { positive: 'hlSolid', negative: 'hlWavy', neutral: 'hlDotted' };
+
+/**
+ * Says which underline means which polarity: the underline's shape carries it as well as its colour,
+ * so it reads in greyscale and with colour blindness (WCAG 1.4.1).
+ */
+export function HighlightLegend() {
+  const { t } = useI18n();
+  return (
+    <div className="hl-legend small">
+      <span className="muted">{t('hlLegend')}</span>
+      {POLARITIES.map((p) => (
+        <span key={p} className="hl-legend-item" data-legend={p}>
+          <span className={`hl hl-${p}`}>{t(p)}</span> <span className="muted">{t(UNDERLINE_KEY[p])}</span>
+        </span>
+      ))}
     </div>
   );
 }

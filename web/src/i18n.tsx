@@ -291,6 +291,10 @@ const zh = {
   refusedGate: '{v} 未通过相对于 {parent} 的发布门槛',
   refusedParent: '评估时对比的是 {parent}，但当前使用的是 {active}（可能有其他管理员刚刚发布了版本），请重新训练',
   refusedAlreadyActive: '{v} 已是当前使用版本（可能有其他管理员刚刚发布了它）',
+  hlLegend: '观点划线：',
+  hlSolid: '实线',
+  hlWavy: '波浪线',
+  hlDotted: '点线',
 };
 
 export type MsgKey = keyof typeof zh;
@@ -583,6 +587,10 @@ const en: Record<MsgKey, string> = {
   refusedGate: '{v} did not pass the gate against {parent}',
   refusedParent: 'It was judged against {parent}, but {active} is active now (another admin may just have promoted a version): train again',
   refusedAlreadyActive: '{v} is already the active version (another admin may just have promoted it)',
+  hlLegend: 'Opinion underlines:',
+  hlSolid: 'solid',
+  hlWavy: 'wavy',
+  hlDotted: 'dotted',
 };
 
 const dictionaries: Record<Lang, Record<MsgKey, string>> = { zh, en };

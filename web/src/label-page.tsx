@@ -3,7 +3,7 @@ import { api, type Action, type Doc, type Polarity, type Tag } from './api';
 import { CategoryPicker } from './category-picker';
 import { noteCorrection, primeDoc } from './doc-cache';
 import { ErrorText, errorLine } from './error-text';
-import { DocumentBody, selectionInUntaggable, selectionOffsets } from './highlighted-text';
+import { DocumentBody, HighlightLegend, selectionInUntaggable, selectionOffsets } from './highlighted-text';
 import { sourceKey, TEXT_LANG, useI18n } from './i18n';
 import { trapTab, useRestoreFocus } from './focus';
 import type { Route } from './router';
@@ -447,6 +447,7 @@ export function LabelPage({ route }: { route: Route }) {
               <span className="badge">{doc.source}</span>
               {doc.reviewed && <span className="badge badge-ok">{t('reviewed')}</span>}
               <span className="muted mono small">{doc.id}</span>
+              {doc.tags.length > 0 && <HighlightLegend />}
               <span className="spacer" />
               <span className={`save-state ${notice?.error ? 'err' : ''}`} role="status" data-pending={pending}>
                 {pending > 0 ? t('saving') : (notice?.text ?? '')}
