@@ -32,7 +32,7 @@ interface Version {
   version: string;
   parent: string;
   active: boolean;
-  status: 'candidate' | 'active' | 'retired';
+  status: 'candidate' | 'active' | 'retired' | 'withdrawn';
   counts: { corrections: number };
   metrics: Metrics;
   parentMetrics: Metrics | null;
@@ -91,6 +91,8 @@ const pageErrors: string[] = [];
 let base: string;
 /** Each trained version and what happened when the page promoted it (blocked: the gate failed, so the button is disabled). */
 const rounds: { version: string; outcome: 'promoted' | 'refused' | 'blocked' }[] = [];
+/** Slang documents whose tag round 2 corrected (an erasure of one withdraws the versions that learned from it). */
+const correctedSlang: string[] = [];
 
 /** The page's percent format: 0..1 as a percentage with one decimal, an empty slice as a dash. */
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
@@ -351,6 +353,7 @@ describe('models page (real server, chromium)', () => {
       const tag = d.tags.find((t) => t.opinion.includes('绝了') && t.polarity !== 'negative');
       if (!tag) continue;
       await correct(d.id, { op: 'update', tagId: tag.id, polarity: 'negative' });
+      correctedSlang.push(d.id);
       corrected++;
     }
     expect(corrected, 'no 绝了 tag to correct').toBeGreaterThan(0);
@@ -524,6 +527,28 @@ describe('models page (real server, chromium)', () => {
     await page.click('[data-action=lang]');
     await waitForPage(page, "document.querySelector('.topbar nav')?.textContent?.includes('模型')");
   });
+
+  test('erasing a document whose correction trained versions: the page marks them withdrawn and offers no promote', async () => {
+    const erased = await api<{ models: { withdrawn: string[]; active: string; retrainJob: string | null } }>('DELETE', `/v1/documents/${correctedSlang[correctedSlang.length - 1]}`);
+    expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+    const withdrawn = erased.body.models.withdrawn;
+    // round 2's version and every one trained after it learned from that correction
+    expect(withdrawn.length).toBeGreaterThanOrEqual(2);
+    await page.reload();
+    await page.waitForSelector(`.models-page [data-active-version="${erased.body.models.active}"]`);
+    for (const version of withdrawn) {
+      const r = row(version);
+      await r.waitFor();
+      expect(await r.getAttribute('data-status')).toBe('withdrawn');
+      expect(await r.locator('.badge-status').textContent()).toBe('已撤回');
+      expect(await r.locator('.withdrawn-note').textContent()).toMatch(/^训练所用纠正所在的文档已被删除，权重随之删除（\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+      expect(await r.locator('[data-action=promote]').count()).toBe(0);
+    }
+    // the versions that never saw the erased correction are still offered as before
+    const list = await models();
+    for (const v of list.versions.filter((x) => !withdrawn.includes(x.version))) expect(v.status).not.toBe('withdrawn');
+    await shot('models-withdrawn');
+  }, 120_000);
 
   test('a labeler key does not see the Models page', async () => {
     const created = await api<{ key: string }>('POST', '/v1/api-keys', { name: 'e2e-models-labeler', roles: ['labeler'] });

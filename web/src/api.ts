@@ -209,7 +209,10 @@ export interface ModelVersion {
   version: string;
   parent: string;
   active: boolean;
-  status: 'candidate' | 'active' | 'retired';
+  /** withdrawn: an erasure deleted documents whose corrections it learned from, and its weights with them */
+  status: 'candidate' | 'active' | 'retired' | 'withdrawn';
+  /** absent from older servers */
+  withdrawnAt?: string | null;
   createdAt: string;
   createdBy: string;
   counts: { baseExamples: number; corrections: number; sentimentExamples: number; categoryExamples: number };

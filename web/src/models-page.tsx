@@ -395,7 +395,8 @@ function VersionRows({
 }) {
   const { t } = useI18n();
   // Retired versions too: after a rollback the API re-promotes one whose parent is active again (and says why not otherwise).
-  const canPromote = !v.active;
+  // A withdrawn version has no weights left to tag with: nothing to promote.
+  const canPromote = !v.active && v.status !== 'withdrawn';
   // Disabled rather than left to fail: the refusal is certain, and the reason is already on the row.
   const block = canPromote ? promoteBlock(t, v, active) : null;
   const reasonsId = `gate-reasons-${v.version}`;
@@ -413,6 +414,12 @@ function VersionRows({
           <span className="mono nowrap">{v.version}</span>{' '}
           {v.active ? (
             <span className="badge badge-ok badge-active">{t('activeBadge')}</span>
+          ) : v.status === 'withdrawn' ? (
+            <>
+              <span className="badge badge-risk badge-status">{t('statusWithdrawn')}</span>
+              {/* Visible, not a title: why it cannot be promoted must reach touch screens too. */}
+              <div className="small muted withdrawn-note">{t('withdrawnNote', { at: when(v.withdrawnAt ?? null) })}</div>
+            </>
           ) : v.status === 'retired' ? (
             <span className="badge badge-status">{t('statusRetired')}</span>
           ) : (
