@@ -158,6 +158,7 @@ export class ModelService {
       active: active ?? this.baseVersion,
       workers: await this.workers(),
       versions: versions.map((v) => presentVersion(v, active)),
+      training: (await this.store.modelJobs.unfinishedForTenant(tenant)).map(presentJob),
     };
   }
 

@@ -26,6 +26,10 @@ export class ModelJobsRepository {
     return this.coll.count({ tenant });
   }
 
+  unfinishedForTenant(tenant: string): Promise<ModelJobRecord[]> {
+    return this.coll.find({ tenant, status: { $in: ['queued', 'running'] } }, { sort: { createdAt: 1 } });
+  }
+
   unfinished(): Promise<ModelJobRecord[]> {
     return this.coll.find({ status: { $in: ['queued', 'running'] } }, { sort: { createdAt: 1 } });
   }

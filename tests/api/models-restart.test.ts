@@ -46,6 +46,9 @@ test('a training job interrupted by a crash is finished by the next worker', asy
     startedAt: now,
     finishedAt: null,
   });
+  // The list shows it as training (the Models page follows it from there), with no worker to run it yet.
+  const waiting = (await second.http.get('/v1/models').set(bearer(ADMIN_KEY)).expect(200)).body;
+  expect(waiting).toMatchObject({ workers: 0, versions: [], training: [{ id: 'default:r1', status: 'running', phase: 'cross-validate', percent: 40 }] });
   await startWorker(second.services);
   let job: Record<string, unknown> = {};
   for (let i = 0; i < 600 && job.status !== 'done' && job.status !== 'failed'; i++) {
@@ -56,6 +59,7 @@ test('a training job interrupted by a crash is finished by the next worker', asy
   const list = (await second.http.get('/v1/models').set(bearer(ADMIN_KEY)).expect(200)).body;
   expect(list.versions.map((v: { version: string }) => v.version)).toEqual([`${base}+r1`]);
   expect(list.versions[0].counts.corrections).toBe(5);
+  expect(list.training).toEqual([]);
   // The next request gets the next number.
   const next = await second.http.post('/v1/models/train').set(bearer(ADMIN_KEY)).send({}).expect(202);
   expect(next.body.version).toBe(`${base}+r2`);

@@ -62,7 +62,7 @@ afterAll(async () => rt.close());
 describe('retraining from corrections', () => {
   test('before any training the base model tags, and the rules call 绝了 praise', async () => {
     const list = await rt.http.get('/v1/models').set(bearer(analyst)).expect(200);
-    expect(list.body).toEqual({ base, active: base, workers: 1, versions: [] });
+    expect(list.body).toEqual({ base, active: base, workers: 1, versions: [], training: [] });
     expect(base).toMatch(/^guandian-zh-cx-/);
     const praised = slangDocs.flatMap((d) => d.tags).filter((t) => t.opinion.includes('绝了'));
     expect(praised.length).toBeGreaterThanOrEqual(8);

@@ -481,7 +481,7 @@ describe('models', () => {
     const before = await runCli(['models', 'list', '--json']);
     expect(before.code, before.stderr).toBe(0);
     const base = (JSON.parse(before.stdout) as { base: string }).base;
-    expect(JSON.parse(before.stdout)).toEqual({ base, active: base, workers: 1, versions: [] });
+    expect(JSON.parse(before.stdout)).toEqual({ base, active: base, workers: 1, versions: [], training: [] });
 
     const none = await runCli(['models', 'train', '--interval', '100']);
     expect(none.code).toBe(1);

@@ -534,8 +534,20 @@ describe('models page (real server, chromium)', () => {
     const withdrawn = erased.body.models.withdrawn;
     // round 2's version and every one trained after it learned from that correction
     expect(withdrawn.length).toBeGreaterThanOrEqual(2);
-    await page.reload();
+    const retrainJob = erased.body.models.retrainJob;
+    const [listed] = await Promise.all([page.waitForResponse((x) => new URL(x.url()).pathname === '/v1/models' && x.request().method() === 'GET'), page.reload()]);
     await page.waitForSelector(`.models-page [data-active-version="${erased.body.models.active}"]`);
+    // The replacement the erasure asked for (the active version was withdrawn when round 2's promotion
+    // stuck) is followed by the page like a job it started, unless it had finished before the page loaded.
+    if (retrainJob && ((await listed.json()) as { training: { id: string }[] }).training.some((j) => j.id === retrainJob)) {
+      const card = page.locator(`.train-progress[data-job-id="${retrainJob}"]`);
+      await card.waitFor();
+      expect(await page.locator('[data-action=train]').isDisabled()).toBe(true);
+      await page.locator(`.train-progress[data-job-id="${retrainJob}"][data-status=done]`).waitFor({ timeout: 120_000 });
+      const replacement = (await api<TrainJob>('GET', `/v1/models/jobs/${encodeURIComponent(retrainJob)}`)).body;
+      await row(replacement.version!).waitFor();
+      expect(await page.locator('[data-action=train]').isDisabled()).toBe(false);
+    }
     for (const version of withdrawn) {
       const r = row(version);
       await r.waitFor();

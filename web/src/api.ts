@@ -232,6 +232,8 @@ export interface ModelList {
   base: string;
   active: string;
   versions: ModelVersion[];
+  /** Unfinished training jobs of the tenant, oldest first (absent from older servers). */
+  training?: TrainJob[];
 }
 
 export interface PromoteResult {

@@ -143,6 +143,13 @@ export function ModelsPage() {
 
   const training = jobId !== null && !job.gone && (job.value === null || !trainFinished(job.value));
 
+  // A job this tab did not start (another admin's, or the replacement an erasure asked for) is followed
+  // too: its progress shows, and training again is held back until it ends instead of queuing a twin.
+  const pending = data?.training?.[0]?.id ?? null;
+  useEffect(() => {
+    if (pending && !training && pending !== jobId) setJobId(pending);
+  }, [pending, training, jobId]);
+
   const train = async () => {
     setBusy('train');
     setNotice(null);

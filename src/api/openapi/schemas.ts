@@ -263,6 +263,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
       active: { ...nullable('string'), description: "the version tagging this tenant's documents" },
       workers: { ...nullable('integer'), description: 'workers taking training jobs now, in any process (null: the queue cannot tell); with 0, POST /v1/models/train queues a job nobody runs' },
       versions: { type: 'array', items: ref('ModelVersion') },
+      training: { type: 'array', items: ref('ModelJob'), description: "this tenant's training jobs not finished yet, oldest first (also those nobody here started: the replacement an erasure asked for)" },
     }),
     ModelSwitch: object(
       {
