@@ -110,6 +110,14 @@ describe('analyzer: hard cases', () => {
     });
   }
 
+  it('a hotline that does not answer groups as 客服热线 (waiting), not as the marketing calls 电话 alone names', async () => {
+    const res = await analyzer.analyze({ kind: 'comment', text: '宽带老是断网，客服电话也打不通' });
+    const hotline = res.tags.find((t) => t.aspect === '客服电话');
+    expect(hotline, JSON.stringify(res.tags)).toMatchObject({ canonicalAspect: '客服热线', category: 'efficiency', polarity: 'negative' });
+    const sales = (await analyzer.analyze({ kind: 'comment', text: '推销电话太烦人了' })).tags.find((t) => t.aspect === '推销电话');
+    expect(sales, 'marketing calls still group as 推销').toMatchObject({ canonicalAspect: '推销', category: 'marketing' });
+  });
+
   it('exact spans for the contrast case', async () => {
     const text = '网络很顺畅，但是App老是闪退';
     const res = await analyzer.analyze({ kind: 'comment', text });
