@@ -29,3 +29,23 @@ export function scriptVariants(term: string): string[] {
   for (const s of simplified) for (const convert of [c.toTw, c.toHk, c.toTwPhrases]) out.add(convert(s));
   return [...out];
 }
+
+const halfWidth = (s: string) => s.replace(/[\uff01-\uff5e]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+const fullWidth = (s: string) => s.replace(/[A-Za-z0-9]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
+
+/**
+ * scriptVariants in both widths of Latin letters and digits as well (ＡＰＰ / APP, ５Ｇ / 5G: tags keep the
+ * customer's characters, and phone keyboards type either), and with the ASCII case the stored forms use
+ * (App, app, APP): for exact-match filters, which cannot ignore case the way a search pattern can.
+ */
+export function termVariants(term: string): string[] {
+  const out = new Set<string>();
+  for (const v of scriptVariants(halfWidth(term.trim()))) {
+    for (const cased of [v, v.toLowerCase(), v.toUpperCase(), v.charAt(0).toUpperCase() + v.slice(1).toLowerCase()]) {
+      out.add(cased);
+      out.add(fullWidth(cased));
+    }
+  }
+  out.add(term);
+  return [...out];
+}

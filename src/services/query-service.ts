@@ -1,6 +1,6 @@
 import { readDate } from '../api/dto/dates.js';
 import { badRequest } from '../errors.js';
-import { scriptVariants } from '../nlp/script-variants.js';
+import { termVariants } from '../nlp/script-variants.js';
 import type { Filter } from '../store/collection.js';
 import type { DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -65,7 +65,7 @@ function dateRange(from: string | undefined, to: string | undefined, field: stri
 
 /** A free-text query in any Chinese script, Latin letters in any case (APP finds App). */
 function searchPattern(term: string): RegExp {
-  return new RegExp(scriptVariants(term).map(escapeRegex).join('|'), 'i');
+  return new RegExp(termVariants(term).map(escapeRegex).join('|'), 'i');
 }
 
 export function tagFilter(tenant: string, q: TagQueryDto | StatsQueryDto): Filter {
@@ -77,7 +77,11 @@ export function tagFilter(tenant: string, q: TagQueryDto | StatsQueryDto): Filte
   const and: Filter[] = [];
   // an aspect names its group too (网络 finds the 网速 and 宽带 tags), as the dashboard's top aspects
   // count them, so a bar's drill-down lists what the bar counted
-  if ('aspect' in q && q.aspect) and.push({ $or: [{ aspect: q.aspect }, { canonicalAspect: q.aspect }] });
+  // in any script, width or ASCII case the customer wrote it (網絡, ＡＰＰ), like the q search
+  if ('aspect' in q && q.aspect) {
+    const names = termVariants(q.aspect);
+    and.push({ $or: [{ aspect: { $in: names } }, { canonicalAspect: { $in: names } }] });
+  }
   if ('source' in q && q.source) filter.source = q.source;
   if ('documentId' in q && q.documentId) filter.documentId = q.documentId;
   if ('minConfidence' in q || 'maxConfidence' in q) {

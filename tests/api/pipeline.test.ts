@@ -212,6 +212,19 @@ describe('queries', () => {
     expect(docs.body.items.map((d: { id: string }) => d.id)).toContain(id);
   });
 
+  test('the aspect filter and the search take any script, width and letter case too', async () => {
+    const trad = await waitForStatus(rt, await post({ kind: 'social', text: '網速太慢了，天天斷線' }), analyst);
+    const wide = await waitForStatus(rt, await post({ kind: 'social', text: 'ＡＰＰ老是闪退' }), analyst);
+    expect((trad.tags as Tag[]).map((t) => t.aspect)).toContain('網速');
+    expect((wide.tags as Tag[]).map((t) => t.aspect)).toContain('ＡＰＰ');
+    const ids = async (query: Record<string, string>) =>
+      ((await rt.http.get('/v1/tags').query({ ...query, limit: 200 }).set(bearer(analyst)).expect(200)).body.items as Tag[]).map((t) => t.documentId);
+    // the group by its simplified or traditional name, the member by either script
+    for (const aspect of ['网络', '網絡', '网速', '網速']) expect(await ids({ aspect }), aspect).toContain(trad.id);
+    for (const aspect of ['APP', 'app', 'ＡＰＰ', 'App']) expect(await ids({ aspect }), aspect).toContain(wide.id);
+    for (const q of ['APP', 'ａｐｐ', '闪退']) expect(await ids({ q }), q).toContain(wide.id);
+  });
+
   test('tags carry their canonical aspect, which the top negative aspects count under', async () => {
     const id = await post({ kind: 'comment', text: '网速太慢了' });
     const doc = await waitForStatus(rt, id, analyst);
@@ -225,9 +238,10 @@ describe('queries', () => {
     const drill = await rt.http.get('/v1/tags').query({ aspect: '网络', category: 'network', polarity: 'negative', limit: 200 }).set(bearer(analyst)).expect(200);
     expect(drill.body.items.map((t: Tag) => t.id)).toContain(tag.id);
     expect(drill.body.items).toHaveLength(bar.count);
-    // the exact aspect still filters on its own
+    // a member aspect filters on its own (in either script), not on its whole group
     const exact = await rt.http.get('/v1/tags').query({ aspect: '网速', limit: 200 }).set(bearer(analyst)).expect(200);
-    expect(exact.body.items.every((t: Tag) => t.aspect === '网速')).toBe(true);
+    expect(exact.body.items.length).toBeGreaterThan(0);
+    expect(exact.body.items.every((t: Tag) => t.aspect === '网速' || t.aspect === '網速')).toBe(true);
   });
 });
 
