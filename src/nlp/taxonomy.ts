@@ -21,6 +21,8 @@ const LABEL_DEGREE = /^(非常|特别|十分|相当|超级|真的|真是|实在|
 /** Display label, e.g. `正向评价: 网络顺畅` / `负向评价: 系统卡`; the aspect is omitted when implicit. */
 export function tagLabel(polarity: Polarity, aspect: string | null, opinion: string): string {
   const stripped = opinion.replace(LABEL_DEGREE, '');
-  const core = stripped.length >= 1 && !/^[了的啊吧]/.test(stripped) ? stripped : opinion;
+  // One character after one character reads as a new word: 网 + 卡 is 网卡 (a network card), not 网很卡.
+  const fused = stripped.length === 1 && aspect !== null && aspect.length === 1;
+  const core = stripped.length >= 1 && !fused && !/^[了的啊吧]/.test(stripped) ? stripped : opinion;
   return `${POLARITY_ZH[polarity]}: ${aspect ?? ''}${core}`;
 }

@@ -68,6 +68,9 @@ describe('lexicons', () => {
     expect(tagLabel('neutral', '套餐', '一般')).toBe('中性评价: 套餐一般');
     expect(tagLabel('positive', '网络', '很顺畅')).toBe('正向评价: 网络顺畅');
     expect(tagLabel('positive', '5G网络', '一点也不卡')).toBe('正向评价: 5G网络一点也不卡');
+    // stripping 很 would fuse a one-character aspect and opinion into another word (网卡: a network card)
+    expect(tagLabel('negative', '网', '很卡')).toBe('负向评价: 网很卡');
+    expect(tagLabel('negative', '网络', '很卡')).toBe('负向评价: 网络卡');
     expect(tagLabel('negative', null, '太贵')).toBe('负向评价: 贵');
     expect(tagLabel('positive', null, '好')).toBe('正向评价: 好');
   });
