@@ -51,6 +51,14 @@ describe('PII policy per tenant', () => {
     const fields = res.body.error.details.map((d: { field: string }) => d.field);
     expect(fields).toEqual(expect.arrayContaining(['piiPolicy', 'retentionDays']));
   });
+
+  test('a null PII policy is refused, not silently ignored; a null retention still means keep for ever', async () => {
+    const res = await rt.http.put('/v1/tenant/settings').set(bearer(ADMIN_KEY)).send({ piiPolicy: null }).expect(400);
+    expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual(['piiPolicy']);
+    expect(res.body.error.details[0].message).toMatch(/mask, hash, keep/);
+    const kept = await rt.http.put('/v1/tenant/settings').set(bearer(ADMIN_KEY)).send({ retentionDays: null }).expect(200);
+    expect(kept.body.retentionDays).toBeNull();
+  });
 });
 
 describe('right to erasure', () => {

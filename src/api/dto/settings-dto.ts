@@ -1,12 +1,14 @@
 import { IsIn, IsInt, IsOptional, Max, Min, ValidateIf } from 'class-validator';
 
 export class TenantSettingsDto {
-  @IsOptional()
+  // Absent leaves it as it is; null is refused rather than silently ignored (it is no policy, and
+  // "reset to the default" would be a guess).
+  @ValidateIf((o: TenantSettingsDto) => o.piiPolicy !== undefined)
   @IsIn(['mask', 'hash', 'keep'])
   piiPolicy?: 'mask' | 'hash' | 'keep';
 
-  /** null keeps documents forever. */
-  @ValidateIf((o: TenantSettingsDto) => o.retentionDays !== undefined && o.retentionDays !== null)
+  /** null keeps documents forever (IsOptional lets it through, and marks it nullable in the OpenAPI schema). */
+  @IsOptional()
   @IsInt()
   @Min(1)
   @Max(36_500)
