@@ -65,6 +65,15 @@ function leftContext(text: string, start: number): string {
   return cut >= 0 ? win.slice(cut + 1) : win;
 }
 
+/** A label right before a number that says it is a telephone number (座机：, 联系电话, tel). */
+const LANDLINE_LABEL = /(电话|座机|固话|固定电话|联系方式|号码|tel|phone)[号码:：是为\s]*$/i;
+
+/** Digits of the area code in an unseparated landline: 010 and 02x take 8-digit numbers, 0xxx take 7 or 8. */
+function landlineAreaLength(run: string): number {
+  if (/^0(10|2\d)/.test(run)) return run.length === 11 ? 3 : 0;
+  return /^0[3-9]\d{2}/.test(run) ? 4 : 0;
+}
+
 function vetoedByContext(text: string, start: number): boolean {
   const ctx = leftContext(text, start);
   // the identifier label has to introduce this very number (订单号：…, 合同编号…), not merely occur
@@ -161,6 +170,17 @@ export function detectPii(text: string): PiiEntity[] {
     add('landline', s, e, 1);
   }
 
+  // landlines written as one run (座机075526543210): only right after a word saying it is a phone
+  // number, because a bare 11-12 digit run starting with 0 is as often an order or account number
+  for (const m of t.matchAll(/0\d{10,11}/g)) {
+    const s = m.index!;
+    const e = s + m[0].length;
+    const area = landlineAreaLength(m[0]);
+    if (area === 0 || !/^[2-9]\d{6,7}$/.test(m[0].slice(area)) || !isolated(t, s, e) || vetoedByContext(t, s)) continue;
+    if (!LANDLINE_LABEL.test(leftContext(t, s))) continue;
+    add('landline', s, e, 1);
+  }
+
   // resolve overlaps: higher rank, then longer span
   cands.sort((a, b) => b.rank - a.rank || b.end - b.start - (a.end - a.start) || a.start - b.start);
   const chosen: Candidate[] = [];
@@ -191,7 +211,7 @@ function maskValue(type: PiiType, value: string): string {
     keepHead = 3;
   } else if (type === 'landline') {
     const sep = hw.search(/[) -]/);
-    keepHead = digitsOf(hw.slice(0, sep + 1)).length;
+    keepHead = sep >= 0 ? digitsOf(hw.slice(0, sep + 1)).length : landlineAreaLength(hw);
   } else {
     keepHead = 6;
   }

@@ -31,6 +31,9 @@ describe('detectPii: true positives', () => {
     ['座机0571-55519188', 'landline', '0571-55519188'],
     ['电话021-6123 4567转2', 'landline', '021-6123 4567'],
     ['座机(0755)61234567', 'landline', '(0755)61234567'],
+    ['座机075526543210', 'landline', '075526543210'],
+    ['联系电话：01062345678', 'landline', '01062345678'],
+    ['固话05715551918，白天打', 'landline', '05715551918'],
     [`身份证${ID}，请核对`, 'id_card', ID],
     [`身份证 ${ID.slice(0, 6)} ${ID.slice(6, 14)} ${ID.slice(14)}`, 'id_card', `${ID.slice(0, 6)} ${ID.slice(6, 14)} ${ID.slice(14)}`],
     [`卡号${CARD}`, 'bank_card', CARD],
@@ -81,6 +84,10 @@ describe('detectPii: look-alikes are not PII', () => {
     '这个月话费13812345678元？余额：13812345678',
     '热线800-820-8820，区号0755',
     '共1,380,000元，账单日2024/05/06，打了13812345678次',
+    // one run of digits starting with 0 is a landline only when a phone label introduces it
+    '账户075526543210已冻结，编号01062345678',
+    '单号075526543210，座机没人接',
+    '电话01012345678',
   ];
   for (const text of cases) {
     it(text, () => {
@@ -148,6 +155,9 @@ describe('maskPii', () => {
   it('an address with a full-width ＠ keeps its length and domain', () => {
     const text = '邮箱：zhang＠qq.com，电话13812345678';
     expect(maskPii(text, 'mask').text).toBe('邮箱：z****＠qq.com，电话138****5678');
+    // an unseparated landline keeps its area code (3 digits for 010/02x) and last four, like 0755-****3210
+    expect(maskPii('座机075526543210', 'mask').text).toBe('座机0755****3210');
+    expect(maskPii('联系电话：01062345678', 'mask').text).toBe('联系电话：010****5678');
     // the same address typed either way hashes to the same token
     expect(maskPii('zhang＠qq.com', 'hash').text).toBe(maskPii('zhang@qq.com', 'hash').text);
   });
