@@ -70,6 +70,15 @@ interface HttpLikeError {
   limit?: unknown;
 }
 
+function isBareJsonValue(body: string): boolean {
+  try {
+    const v: unknown = JSON.parse(body);
+    return v === null || typeof v !== 'object';
+  } catch {
+    return false;
+  }
+}
+
 /** The 4xx answer for an error that is the request's fault, or null when it is ours (a 500). */
 function clientError(err: unknown, req: Request): { status: number; code: string; message: string } | null {
   if (err === null || typeof err !== 'object') return null;
@@ -78,6 +87,12 @@ function clientError(err: unknown, req: Request): { status: number; code: string
     case 'entity.too.large':
       return { status: 413, code: 'payload_too_large', message: `request body exceeds the ${String(e.limit)}-byte limit` };
     case 'entity.parse.failed':
+      // Valid JSON that is not an object or array (null, "x", 42) is refused by the strict parser too;
+      // saying "not valid JSON" about it sends the caller looking for a syntax error. The parser's own
+      // message is not passed on: it quotes the body, which may hold PII, and errors are logged.
+      if (typeof (e as { body?: unknown }).body === 'string' && isBareJsonValue((e as { body: string }).body)) {
+        return { status: 400, code: 'invalid_json', message: 'request body must be a JSON object, not a bare value' };
+      }
       return { status: 400, code: 'invalid_json', message: 'request body is not valid UTF-8 JSON' };
     case 'charset.unsupported':
       return { status: 415, code: 'unsupported_media_type', message: 'request bodies must be UTF-8 JSON' };

@@ -25,8 +25,11 @@ function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   for (const err of errors) {
     const field = prefix ? `${prefix}.${err.property}` : err.property;
     if (err.constraints) {
+      // A missing field fails every rule about its type and size too; only "it is missing" helps.
+      const missing = err.value === undefined && err.constraints.isDefined !== undefined;
+      const messages = missing ? [err.constraints.isDefined!] : Object.values(err.constraints);
       // Rules that share a message (a date's format and its readability) say it once.
-      out.push({ field, message: [...new Set(Object.values(err.constraints))].join('; '), constraints: Object.keys(err.constraints) });
+      out.push({ field, message: [...new Set(messages)].join('; '), constraints: missing ? ['isDefined'] : Object.keys(err.constraints) });
     }
     if (err.children && err.children.length > 0) out.push(...flatten(err.children, field));
   }

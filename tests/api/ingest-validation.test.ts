@@ -92,6 +92,28 @@ describe('POST /v1/documents validation', () => {
     const res = await rt.http.post('/v1/documents').set(bearer(ingestKey)).set('Content-Type', 'application/json').send('{"kind": ');
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_json');
+    expect(res.body.error.message).toBe('request body is not valid UTF-8 JSON');
+  });
+
+  test('valid JSON that is not an object is told so, not called malformed', async () => {
+    for (const body of ['null', '"网络很好"', '42']) {
+      const res = await rt.http.post('/v1/documents').set(bearer(ingestKey)).set('Content-Type', 'application/json').send(body);
+      expect(res.status, body).toBe(400);
+      expect(res.body.error.message, body).toBe('request body must be a JSON object, not a bare value');
+    }
+  });
+
+  test('a missing text or turns is named once, with the field the kind needs, not as a list of type errors', async () => {
+    const transcript = await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(fresh({ kind: 'transcript' })).expect(400);
+    const turns = (transcript.body.error.details as { field: string; message: string }[]).find((d) => d.field === 'turns')!;
+    expect(turns.message).toBe('turns is required: a transcript carries turns ([{speaker, text}, …]), not text');
+    const comment = await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(fresh({ text: undefined, kind: 'social' })).expect(400);
+    expect((comment.body.error.details as { field: string; message: string }[]).map(({ field, message }) => ({ field, message }))).toEqual([
+      { field: 'text', message: 'text is required: a social carries text (only a transcript carries turns)' },
+    ]);
+    // a present but wrong value still gets the rules it broke
+    const wrong = await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(fresh({ kind: 'transcript', text: undefined, turns: 'x' })).expect(400);
+    expect((wrong.body.error.details as { field: string; message: string }[]).find((d) => d.field === 'turns')!.message).toMatch(/must be an array/);
   });
 
   test('a non-JSON body is a 415', async () => {

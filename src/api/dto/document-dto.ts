@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
@@ -18,6 +19,7 @@ import {
   ValidateIf,
   ValidateNested,
   ValidatorConstraint,
+  type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import type { DocumentKind, Speaker } from '../../nlp/types.js';
@@ -84,6 +86,7 @@ export class CreateDocumentDto {
   // Comments and social posts carry text; transcripts carry turns (the other field is refused in
   // checkDocumentShape rather than silently dropped, so a mis-built client finds out at once).
   @ValidateIf((o: CreateDocumentDto) => o.kind !== 'transcript')
+  @IsDefined({ message: (a: ValidationArguments) => `text is required: a ${String((a.object as CreateDocumentDto).kind ?? 'document')} carries text (only a transcript carries turns)` })
   @IsString()
   @MinLength(1)
   @Matches(NON_BLANK, { message: 'text must contain at least one visible character' })
@@ -91,6 +94,7 @@ export class CreateDocumentDto {
   text?: string;
 
   @ValidateIf((o: CreateDocumentDto) => o.kind === 'transcript')
+  @IsDefined({ message: 'turns is required: a transcript carries turns ([{speaker, text}, …]), not text' })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_TURNS)
