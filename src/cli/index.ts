@@ -153,7 +153,7 @@ BOM so Excel shows Chinese correctly.
 Filters:
   --polarity positive|negative|neutral
   --category ID          a CX category id (see GET /v1/taxonomy)
-  --aspect TEXT          exact aspect, e.g. 网络
+  --aspect TEXT          an aspect or its group in any script, e.g. 网络 (also 网速, 宽带, 網絡)
   --channel NAME         the document source, e.g. app-review
   --source model|rule|human
                          where the tag came from
