@@ -11,7 +11,8 @@ import { ProgressBar } from './progress.js';
 export const MAX_CHUNK = 500;
 
 const CSV_REQUIRED = ['kind', 'source', 'externalId', 'text'] as const;
-const CSV_OPTIONAL = ['customerId', 'occurredAt'] as const;
+// question, score and scale let survey answers (kind survey: NPS 0-10 or CSAT 1-5) come in by CSV too
+const CSV_OPTIONAL = ['customerId', 'occurredAt', 'question', 'score', 'scale'] as const;
 
 interface InputRecord {
   line: number;
@@ -224,7 +225,8 @@ export class RecordReader {
         const value = row.fields[i]!;
         // Empty optional cells mean "not given"; the API would refuse an empty customerId or date.
         if (value === '' && (CSV_OPTIONAL as readonly string[]).includes(name)) return;
-        doc[name] = value;
+        // CSV has no numbers; a score that is not one goes as written, for the API to refuse by name
+        doc[name] = name === 'score' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value;
       });
       return { line: row.line, doc };
     });

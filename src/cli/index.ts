@@ -97,8 +97,9 @@ Sends every document in FILE to POST /v1/documents/batch in chunks, then prints
 with their line number and reason.
 
 FILE is JSONL (one document object per line, as the API takes it) or CSV with the
-header kind,source,externalId,text[,customerId,occurredAt] (UTF-8, with or without BOM;
-quoted fields may hold commas, quotes and line breaks).
+header kind,source,externalId,text[,customerId,occurredAt,question,score,scale] (UTF-8,
+with or without BOM; quoted fields may hold commas, quotes and line breaks; question, score
+and scale carry survey answers: scale nps 0-10 or csat 1-5).
 
 Progress is kept in FILE.guandian-progress: a re-run skips chunks that were fully sent,
 so an interrupted import resumes where it stopped. Re-sent documents come back as

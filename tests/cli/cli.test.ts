@@ -173,6 +173,25 @@ describe('import', () => {
     expect(doc.items.map((d) => d.text)).toContain('宽带安装拖了一个星期，太慢了');
   });
 
+  test('survey answers come in by CSV too: question, score and scale columns; a bad score is that line\'s error', async () => {
+    const csv = [
+      'kind,source,externalId,text,question,score,scale',
+      'survey,cli-survey,sv-1,客服很耐心，问题当场解决了,您向朋友推荐我们的可能性有多大？,9,nps',
+      'survey,cli-survey,sv-2,等了四十分钟才有人接,【如不满意，请描述下问题】,2,csat',
+      'survey,cli-survey,sv-3,还行吧,您向朋友推荐我们的可能性有多大？,十分,nps',
+      'comment,cli-survey,sv-4,网速挺快的,,,',
+    ].join('\n');
+    fs.writeFileSync(path.join(work, 'survey.csv'), csv + '\n');
+    const r = await runCli(['import', 'survey.csv']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('accepted 3, duplicate 0, rejected 1, skipped 0');
+    expect(r.stderr).toMatch(/^survey\.csv:4: validation_failed: score/m);
+    const docs = await api<{ items: { externalId: string; score?: number | null; scale?: string | null; question?: string | null }[] }>('/v1/documents?channel=cli-survey&limit=10');
+    const byId = new Map(docs.items.map((d) => [d.externalId, d]));
+    expect(byId.get('sv-1')).toMatchObject({ score: 9, scale: 'nps', question: '您向朋友推荐我们的可能性有多大？' });
+    expect(byId.get('sv-2')).toMatchObject({ score: 2, scale: 'csat' });
+  });
+
   test('a document too large for any request is rejected with its line; the rest of the file goes in', async () => {
     // Every re-run used to stop at this line ("run the same command again to resume"), for ever.
     const lines = [
