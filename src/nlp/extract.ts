@@ -395,6 +395,9 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
     const own = !bt || bt.word === '比' || !(NOUN_TAGS.test(bt.tag) || /比[较如例率赛分]|[对相无好]比/.test(bt.word));
     if (own && !/[,，\s]/.test(between) && !others.some((o) => o.start >= b && o.end <= op.start)) {
       op.start = b;
+      // 没有比这更差的: "nothing is worse than this" is a superlative, not a negation to flip
+      const sup = /(没有|没)$/.exec(lc.slice(Math.max(lo, b - 2), b));
+      if (sup && /[更还再]/.test(lc.slice(b, op.coreStart))) op.start = b - sup[0].length;
       leftModifiers();
     }
   }

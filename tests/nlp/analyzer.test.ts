@@ -110,6 +110,14 @@ describe('analyzer: hard cases', () => {
     });
   }
 
+  it('没有比…更…: a superlative keeps its polarity (nothing is worse than this is negative)', async () => {
+    const worst = await analyzer.analyze({ kind: 'comment', text: '没有比这更差的服务了' });
+    expect(worst.tags.map((t) => t.polarity), JSON.stringify(worst.tags)).toEqual(['negative']);
+    expect(worst.tags[0]!.opinion).toContain('没有比这更差');
+    const best = await analyzer.analyze({ kind: 'comment', text: '没有比他们家更好用的App了' });
+    expect(best.tags.map((t) => t.polarity), JSON.stringify(best.tags)).toEqual(['positive']);
+  });
+
   it('a hotline that does not answer groups as 客服热线 (waiting), not as the marketing calls 电话 alone names', async () => {
     const res = await analyzer.analyze({ kind: 'comment', text: '宽带老是断网，客服电话也打不通' });
     const hotline = res.tags.find((t) => t.aspect === '客服电话');
