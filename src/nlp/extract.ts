@@ -227,6 +227,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
         leftOk = [...pre].every((c) => SINGLE_MOD_CHARS.has(c)) && (complement || [...post].every((c) => TAIL_CHARS.has(c)));
       }
       if (!rightOk || !leftOk) continue;
+      // 老 before a noun is "old" or "long-standing" (老身份证, 老客户), never a verdict on it
+      if (word === '老' && nextTarget) continue;
       // ambiguous words used attributively (推荐的产品, 一般的情况) are not verdicts
       if (GUARDED.has(word) && /^的[\u4e00-\u9fa5]/.test(right)) continue;
       // discourse "好的/好吧/行吧/可以的" opening a reply is politeness, not an opinion

@@ -110,6 +110,15 @@ describe('analyzer: hard cases', () => {
     });
   }
 
+  it('老 before a noun means old, not a complaint; 太老了 still is one', async () => {
+    for (const text of ['老身份证号已经注销了，新的怎么绑定', '我是你们十年的老客户了']) {
+      const tags = (await analyzer.analyze({ kind: 'comment', text })).tags;
+      expect(tags.filter((t) => t.opinion === '老'), text + JSON.stringify(tags)).toEqual([]);
+    }
+    const old = (await analyzer.analyze({ kind: 'comment', text: '这个机顶盒太老了，经常死机' })).tags;
+    expect(old.some((t) => t.opinion.includes('老') && t.polarity === 'negative'), JSON.stringify(old)).toBe(true);
+  });
+
   it('没有比…更…: a superlative keeps its polarity (nothing is worse than this is negative)', async () => {
     const worst = await analyzer.analyze({ kind: 'comment', text: '没有比这更差的服务了' });
     expect(worst.tags.map((t) => t.polarity), JSON.stringify(worst.tags)).toEqual(['negative']);
