@@ -110,6 +110,13 @@ describe('analyzer: hard cases', () => {
     });
   }
 
+  it('网 alone is the network (网很卡), while 官网 stays the website', async () => {
+    const net = (await analyzer.analyze({ kind: 'comment', text: '用户编号 18812345678901，网很卡' })).tags;
+    expect(net, JSON.stringify(net)).toEqual([expect.objectContaining({ aspect: '网', canonicalAspect: '网络', category: 'network', polarity: 'negative' })]);
+    const site = (await analyzer.analyze({ kind: 'comment', text: '官网打不开' })).tags;
+    expect(site, JSON.stringify(site)).toEqual([expect.objectContaining({ aspect: '官网', category: 'app_experience' })]);
+  });
+
   it('老 before a noun means old, not a complaint; 太老了 still is one', async () => {
     for (const text of ['老身份证号已经注销了，新的怎么绑定', '我是你们十年的老客户了']) {
       const tags = (await analyzer.analyze({ kind: 'comment', text })).tags;
