@@ -31,6 +31,7 @@ import { normalizeText, toOriginal } from './normalize.js';
 import { splitClauses, type Clause } from './clauses.js';
 import { buildExtractLexicon, extractClause, linkDistantAspects, type ExtractLexicon, type RawOpinion, type Token } from './extract.js';
 import { createLexiconClassifier } from './lexicon-classifier.js';
+import { lookupAspect } from './aspect-lookup.js';
 import { customerParts, type CustomerPart } from './customer-parts.js';
 
 export interface AnalyzerOptions {
@@ -52,28 +53,6 @@ interface PartTag {
 }
 
 const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
-
-function lookupAspect(x: ExtractLexicon, text: string): { category: CategoryId; canonical: string; how: 'exact' | 'suffix' | 'contains' } | null {
-  const idx = x.lex.taxonomy.aspectIndex;
-  const extra = x.extraAspects.get(text);
-  if (extra) return { category: extra, canonical: text, how: 'exact' };
-  const exact = idx.get(text);
-  if (exact) return { ...exact, how: 'exact' };
-  let best: { category: CategoryId; canonical: string; how: 'suffix' | 'contains'; len: number } | null = null;
-  const consider = (term: string, v: { category: CategoryId; canonical: string }) => {
-    if (term.length >= text.length) return;
-    if (text.endsWith(term)) {
-      if (!best || best.how === 'contains' || term.length > best.len) best = { ...v, how: 'suffix', len: term.length };
-    } else if (term.length >= 2 && text.includes(term)) {
-      if (!best || (best.how === 'contains' && term.length > best.len)) best = { ...v, how: 'contains', len: term.length };
-    }
-  };
-  for (const [term, cat] of x.extraAspects) consider(term, { category: cat, canonical: term });
-  for (const [term, v] of idx) consider(term, v);
-  if (!best) return null;
-  const b = best as { category: CategoryId; canonical: string; how: 'suffix' | 'contains' };
-  return { category: b.category, canonical: b.canonical, how: b.how };
-}
 
 /** Implied category of an opinion core: exact word, the word without its negation, or a contained word. */
 const implicitCache = new WeakMap<ExtractLexicon, Map<string, { category: CategoryId; aspect: string } | null>>();
