@@ -93,7 +93,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
       pii: async (tenant) => ({ policy: (await settings.get(tenant)).piiPolicy, secret: await settings.hashSecret() }),
     }),
     query: new QueryService(store),
-    corrections: new CorrectionsService(store),
+    corrections: new CorrectionsService(store, { lexiconDir: config.lexiconDir, overridesFor: async (tenant) => (await settings.get(tenant)).lexiconOverrides }),
     settings,
     privacy,
     retag: new RetagService(store, queue, config.leaseMs),

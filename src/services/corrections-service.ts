@@ -2,6 +2,13 @@ import { createHash } from 'node:crypto';
 import { badRequest, DuplicateKeyError, notFound } from '../errors.js';
 import { ulid } from '../ids.js';
 import type { CorrectionActionDto, TagPatchDto } from '../api/dto/correction-dto.js';
+import { asciiLower, aspectKey, canonicalAspectOf } from '../nlp/aspect-lookup.js';
+import { splitClauses } from '../nlp/clauses.js';
+import { customerParts } from '../nlp/customer-parts.js';
+import { buildExtractLexicon, type ExtractLexicon } from '../nlp/extract.js';
+import { loadLexicon, type Lexicon } from '../nlp/lexicon.js';
+import { normalizeText, toOriginal } from '../nlp/normalize.js';
+import type { LexiconOverrides, Span } from '../nlp/types.js';
 import type { CorrectionRecord, DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { toTagRecord } from '../worker/process-document.js';
@@ -14,13 +21,114 @@ function humanTagId(documentId: string, a: CorrectionActionDto): string {
 
 const pick = (t: TagRecord) => ({ aspect: t.aspect, opinion: t.opinion, polarity: t.polarity, category: t.category, span: t.span, turnIndex: t.turnIndex, source: t.source });
 
+/** What corrections need of the analyzer's configuration: the clause splitter's lexicon and the taxonomy. */
+export interface CorrectionsNlp {
+  lexiconDir: string;
+  /** The tenant's taxonomy additions (PUT /v1/taxonomy): they group aspects in the pipeline too. */
+  overridesFor: (tenant: string) => Promise<LexiconOverrides | null>;
+}
+
+// What may stand between an aspect and the words judging it in a labeler's span (工作人员，态度差).
+const SEPARATOR = /[\s\p{P}]/u;
+const isHigh = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+/** An offset between the two UTF-16 halves of one character (an emoji, a CJK extension B character). */
+const splitsPair = (text: string, pos: number) => pos > 0 && pos < text.length && isHigh(text.charCodeAt(pos - 1)) && isLow(text.charCodeAt(pos));
+
+function trimSeparators(text: string, start: number, end: number): Span {
+  while (start < end && SEPARATOR.test(text[start]!)) start++;
+  while (end > start && SEPARATOR.test(text[end - 1]!)) end--;
+  return { start, end };
+}
+
+const slice = (text: string, s: Span) => text.slice(s.start, s.end);
+
+/**
+ * The clauses of the customer's words that `region` (stored offsets into `text`) lies in, as one range,
+ * and every place `aspect` is written inside them. The text is split as the pipeline splits it
+ * (customer parts without merchant replies, normalized, splitClauses), so a human tag's `sentence` is
+ * the same kind of text retraining sees for machine tags. Aspects match on the normalized form, as the
+ * taxonomy does: 网络 is found in 網絡.
+ */
+function clauseAround(lex: Lexicon, doc: DocumentRecord, text: string, turnIndex: number | null, region: Span, aspect: string | null): { clause: Span; aspectAt: Span[] } {
+  const parts = turnIndex !== null ? [{ text, offset: 0 }] : customerParts({ kind: doc.kind, text });
+  const part = parts.find((p) => p.offset <= region.start && region.start < p.offset + p.text.length) ?? { text, offset: 0 };
+  const n = normalizeText(part.text);
+  const stored = (s: number, e: number): Span => {
+    const o = toOriginal(n, s, e);
+    return { start: o.start + part.offset, end: o.end + part.offset };
+  };
+  const around = splitClauses(n.text, lex)
+    .map((c) => stored(c.start, c.end))
+    .filter((c) => c.start < region.end && region.start < c.end);
+  // a span on nothing the splitter keeps (an emoji alone) is its own sentence
+  const clause = around.length ? { start: around[0]!.start, end: around[around.length - 1]!.end } : region;
+  const aspectAt: Span[] = [];
+  const key = aspect === null ? '' : aspectKey(aspect);
+  if (key) {
+    const lc = asciiLower(n.text);
+    for (let i = lc.indexOf(key); i >= 0; i = lc.indexOf(key, i + 1)) {
+      const at = stored(i, i + key.length);
+      if (at.start >= Math.min(clause.start, region.start) && at.end <= Math.max(clause.end, region.end)) aspectAt.push(at);
+    }
+  }
+  return { clause, aspectAt };
+}
+
+/**
+ * Aspect and opinion the way the analyzer stores them: the opinion never contains its aspect (the label
+ * is aspect + opinion), and aspectSpan points at the aspect in the text. An aspect written inside the
+ * region is cut out of the opinion (the words after it, else before it); otherwise the nearest mention
+ * in the clause is pointed at. Null when the region holds nothing but the aspect.
+ */
+function place(text: string, region: Span, aspectAt: Span[]): { aspectSpan: Span | null; opinionSpan: Span } | null {
+  const inside = aspectAt.find((a) => region.start <= a.start && a.end <= region.end);
+  if (inside) {
+    const after = trimSeparators(text, inside.end, region.end);
+    if (after.end > after.start) return { aspectSpan: inside, opinionSpan: after };
+    const before = trimSeparators(text, region.start, inside.start);
+    if (before.end > before.start) return { aspectSpan: inside, opinionSpan: before };
+    return null;
+  }
+  const distance = (a: Span) => (a.end <= region.start ? region.start - a.end : a.start - region.end);
+  // on a tie the mention before the opinion wins: Chinese puts the topic first
+  const near = aspectAt
+    .filter((a) => a.end <= region.start || a.start >= region.end)
+    .reduce<Span | null>((best, a) => (!best || distance(a) < distance(best) ? a : best), null);
+  return { aspectSpan: near, opinionSpan: region };
+}
+
 /**
  * Labeler corrections. Each one is kept with who/when/before/after (it is a training example and an
  * audit record); the corrected tag becomes source "human", which re-tagging never overwrites, and a
  * deleted span is remembered on the document so a later model run does not bring it back.
  */
 export class CorrectionsService {
-  constructor(private readonly store: Store) {}
+  private lexicon: Lexicon | null = null;
+  private readonly taxonomies = new Map<string, ExtractLexicon>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly nlp: CorrectionsNlp,
+  ) {}
+
+  // Loaded on first use: processes that never take a correction do not hold a copy.
+  private lex(): Lexicon {
+    return (this.lexicon ??= loadLexicon(this.nlp.lexiconDir));
+  }
+
+  private async taxonomyFor(tenant: string): Promise<ExtractLexicon> {
+    const aspects = (await this.nlp.overridesFor(tenant))?.aspects;
+    const key = JSON.stringify(aspects ?? {});
+    let x = this.taxonomies.get(key);
+    if (!x) {
+      // only the aspect lookup reads it, so the tenant's sentiment words are left out
+      x = buildExtractLexicon(this.lex(), undefined, aspects);
+      if (this.taxonomies.size > 32) this.taxonomies.clear();
+      this.taxonomies.set(key, x);
+    }
+    return x;
+  }
 
   private async record(
     doc: DocumentRecord,
@@ -58,11 +166,15 @@ export class CorrectionsService {
     if (!tag) throw notFound('tag');
     const doc = await this.store.documents.findForTenant(tenant, tag.documentId);
     if (!doc) throw notFound('tag');
-    return this.update(doc, tag, patch, actor);
+    const fields = this.changes(patch);
+    const after = await this.update(doc, tag, fields, actor);
+    await this.refresh(doc);
+    return after;
   }
 
-  private async update(doc: DocumentRecord, tag: TagRecord, patch: TagPatchDto, actor: string): Promise<TagRecord> {
-    const fields: Partial<TagRecord> = { source: 'human', confidence: 1, updatedAt: new Date() };
+  /** What an update sets. */
+  private changes(patch: TagPatchDto): Partial<TagRecord> {
+    const fields: Partial<TagRecord> = { source: 'human', confidence: 1 };
     if (patch.polarity) fields.polarity = patch.polarity;
     if (patch.category) fields.category = patch.category;
     if (patch.aspect !== undefined) {
@@ -70,10 +182,14 @@ export class CorrectionsService {
       // the machine's canonical bucket belonged to the old aspect
       fields.canonicalAspect = null;
     }
-    await this.store.tags.update(tag._id, fields);
-    const after = { ...tag, ...fields };
+    return fields;
+  }
+
+  private async update(doc: DocumentRecord, tag: TagRecord, fields: Partial<TagRecord>, actor: string): Promise<TagRecord> {
+    const set = { ...fields, updatedAt: new Date() };
+    await this.store.tags.update(tag._id, set);
+    const after = { ...tag, ...set };
     await this.record(doc, actor, 'update', tag._id, tag, after);
-    await this.refresh(doc);
     return after;
   }
 
@@ -81,11 +197,14 @@ export class CorrectionsService {
     const doc = await this.store.documents.findForTenant(tenant, documentId);
     if (!doc) throw notFound('document');
     if (doc.status !== 'done') throw badRequest(`document is ${doc.status}; corrections apply to tagged documents`, [{ field: 'documentId', message: doc.status }]);
-    // Validate every action before applying any, so a bad request changes nothing.
+    // Validate every action, and work out what it writes, before applying any, so a bad request changes nothing.
     const tags = new Map<number, TagRecord>();
+    const updates = new Map<number, Partial<TagRecord>>();
+    const adds = new Map<number, TagRecord>();
     for (const [i, a] of actions.entries()) {
       if (a.op === 'update' || a.op === 'delete') tags.set(i, await this.ownTag(doc, a.tagId, i));
-      if (a.op === 'add') this.sourceText(doc, a, i);
+      if (a.op === 'update') updates.set(i, this.changes(a));
+      if (a.op === 'add') adds.set(i, await this.added(doc, a, i));
     }
     for (const [i, a] of actions.entries()) {
       if (a.op === 'accept') {
@@ -95,7 +214,9 @@ export class CorrectionsService {
         const confirmed = machine.map((t) => ({ tagId: t._id, polarity: t.polarity, category: t.category }));
         await this.record(doc, actor, 'accept', null, null, null, confirmed);
       } else if (a.op === 'update') {
-        await this.update(doc, tags.get(i)!, a, actor);
+        const tag = tags.get(i)!;
+        // an earlier action of this request may have changed it
+        await this.update(doc, (await this.store.tags.findForTenant(doc.tenant, tag._id)) ?? tag, updates.get(i)!, actor);
       } else if (a.op === 'delete') {
         const tag = tags.get(i)!;
         await this.store.tags.deleteWhere({ _id: tag._id });
@@ -103,31 +224,7 @@ export class CorrectionsService {
         await this.store.documents.update(doc._id, { $set: { suppressed: doc.suppressed } });
         await this.record(doc, actor, 'delete', tag._id, tag, null);
       } else {
-        const text = this.sourceText(doc, a, i);
-        const span = a.span!;
-        const tag: TagRecord = {
-          ...toTagRecord(
-            doc,
-            doc.modelVersion ?? 'human',
-            {
-              aspect: a.aspect ?? null,
-              opinion: text.slice(span.start, span.end),
-              polarity: a.polarity!,
-              category: a.category!,
-              span: { start: span.start, end: span.end },
-              opinionSpan: { start: span.start, end: span.end },
-              sentence: text,
-              ...(a.turnIndex !== undefined ? { turnIndex: a.turnIndex } : {}),
-              confidence: 1,
-              source: 'rule',
-            },
-            new Date(),
-          ),
-          // Keyed by what the labeler added, not by model version (so never colliding with a machine
-          // tag): a retried request, or the same add sent twice, finds its tag instead of a duplicate.
-          _id: humanTagId(doc._id, a),
-          source: 'human',
-        };
+        const tag = adds.get(i)!;
         if (await this.store.tags.findForTenant(doc.tenant, tag._id)) continue;
         try {
           await this.store.tags.insert(tag);
@@ -140,6 +237,46 @@ export class CorrectionsService {
       }
     }
     await this.refresh(doc);
+  }
+
+  /** The tag an `add` creates, stored as the analyzer stores its own (see place and clauseAround). */
+  private async added(doc: DocumentRecord, a: CorrectionActionDto, i: number): Promise<TagRecord> {
+    const field = `actions[${i}]`;
+    const text = this.sourceText(doc, a, i);
+    const span = { start: a.span!.start, end: a.span!.end };
+    const turnIndex = a.turnIndex ?? null;
+    const { clause, aspectAt } = clauseAround(this.lex(), doc, text, turnIndex, span, a.aspect ?? null);
+    const placed = place(text, span, aspectAt);
+    if (!placed) {
+      throw badRequest(`${field}.span holds only the aspect; include the words that judge it`, [{ field: `${field}.span`, message: 'holds only the aspect' }]);
+    }
+    const aspect = placed.aspectSpan ? slice(text, placed.aspectSpan) : (a.aspect ?? null);
+    return {
+      ...toTagRecord(
+        doc,
+        doc.modelVersion ?? 'human',
+        {
+          aspect,
+          canonicalAspect: canonicalAspectOf(await this.taxonomyFor(doc.tenant), aspect),
+          opinion: slice(text, placed.opinionSpan),
+          polarity: a.polarity!,
+          category: a.category!,
+          // what the labeler marked, as marked: it is also what this tag keeps the model off
+          span,
+          aspectSpan: placed.aspectSpan,
+          opinionSpan: placed.opinionSpan,
+          sentence: slice(text, clause),
+          ...(a.turnIndex !== undefined ? { turnIndex: a.turnIndex } : {}),
+          confidence: 1,
+          source: 'rule',
+        },
+        new Date(),
+      ),
+      // Keyed by what the labeler added, not by model version (so never colliding with a machine
+      // tag): a retried request, or the same add sent twice, finds its tag instead of a duplicate.
+      _id: humanTagId(doc._id, a),
+      source: 'human',
+    };
   }
 
   private sourceText(doc: DocumentRecord, a: CorrectionActionDto, i: number): string {
@@ -155,11 +292,25 @@ export class CorrectionsService {
       }
       text = turn.text;
     } else {
+      // a stored turnIndex would make the tag point into turns this document does not have
+      if (a.turnIndex !== undefined) {
+        throw badRequest(`${field}.turnIndex is for transcripts only; spans of a ${doc.kind} index into its text`, [{ field: `${field}.turnIndex`, message: 'transcripts only' }]);
+      }
       text = doc.text;
     }
     const span = a.span!;
     if (text === null || span.end <= span.start || span.end > text.length) {
       throw badRequest(`${field}.span must lie inside the text (length ${text?.length ?? 0})`, [{ field: `${field}.span`, message: 'out of range' }]);
+    }
+    // Half an emoji is not text: stored, it reads back as U+FFFD in labels and exports.
+    if (splitsPair(text, span.start) || splitsPair(text, span.end)) {
+      throw badRequest(`${field}.span cuts a character in two (an emoji is two UTF-16 code units); move start/end off the middle of it`, [
+        { field: `${field}.span`, message: 'splits a character' },
+      ]);
+    }
+    const words = trimSeparators(text, span.start, span.end);
+    if (words.end <= words.start) {
+      throw badRequest(`${field}.span holds only spaces and punctuation`, [{ field: `${field}.span`, message: 'holds no words' }]);
     }
     return text;
   }

@@ -180,7 +180,11 @@ export const ROUTES: RouteDoc[] = [
     summary: "Apply a labeler's corrections to a tagged document",
     description:
       'Actions: `{op:"accept"}`, `{op:"update",tagId,polarity?,category?,aspect?}`, `{op:"delete",tagId}`, ' +
-      '`{op:"add",span,turnIndex?,aspect?,polarity,category}`. All are validated before any is applied.',
+      '`{op:"add",span,turnIndex?,aspect?,polarity,category}`. All are validated before any is applied. ' +
+      '`add`: `span` is UTF-16 offsets into the text, or for a transcript into customer turn `turnIndex` (other kinds refuse `turnIndex`); ' +
+      'a boundary inside a surrogate pair (half an emoji) is refused. The tag is stored as machine tags are: an `aspect` written in the span ' +
+      'is cut out of the opinion (the label never repeats it) and `aspectSpan` points at it; otherwise `aspectSpan` points at the nearest ' +
+      'mention in the same clause, or is null. `sentence` is the clause (as the pipeline splits it) holding the span; retraining learns from it.',
     tag: 'labeling',
     roles: ['labeler'],
     body: CorrectionsDto,
