@@ -98,6 +98,15 @@ function place(text: string, region: Span, aspectAt: Span[]): { aspectSpan: Span
   return { aspectSpan: near, opinionSpan: region };
 }
 
+/** The analyzer's tag span: aspect and opinion together when only a short connective (也, V得) separates them. */
+function tagSpan(text: string, aspectSpan: Span | null, opinionSpan: Span): Span {
+  if (aspectSpan && aspectSpan.end <= opinionSpan.start) {
+    const gap = text.slice(aspectSpan.end, opinionSpan.start);
+    if (gap.length <= 3 && (/^ +$/.test(gap) || !/[、,，。!！?？;；\s]/.test(gap))) return { start: aspectSpan.start, end: opinionSpan.end };
+  }
+  return opinionSpan;
+}
+
 /**
  * Labeler corrections. Each one is kept with who/when/before/after (it is a training example and an
  * audit record); the corrected tag becomes source "human", which re-tagging never overwrites, and a
@@ -162,27 +171,51 @@ export class CorrectionsService {
   }
 
   async patchTag(tenant: string, tagId: string, patch: TagPatchDto, actor: string): Promise<TagRecord> {
+    requireChange(patch, null);
     const tag = await this.store.tags.findForTenant(tenant, tagId);
     if (!tag) throw notFound('tag');
     const doc = await this.store.documents.findForTenant(tenant, tag.documentId);
     if (!doc) throw notFound('tag');
-    const fields = this.changes(patch);
+    const fields = await this.changes(doc, tag, patch, null);
     const after = await this.update(doc, tag, fields, actor);
     await this.refresh(doc);
     return after;
   }
 
-  /** What an update sets. */
-  private changes(patch: TagPatchDto): Partial<TagRecord> {
+  /** What an update sets; `field` names the action in errors (null: the PATCH body). */
+  private async changes(doc: DocumentRecord, tag: TagRecord, patch: TagPatchDto, field: string | null): Promise<Partial<TagRecord>> {
     const fields: Partial<TagRecord> = { source: 'human', confidence: 1 };
-    if (patch.polarity) fields.polarity = patch.polarity;
-    if (patch.category) fields.category = patch.category;
-    if (patch.aspect !== undefined) {
-      fields.aspect = patch.aspect;
-      // the machine's canonical bucket belonged to the old aspect
-      fields.canonicalAspect = null;
-    }
+    if (patch.polarity !== undefined) fields.polarity = patch.polarity;
+    if (patch.category !== undefined) fields.category = patch.category;
+    if (patch.aspect !== undefined) Object.assign(fields, await this.renamed(doc, tag, patch.aspect ?? null, field ? `${field}.aspect` : 'aspect'));
     return fields;
+  }
+
+  /**
+   * A tag under a new aspect: grouped by the pipeline's taxonomy lookup, and located in the text near
+   * its opinion (the same clause) as a machine tag's aspect would be; aspectSpan is null when the clause
+   * does not mention it. The opinion keeps its place.
+   */
+  private async renamed(doc: DocumentRecord, tag: TagRecord, aspect: string | null, field: string): Promise<Partial<TagRecord>> {
+    const text = tag.turnIndex !== null ? (doc.turns?.[tag.turnIndex]?.text ?? null) : doc.text;
+    const region = opinionRegion(tag, text);
+    const canonicalAspect = canonicalAspectOf(await this.taxonomyFor(doc.tenant), aspect);
+    if (text === null || region.end > text.length) return { aspect, canonicalAspect, aspectSpan: null };
+    if (aspect === null) return { aspect, canonicalAspect, aspectSpan: null, opinionSpan: region, span: region };
+    const { aspectAt } = clauseAround(this.lex(), doc, text, tag.turnIndex, region, aspect);
+    const placed = place(text, region, aspectAt);
+    if (!placed) {
+      throw badRequest(`${field} is all the opinion says; the tag would have no opinion left`, [{ field, message: 'is the whole opinion' }]);
+    }
+    return {
+      // as a machine tag: the aspect as the text writes it (網絡 for a labeler's 网络), where it is written
+      aspect: placed.aspectSpan ? slice(text, placed.aspectSpan) : aspect,
+      canonicalAspect,
+      aspectSpan: placed.aspectSpan,
+      opinion: slice(text, placed.opinionSpan),
+      opinionSpan: placed.opinionSpan,
+      span: tagSpan(text, placed.aspectSpan, placed.opinionSpan),
+    };
   }
 
   private async update(doc: DocumentRecord, tag: TagRecord, fields: Partial<TagRecord>, actor: string): Promise<TagRecord> {
@@ -202,8 +235,9 @@ export class CorrectionsService {
     const updates = new Map<number, Partial<TagRecord>>();
     const adds = new Map<number, TagRecord>();
     for (const [i, a] of actions.entries()) {
+      if (a.op === 'update') requireChange(a, `actions[${i}]`);
       if (a.op === 'update' || a.op === 'delete') tags.set(i, await this.ownTag(doc, a.tagId, i));
-      if (a.op === 'update') updates.set(i, this.changes(a));
+      if (a.op === 'update') updates.set(i, await this.changes(doc, tags.get(i)!, a, `actions[${i}]`));
       if (a.op === 'add') adds.set(i, await this.added(doc, a, i));
     }
     for (const [i, a] of actions.entries()) {
@@ -334,4 +368,18 @@ export class CorrectionsService {
       },
     });
   }
+}
+
+/** Refuses an update that names nothing to change: it would still make the tag a labeler's correction. */
+function requireChange(patch: TagPatchDto, field: string | null): void {
+  if (patch.polarity !== undefined || patch.category !== undefined || patch.aspect !== undefined) return;
+  const where = field ?? '(body)';
+  throw badRequest(`nothing to change: ${field ?? 'the body'} names no polarity, category or aspect`, [{ field: where, message: 'nothing to change' }]);
+}
+
+/** Where a tag's opinion lies: its opinionSpan, else (older tags) its opinion found in its span. */
+function opinionRegion(tag: TagRecord, text: string | null): Span {
+  if (tag.opinionSpan) return tag.opinionSpan;
+  const at = text === null ? -1 : text.slice(tag.span.start, tag.span.end).lastIndexOf(tag.opinion);
+  return at >= 0 && tag.opinion ? { start: tag.span.start + at, end: tag.span.start + at + tag.opinion.length } : tag.span;
 }

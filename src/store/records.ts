@@ -59,9 +59,10 @@ export interface TagRecord {
   aspect: string | null;
   /**
    * What the dashboard's top aspects group by: the taxonomy's canonical aspect (网速 / 网络 / 宽带 → 网络;
-   * 太贵了 with no aspect → 价格), else the aspect's normalized text (前臺 → 前台). Null for an implicit
-   * aspect the taxonomy does not know, after a labeler changed the aspect, and on tags stored before it
-   * existed: those group under `aspect` itself.
+   * 太贵了 with no aspect → 价格), else the aspect's normalized text (前臺 → 前台). A labeler's aspect is
+   * grouped the same way (src/nlp/aspect-lookup.ts). Null for an implicit aspect the taxonomy does not
+   * know, for a labeler's tag without an aspect, and on tags stored before it existed: those group under
+   * `aspect` itself.
    */
   canonicalAspect?: string | null;
   opinion: string;

@@ -56,12 +56,14 @@ export class CorrectionsDto {
   actions!: CorrectionActionDto[];
 }
 
+// At least one of the three is required (an empty patch is refused by CorrectionsService, which names
+// the body); null is an aspect's "none", never a polarity or category.
 export class TagPatchDto {
-  @IsOptional()
+  @ValidateIf((p: TagPatchDto) => p.polarity !== undefined)
   @IsIn(['positive', 'negative', 'neutral'])
   polarity?: 'positive' | 'negative' | 'neutral';
 
-  @IsOptional()
+  @ValidateIf((p: TagPatchDto) => p.category !== undefined)
   @IsIn(CATEGORY_IDS as unknown as string[])
   category?: (typeof CATEGORY_IDS)[number];
 

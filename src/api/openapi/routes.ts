@@ -184,7 +184,8 @@ export const ROUTES: RouteDoc[] = [
       '`add`: `span` is UTF-16 offsets into the text, or for a transcript into customer turn `turnIndex` (other kinds refuse `turnIndex`); ' +
       'a boundary inside a surrogate pair (half an emoji) is refused. The tag is stored as machine tags are: an `aspect` written in the span ' +
       'is cut out of the opinion (the label never repeats it) and `aspectSpan` points at it; otherwise `aspectSpan` points at the nearest ' +
-      'mention in the same clause, or is null. `sentence` is the clause (as the pipeline splits it) holding the span; retraining learns from it.',
+      'mention in the same clause, or is null. `sentence` is the clause (as the pipeline splits it) holding the span; retraining learns from it. ' +
+      '`update` must name polarity, category or aspect (else 400, nothing to change); a new aspect is handled as in PATCH /v1/tags/{id}.',
     tag: 'labeling',
     roles: ['labeler'],
     body: CorrectionsDto,
@@ -228,6 +229,10 @@ export const ROUTES: RouteDoc[] = [
     method: 'patch',
     path: '/v1/tags/{id}',
     summary: 'Change polarity, category or aspect of one tag',
+    description:
+      'Name at least one of polarity, category, aspect: an empty body is refused (400, nothing to change) rather than turning a machine tag ' +
+      'into a correction. A new aspect regroups the tag as the pipeline would (`canonicalAspect`: 网速 → 网络) and `aspectSpan` points at it ' +
+      "where the opinion's clause mentions it, else null, the span then being the opinion alone; `aspect: null` removes the aspect.",
     tag: 'labeling',
     roles: ['labeler'],
     body: TagPatchDto,
