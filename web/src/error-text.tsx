@@ -35,9 +35,18 @@ export interface ErrorWords {
   raw: string;
 }
 
-// Request fields the console sends, named as its forms name them. A detail's field may be a path
-// (actions[0].turnIndex); its last part is what the form called it.
-const FIELD_KEYS: Record<string, MsgKey> = {
+/**
+ * How one form names the request fields it sends: an API field path, with each array index written
+ * as `#` (turns.#.text), to the label the reader sees there. A label may use {n}, the first index + 1.
+ * The same API name means different things on different forms (`source` is the ingest form's
+ * channel but the feed's tag-source filter), so a form whose names differ passes its own.
+ */
+export type FieldLabels = Record<string, MsgKey>;
+
+// The names used by the filter panel (feed, dashboard, export: `source` there is where a tag came
+// from, model/rule/human) and by labeling (a correction's turn and span). Pages that pass no labels
+// of their own send only these. A detail's field may be a path (actions[0].turnIndex); see fieldLabel.
+export const DEFAULT_FIELD_LABELS: FieldLabels = {
   from: 'from',
   to: 'to',
   minConfidence: 'minConf',
@@ -53,26 +62,113 @@ const FIELD_KEYS: Record<string, MsgKey> = {
   turns: 'transcript',
   turnIndex: 'fieldTurn',
   span: 'fieldSpan',
+  tagId: 'fieldTag',
+  documentId: 'fieldDocument',
 };
 
-function fieldNames(t: T, error: ApiError): string[] {
-  const names = error.details.flatMap((d) => {
-    const last = d.field?.split(/[.[\]]/).filter(Boolean).pop();
-    if (!last || /^\d+$/.test(last)) return [];
-    const key = FIELD_KEYS[last];
-    return [key ? t(key) : last];
-  });
-  return [...new Set(names)];
+// The common shapes of the server's reasons (class-validator's and the DTOs' own sentences), reworded
+// in the page's language. The subject they start with is the API's field name, which the label
+// replaces, so it is not part of the match. A reason of no known shape is shown as the server gave it.
+const REASONS: [RegExp, MsgKey, (m: RegExpExecArray) => Record<string, string>][] = [
+  [/(?:^|\s)must be (?:at most|shorter than or equal to) (\d+) characters$/, 'reasonMaxChars', (m) => ({ n: m[1]! })],
+  [/(?:^|\s)must be longer than or equal to 1 characters$/, 'reasonRequired', () => ({})],
+  [/(?:^|\s)must be longer than or equal to (\d+) characters$/, 'reasonMinChars', (m) => ({ n: m[1]! })],
+  [/(?:^|\s)must hold at most (\d+) characters of text in total$/, 'reasonTotalChars', (m) => ({ n: m[1]! })],
+  [/(?:^|\s)must be letters, digits, "\.", "_" or "-" \(e\.g\. ([^)]+)\)$/, 'reasonIdChars', (m) => ({ example: m[1]! })],
+  [/(?:^|\s)must contain at least one visible character$/, 'reasonVisible', () => ({})],
+  [/^at least one turn must contain visible text$/, 'reasonTurnsVisible', () => ({})],
+  [/(?:^|\s)must not contain NUL characters$/, 'reasonNul', () => ({})],
+  [/(?:^|\s)must contain at least 1 elements$/, 'reasonRequired', () => ({})],
+  [/(?:^|\s)should not be empty$/, 'reasonRequired', () => ({})],
+  [/(?:^|\s)must contain at least (\d+) elements$/, 'reasonMinItems', (m) => ({ n: m[1]! })],
+  [/(?:^|\s)must contain no more than (\d+) elements$/, 'reasonMaxItems', (m) => ({ n: m[1]! })],
+  [/(?:^|\s)must be one of(?: the following values:)? (.+)$/, 'reasonOneOf', (m) => ({ values: m[1]! })],
+  [/(?:^|\s)(?:must be a calendar date or date-time|must be an ISO 8601 date-time|is not a date)\b/, 'reasonDate', () => ({})],
+  [/(?:^|\s)must not be after to$/, 'reasonAfterEnd', () => ({})],
+  [/(?:^|\s)must be (?:a number from 0 to 1|between 0 and 1)$/, 'reasonUnit', () => ({})],
+  [/(?:^|\s)must be a whole number from (\d+) to (\d+)$/, 'reasonWholeRange', (m) => ({ min: m[1]!, max: m[2]! })],
+  [/(?:^|\s)must be (?:an integer number|a whole number)$/, 'reasonInteger', () => ({})],
+  [/(?:^|\s)must not be less than (-?[\d.]+)$/, 'reasonMin', (m) => ({ n: m[1]! })],
+  [/(?:^|\s)must not be greater than (-?[\d.]+)$/, 'reasonMax', (m) => ({ n: m[1]! })],
+  [/(?:^|\s)(?:is )?out of range$/, 'reasonOutOfRange', () => ({})],
+  [/(?:^|\s)does not name a tag of this document$/, 'reasonUnknownTag', () => ({})],
+];
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The label a form uses for `field`. A path the form does not list is named by its nearest listed
+ * part (actions.0.span.end by the span, turns.0.speaker by its turn); failing that, by the API's own
+ * name for it, quoted in Chinese.
+ */
+function fieldLabel(t: T, field: string, labels: FieldLabels): string | null {
+  const parts = field.split(/[.[\]]/).filter(Boolean);
+  const isIndex = (p: string) => /^\d+$/.test(p);
+  const named = parts.filter((p) => !isIndex(p));
+  if (named.length === 0) return null;
+  const index = parts.find(isIndex);
+  const n = index === undefined ? 1 : Number(index) + 1;
+  for (let i = parts.length; i > 0; i--) {
+    const key = labels[parts.slice(0, i).map((p) => (isIndex(p) ? '#' : p)).join('.')] ?? (isIndex(parts[i - 1]!) ? undefined : labels[parts[i - 1]!]);
+    if (key) return t(key, { n });
+  }
+  return t('fieldRaw', { name: named[named.length - 1]! });
 }
 
-export function errorWords(t: T, error: unknown): ErrorWords {
+/** One field's label with the server's reason for refusing it, in the page's language where its shape is known. */
+function fieldReason(t: T, field: string, label: string, reason: string): string {
+  for (const [re, key, vars] of REASONS) {
+    const m = re.exec(reason);
+    if (m) return t('errFieldReason', { field: label, reason: t(key, vars(m)) });
+  }
+  // The server's sentence starts with the API's name for the field; the label says it instead.
+  const last = field.split(/[.[\]]/).filter(Boolean).pop() ?? field;
+  const subject = new RegExp(`^(?:${escapeRe(field)}|${escapeRe(last)})\\s+(?=\\S)`);
+  if (subject.test(reason)) return t('errFieldPredicate', { field: label, reason: reason.replace(subject, ''), full: reason });
+  return t('errFieldRaw', { field: label, reason });
+}
+
+/**
+ * Each refused field, named as the form names it, with the reason when the server gave one. A lone
+ * detail whose top-level message is a sentence of its own (from must not be after to) takes that
+ * sentence: the detail's own message is then a short code-like word (after to, out of range).
+ */
+function fieldItems(t: T, error: ApiError, labels: FieldLabels): { items: string[]; reasoned: number } {
+  const lone = error.details.length === 1 && !/^invalid [^:]+: /.test(error.message);
+  const byLabel = new Map<string, { field: string; reasons: string[] }>();
+  for (const d of error.details) {
+    const label = d.field ? fieldLabel(t, d.field, labels) : null;
+    if (!label) continue;
+    const entry = byLabel.get(label) ?? { field: d.field!, reasons: [] };
+    const reason = lone ? error.message : d.message;
+    if (reason && !entry.reasons.includes(reason)) entry.reasons.push(reason);
+    byLabel.set(label, entry);
+  }
+  const entries = [...byLabel];
+  const items = entries.map(([label, { field, reasons }]) =>
+    reasons.length === 0 ? label : reasons.map((r) => fieldReason(t, field, label, r)).join(t('reasonSep')),
+  );
+  return { items, reasoned: entries.filter(([, e]) => e.reasons.length > 0).length };
+}
+
+/** `labels`: how the form that sent the request names its fields (DEFAULT_FIELD_LABELS when absent). */
+export function errorWords(t: T, error: unknown, labels: FieldLabels = DEFAULT_FIELD_LABELS): ErrorWords {
   if (error instanceof ApiError) {
     const key = CODE_KEYS[error.code] ?? (error.status >= 500 ? 'errServer' : error.status === 404 ? 'errNotFound' : error.status === 401 ? 'errUnauthorized' : error.status === 403 ? 'errForbidden' : 'errRequest');
     const known = error.code in CODE_KEYS;
-    const fields = key === 'errValidation' ? fieldNames(t, error) : [];
-    const text = fields.length > 0 ? t('errInvalidFields', { fields: fields.join(t('listSep')) }) : t(key, { status: error.status });
+    const { items, reasoned } = key === 'errValidation' ? fieldItems(t, error, labels) : { items: [], reasoned: 0 };
+    // Reasons hold commas of their own, so fields that carry one are set apart more strongly.
+    const text = items.length > 0 ? t('errInvalidFields', { fields: items.join(t(reasoned > 0 ? 'reasonSep' : 'listSep')) }) : t(key, { status: error.status });
+    const allReasoned = items.length > 0 && reasoned === items.length;
     // An internal error's message is a fixed sentence; its id is what lets an admin find it in the log.
-    const detail = error.errorId ? t('errId', { id: error.errorId }) : DETAIL_CODES.has(error.code) || !known ? error.message : undefined;
+    // Once every refused field carries its reason, the server's summary would only repeat it in English.
+    const detail = error.errorId
+      ? t('errId', { id: error.errorId })
+      : allReasoned
+        ? undefined
+        : DETAIL_CODES.has(error.code) || !known
+          ? error.message
+          : undefined;
     return { code: error.code, text, ...(detail && detail !== text ? { detail } : {}), raw: error.message };
   }
   // fetch() rejects with a TypeError when the server cannot be reached at all.
@@ -82,15 +178,15 @@ export function errorWords(t: T, error: unknown): ErrorWords {
 }
 
 /** One line of text for places that hold a string (flash messages, notices). */
-export function errorLine(t: T, error: unknown): string {
-  const w = errorWords(t, error);
+export function errorLine(t: T, error: unknown, labels?: FieldLabels): string {
+  const w = errorWords(t, error, labels);
   return w.detail ? w.text + t('errDetail', { detail: w.detail }) : w.text;
 }
 
 /** An API error in the reader's language; re-renders when the language is switched. */
-export function ErrorText({ error }: { error: unknown }) {
+export function ErrorText({ error, fields }: { error: unknown; fields?: FieldLabels }) {
   const { t } = useI18n();
-  const w = errorWords(t, error);
+  const w = errorWords(t, error, fields);
   return (
     <span className="error-text" data-error-code={w.code} title={w.raw}>
       {w.text}

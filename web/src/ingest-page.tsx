@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, type Kind, type Speaker } from './api';
 import { useI18n } from './i18n';
 import { href } from './router';
-import { ErrorText } from './error-text';
+import { ErrorText, type FieldLabels } from './error-text';
 
 const SPEAKERS: Record<string, Speaker> = {
   客户: 'customer',
@@ -25,6 +25,17 @@ function parseTurns(raw: string) {
       return speaker ? { speaker, text: m![2]! } : { speaker: 'customer' as Speaker, text: line };
     });
 }
+
+// The API's names for what this form sends, as the form labels them: `source` is the 渠道 field here
+// (on the feed it would be the tag-source filter), and a transcript's turns are its lines.
+const INGEST_FIELDS: FieldLabels = {
+  kind: 'kind',
+  source: 'channel',
+  text: 'ingestText',
+  turns: 'transcript',
+  'turns.#': 'fieldTurnText',
+  'turns.#.text': 'fieldTurnText',
+};
 
 /** Admin convenience for trying the pipeline by hand; production ingest goes through the API. */
 export function IngestPage() {
@@ -88,7 +99,7 @@ export function IngestPage() {
           )}
           {result?.error !== undefined && (
             <span className="err" role="alert">
-              {t('error')}: <ErrorText error={result.error} />
+              {t('error')}: <ErrorText error={result.error} fields={INGEST_FIELDS} />
             </span>
           )}
         </div>
