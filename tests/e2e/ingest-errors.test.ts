@@ -1,0 +1,89 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { signIn } from './console-helpers.js';
+import { CHROMIUM_ARGS, startServer, waitFor, type RunningServer } from './server-harness.js';
+
+// The Ingest page's refusals must name the field as the form names it (the API's `source` is the
+// form's 渠道/Channel, not the feed's tag-source filter 来源) and say why, so the user can fix it.
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+// One character past the server's default MAX_TEXT_LENGTH (20,000).
+const TOO_LONG = '慢'.repeat(20_001);
+
+const ALERT = '.ingest-form [role=alert]';
+
+/** Fills the form, submits it and returns the refusal's text once it has been shown. */
+async function submit(kind: 'comment' | 'transcript', channel: string, text: string): Promise<string> {
+  await page.selectOption('.ingest-form select', kind);
+  await page.fill('.ingest-form input', channel);
+  await page.fill('.ingest-form textarea', text);
+  const answered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/v1/documents');
+  await page.click('.ingest-form button[type=submit]');
+  // The page clears the previous outcome when the form is submitted, so the alert after the answer is this one's.
+  expect((await answered).status()).toBe(400);
+  await page.locator(ALERT).waitFor({ timeout: 15_000 });
+  return (await page.textContent(ALERT))!;
+}
+
+async function alertText(): Promise<string> {
+  return (await page.textContent(ALERT))!;
+}
+
+describe('Ingest page validation errors (real server, chromium)', () => {
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await signIn(page, server.base, server.adminKey, '#/ingest');
+    await page.waitForSelector('.ingest-form');
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('a channel the API refuses is named 渠道 with the reason, not 来源', async () => {
+    const text = await submit('comment', '微博', '网速太慢');
+    expect(text).toBe('出错了: 请求内容无效：渠道只能包含英文字母、数字、“.”、“_”或“-”（如 app-review）');
+    expect(text).not.toContain('来源');
+    // The server's own words stay available on hover for whoever reports the problem.
+    expect(await page.getAttribute(`${ALERT} .error-text`, 'title')).toBe('invalid request body: source');
+  });
+
+  test('an over-long text is named 文本 and says the limit', async () => {
+    const text = await submit('comment', 'weibo', TOO_LONG);
+    expect(text).toBe('出错了: 请求内容无效：文本不能超过 20000 个字符');
+  });
+
+  test('a transcript turn is named by its position, not as a raw path like turns.1.text', async () => {
+    const text = await submit('transcript', 'call', `客户：网速太慢\n客户：${TOO_LONG}`);
+    expect(text).toBe('出错了: 请求内容无效：转写第 2 句不能超过 20000 个字符');
+    expect(text).not.toMatch(/turns|\.text/);
+  });
+
+  test('the English switch re-words the shown error with the English label and reason', async () => {
+    await page.getByRole('button', { name: 'English' }).click();
+    await waitFor('the alert in English', async () => /^Error/.test(await alertText()), 10_000);
+    expect(await alertText()).toBe('Error: The request was invalid: Turn 2 of the transcript must be at most 20000 characters');
+
+    const channel = await submit('comment', '微博', '网速太慢');
+    expect(channel).toBe('Error: The request was invalid: Channel must be letters, digits, ".", "_" or "-" (e.g. app-review)');
+    expect(channel).not.toMatch(/Source/);
+
+    const long = await submit('comment', 'weibo', TOO_LONG);
+    expect(long).toBe('Error: The request was invalid: Text must be at most 20000 characters');
+
+    // Back in Chinese, the same refusal reads in Chinese again.
+    await page.getByRole('button', { name: '中文' }).click();
+    await waitFor('the alert in Chinese', async () => (await alertText()).startsWith('出错了'), 10_000);
+    expect(await alertText()).toBe('出错了: 请求内容无效：文本不能超过 20000 个字符');
+    expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+  });
+});
