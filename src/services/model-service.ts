@@ -264,6 +264,10 @@ export class ModelService {
     return { withdrawn, activeWithdrawn };
   }
 
+  async hasVersions(tenant: string): Promise<boolean> {
+    return (await this.store.modelVersions.list(tenant, 1)).length > 0;
+  }
+
   /** What tags the tenant's documents now: the promoted version, or the base model. */
   async activeVersion(tenant: string): Promise<string | null> {
     return (await this.effective(tenant, (await this.store.modelState.peek(tenant))?.active ?? null)) ?? this.baseVersion;

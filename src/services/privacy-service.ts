@@ -8,6 +8,7 @@ import type { TenantSettingsService } from './tenant-settings-service.js';
 export interface LearnedModels {
   withdrawLearnedFrom(tenant: string, since: Date, actor: string): Promise<{ withdrawn: string[]; activeWithdrawn: boolean }>;
   activeVersion(tenant: string): Promise<string | null>;
+  hasVersions(tenant: string): Promise<boolean>;
   requestTraining(tenant: string, actor: string): Promise<{ _id: string }>;
 }
 
@@ -103,7 +104,8 @@ export class PrivacyService {
    * order itself, see ModelService.run).
    */
   private async erase(tenant: string, filter: Filter, actor: string): Promise<ErasureResult> {
-    const since = this.models ? await this.earliestLearned(tenant, await this.documentIds(tenant, filter)) : null;
+    // most tenants never retrain: then no correction can have taught anything, and there is nothing to look up
+    const since = this.models && (await this.models.hasVersions(tenant)) ? await this.earliestLearned(tenant, await this.documentIds(tenant, filter)) : null;
     const withdrawn = new Set<string>();
     let activeWithdrawn = false;
     const withdraw = async () => {
