@@ -53,6 +53,21 @@ export async function signIn(page: Page, base: string, key: string, hash = ''): 
   await page.waitForSelector('.topbar');
 }
 
+/** Signed in, in the given console language, whatever the test before left behind (language and key live in localStorage). */
+export async function signedInAs(page: Page, base: string, key: string, lang: 'zh' | 'en'): Promise<void> {
+  await page.goto(`${base}/`);
+  await page.evaluate(`localStorage.setItem('guandian.lang', '${lang}')`);
+  await page.reload();
+  await page.waitForSelector('input[name=apiKey], .topbar');
+  if ((await page.locator('.topbar').count()) === 0) await signIn(page, base, key);
+}
+
+/** Goes to a console route and waits until `ready` shows. */
+export async function openRoute(page: Page, base: string, hash: string, ready: string): Promise<void> {
+  await page.goto(`${base}/${hash}`);
+  await page.waitForSelector(ready, { timeout: 20_000 });
+}
+
 /**
  * Selects [start, end) of the text under `rootSelector` (a [data-text-root] element) as a user's
  * drag would. Browser code is passed as a string: the test tsconfig has no DOM lib.

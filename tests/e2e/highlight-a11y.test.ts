@@ -1,6 +1,6 @@
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { getDoc, ingest, signIn, waitDone, type Api, type Doc, type Tag } from './console-helpers.js';
+import { type Api, type Doc, getDoc, ingest, openRoute, signedInAs, type Tag, waitDone } from './console-helpers.js';
 import { apiClient, CHROMIUM_ARGS, startServer, waitForPage, type RunningServer } from './server-harness.js';
 
 // Opinion highlights in the document text, for people who cannot tell the polarity colours apart,
@@ -28,18 +28,8 @@ const COMMENTS = [
   '手机质量很好，电池很耐用，就是售后太慢了。',
 ];
 
-async function as(lang: 'zh' | 'en'): Promise<void> {
-  await page.goto(`${server.base}/`);
-  await page.evaluate(`localStorage.setItem('guandian.lang', '${lang}')`);
-  await page.reload();
-  await page.waitForSelector('input[name=apiKey], .topbar');
-  if ((await page.locator('.topbar').count()) === 0) await signIn(page, server.base, server.adminKey);
-}
-
-async function open(hash: string, ready: string): Promise<void> {
-  await page.goto(`${server.base}/${hash}`);
-  await page.waitForSelector(ready, { timeout: 20_000 });
-}
+const as = (lang: 'zh' | 'en') => signedInAs(page, server.base, server.adminKey, lang);
+const open = (hash: string, ready: string) => openRoute(page, server.base, hash, ready);
 
 /** Tag, class and data-tag-id of the focused element (browser code as a string: no DOM lib in tests). */
 const ACTIVE = `(() => { const a = document.activeElement; return a ? { tag: a.tagName, cls: a.className, tagId: a.getAttribute('data-tag-id'), inText: !!a.closest('[data-text-root]') } : null; })()`;

@@ -1,6 +1,6 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ingest, signIn, waitDone, type Api } from './console-helpers.js';
+import { type Api, ingest, openRoute, signedInAs, signIn, waitDone } from './console-helpers.js';
 import { apiClient, CHROMIUM_ARGS, startServer, waitForPage, type RunningServer } from './server-harness.js';
 
 // Language and accessibility audit of the console against a real server with analysed data:
@@ -62,18 +62,10 @@ const LOW_CONTRAST = `(() => {
   return [...new Set(out)];
 })()`;
 
-/** Each test stands alone: signed in, in the given language, whatever the one before left behind. */
-async function as(lang: 'zh' | 'en'): Promise<void> {
-  await page.goto(`${server.base}/`);
-  await page.evaluate(`localStorage.setItem('guandian.lang', '${lang}')`);
-  await page.reload();
-  await page.waitForSelector('input[name=apiKey], .topbar');
-  if ((await page.locator('.topbar').count()) === 0) await signIn(page, server.base, server.adminKey);
-}
-
+const as = (lang: 'zh' | 'en') => signedInAs(page, server.base, server.adminKey, lang);
 async function open(hash: string, ready: string): Promise<void> {
-  await page.goto(`${server.base}/${hash}`);
-  await page.waitForSelector(ready, { timeout: 20_000 });
+  await openRoute(page, server.base, hash, ready);
+  // colours and layout settle after the first paint (contrast and overflow are measured on them)
   await page.waitForTimeout(300);
 }
 
