@@ -15,7 +15,10 @@ function routeLabel(req: Request, status: number): string {
   const dashboard = pathname === '/admin/queues' || pathname.startsWith('/admin/queues/');
   // bull-board registers its pages as an array of paths; one label for all of them keeps series few.
   if (dashboard) return '/admin/queues';
-  if (req.route) return `${req.baseUrl}${String(req.route.path)}`;
+  // A route that threw has its answer written by the error handler, by when Express has reset baseUrl:
+  // without the mount its errors were counted as /rules/:id beside the successes' /v1/rules/:id.
+  const mount = req.baseUrl || (pathname === '/v1' || pathname.startsWith('/v1/') ? '/v1' : '');
+  if (req.route) return `${mount}${String(req.route.path)}`;
   if (status === 404) return 'unmatched';
   if (pathname === '/v1' || pathname.startsWith('/v1/')) return '/v1/*';
   return req.baseUrl || 'static';

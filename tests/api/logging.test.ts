@@ -85,4 +85,19 @@ describe('structured logs', () => {
     expect(metrics).toContain('guandian_http_requests_total{method="POST",route="/v1/*",status="415"} 1');
     expect(metrics).not.toMatch(/route="static"/);
   });
+
+  test("a route's own errors carry its full template, like its successes (not /rules/:id beside /v1/rules/:id)", async () => {
+    const http = supertest(createApp(services));
+    await http.get('/v1/rules/no-such-rule').set(bearer(ADMIN_KEY)).set('X-Request-Id', 'req-log-404').expect(404);
+    await http.get('/v1/tags').query({ minConfidence: 'high' }).set(bearer(ADMIN_KEY)).set('X-Request-Id', 'req-log-400').expect(400);
+    await http.get('/v1/tags').set(bearer(ADMIN_KEY)).expect(200);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(lines.find((l) => l.msg === 'request' && l.requestId === 'req-log-404')).toMatchObject({ route: '/v1/rules/:id', status: 404 });
+    expect(lines.find((l) => l.msg === 'request' && l.requestId === 'req-log-400')).toMatchObject({ route: '/v1/tags', status: 400 });
+    const metrics = await services.metrics.registry.metrics();
+    expect(metrics).toContain('guandian_http_requests_total{method="GET",route="/v1/rules/:id",status="404"} 1');
+    expect(metrics).toContain('guandian_http_requests_total{method="GET",route="/v1/tags",status="400"} 1');
+    expect(metrics).toContain('guandian_http_requests_total{method="GET",route="/v1/tags",status="200"}');
+    expect(metrics).not.toMatch(/route="\/(rules|tags)/);
+  });
 });
