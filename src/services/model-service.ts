@@ -531,7 +531,8 @@ export function presentJob(job: ModelJobRecord) {
     status: job.status,
     phase: job.phase,
     percent: job.percent,
-    version: job.status === 'done' ? job.version : null,
+    // named when the job is queued (POST /v1/models/train answers with it); only a failed job produces none
+    version: job.status === 'failed' ? null : job.version,
     error: job.error,
     createdAt: iso(job.createdAt),
     updatedAt: iso(job.updatedAt),

@@ -48,7 +48,7 @@ test('a training job interrupted by a crash is finished by the next worker', asy
   });
   // The list shows it as training (the Models page follows it from there), with no worker to run it yet.
   const waiting = (await second.http.get('/v1/models').set(bearer(ADMIN_KEY)).expect(200)).body;
-  expect(waiting).toMatchObject({ workers: 0, versions: [], training: [{ id: 'default:r1', status: 'running', phase: 'cross-validate', percent: 40 }] });
+  expect(waiting).toMatchObject({ workers: 0, versions: [], training: [{ id: 'default:r1', status: 'running', phase: 'cross-validate', percent: 40, version: `${base}+r1` }] });
   await startWorker(second.services);
   let job: Record<string, unknown> = {};
   for (let i = 0; i < 600 && job.status !== 'done' && job.status !== 'failed'; i++) {

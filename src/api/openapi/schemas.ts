@@ -200,7 +200,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
       status: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] },
       phase: { type: 'string', enum: ['queued', 'collect', 'features', 'cross-validate', 'fit', 'evaluate', 'save', 'done', 'failed'] },
       percent: { type: 'integer', minimum: 0, maximum: 100 },
-      version: { ...nullable('string'), description: 'the version it produced, once done' },
+      version: { ...nullable('string'), description: 'the version it produces, named when queued (the version itself exists once status is done); null when the job failed' },
       error: nullable('string'),
       createdAt: dateTime,
       updatedAt: dateTime,
