@@ -113,7 +113,22 @@ export class WebhookService {
     return { ...presentWebhook(await this.get(tenant, id)), ...(secret ? { secret } : {}) };
   }
 
+  /**
+   * Refused while a rule sends to it: removing the id from the rule instead could leave a rule that
+   * notifies nobody without anyone deciding so, and keeping it made the rule unsaveable (its PUT then
+   * failed on the unknown webhook).
+   */
   async delete(tenant: string, id: string): Promise<void> {
+    await this.get(tenant, id);
+    const using = (await this.store.rules.list(tenant)).filter((r) => r.webhookIds.includes(id));
+    if (using.length > 0) {
+      throw new AppError(
+        409,
+        'webhook_in_use',
+        `webhook ${id} is used by ${using.length} alert rule(s); remove it from them (PUT /v1/rules/:id) or delete them first`,
+        using.map((r) => ({ field: 'rules', message: `${r._id} (${r.name})` })),
+      );
+    }
     if (!(await this.store.webhooks.delete(tenant, id))) throw notFound('webhook');
   }
 

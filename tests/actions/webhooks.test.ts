@@ -324,6 +324,26 @@ describe('per-document rules', () => {
     await rt.http.delete(`/v1/rules/${created.body.id}`).set(bearer(ADMIN_KEY)).expect(204);
     await rt.http.get(`/v1/rules/${created.body.id}`).set(bearer(ADMIN_KEY)).expect(404);
   });
+
+  test('a rule without webhookIds is told it needs them, in one sentence', async () => {
+    const res = await rt.http.post('/v1/rules').set(bearer(ADMIN_KEY)).send({ name: 'x', type: 'document', match: { keywords: ['a'] } }).expect(400);
+    expect(res.body.error.details.map((d: { field: string; message: string }) => [d.field, d.message])).toEqual([
+      ['webhookIds', 'webhookIds is required: the ids of the webhooks (GET /v1/webhooks) the rule notifies, [] for none'],
+    ]);
+  });
+
+  test('a webhook a rule sends to cannot be deleted until the rule lets go of it', async () => {
+    const hook = await addWebhook(rt, receiver);
+    const rule = await rt.http.post('/v1/rules').set(bearer(ADMIN_KEY)).send({ name: '资费投诉', type: 'document', webhookIds: [hook], match: { keywords: ['乱扣费'] } }).expect(201);
+    const refused = await rt.http.delete(`/v1/webhooks/${hook}`).set(bearer(ADMIN_KEY)).expect(409);
+    expect(refused.body.error).toMatchObject({ code: 'webhook_in_use', details: [{ field: 'rules', message: `${rule.body.id} (资费投诉)` }] });
+    await rt.http.get(`/v1/webhooks/${hook}`).set(bearer(ADMIN_KEY)).expect(200);
+    // the rule still saves as it is (its webhook exists), and once it lets go the webhook can go
+    const { id: _id, createdAt: _c, updatedAt: _u, ...body } = (await rt.http.get(`/v1/rules/${rule.body.id}`).set(bearer(ADMIN_KEY)).expect(200)).body;
+    await rt.http.put(`/v1/rules/${rule.body.id}`).set(bearer(ADMIN_KEY)).send({ ...body, name: '资费投诉（改名）' }).expect(200);
+    await rt.http.put(`/v1/rules/${rule.body.id}`).set(bearer(ADMIN_KEY)).send({ ...body, webhookIds: [] }).expect(200);
+    await rt.http.delete(`/v1/webhooks/${hook}`).set(bearer(ADMIN_KEY)).expect(204);
+  });
 });
 
 describe('roles and tenants', () => {

@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
@@ -153,6 +154,7 @@ export class RuleDto {
   @IsBoolean()
   active?: boolean;
 
+  @IsDefined({ message: 'webhookIds is required: the ids of the webhooks (GET /v1/webhooks) the rule notifies, [] for none' })
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })

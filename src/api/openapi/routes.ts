@@ -517,9 +517,10 @@ export const ROUTES: RouteDoc[] = [
     method: 'delete',
     path: '/v1/webhooks/{id}',
     summary: 'Remove a webhook endpoint',
+    description: 'Refused with 409 webhook_in_use (details name the rules) while an alert rule sends to it.',
     tag: 'actions',
     roles: ['admin'],
-    responses: { 204: { description: 'removed' } },
+    responses: { 204: { description: 'removed' }, 409: json('an alert rule still sends to it', 'Error') },
   },
   {
     method: 'get',
