@@ -3,12 +3,13 @@ import { badRequest, DuplicateKeyError, notFound } from '../errors.js';
 import { ulid } from '../ids.js';
 import type { CorrectionActionDto, TagPatchDto } from '../api/dto/correction-dto.js';
 import { asciiLower, aspectKey, canonicalAspectOf } from '../nlp/aspect-lookup.js';
+import { docSentiment } from '../nlp/analyzer.js';
 import { splitClauses } from '../nlp/clauses.js';
 import { customerParts } from '../nlp/customer-parts.js';
 import { buildExtractLexicon, type ExtractLexicon } from '../nlp/extract.js';
 import { loadLexicon, type Lexicon } from '../nlp/lexicon.js';
 import { normalizeText, toOriginal } from '../nlp/normalize.js';
-import type { LexiconOverrides, Span } from '../nlp/types.js';
+import type { DocSentiment, LexiconOverrides, Span } from '../nlp/types.js';
 import type { CorrectionRecord, DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { toTagRecord } from '../worker/process-document.js';
@@ -362,12 +363,24 @@ export class CorrectionsService {
     await this.store.documents.update(doc._id, {
       $set: {
         reviewed: true,
+        // The routes run the document rules and routing on the stored document right after this, and
+        // journeys and cases show it: they must see the corrected verdict, not the model's.
+        sentiment: documentSentiment(doc, tags),
         tagCount: tags.length,
         minConfidence: tags.length > 0 ? Math.min(...tags.map((t) => t.confidence)) : null,
         updatedAt: new Date(),
       },
     });
   }
+}
+
+/**
+ * The document's sentiment from its current tags, as the pipeline derives it from the tags it found
+ * (docSentiment). The pipeline only tags customer words, so a transcript counts customer turns only.
+ */
+export function documentSentiment(doc: Pick<DocumentRecord, 'kind' | 'turns'>, tags: Pick<TagRecord, 'polarity' | 'turnIndex'>[]): DocSentiment {
+  const customer = doc.kind === 'transcript' ? tags.filter((t) => t.turnIndex !== null && doc.turns?.[t.turnIndex]?.speaker === 'customer') : tags;
+  return docSentiment(customer);
 }
 
 /** Refuses an update that names nothing to change: it would still make the tag a labeler's correction. */
