@@ -13,6 +13,7 @@ export interface ExportOptions {
   /** Where the tag came from: model, rule or human. */
   source?: string;
   kind?: string;
+  scale?: string;
   from?: string;
   to?: string;
   q?: string;
@@ -57,6 +58,7 @@ export async function runExport(client: HttpClient, o: ExportOptions): Promise<n
       channel: o.channel,
       source: o.source,
       kind: o.kind,
+      scale: o.scale,
       from: o.from,
       to: o.to,
       q: o.q,

@@ -159,6 +159,7 @@ Filters:
   --source model|rule|human
                          where the tag came from
   --kind comment|transcript|social|survey
+  --scale nps|csat       tags of documents scored on that scale (what the NPS/CSAT drivers count)
   --from DATE --to DATE  ISO 8601 dates, inclusive
   --q TEXT               text search
   --min-confidence X     0 to 1
@@ -174,6 +175,7 @@ ${CONNECTION_HELP}`,
       aspect: { type: 'string' },
       channel: { type: 'string' },
       kind: { type: 'string' },
+      scale: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
       q: { type: 'string' },
@@ -187,7 +189,7 @@ ${CONNECTION_HELP}`,
     run: async (ctx) => {
       const v = ctx.values;
       const filters: Record<string, string> = {};
-      for (const name of ['polarity', 'category', 'aspect', 'channel', 'source', 'kind', 'from', 'to', 'q', 'out'] as const) {
+      for (const name of ['polarity', 'category', 'aspect', 'channel', 'source', 'kind', 'scale', 'from', 'to', 'q', 'out'] as const) {
         const value = str(v, name);
         if (value !== undefined) filters[name] = value;
       }

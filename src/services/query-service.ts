@@ -83,6 +83,7 @@ export function tagFilter(tenant: string, q: TagQueryDto | StatsQueryDto): Filte
     and.push({ $or: [{ aspect: { $in: names } }, { canonicalAspect: { $in: names } }] });
   }
   if ('source' in q && q.source) filter.source = q.source;
+  if ('scale' in q && q.scale) filter.scale = q.scale;
   if ('documentId' in q && q.documentId) filter.documentId = q.documentId;
   if ('minConfidence' in q || 'maxConfidence' in q) {
     const tq = q as TagQueryDto;

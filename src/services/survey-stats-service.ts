@@ -86,9 +86,13 @@ export interface DriverRow {
 // are all the others (1-3), and a theme's shares among those two groups are what its impact on CSAT
 // is made of. Counting only 1-2 as detractors would leave a theme common among 3s lowering CSAT
 // while looking absent from its detractors.
+// `score` is unrounded: an impact is a difference of two scores, and subtracting the reported (rounded)
+// ones put it off by 0.1 (83.4 for 66.67 - (-16.67) = 83.33).
+const exactScore = (xs: number[], good: (s: number) => boolean, bad: (s: number) => boolean) =>
+  xs.length ? ((xs.filter(good).length - xs.filter(bad).length) / xs.length) * 100 : null;
 const SPLITS = {
-  nps: { low: (s: number) => s <= 6, high: (s: number) => s >= 9, score: (xs: number[]) => npsOf(xs).nps },
-  csat: { low: (s: number) => s <= 3, high: (s: number) => s >= 4, score: (xs: number[]) => csatOf(xs).csat },
+  nps: { low: (s: number) => s <= 6, high: (s: number) => s >= 9, score: (xs: number[]) => exactScore(xs, (v) => v >= 9, (v) => v <= 6) },
+  csat: { low: (s: number) => s <= 3, high: (s: number) => s >= 4, score: (xs: number[]) => exactScore(xs, (v) => v >= 4, () => false) },
 } as const;
 
 export class SurveyStatsService {

@@ -577,15 +577,21 @@ describe('web console (real server, chromium)', () => {
     }
     expect(hit, 'no click on the driver chart reached the feed').toBe(true);
     const params = new URLSearchParams((await page.evaluate('location.hash') as string).split('?')[1]);
-    expect(params.get('kind')).toBe('survey');
+    // the documents scored on the NPS scale, as the drivers count them (a scored comment too), not kind=survey
+    expect(params.get('scale')).toBe('nps');
+    expect(params.get('kind')).toBeNull();
     expect(params.get('polarity')).toBe('negative');
     const category = params.get('category');
     expect(category).toBeTruthy();
     await page.waitForSelector('.feed-card .score');
-    expect(await page.inputValue('select[name=kind]')).toBe('survey');
+    expect(await page.inputValue('select[name=scale]')).toBe('nps');
     const chips = await page.locator('.feed-card .chip').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-polarity')}/${e.getAttribute('data-category')}`));
     expect(chips.length).toBeGreaterThan(0);
     expect(new Set(chips)).toEqual(new Set([`negative/${category}`]));
+    // the feed lists the documents the bar counted
+    const drivers = (await api<{ categories: { category: string; n: number }[] }>('GET', '/v1/stats/drivers')).body;
+    const n = drivers.categories.find((d) => d.category === category)!.n;
+    await expect.poll(() => page.textContent('.feed-count')).toMatch(new RegExp(`· ${n} 文档$`));
     await shot('nps-driver-feed');
   });
 

@@ -10,6 +10,7 @@ export const TAG_FILTER_KEYS = [
   'aspect',
   'channel',
   'kind',
+  'scale',
   'source',
   'from',
   'to',
@@ -195,6 +196,16 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
             <option value="transcript">{t('transcript')}</option>
             <option value="social">{t('social')}</option>
             <option value="survey">{t('survey')}</option>
+          </select>
+        </label>
+      )}
+      {has('scale') && (
+        <label className="field">
+          <span>{t('scaleFilter')}</span>
+          <select name="scale" value={draft.scale ?? ''} onChange={(e) => setNow('scale', e.target.value)}>
+            <option value="">{t('all')}</option>
+            <option value="nps">NPS</option>
+            <option value="csat">CSAT</option>
           </select>
         </label>
       )}

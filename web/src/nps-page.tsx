@@ -51,8 +51,9 @@ export function NpsPage({ route }: { route: Route }) {
   const go = (next: { scale?: Scale; interval?: Interval }) =>
     navigate('nps', { ...filters, ...keep, ...(next.scale ? { scale: next.scale === 'nps' ? undefined : next.scale } : {}), ...(next.interval ? { interval: next.interval } : {}) });
 
-  // A driver is a negative theme, so its answers are the negative survey tags of that theme.
-  const drill = (d: Driver) => navigate('feed', { ...filters, [d.field]: d.key, kind: 'survey', polarity: 'negative' });
+  // A driver is a negative theme among the documents scored on this scale (survey answers, and comments
+  // or transcripts that carry a score), so its drill-down is their negative tags of that theme.
+  const drill = (d: Driver) => navigate('feed', { ...filters, [d.field]: d.key, scale, polarity: 'negative' });
 
   const trendOption = useMemo<ChartOption | null>(() => {
     if (!trend || trend.series.length === 0) return null;

@@ -45,6 +45,11 @@ export class TagQueryDto extends PageQueryDto {
   @IsIn(['comment', 'transcript', 'social', 'survey'])
   kind?: string;
 
+  /** Tags of documents scored on this scale (a survey answer, or a comment or transcript with a score): what the NPS/CSAT drivers count. */
+  @IsOptional()
+  @IsIn(['nps', 'csat'])
+  scale?: string;
+
   @IsOptional()
   @IsISO8601(STRICT, DATE_MSG)
   @IsReadableDate(DATE_MSG)
