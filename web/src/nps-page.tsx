@@ -137,7 +137,8 @@ export function NpsPage({ route }: { route: Route }) {
         ].join('<br/>');
       },
     },
-    grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
+    // containLabel keeps the tick labels inside the card but not the axis name below them: room for it
+    grid: { left: 8, right: 48, top: 8, bottom: 30, containLabel: true },
     xAxis: { type: 'value', name: t(impactLabel), nameLocation: 'middle', nameGap: 24 },
     yAxis: {
       type: 'category',
