@@ -70,7 +70,9 @@ const SWITCH_OPTIONS_HELP = `Options:
 Re-tag only some documents:
   --channel NAME         only documents from this source
   --kind comment|transcript|social|survey
-  --from DATE --to DATE  ISO 8601 dates (when the documents were received)`;
+  --from DATE --to DATE  when the feedback happened (occurredAt, else when it was
+                         received), inclusive; ISO 8601, a date alone is 00:00 in the
+                         server's TIME_ZONE (--to 2024-05-31T23:59:59.999 takes all of May 31)`;
 
 function switchOptions(v: Values, command: string): SwitchOptions {
   const filters: Record<string, string> = {};
@@ -274,7 +276,9 @@ kept. Exits 1 if the job fails.
 Options:
   --channel NAME         only documents from this source
   --kind comment|transcript|social|survey
-  --from DATE --to DATE  ISO 8601 dates
+  --from DATE --to DATE  when the feedback happened (occurredAt, else when it was
+                         received), inclusive; ISO 8601, a date alone is 00:00 in the
+                         server's TIME_ZONE (--to 2024-05-31T23:59:59.999 takes all of May 31)
   --interval MS          how often to poll (default 1000)
   --detach               print the job id and return without waiting
 

@@ -1,5 +1,5 @@
 import { readInstant } from '../time-zone.js';
-import { notFound } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
 import { ulid } from '../ids.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { Filter } from '../store/collection.js';
@@ -13,6 +13,23 @@ export interface RetagFilter {
   kind?: string;
   from?: string;
   to?: string;
+}
+
+/**
+ * Documents whose feedback happened in [from, to]: `at` (occurredAt, else when it was received), the
+ * instant the feed, the dashboard and score trends filter on, so a re-tag of "November" re-tags what
+ * November's charts count. Documents stored before `at` was kept on them have it only as its parts.
+ * No index of its own: a re-tag is a rare admin job that re-analyzes every document it selects, which
+ * costs far more than scanning the tenant's documents; the embedded engine scans in memory anyway.
+ */
+function happenedBetween(fromRaw: string | undefined, toRaw: string | undefined): Filter {
+  const from = fromRaw ? readInstant(fromRaw) : null;
+  const to = toRaw ? readInstant(toRaw) : null;
+  // RetagDto refuses this already; a caller that skipped it would get an empty job, which reads as "nothing matched"
+  if (from && to && from > to) throw badRequest('from must not be after to', [{ field: 'from', message: 'after to' }]);
+  const range = { ...(from ? { $gte: from } : {}), ...(to ? { $lte: to } : {}) };
+  const legacy = { at: { $exists: false } };
+  return { $or: [{ at: range }, { ...legacy, occurredAt: range }, { ...legacy, occurredAt: null, createdAt: range }] };
 }
 
 /**
@@ -33,9 +50,7 @@ export class RetagService {
     const match: Filter = { tenant, status: { $in: ['done', 'failed'] } };
     if (filter.channel) match.source = filter.channel;
     if (filter.kind) match.kind = filter.kind;
-    if (filter.from || filter.to) {
-      match.createdAt = { ...(filter.from ? { $gte: readInstant(filter.from)! } : {}), ...(filter.to ? { $lte: readInstant(filter.to)! } : {}) };
-    }
+    if (filter.from || filter.to) Object.assign(match, happenedBetween(filter.from, filter.to));
     const total = await this.store.documents.updateWhere(match, {
       $set: { status: 'queued', retagJobId: id, attempts: 0, leaseUntil: new Date(Date.now() + this.leaseMs), updatedAt: new Date() },
       $inc: { generation: 1 },

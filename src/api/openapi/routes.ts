@@ -396,7 +396,9 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Re-tag finished documents, e.g. after a new model is promoted',
     description:
       'Every matching done or failed document is queued again; human tags are kept and machine tags replaced with the current ' +
-      "model's. `channel` is the document's source; `from`/`to` bound its creation time. No filter re-tags the whole tenant.",
+      "model's. `channel` is the document's source; `from`/`to` bound when the feedback happened (`occurredAt`, else when it was " +
+      'received), inclusive, as the feed and the dashboard read them: a date alone is 00:00 in `TIME_ZONE`. `from` after `to` is a 400 ' +
+      'naming `from`. No filter re-tags the whole tenant.',
     tag: 'admin',
     roles: ['admin'],
     body: RetagDto,
@@ -460,7 +462,8 @@ export const ROUTES: RouteDoc[] = [
     description:
       'Refused with 409 `gate_failed` (the reasons in `details`) unless the version is at least as good as the active one on the ' +
       'regression set and better on the corrections it did not train on. Workers switch within seconds, without a restart; ' +
-      'then the finished documents are re-tagged (human tags kept) unless `retag` is false.',
+      'then the finished documents are re-tagged (human tags kept) unless `retag` is false; `channel`, `kind`, `from` and `to` narrow ' +
+      'that re-tag as in POST /v1/retag-jobs, and an inverted range is refused before the version changes.',
     tag: 'models',
     roles: ['admin'],
     body: ModelSwitchDto,
