@@ -23,10 +23,25 @@ export class DataDirInUseError extends Error {
 function running(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     // EPERM: the process exists but belongs to another user
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !zombie(pid);
+}
+
+/**
+ * A process killed with SIGKILL stays a zombie until its parent reaps it, and signal 0 still reaches a
+ * zombie: a restart right after `kill -9` (before the supervisor's wait) was refused as "in use". Linux
+ * says so in /proc/<pid>/stat (state Z, or X once dead); elsewhere, or when it cannot be read, it runs.
+ */
+function zombie(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state === 'Z' || state === 'X';
+  } catch {
+    return false;
   }
 }
 

@@ -30,6 +30,25 @@ describe('DATA_DIR lock', () => {
     }
   });
 
+  test('a lock left by a killed process that is still a zombie (not reaped yet) is taken over', async () => {
+    if (process.platform !== 'linux') return;
+    const dir = tmp();
+    // sh forks a short sleep, then becomes a long one that never waits for it: the short one exits and
+    // stays a zombie, as a service killed with -9 does until its supervisor reaps it
+    const parent = spawn('sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const pid = Number((await new Promise<Buffer>((r) => parent.stdout!.once('data', r))).toString().trim());
+      for (let i = 0; i < 100 && !/\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(fs.readFileSync(`/proc/${pid}/stat`, 'utf8')).toMatch(/\) Z /);
+      fs.writeFileSync(path.join(dir, '.guandian.lock'), `${pid}\n`);
+      const engine = await NedbEngine.open(dir);
+      expect(fs.readFileSync(path.join(dir, '.guandian.lock'), 'utf8').trim()).toBe(String(process.pid));
+      await engine.close();
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  });
+
   test('a lock left by a dead process is taken over, and closing releases it', async () => {
     const dir = tmp();
     const dead = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
