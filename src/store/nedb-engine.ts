@@ -26,12 +26,59 @@ interface AvlNode {
   right?: AvlNode | null;
 }
 interface NedbInternals {
-  indexes: Record<string, { _fields: string[]; sparse: boolean; tree: { tree: AvlNode } }>;
+  indexes: Record<string, { _fields: string[]; sparse: boolean; tree: { tree: AvlNode }; getMatching(value: unknown): Record<string, unknown>[] }>;
   ttlIndexes: Record<string, number>;
 }
 
-/** Largest skip + limit served by walking an index in order; beyond it nedb's full sort is no worse. */
-const ORDERED_SCAN_MAX = 1000;
+/**
+ * Largest skip + limit served by walking an index in order; beyond it nedb's full sort is no worse. An
+ * export's page (1,000 rows and one more to know whether another page follows) must be served by the
+ * walk: through nedb's full sort every page cost as much as sorting the whole tenant.
+ */
+const ORDERED_SCAN_MAX = 5000;
+
+/**
+ * Most documents a filter that pins a single-field index (an _id list, one documentId) may select for
+ * them to be matched and sorted directly. Below it that is cheaper than a walk, which for a handful of
+ * scattered documents (the tags a page of corrections names) went through the whole collection.
+ */
+const PINNED_MAX = 5000;
+
+/**
+ * The documents matching `filter` in the order of `sort` when the filter pins a field that has its own
+ * index to a few values (`{ _id: { $in: ids } }`, `{ documentId }`): all candidates the index holds
+ * for those values, matched and sorted. Null when nothing is pinned or the candidates are too many.
+ */
+function pinnedScan(db: NedbInternals, filter: Filter, sort: Record<string, 1 | -1>): Record<string, unknown>[] | null {
+  let candidates: Record<string, unknown>[] | null = null;
+  for (const [field, cond] of Object.entries(filter)) {
+    const index = db.indexes[field];
+    if (!index || index._fields.length !== 1) continue;
+    // Only values an index finds exactly what nedb matches for (arrays are indexed by element, and a
+    // sparse index leaves out only documents without the field, which no such value matches).
+    let values: unknown;
+    if (isPointValue(cond)) values = cond;
+    else if (cond && typeof cond === 'object' && Object.keys(cond).length === 1 && Array.isArray((cond as { $in?: unknown }).$in) && (cond as { $in: unknown[] }).$in.every(isPointValue)) values = (cond as { $in: unknown[] }).$in;
+    else continue;
+    const docs = index.getMatching(values);
+    if (!candidates || docs.length < candidates.length) candidates = docs;
+  }
+  if (!candidates || candidates.length > PINNED_MAX) return null;
+  return candidates.filter((doc) => nedbModel.match(doc, filter)).sort(byCriteria(sort));
+}
+
+const isPointValue = (v: unknown) => typeof v === 'string' || typeof v === 'number' || v instanceof Date;
+
+function byCriteria(sort: Record<string, 1 | -1>) {
+  const criteria = Object.entries(sort);
+  return (a: Record<string, unknown>, b: Record<string, unknown>) => {
+    for (const [key, dir] of criteria) {
+      const c = dir * nedbModel.compareThings(nedbModel.getDotValue(a, key), nedbModel.getDotValue(b, key));
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
+}
 
 /**
  * The first `need` documents matching `filter` in the order of `sort`, read by walking an index whose
@@ -41,20 +88,19 @@ const ORDERED_SCAN_MAX = 1000;
  * index fits, so the caller falls back to nedb's own cursor and results never differ.
  */
 function orderedScan(db: NedbInternals, filter: Filter, sort: Record<string, 1 | -1>, need: number): Record<string, unknown>[] | null {
-  const criteria = Object.entries(sort);
-  const [field, direction] = criteria[0]!;
-  // A total order (the sort ends in _id) so ties between equal keys cannot come out in another order.
-  if (!('_id' in sort) || need > ORDERED_SCAN_MAX || Object.keys(db.ttlIndexes).length > 0) return null;
+  const [field, direction] = Object.entries(sort)[0]!;
+  if (need > ORDERED_SCAN_MAX) return null;
   // nedb compares compound keys field by field in alphabetical order of the field names, so a compound
   // index is ordered by its alphabetically first field. Sparse indexes leave documents out.
   const index = Object.values(db.indexes).find((ix) => !ix.sparse && [...ix._fields].sort()[0] === field);
   if (!index) return null;
   const primary = (key: unknown) => (index._fields.length > 1 ? (key as Record<string, unknown>)[field] : key);
-  // A range on the sorted field itself (the feed's from/to on `at`) bounds the walk: keys before the range
-  // in walk order are skipped with their whole subtree, and the walk ends at the first key past it, instead
-  // of stepping through every newer tag to reach last month. Keys outside a $gt/$gte/$lt/$lte range can
-  // never match it (nedb compares only values of one type), so pruning them changes no result.
-  const range = rangeOf(filter[field]);
+  // A range on the sorted field itself (the feed's from/to on `at`, and a keyset cursor's "before this
+  // tag") bounds the walk: keys before the range in walk order are skipped with their whole subtree, and
+  // the walk ends at the first key past it, instead of stepping through every newer tag to reach last
+  // month, or every earlier page to reach the next one. Keys outside the range can never match it
+  // (nedb compares only values of one type), so pruning them changes no result.
+  const range = boundsOf(filter, field);
   const cmp = (k: unknown, bound: unknown) => nedbModel.compareThings(primary(k), bound);
   const belowLow = (k: unknown) => range.low !== undefined && (range.lowStrict ? cmp(k, range.low) <= 0 : cmp(k, range.low) < 0);
   const aboveHigh = (k: unknown) => range.high !== undefined && (range.highStrict ? cmp(k, range.high) >= 0 : cmp(k, range.high) > 0);
@@ -92,27 +138,68 @@ function orderedScan(db: NedbInternals, filter: Filter, sort: Record<string, 1 |
     visit(direction === -1 ? node.left : node.right);
   };
   visit(index.tree.tree);
-  found.sort((a, b) => {
-    for (const [key, dir] of criteria) {
-      const c = dir * nedbModel.compareThings(nedbModel.getDotValue(a, key), nedbModel.getDotValue(b, key));
-      if (c !== 0) return c;
-    }
-    return 0;
-  });
-  return found;
+  return found.sort(byCriteria(sort));
 }
 
-/** The bounds a filter value puts on a field: { $gte: a, $lt: b } → low a, high b (strict). */
-function rangeOf(cond: unknown): { low?: unknown; lowStrict?: boolean; high?: unknown; highStrict?: boolean } {
+interface Bounds {
+  low?: unknown;
+  lowStrict?: boolean;
+  high?: unknown;
+  highStrict?: boolean;
+}
+
+/** The bounds a filter value puts on a field: { $gte: a, $lt: b } → low a, high b (strict); a plain value → both. */
+function rangeOf(cond: unknown): Bounds {
+  if (isPointValue(cond)) return { low: cond, lowStrict: false, high: cond, highStrict: false };
   if (cond === null || typeof cond !== 'object' || cond instanceof Date || Array.isArray(cond) || cond instanceof RegExp) return {};
   const c = cond as Record<string, unknown>;
-  const out: { low?: unknown; lowStrict?: boolean; high?: unknown; highStrict?: boolean } = {};
+  const out: Bounds = {};
   if ('$gt' in c) Object.assign(out, { low: c.$gt, lowStrict: true });
   else if ('$gte' in c) Object.assign(out, { low: c.$gte, lowStrict: false });
   if ('$lt' in c) Object.assign(out, { high: c.$lt, highStrict: true });
   else if ('$lte' in c) Object.assign(out, { high: c.$lte, highStrict: false });
   return out;
 }
+
+/**
+ * The bounds a whole filter puts on `field`: every clause of an $and (and the top level) must hold, so
+ * the tightest; one branch of an $or is enough, so the loosest, and none when a branch leaves the field
+ * open. A keyset cursor, { $or: [{ at: { $lt: c } }, { at: c, _id: { $lt: i } }] }, bounds `at` to ≤ c.
+ */
+function boundsOf(filter: Filter, field: string): Bounds {
+  let out = field in filter ? rangeOf(filter[field]) : {};
+  const and = filter.$and;
+  if (Array.isArray(and)) for (const clause of and as Filter[]) out = tighter(out, boundsOf(clause, field));
+  const or = filter.$or;
+  if (Array.isArray(or) && or.length > 0) out = tighter(out, (or as Filter[]).map((branch) => boundsOf(branch, field)).reduce(looser));
+  return out;
+}
+
+type Side = { value?: unknown; strict?: boolean };
+const low = (b: Bounds): Side => ({ value: b.low, strict: b.lowStrict });
+const high = (b: Bounds): Side => ({ value: b.high, strict: b.highStrict });
+const bounds = (l: Side, h: Side): Bounds => ({
+  ...(l.value !== undefined ? { low: l.value, lowStrict: l.strict ?? false } : {}),
+  ...(h.value !== undefined ? { high: h.value, highStrict: h.strict ?? false } : {}),
+});
+
+/** Of two bounds on one side, the one that admits less (`sign` 1 for low bounds, -1 for high ones). */
+function narrower(a: Side, b: Side, sign: 1 | -1): Side {
+  if (a.value === undefined) return b;
+  if (b.value === undefined) return a;
+  const c = sign * nedbModel.compareThings(a.value, b.value);
+  return c > 0 ? a : c < 0 ? b : { value: a.value, strict: !!a.strict || !!b.strict };
+}
+
+/** Of two bounds on one side, the one that admits more; an open side stays open. */
+function wider(a: Side, b: Side, sign: 1 | -1): Side {
+  if (a.value === undefined || b.value === undefined) return {};
+  const c = sign * nedbModel.compareThings(a.value, b.value);
+  return c < 0 ? a : c > 0 ? b : { value: a.value, strict: !!a.strict && !!b.strict };
+}
+
+const tighter = (a: Bounds, b: Bounds): Bounds => bounds(narrower(low(a), low(b), 1), narrower(high(a), high(b), -1));
+const looser = (a: Bounds, b: Bounds): Bounds => bounds(wider(low(a), low(b), 1), wider(high(a), high(b), -1));
 
 type Row = Record<string, unknown>;
 type Stage = Record<string, unknown>;
@@ -243,6 +330,14 @@ function runPipeline(docs: Row[], stages: Stage[]): Row[] {
 }
 type Datastore<T = Record<string, unknown>> = NedbModule.default<T>;
 
+/**
+ * Reads that can touch many documents wait for the event loop's next turn first, as each write already
+ * does (nedb-append.ts) and as every MongoDB round trip does. nedb answers from memory through promises
+ * alone, so a loop of awaited reads (an export's pages, an erasure collecting ids, training collecting
+ * corrections) otherwise never let a timer, a signal or another request's socket run until it ended.
+ */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 // The embedded engine: one append-only nedb file per collection under DATA_DIR, fully in memory.
 // Good for first runs and small installs (see README for the measured ceiling); MongoDB beyond it.
 
@@ -307,12 +402,19 @@ class NedbCollection<T extends { _id: string }> implements Collection<T> {
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
-    if (options.sort && options.limit !== undefined && options.limit > 0) {
+    await yieldToLoop();
+    const db = this.db as unknown as NedbInternals;
+    // A total order (the sort ends in _id), so ties between equal keys cannot come out in another order
+    // than nedb's; and no TTL index, whose expired documents only nedb's own path removes.
+    if (options.sort && '_id' in options.sort && options.limit !== undefined && options.limit > 0) {
       await this.db.autoloadPromise;
-      const skip = options.skip ?? 0;
-      const docs = orderedScan(this.db as unknown as NedbInternals, filter, options.sort as Record<string, 1 | -1>, skip + options.limit);
-      // find() hands out copies, as nedb's own cursor does
-      if (docs) return docs.slice(skip, skip + options.limit).map((d) => nedbModel.deepCopy(d) as unknown as T);
+      if (Object.keys(db.ttlIndexes).length === 0) {
+        const skip = options.skip ?? 0;
+        const sort = options.sort as Record<string, 1 | -1>;
+        const docs = pinnedScan(db, filter, sort) ?? orderedScan(db, filter, sort, skip + options.limit);
+        // find() hands out copies, as nedb's own cursor does
+        if (docs) return docs.slice(skip, skip + options.limit).map((d) => nedbModel.deepCopy(d) as unknown as T);
+      }
     }
     let cursor = this.db.findAsync(filter);
     if (options.sort) cursor = cursor.sort(options.sort);
@@ -322,6 +424,7 @@ class NedbCollection<T extends { _id: string }> implements Collection<T> {
   }
 
   async count(filter: Filter): Promise<number> {
+    await yieldToLoop();
     return this.db.countAsync(filter).execAsync();
   }
 
@@ -355,6 +458,7 @@ class NedbCollection<T extends { _id: string }> implements Collection<T> {
   }
 
   async aggregate<R>(pipeline: Record<string, unknown>[]): Promise<R[]> {
+    await yieldToLoop();
     // A leading $match runs in nedb (which can use its indexes); mingo does the rest in memory.
     const [first, ...rest] = pipeline;
     const match = first && '$match' in first ? (first.$match as Filter) : null;

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { Collection, Filter } from '../../src/store/collection.js';
 import { NedbEngine } from '../../src/store/nedb-engine.js';
 
@@ -49,6 +50,9 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
+// an hour on the data's grid: several rows share it
+const TIE = new Date('2026-10-08T05:00:00Z');
+
 const filters: [string, Filter][] = [
   ['tenant', { tenant: 'telecom' }],
   ['tenant + category + polarity', { tenant: 'telecom', category: 'network', polarity: 'negative' }],
@@ -66,6 +70,18 @@ const filters: [string, Filter][] = [
   ['range and other fields', { tenant: 'telecom', polarity: 'positive', createdAt: { $gte: new Date('2026-10-02T00:00:00Z'), $lte: new Date('2026-10-15T00:00:00Z') } }],
   ['text search', { tenant: 'telecom', opinion: { $regex: /太/ } }],
   ['$in', { tenant: { $in: ['telecom', 'bank'] }, category: { $in: ['price', 'logistics'] } }],
+  // a keyset cursor (query-service's afterCursor) bounds the walk through $and and $or: ties at the
+  // cursor's instant continue by _id, and every branch of the $or counts
+  ['keyset cursor in $and', { tenant: 'telecom', $and: [{ $or: [{ createdAt: { $lt: TIE } }, { createdAt: TIE, _id: { $lt: 't01500' } }] }] }],
+  ['keyset cursor with a date range', { tenant: 'bank', createdAt: { $gte: new Date('2026-10-03T00:00:00Z') }, $or: [{ createdAt: { $lt: TIE } }, { createdAt: TIE, _id: { $lt: 't02000' } }] }],
+  ['ascending keyset cursor', { $or: [{ createdAt: { $gt: TIE } }, { createdAt: TIE, _id: { $gt: 't00500' } }] }],
+  ['$or with a branch that leaves the date open', { tenant: 'telecom', $or: [{ createdAt: { $lt: TIE } }, { polarity: 'positive' }] }],
+  ['one instant by equality', { createdAt: TIE }],
+  ['$and of ranges', { $and: [{ createdAt: { $gte: new Date('2026-10-04T00:00:00Z') } }, { createdAt: { $lt: TIE } }, { tenant: 'bank' }] }],
+  // a filter that pins a field with its own index: a document's rows, a list of ids
+  ['one document', { documentId: 'd40' }],
+  ['some documents', { documentId: { $in: ['d1', 'd2', 'd999', 'nope'] }, polarity: 'negative' }],
+  ['an id list', { _id: { $in: ['t00001', 't00002', 't01234', 't02999', 'missing'] }, tenant: 'telecom' }],
 ];
 
 describe('ordered index scan for sorted, limited finds', () => {
@@ -101,5 +117,62 @@ describe('ordered index scan for sorted, limited finds', () => {
     const [again] = await rows.find({ tenant: 'bank' }, { sort: { createdAt: -1, _id: -1 }, limit: 1 });
     expect(again!._id).toBe(first!._id);
     expect(again!.opinion).not.toBe('改动');
+  });
+});
+
+// How many documents a query tests against its filter, counted on nedb's matcher (which both the walk
+// and nedb's own path call once per document considered): the work a page costs, independent of the
+// machine's speed.
+const nedbModel = createRequire(import.meta.url)('@seald-io/nedb/lib/model.js') as { match: (...args: unknown[]) => boolean };
+
+async function matched<R>(query: () => Promise<R>): Promise<{ result: R; tested: number }> {
+  const spy = vi.spyOn(nedbModel, 'match');
+  try {
+    const result = await query();
+    return { result, tested: spy.mock.calls.length };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('what a page costs', () => {
+  test('the rows tied at the cursor instant exist (the tie cases above test something)', async () => {
+    expect((await rows.find({ createdAt: TIE })).length).toBeGreaterThan(2);
+  });
+
+  // An export pages through everything by keyset cursor. Each page must cost about its own size: it
+  // cost everything before it (a walk from the newest row down to the cursor), or, at an export's page
+  // size, everything matching (nedb's full sort, which the walk did not serve above 1,000 rows).
+  test.each([100, 1001])('keyset pages of %i test about as many rows as they return, however deep', async (limit) => {
+    const all = await rows.find({ tenant: 'telecom' }, { sort: { createdAt: -1, _id: -1 } });
+    const seen: string[] = [];
+    let after: Row | null = null;
+    for (;;) {
+      const cursor: Filter = after ? { $and: [{ $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, _id: { $lt: after._id } }] }] } : {};
+      const { result: page, tested } = await matched(() => rows.find({ tenant: 'telecom', ...cursor }, { sort: { createdAt: -1, _id: -1 }, limit }));
+      // telecom is ~70% of the rows, and rows tied with the page's last instant are read too
+      expect(tested).toBeGreaterThanOrEqual(page.length);
+      expect(tested).toBeLessThanOrEqual(2 * limit + 20);
+      if (page.length === 0) break;
+      seen.push(...page.map((r) => r._id));
+      after = page[page.length - 1]!;
+    }
+    expect(seen).toEqual(all.map((r) => r._id));
+  });
+
+  test('a page of rows named by id tests those rows, not the collection', async () => {
+    const ids = ['t00007', 't00512', 't01999', 't02998', 'missing'];
+    const { result, tested } = await matched(() => rows.find({ _id: { $in: ids } }, { sort: { createdAt: -1, _id: -1 }, limit: 1000 }));
+    expect(result.map((r) => r._id).sort()).toEqual(ids.slice(0, 4));
+    expect(tested).toBeGreaterThanOrEqual(4);
+    expect(tested).toBeLessThanOrEqual(ids.length);
+  });
+
+  test("a document's rows are found through its index, not by walking the tenant", async () => {
+    const { result, tested } = await matched(() => rows.find({ tenant: 'telecom', documentId: 'd500' }, { sort: { createdAt: -1, _id: -1 }, limit: 50 }));
+    expect(result.length).toBeGreaterThan(0);
+    expect(result.every((r) => r.documentId === 'd500')).toBe(true);
+    expect(tested).toBeGreaterThanOrEqual(result.length);
+    expect(tested).toBeLessThanOrEqual(3);
   });
 });
