@@ -2,6 +2,7 @@ import { readDate } from '../dto/dates.js';
 import { Router } from 'express';
 import type { Services } from '../../runtime.js';
 import { RangeQueryDto } from '../dto/query-dto.js';
+import { sendPage } from '../export.js';
 import { auth, requireRole } from '../middleware.js';
 import { parseDto } from '../validate.js';
 
@@ -49,7 +50,7 @@ export function correctionsRoutes(s: Services): Router {
             at: new Date(c.at).toISOString(),
           }) + '\n';
       }
-      if (chunk && !res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+      if (!(await sendPage(s, res, chunk))) return;
       afterId = rows[rows.length - 1]!._id;
       if (rows.length < PAGE) break;
     }
