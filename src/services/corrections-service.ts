@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { badRequest, DuplicateKeyError, notFound } from '../errors.js';
+import { badRequest, conflict, DuplicateKeyError, notFound } from '../errors.js';
 import { ulid } from '../ids.js';
 import type { CorrectionActionDto, TagPatchDto } from '../api/dto/correction-dto.js';
 import { asciiLower, aspectKey, canonicalAspectOf } from '../nlp/aspect-lookup.js';
@@ -18,6 +18,14 @@ import { toTagRecord } from '../worker/process-document.js';
 function humanTagId(documentId: string, a: CorrectionActionDto): string {
   const key = [documentId, a.turnIndex ?? '', a.span?.start, a.span?.end, a.polarity, a.category, a.aspect ?? ''].join('\u0001');
   return `h${createHash('sha256').update(key).digest('hex').slice(0, 24)}`;
+}
+
+// Strictly increasing within the process: a request may correct one tag twice in a millisecond, and a
+// revert undoes the latest correction of a tag by id order.
+let lastIdMs = 0;
+function correctionId(): string {
+  lastIdMs = Math.max(Date.now(), lastIdMs + 1);
+  return ulid(lastIdMs);
 }
 
 const pick = (t: TagRecord) => ({ aspect: t.aspect, opinion: t.opinion, polarity: t.polarity, category: t.category, span: t.span, turnIndex: t.turnIndex, source: t.source });
@@ -147,10 +155,10 @@ export class CorrectionsService {
     tagId: string | null,
     before: TagRecord | null,
     after: TagRecord | null,
-    confirmed?: CorrectionRecord['confirmed'],
-  ) {
-    await this.store.corrections.insert({
-      _id: ulid(),
+    extra: Pick<CorrectionRecord, 'confirmed' | 'prior' | 'reverts'> = {},
+  ): Promise<CorrectionRecord> {
+    const record: CorrectionRecord = {
+      _id: correctionId(),
       tenant: doc.tenant,
       documentId: doc._id,
       tagId,
@@ -159,8 +167,10 @@ export class CorrectionsService {
       after: after ? pick(after) : null,
       actor,
       at: new Date(),
-      ...(confirmed ? { confirmed } : {}),
-    });
+      ...extra,
+    };
+    await this.store.corrections.insert(record);
+    return record;
   }
 
   private async ownTag(doc: DocumentRecord, tagId: string | undefined, index: number): Promise<TagRecord> {
@@ -223,7 +233,7 @@ export class CorrectionsService {
     const set = { ...fields, updatedAt: new Date() };
     await this.store.tags.update(tag._id, set);
     const after = { ...tag, ...set };
-    await this.record(doc, actor, 'update', tag._id, tag, after);
+    await this.record(doc, actor, 'update', tag._id, tag, after, { prior: tag });
     return after;
   }
 
@@ -247,7 +257,7 @@ export class CorrectionsService {
         // the model's right answers, which retraining is judged on next to its wrong ones (corrections).
         const machine = (await this.store.tags.byDocument(doc._id)).filter((t) => t.source !== 'human');
         const confirmed = machine.map((t) => ({ tagId: t._id, polarity: t.polarity, category: t.category }));
-        await this.record(doc, actor, 'accept', null, null, null, confirmed);
+        await this.record(doc, actor, 'accept', null, null, null, { confirmed });
       } else if (a.op === 'update') {
         const tag = tags.get(i)!;
         // an earlier action of this request may have changed it
@@ -257,7 +267,7 @@ export class CorrectionsService {
         await this.store.tags.deleteWhere({ _id: tag._id });
         doc.suppressed = [...doc.suppressed, { turnIndex: tag.turnIndex, ...tag.span }];
         await this.store.documents.update(doc._id, { $set: { suppressed: doc.suppressed } });
-        await this.record(doc, actor, 'delete', tag._id, tag, null);
+        await this.record(doc, actor, 'delete', tag._id, tag, null, { prior: tag });
       } else {
         const tag = adds.get(i)!;
         if (await this.store.tags.findForTenant(doc.tenant, tag._id)) continue;
@@ -272,6 +282,66 @@ export class CorrectionsService {
       }
     }
     await this.refresh(doc);
+  }
+
+  /**
+   * Undoes the latest correction of `tagId` still in effect on this document (an update, add or delete;
+   * an accept is a verdict on the whole document and stays): the tag returns to what it was before, as
+   * the model wrote it if it was a machine tag (source, confidence, model version), a deleted span is
+   * no longer kept from the model, and a document left with no correction in effect is unreviewed
+   * again, back in the labeling queue. The undone correction stays in the log next to a `revert`
+   * naming it; retraining and the corrections export skip both, and a tag back at source model/rule is
+   * no labeler's example. Only the key that made the correction may undo it, and only while the
+   * document has not been re-tagged since (the machine tags it would restore are gone then).
+   */
+  async revert(tenant: string, documentId: string, tagId: string, actor: string): Promise<CorrectionRecord> {
+    const doc = await this.store.documents.findForTenant(tenant, documentId);
+    if (!doc) throw notFound('document');
+    if (doc.status !== 'done') throw badRequest(`document is ${doc.status}; corrections apply to tagged documents`, [{ field: 'documentId', message: doc.status }]);
+    const log = await this.store.corrections.byDocument(doc._id);
+    const undone = undoneIds(log);
+    const target = log
+      .filter((c) => c.tagId === tagId && (c.op === 'update' || c.op === 'add' || c.op === 'delete') && !undone.has(c._id))
+      .sort((a, b) => (a._id < b._id ? -1 : 1))
+      .at(-1);
+    const refuse = (message: string, detail: string) => conflict(message, [{ field: 'tagId', message: detail }]);
+    if (!target) throw refuse('tagId names no correction of this document that is still in effect', 'nothing to undo');
+    if (target.actor !== actor) throw refuse('the latest correction of this tag was made with another key; only that key can undo it', 'changed by another key');
+    if (doc.processedAt && new Date(doc.processedAt) > new Date(target.at)) {
+      throw refuse('the document was re-tagged after this correction; the tags it replaced are gone', 're-tagged since');
+    }
+    const current = await this.store.tags.findForTenant(tenant, tagId);
+    if (target.op === 'add') {
+      if (!current) throw refuse('the added tag is gone already', 'gone');
+      await this.store.tags.deleteWhere({ _id: current._id });
+      const record = await this.record(doc, actor, 'revert', tagId, current, null, { reverts: target._id });
+      await this.refresh(doc, reviewedBy([...log, record]));
+      return record;
+    }
+    const prior = target.prior;
+    if (!prior) throw refuse('this correction was recorded before corrections kept the tag they changed; change the tag back by hand', 'recorded without the tag it changed');
+    if (target.op === 'update') {
+      if (!current) throw refuse('the corrected tag is gone', 'gone');
+      const { _id: _, ...fields } = prior;
+      // updatedAt moves on: the content is the machine's again, but it was written now
+      await this.store.tags.update(current._id, { ...fields, updatedAt: new Date() });
+    } else {
+      try {
+        await this.store.tags.insert({ ...prior, updatedAt: new Date() });
+      } catch (err) {
+        if (err instanceof DuplicateKeyError) throw refuse('the deleted tag exists again', 'exists');
+        throw err;
+      }
+      // the span was kept from the model for this delete only; one entry per delete
+      const at = doc.suppressed.findIndex((x) => x.turnIndex === prior.turnIndex && x.start === prior.span.start && x.end === prior.span.end);
+      if (at >= 0) {
+        doc.suppressed = doc.suppressed.filter((_, i) => i !== at);
+        await this.store.documents.update(doc._id, { $set: { suppressed: doc.suppressed } });
+      }
+    }
+    const record = await this.record(doc, actor, 'revert', tagId, current, prior, { reverts: target._id });
+    await this.refresh(doc, reviewedBy([...log, record]));
+    return record;
   }
 
   /** The tag an `add` creates, stored as the analyzer stores its own (see place and clauseAround). */
@@ -350,7 +420,7 @@ export class CorrectionsService {
     return text;
   }
 
-  private async refresh(doc: DocumentRecord): Promise<void> {
+  private async refresh(doc: DocumentRecord, reviewed = true): Promise<void> {
     // Erased (right to erasure, retention) since this correction read it: the tag and the correction
     // record written after that carry the customer's words, and with the document gone nothing else
     // would ever find them.
@@ -362,7 +432,7 @@ export class CorrectionsService {
     const tags = await this.store.tags.byDocument(doc._id);
     await this.store.documents.update(doc._id, {
       $set: {
-        reviewed: true,
+        reviewed,
         // The routes run the document rules and routing on the stored document right after this, and
         // journeys and cases show it: they must see the corrected verdict, not the model's.
         sentiment: documentSentiment(doc, tags),
@@ -372,6 +442,17 @@ export class CorrectionsService {
       },
     });
   }
+}
+
+/** Corrections a later `revert` undid. */
+function undoneIds(log: CorrectionRecord[]): Set<string> {
+  return new Set(log.flatMap((c) => (c.op === 'revert' && c.reverts ? [c.reverts] : [])));
+}
+
+/** Reviewed while any labeler's verdict on the document stands: a correction or accept not undone. */
+function reviewedBy(log: CorrectionRecord[]): boolean {
+  const undone = undoneIds(log);
+  return log.some((c) => c.op !== 'revert' && !undone.has(c._id));
 }
 
 /**

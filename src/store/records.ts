@@ -245,9 +245,16 @@ export interface CorrectionRecord {
   tenant: string;
   documentId: string;
   tagId: string | null;
-  op: 'accept' | 'update' | 'delete' | 'add';
+  op: 'accept' | 'update' | 'delete' | 'add' | 'revert';
   before: Partial<TagRecord> | null;
   after: Partial<TagRecord> | null;
+  /**
+   * On `update` and `delete`: the whole tag before the change (`before` keeps only what the export shows),
+   * so a revert can put back its source, confidence and model version too. Absent on older records.
+   */
+  prior?: TagRecord | null;
+  /** On `revert`: the correction it undid. The undone one stays in the log; readers skip it by this id. */
+  reverts?: string | null;
   /**
    * On `accept`: the machine tags the labeler saw and left as they were, i.e. confirmed. Only ids and
    * labels: the clause is read from the tag itself when a model is trained, so erasing the document

@@ -352,6 +352,9 @@ export const api = {
   queue: (q: Query) => request<Page<Doc>>('GET', `/v1/labeling/queue${queryString(q)}`),
   correct: (id: string, actions: Action[]) =>
     request<Doc>('POST', `/v1/documents/${encodeURIComponent(id)}/corrections`, { actions }),
+  /** Undoes the latest correction of the tag still in effect, putting the tag (and the document's review) back as it was. */
+  revertCorrection: (id: string, tagId: string) =>
+    request<Doc>('POST', `/v1/documents/${encodeURIComponent(id)}/corrections/revert`, { tagId }),
   nps: (q: Query) => request<ScoreTrend>('GET', `/v1/stats/nps${queryString(q)}`),
   drivers: (q: Query) => request<Drivers>('GET', `/v1/stats/drivers${queryString(q)}`),
   journey: (customerId: string) => request<Journey>('GET', `/v1/customers/${encodeURIComponent(customerId)}/journey`),

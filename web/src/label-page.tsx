@@ -12,10 +12,11 @@ import { AddTagPanel, TagActions } from './tag-actions';
 import { TagChip } from './tag-chip';
 import { VirtualList } from './virtual-list';
 
-interface UndoEntry {
-  docId: string;
-  action: Action;
-}
+/**
+ * What u undoes: the latest correction of a tag (the server puts the tag and the document's review back
+ * as they were), or an accept, which cannot be undone and only stops u from reaching past it.
+ */
+type UndoEntry = { docId: string; tagId: string } | { docId: string; accept: true };
 
 type PickerMode = { kind: 'category'; tagId: string } | { kind: 'add'; span: { start: number; end: number }; turnIndex?: number };
 /** The new-tag form: the span chosen so far by taps (or a mouse selection), or null before the first tap. */
@@ -30,10 +31,6 @@ function orderTags(tags: Tag[]): Tag[] {
 
 function minConfidence(doc: Doc): number {
   return doc.tags.reduce((m, t) => Math.min(m, t.confidence), 1);
-}
-
-function sameSpan(a: Tag, b: Tag): boolean {
-  return a.span.start === b.span.start && a.span.end === b.span.end && (a.turnIndex ?? null) === (b.turnIndex ?? null);
 }
 
 export function LabelPage({ route }: { route: Route }) {
@@ -55,8 +52,6 @@ export function LabelPage({ route }: { route: Route }) {
   const docsRef = useRef(docs);
   docsRef.current = docs;
   const undoStack = useRef<UndoEntry[]>([]);
-  // Re-added tags get new ids; older undo entries still name the old id, so resolve through this map.
-  const idMap = useRef(new Map<string, string>());
   // Corrections are sent strictly one after another so the server sees them in keystroke order.
   const chain = useRef<Promise<void>>(Promise.resolve());
   const textRef = useRef<HTMLDivElement>(null);
@@ -131,38 +126,17 @@ export function LabelPage({ route }: { route: Route }) {
     docsRef.current = docsRef.current.map((d) => (d.id === updated.id ? updated : d));
   };
 
-  const resolve = (id: string): string => {
-    let cur = id;
-    for (let guard = 0; guard < 50 && idMap.current.has(cur); guard++) cur = idMap.current.get(cur)!;
-    return cur;
-  };
-
   /**
-   * Sends one correction, then derives its inverse from the before/after documents, so undo works
-   * even when the server assigns new ids.
+   * Runs one request after the ones before it, with the saving indicator and a notice: what `work`
+   * returns, else "saved", or the error.
    */
-  const send = useCallback(
-    (docId: string, action: Action, opts: { record: boolean; after?: (before: Doc, after: Doc) => void }) => {
+  const enqueue = useCallback(
+    (work: () => Promise<{ text: string; error?: boolean } | void>) => {
       setPending((n) => n + 1);
       chain.current = chain.current.then(async () => {
-        const before = docsRef.current.find((d) => d.id === docId);
         try {
-          const resolved: Action = 'tagId' in action ? { ...action, tagId: resolve(action.tagId) } : action;
-          const after = await api.correct(docId, [resolved]);
-          noteCorrection();
-          if (before) {
-            const inverse = inverseOf(before, after, resolved);
-            if (opts.record && inverse) undoStack.current.push({ docId, action: inverse });
-            // A server that re-creates updated tags gives them new ids; keep selection and undo pointing at them.
-            if (resolved.op === 'update' && !after.tags.some((x) => x.id === resolved.tagId)) {
-              const old = before.tags.find((x) => x.id === resolved.tagId);
-              const twin = old && after.tags.find((x) => sameSpan(x, old) && !before.tags.some((b) => b.id === x.id));
-              if (twin) idMap.current.set(resolved.tagId, twin.id);
-            }
-            opts.after?.(before, after);
-          }
-          replaceDoc(after);
-          flash(t('saved'));
+          const note = await work();
+          flash(note ? note.text : t('saved'), note?.error);
         } catch (e) {
           flash(`${t('error')}: ${errorLine(t, e)}`, true);
         } finally {
@@ -171,6 +145,29 @@ export function LabelPage({ route }: { route: Route }) {
       });
     },
     [t], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+
+  /**
+   * Sends one correction and remembers which tag it changed, so u can ask the server to undo exactly it
+   * (a counter-correction would leave the tag a labeler's and the document reviewed).
+   */
+  const send = useCallback(
+    (docId: string, action: Action, opts: { record: boolean; after?: (before: Doc, after: Doc) => void }) => {
+      enqueue(async () => {
+        const before = docsRef.current.find((d) => d.id === docId);
+        const after = await api.correct(docId, [action]);
+        noteCorrection();
+        // pushed once saved, in keystroke order, so u never reaches past an accept sent after this
+        if (opts.record && action.op === 'accept') undoStack.current.push({ docId, accept: true });
+        if (before) {
+          const tagId = changedTag(before, after, action);
+          if (opts.record && tagId) undoStack.current.push({ docId, tagId });
+          opts.after?.(before, after);
+        }
+        replaceDoc(after);
+      });
+    },
+    [enqueue], // eslint-disable-line react-hooks/exhaustive-deps
   );
 
   const go = useCallback(
@@ -195,22 +192,14 @@ export function LabelPage({ route }: { route: Route }) {
   const deleteSelected = () => {
     if (!doc || !selected) return;
     const i = tags.findIndex((x) => x.id === selected.id);
-    const victim = selected.id;
-    send(doc.id, { op: 'delete', tagId: victim }, {
-      record: true,
-      after: () => {
-        const entry = undoStack.current[undoStack.current.length - 1];
-        if (entry) deletedIds.current.set(entry, victim);
-      },
-    });
+    send(doc.id, { op: 'delete', tagId: selected.id }, { record: true });
     setSelectedId(tags[i + 1]?.id ?? tags[i - 1]?.id ?? null);
   };
 
   const acceptAll = () => {
     if (!doc) return;
     const id = doc.id;
-    send(id, { op: 'accept' }, { record: false });
-    undoStack.current.push({ docId: id, action: { op: 'accept' } });
+    send(id, { op: 'accept' }, { record: true });
     flash(t('accepted'));
     go(1);
   };
@@ -252,35 +241,23 @@ export function LabelPage({ route }: { route: Route }) {
     setPicker(mode);
   };
 
-  const undo = () => {
-    const entry = undoStack.current.pop();
-    if (!entry) {
-      flash(t('nothingToUndo'));
-      return;
-    }
-    const at = docsRef.current.findIndex((d) => d.id === entry.docId);
-    if (at >= 0) setIndex(at);
-    // The API has no "un-review"; the marker only stops u from silently undoing an older edit instead.
-    if (entry.action.op === 'accept') {
-      flash(t('acceptNoUndo'), true);
-      return;
-    }
-    send(entry.docId, entry.action, {
-      record: false,
-      after: (before, after) => {
-        if (entry.action.op === 'add') {
-          const added = after.tags.find((x) => !before.tags.some((b) => b.id === x.id));
-          const original = findOriginalId(entry);
-          if (added && original) idMap.current.set(original, added.id);
-          if (added) setSelectedId(added.id);
-        }
-      },
+  // In the chain like the corrections: u pressed right after 1 finds the entry 1 leaves once it is saved.
+  const undo = () =>
+    enqueue(async () => {
+      const entry = undoStack.current.pop();
+      if (!entry) return { text: t('nothingToUndo') };
+      const at = docsRef.current.findIndex((d) => d.id === entry.docId);
+      if (at >= 0) setIndex(at);
+      // An accept is the labeler's verdict on the whole document and stays; the marker only stops u from
+      // silently undoing an older edit instead.
+      if ('accept' in entry) return { text: t('acceptNoUndo'), error: true };
+      // The server restores the tag under its own id (a deleted one comes back as it was), a machine tag's
+      // source and confidence, and the document's place in the queue when no other correction stands.
+      const after = await api.revertCorrection(entry.docId, entry.tagId);
+      noteCorrection();
+      replaceDoc(after);
+      if (after.tags.some((x) => x.id === entry.tagId)) setSelectedId(entry.tagId);
     });
-  };
-
-  // Undo of a delete re-adds the tag; remember which id it replaces so earlier entries still apply.
-  const deletedIds = useRef(new Map<UndoEntry, string>());
-  const findOriginalId = (entry: UndoEntry) => deletedIds.current.get(entry);
 
   const onKey = (e: KeyboardEvent) => {
     // The new-tag form's own category picker owns the keyboard too.
@@ -587,28 +564,14 @@ function AspectEdit({ tag, onSave }: { tag: Tag; onSave: (value: string | null) 
   );
 }
 
-function inverseOf(before: Doc, after: Doc, action: Action): Action | null {
+/** The tag a correction changed, for undo; null when it changed none (an add of a tag that was there already). */
+function changedTag(before: Doc, after: Doc, action: Action): string | null {
   switch (action.op) {
-    case 'update': {
-      const old = before.tags.find((x) => x.id === action.tagId);
-      if (!old) return null;
-      const inv: Action = { op: 'update', tagId: action.tagId };
-      if (action.polarity !== undefined) inv.polarity = old.polarity;
-      if (action.category !== undefined) inv.category = old.category;
-      if (action.aspect !== undefined) inv.aspect = old.aspect;
-      return inv;
-    }
-    case 'delete': {
-      const old = before.tags.find((x) => x.id === action.tagId);
-      if (!old) return null;
-      const inv: Action = { op: 'add', span: { ...old.span }, aspect: old.aspect, polarity: old.polarity, category: old.category };
-      if (old.turnIndex !== undefined && old.turnIndex !== null) inv.turnIndex = old.turnIndex;
-      return inv;
-    }
-    case 'add': {
-      const added = after.tags.find((x) => !before.tags.some((b) => b.id === x.id));
-      return added ? { op: 'delete', tagId: added.id } : null;
-    }
+    case 'update':
+    case 'delete':
+      return before.tags.some((x) => x.id === action.tagId) ? action.tagId : null;
+    case 'add':
+      return after.tags.find((x) => !before.tags.some((b) => b.id === x.id))?.id ?? null;
     default:
       return null;
   }

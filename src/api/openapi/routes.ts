@@ -19,6 +19,7 @@ import { RetagDto } from '../dto/retag-dto.js';
 import { ModelSwitchDto, TrainModelDto } from '../dto/model-dto.js';
 import { TenantSettingsDto } from '../dto/settings-dto.js';
 import { TaxonomyOverridesDto } from '../dto/taxonomy-dto.js';
+import { RevertCorrectionDto } from '../routes/corrections-routes.js';
 import { AuditQueryDto, CustomerParamsDto } from '../routes/privacy-routes.js';
 import { DriversQueryDto, NpsQueryDto } from '../routes/survey-routes.js';
 import type { DtoClass, JsonSchema } from './dto-schema.js';
@@ -192,6 +193,22 @@ export const ROUTES: RouteDoc[] = [
     responses: { 200: json('the document after the corrections', 'Document') },
   },
   {
+    method: 'post',
+    path: '/v1/documents/{id}/corrections/revert',
+    summary: "Undo the latest correction of one tag (the labeling queue's undo)",
+    description:
+      'Undoes the latest `update`, `add` or `delete` of `tagId` on this document that is still in effect (an `accept` stays): an updated tag ' +
+      "gets back what it had before, for a machine tag its source, confidence and model version; an added tag goes; a deleted tag returns under " +
+      'its id and its span is no longer kept from the model. A document left with no correction or accept in effect is unreviewed again and back ' +
+      'in GET /v1/labeling/queue. The log keeps the undone correction and a `revert` naming it (audited as `correction.revert`); retraining and ' +
+      'GET /v1/corrections/export skip both. 409 (details name `tagId`) when nothing is left to undo, the correction was made with another key, ' +
+      'or the document was re-tagged since.',
+    tag: 'labeling',
+    roles: ['labeler'],
+    body: RevertCorrectionDto,
+    responses: { 200: json('the document after the undo', 'Document'), 409: json('nothing to undo, not your correction, or re-tagged since', 'Error') },
+  },
+  {
     method: 'get',
     path: '/v1/tags',
     summary: 'Search tags',
@@ -217,7 +234,9 @@ export const ROUTES: RouteDoc[] = [
     method: 'get',
     path: '/v1/corrections/export',
     summary: 'Export labeler corrections as training examples (JSON Lines)',
-    description: 'One line per correction: clause text, resulting sentiment and category, aspect and opinion, before/after, actor and time. Accepts are left out. Feed the file to `npm run train`.',
+    description:
+      'One line per correction: clause text, resulting sentiment and category, aspect and opinion, before/after, actor and time. Accepts are left out, ' +
+      'and so are undone corrections with the reverts that undid them (POST /v1/documents/{id}/corrections/revert). Feed the file to `npm run train`.',
     tag: 'labeling',
     roles: ['labeler'],
     query: RangeQueryDto,

@@ -1,12 +1,21 @@
 import { readDate } from '../dto/dates.js';
 import { Router } from 'express';
+import { IsString, Length } from 'class-validator';
 import type { Services } from '../../runtime.js';
 import { RangeQueryDto } from '../dto/query-dto.js';
 import { sendPage } from '../export.js';
 import { auth, requireRole } from '../middleware.js';
+import { presentDocument } from '../presenters.js';
 import { parseDto } from '../validate.js';
 
 const PAGE = 1000;
+
+/** POST /v1/documents/:id/corrections/revert: which tag's latest correction to undo. */
+export class RevertCorrectionDto {
+  @IsString()
+  @Length(1, 64)
+  tagId!: string;
+}
 
 /**
  * Corrections as training examples, one JSON line each: the clause the labeler judged, the label it
@@ -15,6 +24,21 @@ const PAGE = 1000;
  */
 export function correctionsRoutes(s: Services): Router {
   const r = Router();
+
+  // Undo as a correction of its own, not a counter-update: an update back to the old polarity would
+  // leave the tag a labeler's (source human) and the document reviewed, counted for retraining though
+  // nothing changed. See CorrectionsService.revert.
+  r.post('/documents/:id/corrections/revert', requireRole('labeler'), async (req, res) => {
+    const { tagId } = parseDto(RevertCorrectionDto, req.body);
+    const a = auth(req);
+    const id = req.params.id as string;
+    const revert = await s.corrections.revert(a.tenant, id, tagId, a.keyId);
+    await s.actions.afterCorrection(a.tenant, id);
+    await s.privacy.audit(a.tenant, a.keyId, 'correction.revert', id, { tagId, reverts: revert.reverts ?? null });
+    const doc = (await s.store.documents.findForTenant(a.tenant, id))!;
+    res.json(presentDocument(doc, await s.store.tags.byDocument(doc._id)));
+  });
+
   r.get('/corrections/export', requireRole('labeler'), async (req, res) => {
     const a = auth(req);
     const q = parseDto(RangeQueryDto, req.query, 'query');
@@ -23,13 +47,16 @@ export function correctionsRoutes(s: Services): Router {
     res.setHeader('Content-Disposition', `attachment; filename="guandian-corrections-${new Date().toISOString().slice(0, 10)}.jsonl"`);
     let afterId = '';
     for (;;) {
-      const filter: Record<string, unknown> = { tenant: a.tenant, _id: { $gt: afterId }, op: { $ne: 'accept' } };
+      // Reverts and what they undid are left out like accepts: neither is a label anyone should learn.
+      const filter: Record<string, unknown> = { tenant: a.tenant, _id: { $gt: afterId }, op: { $nin: ['accept', 'revert'] } };
       if (q.from || q.to) filter.at = { ...(q.from ? { $gte: readDate(q.from)! } : {}), ...(q.to ? { $lte: readDate(q.to)! } : {}) };
       const rows = await s.store.corrections.list(filter, PAGE);
       if (rows.length === 0) break;
       const tags = new Map((await s.store.tags.list({ _id: { $in: rows.map((c) => c.tagId).filter((id): id is string => !!id) } }, PAGE)).map((t) => [t._id, t]));
+      const undone = await undoneOf(s, a.tenant, rows);
       let chunk = '';
       for (const c of rows) {
+        if (undone.has(c._id)) continue;
         const tag = c.tagId ? tags.get(c.tagId) : undefined;
         if (q.channel && tag && tag.channel !== q.channel) continue;
         const after = c.after as { polarity?: string; category?: string; aspect?: string | null; opinion?: string } | null;
@@ -57,4 +84,20 @@ export function correctionsRoutes(s: Services): Router {
     res.end();
   });
   return r;
+}
+
+/** Which of these corrections a revert undid; looked up by document, the index the log has. */
+async function undoneOf(s: Services, tenant: string, rows: { documentId: string }[]): Promise<Set<string>> {
+  const documentIds = [...new Set(rows.map((c) => c.documentId))];
+  const undone = new Set<string>();
+  for (let i = 0; i < documentIds.length; i += PAGE) {
+    let afterId = '';
+    for (;;) {
+      const reverts = await s.store.corrections.list({ tenant, documentId: { $in: documentIds.slice(i, i + PAGE) }, op: 'revert', _id: { $gt: afterId } }, PAGE);
+      for (const r of reverts) if (r.reverts) undone.add(r.reverts);
+      if (reverts.length < PAGE) break;
+      afterId = reverts[reverts.length - 1]!._id;
+    }
+  }
+  return undone;
 }
