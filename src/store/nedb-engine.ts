@@ -226,16 +226,44 @@ function keyPart(v: unknown): string {
  * them (bench/query profile). Anything else returns null and goes to mingo, so results never differ.
  */
 export function fastGroup(docs: Row[], spec: Record<string, unknown>): Row[] | null {
+  const group = groupAccumulator(spec);
+  if (!group) return null;
+  for (const d of docs) group.add(d);
+  return group.rows();
+}
+
+/** fastGroup one document at a time (aggregations fed in slices); null for the specs fastGroup refuses. */
+function groupAccumulator(spec: Record<string, unknown>): { add(d: Row): void; rows(): Row[] } | null {
   const path = (v: unknown) => (typeof v === 'string' && v.startsWith('$') && !v.startsWith('$$') ? v.slice(1) : null);
+  // A key part is a field path, or { $ifNull: [paths…] } (the first that is neither null nor missing,
+  // as the summary groups aspects by canonical aspect, else the aspect itself).
+  const getter = (v: unknown): ((d: Row) => unknown) | null => {
+    if (path(v)) return accessor(path(v)!);
+    const args = v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 ? (v as { $ifNull?: unknown }).$ifNull : undefined;
+    if (!Array.isArray(args) || args.length < 2 || !args.every((a) => path(a))) return null;
+    const gets = args.map((a) => accessor(path(a)!));
+    return (d) => {
+      let value: unknown;
+      for (const get of gets) {
+        value = get(d);
+        if (value !== null && value !== undefined) return value;
+      }
+      return value;
+    };
+  };
   const id = spec._id;
-  let idFields: [string, string][] | null = null;
-  let idPath: string | null = null;
-  if (id && typeof id === 'object' && !Array.isArray(id)) {
-    idFields = Object.entries(id).map(([k, v]) => [k, path(v) ?? '']);
-    if (idFields.some(([, p]) => p === '')) return null;
+  let fields: (readonly [string, (d: Row) => unknown])[] | null = null;
+  let single: ((d: Row) => unknown) | null = null;
+  if (id && typeof id === 'object' && !Array.isArray(id) && !('$ifNull' in id)) {
+    fields = [];
+    for (const [k, v] of Object.entries(id)) {
+      const get = getter(v);
+      if (!get) return null;
+      fields.push([k, get]);
+    }
   } else {
-    idPath = path(id);
-    if (idPath === null) return null;
+    single = getter(id);
+    if (!single) return null;
   }
   const sums: [string, ((d: Row) => unknown) | 1][] = [];
   for (const [name, acc] of Object.entries(spec)) {
@@ -246,10 +274,8 @@ export function fastGroup(docs: Row[], spec: Record<string, unknown>): Row[] | n
     else if (path(arg)) sums.push([name, accessor(path(arg)!)]);
     else return null;
   }
-  const fields = idFields?.map(([k, p]) => [k, accessor(p)] as const) ?? null;
-  const single = idPath !== null ? accessor(idPath) : null;
   const groups = new Map<string, Row>();
-  for (const d of docs) {
+  const add = (d: Row) => {
     let key: string;
     if (fields) {
       key = '';
@@ -264,11 +290,11 @@ export function fastGroup(docs: Row[], spec: Record<string, unknown>): Row[] | n
       groups.set(key, row);
     }
     for (const [n, get] of sums) {
-      const add = get === 1 ? 1 : get(d);
-      if (typeof add === 'number') row[n] = (row[n] as number) + add;
+      const value = get === 1 ? 1 : get(d);
+      if (typeof value === 'number') row[n] = (row[n] as number) + value;
     }
-  }
-  return [...groups.values()];
+  };
+  return { add, rows: () => [...groups.values()] };
 }
 
 const RANGE_OPS = new Set(['$gt', '$gte', '$lt', '$lte', '$ne']);
@@ -313,6 +339,42 @@ export function compileMatch(filter: Filter): ((d: Row) => boolean) | null {
 }
 
 const matcher = (filter: Filter) => compileMatch(filter) ?? ((d: Row) => nedbModel.match(d, filter));
+
+/** A pipeline fed one document at a time; `finish` gives what the stages would have returned. */
+interface Sink {
+  add(doc: Row): void;
+  finish(): Row[];
+}
+
+/**
+ * The pipeline as a Sink, so the documents can be fed in slices with turns of the event loop between
+ * them: $match, counting $group and a final $facet take each document as it comes (what follows a
+ * $group runs on its grouped rows); any other stage collects the documents that reach it and runs
+ * with the rest of its pipeline at the end. Fed in the same order, it returns what runPipeline returns.
+ */
+function pipelineSink(stages: Stage[]): Sink {
+  const [stage, ...rest] = stages;
+  if (stage && '$match' in stage) {
+    const test = matcher(stage.$match as Filter);
+    const next = pipelineSink(rest);
+    return { add: (d) => void (test(d) && next.add(d)), finish: () => next.finish() };
+  }
+  if (stage && '$facet' in stage && rest.length === 0) {
+    const facets = Object.entries(stage.$facet as Record<string, Stage[]>).map(([name, sub]) => [name, pipelineSink(sub)] as const);
+    return {
+      add: (d) => facets.forEach(([, sink]) => sink.add(d)),
+      finish: () => [Object.fromEntries(facets.map(([name, sink]) => [name, sink.finish()]))],
+    };
+  }
+  const group = stage && '$group' in stage ? groupAccumulator(stage.$group as Record<string, unknown>) : null;
+  if (group) return { add: group.add, finish: () => (rest.length ? (new Aggregator(rest).run(group.rows()) as Row[]) : group.rows()) };
+  // anything else is mingo's, on the documents that reached it, at the end
+  const docs: Row[] = [];
+  return { add: (d) => void docs.push(d), finish: () => runPipeline(docs, stages) };
+}
+
+/** Documents fed to an aggregation between two turns of the event loop. */
+const AGGREGATE_SLICE = 10_000;
 
 function runPipeline(docs: Row[], stages: Stage[]): Row[] {
   const [stage, ...rest] = stages;
@@ -466,10 +528,25 @@ class NedbCollection<T extends { _id: string }> implements Collection<T> {
     // (bench/query profile). Aggregation stages only read, so hand mingo the stored objects: the
     // index-backed candidates, filtered with nedb's own matcher. (_getCandidatesAsync is internal to
     // nedb; the version is pinned by the lock file and the store contract tests cover this path.)
-    const internal = this.db as unknown as { _getCandidatesAsync(query: Filter): Promise<T[]> };
+    const internal = this.db as unknown as { _getCandidatesAsync(query: Filter): Promise<Row[]> };
     const candidates = await internal._getCandidatesAsync(match ?? {});
-    const docs = match ? (candidates as unknown as Row[]).filter(matcher(match)) : candidates;
-    return runPipeline(docs as unknown as Row[], match ? rest : pipeline) as R[];
+    const stages = match ? rest : pipeline;
+    const test = match ? matcher(match) : null;
+    // A dashboard summary over a million tags is seconds of work: fed in slices, with a turn of the
+    // event loop between them, it no longer holds every other request and timer for all of it. The
+    // candidates are a fresh array of the stored objects as they were when it began (nedb replaces an
+    // updated document rather than changing it), so the answer is the same as in one go.
+    if (candidates.length <= AGGREGATE_SLICE) return runPipeline(test ? candidates.filter(test) : candidates, stages) as R[];
+    const sink = pipelineSink(stages);
+    for (let start = 0; start < candidates.length; start += AGGREGATE_SLICE) {
+      if (start > 0) await yieldToLoop();
+      const end = Math.min(start + AGGREGATE_SLICE, candidates.length);
+      for (let i = start; i < end; i++) {
+        const doc = candidates[i]!;
+        if (!test || test(doc)) sink.add(doc);
+      }
+    }
+    return sink.finish() as R[];
   }
 }
 

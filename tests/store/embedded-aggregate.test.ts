@@ -60,6 +60,9 @@ describe('embedded aggregation shortcuts', () => {
       { _id: { key: '$category', polarity: '$polarity' }, n: { $sum: 1 } },
       { _id: '$day', count: { $sum: 1 }, total: { $sum: '$n' } },
       { _id: { aspect: '$aspect', category: '$category' }, count: { $sum: 1 } },
+      // the summary's top aspects: canonical aspect, else the aspect
+      { _id: { aspect: { $ifNull: ['$score', '$aspect'] }, category: '$category' }, count: { $sum: 1 } },
+      { _id: { $ifNull: ['$aspect', '$day', '$polarity'] }, n: { $sum: 1 } },
     ];
     const canon = (rows: unknown[]) => rows.map((r) => JSON.stringify(r)).sort();
     for (const spec of specs) {
