@@ -38,35 +38,51 @@ interface NedbInternals {
 const ORDERED_SCAN_MAX = 5000;
 
 /**
- * Most documents a filter that pins a single-field index (an _id list, one documentId) may select for
- * them to be matched and sorted directly. Below it that is cheaper than a walk, which for a handful of
- * scattered documents (the tags a page of corrections names) went through the whole collection.
+ * Most documents a filter that pins an index (an _id list, one documentId, a tenant's customer) may
+ * select for them to be matched and sorted directly. Below it that is cheaper than a walk, which for a
+ * handful of scattered documents (the tags a page of corrections names, one customer's documents to
+ * erase) went through the whole collection.
  */
 const PINNED_MAX = 5000;
 
 /**
- * The documents matching `filter` in the order of `sort` when the filter pins a field that has its own
- * index to a few values (`{ _id: { $in: ids } }`, `{ documentId }`): all candidates the index holds
- * for those values, matched and sorted. Null when nothing is pinned or the candidates are too many.
+ * The documents matching `filter` in the order of `sort` when the filter pins an index to a few values:
+ * a single-field index to values or an $in list of them (`{ _id: { $in: ids } }`, `{ documentId }`), a
+ * compound index to one value per field (`{ tenant, customerId }`), at the top level or in an $and.
+ * All candidates the index holds for them, matched and sorted. Null when nothing is pinned or the
+ * candidates are too many.
  */
 function pinnedScan(db: NedbInternals, filter: Filter, sort: Record<string, 1 | -1>): Record<string, unknown>[] | null {
+  const conds = conjuncts(filter);
+  // Only values an index finds exactly what nedb matches for: arrays are indexed by element, and a
+  // sparse index leaves out only documents without the field, which no such value matches. (A compound
+  // index keys an array field as a whole, as nedb's own lookup through it does.)
+  const point = (field: string) => conds.find(([k, v]) => k === field && isPointValue(v))?.[1];
+  const list = (field: string) => conds.find(([k, v]) => k === field && isPointList(v))?.[1] as { $in: unknown[] } | undefined;
   let candidates: Record<string, unknown>[] | null = null;
-  for (const [field, cond] of Object.entries(filter)) {
-    const index = db.indexes[field];
-    if (!index || index._fields.length !== 1) continue;
-    // Only values an index finds exactly what nedb matches for (arrays are indexed by element, and a
-    // sparse index leaves out only documents without the field, which no such value matches).
-    let values: unknown;
-    if (isPointValue(cond)) values = cond;
-    else if (cond && typeof cond === 'object' && Object.keys(cond).length === 1 && Array.isArray((cond as { $in?: unknown }).$in) && (cond as { $in: unknown[] }).$in.every(isPointValue)) values = (cond as { $in: unknown[] }).$in;
-    else continue;
-    const docs = index.getMatching(values);
+  for (const index of Object.values(db.indexes)) {
+    const fields = index._fields;
+    let key: unknown;
+    if (fields.length === 1) key = point(fields[0]!) ?? list(fields[0]!)?.$in;
+    else if (fields.every((f) => point(f) !== undefined)) key = Object.fromEntries(fields.map((f) => [f, point(f)]));
+    if (key === undefined) continue;
+    const docs = index.getMatching(key);
     if (!candidates || docs.length < candidates.length) candidates = docs;
   }
   if (!candidates || candidates.length > PINNED_MAX) return null;
   return candidates.filter((doc) => nedbModel.match(doc, filter)).sort(byCriteria(sort));
 }
 
+/** The field conditions every match must meet: the top level's and its $and clauses'. */
+function conjuncts(filter: Filter, out: [string, unknown][] = []): [string, unknown][] {
+  for (const [key, cond] of Object.entries(filter)) {
+    if (key === '$and' && Array.isArray(cond)) for (const clause of cond as Filter[]) conjuncts(clause, out);
+    else if (!key.startsWith('$')) out.push([key, cond]);
+  }
+  return out;
+}
+
+const isPointList = (v: unknown) => !!v && typeof v === 'object' && Object.keys(v).length === 1 && Array.isArray((v as { $in?: unknown }).$in) && (v as { $in: unknown[] }).$in.every(isPointValue);
 const isPointValue = (v: unknown) => typeof v === 'string' || typeof v === 'number' || v instanceof Date;
 
 function byCriteria(sort: Record<string, 1 | -1>) {

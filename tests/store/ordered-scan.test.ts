@@ -82,6 +82,9 @@ const filters: [string, Filter][] = [
   ['one document', { documentId: 'd40' }],
   ['some documents', { documentId: { $in: ['d1', 'd2', 'd999', 'nope'] }, polarity: 'negative' }],
   ['an id list', { _id: { $in: ['t00001', 't00002', 't01234', 't02999', 'missing'] }, tenant: 'telecom' }],
+  ['a compound index pinned', { tenant: 'bank', day: '2026-10-05' }],
+  ['pins inside $and', { $and: [{ tenant: 'telecom' }, { day: '2026-10-07' }, { documentId: { $in: ['d10', 'd11', 'd700', 'd701'] } }], polarity: 'negative' }],
+  ['one document in $and', { $and: [{ documentId: 'd12' }, { tenant: 'telecom' }] }],
 ];
 
 describe('ordered index scan for sorted, limited finds', () => {
@@ -166,6 +169,15 @@ describe('what a page costs', () => {
     expect(result.map((r) => r._id).sort()).toEqual(ids.slice(0, 4));
     expect(tested).toBeGreaterThanOrEqual(4);
     expect(tested).toBeLessThanOrEqual(ids.length);
+  });
+
+  test("a tenant's day is found through the compound index, not by walking the tenant", async () => {
+    const day = (await rows.find({ tenant: 'bank', day: '2026-10-05' })).length;
+    expect(day).toBeGreaterThan(0);
+    const { result, tested } = await matched(() => rows.find({ $and: [{ tenant: 'bank' }, { day: '2026-10-05' }] }, { sort: { createdAt: -1, _id: -1 }, limit: 50 }));
+    expect(result.length).toBe(Math.min(day, 50));
+    expect(tested).toBeGreaterThanOrEqual(result.length);
+    expect(tested).toBeLessThanOrEqual(day);
   });
 
   test("a document's rows are found through its index, not by walking the tenant", async () => {
