@@ -188,6 +188,7 @@ export class CorrectionsService {
     const doc = await this.store.documents.findForTenant(tenant, tag.documentId);
     if (!doc) throw notFound('tag');
     const fields = await this.changes(doc, tag, patch, null);
+    await this.markReviewed(doc);
     const after = await this.update(doc, tag, fields, actor);
     await this.refresh(doc);
     return after;
@@ -251,6 +252,7 @@ export class CorrectionsService {
       if (a.op === 'update') updates.set(i, await this.changes(doc, tags.get(i)!, a, `actions[${i}]`));
       if (a.op === 'add') adds.set(i, await this.added(doc, a, i));
     }
+    await this.markReviewed(doc);
     for (const [i, a] of actions.entries()) {
       if (a.op === 'accept') {
         // The machine tags still on the document when it is accepted are the ones the labeler confirmed:
@@ -418,6 +420,14 @@ export class CorrectionsService {
       throw badRequest(`${field}.span holds only spaces and punctuation`, [{ field: `${field}.span`, message: 'holds no words' }]);
     }
     return text;
+  }
+
+  /**
+   * Before any tag changes: a reader (the labeling queue, a client polling the document) must never see
+   * a labeler's change on a document that still says it is unreviewed. refresh() settles the rest.
+   */
+  private async markReviewed(doc: DocumentRecord): Promise<void> {
+    if (!doc.reviewed) await this.store.documents.update(doc._id, { $set: { reviewed: true } });
   }
 
   private async refresh(doc: DocumentRecord, reviewed = true): Promise<void> {
