@@ -91,6 +91,11 @@ describe('re-tag date range', () => {
     // refused before anything changes: no version is switched and no job is started
     const rollback = await rt.http.post('/v1/models/rollback').set(bearer(ADMIN_KEY)).send({ from: '2026-11-22T00:00:00+08:00', to: '2026-11-21T23:59:59+08:00' }).expect(400);
     expect(rollback.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'from' })]));
+    // and the date rules every from/to has still hold
+    for (const from of ['2024-W18', '2026-02-31', '20261120']) {
+      const bad = await retag({ from, to: '2026-11-22' }).expect(400);
+      expect(bad.body.error.details.map((d: { field: string }) => d.field)).toEqual(['from']);
+    }
     // the same instant on both ends is a range, not an inversion
     await retag({ channel: 'rd-none', from: '2026-11-20', to: '2026-11-20T00:00:00+08:00' }).expect(202);
   });

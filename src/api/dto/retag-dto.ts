@@ -1,6 +1,8 @@
-import { registerDecorator, type ValidationArguments } from 'class-validator';
-import { readDate } from './dates.js';
+import { IsISO8601, IsOptional, registerDecorator, type ValidationArguments } from 'class-validator';
+import { IsReadableDate, readDate } from './dates.js';
 import { StatsQueryDto } from './query-dto.js';
+
+const DATE_MSG = { message: 'must be a calendar date or date-time (ISO 8601, e.g. 2024-05-01 or 2024-05-01T08:00:00+08:00)' };
 
 /**
  * A date that must not lie after the instant `other` names. Checked here, not in the service, because a
@@ -31,6 +33,11 @@ function NotAfter(other: string): PropertyDecorator {
  * (occurredAt, else when it was received), as every other date filter reads them.
  */
 export class RetagDto extends StatsQueryDto {
+  // All of StatsQueryDto's rules again: class-validator drops a parent's rules for a property the
+  // subclass gives rules of its own, and a week date (2024-W18) would then pass.
+  @IsOptional()
+  @IsISO8601({ strict: true }, DATE_MSG)
+  @IsReadableDate(DATE_MSG)
   @NotAfter('to')
   declare from?: string;
 }
