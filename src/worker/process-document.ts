@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { docSentiment } from '../nlp/analyzer.js';
 import type { ExtractedTag, LexiconOverrides, Span } from '../nlp/types.js';
 import type { JobHandler } from '../queue/job-queue.js';
 import { backoffMs } from '../queue/job-queue.js';
@@ -137,10 +138,14 @@ export function createDocumentProcessor(deps: {
       const kept = new Set(tags.map((t) => t._id));
       await store.tags.setDay(existing.filter((t) => t.day !== day && (t.source === 'human' || kept.has(t._id))).map((t) => t._id), day);
       const all = [...human, ...tags];
-      for (const hook of deps.afterTagged ?? []) await hook({ ...doc, sentiment: result.sentiment, normalizedText: result.normalizedText }, all);
+      // From the tags the document keeps, not from all the analyzer found: a labeler's tags stand in for
+      // the machine ones they overlap and deleted spans stay deleted, so a re-tag must not bring back the
+      // verdict the labeler corrected (corrections derive it the same way; every tag here is the customer's).
+      const sentiment = docSentiment(all);
+      for (const hook of deps.afterTagged ?? []) await hook({ ...doc, sentiment, normalizedText: result.normalizedText }, all);
       const finished = await store.documents.setStatusIf(doc._id, doc.generation, 'done', {
         normalizedText: result.normalizedText,
-        sentiment: result.sentiment,
+        sentiment,
         modelVersion: result.modelVersion,
         tagCount: all.length,
         minConfidence: all.length > 0 ? Math.min(...all.map((t) => t.confidence)) : null,

@@ -100,6 +100,22 @@ describe('document sentiment after corrections', () => {
     expect(res.body.sentiment).toBe('mixed');
   });
 
+  test("a re-tag keeps the corrected verdict: the labeler's tags stand, so the sentiment the model would give does not come back", async () => {
+    const doc = await ingestDoc({ source: 'cs-retag', text: '信号很差，网络卡顿' });
+    await correct(doc.id, doc.tags.map((t: Tag) => ({ op: 'update', tagId: t.id, polarity: 'positive' }))).expect(200);
+    const job = await rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({ channel: 'cs-retag' }).expect(202);
+    expect(job.body.total).toBe(1);
+    for (let i = 0; ; i++) {
+      const res = await rt.http.get(`/v1/retag-jobs/${job.body.id}`).set(bearer(ADMIN_KEY)).expect(200);
+      if (res.body.status === 'done') break;
+      if (i > 400) throw new Error('re-tag job did not finish');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const after = await getDoc(doc.id);
+    expect(after.tags.map((t: Tag) => `${t.polarity}/${t.source}`)).toEqual(['positive/human', 'positive/human']);
+    expect(after.sentiment).toBe('positive');
+  });
+
   test('accept leaves the sentiment the tags say; a transcript counts its customer turns only', async () => {
     const doc = await ingestDoc({
       kind: 'transcript',
