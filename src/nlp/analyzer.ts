@@ -31,7 +31,7 @@ import { normalizeText, toOriginal } from './normalize.js';
 import { splitClauses, type Clause } from './clauses.js';
 import { buildExtractLexicon, extractClause, linkDistantAspects, type ExtractLexicon, type RawOpinion, type Token } from './extract.js';
 import { createLexiconClassifier } from './lexicon-classifier.js';
-import { lookupAspect } from './aspect-lookup.js';
+import { implicitFor, lookupAspect } from './aspect-lookup.js';
 import { customerParts, type CustomerPart } from './customer-parts.js';
 
 export interface AnalyzerOptions {
@@ -53,33 +53,6 @@ interface PartTag {
 }
 
 const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
-
-/** Implied category of an opinion core: exact word, the word without its negation, or a contained word. */
-const implicitCache = new WeakMap<ExtractLexicon, Map<string, { category: CategoryId; aspect: string } | null>>();
-function implicitFor(x: ExtractLexicon, core: string): { category: CategoryId; aspect: string } | null {
-  let cache = implicitCache.get(x);
-  if (!cache) implicitCache.set(x, (cache = new Map()));
-  if (!cache.has(core)) cache.set(core, implicitForUncached(x, core));
-  return cache.get(core)!;
-}
-
-function implicitForUncached(x: ExtractLexicon, core: string): { category: CategoryId; aspect: string } | null {
-  const idx = x.lex.taxonomy.implicitIndex;
-  const direct = idx.get(core) ?? idx.get(core.replace(/^(不|没有|没)/, ''));
-  if (direct) return direct;
-  // a degree complement keeps its head's topic: 贵得离谱 is about price, 慢得要死 about speed
-  const head = /^(.{1,2})得/.exec(core);
-  if (head && idx.has(head[1]!)) return idx.get(head[1]!)!;
-  let best: { category: CategoryId; aspect: string } | null = null;
-  let bestLen = 0;
-  for (const [w, v] of idx) {
-    if (w.length > bestLen && w.length >= 2 && core.includes(w)) {
-      best = v;
-      bestLen = w.length;
-    }
-  }
-  return best;
-}
 
 function innerCategory(x: ExtractLexicon, tokens: Token[], start: number, end: number): CategoryId | null {
   for (const t of tokens) {

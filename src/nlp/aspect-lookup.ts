@@ -48,3 +48,45 @@ export function canonicalAspectOf(x: ExtractLexicon, aspect: string | null): str
   if (!key) return null;
   return lookupAspect(x, key)?.canonical ?? key;
 }
+
+/** Implied category of an opinion core: exact word, the word without its negation, or a contained word. */
+const implicitCache = new WeakMap<ExtractLexicon, Map<string, { category: CategoryId; aspect: string } | null>>();
+export function implicitFor(x: ExtractLexicon, core: string): { category: CategoryId; aspect: string } | null {
+  let cache = implicitCache.get(x);
+  if (!cache) implicitCache.set(x, (cache = new Map()));
+  if (!cache.has(core)) cache.set(core, implicitForUncached(x, core));
+  return cache.get(core)!;
+}
+
+function implicitForUncached(x: ExtractLexicon, core: string): { category: CategoryId; aspect: string } | null {
+  const idx = x.lex.taxonomy.implicitIndex;
+  const direct = idx.get(core) ?? idx.get(core.replace(/^(不|没有|没)/, ''));
+  if (direct) return direct;
+  // a degree complement keeps its head's topic: 贵得离谱 is about price, 慢得要死 about speed
+  const head = /^(.{1,2})得/.exec(core);
+  if (head && idx.has(head[1]!)) return idx.get(head[1]!)!;
+  let best: { category: CategoryId; aspect: string } | null = null;
+  let bestLen = 0;
+  for (const [w, v] of idx) {
+    if (w.length > bestLen && w.length >= 2 && core.includes(w)) {
+      best = v;
+      bestLen = w.length;
+    }
+  }
+  return best;
+}
+
+// What a labeler's phrase may wrap its core word in: degree words before it, particles after it.
+const DEGREE_PREFIX = /^(非常|特别|十分|相当|超级|真的|真是|实在|比较|有点|有些|挺|很|蛮|太|超|真|好|巨|贼)+/;
+const PARTICLE_SUFFIX = /[了的啊吧呀啦哦！!。~～]+$/;
+
+/**
+ * The canonical aspect a tag without a named aspect gets, as the pipeline gives one (太贵了 → 价格): the
+ * target its opinion word implies, when that target is in the category the tag has; else null.
+ */
+export function implicitAspectOf(x: ExtractLexicon, opinion: string, category: string): string | null {
+  const core = aspectKey(opinion).replace(DEGREE_PREFIX, '').replace(PARTICLE_SUFFIX, '');
+  if (!core) return null;
+  const hit = implicitFor(x, core);
+  return hit && hit.category === category ? hit.aspect : null;
+}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { badRequest, conflict, DuplicateKeyError, notFound } from '../errors.js';
 import { ulid } from '../ids.js';
 import type { CorrectionActionDto, TagPatchDto } from '../api/dto/correction-dto.js';
-import { asciiLower, aspectKey, canonicalAspectOf } from '../nlp/aspect-lookup.js';
+import { asciiLower, aspectKey, canonicalAspectOf, implicitAspectOf } from '../nlp/aspect-lookup.js';
 import { docSentiment } from '../nlp/analyzer.js';
 import { splitClauses } from '../nlp/clauses.js';
 import { customerParts } from '../nlp/customer-parts.js';
@@ -364,7 +364,11 @@ export class CorrectionsService {
         doc.modelVersion ?? 'human',
         {
           aspect,
-          canonicalAspect: canonicalAspectOf(await this.taxonomyFor(doc.tenant), aspect),
+          // no aspect named: the target the opinion implies in the tag's category, as the pipeline does
+          canonicalAspect:
+            aspect !== null
+              ? canonicalAspectOf(await this.taxonomyFor(doc.tenant), aspect)
+              : implicitAspectOf(await this.taxonomyFor(doc.tenant), slice(text, placed.opinionSpan), a.category!),
           opinion: slice(text, placed.opinionSpan),
           polarity: a.polarity!,
           category: a.category!,

@@ -122,6 +122,19 @@ describe('add: aspect and opinion are stored like machine tags', () => {
     });
   });
 
+  test('a tag added without an aspect groups under the target its opinion implies, as a machine tag would', async () => {
+    const text = '套餐太贵了，下个月就换掉';
+    const doc = await ingestDoc({ kind: 'comment', text: '还行吧，' + text });
+    const at = doc.text.indexOf('太贵了');
+    const res = await correct(doc.id, [{ op: 'add', span: { start: at, end: at + 3 }, polarity: 'negative', category: 'price' }]).expect(200);
+    expect(newTag(doc.tags, res.body.tags)).toMatchObject({ aspect: null, opinion: '太贵了', canonicalAspect: '价格' });
+    // the implied target belongs to another category than the labeler chose: no group is guessed
+    const doc2 = await ingestDoc({ kind: 'comment', text: '说实话太贵了' });
+    const at2 = doc2.text.indexOf('太贵了');
+    const res2 = await correct(doc2.id, [{ op: 'add', span: { start: at2, end: at2 + 3 }, polarity: 'negative', category: 'quality' }]).expect(200);
+    expect(newTag(doc2.tags, res2.body.tags)).toMatchObject({ aspect: null, canonicalAspect: null });
+  });
+
   test('in a transcript the sentence is the clause within the customer turn', async () => {
     const doc = await ingestDoc({
       kind: 'transcript',
