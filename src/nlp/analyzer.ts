@@ -31,7 +31,7 @@ import { normalizeText, toOriginal } from './normalize.js';
 import { splitClauses, type Clause } from './clauses.js';
 import { buildExtractLexicon, extractClause, linkDistantAspects, type ExtractLexicon, type RawOpinion, type Token } from './extract.js';
 import { createLexiconClassifier } from './lexicon-classifier.js';
-import { implicitFor, lookupAspect } from './aspect-lookup.js';
+import { aspectJoinsOpinion, implicitFor, lookupAspect } from './aspect-lookup.js';
 import { customerParts, type CustomerPart } from './customer-parts.js';
 
 export interface AnalyzerOptions {
@@ -218,7 +218,7 @@ class RuleAnalyzer implements Analyzer {
       const opinionSpan = span(op.start, op.end);
       // the tag span covers aspect+opinion only when nothing but 也/又/V得 separates them
       const gap = op.aspect ? lc.slice(op.aspect.end, op.start) : '';
-      const adjacent = op.aspect !== null && !op.aspectDistant && op.aspect.end <= op.start && gap.length <= 3 && (/^ +$/.test(gap) || !/[、,，。!！?？;；\s]/.test(gap));
+      const adjacent = op.aspect !== null && !op.aspectDistant && op.aspect.end <= op.start && aspectJoinsOpinion(gap);
       const whole = adjacent && aspectSpan ? { start: aspectSpan.start, end: opinionSpan.end } : opinionSpan;
       // Calibrated on the dev gold (relaxed pair+polarity precision ≈ 0.95 there) and shaded down for
       // unseen text, where precision measured on held-out-like sentences is nearer 0.85.

@@ -10,6 +10,14 @@ import { normalizeText } from './normalize.js';
 
 export const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
+/**
+ * Whether the text between an aspect and its opinion lets the tag span cover both: nothing, spaces, or a
+ * short connective without punctuation (网络也很卡, 送得很快). Shared by machine tags and labelers' adds.
+ */
+export function aspectJoinsOpinion(gap: string): boolean {
+  return gap.length <= 3 && (/^ +$/.test(gap) || !/[、,，。!！?？;；\s]/.test(gap));
+}
+
 /** `text` is normalized and lower-cased, as the analyzer's aspect texts are. */
 export function lookupAspect(x: ExtractLexicon, text: string): { category: CategoryId; canonical: string; how: 'exact' | 'suffix' | 'contains' } | null {
   const idx = x.lex.taxonomy.aspectIndex;

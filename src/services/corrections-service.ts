@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { badRequest, conflict, DuplicateKeyError, notFound } from '../errors.js';
 import { ulid } from '../ids.js';
 import type { CorrectionActionDto, TagPatchDto } from '../api/dto/correction-dto.js';
-import { asciiLower, aspectKey, canonicalAspectOf, implicitAspectOf } from '../nlp/aspect-lookup.js';
+import { asciiLower, aspectJoinsOpinion, aspectKey, canonicalAspectOf, implicitAspectOf } from '../nlp/aspect-lookup.js';
 import { docSentiment } from '../nlp/analyzer.js';
 import { splitClauses } from '../nlp/clauses.js';
 import { customerParts } from '../nlp/customer-parts.js';
@@ -109,9 +109,8 @@ function place(text: string, region: Span, aspectAt: Span[]): { aspectSpan: Span
 
 /** The analyzer's tag span: aspect and opinion together when only a short connective (也, V得) separates them. */
 function tagSpan(text: string, aspectSpan: Span | null, opinionSpan: Span): Span {
-  if (aspectSpan && aspectSpan.end <= opinionSpan.start) {
-    const gap = text.slice(aspectSpan.end, opinionSpan.start);
-    if (gap.length <= 3 && (/^ +$/.test(gap) || !/[、,，。!！?？;；\s]/.test(gap))) return { start: aspectSpan.start, end: opinionSpan.end };
+  if (aspectSpan && aspectSpan.end <= opinionSpan.start && aspectJoinsOpinion(text.slice(aspectSpan.end, opinionSpan.start))) {
+    return { start: aspectSpan.start, end: opinionSpan.end };
   }
   return opinionSpan;
 }
