@@ -1,0 +1,61 @@
+import { createRequire } from 'node:module';
+import { describe, expect, test } from 'vitest';
+import { installNedbInPlaceValueDelete } from '../../src/store/nedb-index-delete.js';
+
+// src/store/nedb-index-delete.ts: a document leaves a key many documents share by a splice of that
+// key's entries, not by a copy of them (the copy made purges and re-tags quadratic). Whether every
+// index still matches the stored documents afterwards is checked with the in-place update, under
+// random commands, in nedb-index-update.test.ts.
+
+const require = createRequire(import.meta.url);
+type Doc = { _id: string; status: string; customerId: string | null };
+const Datastore = require('@seald-io/nedb') as new (o: object) => {
+  ensureIndexAsync(o: object): Promise<void>;
+  insertAsync(d: object): Promise<unknown>;
+  updateAsync(q: object, u: object, o?: object): Promise<unknown>;
+  removeAsync(q: object, o?: object): Promise<number>;
+  findAsync(q: object): Promise<Doc[]>;
+  indexes: Record<string, { tree: { search(key: unknown): Doc[] } }>;
+};
+
+async function crowded() {
+  installNedbInPlaceValueDelete();
+  const db = new Datastore({ inMemoryOnly: true });
+  await db.ensureIndexAsync({ fieldName: 'status' });
+  await db.insertAsync(Array.from({ length: 1000 }, (_, i) => ({ _id: `d${String(i).padStart(4, '0')}`, status: 'done', customerId: null })));
+  return db;
+}
+
+describe('nedb in-place value delete', () => {
+  test("removing one document from a crowded key splices the key's entries instead of copying them", async () => {
+    const db = await crowded();
+    const entries = db.indexes.status!.tree.search('done');
+    expect(entries).toHaveLength(1000);
+    await db.removeAsync({ _id: 'd0500' });
+    expect(db.indexes.status!.tree.search('done')).toBe(entries);
+    expect(entries).toHaveLength(999);
+    expect(entries.some((d) => d._id === 'd0500')).toBe(false);
+    // re-keyed: leaves 'done' the same way, joins 'queued'
+    await db.updateAsync({ _id: 'd0001' }, { $set: { status: 'queued' } });
+    expect(db.indexes.status!.tree.search('done')).toBe(entries);
+    expect(entries).toHaveLength(998);
+    expect((await db.findAsync({ status: 'queued' })).map((d) => d._id)).toEqual(['d0001']);
+  });
+
+  test('a key emptied one document at a time is gone from the index, as nedb leaves it', async () => {
+    const db = await crowded();
+    expect(await db.removeAsync({ status: 'done' }, { multi: true })).toBe(1000);
+    expect(db.indexes.status!.tree.search('done')).toEqual([]);
+    expect(await db.findAsync({ status: 'done' })).toEqual([]);
+    await db.insertAsync({ _id: 'again', status: 'done', customerId: null });
+    expect((await db.findAsync({ status: 'done' })).map((d) => d._id)).toEqual(['again']);
+  });
+
+  test('candidates a query already returned are not changed by a later removal', async () => {
+    const db = await crowded();
+    const before = await db.findAsync({ status: 'done' });
+    await db.removeAsync({ _id: { $in: ['d0000', 'd0999'] } }, { multi: true });
+    expect(before).toHaveLength(1000);
+    expect(await db.findAsync({ status: 'done' })).toHaveLength(998);
+  });
+});
