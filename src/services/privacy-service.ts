@@ -51,10 +51,16 @@ export class PrivacyService {
   private async deleteDocuments(tenant: string, filter: Filter): Promise<{ documents: number; tags: number }> {
     let documents = 0;
     let tags = 0;
+    // Keyset paging: each batch starts after the last one instead of at the start of the _id index, where
+    // the documents that do not match (other tenants', other customers') would be walked again every
+    // batch. ULIDs grow with arrival, so a document arriving meanwhile sorts after the cursor.
+    let after = '';
     for (;;) {
-      const docs = await this.store.documents.list({ ...filter, tenant }, BATCH, { _id: 1 });
+      // $and: the filter may name _id itself (one document)
+      const docs = await this.store.documents.list({ $and: [filter, { tenant, _id: { $gt: after } }] }, BATCH, { _id: 1 });
       if (docs.length === 0) break;
       const ids = docs.map((d) => d._id);
+      after = ids[ids.length - 1]!;
       await this.store.actions.deliveries.deleteAboutDocuments(tenant, ids);
       await this.store.idempotency.deleteAboutDocuments(ids);
       tags += await this.store.tags.deleteWhere({ documentId: { $in: ids } });
