@@ -8,9 +8,11 @@ import type { Services } from '../runtime.js';
 export const DASHBOARD_PATH = '/admin/queues';
 
 /**
- * bull-board for operators, admin keys only. Browsers cannot send a bearer header, so the dashboard
- * also accepts HTTP Basic auth with the API key as the password (any user name) and the browser's
- * own login prompt. Only mounted when the queue is BullMQ.
+ * bull-board for operators: the platform key only (GUANDIAN_ADMIN_KEY, or the key printed at first
+ * start). The queues are shared by every tenant and the board can pause, empty and retry them, so a
+ * tenant's admin key, which governs one tenant, is refused with a 403. Browsers cannot send a bearer
+ * header, so the dashboard also accepts HTTP Basic auth with the API key as the password (any user
+ * name) and the browser's own login prompt. Only mounted when the queue is BullMQ.
  */
 export function queueDashboard(s: Services): Router | null {
   const queue = s.queue.bullQueue?.();
@@ -32,9 +34,9 @@ export function queueDashboard(s: Services): Router | null {
     const auth = token ? await s.apiKeys.authenticate(token) : null;
     if (!auth) {
       res.setHeader('WWW-Authenticate', 'Basic realm="guandian queues", charset="UTF-8"');
-      throw new AppError(401, 'unauthorized', 'sign in with an admin API key as the password');
+      throw new AppError(401, 'unauthorized', 'sign in with the platform admin key as the password');
     }
-    if (!auth.roles.includes('admin')) throw forbidden('the queue dashboard needs an admin key');
+    if (!auth.platform) throw forbidden("the queue dashboard is shared by every tenant and needs the platform admin key (GUANDIAN_ADMIN_KEY); a tenant's admin key is not enough");
     // bull-board's UI uses inline bootstrapping; relax the CSP for its pages only.
     res.setHeader('Content-Security-Policy', "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline' https:; font-src 'self' data: https:; img-src 'self' data:");
     next();

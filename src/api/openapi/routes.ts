@@ -99,10 +99,14 @@ export const ROUTES: RouteDoc[] = [
     method: 'get',
     path: '/metrics',
     summary: 'Prometheus metrics',
-    description: 'Scrape with the admin key as bearer token.',
+    description:
+      "Scrape with the platform admin key (GUANDIAN_ADMIN_KEY, or the key printed at first start) as bearer token. The series cover every tenant, so a tenant's admin key is a 403.",
     tag: 'ops',
     roles: ['admin'],
-    responses: { 200: { description: 'Prometheus text exposition format', schema: { type: 'string' }, mediaTypes: ['text/plain'] } },
+    responses: {
+      200: { description: 'Prometheus text exposition format', schema: { type: 'string' }, mediaTypes: ['text/plain'] },
+      403: json("not the platform admin key (a tenant's admin key included)", 'Error'),
+    },
   },
   {
     method: 'post',
