@@ -73,7 +73,11 @@ export class WebhooksRepository {
 export const DELIVERY_LOG_DAYS = 30;
 
 export class DeliveriesRepository {
-  constructor(private readonly coll: Collection<WebhookDeliveryRecord>) {}
+  constructor(
+    private readonly coll: Collection<WebhookDeliveryRecord>,
+    /** Rewrites the embedded store's file so a deleted delivery's payload leaves the disk (no-op on MongoDB). */
+    private readonly compactFile: () => Promise<void> = async () => undefined,
+  ) {}
 
   async init(): Promise<void> {
     // The delivery log lists one endpoint's deliveries newest first.
@@ -116,6 +120,11 @@ export class DeliveriesRepository {
 
   async delete(id: string): Promise<void> {
     await this.coll.deleteMany({ _id: id });
+  }
+
+  /** A delivery about an erased document: deleted, and gone from the embedded store's file too. */
+  async erase(id: string): Promise<void> {
+    if ((await this.coll.deleteMany({ _id: id })) > 0) await this.compactFile();
   }
 
   /** Counts the attempt before sending, so a crash mid-request still shows in the log. */
@@ -236,7 +245,7 @@ export function createActionsStore(engine: StoreEngine): ActionsStore {
   const s = {
     rules: new RulesRepository(engine.collection('alert_rules')),
     webhooks: new WebhooksRepository(engine.collection('webhooks')),
-    deliveries: new DeliveriesRepository(engine.collection('webhook_deliveries')),
+    deliveries: new DeliveriesRepository(engine.collection('webhook_deliveries'), async () => engine.compact?.(['webhook_deliveries'])),
     routing: new RoutingRepository(engine.collection('routing_tables')),
     queries: new ActionsQueries(engine.collection('documents'), engine.collection('tags')),
   };

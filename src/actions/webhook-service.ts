@@ -197,6 +197,14 @@ export class WebhookService {
       lastAttemptAt: null,
       deliveredAt: null,
     });
+    // A job that read its document before an erasure deleted it (and the deliveries about it) stores its
+    // delivery afterwards: look again now that it is stored, so the erased customer's words neither stay
+    // on disk nor go out. Erasure deletes deliveries again after the documents (privacy-service.ts), which
+    // covers the other order: stored here, then the document deleted.
+    if (fresh && (await this.aboutErasedDocument(data))) {
+      await this.store.deliveries.erase(id);
+      return false;
+    }
     // Enqueued even when not fresh: a delivery stored before a crash may never have reached the queue,
     // and a pending job with this id is a no-op to add again.
     const existing = fresh ? null : await this.store.deliveries.findById(id);
@@ -214,6 +222,12 @@ export class WebhookService {
     return pending.length;
   }
 
+  /** Whether an event's data names a document (document and SLA events do) that no longer exists. */
+  private async aboutErasedDocument(data: unknown): Promise<boolean> {
+    const subject = (data as { document?: { id?: unknown } } | undefined)?.document?.id;
+    return typeof subject === 'string' && (await this.store.queries.findDocuments({ _id: subject }, { _id: 1 }, 1)).length === 0;
+  }
+
   /** The webhooks queue's job: one attempt at one delivery. Throws to make the queue retry with backoff. */
   async deliver(id: string, ctx: JobContext): Promise<void> {
     const current = await this.store.deliveries.findById(id);
@@ -221,9 +235,8 @@ export class WebhookService {
     // Erasure deletes a document's deliveries, but one created after it (the document's job or a
     // correction's re-evaluation was already running with a copy of it) or queued for a retry must
     // not send the erased customer's words either: no document, no delivery, and no record of it.
-    const subject = (current.payload.data as { document?: { id?: unknown } } | undefined)?.document?.id;
-    if (typeof subject === 'string' && (await this.store.queries.findDocuments({ _id: subject }, { _id: 1 }, 1)).length === 0) {
-      await this.store.deliveries.delete(id);
+    if (await this.aboutErasedDocument(current.payload.data)) {
+      await this.store.deliveries.erase(id);
       return;
     }
     const endpoint = await this.store.webhooks.findById(current.endpointId);

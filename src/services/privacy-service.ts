@@ -66,6 +66,9 @@ export class PrivacyService {
       tags += await this.store.tags.deleteWhere({ documentId: { $in: ids } });
       await this.store.corrections.deleteWhere({ documentId: { $in: ids } });
       documents += await this.store.documents.deleteWhere({ _id: { $in: ids } });
+      // again: a document job that read one of these before they went may have stored a delivery since
+      // the first pass (one stored after this pass finds its document gone: WebhookService.record)
+      await this.store.actions.deliveries.deleteAboutDocuments(tenant, ids);
       if (docs.length < BATCH) break;
     }
     if (documents > 0) await this.store.engine.compact?.(ERASED_COLLECTIONS);
