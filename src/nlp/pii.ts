@@ -195,8 +195,10 @@ export function detectPii(text: string): PiiEntity[] {
 function maskValue(type: PiiType, value: string): string {
   if (type === 'email') {
     // the address may hold a full-width ＠ (detection runs on a half-width copy)
+    // a one-character local part (a@b.cn) is masked whole: keeping it would mask nothing
     const at = halfWidth(value).indexOf('@');
-    return value[0] + '*'.repeat(Math.max(0, at - 1)) + value.slice(at);
+    const keep = at > 1 ? 1 : 0;
+    return value.slice(0, keep) + '*'.repeat(at - keep) + value.slice(at);
   }
   const hw = halfWidth(value);
   // the ID check character X counts as one of the kept last four
