@@ -31,6 +31,8 @@ export interface RawOpinion {
   aspect: FoundAspect | null;
   /** the aspect was linked from elsewhere in the sentence rather than found next to the opinion */
   aspectDistant?: boolean;
+  /** the opinion sits in a rhetorical 不是…吗 / 难道…吗 question, which asserts rather than asks */
+  rhetorical?: boolean;
   clause: Clause;
 }
 
@@ -323,7 +325,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       const afterNoun = prev !== undefined && ((isNounLike(prev, x) && (prev.word.length >= 2 || prev.tag === 'n')) || /^(觉得|感觉|显得|觉着|算)$/.test(prev.word));
       if (!standalone && !afterNoun) return false;
     }
-    if (clause.question && !op.fromPattern && Math.abs(op.score) < 2) {
+    if (clause.question && !op.fromPattern && !op.rhetorical && Math.abs(op.score) < 2) {
       const phrase = lc.slice(op.start, op.coreStart);
       if (!/(一直|老是|总是|根本|都|太|这么|那么)/.test(phrase)) return false;
     }
@@ -335,6 +337,7 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
   const others = all.filter((o) => o !== op);
   const blocked = (pos: number) => others.some((o) => o.start <= pos && pos < o.end);
   let negCount = 0;
+  const negWords: string[] = [];
   let degree = 1;
   let immediate: string | null = null;
   let adverbs = 0;
@@ -357,7 +360,10 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
         if (kind === 'adverb' && (adverbs >= 1 || sawDegree)) continue;
         if (kind === 'adverb') adverbs++;
         if (kind === 'degree') sawDegree = true;
-        if (kind === 'negation') negCount += 1;
+        if (kind === 'negation') {
+          negCount += 1;
+          negWords.push(w);
+        }
         if (kind === 'degree') degree = Math.max(degree, x.lex.degrees.get(w) ?? 1);
         if (immediate === null) immediate = w;
         op.start = a;
@@ -435,6 +441,14 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
   }
   // how fast something is used up is a cost: 流量用得特别快, 话费扣得很快, 电池掉电很快 (and 掉得慢 is good)
   if (SPEED.has(op.core) && DEPLETION.test(lc.slice(Math.max(lo, op.start - 3), op.coreStart).replace(/(很|特别|非常|太|超|好|也|都)+$/, ''))) op.score = -op.score;
+  // a rhetorical question asserts what it seems to deny: 这不是骗人吗 / 难道不是霸王条款吗 say it is one
+  if (negCount > 0 && op.clause.question && /吗$/.test(lc.slice(lo, hi))) {
+    const before = lc.slice(lo, op.start);
+    if (negWords.some((w) => w.startsWith('不是')) || (/(难道|岂)/.test(before) && negWords.includes('不'))) {
+      negCount--;
+      op.rhetorical = true;
+    }
+  }
   op.negated = negCount % 2 === 1;
   op.degree = degree;
   if (op.negated) op.score = -op.score;
