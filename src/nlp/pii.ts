@@ -57,6 +57,9 @@ const PARTY_LABEL = /(会员|快递|商品)$/;
 /** Labels that make a following number personal even when an identifier label appears earlier. */
 const PII_LABEL = /(电话|手机|号码|卡号|银行卡|信用卡|储蓄卡|工资卡|借记卡|身份证|证件|座机|联系|机主|手机号|打到|尾号)/;
 
+/** A label right before a number that says it is a card or bank account number (卡号, 我的信用卡是, 尾号). */
+const CARD_LABEL = /(卡号|银行卡|信用卡|储蓄卡|借记卡|工资卡|扣款卡|账号|帐号|账户|帐户|尾号)(号码|号)?[:：是为\s]*$/;
+
 /** The few characters before a number up to the previous clause boundary. */
 function leftContext(text: string, start: number): string {
   const from = Math.max(0, start - 12);
@@ -135,13 +138,17 @@ export function detectPii(text: string): PiiEntity[] {
     add('id_card', s, e, 4);
   }
 
-  // bank cards: 13-19 digits, plain or in groups of 4; IIN must be a payment-card one and Luhn must hold
+  // bank cards: 13-19 digits, plain or in groups of 4; IIN must be a payment-card one and Luhn must hold,
+  // unless a card or account label introduces the number: then any 16-19 digits are a card (a typo in
+  // one digit still leaves the others readable)
   for (const m of t.matchAll(/\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,3})?|\d{13,19}/g)) {
     const s = m.index!;
     const e = s + m[0].length;
     const digits = digitsOf(m[0]);
     if (digits.length < 13 || digits.length > 19 || !isolated(t, s, e)) continue;
-    if (!/^[3-69]/.test(digits) || !luhnValid(digits) || vetoedByContext(t, s)) continue;
+    const labeled = digits.length >= 16 && CARD_LABEL.test(leftContext(t, s));
+    if (!labeled && (!/^[3-69]/.test(digits) || !luhnValid(digits))) continue;
+    if (vetoedByContext(t, s)) continue;
     add('bank_card', s, e, 3);
   }
 
