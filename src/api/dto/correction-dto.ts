@@ -1,33 +1,45 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf, ValidateNested, type ValidationArguments } from 'class-validator';
 import { CATEGORY_IDS } from '../../nlp/types.js';
 
 export class SpanDto {
+  @IsDefined({ message: 'start is required (the offset of the span\'s first character)' })
   @IsInt()
   @Min(0)
   @Max(20_000)
   start!: number;
 
+  @IsDefined({ message: 'end is required (the offset just past the span\'s last character)' })
   @IsInt()
   @Min(1)
   @Max(20_000)
   end!: number;
 }
 
+/** "polarity is required for an add" (null counts as missing: no field here takes null for an op that needs it). */
+const requiredFor = (ops: string) => ({ message: (a: ValidationArguments) => `${a.property} is required for ${ops}` });
+
+// Each op's required fields carry @IsDefined under their @ValidateIf, so a missing one is a 400 that
+// names it ("span is required for an add") instead of a string of type errors, or, for a nested DTO
+// (@ValidateNested lets undefined through), a request that reaches CorrectionsService without it.
 export class CorrectionActionDto {
+  @IsDefined({ message: 'op is required: accept, update, delete or add' })
   @IsIn(['accept', 'update', 'delete', 'add'])
   op!: 'accept' | 'update' | 'delete' | 'add';
 
   @ValidateIf((a: CorrectionActionDto) => a.op === 'update' || a.op === 'delete')
+  @IsDefined(requiredFor('an update or a delete'))
   @IsString()
   @Length(1, 64)
   tagId?: string;
 
   @ValidateIf((a: CorrectionActionDto) => a.op === 'add' || a.polarity !== undefined)
+  @IsDefined(requiredFor('an add'))
   @IsIn(['positive', 'negative', 'neutral'])
   polarity?: 'positive' | 'negative' | 'neutral';
 
   @ValidateIf((a: CorrectionActionDto) => a.op === 'add' || a.category !== undefined)
+  @IsDefined(requiredFor('an add'))
   @IsIn(CATEGORY_IDS as unknown as string[])
   category?: (typeof CATEGORY_IDS)[number];
 
@@ -37,6 +49,7 @@ export class CorrectionActionDto {
   aspect?: string | null;
 
   @ValidateIf((a: CorrectionActionDto) => a.op === 'add')
+  @IsDefined(requiredFor('an add'))
   @ValidateNested()
   @Type(() => SpanDto)
   span?: SpanDto;

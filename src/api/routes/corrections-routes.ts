@@ -1,6 +1,6 @@
 import { readDate } from '../dto/dates.js';
 import { Router } from 'express';
-import { IsString, Length } from 'class-validator';
+import { IsDefined, IsString, Length } from 'class-validator';
 import type { Services } from '../../runtime.js';
 import { RangeQueryDto } from '../dto/query-dto.js';
 import { sendPage } from '../export.js';
@@ -12,6 +12,7 @@ const PAGE = 1000;
 
 /** POST /v1/documents/:id/corrections/revert: which tag's latest correction to undo. */
 export class RevertCorrectionDto {
+  @IsDefined({ message: 'tagId is required: the tag whose latest correction to undo' })
   @IsString()
   @Length(1, 64)
   tagId!: string;
