@@ -70,7 +70,7 @@ export function buildExtractLexicon(lex: Lexicon, extraSentiment?: Record<string
 
 const SINGLE_MOD_CHARS = new Set([...'不没很太超挺好真老偏巨贼蛮还都也就更最特']);
 const TAIL_CHARS = new Set([...'了的点多死啊吧呀哦啦哈呢极爆嘛']);
-const RIGHT_SUFFIXES = ['得不得了', '得要命', '得要死', '得不行', '得离谱', '到不行', '到爆', '到家了', '了不少', '了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '点'];
+const RIGHT_SUFFIXES = ['得不得了', '得要命', '得要死', '得不行', '得离谱', '到不行', '到爆', '到家了', '了不少', '了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '很多', '得多', '点'];
 const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
 /** Words that need the guard single characters get: they are ordinary words far more often than opinions. */
 const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱', '麻烦', '标准', '规范', '推荐']);
@@ -295,10 +295,13 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     const higherWord = scalar.higher.has(op.core);
     if (!lowerWord && !higherWord) continue;
     const phrase = lc.slice(op.start, op.end);
+    // without an adjacent target, the known target nearest before it in the clause decides
+    // (分期利息算下来比说的高很多: the interest is higher); linking it as the aspect happens later
+    const target = op.aspect ?? nounRuns(tokens, lo, op.start, x).filter((r) => r.parts.some((t) => x.lex.taxonomy.aspectIndex.has(t.word) || x.extraAspects.has(t.word))).pop();
     let s = 0;
     if (phrase.includes('偏')) s = -1;
-    else if (op.aspect) {
-      const a = op.aspect.text;
+    else if (target) {
+      const a = lc.slice(target.start, target.end);
       const inSet = (set: Set<string>) => set.has(a) || [...set].some((t) => t.length >= 2 && a.endsWith(t));
       if (inSet(scalar.benefit)) s = higherWord ? 1 : -1;
       else if (inSet(scalar.cost)) s = higherWord ? -1 : 1;

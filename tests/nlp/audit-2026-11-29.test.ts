@@ -52,3 +52,41 @@ describe('audit 1: rhetorical 不是…吗 / 难道…吗 questions assert what 
     expect((await run('他们说这不是乱收费')).tags.map((t) => t.polarity)).toEqual(['positive']);
   });
 });
+
+describe('audit 2: 比… / bare adjective + 很多 takes its polarity from the adjective and the aspect', () => {
+  it('a lower or worse comparison of a benefit is a complaint', async () => {
+    for (const [text, aspect, opinion] of [
+      ['房间比照片小很多', '房间', '比照片小很多'],
+      ['网速比以前慢很多', '网速', '比以前慢很多'],
+      ['信号比以前差很多', '信号', '比以前差很多'],
+      ['额度比以前低很多', '额度', '比以前低很多'],
+      ['收益比说的少很多', '收益', '比说的少很多'],
+      ['网速慢很多', '网速', '慢很多'],
+      ['信号差很多', '信号', '差很多'],
+      ['效率低很多', '效率', '低很多'],
+      ['网速慢得多', '网速', '慢得多'],
+    ] as const) {
+      const res = await run(text);
+      expect(res.tags.map((t) => [t.aspect, t.opinion, t.polarity]), text).toEqual([[aspect, opinion, 'negative']]);
+    }
+  });
+
+  it('a scalar word reads its polarity from the topic of its clause when no target is adjacent', async () => {
+    const interest = await run('分期利息算下来比说的高很多');
+    expect(interest.tags.map((t) => [t.opinion, t.polarity, t.category]), show(interest.tags)).toEqual([['比说的高很多', 'negative', 'price']]);
+    const payout = await run('赔付金额比预期少很多');
+    expect(payout.tags.map((t) => [t.opinion, t.polarity]), show(payout.tags)).toEqual([['比预期少很多', 'negative']]);
+    const fee = await run('手续费比以前低很多');
+    expect(fee.tags.map((t) => [t.opinion, t.polarity])).toEqual([['比以前低很多', 'positive']]);
+  });
+
+  it('related praise: more choice, faster than expected, complete features', async () => {
+    expect((await run('早餐种类也多')).tags.map((t) => [t.aspect, t.opinion, t.polarity])).toEqual([['早餐种类', '多', 'positive']]);
+    expect((await run('比我想象的快很多')).tags.map((t) => [t.opinion, t.polarity])).toEqual([['比我想象的快很多', 'positive']]);
+    expect((await run('功能挺全的')).tags.map((t) => [t.aspect, t.opinion, t.polarity])).toEqual([['功能', '挺全', 'positive']]);
+    expect((await run('菜品种类少')).tags.map((t) => [t.aspect, t.opinion, t.polarity])).toEqual([['菜品种类', '少', 'negative']]);
+    // 全 is only an evaluation as a predicate: 全是 / 全都 / 全部 are quantifiers
+    expect((await run('评论全是刷的')).tags).toEqual([]);
+    expect((await run('钱全都退了')).tags).toEqual([]);
+  });
+});
