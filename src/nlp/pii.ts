@@ -35,15 +35,23 @@ const ID_CHECK = '10X98765432';
 // first two digits of mainland resident ID numbers (province-level codes)
 const PROVINCES = new Set([11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83]);
 
-export function idCardValid(id: string, now = new Date()): boolean {
-  if (!/^\d{17}[\dXx]$/.test(id)) return false;
-  if (!PROVINCES.has(Number(id.slice(0, 2)))) return false;
-  const y = Number(id.slice(6, 10));
-  const m = Number(id.slice(10, 12));
-  const d = Number(id.slice(12, 14));
+/** Region and birth date of a resident ID number: 18 characters (YYYYMMDD) or the first-generation
+ * 15 digits (YYMMDD in the 1900s, no check digit). The check digit is not looked at. */
+export function idStructureValid(id: string, now = new Date()): boolean {
+  const long = /^\d{17}[\dXx]$/.test(id);
+  if (!long && !/^\d{15}$/.test(id)) return false;
+  if (!PROVINCES.has(Number(id.slice(0, 2))) || id.slice(2, 6) === '0000') return false;
+  const y = long ? Number(id.slice(6, 10)) : 1900 + Number(id.slice(6, 8));
+  const md = long ? id.slice(10, 14) : id.slice(8, 12);
+  const m = Number(md.slice(0, 2));
+  const d = Number(md.slice(2, 4));
   const birth = new Date(Date.UTC(y, m - 1, d));
   if (y < 1900 || birth.getUTCFullYear() !== y || birth.getUTCMonth() !== m - 1 || birth.getUTCDate() !== d) return false;
-  if (birth.getTime() > now.getTime()) return false;
+  return birth.getTime() <= now.getTime();
+}
+
+export function idCardValid(id: string, now = new Date()): boolean {
+  if (!/^\d{17}[\dXx]$/.test(id) || !idStructureValid(id, now)) return false;
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += (id.charCodeAt(i) - 48) * ID_WEIGHTS[i]!;
   return ID_CHECK[sum % 11] === id[17]!.toUpperCase();
@@ -59,6 +67,9 @@ const PII_LABEL = /(电话|手机|号码|卡号|银行卡|信用卡|储蓄卡|�
 
 /** A label right before a number that says it is a card or bank account number (卡号, 我的信用卡是, 尾号). */
 const CARD_LABEL = /(卡号|银行卡|信用卡|储蓄卡|借记卡|工资卡|扣款卡|账号|帐号|账户|帐户|尾号)(号码|号)?[:：是为\s]*$/;
+
+/** A label before a number that says it is an ID number (身份证, 证件号, 身份证号码是). */
+const ID_LABEL = /(身份证|证件|身份号|公民身份)/;
 
 /** The few characters before a number up to the previous clause boundary. */
 function leftContext(text: string, start: number): string {
@@ -130,11 +141,22 @@ export function detectPii(text: string): PiiEntity[] {
     add('email', m.index!, m.index! + m[0].length, 5);
   }
 
-  // 18-digit resident ID numbers, plain or grouped 6-8-4 as printed on forms (110101 19900307 4514)
+  // 18-digit resident ID numbers, plain or grouped 6-8-4 as printed on forms (110101 19900307 4514);
+  // right after an ID label a wrong check digit is only a typo: region and birth date are enough
   for (const m of t.matchAll(/\d{17}[\dXx]|\d{6}[ -]\d{8}[ -]\d{3}[\dXx]/g)) {
     const s = m.index!;
     const e = s + m[0].length;
-    if (!isolated(t, s, e) || !idCardValid(m[0].replace(/[ -]/g, '')) || vetoedByContext(t, s)) continue;
+    const id = m[0].replace(/[ -]/g, '');
+    if (!isolated(t, s, e) || vetoedByContext(t, s)) continue;
+    if (!idCardValid(id) && !(idStructureValid(id) && ID_LABEL.test(leftContext(t, s)))) continue;
+    add('id_card', s, e, 4);
+  }
+
+  // first-generation 15-digit ID numbers: no check digit, so region and birth date decide
+  for (const m of t.matchAll(/(?<!\d)\d{15}(?!\d)/g)) {
+    const s = m.index!;
+    const e = s + m[0].length;
+    if (!isolated(t, s, e) || !idStructureValid(m[0]) || vetoedByContext(t, s)) continue;
     add('id_card', s, e, 4);
   }
 
@@ -212,7 +234,8 @@ function maskValue(type: PiiType, value: string): string {
   const isDigit = (c: string) => (type === 'id_card' ? /[\dXx]/ : /\d/).test(c);
   const digitPositions = [...hw].map((c, i) => (isDigit(c) ? i : -1)).filter((i) => i >= 0);
   let keepHead: number;
-  let keepTail = 4;
+  // a 15-digit ID ends in its 3 sequence digits: keeping 4 would show part of the birth date
+  const keepTail = type === 'id_card' && digitPositions.length === 15 ? 3 : 4;
   let skip = 0;
   if (type === 'phone') {
     // the country code is not part of the "first three"
