@@ -1,5 +1,18 @@
 import { createHmac } from 'node:crypto';
-import type { PiiEntity, PiiPolicy, PiiType } from './types.js';
+import type { PiiPolicy, PiiType } from './types.js';
+
+/**
+ * What detection finds: the spine's PiiType (numbers and e-mails) plus the kinds found by words around
+ * them: WeChat/QQ ids, street addresses down to the flat, and personal names after a self-introduction.
+ * (Kept here rather than in types.ts, which only the spine's contract needs; nothing outside src/nlp
+ * reads an entity's type.)
+ */
+export type PiiKind = PiiType | 'wechat' | 'qq' | 'address' | 'name';
+export interface PiiSpan {
+  type: PiiKind;
+  start: number;
+  end: number;
+}
 
 /*
  * PII detection for the ingest path. Every candidate is validated (check digits, birth dates, number
@@ -100,7 +113,7 @@ function vetoedByContext(text: string, start: number): boolean {
   return !PII_LABEL.test(ctx.slice(neg));
 }
 
-interface Candidate extends PiiEntity {
+interface Candidate extends PiiSpan {
   /** higher wins when candidates overlap */
   rank: number;
 }
@@ -131,10 +144,10 @@ function isolated(text: string, start: number, end: number): boolean {
   return true;
 }
 
-export function detectPii(text: string): PiiEntity[] {
+export function detectPii(text: string): PiiSpan[] {
   const t = halfWidth(text);
   const cands: Candidate[] = [];
-  const add = (type: PiiType, start: number, end: number, rank: number) => cands.push({ type, start, end, rank });
+  const add = (type: PiiKind, start: number, end: number, rank: number) => cands.push({ type, start, end, rank });
 
   // emails: unambiguous, no context veto
   for (const m of t.matchAll(/[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g)) {
@@ -210,6 +223,25 @@ export function detectPii(text: string): PiiEntity[] {
     add('landline', s, e, 1);
   }
 
+  // WeChat ids: wxid_… anywhere (the id WeChat itself assigns); after a WeChat label, a custom id as
+  // WeChat allows it (6-20 characters, a letter first, then letters, digits, _ and -). A phone number
+  // given as the id is found as a phone.
+  for (const m of t.matchAll(/(?<![A-Za-z0-9_])wxid_[A-Za-z0-9_-]{4,30}(?![A-Za-z0-9_*-])/g)) {
+    add('wechat', m.index!, m.index! + m[0].length, 0);
+  }
+  for (const m of t.matchAll(/(?:微信|weixin|(?<![A-Za-z])(?:wx|vx|v信)(?![A-Za-z]))(?:号|id)?[:：\s]*(?:是|为)?[:：\s]*([A-Za-z][A-Za-z0-9_-]{5,19})(?![A-Za-z0-9_*-]|\.\d)/gi)) {
+    const e = m.index! + m[0].length;
+    add('wechat', e - m[1]!.length, e, 0);
+  }
+  // QQ numbers (5-12 digits) after a QQ label; QQ群 is a group, not a person. '[' keeps a hash token
+  // ([qq:12345678]) from being taken for a label.
+  for (const m of t.matchAll(/(?<![A-Za-z[])(?:qq|扣扣)(?:号码|号)?[:：\s]*(?:是|为)?[:：\s]*([1-9]\d{4,11})/gi)) {
+    const e = m.index! + m[0].length;
+    const s = e - m[1]!.length;
+    if (!isolated(t, s, e)) continue;
+    add('qq', s, e, 0);
+  }
+
   // resolve overlaps: higher rank, then longer span
   cands.sort((a, b) => b.rank - a.rank || b.end - b.start - (a.end - a.start) || a.start - b.start);
   const chosen: Candidate[] = [];
@@ -221,7 +253,12 @@ export function detectPii(text: string): PiiEntity[] {
 }
 
 /** In-place masks keep the length, so offsets computed on the original stay valid on the masked text. */
-function maskValue(type: PiiType, value: string): string {
+function maskValue(type: PiiKind, value: string): string {
+  if (type === 'wechat' || type === 'qq') {
+    // the first character only (wxid_ is WeChat's prefix, not part of the person's id)
+    const keep = value.startsWith('wxid_') ? 5 : 1;
+    return value.slice(0, keep) + '*'.repeat(value.length - keep);
+  }
   if (type === 'email') {
     // the address may hold a full-width ＠ (detection runs on a half-width copy)
     // a one-character local part (a@b.cn) is masked whole: keeping it would mask nothing
@@ -256,13 +293,18 @@ function maskValue(type: PiiType, value: string): string {
 // Deployments should pass their own secret; the default only keeps tokens stable in development.
 const DEFAULT_SECRET = 'guandian-dev-pii-secret';
 
-function hashToken(type: PiiType, value: string, secret: string): string {
-  const canonical = type === 'email' ? halfWidth(value).toLowerCase() : halfWidth(value).replace(/[^\dXx]/g, '').replace(/^86(?=1\d{10}$)/, '').toUpperCase();
+function hashToken(type: PiiKind, value: string, secret: string): string {
+  const canonical =
+    type === 'email'
+      ? halfWidth(value).toLowerCase()
+      : type === 'wechat' || type === 'qq' || type === 'name' || type === 'address'
+        ? halfWidth(value)
+        : halfWidth(value).replace(/[^\dXx]/g, '').replace(/^86(?=1\d{10}$)/, '').toUpperCase();
   const h = createHmac('sha256', secret).update(`${type}:${canonical}`).digest('hex').slice(0, 8);
   return `[${type}:${h}]`;
 }
 
-export function maskPii(text: string, policy: PiiPolicy, opts?: { hashSecret?: string }): { text: string; entities: PiiEntity[] } {
+export function maskPii(text: string, policy: PiiPolicy, opts?: { hashSecret?: string }): { text: string; entities: PiiSpan[] } {
   const entities = detectPii(text);
   if (policy === 'keep' || entities.length === 0) return { text, entities };
   let out = '';
