@@ -144,6 +144,39 @@ function isolated(text: string, start: number, end: number): boolean {
   return true;
 }
 
+/** The parts of an address below the street, in the order they are written: 88号 (or 12号院), 4号楼 /
+ * 5栋 / B座, 3单元, 12层 / 5楼, 502 / 1201室. */
+const ADDRESS_PARTS: [string, RegExp][] = [
+  ['house', /\d{1,5}号院?(?![楼线码机技])/y],
+  ['building', /(?:[A-Za-z]|\d{1,3})(?:号楼|栋|幢|座)/y],
+  ['unit', /\d{1,2}单元/y],
+  ['floor', /\d{1,3}(?:层|楼)(?![梯道下上])/y],
+  ['room', /\d{2,5}(?:室|房|号)?(?![\d.:：-])/y],
+];
+
+/**
+ * Where an address starting at `start` ends, or 0 when what is there is no address. Two parts at least,
+ * one of them below the house number: 建国路88号3单元502, 3号楼2单元501, 6栋12层1203; a house number
+ * alone (人民路227号: a shop or an office as often as a home), a building alone (2号楼), a date (5号到货,
+ * 3号15点) or a line (3号线) is not. After a bare house number a room needs its 室 (88号502室).
+ */
+function addressEnd(t: string, start: number): number {
+  let pos = start;
+  const seen: string[] = [];
+  let roomMarked = false;
+  for (const [part, re] of ADDRESS_PARTS) {
+    re.lastIndex = pos;
+    const m = re.exec(t);
+    if (!m) continue;
+    seen.push(part);
+    if (part === 'room') roomMarked = /[室房]$/.test(m[0]);
+    pos += m[0].length;
+  }
+  if (seen.length < 2) return 0;
+  if (seen.length === 2 && seen[0] === 'house' && seen[1] === 'room' && !roomMarked) return 0;
+  return pos;
+}
+
 export function detectPii(text: string): PiiSpan[] {
   const t = halfWidth(text);
   const cands: Candidate[] = [];
@@ -242,6 +275,12 @@ export function detectPii(text: string): PiiSpan[] {
     add('qq', s, e, 0);
   }
 
+  // street addresses down to the building or flat: the numbers from the house number down
+  for (const m of t.matchAll(/(?<![0-9A-Za-z*_.])(?:\d|[A-Za-z](?=号楼|栋|幢|座))/g)) {
+    const end = addressEnd(t, m.index!);
+    if (end > 0) add('address', m.index!, end, 0);
+  }
+
   // resolve overlaps: higher rank, then longer span
   cands.sort((a, b) => b.rank - a.rank || b.end - b.start - (a.end - a.start) || a.start - b.start);
   const chosen: Candidate[] = [];
@@ -254,6 +293,10 @@ export function detectPii(text: string): PiiSpan[] {
 
 /** In-place masks keep the length, so offsets computed on the original stay valid on the masked text. */
 function maskValue(type: PiiKind, value: string): string {
+  if (type === 'address') {
+    const hw = halfWidth(value);
+    return [...value].map((c, i) => (/[0-9A-Za-z]/.test(hw[i]!) ? '*' : c)).join('');
+  }
   if (type === 'wechat' || type === 'qq') {
     // the first character only (wxid_ is WeChat's prefix, not part of the person's id)
     const keep = value.startsWith('wxid_') ? 5 : 1;
