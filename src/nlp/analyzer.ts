@@ -29,7 +29,7 @@ import type { HeadWeights } from './model/head.js';
 import { loadLexicon, type Lexicon } from './lexicon.js';
 import { normalizeText, toOriginal } from './normalize.js';
 import { splitClauses, type Clause } from './clauses.js';
-import { buildExtractLexicon, extractClause, linkDistantAspects, type ExtractLexicon, type RawOpinion, type Token } from './extract.js';
+import { buildExtractLexicon, extractClause, isWait, linkDistantAspects, type ExtractLexicon, type RawOpinion, type Token } from './extract.js';
 import { createLexiconClassifier } from './lexicon-classifier.js';
 import { aspectJoinsOpinion, implicitFor, lookupAspect } from './aspect-lookup.js';
 import { customerParts, type CustomerPart } from './customer-parts.js';
@@ -91,6 +91,29 @@ function contextCategory(x: ExtractLexicon, tokens: Token[], clauses: Clause[], 
     if (cat) return cat;
   }
   return null;
+}
+
+/**
+ * A wait is the evidence, not the verdict, when the same sentence goes on to judge the speed (排队等了一个多小时，
+ * 效率真低; 要等半个月，太慢了): the verdict is the opinion. A wait conceded (虽然等了五天，但…) is not held
+ * against anyone either.
+ */
+function dropWaitEvidence(ops: RawOpinion[], x: ExtractLexicon): void {
+  for (let k = ops.length - 1; k >= 0; k--) {
+    const op = ops[k]!;
+    if (!isWait(op)) continue;
+    const conceded = op.clause.marker === 'concession';
+    const judged = ops.some(
+      (o) =>
+        o !== op &&
+        !isWait(o) &&
+        o.clause.sentence === op.clause.sentence &&
+        o.start >= op.end &&
+        o.score < 0 &&
+        (implicitFor(x, o.core)?.category === 'efficiency' || (o.aspect !== null && lookupAspect(x, o.aspect.text)?.category === 'efficiency')),
+    );
+    if (conceded || judged) ops.splice(k, 1);
+  }
 }
 
 function polarityOf(score: number): Polarity {
@@ -164,6 +187,7 @@ class RuleAnalyzer implements Analyzer {
       perClause.push(...extractClause(lc, c, ts, x));
     }
     linkDistantAspects(perClause, lc, clauses, tokens, x);
+    dropWaitEvidence(perClause, x);
     const out: PartTag[] = [];
     const span = (s: number, e: number) => {
       const o = toOriginal(n, s, e);

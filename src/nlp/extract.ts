@@ -76,7 +76,7 @@ const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
 const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱', '麻烦', '标准', '规范', '推荐']);
 const ACKNOWLEDGEMENTS = new Set(['好', '行', '可以', '对', '成']);
 /** Nouns that name a time, place or manner rather than something a customer evaluates. */
-const NON_ASPECT = new Set(['时候', '时', '时间段', '地方', '样子', '情况', '方面', '一下', '什么', '这个', '那个', '这样', '那样', '今天', '昨天', '现在', '之后', '以后', '以前', '当时', '每次', '一次', '这次', '上次', '感觉', '感受']);
+const NON_ASPECT = new Set(['时候', '时', '时间段', '地方', '样子', '情况', '方面', '一下', '什么', '这个', '那个', '这样', '那样', '今天', '昨天', '现在', '之后', '以后', '以前', '当时', '每次', '一次', '这次', '上次', '感觉', '感受', '小时', '钟头', '分钟', '秒', '秒钟', '天', '半天', '周', '星期', '礼拜', '个月', '月', '年']);
 /** Speed complements describe the action, so the gold convention keeps the verb: 送得很快, 来得也快. */
 const SPEED = new Set(['快', '慢', '很快', '及时']);
 /** Verbs of using something up; their speed reads the other way round. */
@@ -427,7 +427,7 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
   }
   // trailing 了: part of the phrase (值了, 便宜了) except in the 太…了 frame
   const taiFrame = immediate === '太' || (lc.slice(op.start, op.end).includes('太') && !op.core.startsWith('太'));
-  if (!suffixHasLe && lc[op.end] === '了' && op.end < hi && !taiFrame && !op.core.endsWith('了')) op.end += 1;
+  if (!suffixHasLe && lc[op.end] === '了' && op.end < hi && !taiFrame && !op.core.endsWith('了') && !isWait(op)) op.end += 1;
   // speed complements keep their verb: 送得很快
   if (SPEED.has(op.core)) {
     let a = op.start;
@@ -455,6 +455,11 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
   op.negated = negCount % 2 === 1;
   op.degree = degree;
   if (op.negated) op.score = -op.score;
+}
+
+/** A complaint about how long a wait took (等了半小时, 排了两个小时): a pattern ending on a duration. */
+export function isWait(op: RawOpinion): boolean {
+  return op.fromPattern && /^[^，,]*(等|排)/.test(op.core) && /(分钟|小时|钟头|天|周|星期|礼拜|月|年)$/.test(op.core);
 }
 
 function isNounLike(t: Token, x: ExtractLexicon): boolean {
@@ -523,6 +528,8 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   const before = tokenEndingAt(tokens, parts[0]!.start);
   const known = (w: string) => [...w].some((_, k) => w.length - k >= 2 && x.lex.taxonomy.aspectIndex.has(w.slice(k))) || x.lex.taxonomy.aspectIndex.has(w);
   if (before && before.start >= lo && before.tag === 'v' && !parts.some((p) => known(p.word))) return null;
+  // nor is the place after 在 (在营业厅等了3个小时): it says where, the opinion is about something else
+  if (before && before.start >= lo && (before.word === '在' || before.word === '于') && before.tag === 'p') return null;
   const start = parts[0]!.start;
   const end = parts[parts.length - 1]!.end;
   return { start, end, text: lc.slice(start, end) };

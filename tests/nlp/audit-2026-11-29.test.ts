@@ -90,3 +90,51 @@ describe('audit 2: 比… / bare adjective + 很多 takes its polarity from the 
     expect((await run('钱全都退了')).tags).toEqual([]);
   });
 });
+
+describe('audit 3: a long wait is a complaint without 才', () => {
+  // the rule (lexicons/patterns.tsv): half an hour or more, any number of hours, days, weeks or months;
+  // minutes only from 二十 / 20 up or with a marker (都/已经/足足/整整) — a wait of 五分钟 is not a complaint
+  it('waits of half an hour and more, or with 已经/都, are negative efficiency', async () => {
+    for (const [text, opinion] of [
+      ['等了半小时。', '等了半小时'],
+      ['排队排了两个小时。', '排了两个小时'],
+      ['骑手在店里等了半小时。', '等了半小时'],
+      ['柜台只开了一个窗口，排队排了一个多小时。', '排了一个多小时'],
+      ['入住办理等了四十分钟，前台只有一个人。', '等了四十分钟'],
+      ['转人工要等二十分钟', '要等二十分钟'],
+      ['已经等了一周了', '已经等了一周'],
+      ['足足等了十分钟', '足足等了十分钟'],
+      ['在营业厅等了3个小时', '等了3个小时'],
+    ] as const) {
+      const res = await run(text);
+      const t = res.tags.find((x) => x.opinion.includes('等') || x.opinion.includes('排'));
+      expect(t, text + show(res.tags)).toMatchObject({ opinion, polarity: 'negative', category: 'efficiency' });
+    }
+    const late = await run('外卖到现在还没送到，都一个小时了');
+    expect(late.tags.find((t) => t.opinion.includes('一个小时')), show(late.tags)).toMatchObject({ polarity: 'negative' });
+  });
+
+  it('short waits, waits that ended fast and the time of day are not complaints', async () => {
+    expect((await run('等了五分钟就到了')).tags.map((t) => [t.opinion, t.polarity])).toEqual([['五分钟就到了', 'positive']]);
+    for (const text of ['等了五分钟', '排了十分钟队', '等了半小时就到了', '我等了两分钟', '约的两个小时以后']) {
+      const res = await run(text);
+      expect(res.tags.filter((t) => t.polarity === 'negative'), text + show(res.tags)).toEqual([]);
+    }
+  });
+
+  it('a time unit is never the aspect', async () => {
+    const res = await run('等了半個小時都沒人理');
+    expect(res.tags.length, show(res.tags)).toBeGreaterThan(0);
+    for (const t of res.tags) expect(t.aspect ?? '', show(res.tags)).not.toMatch(/(小時|小时|分钟|天|周)$/);
+  });
+});
+
+describe('audit 3: a wait followed by a verdict on speed, or conceded, is the evidence, not a second opinion', () => {
+  it('tags only the verdict', async () => {
+    const keys = async (text: string) => (await run(text)).tags.map((t) => `${t.opinion}|${t.polarity}`);
+    expect(await keys('排队等了一个多小时，效率真低。')).toEqual(['真低|negative']);
+    expect(await keys('办个卡要等两个小时，太慢了')).toEqual(['太慢|negative']);
+    expect(await keys('虽然等了三天，但是东西很好')).toEqual(['很好|positive']);
+    expect(await keys('我的退款等了半个月了')).toEqual(['等了半个月|negative']);
+  });
+});
