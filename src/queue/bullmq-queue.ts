@@ -7,6 +7,29 @@ import { jobIdFor, type EnqueueOptions, type JobHandler, type JobQueue, type Que
 export const DOCUMENTS_QUEUE = 'documents';
 /** How long an enqueue waits for a connection that is being (re)made before it reports the queue down. */
 const PRODUCER_READY_WAIT_MS = 2000;
+/** With Redis unreachable, how long a close may wait for BullMQ before the connections are dropped. */
+const CLOSE_WITHOUT_REDIS_MS = 1000;
+/** While Redis stays unreachable, one log line per this interval (ioredis retries every few ms to 2 s). */
+const CONNECTION_ERROR_LOG_MS = 30_000;
+
+/**
+ * Logs a connection error once, then at most once per CONNECTION_ERROR_LOG_MS with how many it held
+ * back: an outage otherwise writes several lines a second per connection and buries everything else.
+ */
+function throttledErrorLog(logger: Logger, msg: string): (err: Error) => void {
+  let lastAt = 0;
+  let held = 0;
+  return (err) => {
+    const now = Date.now();
+    if (now - lastAt < CONNECTION_ERROR_LOG_MS) {
+      held++;
+      return;
+    }
+    logger.error({ err: err.message, ...(held > 0 ? { repeated: held } : {}) }, msg);
+    lastAt = now;
+    held = 0;
+  };
+}
 
 interface JobData {
   documentId: string;
@@ -28,7 +51,7 @@ export class BullmqQueue implements JobQueue {
   ) {
     this.producer = this.connect(false) as unknown as Redis;
     this.queue = new Queue<JobData>(name, { connection: this.producer as unknown as ConnectionOptions, prefix });
-    this.queue.on('error', (err) => this.logger.error({ err: err.message }, 'queue connection error'));
+    this.queue.on('error', throttledErrorLog(this.logger, 'queue connection error'));
   }
 
   private connect(forWorker: boolean): ConnectionOptions {
@@ -108,7 +131,7 @@ export class BullmqQueue implements JobQueue {
       },
       { connection: this.connect(true), prefix: this.prefix, concurrency },
     );
-    this.worker.on('error', (err) => this.logger.error({ err: err.message }, 'worker connection error'));
+    this.worker.on('error', throttledErrorLog(this.logger, 'worker connection error'));
   }
 
   bullQueue(): Queue {
@@ -129,13 +152,39 @@ export class BullmqQueue implements JobQueue {
     return this.queue.getWorkersCount();
   }
 
+  /** Whether a connection is down (ioredis retrying): then nothing BullMQ sends can be answered. */
+  private redisDown(): boolean {
+    return this.connections.some((c) => c.status !== 'ready');
+  }
+
+  /**
+   * Waits for the running jobs, as a graceful stop should, unless Redis is unreachable: then they could
+   * not record their outcome anyway, and BullMQ's close would wait for Redis until the shutdown timer
+   * killed the process. It is forced instead, and its wait bounded; those jobs' documents keep their
+   * leases, so the reconciler re-enqueues them after a restart.
+   */
   async stopWorker(): Promise<void> {
-    if (this.worker) await this.worker.close();
+    const worker = this.worker;
+    if (!worker) return;
+    this.worker = null;
+    if (!this.redisDown()) {
+      await worker.close();
+      return;
+    }
+    this.logger.warn({ queue: this.name }, 'Redis unreachable: stopping the worker without waiting for its running jobs');
+    await this.bounded(worker.close(true));
   }
 
   async close(): Promise<void> {
     await this.stopWorker();
-    await this.queue.close();
+    if (this.redisDown()) await this.bounded(this.queue.close());
+    else await this.queue.close();
     for (const conn of this.connections) conn.disconnect();
+  }
+
+  private async bounded(closing: Promise<void>): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([closing.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WITHOUT_REDIS_MS)))]);
+    clearTimeout(timer);
   }
 }
