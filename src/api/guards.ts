@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { canonical } from '../canonical-json.js';
 import { AppError, badRequest } from '../errors.js';
+import type { IdempotencyRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -34,12 +35,27 @@ export function rateLimit(perMinute: number) {
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+/**
+ * How long a reservation holds the key without an answer before another request may take it over: a
+ * request still running after this long is presumed lost with its process. Longer than any POST
+ * takes (a 1,000-document batch answers in seconds).
+ */
+export const IDEMPOTENCY_PENDING_MS = 120_000;
+/** What a request that finds the key reserved is told to wait before retrying, in seconds. */
+const IN_PROGRESS_RETRY_AFTER_S = 1;
 
 /**
  * Idempotency-Key on POSTs: the first response (below 500) is remembered for a day; the same key
  * with the same body replays it, the same key with a different body is a 422.
+ *
+ * The key is reserved (a pending record under its unique id) before the handler runs, so of several
+ * concurrent requests with one key exactly one runs; the others get a 409 idempotency_in_progress
+ * with Retry-After until its response is remembered, and its replay afterwards. A 5xx or a thrown
+ * error releases the reservation, so a retry runs afresh; a reservation left by a crashed process is
+ * taken over once IDEMPOTENCY_PENDING_MS have passed.
  */
-export function idempotency(store: Store) {
+export function idempotency(store: Store, options: { pendingMs?: number } = {}) {
+  const pendingMs = options.pendingMs ?? IDEMPOTENCY_PENDING_MS;
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const key = req.get('idempotency-key');
     if (req.method !== 'POST' || key === undefined || !req.auth) return next();
@@ -50,28 +66,67 @@ export function idempotency(store: Store) {
     const hashOf = (body: unknown) => createHash('sha256').update(req.method).update(req.originalUrl).update(JSON.stringify(body)).digest('hex');
     // key order is not content: a client that re-serialises its retry is replaying the same request
     const requestHash = hashOf(canonical(req.body ?? null));
-    const seen = await store.idempotency.find(id);
-    if (seen) {
-      // records saved (for a day) before the hash was canonical hold the body as it was sent
-      if (seen.requestHash !== requestHash && seen.requestHash !== hashOf(req.body ?? null)) {
-        throw new AppError(422, 'idempotency_key_reused', 'this Idempotency-Key was already used with a different request', [{ field: 'Idempotency-Key' }]);
+    // records saved (for a day) before the hash was canonical hold the body as it was sent
+    const sameRequest = (seen: IdempotencyRecord) => seen.requestHash === requestHash || seen.requestHash === hashOf(req.body ?? null);
+    const owner = randomUUID();
+    const until = () => new Date(Date.now() + pendingMs);
+
+    // A few rounds: the record found after a refused reservation may be released or expire meanwhile.
+    let reserved = false;
+    for (let round = 0; round < 3 && !reserved; round++) {
+      if (await store.idempotency.reserve(id, requestHash, owner, until())) {
+        reserved = true;
+        break;
       }
+      const seen = await store.idempotency.find(id);
+      if (!seen) continue; // released between the two calls: try to reserve again
+      if (seen.state === 'pending') {
+        if (seen.pendingUntil && new Date(seen.pendingUntil).getTime() < Date.now()) {
+          if (await store.idempotency.takeOver(id, requestHash, owner, until())) reserved = true;
+          continue;
+        }
+        if (!sameRequest(seen)) throw reused();
+        throw new AppError(
+          409,
+          'idempotency_in_progress',
+          'a request with this Idempotency-Key is still being processed; retry after it finishes to get its response',
+          [{ field: 'Idempotency-Key', message: 'in progress' }],
+          { 'Retry-After': String(IN_PROGRESS_RETRY_AFTER_S) },
+        );
+      }
+      if (!sameRequest(seen)) throw reused();
       res.setHeader('Idempotent-Replayed', 'true');
       res.status(seen.status).json(seen.body);
       return;
     }
+    if (!reserved) {
+      throw new AppError(409, 'idempotency_in_progress', 'a request with this Idempotency-Key is being processed; retry shortly', [{ field: 'Idempotency-Key', message: 'in progress' }], {
+        'Retry-After': String(IN_PROGRESS_RETRY_AFTER_S),
+      });
+    }
+
+    // Every POST handler answers with res.json, the error handler too; whatever else ends the
+    // response (or a client that left before any answer) releases the key instead of holding it.
+    let settled = false;
+    const release = () => store.idempotency.release(id, owner).catch(() => undefined);
+    res.on('close', () => {
+      if (!settled && res.writableFinished) {
+        settled = true;
+        void release();
+      }
+    });
     const json = res.json.bind(res);
     res.json = (body: unknown) => {
-      if (res.statusCode < 500) {
-        // Stored before the response goes out, so a retry that races the first reply still replays it.
-        void store.idempotency
-          .save({ _id: id, requestHash, status: res.statusCode, body, createdAt: new Date() })
-          .catch(() => undefined)
-          .finally(() => json(body));
-        return res;
-      }
-      return json(body);
+      if (settled) return json(body);
+      settled = true;
+      // Remembered (or released) before the response goes out, so a retry that races the first reply
+      // replays it rather than finding the key still pending.
+      const done = res.statusCode < 500 ? store.idempotency.complete(id, owner, res.statusCode, body) : store.idempotency.release(id, owner);
+      void done.catch(() => undefined).finally(() => json(body));
+      return res;
     };
     next();
   };
 }
+
+const reused = () => new AppError(422, 'idempotency_key_reused', 'this Idempotency-Key was already used with a different request', [{ field: 'Idempotency-Key' }]);

@@ -130,9 +130,21 @@ export interface IdempotencyRecord {
   /** tenant, key id and the caller's Idempotency-Key. */
   _id: string;
   requestHash: string;
+  /** The remembered response; 0 and null while the reservation is pending. */
   status: number;
   body: unknown;
+  /** When the reservation was made, then when the response was remembered (the TTL counts from it). */
   createdAt: Date;
+  /**
+   * Set while the first request with this key is still running (absent once its response is
+   * remembered, and on records written before reservations existed): a second request with the key
+   * is told to come back, not run twice.
+   */
+  state?: 'pending';
+  /** A pending reservation older than this was left by a crashed request and may be taken over. */
+  pendingUntil?: Date;
+  /** Which request holds the reservation: only it may complete or release it. */
+  owner?: string;
 }
 
 export interface AuditRecord {

@@ -56,18 +56,44 @@ export class IdempotencyRepository {
   /**
    * Remembered responses about these documents: a correction's reply is the whole document with its
    * text and tags, a resolved case's names the customer. Document ids are unique across tenants.
+   * (Pending reservations hold no body, so they never match.)
    */
   deleteAboutDocuments(documentIds: string[]): Promise<number> {
     return this.coll.deleteMany({ $or: [{ 'body.id': { $in: documentIds } }, { 'body.documentId': { $in: documentIds } }] });
   }
 
-  /** First writer wins: a concurrent duplicate keeps the stored response. */
-  async save(record: IdempotencyRecord): Promise<void> {
+  /**
+   * Claims the key for one request before its handler runs: the unique _id makes exactly one of
+   * several concurrent requests succeed. False when a record (pending or remembered) already exists.
+   */
+  async reserve(id: string, requestHash: string, owner: string, pendingUntil: Date): Promise<boolean> {
     try {
-      await this.coll.insertOne(record);
+      await this.coll.insertOne({ _id: id, requestHash, status: 0, body: null, createdAt: new Date(), state: 'pending', pendingUntil, owner });
+      return true;
     } catch (err) {
-      if (!(err instanceof DuplicateKeyError)) throw err;
+      if (err instanceof DuplicateKeyError) return false;
+      throw err;
     }
+  }
+
+  /** Takes over a reservation whose holder stopped before answering (its pendingUntil has passed). */
+  async takeOver(id: string, requestHash: string, owner: string, pendingUntil: Date): Promise<boolean> {
+    const now = new Date();
+    const taken = await this.coll.findOneAndUpdate(
+      { _id: id, state: 'pending', pendingUntil: { $lt: now } },
+      { $set: { requestHash, owner, pendingUntil, createdAt: now } },
+    );
+    return taken !== null && taken.owner === owner;
+  }
+
+  /** Remembers the response of the request holding the reservation (a no-op for one that lost it). */
+  async complete(id: string, owner: string, status: number, body: unknown): Promise<void> {
+    await this.coll.updateOne({ _id: id, owner }, { $set: { status, body, createdAt: new Date() }, $unset: { state: true, pendingUntil: true, owner: true } });
+  }
+
+  /** Gives the key back (the handler failed): the next request with it runs afresh. */
+  async release(id: string, owner: string): Promise<void> {
+    await this.coll.deleteMany({ _id: id, owner, state: 'pending' });
   }
 }
 

@@ -42,6 +42,7 @@ function packageVersion(): string {
   }
 }
 
+const IN_PROGRESS = 'idempotency_in_progress: a request with this Idempotency-Key is still running; retry after Retry-After seconds to get its response';
 const errorResponse = (description: string): JsonSchema => ({ description, content: { 'application/json': { schema: ref('Error') } } });
 const ERROR_RESPONSES: Record<string, JsonSchema> = {
   BadRequest: errorResponse('validation_failed (details name every bad field) or invalid_json'),
@@ -56,6 +57,10 @@ const ERROR_RESPONSES: Record<string, JsonSchema> = {
     headers: { 'Retry-After': { description: 'seconds until the window resets', schema: { type: 'integer', minimum: 1 } } },
   },
   IdempotencyKeyReused: errorResponse('idempotency_key_reused: this Idempotency-Key was already used with a different request'),
+  IdempotencyInProgress: {
+    ...errorResponse(IN_PROGRESS),
+    headers: { 'Retry-After': { description: 'seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } } },
+  },
 };
 
 const PARAMETERS: Record<string, JsonSchema> = {
@@ -72,7 +77,9 @@ const PARAMETERS: Record<string, JsonSchema> = {
     required: false,
     description:
       'Makes a POST safe to retry: the first response (below 500) is kept for a day and replayed, with `Idempotent-Replayed: true`, ' +
-      'for the same key and body; the same key with a different request is a 422.',
+      'for the same key and body; the same key with a different request is a 422. The key is reserved while the first request runs: ' +
+      'the same request sent meanwhile is a 409 `idempotency_in_progress` with Retry-After (exactly one of concurrent requests runs). ' +
+      'A 5xx is not kept, so the key is free for a retry; a reservation whose request never answered (a crash) lapses after 2 minutes.',
     schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$' },
   },
 };
@@ -126,7 +133,13 @@ function operation(route: RouteDoc, registry: SchemaRegistry): JsonSchema {
     addError(413, 'PayloadTooLarge');
     addError(415, 'UnsupportedMediaType');
   }
-  if (underV1 && route.method === 'post') addError(422, 'IdempotencyKeyReused');
+  if (underV1 && route.method === 'post') {
+    addError(422, 'IdempotencyKeyReused');
+    // a route's own 409 keeps its schema and says the Idempotency-Key one too
+    const own = responses[409];
+    if (own && typeof own.description === 'string') own.description = `${own.description}; or ${IN_PROGRESS}`;
+    else addError(409, 'IdempotencyInProgress');
+  }
   if (underV1) addError(429, 'RateLimited');
   addError(500, 'Internal');
 
