@@ -29,7 +29,7 @@ import type { HeadWeights } from './model/head.js';
 import { loadLexicon, type Lexicon } from './lexicon.js';
 import { normalizeText, toOriginal } from './normalize.js';
 import { splitClauses, type Clause } from './clauses.js';
-import { buildExtractLexicon, extractClause, isWait, linkDistantAspects, type ExtractLexicon, type RawOpinion, type Token } from './extract.js';
+import { buildExtractLexicon, extractClause, FAILURE, isWait, linkDistantAspects, type ExtractLexicon, type RawOpinion, type Token } from './extract.js';
 import { createLexiconClassifier } from './lexicon-classifier.js';
 import { aspectJoinsOpinion, implicitFor, lookupAspect } from './aspect-lookup.js';
 import { customerParts, type CustomerPart } from './customer-parts.js';
@@ -57,7 +57,8 @@ const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 function innerCategory(x: ExtractLexicon, tokens: Token[], start: number, end: number): CategoryId | null {
   for (const t of tokens) {
     if (t.start < start || t.end > end) continue;
-    const c = x.extraAspects.get(t.word) ?? x.lex.taxonomy.aspectIndex.get(t.word)?.category;
+    // a compound jieba keeps whole (系统维护) still names its target
+    const c = x.extraAspects.get(t.word) ?? x.lex.taxonomy.aspectIndex.get(t.word)?.category ?? (t.word.length >= 3 && /^n/.test(t.tag) ? lookupAspect(x, t.word)?.category : undefined);
     if (c) return c;
   }
   return null;
@@ -188,6 +189,15 @@ class RuleAnalyzer implements Analyzer {
     }
     linkDistantAspects(perClause, lc, clauses, tokens, x);
     dropWaitEvidence(perClause, x);
+    // a caller stating the problem they call about (我的手机银行登录不了) reports the reason for the call,
+    // not a verdict: in a transcript a failure counts as a complaint only with an emphasis (一直登录不上,
+    // 又断了, 都收不到), as the gold set labels calls; in a review or post the failure itself is the complaint
+    if (part.turnIndex !== undefined) {
+      for (let k = perClause.length - 1; k >= 0; k--) {
+        const op = perClause[k]!;
+        if (op.score < 0 && op.score > -2 && op.start === op.coreStart && FAILURE.test(op.core)) perClause.splice(k, 1);
+      }
+    }
     const out: PartTag[] = [];
     const span = (s: number, e: number) => {
       const o = toOriginal(n, s, e);

@@ -328,7 +328,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       const afterNoun = prev !== undefined && ((isNounLike(prev, x) && (prev.word.length >= 2 || prev.tag === 'n')) || /^(觉得|感觉|显得|觉着|算)$/.test(prev.word));
       if (!standalone && !afterNoun) return false;
     }
-    if (clause.question && !op.fromPattern && !op.rhetorical && Math.abs(op.score) < 2) {
+    // a failure asked about (为什么我的优惠券用不了？) is a question like any other weak opinion
+    if (clause.question && (!op.fromPattern || FAILURE.test(op.core)) && !op.rhetorical && Math.abs(op.score) < 2) {
       const phrase = lc.slice(op.start, op.coreStart);
       if (!/(一直|老是|总是|根本|都|太|这么|那么)/.test(phrase)) return false;
     }
@@ -456,6 +457,9 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
   op.degree = degree;
   if (op.negated) op.score = -op.score;
 }
+
+/** Something could not be done or stopped working (登录不了, 加载不出来, 收不到, 断了): a failure, as reported. */
+export const FAILURE = /(不了|不上|不出来|不进去|不出去|不进|不开|不掉|不通|不到|断)了?$/;
 
 /** A complaint about how long a wait took (等了半小时, 排了两个小时): a pattern ending on a duration. */
 export function isWait(op: RawOpinion): boolean {

@@ -138,3 +138,78 @@ describe('audit 3: a wait followed by a verdict on speed, or conceded, is the ev
     expect(await keys('我的退款等了半个月了')).toEqual(['等了半个月|negative']);
   });
 });
+
+describe('audit 4: functional failures are complaints', () => {
+  it('a service action that cannot be done (V不了/V不上/V不出来/V不进去) is negative', async () => {
+    for (const [text, opinion, category] of [
+      ['副卡激活不了', '激活不了', null],
+      ['指纹登录用不了了', '用不了了', 'app_experience'],
+      ['网银登录不了', '登录不了', 'app_experience'],
+      ['App一直加载不出来', '一直加载不出来', 'app_experience'],
+      ['优惠券领不了', '领不了', 'price'],
+      ['验证码一直收不到', '一直收不到', 'account_security'],
+      ['提现提不出来', '提不出来', null],
+      ['网页打不开', '打不开', null],
+      ['话费充不进去', '充不进去', 'price'],
+    ] as const) {
+      const res = await run(text);
+      const t = res.tags.find((x) => x.opinion === opinion);
+      expect(t, text + show(res.tags)).toBeDefined();
+      expect(t!.polarity).toBe('negative');
+      if (category) expect(t!.category, text + show(res.tags)).toBe(category);
+    }
+  });
+
+  it('fixed expressions with 不了 are not failures', async () => {
+    for (const text of ['少不了你的', '免不了要排队', '我忘不了那次的经历', '说不了几句']) {
+      const res = await run(text);
+      expect(res.tags.filter((t) => t.polarity === 'negative'), text + show(res.tags)).toEqual([]);
+    }
+    // 受不了 is a complaint already
+    expect((await run('这服务真让人受不了')).tags.map((t) => t.polarity)).toEqual(['negative']);
+  });
+
+  it('outages, errors, stalling and wrong deliveries', async () => {
+    for (const [text, opinion, category] of [
+      ['宽带又断了', '又断了', 'network'],
+      ['手机银行一直提示系统繁忙', '繁忙', 'app_experience'],
+      ['网银登录一直报错', '一直报错', 'app_experience'],
+      ['客服一直推脱', '一直推脱', 'resolution'],
+      ['发错货了', '发错', 'logistics'],
+      ['快递三天没动静了', '没动静了', 'logistics'],
+      ['物流信息一直不更新', '一直不更新', 'logistics'],
+      ['外卖到现在还没送到', '到现在还没送到', null],
+      ['客服电话太难打通了', '太难打通', 'efficiency'],
+      ['半天就没电了', '半天就没电了', 'quality'],
+      ['有点耗电', '有点耗电', 'quality'],
+      ['三天两头系统维护', '三天两头系统维护', 'app_experience'],
+    ] as const) {
+      const res = await run(text);
+      const t = res.tags.find((x) => x.opinion === opinion);
+      expect(t, text + show(res.tags)).toBeDefined();
+      expect(t!.polarity).toBe('negative');
+      if (category) expect(t!.category, text + show(res.tags)).toBe(category);
+    }
+  });
+
+  it('a survey with a faint praise and a hard complaint is mixed', async () => {
+    const res = await analyzer.analyze({ kind: 'survey', text: '整体还行，就是客服电话太难打通了。' });
+    expect(res.sentiment, show(res.tags)).toBe('mixed');
+    expect(res.tags.find((t) => t.polarity === 'negative'), show(res.tags)).toMatchObject({ aspect: '客服电话', category: 'efficiency' });
+  });
+});
+
+describe('audit 4: a failure asked about, or stated as the reason for a call, is not a verdict', () => {
+  it('questions and call openers', async () => {
+    expect((await run('为什么我的优惠券用不了？')).tags).toEqual([]);
+    const call = await analyzer.analyze({
+      kind: 'transcript',
+      turns: [
+        { speaker: 'customer', text: '我的手机银行登录不了，你帮我看看。' },
+        { speaker: 'agent', text: '好的，请稍等。' },
+        { speaker: 'customer', text: '试了好多次，一直登录不了。' },
+      ],
+    });
+    expect(call.tags.map((t) => [t.opinion, t.polarity, t.turnIndex])).toEqual([['一直登录不了', 'negative', 2]]);
+  });
+});
