@@ -4,7 +4,7 @@ import { termVariants } from '../nlp/script-variants.js';
 import type { Filter } from '../store/collection.js';
 import type { DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import type { DocumentQueryDto, StatsQueryDto, TagQueryDto } from '../api/dto/query-dto.js';
+import type { DocumentQueryDto, PageQueryDto, StatsQueryDto, TagQueryDto } from '../api/dto/query-dto.js';
 
 const DEFAULT_LIMIT = 50;
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -28,11 +28,53 @@ function decodeCursor(raw: string, key: CursorKey): Cursor {
   } catch {
     /* fall through */
   }
-  throw badRequest('cursor is not valid; pass the nextCursor of a previous page', [{ field: 'cursor', message: 'invalid cursor' }]);
+  throw invalidCursor();
 }
+export const invalidCursor = () => badRequest('cursor is not valid; pass the nextCursor of a previous page', [{ field: 'cursor', message: 'invalid cursor' }]);
 const afterCursor = (key: CursorKey, cursor: Cursor): Filter => ({
   $or: [{ [key]: { $lt: new Date(cursor.c) } }, { [key]: new Date(cursor.c), _id: { $lt: cursor.i } }],
 });
+
+// The labeling queue: lowest confidence first, then newest, then _id; a keyset cursor over all three, so
+// reviewing a document on one page never shifts another past the next (an offset did). Its cursor
+// names the queue (k: 'q') so no other list's cursor is read as one.
+interface QueueCursor {
+  k: 'q';
+  m: number | null;
+  c: string;
+  i: string;
+}
+export const LABELING_QUEUE_SORT = { minConfidence: 1, createdAt: -1, _id: -1 } as const;
+function decodeQueueCursor(raw: string): QueueCursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as QueueCursor;
+    if (
+      parsed.k === 'q' &&
+      (parsed.m === null || (typeof parsed.m === 'number' && Number.isFinite(parsed.m))) &&
+      typeof parsed.c === 'string' &&
+      !Number.isNaN(Date.parse(parsed.c)) &&
+      typeof parsed.i === 'string'
+    ) {
+      return parsed;
+    }
+  } catch {
+    /* fall through */
+  }
+  throw invalidCursor();
+}
+/** After (m, c, i) in LABELING_QUEUE_SORT order; a document without a confidence sorts before every number. */
+function afterQueueCursor(cursor: QueueCursor): Filter {
+  const at = new Date(cursor.c);
+  const sameConfidence = cursor.m === null ? { minConfidence: null } : { minConfidence: cursor.m };
+  return {
+    $or: [
+      // confidences are in [0, 1]; $gte 0 is "has one" in both engines ($type is not nedb's)
+      cursor.m === null ? { minConfidence: { $gte: 0 } } : { minConfidence: { $gt: cursor.m } },
+      { ...sameConfidence, createdAt: { $lt: at } },
+      { ...sameConfidence, createdAt: at, _id: { $lt: cursor.i } },
+    ],
+  };
+}
 
 function confidence(raw: string | undefined, field: string): number | undefined {
   if (raw === undefined) return undefined;
@@ -127,6 +169,18 @@ export class QueryService {
     if (q.cursor) and.push(afterCursor('createdAt', decodeCursor(q.cursor, 'createdAt')));
     if (and.length > 0) filter.$and = and;
     return this.page(await this.store.documents.list(filter, limit + 1), limit, 'createdAt');
+  }
+
+  /** Unreviewed tagged documents, lowest confidence first (LABELING_QUEUE_SORT), keyset-paged. */
+  async labelingQueue(tenant: string, q: PageQueryDto): Promise<{ items: DocumentRecord[]; nextCursor: string | null }> {
+    const limit = q.limit ? Number(q.limit) : 20;
+    const filter: Filter = { tenant, status: 'done', reviewed: false, tagCount: { $gt: 0 } };
+    if (q.cursor) filter.$and = [afterQueueCursor(decodeQueueCursor(q.cursor))];
+    const rows = await this.store.documents.list(filter, limit + 1, { ...LABELING_QUEUE_SORT });
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    const cursor: QueueCursor | null = rows.length > limit && last ? { k: 'q', m: last.minConfidence ?? null, c: new Date(last.createdAt).toISOString(), i: last._id } : null;
+    return { items, nextCursor: cursor ? Buffer.from(JSON.stringify(cursor)).toString('base64url') : null };
   }
 
   private page<T extends { _id: string } & Partial<Record<CursorKey, Date>>>(rows: T[], limit: number, key: CursorKey) {

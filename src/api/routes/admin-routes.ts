@@ -65,17 +65,9 @@ export function adminRoutes(s: Services): Router {
   });
 
   r.get('/labeling/queue', requireRole('labeler'), async (req, res) => {
-    const q = parseDto(PageQueryDto, req.query, 'query');
-    const limit = q.limit ? Number(q.limit) : 20;
-    const offset = q.cursor && /^\d+$/.test(q.cursor) ? Number(q.cursor) : 0;
-    const docs = await s.store.documents.list(
-      { tenant: auth(req).tenant, status: 'done', reviewed: false, tagCount: { $gt: 0 } },
-      limit + 1 + offset,
-      { minConfidence: 1, createdAt: -1 },
-    );
-    const page = docs.slice(offset, offset + limit);
-    const items = await Promise.all(page.map(async (d) => presentDocument(d, await s.store.tags.byDocument(d._id))));
-    res.json({ items, nextCursor: docs.length > offset + limit ? String(offset + limit) : null });
+    const page = await s.query.labelingQueue(auth(req).tenant, parseDto(PageQueryDto, req.query, 'query'));
+    const items = await Promise.all(page.items.map(async (d) => presentDocument(d, await s.store.tags.byDocument(d._id))));
+    res.json({ items, nextCursor: page.nextCursor });
   });
 
   return r;

@@ -6,6 +6,9 @@ import { PageQueryDto } from '../dto/query-dto.js';
 import { notFound } from '../../errors.js';
 import { auth, requireRole } from '../middleware.js';
 import { parseDto } from '../validate.js';
+import { invalidCursor } from '../../services/query-service.js';
+
+const AUDIT_CURSOR = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 export class AuditQueryDto extends PageQueryDto {
   @IsOptional()
@@ -66,7 +69,12 @@ export function privacyRoutes(s: Services): Router {
     const limit = q.limit ? Number(q.limit) : 50;
     const filter: Record<string, unknown> = { tenant: auth(req).tenant };
     if (q.action) filter.action = q.action;
-    if (q.cursor) filter._id = { $lt: q.cursor };
+    // the cursor is the last entry's id (a ULID); anything else is refused as the other lists refuse
+    // an unreadable cursor, rather than compared as a string (zzz gave page 1, %00 an empty page)
+    if (q.cursor !== undefined) {
+      if (!AUDIT_CURSOR.test(q.cursor)) throw invalidCursor();
+      filter._id = { $lt: q.cursor };
+    }
     const rows = await s.store.audit.list(filter, limit + 1);
     const items = rows.slice(0, limit).map(present);
     res.json({ items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null });
