@@ -151,7 +151,8 @@ const ADDRESS_PARTS: [string, RegExp][] = [
   ['building', /(?:[A-Za-z]|\d{1,3})(?:号楼|栋|幢|座)/y],
   ['unit', /\d{1,2}单元/y],
   ['floor', /\d{1,3}(?:层|楼)(?![梯道下上])/y],
-  ['room', /\d{2,5}(?:室|房|号)?(?![\d.:：-])/y],
+  // not an amount or a size (19楼290元的房间, 3楼120平)
+  ['room', /\d{2,5}(?:室|房|号)?(?![\d.:：\-元块万米平分秒个次件天人%])/y],
 ];
 
 /**
@@ -175,6 +176,52 @@ function addressEnd(t: string, start: number): number {
   if (seen.length < 2) return 0;
   if (seen.length === 2 && seen[0] === 'house' && seen[1] === 'room' && !roomMarked) return 0;
   return pos;
+}
+
+/** Common surnames (about 310 single, 34 compound). Left out: characters that are far more often a word
+ * right after 我是/本人 than a surname (和 都 来 全 国 明 原 海 时 费 修 …) and 第 (我是第一次). */
+const SURNAMES_1 = new Set([...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫卜冷晏席卫米柏宗瞿桂佟臧闵苟邬边卞姬师仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝官封谈匡鞠惠荆冀郁胥南班储栗燕楚鄢谌奚皮粟冼蔺闻厉伊仝郜阚屠朴练廉禹漆卿狄晋扈晁芮浦戈伏鹿薄邸雍辜羊裘亓邰赫况逯茹诸慕']);
+const SURNAMES_2 = new Set('欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 独孤 南宫 西门 百里 呼延 澹台 万俟 闻人 赫连 申屠 钟离 宗政 濮阳 太史 公冶 拓跋 东郭 完颜'.split(' '));
+/** Not part of a given name: function words and characters that continue a sentence (我叫王小明今年…). */
+const NOT_GIVEN = new Set([...'的了是在有不也都就还和与跟给把被从到对用要想会能可很太最说问我你他她它们这那个次号年月日天元块今昨吗呢吧啊呀哦嗯哈打电话办买卡手机等']);
+/** Right after a surname: a form of address, so 李先生 or 王经理 is no full name. */
+const TITLE =
+  /^(先生|女士|小姐|老师|师傅|经理|总|工|姐|哥|阿姨|叔|伯|老板|同学|医生|律师|太太|夫人|大爷|奶奶|爷爷|主任|科长|局长|处长|队长|警官|护士|大夫|教授|博士|总监|部长|校长|院长|书记|主管|助理|专员|客服|某|氏|家|生|师|董)/;
+/** Words starting with a surname character that follow 我是/本人 as a role, a place or a brand. */
+const NOT_NAME =
+  /^(师傅|师父|高中|高一|高二|高三|高级|高端|高龄|金卡|金牌|金融|白金|白领|黄金|常客|常住|车主|华为|安卓|安徽|单身|单位|包月|包年|于是|马上|司机|程序|党员|房东|房主|商家|商户|管理|农民|居民|南方|江苏|江西|宁波|温州|苏州|武汉|成都|沈阳|郑州|钱包|余额|谢谢|周[一二三四五六日天末]|方便|任何|许多|关于|解决|符合|成功|卫生|查找|查询|查看|颜值)/;
+/** What may follow a name without a pause: a function character (王小明今年…) or one of these. */
+const FOLLOWS_NAME = /^(?:地址|身份|证件|联系|留|住|家住|今年|同志|先生|女士|本人)/;
+/** A self-introduction that may as well be followed by a role (我是学生, 本人已…): the name must end there. */
+const WEAK_NAME_LABEL = /^(?:我是|我就是|本人)$/;
+/** After a weak label the name must be followed by the end of a clause or one of these. */
+const AFTER_WEAK_NAME = /^(?:$|[\s，,。.！!？?；;：:、)）~～…]|想|要|请|来|在|打|问|咨询|反映|投诉|啊|呀)/;
+/** Labels a name follows. 户名 (account name) is left out: the PII gold set does not label it. */
+const NAME_LABELS =
+  /(我叫|我名叫|名叫|名字是|名字叫|全名是?|我姓[\u4e00-\u9fff]{1,2}[，,\s]*(?:我?叫|名叫)|姓名|联系人|户主|收件人|收货人|持卡人|开户人|机主|入住人|投保人|被保险人|申请人|报案人|我是|我就是|本人)[:：\s]*(?:是|为)?[:：\s]*/g;
+
+/** The end of the name that starts at `start` right after a name label, or 0 when there is none. */
+function nameEnd(t: string, start: number, weak: boolean, verbLabel: boolean): number {
+  const head = t.slice(start, start + 6);
+  if (NOT_NAME.test(head)) return 0;
+  const surnames = [SURNAMES_2.has(head.slice(0, 2)) ? 2 : 0, SURNAMES_1.has(head[0] ?? '') ? 1 : 0].filter((n) => n > 0);
+  for (const sn of surnames) {
+    // 我叫车 is calling a car
+    if (verbLabel && head[0] === '车') continue;
+    if (TITLE.test(head.slice(sn))) continue;
+    for (let given = 2; given >= 1; given--) {
+      const g = head.slice(sn, sn + given);
+      if (g.length !== given || ![...g].every((c) => /[\u4e00-\u9fff]/.test(c) && !NOT_GIVEN.has(c))) continue;
+      const end = start + sn + given;
+      if (t[end] === '*') continue;
+      if (weak && (!AFTER_WEAK_NAME.test(t.slice(end, end + 2)) || /[户员主家人长客工商族迷粉友者卡级控]$/.test(g))) continue;
+      // a name does not run on into another word (名字是金山大酒店, 联系人项目中)
+      const next = t[end] ?? '';
+      if (/[\u4e00-\u9fff]/.test(next) && !NOT_GIVEN.has(next) && !FOLLOWS_NAME.test(t.slice(end, end + 2))) continue;
+      return end;
+    }
+  }
+  return 0;
 }
 
 export function detectPii(text: string): PiiSpan[] {
@@ -281,6 +328,14 @@ export function detectPii(text: string): PiiSpan[] {
     if (end > 0) add('address', m.index!, end, 0);
   }
 
+  // personal names right after a self-introduction or a name label: a common surname and one or two
+  // given-name characters (我叫王小明, 我是李娜, 本人陈静, 姓名：张三, 户主欧阳娜娜)
+  for (const m of t.matchAll(NAME_LABELS)) {
+    const start = m.index! + m[0].length;
+    const end = nameEnd(t, start, WEAK_NAME_LABEL.test(m[1]!), /叫/.test(m[0]));
+    if (end > 0) add('name', start, end, 0);
+  }
+
   // resolve overlaps: higher rank, then longer span
   cands.sort((a, b) => b.rank - a.rank || b.end - b.start - (a.end - a.start) || a.start - b.start);
   const chosen: Candidate[] = [];
@@ -293,6 +348,11 @@ export function detectPii(text: string): PiiSpan[] {
 
 /** In-place masks keep the length, so offsets computed on the original stay valid on the masked text. */
 function maskValue(type: PiiKind, value: string): string {
+  if (type === 'name') {
+    // the surname stays (王**, 欧阳**)
+    const keep = value.length > 2 && SURNAMES_2.has(value.slice(0, 2)) ? 2 : 1;
+    return value.slice(0, keep) + '*'.repeat(value.length - keep);
+  }
   if (type === 'address') {
     const hw = halfWidth(value);
     return [...value].map((c, i) => (/[0-9A-Za-z]/.test(hw[i]!) ? '*' : c)).join('');

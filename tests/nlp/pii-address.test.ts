@@ -51,3 +51,10 @@ describe('street addresses down to the building or flat', () => {
     });
   }
 });
+
+describe('a floor followed by a price is no address', () => {
+  it('19楼290元的房间', () => {
+    expect(found('我住的是19楼290元的房间')).toEqual([]);
+    expect(found('3楼120平的房子')).toEqual([]);
+  });
+});
