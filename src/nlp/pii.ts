@@ -421,3 +421,22 @@ export function maskPii(text: string, policy: PiiPolicy, opts?: { hashSecret?: s
   out += text.slice(pos);
   return { text: out, entities };
 }
+
+/**
+ * A JSON value (document metadata) with every string masked as text is, and every number shaped like a
+ * phone, an ID or a card (found in its digits alone: no label to go by, so a card must pass Luhn and an
+ * 18-digit ID its check digit) replaced by the masked string or hash token of those digits; other
+ * numbers, booleans, null and keys stay as they are.
+ */
+export function maskPiiJson(value: unknown, policy: PiiPolicy, opts?: { hashSecret?: string }): unknown {
+  if (typeof value === 'string') return maskPii(value, policy, opts).text;
+  if (typeof value === 'number') {
+    if (policy === 'keep' || !Number.isInteger(value) || value < 1e10 || value >= 1e21) return value;
+    const digits = String(value);
+    const whole = detectPii(digits).some((e) => e.start === 0 && e.end === digits.length);
+    return whole ? maskPii(digits, policy, opts).text : value;
+  }
+  if (Array.isArray(value)) return value.map((v) => maskPiiJson(v, policy, opts));
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskPiiJson(v, policy, opts)]));
+}
