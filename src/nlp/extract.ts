@@ -1,6 +1,7 @@
 import type { CategoryId } from './types.js';
 import type { Lexicon } from './lexicon.js';
 import type { Clause } from './clauses.js';
+import { implicitFor } from './aspect-lookup.js';
 
 export interface Token {
   word: string;
@@ -276,7 +277,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (found.some((o) => o !== op && o.start <= op.coreStart && op.coreEnd <= o.end && !(op.start <= o.coreStart && o.coreEnd <= op.end && k < found.indexOf(o)))) found.splice(k, 1);
   }
 
-  for (const op of found) op.aspect = findAspect(op, lc, lo, tokens, x, found);
+  for (const op of found) op.aspect = findAspect(op, lc, lo, tokens, x, found) ?? ownTarget(op, lc, tokens, x);
   // one evaluation shared by coordinated targets: 信号、资费都比原来好 → two opinions
   for (const op of [...found]) {
     let a = op.aspect;
@@ -539,6 +540,29 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   return { start, end, text: lc.slice(start, end) };
 }
 
+/**
+ * Slang that names what it condemns (垃圾软件, 垃圾运营商): a pattern phrase that opens with an evaluation and
+ * ends on a noun carries its own target.
+ */
+function ownTarget(op: RawOpinion, lc: string, tokens: Token[], x: ExtractLexicon): FoundAspect | null {
+  if (!op.fromPattern) return null;
+  let head = 0;
+  for (let L = Math.min(x.maxWordLen, op.end - op.start - 1); L >= 1 && !head; L--) if (x.sentiment.has(lc.slice(op.start, op.start + L))) head = L;
+  if (!head) return null;
+  let s = op.start + head;
+  if (lc[s] === '的') s++;
+  const parts = tokens.filter((t) => t.start >= s && t.end <= op.end);
+  if (!parts.length || parts[0]!.start !== s || parts[parts.length - 1]!.end !== op.end || !parts.every((t) => isNounLike(t, x) || /^[a-z]+$/.test(t.word))) return null;
+  return { start: s, end: op.end, text: lc.slice(s, op.end) };
+}
+
+/** Whole-experience verdicts (点赞, 强烈推荐, 下次还会再来, 爱了): about the business, never a borrowed target. */
+function isVerdict(op: RawOpinion, x: ExtractLexicon): boolean {
+  if (op.patternCategory === 'other') return true;
+  const core = op.core.replace(/(了|的)+$/, '');
+  return implicitFor(x, core)?.category === 'other';
+}
+
 /** Noun runs (compounds of up to three noun-like tokens) inside [from, to). */
 function nounRuns(tokens: Token[], from: number, to: number, x: ExtractLexicon): { start: number; end: number; parts: Token[] }[] {
   const runs: { start: number; end: number; parts: Token[] }[] = [];
@@ -570,11 +594,15 @@ function nounRuns(tokens: Token[], from: number, to: number, x: ExtractLexicon):
 export function linkDistantAspects(ops: RawOpinion[], lc: string, clauses: Clause[], tokens: Token[], x: ExtractLexicon): void {
   const isTerm = (t: Token) => x.lex.taxonomy.aspectIndex.has(t.word) || x.extraAspects.has(t.word);
   const claimed = new Set(ops.filter((o) => o.aspect).map((o) => `${o.aspect!.start}:${o.aspect!.end}`));
+  const opensClause = (from: number, start: number) => /^(这个|那个|这|那|你们的|你们|我的|我们的|他们的|的)?$/.test(lc.slice(from, start));
   for (const op of ops) {
-    if (op.aspect) continue;
+    if (op.aspect || isVerdict(op, x)) continue;
     const c = op.clause;
     const ranges: [number, number][] = [[c.contentStart, op.start]];
-    const earlier = clauses.filter((k) => k.sentence === c.sentence && k.end <= c.start && !k.meta).reverse();
+    // a clause that opens with a subject of its own (可问题一个都没解决, 卫生间有异味) has changed the topic: it
+    // never borrows the previous clause's target (its own subject still links when the taxonomy knows it)
+    const own = nounRuns(tokens, c.contentStart, op.start, x).some((r) => opensClause(c.contentStart, r.start) && r.end - r.start >= 2);
+    const earlier = own ? [] : clauses.filter((k) => k.sentence === c.sentence && k.end <= c.start && !k.meta).reverse();
     for (const k of earlier) ranges.push([k.contentStart, k.end]);
     for (const [from, to] of ranges) {
       const runs = nounRuns(tokens, from, to, x)
@@ -583,7 +611,7 @@ export function linkDistantAspects(ops: RawOpinion[], lc: string, clauses: Claus
         .filter((r) => !ops.some((o) => o.start < r.end && r.start < o.end));
       // the subject opening a clause is the usual topic (服务员一直在玩手机，…都不理人 → 服务员);
       // otherwise the nearest target before the opinion (接到推销升级的电话，烦死了 → 电话)
-      const subject = runs.find((r) => /^(这个|那个|这|那|你们的|你们|我的|我们的|他们的|的)?$/.test(lc.slice(from, r.start)));
+      const subject = runs.find((r) => opensClause(from, r.start));
       const pick = subject ?? runs[runs.length - 1];
       if (pick) {
         op.aspect = { start: pick.start, end: pick.end, text: lc.slice(pick.start, pick.end) };

@@ -213,3 +213,46 @@ describe('audit 4: a failure asked about, or stated as the reason for a call, is
     expect(call.tags.map((t) => [t.opinion, t.polarity, t.turnIndex])).toEqual([['一直登录不了', 'negative', 2]]);
   });
 });
+
+describe('audit 5: whole-experience verdicts and self-targeted slang borrow no aspect; a clause with its own subject does not borrow', () => {
+  it('verdicts on the whole experience stay overall', async () => {
+    for (const [text, opinion] of [
+      ['客服很耐心给我讲解了套餐，点赞！', '点赞'],
+      ['早餐种类也多，下次还会再来', '下次还会再来'],
+      ['这家酒店的早餐种类很多，强烈推荐', '强烈推荐'],
+      ['客服小姐姐人美声甜，问题秒解决，爱了爱了', '爱了爱了'],
+      ['网速很快，五星好评', '五星好评'],
+    ] as const) {
+      const res = await run(text);
+      const t = res.tags.find((x) => x.opinion === opinion);
+      expect(t, text + show(res.tags)).toBeDefined();
+      expect(t!.aspect, text + show(res.tags)).toBeNull();
+      expect(t!.category, text + show(res.tags)).toBe('other');
+    }
+  });
+
+  it('垃圾X names its own target', async () => {
+    const app = await run('开屏广告关不掉，垃圾软件');
+    expect(app.tags.find((t) => t.opinion.includes('垃圾')), show(app.tags)).toMatchObject({ aspect: '软件', category: 'app_experience' });
+    const carrier = await run('坑爹的套餐，乱扣费，垃圾运营商');
+    const t = carrier.tags.find((x) => x.opinion.includes('垃圾'));
+    expect(t, show(carrier.tags)).toBeDefined();
+    expect(t!.aspect, show(carrier.tags)).toBe('运营商');
+  });
+
+  it("a clause with its own subject keeps it instead of the previous clause's target", async () => {
+    const solved = await run('态度倒是挺好，可问题一个都没解决');
+    const t = solved.tags.find((x) => x.opinion.includes('没解决'));
+    expect(t, show(solved.tags)).toBeDefined();
+    expect(t!.aspect, show(solved.tags)).not.toBe('态度');
+    expect(t!.category).toBe('resolution');
+    const smell = await run('床单有污渍，卫生间有异味');
+    const s = smell.tags.find((x) => x.opinion.includes('异味'));
+    expect(s, show(smell.tags)).toBeDefined();
+    expect(s!.aspect, show(smell.tags)).not.toBe('床单');
+    expect(s!.category).toBe('environment');
+    // without a subject of its own the clause still borrows the topic (房价翻了三倍，太黑了)
+    const price = await run('房价翻了三倍，太黑了');
+    expect(price.tags.find((x) => x.opinion === '太黑'), show(price.tags)).toMatchObject({ aspect: '房价', category: 'price' });
+  });
+});
