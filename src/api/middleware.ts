@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { AppError, forbidden, newErrorId, unauthorized } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -44,6 +45,14 @@ export function requireJson(req: Request, _res: Response, next: NextFunction): v
     throw new AppError(415, 'unsupported_media_type', 'request bodies must be application/json');
   }
   next();
+}
+
+/**
+ * The JSON body parser's verify hook: bytes that are not UTF-8 are refused, where the decoder would
+ * have stored each bad sequence as U+FFFD. (The body arrives here decompressed, before it is decoded.)
+ */
+export function requireUtf8(_req: Request, _res: Response, body: Buffer): void {
+  if (!isUtf8(body)) throw Object.assign(new Error('request body is not valid UTF-8'), { type: 'encoding.invalid_utf8' });
 }
 
 // Codes for the 4xx statuses Express, the router and the body parser raise on their own, before any
@@ -93,6 +102,8 @@ function clientError(err: unknown, req: Request): { status: number; code: string
       if (typeof (e as { body?: unknown }).body === 'string' && isBareJsonValue((e as { body: string }).body)) {
         return { status: 400, code: 'invalid_json', message: 'request body must be a JSON object, not a bare value' };
       }
+      return { status: 400, code: 'invalid_json', message: 'request body is not valid UTF-8 JSON' };
+    case 'encoding.invalid_utf8':
       return { status: 400, code: 'invalid_json', message: 'request body is not valid UTF-8 JSON' };
     case 'charset.unsupported':
       return { status: 415, code: 'unsupported_media_type', message: 'request bodies must be UTF-8 JSON' };

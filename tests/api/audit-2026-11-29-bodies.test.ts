@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ADMIN_KEY, bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+
+// QA audit 2026-11-29: what a request body may hold, and how a refusal names what it refuses.
+
+let rt: TestRuntime;
+let ingest: string;
+
+beforeAll(async () => {
+  rt = await startRuntime({}, { worker: false });
+  ingest = await createKey(rt, ['ingest']);
+});
+afterAll(async () => rt.close());
+
+// superagent would JSON-serialize a Buffer ({type, data}) for a JSON content type: send the bytes as they are
+const postRaw = (path: string, bytes: Buffer) =>
+  rt.http
+    .post(path)
+    .set(bearer(ingest))
+    .set('Content-Type', 'application/json')
+    .serialize((b: unknown) => b as string)
+    .send(bytes);
+
+describe('invalid UTF-8', () => {
+  test('a JSON body with bytes that are not UTF-8 is a 400, not text stored with U+FFFD', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from('{"kind":"comment","source":"val","externalId":"iu1","text":"'),
+      Buffer.from([0xff, 0xfe, 0xc3]),
+      Buffer.from('"}'),
+    ]);
+    const res = await postRaw('/v1/documents', bytes);
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error, JSON.stringify(res.body)).toMatchObject({ code: 'invalid_json', message: 'request body is not valid UTF-8 JSON' });
+    expect(await rt.services.store.documents.list({ externalId: 'iu1' }, 10)).toEqual([]);
+  });
+
+  test('an overlong encoding and a lone surrogate encoded in UTF-8 are refused too', async () => {
+    for (const bad of [
+      [0xc0, 0xaf], // overlong "/"
+      [0xed, 0xa0, 0x80], // U+D800 as three bytes
+    ]) {
+      const bytes = Buffer.concat([Buffer.from('{"kind":"comment","source":"val","externalId":"iu2","text":"网'), Buffer.from(bad), Buffer.from('"}')]);
+      expect((await postRaw('/v1/documents', bytes)).status).toBe(400);
+    }
+  });
+
+  test('valid UTF-8 (Chinese, an astral character, a BOM) is still accepted', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"kind":"comment","source":"val","externalId":"iu3","text":"网络很慢𠀀😭"}')]);
+    const res = await postRaw('/v1/documents', bytes);
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const doc = (await rt.http.get(`/v1/documents/${res.body.id}`).set(bearer(ADMIN_KEY)).expect(200)).body;
+    expect(doc.text).toBe('网络很慢𠀀😭');
+  });
+});
