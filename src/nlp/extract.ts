@@ -156,11 +156,19 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     p.re.lastIndex = 0;
     for (const m of seg.matchAll(p.re)) {
       const s = lo + m.index!;
-      const e = s + m[0].length;
+      let e = s + m[0].length;
+      const restAt = m.indices?.groups?.rest ? lo + m.indices.groups.rest[0] : null;
+      // a run of any characters stops where its length limit says, often inside a word (根本没说这个条|件):
+      // finish the word when it is short, else give the partial word back
+      const cut = p.freeTail ? tokenAt(tokens, e - 1) : undefined;
+      if (cut && cut.end > e) {
+        if (cut.end - e <= 2 && cut.end <= hi && free(e, cut.end)) e = cut.end;
+        else if (cut.start > (restAt ?? s + 2)) e = cut.start;
+      }
       if (!free(s, e)) continue;
       mark(s, e);
-      const op = mk(s, e, m[0], p.score, p.category, true);
-      const inner = p.negatesRest ? firstSentimentWord(m.groups?.rest ?? '', x) : 0;
+      const op = mk(s, e, lc.slice(s, e), p.score, p.category, true);
+      const inner = p.negatesRest ? firstSentimentWord(restAt !== null ? lc.slice(restAt, e) : '', x) : 0;
       if (inner !== 0) {
         op.score = -inner;
         op.negated = true;
@@ -468,6 +476,8 @@ export function isWait(op: RawOpinion): boolean {
 }
 
 function isNounLike(t: Token, x: ExtractLexicon): boolean {
+  // an ID, card or order number (11010519491231002x) names no target, whatever jieba tags it
+  if (/[0-9]{4,}|\*/.test(t.word)) return false;
   if (x.lex.taxonomy.aspectIndex.has(t.word) || x.extraAspects.has(t.word)) return true;
   if (x.modifiers.has(t.word) || x.sentiment.has(t.word)) return false;
   return NOUN_TAGS.test(t.tag);
@@ -519,9 +529,11 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
     len += t.word.length;
     q = t.start;
   }
-  // a number glued in front of a noun (5g套餐) belongs to it
+  // a short model number glued in front of a noun (5g套餐, 4g网络) belongs to it; a long digit run (a card, order
+  // or ID number) or what is left of a masked one (138****5678) never does
   const numTok = tokenEndingAt(tokens, q);
-  if (parts.length && numTok && numTok.tag === 'm' && /^[0-9a-z]+$/.test(numTok.word) && numTok.start >= lo) {
+  const modelName = (w: string) => /^[0-9]{1,3}[a-z]{0,3}$/.test(w) || /^[a-z]{1,8}[0-9]{1,3}$/.test(w);
+  if (parts.length && numTok && numTok.tag === 'm' && modelName(numTok.word) && numTok.start >= lo && !/[0-9a-z*＊#×-]/.test(lc[numTok.start - 1] ?? '')) {
     parts.unshift(numTok);
     q = numTok.start;
   }

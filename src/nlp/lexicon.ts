@@ -13,8 +13,9 @@ export interface Lexicon {
   adverbs: Set<string>;
   contrasts: Map<string, 'contrast' | 'concession'>;
   /** `negatesRest`: the score is the negation of the sentiment word inside the match's `rest` group, and
-   * `score` only when that group holds none (完全不卡 is praise, 根本不理人 a complaint). */
-  patterns: { re: RegExp; score: number; category: CategoryId | null; negatesRest: boolean }[];
+   * `score` only when that group holds none (完全不卡 is praise, 根本不理人 a complaint). `freeTail`: the match
+   * ends on a run of any characters ({1,4}, a `rest` group), so its end is moved to a word boundary. */
+  patterns: { re: RegExp; score: number; category: CategoryId | null; negatesRest: boolean; freeTail: boolean }[];
   userDict: { word: string; freq: number; tag: string }[];
   taxonomy: Taxonomy;
 }
@@ -140,7 +141,7 @@ export function loadLexicon(lexiconDir: string): Lexicon {
     if (cat !== null && !isCategory(cat)) throw new Error(`patterns.tsv: bad category ${cat}`);
     const negatesRest = r.score === 'neg';
     if (negatesRest && !r.pattern!.includes('(?<rest>')) throw new Error(`patterns.tsv: score "neg" needs a (?<rest>…) group: ${r.pattern}`);
-    return { re: new RegExp(r.pattern!, 'gu'), score: negatesRest ? -1 : score('patterns.tsv', r.score!), category: cat, negatesRest };
+    return { re: new RegExp(r.pattern!, 'gud'), freeTail: /\}\)?$/.test(r.pattern!) || r.pattern!.includes('(?<rest>'), score: negatesRest ? -1 : score('patterns.tsv', r.score!), category: cat, negatesRest };
   });
   const userDict = readTsv(p('user-dict.tsv'), ['word', 'freq', 'tag']).map((r) => {
     const freq = Number(r.freq);

@@ -256,3 +256,40 @@ describe('audit 5: whole-experience verdicts and self-targeted slang borrow no a
     expect(price.tags.find((x) => x.opinion === '太黑'), show(price.tags)).toMatchObject({ aspect: '房价', category: 'price' });
   });
 });
+
+describe('audit 8: long numbers and masked runs are never part of an aspect', () => {
+  it('only a short model name joins the noun after it', async () => {
+    for (const [text, aspect] of [
+      ['卡号6222021234567890123转账失败', '转账'],
+      ['电话138****5678转账失败', '转账'],
+      ['订单2024052012345物流太慢了', '物流'],
+      ['身份证11010519491231002X账户被冻结了，太离谱', null],
+      ['5G套餐太贵了', '5G套餐'],
+      ['4g网络很卡', '4g网络'],
+    ] as const) {
+      const res = await run(text);
+      expect(res.tags.length, text).toBeGreaterThan(0);
+      for (const t of res.tags) {
+        expect(t.aspect ?? '', text + show(res.tags)).not.toMatch(/[0-9*]{5,}|\*/);
+        if (aspect !== null) expect(t.aspect, text + show(res.tags)).toBe(aspect);
+      }
+    }
+  });
+});
+
+describe('audit 9: emphatic-negation spans end on a word boundary', () => {
+  it('根本/完全/压根 + 不/没 + the rest of the word', async () => {
+    for (const [text, opinion] of [
+      ['业务员根本没说这个条件', '根本没说这个条件'],
+      ['他们压根没把客户当回事', '压根没把客户当回事'],
+      ['完全不知道在干什么', '完全不知道在干什么'],
+      ['客服完全不考虑用户感受', '完全不考虑用户'],
+    ] as const) {
+      const res = await run(text);
+      expect(res.tags.map((t) => [t.opinion, t.polarity]), text).toEqual([[opinion, 'negative']]);
+    }
+    // unchanged where the rest is one word
+    expect((await run('根本不理人')).tags.map((t) => t.opinion)).toEqual(['根本不理人']);
+    expect((await run('手机完全不卡顿')).tags.map((t) => [t.opinion, t.polarity])).toEqual([['完全不卡顿', 'positive']]);
+  });
+});
