@@ -52,3 +52,26 @@ describe('invalid UTF-8', () => {
     expect(doc.text).toBe('网络很慢𠀀😭');
   });
 });
+
+describe('text limits count characters (code points), not UTF-16 code units', () => {
+  // 𠀀 (U+20000) is one character written as two UTF-16 code units
+  const astral = (n: number) => '𠀀'.repeat(n);
+  let seq = 0;
+  const post = (body: Record<string, unknown>) => rt.http.post('/v1/documents').set(bearer(ingest)).send({ source: 'val', externalId: `cp-${++seq}`, ...body });
+
+  test('20,000 astral characters are within MAX_TEXT_LENGTH; 20,001 are not', async () => {
+    await post({ kind: 'comment', text: astral(10_001) }).expect(202);
+    await post({ kind: 'comment', text: astral(20_000) }).expect(202);
+    const res = await post({ kind: 'comment', text: astral(20_001) });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ field: 'text', message: 'text must be at most 20000 characters' }]);
+  });
+
+  test("a transcript's turns are counted the same way, one by one and together", async () => {
+    await post({ kind: 'transcript', turns: [{ speaker: 'customer', text: astral(15_000) }, { speaker: 'agent', text: astral(5_000) }] }).expect(202);
+    const one = await post({ kind: 'transcript', turns: [{ speaker: 'customer', text: astral(20_001) }] });
+    expect(one.body.error.details).toEqual([{ field: 'turns.0.text', message: 'turn text must be at most 20000 characters' }]);
+    const together = await post({ kind: 'transcript', turns: [{ speaker: 'customer', text: astral(15_000) }, { speaker: 'agent', text: astral(5_001) }] });
+    expect(together.body.error.details).toEqual([{ field: 'turns', message: 'turns must hold at most 20000 characters of text in total' }]);
+  });
+});

@@ -149,6 +149,25 @@ export interface DocumentLimits {
   maxTextLength: number;
 }
 
+/**
+ * Characters as a person counts them: Unicode code points (what for…of walks), so 𠀀 or 😭, two UTF-16
+ * code units, is one, as class-validator's @Length counts them too.
+ */
+export function characters(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
 /** Cross-field and configured rules class-validator cannot express per property. Returns the offending field. */
 export function checkDocumentShape(dto: CreateDocumentDto, limits: DocumentLimits): { field: string; message: string } | null {
   if (dto.kind === 'transcript' && dto.text !== undefined) {
@@ -158,14 +177,14 @@ export function checkDocumentShape(dto: CreateDocumentDto, limits: DocumentLimit
     return { field: 'turns', message: `a ${dto.kind} carries text, not turns` };
   }
   const max = limits.maxTextLength;
-  if (dto.text !== undefined && dto.text.length > max) {
+  if (dto.text !== undefined && characters(dto.text) > max) {
     return { field: 'text', message: `text must be at most ${max} characters` };
   }
   if (dto.turns !== undefined) {
-    const long = dto.turns.findIndex((t) => t.text.length > max);
+    const long = dto.turns.findIndex((t) => characters(t.text) > max);
     if (long >= 0) return { field: `turns.${long}.text`, message: `turn text must be at most ${max} characters` };
     // Transcripts are capped on their total text, like a comment.
-    if (dto.turns.reduce((n, t) => n + t.text.length, 0) > max) {
+    if (dto.turns.reduce((n, t) => n + characters(t.text), 0) > max) {
       return { field: 'turns', message: `turns must hold at most ${max} characters of text in total` };
     }
   }
