@@ -20,6 +20,23 @@ function checkShape(value: unknown, path: string, depth: number): ErrorDetail | 
   return null;
 }
 
+/**
+ * The first string (or key) holding a NUL character, as a field path. NUL breaks the tools stored text
+ * ends up in (CSV exports, terminals, C-string consumers), so no stored string may carry one; fields
+ * that say so in their own words (text, externalId, question) have already been checked by their DTO.
+ */
+function findNul(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || '(body)' : null;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [key, v] of Object.entries(value)) {
+    const field = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) return field;
+    const found = findNul(v, field);
+    if (found) return found;
+  }
+  return null;
+}
+
 function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   const out: ErrorDetail[] = [];
   for (const err of errors) {
@@ -36,8 +53,17 @@ function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   return out;
 }
 
+export interface ParseOptions {
+  /**
+   * Refuse NUL characters in any string of the input (default: yes, except for query strings, which are
+   * never stored and whose fields give their own messages). Off for a body whose items are parsed one
+   * by one afterwards (a batch), so one bad item does not sink the others.
+   */
+  refuseNul?: boolean;
+}
+
 /** Turns an untrusted JSON value into a validated DTO instance, or throws a 400 naming every bad field. */
-export function parseDto<T extends object>(cls: new () => T, body: unknown, what = 'request body'): T {
+export function parseDto<T extends object>(cls: new () => T, body: unknown, what = 'request body', options: ParseOptions = {}): T {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw badRequest(`${what} must be a JSON object`, [{ field: '(body)', message: 'expected an object' }]);
   }
@@ -49,6 +75,13 @@ export function parseDto<T extends object>(cls: new () => T, body: unknown, what
     const details = flatten(errors);
     const fields = [...new Set(details.map((d) => d.field))].join(', ');
     throw badRequest(`invalid ${what}: ${fields}`, details);
+  }
+  if (options.refuseNul ?? what !== 'query') {
+    const field = findNul(body, '');
+    if (field) {
+      const message = `${field} must not contain NUL characters`;
+      throw badRequest(`invalid ${what}: ${message}`, [{ field, message }]);
+    }
   }
   return instance;
 }

@@ -75,3 +75,45 @@ describe('text limits count characters (code points), not UTF-16 code units', ()
     expect(together.body.error.details).toEqual([{ field: 'turns', message: 'turns must hold at most 20000 characters of text in total' }]);
   });
 });
+
+describe('NUL characters are refused wherever a string is stored', () => {
+  let seq = 0;
+  const doc = (extra: Record<string, unknown>) => ({ kind: 'comment', source: 'val', externalId: `nul-${++seq}`, text: '网络很慢', ...extra });
+  const expectNul = (res: { status: number; body: any }, field: string) => {
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(res.body.error.details).toEqual([{ field, message: `${field} must not contain NUL characters` }]);
+  };
+
+  test('customerId and metadata values of a document', async () => {
+    expectNul(await rt.http.post('/v1/documents').set(bearer(ingest)).send(doc({ customerId: 'c\u0000-1' })), 'customerId');
+    expectNul(await rt.http.post('/v1/documents').set(bearer(ingest)).send(doc({ metadata: { note: '网\u0000' } })), 'metadata.note');
+    expectNul(await rt.http.post('/v1/documents').set(bearer(ingest)).send(doc({ metadata: { tags: ['ok', 'x\u0000'] } })), 'metadata.tags.1');
+    // the fields that had their own rule keep its wording
+    const text = await rt.http.post('/v1/documents').set(bearer(ingest)).send(doc({ text: '网\u0000络' }));
+    expect(text.body.error.details).toEqual([expect.objectContaining({ field: 'text', message: 'text must not contain NUL characters' })]);
+  });
+
+  test('in a batch only the item with the NUL is rejected, named by its path', async () => {
+    const res = await rt.http
+      .post('/v1/documents/batch')
+      .set(bearer(ingest))
+      .send({ documents: [doc({}), doc({ customerId: 'c\u0000' }), doc({})] })
+      .expect(207);
+    expect(res.body.items.map((i: { status: string }) => i.status)).toEqual(['accepted', 'rejected', 'accepted']);
+    expect(res.body.items[1].error.details).toEqual([{ field: 'documents[1].customerId', message: 'customerId must not contain NUL characters' }]);
+  });
+
+  test('the names and descriptions of keys and webhooks', async () => {
+    expectNul(await rt.http.post('/v1/api-keys').set(bearer(ADMIN_KEY)).send({ name: 'crm\u0000', roles: ['ingest'] }), 'name');
+    expectNul(await rt.http.post('/v1/webhooks').set(bearer(ADMIN_KEY)).send({ url: 'https://hooks.example.com/a', description: 'x\u0000' }), 'description');
+  });
+
+  test('nothing with a NUL was stored', async () => {
+    const all = JSON.stringify([
+      await rt.services.store.engine.collection('documents').find({}),
+      await rt.services.store.engine.collection('api_keys').find({}),
+    ]);
+    expect(all).not.toContain('\\u0000');
+  });
+});

@@ -70,3 +70,21 @@ describe('required fields of each op', () => {
     expect(doc.tags.every((t: { source: string }) => t.source !== 'human')).toBe(true);
   });
 });
+
+describe('NUL characters', () => {
+  const nul = (field: string) => [{ field, message: `${field} must not contain NUL characters` }];
+
+  test("a correction's or a tag patch's aspect with a NUL is a 400 naming it", async () => {
+    const add = await correct([{ op: 'add', polarity: 'negative', category: 'network', span: { start: 0, end: 4 }, aspect: '网\u0000' }]);
+    expect(add.status).toBe(400);
+    expect(add.body.error.details).toEqual(nul('actions.0.aspect'));
+    const update = await correct([{ op: 'update', tagId, aspect: '网\u0000' }]);
+    expect(update.status).toBe(400);
+    expect(update.body.error.details).toEqual(nul('actions.0.aspect'));
+    const patch = await rt.http.patch(`/v1/tags/${tagId}`).set(bearer(labeler)).send({ aspect: '网\u0000' });
+    expect(patch.status).toBe(400);
+    expect(patch.body.error.details).toEqual(nul('aspect'));
+    const tags = JSON.stringify(await rt.services.store.engine.collection('tags').find({ documentId: docId }));
+    expect(tags).not.toContain('\\u0000');
+  });
+});

@@ -18,7 +18,8 @@ export function documentsRoutes(s: Services): Router {
   });
 
   r.post('/documents/batch', requireRole('ingest'), async (req, res) => {
-    const { documents } = parseDto(BatchDto, req.body);
+    // each item is parsed (NUL characters included) on its own, so one bad item never sinks the others
+    const { documents } = parseDto(BatchDto, req.body, 'request body', { refuseNul: false });
     res.status(207).json({ items: await s.ingest.ingestBatch(auth(req).tenant, documents, req.requestId ?? null) });
   });
 
