@@ -43,6 +43,10 @@ export interface AnalyzerOptions {
 /** Roles whose opinions are read from the opinion word rather than from the person/process named. */
 const WEAK_ASPECT_CATEGORIES = new Set<CategoryId>(['service_attitude', 'resolution', 'marketing']);
 const DELIVERY_SPEED = /^(送|配送|派送|送货|送餐|发货|发|寄|到货)得/;
+/** what was delivered spilling (汤还洒了, 外卖洒了一地) is packaging and delivery, whatever was spilled */
+const SPILLED = /^(还|都|也|又|全)?(洒|撒)/;
+/** annoyance (烦, 烦人, 烦死了, 烦不烦) is about whatever it follows; a sales pitch nearby makes it marketing */
+const ANNOYANCE = /烦/;
 /** "the rest" (除了价格贵，其他都挺好): a general verdict that explicitly excludes the thing just judged */
 const OTHER_THINGS = /(其他|其它|别的|其余)/;
 
@@ -115,6 +119,16 @@ function dropWaitEvidence(ops: RawOpinion[], x: ExtractLexicon): void {
     );
     if (conceded || judged) ops.splice(k, 1);
   }
+}
+
+/** Whether the sentence around `clause` mentions a sales pitch (推销, 营销电话, 广告). */
+function salesPitch(x: ExtractLexicon, tokens: Token[], clauses: Clause[], clause: Clause): boolean {
+  const inSentence = clauses.filter((c) => c.sentence === clause.sentence);
+  const from = Math.min(...inSentence.map((c) => c.start));
+  const to = Math.max(...inSentence.map((c) => c.end));
+  return tokens.some(
+    (t) => t.start >= from && t.end <= to && (x.lex.taxonomy.aspectIndex.get(t.word)?.category === 'marketing' || x.lex.taxonomy.implicitIndex.get(t.word)?.category === 'marketing'),
+  );
 }
 
 function polarityOf(score: number): Polarity {
@@ -215,14 +229,18 @@ class RuleAnalyzer implements Analyzer {
       const hit = op.aspect ? lookupAspect(x, op.aspect.text) : null;
       const implicitHit = implicitFor(x, op.core);
       const implicit = op.patternCategory ?? implicitHit?.category ?? null;
-      const strongAspect = hit && hit.how !== 'contains' && !op.aspectDistant && !WEAK_ASPECT_CATEGORIES.has(hit.category);
+      const strongAspect = hit && hit.how !== 'contains' && !op.aspectDistant && !WEAK_ASPECT_CATEGORIES.has(hit.category) && !x.lex.taxonomy.weakAspects.has(hit.canonical);
       // a target named inside the phrase itself (说好的免年费呢) beats one linked from elsewhere
       const inner = !implicit && (!hit || op.aspectDistant) ? innerCategory(x, tokens, op.start, op.end) : null;
-      if (DELIVERY_SPEED.test(lc.slice(op.start, op.end))) {
+      if (DELIVERY_SPEED.test(lc.slice(op.start, op.end)) || SPILLED.test(lc.slice(op.start, op.end))) {
         // how fast something was delivered is logistics whatever was delivered (外卖送得很快)
         category = 'logistics';
         canonical = hit?.canonical ?? null;
         categoryFrom = 'opinion';
+      } else if (ANNOYANCE.test(op.core) && salesPitch(x, tokens, clauses, clause)) {
+        category = 'marketing';
+        canonical = '推销';
+        categoryFrom = 'context';
       } else if (inner) {
         category = inner;
         categoryFrom = 'context';

@@ -19,8 +19,10 @@ export function aspectJoinsOpinion(gap: string): boolean {
 }
 
 /** `text` is normalized and lower-cased, as the analyzer's aspect texts are. */
-export function lookupAspect(x: ExtractLexicon, text: string): { category: CategoryId; canonical: string; how: 'exact' | 'suffix' | 'contains' } | null {
+export function lookupAspect(x: ExtractLexicon, spaced: string): { category: CategoryId; canonical: string; how: 'exact' | 'suffix' | 'contains' } | null {
   const idx = x.lex.taxonomy.aspectIndex;
+  // a compound written with a space between its words (客服 电话) is the compound
+  const text = spaced.replace(/(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])/g, '');
   const extra = x.extraAspects.get(text);
   if (extra) return { category: extra, canonical: text, how: 'exact' };
   const exact = idx.get(text);

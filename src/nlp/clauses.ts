@@ -23,6 +23,7 @@ const SOFT_STOP = new Set([',', '，', ';', '；', ':', '：', '.', '(', ')', '�
 // Contrast markers inside a clause ("网络很顺畅但是App老是闪退") start a new clause; single-character
 // markers only do so at a clause start because 可/但/却 are parts of too many ordinary words.
 const INLINE_CONTRAST = ['但是', '不过', '然而', '可是'];
+const CJK = /[\u4e00-\u9fff]/;
 
 export function splitClauses(text: string, lex: Lexicon): Clause[] {
   // 1. cut at punctuation, whitespace between CJK runs, hashtags and mentions
@@ -55,8 +56,13 @@ export function splitClauses(text: string, lex: Lexicon): Clause[] {
       continue;
     }
     if (HARD_STOP.has(ch) || SOFT_STOP.has(ch) || ch === ' ') {
-      // a space between digits/latin (phone groups, "ATM 机") is not a boundary
+      // a space between digits/latin (phone groups, "ATM 机") is not a boundary, nor is one space between
+      // Chinese words, which social posts use as word breaks (网银 登录 一直 报错)
       if (ch === ' ' && /[0-9a-zA-Z]/.test(text[i - 1] ?? '') && /[0-9a-zA-Z]/.test(text[i + 1] ?? '')) {
+        i++;
+        continue;
+      }
+      if (ch === ' ' && CJK.test(text[i - 1] ?? '') && CJK.test(text[i + 1] ?? '')) {
         i++;
         continue;
       }
@@ -106,7 +112,8 @@ export function splitClauses(text: string, lex: Lexicon): Clause[] {
           // 可以/可能/但愿/就是说: the single characters only count when not starting a longer word
           const after = text[s + w.length] ?? '';
           if (w.length === 1 && /[以能爱怜惜口乐见怕靠]/.test(after)) continue;
-          if (w === '就是' && e - s <= 3) continue;
+          // 就是 alone, or pointing at something (就是这个, 就是说), is not the 'only that…' contrast (就是贵)
+          if (w === '就是' && (e - s <= 2 || /^(说|这|那|了|啊|呀|嘛|吧|的|我|你|他|她)/.test(text.slice(s + 2, e)))) continue;
           marker = type;
           contentStart = s + w.length;
           break;

@@ -320,12 +320,16 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
 
   // wishes and requests (希望快一点, 麻烦尽快处理, 如果能便宜点就好了) describe what the customer wants, and
   // expectations (本来以为会很难吃) what they feared: neither is what happened
-  const request = /(希望|建议|麻烦|(?<![申邀聘宴])请|能否|可否|如果|要是|假如|倘若|以为)/.exec(seg);
+  const request = /(希望|建议|麻烦|(?<![申邀聘宴])请|能否|可否|如果|要是|假如|倘若|万一|如(?=有|遇)|以为)/.exec(seg);
   return found.filter((op) => {
     if (op.score === 0) return false;
     // an adjective turned adverb (耐心地帮我) describes how something was done, not a verdict
     if (lc[op.coreEnd] === '地' && tokenAt(tokens, op.coreEnd)?.word === '地' && op.end === op.coreEnd && op.core.length >= 2 && !op.fromPattern) return false;
     if (request && lo + request.index < op.start && !op.fromPattern) return false;
+    // a condition for getting in touch (有问题请联系我, 不满意可以找客服) describes no experience
+    if (!op.fromPattern && /^(的话)?(请|可以|可|就|随时|欢迎|麻烦|务必)?(联系|找|咨询|私信|留言|拨打|致电|反馈|告诉)/.test(lc.slice(op.end, hi))) return false;
+    // praise bought with a rebate (好评返现, 五星有礼) is the merchant's offer, not the customer's verdict
+    if (/^(返现|返|有礼|有奖|送|截图)/.test(lc.slice(op.end, hi)) && (implicitFor(x, op.core)?.category === 'other')) return false;
     // a bare single character is only an evaluation when it predicates a noun or stands alone
     // (服务好, 爽!); after a verb it is a result complement (换好了, 装好, 做完)
     if (op.core.length === 1 && op.start === op.coreStart) {
@@ -340,7 +344,9 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     // a failure asked about (为什么我的优惠券用不了？) is a question like any other weak opinion
     if (clause.question && (!op.fromPattern || FAILURE.test(op.core)) && !op.rhetorical && Math.abs(op.score) < 2) {
       const phrase = lc.slice(op.start, op.coreStart);
-      if (!/(一直|老是|总是|根本|都|太|这么|那么)/.test(phrase)) return false;
+      // 这么/那么 mark a complaint (怎么这么慢？) unless the phrase only describes a noun (这么简单的问题为什么…？)
+      const attributive = /^的[\u4e00-\u9fa5]/.test(lc.slice(op.end, hi));
+      if (!/(一直|老是|总是|根本|都|太|这么|那么)/.test(phrase) || (attributive && !/(一直|老是|总是|根本|都|太)/.test(phrase))) return false;
     }
     return true;
   });
@@ -360,15 +366,17 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
     let moved = true;
     while (moved) {
       moved = false;
-      for (let L = Math.min(x.maxModLen, op.start - lo); L >= 1; L--) {
-        const a = op.start - L;
+      // one space between Chinese words is a word break in social posts (一直 报错): look past it
+      const to = lc[op.start - 1] === ' ' && op.start - 2 >= lo && /[\u4e00-\u9fff]/.test(lc[op.start - 2]!) ? op.start - 1 : op.start;
+      for (let L = Math.min(x.maxModLen, to - lo); L >= 1; L--) {
+        const a = to - L;
         if (blocked(a)) continue;
-        const w = lc.slice(a, op.start);
+        const w = lc.slice(a, to);
         const kind = x.modifiers.get(w);
         if (!kind) continue;
         // a modifier must begin a token, unless jieba glued it to what follows (不卡, 很快, 太贵)
         const tok = tokenAt(tokens, a);
-        if (tok && tok.start !== a && tok.end <= op.start) continue;
+        if (tok && tok.start !== a && tok.end <= to) continue;
         // one aspectual adverb at most, and none outside a degree word: 一直挺省心 → 挺省心, 还老是过期 → 老是过期
         if (kind === 'adverb' && (adverbs >= 1 || sawDegree)) continue;
         if (kind === 'adverb') adverbs++;
@@ -472,7 +480,7 @@ export const FAILURE = /(不了|不上|不出来|不进去|不出去|不进|不�
 
 /** A complaint about how long a wait took (等了半小时, 排了两个小时): a pattern ending on a duration. */
 export function isWait(op: RawOpinion): boolean {
-  return op.fromPattern && /^[^，,]*(等|排)/.test(op.core) && /(分钟|小时|钟头|天|周|星期|礼拜|月|年)$/.test(op.core);
+  return op.fromPattern && /^[^，,]*(等|排|处理|审核|审批|办理|维修)/.test(op.core) && /(分钟|小时|钟头|天|周|星期|礼拜|月|年)$/.test(op.core);
 }
 
 function isNounLike(t: Token, x: ExtractLexicon): boolean {
@@ -521,7 +529,15 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   const parts: Token[] = [];
   let len = 0;
   for (;;) {
-    const t = tokenEndingAt(tokens, q);
+    let t = tokenEndingAt(tokens, q);
+    // a compound written with a space (客服 电话) is still one target
+    if (t && t.word === ' ' && parts.length) {
+      const before = tokenEndingAt(tokens, t.start);
+      if (before && before.start >= lo && isNounLike(before, x)) {
+        q = t.start;
+        t = before;
+      }
+    }
     if (!t || t.start < lo || !isNounLike(t, x) || parts.length >= MAX_ASPECT_TOKENS || len + t.word.length > 8) break;
     // another opinion is never part of this one's target (网络很卡客服态度也很差: jieba tags 很卡 a noun)
     if (all.some((o) => o !== op && o.start < t.end && t.start < o.end)) break;

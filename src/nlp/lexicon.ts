@@ -36,6 +36,8 @@ export interface Taxonomy {
   /** opinion core word → implied category + canonical aspect */
   implicitIndex: Map<string, { category: CategoryId; aspect: string }>;
   scalar: { higher: Set<string>; lower: Set<string>; benefit: Set<string>; cost: Set<string> };
+  /** canonical aspects whose category yields to the one the opinion implies (外卖太慢 → efficiency) */
+  weakAspects: Set<string>;
 }
 
 export type TsvRow = Record<string, string>;
@@ -76,6 +78,7 @@ export function loadTaxonomy(lexiconDir: string): Taxonomy {
     categories?: { id: string; zh: string; en: string; source?: string; aspects?: Record<string, string[]> }[];
     implicit?: { words: string[]; category: string; aspect: string; source?: string }[];
     scalar?: { higher_words: string[]; lower_words: string[]; benefit_aspects: string[]; cost_aspects: string[] };
+    weak_aspects?: string[];
   };
   const cats = doc.categories ?? [];
   const ids = cats.map((c) => c.id);
@@ -102,6 +105,8 @@ export function loadTaxonomy(lexiconDir: string): Taxonomy {
       if (!implicitIndex.has(key)) implicitIndex.set(key, { category: rule.category, aspect: rule.aspect });
     }
   }
+  const canonicals = new Set([...aspectIndex.values()].map((v) => v.canonical));
+  for (const w of doc.weak_aspects ?? []) if (!canonicals.has(w)) throw new Error(`${path}: weak aspect ${w} is no canonical aspect`);
   const sc = doc.scalar ?? { higher_words: [], lower_words: [], benefit_aspects: [], cost_aspects: [] };
   return {
     version: String(doc.version ?? 'unknown'),
@@ -114,6 +119,7 @@ export function loadTaxonomy(lexiconDir: string): Taxonomy {
       benefit: new Set(sc.benefit_aspects.map((s) => s.toLowerCase())),
       cost: new Set(sc.cost_aspects.map((s) => s.toLowerCase())),
     },
+    weakAspects: new Set(doc.weak_aspects ?? []),
   };
 }
 

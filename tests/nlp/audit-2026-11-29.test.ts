@@ -293,3 +293,89 @@ describe('audit 9: emphatic-negation spans end on a word boundary', () => {
     expect((await run('手机完全不卡顿')).tags.map((t) => [t.opinion, t.polarity])).toEqual([['完全不卡顿', 'positive']]);
   });
 });
+
+describe('audit 11: 为什么要/凭什么 questions complain; 这么+praise attached to a noun is no verdict', () => {
+  it('no praise from an attributive 这么简单的问题', async () => {
+    const res = await run('这么简单的问题为什么要处理一个星期？');
+    expect(res.tags.filter((t) => t.polarity === 'positive'), show(res.tags)).toEqual([]);
+    expect(res.tags.map((t) => [t.polarity, t.category]), show(res.tags)).toEqual([['negative', 'efficiency']]);
+    expect((await run('凭什么扣我的钱？')).tags.map((t) => t.polarity)).toEqual(['negative']);
+    // a complaint with 这么 in a question is still one
+    expect((await run('网速怎么这么慢？')).tags.map((t) => t.polarity)).toEqual(['negative']);
+  });
+});
+
+describe('audit 7: taxonomy entries', () => {
+  it('理由 is no claim, 外卖 spilled is delivery, a platform is not food, bare 电话 is not marketing', async () => {
+    const reason = await run('办卡被拒了，理由都不说，太不合理了');
+    for (const t of reason.tags) expect(t.canonicalAspect, show(reason.tags)).not.toBe('理赔');
+    expect((await run('外卖洒了一地')).tags.map((t) => [t.polarity, t.category])).toEqual([['negative', 'logistics']]);
+    expect((await run('汤还洒了')).tags.map((t) => [t.polarity, t.category])).toEqual([['negative', 'logistics']]);
+    const platform = await run('外卖平台太不靠谱');
+    expect(platform.tags.map((t) => t.category), show(platform.tags)).not.toContain('taste');
+    expect((await run('外卖很好吃')).tags.map((t) => t.category)).toEqual(['taste']);
+    expect((await run('外卖送到的时候已经凉透了')).tags.map((t) => t.category)).toEqual(['taste']);
+    const call = await analyzer.analyze({
+      kind: 'transcript',
+      turns: [
+        { speaker: 'customer', text: '我点的外卖两个小时了还没到。' },
+        { speaker: 'agent', text: '非常抱歉。' },
+        { speaker: 'customer', text: '你们平台太不靠谱了' },
+      ],
+    });
+    const last = call.tags.find((t) => t.turnIndex === 2);
+    expect(last, show(call.tags)).toBeDefined();
+    expect(last!.category, show(call.tags)).not.toBe('taste');
+    const phone = await run('电话一直打不通');
+    for (const t of phone.tags) expect(t.category, show(phone.tags)).not.toBe('marketing');
+    expect((await run('推销电话太烦人了')).tags.map((t) => t.category)).toEqual(['marketing']);
+  });
+});
+
+describe('audit 6: 烦 is a generic complaint, marketing only in a sales context', () => {
+  it('takes the topic around it', async () => {
+    for (const [text, category] of [
+      ['网络老掉线，真烦', 'network'],
+      ['网银登录不了太烦了', 'app_experience'],
+      ['App老是要更新，烦', 'app_experience'],
+      ['快递一直不到，真烦人', 'logistics'],
+      ['给我推销什么流量包，烦死了', 'marketing'],
+      ['天天打电话营销，烦不烦', 'marketing'],
+    ] as const) {
+      const res = await run(text);
+      const t = res.tags.find((x) => x.opinion.includes('烦'));
+      expect(t, text + show(res.tags)).toBeDefined();
+      expect(t!.category, text + show(res.tags)).toBe(category);
+    }
+  });
+});
+
+describe('audit 10: 就是 + a one-character complaint is a contrast', () => {
+  it('就是贵', async () => {
+    const res = await run('网速比联通快多了，就是贵。');
+    expect(res.sentiment, show(res.tags)).toBe('mixed');
+    expect(res.tags.find((t) => t.polarity === 'negative'), show(res.tags)).toMatchObject({ opinion: '贵', category: 'price' });
+    expect((await run('就是贵')).tags.map((t) => [t.opinion, t.polarity])).toEqual([['贵', 'negative']]);
+    expect((await run('对，就是这个')).tags).toEqual([]);
+  });
+});
+
+describe('audit 14: one space between Chinese words does not end a clause', () => {
+  it('space-separated social text', async () => {
+    const err = await run('网银 登录 一直 报错', 'social');
+    expect(err.tags.map((t) => [t.opinion, t.polarity, t.category]), show(err.tags)).toEqual([['一直 报错', 'negative', 'app_experience']]);
+    const hotline = await run('客服 电话 也 打不通', 'social');
+    expect(hotline.tags.map((t) => [t.polarity, t.category]), show(hotline.tags)).toEqual([['negative', 'efficiency']]);
+    expect(hotline.tags[0]!.aspect, show(hotline.tags)).toBe('客服 电话');
+  });
+});
+
+describe('audit 13: conditional 有问题 and paid-for 好评 are no opinions', () => {
+  it('drops them', async () => {
+    expect((await run('有问题请联系我邮箱')).tags).toEqual([]);
+    expect((await run('如有问题随时联系客服')).tags).toEqual([]);
+    const paid = await run('好评返现我才给的五星，其实东西很一般');
+    expect(paid.tags.map((t) => [t.opinion, t.polarity]), show(paid.tags)).toEqual([['很一般', 'negative']]);
+    expect((await run('这个系统有问题')).tags.map((t) => t.polarity)).toEqual(['negative']);
+  });
+});
