@@ -95,14 +95,18 @@ function bound(raw: string | undefined, name: string): Date | undefined {
 // date pickers send the day's last millisecond, and other aggregates read `to` the same way.
 function dateRange(from: string | undefined, to: string | undefined, field: string): Filter {
   const range: Record<string, Date> = {};
-  const gte = bound(from, 'from');
-  const lte = bound(to, 'to');
+  const { gte, lte } = dateBounds(from, to);
   if (gte) range.$gte = gte;
   if (lte) range.$lte = lte;
-  if (range.$gte && range.$lte && range.$gte > range.$lte) {
-    throw badRequest('from must not be after to', [{ field: 'from', message: 'after to' }]);
-  }
   return Object.keys(range).length > 0 ? { [field]: range } : {};
+}
+
+/** A from/to pair read as instants; from after to is a 400 naming from, as on every list and aggregate. */
+export function dateBounds(from: string | undefined, to: string | undefined): { gte?: Date; lte?: Date } {
+  const gte = bound(from, 'from');
+  const lte = bound(to, 'to');
+  if (gte && lte && gte > lte) throw badRequest('from must not be after to', [{ field: 'from', message: 'after to' }]);
+  return { ...(gte ? { gte } : {}), ...(lte ? { lte } : {}) };
 }
 
 /** A free-text query in any Chinese script, Latin letters in any case (APP finds App). */

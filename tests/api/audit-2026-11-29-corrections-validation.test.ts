@@ -88,3 +88,15 @@ describe('NUL characters', () => {
     expect(tags).not.toContain('\\u0000');
   });
 });
+
+describe('GET /v1/corrections/export', () => {
+  test('from after to is a 400 naming from, as the tag feed and the stats answer it', async () => {
+    const res = await rt.http.get('/v1/corrections/export?from=2024-06-01&to=2024-05-01').set(bearer(labeler));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'validation_failed', message: 'from must not be after to', details: [{ field: 'from' }] });
+    const feed = await rt.http.get('/v1/tags?from=2024-06-01&to=2024-05-01').set(bearer(labeler));
+    expect(feed.body).toEqual(res.body);
+    // an equal pair is a (one-instant) range, not an error
+    await rt.http.get('/v1/corrections/export?from=2024-05-01&to=2024-05-01').set(bearer(labeler)).expect(200);
+  });
+});

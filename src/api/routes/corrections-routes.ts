@@ -1,4 +1,3 @@
-import { readDate } from '../dto/dates.js';
 import { Router } from 'express';
 import { IsDefined, IsString, Length } from 'class-validator';
 import type { Services } from '../../runtime.js';
@@ -7,6 +6,7 @@ import { sendPage } from '../export.js';
 import { auth, requireRole } from '../middleware.js';
 import { presentDocument } from '../presenters.js';
 import { parseDto } from '../validate.js';
+import { dateBounds } from '../../services/query-service.js';
 
 const PAGE = 1000;
 
@@ -43,6 +43,8 @@ export function correctionsRoutes(s: Services): Router {
   r.get('/corrections/export', requireRole('labeler'), async (req, res) => {
     const a = auth(req);
     const q = parseDto(RangeQueryDto, req.query, 'query');
+    // an inverted range is refused as the tag feed and the stats refuse it, not answered with nothing
+    const { gte, lte } = dateBounds(q.from, q.to);
     await s.privacy.audit(a.tenant, a.keyId, 'corrections.export', null, { ...q });
     res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="guandian-corrections-${new Date().toISOString().slice(0, 10)}.jsonl"`);
@@ -50,7 +52,7 @@ export function correctionsRoutes(s: Services): Router {
     for (;;) {
       // Reverts and what they undid are left out like accepts: neither is a label anyone should learn.
       const filter: Record<string, unknown> = { tenant: a.tenant, _id: { $gt: afterId }, op: { $nin: ['accept', 'revert'] } };
-      if (q.from || q.to) filter.at = { ...(q.from ? { $gte: readDate(q.from)! } : {}), ...(q.to ? { $lte: readDate(q.to)! } : {}) };
+      if (gte || lte) filter.at = { ...(gte ? { $gte: gte } : {}), ...(lte ? { $lte: lte } : {}) };
       const rows = await s.store.corrections.list(filter, PAGE);
       if (rows.length === 0) break;
       const tags = new Map((await s.store.tags.list({ _id: { $in: rows.map((c) => c.tagId).filter((id): id is string => !!id) } }, PAGE)).map((t) => [t._id, t]));
