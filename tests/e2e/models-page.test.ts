@@ -94,8 +94,8 @@ const rounds: { version: string; outcome: 'promoted' | 'refused' | 'blocked' }[]
 /** Slang documents whose tag round 2 corrected (an erasure of one withdraws the versions that learned from it). */
 const correctedSlang: string[] = [];
 
-/** The page's percent format: 0..1 as a percentage with one decimal, an empty slice as a dash. */
-const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
+/** The page's percent format: 0..1 as a percentage with one decimal, rounded as the gate's reasons are, an empty slice as a dash. */
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(Math.round(v * 1000) / 10).toFixed(1)}%`);
 
 async function shot(name: string) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -206,7 +206,7 @@ async function trainInPage(shotName: string): Promise<Version> {
     const text = (await item.textContent())!;
     expect(text).not.toBe(v.gate.reasons[i]);
     expect(text).toMatch(/[\u4e00-\u9fff]/);
-    for (const key of ['parent', 'candidate'] as const) if (d.params[key] !== undefined) expect(text).toContain(`${d.params[key]}%`);
+    for (const key of ['parent', 'candidate'] as const) if (d.params[key] !== undefined) expect(text).toContain(`${Number(d.params[key]).toFixed(1)}%`);
   }
   expect(await r.locator('.badge-active').count()).toBe(0);
   expect(await r.locator('.badge-status').textContent()).toBe('候选');

@@ -173,6 +173,8 @@ export interface Kpi {
     z: number | null;
     pValue: number | null;
     significant: boolean;
+    /** The test behind pValue: the two-proportion z-test, or Fisher's exact test on small samples (absent from older servers). */
+    test?: 'z' | 'fisher' | null;
   }[];
 }
 

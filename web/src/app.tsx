@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useState, type FormEvent } from 'react';
+import { Suspense, useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, setUnauthorizedHandler, storedKey, storeKey, type Me } from './api';
 import { AppDataContext, canAnalyze, canLabel, isAdmin } from './app-data';
 import { clearDocCache } from './doc-cache';
@@ -9,14 +9,17 @@ import { roleKey, TEXT_LANG, useI18n, type MsgKey } from './i18n';
 import { IngestPage } from './ingest-page';
 import { LabelPage } from './label-page';
 import { ModelsPage } from './models-page';
-import { href, navigate, useRoute } from './router';
+import { PageBoundary, retryableLazy } from './page-error';
+import { href, navigate, useRoute, type Route } from './router';
 import { ErrorText } from './error-text';
 import { setDisplayZone } from './time';
 
 // ECharts is most of the bundle; only the dashboard needs it.
-const DashboardPage = lazy(() => import('./dashboard-page').then((m) => ({ default: m.DashboardPage })));
-const NpsPage = lazy(() => import('./nps-page').then((m) => ({ default: m.NpsPage })));
-const JourneyPage = lazy(() => import('./journey-page').then((m) => ({ default: m.JourneyPage })));
+// A chunk that fails to load (server gone, or renamed by a redeploy) is caught by PageBoundary, and its
+// retry imports it again.
+const DashboardPage = retryableLazy<{ route: Route }, typeof import('./dashboard-page')>(() => import('./dashboard-page'), 'DashboardPage');
+const NpsPage = retryableLazy<{ route: Route }, typeof import('./nps-page')>(() => import('./nps-page'), 'NpsPage');
+const JourneyPage = retryableLazy<{ customerId: string }, typeof import('./journey-page')>(() => import('./journey-page'), 'JourneyPage');
 
 type Session = { state: 'checking' } | { state: 'out'; error?: unknown } | { state: 'in'; me: Me };
 
@@ -159,8 +162,14 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
     else if (section === 'doc' && route.path[1]) page = <DocPage id={route.path[1]} />;
   }
 
+  const current = nav.find((n) => n.path === section);
+  const pageTitle = current ? t(current.label) : section === 'doc' ? t('detail') : section === 'customers' ? t('journey') : t('appName');
+
   return (
     <div className="shell">
+      <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
+        {t('skipToMain')}
+      </a>
       <header className="topbar">
         <a className="brand" href={nav[0] ? href(nav[0].path) : '#/'}>
           <span lang={TEXT_LANG} className="brand-zh">观点</span> <span lang="en">Guandian</span>
@@ -181,7 +190,13 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           {t('signOut')}
         </button>
       </header>
-      <Suspense fallback={<div className="page page-pad muted">{t('loading')}</div>}>{page}</Suspense>
+      {/* The page area: a page that fails (its code did not load, or it threw) says so here, under the top bar. */}
+      <main id="main" className="shell-main" tabIndex={-1}>
+        <h1 className="sr-only">{pageTitle}</h1>
+        <PageBoundary key={section}>
+          <Suspense fallback={<div className="page page-pad muted">{t('loading')}</div>}>{page}</Suspense>
+        </PageBoundary>
+      </main>
     </div>
   );
 }

@@ -34,21 +34,23 @@ export function CategoryPicker({ current, onPick, onClose }: Props) {
     // Focusing the filter on a phone raises the on-screen keyboard over half of the list to tap.
     if (!coarsePointer()) input.current?.focus();
   }, []);
+  // With nothing typed and no current category (a new tag), nothing is highlighted: Enter right away
+  // must not file the first category (价格费用) for the labeler. A filter or an arrow key picks a row.
   useEffect(() => {
-    const i = q ? 0 : Math.max(0, numbered.findIndex((c) => c.id === current));
+    const i = q ? 0 : numbered.findIndex((c) => c.id === current);
     setActive(i);
   }, [q, current, numbered]);
 
   const key = (e: KeyboardEvent) => {
     if (e.key === 'ArrowDown') {
       e.preventDefault();
-      setActive((a) => Math.min(list.length - 1, a + 1));
+      setActive((a) => Math.min(list.length - 1, Math.max(-1, a) + 1));
     } else if (e.key === 'ArrowUp') {
       e.preventDefault();
       setActive((a) => Math.max(0, a - 1));
     } else if (e.key === 'Enter') {
       e.preventDefault();
-      const c = list[active];
+      const c = active >= 0 ? list[active] : undefined;
       if (c) onPick(c.id);
     } else if (e.key === 'Escape') {
       e.preventDefault();

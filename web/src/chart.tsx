@@ -65,6 +65,8 @@ export function Chart({
 
   useEffect(() => {
     chart.current?.setOption({ textStyle: { fontFamily: CHART_FONT }, animation: false, ...option }, true);
+    // What was drawn, for the browser tests: a canvas tells them nothing else (axes, gaps, styles).
+    if (el.current) (el.current as HTMLDivElement & { chartOption?: ChartOption }).chartOption = option;
   }, [option]);
 
   return (

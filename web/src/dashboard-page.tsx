@@ -4,8 +4,8 @@ import { Chart, type ChartOption, type ChartTable } from './chart';
 import { FilterPanel, filtersFrom, filtersQuery, type Filters } from './filters';
 import { paren, POLARITIES, useI18n } from './i18n';
 import { navigate, type Route } from './router';
-import { ErrorText } from './error-text';
-import { dayIn } from './time';
+import { ErrorPanel } from './page-error';
+import { dayIn, fillPeriods } from './time';
 
 const COLORS = { positive: '#2e9d5b', negative: '#d64545', neutral: '#9aa3ad' };
 const KEYS = ['from', 'to', 'channel', 'kind'] as const;
@@ -16,6 +16,7 @@ export function DashboardPage({ route }: { route: Route }) {
   const [data, setData] = useState<Summary | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [kpi, setKpi] = useState<Kpi | null>(null);
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -33,7 +34,7 @@ export function DashboardPage({ route }: { route: Route }) {
     return () => {
       live = false;
     };
-  }, [filters]);
+  }, [filters, attempt]);
 
   // Chart clicks carry the dashboard's own scope into the feed, narrowed by what was clicked.
   const drill = (extra: Filters) => navigate('feed', { ...filters, ...extra });
@@ -42,12 +43,17 @@ export function DashboardPage({ route }: { route: Route }) {
     if (!data) return null;
     const cats = [...data.byCategory].sort((a, b) => b.total - a.total);
     const legend = { top: 0, data: POLARITIES.map((p) => t(p)) };
+    // On a phone fifteen category names do not fit under the bars even slanted: the bars lie down and
+    // the names stand one per row.
+    const narrow = typeof matchMedia === 'function' && matchMedia('(max-width: 640px)').matches;
+    const catAxis = { type: 'category', data: cats.map((c) => categoryName(c.category)), ...(narrow ? { inverse: true, axisLabel: { interval: 0 } } : { axisLabel: { interval: 0, rotate: cats.length > 6 ? 35 : 0 } }) };
+    const countAxis = { type: 'value', minInterval: 1 };
     const byCategory: ChartOption = {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       legend,
       grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', data: cats.map((c) => categoryName(c.category)), axisLabel: { interval: 0, rotate: cats.length > 6 ? 35 : 0 } },
-      yAxis: { type: 'value', minInterval: 1 },
+      xAxis: narrow ? countAxis : catAxis,
+      yAxis: narrow ? catAxis : countAxis,
       series: POLARITIES.map((p) => ({
         name: t(p),
         type: 'bar',
@@ -57,10 +63,13 @@ export function DashboardPage({ route }: { route: Route }) {
       })),
     };
     const days = [...data.byDay].sort((a, b) => a.day.localeCompare(b.day));
+    // Every day from the first to the last: a day without tags is a gap in the line, not skipped.
+    const byDay = new Map(days.map((d) => [d.day, d]));
+    const axis = fillPeriods(days.map((d) => d.day), 'day');
     const trend: ChartOption = {
-      tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => `${Number(v).toFixed(1)}%` },
+      tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (v === null || v === undefined || v === '-' ? t('noTagsThatDay') : `${Number(v).toFixed(1)}%`) },
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', data: days.map((d) => d.day) },
+      xAxis: { type: 'category', data: axis },
       yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
       series: [
         {
@@ -70,7 +79,10 @@ export function DashboardPage({ route }: { route: Route }) {
           symbolSize: 7,
           itemStyle: { color: COLORS.negative },
           areaStyle: { opacity: 0.08 },
-          data: days.map((d) => (d.total ? Math.round((d.negative / d.total) * 1000) / 10 : 0)),
+          data: axis.map((day) => {
+            const d = byDay.get(day);
+            return d?.total ? Math.round((d.negative / d.total) * 1000) / 10 : null;
+          }),
         },
       ],
     };
@@ -108,7 +120,7 @@ export function DashboardPage({ route }: { route: Route }) {
       aspects: { columns: [t('aspect'), t('category'), t('count')], rows: [...top].reverse().map((a) => [a.aspect, categoryName(a.category), a.count]), textColumns: [0] },
       channels: { columns: [t('channel'), ...polCols], rows: chans.map((c) => [c.channel, c.positive, c.negative, c.neutral, c.total]) },
     };
-    return { cats, days, top, chans, byCategory, trend, aspects, channels, tables };
+    return { cats, days, axis, top, chans, byCategory, byCategoryHeight: narrow ? Math.max(280, cats.length * 26 + 60) : 280, trend, aspects, channels, tables };
     // lang changes series names
   }, [data, t, categoryName, lang]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -120,11 +132,7 @@ export function DashboardPage({ route }: { route: Route }) {
   return (
     <div className="page page-pad dashboard">
       <FilterPanel route="dashboard" filters={filters} keys={KEYS} layout="bar" />
-      {error !== null && (
-        <div className="alert alert-error" role="alert">
-          {t('error')}: <ErrorText error={error} />
-        </div>
-      )}
+      {error !== null && <ErrorPanel error={error} onRetry={() => setAttempt((n) => n + 1)} />}
       {totals && (
         <div className="kpis">
           <div className="kpi"><span>{t('total')}</span><b>{totals.total}</b></div>
@@ -146,6 +154,7 @@ export function DashboardPage({ route }: { route: Route }) {
               <Chart
                 label={t('byCategory')}
                 option={charts.byCategory}
+                height={charts.byCategoryHeight}
                 table={charts.tables.byCategory}
                 onClick={(p) => {
                   const c = charts.cats[p.dataIndex];
@@ -164,8 +173,8 @@ export function DashboardPage({ route }: { route: Route }) {
                 option={charts.trend}
                 table={charts.tables.trend}
                 onClick={(p) => {
-                  const d = charts.days[p.dataIndex];
-                  if (d) drill({ from: d.day, to: d.day, polarity: 'negative' });
+                  const day = charts.axis[p.dataIndex];
+                  if (day) drill({ from: day, to: day, polarity: 'negative' });
                 }}
               />
             ) : (
@@ -236,6 +245,7 @@ function KpiTable({ kpi, onPick }: { kpi: Kpi; onPick: (category: string) => voi
               <th className="num">{t('kpiPrevious')}</th>
               <th className="num">{t('kpiChange')}</th>
               <th title={t('kpiSignificant')}>p</th>
+              <th>{t('kpiTest')}</th>
             </tr>
           </thead>
           <tbody>
@@ -258,12 +268,16 @@ function KpiTable({ kpi, onPick }: { kpi: Kpi; onPick: (category: string) => voi
                 </td>
                 <td>
                   {r.significant ? (
-                    <span className="sig" title={t('kpiSignificant')}>
+                    <span className="sig" title={t('kpiSignificantWith', { test: t(r.test === 'fisher' ? 'testFisher' : 'testZ') })}>
                       ★ {r.pValue !== null && r.pValue < 0.001 ? '<0.001' : r.pValue?.toFixed(3)}
                     </span>
                   ) : (
                     <span className="muted small">{r.pValue === null ? '—' : r.pValue.toFixed(3)}</span>
                   )}
+                </td>
+                {/* The service picks the test per row: Fisher's exact test where the z-test's normal approximation fails. */}
+                <td className="small kpi-test" data-test={r.test ?? ''}>
+                  {r.test === 'fisher' ? t('testFisher') : r.test === 'z' ? t('testZ') : '—'}
                 </td>
               </tr>
             ))}

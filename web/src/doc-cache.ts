@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api, type Doc } from './api';
 
 // Feed cards each need their parent document; cache so scrolling back and forth does not refetch.
@@ -34,8 +34,11 @@ export function clearDocCache(): void {
   cache.clear();
 }
 
-export function useDoc(id: string | null, fresh = false): { doc: Doc | null; error: Error | null } {
+/** `retry` fetches the document again (after a failure; the cache dropped the failed request). */
+export function useDoc(id: string | null, fresh = false): { doc: Doc | null; error: Error | null; retry: () => void } {
   const [state, setState] = useState<{ doc: Doc | null; error: Error | null }>({ doc: null, error: null });
+  const [attempt, setAttempt] = useState(0);
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
   useEffect(() => {
     if (!id) return;
     let live = true;
@@ -47,6 +50,6 @@ export function useDoc(id: string | null, fresh = false): { doc: Doc | null; err
     return () => {
       live = false;
     };
-  }, [id, fresh]);
-  return state;
+  }, [id, fresh, attempt]);
+  return { ...state, retry };
 }

@@ -8,9 +8,11 @@ import { TagLabel } from './tag-chip';
 import { href } from './router';
 import { SurveyHead } from './score-badge';
 import { ErrorText } from './error-text';
+import { ErrorPanel } from './page-error';
 import { nextSpan } from './span-pick';
 import { AddTagPanel, TagActions } from './tag-actions';
 import { wallTime } from './time';
+import { coarsePointer } from './touch';
 import { useCorrection } from './use-correction';
 
 const STATUS_KEY: Record<string, MsgKey> = {
@@ -43,8 +45,8 @@ export function DocPage({ id }: { id: string }) {
 
   if (error)
     return (
-      <div className="page page-pad alert alert-error" role="alert">
-        <ErrorText error={error} />
+      <div className="page page-pad">
+        <ErrorPanel error={error} onRetry={loaded.retry} />
       </div>
     );
   if (!doc) return <div className="page page-pad muted">{t('loading')}</div>;
@@ -70,7 +72,7 @@ export function DocPage({ id }: { id: string }) {
         <div><dt>{t('externalId')}</dt><dd>{doc.externalId}</dd></div>
         <div><dt>{t('status')}</dt><dd>{t(STATUS_KEY[doc.status] ?? 'statusDone')}{doc.error ? ` · ${doc.error}` : ''}</dd></div>
         <div><dt>{t('sentiment')}</dt><dd>{doc.sentiment && doc.sentiment in SENTIMENT_KEY ? t(SENTIMENT_KEY[doc.sentiment]!) : (doc.sentiment ?? '—')}</dd></div>
-        <div><dt>{t('reviewed')}</dt><dd>{doc.reviewed ? '✓' : '—'}</dd></div>
+        <div><dt>{t('reviewed')}</dt><dd data-reviewed={String(doc.reviewed)}>{doc.reviewed ? `✓ ${t('yes')}` : t('no')}</dd></div>
         {doc.customerId && (
           <div>
             <dt>{t('customerId')}</dt>
@@ -112,7 +114,7 @@ export function DocPage({ id }: { id: string }) {
               onClose={() => setSelected(null)}
             />
           ) : (
-            <div className="muted small tag-actions-empty">{doc.tags.length > 0 ? t('noTagSelected') : t('noTags')}</div>
+            <div className="muted small tag-actions-empty">{doc.tags.length > 0 ? t(coarsePointer() ? 'noTagSelected' : 'noTagSelectedFine') : t('noTags')}</div>
           )}
           <div className="doc-actions">
             {!adding && (
@@ -173,7 +175,8 @@ export function DocPage({ id }: { id: string }) {
                   <td>{categoryName(tag.category)}</td>
                   <td className="num">{tag.confidence.toFixed(2)}</td>
                   <td>{sourceKey(tag.source) ? t(sourceKey(tag.source)!) : tag.source}</td>
-                  <td className="mono small">{tag.modelVersion}</td>
+                  {/* A labeler's tag was not written by any model version. */}
+                  <td className="mono small">{tag.source === 'human' ? <span className="muted">{t('addedByLabeler')}</span> : tag.modelVersion}</td>
                 </tr>
               ))}
             </tbody>

@@ -151,6 +151,26 @@ function fieldItems(t: T, error: ApiError, labels: FieldLabels): { items: string
   return { items, reasoned: entries.filter(([, e]) => e.reasons.length > 0).length };
 }
 
+/**
+ * Each refused field's own message, by the top-level request field it belongs to (turns.1.text under
+ * turns), for a form that marks the field itself: aria-invalid and the reason next to it.
+ */
+export function fieldMessages(t: T, error: unknown, labels: FieldLabels = DEFAULT_FIELD_LABELS): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!(error instanceof ApiError)) return out;
+  const lone = error.details.length === 1 && !/^invalid [^:]+: /.test(error.message);
+  for (const d of error.details) {
+    if (!d.field) continue;
+    const label = fieldLabel(t, d.field, labels);
+    if (!label) continue;
+    const top = d.field.split(/[.[\]]/)[0]!;
+    const reason = lone ? error.message : d.message;
+    const text = reason ? fieldReason(t, d.field, label, reason) : label;
+    out.set(top, out.has(top) ? out.get(top)! + t('reasonSep') + text : text);
+  }
+  return out;
+}
+
 /** `labels`: how the form that sent the request names its fields (DEFAULT_FIELD_LABELS when absent). */
 export function errorWords(t: T, error: unknown, labels: FieldLabels = DEFAULT_FIELD_LABELS): ErrorWords {
   if (error instanceof ApiError) {

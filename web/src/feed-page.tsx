@@ -5,13 +5,14 @@ import { CategoryPicker } from './category-picker';
 import { correctionEpoch, useDoc } from './doc-cache';
 import { FilterPanel, filtersFrom, filtersQuery } from './filters';
 import { ErrorText } from './error-text';
+import { ErrorPanel } from './page-error';
 import { DocumentBody, HighlightLegend } from './highlighted-text';
 import { useI18n } from './i18n';
 import { href, type Route } from './router';
 import { SurveyHead } from './score-badge';
 import { nextSpan } from './span-pick';
 import { AddTagPanel, TagActions } from './tag-actions';
-import { TagChip } from './tag-chip';
+import { TagChip, TagLabel } from './tag-chip';
 import { VirtualList } from './virtual-list';
 import { wallTime } from './time';
 import { useCorrection } from './use-correction';
@@ -163,23 +164,16 @@ export function FeedPage({ route }: { route: Route }) {
           </button>
           <strong>{t('navFeed')}</strong>
           {(error === null || groups.length > 0) && (
-            <span className="muted feed-count">
-              {tagCount} {t('tagsMatched')} · {groups.length} {t('documents')}
-              {cursor ? '+' : ''}
+            // Counted from the loaded cards (the API gives no total): while more pages remain, it says so.
+            <span className="muted feed-count" data-complete={cursor ? 'false' : 'true'}>
+              {t(cursor ? 'feedCountMore' : 'feedCount', { tags: t('tagsMatchedN', { n: tagCount }), docs: t('documentsN', { n: groups.length }) })}
             </span>
           )}
           {loading && <span className="muted">{t('loading')}</span>}
           <span className="spacer" />
           <HighlightLegend />
         </div>
-        {error !== null && (
-          <div className="alert alert-error" role="alert">
-            {t('error')}: <ErrorText error={error} />{' '}
-            <button className="btn btn-small" onClick={() => void load(cursor, groups.length === 0)}>
-              {t('retry')}
-            </button>
-          </div>
-        )}
+        {error !== null && <ErrorPanel error={error} onRetry={() => void load(cursor, groups.length === 0)} />}
         {!loading && error === null && groups.length === 0 ? (
           <div className="empty">{t('noResults')}</div>
         ) : (
@@ -207,7 +201,7 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
   const editable = canLabel(me);
   const loaded = useDoc(group.documentId);
   // A tapped chip opens its actions below the chips (selectedId); a touch screen has no hover to reveal them.
-  const { doc, busy, saveError, setSaveError, adding, setAdding, selectedId, setSelectedId, body, send, addTag, tagActions, picker, takeSelection } = useCorrection(
+  const { doc, busy, saveError, setSaveError, adding, setAdding, selectedId, setSelectedId, body, addTag, tagActions, picker, takeSelection, removed, removeTag, undoRemove, dismissUndo } = useCorrection(
     group.documentId,
     loaded.doc,
     {
@@ -273,7 +267,7 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
             busy={busy}
             selected={tag.id === selectedId}
             onClick={editable && doc && !adding ? () => setSelectedId((id) => (id === tag.id ? null : tag.id)) : undefined}
-            onRemove={editable && doc ? () => void send([{ op: 'delete', tagId: tag.id }]) : undefined}
+            onRemove={editable && doc ? () => void removeTag(tag) : undefined}
           />
         ))}
         {editable && doc && !adding && (
@@ -288,6 +282,19 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
           </span>
         )}
       </footer>
+      {removed && (
+        <div className="undo-toast small" role="status" data-removed={removed.id}>
+          <span>
+            {t('tagRemoved')}: <TagLabel tag={removed} />
+          </span>
+          <button type="button" className="btn btn-small" data-action="undo-remove" disabled={busy} onClick={() => void undoRemove()}>
+            {t('undo')}
+          </button>
+          <button type="button" className="btn btn-small btn-link" data-action="dismiss-undo" aria-label={t('close')} onClick={dismissUndo}>
+            ×
+          </button>
+        </div>
+      )}
       {selectedTag && !adding && doc && (
         <TagActions
           tag={selectedTag}

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { Query } from './api';
 import { useAppData } from './app-data';
 import { POLARITIES, useI18n, type MsgKey } from './i18n';
@@ -111,9 +111,25 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
     e.preventDefault();
     apply(draft);
   };
+  // Every field, typed-but-unapplied ones included: a draft left behind would be applied with the next change.
+  const reset = () => {
+    setDraft({});
+    apply({});
+  };
+  const errorId = useId();
+  /** The problem's message, shown next to the fields it is about (dates by the dates, confidence by confidence). */
+  const problemFor = (fields: FilterKey[]) =>
+    problem && problem.fields.some((f) => fields.includes(f)) ? (
+      <div className="err small filter-error" role="alert" id={errorId}>
+        {t(problem.key)}
+      </div>
+    ) : null;
+  const describedBy = (k: FilterKey) => (problem?.fields.includes(k) ? errorId : undefined);
 
   return (
-    <form className={`filters filters-${layout}`} onSubmit={submit} aria-label={t('filters')}>
+    // noValidate: the browser's own bubbles (in its language, about steps and ranges) would stop a value
+    // the API takes and pre-empt the page's message; the set is checked here instead.
+    <form className={`filters filters-${layout}`} onSubmit={submit} aria-label={t('filters')} noValidate>
       {has('q') && (
         <label className="field field-wide" title={t('searchHint')}>
           <span>{t('search')}</span>
@@ -224,12 +240,13 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
         <div className="field field-pair">
           <label>
             <span>{t('from')}</span>
-            <input type="date" name="from" value={draft.from ?? ''} aria-invalid={invalid('from')} onChange={(e) => setNow('from', e.target.value)} />
+            <input type="date" name="from" value={draft.from ?? ''} aria-invalid={invalid('from')} aria-describedby={describedBy('from')} onChange={(e) => setNow('from', e.target.value)} />
           </label>
           <label>
             <span>{t('to')}</span>
-            <input type="date" name="to" value={draft.to ?? ''} aria-invalid={invalid('to')} onChange={(e) => setNow('to', e.target.value)} />
+            <input type="date" name="to" value={draft.to ?? ''} aria-invalid={invalid('to')} aria-describedby={describedBy('to')} onChange={(e) => setNow('to', e.target.value)} />
           </label>
+          {problemFor(['from', 'to'])}
         </div>
       )}
       {has('minConfidence') && (
@@ -243,9 +260,11 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
               name="minConfidence"
               min={0}
               max={1}
-              step={0.05}
+              step="any"
+              inputMode="decimal"
               value={draft.minConfidence ?? ''}
               aria-invalid={invalid('minConfidence')}
+              aria-describedby={describedBy('minConfidence')}
               onChange={(e) => setDraftKey('minConfidence', e.target.value)}
               onBlur={commit}
             />
@@ -257,25 +276,23 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
               name="maxConfidence"
               min={0}
               max={1}
-              step={0.05}
+              step="any"
+              inputMode="decimal"
               value={draft.maxConfidence ?? ''}
               aria-invalid={invalid('maxConfidence')}
+              aria-describedby={describedBy('maxConfidence')}
               onChange={(e) => setDraftKey('maxConfidence', e.target.value)}
               onBlur={commit}
             />
           </label>
-        </div>
-      )}
-      {problem && (
-        <div className="err small filter-error" role="alert">
-          {t(problem.key)}
+          {problemFor(['minConfidence', 'maxConfidence'])}
         </div>
       )}
       <div className="field-actions">
         <button type="submit" className="btn btn-primary">
           {t('apply')}
         </button>
-        <button type="button" className="btn" onClick={() => apply({})}>
+        <button type="button" className="btn" data-action="reset-filters" onClick={reset}>
           {t('reset')}
         </button>
       </div>

@@ -114,6 +114,10 @@ export function HighlightedText({ text, tags, selectedTagId, emphasize, onTagCli
               tabIndex: 0,
               'aria-current': selected ? ('true' as const) : undefined,
               onClick: (e: MouseEvent<HTMLElement>) => {
+                // A drag inside the highlight selects words for a new tag (n, + New tag): it is no click on
+                // the tag, and selecting the tag or moving focus must leave that selection alone.
+                const sel = window.getSelection();
+                if (sel && !sel.isCollapsed && sel.rangeCount > 0 && e.currentTarget.contains(sel.getRangeAt(0).commonAncestorContainer)) return;
                 onTagClick(lead);
                 // A pointer click hands focus back to the page as it did before highlights could take
                 // focus, so the labeling page's Tab (which steps through tags only while nothing is

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, type Kind, type Speaker } from './api';
 import { useI18n } from './i18n';
 import { href } from './router';
-import { ErrorText, type FieldLabels } from './error-text';
+import { ErrorText, fieldMessages, type FieldLabels } from './error-text';
 
 const SPEAKERS: Record<string, Speaker> = {
   客户: 'customer',
@@ -45,6 +45,10 @@ export function IngestPage() {
   const [text, setText] = useState('');
   const [result, setResult] = useState<{ id?: string; error?: unknown } | null>(null);
 
+  // The refused fields are marked where they are, not only named in the line under the form.
+  const fieldError = result?.error !== undefined ? fieldMessages(t, result.error, INGEST_FIELDS) : new Map<string, string>();
+  const textError = fieldError.get('text') ?? fieldError.get('turns');
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setResult(null);
@@ -80,12 +84,36 @@ export function IngestPage() {
           </label>
           <label className="field">
             <span>{t('channel')}</span>
-            <input value={source} onChange={(e) => setSource(e.target.value)} required />
+            <input
+              name="source"
+              value={source}
+              onChange={(e) => setSource(e.target.value)}
+              required
+              aria-invalid={fieldError.has('source') || undefined}
+              aria-describedby={fieldError.has('source') ? 'ingest-source-error' : undefined}
+            />
+            {fieldError.has('source') && (
+              <span className="err small field-error" id="ingest-source-error">
+                {fieldError.get('source')}
+              </span>
+            )}
           </label>
         </div>
         <label className="field">
           <span>{kind === 'transcript' ? t('ingestTurns') : t('ingestText')}</span>
-          <textarea rows={8} value={text} onChange={(e) => setText(e.target.value)} required />
+          <textarea
+            rows={8}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            required
+            aria-invalid={textError ? true : undefined}
+            aria-describedby={textError ? 'ingest-text-error' : undefined}
+          />
+          {textError && (
+            <span className="err small field-error" id="ingest-text-error">
+              {textError}
+            </span>
+          )}
         </label>
         <div className="row">
           <button className="btn btn-primary" type="submit">

@@ -3,15 +3,18 @@ import { api, type Journey } from './api';
 import { Chart, type ChartOption } from './chart';
 import { useI18n } from './i18n';
 import { href, navigate } from './router';
-import { ErrorText } from './error-text';
+import { ErrorPanel } from './page-error';
 import { wallTime } from './time';
 
 const when = (iso: string) => wallTime(iso);
+/** Scores to two decimals (the API's -2.6327 says no more than -2.63 does); none as a dash. */
+const score = (x: number | null) => (x === null ? '—' : String(Math.round(x * 100) / 100));
 
 export function JourneyPage({ customerId }: { customerId: string }) {
   const { t } = useI18n();
   const [data, setData] = useState<Journey | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -24,7 +27,7 @@ export function JourneyPage({ customerId }: { customerId: string }) {
     return () => {
       live = false;
     };
-  }, [customerId]);
+  }, [customerId, attempt]);
 
   const option = useMemo<ChartOption | null>(() => {
     if (!data) return null;
@@ -42,8 +45,8 @@ export function JourneyPage({ customerId }: { customerId: string }) {
           if (!p) return '';
           return [
             `${when(p.at)} · ${t(p.kind)} · ${p.channel}`,
-            `${t('touchScore')}: <b>${p.score ?? '—'}</b>`,
-            `${t('emotion')}: <b>${p.emotion ?? '—'}</b>`,
+            `${t('touchScore')}: <b>${score(p.score)}</b>`,
+            `${t('emotion')}: <b>${score(p.emotion)}</b>`,
             `${t('positive')} ${p.positive} · ${t('negative')} ${p.negative}`,
           ].join('<br/>');
         },
@@ -91,18 +94,20 @@ export function JourneyPage({ customerId }: { customerId: string }) {
         </a>
         <strong>{t('journey')}</strong>
         <span className="mono small">{customerId}</span>
-        {data && (
+        {/* No touchpoints: nothing is known of this customer, which is not the same as "no churn risk". */}
+        {data && data.touchpoints.length > 0 && (
           <span className={`badge ${data.churnRisk ? 'badge-risk' : 'badge-ok'}`} data-churn-risk={String(data.churnRisk)}>
-            {data.churnRisk ? t('churnRisk') : t('noChurnRisk')} · {t('emotion')} {data.emotion}
+            {data.churnRisk ? t('churnRisk') : t('noChurnRisk')} · {t('emotion')} {score(data.emotion)}
           </span>
         )}
       </div>
-      {error !== null && (
-        <div className="alert alert-error" role="alert">
-          {t('error')}: <ErrorText error={error} />
+      {error !== null && <ErrorPanel error={error} onRetry={() => setAttempt((n) => n + 1)} />}
+      {data && data.touchpoints.length === 0 && (
+        <div className="empty journey-empty" role="status">
+          {t('noTouchpoints')}
         </div>
       )}
-      {data && option && (
+      {data && option && data.touchpoints.length > 0 && (
         <>
           <section className="card chart-card">
             <h3>
@@ -143,8 +148,8 @@ export function JourneyPage({ customerId }: { customerId: string }) {
                     <td>{when(p.at)}</td>
                     <td>{t(p.kind)}</td>
                     <td>{p.channel}</td>
-                    <td className={`num ${(p.score ?? 0) < 0 ? 'pol-negative' : (p.score ?? 0) > 0 ? 'pol-positive' : ''}`}>{p.score ?? '—'}</td>
-                    <td className="num">{p.emotion ?? '—'}</td>
+                    <td className={`num ${(p.score ?? 0) < 0 ? 'pol-negative' : (p.score ?? 0) > 0 ? 'pol-positive' : ''}`}>{score(p.score)}</td>
+                    <td className="num">{score(p.emotion)}</td>
                     <td>
                       <a href={href(`doc/${encodeURIComponent(p.documentId)}`)}>{t('detail')} →</a>
                     </td>

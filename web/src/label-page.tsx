@@ -2,7 +2,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { api, type Action, type Doc, type Polarity, type Tag } from './api';
 import { CategoryPicker } from './category-picker';
 import { noteCorrection, primeDoc } from './doc-cache';
-import { ErrorText, errorLine } from './error-text';
+import { errorLine } from './error-text';
+import { ErrorPanel } from './page-error';
 import { DocumentBody, HighlightLegend, selectionInUntaggable, selectionOffsets } from './highlighted-text';
 import { sourceKey, TEXT_LANG, useI18n } from './i18n';
 import { trapTab, useRestoreFocus } from './focus';
@@ -10,6 +11,7 @@ import type { Route } from './router';
 import { nextSpan, type PickedSpan } from './span-pick';
 import { AddTagPanel, TagActions } from './tag-actions';
 import { TagChip } from './tag-chip';
+import { coarsePointer } from './touch';
 import { VirtualList } from './virtual-list';
 
 /**
@@ -48,6 +50,7 @@ export function LabelPage({ route }: { route: Route }) {
   const [pending, setPending] = useState(0);
   const [notice, setNotice] = useState<{ text: string; error?: boolean } | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
 
   const docsRef = useRef(docs);
   docsRef.current = docs;
@@ -82,7 +85,7 @@ export function LabelPage({ route }: { route: Route }) {
     return () => {
       live = false;
     };
-  }, [focusDocId]);
+  }, [focusDocId, attempt]);
 
   const loadMore = useCallback(async () => {
     if (!cursor || loadingMore) return;
@@ -307,6 +310,16 @@ export function LabelPage({ route }: { route: Route }) {
         const free = !target || target === document.body || target === document.documentElement;
         const i = tags.findIndex((x) => x.id === selectedId);
         const next = i + (e.shiftKey ? -1 : 1);
+        // Past the last tag, Tab goes on to this document's buttons (polarity, category, accept all…)
+        // rather than to the top bar and through the whole queue list first.
+        if (free && i >= 0 && !e.shiftKey && next >= tags.length) {
+          const first = document.querySelector<HTMLElement>('.label-actions button:not(:disabled), .label-actions select');
+          if (first) {
+            e.preventDefault();
+            first.focus();
+          }
+          break;
+        }
         if (!free || i < 0 || next < 0 || next >= tags.length) break;
         e.preventDefault();
         setSelectedId(tags[next]!.id);
@@ -368,8 +381,15 @@ export function LabelPage({ route }: { route: Route }) {
 
   if (error !== null)
     return (
-      <div className="page page-pad alert alert-error" role="alert">
-        {t('error')}: <ErrorText error={error} />
+      <div className="page page-pad">
+        <ErrorPanel
+          error={error}
+          onRetry={() => {
+            setError(null);
+            setLoaded(false);
+            setAttempt((n) => n + 1);
+          }}
+        />
       </div>
     );
   if (!loaded) return <div className="page page-pad muted">{t('loading')}</div>;
@@ -419,7 +439,8 @@ export function LabelPage({ route }: { route: Route }) {
               >
                 {t('queueTitle')}
               </button>
-              <strong>{t('docOf', { i: index + 1, n: docs.length })}</strong>
+              {/* The queue is paged: while more remain, the count says so, as the sidebar's (30+) does. */}
+              <strong className="doc-of">{t(cursor ? 'docOfMore' : 'docOf', { i: index + 1, n: docs.length })}</strong>
               <span className="badge">{t(doc.kind)}</span>
               <span className="badge">{doc.source}</span>
               {doc.reviewed && <span className="badge badge-ok">{t('reviewed')}</span>}
@@ -474,7 +495,6 @@ export function LabelPage({ route }: { route: Route }) {
                 <AddTagPanel
                   span={adding.span}
                   untaggable={adding.untaggable}
-                  initialPolarity="neutral"
                   onAdd={(polarity, category) => {
                     if (!adding.span) return;
                     addTag(adding.span, polarity, category);
@@ -490,7 +510,7 @@ export function LabelPage({ route }: { route: Route }) {
                   onDelete={deleteSelected}
                 />
               ) : (
-                <div className="muted small tag-actions-empty">{tags.length > 0 ? t('noTagSelected') : t('noTags')}</div>
+                <div className="muted small tag-actions-empty">{tags.length > 0 ? t(coarsePointer() ? 'noTagSelected' : 'noTagSelectedFine') : t('noTags')}</div>
               )}
               <div className="doc-actions">
                 <button type="button" className="btn btn-small" data-action="prev" disabled={index === 0} onClick={() => go(-1)} title="k">

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type ErrorDetail, type GateReasonCode, type ModelList, type ModelVersion, type RetagProgress, type TrainJob } from './api';
 import { ErrorText, errorWords } from './error-text';
+import { ErrorPanel } from './page-error';
 import { useI18n, type MsgKey } from './i18n';
 import { wallTime } from './time';
 
@@ -21,14 +22,23 @@ const PHASES: Record<string, MsgKey> = {
 };
 
 const when = (iso: string | null) => wallTime(iso) || '—';
-/** Scores are 0..1; an empty slice has none. */
-const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
+/**
+ * Scores are 0..1; an empty slice has none. Rounded as the gate rounds its reasons' percentages
+ * (Math.round to a tenth, head-train.ts pct1), so a cell and a reason never differ by a tenth
+ * (0.7105 is 71.1% in both, where toFixed would say 71.0%), and always with one decimal.
+ */
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${oneDecimal(Math.round(v * 1000) / 10)}%`);
+const oneDecimal = (x: number) => x.toFixed(1);
 type T = ReturnType<typeof useI18n>['t'];
 
 /** A gate reason in the page's language, from the API's code and params (the English message is the fallback). */
 function gateReasonText(t: T, code: GateReasonCode, params: Record<string, string | number>): string {
   const task = typeof params.task === 'string' && (params.task === 'sentimentAccuracy' || params.task === 'categoryAccuracy') ? t(`gateTask_${params.task}`) : params.task;
-  return t(`gateReason_${code}`, { ...params, ...(task !== undefined ? { task } : {}) });
+  // The gate's percentages come as numbers (50, 71.1): written with one decimal like the table's cells.
+  const percents = Object.fromEntries(
+    (['candidate', 'parent'] as const).flatMap((k) => (typeof params[k] === 'number' ? [[k, oneDecimal(params[k] as number)]] : [])),
+  );
+  return t(`gateReason_${code}`, { ...params, ...percents, ...(task !== undefined ? { task } : {}) });
 }
 
 const clampPercent = (p: number) => Math.max(0, Math.min(100, Math.round(p)));
@@ -208,14 +218,7 @@ export function ModelsPage() {
     <div className="page page-pad models-page">
       <h2>{t('modelsTitle')}</h2>
       <p className="muted">{t('modelsHint')}</p>
-      {loadError !== null && (
-        <div className="alert alert-error" role="alert">
-          {t('error')}: <ErrorText error={loadError} />{' '}
-          <button className="btn btn-small" onClick={() => void load()}>
-            {t('retry')}
-          </button>
-        </div>
-      )}
+      {loadError !== null && <ErrorPanel error={loadError} onRetry={() => void load()} />}
       {data && (
         <div className="kpis models-head">
           <div className="kpi" data-active-version={data.active}>
@@ -418,7 +421,7 @@ function VersionRows({
         className={[v.active ? 'row-active' : '', isNew ? 'row-new' : '', refusal ? 'row-refused' : ''].filter(Boolean).join(' ')}
       >
         <td>
-          <span className="mono nowrap">{v.version}</span>{' '}
+          <span className="mono version-id">{v.version}</span>{' '}
           {v.active ? (
             <span className="badge badge-ok badge-active">{t('activeBadge')}</span>
           ) : v.status === 'withdrawn' ? (
@@ -433,7 +436,7 @@ function VersionRows({
             <span className="badge badge-kind badge-status">{t('statusCandidate')}</span>
           )}
         </td>
-        <td className="mono nowrap">{v.parent}</td>
+        <td className="mono version-id">{v.parent}</td>
         <td>
           <span className="nowrap">{when(v.createdAt)}</span>
           {v.createdBy && <div className="small muted">{`${t('by')}: ${v.createdBy}`}</div>}

@@ -3,15 +3,16 @@ import { api, type DriverRow, type Drivers, type Scale, type ScoreTrend } from '
 import { Chart, type ChartOption, type ChartTable } from './chart';
 import { FilterPanel, filtersFrom, filtersQuery } from './filters';
 import { paren, useI18n, type MsgKey } from './i18n';
+import { fillPeriods } from './time';
 import { navigate, type Route } from './router';
-import { ErrorText } from './error-text';
+import { ErrorPanel } from './page-error';
 
 const KEYS = ['from', 'to', 'channel'] as const;
 const INTERVALS = ['day', 'week', 'month'] as const;
 type Interval = (typeof INTERVALS)[number];
 const INTERVAL_KEY: Record<Interval, MsgKey> = { day: 'intervalDay', week: 'intervalWeek', month: 'intervalMonth' };
 
-const C = { promoter: '#2e9d5b', passive: '#9aa3ad', detractor: '#d64545', line: '#3b5bdb', band: '#3b5bdb' };
+const C = { promoter: '#2e9d5b', passive: '#9aa3ad', detractor: '#d64545', line: '#3b5bdb', band: '#3b5bdb', detractorPale: '#f2bcbc', promoterPale: '#b7e0c6' };
 
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
 const signed = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${x > 0 ? '+' : ''}${x.toFixed(1)}`);
@@ -29,6 +30,7 @@ export function NpsPage({ route }: { route: Route }) {
   const [trend, setTrend] = useState<ScoreTrend | null>(null);
   const [drivers, setDrivers] = useState<Drivers | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -45,7 +47,7 @@ export function NpsPage({ route }: { route: Route }) {
     return () => {
       live = false;
     };
-  }, [filters, scale, interval]);
+  }, [filters, scale, interval, attempt]);
 
   const keep = { scale: scale === 'nps' ? undefined : scale, interval: interval === 'week' ? undefined : interval };
   const go = (next: { scale?: Scale; interval?: Interval }) =>
@@ -58,20 +60,24 @@ export function NpsPage({ route }: { route: Route }) {
   const trendOption = useMemo<ChartOption | null>(() => {
     if (!trend || trend.series.length === 0) return null;
     const value = (r: ScoreTrend['series'][number]) => (scale === 'nps' ? r.nps : r.csat) ?? null;
-    const rows = trend.series;
+    // Every period from the first to the last, so one without answers is a gap in the line, not skipped.
+    const byPeriod = new Map(trend.series.map((r) => [r.period, r]));
+    const axis = fillPeriods(trend.series.map((r) => r.period), interval);
+    const rows = axis.map((p) => byPeriod.get(p) ?? null);
     const name = scale === 'nps' ? 'NPS' : 'CSAT';
     return {
       tooltip: {
         trigger: 'axis',
         formatter: (ps: { dataIndex: number }[]) => {
-          const r = rows[ps[0]?.dataIndex ?? 0];
-          if (!r) return '';
+          const i = ps[0]?.dataIndex ?? 0;
+          const r = rows[i];
+          if (!r) return `${axis[i] ?? ''}<br/>${t('noAnswers')}`;
           const ci = r.ci95 ? `[${r.ci95[0]}, ${r.ci95[1]}]` : '—';
           return `${r.period}<br/>${name}: <b>${value(r) ?? '—'}</b><br/>${t('ci95')}: ${ci}<br/>${t('responses')}: ${r.n}`;
         },
       },
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', data: rows.map((r) => r.period), boundaryGap: false },
+      xAxis: { type: 'category', data: axis, boundaryGap: false },
       yAxis: { type: 'value', min: scale === 'nps' ? -100 : 0, max: 100 },
       series: [
         // The band is drawn as the lower bound plus a stacked (upper − lower) area; 'all' stacking
@@ -84,7 +90,7 @@ export function NpsPage({ route }: { route: Route }) {
           symbol: 'none',
           lineStyle: { opacity: 0 },
           silent: true,
-          data: rows.map((r) => r.ci95?.[0] ?? null),
+          data: rows.map((r) => r?.ci95?.[0] ?? null),
         },
         {
           name: t('ci95'),
@@ -95,7 +101,7 @@ export function NpsPage({ route }: { route: Route }) {
           lineStyle: { opacity: 0 },
           areaStyle: { color: C.band, opacity: 0.14 },
           silent: true,
-          data: rows.map((r) => (r.ci95 ? Math.round((r.ci95[1] - r.ci95[0]) * 10) / 10 : null)),
+          data: rows.map((r) => (r?.ci95 ? Math.round((r.ci95[1] - r.ci95[0]) * 10) / 10 : null)),
         },
         {
           name,
@@ -103,12 +109,12 @@ export function NpsPage({ route }: { route: Route }) {
           symbolSize: 7,
           itemStyle: { color: C.line },
           lineStyle: { width: 2 },
-          data: rows.map(value),
+          data: rows.map((r) => (r ? value(r) : null)),
           markLine: scale === 'nps' ? { silent: true, symbol: 'none', lineStyle: { color: '#9aa3ad', type: 'dashed' }, label: { show: false }, data: [{ yAxis: 0 }] } : undefined,
         },
       ],
     };
-  }, [trend, scale, t]);
+  }, [trend, scale, interval, t]);
 
   const driverSets = useMemo(() => {
     if (!drivers) return null;
@@ -151,14 +157,16 @@ export function NpsPage({ route }: { route: Route }) {
         name: t(impactLabel),
         type: 'bar',
         barMaxWidth: 22,
-        label: { show: true, position: 'right', formatter: (p: { dataIndex: number }) => `${signed(rows[p.dataIndex] ? impact(rows[p.dataIndex]!) : null)} (n=${rows[p.dataIndex]?.n ?? 0})` },
-        // Low-sample rows keep their direction colour but are washed out with a dashed outline,
-        // so they read as "indicative" without disappearing.
+        // Dark text whatever the bar: a low-sample bar is pale, its numbers must not be.
+        label: { show: true, position: 'right', color: '#374151', formatter: (p: { dataIndex: number }) => `${signed(rows[p.dataIndex] ? impact(rows[p.dataIndex]!) : null)} (n=${rows[p.dataIndex]?.n ?? 0})` },
+        // Low-sample rows keep their direction colour but are washed out (a pale fill, not opacity, which
+        // would fade the value label with the bar) with a dashed outline, so they read as "indicative".
         data: rows.map((d) => {
-          const color = (impact(d) ?? 0) >= 0 ? C.detractor : C.promoter;
+          const up = (impact(d) ?? 0) >= 0;
+          const color = up ? C.detractor : C.promoter;
           return {
             value: impact(d) ?? 0,
-            itemStyle: d.lowSample ? { color, opacity: 0.35, borderColor: color, borderType: 'dashed', borderWidth: 1.5 } : { color },
+            itemStyle: d.lowSample ? { color: up ? C.detractorPale : C.promoterPale, borderColor: color, borderType: 'dashed', borderWidth: 1.5 } : { color },
           };
         }),
       },
@@ -209,11 +217,7 @@ export function NpsPage({ route }: { route: Route }) {
           ))}
         </div>
       </div>
-      {error !== null && (
-        <div className="alert alert-error" role="alert">
-          {t('error')}: <ErrorText error={error} />
-        </div>
-      )}
+      {error !== null && <ErrorPanel error={error} onRetry={() => setAttempt((n) => n + 1)} />}
       {o && (
         <div className="kpis nps-kpis">
           <div className="kpi kpi-nps">
@@ -307,18 +311,30 @@ function NpsSplit({ promoters, passives, detractors }: { promoters: number; pass
   );
 }
 
+/**
+ * CSAT's groups as NPS shows its three: satisfied (4–5) and the rest (1–3), each with count and share.
+ * The API gives the satisfied count and n only, so 3 (neutral) and 1–2 (unsatisfied) cannot be told
+ * apart here; the rest is named for what it is rather than left as an unlabelled block.
+ */
 function CsatSplit({ satisfied, n }: { satisfied: number; n: number }) {
   const { t, lang } = useI18n();
+  const rest = Math.max(0, n - satisfied);
+  const share = (count: number) => `${n ? ((count / n) * 100).toFixed(1) : '0.0'}%`;
   return (
     <div className="kpi nps-split">
       <span>
-        <span className="split-legend split-satisfied">
-          {t('satisfied')} {satisfied}{paren(lang, `${n ? ((satisfied / n) * 100).toFixed(1) : '0.0'}%`)}
+        <span className="split-legend split-satisfied" data-band="satisfied" data-count={satisfied}>
+          {t('satisfiedBand')} {satisfied}
+          {paren(lang, share(satisfied))}
+        </span>
+        <span className="split-legend split-notsatisfied" data-band="not-satisfied" data-count={rest}>
+          {t('notSatisfiedBand')} {rest}
+          {paren(lang, share(rest))}
         </span>
       </span>
       <div className="split-bar" aria-hidden>
-        {n > 0 && <div className="split-promoter" style={{ flexGrow: satisfied }} />}
-        {n > satisfied && <div className="split-passive" style={{ flexGrow: n - satisfied }} />}
+        {n > 0 && satisfied > 0 && <div className="split-promoter" style={{ flexGrow: satisfied }} />}
+        {rest > 0 && <div className="split-notsatisfied" style={{ flexGrow: rest }} />}
       </div>
     </div>
   );

@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { Polarity, Tag } from './api';
 import { CategoryPicker } from './category-picker';
 import { POLARITIES, useI18n } from './i18n';
 import type { PickedSpan } from './span-pick';
+import { coarsePointer } from './touch';
 
 /**
  * Buttons for everything a labeler does to one tag, so no step needs a key or a hover: polarity as
@@ -62,13 +63,15 @@ export function TagActions({
 
 /**
  * The new-tag form under a text whose characters can be tapped (or, with a mouse, selected):
- * says what to do until a span is chosen, then quotes it and takes polarity and category.
+ * says what to do until a span is chosen, then quotes it and takes polarity and category. No category
+ * is chosen for the labeler (a preselected one would be filed by a hasty Enter), and polarity starts
+ * neutral on every page, as the queue's n does.
  */
 export function AddTagPanel({
   span,
   untaggable,
   busy,
-  initialPolarity = 'negative',
+  initialPolarity = 'neutral',
   onAdd,
   onCancel,
 }: {
@@ -81,17 +84,30 @@ export function AddTagPanel({
 }) {
   const { t, categories, categoryName } = useI18n();
   const [polarity, setPolarity] = useState<Polarity>(initialPolarity);
-  const [category, setCategory] = useState(categories[0]?.id ?? '');
+  const [category, setCategory] = useState('');
   const [picking, setPicking] = useState(false);
-  const chosen = category || categories[0]?.id || '';
+  const [missing, setMissing] = useState(false);
+  const chosen = category;
+  const errorId = useId();
+  const choose = (c: string) => {
+    setCategory(c);
+    if (c) setMissing(false);
+  };
+  const add = () => {
+    if (!chosen) {
+      setMissing(true);
+      return;
+    }
+    onAdd(polarity, chosen);
+  };
   return (
     <div className="add-tag" role="group" aria-label={t('addTag')}>
       {!span ? (
-        <span className={`small add-tag-hint ${untaggable ? 'err' : 'muted'}`}>{t(untaggable ? 'customerTurnsOnly' : 'addTagHint')}</span>
+        <span className={`small add-tag-hint ${untaggable ? 'err' : 'muted'}`}>{t(untaggable ? 'customerTurnsOnly' : coarsePointer() ? 'addTagHint' : 'addTagHintFine')}</span>
       ) : (
         <>
           <q className="add-tag-text">{span.text}</q>
-          {!span.complete && <span className="small muted add-tag-more">{t('spanTapEnd')}</span>}
+          {!span.complete && <span className="small muted add-tag-more">{t(coarsePointer() ? 'spanTapEnd' : 'spanTapEndFine')}</span>}
           <div className="seg" role="radiogroup" aria-label={t('polarity')}>
             {POLARITIES.map((p) => (
               <button
@@ -108,19 +124,44 @@ export function AddTagPanel({
             ))}
           </div>
           {/* A native select is the desktop control; a touch screen gets the tappable picker instead. */}
-          <select className="fine-only" name="addCategory" aria-label={t('category')} value={chosen} onChange={(e) => setCategory(e.target.value)}>
+          <select
+            className="fine-only"
+            name="addCategory"
+            aria-label={t('category')}
+            aria-required="true"
+            aria-invalid={missing || undefined}
+            aria-describedby={missing ? errorId : undefined}
+            value={chosen}
+            onChange={(e) => choose(e.target.value)}
+          >
+            <option value="" disabled>
+              {t('chooseCategory')}
+            </option>
             {categories.map((c) => (
               <option key={c.id} value={c.id}>
                 {categoryName(c.id)}
               </option>
             ))}
           </select>
-          <button type="button" className="btn btn-small cat-btn coarse-only" data-action="add-category" data-category={chosen} onClick={() => setPicking(true)}>
-            {t('category')}: {categoryName(chosen)} ▾
+          <button
+            type="button"
+            className="btn btn-small cat-btn coarse-only"
+            data-action="add-category"
+            data-category={chosen}
+            aria-invalid={missing || undefined}
+            aria-describedby={missing ? errorId : undefined}
+            onClick={() => setPicking(true)}
+          >
+            {t('category')}: {chosen ? categoryName(chosen) : t('chooseCategory')} ▾
           </button>
-          <button type="button" className="btn btn-small btn-primary" data-action="add-tag" disabled={busy || !chosen} onClick={() => onAdd(polarity, chosen)}>
+          <button type="button" className="btn btn-small btn-primary" data-action="add-tag" disabled={busy} onClick={add}>
             {t('add')}
           </button>
+          {missing && (
+            <span className="err small add-tag-error" role="alert" id={errorId}>
+              {t('categoryRequired')}
+            </span>
+          )}
         </>
       )}
       <button type="button" className="btn btn-small" data-action="cancel-add" onClick={onCancel}>
@@ -128,9 +169,9 @@ export function AddTagPanel({
       </button>
       {picking && (
         <CategoryPicker
-          current={chosen}
+          current={chosen || undefined}
           onPick={(c) => {
-            setCategory(c);
+            choose(c);
             setPicking(false);
           }}
           onClose={() => setPicking(false)}

@@ -37,8 +37,8 @@ export function TagChip({ tag, selected, onClick, onRemove, busy }: Props) {
         <button
           type="button"
           className="chip-x"
-          aria-label={t('removeTag')}
-          title={t('removeTag')}
+          aria-label={t('removeTagNamed', { label: tagLabel(tag) })}
+          title={t('removeTagNamed', { label: tagLabel(tag) })}
           disabled={busy}
           onClick={(e) => {
             e.stopPropagation();

@@ -40,3 +40,40 @@ export function dayIn(iso: string): string {
   const p = parts(iso);
   return p ? `${p.year}-${p.month}-${p.day}` : '';
 }
+
+/**
+ * Every period from the first to the last label, so a chart's axis keeps the time between them: a day
+ * (or week, month) without data is a gap at its place, not skipped so that the line joins its neighbours.
+ * Labels are YYYY-MM-DD (a week by its Monday) or YYYY-MM; others are returned as they are.
+ */
+export function fillPeriods(labels: string[], interval: 'day' | 'week' | 'month'): string[] {
+  const sorted = [...new Set(labels)].sort();
+  const first = sorted[0];
+  const last = sorted[sorted.length - 1];
+  if (!first || !last) return sorted;
+  const out: string[] = [];
+  const LIMIT = 3660;
+  if (interval === 'month') {
+    if (!/^\d{4}-\d{2}$/.test(first) || !/^\d{4}-\d{2}$/.test(last)) return sorted;
+    let [y, m] = first.split('-').map(Number) as [number, number];
+    for (let label = first; label <= last && out.length < LIMIT; ) {
+      out.push(label);
+      m++;
+      if (m > 12) {
+        m = 1;
+        y++;
+      }
+      label = `${y}-${String(m).padStart(2, '0')}`;
+    }
+    return out;
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(first) || !/^\d{4}-\d{2}-\d{2}$/.test(last)) return sorted;
+  const step = interval === 'week' ? 7 : 1;
+  const d = new Date(`${first}T00:00:00Z`);
+  for (let label = first; label <= last && out.length < LIMIT; ) {
+    out.push(label);
+    d.setUTCDate(d.getUTCDate() + step);
+    label = d.toISOString().slice(0, 10);
+  }
+  return out;
+}

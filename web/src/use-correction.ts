@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { api, type Action, type Doc, type Polarity } from './api';
+import { api, type Action, type Doc, type Polarity, type Tag } from './api';
 import { primeDoc } from './doc-cache';
 import { selectionInUntaggable, selectionOffsets } from './highlighted-text';
 import type { PickedSpan } from './span-pick';
@@ -24,19 +24,50 @@ export function useCorrection(id: string, loaded: Doc | null, on: { after: (next
   const [adding, setAdding] = useState<AddState>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [categoryFor, setCategoryFor] = useState<string | null>(null);
+  // The tag the last × removed, while its 撤销 (undo) is offered.
+  const [removed, setRemoved] = useState<Tag | null>(null);
   const body = useRef<HTMLDivElement>(null);
 
-  const send = async (actions: Action[]) => {
-    if (!doc) return;
+  /** Sends the actions; true when the server took them. Any new action retires the offered undo. */
+  const send = async (actions: Action[]): Promise<boolean> => {
+    if (!doc) return false;
     on.starting?.();
     setBusy(true);
     setSaveError(null);
+    setRemoved(null);
     try {
       const next = await api.correct(doc.id, actions);
       primeDoc(next);
       setFresh(next);
       setAdding(null);
       if (!next.tags.some((x) => x.id === selectedId)) setSelectedId(null);
+      on.after(next, doc);
+      return true;
+    } catch (e) {
+      setSaveError(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  /** × on a chip: deletes at once, then offers 撤销, which asks the server to undo exactly that delete. */
+  const removeTag = async (tag: Tag) => {
+    if (await send([{ op: 'delete', tagId: tag.id }])) setRemoved(tag);
+  };
+
+  /** The labeling queue's u for the removed tag: the tag comes back as it was (a machine tag as the model wrote it). */
+  const undoRemove = async () => {
+    if (!doc || !removed) return;
+    const tag = removed;
+    on.starting?.();
+    setBusy(true);
+    setSaveError(null);
+    setRemoved(null);
+    try {
+      const next = await api.revertCorrection(doc.id, tag.id);
+      primeDoc(next);
+      setFresh(next);
       on.after(next, doc);
     } catch (e) {
       setSaveError(e);
@@ -80,5 +111,5 @@ export function useCorrection(id: string, loaded: Doc | null, on: { after: (next
     return !!sel;
   };
 
-  return { doc, busy, saveError, setSaveError, adding, setAdding, selectedId, setSelectedId, body, send, addTag, tagActions, picker, takeSelection };
+  return { doc, busy, saveError, setSaveError, adding, setAdding, selectedId, setSelectedId, body, send, addTag, tagActions, picker, takeSelection, removed, removeTag, undoRemove, dismissUndo: () => setRemoved(null) };
 }
