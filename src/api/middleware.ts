@@ -89,26 +89,29 @@ function isBareJsonValue(body: string): boolean {
 }
 
 /** The 4xx answer for an error that is the request's fault, or null when it is ours (a 500). */
-function clientError(err: unknown, req: Request): { status: number; code: string; message: string } | null {
+// A refusal about the body as a whole names it '(body)', as parseDto does for an array or a non-object.
+const BODY = '(body)';
+
+function clientError(err: unknown, req: Request): { status: number; code: string; message: string; field?: string } | null {
   if (err === null || typeof err !== 'object') return null;
   const e = err as HttpLikeError;
   switch (e.type) {
     case 'entity.too.large':
-      return { status: 413, code: 'payload_too_large', message: `request body exceeds the ${String(e.limit)}-byte limit` };
+      return { status: 413, code: 'payload_too_large', message: `request body exceeds the ${String(e.limit)}-byte limit`, field: BODY };
     case 'entity.parse.failed':
       // Valid JSON that is not an object or array (null, "x", 42) is refused by the strict parser too;
       // saying "not valid JSON" about it sends the caller looking for a syntax error. The parser's own
       // message is not passed on: it quotes the body, which may hold PII, and errors are logged.
       if (typeof (e as { body?: unknown }).body === 'string' && isBareJsonValue((e as { body: string }).body)) {
-        return { status: 400, code: 'invalid_json', message: 'request body must be a JSON object, not a bare value' };
+        return { status: 400, code: 'invalid_json', message: 'request body must be a JSON object, not a bare value', field: BODY };
       }
-      return { status: 400, code: 'invalid_json', message: 'request body is not valid UTF-8 JSON' };
+      return { status: 400, code: 'invalid_json', message: 'request body is not valid UTF-8 JSON', field: BODY };
     case 'encoding.invalid_utf8':
-      return { status: 400, code: 'invalid_json', message: 'request body is not valid UTF-8 JSON' };
+      return { status: 400, code: 'invalid_json', message: 'request body is not valid UTF-8 JSON', field: BODY };
     case 'charset.unsupported':
-      return { status: 415, code: 'unsupported_media_type', message: 'request bodies must be UTF-8 JSON' };
+      return { status: 415, code: 'unsupported_media_type', message: 'request bodies must be UTF-8 JSON', field: BODY };
     case 'encoding.unsupported':
-      return { status: 415, code: 'unsupported_media_type', message: 'Content-Encoding must be identity, gzip, deflate or br' };
+      return { status: 415, code: 'unsupported_media_type', message: 'Content-Encoding must be identity, gzip, deflate or br', field: BODY };
   }
   const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : undefined;
   if (status === undefined || !Number.isInteger(status) || status < 400 || status > 499) return null;
@@ -117,7 +120,7 @@ function clientError(err: unknown, req: Request): { status: number; code: string
   if (err instanceof URIError) return { status, code, message: 'the URL is not validly percent-encoded' };
   // zlib's Z_DATA_ERROR and friends: the body does not match the Content-Encoding it declares.
   if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
-    return { status, code, message: `request body is not valid ${String(req.headers['content-encoding'])} data` };
+    return { status, code, message: `request body is not valid ${String(req.headers['content-encoding'])} data`, field: BODY };
   }
   // http-errors marks messages written for clients as exposable; anything else might carry
   // internals, so it gets a generic sentence.
@@ -133,7 +136,8 @@ export function errorHandler(logger: Logger) {
     }
     const client = clientError(err, req);
     if (client) {
-      res.status(client.status).json({ error: { code: client.code, message: client.message, details: [] } });
+      const details = client.field ? [{ field: client.field, message: client.message }] : [];
+      res.status(client.status).json({ error: { code: client.code, message: client.message, details } });
       return;
     }
     const errorId = newErrorId();

@@ -117,3 +117,27 @@ describe('NUL characters are refused wherever a string is stored', () => {
     expect(all).not.toContain('\\u0000');
   });
 });
+
+describe('refusals of the body as a whole name (body)', () => {
+  test('a bare value, broken JSON, bad UTF-8 and an array all have details naming (body)', async () => {
+    for (const raw of ['null', '"x"', '42', '{"kind":', '[]', '[{"kind":"comment"}]']) {
+      const res = await postRaw('/v1/documents', Buffer.from(raw));
+      expect(res.status, raw).toBe(400);
+      expect(res.body.error.details, raw).toEqual([expect.objectContaining({ field: '(body)', message: expect.any(String) })]);
+    }
+    const utf8 = await postRaw('/v1/documents', Buffer.from([0x7b, 0xff, 0x7d]));
+    expect(utf8.body.error.details).toEqual([{ field: '(body)', message: 'request body is not valid UTF-8 JSON' }]);
+  });
+
+  test('a body over BODY_LIMIT is a 413 naming (body)', async () => {
+    const res = await postRaw('/v1/documents', Buffer.from(JSON.stringify({ kind: 'comment', source: 'val', externalId: 'big', text: '慢'.repeat(400_000) })));
+    expect(res.status).toBe(413);
+    expect(res.body.error).toMatchObject({ code: 'payload_too_large', details: [{ field: '(body)' }] });
+  });
+
+  test('a search term over its limit is a 400 naming q', async () => {
+    const res = await rt.http.get(`/v1/documents?q=${encodeURIComponent('网'.repeat(101))}`).set(bearer(ADMIN_KEY));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([expect.objectContaining({ field: 'q' })]);
+  });
+});
