@@ -121,6 +121,31 @@ function dropWaitEvidence(ops: RawOpinion[], x: ExtractLexicon): void {
   }
 }
 
+/**
+ * Too much of a good thing: 过于/太过 + praise (过于热情) is excess, and so is 太 + praise + 了 when the next clause of
+ * the sentence complains without a contrast marker (条款写得太专业了，普通人根本看不懂). Thanks and verdicts on the
+ * whole (太感谢了, 太满意了) are never excessive.
+ */
+function tooMuch(ops: RawOpinion[], lc: string, x: ExtractLexicon): void {
+  for (const op of ops) {
+    if (op.score <= 0 || op.fromPattern || implicitFor(x, op.core)?.category === 'other') continue;
+    const mods = lc.slice(op.start, op.coreStart);
+    if (/^(过于|太过)/.test(mods)) {
+      op.score = -op.score;
+      continue;
+    }
+    if (!mods.endsWith('太') || lc[op.end] !== '了') continue;
+    const c = op.clause;
+    const next = ops.filter((o) => o.clause.sentence === c.sentence && o.clause.start >= c.end).sort((a, b) => a.start - b.start)[0];
+    if (!next || next.score >= 0 || next.clause.marker !== null || ops.some((o) => o.clause === next.clause && o.score > 0)) continue;
+    // a complaint about another known target (价格太便宜了，质量很差) is a second opinion, not the consequence
+    const other = next.aspect && !next.aspectDistant ? lookupAspect(x, next.aspect.text) : null;
+    const own = op.aspect ? lookupAspect(x, op.aspect.text) : null;
+    if (other && other.canonical !== own?.canonical) continue;
+    op.score = -op.score;
+  }
+}
+
 /** Whether the sentence around `clause` mentions a sales pitch (推销, 营销电话, 广告). */
 function salesPitch(x: ExtractLexicon, tokens: Token[], clauses: Clause[], clause: Clause): boolean {
   const inSentence = clauses.filter((c) => c.sentence === clause.sentence);
@@ -203,6 +228,7 @@ class RuleAnalyzer implements Analyzer {
     }
     linkDistantAspects(perClause, lc, clauses, tokens, x);
     dropWaitEvidence(perClause, x);
+    tooMuch(perClause, lc, x);
     // a caller stating the problem they call about (我的手机银行登录不了) reports the reason for the call,
     // not a verdict: in a transcript a failure counts as a complaint only with an emphasis (一直登录不上,
     // 又断了, 都收不到), as the gold set labels calls; in a review or post the failure itself is the complaint

@@ -77,7 +77,7 @@ const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
 const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱', '麻烦', '标准', '规范', '推荐']);
 const ACKNOWLEDGEMENTS = new Set(['好', '行', '可以', '对', '成']);
 /** Nouns that name a time, place or manner rather than something a customer evaluates. */
-const NON_ASPECT = new Set(['时候', '时', '时间段', '地方', '样子', '情况', '方面', '一下', '什么', '这个', '那个', '这样', '那样', '今天', '昨天', '现在', '之后', '以后', '以前', '当时', '每次', '一次', '这次', '上次', '感觉', '感受', '小时', '钟头', '分钟', '秒', '秒钟', '天', '半天', '周', '星期', '礼拜', '个月', '月', '年']);
+const NON_ASPECT = new Set(['时候', '时', '时间段', '地方', '样子', '情况', '方面', '一下', '什么', '这个', '那个', '这样', '那样', '今天', '昨天', '现在', '之后', '以后', '以前', '当时', '每次', '一次', '这次', '上次', '感觉', '感受', '结果', '小时', '钟头', '分钟', '秒', '秒钟', '天', '半天', '周', '星期', '礼拜', '个月', '月', '年']);
 /** Speed complements describe the action, so the gold convention keeps the verb: 送得很快, 来得也快. */
 const SPEED = new Set(['快', '慢', '很快', '及时']);
 /** Verbs of using something up; their speed reads the other way round. */
@@ -225,7 +225,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       // so does the next target in an unpunctuated list (价格贵质量差, 网速太慢客服也不管); not after the
       // guarded words, whose attributive use (标准单人间, 一般窗户) is the common one
       const next = tokenAt(tokens, e);
-      const nextTarget = word.length === 1 && next !== undefined && next.start === e && next.word.length >= 2 && isNounLike(next, x);
+      // (全 before a noun is "all of it": 全骨头渣子)
+      const nextTarget = word.length === 1 && word !== '全' && next !== undefined && next.start === e && next.word.length >= 2 && isNounLike(next, x);
       const rightOk = right === '' || PARTICLES.test(right) || RIGHT_SUFFIXES.some((s) => right.startsWith(s)) || /^(但|却|而且|并且|又|也)/.test(right) || nextTarget;
       const tok = tokenAt(tokens, i);
       let leftOk = true;
@@ -304,9 +305,12 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     const higherWord = scalar.higher.has(op.core);
     if (!lowerWord && !higherWord) continue;
     const phrase = lc.slice(op.start, op.end);
-    // without an adjacent target, the known target nearest before it in the clause decides
-    // (分期利息算下来比说的高很多: the interest is higher); linking it as the aspect happens later
-    const target = op.aspect ?? nounRuns(tokens, lo, op.start, x).filter((r) => r.parts.some((t) => x.lex.taxonomy.aspectIndex.has(t.word) || x.extraAspects.has(t.word))).pop();
+    // without an adjacent target, the noun nearest before it in the clause decides when the taxonomy knows it
+    // (分期利息算下来比说的高很多: the interest is higher), unless another opinion sits between them (房间霉味很重);
+    // linking it as the aspect happens later
+    const last = op.aspect ? null : nounRuns(tokens, lo, op.start, x).pop();
+    const known = last && last.parts.some((t) => x.lex.taxonomy.aspectIndex.has(t.word) || x.extraAspects.has(t.word)) && !found.some((o) => o !== op && o.start >= last.end && o.end <= op.start);
+    const target = op.aspect ?? (known ? last : null);
     let s = 0;
     if (phrase.includes('偏')) s = -1;
     else if (target) {
@@ -329,7 +333,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     // a condition for getting in touch (有问题请联系我, 不满意可以找客服) describes no experience
     if (!op.fromPattern && /^(的话)?(请|可以|可|就|随时|欢迎|麻烦|务必)?(联系|找|咨询|私信|留言|拨打|致电|反馈|告诉)/.test(lc.slice(op.end, hi))) return false;
     // praise bought with a rebate (好评返现, 五星有礼) is the merchant's offer, not the customer's verdict
-    if (/^(返现|返|有礼|有奖|送|截图)/.test(lc.slice(op.end, hi)) && (implicitFor(x, op.core)?.category === 'other')) return false;
+    if (/^(返现|返|有礼|有奖|送(?!给)|截图)/.test(lc.slice(op.end, hi)) && (implicitFor(x, op.core)?.category === 'other')) return false;
     // a bare single character is only an evaluation when it predicates a noun or stands alone
     // (服务好, 爽!); after a verb it is a result complement (换好了, 装好, 做完)
     if (op.core.length === 1 && op.start === op.coreStart) {

@@ -379,3 +379,27 @@ describe('audit 13: conditional 有问题 and paid-for 好评 are no opinions', 
     expect((await run('这个系统有问题')).tags.map((t) => t.polarity)).toEqual(['negative']);
   });
 });
+
+describe('audit 12: too much of a good thing, when the sentence goes on to complain', () => {
+  it('太+praise+了 followed by a complaint, and 过于+praise, are negative', async () => {
+    const res = await run('保险条款写得太专业了，普通人根本看不懂。');
+    expect(res.tags.find((t) => t.opinion === '太专业'), show(res.tags)).toMatchObject({ polarity: 'negative', category: 'policy' });
+    expect(res.sentiment).toBe('negative');
+    expect((await run('店员过于热情')).tags.map((t) => t.polarity)).toEqual(['negative']);
+    // praise followed by more praise, by a contrast, or gratitude, stays praise
+    expect((await run('太方便了，再也不用排队')).tags.every((t) => t.polarity === 'positive')).toBe(true);
+    expect((await run('服务太好了，就是价格贵')).tags.find((t) => t.opinion.startsWith('太好'))?.polarity).toBe('positive');
+    expect((await run('价格太便宜了，质量很差')).tags.find((t) => t.opinion === '太便宜')?.polarity).toBe('positive');
+    expect((await run('太感谢了，不然我就亏大了')).tags.find((t) => t.opinion.includes('感谢'))?.polarity).toBe('positive');
+  });
+});
+
+describe('audit follow-ups: regressions the new rules must not bring (found on the sentiment dev sets)', () => {
+  it('a scalar does not read a target another opinion stands between; 全 before a noun; 差评送给; 结果', async () => {
+    expect((await run('房间霉味很重')).tags.filter((t) => t.polarity === 'positive')).toEqual([]);
+    expect((await run('排骨汤，全骨头渣子')).tags).toEqual([]);
+    expect((await run('差评送给那个送货员')).tags.map((t) => [t.opinion, t.polarity])).toEqual([['差评', 'negative']]);
+    const wait = await run('我以为能快点，结果还是等了一个多小时');
+    expect(wait.tags.map((t) => [t.aspect, t.polarity]), show(wait.tags)).toEqual([[null, 'negative']]);
+  });
+});
