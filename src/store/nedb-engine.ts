@@ -7,7 +7,7 @@ import { lockDataDir } from './data-dir-lock.js';
 import { DuplicateKeyError } from '../errors.js';
 import type { Collection, Filter, FindOptions, IndexSpec, StoreEngine, Update } from './collection.js';
 import { closeNedbAppendHandles, installNedbAppendHandles } from './nedb-append.js';
-import { installNedbInPlaceValueDelete } from './nedb-index-delete.js';
+import { installNedbIndexDeletes } from './nedb-index-delete.js';
 import { installNedbInPlaceIndexUpdate } from './nedb-index-update.js';
 
 // nedb is CommonJS with `export default` typings, which NodeNext resolution misreads; load it plainly.
@@ -584,7 +584,7 @@ export class NedbEngine implements StoreEngine {
     const unlock = lockDataDir(dir);
     installNedbAppendHandles();
     installNedbInPlaceIndexUpdate();
-    installNedbInPlaceValueDelete();
+    installNedbIndexDeletes();
     return new NedbEngine(dir, unlock);
   }
 

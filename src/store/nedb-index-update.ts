@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { removeManyFromIndex, type IndexLike as RemovableIndex } from './nedb-index-delete.js';
 
 // nedb updates a document in every index by deleting it and inserting the new version, even when
 // the indexed fields did not change: each status change of a document rebalanced seven AVL trees
@@ -31,6 +32,26 @@ function swap(index: IndexLike, from: Doc, to: Doc): boolean {
   return true;
 }
 
+/**
+ * nedb's updateMultipleDocs, with the old documents taken out of the index together
+ * (nedb-index-delete.ts: one at a time, a re-tag of n documents of a crowded key cost n times its
+ * size). The same rollback: a unique violation puts every old document back and rethrows.
+ */
+function reKeyMany(index: RemovableIndex & { insert(doc: Doc): void }, pairs: Pair[]): void {
+  removeManyFromIndex(index, pairs.map((p) => p.oldDoc));
+  const inserted: Doc[] = [];
+  try {
+    for (const { newDoc } of pairs) {
+      index.insert(newDoc);
+      inserted.push(newDoc);
+    }
+  } catch (err) {
+    removeManyFromIndex(index, inserted);
+    for (const { oldDoc } of pairs) index.insert(oldDoc);
+    throw err;
+  }
+}
+
 /** Installs the in-place index update into nedb's Index class; idempotent. */
 export function installNedbInPlaceIndexUpdate(): void {
   const proto = Index.prototype;
@@ -44,7 +65,8 @@ export function installNedbInPlaceIndexUpdate(): void {
     for (const pair of pairs) (swap(this, pair.oldDoc, pair.newDoc) ? swapped : rest).push(pair);
     if (rest.length === 0) return;
     try {
-      original.call(this, rest);
+      if (rest.length === 1) original.call(this, rest);
+      else reKeyMany(this as unknown as RemovableIndex & { insert(doc: Doc): void }, rest);
     } catch (err) {
       for (const pair of swapped) swap(this, pair.newDoc, pair.oldDoc);
       throw err;

@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
-import { installNedbInPlaceValueDelete } from '../../src/store/nedb-index-delete.js';
+import { installNedbIndexDeletes } from '../../src/store/nedb-index-delete.js';
 
-// src/store/nedb-index-delete.ts: a document leaves a key many documents share by a splice of that
-// key's entries, not by a copy of them (the copy made purges and re-tags quadratic). Whether every
+// src/store/nedb-index-delete.ts: documents leave a key many documents share in place, many at once in
+// one pass, not by a copy of the key's entries per document (which made purges and re-tags quadratic). Whether every
 // index still matches the stored documents afterwards is checked with the in-place update, under
 // random commands, in nedb-index-update.test.ts.
 
@@ -19,7 +19,7 @@ const Datastore = require('@seald-io/nedb') as new (o: object) => {
 };
 
 async function crowded() {
-  installNedbInPlaceValueDelete();
+  installNedbIndexDeletes();
   const db = new Datastore({ inMemoryOnly: true });
   await db.ensureIndexAsync({ fieldName: 'status' });
   await db.insertAsync(Array.from({ length: 1000 }, (_, i) => ({ _id: `d${String(i).padStart(4, '0')}`, status: 'done', customerId: null })));
@@ -27,7 +27,7 @@ async function crowded() {
 }
 
 describe('nedb in-place value delete', () => {
-  test("removing one document from a crowded key splices the key's entries instead of copying them", async () => {
+  test("removing one document from a crowded key splices it out of the key's entries instead of copying them", async () => {
     const db = await crowded();
     const entries = db.indexes.status!.tree.search('done');
     expect(entries).toHaveLength(1000);
@@ -40,6 +40,21 @@ describe('nedb in-place value delete', () => {
     expect(db.indexes.status!.tree.search('done')).toBe(entries);
     expect(entries).toHaveLength(998);
     expect((await db.findAsync({ status: 'queued' })).map((d) => d._id)).toEqual(['d0001']);
+  });
+
+  test('many documents leaving a crowded key at once (a purge, a re-tag) leave it in one pass, in place', async () => {
+    const db = await crowded();
+    const entries = db.indexes.status!.tree.search('done');
+    const some = Array.from({ length: 300 }, (_, i) => `d${String(i * 3).padStart(4, '0')}`);
+    expect(await db.removeAsync({ _id: { $in: some } }, { multi: true })).toBe(300);
+    expect(db.indexes.status!.tree.search('done')).toBe(entries);
+    expect(entries).toHaveLength(700);
+    const more = Array.from({ length: 200 }, (_, i) => `d${String(i * 3 + 1).padStart(4, '0')}`);
+    await db.updateAsync({ _id: { $in: more } }, { $set: { status: 'queued' } }, { multi: true });
+    expect(db.indexes.status!.tree.search('done')).toBe(entries);
+    expect(entries).toHaveLength(500);
+    expect(await db.findAsync({ status: 'queued' })).toHaveLength(200);
+    expect(entries.every((d) => d.status === 'done')).toBe(true);
   });
 
   test('a key emptied one document at a time is gone from the index, as nedb leaves it', async () => {

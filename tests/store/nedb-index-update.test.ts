@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
-import { installNedbInPlaceValueDelete } from '../../src/store/nedb-index-delete.js';
+import { installNedbIndexDeletes } from '../../src/store/nedb-index-delete.js';
 import { installNedbInPlaceIndexUpdate } from '../../src/store/nedb-index-update.js';
 
 // The in-place index update (src/store/nedb-index-update.ts) must leave every index exactly as a
@@ -36,7 +36,7 @@ function rng(seed: number) {
 describe('nedb in-place index update', () => {
   test('every index matches the stored documents after 3,000 random commands', async () => {
     installNedbInPlaceIndexUpdate();
-    installNedbInPlaceValueDelete();
+    installNedbIndexDeletes();
     const db = new Datastore({ inMemoryOnly: true });
     await db.ensureIndexAsync({ fieldName: ['tenant', 'ext'], unique: true });
     await db.ensureIndexAsync({ fieldName: ['status', 'lease'] });
@@ -60,8 +60,13 @@ describe('nedb in-place index update', () => {
         } else if (r < 0.9) {
           // may collide with another document's (tenant, ext): nedb must roll the whole update back
           await db.updateAsync({ status: pick(statuses) }, { $set: { ext: `e${Math.floor(random() * 400)}`, batch: random() < 0.5 ? `b${i % 5}` : undefined } }, { multi: random() < 0.3 });
-        } else if (r < 0.95) {
+        } else if (r < 0.94) {
           await db.updateAsync({ _id: id }, { $push: { tags: pick(['网络', '资费', '客服']) } });
+        } else if (r < 0.96) {
+          // many documents leave a crowded (status, lease) key at once: the batched path
+          await db.updateAsync({ tenant: pick(['t1', 't2']), status: pick(statuses) }, { $set: { status: pick(statuses), lease: random() < 0.7 ? null : i } }, { multi: true });
+        } else if (r < 0.965) {
+          await db.removeAsync({ tenant: pick(['t1', 't2']), status: pick(statuses), lease: null }, { multi: true });
         } else {
           await db.removeAsync({ _id: id });
         }
