@@ -77,7 +77,8 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const privacy = new PrivacyService(store, settings, logger, models);
   const apiKeys = new ApiKeysService(store.apiKeys);
   const generatedAdminKey = config.role === 'worker' ? null : await apiKeys.bootstrap(config.adminKey);
-  const reconciler = new Reconciler(store, queue, logger, { leaseMs: config.leaseMs, intervalMs: config.reconcileIntervalMs });
+  const retag = new RetagService(store, queue, config.leaseMs);
+  const reconciler = new Reconciler(store, queue, logger, { leaseMs: config.leaseMs, intervalMs: config.reconcileIntervalMs }, () => retag.resumeStalled());
   const actions = Actions.create(config, store, logger, createQueue);
   return {
     config,
@@ -96,7 +97,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     corrections: new CorrectionsService(store, { lexiconDir: config.lexiconDir, overridesFor: async (tenant) => (await settings.get(tenant)).lexiconOverrides }),
     settings,
     privacy,
-    retag: new RetagService(store, queue, config.leaseMs),
+    retag,
     models,
     surveyStats: new SurveyStatsService(store),
     actions,

@@ -121,9 +121,15 @@ export interface RetagJobRecord {
   _id: string;
   tenant: string;
   filter: { channel?: string; kind?: string; from?: string; to?: string };
+  /** Documents marked so far (all of them once `marking` is gone). */
   total: number;
   createdBy: string;
   createdAt: Date;
+  /**
+   * While documents are still being marked, in batches: the last _id marked and until when the process
+   * marking them holds the job (another takes over after that). Absent on finished jobs and older ones.
+   */
+  marking?: { after: string; until: Date } | null;
 }
 
 export interface IdempotencyRecord {

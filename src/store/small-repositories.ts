@@ -110,4 +110,19 @@ export class RetagJobsRepository {
   findForTenant(tenant: string, id: string): Promise<RetagJobRecord | null> {
     return this.coll.findOne({ _id: id, tenant });
   }
+
+  /** A batch marked: the count, the cursor and the claim move on. */
+  async marked(id: string, total: number, after: string, until: Date): Promise<void> {
+    await this.coll.updateOne({ _id: id }, { $set: { total, marking: { after, until } } });
+  }
+
+  async markingDone(id: string): Promise<void> {
+    await this.coll.updateOne({ _id: id }, { $set: { marking: null } });
+  }
+
+  /** Claims a job whose marking stopped half-way (its process died): returns it, or null if none is due. */
+  claimStalled(now: Date, until: Date): Promise<RetagJobRecord | null> {
+    // few records, rarely any with marking set: no index
+    return this.coll.findOneAndUpdate({ 'marking.until': { $lt: now } }, { $set: { 'marking.until': until } });
+  }
 }

@@ -18,6 +18,8 @@ export class Reconciler {
     private readonly queue: JobQueue,
     private readonly logger: Logger,
     private readonly options: { leaseMs: number; intervalMs: number },
+    /** Finishes re-tag jobs whose marking stopped half-way (RetagService.resumeStalled). */
+    private readonly resumeRetags: () => Promise<number> = async () => 0,
   ) {}
 
   /** One pass; `everything` ignores leases (used at boot of the embedded queue, which starts empty). */
@@ -36,6 +38,8 @@ export class Reconciler {
       if (docs.length < BATCH) break;
     }
     if (total > 0) this.logger.info({ count: total }, 'reconciler re-enqueued documents');
+    const resumed = await this.resumeRetags();
+    if (resumed > 0) this.logger.info({ jobs: resumed }, 'reconciler resumed re-tag jobs that stopped marking half-way');
     return total;
   }
 
