@@ -3,7 +3,7 @@ import { badRequest, conflict, DuplicateKeyError, type ErrorDetail, AppError } f
 import { ulid } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { maskPii } from '../nlp/pii.js';
+import { maskPii, maskPiiJson } from '../nlp/pii.js';
 import type { PiiPolicy } from '../nlp/types.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { DocumentRecord } from '../store/records.js';
@@ -33,14 +33,6 @@ interface Built {
 /** The same content, whichever way the stored twin's hash was computed. */
 function sameContent(stored: DocumentRecord, built: Built): boolean {
   return stored.contentHash === built.doc.contentHash || stored.contentHash === built.legacyHash;
-}
-
-/** Every string inside a JSON value, at any depth, passed through `mask`; keys and other values as they are. */
-function maskStrings(value: unknown, mask: (s: string) => string): unknown {
-  if (typeof value === 'string') return mask(value);
-  if (Array.isArray(value)) return value.map((v) => maskStrings(v, mask));
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskStrings(v, mask)]));
 }
 
 // Intake order is what makes "nothing accepted is ever lost" hold: PII is masked, the document is
@@ -75,7 +67,8 @@ export class IngestService {
     if (dto.occurredAt !== undefined && occurredAt === null) {
       throw badRequest('invalid request body: occurredAt', [{ field: 'occurredAt', message: 'occurredAt is not a date' }]);
     }
-    const metadata = dto.metadata !== undefined ? (maskStrings(dto.metadata, mask) as Record<string, unknown>) : null;
+    // every string at any depth, and numbers that are a phone, an ID or a card by their digits alone
+    const metadata = dto.metadata !== undefined ? (maskPiiJson(dto.metadata, policy, { hashSecret: secret }) as Record<string, unknown>) : null;
     const question = dto.question !== undefined ? mask(dto.question) : null;
     const survey = { question, score: dto.score ?? null, scale: dto.scale ?? null };
     const hasSurvey = dto.score !== undefined || dto.question !== undefined;

@@ -27,14 +27,15 @@ const survey = {
   scale: 'nps',
   question: '请留下联系电话13812345678，我们会回访',
   customerId: '13987654321',
-  metadata: { contact: '13812345678', app: { note: '用户邮箱zhang.san@example.com', version: '3.2.1' }, phones: ['13700001111'], orderNo: 42 },
+  metadata: { contact: '13812345678', app: { note: '用户邮箱zhang.san@example.com', version: '3.2.1' }, phones: ['13700001111'], orderNo: 42, callback: 13912345678 },
 };
 
 describe('PII in the survey question and metadata', () => {
   test('mask (default): the question and every string in metadata are masked; customerId and externalId are kept', async () => {
     const doc = await ingestAndRead(ingest, ADMIN_KEY, survey);
     expect(doc.question).toBe('请留下联系电话138****5678，我们会回访');
-    expect(doc.metadata).toEqual({ contact: '138****5678', app: { note: expect.not.stringContaining('zhang.san@example.com'), version: '3.2.1' }, phones: ['137****1111'], orderNo: 42 });
+    // a phone sent as a JSON number is masked too (as a string: a masked number is no number); 42 is not PII
+    expect(doc.metadata).toEqual({ contact: '138****5678', app: { note: expect.not.stringContaining('zhang.san@example.com'), version: '3.2.1' }, phones: ['137****1111'], orderNo: 42, callback: '139****5678' });
     expect(JSON.stringify(await rt.services.store.documents.findById(doc.id))).not.toContain('13812345678');
     // The caller's keys: erasure (DELETE /v1/customers/:customerId) and re-sends find documents by them.
     expect(doc.customerId).toBe('13987654321');
