@@ -29,6 +29,7 @@ function configOrExit(): Config {
   }
 }
 
+const MAX_HEADER_BYTES = 64 * 1024;
 const REFUSED_WHILE_STOPPING = JSON.stringify({
   error: { code: 'shutting_down', message: 'this instance is shutting down; retry the request (another instance, or this one after its restart)', details: [] },
 });
@@ -101,7 +102,9 @@ async function main(): Promise<void> {
       }
       if (stop.stopping || config.role === 'worker') return;
       const app = createApp(s);
-      const srv = http.createServer((req, res) => {
+      // 64 KB of request line and headers rather than Node's 16 KB: a long search (q) or filter list then
+      // reaches the API and gets its 400 naming the parameter instead of a bare 431.
+      const srv = http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
         inflight++;
         res.once('close', () => {
           inflight--;
@@ -118,6 +121,18 @@ async function main(): Promise<void> {
           }
         }
         app(req, res);
+      });
+      // Errors Node answers before the app sees the request: the same JSON error shape as every other.
+      srv.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+        if (!socket.writable) return socket.destroy();
+        const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+        const status = tooLarge ? 431 : 400;
+        const body = JSON.stringify({
+          error: tooLarge
+            ? { code: 'headers_too_large', message: `request line and headers exceed ${MAX_HEADER_BYTES / 1024} KB`, details: [{ field: '(headers)', message: 'too large' }] }
+            : { code: 'bad_request', message: 'malformed HTTP request', details: [] },
+        });
+        socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
       });
       server = srv;
       srv.keepAliveTimeout = 5000;

@@ -1,0 +1,36 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startService, type ServiceProcess } from '../helpers/process.js';
+
+// What Node's HTTP parser answers before the app runs lives in src/main.ts: a long search must reach the
+// API's own 400, and headers past the limit get the JSON error shape, not a bare status line.
+const KEY = 'http-limits-admin-key-0123456789abcdef';
+let svc: ServiceProcess;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-http-limits-'));
+  svc = await startService({ DATA_DIR: dataDir, GUANDIAN_ADMIN_KEY: KEY });
+});
+afterAll(async () => {
+  svc?.child.kill('SIGTERM');
+  await svc?.exited;
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('HTTP limits of the listening server', () => {
+  test('a 3,000-character search (about 27 KB encoded) gets the 400 naming q', async () => {
+    const res = await fetch(`${svc.url}/v1/documents?q=${encodeURIComponent('网络信号差'.repeat(600))}`, { headers: { Authorization: `Bearer ${KEY}` } });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'q' })]));
+  });
+
+  test('headers over the limit get 431 in the JSON error shape', async () => {
+    const res = await fetch(`${svc.url}/healthz`, { headers: { 'X-Note': 'x'.repeat(70 * 1024) } });
+    expect(res.status).toBe(431);
+    expect(res.headers.get('content-type')).toContain('application/json');
+    expect(await res.json()).toMatchObject({ error: { code: 'headers_too_large', details: [{ field: '(headers)' }] } });
+  });
+});
