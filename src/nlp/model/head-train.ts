@@ -309,8 +309,9 @@ export function gateReasons(m: GateInput): GateReason[] {
     out.push({
       field: 'metrics.reviewed.overall',
       code: 'reviewed_not_better',
-      params: { candidate: pct1(rv.overall), parent: pct1(prv.overall), n: rv.n },
-      message: `not better on the reviewed tags (corrections and confirmed tags, n=${rv.n}): ${pct(rv.overall)} vs ${pct(prv.overall)} for the parent`,
+      // n counts judgments (a tag's sentiment and its category are one each), nSentiment/nCategory per task
+      params: { candidate: pct1(rv.overall), parent: pct1(prv.overall), n: rv.n, nSentiment: rv.nSentiment, nCategory: rv.nCategory },
+      message: `not better on the reviewed tags (corrections and confirmed tags: ${rv.nSentiment} sentiment and ${rv.nCategory} category judgments): ${pct(rv.overall)} vs ${pct(prv.overall)} for the parent`,
     });
   }
   for (const key of ['sentimentAccuracy', 'categoryAccuracy'] as const) {
@@ -322,7 +323,7 @@ export function gateReasons(m: GateInput): GateReason[] {
         field: `metrics.reviewed.${key}`,
         code: 'reviewed_fell',
         params: { task: key, candidate: pct1(a), parent: pct1(b), n },
-        message: `reviewed tags (corrections and confirmed tags, n=${n}): ${key} fell from ${pct(b)} to ${pct(a)}`,
+        message: `reviewed tags (corrections and confirmed tags, ${n} ${key === 'sentimentAccuracy' ? 'sentiment' : 'category'} judgments): ${key} fell from ${pct(b)} to ${pct(a)}`,
       });
     }
   }
