@@ -131,14 +131,14 @@ describe('metrics and the gate', () => {
     expect(gateReasons({ ...base, reviewed: m(0.65, 0.7, 0.6, 40), parentReviewed: m(0.6, 0.6, 0.6, 40) })).toEqual([]);
     // as many right answers broken as fixed: nothing gained for the labelers
     const tie = gateReasons({ ...base, reviewed: m(0.6, 0.6, 0.6, 40), parentReviewed: m(0.6, 0.6, 0.6, 40) });
-    expect(tie).toEqual([expect.objectContaining({ field: 'metrics.reviewed.overall', code: 'reviewed_not_better', params: { candidate: 60, parent: 60, n: 40 } })]);
-    expect(tie[0]!.message).toMatch(/not better on the reviewed tags .*n=40.*60.0% vs 60.0%/);
+    expect(tie).toEqual([expect.objectContaining({ field: 'metrics.reviewed.overall', code: 'reviewed_not_better', params: { candidate: 60, parent: 60, n: 40, nSentiment: 40, nCategory: 40 } })]);
+    expect(tie[0]!.message).toMatch(/not better on the reviewed tags .*40 sentiment and 40 category judgments.*60.0% vs 60.0%/);
     // better at sentiment, worse at category: a trade the labelers did not ask for
     const fell = gateReasons({ ...base, reviewed: m(0.625, 0.7, 0.55, 40), parentReviewed: m(0.6, 0.6, 0.6, 40) });
     expect(fell).toEqual([
       expect.objectContaining({ field: 'metrics.reviewed.categoryAccuracy', code: 'reviewed_fell', params: { task: 'categoryAccuracy', candidate: 55, parent: 60, n: 40 } }),
     ]);
-    expect(fell[0]!.message).toMatch(/reviewed tags .*n=40.*categoryAccuracy fell from 60.0% to 55.0%/);
+    expect(fell[0]!.message).toMatch(/reviewed tags .*40 category judgments.*categoryAccuracy fell from 60.0% to 55.0%/);
   });
 
   test('a head that fixes its corrections by breaking confirmed right answers is refused', () => {
