@@ -154,7 +154,19 @@ async function main(): Promise<void> {
   );
 }
 
+/**
+ * An operator's problem (the address is taken or not this machine's, DATA_DIR is in use) is said in one
+ * line; anything else is a bug, shown with its stack.
+ */
+const OPERATOR_ERRORS = new Set(['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES', 'ENOTFOUND', 'EAI_AGAIN']);
+function startFailure(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as NodeJS.ErrnoException).code;
+  if (err.name === 'DataDirInUseError' || (code && OPERATOR_ERRORS.has(code))) return err.message;
+  return err.stack ?? err.message;
+}
+
 main().catch((err: unknown) => {
-  process.stderr.write(`guandian: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(`guandian: failed to start: ${startFailure(err)}\n`);
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { canonicalTimeZone, isTimeZone } from '../time-zone.js';
 
@@ -49,6 +50,13 @@ export interface ActionsSettings {
   /** How often threshold rules and the SLA check run. */
   intervalMs: number;
   webhookConcurrency: number;
+}
+
+/** An IP address, or a host name (letters, digits, hyphens, dots) that is not an IPv4 look-alike such as 999.1.1.1. */
+function isListenHost(host: string): boolean {
+  if (net.isIP(host) !== 0) return true;
+  if (/^[\d.]+$/.test(host)) return false;
+  return /^(?=.{1,253}$)[a-z\d]([a-z\d-]{0,61}[a-z\d])?(\.[a-z\d]([a-z\d-]{0,61}[a-z\d])?)*$/i.test(host);
 }
 
 export class ConfigError extends Error {
@@ -127,6 +135,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     throw new ConfigError('ROLE', `ROLE=${role} needs MONGODB_URL (the embedded store only works with ROLE=all)`);
   }
   const host = env.HOST && env.HOST.trim() !== '' ? env.HOST.trim() : '127.0.0.1';
+  if (!isListenHost(host)) {
+    throw new ConfigError('HOST', `"${host}" is not an IP address or host name to listen on (e.g. 127.0.0.1, 0.0.0.0, ::)`);
+  }
   const timeZone = env.TIME_ZONE && env.TIME_ZONE.trim() !== '' ? env.TIME_ZONE.trim() : 'UTC';
   if (!isTimeZone(timeZone)) {
     throw new ConfigError('TIME_ZONE', `"${timeZone}" is not an IANA time zone this Node knows (e.g. Asia/Shanghai, UTC)`);

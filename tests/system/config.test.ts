@@ -15,6 +15,8 @@ describe('configuration', () => {
     ['WORKER_CONCURRENCY', '0'],
     ['LOG_LEVEL', 'loud'],
     ['GUANDIAN_ADMIN_KEY', 'short'],
+    ['HOST', '999.1.1.1'],
+    ['HOST', 'my host'],
   ])('%s=%s is refused naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     try {
@@ -38,6 +40,14 @@ describe('configuration', () => {
     const { code, output } = await runServiceToExit({ PORT: 'eighty' });
     expect(code).toBe(1);
     expect(output).toContain('PORT');
+  });
+
+  test('HOST: a bad value is named without a stack trace, and good ones are taken', async () => {
+    const { code, output } = await runServiceToExit({ HOST: '999.1.1.1' });
+    expect(code).toBe(1);
+    expect(output).toContain('HOST');
+    expect(output).not.toMatch(/\n\s+at /);
+    for (const host of ['0.0.0.0', '::', 'localhost', 'guandian-api.internal']) expect(loadConfig({ HOST: host }).host).toBe(host);
   });
 
   test('with no admin key configured, first start prints a generated key once; it works; the second start does not print one', async () => {

@@ -29,6 +29,8 @@ describe('one service per embedded DATA_DIR', () => {
     const second = await runServiceToExit({ ...env, PORT: '0' });
     expect(second.code).toBe(1);
     expect(second.output).toContain(`DATA_DIR ${dataDir} is in use by process ${svc.child.pid}`);
+    // an operator's problem, said in one line: no stack trace
+    expect(second.output).not.toMatch(/\n\s+at /);
 
     const after = await post(svc.url, 'after');
     expect(after.status).toBe(202);
