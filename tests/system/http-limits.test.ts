@@ -24,7 +24,7 @@ describe('HTTP limits of the listening server', () => {
   test('a 3,000-character search (about 27 KB encoded) gets the 400 naming q', async () => {
     const res = await fetch(`${svc.url}/v1/documents?q=${encodeURIComponent('网络信号差'.repeat(600))}`, { headers: { Authorization: `Bearer ${KEY}` } });
     expect(res.status).toBe(400);
-    expect((await res.json()).error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'q' })]));
+    expect(((await res.json()) as { error: { details: unknown[] } }).error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'q' })]));
   });
 
   test('headers over the limit get 431 in the JSON error shape', async () => {
