@@ -207,16 +207,23 @@ function reading(r: Parameters<typeof renderMarkdown>[0]): string {
   const pts = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
   const errors = r.summary.filter((s) => s.draw === 'errors' && s.sentimentAccuracy !== null);
   const base = r.before.domain.sentimentAccuracy ?? 0;
-  const deltas = errors.map((s) => ({ n: s.n, d: s.sentimentAccuracy! - base, accepted: s.gatePassed }));
+  const deltas = errors.map((s) => ({ n: s.n, d: s.sentimentAccuracy! - base, accepted: s.gatePassed, runsFell: s.domainFell, fellAccepted: s.domainFellAccepted }));
   const allUp = deltas.every((x) => x.d > 0);
   const fell = deltas.filter((x) => x.d < 0);
-  const worst = Math.max(...r.summary.map((x) => x.worstGeneralDrop)) * 100;
+  // the worst general drop of these draws, and of the review sessions' separately: each claim about its own runs
+  const worstOf = (draw: string) => Math.max(0, ...r.summary.filter((x) => x.draw === draw).map((x) => x.worstGeneralDrop)) * 100;
+  const worst = worstOf('errors');
+  const worstReviewed = r.summary.some((x) => x.draw === 'reviewed') ? worstOf('reviewed') : null;
   const lines = [
-    `- Corrections drawn from the model's errors moved domain sentiment by ${deltas.map((x) => `${pts(x.d)} (N = ${x.n})`).join(', ')} points (means of ${r.repeats} runs)${allUp ? ': it rises with N' : ''}. No general dev set fell by more than ${worst.toFixed(1)} points in any run${worst <= 1 ? ', inside the 1-point limit' : ', beyond the 1-point limit'}. Category on this domain was already ${pct(r.before.domain.categoryAccuracy)}%, so there is little to gain there.`,
+    `- Corrections drawn from the model's errors moved domain sentiment by ${deltas.map((x) => `${pts(x.d)} (N = ${x.n})`).join(', ')} points (means of ${r.repeats} runs)${allUp ? ': it rises with N' : ''}. No general dev set fell by more than ${worst.toFixed(1)} points in any of these runs${worstReviewed !== null ? ` (${worstReviewed.toFixed(1)} in the review sessions below)` : ''}${Math.max(worst, worstReviewed ?? 0) <= 1 ? ', inside the 1-point limit' : ', beyond the 1-point limit'}. Category on this domain was already ${pct(r.before.domain.categoryAccuracy)}%, so there is little to gain there.`,
   ];
   if (fell.length > 0) {
+    const runs = fell.length * r.repeats;
+    const runsFell = fell.reduce((n, x) => n + x.runsFell, 0);
+    const fellAccepted = fell.reduce((n, x) => n + x.fellAccepted, 0);
+    const accepted = fell.reduce((n, x) => n + x.accepted, 0);
     lines.push(
-      `- At N = ${fell.map((x) => x.n).join(' and ')} the retrained versions scored *lower* on the domain's dev split than the base model, and the gate accepted ${fell.reduce((n, x) => n + x.accepted, 0)} of those ${fell.length * r.repeats} runs. With corrections alone the gate judges a candidate on them (out of fold) and on the fixed regression set; corrections are only the model's errors, so a head that fixes some and breaks right answers elsewhere in the domain looks only better on them.`,
+      `- At N = ${fell.map((x) => x.n).join(' and ')} the retrained versions scored *lower* on the domain's dev split than the base model on average; ${runsFell} of those ${runs} runs fell below it, the gate accepted ${fellAccepted} of the ${runsFell} that fell, and ${accepted} of all ${runs}. With corrections alone the gate judges a candidate on them (out of fold) and on the fixed regression set; corrections are only the model's errors, so a head that fixes some and breaks right answers elsewhere in the domain looks only better on them.`,
     );
   }
   const reviewed = r.summary.filter((s) => s.draw === 'reviewed' && s.sentimentAccuracy !== null);
@@ -295,7 +302,7 @@ ${['errors', 'reviewed', 'random']
   .map(
     (draw) => `### ${DRAW_TITLES[draw]}
 
-| N | confirmed tags | domain sentiment | domain category | category macro-F1 | ${g.join(' | ')} | worst general drop, any run (pts) | worst general drop, gate-accepted runs (pts) | gate passed | domain fell: accepted / runs |
+| N | confirmed tags | domain sentiment | domain category | category macro-F1 | ${g.join(' | ')} | worst general drop, any run (pts) | worst general drop, gate-accepted runs (pts) | gate passed | domain fell: accepted / fell |
 |---|---|---|---|---|${g.map(() => '---|').join('')}---|---|---|---|
 ${table(draw)}
 `,
@@ -304,7 +311,8 @@ ${table(draw)}
 "worst general drop" is the largest fall on any general dev set in a single run (the requirement: at
 most 1 point), over all runs and over the runs whose candidate the promotion gate accepts (only those
 can be promoted). "gate passed" counts those runs. "domain fell" counts the runs whose domain sentiment
-ended below the base model's, and how many of them the gate accepted. "confirmed tags" is the mean
+ended below the base model's, and how many of them the gate accepted: it reads accepted / fell
+(\`domainFellAccepted\` / \`domainFell\` in the summary of \`docs/retrain-results.json\`), out of ${r.repeats} runs per row. "confirmed tags" is the mean
 number of accepted rows per run (review sessions only).
 
 ## Reading the numbers
