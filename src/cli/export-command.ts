@@ -50,6 +50,11 @@ export function validateExportOptions(o: ExportOptions): void {
 
 export async function runExport(client: HttpClient, o: ExportOptions): Promise<number> {
   validateExportOptions(o);
+  // Checked before downloading: the final rename onto a directory failed with EISDIR and a stack
+  // trace, after the whole export, and left FILE.part behind.
+  if (o.out !== undefined && fs.statSync(o.out, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new CliFailure(`cannot write ${o.out}: it is a directory; --out takes a file name (e.g. ${o.out.replace(/\/+$/, '')}/tags.${o.format})`);
+  }
   const res = await client.raw('/v1/tags/export', {
     query: {
       polarity: o.polarity,
@@ -103,7 +108,15 @@ export async function runExport(client: HttpClient, o: ExportOptions): Promise<n
     if (partPath !== undefined) fs.rmSync(partPath, { force: true });
     throw new CliFailure(`export interrupted: ${(err as Error).message}`);
   }
-  if (partPath !== undefined) fs.renameSync(partPath, o.out!);
+  if (partPath !== undefined) {
+    try {
+      fs.renameSync(partPath, o.out!);
+    } catch (err) {
+      // --out became something that cannot be replaced (a directory) while the export ran.
+      fs.rmSync(partPath, { force: true });
+      throw new CliFailure(`cannot write ${o.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  }
   const rows = o.format === 'csv' ? Math.max(0, counter.records - 1) : counter.records;
   if (o.out !== undefined) process.stderr.write(`exported ${rows} tags to ${o.out}\n`);
   return rows;

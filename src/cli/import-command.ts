@@ -394,6 +394,11 @@ async function postBatch(client: HttpClient, docs: Record<string, unknown>[]): P
 }
 
 export async function runImport(client: HttpClient, opts: ImportOptions, out: NodeJS.WritableStream = process.stdout): Promise<ImportSummary> {
+  // A directory is neither a file nor a pipe: refused before anything else says otherwise (it used to
+  // be announced as "not a regular file … sent as it is read", then fail with EISDIR).
+  if (fs.statSync(opts.file, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new CliFailure(`cannot read ${opts.file}: it is a directory; import takes one JSONL or CSV file (or a pipe)`);
+  }
   const format = detectFormat(opts.file, opts.format);
   let stat: fs.Stats;
   try {
@@ -490,6 +495,14 @@ export async function runImport(client: HttpClient, opts: ImportOptions, out: No
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           sendFailed = true;
+          // Running the same command again fails the same way: the key is the problem, not the connection.
+          if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
+            const why =
+              err.status === 403
+                ? 'the API key lacks the ingest role, which sending documents needs; use a key that has it (an admin can create one: guandian keys create --name NAME --roles ingest)'
+                : 'the API key is invalid or was revoked; use a valid key with the ingest role';
+            throw new CliFailure(`${message}\nstopped at line ${chunk[0]!.line}; ${start} records are done — ${why}`);
+          }
           throw new CliFailure(`${message}\nstopped at line ${chunk[0]!.line}; ${start} records are done — ${again}`);
         }
         for (const item of items) {

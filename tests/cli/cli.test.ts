@@ -308,6 +308,24 @@ describe('import', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('cannot read nope.jsonl');
   });
+  test('a directory is refused up front with exit 1, not announced as a pipe and then EISDIR', async () => {
+    fs.mkdirSync(path.join(work, 'batch.jsonl'));
+    const r = await runCli(['import', 'batch.jsonl']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot read batch.jsonl: it is a directory');
+    expect(r.stderr).not.toContain('not a regular file');
+    expect(r.stderr).not.toMatch(/EISDIR|^\s+at /m);
+  });
+
+  test('a key without the ingest role is told so, without being told to run the command again', async () => {
+    const created = await runCli(['keys', 'create', '--name', 'no-ingest', '--roles', 'analyst']);
+    expect(created.code, created.stderr).toBe(0);
+    fs.writeFileSync(path.join(work, 'noingest.jsonl'), JSON.stringify({ kind: 'comment', source: 'cli-noingest', externalId: 'ni-1', text: '网速很快' }) + '\n');
+    const r = await runCli(['import', 'noingest.jsonl'], { env: { GUANDIAN_KEY: created.stdout.trim() } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('lacks the ingest role');
+    expect(r.stderr).not.toContain('again to resume');
+  });
 });
 
 describe('export', () => {
@@ -371,6 +389,15 @@ describe('export', () => {
     expect(r.stderr).toContain('cannot write');
     expect(r.stderr).toContain('ENOENT');
     expect(r.stderr).not.toMatch(/^\s+at |Unhandled 'error' event/m);
+  });
+
+  test('--out naming a directory fails with exit 1 before downloading, leaving no .part file', async () => {
+    fs.mkdirSync(path.join(work, 'exports'));
+    const r = await runCli(['export', '--out', 'exports']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('cannot write exports: it is a directory');
+    expect(r.stderr).not.toMatch(/EISDIR|^\s+at /m);
+    expect(fs.existsSync(path.join(work, 'exports.part'))).toBe(false);
   });
 
   test('JSONL to stdout', async () => {
