@@ -121,7 +121,7 @@ Options:
                        Excel on Chinese Windows (default utf-8; the BOM is optional)
 
 Exits 1 if the server stops answering (progress so far is kept) or if every line
-was rejected.
+was rejected, 130 on Ctrl-C (progress so far is kept; run it again to resume).
 
 ${CONNECTION_HELP}`,
     options: { format: { type: 'string' }, 'batch-size': { type: 'string' }, state: { type: 'string' }, restart: { type: 'boolean' }, encoding: { type: 'string' } },
@@ -162,7 +162,9 @@ Filters:
                          where the tag came from
   --kind comment|transcript|social|survey
   --scale nps|csat       tags of documents scored on that scale (what the NPS/CSAT drivers count)
-  --from DATE --to DATE  ISO 8601 dates, inclusive
+  --from DATE --to DATE  when the feedback happened (occurredAt, else when it was
+                         received), inclusive; ISO 8601, a date alone is 00:00 in the
+                         server's TIME_ZONE (--to 2024-05-31T23:59:59.999 takes all of May 31)
   --q TEXT               text search
   --min-confidence X     0 to 1
   --max-confidence X     0 to 1, e.g. 0.6 for the tags worth reviewing
@@ -442,9 +444,10 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(16)} ${c.summary}`).join('\n')}
 
 ${CONNECTION_HELP}
   -h, --help     help for the tool or a command ("guandian import --help")
-  --version      print the version
+  -V, --version  print the version
 
-Exit status: 0 success, 1 failure (server, network, file), 2 usage error.`;
+Exit status: 0 success, 1 failure (server, network, file), 2 usage error,
+130 interrupted (Ctrl-C; an interrupted import keeps its progress).`;
 
 function version(): string {
   try {
@@ -455,9 +458,15 @@ function version(): string {
   }
 }
 
-/** Finds the command words, allowing the connection options to come before them. */
-function locateCommand(argv: string[]): { words: string[]; at: number; help: boolean } {
+const isVersion = (a: string) => a === '--version' || a === '-V';
+
+/**
+ * Finds the command words, allowing the connection options to come before them. --help and --version
+ * are global options: they count before the command and after it, like --url and --key.
+ */
+function locateCommand(argv: string[]): { words: string[]; at: number; help: boolean; version: boolean } {
   let help = false;
+  let version = false;
   for (let i = 0; i < argv.length; i++) {
     const t = argv[i]!;
     if (t === '--url' || t === '--key') {
@@ -469,13 +478,18 @@ function locateCommand(argv: string[]): { words: string[]; at: number; help: boo
       help = true;
       continue;
     }
-    if (t.startsWith('-')) return { words: [], at: i, help };
+    if (isVersion(t)) {
+      version = true;
+      continue;
+    }
+    if (t.startsWith('-')) return { words: [], at: i, help, version };
     const words = [t];
     const next = argv[i + 1];
     if (t in GROUPS && next !== undefined && !next.startsWith('-')) words.push(next);
-    return { words, at: i, help: help || argv.slice(i + words.length).some((a) => a === '-h' || a === '--help') };
+    const after = argv.slice(i + words.length);
+    return { words, at: i, help: help || after.some((a) => a === '-h' || a === '--help'), version: version || after.some(isVersion) };
   }
-  return { words: [], at: argv.length, help };
+  return { words: [], at: argv.length, help, version };
 }
 
 function findCommand(words: string[]): Command | undefined {
@@ -483,11 +497,11 @@ function findCommand(words: string[]): Command | undefined {
 }
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  if (argv[0] === '--version' || argv[0] === '-V') {
+  const { words, at, help, version: wantsVersion } = locateCommand(argv);
+  if (wantsVersion) {
     process.stdout.write(`${version()}\n`);
     return 0;
   }
-  const { words, at, help } = locateCommand(argv);
   if (words[0] === 'help') {
     const topic = argv.slice(at + 1).filter((a) => !a.startsWith('-'));
     const cmd = findCommand(topic);

@@ -634,6 +634,23 @@ describe('help and usage', () => {
     expect(viaHelp.stdout).toBe(r.stdout);
   });
 
+  test('--version works wherever the global options do', async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    for (const args of [['--version'], ['-V'], ['--url', 'http://127.0.0.1:9', '--version'], ['--key', 'k', '-V'], ['import', 'feedback.jsonl', '--version'], ['keys', 'list', '--version']]) {
+      const r = await runCli(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toBe(`${pkg.version}\n`);
+    }
+  });
+
+  test('the help says what the exit status and the date filters mean', async () => {
+    const tool = await runCli(['--help']);
+    expect(tool.stdout).toMatch(/Exit status: 0 success, 1 failure \(server, network, file\), 2 usage error,\s+130 interrupted/);
+    const exp = await runCli(['export', '--help']);
+    expect(exp.stdout).not.toContain('ISO 8601 dates, inclusive');
+    expect(exp.stdout).toContain("a date alone is 00:00 in the\n                         server's TIME_ZONE (--to 2024-05-31T23:59:59.999 takes all of May 31)");
+  });
+
   test('keys --help lists its subcommands', async () => {
     const r = await runCli(['keys', '--help']);
     expect(r.code).toBe(0);
