@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliFailure, UsageError } from './errors.js';
-import { runEval } from './eval-command.js';
+import { EVAL_FORMATS, EVAL_TASKS, runEval } from './eval-command.js';
 import { runExport } from './export-command.js';
 import { HttpClient } from './http-client.js';
 import { MAX_CHUNK, runImport } from './import-command.js';
@@ -402,9 +402,32 @@ ${CONNECTION_HELP}`,
 
 Runs the same evaluation as "npm run eval" in this process, with no server involved.
 Tasks: opinions, pii, sentiment, category. Progress goes to stderr; the result is one
-JSON line on stdout. Other --options are passed to the task (e.g. --verbose,
---model DIR, --lexicons DIR; lexicons default to the package's own).`,
-    options: { task: { type: 'string' }, file: { type: 'string' } },
+JSON line on stdout.
+
+Task options:
+  --model DIR      the model folder (default $MODEL_DIR, else the package's models/current,
+                   wherever this is run from); opinions without a model are scored by
+                   the lexicon fallback, and a WARNING on stderr says so
+  --lexicons DIR   default the package's own lexicons/
+  --verbose        per-document detail on stderr (opinions, pii)
+  --fp32 --batch N the float32 graph, texts per call (sentiment, category)
+
+GOLD.jsonl holds one JSON object per line:
+${EVAL_TASKS.map((t) => `  ${EVAL_FORMATS[t]}`).join('\n')}
+
+Exits 1 if GOLD.jsonl is missing or not in the task's format (the line is named),
+or the model folder holds no model.`,
+    // The tasks' own options are named so their values are read as values: an unknown --model DIR
+    // took DIR for a positional argument and was refused as one.
+    options: {
+      task: { type: 'string' },
+      file: { type: 'string' },
+      model: { type: 'string' },
+      lexicons: { type: 'string' },
+      batch: { type: 'string' },
+      verbose: { type: 'boolean' },
+      fp32: { type: 'boolean' },
+    },
     positionals: [0, 0],
     passthrough: true,
     run: async (ctx) => runEval(ctx.rest, str(ctx.values, 'task'), str(ctx.values, 'file')),

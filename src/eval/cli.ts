@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EvalInputError } from './jsonl.js';
 
 /**
  * `npm run --silent eval -- --task T --file F.jsonl [--key value ...]`
@@ -55,6 +56,11 @@ if (isMain) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
+      // A wrong gold file or model folder is a message, not a crash.
+      if (err instanceof EvalInputError) {
+        process.stderr.write(`eval: ${err.message}\n`);
+        process.exit(1);
+      }
       process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       process.exit(1);
     },

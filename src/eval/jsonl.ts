@@ -1,16 +1,49 @@
 import { readFileSync } from 'node:fs';
 
-export function readJsonl<T>(file: string): T[] {
-  return readFileSync(file, 'utf8')
+/**
+ * The eval's inputs are wrong (a gold file that is not JSONL or not in the task's line schema, a model
+ * folder with no model): the caller's mistake, reported as a message rather than a stack trace.
+ * `gold` says whether it is about the gold file, so the task's line format can be shown with it.
+ */
+export class EvalInputError extends Error {
+  constructor(
+    message: string,
+    readonly gold = true,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Parses a JSONL gold file; `check` turns each value into the task's line (throwing EvalInputError
+ * when it is not one), and its message is given the file and line number.
+ */
+export function readJsonl<T>(file: string, check: (value: unknown) => T = (v) => v as T): T[] {
+  const out: T[] = [];
+  readFileSync(file, 'utf8')
     .split(/\r?\n/)
-    .filter((l) => l.trim() !== '')
-    .map((l, i) => {
+    .forEach((l, i) => {
+      if (l.trim() === '') return;
+      let value: unknown;
       try {
-        return JSON.parse(l) as T;
+        value = JSON.parse(l);
       } catch {
-        throw new Error(`${file}:${i + 1}: not JSON`);
+        throw new EvalInputError(`${file}:${i + 1}: not JSON`);
+      }
+      try {
+        out.push(check(value));
+      } catch (err) {
+        if (err instanceof EvalInputError) throw new EvalInputError(`${file}:${i + 1}: ${err.message}`);
+        throw err;
       }
     });
+  return out;
+}
+
+/** The line as an object, for the tasks' checks. */
+export function objectLine(value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new EvalInputError('not a JSON object');
+  return value as Record<string, unknown>;
 }
 
 export const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);

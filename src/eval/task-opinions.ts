@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { createAnalyzer } from '../nlp/analyzer.js';
 import type { AnalyzeInput, CategoryId, DocSentiment, ExtractedTag, Polarity, Turn } from '../nlp/types.js';
-import { f1, ratio, readJsonl, round } from './jsonl.js';
+import { EvalInputError, f1, objectLine, ratio, readJsonl, round } from './jsonl.js';
 
 interface GoldOpinion {
   aspect: string | null;
@@ -38,7 +38,7 @@ interface ZhijiangLine {
 
 /** Accept the project gold schema and the 之江 AOPE schema (spans given, foreign categories). */
 export function toGold(line: unknown): GoldDoc {
-  const l = line as Partial<ProjectLine & ZhijiangLine>;
+  const l = objectLine(line) as Partial<ProjectLine & ZhijiangLine>;
   if (Array.isArray(l.opinions)) {
     const p = l as ProjectLine;
     // the API stores transcripts as turns; the flattened "客户：…" text is only for humans
@@ -56,7 +56,7 @@ export function toGold(line: unknown): GoldDoc {
       ownCategories: false,
     };
   }
-  throw new Error('unrecognised line schema');
+  throw new EvalInputError('unrecognised line schema: neither "opinions" (the project gold) nor "aspects" (之江 AOPE) is an array');
 }
 
 function partText(input: AnalyzeInput, turnIndex: number | undefined): string {
@@ -113,8 +113,14 @@ export async function run(file: string, args: Record<string, string | boolean>):
   const lexiconDir = typeof args.lexicons === 'string' ? args.lexicons : resolve(process.cwd(), 'lexicons');
   // Same default as the worker (MODEL_DIR, else models/current): the eval measures what the service runs.
   const modelDir = typeof args.model === 'string' ? args.model : (process.env.MODEL_DIR ?? resolve(process.cwd(), 'models/current'));
+  const docs = readJsonl(file, toGold);
   const analyzer = await createAnalyzer({ lexiconDir, ...(modelDir ? { modelDir } : {}) });
-  const docs = readJsonl<unknown>(file).map(toGold);
+  // The lexicon scorer scores lower than the model: a result from it must not pass for the service's.
+  if (analyzer.modelVersion.startsWith('lexicon-')) {
+    process.stderr.write(
+      `WARNING: no model in ${modelDir || '(none given)'}; scoring with the lexicon fallback (${analyzer.modelVersion}), not the model the service runs. Pass --model DIR or set MODEL_DIR.\n`,
+    );
+  }
   let nGold = 0;
   let nPred = 0;
   let exact = 0;

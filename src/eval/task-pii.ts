@@ -1,5 +1,5 @@
 import { detectPii } from '../nlp/pii.js';
-import { ratio, readJsonl, round } from './jsonl.js';
+import { EvalInputError, objectLine, ratio, readJsonl, round } from './jsonl.js';
 
 interface PiiLine {
   id: string;
@@ -9,7 +9,11 @@ interface PiiLine {
 
 /** Character-level precision/recall over PII spans (a character counts when both sides cover it). */
 export async function run(file: string, args: Record<string, string | boolean>): Promise<object> {
-  const lines = readJsonl<PiiLine>(file);
+  const lines = readJsonl(file, (value): PiiLine => {
+    const l = objectLine(value);
+    if (typeof l.text !== 'string' || !Array.isArray(l.pii)) throw new EvalInputError('a pii line needs "text" (a string) and "pii" (an array of {type,start,end})');
+    return l as unknown as PiiLine;
+  });
   let goldChars = 0;
   let predChars = 0;
   let hit = 0;

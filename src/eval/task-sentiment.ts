@@ -1,13 +1,7 @@
 import { resolve } from 'node:path';
 import { createModelClassifier } from '../nlp/model/index.js';
 import type { ClauseClassifier } from '../nlp/types.js';
-import { readJsonl, round } from './jsonl.js';
-
-interface Line {
-  text: string;
-  label?: number | string;
-  category?: string;
-}
+import { EvalInputError, objectLine, readJsonl, round } from './jsonl.js';
 
 function macroF1(gold: string[], pred: string[]): number {
   const labels = [...new Set(gold)];
@@ -30,7 +24,7 @@ function sentimentLabel(label: number | string | undefined): 'positive' | 'negat
   if (label === 1 || label === '1' || label === 'positive' || label === 'pos') return 'positive';
   if (label === 0 || label === '0' || label === 'negative' || label === 'neg') return 'negative';
   if (label === 'neutral') return 'neutral';
-  throw new Error(`unknown sentiment label ${JSON.stringify(label)}`);
+  throw new EvalInputError(`unknown sentiment label ${JSON.stringify(label) ?? '(none)'}; a sentiment line is {text, label} with label positive|negative|neutral or 1|0`);
 }
 
 /**
@@ -40,6 +34,14 @@ function sentimentLabel(label: number | string | undefined): 'positive' | 'negat
  */
 export async function run(file: string, args: Record<string, string | boolean>, classifier?: ClauseClassifier): Promise<object> {
   const task = args.task === 'category' ? 'category' : 'sentiment';
+  // The file is checked before the model is loaded: a wrong file fails at once, with its line.
+  const lines = readJsonl(file, (value) => {
+    const l = objectLine(value);
+    if (typeof l.text !== 'string') throw new EvalInputError(`a ${task} line needs "text" (a string)`);
+    if (task === 'sentiment') return { text: l.text, gold: sentimentLabel(l.label as number | string | undefined) as string };
+    if (typeof l.category !== 'string') throw new EvalInputError('the category task needs {text, category} lines');
+    return { text: l.text, gold: l.category };
+  });
   const modelDir = typeof args.model === 'string' ? args.model : (process.env.MODEL_DIR ?? 'models/current');
   const clf =
     classifier ??
@@ -47,15 +49,13 @@ export async function run(file: string, args: Record<string, string | boolean>, 
       quantized: args.fp32 !== true,
       ...(typeof args.batch === 'string' ? { batchSize: Number(args.batch) } : {}),
     }));
-  if (!clf) throw new Error(`no model found in ${modelDir}`);
-  const lines = readJsonl<Line>(file);
+  if (!clf) throw new EvalInputError(`no model found in ${resolve(modelDir)} (pass --model DIR or set MODEL_DIR)`, false);
   const t0 = performance.now();
   const out = await clf.classify(lines.map((l) => l.text));
   const seconds = (performance.now() - t0) / 1000;
-  let gold: string[];
+  const gold = lines.map((l) => l.gold);
   let pred: string[];
   if (task === 'sentiment') {
-    gold = lines.map((l) => sentimentLabel(l.label));
     // Binary data sets: compare positive against negative only; neutral competes only when gold has it.
     const hasNeutral = gold.includes('neutral');
     pred = out.map((o) => {
@@ -64,10 +64,6 @@ export async function run(file: string, args: Record<string, string | boolean>, 
       return s.positive >= s.negative ? 'positive' : 'negative';
     });
   } else {
-    gold = lines.map((l) => {
-      if (typeof l.category !== 'string') throw new Error('category task needs {text, category} lines');
-      return l.category;
-    });
     pred = out.map((o) => {
       let best = 'other';
       let bp = -1;

@@ -308,6 +308,7 @@ describe('import', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('cannot read nope.jsonl');
   });
+
   test('a directory is refused up front with exit 1, not announced as a pipe and then EISDIR', async () => {
     fs.mkdirSync(path.join(work, 'batch.jsonl'));
     const r = await runCli(['import', 'batch.jsonl']);
@@ -519,6 +520,71 @@ describe('eval', () => {
   test('an unknown task is a usage error', async () => {
     const r = await runCli(['eval', '--task', 'nope', '--file', path.join(work, 'pii-gold.jsonl')]);
     expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^guandian: unknown task "nope" \(tasks: opinions, pii, sentiment, category\)$/m);
+  });
+
+  const OPINIONS_GOLD = [
+    { id: 'o1', kind: 'comment', text: '网速太慢了，客服态度很好', opinions: [{ aspect: '网速', opinion: '太慢', polarity: 'negative', category: 'network' }], sentiment: 'negative' },
+    { id: 'o2', kind: 'comment', text: '安装师傅很专业', opinions: [{ aspect: '安装师傅', opinion: '很专业', polarity: 'positive', category: 'installation' }], sentiment: 'positive' },
+  ];
+  const SENTIMENT_GOLD = [
+    { text: '网速太慢了，太失望了', label: 'negative' },
+    { text: '客服很耐心，问题很快解决了', label: 'positive' },
+  ];
+  const writeGold = (name: string, lines: unknown[]) => {
+    const file = path.join(work, name);
+    fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    return file;
+  };
+
+  test('from another directory, the package\'s model is used; without a model a WARNING says the lexicon scored', async () => {
+    const opinions = writeGold('opinions-gold.jsonl', OPINIONS_GOLD);
+    const r = await runCli(['eval', '--task', 'opinions', '--file', opinions], { cwd: os.tmpdir() });
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { task: string; modelVersion: string };
+    expect(result.task).toBe('opinions');
+    expect(result.modelVersion).not.toMatch(/^lexicon-/);
+    expect(r.stderr).not.toContain('WARNING');
+
+    const sentiment = await runCli(['eval', '--task', 'sentiment', '--file', writeGold('sentiment-gold.jsonl', SENTIMENT_GOLD)], { cwd: os.tmpdir() });
+    expect(sentiment.code, sentiment.stderr).toBe(0);
+    expect(JSON.parse(sentiment.stdout.trim().split('\n').at(-1)!)).toMatchObject({ task: 'sentiment', n: 2 });
+
+    // An explicit --model still wins; one that holds no model falls back, loudly, and the JSON stays last.
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-nomodel-'));
+    try {
+      const lex = await runCli(['eval', '--task', 'opinions', '--file', opinions, '--model', empty], { cwd: os.tmpdir() });
+      expect(lex.code, lex.stderr).toBe(0);
+      expect(lex.stderr).toContain('WARNING: no model in');
+      expect(lex.stderr).toContain('lexicon fallback');
+      expect((JSON.parse(lex.stdout.trim().split('\n').at(-1)!) as { modelVersion: string }).modelVersion).toMatch(/^lexicon-/);
+      const none = await runCli(['eval', '--task', 'sentiment', '--file', path.join(work, 'sentiment-gold.jsonl'), '--model', empty], { cwd: os.tmpdir() });
+      expect(none.code).toBe(1);
+      expect(none.stderr).toContain('no model found in');
+      expect(none.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  test('a gold file in the wrong format is exit 1 with its line and the expected format, no stack trace; a missing one is exit 1 too', async () => {
+    const cases: [string[], string, string][] = [
+      [['--task', 'sentiment', '--file', path.join(work, 'feedback.csv')], 'feedback.csv:1: not JSON', '{"text":…,"label":…}'],
+      [['--task', 'sentiment', '--file', path.join(work, 'pii-gold.jsonl')], 'pii-gold.jsonl:1: unknown sentiment label (none)', '{"text":…,"label":…}'],
+      [['--task', 'category', '--file', path.join(work, 'pii-gold.jsonl')], 'pii-gold.jsonl:1: the category task needs {text, category} lines', '{"text":…,"category":…}'],
+      [['--task', 'opinions', '--file', path.join(work, 'pii-gold.jsonl')], 'pii-gold.jsonl:1: unrecognised line schema', '"opinions":['],
+      [['--task', 'pii', '--file', writeGold('sent-for-pii.jsonl', SENTIMENT_GOLD)], 'sent-for-pii.jsonl:1: a pii line needs', '"pii":['],
+    ];
+    for (const [args, message, format] of cases) {
+      const r = await runCli(['eval', ...args]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`guandian: ${path.join(work, message)}`);
+      expect(r.stderr).toContain(format);
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+    }
+    const missing = await runCli(['eval', '--task', 'pii', '--file', 'nope.jsonl']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('cannot read nope.jsonl: ENOENT');
   });
 });
 
@@ -649,6 +715,8 @@ describe('help and usage', () => {
     const exp = await runCli(['export', '--help']);
     expect(exp.stdout).not.toContain('ISO 8601 dates, inclusive');
     expect(exp.stdout).toContain("a date alone is 00:00 in the\n                         server's TIME_ZONE (--to 2024-05-31T23:59:59.999 takes all of May 31)");
+    const ev = await runCli(['eval', '--help']);
+    for (const format of ['{"text":…,"label":…}', '{"text":…,"category":…}', '"opinions":[', '"aspects":[', '"pii":[']) expect(ev.stdout).toContain(format);
   });
 
   test('keys --help lists its subcommands', async () => {
