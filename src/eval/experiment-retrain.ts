@@ -326,7 +326,11 @@ ${reading(r)}
    tenant's corrected tags (clause, polarity, category, and what the pipeline had said before) and the
    tags labelers accepted unchanged (\`accept\`, the 通过 key \`a\` in the queue: confirmed tags), computes
    their base-model features in a worker thread and fits the head on the corrections; progress (phase, percent) is at
-   \`GET /v1/models/jobs/:id\`. A crash mid-training re-runs the job on the next worker start.
+   \`GET /v1/models/jobs/:id\`. A crash mid-training re-runs the job on the next worker start. Only worker
+   processes (\`ROLE=worker\` or \`all\`) train: the job and \`GET /v1/models\` report \`workers\`, how many are
+   connected to the \`models\` queue now (BullMQ's worker list across processes; \`null\` when Redis does not
+   answer). With \`0\` a job stays \`queued\` until a worker starts; \`guandian models train\` then says so on
+   stderr and keeps waiting, or gives up with exit 1 after \`--timeout SECONDS\` (the job stays queued).
 3. The result is a version (\`GET /v1/models\`): parent, data counts, metrics on the regression set and on
    the corrections made since the parent (5-fold, so never scored on what it trained on), and the gate
    verdict with reasons.
@@ -344,13 +348,46 @@ For the offline full fine-tune, export corrections with \`GET /v1/corrections/ex
 \`CORRECTIONS=corrections.jsonl npm run train\`: they join the training data (weighted by repetition) and
 the shipped head features are rebuilt from the new model.
 
+### When the shipped model changes
+A version is a head over the base model it was trained on (its \`base\`), and workers apply it only on
+that base model: on another, the installed base model tags alone, and tags carry its name as
+\`modelVersion\`. After an upgrade of the shipped model, \`active\` in \`GET /v1/models\` therefore names the
+installed base model, not a promoted version trained on the old one (that version shows as \`retired\`),
+a new candidate is judged against the installed base model (its \`parent\`), and promoting a version
+trained on the old base model is refused (\`409\`, naming both base models).
+
+A rollback undoes the last promotion: it returns to what tagged the tenant's documents before it. When
+the version promoted before was trained on the old base model, that was the installed base model alone,
+so the rollback lands on it: \`active\` is the installed base model, and the response (and the audit
+entry) carries a \`note\` naming the version it did not restore and why; \`guandian models rollback\`
+prints that note on stderr. Restoring the old version's name while the base model tagged alone would
+have made \`active\` name a model that produced none of the tags. To get its corrections back on the
+new base model, train again: training always uses every correction.
+
 ## Limits
 - The head sees character n-grams of the corrected clause only; it learns words and phrases (slang, product
   names), not new sentence structure. Bigger shifts need the offline fine-tune.
 - The corrected-slice comparison uses what the pipeline said before each correction as the parent's
   answer; a correction made while an older version was active is scored against that version's answer.
-- Versions are per tenant and live in the store (a head is tens of kilobytes). Erasing a customer deletes
-  their corrections, but not the n-gram weights already learned from them; retrain to drop those too.
+- Versions are per tenant and live in the store (a head is tens of kilobytes).
+
+## Erasure
+
+A head is fitted on the text of the corrected clauses, so erasing a customer (\`DELETE /v1/customers/:id\`) or
+one document (\`DELETE /v1/documents/:id\`) also withdraws every version that learned from a correction on
+the erased documents: every version trained after the earliest such correction (a version learns from all
+corrections made up to its \`correctionsThrough\`). A withdrawn version keeps its record (counts, metrics and
+gate: numbers, no text) with \`status: "withdrawn"\` and \`withdrawnAt\`; its weights are deleted, and it can
+no longer be promoted or rolled back to. If the active version is withdrawn, tagging falls back at once to
+the newest earlier version in the rollback history that did not learn from the erased corrections (or the
+base model), and a replacement is trained from the corrections that remain: the response names the job
+(\`models.retrainJob\`), and the replacement is promoted like any candidate (its gate judges it against what
+tags now). Tags already written keep the \`modelVersion\` that wrote them; re-tag to rewrite them.
+
+A training job running while the erasure happens checks, after storing its version, that every document it
+learned from still exists; if one is gone it withdraws its own version and trains again on the queue's next attempt.
+The retention purge does not withdraw anything: it ages data out, and what a version learned while the data
+was kept stays in it. \`guandian_model_switches_total{action="withdraw"}\` counts active versions withdrawn.
 `;
 }
 
