@@ -111,6 +111,11 @@ describe('POST /v1/documents validation', () => {
     expect((comment.body.error.details as { field: string; message: string }[]).map(({ field, message }) => ({ field, message }))).toEqual([
       { field: 'text', message: 'text is required: a social carries text (only a transcript carries turns)' },
     ]);
+    // a kind that is none is told about its kind, and the text rule does not repeat it as one
+    const badKind = await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(fresh({ text: undefined, kind: 'bad' })).expect(400);
+    const messages = (badKind.body.error.details as { field: string; message: string }[]).map((d) => d.message);
+    expect(messages).toContain('kind must be one of comment, transcript, social, survey');
+    expect(messages.join(' ')).not.toContain('a bad');
     // a present but wrong value still gets the rules it broke
     const wrong = await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(fresh({ kind: 'transcript', text: undefined, turns: 'x' })).expect(400);
     expect((wrong.body.error.details as { field: string; message: string }[]).find((d) => d.field === 'turns')!.message).toMatch(/must be an array/);

@@ -69,6 +69,9 @@ export class TurnDto {
   endMs?: number;
 }
 
+const TEXT_KINDS = new Set(['comment', 'social', 'survey']);
+const textKindName = (kind: unknown) => (typeof kind === 'string' && TEXT_KINDS.has(kind) ? kind : 'document');
+
 export class CreateDocumentDto {
   @IsIn(['comment', 'transcript', 'social', 'survey'], { message: 'kind must be one of comment, transcript, social, survey' })
   kind!: DocumentKind;
@@ -86,7 +89,8 @@ export class CreateDocumentDto {
   // Comments and social posts carry text; transcripts carry turns (the other field is refused in
   // checkDocumentShape rather than silently dropped, so a mis-built client finds out at once).
   @ValidateIf((o: CreateDocumentDto) => o.kind !== 'transcript')
-  @IsDefined({ message: (a: ValidationArguments) => `text is required: a ${String((a.object as CreateDocumentDto).kind ?? 'document')} carries text (only a transcript carries turns)` })
+  // the kind is named only when it is one: {"kind":"bad"} is told about kind, not "a bad carries text"
+  @IsDefined({ message: (a: ValidationArguments) => `text is required: a ${textKindName((a.object as CreateDocumentDto).kind)} carries text (only a transcript carries turns)` })
   @IsString()
   @MinLength(1)
   @Matches(NON_BLANK, { message: 'text must contain at least one visible character' })
