@@ -280,12 +280,16 @@ class RuleAnalyzer implements Analyzer {
         categoryFrom = 'opinion';
       } else if (OTHER_THINGS.test(lc.slice(clause.start, op.start))) {
         // stays 'other': the topic around it is exactly what this verdict is not about
-      } else if (out.length && out[out.length - 1]!.op.clause.sentence >= clause.sentence - 1) {
-        // a general evaluation (挺不错, 爽) right after a specific one is about the same thing
+      } else if (!(op.aspect !== null && !op.aspectDistant) && out.length && out[out.length - 1]!.op.clause.sentence >= clause.sentence - 1) {
+        // a general evaluation (挺不错, 爽) right after a specific one is about the same thing; one with a
+        // thing of its own the taxonomy does not know (购物体验非常糟糕) is not
         category = out[out.length - 1]!.tag.category;
         categoryFrom = 'context';
       } else {
-        const ctx = contextCategory(x, tokens, clauses, clause, op.start) ?? topicBefore(x, tokens, op.start) ?? earlierTopic;
+        // Such an opinion takes a topic from its own sentence at most: the topic of earlier sentences
+        // (包装也破损了。) is someone else's, and borrowing it gave a repeated sentence another category.
+        const ownThing = op.aspect !== null && !op.aspectDistant;
+        const ctx = contextCategory(x, tokens, clauses, clause, op.start) ?? (ownThing ? null : (topicBefore(x, tokens, op.start) ?? earlierTopic));
         if (ctx) {
           category = ctx;
           categoryFrom = 'context';

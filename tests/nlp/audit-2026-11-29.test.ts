@@ -403,3 +403,16 @@ describe('audit follow-ups: regressions the new rules must not bring (found on t
     expect(wait.tags.map((t) => [t.aspect, t.polarity]), show(wait.tags)).toEqual([[null, 'negative']]);
   });
 });
+
+describe('UI audit: an opinion about a thing of its own keeps one category however often it is repeated', () => {
+  it('a repeated sentence does not borrow the previous sentence’s topic for a thing the taxonomy does not know', async () => {
+    const text = '这次购物体验非常糟糕，快递太慢了，包装也破损了。这次购物体验非常糟糕，快递太慢了。';
+    const res = await run(text);
+    const own = res.tags.filter((t) => t.aspect === '购物体验');
+    expect(own, show(res.tags)).toHaveLength(2);
+    expect(own[1]!.category, show(res.tags)).toBe(own[0]!.category);
+    expect(own[1]!.category).not.toBe('logistics');
+    // an aspect-less general verdict right after a specific one still joins it
+    expect((await run('包装也破损了，真差劲')).tags.map((t) => t.category)).toEqual(['logistics', 'logistics']);
+  });
+});
