@@ -105,8 +105,9 @@ export function idempotency(store: Store, options: { pendingMs?: number } = {}) 
       });
     }
 
-    // Every POST handler answers with res.json, the error handler too; whatever else ends the
-    // response (or a client that left before any answer) releases the key instead of holding it.
+    // Every POST handler answers with res.json, the error handler too; a response ended any other way
+    // releases the key instead of holding it. A client that leaves early changes nothing: its handler
+    // still answers, and that answer is remembered for the retry.
     let settled = false;
     const release = () => store.idempotency.release(id, owner).catch(() => undefined);
     res.on('close', () => {
