@@ -42,16 +42,19 @@ export function npsOf(scores: number[]): ScoreSummary {
   return { n, promoters, passives, detractors, nps: round1(nps), ci95: [round1(Math.max(-100, centre - half)), round1(Math.min(100, centre + half))] };
 }
 
+/** CSAT: the share of satisfied answers (4-5), with the neutral (3) and dissatisfied (1-2) counts beside it. */
 export function csatOf(scores: number[]) {
   const n = scores.length;
   const satisfied = scores.filter((s) => s >= 4).length;
-  if (n === 0) return { n, satisfied, csat: null, ci95: null, mean: null };
+  const neutral = scores.filter((s) => s === 3).length;
+  const dissatisfied = n - satisfied - neutral;
+  if (n === 0) return { n, satisfied, neutral, dissatisfied, csat: null, ci95: null, mean: null };
   const p = satisfied / n;
   const z2 = Z95 * Z95;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (Z95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
   const mean = scores.reduce((a, b) => a + b, 0) / n;
-  return { n, satisfied, csat: round1(p * 100), ci95: [round1(Math.max(0, centre - half) * 100), round1(Math.min(1, centre + half) * 100)], mean: Math.round(mean * 100) / 100 };
+  return { n, satisfied, neutral, dissatisfied, csat: round1(p * 100), ci95: [round1(Math.max(0, centre - half) * 100), round1(Math.min(1, centre + half) * 100)], mean: Math.round(mean * 100) / 100 };
 }
 
 /** The period label of an instant: its day, ISO week (Monday) or month in the service's TIME_ZONE. */

@@ -201,7 +201,7 @@ describe('drivers', () => {
     await ingestAll(tenantKey, docs);
     const res = await rt.http.get('/v1/stats/drivers?scale=csat&minCount=1').set(bearer(tenantKey)).expect(200);
     expect(res.body.scale).toBe('csat');
-    expect(res.body.overall).toMatchObject({ n: 10, satisfied: 6, csat: 60 });
+    expect(res.body.overall).toMatchObject({ n: 10, satisfied: 6, neutral: 2, dissatisfied: 2, csat: 60 });
     const network = res.body.categories.find((r: { category: string }) => r.category === 'network');
     // Without the four network answers CSAT would be 5 of 6 (83.3) instead of 60.
     expect(network).toMatchObject({ n: 4, detractorShare: 0.75, promoterShare: 0.167, meanScoreWith: 2.5, csatImpact: 23.3, npsImpact: null });

@@ -100,7 +100,7 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
     const nps = await answer('/v1/stats/nps', {
       scale: 'csat',
       interval: 'day',
-      overall: { n: 23, satisfied: 8, csat: 34.8, mean: 3.1, ci95: [18.8, 54.6] },
+      overall: { n: 23, satisfied: 8, neutral: 6, dissatisfied: 9, csat: 34.8, mean: 3.1, ci95: [18.8, 54.6] },
       series: [
         { period: '2026-10-27', n: 3, satisfied: 1, csat: 33.3, mean: 3, ci95: [6.1, 79.2] },
         { period: '2026-11-03', n: 20, satisfied: 7, csat: 35, mean: 3.1, ci95: [18.1, 56.7] },
@@ -115,9 +115,9 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
     expect(axis[7]).toBe('2026-11-03');
     expect(await chartOption(line, '(o) => o.series[2].data')).toEqual([33.3, null, null, null, null, null, null, 35]);
 
-    // CSAT names both groups with counts, like NPS's three: nothing is an unlabelled block
+    // CSAT names its three groups with counts, like NPS's three: nothing is an unlabelled block
     const legends = await page.locator('.nps-split .split-legend').allTextContents();
-    expect(legends).toEqual(['满意（4–5 分） 8（34.8%）', '一般或不满意（1–3 分） 15（65.2%）']);
+    expect(legends).toEqual(['满意（4–5 分） 8（34.8%）', '一般（3 分） 6（26.1%）', '不满意（1–2 分） 9（39.1%）']);
     await nps();
   });
 

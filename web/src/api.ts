@@ -101,6 +101,8 @@ export interface ScoreSummary {
   detractors?: number;
   nps?: number | null;
   satisfied?: number;
+  neutral?: number;
+  dissatisfied?: number;
   csat?: number | null;
   mean?: number | null;
   ci95: [number, number] | null;

@@ -234,7 +234,7 @@ export function NpsPage({ route }: { route: Route }) {
             <b className="nps-n">{o.n}</b>
             {scale === 'csat' && <small className="muted">{t('meanScore')}: {o.mean ?? '—'}</small>}
           </div>
-          {scale === 'nps' ? <NpsSplit promoters={o.promoters ?? 0} passives={o.passives ?? 0} detractors={o.detractors ?? 0} /> : <CsatSplit satisfied={o.satisfied ?? 0} n={o.n} />}
+          {scale === 'nps' ? <NpsSplit promoters={o.promoters ?? 0} passives={o.passives ?? 0} detractors={o.detractors ?? 0} /> : <CsatSplit satisfied={o.satisfied ?? 0} neutral={o.neutral ?? 0} dissatisfied={o.dissatisfied ?? 0} n={o.n} />}
         </div>
       )}
       {trend && (
@@ -311,30 +311,27 @@ function NpsSplit({ promoters, passives, detractors }: { promoters: number; pass
   );
 }
 
-/**
- * CSAT's groups as NPS shows its three: satisfied (4–5) and the rest (1–3), each with count and share.
- * The API gives the satisfied count and n only, so 3 (neutral) and 1–2 (unsatisfied) cannot be told
- * apart here; the rest is named for what it is rather than left as an unlabelled block.
- */
-function CsatSplit({ satisfied, n }: { satisfied: number; n: number }) {
+/** CSAT's three groups as NPS shows its three: satisfied (4–5), neutral (3), dissatisfied (1–2), each with count and share. */
+function CsatSplit({ satisfied, neutral, dissatisfied, n }: { satisfied: number; neutral: number; dissatisfied: number; n: number }) {
   const { t, lang } = useI18n();
-  const rest = Math.max(0, n - satisfied);
   const share = (count: number) => `${n ? ((count / n) * 100).toFixed(1) : '0.0'}%`;
+  const bands = [
+    ['satisfied', 'satisfiedBand', satisfied, 'split-satisfied', 'split-promoter'],
+    ['neutral', 'neutralBand', neutral, 'split-passive', 'split-passive'],
+    ['dissatisfied', 'dissatisfiedBand', dissatisfied, 'split-notsatisfied', 'split-notsatisfied'],
+  ] as const;
   return (
     <div className="kpi nps-split">
       <span>
-        <span className="split-legend split-satisfied" data-band="satisfied" data-count={satisfied}>
-          {t('satisfiedBand')} {satisfied}
-          {paren(lang, share(satisfied))}
-        </span>
-        <span className="split-legend split-notsatisfied" data-band="not-satisfied" data-count={rest}>
-          {t('notSatisfiedBand')} {rest}
-          {paren(lang, share(rest))}
-        </span>
+        {bands.map(([band, label, count, legend]) => (
+          <span key={band} className={`split-legend ${legend}`} data-band={band} data-count={count}>
+            {t(label)} {count}
+            {paren(lang, share(count))}
+          </span>
+        ))}
       </span>
       <div className="split-bar" aria-hidden>
-        {n > 0 && satisfied > 0 && <div className="split-promoter" style={{ flexGrow: satisfied }} />}
-        {rest > 0 && <div className="split-notsatisfied" style={{ flexGrow: rest }} />}
+        {n > 0 && bands.map(([band, , count, , bar]) => count > 0 && <div key={band} className={bar} style={{ flexGrow: count }} />)}
       </div>
     </div>
   );
