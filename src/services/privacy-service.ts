@@ -51,16 +51,7 @@ export class PrivacyService {
   private async deleteDocuments(tenant: string, filter: Filter): Promise<{ documents: number; tags: number }> {
     let documents = 0;
     let tags = 0;
-    // Keyset paging: each batch starts after the last one instead of at the start of the _id index, where
-    // the documents that do not match (other tenants', other customers') would be walked again every
-    // batch. ULIDs grow with arrival, so a document arriving meanwhile sorts after the cursor.
-    let after = '';
-    for (;;) {
-      // $and: the filter may name _id itself (one document)
-      const docs = await this.store.documents.list({ $and: [filter, { tenant, _id: { $gt: after } }] }, BATCH, { _id: 1 });
-      if (docs.length === 0) break;
-      const ids = docs.map((d) => d._id);
-      after = ids[ids.length - 1]!;
+    for await (const ids of this.idBatches(tenant, filter)) {
       await this.store.actions.deliveries.deleteAboutDocuments(tenant, ids);
       await this.store.idempotency.deleteAboutDocuments(ids);
       tags += await this.store.tags.deleteWhere({ documentId: { $in: ids } });
@@ -69,7 +60,6 @@ export class PrivacyService {
       // again: a document job that read one of these before they went may have stored a delivery since
       // the first pass (one stored after this pass finds its document gone: WebhookService.record)
       await this.store.actions.deliveries.deleteAboutDocuments(tenant, ids);
-      if (docs.length < BATCH) break;
     }
     if (documents > 0) await this.store.engine.compact?.(ERASED_COLLECTIONS);
     return { documents, tags };
@@ -93,16 +83,27 @@ export class PrivacyService {
     return earliest;
   }
 
-  private async documentIds(tenant: string, filter: Filter): Promise<string[]> {
-    const ids: string[] = [];
+  /**
+   * The ids of the tenant's documents matching `filter`, BATCH at a time in _id order. Keyset paging:
+   * each batch starts after the last one, not at the start of the _id index, so documents that do not
+   * match (other tenants', other customers') are walked once, and a batch deleted meanwhile does not
+   * move the next. ULIDs grow with arrival, so a document arriving meanwhile sorts after the cursor.
+   */
+  private async *idBatches(tenant: string, filter: Filter): AsyncGenerator<string[]> {
     let after = '';
     for (;;) {
       // $and: the filter may name _id itself (one document)
       const docs = await this.store.documents.list({ $and: [filter, { tenant, _id: { $gt: after } }] }, BATCH, { _id: 1 });
-      ids.push(...docs.map((d) => d._id));
-      if (docs.length < BATCH) return ids;
+      if (docs.length > 0) yield docs.map((d) => d._id);
+      if (docs.length < BATCH) return;
       after = docs[docs.length - 1]!._id;
     }
+  }
+
+  private async documentIds(tenant: string, filter: Filter): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const batch of this.idBatches(tenant, filter)) ids.push(...batch);
+    return ids;
   }
 
   /**
