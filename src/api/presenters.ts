@@ -57,3 +57,8 @@ export function presentDocument(doc: DocumentRecord, tags?: TagRecord[]) {
     ...(tags ? { tags: tags.map(presentTag) } : {}),
   };
 }
+
+/** A list's `total`, present only when the query asked for it (`withTotal=true`). */
+export function withTotal(page: { total?: number }): { total?: number } {
+  return page.total === undefined ? {} : { total: page.total };
+}

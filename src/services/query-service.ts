@@ -4,9 +4,16 @@ import { termVariants } from '../nlp/script-variants.js';
 import type { Filter } from '../store/collection.js';
 import type { DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import type { DocumentQueryDto, PageQueryDto, StatsQueryDto, TagQueryDto } from '../api/dto/query-dto.js';
+import type { CountedPageQueryDto, DocumentQueryDto, StatsQueryDto, TagQueryDto } from '../api/dto/query-dto.js';
 
 const DEFAULT_LIMIT = 50;
+
+/** A page of a list; `total` (every row the filters match) only when the query asked for it. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+  total?: number;
+}
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // Keyset cursors over (key desc, _id desc): stable under inserts, unlike offsets. The feed's key is `at`
@@ -150,15 +157,15 @@ export function tagFilter(tenant: string, q: TagQueryDto | StatsQueryDto): Filte
 export class QueryService {
   constructor(private readonly store: Store) {}
 
-  async tags(tenant: string, q: TagQueryDto): Promise<{ items: TagRecord[]; nextCursor: string | null }> {
+  async tags(tenant: string, q: TagQueryDto): Promise<Page<TagRecord>> {
     const limit = q.limit ? Number(q.limit) : DEFAULT_LIMIT;
     const filter = tagFilter(tenant, q);
     const paged = q.cursor ? { $and: [...((filter.$and as Filter[]) ?? []), afterCursor('at', decodeCursor(q.cursor, 'at'))] } : {};
     const items = await this.store.tags.list({ ...filter, ...paged }, limit + 1);
-    return this.page(items, limit, 'at');
+    return { ...this.page(items, limit, 'at'), ...(await this.total(q, () => this.store.tags.countWhere(filter))) };
   }
 
-  async documents(tenant: string, q: DocumentQueryDto): Promise<{ items: DocumentRecord[]; nextCursor: string | null }> {
+  async documents(tenant: string, q: DocumentQueryDto): Promise<Page<DocumentRecord>> {
     const limit = q.limit ? Number(q.limit) : DEFAULT_LIMIT;
     const and: Filter[] = [];
     const filter: Filter = { tenant };
@@ -170,21 +177,30 @@ export class QueryService {
       const re = searchPattern(q.q);
       and.push({ $or: [{ text: { $regex: re } }, { normalizedText: { $regex: re } }, { externalId: q.q }] });
     }
+    // The total counts what the filters match, whichever page this is.
+    const counted: Filter = and.length > 0 ? { ...filter, $and: [...and] } : { ...filter };
     if (q.cursor) and.push(afterCursor('createdAt', decodeCursor(q.cursor, 'createdAt')));
     if (and.length > 0) filter.$and = and;
-    return this.page(await this.store.documents.list(filter, limit + 1), limit, 'createdAt');
+    const page = this.page(await this.store.documents.list(filter, limit + 1), limit, 'createdAt');
+    return { ...page, ...(await this.total(q, () => this.store.documents.countWhere(counted))) };
   }
 
   /** Unreviewed tagged documents, lowest confidence first (LABELING_QUEUE_SORT), keyset-paged. */
-  async labelingQueue(tenant: string, q: PageQueryDto): Promise<{ items: DocumentRecord[]; nextCursor: string | null }> {
+  async labelingQueue(tenant: string, q: CountedPageQueryDto): Promise<Page<DocumentRecord>> {
     const limit = q.limit ? Number(q.limit) : 20;
-    const filter: Filter = { tenant, status: 'done', reviewed: false, tagCount: { $gt: 0 } };
+    const unreviewed: Filter = { tenant, status: 'done', reviewed: false, tagCount: { $gt: 0 } };
+    const filter: Filter = { ...unreviewed };
     if (q.cursor) filter.$and = [afterQueueCursor(decodeQueueCursor(q.cursor))];
     const rows = await this.store.documents.list(filter, limit + 1, { ...LABELING_QUEUE_SORT });
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     const cursor: QueueCursor | null = rows.length > limit && last ? { k: 'q', m: last.minConfidence ?? null, c: new Date(last.createdAt).toISOString(), i: last._id } : null;
-    return { items, nextCursor: cursor ? Buffer.from(JSON.stringify(cursor)).toString('base64url') : null };
+    const nextCursor = cursor ? Buffer.from(JSON.stringify(cursor)).toString('base64url') : null;
+    return { items, nextCursor, ...(await this.total(q, () => this.store.documents.countWhere(unreviewed))) };
+  }
+
+  private async total(q: CountedPageQueryDto, count: () => Promise<number>): Promise<{ total?: number }> {
+    return q.withTotal === 'true' ? { total: await count() } : {};
   }
 
   private page<T extends { _id: string } & Partial<Record<CursorKey, Date>>>(rows: T[], limit: number, key: CursorKey) {

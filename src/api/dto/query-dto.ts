@@ -17,7 +17,17 @@ export class PageQueryDto {
   cursor?: string;
 }
 
-export class TagQueryDto extends PageQueryDto {
+/**
+ * Lists whose clients show "N in all" (the feed, the labeling queue, the document list). The count is a
+ * second pass over every matching row, so it is asked for, not paid on every page a scroller fetches.
+ */
+export class CountedPageQueryDto extends PageQueryDto {
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'withTotal must be true or false: true adds total, the number of rows matching the filters' })
+  withTotal?: string;
+}
+
+export class TagQueryDto extends CountedPageQueryDto {
   @IsOptional()
   @IsIn(['positive', 'negative', 'neutral'])
   polarity?: string;
@@ -85,7 +95,7 @@ export class ExportQueryDto extends TagQueryDto {
   format?: string;
 }
 
-export class DocumentQueryDto extends PageQueryDto {
+export class DocumentQueryDto extends CountedPageQueryDto {
   @IsOptional()
   @IsIn(['queued', 'processing', 'done', 'failed'])
   status?: string;

@@ -14,7 +14,7 @@ import {
 import { CreateApiKeyDto } from '../dto/api-key-dto.js';
 import { CorrectionsDto, TagPatchDto } from '../dto/correction-dto.js';
 import { BatchDto, CreateDocumentDto } from '../dto/document-dto.js';
-import { DocumentQueryDto, ExportQueryDto, PageQueryDto, StatsQueryDto, TagQueryDto, RangeQueryDto } from '../dto/query-dto.js';
+import { DocumentQueryDto, ExportQueryDto, CountedPageQueryDto, PageQueryDto, StatsQueryDto, TagQueryDto, RangeQueryDto } from '../dto/query-dto.js';
 import { RetagDto } from '../dto/retag-dto.js';
 import { ModelSwitchDto, TrainModelDto } from '../dto/model-dto.js';
 import { TenantSettingsDto } from '../dto/settings-dto.js';
@@ -226,7 +226,7 @@ export const ROUTES: RouteDoc[] = [
     method: 'get',
     path: '/v1/tags/export',
     summary: 'Export tags as CSV or JSON Lines',
-    description: 'Same filters as GET /v1/tags; it streams every matching tag, so limit and cursor, which it accepts, are ignored. CSV is UTF-8 with a BOM so Excel shows Chinese.',
+    description: 'Same filters as GET /v1/tags; it streams every matching tag, so limit, cursor and withTotal, which it accepts, are ignored. CSV is UTF-8 with a BOM so Excel shows Chinese.',
     tag: 'tags',
     roles: READ,
     query: ExportQueryDto,
@@ -301,7 +301,7 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Unreviewed tagged documents, lowest confidence first',
     tag: 'labeling',
     roles: ['labeler'],
-    query: PageQueryDto,
+    query: CountedPageQueryDto,
     responses: { 200: json('a page of documents with their tags', 'DocumentPage') },
   },
   {

@@ -28,6 +28,16 @@ const page = (item: string): JsonSchema =>
     items: { type: 'array', items: ref(item) },
     nextCursor: { ...nullable('string'), description: 'pass as `cursor` for the next page; null on the last page' },
   });
+/** A page whose query takes `withTotal=true`; `total` is there only then. */
+const countedPage = (item: string): JsonSchema =>
+  object(
+    {
+      items: { type: 'array', items: ref(item) },
+      nextCursor: { ...nullable('string'), description: 'pass as `cursor` for the next page; null on the last page' },
+      total: { type: 'integer', minimum: 0, description: 'every row the filters match (not only this page); present when the query had withTotal=true' },
+    },
+    ['items', 'nextCursor'],
+  );
 
 /**
  * Built on demand rather than at import: enumOf throws when a DTO loses the rule it reads, and that
@@ -116,8 +126,8 @@ export function responseSchemas(): Record<string, JsonSchema> {
       },
       ['id', 'kind', 'source', 'externalId', 'status', 'reviewed', 'createdAt'],
     ),
-    DocumentPage: page('Document'),
-    TagPage: page('Tag'),
+    DocumentPage: countedPage('Document'),
+    TagPage: countedPage('Tag'),
     Accepted: object({ id: str, status: { type: 'string', enum: ['queued'] } }),
     Duplicate: object({ id: str, status, duplicate: { type: 'boolean', enum: [true] } }),
     BatchResult: object({

@@ -4,9 +4,9 @@ import { forbidden, notFound } from '../../errors.js';
 import type { Services } from '../../runtime.js';
 import { CreateApiKeyDto } from '../dto/api-key-dto.js';
 import { TaxonomyOverridesDto } from '../dto/taxonomy-dto.js';
-import { PageQueryDto } from '../dto/query-dto.js';
+import { CountedPageQueryDto } from '../dto/query-dto.js';
 import { auth, requireRole } from '../middleware.js';
-import { presentDocument } from '../presenters.js';
+import { presentDocument, withTotal } from '../presenters.js';
 import { parseDto } from '../validate.js';
 import type { ApiKeyRecord } from '../../store/records.js';
 
@@ -65,9 +65,9 @@ export function adminRoutes(s: Services): Router {
   });
 
   r.get('/labeling/queue', requireRole('labeler'), async (req, res) => {
-    const page = await s.query.labelingQueue(auth(req).tenant, parseDto(PageQueryDto, req.query, 'query'));
+    const page = await s.query.labelingQueue(auth(req).tenant, parseDto(CountedPageQueryDto, req.query, 'query'));
     const items = await Promise.all(page.items.map(async (d) => presentDocument(d, await s.store.tags.byDocument(d._id))));
-    res.json({ items, nextCursor: page.nextCursor });
+    res.json({ items, nextCursor: page.nextCursor, ...withTotal(page) });
   });
 
   return r;

@@ -5,7 +5,7 @@ import { BatchDto } from '../dto/document-dto.js';
 import { CorrectionsDto } from '../dto/correction-dto.js';
 import { DocumentQueryDto } from '../dto/query-dto.js';
 import { auth, requireRole } from '../middleware.js';
-import { presentDocument } from '../presenters.js';
+import { presentDocument, withTotal } from '../presenters.js';
 import { parseDto } from '../validate.js';
 
 export function documentsRoutes(s: Services): Router {
@@ -25,7 +25,7 @@ export function documentsRoutes(s: Services): Router {
 
   r.get('/documents', requireRole('analyst', 'labeler'), async (req, res) => {
     const page = await s.query.documents(auth(req).tenant, parseDto(DocumentQueryDto, req.query, 'query'));
-    res.json({ items: page.items.map((d) => presentDocument(d)), nextCursor: page.nextCursor });
+    res.json({ items: page.items.map((d) => presentDocument(d)), nextCursor: page.nextCursor, ...withTotal(page) });
   });
 
   r.get('/documents/:id', requireRole('analyst', 'labeler'), async (req, res) => {

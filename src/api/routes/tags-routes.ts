@@ -3,7 +3,7 @@ import type { Services } from '../../runtime.js';
 import { TagPatchDto } from '../dto/correction-dto.js';
 import { ExportQueryDto, StatsQueryDto, TagQueryDto } from '../dto/query-dto.js';
 import { auth, requireRole } from '../middleware.js';
-import { presentTag } from '../presenters.js';
+import { presentTag, withTotal } from '../presenters.js';
 import { parseDto } from '../validate.js';
 import { streamExport } from '../export.js';
 
@@ -12,7 +12,7 @@ export function tagsRoutes(s: Services): Router {
 
   r.get('/tags', requireRole('analyst', 'labeler'), async (req, res) => {
     const page = await s.query.tags(auth(req).tenant, parseDto(TagQueryDto, req.query, 'query'));
-    res.json({ items: page.items.map(presentTag), nextCursor: page.nextCursor });
+    res.json({ items: page.items.map(presentTag), nextCursor: page.nextCursor, ...withTotal(page) });
   });
 
   r.get('/tags/export', requireRole('analyst', 'labeler'), async (req, res) => {
