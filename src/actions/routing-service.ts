@@ -65,7 +65,7 @@ export class RoutingService {
     };
     record.entries.forEach((e, i) => {
       if (e.categories.length === 0 && e.keywords.length === 0) {
-        throw badRequest(`entry ${i} needs categories or keywords`, [{ field: `entries.${i}`, message: 'matches nothing' }]);
+        throw badRequest(`entry ${i} needs categories or keywords`, [{ field: `entries[${i}]`, message: 'matches nothing' }]);
       }
     });
     await this.store.routing.save(record);

@@ -8,11 +8,20 @@ import { badRequest, type ErrorDetail } from '../errors.js';
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_DEPTH = 8;
 
+/**
+ * A field path as every error detail writes it: array items by index in brackets (turns[0].text,
+ * documents[3].externalId), as the services that check items one by one already named them.
+ */
+export function fieldPath(parent: string, key: string | number): string {
+  if (typeof key === 'number' || /^\d+$/.test(key)) return `${parent}[${key}]`;
+  return parent ? `${parent}.${key}` : key;
+}
+
 function checkShape(value: unknown, path: string, depth: number): ErrorDetail | null {
   if (depth > MAX_DEPTH) return { field: path || '(body)', message: `nested deeper than ${MAX_DEPTH} levels` };
   if (value === null || typeof value !== 'object') return null;
   for (const key of Object.keys(value)) {
-    const field = path ? `${path}.${key}` : key;
+    const field = fieldPath(path, key);
     if (FORBIDDEN_KEYS.has(key)) return { field, message: `"${key}" is not an allowed property name` };
     const found = checkShape((value as Record<string, unknown>)[key], field, depth + 1);
     if (found) return found;
@@ -29,7 +38,7 @@ function findNul(value: unknown, path: string): string | null {
   if (typeof value === 'string') return value.includes('\u0000') ? path || '(body)' : null;
   if (value === null || typeof value !== 'object') return null;
   for (const [key, v] of Object.entries(value)) {
-    const field = path ? `${path}.${key}` : key;
+    const field = fieldPath(path, key);
     if (key.includes('\u0000')) return field;
     const found = findNul(v, field);
     if (found) return found;
@@ -40,7 +49,7 @@ function findNul(value: unknown, path: string): string | null {
 function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
   const out: ErrorDetail[] = [];
   for (const err of errors) {
-    const field = prefix ? `${prefix}.${err.property}` : err.property;
+    const field = fieldPath(prefix, err.property);
     if (err.constraints) {
       // A missing field fails every rule about its type and size too; only "it is missing" helps.
       const missing = err.value === undefined && err.constraints.isDefined !== undefined;

@@ -70,7 +70,7 @@ describe('text limits count characters (code points), not UTF-16 code units', ()
   test("a transcript's turns are counted the same way, one by one and together", async () => {
     await post({ kind: 'transcript', turns: [{ speaker: 'customer', text: astral(15_000) }, { speaker: 'agent', text: astral(5_000) }] }).expect(202);
     const one = await post({ kind: 'transcript', turns: [{ speaker: 'customer', text: astral(20_001) }] });
-    expect(one.body.error.details).toEqual([{ field: 'turns.0.text', message: 'turn text must be at most 20000 characters' }]);
+    expect(one.body.error.details).toEqual([{ field: 'turns[0].text', message: 'turn text must be at most 20000 characters' }]);
     const together = await post({ kind: 'transcript', turns: [{ speaker: 'customer', text: astral(15_000) }, { speaker: 'agent', text: astral(5_001) }] });
     expect(together.body.error.details).toEqual([{ field: 'turns', message: 'turns must hold at most 20000 characters of text in total' }]);
   });
@@ -88,7 +88,7 @@ describe('NUL characters are refused wherever a string is stored', () => {
   test('customerId and metadata values of a document', async () => {
     expectNul(await rt.http.post('/v1/documents').set(bearer(ingest)).send(doc({ customerId: 'c\u0000-1' })), 'customerId');
     expectNul(await rt.http.post('/v1/documents').set(bearer(ingest)).send(doc({ metadata: { note: '网\u0000' } })), 'metadata.note');
-    expectNul(await rt.http.post('/v1/documents').set(bearer(ingest)).send(doc({ metadata: { tags: ['ok', 'x\u0000'] } })), 'metadata.tags.1');
+    expectNul(await rt.http.post('/v1/documents').set(bearer(ingest)).send(doc({ metadata: { tags: ['ok', 'x\u0000'] } })), 'metadata.tags[1]');
     // the fields that had their own rule keep its wording
     const text = await rt.http.post('/v1/documents').set(bearer(ingest)).send(doc({ text: '网\u0000络' }));
     expect(text.body.error.details).toEqual([expect.objectContaining({ field: 'text', message: 'text must not contain NUL characters' })]);

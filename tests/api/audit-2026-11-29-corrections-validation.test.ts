@@ -32,31 +32,31 @@ function expect400(res: { status: number; body: any }, field: string, message?: 
 }
 
 describe('required fields of each op', () => {
-  test('add without a span (or with span null) is a 400 naming actions.0.span', async () => {
-    expect400(await correct([{ op: 'add', polarity: 'negative', category: 'network' }]), 'actions.0.span', /required/);
-    expect400(await correct([{ op: 'add', polarity: 'negative', category: 'network', span: null }]), 'actions.0.span', /required/);
-    expect400(await correct([{ op: 'accept' }, { op: 'add', polarity: 'negative', category: 'network' }]), 'actions.1.span', /required/);
+  test('add without a span (or with span null) is a 400 naming actions[0].span', async () => {
+    expect400(await correct([{ op: 'add', polarity: 'negative', category: 'network' }]), 'actions[0].span', /required/);
+    expect400(await correct([{ op: 'add', polarity: 'negative', category: 'network', span: null }]), 'actions[0].span', /required/);
+    expect400(await correct([{ op: 'accept' }, { op: 'add', polarity: 'negative', category: 'network' }]), 'actions[1].span', /required/);
   });
 
   test('add with a span missing start or end names the missing end', async () => {
-    expect400(await correct([{ op: 'add', polarity: 'negative', category: 'network', span: { end: 2 } }]), 'actions.0.span.start', /required/);
-    expect400(await correct([{ op: 'add', polarity: 'negative', category: 'network', span: { start: 0 } }]), 'actions.0.span.end', /required/);
-    expect400(await correct([{ op: 'add', polarity: 'negative', category: 'network', span: 'x' }]), 'actions.0.span');
+    expect400(await correct([{ op: 'add', polarity: 'negative', category: 'network', span: { end: 2 } }]), 'actions[0].span.start', /required/);
+    expect400(await correct([{ op: 'add', polarity: 'negative', category: 'network', span: { start: 0 } }]), 'actions[0].span.end', /required/);
+    expect400(await correct([{ op: 'add', polarity: 'negative', category: 'network', span: 'x' }]), 'actions[0].span');
   });
 
   test('add without polarity or category says which is required', async () => {
-    expect400(await correct([{ op: 'add', category: 'network', span: { start: 0, end: 4 } }]), 'actions.0.polarity', /required/);
-    expect400(await correct([{ op: 'add', polarity: 'negative', span: { start: 0, end: 4 } }]), 'actions.0.category', /required/);
+    expect400(await correct([{ op: 'add', category: 'network', span: { start: 0, end: 4 } }]), 'actions[0].polarity', /required/);
+    expect400(await correct([{ op: 'add', polarity: 'negative', span: { start: 0, end: 4 } }]), 'actions[0].category', /required/);
   });
 
   test('update and delete without a tagId say it is required', async () => {
-    expect400(await correct([{ op: 'update', polarity: 'positive' }]), 'actions.0.tagId', /required/);
-    expect400(await correct([{ op: 'delete' }]), 'actions.0.tagId', /required/);
-    expect400(await correct([{ op: 'delete', tagId: null }]), 'actions.0.tagId', /required/);
+    expect400(await correct([{ op: 'update', polarity: 'positive' }]), 'actions[0].tagId', /required/);
+    expect400(await correct([{ op: 'delete' }]), 'actions[0].tagId', /required/);
+    expect400(await correct([{ op: 'delete', tagId: null }]), 'actions[0].tagId', /required/);
   });
 
   test('a missing op is named as required', async () => {
-    expect400(await correct([{ tagId }]), 'actions.0.op', /required/);
+    expect400(await correct([{ tagId }]), 'actions[0].op', /required/);
   });
 
   test('revert without a tagId says it is required', async () => {
@@ -77,10 +77,10 @@ describe('NUL characters', () => {
   test("a correction's or a tag patch's aspect with a NUL is a 400 naming it", async () => {
     const add = await correct([{ op: 'add', polarity: 'negative', category: 'network', span: { start: 0, end: 4 }, aspect: '网\u0000' }]);
     expect(add.status).toBe(400);
-    expect(add.body.error.details).toEqual(nul('actions.0.aspect'));
+    expect(add.body.error.details).toEqual(nul('actions[0].aspect'));
     const update = await correct([{ op: 'update', tagId, aspect: '网\u0000' }]);
     expect(update.status).toBe(400);
-    expect(update.body.error.details).toEqual(nul('actions.0.aspect'));
+    expect(update.body.error.details).toEqual(nul('actions[0].aspect'));
     const patch = await rt.http.patch(`/v1/tags/${tagId}`).set(bearer(labeler)).send({ aspect: '网\u0000' });
     expect(patch.status).toBe(400);
     expect(patch.body.error.details).toEqual(nul('aspect'));

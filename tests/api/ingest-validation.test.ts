@@ -72,9 +72,9 @@ describe('POST /v1/documents validation', () => {
 
   const turnCases: [string, unknown, string][] = [
     ['empty turns', [], 'turns'],
-    ['bad speaker', [{ speaker: 'bot', text: '你好' }], 'turns.0.speaker'],
-    ['turn without text', [{ speaker: 'customer' }], 'turns.0.text'],
-    ['negative startMs', [{ speaker: 'customer', text: '你好', startMs: -1 }], 'turns.0.startMs'],
+    ['bad speaker', [{ speaker: 'bot', text: '你好' }], 'turns[0].speaker'],
+    ['turn without text', [{ speaker: 'customer' }], 'turns[0].text'],
+    ['negative startMs', [{ speaker: 'customer', text: '你好', startMs: -1 }], 'turns[0].startMs'],
     ['all turns blank', [{ speaker: 'customer', text: '  ' }], 'turns'],
     ['turns over 20,000 chars in total', [{ speaker: 'customer', text: '慢'.repeat(15_000) }, { speaker: 'agent', text: '好'.repeat(6_000) }], 'turns'],
     ['more than 500 turns', Array.from({ length: 501 }, () => ({ speaker: 'customer', text: '嗯' })), 'turns'],

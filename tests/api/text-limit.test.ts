@@ -42,7 +42,7 @@ describe('MAX_TEXT_LENGTH=30000', () => {
   });
 
   test("one turn over it is a 400 naming that turn's text; turns over it together name turns", async () => {
-    await expect400(transcript('你好', '好', '慢'.repeat(30_001)), 'turns.2.text');
+    await expect400(transcript('你好', '好', '慢'.repeat(30_001)), 'turns[2].text');
     await expect400(transcript('慢'.repeat(20_000), '好'.repeat(10_001)), 'turns');
   });
 
@@ -54,6 +54,6 @@ describe('MAX_TEXT_LENGTH=30000', () => {
       .expect(207);
     expect(res.body.items.map((i: { status: string }) => i.status)).toEqual(['accepted', 'rejected', 'rejected']);
     expect(res.body.items[1].error.details[0].field).toBe('documents[1].text');
-    expect(res.body.items[2].error.details[0].field).toBe('documents[2].turns.1.text');
+    expect(res.body.items[2].error.details[0].field).toBe('documents[2].turns[1].text');
   });
 });

@@ -186,7 +186,7 @@ export function checkDocumentShape(dto: CreateDocumentDto, limits: DocumentLimit
   }
   if (dto.turns !== undefined) {
     const long = dto.turns.findIndex((t) => characters(t.text) > max);
-    if (long >= 0) return { field: `turns.${long}.text`, message: `turn text must be at most ${max} characters` };
+    if (long >= 0) return { field: `turns[${long}].text`, message: `turn text must be at most ${max} characters` };
     // Transcripts are capped on their total text, like a comment.
     if (dto.turns.reduce((n, t) => n + characters(t.text), 0) > max) {
       return { field: 'turns', message: `turns must hold at most ${max} characters of text in total` };
