@@ -4,7 +4,7 @@ import { termVariants } from '../nlp/script-variants.js';
 import type { Filter } from '../store/collection.js';
 import type { DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import type { CountedPageQueryDto, DocumentQueryDto, StatsQueryDto, TagQueryDto } from '../api/dto/query-dto.js';
+import type { CountedPageQueryDto, DocumentQueryDto, StatsQueryDto, TagFilterQueryDto, TagQueryDto } from '../api/dto/query-dto.js';
 
 const DEFAULT_LIMIT = 50;
 
@@ -121,7 +121,7 @@ function searchPattern(term: string): RegExp {
   return new RegExp(termVariants(term).map(escapeRegex).join('|'), 'i');
 }
 
-export function tagFilter(tenant: string, q: TagQueryDto | StatsQueryDto): Filter {
+export function tagFilter(tenant: string, q: TagFilterQueryDto | StatsQueryDto): Filter {
   const filter: Filter = { tenant, ...dateRange(q.from, q.to, 'at') };
   if (q.channel) filter.channel = q.channel;
   if (q.kind) filter.kind = q.kind;
@@ -139,7 +139,7 @@ export function tagFilter(tenant: string, q: TagQueryDto | StatsQueryDto): Filte
   if ('scale' in q && q.scale) filter.scale = q.scale;
   if ('documentId' in q && q.documentId) filter.documentId = q.documentId;
   if ('minConfidence' in q || 'maxConfidence' in q) {
-    const tq = q as TagQueryDto;
+    const tq = q as TagFilterQueryDto;
     const min = confidence(tq.minConfidence, 'minConfidence');
     const max = confidence(tq.maxConfidence, 'maxConfidence');
     if (min !== undefined || max !== undefined) {

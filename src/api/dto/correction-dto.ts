@@ -2,17 +2,22 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf, ValidateNested, type ValidationArguments } from 'class-validator';
 import { CATEGORY_IDS } from '../../nlp/types.js';
 
+// Offsets are UTF-16 code units; the longest text MAX_TEXT_LENGTH allows (1,000,000 code points) can be
+// twice that many. The bound only keeps absurd numbers out of the service, which checks every span
+// against the document's own text.
+const MAX_OFFSET = 2_000_000;
+
 export class SpanDto {
   @IsDefined({ message: 'start is required (the offset of the span\'s first character)' })
   @IsInt()
   @Min(0)
-  @Max(20_000)
+  @Max(MAX_OFFSET)
   start!: number;
 
   @IsDefined({ message: 'end is required (the offset just past the span\'s last character)' })
   @IsInt()
   @Min(1)
-  @Max(20_000)
+  @Max(MAX_OFFSET)
   end!: number;
 }
 

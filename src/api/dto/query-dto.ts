@@ -21,13 +21,20 @@ export class PageQueryDto {
  * Lists whose clients show "N in all" (the feed, the labeling queue, the document list). The count is a
  * second pass over every matching row, so it is asked for, not paid on every page a scroller fetches.
  */
+function WithTotal(): PropertyDecorator {
+  return (target, key) => {
+    IsOptional()(target, key);
+    IsIn(['true', 'false'], { message: 'withTotal must be true or false: true adds total, the number of rows matching the filters' })(target, key);
+  };
+}
+
 export class CountedPageQueryDto extends PageQueryDto {
-  @IsOptional()
-  @IsIn(['true', 'false'], { message: 'withTotal must be true or false: true adds total, the number of rows matching the filters' })
+  @WithTotal()
   withTotal?: string;
 }
 
-export class TagQueryDto extends CountedPageQueryDto {
+/** The tag filters GET /v1/tags and its export share (the export streams every match, so it counts nothing). */
+export class TagFilterQueryDto extends PageQueryDto {
   @IsOptional()
   @IsIn(['positive', 'negative', 'neutral'])
   polarity?: string;
@@ -89,7 +96,12 @@ export class TagQueryDto extends CountedPageQueryDto {
   documentId?: string;
 }
 
-export class ExportQueryDto extends TagQueryDto {
+export class TagQueryDto extends TagFilterQueryDto {
+  @WithTotal()
+  withTotal?: string;
+}
+
+export class ExportQueryDto extends TagFilterQueryDto {
   @IsOptional()
   @IsIn(['csv', 'jsonl'])
   format?: string;

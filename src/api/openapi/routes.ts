@@ -226,7 +226,7 @@ export const ROUTES: RouteDoc[] = [
     method: 'get',
     path: '/v1/tags/export',
     summary: 'Export tags as CSV or JSON Lines',
-    description: 'Same filters as GET /v1/tags; it streams every matching tag, so limit, cursor and withTotal, which it accepts, are ignored. CSV is UTF-8 with a BOM so Excel shows Chinese.',
+    description: 'Same filters as GET /v1/tags; it streams every matching tag, so limit and cursor, which it accepts, are ignored. CSV is UTF-8 with a BOM so Excel shows Chinese.',
     tag: 'tags',
     roles: READ,
     query: ExportQueryDto,
