@@ -50,6 +50,23 @@ const ANNOYANCE = /烦/;
 /** "the rest" (除了价格贵，其他都挺好): a general verdict that explicitly excludes the thing just judged */
 const OTHER_THINGS = /(其他|其它|别的|其余)/;
 
+/**
+ * Text that is not a customer speaking but an ad, a notice or a news item: it opens with an ad or notice label
+ * (广告：, 【活动】, 【温馨提示】, [公告]) or a news attribution (据报道, 据悉), carries a call to action (详询…,
+ * 欢迎办理, 点击链接, 立即申请, 回T退订), or opens by announcing a product (某银行推出手机银行6.0版本，…). Its praise
+ * (保障全面、价格实惠) is the advertiser's. Only when nobody in it speaks in the first person or addresses the
+ * business (我/你们): a customer quoting an ad (广告上说理赔快，我等了一个月) is still a customer.
+ */
+const NOTICE_OPENING = /^[\s"“]*(?:[【\[(（][^】\])）]{0,8}(?:广告|活动|提示|公告|通知|推广|优惠|福利|资讯|新闻|快讯|预告|速递)[^】\])）]{0,4}[】\])）]|(?:广告|推广|公告|通知|资讯|快讯)\s*[:：]|据(?:报道|悉|了解|介绍|消息)|记者[^，。]{0,10}(?:获悉|了解到|报道))/;
+const CALL_TO_ACTION = /详询|详情(?:请)?(?:咨询|致电|见|请)|欢迎(?:办理|选购|咨询|致电|来电|订购|购买|体验|开通|申请)|(?:立即|马上|赶快|快来)(?:办理|抢购|申请|下载|领取|开通|订购|参与)|点击(?:链接|下方)|戳链接|退订回|回[tT][dD]?退订|限时(?:优惠|特惠|抢购|福利)/;
+const ANNOUNCEMENT = /^[^，。！？,!?我你]{1,14}(?:推出|上线|发布|宣布|将于)(?!的)[^，。！？,!?]{0,14}[，,]/;
+const FIRST_PERSON = /我|俺|咱|本人|你们|你家|您们/;
+
+export function isAnnouncement(text: string): boolean {
+  if (FIRST_PERSON.test(text)) return false;
+  return NOTICE_OPENING.test(text) || CALL_TO_ACTION.test(text) || ANNOUNCEMENT.test(text);
+}
+
 interface PartTag {
   tag: ExtractedTag;
   op: RawOpinion;
@@ -146,6 +163,49 @@ function tooMuch(ops: RawOpinion[], lc: string, x: ExtractLexicon): void {
   }
 }
 
+/** Thanks with 真是 (真是谢谢了, 真是谢谢你们了): sincere after good service, sarcastic after a complaint. */
+const EMPHATIC_THANKS = /^(真是|真的是|可真是)(谢谢|感谢)/;
+/** Marks of a sarcastic smile: the 微笑 emoticon and emoji, 白眼, 呵呵. */
+const SMIRK = /\[(微笑|白眼|呵呵|再见)\]|[\u{1F642}\u{1F643}\u{1F644}]/u;
+
+/**
+ * Sarcasm: praise that says the opposite. A sentence with 呵呵 in it praises nothing (呵呵，你们的理赔效率可真高);
+ * nor does praise with a smirk (信号一格，真是优秀呢[微笑]; 服务真是太好了[微笑] after a complaint) or with a mocking
+ * frame (可真…, 这波操作666, …呢) once the customer has complained in the same or the previous sentence (乱扣费，这波操作
+ * 666). Emphatic thanks (真是谢谢了) are sarcastic in those same settings, and otherwise routine thanks, no opinion.
+ */
+function sarcasm(ops: RawOpinion[], lc: string, original: (s: number, e: number) => string, clauses: Clause[]): void {
+  const sentenceText = (k: number) => {
+    const cs = clauses.filter((c) => c.sentence === k);
+    if (!cs.length) return '';
+    const s = Math.min(...cs.map((c) => c.start));
+    const e = Math.max(...cs.map((c) => c.end));
+    // the smirk follows the words it mocks: take the stored text up to the next sentence
+    const next = clauses.find((c) => c.sentence > k);
+    return original(s, next ? next.start : lc.length);
+  };
+  for (let k = ops.length - 1; k >= 0; k--) {
+    const op = ops[k]!;
+    if (op.score <= 0) continue;
+    const sent = op.clause.sentence;
+    const text = sentenceText(sent);
+    const complaint = ops.some((o) => o !== op && o.score < 0 && (o.clause.sentence === sent || o.clause.sentence === sent - 1));
+    const smirk = SMIRK.test(text);
+    const heh = /呵呵/.test(text);
+    const before = lc.slice(op.clause.contentStart, op.start);
+    const cues = [/可真/.test(before + lc.slice(op.start, op.end)), /^了?呢/.test(lc.slice(op.end, op.clause.end)), /这波/.test(before) || op.core === '666'].filter(Boolean).length;
+    const mocking = cues > 0;
+    const thanks = EMPHATIC_THANKS.test(lc.slice(op.start, op.end));
+    // two mocking cues need no context (服务可真周到呢)
+    if (heh || cues >= 2 || (smirk && (complaint || mocking || thanks)) || (complaint && (mocking || thanks))) {
+      op.score = -Math.abs(op.score);
+      if (thanks) op.patternCategory = null;
+    } else if (thanks) {
+      ops.splice(k, 1);
+    }
+  }
+}
+
 /** Whether the sentence around `clause` mentions a sales pitch (推销, 营销电话, 广告). */
 function salesPitch(x: ExtractLexicon, tokens: Token[], clauses: Clause[], clause: Clause): boolean {
   const inSentence = clauses.filter((c) => c.sentence === clause.sentence);
@@ -218,6 +278,7 @@ class RuleAnalyzer implements Analyzer {
   private analyzePart(part: CustomerPart, x: ExtractLexicon, earlierTopic: CategoryId | null): { normalized: string; tags: PartTag[]; lastTopic: CategoryId | null } {
     const n = normalizeText(part.text);
     const lc = asciiLower(n.text);
+    if (part.turnIndex === undefined && isAnnouncement(n.text)) return { normalized: n.text, tags: [], lastTopic: null };
     const clauses = splitClauses(n.text, this.lex);
     const tokens: Token[] = [];
     const perClause: RawOpinion[] = [];
@@ -229,6 +290,7 @@ class RuleAnalyzer implements Analyzer {
     linkDistantAspects(perClause, lc, clauses, tokens, x);
     dropWaitEvidence(perClause, x);
     tooMuch(perClause, lc, x);
+    sarcasm(perClause, lc, (s, e) => { const o = toOriginal(n, s, e); return part.text.slice(o.start, o.end); }, clauses);
     // a caller stating the problem they call about (我的手机银行登录不了) reports the reason for the call,
     // not a verdict: in a transcript a failure counts as a complaint only with an emphasis (一直登录不上,
     // 又断了, 都收不到), as the gold set labels calls; in a review or post the failure itself is the complaint

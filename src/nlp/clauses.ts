@@ -14,6 +14,8 @@ export interface Clause {
   meta: boolean;
   /** index of the sentence (split on 。！？ and line breaks) the clause belongs to */
   sentence: number;
+  /** set by extraction: the part of the clause that reports someone else's claim (业务员说|理赔很快), normalized offsets */
+  reported?: { start: number; end: number };
 }
 
 const HARD_STOP = new Set(['。', '!', '?', '！', '？', '\n', '…', '~', '～']);
@@ -37,11 +39,24 @@ export function splitClauses(text: string, lex: Lexicon): Clause[] {
   while (i < text.length) {
     const ch = text[i]!;
     if (ch === '#') {
+      // Hashtags are topic labels, never opinions: the closed Weibo form #话题# (no space inside, or it
+      // would swallow the text between two open tags: #信用卡 #种草) and the open 小红书 form #种草, which
+      // runs to the next space, punctuation or #. Even an evaluative tag (#避雷) labels the post; the
+      // opinion is what the post says.
       const close = text.indexOf('#', i + 1);
-      if (close > i && close - i <= 30 && !text.slice(i + 1, close).includes('\n')) {
+      if (close > i + 1 && close - i <= 30 && !/\s/.test(text.slice(i + 1, close))) {
         push(segStart, i, false, '#');
         push(i, close + 1, true, '#');
         i = close + 1;
+        segStart = i;
+        continue;
+      }
+      let j = i + 1;
+      while (j < text.length && j - i <= 15 && !/[\s,，。!！?？:：;；@#、]/.test(text[j]!)) j++;
+      if (j > i + 1) {
+        push(segStart, i, false, '#');
+        push(i, j, true, '#');
+        i = j;
         segStart = i;
         continue;
       }
@@ -87,7 +102,11 @@ export function splitClauses(text: string, lex: Lexicon): Clause[] {
   const out: Clause[] = [];
   for (let k = 0; k < raw.length; k++) {
     const r = raw[k]!;
-    const isQuestion = /[?？]/.test(r.stop) || /[吗么呢嘛]$/.test(text.slice(r.start, r.end));
+    // 呢 ends questions (怎么还没到呢, 我的退款呢) and exclamations alike (服务可真周到呢, 真是优秀呢): it asks only
+    // with a question word, an A-not-A, or after a bare noun phrase
+    const body = text.slice(r.start, r.end);
+    const neQuestion = /呢$/.test(body) && (/什么|怎么|为什么|为啥|咋|哪|谁|几|多少|是不是|有没有|能不能|要不要|会不会|还是|难道/.test(body) || /(.)不\1/.test(body) || body.length <= 6);
+    const isQuestion = /[?？]/.test(r.stop) || /[吗么嘛]$/.test(body) || neQuestion;
     let pieces: [number, number][] = [[r.start, r.end]];
     if (!r.meta) {
       pieces = [];

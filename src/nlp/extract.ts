@@ -325,8 +325,13 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
   // wishes and requests (希望快一点, 麻烦尽快处理, 如果能便宜点就好了) describe what the customer wants, and
   // expectations (本来以为会很难吃) what they feared: neither is what happened
   const request = /(希望|建议|麻烦|(?<![申邀聘宴])请|能否|可否|如果|要是|假如|倘若|万一|如(?=有|遇)|以为)/.exec(seg);
+  const reported = reportedClaim(seg);
+  if (reported) clause.reported = { start: lo + reported.from, end: lo + reported.to };
   return found.filter((op) => {
     if (op.score === 0) return false;
+    // what an agent, a salesperson or an ad said or promised (客服跟我说网络很稳定, 当初说稳赚不赔) is their claim,
+    // not the customer's verdict; the verdict is what follows (结果天天掉线)
+    if (reported && lo + reported.from <= op.start && op.start < lo + reported.to) return false;
     // an adjective turned adverb (耐心地帮我) describes how something was done, not a verdict
     if (lc[op.coreEnd] === '地' && tokenAt(tokens, op.coreEnd)?.word === '地' && op.end === op.coreEnd && op.core.length >= 2 && !op.fromPattern) return false;
     if (request && lo + request.index < op.start && !op.fromPattern) return false;
@@ -354,6 +359,31 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     }
     return true;
   });
+}
+
+// Who makes a claim the customer reports: staff, the business, its ads and documents, or a past moment (当初说…)
+const CLAIMANT = '(?:客服|业务员|营业员|销售员?|经理|柜员|工作人员|员工|师傅|代理人|代理|中介|专员|小哥|小姐姐|对方|人家|你们|广告|宣传|官方|官网|商家|卖家|店家|页面|短信|合同|条款|当初|当时|之前|本来|原本|一开始|的时候|时)';
+const CLAIM_VERB = '(?:说|讲|保证|承诺|宣传|号称|声称|宣称|介绍|写着|写的是|告诉我|答应)';
+const REPORTED = new RegExp(
+  `(?:${CLAIMANT}[^，。！？,!?]{0,8}?(?:(?:跟|对|和|给|向)我)?${CLAIM_VERB}|(?:跟|对|和|向)我${CLAIM_VERB}|(?:号称|声称|宣称|承诺|保证))` +
+    // 说得很清楚 judges the speaking, 说话/说明/说法 are nouns, 说实话/说真的 are discourse markers
+    '(?![得话明法实真白了的过完服解究])',
+);
+/** The end of a claim: what actually happened (结果天天掉线, 其实限速, 但根本不够用). */
+const CLAIM_END = /结果|其实|实际|事实上|可是|但是|但|却|才发现|根本|现在/;
+
+/**
+ * A claim someone else made, reported by the customer (业务员说理赔很快; 营业员保证信号很好; 宣传的时候说够用), as
+ * [from, to) offsets in `seg`: from the end of the verb to a word saying what really happened, or the clause end.
+ * The customer telling staff something (我跟客服说网速太慢) is the customer's own verdict.
+ */
+function reportedClaim(seg: string): { from: number; to: number } | null {
+  const m = REPORTED.exec(seg);
+  if (!m) return null;
+  if (/我们?(?:就|也|都|还|又|已经)?(?:跟|对|和|给|向|告诉)$/.test(seg.slice(0, m.index))) return null;
+  const from = m.index + m[0].length;
+  const end = CLAIM_END.exec(seg.slice(from));
+  return { from, to: end ? from + end.index : seg.length };
 }
 
 function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Token[], x: ExtractLexicon, all: RawOpinion[]) {
@@ -585,6 +615,8 @@ function ownTarget(op: RawOpinion, lc: string, tokens: Token[], x: ExtractLexico
   if (lc[s] === '的') s++;
   const parts = tokens.filter((t) => t.start >= s && t.end <= op.end);
   if (!parts.length || parts[0]!.start !== s || parts[parts.length - 1]!.end !== op.end || !parts.every((t) => isNounLike(t, x) || /^[a-z]+$/.test(t.word))) return null;
+  // the rest of an evaluation (好棒棒: 棒棒) is no target
+  if (parts.some((t) => firstSentimentWord(t.word, x) !== 0)) return null;
   return { start: s, end: op.end, text: lc.slice(s, op.end) };
 }
 
@@ -617,6 +649,16 @@ function nounRuns(tokens: Token[], from: number, to: number, x: ExtractLexicon):
   return runs;
 }
 
+/** The taxonomy category of a noun run: that of its last known term. */
+function runCategory(parts: Token[], x: ExtractLexicon): CategoryId | null {
+  for (let k = parts.length - 1; k >= 0; k--) {
+    const w = parts[k]!.word;
+    const c = x.extraAspects.get(w) ?? x.lex.taxonomy.aspectIndex.get(w)?.category;
+    if (c) return c;
+  }
+  return null;
+}
+
 /**
  * Opinions often follow their target at a distance: the topic opens the sentence and the verdict closes
  * it (房价翻了三倍，太黑了; 手机用了一个月就开始发烫). For opinions without an adjacent aspect, link the
@@ -640,11 +682,25 @@ export function linkDistantAspects(ops: RawOpinion[], lc: string, clauses: Claus
       const runs = nounRuns(tokens, from, to, x)
         .filter((r) => r.parts.some(isTerm) && !claimed.has(`${r.start}:${r.end}`))
         // a target is never inside another opinion's phrase
-        .filter((r) => !ops.some((o) => o.start < r.end && r.start < o.end));
+        .filter((r) => !ops.some((o) => o.start < r.end && r.start < o.end))
+        // nor inside a claim someone else made (客服说“网络很稳定”，结果天天掉线: the complaint is not about 网络 as claimed)
+        .filter((r) => !clauses.some((k) => k.reported && k.reported.start <= r.start && r.end <= k.reported.end))
+        // a person or an ad (客服, 业务员, 广告) is what a complaint is about only when it judges them, or when they
+        // open its own clause: 业务员说理赔很快，结果拖了两个月 is about the claim, not the salesperson's manner
+        .filter((r) => {
+          const cat = runCategory(r.parts, x);
+          if (cat !== 'service_attitude' && cat !== 'marketing') return true;
+          const implied = op.patternCategory ?? implicitFor(x, op.core.replace(/(了|的)+$/, ''))?.category ?? null;
+          if (implied !== null) return implied === cat;
+          return !clauses.some((k) => k.reported && r.end <= k.reported.start && r.start >= k.contentStart);
+        });
       // the subject opening a clause is the usual topic (服务员一直在玩手机，…都不理人 → 服务员);
       // otherwise the nearest target before the opinion (接到推销升级的电话，烦死了 → 电话)
+      // praise or blame of manner (超级耐心, 态度很差) goes to the person in the sentence, not a thing nearer to it
+      // (感谢客服小姐姐帮我把冻结的账户解开了，超级耐心 → 客服小姐姐)
+      const people = implicitFor(x, op.core.replace(/(了|的)+$/, ''))?.category === 'service_attitude' ? runs.filter((r) => runCategory(r.parts, x) === 'service_attitude') : [];
       const subject = runs.find((r) => opensClause(from, r.start));
-      const pick = subject ?? runs[runs.length - 1];
+      const pick = people[people.length - 1] ?? subject ?? runs[runs.length - 1];
       if (pick) {
         op.aspect = { start: pick.start, end: pick.end, text: lc.slice(pick.start, pick.end) };
         // only a space (or an emoji, normalized to one) between a target ending its piece and the
