@@ -3,11 +3,18 @@ import { Jieba } from '@node-rs/jieba';
 import { buildJiebaDict, type Lexicon } from './lexicon.js';
 import type { Token } from './extract.js';
 
+/**
+ * jieba's loadDict adds words and frequencies but keeps the tag its own dictionary gives a word it already
+ * knows (全程 stays n, 巨 nr): the user dictionary's tag is what the lexicon means, so it wins at tag time.
+ */
+const userTags = new WeakMap<Jieba, Map<string, string>>();
+
 export function loadJieba(lex: Lexicon): Jieba {
   const require = createRequire(import.meta.url);
   const { dict } = require('@node-rs/jieba/dict.js') as { dict: Uint8Array };
   const jieba = Jieba.withDict(dict);
   jieba.loadDict(Buffer.from(buildJiebaDict(lex), 'utf8'));
+  userTags.set(jieba, new Map(lex.userDict.map((e) => [e.word.toLowerCase(), e.tag] as const)));
   return jieba;
 }
 
@@ -21,7 +28,12 @@ export function tokenize(
   sentiment?: ReadonlyMap<string, number>,
 ): Token[] {
   const slice = text.slice(start, end);
-  const tagged = splitGlued(splitComparatives(jieba.tag(slice, true), terms), terms, sentiment);
+  const own = userTags.get(jieba);
+  const raw = jieba.tag(slice, true).map((t) => {
+    const tag = own?.get(t.word);
+    return tag && tag !== t.tag ? { word: t.word, tag } : t;
+  });
+  const tagged = splitGlued(splitComparatives(raw, terms), terms, sentiment);
   const out: Token[] = [];
   let pos = 0;
   for (const t of splitHmmTails(tagged)) {
@@ -42,11 +54,31 @@ const MOD_TAIL = /^(.+?)([很太挺超好真蛮巨贼偏不没也都还])$/;
  */
 function splitHmmTails(tagged: { word: string; tag: string }[]): { word: string; tag: string }[] {
   const out: { word: string; tag: string }[] = [];
-  for (const t of tagged) {
+  for (const t of splitHmmHeads(tagged)) {
     const m = t.tag === 'x' && t.word.length === 2 ? MOD_TAIL.exec(t.word) : null;
     if (m) {
       out.push({ word: m[1]!, tag: 'x' }, { word: m[2]!, tag: 'd' });
     } else out.push(t);
+  }
+  return out;
+}
+
+const HEAD_CHARS = new Set([...'得很太挺超好真蛮巨贼偏也都还']);
+
+/**
+ * The same HMM glues a complement marker or a degree adverb to the unknown word after it (设置得太低 →
+ * 设置|得太低, 颜值好高): split such guessed pieces (tag x) so 得 and the adverb stand alone and the word
+ * before them can be found as the target.
+ */
+function splitHmmHeads(tagged: { word: string; tag: string }[]): { word: string; tag: string }[] {
+  const out: { word: string; tag: string }[] = [];
+  for (const t of tagged) {
+    let w = t.word;
+    while (t.tag === 'x' && w.length >= 3 && HEAD_CHARS.has(w[0]!) && /^[\u4e00-\u9fff]+$/.test(w)) {
+      out.push({ word: w[0]!, tag: w[0] === '得' ? 'ud' : 'd' });
+      w = w.slice(1);
+    }
+    out.push(w === t.word ? t : { word: w, tag: 'x' });
   }
   return out;
 }

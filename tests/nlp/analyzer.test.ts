@@ -76,7 +76,7 @@ const CASES: { name: string; text: string; kind?: 'comment' | 'social'; tags: Ex
   { name: 'slang', text: '今天的烧烤外卖绝绝子！', kind: 'social', tags: [['烧烤外卖', '绝绝子', 'positive', 'taste']], sentiment: 'positive' },
   { name: 'wishes are not opinions', text: '希望你们快一点处理', tags: [], sentiment: 'neutral' },
   { name: 'rhetorical A-not-A complaint links the topic of the sentence', text: '营销短信天天发，退订了还发，烦不烦啊', tags: [['营销短信', '烦不烦', 'negative', 'marketing']], sentiment: 'negative' },
-  { name: 'an idiom jieba keeps whole is split into aspect and opinion', text: '理赔员态度恶劣', tags: [['态度', '恶劣', 'negative', 'service_attitude']], sentiment: 'negative' },
+  { name: 'an idiom jieba keeps whole is split into aspect and opinion', text: '理赔员态度恶劣', tags: [['理赔员态度', '恶劣', 'negative', 'service_attitude']], sentiment: 'negative' },
   { name: 'time nouns are not aspects', text: '外卖送到的时候已经凉透了', tags: [['外卖', '已经凉透了', 'negative', 'taste']], sentiment: 'negative' },
   { name: 'result complements are not opinions', text: '现在已经换好了，我再看看', tags: [], sentiment: 'neutral' },
   { name: 'comparative with a rising cost', text: '续保价格比去年涨了不少', tags: [['续保价格', '比去年涨了不少', 'negative', 'price']], sentiment: 'negative' },
