@@ -163,6 +163,28 @@ function tooMuch(ops: RawOpinion[], lc: string, x: ExtractLexicon): void {
   }
 }
 
+/** A clause about how things were (以前…, 原来的宽带…), and one about how they are now or have become. */
+const PAST = /(以前|之前|原来|原先|过去|从前|以往|早先|刚开始|一开始|起初|当初)/;
+const NOW = /(现在|如今|目前|后来|以后|之后|终于|越来越|多了|进步|改善|改进|提升|变得|变好|变快)/;
+
+/**
+ * A past state set against the present (以前理赔要等一个月，现在三天就到账; 5G信号越来越好了，以前高铁上根本没网;
+ * 之前App很卡，更新以后流畅多了) reports a change: the opinion is the present one, the past state is its background.
+ * A past-time opinion is dropped when the same or a neighbouring sentence holds an opinion of the opposite polarity
+ * in a clause that speaks of the present or of change. 没有以前好了 is one present complaint (a pattern) and stays.
+ */
+function pastState(ops: RawOpinion[], lc: string): void {
+  const isPast = (o: RawOpinion) => PAST.test(lc.slice(o.clause.contentStart, o.start)) && !NOW.test(lc.slice(o.clause.contentStart, o.clause.end));
+  const isNow = (o: RawOpinion) => NOW.test(lc.slice(o.clause.contentStart, o.clause.end)) && !isPast(o);
+  const drop = ops.filter(
+    (o) =>
+      isPast(o) &&
+      !(o.fromPattern && PAST.test(lc.slice(o.start, o.end))) &&
+      ops.some((p) => p !== o && Math.sign(p.score) === -Math.sign(o.score) && Math.abs(p.clause.sentence - o.clause.sentence) <= 1 && isNow(p)),
+  );
+  for (const o of drop) ops.splice(ops.indexOf(o), 1);
+}
+
 /** Thanks with 真是 (真是谢谢了, 真是谢谢你们了): sincere after good service, sarcastic after a complaint. */
 const EMPHATIC_THANKS = /^(真是|真的是|可真是)(谢谢|感谢)/;
 /** Marks of a sarcastic smile: the 微笑 emoticon and emoji, 白眼, 呵呵. */
@@ -290,6 +312,13 @@ class RuleAnalyzer implements Analyzer {
     linkDistantAspects(perClause, lc, clauses, tokens, x);
     dropWaitEvidence(perClause, x);
     tooMuch(perClause, lc, x);
+    // a word said twice in a row (可以了可以了, 太慢了太慢了) is one opinion, emphasised
+    for (let k = perClause.length - 1; k > 0; k--) {
+      const a = perClause[k - 1]!;
+      const b = perClause[k]!;
+      if (a.end <= b.start && lc.slice(a.start, a.end) === lc.slice(b.start, b.end) && /^[了的啊呀吧\s,，、!！~～]*$/.test(lc.slice(a.end, b.start))) perClause.splice(k, 1);
+    }
+    pastState(perClause, lc);
     sarcasm(perClause, lc, (s, e) => { const o = toOriginal(n, s, e); return part.text.slice(o.start, o.end); }, clauses);
     // a caller stating the problem they call about (我的手机银行登录不了) reports the reason for the call,
     // not a verdict: in a transcript a failure counts as a complaint only with an emphasis (一直登录不上,

@@ -71,7 +71,7 @@ export function buildExtractLexicon(lex: Lexicon, extraSentiment?: Record<string
 
 const SINGLE_MOD_CHARS = new Set([...'不没很太超挺好真老偏巨贼蛮还都也就更最特']);
 const TAIL_CHARS = new Set([...'了的点多死啊吧呀哦啦哈呢极爆嘛']);
-const RIGHT_SUFFIXES = ['得不得了', '得要命', '得要死', '得不行', '得离谱', '到不行', '到爆', '到家了', '了不少', '了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '很多', '得多', '点'];
+const RIGHT_SUFFIXES = ['得不得了', '得要命', '得要死', '得不行', '得离谱', '到离谱', '到极点', '了这么多', '了那么多', '到不行', '到爆', '到家了', '了不少', '了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '很多', '得多', '点'];
 const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
 /** Words that need the guard single characters get: they are ordinary words far more often than opinions. */
 const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱', '麻烦', '标准', '规范', '推荐']);
@@ -118,6 +118,12 @@ function isTokenStart(tokens: Token[], pos: number): boolean {
 
 function tokenEndingAt(tokens: Token[], pos: number): Token | undefined {
   return indexOf(tokens).byEnd.get(pos);
+}
+
+/** The customer is the subject before this point of the clause: 我 not as an object (给我, 跟我, 让我, 帮我…). */
+function firstPersonSubject(before: string): boolean {
+  const k = before.lastIndexOf('我');
+  return k >= 0 && !/[给跟让帮对把替叫被和向]$/.test(before.slice(0, k)) && !/[，,]/.test(before.slice(k));
 }
 
 /** Score of the first (longest-at-its-position) sentiment word in `text`, 0 when there is none. */
@@ -167,8 +173,11 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       }
       if (!free(s, e)) continue;
       mark(s, e);
-      const op = mk(s, e, lc.slice(s, e), p.score, p.category, true);
       const inner = p.negatesRest ? firstSentimentWord(restAt !== null ? lc.slice(restAt, e) : '', x) : 0;
+      // the customer's own record (我从来没逾期过, 我投保前根本没看过病) is a fact they state, not a verdict; what they
+      // never got from the business (我根本没收到短信, 我从来没人联系) still is
+      if (p.negatesRest && inner === 0 && restAt !== null && (firstPersonSubject(lc.slice(lo, s)) || (/^[还也都就又而且]*$/.test(lc.slice(lo, s)) && /^(可是|但是|而且|因为|可|但)?我/.test(lc.slice(0, lo).split(/[。！？!?\n]/).pop() ?? ''))) && !/^(收到|接到|到账|人|回复|联系|解决|处理|通知|告知|告诉|提醒|说|讲|给|见|看到|听到|得到|拿到|退|办好|修好)/.test(lc.slice(restAt, e))) continue;
+      const op = mk(s, e, lc.slice(s, e), p.score, p.category, true);
       if (inner !== 0) {
         op.score = -inner;
         op.negated = true;
@@ -207,6 +216,10 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (word === '一般' && lc.slice(i - 2, i) === '不是' && lc[i + 2] === '的') continue;
     // 还没用 / 没用过 is "not used yet", not "useless"
     if (word === '没用' && (/(还|尚|暂时|都还|也还)$/.test(lc.slice(Math.max(lo, i - 2), i)) || lc[i + 2] === '过')) continue;
+    // nor after the customer or a "not even one" quantity: 我一天都没用, 一次也没用 ("did not use"), unlike 打了几次都没用
+    if (word === '没用' && /(?:我们?|一个?(?:天|次|回|下|月|年|周|星期|分钟|小时|分钱))(?:都|也|还|根本|从来|压根|完全|几乎)*$/.test(lc.slice(lo, i))) continue;
+    // 顺手 before a verb is "while at it" (还顺手帮我把路由器调好了), not "handy"
+    if (word === '顺手' && /^(就|也|还)?(帮|把|给|替|将|拿|带|把|修|调|处理|解决|弄)/.test(lc.slice(i + 2, hi))) continue;
     // an A-not-A question on praise (好不好用, 好用不好用, 质量好不好) asks, it does not judge
     if (word.startsWith('不') && word.length >= 2 && lc[i - 1] === word[1] && (x.sentiment.get(word.slice(1)) ?? 0) > 0) continue;
     if (sc > 0 && lc.startsWith('不' + word, i + word.length)) {
@@ -236,7 +249,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
         const post = lc.slice(e, tok.end);
         // jieba glues 得 to the word before a degree complement (脏得|不行): the complement decides
         const complement = post === '得' && RIGHT_SUFFIXES.some((x) => x.startsWith('得') && right.startsWith(x));
-        leftOk = [...pre].every((c) => SINGLE_MOD_CHARS.has(c)) && (complement || [...post].every((c) => TAIL_CHARS.has(c)));
+        // jieba also glues a degree word of two characters (有点烦, 有些烦): a modifier is no other word
+        leftOk = ([...pre].every((c) => SINGLE_MOD_CHARS.has(c)) || x.modifiers.get(pre) === 'degree') && (complement || [...post].every((c) => TAIL_CHARS.has(c)));
       }
       if (!rightOk || !leftOk) continue;
       // 老 before a noun is "old" or "long-standing" (老身份证, 老客户), never a verdict on it
@@ -244,7 +258,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       // ambiguous words used attributively (推荐的产品, 一般的情况) are not verdicts
       if (GUARDED.has(word) && /^的[\u4e00-\u9fa5]/.test(right)) continue;
       // discourse "好的/好吧/行吧/可以的" opening a reply is politeness, not an opinion
-      if (i === lo && /^[的吧嘞啊]/.test(right)) continue;
+      // (only an acknowledgement word: 还行吧 / 一般吧 opening a reply are hedged verdicts)
+      if (i === lo && /^[的吧嘞啊]/.test(right) && ACKNOWLEDGEMENTS.has(word)) continue;
       // a bare 好/行/可以 that is a whole clause is an acknowledgement (好，那麻烦你了)
       if (i === lo && right === '' && ACKNOWLEDGEMENTS.has(word)) continue;
     } else if (!aNotA && !x.extraWords.has(word)) {
@@ -347,7 +362,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       // 分量也足: look through 也/都/又 to the subject
       if (prev && /^(也|都|又|还)$/.test(prev.word)) prev = tokenEndingAt(tokens, prev.start) ?? prev;
       const standalone = op.start === lo || /[\s,，。!！?？~～]/.test(prevChar);
-      const afterNoun = prev !== undefined && ((isNounLike(prev, x) && (prev.word.length >= 2 || prev.tag === 'n')) || /^(觉得|感觉|显得|觉着|算)$/.test(prev.word));
+      const afterNoun = prev !== undefined && ((isNounLike(prev, x) && (prev.word.length >= 2 || prev.tag === 'n')) || /^(觉得|感觉|显得|觉着|算|现在|如今|目前|以后|之后|后来)$/.test(prev.word));
       if (!standalone && !afterNoun) return false;
     }
     // a failure asked about (为什么我的优惠券用不了？) is a question like any other weak opinion
@@ -355,7 +370,9 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       const phrase = lc.slice(op.start, op.coreStart);
       // 这么/那么 mark a complaint (怎么这么慢？) unless the phrase only describes a noun (这么简单的问题为什么…？)
       const attributive = /^的[\u4e00-\u9fa5]/.test(lc.slice(op.end, hi));
-      if (!/(一直|老是|总是|根本|都|太|这么|那么)/.test(phrase) || (attributive && !/(一直|老是|总是|根本|都|太)/.test(phrase))) return false;
+      // why-questions about a change for the worse complain (保费怎么比去年贵了这么多？ 为什么又断网了？)
+      const why = op.score < 0 && /(怎么|为什么|为啥|咋|凭什么)/.test(lc.slice(lo, op.start)) && /(比|又|老|总)/.test(lc.slice(Math.max(lo, op.start - 2), op.coreStart));
+      if (!why && (!/(一直|老是|总是|根本|都|太|这么|那么)/.test(phrase) || (attributive && !/(一直|老是|总是|根本|都|太)/.test(phrase)))) return false;
     }
     return true;
   });
@@ -458,6 +475,9 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
     const own = !bt || bt.word === '比' || !(NOUN_TAGS.test(bt.tag) || /比[较如例率赛分]|[对相无好]比/.test(bt.word));
     if (own && !/[,，\s]/.test(between) && !others.some((o) => o.start >= b && o.end <= op.start)) {
       op.start = b;
+      // X比X (一年比一年贵, 一次比一次慢): the repeated measure belongs to the phrase
+      const measure = lc.slice(b + 1, op.coreStart).replace(/(更|还|越来越|都|也)+$/, '');
+      if (measure.length >= 1 && measure.length <= 3 && lc.slice(b - measure.length, b) === measure && b - measure.length >= lo) op.start = b - measure.length;
       // 没有比这更差的: "nothing is worse than this" is a superlative, not a negation to flip
       const sup = /(没有|没)$/.exec(lc.slice(Math.max(lo, b - 2), b));
       if (sup && /[更还再]/.test(lc.slice(b, op.coreStart))) op.start = b - sup[0].length;

@@ -179,4 +179,71 @@ describe('clauses ending in 呢 are exclamations unless they ask', () => {
   });
 });
 
-export { transcript };
+describe('H5: a past state set against the present is background, not a complaint', () => {
+  it('the past complaint is dropped when the present praise is there', async () => {
+    for (const text of ['以前开户要跑三趟，现在手机上十分钟就办好', '原先的客服态度很差，现在好多了', '网速越来越快了，以前晚上根本刷不动', '过去App老闪退，升级以后稳定多了']) {
+      const res = await run(text);
+      expect(res.tags.length, text).toBeGreaterThan(0);
+      expect(polarities(res.tags), text + show(res.tags)).not.toContain('negative');
+    }
+  });
+
+  it('a past complaint alone, or a present one, stays', async () => {
+    expect(polarities((await run('以前网速很慢')).tags)).toEqual(['negative']);
+    expect(polarities((await run('以前服务很好，现在越来越差')).tags)).toEqual(['negative']);
+  });
+});
+
+describe("H6: the customer's own record is a fact, not a complaint", () => {
+  it('我…没用 / 一次都没用 is "did not use", 我从来没逾期过 a record', async () => {
+    for (const text of ['这个会员我一次都没用，凭什么不退', '我两年来从没拖欠过，从来没逾期过', '卡是我的，我根本没借给别人过', '师傅还顺手把网线理好了']) {
+      const res = await run(text);
+      expect(res.tags.some((t) => /没用|逾期|借给|顺手/.test(t.opinion)), text + show(res.tags)).toBe(false);
+    }
+  });
+
+  it('what the business failed to do is still a complaint', async () => {
+    expect(polarities((await run('打了好几次电话都没用')).tags)).toEqual(['negative']);
+    expect(polarities((await run('我根本没收到短信')).tags)).toEqual(['negative']);
+    expect(polarities((await run('这个App用着挺顺手')).tags)).toEqual(['positive']);
+  });
+});
+
+describe('M2: a why-question about a change for the worse complains', () => {
+  it('怎么/为什么 + 比… or 又… in a question is a complaint', async () => {
+    const res = await run('话费怎么比上个月贵了这么多？');
+    expect(res.tags.map((t) => t.polarity), show(res.tags)).toEqual(['negative']);
+    const again = await run('网速为什么比以前慢？');
+    expect(again.tags.map((t) => t.polarity), show(again.tags)).toEqual(['negative']);
+  });
+
+  it('a plain comparison question still asks', async () => {
+    expect((await run('是不是比联通便宜？')).tags).toEqual([]);
+    expect((await run('比去年贵吗？')).tags).toEqual([]);
+  });
+});
+
+describe('hedged verdicts and two-character degree words are read', () => {
+  it('还行吧 / 一般吧 opening a reply are verdicts; 好吧 / 行吧 stay acknowledgements', async () => {
+    expect(polarities((await run('一般吧')).tags)).toEqual(['negative']);
+    expect(polarities((await run('还行吧，凑合用')).tags)).toContain('positive');
+    expect((await run('行吧，那你们尽快处理')).tags).toEqual([]);
+  });
+
+  it('有点烦 / 有些烦 are complaints like 真烦', async () => {
+    expect(polarities((await run('每次都要重新登录，有些烦')).tags)).toEqual(['negative']);
+  });
+});
+
+describe('L1: spans and repetitions', () => {
+  it('X比X and 差到离谱 stay whole', async () => {
+    expect((await run('停车费一次比一次贵')).tags.map((t) => t.opinion)).toEqual(['一次比一次贵']);
+    expect((await run('这网速慢到离谱')).tags.map((t) => t.opinion)).toEqual(['慢到离谱']);
+    expect((await run('等不起这么长时间')).tags.map((t) => [t.opinion, t.polarity])).toEqual([['等不起这么长时间', 'negative']]);
+  });
+
+  it('a phrase said twice in a row is one tag', async () => {
+    const res = await run('太坑了太坑了');
+    expect(res.tags.map((t) => t.opinion)).toEqual(['太坑']);
+  });
+});
