@@ -547,12 +547,14 @@ function isNounLike(t: Token, x: ExtractLexicon): boolean {
 
 function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: ExtractLexicon, all: RawOpinion[] = []): FoundAspect | null {
   let q = op.start;
+  let locative = false;
   // words that sit between a target and its evaluation without being either: 也/又 (包装也用心),
   // question words (App怎么一直登录不上), 本身, experiential verbs (用着挺顺手), locatives (页面上)
   for (let moved = true; moved; ) {
     moved = false;
     const m = /(也|又|本身|怎么|为什么|咋|用着|用起来|吃起来|看起来|摸起来|穿起来|上|里| )$/.exec(lc.slice(lo, q));
     if (m && (m[1] !== '上' && m[1] !== '里' || (() => { const t = tokenEndingAt(tokens, q - 1); return t !== undefined && isNounLike(t, x); })())) {
+      if (m[1] === '上' || m[1] === '里') locative = true;
       q -= m[1]!.length;
       moved = true;
       continue;
@@ -617,6 +619,14 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   if (before && before.start >= lo && before.tag === 'v' && !parts.some((p) => known(p.word))) return null;
   // nor is the place after 在 (在营业厅等了3个小时): it says where, the opinion is about something else
   if (before && before.start >= lo && (before.word === '在' || before.word === '于') && before.tag === 'p') return null;
+  // a place the taxonomy does not know, marked by 里/上 (小区里经常断网, 高铁上根本没网), says where
+  if (locative && !parts.some((p) => known(p.word))) return null;
+  // an opinion that names its own target (就没信号了, 一点信号都没有) is about that, not the place before it
+  // (一进电梯就没信号了, 地下车库一点信号都没有)
+  // — when the noun before is no target the taxonomy knows, or a place just entered (进电梯, 到车库)
+  const placeLike = !parts.some((p) => known(p.word)) || (before !== undefined && before.start >= lo && /^(进|到|去|出|回|进了|到了)$/.test(before.word));
+  const own = placeLike ? runCategory(tokens.filter((t) => t.start >= op.start && t.end <= op.end && NOUN_TAGS.test(t.tag)), x) : null;
+  if (own && runCategory(parts, x) !== own) return null;
   const start = parts[0]!.start;
   const end = parts[parts.length - 1]!.end;
   return { start, end, text: lc.slice(start, end) };

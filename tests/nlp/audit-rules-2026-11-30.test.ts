@@ -247,3 +247,18 @@ describe('L1: spans and repetitions', () => {
     expect(res.tags.map((t) => t.opinion)).toEqual(['太坑']);
   });
 });
+
+describe('M4: a place is not the target', () => {
+  it('an unknown place with 里/上, or one just entered, yields no aspect when the opinion names its own', async () => {
+    for (const text of ['宿舍楼里老是断网', '地铁上根本没网', '一到地下室就没信号了']) {
+      const res = await run(text);
+      expect(res.tags.length, text).toBe(1);
+      expect(res.tags[0]!.aspect, text + show(res.tags)).toBeNull();
+    }
+  });
+
+  it('a known target before the opinion stays its aspect', async () => {
+    expect((await run('App页面上总是报错')).tags.map((t) => t.aspect)).toEqual(['App页面']);
+    expect((await run('问题解决了')).tags.map((t) => t.aspect)).toEqual(['问题']);
+  });
+});

@@ -316,8 +316,9 @@ export function queryString(q: Query): string {
   return s ? `?${s}` : '';
 }
 
-async function request<T>(method: string, path: string, body?: unknown, key = storedKey()): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+/** `extra`: more request headers (the admin pages' Idempotency-Key). */
+export async function request<T>(method: string, path: string, body?: unknown, key = storedKey(), extra: Record<string, string> = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', ...extra };
   if (key) headers.Authorization = `Bearer ${key}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });

@@ -13,6 +13,7 @@ import { PageBoundary, retryableLazy } from './page-error';
 import { href, navigate, useRoute, type Route } from './router';
 import { ErrorText } from './error-text';
 import { setDisplayZone } from './time';
+import { adminSection, ADMIN_SECTIONS } from './admin/sections';
 
 // ECharts is most of the bundle; only the dashboard needs it.
 // A chunk that fails to load (server gone, or renamed by a redeploy) is caught by PageBoundary, and its
@@ -20,6 +21,7 @@ import { setDisplayZone } from './time';
 const DashboardPage = retryableLazy<{ route: Route }, typeof import('./dashboard-page')>(() => import('./dashboard-page'), 'DashboardPage');
 const NpsPage = retryableLazy<{ route: Route }, typeof import('./nps-page')>(() => import('./nps-page'), 'NpsPage');
 const JourneyPage = retryableLazy<{ customerId: string }, typeof import('./journey-page')>(() => import('./journey-page'), 'JourneyPage');
+const AdminPage = retryableLazy<{ route: Route }, typeof import('./admin/admin-page')>(() => import('./admin/admin-page'), 'AdminPage');
 
 type Session = { state: 'checking' } | { state: 'out'; error?: unknown } | { state: 'in'; me: Me };
 
@@ -123,6 +125,8 @@ function LangSwitch() {
 interface NavItem {
   path: string;
   label: MsgKey;
+  /** Where the link goes, when not to the section itself (the admin area opens at its first sub-page). */
+  to?: string;
 }
 
 function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
@@ -132,17 +136,20 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   if (canAnalyze(me)) nav.push({ path: 'feed', label: 'navFeed' }, { path: 'dashboard', label: 'navDashboard' }, { path: 'nps', label: 'navNps' });
   if (canLabel(me)) nav.push({ path: 'label', label: 'navLabel' });
   if (canAnalyze(me)) nav.push({ path: 'export', label: 'navExport' });
-  if (isAdmin(me)) nav.push({ path: 'ingest', label: 'navIngest' }, { path: 'models', label: 'navModels' });
+  if (isAdmin(me)) nav.push({ path: 'ingest', label: 'navIngest' }, { path: 'models', label: 'navModels' }, { path: 'admin', label: 'navAdmin', to: `admin/${ADMIN_SECTIONS[0]!.path}` });
 
   const section = route.path[0] ?? '';
   // Detail pages are reached by links, not the nav, but need the same rights as the feed.
-  const allowed = section === 'doc' || section === 'customers' ? canAnalyze(me) : nav.some((n) => n.path === section);
+  // The admin area answers a key without the admin role itself, with a message rather than another page.
+  const allowed = section === 'admin' || (section === 'doc' || section === 'customers' ? canAnalyze(me) : nav.some((n) => n.path === section));
   useEffect(() => {
     if (!allowed && nav[0]) navigate(nav[0].path, undefined, true);
   }, [allowed, nav[0]?.path]); // eslint-disable-line react-hooks/exhaustive-deps
 
   let page = null;
-  if (nav.length === 0) {
+  if (section === 'admin' && !isAdmin(me)) {
+    page = <AdminNoAccess me={me} home={nav[0] ?? null} />;
+  } else if (nav.length === 0) {
     page = (
       <div className="page page-pad">
         <div className="notice" role="alert">
@@ -159,11 +166,24 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
     else if (section === 'export') page = <ExportPage route={route} />;
     else if (section === 'ingest') page = <IngestPage />;
     else if (section === 'models') page = <ModelsPage />;
+    else if (section === 'admin') page = <AdminPage route={route} />;
     else if (section === 'doc' && route.path[1]) page = <DocPage id={route.path[1]} />;
   }
 
   const current = nav.find((n) => n.path === section);
-  const pageTitle = current ? t(current.label) : section === 'doc' ? t('detail') : section === 'customers' ? t('journey') : t('appName');
+  const sub = section === 'admin' && isAdmin(me) ? adminSection(route.path[1]) : null;
+  const pageTitle =
+    section === 'admin'
+      ? sub
+        ? `${t('navAdmin')} · ${t(sub.label)}`
+        : t('navAdmin')
+      : current
+        ? t(current.label)
+        : section === 'doc'
+          ? t('detail')
+          : section === 'customers'
+            ? t('journey')
+            : t('appName');
 
   return (
     <div className="shell">
@@ -176,7 +196,7 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
         </a>
         <nav>
           {nav.map((n) => (
-            <a key={n.path} href={href(n.path)} className={section === n.path ? 'active' : ''} aria-current={section === n.path ? 'page' : undefined} data-nav={n.path}>
+            <a key={n.path} href={href(n.to ?? n.path)} className={section === n.path ? 'active' : ''} aria-current={section === n.path ? 'page' : undefined} data-nav={n.path}>
               {t(n.label)}
             </a>
           ))}
@@ -197,6 +217,21 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           <Suspense fallback={<div className="page page-pad muted">{t('loading')}</div>}>{page}</Suspense>
         </PageBoundary>
       </main>
+    </div>
+  );
+}
+
+/** A key without the admin role that opens an admin page (a bookmark, a shared link): why it cannot, not another page. */
+function AdminNoAccess({ me, home }: { me: Me; home: NavItem | null }) {
+  const { t, lang } = useI18n();
+  const roles = me.roles.map((r) => (roleKey(r) ? t(roleKey(r)!) : r)).join(lang === 'zh' ? '、' : ', ');
+  return (
+    <div className="page page-pad">
+      <div className="notice admin-no-access" role="alert" data-no-access="admin">
+        <h2>{t('admNoAccessTitle')}</h2>
+        <p>{t('admNoAccess', { roles })}</p>
+        {home && <a href={href(home.to ?? home.path)}>{t('admNoAccessBack', { page: t(home.label) })}</a>}
+      </div>
     </div>
   );
 }

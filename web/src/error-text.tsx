@@ -20,6 +20,9 @@ const CODE_KEYS: Record<string, MsgKey> = {
   idempotency_key_reused: 'errIdempotencyReused',
   training_failed: 'errTrainingFailed',
   internal: 'errInternal',
+  webhook_in_use: 'errWebhookInUse',
+  webhook_inactive: 'errWebhookInactive',
+  idempotency_in_progress: 'errIdempotencyInProgress',
 };
 
 // Where the server's own sentence names what was wrong (which field, which version), it stays as a
@@ -92,6 +95,16 @@ const REASONS: [RegExp, MsgKey, (m: RegExpExecArray) => Record<string, string>][
   [/(?:^|\s)must not be greater than (-?[\d.]+)$/, 'reasonMax', (m) => ({ n: m[1]! })],
   [/(?:^|\s)(?:is )?out of range$/, 'reasonOutOfRange', () => ({})],
   [/(?:^|\s)does not name a tag of this document$/, 'reasonUnknownTag', () => ({})],
+  [/(?:^|\s)must be a number conforming to the specified constraints$/, 'reasonNumber', () => ({})],
+  // the webhook address check (src/actions/url-guard.ts) and the alert rules' and routing's own sentences
+  [/^url is not a valid URL$/, 'reasonUrl', () => ({})],
+  [/^url must use http or https$/, 'reasonUrlScheme', () => ({})],
+  [/^url must not contain credentials\b/, 'reasonUrlCredentials', () => ({})],
+  [/^url points at a private or loopback address\b/, 'reasonPrivateAddress', () => ({})],
+  [/^a document rule needs at least one match criterion$/, 'reasonRuleNoMatch', () => ({})],
+  [/^a threshold rule needs threshold settings$/, 'reasonThresholdRequired', () => ({})],
+  [/^webhook \S+ does not exist in this tenant$/, 'reasonUnknownWebhook', () => ({})],
+  [/^entry \d+ needs categories or keywords$/, 'reasonEntryNoMatch', () => ({})],
 ];
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -115,12 +128,27 @@ function fieldLabel(t: T, field: string, labels: FieldLabels): string | null {
   return t('fieldRaw', { name: named[named.length - 1]! });
 }
 
+/** A reason in the page's words, with its place in REASONS (several are listed in that order). */
+function knownReason(t: T, reason: string): { text: string; order: number } | null {
+  for (const [order, [re, key, vars]] of REASONS.entries()) {
+    const m = re.exec(reason);
+    if (m) return { text: t(key, vars(m)), order };
+  }
+  return null;
+}
+
 /** One field's label with the server's reason for refusing it, in the page's language where its shape is known. */
 function fieldReason(t: T, field: string, label: string, reason: string): string {
-  for (const [re, key, vars] of REASONS) {
-    const m = re.exec(reason);
-    if (m) return t('errFieldReason', { field: label, reason: t(key, vars(m)) });
+  // A field that broke several rules has them joined with '; ' (src/api/validate.ts): each is worded
+  // when every one has a known shape, rather than only the last, which the patterns' $ would pick.
+  const parts = reason.split('; ');
+  const worded = parts.length > 1 ? parts.map((p) => knownReason(t, p)) : [];
+  if (worded.length > 1 && worded.every((w) => w !== null)) {
+    const texts = [...new Set(worded.sort((a, b) => a!.order - b!.order).map((w) => w!.text))];
+    return t('errFieldReason', { field: label, reason: texts.join(t('reasonJoin')) });
   }
+  const known = knownReason(t, reason);
+  if (known !== null) return t('errFieldReason', { field: label, reason: known.text });
   // The server's sentence starts with the API's name for the field; the label says it instead.
   const last = field.split(/[.[\]]/).filter(Boolean).pop() ?? field;
   const subject = new RegExp(`^(?:${escapeRe(field)}|${escapeRe(last)})\\s+(?=\\S)`);

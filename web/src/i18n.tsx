@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { Category, Polarity, Tag } from './api';
+import { adminEn, adminZh } from './admin/admin-i18n';
 
 export type Lang = 'zh' | 'en';
 
@@ -357,6 +358,8 @@ const zh = {
   chooseCategory: '请选择类别',
   categoryRequired: '请先选择类别，再添加标签',
   skipToMain: '跳到主要内容',
+  // the admin pages (web/src/admin)
+  ...adminZh,
 };
 
 export type MsgKey = keyof typeof zh;
@@ -712,6 +715,7 @@ const en: Record<MsgKey, string> = {
   chooseCategory: 'Choose a category',
   categoryRequired: 'Choose a category before adding the tag',
   skipToMain: 'Skip to main content',
+  ...adminEn,
 };
 
 const dictionaries: Record<Lang, Record<MsgKey, string>> = { zh, en };

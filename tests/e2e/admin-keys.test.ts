@@ -1,0 +1,395 @@
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { expectTabTrapped, focusInDialog, overflow, pageHeading, shot } from './admin-helpers.js';
+import { openRoute, signedInAs, signIn } from './console-helpers.js';
+import { apiClient, CHROMIUM_ARGS, startServer, waitForPage, type RunningServer } from './server-harness.js';
+
+// The admin area's API keys and tenant settings pages, and who may open the admin area at all,
+// against the real service: what the page shows is checked against what the API then says.
+
+interface Key {
+  id: string;
+  name: string;
+  roles: string[];
+  revokedAt: string | null;
+  key?: string;
+}
+
+let server: RunningServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let api: ReturnType<typeof apiClient>;
+const pageErrors: string[] = [];
+
+async function keys(): Promise<Key[]> {
+  const res = await api<{ items: Key[] }>('GET', '/v1/api-keys');
+  expect(res.status).toBe(200);
+  return res.body.items;
+}
+
+async function me(key: string) {
+  return apiClient(server.base, key)<{ roles: string[]; tenant: string; error?: { code: string } }>('GET', '/v1/me');
+}
+
+async function createInPage(name: string, roles: string[]): Promise<{ created: Key; request: Request }> {
+  await page.fill('input[name=keyName]', name);
+  for (const r of roles) await page.check(`.create-key input[name=role][value=${r}]`);
+  const [resp] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/v1/api-keys') && r.request().method() === 'POST'),
+    page.click('[data-action=create-key]'),
+  ]);
+  expect(resp.status(), await resp.text()).toBe(201);
+  return { created: (await resp.json()) as Key, request: resp.request() };
+}
+
+async function newSession(key: string, hash = '', lang: 'zh' | 'en' = 'zh', viewport = { width: 1300, height: 860 }) {
+  const ctx = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const p = await ctx.newPage();
+  p.on('pageerror', (e) => pageErrors.push(e.message));
+  await p.goto(`${server.base}/`);
+  await p.evaluate(`localStorage.setItem('guandian.lang', '${lang}')`);
+  await signIn(p, server.base, key, hash);
+  return { ctx, p };
+}
+
+describe('admin: API keys, tenant settings and access (real server, chromium)', () => {
+  beforeAll(async () => {
+    server = await startServer();
+    api = apiClient(server.base, server.adminKey);
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    context = await browser.newContext({ viewport: { width: 1300, height: 860 }, locale: 'zh-CN' });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base });
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('a new key is shown once with a copy button, signs in with its roles, and is refused once revoked', async () => {
+    await signedInAs(page, server.base, server.adminKey, 'zh');
+    // The admin entry is in the top bar and opens the keys page.
+    const nav = page.locator('.topbar nav a[data-nav=admin]');
+    expect(await nav.textContent()).toBe('管理');
+    await nav.click();
+    await page.waitForSelector('.keys-table');
+    await waitForPage(page, "location.hash === '#/admin/keys'");
+    expect(await nav.getAttribute('aria-current')).toBe('page');
+    expect(await page.locator('.admin-nav a[data-admin-nav=keys]').getAttribute('aria-current')).toBe('page');
+    expect(await pageHeading(page)).toBe('管理 · API 密钥');
+    // The key this session uses is marked.
+    expect(await page.locator('tr[data-key-id=bootstrap] .adm-badge-self').textContent()).toBe('当前登录');
+
+    const { created, request } = await createInPage('质检 分析员', ['analyst', 'labeler']);
+    expect(created.key).toMatch(/^gdk_/);
+    expect(request.headers()['idempotency-key']).toMatch(/^console-[0-9a-f]{32}$/);
+
+    const dialog = page.locator('[role=dialog][data-dialog=new-key]');
+    await dialog.waitFor();
+    expect(await dialog.getAttribute('aria-modal')).toBe('true');
+    expect(await dialog.locator('input[data-secret]').inputValue()).toBe(created.key);
+    const warning = (await dialog.locator('.adm-warn').textContent()) ?? '';
+    expect(warning).toContain('只显示这一次');
+    expect(warning).toContain('无法再次查看');
+    expect(await dialog.textContent()).toContain('分析员、标注员');
+    await dialog.locator('[data-action=copy]').click();
+    await dialog.locator('.adm-copy-status .adm-ok').waitFor();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(created.key);
+    // Tab stays inside; Escape must not throw the only copy away.
+    await expectTabTrapped(page);
+    await page.keyboard.press('Escape');
+    expect(await dialog.isVisible()).toBe(true);
+    await shot(page, 'admin-key-created');
+    await dialog.locator('[data-action=close-secret]').click();
+    await dialog.waitFor({ state: 'detached' });
+    // Gone for good: nowhere in the page, and the list the API gives has no secret either.
+    expect(await page.content()).not.toContain(created.key);
+    const listed = (await keys()).find((k) => k.id === created.id)!;
+    expect(listed).toBeDefined();
+    expect(listed.key).toBeUndefined();
+
+    const row = page.locator(`.keys-table tr[data-key-id="${created.id}"]`);
+    await row.waitFor();
+    expect(await row.locator('td').nth(0).textContent()).toBe('质检 分析员');
+    expect(await row.locator('td.adm-roles').textContent()).toBe('分析员、标注员');
+    expect(await row.locator('.adm-status').getAttribute('data-status')).toBe('active');
+    // Newest first.
+    expect(await page.locator('.keys-table tbody tr').first().getAttribute('data-key-id')).toBe(created.id);
+
+    // The new key signs in with exactly the roles ticked.
+    const who = await me(created.key!);
+    expect(who.status).toBe(200);
+    expect(who.body.roles).toEqual(['analyst', 'labeler']);
+    const { ctx, p } = await newSession(created.key!);
+    const navs = await p.locator('.topbar nav a').evaluateAll((els) => els.map((e) => e.getAttribute('data-nav')));
+    expect(navs).toContain('label');
+    expect(navs).not.toContain('admin');
+    expect(await p.textContent('.topbar .who')).toContain('分析员');
+
+    // Revoke: asks first (Escape cancels and gives focus back), then the key is refused.
+    const revoke = row.locator('[data-action=revoke]');
+    await revoke.click();
+    const confirm = page.locator('[role=dialog][data-dialog=revoke-key]');
+    await confirm.waitFor();
+    expect(await confirm.textContent()).toContain('质检 分析员');
+    expect(await confirm.locator('[data-warning=self]').count()).toBe(0);
+    expect(await focusInDialog(page)).toBe(true);
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+    expect(await page.evaluate("document.activeElement && document.activeElement.getAttribute('data-action')")).toBe('revoke');
+    expect((await me(created.key!)).status).toBe(200);
+    await revoke.click();
+    await confirm.locator('[data-action=confirm]').click();
+    await confirm.waitFor({ state: 'detached' });
+    await row.locator('.adm-status[data-status=revoked]').waitFor();
+    expect(await row.locator('.adm-status').textContent()).toMatch(/^已吊销 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(await row.locator('[data-action=revoke]').count()).toBe(0);
+    expect((await me(created.key!)).status).toBe(401);
+    expect((await keys()).find((k) => k.id === created.id)!.revokedAt).not.toBeNull();
+    // The session that used it is signed out at its next request, and cannot sign in again.
+    await p.reload();
+    await p.waitForSelector('input[name=apiKey]');
+    await p.fill('input[name=apiKey]', created.key!);
+    await p.click('button[type=submit]');
+    await p.locator('.alert-error').waitFor();
+    expect(await p.textContent('.alert-error')).toContain('登录失败');
+    await ctx.close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('an answer lost on the way is retried under the same Idempotency-Key: one key is created, not two', async () => {
+    await signedInAs(page, server.base, server.adminKey, 'zh');
+    await openRoute(page, server.base, '#/admin/keys', '.keys-table');
+    const before = (await keys()).length;
+    const sent: string[] = [];
+    let first: Key | null = null;
+    // The server creates the key, but its answer never reaches the browser.
+    await page.route('**/v1/api-keys', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      sent.push(route.request().headers()['idempotency-key']!);
+      const res = await route.fetch();
+      first = (await res.json()) as Key;
+      await route.abort('failed');
+    });
+    await page.fill('input[name=keyName]', 'crm 接入');
+    await page.check('.create-key input[name=role][value=ingest]');
+    await page.click('[data-action=create-key]');
+    const error = page.locator('.create-key .form-error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('无法连接到服务器');
+    expect(first).not.toBeNull();
+    expect((await keys()).length).toBe(before + 1);
+    await page.unroute('**/v1/api-keys');
+
+    // 再试: the same request, so the same Idempotency-Key, and the server answers with the key it made.
+    const { created, request } = await createInPage('crm 接入', []);
+    expect(request.headers()['idempotency-key']).toBe(sent[0]);
+    expect(created.id).toBe(first!.id);
+    expect(await page.locator('[data-dialog=new-key] input[data-secret]').inputValue()).toBe(first!.key);
+    await page.click('[data-dialog=new-key] [data-action=close-secret]');
+    expect((await keys()).filter((k) => k.name === 'crm 接入')).toHaveLength(1);
+    expect((await keys()).length).toBe(before + 1);
+
+    // The next key is a new intent: a new Idempotency-Key, a second key with the same name if asked for.
+    const second = await createInPage('crm 接入', ['ingest']);
+    expect(second.request.headers()['idempotency-key']).not.toBe(sent[0]);
+    expect(second.created.id).not.toBe(first!.id);
+    await page.click('[data-dialog=new-key] [data-action=close-secret]');
+    // A double click sends one request.
+    await page.fill('input[name=keyName]', 'double click');
+    await page.check('.create-key input[name=role][value=analyst]');
+    await page.dblclick('[data-action=create-key]');
+    await page.locator('[data-dialog=new-key]').waitFor();
+    await page.click('[data-dialog=new-key] [data-action=close-secret]');
+    await page.waitForTimeout(500);
+    expect((await keys()).filter((k) => k.name === 'double click')).toHaveLength(1);
+  });
+
+  test('a key without roles is refused next to the roles, and revoking the key in use needs its own warning and signs out', async () => {
+    await signedInAs(page, server.base, server.adminKey, 'zh');
+    await openRoute(page, server.base, '#/admin/keys', '.keys-table');
+    await page.fill('input[name=keyName]', 'no roles');
+    const [resp] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/v1/api-keys') && r.request().method() === 'POST'), page.click('[data-action=create-key]')]);
+    expect(resp.status()).toBe(400);
+    const err = page.locator('#key-roles-error');
+    await err.waitFor();
+    expect(await err.textContent()).toBe('角色不能为空');
+    expect(await page.locator('.create-key fieldset').getAttribute('aria-describedby')).toBe('key-roles-error');
+    expect((await keys()).some((k) => k.name === 'no roles')).toBe(false);
+
+    // The bootstrap key's own row: revoking it names both what happens to this session and after a restart.
+    await page.locator('tr[data-key-id=bootstrap] [data-action=revoke]').click();
+    const boot = page.locator('[data-dialog=revoke-key]');
+    expect(await boot.locator('[data-warning=self]').count()).toBe(1);
+    expect(await boot.textContent()).toContain('GUANDIAN_ADMIN_KEY');
+    await boot.locator('[data-action=cancel]').click();
+
+    const second = await api<Key>('POST', '/v1/api-keys', { name: '第二管理员', roles: ['admin'] });
+    expect(second.status).toBe(201);
+    const { ctx, p } = await newSession(second.body.key!, '#/admin/keys');
+    await p.waitForSelector('.keys-table');
+    const row = p.locator(`tr[data-key-id="${second.body.id}"]`);
+    expect(await row.locator('.adm-badge-self').count()).toBe(1);
+    await row.locator('[data-action=revoke]').click();
+    const dialog = p.locator('[data-dialog=revoke-key]');
+    const warning = dialog.locator('[data-warning=self]');
+    expect(await warning.textContent()).toContain('当前登录使用的密钥');
+    const confirm = dialog.locator('[data-action=confirm]');
+    expect(await confirm.textContent()).toBe('吊销并退出');
+    expect(await confirm.isDisabled()).toBe(true);
+    await dialog.locator('input[name=acknowledge]').check();
+    expect(await confirm.isEnabled()).toBe(true);
+    await shot(p, 'admin-revoke-self');
+    await confirm.click();
+    await p.waitForSelector('input[name=apiKey]');
+    expect((await me(second.body.key!)).status).toBe(401);
+    expect((await keys()).find((k) => k.id === second.body.id)!.revokedAt).not.toBeNull();
+    await ctx.close();
+  });
+
+  test('settings: the policies are explained, keep is warned about, a 400 is shown next to its field, and a save says so', async () => {
+    await signedInAs(page, server.base, server.adminKey, 'zh');
+    await openRoute(page, server.base, '#/admin/settings', '.settings-form');
+    expect(await pageHeading(page)).toBe('管理 · 租户设置');
+    expect(await page.isChecked('input[name=piiPolicy][value=mask]')).toBe(true);
+    expect(await page.isChecked('input[name=keepForever]')).toBe(true);
+    expect(await page.isDisabled('input[name=retentionDays]')).toBe(true);
+    for (const p of ['mask', 'hash', 'keep']) expect(((await page.textContent(`label[data-policy=${p}] .adm-option-hint`)) ?? '').length).toBeGreaterThan(5);
+    expect(await page.locator('[data-warning=keep]').count()).toBe(0);
+    await page.check('input[name=piiPolicy][value=keep]');
+    expect(await page.textContent('[data-warning=keep]')).toContain('明文');
+    await page.check('input[name=piiPolicy][value=hash]');
+    expect(await page.locator('[data-warning=keep]').count()).toBe(0);
+
+    // The API judges the number, and its reason shows next to the box.
+    await page.uncheck('input[name=keepForever]');
+    const save = async (status: number) => {
+      const [resp] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/v1/tenant/settings') && r.request().method() === 'PUT'), page.click('[data-action=save-settings]')]);
+      expect(resp.status()).toBe(status);
+      return resp;
+    };
+    for (const [typed, reason] of [
+      ['0', '保留天数不能小于 1'],
+      ['1.5', '保留天数须为整数'],
+      ['40000', '保留天数不能大于 36500'],
+      ['abc', '保留天数须为整数，不能小于 1，不能大于 36500'],
+    ] as const) {
+      await page.fill('input[name=retentionDays]', typed);
+      const resp = await save(400);
+      const body = (await resp.json()) as { error: { details: { field: string }[] } };
+      expect(body.error.details.map((d) => d.field)).toEqual(['retentionDays']);
+      const err = page.locator('.retention #retention-error');
+      await err.waitFor();
+      expect(await err.textContent()).toBe(reason);
+      expect(await page.getAttribute('input[name=retentionDays]', 'aria-invalid')).toBe('true');
+      expect(await page.getAttribute('input[name=retentionDays]', 'aria-describedby')).toBe('retention-error');
+      expect(await page.locator('[data-saved]').count()).toBe(0);
+    }
+    expect((await api('GET', '/v1/tenant/settings')).body).toMatchObject({ piiPolicy: 'mask', retentionDays: null });
+    await shot(page, 'admin-settings-error');
+    // An empty box is not sent: the page says what is missing.
+    const puts: string[] = [];
+    const onRequest = (r: Request) => r.method() === 'PUT' && puts.push(r.url());
+    page.on('request', onRequest);
+    await page.fill('input[name=retentionDays]', '');
+    await page.click('[data-action=save-settings]');
+    expect(await page.textContent('#retention-error')).toBe('请填写保留天数，或勾选“永久保留”');
+    await page.waitForTimeout(300);
+    expect(puts).toEqual([]);
+    page.off('request', onRequest);
+
+    await page.fill('input[name=retentionDays]', '90');
+    await save(200);
+    await page.locator('[data-saved]').waitFor();
+    expect(await page.textContent('[data-saved]')).toBe('已保存');
+    expect(await page.locator('#retention-error').count()).toBe(0);
+    expect(await page.getAttribute('input[name=retentionDays]', 'aria-invalid')).toBeNull();
+    expect((await api('GET', '/v1/tenant/settings')).body).toMatchObject({ piiPolicy: 'hash', retentionDays: 90 });
+    // A change makes "saved" untrue.
+    await page.fill('input[name=retentionDays]', '91');
+    expect(await page.locator('[data-saved]').count()).toBe(0);
+    await page.reload();
+    await page.waitForSelector('.settings-form');
+    expect(await page.isChecked('input[name=piiPolicy][value=hash]')).toBe(true);
+    expect(await page.inputValue('input[name=retentionDays]')).toBe('90');
+
+    // English: the same refusal, worded in English next to the field.
+    await signedInAs(page, server.base, server.adminKey, 'en');
+    await openRoute(page, server.base, '#/admin/settings', '.settings-form');
+    expect(await pageHeading(page)).toBe('Admin · Tenant settings');
+    await page.fill('input[name=retentionDays]', '0');
+    await save(400);
+    await page.locator('#retention-error').waitFor();
+    expect(await page.textContent('#retention-error')).toBe('Retention in days must not be less than 1');
+    await page.check('input[name=keepForever]');
+    await page.check('input[name=piiPolicy][value=mask]');
+    await save(200);
+    expect(await page.textContent('[data-saved]')).toBe('Saved');
+    expect((await api('GET', '/v1/tenant/settings')).body).toMatchObject({ piiPolicy: 'mask', retentionDays: null });
+  });
+
+  test('a key without the admin role sees no admin entry and, on a direct link, a no-access message (both languages)', async () => {
+    const analyst = await api<Key>('POST', '/v1/api-keys', { name: 'analyst only', roles: ['analyst'] });
+    const ingest = await api<Key>('POST', '/v1/api-keys', { name: 'ingest only', roles: ['ingest'] });
+    for (const [key, roleZh, roleEn] of [
+      [analyst.body.key!, '分析员', 'analyst'],
+      [ingest.body.key!, '数据接入', 'ingest'],
+    ] as const) {
+      const { ctx, p } = await newSession(key, '#/admin/webhooks');
+      const notice = p.locator('[data-no-access=admin]');
+      await notice.waitFor();
+      expect(await notice.getAttribute('role')).toBe('alert');
+      expect(await notice.textContent()).toContain('没有访问权限');
+      expect(await notice.textContent()).toContain(roleZh);
+      expect(await p.locator('.topbar nav a[data-nav=admin]').count()).toBe(0);
+      expect(await p.locator('.admin-page').count()).toBe(0);
+      expect(await pageHeading(p)).toBe('管理');
+      // It stays put (a bookmark is not silently swapped for another page).
+      await p.waitForTimeout(300);
+      expect(await p.evaluate('location.hash')).toBe('#/admin/webhooks');
+      await p.evaluate(`localStorage.setItem('guandian.lang', 'en')`);
+      await p.reload();
+      await notice.waitFor();
+      expect(await notice.textContent()).toContain('No access');
+      expect(await notice.textContent()).toContain(roleEn);
+      if (key === analyst.body.key) {
+        await p.getByRole('link', { name: /^Back to / }).click();
+        await waitForPage(p, "location.hash.startsWith('#/feed')");
+      }
+      await ctx.close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('on a phone every admin page fits the screen', async () => {
+    const { ctx, p } = await newSession(server.adminKey, '', 'zh', { width: 390, height: 844 });
+    for (const [hash, ready] of [
+      ['#/admin/keys', '.keys-table'],
+      ['#/admin/settings', '.settings-form'],
+      ['#/admin/webhooks', '.create-webhook'],
+      ['#/admin/rules', '[data-action=new-rule]'],
+      ['#/admin/routing', '.routing-form'],
+      ['#/admin/erasure', '.erasure-form'],
+      ['#/admin/audit', '.audit-table'],
+    ] as const) {
+      await p.goto(`${server.base}/${hash}`);
+      await p.waitForSelector(ready);
+      await p.waitForTimeout(200);
+      const o = await overflow(p, 390);
+      expect(o.scrollWidth, `${hash}: ${o.wide.join(', ')}`).toBeLessThanOrEqual(390);
+      if (hash === '#/admin/keys') {
+        // the dialog too
+        await p.locator('tr[data-key-id=bootstrap] [data-action=revoke]').click();
+        const box = (await p.locator('[data-dialog=revoke-key]').boundingBox())!;
+        expect(box.x).toBeGreaterThanOrEqual(0);
+        expect(box.x + box.width).toBeLessThanOrEqual(390);
+        await shot(p, 'admin-mobile-revoke');
+        await p.keyboard.press('Escape');
+      }
+    }
+    await ctx.close();
+  });
+});

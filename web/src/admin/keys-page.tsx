@@ -1,0 +1,194 @@
+import { useRef, useState, type FormEvent } from 'react';
+import type { Role } from '../api';
+import { useAppData } from '../app-data';
+import { fieldMessages, type FieldLabels } from '../error-text';
+import { roleKey, useI18n, type MsgKey } from '../i18n';
+import { ErrorPanel } from '../page-error';
+import { wallTime } from '../time';
+import { adminApi, Intent, ROLES, type ApiKey, type CreatedKey } from './admin-api';
+import { ConfirmDialog, FieldError, FormError, invalidProps, SecretDialog, useLoad, UserText } from './ui';
+
+const KEY_FIELDS: FieldLabels = { name: 'admKeyName', roles: 'admRoles' };
+
+const ROLE_HINTS: Record<Role, MsgKey> = {
+  ingest: 'admRoleHintIngest',
+  analyst: 'admRoleHintAnalyst',
+  labeler: 'admRoleHintLabeler',
+  admin: 'admRoleHintAdmin',
+};
+
+/** The bootstrap key's fixed id (src/services/api-keys-service.ts BOOTSTRAP_KEY_ID). */
+const BOOTSTRAP = 'bootstrap';
+
+export function KeysPage() {
+  const { t, lang } = useI18n();
+  const { me } = useAppData();
+  const keys = useLoad(() => adminApi.keys().then((r) => r.items));
+  const [created, setCreated] = useState<CreatedKey | null>(null);
+  const [revoking, setRevoking] = useState<ApiKey | null>(null);
+  const roleName = (r: string) => (roleKey(r) ? t(roleKey(r)!) : r);
+  const sep = lang === 'zh' ? '、' : ', ';
+  // Newest first: a key just created is at the top.
+  const list = keys.data ? [...keys.data].reverse() : null;
+
+  return (
+    <section className="adm-section" aria-labelledby="adm-keys-title">
+      <h2 id="adm-keys-title">{t('admKeysTitle')}</h2>
+      <p className="muted">{t('admKeysHint')}</p>
+      <CreateKeyForm
+        onCreated={(k) => {
+          setCreated(k);
+          void keys.reload();
+        }}
+      />
+      {keys.error !== null && <ErrorPanel error={keys.error} onRetry={() => void keys.reload()} />}
+      {list && (
+        <div className="table-scroll">
+          <table className="grid adm-table keys-table">
+            <caption className="sr-only">{t('admKeysTitle')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('admKeyName')}</th>
+                <th scope="col">ID</th>
+                <th scope="col">{t('admRoles')}</th>
+                <th scope="col">{t('tenant')}</th>
+                <th scope="col">{t('createdAt')}</th>
+                <th scope="col">{t('admLastUsed')}</th>
+                <th scope="col">{t('status')}</th>
+                <th scope="col">{t('actions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.map((k) => (
+                <tr key={k.id} data-key-id={k.id} data-revoked={k.revokedAt ? 'true' : 'false'}>
+                  <td>
+                    <UserText text={k.name} />
+                    {k.id === me.id && <span className="badge badge-kind adm-badge-self">{t('admCurrentKey')}</span>}
+                  </td>
+                  <td className="mono adm-id">{k.id}</td>
+                  <td className="adm-roles">{k.roles.map(roleName).join(sep)}</td>
+                  <td className="mono">{k.tenant}</td>
+                  <td className="nowrap">{wallTime(k.createdAt)}</td>
+                  <td className="nowrap">{k.lastUsedAt ? wallTime(k.lastUsedAt) : t('admNever')}</td>
+                  <td>
+                    {k.revokedAt ? (
+                      <span className="badge badge-risk adm-status" data-status="revoked">
+                        {t('admRevokedAt', { at: wallTime(k.revokedAt) })}
+                      </span>
+                    ) : (
+                      <span className="badge badge-ok adm-status" data-status="active">
+                        {t('admActive')}
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    {!k.revokedAt && (
+                      <button type="button" className="btn btn-small btn-danger" data-action="revoke" onClick={() => setRevoking(k)}>
+                        {t('admRevoke')}
+                        <span className="sr-only">: {k.name}</span>
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {!list && keys.error === null && <div className="muted">{t('loading')}</div>}
+      {created && (
+        <SecretDialog title={t('admKeyCreatedTitle')} secret={created.key} warning={t('admKeyOnce')} onClose={() => setCreated(null)} name="new-key">
+          <p className="small">
+            {t('admKeyCreatedFor', { name: created.name, roles: created.roles.map(roleName).join(sep) })}
+          </p>
+        </SecretDialog>
+      )}
+      {revoking && (
+        <ConfirmDialog
+          name="revoke-key"
+          title={t('admRevokeTitle')}
+          confirmLabel={revoking.id === me.id ? t('admRevokeSelfConfirm') : t('admRevoke')}
+          acknowledge={revoking.id === me.id ? t('admRevokeSelfAck') : undefined}
+          onClose={() => setRevoking(null)}
+          onConfirm={async () => {
+            await adminApi.revokeKey(revoking.id);
+            setRevoking(null);
+            // Revoking the key in use: this reload is refused (401), and the console signs out.
+            await keys.reload();
+          }}
+        >
+          <p>{t('admRevokeBody', { name: revoking.name, id: revoking.id })}</p>
+          {revoking.id === me.id && (
+            <p className="alert adm-warn" data-warning="self">
+              {t('admRevokeSelf')}
+            </p>
+          )}
+          {revoking.id === BOOTSTRAP && <p className="small muted">{t('admRevokeBootstrap')}</p>}
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
+
+function CreateKeyForm({ onCreated }: { onCreated: (k: CreatedKey) => void }) {
+  const { t } = useI18n();
+  const [name, setName] = useState('');
+  const [roles, setRoles] = useState<Role[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const intent = useRef(new Intent());
+  const fields = error !== null ? fieldMessages(t, error, KEY_FIELDS) : new Map<string, string>();
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      // In the order the API lists them, whatever order they were ticked in.
+      const k = await adminApi.createKey({ name: name.trim(), roles: ROLES.filter((r) => roles.includes(r)) }, intent.current);
+      setName('');
+      setRoles([]);
+      onCreated(k);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card adm-form create-key" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="adm-new-key-title">
+      <h3 id="adm-new-key-title">{t('admNewKey')}</h3>
+      <label className="field adm-field-name">
+        <span>{t('admKeyName')}</span>
+        <input name="keyName" value={name} maxLength={100} onChange={(e) => setName(e.target.value)} {...invalidProps(fields.get('name'), 'key-name-error')} />
+        <FieldError id="key-name-error" message={fields.get('name')} />
+      </label>
+      <fieldset className="adm-fieldset" aria-describedby={fields.has('roles') ? 'key-roles-error' : undefined}>
+        <legend>{t('admRoles')}</legend>
+        {ROLES.map((r) => (
+          <label key={r} className="adm-check">
+            <input
+              type="checkbox"
+              name="role"
+              value={r}
+              checked={roles.includes(r)}
+              onChange={(e) => setRoles((rs) => (e.target.checked ? [...rs, r] : rs.filter((x) => x !== r)))}
+            />
+            <span>
+              <b>{t(roleKey(r)!)}</b> <span className="muted small">{t(ROLE_HINTS[r])}</span>
+            </span>
+          </label>
+        ))}
+        <FieldError id="key-roles-error" message={fields.get('roles')} />
+      </fieldset>
+      <div className="row">
+        <button type="submit" className="btn btn-primary" data-action="create-key" aria-disabled={busy || undefined}>
+          {busy ? t('admWorking') : t('admCreateKey')}
+        </button>
+      </div>
+      <FormError error={error} fields={KEY_FIELDS} />
+    </form>
+  );
+}

@@ -1,0 +1,143 @@
+import { useState, type FormEvent } from 'react';
+import { fieldMessages, type FieldLabels } from '../error-text';
+import { useI18n, type MsgKey } from '../i18n';
+import { ErrorPanel } from '../page-error';
+import { adminApi, type PiiPolicy, type TenantSettings } from './admin-api';
+import { FieldError, FormError, invalidProps, Saved, useLoad } from './ui';
+
+const SETTINGS_FIELDS: FieldLabels = { piiPolicy: 'admPiiPolicy', retentionDays: 'admRetentionDays' };
+
+const POLICIES: { value: PiiPolicy; label: MsgKey; hint: MsgKey }[] = [
+  { value: 'mask', label: 'admPiiMask', hint: 'admPiiMaskHint' },
+  { value: 'hash', label: 'admPiiHash', hint: 'admPiiHashHint' },
+  { value: 'keep', label: 'admPiiKeep', hint: 'admPiiKeepHint' },
+];
+
+/**
+ * What the box holds, as the API should judge it: a number when it reads as one, else the text as
+ * typed, so that the API's own rule (a whole number from 1 to 36500) is the one the admin sees,
+ * next to the field, in one place for every client.
+ */
+function daysValue(raw: string): unknown {
+  const s = raw.trim();
+  return /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : s;
+}
+
+export function SettingsPage() {
+  const { t } = useI18n();
+  const loaded = useLoad(adminApi.settings);
+  return (
+    <section className="adm-section" aria-labelledby="adm-settings-title">
+      <h2 id="adm-settings-title">{t('admSettingsTitle')}</h2>
+      <p className="muted">{t('admSettingsHint')}</p>
+      {loaded.error !== null && <ErrorPanel error={loaded.error} onRetry={() => void loaded.reload()} />}
+      {loaded.data && <SettingsForm initial={loaded.data} onSaved={loaded.set} />}
+      {!loaded.data && loaded.error === null && <div className="muted">{t('loading')}</div>}
+    </section>
+  );
+}
+
+function SettingsForm({ initial, onSaved }: { initial: TenantSettings; onSaved: (s: TenantSettings) => void }) {
+  const { t } = useI18n();
+  const [policy, setPolicy] = useState<PiiPolicy>(initial.piiPolicy);
+  const [forever, setForever] = useState(initial.retentionDays === null);
+  const [days, setDays] = useState(initial.retentionDays === null ? '' : String(initial.retentionDays));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  // "Saved" describes the values saved: it goes as soon as the form says something else.
+  const [savedAs, setSavedAs] = useState<string | null>(null);
+  const snapshot = (p: PiiPolicy, f: boolean, d: string) => JSON.stringify([p, f, f ? '' : d]);
+  const saved = savedAs === snapshot(policy, forever, days);
+  const [missing, setMissing] = useState(false);
+  const fields = error !== null ? fieldMessages(t, error, SETTINGS_FIELDS) : new Map<string, string>();
+  if (missing) fields.set('retentionDays', t('admRetentionRequired'));
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy) return;
+    // An empty box is not a number the API could judge: say what is missing without asking it.
+    if (!forever && days.trim() === '') {
+      setError(null);
+      setMissing(true);
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    setSavedAs(null);
+    try {
+      const next = await adminApi.saveSettings({ piiPolicy: policy, retentionDays: forever ? null : daysValue(days) });
+      onSaved(next);
+      setPolicy(next.piiPolicy);
+      setForever(next.retentionDays === null);
+      const nextDays = next.retentionDays === null ? '' : String(next.retentionDays);
+      setDays(nextDays);
+      setSavedAs(snapshot(next.piiPolicy, next.retentionDays === null, nextDays));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card adm-form settings-form" onSubmit={(e) => void submit(e)} noValidate>
+      <fieldset className="adm-fieldset pii-policy" aria-describedby={fields.has('piiPolicy') ? 'pii-error' : undefined}>
+        <legend>{t('admPiiPolicy')}</legend>
+        <p className="small muted adm-legend-hint">{t('admPiiHint')}</p>
+        {POLICIES.map((p) => (
+          <label key={p.value} className="adm-radio" data-policy={p.value}>
+            <input type="radio" name="piiPolicy" value={p.value} checked={policy === p.value} onChange={() => setPolicy(p.value)} />
+            <span>
+              <b>{t(p.label)}</b>
+              <span className="small muted adm-option-hint">{t(p.hint)}</span>
+            </span>
+          </label>
+        ))}
+        {policy === 'keep' && (
+          <p className="alert adm-warn" data-warning="keep">
+            {t('admPiiKeepWarning')}
+          </p>
+        )}
+        <FieldError id="pii-error" message={fields.get('piiPolicy')} />
+      </fieldset>
+      <fieldset className="adm-fieldset retention">
+        <legend>{t('admRetention')}</legend>
+        <p className="small muted adm-legend-hint">{t('admRetentionHint')}</p>
+        <label className="adm-check">
+          <input
+            type="checkbox"
+            name="keepForever"
+            checked={forever}
+            onChange={(e) => {
+              setForever(e.target.checked);
+              setMissing(false);
+            }}
+          />
+          <span>{t('admKeepForever')}</span>
+        </label>
+        <label className="field adm-days">
+          <span>{t('admRetentionDays')}</span>
+          <input
+            name="retentionDays"
+            inputMode="numeric"
+            value={days}
+            disabled={forever}
+            onChange={(e) => {
+              setDays(e.target.value);
+              setMissing(false);
+            }}
+            {...invalidProps(fields.get('retentionDays'), 'retention-error')}
+          />
+          <FieldError id="retention-error" message={fields.get('retentionDays')} />
+        </label>
+      </fieldset>
+      <div className="row">
+        <button type="submit" className="btn btn-primary" data-action="save-settings" aria-disabled={busy || undefined}>
+          {busy ? t('saving') : t('save')}
+        </button>
+        <Saved text={saved ? t('admSettingsSaved') : null} />
+      </div>
+      <FormError error={error} fields={SETTINGS_FIELDS} />
+    </form>
+  );
+}

@@ -1,0 +1,323 @@
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
+import { ErrorText, type FieldLabels } from '../error-text';
+import { trapTab, useRestoreFocus } from '../focus';
+import { TEXT_LANG, useI18n } from '../i18n';
+
+const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/;
+
+/**
+ * Words an admin or a customer typed (a key's name, a team, a keyword): in whatever language they
+ * were written, so Chinese ones carry lang="zh-CN" for a screen reader's voice, as customers' text does.
+ */
+export function UserText({ text, className }: { text: string; className?: string }) {
+  return CJK.test(text) ? (
+    <span lang={TEXT_LANG} className={className}>
+      {text}
+    </span>
+  ) : (
+    <span className={className}>{text}</span>
+  );
+}
+
+/** A list typed into one box: split on commas (either width), 、, semicolons and new lines. */
+export function splitList(text: string): string[] {
+  return text
+    .split(/[,，、;；\n]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export const joinList = (items: readonly string[] | null | undefined) => (items ?? []).join(', ');
+
+/** GET once on mount, again on reload(); the error is shown by the page's ErrorPanel with 重试. */
+export function useLoad<T>(load: () => Promise<T>): { data: T | null; error: unknown; loading: boolean; reload: () => Promise<void>; set: (v: T) => void } {
+  const [state, setState] = useState<{ data: T | null; error: unknown; loading: boolean }>({ data: null, error: null, loading: true });
+  const ref = useRef(load);
+  ref.current = load;
+  const reload = useCallback(async () => {
+    setState((s) => ({ ...s, loading: true }));
+    try {
+      const data = await ref.current();
+      setState({ data, error: null, loading: false });
+    } catch (e) {
+      setState((s) => ({ ...s, error: e, loading: false }));
+    }
+  }, []);
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  const set = useCallback((data: T) => setState({ data, error: null, loading: false }), []);
+  return { ...state, reload, set };
+}
+
+/** A refused field's reason, right under it (the input names it with aria-describedby). */
+export function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  if (!message) return null;
+  return (
+    <span className="field-error adm-err small" id={id} data-field-error>
+      {message}
+    </span>
+  );
+}
+
+/** Props that tie an input to its FieldError. */
+export const invalidProps = (message: string | undefined, id: string) =>
+  message ? { 'aria-invalid': true as const, 'aria-describedby': id } : {};
+
+/** A request's failure in one line under a form, worded like every other console error. */
+export function FormError({ error, fields }: { error: unknown; fields?: FieldLabels }) {
+  const { t } = useI18n();
+  if (error === null || error === undefined) return null;
+  return (
+    <div className="alert alert-error form-error" role="alert">
+      {t('error')}: <ErrorText error={error} fields={fields} />
+    </div>
+  );
+}
+
+interface DialogProps {
+  title: string;
+  children: ReactNode;
+  onClose: () => void;
+  /** Escape and a click beside the dialog close it; false for a dialog that must be closed by its button. */
+  dismissable?: boolean;
+  className?: string;
+  /** data-dialog, for tests and styles. */
+  name: string;
+}
+
+/**
+ * A modal dialog as the console's others (category picker, keys): Tab stays inside, Escape closes it
+ * (unless it shows something that cannot be shown again), and focus goes back to what opened it.
+ */
+export function Dialog({ title, children, onClose, dismissable = true, className, name }: DialogProps) {
+  const titleId = useId();
+  const box = useRef<HTMLDivElement>(null);
+  // Set before useRestoreFocus's cleanup hands focus back to the opener, so that handing-back is not
+  // taken for focus escaping the dialog (layout cleanups run in the order they were declared).
+  const closing = useRef(false);
+  useLayoutEffect(() => {
+    closing.current = false;
+    return () => {
+      closing.current = true;
+    };
+  }, []);
+  useRestoreFocus();
+  const close = useRef(onClose);
+  close.current = onClose;
+  useEffect(() => {
+    // A dialog without an autofocused control still takes focus, so Tab starts inside it.
+    if (box.current && !box.current.contains(document.activeElement)) box.current.focus();
+    // Focus can still drop out of it: a button that disables itself while its request runs loses
+    // focus to <body>. Keys pressed there are the dialog's too, and focus goes back inside.
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      const el = box.current;
+      if (!el || el.contains(e.target as Node)) return;
+      if (e.key === 'Escape' && dismissable) {
+        e.preventDefault();
+        close.current();
+      } else if (e.key === 'Tab') {
+        e.preventDefault();
+        el.focus();
+      }
+    };
+    const onFocusIn = (e: FocusEvent) => {
+      const el = box.current;
+      if (el && !closing.current && !el.contains(e.target as Node)) el.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('focusin', onFocusIn);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('focusin', onFocusIn);
+    };
+  }, [dismissable]);
+  return createPortal(
+    <div className="overlay adm-overlay" onMouseDown={dismissable ? onClose : undefined}>
+      <div
+        ref={box}
+        className={`adm-dialog ${className ?? ''}`}
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        data-dialog={name}
+        tabIndex={-1}
+        onMouseDown={(e) => e.stopPropagation()}
+        onKeyDown={(e) => {
+          trapTab(e);
+          if (e.key === 'Escape' && dismissable) {
+            e.preventDefault();
+            onClose();
+          }
+          e.stopPropagation();
+        }}
+      >
+        <h2 id={titleId} className="adm-dialog-title">
+          {title}
+        </h2>
+        {children}
+      </div>
+    </div>,
+    document.body,
+  );
+}
+
+interface ConfirmProps {
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+  name: string;
+  /** The confirm button stays disabled until this is typed again (irreversible actions). */
+  typed?: { expected: string; label: string };
+  /** A checkbox that must be ticked first (e.g. revoking the key you are signed in with). */
+  acknowledge?: string;
+}
+
+/** Asks before a destructive request; the request's failure stays in the dialog, beside its retry. */
+export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClose, name, typed, acknowledge }: ConfirmProps) {
+  const { t } = useI18n();
+  const [text, setText] = useState('');
+  const [ack, setAck] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const typedId = useId();
+  // Not yet confirmable: disabled. Already confirming: stays focusable (a disabled button drops focus), marked busy.
+  const confirmable = (!typed || text === typed.expected) && (!acknowledge || ack);
+  const ready = confirmable && !busy;
+  const confirm = async () => {
+    if (!ready) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await onConfirm();
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title={title} onClose={busy ? () => undefined : onClose} name={name}>
+      <div className="adm-dialog-body">{children}</div>
+      {typed && (
+        <label className="field adm-typed">
+          <span>{typed.label}</span>
+          <input
+            autoFocus
+            name="confirm-typed"
+            autoComplete="off"
+            spellCheck={false}
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                void confirm();
+              }
+            }}
+            aria-describedby={typedId}
+          />
+          <span id={typedId} className="small muted">
+            {text === '' || text === typed.expected ? t('admTypedHint') : t('admTypedMismatch')}
+          </span>
+        </label>
+      )}
+      {acknowledge && (
+        <label className="adm-check adm-ack">
+          <input type="checkbox" name="acknowledge" checked={ack} onChange={(e) => setAck(e.target.checked)} />
+          <span>{acknowledge}</span>
+        </label>
+      )}
+      <FormError error={error} />
+      <div className="adm-dialog-actions">
+        <button type="button" className="btn" data-action="cancel" onClick={onClose} disabled={busy} autoFocus={!typed && !acknowledge}>
+          {t('cancel')}
+        </button>
+        <button type="button" className="btn btn-danger-fill" data-action="confirm" disabled={!confirmable} aria-disabled={busy || undefined} onClick={() => void confirm()}>
+          {busy ? t('admWorking') : confirmLabel}
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+async function copyText(text: string, input: HTMLInputElement | null): Promise<boolean> {
+  try {
+    // Only in secure contexts (https, localhost); an intranet http console falls back to the selection.
+    if (navigator.clipboard && window.isSecureContext) {
+      await navigator.clipboard.writeText(text);
+      return true;
+    }
+  } catch {
+    // fall through to the selection
+  }
+  if (!input) return false;
+  input.focus();
+  input.select();
+  try {
+    return document.execCommand('copy');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A secret the server shows once (a new API key, a webhook's signing secret): copy button, and a
+ * warning that it cannot be shown again. Escape does not close it: one stray key press would lose it.
+ */
+export function SecretDialog({ title, secret, warning, onClose, name, children }: { title: string; secret: string; warning: string; onClose: () => void; name: string; children?: ReactNode }) {
+  const { t } = useI18n();
+  const input = useRef<HTMLInputElement>(null);
+  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
+  const warningId = useId();
+  return (
+    <Dialog title={title} onClose={onClose} dismissable={false} name={name} className="adm-secret">
+      <p className="alert adm-warn" id={warningId}>
+        <strong>{t('admOnceTitle')}</strong> {warning}
+      </p>
+      {children}
+      <div className="adm-secret-row">
+        <input
+          ref={input}
+          className="mono adm-secret-value"
+          readOnly
+          value={secret}
+          aria-label={t('admSecretValue')}
+          aria-describedby={warningId}
+          autoFocus
+          onFocus={(e) => e.currentTarget.select()}
+          data-secret
+        />
+        <button
+          type="button"
+          className="btn"
+          data-action="copy"
+          onClick={() => {
+            void copyText(secret, input.current).then((ok) => setCopied(ok ? 'yes' : 'no'));
+          }}
+        >
+          {t('admCopy')}
+        </button>
+      </div>
+      <div role="status" className="small adm-copy-status">
+        {copied === 'yes' ? <span className="adm-ok">{t('admCopied')}</span> : copied === 'no' ? <span className="adm-err">{t('admCopyFailed')}</span> : null}
+      </div>
+      <div className="adm-dialog-actions">
+        <button type="button" className="btn btn-primary" data-action="close-secret" onClick={onClose}>
+          {t('admSecretDone')}
+        </button>
+      </div>
+    </Dialog>
+  );
+}
+
+/** A short-lived note that a change was saved, read out by screen readers. */
+export function Saved({ text }: { text: string | null }) {
+  return (
+    <span role="status" className="adm-ok adm-saved" data-saved={text ? 'true' : undefined}>
+      {text}
+    </span>
+  );
+}
