@@ -33,7 +33,7 @@ function happenedBetween(fromRaw: string | undefined, toRaw: string | undefined)
 }
 
 /**
- * Re-tags finished documents (e.g. after a new model is promoted). The job is stored first; then the
+ * Re-tags documents (e.g. after a new model is promoted), finished or not (see matchOf). The job is stored first; then the
  * matching documents are marked queued in batches of BATCH (each with a lease and a new generation,
  * `retagJobId` naming the job) and each batch enqueued once marked. Marking 45,000 documents in one
  * update held the embedded store's thread for 11.5 s (2026-11-29, measured by hand), with every
@@ -99,8 +99,15 @@ export class RetagService {
     return new Date(Date.now() + this.leaseMs);
   }
 
+  /**
+   * Every status, not only finished documents: one queued or being analyzed when the job starts (by an
+   * earlier re-tag, a promotion a moment ago, a retry) was read with the version active before, and would
+   * keep that version's tags once it finished. Marking it bumps its generation, so an analysis in flight
+   * does not write (process-document's superseded check) and the job queued here tags it with the
+   * version active now.
+   */
   private matchOf(job: Pick<RetagJobRecord, 'tenant' | 'filter'>): Filter {
-    const match: Filter = { tenant: job.tenant, status: { $in: ['done', 'failed'] } };
+    const match: Filter = { tenant: job.tenant };
     if (job.filter.channel) match.source = job.filter.channel;
     if (job.filter.kind) match.kind = job.filter.kind;
     if (job.filter.from || job.filter.to) Object.assign(match, happenedBetween(job.filter.from, job.filter.to));

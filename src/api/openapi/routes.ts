@@ -416,7 +416,7 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'post',
     path: '/v1/retag-jobs',
-    summary: 'Re-tag finished documents, e.g. after a new model is promoted',
+    summary: 'Re-tag documents (finished, queued or in analysis), e.g. after a new model is promoted',
     description:
       'Every matching done or failed document is queued again; human tags are kept and machine tags replaced with the current ' +
       "model's. `channel` is the document's source; `from`/`to` bound when the feedback happened (`occurredAt`, else when it was " +
@@ -485,7 +485,7 @@ export const ROUTES: RouteDoc[] = [
     description:
       'Refused with 409 `gate_failed` (the reasons in `details`) unless the version is at least as good as the active one on the ' +
       'regression set and better on the corrections it did not train on. Workers switch within seconds, without a restart; ' +
-      'then the finished documents are re-tagged (human tags kept) unless `retag` is false; `channel`, `kind`, `from` and `to` narrow ' +
+      'then the documents are re-tagged (human tags kept) unless `retag` is false; `channel`, `kind`, `from` and `to` narrow ' +
       'that re-tag as in POST /v1/retag-jobs, and an inverted range is refused before the version changes.',
     tag: 'models',
     roles: ['admin'],
