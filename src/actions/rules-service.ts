@@ -18,6 +18,18 @@ export type RuleInput = {
   teams?: string[];
 };
 
+/** What made a document rule look at a document: its first analysis, a re-run of it, or a labeler's correction. */
+export type DocumentTrigger = 'ingest' | 'retag' | 'correction';
+
+/**
+ * Whether the document job that just tagged `doc` is its first analysis. The worker hands afterTagged
+ * the record it claimed, as it was before this run: a re-tag job has marked it (`retagJobId`), and a
+ * document analysed before has `processedAt` (a retry of a done document re-runs it as a re-tag does).
+ */
+export function jobTrigger(doc: Pick<DocumentRecord, 'retagJobId' | 'processedAt'>): 'ingest' | 'retag' {
+  return doc.retagJobId || doc.processedAt ? 'retag' : 'ingest';
+}
+
 const THRESHOLD_DEFAULTS = { category: null, channel: null, windowMinutes: 60, minDocuments: 20, baselineDays: 7, minLift: 1 };
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -154,29 +166,41 @@ export class RulesService {
     if (!(await this.store.rules.delete(tenant, id))) throw notFound('rule');
   }
 
-  /** afterTagged hook: per-document rules. Delivery ids hash (rule, document, endpoint), so a re-run sends nothing new. */
+  /**
+   * afterTagged hook: per-document rules. Delivery ids hash (rule, document, endpoint), so a re-run sends
+   * nothing new. A re-tag (every promotion and rollback re-tags the tenant) is not new feedback: a rule
+   * skips documents received before it was created, or a rule made today would alert, at the next
+   * promotion, on every old document it matches.
+   */
   readonly afterTagged = async (doc: DocumentRecord, tags: TagRecord[]): Promise<void> => {
+    await this.evaluateDocument(doc, tags, jobTrigger(doc));
+  };
+
+  private async evaluateDocument(doc: DocumentRecord, tags: TagRecord[], trigger: DocumentTrigger): Promise<void> {
     const rules = await this.store.rules.active({ tenant: doc.tenant, type: 'document' });
     for (const rule of rules) {
+      if (trigger === 'retag' && new Date(doc.createdAt).getTime() < new Date(rule.createdAt).getTime()) continue;
       const hits = documentMatches(rule.match ?? {}, doc, tags);
       if (!hits) continue;
       await this.webhooks.fire(rule, `document:${doc._id}`, 'rule.document', {
+        trigger,
         document: documentSummary(doc),
         tags: (hits.length > 0 ? hits : tags).map(tagSummary),
       });
     }
-  };
+  }
 
   /**
    * After a labeler's correction: a security complaint the model missed and a person found is what a
-   * document rule exists for. Same delivery ids as the job's evaluation, so a rule that already fired
-   * for this document (or fires again on a later correction) sends nothing new. Documents still being
-   * analysed are left to their job, which evaluates them with the corrected tags when it finishes.
+   * document rule exists for, so it fires whenever the document was received (a person's new verdict,
+   * not a re-run). Same delivery ids as the job's evaluation, so a rule that already fired for this
+   * document (or fires again on a later correction) sends nothing new. Documents still being analysed
+   * are left to their job, which evaluates them with the corrected tags when it finishes.
    */
   async reevaluate(tenant: string, documentId: string): Promise<void> {
     const [doc] = await this.store.queries.findDocuments({ _id: documentId, tenant }, { _id: 1 }, 1);
     if (!doc || doc.status !== 'done') return;
-    await this.afterTagged(doc, await this.store.queries.tagsOf([doc._id]));
+    await this.evaluateDocument(doc, await this.store.queries.tagsOf([doc._id]), 'correction');
   }
 
   /** Sliding window [now − W, now) against the trailing baseline before it; at most one alert per aligned period of W. */
