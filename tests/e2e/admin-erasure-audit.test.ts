@@ -35,8 +35,8 @@ async function auditAll(action?: string): Promise<Audit[]> {
   const out: Audit[] = [];
   let cursor: string | null = null;
   do {
-    const q = new URLSearchParams({ limit: '50', ...(action ? { action } : {}), ...(cursor ? { cursor } : {}) });
-    const res = await api<{ items: Audit[]; nextCursor: string | null }>('GET', `/v1/audit?${q}`);
+    const q: URLSearchParams = new URLSearchParams({ limit: '50', ...(action ? { action } : {}), ...(cursor ? { cursor } : {}) });
+    const res: { status: number; body: { items: Audit[]; nextCursor: string | null } } = await api('GET', `/v1/audit?${q}`);
     expect(res.status).toBe(200);
     out.push(...res.body.items);
     cursor = res.body.nextCursor;
