@@ -70,13 +70,20 @@ export class ApiKeysService {
     return { keyId: record._id, tenant: record.tenant, roles: record.roles, platform: record.platform };
   }
 
-  list(tenant: string): Promise<ApiKeyRecord[]> {
-    return this.repo.listForTenant(tenant);
+  /**
+   * The caller's tenant's keys. The platform key lives in tenant default but is the operator's, not the
+   * tenant's: only the platform key itself sees it, as only it may revoke it (revoke).
+   */
+  async list(auth: Pick<AuthContext, 'tenant' | 'platform'>): Promise<ApiKeyRecord[]> {
+    const keys = await this.repo.listForTenant(auth.tenant);
+    return auth.platform ? keys : keys.filter((k) => !k.platform);
   }
 
   async revoke(auth: AuthContext, id: string): Promise<boolean> {
     const record = await this.repo.findById(id);
-    if (!record || (record.tenant !== auth.tenant && !auth.platform)) return false;
+    // A default-tenant admin revoking the platform key would lock the operator out of /metrics, the queue
+    // dashboard and other tenants' keys until a restart; to such a caller it does not exist.
+    if (!record || (record.tenant !== auth.tenant && !auth.platform) || (record.platform && !auth.platform)) return false;
     await this.repo.revoke(id, new Date());
     return true;
   }

@@ -54,7 +54,7 @@ export function adminRoutes(s: Services): Router {
   });
 
   r.get('/api-keys', requireRole('admin'), async (req, res) => {
-    res.json({ items: (await s.apiKeys.list(auth(req).tenant)).map(presentKey) });
+    res.json({ items: (await s.apiKeys.list(auth(req))).map(presentKey) });
   });
 
   r.delete('/api-keys/:id', requireRole('admin'), async (req, res) => {
