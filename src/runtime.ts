@@ -73,6 +73,8 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const queue = createQueue(config, logger, 'documents');
   const metrics = new Metrics();
   const settings = new TenantSettingsService(store);
+  // Ingest and what labelers type (corrections) mask PII under the same tenant policy.
+  const piiOf = async (tenant: string) => ({ policy: (await settings.get(tenant)).piiPolicy, secret: await settings.hashSecret() });
   const models = new ModelService(store, createQueue(config, logger, 'models'), logger, config.modelDir, metrics);
   const privacy = new PrivacyService(store, settings, logger, models);
   const apiKeys = new ApiKeysService(store.apiKeys);
@@ -91,10 +93,14 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     ingest: new IngestService(store, queue, logger, metrics, {
       leaseMs: config.leaseMs,
       limits: { maxTextLength: config.maxTextLength },
-      pii: async (tenant) => ({ policy: (await settings.get(tenant)).piiPolicy, secret: await settings.hashSecret() }),
+      pii: piiOf,
     }),
     query: new QueryService(store),
-    corrections: new CorrectionsService(store, { lexiconDir: config.lexiconDir, overridesFor: async (tenant) => (await settings.get(tenant)).lexiconOverrides }),
+    corrections: new CorrectionsService(store, {
+      lexiconDir: config.lexiconDir,
+      overridesFor: async (tenant) => (await settings.get(tenant)).lexiconOverrides,
+      pii: piiOf,
+    }),
     settings,
     privacy,
     retag,

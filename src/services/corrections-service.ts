@@ -9,7 +9,8 @@ import { customerParts } from '../nlp/customer-parts.js';
 import { buildExtractLexicon, type ExtractLexicon } from '../nlp/extract.js';
 import { loadLexicon, type Lexicon } from '../nlp/lexicon.js';
 import { normalizeText, toOriginal } from '../nlp/normalize.js';
-import type { DocSentiment, LexiconOverrides, Span } from '../nlp/types.js';
+import { maskPii } from '../nlp/pii.js';
+import type { DocSentiment, LexiconOverrides, PiiPolicy, Span } from '../nlp/types.js';
 import type { CorrectionRecord, DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { toTagRecord } from '../worker/process-document.js';
@@ -35,6 +36,12 @@ export interface CorrectionsNlp {
   lexiconDir: string;
   /** The tenant's taxonomy additions (PUT /v1/taxonomy): they group aspects in the pipeline too. */
   overridesFor: (tenant: string) => Promise<LexiconOverrides | null>;
+  /**
+   * The tenant's PII policy, applied to what a labeler types (an aspect) as ingest applies it to the
+   * text: a number copied from the original ticket must not reach tags, exports and webhooks unmasked.
+   * Absent: typed text is stored as given (tests that do not exercise PII).
+   */
+  pii?: (tenant: string) => Promise<{ policy: PiiPolicy; secret: string }>;
 }
 
 // What may stand between an aspect and the words judging it in a labeler's span (工作人员，态度差).
@@ -186,6 +193,8 @@ export class CorrectionsService {
     if (!tag) throw notFound('tag');
     const doc = await this.store.documents.findForTenant(tenant, tag.documentId);
     if (!doc) throw notFound('tag');
+    // as for POST …/corrections: a document being (re-)tagged is about to have its machine tags replaced
+    if (doc.status !== 'done') throw badRequest(`document is ${doc.status}; corrections apply to tagged documents`, [{ field: 'documentId', message: doc.status }]);
     const fields = await this.changes(doc, tag, patch, null);
     await this.markReviewed(doc);
     const after = await this.update(doc, tag, fields, actor);
@@ -198,7 +207,7 @@ export class CorrectionsService {
     const fields: Partial<TagRecord> = { source: 'human', confidence: 1 };
     if (patch.polarity !== undefined) fields.polarity = patch.polarity;
     if (patch.category !== undefined) fields.category = patch.category;
-    if (patch.aspect !== undefined) Object.assign(fields, await this.renamed(doc, tag, patch.aspect ?? null, field ? `${field}.aspect` : 'aspect'));
+    if (patch.aspect !== undefined) Object.assign(fields, await this.renamed(doc, tag, await this.masked(doc.tenant, patch.aspect ?? null), field ? `${field}.aspect` : 'aspect'));
     return fields;
   }
 
@@ -257,7 +266,7 @@ export class CorrectionsService {
         // The machine tags still on the document when it is accepted are the ones the labeler confirmed:
         // the model's right answers, which retraining is judged on next to its wrong ones (corrections).
         const machine = (await this.store.tags.byDocument(doc._id)).filter((t) => t.source !== 'human');
-        const confirmed = machine.map((t) => ({ tagId: t._id, polarity: t.polarity, category: t.category }));
+        const confirmed = machine.map((t) => ({ tagId: t._id, polarity: t.polarity, category: t.category, sentence: t.sentence, turnIndex: t.turnIndex ?? null }));
         await this.record(doc, actor, 'accept', null, null, null, { confirmed });
       } else if (a.op === 'update') {
         const tag = tags.get(i)!;
@@ -345,8 +354,17 @@ export class CorrectionsService {
     return record;
   }
 
+  /** What a labeler typed, under the tenant's PII policy (masked, hashed or kept, as the document's text was). */
+  private async masked(tenant: string, typed: string | null): Promise<string | null> {
+    if (typed === null || !this.nlp.pii) return typed;
+    const { policy, secret } = await this.nlp.pii(tenant);
+    return maskPii(typed, policy, { hashSecret: secret }).text;
+  }
+
   /** The tag an `add` creates, stored as the analyzer stores its own (see place and clauseAround). */
-  private async added(doc: DocumentRecord, a: CorrectionActionDto, i: number): Promise<TagRecord> {
+  private async added(doc: DocumentRecord, typed: CorrectionActionDto, i: number): Promise<TagRecord> {
+    // the aspect as the text would hold it: a typed phone number finds its masked mention in the text
+    const a: CorrectionActionDto = typed.aspect == null ? typed : { ...typed, aspect: (await this.masked(doc.tenant, typed.aspect)) ?? undefined };
     const field = `actions[${i}]`;
     const text = this.sourceText(doc, a, i);
     const span = { start: a.span!.start, end: a.span!.end };

@@ -274,11 +274,13 @@ export interface CorrectionRecord {
   /** On `revert`: the correction it undid. The undone one stays in the log; readers skip it by this id. */
   reverts?: string | null;
   /**
-   * On `accept`: the machine tags the labeler saw and left as they were, i.e. confirmed. Only ids and
-   * labels: the clause is read from the tag itself when a model is trained, so erasing the document
-   * (which deletes its tags) leaves no text behind here. Absent on accepts recorded before this field.
+   * On `accept`: the machine tags the labeler saw and left as they were, i.e. confirmed, with the clause
+   * each judged (`sentence`, `turnIndex`): a re-tag by another model version replaces the tag (its id
+   * carries the version) but not the labeler's verdict on that clause. Erasing the document deletes this
+   * record with its other corrections. `sentence` is absent on accepts recorded before 2026-11-30, and the
+   * whole list on accepts recorded before confirmed tags were kept.
    */
-  confirmed?: { tagId: string; polarity: string; category: string }[] | null;
+  confirmed?: { tagId: string; polarity: string; category: string; sentence?: string; turnIndex?: number | null }[] | null;
   actor: string;
   at: Date;
 }

@@ -27,7 +27,8 @@ export function tagsRoutes(s: Services): Router {
     const patch = parseDto(TagPatchDto, req.body);
     const tag = await s.corrections.patchTag(a.tenant, req.params.id as string, patch, a.keyId);
     await s.actions.afterCorrection(a.tenant, tag.documentId);
-    await s.privacy.audit(a.tenant, a.keyId, 'correction.apply', tag.documentId, { tagId: tag._id, ...patch });
+    // the aspect as stored (under the PII policy), not as typed
+    await s.privacy.audit(a.tenant, a.keyId, 'correction.apply', tag.documentId, { tagId: tag._id, ...patch, ...(patch.aspect !== undefined ? { aspect: tag.aspect } : {}) });
     res.json(presentTag(tag));
   });
 
