@@ -28,7 +28,7 @@ export class Actions {
     private readonly logger: Logger,
     readonly settings: ActionsSettings,
   ) {
-    this.webhooks = new WebhookService(store.actions, queue, settings.urlPolicy, logger);
+    this.webhooks = new WebhookService(store.actions, queue, settings.urlPolicy, logger, settings.webhookAttempts);
     this.rules = new RulesService(store.actions, this.webhooks, logger);
     this.routing = new RoutingService(store.actions);
     this.insights = new InsightsService(store);

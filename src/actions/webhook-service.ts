@@ -70,6 +70,8 @@ export class WebhookService {
     private readonly queue: JobQueue,
     private readonly policy: UrlPolicy,
     private readonly logger: Logger,
+    /** WEBHOOK_ATTEMPTS: attempts per delivery in total, across restarts (the stored count decides, not the queue's). */
+    private readonly maxAttempts: number,
   ) {}
 
   async create(tenant: string, input: { url: string; description?: string; active?: boolean }): Promise<WebhookView & { secret: string }> {
@@ -244,6 +246,12 @@ export class WebhookService {
       await this.store.deliveries.update(id, { status: 'failed', lastError: endpoint ? 'webhook is inactive' : 'webhook was deleted' });
       return;
     }
+    // The stored count, not the queue job's: a restart enqueues a fresh job (requeuePending) whose own
+    // counter starts again at 1, and must not grant another WEBHOOK_ATTEMPTS against a failing receiver.
+    if (current.attempts >= this.maxAttempts) {
+      await this.store.deliveries.update(id, { status: 'failed', lastError: current.lastError ?? `gave up after ${current.attempts} attempts` });
+      return;
+    }
     const started = await this.store.deliveries.startAttempt(id, new Date());
     if (!started) return;
     const body = JSON.stringify(current.payload);
@@ -263,9 +271,9 @@ export class WebhookService {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const blocked = (err as { code?: string }).code === 'EADDRBLOCKED';
-      const final = ctx.final || blocked;
+      const final = started.attempts >= this.maxAttempts || blocked;
       await this.store.deliveries.update(id, { status: final ? 'failed' : 'pending', responseCode: code, lastError: message.slice(0, 300) });
-      this.logger.warn({ deliveryId: id, attempt: ctx.attempt, final, err: message }, 'webhook delivery failed');
+      this.logger.warn({ deliveryId: id, attempt: started.attempts, queueAttempt: ctx.attempt, final, err: message }, 'webhook delivery failed');
       if (!final) throw err;
     }
   }

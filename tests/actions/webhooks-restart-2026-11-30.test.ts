@@ -1,0 +1,53 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { ADMIN_KEY, bearer, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { Receiver, settle } from './receiver.js';
+import { ACTIONS_ENV, addWebhook } from './setup.js';
+
+// QA audit 2026-11-29, finding 10: requeuePending enqueues a fresh job at start, and finality came from
+// that job's attempt counter, so every restart granted WEBHOOK_ATTEMPTS more attempts.
+let receiver: Receiver;
+
+beforeAll(async () => {
+  receiver = await new Receiver().start();
+});
+afterAll(async () => {
+  await receiver?.close();
+});
+
+test('a restart in the middle of the retries does not grant more than WEBHOOK_ATTEMPTS attempts in total', async () => {
+  expect(ACTIONS_ENV.WEBHOOK_ATTEMPTS).toBe('4');
+  receiver.script = Array<number>(20).fill(500);
+  let first: TestRuntime | undefined = await startRuntime(ACTIONS_ENV, { keepData: true });
+  const dataDir = first.dataDir;
+  let second: TestRuntime | undefined;
+  try {
+    const hook = await addWebhook(first, receiver);
+    const sent = await first.http.post(`/v1/webhooks/${hook}/test`).set(bearer(ADMIN_KEY)).expect(202);
+    const deliveryId = sent.body.deliveryId as string;
+    const tries = () => receiver.received.filter((x) => x.body.id === deliveryId);
+    await receiver.waitFor(() => tries().length >= 2);
+    await first.close();
+    first = undefined;
+    const before = tries().length;
+    expect(before).toBeLessThan(4);
+
+    second = await startRuntime(ACTIONS_ENV, { dataDir, keepData: true });
+    const deadline = Date.now() + 30_000;
+    let stored = await second.services.store.actions.deliveries.findById(deliveryId);
+    while (stored?.status === 'pending' && Date.now() < deadline) {
+      await settle(50);
+      stored = await second.services.store.actions.deliveries.findById(deliveryId);
+    }
+    expect(stored).toMatchObject({ status: 'failed', attempts: 4, responseCode: 500 });
+    // Anything wrongly granted after the restart would be sent within the next backoff steps.
+    await settle(2500);
+    expect(tries()).toHaveLength(4);
+    expect(tries().every((t) => t.verified && t.answered === 500)).toBe(true);
+    expect((await second.services.store.actions.deliveries.findById(deliveryId))?.attempts).toBe(4);
+  } finally {
+    await first?.close();
+    await second?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
