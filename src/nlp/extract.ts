@@ -514,6 +514,30 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
     const m = /(一点儿?|一丁点)(都|也)?$/.exec(lc.slice(Math.max(lo, op.start - 4), op.start));
     if (m && /^(都|也)?不/.test(lc.slice(op.start, op.coreEnd)) && !blocked(op.start - m[0].length)) op.start -= m[0].length;
   }
+  // the adverbial that says how soon or how completely belongs to a phrase opened by 就/都/才/还 (the "then/all"
+  // adverbs): 这么快就处理好了, 一进电梯就没信号了, 问什么都说不清楚, 一切都好, 到现在都没人回复, 根本就不够用.
+  // A plain duration or count before 就 stays out unless a pattern takes it (穿了一次就开胶了 → 就开胶了).
+  if (/^[就都才还]/.test(lc.slice(op.start, op.coreEnd))) {
+    const before = lc.slice(Math.max(lo, op.start - 6), op.start);
+    const adv = lc[op.start];
+    let len = 0;
+    const soon = /(这么|那么|很|特别|非常)(快|早|容易|轻松)$/.exec(before);
+    if (soon && (adv === '就' || adv === '才')) len = soon[0].length;
+    else if (adv === '就') {
+      const once = /(?:^|[^一二两三四五六七八九十几0-9第])(一(?![次个天回遍周年月分秒点些会趟直定样共起切])[\u4e00-\u9fa5]{1,3})$/.exec(before);
+      const adverbial = /(根本|马上|立刻|立马|一下子|早知道)$/.exec(before);
+      len = once ? once[1]!.length : adverbial ? adverbial[0].length : 0;
+    } else if (adv === '都') {
+      // a question word says "whatever": the verb it is the object of goes with it (问什么都说不清楚)
+      const any = /(?:什么|谁|哪儿?|怎么|啥|一切|到现在|至今)$/.exec(before);
+      len = any ? any[0].length : 0;
+      const verb = any && any[0] !== '一切' ? tokenEndingAt(tokens, op.start - len) : undefined;
+      if (verb && verb.word.length === 1 && (verb.tag.startsWith('v') || '问说做干打找办买用试'.includes(verb.word)) && verb.start >= lo) len += 1;
+    }
+    else if (adv === '还') len = /(?:到现在|至今)$/.exec(before)?.[0].length ?? 0;
+    const at = op.start - len;
+    if (len > 0 && at >= lo && !blocked(at) && isTokenStart(tokens, at)) op.start = at;
+  }
   // how fast something is used up is a cost: 流量用得特别快, 话费扣得很快, 电池掉电很快 (and 掉得慢 is good)
   if (SPEED.has(op.core) && DEPLETION.test(lc.slice(Math.max(lo, op.start - 3), op.coreStart).replace(/(很|特别|非常|太|超|好|也|都)+$/, ''))) op.score = -op.score;
   // a rhetorical question asserts what it seems to deny: 这不是骗人吗 / 难道不是霸王条款吗 say it is one
@@ -523,6 +547,14 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
       negCount--;
       op.rhetorical = true;
     }
+  }
+  // a rhetorical question keeps its frame: 这不是坑人吗 (was 不是坑人)
+  if (op.rhetorical) {
+    const frame = /(?:这|那)?(?:难道|岂)?$/.exec(lc.slice(lo, op.start))![0];
+    if (frame && !blocked(op.start - frame.length)) op.start -= frame.length;
+    // up to the 吗 that closes it, over a short object or particle (这不是欺骗消费者吗, 这不是挺好的吗)
+    const tail = /^[^，。！？,!?\s]{0,4}?吗/.exec(lc.slice(op.end, hi));
+    if (tail && !blocked(op.end)) op.end += tail[0].length;
   }
   op.negated = negCount % 2 === 1;
   op.degree = degree;

@@ -1,0 +1,55 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { createAnalyzer } from '../../src/nlp/analyzer.js';
+import type { AnalyzeInput, Analyzer, ExtractedTag } from '../../src/nlp/types.js';
+
+// Second round on the QA audit of 2026-11-29: general causes of exact-match misses (span boundaries first). The
+// inputs are our own sentences, not the audit's; each checks the general rule on text the audit set does not hold.
+
+const LEXICONS = resolve(import.meta.dirname, '../../lexicons');
+let analyzer: Analyzer;
+
+beforeAll(async () => {
+  analyzer = await createAnalyzer({ lexiconDir: LEXICONS });
+});
+
+async function run(text: string, kind: AnalyzeInput['kind'] = 'comment') {
+  const res = await analyzer.analyze({ kind, text });
+  for (const t of res.tags) {
+    expect(text.slice(t.opinionSpan!.start, t.opinionSpan!.end), text).toBe(t.opinion);
+    if (t.aspect !== null) expect(text.slice(t.aspectSpan!.start, t.aspectSpan!.end), text).toBe(t.aspect);
+  }
+  return res;
+}
+
+const show = (tags: ExtractedTag[]) => JSON.stringify(tags.map((t) => [t.aspect, t.opinion, t.polarity, t.category]));
+
+async function expectOpinions(text: string, want: [string, 'positive' | 'negative'][], kind: AnalyzeInput['kind'] = 'comment') {
+  const res = await run(text, kind);
+  const got = res.tags.map((t) => [t.opinion, t.polarity]);
+  for (const w of want) expect(got, text + show(res.tags)).toContainEqual(w);
+}
+
+describe('span boundaries: the adverbial before 就/都/还 belongs to the phrase', () => {
+  it('how soon (这么快就, 很快就) and a one-off trigger (一X就) before 就', async () => {
+    await expectOpinions('报修以后那么快就处理好了', [['那么快就处理好了', 'positive']]);
+    await expectOpinions('一到晚上就没网了', [['一到晚上就没网了', 'negative']]);
+    await expectOpinions('这个路由器一开机就卡了', [['一开机就卡了', 'negative']]);
+  });
+  it('a question word or 一切 or 到现在 before 都/还', async () => {
+    await expectOpinions('营业员说什么都说不清楚', [['说什么都说不清楚', 'negative']]);
+    await expectOpinions('交了材料，到现在都没人联系', [['到现在都没人联系', 'negative']]);
+    await expectOpinions('入住以后一切都好', [['一切都好', 'positive']]);
+    await expectOpinions('这网速根本就不行', [['根本就不行', 'negative']]);
+  });
+  it('a duration or count before 就 stays out (dev gold: 就开胶了)', async () => {
+    await expectOpinions('这个包背了一次就坏了', [['就坏了', 'negative']]);
+  });
+});
+
+describe('span boundaries: a rhetorical question keeps 这…吗', () => {
+  it('这不是X吗 / 难道不是X吗', async () => {
+    await expectOpinions('扣了我两百块，这不是乱收费吗？', [['这不是乱收费吗', 'negative']]);
+    await expectOpinions('这难道不是欺诈吗？', [['这难道不是欺诈吗', 'negative']]);
+  });
+});
