@@ -81,6 +81,13 @@ const ROUTES = (): [string, string][] => [
   ['#/export', '.export-actions'],
   ['#/ingest', '.ingest-form'],
   ['#/models', '.models-page'],
+  ['#/admin/keys', '.keys-table'],
+  ['#/admin/settings', '.settings-form'],
+  ['#/admin/webhooks', '.create-webhook'],
+  ['#/admin/rules', '[data-action=new-rule]'],
+  ['#/admin/routing', '.routing-form'],
+  ['#/admin/erasure', '.erasure-form'],
+  ['#/admin/audit', '[data-admin-section=audit] .adm-footer'],
 ];
 
 describe('language and accessibility (real server, chromium)', () => {
