@@ -6,33 +6,96 @@ import { badRequest } from '../errors.js';
 // so by default it may only reach public addresses: loopback, private, link-local (cloud metadata),
 // CGNAT, multicast and unspecified ranges are refused. The check runs on the addresses DNS actually
 // returns, at connect time (see guardedLookup), so a name that resolves to 10.0.0.5 — or re-resolves
-// there after registration — is refused too. WEBHOOK_ALLOWED_HOSTS lists hosts that skip the
-// address check (e.g. an internal ticketing system, or 127.0.0.1 in tests).
+// there after registration — is refused too. WEBHOOK_ALLOWED_HOSTS lists hosts (optionally host:port)
+// that skip the address check (e.g. an internal ticketing system, or 127.0.0.1 in tests); it is
+// process-wide, so an entry is open to every tenant's admins.
 
 export interface UrlPolicy {
-  /** Lower-case host names or IP literals, or "*.example.com" suffix patterns. */
+  /**
+   * WEBHOOK_ALLOWED_HOSTS, process-wide (every tenant's webhooks): lower-case host names or IP literals,
+   * "*.example.com" suffix patterns, each optionally with a port ("10.0.0.5:8443", "[fd00::5]:443",
+   * "*.corp.example:443"). An entry without a port allows every port.
+   */
   allowedHosts: string[];
 }
 
-export function hostAllowed(policy: UrlPolicy, host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  return policy.allowedHosts.some((p) => (p.startsWith('*.') ? h.endsWith(p.slice(1)) : h === p));
+interface AllowEntry {
+  host: string;
+  suffix: boolean;
+  port: number | null;
 }
 
-function v4Blocked(ip: string): boolean {
-  const [a, b] = ip.split('.').map(Number) as [number, number];
-  return (
-    a === 0 ||
-    a === 10 ||
-    a === 127 ||
-    (a === 100 && b >= 64 && b <= 127) ||
-    (a === 169 && b === 254) ||
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 198 && (b === 18 || b === 19)) ||
-    a >= 224
-  );
+/** A host as the URL parser writes it (lower case, IPv4 and IPv6 literals in canonical form), without brackets. */
+function canonicalHost(host: string): string {
+  const bare = host.toLowerCase().replace(/^\[|\]$/g, '');
+  try {
+    return new URL(`http://${net.isIPv6(bare) ? `[${bare}]` : bare}/`).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return bare;
+  }
 }
+
+function parseAllowEntry(raw: string): AllowEntry {
+  const text = raw.trim().toLowerCase();
+  let host = text;
+  let port: number | null = null;
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text);
+  if (bracketed) {
+    host = bracketed[1]!;
+    port = bracketed[2] ? Number(bracketed[2]) : null;
+  } else if (!net.isIPv6(text)) {
+    // "host:port"; a bare IPv6 literal (several colons) has no port, write "[v6]:port" for one
+    const withPort = /^(.*):(\d{1,5})$/.exec(text);
+    if (withPort) {
+      host = withPort[1]!;
+      port = Number(withPort[2]);
+    }
+  }
+  const suffix = host.startsWith('*.');
+  return { host: suffix ? host.slice(1) : canonicalHost(host), suffix, port };
+}
+
+/** The port a URL connects to: its explicit port, else its scheme's default. */
+export function portOf(url: URL): number {
+  return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+}
+
+export function hostAllowed(policy: UrlPolicy, host: string, port: number): boolean {
+  const h = canonicalHost(host);
+  return policy.allowedHosts.some((raw) => {
+    const e = parseAllowEntry(raw);
+    if (e.port !== null && e.port !== port) return false;
+    return e.suffix ? h.endsWith(e.host) : h === e.host;
+  });
+}
+
+const v4 = (ip: string): number => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+/** IANA IPv4 special-purpose and reserved blocks that are not the public internet, as [network, prefix length]. */
+const V4_BLOCKED: [string, number][] = [
+  ['0.0.0.0', 8], // "this network", unspecified
+  ['10.0.0.0', 8], // private
+  ['100.64.0.0', 10], // CGNAT shared address space
+  ['127.0.0.0', 8], // loopback
+  ['169.254.0.0', 16], // link-local, cloud metadata
+  ['172.16.0.0', 12], // private
+  ['192.0.0.0', 24], // IETF protocol assignments (incl. DS-Lite, NAT64 discovery)
+  ['192.0.2.0', 24], // TEST-NET-1 (documentation)
+  ['192.88.99.0', 24], // deprecated 6to4 relay anycast
+  ['192.168.0.0', 16], // private
+  ['198.18.0.0', 15], // benchmarking
+  ['198.51.100.0', 24], // TEST-NET-2
+  ['203.0.113.0', 24], // TEST-NET-3
+  ['224.0.0.0', 4], // multicast
+  ['240.0.0.0', 4], // reserved, and the limited broadcast 255.255.255.255
+];
+const V4_RANGES = V4_BLOCKED.map(([net4, bits]) => ({ base: v4(net4), size: 2 ** (32 - bits) }));
+
+function v4Blocked(ip: string): boolean {
+  const n = v4(ip);
+  return V4_RANGES.some((r) => n >= r.base && n < r.base + r.size);
+}
+
+const v4Of = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
 
 /** Eight 16-bit groups, or null; accepts "::" compression and a trailing dotted IPv4 part. */
 function v6Groups(ip: string): number[] | null {
@@ -58,18 +121,20 @@ export function isBlockedAddress(ip: string): boolean {
   // forms reach the IPv4 address they embed, so they get its verdict.
   if (g.slice(0, 5).every((x) => x === 0) && (g[5] === 0xffff || g[5] === 0)) {
     if (g[5] === 0 && g[6] === 0) return true; // :: and ::1
-    return v4Blocked(`${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`);
+    return v4Blocked(v4Of(g[6]!, g[7]!));
   }
   // IPv4-translated (::ffff:0:a.b.c.d) and 6to4 (2002:AABB:CCDD::) addresses carry an IPv4 address too.
-  if (g.slice(0, 4).every((x) => x === 0) && g[4] === 0xffff && g[5] === 0) return v4Blocked(`${g[6]! >> 8}.${g[6]! & 255}.${g[7]! >> 8}.${g[7]! & 255}`);
+  if (g.slice(0, 4).every((x) => x === 0) && g[4] === 0xffff && g[5] === 0) return v4Blocked(v4Of(g[6]!, g[7]!));
   const first = g[0]!;
-  if (first === 0x2002) return v4Blocked(`${g[1]! >> 8}.${g[1]! & 255}.${g[2]! >> 8}.${g[2]! & 255}`);
+  if (first === 0x2002) return v4Blocked(v4Of(g[1]!, g[2]!));
+  // Global unicast is 2000::/3. Everything else is special or unassigned: unique local fc00::/7,
+  // link-local fe80::/10, site-local fec0::/10, multicast ff00::/8, NAT64 64:ff9b::/96 and
+  // 64:ff9b:1::/48 (whatever IPv4 address they carry), discard-only 100::/64, SRv6 5f00::/16.
+  if ((first & 0xe000) !== 0x2000) return true;
   return (
-    (first & 0xfe00) === 0xfc00 || // unique local
-    (first & 0xffc0) === 0xfe80 || // link-local
-    (first & 0xffc0) === 0xfec0 || // site-local (deprecated, still routed inside some networks)
-    (first & 0xff00) === 0xff00 || // multicast
-    (first === 0x64 && g[1] === 0xff9b) // NAT64
+    (first === 0x2001 && g[1]! < 0x200) || // 2001::/23 IETF protocol assignments (Teredo, benchmarking, ORCHID)
+    (first === 0x2001 && g[1] === 0x0db8) || // 2001:db8::/32 documentation
+    (first === 0x3fff && g[1]! < 0x1000) // 3fff::/20 documentation
   );
 }
 
@@ -88,7 +153,7 @@ export function checkWebhookUrl(raw: string, policy: UrlPolicy): URL {
     throw badRequest('url must not contain credentials; the signature authenticates us', [{ field: 'url', message: 'credentials not allowed' }]);
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (!hostAllowed(policy, host) && (host === 'localhost' || host.endsWith('.localhost') || (net.isIP(host) !== 0 && isBlockedAddress(host)))) {
+  if (!hostAllowed(policy, host, portOf(url)) && (host === 'localhost' || host.endsWith('.localhost') || (net.isIP(host) !== 0 && isBlockedAddress(host)))) {
     throw badRequest('url points at a private or loopback address; add the host to WEBHOOK_ALLOWED_HOSTS to allow it', [
       { field: 'url', message: 'address not allowed' },
     ]);
@@ -97,8 +162,8 @@ export function checkWebhookUrl(raw: string, policy: UrlPolicy): URL {
 }
 
 /** A dns.lookup replacement for http.request that refuses blocked addresses unless the host is allowlisted. */
-export function guardedLookup(policy: UrlPolicy, host: string): net.LookupFunction {
-  const allowed = hostAllowed(policy, host);
+export function guardedLookup(policy: UrlPolicy, host: string, port: number): net.LookupFunction {
+  const allowed = hostAllowed(policy, host, port);
   return (hostname, options, callback) => {
     dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);

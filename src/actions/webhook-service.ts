@@ -9,7 +9,7 @@ import { ulid } from '../ids.js';
 import type { AlertRuleRecord, WebhookDeliveryRecord, WebhookEndpointRecord } from '../store/records.js';
 import type { ActionsStore } from './actions-store.js';
 import { DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, newWebhookSecret, signPayload } from './signature.js';
-import { checkWebhookUrl, guardedLookup, hostAllowed, isBlockedAddress, type UrlPolicy } from './url-guard.js';
+import { checkWebhookUrl, guardedLookup, hostAllowed, isBlockedAddress, portOf, type UrlPolicy } from './url-guard.js';
 
 export type DeliveryEvent = WebhookDeliveryRecord['event'];
 
@@ -281,7 +281,8 @@ export class WebhookService {
   private post(endpoint: WebhookEndpointRecord, id: string, body: string): Promise<number> {
     const url = new URL(endpoint.url);
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    const allowlisted = hostAllowed(this.policy, host);
+    const port = portOf(url);
+    const allowlisted = hostAllowed(this.policy, host, port);
     // IP literals never go through lookup, so they are checked here; names are checked per resolved address.
     if (net.isIP(host) !== 0 && isBlockedAddress(host) && !allowlisted) {
       return Promise.reject(Object.assign(new Error(`refusing to connect to ${host}: not a public address`), { code: 'EADDRBLOCKED' }));
@@ -296,7 +297,7 @@ export class WebhookService {
         url,
         {
           method: 'POST',
-          lookup: guardedLookup(this.policy, host),
+          lookup: guardedLookup(this.policy, host, port),
           timeout: RESPONSE_TIMEOUT_MS,
           headers: {
             'Content-Type': 'application/json; charset=utf-8',
