@@ -50,6 +50,31 @@ const fromQueueId = (queueId: string) => decodeURIComponent(queueId);
 // features it maps to (log-probabilities, hashed n-grams) are no text either.
 const cacheKey = (tenant: string, text: string) => createHash('sha256').update(tenant).update('\u0001').update(text).digest('base64url');
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+const clauseKey = (documentId: string, turnIndex: number | null, sentence: string) => `${documentId}\u0001${turnIndex ?? ''}\u0001${sentence}`;
+
+interface Collected {
+  corrections: TrainCorrection[];
+  confirmed: TrainConfirmed[];
+  documentIds: string[];
+  /** What the log holds that is not training data, for the "nothing to learn" answer. */
+  skipped: { deletesOfHuman: number; deletesOfNeutral: number; deletesWithoutClause: number; accepted: number };
+}
+
+/** What the corrections log holds that is no training data, in words: why there is nothing to learn. */
+function nothingToLearn(skipped: Collected['skipped']): string {
+  const parts: string[] = [];
+  const deletes = skipped.deletesOfHuman + skipped.deletesOfNeutral + skipped.deletesWithoutClause;
+  if (deletes > 0) {
+    const why = [
+      skipped.deletesOfHuman ? `${skipped.deletesOfHuman} removed labelers' own tags` : '',
+      skipped.deletesOfNeutral ? `${skipped.deletesOfNeutral} removed neutral tags, which a neutral label would not change` : '',
+      skipped.deletesWithoutClause ? `${skipped.deletesWithoutClause} were recorded before corrections kept the deleted tag's clause` : '',
+    ].filter(Boolean);
+    parts.push(`${deletes} deletion${deletes === 1 ? ' is' : 's are'} not training data (${why.join('; ')})`);
+  }
+  if (skipped.accepted > 0) parts.push(`${skipped.accepted} accepted tag${skipped.accepted === 1 ? '' : 's'} only judge a candidate, they do not train one`);
+  return `no corrections to learn from yet: correct, add or delete machine tags first${parts.length ? ` (${parts.join('; ')})` : ''}`;
+}
 
 /**
  * Corrections retrain the model. An admin asks for training; a worker collects the tenant's
@@ -85,8 +110,32 @@ export class ModelService {
 
   // ---- API side -------------------------------------------------------------------------------
 
-  async requestTraining(tenant: string, actor: string): Promise<ModelJobRecord> {
+  /** Per tenant, the training request being handled in this process: requests run one at a time. */
+  private readonly requesting = new Map<string, Promise<unknown>>();
+
+  /**
+   * Queues the tenant's next training job, or returns the one already queued or running (`existing`):
+   * it trains on every correction made up to its collect phase, so a second job would produce the same
+   * version. Refused (409) up front when the corrections log holds nothing to learn from, so no version
+   * number is used up. Requests are handled one at a time per tenant in this process.
+   */
+  async requestTraining(tenant: string, actor: string): Promise<ModelJobRecord & { existing: boolean }> {
+    const previous = this.requesting.get(tenant) ?? Promise.resolve();
+    const mine = previous.catch(() => undefined).then(() => this.queueTraining(tenant, actor));
+    this.requesting.set(tenant, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.requesting.get(tenant) === mine) this.requesting.delete(tenant);
+    }
+  }
+
+  private async queueTraining(tenant: string, actor: string): Promise<ModelJobRecord & { existing: boolean }> {
     if (!this.baseVersion) throw conflict('no model is loaded (MODEL_DIR holds none), so there is nothing to retrain');
+    const running = (await this.store.modelJobs.unfinishedForTenant(tenant))[0];
+    if (running) return { ...running, existing: true };
+    const { corrections, skipped } = await this.collect(tenant);
+    if (corrections.length === 0) throw new AppError(409, 'nothing_to_learn', nothingToLearn(skipped));
     for (let n = (await this.store.modelJobs.countForTenant(tenant)) + 1; ; n++) {
       const now = new Date();
       const job: ModelJobRecord = {
@@ -115,7 +164,7 @@ export class ModelService {
         // The job is stored: a worker's sweep enqueues it once the queue is back.
         this.logger.error({ err: String(err), modelJob: job._id }, 'enqueue of a training job failed; the sweep will retry');
       }
-      return job;
+      return { ...job, existing: false };
     }
   }
 
@@ -157,7 +206,7 @@ export class ModelService {
       base: this.baseVersion,
       active: active ?? this.baseVersion,
       workers: await this.workers(),
-      versions: versions.map((v) => presentVersion(v, active)),
+      versions: versions.map((v) => presentVersion(v, active, this.baseVersion)),
       training: (await this.store.modelJobs.unfinishedForTenant(tenant)).map(presentJob),
     };
   }
@@ -165,7 +214,7 @@ export class ModelService {
   async version(tenant: string, version: string) {
     const v = await this.store.modelVersions.find(tenant, version);
     if (!v) throw notFound('model version');
-    return presentVersion(v, await this.effective(tenant, (await this.store.modelState.peek(tenant))?.active ?? null));
+    return presentVersion(v, await this.effective(tenant, (await this.store.modelState.peek(tenant))?.active ?? null), this.baseVersion);
   }
 
   /** Refused (409, with the gate's reasons) unless the candidate passed its gate against the version active now. */
@@ -350,8 +399,9 @@ export class ModelService {
       // judged against what tags now: a promoted head trained on another base model does not
       const parentVersion = await this.effective(job.tenant, state?.active ?? null);
       const parent = parentVersion ? await this.store.modelVersions.find(job.tenant, parentVersion) : null;
-      const { corrections, confirmed, documentIds } = await this.collect(job.tenant);
-      if (corrections.length === 0) throw new AppError(409, 'conflict', 'no corrections to learn from yet');
+      const { corrections, confirmed, documentIds, skipped } = await this.collect(job.tenant);
+      // (checked when the job was requested; corrections reverted since can empty it again)
+      if (corrections.length === 0) throw new AppError(409, 'conflict', nothingToLearn(skipped));
       const request: TrainRequest = {
         modelDir: this.modelDir,
         version: job.version,
@@ -423,30 +473,55 @@ export class ModelService {
   /**
    * What training learns from and is judged on, from one pass over the tenant's correction log:
    *  - corrections: the latest labelled state of every tag a labeler corrected or added (its clause,
-   *    polarity and category), with what the machine had said before the first correction;
-   *  - confirmed: machine tags labelers accepted (the `confirmed` list of each accept) that are still
-   *    there with the label they had. A tag corrected or deleted later, re-tagged away or erased with
-   *    its document is left out; the newest MAX_CONFIRMED are kept.
+   *    polarity and category), with what the machine had said before the first correction; and every
+   *    machine tag a labeler deleted (still deleted), as its clause with neutral sentiment: a deleted
+   *    false positive means "no opinion of that polarity here". Deleting a labeler's own tag, or a
+   *    neutral machine tag, teaches nothing and is left out (counted in `skipped`);
+   *  - confirmed: machine tags labelers accepted (the `confirmed` list of each accept) with the label
+   *    they had. A tag still there is read by id; one a re-tag replaced (ids carry the model version) is
+   *    judged on the clause stored with the accept, unless a later correction touched that clause. A tag
+   *    corrected or deleted later, or erased with its document, is left out; accepts recorded before the
+   *    clause was stored count only while their tag is there. The newest MAX_CONFIRMED are kept.
    * Both come back ordered by time, then text, so folds and results do not depend on the store's order.
    */
-  private async collect(tenant: string): Promise<{ corrections: TrainCorrection[]; confirmed: TrainConfirmed[]; documentIds: string[] }> {
+  private async collect(tenant: string): Promise<Collected> {
     const latest = new Map<string, number>();
     const before = new Map<string, TrainCorrection['before']>();
-    const accepted = new Map<string, { polarity: string; category: string; at: number }>();
+    const accepted = new Map<string, { polarity: string; category: string; at: number; documentId: string; sentence?: string; turnIndex: number | null }>();
     const touched = new Set<string>();
+    /** tag id → its deletion (the correction's id, to drop it when reverted) */
+    const deleted = new Map<string, { id: string; at: number; documentId: string; sentence?: string; turnIndex: number | null; polarity: string; category: string }>();
+    const undone = new Set<string>();
+    /** clause (document, turn, text) → time of the latest correction on a tag in it */
+    const clauseTouched = new Map<string, number>();
+    const touch = (key: string, at: number) => clauseTouched.set(key, Math.max(clauseTouched.get(key) ?? 0, at));
+    const skipped = { deletesOfHuman: 0, deletesOfNeutral: 0 };
     let afterId = '';
     for (;;) {
       // ULIDs sort by time, so the first correction of a tag is met first.
       const rows = await this.store.corrections.list({ tenant, _id: { $gt: afterId } }, PAGE);
       for (const c of rows) {
+        const at = new Date(c.at).getTime();
         if (c.op === 'accept') {
-          for (const t of c.confirmed ?? []) accepted.set(t.tagId, { polarity: t.polarity, category: t.category, at: new Date(c.at).getTime() });
+          for (const t of c.confirmed ?? []) accepted.set(t.tagId, { polarity: t.polarity, category: t.category, at, documentId: c.documentId, sentence: t.sentence, turnIndex: t.turnIndex ?? null });
           continue;
         }
+        if (c.op === 'revert' && c.reverts) undone.add(c.reverts);
         if (!c.tagId) continue;
         touched.add(c.tagId);
+        if (c.prior?.sentence) touch(clauseKey(c.documentId, c.prior.turnIndex ?? null, c.prior.sentence), at);
+        if (c.op === 'delete') {
+          const p = c.prior ?? null;
+          const b = (p ?? c.before) as { polarity?: string; category?: string; source?: string } | null;
+          if (b?.source === 'human') skipped.deletesOfHuman++;
+          else if (b?.polarity === 'neutral') skipped.deletesOfNeutral++;
+          else if (b?.polarity && b.category) deleted.set(c.tagId, { id: c._id, at, documentId: c.documentId, sentence: p?.sentence, turnIndex: p?.turnIndex ?? null, polarity: b.polarity, category: b.category });
+          continue;
+        }
         if (c.op !== 'update' && c.op !== 'add') continue;
-        latest.set(c.tagId, Math.max(latest.get(c.tagId) ?? 0, new Date(c.at).getTime()));
+        // corrected again after a revert put the machine tag back: no longer a deletion
+        deleted.delete(c.tagId);
+        latest.set(c.tagId, Math.max(latest.get(c.tagId) ?? 0, at));
         if (!before.has(c.tagId)) {
           const b = c.before as { polarity?: string; category?: string; source?: string } | null;
           before.set(c.tagId, b && b.source !== 'human' && b.polarity && b.category ? { polarity: b.polarity, category: b.category } : null);
@@ -464,26 +539,62 @@ export class ModelService {
       const tags = await this.store.tags.list({ _id: { $in: ids.slice(i, i + PAGE) }, tenant, source: 'human' }, PAGE);
       for (const t of tags) {
         if (!t.sentence) continue;
-        corrections.push({ text: t.sentence, polarity: t.polarity, category: t.category, at: latest.get(t._id)!, before: before.get(t._id) ?? null });
+        const b = before.get(t._id) ?? null;
+        corrections.push({ text: t.sentence, polarity: t.polarity, category: t.category, at: latest.get(t._id)!, before: b, kind: b ? 'update' : 'add' });
         documentIds.add(t.documentId);
+        touch(clauseKey(t.documentId, t.turnIndex ?? null, t.sentence), latest.get(t._id)!);
       }
+    }
+    // Deletions recorded before corrections kept the deleted tag have no clause: nothing to learn from.
+    let deletesWithoutClause = 0;
+    for (const d of deleted.values()) {
+      if (undone.has(d.id)) continue;
+      if (!d.sentence) {
+        deletesWithoutClause++;
+        continue;
+      }
+      corrections.push({ text: d.sentence, polarity: 'neutral', category: d.category, at: d.at, before: { polarity: d.polarity, category: d.category }, kind: 'delete' });
+      documentIds.add(d.documentId);
     }
 
     const confirmed: TrainConfirmed[] = [];
+    const seen = new Set<string>();
+    const keep = (key: string, c: TrainConfirmed) => {
+      // the same clause accepted again after a re-tag is one verdict, not two
+      if (seen.has(key)) return;
+      seen.add(key);
+      confirmed.push(c);
+    };
     const newestFirst = [...accepted.entries()]
       .filter(([id]) => !touched.has(id))
       .sort((a, b) => b[1].at - a[1].at || (a[0] < b[0] ? -1 : 1))
       .map(([id]) => id);
     for (let i = 0; i < newestFirst.length && confirmed.length < MAX_CONFIRMED; i += PAGE) {
-      const tags = await this.store.tags.list({ _id: { $in: newestFirst.slice(i, i + PAGE) }, tenant }, PAGE);
-      for (const t of tags) {
-        const a = accepted.get(t._id)!;
-        if (t.source !== 'human' && t.sentence && t.polarity === a.polarity && t.category === a.category) {
-          confirmed.push({ text: t.sentence, polarity: t.polarity, category: t.category, at: a.at });
+      const page = newestFirst.slice(i, i + PAGE);
+      const tags = new Map((await this.store.tags.list({ _id: { $in: page }, tenant }, PAGE)).map((t) => [t._id, t]));
+      for (const id of page) {
+        const a = accepted.get(id)!;
+        const t = tags.get(id);
+        if (t) {
+          if (t.source !== 'human' && t.sentence && t.polarity === a.polarity && t.category === a.category) {
+            keep(`${clauseKey(t.documentId, t.turnIndex ?? null, t.sentence)}\u0001${a.polarity}\u0001${a.category}`, { text: t.sentence, polarity: t.polarity, category: t.category, at: a.at });
+          }
+          continue;
         }
+        // Re-tagged away (or erased with its document, whose accepts go with it): the labeler's verdict on
+        // the clause stands unless a later correction in that clause superseded it.
+        if (!a.sentence) continue;
+        const key = clauseKey(a.documentId, a.turnIndex, a.sentence);
+        if ((clauseTouched.get(key) ?? 0) >= a.at) continue;
+        keep(`${key}\u0001${a.polarity}\u0001${a.category}`, { text: a.sentence, polarity: a.polarity as TrainConfirmed['polarity'], category: a.category, at: a.at });
       }
     }
-    return { corrections: corrections.sort(byTime), confirmed: confirmed.sort(byTime).slice(-MAX_CONFIRMED), documentIds: [...documentIds] };
+    return {
+      corrections: corrections.sort(byTime),
+      confirmed: confirmed.sort(byTime).slice(-MAX_CONFIRMED),
+      documentIds: [...documentIds],
+      skipped: { ...skipped, deletesWithoutClause, accepted: accepted.size },
+    };
   }
 
   private train(request: TrainRequest, onProgress: (phase: ModelJobPhase, fraction: number) => void): Promise<Extract<TrainMessage, { type: 'done' }>> {
@@ -542,8 +653,35 @@ export function presentJob(job: ModelJobRecord) {
   };
 }
 
-export function presentVersion(v: ModelVersionRecord, active: string | null) {
+/** Counts a version stores beyond the record's declared ones (absent on versions trained before them). */
+type VersionCounts = ModelVersionRecord['counts'] & { added?: number; deleted?: number; addedNotGated?: number };
+
+/**
+ * `active`: the version that tags now (null: the base model); `installedBase`: the base model installed.
+ * A version that is neither active nor withdrawn is `stale` when promoting it would be refused without
+ * looking at its gate: it was judged against another version than the active one, or trained on
+ * another base model. `gate.passes` keeps the verdict it got; clients offer promotion only when
+ * `passes && !stale`.
+ */
+export function presentVersion(v: ModelVersionRecord, active: string | null, installedBase: string | null = v.base) {
   const isActive = v.version === active;
+  const counts = v.counts as VersionCounts;
+  const staleReason =
+    isActive || !v.head
+      ? null
+      : v.base !== installedBase
+        ? `trained on base model ${v.base}, but ${installedBase ?? 'none'} is installed: train again`
+        : v.parent !== active
+          ? `judged against ${v.parent ?? v.base}, but ${active ?? installedBase ?? v.base} is active now: train again`
+          : null;
+  const notes: string[] = [];
+  if (counts.addedNotGated) {
+    notes.push(
+      `${counts.addedNotGated} new added tag${counts.addedNotGated === 1 ? ' was' : 's were'} trained on but left out of the gate: ` +
+        'they are opinions the rules missed, and a version only adjusts opinions the rules found, so no version can produce them ' +
+        '(teach missed opinions with the tenant lexicon, PUT /v1/taxonomy)',
+    );
+  }
   return {
     version: v.version,
     parent: v.parent ?? v.base,
@@ -556,7 +694,16 @@ export function presentVersion(v: ModelVersionRecord, active: string | null) {
     metrics: v.metrics,
     parentMetrics: v.parentMetrics,
     // reasons: English sentences; details: the same reasons as code + params, for clients that word them in their own language
-    gate: { passes: v.gate.passes, reasons: v.gate.reasons.map((r) => r.message), details: v.gate.reasons.map((r) => ({ field: r.field, code: r.code ?? null, params: r.params ?? {} })) },
+    gate: {
+      passes: v.gate.passes,
+      reasons: v.gate.reasons.map((r) => r.message),
+      details: v.gate.reasons.map((r) => ({ field: r.field, code: r.code ?? null, params: r.params ?? {} })),
+      // the verdict no longer applies: promotion would be refused (409), whatever `passes` says
+      stale: staleReason !== null,
+      staleReason,
+      // what the verdict left out, and why (English sentences)
+      notes,
+    },
     promotedAt: iso(v.promotedAt),
     promotedBy: v.promotedBy,
     // when an erasure withdrew it (its weights are deleted; it can no longer be promoted or rolled back to)

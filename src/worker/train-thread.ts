@@ -17,6 +17,13 @@ export interface TrainCorrection {
   at: number;
   /** The machine tag's polarity/category before the labeler touched it; null when the labeler added the tag. */
   before: { polarity: string; category: string } | null;
+  /**
+   * update: a machine tag relabelled; add: a tag the rules did not find (trained on, never gated: the
+   * head cannot create tags); delete: a machine tag deleted as a false positive, learned as "no opinion
+   * of that polarity here", i.e. neutral sentiment (its category says nothing, so only sentiment).
+   * Absent (older callers): update when `before` is set, add when it is null.
+   */
+  kind?: 'update' | 'add' | 'delete';
 }
 
 /** A machine tag a labeler accepted as it was: judged on, never trained on. */
@@ -47,7 +54,18 @@ export type TrainMessage =
       metrics: ReturnType<typeof buildCandidate>['metrics'];
       parentMetrics: ReturnType<typeof buildCandidate>['parentMetrics'];
       gate: ReturnType<typeof buildCandidate>['gate'];
-      counts: { baseExamples: number; corrections: number; confirmed: number; sentimentExamples: number; categoryExamples: number };
+      counts: {
+        baseExamples: number;
+        corrections: number;
+        confirmed: number;
+        sentimentExamples: number;
+        categoryExamples: number;
+        /** corrections that are added tags / deleted machine tags (both included in `corrections`) */
+        added: number;
+        deleted: number;
+        /** new added tags left out of the gate: no version can produce a tag the rules did not find */
+        addedNotGated: number;
+      };
       /** Features computed in this job, for the caller's cache. */
       computed: Record<string, [number[], number[]]>;
     }
@@ -84,10 +102,13 @@ try {
     const [s, cat] = req.cached[c.text] ?? computed[c.text]!;
     const common = { ...clauseFeatures(c.text), weight, binary: false, at: c.at };
     const beforeSentiment = c.before ? (SENTIMENT[c.before.polarity as keyof typeof SENTIMENT] ?? -1) : -1;
-    const out: CorrectionExample[] = [{ ...common, task: 'sentiment', base: Float32Array.from(s), label: SENTIMENT[c.polarity], before: beforeSentiment }];
+    const added = (c.kind ?? (c.before ? 'update' : 'add')) === 'add';
+    const out: CorrectionExample[] = [{ ...common, task: 'sentiment', base: Float32Array.from(s), label: SENTIMENT[c.polarity], before: beforeSentiment, ...(added ? { added } : {}) }];
+    // a deletion says the clause holds no opinion of that polarity, nothing about its category
+    if (c.kind === 'delete') return out;
     const catIndex = (CATEGORY_IDS as readonly string[]).indexOf(c.category);
     const beforeCategory = c.before ? (CATEGORY_IDS as readonly string[]).indexOf(c.before.category) : -1;
-    if (catIndex >= 0) out.push({ ...common, task: 'category', base: Float32Array.from(cat), label: catIndex, before: beforeCategory });
+    if (catIndex >= 0) out.push({ ...common, task: 'category', base: Float32Array.from(cat), label: catIndex, before: beforeCategory, ...(added ? { added } : {}) });
     return out;
   };
   const examples = req.corrections.flatMap((c) => toExamples(c, DEFAULT_CORRECTION_WEIGHT));
@@ -124,6 +145,9 @@ try {
       confirmed: confirmedIn.length,
       sentimentExamples: examples.filter((e) => e.task === 'sentiment').length,
       categoryExamples: examples.filter((e) => e.task === 'category').length,
+      added: req.corrections.filter((c) => (c.kind ?? (c.before ? 'update' : 'add')) === 'add').length,
+      deleted: req.corrections.filter((c) => c.kind === 'delete').length,
+      addedNotGated: cand.addedNotGated,
     },
     computed,
   });

@@ -595,9 +595,10 @@ describe('models', () => {
     const base = (JSON.parse(before.stdout) as { base: string }).base;
     expect(JSON.parse(before.stdout)).toEqual({ base, active: base, workers: 1, versions: [], training: [] });
 
+    // nothing to learn from: refused up front (409), no job queued
     const none = await runCli(['models', 'train', '--interval', '100']);
     expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/failed: no corrections to learn from/);
+    expect(none.stderr).toMatch(/no corrections to learn from/);
 
     // A labeler's corrections: 绝了 is a complaint for this tenant's customers.
     for (const [i, text] of SLANG_COMPLAINTS.entries()) {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApp } from '../../src/api/app.js';
 import { dropPrefix, redisUrl, stopPrivateRedis } from '../helpers/redis.js';
@@ -22,6 +23,22 @@ beforeAll(async () => {
   redis = await redisUrl();
   // the API side only, on BullMQ as a split deployment runs it
   rt = await startRuntime({ REDIS_URL: redis }, { worker: false });
+  // Something to learn from, or training is refused up front: a labeler deleted a false positive (as a
+  // store record: without a worker the document is never tagged). One correction trains a version its
+  // gate refuses (nothing out of fold to judge), which is all these tests need.
+  const doc = await fetchless(rt);
+  await rt.services.store.corrections.insert({
+    _id: '01JDELETEDFALSEPOSITIVE0001',
+    tenant: 'default',
+    documentId: doc,
+    tagId: 'machine-tag-1',
+    op: 'delete',
+    before: { opinion: '麻烦了', polarity: 'negative', category: 'efficiency', source: 'rule' },
+    after: null,
+    prior: { sentence: '麻烦了', turnIndex: null, polarity: 'negative', category: 'efficiency', source: 'rule' } as never,
+    actor: 'test',
+    at: new Date(),
+  });
   server = http.createServer(createApp(rt.services));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -54,6 +71,13 @@ function runCli(args: string[], onStderr?: (text: string) => void): Promise<{ co
   });
 }
 
+/** A document stored through the API (it stays queued: no worker tags it). */
+async function fetchless(r: TestRuntime): Promise<string> {
+  const res = await supertest(createApp(r.services)).post('/v1/documents').set('Authorization', `Bearer ${ADMIN_KEY}`).send({ kind: 'comment', source: 'app', externalId: 'thanks-1', text: '好的，麻烦了' });
+  expect(res.status).toBe(202);
+  return res.body.id as string;
+}
+
 async function get(pathname: string): Promise<Record<string, unknown>> {
   const res = await fetch(url + pathname, { headers: { Authorization: `Bearer ${ADMIN_KEY}` } });
   expect(res.status).toBe(200);
@@ -84,8 +108,9 @@ describe('models train without a worker', () => {
     expect(startedWorker).not.toBeNull();
     await startedWorker;
     expect((await get('/v1/models')).workers).toBe(1);
-    // this tenant has no corrections, so the job the worker ran (and the one queued by the first test) fails for that reason
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/failed: no corrections to learn from/);
+    // the job queued by the first test (a second request while it is queued gets it) trains on the one deletion
+    expect(r.stderr.match(/training job (\S+) queued/)?.[1]).toBe('default:r1');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^trained \S+\+r1 from 1 corrections: .*; gate refused: /m);
   }, 60_000);
 });

@@ -13,8 +13,13 @@ export function modelsRoutes(s: Services): Router {
     const a = auth(req);
     const dto = parseDto(TrainModelDto, req.body ?? {});
     const job = await s.models.requestTraining(a.tenant, a.keyId);
+    if (job.existing) {
+      // a job is already queued or running for the tenant: it learns from the same corrections
+      res.status(200).json({ id: job._id, status: job.status, version: job.version, existing: true });
+      return;
+    }
     await s.privacy.audit(a.tenant, a.keyId, 'model.train', job._id, { version: job.version, ...(dto.note ? { note: dto.note } : {}) });
-    res.status(202).json({ id: job._id, status: job.status, version: job.version });
+    res.status(202).json({ id: job._id, status: job.status, version: job.version, existing: false });
   });
 
   r.get('/models/jobs/:id', requireRole('admin'), async (req, res) => {

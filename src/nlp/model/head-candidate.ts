@@ -20,6 +20,12 @@ export interface CorrectionExample extends HeadExample {
   at: number;
   /** The pipeline's answer before the correction (-1: it had no tag there); see predictPipeline. */
   before?: number;
+  /**
+   * A tag the labeler added where the rules found no opinion. Trained on (it teaches the clause's
+   * sentiment and category, used when the rules later find an opinion in a similar clause) but never
+   * scored by the gate: the head only adjusts tags the rules extracted, so no version can produce it.
+   */
+  added?: boolean;
 }
 
 export interface CandidateMetrics {
@@ -36,6 +42,8 @@ export interface Candidate {
   metrics: CandidateMetrics;
   parentMetrics: CandidateMetrics;
   gate: { passes: boolean; reasons: GateReason[] };
+  /** New added tags (made after the parent's cutoff) left out of the gated slices; see CorrectionExample.added. */
+  addedNotGated: number;
 }
 
 export type Phase = 'cross-validate' | 'fit' | 'evaluate';
@@ -69,7 +77,11 @@ export function buildCandidate(input: {
   const oof = crossValidate(corrections, input.base, input.folds ?? 5, opts, (x) => input.onProgress?.('cross-validate', x), common);
   const head = trainHead(input.version, [...input.base, ...corrections], vocabularyOf(corrections, common), opts, (x) => input.onProgress?.('fit', x));
   input.onProgress?.('evaluate', 0);
-  const fresh = corrections.map((e, i) => ({ e, p: oof[i]! })).filter((x) => x.e.at > input.parentCutoff && x.p >= 0);
+  const newer = corrections.map((e, i) => ({ e, p: oof[i]! })).filter((x) => x.e.at > input.parentCutoff);
+  // Added tags are opinions the rules missed: no head can make the pipeline produce them, so the
+  // corrected slice (and the reviewed one) counts only what the running pipeline can change.
+  const fresh = newer.filter((x) => !x.e.added && x.p >= 0);
+  const addedNotGated = newer.filter((x) => x.e.added && x.e.task === 'sentiment').length;
   const freshExamples = fresh.map((x) => x.e);
   const confirmed = input.confirmed ?? [];
   const candidateFresh = fresh.map((x) => x.p);
@@ -95,8 +107,9 @@ export function buildCandidate(input: {
     parentRegression: parentMetrics.regression,
     corrections: metrics.corrections,
     parentCorrections: parentMetrics.corrections,
+    addedNotGated,
     ...(confirmed.length ? { reviewed: metrics.reviewed, parentReviewed: parentMetrics.reviewed } : {}),
   });
   input.onProgress?.('evaluate', 1);
-  return { head, metrics, parentMetrics, gate: { passes: reasons.length === 0, reasons } };
+  return { head, metrics, parentMetrics, gate: { passes: reasons.length === 0, reasons }, addedNotGated };
 }

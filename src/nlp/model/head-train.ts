@@ -261,6 +261,8 @@ export interface GateInput {
   parentRegression: SliceMetrics;
   corrections: SliceMetrics;
   parentCorrections: SliceMetrics;
+  /** New added tags left out of the corrected slice (no version can produce them); only worded in a reason. */
+  addedNotGated?: number;
   /** New corrections plus confirmed tags; given only when labelers have confirmed some tags. */
   reviewed?: SliceMetrics;
   parentReviewed?: SliceMetrics;
@@ -278,7 +280,7 @@ const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}
  */
 export interface GateReason {
   field: string;
-  code: 'no_corrections' | 'corrections_not_better' | 'reviewed_not_better' | 'reviewed_fell' | 'regression_overall_fell' | 'regression_task_fell';
+  code: 'no_corrections' | 'only_added' | 'corrections_not_better' | 'reviewed_not_better' | 'reviewed_fell' | 'regression_overall_fell' | 'regression_task_fell';
   /** Accuracies as percentages with one decimal; `task` is sentimentAccuracy or categoryAccuracy. */
   params: Record<string, string | number>;
   message: string;
@@ -289,7 +291,18 @@ const pct1 = (x: number) => Math.round(x * 1000) / 10;
 /** Why a candidate may not replace its parent; empty when it may. */
 export function gateReasons(m: GateInput): GateReason[] {
   const out: GateReason[] = [];
-  if (m.corrections.n === 0 || m.corrections.overall === null) {
+  if ((m.corrections.n === 0 || m.corrections.overall === null) && (m.addedNotGated ?? 0) > 0) {
+    const n = m.addedNotGated!;
+    out.push({
+      field: 'metrics.corrections',
+      code: 'only_added',
+      params: { added: n },
+      message:
+        `the ${n} new correction${n === 1 ? ' is an added tag' : 's are added tags'} (opinions the rules missed), which no version can produce: ` +
+        'a version only adjusts the polarity and category of opinions the rules found, so there is nothing to judge it on; ' +
+        'teach missed opinions with the tenant lexicon (PUT /v1/taxonomy: aspects and sentiment words)',
+    });
+  } else if (m.corrections.n === 0 || m.corrections.overall === null) {
     out.push({ field: 'metrics.corrections', code: 'no_corrections', params: {}, message: 'no new corrections since the parent version, so there is nothing to show it learned' });
   } else if (m.parentCorrections.overall !== null && m.corrections.overall <= m.parentCorrections.overall) {
     out.push({
