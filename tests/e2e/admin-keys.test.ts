@@ -364,6 +364,26 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
     expect(pageErrors).toEqual([]);
   });
 
+  test('a list that fails to load says so in the page-error panel, and 重试 loads it', async () => {
+    await signedInAs(page, server.base, server.adminKey, 'zh');
+    for (const [hash, route, ready] of [
+      ['#/admin/keys', '**/v1/api-keys', '.keys-table'],
+      ['#/admin/audit', '**/v1/audit?*', '[data-admin-section=audit] .adm-footer'],
+    ] as const) {
+      await page.route(route, (r) => r.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'store down', details: [] } }) }));
+      await page.goto(`${server.base}/${hash}`);
+      const panel = page.locator('main .error-panel');
+      await panel.waitFor();
+      expect(await panel.textContent()).toContain('出错了');
+      // The sub-navigation stays usable beside it.
+      expect(await page.locator('.admin-nav a').count()).toBe(7);
+      await page.unroute(route);
+      await panel.locator('[data-action=retry]').click();
+      await page.waitForSelector(ready);
+      expect(await page.locator('main .error-panel').count()).toBe(0);
+    }
+  });
+
   test('on a phone every admin page fits the screen', async () => {
     const { ctx, p } = await newSession(server.adminKey, '', 'zh', { width: 390, height: 844 });
     for (const [hash, ready] of [
@@ -373,7 +393,7 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
       ['#/admin/rules', '[data-action=new-rule]'],
       ['#/admin/routing', '.routing-form'],
       ['#/admin/erasure', '.erasure-form'],
-      ['#/admin/audit', '.audit-table'],
+      ['#/admin/audit', '[data-admin-section=audit] .adm-footer'],
     ] as const) {
       await p.goto(`${server.base}/${hash}`);
       await p.waitForSelector(ready);
