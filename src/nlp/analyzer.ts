@@ -318,6 +318,18 @@ class RuleAnalyzer implements Analyzer {
       const b = perClause[k]!;
       if (a.end <= b.start && lc.slice(a.start, a.end) === lc.slice(b.start, b.end) && /^[了的啊呀吧\s,，、!！~～]*$/.test(lc.slice(a.end, b.start))) perClause.splice(k, 1);
     }
+    // a verb copied before a complement (杀熟杀得明明白白, 乱收费收得理直气壮): the complement says how thoroughly the
+    // complaint is done, so the whole is one complaint, not a complaint plus praise
+    for (let k = perClause.length - 1; k > 0; k--) {
+      const a = perClause[k - 1]!;
+      const b = perClause[k]!;
+      const gap = a.end <= b.start ? lc.slice(a.end, b.coreStart) : '';
+      if (a.score < 0 && b.score > 0 && /^[\u4e00-\u9fa5]{1,2}得$/.test(gap) && lc.slice(a.start, a.end).includes(gap.slice(0, -1))) {
+        a.end = b.end;
+        a.coreEnd = b.coreEnd;
+        perClause.splice(k, 1);
+      }
+    }
     pastState(perClause, lc);
     sarcasm(perClause, lc, (s, e) => { const o = toOriginal(n, s, e); return part.text.slice(o.start, o.end); }, clauses);
     // a caller stating the problem they call about (我的手机银行登录不了) reports the reason for the call,

@@ -498,7 +498,8 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
     }
   }
   // trailing 了: part of the phrase (值了, 便宜了) except in the 太…了 frame
-  const taiFrame = immediate === '太' || (lc.slice(op.start, op.end).includes('太') && !op.core.startsWith('太'));
+  // (越来越好了: the 了 of a change stays out, as in the 太…了 frame)
+  const taiFrame = immediate === '太' || immediate === '越来越' || (lc.slice(op.start, op.end).includes('太') && !op.core.startsWith('太'));
   if (!suffixHasLe && lc[op.end] === '了' && op.end < hi && !taiFrame && !op.core.endsWith('了') && !isWait(op)) op.end += 1;
   // speed complements keep their verb: 送得很快
   if (SPEED.has(op.core)) {
@@ -507,6 +508,40 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
     if (lc[a - 1] === '得' && a - 2 >= lo && /[\u4e00-\u9fa5]/.test(lc[a - 2]!) && !blocked(a - 2)) {
       const tok = tokenAt(tokens, a - 2);
       if (tok && tok.end - tok.start <= 2 && tok.start >= a - 2) op.start = a - 2;
+    }
+  }
+  // a manner complement that is only praise through its verb keeps the verb: 讲得很清楚 (听得很清楚 is noise),
+  // 写得清清楚楚, 算得明明白白 (a reduplicated AABB complement); 处理得挺及时 / 寫得太專業 stay as they are (dev gold)
+  {
+    const body = lc.slice(op.coreStart, op.coreEnd);
+    const aabb = body.length === 4 && body[0] === body[1] && body[2] === body[3] && body[0] !== body[2];
+    const clear = /^(清楚|明白|清晰)$/.test(body.replace(/^(很|挺|非常|特别|超|十分|都|也)+/, ''));
+    // the verb before 得: its own token, or glued to 得 by jieba (讲得/x)
+    const glued = tokenEndingAt(tokens, op.start);
+    const verb = lc[op.start - 1] !== '得' ? undefined : glued && glued.word.length >= 2 && glued.word.endsWith('得') ? { start: glued.start, word: glued.word.slice(0, -1) } : tokenEndingAt(tokens, op.start - 1);
+    if (verb && verb.start >= lo && verb.word.length <= 2 && /^[\u4e00-\u9fa5]+$/.test(verb.word) && !blocked(verb.start)) {
+      if (aabb || (clear && /^(讲|说|解释|介绍|讲解|写|标|列|算)$/.test(verb.word))) op.start = verb.start;
+    }
+  }
+  // a change or gap keeps its size: 涨了40%, 贵了一倍, 亏了30%, 省了300块
+  {
+    const size = /^了?(?:[0-9]+(?:\.[0-9]+)?%|百分之[一二三四五六七八九十几]+|[0-9一两二三四五六七八九十几]+倍|(?:[0-9]+|[一两二三四五六七八九十几百千]+)多?(?:块钱?|元|毛))/.exec(lc.slice(op.end, hi));
+    if (size && /[涨贵亏降跌省便宜高低多少]了?$/.test(lc.slice(op.coreStart, op.end)) && !blocked(op.end)) op.end += size[0].length;
+  }
+  // 各种 before a verb phrase is "in every way" (各种找理由拒赔): it and the verb phrase belong to the complaint
+  {
+    const m = /各种([\u4e00-\u9fa5]{0,4})$/.exec(lc.slice(Math.max(lo, op.start - 6), op.start));
+    const after = m && m[1] ? tokenAt(tokens, op.start - m[1].length) : undefined;
+    const verbPhrase = !m?.[1] || (after !== undefined && after.start === op.start - m[1].length && after.tag.startsWith('v'));
+    if (m && op.score < 0 && verbPhrase && !blocked(op.start - m[0].length)) op.start -= m[0].length;
+  }
+  // 莫名其妙 / 无缘无故 say what happened for no reason: the event is the complaint (莫名其妙停机了, 无缘无故扣了钱)
+  if (/^(莫名其妙|无缘无故|平白无故)$/.test(op.core) && op.end === op.coreEnd) {
+    const rest = lc.slice(op.end, hi);
+    const ev = /^(?:地|的)?([^，。！？,!?\s]{1,6})/.exec(rest);
+    if (ev && !blocked(op.end) && (ev[0].length === rest.length || /^[，。！？,!?\s]/.test(rest.slice(ev[0].length)))) {
+      op.end += ev[0].length;
+      if (op.score > 0) op.score = -op.score;
     }
   }
   // 一点都不好用, 一点也不好: the emphatic 一点 belongs to a negated word that carries its own 不

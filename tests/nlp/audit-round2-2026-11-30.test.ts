@@ -53,3 +53,28 @@ describe('span boundaries: a rhetorical question keeps 这…吗', () => {
     await expectOpinions('这难道不是欺诈吗？', [['这难道不是欺诈吗', 'negative']]);
   });
 });
+
+describe('span boundaries: complements and frames', () => {
+  it('越来越X了 leaves the 了 of the change out, as 太…了 does', async () => {
+    await expectOpinions('客服的态度越来越差了', [['越来越差', 'negative']]);
+  });
+  it('a manner complement that is praise only through its verb keeps the verb', async () => {
+    await expectOpinions('柜员解释得非常清楚', [['解释得非常清楚', 'positive']]);
+    await expectOpinions('账单列得清清楚楚', [['列得清清楚楚', 'positive']]);
+    // noise, unchanged
+    await expectOpinions('隔壁说话听得很清楚', [['听得很清楚', 'negative']]);
+  });
+  it('a change or gap keeps its size', async () => {
+    await expectOpinions('月费比别家贵了一倍', [['比别家贵了一倍', 'negative']]);
+    await expectOpinions('年费涨了25%', [['涨了25%', 'negative']]);
+  });
+  it('各种 before a complaint, and 莫名其妙 with the event it qualifies', async () => {
+    await expectOpinions('售后各种推诿', [['各种推诿', 'negative']]);
+    await expectOpinions('客服各种找借口推诿', [['各种找借口推诿', 'negative']]);
+    await expectOpinions('银行卡莫名其妙被冻结了', [['莫名其妙被冻结了', 'negative']]);
+  });
+  it('a copied verb before a complement makes one complaint (杀熟杀得明明白白), not praise', async () => {
+    const res = await run('他们乱收费收得明明白白');
+    expect(res.tags.map((t) => [t.opinion, t.polarity]), show(res.tags)).toEqual([['乱收费收得明明白白', 'negative']]);
+  });
+});
