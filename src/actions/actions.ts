@@ -28,7 +28,7 @@ export class Actions {
     private readonly logger: Logger,
     readonly settings: ActionsSettings,
   ) {
-    this.webhooks = new WebhookService(store.actions, queue, settings.urlPolicy, logger, settings.webhookAttempts);
+    this.webhooks = new WebhookService(store.actions, queue, settings.urlPolicy, logger, settings.webhookAttempts, settings.webhookConcurrency);
     this.rules = new RulesService(store.actions, this.webhooks, logger);
     this.routing = new RoutingService(store.actions);
     this.insights = new InsightsService(store);
@@ -79,6 +79,7 @@ export class Actions {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.tick;
+    this.webhooks.stop();
     await this.queue.stopWorker();
     await this.queue.close();
   }

@@ -51,6 +51,8 @@ export const presentDelivery = (d: WebhookDeliveryRecord) => ({
 });
 
 const RESPONSE_TIMEOUT_MS = 10_000;
+/** How often a tenant's parked deliveries are offered its free slots, besides whenever one of its attempts ends. */
+const PARKED_RECHECK_MS = 1000;
 
 function decodeDeliveryCursor(raw: string): { createdAt: Date; id: string } {
   try {
@@ -72,7 +74,21 @@ export class WebhookService {
     private readonly logger: Logger,
     /** WEBHOOK_ATTEMPTS: attempts per delivery in total, across restarts (the stored count decides, not the queue's). */
     private readonly maxAttempts: number,
-  ) {}
+    /** WEBHOOK_CONCURRENCY: the worker's delivery slots, of which one tenant may hold at most half (rounded up). */
+    concurrency: number,
+  ) {
+    this.tenantSlots = Math.max(1, Math.ceil(concurrency / 2));
+  }
+
+  private readonly tenantSlots: number;
+  /** Attempts in flight in this process, per tenant, and the deliveries they are for. */
+  private readonly slots = new Map<string, number>();
+  private readonly running = new Set<string>();
+  /** Deliveries whose job found their tenant's slots taken, per tenant, in arrival order. */
+  private readonly parked = new Map<string, Set<string>>();
+  private readonly recheck = new Map<string, NodeJS.Timeout>();
+  private releaseSeq = 0;
+  private stopped = false;
 
   async create(tenant: string, input: { url: string; description?: string; active?: boolean }): Promise<WebhookView & { secret: string }> {
     checkWebhookUrl(input.url, this.policy);
@@ -234,6 +250,77 @@ export class WebhookService {
   async deliver(id: string, ctx: JobContext): Promise<void> {
     const current = await this.store.deliveries.findById(id);
     if (!current || current.status !== 'pending') return;
+    const tenant = current.tenant;
+    // No await between these checks and taking the slot: jobs run concurrently.
+    // A second job for a delivery already being attempted here (a re-queue) must not send it twice.
+    if (this.running.has(id)) return;
+    const inFlight = this.slots.get(tenant) ?? 0;
+    if (inFlight >= this.tenantSlots) {
+      this.park(tenant, id);
+      return;
+    }
+    this.running.add(id);
+    this.slots.set(tenant, inFlight + 1);
+    try {
+      await this.attempt(id, current, ctx);
+    } finally {
+      this.running.delete(id);
+      const left = (this.slots.get(tenant) ?? 1) - 1;
+      if (left > 0) this.slots.set(tenant, left);
+      else this.slots.delete(tenant);
+      this.releaseParked(tenant);
+    }
+  }
+
+  /**
+   * Per-tenant fairness. Every tenant shares the worker's WEBHOOK_CONCURRENCY slots, and one attempt may
+   * hold a slot for RESPONSE_TIMEOUT_MS, so one tenant's slow receivers could delay every other tenant's
+   * alerts. A tenant gets at most ceil(concurrency / 2) attempts in flight per worker; a delivery over
+   * that is parked (its job ends without an attempt, nothing stored changes) and queued again under a
+   * fresh job id when one of its tenant's slots frees, or on the next recheck. Parked ids live in
+   * memory only: after a stop they are pending deliveries like any other, queued again at start.
+   */
+  private park(tenant: string, id: string): void {
+    let ids = this.parked.get(tenant);
+    if (!ids) this.parked.set(tenant, (ids = new Set()));
+    ids.add(id);
+    if (!this.recheck.has(tenant) && !this.stopped) {
+      const timer = setInterval(() => this.releaseParked(tenant), PARKED_RECHECK_MS);
+      timer.unref();
+      this.recheck.set(tenant, timer);
+    }
+  }
+
+  /** Queues as many of the tenant's parked deliveries as it has free slots (a job that lands over the cap parks again). */
+  private releaseParked(tenant: string): void {
+    const ids = this.parked.get(tenant);
+    if (this.stopped || !ids) return;
+    const free = this.tenantSlots - (this.slots.get(tenant) ?? 0);
+    const take = [...ids].slice(0, Math.max(0, free));
+    for (const id of take) ids.delete(id);
+    if (ids.size === 0) {
+      this.parked.delete(tenant);
+      clearInterval(this.recheck.get(tenant));
+      this.recheck.delete(tenant);
+    }
+    if (take.length === 0) return;
+    // A fresh job id: the parked job may not be gone from the queue yet (BullMQ removes it as it completes).
+    const jobs = take.map((id) => ({ documentId: id, generation: ++this.releaseSeq }));
+    this.queue.enqueue(jobs, { replaceFinished: true }).catch((err: unknown) => {
+      // Still pending in the store: requeuePending picks them up after ten minutes, or at the next start.
+      this.logger.warn({ tenant, deliveries: take.length, err: String(err) }, 'could not queue parked webhook deliveries again');
+    });
+  }
+
+  /** Stops re-queueing parked deliveries (before the worker stops); they stay pending in the store. */
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.recheck.values()) clearInterval(timer);
+    this.recheck.clear();
+    this.parked.clear();
+  }
+
+  private async attempt(id: string, current: WebhookDeliveryRecord, ctx: JobContext): Promise<void> {
     // Erasure deletes a document's deliveries, but one created after it (the document's job or a
     // correction's re-evaluation was already running with a copy of it) or queued for a retry must
     // not send the erased customer's words either: no document, no delivery, and no record of it.
@@ -291,7 +378,7 @@ export class WebhookService {
     const client = url.protocol === 'https:' ? https : http;
     return new Promise<number>((resolve, reject) => {
       // `timeout` below is an idle timeout that every trickled byte resets; this bounds the whole
-      // exchange, so a receiver cannot hold one of the few delivery slots (shared by every tenant).
+      // exchange, so a receiver cannot hold one of the few delivery slots for long.
       const deadline = setTimeout(() => req.destroy(new Error(`no response within ${RESPONSE_TIMEOUT_MS} ms`)), RESPONSE_TIMEOUT_MS);
       const req = client.request(
         url,
