@@ -161,7 +161,7 @@ export class CorrectionsService {
     tagId: string | null,
     before: TagRecord | null,
     after: TagRecord | null,
-    extra: Pick<CorrectionRecord, 'confirmed' | 'prior' | 'reverts'> = {},
+    extra: Pick<CorrectionRecord, 'confirmed' | 'prior' | 'reverts' | 'supersededBy'> = {},
   ): Promise<CorrectionRecord> {
     const record: CorrectionRecord = {
       _id: correctionId(),
@@ -273,11 +273,7 @@ export class CorrectionsService {
         // an earlier action of this request may have changed it
         await this.update(doc, (await this.store.tags.findForTenant(doc.tenant, tag._id)) ?? tag, updates.get(i)!, actor);
       } else if (a.op === 'delete') {
-        const tag = tags.get(i)!;
-        await this.store.tags.deleteWhere({ _id: tag._id });
-        doc.suppressed = [...doc.suppressed, { turnIndex: tag.turnIndex, ...tag.span }];
-        await this.store.documents.update(doc._id, { $set: { suppressed: doc.suppressed } });
-        await this.record(doc, actor, 'delete', tag._id, tag, null, { prior: tag });
+        await this.remove(doc, tags.get(i)!, actor);
       } else {
         const tag = adds.get(i)!;
         if (await this.store.tags.findForTenant(doc.tenant, tag._id)) continue;
@@ -289,6 +285,12 @@ export class CorrectionsService {
           throw err;
         }
         await this.record(doc, actor, 'add', tag._id, null, tag);
+        // The labeler's tag is the verdict on those words: a machine tag it overlaps (一直识别不了 under
+        // U盾一直识别不了), or an earlier added tag on exactly its span, would count the same complaint twice,
+        // under two categories, until the next re-tag. Each goes as a delete of its own (revertable; the
+        // add's revert brings them back), marked as superseded, so training does not read it as "no
+        // opinion here".
+        for (const old of await this.overlapped(doc, tag)) await this.remove(doc, old, actor, tag._id);
       }
     }
     await this.refresh(doc);
@@ -325,7 +327,12 @@ export class CorrectionsService {
       if (!current) throw refuse('the added tag is gone already', 'gone');
       await this.store.tags.deleteWhere({ _id: current._id });
       const record = await this.record(doc, actor, 'revert', tagId, current, null, { reverts: target._id });
-      await this.refresh(doc, reviewedBy([...log, record]));
+      // the tags the add replaced come back with it
+      const restored: CorrectionRecord[] = [];
+      for (const d of log.filter((c) => c.op === 'delete' && c.supersededBy === tagId && c.prior && !undone.has(c._id))) {
+        if (await this.restore(doc, d.prior!)) restored.push(await this.record(doc, actor, 'revert', d.tagId, null, d.prior!, { reverts: d._id }));
+      }
+      await this.refresh(doc, reviewedBy([...log, record, ...restored]));
       return record;
     }
     const prior = target.prior;
@@ -335,23 +342,44 @@ export class CorrectionsService {
       const { _id: _, ...fields } = prior;
       // updatedAt moves on: the content is the machine's again, but it was written now
       await this.store.tags.update(current._id, { ...fields, updatedAt: new Date() });
-    } else {
-      try {
-        await this.store.tags.insert({ ...prior, updatedAt: new Date() });
-      } catch (err) {
-        if (err instanceof DuplicateKeyError) throw refuse('the deleted tag exists again', 'exists');
-        throw err;
-      }
-      // the span was kept from the model for this delete only; one entry per delete
-      const at = doc.suppressed.findIndex((x) => x.turnIndex === prior.turnIndex && x.start === prior.span.start && x.end === prior.span.end);
-      if (at >= 0) {
-        doc.suppressed = doc.suppressed.filter((_, i) => i !== at);
-        await this.store.documents.update(doc._id, { $set: { suppressed: doc.suppressed } });
-      }
+    } else if (!(await this.restore(doc, prior))) {
+      throw refuse('the deleted tag exists again', 'exists');
     }
     const record = await this.record(doc, actor, 'revert', tagId, current, prior, { reverts: target._id });
     await this.refresh(doc, reviewedBy([...log, record]));
     return record;
+  }
+
+  private async remove(doc: DocumentRecord, tag: TagRecord, actor: string, supersededBy?: string): Promise<void> {
+    await this.store.tags.deleteWhere({ _id: tag._id });
+    doc.suppressed = [...doc.suppressed, { turnIndex: tag.turnIndex, ...tag.span }];
+    await this.store.documents.update(doc._id, { $set: { suppressed: doc.suppressed } });
+    await this.record(doc, actor, 'delete', tag._id, tag, null, { prior: tag, ...(supersededBy ? { supersededBy } : {}) });
+  }
+
+  /** The tags an added tag replaces: machine tags it overlaps in its turn, and labelers' tags on exactly its span. */
+  private async overlapped(doc: DocumentRecord, added: TagRecord): Promise<TagRecord[]> {
+    const same = (t: TagRecord) => (t.turnIndex ?? null) === (added.turnIndex ?? null) && t._id !== added._id;
+    const overlaps = (t: TagRecord) => t.span.start < added.span.end && added.span.start < t.span.end;
+    const exact = (t: TagRecord) => t.span.start === added.span.start && t.span.end === added.span.end;
+    return (await this.store.tags.byDocument(doc._id)).filter((t) => same(t) && (t.source === 'human' ? exact(t) : overlaps(t)));
+  }
+
+  /** Puts a deleted tag back and lets the model tag its span again; false when it exists already. */
+  private async restore(doc: DocumentRecord, prior: TagRecord): Promise<boolean> {
+    try {
+      await this.store.tags.insert({ ...prior, updatedAt: new Date() });
+    } catch (err) {
+      if (err instanceof DuplicateKeyError) return false;
+      throw err;
+    }
+    // the span was kept from the model for this delete only; one entry per delete
+    const at = doc.suppressed.findIndex((x) => x.turnIndex === prior.turnIndex && x.start === prior.span.start && x.end === prior.span.end);
+    if (at >= 0) {
+      doc.suppressed = doc.suppressed.filter((_, i) => i !== at);
+      await this.store.documents.update(doc._id, { $set: { suppressed: doc.suppressed } });
+    }
+    return true;
   }
 
   /** What a labeler typed, under the tenant's PII policy (masked, hashed or kept, as the document's text was). */

@@ -57,16 +57,17 @@ interface Collected {
   confirmed: TrainConfirmed[];
   documentIds: string[];
   /** What the log holds that is not training data, for the "nothing to learn" answer. */
-  skipped: { deletesOfHuman: number; deletesOfNeutral: number; deletesWithoutClause: number; accepted: number };
+  skipped: { deletesOfHuman: number; deletesOfNeutral: number; deletesSuperseded: number; deletesWithoutClause: number; accepted: number };
 }
 
 /** What the corrections log holds that is no training data, in words: why there is nothing to learn. */
 function nothingToLearn(skipped: Collected['skipped']): string {
   const parts: string[] = [];
-  const deletes = skipped.deletesOfHuman + skipped.deletesOfNeutral + skipped.deletesWithoutClause;
+  const deletes = skipped.deletesOfHuman + skipped.deletesOfNeutral + skipped.deletesSuperseded + skipped.deletesWithoutClause;
   if (deletes > 0) {
     const why = [
       skipped.deletesOfHuman ? `${skipped.deletesOfHuman} removed labelers' own tags` : '',
+      skipped.deletesSuperseded ? `${skipped.deletesSuperseded} were replaced by a labeler's added tag over the same words` : '',
       skipped.deletesOfNeutral ? `${skipped.deletesOfNeutral} removed neutral tags, which a neutral label would not change` : '',
       skipped.deletesWithoutClause ? `${skipped.deletesWithoutClause} were recorded before corrections kept the deleted tag's clause` : '',
     ].filter(Boolean);
@@ -495,7 +496,7 @@ export class ModelService {
     /** clause (document, turn, text) → time of the latest correction on a tag in it */
     const clauseTouched = new Map<string, number>();
     const touch = (key: string, at: number) => clauseTouched.set(key, Math.max(clauseTouched.get(key) ?? 0, at));
-    const skipped = { deletesOfHuman: 0, deletesOfNeutral: 0 };
+    const skipped = { deletesOfHuman: 0, deletesOfNeutral: 0, deletesSuperseded: 0 };
     let afterId = '';
     for (;;) {
       // ULIDs sort by time, so the first correction of a tag is met first.
@@ -511,6 +512,11 @@ export class ModelService {
         touched.add(c.tagId);
         if (c.prior?.sentence) touch(clauseKey(c.documentId, c.prior.turnIndex ?? null, c.prior.sentence), at);
         if (c.op === 'delete') {
+          // replaced by a labeler's overlapping add: the add is the example; the words do hold an opinion
+          if (c.supersededBy) {
+            skipped.deletesSuperseded++;
+            continue;
+          }
           const p = c.prior ?? null;
           const b = (p ?? c.before) as { polarity?: string; category?: string; source?: string } | null;
           if (b?.source === 'human') skipped.deletesOfHuman++;

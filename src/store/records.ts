@@ -274,6 +274,12 @@ export interface CorrectionRecord {
   /** On `revert`: the correction it undid. The undone one stays in the log; readers skip it by this id. */
   reverts?: string | null;
   /**
+   * On a `delete` made by an `add` (the added tag's id): the deleted tag overlapped the labeler's new tag
+   * and was replaced by it, which says nothing about whether those words hold an opinion; retraining skips
+   * it, and reverting the add brings it back.
+   */
+  supersededBy?: string | null;
+  /**
    * On `accept`: the machine tags the labeler saw and left as they were, i.e. confirmed, with the clause
    * each judged (`sentence`, `turnIndex`): a re-tag by another model version replaces the tag (its id
    * carries the version) but not the labeler's verdict on that clause. Erasing the document deletes this
