@@ -145,6 +145,8 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
     await confirm.locator('[data-action=confirm]').click();
     await confirm.waitFor({ state: 'detached' });
     await row.locator('.adm-status[data-status=revoked]').waitFor();
+    // Its revoke button is gone, so focus goes to the page's heading, not back to the top of the page.
+    expect(await page.evaluate("document.activeElement && (document.activeElement.id || document.activeElement.outerHTML.slice(0, 120))")).toBe('adm-keys-title');
     expect(await row.locator('.adm-status').textContent()).toMatch(/^已吊销 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     expect(await row.locator('[data-action=revoke]').count()).toBe(0);
     expect((await me(created.key!)).status).toBe(401);

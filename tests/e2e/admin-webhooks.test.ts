@@ -294,6 +294,7 @@ describe('admin: webhooks, alert rules and routing (real server, real receiver, 
     expect(await del.locator('[data-warning=in-use]').count()).toBe(0);
     await del.locator('[data-action=confirm]').click();
     await page.locator('.adm-empty').waitFor();
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('adm-webhooks-title');
     expect(await webhooks()).toEqual([]);
     expect((await api('GET', `/v1/webhooks/${hook.id}`)).status).toBe(404);
     expect(pageErrors).toEqual([]);

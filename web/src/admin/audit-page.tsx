@@ -98,7 +98,7 @@ export function AuditPage() {
 
   return (
     <section className="adm-section" aria-labelledby="adm-audit-title">
-      <h2 id="adm-audit-title">{t('admAuditTitle')}</h2>
+      <h2 id="adm-audit-title" tabIndex={-1}>{t('admAuditTitle')}</h2>
       <p className="muted">{t('admAuditHint')}</p>
       <div className="row adm-toolbar">
         <label className="field adm-action-filter">

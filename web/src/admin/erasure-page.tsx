@@ -30,7 +30,7 @@ export function ErasurePage() {
 
   return (
     <section className="adm-section" aria-labelledby="adm-erasure-title">
-      <h2 id="adm-erasure-title">{t('admErasureTitle')}</h2>
+      <h2 id="adm-erasure-title" tabIndex={-1}>{t('admErasureTitle')}</h2>
       <p className="muted">{t('admErasureHint')}</p>
       <form className="card adm-form erasure-form" onSubmit={submit} noValidate>
         <fieldset className="adm-fieldset">

@@ -33,7 +33,7 @@ export function KeysPage() {
 
   return (
     <section className="adm-section" aria-labelledby="adm-keys-title">
-      <h2 id="adm-keys-title">{t('admKeysTitle')}</h2>
+      <h2 id="adm-keys-title" tabIndex={-1}>{t('admKeysTitle')}</h2>
       <p className="muted">{t('admKeysHint')}</p>
       <CreateKeyForm
         onCreated={(k) => {
@@ -112,9 +112,10 @@ export function KeysPage() {
           onClose={() => setRevoking(null)}
           onConfirm={async () => {
             await adminApi.revokeKey(revoking.id);
-            setRevoking(null);
-            // Revoking the key in use: this reload is refused (401), and the console signs out.
+            // Revoking the key in use: this reload is refused (401), and the console signs out. The list is
+            // reloaded before the dialog closes, so focus finds out that the revoke button is gone.
             await keys.reload();
+            setRevoking(null);
           }}
         >
           <p>{t('admRevokeBody', { name: revoking.name, id: revoking.id })}</p>

@@ -54,7 +54,7 @@ export function RoutingPage() {
   const loaded = useLoad(adminApi.routing);
   return (
     <section className="adm-section" aria-labelledby="adm-routing-title">
-      <h2 id="adm-routing-title">{t('admRoutingTitle')}</h2>
+      <h2 id="adm-routing-title" tabIndex={-1}>{t('admRoutingTitle')}</h2>
       <p className="muted">{t('admRoutingHint')}</p>
       {loaded.error !== null && <ErrorPanel error={loaded.error} onRetry={() => void loaded.reload()} />}
       {loaded.data && <RoutingForm table={loaded.data} onSaved={loaded.set} />}

@@ -61,7 +61,7 @@ export function RulesPage() {
 
   return (
     <section className="adm-section" aria-labelledby="adm-rules-title">
-      <h2 id="adm-rules-title">{t('admRulesTitle')}</h2>
+      <h2 id="adm-rules-title" tabIndex={-1}>{t('admRulesTitle')}</h2>
       <p className="muted">{t('admRulesHint')}</p>
       {data.error !== null && <ErrorPanel error={data.error} onRetry={() => void data.reload()} />}
       {data.data && (
@@ -116,9 +116,9 @@ export function RulesPage() {
           onConfirm={async () => {
             await adminApi.deleteRule(deleting.id);
             if (editor?.mode === 'edit' && editor.rule.id === deleting.id) setEditor(null);
+            await data.reload();
             setDeleting(null);
             setSaved(t('admRuleDeleted', { name: deleting.name }));
-            await data.reload();
           }}
         >
           <p>

@@ -28,7 +28,7 @@ export function SettingsPage() {
   const loaded = useLoad(adminApi.settings);
   return (
     <section className="adm-section" aria-labelledby="adm-settings-title">
-      <h2 id="adm-settings-title">{t('admSettingsTitle')}</h2>
+      <h2 id="adm-settings-title" tabIndex={-1}>{t('admSettingsTitle')}</h2>
       <p className="muted">{t('admSettingsHint')}</p>
       {loaded.error !== null && <ErrorPanel error={loaded.error} onRetry={() => void loaded.reload()} />}
       {loaded.data && <SettingsForm initial={loaded.data} onSaved={loaded.set} />}

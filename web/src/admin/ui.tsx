@@ -104,6 +104,19 @@ export function Dialog({ title, children, onClose, dismissable = true, className
     };
   }, []);
   useRestoreFocus();
+  // When the opener is gone (the row of a webhook just deleted, the revoke button of a key just
+  // revoked; it may go in the same render that closes the dialog, after focus went back to it), focus
+  // goes to the section's heading rather than falling to <body>, where a keyboard user starts again
+  // from the top. Checked once that render is done.
+  useLayoutEffect(() => {
+    return () => {
+      setTimeout(() => {
+        const at = document.activeElement;
+        if (at && at !== document.body && at.isConnected) return;
+        document.querySelector<HTMLElement>('.admin-page .adm-section > h2')?.focus();
+      }, 0);
+    };
+  }, []);
   const close = useRef(onClose);
   close.current = onClose;
   useEffect(() => {

@@ -62,7 +62,7 @@ export function WebhooksPage() {
 
   return (
     <section className="adm-section" aria-labelledby="adm-webhooks-title">
-      <h2 id="adm-webhooks-title">{t('admWebhooksTitle')}</h2>
+      <h2 id="adm-webhooks-title" tabIndex={-1}>{t('admWebhooksTitle')}</h2>
       <p className="muted">{t('admWebhooksHint')}</p>
       {data.error !== null && <ErrorPanel error={data.error} onRetry={() => void data.reload()} />}
       {data.data && (
@@ -139,8 +139,8 @@ export function WebhooksPage() {
           onClose={() => setDeleting(null)}
           onConfirm={async () => {
             await adminApi.deleteWebhook(deleting.id);
-            setDeleting(null);
             await data.reload();
+            setDeleting(null);
           }}
         >
           <p>
