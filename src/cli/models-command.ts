@@ -15,7 +15,8 @@ interface Version {
   counts: { corrections: number };
   metrics: { regression: Slice; corrections: Slice; reviewed?: Slice };
   parentMetrics: { regression: Slice; corrections: Slice; reviewed?: Slice };
-  gate: { passes: boolean; reasons: string[] };
+  /** stale (absent from older servers): the gate passed, but promoting it would now be refused (staleReason). */
+  gate: { passes: boolean; reasons: string[]; stale?: boolean; staleReason?: string | null };
 }
 interface ModelList {
   base: string | null;
@@ -40,6 +41,12 @@ interface Switched {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The gate column: a version that passed but can no longer be promoted says why instead of "passed". */
+export function gateWords(g: Version['gate']): string {
+  if (!g.passes) return `refused: ${g.reasons.join('; ')}`;
+  return g.stale ? `stale: ${g.staleReason ?? 'promoting it would be refused; train again'}` : 'passed';
+}
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(1)}%`);
 
 export async function modelsList(client: HttpClient, json: boolean): Promise<void> {
@@ -61,7 +68,7 @@ export async function modelsList(client: HttpClient, json: boolean): Promise<voi
     `${pct(v.parentMetrics.regression.overall)} → ${pct(v.metrics.regression.overall)}`,
     `${pct(v.parentMetrics.corrections.overall)} → ${pct(v.metrics.corrections.overall)}`,
     v.metrics.reviewed ? `${pct(v.parentMetrics.reviewed?.overall ?? null)} → ${pct(v.metrics.reviewed.overall)}` : '-',
-    v.gate.passes ? 'passed' : `refused: ${v.gate.reasons.join('; ')}`,
+    gateWords(v.gate),
   ]);
   const head = ['version', 'status', 'created (UTC)', 'corrections', 'regression set', 'corrected slice', 'reviewed tags', 'gate'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -83,8 +90,16 @@ const NO_WORKER_HINT =
  * unfinished after `timeoutMs`. A job that no worker will run is said so on stderr, once, and waited for.
  */
 export async function modelsTrain(client: HttpClient, o: { intervalMs: number; detach: boolean; timeoutMs?: number | null; note?: string }): Promise<TrainJob> {
-  const started = await client.json<{ id: string; version: string }>('/v1/models/train', { method: 'POST', body: o.note !== undefined ? { note: o.note } : {} });
-  process.stderr.write(`training job ${started.id} queued (version ${started.version})\n`);
+  const started = await client.json<{ id: string; version: string; status?: TrainJob['status']; existing?: boolean }>('/v1/models/train', {
+    method: 'POST',
+    body: o.note !== undefined ? { note: o.note } : {},
+  });
+  // A job already queued or running for the tenant is returned instead of a second one: follow that.
+  process.stderr.write(
+    started.existing
+      ? `a training job is already ${started.status ?? 'queued'} for this tenant: following ${started.id} (version ${started.version})${o.note !== undefined ? '; --note was not recorded' : ''}\n`
+      : `training job ${started.id} queued (version ${started.version})\n`,
+  );
   if (o.detach) {
     process.stdout.write(`${started.id}\n`);
     return { id: started.id, status: 'queued', phase: 'queued', percent: 0, version: null, error: null };
@@ -127,7 +142,7 @@ export async function modelsTrain(client: HttpClient, o: { intervalMs: number; d
     `trained ${v.version} from ${v.counts.corrections} corrections: regression set ${pct(v.parentMetrics.regression.overall)} → ${pct(v.metrics.regression.overall)}, ` +
       `corrected slice ${pct(v.parentMetrics.corrections.overall)} → ${pct(v.metrics.corrections.overall)}` +
       (v.metrics.reviewed?.n ? `, reviewed tags ${pct(v.parentMetrics.reviewed?.overall ?? null)} → ${pct(v.metrics.reviewed.overall)}` : '') +
-      `; gate ${v.gate.passes ? 'passed' : `refused: ${v.gate.reasons.join('; ')}`}\n`,
+      `; gate ${gateWords(v.gate)}\n`,
   );
   return job;
 }
