@@ -71,7 +71,7 @@ export function buildExtractLexicon(lex: Lexicon, extraSentiment?: Record<string
 
 const SINGLE_MOD_CHARS = new Set([...'不没很太超挺好真老偏巨贼蛮还都也就更最特']);
 const TAIL_CHARS = new Set([...'了的点多死啊吧呀哦啦哈呢极爆嘛']);
-const RIGHT_SUFFIXES = ['得不得了', '得要命', '得要死', '得不行', '得离谱', '到离谱', '到极点', '了这么多', '了那么多', '到不行', '到爆', '到家了', '了不少', '了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '很多', '得多', '点'];
+const RIGHT_SUFFIXES = ['得很厉害', '得太厉害', '得特别厉害', '得非常厉害', '得厉害', '得不得了', '得要命', '得要死', '得不行', '得离谱', '到离谱', '到极点', '了这么多', '了那么多', '到不行', '到爆', '到家了', '了不少', '了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '很多', '得多', '点'];
 const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
 /** Words that need the guard single characters get: they are ordinary words far more often than opinions. */
 const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱', '麻烦', '标准', '规范', '推荐']);
@@ -214,6 +214,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (word === null) continue;
     // 不是一般的好 is an intensifier, not a negated 一般
     if (word === '一般' && lc.slice(i - 2, i) === '不是' && lc[i + 2] === '的') continue;
+    // 厉害 is praise (技术挺厉害) except as a degree complement after 得 (卡得很厉害, 疼得厉害), which the word before owns
+    if (word === '厉害' && /得(很|太|特别|非常|好|挺|那么|这么)?$/.test(lc.slice(Math.max(lo, i - 3), i))) continue;
     // 还没用 / 没用过 is "not used yet", not "useless"
     if (word === '没用' && (/(还|尚|暂时|都还|也还)$/.test(lc.slice(Math.max(lo, i - 2), i)) || lc[i + 2] === '过')) continue;
     // nor after the customer or a "not even one" quantity: 我一天都没用, 一次也没用 ("did not use"), unlike 打了几次都没用
@@ -372,7 +374,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       const attributive = /^的[\u4e00-\u9fa5]/.test(lc.slice(op.end, hi));
       // why-questions about a change for the worse complain (保费怎么比去年贵了这么多？ 为什么又断网了？)
       const why = op.score < 0 && /(怎么|为什么|为啥|咋|凭什么)/.test(lc.slice(lo, op.start)) && /(比|又|老|总)/.test(lc.slice(Math.max(lo, op.start - 2), op.coreStart));
-      if (!why && (!/(一直|老是|总是|根本|都|太|这么|那么)/.test(phrase) || (attributive && !/(一直|老是|总是|根本|都|太)/.test(phrase)))) return false;
+      // (咁 is the Cantonese 这么: 點解咁貴？)
+      if (!why && (!/(一直|老是|总是|根本|都|太|这么|那么|咁)/.test(phrase) || (attributive && !/(一直|老是|总是|根本|都|太)/.test(phrase)))) return false;
     }
     return true;
   });

@@ -78,3 +78,20 @@ describe('span boundaries: complements and frames', () => {
     expect(res.tags.map((t) => [t.opinion, t.polarity]), show(res.tags)).toEqual([['乱收费收得明明白白', 'negative']]);
   });
 });
+
+describe('leftovers: 咁 questions, 厉害, and pattern-shaped evaluations (lexicons 2026.11.30.2)', () => {
+  it('a Cantonese why-question with 咁 complains like 这么', async () => {
+    await expectOpinions('點解月費咁貴？', [['咁貴', 'negative']]);
+  });
+  it('厉害 is praise, but after 得 a degree complement of the complaint', async () => {
+    await expectOpinions('这个师傅手艺挺厉害', [['挺厉害', 'positive']]);
+    const res = await run('电脑卡得很厉害');
+    expect(res.tags.map((t) => [t.opinion, t.polarity]), show(res.tags)).toEqual([['卡得很厉害', 'negative']]);
+  });
+  it('money saved, earlier than expected, a long delay before 才, no reply of any kind', async () => {
+    await expectOpinions('改了资费以后每月省了八十块', [['每月省了八十块', 'positive']]);
+    await expectOpinions('师傅比约定的时间还早', [['比约定的时间还早', 'positive']]);
+    await expectOpinions('退款压了三周才到账', [['压了三周才到账', 'negative']]);
+    await expectOpinions('反馈了好几次，没有任何答复', [['没有任何答复', 'negative']]);
+  });
+});
