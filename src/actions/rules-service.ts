@@ -23,11 +23,13 @@ export type DocumentTrigger = 'ingest' | 'retag' | 'correction';
 
 /**
  * Whether the document job that just tagged `doc` is its first analysis. The worker hands afterTagged
- * the record it claimed, as it was before this run: a re-tag job has marked it (`retagJobId`), and a
- * document analysed before has `processedAt` (a retry of a done document re-runs it as a re-tag does).
+ * the record it claimed, as it was before this run: a document analysed before has `processedAt`, and
+ * one given up on before keeps the `error` of its failure (a retry clears it). `retagJobId` alone does
+ * not tell: a re-tag also takes over documents still queued from their ingest, whose first analysis
+ * this is.
  */
-export function jobTrigger(doc: Pick<DocumentRecord, 'retagJobId' | 'processedAt'>): 'ingest' | 'retag' {
-  return doc.retagJobId || doc.processedAt ? 'retag' : 'ingest';
+export function jobTrigger(doc: Pick<DocumentRecord, 'processedAt' | 'error'>): 'ingest' | 'retag' {
+  return doc.processedAt || doc.error ? 'retag' : 'ingest';
 }
 
 const THRESHOLD_DEFAULTS = { category: null, channel: null, windowMinutes: 60, minDocuments: 20, baselineDays: 7, minLift: 1 };

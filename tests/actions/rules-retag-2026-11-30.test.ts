@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { jobTrigger } from '../../src/actions/rules-service.js';
-import { ADMIN_KEY, bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+// After the helpers, which load reflect-metadata (through the app) before the DTOs runtime.ts pulls in.
+import { startWorker } from '../../src/runtime.js';
 import { Receiver, settle } from './receiver.js';
-import { addWebhook, ingest, startActionsRuntime, stopActionsRuntime, waitDone } from './setup.js';
+import { ACTIONS_ENV, addWebhook, ingest, startActionsRuntime, stopActionsRuntime, waitDone } from './setup.js';
 
 // QA audit 2026-11-29, finding 7: every promotion and rollback re-tags the tenant, and a re-tag used to
 // fire document rules for every old document the rule had not seen. Alerts are for new feedback.
@@ -75,9 +77,31 @@ test('a re-tag does not fire a document rule for documents received before the r
 });
 
 test("a job's trigger comes from the record it claimed", () => {
-  expect(jobTrigger({ retagJobId: undefined, processedAt: null })).toBe('ingest');
-  expect(jobTrigger({ retagJobId: null, processedAt: null })).toBe('ingest');
-  expect(jobTrigger({ retagJobId: 'job', processedAt: null })).toBe('retag');
-  // A retry of a document analysed before (POST /v1/documents/:id/retry) is a re-run too.
-  expect(jobTrigger({ retagJobId: null, processedAt: new Date() })).toBe('retag');
+  expect(jobTrigger({ processedAt: null, error: null })).toBe('ingest');
+  // Analysed before: a re-tag, or a retry of a done document (POST /v1/documents/:id/retry).
+  expect(jobTrigger({ processedAt: new Date(), error: null })).toBe('retag');
+  // Given up on at ingest, and picked up by a re-tag: old feedback too.
+  expect(jobTrigger({ processedAt: null, error: 'given up' })).toBe('retag');
+  // A document a re-tag takes over while still queued from its ingest (retagJobId set) is analysed for
+  // the first time: processedAt and error are both null, so it is 'ingest'.
+});
+
+test('a document a re-tag takes over while still queued from its ingest fires as ingest: it is its first analysis', async () => {
+  // No worker yet: the document waits in the queue when the re-tag marks it (retagJobId set).
+  const idle = await startRuntime(ACTIONS_ENV, { worker: false });
+  try {
+    const key = await createKey(idle, ['ingest']);
+    const hook = await addWebhook(idle, receiver);
+    const rule = (await idle.http.post('/v1/rules').set(bearer(ADMIN_KEY)).send({ name: 'security', type: 'document', webhookIds: [hook], match: SECURITY }).expect(201)).body;
+    await settle(20);
+    const doc = await ingest(idle, key, 'rt7-queued', '账户安全太差了，被盗刷了');
+    await idle.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({}).expect(202);
+    expect((await idle.services.store.documents.findById(doc))?.retagJobId).toBeTruthy();
+    await startWorker(idle.services);
+    await waitDone(idle, [doc]);
+    await receiver.waitFor((r) => r.some((x) => x.body.rule?.id === rule.id));
+    expect(receiver.received.filter((x) => x.body.rule?.id === rule.id).map((x) => [x.body.data.document.id, x.body.data.trigger])).toEqual([[doc, 'ingest']]);
+  } finally {
+    await idle.close();
+  }
 });
