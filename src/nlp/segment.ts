@@ -36,7 +36,7 @@ export function tokenize(
   const tagged = splitGlued(splitComparatives(raw, terms), terms, sentiment);
   const out: Token[] = [];
   let pos = 0;
-  for (const t of splitHmmTails(tagged)) {
+  for (const t of addressForms(splitHmmTails(tagged))) {
     const at = slice.indexOf(t.word, pos);
     if (at < 0) continue;
     out.push({ word: t.word, tag: t.tag, start: start + at, end: start + at + t.word.length });
@@ -45,6 +45,20 @@ export function tokenize(
   return out;
 }
 
+
+/** 小/老 + a one-character surname is how staff are named (理赔员小李, 师傅老王): one name, not "small" + 李. */
+function addressForms(tagged: { word: string; tag: string }[]): { word: string; tag: string }[] {
+  const out: { word: string; tag: string }[] = [];
+  for (let k = 0; k < tagged.length; k++) {
+    const t = tagged[k]!;
+    const next = tagged[k + 1];
+    if ((t.word === '小' || t.word === '老') && next && next.word.length === 1 && next.tag === 'nr') {
+      out.push({ word: t.word + next.word, tag: 'nr' });
+      k++;
+    } else out.push(t);
+  }
+  return out;
+}
 
 const MOD_TAIL = /^(.+?)([很太挺超好真蛮巨贼偏不没也都还])$/;
 

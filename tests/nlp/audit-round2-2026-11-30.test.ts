@@ -95,3 +95,10 @@ describe('leftovers: 咁 questions, 厉害, and pattern-shaped evaluations (lexi
     await expectOpinions('反馈了好几次，没有任何答复', [['没有任何答复', 'negative']]);
   });
 });
+
+describe('aspects: staff named by 小/老 + surname', () => {
+  it('查勘员小李 is one target, not 李', async () => {
+    const res = await run('查勘员小李很专业');
+    expect(res.tags.map((t) => t.aspect), show(res.tags)).toEqual(['查勘员小李']);
+  });
+});
