@@ -78,6 +78,8 @@ export interface Doc {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+  /** Every row the filters match, on lists asked with withTotal=true (tags, documents, labeling queue). */
+  total?: number;
 }
 
 export interface Counts {
@@ -207,7 +209,7 @@ export interface ModelMetrics {
   reviewed?: { n: number; sentimentAccuracy: number | null; categoryAccuracy: number | null; overall: number | null };
 }
 
-export type GateReasonCode = 'no_corrections' | 'corrections_not_better' | 'reviewed_not_better' | 'reviewed_fell' | 'regression_overall_fell' | 'regression_task_fell';
+export type GateReasonCode = 'no_corrections' | 'only_added' | 'corrections_not_better' | 'reviewed_not_better' | 'reviewed_fell' | 'regression_overall_fell' | 'regression_task_fell';
 
 export interface ModelVersion {
   version: string;
@@ -219,7 +221,8 @@ export interface ModelVersion {
   withdrawnAt?: string | null;
   createdAt: string;
   createdBy: string;
-  counts: { baseExamples: number; corrections: number; sentimentExamples: number; categoryExamples: number };
+  /** addedNotGated: added tags trained on but left out of the gate (absent from older servers). */
+  counts: { baseExamples: number; corrections: number; sentimentExamples: number; categoryExamples: number; addedNotGated?: number };
   metrics: ModelMetrics;
   parentMetrics: ModelMetrics | null;
   gate: {
@@ -227,6 +230,9 @@ export interface ModelVersion {
     reasons: string[];
     /** The same reasons as code + params (absent from older servers; code null on older versions). */
     details?: { field: string; code: GateReasonCode | null; params: Record<string, string | number> }[];
+    /** The verdict no longer applies: promotion would be refused (the parent is no longer active, or the base model changed). Absent from older servers. */
+    stale?: boolean;
+    staleReason?: string | null;
   };
   promotedAt: string | null;
   promotedBy: string | null;

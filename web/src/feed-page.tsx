@@ -32,6 +32,7 @@ interface FeedMemory {
   epoch: number;
   groups: Group[];
   cursor: string | null;
+  total: number | null;
   scrollTop: number;
 }
 
@@ -48,6 +49,10 @@ export function FeedPage({ route }: { route: Route }) {
   const restored = memory?.key === key && memory.epoch === correctionEpoch() ? memory : null;
   const [groups, setGroups] = useState<Group[]>(restored?.groups ?? []);
   const [cursor, setCursor] = useState<string | null>(restored?.cursor ?? null);
+  // every tag the query matches (withTotal), kept with the remembered feed; null until the first page answers
+  const [total, setTotal] = useState<number | null>(restored?.total ?? null);
+  const groupsRef = useRef(groups);
+  groupsRef.current = groups;
   const [loading, setLoading] = useState(!restored);
   const [error, setError] = useState<unknown>(null);
   const generation = useRef(0);
@@ -64,10 +69,13 @@ export function FeedPage({ route }: { route: Route }) {
       if (reset) {
         setGroups([]);
         setCursor(null);
+        setTotal(null);
       }
       try {
-        const page = await api.tags({ ...filtersQuery(filters), limit: PAGE, cursor: from });
+        // The total is asked once per query (a second pass over the matches), not on every page.
+        const page = await api.tags({ ...filtersQuery(filters), limit: PAGE, cursor: from, ...(reset ? { withTotal: 'true' } : {}) });
         if (gen !== generation.current) return;
+        if (reset) setTotal(page.total ?? null);
         setGroups((prev) => {
           // Tags arrive flat; fold them into one card per document, keeping first-seen order.
           const next = reset ? [] : prev.map((g) => ({ ...g, tags: [...g.tags] }));
@@ -103,9 +111,10 @@ export function FeedPage({ route }: { route: Route }) {
       epoch: correctionEpoch(),
       groups,
       cursor,
+      total,
       scrollTop: memory?.key === key ? memory.scrollTop : 0,
     };
-  }, [key, groups, cursor]);
+  }, [key, groups, cursor, total]);
   // Counted from the cards, so a tag removed with × leaves the count with it.
   const tagCount = useMemo(() => groups.reduce((n, g) => n + g.tags.length, 0), [groups]);
   const onScroll = useCallback(
@@ -118,6 +127,13 @@ export function FeedPage({ route }: { route: Route }) {
   // Inline corrections change which tags a card shows without refetching the page: removed tags
   // leave, tags added on this card join, so the remembered feed stays truthful after navigation.
   const corrected = useCallback((doc: Doc, added: string[]) => {
+    // The query's total moves with the card: tags removed here leave it, tags added here join it.
+    const card = groupsRef.current.find((g) => g.documentId === doc.id);
+    if (card) {
+      const removed = card.tags.filter((x) => !doc.tags.some((d) => d.id === x.id)).length;
+      const joined = doc.tags.filter((d) => added.includes(d.id) && !card.tags.some((x) => x.id === d.id)).length;
+      setTotal((n) => (n === null ? null : Math.max(0, n - removed + joined)));
+    }
     setGroups((prev) =>
       prev.map((g) =>
         g.documentId !== doc.id
@@ -164,9 +180,14 @@ export function FeedPage({ route }: { route: Route }) {
           </button>
           <strong>{t('navFeed')}</strong>
           {(error === null || groups.length > 0) && (
-            // Counted from the loaded cards (the API gives no total): while more pages remain, it says so.
-            <span className="muted feed-count" data-complete={cursor ? 'false' : 'true'}>
-              {t(cursor ? 'feedCountMore' : 'feedCount', { tags: t('tagsMatchedN', { n: tagCount }), docs: t('documentsN', { n: groups.length }) })}
+            // Counted from the loaded cards; while more pages remain, the query's total says how many match
+            // (an older server without totals: "more to load").
+            <span className="muted feed-count" data-complete={cursor ? 'false' : 'true'} data-total={total ?? undefined}>
+              {!cursor
+                ? t('feedCount', { tags: t('tagsMatchedN', { n: tagCount }), docs: t('documentsN', { n: groups.length }) })
+                : total !== null
+                  ? t('feedCountOf', { tags: t('tagsMatchedN', { n: total }), loaded: tagCount, docs: t('documentsN', { n: groups.length }) })
+                  : t('feedCountMore', { tags: t('tagsMatchedN', { n: tagCount }), docs: t('documentsN', { n: groups.length }) })}
             </span>
           )}
           {loading && <span className="muted">{t('loading')}</span>}

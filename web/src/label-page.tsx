@@ -46,6 +46,8 @@ export function LabelPage({ route }: { route: Route }) {
   const [picker, setPicker] = useState<PickerMode | null>(null);
   const [help, setHelp] = useState(false);
   const [adding, setAdding] = useState<Adding | null>(null);
+  // how many documents the queue held unreviewed when it was opened (withTotal); null from an older server
+  const [total, setTotal] = useState<number | null>(null);
   const [queueOpen, setQueueOpen] = useState(false);
   const [pending, setPending] = useState(0);
   const [notice, setNotice] = useState<{ text: string; error?: boolean } | null>(null);
@@ -65,7 +67,7 @@ export function LabelPage({ route }: { route: Route }) {
     let live = true;
     (async () => {
       try {
-        const page = await api.queue({ limit: PAGE });
+        const page = await api.queue({ limit: PAGE, withTotal: 'true' });
         let items = page.items;
         if (focusDocId && !items.some((d) => d.id === focusDocId)) {
           const d = await api.document(focusDocId).catch(() => null);
@@ -74,6 +76,8 @@ export function LabelPage({ route }: { route: Route }) {
         if (!live) return;
         setDocs(items);
         setCursor(page.nextCursor);
+        // unreviewed when the queue was opened (a document opened by link may come on top of them)
+        setTotal(page.total === undefined ? null : Math.max(page.total, items.length));
         const at = focusDocId ? Math.max(0, items.findIndex((d) => d.id === focusDocId)) : 0;
         setIndex(at);
       } catch (e) {
@@ -398,7 +402,7 @@ export function LabelPage({ route }: { route: Route }) {
     <div className="page page-split label-page">
       <aside id="label-queue" className={`side side-queue side-drawer ${queueOpen ? 'side-open' : ''}`}>
         <div className="side-title">
-          {t('queueTitle')} <span className="muted">({docs.length}{cursor ? '+' : ''})</span>
+          {t('queueTitle')} <span className="muted">({cursor && total !== null ? `${docs.length} / ${total}` : `${docs.length}${cursor ? '+' : ''}`})</span>
           <button type="button" className="btn btn-small drawer-close" data-action="close-queue" onClick={() => setQueueOpen(false)}>
             {t('close')}
           </button>
@@ -440,7 +444,7 @@ export function LabelPage({ route }: { route: Route }) {
                 {t('queueTitle')}
               </button>
               {/* The queue is paged: while more remain, the count says so, as the sidebar's (30+) does. */}
-              <strong className="doc-of">{t(cursor ? 'docOfMore' : 'docOf', { i: index + 1, n: docs.length })}</strong>
+              <strong className="doc-of">{t(cursor && total === null ? 'docOfMore' : 'docOf', { i: index + 1, n: cursor && total !== null ? total : docs.length })}</strong>
               <span className="badge">{t(doc.kind)}</span>
               <span className="badge">{doc.source}</span>
               {doc.reviewed && <span className="badge badge-ok">{t('reviewed')}</span>}

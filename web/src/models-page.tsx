@@ -98,6 +98,7 @@ const isGateCode = (c: ErrorDetail['code']): c is GateReasonCode => typeof c ===
  */
 function promoteBlock(t: T, v: ModelVersion, active: string): { short: string; long: string } | null {
   if (!v.gate.passes) return { short: t('promoteBlockedGateShort'), long: t('promoteBlockedGate') };
+  if (v.gate.stale && v.parent === active) return { short: t('promoteBlockedStaleShort'), long: t('promoteBlockedStale', { reason: v.gate.staleReason ?? '' }) };
   if (v.parent !== active) return { short: t('promoteBlockedParentShort'), long: t('promoteBlockedParent', { parent: v.parent, active }) };
   return null;
 }
@@ -468,6 +469,11 @@ function VersionRows({
                 );
               })}
             </ul>
+          )}
+          {(v.counts.addedNotGated ?? 0) > 0 && (
+            <p className="gate-note small muted" data-note="added-not-gated">
+              {t('gateNoteAddedNotGated', { n: v.counts.addedNotGated! })}
+            </p>
           )}
         </td>
         <td>
