@@ -79,12 +79,14 @@ export class ApiKeysService {
     return auth.platform ? keys : keys.filter((k) => !k.platform);
   }
 
-  async revoke(auth: AuthContext, id: string): Promise<boolean> {
+  /** 'revoked' now, 'already' (revoked before: nothing changes, so revokedAt keeps the first revocation), or null: no such key for this caller. */
+  async revoke(auth: AuthContext, id: string): Promise<'revoked' | 'already' | null> {
     const record = await this.repo.findById(id);
     // A default-tenant admin revoking the platform key would lock the operator out of /metrics, the queue
     // dashboard and other tenants' keys until a restart; to such a caller it does not exist.
-    if (!record || (record.tenant !== auth.tenant && !auth.platform) || (record.platform && !auth.platform)) return false;
+    if (!record || (record.tenant !== auth.tenant && !auth.platform) || (record.platform && !auth.platform)) return null;
+    if (record.revokedAt) return 'already';
     await this.repo.revoke(id, new Date());
-    return true;
+    return 'revoked';
   }
 }

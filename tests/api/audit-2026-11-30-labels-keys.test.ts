@@ -36,6 +36,14 @@ describe('the platform key is the operator’s (finding 4)', () => {
     expect((all.body.items as { id: string }[]).map((k) => k.id)).toContain('bootstrap');
     const spare = (await rt.http.post('/v1/api-keys').set(bearer(tenantAdmin)).send({ name: 'spare', roles: ['analyst'] }).expect(201)).body;
     await rt.http.delete(`/v1/api-keys/${spare.id}`).set(bearer(tenantAdmin)).expect(204);
+
+    // revoking it again (a retried request) answers 204 but changes nothing: the first revocation's time stays, one audit entry
+    const first = (await rt.services.store.apiKeys.findById(spare.id))!.revokedAt;
+    await new Promise((r) => setTimeout(r, 5));
+    await rt.http.delete(`/v1/api-keys/${spare.id}`).set(bearer(tenantAdmin)).expect(204);
+    expect((await rt.services.store.apiKeys.findById(spare.id))!.revokedAt).toEqual(first);
+    const audit = await rt.http.get('/v1/audit').query({ action: 'api_key.revoke' }).set(bearer(ADMIN_KEY)).expect(200);
+    expect((audit.body.items as { targetId?: string; documentId?: string; target?: string }[]).filter((e) => JSON.stringify(e).includes(spare.id))).toHaveLength(1);
   });
 });
 

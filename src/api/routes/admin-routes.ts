@@ -59,8 +59,10 @@ export function adminRoutes(s: Services): Router {
 
   r.delete('/api-keys/:id', requireRole('admin'), async (req, res) => {
     const a = auth(req);
-    if (!(await s.apiKeys.revoke(a, req.params.id as string))) throw notFound('API key');
-    await s.privacy.audit(a.tenant, a.keyId, 'api_key.revoke', req.params.id as string);
+    const outcome = await s.apiKeys.revoke(a, req.params.id as string);
+    if (!outcome) throw notFound('API key');
+    // a repeated revoke (a retried request) changes nothing, so it is no new audit entry
+    if (outcome === 'revoked') await s.privacy.audit(a.tenant, a.keyId, 'api_key.revoke', req.params.id as string);
     res.status(204).end();
   });
 
