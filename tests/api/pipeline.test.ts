@@ -280,9 +280,11 @@ describe('corrections and export', () => {
     expect(human).toHaveLength(1);
     expect(human[0]).toMatchObject({ opinion: '很专业', polarity: 'positive', span: { start: 8, end: 11 } });
     expect((await rt.services.store.corrections.byDocument(id)).filter((c) => c.op === 'add')).toHaveLength(1);
-    // a different choice on the same span is a different tag
+    // a different choice on the same span replaces the first (one opinion, not two contradicting ones; 6d6ed82)
     await rt.http.post(`/v1/documents/${id}/corrections`).set(bearer(labeler)).send({ actions: [{ ...add, category: 'efficiency' }] }).expect(200);
-    expect(((await waitForStatus(rt, id, labeler)).tags as Tag[]).filter((t) => t.source === 'human')).toHaveLength(2);
+    const replaced = ((await waitForStatus(rt, id, labeler)).tags as Tag[]).filter((t) => t.source === 'human');
+    expect(replaced).toHaveLength(1);
+    expect(replaced[0]).toMatchObject({ category: 'efficiency', span: { start: 8, end: 11 } });
   });
 
   test("a tag can be added on a customer turn, not on an agent's", async () => {

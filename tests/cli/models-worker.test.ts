@@ -109,7 +109,7 @@ describe('models train without a worker', () => {
     await startedWorker;
     expect((await get('/v1/models')).workers).toBe(1);
     // the job queued by the first test (a second request while it is queued gets it) trains on the one deletion
-    expect(r.stderr.match(/training job (\S+) queued/)?.[1]).toBe('default:r1');
+    expect(r.stderr.match(/a training job is already queued for this tenant: following (\S+) /)?.[1]).toBe('default:r1');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^trained \S+\+r1 from 1 corrections: .*; gate refused: /m);
   }, 60_000);
