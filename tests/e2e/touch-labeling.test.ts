@@ -143,8 +143,11 @@ describe('labeling by touch alone (real server, chromium touch emulation at 390Ã
       expect(now!.polarity).toBe(t.polarity);
       expect(now!.category).toBe(t.category);
     }
-    const audit = await api<Audit>('GET', '/v1/audit?action=correction.apply&limit=200');
-    expect(audit.body.items.some((a) => a.target === ids.accept && a.details.ops?.join() === 'accept')).toBe(true);
+    // The audit entry is written after the correction (the document shows reviewed a moment before it).
+    await waitFor('the accept in the audit log', async () => {
+      const audit = await api<Audit>('GET', '/v1/audit?action=correction.apply&limit=200');
+      return audit.body.items.some((a) => a.target === ids.accept && a.details.ops?.join() === 'accept') ? true : null;
+    }, 15_000);
     // The buttons speak the page language.
     await tap(page.locator('[data-action=lang]'), 'language switch');
     await page.locator('.label-actions [data-action=accept]:has-text("Accept all")').waitFor();
