@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolve } from 'node:path';
 import { createAnalyzer } from '../../src/nlp/analyzer.js';
+import { analyzeChecked, LEXICON_DIR } from '../helpers/analyzer.js';
 import { normalizeText } from '../../src/nlp/normalize.js';
 import { loadLexicon } from '../../src/nlp/lexicon.js';
 import { loadJieba, tokenize } from '../../src/nlp/segment.js';
@@ -9,17 +9,14 @@ import type { Analyzer, ExtractedTag } from '../../src/nlp/types.js';
 // Lexicon and category fixes for the QA audit of 2026-11-29 (M1 missed evaluations, M3 categories, M6 Cantonese).
 // The inputs are our own variations, not the audit's sentences: each case stands for a class of vocabulary.
 
-const LEXICONS = resolve(import.meta.dirname, '../../lexicons');
 let analyzer: Analyzer;
 
 beforeAll(async () => {
-  analyzer = await createAnalyzer({ lexiconDir: LEXICONS });
+  analyzer = await createAnalyzer({ lexiconDir: LEXICON_DIR });
 });
 
 async function tags(text: string): Promise<ExtractedTag[]> {
-  const res = await analyzer.analyze({ kind: 'comment', text });
-  for (const t of res.tags) expect(text.slice(t.opinionSpan!.start, t.opinionSpan!.end), text).toBe(t.opinion);
-  return res.tags;
+  return (await analyzeChecked(analyzer, text)).tags;
 }
 
 const show = (ts: ExtractedTag[]) => JSON.stringify(ts.map((t) => [t.aspect, t.opinion, t.polarity, t.category]));
@@ -154,7 +151,7 @@ describe('M6: Cantonese', () => {
 
 describe('segmentation: the user dictionary tag wins, HMM pieces split before 得 and degree words', () => {
   it('全程 is an adverb, not part of the aspect', async () => {
-    const lex = loadLexicon(LEXICONS);
+    const lex = loadLexicon(LEXICON_DIR);
     const jieba = loadJieba(lex);
     const text = '工作人员全程很耐心';
     expect(tokenize(jieba, text, 0, text.length).find((t) => t.word === '全程')?.tag).toBe('d');

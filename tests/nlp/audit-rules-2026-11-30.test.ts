@@ -1,26 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolve } from 'node:path';
 import { createAnalyzer } from '../../src/nlp/analyzer.js';
+import { analyzeChecked, LEXICON_DIR } from '../helpers/analyzer.js';
 import type { AnalyzeInput, Analyzer, ExtractedTag } from '../../src/nlp/types.js';
 
 // Rule fixes for the QA audit of 2026-11-29 (/work/qa-tags/REPORT.md, classes H1–H6, M2, M4, M5, L1). The inputs
 // are our own sentences, not the audit's: each block checks the general rule on text the audit set does not hold.
 
-const LEXICONS = resolve(import.meta.dirname, '../../lexicons');
 let analyzer: Analyzer;
 
 beforeAll(async () => {
-  analyzer = await createAnalyzer({ lexiconDir: LEXICONS });
+  analyzer = await createAnalyzer({ lexiconDir: LEXICON_DIR });
 });
 
-async function run(text: string, kind: AnalyzeInput['kind'] = 'comment') {
-  const res = await analyzer.analyze({ kind, text });
-  for (const t of res.tags) {
-    expect(text.slice(t.opinionSpan!.start, t.opinionSpan!.end), text).toBe(t.opinion);
-    if (t.aspect !== null) expect(text.slice(t.aspectSpan!.start, t.aspectSpan!.end), text).toBe(t.aspect);
-  }
-  return res;
-}
+const run = (text: string, kind: AnalyzeInput['kind'] = 'comment') => analyzeChecked(analyzer, text, kind);
 
 async function transcript(...turns: string[]) {
   return analyzer.analyze({
