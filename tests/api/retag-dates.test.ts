@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, waitRetagJob, type TestRuntime } from '../helpers/runtime.js';
 
 // A re-tag job's from/to mean what they mean everywhere else: when the feedback happened (occurredAt,
 // else when it was received), dates without an offset read in TIME_ZONE; an inverted range is a 400
@@ -25,14 +25,7 @@ async function ingestDoc(channel: string, occurredAt?: string): Promise<string> 
   return res.body.id as string;
 }
 
-async function waitJob(id: string) {
-  for (let i = 0; i < 400; i++) {
-    const res = await rt.http.get(`/v1/retag-jobs/${id}`).set(bearer(ADMIN_KEY)).expect(200);
-    if (res.body.status === 'done') return res.body;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('re-tag job did not finish');
-}
+const waitJob = (id: string) => waitRetagJob(rt, id);
 
 const retag = (body: Record<string, unknown>) => rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send(body);
 const retagged = async (id: string) => (await rt.services.store.documents.findById(id))!.retagJobId ?? null;

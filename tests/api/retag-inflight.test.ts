@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, waitRetagJob, type TestRuntime } from '../helpers/runtime.js';
 
 // A re-tag (every promotion and rollback starts one) must take documents that are queued or being
 // analyzed when it starts: they were read under the version active before, and a job that marked only
@@ -12,14 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => rt.close());
 
-async function waitJob(id: string) {
-  for (let i = 0; i < 400; i++) {
-    const res = await rt.http.get(`/v1/retag-jobs/${id}`).set(bearer(ADMIN_KEY)).expect(200);
-    if (res.body.status === 'done') return res.body;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('re-tag job did not finish');
-}
+const waitJob = (id: string) => waitRetagJob(rt, id);
 
 describe('re-tag and documents in flight', () => {
   test('a document queued or in analysis when the job starts is marked, its generation bumped, and tagged again', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, waitRetagJob, type TestRuntime } from '../helpers/runtime.js';
 
 let rt: TestRuntime;
 
@@ -10,14 +10,7 @@ afterAll(async () => rt.close());
 
 type Tag = { id: string; polarity: string; source: string; span: { start: number; end: number } };
 
-async function waitJob(id: string) {
-  for (let i = 0; i < 400; i++) {
-    const res = await rt.http.get(`/v1/retag-jobs/${id}`).set(bearer(ADMIN_KEY)).expect(200);
-    if (res.body.status === 'done') return res.body;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('re-tag job did not finish');
-}
+const waitJob = (id: string) => waitRetagJob(rt, id);
 
 describe('re-tag jobs', () => {
   test('re-tags matching documents idempotently, keeps human tags, reports progress', async () => {

@@ -62,6 +62,16 @@ export async function createKey(rt: TestRuntime, roles: string[], tenant?: strin
 }
 
 /** Polls until the document reaches done/failed (or the timeout passes). */
+/** A re-tag job's progress once it reports done (GET /v1/retag-jobs/:id, polled every 50 ms for up to 20 s). */
+export async function waitRetagJob(rt: TestRuntime, id: string): Promise<Record<string, any>> {
+  for (let i = 0; i < 400; i++) {
+    const res = await rt.http.get(`/v1/retag-jobs/${id}`).set(bearer(ADMIN_KEY)).expect(200);
+    if (res.body.status === 'done') return res.body;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('re-tag job did not finish');
+}
+
 export async function waitForStatus(rt: TestRuntime, id: string, key = ADMIN_KEY, timeoutMs = 30_000): Promise<Record<string, any>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
