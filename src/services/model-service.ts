@@ -118,7 +118,8 @@ export class ModelService {
    * Queues the tenant's next training job, or returns the one already queued or running (`existing`):
    * it trains on every correction made up to its collect phase, so a second job would produce the same
    * version. Refused (409) up front when the corrections log holds nothing to learn from, so no version
-   * number is used up. Requests are handled one at a time per tenant in this process.
+   * number is used up. Requests are handled one at a time per tenant in this process, and the store's
+   * unique `activeFor` index settles a race between processes.
    */
   async requestTraining(tenant: string, actor: string): Promise<ModelJobRecord & { existing: boolean }> {
     const previous = this.requesting.get(tenant) ?? Promise.resolve();
@@ -152,12 +153,16 @@ export class ModelService {
         updatedAt: now,
         startedAt: null,
         finishedAt: null,
+        activeFor: tenant,
       };
       try {
         await this.store.modelJobs.insert(job);
       } catch (err) {
-        if (err instanceof DuplicateKeyError) continue;
-        throw err;
+        if (!(err instanceof DuplicateKeyError)) throw err;
+        // Another API process queued the tenant's job between our check and this insert: that job is the answer.
+        const other = (await this.store.modelJobs.unfinishedForTenant(tenant))[0];
+        if (other) return { ...other, existing: true };
+        continue;
       }
       try {
         await this.queue.enqueue([{ documentId: toQueueId(job._id), generation: 0 }]);

@@ -7,9 +7,15 @@ export class ModelJobsRepository {
   async init(): Promise<void> {
     // The worker looks for unfinished jobs at start (status), admins read a tenant's by _id.
     await this.coll.ensureIndex({ fields: { status: 1 } });
+    // One unfinished job per tenant across API processes (each process only serializes its own requests):
+    // a second request that slips past the "is one running" check loses here, not by taking the next number.
+    await this.coll.ensureIndex({ fields: { activeFor: 1 }, unique: true, sparse: true });
   }
 
-  /** Throws DuplicateKeyError when the id is taken (two requests raced for the same number). */
+  /**
+   * Throws DuplicateKeyError when the id is taken (two requests raced for the same number) or the tenant
+   * already has an unfinished job (`activeFor`).
+   */
   insert(job: ModelJobRecord): Promise<void> {
     return this.coll.insertOne(job);
   }
@@ -35,7 +41,8 @@ export class ModelJobsRepository {
   }
 
   async update(id: string, fields: Partial<ModelJobRecord>): Promise<void> {
-    await this.coll.updateOne({ _id: id }, { $set: { ...fields, updatedAt: new Date() } });
+    const finished = fields.status === 'done' || fields.status === 'failed';
+    await this.coll.updateOne({ _id: id }, { $set: { ...fields, updatedAt: new Date() }, ...(finished ? { $unset: { activeFor: true as const } } : {}) });
   }
 
   /** Moves a job to running unless it already finished; returns it, or null when there is nothing to do. */

@@ -310,6 +310,12 @@ export interface ModelJobRecord {
   finishedAt: Date | null;
   /** Clauses whose base features this job computed vs took from the worker's cache. */
   features?: { computed: number; cached: number };
+  /**
+   * The tenant while the job is queued or running, removed when it finishes: a unique sparse index on it
+   * lets the store, not a process, decide that a tenant has one training job at a time. Jobs stored
+   * before this field existed have none and are found by status instead.
+   */
+  activeFor?: string;
 }
 
 /** Accuracy of a version on one slice (src/nlp/model/head-train.ts computes it). */

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { createLogger } from '../../src/logger.js';
+import { createQueue } from '../../src/runtime.js';
+import { ModelService } from '../../src/services/model-service.js';
 import { dropPrefix, redisUrl, stopPrivateRedis } from '../helpers/redis.js';
 import { SLANG_COMPLAINTS } from '../fixtures/slang-complaints.js';
 
@@ -21,10 +24,10 @@ afterAll(async () => {
   stopPrivateRedis();
 });
 
-async function followJob(id: string): Promise<Record<string, unknown>> {
+async function followJob(id: string, key = ADMIN_KEY): Promise<Record<string, unknown>> {
   let job: Record<string, unknown> = {};
   for (let i = 0; i < 1200 && job.status !== 'done' && job.status !== 'failed'; i++) {
-    job = (await rt.http.get(`/v1/models/jobs/${encodeURIComponent(id)}`).set(bearer(ADMIN_KEY)).expect(200)).body;
+    job = (await rt.http.get(`/v1/models/jobs/${encodeURIComponent(id)}`).set(bearer(key)).expect(200)).body;
     await new Promise((r) => setTimeout(r, 50));
   }
   return job;
@@ -49,6 +52,39 @@ test('with REDIS_URL a training job runs to a version, and training without corr
   const list = (await rt.http.get('/v1/models').set(bearer(ADMIN_KEY)).expect(200)).body;
   expect(list.versions.map((v: { version: string }) => v.version)).toEqual([started.body.version]);
 }, 120_000);
+
+test('two API processes asked to train at once queue one job; once it finishes the next request queues another', async () => {
+  const key = await createKey(rt, ['admin'], 'race-two-apis');
+  let updates = 0;
+  for (const [i, text] of SLANG_COMPLAINTS.slice(0, 4).entries()) {
+    const id = (await rt.http.post('/v1/documents').set(bearer(key)).send({ kind: 'comment', source: 'app', externalId: `race-${i}`, text }).expect(202)).body.id;
+    const tag = (await waitForStatus(rt, id, key)).tags.find((t: { opinion: string }) => t.opinion.includes('绝了'));
+    if (!tag) continue;
+    await rt.http.post(`/v1/documents/${id}/corrections`).set(bearer(key)).send({ actions: [{ op: 'update', tagId: tag.id, polarity: 'negative' }] }).expect(200);
+    updates++;
+  }
+  expect(updates).toBeGreaterThan(0);
+  // A second API process: its own ModelService (its own per-process request serialization) on the same
+  // store and the same Redis queue. Each process serializes only its own requests, so the store decides.
+  const logger = createLogger('silent');
+  const otherQueue = createQueue(rt.config, logger, 'models');
+  const other = new ModelService(rt.services.store, otherQueue, logger, rt.config.modelDir);
+  try {
+    const tenant = 'race-two-apis';
+    const [a, b] = await Promise.all([rt.services.models.requestTraining(tenant, 'api-1'), other.requestTraining(tenant, 'api-2')]);
+    expect(a._id).toBe(b._id);
+    expect([a.existing, b.existing].sort()).toEqual([false, true]);
+    expect(await rt.services.store.modelJobs.countForTenant(tenant)).toBe(1);
+    const job = await followJob(a._id, key);
+    expect(job.status, String(job.error)).toBe('done');
+    // finished, the job no longer holds the tenant's slot
+    const next = await other.requestTraining(tenant, 'api-2');
+    expect(next).toMatchObject({ _id: `${tenant}:r2`, existing: false });
+    expect((await followJob(next._id, key)).status).toBe('done');
+  } finally {
+    await otherQueue.close();
+  }
+}, 180_000);
 
 test('the queue dashboard shows the models and webhooks queues next to the documents queue', async () => {
   const api = await rt.http.get('/admin/queues/api/queues').set(bearer(ADMIN_KEY)).expect(200);
