@@ -361,7 +361,7 @@ export const ROUTES: RouteDoc[] = [
   {
     method: 'get',
     path: '/v1/me',
-    summary: "The calling key's id, tenant and roles",
+    summary: "The calling key's id, tenant and roles, and whether it is the platform key",
     tag: 'admin',
     roles: 'any',
     responses: { 200: json('the caller', 'Me') },

@@ -164,6 +164,10 @@ export function responseSchemas(): Record<string, JsonSchema> {
       id: str,
       tenant: str,
       roles: { type: 'array', items: { type: 'string', enum: [...ROLES] } },
+      platform: {
+        type: 'boolean',
+        description: 'true for the platform (bootstrap) admin key, which may create and revoke keys of any tenant; false for every other key',
+      },
       timeZone: { type: 'string', description: 'the service\'s TIME_ZONE (IANA): its days bucket the daily trends, and dates without an offset are read in it' },
     }),
     Taxonomy: object({

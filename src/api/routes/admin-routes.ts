@@ -25,7 +25,8 @@ export function adminRoutes(s: Services): Router {
 
   r.get('/me', (req, res) => {
     const a = auth(req);
-    res.json({ id: a.keyId, tenant: a.tenant, roles: a.roles, timeZone: timeZone() });
+    // platform: the console offers other tenants on the keys page only to the key that may use them
+    res.json({ id: a.keyId, tenant: a.tenant, roles: a.roles, platform: a.platform, timeZone: timeZone() });
   });
 
   r.get('/taxonomy', requireRole('analyst', 'labeler'), async (req, res) => {
