@@ -71,11 +71,12 @@ export class ApiKeysService {
   }
 
   /**
-   * The caller's tenant's keys. The platform key lives in tenant default but is the operator's, not the
-   * tenant's: only the platform key itself sees it, as only it may revoke it (revoke).
+   * One tenant's keys, the caller's unless named (the route lets only the platform key name another).
+   * The platform key lives in tenant default but is the operator's, not the tenant's: only the platform
+   * key itself sees it, as only it may revoke it (revoke).
    */
-  async list(auth: Pick<AuthContext, 'tenant' | 'platform'>): Promise<ApiKeyRecord[]> {
-    const keys = await this.repo.listForTenant(auth.tenant);
+  async list(auth: Pick<AuthContext, 'tenant' | 'platform'>, tenant: string = auth.tenant): Promise<ApiKeyRecord[]> {
+    const keys = await this.repo.listForTenant(tenant);
     return auth.platform ? keys : keys.filter((k) => !k.platform);
   }
 

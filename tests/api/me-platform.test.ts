@@ -31,3 +31,23 @@ describe('GET /v1/me: platform', () => {
     expect(me.required).toContain('platform');
   });
 });
+
+describe('GET /v1/api-keys?tenant=', () => {
+  test("the platform key lists another tenant's keys; a tenant admin may name only its own tenant", async () => {
+    const made = (await rt.http.post('/v1/api-keys').set(bearer(ADMIN_KEY)).send({ name: 'globex crm', roles: ['ingest'], tenant: 'globex' }).expect(201)).body as { id: string };
+    const listed = await rt.http.get('/v1/api-keys').query({ tenant: 'globex' }).set(bearer(ADMIN_KEY)).expect(200);
+    expect(listed.body.items.map((k: { id: string; tenant: string }) => [k.id, k.tenant])).toEqual([[made.id, 'globex']]);
+    // without it, the platform key's own tenant as before
+    const own = await rt.http.get('/v1/api-keys').set(bearer(ADMIN_KEY)).expect(200);
+    expect(own.body.items.map((k: { id: string }) => k.id)).toContain('bootstrap');
+    expect(own.body.items.map((k: { id: string }) => k.id)).not.toContain(made.id);
+
+    const tenantAdmin = await createKey(rt, ['admin'], 'initech');
+    const refused = await rt.http.get('/v1/api-keys').query({ tenant: 'globex' }).set(bearer(tenantAdmin)).expect(403);
+    expect(refused.body.error.code).toBe('forbidden');
+    const mine = await rt.http.get('/v1/api-keys').query({ tenant: 'initech' }).set(bearer(tenantAdmin)).expect(200);
+    expect(mine.body.items.every((k: { tenant: string }) => k.tenant === 'initech')).toBe(true);
+    const bad = await rt.http.get('/v1/api-keys').query({ tenant: 'Not A Tenant' }).set(bearer(ADMIN_KEY)).expect(400);
+    expect(bad.body.error.details.map((d: { field: string }) => d.field)).toEqual(['tenant']);
+  });
+});

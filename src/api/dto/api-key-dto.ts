@@ -1,6 +1,9 @@
 import { ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { ROLES } from '../../store/records.js';
 
+const TENANT = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+const TENANT_MESSAGE = 'tenant must be 1-64 lowercase letters, digits, _ or -';
+
 export class CreateApiKeyDto {
   @IsString()
   @Length(1, 100)
@@ -15,6 +18,14 @@ export class CreateApiKeyDto {
   /** Defaults to the caller's tenant; only the platform (bootstrap) key may name another one. */
   @IsOptional()
   @IsString()
-  @Matches(/^[a-z0-9][a-z0-9_-]{0,63}$/, { message: 'tenant must be 1-64 lowercase letters, digits, _ or -' })
+  @Matches(TENANT, { message: TENANT_MESSAGE })
+  tenant?: string;
+}
+
+export class ApiKeysQueryDto {
+  /** Whose keys: defaults to the caller's tenant; only the platform (bootstrap) key may name another one. */
+  @IsOptional()
+  @IsString()
+  @Matches(TENANT, { message: TENANT_MESSAGE })
   tenant?: string;
 }

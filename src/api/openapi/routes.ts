@@ -11,7 +11,7 @@ import {
   WebhookCreateDto,
   WebhookUpdateDto,
 } from '../dto/actions-dto.js';
-import { CreateApiKeyDto } from '../dto/api-key-dto.js';
+import { ApiKeysQueryDto, CreateApiKeyDto } from '../dto/api-key-dto.js';
 import { CorrectionsDto, TagPatchDto } from '../dto/correction-dto.js';
 import { BatchDto, CreateDocumentDto } from '../dto/document-dto.js';
 import { DocumentQueryDto, ExportQueryDto, CountedPageQueryDto, PageQueryDto, StatsQueryDto, TagQueryDto, RangeQueryDto } from '../dto/query-dto.js';
@@ -346,8 +346,10 @@ export const ROUTES: RouteDoc[] = [
     method: 'get',
     path: '/v1/api-keys',
     summary: "List the tenant's API keys",
+    description: 'One tenant\'s keys, oldest first: the caller\'s, or with `tenant` another one\'s (only the platform key may name another tenant; others get a 403).',
     tag: 'admin',
     roles: ['admin'],
+    query: ApiKeysQueryDto,
     responses: { 200: json('keys without their secrets', 'ApiKeyList') },
   },
   {

@@ -166,7 +166,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
       roles: { type: 'array', items: { type: 'string', enum: [...ROLES] } },
       platform: {
         type: 'boolean',
-        description: 'true for the platform (bootstrap) admin key, which may create and revoke keys of any tenant; false for every other key',
+        description: 'true for the platform (bootstrap) admin key, which may create, list and revoke keys of any tenant; false for every other key',
       },
       timeZone: { type: 'string', description: 'the service\'s TIME_ZONE (IANA): its days bucket the daily trends, and dates without an offset are read in it' },
     }),

@@ -2,7 +2,7 @@ import { timeZone } from '../../time-zone.js';
 import { Router } from 'express';
 import { forbidden, notFound } from '../../errors.js';
 import type { Services } from '../../runtime.js';
-import { CreateApiKeyDto } from '../dto/api-key-dto.js';
+import { ApiKeysQueryDto, CreateApiKeyDto } from '../dto/api-key-dto.js';
 import { TaxonomyOverridesDto } from '../dto/taxonomy-dto.js';
 import { CountedPageQueryDto } from '../dto/query-dto.js';
 import { auth, requireRole } from '../middleware.js';
@@ -55,7 +55,10 @@ export function adminRoutes(s: Services): Router {
   });
 
   r.get('/api-keys', requireRole('admin'), async (req, res) => {
-    res.json({ items: (await s.apiKeys.list(auth(req))).map(presentKey) });
+    const a = auth(req);
+    const tenant = parseDto(ApiKeysQueryDto, req.query, 'query').tenant ?? a.tenant;
+    if (tenant !== a.tenant && !a.platform) throw forbidden('only the platform admin key can list keys of another tenant');
+    res.json({ items: (await s.apiKeys.list(a, tenant)).map(presentKey) });
   });
 
   r.delete('/api-keys/:id', requireRole('admin'), async (req, res) => {
