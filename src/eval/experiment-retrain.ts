@@ -356,7 +356,7 @@ ${reading(r)}
    tags carry the new \`modelVersion\`). \`POST /v1/models/rollback\` returns to the previous version.
 5. In the pipeline the rules still decide polarity, except where the promoted head has learned something
    about a clause holding one opinion (its weights move the clause by ≥ 0.5 logits, or change the base
-   model's answer): there the model's answer wins, because that is what the labelers taught.
+   model's answer): there the model's answer wins, because that is what the labelers taught (a neutral answer removes the tag).
 
 ### What retraining can and cannot teach
 A version is a head over the clause model, and the pipeline applies it only to the opinions the rules
@@ -374,7 +374,10 @@ extracted: it can change their polarity and category, never create a tag where t
 - **Delete** (a false positive, e.g. 麻烦了 meaning "thanks for your trouble" tagged negative): means
   "no opinion of that polarity here". The clause is trained on as neutral sentiment (the head's neutral
   class; nothing about its category), and scored in the gate against the polarity the pipeline had said.
-  The rules still extract the span, so after promotion it comes back as a neutral tag, not as no tag.
+  After promotion the rules still find the span, but where the head turns a clause holding that one
+  opinion neutral, the pipeline drops the tag: the deleted false positive does not come back, not even as
+  a neutral tag. Relabelling a tag to neutral teaches the same (the head has one neutral class), so such
+  clauses elsewhere lose their tag too; the relabelled tag itself stays, as every human tag does.
   Deleting a labeler's own tag, or a neutral machine tag, teaches nothing and is not training data; a
   reverted deletion does not count.
 - **Accept** (通过: the machine tags left as they were are confirmed): never trained on, judged on in the

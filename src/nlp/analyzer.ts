@@ -437,7 +437,8 @@ class RuleAnalyzer implements Analyzer {
   /**
    * Blend the model's clause view into rule tags: confidence always, category only when the rules had
    * nothing — except where a tenant's retrained head changed the base model's decision for a clause
-   * holding a single opinion: that is what its labelers taught, so it wins over the rules.
+   * holding a single opinion: that is what its labelers taught, so it wins over the rules, and a head
+   * that turns such a clause neutral removes its tag.
    */
   private async applyClassifier(found: PartTag[], head: HeadWeights | null): Promise<void> {
     const sentences = [...new Set(found.map((f) => f.tag.sentence))];
@@ -450,6 +451,7 @@ class RuleAnalyzer implements Analyzer {
     const bySentence = new Map(sentences.map((s, i) => [s, results[i]] as const));
     const perSentence = new Map<string, number>();
     for (const f of found) perSentence.set(f.tag.sentence, (perSentence.get(f.tag.sentence) ?? 0) + 1);
+    const unlearned = new Set<PartTag>();
     for (const f of found) {
       const r = bySentence.get(f.tag.sentence);
       if (!r) continue;
@@ -458,6 +460,12 @@ class RuleAnalyzer implements Analyzer {
         if (r.adjusted.sentiment) {
           const s = r.sentiment;
           const polarity: Polarity = s.positive >= s.negative && s.positive >= s.neutral ? 'positive' : s.negative >= s.neutral ? 'negative' : 'neutral';
+          if (polarity === 'neutral' && f.tag.polarity !== 'neutral') {
+            // The head learned "no opinion here" from labelers deleting such tags (好的，麻烦了 is thanks, not a
+            // complaint): the tag goes, as the labelers removed it, rather than staying as an empty neutral opinion.
+            unlearned.add(f);
+            continue;
+          }
           if (polarity !== f.tag.polarity) {
             f.tag.polarity = polarity;
             f.tag.source = 'model';
@@ -491,6 +499,7 @@ class RuleAnalyzer implements Analyzer {
         }
       }
     }
+    for (let k = found.length - 1; k >= 0; k--) if (unlearned.has(found[k]!)) found.splice(k, 1);
   }
 }
 

@@ -153,7 +153,7 @@ describe('accepted tags keep judging candidates after a re-tag (finding 2); dupl
 });
 
 describe('deleting a false positive is learned (finding 8); nothing to learn is refused up front (finding 11)', () => {
-  test('409 with the reason and no version used; deletions of machine tags train the clause as neutral', async () => {
+  test('409 with the reason and no version used; deletions of machine tags train the clause as neutral, and the promoted head removes such tags', async () => {
     const admin = await createKey(rt, ['admin'], 'thanks-courier');
     const none = await rt.http.post('/v1/models/train').set(bearer(admin)).send({}).expect(409);
     expect(none.body.error).toMatchObject({ code: 'nothing_to_learn', message: expect.stringMatching(/^no corrections to learn from yet/) });
@@ -192,8 +192,12 @@ describe('deleting a false positive is learned (finding 8); nothing to learn is 
     await rt.http.post(`/v1/models/${encodeURIComponent(v.version)}/promote`).set(bearer(admin)).send({ retag: false }).expect(200);
     await new Promise((r) => setTimeout(r, 2100));
     const after = await ingest(admin, 'thanks-new', '好的好的，麻烦了');
-    expect(after.tags.filter((t) => t.polarity === 'negative')).toEqual([]);
-    // the rules still find the span; the promoted head relabels it
-    expect(after.tags.filter((t) => t.opinion.includes('麻烦')).map((t) => t.polarity)).toEqual(['neutral']);
+    // the rules still find the span; the promoted head learned "no opinion here", so there is no tag at
+    // all, as the labelers left it, not a neutral one
+    expect(after.tags.filter((t) => t.opinion.includes('麻烦'))).toEqual([]);
+    expect(after.tags).toEqual([]);
+    // an opinion in another clause of the same text is untouched by what the head learned about thanks
+    const mixed = await ingest(admin, 'thanks-mixed', '好的，麻烦了。快递员态度很差');
+    expect(mixed.tags.map((t) => [t.opinion, t.polarity])).toEqual([['很差', 'negative']]);
   }, 180_000);
 });
