@@ -45,8 +45,10 @@ export const IDEMPOTENCY_PENDING_MS = 120_000;
 const IN_PROGRESS_RETRY_AFTER_S = 1;
 
 /**
- * Idempotency-Key on POSTs: the first response (below 500) is remembered for a day; the same key
- * with the same body replays it, the same key with a different body is a 422.
+ * Idempotency-Key on POSTs (app.ts mounts it on the /v1 router), and on a route of another method
+ * whose repeat would not be harmless, mounted on that route with `methods` (PATCH /v1/webhooks/:id:
+ * a retried secret rotation must not rotate again). The first response (below 500) is remembered for
+ * a day; the same key with the same body replays it, the same key with a different body is a 422.
  *
  * The key is reserved (a pending record under its unique id) before the handler runs, so of several
  * concurrent requests with one key exactly one runs; the others get a 409 idempotency_in_progress
@@ -54,11 +56,12 @@ const IN_PROGRESS_RETRY_AFTER_S = 1;
  * error releases the reservation, so a retry runs afresh; a reservation left by a crashed process is
  * taken over once IDEMPOTENCY_PENDING_MS have passed.
  */
-export function idempotency(store: Store, options: { pendingMs?: number } = {}) {
+export function idempotency(store: Store, options: { pendingMs?: number; methods?: readonly string[] } = {}) {
   const pendingMs = options.pendingMs ?? IDEMPOTENCY_PENDING_MS;
+  const methods = options.methods ?? ['POST'];
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const key = req.get('idempotency-key');
-    if (req.method !== 'POST' || key === undefined || !req.auth) return next();
+    if (!methods.includes(req.method) || key === undefined || !req.auth) return next();
     if (!IDEMPOTENCY_KEY.test(key)) {
       throw badRequest('Idempotency-Key must be 1-128 printable ASCII characters', [{ field: 'Idempotency-Key', message: 'invalid' }]);
     }
@@ -105,7 +108,7 @@ export function idempotency(store: Store, options: { pendingMs?: number } = {}) 
       });
     }
 
-    // Every POST handler answers with res.json, the error handler too; a response ended any other way
+    // Every handler it guards answers with res.json, the error handler too; a response ended any other way
     // releases the key instead of holding it. A client that leaves early changes nothing: its handler
     // still answers, and that answer is remembered for the retry.
     let settled = false;

@@ -76,7 +76,7 @@ const PARAMETERS: Record<string, JsonSchema> = {
     in: 'header',
     required: false,
     description:
-      'Makes a POST safe to retry: the first response (below 500) is kept for a day and replayed, with `Idempotent-Replayed: true`, ' +
+      'Makes a POST (or a route that says so) safe to retry: the first response (below 500) is kept for a day and replayed, with `Idempotent-Replayed: true`, ' +
       'for the same key and body; the same key with a different request is a 422. The key is reserved while the first request runs: ' +
       'the same request sent meanwhile is a 409 `idempotency_in_progress` with Retry-After (exactly one of concurrent requests runs). ' +
       'A 5xx is not kept, so the key is free for a retry; a reservation whose request never answered (a crash) lapses after 2 minutes.',
@@ -102,10 +102,11 @@ function rolesText(roles: RouteDoc['roles']): string {
 
 function operation(route: RouteDoc, registry: SchemaRegistry): JsonSchema {
   // These follow from how app.ts stacks middleware: request ids on everything; rate limiting and
-  // Idempotency-Key on the authenticated /v1 router, the latter for POSTs only.
+  // Idempotency-Key on the authenticated /v1 router, the latter for POSTs and the routes that mount it.
   const underV1 = route.path.startsWith('/v1/');
+  const idempotent = underV1 && (route.method === 'post' || route.idempotent === true);
   const parameters: JsonSchema[] = [paramRef('RequestId')];
-  if (underV1 && route.method === 'post') parameters.push(paramRef('IdempotencyKey'));
+  if (idempotent) parameters.push(paramRef('IdempotencyKey'));
   const pathNames = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
   const paramProps = route.params ? registry.properties(route.params) : new Map();
   for (const name of pathNames) {
@@ -133,7 +134,7 @@ function operation(route: RouteDoc, registry: SchemaRegistry): JsonSchema {
     addError(413, 'PayloadTooLarge');
     addError(415, 'UnsupportedMediaType');
   }
-  if (underV1 && route.method === 'post') {
+  if (idempotent) {
     addError(422, 'IdempotencyKeyReused');
     // a route's own 409 keeps its schema and says the Idempotency-Key one too
     const own = responses[409];

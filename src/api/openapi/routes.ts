@@ -54,6 +54,8 @@ export interface RouteDoc {
    */
   bodyHints?: Record<string, { items?: DtoClass; nullable?: true; extra?: JsonSchema }>;
   query?: DtoClass;
+  /** A route other than a POST that takes an Idempotency-Key too (the guard mounted on the route itself). */
+  idempotent?: true;
   /** Path parameters validated by a DTO; other `{name}` segments are documented as plain strings. */
   params?: DtoClass;
   responses: Record<number, ResponseDoc>;
@@ -535,9 +537,12 @@ export const ROUTES: RouteDoc[] = [
     method: 'patch',
     path: '/v1/webhooks/{id}',
     summary: 'Change or pause a webhook endpoint, or rotate its secret',
-    description: '`rotateSecret: true` issues a new secret (in this response only); the old one stops working at once.',
+    description:
+      '`rotateSecret: true` issues a new secret (in this response only); the old one stops working at once. ' +
+      'Send an Idempotency-Key to retry safely: a retried rotation replays the first answer, with its secret, instead of rotating again.',
     tag: 'actions',
     roles: ['admin'],
+    idempotent: true,
     body: WebhookUpdateDto,
     responses: { 200: json('the endpoint; `secret` only when rotated', 'WebhookWithSecret') },
   },

@@ -15,6 +15,7 @@ import {
   WebhookCreateDto,
   WebhookUpdateDto,
 } from '../dto/actions-dto.js';
+import { idempotency } from '../guards.js';
 import { auth, requireRole } from '../middleware.js';
 import { parseDto } from '../validate.js';
 
@@ -36,7 +37,9 @@ export function actionsRoutes(s: Services): Router {
   r.get('/webhooks/:id', requireRole('admin'), async (req, res) => {
     res.json(presentWebhook(await a.webhooks.get(auth(req).tenant, id(req.params.id))));
   });
-  r.patch('/webhooks/:id', requireRole('admin'), async (req, res) => {
+  // The /v1 router's Idempotency-Key covers POSTs; a rotation retried after a lost answer must get
+  // that answer's secret, not rotate again.
+  r.patch('/webhooks/:id', idempotency(s.store, { methods: ['PATCH'] }), requireRole('admin'), async (req, res) => {
     const who = auth(req);
     const dto = parseDto(WebhookUpdateDto, req.body);
     const updated = await a.webhooks.update(who.tenant, id(req.params.id), dto);
