@@ -10,6 +10,7 @@ import { apiClient, CHROMIUM_ARGS, startServer, waitForPage, type RunningServer 
 interface Key {
   id: string;
   name: string;
+  tenant: string;
   roles: string[];
   revokedAt: string | null;
   key?: string;
@@ -29,7 +30,7 @@ async function keys(): Promise<Key[]> {
 }
 
 async function me(key: string) {
-  return apiClient(server.base, key)<{ roles: string[]; tenant: string; error?: { code: string } }>('GET', '/v1/me');
+  return apiClient(server.base, key)<{ roles: string[]; tenant: string; platform: boolean; error?: { code: string } }>('GET', '/v1/me');
 }
 
 async function createInPage(name: string, roles: string[]): Promise<{ created: Key; request: Request }> {
@@ -208,6 +209,89 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
     await page.click('[data-dialog=new-key] [data-action=close-secret]');
     await page.waitForTimeout(500);
     expect((await keys()).filter((k) => k.name === 'double click')).toHaveLength(1);
+  });
+
+  test('the platform key creates a key for another tenant from the form and sees it listed under that tenant; a tenant admin has no tenant field', async () => {
+    await signedInAs(page, server.base, server.adminKey, 'zh');
+    await openRoute(page, server.base, '#/admin/keys', '.keys-table');
+    expect((await me(server.adminKey)).body.platform).toBe(true);
+    // The list is one tenant's at a time (GET /v1/api-keys), and the page says whose.
+    expect(await page.textContent('[data-hint=platform]')).toContain('列表每次只显示一个租户的密钥');
+    expect(await page.textContent('.keys-showing')).toBe('租户 default 的密钥');
+    expect(await page.locator('.keys-table th').allTextContents()).toContain('租户');
+    const tenantField = page.locator('.create-key input[name=keyTenant]');
+    expect(await tenantField.getAttribute('placeholder')).toBe('default');
+    expect(await tenantField.getAttribute('aria-describedby')).toBe('key-tenant-hint');
+    expect(await page.textContent('#key-tenant-hint')).toContain('留空则属于当前登录密钥的租户（default）');
+
+    await page.fill('input[name=keyName]', 'acme 管理员');
+    await tenantField.fill('acme');
+    await page.check('.create-key input[name=role][value=admin]');
+    const [resp] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/v1/api-keys') && r.request().method() === 'POST'),
+      page.click('[data-action=create-key]'),
+    ]);
+    expect(resp.status(), await resp.text()).toBe(201);
+    expect(resp.request().postDataJSON()).toEqual({ name: 'acme 管理员', roles: ['admin'], tenant: 'acme' });
+    const created = (await resp.json()) as Key;
+    expect(created.tenant).toBe('acme');
+    const dialog = page.locator('[data-dialog=new-key]');
+    expect(await dialog.locator('[data-created-tenant]').textContent()).toBe(' 所属租户：acme。');
+    await dialog.locator('[data-action=close-secret]').click();
+    expect(await tenantField.inputValue()).toBe('');
+
+    // The page now lists that tenant's keys, the new one among them with its tenant.
+    await page.locator('.keys-showing[data-tenant=acme]').waitFor();
+    const row = page.locator(`.keys-table tr[data-key-id="${created.id}"]`);
+    await row.waitFor();
+    expect(await row.locator('td').nth(0).textContent()).toBe('acme 管理员');
+    expect(await row.locator('td.adm-tenant').textContent()).toBe('acme');
+    expect(new Set(await page.locator('.keys-table td.adm-tenant').allTextContents())).toEqual(new Set(['acme']));
+    expect(await page.inputValue('input[name=listTenant]')).toBe('acme');
+    await shot(page, 'admin-keys-other-tenant');
+    // and the API agrees: a key of tenant acme, not the platform key
+    const acme = await api<{ items: Key[] }>('GET', '/v1/api-keys?tenant=acme');
+    expect(acme.body.items.map((k) => k.id)).toEqual([created.id]);
+    expect((await me(created.key!)).body).toMatchObject({ tenant: 'acme', platform: false });
+    expect((await keys()).some((k) => k.id === created.id)).toBe(false);
+
+    // Back to its own tenant with the picker.
+    await page.fill('input[name=listTenant]', 'default');
+    await page.click('[data-action=show-tenant]');
+    await page.locator('.keys-showing[data-tenant=default]').waitFor();
+    await page.locator('.keys-table tr[data-key-id=bootstrap]').waitFor();
+    expect(await row.count()).toBe(0);
+
+    // English.
+    await signedInAs(page, server.base, server.adminKey, 'en');
+    await openRoute(page, server.base, '#/admin/keys', '.keys-table');
+    expect(await page.textContent('.keys-showing')).toBe('Keys of tenant default');
+    expect(await page.textContent('.create-key label:has(input[name=keyTenant]) > span:first-child')).toBe('Tenant');
+    expect(await page.textContent('#key-tenant-hint')).toContain('Only the platform key can create keys for other tenants');
+
+    // The acme admin: its own keys, no tenant field or picker, and what it creates is acme's.
+    const { ctx, p } = await newSession(created.key!, '#/admin/keys');
+    await p.locator(`.keys-table tr[data-key-id="${created.id}"] .adm-badge-self`).waitFor();
+    expect(await p.locator('input[name=keyTenant]').count()).toBe(0);
+    expect(await p.locator('input[name=listTenant]').count()).toBe(0);
+    expect(await p.locator('[data-hint=platform], .keys-showing').count()).toBe(0);
+    await p.fill('input[name=keyName]', 'acme 接入');
+    await p.check('.create-key input[name=role][value=ingest]');
+    const [own] = await Promise.all([
+      p.waitForResponse((r) => r.url().endsWith('/v1/api-keys') && r.request().method() === 'POST'),
+      p.click('[data-action=create-key]'),
+    ]);
+    expect(own.status()).toBe(201);
+    expect(own.request().postDataJSON()).toEqual({ name: 'acme 接入', roles: ['ingest'] });
+    const ownKey = (await own.json()) as Key;
+    expect(ownKey.tenant).toBe('acme');
+    expect(await p.locator('[data-dialog=new-key] [data-created-tenant]').count()).toBe(0);
+    await p.click('[data-dialog=new-key] [data-action=close-secret]');
+    const ownRow = p.locator(`.keys-table tr[data-key-id="${ownKey.id}"]`);
+    await ownRow.waitFor();
+    expect(await ownRow.locator('td.adm-tenant').textContent()).toBe('acme');
+    await ctx.close();
+    expect(pageErrors).toEqual([]);
   });
 
   test('a key without roles is refused next to the roles, and revoking the key in use needs its own warning and signs out', async () => {

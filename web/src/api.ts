@@ -9,6 +9,8 @@ export interface Me {
   name?: string;
   tenant: string;
   roles: Role[];
+  /** The platform (bootstrap) admin key: it alone may manage other tenants' keys (absent from older servers). */
+  platform?: boolean;
   /** The service's TIME_ZONE: times are shown in it (time.ts). */
   timeZone?: string;
 }

@@ -195,8 +195,9 @@ async function post<T>(path: string, body: unknown, intent: Intent): Promise<T> 
 const id = encodeURIComponent;
 
 export const adminApi = {
-  keys: () => request<{ items: ApiKey[] }>('GET', '/v1/api-keys'),
-  createKey: (body: { name: string; roles: Role[] }, intent: Intent) => post<CreatedKey>('/v1/api-keys', body, intent),
+  /** One tenant's keys: the caller's, or (the platform key only) the one named. */
+  keys: (tenant?: string) => request<{ items: ApiKey[] }>('GET', `/v1/api-keys${queryString({ tenant })}`),
+  createKey: (body: { name: string; roles: Role[]; tenant?: string }, intent: Intent) => post<CreatedKey>('/v1/api-keys', body, intent),
   revokeKey: (keyId: string) => request<void>('DELETE', `/v1/api-keys/${id(keyId)}`),
 
   settings: () => request<TenantSettings>('GET', '/v1/tenant/settings'),

@@ -8,7 +8,7 @@ import { wallTime } from '../time';
 import { adminApi, Intent, ROLES, type ApiKey, type CreatedKey } from './admin-api';
 import { ConfirmDialog, FieldError, FormError, invalidProps, SecretDialog, useLoad, UserText } from './ui';
 
-const KEY_FIELDS: FieldLabels = { name: 'admKeyName', roles: 'admRoles' };
+const KEY_FIELDS: FieldLabels = { name: 'admKeyName', roles: 'admRoles', tenant: 'tenant' };
 
 const ROLE_HINTS: Record<Role, MsgKey> = {
   ingest: 'admRoleHintIngest',
@@ -23,7 +23,19 @@ const BOOTSTRAP = 'bootstrap';
 export function KeysPage() {
   const { t, lang } = useI18n();
   const { me } = useAppData();
-  const keys = useLoad(() => adminApi.keys().then((r) => r.items));
+  const platform = me.platform === true;
+  // The API lists one tenant's keys; the platform key may ask for any tenant's, so its page says which
+  // tenant it shows and lets it pick another, rather than implying the list is every tenant's.
+  const [tenant, setTenant] = useState(me.tenant);
+  const [tenantDraft, setTenantDraft] = useState(me.tenant);
+  const shown = useRef(me.tenant);
+  const keys = useLoad(() => adminApi.keys(shown.current === me.tenant ? undefined : shown.current).then((r) => r.items));
+  const show = (next: string) => {
+    shown.current = next;
+    setTenant(next);
+    setTenantDraft(next);
+    void keys.reload();
+  };
   const [created, setCreated] = useState<CreatedKey | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const roleName = (r: string) => (roleKey(r) ? t(roleKey(r)!) : r);
@@ -35,17 +47,45 @@ export function KeysPage() {
     <section className="adm-section" aria-labelledby="adm-keys-title">
       <h2 id="adm-keys-title" tabIndex={-1}>{t('admKeysTitle')}</h2>
       <p className="muted">{t('admKeysHint')}</p>
+      {platform && <p className="muted" data-hint="platform">{t('admKeysPlatformHint')}</p>}
       <CreateKeyForm
+        platform={platform}
+        ownTenant={me.tenant}
         onCreated={(k) => {
           setCreated(k);
-          void keys.reload();
+          // a key made for another tenant is in that tenant's list, so that is the list to show
+          if (k.tenant !== shown.current) show(k.tenant);
+          else void keys.reload();
         }}
       />
+      {platform && (
+        <form
+          className="row keys-tenant"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const next = tenantDraft.trim();
+            if (next) show(next);
+          }}
+        >
+          <label className="field">
+            <span>{t('admKeysListTenant')}</span>
+            <input name="listTenant" value={tenantDraft} maxLength={64} autoComplete="off" spellCheck={false} onChange={(e) => setTenantDraft(e.target.value)} />
+          </label>
+          <button type="submit" className="btn" data-action="show-tenant">
+            {t('admKeysShowTenant')}
+          </button>
+        </form>
+      )}
+      {platform && (
+        <h3 className="adm-sub keys-showing" data-tenant={tenant}>
+          {t('admKeysListOf', { tenant })}
+        </h3>
+      )}
       {keys.error !== null && <ErrorPanel error={keys.error} onRetry={() => void keys.reload()} />}
       {list && (
         <div className="table-scroll">
           <table className="grid adm-table keys-table">
-            <caption className="sr-only">{t('admKeysTitle')}</caption>
+            <caption className="sr-only">{platform ? t('admKeysListOf', { tenant }) : t('admKeysTitle')}</caption>
             <thead>
               <tr>
                 <th scope="col">{t('admKeyName')}</th>
@@ -67,7 +107,7 @@ export function KeysPage() {
                   </td>
                   <td className="mono adm-id">{k.id}</td>
                   <td className="adm-roles">{k.roles.map(roleName).join(sep)}</td>
-                  <td className="mono">{k.tenant}</td>
+                  <td className="mono adm-tenant">{k.tenant}</td>
                   <td className="nowrap">{wallTime(k.createdAt)}</td>
                   <td className="nowrap">{k.lastUsedAt ? wallTime(k.lastUsedAt) : t('admNever')}</td>
                   <td>
@@ -100,6 +140,7 @@ export function KeysPage() {
         <SecretDialog title={t('admKeyCreatedTitle')} secret={created.key} warning={t('admKeyOnce')} onClose={() => setCreated(null)} name="new-key">
           <p className="small">
             {t('admKeyCreatedFor', { name: created.name, roles: created.roles.map(roleName).join(sep) })}
+            {platform && <span data-created-tenant={created.tenant}> {t('admKeyCreatedTenant', { tenant: created.tenant })}</span>}
           </p>
         </SecretDialog>
       )}
@@ -131,9 +172,10 @@ export function KeysPage() {
   );
 }
 
-function CreateKeyForm({ onCreated }: { onCreated: (k: CreatedKey) => void }) {
+function CreateKeyForm({ platform, ownTenant, onCreated }: { platform: boolean; ownTenant: string; onCreated: (k: CreatedKey) => void }) {
   const { t } = useI18n();
   const [name, setName] = useState('');
+  const [tenant, setTenant] = useState('');
   const [roles, setRoles] = useState<Role[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -147,9 +189,11 @@ function CreateKeyForm({ onCreated }: { onCreated: (k: CreatedKey) => void }) {
     setError(null);
     try {
       // In the order the API lists them, whatever order they were ticked in.
-      const k = await adminApi.createKey({ name: name.trim(), roles: ROLES.filter((r) => roles.includes(r)) }, intent.current);
+      const other = platform ? tenant.trim() : '';
+      const k = await adminApi.createKey({ name: name.trim(), roles: ROLES.filter((r) => roles.includes(r)), ...(other ? { tenant: other } : {}) }, intent.current);
       setName('');
       setRoles([]);
+      setTenant('');
       onCreated(k);
     } catch (err) {
       setError(err);
@@ -166,6 +210,26 @@ function CreateKeyForm({ onCreated }: { onCreated: (k: CreatedKey) => void }) {
         <input name="keyName" value={name} maxLength={100} onChange={(e) => setName(e.target.value)} {...invalidProps(fields.get('name'), 'key-name-error')} />
         <FieldError id="key-name-error" message={fields.get('name')} />
       </label>
+      {platform && (
+        <label className="field adm-field-name">
+          <span>{t('tenant')}</span>
+          <input
+            name="keyTenant"
+            value={tenant}
+            placeholder={ownTenant}
+            maxLength={64}
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(e) => setTenant(e.target.value)}
+            aria-describedby={fields.has('tenant') ? 'key-tenant-error key-tenant-hint' : 'key-tenant-hint'}
+            aria-invalid={fields.has('tenant') || undefined}
+          />
+          <span className="muted small" id="key-tenant-hint">
+            {t('admKeyTenantHint', { tenant: ownTenant })}
+          </span>
+          <FieldError id="key-tenant-error" message={fields.get('tenant')} />
+        </label>
+      )}
       <fieldset className="adm-fieldset" aria-describedby={fields.has('roles') ? 'key-roles-error' : undefined}>
         <legend>{t('admRoles')}</legend>
         {ROLES.map((r) => (
