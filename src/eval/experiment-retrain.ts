@@ -384,8 +384,9 @@ extracted: it can change their polarity and category, never create a tag where t
   gate. The accept stores the clause of each confirmed tag, so a labeler's accept keeps counting after a
   re-tag by another version replaced the tag (tag ids carry the model version), until a later correction
   in that clause supersedes it. Accepts recorded before 2026-11-30 lack the clause and count only while
-  their tag is there. Accepted documents stay reviewed: a re-tag does not return them to the labeling
-  queue, even though their machine tags are new (that is the current behaviour).
+  their tag is there. A re-tag returns a reviewed document to the labeling queue only when its machine
+  tags come out different (place, polarity or category): the review covered what the machine said before.
+  A document the new version tags alike stays reviewed.
 
 For the offline full fine-tune, export corrections with \`GET /v1/corrections/export\` and run
 \`CORRECTIONS=corrections.jsonl npm run train\`: they join the training data (weighted by repetition) and

@@ -13,7 +13,7 @@ import { maskPii } from '../nlp/pii.js';
 import type { DocSentiment, LexiconOverrides, PiiPolicy, Span } from '../nlp/types.js';
 import type { CorrectionRecord, DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
-import { toTagRecord } from '../worker/process-document.js';
+import { machineTagsDigest, toTagRecord } from '../worker/process-document.js';
 
 /** A human tag's id: its document and everything the labeler chose for it. */
 function humanTagId(documentId: string, a: CorrectionActionDto): string {
@@ -492,6 +492,8 @@ export class CorrectionsService {
     await this.store.documents.update(doc._id, {
       $set: {
         reviewed,
+        // the machine tags as the labeler leaves them: a later re-tag that says the same keeps the review
+        machineDigest: machineTagsDigest(tags),
         // The routes run the document rules and routing on the stored document right after this, and
         // journeys and cases show it: they must see the corrected verdict, not the model's.
         sentiment: documentSentiment(doc, tags),

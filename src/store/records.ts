@@ -35,6 +35,12 @@ export interface DocumentRecord {
   sentiment: DocSentiment | null;
   modelVersion: string | null;
   reviewed: boolean;
+  /**
+   * What the machine tags say (place, polarity, category), as the worker last wrote them or a labeler last
+   * left them: a re-tag whose machine tags say something else returns a reviewed document to the labeling
+   * queue. Absent on documents tagged before 2026-11-29, where the stored machine tags stand in for it.
+   */
+  machineDigest?: string;
   /** Lowest tag confidence, so the labeling queue can sort on an indexed field. */
   minConfidence: number | null;
   tagCount: number;

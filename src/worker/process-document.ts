@@ -20,6 +20,19 @@ export function machineTagId(documentId: string, modelVersion: string, tag: Pick
     .slice(0, 24);
 }
 
+/**
+ * What a document's machine tags say, independent of their ids (which carry the model version) and of
+ * confidence: where each is, its polarity and its category. Two versions that tag a document alike give
+ * the same digest.
+ */
+export function machineTagsDigest(tags: Pick<TagRecord, 'source' | 'turnIndex' | 'span' | 'polarity' | 'category'>[]): string {
+  const lines = tags
+    .filter((t) => t.source !== 'human')
+    .map((t) => [t.turnIndex ?? '', t.span.start, t.span.end, t.polarity, t.category].join(','))
+    .sort();
+  return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 24);
+}
+
 const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
 
 /** When a document's feedback happened, and the TIME_ZONE day its tags count on. */
@@ -143,7 +156,17 @@ export function createDocumentProcessor(deps: {
       // verdict the labeler corrected (corrections derive it the same way; every tag here is the customer's).
       const sentiment = docSentiment(all);
       for (const hook of deps.afterTagged ?? []) await hook({ ...doc, sentiment, normalizedText: result.normalizedText }, all);
+      // A labeler reviewed what the machine said before; if this run (a re-tag, a new model version or
+      // lexicon) says something else, that review no longer covers it and the document goes back to the
+      // labeling queue. Compared with the digest stored on the document, not with the tags just replaced,
+      // so a job run again after a crash between the two writes still sees the change.
+      const digest = machineTagsDigest(tags);
+      const before = doc.machineDigest ?? machineTagsDigest(existing);
+      const unreview = doc.reviewed && digest !== before;
+      if (unreview) log.info('re-tag changed the machine tags of a reviewed document; it returns to the labeling queue');
       const finished = await store.documents.setStatusIf(doc._id, doc.generation, 'done', {
+        ...(unreview ? { reviewed: false } : {}),
+        machineDigest: digest,
         normalizedText: result.normalizedText,
         sentiment,
         modelVersion: result.modelVersion,
