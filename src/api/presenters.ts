@@ -42,6 +42,7 @@ export function presentDocument(doc: DocumentRecord, tags?: TagRecord[]) {
     error: doc.error,
     sentiment: doc.sentiment,
     modelVersion: doc.modelVersion,
+    lexiconVersion: doc.lexiconVersion ?? null,
     reviewed: doc.reviewed,
     customerId: doc.customerId,
     occurredAt: iso(doc.occurredAt),

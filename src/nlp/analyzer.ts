@@ -251,6 +251,7 @@ export function docSentiment(tags: { polarity: Polarity }[]): DocSentiment {
 class RuleAnalyzer implements Analyzer {
   readonly mode: 'model' | 'lexicon';
   readonly modelVersion: string;
+  readonly lexiconVersion: string;
   private readonly cache = new Map<string, ExtractLexicon>();
 
   constructor(
@@ -260,6 +261,7 @@ class RuleAnalyzer implements Analyzer {
   ) {
     this.mode = classifier?.kind === 'model' ? 'model' : 'lexicon';
     this.modelVersion = classifier?.kind === 'model' ? classifier.version : `lexicon-${lex.version}`;
+    this.lexiconVersion = lex.version;
   }
 
   private lexiconFor(overrides?: LexiconOverrides): ExtractLexicon {
@@ -294,6 +296,7 @@ class RuleAnalyzer implements Analyzer {
       tags,
       sentiment: docSentiment(tags),
       modelVersion: useHead?.version ?? this.modelVersion,
+      lexiconVersion: this.lexiconVersion,
     };
   }
 

@@ -88,6 +88,11 @@ export interface AnalyzeResult {
   sentiment: DocSentiment;
   /** e.g. "lexicon-2026.11.28" or the model card's version; recorded on every tag. */
   modelVersion: string;
+  /**
+   * lexicons/VERSION the rules ran with: half of what decides a tag, next to the model version (a tenant's
+   * own additions, PUT /v1/taxonomy, are not part of it). Recorded on the document.
+   */
+  lexiconVersion: string;
 }
 
 /** Per-tenant overrides of the taxonomy and lexicons (PUT /v1/taxonomy), applied without restart. */
@@ -104,6 +109,7 @@ export interface Analyzer {
   /** What is loaded: "model" when the trained transformer is in use, "lexicon" for the fallback scorer. */
   readonly mode: 'model' | 'lexicon';
   readonly modelVersion: string;
+  readonly lexiconVersion: string;
 }
 
 /** Sentence/clause-level classifier behind the analyzer: the trained transformer or the lexicon fallback. */

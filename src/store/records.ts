@@ -34,6 +34,8 @@ export interface DocumentRecord {
   normalizedText: string | null;
   sentiment: DocSentiment | null;
   modelVersion: string | null;
+  /** lexicons/VERSION of the rules that tagged it; absent on documents tagged before 2026-11-29. */
+  lexiconVersion?: string | null;
   reviewed: boolean;
   /**
    * What the machine tags say (place, polarity, category), as the worker last wrote them or a labeler last

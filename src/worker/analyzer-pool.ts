@@ -22,7 +22,7 @@ export const HEADS_PER_THREAD = 32;
 export type ThreadRequest = { id: number; input: AnalyzeInput; overrides?: LexiconOverrides; head?: string };
 export type ThreadMessage = ThreadRequest | { type: 'head'; head: SerializedHead };
 export type ThreadResponse =
-  | { type: 'ready'; mode: 'model' | 'lexicon'; modelVersion: string }
+  | { type: 'ready'; mode: 'model' | 'lexicon'; modelVersion: string; lexiconVersion: string }
   | { type: 'init-error'; message: string }
   | { id: number; ok: true; result: AnalyzeResult }
   | { id: number; ok: false; message: string };
@@ -62,6 +62,7 @@ export class AnalyzerPool {
   private watchdog: NodeJS.Timeout | null = null;
   mode: 'model' | 'lexicon' = 'lexicon';
   modelVersion = '';
+  lexiconVersion = '';
   /** see DEFAULT_STALL_MS */
   stallMs = DEFAULT_STALL_MS;
 
@@ -94,6 +95,7 @@ export class AnalyzerPool {
             ready = true;
             this.mode = msg.mode;
             this.modelVersion = msg.modelVersion;
+            this.lexiconVersion = msg.lexiconVersion;
             this.slots.push(slot);
             resolve();
           } else {

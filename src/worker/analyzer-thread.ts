@@ -33,7 +33,7 @@ try {
       (err: unknown) => send({ id: req.id, ok: false, message: err instanceof Error ? err.message : String(err) }),
     );
   });
-  send({ type: 'ready', mode: analyzer.mode, modelVersion: analyzer.modelVersion });
+  send({ type: 'ready', mode: analyzer.mode, modelVersion: analyzer.modelVersion, lexiconVersion: analyzer.lexiconVersion });
 } catch (err) {
   send({ type: 'init-error', message: err instanceof Error ? err.message : String(err) });
 }

@@ -170,6 +170,7 @@ export function createDocumentProcessor(deps: {
         normalizedText: result.normalizedText,
         sentiment,
         modelVersion: result.modelVersion,
+        lexiconVersion: result.lexiconVersion,
         tagCount: all.length,
         minConfidence: all.length > 0 ? Math.min(...all.map((t) => t.confidence)) : null,
         leaseUntil: null,

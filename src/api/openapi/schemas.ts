@@ -110,6 +110,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
         error: nullable('string'),
         sentiment: { type: ['string', 'null'], enum: ['positive', 'negative', 'mixed', 'neutral', null] },
         modelVersion: nullable('string'),
+        lexiconVersion: { ...nullable('string'), description: 'lexicons/VERSION of the rules that tagged it (the tenant\'s own additions are not part of it); null before it was recorded' },
         reviewed: { type: 'boolean' },
         customerId: nullable('string'),
         occurredAt: nullableDateTime,
@@ -465,7 +466,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
       {
         status: { type: 'string', enum: ['ready', 'not_ready'] },
         reason: { type: 'string', description: 'why the instance is not ready when no dependency is to blame: a graceful shutdown has begun (checks is then empty)' },
-        checks: { type: 'object', description: 'one entry per dependency (store, queue, model): its details, or {error}', additionalProperties: true },
+        checks: { type: 'object', description: 'one entry per dependency (store, queue, model): its details, or {error}; model names its mode, version and lexiconVersion (lexicons/VERSION)', additionalProperties: true },
       },
       ['status', 'checks'],
     ),

@@ -38,7 +38,7 @@ export function healthRoutes(s: Services): Router {
       return { kind: s.queue.kind, ...(await s.queue.counts()) };
     });
     if (s.pool) {
-      checks.model = { mode: s.pool.mode, version: s.pool.modelVersion, ...(s.pool.mode === 'lexicon' ? { warning: 'no trained model loaded; lexicon scorer in use' } : {}) };
+      checks.model = { mode: s.pool.mode, version: s.pool.modelVersion, lexiconVersion: s.pool.lexiconVersion, ...(s.pool.mode === 'lexicon' ? { warning: 'no trained model loaded; lexicon scorer in use' } : {}) };
     }
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not_ready', checks });
   });
