@@ -8,6 +8,7 @@ import { EmbeddedQueue } from './queue/embedded-queue.js';
 import type { JobQueue } from './queue/job-queue.js';
 import { ApiKeysService } from './services/api-keys-service.js';
 import { CorrectionsService } from './services/corrections-service.js';
+import { LexiconSuggestionsService } from './services/lexicon-suggestions.js';
 import { IngestService } from './services/ingest-service.js';
 import { QueryService } from './services/query-service.js';
 import { PrivacyService } from './services/privacy-service.js';
@@ -59,6 +60,8 @@ export interface Services {
   afterTagged: AfterTaggedHook[];
   reconciler: Reconciler;
   taxonomy: ReturnType<typeof loadTaxonomy>;
+  /** Tenant lexicon entries suggested by the opinions labelers added (GET /v1/taxonomy/suggestions). */
+  lexiconSuggestions: LexiconSuggestionsService;
   retry(tenant: string, id: string): Promise<DocumentRecord>;
   /** The bootstrap admin key when one was generated on this start (printed once, never stored). */
   generatedAdminKey: string | null;
@@ -110,6 +113,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
     afterTagged: [...actions.hooks],
     reconciler,
     taxonomy: loadTaxonomy(config.lexiconDir),
+    lexiconSuggestions: new LexiconSuggestionsService(store, { lexiconDir: config.lexiconDir, overridesFor: async (tenant) => (await settings.get(tenant)).lexiconOverrides }),
     generatedAdminKey,
     stopping: () => null,
     async retry(tenant, id) {

@@ -370,7 +370,9 @@ extracted: it can change their polarity and category, never create a tag where t
   count as gate credit (\`counts.addedNotGated\`). To teach a missed opinion, add its words to the tenant
   lexicon: \`PUT /v1/taxonomy\` (aspect terms, and sentiment words: \`{"sentiment": {"感人": -2}}\`). The pipeline uses
   the tenant lexicon for new documents at once; re-tag (\`POST /v1/retag-jobs\`) to apply it to documents
-  already tagged.
+  already tagged. \`GET /v1/taxonomy/suggestions\` lists the entries the added tags call for (the evaluative
+  word of each, 回复速度真的太感人了 → 感人, with the labelers' polarity, and targets the taxonomy does not
+  know), leaving out what the lexicon already holds.
 - **Delete** (a false positive, e.g. 麻烦了 meaning "thanks for your trouble" tagged negative): means
   "no opinion of that polarity here". The clause is trained on as neutral sentiment (the head's neutral
   class; nothing about its category), and scored in the gate against the polarity the pipeline had said.

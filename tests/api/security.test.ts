@@ -58,6 +58,7 @@ const ROUTES: Route[] = [
   { method: 'get', path: () => '/v1/labeling/queue', roles: ['labeler'] },
   { method: 'get', path: () => '/v1/corrections/export', roles: ['labeler'] },
   { method: 'get', path: () => '/v1/taxonomy', roles: ['analyst', 'labeler'] },
+  { method: 'get', path: () => '/v1/taxonomy/suggestions', roles: ['admin'] },
   { method: 'get', path: () => '/v1/me', roles: ['ingest', 'analyst', 'labeler', 'admin'] },
   { method: 'get', path: () => '/v1/api-keys', roles: ['admin'] },
   { method: 'post', path: () => '/v1/api-keys', roles: ['admin'], body: () => ({ name: 'm', roles: ['ingest'] }) },

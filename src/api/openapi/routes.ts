@@ -315,6 +315,16 @@ export const ROUTES: RouteDoc[] = [
     responses: { 200: json('the taxonomy', 'Taxonomy') },
   },
   {
+    method: 'get',
+    path: '/v1/taxonomy/suggestions',
+    summary: 'Lexicon entries suggested by the opinions labelers added',
+    description:
+      "An added tag is an opinion the rules missed; retraining cannot teach the rules to find it, the tenant lexicon can. Lists the evaluative words (and unknown aspect terms) of the added tags still in effect that the tenant's lexicon does not hold yet, with the labelers' polarity and category and up to three examples each. Add the ones you agree with through PUT /v1/taxonomy, then re-tag (POST /v1/retag-jobs).",
+    tag: 'tags',
+    roles: ['admin'],
+    responses: { 200: json('the suggestions', 'LexiconSuggestions') },
+  },
+  {
     method: 'put',
     path: '/v1/taxonomy',
     summary: "Replace the tenant's lexicon additions (aspect terms, sentiment words)",

@@ -182,6 +182,36 @@ export function responseSchemas(): Record<string, JsonSchema> {
         description: "the tenant's lexicon additions (PUT /v1/taxonomy)",
       },
     }),
+    LexiconSuggestions: object(
+      {
+        sentiment: {
+          type: 'array',
+          description: 'evaluative words of added opinions the lexicon does not hold, most added first (at most 200)',
+          items: object(
+            {
+              word: { ...str, description: 'the entry: the added opinion without degree words and particles (真的太感人了 → 感人)' },
+              score: { type: 'integer', enum: [1, -1], description: "strength for PUT /v1/taxonomy by the labelers' majority" },
+              count: { type: 'integer' },
+              conflicting: { type: 'boolean', description: 'labelers gave it both polarities' },
+              category: { ...category, description: 'the category labelers gave it most often' },
+              examples: { type: 'array', items: ref('SuggestionExample') },
+            },
+            ['word', 'score', 'count', 'conflicting', 'category', 'examples'],
+          ),
+        },
+        aspects: {
+          type: 'array',
+          description: 'aspects of added tags the taxonomy does not know, most added first (at most 200)',
+          items: object(
+            { term: str, category, count: { type: 'integer' }, conflicting: { type: 'boolean', description: 'labelers gave it more than one category' }, examples: { type: 'array', items: ref('SuggestionExample') } },
+            ['term', 'category', 'count', 'conflicting', 'examples'],
+          ),
+        },
+        addedTags: { type: 'integer', description: 'added tags still in effect that the suggestions come from' },
+      },
+      ['sentiment', 'aspects', 'addedTags'],
+    ),
+    SuggestionExample: object({ documentId: str, tagId: str, opinion: str, sentence: str }, ['documentId', 'tagId', 'opinion', 'sentence']),
     StatsSummary: object({
       byCategory: { type: 'array', items: counts('category', category) },
       byDay: { type: 'array', items: counts('day', { ...str, format: 'date' }) },

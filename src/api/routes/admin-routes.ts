@@ -34,6 +34,11 @@ export function adminRoutes(s: Services): Router {
     res.json({ ...s.taxonomy, overrides: lexiconOverrides ?? { aspects: {}, sentiment: {} } });
   });
 
+  // What labelers added and the rules missed, as entries for the tenant lexicon; an admin adds them with PUT.
+  r.get('/taxonomy/suggestions', requireRole('admin'), async (req, res) => {
+    res.json(await s.lexiconSuggestions.suggest(auth(req).tenant));
+  });
+
   // Replaces the tenant's additions; new documents use them at once (the worker reads them per document).
   r.put('/taxonomy', requireRole('admin'), async (req, res) => {
     const a = auth(req);
