@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { badRequest, conflict, DuplicateKeyError, type ErrorDetail, AppError } from '../errors.js';
 import { ulid } from '../ids.js';
 import type { Logger } from '../logger.js';
@@ -30,8 +30,12 @@ interface Built {
   legacyHash: string;
 }
 
-/** The same content, whichever way the stored twin's hash was computed. */
+/**
+ * The same content, whichever way the stored twin's hash was computed: by what was sent (`sourceHash`)
+ * when the stored document has one, else by its masked content as before.
+ */
 function sameContent(stored: DocumentRecord, built: Built): boolean {
+  if (stored.sourceHash !== undefined) return stored.sourceHash === built.doc.sourceHash;
   return stored.contentHash === built.doc.contentHash || stored.contentHash === built.legacyHash;
 }
 
@@ -81,6 +85,8 @@ export class IngestService {
     // What the service used to store for this body (metadata as sent, question and metadata not
     // masked), so documents ingested before either change are still recognised when re-sent.
     const legacyHash = hash([...common, dto.metadata ?? null, ...(hasSurvey ? [{ ...survey, question: dto.question ?? null }] : [])]);
+    const sent = [dto.kind, dto.text ?? null, dto.turns?.map((t) => [t.speaker, t.text, t.startMs ?? null, t.endMs ?? null]) ?? null, customerId, occurredAt?.toISOString() ?? null, canonical(dto.metadata ?? null), dto.question ?? null, dto.score ?? null, dto.scale ?? null];
+    const sourceHash = createHmac('sha256', `ingest-content\u0000${secret}`).update(JSON.stringify(sent)).digest('hex');
     const now = new Date();
     const doc: DocumentRecord = {
       _id: ulid(now.getTime()),
@@ -96,6 +102,7 @@ export class IngestService {
       metadata,
       ...survey,
       contentHash,
+      sourceHash,
       status: 'queued',
       error: null,
       attempts: 0,

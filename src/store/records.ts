@@ -24,6 +24,14 @@ export interface DocumentRecord {
   scale?: 'nps' | 'csat' | null;
   /** sha256 of the stored content; tells an idempotent re-send from a conflicting one. */
   contentHash: string;
+  /**
+   * HMAC (the tenant's PII secret) of the content as sent, before masking: what decides whether a re-send
+   * is the same document. The masked content cannot: two phone numbers with the same first three and last
+   * four digits mask alike, and a change of PII policy masks the same body differently. Keyed so that the
+   * masked digits cannot be recovered by hashing guesses. Absent on documents stored before 2026-11-29,
+   * which compare by `contentHash`.
+   */
+  sourceHash?: string;
   status: DocumentStatus;
   error: string | null;
   attempts: number;

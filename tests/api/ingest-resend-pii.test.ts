@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+
+// QA audit 2026-11-29 (fidelity F4, F5): whether a re-send is the same document is decided on what was
+// sent, not on its masked form. Two phone numbers with the same first three and last four digits mask
+// alike, and a tenant that changes its PII policy masks the same body differently.
+
+let rt: TestRuntime;
+
+beforeAll(async () => {
+  rt = await startRuntime({}, { worker: false });
+}, 60_000);
+afterAll(async () => rt?.close());
+
+const send = (key: string, externalId: string, text: string, extra: Record<string, unknown> = {}) =>
+  rt.http.post('/v1/documents').set(bearer(key)).send({ kind: 'comment', source: 'crm', externalId, customerId: 'c-1', text, ...extra });
+
+test('under mask, a re-send with another phone or name that masks alike is a conflict, not a duplicate', async () => {
+  const key = await createKey(rt, ['admin'], 'resend-mask');
+  const first = await send(key, 't-1', '我手机13812345678，网络太差了').expect(202);
+  const stored = (await rt.http.get(`/v1/documents/${first.body.id}`).set(bearer(key)).expect(200)).body;
+  expect(stored.text).toBe('我手机138****5678，网络太差了');
+  // the CRM corrects the number in the ticket: the correction must not be dropped as a duplicate
+  const other = await send(key, 't-1', '我手机13899995678，网络太差了').expect(409);
+  expect(other.body.error.code).toBe('conflict');
+  const same = await send(key, 't-1', '我手机13812345678，网络太差了').expect(200);
+  expect(same.body).toMatchObject({ id: first.body.id, duplicate: true });
+
+  await send(key, 't-2', '我叫王小明，网络太差了').expect(202);
+  await send(key, 't-2', '我叫王大伟，网络太差了').expect(409);
+
+  // the batch route decides the same way, item by item
+  const batch = await rt.http
+    .post('/v1/documents/batch')
+    .set(bearer(key))
+    .send({ documents: [{ kind: 'comment', source: 'crm', externalId: 't-1', customerId: 'c-1', text: '我手机13812345678，网络太差了' }, { kind: 'comment', source: 'crm', externalId: 't-1', customerId: 'c-1', text: '我手机13800005678，网络太差了' }] });
+  expect(batch.status).toBe(207);
+  expect(batch.body.items.map((i: { status: string }) => i.status)).toEqual(['duplicate', 'rejected']);
+  expect(batch.body.items[1].error.code).toBe('conflict');
+});
+
+test('after a change of PII policy, re-sending the unchanged body is a duplicate of the stored document', async () => {
+  const key = await createKey(rt, ['admin'], 'resend-policy');
+  const text = '我手机13812345678，身份证110105198803124517，网络太差了';
+  const first = await send(key, 'p-1', text, { metadata: { contact: '13812345678' } }).expect(202);
+  for (const policy of ['hash', 'keep', 'mask']) {
+    await rt.http.put('/v1/tenant/settings').set(bearer(key)).send({ piiPolicy: policy }).expect(200);
+    const again = await send(key, 'p-1', text, { metadata: { contact: '13812345678' } }).expect(200);
+    expect(again.body).toMatchObject({ id: first.body.id, duplicate: true });
+    // and a real change is still a conflict under every policy
+    await send(key, 'p-1', text.replace('网络太差了', '网络还可以'), { metadata: { contact: '13812345678' } }).expect(409);
+  }
+});
+
+test('a document stored before the sent-content hash existed is still recognised by its masked content', async () => {
+  const key = await createKey(rt, ['admin'], 'resend-legacy');
+  const first = await send(key, 'l-1', '我手机13812345678，网络太差了').expect(202);
+  // as stored by a version before this one: no sourceHash
+  await rt.services.store.documents.update(first.body.id, { $unset: { sourceHash: true } });
+  expect((await rt.services.store.documents.findById(first.body.id))!.sourceHash).toBeUndefined();
+  const again = await send(key, 'l-1', '我手机13812345678，网络太差了').expect(200);
+  expect(again.body).toMatchObject({ id: first.body.id, duplicate: true });
+  await send(key, 'l-1', '我手机13812345678，网络还可以').expect(409);
+});
