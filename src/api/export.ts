@@ -27,6 +27,25 @@ function drained(res: Response): Promise<void> {
   });
 }
 
+/** Filters that are words a person typed (a text search, an aspect), which can be a customer's name or number. */
+const TEXT_FILTERS = ['q', 'aspect'] as const;
+
+/**
+ * An export's filters as the audit log keeps them: which filters were used, but not the words of a text
+ * search or an aspect (README: the audit log keeps no text; an analyst's search for a phone number must not
+ * land there in clear, whatever the tenant's PII policy).
+ */
+export function auditedFilters(q: object): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...q };
+  const typed: string[] = [];
+  for (const f of TEXT_FILTERS) {
+    if (out[f] === undefined) continue;
+    delete out[f];
+    typed.push(f);
+  }
+  return typed.length ? { ...out, textFilters: typed } : out;
+}
+
 /**
  * Sends one page of a streamed download, then lets the event loop turn before the next page is read,
  * and says whether to go on. The embedded store answers from memory without ever waiting on I/O, so

@@ -56,6 +56,7 @@ export class PrivacyService {
       await this.store.idempotency.deleteAboutDocuments(ids);
       tags += await this.store.tags.deleteWhere({ documentId: { $in: ids } });
       await this.store.corrections.deleteWhere({ documentId: { $in: ids } });
+      await this.store.audit.scrubAboutDocuments(tenant, ids, ['aspect']);
       documents += await this.store.documents.deleteWhere({ _id: { $in: ids } });
       // again: a document job that read one of these before they went may have stored a delivery since
       // the first pass (one stored after this pass finds its document gone: WebhookService.record)

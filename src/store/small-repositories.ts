@@ -29,9 +29,20 @@ export class AuditRepository {
     await this.coll.ensureIndex({ fields: { tenant: 1, at: -1 } });
   }
 
-  /** Append-only: there is deliberately no update or delete here. */
+  /** Append-only: there is deliberately no update or delete here, but for erasure's scrub below. */
   append(record: AuditRecord): Promise<void> {
     return this.coll.insertOne(record);
+  }
+
+  /**
+   * The one exception to append-only, for the right to erasure: entries about erased documents lose the
+   * details that quoted them. Entries written since 2026-11-29 quote no text, but earlier `correction.apply`
+   * entries of PATCH /v1/tags kept the aspect a labeler set, which is words of the document. The entry
+   * itself (who did what, when, to which id) stays.
+   */
+  async scrubAboutDocuments(tenant: string, documentIds: string[], fields: string[]): Promise<number> {
+    const unset = Object.fromEntries(fields.map((f) => [`details.${f}`, true as const]));
+    return this.coll.updateMany({ tenant, target: { $in: documentIds }, $or: fields.map((f) => ({ [`details.${f}`]: { $exists: true } })) }, { $unset: unset });
   }
 
   list(filter: Filter, limit: number): Promise<AuditRecord[]> {

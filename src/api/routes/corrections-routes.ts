@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { IsDefined, IsString, Length } from 'class-validator';
 import type { Services } from '../../runtime.js';
 import { RangeQueryDto } from '../dto/query-dto.js';
-import { sendPage } from '../export.js';
+import { auditedFilters, sendPage } from '../export.js';
 import { auth, requireRole } from '../middleware.js';
 import { presentDocument } from '../presenters.js';
 import { parseDto } from '../validate.js';
@@ -45,7 +45,7 @@ export function correctionsRoutes(s: Services): Router {
     const q = parseDto(RangeQueryDto, req.query, 'query');
     // an inverted range is refused as the tag feed and the stats refuse it, not answered with nothing
     const { gte, lte } = dateBounds(q.from, q.to);
-    await s.privacy.audit(a.tenant, a.keyId, 'corrections.export', null, { ...q });
+    await s.privacy.audit(a.tenant, a.keyId, 'corrections.export', null, auditedFilters(q));
     res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="guandian-corrections-${new Date().toISOString().slice(0, 10)}.jsonl"`);
     let afterId = '';

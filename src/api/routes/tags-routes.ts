@@ -5,7 +5,7 @@ import { ExportQueryDto, StatsQueryDto, TagQueryDto } from '../dto/query-dto.js'
 import { auth, requireRole } from '../middleware.js';
 import { presentTag, withTotal } from '../presenters.js';
 import { parseDto } from '../validate.js';
-import { streamExport } from '../export.js';
+import { auditedFilters, streamExport } from '../export.js';
 
 export function tagsRoutes(s: Services): Router {
   const r = Router();
@@ -18,7 +18,7 @@ export function tagsRoutes(s: Services): Router {
   r.get('/tags/export', requireRole('analyst', 'labeler'), async (req, res) => {
     const a = auth(req);
     const q = parseDto(ExportQueryDto, req.query, 'query');
-    await s.privacy.audit(a.tenant, a.keyId, 'tags.export', null, { ...q });
+    await s.privacy.audit(a.tenant, a.keyId, 'tags.export', null, auditedFilters(q));
     await streamExport(s, a.tenant, q, res);
   });
 
@@ -27,8 +27,9 @@ export function tagsRoutes(s: Services): Router {
     const patch = parseDto(TagPatchDto, req.body);
     const tag = await s.corrections.patchTag(a.tenant, req.params.id as string, patch, a.keyId);
     await s.actions.afterCorrection(a.tenant, tag.documentId);
-    // the aspect as stored (under the PII policy), not as typed
-    await s.privacy.audit(a.tenant, a.keyId, 'correction.apply', tag.documentId, { tagId: tag._id, ...patch, ...(patch.aspect !== undefined ? { aspect: tag.aspect } : {}) });
+    // the audit log keeps no words of the document: that the aspect changed, not what it says now
+    const { aspect, ...rest } = patch;
+    await s.privacy.audit(a.tenant, a.keyId, 'correction.apply', tag.documentId, { tagId: tag._id, ...rest, ...(aspect !== undefined ? { aspectChanged: true } : {}) });
     res.json(presentTag(tag));
   });
 
