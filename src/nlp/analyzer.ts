@@ -304,7 +304,7 @@ class RuleAnalyzer implements Analyzer {
     const n = normalizeText(part.text);
     const lc = asciiLower(n.text);
     if (part.turnIndex === undefined && isAnnouncement(n.text)) return { normalized: n.text, tags: [], lastTopic: null };
-    const clauses = splitClauses(n.text, this.lex);
+    const clauses = splitClauses(n, this.lex);
     const tokens: Token[] = [];
     const perClause: RawOpinion[] = [];
     for (const c of clauses) {
@@ -425,7 +425,9 @@ class RuleAnalyzer implements Analyzer {
         span: whole,
         aspectSpan,
         opinionSpan,
-        sentence: stored(clause.start, clause.end),
+        // an aspect written loosely before its opinion, across an emoji or a space that ends a clause (网络😡很卡), is
+        // part of what the sentence says
+        sentence: stored(op.aspect && !op.aspectDistant && op.aspect.start < clause.start ? op.aspect.start : clause.start, clause.end),
         confidence: Math.round(Math.min(0.95, confidence) * 1000) / 1000,
         source: 'rule',
         // unknown to the taxonomy, the aspect still groups by its normalized form (前臺/前台, ＡＰＰ/app)

@@ -1,4 +1,5 @@
 import type { Lexicon } from './lexicon.js';
+import type { NormalizedText } from './normalize.js';
 
 export interface Clause {
   /** normalized offsets, half-open, trimmed of punctuation/space */
@@ -26,18 +27,38 @@ const SOFT_STOP = new Set([',', '，', ';', '；', ':', '：', '.', '(', ')', '�
 // markers only do so at a clause start because 可/但/却 are parts of too many ordinary words.
 const INLINE_CONTRAST = ['但是', '不过', '然而', '可是'];
 const CJK = /[\u4e00-\u9fff]/;
+// A hash-policy PII token (src/nlp/pii.ts: [phone:1a2b3c4d]) stands where a number was: a noun inside its clause,
+// so its brackets and colon are not the clause stops they are elsewhere (the sentence would differ by PII policy).
+const PII_TOKEN = /\[[a-z_]{2,12}:[0-9a-f]{8}\]/y;
 
-export function splitClauses(text: string, lex: Lexicon): Clause[] {
-  // 1. cut at punctuation, whitespace between CJK runs, hashtags and mentions
+/**
+ * Clauses of a normalized text. Given the `NormalizedText` rather than its string, the spaces that stand for an
+ * emoji or an ideographic space (`breaks`) end clauses too (太卡了🤦客服也不理人 is two clauses).
+ */
+export function splitClauses(input: string | NormalizedText, lex: Lexicon): Clause[] {
+  const text = typeof input === 'string' ? input : input.text;
+  const breaks = typeof input === 'string' ? undefined : input.breaks;
+  // 1. cut at punctuation, emoji, whitespace between CJK runs (one plain space between Chinese words excepted),
+  // hashtags and mentions
   const raw: { start: number; end: number; meta: boolean; sentence: number; stop: string }[] = [];
   let sentence = 0;
   let i = 0;
   let segStart = 0;
   const push = (s: number, e: number, meta: boolean, stop: string) => {
+    // a clause never starts or ends on whitespace (the space after an @mention is no part of what follows)
+    while (s < e && /\s/.test(text[s]!)) s++;
+    while (e > s && /\s/.test(text[e - 1]!)) e--;
     if (e > s) raw.push({ start: s, end: e, meta, sentence, stop });
   };
   while (i < text.length) {
     const ch = text[i]!;
+    if (ch === '[') {
+      PII_TOKEN.lastIndex = i;
+      if (PII_TOKEN.test(text)) {
+        i = PII_TOKEN.lastIndex;
+        continue;
+      }
+    }
     if (ch === '#') {
       // Hashtags are topic labels, never opinions: the closed Weibo form #话题# (no space inside, or it
       // would swallow the text between two open tags: #信用卡 #种草) and the open 小红书 form #种草, which
@@ -61,7 +82,8 @@ export function splitClauses(text: string, lex: Lexicon): Clause[] {
         continue;
       }
     }
-    if (ch === '@') {
+    // an @ inside an e-mail address (z***@163.com as masked) is no mention
+    if (ch === '@' && !/[A-Za-z0-9._*-]/.test(text[i - 1] ?? '')) {
       let j = i + 1;
       while (j < text.length && !/[\s,，。!！?？:：;；@#]/.test(text[j]!)) j++;
       push(segStart, i, false, '@');
@@ -71,6 +93,17 @@ export function splitClauses(text: string, lex: Lexicon): Clause[] {
       continue;
     }
     if (HARD_STOP.has(ch) || SOFT_STOP.has(ch) || ch === ' ') {
+      // a dot inside a domain (z***@163.com as masked) is no stop
+      if (ch === '.' && /[A-Za-z0-9]/.test(text[i - 1] ?? '') && /[A-Za-z]/.test(text[i + 1] ?? '')) {
+        i++;
+        continue;
+      }
+      if (ch === ' ' && breaks?.has(i)) {
+        push(segStart, i, false, ch);
+        i++;
+        segStart = i;
+        continue;
+      }
       // a space between digits/latin (phone groups, "ATM 机") is not a boundary, nor is one space between
       // Chinese words, which social posts use as word breaks (网银 登录 一直 报错)
       if (ch === ' ' && /[0-9a-zA-Z]/.test(text[i - 1] ?? '') && /[0-9a-zA-Z]/.test(text[i + 1] ?? '')) {

@@ -11,14 +11,26 @@ export interface NormalizedText {
   origStart: number[];
   origEnd: number[];
   originalLength: number;
+  /**
+   * Positions of normalized spaces that stand for an emoji or kaomoji run or an ideographic space: a
+   * clause boundary (`splitClauses`), unlike one plain space between Chinese words, which social posts
+   * use as a word break (网银 登录 一直 报错).
+   */
+  breaks: ReadonlySet<number>;
 }
 
 const twToCn = OpenCC.Converter({ from: 'tw', to: 'cn' });
 const hkToCn = OpenCC.Converter({ from: 'hk', to: 'cn' });
 
-// Pictographs, dingbats, variation selectors, skin tones, keycaps and regional indicators: all
-// decoration for our purposes, but they often end a phrase in social posts, so a run becomes one space.
-const EMOJI_RE = /[\p{Extended_Pictographic}\u{1F1E6}-\u{1F1FF}\u{1F3FB}-\u{1F3FF}\u{FE0E}\u{FE0F}\u{20E3}]/u;
+// Pictographs, dingbats, variation selectors, skin tones, keycaps, regional indicators and the tag
+// characters of subdivision flags (🏴 + U+E0067… + U+E007F): all decoration for our purposes, but they often
+// end a phrase in social posts, so a run becomes one space.
+const EMOJI_RE = /[\p{Extended_Pictographic}\u{1F1E6}-\u{1F1FF}\u{1F3FB}-\u{1F3FF}\u{FE0E}\u{FE0F}\u{20E3}\u{E0020}-\u{E007F}]/u;
+// Kaomoji are emoji typed with punctuation (^_^, T_T, >_<, QAQ, (╥﹏╥)): left as text, their ^ _ > stuck to a
+// word (很快^_^) kept the word from ending its clause. Letter faces need a non-letter on both sides (QAQ, not
+// part of a word); only forms that are not ordinary punctuation runs are listed.
+const KAOMOJI_RE =
+  /[oO]?[(（][╥TＴ;；>＞⊙≧＾][﹏_＿.ω▽oO][╥TＴ;；<＜⊙≦＾][)）][oO]?|\^[_＿\-.oω▽]?\^|(?<![A-Za-z])(?:[TＴ][_＿^][TＴ]|QAQ|QwQ|qwq|orz|OTZ)(?![A-Za-z])|[>＞][_＿.][<＜]|[-=][_＿][-=]/g;
 // Invisible format characters vanish: zero-width space/joiners (a ZWJ inside an emoji sequence sits in a
 // run that becomes a space anyway), soft hyphen, BOM and the bidi marks and embeddings pasted from
 // right-to-left interfaces, which would otherwise split 网\u200e络 into two words.
@@ -62,7 +74,11 @@ export function normalizeText(input: string): NormalizedText {
   const chars: string[] = [];
   const origStart: number[] = [];
   const origEnd: number[] = [];
-  let pendingSpace: { start: number; end: number; newline: boolean } | null = null;
+  const breaks = new Set<number>();
+  let pendingSpace: { start: number; end: number; newline: boolean; hard: boolean } | null = null;
+  // original [start, end) ranges of kaomoji, read as emoji below
+  const kaomoji = new Map<number, number>();
+  for (const m of input.matchAll(KAOMOJI_RE)) kaomoji.set(m.index, m.index + m[0].length);
 
   const flushSpace = () => {
     if (!pendingSpace) return;
@@ -70,6 +86,7 @@ export function normalizeText(input: string): NormalizedText {
     // transcripts and multi-line posts use it as a sentence boundary.
     if (chars.length > 0) {
       const ch = pendingSpace.newline ? '\n' : ' ';
+      if (pendingSpace.hard && !pendingSpace.newline) breaks.add(chars.length);
       chars.push(ch);
       origStart.push(pendingSpace.start);
       origEnd.push(pendingSpace.end);
@@ -79,6 +96,15 @@ export function normalizeText(input: string): NormalizedText {
 
   let i = 0;
   while (i < input.length) {
+    const face = kaomoji.get(i);
+    if (face !== undefined) {
+      if (pendingSpace) {
+        pendingSpace.end = face;
+        pendingSpace.hard = true;
+      } else pendingSpace = { start: i, end: face, newline: false, hard: true };
+      i = face;
+      continue;
+    }
     const cp = input.codePointAt(i)!;
     const width = cp > 0xffff ? 2 : 1;
     const start = i;
@@ -93,11 +119,15 @@ export function normalizeText(input: string): NormalizedText {
     const plain = (cp >= 0x3000 && cp <= 0x9fff) || (cp >= 0x30 && cp <= 0x7a) || cp >= 0xff01 && cp <= 0xff5e;
     const isEmoji = !isSpace && !plain && EMOJI_RE.test(ch) && !/[0-9#*]/.test(ch);
     if (isSpace || isEmoji) {
+      // an emoji or an ideographic space (a full character wide: how full-width input separates phrases) ends a
+      // clause; a plain space may be a word break
+      const hard = isEmoji || cp === 0x3000;
       if (pendingSpace) {
         pendingSpace.end = end;
         pendingSpace.newline ||= ch === '\n' || ch === '\r';
+        pendingSpace.hard ||= hard;
       } else {
-        pendingSpace = { start, end, newline: ch === '\n' || ch === '\r' };
+        pendingSpace = { start, end, newline: ch === '\n' || ch === '\r', hard };
       }
       continue;
     }
@@ -112,7 +142,7 @@ export function normalizeText(input: string): NormalizedText {
   }
   // trailing whitespace is dropped (pendingSpace never flushed)
   const text = cantonese(simplify(chars.join('')));
-  return { text, origStart, origEnd, originalLength: input.length };
+  return { text, origStart, origEnd, originalLength: input.length, breaks };
 }
 
 /** Map a normalized half-open span back to the original text. */

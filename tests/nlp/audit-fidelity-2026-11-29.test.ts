@@ -1,0 +1,110 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAnalyzer } from '../../src/nlp/analyzer.js';
+import { normalizeText } from '../../src/nlp/normalize.js';
+import { analyzeChecked, expectSpansSlice, LEXICON_DIR } from '../helpers/analyzer.js';
+import type { AnalyzeInput, Analyzer, ExtractedTag } from '../../src/nlp/types.js';
+
+// Fixes for the fidelity audit of 2026-11-29 (/tmp/qa-fidelity/REPORT.md, F8, F10, F11). Each block checks the
+// general rule on sentences of our own next to the audit's.
+
+let analyzer: Analyzer;
+
+beforeAll(async () => {
+  analyzer = await createAnalyzer({ lexiconDir: LEXICON_DIR });
+});
+
+const run = (text: string, kind: AnalyzeInput['kind'] = 'comment') => analyzeChecked(analyzer, text, kind);
+const show = (tags: ExtractedTag[]) => JSON.stringify(tags.map((t) => [t.aspect, t.opinion, t.polarity, t.category, t.sentence]));
+
+/** Every tag's sentence is one clause of the text: a substring, no surrounding whitespace. */
+function expectCleanSentences(text: string, tags: ExtractedTag[]) {
+  for (const t of tags) {
+    expect(text.includes(t.sentence), `${t.sentence} in ${text}`).toBe(true);
+    expect(t.sentence, text).toBe(t.sentence.trim());
+  }
+}
+
+describe('F10: a tag sentence is one clean clause', () => {
+  it('the space after an @mention or a hashtag is no part of the sentence', async () => {
+    for (const text of ['#中国移动# @中国移动客服 网络太差了', '@某银行客服 转账一直失败', '#宽带# 装机师傅很专业']) {
+      const res = await run(text, 'social');
+      expect(res.tags.length, text).toBeGreaterThan(0);
+      expectCleanSentences(text, res.tags);
+      for (const t of res.tags) expect(t.sentence, text).not.toMatch(/^[@#\s]/);
+    }
+  });
+
+  it('an emoji between two clauses ends the first one', async () => {
+    const text = '😂😂😂App真的太卡了🤦🏻‍♀️客服也不理人';
+    const res = await run(text, 'social');
+    expect(res.tags.map((t) => t.sentence), show(res.tags)).toEqual(['App真的太卡了', '客服也不理人']);
+    const own = await run('套餐太贵了😤网速倒是还行', 'social');
+    expect(own.tags.map((t) => t.sentence), show(own.tags)).toEqual(['套餐太贵了', '网速倒是还行']);
+  });
+
+  it('an emoji between a target and its opinion still links them, and the sentence holds both', async () => {
+    const text = '网络😡很卡';
+    const res = await run(text, 'social');
+    expect(res.tags.map((t) => [t.aspect, t.opinion, t.sentence])).toEqual([['网络', '很卡', '网络😡很卡']]);
+  });
+
+  it('ideographic spaces separate clauses', async () => {
+    const text = '网络　很差　客服　态度很好';
+    const res = await run(text);
+    expect(res.tags.map((t) => [t.aspect, t.opinion, t.polarity, t.sentence]), show(res.tags)).toEqual([
+      ['网络', '很差', 'negative', '网络　很差'],
+      ['态度', '很好', 'positive', '态度很好'],
+    ]);
+  });
+
+  it('one plain space between Chinese words stays a word break', async () => {
+    const res = await run('网银 登录 一直 报错', 'social');
+    expect(res.tags.map((t) => t.opinion)).toEqual(['一直 报错']);
+  });
+
+  it('a hash PII token reads as a noun inside its clause: the sentence is the same under every policy', async () => {
+    const masked = await run('手机138****5678信号很差，邮箱z***@163.com的客服态度也太差了');
+    const hashed = await run('手机[phone:1a2b3c4d]信号很差，邮箱[email:9f8e7d6c]的客服态度也太差了');
+    expect(masked.tags.map((t) => t.sentence)).toEqual(['手机138****5678信号很差', '邮箱z***@163.com的客服态度也太差了']);
+    expect(hashed.tags.map((t) => t.sentence)).toEqual(['手机[phone:1a2b3c4d]信号很差', '邮箱[email:9f8e7d6c]的客服态度也太差了']);
+    expect(hashed.tags.map((t) => [t.aspect, t.opinion])).toEqual(masked.tags.map((t) => [t.aspect, t.opinion]));
+  });
+
+  it('subdivision flags are emoji: nothing of them is left in the normalized text or the sentence', async () => {
+    const flag = '🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}';
+    const text = `${flag}网络太差了${flag}客服也不理人`;
+    expect(normalizeText(text).text).toBe('网络太差了 客服也不理人');
+    const res = await run(text, 'social');
+    expect(res.tags.map((t) => t.sentence)).toEqual(['网络太差了', '客服也不理人']);
+  });
+
+  it('a kaomoji ends its clause like an emoji', async () => {
+    for (const [text, opinion] of [
+      ['快递很快^_^', '很快'],
+      ['客服态度很好^^', '很好'],
+      ['网速太慢了T_T', '太慢'],
+      ['又乱扣费o(╥﹏╥)o', '又乱扣费'],
+    ] as const) {
+      const res = await run(text, 'social');
+      expect(res.tags.map((t) => t.opinion), text + show(res.tags)).toContain(opinion);
+      expectCleanSentences(text, res.tags);
+    }
+    const res = await run('快递很快^_^客服也很耐心', 'social');
+    expect(res.tags.map((t) => t.sentence)).toEqual(['快递很快', '客服也很耐心']);
+  });
+
+  it('spans and sentences stay exact in transcripts with emoji and ideographic spaces', async () => {
+    const turns = [
+      { speaker: 'agent' as const, text: '您好，请问有什么可以帮您？' },
+      { speaker: 'customer' as const, text: ' 网络　很差😡😡客服　态度也不好 ' },
+    ];
+    const res = await analyzer.analyze({ kind: 'transcript', turns });
+    expect(res.tags.length).toBe(2);
+    for (const t of res.tags) {
+      const src = turns[t.turnIndex!]!.text;
+      expectSpansSlice(src, t);
+      expect(src.includes(t.sentence)).toBe(true);
+      expect(t.sentence).toBe(t.sentence.trim());
+    }
+  });
+});
