@@ -29,7 +29,7 @@ import type { HeadWeights } from './model/head.js';
 import { loadLexicon, type Lexicon } from './lexicon.js';
 import { normalizeText, toOriginal } from './normalize.js';
 import { splitClauses, type Clause } from './clauses.js';
-import { buildExtractLexicon, extractClause, FAILURE, isWait, linkDistantAspects, type ExtractLexicon, type RawOpinion, type Token } from './extract.js';
+import { buildExtractLexicon, extendQuotedClaims, extractClause, FAILURE, isWait, linkDistantAspects, type ExtractLexicon, type RawOpinion, type Token } from './extract.js';
 import { createLexiconClassifier } from './lexicon-classifier.js';
 import { aspectJoinsOpinion, implicitFor, lookupAspect } from './aspect-lookup.js';
 import { customerParts, type CustomerPart } from './customer-parts.js';
@@ -312,6 +312,7 @@ class RuleAnalyzer implements Analyzer {
       tokens.push(...ts);
       perClause.push(...extractClause(lc, c, ts, x));
     }
+    extendQuotedClaims(perClause, lc, clauses);
     linkDistantAspects(perClause, lc, clauses, tokens, x);
     dropWaitEvidence(perClause, x);
     tooMuch(perClause, lc, x);

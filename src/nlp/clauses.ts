@@ -16,7 +16,12 @@ export interface Clause {
   /** index of the sentence (split on 。！？ and line breaks) the clause belongs to */
   sentence: number;
   /** set by extraction: the part of the clause that reports someone else's claim (业务员说|理赔很快), normalized offsets */
-  reported?: { start: number; end: number };
+  reported?: {
+    start: number;
+    end: number;
+    /** the claim is quoted speech still open at the clause end: the closing quote to look for, and where from */
+    open?: { quote: string; from: number };
+  };
 }
 
 const HARD_STOP = new Set(['。', '!', '?', '！', '？', '\n', '…', '~', '～']);

@@ -342,8 +342,14 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
   // wishes and requests (希望快一点, 麻烦尽快处理, 如果能便宜点就好了) describe what the customer wants, and
   // expectations (本来以为会很难吃) what they feared: neither is what happened
   const request = /(希望|建议|麻烦|(?<![申邀聘宴])请|能否|可否|如果|要是|假如|倘若|万一|如(?=有|遇)|以为)/.exec(seg);
-  const reported = reportedClaim(seg);
-  if (reported) clause.reported = { start: lo + reported.from, end: lo + reported.to };
+  const reported = reportedClaim(seg, clause.question);
+  if (reported) {
+    clause.reported = { start: lo + reported.from, end: lo + reported.to };
+    if (reported.open) clause.reported.open = { quote: reported.open, from: hi };
+    // the verb ends its clause and the quotes open the next (你们承诺："宽带绝对稳定")
+    const next = reported.from === seg.length ? /^ ?[:：,，] ?(["“「『])/.exec(lc.slice(hi)) : null;
+    if (next) clause.reported.open = { quote: QUOTE_CLOSE[next[1]!]!, from: hi + next[0].length };
+  }
   return found.filter((op) => {
     if (op.score === 0) return false;
     // what an agent, a salesperson or an ad said or promised (客服跟我说网络很稳定, 当初说稳赚不赔) is their claim,
@@ -382,28 +388,70 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
 }
 
 // Who makes a claim the customer reports: staff, the business, its ads and documents, or a past moment (当初说…)
-const CLAIMANT = '(?:客服|业务员|营业员|销售员?|经理|柜员|工作人员|员工|师傅|代理人|代理|中介|专员|小哥|小姐姐|对方|人家|你们|广告|宣传|官方|官网|商家|卖家|店家|页面|短信|合同|条款|当初|当时|之前|本来|原本|一开始|的时候|时)';
-const CLAIM_VERB = '(?:说|讲|保证|承诺|宣传|号称|声称|宣称|介绍|写着|写的是|告诉我|答应)';
+const CLAIMANT = '(?:客服|坐席|座席|话务员|接线员|业务员|营业员|销售员?|经理|柜员|工作人员|员工|师傅|代理人|代理|中介|专员|小哥|小姐姐|对方|人家|你们|广告|宣传|官方|官网|商家|卖家|店家|页面|短信|合同|条款|当初|当时|之前|本来|原本|一开始|的时候|时)';
+// A caller addresses the agent as 你 (你刚才说, 你不是说): only adverbs and time words may stand between it and the
+// verb, so the customer's own words after a greeting (你好，我想说) never count, nor 你 inside a word (迷你)
+const ADDRESSEE = '(?<![迷])你(?!们)(?:刚才|刚刚|之前|上次|上回|那天|昨天|前天|当时|当初|明明|不是|也|都|还|就|自己|一直|一开始|原来|电话里)*';
+const CLAIM_VERB = '(?:说|讲|表示|保证|承诺|宣传|号称|声称|宣称|介绍|写着|写的是|告诉我|答应)';
 const REPORTED = new RegExp(
-  `(?:${CLAIMANT}[^，。！？,!?]{0,8}?(?:(?:跟|对|和|给|向)我)?${CLAIM_VERB}|(?:跟|对|和|向)我${CLAIM_VERB}|(?:号称|声称|宣称|承诺|保证))` +
-    // 说得很清楚 judges the speaking, 说话/说明/说法 are nouns, 说实话/说真的 are discourse markers
-    '(?![得话明法实真白了的过完服解究])',
+  `(?:${CLAIMANT}[^，。！？,!?]{0,8}?(?:(?:跟|对|和|给|向)我)?${CLAIM_VERB}|${ADDRESSEE}(?:(?:跟|对|和|给|向)我)?${CLAIM_VERB}|(?:跟|对|和|向)我${CLAIM_VERB}|(?:号称|声称|宣称|承诺|保证))`,
+  'g',
 );
+// 说得很清楚 judges the speaking, 说话/说明/说法 are nouns, 说实话/说真的 are discourse markers, 说服 is
+// persuading (but 说服务很好 is a claim about the service)
+const NOT_A_CLAIM = /^(?:[得话明法实真白了的过完解究]|服(?!务))/;
+/** Words opening quoted speech after the verb (你说：“…”, 客服表示了「…」): the claim is what the quotes hold. */
+const QUOTE_OPEN = /^[了过]?\s?[:：,，]?\s?(["“「『])/;
+const QUOTE_CLOSE: Record<string, string> = { '"': '"', '“': '”', '「': '」', '『': '』' };
 /** The end of a claim: what actually happened (结果天天掉线, 其实限速, 但根本不够用). */
 const CLAIM_END = /结果|其实|实际|事实上|可是|但是|但|却|才发现|根本|现在/;
+/** A question put to the listener (你说气人不气人? 你说这算什么服务) is the customer's own view asked rhetorically. */
+const ASKS = /(.)不\1|是不是|有没有|算什么|什么|怎么|凭什么|吗|呢|[?？]/;
 
 /**
  * A claim someone else made, reported by the customer (业务员说理赔很快; 营业员保证信号很好; 宣传的时候说够用), as
  * [from, to) offsets in `seg`: from the end of the verb to a word saying what really happened, or the clause end.
- * The customer telling staff something (我跟客服说网速太慢) is the customer's own verdict.
+ * Quoted speech (你说“套餐很划算”) is the claim up to its closing quote; `open` when the quote runs on past the
+ * clause (你说“网速很快，信号也好”). The customer telling staff something (我跟客服说网速太慢) is the customer's own
+ * verdict.
  */
-function reportedClaim(seg: string): { from: number; to: number } | null {
-  const m = REPORTED.exec(seg);
-  if (!m) return null;
-  if (/我们?(?:就|也|都|还|又|已经)?(?:跟|对|和|给|向|告诉)$/.test(seg.slice(0, m.index))) return null;
-  const from = m.index + m[0].length;
-  const end = CLAIM_END.exec(seg.slice(from));
-  return { from, to: end ? from + end.index : seg.length };
+function reportedClaim(seg: string, question: boolean): { from: number; to: number; open?: string } | null {
+  for (const m of seg.matchAll(REPORTED)) {
+    const after = m.index + m[0].length;
+    const rest = seg.slice(after);
+    const quote = QUOTE_OPEN.exec(rest);
+    if (!quote && NOT_A_CLAIM.test(rest)) continue;
+    if (/我们?(?:就|也|都|还|又|已经)?(?:跟|对|和|给|向|告诉)$/.test(seg.slice(0, m.index))) return null;
+    if (quote) {
+      const from = after + quote[0].length;
+      const close = seg.indexOf(QUOTE_CLOSE[quote[1]!]!, from);
+      return close >= 0 ? { from, to: close } : { from, to: seg.length, open: QUOTE_CLOSE[quote[1]!]! };
+    }
+    if (/^(?<![迷])你(?!们)/.test(m[0]) && (question || ASKS.test(rest))) return null;
+    const end = CLAIM_END.exec(rest);
+    return { from: after, to: end ? after + end.index : seg.length };
+  }
+  return null;
+}
+
+/**
+ * Quoted speech that runs on past its clause (你说“网速很快，信号也好”，结果…) is a claim up to the closing quote:
+ * the later clauses of the same sentence lose their opinions up to there, and their targets are the claim's.
+ */
+export function extendQuotedClaims(ops: RawOpinion[], lc: string, clauses: Clause[]): void {
+  for (const c of clauses) {
+    if (!c.reported?.open) continue;
+    const close = lc.indexOf(c.reported.open.quote, c.reported.open.from);
+    if (close < 0) continue;
+    for (const k of clauses) {
+      if (k === c || k.sentence !== c.sentence || k.start < c.end || k.start >= close) continue;
+      k.reported = { start: k.contentStart, end: Math.min(close, k.end) };
+    }
+    for (let i = ops.length - 1; i >= 0; i--) {
+      const op = ops[i]!;
+      if (op.clause !== c && op.clause.sentence === c.sentence && op.start >= c.end && op.start < close) ops.splice(i, 1);
+    }
+  }
 }
 
 function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Token[], x: ExtractLexicon, all: RawOpinion[]) {

@@ -108,3 +108,64 @@ describe('F10: a tag sentence is one clean clause', () => {
     }
   });
 });
+
+async function transcript(...turns: string[]) {
+  const input = { kind: 'transcript' as const, turns: turns.map((t) => ({ speaker: t[0] === 'a' ? ('agent' as const) : ('customer' as const), text: t.slice(2) })) };
+  const res = await analyzer.analyze(input);
+  for (const t of res.tags) expectSpansSlice(input.turns[t.turnIndex!]!.text, t);
+  return res;
+}
+
+describe('F8: what the agent or the company said, quoted by the customer, is not the customer\'s opinion', () => {
+  it('the audit\'s turns: only the customer\'s own complaint is tagged', async () => {
+    for (const text of ['你说“套餐很划算”，结果每个月多扣钱', '你们说服务很好，我看一点都不好', '客服说服务很好，结果天天掉线']) {
+      const res = await transcript('a:我们的网速很快，服务很好', `c:${text}`);
+      expect(res.tags.map((t) => t.polarity), text + show(res.tags)).not.toContain('positive');
+      expect(res.sentiment, text).toBe('negative');
+    }
+    const res = await transcript('a:非常抱歉，我们的网络确实不太稳定', 'c:你刚才说"我们的网络确实不太稳定"，那你们倒是修啊，客服态度也太敷衍了');
+    expect(res.tags.map((t) => t.opinion), show(res.tags)).toEqual(['太敷衍']);
+  });
+
+  it('singular 你 with a time word, and quoted speech after 说/讲/表示/承诺/保证, are claims', async () => {
+    for (const text of [
+      '你之前说资费很实惠，结果每个月都乱扣费',
+      '你刚刚讲“信号马上就好”，到现在还没信号',
+      '坐席表示「理赔很快」，结果拖了一个月',
+      '你们承诺："宽带绝对稳定"，一到晚上就断网',
+      '营业员保证『这个套餐最划算』，其实比别家贵多了',
+    ]) {
+      const res = await run(text);
+      expect(res.tags.length, text).toBeGreaterThan(0);
+      expect(res.tags.map((t) => t.polarity), text + show(res.tags)).not.toContain('positive');
+    }
+  });
+
+  it('说服务 is a claim about the service, 说服 alone is persuading', async () => {
+    expect((await run('你们说服务很好，我看一点都不好')).sentiment).toBe('negative');
+    expect((await run('业务员说服务很周到，结果没人管')).tags.some((t) => t.polarity === 'positive')).toBe(false);
+    expect((await run('他们说服了我，服务很好')).tags.map((t) => t.polarity)).toEqual(['positive']);
+  });
+
+  it('quoted speech running over a comma is a claim up to its closing quote', async () => {
+    const res = await run('你说“网速很快，信号也好”，结果天天掉线');
+    expect(res.tags.map((t) => [t.opinion, t.polarity]), show(res.tags)).toEqual([['天天掉线', 'negative']]);
+    const after = await run('客服说“会尽快处理，放心”，态度倒是很好');
+    expect(after.tags.map((t) => [t.opinion, t.polarity]), show(after.tags)).toEqual([['很好', 'positive']]);
+  });
+
+  it('the customer\'s own words are still the customer\'s opinion', async () => {
+    for (const [text, polarity] of [
+      ['我说服务很好', 'positive'],
+      ['说实话服务很好', 'positive'],
+      ['说真的网速太慢了', 'negative'],
+      ['说明书写得很清楚', 'positive'],
+      ['你好，我想说你们的服务很好', 'positive'],
+      ['我跟你说，这网速太慢了', 'negative'],
+      ['你说这网速慢不慢', 'negative'],
+    ] as const) {
+      const res = await run(text);
+      expect(res.tags.map((t) => t.polarity), text + show(res.tags)).toEqual([polarity]);
+    }
+  });
+});
