@@ -127,6 +127,51 @@ export interface ErasureResult {
   models: { withdrawn: string[]; active: string | null; retrainJob: string | null };
 }
 
+/** The tenant's lexicon additions (GET and PUT /v1/taxonomy `overrides`). */
+export interface LexiconOverrides {
+  /** term → category id */
+  aspects: Record<string, string>;
+  /** term → strength, non-zero in [-2, 2] */
+  sentiment: Record<string, number>;
+}
+
+export interface TaxonomyWithOverrides {
+  version: string;
+  categories: { id: string; zh: string; en: string }[];
+  overrides: LexiconOverrides;
+}
+
+export interface SuggestionExample {
+  documentId: string;
+  tagId: string;
+  opinion: string;
+  sentence: string;
+}
+
+export interface SentimentSuggestion {
+  word: string;
+  score: 1 | -1;
+  count: number;
+  conflicting: boolean;
+  category: string;
+  examples: SuggestionExample[];
+}
+
+export interface AspectSuggestion {
+  term: string;
+  category: string;
+  count: number;
+  conflicting: boolean;
+  examples: SuggestionExample[];
+}
+
+/** GET /v1/taxonomy/suggestions (src/services/lexicon-suggestions.ts). */
+export interface LexiconSuggestions {
+  sentiment: SentimentSuggestion[];
+  aspects: AspectSuggestion[];
+  addedTags: number;
+}
+
 export interface AuditEntry {
   id: string;
   actor: string;
@@ -219,6 +264,13 @@ export const adminApi = {
 
   routing: () => request<RoutingTable>('GET', '/v1/routing'),
   saveRouting: (body: unknown) => request<RoutingTable>('PUT', '/v1/routing', body),
+
+  taxonomy: () => request<TaxonomyWithOverrides>('GET', '/v1/taxonomy'),
+  lexiconSuggestions: () => request<LexiconSuggestions>('GET', '/v1/taxonomy/suggestions'),
+  /** Replaces the tenant's additions with these maps. */
+  saveLexicon: (body: LexiconOverrides) => request<TaxonomyWithOverrides>('PUT', '/v1/taxonomy', body),
+  /** Every document of the tenant; under an intent so a retry after a lost answer does not start a second job. */
+  startRetag: (intent: Intent) => post<{ id: string; total: number }>('/v1/retag-jobs', {}, intent),
 
   eraseCustomer: (customerId: string) => request<ErasureResult>('DELETE', `/v1/customers/${id(customerId)}`),
   eraseDocument: (documentId: string) => request<ErasureResult>('DELETE', `/v1/documents/${id(documentId)}`),

@@ -5,6 +5,7 @@ import { href, navigate, type Route } from '../router';
 import { AuditPage } from './audit-page';
 import { ErasurePage } from './erasure-page';
 import { KeysPage } from './keys-page';
+import { LexiconPage } from './lexicon-page';
 import { RoutingPage } from './routing-page';
 import { RulesPage } from './rules-page';
 import { adminSection, ADMIN_SECTIONS } from './sections';
@@ -34,6 +35,7 @@ export function AdminPage({ route }: { route: Route }) {
       <PageBoundary key={s}>
         {s === 'keys' && <KeysPage />}
         {s === 'settings' && <SettingsPage />}
+        {s === 'lexicon' && <LexiconPage />}
         {s === 'webhooks' && <WebhooksPage />}
         {s === 'rules' && <RulesPage />}
         {s === 'routing' && <RoutingPage />}

@@ -4,6 +4,7 @@ import type { MsgKey } from '../i18n';
 export const ADMIN_SECTIONS: { path: string; label: MsgKey }[] = [
   { path: 'keys', label: 'admNavKeys' },
   { path: 'settings', label: 'admNavSettings' },
+  { path: 'lexicon', label: 'admNavLexicon' },
   { path: 'webhooks', label: 'admNavWebhooks' },
   { path: 'rules', label: 'admNavRules' },
   { path: 'routing', label: 'admNavRouting' },
