@@ -3,6 +3,7 @@ import { api, ApiError, type ErrorDetail, type GateReasonCode, type ModelList, t
 import { ErrorText, errorWords } from './error-text';
 import { ErrorPanel } from './page-error';
 import { useI18n, type MsgKey } from './i18n';
+import { href } from './router';
 import { wallTime } from './time';
 
 const POLL_MS = 1000;
@@ -465,6 +466,7 @@ function VersionRows({
                 return (
                   <li key={i} data-reason-code={d?.code ?? undefined}>
                     {d?.code ? gateReasonText(t, d.code, d.params) : r}
+                    {d?.code === 'only_added' && <LexiconLink />}
                   </li>
                 );
               })}
@@ -473,6 +475,8 @@ function VersionRows({
           {(v.counts.addedNotGated ?? 0) > 0 && (
             <p className="gate-note small muted" data-note="added-not-gated">
               {t('gateNoteAddedNotGated', { n: v.counts.addedNotGated! })}
+              {/* Once per row: the only_added reason above carries it when there is one. */}
+              {!v.gate.details?.some((d) => d.code === 'only_added') && <LexiconLink />}
             </p>
           )}
         </td>
@@ -527,6 +531,19 @@ function RefusalDetails({ details }: { details: ErrorDetail[] }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** Missed opinions are taught through the lexicon, not retraining: the admin area's page for it (this page is admins' only). */
+function LexiconLink() {
+  const { t } = useI18n();
+  return (
+    <>
+      {' '}
+      <a href={href('admin/lexicon')} className="lexicon-link" data-link="lexicon">
+        {t('gateLexiconLink')}
+      </a>
+    </>
   );
 }
 
