@@ -1,16 +1,19 @@
+import { dayOf } from '../time-zone.js';
 import type { Response } from 'express';
 import type { Services } from '../runtime.js';
 import type { ExportQueryDto } from './dto/query-dto.js';
 import { presentTag } from './presenters.js';
 
-const COLUMNS = ['id', 'documentId', 'label', 'polarity', 'category', 'aspect', 'opinion', 'sentence', 'confidence', 'source', 'modelVersion', 'channel', 'kind', 'occurredAt', 'spanStart', 'spanEnd', 'turnIndex'] as const;
+// `day` (TIME_ZONE) beside the UTC instant: a spreadsheet filtered by date counts what the dashboard counts.
+const COLUMNS = ['id', 'documentId', 'label', 'polarity', 'category', 'aspect', 'opinion', 'sentence', 'confidence', 'source', 'modelVersion', 'channel', 'kind', 'occurredAt', 'day', 'spanStart', 'spanEnd', 'turnIndex'] as const;
 const PAGE = 1000;
 
-function csvCell(value: unknown): string {
+export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   let s = String(value);
   // Cells starting with =, +, - or @ run as formulas in Excel: prefix a quote (OWASP CSV injection).
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  // Leading whitespace does not stop every importer from reading one (LibreOffice trims it first).
+  if (/^[\s\u3000]*[=+\-@]|^[\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -86,7 +89,8 @@ export async function nextPage<T>(s: Pick<Services, 'logger'>, res: Response, wh
 /** Streams every tag matching the filters page by page, so exports of any size use flat memory. */
 export async function streamExport(s: Services, tenant: string, q: ExportQueryDto, res: Response): Promise<void> {
   const format = q.format ?? 'csv';
-  const stamp = new Date().toISOString().slice(0, 10);
+  // today where the console's users are (TIME_ZONE), not in UTC: a Shanghai morning is not yesterday
+  const stamp = dayOf(new Date());
   const pageAfter = (cursor?: string) => s.query.tags(tenant, { ...q, limit: String(PAGE), ...(cursor ? { cursor } : {}) });
   // The first page is read before anything is written: a query the service refuses (from after to, a
   // bad date) must still be a 400 with the error body, not a download cut off after its header row.

@@ -24,6 +24,8 @@ export function presentTag(tag: TagRecord) {
     kind: tag.kind,
     channel: tag.channel,
     occurredAt: iso(tag.at),
+    // the TIME_ZONE day it counts on in the stats and the console: an export read by date agrees with them
+    day: tag.day,
     createdAt: iso(tag.createdAt),
     updatedAt: iso(tag.updatedAt),
   };

@@ -384,9 +384,11 @@ export class CorrectionsService {
 
   /** What a labeler typed, under the tenant's PII policy (masked, hashed or kept, as the document's text was). */
   private async masked(tenant: string, typed: string | null): Promise<string | null> {
-    if (typed === null || !this.nlp.pii) return typed;
+    // surrounding spaces are never part of an aspect, and one before = would slip past the CSV formula guard
+    const trimmed = typed === null ? null : typed.trim() || null;
+    if (trimmed === null || !this.nlp.pii) return trimmed;
     const { policy, secret } = await this.nlp.pii(tenant);
-    return maskPii(typed, policy, { hashSecret: secret }).text;
+    return maskPii(trimmed, policy, { hashSecret: secret }).text;
   }
 
   /** The tag an `add` creates, stored as the analyzer stores its own (see place and clauseAround). */

@@ -88,6 +88,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
         kind,
         channel: { ...str, description: "the document's source at ingest" },
         occurredAt: nullableDateTime,
+        day: { ...str, format: 'date', description: 'the TIME_ZONE day occurredAt falls on: the day the stats and the console count it on' },
         createdAt: nullableDateTime,
         updatedAt: nullableDateTime,
       },
@@ -481,8 +482,8 @@ export function responseSchemas(): Record<string, JsonSchema> {
     Kpi: {
       type: 'object',
       properties: {
-        period: object({ from: dateTime, to: dateTime }),
-        previousPeriod: object({ from: dateTime, to: dateTime }),
+        period: { ...object({ from: dateTime, to: dateTime }), description: 'the current period, both ends included' },
+        previousPeriod: { ...object({ from: dateTime, to: dateTime }), description: 'the period of the same length just before it, both ends included: `to` is the millisecond before `period.from`' },
         categories: {
           type: 'array',
           description: 'negative share per category against the previous period of the same length, with a two-proportion z-test (Fisher\'s exact test when expected counts are below 5; `test` says which)',

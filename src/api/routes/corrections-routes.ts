@@ -7,6 +7,7 @@ import { auth, requireRole } from '../middleware.js';
 import { presentDocument } from '../presenters.js';
 import { parseDto } from '../validate.js';
 import { dateBounds } from '../../services/query-service.js';
+import { dayOf } from '../../time-zone.js';
 
 const PAGE = 1000;
 
@@ -47,7 +48,7 @@ export function correctionsRoutes(s: Services): Router {
     const { gte, lte } = dateBounds(q.from, q.to);
     await s.privacy.audit(a.tenant, a.keyId, 'corrections.export', null, auditedFilters(q));
     res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="guandian-corrections-${new Date().toISOString().slice(0, 10)}.jsonl"`);
+    res.setHeader('Content-Disposition', `attachment; filename="guandian-corrections-${dayOf(new Date())}.jsonl"`);
     let afterId = '';
     for (;;) {
       // Reverts and what they undid are left out like accepts: neither is a label anyone should learn.
