@@ -97,6 +97,13 @@ export class HttpClient {
   async json<T>(path: string, opts: RequestOptions = {}): Promise<T> {
     const res = await this.raw(path, opts);
     if (res.status === 204) return undefined as T;
-    return (await res.json()) as T;
+    const text = await res.text();
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      // something else answers at that address (another service on the port, a proxy's page)
+      const type = res.headers.get('content-type') ?? 'no content type';
+      throw new CliFailure(`${opts.method ?? 'GET'} ${path}: the server at ${this.baseUrl} answered ${res.status} with something that is not JSON (${type}); is --url right?`);
+    }
   }
 }

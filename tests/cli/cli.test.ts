@@ -327,6 +327,25 @@ describe('import', () => {
     expect(r.stderr).toContain('lacks the ingest role');
     expect(r.stderr).not.toContain('again to resume');
   });
+
+  test('something other than Guandian answering at the URL is one line naming the address, not a SyntaxError stack', async () => {
+    // QA audit at scale 2026-11-29 (F8): another service on the port answered 200 "ok"
+    const other = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok'));
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    try {
+      fs.writeFileSync(path.join(work, 'elsewhere.jsonl'), JSON.stringify({ kind: 'comment', source: 'cli-elsewhere', externalId: 'e-1', text: '网速很快' }) + '\n');
+      for (const args of [['import', 'elsewhere.jsonl'], ['keys', 'list']]) {
+        const r = await runCli(args, { env: { GUANDIAN_URL: url } });
+        expect(r.code, args.join(' ')).toBe(1);
+        expect(r.stderr).toMatch(new RegExp(`answered 200 with something that is not JSON \\(text/plain\\); is --url right\\?`));
+        expect(r.stderr).toContain(url);
+        expect(r.stderr).not.toMatch(/SyntaxError|^\s+at /m);
+      }
+    } finally {
+      await new Promise((r) => other.close(r));
+    }
+  });
 });
 
 describe('export', () => {
