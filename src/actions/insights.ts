@@ -1,5 +1,5 @@
-import { readInstant } from '../time-zone.js';
 import { badRequest } from '../errors.js';
+import { dateBounds } from '../services/query-service.js';
 import type { DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
@@ -186,16 +186,26 @@ export class InsightsService {
     return { since, churnThreshold: CHURN_THRESHOLD, items };
   }
 
-  /** Negative share per category in [from, to) against the preceding period of equal length. */
-  async kpi(tenant: string, q: { from?: string; to?: string; channel?: string }, now = new Date()) {
-    const to = q.to ? readInstant(q.to)! : now;
-    const from = q.from ? readInstant(q.from)! : new Date(to.getTime() - 7 * DAY);
-    if (!(from < to)) throw badRequest('from must be before to', [{ field: 'from', message: 'not before to' }]);
-    const prevFrom = new Date(from.getTime() - (to.getTime() - from.getTime()));
-    const scope = { tenant, ...(q.channel ? { channel: q.channel } : {}) };
+  /**
+   * Negative share per category from `from` to `to` against the period of the same length just before it.
+   * `to` is an inclusive instant, read as on every other date filter (dateBounds): the console's end-of-day
+   * `…T23:59:59.999` counts that last millisecond, so the KPI's current period counts what the summary
+   * counts for the same query, and a date-only `to` is 00:00 of that day, included, as on the summary.
+   * Both periods are closed: the previous one ends the millisecond before `from` and lasts as long.
+   * `channel` and `kind` narrow both periods, as they narrow the summary.
+   */
+  async kpi(tenant: string, q: { from?: string; to?: string; channel?: string; kind?: string }, now = new Date()) {
+    const bounds = dateBounds(q.from, q.to);
+    const to = bounds.lte ?? now;
+    const from = bounds.gte ?? new Date(to.getTime() - 7 * DAY);
+    if (from > to) throw badRequest('from must not be after to', [{ field: 'from', message: 'after to' }]);
+    const length = to.getTime() - from.getTime() + 1;
+    const prevTo = new Date(from.getTime() - 1);
+    const prevFrom = new Date(from.getTime() - length);
+    const scope = { tenant, ...(q.channel ? { channel: q.channel } : {}), ...(q.kind ? { kind: q.kind } : {}) };
     const [current, previous] = await Promise.all([
-      this.store.tags.countBy({ ...scope, at: { $gte: from, $lt: to } }, 'category'),
-      this.store.tags.countBy({ ...scope, at: { $gte: prevFrom, $lt: from } }, 'category'),
+      this.store.tags.countBy({ ...scope, at: { $gte: from, $lte: to } }, 'category'),
+      this.store.tags.countBy({ ...scope, at: { $gte: prevFrom, $lte: prevTo } }, 'category'),
     ]);
     const prev = new Map(previous.map((r) => [r.key, r]));
     const keys = [...new Set([...current.map((r) => r.key), ...previous.map((r) => r.key)])].sort();
@@ -217,6 +227,6 @@ export class InsightsService {
         test: test.test,
       };
     });
-    return { period: { from, to }, previousPeriod: { from: prevFrom, to: from }, categories };
+    return { period: { from, to }, previousPeriod: { from: prevFrom, to: prevTo }, categories };
   }
 }

@@ -125,8 +125,10 @@ describe('KPI view', () => {
     ];
     await waitDone(rt, ids);
     const analyst = await createKey(rt, ['analyst']);
-    const res = await rt.http.get('/v1/stats/kpi?from=2026-01-08T00:00:00Z&to=2026-01-15T00:00:00Z').set(bearer(analyst)).expect(200);
-    expect(res.body.previousPeriod).toEqual({ from: '2026-01-01T00:00:00.000Z', to: '2026-01-08T00:00:00.000Z' });
+    // `to` is included, as on every date filter: a week ends on its last millisecond, and the previous week
+    // ends the millisecond before `from` (tests/actions/kpi-period.test.ts has the edges).
+    const res = await rt.http.get('/v1/stats/kpi?from=2026-01-08T00:00:00Z&to=2026-01-14T23:59:59.999Z').set(bearer(analyst)).expect(200);
+    expect(res.body.previousPeriod).toEqual({ from: '2026-01-01T00:00:00.000Z', to: '2026-01-07T23:59:59.999Z' });
     const network = res.body.categories.find((c: any) => c.category === 'network');
     expect(network).toMatchObject({ current: { negative: 18, total: 30, share: 0.6 }, previous: { negative: 6, total: 30, share: 0.2 }, change: 0.4, significant: true });
     // p̂ = 24/60 = 0.4, se = √(0.4·0.6·(1/30 + 1/30)) = √0.016, z = 0.4/√0.016 = √10.

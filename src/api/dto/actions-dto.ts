@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsReadableDate } from './dates.js';
-import { RangeQueryDto } from './query-dto.js';
+import { StatsQueryDto } from './query-dto.js';
 import { CATEGORY_IDS } from '../../nlp/types.js';
 
 const CATEGORIES = CATEGORY_IDS as unknown as string[];
@@ -301,5 +301,8 @@ export class AtRiskQueryDto {
   onlyAtRisk?: string;
 }
 
-/** The current period (from/to, default the last 7 days) and channel; the previous period is derived. */
-export class KpiQueryDto extends RangeQueryDto {}
+/**
+ * The current period (from/to, both inclusive as on every date filter; default the 7 days up to now), channel
+ * and kind, as the summary takes them; the previous period is derived.
+ */
+export class KpiQueryDto extends StatsQueryDto {}
