@@ -1,3 +1,4 @@
+import { dayIn } from './time';
 export type Role = 'ingest' | 'analyst' | 'labeler' | 'admin';
 export type Polarity = 'positive' | 'negative' | 'neutral';
 export type Kind = 'comment' | 'transcript' | 'social' | 'survey';
@@ -397,8 +398,9 @@ export async function downloadExport(format: 'csv' | 'jsonl', q: Query): Promise
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
-  const stamp = new Date().toISOString().slice(0, 10);
-  a.download = `guandian-tags-${stamp}.${format}`;
+  // the server names the file by today's date in its TIME_ZONE, the zone every date in the console is in
+  const named = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1];
+  a.download = named ?? `guandian-tags-${dayIn(new Date().toISOString())}.${format}`;
   document.body.appendChild(a);
   a.click();
   a.remove();

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { ingest, signIn, waitDone } from './console-helpers.js';
+import { apiClient, CHROMIUM_ARGS, startServer, type RunningServer } from './server-harness.js';
+
+// QA audit at scale 2026-11-29 (F6): the console named downloads by the UTC date, while every date it
+// shows is in the service's TIME_ZONE. The zone here is chosen so that its date differs from UTC's right
+// now (UTC+14 from 10:00 UTC on, UTC-12 before), so the old name cannot pass by coincidence.
+
+const zone = new Date().getUTCHours() >= 10 ? 'Pacific/Kiritimati' : 'Etc/GMT+12';
+const dayIn = (tz: string) => new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer({ TIME_ZONE: zone });
+  const api = apiClient(server.base, server.adminKey);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  await waitDone(api, await ingest(api, { kind: 'comment', source: 'fn-app', externalId: 'fn-1', text: '快递员态度很差' }));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('an export downloaded from the console is named by the date in the service time zone', async () => {
+  expect(dayIn(zone)).not.toBe(new Date().toISOString().slice(0, 10));
+  const ctx = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
+  const page = await ctx.newPage();
+  try {
+    await signIn(page, server.base, server.adminKey, '#/export');
+    await page.waitForSelector('button[data-format=csv]');
+    for (const format of ['csv', 'jsonl']) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`button[data-format=${format}]`)]);
+      // the day can turn while the test runs: either side of the turn is the zone's date, never UTC's
+      expect([`guandian-tags-${dayIn(zone)}.${format}`]).toContain(download.suggestedFilename());
+    }
+  } finally {
+    await ctx.close();
+  }
+});
