@@ -206,6 +206,18 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
         break;
       }
     }
+    // a negator glued to the start of a longer word (不好 before 好听, 唔好食 → 不好食) negates that word instead of
+    // hiding it: the word after it is read and 不 joins its phrase as a negation
+    if (word !== null && word.length >= 2 && x.modifiers.get(word[0]!) === 'negation') {
+      for (let L = Math.min(x.maxWordLen, hi - i - 1); L > word.length - 1; L--) {
+        const w = lc.slice(i + 1, i + 1 + L);
+        if (w.startsWith(word.slice(1)) && x.sentiment.has(w) && free(i + 1, i + 1 + L)) {
+          word = null;
+          break;
+        }
+      }
+      if (word === null) continue;
+    }
     const afterCore = coreEnds.has(i);
     if (word === null && !afterCore && (scalar.higher.has(lc[i]!) || scalar.lower.has(lc[i]!))) {
       word = lc[i]!;
@@ -829,6 +841,8 @@ export function linkDistantAspects(ops: RawOpinion[], lc: string, clauses: Claus
     for (const [from, to] of ranges) {
       const runs = nounRuns(tokens, from, to, x)
         .filter((r) => r.parts.some(isTerm) && !claimed.has(`${r.start}:${r.end}`))
+        // a term done, not talked about (退订了还发, 投诉过也没用) is an event on the way to the verdict, not its target
+        .filter((r) => !/^[了过]/.test(lc.slice(r.end, r.end + 1)))
         // a target is never inside another opinion's phrase
         .filter((r) => !ops.some((o) => o.start < r.end && r.start < o.end))
         // nor inside a claim someone else made (客服说“网络很稳定”，结果天天掉线: the complaint is not about 网络 as claimed)

@@ -169,3 +169,45 @@ describe('F8: what the agent or the company said, quoted by the customer, is not
     }
   });
 });
+
+describe('F11: accuracy cases noticed by the fidelity audit', () => {
+  it('a card stolen from: the freeze that fails and the worry are complaints about the account', async () => {
+    const res = await transcript('a:您好，信用卡中心', 'c:我的信用卡被盗刷了，APP上冻结不了，太让人着急了');
+    expect(res.tags.map((t) => [t.opinion, t.polarity, t.category]), show(res.tags)).toEqual([['太让人着急', 'negative', 'account_security']]);
+    const comment = await run('我的信用卡被盗刷了，APP上冻结不了，太让人着急了');
+    expect(comment.tags.map((t) => t.opinion), show(comment.tags)).toEqual(['冻结不了', '太让人着急']);
+    const own = await run('卡丢了，手机银行上挂失不了，急死人了');
+    expect(own.tags.map((t) => [t.opinion, t.polarity]), show(own.tags)).toEqual([
+      ['挂失不了', 'negative'],
+      ['急死人了', 'negative'],
+    ]);
+    // a bare 着急 is no verdict
+    expect((await run('不着急，你们慢慢处理')).tags).toEqual([]);
+  });
+
+  it('a fee deducted or a service that cannot be cancelled is judged for itself, not for the topic before it', async () => {
+    const post = await run('#中国移动# @中国移动客服 网络太差了 https://weibo.com/123456?x=1 退订也退不了', 'social');
+    expect(post.tags.map((t) => [t.opinion, t.category]), show(post.tags)).toEqual([
+      ['太差', 'network'],
+      ['退不了', 'policy'],
+    ]);
+    const call = await transcript('c:你们的信号太差了', 'a:好的，我给您登记', 'c:扣费太不合理了');
+    expect(call.tags.map((t) => [t.aspect, t.category]), show(call.tags)).toEqual([
+      ['信号', 'network'],
+      ['扣费', 'price'],
+    ]);
+    // a term done, not talked about, is no target: 营销短信 stays what the complaint is about
+    const sms = await run('营销短信天天发，退订了还发，烦不烦啊');
+    expect(sms.tags.map((t) => t.aspect)).toEqual(['营销短信']);
+  });
+
+  it('a negator on the start of a longer word negates that word (唔好食 is not tasty, not 唔好)', async () => {
+    const res = await run('啲嘢唔好食，送餐又慢');
+    const t = res.tags.find((x) => x.opinion.includes('食'));
+    expect([t?.opinion, t?.polarity, t?.category], show(res.tags)).toEqual(['唔好食', 'negative', 'taste']);
+    const good = await run('呢间茶餐厅嘅菠萝包好好食');
+    expect(good.tags.map((x) => [x.polarity, x.category]), show(good.tags)).toEqual([['positive', 'taste']]);
+    // 不好 alone is still a verdict
+    expect((await run('服务态度不好')).tags.map((x) => x.opinion)).toEqual(['不好']);
+  });
+});
