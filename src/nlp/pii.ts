@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { normalizeText } from './normalize.js';
 import type { PiiPolicy, PiiType } from './types.js';
 
 /**
@@ -20,11 +21,39 @@ export interface PiiSpan {
  * tracking numbers, contract and batch numbers that happen to be ID-shaped, amounts, dates and versions.
  */
 
-// Full-width digits/letters/punctuation are common in pasted text; detection runs on a same-length
-// half-width copy so offsets stay valid for the original.
+// Full-width digits/letters/punctuation are common in pasted text; masking reads values through a
+// same-length half-width copy so offsets stay valid for the original.
 function halfWidth(text: string): string {
   return text.replace(/[\uff01-\uff5e]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
 }
+
+/** Hyphens and dashes other than "-" (U+2010-2015, minus sign, small hyphen) that join number groups. */
+const DASHES = /[\u2010-\u2015\u2212\ufe58\ufe63]/g;
+
+/** halfWidth plus every whitespace character (NBSP, thin space, tab…) as a space and every dash as
+ * "-": still one character for one. */
+function folded(text: string): string {
+  return halfWidth(text).replace(/\s/g, ' ').replace(DASHES, '-');
+}
+
+/**
+ * The text detection reads, with the range of the original each of its UTF-16 units came from. It is
+ * what the analyzer reads (normalizeText): invisible characters (zero-width space, soft hyphen, bidi
+ * marks) dropped, any whitespace run (NBSP, thin space, tab) one space, half-width, and simplified
+ * script one character for one, plus dashes folded to "-". Masking the original only where detection
+ * on this copy finds something is what keeps normalizedText, which is rebuilt from the masked original
+ * the same way, from joining 138\u200b1234\u200b5678 back into a clean number; and the simplified script
+ * lets the labels, surnames and address words, which are written in simplified characters, read
+ * traditional text (身份證號, 電話, 收貨人張小明, 台北市…２號５樓).
+ */
+function detectionCopy(text: string): { t: string; origStart: number[]; origEnd: number[] } {
+  const n = normalizeText(text);
+  return { t: n.text.replace(DASHES, '-'), origStart: n.origStart, origEnd: n.origEnd };
+}
+
+/** Hash tokens already in the text: `[type:8 hex]` from before per-tenant keys, `[type:16 hex]` since.
+ * Their hex digits are no number to find, so masked text masked again is unchanged. */
+const HASH_TOKEN = /\[(?:phone|landline|id_card|bank_card|email|wechat|qq|address|name):(?:[0-9a-f]{16}|[0-9a-f]{8})\]/g;
 
 const digitsOf = (s: string) => s.replace(/\D/g, '');
 
@@ -105,7 +134,8 @@ function vetoedByContext(text: string, start: number): boolean {
   const ctx = leftContext(text, start);
   // the identifier label has to introduce this very number (订单号：…, 合同编号…), not merely occur
   // nearby: "快递员打138…" names a courier, not a tracking number
-  const re = new RegExp(NOT_PII_LABEL.source + '[号码:：是为#\\s]*$', 'i');
+  // "ID"/"No." between the label and the number belongs to the label (订单ID…, 会员No.…)
+  const re = new RegExp(NOT_PII_LABEL.source + '(?:[号码:：是为#\\s]|id|no\\.?)*$', 'i');
   const m = re.exec(ctx);
   if (!m) return false;
   if (PARTY_LABEL.test(m[1]!) && m[0].slice(m[1]!.length).trim() === '') return false;
@@ -118,13 +148,26 @@ interface Candidate extends PiiSpan {
   rank: number;
 }
 
+/**
+ * Latin words that name a contact or an ID when typed straight before the number, with no space
+ * (Tel13812345678, vx13812345678, 加v13812345678, ID110105…, QQ12345678). Whole words only: letters
+ * before them (hotel, UUID, SKUID) make a code, and any other letters glued to a number (DD13812345678,
+ * SF1234567890123, JD…, model numbers) still make it an order, tracking or product code that stays.
+ */
+const LATIN_LABEL = /(?<![A-Za-z])(?:tel|phone|mobile|mob|cell|cellphone|whatsapp|wx|vx|v|weixin|wechat|qq|id|idcard|sfz|card)$/i;
+/** A label saying the number right after it is personal (手机号码是…, 电话：…), so a letter typed after
+ * the number (手机号码是13812345678a) is a slip, not the rest of a code. */
+const PERSONAL_LABEL_RIGHT_BEFORE = /(电话|手机|手机号|号码|联系方式|座机|身份证|证件|卡号|微信|tel|phone|mobile)[号码:：是为\s]*$/i;
+
 /** A number must not continue into letters/digits/decimal points/masks on either side. */
 function isolated(text: string, start: number, end: number): boolean {
   const before = text[start - 1] ?? '';
   const before2 = text[start - 2] ?? '';
   const after = text[end] ?? '';
   const after2 = text[end + 1] ?? '';
-  if (/[0-9A-Za-z*_]/.test(before) || /[0-9A-Za-z*_%]/.test(after)) return false;
+  const latinLabel = /[A-Za-z]/.test(before) && LATIN_LABEL.test(text.slice(Math.max(0, start - 12), start));
+  const slip = /[A-Za-z]/.test(after) && (latinLabel || PERSONAL_LABEL_RIGHT_BEFORE.test(leftContext(text, start)));
+  if ((/[0-9A-Za-z*_]/.test(before) && !latinLabel) || (/[0-9A-Za-z*_%]/.test(after) && !slip)) return false;
   // A number glued to another by "/" or "," is part of a date, fraction or grouped amount (2024/05/06,
   // 1,380,000) unless the other side is itself a whole identifier ("13812345678/13987654321" lists two
   // phones); after a comma only a three-digit group continues the number ("13812345678,2号楼" does not).
@@ -150,7 +193,8 @@ const ADDRESS_PARTS: [string, RegExp][] = [
   ['house', /\d{1,5}号院?(?![楼线码机技])/y],
   ['building', /(?:[A-Za-z]|\d{1,3})(?:号楼|栋|幢|座)/y],
   ['unit', /\d{1,2}单元/y],
-  ['floor', /\d{1,3}(?:层|楼)(?![梯道下上])/y],
+  // Taiwan writes the flat on a floor as 5樓之3
+  ['floor', /\d{1,3}(?:层|楼)(?![梯道下上])(?:之\d{1,3})?/y],
   // not an amount or a size (19楼290元的房间, 3楼120平)
   ['room', /\d{2,5}(?:室|房|号)?(?![\d.:：\-元块万米平分秒个次件天人%])/y],
 ];
@@ -224,8 +268,26 @@ function nameEnd(t: string, start: number, weak: boolean, verbLabel: boolean): n
   return 0;
 }
 
+/**
+ * Every match of a global regex, where a match the caller refuses is tried again one character further
+ * on: a refused 86 13912345678 inside 0086 13912345678 must not hide the number that follows it.
+ */
+function eachMatch(re: RegExp, t: string, accept: (m: RegExpExecArray) => boolean): void {
+  re.lastIndex = 0;
+  for (let m = re.exec(t); m; m = re.exec(t)) {
+    if (!accept(m)) re.lastIndex = m.index + 1;
+    else if (m[0].length === 0) re.lastIndex++;
+  }
+}
+
 export function detectPii(text: string): PiiSpan[] {
-  const t = halfWidth(text);
+  const { t, origStart, origEnd } = detectionCopy(text);
+  if (t.length === 0) return [];
+  // spans on the copy back to the original (they never start or end on a folded space)
+  return detectOn(t).map(({ type, start, end }) => ({ type, start: origStart[start]!, end: origEnd[end - 1]! }));
+}
+
+function detectOn(t: string): PiiSpan[] {
   const cands: Candidate[] = [];
   const add = (type: PiiKind, start: number, end: number, rank: number) => cands.push({ type, start, end, rank });
 
@@ -267,17 +329,18 @@ export function detectPii(text: string): PiiSpan[] {
     add('bank_card', s, e, 3);
   }
 
-  // mainland mobiles, optionally +86, written plain or 3-4-4 with spaces/dashes
-  for (const m of t.matchAll(/(?:\+?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}/g)) {
-    const s = m.index!;
+  // mainland mobiles, optionally +86 or 0086, written plain or 3-4-4 with spaces/dashes
+  eachMatch(/(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}/g, t, (m) => {
+    const s = m.index;
     const e = s + m[0].length;
-    const digits = digitsOf(m[0]).replace(/^86(?=1\d{10}$)/, '');
-    if (digits.length !== 11 || !isolated(t, s, e) || vetoedByContext(t, s)) continue;
+    const digits = digitsOf(m[0]).replace(/^(?:00)?86(?=1\d{10}$)/, '');
+    if (digits.length !== 11 || !isolated(t, s, e) || vetoedByContext(t, s)) return false;
     // separators must be consistent: 138 1234 5678 or 138-1234-5678, not a random run of digits
-    const local = m[0].replace(/^\+?86[ -]?(?=1)/, '');
-    if (!/^\d{11}$/.test(local) && !/^\d{3}( \d{4}){2}$/.test(local) && !/^\d{3}(-\d{4}){2}$/.test(local)) continue;
+    const local = m[0].replace(/^(?:\+|00)?86[ -]?(?=1)/, '');
+    if (!/^\d{11}$/.test(local) && !/^\d{3}( \d{4}){2}$/.test(local) && !/^\d{3}(-\d{4}){2}$/.test(local)) return false;
     add('phone', s, e, 2);
-  }
+    return true;
+  });
 
   // landlines: area code (010, 02x, 0xxx) + 7-8 digit number, with a separator or in brackets
   for (const m of t.matchAll(/(?:\(0\d{2,3}\) ?|0\d{2,3}[ -])(?:\d{7,8}|\d{3,4}[ -]\d{4})/g)) {
@@ -336,10 +399,14 @@ export function detectPii(text: string): PiiSpan[] {
     if (end > 0) add('name', start, end, 0);
   }
 
+  // hash tokens already in the text are opaque: nothing found inside one is masked again
+  const tokens = [...t.matchAll(HASH_TOKEN)].map((m) => [m.index!, m.index! + m[0].length] as const);
+  const live = tokens.length === 0 ? cands : cands.filter((c) => !tokens.some(([s, e]) => s < c.end && c.start < e));
+
   // resolve overlaps: higher rank, then longer span
-  cands.sort((a, b) => b.rank - a.rank || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  live.sort((a, b) => b.rank - a.rank || b.end - b.start - (a.end - a.start) || a.start - b.start);
   const chosen: Candidate[] = [];
-  for (const c of cands) {
+  for (const c of live) {
     if (chosen.some((o) => o.start < c.end && c.start < o.end)) continue;
     chosen.push(c);
   }
@@ -349,8 +416,8 @@ export function detectPii(text: string): PiiSpan[] {
 /** In-place masks keep the length, so offsets computed on the original stay valid on the masked text. */
 function maskValue(type: PiiKind, value: string): string {
   if (type === 'name') {
-    // the surname stays (王**, 欧阳**)
-    const keep = value.length > 2 && SURNAMES_2.has(value.slice(0, 2)) ? 2 : 1;
+    // the surname stays (王**, 欧阳**, 歐陽**: the compound surnames are listed in simplified script)
+    const keep = value.length > 2 && SURNAMES_2.has(normalizeText(value.slice(0, 2)).text) ? 2 : 1;
     return value.slice(0, keep) + '*'.repeat(value.length - keep);
   }
   if (type === 'address') {
@@ -369,7 +436,9 @@ function maskValue(type: PiiKind, value: string): string {
     const keep = at > 1 ? 1 : 0;
     return value.slice(0, keep) + '*'.repeat(at - keep) + value.slice(at);
   }
-  const hw = halfWidth(value);
+  // NBSP, thin spaces and Unicode dashes read as the separators they stand for; invisible characters
+  // between digits (found through the detection copy) are neither digits nor separators and stay
+  const hw = folded(value);
   // the ID check character X counts as one of the kept last four
   const isDigit = (c: string) => (type === 'id_card' ? /[\dXx]/ : /\d/).test(c);
   const digitPositions = [...hw].map((c, i) => (isDigit(c) ? i : -1)).filter((i) => i >= 0);
@@ -378,12 +447,12 @@ function maskValue(type: PiiKind, value: string): string {
   const keepTail = type === 'id_card' && digitPositions.length === 15 ? 3 : 4;
   let skip = 0;
   if (type === 'phone') {
-    // the country code is not part of the "first three"
-    skip = /^\+?86/.test(hw) && digitPositions.length === 13 ? 2 : 0;
+    // the country code (86, 0086) is not part of the "first three"
+    skip = Math.max(0, digitPositions.length - 11);
     keepHead = 3;
   } else if (type === 'landline') {
     const sep = hw.search(/[) -]/);
-    keepHead = sep >= 0 ? digitsOf(hw.slice(0, sep + 1)).length : landlineAreaLength(hw);
+    keepHead = sep >= 0 ? digitsOf(hw.slice(0, sep + 1)).length : landlineAreaLength(digitsOf(hw));
   } else {
     keepHead = 6;
   }
@@ -399,27 +468,31 @@ const DEFAULT_SECRET = 'guandian-dev-pii-secret';
 function hashToken(type: PiiKind, value: string, secret: string): string {
   const canonical =
     type === 'email'
-      ? halfWidth(value).toLowerCase()
+      ? normalizeText(value).text.toLowerCase()
       : type === 'wechat' || type === 'qq' || type === 'name' || type === 'address'
-        ? halfWidth(value)
-        : halfWidth(value).replace(/[^\dXx]/g, '').replace(/^86(?=1\d{10}$)/, '').toUpperCase();
+        ? // the same name in either script, with or without a zero-width space, is the same value
+          normalizeText(value).text
+        : halfWidth(value).replace(/[^\dXx]/g, '').replace(/^(?:00)?86(?=1\d{10}$)/, '').toUpperCase();
   const h = createHmac('sha256', secret).update(`${type}:${canonical}`).digest('hex').slice(0, 8);
   return `[${type}:${h}]`;
 }
 
-export function maskPii(text: string, policy: PiiPolicy, opts?: { hashSecret?: string }): { text: string; entities: PiiSpan[] } {
-  const entities = detectPii(text);
-  if (policy === 'keep' || entities.length === 0) return { text, entities };
+function applyMasks(text: string, entities: PiiSpan[], policy: PiiPolicy, secret: string | undefined): string {
+  if (policy === 'keep' || entities.length === 0) return text;
   let out = '';
   let pos = 0;
   for (const e of entities) {
     out += text.slice(pos, e.start);
     const value = text.slice(e.start, e.end);
-    out += policy === 'mask' ? maskValue(e.type, value) : hashToken(e.type, value, opts?.hashSecret ?? DEFAULT_SECRET);
+    out += policy === 'mask' ? maskValue(e.type, value) : hashToken(e.type, value, secret ?? DEFAULT_SECRET);
     pos = e.end;
   }
-  out += text.slice(pos);
-  return { text: out, entities };
+  return out + text.slice(pos);
+}
+
+export function maskPii(text: string, policy: PiiPolicy, opts?: { hashSecret?: string }): { text: string; entities: PiiSpan[] } {
+  const entities = detectPii(text);
+  return { text: applyMasks(text, entities, policy, opts?.hashSecret), entities };
 }
 
 /**
