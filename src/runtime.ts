@@ -76,8 +76,9 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const queue = createQueue(config, logger, 'documents');
   const metrics = new Metrics();
   const settings = new TenantSettingsService(store);
-  // Ingest and what labelers type (corrections) mask PII under the same tenant policy.
-  const piiOf = async (tenant: string) => ({ policy: (await settings.get(tenant)).piiPolicy, secret: await settings.hashSecret() });
+  // Ingest and what labelers type (corrections) mask PII under the same tenant policy and the tenant's
+  // own hash key (tokens differ between tenants).
+  const piiOf = async (tenant: string) => ({ policy: (await settings.get(tenant)).piiPolicy, secret: await settings.hashSecret(tenant) });
   const models = new ModelService(store, createQueue(config, logger, 'models'), logger, config.modelDir, metrics);
   const privacy = new PrivacyService(store, settings, logger, models);
   const apiKeys = new ApiKeysService(store.apiKeys);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { LexiconOverrides, PiiPolicy } from '../nlp/types.js';
 import type { TenantSettingsRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -21,8 +21,19 @@ export class TenantSettingsService {
 
   constructor(private readonly store: Store) {}
 
-  /** The install-wide HMAC key for the `hash` policy, created on first use and kept in the store. */
-  async hashSecret(): Promise<string> {
+  /**
+   * The HMAC key for one tenant's `hash` policy: HMAC(install secret, tenant id). Tokens of the same
+   * value are then equal within a tenant (and its re-sends and corrections) but differ between tenants,
+   * so pseudonymised data of two tenants on one install cannot be joined on a token. Derived rather
+   * than stored, so no tenant needs a migration and every process derives the same key.
+   */
+  async hashSecret(tenant: string): Promise<string> {
+    return createHmac('sha256', await this.installSecret()).update(`pii-hash\u0000${tenant}`).digest('hex');
+  }
+
+  /** The install-wide secret, created on first use and kept in the store; only per-tenant keys derived
+   * from it are handed out. */
+  private async installSecret(): Promise<string> {
     if (this.secret) return this.secret;
     let record = await this.store.tenants.find(INSTALL_ID);
     if (!record?.secret) {

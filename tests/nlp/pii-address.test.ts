@@ -21,7 +21,7 @@ describe('street addresses down to the building or flat', () => {
       expect(found(text)).toEqual([`address:${span}`]);
       expect(maskPii(text, 'mask').text).toBe(masked);
       expect(maskPii(masked, 'mask').text).toBe(masked);
-      expect(maskPii(text, 'hash', { hashSecret: 's' }).text).toMatch(/\[address:[0-9a-f]{8}\]/);
+      expect(maskPii(text, 'hash', { hashSecret: 's' }).text).toMatch(/\[address:[0-9a-f]{16}\]/);
     });
   }
   it('full-width digits are masked in place', () => {

@@ -14,7 +14,7 @@ describe('15-digit ID numbers', () => {
     expect(maskPii('身份证110101900307451', 'mask').text).toBe('身份证110101******451');
   });
   it('hash gives a token', () => {
-    expect(maskPii('身份证110101900307451', 'hash', { hashSecret: 's' }).text).toMatch(/^身份证\[id_card:[0-9a-f]{8}\]$/);
+    expect(maskPii('身份证110101900307451', 'hash', { hashSecret: 's' }).text).toMatch(/^身份证\[id_card:[0-9a-f]{16}\]$/);
   });
   const notIds = [
     '订单号202611280001',

@@ -20,7 +20,7 @@ describe('WeChat and QQ ids', () => {
       expect(maskPii(text, 'mask').text).toBe(masked);
       expect(maskPii(masked, 'mask').text).toBe(masked);
       const hashed = maskPii(text, 'hash', { hashSecret: 's' }).text;
-      expect(hashed).toMatch(/\[(wechat|qq):[0-9a-f]{8}\]/);
+      expect(hashed).toMatch(/\[(wechat|qq):[0-9a-f]{16}\]/);
       expect(maskPii(hashed, 'hash', { hashSecret: 's' }).text).toBe(hashed);
     });
   }

@@ -24,7 +24,7 @@ describe('personal names after a self-introduction or a name label', () => {
       expect(maskPii(text, 'mask').text).toBe(masked);
       expect(maskPii(masked, 'mask').text).toBe(masked);
       const hashed = maskPii(text, 'hash', { hashSecret: 's' }).text;
-      expect(hashed).toMatch(/\[name:[0-9a-f]{8}\]/);
+      expect(hashed).toMatch(/\[name:[0-9a-f]{16}\]/);
       expect(hashed).not.toContain(name);
       expect(maskPii(hashed, 'hash', { hashSecret: 's' }).text).toBe(hashed);
     });

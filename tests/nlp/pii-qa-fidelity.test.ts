@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeText } from '../../src/nlp/normalize.js';
 import { detectPii, maskPii } from '../../src/nlp/pii.js';
 
-// QA audit 2026-11-29 (text fidelity and privacy), findings F1, F2 and F3.
+// QA audit 2026-11-29 (text fidelity and privacy), findings F1, F2, F3 and F6 (token length).
 const mask = (t: string) => maskPii(t, 'mask').text;
 const hash = (t: string, secret = 's') => maskPii(t, 'hash', { hashSecret: secret }).text;
 
@@ -118,5 +118,20 @@ describe('F3: traditional script', () => {
 
   it('hash: a name gets one token in either script', () => {
     expect(hash('我叫張小明')).toBe(hash('我叫张小明'));
+  });
+});
+
+describe('F6: hash tokens', () => {
+  it('are 64 bits and keyed', () => {
+    expect(hash('电话13812345678', 'one')).toMatch(/^电话\[phone:[0-9a-f]{16}\]$/);
+    expect(hash('电话13812345678', 'one')).not.toBe(hash('电话13812345678', 'two'));
+  });
+
+  it('tokens of the old 8-hex length and all-digit 16-hex tokens are recognised as masked', () => {
+    for (const text of ['电话[phone:c5c5bb04]', '身份证[id_card:6222021234567890]', '卡号[bank_card:4111111111111111]', '[qq:12345678]']) {
+      expect(hash(text)).toBe(text);
+      expect(mask(text)).toBe(text);
+      expect(detectPii(text)).toEqual([]);
+    }
   });
 });

@@ -140,7 +140,7 @@ describe('maskPii', () => {
     const a = maskPii('电话13812345678', 'hash', { hashSecret: 'one' }).text;
     const b = maskPii('电话138-1234-5678', 'hash', { hashSecret: 'one' }).text;
     const c = maskPii('电话13812345678', 'hash', { hashSecret: 'two' }).text;
-    expect(a).toMatch(/^电话\[phone:[0-9a-f]{8}\]$/);
+    expect(a).toMatch(/^电话\[phone:[0-9a-f]{16}\]$/);
     expect(a).toBe(b);
     expect(a).not.toBe(c);
   });
