@@ -672,6 +672,9 @@ function isNounLike(t: Token, x: ExtractLexicon): boolean {
   if (/[0-9]{4,}|\*/.test(t.word)) return false;
   if (x.lex.taxonomy.aspectIndex.has(t.word) || x.extraAspects.has(t.word)) return true;
   if (x.modifiers.has(t.word) || x.sentiment.has(t.word)) return false;
+  // a fee word jieba only guessed (扣费 is x, where 交费 and 免费 are vn) names the fee as they do: 扣费太不合理了 is
+  // about the charge, not about the topic before it
+  if (t.tag === 'x' && /^[\u4e00-\u9fa5]{1,3}费$/.test(t.word)) return true;
   return NOUN_TAGS.test(t.tag);
 }
 
