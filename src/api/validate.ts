@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { maskPiiKey } from '../nlp/pii.js';
 import { badRequest, type ErrorDetail } from '../errors.js';
 
 // Keys that would let a JSON body reach into object prototypes once it is copied into a class
@@ -13,8 +14,20 @@ const MAX_DEPTH = 8;
  * documents[3].externalId), as the services that check items one by one already named them.
  */
 export function fieldPath(parent: string, key: string | number): string {
-  if (typeof key === 'number' || /^\d+$/.test(key)) return `${parent}[${key}]`;
-  return parent ? `${parent}.${key}` : key;
+  if (typeof key === 'number') return `${parent}[${key}]`;
+  const shown = shownKey(key);
+  if (/^\d+$/.test(key)) return `${parent}[${shown}]`;
+  return parent ? `${parent}.${shown}` : shown;
+}
+
+/**
+ * A key as an error writes it. Errors echo keys back (and callers log them): a key that holds a phone,
+ * an ID or a card ({"13812345678": …} in metadata, an unknown field phone13812345678) is written masked,
+ * as it would be stored. Every key of every body passes here, so detection runs only on keys that could
+ * hold such a value.
+ */
+function shownKey(key: string): string {
+  return /\d{5}|@|[^\x00-\x7f]/.test(key) ? maskPiiKey(key, 'mask') : key;
 }
 
 function checkShape(value: unknown, path: string, depth: number): ErrorDetail | null {
@@ -53,7 +66,9 @@ function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
     if (err.constraints) {
       // A missing field fails every rule about its type and size too; only "it is missing" helps.
       const missing = err.value === undefined && err.constraints.isDefined !== undefined;
-      const messages = missing ? [err.constraints.isDefined!] : Object.values(err.constraints);
+      // class-validator names the property in some messages ("property … should not exist")
+      const shown = shownKey(err.property);
+      const messages = (missing ? [err.constraints.isDefined!] : Object.values(err.constraints)).map((m) => (shown === err.property ? m : m.split(err.property).join(shown)));
       // Rules that share a message (a date's format and its readability) say it once.
       out.push({ field, message: [...new Set(messages)].join('; '), constraints: missing ? ['isDefined'] : Object.keys(err.constraints) });
     }

@@ -501,21 +501,58 @@ export function maskPii(text: string, policy: PiiPolicy, opts?: { hashSecret?: s
   return { text: applyMasks(text, entities, policy, opts?.hashSecret), entities };
 }
 
+/** A number whose digits alone are a phone, a valid ID or a Luhn card (no label to go by). */
+function wholeNumberPii(digits: string): boolean {
+  return detectPii(digits).some((e) => e.start === 0 && e.end === digits.length);
+}
+
 /**
- * A JSON value (document metadata) with every string masked as text is, and every number shaped like a
- * phone, an ID or a card (found in its digits alone: no label to go by, so a card must pass Luhn and an
- * 18-digit ID its check digit) replaced by the masked string or hash token of those digits; other
- * numbers, booleans, null and keys stay as they are.
+ * A JSON key under the policy. Keys are field names, but callers do key maps by phone or customer
+ * number ({"13812345678": …}, {"user_13812345678": …}), and a key is stored and served like a value.
+ * Found in a key: what the text rules find (with "_" read as a space), and any run of digits that is a
+ * phone, a valid ID or a Luhn card by its digits alone, whatever letters it is glued to: a key has no
+ * sentence around it to tell an order number from a phone, so the digits decide, as for JSON numbers.
+ */
+export function maskPiiKey(key: string, policy: PiiPolicy, opts?: { hashSecret?: string }): string {
+  if (policy === 'keep' || key === '') return key;
+  const found = detectPii(key.replace(/_/g, ' '));
+  for (const m of key.matchAll(/\d{10,19}/g)) {
+    const s = m.index!;
+    const e = s + m[0].length;
+    if (found.some((f) => f.start < e && s < f.end)) continue;
+    const inner = detectPii(m[0]).find((f) => f.start === 0 && f.end === m[0].length);
+    if (inner) found.push({ type: inner.type, start: s, end: e });
+  }
+  found.sort((a, b) => a.start - b.start);
+  return applyMasks(key, found, policy, opts?.hashSecret);
+}
+
+/**
+ * A JSON value (document metadata) with every string masked as text is, every key masked by
+ * maskPiiKey, and every number shaped like a phone, an ID or a card (found in its digits alone: no label
+ * to go by, so a card must pass Luhn and an 18-digit ID its check digit) replaced by the masked string
+ * or hash token of those digits; other numbers, booleans and null stay as they are.
  */
 export function maskPiiJson(value: unknown, policy: PiiPolicy, opts?: { hashSecret?: string }): unknown {
   if (typeof value === 'string') return maskPii(value, policy, opts).text;
   if (typeof value === 'number') {
     if (policy === 'keep' || !Number.isInteger(value) || value < 1e10 || value >= 1e21) return value;
     const digits = String(value);
-    const whole = detectPii(digits).some((e) => e.start === 0 && e.end === digits.length);
-    return whole ? maskPii(digits, policy, opts).text : value;
+    return wholeNumberPii(digits) ? maskPii(digits, policy, opts).text : value;
   }
   if (Array.isArray(value)) return value.map((v) => maskPiiJson(v, policy, opts));
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskPiiJson(v, policy, opts)]));
+  const entries = Object.entries(value).map(([k, v]) => [k, maskPiiKey(k, policy, opts), maskPiiJson(v, policy, opts)] as const);
+  // Two keys that mask alike (13812345678 and 13899995678 are both 138****5678) must not overwrite each
+  // other: every key after the first of a group (in sorted order of the keys as sent, so a re-send
+  // with its keys in another order stores the same object) gets "~2", "~3"…
+  const taken = new Set(entries.filter(([k, masked]) => k === masked).map(([k]) => k));
+  const renamed = new Map<string, string>();
+  for (const [k, masked] of [...entries].filter(([k, masked]) => k !== masked).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    let name = masked;
+    for (let n = 2; taken.has(name); n++) name = `${masked}~${n}`;
+    taken.add(name);
+    renamed.set(k, name);
+  }
+  return Object.fromEntries(entries.map(([k, , v]) => [renamed.get(k) ?? k, v]));
 }

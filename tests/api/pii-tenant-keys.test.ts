@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ADMIN_KEY, bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
 
 // QA audit 2026-11-29 (text fidelity and privacy): F6 (hash tokens were the same in every tenant of an
-// install), and the F1/F2 repros end to end.
+// install), F9 (metadata keys were stored raw and echoed in errors), and the F1/F2 repros end to end.
 
 let rt: TestRuntime;
 
@@ -69,5 +69,36 @@ describe('F1/F2 end to end (mask)', () => {
       expect(doc.text).not.toContain(n);
       expect(stored).not.toContain(n);
     }
+  });
+});
+
+describe('F9: metadata keys and validation messages', () => {
+  test('a metadata key holding a phone number is stored masked', async () => {
+    const doc = await ingestAndRead(ADMIN_KEY, { text: '网络太差', metadata: { '13812345678': 'vip', phone13899990000: 1, app: '3.2' } });
+    expect(doc.metadata).toEqual({ '138****5678': 'vip', 'phone138****0000': 1, app: '3.2' });
+    expect(JSON.stringify(await rt.services.store.documents.findById(doc.id))).not.toMatch(/13812345678|13899990000/);
+  });
+
+  test('hash: the key becomes the tenant token', async () => {
+    const a = await hashTenant('tk-hash-keys');
+    const doc = await ingestAndRead(a, { text: '我手机13812345678', metadata: { '13812345678': 'vip' } });
+    expect(Object.keys(doc.metadata)).toEqual([`[phone:${token(doc.text, 'phone')}]`]);
+  });
+
+  test('an error naming a key does not echo the number in it', async () => {
+    const unknown = await rt.http
+      .post('/v1/documents')
+      .set(bearer(ADMIN_KEY))
+      .send({ kind: 'comment', source: 'qa', externalId: 'tk-bad-1', text: '网络太差', phone13812345678: 1 })
+      .expect(400);
+    expect(JSON.stringify(unknown.body)).not.toContain('13812345678');
+    expect(unknown.body.error.message).toContain('phone138****5678');
+    const nul = await rt.http
+      .post('/v1/documents')
+      .set(bearer(ADMIN_KEY))
+      .send({ kind: 'comment', source: 'qa', externalId: 'tk-bad-2', text: '网络太差', metadata: { '13812345678': 'a\u0000b' } })
+      .expect(400);
+    expect(JSON.stringify(nul.body)).not.toContain('13812345678');
+    expect(nul.body.error.details[0].field).toBe('metadata[138****5678]');
   });
 });

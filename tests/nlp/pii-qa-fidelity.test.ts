@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeText } from '../../src/nlp/normalize.js';
-import { detectPii, maskPii } from '../../src/nlp/pii.js';
+import { detectPii, maskPii, maskPiiJson, maskPiiKey } from '../../src/nlp/pii.js';
 
-// QA audit 2026-11-29 (text fidelity and privacy), findings F1, F2, F3 and F6 (token length).
+// QA audit 2026-11-29 (text fidelity and privacy), findings F1, F2, F3, F6 (token length) and F9 (keys).
 const mask = (t: string) => maskPii(t, 'mask').text;
 const hash = (t: string, secret = 's') => maskPii(t, 'hash', { hashSecret: secret }).text;
 
@@ -133,5 +133,33 @@ describe('F6: hash tokens', () => {
       expect(mask(text)).toBe(text);
       expect(detectPii(text)).toEqual([]);
     }
+  });
+});
+
+describe('F9: metadata keys', () => {
+  it('mask: a key holding a phone, an ID or a name is masked like a value', () => {
+    expect(maskPiiJson({ '13812345678': 'x', phone13812345678: 1, user_13812345678: 2, app: 'y', v2: 3, 联系人王小明: { '110105198803124517': true } }, 'mask')).toEqual({
+      '138****5678': 'x',
+      'phone138****5678': 1,
+      'user_138****5678': 2,
+      app: 'y',
+      v2: 3,
+      '联系人王**': { '110105********4517': true },
+    });
+  });
+
+  it('two keys that mask alike both stay, whatever order they were sent in', () => {
+    const a = maskPiiJson({ '13812345678': 'a', '13899995678': 'b' }, 'mask');
+    const b = maskPiiJson({ '13899995678': 'b', '13812345678': 'a' }, 'mask');
+    expect(a).toEqual({ '138****5678': 'a', '138****5678~2': 'b' });
+    expect(b).toEqual(a);
+    expect(maskPiiJson(a, 'mask')).toEqual(a);
+  });
+
+  it('hash: a key becomes its token; keep leaves keys alone', () => {
+    const out = maskPiiJson({ '13812345678': 'x' }, 'hash', { hashSecret: 's' }) as Record<string, string>;
+    expect(Object.keys(out)).toEqual([hash('13812345678')]);
+    expect(maskPiiJson({ '13812345678': 'x' }, 'keep')).toEqual({ '13812345678': 'x' });
+    expect(maskPiiKey('orderNo', 'mask')).toBe('orderNo');
   });
 });
