@@ -1,4 +1,5 @@
 import { badRequest } from '../errors.js';
+import { dayOf, readInstant } from '../time-zone.js';
 import { dateBounds } from '../services/query-service.js';
 import type { DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
@@ -112,6 +113,20 @@ function erfc(x: number): number {
 
 const touchAt = (d: Pick<DocumentRecord, 'occurredAt' | 'createdAt'>) => new Date(d.occurredAt ?? d.createdAt);
 
+/** Days the KPI view compares when asked without dates. */
+export const KPI_DAYS = 7;
+
+/** The `days` TIME_ZONE days up to and including today's: from the first one's 00:00 to today's last millisecond. */
+function lastDays(days: number, now: Date): { gte: Date; lte: Date } {
+  const today = dayOf(now);
+  const shift = (n: number) => {
+    const d = new Date(`${today}T00:00:00Z`);
+    d.setUTCDate(d.getUTCDate() + n);
+    return readInstant(d.toISOString().slice(0, 10))!;
+  };
+  return { gte: shift(-(days - 1)), lte: new Date(shift(1).getTime() - 1) };
+}
+
 export class InsightsService {
   constructor(private readonly store: Store) {}
 
@@ -193,11 +208,14 @@ export class InsightsService {
    * counts for the same query, and a date-only `to` is 00:00 of that day, included, as on the summary.
    * Both periods are closed: the previous one ends the millisecond before `from` and lasts as long.
    * `channel` and `kind` narrow both periods, as they narrow the summary.
+   * Without dates it is the last 7 whole TIME_ZONE days, today included: the days the dashboard names and
+   * the feed's date pickers can open (dayOf(period.from) ~ dayOf(period.to) reads as the same instants).
+   * With one end only, the other is as before: `to` now, or `from` 7 × 24 h before `to`.
    */
   async kpi(tenant: string, q: { from?: string; to?: string; channel?: string; kind?: string }, now = new Date()) {
-    const bounds = dateBounds(q.from, q.to);
+    const bounds = q.from || q.to ? dateBounds(q.from, q.to) : lastDays(KPI_DAYS, now);
     const to = bounds.lte ?? now;
-    const from = bounds.gte ?? new Date(to.getTime() - 7 * DAY);
+    const from = bounds.gte ?? new Date(to.getTime() - KPI_DAYS * DAY);
     if (from > to) throw badRequest('from must not be after to', [{ field: 'from', message: 'after to' }]);
     const length = to.getTime() - from.getTime() + 1;
     const prevTo = new Date(from.getTime() - 1);

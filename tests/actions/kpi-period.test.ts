@@ -85,13 +85,22 @@ describe('KPI period: `to` is read as on every date filter (F3)', () => {
     }
   });
 
-  test('without dates: the 7 days up to now, both ends included, and the 7 days before', async () => {
+  test('without dates: the last 7 whole Beijing days, today included, and the 7 days before (F1)', async () => {
     const k = await kpi('channel=kpi-edge');
-    const from = Date.parse(k.period.from);
-    const to = Date.parse(k.period.to);
-    expect(to - from).toBe(7 * 86_400_000);
-    expect(Date.parse(k.previousPeriod.to)).toBe(from - 1);
-    expect(Date.parse(k.previousPeriod.to) - Date.parse(k.previousPeriod.from)).toBe(to - from);
+    const day = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(ms));
+    const shift = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const today = day(Date.now());
+    const first = shift(today, -6);
+    // Beijing midnight is 16:00 UTC the day before
+    expect(k.period).toEqual({ from: `${shift(first, -1)}T16:00:00.000Z`, to: `${today}T15:59:59.999Z` });
+    expect(k.previousPeriod).toEqual({ from: `${shift(first, -8)}T16:00:00.000Z`, to: `${shift(first, -1)}T15:59:59.999Z` });
+    // so the console can open it as the dates first … today, which the feed reads as these same instants
+    expect([day(Date.parse(k.period.from)), day(Date.parse(k.period.to))]).toEqual([first, today]);
+    const asDates = await kpi(`channel=kpi-edge&from=${first}&to=${today}T23:59:59.999`);
+    expect(asDates.period).toEqual(k.period);
+    // one end only: the other is now, or 7 × 24 h before `to`
+    const onlyTo = await kpi('to=2026-09-08T00:00:00Z');
+    expect(onlyTo.period).toEqual({ from: '2026-09-01T00:00:00.000Z', to: '2026-09-08T00:00:00.000Z' });
   });
 });
 

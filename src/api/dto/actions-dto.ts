@@ -302,7 +302,7 @@ export class AtRiskQueryDto {
 }
 
 /**
- * The current period (from/to, both inclusive as on every date filter; default the 7 days up to now), channel
+ * The current period (from/to, both inclusive as on every date filter; default the last 7 whole TIME_ZONE days, today included), channel
  * and kind, as the summary takes them; the previous period is derived.
  */
 export class KpiQueryDto extends StatsQueryDto {}
