@@ -15,7 +15,8 @@ export function DashboardPage({ route }: { route: Route }) {
   const filters = useMemo(() => filtersFrom(route.params, KEYS), [route.params.toString()]); // eslint-disable-line react-hooks/exhaustive-deps
   const [data, setData] = useState<Summary | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [kpi, setKpi] = useState<Kpi | null>(null);
+  // the KPI answer and the period it was asked for (undefined ends: the API's default)
+  const [kpi, setKpi] = useState<{ data: Kpi; asked: KpiDates } | null>(null);
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
@@ -25,10 +26,12 @@ export function DashboardPage({ route }: { route: Route }) {
       (s) => live && setData(s),
       (e: unknown) => live && setError(e),
     );
-    // The KPI route compares whole periods, so it gets the date/channel scope but not `kind`.
-    const { from, to, channel } = filtersQuery(filters);
-    api.kpi({ from, to, channel }).then(
-      (k) => live && setKpi(k),
+    // The KPI table has the charts' channel and kind and their dates, with `to` reaching the end of the day
+    // as theirs does. It always compares a period: without dates the API's last 7 days (kpiPeriod).
+    setKpi(null);
+    const asked = kpiPeriod(filters, dayIn(new Date().toISOString()));
+    api.kpi(filtersQuery({ channel: filters.channel, kind: filters.kind, ...asked })).then(
+      (k) => live && setKpi({ data: k, asked }),
       () => live && setKpi(null),
     );
     return () => {
@@ -38,6 +41,16 @@ export function DashboardPage({ route }: { route: Route }) {
 
   // Chart clicks carry the dashboard's own scope into the feed, narrowed by what was clicked.
   const drill = (extra: Filters) => navigate('feed', { ...filters, ...extra });
+  // A KPI row opens exactly what it counted: the period the table compared, which without chosen dates is
+  // the last 7 days while the charts above count all time. It goes on as dates, so the feed's pickers show
+  // them and its query is the one the KPI was asked: the API's default period is whole TIME_ZONE days, so its
+  // first and last day read as the same instants; an end the API derived from an instant goes on as one.
+  const drillKpi = ({ data, asked }: { data: Kpi; asked: KpiDates }, category: string) => {
+    const dflt = asked.from === undefined && asked.to === undefined;
+    const from = asked.from ?? (dflt ? dayIn(data.period.from) : data.period.from);
+    const to = asked.to ?? (dflt ? dayIn(data.period.to) : data.period.to);
+    navigate('feed', { ...filters, from, to, category, polarity: 'negative' });
+  };
 
   const charts = useMemo(() => {
     if (!data) return null;
@@ -215,7 +228,9 @@ export function DashboardPage({ route }: { route: Route }) {
           </section>
         </div>
       )}
-      {kpi && kpi.categories.length > 0 && <KpiTable kpi={kpi} onPick={(category) => drill({ category, polarity: 'negative' })} />}
+      {kpi && kpi.data.categories.length > 0 && (
+        <KpiTable kpi={kpi.data} lastDays={kpi.asked.from === undefined && kpi.asked.to === undefined ? KPI_DAYS : null} onPick={(category) => drillKpi(kpi, category)} />
+      )}
       {!data && error === null && <div className="muted">{t('loading')}</div>}
     </div>
   );
@@ -223,8 +238,34 @@ export function DashboardPage({ route }: { route: Route }) {
 
 const share = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 
-function KpiTable({ kpi, onPick }: { kpi: Kpi; onPick: (category: string) => void }) {
-  const { t, categoryName } = useI18n();
+/** Days the KPI API compares without dates (its default: today and the 6 before, whole service-zone days). */
+const KPI_DAYS = 7;
+
+type KpiDates = { from?: string; to?: string };
+
+function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+const isDay = (v: string | undefined): v is string => v !== undefined && /^\d{4}-\d{2}-\d{2}$/.test(v);
+
+/**
+ * The period the KPI table compares, as dashboard dates: none without dates (the API's default, the last 7
+ * whole days); the chosen ones, with a missing end filled in as whole days (no `to`: up to today; no
+ * `from`: the 7 days up to `to`), so the table's "this period" reads as the days it counts and the feed it
+ * opens can show them in its date pickers. A `from` before a `to` that is not a plain date is the API's.
+ */
+function kpiPeriod(f: Filters, today: string): KpiDates {
+  if (!f.from && !f.to) return {};
+  const to = f.to ?? (f.from && f.from > today ? f.from : today);
+  const from = f.from ?? (isDay(to) ? addDays(to, -(KPI_DAYS - 1)) : undefined);
+  return { ...(from ? { from } : {}), to };
+}
+
+function KpiTable({ kpi, lastDays, onPick }: { kpi: Kpi; lastDays: number | null; onPick: (category: string) => void }) {
+  const { t, categoryName, lang } = useI18n();
   const day = dayIn;
   // Biggest deterioration first: that is what the table is read for.
   const rows = [...kpi.categories].sort((a, b) => (b.change ?? -Infinity) - (a.change ?? -Infinity));
@@ -234,6 +275,8 @@ function KpiTable({ kpi, onPick }: { kpi: Kpi; onPick: (category: string) => voi
         {t('kpiTitle')}{' '}
         <span className="muted small">
           {t('kpiCurrent')} {day(kpi.period.from)} ~ {day(kpi.period.to)} · {t('kpiPrevious')} {day(kpi.previousPeriod.from)} ~ {day(kpi.previousPeriod.to)}
+          {/* Without dates the charts above count all time: say that this table does not. */}
+          {lastDays !== null && <span className="kpi-default-period">{paren(lang, t('kpiLastDays', { n: lastDays }))}</span>}
         </span>
       </h3>
       <div className="table-scroll">

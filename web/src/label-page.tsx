@@ -46,8 +46,12 @@ export function LabelPage({ route }: { route: Route }) {
   const [picker, setPicker] = useState<PickerMode | null>(null);
   const [help, setHelp] = useState(false);
   const [adding, setAdding] = useState<Adding | null>(null);
-  // how many documents the queue held unreviewed when it was opened (withTotal); null from an older server
-  const [total, setTotal] = useState<number | null>(null);
+  // How many documents the queue holds unreviewed now, as the API last counted them (withTotal); null from
+  // an older server. Read again after every saved correction, accept and undo (recount) rather than
+  // counted down here: other labelers review the same queue, new feedback joins it, a correction of a
+  // reviewed document takes nothing out and an undo puts a document back only when no other correction
+  // stands, so only the server's count stays right.
+  const [remaining, setRemaining] = useState<number | null>(null);
   const [queueOpen, setQueueOpen] = useState(false);
   const [pending, setPending] = useState(0);
   const [notice, setNotice] = useState<{ text: string; error?: boolean } | null>(null);
@@ -76,8 +80,7 @@ export function LabelPage({ route }: { route: Route }) {
         if (!live) return;
         setDocs(items);
         setCursor(page.nextCursor);
-        // unreviewed when the queue was opened (a document opened by link may come on top of them)
-        setTotal(page.total === undefined ? null : Math.max(page.total, items.length));
+        setRemaining(page.total ?? null);
         const at = focusDocId ? Math.max(0, items.findIndex((d) => d.id === focusDocId)) : 0;
         setIndex(at);
       } catch (e) {
@@ -127,6 +130,31 @@ export function LabelPage({ route }: { route: Route }) {
 
   const flash = (text: string, isError = false) => setNotice({ text, error: isError });
 
+  // One count in flight at a time; an action saved meanwhile asks for one more read after it, so the
+  // last count shown was read after the last action.
+  const counting = useRef({ running: false, again: false });
+  const recount = useCallback(() => {
+    const c = counting.current;
+    if (c.running) {
+      c.again = true;
+      return;
+    }
+    c.running = true;
+    void (async () => {
+      try {
+        do {
+          c.again = false;
+          const page = await api.queue({ limit: 1, withTotal: 'true' });
+          if (page.total !== undefined) setRemaining(page.total);
+        } while (c.again);
+      } catch {
+        // the count stays as last read; the next saved action reads it again
+      } finally {
+        c.running = false;
+      }
+    })();
+  }, []);
+
   const replaceDoc = (updated: Doc) => {
     primeDoc(updated);
     setDocs((prev) => prev.map((d) => (d.id === updated.id ? updated : d)));
@@ -172,6 +200,7 @@ export function LabelPage({ route }: { route: Route }) {
           opts.after?.(before, after);
         }
         replaceDoc(after);
+        recount();
       });
     },
     [enqueue], // eslint-disable-line react-hooks/exhaustive-deps
@@ -263,6 +292,7 @@ export function LabelPage({ route }: { route: Route }) {
       const after = await api.revertCorrection(entry.docId, entry.tagId);
       noteCorrection();
       replaceDoc(after);
+      recount();
       if (after.tags.some((x) => x.id === entry.tagId)) setSelectedId(entry.tagId);
     });
 
@@ -398,6 +428,12 @@ export function LabelPage({ route }: { route: Route }) {
     );
   if (!loaded) return <div className="page page-pad muted">{t('loading')}</div>;
 
+  // The list being paged through: the documents reviewed in it so far and those still unreviewed. It keeps
+  // its size while this labeler works through it (an accept moves a document from one to the other) and
+  // follows what others review or send meanwhile; the unreviewed count itself is shown beside it.
+  const reviewedHere = docs.reduce((n, d) => n + (d.reviewed ? 1 : 0), 0);
+  const total = remaining === null ? null : Math.max(docs.length, reviewedHere + remaining);
+
   return (
     <div className="page page-split label-page">
       <aside id="label-queue" className={`side side-queue side-drawer ${queueOpen ? 'side-open' : ''}`}>
@@ -445,6 +481,11 @@ export function LabelPage({ route }: { route: Route }) {
               </button>
               {/* The queue is paged: while more remain, the count says so, as the sidebar's (30+) does. */}
               <strong className="doc-of">{t(cursor && total === null ? 'docOfMore' : 'docOf', { i: index + 1, n: cursor && total !== null ? total : docs.length })}</strong>
+              {remaining !== null && (
+                <span className="muted queue-remaining" data-remaining={remaining} aria-live="polite">
+                  {t('queueRemaining', { n: remaining })}
+                </span>
+              )}
               <span className="badge">{t(doc.kind)}</span>
               <span className="badge">{doc.source}</span>
               {doc.reviewed && <span className="badge badge-ok">{t('reviewed')}</span>}
