@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError, type RetagProgress } from '../api';
 import { ErrorText, fieldMessages, type FieldLabels } from '../error-text';
-import { TEXT_LANG, useI18n, type MsgKey } from '../i18n';
+import { TEXT_LANG, useI18n } from '../i18n';
 import { ErrorPanel } from '../page-error';
 import {
   adminApi,
@@ -688,11 +688,10 @@ function Highlighted({ sentence, opinion }: { sentence: string; opinion: string 
 function RetagBar({ progress, error }: { progress: RetagProgress | null; error: unknown }) {
   const { t } = useI18n();
   const percent = progress ? Math.max(0, Math.min(100, Math.round(progress.total ? (progress.done / progress.total) * 100 : 100))) : 0;
-  const label: MsgKey = 'retagProgress';
   return (
     <div className="progress-card retag-progress lex-retag-progress" data-job-id={progress?.id ?? ''} data-status={progress?.status ?? 'unknown'} data-percent={percent}>
       <div className="row">
-        <strong>{t(label)}</strong>
+        <strong>{t('retagProgress')}</strong>
         {progress && (
           <span className="num">
             {progress.done} / {progress.total}
@@ -702,7 +701,7 @@ function RetagBar({ progress, error }: { progress: RetagProgress | null; error: 
         <span className="spacer" />
         <span className="num progress-percent">{percent}%</span>
       </div>
-      <div className="progress" role="progressbar" aria-label={t(label)} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+      <div className="progress" role="progressbar" aria-label={t('retagProgress')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
         <div className="progress-fill" style={{ width: `${percent}%` }} />
       </div>
       <div role="status" className="small">
