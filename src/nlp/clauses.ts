@@ -32,9 +32,10 @@ const SOFT_STOP = new Set([',', '，', ';', '；', ':', '：', '.', '(', ')', '�
 // markers only do so at a clause start because 可/但/却 are parts of too many ordinary words.
 const INLINE_CONTRAST = ['但是', '不过', '然而', '可是'];
 const CJK = /[\u4e00-\u9fff]/;
-// A hash-policy PII token (src/nlp/pii.ts: [phone:1a2b3c4d]) stands where a number was: a noun inside its clause,
-// so its brackets and colon are not the clause stops they are elsewhere (the sentence would differ by PII policy).
-const PII_TOKEN = /\[[a-z_]{2,12}:[0-9a-f]{8}\]/y;
+// A hash-policy PII token (src/nlp/pii.ts: [phone:16 hex], 8 hex before per-tenant keys) stands where a number
+// was: a noun inside its clause, so its brackets and colon are not the clause stops they are elsewhere (the
+// sentence would differ by PII policy).
+const PII_TOKEN = /\[[a-z_]{2,12}:(?:[0-9a-f]{16}|[0-9a-f]{8})\]/y;
 
 /**
  * Clauses of a normalized text. Given the `NormalizedText` rather than its string, the spaces that stand for an

@@ -27,10 +27,10 @@ const hkToCn = OpenCC.Converter({ from: 'hk', to: 'cn' });
 // end a phrase in social posts, so a run becomes one space.
 const EMOJI_RE = /[\p{Extended_Pictographic}\u{1F1E6}-\u{1F1FF}\u{1F3FB}-\u{1F3FF}\u{FE0E}\u{FE0F}\u{20E3}\u{E0020}-\u{E007F}]/u;
 // Kaomoji are emoji typed with punctuation (^_^, T_T, >_<, QAQ, (╥﹏╥)): left as text, their ^ _ > stuck to a
-// word (很快^_^) kept the word from ending its clause. Letter faces need a non-letter on both sides (QAQ, not
-// part of a word); only forms that are not ordinary punctuation runs are listed.
+// word (很快^_^) kept the word from ending its clause. None may touch a letter, digit, _ or -, so an ID that happens
+// to hold one (vx: orz_2024, abc-_-def) stays whole for PII detection, which reads this normalized copy.
 const KAOMOJI_RE =
-  /[oO]?[(（][╥TＴ;；>＞⊙≧＾][﹏_＿.ω▽oO][╥TＴ;；<＜⊙≦＾][)）][oO]?|\^[_＿\-.oω▽]?\^|(?<![A-Za-z])(?:[TＴ][_＿^][TＴ]|QAQ|QwQ|qwq|orz|OTZ)(?![A-Za-z])|[>＞][_＿.][<＜]|[-=][_＿][-=]/g;
+  /(?<![A-Za-z0-9_-])(?:[oO]?[(（][╥TＴ;；>＞⊙≧＾][﹏_＿.ω▽oO][╥TＴ;；<＜⊙≦＾][)）][oO]?|\^[_＿.oω▽-]?\^|[TＴ][_＿^][TＴ]|QAQ|QwQ|qwq|orz|OTZ|[>＞][_＿.][<＜]|[-=][_＿][-=])(?![A-Za-z0-9_-])/g;
 // Invisible format characters vanish: zero-width space/joiners (a ZWJ inside an emoji sequence sits in a
 // run that becomes a space anyway), soft hyphen, BOM and the bidi marks and embeddings pasted from
 // right-to-left interfaces, which would otherwise split 网\u200e络 into two words.

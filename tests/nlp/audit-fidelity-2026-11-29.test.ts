@@ -67,7 +67,9 @@ describe('F10: a tag sentence is one clean clause', () => {
     const hashed = await run('手机[phone:1a2b3c4d]信号很差，邮箱[email:9f8e7d6c]的客服态度也太差了');
     expect(masked.tags.map((t) => t.sentence)).toEqual(['手机138****5678信号很差', '邮箱z***@163.com的客服态度也太差了']);
     expect(hashed.tags.map((t) => t.sentence)).toEqual(['手机[phone:1a2b3c4d]信号很差', '邮箱[email:9f8e7d6c]的客服态度也太差了']);
-    expect(hashed.tags.map((t) => [t.aspect, t.opinion])).toEqual(masked.tags.map((t) => [t.aspect, t.opinion]));
+    expect(hashed.tags.map((t) => [t.aspect, t.opinion])).toEqual(masked.tags.map((t) => [t.aspect, t.opinion]));    // tokens are 16 hex digits since per-tenant keys
+    const current = await run('手机[phone:1a2b3c4d5e6f7081]信号很差');
+    expect(current.tags.map((t) => t.sentence)).toEqual(['手机[phone:1a2b3c4d5e6f7081]信号很差']);
   });
 
   it('subdivision flags are emoji: nothing of them is left in the normalized text or the sentence', async () => {
@@ -91,6 +93,8 @@ describe('F10: a tag sentence is one clean clause', () => {
     }
     const res = await run('快递很快^_^客服也很耐心', 'social');
     expect(res.tags.map((t) => t.sentence)).toEqual(['快递很快', '客服也很耐心']);
+    // an ID holding a face stays whole (PII detection reads the normalized copy)
+    for (const id of ['vx:orz_2024', 'abc-_-def', 'qq:T_T123']) expect(normalizeText(id).text).toBe(id);
   });
 
   it('spans and sentences stay exact in transcripts with emoji and ideographic spaces', async () => {
