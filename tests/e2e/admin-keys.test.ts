@@ -462,7 +462,7 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
       await panel.waitFor();
       expect(await panel.textContent()).toContain('出错了');
       // The sub-navigation stays usable beside it.
-      expect(await page.locator('.admin-nav a').count()).toBe(7);
+      expect(await page.locator('.admin-nav a').count()).toBe(8);
       await page.unroute(route);
       await panel.locator('[data-action=retry]').click();
       await page.waitForSelector(ready);
