@@ -372,7 +372,8 @@ extracted: it can change their polarity and category, never create a tag where t
   the tenant lexicon for new documents at once; re-tag (\`POST /v1/retag-jobs\`) to apply it to documents
   already tagged. \`GET /v1/taxonomy/suggestions\` lists the entries the added tags call for (the evaluative
   word of each, 回复速度真的太感人了 → 感人, with the labelers' polarity, and targets the taxonomy does not
-  know), leaving out what the lexicon already holds.
+  know), leaving out what the lexicon already holds; the console's 词典 page (管理 › 词典) lists them for review,
+  adds the ones taken to the tenant lexicon and starts the re-tag.
 - **Delete** (a false positive, e.g. 麻烦了 meaning "thanks for your trouble" tagged negative): means
   "no opinion of that polarity here". The clause is trained on as neutral sentiment (the head's neutral
   class; nothing about its category), and scored in the gate against the polarity the pipeline had said.
