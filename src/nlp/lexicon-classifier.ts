@@ -21,7 +21,7 @@ export function createLexiconClassifierFrom(lex: Lexicon, jieba: Jieba): ClauseC
         const lc = n.text.replace(/[A-Z]/g, (c) => c.toLowerCase());
         let total = 0;
         const votes = new Map<CategoryId, number>();
-        for (const c of splitClauses(n.text, lex)) {
+        for (const c of splitClauses(n, lex)) {
           const ts = c.meta ? [] : tokenize(jieba, lc, c.start, c.end, lex.taxonomy.aspectIndex, x.sentiment);
           for (const op of extractClause(lc, c, ts, x)) {
             total += op.score * op.degree;

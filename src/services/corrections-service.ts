@@ -74,7 +74,7 @@ function clauseAround(lex: Lexicon, doc: DocumentRecord, text: string, turnIndex
     const o = toOriginal(n, s, e);
     return { start: o.start + part.offset, end: o.end + part.offset };
   };
-  const around = splitClauses(n.text, lex)
+  const around = splitClauses(n, lex)
     .map((c) => stored(c.start, c.end))
     .filter((c) => c.start < region.end && region.start < c.end);
   // a span on nothing the splitter keeps (an emoji alone) is its own sentence
