@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, type ErrorDetail, type GateReasonCode, type ModelList, type ModelVersion, type RetagProgress, type TrainJob } from './api';
+import { api, ApiError, type ErrorDetail, type GateReasonCode, type ModelList, type ModelVersion, type TrainJob } from './api';
 import { ErrorText, errorWords } from './error-text';
 import { ErrorPanel } from './page-error';
 import { useI18n, type MsgKey } from './i18n';
 import { href } from './router';
 import { wallTime } from './time';
+import { clampPercent, ProgressBar, RetagBar, retagFinished, usePoll } from './job-progress';
 
-const POLL_MS = 1000;
 // The running training job survives a reload of the page (per browser tab, like the API key).
 const JOB_STORAGE = 'guandian.trainJob';
 
@@ -42,48 +42,7 @@ function gateReasonText(t: T, code: GateReasonCode, params: Record<string, strin
   return t(`gateReason_${code}`, { ...params, ...percents, ...(task !== undefined ? { task } : {}) });
 }
 
-const clampPercent = (p: number) => Math.max(0, Math.min(100, Math.round(p)));
-
 const trainFinished = (j: TrainJob) => j.status === 'done' || j.status === 'failed';
-const retagFinished = (r: RetagProgress) => r.status === 'done';
-
-interface Polled<T> {
-  value: T | null;
-  error: unknown;
-  /** The server no longer knows the id (4xx): polling stopped. */
-  gone: boolean;
-}
-
-/** Polls `load(id)` every second until `finished` says so; a new id restarts it, null stops it. */
-function usePoll<T>(id: string | null, load: (id: string) => Promise<T>, finished: (v: T) => boolean): Polled<T> {
-  const [state, setState] = useState<Polled<T> & { id: string | null }>({ id: null, value: null, error: null, gone: false });
-  useEffect(() => {
-    if (!id) return;
-    let live = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    setState({ id, value: null, error: null, gone: false });
-    const tick = async () => {
-      try {
-        const v = await load(id);
-        if (!live) return;
-        setState({ id, value: v, error: null, gone: false });
-        if (finished(v)) return;
-      } catch (e) {
-        if (!live) return;
-        const gone = e instanceof ApiError && e.status >= 400 && e.status < 500;
-        setState((s) => ({ ...s, id, error: e, gone }));
-        if (gone) return;
-      }
-      timer = setTimeout(() => void tick(), POLL_MS);
-    };
-    void tick();
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [id, load, finished]);
-  return state.id === id ? state : { value: null, error: null, gone: false };
-}
 
 /** The API's refusal as sent; worded at render time, in the page's language and against the reloaded list. */
 interface Refusal {
@@ -254,7 +213,7 @@ export function ModelsPage() {
         )}
       </div>
       {jobId && (job.value || job.error !== null) && <TrainProgress job={job.value} error={job.error} />}
-      {retagId && (retag.value || retag.error !== null) && <RetagBar progress={retag.value} error={retag.error} />}
+      {retagId && (retag.value || retag.error !== null) && <RetagBar className="card" progress={retag.value} error={retag.error} />}
       {data && (
         <VersionTable
           data={data}
@@ -265,14 +224,6 @@ export function ModelsPage() {
         />
       )}
       {!data && !loadError && <div className="muted">{t('loading')}</div>}
-    </div>
-  );
-}
-
-function ProgressBar({ percent, label }: { percent: number; label: string }) {
-  return (
-    <div className="progress" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
-      <div className="progress-fill" style={{ width: `${percent}%` }} />
     </div>
   );
 }
@@ -303,32 +254,6 @@ function TrainProgress({ job, error }: { job: TrainJob | null; error: unknown })
           {job.error ? `: ${job.error}` : ''}
         </div>
       )}
-      {error !== null && (
-        <div className="err">
-          {t('error')}: <ErrorText error={error} />
-        </div>
-      )}
-    </div>
-  );
-}
-
-function RetagBar({ progress, error }: { progress: RetagProgress | null; error: unknown }) {
-  const { t } = useI18n();
-  const percent = progress ? clampPercent(progress.total ? (progress.done / progress.total) * 100 : 100) : 0;
-  return (
-    <div className="card progress-card retag-progress" data-job-id={progress?.id ?? ''} data-status={progress?.status ?? 'unknown'} data-percent={percent}>
-      <div className="row">
-        <strong>{t('retagProgress')}</strong>
-        {progress && (
-          <span className="num">
-            {progress.done} / {progress.total}
-          </span>
-        )}
-        {progress && progress.failed > 0 && <span className="err">{t('retagFailedN', { n: progress.failed })}</span>}
-        <span className="spacer" />
-        <span className="num progress-percent">{percent}%</span>
-      </div>
-      <ProgressBar percent={percent} label={t('retagProgress')} />
       {error !== null && (
         <div className="err">
           {t('error')}: <ErrorText error={error} />

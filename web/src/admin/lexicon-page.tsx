@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { api, ApiError, type RetagProgress } from '../api';
+import { api, ApiError } from '../api';
+import { RetagBar, retagFinished, usePoll } from '../job-progress';
 import { ErrorText, fieldMessages, type FieldLabels } from '../error-text';
 import { TEXT_LANG, useI18n } from '../i18n';
 import { ErrorPanel } from '../page-error';
@@ -19,7 +20,6 @@ const LEXICON_FIELDS: FieldLabels = { aspects: 'lexAspects', sentiment: 'lexSent
 
 /** The API's rule for a term (src/api/dto/taxonomy-dto.ts): checked here too so a typo is named at once. */
 const TERM = /^[\p{Script=Han}A-Za-z0-9]{1,20}$/u;
-const POLL_MS = 1000;
 // Skips last as long as the tab (like the API key): a reload does not bring back what was set aside.
 const SKIPPED_STORAGE = 'guandian.lexiconSkipped';
 
@@ -89,38 +89,6 @@ function readSkipped(): Set<string> {
   }
 }
 
-/**
- * The re-tag job's progress, asked every second until it is done (as the models page follows its jobs).
- * A 4xx means the server no longer knows the job: polling stops there.
- */
-function useRetag(id: string | null): { value: RetagProgress | null; error: unknown } {
-  const [state, setState] = useState<{ id: string | null; value: RetagProgress | null; error: unknown }>({ id: null, value: null, error: null });
-  useEffect(() => {
-    if (!id) return;
-    let live = true;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const tick = async () => {
-      try {
-        const v = await api.retagJob(id);
-        if (!live) return;
-        setState({ id, value: v, error: null });
-        if (v.status === 'done') return;
-      } catch (e) {
-        if (!live) return;
-        setState((s) => ({ ...s, id, error: e }));
-        if (e instanceof ApiError && e.status >= 400 && e.status < 500) return;
-      }
-      timer = setTimeout(() => void tick(), POLL_MS);
-    };
-    void tick();
-    return () => {
-      live = false;
-      clearTimeout(timer);
-    };
-  }, [id]);
-  return state.id === id ? state : { value: null, error: null };
-}
-
 export function LexiconPage() {
   const { t } = useI18n();
   const loaded = useLoad(adminApi.taxonomy);
@@ -178,7 +146,7 @@ function LexiconEditor({
   const [retagBusy, setRetagBusy] = useState(false);
   const [retagError, setRetagError] = useState<unknown>(null);
   const retagIntent = useRef(new Intent());
-  const retag = useRetag(retagId);
+  const retag = usePoll(retagId, api.retagJob, retagFinished);
   // Where focus goes once React has drawn what it names (a new row, a taken suggestion, the field to fix).
   // A new object each time, so asking again for the same field (a second refused save) still moves it.
   const [focusReq, setFocusReq] = useState<{ selector: string } | null>(null);
@@ -533,7 +501,7 @@ function LexiconEditor({
             </button>
           </div>
           <FormError error={retagError} />
-          {retagId && <RetagBar progress={retag.value} error={retag.error} />}
+          {retagId && <RetagBar className="lex-retag-progress" progress={retag.value} error={retag.error} done={(n) => <span className="adm-ok lex-retag-done">{t('lexRetagDone', { n })}</span>} />}
         </div>
       )}
 
@@ -682,36 +650,5 @@ function Highlighted({ sentence, opinion }: { sentence: string; opinion: string 
       <mark className="lex-mark">{opinion}</mark>
       {sentence.slice(at + opinion.length)}
     </span>
-  );
-}
-
-function RetagBar({ progress, error }: { progress: RetagProgress | null; error: unknown }) {
-  const { t } = useI18n();
-  const percent = progress ? Math.max(0, Math.min(100, Math.round(progress.total ? (progress.done / progress.total) * 100 : 100))) : 0;
-  return (
-    <div className="progress-card retag-progress lex-retag-progress" data-job-id={progress?.id ?? ''} data-status={progress?.status ?? 'unknown'} data-percent={percent}>
-      <div className="row">
-        <strong>{t('retagProgress')}</strong>
-        {progress && (
-          <span className="num">
-            {progress.done} / {progress.total}
-          </span>
-        )}
-        {progress && progress.failed > 0 && <span className="err">{t('retagFailedN', { n: progress.failed })}</span>}
-        <span className="spacer" />
-        <span className="num progress-percent">{percent}%</span>
-      </div>
-      <div className="progress" role="progressbar" aria-label={t('retagProgress')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
-        <div className="progress-fill" style={{ width: `${percent}%` }} />
-      </div>
-      <div role="status" className="small">
-        {progress?.status === 'done' && <span className="adm-ok lex-retag-done">{t('lexRetagDone', { n: progress.total })}</span>}
-      </div>
-      {error !== null && (
-        <div className="err">
-          {t('error')}: <ErrorText error={error} />
-        </div>
-      )}
-    </div>
   );
 }
