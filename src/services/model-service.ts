@@ -38,6 +38,9 @@ function trainThreadFile(): URL {
   return compiled;
 }
 
+/** Inserts tried per training request before giving up (see queueTraining). */
+const MAX_QUEUE_ATTEMPTS = 20;
+
 /**
  * Training job ids are `tenant:rN`, and BullMQ refuses custom job ids with a colon ("Custom Id cannot
  * contain :"): with REDIS_URL every enqueue failed and jobs stayed queued for ever. The queue carries
@@ -138,7 +141,10 @@ export class ModelService {
     if (running) return { ...running, existing: true };
     const { corrections, skipped } = await this.collect(tenant);
     if (corrections.length === 0) throw new AppError(409, 'nothing_to_learn', nothingToLearn(skipped));
-    for (let n = (await this.store.modelJobs.countForTenant(tenant)) + 1; ; n++) {
+    // Bounded: a duplicate is either another request's job (returned below) or a number taken, and a few
+    // tries move past taken numbers; spinning for ever on a key that never frees must not happen.
+    let n = (await this.store.modelJobs.countForTenant(tenant)) + 1;
+    for (let attempt = 0; attempt < MAX_QUEUE_ATTEMPTS; attempt++, n++) {
       const now = new Date();
       const job: ModelJobRecord = {
         _id: `${tenant}:r${n}`,
@@ -162,6 +168,9 @@ export class ModelService {
         // Another API process queued the tenant's job between our check and this insert: that job is the answer.
         const other = (await this.store.modelJobs.unfinishedForTenant(tenant))[0];
         if (other) return { ...other, existing: true };
+        // A finished job still holding the tenant's slot: one a version before activeFor (a downgrade, or
+        // a mixed-version rollout) finished without releasing it. Release it and take this number again.
+        if ((await this.store.modelJobs.releaseFinished(tenant)) > 0) n--;
         continue;
       }
       try {
@@ -172,6 +181,7 @@ export class ModelService {
       }
       return { ...job, existing: false };
     }
+    throw new Error(`could not queue a training job for tenant ${tenant} after ${MAX_QUEUE_ATTEMPTS} attempts (job ids or the tenant's active-job slot stayed taken)`);
   }
 
   async job(tenant: string, id: string) {

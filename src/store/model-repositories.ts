@@ -36,6 +36,11 @@ export class ModelJobsRepository {
     return this.coll.find({ tenant, status: { $in: ['queued', 'running'] } }, { sort: { createdAt: 1 } });
   }
 
+  /** Finished jobs that still hold the tenant's `activeFor` slot (written by a version that did not release it). */
+  releaseFinished(tenant: string): Promise<number> {
+    return this.coll.updateMany({ activeFor: tenant, status: { $in: ['done', 'failed'] } }, { $unset: { activeFor: true } });
+  }
+
   unfinished(): Promise<ModelJobRecord[]> {
     return this.coll.find({ status: { $in: ['queued', 'running'] } }, { sort: { createdAt: 1 } });
   }

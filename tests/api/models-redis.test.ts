@@ -86,6 +86,24 @@ test('two API processes asked to train at once queue one job; once it finishes t
   }
 }, 180_000);
 
+test('a finished job that still holds the tenant slot (left by an older version) is released, not spun on', async () => {
+  // QA audit 2026-11-29 (upgrade, finding 2): the version before activeFor finished a job the new one had
+  // queued; the next request then failed on the unique index for ever, at 190% CPU
+  const key = await createKey(rt, ['admin'], 'slot-left');
+  const id = (await rt.http.post('/v1/documents').set(bearer(key)).send({ kind: 'comment', source: 'app', externalId: 'slot-0', text: SLANG_COMPLAINTS[0] }).expect(202)).body.id;
+  const tag = (await waitForStatus(rt, id, key)).tags.find((t: { opinion: string }) => t.opinion.includes('绝了'));
+  await rt.http.post(`/v1/documents/${id}/corrections`).set(bearer(key)).send({ actions: [{ op: 'update', tagId: tag.id, polarity: 'negative' }] }).expect(200);
+  const now = new Date();
+  await rt.services.store.modelJobs.insert({
+    _id: 'slot-left:r1', tenant: 'slot-left', version: 'old+r1', status: 'done', phase: 'done', percent: 100, error: null,
+    requestedBy: 'old', createdAt: now, updatedAt: now, startedAt: now, finishedAt: now, activeFor: 'slot-left',
+  });
+  const started = await rt.http.post('/v1/models/train').set(bearer(key)).send({}).expect(202);
+  expect(started.body.id).toBe('slot-left:r2');
+  expect((await rt.services.store.modelJobs.find('slot-left:r1'))!.activeFor).toBeUndefined();
+  expect((await followJob(started.body.id, key)).status).toBe('done');
+}, 120_000);
+
 test('the queue dashboard shows the models and webhooks queues next to the documents queue', async () => {
   const api = await rt.http.get('/admin/queues/api/queues').set(bearer(ADMIN_KEY)).expect(200);
   const names = (api.body.queues as { name: string }[]).map((q) => q.name).sort();
