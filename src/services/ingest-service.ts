@@ -28,7 +28,13 @@ export interface BatchItemResult {
 interface Built {
   doc: DocumentRecord;
   legacyHash: string;
+  /** For a stored document without `sourceHash`: the same content, read through today's masking. */
+  sameAsStored: (stored: DocumentRecord) => boolean;
 }
+
+/** Hash tokens of either era ([phone:8 hex] under the install key, [phone:16 hex] per tenant) as their type. */
+const TOKEN = /\[([a-z_]+):[0-9a-f]{8}(?:[0-9a-f]{8})?\]/g;
+const untokened = (s: string | null | undefined) => (s ?? null) === null ? null : s!.replace(TOKEN, '[$1]');
 
 /**
  * The same content, whichever way the stored twin's hash was computed: by what was sent (`sourceHash`)
@@ -36,7 +42,7 @@ interface Built {
  */
 function sameContent(stored: DocumentRecord, built: Built): boolean {
   if (stored.sourceHash !== undefined) return stored.sourceHash === built.doc.sourceHash;
-  return stored.contentHash === built.doc.contentHash || stored.contentHash === built.legacyHash;
+  return stored.contentHash === built.doc.contentHash || stored.contentHash === built.legacyHash || built.sameAsStored(stored);
 }
 
 // Intake order is what makes "nothing accepted is ever lost" hold: PII is masked, the document is
@@ -120,7 +126,27 @@ export class IngestService {
       updatedAt: now,
       processedAt: null,
     };
-    return { doc, legacyHash };
+    // A document stored before sourceHash was masked by the rules and keys of its day: masking it again
+    // today (idempotent on what was masked then) and reading hash tokens as their type compares it with
+    // this body under one masking. Coarser than sourceHash (two numbers that mask alike are the same
+    // here), which is what such documents were always compared by.
+    const sameAsStored = (stored: DocumentRecord): boolean => {
+      const again = (s: string | null) => untokened(s === null ? null : mask(s));
+      const json = (v: unknown) => untokened(JSON.stringify(canonical(v)));
+      return (
+        stored.kind === doc.kind &&
+        (stored.customerId ?? null) === customerId &&
+        (stored.occurredAt ? new Date(stored.occurredAt).toISOString() : null) === (occurredAt?.toISOString() ?? null) &&
+        (stored.score ?? null) === survey.score &&
+        (stored.scale ?? null) === survey.scale &&
+        again(stored.text) === untokened(text) &&
+        again(stored.question ?? null) === untokened(question) &&
+        json(stored.metadata === null ? null : maskPiiJson(stored.metadata, policy, { hashSecret: secret })) === json(metadata) &&
+        JSON.stringify((stored.turns ?? null)?.map((t) => [t.speaker, again(t.text), t.startMs ?? null, t.endMs ?? null]) ?? null) ===
+          JSON.stringify(turns?.map((t) => [t.speaker, untokened(t.text), t.startMs ?? null, t.endMs ?? null]) ?? null)
+      );
+    };
+    return { doc, legacyHash, sameAsStored };
   }
 
   parse(body: unknown, what?: string): CreateDocumentDto {
@@ -132,7 +158,8 @@ export class IngestService {
 
   /** Stores one document (or finds its twin); does not enqueue. */
   private async persist(tenant: string, dto: CreateDocumentDto, requestId: string | null): Promise<IngestOutcome> {
-    const { doc, legacyHash } = await this.build(tenant, dto, requestId);
+    const built = await this.build(tenant, dto, requestId);
+    const { doc } = built;
     try {
       await this.store.documents.insert(doc);
       this.metrics.documentsIngested.inc({ kind: doc.kind, source: doc.source });
@@ -141,7 +168,7 @@ export class IngestService {
       if (!(err instanceof DuplicateKeyError)) throw err;
       const existing = await this.store.documents.findByExternalId(tenant, dto.source, dto.externalId);
       if (!existing) throw err;
-      if (!sameContent(existing, { doc, legacyHash })) {
+      if (!sameContent(existing, built)) {
         throw conflict(`a different document with source "${dto.source}" and externalId "${dto.externalId}" already exists`, [
           { field: 'externalId', existingId: existing._id },
         ]);
@@ -186,12 +213,13 @@ export class IngestService {
     const known = new Map<string, DocumentRecord>();
     for (const d of await this.store.documents.findByExternalIds(tenant, [...new Set(built.map((b) => b.doc.externalId))])) known.set(keyOf(d), d);
     const fresh: ({ index: number } & Built)[] = [];
-    for (const { index, doc, legacyHash } of built) {
+    for (const item of built) {
+      const { index, doc } = item;
       const existing = known.get(keyOf(doc));
       if (!existing) {
         known.set(keyOf(doc), doc);
-        fresh.push({ index, doc, legacyHash });
-      } else if (sameContent(existing, { doc, legacyHash })) {
+        fresh.push(item);
+      } else if (sameContent(existing, item)) {
         results[index] = { index, id: existing._id, status: 'duplicate' };
       } else {
         const err = conflict(`a different document with source "${doc.source}" and externalId "${doc.externalId}" already exists`, [
@@ -202,10 +230,11 @@ export class IngestService {
     }
     const inserted = await this.store.documents.insertMany(fresh.map((f) => f.doc));
     const accepted: string[] = [];
-    for (const { index, doc, legacyHash } of fresh) {
+    for (const item of fresh) {
+      const { index, doc } = item;
       // All went in, or a concurrent request won a race for some keys: then each item is settled
       // the way a single POST would settle it.
-      const outcome = inserted === fresh.length ? ({ status: 'accepted', id: doc._id } as const) : await this.settle(tenant, { doc, legacyHash });
+      const outcome = inserted === fresh.length ? ({ status: 'accepted', id: doc._id } as const) : await this.settle(tenant, item);
       if (outcome.status === 'accepted') {
         accepted.push(doc._id);
         this.metrics.documentsIngested.inc({ kind: doc.kind, source: doc.source });

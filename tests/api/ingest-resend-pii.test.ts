@@ -62,3 +62,34 @@ test('a document stored before the sent-content hash existed is still recognised
   expect(again.body).toMatchObject({ id: first.body.id, duplicate: true });
   await send(key, 'l-1', '我手机13812345678，网络还可以').expect(409);
 });
+
+test('documents stored by earlier versions (other masking rules and hash keys) are still duplicates of an unchanged re-send', async () => {
+  // QA audit 2026-11-29 (upgrade, finding 1): after the upgrade 320 of 367 unchanged re-sends of a hash
+  // tenant's old documents, and 63 of a mask tenant's, were refused with 409
+  const hashKey = await createKey(rt, ['admin'], 'legacy-hash');
+  await rt.http.put('/v1/tenant/settings').set(bearer(hashKey)).send({ piiPolicy: 'hash' }).expect(200);
+  const text = '我手机13812345678，身份证110105198803124517，网络太差了';
+  const h = await send(hashKey, 'lh-1', text, { metadata: { contact: '13812345678' } }).expect(202);
+  const stored = (await rt.services.store.documents.findById(h.body.id))!;
+  expect(stored.text).toMatch(/\[phone:[0-9a-f]{16}\]/);
+  // as the version before stored it: 8-hex tokens under the install-wide key, no sourceHash
+  const eightHex = (v: string) => v.replace(/\[([a-z_]+):([0-9a-f]{8})[0-9a-f]{8}\]/g, '[$1:$2]');
+  await rt.services.store.documents.update(h.body.id, {
+    $set: { text: eightHex(stored.text!), metadata: JSON.parse(eightHex(JSON.stringify(stored.metadata))), contentHash: 'hash-of-the-old-masking' },
+    $unset: { sourceHash: true },
+  });
+  expect((await send(hashKey, 'lh-1', text, { metadata: { contact: '13812345678' } }).expect(200)).body).toMatchObject({ id: h.body.id, duplicate: true });
+  await send(hashKey, 'lh-1', text.replace('太差了', '还可以'), { metadata: { contact: '13812345678' } }).expect(409);
+
+  const maskKey = await createKey(rt, ['admin'], 'legacy-mask');
+  const glued = '联系方式Tel13812345678，宽带老是断';
+  const m = await send(maskKey, 'lm-1', glued).expect(202);
+  expect((await rt.services.store.documents.findById(m.body.id))!.text).toBe('联系方式Tel138****5678，宽带老是断');
+  // the version before did not see a number glued to Tel, and stored it in clear
+  await rt.services.store.documents.update(m.body.id, { $set: { text: glued, contentHash: 'hash-of-the-old-masking' }, $unset: { sourceHash: true } });
+  expect((await send(maskKey, 'lm-1', glued).expect(200)).body).toMatchObject({ id: m.body.id, duplicate: true });
+  await send(maskKey, 'lm-1', glued.replace('老是断', '很稳定')).expect(409);
+  // in a batch too
+  const batch = await rt.http.post('/v1/documents/batch').set(bearer(maskKey)).send({ documents: [{ kind: 'comment', source: 'crm', externalId: 'lm-1', customerId: 'c-1', text: glued }] }).expect(207);
+  expect(batch.body.items[0]).toMatchObject({ status: 'duplicate', id: m.body.id });
+});
