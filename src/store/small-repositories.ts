@@ -27,9 +27,24 @@ export class AuditRepository {
   async init(): Promise<void> {
     // Admins read their tenant's trail newest first, optionally by action.
     await this.coll.ensureIndex({ fields: { tenant: 1, at: -1 } });
+    await this.dropExportWords();
   }
 
-  /** Append-only: there is deliberately no update or delete here, but for erasure's scrub below. */
+  /**
+   * Export entries written before 2026-11-29 kept the words of a text search or an aspect filter (a phone
+   * number, a customer's name). They lose them at the first start of this version, as entries written now
+   * never had them: the filter is named in `textFilters`. Nothing matches on later starts.
+   */
+  private async dropExportWords(): Promise<void> {
+    const old = await this.coll.find({ action: { $in: ['tags.export', 'corrections.export'] }, $or: [{ 'details.q': { $exists: true } }, { 'details.aspect': { $exists: true } }] });
+    for (const entry of old) {
+      const { q, aspect, ...rest } = entry.details as Record<string, unknown>;
+      const typed = [...(q !== undefined ? ['q'] : []), ...(aspect !== undefined ? ['aspect'] : [])];
+      await this.coll.updateOne({ _id: entry._id }, { $set: { details: { ...rest, textFilters: typed } } });
+    }
+  }
+
+  /** Append-only: there is deliberately no update or delete here, but for the scrubs of words below. */
   append(record: AuditRecord): Promise<void> {
     return this.coll.insertOne(record);
   }

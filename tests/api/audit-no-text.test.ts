@@ -40,3 +40,23 @@ test('erasing a document scrubs the aspect an earlier audit entry quoted of it, 
   expect(mine.details).toEqual({ tagId: doc.tags[0].id, category: 'network' });
   expect(entries.find((e) => e.target === 'another-document')!.details.aspect).toBe('赵铁柱网络');
 });
+
+test('export entries written by an earlier version lose their search words at the next start', async () => {
+  // QA audit 2026-11-29 (upgrade, finding 3)
+  const first = await startRuntime({}, { worker: false, keepData: true });
+  const at = new Date();
+  await first.services.store.audit.append({ _id: ulid(), tenant: 'old-audit', actor: 'k', action: 'tags.export', target: null, details: { q: '13812345678', aspect: '王小明', format: 'csv' }, at });
+  await first.services.store.audit.append({ _id: ulid(), tenant: 'old-audit', actor: 'k', action: 'tags.export', target: null, details: { format: 'jsonl', polarity: 'negative' }, at });
+  await first.close();
+  const second = await startRuntime({}, { worker: false, dataDir: first.dataDir });
+  try {
+    const entries = await second.services.store.audit.list({ tenant: 'old-audit' }, 10);
+    expect(JSON.stringify(entries)).not.toMatch(/13812345678|王小明/);
+    expect(entries.map((e) => e.details).sort((a, b) => String(a.format).localeCompare(String(b.format)))).toEqual([
+      { format: 'csv', textFilters: ['q', 'aspect'] },
+      { format: 'jsonl', polarity: 'negative' },
+    ]);
+  } finally {
+    await second.close();
+  }
+});
