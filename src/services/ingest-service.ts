@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { badRequest, conflict, DuplicateKeyError, type ErrorDetail, AppError } from '../errors.js';
 import { ulid } from '../ids.js';
 import type { Logger } from '../logger.js';
@@ -28,7 +28,9 @@ export interface BatchItemResult {
 interface Built {
   doc: DocumentRecord;
   legacyHash: string;
-  /** For a stored document without `sourceHash`: the same content, read through today's masking. */
+  /** The content hash of this body masked under another policy (the stored twin's, when the tenant changed it). */
+  hashUnder: (policy: PiiPolicy) => string;
+  /** For a stored document without `piiPolicy`: the same content, read through today's masking. */
   sameAsStored: (stored: DocumentRecord) => boolean;
 }
 
@@ -37,11 +39,14 @@ const TOKEN = /\[([a-z_]+):[0-9a-f]{8}(?:[0-9a-f]{8})?\]/g;
 const untokened = (s: string | null | undefined) => (s ?? null) === null ? null : s!.replace(TOKEN, '[$1]');
 
 /**
- * The same content, whichever way the stored twin's hash was computed: by what was sent (`sourceHash`)
- * when the stored document has one, else by its masked content as before.
+ * The same content: what was sent, masked under the policy the stored twin was masked under, hashes
+ * alike. Only masked content is compared, never what masking removed: a keyed hash of the unmasked text
+ * would let anyone holding the store (the key lives there too) or an ingest key (200 against 409) test
+ * guesses of the masked digits. So under `mask` two numbers that mask alike are the same content.
+ * Documents stored before the policy was recorded compare by their hash, then masked again today.
  */
 function sameContent(stored: DocumentRecord, built: Built): boolean {
-  if (stored.sourceHash !== undefined) return stored.sourceHash === built.doc.sourceHash;
+  if (stored.piiPolicy !== undefined) return stored.contentHash === built.hashUnder(stored.piiPolicy);
   return stored.contentHash === built.doc.contentHash || stored.contentHash === built.legacyHash || built.sameAsStored(stored);
 }
 
@@ -59,15 +64,6 @@ export class IngestService {
 
   private async build(tenant: string, dto: CreateDocumentDto, requestId: string | null): Promise<Built> {
     const { policy, secret } = await this.options.pii(tenant);
-    const mask = (s: string) => maskPii(s, policy, { hashSecret: secret }).text;
-    const text = dto.text !== undefined ? mask(dto.text) : null;
-    const turns =
-      dto.turns?.map((t) => ({
-        speaker: t.speaker,
-        text: mask(t.text),
-        ...(t.startMs !== undefined ? { startMs: t.startMs } : {}),
-        ...(t.endMs !== undefined ? { endMs: t.endMs } : {}),
-      })) ?? null;
     // customerId and externalId are the caller's keys (erasure and re-sends look documents up by
     // them), so they are stored as given; everything else free-form goes through the same policy.
     const customerId = dto.customerId ?? null;
@@ -77,22 +73,34 @@ export class IngestService {
     if (dto.occurredAt !== undefined && occurredAt === null) {
       throw badRequest('invalid request body: occurredAt', [{ field: 'occurredAt', message: 'occurredAt is not a date' }]);
     }
-    // every string at any depth, and numbers that are a phone, an ID or a card by their digits alone
-    const metadata = dto.metadata !== undefined ? (maskPiiJson(dto.metadata, policy, { hashSecret: secret }) as Record<string, unknown>) : null;
-    const question = dto.question !== undefined ? mask(dto.question) : null;
-    const survey = { question, score: dto.score ?? null, scale: dto.scale ?? null };
     const hasSurvey = dto.score !== undefined || dto.question !== undefined;
     const hash = (parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('hex');
-    const common = [dto.kind, text, turns, customerId, occurredAt?.toISOString() ?? null];
-    // Key order is layout, not content: the same metadata sent with its keys in another order is
-    // the same document. Without metadata (or with sorted, PII-free keys) this is byte-for-byte the
-    // hash stored before it was canonical.
-    const contentHash = hash([...common, canonical(metadata), ...(hasSurvey ? [survey] : [])]);
+    /** The body's free text under a PII policy, and the content hash over it. */
+    const under = (p: PiiPolicy) => {
+      const mask = (s: string) => maskPii(s, p, { hashSecret: secret }).text;
+      const text = dto.text !== undefined ? mask(dto.text) : null;
+      const turns =
+        dto.turns?.map((t) => ({
+          speaker: t.speaker,
+          text: mask(t.text),
+          ...(t.startMs !== undefined ? { startMs: t.startMs } : {}),
+          ...(t.endMs !== undefined ? { endMs: t.endMs } : {}),
+        })) ?? null;
+      // every string at any depth, and numbers that are a phone, an ID or a card by their digits alone
+      const metadata = dto.metadata !== undefined ? (maskPiiJson(dto.metadata, p, { hashSecret: secret }) as Record<string, unknown>) : null;
+      const survey = { question: dto.question !== undefined ? mask(dto.question) : null, score: dto.score ?? null, scale: dto.scale ?? null };
+      const common = [dto.kind, text, turns, customerId, occurredAt?.toISOString() ?? null];
+      // Key order is layout, not content: the same metadata sent with its keys in another order is
+      // the same document. Without metadata (or with sorted, PII-free keys) this is byte-for-byte the
+      // hash stored before it was canonical.
+      const contentHash = hash([...common, canonical(metadata), ...(hasSurvey ? [survey] : [])]);
+      return { mask, text, turns, metadata, survey, common, contentHash };
+    };
+    const own = under(policy);
+    const { text, turns, metadata, survey } = own;
     // What the service used to store for this body (metadata as sent, question and metadata not
     // masked), so documents ingested before either change are still recognised when re-sent.
-    const legacyHash = hash([...common, dto.metadata ?? null, ...(hasSurvey ? [{ ...survey, question: dto.question ?? null }] : [])]);
-    const sent = [dto.kind, dto.text ?? null, dto.turns?.map((t) => [t.speaker, t.text, t.startMs ?? null, t.endMs ?? null]) ?? null, customerId, occurredAt?.toISOString() ?? null, canonical(dto.metadata ?? null), dto.question ?? null, dto.score ?? null, dto.scale ?? null];
-    const sourceHash = createHmac('sha256', `ingest-content\u0000${secret}`).update(JSON.stringify(sent)).digest('hex');
+    const legacyHash = hash([...own.common, dto.metadata ?? null, ...(hasSurvey ? [{ ...survey, question: dto.question ?? null }] : [])]);
     const now = new Date();
     const doc: DocumentRecord = {
       _id: ulid(now.getTime()),
@@ -107,8 +115,8 @@ export class IngestService {
       at: occurredAt ?? now,
       metadata,
       ...survey,
-      contentHash,
-      sourceHash,
+      contentHash: own.contentHash,
+      piiPolicy: policy,
       status: 'queued',
       error: null,
       attempts: 0,
@@ -126,12 +134,13 @@ export class IngestService {
       updatedAt: now,
       processedAt: null,
     };
-    // A document stored before sourceHash was masked by the rules and keys of its day: masking it again
-    // today (idempotent on what was masked then) and reading hash tokens as their type compares it with
-    // this body under one masking. Coarser than sourceHash (two numbers that mask alike are the same
-    // here), which is what such documents were always compared by.
+    const hashes = new Map<PiiPolicy, string>([[policy, own.contentHash]]);
+    const hashUnder = (p: PiiPolicy) => hashes.get(p) ?? hashes.set(p, under(p).contentHash).get(p)!;
+    // A document stored before piiPolicy was recorded was masked by the rules and keys of its day: masking
+    // it again today (idempotent on what was masked then) and reading hash tokens as their type compares
+    // it with this body under one masking.
     const sameAsStored = (stored: DocumentRecord): boolean => {
-      const again = (s: string | null) => untokened(s === null ? null : mask(s));
+      const again = (s: string | null) => untokened(s === null ? null : own.mask(s));
       const json = (v: unknown) => untokened(JSON.stringify(canonical(v)));
       return (
         stored.kind === doc.kind &&
@@ -140,13 +149,13 @@ export class IngestService {
         (stored.score ?? null) === survey.score &&
         (stored.scale ?? null) === survey.scale &&
         again(stored.text) === untokened(text) &&
-        again(stored.question ?? null) === untokened(question) &&
+        again(stored.question ?? null) === untokened(survey.question) &&
         json(stored.metadata === null ? null : maskPiiJson(stored.metadata, policy, { hashSecret: secret })) === json(metadata) &&
         JSON.stringify((stored.turns ?? null)?.map((t) => [t.speaker, again(t.text), t.startMs ?? null, t.endMs ?? null]) ?? null) ===
           JSON.stringify(turns?.map((t) => [t.speaker, untokened(t.text), t.startMs ?? null, t.endMs ?? null]) ?? null)
       );
     };
-    return { doc, legacyHash, sameAsStored };
+    return { doc, legacyHash, hashUnder, sameAsStored };
   }
 
   parse(body: unknown, what?: string): CreateDocumentDto {

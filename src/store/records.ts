@@ -1,4 +1,4 @@
-import type { CategoryId, DocSentiment, DocumentKind, LexiconOverrides, Polarity, Span, Turn } from '../nlp/types.js';
+import type { CategoryId, DocSentiment, DocumentKind, LexiconOverrides, PiiPolicy, Polarity, Span, Turn } from '../nlp/types.js';
 
 export type DocumentStatus = 'queued' | 'processing' | 'done' | 'failed';
 export type Role = 'ingest' | 'analyst' | 'labeler' | 'admin';
@@ -25,13 +25,11 @@ export interface DocumentRecord {
   /** sha256 of the stored content; tells an idempotent re-send from a conflicting one. */
   contentHash: string;
   /**
-   * HMAC (the tenant's PII secret) of the content as sent, before masking: what decides whether a re-send
-   * is the same document. The masked content cannot: two phone numbers with the same first three and last
-   * four digits mask alike, and a change of PII policy masks the same body differently. Keyed so that the
-   * masked digits cannot be recovered by hashing guesses. Absent on documents stored before 2026-11-29,
-   * which compare by `contentHash`.
+   * The tenant's PII policy when it was stored: a re-send is compared after masking it the same way, so a
+   * tenant that changes its policy still gets its unchanged re-sends recognised. Absent on documents
+   * stored before 2026-11-29.
    */
-  sourceHash?: string;
+  piiPolicy?: PiiPolicy;
   status: DocumentStatus;
   error: string | null;
   attempts: number;
