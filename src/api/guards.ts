@@ -125,12 +125,25 @@ export function idempotency(store: Store, options: { pendingMs?: number; methods
       settled = true;
       // Remembered (or released) before the response goes out, so a retry that races the first reply
       // replays it rather than finding the key still pending.
-      const done = res.statusCode < 500 ? store.idempotency.complete(id, owner, res.statusCode, body) : store.idempotency.release(id, owner);
+      const done = res.statusCode < 500 ? store.idempotency.complete(id, owner, res.statusCode, remembered(body)) : store.idempotency.release(id, owner);
       void done.catch(() => undefined).finally(() => json(body));
       return res;
     };
     next();
   };
+}
+
+/**
+ * What a replay may repeat. A new API key's token exists nowhere else in clear (the key is stored as a
+ * salted hash): kept here for a day, it would sit readable in the store. The replay says it was withheld,
+ * so a client that lost the first answer revokes that key and creates another. (A webhook's secret is
+ * kept: the webhook record holds it in clear to sign deliveries anyway.)
+ */
+function remembered(body: unknown): unknown {
+  if (body && typeof body === 'object' && !Array.isArray(body) && typeof (body as { key?: unknown }).key === 'string' && (body as { key: string }).key.startsWith('gdk_')) {
+    return { ...(body as object), key: null, keyWithheld: true };
+  }
+  return body;
 }
 
 const reused = () => new AppError(422, 'idempotency_key_reused', 'this Idempotency-Key was already used with a different request', [{ field: 'Idempotency-Key' }]);

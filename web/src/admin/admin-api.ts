@@ -17,7 +17,9 @@ export interface ApiKey {
 
 /** POST /v1/api-keys: the key itself is in this answer only. */
 export interface CreatedKey extends ApiKey {
-  key: string;
+  /** Null when the answer is a replay: the server does not keep a new key's secret to repeat it. */
+  key: string | null;
+  keyWithheld?: boolean;
 }
 
 export type PiiPolicy = 'mask' | 'hash' | 'keep';

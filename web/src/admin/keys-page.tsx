@@ -6,7 +6,7 @@ import { roleKey, useI18n, type MsgKey } from '../i18n';
 import { ErrorPanel } from '../page-error';
 import { wallTime } from '../time';
 import { adminApi, Intent, ROLES, type ApiKey, type CreatedKey } from './admin-api';
-import { ConfirmDialog, FieldError, FormError, invalidProps, SecretDialog, useLoad, UserText } from './ui';
+import { ConfirmDialog, Dialog, FieldError, FormError, invalidProps, SecretDialog, useLoad, UserText } from './ui';
 
 const KEY_FIELDS: FieldLabels = { name: 'admKeyName', roles: 'admRoles', tenant: 'tenant' };
 
@@ -136,7 +136,19 @@ export function KeysPage() {
         </div>
       )}
       {!list && keys.error === null && <div className="muted">{t('loading')}</div>}
-      {created && (
+      {created && created.key === null && (
+        <Dialog title={t('admKeyWithheldTitle')} onClose={() => setCreated(null)} name="new-key-withheld">
+          <p className="alert adm-warn" data-withheld-key={created.id}>
+            {t('admKeyWithheld', { name: created.name })}
+          </p>
+          <div className="adm-dialog-actions">
+            <button type="button" className="btn" data-action="close-withheld" autoFocus onClick={() => setCreated(null)}>
+              {t('close')}
+            </button>
+          </div>
+        </Dialog>
+      )}
+      {created && created.key !== null && (
         <SecretDialog title={t('admKeyCreatedTitle')} secret={created.key} warning={t('admKeyOnce')} onClose={() => setCreated(null)} name="new-key">
           <p className="small">
             {t('admKeyCreatedFor', { name: created.name, roles: created.roles.map(roleName).join(sep) })}
