@@ -92,6 +92,19 @@ describe('GET /v1/taxonomy/suggestions', () => {
   }, 120_000);
 });
 
+test('examples are the opinion in a window of its clause, not the whole clause', async () => {
+  // security review 2026-11-29 (finding 4): whole clauses as examples made an answer of 11.8 MB
+  const admin = await createKey(rt, ['admin'], 'long-clause');
+  const text = '我想说一下这家店的情况'.repeat(20) + '包装感人' + '然后我就没有再买过了真的'.repeat(20);
+  const d = await ingest(admin, 'long', text);
+  await add(admin, d.id, text, '包装感人', 'negative', 'logistics');
+  const res = (await rt.http.get('/v1/taxonomy/suggestions').set(bearer(admin)).expect(200)).body;
+  const example = res.sentiment.find((x: { word: string }) => x.word === '感人').examples[0];
+  expect(example.sentence.length).toBeLessThanOrEqual(40 + '包装感人'.length + 40 + 2);
+  expect(example.sentence).toMatch(/^….{40}包装感人.{40}…$/u);
+  expect(text).toContain(example.sentence.slice(1, -1));
+}, 60_000);
+
 describe('splitAdded: the entry and target in a labeler span', () => {
   const lex = loadLexicon(LEXICON_DIR);
   const x = buildExtractLexicon(lex);

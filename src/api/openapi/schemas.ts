@@ -208,11 +208,14 @@ export function responseSchemas(): Record<string, JsonSchema> {
             ['term', 'category', 'count', 'conflicting', 'examples'],
           ),
         },
-        addedTags: { type: 'integer', description: 'added tags still in effect that the suggestions come from' },
+        addedTags: { type: 'integer', description: 'added tags still in effect that the suggestions come from (the newest 5,000 at most)' },
       },
       ['sentiment', 'aspects', 'addedTags'],
     ),
-    SuggestionExample: object({ documentId: str, tagId: str, opinion: str, sentence: str }, ['documentId', 'tagId', 'opinion', 'sentence']),
+    SuggestionExample: object(
+      { documentId: str, tagId: str, opinion: str, sentence: { ...str, description: 'the clause around the opinion: up to 40 characters on each side, … where cut' } },
+      ['documentId', 'tagId', 'opinion', 'sentence'],
+    ),
     StatsSummary: object({
       byCategory: { type: 'array', items: counts('category', category) },
       byDay: { type: 'array', items: counts('day', { ...str, format: 'date' }) },
