@@ -81,13 +81,14 @@ export class ApiKeysService {
   }
 
   /** 'revoked' now, 'already' (revoked before: nothing changes, so revokedAt keeps the first revocation), or null: no such key for this caller. */
-  async revoke(auth: AuthContext, id: string): Promise<'revoked' | 'already' | null> {
+  /** The outcome and the tenant the key belongs to (its audit trail), or null when the caller may not see it. */
+  async revoke(auth: AuthContext, id: string): Promise<{ outcome: 'revoked' | 'already'; tenant: string } | null> {
     const record = await this.repo.findById(id);
     // A default-tenant admin revoking the platform key would lock the operator out of /metrics, the queue
     // dashboard and other tenants' keys until a restart; to such a caller it does not exist.
     if (!record || (record.tenant !== auth.tenant && !auth.platform) || (record.platform && !auth.platform)) return null;
-    if (record.revokedAt) return 'already';
+    if (record.revokedAt) return { outcome: 'already', tenant: record.tenant };
     await this.repo.revoke(id, new Date());
-    return 'revoked';
+    return { outcome: 'revoked', tenant: record.tenant };
   }
 }

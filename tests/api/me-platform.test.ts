@@ -51,3 +51,17 @@ describe('GET /v1/api-keys?tenant=', () => {
     expect(bad.body.error.details.map((d: { field: string }) => d.field)).toEqual(['tenant']);
   });
 });
+
+describe('audit of keys the platform key manages for another tenant', () => {
+  test("a revocation is audited in the key's tenant, where its creation was, not in the platform key's", async () => {
+    // security review 2026-11-29 (finding 5): it landed in tenant default's log, visible to default's admins
+    const created = (await rt.http.post('/v1/api-keys').set(bearer(ADMIN_KEY)).send({ name: 'crm', roles: ['ingest'], tenant: 'globex' }).expect(201)).body;
+    await rt.http.delete(`/v1/api-keys/${created.id}`).set(bearer(ADMIN_KEY)).expect(204);
+    const globexAdmin = await createKey(rt, ['admin'], 'globex');
+    const globex = (await rt.http.get('/v1/audit').set(bearer(globexAdmin)).expect(200)).body.items as { action: string; target: string }[];
+    expect(globex.filter((e) => e.target === created.id).map((e) => e.action).sort()).toEqual(['api_key.create', 'api_key.revoke']);
+    const defaultAdmin = await createKey(rt, ['admin'], 'default');
+    const ownLog = (await rt.http.get('/v1/audit').set(bearer(defaultAdmin)).expect(200)).body.items as { target: string }[];
+    expect(ownLog.filter((e) => e.target === created.id)).toEqual([]);
+  });
+});

@@ -68,10 +68,11 @@ export function adminRoutes(s: Services): Router {
 
   r.delete('/api-keys/:id', requireRole('admin'), async (req, res) => {
     const a = auth(req);
-    const outcome = await s.apiKeys.revoke(a, req.params.id as string);
-    if (!outcome) throw notFound('API key');
-    // a repeated revoke (a retried request) changes nothing, so it is no new audit entry
-    if (outcome === 'revoked') await s.privacy.audit(a.tenant, a.keyId, 'api_key.revoke', req.params.id as string);
+    const revoked = await s.apiKeys.revoke(a, req.params.id as string);
+    if (!revoked) throw notFound('API key');
+    // a repeated revoke (a retried request) changes nothing, so it is no new audit entry; the entry goes to
+    // the key's tenant, as its creation's did, even when the platform key revokes it
+    if (revoked.outcome === 'revoked') await s.privacy.audit(revoked.tenant, a.keyId, 'api_key.revoke', req.params.id as string);
     res.status(204).end();
   });
 
