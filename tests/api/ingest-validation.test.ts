@@ -182,7 +182,8 @@ describe('idempotent re-sends', () => {
     const legacy = createHash('sha256')
       .update(JSON.stringify([body.kind, body.text, null, null, null, metadata]))
       .digest('hex');
-    await rt.services.store.documents.update(first.body.id, { $set: { contentHash: legacy } });
+    // (and no piiPolicy, which documents record since 2026-11-29)
+    await rt.services.store.documents.update(first.body.id, { $set: { contentHash: legacy }, $unset: { piiPolicy: true } });
     const again = await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(body).expect(200);
     expect(again.body.id).toBe(first.body.id);
     const batch = await rt.http.post('/v1/documents/batch').set(bearer(ingestKey)).send({ documents: [body] }).expect(207);

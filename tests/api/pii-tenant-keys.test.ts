@@ -100,5 +100,11 @@ describe('F9: metadata keys and validation messages', () => {
       .expect(400);
     expect(JSON.stringify(nul.body)).not.toContain('13812345678');
     expect(nul.body.error.details[0].field).toBe('metadata[138****5678]');
+    // digits split by separators are a number all the same (security review 2026-11-29, finding 6)
+    for (const name of ['phone_138_1234_5678', 'tel-138-1234-5678', 'id.1101.0519.8803.1245.17']) {
+      const split = await rt.http.post('/v1/documents').set(bearer(ADMIN_KEY)).send({ kind: 'comment', source: 'qa', externalId: 'tk-bad-3', text: '网络太差', [name]: 1 }).expect(400);
+      expect(JSON.stringify(split.body), name).not.toContain(name);
+      expect(JSON.stringify(split.body).replace(/\D/g, '')).not.toMatch(/13812345678|110105198803124517/);
+    }
   });
 });
