@@ -163,6 +163,17 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
     expect(pageErrors).toEqual([]);
   });
 
+  test('a key name with bidi overrides shows in the order it was typed, isolated from the text around it', async () => {
+    // security review 2026-11-29 (finding 7): U+202E made "report\u202Egnp.exe" read as "reportexe.png"
+    const res = await api<{ id: string }>('POST', '/v1/api-keys', { name: 'report\u202Egnp.exe', roles: ['analyst'] });
+    expect(res.status).toBe(201);
+    await signedInAs(page, server.base, server.adminKey, 'zh');
+    await openRoute(page, server.base, '#/admin/keys', '.keys-table');
+    const cell = page.locator(`tr[data-key-id="${res.body.id}"] td:first-child bdi`);
+    await cell.waitFor();
+    expect(await cell.textContent()).toBe('reportgnp.exe');
+  });
+
   test('an answer lost on the way is retried under the same Idempotency-Key: one key is created, not two', async () => {
     await signedInAs(page, server.base, server.adminKey, 'zh');
     await openRoute(page, server.base, '#/admin/keys', '.keys-table');

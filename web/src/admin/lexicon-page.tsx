@@ -14,7 +14,7 @@ import {
   type SuggestionExample,
   type TaxonomyWithOverrides,
 } from './admin-api';
-import { FieldError, FormError, invalidProps, Saved, useLoad, UserText } from './ui';
+import { FieldError, FormError, invalidProps, Saved, useLoad, UserText, withoutBidiControls } from './ui';
 
 const LEXICON_FIELDS: FieldLabels = { aspects: 'lexAspects', sentiment: 'lexSentiment' };
 
@@ -641,14 +641,16 @@ function SuggestionCard({
 }
 
 /** The customer's sentence with the labeler's opinion marked: text nodes only, whatever the text holds. */
-function Highlighted({ sentence, opinion }: { sentence: string; opinion: string }) {
+function Highlighted({ sentence: raw, opinion: rawOpinion }: { sentence: string; opinion: string }) {
+  const sentence = withoutBidiControls(raw);
+  const opinion = withoutBidiControls(rawOpinion);
   const at = opinion ? sentence.indexOf(opinion) : -1;
-  if (at < 0) return <span lang={TEXT_LANG}>{sentence}</span>;
+  if (at < 0) return <bdi lang={TEXT_LANG}>{sentence}</bdi>;
   return (
-    <span lang={TEXT_LANG}>
+    <bdi lang={TEXT_LANG}>
       {sentence.slice(0, at)}
       <mark className="lex-mark">{opinion}</mark>
       {sentence.slice(at + opinion.length)}
-    </span>
+    </bdi>
   );
 }

@@ -7,16 +7,24 @@ import { TEXT_LANG, useI18n } from '../i18n';
 const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/;
 
 /**
+ * Text as typed, without the explicit bidi controls (embeddings, overrides, isolates) that make words show
+ * in another order than they are (a key named "…\u202Egnp.exe" reads as "…exe.png"). Shown in a <bdi>, so
+ * what is left cannot reorder the text around it either.
+ */
+export const withoutBidiControls = (text: string) => text.replace(/[\u202A-\u202E\u2066-\u2069]/g, '');
+
+/**
  * Words an admin or a customer typed (a key's name, a team, a keyword): in whatever language they
  * were written, so Chinese ones carry lang="zh-CN" for a screen reader's voice, as customers' text does.
  */
 export function UserText({ text, className }: { text: string; className?: string }) {
-  return CJK.test(text) ? (
-    <span lang={TEXT_LANG} className={className}>
-      {text}
-    </span>
+  const shown = withoutBidiControls(text);
+  return CJK.test(shown) ? (
+    <bdi lang={TEXT_LANG} className={className}>
+      {shown}
+    </bdi>
   ) : (
-    <span className={className}>{text}</span>
+    <bdi className={className}>{shown}</bdi>
   );
 }
 
