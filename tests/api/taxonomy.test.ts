@@ -49,5 +49,16 @@ describe('per-tenant taxonomy and lexicon overrides', () => {
       expect(res.status).toBe(400);
       expect(res.body.error.details[0].field).toBe(field);
     }
+    // named like a built-in property: the conversion dropped it and the save answered 200 without it
+    // (security review 2026-11-29, F8); now a 400 naming the term, and nothing is saved
+    const before = (await rt.http.get('/v1/taxonomy').set(bearer(ADMIN_KEY)).expect(200)).body.overrides;
+    for (const [body, field] of [
+      [{ sentiment: { toString: -2, 绝了: -2 } }, 'sentiment[toString]'],
+      [{ aspects: { valueOf: 'price', 小破站: 'app_experience' } }, 'aspects[valueOf]'],
+    ] as const) {
+      const res = await rt.http.put('/v1/taxonomy').set(bearer(ADMIN_KEY)).send(body).expect(400);
+      expect(res.body.error.details[0]).toMatchObject({ field, message: expect.stringContaining('built-in property') });
+    }
+    expect((await rt.http.get('/v1/taxonomy').set(bearer(ADMIN_KEY)).expect(200)).body.overrides).toEqual(before);
   });
 });

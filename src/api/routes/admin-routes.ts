@@ -1,6 +1,6 @@
 import { timeZone } from '../../time-zone.js';
 import { Router } from 'express';
-import { forbidden, notFound } from '../../errors.js';
+import { badRequest, forbidden, notFound } from '../../errors.js';
 import type { Services } from '../../runtime.js';
 import { ApiKeysQueryDto, CreateApiKeyDto } from '../dto/api-key-dto.js';
 import { TaxonomyOverridesDto } from '../dto/taxonomy-dto.js';
@@ -19,6 +19,19 @@ const presentKey = (k: ApiKeyRecord) => ({
   revokedAt: k.revokedAt,
   lastUsedAt: k.lastUsedAt,
 });
+
+/**
+ * Terms named like a built-in object property (toString, valueOf) are dropped by the DTO conversion
+ * before validation sees them: the save would answer 200 without them. Refused by name instead.
+ */
+function refuseBuiltInTerms(body: unknown): void {
+  for (const field of ['aspects', 'sentiment'] as const) {
+    const map = (body as Record<string, unknown> | null)?.[field];
+    if (!map || typeof map !== 'object') continue;
+    const term = Object.keys(map).find((k) => k in Object.prototype);
+    if (term !== undefined) throw badRequest(`invalid request body: ${field}`, [{ field: `${field}[${term}]`, message: `"${term}" is the name of a built-in property and cannot be a term` }]);
+  }
+}
 
 export function adminRoutes(s: Services): Router {
   const r = Router();
@@ -42,6 +55,7 @@ export function adminRoutes(s: Services): Router {
   // Replaces the tenant's additions; new documents use them at once (the worker reads them per document).
   r.put('/taxonomy', requireRole('admin'), async (req, res) => {
     const a = auth(req);
+    refuseBuiltInTerms(req.body);
     const dto = parseDto(TaxonomyOverridesDto, req.body);
     const overrides = { aspects: dto.aspects ?? {}, sentiment: dto.sentiment ?? {} };
     await s.settings.update(a.tenant, { lexiconOverrides: overrides });
