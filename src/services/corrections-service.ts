@@ -60,6 +60,25 @@ function trimSeparators(text: string, start: number, end: number): Span {
 const slice = (text: string, s: Span) => text.slice(s.start, s.end);
 
 /**
+ * The last text normalized and split, with its result, while one request's corrections are applied: its
+ * adds are on one document, and each used to normalize and split the whole text again (100 adds on a
+ * 19k-character document held the event loop for 3.25 s, security review 2026-11-29).
+ */
+let lastSplit: { lex: Lexicon; text: string; n: ReturnType<typeof normalizeText>; clauses: ReturnType<typeof splitClauses> } | null = null;
+
+function forgetSplit(): void {
+  lastSplit = null;
+}
+
+function splitOnce(lex: Lexicon, text: string): { n: ReturnType<typeof normalizeText>; clauses: ReturnType<typeof splitClauses> } {
+  if (lastSplit?.lex !== lex || lastSplit.text !== text) {
+    const n = normalizeText(text);
+    lastSplit = { lex, text, n, clauses: splitClauses(n, lex) };
+  }
+  return lastSplit;
+}
+
+/**
  * The clauses of the customer's words that `region` (stored offsets into `text`) lies in, as one range,
  * and every place `aspect` is written inside them. The text is split as the pipeline splits it
  * (customer parts without merchant replies, normalized, splitClauses), so a human tag's `sentence` is
@@ -69,12 +88,12 @@ const slice = (text: string, s: Span) => text.slice(s.start, s.end);
 function clauseAround(lex: Lexicon, doc: DocumentRecord, text: string, turnIndex: number | null, region: Span, aspect: string | null): { clause: Span; aspectAt: Span[] } {
   const parts = turnIndex !== null ? [{ text, offset: 0 }] : customerParts({ kind: doc.kind, text });
   const part = parts.find((p) => p.offset <= region.start && region.start < p.offset + p.text.length) ?? { text, offset: 0 };
-  const n = normalizeText(part.text);
+  const { n, clauses } = splitOnce(lex, part.text);
   const stored = (s: number, e: number): Span => {
     const o = toOriginal(n, s, e);
     return { start: o.start + part.offset, end: o.end + part.offset };
   };
-  const around = splitClauses(n, lex)
+  const around = clauses
     .map((c) => stored(c.start, c.end))
     .filter((c) => c.start < region.end && region.start < c.end);
   // a span on nothing the splitter keeps (an emoji alone) is its own sentence
@@ -188,6 +207,14 @@ export class CorrectionsService {
   }
 
   async patchTag(tenant: string, tagId: string, patch: TagPatchDto, actor: string): Promise<TagRecord> {
+    try {
+      return await this.patchOne(tenant, tagId, patch, actor);
+    } finally {
+      forgetSplit();
+    }
+  }
+
+  private async patchOne(tenant: string, tagId: string, patch: TagPatchDto, actor: string): Promise<TagRecord> {
     requireChange(patch, null);
     const tag = await this.store.tags.findForTenant(tenant, tagId);
     if (!tag) throw notFound('tag');
@@ -247,6 +274,15 @@ export class CorrectionsService {
   }
 
   async apply(tenant: string, documentId: string, actions: CorrectionActionDto[], actor: string): Promise<void> {
+    try {
+      await this.applyActions(tenant, documentId, actions, actor);
+    } finally {
+      // the split text is the customer's: not kept past the request (an erasure may follow)
+      forgetSplit();
+    }
+  }
+
+  private async applyActions(tenant: string, documentId: string, actions: CorrectionActionDto[], actor: string): Promise<void> {
     const doc = await this.store.documents.findForTenant(tenant, documentId);
     if (!doc) throw notFound('document');
     if (doc.status !== 'done') throw badRequest(`document is ${doc.status}; corrections apply to tagged documents`, [{ field: 'documentId', message: doc.status }]);
