@@ -1,5 +1,6 @@
 import type { Lexicon } from './lexicon.js';
 import type { NormalizedText } from './normalize.js';
+import { HASH_TOKEN_SOURCE } from './pii.js';
 
 export interface Clause {
   /** normalized offsets, half-open, trimmed of punctuation/space */
@@ -35,7 +36,7 @@ const CJK = /[\u4e00-\u9fff]/;
 // A hash-policy PII token (src/nlp/pii.ts: [phone:16 hex], 8 hex before per-tenant keys) stands where a number
 // was: a noun inside its clause, so its brackets and colon are not the clause stops they are elsewhere (the
 // sentence would differ by PII policy).
-const PII_TOKEN = /\[[a-z_]{2,12}:(?:[0-9a-f]{16}|[0-9a-f]{8})\]/y;
+const PII_TOKEN = new RegExp(HASH_TOKEN_SOURCE, 'y');
 
 /**
  * Clauses of a normalized text. Given the `NormalizedText` rather than its string, the spaces that stand for an

@@ -3,7 +3,7 @@ import { badRequest, conflict, DuplicateKeyError, type ErrorDetail, AppError } f
 import { ulid } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { maskPii, maskPiiJson } from '../nlp/pii.js';
+import { HASH_TOKEN_SOURCE, maskPii, maskPiiJson } from '../nlp/pii.js';
 import type { PiiPolicy } from '../nlp/types.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { DocumentRecord } from '../store/records.js';
@@ -35,7 +35,7 @@ interface Built {
 }
 
 /** Hash tokens of either era ([phone:8 hex] under the install key, [phone:16 hex] per tenant) as their type. */
-const TOKEN = /\[([a-z_]+):[0-9a-f]{8}(?:[0-9a-f]{8})?\]/g;
+const TOKEN = new RegExp(HASH_TOKEN_SOURCE, 'g');
 const untokened = (s: string | null | undefined) => (s ?? null) === null ? null : s!.replace(TOKEN, '[$1]');
 
 /**
