@@ -1,4 +1,6 @@
 import type { Jieba } from '@node-rs/jieba';
+// what PUT /v1/taxonomy accepts as a term: a suggestion has to be one
+import { TERM } from '../api/dto/taxonomy-dto.js';
 import { lookupAspect } from '../nlp/aspect-lookup.js';
 import { buildExtractLexicon, type ExtractLexicon } from '../nlp/extract.js';
 import { loadLexicon, type Lexicon } from '../nlp/lexicon.js';
@@ -20,8 +22,6 @@ import type { Store } from '../store/store.js';
  */
 
 const PAGE = 500;
-/** what PUT /v1/taxonomy accepts as a term */
-const TERM = /^[\p{Script=Han}A-Za-z0-9]{1,20}$/u;
 /** particles and punctuation that end a phrase without changing what it says (太感人了, 坑啊！) */
 const TRAILING = /[了啊呀吧呢哦哈的嘛啦咯\s\p{P}\p{S}]+$/u;
 const MAX_EXAMPLES = 3;

@@ -1,7 +1,8 @@
 import { IsObject, IsOptional, Validate, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
 import { CATEGORY_IDS, type CategoryId } from '../../nlp/types.js';
 
-const TERM = /^[\p{Script=Han}A-Za-z0-9]{1,20}$/u;
+/** A term of the tenant lexicon; lexicon suggestions and the OpenAPI schema use the same rule. */
+export const TERM = /^[\p{Script=Han}A-Za-z0-9]{1,20}$/u;
 const MAX_ENTRIES = 2000;
 
 /** term → category id, or term → strength in [-2, 2]; terms are 1-20 Chinese characters, letters or digits. */

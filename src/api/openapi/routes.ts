@@ -18,7 +18,7 @@ import { DocumentQueryDto, ExportQueryDto, CountedPageQueryDto, PageQueryDto, St
 import { RetagDto } from '../dto/retag-dto.js';
 import { ModelSwitchDto, TrainModelDto } from '../dto/model-dto.js';
 import { TenantSettingsDto } from '../dto/settings-dto.js';
-import { TaxonomyOverridesDto } from '../dto/taxonomy-dto.js';
+import { TaxonomyOverridesDto, TERM as TERM_RE } from '../dto/taxonomy-dto.js';
 import { RevertCorrectionDto } from '../routes/corrections-routes.js';
 import { AuditQueryDto, CustomerParamsDto } from '../routes/privacy-routes.js';
 import { DriversQueryDto, NpsQueryDto } from '../routes/survey-routes.js';
@@ -75,7 +75,7 @@ const ERASED_MODELS: JsonSchema = {
   },
   required: ['withdrawn', 'active', 'retrainJob'],
 };
-const TERM: JsonSchema = { pattern: '^[\\p{Script=Han}A-Za-z0-9]{1,20}$' };
+const TERM: JsonSchema = { pattern: TERM_RE.source };
 
 // One entry per route the app serves; tests/api/openapi.test.ts walks the real Express router and
 // fails when a route is missing here (or listed here but no longer served).
