@@ -191,11 +191,19 @@ describe('labeling queue count', () => {
     await shows(start - 4);
     expect(await apiRemaining()).toBe(start - 4);
 
+    // and without any action here: coming back to the tab reads the count again
+    const later = (await api<{ items: { id: string }[] }>('GET', '/v1/labeling/queue?limit=100')).body.items;
+    expect((await api('POST', `/v1/documents/${later[later.length - 1]!.id}/corrections`, { actions: [{ op: 'accept' }] })).status).toBe(200);
+    expect(await apiRemaining()).toBe(start - 5);
+    expect(await remaining()).toBe(String(start - 4));
+    await page.evaluate("window.dispatchEvent(new Event('focus'))");
+    await shows(start - 5);
+
     await page.evaluate("localStorage.setItem('guandian.lang', 'en')");
     await page.reload();
     await page.waitForSelector('.label-text', { timeout: 20_000 });
-    expect(await remaining()).toBe(String(start - 4));
-    expect(await page.textContent('.queue-remaining')).toBe(`${start - 4} left to review`);
+    expect(await remaining()).toBe(String(start - 5));
+    expect(await page.textContent('.queue-remaining')).toBe(`${start - 5} left to review`);
     await page.evaluate("localStorage.setItem('guandian.lang', 'zh')");
   });
 });

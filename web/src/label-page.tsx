@@ -155,6 +155,24 @@ export function LabelPage({ route }: { route: Route }) {
     })();
   }, []);
 
+  // Others review the same queue and new feedback joins it while nobody here acts: read the count again
+  // when the labeler comes back to the tab, and once a minute while it is in view (a background tab
+  // asks nothing).
+  useEffect(() => {
+    const visible = () => document.visibilityState === 'visible';
+    const onReturn = () => {
+      if (visible()) recount();
+    };
+    const timer = window.setInterval(onReturn, 60_000);
+    window.addEventListener('focus', onReturn);
+    document.addEventListener('visibilitychange', onReturn);
+    return () => {
+      window.clearInterval(timer);
+      window.removeEventListener('focus', onReturn);
+      document.removeEventListener('visibilitychange', onReturn);
+    };
+  }, [recount]);
+
   const replaceDoc = (updated: Doc) => {
     primeDoc(updated);
     setDocs((prev) => prev.map((d) => (d.id === updated.id ? updated : d)));
