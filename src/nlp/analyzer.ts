@@ -139,6 +139,27 @@ function dropWaitEvidence(ops: RawOpinion[], x: ExtractLexicon): void {
 }
 
 /**
+ * Evidence and effort (patterns.tsv `role`): a fact behind a complaint is not the opinion when the same sentence
+ * states the verdict (柜台只开两个窗口，效率真低; 房价翻了三倍，太黑), and a count of trips or calls is praise's proof,
+ * not a complaint, when the sentence praises (装维师傅不怕麻烦，跑了三趟). Alone, each stays the opinion, except
+ * evidence a caller asks about.
+ */
+function dropEvidence(ops: RawOpinion[], inCall: boolean): void {
+  for (let k = ops.length - 1; k >= 0; k--) {
+    const op = ops[k]!;
+    if (!op.role) continue;
+    // a caller asking about it (话费怎么多扣了50块？) states why they call, as with failures below
+    if (inCall && op.role === 'evidence' && op.clause.question) {
+      ops.splice(k, 1);
+      continue;
+    }
+    const verdicts = ops.filter((o) => o !== op && !o.role && o.clause.sentence === op.clause.sentence && o.score !== 0);
+    const drop = op.role === 'evidence' ? verdicts.some((o) => Math.sign(o.score) === Math.sign(op.score)) : verdicts.some((o) => Math.sign(o.score) === -Math.sign(op.score));
+    if (drop) ops.splice(k, 1);
+  }
+}
+
+/**
  * Too much of a good thing: 过于/太过 + praise (过于热情) is excess, and so is 太 + praise + 了 when the next clause of
  * the sentence complains without a contrast marker (条款写得太专业了，普通人根本看不懂). Thanks and verdicts on the
  * whole (太感谢了, 太满意了) are never excessive.
@@ -313,6 +334,8 @@ class RuleAnalyzer implements Analyzer {
       perClause.push(...extractClause(lc, c, ts, x));
     }
     extendQuotedClaims(perClause, lc, clauses);
+    // before linking: a verdict takes the target its dropped evidence named (房价翻了三倍，太黑 → 房价 太黑)
+    dropEvidence(perClause, part.turnIndex !== undefined);
     linkDistantAspects(perClause, lc, clauses, tokens, x);
     dropWaitEvidence(perClause, x);
     tooMuch(perClause, lc, x);

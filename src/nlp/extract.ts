@@ -1,5 +1,5 @@
 import type { CategoryId } from './types.js';
-import type { Lexicon } from './lexicon.js';
+import type { Lexicon, PatternRole } from './lexicon.js';
 import type { Clause } from './clauses.js';
 import { implicitFor } from './aspect-lookup.js';
 
@@ -29,6 +29,8 @@ export interface RawOpinion {
   degree: number;
   patternCategory: CategoryId | null;
   fromPattern: boolean;
+  /** the role of the pattern that found it (lexicon.ts PatternRole) */
+  role?: PatternRole;
   aspect: FoundAspect | null;
   /** the aspect was linked from elsewhere in the sentence rather than found next to the opinion */
   aspectDistant?: boolean;
@@ -178,6 +180,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       // never got from the business (我根本没收到短信, 我从来没人联系) still is
       if (p.negatesRest && inner === 0 && restAt !== null && (firstPersonSubject(lc.slice(lo, s)) || (/^[还也都就又而且]*$/.test(lc.slice(lo, s)) && /^(可是|但是|而且|因为|可|但)?我/.test(lc.slice(0, lo).split(/[。！？!?\n]/).pop() ?? ''))) && !/^(收到|接到|到账|人|回复|联系|解决|处理|通知|告知|告诉|提醒|说|讲|给|见|看到|听到|得到|拿到|退|办好|修好)/.test(lc.slice(restAt, e))) continue;
       const op = mk(s, e, lc.slice(s, e), p.score, p.category, true);
+      if (p.role) op.role = p.role;
       if (inner !== 0) {
         op.score = -inner;
         op.negated = true;
@@ -276,6 +279,10 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       if (i === lo && /^[的吧嘞啊]/.test(right) && ACKNOWLEDGEMENTS.has(word)) continue;
       // a bare 好/行/可以 that is a whole clause is an acknowledgement (好，那麻烦你了)
       if (i === lo && right === '' && ACKNOWLEDGEMENTS.has(word)) continue;
+      // 麻烦了 / 那麻烦您了 closing a request is thanks for the trouble, not a complaint about it
+      if (word === '麻烦' && /^(?:那就?|好的?|行|就|嗯)?$/.test(lc.slice(lo, i)) && /^(?:你|您|你们)?了?$/.test(right)) continue;
+      // 卡 after 的/张/这/那 is the card (我的卡在外地消费了), not a lag
+      if (word === '卡' && /[的张这那]$/.test(lc.slice(lo, i))) continue;
     } else if (!aNotA && !x.extraWords.has(word)) {
       const tok = tokenAt(tokens, i);
       if (!isTokenStart(tokens, i) && tok && tok.tag !== 'x' && ![...lc.slice(tok.start, i)].every((c) => SINGLE_MOD_CHARS.has(c))) continue;

@@ -13,12 +13,22 @@ export interface Lexicon {
   adverbs: Set<string>;
   contrasts: Map<string, 'contrast' | 'concession'>;
   /** `negatesRest`: the score is the negation of the sentiment word inside the match's `rest` group, and
-   * `score` only when that group holds none (完全不卡 is praise, 根本不理人 a complaint). `freeTail`: the match
+   * `score` only when that group holds none (完全不卡 is praise, 根本不理人 a complaint; `neg` in the file gives -1
+   * there, `neg+` gives +1: 一点都不柴 denies a fault the lexicon does not know). `freeTail`: the match
    * ends on a run of any characters ({1,4}, a `rest` group), so its end is moved to a word boundary. */
-  patterns: { re: RegExp; score: number; category: CategoryId | null; negatesRest: boolean; freeTail: boolean }[];
+  patterns: { re: RegExp; score: number; category: CategoryId | null; negatesRest: boolean; freeTail: boolean; role: PatternRole }[];
   userDict: { word: string; freq: number; tag: string }[];
   taxonomy: Taxonomy;
 }
+
+/**
+ * What a pattern's match is to the sentence around it (`role` in patterns.tsv; empty for a verdict):
+ * `evidence` is a fact that backs a complaint (只开了一个窗口, 多扣了50块), dropped when the same sentence
+ * states a verdict of the same sign, which is then the opinion (柜台只开两个窗口，效率真低); `effort` counts
+ * trips, calls or days (跑了三趟, 打了四五次电话), a complaint on its own but the proof of good service when the
+ * same sentence praises (装维师傅不怕麻烦，跑了三趟).
+ */
+export type PatternRole = 'evidence' | 'effort' | null;
 
 export interface TaxonomyCategory {
   id: CategoryId;
@@ -145,9 +155,11 @@ export function loadLexicon(lexiconDir: string): Lexicon {
   const patterns = readTsv(p('patterns.tsv'), ['pattern', 'score', 'category']).map((r) => {
     const cat = r.category === '-' ? null : r.category;
     if (cat !== null && !isCategory(cat)) throw new Error(`patterns.tsv: bad category ${cat}`);
-    const negatesRest = r.score === 'neg';
-    if (negatesRest && !r.pattern!.includes('(?<rest>')) throw new Error(`patterns.tsv: score "neg" needs a (?<rest>…) group: ${r.pattern}`);
-    return { re: new RegExp(r.pattern!, 'gud'), freeTail: /\}\)?$/.test(r.pattern!) || r.pattern!.includes('(?<rest>'), score: negatesRest ? -1 : score('patterns.tsv', r.score!), category: cat, negatesRest };
+    const negatesRest = r.score === 'neg' || r.score === 'neg+';
+    if (negatesRest && !r.pattern!.includes('(?<rest>')) throw new Error(`patterns.tsv: score "${r.score}" needs a (?<rest>…) group: ${r.pattern}`);
+    const role: PatternRole = r.role === 'evidence' || r.role === 'effort' ? r.role : null;
+    if (r.role && role === null) throw new Error(`patterns.tsv: bad role ${r.role}`);
+    return { re: new RegExp(r.pattern!, 'gud'), freeTail: /\}\)?$/.test(r.pattern!) || r.pattern!.includes('(?<rest>'), score: negatesRest ? (r.score === 'neg+' ? 1 : -1) : score('patterns.tsv', r.score!), category: cat, negatesRest, role };
   });
   const userDict = readTsv(p('user-dict.tsv'), ['word', 'freq', 'tag']).map((r) => {
     const freq = Number(r.freq);

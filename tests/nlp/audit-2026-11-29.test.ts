@@ -170,7 +170,7 @@ describe('audit 4: functional failures are complaints', () => {
       ['网银登录一直报错', '一直报错', 'app_experience'],
       ['客服一直推脱', '一直推脱', 'resolution'],
       ['发错货了', '发错', 'logistics'],
-      ['快递三天没动静了', '没动静了', 'logistics'],
+      ['快递三天没动静了', '三天没动静了', 'logistics'],
       ['物流信息一直不更新', '一直不更新', 'logistics'],
       ['外卖到现在还没送到', '到现在还没送到', null],
       ['客服电话太难打通了', '太难打通', 'efficiency'],

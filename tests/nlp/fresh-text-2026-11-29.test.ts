@@ -1,0 +1,167 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAnalyzer } from '../../src/nlp/analyzer.js';
+import { analyzeChecked, LEXICON_DIR } from '../helpers/analyzer.js';
+import type { AnalyzeInput, Analyzer, ExtractedTag } from '../../src/nlp/types.js';
+
+// Opinions customers write as events rather than evaluation words (tuning set of 2026-11-29,
+// tests/fixtures/gold/opinions-tune-2026-11-29.jsonl): what was not done for them, how little they got, how
+// far a price moved, how long or how often it took, and what was done quickly. The sentences here are our
+// own variations, not the set's items: the rules are constructions, not strings.
+
+let analyzer: Analyzer;
+
+beforeAll(async () => {
+  analyzer = await createAnalyzer({ lexiconDir: LEXICON_DIR });
+});
+
+const run = (text: string, kind: AnalyzeInput['kind'] = 'comment') => analyzeChecked(analyzer, text, kind);
+const show = (tags: ExtractedTag[]) => JSON.stringify(tags.map((t) => [t.aspect, t.opinion, t.polarity, t.category]));
+
+async function expectOpinion(text: string, opinion: string, polarity: 'positive' | 'negative', category?: string) {
+  const res = await run(text);
+  const t = res.tags.find((x) => x.opinion === opinion);
+  expect(t, text + show(res.tags)).toBeDefined();
+  expect(t!.polarity, text + show(res.tags)).toBe(polarity);
+  if (category) expect(t!.category, text + show(res.tags)).toBe(category);
+  return res;
+}
+
+describe('what the business failed to do', () => {
+  it('no notice, no word, not even an apology', async () => {
+    await expectOpinion('小区停水也不提前通知，一早起来没法洗漱', '也不提前通知', 'negative');
+    await expectOpinion('快递员放门卫室也不说一声', '也不说一声', 'negative');
+    await expectOpinion('维修拖了一周也没个准信', '也没个准信', 'negative');
+    await expectOpinion('酒店搞错了房型，前台连句道歉都没有', '连句道歉都没有', 'negative');
+    await expectOpinion('说好上门取件，快递员电话都没打一个', '电话都没打一个', 'negative');
+  });
+
+  it('连…都没有 over a fault is praise, not a complaint', async () => {
+    for (const text of ['用了两年连一点毛病都没有', '洗了几次一点色差也没有']) {
+      const res = await run(text);
+      expect(res.tags.some((t) => t.polarity === 'negative'), text + show(res.tags)).toBe(false);
+      expect(res.tags.some((t) => t.polarity === 'positive'), text + show(res.tags)).toBe(true);
+    }
+    await expectOpinion('客服一点诚意都没有', '一点诚意都没有', 'negative');
+  });
+
+  it('rhetorical demands', async () => {
+    await expectOpinion('扣费之前就不能发个短信提醒吗', '就不能发个短信提醒吗', 'negative');
+    await expectOpinion('为什么不提前通知我停机', '为什么不提前通知', 'negative');
+    await expectOpinion('条款藏在第五页，那么小的字谁看得清', '谁看得清', 'negative');
+  });
+});
+
+describe('how little, how much more', () => {
+  it('an "only" amount alone is the complaint', async () => {
+    await expectOpinion('车险理赔最后只赔了三成', '只赔了三成', 'negative');
+    await expectOpinion('套餐说是千兆宽带，测出来只有两百兆', '只有两百兆', 'negative');
+  });
+
+  it('is evidence when the same sentence states the verdict', async () => {
+    const res = await run('营业厅只开了一个窗口，效率太低了');
+    expect(res.tags.map((t) => [t.aspect, t.opinion]), show(res.tags)).toEqual([['效率', '太低']]);
+    const price = await run('房费比上个月翻了两倍，太黑了');
+    expect(price.tags.map((t) => [t.aspect, t.opinion]), show(price.tags)).toEqual([['房费', '太黑']]);
+  });
+
+  it('a caller asking about it states why they call', async () => {
+    const res = await analyzer.analyze({
+      kind: 'transcript',
+      turns: [
+        { speaker: 'customer', text: '我这个月电费怎么多扣了80块？' },
+        { speaker: 'agent', text: '您好，我帮您查询一下。' },
+      ],
+    });
+    expect(res.tags, show(res.tags)).toEqual([]);
+  });
+
+  it('price comparisons and cuts with their amounts', async () => {
+    await expectOpinion('同一间房老会员比新会员贵了150', '比新会员贵了150', 'negative', 'price');
+    await expectOpinion('换了套餐后月租从128降到了88', '从128降到了88', 'positive', 'price');
+    const wish = await run('我想把套餐从199降到99可以吗');
+    expect(wish.tags, show(wish.tags)).toEqual([]);
+  });
+
+  it('numbers that are not amounts are no price complaint', async () => {
+    for (const text of ['合同我翻了一遍没找到', '价格贵了一点点']) {
+      const res = await run(text);
+      expect(res.tags.some((t) => /翻了一$|贵了一$/.test(t.opinion)), text + show(res.tags)).toBe(false);
+    }
+  });
+});
+
+describe('how long and how often', () => {
+  it('trips, calls and days are the complaint alone', async () => {
+    await expectOpinion('办个过户跑了四次才办下来', '跑了四次才办下来', 'negative');
+    await expectOpinion('包裹在中转站停了6天没动静', '停了6天没动静', 'negative');
+    await expectOpinion('寄回去检测，来回半个月', '来回半个月', 'negative');
+    await expectOpinion('说好半小时送到，结果2小时15分钟才到', '2小时15分钟才到', 'negative', 'logistics');
+  });
+
+  it('one trip is no complaint, and counted effort in praise is its proof', async () => {
+    const once = await run('师傅今天跑了一趟');
+    expect(once.tags.some((t) => t.opinion.includes('跑了一趟')), show(once.tags)).toBe(false);
+    const praised = await run('装宽带的师傅特别负责，前后跑了三趟');
+    expect(praised.tags.map((t) => t.polarity), show(praised.tags)).toEqual(['positive']);
+  });
+
+  it('done quickly without 就', async () => {
+    await expectOpinion('在手机上补办社保卡，十五分钟搞定', '十五分钟搞定', 'positive', 'efficiency');
+    await expectOpinion('报修以后隔天就有人来修了', '隔天就有人来', 'positive', 'efficiency');
+  });
+});
+
+describe('not doing the bad thing', () => {
+  it('no hard sell and no fee are praise', async () => {
+    const res = await run('营业员讲得很明白，不推销也不乱收费');
+    expect(res.tags.filter((t) => t.polarity === 'negative'), show(res.tags)).toEqual([]);
+    expect(res.tags.some((t) => t.opinion.includes('不推销') && t.category === 'marketing'), show(res.tags)).toBe(true);
+    await expectOpinion('改签不收手续费', '不收手续费', 'positive', 'price');
+  });
+});
+
+describe('descriptive words from everyday reviews', () => {
+  it('reduplicated and sensory adjectives', async () => {
+    await expectOpinion('送来的青菜蔫巴巴的', '蔫巴巴', 'negative', 'taste');
+    await expectOpinion('酒店卫生间收拾得一尘不染', '一尘不染', 'positive', 'environment');
+    await expectOpinion('这件毛衣摸着软乎乎', '软乎乎', 'positive', 'quality');
+    await expectOpinion('房间的热水忽冷忽热', '忽冷忽热', 'negative', 'environment');
+  });
+});
+
+describe('second round on the tuning set', () => {
+  it('denying a fault the lexicon does not know is praise, unless it is the customer not wanting something', async () => {
+    await expectOpinion('这家的牛肉一点都不柴', '一点都不柴', 'positive');
+    await expectOpinion('羊绒围巾一点也不扎脖子', '一点也不扎脖子', 'positive');
+    await expectOpinion('上门速度一点也不慢', '一点也不慢', 'positive');
+    await expectOpinion('服务一点也不专业', '一点也不专业', 'negative');
+    const res = await run('我一点也不想去营业厅');
+    expect(res.tags, show(res.tags)).toEqual([]);
+  });
+
+  it('not as bad as said, no longer needing to, not wasted', async () => {
+    await expectOpinion('房间也没评论里说的那么吵', '没评论里说的那么吵', 'positive');
+    await expectOpinion('开通了电子账单，再也不用去营业厅排队了', '再也不用去营业厅排队了', 'positive');
+    await expectOpinion('再也不用你们家宽带了', '再也不用', 'negative');
+    await expectOpinion('这台空调没白买', '没白买', 'positive');
+  });
+
+  it('unanswered calls, extra fees, hard to reach, and what will not close', async () => {
+    await expectOpinion('理赔的时候电话不接，微信也不回', '电话不接', 'negative', 'service_attitude');
+    await expectOpinion('装好以后师傅还要另收150', '还要另收150', 'negative', 'price');
+    await expectOpinion('小区车位太难找了', '太难找了', 'negative');
+    await expectOpinion('冰箱门关不严，老是漏冷气', '关不严', 'negative', 'quality');
+    await expectOpinion('早餐种类少得可怜', '少得可怜', 'negative');
+  });
+
+  it('thanks for the trouble, and the card', async () => {
+    for (const turn of ['行，麻烦了。', '好的，那麻烦您了', '嗯，麻烦你了']) {
+      const res = await analyzer.analyze({ kind: 'transcript', turns: [{ speaker: 'customer', text: turn }] });
+      expect(res.tags, turn + show(res.tags)).toEqual([]);
+    }
+    const card = await analyzer.analyze({ kind: 'transcript', turns: [{ speaker: 'customer', text: '我刚收到短信说我的卡在外地刷了两千块' }] });
+    expect(card.tags.some((t) => t.opinion === '卡'), show(card.tags)).toBe(false);
+    await expectOpinion('这个App太麻烦了', '太麻烦', 'negative');
+    await expectOpinion('手机银行一转账就卡', '一转账就卡', 'negative');
+  });
+});
