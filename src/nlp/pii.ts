@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { normalizeText } from './normalize.js';
+import { numeralsToDigits, spokenDigitRuns, spokenWindow } from './spoken-digits.js';
 import type { PiiPolicy, PiiType } from './types.js';
 
 /**
@@ -135,13 +136,15 @@ function landlineAreaLength(run: string): number {
   return /^0[3-9]\d{2}/.test(run) ? 4 : 0;
 }
 
+/** An identifier label introducing the number right after it: "ID"/"No." between the label and the number
+ * belongs to the label (订单ID…, 会员No.…). */
+const NOT_PII_LABEL_BEFORE = new RegExp(NOT_PII_LABEL.source + '(?:[号码:：是为#\\s]|id|no\\.?)*$', 'i');
+
 function vetoedByContext(text: string, start: number): boolean {
   const ctx = leftContext(text, start);
   // the identifier label has to introduce this very number (订单号：…, 合同编号…), not merely occur
   // nearby: "快递员打138…" names a courier, not a tracking number
-  // "ID"/"No." between the label and the number belongs to the label (订单ID…, 会员No.…)
-  const re = new RegExp(NOT_PII_LABEL.source + '(?:[号码:：是为#\\s]|id|no\\.?)*$', 'i');
-  const m = re.exec(ctx);
+  const m = NOT_PII_LABEL_BEFORE.exec(ctx);
   if (!m) return false;
   if (PARTY_LABEL.test(m[1]!) && m[0].slice(m[1]!.length).trim() === '') return false;
   const neg = ctx.search(NOT_PII_LABEL);
@@ -285,6 +288,125 @@ function eachMatch(re: RegExp, t: string, accept: (m: RegExpExecArray) => boolea
   }
 }
 
+type AddCandidate = (type: PiiKind, start: number, end: number, rank: number) => void;
+
+/** Phones, landlines, ID numbers and bank cards in `t`, as the rules below describe them. `maxDigits`: the
+ * most digits a number may hold (a spoken run's count), to skip the rules that need more. */
+function numberCandidates(t: string, add: AddCandidate, maxDigits = Infinity): void {
+  // 18-digit resident ID numbers, plain or grouped 6-8-4 as printed on forms (110101 19900307 4514);
+  // right after an ID label a wrong check digit is only a typo: region and birth date are enough
+  if (maxDigits >= 18) for (const m of t.matchAll(/\d{17}[\dXx]|\d{6}[ -]\d{8}[ -]\d{3}[\dXx]/g)) {
+    const s = m.index!;
+    const e = s + m[0].length;
+    const id = m[0].replace(/[ -]/g, '');
+    if (!isolated(t, s, e) || vetoedByContext(t, s)) continue;
+    if (!idCardValid(id) && !(idStructureValid(id) && ID_LABEL.test(leftContext(t, s)))) continue;
+    add('id_card', s, e, 4);
+  }
+
+  // first-generation 15-digit ID numbers: no check digit, so region and birth date decide
+  if (maxDigits >= 15) for (const m of t.matchAll(/(?<!\d)\d{15}(?!\d)/g)) {
+    const s = m.index!;
+    const e = s + m[0].length;
+    if (!isolated(t, s, e) || !idStructureValid(m[0]) || vetoedByContext(t, s)) continue;
+    add('id_card', s, e, 4);
+  }
+
+  // bank cards: 13-19 digits, plain or in groups of 4; IIN must be a payment-card one and Luhn must hold,
+  // unless a card or account label introduces the number: then any 16-19 digits are a card (a typo in
+  // one digit still leaves the others readable)
+  if (maxDigits >= 13) for (const m of t.matchAll(/\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,3})?|\d{13,19}/g)) {
+    const s = m.index!;
+    const e = s + m[0].length;
+    const digits = digitsOf(m[0]);
+    if (digits.length < 13 || digits.length > 19 || !isolated(t, s, e)) continue;
+    const labeled = digits.length >= 16 && CARD_LABEL.test(leftContext(t, s));
+    if (!labeled && (!/^[3-69]/.test(digits) || !luhnValid(digits))) continue;
+    if (vetoedByContext(t, s)) continue;
+    add('bank_card', s, e, 3);
+  }
+
+  // mainland mobiles, optionally +86 or 0086, written plain or 3-4-4 with spaces/dashes
+  if (maxDigits >= 11) eachMatch(/(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}/g, t, (m) => {
+    const s = m.index;
+    const e = s + m[0].length;
+    const digits = digitsOf(m[0]).replace(/^(?:00)?86(?=1\d{10}$)/, '');
+    if (digits.length !== 11 || !isolated(t, s, e) || vetoedByContext(t, s)) return false;
+    // separators must be consistent: 138 1234 5678 or 138-1234-5678, not a random run of digits
+    const local = m[0].replace(/^(?:\+|00)?86[ -]?(?=1)/, '');
+    if (!/^\d{11}$/.test(local) && !/^\d{3}( \d{4}){2}$/.test(local) && !/^\d{3}(-\d{4}){2}$/.test(local)) return false;
+    add('phone', s, e, 2);
+    return true;
+  });
+
+  // landlines: area code (010, 02x, 0xxx) + 7-8 digit number, with a separator or in brackets
+  if (maxDigits >= 7) for (const m of t.matchAll(/(?:\(0\d{2,3}\) ?|0\d{2,3}[ -])(?:\d{7,8}|\d{3,4}[ -]\d{4})/g)) {
+    const s = m.index!;
+    const e = s + m[0].length;
+    const area = digitsOf(m[0].slice(0, m[0].search(/[) -]/) + 1));
+    const local = m[0].slice(m[0].search(/[) -]/) + 1).replace(/^\s+/, '');
+    if (!/^0[1-9]/.test(area) || !/^\d{7,8}$/.test(local.replace(/[ -]/, ''))) continue;
+    // 3-digit area codes are 010 and 02x; others are 4 digits
+    if (area.length === 3 && !/^0(10|2\d)$/.test(area)) continue;
+    if (/^[01]/.test(local) || !isolated(t, s, e) || vetoedByContext(t, s)) continue;
+    add('landline', s, e, 1);
+  }
+
+  // landlines written as one run (座机075526543210): only right after a word saying it is a phone
+  // number, because a bare 11-12 digit run starting with 0 is as often an order or account number
+  if (maxDigits >= 11) for (const m of t.matchAll(/0\d{10,11}/g)) {
+    const s = m.index!;
+    const e = s + m[0].length;
+    const area = landlineAreaLength(m[0]);
+    if (area === 0 || !/^[2-9]\d{6,7}$/.test(m[0].slice(area)) || !isolated(t, s, e) || vetoedByContext(t, s)) continue;
+    if (!LANDLINE_LABEL.test(leftContext(t, s))) continue;
+    add('landline', s, e, 1);
+  }
+}
+
+/** QQ numbers after a QQ label. */
+function qqCandidates(t: string, add: AddCandidate): void {
+  // QQ numbers (5-12 digits) after a QQ label; QQ群 is a group, not a person. '[' keeps a hash token
+  // ([qq:12345678]) from being taken for a label.
+  for (const m of t.matchAll(/(?<![A-Za-z[])(?:qq|扣扣)(?:号码|号)?[:：\s]*(?:是|为)?[:：\s]*([1-9]\d{4,11})/gi)) {
+    const e = m.index! + m[0].length;
+    const s = e - m[1]!.length;
+    if (!isolated(t, s, e)) continue;
+    add('qq', s, e, 0);
+  }
+}
+
+/** Candidates that hold a number other than by its digits alone: e-mails and the number rules. */
+const NUMBER_KINDS = new Set<PiiKind>(['email', 'phone', 'landline', 'id_card', 'bank_card', 'qq']);
+/** Characters of context read on either side of a spoken run: the 12-character label window, the 25
+ * characters isolated() looks at, and a +86 or (0755) prefix in front of the run. */
+const SPOKEN_MARGIN = 40;
+
+/**
+ * Numbers read out digit by digit (幺三八一二三四五六七八, 一三八 一二三四 五六七八, 138一二三四5678,
+ * 壹叁捌…, 1 3 8 1 2 3 4 5 6 7 8): the number and QQ rules run on a copy of each such run and its context
+ * in Arabic digits (spoken-digits.ts), so the same structure checks, labels and vetoes decide as for a
+ * number written in digits. What the rules found on the text itself stays as it is: a spoken candidate that
+ * overlaps one is dropped.
+ */
+function spokenNumberCandidates(t: string, cands: Candidate[]): void {
+  const runs = spokenDigitRuns(t);
+  if (runs.length === 0) return;
+  const found = cands.filter((c) => NUMBER_KINDS.has(c.type));
+  for (let k = 0; k < runs.length; k++) {
+    const w = spokenWindow(t, runs, k, SPOKEN_MARGIN);
+    const add: AddCandidate = (type, s, e, rank) => {
+      if (s >= w.end || e <= w.start) return;
+      const start = w.toSource[s]!;
+      const end = w.toSource[e - 1]! + 1;
+      if (found.some((o) => o.start < end && start < o.end)) return;
+      cands.push({ type, start, end, rank });
+    };
+    numberCandidates(w.text, add, runs[k]!.digits);
+    qqCandidates(w.text, add);
+  }
+}
+
 export function detectPii(text: string): PiiSpan[] {
   const { t, origStart, origEnd } = detectionCopy(text);
   if (t.length === 0) return [];
@@ -301,75 +423,7 @@ function detectOn(t: string): PiiSpan[] {
     add('email', m.index!, m.index! + m[0].length, 5);
   }
 
-  // 18-digit resident ID numbers, plain or grouped 6-8-4 as printed on forms (110101 19900307 4514);
-  // right after an ID label a wrong check digit is only a typo: region and birth date are enough
-  for (const m of t.matchAll(/\d{17}[\dXx]|\d{6}[ -]\d{8}[ -]\d{3}[\dXx]/g)) {
-    const s = m.index!;
-    const e = s + m[0].length;
-    const id = m[0].replace(/[ -]/g, '');
-    if (!isolated(t, s, e) || vetoedByContext(t, s)) continue;
-    if (!idCardValid(id) && !(idStructureValid(id) && ID_LABEL.test(leftContext(t, s)))) continue;
-    add('id_card', s, e, 4);
-  }
-
-  // first-generation 15-digit ID numbers: no check digit, so region and birth date decide
-  for (const m of t.matchAll(/(?<!\d)\d{15}(?!\d)/g)) {
-    const s = m.index!;
-    const e = s + m[0].length;
-    if (!isolated(t, s, e) || !idStructureValid(m[0]) || vetoedByContext(t, s)) continue;
-    add('id_card', s, e, 4);
-  }
-
-  // bank cards: 13-19 digits, plain or in groups of 4; IIN must be a payment-card one and Luhn must hold,
-  // unless a card or account label introduces the number: then any 16-19 digits are a card (a typo in
-  // one digit still leaves the others readable)
-  for (const m of t.matchAll(/\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,3})?|\d{13,19}/g)) {
-    const s = m.index!;
-    const e = s + m[0].length;
-    const digits = digitsOf(m[0]);
-    if (digits.length < 13 || digits.length > 19 || !isolated(t, s, e)) continue;
-    const labeled = digits.length >= 16 && CARD_LABEL.test(leftContext(t, s));
-    if (!labeled && (!/^[3-69]/.test(digits) || !luhnValid(digits))) continue;
-    if (vetoedByContext(t, s)) continue;
-    add('bank_card', s, e, 3);
-  }
-
-  // mainland mobiles, optionally +86 or 0086, written plain or 3-4-4 with spaces/dashes
-  eachMatch(/(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}/g, t, (m) => {
-    const s = m.index;
-    const e = s + m[0].length;
-    const digits = digitsOf(m[0]).replace(/^(?:00)?86(?=1\d{10}$)/, '');
-    if (digits.length !== 11 || !isolated(t, s, e) || vetoedByContext(t, s)) return false;
-    // separators must be consistent: 138 1234 5678 or 138-1234-5678, not a random run of digits
-    const local = m[0].replace(/^(?:\+|00)?86[ -]?(?=1)/, '');
-    if (!/^\d{11}$/.test(local) && !/^\d{3}( \d{4}){2}$/.test(local) && !/^\d{3}(-\d{4}){2}$/.test(local)) return false;
-    add('phone', s, e, 2);
-    return true;
-  });
-
-  // landlines: area code (010, 02x, 0xxx) + 7-8 digit number, with a separator or in brackets
-  for (const m of t.matchAll(/(?:\(0\d{2,3}\) ?|0\d{2,3}[ -])(?:\d{7,8}|\d{3,4}[ -]\d{4})/g)) {
-    const s = m.index!;
-    const e = s + m[0].length;
-    const area = digitsOf(m[0].slice(0, m[0].search(/[) -]/) + 1));
-    const local = m[0].slice(m[0].search(/[) -]/) + 1).replace(/^\s+/, '');
-    if (!/^0[1-9]/.test(area) || !/^\d{7,8}$/.test(local.replace(/[ -]/, ''))) continue;
-    // 3-digit area codes are 010 and 02x; others are 4 digits
-    if (area.length === 3 && !/^0(10|2\d)$/.test(area)) continue;
-    if (/^[01]/.test(local) || !isolated(t, s, e) || vetoedByContext(t, s)) continue;
-    add('landline', s, e, 1);
-  }
-
-  // landlines written as one run (座机075526543210): only right after a word saying it is a phone
-  // number, because a bare 11-12 digit run starting with 0 is as often an order or account number
-  for (const m of t.matchAll(/0\d{10,11}/g)) {
-    const s = m.index!;
-    const e = s + m[0].length;
-    const area = landlineAreaLength(m[0]);
-    if (area === 0 || !/^[2-9]\d{6,7}$/.test(m[0].slice(area)) || !isolated(t, s, e) || vetoedByContext(t, s)) continue;
-    if (!LANDLINE_LABEL.test(leftContext(t, s))) continue;
-    add('landline', s, e, 1);
-  }
+  numberCandidates(t, add);
 
   // WeChat ids: wxid_… anywhere (the id WeChat itself assigns); after a WeChat label, a custom id as
   // WeChat allows it (6-20 characters, a letter first, then letters, digits, _ and -). A phone number
@@ -381,14 +435,7 @@ function detectOn(t: string): PiiSpan[] {
     const e = m.index! + m[0].length;
     add('wechat', e - m[1]!.length, e, 0);
   }
-  // QQ numbers (5-12 digits) after a QQ label; QQ群 is a group, not a person. '[' keeps a hash token
-  // ([qq:12345678]) from being taken for a label.
-  for (const m of t.matchAll(/(?<![A-Za-z[])(?:qq|扣扣)(?:号码|号)?[:：\s]*(?:是|为)?[:：\s]*([1-9]\d{4,11})/gi)) {
-    const e = m.index! + m[0].length;
-    const s = e - m[1]!.length;
-    if (!isolated(t, s, e)) continue;
-    add('qq', s, e, 0);
-  }
+  qqCandidates(t, add);
 
   // street addresses down to the building or flat: the numbers from the house number down
   for (const m of t.matchAll(/(?<![0-9A-Za-z*_.])(?:\d|[A-Za-z](?=号楼|栋|幢|座))/g)) {
@@ -403,6 +450,8 @@ function detectOn(t: string): PiiSpan[] {
     const end = nameEnd(t, start, WEAK_NAME_LABEL.test(m[1]!), /叫/.test(m[0]));
     if (end > 0) add('name', start, end, 0);
   }
+
+  spokenNumberCandidates(t, cands);
 
   // hash tokens already in the text are opaque: nothing found inside one is masked again
   const tokens = [...t.matchAll(HASH_TOKEN)].map((m) => [m.index!, m.index! + m[0].length] as const);
@@ -443,7 +492,8 @@ function maskValue(type: PiiKind, value: string): string {
   }
   // NBSP, thin spaces and Unicode dashes read as the separators they stand for; invisible characters
   // between digits (found through the detection copy) are neither digits nor separators and stay
-  const hw = folded(value);
+  // a number read out in Chinese numerals (幺三八…, 壹叁捌…) shows the same positions, as written
+  const hw = numeralsToDigits(folded(value));
   // the ID check character X counts as one of the kept last four
   const isDigit = (c: string) => (type === 'id_card' ? /[\dXx]/ : /\d/).test(c);
   const digitPositions = [...hw].map((c, i) => (isDigit(c) ? i : -1)).filter((i) => i >= 0);
@@ -456,7 +506,8 @@ function maskValue(type: PiiKind, value: string): string {
     skip = Math.max(0, digitPositions.length - 11);
     keepHead = 3;
   } else if (type === 'landline') {
-    const sep = hw.search(/[) -]/);
+    // digits read out one by one (0 7 5 5 2 6 5 4 3 2 1 0) are one run: the area code by its length
+    const sep = /^\d(?: \d){4,}$/.test(hw) ? -1 : hw.search(/[) -]/);
     keepHead = sep >= 0 ? digitsOf(hw.slice(0, sep + 1)).length : landlineAreaLength(digitsOf(hw));
   } else {
     keepHead = 6;
@@ -480,10 +531,13 @@ function hashToken(type: PiiKind, value: string, secret: string): string {
   const canonical =
     type === 'email'
       ? normalizeText(value).text.toLowerCase()
-      : type === 'wechat' || type === 'qq' || type === 'name' || type === 'address'
-        ? // the same name in either script, with or without a zero-width space, is the same value
-          normalizeText(value).text
-        : halfWidth(value).replace(/[^\dXx]/g, '').replace(/^(?:00)?86(?=1\d{10}$)/, '').toUpperCase();
+      : type === 'qq'
+        ? // a number read out in numerals is the number: 一二三四五六 and 123456 are one value
+          numeralsToDigits(normalizeText(value).text)
+        : type === 'wechat' || type === 'name' || type === 'address'
+          ? // the same name in either script, with or without a zero-width space, is the same value
+            normalizeText(value).text
+          : numeralsToDigits(halfWidth(value)).replace(/[^\dXx]/g, '').replace(/^(?:00)?86(?=1\d{10}$)/, '').toUpperCase();
   const h = createHmac('sha256', secret).update(`${type}:${canonical}`).digest('hex').slice(0, 16);
   return `[${type}:${h}]`;
 }
