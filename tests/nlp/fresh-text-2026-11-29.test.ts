@@ -28,7 +28,7 @@ async function expectOpinion(text: string, opinion: string, polarity: 'positive'
 
 describe('what the business failed to do', () => {
   it('no notice, no word, not even an apology', async () => {
-    await expectOpinion('小区停水也不提前通知，一早起来没法洗漱', '也不提前通知', 'negative');
+    await expectOpinion('小区停水也不提前通知，一早起来没法洗漱', '也不提前通知', 'negative', 'service_attitude');
     await expectOpinion('快递员放门卫室也不说一声', '也不说一声', 'negative');
     await expectOpinion('维修拖了一周也没个准信', '也没个准信', 'negative');
     await expectOpinion('酒店搞错了房型，前台连句道歉都没有', '连句道歉都没有', 'negative');
@@ -46,7 +46,7 @@ describe('what the business failed to do', () => {
 
   it('rhetorical demands', async () => {
     await expectOpinion('扣费之前就不能发个短信提醒吗', '就不能发个短信提醒吗', 'negative');
-    await expectOpinion('为什么不提前通知我停机', '为什么不提前通知', 'negative');
+    await expectOpinion('为什么不提前通知我停机', '为什么不提前通知', 'negative', 'service_attitude');
     await expectOpinion('条款藏在第五页，那么小的字谁看得清', '谁看得清', 'negative');
   });
 });
