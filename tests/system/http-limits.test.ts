@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { OpenApiConformance } from '../helpers/openapi-conformance.js';
 import { startService, type ServiceProcess } from '../helpers/process.js';
 
 // What Node's HTTP parser answers before the app runs lives in src/main.ts: a long search must reach the
@@ -27,10 +28,15 @@ describe('HTTP limits of the listening server', () => {
     expect(((await res.json()) as { error: { details: unknown[] } }).error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'q' })]));
   });
 
-  test('headers over the limit get 431 in the JSON error shape', async () => {
-    const res = await fetch(`${svc.url}/healthz`, { headers: { 'X-Note': 'x'.repeat(70 * 1024) } });
-    expect(res.status).toBe(431);
-    expect(res.headers.get('content-type')).toContain('application/json');
-    expect(await res.json()).toMatchObject({ error: { code: 'headers_too_large', details: [{ field: '(headers)' }] } });
+  test('headers over the limit get 431 in the JSON error shape, as the served OpenAPI declares for every operation', async () => {
+    const served = new OpenApiConformance((await (await fetch(`${svc.url}/openapi.json`)).json()) as Record<string, any>);
+    for (const [method, p, url] of [['get', '/healthz', '/healthz'], ['get', '/v1/tags', '/v1/tags']] as const) {
+      const res = await fetch(`${svc.url}${url}`, { headers: { 'X-Note': 'x'.repeat(70 * 1024), Authorization: `Bearer ${KEY}` } });
+      expect(res.status).toBe(431);
+      expect(res.headers.get('content-type')).toContain('application/json');
+      const body = await res.json();
+      expect(body).toMatchObject({ error: { code: 'headers_too_large', details: [{ field: '(headers)' }] } });
+      expect(served.problems(method, p, 431, body)).toEqual([]);
+    }
   });
 });

@@ -52,6 +52,11 @@ const ERROR_RESPONSES: Record<string, JsonSchema> = {
   PayloadTooLarge: errorResponse('request body over the configured limit (1 MB by default)'),
   UnsupportedMediaType: errorResponse('request bodies must be application/json'),
   Internal: errorResponse('a bug; the errorId also appears in the server log'),
+  HeadersTooLarge: errorResponse('headers_too_large: the request line and headers together exceed 64 KB'),
+  ShuttingDown: {
+    ...errorResponse('shutting_down: a graceful shutdown has begun; retry (on another instance, or after the restart)'),
+    headers: { 'Retry-After': { description: 'seconds to wait before retrying', schema: { type: 'integer', minimum: 1 } } },
+  },
   RateLimited: {
     ...errorResponse('rate_limited: this key is over its per-minute budget (RATE_LIMIT_PER_MINUTE)'),
     headers: { 'Retry-After': { description: 'seconds until the window resets', schema: { type: 'integer', minimum: 1 } } },
@@ -94,9 +99,10 @@ function responseObject(r: ResponseDoc): JsonSchema {
   return { description: r.description, content };
 }
 
-function rolesText(roles: RouteDoc['roles']): string {
+function rolesText(roles: RouteDoc['roles'], platformOnly = false): string {
   if (roles === 'public') return 'No API key needed.';
   if (roles === 'any') return 'Any valid API key.';
+  if (platformOnly) return `Roles: ${roles.join(', ')}, and only the platform (bootstrap) admin key: a tenant's admin key is a 403.`;
   return `Roles: ${roles.join(', ')}${roles.includes('admin') ? '' : ' (or admin)'}.`;
 }
 
@@ -142,14 +148,19 @@ function operation(route: RouteDoc, registry: SchemaRegistry): JsonSchema {
     else addError(409, 'IdempotencyInProgress');
   }
   if (underV1) addError(429, 'RateLimited');
+  // Answered by the HTTP server in src/main.ts before any route runs, so every operation can get them.
+  addError(431, 'HeadersTooLarge');
   addError(500, 'Internal');
+  // the probes answer while draining (src/main.ts): /healthz 200, /readyz its own 503
+  if (route.roles !== 'public') addError(503, 'ShuttingDown');
 
   const op: JsonSchema = {
     operationId: `${route.method}${route.path.replace(/\{([^}]+)\}/g, 'By-$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     summary: route.summary,
-    description: [route.description, rolesText(route.roles)].filter(Boolean).join('\n\n'),
+    description: [route.description, rolesText(route.roles, route.platformOnly)].filter(Boolean).join('\n\n'),
     tags: [route.tag],
     'x-roles': route.roles,
+    ...(route.platformOnly ? { 'x-platform-only': true } : {}),
     parameters,
     responses,
   };

@@ -44,6 +44,8 @@ export interface RouteDoc {
   tag: string;
   /** Roles that may call (admin implies all); 'any' = any valid key; 'public' = no key at all. */
   roles: readonly Role[] | 'any' | 'public';
+  /** Of the keys with those roles, only the platform (bootstrap) admin key: `x-platform-only: true`. */
+  platformOnly?: true;
   body?: DtoClass;
   /** The handler treats a missing body as `{}`. */
   bodyOptional?: true;
@@ -76,6 +78,17 @@ const ERASED_MODELS: JsonSchema = {
   required: ['withdrawn', 'active', 'retrainJob'],
 };
 const TERM: JsonSchema = { pattern: TERM_RE.source };
+/** POST /v1/models/train: the job it queued (existing false) or the one already queued or running (existing true). */
+const trainingJob = (existing: boolean): JsonSchema => ({
+  type: 'object',
+  properties: {
+    id: { type: 'string', description: 'the job id, for GET /v1/models/jobs/{id}' },
+    status: existing ? { type: 'string', enum: ['queued', 'running'] } : { type: 'string', enum: ['queued'] },
+    version: { type: 'string', description: 'the version the job produces' },
+    existing: { type: 'boolean', const: existing },
+  },
+  required: ['id', 'status', 'version', 'existing'],
+});
 
 // One entry per route the app serves; tests/api/openapi.test.ts walks the real Express router and
 // fails when a route is missing here (or listed here but no longer served).
@@ -105,6 +118,7 @@ export const ROUTES: RouteDoc[] = [
       "Scrape with the platform admin key (GUANDIAN_ADMIN_KEY, or the key printed at first start) as bearer token. The series cover every tenant, so a tenant's admin key is a 403.",
     tag: 'ops',
     roles: ['admin'],
+    platformOnly: true,
     responses: {
       200: { description: 'Prometheus text exposition format', schema: { type: 'string' }, mediaTypes: ['text/plain'] },
       403: json("not the platform admin key (a tenant's admin key included)", 'Error'),
@@ -228,7 +242,9 @@ export const ROUTES: RouteDoc[] = [
     method: 'get',
     path: '/v1/tags/export',
     summary: 'Export tags as CSV or JSON Lines',
-    description: 'Same filters as GET /v1/tags; it streams every matching tag, so limit and cursor, which it accepts, are ignored. CSV is UTF-8 with a BOM so Excel shows Chinese.',
+    description:
+      'Same filters as GET /v1/tags; it streams every matching tag, so `limit` is ignored and there is no paging: a `cursor` is still ' +
+      'checked (one that is not a cursor of GET /v1/tags is a 400) and otherwise ignored. CSV is UTF-8 with a BOM so Excel shows Chinese.',
     tag: 'tags',
     roles: READ,
     query: ExportQueryDto,
@@ -241,8 +257,15 @@ export const ROUTES: RouteDoc[] = [
     path: '/v1/corrections/export',
     summary: 'Export labeler corrections as training examples (JSON Lines)',
     description:
-      'One line per correction: clause text, resulting sentiment and category, aspect and opinion, before/after, actor and time. Accepts are left out, ' +
-      'and so are undone corrections with the reverts that undid them (POST /v1/documents/{id}/corrections/revert). Feed the file to `npm run train`.',
+      'One JSON line per correction: `{id, documentId, op, text, sentiment, category, aspect, opinion, supersededBy, before, after, actor, at}`. ' +
+      '`text` is the clause holding the tag (its `sentence`, as the pipeline splits the text) for every op: for `update` and `add` the clause ' +
+      'the new label applies to, for `delete` the clause the deleted opinion was found in (what a model should learn says nothing there). ' +
+      'Only where the log does not hold the clause (a delete recorded before corrections kept the deleted tag, or an added tag deleted since) is `text` ' +
+      'the opinion instead. `sentiment`, `category`, `aspect` and `opinion` are the label after the correction (null on a delete). ' +
+      '`supersededBy` is the id of the added tag that replaced the deleted tag (a labeler\'s `add` over a machine tag, or over their own tag on the ' +
+      'same span): not a judgement that there is no opinion there, so not training data; null on every other line. ' +
+      'Accepts are left out, and so are undone corrections with the reverts that undid them (POST /v1/documents/{id}/corrections/revert). ' +
+      'Feed the file to `npm run train`.',
     tag: 'labeling',
     roles: ['labeler'],
     query: RangeQueryDto,
@@ -458,14 +481,19 @@ export const ROUTES: RouteDoc[] = [
     summary: "Train a new version of the tenant's model from its corrections",
     description:
       'Queues a job that fits a head over the frozen shipped model on the base training features plus every correction, then ' +
-      'evaluates it against the active version (regression set, and the new corrections cross-validated). No Python runs.',
+      'evaluates it against the active version (regression set, and the new corrections cross-validated). No Python runs. ' +
+      'While a job is queued or running for the tenant, a second request answers 200 with that job (`existing: true`) instead of queueing another.',
     tag: 'models',
     roles: ['admin'],
     body: TrainModelDto,
     bodyOptional: true,
     responses: {
-      202: json('queued', { type: 'object', properties: { id: { type: 'string' }, status: { type: 'string' }, version: { type: 'string' } }, required: ['id', 'status', 'version'] }),
-      409: json('no model is installed', 'Error'),
+      202: json('queued: a new job (`existing: false`)', trainingJob(false)),
+      200: json('a job is already queued or running for the tenant: that job (`existing: true`), which trains on the same corrections; nothing new is queued or audited', trainingJob(true)),
+      409: json(
+        '`nothing_to_learn`: the corrections log holds nothing to train on (the message says what it holds instead, e.g. deletions that are not training data); no job is queued and no version number is used up. `conflict`: no model is installed (MODEL_DIR holds none)',
+        'Error',
+      ),
     },
   },
   {

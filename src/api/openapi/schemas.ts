@@ -1,3 +1,4 @@
+import type { GateReason } from '../../nlp/model/head-train.js';
 import { CATEGORY_IDS } from '../../nlp/types.js';
 import { ROLES } from '../../store/records.js';
 import { TagPatchDto } from '../dto/correction-dto.js';
@@ -10,6 +11,19 @@ import { enumOf, type JsonSchema } from './dto-schema.js';
 // metadata to generate from. Keep them in step with src/api/presenters.ts and the route handlers.
 
 export const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+
+/** Every code a gate reason may carry (GateReason in head-train.ts); the type check below fails when one is added there and not here. */
+const GATE_CODES = [
+  'no_corrections',
+  'only_added',
+  'corrections_not_better',
+  'reviewed_not_better',
+  'reviewed_fell',
+  'regression_overall_fell',
+  'regression_task_fell',
+] as const satisfies readonly GateReason['code'][];
+type Covered<T extends never> = T;
+export type GateCodesCovered = Covered<Exclude<GateReason['code'], (typeof GATE_CODES)[number]>>;
 
 const str: JsonSchema = { type: 'string' };
 const nullable = (type: string, extra: JsonSchema = {}): JsonSchema => ({ type: [type, 'null'], ...extra });
@@ -172,6 +186,13 @@ export function responseSchemas(): Record<string, JsonSchema> {
       },
       timeZone: { type: 'string', description: 'the service\'s TIME_ZONE (IANA): its days bucket the daily trends, and dates without an offset are read in it' },
     }),
+    LexiconOverrides: object(
+      {
+        aspects: { type: 'object', additionalProperties: category, description: 'term → category' },
+        sentiment: { type: 'object', additionalProperties: { type: 'number' }, description: 'term → strength from -2 to 2' },
+      },
+      [],
+    ),
     Taxonomy: object({
       version: str,
       categories: { type: 'array', items: object({ id: category, zh: str, en: str }) },
@@ -225,6 +246,10 @@ export function responseSchemas(): Record<string, JsonSchema> {
     TenantSettings: object({
       piiPolicy: { type: 'string', enum: ['mask', 'hash', 'keep'] },
       retentionDays: { ...nullable('integer'), minimum: 1, description: 'null keeps documents forever' },
+      lexiconOverrides: {
+        anyOf: [ref('LexiconOverrides'), { type: 'null' }],
+        description: "the tenant's lexicon additions, read only here: change them with PUT /v1/taxonomy; null when none were saved",
+      },
     }),
     AuditEntry: object({
       id: str,
@@ -285,7 +310,20 @@ export function responseSchemas(): Record<string, JsonSchema> {
       createdAt: dateTime,
       createdBy: str,
       counts: object(
-        { baseExamples: { type: 'integer' }, corrections: { type: 'integer' }, confirmed: { type: 'integer' }, sentimentExamples: { type: 'integer' }, categoryExamples: { type: 'integer' } },
+        {
+          baseExamples: { type: 'integer', minimum: 0 },
+          corrections: { type: 'integer', minimum: 0, description: 'corrections it learned from: updated, added and deleted tags' },
+          confirmed: { type: 'integer', minimum: 0, description: 'machine tags labelers accepted unchanged; absent on older versions' },
+          added: { type: 'integer', minimum: 0, description: 'of the corrections, tags labelers added (opinions the rules missed); absent on older versions' },
+          deleted: { type: 'integer', minimum: 0, description: 'of the corrections, machine tags labelers deleted (learned as their clause, neutral); absent on older versions' },
+          addedNotGated: {
+            type: 'integer',
+            minimum: 0,
+            description: 'new added tags trained on but left out of the gate, since no version can produce a tag the rules did not find (gate.notes says so); absent on older versions',
+          },
+          sentimentExamples: { type: 'integer', minimum: 0 },
+          categoryExamples: { type: 'integer', minimum: 0 },
+        },
         ['baseExamples', 'corrections', 'sentimentExamples', 'categoryExamples'],
       ),
       metrics: ref('ModelMetrics'),
@@ -298,10 +336,16 @@ export function responseSchemas(): Record<string, JsonSchema> {
           description: 'the same reasons as codes with parameters (accuracies in percent), for clients that word them in their own language; code is null on versions trained before codes existed',
           items: object({
             field: str,
-            code: { type: ['string', 'null'], enum: ['no_corrections', 'corrections_not_better', 'reviewed_not_better', 'reviewed_fell', 'regression_overall_fell', 'regression_task_fell', null] },
+            code: { type: ['string', 'null'], enum: [...GATE_CODES, null] },
             params: { type: 'object', additionalProperties: { type: ['string', 'number'] } },
           }),
         },
+        stale: {
+          type: 'boolean',
+          description: 'the verdict no longer applies: the version was judged against one that is not active any more, or trained on another base model; promotion is refused (409) whatever passes says',
+        },
+        staleReason: { ...nullable('string'), description: 'why the version is stale, in English; null when it is not' },
+        notes: { type: 'array', items: str, description: 'what the verdict left out and why, in English (e.g. added tags trained on but not gated)' },
       }),
       promotedAt: nullableDateTime,
       promotedBy: nullable('string'),
