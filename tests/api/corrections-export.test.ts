@@ -38,4 +38,43 @@ describe('GET /v1/corrections/export', () => {
     const audit = await rt.http.get('/v1/audit?action=corrections.export').set(bearer(ADMIN_KEY)).expect(200);
     expect(audit.body.items).toHaveLength(1);
   });
+
+  test('a delete made by an add carries supersededBy; every line\'s text is the clause the tag was found in (docs audit 2026-11-29, finding 6)', async () => {
+    const ingest = await createKey(rt, ['ingest'], 'ce-superseded');
+    const labeler = await createKey(rt, ['labeler'], 'ce-superseded');
+    const post = async (externalId: string, text: string) => {
+      const res = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'app', externalId, text }).expect(202);
+      return waitForStatus(rt, res.body.id as string, labeler);
+    };
+    const text = '网络很顺畅，但是App老是闪退';
+    const replaced = await post('ce-s-1', text);
+    const machine = (replaced.tags as { id: string; opinion: string; sentence: string }[]).find((t) => t.opinion.includes('闪退'))!;
+    expect(machine.sentence).not.toBe(machine.opinion);
+    const start = text.indexOf('App老是闪退');
+    const added = await rt.http
+      .post(`/v1/documents/${replaced.id}/corrections`)
+      .set(bearer(labeler))
+      .send({ actions: [{ op: 'add', span: { start, end: start + 'App老是闪退'.length }, aspect: 'App', polarity: 'negative', category: 'app_experience' }] })
+      .expect(200);
+    const addedTag = (added.body.tags as { id: string; source: string; sentence: string }[]).find((t) => t.source === 'human')!;
+    expect(added.body.tags.map((t: { id: string }) => t.id)).not.toContain(machine.id);
+
+    const wrong = await post('ce-s-2', '好的，麻烦了，宽带又断了');
+    const falsePositive = (wrong.tags as { id: string; opinion: string; sentence: string }[])[0]!;
+    await rt.http.post(`/v1/documents/${wrong.id}/corrections`).set(bearer(labeler)).send({ actions: [{ op: 'delete', tagId: falsePositive.id }] }).expect(200);
+
+    const res = await rt.http.get('/v1/corrections/export').set(bearer(labeler)).buffer(true).parse((r, cb) => {
+      let data = '';
+      r.setEncoding('utf8');
+      r.on('data', (c: string) => (data += c));
+      r.on('end', () => cb(null, data));
+    });
+    const rows = (res.body as string).trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const addLine = rows.find((r) => r.op === 'add' && r.documentId === replaced.id)!;
+    const supersededLine = rows.find((r) => r.op === 'delete' && r.documentId === replaced.id)!;
+    const deleteLine = rows.find((r) => r.op === 'delete' && r.documentId === wrong.id)!;
+    expect(addLine).toMatchObject({ text: addedTag.sentence, sentiment: 'negative', supersededBy: null });
+    expect(supersededLine).toMatchObject({ supersededBy: addedTag.id, text: machine.sentence, sentiment: null, after: null });
+    expect(deleteLine).toMatchObject({ supersededBy: null, text: falsePositive.sentence, sentiment: null });
+  });
 });

@@ -69,12 +69,16 @@ export function correctionsRoutes(s: Services): Router {
             id: c._id,
             documentId: c.documentId,
             op: c.op,
-            // The clause and label a model should learn; a delete says "no opinion here".
-            text: tag?.sentence ?? (c.before as { opinion?: string } | null)?.opinion ?? null,
+            // The clause and label a model should learn; a delete says "no opinion here" about its clause.
+            // The tag as it was when corrected (prior) keeps the clause after a delete; an add's tag has it
+            // while it stands. Only where the log holds no clause is it the opinion.
+            text: c.prior?.sentence ?? tag?.sentence ?? (c.before ?? c.after)?.opinion ?? null,
             sentiment: after?.polarity ?? null,
             category: after?.category ?? null,
             aspect: after?.aspect ?? null,
             opinion: after?.opinion ?? null,
+            // A delete made by an add over the same words: the added tag replaced it, so it is no "no opinion here".
+            supersededBy: c.supersededBy ?? null,
             before: c.before,
             after: c.after,
             actor: c.actor,
