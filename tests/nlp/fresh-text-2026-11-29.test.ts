@@ -165,3 +165,19 @@ describe('second round on the tuning set', () => {
     await expectOpinion('手机银行一转账就卡', '一转账就卡', 'negative');
   });
 });
+
+describe('third round on the tuning set', () => {
+  it('mishandling, short-changing and shrinking', async () => {
+    await expectOpinion('快递把我的包裹弄丢了', '弄丢了', 'negative', 'logistics');
+    await expectOpinion('商家少给了一个勺子', '少给了一个勺子', 'negative');
+    await expectOpinion('价格没变，分量缩了一半', '缩了一半', 'negative');
+    await expectOpinion('客服直接把我拉黑了', '把我拉黑了', 'negative', 'service_attitude');
+    const own = await run('推销电话太多，我把他们都拉黑了');
+    expect(own.tags.some((t) => t.opinion.includes('拉黑')), show(own.tags)).toBe(false);
+  });
+
+  it('better than before', async () => {
+    await expectOpinion('线上办比去营业厅排队强多了', '比去营业厅排队强多了', 'positive');
+    await expectOpinion('跟着讲解员逛比自己瞎逛有意思多了', '比自己瞎逛有意思多了', 'positive');
+  });
+});
