@@ -113,6 +113,16 @@ export class DeliveriesRepository {
     await this.coll.updateOne({ _id: id }, { $set: fields });
   }
 
+  /** Only while the delivery is still pending: an attempt's retry must not revive one failed meanwhile. */
+  async updateIfPending(id: string, fields: Partial<WebhookDeliveryRecord>): Promise<boolean> {
+    return (await this.coll.updateOne({ _id: id, status: 'pending' }, { $set: fields })) > 0;
+  }
+
+  /** Fails an endpoint's pending deliveries at once (it was deactivated or deleted); returns how many. */
+  failPending(tenant: string, endpointId: string, lastError: string): Promise<number> {
+    return this.coll.updateMany({ tenant, endpointId, status: 'pending' }, { $set: { status: 'failed', lastError } });
+  }
+
   /** Deliveries whose payload is about one of these documents (document and SLA events name it in data.document). */
   deleteAboutDocuments(tenant: string, documentIds: string[]): Promise<number> {
     return this.coll.deleteMany({ tenant, 'payload.data.document.id': { $in: documentIds } });

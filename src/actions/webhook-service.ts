@@ -53,6 +53,9 @@ export const presentDelivery = (d: WebhookDeliveryRecord) => ({
 const RESPONSE_TIMEOUT_MS = 10_000;
 /** How often a tenant's parked deliveries are offered its free slots, besides whenever one of its attempts ends. */
 const PARKED_RECHECK_MS = 1000;
+/** lastError of the deliveries an endpoint's deactivation or deletion failed. */
+const INACTIVE = 'webhook is inactive';
+const DELETED = 'webhook was deleted';
 
 function decodeDeliveryCursor(raw: string): { createdAt: Date; id: string } {
   try {
@@ -128,6 +131,10 @@ export class WebhookService {
       ...(secret ? { secret } : {}),
       updatedAt: new Date(),
     });
+    // Deactivating fails what is waiting for a retry now, not when its next attempt comes up: a client
+    // reading the delivery log right after the PATCH sees the outcome (docs/actions.md). An attempt in
+    // flight still records a 2xx as delivered; its retry finds the delivery failed and stops.
+    if (input.active === false) await this.store.deliveries.failPending(tenant, id, INACTIVE);
     return { ...presentWebhook(await this.get(tenant, id)), ...(secret ? { secret } : {}) };
   }
 
@@ -148,6 +155,7 @@ export class WebhookService {
       );
     }
     if (!(await this.store.webhooks.delete(tenant, id))) throw notFound('webhook');
+    await this.store.deliveries.failPending(tenant, id, DELETED);
   }
 
   /**
@@ -330,7 +338,7 @@ export class WebhookService {
     }
     const endpoint = await this.store.webhooks.findById(current.endpointId);
     if (!endpoint || !endpoint.active) {
-      await this.store.deliveries.update(id, { status: 'failed', lastError: endpoint ? 'webhook is inactive' : 'webhook was deleted' });
+      await this.store.deliveries.update(id, { status: 'failed', lastError: endpoint ? INACTIVE : DELETED });
       return;
     }
     // The stored count, not the queue job's: a restart enqueues a fresh job (requeuePending) whose own
@@ -359,9 +367,13 @@ export class WebhookService {
       const message = err instanceof Error ? err.message : String(err);
       const blocked = (err as { code?: string }).code === 'EADDRBLOCKED';
       const final = started.attempts >= this.maxAttempts || blocked;
-      await this.store.deliveries.update(id, { status: final ? 'failed' : 'pending', responseCode: code, lastError: message.slice(0, 300) });
-      this.logger.warn({ deliveryId: id, attempt: started.attempts, queueAttempt: ctx.attempt, final, err: message }, 'webhook delivery failed');
-      if (!final) throw err;
+      const outcome = { responseCode: code, lastError: message.slice(0, 300) };
+      // a retry only while nobody failed the delivery meanwhile (its endpoint deactivated or deleted)
+      let retry = !final;
+      if (final) await this.store.deliveries.update(id, { status: 'failed', ...outcome });
+      else retry = await this.store.deliveries.updateIfPending(id, { status: 'pending', ...outcome });
+      this.logger.warn({ deliveryId: id, attempt: started.attempts, queueAttempt: ctx.attempt, final: !retry, err: message }, 'webhook delivery failed');
+      if (retry) throw err;
     }
   }
 

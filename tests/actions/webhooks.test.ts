@@ -119,6 +119,73 @@ describe('webhook endpoints', () => {
     await waitDelivery(id, sent.body.deliveryId, 'delivered');
   });
 
+  test('deactivating or deleting an endpoint fails its pending deliveries at once, and no retry goes out (docs audit 2026-11-29, finding 8)', async () => {
+    // A delivery waiting for its retry: the receiver answered 500 once; the next attempt is a second away.
+    const waitPending = async (webhookId: string, deliveryId: string) => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const d = await rt.services.store.actions.deliveries.findById(deliveryId);
+        if (d?.status === 'pending' && d.attempts === 1 && d.lastError) return;
+        if (Date.now() > deadline) throw new Error(`delivery ${deliveryId} of ${webhookId} is ${JSON.stringify(d)}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+
+    const paused = await addWebhook(rt, receiver);
+    receiver.script = [500];
+    const sent = await rt.http.post(`/v1/webhooks/${paused}/test`).set(bearer(ADMIN_KEY)).expect(202);
+    await waitPending(paused, sent.body.deliveryId);
+    await rt.http.patch(`/v1/webhooks/${paused}`).set(bearer(ADMIN_KEY)).send({ active: false }).expect(200);
+    // right after the PATCH, not when the next attempt comes up
+    expect((await deliveriesOf(rt, paused)).find((x) => x.id === sent.body.deliveryId)).toMatchObject({ status: 'failed', attempts: 1, lastError: 'webhook is inactive' });
+
+    const removed = await addWebhook(rt, receiver);
+    receiver.script = [500];
+    const other = await rt.http.post(`/v1/webhooks/${removed}/test`).set(bearer(ADMIN_KEY)).expect(202);
+    await waitPending(removed, other.body.deliveryId);
+    await rt.http.delete(`/v1/webhooks/${removed}`).set(bearer(ADMIN_KEY)).expect(204);
+    expect(await rt.services.store.actions.deliveries.findById(other.body.deliveryId)).toMatchObject({ status: 'failed', attempts: 1, lastError: 'webhook was deleted' });
+
+    // the retries, due a second after the first attempts, find them failed and send nothing
+    await settle(2500);
+    for (const id of [sent.body.deliveryId, other.body.deliveryId]) expect(receiver.received.filter((x) => x.body.id === id)).toHaveLength(1);
+    expect((await deliveriesOf(rt, paused)).find((x) => x.id === sent.body.deliveryId)).toMatchObject({ status: 'failed', lastError: 'webhook is inactive' });
+  });
+
+  test('an attempt in flight when the endpoint is deactivated does not put its delivery back to pending when it fails', async () => {
+    // A receiver that holds its answer until told, then answers 500.
+    let release: (() => void) | null = null;
+    let arrived = false;
+    const slow = http.createServer((req, res) => {
+      req.resume();
+      arrived = true;
+      release = () => res.writeHead(500).end('no');
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(slow.address() as { port: number }).port}/held`;
+      const hook = (await rt.http.post('/v1/webhooks').set(bearer(ADMIN_KEY)).send({ url }).expect(201)).body.id as string;
+      const sent = await rt.http.post(`/v1/webhooks/${hook}/test`).set(bearer(ADMIN_KEY)).expect(202);
+      for (const deadline = Date.now() + 10_000; !arrived; ) {
+        if (Date.now() > deadline) throw new Error('the held receiver got nothing');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await rt.http.patch(`/v1/webhooks/${hook}`).set(bearer(ADMIN_KEY)).send({ active: false }).expect(200);
+      release!();
+      // the retry would be a second away: watch the delivery until then, it must never read pending again
+      const seen = new Set<string>();
+      for (const until = Date.now() + 800; Date.now() < until; ) {
+        seen.add((await rt.services.store.actions.deliveries.findById(sent.body.deliveryId))!.status);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect([...seen]).toEqual(['failed']);
+      expect(await rt.services.store.actions.deliveries.findById(sent.body.deliveryId)).toMatchObject({ status: 'failed', attempts: 1, lastError: 'webhook is inactive' });
+    } finally {
+      slow.closeAllConnections();
+      await new Promise((resolve) => slow.close(resolve));
+    }
+  });
+
   test('5xx answers are retried with backoff until the receiver accepts; 4xx fails at once', async () => {
     const id = await addWebhook(rt, receiver);
     receiver.script = [500, 503];
