@@ -108,4 +108,31 @@ describe('a change that changes nothing', () => {
     expect(accepted.body.reviewed).toBe(true);
     expect(accepted.body.tags.find((t: Tag) => t.id === tag.id)).toMatchObject({ source: tag.source });
   });
+
+  test('an update naming only values the tag already has is taken as the labeler\'s label: the tag becomes theirs and it is a correction (docs audit 2026-11-29, finding 4; README, corrections)', async () => {
+    const doc = await ingestDoc('网速太慢了，客服也不理人。');
+    const tag = doc.tags[0] as Tag;
+    expect(tag.source).not.toBe('human');
+    const res = await correct(doc.id, [{ op: 'update', tagId: tag.id, polarity: tag.polarity, category: tag.category }]).expect(200);
+    expect(res.body.reviewed).toBe(true);
+    // the labeler's now: confidence 1, and kept through re-tags as human tags are
+    expect(res.body.tags.find((t: Tag) => t.id === tag.id)).toMatchObject({ polarity: tag.polarity, category: tag.category, source: 'human', confidence: 1 });
+    const exported = await rt.http
+      .get('/v1/corrections/export')
+      .set(bearer(labeler))
+      .buffer(true)
+      .parse((r, cb) => {
+        let data = '';
+        r.setEncoding('utf8');
+        r.on('data', (c: string) => (data += c));
+        r.on('end', () => cb(null, data));
+      })
+      .expect(200);
+    const line = (exported.body as string)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, any>)
+      .find((l) => l.documentId === doc.id)!;
+    expect(line).toMatchObject({ op: 'update', sentiment: tag.polarity, category: tag.category, before: { source: tag.source }, after: { source: 'human' } });
+  });
 });

@@ -206,7 +206,9 @@ export const ROUTES: RouteDoc[] = [
       'a boundary inside a surrogate pair (half an emoji) is refused. The tag is stored as machine tags are: an `aspect` written in the span ' +
       'is cut out of the opinion (the label never repeats it) and `aspectSpan` points at it; otherwise `aspectSpan` points at the nearest ' +
       'mention in the same clause, or is null. `sentence` is the clause (as the pipeline splits it) holding the span; retraining learns from it. ' +
-      '`update` must name polarity, category or aspect (else 400, nothing to change); a new aspect is handled as in PATCH /v1/tags/{id}.',
+      '`update` must name polarity, category or aspect (else 400, nothing to change); a new aspect is handled as in PATCH /v1/tags/{id}. ' +
+      'Values the tag already has are taken as the labeler\'s label like any other: the tag becomes theirs (source human, confidence 1, kept ' +
+      'through re-tags) and the update is a correction retraining learns from and is judged on. To confirm machine tags without that, use `accept`.',
     tag: 'labeling',
     roles: ['labeler'],
     body: CorrectionsDto,
@@ -279,7 +281,7 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Change polarity, category or aspect of one tag',
     description:
       'Name at least one of polarity, category, aspect: an empty body is refused (400, nothing to change) rather than turning a machine tag ' +
-      'into a correction. A new aspect regroups the tag as the pipeline would (`canonicalAspect`: 网速 → 网络) and `aspectSpan` points at it ' +
+      'into a correction. A value the tag already has is taken as given (the tag becomes the labeler\'s, as with any change). A new aspect regroups the tag as the pipeline would (`canonicalAspect`: 网速 → 网络) and `aspectSpan` points at it ' +
       "where the opinion's clause mentions it, else null, the span then being the opinion alone; `aspect: null` removes the aspect.",
     tag: 'labeling',
     roles: ['labeler'],
