@@ -32,7 +32,7 @@ import { Metrics } from './observability/metrics.js';
 export function createQueue(config: Config, logger: Logger, name: string): JobQueue {
   return config.redisUrl
     ? new BullmqQueue(config.redisUrl, config.queuePrefix, config.jobAttempts, logger, name)
-    : new EmbeddedQueue(config.jobAttempts, logger);
+    : new EmbeddedQueue(config.jobAttempts, logger, name);
 }
 
 /** Everything a route or job needs, built once per process. */

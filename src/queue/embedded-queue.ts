@@ -1,6 +1,6 @@
 import { PermanentJobError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { backoffMs, jobIdFor, type JobHandler, type JobQueue, type QueueCounts } from './job-queue.js';
+import { backoffMs, jobIdFor, jobLogFields, type JobHandler, type JobQueue, type QueueCounts } from './job-queue.js';
 
 // In-process queue for single-process installs without Redis. It holds nothing durable: the store's
 // document status is the source of truth, and the reconciler re-enqueues unfinished documents at
@@ -27,6 +27,8 @@ export class EmbeddedQueue implements JobQueue {
   constructor(
     private readonly attempts: number,
     private readonly logger: Logger,
+    /** Which queue this is (documents, webhooks, models): its log lines name the job by the right key. */
+    private readonly name = 'documents',
   ) {}
 
   async enqueue(jobs: { documentId: string; generation: number }[]): Promise<void> {
@@ -64,7 +66,7 @@ export class EmbeddedQueue implements JobQueue {
         this.failed++;
         this.known.delete(job.jobId);
       } else if (!this.stopping) {
-        this.logger.warn({ documentId: job.documentId, attempt: job.attempt, err: String(err) }, 'job failed; retrying');
+        this.logger.warn({ ...jobLogFields(this.name, job.documentId), attempt: job.attempt, err: String(err) }, 'job failed; retrying');
         const timer = setTimeout(() => {
           this.timers.delete(timer);
           this.waiting.push({ ...job, attempt: job.attempt + 1 });

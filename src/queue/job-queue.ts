@@ -54,3 +54,12 @@ export function jobIdFor(documentId: string, generation: number): string {
 export function backoffMs(attempt: number): number {
   return Math.min(60_000, 1000 * 2 ** Math.max(0, attempt - 1));
 }
+
+/**
+ * How a log line names a queue's job: a queue's payload ids are documents on the documents queue, but
+ * webhook deliveries and training jobs on the others, and an operator greps the key that says which.
+ */
+export function jobLogFields(queue: string, id: string): Record<string, string> {
+  const key = queue === 'webhooks' ? 'deliveryId' : queue === 'models' ? 'modelJob' : queue === 'documents' ? 'documentId' : 'jobId';
+  return { queue, [key]: id };
+}
