@@ -37,6 +37,19 @@ describe('date filters', () => {
     }
   });
 
+  test('a date-time pasted into a URL with a bare + is refused with an example that says to write %2B; a JSON body keeps +08:00 (docs audit 2026-11-29, finding 10)', async () => {
+    // supertest sends the URL as written: the + reaches the server and decodes to a space
+    const res = await rt.http.get('/v1/tags?from=2024-05-01T08:00:00+08:00').set(bearer(ADMIN_KEY)).expect(400);
+    expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual(['from']);
+    expect(res.body.error.details[0].message).toContain('2024-05-01T08:00:00%2B08:00');
+    expect(res.body.error.details[0].message).toContain('2024-05-01T08:00:00Z');
+    await rt.http.get('/v1/tags?from=2024-05-01T08:00:00%2B08:00').set(bearer(ADMIN_KEY)).expect(200);
+    const body = await rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({ to: '2024-W18' }).expect(400);
+    expect(body.body.error.details.map((d: { field: string }) => d.field)).toEqual(['to']);
+    expect(body.body.error.details[0].message).toContain('2024-05-01T08:00:00+08:00');
+    expect(body.body.error.details[0].message).not.toContain('%2B');
+  });
+
   test('an export whose range the service refuses (from after to) is a 400 with the error body, not a cut-off download', async () => {
     for (const format of ['csv', 'jsonl']) {
       const res = await rt.http.get(`/v1/tags/export?format=${format}&from=2024-05-02&to=2024-05-01`).set(bearer(ADMIN_KEY));

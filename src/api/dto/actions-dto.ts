@@ -17,13 +17,14 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsReadableDate } from './dates.js';
+import { IsReadableDate, QUERY_DATE_MSG } from './dates.js';
 import { StatsQueryDto } from './query-dto.js';
 import { CATEGORY_IDS } from '../../nlp/types.js';
 
 const CATEGORIES = CATEGORY_IDS as unknown as string[];
 const PRIORITY_VALUES = ['low', 'normal', 'high', 'urgent'];
-const DATE_MSG = { message: 'must be a calendar date or date-time (ISO 8601, e.g. 2024-05-01 or 2024-05-01T08:00:00+08:00)' };
+// query strings: the example a URL needs (%2B for an offset's +)
+const DATE_MSG = QUERY_DATE_MSG;
 
 export class WebhookCreateDto {
   @IsString()

@@ -26,3 +26,11 @@ export function IsReadableDate(options?: ValidationOptions): PropertyDecorator {
     });
   };
 }
+
+/**
+ * The 400 for a date in a query string. Its examples are what to type into a URL: an offset's + must be
+ * sent as %2B, since a bare + in a query string reads as a space (2024-05-01T08:00:00 08:00, refused).
+ */
+export const QUERY_DATE_MSG = {
+  message: 'must be a calendar date or date-time (ISO 8601, e.g. 2024-05-01, 2024-05-01T08:00:00Z, or 2024-05-01T08:00:00%2B08:00: in a URL an offset\'s + is written %2B, a bare + reads as a space)',
+};

@@ -1,10 +1,11 @@
 import { IsIn, IsISO8601, IsNumberString, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CATEGORY_IDS } from '../../nlp/types.js';
-import { IsReadableDate } from './dates.js';
+import { IsReadableDate, QUERY_DATE_MSG } from './dates.js';
 
 // Strict: a day that does not exist (2024-02-31) is refused, not rolled into the next month.
 const STRICT = { strict: true };
-const DATE_MSG = { message: 'must be a calendar date or date-time (ISO 8601, e.g. 2024-05-01 or 2024-05-01T08:00:00+08:00)' };
+// query strings: the example a URL needs (%2B for an offset's +)
+const DATE_MSG = QUERY_DATE_MSG;
 
 export class PageQueryDto {
   @IsOptional()

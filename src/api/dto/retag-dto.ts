@@ -40,4 +40,10 @@ export class RetagDto extends StatsQueryDto {
   @IsReadableDate(DATE_MSG)
   @NotAfter('to')
   declare from?: string;
+
+  // In a JSON body an offset's + is a +: the message's example says so, not the %2B a query string needs.
+  @IsOptional()
+  @IsISO8601({ strict: true }, DATE_MSG)
+  @IsReadableDate(DATE_MSG)
+  declare to?: string;
 }
