@@ -25,6 +25,15 @@ async function expect400(body: unknown, field: string) {
 }
 
 describe('POST /v1/documents validation', () => {
+  test('metadata keys are ASCII letters, digits, _ and -, and the 400 says so (docs audit 2026-11-29, finding 11)', async () => {
+    for (const metadata of [{ 手机号: 'x' }, { 'phone number': 'x' }, { ['k'.repeat(65)]: 'x' }]) {
+      const res = await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(fresh({ metadata })).expect(400);
+      expect(res.body.error.details).toEqual([expect.objectContaining({ field: 'metadata' })]);
+      expect(res.body.error.details[0].message).toMatch(/ASCII letters, digits, _ or -/);
+    }
+    await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(fresh({ metadata: { store_id: 'sh-01', 'app-version': '3.2', ['k'.repeat(64)]: 1 } })).expect(202);
+  });
+
   test('accepts a valid comment with 202 and an id', async () => {
     const res = await rt.http.post('/v1/documents').set(bearer(ingestKey)).send(fresh()).expect(202);
     expect(res.body).toEqual({ id: expect.any(String), status: 'queued' });

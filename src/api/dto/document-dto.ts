@@ -28,6 +28,9 @@ import { IsReadableDate } from './dates.js';
 export const MAX_TURNS = 500;
 export const MAX_BATCH = 1000;
 
+/** A metadata key: ASCII letters, digits, _ and -, 1-64 of them (the OpenAPI pattern is this one). */
+export const METADATA_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+
 /** Metadata is caller context (ticket id, app version …), not a second document: small and flat. */
 @ValidatorConstraint({ name: 'smallMetadata' })
 class SmallMetadata implements ValidatorConstraintInterface {
@@ -35,11 +38,12 @@ class SmallMetadata implements ValidatorConstraintInterface {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
     const keys = Object.keys(value);
     if (keys.length > 32) return false;
-    if (!keys.every((k) => /^[A-Za-z0-9_-]{1,64}$/.test(k))) return false;
+    if (!keys.every((k) => METADATA_KEY.test(k))) return false;
     return JSON.stringify(value).length <= 4096;
   }
   defaultMessage(): string {
-    return 'metadata must be an object of at most 32 keys (letters, digits, _ and -) and 4 KB of JSON';
+    // "letters" alone read as any script's: 手机号 is a letter to Unicode, and a key named so was refused unexplained
+    return 'metadata must be an object of at most 32 keys, each 1-64 ASCII letters, digits, _ or - (no Chinese characters, spaces or dots), and 4 KB of JSON';
   }
 }
 

@@ -13,7 +13,7 @@ import {
 } from '../dto/actions-dto.js';
 import { ApiKeysQueryDto, CreateApiKeyDto } from '../dto/api-key-dto.js';
 import { CorrectionsDto, TagPatchDto } from '../dto/correction-dto.js';
-import { BatchDto, CreateDocumentDto } from '../dto/document-dto.js';
+import { BatchDto, CreateDocumentDto, METADATA_KEY } from '../dto/document-dto.js';
 import { DocumentQueryDto, ExportQueryDto, CountedPageQueryDto, PageQueryDto, StatsQueryDto, TagQueryDto, RangeQueryDto } from '../dto/query-dto.js';
 import { RetagDto } from '../dto/retag-dto.js';
 import { ModelSwitchDto, TrainModelDto } from '../dto/model-dto.js';
@@ -134,6 +134,15 @@ export const ROUTES: RouteDoc[] = [
     tag: 'documents',
     roles: ['ingest'],
     body: CreateDocumentDto,
+    bodyHints: {
+      metadata: {
+        extra: {
+          maxProperties: 32,
+          propertyNames: { pattern: METADATA_KEY.source },
+          description: 'caller context (ticket id, app version …): at most 32 keys of ASCII letters, digits, _ and -, and 4 KB of JSON; string values are PII-masked like the text',
+        },
+      },
+    },
     responses: {
       202: json('accepted and queued for tagging', 'Accepted'),
       200: json('already ingested with identical content', 'Duplicate'),
