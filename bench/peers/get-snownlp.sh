@@ -2,8 +2,7 @@
 # Fetches SnowNLP, the sentiment peer, into bench/peers/snownlp next to this script. That folder is
 # git-ignored: SnowNLP's code and weights are measured against, never committed.
 # Usage: bench/peers/get-snownlp.sh [SOURCE]   (SOURCE: any git URL or local mirror; default upstream)
-# On this project's build machines there is no internet; use the local mirror:
-#   bench/peers/get-snownlp.sh /work/.mirror/isnowfy+snownlp/repo/.git
+# Without internet access pass a git remote or a local clone you can reach; there is none at a fixed path.
 set -euo pipefail
 source_repo="${1:-https://github.com/isnowfy/snownlp}"
 dest="$(cd "$(dirname "$0")" && pwd)/snownlp"
