@@ -1,3 +1,6 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../src/nlp/analyzer.js';
 import { analyzeChecked, LEXICON_DIR } from '../helpers/analyzer.js';
@@ -180,4 +183,32 @@ describe('third round on the tuning set', () => {
     await expectOpinion('线上办比去营业厅排队强多了', '比去营业厅排队强多了', 'positive');
     await expectOpinion('跟着讲解员逛比自己瞎逛有意思多了', '比自己瞎逛有意思多了', 'positive');
   });
+});
+
+describe('untrusted text', () => {
+  // A pattern of this round once nested a repetition in a repetition: 30 digits and a letter held the analyzer
+  // for 113 s. A regex runs synchronously, so a test timer cannot stop it: the texts go through the built
+  // analyzer (dist/, as the service's analyzer threads run it) in a worker thread, which is terminated if it has
+  // not finished in 20 s. Linear rules take milliseconds.
+  it('long runs of digits or numerals in one clause do not stall the rules', async () => {
+    const texts = ['只有' + '1'.repeat(3000) + 'x', '走了' + '一'.repeat(3000) + '次', '订单' + '8'.repeat(5000) + '天没更新', '第' + '9'.repeat(5000) + '天才', '多扣了' + '1.'.repeat(2000)];
+    const analyzerJs = pathToFileURL(resolve(import.meta.dirname, '../../dist/nlp/analyzer.js')).href;
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      import(workerData.analyzerJs).then(async ({ createAnalyzer }) => {
+        const an = await createAnalyzer({ lexiconDir: workerData.lexiconDir });
+        for (const text of workerData.texts) await an.analyze({ kind: 'comment', text });
+        parentPort.postMessage('done');
+      }, (e) => parentPort.postMessage(String(e)));`;
+    const worker = new Worker(code, { eval: true, workerData: { analyzerJs, lexiconDir: LEXICON_DIR, texts } });
+    const outcome = await new Promise<string>((done) => {
+      const timer = setTimeout(() => done('stalled'), 20_000);
+      worker.once('message', (m) => {
+        clearTimeout(timer);
+        done(String(m));
+      });
+    });
+    await worker.terminate();
+    expect(outcome).toBe('done');
+  }, 30_000);
 });

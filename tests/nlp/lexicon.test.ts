@@ -41,6 +41,43 @@ describe('lexicons', () => {
     for (const r of readTsv(join(DIR, 'patterns.tsv'), ['pattern', 'score', 'category'])) expect(() => new RegExp(r.pattern!, 'u')).not.toThrow();
   });
 
+  // Patterns run on every clause of untrusted text (up to 20,000 characters). A repeated group that can itself
+  // repeat ((?:[0-9]|[0-9]+)+) backtracks exponentially: such a pattern once took 113 s on 30 digits followed by
+  // a letter. And an unbounded run of digits that may start anywhere inside a longer run is tried from every
+  // position of it, quadratic in its length; anchoring it at the run's start (a lookbehind of its own class)
+  // makes every other start fail at once.
+  it('patterns cannot backtrack catastrophically on long runs', () => {
+    const quantified = /^(?:[+*]|\{\d+,\d*\})/;
+    for (const r of readTsv(join(DIR, 'patterns.tsv'), ['pattern', 'score', 'category'])) {
+      const src = r.pattern!;
+      const open: number[] = [];
+      let inClass = false;
+      for (let i = 0; i < src.length; i++) {
+        const c = src[i]!;
+        if (c === '\\') {
+          i++;
+          continue;
+        }
+        if (inClass) {
+          if (c === ']') inClass = false;
+          continue;
+        }
+        if (c === '[') inClass = true;
+        else if (c === '(') open.push(i);
+        else if (c === ')') {
+          const start = open.pop()!;
+          if (!quantified.test(src.slice(i + 1))) continue;
+          // the group repeats: nothing inside it may repeat without bound
+          const body = src.slice(start + 1, i).replace(/\\./g, '').replace(/\[[^\]]*\]/g, 'C');
+          expect(/[+*]|\{\d+,\}/.test(body.replace(/^\?(?:<?[!=]|:|<[a-z]+>)/, '')), `nested repetition in ${src}`).toBe(false);
+        }
+      }
+      for (const m of src.matchAll(/\[([^\]]*(?:0-9|一二)[^\]]*)\]\+/g)) {
+        expect(src.slice(0, m.index).endsWith(`(?<![${m[1]}])`), `unanchored number run ${m[0]} in ${src}`).toBe(true);
+      }
+    }
+  });
+
   it('taxonomy has exactly the 15 category ids with labels, and every group a source', () => {
     const doc = parse(readFileSync(join(DIR, 'taxonomy.yaml'), 'utf8')) as { categories: { id: string; zh: string; en: string; source: string }[]; implicit: { source: string }[] };
     expect(doc.categories.map((c) => c.id).sort()).toEqual([...CATEGORY_IDS].sort());
