@@ -160,7 +160,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
   };
 
   // 1. multi-word patterns (rhetorical complaints, waiting times, 一X就Y) take precedence
-  for (const p of x.lex.patterns) {
+  for (const p of x.lex.patternGate.test(seg) ? x.lex.patterns : []) {
     p.re.lastIndex = 0;
     for (const m of seg.matchAll(p.re)) {
       const s = lo + m.index!;

@@ -41,6 +41,26 @@ describe('lexicons', () => {
     for (const r of readTsv(join(DIR, 'patterns.tsv'), ['pattern', 'score', 'category'])) expect(() => new RegExp(r.pattern!, 'u')).not.toThrow();
   });
 
+  it('the pattern gate passes exactly the clauses some pattern matches', () => {
+    const lex = loadLexicon(DIR);
+    const texts = ['../../tests/fixtures/gold/opinions-tune-2026-11-29.jsonl', '../../tests/fixtures/gold/opinions-audit-2026-11-29.jsonl']
+      .flatMap((f) => readFileSync(resolve(import.meta.dirname, f), 'utf8').split('\n').filter(Boolean))
+      .map((l) => (JSON.parse(l) as { text: string }).text.toLowerCase());
+    const clauses = texts.flatMap((t) => t.split(/[，。！？!?,\s]+/)).filter(Boolean);
+    let matched = 0;
+    for (const c of clauses) {
+      const any = lex.patterns.some((p) => {
+        p.re.lastIndex = 0;
+        return p.re.test(c);
+      });
+      if (any) matched++;
+      expect(lex.patternGate.test(c), c).toBe(any);
+    }
+    // the sample exercises both sides
+    expect(matched).toBeGreaterThan(50);
+    expect(clauses.length - matched).toBeGreaterThan(500);
+  });
+
   // Patterns run on every clause of untrusted text (up to 20,000 characters). A repeated group that can itself
   // repeat ((?:[0-9]|[0-9]+)+) backtracks exponentially: such a pattern once took 113 s on 30 digits followed by
   // a letter. And an unbounded run of digits that may start anywhere inside a longer run is tried from every
