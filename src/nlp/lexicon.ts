@@ -13,8 +13,7 @@ export interface Lexicon {
   adverbs: Set<string>;
   contrasts: Map<string, 'contrast' | 'concession'>;
   /** `negatesRest`: the score is the negation of the sentiment word inside the match's `rest` group, and
-   * `score` only when that group holds none (完全不卡 is praise, 根本不理人 a complaint; `neg` in the file gives -1
-   * there, `neg+` gives +1: 一点都不柴 denies a fault the lexicon does not know). `freeTail`: the match
+   * `score` only when that group holds none (完全不卡 is praise, 根本不理人 a complaint). `freeTail`: the match
    * ends on a run of any characters ({1,4}, a `rest` group), so its end is moved to a word boundary. */
   patterns: { re: RegExp; score: number; category: CategoryId | null; negatesRest: boolean; freeTail: boolean; role: PatternRole }[];
   /**
@@ -160,11 +159,11 @@ export function loadLexicon(lexiconDir: string): Lexicon {
   const patterns = readTsv(p('patterns.tsv'), ['pattern', 'score', 'category']).map((r) => {
     const cat = r.category === '-' ? null : r.category;
     if (cat !== null && !isCategory(cat)) throw new Error(`patterns.tsv: bad category ${cat}`);
-    const negatesRest = r.score === 'neg' || r.score === 'neg+';
-    if (negatesRest && !r.pattern!.includes('(?<rest>')) throw new Error(`patterns.tsv: score "${r.score}" needs a (?<rest>…) group: ${r.pattern}`);
+    const negatesRest = r.score === 'neg';
+    if (negatesRest && !r.pattern!.includes('(?<rest>')) throw new Error(`patterns.tsv: score "neg" needs a (?<rest>…) group: ${r.pattern}`);
     const role: PatternRole = r.role === 'evidence' || r.role === 'effort' ? r.role : null;
     if (r.role && role === null) throw new Error(`patterns.tsv: bad role ${r.role}`);
-    return { re: new RegExp(r.pattern!, 'gud'), freeTail: /\}\)?$/.test(r.pattern!) || r.pattern!.includes('(?<rest>'), score: negatesRest ? (r.score === 'neg+' ? 1 : -1) : score('patterns.tsv', r.score!), category: cat, negatesRest, role };
+    return { re: new RegExp(r.pattern!, 'gud'), freeTail: /\}\)?$/.test(r.pattern!) || r.pattern!.includes('(?<rest>'), score: negatesRest ? -1 : score('patterns.tsv', r.score!), category: cat, negatesRest, role };
   });
   const userDict = readTsv(p('user-dict.tsv'), ['word', 'freq', 'tag']).map((r) => {
     const freq = Number(r.freq);

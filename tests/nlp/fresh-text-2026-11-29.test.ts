@@ -57,7 +57,7 @@ describe('what the business failed to do', () => {
 describe('how little, how much more', () => {
   it('an "only" amount alone is the complaint', async () => {
     await expectOpinion('车险理赔最后只赔了三成', '只赔了三成', 'negative');
-    await expectOpinion('套餐说是千兆宽带，测出来只有两百兆', '只有两百兆', 'negative');
+    await expectOpinion('外卖送到只剩半碗汤', '只剩半碗汤', 'negative');
   });
 
   it('is evidence when the same sentence states the verdict', async () => {
@@ -155,6 +155,16 @@ describe('second round on the tuning set', () => {
     await expectOpinion('小区车位太难找了', '太难找了', 'negative');
     await expectOpinion('冰箱门关不严，老是漏冷气', '关不严', 'negative', 'quality');
     await expectOpinion('早餐种类少得可怜', '少得可怜', 'negative');
+  });
+
+  it('what the review corpora showed the first versions got wrong', async () => {
+    // measured on the sentiment dev reviews: tags new in this round agree with the review's label about as often as
+    // all earlier tags do; these are the cases that did not
+    await expectOpinion('没有见过这么差的服务', '这么差', 'negative');
+    for (const text of ['水果一点都不甜', '别家的包装比这强多了', '孩子看得入迷，连电视都不看了', '刚收到就又降了100元', '第二天就换了酒店', '酒店不大，只有7间客房']) {
+      const res = await run(text);
+      expect(res.tags.filter((t) => t.polarity === 'positive' || /只有|连电视/.test(t.opinion)), text + show(res.tags)).toEqual([]);
+    }
   });
 
   it('thanks for the trouble, and the card', async () => {
