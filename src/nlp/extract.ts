@@ -280,7 +280,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       // a bare 好/行/可以 that is a whole clause is an acknowledgement (好，那麻烦你了)
       if (i === lo && right === '' && ACKNOWLEDGEMENTS.has(word)) continue;
       // 麻烦了 / 那麻烦您了 closing a request is thanks for the trouble, not a complaint about it
-      if (word === '麻烦' && /^(?:那就?|好的?|行|就|嗯)?$/.test(lc.slice(lo, i)) && /^(?:你|您|你们)?了?$/.test(right)) continue;
+      if (word === '麻烦' && /^(?:那就?|好的?|行|就|嗯)?$/.test(lc.slice(lo, i)) && /^(?:你|您|你们)?了?(?:师傅|小哥|大哥|哥|姐|美女|老师|哈|啊|呀|哦|啦|呢)?$/.test(right)) continue;
       // 卡 after 的/张/这/那 is the card (我的卡在外地消费了), not a lag
       if (word === '卡' && /[的张这那]$/.test(lc.slice(lo, i))) continue;
     } else if (!aNotA && !x.extraWords.has(word)) {

@@ -53,8 +53,10 @@ async function waitRetag(key: string, id: string) {
 
 // Sarcastic 感人 ("touching", meaning awful): the shipped rules find no opinion in these.
 const MISSED = ['房间隔音感人', '理财收益感人', '客服回复速度感人', '这个网速也是感人', '外卖包装感人', '柜台办理效率感人'];
-// 麻烦了 here is "thanks for your trouble", which the rules tag as a negative opinion.
-const THANKS = ['好的，麻烦了', '那就麻烦了', '辛苦了，麻烦了', '好嘞，麻烦了师傅', '嗯嗯好的，麻烦了'];
+// A room type named with a word of praise (豪华大床房), which the shipped rules tag as praise of the environment and
+// this hotel's labelers do not count as an opinion. (The rules' earlier false positive here, 麻烦了 as "thanks for
+// your trouble" read as a complaint, is fixed in the rules since lexicons 2026.11.30.5.)
+const THANKS = ['订了豪华大床房', '我要订豪华大床房', '帮我订两间豪华大床房', '改成豪华大床房', '周末订了一间豪华大床房'];
 const PLAIN = ['服务员态度很好', '房间很干净', '快递很快', '客服态度很差'];
 
 beforeAll(async () => {
@@ -171,7 +173,7 @@ describe('deleting a false positive is learned (finding 8); nothing to learn is 
     let deleted = 0;
     for (const [i, text] of THANKS.entries()) {
       const d = await ingest(admin, `thanks-${i}`, text);
-      const tag = d.tags.find((t) => t.opinion.includes('麻烦') && t.polarity === 'negative');
+      const tag = d.tags.find((t) => t.opinion.includes('豪华') && t.polarity === 'positive');
       if (!tag) continue;
       await correct(admin, d.id, [{ op: 'delete', tagId: tag.id }]);
       deleted++;
@@ -184,20 +186,20 @@ describe('deleting a false positive is learned (finding 8); nothing to learn is 
     expect(job.status, job.error).toBe('done');
     const v = (await rt.http.get(`/v1/models/${encodeURIComponent(job.version)}`).set(bearer(admin)).expect(200)).body;
     expect(v.counts).toMatchObject({ corrections: deleted, deleted, added: 0, sentimentExamples: deleted, categoryExamples: 0 });
-    // scored as the pipeline would: the parent said negative where the labeler said there is no such opinion
+    // scored as the pipeline would: the parent said positive where the labeler said there is no such opinion
     expect(v.parentMetrics.corrections).toMatchObject({ nSentiment: deleted, nCategory: 0, sentimentAccuracy: 0 });
     expect(v.metrics.corrections.sentimentAccuracy).toBeGreaterThan(0.5);
     expect(v.gate.passes).toBe(true);
 
     await rt.http.post(`/v1/models/${encodeURIComponent(v.version)}/promote`).set(bearer(admin)).send({ retag: false }).expect(200);
     await new Promise((r) => setTimeout(r, 2100));
-    const after = await ingest(admin, 'thanks-new', '好的好的，麻烦了');
+    const after = await ingest(admin, 'thanks-new', '想订豪华大床房');
     // the rules still find the span; the promoted head learned "no opinion here", so there is no tag at
     // all, as the labelers left it, not a neutral one
-    expect(after.tags.filter((t) => t.opinion.includes('麻烦'))).toEqual([]);
+    expect(after.tags.filter((t) => t.opinion.includes('豪华'))).toEqual([]);
     expect(after.tags).toEqual([]);
     // an opinion in another clause of the same text is untouched by what the head learned about thanks
-    const mixed = await ingest(admin, 'thanks-mixed', '好的，麻烦了。快递员态度很差');
+    const mixed = await ingest(admin, 'thanks-mixed', '订了豪华大床房。前台态度很差');
     expect(mixed.tags.map((t) => [t.opinion, t.polarity])).toEqual([['很差', 'negative']]);
   }, 180_000);
 });

@@ -168,7 +168,7 @@ describe('second round on the tuning set', () => {
   });
 
   it('thanks for the trouble, and the card', async () => {
-    for (const turn of ['行，麻烦了。', '好的，那麻烦您了', '嗯，麻烦你了']) {
+    for (const turn of ['行，麻烦了。', '好的，那麻烦您了', '嗯，麻烦你了', '好嘞，麻烦了师傅', '麻烦你们了哈']) {
       const res = await analyzer.analyze({ kind: 'transcript', turns: [{ speaker: 'customer', text: turn }] });
       expect(res.tags, turn + show(res.tags)).toEqual([]);
     }
