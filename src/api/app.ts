@@ -26,10 +26,14 @@ export function createApp(s: Services): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
+  // No 'unsafe-inline' for styles: the console sets styles through the CSSOM only (React's style
+  // props, ECharts' element.style) and builds chart tooltips as elements (web/src/chart.tsx), so
+  // markup with style attributes or <style> elements is refused (tests/e2e/csp.test.ts). The queue
+  // dashboard sets a policy of its own (queue-dashboard.ts).
   app.use(
     helmet({
       contentSecurityPolicy: {
-        directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
+        directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'] },
       },
     }),
   );

@@ -19,6 +19,77 @@ export interface ChartClick {
 
 export const CHART_FONT = '"WenQuanYi Zen Hei", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif';
 
+/** One line of a tooltip: text, or runs of text of which those given as `{ b }` are bold. */
+export type TipLine = string | (string | { b: string })[];
+
+function node<K extends keyof HTMLElementTagNameMap>(tag: K, className: string | null, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+/**
+ * A tooltip's content as elements, never markup. ECharts puts a formatter's string into the page
+ * with innerHTML, and its own default tooltip is markup full of style attributes, which the console's
+ * CSP (style-src 'self', no 'unsafe-inline') refuses, leaving the tooltip unstyled. Elements built
+ * here carry classes (app.css) instead, and every string goes in as text, so customers' words
+ * (aspect names) can never become markup.
+ */
+export function tipContent(lines: TipLine[]): HTMLElement {
+  const box = node('div', 'chart-tip');
+  for (const line of lines) {
+    const row = node('div', null);
+    for (const part of typeof line === 'string' ? [line] : line) row.append(typeof part === 'string' ? part : node('b', null, part.b));
+    box.append(row);
+  }
+  return box;
+}
+
+/** What ECharts hands a tooltip formatter about one series at the pointer. */
+interface TipParam {
+  seriesName?: string;
+  name?: string;
+  axisValueLabel?: string;
+  value?: unknown;
+  color?: unknown;
+  dataIndex: number;
+}
+type ValueFormatter = (value: unknown, dataIndex: number) => string;
+
+const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 20 });
+const readable = (v: unknown): string =>
+  v === null || v === undefined || v === '' || (typeof v === 'number' && Number.isNaN(v)) ? '-' : typeof v === 'number' ? NUMBER.format(v) : String(v);
+
+/**
+ * ECharts' default tooltip (a header, then a coloured marker, name and value per series) built as
+ * elements: the marker's colour is set through the CSSOM (element.style), which the CSP allows.
+ */
+function defaultTip(params: TipParam | TipParam[], valueFormatter?: ValueFormatter): HTMLElement {
+  const axis = Array.isArray(params);
+  const ps = axis ? params : [params];
+  const box = node('div', 'chart-tip');
+  const head = axis ? (ps[0]?.axisValueLabel ?? ps[0]?.name) : ps[0]?.seriesName;
+  if (head) box.append(node('div', 'chart-tip-head', head));
+  for (const p of ps) {
+    const row = node('div', 'chart-tip-row');
+    const marker = node('span', 'chart-tip-marker');
+    if (typeof p.color === 'string') marker.style.backgroundColor = p.color;
+    const value = valueFormatter ? valueFormatter(p.value, p.dataIndex) : readable(p.value);
+    row.append(marker, node('span', 'chart-tip-name', (axis ? p.seriesName : p.name) ?? ''), node('b', 'chart-tip-value', value));
+    box.append(row);
+  }
+  return box;
+}
+
+/** The option with a tooltip that builds elements (see tipContent) where it would have been ECharts' markup. */
+function withElementTooltip(option: ChartOption): ChartOption {
+  const tooltip = option.tooltip as { formatter?: unknown; valueFormatter?: ValueFormatter } | undefined;
+  if (!tooltip || typeof tooltip !== 'object' || Array.isArray(tooltip) || tooltip.formatter !== undefined) return option;
+  const { valueFormatter } = tooltip;
+  return { ...option, tooltip: { ...tooltip, formatter: (p: TipParam | TipParam[]) => defaultTip(p, valueFormatter) } };
+}
+
 /**
  * The numbers behind a chart. A canvas says nothing to a screen reader, and series told apart by
  * colour alone say nothing to a colour-blind reader: the table says both in words.
@@ -64,7 +135,7 @@ export function Chart({
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption({ textStyle: { fontFamily: CHART_FONT }, animation: false, ...option }, true);
+    chart.current?.setOption({ textStyle: { fontFamily: CHART_FONT }, animation: false, ...withElementTooltip(option) }, true);
     // What was drawn, for the browser tests: a canvas tells them nothing else (axes, gaps, styles).
     if (el.current) (el.current as HTMLDivElement & { chartOption?: ChartOption }).chartOption = option;
   }, [option]);

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, type Journey } from './api';
-import { Chart, type ChartOption } from './chart';
+import { Chart, tipContent, type ChartOption } from './chart';
 import { useI18n } from './i18n';
 import { href, navigate } from './router';
 import { ErrorPanel } from './page-error';
@@ -43,12 +43,12 @@ export function JourneyPage({ customerId }: { customerId: string }) {
         formatter: (ps: { dataIndex: number }[]) => {
           const p = pts[ps[0]?.dataIndex ?? 0];
           if (!p) return '';
-          return [
+          return tipContent([
             `${when(p.at)} · ${t(p.kind)} · ${p.channel}`,
-            `${t('touchScore')}: <b>${score(p.score)}</b>`,
-            `${t('emotion')}: <b>${score(p.emotion)}</b>`,
+            [`${t('touchScore')}: `, { b: score(p.score) }],
+            [`${t('emotion')}: `, { b: score(p.emotion) }],
             `${t('positive')} ${p.positive} · ${t('negative')} ${p.negative}`,
-          ].join('<br/>');
+          ]);
         },
       },
       legend: { top: 0, data: [t('emotion'), t('touchScore')] },

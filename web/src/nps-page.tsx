@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, type DriverRow, type Drivers, type Scale, type ScoreTrend } from './api';
-import { Chart, type ChartOption, type ChartTable } from './chart';
+import { Chart, tipContent, type ChartOption, type ChartTable } from './chart';
 import { FilterPanel, filtersFrom, filtersQuery } from './filters';
 import { paren, useI18n, type MsgKey } from './i18n';
 import { fillPeriods } from './time';
@@ -71,9 +71,9 @@ export function NpsPage({ route }: { route: Route }) {
         formatter: (ps: { dataIndex: number }[]) => {
           const i = ps[0]?.dataIndex ?? 0;
           const r = rows[i];
-          if (!r) return `${axis[i] ?? ''}<br/>${t('noAnswers')}`;
+          if (!r) return tipContent([axis[i] ?? '', t('noAnswers')]);
           const ci = r.ci95 ? `[${r.ci95[0]}, ${r.ci95[1]}]` : '—';
-          return `${r.period}<br/>${name}: <b>${value(r) ?? '—'}</b><br/>${t('ci95')}: ${ci}<br/>${t('responses')}: ${r.n}`;
+          return tipContent([r.period, [`${name}: `, { b: String(value(r) ?? '—') }], `${t('ci95')}: ${ci}`, `${t('responses')}: ${r.n}`]);
         },
       },
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
@@ -132,15 +132,15 @@ export function NpsPage({ route }: { route: Route }) {
       formatter: (p: { dataIndex: number }) => {
         const d = rows[p.dataIndex];
         if (!d) return '';
-        return [
-          `<b>${d.name}</b>${d.lowSample ? ` · ${t('lowSample')}` : ''}`,
-          `${t(impactLabel)}: <b>${signed(impact(d))}</b>`,
+        return tipContent([
+          [{ b: d.name }, d.lowSample ? ` · ${t('lowSample')}` : ''],
+          [`${t(impactLabel)}: `, { b: signed(impact(d)) }],
           `${t('responses')}: ${d.n}`,
           `${t(scale === 'nps' ? 'detractorShare' : 'dissatisfiedShare')}: ${pct(d.detractorShare)}`,
           `${t(scale === 'nps' ? 'promoterShare' : 'satisfiedShare')}: ${pct(d.promoterShare)}`,
           `${t('meanWith')}: ${d.meanScoreWith ?? '—'}`,
           `${t('meanWithout')}: ${d.meanScoreWithout ?? '—'}`,
-        ].join('<br/>');
+        ]);
       },
     },
     // containLabel keeps the tick labels inside the card but not the axis name below them: room for it
