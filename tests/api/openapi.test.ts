@@ -337,7 +337,7 @@ describe('openapiRoutes() over HTTP', () => {
   const docsApp = express();
   // The app's real CSP, so the page is checked under the policy it will be served with.
   docsApp.use(
-    helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } } }),
+    helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'] } } }),
   );
   docsApp.use(openapiRoutes());
   const http = supertest(docsApp);
