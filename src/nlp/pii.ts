@@ -288,6 +288,61 @@ function eachMatch(re: RegExp, t: string, accept: (m: RegExpExecArray) => boolea
   }
 }
 
+/** An e-mail address: read only with lastIndex set to where one can start (emailSpans). */
+const EMAIL = /[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/y;
+/** The characters of EMAIL's local part. */
+const EMAIL_LOCAL = /[A-Za-z0-9._%+-]/;
+const ALNUM = /[A-Za-z0-9]/;
+
+/**
+ * The spans a global search for EMAIL finds, without its cost: tried at every character, EMAIL reads the
+ * whole run of local-part characters after it looking for an "@", which is quadratic in a long run of digits
+ * or letters (20,000 digits took ~0.5 s). A match from anywhere in a run reaches the same "@" (the run cannot
+ * hold one) and the same domain, so where a search would match is decided per "@": the first letter or digit
+ * of the run before it, not before where the previous address ended, and EMAIL read there once.
+ */
+function emailSpans(t: string): [number, number][] {
+  const spans: [number, number][] = [];
+  let from = 0;
+  for (let at = t.indexOf('@'); at >= 0; at = t.indexOf('@', at + 1)) {
+    if (at < from) continue;
+    let s = at;
+    while (s > from && EMAIL_LOCAL.test(t[s - 1]!)) s--;
+    while (s < at && !ALNUM.test(t[s]!)) s++;
+    if (s === at) continue;
+    EMAIL.lastIndex = s;
+    const m = EMAIL.exec(t);
+    if (!m) continue;
+    from = s + m[0].length;
+    spans.push([s, from]);
+  }
+  return spans;
+}
+
+/** The index of the last of `spans` (sorted by start) that starts before `pos`, or -1. */
+function lastStartingBefore(spans: readonly { start: number }[], pos: number): number {
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (spans[mid]!.start < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+/** Whether any of `spans` overlaps [start, end): sorted once, then a binary search per question (the
+ * largest end among the spans that start before `end` decides). */
+function overlapTest(spans: readonly { start: number; end: number }[]): (start: number, end: number) => boolean {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  const maxEnd: number[] = [];
+  for (const o of sorted) maxEnd.push(Math.max(maxEnd[maxEnd.length - 1] ?? -Infinity, o.end));
+  return (start, end) => {
+    const i = lastStartingBefore(sorted, end);
+    return i >= 0 && maxEnd[i]! > start;
+  };
+}
+
 type AddCandidate = (type: PiiKind, start: number, end: number, rank: number) => void;
 
 /** Phones, landlines, ID numbers and bank cards in `t`, as the rules below describe them. `maxDigits`: the
@@ -367,8 +422,10 @@ function numberCandidates(t: string, add: AddCandidate, maxDigits = Infinity): v
 /** QQ numbers after a QQ label. */
 function qqCandidates(t: string, add: AddCandidate): void {
   // QQ numbers (5-12 digits) after a QQ label; QQ群 is a group, not a person. '[' keeps a hash token
-  // ([qq:12345678]) from being taken for a label.
-  for (const m of t.matchAll(/(?<![A-Za-z[])(?:qq|扣扣)(?:号码|号)?[:：\s]*(?:是|为)?[:：\s]*([1-9]\d{4,11})/gi)) {
+  // ([qq:12345678]) from being taken for a label. Between label and number: separators, then 是 or 为 and
+  // more separators, if any. Written as two optional runs side by side, a long run of separators ("qq" and
+  // 20,000 colons) was split between them every possible way before the regex gave up: quadratic.
+  for (const m of t.matchAll(/(?<![A-Za-z[])(?:qq|扣扣)(?:号码|号)?[:：\s]*(?:(?:是|为)[:：\s]*)?([1-9]\d{4,11})/gi)) {
     const e = m.index! + m[0].length;
     const s = e - m[1]!.length;
     if (!isolated(t, s, e)) continue;
@@ -392,14 +449,14 @@ const SPOKEN_MARGIN = 40;
 function spokenNumberCandidates(t: string, cands: Candidate[]): void {
   const runs = spokenDigitRuns(t);
   if (runs.length === 0) return;
-  const found = cands.filter((c) => NUMBER_KINDS.has(c.type));
+  const foundOverlaps = overlapTest(cands.filter((c) => NUMBER_KINDS.has(c.type)));
   for (let k = 0; k < runs.length; k++) {
     const w = spokenWindow(t, runs, k, SPOKEN_MARGIN);
     const add: AddCandidate = (type, s, e, rank) => {
       if (s >= w.end || e <= w.start) return;
       const start = w.toSource[s]!;
       const end = w.toSource[e - 1]! + 1;
-      if (found.some((o) => o.start < end && start < o.end)) return;
+      if (foundOverlaps(start, end)) return;
       cands.push({ type, start, end, rank });
     };
     numberCandidates(w.text, add, runs[k]!.digits);
@@ -419,19 +476,17 @@ function detectOn(t: string): PiiSpan[] {
   const add = (type: PiiKind, start: number, end: number, rank: number) => cands.push({ type, start, end, rank });
 
   // emails: unambiguous, no context veto
-  for (const m of t.matchAll(/[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g)) {
-    add('email', m.index!, m.index! + m[0].length, 5);
-  }
+  for (const [s, e] of emailSpans(t)) add('email', s, e, 5);
 
   numberCandidates(t, add);
 
   // WeChat ids: wxid_… anywhere (the id WeChat itself assigns); after a WeChat label, a custom id as
   // WeChat allows it (6-20 characters, a letter first, then letters, digits, _ and -). A phone number
-  // given as the id is found as a phone.
+  // given as the id is found as a phone. (Separators after the label as for QQ: one run, not two in a row.)
   for (const m of t.matchAll(/(?<![A-Za-z0-9_])wxid_[A-Za-z0-9_-]{4,30}(?![A-Za-z0-9_*-])/g)) {
     add('wechat', m.index!, m.index! + m[0].length, 0);
   }
-  for (const m of t.matchAll(/(?:微信|weixin|(?<![A-Za-z])(?:wx|vx|v信)(?![A-Za-z]))(?:号|id)?[:：\s]*(?:是|为)?[:：\s]*([A-Za-z][A-Za-z0-9_-]{5,19})(?![A-Za-z0-9_*-]|\.\d)/gi)) {
+  for (const m of t.matchAll(/(?:微信|weixin|(?<![A-Za-z])(?:wx|vx|v信)(?![A-Za-z]))(?:号|id)?[:：\s]*(?:(?:是|为)[:：\s]*)?([A-Za-z][A-Za-z0-9_-]{5,19})(?![A-Za-z0-9_*-]|\.\d)/gi)) {
     const e = m.index! + m[0].length;
     add('wechat', e - m[1]!.length, e, 0);
   }
@@ -454,17 +509,22 @@ function detectOn(t: string): PiiSpan[] {
   spokenNumberCandidates(t, cands);
 
   // hash tokens already in the text are opaque: nothing found inside one is masked again
-  const tokens = [...t.matchAll(HASH_TOKEN)].map((m) => [m.index!, m.index! + m[0].length] as const);
-  const live = tokens.length === 0 ? cands : cands.filter((c) => !tokens.some(([s, e]) => s < c.end && c.start < e));
+  const tokens = [...t.matchAll(HASH_TOKEN)].map((m) => ({ start: m.index!, end: m.index! + m[0].length }));
+  const inToken = overlapTest(tokens);
+  const live = tokens.length === 0 ? cands : cands.filter((c) => !inToken(c.start, c.end));
 
   // resolve overlaps: higher rank, then longer span
   live.sort((a, b) => b.rank - a.rank || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  // what is chosen, by start and then end: no two overlap, so the ends ascend too, and the one chosen span
+  // a candidate can overlap is the last that starts before the candidate ends (a binary search, not a scan
+  // of everything chosen: thousands of addresses or names in one long field made that quadratic)
   const chosen: Candidate[] = [];
   for (const c of live) {
-    if (chosen.some((o) => o.start < c.end && c.start < o.end)) continue;
-    chosen.push(c);
+    const i = lastStartingBefore(chosen, c.end);
+    if (i >= 0 && c.start < chosen[i]!.end) continue;
+    chosen.splice(i + 1, 0, c);
   }
-  return chosen.sort((a, b) => a.start - b.start).map(({ type, start, end }) => ({ type, start, end }));
+  return chosen.map(({ type, start, end }) => ({ type, start, end }));
 }
 
 /** In-place masks keep the length, so offsets computed on the original stay valid on the masked text. */
