@@ -280,7 +280,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       // a bare 好/行/可以 that is a whole clause is an acknowledgement (好，那麻烦你了)
       if (i === lo && right === '' && ACKNOWLEDGEMENTS.has(word)) continue;
       // 麻烦了 / 那麻烦您了 closing a request is thanks for the trouble, not a complaint about it
-      if (word === '麻烦' && /^(?:那就?|好的?|行|就|嗯)?$/.test(lc.slice(lo, i)) && /^(?:你|您|你们)?了?(?:师傅|小哥|大哥|哥|姐|美女|老师|哈|啊|呀|哦|啦|呢)?$/.test(right)) continue;
+      if (word === '麻烦' && /^(?:那|那就|好的|行|嗯)?$/.test(lc.slice(lo, i)) && /^(?:你|您|你们)?了?(?:师傅|小哥|大哥|哥|姐|美女|老师|哈|啊|呀|哦|啦|呢)?$/.test(right)) continue;
       // 卡 after 的/张/这/那 is the card (我的卡在外地消费了), not a lag
       if (word === '卡' && /[的张这那]$/.test(lc.slice(lo, i))) continue;
     } else if (!aNotA && !x.extraWords.has(word)) {
@@ -376,7 +376,11 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (reported && lo + reported.from <= op.start && op.start < lo + reported.to) return false;
     // an adjective turned adverb (耐心地帮我) describes how something was done, not a verdict
     if (lc[op.coreEnd] === '地' && tokenAt(tokens, op.coreEnd)?.word === '地' && op.end === op.coreEnd && op.core.length >= 2 && !op.fromPattern) return false;
-    if (request && lo + request.index < op.start && !op.fromPattern) return false;
+    if (request && lo + request.index < op.start && (!op.fromPattern || op.role)) return false;
+    // what happened, asked about (请问是不是只能退一半？), is a question like a weak evaluation word, unless the
+    // asking is indignant (他电话都没打一个就说地址不详？)
+    const asked = clause.question || /(是不是|有没有|能不能|可不可以|会不会)/.test(lc.slice(lo, op.start));
+    if (op.role && asked && !op.rhetorical && !/(一直|老是|总是|根本|都|太|这么|那么)/.test(lc.slice(op.start, op.end))) return false;
     // a condition for getting in touch (有问题请联系我, 不满意可以找客服) describes no experience
     if (!op.fromPattern && /^(的话)?(请|可以|可|就|随时|欢迎|麻烦|务必)?(联系|找|咨询|私信|留言|拨打|致电|反馈|告诉)/.test(lc.slice(op.end, hi))) return false;
     // praise bought with a rebate (好评返现, 五星有礼) is the merchant's offer, not the customer's verdict
