@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../src/nlp/analyzer.js';
 import { analyzeChecked, LEXICON_DIR } from '../helpers/analyzer.js';
+import { answerWithin } from '../helpers/worker-within.js';
 import type { AnalyzeInput, Analyzer, ExtractedTag } from '../../src/nlp/types.js';
 
 // Opinions customers write as events rather than evaluation words (tuning set of 2026-11-29,
@@ -241,15 +241,6 @@ describe('untrusted text', () => {
         for (const text of workerData.texts) await an.analyze({ kind: 'comment', text });
         parentPort.postMessage('done');
       }, (e) => parentPort.postMessage(String(e)));`;
-    const worker = new Worker(code, { eval: true, workerData: { analyzerJs, lexiconDir: LEXICON_DIR, texts } });
-    const outcome = await new Promise<string>((done) => {
-      const timer = setTimeout(() => done('stalled'), 20_000);
-      worker.once('message', (m) => {
-        clearTimeout(timer);
-        done(String(m));
-      });
-    });
-    await worker.terminate();
-    expect(outcome).toBe('done');
+    expect(await answerWithin(code, { analyzerJs, lexiconDir: LEXICON_DIR, texts }, 20_000)).toBe('done');
   }, 30_000);
 });

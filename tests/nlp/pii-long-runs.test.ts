@@ -1,9 +1,9 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { maskPii } from '../../src/nlp/pii.js';
+import { answerWithin } from '../helpers/worker-within.js';
 
 // Masking runs on the API thread at ingest, on untrusted fields of up to 20,000 characters, many to a 1 MB
 // batch. Detection used to take time quadratic in the length of a run: the e-mail pattern, tried at every
@@ -73,15 +73,6 @@ describe('long runs in untrusted text', () => {
         for (const text of workerData.batch) entities += maskPii(text, 'mask').entities.length;
         parentPort.postMessage('done, ' + entities + ' found');
       }, (e) => parentPort.postMessage(String(e)));`;
-    const worker = new Worker(code, { eval: true, workerData: { piiJs: pathToFileURL(piiJs).href, batch } });
-    const outcome = await new Promise<string>((done) => {
-      const timer = setTimeout(() => done('stalled'), 5_000);
-      worker.once('message', (m) => {
-        clearTimeout(timer);
-        done(String(m));
-      });
-    });
-    await worker.terminate();
-    expect(outcome).toBe('done, 0 found');
+    expect(await answerWithin(code, { piiJs: pathToFileURL(piiJs).href, batch }, 5_000)).toBe('done, 0 found');
   }, 30_000);
 });
