@@ -28,6 +28,20 @@ const tagsOf = async (id: string): Promise<Tag[]> => (await rt.http.get(`/v1/doc
 const byAspect = async (aspect: string): Promise<string[]> =>
   (await rt.http.get(`/v1/tags?aspect=${encodeURIComponent(aspect)}`).set(bearer(labeler)).expect(200)).body.items.map((t: Tag) => t.id);
 
+/** GET /v1/corrections/export as text (JSON lines). */
+const exportCorrections = () =>
+  rt.http
+    .get('/v1/corrections/export')
+    .set(bearer(labeler))
+    .buffer(true)
+    .parse((r, cb) => {
+      let data = '';
+      r.setEncoding('utf8');
+      r.on('data', (c: string) => (data += c));
+      r.on('end', () => cb(null, data));
+    })
+    .expect(200);
+
 describe('renaming an aspect', () => {
   test('PATCH: canonicalAspect follows the new aspect (网速 is found under 网络) and aspectSpan points at it in the clause', async () => {
     // 信号很差 is tagged with aspect 信号; the labeler says the complaint is about 网速
@@ -81,17 +95,7 @@ describe('a change that changes nothing', () => {
     // nor does PATCH take a span (spans are set by add; a client's span here would bypass its checks)
     const span = await rt.http.patch(`/v1/tags/${tag.id}`).set(bearer(labeler)).send({ span: { start: 0, end: 1 } }).expect(400);
     expect(span.body.error.details).toEqual([expect.objectContaining({ field: 'span' })]);
-    const exported = await rt.http
-      .get('/v1/corrections/export')
-      .set(bearer(labeler))
-      .buffer(true)
-      .parse((r, cb) => {
-        let data = '';
-        r.setEncoding('utf8');
-        r.on('data', (c: string) => (data += c));
-        r.on('end', () => cb(null, data));
-      })
-      .expect(200);
+    const exported = await exportCorrections();
     expect(exported.body as string).not.toContain(tag.id);
   });
 
@@ -117,17 +121,7 @@ describe('a change that changes nothing', () => {
     expect(res.body.reviewed).toBe(true);
     // the labeler's now: confidence 1, and kept through re-tags as human tags are
     expect(res.body.tags.find((t: Tag) => t.id === tag.id)).toMatchObject({ polarity: tag.polarity, category: tag.category, source: 'human', confidence: 1 });
-    const exported = await rt.http
-      .get('/v1/corrections/export')
-      .set(bearer(labeler))
-      .buffer(true)
-      .parse((r, cb) => {
-        let data = '';
-        r.setEncoding('utf8');
-        r.on('data', (c: string) => (data += c));
-        r.on('end', () => cb(null, data));
-      })
-      .expect(200);
+    const exported = await exportCorrections();
     const line = (exported.body as string)
       .trim()
       .split('\n')
