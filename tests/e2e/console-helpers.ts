@@ -30,6 +30,33 @@ export async function ingest(api: Api, body: Record<string, unknown>): Promise<s
   return res.body.id;
 }
 
+/**
+ * One customer's history for the journey, NPS and dashboard pages: `n` comments and `n` surveys (NPS and CSAT in
+ * turn, each answering with the comment's text), spread over the last days; returns the documents' ids.
+ */
+export async function seedCustomerHistory(api: Api, o: { prefix: string; customer: string; comments: readonly string[]; n: number; at: (i: number) => string }): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < o.n; i++) {
+    const text = o.comments[i % o.comments.length]!;
+    const occurredAt = o.at(i);
+    ids.push(await ingest(api, { kind: 'comment', source: i % 2 ? 'app' : 'web', externalId: `${o.prefix}-c${i}`, customerId: o.customer, text, occurredAt }));
+    ids.push(
+      await ingest(api, {
+        kind: 'survey',
+        source: 'wechat-survey',
+        externalId: `${o.prefix}-s${i}`,
+        customerId: o.customer,
+        scale: i % 2 ? 'nps' : 'csat',
+        score: i % 2 ? i % 11 : 1 + (i % 5),
+        question: '【如不满意，请描述下问题】',
+        text,
+        occurredAt,
+      }),
+    );
+  }
+  return ids;
+}
+
 export async function waitDone(api: Api, id: string): Promise<Doc> {
   return waitFor(
     `document ${id} processed`,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Api, ingest, openRoute, signIn, waitDone } from './console-helpers.js';
+import { type Api, ingest, openRoute, seedCustomerHistory, signIn, waitDone } from './console-helpers.js';
 import { apiClient, CHROMIUM_ARGS, ROOT, startServer, waitFor, type RunningServer } from './server-harness.js';
 
 // The console's Content-Security-Policy has no 'unsafe-inline' in style-src: styles come from the
@@ -155,24 +155,7 @@ describe('Content-Security-Policy: no inline styles anywhere in the console (rea
     server = await startServer();
     api = apiClient(server.base, server.adminKey);
     const now = Date.now();
-    for (let i = 0; i < 12; i++) {
-      const occurredAt = new Date(now - (i % 6) * DAY - i * 3_600_000).toISOString();
-      const text = COMMENTS[i % COMMENTS.length]!;
-      ids.push(await ingest(api, { kind: 'comment', source: i % 2 ? 'app' : 'web', externalId: `csp-c${i}`, customerId: CUSTOMER, text, occurredAt }));
-      ids.push(
-        await ingest(api, {
-          kind: 'survey',
-          source: 'wechat-survey',
-          externalId: `csp-s${i}`,
-          customerId: CUSTOMER,
-          scale: i % 2 ? 'nps' : 'csat',
-          score: i % 2 ? i % 11 : 1 + (i % 5),
-          question: '【如不满意，请描述下问题】',
-          text,
-          occurredAt,
-        }),
-      );
-    }
+    ids.push(...(await seedCustomerHistory(api, { prefix: 'csp', customer: CUSTOMER, comments: COMMENTS, n: 12, at: (i) => new Date(now - (i % 6) * DAY - i * 3_600_000).toISOString() })));
     transcriptId = await ingest(api, {
       kind: 'transcript',
       source: 'call',

@@ -1,6 +1,6 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Api, ingest, openRoute, signedInAs, signIn, waitDone } from './console-helpers.js';
+import { type Api, ingest, openRoute, seedCustomerHistory, signedInAs, signIn, waitDone } from './console-helpers.js';
 import { apiClient, CHROMIUM_ARGS, startServer, waitForPage, type RunningServer } from './server-harness.js';
 
 // Language and accessibility audit of the console against a real server with analysed data:
@@ -95,23 +95,7 @@ describe('language and accessibility (real server, chromium)', () => {
     server = await startServer();
     api = apiClient(server.base, server.adminKey);
     const now = Date.now();
-    for (let i = 0; i < 12; i++) {
-      const occurredAt = new Date(now - (i % 6) * 86_400_000).toISOString();
-      ids.push(await ingest(api, { kind: 'comment', source: i % 2 ? 'app' : 'web', externalId: `a11y-c${i}`, customerId: CUSTOMER, text: COMMENTS[i % COMMENTS.length], occurredAt }));
-      ids.push(
-        await ingest(api, {
-          kind: 'survey',
-          source: 'wechat-survey',
-          externalId: `a11y-s${i}`,
-          customerId: CUSTOMER,
-          scale: i % 2 ? 'nps' : 'csat',
-          score: i % 2 ? i % 11 : 1 + (i % 5),
-          question: '【如不满意，请描述下问题】',
-          text: COMMENTS[i % COMMENTS.length],
-          occurredAt,
-        }),
-      );
-    }
+    ids.push(...(await seedCustomerHistory(api, { prefix: 'a11y', customer: CUSTOMER, comments: COMMENTS, n: 12, at: (i) => new Date(now - (i % 6) * 86_400_000).toISOString() })));
     await Promise.all(ids.map((id) => waitDone(api, id)));
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
     const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN' });
