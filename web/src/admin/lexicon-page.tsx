@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type Dispatch, type FormEvent, type SetStateAction } from 'react';
 import { api, ApiError } from '../api';
 import { RetagBar, retagFinished, usePoll } from '../job-progress';
 import { ErrorText, fieldMessages, type FieldLabels } from '../error-text';
@@ -191,19 +191,22 @@ function LexiconEditor({
     const next = rest[i] ?? rest[i - 1];
     focusLater(next ? `[data-row="${prefix}-${next.key}"] input` : `[data-action="${addAction}"]`);
   };
-
-  const takeWord = (s: SentimentSuggestion) => {
+  /** Appends a row made with a fresh key; returns the key, for the caller to focus what fits. */
+  const appendRow = <R extends { key: number }>(set: Dispatch<SetStateAction<R[]>>, make: (key: number) => R): number => {
     edited();
     const key = nextKey++;
-    setWords((rs) => [...rs, { key, term: s.word, strength: String(s.score) }]);
+    set((rs) => [...rs, make(key)]);
+    return key;
+  };
+
+  const takeWord = (s: SentimentSuggestion) => {
+    const key = appendRow(setWords, (k) => ({ key: k, term: s.word, strength: String(s.score) }));
     setNote(t('lexTaken', { w: s.word, table: t('lexSentiment') }));
     // Its strength is the labelers' majority: the admin may make it ±2 before saving.
     focusLater(`[data-row="word-${key}"] input[data-field=strength]`);
   };
   const takeAspect = (s: AspectSuggestion) => {
-    edited();
-    const key = nextKey++;
-    setAspects((rs) => [...rs, { key, term: s.term, category: s.category }]);
+    const key = appendRow(setAspects, (k) => ({ key: k, term: s.term, category: s.category }));
     setNote(t('lexTaken', { w: s.term, table: t('lexAspects') }));
     focusLater(`[data-row="aspect-${key}"] select`);
   };
@@ -342,12 +345,7 @@ function LexiconEditor({
                         </select>
                         <FieldError id={`lex-aspect-${r.key}-category-error`} message={p?.value} />
                       </td>
-                      <td className="lex-actions">
-                        <button type="button" className="btn btn-small btn-danger" data-action="remove-aspect" onClick={() => removeRow(aspects, setAspects, r.key, 'aspect', 'add-aspect')}>
-                          {t('admRemove')}
-                          <span className="sr-only"> {r.term}</span>
-                        </button>
-                      </td>
+                      <RemoveCell action="remove-aspect" label={t('admRemove')} term={r.term} onRemove={() => removeRow(aspects, setAspects, r.key, 'aspect', 'add-aspect')} />
                     </tr>
                   );
                 })}
@@ -359,12 +357,7 @@ function LexiconEditor({
           type="button"
           className="btn"
           data-action="add-aspect"
-          onClick={() => {
-            edited();
-            const key = nextKey++;
-            setAspects((rs) => [...rs, { key, term: '', category: '' }]);
-            focusLater(`[data-row="aspect-${key}"] input`);
-          }}
+          onClick={() => focusLater(`[data-row="aspect-${appendRow(setAspects, (key) => ({ key, term: '', category: '' }))}"] input`)}
         >
           {t('lexAddAspect')}
         </button>
@@ -433,12 +426,7 @@ function LexiconEditor({
                         </div>
                         <FieldError id={`lex-word-${r.key}-strength-error`} message={p?.value} />
                       </td>
-                      <td className="lex-actions">
-                        <button type="button" className="btn btn-small btn-danger" data-action="remove-word" onClick={() => removeRow(words, setWords, r.key, 'word', 'add-word')}>
-                          {t('admRemove')}
-                          <span className="sr-only"> {r.term}</span>
-                        </button>
-                      </td>
+                      <RemoveCell action="remove-word" label={t('admRemove')} term={r.term} onRemove={() => removeRow(words, setWords, r.key, 'word', 'add-word')} />
                     </tr>
                   );
                 })}
@@ -450,12 +438,7 @@ function LexiconEditor({
           type="button"
           className="btn"
           data-action="add-word"
-          onClick={() => {
-            edited();
-            const key = nextKey++;
-            setWords((rs) => [...rs, { key, term: '', strength: '-1' }]);
-            focusLater(`[data-row="word-${key}"] input`);
-          }}
+          onClick={() => focusLater(`[data-row="word-${appendRow(setWords, (key) => ({ key, term: '', strength: '-1' }))}"] input`)}
         >
           {t('lexAddWord')}
         </button>
@@ -652,5 +635,17 @@ function Highlighted({ sentence: raw, opinion: rawOpinion }: { sentence: string;
       <mark className="lex-mark">{opinion}</mark>
       {sentence.slice(at + opinion.length)}
     </bdi>
+  );
+}
+
+/** The last cell of a row of a table of entries: removes the row; a screen reader hears which. */
+function RemoveCell({ action, label, term, onRemove }: { action: string; label: string; term: string; onRemove: () => void }) {
+  return (
+    <td className="lex-actions">
+      <button type="button" className="btn btn-small btn-danger" data-action={action} onClick={onRemove}>
+        {label}
+        <span className="sr-only"> {term}</span>
+      </button>
+    </td>
   );
 }
