@@ -18,11 +18,13 @@ interface Props {
 export function CategoryPicker({ current, onPick, onClose }: Props) {
   const { t, categories, categoryName } = useI18n();
   const [q, setQ] = useState('');
-  const [active, setActive] = useState(0);
+  const numbered = useMemo(() => categories.map((c, i) => ({ ...c, n: i + 1 })), [categories]);
+  // The first render already highlights what the effect below keeps in step: starting from row 0 showed 价格费用
+  // highlighted for a frame, and an Enter pressed in that frame filed it.
+  const [active, setActive] = useState(() => numbered.findIndex((c) => c.id === current));
   const input = useRef<HTMLInputElement>(null);
   useRestoreFocus();
 
-  const numbered = useMemo(() => categories.map((c, i) => ({ ...c, n: i + 1 })), [categories]);
   const list = useMemo(() => {
     const s = q.trim().toLowerCase();
     if (!s) return numbered;
