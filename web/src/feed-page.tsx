@@ -179,10 +179,11 @@ export function FeedPage({ route }: { route: Route }) {
             {activeFilters > 0 ? ` (${activeFilters})` : ''}
           </button>
           <strong>{t('navFeed')}</strong>
-          {(error === null || groups.length > 0) && (
+          {(error === null || groups.length > 0) && !(loading && groups.length === 0) && (
             // Counted from the loaded cards; while more pages remain, the query's total says how many match
-            // (an older server without totals: "more to load").
-            <span className="muted feed-count" data-complete={cursor ? 'false' : 'true'} data-total={total ?? undefined}>
+            // (an older server without totals: "more to load"). Not shown while a new query's first page loads,
+            // which would read "0 matches", and complete only once nothing is loading.
+            <span className="muted feed-count" data-complete={cursor || loading ? 'false' : 'true'} data-total={total ?? undefined}>
               {!cursor
                 ? t('feedCount', { tags: t('tagsMatchedN', { n: tagCount }), docs: t('documentsN', { n: groups.length }) })
                 : total !== null
