@@ -140,20 +140,22 @@ function dropWaitEvidence(ops: RawOpinion[], x: ExtractLexicon): void {
 
 /**
  * Evidence and effort (patterns.tsv `role`): a fact behind a complaint is not the opinion when the same sentence
- * states a verdict (柜台只开两个窗口，效率真低; 房价翻了三倍，太黑; 多花了50块…很值 accepts it), and a count of trips or calls is praise's proof,
- * not a complaint, when the sentence praises (装维师傅不怕麻烦，跑了三趟). Alone, each stays the opinion, except
- * evidence a caller asks about.
+ * states a verdict (柜台只开两个窗口，效率真低; 房价翻了三倍，太黑; 多花了50块…很值 accepts it), and a count of
+ * trips or calls is praise's proof, not a complaint, when the sentence praises (装维师傅不怕麻烦，跑了三趟). Alone,
+ * each stays the opinion, except evidence a caller asks about.
  */
+const supports = (o: RawOpinion) => o.role === 'evidence' || o.role === 'effort';
+
 function dropEvidence(ops: RawOpinion[], inCall: boolean): void {
   for (let k = ops.length - 1; k >= 0; k--) {
     const op = ops[k]!;
-    if (op.role !== 'evidence' && op.role !== 'effort') continue;
+    if (!supports(op)) continue;
     // a caller asking about it (话费怎么多扣了50块？) states why they call, as with failures below
     if (inCall && op.role === 'evidence' && op.clause.question) {
       ops.splice(k, 1);
       continue;
     }
-    const verdicts = ops.filter((o) => o !== op && o.role !== 'evidence' && o.role !== 'effort' && o.clause.sentence === op.clause.sentence && o.score !== 0);
+    const verdicts = ops.filter((o) => o !== op && !supports(o) && o.clause.sentence === op.clause.sentence && o.score !== 0);
     // evidence gives way to any verdict: one of its own sign states the complaint, one of the other sign accepts it
     // (多花了50块升级了大床房，很值)
     const drop = op.role === 'evidence' ? verdicts.length > 0 : verdicts.some((o) => Math.sign(o.score) === -Math.sign(op.score));

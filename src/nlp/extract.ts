@@ -379,8 +379,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (request && lo + request.index < op.start && (!op.fromPattern || op.role)) return false;
     // what happened, asked about (请问是不是只能退一半？), is a question like a weak evaluation word, unless the
     // asking is indignant (他电话都没打一个就说地址不详？)
-    const asked = clause.question || /(是不是|有没有|能不能|可不可以|会不会)/.test(lc.slice(lo, op.start));
-    if (op.role && asked && !op.rhetorical && !/(一直|老是|总是|根本|都|太|这么|那么)/.test(lc.slice(op.start, op.end))) return false;
+    if (op.role && !op.rhetorical && (clause.question || /(是不是|有没有|能不能|可不可以|会不会)/.test(lc.slice(lo, op.start))) && !/(一直|老是|总是|根本|都|太|这么|那么)/.test(lc.slice(op.start, op.end))) return false;
     // a condition for getting in touch (有问题请联系我, 不满意可以找客服) describes no experience
     if (!op.fromPattern && /^(的话)?(请|可以|可|就|随时|欢迎|麻烦|务必)?(联系|找|咨询|私信|留言|拨打|致电|反馈|告诉)/.test(lc.slice(op.end, hi))) return false;
     // praise bought with a rebate (好评返现, 五星有礼) is the merchant's offer, not the customer's verdict

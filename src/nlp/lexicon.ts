@@ -30,9 +30,10 @@ export interface Lexicon {
  * `evidence` is a fact that backs a complaint (只开了一个窗口, 多扣了50块), dropped when the same sentence
  * states a verdict, which is then the opinion (柜台只开两个窗口，效率真低; 多花了50块…很值 accepts it); `effort`
  * counts trips, calls or days (跑了三趟, 打了四五次电话) or an absence (连…都没有), a complaint on its own but the
- * proof of good service when the same sentence praises (装维师傅不怕麻烦，跑了三趟; 连一根头发都没有，很干净). Both, and `event` (any other pattern that reads what happened
- * rather than a fixed phrase of judgement), are dropped like evaluation words in wishes and conditions (要是第二天就
- *发货就好了) and in questions (请问是不是只能退一半？); rhetorical patterns (就不能…吗) have no role and stay.
+ * proof of good service when the same sentence praises (装维师傅不怕麻烦，跑了三趟; 连一根头发都没有，很干净).
+ * Both, and `event` (any other pattern that reads what happened rather than a fixed phrase of judgement), are
+ * dropped like evaluation words in wishes and conditions (要是第二天就发货就好了) and in questions (请问是不是只能退
+ * 一半？); rhetorical patterns (就不能…吗) have no role and stay.
  */
 export type PatternRole = 'evidence' | 'effort' | 'event' | null;
 
