@@ -279,6 +279,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       if (i === lo && /^[的吧嘞啊]/.test(right) && ACKNOWLEDGEMENTS.has(word)) continue;
       // a bare 好/行/可以 that is a whole clause is an acknowledgement (好，那麻烦你了)
       if (i === lo && right === '' && ACKNOWLEDGEMENTS.has(word)) continue;
+      // said twice (可以可以，那就这样; 行行行) it is still one
+      if (i > lo && ACKNOWLEDGEMENTS.has(word) && /^[的吧啊呀]?$/.test(right) && new RegExp(`^(?:${word})+$`).test(lc.slice(lo, i))) continue;
       // 麻烦了 / 那麻烦您了 closing a request is thanks for the trouble, not a complaint about it
       if (word === '麻烦' && /^(?:那|那就|好的|行|嗯)?$/.test(lc.slice(lo, i)) && /^(?:你|您|你们)?了?(?:师傅|小哥|大哥|哥|姐|美女|老师|哈|啊|呀|哦|啦|呢)?$/.test(right)) continue;
       // 卡 after 的/张/这/那 is the card (我的卡在外地消费了), not a lag
@@ -289,6 +291,25 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       // nor may it stop inside a longer word (五星 in 五星级, 好评 in 好评率)
       const last = tokenAt(tokens, e - 1);
       if (last && last.end > e && last.tag !== 'x' && ![...lc.slice(e, last.end)].every((c) => TAIL_CHARS.has(c))) continue;
+      // nor a word naming a product, room or plan (订的是豪华大床房, 点了超值套餐, 用快捷支付; taxonomy.yaml name_words):
+      // right before a noun, after a verb or particle, it is part of a name; after a target (服务热情态度好), a degree
+      // word (很实惠套餐) or at the start of its clause it still predicates
+      const next = tokenAt(tokens, e);
+      if (x.lex.taxonomy.nameWords.has(word) && next && next.start === e && /^(n|nz|ng|nt)$/.test(next.tag) && !x.sentiment.has(next.word) && !x.modifiers.has(next.word) && !/[了过着]/.test(lc[next.end] ?? '') && lc[i - 1] !== '很') {
+        const prev = tokenEndingAt(tokens, i);
+        const modified = prev !== undefined && (x.modifiers.has(prev.word) || [...prev.word].every((c) => SINGLE_MOD_CHARS.has(c)));
+        // (the whole word is skipped: 超值 read again from 值 would come back as 超 + 值)
+        if (prev && !modified && !isNounLike(prev, x)) {
+          i = e - 1;
+          continue;
+        }
+      }
+    }
+    // thanks that are the whole clause (好的，感谢感谢; 感谢您) close a call politely; 太感谢了 / 非常感谢 are words of their own
+    if (word === '感谢' && i === lo && /^(?:感谢)*(?:你|您|你们)?[啦啊了哈呀]*$/.test(lc.slice(e, hi))) {
+      mark(i, hi);
+      i = hi - 1;
+      continue;
     }
     // 不如 compares against what follows (还不如快捷酒店): the object is part of the opinion
     if (word === '不如') {
@@ -358,9 +379,22 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     op.score = op.negated ? -s : s;
   }
 
-  // wishes and requests (希望快一点, 麻烦尽快处理, 如果能便宜点就好了) describe what the customer wants, and
+  // X比你们快多了: the other business is better at it, so the verdict on this one is the opposite of the word's
+  // (电信比你们便宜二十块 is a price complaint); 比你们以前 compares this business with itself
+  for (const op of found) {
+    if (/比(?:你们|你家|您家|贵行|贵司|贵公司)(?!以前|之前|原来|上次|去年|前年|过去|那时)/.test(lc.slice(lo, op.coreEnd))) op.score = -op.score;
+  }
+
+  // wishes and requests (希望快一点, 麻烦尽快处理, 如果能便宜点就好了; not 主要是) describe what the customer wants, and
   // expectations (本来以为会很难吃) what they feared: neither is what happened
-  const request = /(希望|建议|麻烦|(?<![申邀聘宴])请|能否|可否|如果|要是|假如|倘若|万一|如(?=有|遇)|以为)/.exec(seg);
+  // worries (担心理赔会很麻烦, 会不会涨价) and announced changes (下个月起要涨价) neither
+  const request = /(希望|建议|麻烦|(?<![申邀聘宴])请|能否|可否|如果|(?<![主只需想重])要是|假如|倘若|万一|如(?=有|遇)|以为|担心|害怕|生怕|就怕|可能会|会不会|(?:下个?月|下周|明年|下季度|将来|以后)(?:起|开始)?(?:就|也)?(?:会|要|将))/.exec(seg);
+  // the consequence of a condition or counterfactual in the clause before (如果导游少带几个购物点，这趟就完美了;
+  // 要不是客服态度好，这差评我早就给了) is imagined too
+  const sentenceHead = lc.slice(0, lo).split(/[。！？!?\n]|\.(?!\d)/).pop() ?? '';
+  const previousClause = sentenceHead.replace(/[，,；;：:\s]+$/, '').split(/[，,；;：:]/).pop() ?? '';
+  const consequence = /如果|(?<![主只需想重])要是|假如|倘若|万一|要不是/.test(previousClause);
+  const competitor = otherBusiness(sentenceHead, seg);
   const reported = reportedClaim(seg, clause.question);
   if (reported) {
     clause.reported = { start: lo + reported.from, end: lo + reported.to };
@@ -377,6 +411,19 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     // an adjective turned adverb (耐心地帮我) describes how something was done, not a verdict
     if (lc[op.coreEnd] === '地' && tokenAt(tokens, op.coreEnd)?.word === '地' && op.end === op.coreEnd && op.core.length >= 2 && !op.fromPattern) return false;
     if (request && lo + request.index < op.start && (!op.fromPattern || op.role)) return false;
+    if (consequence && (!op.fromPattern || op.role) && /[就会才那肯定一定早]/.test(seg)) return false;
+    // an order note (不要太甜, 别太辣) asks for something; 不要太好 is colloquial praise
+    if (/(?:不要|别|不用|不必)$/.test(lc.slice(Math.max(lo, op.start - 2), op.start)) && /^(?:太|过于|偏|有点)(?!好|棒|爽|赞|舒服)/.test(lc.slice(op.start, op.end))) return false;
+    // the customer's own mishap (我不小心摔坏了, 自己手滑摔碎了, 我自己没仔细看条款) or state (我身体不舒服), and a feeling
+    // they mean to give someone (想让她开心一下, 为了不让孩子失望), are no verdict on the business
+    if (op.score < 0 && /(?:不小心|手滑|自己没)[^，。！？,!?]{0,4}$/.test(lc.slice(lo, op.start))) return false;
+    if (/(?:我|身体)(?:有点|有些)?$/.test(lc.slice(lo, op.start)) && /^(?:不舒服|难受)/.test(op.core)) return false;
+    if (/(?:想|为了|希望|要)不?(?:让|使|令)[^，。！？,!?]{0,4}$/.test(lc.slice(lo, op.start))) return false;
+    // 涨价的话我就销号, 方便的话放门卫室: a condition, not a report
+    if (lc.startsWith('的话', op.end) && (!op.fromPattern || op.role)) return false;
+    // what another business did (之前住的那家隔音太差, 同事在别家买的被拒赔了) is no verdict on this one; a comparison
+    // with this one (隔壁那家比你们快多了) is, and was turned round above
+    if (competitor && lo + competitor.at <= op.start && !/比/.test(seg)) return false;
     // what happened, asked about (请问是不是只能退一半？), is a question like a weak evaluation word, unless the
     // asking is indignant (他电话都没打一个就说地址不详？)
     if (op.role && !op.rhetorical && (clause.question || /(是不是|有没有|能不能|可不可以|会不会)/.test(lc.slice(lo, op.start))) && !/(一直|老是|总是|根本|都|太|这么|那么)/.test(lc.slice(op.start, op.end))) return false;
@@ -409,14 +456,38 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
   });
 }
 
-// Who makes a claim the customer reports: staff, the business, its ads and documents, or a past moment (当初说…)
-const CLAIMANT = '(?:客服|坐席|座席|话务员|接线员|业务员|营业员|销售员?|经理|柜员|工作人员|员工|师傅|代理人|代理|中介|专员|小哥|小姐姐|对方|人家|你们|广告|宣传|官方|官网|商家|卖家|店家|页面|短信|合同|条款|当初|当时|之前|本来|原本|一开始|的时候|时)';
+/**
+ * Names of another business than the one reviewed: 别家, 隔壁那家, 之前住的那家, 同事在平安买的. Not 其他/有的 + a
+ * business: 其他酒店缺少的古朴环境 and 就其他酒店来说 praise this one by contrast.
+ */
+const OTHER_BUSINESS = /(?<![告离辞])别家(?![具人里乡属])|别的(?:店|家(?![具人里乡属])|银行|平台|公司|酒店|商家|快递|运营商)|隔壁(?:那?家|店)|另一家|(?:之前|以前|上次|上回)(?:住的|用的|去的|买的|点的|办的)?那家|(?:朋友|同事|家人|邻居|同学|亲戚)在[^，。！？,!?]{1,6}(?:买|办|住|点|投保)的/;
+/** What other businesses lack (别的酒店没有的海景阳台) is praise of this one by contrast. */
+const LACKED = /^[^，。！？,!?]{0,2}(?:没有|缺少|缺乏|少有|不具备|比不上)的/;
+/** Words that bring the reviewed business back in (你们, 这家) or turn to what happened to the customer (但, 结果). */
+const BACK_HERE = /你们|你家|您家|贵行|贵司|贵公司|这家|本店|这边|这里|这次|现在|但|可是|结果|而/;
+/**
+ * Where in `seg` (the clause) talk about another business applies: from the start of the clause when an earlier clause
+ * of the sentence named one, from the name when the clause does; null when this business comes back first.
+ */
+function otherBusiness(sentenceHead: string, seg: string): { at: number } | null {
+  const here = OTHER_BUSINESS.exec(seg);
+  if (here) return BACK_HERE.test(seg.slice(here.index + here[0].length)) || LACKED.test(seg.slice(here.index + here[0].length)) ? null : { at: here.index };
+  const before = OTHER_BUSINESS.exec(sentenceHead);
+  if (!before || BACK_HERE.test(sentenceHead.slice(before.index + before[0].length)) || LACKED.test(sentenceHead.slice(before.index + before[0].length)) || BACK_HERE.test(seg)) return null;
+  // a comparison (存款利率比别家高一点，还算良心) judges this business, and so does what follows it
+  if (/比/.test(sentenceHead.slice(Math.max(0, sentenceHead.slice(0, before.index).search(/[，,；;][^，,；;]*$/))))) return null;
+  return { at: 0 };
+}
+
+// Who makes a claim the customer reports: staff, the business, its ads and documents, a past moment (当初说…), or
+// hearsay (网上说, 评论区好多人说); a friend or relative relaying their own use (女朋友说很好看) is feedback on the product
+const CLAIMANT = '(?:网友|网上|评论区?|评论里|别人|好多人|很多人|客服|坐席|座席|话务员|接线员|业务员|营业员|销售员?|经理|柜员|工作人员|员工|师傅|代理人|代理|中介|专员|小哥|小姐姐|对方|人家|你们|广告|宣传|官方|官网|商家|卖家|店家|页面|短信|合同|条款|当初|当时|之前|本来|原本|一开始|的时候|时)';
 // A caller addresses the agent as 你 (你刚才说, 你不是说): only adverbs and time words may stand between it and the
 // verb, so the customer's own words after a greeting (你好，我想说) never count, nor 你 inside a word (迷你)
 const ADDRESSEE = '(?<![迷])你(?!们)(?:刚才|刚刚|之前|上次|上回|那天|昨天|前天|当时|当初|明明|不是|也|都|还|就|自己|一直|一开始|原来|电话里)*';
 const CLAIM_VERB = '(?:说|讲|表示|保证|承诺|宣传|号称|声称|宣称|介绍|写着|写的是|告诉我|答应)';
 const REPORTED = new RegExp(
-  `(?:${CLAIMANT}[^，。！？,!?]{0,8}?(?:(?:跟|对|和|给|向)我)?${CLAIM_VERB}|${ADDRESSEE}(?:(?:跟|对|和|给|向)我)?${CLAIM_VERB}|(?:跟|对|和|向)我${CLAIM_VERB}|(?:号称|声称|宣称|承诺|保证))`,
+  `(?:${CLAIMANT}[^，。！？,!?]{0,8}?(?:(?:跟|对|和|给|向)我)?${CLAIM_VERB}|${ADDRESSEE}(?:(?:跟|对|和|给|向)我)?${CLAIM_VERB}|(?:跟|对|和|向)我${CLAIM_VERB}|(?:号称|声称|宣称|承诺|保证|听说|据说|听人说|听别人说))`,
   'g',
 );
 // 说得很清楚 judges the speaking, 说话/说明/说法 are nouns, 说实话/说真的 are discourse markers, 说服 is
@@ -440,6 +511,8 @@ const ASKS = /(.)不\1|是不是|有没有|算什么|什么|怎么|凭什么|吗
 function reportedClaim(seg: string, question: boolean): { from: number; to: number; open?: string } | null {
   for (const m of seg.matchAll(REPORTED)) {
     const after = m.index + m[0].length;
+    // 对…来说 frames a view (对于喜欢上网的人来说是个惊喜), it reports nobody's
+    if (m[0].endsWith('来说')) continue;
     const rest = seg.slice(after);
     const quote = QUOTE_OPEN.exec(rest);
     if (!quote && NOT_A_CLAIM.test(rest)) continue;

@@ -55,6 +55,8 @@ export interface Taxonomy {
   scalar: { higher: Set<string>; lower: Set<string>; benefit: Set<string>; cost: Set<string> };
   /** canonical aspects whose category yields to the one the opinion implies (外卖太慢 → efficiency) */
   weakAspects: Set<string>;
+  /** praise words that also name products, rooms and plans (豪华大床房, 超值套餐): not a verdict right before a noun */
+  nameWords: Set<string>;
 }
 
 export type TsvRow = Record<string, string>;
@@ -96,6 +98,7 @@ export function loadTaxonomy(lexiconDir: string): Taxonomy {
     implicit?: { words: string[]; category: string; aspect: string; source?: string }[];
     scalar?: { higher_words: string[]; lower_words: string[]; benefit_aspects: string[]; cost_aspects: string[] };
     weak_aspects?: string[];
+    name_words?: string[];
   };
   const cats = doc.categories ?? [];
   const ids = cats.map((c) => c.id);
@@ -137,6 +140,7 @@ export function loadTaxonomy(lexiconDir: string): Taxonomy {
       cost: new Set(sc.cost_aspects.map((s) => s.toLowerCase())),
     },
     weakAspects: new Set(doc.weak_aspects ?? []),
+    nameWords: new Set((doc.name_words ?? []).map((w) => String(w).toLowerCase())),
   };
 }
 
