@@ -73,8 +73,10 @@ export function buildExtractLexicon(lex: Lexicon, extraSentiment?: Record<string
 
 const SINGLE_MOD_CHARS = new Set([...'不没很太超挺好真老偏巨贼蛮还都也就更最特']);
 const TAIL_CHARS = new Set([...'了的点多死啊吧呀哦啦哈呢极爆嘛']);
-const RIGHT_SUFFIXES = ['得很厉害', '得太厉害', '得特别厉害', '得非常厉害', '得厉害', '得不得了', '得要命', '得要死', '得不行', '得离谱', '到离谱', '到极点', '了这么多', '了那么多', '到不行', '到爆', '到家了', '了不少', '了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '很多', '得多', '点'];
+const RIGHT_SUFFIXES = ['得很厉害', '得太厉害', '得特别厉害', '得非常厉害', '得厉害', '得不得了', '得要命', '得要死', '得不行', '得离谱', '到离谱', '到极点', '了这么多', '了那么多', '到不行', '到爆', '到家了', '了不少', '了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '很多', '得多', '太多了', '太多', '大了', '点'];
 const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
+/** 得 and a complement of two to eight characters up to the clause end (辣得我眼泪直流, 咸得发苦, 差得也太多). */
+const DE_COMPLEMENT = /^得[^，。！？,!?\s]{2,8}$/;
 /** Words that need the guard single characters get: they are ordinary words far more often than opinions. */
 const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱', '麻烦', '标准', '规范', '推荐']);
 const ACKNOWLEDGEMENTS = new Set(['好', '行', '可以', '对', '成']);
@@ -230,7 +232,9 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     // 不是一般的好 is an intensifier, not a negated 一般
     if (word === '一般' && lc.slice(i - 2, i) === '不是' && lc[i + 2] === '的') continue;
     // 厉害 is praise (技术挺厉害) except as a degree complement after 得 (卡得很厉害, 疼得厉害), which the word before owns
-    if (word === '厉害' && /得(很|太|特别|非常|好|挺|那么|这么)?$/.test(lc.slice(Math.max(lo, i - 3), i))) continue;
+    if (word === '厉害' && /得(很|太|特别|非常|好|挺|那么|这么|更|更加|越来越|也|还)?$/.test(lc.slice(Math.max(lo, i - 4), i))) continue;
+    // 差点 / 差一点就 is "almost" (差点误机), not 差 + a little
+    if (word === '差' && /^(?:一?点儿?|点)(?![了的啊吧呀,，。!！?？~～\s]|$)/.test(lc.slice(i + 1, hi))) continue;
     // 还没用 / 没用过 is "not used yet", not "useless"
     if (word === '没用' && (/(还|尚|暂时|都还|也还)$/.test(lc.slice(Math.max(lo, i - 2), i)) || lc[i + 2] === '过')) continue;
     // nor after the customer or a "not even one" quantity: 我一天都没用, 一次也没用 ("did not use"), unlike 打了几次都没用
@@ -257,7 +261,10 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       const next = tokenAt(tokens, e);
       // (全 before a noun is "all of it": 全骨头渣子)
       const nextTarget = word.length === 1 && word !== '全' && next !== undefined && next.start === e && next.word.length >= 2 && isNounLike(next, x);
-      const rightOk = right === '' || PARTICLES.test(right) || RIGHT_SUFFIXES.some((s) => right.startsWith(s)) || /^(但|却|而且|并且|又|也)/.test(right) || nextTarget;
+      // a 得 complement says how much (辣得我眼泪直流, 咸得发苦), an amount by how much (还贵二十)
+      const degreeComplement = word.length === 1 && sc !== 0 && DE_COMPLEMENT.test(right);
+      const amount = (word === '贵' || scalar.higher.has(word) || scalar.lower.has(word)) && /^[0-9一二两三四五六七八九十百千几半]/.test(right);
+      const rightOk = right === '' || PARTICLES.test(right) || RIGHT_SUFFIXES.some((s) => right.startsWith(s)) || /^(但|却|而且|并且|又|也)/.test(right) || nextTarget || degreeComplement || amount;
       const tok = tokenAt(tokens, i);
       let leftOk = true;
       // pieces jieba's HMM guessed (tag x) carry no word evidence, so they cannot veto a match
@@ -265,7 +272,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
         const pre = lc.slice(tok.start, i);
         const post = lc.slice(e, tok.end);
         // jieba glues 得 to the word before a degree complement (脏得|不行): the complement decides
-        const complement = post === '得' && RIGHT_SUFFIXES.some((x) => x.startsWith('得') && right.startsWith(x));
+        const complement = post === '得' && (degreeComplement || RIGHT_SUFFIXES.some((x) => x.startsWith('得') && right.startsWith(x)));
         // jieba also glues a degree word of two characters (有点烦, 有些烦): a modifier is no other word
         leftOk = ([...pre].every((c) => SINGLE_MOD_CHARS.has(c)) || x.modifiers.get(pre) === 'degree') && (complement || [...post].every((c) => TAIL_CHARS.has(c)));
       }
@@ -382,7 +389,10 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
   // X比你们快多了: the other business is better at it, so the verdict on this one is the opposite of the word's
   // (电信比你们便宜二十块 is a price complaint); 比你们以前 compares this business with itself
   for (const op of found) {
-    if (/比(?:你们|你家|您家|贵行|贵司|贵公司)(?!以前|之前|原来|上次|去年|前年|过去|那时)/.test(lc.slice(lo, op.coreEnd))) op.score = -op.score;
+    const upTo = lc.slice(lo, op.coreEnd);
+    if (/比(?:你们|你家|您家|贵行|贵司|贵公司)(?!以前|之前|原来|上次|去年|前年|过去|那时)/.test(upTo)) op.score = -op.score;
+    // the past was better (以前比现在好太多了): a verdict on now, the other way round
+    else if (/(?:以前|之前|原来|过去|去年|当初)[^，。！？,!?]{0,4}比(?:现在|如今|今年)/.test(upTo)) op.score = -op.score;
   }
 
   // wishes and requests (希望快一点, 麻烦尽快处理, 如果能便宜点就好了; not 主要是) describe what the customer wants, and
@@ -450,7 +460,9 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       // why-questions about a change for the worse complain (保费怎么比去年贵了这么多？ 为什么又断网了？)
       const why = op.score < 0 && /(怎么|为什么|为啥|咋|凭什么)/.test(lc.slice(lo, op.start)) && /(比|又|老|总)/.test(lc.slice(Math.max(lo, op.start - 2), op.coreStart));
       // (咁 is the Cantonese 这么: 點解咁貴？)
-      if (!why && (!/(一直|老是|总是|根本|都|太|这么|那么|咁)/.test(phrase) || (attributive && !/(一直|老是|总是|根本|都|太)/.test(phrase)))) return false;
+      // so is disbelief that it could happen at all (这都能发错？ 这也能算优惠？)
+      const indignant = op.score < 0 && /(?:这都能|这也能|这样都能|居然|竟然|还能)$/.test(lc.slice(lo, op.start));
+      if (!why && !indignant && (!/(一直|老是|总是|根本|都|太|这么|那么|咁)/.test(phrase) || (attributive && !/(一直|老是|总是|根本|都|太)/.test(phrase)))) return false;
     }
     return true;
   });
@@ -608,6 +620,7 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
       break;
     }
   }
+  if (op.end === op.coreEnd && op.core.length === 1 && op.score !== 0 && DE_COMPLEMENT.test(lc.slice(op.end, hi)) && !blocked(op.end)) op.end = hi;
   leftModifiers();
 
   // comparatives: 比想象中方便好多, 都比原来好

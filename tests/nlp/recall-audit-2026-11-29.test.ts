@@ -1,0 +1,93 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAnalyzer } from '../../src/nlp/analyzer.js';
+import { analyzeChecked, LEXICON_DIR } from '../helpers/analyzer.js';
+import type { Analyzer, ExtractedTag } from '../../src/nlp/types.js';
+
+// Fixes for a report-only recall audit (2026-11-29; its 160 texts are
+// tests/fixtures/gold/opinions-recall-audit-2026-11-29.jsonl). Our own sentences, one per class, with controls.
+
+let analyzer: Analyzer;
+
+beforeAll(async () => {
+  analyzer = await createAnalyzer({ lexiconDir: LEXICON_DIR });
+});
+
+const tags = async (text: string): Promise<ExtractedTag[]> => (await analyzeChecked(analyzer, text)).tags;
+const show = (ts: ExtractedTag[]) => JSON.stringify(ts.map((t) => [t.aspect, t.opinion, t.polarity, t.category]));
+
+async function expectTag(text: string, opinion: string, polarity: 'positive' | 'negative') {
+  const ts = await tags(text);
+  expect(
+    ts.some((t) => t.opinion.includes(opinion) && t.polarity === polarity),
+    `${text}: expected ${polarity} ${opinion}, got ${show(ts)}`,
+  ).toBe(true);
+}
+
+describe('a one-character evaluation with a complement', () => {
+  it('takes 得 complements, 大了 / 太多 and an amount', async () => {
+    await expectTag('这碗牛肉面辣得我直冒汗', '辣得我直冒汗', 'negative');
+    await expectTag('这次办的分期真是亏大了', '亏大了', 'negative');
+    await expectTag('新版App比旧版快太多', '快太多', 'positive');
+    await expectTag('同样的套餐比营业厅还贵三十', '贵', 'negative');
+  });
+
+  it('reads 更厉害 after 得 as the complaint it intensifies', async () => {
+    const ts = await tags('楼上装修吵得更厉害了');
+    expect(ts.some((t) => t.polarity === 'positive'), show(ts)).toBe(false);
+    expect(ts.some((t) => t.opinion.includes('吵') && t.polarity === 'negative'), show(ts)).toBe(true);
+  });
+
+  it('reads 差点 as "almost", not 差 + a little', async () => {
+    const ts = await tags('客服回复得太及时了，差点就错过了退款期限');
+    expect(ts.some((t) => t.opinion === '差点' || (t.opinion.includes('及时') && t.polarity === 'negative')), show(ts)).toBe(false);
+    await expectTag('酒店没叫醒，差点误了飞机', '差点误了飞机', 'negative');
+    await expectTag('这件衣服的质量差点', '差点', 'negative');
+  });
+});
+
+describe('rhetorical and indignant questions', () => {
+  it('complain', async () => {
+    await expectTag('同一个地址这都能送错？', '送错', 'negative');
+    await expectTag('办卡要交三百押金，这合理吗？', '这合理吗', 'negative');
+    await expectTag('投诉了三次，投诉有什么用', '有什么用', 'negative');
+    await expectTag('登记有用吗？登记完又没人管', '登记有用吗', 'negative');
+    await expectTag('两百块的房间就这？', '就这', 'negative');
+  });
+
+  it('while asking for information does not', async () => {
+    const ts = await tags('请问这个套餐合理吗？我想了解一下');
+    expect(ts.some((t) => t.polarity === 'negative' && t.opinion.includes('合理吗')), show(ts)).toBe(false);
+    const fine = await tags('就这样吧，谢谢');
+    expect(fine, show(fine)).toEqual([]);
+  });
+});
+
+describe('events: waits, quick service, silence, regrets', () => {
+  it('are read', async () => {
+    await expectTag('打了半小时才转到人工', '打了半小时才', 'negative');
+    await expectTag('周末去营业厅排队两个小时', '排队两个小时', 'negative');
+    await expectTag('上午报的案，当天下午就赔付了', '当天下午就赔付了', 'positive');
+    await expectTag('没想到这么快就批下来了', '这么快就批下来', 'positive');
+    await expectTag('套餐改了也没人跟我说一声', '没人跟我说一声', 'negative');
+    await expectTag('买了两次都是坏的，不敢再买了', '不敢再买', 'negative');
+    await expectTag('早知道就不办这张卡了', '早知道就不办', 'negative');
+  });
+});
+
+describe('vocabulary and slang', () => {
+  it('knows everyday words the lexicon lacked', async () => {
+    await expectTag('送来的青菜都蔫了', '蔫', 'negative');
+    await expectTag('这个理赔员挺实在的，有什么说什么', '挺实在', 'positive');
+    await expectTag('提了三次意见，还是老样子', '还是老样子', 'negative');
+    await expectTag('那个自助机就是个摆设', '就是个摆设', 'negative');
+    await expectTag('小哥服务太好了，必须给五星', '五星', 'positive');
+    await expectTag('这家的烤肉是真的顶', '真的顶', 'positive');
+  });
+
+  it('but not 实在 as "really" or a 摆设 that is furniture', async () => {
+    const ts = await tags('网速实在太慢了');
+    expect(ts.some((t) => t.polarity === 'positive'), show(ts)).toBe(false);
+    const room = await tags('房间里的摆设很有特色');
+    expect(room.some((t) => t.polarity === 'negative'), show(room)).toBe(false);
+  });
+});
