@@ -91,3 +91,30 @@ describe('vocabulary and slang', () => {
     expect(room.some((t) => t.polarity === 'negative'), show(room)).toBe(false);
   });
 });
+
+describe('words after 都/还/就 mined from the train reviews (lexicons 2026.11.30.14)', () => {
+  it('tag defects, food, staff and value with their categories', async () => {
+    const cases: [string, string, 'positive' | 'negative', string][] = [
+      ['面包才买两天就发霉了', '发霉', 'negative', 'quality'],
+      ['鸡腿都没熟，里面还是红的', '没熟', 'negative', 'taste'],
+      ['新手机老是自动关机', '自动关机', 'negative', 'quality'],
+      ['客服一直不回话', '不回话', 'negative', 'service_attitude'],
+      ['问题拖了一个月还是解决不了', '解决不了', 'negative', 'resolution'],
+      ['这个价位物有所值', '物有所值', 'positive', 'price'],
+      ['营业厅灯光很暗', '很暗', 'negative', 'environment'],
+    ];
+    for (const [text, opinion, polarity, category] of cases) {
+      const ts = await tags(text);
+      const t = ts.find((x) => x.opinion.includes(opinion));
+      expect(t, `${text}: ${show(ts)}`).toBeDefined();
+      expect([t!.polarity, t!.category], `${text}: ${show(ts)}`).toEqual([polarity, category]);
+    }
+  });
+
+  it('but not inside other words', async () => {
+    for (const text of ['暗恋的人送的礼物', '这首歌很有名']) {
+      const ts = await tags(text);
+      expect(ts.some((t) => t.polarity === 'negative'), `${text}: ${show(ts)}`).toBe(false);
+    }
+  });
+});
