@@ -118,3 +118,19 @@ describe('words after 都/还/就 mined from the train reviews (lexicons 2026.11
     }
   });
 });
+
+describe('defects told as facts', () => {
+  it('are complaints: foreign objects, stains, smells, dead pixels, water that keeps changing', async () => {
+    await expectTag('米饭里有一根头发', '有一根头发', 'negative');
+    await expectTag('新买的衬衫领口有一块黄渍', '有一块黄渍', 'negative');
+    await expectTag('屏幕有个坏点', '有个坏点', 'negative');
+    await expectTag('洗澡水一会儿烫一会儿凉', '一会儿烫一会儿凉', 'negative');
+  });
+
+  it('but not their absence, a question about them, or the problem a caller reported before', async () => {
+    for (const text of ['菜里没有一根头发，很放心', '请问房间有没有蟑螂？', '我刚才反映房间有烟味，现在已经换好了']) {
+      const ts = await tags(text);
+      expect(ts.some((t) => t.polarity === 'negative'), `${text}: ${show(ts)}`).toBe(false);
+    }
+  });
+});
