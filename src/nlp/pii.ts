@@ -108,13 +108,16 @@ export function idCardValid(id: string, now = new Date()): boolean {
 /** Identifier labels: a number right after one of these is a business key, not personal data. */
 const NOT_PII_LABEL = /(订单|单号|编号|流水|批次|代码|编码|券码|兑换码|优惠码|会员|工单|运单|快递|发票|保单|合同|受理|申请号|序列号|型号|车牌|房号|房间号|邮编|交易号|账单号|商品|货号|批号|案件号|报案号|ticket|order|no\.)/i;
 /** Labels naming a party, not a number: they introduce a business key only as 会员号…/快递单号…, while
- * "给快递13812345678打电话" and "会员13812345678" give that party's phone. */
+ * "给快递13812345678打电话" and "会员13812345678" give that party's phone. Only a mobile: after 快递 a
+ * longer number is the parcel's tracking number (韵达快递4312870395618, 申通快递 5531038627294), which
+ * passes Luhn one time in ten and would be taken for a card. */
 const PARTY_LABEL = /(会员|快递|商品)$/;
 /** Labels that make a following number personal even when an identifier label appears earlier. */
 const PII_LABEL = /(电话|手机|号码|卡号|银行卡|信用卡|储蓄卡|工资卡|借记卡|身份证|证件|座机|联系|机主|手机号|打到|尾号)/;
 
-/** A label right before a number that says it is a card or bank account number (卡号, 我的信用卡是, 尾号). */
-const CARD_LABEL = /((?:我的|这张|那张|绑定的?)卡|卡号|银行卡|信用卡|储蓄卡|借记卡|工资卡|扣款卡|账号|帐号|账户|帐户|尾号)(号码|号)?[:：是为\s]*$/;
+/** A label right before a number that says it is a card or bank account number (卡号, 我的信用卡是, 尾号,
+ * 付款的卡是). */
+const CARD_LABEL = /((?:的|这张|那张|绑定)卡|卡号|银行卡|信用卡|储蓄卡|借记卡|工资卡|扣款卡|账号|帐号|账户|帐户|尾号)(号码|号)?[:：是为\s]*$/;
 
 /** A label before a number that says it is an ID number (身份证, 证件号, 身份证号码是). */
 const ID_LABEL = /(身份证|证件|身份号|公民身份)/;
@@ -140,13 +143,13 @@ function landlineAreaLength(run: string): number {
  * belongs to the label (订单ID…, 会员No.…). */
 const NOT_PII_LABEL_BEFORE = new RegExp(NOT_PII_LABEL.source + '(?:[号码:：是为#\\s]|id|no\\.?)*$', 'i');
 
-function vetoedByContext(text: string, start: number): boolean {
+function vetoedByContext(text: string, start: number, mobile = false): boolean {
   const ctx = leftContext(text, start);
   // the identifier label has to introduce this very number (订单号：…, 合同编号…), not merely occur
   // nearby: "快递员打138…" names a courier, not a tracking number
   const m = NOT_PII_LABEL_BEFORE.exec(ctx);
   if (!m) return false;
-  if (PARTY_LABEL.test(m[1]!) && m[0].slice(m[1]!.length).trim() === '') return false;
+  if (mobile && PARTY_LABEL.test(m[1]!) && m[0].slice(m[1]!.length).trim() === '') return false;
   const neg = ctx.search(NOT_PII_LABEL);
   return !PII_LABEL.test(ctx.slice(neg));
 }
@@ -193,6 +196,37 @@ function isolated(text: string, start: number, end: number): boolean {
   if (/^\s?(元|块|万|亿|円|美元|港币|%|‰|gb|GB|mb|MB|kg|KG|件|次|笔|分(?!机)|秒|小时|天(?!天))/.test(text.slice(end, end + 3))) return false;
   if (/(人民币|金额|合计|共计|总计|余额)[:：]?\s?$/.test(text.slice(Math.max(0, start - 5), start))) return false;
   return true;
+}
+
+/**
+ * Whether the number t[start, end) is part of a longer one written in groups: a digit group right before or
+ * after it through one of `seps` (the separators the number itself uses). 6228 0571 4206 4233 holds no
+ * landline 0571 4206 4233, 4201 0619 8301 0402 75 (an ID grouped in fours) none either, and 622262
+ * 6430253380759 no card 6430253380759. A neighbour of seven digits or more is a number of its own (138 1234
+ * 5678 139 8765 4321 lists two), and one of three digits or fewer that a Chinese character holds on its far
+ * side belongs to that word (3单元502 138 1234 5678, 138 1234 5678 24小时开机). At most 16 characters are
+ * read on either side.
+ */
+function partOfLonger(t: string, start: number, end: number, seps: string): boolean {
+  const isSep = (c: string | undefined) => c !== undefined && c.length === 1 && seps.includes(c);
+  const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+  const side = (p: number, dir: -1 | 1): boolean => {
+    if (!isSep(t[p]) || !isDigit(t[p + dir])) return false;
+    let digits = 0;
+    let q = p + dir;
+    for (let steps = 0; steps < 16 && digits < 7; steps++, q += dir) {
+      if (isDigit(t[q])) digits++;
+      else if (!(isSep(t[q]) && isDigit(t[q + dir]))) break;
+    }
+    if (digits >= 7) return false;
+    return !(digits <= 3 && /[\u4e00-\u9fff]/.test(t[q] ?? ''));
+  };
+  return side(start - 1, -1) || side(end, 1);
+}
+
+/** The separators a number written as `s` uses between its groups (a plain number: space and dash). */
+function separatorsOf(s: string): string {
+  return s.includes('.') ? '.' : s.includes(',') ? ',' : ' -';
 }
 
 /** The parts of an address below the street, in the order they are written: 88号 (or 12号院), 4号楼 /
@@ -300,6 +334,8 @@ const ALNUM = /[A-Za-z0-9]/;
  * or letters (20,000 digits took ~0.5 s). A match from anywhere in a run reaches the same "@" (the run cannot
  * hold one) and the same domain, so where a search would match is decided per "@": the first letter or digit
  * of the run before it, not before where the previous address ended, and EMAIL read there once.
+ * Then the addresses written otherwise (looseEmail): an "@" with a Chinese full stop or 点 for a dot
+ * (xx@163。com) or with spaces around it (xx @ 163.com), and the "@" spelled 艾特, (at), [at] or " at ".
  */
 function emailSpans(t: string): [number, number][] {
   const spans: [number, number][] = [];
@@ -309,14 +345,50 @@ function emailSpans(t: string): [number, number][] {
     let s = at;
     while (s > from && EMAIL_LOCAL.test(t[s - 1]!)) s--;
     while (s < at && !ALNUM.test(t[s]!)) s++;
-    if (s === at) continue;
     EMAIL.lastIndex = s;
-    const m = EMAIL.exec(t);
-    if (!m) continue;
-    from = s + m[0].length;
-    spans.push([s, from]);
+    const m = s < at ? EMAIL.exec(t) : null;
+    const span = m ? ([s, s + m[0].length] as [number, number]) : looseEmail(t, at, at + 1, from, false);
+    if (!span) continue;
+    from = span[1];
+    spans.push(span);
+  }
+  for (const m of t.matchAll(SPELLED_AT)) {
+    const span = looseEmail(t, m.index, m.index + m[0].length, 0, /at/i.test(m[0]) && m[0].startsWith(' '));
+    if (span) spans.push(span);
   }
   return spans;
+}
+
+/** An "@" spelled out to dodge address scrapers. */
+const SPELLED_AT = /艾特|\(at\)|\[at\]| at /gi;
+/** After an "@" written so, the domain: labels, and between them ".", 。, 点, " dot ", (dot) or [dot]. */
+const LOOSE_DOMAIN = /[A-Za-z0-9-]+(?:(?:[.。点]|\(dot\)|\[dot\]| dot )[A-Za-z0-9-]+)*/iy;
+const LOOSE_DOT = /[.。点]|\(dot\)|\[dot\]| dot /i;
+/** The top-level domains an address written without a plain "@" and "." must end in. */
+const KNOWN_TLD = /^(?:com|cn|net|org|edu|gov|info|biz|io|me|cc|co|hk|tw|mo|jp|kr|sg|uk|us|de|fr|ca|au)$/i;
+/** Mail providers: an "@" spelled " at " needs one of them, or the dot spelled too (" dot "), so that "looked
+ * at google.com" in an English sentence is no address. */
+const MAIL_PROVIDER = /^(?:qq|163|126|139|189|yeah|sina|sohu|foxmail|aliyun|gmail|outlook|hotmail|live|msn|yahoo|icloud|proton|protonmail)$/i;
+
+/**
+ * An address whose "@" is t[ms, me) but not written plainly: a local part right before (a space between
+ * allowed, not before `from`), and right after (a space allowed) a domain that ends in a known top-level
+ * domain, whatever dots it is written with. Each local part and domain is read once per "@": linear.
+ */
+function looseEmail(t: string, ms: number, me: number, from: number, spelledAt: boolean): [number, number] | null {
+  if (t[ms - 1] === ' ' && ms - 1 > from) ms--;
+  if (t[me] === ' ') me++;
+  let s = ms;
+  while (s > from && EMAIL_LOCAL.test(t[s - 1]!)) s--;
+  while (s < ms && !ALNUM.test(t[s]!)) s++;
+  if (s === ms) return null;
+  LOOSE_DOMAIN.lastIndex = me;
+  const d = LOOSE_DOMAIN.exec(t);
+  if (!d) return null;
+  const labels = d[0].split(new RegExp(LOOSE_DOT.source, 'gi'));
+  if (labels.length < 2 || !KNOWN_TLD.test(labels[labels.length - 1]!)) return null;
+  if (spelledAt && !MAIL_PROVIDER.test(labels[0]!) && !/ dot /i.test(d[0])) return null;
+  return [s, me + d[0].length];
 }
 
 /** The index of the last of `spans` (sorted by start) that starts before `pos`, or -1. */
@@ -345,16 +417,31 @@ function overlapTest(spans: readonly { start: number; end: number }[]): (start: 
 
 type AddCandidate = (type: PiiKind, start: number, end: number, rank: number) => void;
 
+/** The groupings of a mainland mobile (the 11 digits after any country code): plain; 3-4-4 with spaces or
+ * dashes, mixed too (130-2874 6619), or with dots or commas, the same throughout (183.2645.1907,
+ * 138，2047，6613); 3-8 (151 38620419); 7-4 (1893716 2250); 4-4-3 as some phones display numbers
+ * (1367 2083 519). */
+const MOBILE_SHAPE = /^(?:\d{11}|\d{3}[ -]\d{4}[ -]\d{4}|\d{3}([.,])\d{4}\1\d{4}|\d{3}[ -]\d{8}|\d{7}[ -]\d{4}|\d{4}[ -]\d{4}[ -]\d{3})$/;
+
+/**
+ * Landlines: an area code (010, 02x, 0xxx) and a 7-8 digit number, after a separator (" - " too) or in
+ * brackets; with dots or commas only as area code and two groups, the same separator throughout
+ * (027.8793.2614); after +86 or 0086, the area code without its 0 (+86 755 8261 4037). The country-code form
+ * comes first: read from its "00", 0086 755 … would otherwise be taken for the area code 0086.
+ */
+const LANDLINE = /(?:\+|00)86[ -]?(?:10|2\d|[3-9]\d{2})[ -](?:\d{7,8}|\d{3,4}[ -]\d{4})|(?:\(0\d{2,3}\) ?|0\d{2,3}(?: - |[ -]))(?:\d{7,8}|\d{3,4}[ -]\d{4})|0\d{2,3}([.,])\d{3,4}\1\d{4}/g;
+
 /** Phones, landlines, ID numbers and bank cards in `t`, as the rules below describe them. `maxDigits`: the
  * most digits a number may hold (a spoken run's count), to skip the rules that need more. */
 function numberCandidates(t: string, add: AddCandidate, maxDigits = Infinity): void {
-  // 18-digit resident ID numbers, plain or grouped 6-8-4 as printed on forms (110101 19900307 4514);
-  // right after an ID label a wrong check digit is only a typo: region and birth date are enough
-  if (maxDigits >= 18) for (const m of t.matchAll(/\d{17}[\dXx]|\d{6}[ -]\d{8}[ -]\d{3}[\dXx]/g)) {
+  // 18-digit resident ID numbers, plain or grouped 6-8-4 as printed on forms (110101 19900307 4514, also
+  // with dots or commas, the same throughout); right after an ID label a wrong check digit is only a typo:
+  // region and birth date are enough
+  if (maxDigits >= 18) for (const m of t.matchAll(/\d{17}[\dXx]|\d{6}[ -]\d{8}[ -]\d{3}[\dXx]|\d{6}([.,])\d{8}\1\d{3}[\dXx]/g)) {
     const s = m.index!;
     const e = s + m[0].length;
-    const id = m[0].replace(/[ -]/g, '');
-    if (!isolated(t, s, e) || vetoedByContext(t, s)) continue;
+    const id = m[0].replace(/[ .,-]/g, '');
+    if (!isolated(t, s, e) || partOfLonger(t, s, e, separatorsOf(m[0])) || vetoedByContext(t, s)) continue;
     if (!idCardValid(id) && !(idStructureValid(id) && ID_LABEL.test(leftContext(t, s)))) continue;
     add('id_card', s, e, 4);
   }
@@ -363,47 +450,76 @@ function numberCandidates(t: string, add: AddCandidate, maxDigits = Infinity): v
   if (maxDigits >= 15) for (const m of t.matchAll(/(?<!\d)\d{15}(?!\d)/g)) {
     const s = m.index!;
     const e = s + m[0].length;
-    if (!isolated(t, s, e) || !idStructureValid(m[0]) || vetoedByContext(t, s)) continue;
+    if (!isolated(t, s, e) || partOfLonger(t, s, e, ' -') || !idStructureValid(m[0]) || vetoedByContext(t, s)) continue;
     add('id_card', s, e, 4);
   }
 
-  // bank cards: 13-19 digits, plain or in groups of 4; IIN must be a payment-card one and Luhn must hold,
-  // unless a card or account label introduces the number: then any 16-19 digits are a card (a typo in
-  // one digit still leaves the others readable)
-  if (maxDigits >= 13) for (const m of t.matchAll(/\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,3})?|\d{13,19}/g)) {
+  // bank cards: 13-19 digits, plain or in groups of 4 (with dots or commas: four groups and the rest, the
+  // same separator throughout); IIN must be a payment-card one and Luhn must hold, unless a card or account
+  // label introduces the number: then any 16-19 digits are a card (a typo in one digit still leaves the
+  // others readable)
+  if (maxDigits >= 13) for (const m of t.matchAll(/\d{4}(?:[ -]\d{4}){2,3}(?:[ -]\d{1,3})?|\d{4}([.,])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{13,19}/g)) {
     const s = m.index!;
     const e = s + m[0].length;
     const digits = digitsOf(m[0]);
-    if (digits.length < 13 || digits.length > 19 || !isolated(t, s, e)) continue;
+    if (digits.length < 13 || digits.length > 19 || !isolated(t, s, e) || partOfLonger(t, s, e, separatorsOf(m[0]))) continue;
     const labeled = digits.length >= 16 && CARD_LABEL.test(leftContext(t, s));
     if (!labeled && (!/^[3-69]/.test(digits) || !luhnValid(digits))) continue;
     if (vetoedByContext(t, s)) continue;
     add('bank_card', s, e, 3);
   }
 
-  // mainland mobiles, optionally +86 or 0086, written plain or 3-4-4 with spaces/dashes
-  if (maxDigits >= 11) eachMatch(/(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}/g, t, (m) => {
+  // ID numbers and cards in other groupings: the whole of a run of digit groups of two or more joined by
+  // single spaces or dashes (IDs 4201 0619 8301 0402 75, 330 106 1969 0921 0809, 440305 1976 0228 1623;
+  // cards 622262 6430253380759, 6217 0082 6591 6444008, 3776 774224 62671). The check must hold: an ID's
+  // check digit with its region and birth date, a card's Luhn; and a card grouped so needs a card label
+  // before it, unless it has the American Express shape (4-6-5, starting 34 or 37).
+  if (maxDigits >= 13) for (const m of t.matchAll(/(?<!\d)\d+(?:[ -]\d+)+[Xx]?/g)) {
+    const s = m.index!;
+    const e = s + m[0].length;
+    const groups = m[0].split(/[ -]/);
+    if (groups.length > 8 || groups.some((g) => g.length < 2)) continue;
+    const chars = groups.join('');
+    if (chars.length < 13 || chars.length > 19 || !isolated(t, s, e) || vetoedByContext(t, s)) continue;
+    if (chars.length === 18 && idCardValid(chars)) {
+      add('id_card', s, e, 4);
+      continue;
+    }
+    if (!/^\d+$/.test(chars) || !luhnValid(chars)) continue;
+    const amex = /^3[47]\d\d[ -]\d{6}[ -]\d{5}$/.test(m[0]);
+    if (amex || CARD_LABEL.test(leftContext(t, s))) add('bank_card', s, e, 3);
+  }
+
+  // mainland mobiles, optionally +86 or 0086, in the groupings of MOBILE_SHAPE
+  if (maxDigits >= 11) eachMatch(/(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ .,-]?\d){8}/g, t, (m) => {
     const s = m.index;
     const e = s + m[0].length;
-    const digits = digitsOf(m[0]).replace(/^(?:00)?86(?=1\d{10}$)/, '');
-    if (digits.length !== 11 || !isolated(t, s, e) || vetoedByContext(t, s)) return false;
-    // separators must be consistent: 138 1234 5678 or 138-1234-5678, not a random run of digits
+    // a random run of digits and separators is no number: 138 1234 5678, 151 38620419, not 1381 23 45678;
+    // a grouped one may be part of a longer grouped number (11 digits in one run end themselves: 3单元502
+    // 13812345678)
     const local = m[0].replace(/^(?:\+|00)?86[ -]?(?=1)/, '');
-    if (!/^\d{11}$/.test(local) && !/^\d{3}( \d{4}){2}$/.test(local) && !/^\d{3}(-\d{4}){2}$/.test(local)) return false;
+    if (!MOBILE_SHAPE.test(local) || !isolated(t, s, e) || (/\D/.test(local) && partOfLonger(t, s, e, separatorsOf(local))) || vetoedByContext(t, s, true)) return false;
     add('phone', s, e, 2);
     return true;
   });
 
-  // landlines: area code (010, 02x, 0xxx) + 7-8 digit number, with a separator or in brackets
-  if (maxDigits >= 7) for (const m of t.matchAll(/(?:\(0\d{2,3}\) ?|0\d{2,3}[ -])(?:\d{7,8}|\d{3,4}[ -]\d{4})/g)) {
+  // landlines (LANDLINE); a dash and 1-5 digits right after a whole number are its extension, which is no
+  // personal data and stays (0571-87310264-8023, 020-38762915-216转人工)
+  if (maxDigits >= 7) for (const m of t.matchAll(LANDLINE)) {
     const s = m.index!;
     const e = s + m[0].length;
-    const area = digitsOf(m[0].slice(0, m[0].search(/[) -]/) + 1));
-    const local = m[0].slice(m[0].search(/[) -]/) + 1).replace(/^\s+/, '');
-    if (!/^0[1-9]/.test(area) || !/^\d{7,8}$/.test(local.replace(/[ -]/, ''))) continue;
+    const cc = /^(?:\+|00)86[ -]?/.exec(m[0])?.[0] ?? '';
+    const body = m[0].slice(cc.length);
+    const written = /^\(?(\d+)/.exec(body)![1]!;
+    const area = cc ? '0' + written : written;
+    const local = digitsOf(body.slice(body.indexOf(written) + written.length));
+    if (!/^0[1-9]/.test(area) || !/^\d{7,8}$/.test(local)) continue;
     // 3-digit area codes are 010 and 02x; others are 4 digits
     if (area.length === 3 && !/^0(10|2\d)$/.test(area)) continue;
-    if (/^[01]/.test(local) || !isolated(t, s, e) || vetoedByContext(t, s)) continue;
+    if (/^[01]/.test(local)) continue;
+    const ext = /[ )-]\d{7,8}$/.test(m[0]) ? /^-\d{1,5}(?![\d-])/.exec(t.slice(e, e + 7))?.[0] ?? '' : '';
+    const to = e + ext.length;
+    if (!isolated(t, s, to) || partOfLonger(t, s, to, separatorsOf(body)) || vetoedByContext(t, s)) continue;
     add('landline', s, e, 1);
   }
 
@@ -421,14 +537,19 @@ function numberCandidates(t: string, add: AddCandidate, maxDigits = Infinity): v
 
 /** QQ numbers after a QQ label. */
 function qqCandidates(t: string, add: AddCandidate): void {
-  // QQ numbers (5-12 digits) after a QQ label; QQ群 is a group, not a person. '[' keeps a hash token
-  // ([qq:12345678]) from being taken for a label. Between label and number: separators, then 是 or 为 and
-  // more separators, if any. Written as two optional runs side by side, a long run of separators ("qq" and
-  // 20,000 colons) was split between them every possible way before the regex gave up: quadratic.
-  for (const m of t.matchAll(/(?<![A-Za-z[])(?:qq|扣扣)(?:号码|号)?[:：\s]*(?:(?:是|为)[:：\s]*)?([1-9]\d{4,11})/gi)) {
-    const e = m.index! + m[0].length;
-    const s = e - m[1]!.length;
-    if (!isolated(t, s, e)) continue;
+  // QQ numbers (5-12 digits) after a QQ label (QQ, 扣扣, Q号, 企鹅号); QQ群 is a group, not a person. '['
+  // keeps a hash token ([qq:12345678]) from being taken for a label. Between label and number: separators,
+  // then 是 or 为 and more separators, if any. Written as two optional runs side by side, a long run of
+  // separators ("qq" and 20,000 colons) was split between them every possible way before the regex gave up:
+  // quadratic. The number may be written in groups of 3-4 digits (QQ 5820 1947 3); otherwise its first
+  // group alone is the number (QQ 12345 2次).
+  for (const m of t.matchAll(/(?<![A-Za-z[])(?:qq|扣扣|企鹅|q(?=号))(?:号码|号)?[:：\s]*(?:(?:是|为)[:：\s]*)?([1-9]\d{0,11}(?:[ -]\d{1,4}){0,3})/gi)) {
+    const s = m.index! + m[0].length - m[1]!.length;
+    const groups = m[1]!.split(/[ -]/);
+    const digits = groups.join('').length;
+    const grouped = groups.length > 1 && groups.slice(0, -1).every((g) => g.length >= 3 && g.length <= 4) && digits >= 5 && digits <= 12;
+    const e = grouped ? s + m[1]!.length : s + groups[0]!.length;
+    if (e - s < 5 || !isolated(t, s, e) || partOfLonger(t, s, e, ' -')) continue;
     add('qq', s, e, 0);
   }
 }
@@ -480,15 +601,19 @@ function detectOn(t: string): PiiSpan[] {
 
   numberCandidates(t, add);
 
-  // WeChat ids: wxid_… anywhere (the id WeChat itself assigns); after a WeChat label, a custom id as
-  // WeChat allows it (6-20 characters, a letter first, then letters, digits, _ and -). A phone number
-  // given as the id is found as a phone. (Separators after the label as for QQ: one run, not two in a row.)
+  // WeChat ids: wxid_… anywhere (the id WeChat itself assigns); after a WeChat label (微信, its homophones
+  // 薇信/威信, weixin, wx, vx, v信, and v: or v：), a custom id as WeChat allows it (6-20 characters, a
+  // letter first, then letters, digits, _ and -). A phone number given as the id is found as a phone.
+  // (Separators after the label as for QQ: one run, not two in a row.) When nothing says an id follows (号,
+  // id, a colon, 是 or 为), a word of letters alone is the name of a product or platform, not an id
+  // (微信 iPhone 版, 微信 Android 版本, 微信Windows版, vx Official账号): the id must hold a digit, _ or -.
   for (const m of t.matchAll(/(?<![A-Za-z0-9_])wxid_[A-Za-z0-9_-]{4,30}(?![A-Za-z0-9_*-])/g)) {
     add('wechat', m.index!, m.index! + m[0].length, 0);
   }
-  for (const m of t.matchAll(/(?:微信|weixin|(?<![A-Za-z])(?:wx|vx|v信)(?![A-Za-z]))(?:号|id)?[:：\s]*(?:(?:是|为)[:：\s]*)?([A-Za-z][A-Za-z0-9_-]{5,19})(?![A-Za-z0-9_*-]|\.\d)/gi)) {
+  for (const m of t.matchAll(/(?:微信|薇信|威信|weixin|(?<![A-Za-z])(?:wx|vx|v信)(?![A-Za-z])|(?<![A-Za-z])v(?=[:：]))(号|id)?([:：\s]*(?:(?:是|为)[:：\s]*)?)([A-Za-z][A-Za-z0-9_-]{5,19})(?![A-Za-z0-9_*-]|\.\d)/gi)) {
+    if (!m[1] && !/[:：是为]/.test(m[2]!) && !/[\d_-]/.test(m[3]!)) continue;
     const e = m.index! + m[0].length;
-    add('wechat', e - m[1]!.length, e, 0);
+    add('wechat', e - m[3]!.length, e, 0);
   }
   qqCandidates(t, add);
 
@@ -539,16 +664,21 @@ function maskValue(type: PiiKind, value: string): string {
     return [...value].map((c, i) => (/[0-9A-Za-z]/.test(hw[i]!) ? '*' : c)).join('');
   }
   if (type === 'wechat' || type === 'qq') {
-    // the first character only (wxid_ is WeChat's prefix, not part of the person's id)
+    // the first character only (wxid_ is WeChat's prefix, not part of the person's id); the spaces of a QQ
+    // number written in groups stay
     const keep = value.startsWith('wxid_') ? 5 : 1;
-    return value.slice(0, keep) + '*'.repeat(value.length - keep);
+    return value.slice(0, keep) + (type === 'qq' ? value.slice(keep).replace(/[^\s-]/g, '*') : '*'.repeat(value.length - keep));
   }
   if (type === 'email') {
-    // the address may hold a full-width ＠ (detection runs on a half-width copy)
-    // a one-character local part (a@b.cn) is masked whole: keeping it would mask nothing
-    const at = halfWidth(value).indexOf('@');
-    const keep = at > 1 ? 1 : 0;
-    return value.slice(0, keep) + '*'.repeat(at - keep) + value.slice(at);
+    // the address may hold a full-width ＠ (detection runs on a half-width copy), or an "@" spelled out
+    // (艾特, (at), [at], " at "); a one-character local part (a@b.cn) is masked whole: keeping it would mask
+    // nothing. Spaces before the "@" stay.
+    const hw = halfWidth(value);
+    let at = hw.indexOf('@');
+    if (at < 0) at = hw.search(/艾特|\(at\)|\[at\]| at /i);
+    const local = hw.slice(0, at).trimEnd().length;
+    const keep = local > 1 ? 1 : 0;
+    return value.slice(0, keep) + value.slice(keep, at).replace(/\S/g, '*') + value.slice(at);
   }
   // NBSP, thin spaces and Unicode dashes read as the separators they stand for; invisible characters
   // between digits (found through the detection copy) are neither digits nor separators and stay
@@ -566,9 +696,11 @@ function maskValue(type: PiiKind, value: string): string {
     skip = Math.max(0, digitPositions.length - 11);
     keepHead = 3;
   } else if (type === 'landline') {
-    // digits read out one by one (0 7 5 5 2 6 5 4 3 2 1 0) are one run: the area code by its length
-    const sep = /^\d(?: \d){4,}$/.test(hw) ? -1 : hw.search(/[) -]/);
-    keepHead = sep >= 0 ? digitsOf(hw.slice(0, sep + 1)).length : landlineAreaLength(digitsOf(hw));
+    // digits read out one by one (0 7 5 5 2 6 5 4 3 2 1 0) are one run: the area code by its length; a
+    // country code stays with the area code (+86 755 **** 4037)
+    const cc = /^(?:\+|00)86[ -]?/.exec(hw)?.[0].length ?? 0;
+    const sep = /^\d(?: \d){4,}$/.test(hw) ? -1 : hw.slice(cc).search(/[) .,-]/);
+    keepHead = sep >= 0 ? digitsOf(hw.slice(0, cc + sep + 1)).length : landlineAreaLength(digitsOf(hw));
   } else {
     keepHead = 6;
   }
@@ -590,16 +722,34 @@ const DEFAULT_SECRET = 'guandian-dev-pii-secret';
 function hashToken(type: PiiKind, value: string, secret: string): string {
   const canonical =
     type === 'email'
-      ? normalizeText(value).text.toLowerCase()
+      ? emailCanonical(value)
       : type === 'qq'
-        ? // a number read out in numerals is the number: 一二三四五六 and 123456 are one value
-          numeralsToDigits(normalizeText(value).text)
+        ? // a number read out in numerals is the number: 一二三四五六 and 123456 are one value, and so is
+          // 1234 56 written in groups
+          numeralsToDigits(normalizeText(value).text).replace(/[\s-]/g, '')
         : type === 'wechat' || type === 'name' || type === 'address'
           ? // the same name in either script, with or without a zero-width space, is the same value
             normalizeText(value).text
-          : numeralsToDigits(halfWidth(value)).replace(/[^\dXx]/g, '').replace(/^(?:00)?86(?=1\d{10}$)/, '').toUpperCase();
+          : numberCanonical(type, value);
   const h = createHmac('sha256', secret).update(`${type}:${canonical}`).digest('hex').slice(0, 16);
   return `[${type}:${h}]`;
+}
+
+/** An address as one value however it is written: zhang＠qq.com, zhang艾特qq点com and zhang at qq dot com are
+ * zhang@qq.com. */
+function emailCanonical(value: string): string {
+  const n = normalizeText(value).text.toLowerCase();
+  const at = /\s?(?:@|艾特|\(at\)|\[at\]| at )\s?/.exec(n);
+  if (!at) return n;
+  return n.slice(0, at.index) + '@' + n.slice(at.index + at[0].length).replace(new RegExp(LOOSE_DOT.source, 'gi'), '.');
+}
+
+/** A number's digits (an ID's X upper-case), without a mainland mobile's country code; a landline written
+ * after +86 or 0086 gets its area code's 0 back, so +86 755 8261 4037 and 0755-82614037 are one value. */
+function numberCanonical(type: PiiKind, value: string): string {
+  const digits = numeralsToDigits(halfWidth(value)).replace(/[^\dXx]/g, '').toUpperCase();
+  if (type === 'landline') return digits.replace(/^(?:00)?86(?=[1-9])/, '0');
+  return digits.replace(/^(?:00)?86(?=1\d{10}$)/, '');
 }
 
 function applyMasks(text: string, entities: PiiSpan[], policy: PiiPolicy, secret: string | undefined): string {

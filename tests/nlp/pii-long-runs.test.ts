@@ -27,6 +27,24 @@ const LONG_RUNS = [
   field('联系邮箱', 'x.'),
   field('qq', ':'),
   field('微信', ' :'),
+  // the forms added after the PII audit of 2026-11-29: digit groups with spaces, dots, commas and dashes
+  // (every grouped run is read once for an ID or card in another grouping, and a neighbour group is looked
+  // for at most 16 characters away), radio digits and punctuation between groups read out, an "@" written
+  // otherwise, grouped QQ numbers and landline extensions
+  field('', '1 '),
+  field('身份证', '12 '),
+  field('', '1.'),
+  field('', '1,'),
+  field('', '0571 '),
+  field('', '洞'),
+  field('客户：', '幺三八，'),
+  field('', '一……'),
+  field('', 'a艾特'),
+  field('', 'a at '),
+  field('邮箱x@', '163。'),
+  field('x艾特', 'qq点'),
+  field('QQ ', '1234 '),
+  field('座机0571-87310264', '-1'),
 ];
 
 const found = (t: string) => maskPii(t, 'mask').entities.map((e) => `${e.type}:${e.start}-${e.end}`);
@@ -43,6 +61,12 @@ describe('long runs in untrusted text', () => {
     expect(found('x'.repeat(5000) + '@example.com')).toEqual(['email:0-5012']);
     expect(found('..__a.b@example.com')).toEqual(['email:4-19']);
     expect(found('a@b.com-x@c.com')).toEqual(['email:0-7', 'email:8-15']);
+  });
+
+  it('the forms added after the 2026-11-29 audit are still found after a long run', () => {
+    expect(found('1 '.repeat(N / 2) + '，手机135 06420642')).toEqual([`phone:${N + 3}-${N + 15}`]);
+    expect(found('洞'.repeat(N) + '，幺三五洞六四二洞六四二')).toEqual([`phone:${N + 1}-${N + 12}`]);
+    expect(found('a艾特'.repeat(6000) + ' x1艾特qq.com')).toEqual(['email:18001-18011']);
   });
 
   it('a QQ or WeChat label still reaches its number across separators and 是', () => {
