@@ -134,3 +134,20 @@ describe('defects told as facts', () => {
     }
   });
 });
+
+describe('denials of mishaps, hidden charges, similes and Cantonese praise', () => {
+  it('are read', async () => {
+    await expectTag('下着大雨送来的，饭一点没湿', '一点没湿', 'positive');
+    await expectTag('装维师傅折腾了一下午，一句怨言都没有', '一句怨言都没有', 'positive');
+    await expectTag('会员日什么优惠都没有', '什么优惠都没有', 'negative');
+    await expectTag('上门安装还要另外付80', '还要另外付80', 'negative');
+    await expectTag('又偷偷涨了配送费', '偷偷涨', 'negative');
+    await expectTag('周末去营业厅办业务跟打仗一样', '跟打仗一样', 'negative');
+    await expectTag('呢间茶餐厅嘅菠萝包好到冇朋友', '好到', 'positive');
+  });
+
+  it('but not a question about a mishap', async () => {
+    const ts = await tags('东西一点没坏吧？');
+    expect(ts, show(ts)).toEqual([]);
+  });
+});
