@@ -151,3 +151,10 @@ describe('denials of mishaps, hidden charges, similes and Cantonese praise', () 
     expect(ts, show(ts)).toEqual([]);
   });
 });
+
+describe('durations with 个半', () => {
+  it('keep the whole duration', async () => {
+    await expectTag('快递一个半小时才到', '一个半小时才到', 'negative');
+    await expectTag('两个半小时才处理好', '两个半小时才处理好', 'negative');
+  });
+});
