@@ -53,10 +53,11 @@ async function waitRetag(key: string, id: string) {
 
 // Sarcastic 感人 ("touching", meaning awful): the shipped rules find no opinion in these.
 const MISSED = ['房间隔音感人', '理财收益感人', '客服回复速度感人', '这个网速也是感人', '外卖包装感人', '柜台办理效率感人'];
-// A room type named with a word of praise (豪华大床房), which the shipped rules tag as praise of the environment and
-// this hotel's labelers do not count as an opinion. (The rules' earlier false positive here, 麻烦了 as "thanks for
-// your trouble" read as a complaint, is fixed in the rules since lexicons 2026.11.30.5.)
-const THANKS = ['订了豪华大床房', '我要订豪华大床房', '帮我订两间豪华大床房', '改成豪华大床房', '周末订了一间豪华大床房'];
+// A tenant's product named with a word of praise (安心宝, an insurance plan), which the shipped rules tag as praise and
+// this insurer's labelers do not count as an opinion. (The rules' earlier false positives here, 麻烦了 as "thanks for
+// your trouble" read as a complaint and 豪华 in 豪华大床房, are fixed in the rules since lexicons 2026.11.30.5 and
+// 2026.11.30.12; a tenant's own product names are what the rules cannot know.)
+const THANKS = ['买了安心宝少儿医疗险', '我想咨询安心宝少儿医疗险', '帮我查一下安心宝少儿医疗险的保单', '给孩子买了安心宝少儿医疗险', '刚续了安心宝少儿医疗险'];
 const PLAIN = ['服务员态度很好', '房间很干净', '快递很快', '客服态度很差'];
 
 beforeAll(async () => {
@@ -173,7 +174,7 @@ describe('deleting a false positive is learned (finding 8); nothing to learn is 
     let deleted = 0;
     for (const [i, text] of THANKS.entries()) {
       const d = await ingest(admin, `thanks-${i}`, text);
-      const tag = d.tags.find((t) => t.opinion.includes('豪华') && t.polarity === 'positive');
+      const tag = d.tags.find((t) => t.opinion.includes('安心') && t.polarity === 'positive');
       if (!tag) continue;
       await correct(admin, d.id, [{ op: 'delete', tagId: tag.id }]);
       deleted++;
@@ -193,13 +194,13 @@ describe('deleting a false positive is learned (finding 8); nothing to learn is 
 
     await rt.http.post(`/v1/models/${encodeURIComponent(v.version)}/promote`).set(bearer(admin)).send({ retag: false }).expect(200);
     await new Promise((r) => setTimeout(r, 2100));
-    const after = await ingest(admin, 'thanks-new', '想订豪华大床房');
+    const after = await ingest(admin, 'thanks-new', '想买安心宝少儿医疗险');
     // the rules still find the span; the promoted head learned "no opinion here", so there is no tag at
     // all, as the labelers left it, not a neutral one
-    expect(after.tags.filter((t) => t.opinion.includes('豪华'))).toEqual([]);
+    expect(after.tags.filter((t) => t.opinion.includes('安心'))).toEqual([]);
     expect(after.tags).toEqual([]);
     // an opinion in another clause of the same text is untouched by what the head learned about thanks
-    const mixed = await ingest(admin, 'thanks-mixed', '订了豪华大床房。前台态度很差');
+    const mixed = await ingest(admin, 'thanks-mixed', '买了安心宝少儿医疗险。理赔员态度很差');
     expect(mixed.tags.map((t) => [t.opinion, t.polarity])).toEqual([['很差', 'negative']]);
   }, 180_000);
 });
