@@ -76,7 +76,13 @@ const TAIL_CHARS = new Set([...'了的点多死啊吧呀哦啦哈呢极爆嘛'])
 const RIGHT_SUFFIXES = ['得很厉害', '得太厉害', '得特别厉害', '得非常厉害', '得厉害', '得不得了', '得要命', '得要死', '得不行', '得离谱', '到离谱', '到极点', '了这么多', '了那么多', '到不行', '到爆', '到家了', '了不少', '了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '很多', '得多', '太多了', '太多', '大了', '点'];
 const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
 /** 得 and a complement of two to eight characters up to the clause end (辣得我眼泪直流, 咸得发苦, 差得也太多). */
-const DE_COMPLEMENT = /^得[^，。！？,!?\s]{2,8}$/;
+const DE_COMPLEMENT = /^得[^，。！？,!?\s也又还但却]{2,8}$/;
+/** Nouns that end a product, room or plan name (大床房, 套餐, 会员卡, 医疗险): after a name word, a name. */
+const PRODUCT_NOUN = /(?:房|间|套餐|套|款|版|卡|险|宝|贷|包|会员|计划|型|系列|专线|专享|支付|服务包)$/;
+/** ... or begin a room type's name (豪华商务大床房, 豪华海景房). */
+const ROOM_PREFIX = /^(?:商务|行政|标准|海景|景观|家庭|亲子|单人|双人|江景|山景)/;
+/** Words ending in 得 that are no complement (难得放假, 值得, 全得靠自己): jieba keeps them whole. */
+const DE_WORDS = new Set(['难得', '全得', '值得', '懂得', '记得', '觉得', '免得', '省得', '获得', '取得', '显得', '晓得', '舍得', '使得', '落得', '乐得', '怪得', '非得', '总得', '还得', '就得', '都得']);
 /** Words that need the guard single characters get: they are ordinary words far more often than opinions. */
 const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱', '麻烦', '标准', '规范', '推荐']);
 const ACKNOWLEDGEMENTS = new Set(['好', '行', '可以', '对', '成']);
@@ -234,7 +240,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     // 厉害 is praise (技术挺厉害) except as a degree complement after 得 (卡得很厉害, 疼得厉害), which the word before owns
     if (word === '厉害' && /得(很|太|特别|非常|好|挺|那么|这么|更|更加|越来越|也|还)?$/.test(lc.slice(Math.max(lo, i - 4), i))) continue;
     // 差点 / 差一点就 is "almost" (差点误机), not 差 + a little
-    if (word === '差' && /^(?:一?点儿?|点)(?![了的啊吧呀,，。!！?？~～\s]|$)/.test(lc.slice(i + 1, hi))) continue;
+    if (word === '差' && /^(?:一?点儿?)(?:就|没|被|把|让|要|误|摔|滑|迟|掉|错过|饿|冻|撞|晕|吓|哭|气|丢|忘|出|和|跟)/.test(lc.slice(i + 1, hi))) continue;
     // 还没用 / 没用过 is "not used yet", not "useless"
     if (word === '没用' && (/(还|尚|暂时|都还|也还)$/.test(lc.slice(Math.max(lo, i - 2), i)) || lc[i + 2] === '过')) continue;
     // nor after the customer or a "not even one" quantity: 我一天都没用, 一次也没用 ("did not use"), unlike 打了几次都没用
@@ -262,7 +268,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       // (全 before a noun is "all of it": 全骨头渣子)
       const nextTarget = word.length === 1 && word !== '全' && next !== undefined && next.start === e && next.word.length >= 2 && isNounLike(next, x);
       // a 得 complement says how much (辣得我眼泪直流, 咸得发苦), an amount by how much (还贵二十)
-      const degreeComplement = word.length === 1 && sc !== 0 && DE_COMPLEMENT.test(right);
+      const degreeComplement = word.length === 1 && sc !== 0 && !DE_WORDS.has(word + '得') && DE_COMPLEMENT.test(right);
       const amount = (word === '贵' || scalar.higher.has(word) || scalar.lower.has(word)) && /^[0-9一二两三四五六七八九十百千几半]/.test(right);
       const rightOk = right === '' || PARTICLES.test(right) || RIGHT_SUFFIXES.some((s) => right.startsWith(s)) || /^(但|却|而且|并且|又|也)/.test(right) || nextTarget || degreeComplement || amount;
       const tok = tokenAt(tokens, i);
@@ -272,7 +278,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
         const pre = lc.slice(tok.start, i);
         const post = lc.slice(e, tok.end);
         // jieba glues 得 to the word before a degree complement (脏得|不行): the complement decides
-        const complement = post === '得' && (degreeComplement || RIGHT_SUFFIXES.some((x) => x.startsWith('得') && right.startsWith(x)));
+        const complement = post === '得' && !DE_WORDS.has(tok.word) && (degreeComplement || RIGHT_SUFFIXES.some((x) => x.startsWith('得') && right.startsWith(x)));
         // jieba also glues a degree word of two characters (有点烦, 有些烦): a modifier is no other word
         leftOk = ([...pre].every((c) => SINGLE_MOD_CHARS.has(c)) || x.modifiers.get(pre) === 'degree') && (complement || [...post].every((c) => TAIL_CHARS.has(c)));
       }
@@ -287,7 +293,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       // a bare 好/行/可以 that is a whole clause is an acknowledgement (好，那麻烦你了)
       if (i === lo && right === '' && ACKNOWLEDGEMENTS.has(word)) continue;
       // said twice (可以可以，那就这样; 行行行) it is still one
-      if (i > lo && ACKNOWLEDGEMENTS.has(word) && /^[的吧啊呀]?$/.test(right) && new RegExp(`^(?:${word})+$`).test(lc.slice(lo, i))) continue;
+      if (i > lo && word !== '好' && ACKNOWLEDGEMENTS.has(word) && /^[的吧啊呀]?$/.test(right) && new RegExp(`^(?:${word})+$`).test(lc.slice(lo, i))) continue;
       // 麻烦了 / 那麻烦您了 closing a request is thanks for the trouble, not a complaint about it
       if (word === '麻烦' && /^(?:那|那就|好的|行|嗯)?$/.test(lc.slice(lo, i)) && /^(?:你|您|你们)?了?(?:师傅|小哥|大哥|哥|姐|美女|老师|哈|啊|呀|哦|啦|呢)?$/.test(right)) continue;
       // 卡 after 的/张/这/那 is the card (我的卡在外地消费了), not a lag
@@ -302,7 +308,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       // right before a noun, after a verb or particle, it is part of a name; after a target (服务热情态度好), a degree
       // word (很实惠套餐) or at the start of its clause it still predicates
       const next = tokenAt(tokens, e);
-      if (x.lex.taxonomy.nameWords.has(word) && next && next.start === e && /^(n|nz|ng|nt)$/.test(next.tag) && !x.sentiment.has(next.word) && !x.modifiers.has(next.word) && !/[了过着]/.test(lc[next.end] ?? '') && lc[i - 1] !== '很') {
+      if (x.lex.taxonomy.nameWords.has(word) && next && next.start === e && /^(n|nz|ng|nt)$/.test(next.tag) && (PRODUCT_NOUN.test(next.word) || ROOM_PREFIX.test(next.word)) && !x.sentiment.has(next.word) && !x.modifiers.has(next.word) && !/[了过着]/.test(lc[next.end] ?? '') && lc[i - 1] !== '很') {
         const prev = tokenEndingAt(tokens, i);
         const modified = prev !== undefined && (x.modifiers.has(prev.word) || [...prev.word].every((c) => SINGLE_MOD_CHARS.has(c)));
         // (the whole word is skipped: 超值 read again from 值 would come back as 超 + 值)
@@ -389,21 +395,25 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
   // X比你们快多了: the other business is better at it, so the verdict on this one is the opposite of the word's
   // (电信比你们便宜二十块 is a price complaint); 比你们以前 compares this business with itself
   for (const op of found) {
-    const upTo = lc.slice(lo, op.coreEnd);
-    if (/比(?:你们|你家|您家|贵行|贵司|贵公司)(?!以前|之前|原来|上次|去年|前年|过去|那时)/.test(upTo)) op.score = -op.score;
+    const upTo = lc.slice(Math.max(lo, op.coreStart - 12), op.coreEnd);
+    const them = /比(?:你们|你家|您家|贵行|贵司|贵公司)(?!以前|之前|原来|上次|上个?月|去年|前年|过去|那时|的?(?:另|别的|其他))[^，。！？,!?\s]*$/.exec(upTo);
+    // (没有比你们更实惠的 is a superlative; 你们的App比你们的网页好用 compares this business with itself)
+    if (them && !/(?:没有|没)$/.test(upTo.slice(0, them.index)) && !/你们|你家/.test(upTo.slice(0, them.index))) op.score = -op.score;
     // the past was better (以前比现在好太多了): a verdict on now, the other way round
-    else if (/(?:以前|之前|原来|过去|去年|当初)[^，。！？,!?]{0,4}比(?:现在|如今|今年)/.test(upTo)) op.score = -op.score;
+    else if (/(?:以前|之前|原来|过去|去年|当初)[^，。！？,!?\s]{0,4}比(?:现在|如今|今年)[^，。！？,!?\s]*$/.test(upTo)) op.score = -op.score;
   }
 
   // wishes and requests (希望快一点, 麻烦尽快处理, 如果能便宜点就好了; not 主要是) describe what the customer wants, and
   // expectations (本来以为会很难吃) what they feared: neither is what happened
   // worries (担心理赔会很麻烦, 会不会涨价) and announced changes (下个月起要涨价) neither
-  const request = /(希望|建议|麻烦|(?<![申邀聘宴])请|能否|可否|如果|(?<![主只需想重])要是|假如|倘若|万一|如(?=有|遇)|以为|担心|害怕|生怕|就怕|可能会|会不会|(?:下个?月|下周|明年|下季度|将来|以后)(?:起|开始)?(?:就|也)?(?:会|要|将))/.exec(seg);
+  const request = /(希望|建议|麻烦|(?<![申邀聘宴])请|能否|可否|如果|(?<![主只需想重])要是|假如|倘若|万一|如(?=有|遇)|以为|(?<!不用|不必|无需|别|不)担心|害怕|生怕|就怕|最怕|可能会|会不会|(?:下个?月|下周|明年|下季度|将来|以后)(?:起|开始)?(?:就|也)?(?:会|要|将))/.exec(seg);
   // the consequence of a condition or counterfactual in the clause before (如果导游少带几个购物点，这趟就完美了;
   // 要不是客服态度好，这差评我早就给了) is imagined too
   const sentenceHead = lc.slice(0, lo).split(/[。！？!?\n]|\.(?!\d)/).pop() ?? '';
   const previousClause = sentenceHead.replace(/[，,；;：:\s]+$/, '').split(/[，,；;：:]/).pop() ?? '';
-  const consequence = /如果|(?<![主只需想重])要是|假如|倘若|万一|要不是/.test(previousClause);
+  const ifAt = previousClause.search(/如果|(?<![主只需想重])要是|假如|倘若|万一|要不是/);
+  // (如果超时就自动取消订单，那也太不人性化了: the condition has its own result, the next clause judges it)
+  const consequence = ifAt >= 0 && !/[就便则会]/.test(previousClause.slice(ifAt + 2)) && /^(?:那么?|就(?!是)|那就|则|肯定|一定|也?会|早就|我就|也就|这[^，,]{0,4}就)/.test(seg);
   const competitor = otherBusiness(sentenceHead, seg);
   const reported = reportedClaim(seg, clause.question);
   if (reported) {
@@ -421,16 +431,18 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     // an adjective turned adverb (耐心地帮我) describes how something was done, not a verdict
     if (lc[op.coreEnd] === '地' && tokenAt(tokens, op.coreEnd)?.word === '地' && op.end === op.coreEnd && op.core.length >= 2 && !op.fromPattern) return false;
     if (request && lo + request.index < op.start && (!op.fromPattern || op.role)) return false;
-    if (consequence && (!op.fromPattern || op.role) && /[就会才那肯定一定早]/.test(seg)) return false;
+    if (consequence && (!op.fromPattern || op.role)) return false;
+    // a trait the customer owns up to (我这人比较粗心, 我比较笨) describes the customer, not the service
+    if (!op.fromPattern && op.score < 0 && /^(?:粗心|马虎|笨|糊涂|强硬|难搞|老土|随便|无聊|懒)$/.test(op.core) && firstPersonSubject(lc.slice(lo, op.start))) return false;
     // an order note (不要太甜, 别太辣) asks for something; 不要太好 is colloquial praise
-    if (/(?:不要|别|不用|不必)$/.test(lc.slice(Math.max(lo, op.start - 2), op.start)) && /^(?:太|过于|偏|有点)(?!好|棒|爽|赞|舒服)/.test(lc.slice(op.start, op.end))) return false;
+    if (op.score < 0 && /(?:不要|别|不用|不必)$/.test(lc.slice(Math.max(lo, op.start - 2), op.start)) && /^(?:太|过于|偏|有点)/.test(lc.slice(op.start, op.end))) return false;
     // the customer's own mishap (我不小心摔坏了, 自己手滑摔碎了, 我自己没仔细看条款) or state (我身体不舒服), and a feeling
     // they mean to give someone (想让她开心一下, 为了不让孩子失望), are no verdict on the business
-    if (op.score < 0 && /(?:不小心|手滑|自己没)[^，。！？,!?]{0,4}$/.test(lc.slice(lo, op.start))) return false;
-    if (/(?:我|身体)(?:有点|有些)?$/.test(lc.slice(lo, op.start)) && /^(?:不舒服|难受)/.test(op.core)) return false;
-    if (/(?:想|为了|希望|要)不?(?:让|使|令)[^，。！？,!?]{0,4}$/.test(lc.slice(lo, op.start))) return false;
+    if (op.score < 0 && (/^(?:我|我们|自己|我自己)?(?:一|又)?(?:不小心|手滑)[^，。！？,!?\s]{0,4}$/.test(lc.slice(lo, op.start)) || /自己没(?:仔细|注意|看清|看|留意|检查|问清楚|搞清楚)/.test(lc.slice(lo, op.end)))) return false;
+    if (/(?:(?<![让使令得叫给])我|身体)(?:有点|有些)?$/.test(lc.slice(lo, op.start)) && /^(?:不舒服|难受)/.test(op.core)) return false;
+    if (/(?:想|为了|希望|要)不?(?:让|使|令)[^，。！？,!?]{0,4}$/.test(lc.slice(lo, op.start)) && /^(?:开心|高兴|失望|满意|惊喜|放心|难过|伤心|感动|舒服)/.test(op.core)) return false;
     // 涨价的话我就销号, 方便的话放门卫室: a condition, not a report
-    if (lc.startsWith('的话', op.end) && (!op.fromPattern || op.role)) return false;
+    if (lc.startsWith('的话', op.end) && (!op.fromPattern || op.role) && !/[说讲骂]/.test(lc.slice(lo, op.start))) return false;
     // what another business did (之前住的那家隔音太差, 同事在别家买的被拒赔了) is no verdict on this one; a comparison
     // with this one (隔壁那家比你们快多了) is, and was turned round above
     if (competitor && lo + competitor.at <= op.start && !/比/.test(seg)) return false;
@@ -472,11 +484,11 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
  * Names of another business than the one reviewed: 别家, 隔壁那家, 之前住的那家, 同事在平安买的. Not 其他/有的 + a
  * business: 其他酒店缺少的古朴环境 and 就其他酒店来说 praise this one by contrast.
  */
-const OTHER_BUSINESS = /(?<![告离辞])别家(?![具人里乡属])|别的(?:店|家(?![具人里乡属])|银行|平台|公司|酒店|商家|快递|运营商)|隔壁(?:那?家|店)|另一家|(?:之前|以前|上次|上回)(?:住的|用的|去的|买的|点的|办的)?那家|(?:朋友|同事|家人|邻居|同学|亲戚)在[^，。！？,!?]{1,6}(?:买|办|住|点|投保)的/;
+const OTHER_BUSINESS = /(?<![告离辞])别家(?![具人里乡属])|别的(?:店|家(?![具人里乡属])|银行|平台|公司|酒店|商家|快递|运营商)|隔壁(?:那家|店|那个店|的店)|另一家|(?:之前|以前|上次|上回)(?:住的|用的|去的|买的|点的|办的)?那家|(?:朋友|同事|家人|邻居|同学|亲戚)在(?!这|你们|贵|本)[^，。！？,!?]{1,6}(?:买|办|住|点|投保)的/;
 /** What other businesses lack (别的酒店没有的海景阳台) is praise of this one by contrast. */
 const LACKED = /^[^，。！？,!?]{0,2}(?:没有|缺少|缺乏|少有|不具备|比不上)的/;
 /** Words that bring the reviewed business back in (你们, 这家) or turn to what happened to the customer (但, 结果). */
-const BACK_HERE = /你们|你家|您家|贵行|贵司|贵公司|这家|本店|这边|这里|这次|现在|但|可是|结果|而/;
+const BACK_HERE = /你们|你家|您家|他家|他们家|贵行|贵司|贵公司|这家|这个店|这店|本店|这边|这里|这次|现在|但|可是|结果|而|转过来|换过来|转到|换到/;
 /**
  * Where in `seg` (the clause) talk about another business applies: from the start of the clause when an earlier clause
  * of the sentence named one, from the name when the clause does; null when this business comes back first.
@@ -509,7 +521,7 @@ const NOT_A_CLAIM = /^(?:[得话明法实真白了的过完解究]|服(?!务))/;
 const QUOTE_OPEN = /^[了过]?\s?[:：,，]?\s?(["“「『])/;
 const QUOTE_CLOSE: Record<string, string> = { '"': '"', '“': '”', '「': '」', '『': '』' };
 /** The end of a claim: what actually happened (结果天天掉线, 其实限速, 但根本不够用). */
-const CLAIM_END = /结果|其实|实际|事实上|可是|但是|但|却|才发现|根本|现在/;
+const CLAIM_END = /结果|其实|实际|事实上|可是|但是|但|却|才发现|根本|现在|确实|果然|真的|亲自|亲身/;
 /** A question put to the listener (你说气人不气人? 你说这算什么服务) is the customer's own view asked rhetorically. */
 const ASKS = /(.)不\1|是不是|有没有|算什么|什么|怎么|凭什么|吗|呢|[?？]/;
 
@@ -523,8 +535,10 @@ const ASKS = /(.)不\1|是不是|有没有|算什么|什么|怎么|凭什么|吗
 function reportedClaim(seg: string, question: boolean): { from: number; to: number; open?: string } | null {
   for (const m of seg.matchAll(REPORTED)) {
     const after = m.index + m[0].length;
-    // 对…来说 frames a view (对于喜欢上网的人来说是个惊喜), it reports nobody's
-    if (m[0].endsWith('来说')) continue;
+    // 对…来说 frames a view (对于喜欢上网的人来说是个惊喜), it reports nobody's; 一听说 is "upon hearing"; the customer
+    // posting online (我在网上发帖说) is the customer speaking
+    if (m[0].endsWith('来说') || (m[0].startsWith('听说') && seg[m.index - 1] === '一')) continue;
+    if (/我(?:在|去|到)?$/.test(seg.slice(0, m.index)) && /^(?:网上|网友|评论)/.test(m[0])) return null;
     const rest = seg.slice(after);
     const quote = QUOTE_OPEN.exec(rest);
     if (!quote && NOT_A_CLAIM.test(rest)) continue;
@@ -620,7 +634,7 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
       break;
     }
   }
-  if (op.end === op.coreEnd && op.core.length === 1 && op.score !== 0 && DE_COMPLEMENT.test(lc.slice(op.end, hi)) && !blocked(op.end)) op.end = hi;
+  if (op.end === op.coreEnd && op.core.length === 1 && op.score !== 0 && !DE_WORDS.has(op.core + '得') && DE_COMPLEMENT.test(lc.slice(op.end, hi)) && !blocked(op.end)) op.end = hi;
   leftModifiers();
 
   // comparatives: 比想象中方便好多, 都比原来好
