@@ -16,3 +16,34 @@ export async function analyzeChecked(analyzer: Analyzer, text: string, kind: Ana
   for (const t of res.tags) expectSpansSlice(text, t, text);
   return res;
 }
+
+/** Tags as [aspect, opinion, polarity, category] rows, for assertion messages. */
+export const showTags = (ts: ExtractedTag[]) => JSON.stringify(ts.map((t) => [t.aspect, t.opinion, t.polarity, t.category]));
+
+/**
+ * Assertions over one analyzer (created in a beforeAll, hence the getter): a tag whose opinion contains a phrase
+ * with a polarity, no tags at all, or none containing a phrase.
+ */
+export function opinionExpectations(analyzer: () => Analyzer) {
+  const tags = async (text: string): Promise<ExtractedTag[]> => (await analyzeChecked(analyzer(), text)).tags;
+  return {
+    tags,
+    async expectTag(text: string, opinion: string, polarity: 'positive' | 'negative') {
+      const ts = await tags(text);
+      expect(
+        ts.some((t) => t.opinion.includes(opinion) && t.polarity === polarity),
+        `${text}: expected ${polarity} ${opinion}, got ${showTags(ts)}`,
+      ).toBe(true);
+    },
+    async expectNone(texts: string[]) {
+      for (const text of texts) {
+        const ts = await tags(text);
+        expect(ts, `${text}: ${showTags(ts)}`).toEqual([]);
+      }
+    },
+    async expectNoneWith(text: string, opinion: string) {
+      const ts = await tags(text);
+      expect(ts.some((t) => t.opinion.includes(opinion)), `${text}: ${showTags(ts)}`).toBe(false);
+    },
+  };
+}

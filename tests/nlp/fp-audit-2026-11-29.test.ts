@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../src/nlp/analyzer.js';
-import { analyzeChecked, LEXICON_DIR } from '../helpers/analyzer.js';
-import type { Analyzer, ExtractedTag } from '../../src/nlp/types.js';
+import { LEXICON_DIR, opinionExpectations, showTags } from '../helpers/analyzer.js';
+import type { Analyzer } from '../../src/nlp/types.js';
 
 // Fixes for a report-only false-positive audit (2026-11-29; its 164 texts are
 // tests/fixtures/gold/opinions-fp-audit-2026-11-29.jsonl). The sentences here are our own, one per class, each with
@@ -13,23 +13,8 @@ beforeAll(async () => {
   analyzer = await createAnalyzer({ lexiconDir: LEXICON_DIR });
 });
 
-const tags = async (text: string): Promise<ExtractedTag[]> => (await analyzeChecked(analyzer, text)).tags;
-const show = (ts: ExtractedTag[]) => JSON.stringify(ts.map((t) => [t.aspect, t.opinion, t.polarity, t.category]));
-
-async function expectNone(texts: string[]) {
-  for (const text of texts) {
-    const ts = await tags(text);
-    expect(ts, `${text}: ${show(ts)}`).toEqual([]);
-  }
-}
-
-async function expectTag(text: string, opinion: string, polarity: 'positive' | 'negative') {
-  const ts = await tags(text);
-  expect(
-    ts.some((t) => t.opinion.includes(opinion) && t.polarity === polarity),
-    `${text}: expected ${polarity} ${opinion}, got ${show(ts)}`,
-  ).toBe(true);
-}
+const { tags, expectTag, expectNone } = opinionExpectations(() => analyzer);
+const show = showTags;
 
 describe('opinions about another business', () => {
   it('are no verdict on this one', async () => {

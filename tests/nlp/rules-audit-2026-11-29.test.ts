@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../src/nlp/analyzer.js';
-import { analyzeChecked, LEXICON_DIR } from '../helpers/analyzer.js';
-import type { Analyzer, ExtractedTag } from '../../src/nlp/types.js';
+import { LEXICON_DIR, opinionExpectations, showTags } from '../helpers/analyzer.js';
+import type { Analyzer } from '../../src/nlp/types.js';
 
 // Narrowing after an adversarial audit of the rules added on 2026-11-29 (its 168 texts are
 // tests/fixtures/gold/opinions-rules-audit-2026-11-29.jsonl). Our own sentences: each rule must still fire where it was
@@ -13,21 +13,8 @@ beforeAll(async () => {
   analyzer = await createAnalyzer({ lexiconDir: LEXICON_DIR });
 });
 
-const tags = async (text: string): Promise<ExtractedTag[]> => (await analyzeChecked(analyzer, text)).tags;
-const show = (ts: ExtractedTag[]) => JSON.stringify(ts.map((t) => [t.aspect, t.opinion, t.polarity, t.category]));
-
-async function expectTag(text: string, opinion: string, polarity: 'positive' | 'negative') {
-  const ts = await tags(text);
-  expect(
-    ts.some((t) => t.opinion.includes(opinion) && t.polarity === polarity),
-    `${text}: expected ${polarity} ${opinion}, got ${show(ts)}`,
-  ).toBe(true);
-}
-
-async function expectNoneWith(text: string, opinion: string) {
-  const ts = await tags(text);
-  expect(ts.some((t) => t.opinion.includes(opinion)), `${text}: ${show(ts)}`).toBe(false);
-}
+const { tags, expectTag, expectNoneWith } = opinionExpectations(() => analyzer);
+const show = showTags;
 
 describe('conditions and worries keep what is not imagined', () => {
   it('a clause after 要是 that does not follow from it, a judged rule, 不用担心, 的话 as words', async () => {
