@@ -409,7 +409,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
   const request = /(希望|建议|麻烦|(?<![申邀聘宴])请|能否|可否|如果|(?<![主只需想重])要是|假如|倘若|万一|如(?=有|遇)|以为|(?<!不用|不必|无需|别|不)担心|害怕|生怕|就怕|最怕|可能会|会不会|(?:下个?月|下周|明年|下季度|将来|以后)(?:起|开始)?(?:就|也)?(?:会|要|将))/.exec(seg);
   // the consequence of a condition or counterfactual in the clause before (如果导游少带几个购物点，这趟就完美了;
   // 要不是客服态度好，这差评我早就给了) is imagined too
-  const sentenceHead = lc.slice(0, lo).split(/[。！？!?\n]|\.(?!\d)/).pop() ?? '';
+  const sentenceHead = headOfSentence(lc, lo);
   const previousClause = sentenceHead.replace(/[，,；;：:\s]+$/, '').split(/[，,；;：:]/).pop() ?? '';
   const ifAt = previousClause.search(/如果|(?<![主只需想重])要是|假如|倘若|万一|要不是/);
   // (如果超时就自动取消订单，那也太不人性化了: the condition has its own result, the next clause judges it)
@@ -484,6 +484,20 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
  * Names of another business than the one reviewed: 别家, 隔壁那家, 之前住的那家, 同事在平安买的. Not 其他/有的 + a
  * business: 其他酒店缺少的古朴环境 and 就其他酒店来说 praise this one by contrast.
  */
+/**
+ * The sentence up to `pos`: from the last 。！？!? line break or full stop (not a decimal point) before it, at most
+ * HEAD_WINDOW characters back, so that a text of one endless sentence costs linear time, not quadratic.
+ */
+const HEAD_WINDOW = 200;
+function headOfSentence(lc: string, pos: number): string {
+  const floor = Math.max(0, pos - HEAD_WINDOW);
+  for (let k = pos - 1; k >= floor; k--) {
+    const c = lc[k]!;
+    if (c === '。' || c === '！' || c === '？' || c === '!' || c === '?' || c === '\n' || (c === '.' && !/[0-9]/.test(lc[k + 1] ?? ''))) return lc.slice(k + 1, pos);
+  }
+  return lc.slice(floor, pos);
+}
+
 const OTHER_BUSINESS = /(?<![告离辞])别家(?![具人里乡属])|别的(?:店|家(?![具人里乡属])|银行|平台|公司|酒店|商家|快递|运营商)|隔壁(?:那家|店|那个店|的店)|另一家|(?:之前|以前|上次|上回)(?:住的|用的|去的|买的|点的|办的)?那家|(?:朋友|同事|家人|邻居|同学|亲戚)在(?!这|你们|贵|本)[^，。！？,!?]{1,6}(?:买|办|住|点|投保)的/;
 /** What other businesses lack (别的酒店没有的海景阳台) is praise of this one by contrast. */
 const LACKED = /^[^，。！？,!?]{0,2}(?:没有|缺少|缺乏|少有|不具备|比不上)的/;
@@ -909,8 +923,19 @@ function nounRuns(tokens: Token[], from: number, to: number, x: ExtractLexicon):
     if (cur.length) runs.push({ start: cur[0]!.start, end: cur[cur.length - 1]!.end, parts: cur });
     cur = [];
   };
-  for (const t of tokens) {
-    if (t.start < from || t.end > to) continue;
+  // tokens are in text order: start at the first one inside the range instead of walking the whole part, which made
+  // linking targets cubic in the length of a text of many short clauses
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.start < from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < tokens.length; k++) {
+    const t = tokens[k]!;
+    if (t.start >= to) break;
+    if (t.end > to) continue;
     const last = cur[cur.length - 1];
     if (isNounLike(t, x) && (!last || last.end === t.start) && cur.length < MAX_ASPECT_TOKENS) cur.push(t);
     else {
@@ -932,6 +957,9 @@ function runCategory(parts: Token[], x: ExtractLexicon): CategoryId | null {
   return null;
 }
 
+/** How many clauses back a verdict may look for its target. */
+const MAX_LINK_CLAUSES = 8;
+
 /**
  * Opinions often follow their target at a distance: the topic opens the sentence and the verdict closes
  * it (房价翻了三倍，太黑了; 手机用了一个月就开始发烫). For opinions without an adjacent aspect, link the
@@ -949,7 +977,9 @@ export function linkDistantAspects(ops: RawOpinion[], lc: string, clauses: Claus
     // a clause that opens with a subject of its own (可问题一个都没解决, 卫生间有异味) has changed the topic: it
     // never borrows the previous clause's target (its own subject still links when the taxonomy knows it)
     const own = nounRuns(tokens, c.contentStart, op.start, x).some((r) => opensClause(c.contentStart, r.start) && r.end - r.start >= 2);
-    const earlier = own ? [] : clauses.filter((k) => k.sentence === c.sentence && k.end <= c.start && !k.meta).reverse();
+    // (the nearest MAX_LINK_CLAUSES of them: a target further back is no one's topic any more, and looking through all
+    // of a sentence of thousands of clauses for each opinion was quadratic)
+    const earlier = own ? [] : clauses.filter((k) => k.sentence === c.sentence && k.end <= c.start && !k.meta).slice(-MAX_LINK_CLAUSES).reverse();
     for (const k of earlier) ranges.push([k.contentStart, k.end]);
     for (const [from, to] of ranges) {
       const runs = nounRuns(tokens, from, to, x)
