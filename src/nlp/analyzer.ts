@@ -29,7 +29,7 @@ import type { HeadWeights } from './model/head.js';
 import { loadLexicon, type Lexicon } from './lexicon.js';
 import { normalizeText, toOriginal } from './normalize.js';
 import { splitClauses, type Clause } from './clauses.js';
-import { buildExtractLexicon, extendQuotedClaims, extractClause, FAILURE, isWait, linkDistantAspects, type ExtractLexicon, type RawOpinion, type Token } from './extract.js';
+import { buildExtractLexicon, extendQuotedClaims, extractClause, FAILURE, firstTokenFrom, isWait, linkDistantAspects, MAX_LINK_CLAUSES, tokensBetween, type ExtractLexicon, type RawOpinion, type Token } from './extract.js';
 import { createLexiconClassifier } from './lexicon-classifier.js';
 import { aspectJoinsOpinion, implicitFor, lookupAspect } from './aspect-lookup.js';
 import { customerParts, type CustomerPart } from './customer-parts.js';
@@ -76,8 +76,7 @@ interface PartTag {
 const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
 function innerCategory(x: ExtractLexicon, tokens: Token[], start: number, end: number): CategoryId | null {
-  for (const t of tokens) {
-    if (t.start < start || t.end > end) continue;
+  for (const t of tokensBetween(tokens, start, end)) {
     // a compound jieba keeps whole (系统维护) still names its target
     const c = x.extraAspects.get(t.word) ?? x.lex.taxonomy.aspectIndex.get(t.word)?.category ?? (t.word.length >= 3 && /^n/.test(t.tag) ? lookupAspect(x, t.word)?.category : undefined);
     if (c) return c;
@@ -85,9 +84,13 @@ function innerCategory(x: ExtractLexicon, tokens: Token[], start: number, end: n
   return null;
 }
 
+const TOPIC_WINDOW = 400;
+
 /** Category of the last taxonomy term mentioned before `pos` anywhere in the part. */
 function topicBefore(x: ExtractLexicon, tokens: Token[], pos: number): CategoryId | null {
-  for (let k = tokens.length - 1; k >= 0; k--) {
+  // (from the last token before pos, at most TOPIC_WINDOW tokens back: a long text without one term was quadratic)
+  const last = firstTokenFrom(tokens, pos);
+  for (let k = last - 1; k >= 0 && k >= last - TOPIC_WINDOW; k--) {
     const t = tokens[k]!;
     if (t.end > pos) continue;
     const c = x.extraAspects.get(t.word) ?? x.lex.taxonomy.aspectIndex.get(t.word)?.category;
@@ -99,7 +102,7 @@ function topicBefore(x: ExtractLexicon, tokens: Token[], pos: number): CategoryI
 function contextCategory(x: ExtractLexicon, tokens: Token[], clauses: Clause[], clause: Clause, before: number): CategoryId | null {
   const idx = x.lex.taxonomy.aspectIndex;
   const inRange = (s: number, e: number, nearest: boolean) => {
-    const ts = tokens.filter((t) => t.start >= s && t.end <= e && (idx.has(t.word) || x.extraAspects.has(t.word)));
+    const ts = tokensBetween(tokens, s, e).filter((t) => idx.has(t.word) || x.extraAspects.has(t.word));
     if (!ts.length) return null;
     const t = nearest ? ts[ts.length - 1]! : ts[0]!;
     return x.extraAspects.get(t.word) ?? idx.get(t.word)!.category;
@@ -107,7 +110,7 @@ function contextCategory(x: ExtractLexicon, tokens: Token[], clauses: Clause[], 
   const own = inRange(clause.start, before, true) ?? inRange(before, clause.end, false);
   if (own) return own;
   // earlier clauses of the same sentence, nearest first
-  const sameSentence = clauses.filter((c) => c.sentence === clause.sentence && c.end <= clause.start).reverse();
+  const sameSentence = clauses.filter((c) => c.sentence === clause.sentence && c.end <= clause.start).slice(-MAX_LINK_CLAUSES).reverse();
   for (const c of sameSentence) {
     const cat = inRange(c.start, c.end, true);
     if (cat) return cat;

@@ -378,7 +378,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     // without an adjacent target, the noun nearest before it in the clause decides when the taxonomy knows it
     // (分期利息算下来比说的高很多: the interest is higher), unless another opinion sits between them (房间霉味很重);
     // linking it as the aspect happens later
-    const last = op.aspect ? null : nounRuns(tokens, lo, op.start, x).pop();
+    const last = op.aspect ? null : nounRuns(tokens, Math.max(lo, op.start - MAX_LINK_CHARS), op.start, x).pop();
     const known = last && last.parts.some((t) => x.lex.taxonomy.aspectIndex.has(t.word) || x.extraAspects.has(t.word)) && !found.some((o) => o !== op && o.start >= last.end && o.end <= op.start);
     const target = op.aspect ?? (known ? last : null);
     let s = 0;
@@ -915,6 +915,25 @@ function isVerdict(op: RawOpinion, x: ExtractLexicon): boolean {
 }
 
 /** Noun runs (compounds of up to three noun-like tokens) inside [from, to). */
+/** Index of the first token starting at or after `pos` (tokens are in text order). */
+export function firstTokenFrom(tokens: Token[], pos: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.start < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The tokens inside [start, end), found by binary search rather than a walk over the whole part. */
+export function tokensBetween(tokens: Token[], start: number, end: number): Token[] {
+  const out: Token[] = [];
+  for (let k = firstTokenFrom(tokens, start); k < tokens.length && tokens[k]!.start < end; k++) if (tokens[k]!.end <= end) out.push(tokens[k]!);
+  return out;
+}
+
 function nounRuns(tokens: Token[], from: number, to: number, x: ExtractLexicon): { start: number; end: number; parts: Token[] }[] {
   const runs: { start: number; end: number; parts: Token[] }[] = [];
   let cur: Token[] = [];
@@ -925,14 +944,7 @@ function nounRuns(tokens: Token[], from: number, to: number, x: ExtractLexicon):
   };
   // tokens are in text order: start at the first one inside the range instead of walking the whole part, which made
   // linking targets cubic in the length of a text of many short clauses
-  let lo = 0;
-  let hi = tokens.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tokens[mid]!.start < from) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let k = lo; k < tokens.length; k++) {
+  for (let k = firstTokenFrom(tokens, from); k < tokens.length; k++) {
     const t = tokens[k]!;
     if (t.start >= to) break;
     if (t.end > to) continue;
@@ -958,7 +970,9 @@ function runCategory(parts: Token[], x: ExtractLexicon): CategoryId | null {
 }
 
 /** How many clauses back a verdict may look for its target. */
-const MAX_LINK_CLAUSES = 8;
+export const MAX_LINK_CLAUSES = 8;
+/** ... and how many characters back within its own clause. */
+const MAX_LINK_CHARS = 80;
 
 /**
  * Opinions often follow their target at a distance: the topic opens the sentence and the verdict closes
@@ -973,10 +987,11 @@ export function linkDistantAspects(ops: RawOpinion[], lc: string, clauses: Claus
   for (const op of ops) {
     if (op.aspect || isVerdict(op, x)) continue;
     const c = op.clause;
-    const ranges: [number, number][] = [[c.contentStart, op.start]];
+    // (a clause is read at most MAX_LINK_CHARS back from the opinion: one endless clause made this quadratic)
+    const ranges: [number, number][] = [[Math.max(c.contentStart, op.start - MAX_LINK_CHARS), op.start]];
     // a clause that opens with a subject of its own (可问题一个都没解决, 卫生间有异味) has changed the topic: it
     // never borrows the previous clause's target (its own subject still links when the taxonomy knows it)
-    const own = nounRuns(tokens, c.contentStart, op.start, x).some((r) => opensClause(c.contentStart, r.start) && r.end - r.start >= 2);
+    const own = nounRuns(tokens, ranges[0]![0], op.start, x).some((r) => opensClause(c.contentStart, r.start) && r.end - r.start >= 2);
     // (the nearest MAX_LINK_CLAUSES of them: a target further back is no one's topic any more, and looking through all
     // of a sentence of thousands of clauses for each opinion was quadratic)
     const earlier = own ? [] : clauses.filter((k) => k.sentence === c.sentence && k.end <= c.start && !k.meta).slice(-MAX_LINK_CLAUSES).reverse();
