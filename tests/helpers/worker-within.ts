@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -20,4 +22,20 @@ export async function answerWithin(code: string, workerData: unknown, ms: number
   });
   await worker.terminate();
   return outcome;
+}
+
+/**
+ * Analyzes `texts` (comments) with the built analyzer (dist/, as the service's analyzer threads run it, lexicon rules
+ * only) in a worker thread: 'done', or 'stalled' when they have not all finished within `ms`.
+ */
+export async function analyzeAllWithin(texts: string[], lexiconDir: string, ms: number): Promise<string> {
+  const analyzerJs = pathToFileURL(resolve(import.meta.dirname, '../../dist/nlp/analyzer.js')).href;
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    import(workerData.analyzerJs).then(async ({ createAnalyzer }) => {
+      const an = await createAnalyzer({ lexiconDir: workerData.lexiconDir });
+      for (const text of workerData.texts) await an.analyze({ kind: 'comment', text });
+      parentPort.postMessage('done');
+    }, (e) => parentPort.postMessage(String(e)));`;
+  return answerWithin(code, { analyzerJs, lexiconDir, texts }, ms);
 }

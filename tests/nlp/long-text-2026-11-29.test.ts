@@ -1,8 +1,6 @@
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LEXICON_DIR } from '../helpers/analyzer.js';
-import { answerWithin } from '../helpers/worker-within.js';
+import { analyzeAllWithin } from '../helpers/worker-within.js';
 
 // A text of ~19,000 characters made of one short opinion repeated (送得比你们快多了，×2,000; 说好的三天到呢，×2,400)
 // held the rules for 60–110 s: every opinion without a target looked through every earlier clause of its sentence,
@@ -16,14 +14,6 @@ describe('untrusted text of many clauses', () => {
     const texts = ['送得比你们快多了，', '比别家快多了，', '说好的三天到呢，', '之前那家隔音太差，隔壁那家送得比你们快多了，', '料子太差，', '很方便'].map((unit) =>
       unit.repeat(Math.floor(19_000 / unit.length)),
     );
-    const analyzerJs = pathToFileURL(resolve(import.meta.dirname, '../../dist/nlp/analyzer.js')).href;
-    const code = `
-      const { parentPort, workerData } = require('node:worker_threads');
-      import(workerData.analyzerJs).then(async ({ createAnalyzer }) => {
-        const an = await createAnalyzer({ lexiconDir: workerData.lexiconDir });
-        for (const text of workerData.texts) await an.analyze({ kind: 'comment', text });
-        parentPort.postMessage('done');
-      }, (e) => parentPort.postMessage(String(e)));`;
-    expect(await answerWithin(code, { analyzerJs, lexiconDir: LEXICON_DIR, texts }, 20_000)).toBe('done');
+    expect(await analyzeAllWithin(texts, LEXICON_DIR, 20_000)).toBe('done');
   }, 30_000);
 });
