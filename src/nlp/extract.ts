@@ -425,13 +425,15 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
   }
   return found.filter((op) => {
     if (op.score === 0) return false;
+    // evaluation words and event patterns give way to wishes, conditions and questions; fixed phrases of judgement do not
+    const weak = !op.fromPattern || !!op.role;
     // what an agent, a salesperson or an ad said or promised (客服跟我说网络很稳定, 当初说稳赚不赔) is their claim,
     // not the customer's verdict; the verdict is what follows (结果天天掉线)
     if (reported && lo + reported.from <= op.start && op.start < lo + reported.to) return false;
     // an adjective turned adverb (耐心地帮我) describes how something was done, not a verdict
     if (lc[op.coreEnd] === '地' && tokenAt(tokens, op.coreEnd)?.word === '地' && op.end === op.coreEnd && op.core.length >= 2 && !op.fromPattern) return false;
-    if (request && lo + request.index < op.start && (!op.fromPattern || op.role)) return false;
-    if (consequence && (!op.fromPattern || op.role)) return false;
+    if (request && lo + request.index < op.start && weak) return false;
+    if (consequence && weak) return false;
     // a trait the customer owns up to (我这人比较粗心, 我比较笨) describes the customer, not the service
     if (!op.fromPattern && op.score < 0 && /^(?:粗心|马虎|笨|糊涂|强硬|难搞|老土|随便|无聊|懒)$/.test(op.core) && firstPersonSubject(lc.slice(lo, op.start))) return false;
     // an order note (不要太甜, 别太辣) asks for something; 不要太好 is colloquial praise
@@ -442,7 +444,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (/(?:(?<![让使令得叫给])我|身体)(?:有点|有些)?$/.test(lc.slice(lo, op.start)) && /^(?:不舒服|难受)/.test(op.core)) return false;
     if (/(?:想|为了|希望|要)不?(?:让|使|令)[^，。！？,!?]{0,4}$/.test(lc.slice(lo, op.start)) && /^(?:开心|高兴|失望|满意|惊喜|放心|难过|伤心|感动|舒服)/.test(op.core)) return false;
     // 涨价的话我就销号, 方便的话放门卫室: a condition, not a report
-    if (lc.startsWith('的话', op.end) && (!op.fromPattern || op.role) && !/[说讲骂]/.test(lc.slice(lo, op.start))) return false;
+    if (lc.startsWith('的话', op.end) && weak && !/[说讲骂]/.test(lc.slice(lo, op.start))) return false;
     // what another business did (之前住的那家隔音太差, 同事在别家买的被拒赔了) is no verdict on this one; a comparison
     // with this one (隔壁那家比你们快多了) is, and was turned round above
     if (competitor && lo + competitor.at <= op.start && !/比/.test(seg)) return false;
@@ -481,10 +483,6 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
 }
 
 /**
- * Names of another business than the one reviewed: 别家, 隔壁那家, 之前住的那家, 同事在平安买的. Not 其他/有的 + a
- * business: 其他酒店缺少的古朴环境 and 就其他酒店来说 praise this one by contrast.
- */
-/**
  * The sentence up to `pos`: from the last 。！？!? line break or full stop (not a decimal point) before it, at most
  * HEAD_WINDOW characters back, so that a text of one endless sentence costs linear time, not quadratic.
  */
@@ -498,6 +496,10 @@ function headOfSentence(lc: string, pos: number): string {
   return lc.slice(floor, pos);
 }
 
+/**
+ * Names of another business than the one reviewed: 别家, 隔壁那家, 之前住的那家, 同事在平安买的. Not 其他/有的 + a
+ * business: 其他酒店缺少的古朴环境 and 就其他酒店来说 praise this one by contrast.
+ */
 const OTHER_BUSINESS = /(?<![告离辞])别家(?![具人里乡属])|别的(?:店|家(?![具人里乡属])|银行|平台|公司|酒店|商家|快递|运营商)|隔壁(?:那家|店|那个店|的店)|另一家|(?:之前|以前|上次|上回)(?:住的|用的|去的|买的|点的|办的)?那家|(?:朋友|同事|家人|邻居|同学|亲戚)在(?!这|你们|贵|本)[^，。！？,!?]{1,6}(?:买|办|住|点|投保)的/;
 /** What other businesses lack (别的酒店没有的海景阳台) is praise of this one by contrast. */
 const LACKED = /^[^，。！？,!?]{0,2}(?:没有|缺少|缺乏|少有|不具备|比不上)的/;
@@ -508,10 +510,14 @@ const BACK_HERE = /你们|你家|您家|他家|他们家|贵行|贵司|贵公司
  * of the sentence named one, from the name when the clause does; null when this business comes back first.
  */
 function otherBusiness(sentenceHead: string, seg: string): { at: number } | null {
+  const comesBack = (text: string, name: RegExpExecArray) => {
+    const after = text.slice(name.index + name[0].length);
+    return BACK_HERE.test(after) || LACKED.test(after);
+  };
   const here = OTHER_BUSINESS.exec(seg);
-  if (here) return BACK_HERE.test(seg.slice(here.index + here[0].length)) || LACKED.test(seg.slice(here.index + here[0].length)) ? null : { at: here.index };
+  if (here) return comesBack(seg, here) ? null : { at: here.index };
   const before = OTHER_BUSINESS.exec(sentenceHead);
-  if (!before || BACK_HERE.test(sentenceHead.slice(before.index + before[0].length)) || LACKED.test(sentenceHead.slice(before.index + before[0].length)) || BACK_HERE.test(seg)) return null;
+  if (!before || comesBack(sentenceHead, before) || BACK_HERE.test(seg)) return null;
   // a comparison (存款利率比别家高一点，还算良心) judges this business, and so does what follows it
   if (/比/.test(sentenceHead.slice(Math.max(0, sentenceHead.slice(0, before.index).search(/[，,；;][^，,；;]*$/))))) return null;
   return { at: 0 };
@@ -914,7 +920,6 @@ function isVerdict(op: RawOpinion, x: ExtractLexicon): boolean {
   return implicitFor(x, core)?.category === 'other';
 }
 
-/** Noun runs (compounds of up to three noun-like tokens) inside [from, to). */
 /** Index of the first token starting at or after `pos` (tokens are in text order). */
 export function firstTokenFrom(tokens: Token[], pos: number): number {
   let lo = 0;
@@ -934,6 +939,7 @@ export function tokensBetween(tokens: Token[], start: number, end: number): Toke
   return out;
 }
 
+/** Noun runs (compounds of up to three noun-like tokens) inside [from, to). */
 function nounRuns(tokens: Token[], from: number, to: number, x: ExtractLexicon): { start: number; end: number; parts: Token[] }[] {
   const runs: { start: number; end: number; parts: Token[] }[] = [];
   let cur: Token[] = [];
@@ -942,12 +948,8 @@ function nounRuns(tokens: Token[], from: number, to: number, x: ExtractLexicon):
     if (cur.length) runs.push({ start: cur[0]!.start, end: cur[cur.length - 1]!.end, parts: cur });
     cur = [];
   };
-  // tokens are in text order: start at the first one inside the range instead of walking the whole part, which made
-  // linking targets cubic in the length of a text of many short clauses
-  for (let k = firstTokenFrom(tokens, from); k < tokens.length; k++) {
-    const t = tokens[k]!;
-    if (t.start >= to) break;
-    if (t.end > to) continue;
+  // (only the tokens of the range: walking the whole part made linking targets cubic in a text of many clauses)
+  for (const t of tokensBetween(tokens, from, to)) {
     const last = cur[cur.length - 1];
     if (isNounLike(t, x) && (!last || last.end === t.start) && cur.length < MAX_ASPECT_TOKENS) cur.push(t);
     else {
