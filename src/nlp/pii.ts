@@ -361,6 +361,10 @@ function emailSpans(t: string): [number, number][] {
 
 /** An "@" spelled out to dodge address scrapers. */
 const SPELLED_AT = /艾特|\(at\)|\[at\]| at /gi;
+/** The same, for a single search (no lastIndex to carry between calls). */
+const SPELLED_AT_ONCE = new RegExp(SPELLED_AT.source, 'i');
+/** An "@" however written, with the space around it (lower-cased text). */
+const AT_WRITTEN = new RegExp(`\\s?(?:@|${SPELLED_AT.source})\\s?`);
 /** After an "@" written so, the domain: labels, and between them ".", 。, 点, " dot ", (dot) or [dot]. */
 const LOOSE_DOMAIN = /[A-Za-z0-9-]+(?:(?:[.。点]|\(dot\)|\[dot\]| dot )[A-Za-z0-9-]+)*/iy;
 const LOOSE_DOT = /[.。点]|\(dot\)|\[dot\]| dot /i;
@@ -675,7 +679,7 @@ function maskValue(type: PiiKind, value: string): string {
     // nothing. Spaces before the "@" stay.
     const hw = halfWidth(value);
     let at = hw.indexOf('@');
-    if (at < 0) at = hw.search(/艾特|\(at\)|\[at\]| at /i);
+    if (at < 0) at = hw.search(SPELLED_AT_ONCE);
     const local = hw.slice(0, at).trimEnd().length;
     const keep = local > 1 ? 1 : 0;
     return value.slice(0, keep) + value.slice(keep, at).replace(/\S/g, '*') + value.slice(at);
@@ -739,7 +743,7 @@ function hashToken(type: PiiKind, value: string, secret: string): string {
  * zhang@qq.com. */
 function emailCanonical(value: string): string {
   const n = normalizeText(value).text.toLowerCase();
-  const at = /\s?(?:@|艾特|\(at\)|\[at\]| at )\s?/.exec(n);
+  const at = AT_WRITTEN.exec(n);
   if (!at) return n;
   return n.slice(0, at.index) + '@' + n.slice(at.index + at[0].length).replace(new RegExp(LOOSE_DOT.source, 'gi'), '.');
 }
