@@ -437,7 +437,16 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     // a trait the customer owns up to (我这人比较粗心, 我比较笨) describes the customer, not the service
     if (!op.fromPattern && op.score < 0 && /^(?:粗心|马虎|笨|糊涂|强硬|难搞|老土|随便|无聊|懒)$/.test(op.core) && firstPersonSubject(lc.slice(lo, op.start))) return false;
     // an order note (不要太甜, 别太辣) asks for something; 不要太好 is colloquial praise
-    if (op.score < 0 && /(?:不要|别|不用|不必)$/.test(lc.slice(Math.max(lo, op.start - 2), op.start)) && /^(?:太|过于|偏|有点)/.test(lc.slice(op.start, op.end))) return false;
+    // (别 as a word: 识别太慢, 区别太大 are verdicts)
+    // With the negator inside the phrase, 别太X turns no fault into praise: on how food is made (别太辣) it is an
+    // order note, on anything else (你们别太过分了, 别太坑) an indignant complaint that keeps the fault.
+    const turned = op.negated && op.score > 0 ? /^(?:不要|别)(?:太|过于|那么)(.*)$/.exec(lc.slice(op.start, op.end)) : null;
+    if (turned) {
+      if (/^(?:辣|甜|咸|油|腻|淡|酸|苦|烫|凉|冰|硬|软|干|稀|多|少|大|小|晚|早)/.test(turned[1]!)) return false;
+      op.score = -op.score;
+      op.negated = false;
+    }
+    if (op.score < 0 && /(?:不要|(?<![识区分辨鉴告特级类个性差道派职送])别|不用|不必)$/.test(lc.slice(Math.max(lo, op.start - 3), op.start)) && /^(?:太|过于|偏|有点)/.test(lc.slice(op.start, op.end))) return false;
     // the customer's own mishap (我不小心摔坏了, 自己手滑摔碎了, 我自己没仔细看条款) or state (我身体不舒服), and a feeling
     // they mean to give someone (想让她开心一下, 为了不让孩子失望), are no verdict on the business
     if (op.score < 0 && (/^(?:我|我们|自己|我自己)?(?:一|又)?(?:不小心|手滑)[^，。！？,!?\s]{0,4}$/.test(lc.slice(lo, op.start)) || /自己没(?:仔细|注意|看清|看|留意|检查|问清楚|搞清楚)/.test(lc.slice(lo, op.end)))) return false;

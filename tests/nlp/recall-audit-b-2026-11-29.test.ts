@@ -1,0 +1,49 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAnalyzer } from '../../src/nlp/analyzer.js';
+import { LEXICON_DIR, opinionExpectations, showTags } from '../helpers/analyzer.js';
+import type { Analyzer } from '../../src/nlp/types.js';
+
+// Fixes for a second blind recall audit (2026-11-29; its 160 texts are
+// tests/fixtures/gold/opinions-recall-audit-b-2026-11-29.jsonl). Our own sentences, one per class, with controls.
+
+let analyzer: Analyzer;
+
+beforeAll(async () => {
+  analyzer = await createAnalyzer({ lexiconDir: LEXICON_DIR });
+});
+
+const { tags, expectTag } = opinionExpectations(() => analyzer);
+const show = showTags;
+
+describe('别 inside a word, and 别太X', () => {
+  it('reads 识别太慢 as a verdict, not an order note', async () => {
+    await expectTag('刷脸取件挺方便，就是机器识别太慢', '太慢', 'negative');
+  });
+
+  it('drops an order note on how food is made, and keeps an indignant 别太X as the complaint it is', async () => {
+    const note = await tags('少放辣，别太辣，谢谢');
+    expect(note.some((t) => t.opinion.includes('辣')), show(note)).toBe(false);
+    const angry = await tags('收了钱不办事，你们别太过分了');
+    expect(angry.some((t) => t.polarity === 'positive'), show(angry)).toBe(false);
+    expect(angry.some((t) => t.opinion.includes('过分') && t.polarity === 'negative'), show(angry)).toBe(true);
+  });
+});
+
+describe('how long a delay or a job dragged on is part of the complaint', () => {
+  it('takes the duration after 延误 / 晚点 / 超时, as efficiency', async () => {
+    const ts = await tags('航班延误四个小时，也没人通知');
+    expect(ts.some((t) => t.opinion === '延误四个小时' && t.polarity === 'negative' && t.category === 'efficiency'), show(ts)).toBe(true);
+    await expectTag('外卖超时半小时', '超时半小时', 'negative');
+    await expectTag('火车晚点了一天', '晚点了一天', 'negative');
+  });
+
+  it('takes a week, a month or half a year after 拖了 (one unit of a week or more is long)', async () => {
+    await expectTag('报修以后拖了一个礼拜才来人', '拖了一个礼拜才来人', 'negative');
+    await expectTag('小区外墙翻新拖了大半年', '拖了大半年', 'negative');
+  });
+
+  it('leaves the customer’s own lateness alone', async () => {
+    const ts = await tags('我迟到了十分钟，前台还是帮我办好了');
+    expect(ts.some((t) => t.opinion.includes('十分钟')), show(ts)).toBe(false);
+  });
+});
