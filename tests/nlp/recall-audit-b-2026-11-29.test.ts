@@ -47,3 +47,35 @@ describe('how long a delay or a job dragged on is part of the complaint', () => 
     expect(ts.some((t) => t.opinion.includes('十分钟')), show(ts)).toBe(false);
   });
 });
+
+describe('everyday CX words the lexicons lacked', () => {
+  it('knows slang and set phrases of praise and complaint', async () => {
+    await expectTag('这价格真是离了个大谱', '真是离了个大谱', 'negative');
+    await expectTag('酸辣粉够味', '够味', 'positive');
+    await expectTag('包子皮薄馅大', '皮薄馅大', 'positive');
+    await expectTag('被这家店圈粉了', '圈粉了', 'positive');
+    await expectTag('给送水小哥打call', '打call', 'positive');
+    await expectTag('对他们的服务很认可', '很认可', 'positive');
+    await expectTag('看完账单真心塞', '真心塞', 'negative');
+    await expectTag('一天打三个推销电话，还有完没完', '还有完没完', 'negative');
+    await expectTag('账单明细看不明白', '看不明白', 'negative');
+    await expectTag('改签流程太磨叽', '太磨叽', 'negative');
+  });
+
+  it('reads praise of staff, photos that lie and a line that is always busy', async () => {
+    await expectTag('必须表扬一下这位快递员', '必须表扬', 'positive');
+    await expectTag('营业厅小姑娘业务挺熟', '业务挺熟', 'positive');
+    await expectTag('颜色跟图片一模一样', '跟图片一模一样', 'positive');
+    const photo = await tags('实物跟照片完全两样');
+    expect(photo.some((t) => t.opinion === '跟照片完全两样' && t.polarity === 'negative' && t.category === 'marketing'), show(photo)).toBe(true);
+    await expectTag('网点电话永远是忙音', '永远是忙音', 'negative');
+    await expectTag('包装太随意', '太随意', 'negative');
+  });
+
+  it('leaves alone what only looks like them', async () => {
+    for (const text of ['想表扬一下快递员', '可以随意选择颜色', '前台的业务熟练度尚差，需要努力']) {
+      const ts = await tags(text);
+      expect(ts.some((t) => t.polarity === 'positive' || t.opinion.includes('随意')), show(ts)).toBe(false);
+    }
+  });
+});
