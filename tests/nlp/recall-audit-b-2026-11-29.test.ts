@@ -79,3 +79,25 @@ describe('everyday CX words the lexicons lacked', () => {
     }
   });
 });
+
+describe('events and set phrases from the same audit', () => {
+  it('reads quick service told by the clock, and keeps it as evidence beside a verdict', async () => {
+    await expectTag('停水了，十点不到就恢复了', '十点不到就恢复了', 'positive');
+    await expectTag('报修以后下午师傅就来了', '下午师傅就来了', 'positive');
+    await expectTag('提现几秒钟就到账', '几秒钟就到账', 'positive');
+    const mine = await tags('我下午就到了，房间还没打扫');
+    expect(mine.some((t) => t.polarity === 'positive'), show(mine)).toBe(false);
+    const sms = await tags('晚上就来了一条扣费短信');
+    expect(sms.some((t) => t.polarity === 'positive'), show(sms)).toBe(false);
+    const beside = await tags('路由器坏了，第二天师傅就上门了，效率真高');
+    expect(beside.some((t) => t.opinion.includes('上门')), show(beside)).toBe(false);
+    expect(beside.some((t) => t.opinion.includes('效率') || t.opinion.includes('真高')), show(beside)).toBe(true);
+  });
+
+  it('takes 一年不如一年 whole, failures to inform and stonewalling', async () => {
+    await expectTag('物业服务一年不如一年', '一年不如一年', 'negative');
+    await expectTag('停水一句解释都没有', '一句解释都没有', 'negative');
+    await expectTag('投诉了三次，问就是按规定', '问就是按规定', 'negative');
+    await expectTag('退款每次都说在走流程', '每次都说在走流程', 'negative');
+  });
+});
