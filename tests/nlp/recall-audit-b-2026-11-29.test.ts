@@ -89,6 +89,8 @@ describe('events and set phrases from the same audit', () => {
     expect(mine.some((t) => t.polarity === 'positive'), show(mine)).toBe(false);
     const sms = await tags('晚上就来了一条扣费短信');
     expect(sms.some((t) => t.polarity === 'positive'), show(sms)).toBe(false);
+    const promised = await tags('客服承诺当天就退款，到现在都没到');
+    expect(promised.some((t) => t.polarity === 'positive'), show(promised)).toBe(false);
     const beside = await tags('路由器坏了，第二天师傅就上门了，效率真高');
     expect(beside.some((t) => t.opinion.includes('上门')), show(beside)).toBe(false);
     expect(beside.some((t) => t.opinion.includes('效率') || t.opinion.includes('真高')), show(beside)).toBe(true);
