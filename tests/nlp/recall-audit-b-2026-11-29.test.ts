@@ -103,3 +103,22 @@ describe('events and set phrases from the same audit', () => {
     await expectTag('退款每次都说在走流程', '每次都说在走流程', 'negative');
   });
 });
+
+describe('breakdowns left unrepaired, busy lines and money', () => {
+  it('takes a breakdown with how long nobody fixed it, and calls that never got through', async () => {
+    await expectTag('小区快递柜坏了一个月没人修', '坏了一个月没人修', 'negative');
+    await expectTag('客服热线打了四次都占线', '打了四次都占线', 'negative');
+  });
+
+  it('takes price rises and overcharges with their amount', async () => {
+    await expectTag('会员费又涨了三块', '又涨了三块', 'negative');
+    await expectTag('这个月电费比上个月多了一百多', '比上个月多了一百多', 'negative');
+    await expectTag('话费多扣了十五块钱', '多扣了十五块钱', 'negative');
+    const sales = await tags('店里销量比上个月多了一百多单');
+    expect(sales.some((t) => t.polarity === 'negative'), show(sales)).toBe(false);
+  });
+
+  it('keeps 感觉不好吃 segmented as it was (user words added at a modest frequency)', async () => {
+    await expectTag('其他的都好小 感觉不好吃的品种', '不好吃', 'negative');
+  });
+});
