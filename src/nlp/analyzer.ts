@@ -34,6 +34,9 @@ import { createLexiconClassifier } from './lexicon-classifier.js';
 import { aspectJoinsOpinion, implicitFor, lookupAspect } from './aspect-lookup.js';
 import { customerParts, type CustomerPart } from './customer-parts.js';
 
+/** Taking a remedy: 还行, 也行, 可以, 还差不多, (也)还能接受, 凑合 — with nothing said of the service itself. */
+const ACCEPTANCE = /^(?:那|倒|也|还|都)*(?:还行|行吧|行|可以|还可以|差不多|能接受|可以接受|凑合|将就)(?:了|吧|啊)?$/;
+
 export interface AnalyzerOptions {
   lexiconDir: string;
   modelDir?: string;
@@ -373,6 +376,15 @@ class RuleAnalyzer implements Analyzer {
       for (let k = perClause.length - 1; k >= 0; k--) {
         const op = perClause[k]!;
         if (op.score < 0 && op.score > -2 && op.start === op.coreStart && FAILURE.test(op.core)) perClause.splice(k, 1);
+      }
+    }
+    // the customer taking what an agent has just offered (那还行, 行，四十分钟也还能接受) accepts a remedy, it does not
+    // praise; after an agent's question (您满意吗？) the same 还可以 is a rating and stays
+    if (part.afterOffer) {
+      const firstSentenceEnd = n.text.search(/[。！？!?\n]/);
+      for (let k = perClause.length - 1; k >= 0; k--) {
+        const op = perClause[k]!;
+        if (op.score > 0 && op.aspect === null && (firstSentenceEnd < 0 || op.start < firstSentenceEnd) && ACCEPTANCE.test(lc.slice(op.start, op.end))) perClause.splice(k, 1);
       }
     }
     const out: PartTag[] = [];

@@ -20,12 +20,23 @@ export interface CustomerPart {
    * after a merchant reply */
   offset: number;
   turnIndex?: number;
+  /** the turn answers an agent's statement or offer, not a question (so 那还行 accepts, it does not rate) */
+  afterOffer?: boolean;
 }
+
+/** An agent turn that asks something: the customer's 还可以 after it is a rating, after anything else an acceptance. */
+const QUESTION_END = /[？?吗呢嘛][」"”'’)）\s]*$/;
 
 export function customerParts(input: AnalyzeInput): CustomerPart[] {
   if (input.kind === 'transcript') {
     if (input.turns && input.turns.length) {
-      return input.turns.flatMap((t, i) => (t.speaker === 'customer' ? [{ text: t.text ?? '', offset: 0, turnIndex: i }] : []));
+      return input.turns.flatMap((t, i) => {
+        if (t.speaker !== 'customer') return [];
+        const before = input.turns![i - 1];
+        const part: CustomerPart = { text: t.text ?? '', offset: 0, turnIndex: i };
+        if (before?.speaker === 'agent' && !QUESTION_END.test(before.text ?? '')) part.afterOffer = true;
+        return [part];
+      });
     }
     // a transcript stored as one text with speaker prefixes: only customer lines, spans stay in that text
     // A line without a prefix continues the turn above it (a long answer wrapped over lines).
@@ -34,14 +45,23 @@ export function customerParts(input: AnalyzeInput): CustomerPart[] {
     let pos = 0;
     let turn = -1;
     let customer = false;
+    let agentSaid: string | null = null;
     for (const line of text.split('\n')) {
       const m = SPEAKER_PREFIX.exec(line);
       if (m) {
         turn++;
+        const wasAgent = !customer && agentSaid !== null;
         customer = CUSTOMER_SPEAKER.test(m[1] ?? m[2]!);
-        if (customer) out.push({ text: line.slice(m[0].length), offset: pos + m[0].length, turnIndex: turn });
+        if (customer) {
+          const part: CustomerPart = { text: line.slice(m[0].length), offset: pos + m[0].length, turnIndex: turn };
+          if (wasAgent && !QUESTION_END.test(agentSaid!)) part.afterOffer = true;
+          out.push(part);
+          agentSaid = null;
+        } else agentSaid = /^(系统|system)/i.test(m[1] ?? m[2]!) ? null : line.slice(m[0].length);
       } else if (customer && line.trim()) {
         out.push({ text: line, offset: pos, turnIndex: turn });
+      } else if (!customer && agentSaid !== null && line.trim()) {
+        agentSaid = line;
       }
       pos += line.length + 1;
     }

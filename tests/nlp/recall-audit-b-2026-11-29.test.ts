@@ -122,3 +122,31 @@ describe('breakdowns left unrepaired, busy lines and money', () => {
     await expectTag('其他的都好小 感觉不好吃的品种', '不好吃', 'negative');
   });
 });
+
+describe('a customer taking what the agent offered', () => {
+  const call = (...lines: string[]) => ({
+    kind: 'transcript' as const,
+    turns: lines.map((l) => ({ speaker: (l.startsWith('坐席：') ? 'agent' : 'customer') as 'agent' | 'customer', text: l.replace(/^(坐席|客户)：/, '') })),
+  });
+
+  it('accepts a remedy with 那还行 / 也还能接受, which is no praise; the verdict beside it stays', async () => {
+    const r = await analyzer.analyze(call('客户：鞋穿了一次就开胶了', '坐席：我为您办理退货退款，运费由我们承担。', '客户：那还行，你们售后比我想的靠谱。'));
+    expect(r.tags.some((t) => t.opinion === '还行'), show(r.tags)).toBe(false);
+    expect(r.tags.some((t) => t.opinion === '比我想的靠谱' && t.polarity === 'positive'), show(r.tags)).toBe(true);
+    const wait = await analyzer.analyze(call('客户：车在高速上坏了', '坐席：我们马上给您换一辆车，大概四十分钟到。', '客户：行，四十分钟也还能接受。'));
+    expect(wait.tags.some((t) => t.polarity === 'positive'), show(wait.tags)).toBe(false);
+  });
+
+  it('keeps 还可以 as a rating when the agent asked, and an aspect’s 还行 after anything', async () => {
+    const rated = await analyzer.analyze(call('坐席：请问您对这次服务满意吗？', '客户：还可以吧'));
+    expect(rated.tags.some((t) => t.opinion === '还可以' && t.polarity === 'positive'), show(rated.tags)).toBe(true);
+    const aspect = await analyzer.analyze(call('坐席：已经给您退款了。', '客户：服务还行'));
+    expect(aspect.tags.some((t) => t.opinion === '还行' && t.aspect === '服务'), show(aspect.tags)).toBe(true);
+  });
+
+  it('reads the same from a transcript stored as one text with speaker prefixes', async () => {
+    const r = await analyzer.analyze({ kind: 'transcript', text: '客户：鞋穿了一次就开胶了\n坐席：我为您办理退货退款，\n运费由我们承担。\n客户：那还行，你们售后比我想的靠谱。' });
+    expect(r.tags.some((t) => t.opinion === '还行'), show(r.tags)).toBe(false);
+    expect(r.tags.some((t) => t.opinion === '比我想的靠谱'), show(r.tags)).toBe(true);
+  });
+});
