@@ -15,6 +15,11 @@ export interface PiiSpan {
   start: number;
   end: number;
 }
+/** A span as masking needs it: `bearer` when the value is a secret that whoever holds it can use (a card's 卡密 or
+ * PIN), hidden whole, not a number of which a few digits may show. */
+interface MaskSpan extends PiiSpan {
+  bearer?: boolean;
+}
 
 /*
  * PII detection for the ingest path. Every candidate is validated (check digits, birth dates, number
@@ -143,8 +148,26 @@ function landlineAreaLength(run: string): number {
  * belongs to the label (订单ID…, 会员No.…). */
 const NOT_PII_LABEL_BEFORE = new RegExp(NOT_PII_LABEL.source + '(?:[号码:：是为#\\s]|id|no\\.?)*$', 'i');
 
+/**
+ * A device's serial number right before the number: IMEI (IMEI1/IMEI2 on dual-SIM phones), MEID, ESN, ICCID,
+ * SN or S/N, 串号/串码, 序列号, 机身码, 设备号, 机器码. What follows is no personal data whatever its shape: it
+ * names a product, like an order or tracking number, and a support conversation needs it readable. An IMEI is
+ * Luhn-valid by design and an 18-digit MEID can read as an ID number, so without this they were masked. The
+ * label must introduce this very number (only separators, 是 or 为 between). A letter before SN or IMEI makes
+ * another word (ESN is listed, VSN is not).
+ */
+const DEVICE_SERIAL_BEFORE =
+  /(?:(?<![A-Za-z])(?:imei[12]?|meid|esn|iccid|sn|s\/n)|串号|串码|序列号|机身码|机身号|设备号|设备码|设备识别码|机器码)(?:\s?(?:号码|号|码|id))?[:：是为#\s]*$/i;
+/**
+ * A SIM card or a phone's card slot right before the number (SIM卡号, sim卡的卡号, 卡槽1, 卡槽二): the card's
+ * ICCID follows, which is no personal data. Only a mobile number stays personal here: it is the line's number,
+ * which customers write after 卡槽 or SIM卡 too (副卡槽13912345678收不到短信).
+ */
+const SIM_BEFORE = /(?:(?<![A-Za-z])sim卡?|卡槽[12一二]?)(?:的)?(?:\s?(?:卡号|号码|号|串号))?[:：是为#\s]*$/i;
+
 function vetoedByContext(text: string, start: number, mobile = false): boolean {
   const ctx = leftContext(text, start);
+  if (DEVICE_SERIAL_BEFORE.test(ctx) || (!mobile && SIM_BEFORE.test(ctx))) return true;
   // the identifier label has to introduce this very number (订单号：…, 合同编号…), not merely occur
   // nearby: "快递员打138…" names a courier, not a tracking number
   const m = NOT_PII_LABEL_BEFORE.exec(ctx);
@@ -154,7 +177,7 @@ function vetoedByContext(text: string, start: number, mobile = false): boolean {
   return !PII_LABEL.test(ctx.slice(neg));
 }
 
-interface Candidate extends PiiSpan {
+interface Candidate extends MaskSpan {
   /** higher wins when candidates overlap */
   rank: number;
 }
@@ -419,7 +442,7 @@ function overlapTest(spans: readonly { start: number; end: number }[]): (start: 
   };
 }
 
-type AddCandidate = (type: PiiKind, start: number, end: number, rank: number) => void;
+type AddCandidate = (type: PiiKind, start: number, end: number, rank: number, bearer?: boolean) => void;
 
 /** The groupings of a mainland mobile (the 11 digits after any country code): plain; 3-4-4 with spaces or
  * dashes, mixed too (130-2874 6619), or with dots or commas, the same throughout (183.2645.1907,
@@ -434,6 +457,14 @@ const MOBILE_SHAPE = /^(?:\d{11}|\d{3}[ -]\d{4}[ -]\d{4}|\d{3}([.,])\d{4}\1\d{4}
  * comes first: read from its "00", 0086 755 … would otherwise be taken for the area code 0086.
  */
 const LANDLINE = /(?:\+|00)86[ -]?(?:10|2\d|[3-9]\d{2})[ -](?:\d{7,8}|\d{3,4}[ -]\d{4})|(?:\(0\d{2,3}\) ?|0\d{2,3}(?: - |[ -]))(?:\d{7,8}|\d{3,4}[ -]\d{4})|0\d{2,3}([.,])\d{3,4}\1\d{4}/g;
+
+/** A SIM card's ICCID: 89 (telecommunications) and 86 (China), 19-20 digits in all. No payment card starts
+ * with 8, so after a card label (流量卡卡号, 物联网卡号…) it is no card either. */
+const ICCID_SHAPE = /^8986\d{15,16}$/;
+/** An IMEI (15 digits, 14 without its check digit) or a decimal MEID from the ranges no card scheme issues at
+ * that length: 35 (most phones' type allocation codes; JCB's 35 cards have 16 digits) and 99 (CDMA devices).
+ * 86 and 01, the other common prefixes, never start a card. */
+const IMEI_SHAPE = /^(?:35|99)\d{12,13}$/;
 
 /** Phones, landlines, ID numbers and bank cards in `t`, as the rules below describe them. `maxDigits`: the
  * most digits a number may hold (a spoken run's count), to skip the rules that need more. */
@@ -467,8 +498,9 @@ function numberCandidates(t: string, add: AddCandidate, maxDigits = Infinity): v
     const e = s + m[0].length;
     const digits = digitsOf(m[0]);
     if (digits.length < 13 || digits.length > 19 || !isolated(t, s, e) || partOfLonger(t, s, e, separatorsOf(m[0]))) continue;
+    if (ICCID_SHAPE.test(digits)) continue;
     const labeled = digits.length >= 16 && CARD_LABEL.test(leftContext(t, s));
-    if (!labeled && (!/^[3-69]/.test(digits) || !luhnValid(digits))) continue;
+    if (!labeled && (!/^[3-69]/.test(digits) || !luhnValid(digits) || IMEI_SHAPE.test(digits))) continue;
     if (vetoedByContext(t, s)) continue;
     add('bank_card', s, e, 3);
   }
@@ -489,7 +521,7 @@ function numberCandidates(t: string, add: AddCandidate, maxDigits = Infinity): v
       add('id_card', s, e, 4);
       continue;
     }
-    if (!/^\d+$/.test(chars) || !luhnValid(chars)) continue;
+    if (!/^\d+$/.test(chars) || !luhnValid(chars) || ICCID_SHAPE.test(chars)) continue;
     const amex = /^3[47]\d\d[ -]\d{6}[ -]\d{5}$/.test(m[0]);
     if (amex || CARD_LABEL.test(leftContext(t, s))) add('bank_card', s, e, 3);
   }
@@ -536,6 +568,97 @@ function numberCandidates(t: string, add: AddCandidate, maxDigits = Infinity): v
     if (area === 0 || !/^[2-9]\d{6,7}$/.test(m[0].slice(area)) || !isolated(t, s, e) || vetoedByContext(t, s)) continue;
     if (!LANDLINE_LABEL.test(leftContext(t, s))) continue;
     add('landline', s, e, 1);
+  }
+}
+
+/**
+ * A WeChat label (微信, its homophones 薇信/威信, weixin, wx, vx, v信, and v: or v：) and a custom id as WeChat
+ * allows it (6-20 characters, a letter first, then letters, digits, _ and -). Groups: 1 号 or id right after the
+ * label (after a space too when a word ends there: 微信 ID lilyzhou, not 微信 identity123); 2 the separators,
+ * 是 or 为; 3 a search (微信上搜, 微信搜一下, 微信里搜索); 4 the id. (Separators as for QQ: one run, not two in a
+ * row; each optional part starts with its own word, so a long run is split one way only.)
+ */
+const WECHAT_ID =
+  /(?:微信|薇信|威信|weixin|(?<![A-Za-z])(?:wx|vx|v信)(?![A-Za-z])|(?<![A-Za-z])v(?=[:：]))(\s?号|id|\sid(?![A-Za-z0-9_-]))?([:：\s]*(?:(?:是|为)[:：\s]*)?)(?:([上里]?(?:搜索|搜一下|搜一搜|搜))[:：\s]*)?([A-Za-z][A-Za-z0-9_-]{5,19})(?![A-Za-z0-9_*-]|\.\d)/gi;
+/**
+ * Words that follow 微信 as a product, a platform, a feature or an English word in a Chinese sentence, not as an
+ * id (lower-cased; only those of 6 characters or more can be taken for an id, the short ones are listed for
+ * whoever reads the list).
+ */
+const WECHAT_PRODUCT_WORDS = new Set(
+  (
+    'iphone ipad ipados ios android harmony harmonyos hongmeng windows win10 win11 mac macos macbook imac linux ubuntu pc web ' +
+    'desktop laptop tablet mobile phone smartphone watch iwatch applewatch wearos official account accounts business ' +
+    'enterprise work wecom wechat weixin wechatpay wepay pay payment wallet app apps applet miniapp miniprogram ' +
+    'program lite beta preview insider store appstore playstore google huawei honor xiaomi redmi samsung oneplus oppo vivo ' +
+    'meizu realme lenovo surface thinkpad client server browser chrome safari edge firefox version update updated ' +
+    'upgrade upgraded latest international global english classic default plus pro max mini channels moments ' +
+    'message messages notification notifications settings login logout backup restore online offline camera video ' +
+    'videos voice sticker stickers emoji scanner qrcode always suddenly totally really still crash crashed crashes ' +
+    'bug bugs'
+  ).split(' '),
+);
+/**
+ * What follows a word that makes it a product or platform (微信 HarmonyOS 版本, 微信 Android14 客户端, 微信 xxx
+ * 公众号/小程序). Not 版主/版权, 端午/端口. 账号, 支付, 里 and 上 name a product only after a word of the list
+ * (vx Official账号, 微信 iPhone 上): after another word they read the id (我的微信 lilyzhou 账号被封了, 加我微信
+ * lilyzhou 支付定金, 我的微信 lilyzhou 里有记录).
+ */
+const WECHAT_PRODUCT_AFTER = /^\s*(?:电脑|手机|网页|桌面|平板|国际|测试|内测|正式|企业|最新|苹果|安卓)?(?:版(?![主权面块])|客户端|端(?![午口正])|公众号|小程序)/;
+/**
+ * Right before the label, words that give the id that follows (加我微信, 加一下我的微信, 添加微信, 我的微信, 我微信,
+ * 本人微信, 联系微信, 联系方式：微信, 私信我微信). 增加/参加/附加/更加/追加 are no 加.
+ */
+const WECHAT_GIVEN_BEFORE =
+  /(?:(?<![增参附更追叠施外])(?:添加|加)(?:一下|下|个)?(?:我的?)?|我的?|我们的|本人的?|联系(?:我|方式)?|私信我?|私聊我?)[:：\s]*$/;
+
+/**
+ * WeChat ids after a WeChat label. A phone number given as the id is found as a phone. When 号 or id says an id
+ * follows, or a colon, what follows is one (微信号 zhangsan, 加微信：zhangsan). Otherwise (nothing or spaces, 是 or
+ * 为, or a search) a word of the product list or one followed by 版, 客户端, 端, 公众号 or 小程序 is a product
+ * (微信 iPhone 版, 我的微信是Android版, 微信搜一下 Official 账号); any other id holding a digit, _ or - is one (加我微信
+ * wang_88), and one of letters alone only after 是/为, a search, or a word that gives it (加我微信 zhangsanfeng 聊,
+ * 我的微信 lilyzhou 有事找我, 微信上搜 lilyzhou): after a bare 微信 such a word is as often a product no list
+ * holds (微信 Surface 打不开).
+ */
+function wechatIdCandidates(t: string, add: AddCandidate): void {
+  for (const m of t.matchAll(WECHAT_ID)) {
+    const e = m.index + m[0].length;
+    const id = m[4]!;
+    if (!m[1] && !/[:：]/.test(m[2]!)) {
+      if (WECHAT_PRODUCT_WORDS.has(id.toLowerCase()) || WECHAT_PRODUCT_AFTER.test(t.slice(e, e + 8))) continue;
+      const given = /[是为]/.test(m[2]!) || m[3] !== undefined || /[\d_-]/.test(id);
+      if (!given && !WECHAT_GIVEN_BEFORE.test(t.slice(Math.max(0, m.index - 10), m.index))) continue;
+    }
+    add('wechat', e - id.length, e, 0);
+  }
+}
+
+/**
+ * The secret of a stored-value card right after its label: 卡密, 卡密码 and 密码 after a card (充值卡密码, 礼品卡的密码,
+ * 银行卡密码, E卡卡密). Whoever reads it can spend the card's value (a bank card's PIN with the card), so it is
+ * masked whole, whatever its check digits, as a `bank_card` (the type of a payment card's credentials: PiiType
+ * has no type of its own for it). The secret: 6-32 letters and digits with at least one digit, in one run or in
+ * groups of 3-8 (ABCD-1234-EFGH-5678); an amount, a count or a date after it (卡密码错了3次, 卡密码2024年改过)
+ * is none.
+ */
+const CARD_SECRET =
+  /(?:卡密|卡(?:的)?密码|卡(?:的)?支付密码)[:：\s]*(?:(?:是|为)[:：\s]*)?([A-Za-z0-9]+(?:[ -][A-Za-z0-9]+){0,7})(?![A-Za-z0-9_*])/g;
+
+function cardSecretCandidates(t: string, add: AddCandidate): void {
+  for (const m of t.matchAll(CARD_SECRET)) {
+    let groups = m[1]!.split(/[ -]/);
+    // groups of one size (the last may be shorter), or else the first run alone (卡密 X7K9QW2M is invalid)
+    const size = groups[0]!.length;
+    if (groups.length > 1 && !(size >= 3 && size <= 8 && groups.slice(1, -1).every((g) => g.length === size) && groups.at(-1)!.length <= size)) groups = groups.slice(0, 1);
+    const s = m.index + m[0].length - m[1]!.length;
+    // a count after the last group belongs to it (卡密 1234 5678 9012 3456 2次都不对), after a single run to the run
+    const counted = (n: number) => /^\s?(?:[年月日号元块位次个天笔分秒]|小时)/.test(t.slice(s + n, s + n + 3));
+    if (groups.length > 1 && counted(groups.join(' ').length)) groups = groups.slice(0, -1);
+    const value = groups.join('');
+    const e = s + groups.join(' ').length;
+    if (value.length < 6 || value.length > 32 || !/\d/.test(value) || counted(e - s)) continue;
+    add('bank_card', s, e, 6, true);
   }
 }
 
@@ -590,35 +713,31 @@ function spokenNumberCandidates(t: string, cands: Candidate[]): void {
 }
 
 export function detectPii(text: string): PiiSpan[] {
+  return detectSpans(text).map(({ type, start, end }) => ({ type, start, end }));
+}
+
+function detectSpans(text: string): MaskSpan[] {
   const { t, origStart, origEnd } = detectionCopy(text);
   if (t.length === 0) return [];
   // spans on the copy back to the original (they never start or end on a folded space)
-  return detectOn(t).map(({ type, start, end }) => ({ type, start: origStart[start]!, end: origEnd[end - 1]! }));
+  return detectOn(t).map(({ type, start, end, bearer }) => ({ type, start: origStart[start]!, end: origEnd[end - 1]!, ...(bearer ? { bearer } : {}) }));
 }
 
-function detectOn(t: string): PiiSpan[] {
+function detectOn(t: string): MaskSpan[] {
   const cands: Candidate[] = [];
-  const add = (type: PiiKind, start: number, end: number, rank: number) => cands.push({ type, start, end, rank });
+  const add: AddCandidate = (type, start, end, rank, bearer) => cands.push({ type, start, end, rank, ...(bearer ? { bearer } : {}) });
 
   // emails: unambiguous, no context veto
   for (const [s, e] of emailSpans(t)) add('email', s, e, 5);
 
   numberCandidates(t, add);
 
-  // WeChat ids: wxid_… anywhere (the id WeChat itself assigns); after a WeChat label (微信, its homophones
-  // 薇信/威信, weixin, wx, vx, v信, and v: or v：), a custom id as WeChat allows it (6-20 characters, a
-  // letter first, then letters, digits, _ and -). A phone number given as the id is found as a phone.
-  // (Separators after the label as for QQ: one run, not two in a row.) When nothing says an id follows (号,
-  // id, a colon, 是 or 为), a word of letters alone is the name of a product or platform, not an id
-  // (微信 iPhone 版, 微信 Android 版本, 微信Windows版, vx Official账号): the id must hold a digit, _ or -.
+  // WeChat ids: wxid_… anywhere (the id WeChat itself assigns); after a WeChat label, a custom id (wechatIdCandidates)
   for (const m of t.matchAll(/(?<![A-Za-z0-9_])wxid_[A-Za-z0-9_-]{4,30}(?![A-Za-z0-9_*-])/g)) {
     add('wechat', m.index!, m.index! + m[0].length, 0);
   }
-  for (const m of t.matchAll(/(?:微信|薇信|威信|weixin|(?<![A-Za-z])(?:wx|vx|v信)(?![A-Za-z])|(?<![A-Za-z])v(?=[:：]))(号|id)?([:：\s]*(?:(?:是|为)[:：\s]*)?)([A-Za-z][A-Za-z0-9_-]{5,19})(?![A-Za-z0-9_*-]|\.\d)/gi)) {
-    if (!m[1] && !/[:：是为]/.test(m[2]!) && !/[\d_-]/.test(m[3]!)) continue;
-    const e = m.index! + m[0].length;
-    add('wechat', e - m[3]!.length, e, 0);
-  }
+  wechatIdCandidates(t, add);
+  cardSecretCandidates(t, add);
   qqCandidates(t, add);
 
   // street addresses down to the building or flat: the numbers from the house number down
@@ -653,11 +772,16 @@ function detectOn(t: string): PiiSpan[] {
     if (i >= 0 && c.start < chosen[i]!.end) continue;
     chosen.splice(i + 1, 0, c);
   }
-  return chosen.map(({ type, start, end }) => ({ type, start, end }));
+  return chosen.map(({ type, start, end, bearer }) => ({ type, start, end, ...(bearer ? { bearer } : {}) }));
 }
 
 /** In-place masks keep the length, so offsets computed on the original stay valid on the masked text. */
-function maskValue(type: PiiKind, value: string): string {
+function maskValue(type: PiiKind, value: string, bearer = false): string {
+  if (bearer) {
+    // a secret shows nothing: every letter and digit (the spaces and dashes between groups stay)
+    const hw = halfWidth(value);
+    return [...value].map((c, i) => (/[0-9A-Za-z]/.test(hw[i]!) ? '*' : c)).join('');
+  }
   if (type === 'name') {
     // the surname stays (王**, 欧阳**, 歐陽**: the compound surnames are listed in simplified script)
     const keep = value.length > 2 && SURNAMES_2.has(normalizeText(value.slice(0, 2)).text) ? 2 : 1;
@@ -723,9 +847,11 @@ const DEFAULT_SECRET = 'guandian-dev-pii-secret';
  * before) two different values of a type more likely than not share a token once a tenant holds ~77k of
  * them (birthday bound), which merges two customers in any join on the token; 64 bits push that to ~5e9.
  */
-function hashToken(type: PiiKind, value: string, secret: string): string {
-  const canonical =
-    type === 'email'
+function hashToken(type: PiiKind, value: string, secret: string, bearer = false): string {
+  const canonical = bearer
+    ? // a card's secret: its letters and digits, however grouped
+      normalizeText(value).text.replace(/[\s-]/g, '').toUpperCase()
+    : type === 'email'
       ? emailCanonical(value)
       : type === 'qq'
         ? // a number read out in numerals is the number: 一二三四五六 and 123456 are one value, and so is
@@ -756,22 +882,22 @@ function numberCanonical(type: PiiKind, value: string): string {
   return digits.replace(/^(?:00)?86(?=1\d{10}$)/, '');
 }
 
-function applyMasks(text: string, entities: PiiSpan[], policy: PiiPolicy, secret: string | undefined): string {
+function applyMasks(text: string, entities: MaskSpan[], policy: PiiPolicy, secret: string | undefined): string {
   if (policy === 'keep' || entities.length === 0) return text;
   let out = '';
   let pos = 0;
   for (const e of entities) {
     out += text.slice(pos, e.start);
     const value = text.slice(e.start, e.end);
-    out += policy === 'mask' ? maskValue(e.type, value) : hashToken(e.type, value, secret ?? DEFAULT_SECRET);
+    out += policy === 'mask' ? maskValue(e.type, value, e.bearer) : hashToken(e.type, value, secret ?? DEFAULT_SECRET, e.bearer);
     pos = e.end;
   }
   return out + text.slice(pos);
 }
 
 export function maskPii(text: string, policy: PiiPolicy, opts?: { hashSecret?: string }): { text: string; entities: PiiSpan[] } {
-  const entities = detectPii(text);
-  return { text: applyMasks(text, entities, policy, opts?.hashSecret), entities };
+  const spans = detectSpans(text);
+  return { text: applyMasks(text, spans, policy, opts?.hashSecret), entities: spans.map(({ type, start, end }) => ({ type, start, end })) };
 }
 
 /** A number whose digits alone are a phone, a valid ID or a Luhn card (no label to go by). */
@@ -788,7 +914,7 @@ function wholeNumberPii(digits: string): boolean {
  */
 export function maskPiiKey(key: string, policy: PiiPolicy, opts?: { hashSecret?: string }): string {
   if (policy === 'keep' || key === '') return key;
-  const found = detectPii(key.replace(/_/g, ' '));
+  const found = detectSpans(key.replace(/_/g, ' '));
   for (const m of key.matchAll(/\d{10,19}/g)) {
     const s = m.index!;
     const e = s + m[0].length;

@@ -45,6 +45,14 @@ const LONG_RUNS = [
   field('x艾特', 'qq点'),
   field('QQ ', '1234 '),
   field('座机0571-87310264', '-1'),
+  // the rules added on 2026-11-30: a giving word before a WeChat label, a search after it, a device serial
+  // label, a card secret (pii-wechat-serials.test.ts)
+  field('', '加我微信 '),
+  field('加我微信 ', 'a'),
+  field('微信搜', ' '),
+  field('', 'IMEI 358402116293743 '),
+  field('卡密', '1 '),
+  field('卡密', 'a', '*'),
 ];
 
 const found = (t: string) => maskPii(t, 'mask').entities.map((e) => `${e.type}:${e.start}-${e.end}`);
