@@ -435,7 +435,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (request && lo + request.index < op.start && weak) return false;
     if (consequence && weak) return false;
     // a trait the customer owns up to (我这人比较粗心, 我比较笨) describes the customer, not the service
-    if (!op.fromPattern && op.score < 0 && /^(?:粗心|马虎|笨|糊涂|强硬|难搞|老土|随便|无聊|懒)$/.test(op.core) && firstPersonSubject(lc.slice(lo, op.start))) return false;
+    if (!op.fromPattern && op.score < 0 && /^(?:粗心|马虎|笨|糊涂|强硬|难搞|老土|随便|无聊|懒|磨叽|磨蹭|啰嗦|墨迹)$/.test(op.core) && firstPersonSubject(lc.slice(lo, op.start))) return false;
     // an order note (不要太甜, 别太辣) asks for something; 不要太好 is colloquial praise
     // (别 as a word: 识别太慢, 区别太大 are verdicts)
     // With the negator inside the phrase, 别太X turns no fault into praise: on how food is made (别太辣) it is an

@@ -150,3 +150,26 @@ describe('a customer taking what the agent offered', () => {
     expect(r.tags.some((t) => t.opinion === '比我想的靠谱'), show(r.tags)).toBe(true);
   });
 });
+
+describe('narrowed after an adversarial audit of these rules (opinions-rules-audit-b-2026-11-29.jsonl)', () => {
+  it('leaves the customer’s own delays and plans alone', async () => {
+    for (const text of ['我拖了一个礼拜才去驿站取件', '我会晚点半小时到，房间帮我留着', '外卖晚点一个小时送吧，我还没下班', '我这人比较磨叽，挑了半天']) {
+      const ts = await tags(text);
+      expect(ts.filter((t) => t.polarity === 'negative'), show(ts)).toEqual([]);
+    }
+  });
+
+  it('reads 求救星, 不用那么够味, a cake to look like the photo and 很随意 as no verdict', async () => {
+    for (const text of ['这道题不会做，在线求救星', '辣椒少放点，不用那么够味', '蛋糕能做得跟照片一模一样吗', '他吃饭一向很随意']) {
+      const ts = await tags(text);
+      expect(ts, show(ts)).toEqual([]);
+    }
+  });
+
+  it('still takes the genuine uses', async () => {
+    await expectTag('这款面膜是熬夜党的救星', '救星', 'positive');
+    await expectTag('酸辣粉够味', '够味', 'positive');
+    await expectTag('做工没的挑', '没的挑', 'positive');
+    await expectTag('航班延误了四个小时才起飞', '延误了四个小时', 'negative');
+  });
+});
