@@ -48,6 +48,9 @@ const WEAK_ASPECT_CATEGORIES = new Set<CategoryId>(['service_attitude', 'resolut
 const DELIVERY_SPEED = /^(送|配送|派送|送货|送餐|发货|发|寄|到货)得/;
 /** what was delivered spilling (汤还洒了, 外卖洒了一地) is packaging and delivery, whatever was spilled */
 const SPILLED = /^(还|都|也|又|全)?(洒|撒)/;
+/** a delivery running late (外卖超时半小时, 骑手又迟到了) is delivery, like its speed */
+const LATE = /^(?:还|都|也|又)?(?:超时|迟到|晚到|延误)/;
+const COURIER = /外卖|骑手|配送|送餐|快递|小哥|派送|跑腿/;
 /** annoyance (烦, 烦人, 烦死了, 烦不烦) is about whatever it follows; a sales pitch nearby makes it marketing */
 const ANNOYANCE = /烦/;
 /** "the rest" (除了价格贵，其他都挺好): a general verdict that explicitly excludes the thing just judged */
@@ -407,7 +410,7 @@ class RuleAnalyzer implements Analyzer {
       const strongAspect = hit && hit.how !== 'contains' && !op.aspectDistant && !WEAK_ASPECT_CATEGORIES.has(hit.category) && !x.lex.taxonomy.weakAspects.has(hit.canonical);
       // a target named inside the phrase itself (说好的免年费呢) beats one linked from elsewhere
       const inner = !implicit && (!hit || op.aspectDistant) ? innerCategory(x, tokens, op.start, op.end) : null;
-      if (DELIVERY_SPEED.test(lc.slice(op.start, op.end)) || SPILLED.test(lc.slice(op.start, op.end))) {
+      if (DELIVERY_SPEED.test(lc.slice(op.start, op.end)) || SPILLED.test(lc.slice(op.start, op.end)) || (LATE.test(lc.slice(op.start, op.end)) && COURIER.test(lc.slice(clause.start, clause.end)))) {
         // how fast something was delivered is logistics whatever was delivered (外卖送得很快)
         category = 'logistics';
         canonical = hit?.canonical ?? null;
@@ -419,7 +422,9 @@ class RuleAnalyzer implements Analyzer {
       } else if (inner) {
         category = inner;
         categoryFrom = 'context';
-      } else if (hit && (strongAspect || !implicit)) {
+      } else if (hit && ((strongAspect && !(hit.category === 'policy' && implicit === 'efficiency')) || !implicit || (hit.category === 'logistics' && implicit === 'efficiency' && !op.fromPattern))) {
+        // a process judged by its pace (流程太磨叽, 手续真折腾) is efficiency, not the rule itself; a courier's or
+        // rider's pace (骑手小哥超快) is delivery, though a wait they sat through (骑手在店里等了半小时) is not
         category = hit.category;
         canonical = hit.canonical;
         categoryFrom = 'aspect';

@@ -173,3 +173,21 @@ describe('narrowed after an adversarial audit of these rules (opinions-rules-aud
     await expectTag('航班延误了四个小时才起飞', '延误了四个小时', 'negative');
   });
 });
+
+describe('categories: a process by its pace, a delivery by its lateness', () => {
+  it('files a slow or tiring process under efficiency, a rule judged unfair under policy', async () => {
+    const slow = await tags('转网手续真的折腾');
+    expect(slow.some((t) => t.opinion === '真的折腾' && t.category === 'efficiency'), show(slow)).toBe(true);
+    const unfair = await tags('退款规定太不合理');
+    expect(unfair.some((t) => t.category === 'policy'), show(unfair)).toBe(true);
+  });
+
+  it('files a rider’s pace and a late delivery under logistics, a late flight under efficiency', async () => {
+    const rider = await tags('骑手小哥超快');
+    expect(rider.some((t) => t.opinion === '超快' && t.category === 'logistics'), show(rider)).toBe(true);
+    const late = await tags('外卖平台超时半小时');
+    expect(late.some((t) => t.opinion === '超时半小时' && t.category === 'logistics'), show(late)).toBe(true);
+    const flight = await tags('航班延误了四个小时');
+    expect(flight.some((t) => t.category === 'efficiency'), show(flight)).toBe(true);
+  });
+});
