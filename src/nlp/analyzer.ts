@@ -410,6 +410,10 @@ class RuleAnalyzer implements Analyzer {
       const strongAspect = hit && hit.how !== 'contains' && !op.aspectDistant && !WEAK_ASPECT_CATEGORIES.has(hit.category) && !x.lex.taxonomy.weakAspects.has(hit.canonical);
       // a target named inside the phrase itself (说好的免年费呢) beats one linked from elsewhere
       const inner = !implicit && (!hit || op.aspectDistant) ? innerCategory(x, tokens, op.start, op.end) : null;
+      // a process judged by its pace (流程太磨叽, 手续真折腾) is efficiency, not the rule itself; a courier's or rider's
+      // pace (骑手小哥超快) is delivery, though a wait they sat through (骑手在店里等了半小时) is not
+      const paceOfProcess = hit?.category === 'policy' && implicit === 'efficiency';
+      const courierPace = hit?.category === 'logistics' && implicit === 'efficiency' && !op.fromPattern;
       if (DELIVERY_SPEED.test(lc.slice(op.start, op.end)) || SPILLED.test(lc.slice(op.start, op.end)) || (LATE.test(lc.slice(op.start, op.end)) && COURIER.test(lc.slice(clause.start, clause.end)))) {
         // how fast something was delivered is logistics whatever was delivered (外卖送得很快)
         category = 'logistics';
@@ -422,9 +426,7 @@ class RuleAnalyzer implements Analyzer {
       } else if (inner) {
         category = inner;
         categoryFrom = 'context';
-      } else if (hit && ((strongAspect && !(hit.category === 'policy' && implicit === 'efficiency')) || !implicit || (hit.category === 'logistics' && implicit === 'efficiency' && !op.fromPattern))) {
-        // a process judged by its pace (流程太磨叽, 手续真折腾) is efficiency, not the rule itself; a courier's or
-        // rider's pace (骑手小哥超快) is delivery, though a wait they sat through (骑手在店里等了半小时) is not
+      } else if (hit && ((strongAspect && !paceOfProcess) || !implicit || courierPace)) {
         category = hit.category;
         canonical = hit.canonical;
         categoryFrom = 'aspect';

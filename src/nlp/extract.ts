@@ -436,8 +436,6 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (consequence && weak) return false;
     // a trait the customer owns up to (我这人比较粗心, 我比较笨) describes the customer, not the service
     if (!op.fromPattern && op.score < 0 && /^(?:粗心|马虎|笨|糊涂|强硬|难搞|老土|随便|无聊|懒|磨叽|磨蹭|啰嗦|墨迹)$/.test(op.core) && firstPersonSubject(lc.slice(lo, op.start))) return false;
-    // an order note (不要太甜, 别太辣) asks for something; 不要太好 is colloquial praise
-    // (别 as a word: 识别太慢, 区别太大 are verdicts)
     // With the negator inside the phrase, 别太X turns no fault into praise: on how food is made (别太辣) it is an
     // order note, on anything else (你们别太过分了, 别太坑) an indignant complaint that keeps the fault.
     const turned = op.negated && op.score > 0 ? /^(?:不要|别)(?:太|过于|那么)(.*)$/.exec(lc.slice(op.start, op.end)) : null;
@@ -446,6 +444,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       op.score = -op.score;
       op.negated = false;
     }
+    // an order note (不要太甜, 别太辣) asks for something; 不要太好 is colloquial praise; 别 inside a word (识别太慢,
+    // 区别太大) is no order
     if (op.score < 0 && /(?:不要|(?<![识区分辨鉴告特级类个性差道派职送])别|不用|不必)$/.test(lc.slice(Math.max(lo, op.start - 3), op.start)) && /^(?:太|过于|偏|有点)/.test(lc.slice(op.start, op.end))) return false;
     // the customer's own mishap (我不小心摔坏了, 自己手滑摔碎了, 我自己没仔细看条款) or state (我身体不舒服), and a feeling
     // they mean to give someone (想让她开心一下, 为了不让孩子失望), are no verdict on the business
