@@ -191,3 +191,28 @@ describe('categories: a process by its pace, a delivery by its lateness', () => 
     expect(flight.some((t) => t.category === 'efficiency'), show(flight)).toBe(true);
   });
 });
+
+describe('money kept, a cheap price and a loose part', () => {
+  it('takes money not refunded, after the money it is about', async () => {
+    await expectTag('加速包没抢到票，钱也不退', '不退', 'negative');
+    await expectTag('办卡的手续费还不退', '还不退', 'negative');
+    const mine = await tags('这件衣服我不退了，留着穿');
+    expect(mine.some((t) => t.polarity === 'negative'), show(mine)).toBe(false);
+  });
+
+  it('reads 才 + a price after a unit of sale as cheap, and not a capacity or a score', async () => {
+    await expectTag('换了新套餐，一个月才59', '才59', 'positive');
+    for (const text of ['硬盘加起来总共才282GB', '电量才39%', '考试才59分']) {
+      const ts = await tags(text);
+      expect(ts.some((t) => t.polarity === 'positive'), show(ts)).toBe(false);
+    }
+  });
+
+  it('takes a part that is too loose, not 不会太松 or relief', async () => {
+    await expectTag('充电盒的盖子有点松', '有点松', 'negative');
+    for (const text of ['裤子不会太紧也不会太松', '听到结果心里有点松了口气']) {
+      const ts = await tags(text);
+      expect(ts.some((t) => t.opinion.includes('松')), show(ts)).toBe(false);
+    }
+  });
+});
