@@ -216,3 +216,20 @@ describe('money kept, a cheap price and a loose part', () => {
     }
   });
 });
+
+describe('breakdowns that keep coming, hang-ups, parcels dumped, no way to a person', () => {
+  it('takes them as complaints, with property facilities as environment', async () => {
+    const lift = await tags('小区电梯隔三差五坏');
+    expect(lift.some((t) => t.opinion === '隔三差五坏' && t.category === 'environment'), show(lift)).toBe(true);
+    await expectTag('客服说了两句就挂了', '就挂了', 'negative');
+    await expectTag('骑手把袋子直接扔地上', '直接扔地上', 'negative');
+    await expectTag('打了半天就是转不到人工', '就是转不到人工', 'negative');
+  });
+
+  it('leaves the customer’s own hang-up or binning alone, and an instruction to leave it at the door', async () => {
+    for (const text of ['我听完就挂了', '拿回去直接丢楼下垃圾桶了', '放门口就行，谢谢']) {
+      const ts = await tags(text);
+      expect(ts.some((t) => t.polarity === 'negative'), show(ts)).toBe(false);
+    }
+  });
+});
