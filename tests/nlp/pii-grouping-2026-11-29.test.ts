@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { detectPii, idCardValid, luhnValid, maskPii } from '../../src/nlp/pii.js';
+import { found, mask, hash, masks } from '../helpers/pii.js';
+import { idCardValid, luhnValid } from '../../src/nlp/pii.js';
 
 // PII audit 2026-11-29 (report-only, /tmp/pii-audit/REPORT.md): numbers written in groupings and with
 // separators no rule knew were kept in full (L1 mobiles 3-8, 7-4, 4-4-3 and mixed separators; D3 dots and
@@ -8,9 +9,6 @@ import { detectPii, idCardValid, luhnValid, maskPii } from '../../src/nlp/pii.js
 // (O3). The texts and numbers here are our own: mobiles 13x-19x, IDs with a valid region, birth date and
 // check digit, cards passing Luhn (checked below).
 
-const found = (text: string) => detectPii(text).map((e) => `${e.type}:${text.slice(e.start, e.end)}`);
-const mask = (text: string) => maskPii(text, 'mask').text;
-const hash = (text: string) => maskPii(text, 'hash', { hashSecret: 's' }).text;
 
 const ID_A = '440106199204153217';
 const ID_B = '510107198509234616';
@@ -33,13 +31,6 @@ it('the numbers used here are valid (and the look-alikes are not)', () => {
 });
 
 /** Checks a masked text: the expected mask, its length, and that masking it again changes nothing. */
-function masks(text: string, want: string): void {
-  const out = mask(text);
-  expect(out).toBe(want);
-  expect(out).toHaveLength(text.length);
-  expect(mask(out)).toBe(out);
-}
-
 describe('L1: mobiles grouped 3-8, 7-4, 4-4-3 or with mixed separators', () => {
   const cases: [string, string, string][] = [
     ['客户：我手机135 06420642，麻烦回个电话。', '135 06420642', '客户：我手机135 ****0642，麻烦回个电话。'],

@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { detectPii, luhnValid, maskPii } from '../../src/nlp/pii.js';
+import { found, mask, hash, masks } from '../helpers/pii.js';
+import { luhnValid } from '../../src/nlp/pii.js';
 
 // PII audit 2026-11-29 (report-only): QQ and WeChat labels no rule knew (L7), a product name after 微信
 // taken for a WeChat id (O1), a tracking number after "<carrier>快递" masked as a card (O2), and e-mail
 // addresses written with a Chinese full stop or an "@" spelled out (L6). Our own texts.
 
-const found = (text: string) => detectPii(text).map((e) => `${e.type}:${text.slice(e.start, e.end)}`);
-const mask = (text: string) => maskPii(text, 'mask').text;
-const hash = (text: string) => maskPii(text, 'hash', { hashSecret: 's' }).text;
-
-function masks(text: string, want: string): void {
-  const out = mask(text);
-  expect(out).toBe(want);
-  expect(out).toHaveLength(text.length);
-  expect(mask(out)).toBe(out);
-  const hashed = hash(text);
-  expect(hash(hashed)).toBe(hashed);
-}
 
 describe('L7: QQ and WeChat labels', () => {
   const cases: [string, string, string][] = [

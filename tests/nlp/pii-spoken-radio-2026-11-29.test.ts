@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { detectPii, idCardValid, luhnValid, maskPii } from '../../src/nlp/pii.js';
+import { found, mask, masks } from '../helpers/pii.js';
+import { idCardValid, luhnValid, maskPii } from '../../src/nlp/pii.js';
 
 // PII audit 2026-11-29 (report-only): numbers read out in call transcripts leaked when they used the radio
 // spelling of digits (洞 0, 拐 7, 勾 9; L5, D1) or 叉 for an ID's X (D4), or when speech recognition put
 // punctuation between the groups (，、…… and a spoken 杠; D2). Our own texts and numbers.
 
-const found = (text: string) => detectPii(text).map((e) => `${e.type}:${text.slice(e.start, e.end)}`);
-const mask = (text: string) => maskPii(text, 'mask').text;
 const token = (text: string) => /\[[a-z_]+:[0-9a-f]{16}\]/.exec(maskPii(text, 'hash', { hashSecret: 's' }).text)?.[0];
 
 const ID_X = '42011119870716202X';
@@ -18,13 +17,6 @@ it('the numbers used here are valid', () => {
   expect(idCardValid(ID)).toBe(true);
   expect(luhnValid(CARD)).toBe(true);
 });
-
-function masks(text: string, want: string): void {
-  const out = mask(text);
-  expect(out).toBe(want);
-  expect(out).toHaveLength(text.length);
-  expect(mask(out)).toBe(out);
-}
 
 describe('L5/D1: radio digits 洞 (0), 拐 (7), 勾 (9)', () => {
   const cases: [string, string, string][] = [

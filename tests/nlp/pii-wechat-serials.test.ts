@@ -1,24 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { detectPii, luhnValid, maskPii } from '../../src/nlp/pii.js';
+import { found, mask, hash, masks } from '../helpers/pii.js';
+import { detectPii, luhnValid } from '../../src/nlp/pii.js';
 
 // Two gaps closed on 2026-11-30 (docs/pii.md): a WeChat id of letters alone after a bare 微信 leaked when the
 // words before the label give it (加我微信 zhangsanfeng), and device serial numbers (IMEI, MEID, ICCID, SN…),
 // which often pass Luhn, were masked as bank cards although they identify a product, not a person. Also card
 // secrets (卡密, 充值卡密码, 银行卡密码), masked whole as `bank_card`. Our own texts.
 
-const found = (text: string) => detectPii(text).map((e) => `${e.type}:${text.slice(e.start, e.end)}`);
-const mask = (text: string) => maskPii(text, 'mask').text;
-const hash = (text: string) => maskPii(text, 'hash', { hashSecret: 's' }).text;
-
-/** `text` masks to `want` in place, and both policies are idempotent. */
-function masks(text: string, want: string): void {
-  const out = mask(text);
-  expect(out).toBe(want);
-  expect(out).toHaveLength(text.length);
-  expect(mask(out)).toBe(out);
-  const hashed = hash(text);
-  expect(hash(hashed)).toBe(hashed);
-}
 
 describe('a WeChat id of letters alone after a label that a giving word precedes', () => {
   const ids: [string, string, string][] = [
