@@ -233,3 +233,12 @@ describe('breakdowns that keep coming, hang-ups, parcels dumped, no way to a per
     }
   });
 });
+
+describe('misses of genuine uses the adversarial audit found', () => {
+  it('takes 一早 as a time for quick service, 问就是规定 without 按, and keeps a promise a promise', async () => {
+    await expectTag('燃气报修，今天一早师傅就来了', '今天一早师傅就来了', 'positive');
+    await expectTag('投诉了两次，问就是规定', '问就是规定', 'negative');
+    const promised = await tags('说好的第二天一早就到，结果等到晚上');
+    expect(promised.some((t) => t.polarity === 'positive'), show(promised)).toBe(false);
+  });
+});
