@@ -53,6 +53,11 @@ const LATE = /^(?:还|都|也|又)?(?:超时|迟到|晚到|延误)/;
 const COURIER = /外卖|骑手|配送|送餐|快递|小哥|派送|跑腿/;
 /** a parcel dumped at the door or on the floor (东西直接扔门口) is how it was delivered, whatever the thing */
 const DUMPED = /^(?:直接|随手|随便|图省事|不打电话|招呼都不打就)+(?:扔|丢|甩|放)(?:在)?(?:地上|门口|快递柜|驿站|楼下|门卫)/;
+
+/** Whether an opinion phrase judges how something was delivered (its speed, lateness, spilling, dumping). */
+function judgesDelivery(phrase: string, clauseText: string): boolean {
+  return DELIVERY_SPEED.test(phrase) || SPILLED.test(phrase) || DUMPED.test(phrase) || (LATE.test(phrase) && COURIER.test(clauseText));
+}
 /** annoyance (烦, 烦人, 烦死了, 烦不烦) is about whatever it follows; a sales pitch nearby makes it marketing */
 const ANNOYANCE = /烦/;
 /** "the rest" (除了价格贵，其他都挺好): a general verdict that explicitly excludes the thing just judged */
@@ -416,8 +421,8 @@ class RuleAnalyzer implements Analyzer {
       // pace (骑手小哥超快) is delivery, though a wait they sat through (骑手在店里等了半小时) is not
       const paceOfProcess = hit?.category === 'policy' && implicit === 'efficiency';
       const courierPace = hit?.category === 'logistics' && implicit === 'efficiency' && !op.fromPattern;
-      if (DELIVERY_SPEED.test(lc.slice(op.start, op.end)) || SPILLED.test(lc.slice(op.start, op.end)) || DUMPED.test(lc.slice(op.start, op.end)) || (LATE.test(lc.slice(op.start, op.end)) && COURIER.test(lc.slice(clause.start, clause.end)))) {
-        // how fast something was delivered is logistics whatever was delivered (外卖送得很快)
+      if (judgesDelivery(lc.slice(op.start, op.end), lc.slice(clause.start, clause.end))) {
+        // how something was delivered is logistics whatever was delivered (外卖送得很快)
         category = 'logistics';
         canonical = hit?.canonical ?? null;
         categoryFrom = 'opinion';

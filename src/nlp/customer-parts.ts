@@ -26,6 +26,7 @@ export interface CustomerPart {
 
 /** An agent turn that asks something: the customer's 还可以 after it is a rating, after anything else an acceptance. */
 const QUESTION_END = /[？?吗呢嘛][」"”'’)）\s]*$/;
+const offers = (agentSaid: string) => !QUESTION_END.test(agentSaid);
 
 export function customerParts(input: AnalyzeInput): CustomerPart[] {
   if (input.kind === 'transcript') {
@@ -34,7 +35,7 @@ export function customerParts(input: AnalyzeInput): CustomerPart[] {
         if (t.speaker !== 'customer') return [];
         const before = input.turns![i - 1];
         const part: CustomerPart = { text: t.text ?? '', offset: 0, turnIndex: i };
-        if (before?.speaker === 'agent' && !QUESTION_END.test(before.text ?? '')) part.afterOffer = true;
+        if (before?.speaker === 'agent' && offers(before.text ?? '')) part.afterOffer = true;
         return [part];
       });
     }
@@ -45,22 +46,22 @@ export function customerParts(input: AnalyzeInput): CustomerPart[] {
     let pos = 0;
     let turn = -1;
     let customer = false;
+    // the last line of the agent's turn just before, null after anyone else's
     let agentSaid: string | null = null;
     for (const line of text.split('\n')) {
       const m = SPEAKER_PREFIX.exec(line);
       if (m) {
         turn++;
-        const wasAgent = !customer && agentSaid !== null;
         customer = CUSTOMER_SPEAKER.test(m[1] ?? m[2]!);
         if (customer) {
           const part: CustomerPart = { text: line.slice(m[0].length), offset: pos + m[0].length, turnIndex: turn };
-          if (wasAgent && !QUESTION_END.test(agentSaid!)) part.afterOffer = true;
+          if (agentSaid !== null && offers(agentSaid)) part.afterOffer = true;
           out.push(part);
           agentSaid = null;
         } else agentSaid = /^(系统|system)/i.test(m[1] ?? m[2]!) ? null : line.slice(m[0].length);
       } else if (customer && line.trim()) {
         out.push({ text: line, offset: pos, turnIndex: turn });
-      } else if (!customer && agentSaid !== null && line.trim()) {
+      } else if (agentSaid !== null && line.trim()) {
         agentSaid = line;
       }
       pos += line.length + 1;
