@@ -712,20 +712,23 @@ function spokenNumberCandidates(t: string, cands: Candidate[]): void {
   }
 }
 
+/** What callers see of a span: its type and place (whether masking hides it whole stays inside). */
+const publicSpan = ({ type, start, end }: MaskSpan): PiiSpan => ({ type, start, end });
+
 export function detectPii(text: string): PiiSpan[] {
-  return detectSpans(text).map(({ type, start, end }) => ({ type, start, end }));
+  return detectSpans(text).map(publicSpan);
 }
 
 function detectSpans(text: string): MaskSpan[] {
   const { t, origStart, origEnd } = detectionCopy(text);
   if (t.length === 0) return [];
   // spans on the copy back to the original (they never start or end on a folded space)
-  return detectOn(t).map(({ type, start, end, bearer }) => ({ type, start: origStart[start]!, end: origEnd[end - 1]!, ...(bearer ? { bearer } : {}) }));
+  return detectOn(t).map(({ type, start, end, bearer }) => ({ type, start: origStart[start]!, end: origEnd[end - 1]!, bearer }));
 }
 
 function detectOn(t: string): MaskSpan[] {
   const cands: Candidate[] = [];
-  const add: AddCandidate = (type, start, end, rank, bearer) => cands.push({ type, start, end, rank, ...(bearer ? { bearer } : {}) });
+  const add: AddCandidate = (type, start, end, rank, bearer) => cands.push({ type, start, end, rank, bearer });
 
   // emails: unambiguous, no context veto
   for (const [s, e] of emailSpans(t)) add('email', s, e, 5);
@@ -772,7 +775,7 @@ function detectOn(t: string): MaskSpan[] {
     if (i >= 0 && c.start < chosen[i]!.end) continue;
     chosen.splice(i + 1, 0, c);
   }
-  return chosen.map(({ type, start, end, bearer }) => ({ type, start, end, ...(bearer ? { bearer } : {}) }));
+  return chosen.map(({ type, start, end, bearer }) => ({ type, start, end, bearer }));
 }
 
 /** In-place masks keep the length, so offsets computed on the original stay valid on the masked text. */
@@ -897,7 +900,7 @@ function applyMasks(text: string, entities: MaskSpan[], policy: PiiPolicy, secre
 
 export function maskPii(text: string, policy: PiiPolicy, opts?: { hashSecret?: string }): { text: string; entities: PiiSpan[] } {
   const spans = detectSpans(text);
-  return { text: applyMasks(text, spans, policy, opts?.hashSecret), entities: spans.map(({ type, start, end }) => ({ type, start, end })) };
+  return { text: applyMasks(text, spans, policy, opts?.hashSecret), entities: spans.map(publicSpan) };
 }
 
 /** A number whose digits alone are a phone, a valid ID or a Luhn card (no label to go by). */
