@@ -7,7 +7,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createAnalyzer } from '../src/nlp/analyzer.js';
-import type { AnalyzeInput } from '../src/nlp/types.js';
+import { analyzeInputOf } from '../src/eval/task-opinions.js';
+import type { AnalyzeInput, Turn } from '../src/nlp/types.js';
 
 const [out, ...files] = process.argv.slice(2);
 if (!out || !files.length) {
@@ -20,8 +21,8 @@ for (const file of files) {
   const src = file.split('/').slice(-2).join('/');
   for (const line of readFileSync(file, 'utf8').split('\n')) {
     if (!line.trim()) continue;
-    const d = JSON.parse(line) as { id?: string; kind?: AnalyzeInput['kind']; text: string; turns?: AnalyzeInput['turns']; label?: unknown; opinions?: unknown };
-    const input: AnalyzeInput = d.kind === 'transcript' && d.turns?.length ? { kind: 'transcript', turns: d.turns } : { kind: d.kind ?? 'comment', text: d.text };
+    const d = JSON.parse(line) as { id?: string; kind?: AnalyzeInput['kind']; text: string; turns?: Turn[]; label?: unknown; opinions?: unknown };
+    const input = analyzeInputOf(d);
     const r = await analyzer.analyze(input);
     const tags = r.tags.map((t) => ({
       ti: t.turnIndex ?? null,

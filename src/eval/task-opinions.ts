@@ -36,14 +36,18 @@ interface ZhijiangLine {
   aspects: { aspect: string | null; opinion: string; opinion_start: number; polarity: string; category: string }[];
 }
 
+/** What the analyzer reads of a project gold line (or a review line: a comment): the API stores transcripts as
+ * turns, and the flattened "客户：…" text is only for humans. */
+export function analyzeInputOf(l: { kind?: AnalyzeInput['kind']; text: string; turns?: Turn[] }): AnalyzeInput {
+  return l.kind === 'transcript' && l.turns?.length ? { kind: 'transcript', turns: l.turns } : { kind: l.kind ?? 'comment', text: l.text };
+}
+
 /** Accept the project gold schema and the 之江 AOPE schema (spans given, foreign categories). */
 export function toGold(line: unknown): GoldDoc {
   const l = objectLine(line) as Partial<ProjectLine & ZhijiangLine>;
   if (Array.isArray(l.opinions)) {
     const p = l as ProjectLine;
-    // the API stores transcripts as turns; the flattened "客户：…" text is only for humans
-    const input: AnalyzeInput = p.kind === 'transcript' && p.turns?.length ? { kind: 'transcript', turns: p.turns } : { kind: p.kind ?? 'comment', text: p.text };
-    return { id: String(p.id), input, opinions: p.opinions, sentiment: p.sentiment ?? null, ownCategories: true };
+    return { id: String(p.id), input: analyzeInputOf(p), opinions: p.opinions, sentiment: p.sentiment ?? null, ownCategories: true };
   }
   if (Array.isArray(l.aspects)) {
     const z = l as ZhijiangLine;
