@@ -76,6 +76,11 @@ const TAIL_CHARS = new Set([...'了的点多死啊吧呀哦啦哈呢极爆嘛'])
 const RIGHT_SUFFIXES = ['得很厉害', '得太厉害', '得特别厉害', '得非常厉害', '得厉害', '得不得了', '得要命', '得要死', '得不行', '得离谱', '到离谱', '到极点', '了这么多', '了那么多', '到不行', '到爆', '到家了', '了不少', '了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '很多', '得多', '太多了', '太多', '大了', '点'];
 const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
 /** 得 and a complement of two to eight characters up to the clause end (辣得我眼泪直流, 咸得发苦, 差得也太多). */
+/** A count, length or share after a verb (了三天, 两个, 好几回, 小半个月, 一大半, 二十). Money has its own rule (size, below
+ * in expand); a bare number needs a Chinese magnitude (二十, 四百), since a bare digit ends a list item (很安静2.).
+ * 一下 is a softener, not a count. */
+const QUANTITY_TAIL =
+  /^了?(?:(?:快|将近|足足|整整)?(?:(?:[0-9]+(?:\.[0-9]+)?|[一两二三四五六七八九十几]+|好几|小半|大半)个?多?(?:次|回|遍|趟|天|周|星期|礼拜|个?月|年|个?小时|个?钟头|分钟|秒|个|本|件|只|瓶|包|盒|袋|份|串|位|倍|半)|[一两二三四五六七八九几]?[十百千][一二三四五六七八九]?)|一大?(?:半|圈|截|地|堆)|个大洞)/;
 const DE_COMPLEMENT = /^得[^，。！？,!?\s也又还但却]{2,8}$/;
 /** Nouns that end a product, room or plan name (大床房, 套餐, 会员卡, 医疗险): after a name word, a name. */
 const PRODUCT_NOUN = /(?:房|间|套餐|套|款|版|卡|险|宝|贷|包|会员|计划|型|系列|专线|专享|支付|服务包)$/;
@@ -436,6 +441,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (consequence && weak) return false;
     // a trait the customer owns up to (我这人比较粗心, 我比较笨) describes the customer, not the service
     if (!op.fromPattern && op.score < 0 && /^(?:粗心|马虎|笨|糊涂|强硬|难搞|老土|随便|无聊|懒|磨叽|磨蹭|啰嗦|墨迹)$/.test(op.core) && firstPersonSubject(lc.slice(lo, op.start))) return false;
+    // and so does their own lateness (我迟到了十分钟; 我们的外卖迟到了 is the service's)
+    if (!op.fromPattern && op.core === '迟到' && /我们?(?:今天|这次|上次|又|也|还|都|就|已经|稍微|有点|不小心)*$/.test(lc.slice(lo, op.start))) return false;
     // With the negator inside the phrase, 别太X turns no fault into praise: on how food is made (别太辣) it is an
     // order note, on anything else (你们别太过分了, 别太坑) an indignant complaint that keeps the fault.
     const turned = op.negated && op.score > 0 ? /^(?:不要|别)(?:太|过于|那么)(.*)$/.exec(lc.slice(op.start, op.end)) : null;
@@ -729,6 +736,22 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
   {
     const size = /^了?(?:[0-9]+(?:\.[0-9]+)?%|百分之[一二三四五六七八九十几]+|[0-9一两二三四五六七八九十几]+倍|(?:[0-9]+|[一两二三四五六七八九十几百千]+)多?(?:块钱?|元|毛))/.exec(lc.slice(op.end, hi));
     if (size && /[涨贵亏降跌省便宜高低多少]了?$/.test(lc.slice(op.coreStart, op.end)) && !blocked(op.end)) op.end += size[0].length;
+  }
+  // a count or length that ends the clause is how much went wrong (or right), as the gold keeps 洒了一半 and
+  // 折腾了三天: 慢了三天, 碎了两个, 掉线三次, 断了好几回. Only at the clause's end, so 好了三天又坏了 is not one.
+  {
+    const rest = lc.slice(op.end, hi);
+    const qty = QUANTITY_TAIL.exec(rest);
+    // 好评一个, 推荐一次: a count of praise is emphasis, not a measure
+    const praiseCount = op.score > 0 && /^了?一(?:个|次)$/.test(qty?.[0] ?? '');
+    if (qty && !praiseCount && op.score !== 0 && (op.end === op.coreEnd || lc[op.end - 1] === '了') && /^[了的啊吧呀呢哦啦!！~～\s]*$/.test(rest.slice(qty[0].length)) && !blocked(op.end)) {
+      op.end += qty[0].length;
+    }
+    // a directional complement finishes its verb: 还没退回来, 到现在都没寄过来 (the rules stop at 退 / 寄)
+    const dir = /^(?:回来|回去|过来|过去|出来|下来|上来)/.exec(rest);
+    if (dir && op.score < 0 && /没有?[\u4e00-\u9fa5]$/.test(lc.slice(op.start, op.end)) && /^[了的啊吧呀呢哦啦!！~～\s]*$/.test(rest.slice(dir[0].length)) && !blocked(op.end)) {
+      op.end += dir[0].length;
+    }
   }
   // 各种 before a verb phrase is "in every way" (各种找理由拒赔): it and the verb phrase belong to the complaint
   {

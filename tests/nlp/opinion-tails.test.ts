@@ -1,0 +1,65 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAnalyzer } from '../../src/nlp/analyzer.js';
+import { LEXICON_DIR, opinionExpectations, showTags } from '../helpers/analyzer.js';
+import type { Analyzer } from '../../src/nlp/types.js';
+
+// What follows the opinion word at the end of a clause and belongs to it. The gold keeps the size of what went
+// wrong (汤|洒了一半, ∅|折腾了三天) and the whole verb (还没退回来); the rules used to stop at the verb.
+
+let analyzer: Analyzer;
+
+beforeAll(async () => {
+  analyzer = await createAnalyzer({ lexiconDir: LEXICON_DIR });
+});
+
+const { tags, expectTag } = opinionExpectations(() => analyzer);
+const show = showTags;
+
+describe('a count or length that ends the clause', () => {
+  it('keeps how late, how many and how often', async () => {
+    await expectTag('这次发货慢了三天', '慢了三天', 'negative');
+    await expectTag('快递到了，玻璃杯碎了两个', '碎了两个', 'negative');
+    await expectTag('视频会议断了好几回', '断了好几回', 'negative');
+    await expectTag('外卖少送了一份', '少送了一份', 'negative');
+    await expectTag('会员价比我上周买的还贵二十', '比我上周买的还贵二十', 'negative');
+  });
+
+  it('leaves a number that is not at the clause end, a list number, money and praise counts alone', async () => {
+    // 好了三天又坏了: the count belongs to the first verb, and the clause goes on
+    const later = await tags('修好了三天又坏了');
+    expect(later.some((t) => t.opinion.includes('三天')), show(later)).toBe(false);
+    // a digit glued to the next list item (…很安静2.早餐…) is not a count
+    const list = await tags('1.房间很安静2.早餐一般');
+    expect(list.some((t) => /[0-9]/.test(t.opinion)), show(list)).toBe(false);
+    // 不值30元: the price is what it was not worth, not how much went wrong
+    const price = await tags('这份饭实在不值30元');
+    expect(price.some((t) => t.opinion.includes('30')), show(price)).toBe(false);
+    // 好评一个 is emphasis
+    const praise = await tags('骑手很准时，好评一个');
+    expect(praise.some((t) => t.opinion.endsWith('一个')), show(praise)).toBe(false);
+    // 一下 softens, it does not count
+    const soft = await tags('网络又断了一下');
+    expect(soft.some((t) => t.opinion.includes('一下')), show(soft)).toBe(false);
+  });
+});
+
+describe('a directional complement finishes a failed verb', () => {
+  it('keeps 回来 after 没退', async () => {
+    await expectTag('押金到现在都没退回来', '到现在都没退回来', 'negative');
+    await expectTag('钱还没退回来', '还没退回来', 'negative');
+  });
+
+  it('does not stretch over what follows in the clause', async () => {
+    const ts = await tags('押金还没退回来就让我重新交');
+    expect(ts.some((t) => t.opinion.includes('退回来就')), show(ts)).toBe(false);
+  });
+});
+
+describe('the customer’s own lateness', () => {
+  it('is no complaint, while the service’s lateness is', async () => {
+    const own = await tags('我迟到了十分钟，前台还是帮我办好了');
+    expect(own.some((t) => t.opinion.includes('迟到')), show(own)).toBe(false);
+    await expectTag('骑手迟到了十分钟', '迟到了十分钟', 'negative');
+    await expectTag('我们的外卖迟到了一个小时', '迟到了一个小时', 'negative');
+  });
+});
