@@ -708,7 +708,9 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
   }
   // trailing 了: part of the phrase (值了, 便宜了) except in the 太…了 frame
   // (越来越好了: the 了 of a change stays out, as in the 太…了 frame)
-  const taiFrame = immediate === '太' || immediate === '越来越' || (lc.slice(op.start, op.end).includes('太') && !op.core.startsWith('太'));
+  // A pattern's core may itself open with 太 (太咸, 也太随意): the same frame, except thanks (太感谢了 keeps its 了).
+  const taiFrame =
+    immediate === '太' || immediate === '越来越' || (lc.slice(op.start, op.end).includes('太') && (!op.core.startsWith('太') || !/^太(?:感谢|谢谢)/.test(op.core)));
   if (!suffixHasLe && lc[op.end] === '了' && op.end < hi && !taiFrame && !op.core.endsWith('了') && !isWait(op)) op.end += 1;
   // speed complements keep their verb: 送得很快
   if (SPEED.has(op.core)) {

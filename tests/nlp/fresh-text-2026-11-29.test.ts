@@ -150,7 +150,7 @@ describe('second round on the tuning set', () => {
   it('unanswered calls, extra fees, hard to reach, and what will not close', async () => {
     await expectOpinion('理赔的时候电话不接，微信也不回', '电话不接', 'negative', 'service_attitude');
     await expectOpinion('装好以后师傅还要另收150', '还要另收150', 'negative', 'price');
-    await expectOpinion('小区车位太难找了', '太难找了', 'negative');
+    await expectOpinion('小区车位太难找了', '太难找', 'negative');
     await expectOpinion('冰箱门关不严，老是漏冷气', '关不严', 'negative', 'quality');
     await expectOpinion('早餐种类少得可怜', '少得可怜', 'negative');
   });

@@ -63,3 +63,15 @@ describe('the customer’s own lateness', () => {
     await expectTag('我们的外卖迟到了一个小时', '迟到了一个小时', 'negative');
   });
 });
+
+describe('the 了 of the 太…了 frame', () => {
+  it('stays out when the pattern’s own core opens with 太, as with a plain word (dev gold: 手续费|太贵)', async () => {
+    await expectTag('红烧肉太咸了', '太咸', 'negative');
+    await expectTag('包装也太随意了', '也太随意', 'negative');
+    await expectTag('跨行手续费太贵了', '太贵', 'negative');
+  });
+
+  it('keeps thanks whole (dev gold: 真的太感谢了)', async () => {
+    await expectTag('问题解决了，真的太感谢了', '真的太感谢了', 'positive');
+  });
+});
