@@ -81,6 +81,10 @@ const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
  * 一下 is a softener, not a count. */
 const QUANTITY_TAIL =
   /^了?(?:(?:快|将近|足足|整整)?(?:(?:[0-9]+(?:\.[0-9]+)?|[一两二三四五六七八九十几]+|好几|小半|大半)个?多?(?:次|回|遍|趟|天|周|星期|礼拜|个?月|年|个?小时|个?钟头|分钟|秒|个|本|件|只|瓶|包|盒|袋|份|串|位|倍|半)|[一两二三四五六七八九几]?[十百千][一二三四五六七八九]?)|一大?(?:半|圈|截|地|堆)|个大洞)/;
+/** Characters that mark an HMM-made token as a piece of a sentence rather than a name: function words and common
+ * verbs anywhere, an adjective at the end (房间霉暗, 家具老旧). */
+const HMM_GLUE =
+  /[了的得着过是有个次要一二两三四五六七八九十半这那此其另我你他她它们说想求算呼就却都也还又在把被给让到看收开放干很太挺真最略较颇稍没不吗呢吧啊呀么咋怎啥谁哪几些每各该能会可够花交提降改找问买卖用吃住睡晚里上]|[旧暗低高多少净乱脏差坏长短快慢贵怡]$/;
 const DE_COMPLEMENT = /^得[^，。！？,!?\s也又还但却]{2,8}$/;
 /** Nouns that end a product, room or plan name (大床房, 套餐, 会员卡, 医疗险): after a name word, a name. */
 const PRODUCT_NOUN = /(?:房|间|套餐|套|款|版|卡|险|宝|贷|包|会员|计划|型|系列|专线|专享|支付|服务包)$/;
@@ -839,6 +843,9 @@ function isNounLike(t: Token, x: ExtractLexicon): boolean {
   // a fee word jieba only guessed (扣费 is x, where 交费 and 免费 are vn) names the fee as they do: 扣费太不合理了 is
   // about the charge, not about the topic before it
   if (t.tag === 'x' && /^[\u4e00-\u9fa5]{1,3}费$/.test(t.word)) return true;
+  // a word jieba's dictionary lacks and its HMM made up (外框, 汤底, 取件, 出餐) is most often a name for a thing,
+  // unless it glued on a function word or a verb of the sentence (材料交了, 这钱花, 一到, 要收, 刷个码)
+  if (t.tag === 'x' && /^[\u4e00-\u9fa5]{2,4}$/.test(t.word) && !HMM_GLUE.test(t.word)) return true;
   return NOUN_TAGS.test(t.tag);
 }
 

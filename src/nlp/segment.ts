@@ -60,16 +60,16 @@ function addressForms(tagged: { word: string; tag: string }[]): { word: string; 
   return out;
 }
 
-const MOD_TAIL = /^(.+?)([很太挺超好真蛮巨贼偏不没也都还])$/;
+const MOD_TAIL = /^(.+?)([很太挺超好真蛮巨贼偏不没也都还略较颇稍])$/;
 
 /**
  * jieba's HMM glues an unknown character to a following single-character adverb (自助入住机挺方便 →
- * 机挺); split such pieces so the adverb stays visible to the opinion scope rules.
+ * 机挺, 配汤略咸 → 配汤略); split such pieces so the adverb stays visible to the opinion scope rules.
  */
 function splitHmmTails(tagged: { word: string; tag: string }[]): { word: string; tag: string }[] {
   const out: { word: string; tag: string }[] = [];
   for (const t of splitHmmHeads(tagged)) {
-    const m = t.tag === 'x' && t.word.length === 2 ? MOD_TAIL.exec(t.word) : null;
+    const m = t.tag === 'x' && t.word.length >= 2 && t.word.length <= 4 ? MOD_TAIL.exec(t.word) : null;
     if (m) {
       out.push({ word: m[1]!, tag: 'x' }, { word: m[2]!, tag: 'd' });
     } else out.push(t);

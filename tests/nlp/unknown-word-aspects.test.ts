@@ -1,0 +1,55 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAnalyzer } from '../../src/nlp/analyzer.js';
+import { LEXICON_DIR, opinionExpectations, showTags } from '../helpers/analyzer.js';
+import type { Analyzer } from '../../src/nlp/types.js';
+
+// Targets jieba's dictionary lacks: its HMM makes them up as words tagged x (外框, 汤底, 取件, 出餐), which the
+// aspect finder used to skip, leaving the opinion without its target. It must not take the sentence pieces the same
+// HMM glues together (有股, 材料交了, 房间老旧).
+
+let analyzer: Analyzer;
+
+beforeAll(async () => {
+  analyzer = await createAnalyzer({ lexiconDir: LEXICON_DIR });
+});
+
+const { tags } = opinionExpectations(() => analyzer);
+const show = showTags;
+
+async function aspectOf(text: string, opinion: string): Promise<string | null | undefined> {
+  const ts = await tags(text);
+  return ts.find((t) => t.opinion === opinion)?.aspect;
+}
+
+describe('a made-up word before the opinion is its target', () => {
+  it('takes things and services jieba does not know', async () => {
+    expect(await aspectOf('手机外框碎了', '碎了')).toBe('手机外框');
+    expect(await aspectOf('这家的汤底够味', '够味')).toBe('汤底');
+    expect(await aspectOf('上门取件准时', '准时')).toBe('上门取件');
+    expect(await aspectOf('这次取车很顺利', '很顺利')).toBe('取车');
+    expect(await aspectOf('今天出餐真慢', '真慢')).toBe('出餐');
+  });
+
+  it('splits a degree adverb the HMM glued to the noun before it (汤略|咸 → 汤|略咸)', async () => {
+    const ts = await tags('汤略咸');
+    expect(ts.some((t) => t.aspect === '汤' && t.opinion === '略咸' && t.polarity === 'negative'), show(ts)).toBe(true);
+    const price = await tags('价格稍贵');
+    expect(price.some((t) => t.opinion === '稍贵' && t.polarity === 'negative'), show(price)).toBe(true);
+  });
+});
+
+describe('sentence pieces the HMM glued are no target', () => {
+  it('leaves out 有股, a verb with its 了, and a trailing adjective', async () => {
+    for (const [text, opinion] of [
+      ['卫生间有股霉味', '霉味'],
+      ['理赔材料交了一个月，一点进展都没有', '一点进展都没有'],
+      ['房间设施老旧，还算整洁', '还算整洁'],
+      ['大呼上当', '上当'],
+    ] as const) {
+      const ts = await tags(text);
+      const t = ts.find((x) => x.opinion === opinion);
+      expect(t, show(ts)).toBeDefined();
+      expect(t!.aspect ?? '', show(ts)).not.toMatch(/有股|交了|老旧|大呼/);
+    }
+  });
+});
