@@ -85,6 +85,9 @@ const QUANTITY_TAIL =
  * verbs anywhere, an adjective at the end (房间霉暗, 家具老旧). */
 const HMM_GLUE =
   /[了的得着过是有个次要一二两三四五六七八九十半这那此其另我你他她它们说想求算呼就却都也还又在把被给让到看收开放干很太挺真最略较颇稍没不吗呢吧啊呀么咋怎啥谁哪几些每各该能会可够花交提降改找问买卖用吃住睡晚里上]|[旧暗低高多少净乱脏差坏长短快慢贵怡]$/;
+/** Verbs that name what a thing does or a process it runs (保护, 识别, 申请, 排水): with the thing before them, the target. */
+const PERSON_NOUN = /(师傅|小哥|小姐姐|小姐|阿姨|大哥|大姐|员|客服|经理|骑手|司机|老板|店家|商家|前台|医生|护士|老师|导游|管家|保安|保洁|坐席|专员|主管|顾问|人员|工作人员|人)$/;
+const HEAD_VERBS = new Set(['保护', '识别', '申请', '安排', '打扫', '清洁', '排水', '配备', '设计', '设置', '处理', '审核', '审批', '办理', '入住', '登录', '注册', '支付', '转账', '充值', '提现', '理赔', '报销', '退款', '退货', '换货', '维修', '安装', '配送', '送餐', '出餐', '上菜', '接待', '结账', '核验', '验证', '推送', '提醒', '通知', '更新', '升级', '加载', '定位', '导航', '搜索', '降噪', '制冷', '制热', '充电', '散热', '隔音', '排队', '预约', '取号', '叫号', '付款', '扣款', '到账', '放款', '还款', '下单', '发货', '揽收', '派送', '签收', '包装', '打包', '显示', '播放', '连接', '响应', '反应', '解答', '回复', '讲解', '沟通', '报价', '定损', '核保', '续保', '退保', '开户', '销户', '挂失', '解冻', '冻结', '取件', '寄件', '退订', '订购', '开通', '办卡', '激活', '跳转', '刷新', '同步', '下载', '运行', '启动', '切换', '拍照', '录音', '计费', '收费', '结算', '兑换', '抢购', '秒杀', '抽奖', '签到'])
 const DE_COMPLEMENT = /^得[^，。！？,!?\s也又还但却]{2,8}$/;
 /** Nouns that end a product, room or plan name (大床房, 套餐, 会员卡, 医疗险): after a name word, a name. */
 const PRODUCT_NOUN = /(?:房|间|套餐|套|款|版|卡|险|宝|贷|包|会员|计划|型|系列|专线|专享|支付|服务包)$/;
@@ -888,6 +891,21 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   if (bestExtra) return { start: q - bestExtra.length, end: q, text: bestExtra };
   const parts: Token[] = [];
   let len = 0;
+  // a thing and what it does, right before the verdict, is one target (账号保护真的不太行, 机器识别太慢, 退货申请秒批):
+  // the verb joins the run when a noun stands right before it
+  const headVerb = tokenEndingAt(tokens, q);
+  if (headVerb && headVerb.start >= lo && /^(v|vn)$/.test(headVerb.tag) && HEAD_VERBS.has(headVerb.word)) {
+    const owner = tokenEndingAt(tokens, headVerb.start);
+    // not what a person does (司机师傅开车很稳: the driver is judged), nor an event the verdict is added to with 也/还
+    // (小区停电也不提前通知)
+    const person = owner !== undefined && (owner.tag === 'nr' || PERSON_NOUN.test(owner.word));
+    const added = /[也又还都就]/.test(lc.slice(headVerb.end, op.start)) || /^[也又还都就]/.test(lc.slice(op.start, op.end));
+    if (owner && owner.start >= lo && isNounLike(owner, x) && !person && !added && !all.some((o) => o !== op && o.start < headVerb.end && headVerb.start < o.end)) {
+      parts.push(headVerb);
+      len = headVerb.word.length;
+      q = headVerb.start;
+    }
+  }
   for (;;) {
     let t = tokenEndingAt(tokens, q);
     // a compound written with a space (客服 电话) is still one target
@@ -915,6 +933,8 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   }
   // the business itself (酒店隔音效果, 银行App) is the implicit subject of every review, not part of the aspect
   while (parts.length > 1 && (BUSINESS.has(parts[0]!.word) || NON_ASPECT.has(parts[0]!.word))) parts.shift();
+  // nor is the impression it made (房间感觉很干净: the room is judged)
+  while (parts.length > 1 && /^(感觉|感受)$/.test(parts[parts.length - 1]!.word)) parts.pop();
   if (parts.length === 1 && NON_ASPECT.has(parts[0]!.word)) return null;
   if (!parts.length) return null;
   // a plain noun right after a verb is the object of an activity (看视频也不卡), not the target

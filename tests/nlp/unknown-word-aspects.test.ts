@@ -53,3 +53,19 @@ describe('sentence pieces the HMM glued are no target', () => {
     }
   });
 });
+
+describe('a thing and the process it runs are one target', () => {
+  it('joins the noun and a process verb right before the verdict (dev gold: 账号保护|真的不太行)', async () => {
+    expect(await aspectOf('账号保护真的不太行', '真的不太行')).toBe('账号保护');
+    expect(await aspectOf('人脸机器识别太慢', '太慢')).toBe('人脸机器识别');
+    expect(await aspectOf('空调制冷根本不起作用', '根本不起作用')).toBe('空调制冷');
+  });
+
+  it('keeps the person, not what they do, and leaves an event the verdict is added to', async () => {
+    expect(await aspectOf('司机师傅开车很稳', '很稳')).toBe('司机师傅');
+    const ts = await tags('小区停电也不提前通知');
+    expect(ts.find((t) => t.opinion === '也不提前通知')?.aspect ?? null, show(ts)).toBeNull();
+    // the impression is not the target
+    expect(await aspectOf('房间感觉很干净', '很干净')).toBe('房间');
+  });
+});
