@@ -87,7 +87,7 @@ const HMM_GLUE =
   /[了的得着过是有个次要一二两三四五六七八九十半这那此其另我你他她它们说想求算呼就却都也还又在把被给让到看收开放干很太挺真最略较颇稍没不吗呢吧啊呀么咋怎啥谁哪几些每各该能会可够花交提降改找问买卖用吃住睡晚里上]|[旧暗低高多少净乱脏差坏长短快慢贵怡]$/;
 /** Verbs that name what a thing does or a process it runs (保护, 识别, 申请, 排水): with the thing before them, the target. */
 const PERSON_NOUN = /(师傅|小哥|小姐姐|小姐|阿姨|大哥|大姐|员|客服|经理|骑手|司机|老板|店家|商家|前台|医生|护士|老师|导游|管家|保安|保洁|坐席|专员|主管|顾问|人员|工作人员|人)$/;
-const HEAD_VERBS = new Set(['保护', '识别', '申请', '安排', '打扫', '清洁', '排水', '配备', '设计', '设置', '处理', '审核', '审批', '办理', '入住', '登录', '注册', '支付', '转账', '充值', '提现', '理赔', '报销', '退款', '退货', '换货', '维修', '安装', '配送', '送餐', '出餐', '上菜', '接待', '结账', '核验', '验证', '推送', '提醒', '通知', '更新', '升级', '加载', '定位', '导航', '搜索', '降噪', '制冷', '制热', '充电', '散热', '隔音', '排队', '预约', '取号', '叫号', '付款', '扣款', '到账', '放款', '还款', '下单', '发货', '揽收', '派送', '签收', '包装', '打包', '显示', '播放', '连接', '响应', '反应', '解答', '回复', '讲解', '沟通', '报价', '定损', '核保', '续保', '退保', '开户', '销户', '挂失', '解冻', '冻结', '取件', '寄件', '退订', '订购', '开通', '办卡', '激活', '跳转', '刷新', '同步', '下载', '运行', '启动', '切换', '拍照', '录音', '计费', '收费', '结算', '兑换', '抢购', '秒杀', '抽奖', '签到'])
+const HEAD_VERBS = new Set(['叫醒', '保护', '识别', '申请', '安排', '打扫', '清洁', '排水', '配备', '设计', '设置', '处理', '审核', '审批', '办理', '入住', '登录', '注册', '支付', '转账', '充值', '提现', '理赔', '报销', '退款', '退货', '换货', '维修', '安装', '配送', '送餐', '出餐', '上菜', '接待', '结账', '核验', '验证', '推送', '提醒', '更新', '升级', '加载', '定位', '导航', '搜索', '降噪', '制冷', '制热', '充电', '散热', '隔音', '排队', '预约', '取号', '叫号', '付款', '扣款', '到账', '放款', '还款', '下单', '发货', '揽收', '派送', '签收', '包装', '打包', '显示', '播放', '连接', '响应', '反应', '解答', '回复', '讲解', '沟通', '报价', '定损', '核保', '续保', '退保', '开户', '销户', '挂失', '解冻', '冻结', '取件', '寄件', '退订', '订购', '开通', '办卡', '激活', '跳转', '刷新', '同步', '下载', '运行', '启动', '切换', '拍照', '录音', '计费', '收费', '结算', '兑换', '抢购', '秒杀', '抽奖', '签到'])
 const DE_COMPLEMENT = /^得[^，。！？,!?\s也又还但却]{2,8}$/;
 /** Nouns that end a product, room or plan name (大床房, 套餐, 会员卡, 医疗险): after a name word, a name. */
 const PRODUCT_NOUN = /(?:房|间|套餐|套|款|版|卡|险|宝|贷|包|会员|计划|型|系列|专线|专享|支付|服务包)$/;
@@ -99,7 +99,11 @@ const DE_WORDS = new Set(['难得', '全得', '值得', '懂得', '记得', '觉
 const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱', '麻烦', '标准', '规范', '推荐']);
 const ACKNOWLEDGEMENTS = new Set(['好', '行', '可以', '对', '成']);
 /** Nouns that name a time, place or manner rather than something a customer evaluates. */
-const NON_ASPECT = new Set(['时候', '时', '时间段', '地方', '样子', '情况', '方面', '一下', '什么', '这个', '那个', '这样', '那样', '今天', '昨天', '现在', '之后', '以后', '以前', '当时', '每次', '一次', '这次', '上次', '感觉', '感受', '结果', '小时', '钟头', '分钟', '秒', '秒钟', '天', '半天', '周', '星期', '礼拜', '个月', '月', '年']);
+/** The impression a thing made, ending a noun run (房间感觉): not part of the target. */
+const IMPRESSION = /^(感觉|感受)$/;
+/** What opens a verdict on the whole stay (总体感觉, 整体来说, 总之). */
+const OVERALL = /(?:总体|整体|总的来说|总之|综合来看|总而言之)(?:感觉|来说|来看|而言|上)?(?:还|都|也|就|是)?$/;
+const NON_ASPECT = new Set(['总体', '整体', '总的', '综合', '时候', '时', '时间段', '地方', '样子', '情况', '方面', '一下', '什么', '这个', '那个', '这样', '那样', '今天', '昨天', '现在', '之后', '以后', '以前', '当时', '每次', '一次', '这次', '上次', '感觉', '感受', '结果', '小时', '钟头', '分钟', '秒', '秒钟', '天', '半天', '周', '星期', '礼拜', '个月', '月', '年']);
 /** Speed complements describe the action, so the gold convention keeps the verb: 送得很快, 来得也快. */
 const SPEED = new Set(['快', '慢', '很快', '及时']);
 /** Verbs of using something up; their speed reads the other way round. */
@@ -934,9 +938,12 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   // the business itself (酒店隔音效果, 银行App) is the implicit subject of every review, not part of the aspect
   while (parts.length > 1 && (BUSINESS.has(parts[0]!.word) || NON_ASPECT.has(parts[0]!.word))) parts.shift();
   // nor is the impression it made (房间感觉很干净: the room is judged)
-  while (parts.length > 1 && /^(感觉|感受)$/.test(parts[parts.length - 1]!.word)) parts.pop();
+  while (parts.length > 1 && IMPRESSION.test(parts[parts.length - 1]!.word)) parts.pop();
   if (parts.length === 1 && NON_ASPECT.has(parts[0]!.word)) return null;
   if (!parts.length) return null;
+  // a process verb before its object names the process (打扫房间很仔细, 解冻流程太繁琐, 报销流程很简单): one target
+  const procVerb = tokenEndingAt(tokens, parts[0]!.start);
+  if (procVerb && procVerb.start >= lo && HEAD_VERBS.has(procVerb.word) && !all.some((o) => o !== op && o.start < procVerb.end && procVerb.start < o.end)) parts.unshift(procVerb);
   // a plain noun right after a verb is the object of an activity (看视频也不卡), not the target
   const before = tokenEndingAt(tokens, parts[0]!.start);
   const known = (w: string) => [...w].some((_, k) => w.length - k >= 2 && x.lex.taxonomy.aspectIndex.has(w.slice(k))) || x.lex.taxonomy.aspectIndex.has(w);
@@ -1006,6 +1013,7 @@ function nounRuns(tokens: Token[], from: number, to: number, x: ExtractLexicon):
   let cur: Token[] = [];
   const flush = () => {
     while (cur.length && (BUSINESS.has(cur[0]!.word) || NON_ASPECT.has(cur[0]!.word))) cur.shift();
+    while (cur.length > 1 && IMPRESSION.test(cur[cur.length - 1]!.word)) cur.pop();
     if (cur.length) runs.push({ start: cur[0]!.start, end: cur[cur.length - 1]!.end, parts: cur });
     cur = [];
   };
@@ -1050,6 +1058,8 @@ export function linkDistantAspects(ops: RawOpinion[], lc: string, clauses: Claus
   for (const op of ops) {
     if (op.aspect || isVerdict(op, x)) continue;
     const c = op.clause;
+    // a verdict on the whole (总体感觉不错, 整体还可以) borrows no earlier target
+    if (OVERALL.test(lc.slice(c.contentStart, op.start))) continue;
     // (a clause is read at most MAX_LINK_CHARS back from the opinion: one endless clause made this quadratic)
     const ranges: [number, number][] = [[Math.max(c.contentStart, op.start - MAX_LINK_CHARS), op.start]];
     // a clause that opens with a subject of its own (可问题一个都没解决, 卫生间有异味) has changed the topic: it

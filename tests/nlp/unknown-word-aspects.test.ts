@@ -69,3 +69,18 @@ describe('a thing and the process it runs are one target', () => {
     expect(await aspectOf('房间感觉很干净', '很干净')).toBe('房间');
   });
 });
+
+describe('a process verb before its object, and verdicts on the whole', () => {
+  it('names the process with its object (dev gold: 打扫房间|很仔细)', async () => {
+    expect(await aspectOf('打扫房间很仔细', '很仔细')).toBe('打扫房间');
+    expect(await aspectOf('解冻流程太繁琐了', '太繁琐')).toBe('解冻流程');
+    expect(await aspectOf('酒店的叫醒服务很准时', '很准时')).toBe('叫醒服务');
+  });
+
+  it('gives a verdict on the whole no target, near or earlier in the sentence', async () => {
+    const ts = await tags('空调很旧，整体感觉很破旧');
+    expect(ts.find((t) => t.opinion === '很破旧')?.aspect ?? null, show(ts)).toBeNull();
+    expect((await tags('总体感觉不错')).find((t) => t.opinion === '不错')?.aspect ?? null).toBeNull();
+    expect(await aspectOf('整体环境不错', '不错')).toBe('环境');
+  });
+});
