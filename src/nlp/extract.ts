@@ -88,6 +88,10 @@ const HMM_GLUE =
 /** Verbs that name what a thing does or a process it runs (保护, 识别, 申请, 排水): with the thing before them, the target. */
 const PERSON_NOUN = /(师傅|小哥|小姐姐|小姐|阿姨|大哥|大姐|员|客服|经理|骑手|司机|老板|店家|商家|前台|医生|护士|老师|导游|管家|保安|保洁|坐席|专员|主管|顾问|人员|工作人员|人)$/;
 const HEAD_VERBS = new Set(['叫醒', '保护', '识别', '申请', '安排', '打扫', '清洁', '排水', '配备', '设计', '设置', '处理', '审核', '审批', '办理', '入住', '登录', '注册', '支付', '转账', '充值', '提现', '理赔', '报销', '退款', '退货', '换货', '维修', '安装', '配送', '送餐', '出餐', '上菜', '接待', '结账', '核验', '验证', '推送', '提醒', '更新', '升级', '加载', '定位', '导航', '搜索', '降噪', '制冷', '制热', '充电', '散热', '隔音', '排队', '预约', '取号', '叫号', '付款', '扣款', '到账', '放款', '还款', '下单', '发货', '揽收', '派送', '签收', '包装', '打包', '显示', '播放', '连接', '响应', '反应', '解答', '回复', '讲解', '沟通', '报价', '定损', '核保', '续保', '退保', '开户', '销户', '挂失', '解冻', '冻结', '取件', '寄件', '退订', '订购', '开通', '办卡', '激活', '跳转', '刷新', '同步', '下载', '运行', '启动', '切换', '拍照', '录音', '计费', '收费', '结算', '兑换', '抢购', '秒杀', '抽奖', '签到'])
+/** Noun verdicts on what was sold (是假货, 是翻新机). */
+const FAKE_GOODS = /^(?:假货|次品|山寨货?|盗版|翻新机?|二手货?|残次品|临期货?|过期货?|水货|高仿|A货)$/;
+/** Words a concession ends on (还是不错, 还是挺失望): verdicts and feelings rather than a state that lasted. */
+const CONCESSIVE_VERDICT = /^(?:不错|可以|满意|失望|值得|值|划算|推荐|好|行|还行|令人满意|物超所值|物有所值|值得推荐|舒服|满意的)$/;
 const DE_COMPLEMENT = /^得[^，。！？,!?\s也又还但却]{2,8}$/;
 /** Nouns that end a product, room or plan name (大床房, 套餐, 会员卡, 医疗险): after a name word, a name. */
 const PRODUCT_NOUN = /(?:房|间|套餐|套|款|版|卡|险|宝|贷|包|会员|计划|型|系列|专线|专享|支付|服务包)$/;
@@ -828,6 +832,28 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
     // up to the 吗 that closes it, over a short object or particle (这不是欺骗消费者吗, 这不是挺好的吗)
     const tail = /^[^，。！？,!?\s]{0,4}?吗/.exec(lc.slice(op.end, hi));
     if (tail && !blocked(op.end)) op.end += tail[0].length;
+  }
+  // what a phrase is built with, beyond its modifiers (the dev gold keeps 是假货, 給個讚, 还是热乎的):
+  {
+    const body = lc.slice(op.start, op.end);
+    const before = lc.slice(lo, op.start);
+    const rest = lc.slice(op.end, hi);
+    // a smell comes in a whiff: 一股霉味, 有股汗味
+    const whiff = /(?:有一股|有股|一股子|一股)$/.exec(before);
+    if (whiff && body === op.core && /味$/.test(op.core) && !blocked(op.start - whiff[0].length)) op.start -= whiff[0].length;
+    // a score given: 给满分, 给五星好评
+    else if (/给$/.test(before) && /^(?:满分|五星|五颗星|好评|差评|一星|零分)/.test(body) && !blocked(op.start - 1)) op.start -= 1;
+    // a plain 是 before a noun verdict: 是假货 (not 不是 / 就是 / 是不是, a question)
+    else if (/(?:^|[^不就还也都可但要总倒真算像])是$/.test(before) && body === op.core && FAKE_GOODS.test(op.core) && !op.clause.question && !blocked(op.start - 1)) op.start -= 1;
+    // 还是 before a verdict means "after all" and stays out (dev gold: 还是挺失望 → 挺失望; 还是不错的 → 不错); before a
+    // state it means "still", and the state kept to the end keeps its 的 (饭|还是热乎的, 还是活蹦乱跳的)
+    if (/^还是/.test(body) && op.coreStart > op.start + 1 && (isVerdict(op, x) || CONCESSIVE_VERDICT.test(op.core))) op.start += 2;
+    else if (/^还?是/.test(body) && /^的[啊呀哦呢!！~～\s]*$/.test(rest) && !blocked(op.end)) op.end += 1;
+    // 良心 names who it praises: 良心店家, 良心卖家
+    if (op.core === '良心' && op.end === op.coreEnd) {
+      const who = /^(?:店家|卖家|商家|老板|店铺|小店|店|企业|平台|公司)/.exec(rest);
+      if (who && !blocked(op.end)) op.end += who[0].length;
+    }
   }
   op.negated = negCount % 2 === 1;
   op.degree = degree;

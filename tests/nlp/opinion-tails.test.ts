@@ -75,3 +75,29 @@ describe('the 了 of the 太…了 frame', () => {
     await expectTag('问题解决了，真的太感谢了', '真的太感谢了', 'positive');
   });
 });
+
+describe('what a phrase is built with, beyond its modifiers', () => {
+  it('keeps 是 before a verdict on the goods (dev gold: ∅|是假货), not in a question or after 就', async () => {
+    await expectTag('卖的是假货', '是假货', 'negative');
+    const q = await tags('这个是不是假货');
+    expect(q.some((t) => t.opinion.startsWith('是')), show(q)).toBe(false);
+  });
+
+  it('keeps the 的 of a state that lasted (dev gold: 饭|还是热乎的)', async () => {
+    await expectTag('外卖送到还是热乎的', '还是热乎的', 'positive');
+  });
+
+  it('keeps the whiff of a smell, the score given and whom 良心 praises', async () => {
+    const smell = await tags('卫生间一股霉味');
+    expect(smell.some((t) => t.aspect === '卫生间' && t.opinion === '一股霉味' && t.polarity === 'negative'), show(smell)).toBe(true);
+    await expectTag('这次必须给满分', '给满分', 'positive');
+    await expectTag('良心店家，下次还来', '良心店家', 'positive');
+  });
+});
+
+describe('还是: "after all" before a verdict, "still" before a state', () => {
+  it('leaves 还是 out of a verdict (dev gold: 还是挺失望 → 挺失望) and keeps it with a state', async () => {
+    await expectTag('房间还是不错的', '不错', 'positive');
+    await expectTag('被罩还是脏的', '还是脏的', 'negative');
+  });
+});
