@@ -180,7 +180,7 @@ function dropEvidence(ops: RawOpinion[], inCall: boolean): void {
 }
 
 /**
- * Too much of a good thing: 过于/太过 + praise (过于热情) is excess, and so is 太 + praise + 了 when the next clause of
+ * Too much of a good thing: 过于/太过 + praise (过于热情) is excess, and so is 太 + praise (+ 了) when the next clause of
  * the sentence complains without a contrast marker (条款写得太专业了，普通人根本看不懂). Thanks and verdicts on the
  * whole (太感谢了, 太满意了) are never excessive.
  */
@@ -192,7 +192,8 @@ function tooMuch(ops: RawOpinion[], lc: string, x: ExtractLexicon): void {
       op.score = -op.score;
       continue;
     }
-    if (!mods.endsWith('太') || lc[op.end] !== '了') continue;
+    // (with or without 了: 条款写得太专业，一般人根本看不懂; not under a negation: 不算太坏, 不太舒服)
+    if (!mods.endsWith('太') || op.negated || /[不没算]/.test(mods) || /[不没]$/.test(lc.slice(Math.max(0, op.start - 1), op.start))) continue;
     const c = op.clause;
     const next = ops.filter((o) => o.clause.sentence === c.sentence && o.clause.start >= c.end).sort((a, b) => a.start - b.start)[0];
     if (!next || next.score >= 0 || next.clause.marker !== null || ops.some((o) => o.clause === next.clause && o.score > 0)) continue;

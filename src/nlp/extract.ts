@@ -820,7 +820,9 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
   // a rhetorical question asserts what it seems to deny: 这不是骗人吗 / 难道不是霸王条款吗 say it is one
   if (negCount > 0 && op.clause.question && /吗$/.test(lc.slice(lo, hi))) {
     const before = lc.slice(lo, op.start);
-    if (negWords.some((w) => w.startsWith('不是')) || (/(难道|岂)/.test(before) && negWords.includes('不'))) {
+    // 这不太缺德了吗: "isn't that too…" asks nothing either
+    const tooQuestion = negWords.some((w) => w.startsWith('不')) && /^不太[^，。！？,!?]{1,6}了[吗嘛么]/.test(lc.slice(op.start, hi));
+    if (negWords.some((w) => w.startsWith('不是')) || (/(难道|岂)/.test(before) && negWords.includes('不')) || tooQuestion) {
       negCount--;
       op.rhetorical = true;
     }

@@ -64,15 +64,23 @@ const MOD_TAIL = /^(.+?)([很太挺超好真蛮巨贼偏不没也都还略较颇
 
 /**
  * jieba's HMM glues an unknown character to a following single-character adverb (自助入住机挺方便 →
- * 机挺, 配汤略咸 → 配汤略); split such pieces so the adverb stays visible to the opinion scope rules.
+ * 机挺, 配汤略咸 → 配汤略, 床不太舒服 → 床不太); split such pieces so the adverb stays visible to the opinion scope rules.
  */
 function splitHmmTails(tagged: { word: string; tag: string }[]): { word: string; tag: string }[] {
   const out: { word: string; tag: string }[] = [];
   for (const t of splitHmmHeads(tagged)) {
-    const m = t.tag === 'x' && t.word.length >= 2 && t.word.length <= 4 ? MOD_TAIL.exec(t.word) : null;
-    if (m) {
-      out.push({ word: m[1]!, tag: 'x' }, { word: m[2]!, tag: 'd' });
-    } else out.push(t);
+    if (t.tag !== 'x' || t.word.length < 2 || t.word.length > 4) {
+      out.push(t);
+      continue;
+    }
+    // peel adverbs off the right one at a time (床不太舒服 → 床|不|太)
+    let w = t.word;
+    const tail: { word: string; tag: string }[] = [];
+    for (let m = MOD_TAIL.exec(w); m; m = w.length >= 2 ? MOD_TAIL.exec(w) : null) {
+      tail.unshift({ word: m[2]!, tag: 'd' });
+      w = m[1]!;
+    }
+    out.push({ word: w, tag: 'x' }, ...tail);
   }
   return out;
 }

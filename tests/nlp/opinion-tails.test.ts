@@ -101,3 +101,22 @@ describe('还是: "after all" before a verdict, "still" before a state', () => {
     await expectTag('被罩还是脏的', '还是脏的', 'negative');
   });
 });
+
+describe('too much, negated adverbs glued by the HMM, and 不太…了吗', () => {
+  it('reads 太 + praise before a complaint as excess without 了 too (dev gold: 條款|太專業 negative)', async () => {
+    await expectTag('條款寫得太專業，一般人根本看不懂。', '太專業', 'negative');
+    // not under a negation, and not before a contrast
+    await expectTag('不算太坏，但是服务很差', '不算太坏', 'positive');
+    await expectTag('服务太好，就是价格贵', '太好', 'positive');
+  });
+
+  it('peels every adverb the HMM glued to a one-character noun (床不太舒服 → 床|不太舒服)', async () => {
+    const ts = await tags('床不太舒服，太软了。');
+    expect(ts.some((t) => t.aspect === '床' && t.opinion === '不太舒服' && t.polarity === 'negative'), show(ts)).toBe(true);
+  });
+
+  it('reads 这不太X了吗 as the complaint it asks', async () => {
+    const ts = await tags('这不太缺德了吗？');
+    expect(ts.some((t) => t.opinion.includes('缺德') && t.polarity === 'negative'), show(ts)).toBe(true);
+  });
+});
