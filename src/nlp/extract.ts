@@ -73,14 +73,14 @@ export function buildExtractLexicon(lex: Lexicon, extraSentiment?: Record<string
 
 const SINGLE_MOD_CHARS = new Set([...'不没很太超挺好真老偏巨贼蛮还都也就更最特']);
 const TAIL_CHARS = new Set([...'了的点多死啊吧呀哦啦哈呢极爆嘛']);
-const RIGHT_SUFFIXES = ['得很厉害', '得太厉害', '得特别厉害', '得非常厉害', '得厉害', '得不得了', '得要命', '得要死', '得不行', '得离谱', '到离谱', '到极点', '了这么多', '了那么多', '到不行', '到爆', '到家了', '了不少', '了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '很多', '得多', '太多了', '太多', '大了', '点'];
+const RIGHT_SUFFIXES = ['的要死', '的要命', '的不行', '的不得了', '到上头', '得上头', '得很厉害', '得太厉害', '得特别厉害', '得非常厉害', '得厉害', '得不得了', '得要命', '得要死', '得不行', '得离谱', '到离谱', '到极点', '了这么多', '了那么多', '到不行', '到爆', '到家了', '了不少', '了一点', '了一些', '了点', '一点', '一些', '好多', '多了', '死了', '极了', '透了', '爆了', '得很', '不少', '了很多', '很多', '得多', '太多了', '太多', '大了', '点'];
 const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
 /** 得 and a complement of two to eight characters up to the clause end (辣得我眼泪直流, 咸得发苦, 差得也太多). */
 /** A count, length or share after a verb (了三天, 两个, 好几回, 小半个月, 一大半, 二十). Money has its own rule (size, below
  * in expand); a bare number needs a Chinese magnitude (二十, 四百), since a bare digit ends a list item (很安静2.).
  * 一下 is a softener, not a count. */
 const QUANTITY_TAIL =
-  /^了?(?:(?:快|将近|足足|整整)?(?:(?:[0-9]+(?:\.[0-9]+)?|[一两二三四五六七八九十几]+|好几|小半|大半)个?多?(?:次|回|遍|趟|天|周|星期|礼拜|个?月|年|个?小时|个?钟头|分钟|秒|个|本|件|只|瓶|包|盒|袋|份|串|位|倍|半)|[一两二三四五六七八九几]?[十百千][一二三四五六七八九]?)|一大?(?:半|圈|截|地|堆)|个大洞)/;
+  /^了?(?:(?:快|将近|足足|整整)?(?:(?:[0-9]+(?:\.[0-9]+)?|[一两二三四五六七八九十几]+|好几|小半|大半)个?多?(?:次|回|遍|趟|天|周|星期|礼拜|个?月|年|个?小时|个?钟头|分钟|秒|个|本|件|只|瓶|包|盒|袋|份|串|位|倍|半)|[一两二三四五六七八九几]?[十百千][一二三四五六七八九]?)|一大?(?:半|圈|截|地|堆|路|身)|个(?:大|小)?(?:洞|口子|角|坑))/;
 /** Characters that mark an HMM-made token as a piece of a sentence rather than a name: function words and common
  * verbs anywhere, an adjective at the end (房间霉暗, 家具老旧). */
 const HMM_GLUE =
@@ -688,6 +688,15 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
   if (op.end === op.coreEnd && op.core.length === 1 && op.score !== 0 && !DE_WORDS.has(op.core + '得') && DE_COMPLEMENT.test(lc.slice(op.end, hi)) && !blocked(op.end)) op.end = hi;
   leftModifiers();
 
+  // a feeling caused (让人很反感, 太让人寒心, 挺让人放心, 没让我失望): the causative belongs to the phrase
+  {
+    // (让我 only under a negation, 没让我失望: 让我很难受 is a feeling the customer reports, the gold keeps it out)
+    const causer = /(?:让人|令人|叫人|使人|(?<=(?:没|不|没有|从没|从不|从来没|从来不))让我)$/.exec(lc.slice(lo, op.start));
+    if (causer && op.score !== 0 && !blocked(op.start - causer[0].length)) {
+      op.start -= causer[0].length;
+      leftModifiers();
+    }
+  }
   // comparatives: 比想象中方便好多, 都比原来好
   const window = lc.slice(Math.max(lo, op.start - 10), op.start);
   const bi = window.lastIndexOf('比');
@@ -761,7 +770,7 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
     const qty = QUANTITY_TAIL.exec(rest);
     // 好评一个, 推荐一次: a count of praise is emphasis, not a measure
     const praiseCount = op.score > 0 && /^了?一(?:个|次)$/.test(qty?.[0] ?? '');
-    if (qty && !praiseCount && op.score !== 0 && (op.end === op.coreEnd || lc[op.end - 1] === '了') && /^[了的啊吧呀呢哦啦!！~～\s]*$/.test(rest.slice(qty[0].length)) && !blocked(op.end)) {
+    if (qty && !praiseCount && (op.end === op.coreEnd || lc[op.end - 1] === '了') && /^[了的啊吧呀呢哦啦!！~～\s]*$/.test(rest.slice(qty[0].length)) && !blocked(op.end)) {
       op.end += qty[0].length;
     }
     // a directional complement finishes its verb: 还没退回来, 到现在都没寄过来 (the rules stop at 退 / 寄)

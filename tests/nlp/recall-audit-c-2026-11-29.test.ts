@@ -54,3 +54,23 @@ describe('slang and set phrases of praise and complaint', () => {
     expect(ts.some((t) => t.aspect === '入账' && t.opinion === '慢' && t.polarity === 'negative'), show(ts)).toBe(true);
   });
 });
+
+describe('spans the audit showed cut short', () => {
+  it('keeps a feeling caused (让人很反感, 没让我失望) but not a feeling reported (让我很难受)', async () => {
+    await expectTag('这种套路让人很反感', '让人很反感', 'negative');
+    await expectTag('这次没让我失望', '没让我失望', 'positive');
+    const ts = await tags('柜员让我很难受');
+    expect(ts.some((t) => t.opinion === '很难受' && t.polarity === 'negative'), show(ts)).toBe(true);
+  });
+
+  it('keeps degree complements written with 的, and 到上头', async () => {
+    await expectTag('推销电话烦的要死', '烦的要死', 'negative');
+    await expectTag('辣油香到上头', '香到上头', 'positive');
+  });
+
+  it('keeps the size of a scalar change and of damage (小了一圈, 破了个洞, 漏了一路)', async () => {
+    await expectTag('房间比图片上小了一圈', '比图片上小了一圈', 'negative');
+    await expectTag('外包装破了个洞', '破了个洞', 'negative');
+    await expectTag('螺蛳粉汤漏了一路', '漏了一路', 'negative');
+  });
+});
