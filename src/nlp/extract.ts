@@ -900,7 +900,7 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   // question words (App怎么一直登录不上), 本身, experiential verbs (用着挺顺手), locatives (页面上)
   for (let moved = true; moved; ) {
     moved = false;
-    const m = /(也|又|本身|怎么|为什么|咋|用着|用起来|吃起来|看起来|摸起来|穿起来|上|里| )$/.exec(lc.slice(lo, q));
+    const m = /(也|又|还是|倒是|倒|是|本身|怎么|为什么|咋|用着|用起来|吃起来|看起来|摸起来|穿起来|上|里| )$/.exec(lc.slice(lo, q));
     if (m && (m[1] !== '上' && m[1] !== '里' || (() => { const t = tokenEndingAt(tokens, q - 1); return t !== undefined && isNounLike(t, x); })())) {
       if (m[1] === '上' || m[1] === '里') locative = true;
       q -= m[1]!.length;

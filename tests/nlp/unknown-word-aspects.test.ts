@@ -84,3 +84,11 @@ describe('a process verb before its object, and verdicts on the whole', () => {
     expect(await aspectOf('整体环境不错', '不错')).toBe('环境');
   });
 });
+
+describe('what stands between a target and its verdict', () => {
+  it('looks past 是, 倒是 and 还是 to the target', async () => {
+    expect(await aspectOf('导游倒是很负责', '很负责')).toBe('导游');
+    expect(await aspectOf('附楼的标准间还是很干净的', '很干净')).toBe('标准间');
+    expect(await aspectOf('酒店外观是不错', '不错')).toBe('外观');
+  });
+});
