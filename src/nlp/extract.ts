@@ -376,6 +376,12 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (found.some((o) => o !== op && o.start <= op.coreStart && op.coreEnd <= o.end && !(op.start <= o.coreStart && o.coreEnd <= op.end && k < found.indexOf(o)))) found.splice(k, 1);
   }
 
+  // a person's character (快递员人挺好, 师傅人真好): 人 is part of the verdict, the person its target
+  for (const op of found) {
+    const ren = tokenEndingAt(tokens, op.start);
+    const who = ren && ren.word === '人' && ren.start > lo ? tokenEndingAt(tokens, ren.start) : undefined;
+    if (ren && who && who.start >= lo && (who.tag === 'nr' || PERSON_NOUN.test(who.word)) && op.score !== 0 && !found.some((o) => o !== op && o.start < op.start && ren.start < o.end)) op.start = ren.start;
+  }
   for (const op of found) op.aspect = findAspect(op, lc, lo, tokens, x, found) ?? ownTarget(op, lc, tokens, x);
   // one evaluation shared by coordinated targets: 信号、资费都比原来好 → two opinions
   for (const op of [...found]) {

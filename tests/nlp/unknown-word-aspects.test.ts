@@ -92,3 +92,12 @@ describe('what stands between a target and its verdict', () => {
     expect(await aspectOf('酒店外观是不错', '不错')).toBe('外观');
   });
 });
+
+describe('a person’s character', () => {
+  it('puts 人 in the verdict and the person in the target (快递员人挺好)', async () => {
+    const ts = await tags('快递员人挺好，还帮我搬上楼');
+    expect(ts.some((t) => t.aspect === '快递员' && t.opinion === '人挺好' && t.polarity === 'positive'), show(ts)).toBe(true);
+    const bad = await tags('那个客服人很差');
+    expect(bad.some((t) => t.aspect === '客服' && t.opinion === '人很差'), show(bad)).toBe(true);
+  });
+});
