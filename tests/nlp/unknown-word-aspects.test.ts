@@ -101,3 +101,13 @@ describe('a person’s character', () => {
     expect(bad.some((t) => t.aspect === '客服' && t.opinion === '人很差'), show(bad)).toBe(true);
   });
 });
+
+describe('a process opening its clause', () => {
+  it('is the target of the verdict after it (处理挺满意, 这次补发很痛快, 开关坏了)', async () => {
+    expect(await aspectOf('处理挺满意', '挺满意')).toBe('处理');
+    expect(await aspectOf('这次补发很痛快', '很痛快')).toBe('补发');
+    expect(await aspectOf('床头开关坏了', '坏了')).toBe('床头开关');
+    // a verb after a person is what they do, not the target
+    expect(await aspectOf('师傅处理得挺及时', '挺及时')).not.toBe('处理');
+  });
+});
