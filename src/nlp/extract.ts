@@ -872,6 +872,12 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
       if (who && !blocked(op.end)) op.end += who[0].length;
     }
   }
+  // 也 ("too, as well") never opens the phrase (dev gold: 风控也太敏感了吧 → 太敏感, 包装也很严实 → 很严实); inside a
+  // verb + 得 phrase it stays (来得也快)
+  if (lc[op.start] === '也' && op.end - op.start >= 3 && !/^也[许好罢]/.test(lc.slice(op.start, op.start + 2))) {
+    op.start += 1;
+    if (op.coreStart < op.start) op.coreStart = op.start;
+  }
   op.negated = negCount % 2 === 1;
   op.degree = degree;
   if (op.negated) op.score = -op.score;

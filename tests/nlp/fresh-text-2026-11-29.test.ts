@@ -29,9 +29,9 @@ async function expectOpinion(text: string, opinion: string, polarity: 'positive'
 
 describe('what the business failed to do', () => {
   it('no notice, no word, not even an apology', async () => {
-    await expectOpinion('小区停水也不提前通知，一早起来没法洗漱', '也不提前通知', 'negative', 'service_attitude');
-    await expectOpinion('快递员放门卫室也不说一声', '也不说一声', 'negative');
-    await expectOpinion('维修拖了一周也没个准信', '也没个准信', 'negative');
+    await expectOpinion('小区停水也不提前通知，一早起来没法洗漱', '不提前通知', 'negative', 'service_attitude');
+    await expectOpinion('快递员放门卫室也不说一声', '不说一声', 'negative');
+    await expectOpinion('维修拖了一周也没个准信', '没个准信', 'negative');
     await expectOpinion('酒店搞错了房型，前台连句道歉都没有', '连句道歉都没有', 'negative');
     await expectOpinion('说好上门取件，快递员电话都没打一个', '电话都没打一个', 'negative');
   });

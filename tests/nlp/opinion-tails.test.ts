@@ -67,7 +67,7 @@ describe('the customer’s own lateness', () => {
 describe('the 了 of the 太…了 frame', () => {
   it('stays out when the pattern’s own core opens with 太, as with a plain word (dev gold: 手续费|太贵)', async () => {
     await expectTag('红烧肉太咸了', '太咸', 'negative');
-    await expectTag('包装也太随意了', '也太随意', 'negative');
+    await expectTag('包装太随意了', '太随意', 'negative');
     await expectTag('跨行手续费太贵了', '太贵', 'negative');
   });
 
@@ -118,5 +118,14 @@ describe('too much, negated adverbs glued by the HMM, and 不太…了吗', () =
   it('reads 这不太X了吗 as the complaint it asks', async () => {
     const ts = await tags('这不太缺德了吗？');
     expect(ts.some((t) => t.opinion.includes('缺德') && t.polarity === 'negative'), show(ts)).toBe(true);
+  });
+});
+
+describe('也 never opens a phrase', () => {
+  it('is left out of patterns and words alike (dev gold: 风控也太敏感了吧 → 太敏感), but stays inside V得 (来得也快)', async () => {
+    await expectTag('打包也太随便了', '太随便', 'negative');
+    await expectTag('改规则也不提前通知', '不提前通知', 'negative');
+    await expectTag('你们这风控也太敏感了吧', '太敏感', 'negative');
+    await expectTag('外卖来得也快', '来得也快', 'positive');
   });
 });
