@@ -85,8 +85,9 @@ const QUANTITY_TAIL =
  * verbs anywhere, an adjective at the end (房间霉暗, 家具老旧). */
 const HMM_GLUE =
   /[了的得着过是有个次要一二两三四五六七八九十半这那此其另我你他她它们说想求算呼就却都也还又在把被给让到看收开放干很太挺真最略较颇稍没不吗呢吧啊呀么咋怎啥谁哪几些每各该能会可够花交提降改找问买卖用吃住睡晚里上]|[旧暗低高多少净乱脏差坏长短快慢贵怡]$/;
-/** Verbs that name what a thing does or a process it runs (保护, 识别, 申请, 排水): with the thing before them, the target. */
+/** Words that end a name for a person serving the customer (师傅, 快递员, 客服): what they do is not the target. */
 const PERSON_NOUN = /(师傅|小哥|小姐姐|小姐|阿姨|大哥|大姐|员|客服|经理|骑手|司机|老板|店家|商家|前台|医生|护士|老师|导游|管家|保安|保洁|坐席|专员|主管|顾问|人员|工作人员|人)$/;
+/** Verbs that name what a thing does or a process it runs (保护, 识别, 申请, 排水): with the thing before them, the target. */
 const HEAD_VERBS = new Set(['补偿', '补发', '抢修', '折叠', '开关', '调整', '叫醒', '保护', '识别', '申请', '安排', '打扫', '清洁', '排水', '配备', '设计', '设置', '处理', '审核', '审批', '办理', '入住', '登录', '注册', '支付', '转账', '充值', '提现', '理赔', '报销', '退款', '退货', '换货', '维修', '安装', '配送', '送餐', '出餐', '上菜', '接待', '结账', '核验', '验证', '推送', '提醒', '更新', '升级', '加载', '定位', '导航', '搜索', '降噪', '制冷', '制热', '充电', '散热', '隔音', '排队', '预约', '取号', '叫号', '付款', '扣款', '到账', '放款', '还款', '下单', '发货', '揽收', '派送', '签收', '包装', '打包', '显示', '播放', '连接', '响应', '反应', '解答', '回复', '讲解', '沟通', '报价', '定损', '核保', '续保', '退保', '开户', '销户', '挂失', '解冻', '冻结', '取件', '寄件', '退订', '订购', '开通', '办卡', '激活', '跳转', '刷新', '同步', '下载', '运行', '启动', '切换', '拍照', '录音', '计费', '收费', '结算', '兑换', '抢购', '秒杀', '抽奖', '签到'])
 /** Noun verdicts on what was sold (是假货, 是翻新机). */
 const FAKE_GOODS = /^(?:假货|次品|山寨货?|盗版|翻新机?|二手货?|残次品|临期货?|过期货?|水货|高仿|A货)$/;
@@ -105,7 +106,7 @@ const ACKNOWLEDGEMENTS = new Set(['好', '行', '可以', '对', '成']);
 /** Nouns that name a time, place or manner rather than something a customer evaluates. */
 /** The impression a thing made, ending a noun run (房间感觉): not part of the target. */
 const IMPRESSION = /^(感觉|感受)$/;
-/** What opens a verdict on the whole stay (总体感觉, 整体来说, 总之). */
+/** What opens a verdict on the whole (总体感觉, 整体来说, 总之). */
 const OVERALL = /(?:总体|整体|总的来说|总之|综合来看|总而言之)(?:感觉|来说|来看|而言|上)?(?:还|都|也|就|是)?$/;
 const NON_ASPECT = new Set(['总体', '整体', '总的', '综合', '时候', '时', '时间段', '地方', '样子', '情况', '方面', '一下', '什么', '这个', '那个', '这样', '那样', '今天', '昨天', '现在', '之后', '以后', '以前', '当时', '每次', '一次', '这次', '上次', '感觉', '感受', '结果', '小时', '钟头', '分钟', '秒', '秒钟', '天', '半天', '周', '星期', '礼拜', '个月', '月', '年']);
 /** Speed complements describe the action, so the gold convention keeps the verb: 送得很快, 来得也快. */
@@ -739,8 +740,7 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
   // trailing 了: part of the phrase (值了, 便宜了) except in the 太…了 frame
   // (越来越好了: the 了 of a change stays out, as in the 太…了 frame)
   // A pattern's core may itself open with 太 (太咸, 也太随意): the same frame, except thanks (太感谢了 keeps its 了).
-  const taiFrame =
-    immediate === '太' || immediate === '越来越' || (lc.slice(op.start, op.end).includes('太') && (!op.core.startsWith('太') || !/^太(?:感谢|谢谢)/.test(op.core)));
+  const taiFrame = immediate === '太' || immediate === '越来越' || (lc.slice(op.start, op.end).includes('太') && !/^太(?:感谢|谢谢)/.test(op.core));
   if (!suffixHasLe && lc[op.end] === '了' && op.end < hi && !taiFrame && !op.core.endsWith('了') && !isWait(op)) op.end += 1;
   // speed complements keep their verb: 送得很快
   if (SPEED.has(op.core)) {
