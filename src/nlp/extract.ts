@@ -80,7 +80,7 @@ const PARTICLES = /^[了的啊吧呀哦啦哈呢嘛!！,，。.?？~～\s]/;
  * in expand); a bare number needs a Chinese magnitude (二十, 四百), since a bare digit ends a list item (很安静2.).
  * 一下 is a softener, not a count. */
 const QUANTITY_TAIL =
-  /^了?(?:(?:快|将近|足足|整整)?(?:(?:[0-9]+(?:\.[0-9]+)?|[一两二三四五六七八九十几]+|好几|小半|大半)个?多?(?:次|回|遍|趟|天|周|星期|礼拜|个?月|年|个?小时|个?钟头|分钟|秒|个|本|件|只|瓶|包|盒|袋|份|串|位|倍|半)|[一两二三四五六七八九几]?[十百千][一二三四五六七八九]?)|一大?(?:半|圈|截|地|堆|路|身)|个(?:大|小)?(?:洞|口子|角|坑))/;
+  /^了?(?:(?:快|将近|足足|整整)?(?:(?:[0-9]+(?:\.[0-9]+)?|[一两二三四五六七八九十几]+|好几|小半|大半)个?多?(?:次|回|遍|趟|天|周|星期|礼拜|个?月|年|个?小时|个?钟头|分钟|秒|个|本|件|只|瓶|包|盒|袋|份|串|杯|碗|根|条|张|片|颗|粒|道|双|套|台|层|格|斤|克|公里|位|倍|半)|[一两二三四五六七八九几]?[十百千][一二三四五六七八九]?)|一大?(?:半|圈|截|地|堆|路|身)|个(?:大|小)?(?:洞|口子|角|坑))/;
 /** Characters that mark an HMM-made token as a piece of a sentence rather than a name: function words and common
  * verbs anywhere, an adjective at the end (房间霉暗, 家具老旧). */
 const HMM_GLUE =

@@ -21,6 +21,7 @@ describe('a count or length that ends the clause', () => {
     await expectTag('快递到了，玻璃杯碎了两个', '碎了两个', 'negative');
     await expectTag('视频会议断了好几回', '断了好几回', 'negative');
     await expectTag('外卖少送了一份', '少送了一份', 'negative');
+    await expectTag('奶茶少送了一杯', '少送了一杯', 'negative');
     await expectTag('会员价比我上周买的还贵二十', '比我上周买的还贵二十', 'negative');
   });
 
