@@ -111,3 +111,9 @@ describe('a process opening its clause', () => {
     expect(await aspectOf('师傅处理得挺及时', '挺及时')).not.toBe('处理');
   });
 });
+
+describe('online and offline channels', () => {
+  it('keeps 线上 with the service it qualifies (dev gold: 线上理赔|比想象中方便好多)', async () => {
+    expect(await aspectOf('第一次用线上理赔，拍照上传就行，比想象中方便好多！', '比想象中方便好多')).toBe('线上理赔');
+  });
+});
