@@ -87,6 +87,7 @@ const HMM_GLUE =
   /[了的得着过是有个次要一二两三四五六七八九十半这那此其另我你他她它们说想求算呼就却都也还又在把被给让到看收开放干很太挺真最略较颇稍没不吗呢吧啊呀么咋怎啥谁哪几些每各该能会可够花交提降改找问买卖用吃住睡晚里上]|[旧暗低高多少净乱脏差坏长短快慢贵怡]$/;
 /** Words that end a name for a person serving the customer (师傅, 快递员, 客服): what they do is not the target. */
 const PERSON_NOUN = /(师傅|小哥|小姐姐|小姐|阿姨|大哥|大姐|员|客服|经理|骑手|司机|老板|店家|商家|前台|医生|护士|老师|导游|管家|保安|保洁|坐席|专员|主管|顾问|人员|工作人员|人)$/;
+const isPerson = (t: Token) => t.tag === 'nr' || PERSON_NOUN.test(t.word);
 /** Verbs that name what a thing does or a process it runs (保护, 识别, 申请, 排水): with the thing before them, the target. */
 const HEAD_VERBS = new Set(['补偿', '补发', '抢修', '折叠', '开关', '调整', '叫醒', '保护', '识别', '申请', '安排', '打扫', '清洁', '排水', '配备', '设计', '设置', '处理', '审核', '审批', '办理', '入住', '登录', '注册', '支付', '转账', '充值', '提现', '理赔', '报销', '退款', '退货', '换货', '维修', '安装', '配送', '送餐', '出餐', '上菜', '接待', '结账', '核验', '验证', '推送', '提醒', '更新', '升级', '加载', '定位', '导航', '搜索', '降噪', '制冷', '制热', '充电', '散热', '隔音', '排队', '预约', '取号', '叫号', '付款', '扣款', '到账', '放款', '还款', '下单', '发货', '揽收', '派送', '签收', '包装', '打包', '显示', '播放', '连接', '响应', '反应', '解答', '回复', '讲解', '沟通', '报价', '定损', '核保', '续保', '退保', '开户', '销户', '挂失', '解冻', '冻结', '取件', '寄件', '退订', '订购', '开通', '办卡', '激活', '跳转', '刷新', '同步', '下载', '运行', '启动', '切换', '拍照', '录音', '计费', '收费', '结算', '兑换', '抢购', '秒杀', '抽奖', '签到'])
 /** Noun verdicts on what was sold (是假货, 是翻新机). */
@@ -381,7 +382,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
   for (const op of found) {
     const ren = tokenEndingAt(tokens, op.start);
     const who = ren && ren.word === '人' && ren.start > lo ? tokenEndingAt(tokens, ren.start) : undefined;
-    if (ren && who && who.start >= lo && (who.tag === 'nr' || PERSON_NOUN.test(who.word)) && op.score !== 0 && !found.some((o) => o !== op && o.start < op.start && ren.start < o.end)) op.start = ren.start;
+    if (ren && who && who.start >= lo && isPerson(who) && op.score !== 0 && !found.some((o) => o !== op && o.start < op.start && ren.start < o.end)) op.start = ren.start;
   }
   for (const op of found) op.aspect = findAspect(op, lc, lo, tokens, x, found) ?? ownTarget(op, lc, tokens, x);
   // one evaluation shared by coordinated targets: 信号、资费都比原来好 → two opinions
@@ -946,21 +947,19 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   let len = 0;
   // a thing and what it does, right before the verdict, is one target (账号保护真的不太行, 机器识别太慢, 退货申请秒批):
   // the verb joins the run when a noun stands right before it
+  // (a token inside another opinion's phrase is never part of this one's target)
+  const inOther = (t: Token) => all.some((o) => o !== op && o.start < t.end && t.start < o.end);
   const headVerb = tokenEndingAt(tokens, q);
-  if (headVerb && headVerb.start >= lo && /^(v|vn)$/.test(headVerb.tag) && HEAD_VERBS.has(headVerb.word)) {
+  if (headVerb && headVerb.start >= lo && /^(v|vn)$/.test(headVerb.tag) && HEAD_VERBS.has(headVerb.word) && !inOther(headVerb)) {
     const owner = tokenEndingAt(tokens, headVerb.start);
     // not what a person does (司机师傅开车很稳: the driver is judged), nor an event the verdict is added to with 也/还
     // (小区停电也不提前通知)
-    const person = owner !== undefined && (owner.tag === 'nr' || PERSON_NOUN.test(owner.word));
     const added = /[也又还都就]/.test(lc.slice(headVerb.end, op.start)) || /^[也又还都就]/.test(lc.slice(op.start, op.end));
-    const free = !all.some((o) => o !== op && o.start < headVerb.end && headVerb.start < o.end);
-    if (owner && owner.start >= lo && isNounLike(owner, x) && !person && !added && free) {
-      parts.push(headVerb);
-      len = headVerb.word.length;
-      q = headVerb.start;
-    } else if (free && !added && headVerb.word !== '入住' && /^(?:这次|这回|那次|上次|你们的?|他们的?|整个)?$/.test(lc.slice(lo, headVerb.start))) {
-      // the process alone, opening its clause, is the target too (处理挺满意, 这次补发很痛快); not 入住, which opens
-      // a stay more often than it names the check-in (入住豪华间)
+    const owned = owner !== undefined && owner.start >= lo && isNounLike(owner, x) && !isPerson(owner);
+    // the process alone, opening its clause, is the target too (处理挺满意, 这次补发很痛快); not 入住, which opens
+    // a stay more often than it names the check-in (入住豪华间)
+    const opensClause = headVerb.word !== '入住' && /^(?:这次|这回|那次|上次|你们的?|他们的?|整个)?$/.test(lc.slice(lo, headVerb.start));
+    if (!added && (owned || opensClause)) {
       parts.push(headVerb);
       len = headVerb.word.length;
       q = headVerb.start;
@@ -978,7 +977,7 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
     }
     if (!t || t.start < lo || !isNounLike(t, x) || parts.length >= MAX_ASPECT_TOKENS || len + t.word.length > 8) break;
     // another opinion is never part of this one's target (网络很卡客服态度也很差: jieba tags 很卡 a noun)
-    if (all.some((o) => o !== op && o.start < t.end && t.start < o.end)) break;
+    if (inOther(t)) break;
     parts.unshift(t);
     len += t.word.length;
     q = t.start;
@@ -999,7 +998,7 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   if (!parts.length) return null;
   // a process verb before its object names the process (打扫房间很仔细, 解冻流程太繁琐, 报销流程很简单): one target
   const procVerb = tokenEndingAt(tokens, parts[0]!.start);
-  if (procVerb && procVerb.start >= lo && HEAD_VERBS.has(procVerb.word) && !all.some((o) => o !== op && o.start < procVerb.end && procVerb.start < o.end)) parts.unshift(procVerb);
+  if (procVerb && procVerb.start >= lo && HEAD_VERBS.has(procVerb.word) && !inOther(procVerb)) parts.unshift(procVerb);
   // a plain noun right after a verb is the object of an activity (看视频也不卡), not the target
   const before = tokenEndingAt(tokens, parts[0]!.start);
   const known = (w: string) => [...w].some((_, k) => w.length - k >= 2 && x.lex.taxonomy.aspectIndex.has(w.slice(k))) || x.lex.taxonomy.aspectIndex.has(w);
