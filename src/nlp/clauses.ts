@@ -33,6 +33,7 @@ const SOFT_STOP = new Set([',', '，', ';', '；', ':', '：', '.', '(', ')', '�
 // markers only do so at a clause start because 可/但/却 are parts of too many ordinary words.
 const INLINE_CONTRAST = ['但是', '不过', '然而', '可是'];
 const CJK = /[\u4e00-\u9fff]/;
+const NOT_CONTRAST_BEFORE = /[说比信打跑斗赢拗熬躲逃看过争吵骗]/;
 // A hash-policy PII token (src/nlp/pii.ts: [phone:16 hex], 8 hex before per-tenant keys) stands where a number
 // was: a noun inside its clause, so its brackets and colon are not the clause stops they are elsewhere (the
 // sentence would differ by PII policy).
@@ -153,7 +154,8 @@ export function splitClauses(input: string | NormalizedText, lex: Lexicon): Clau
       let s = r.start;
       for (let p = r.start + 1; p < r.end - 1; p++) {
         for (const m of INLINE_CONTRAST) {
-          if (text.startsWith(m, p) && p > s) {
+          // (a verb + 不过 is "cannot", no contrast: 说不过去, 比不过, 信不过, 打不过)
+          if (text.startsWith(m, p) && p > s && !(m === '不过' && NOT_CONTRAST_BEFORE.test(text[p - 1]!))) {
             pieces.push([s, p]);
             s = p;
             break;

@@ -292,7 +292,10 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       // a 得 complement says how much (辣得我眼泪直流, 咸得发苦), an amount by how much (还贵二十)
       const degreeComplement = word.length === 1 && sc !== 0 && !DE_WORDS.has(word + '得') && DE_COMPLEMENT.test(right);
       const amount = (word === '贵' || scalar.higher.has(word) || scalar.lower.has(word)) && /^[0-9一二两三四五六七八九十百千几半]/.test(right);
-      const rightOk = right === '' || PARTICLES.test(right) || RIGHT_SUFFIXES.some((s) => right.startsWith(s)) || /^(但|却|而且|并且|又|也)/.test(right) || nextTarget || degreeComplement || amount;
+      // 难 + a verb is "hard to do" (人工太难转, 车位难找): the verb ends the phrase
+      const hardTo = word === '难' && next !== undefined && next.start === e && next.tag.startsWith('v') && next.word.length <= 2 && (next.end === hi || PARTICLES.test(lc.slice(next.end, hi)));
+      if (hardTo) e = next.end;
+      const rightOk = hardTo || right === '' || PARTICLES.test(right) || RIGHT_SUFFIXES.some((s) => right.startsWith(s)) || /^(但|却|而且|并且|又|也)/.test(right) || nextTarget || degreeComplement || amount;
       const tok = tokenAt(tokens, i);
       let leftOk = true;
       // pieces jieba's HMM guessed (tag x) carry no word evidence, so they cannot veto a match
@@ -417,6 +420,18 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       if (inSet(scalar.benefit)) s = higherWord ? 1 : -1;
       else if (inSet(scalar.cost)) s = higherWord ? -1 : 1;
     }
+    // 太 and 过于 say "more than it should be" whichever way the word points (油太多, 枕头太高, 驿站太小), of a thing;
+    // not denied (没有太多的优惠 is no praise), not a limit the customer sets (不能要求太高), nor what someone did
+    // too much of (没带太多现金, 吃太多)
+    if (s === 0 && !op.negated && /太|过于/.test(lc.slice(op.start, op.coreStart))) {
+      const before = tokenAt(tokens, op.start - 1);
+      const did = before && before.end === op.start && before.tag.startsWith('v') && !/^(?:是|有)$/.test(before.word);
+      const after = tokenAt(tokens, op.end);
+      const attributive = after && after.start === op.end && after.word.length >= 2 && after.tag.startsWith('n');
+      // (比速溶顺口太多 is "by far", a comparison's degree)
+      const compared = /比[^，。！？,!?]*$/.test(lc.slice(lo, op.coreStart));
+      if (!did && !attributive && !compared && !/(?:没|不能|不可能|不可以|别|不要|不用|不必|无需|不会|要求)[^，。！？,!?]{0,4}$/.test(lc.slice(lo, op.start))) s = -1;
+    }
     op.score = op.negated ? -s : s;
   }
 
@@ -433,8 +448,9 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
 
   // wishes and requests (希望快一点, 麻烦尽快处理, 如果能便宜点就好了; not 主要是) describe what the customer wants, and
   // expectations (本来以为会很难吃) what they feared: neither is what happened
-  // worries (担心理赔会很麻烦, 会不会涨价) and announced changes (下个月起要涨价) neither
-  const request = /(希望|建议|麻烦|(?<![申邀聘宴])请|能否|可否|如果|(?<![主只需想重])要是|假如|倘若|万一|如(?=有|遇)|以为|(?<!不用|不必|无需|别|不)担心|害怕|生怕|就怕|最怕|可能会|会不会|(?:下个?月|下周|明年|下季度|将来|以后)(?:起|开始)?(?:就|也)?(?:会|要|将))/.exec(seg);
+  // worries (担心理赔会很麻烦, 会不会涨价) and announced changes (下个月起要涨价) neither; what was worried about
+  // (最担心的售后问题也处理得很及时) is a noun, and what follows it happened
+  const request = /(希望|建议|麻烦|(?<![申邀聘宴])请|能否|可否|如果|(?<![主只需想重])要是|假如|倘若|万一|如(?=有|遇)|以为|(?<!不用|不必|无需|别|不)担心(?!的(?!是))|害怕|生怕|就怕|最怕(?!的(?!是))|可能会|会不会|(?:下个?月|下周|明年|下季度|将来|以后)(?:起|开始)?(?:就|也)?(?:会|要|将))/.exec(seg);
   // the consequence of a condition or counterfactual in the clause before (如果导游少带几个购物点，这趟就完美了;
   // 要不是客服态度好，这差评我早就给了) is imagined too
   const sentenceHead = headOfSentence(lc, lo);
@@ -460,7 +476,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (reported && lo + reported.from <= op.start && op.start < lo + reported.to) return false;
     // an adjective turned adverb (耐心地帮我) describes how something was done, not a verdict
     if (lc[op.coreEnd] === '地' && tokenAt(tokens, op.coreEnd)?.word === '地' && op.end === op.coreEnd && op.core.length >= 2 && !op.fromPattern) return false;
-    if (request && lo + request.index < op.start && weak) return false;
+    // (an announced change judged as it is told, 明年起要涨价太离谱了吧, is judged now)
+    if (request && lo + request.index < op.start && weak && !(ANNOUNCED.test(request[0]) && op.score < 0 && DECISION_VERDICT.test(op.core))) return false;
     if (consequence && weak) return false;
     // a trait the customer owns up to (我这人比较粗心, 我比较笨) describes the customer, not the service
     if (!op.fromPattern && op.score < 0 && /^(?:粗心|马虎|笨|糊涂|强硬|难搞|老土|随便|无聊|懒|磨叽|磨蹭|啰嗦|墨迹)$/.test(op.core) && firstPersonSubject(lc.slice(lo, op.start))) return false;
@@ -501,6 +518,11 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       let prev = tokenEndingAt(tokens, op.start);
       // 分量也足: look through 也/都/又 to the subject
       if (prev && /^(也|都|又|还)$/.test(prev.word)) prev = tokenEndingAt(tokens, prev.start) ?? prev;
+      // 鸡块是凉的, 汤都是凉的: a fault in the 是…的 frame predicates the noun before 是 (房是好的 tells which one works)
+      if (prev && op.score < 0 && /^(?:是|都是|也是|还是)$/.test(prev.word) && lc[op.coreEnd] === '的') {
+        prev = tokenEndingAt(tokens, prev.start) ?? prev;
+        if (prev && /^(也|都|又|还)$/.test(prev.word)) prev = tokenEndingAt(tokens, prev.start) ?? prev;
+      }
       const standalone = op.start === lo || /[\s,，。!！?？~～]/.test(prevChar);
       const afterNoun = prev !== undefined && ((isNounLike(prev, x) && (prev.word.length >= 2 || prev.tag === 'n')) || /^(觉得|感觉|显得|觉着|算|现在|如今|目前|以后|之后|后来)$/.test(prev.word));
       if (!standalone && !afterNoun) return false;
@@ -535,6 +557,11 @@ function headOfSentence(lc: string, pos: number): string {
   return lc.slice(floor, pos);
 }
 
+/** An announced change (下个月起要…) among the request words of extractOpinions. */
+const ANNOUNCED = /^(?:下个?月|下周|明年|下季度|将来|以后)/;
+/** Verdicts on a decision: said of an announced change they judge it as told, not a future state. */
+const DECISION_VERDICT = /^(?:离谱|离大谱|过分|不合理|坑|坑人|太坑|黑|太黑|霸道|霸王|无语|扯|扯淡|荒唐|荒谬|搞笑|可笑|过河拆桥|欺负人|不讲理|不讲道理)$/;
+
 /**
  * Names of another business than the one reviewed: 别家, 隔壁那家, 之前住的那家, 同事在平安买的. Not 其他/有的 + a
  * business: 其他酒店缺少的古朴环境 and 就其他酒店来说 praise this one by contrast.
@@ -543,7 +570,7 @@ const OTHER_BUSINESS = /(?<![告离辞])别家(?![具人里乡属])|别的(?:店
 /** What other businesses lack (别的酒店没有的海景阳台) is praise of this one by contrast. */
 const LACKED = /^[^，。！？,!?]{0,2}(?:没有|缺少|缺乏|少有|不具备|比不上)的/;
 /** Words that bring the reviewed business back in (你们, 这家) or turn to what happened to the customer (但, 结果). */
-const BACK_HERE = /你们|你家|您家|他家|他们家|贵行|贵司|贵公司|这家|这个店|这店|本店|这边|这里|这次|现在|但|可是|结果|而|转过来|换过来|转到|换到/;
+const BACK_HERE = /你们|你家|您家|他家|他们家|贵行|贵司|贵公司|这家|这(?:个|间)?(?:店|酒店|宾馆|民宿|银行|网点|营业厅|平台|商家|店家|公司|快递)|本店|这边|这里|这次|现在|但|可是|结果|而|转过来|换过来|转到|换到/;
 /**
  * Where in `seg` (the clause) talk about another business applies: from the start of the clause when an earlier clause
  * of the sentence named one, from the name when the clause does; null when this business comes back first.
@@ -867,6 +894,8 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
     // state it means "still", and the state kept to the end keeps its 的 (饭|还是热乎的, 还是活蹦乱跳的)
     if (/^还是/.test(body) && op.coreStart > op.start + 1 && (isVerdict(op, x) || CONCESSIVE_VERDICT.test(op.core))) op.start += 2;
     else if (/^还?是/.test(body) && /^的[啊呀哦呢!！~～\s]*$/.test(rest) && !blocked(op.end)) op.end += 1;
+    // and a one-character state after 是 keeps it too (鸡块是凉的 → 凉的)
+    else if (body.length === 1 && /是$/.test(before) && /^的[啊呀哦呢!！~～\s]*$/.test(rest) && !blocked(op.end)) op.end += 1;
     // 良心 names who it praises: 良心店家, 良心卖家
     if (op.core === '良心' && op.end === op.coreEnd) {
       const who = /^(?:店家|卖家|商家|老板|店铺|小店|店|企业|平台|公司)/.exec(rest);

@@ -36,7 +36,7 @@ export function tokenize(
   const tagged = splitGlued(splitComparatives(raw, terms), terms, sentiment);
   const out: Token[] = [];
   let pos = 0;
-  for (const t of addressForms(splitHmmTails(tagged))) {
+  for (const t of addressForms(splitHmmTails(splitHmmInnerDegree(tagged, sentiment)))) {
     const at = slice.indexOf(t.word, pos);
     if (at < 0) continue;
     out.push({ word: t.word, tag: t.tag, start: start + at, end: start + at + t.word.length });
@@ -56,6 +56,33 @@ function addressForms(tagged: { word: string; tag: string }[]): { word: string; 
       out.push({ word: t.word + next.word, tag: 'nr' });
       k++;
     } else out.push(t);
+  }
+  return out;
+}
+
+const INNER_DEGREE = /^([\u4e00-\u9fff]{0,2}?)([太很挺超])([\u4e00-\u9fff]{1,2})$/;
+const SCALAR_TAIL = new Set([...'多少大小高低长短快慢贵难']);
+
+/**
+ * jieba's HMM also swallows a degree adverb together with the words on both sides of it (外卖油太多了 → 油太多,
+ * 人工太难转了 → 太难|转): split the guessed piece (tag x) at the adverb when what follows it is an evaluation word
+ * or a scalar adjective, so the adverb opens the opinion and the word before it can be its target.
+ */
+function splitHmmInnerDegree(tagged: { word: string; tag: string }[], sentiment?: ReadonlyMap<string, number>): { word: string; tag: string }[] {
+  const out: { word: string; tag: string }[] = [];
+  let compared = false;
+  for (const t of tagged) {
+    const m = t.tag === 'x' ? INNER_DEGREE.exec(t.word) : null;
+    if (t.word === '比') compared = true;
+    if (/^[，。！？,!?；;]$/.test(t.word)) compared = false;
+    // (after 比, 太多 is the comparison's degree, 比你们强太多 "far better": that stays whole)
+    if (!m || !(sentiment?.has(m[3]!) || SCALAR_TAIL.has(m[3]!)) || compared) {
+      out.push(t);
+      continue;
+    }
+    // a single character left before the adverb is the thing judged (油太多), unless it is an adverb itself (也太多)
+    if (m[1]) out.push({ word: m[1], tag: m[1].length > 1 ? 'x' : /[也都还就真又再更最可]/.test(m[1]) ? 'd' : 'n' });
+    out.push({ word: m[2]!, tag: 'd' }, { word: m[3]!, tag: 'a' });
   }
   return out;
 }
