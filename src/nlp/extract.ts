@@ -89,7 +89,7 @@ const HMM_GLUE =
 const PERSON_NOUN = /(师傅|小哥|小姐姐|小姐|阿姨|大哥|大姐|员|客服|经理|骑手|司机|老板|店家|商家|前台|医生|护士|老师|导游|管家|保安|保洁|坐席|专员|主管|顾问|人员|工作人员|人)$/;
 const isPerson = (t: Token) => t.tag === 'nr' || PERSON_NOUN.test(t.word);
 /** Verbs that name what a thing does or a process it runs (保护, 识别, 申请, 排水): with the thing before them, the target. */
-const HEAD_VERBS = new Set(['补偿', '补发', '抢修', '折叠', '开关', '调整', '叫醒', '保护', '识别', '申请', '安排', '打扫', '清洁', '排水', '配备', '设计', '设置', '处理', '审核', '审批', '办理', '入住', '登录', '注册', '支付', '转账', '充值', '提现', '理赔', '报销', '退款', '退货', '换货', '维修', '安装', '配送', '送餐', '出餐', '上菜', '接待', '结账', '核验', '验证', '推送', '提醒', '更新', '升级', '加载', '定位', '导航', '搜索', '降噪', '制冷', '制热', '充电', '散热', '隔音', '排队', '预约', '取号', '叫号', '付款', '扣款', '到账', '放款', '还款', '下单', '发货', '揽收', '派送', '签收', '包装', '打包', '显示', '播放', '连接', '响应', '反应', '解答', '回复', '讲解', '沟通', '报价', '定损', '核保', '续保', '退保', '开户', '销户', '挂失', '解冻', '冻结', '取件', '寄件', '退订', '订购', '开通', '办卡', '激活', '跳转', '刷新', '同步', '下载', '运行', '启动', '切换', '拍照', '录音', '计费', '收费', '结算', '兑换', '抢购', '秒杀', '抽奖', '签到'])
+const HEAD_VERBS = new Set(['补偿', '补发', '补寄', '退钱', '退费', '赔付', '转接', '抢修', '折叠', '开关', '调整', '叫醒', '保护', '识别', '申请', '安排', '打扫', '清洁', '排水', '配备', '设计', '设置', '处理', '审核', '审批', '办理', '入住', '登录', '注册', '支付', '转账', '充值', '提现', '理赔', '报销', '退款', '退货', '换货', '维修', '安装', '配送', '送餐', '出餐', '上菜', '接待', '结账', '核验', '验证', '推送', '提醒', '更新', '升级', '加载', '定位', '导航', '搜索', '降噪', '制冷', '制热', '充电', '散热', '隔音', '排队', '预约', '取号', '叫号', '付款', '扣款', '到账', '放款', '还款', '下单', '发货', '揽收', '派送', '签收', '包装', '打包', '显示', '播放', '连接', '响应', '反应', '解答', '回复', '讲解', '沟通', '报价', '定损', '核保', '续保', '退保', '开户', '销户', '挂失', '解冻', '冻结', '取件', '寄件', '退订', '订购', '开通', '办卡', '激活', '跳转', '刷新', '同步', '下载', '运行', '启动', '切换', '拍照', '录音', '计费', '收费', '结算', '兑换', '抢购', '秒杀', '抽奖', '签到'])
 /** Noun verdicts on what was sold (是假货, 是翻新机). */
 const FAKE_GOODS = /^(?:假货|次品|山寨货?|盗版|翻新机?|二手货?|残次品|临期货?|过期货?|水货|高仿|A货)$/;
 /** Words a concession ends on (还是不错, 还是挺失望): verdicts and feelings rather than a state that lasted. */
@@ -983,11 +983,12 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
     const owner = tokenEndingAt(tokens, headVerb.start);
     // not what a person does (司机师傅开车很稳: the driver is judged), nor an event the verdict is added to with 也/还
     // (小区停电也不提前通知)
-    const added = /[也又还都就]/.test(lc.slice(headVerb.end, op.start)) || /^[也又还都就]/.test(lc.slice(op.start, op.end));
+    // (还 meaning "fairly" adds nothing: 这个处理还算爽快)
+    const added = /[也又还都就]/.test(lc.slice(headVerb.end, op.start)) || /^(?:[也又都就]|还(?!算|挺|蛮|比较|可以|行|不错|凑合))/.test(lc.slice(op.start, op.end));
     const owned = owner !== undefined && owner.start >= lo && isNounLike(owner, x) && !isPerson(owner);
     // the process alone, opening its clause, is the target too (处理挺满意, 这次补发很痛快); not 入住, which opens
     // a stay more often than it names the check-in (入住豪华间)
-    const opensClause = headVerb.word !== '入住' && /^(?:这次|这回|那次|上次|你们的?|他们的?|整个)?$/.test(lc.slice(lo, headVerb.start));
+    const opensClause = headVerb.word !== '入住' && /^(?:这次|这回|那次|上次|你们的?|他们的?|整个|这个|那个|你这个|你们这个)?$/.test(lc.slice(lo, headVerb.start));
     if (!added && (owned || opensClause)) {
       parts.push(headVerb);
       len = headVerb.word.length;

@@ -110,6 +110,14 @@ describe('a process opening its clause', () => {
     // a verb after a person is what they do, not the target
     expect(await aspectOf('师傅处理得挺及时', '挺及时')).not.toBe('处理');
   });
+
+  it('after a demonstrative too, and 还 meaning "fairly" adds nothing (这个处理还算爽快, 退钱倒是挺爽快的)', async () => {
+    expect(await aspectOf('这个处理还算爽快。', '还算爽快')).toBe('处理');
+    expect(await aspectOf('行，退钱倒是挺爽快的', '挺爽快')).toBe('退钱');
+    expect(await aspectOf('你们转接太慢了', '太慢')).toBe('转接');
+    // an event the verdict is added to still is none (小区停电也不提前通知)
+    expect(await aspectOf('这次处理也不提前通知', '不提前通知')).not.toBe('处理');
+  });
 });
 
 describe('online and offline channels', () => {
