@@ -829,10 +829,13 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
       if (op.score > 0) op.score = -op.score;
     }
   }
-  // 一点都不好用, 一点也不好: the emphatic 一点 belongs to a negated word that carries its own 不
+  // 一点都不好用, 一点也不好, 一分没降, 一次都没坏过: the emphatic "not even one" belongs to a negated word that carries
+  // its own 不 or 没
   {
-    const m = /(一点儿?|一丁点)(都|也)?$/.exec(lc.slice(Math.max(lo, op.start - 4), op.start));
-    if (m && /^(都|也)?不/.test(lc.slice(op.start, op.coreEnd)) && !blocked(op.start - m[0].length)) op.start -= m[0].length;
+    // (not an ordinal: 第一口不错; a time or a bite is "not even once" only with 没: 一次都没坏过, 一口没动)
+    const m = /(?<!第)(一点儿?|一丁点|一分钱?|一毛钱?|一口|一次|一个字|一句话?)(都|也)?$/.exec(lc.slice(Math.max(lo, op.start - 5), op.start));
+    const negator = (w: string) => (/^一(?:点|丁)/.test(w) ? /^(都|也)?不/ : /^一(?:口|次)$/.test(w) ? /^(都|也)?没/ : /^(都|也)?(?:不|没)/);
+    if (m && negator(m[1]!).test(lc.slice(op.start, op.coreEnd)) && !blocked(op.start - m[0].length)) op.start -= m[0].length;
   }
   // the adverbial that says how soon or how completely belongs to a phrase opened by 就/都/才/还 (the "then/all"
   // adverbs): 这么快就处理好了, 一进电梯就没信号了, 问什么都说不清楚, 一切都好, 到现在都没人回复, 根本就不够用.

@@ -81,6 +81,15 @@ describe('what is around the verdict', () => {
     expect(other.some((t) => t.opinion.includes('黑')), show(other)).toBe(false);
   });
 
+  it('"not even one" before a negated verdict belongs to it, an ordinal does not', async () => {
+    const t = await tags('价格一分没降');
+    expect(t.some((x) => x.aspect === '价格' && x.opinion === '一分没降' && x.polarity === 'negative'), show(t)).toBe(true);
+    await expectTag('用了三年一次都没坏过', '一次都没坏过', 'positive');
+    await expectTag('敲家门的时候一分不差', '一分不差', 'positive');
+    const ordinal = await tags('吃第一口不错，越吃越咸');
+    expect(ordinal.some((x) => x.opinion.includes('一口')), show(ordinal)).toBe(false);
+  });
+
   it('说不过去 is one word, not a clause broken at the contrast 不过', async () => {
     await expectTag('这样做真的说不过去', '说不过去', 'negative');
     const contrast = await tags('服务还行不过价格太贵');
