@@ -924,11 +924,18 @@ export function isWait(op: RawOpinion): boolean {
   return op.fromPattern && /^[^，,]*(等|排|处理|审核|审批|办理|维修)/.test(op.core) && /(分钟|小时|钟头|天|周|星期|礼拜|月|年)$/.test(op.core);
 }
 
+/**
+ * Prepositions, verbs and a direction jieba's tagger sometimes reads as nouns or names (连/nr in 连转人工都转不了,
+ * 问/n in 问地勤一问三不知): never a target or part of one.
+ */
+const MISTAGGED_NOUNS = new Set(['连', '问', '给', '跟', '被', '让', '把', '对', '向', '从', '和', '与', '说', '找', '叫']);
+
 function isNounLike(t: Token, x: ExtractLexicon): boolean {
   // an ID, card or order number (11010519491231002x) names no target, whatever jieba tags it
   if (/[0-9]{4,}|\*/.test(t.word)) return false;
   if (x.lex.taxonomy.aspectIndex.has(t.word) || x.extraAspects.has(t.word)) return true;
   if (x.modifiers.has(t.word) || x.sentiment.has(t.word)) return false;
+  if (MISTAGGED_NOUNS.has(t.word)) return false;
   // a fee word jieba only guessed (扣费 is x, where 交费 and 免费 are vn) names the fee as they do: 扣费太不合理了 is
   // about the charge, not about the topic before it
   if (t.tag === 'x' && /^[\u4e00-\u9fa5]{1,3}费$/.test(t.word)) return true;

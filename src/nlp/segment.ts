@@ -46,12 +46,19 @@ export function tokenize(
 }
 
 
-/** 小/老 + a one-character surname is how staff are named (理赔员小李, 师傅老王): one name, not "small" + 李. */
+/**
+ * 小/老 + a one-character surname is how staff are named (理赔员小李, 师傅老王): one name, not "small" + 李. And 上门
+ * (jieba: a place name) is coming to the door (师傅上门之后挺靠谱), a verb, unless a service follows it (上门取件).
+ */
 function addressForms(tagged: { word: string; tag: string }[]): { word: string; tag: string }[] {
   const out: { word: string; tag: string }[] = [];
   for (let k = 0; k < tagged.length; k++) {
     const t = tagged[k]!;
     const next = tagged[k + 1];
+    if (t.word === '上门' && !(next && /^[nvx]/.test(next.tag))) {
+      out.push({ word: t.word, tag: 'v' });
+      continue;
+    }
     if ((t.word === '小' || t.word === '老') && next && next.word.length === 1 && next.tag === 'nr') {
       out.push({ word: t.word + next.word, tag: 'nr' });
       k++;

@@ -120,6 +120,16 @@ describe('a process opening its clause', () => {
   });
 });
 
+describe('words jieba mistags as nouns', () => {
+  it('leaves prepositions and verbs out of the target (连转人工, 问地勤, 师傅上门)', async () => {
+    expect(await aspectOf('连转人工都转不了', '都转不了')).toBe('转人工');
+    expect(await aspectOf('问地勤一问三不知', '一问三不知')).toBe('地勤');
+    expect(await aspectOf('不过师傅上门之后挺靠谱的', '挺靠谱')).toBe('师傅');
+    // a service done at the door is still one
+    expect(await aspectOf('上门取件很准时', '很准时')).toBe('上门取件');
+  });
+});
+
 describe('online and offline channels', () => {
   it('keeps 线上 with the service it qualifies (dev gold: 线上理赔|比想象中方便好多)', async () => {
     expect(await aspectOf('第一次用线上理赔，拍照上传就行，比想象中方便好多！', '比想象中方便好多')).toBe('线上理赔');
