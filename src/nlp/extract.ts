@@ -499,6 +499,10 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (op.score < 0 && (/^(?:我|我们|自己|我自己)?(?:一|又)?(?:不小心|手滑)[^，。！？,!?\s]{0,4}$/.test(lc.slice(lo, op.start)) || /自己没(?:仔细|注意|看清|看|留意|检查|问清楚|搞清楚)/.test(lc.slice(lo, op.end)))) return false;
     if (/(?:(?<![让使令得叫给])我|身体)(?:有点|有些)?$/.test(lc.slice(lo, op.start)) && /^(?:不舒服|难受)/.test(op.core)) return false;
     if (/(?:想|为了|希望|要)不?(?:让|使|令)[^，。！？,!?]{0,4}$/.test(lc.slice(lo, op.start)) && /^(?:开心|高兴|失望|满意|惊喜|放心|难过|伤心|感动|舒服)/.test(op.core)) return false;
+    // X就好 / X就行了 says what would do (能降就好, 下次打包仔细点就好), and praise asked for a bit more of (仔细点就好,
+    // 快点吧) is a request: neither reports what happened
+    if (op.score > 0 && /^就(?:好|行|可以)了?$/.test(lc.slice(op.start, op.end)) && op.start > lo) return false;
+    if (op.score > 0 && /(?<!有)(?:一?点儿?)$/.test(lc.slice(op.coreStart, op.end)) && /^(?:就好|就行|就可以|吧|啊|哈|嘛)/.test(lc.slice(op.end, hi)) && !/比/.test(lc.slice(lo, op.coreStart))) return false;
     // 涨价的话我就销号, 方便的话放门卫室: a condition, not a report
     if (lc.startsWith('的话', op.end) && weak && !/[说讲骂]/.test(lc.slice(lo, op.start))) return false;
     // what another business did (之前住的那家隔音太差, 同事在别家买的被拒赔了) is no verdict on this one; a comparison

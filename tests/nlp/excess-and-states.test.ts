@@ -100,6 +100,20 @@ describe('what is around the verdict', () => {
   });
 });
 
+describe('what would do', () => {
+  it('X就好 and praise asked for a bit more of are wishes, not reports', async () => {
+    for (const text of ['行，能降就好', '下次打包仔细点就好', '菜品选择再多一点就好了', '送餐速度再快些就好啦', '能快点吧']) {
+      const ts = await tags(text);
+      expect(ts.some((t) => t.polarity === 'positive'), `${text}: ${show(ts)}`).toBe(false);
+    }
+  });
+
+  it('leaves a comparison and a whole verdict alone', async () => {
+    await expectTag('比以前好一点吧', '比以前好一点', 'positive');
+    await expectTag('一切都好', '一切都好', 'positive');
+  });
+});
+
 describe('words', () => {
   it('辛苦了 said to someone who served is praise; said alone to close a call it is politeness', async () => {
     const t = await tags('你们抢修队辛苦了');
