@@ -257,6 +257,16 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       sc = 0;
     }
     if (word === null) continue;
+    // 好好 before a verb is an adverb (好好查一下, "properly") and before 的 a state taken for granted (寄出去的时候好好的,
+    // 明明走得好好的): no verdict; at a clause end it is colloquial praise (包装好好, 味道好好), and so is 好 + 好食/好看 …
+    // ending the clause (好好食, 好好看啊)
+    const twice = tokenAt(tokens, i);
+    const afterTwice = twice?.word === '好好' ? tokenAt(tokens, twice.end) : undefined;
+    const senseVerb = afterTwice !== undefined && /^[食吃喝饮睇看玩听用闻]$/.test(afterTwice.word) && (afterTwice.end === hi || PARTICLES.test(lc.slice(afterTwice.end, hi)));
+    if (word === '好' && twice?.word === '好好' && (lc[twice.end] === '的' || (afterTwice !== undefined && afterTwice.start === twice.end && afterTwice.tag.startsWith('v') && !senseVerb))) {
+      i++;
+      continue;
+    }
     // 不是一般的好 is an intensifier, not a negated 一般
     if (word === '一般' && lc.slice(i - 2, i) === '不是' && lc[i + 2] === '的') continue;
     // 厉害 is praise (技术挺厉害) except as a degree complement after 得 (卡得很厉害, 疼得厉害), which the word before owns

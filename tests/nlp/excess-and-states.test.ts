@@ -124,6 +124,14 @@ describe('words', () => {
     expect(own, show(own)).toEqual([]);
   });
 
+  it('好好 before 的 or a verb is no praise; at a clause end it is', async () => {
+    for (const text of ['我寄出去的时候好好的，是快递压的', '燃气表明明走得好好的', '你们好好查一下']) {
+      const ts = await tags(text);
+      expect(ts.some((t) => t.opinion.includes('好好')), `${text}: ${show(ts)}`).toBe(false);
+    }
+    await expectTag('包装好好，饼很好吃', '好好', 'positive');
+  });
+
   it('飞起, 太霸王 and melted goods', async () => {
     await expectTag('换了千兆以后网速飞起', '飞起', 'positive');
     await expectTag('这条款太霸王了', '太霸王', 'negative');
