@@ -860,7 +860,8 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
     let len = 0;
     const soon = /(这么|那么|很|特别|非常)(快|早|容易|轻松)$/.exec(before);
     if (soon && (adv === '就' || adv === '才')) len = soon[0].length;
-    else if (adv === '就') {
+    else if (adv === '就' && !lc.startsWith('就这', op.start)) {
+      // (就这卫生 is a rhetorical verdict of its own: 五百多一晚就这卫生 does not take 一晚)
       const once = /(?:^|[^一二两三四五六七八九十几0-9第])(一(?![次个天回遍周年月分秒点些会趟直定样共起切])[\u4e00-\u9fa5]{1,3})$/.exec(before);
       const adverbial = /(根本|马上|立刻|立马|一下子|早知道)$/.exec(before);
       len = once ? once[1]!.length : adverbial ? adverbial[0].length : 0;
@@ -925,6 +926,8 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
     op.start += 1;
     if (op.coreStart < op.start) op.coreStart = op.start;
   }
+  // 没见过这么X的 is a superlative, not a denial: never seen anything this good (or this bad)
+  if (negCount > 0 && /^没有?见过(?:这么|那么|如此)/.test(lc.slice(op.start, op.coreStart))) negCount--;
   op.negated = negCount % 2 === 1;
   op.degree = degree;
   if (op.negated) op.score = -op.score;

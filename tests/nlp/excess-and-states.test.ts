@@ -132,6 +132,25 @@ describe('words', () => {
     await expectTag('包装好好，饼很好吃', '好好', 'positive');
   });
 
+  it('words and frames the audits missed (lexicons 2026.11.30.32)', async () => {
+    await expectTag('这家民宿千万别订', '千万别订', 'negative');
+    await expectTag('智能客服就会复读', '就会复读', 'negative');
+    await expectTag('网速感人', '感人', 'negative');
+    await expectTag('五百多一晚就这卫生？', '就这卫生', 'negative');
+    await expectTag('遮光帘还拉不严', '拉不严', 'negative');
+    await expectTag('空调一直滴水', '一直滴水', 'negative');
+    await expectTag('效率堪忧', '堪忧', 'negative');
+    await expectTag('流程一团乱麻', '一团乱麻', 'negative');
+    await expectTag('寄件小程序下单很顺', '很顺', 'positive');
+    await expectTag('这个App我吹爆', '吹爆', 'positive');
+    // a superlative is no denial, either way
+    await expectTag('从来没有见过这么大方的酒店', '这么大方', 'positive');
+    await expectTag('从来没见过这么差的服务', '这么差', 'negative');
+    // 感人 stays touching where no pace or quality is judged
+    const moved = await tags('这件事很感人');
+    expect(moved.some((t) => t.polarity === 'negative'), show(moved)).toBe(false);
+  });
+
   it('飞起, 太霸王 and melted goods', async () => {
     await expectTag('换了千兆以后网速飞起', '飞起', 'positive');
     await expectTag('这条款太霸王了', '太霸王', 'negative');
