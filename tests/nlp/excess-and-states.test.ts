@@ -151,6 +151,20 @@ describe('words', () => {
     expect(moved.some((t) => t.polarity === 'negative'), show(moved)).toBe(false);
   });
 
+  it('mishaps jieba glues or tags oddly: 汤洒了, 又坏了, 墙皮都掉了, 包裹不见了', async () => {
+    const soup = await tags('汤洒了一半');
+    expect(soup.some((t) => t.aspect === '汤' && t.opinion === '洒了一半' && t.polarity === 'negative'), show(soup)).toBe(true);
+    const again = await tags('手机又坏了');
+    expect(again.some((t) => t.aspect === '手机' && t.opinion === '又坏了'), show(again)).toBe(true);
+    await expectTag('墙皮都掉了', '都掉了', 'negative');
+    await expectTag('包裹不见了', '不见了', 'negative');
+    // a shower head (花洒) is no spill, and the customer's own keys going missing no complaint
+    const shower = await tags('花洒很好用');
+    expect(shower.some((t) => t.polarity === 'negative'), show(shower)).toBe(false);
+    const keys = await tags('我的钥匙不见了');
+    expect(keys, show(keys)).toEqual([]);
+  });
+
   it('飞起, 太霸王 and melted goods', async () => {
     await expectTag('换了千兆以后网速飞起', '飞起', 'positive');
     await expectTag('这条款太霸王了', '太霸王', 'negative');
