@@ -179,6 +179,11 @@ function splitGlued(tagged: { word: string; tag: string }[], terms?: ReadonlyMap
           out.push({ word: head, tag: 'n' }, { word: tail, tag: 'a' });
           done = true;
         }
+        // and a four-character set phrase of a thing and its verdict the taxonomy does not know (反应迟钝, 空气清新)
+        else if (t.word.length === 4 && k === 2 && /^[liz]$/.test(t.tag) && !sentiment.has(head) && sentiment.has(tail)) {
+          out.push({ word: head, tag: 'n' }, { word: tail, tag: 'a' });
+          done = true;
+        }
       }
     }
     if (!done) out.push(t);

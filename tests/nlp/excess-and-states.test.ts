@@ -165,6 +165,23 @@ describe('words', () => {
     expect(keys, show(keys)).toEqual([]);
   });
 
+  it('set phrases jieba keeps whole: two verdicts (热情周到), a thing and its verdict (反应迟钝), 设施陈旧', async () => {
+    const warm = await tags('服务热情周到');
+    expect(warm.some((t) => t.aspect === '服务' && t.opinion === '热情周到' && t.polarity === 'positive'), show(warm)).toBe(true);
+    await expectTag('付款方便快捷', '方便快捷', 'positive');
+    await expectTag('上当受骗了', '上当受骗', 'negative');
+    const slow = await tags('系统反应迟钝');
+    expect(slow.some((t) => t.opinion === '迟钝' && t.polarity === 'negative'), show(slow)).toBe(true);
+    const old = await tags('房间设施陈旧');
+    expect(old.some((t) => t.aspect === '房间设施' && t.opinion === '陈旧' && t.polarity === 'negative'), show(old)).toBe(true);
+    await expectTag('分量小的可怜', '小的可怜', 'negative');
+    await expectTag('一星都不想给', '一星都不想给', 'negative');
+    await expectTag('这是什么鬼', '什么鬼', 'negative');
+    // 为什么 is a question word, not 什么 + 鬼
+    const why = await tags('为什么鬼天气这么冷');
+    expect(why.some((t) => t.opinion.includes('鬼')), show(why)).toBe(false);
+  });
+
   it('飞起, 太霸王 and melted goods', async () => {
     await expectTag('换了千兆以后网速飞起', '飞起', 'positive');
     await expectTag('这条款太霸王了', '太霸王', 'negative');
