@@ -514,7 +514,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     }
     // an order note (不要太甜, 别太辣) asks for something; 不要太好 is colloquial praise; 别 inside a word (识别太慢,
     // 区别太大) is no order
-    if (op.score < 0 && /(?:不要|(?<![识区分辨鉴告特级类个性差道派职送])别|不用|不必)$/.test(lc.slice(Math.max(lo, op.start - 3), op.start)) && /^(?:太|过于|偏|有点)/.test(lc.slice(op.start, op.end))) return false;
+    // (不要太差 of anything else is the colloquial "could not be worse": 前台真的是不要太差)
+    if (op.score < 0 && /(?:不要|(?<![识区分辨鉴告特级类个性差道派职送])别|不用|不必)$/.test(lc.slice(Math.max(lo, op.start - 3), op.start)) && /^(?:太|过于|偏|有点)/.test(lc.slice(op.start, op.end)) && !(/不要$/.test(lc.slice(lo, op.start)) && /^太/.test(lc.slice(op.start, op.end)) && /^(?:差|烂|坑|慢|贵|脏|乱|假|糟|恶心|离谱|过分)/.test(op.core))) return false;
     // the customer's own mishap (我不小心摔坏了, 自己手滑摔碎了, 我自己没仔细看条款) or state (我身体不舒服), and a feeling
     // they mean to give someone (想让她开心一下, 为了不让孩子失望), are no verdict on the business
     if (op.score < 0 && (/^(?:我|我们|自己|我自己)?(?:一|又)?(?:不小心|手滑)[^，。！？,!?\s]{0,4}$/.test(lc.slice(lo, op.start)) || /自己没(?:仔细|注意|看清|看|留意|检查|问清楚|搞清楚)/.test(lc.slice(lo, op.end)))) return false;
@@ -543,12 +544,15 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       let prev = tokenEndingAt(tokens, op.start);
       // 分量也足: look through 也/都/又 to the subject
       if (prev && /^(也|都|又|还)$/.test(prev.word)) prev = tokenEndingAt(tokens, prev.start) ?? prev;
-      // 鸡块是凉的, 汤都是凉的: a fault in the 是…的 frame predicates the noun before 是 (房是好的 tells which one works)
+      // 鸡块是凉的, 汤都是凉的: a fault in the 是…的 frame predicates the noun before 是 (房是好的 tells which one works);
+      // with 都/全 it is a verdict on all of them, whatever comes before (买回来都是坏的, 三个有两个都是坏的)
+      let allOfThem = false;
       if (prev && op.score < 0 && /^(?:是|都是|也是|还是)$/.test(prev.word) && lc[op.coreEnd] === '的') {
+        allOfThem = /(?:都|全)是$/.test(lc.slice(lo, op.start));
         prev = tokenEndingAt(tokens, prev.start) ?? prev;
         if (prev && /^(也|都|又|还)$/.test(prev.word)) prev = tokenEndingAt(tokens, prev.start) ?? prev;
       }
-      const standalone = op.start === lo || /[\s,，。!！?？~～]/.test(prevChar);
+      const standalone = allOfThem || op.start === lo || /[\s,，。!！?？~～]/.test(prevChar);
       const afterNoun = prev !== undefined && ((isNounLike(prev, x) && (prev.word.length >= 2 || prev.tag === 'n')) || /^(觉得|感觉|显得|觉着|算|现在|如今|目前|以后|之后|后来)$/.test(prev.word));
       if (!standalone && !afterNoun) return false;
     }
@@ -923,8 +927,11 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
     // state it means "still", and the state kept to the end keeps its 的 (饭|还是热乎的, 还是活蹦乱跳的)
     if (/^还是/.test(body) && op.coreStart > op.start + 1 && (isVerdict(op, x) || CONCESSIVE_VERDICT.test(op.core))) op.start += 2;
     else if (/^还?是/.test(body) && /^的[啊呀哦呢!！~～\s]*$/.test(rest) && !blocked(op.end)) op.end += 1;
-    // and a one-character state after 是 keeps it too (鸡块是凉的 → 凉的)
-    else if (body.length === 1 && /是$/.test(before) && /^的[啊呀哦呢!！~～\s]*$/.test(rest) && !blocked(op.end)) op.end += 1;
+    // and a one-character state after 是 keeps it too (鸡块是凉的 → 凉的), with 都是/全是 when it is all of them (都是坏的)
+    else if (body.length === 1 && /是$/.test(before) && /^的[啊呀哦呢!！~～\s]*$/.test(rest) && !blocked(op.end)) {
+      op.end += 1;
+      if (/(?:都|全)是$/.test(before) && op.score < 0 && !blocked(op.start - 2)) op.start -= 2;
+    }
     // 良心 names who it praises: 良心店家, 良心卖家
     if (op.core === '良心' && op.end === op.coreEnd) {
       const who = /^(?:店家|卖家|商家|老板|店铺|小店|店|企业|平台|公司)/.exec(rest);

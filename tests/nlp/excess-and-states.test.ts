@@ -182,6 +182,19 @@ describe('words', () => {
     expect(why.some((t) => t.opinion.includes('鬼')), show(why)).toBe(false);
   });
 
+  it('超级差 (jieba: 超|级差), all of them broken (都是坏的) and the colloquial 不要太差', async () => {
+    const staff = await tags('前台态度超级差');
+    expect(staff.some((t) => t.aspect === '前台态度' && t.opinion === '超级差' && t.polarity === 'negative'), show(staff)).toBe(true);
+    const broken = await tags('衣服买回来都是坏的');
+    expect(broken.some((t) => t.aspect === '衣服' && t.opinion === '都是坏的'), show(broken)).toBe(true);
+    await expectTag('前台真的是不要太差', '太差', 'negative');
+    // an order note about food stays one, and a wish stays a wish
+    for (const text of ['不要太辣', '希望使用后不要太差']) {
+      const ts = await tags(text);
+      expect(ts, `${text}: ${show(ts)}`).toEqual([]);
+    }
+  });
+
   it('飞起, 太霸王 and melted goods', async () => {
     await expectTag('换了千兆以后网速飞起', '飞起', 'positive');
     await expectTag('这条款太霸王了', '太霸王', 'negative');
