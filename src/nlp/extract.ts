@@ -268,6 +268,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       sc = 0;
     }
     if (word === null) continue;
+    // 不够 before praise says it falls short (服务不够好, 不够新鲜): a negator there, its own complaint elsewhere (分量不够)
+    if (word === '不够' && praiseAt(lc, i + 2, hi, x)) continue;
     // 好好 before a verb is an adverb (好好查一下, "properly") and before 的 a state taken for granted (寄出去的时候好好的,
     // 明明走得好好的): no verdict; at a clause end it is colloquial praise (包装好好, 味道好好), and so is 好 + 好食/好看 …
     // ending the clause (好好食, 好好看啊)
@@ -964,6 +966,15 @@ export function isWait(op: RawOpinion): boolean {
  * 问/n in 问地勤一问三不知): never a target or part of one.
  */
 const MISTAGGED_NOUNS = new Set(['连', '问', '给', '跟', '被', '让', '把', '对', '向', '从', '和', '与', '说', '找', '叫']);
+
+/** Whether a praise word starts at `at` (longest match), for 不够 read as a negator before it. */
+function praiseAt(lc: string, at: number, hi: number, x: ExtractLexicon): boolean {
+  for (let L = Math.min(x.maxWordLen, hi - at); L >= 1; L--) {
+    const v = x.sentiment.get(lc.slice(at, at + L));
+    if (v !== undefined) return v > 0;
+  }
+  return false;
+}
 
 function isNounLike(t: Token, x: ExtractLexicon): boolean {
   // an ID, card or order number (11010519491231002x) names no target, whatever jieba tags it

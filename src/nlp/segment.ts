@@ -33,7 +33,7 @@ export function tokenize(
     const tag = own?.get(t.word);
     return tag && tag !== t.tag ? { word: t.word, tag } : t;
   });
-  const tagged = splitGlued(splitComparatives(raw, terms), terms, sentiment);
+  const tagged = splitGlued(splitDegreePrefix(splitComparatives(raw, terms), sentiment), terms, sentiment);
   const out: Token[] = [];
   let pos = 0;
   for (const t of addressForms(splitHmmTails(splitHmmInnerDegree(tagged, sentiment)))) {
@@ -157,6 +157,23 @@ function splitComparatives(tagged: { word: string; tag: string }[], terms?: Read
   for (const t of tagged) {
     const head = t.word.slice(0, -1);
     if (t.word.length >= 3 && t.word.endsWith('比') && terms.has(head)) out.push({ word: head, tag: 'n' }, { word: '比', tag: 'p' });
+    else out.push(t);
+  }
+  return out;
+}
+
+const DEGREE_PREFIX = /^(非常|十分|特别|极其|比较|确实|有点|有些|相当|格外|尤其|稍微|实在|极|较|超)(.+)$/;
+
+/**
+ * jieba's dictionary also holds a degree adverb with the word it modifies (非常热心, 十分迅速, 极其拥挤, 有点烦|人,
+ * 超|级差 aside): a piece that is no evaluation itself but a degree adverb and one is split, so the evaluation is found.
+ */
+function splitDegreePrefix(tagged: { word: string; tag: string }[], sentiment?: ReadonlyMap<string, number>): { word: string; tag: string }[] {
+  if (!sentiment) return tagged;
+  const out: { word: string; tag: string }[] = [];
+  for (const t of tagged) {
+    const m = t.tag !== 'x' && !sentiment.has(t.word) ? DEGREE_PREFIX.exec(t.word) : null;
+    if (m && sentiment.has(m[2]!)) out.push({ word: m[1]!, tag: 'd' }, { word: m[2]!, tag: 'a' });
     else out.push(t);
   }
   return out;

@@ -195,6 +195,16 @@ describe('words', () => {
     }
   });
 
+  it('a degree adverb jieba keeps with its word (非常热心, 有点烦|人) and 不够 before praise', async () => {
+    const warm = await tags('服务非常热心');
+    expect(warm.some((t) => t.aspect === '服务' && t.opinion === '非常热心' && t.polarity === 'positive'), show(warm)).toBe(true);
+    await expectTag('手续非常复杂', '非常复杂', 'negative');
+    await expectTag('客服有点烦人', '有点烦人', 'negative');
+    const clean = await tags('马桶不够干净');
+    expect(clean.map((t) => [t.aspect, t.opinion, t.polarity]), show(clean)).toEqual([['马桶', '不够干净', 'negative']]);
+    await expectTag('分量不够', '不够', 'negative');
+  });
+
   it('飞起, 太霸王 and melted goods', async () => {
     await expectTag('换了千兆以后网速飞起', '飞起', 'positive');
     await expectTag('这条款太霸王了', '太霸王', 'negative');
