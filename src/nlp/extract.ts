@@ -345,7 +345,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       // 麻烦了 / 那麻烦您了 closing a request is thanks for the trouble, not a complaint about it
       if (word === '麻烦' && /^(?:那|那就|好的|行|嗯)?$/.test(lc.slice(lo, i)) && /^(?:你|您|你们)?了?(?:师傅|小哥|大哥|哥|姐|美女|老师|哈|啊|呀|哦|啦|呢)?$/.test(right)) continue;
       // 卡 after 的/张/这/那 is the card (我的卡在外地消费了), not a lag
-      if (word === '卡' && /[的张这那]$/.test(lc.slice(lo, i))) continue;
+      // (真的卡 is "really laggy")
+      if (word === '卡' && /(?:(?<!真)的|[张这那])$/.test(lc.slice(lo, i))) continue;
     } else if (!aNotA && !x.extraWords.has(word)) {
       const tok = tokenAt(tokens, i);
       if (!isTokenStart(tokens, i) && tok && tok.tag !== 'x' && ![...lc.slice(tok.start, i)].every((c) => SINGLE_MOD_CHARS.has(c))) continue;
@@ -544,8 +545,9 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (op.core.length === 1 && op.start === op.coreStart) {
       const prevChar = lc[op.start - 1] ?? '';
       let prev = tokenEndingAt(tokens, op.start);
-      // 分量也足: look through 也/都/又 to the subject
-      if (prev && /^(也|都|又|还)$/.test(prev.word)) prev = tokenEndingAt(tokens, prev.start) ?? prev;
+      // 分量也足, 网络真的卡: look through 也/都/又 and adverbs the phrase did not take to the subject
+      // (not a one-character one: 好 in 隔音好贵点 is an adjective)
+      for (let k = 0; k < 2 && prev && (/^(也|都|又|还)$/.test(prev.word) || (prev.word.length >= 2 && x.modifiers.has(prev.word) && x.modifiers.get(prev.word) !== 'negation')); k++) prev = tokenEndingAt(tokens, prev.start) ?? prev;
       // 鸡块是凉的, 汤都是凉的: a fault in the 是…的 frame predicates the noun before 是 (房是好的 tells which one works);
       // with 都/全 it is a verdict on all of them, whatever comes before (买回来都是坏的, 三个有两个都是坏的)
       let allOfThem = false;

@@ -203,6 +203,11 @@ describe('words', () => {
     const clean = await tags('马桶不够干净');
     expect(clean.map((t) => [t.aspect, t.opinion, t.polarity]), show(clean)).toEqual([['马桶', '不够干净', 'negative']]);
     await expectTag('分量不够', '不够', 'negative');
+    // a one-character fault after 真的 is still the subject's (网络真的卡), 的卡 alone is a card
+    const lag = await tags('网络真的卡');
+    expect(lag.some((t) => t.aspect === '网络' && t.opinion === '真的卡' && t.polarity === 'negative'), show(lag)).toBe(true);
+    const card = await tags('我的卡在外地消费了');
+    expect(card, show(card)).toEqual([]);
   });
 
   it('飞起, 太霸王 and melted goods', async () => {
