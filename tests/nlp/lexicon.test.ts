@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { loadLexicon, readTsv, withoutLeadingLookbehinds } from '../../src/nlp/lexicon.js';
 import { loadTaxonomy, tagLabel } from '../../src/nlp/taxonomy.js';
+import { normalizeText } from '../../src/nlp/normalize.js';
 import { CATEGORY_IDS } from '../../src/nlp/types.js';
 
 const DIR = resolve(import.meta.dirname, '../../lexicons');
@@ -34,6 +35,14 @@ describe('lexicons', () => {
     for (const r of readTsv(join(DIR, 'user-dict.tsv'), ['word', 'freq', 'tag'])) {
       expect(r.word).not.toMatch(/\s/);
       expect(Number.isInteger(Number(r.freq))).toBe(true);
+    }
+  });
+
+  it('words are written as normalization leaves them, or the analyzer never sees them (冇得弹 is read as 没得弹)', () => {
+    for (const f of ['sentiment.tsv', 'slang.tsv', 'degree.tsv', 'negation.tsv', 'adverbs.tsv', 'user-dict.tsv']) {
+      for (const r of readTsv(join(DIR, f), ['word'])) {
+        expect(normalizeText(r.word!).text, `${f}: ${r.word}`).toBe(r.word!.toLowerCase());
+      }
     }
   });
 
