@@ -232,12 +232,12 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     let sc = 0;
     // a four-character set phrase jieba keeps whole and made of two verdicts of one sign (热情周到, 方便快捷, 上当受骗)
     // is one verdict; read piecewise, neither half would be found inside it
-    const whole = tokenAt(tokens, i);
-    if (whole && whole.start === i && whole.end <= hi && whole.word.length === 4 && !x.sentiment.has(whole.word) && free(i, whole.end)) {
-      const a = x.sentiment.get(whole.word.slice(0, 2));
-      const b = x.sentiment.get(whole.word.slice(2));
+    const here = tokenAt(tokens, i);
+    if (here && here.start === i && here.end <= hi && here.word.length === 4 && !x.sentiment.has(here.word) && free(i, here.end)) {
+      const a = x.sentiment.get(here.word.slice(0, 2));
+      const b = x.sentiment.get(here.word.slice(2));
       if (a !== undefined && b !== undefined && Math.sign(a) === Math.sign(b) && a !== 0) {
-        word = whole.word;
+        word = here.word;
         sc = Math.sign(a) * Math.max(Math.abs(a), Math.abs(b));
       }
     }
@@ -273,7 +273,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     // 好好 before a verb is an adverb (好好查一下, "properly") and before 的 a state taken for granted (寄出去的时候好好的,
     // 明明走得好好的): no verdict; at a clause end it is colloquial praise (包装好好, 味道好好), and so is 好 + 好食/好看 …
     // ending the clause (好好食, 好好看啊)
-    const twice = tokenAt(tokens, i);
+    const twice = word === '好' ? here : undefined;
     const afterTwice = twice?.word === '好好' ? tokenAt(tokens, twice.end) : undefined;
     const senseVerb = afterTwice !== undefined && /^[食吃喝饮睇看玩听用闻]$/.test(afterTwice.word) && (afterTwice.end === hi || PARTICLES.test(lc.slice(afterTwice.end, hi)));
     if (word === '好' && twice?.word === '好好' && (lc[twice.end] === '的' || (afterTwice !== undefined && afterTwice.start === twice.end && afterTwice.tag.startsWith('v') && !senseVerb))) {

@@ -165,8 +165,10 @@ function splitComparatives(tagged: { word: string; tag: string }[], terms?: Read
 const DEGREE_PREFIX = /^(非常|十分|特别|极其|比较|确实|有点|有些|相当|格外|尤其|稍微|实在|极|较|超)(.+)$/;
 
 /**
- * jieba's dictionary also holds a degree adverb with the word it modifies (非常热心, 十分迅速, 极其拥挤, 有点烦|人,
- * 超|级差 aside): a piece that is no evaluation itself but a degree adverb and one is split, so the evaluation is found.
+ * jieba's dictionary also holds a degree adverb with the word it modifies (非常热心, 十分迅速, 极其拥挤, 有点烦|人): a
+ * piece that is no evaluation itself but a degree adverb and one is split, so the evaluation is found. The adverbs are
+ * the two-character ones of degree.tsv and 极/较/超; the other one-character ones (好, 真, 太, 很) begin too many
+ * ordinary words (好坏, 真心) to be split off.
  */
 function splitDegreePrefix(tagged: { word: string; tag: string }[], sentiment?: ReadonlyMap<string, number>): { word: string; tag: string }[] {
   if (!sentiment) return tagged;
