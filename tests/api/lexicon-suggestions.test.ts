@@ -40,11 +40,12 @@ describe('GET /v1/taxonomy/suggestions', () => {
   test('suggests the evaluative words and unknown targets of added tags still in effect, and the lexicon then finds them', async () => {
     const admin = await createKey(rt, ['admin'], 'moved-hotel');
     const labeler = await createKey(rt, ['labeler'], 'moved-hotel');
-    // Sarcastic 感人 ("touching", meaning awful), which the shipped lexicon does not know, in four spans a
-    // labeler might select: with the target, degree words, a copula and a particle around it.
+    // Sarcastic 感人 ("touching", meaning awful), which the shipped lexicon does not know (beyond a word of pace or
+    // quality before it: 网速感人), in four spans a labeler might select: with the target, degree words, a copula and a
+    // particle around it.
     const sarcastic: [string, string, string][] = [
       ['房间隔音感人', '隔音感人', 'environment'],
-      ['这个网速也是感人', '网速也是感人', 'network'],
+      ['这个WiFi也是感人', 'WiFi也是感人', 'network'],
       ['客服回复速度真的太感人了', '回复速度真的太感人了', 'efficiency'],
       ['理财收益感人啊', '收益感人', 'environment'],
     ];

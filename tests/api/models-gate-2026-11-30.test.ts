@@ -51,8 +51,9 @@ async function waitRetag(key: string, id: string) {
   throw new Error('re-tag did not finish');
 }
 
-// Sarcastic 感人 ("touching", meaning awful): the shipped rules find no opinion in these.
-const MISSED = ['房间隔音感人', '理财收益感人', '客服回复速度感人', '这个网速也是感人', '外卖包装感人', '柜台办理效率感人'];
+// Sarcastic 感人 ("touching", meaning awful): the shipped rules find no opinion in these. (They read it after a word of
+// pace or quality since lexicons 2026.11.30.32: 网速感人, 效率感人.)
+const MISSED = ['房间隔音感人', '理财收益感人', '客服的回复感人', '这个WiFi也是感人', '外卖包装感人', '酒店早餐感人'];
 // A tenant's product named with a word of praise (安心宝, an insurance plan), which the shipped rules tag as praise and
 // this insurer's labelers do not count as an opinion. (The rules' earlier false positives here, 麻烦了 as "thanks for
 // your trouble" read as a complaint and 豪华 in 豪华大床房, are fixed in the rules since lexicons 2026.11.30.5 and
