@@ -448,8 +448,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     // not denied (没有太多的优惠 is no praise), not a limit the customer sets (不能要求太高), nor what someone did
     // too much of (没带太多现金, 吃太多)
     if (s === 0 && !op.negated && /太|过于/.test(lc.slice(op.start, op.coreStart))) {
-      const before = tokenAt(tokens, op.start - 1);
-      const did = before && before.end === op.start && before.tag.startsWith('v') && !/^(?:是|有)$/.test(before.word);
+      const before = tokenEndingAt(tokens, op.start);
+      const did = before && before.tag.startsWith('v') && !/^(?:是|有)$/.test(before.word);
       const after = tokenAt(tokens, op.end);
       const attributive = after && after.start === op.end && after.word.length >= 2 && after.tag.startsWith('n');
       // (比速溶顺口太多 is "by far", a comparison's degree)
