@@ -181,7 +181,8 @@ function holdsKnown(w: string, sign: 1 | -1, x: ExtractLexicon): boolean {
   // the entry itself is there already, whatever its polarity: there is nothing to add
   if (x.sentiment.has(w)) return true;
   for (let i = 0; i < w.length; i++) {
-    for (let L = 2; i + L <= w.length && L <= x.maxWordLen; L++) {
+    for (const L of x.wordLengths.get(w[i]!) ?? []) {
+      if (L < 2 || i + L > w.length) continue;
       const v = x.sentiment.get(w.slice(i, i + L));
       if (v !== undefined && Math.sign(v) === sign) return true;
     }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { loadLexicon, readTsv, withoutLeadingLookbehinds } from '../../src/nlp/lexicon.js';
+import { loadLexicon, readTsv } from '../../src/nlp/lexicon.js';
 import { loadTaxonomy, tagLabel } from '../../src/nlp/taxonomy.js';
 import { normalizeText } from '../../src/nlp/normalize.js';
 import { CATEGORY_IDS } from '../../src/nlp/types.js';
@@ -48,39 +48,6 @@ describe('lexicons', () => {
 
   it('patterns compile', () => {
     for (const r of readTsv(join(DIR, 'patterns.tsv'), ['pattern', 'score', 'category'])) expect(() => new RegExp(r.pattern!, 'u')).not.toThrow();
-  });
-
-  it('the pattern gate passes every clause some pattern matches, and few others', () => {
-    const lex = loadLexicon(DIR);
-    const texts = ['../../tests/fixtures/gold/opinions-tune-2026-11-29.jsonl', '../../tests/fixtures/gold/opinions-audit-2026-11-29.jsonl']
-      .flatMap((f) => readFileSync(resolve(import.meta.dirname, f), 'utf8').split('\n').filter(Boolean))
-      .map((l) => (JSON.parse(l) as { text: string }).text.toLowerCase());
-    const clauses = texts.flatMap((t) => t.split(/[，。！？!?,\s]+/)).filter(Boolean);
-    let matched = 0;
-    let extra = 0;
-    for (const c of clauses) {
-      const any = lex.patterns.some((p) => {
-        p.re.lastIndex = 0;
-        return p.re.test(c);
-      });
-      const gate = lex.patternGate.test(c);
-      if (any) {
-        matched++;
-        expect(gate, c).toBe(true);
-      } else if (gate) extra++;
-    }
-    // the sample exercises both sides; the gate drops its patterns' opening lookbehinds, so it may pass a clause
-    // only a lookbehind rules out, but it must still skip nearly all the others
-    expect(matched).toBeGreaterThan(50);
-    expect(clauses.length - matched).toBeGreaterThan(500);
-    expect(extra / (clauses.length - matched)).toBeLessThan(0.05);
-  });
-
-  it('the gate leaves out only the lookbehinds a pattern opens with', () => {
-    expect(withoutLeadingLookbehinds('(?<!没|没有)有(?:一)?股')).toBe('有(?:一)?股');
-    expect(withoutLeadingLookbehinds('(?<!(?:反映|投诉)[^，。)]{0,4})(?<![0-9(])有(?<!没有)头发')).toBe('有(?<!没有)头发');
-    expect(withoutLeadingLookbehinds('(?<=\\()好')).toBe('好');
-    expect(withoutLeadingLookbehinds('(?:等了|排了)(?<!就)才到')).toBe('(?:等了|排了)(?<!就)才到');
   });
 
   // Patterns run on every clause of untrusted text (up to 20,000 characters). A repeated group that can itself
