@@ -18,8 +18,30 @@ export function aspectJoinsOpinion(gap: string): boolean {
   return gap.length <= 3 && (/^ +$/.test(gap) || !/[、,，。!！?？;；\s]/.test(gap));
 }
 
-/** `text` is normalized and lower-cased, as the analyzer's aspect texts are. */
-export function lookupAspect(x: ExtractLexicon, spaced: string): { category: CategoryId; canonical: string; how: 'exact' | 'suffix' | 'contains' } | null {
+type AspectHit = { category: CategoryId; canonical: string; how: 'exact' | 'suffix' | 'contains' };
+
+/**
+ * Lookups per lexicon view: a target the taxonomy does not hold word for word is compared with every term (about a
+ * thousand), and the analyzer asks again for the same target several times per document. Bounded, since targets come
+ * from untrusted text.
+ */
+const aspectCache = new WeakMap<ExtractLexicon, Map<string, AspectHit | null>>();
+const ASPECT_CACHE_SIZE = 20_000;
+
+/** `text` is normalized and lower-cased, as the analyzer's aspect texts are. The result is shared: do not change it. */
+export function lookupAspect(x: ExtractLexicon, spaced: string): AspectHit | null {
+  let cache = aspectCache.get(x);
+  if (!cache) aspectCache.set(x, (cache = new Map()));
+  let hit = cache.get(spaced);
+  if (hit === undefined) {
+    if (cache.size >= ASPECT_CACHE_SIZE) cache.clear();
+    hit = lookupAspectUncached(x, spaced);
+    cache.set(spaced, hit);
+  }
+  return hit;
+}
+
+function lookupAspectUncached(x: ExtractLexicon, spaced: string): AspectHit | null {
   const idx = x.lex.taxonomy.aspectIndex;
   // a compound written with a space between its words (客服 电话) is the compound
   const text = spaced.replace(/(?<=[\u4e00-\u9fff]) +(?=[\u4e00-\u9fff])/g, '');
@@ -64,7 +86,11 @@ const implicitCache = new WeakMap<ExtractLexicon, Map<string, { category: Catego
 export function implicitFor(x: ExtractLexicon, core: string): { category: CategoryId; aspect: string } | null {
   let cache = implicitCache.get(x);
   if (!cache) implicitCache.set(x, (cache = new Map()));
-  if (!cache.has(core)) cache.set(core, implicitForUncached(x, core));
+  if (!cache.has(core)) {
+    // opinion phrases come from untrusted text too (说好的…呢 holds any four characters): bounded like the targets
+    if (cache.size >= ASPECT_CACHE_SIZE) cache.clear();
+    cache.set(core, implicitForUncached(x, core));
+  }
   return cache.get(core)!;
 }
 
