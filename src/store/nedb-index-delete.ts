@@ -42,6 +42,20 @@ const AVLTree = nedbRequire('@seald-io/binary-search-tree').AVLTree as { _AVLTre
 const Datastore = nedbRequire('@seald-io/nedb') as { prototype: DatastoreLike & { __batchedRemove?: true; _removeAsync(query: Doc, options?: { multi?: boolean }): Promise<number> } };
 const model = nedbRequire('@seald-io/nedb/lib/model.js') as { getDotValues(doc: Doc, fields: string[]): unknown; match(doc: Doc, query: Doc): boolean };
 
+/**
+ * Where `doc` sits in a node's entries, searched from both ends at once. Crowded keys (every document of a tenant
+ * without a customerId) hold tens of thousands of entries; the worker moves on documents just added (at the end) or,
+ * working off a backlog, the oldest (at the start), so either is found in a few steps where indexOf walked the whole
+ * node for the newest: 0.84 ms per claim-and-finish at 100,000 documents against 0.43 at 2,000.
+ */
+export function entryIndex(entries: readonly Doc[], doc: Doc): number {
+  for (let i = 0, j = entries.length - 1; i <= j; i++, j--) {
+    if (entries[i] === doc) return i;
+    if (entries[j] === doc) return j;
+  }
+  return -1;
+}
+
 function nodeOf(root: AvlNode, key: unknown): AvlNode | null {
   let node: AvlNode | null | undefined = root;
   while (node && Object.prototype.hasOwnProperty.call(node, 'key')) {
@@ -103,7 +117,7 @@ export function installNedbIndexDeletes(): void {
         // one. A document is under a key once (an array field's keys are made unique first), so the
         // search stops at the first.
         if (node && node.data.length > 1) {
-          const at = node.data.indexOf(value);
+          const at = entryIndex(node.data, value);
           if (at >= 0) node.data.splice(at, 1);
           return this;
         }

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { removeManyFromIndex, type IndexLike as RemovableIndex } from './nedb-index-delete.js';
+import { entryIndex, removeManyFromIndex, type IndexLike as RemovableIndex } from './nedb-index-delete.js';
 
 // nedb updates a document in every index by deleting it and inserting the new version, even when
 // the indexed fields did not change: each status change of a document rebalanced seven AVL trees
@@ -26,7 +26,7 @@ function swap(index: IndexLike, from: Doc, to: Doc): boolean {
   if (Array.isArray(key) || Array.isArray(next) || key === undefined || next === undefined) return false;
   if (index.tree.tree.compareKeys(key, next) !== 0) return false;
   const entries = index.tree.search(key);
-  const at = entries.indexOf(from);
+  const at = entryIndex(entries, from);
   if (at < 0) return false;
   entries[at] = to;
   return true;

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
-import { installNedbIndexDeletes } from '../../src/store/nedb-index-delete.js';
+import { entryIndex, installNedbIndexDeletes } from '../../src/store/nedb-index-delete.js';
 
 // src/store/nedb-index-delete.ts: documents leave a key many documents share in place, many at once in
 // one pass, not by a copy of the key's entries per document (which made purges and re-tags quadratic). Whether every
@@ -72,5 +72,32 @@ describe('nedb in-place value delete', () => {
     await db.removeAsync({ _id: { $in: ['d0000', 'd0999'] } }, { multi: true });
     expect(before).toHaveLength(1000);
     expect(await db.findAsync({ status: 'done' })).toHaveLength(998);
+  });
+});
+
+describe('entryIndex', () => {
+  test('finds a document anywhere in a crowded key, by identity, or says it is not there', () => {
+    const docs = Array.from({ length: 7 }, (_, i) => ({ _id: `d${i}` }));
+    docs.forEach((d, i) => expect(entryIndex(docs, d)).toBe(i));
+    expect(entryIndex(docs, { _id: 'd3' })).toBe(-1);
+    expect(entryIndex([], docs[0]!)).toBe(-1);
+    expect(entryIndex(docs.slice(0, 1), docs[0]!)).toBe(0);
+    expect(entryIndex(docs.slice(0, 2), docs[1]!)).toBe(1);
+  });
+
+  test('reaches the newest and the oldest entry in one step each, where the worker moves documents on', () => {
+    const docs = Array.from({ length: 10_000 }, (_, i) => ({ _id: `d${i}` }));
+    let reads = 0;
+    const counted = new Proxy(docs, {
+      get(target, prop, receiver) {
+        if (typeof prop === 'string' && /^\d+$/.test(prop)) reads++;
+        return Reflect.get(target, prop, receiver) as unknown;
+      },
+    });
+    expect(entryIndex(counted, docs[9_999]!)).toBe(9_999);
+    expect(reads).toBeLessThanOrEqual(2);
+    reads = 0;
+    expect(entryIndex(counted, docs[0]!)).toBe(0);
+    expect(reads).toBeLessThanOrEqual(2);
   });
 });
