@@ -41,8 +41,9 @@ function whenOf(doc: DocumentRecord): { at: Date; day: string } {
   return { at, day: dayOf(new Date(at)) };
 }
 
-export function toTagRecord(doc: DocumentRecord, modelVersion: string, tag: ExtractedTag, now: Date): TagRecord {
-  const { at, day } = whenOf(doc);
+/** `when` is whenOf(doc), passed in by a caller making several tags of one document (the zone lookup is not free). */
+export function toTagRecord(doc: DocumentRecord, modelVersion: string, tag: ExtractedTag, now: Date, when = whenOf(doc)): TagRecord {
+  const { at, day } = when;
   return {
     _id: machineTagId(doc._id, modelVersion, tag),
     tenant: doc.tenant,
@@ -143,11 +144,12 @@ export function createDocumentProcessor(deps: {
         );
       };
       const now = new Date();
-      const tags = result.tags.filter((t) => !blocked(t)).map((t) => toTagRecord(doc, result.modelVersion, t, now));
+      const when = whenOf(doc);
+      const tags = result.tags.filter((t) => !blocked(t)).map((t) => toTagRecord(doc, result.modelVersion, t, now, when));
       await store.tags.replaceMachineTags(doc._id, tags);
       // Tags kept under their id (same model version) and human tags keep the day they were first counted
       // on; after a TIME_ZONE change that day is the old zone's, so a re-tag re-buckets them.
-      const { day } = whenOf(doc);
+      const { day } = when;
       const kept = new Set(tags.map((t) => t._id));
       await store.tags.setDay(existing.filter((t) => t.day !== day && (t.source === 'human' || kept.has(t._id))).map((t) => t._id), day);
       const all = [...human, ...tags];
