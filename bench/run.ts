@@ -11,9 +11,10 @@ import { renderDocs } from './lib/report.js';
 
 type Bench = (opts: BenchOptions) => Promise<BenchResult>;
 /** Share of the time budget each benchmark may use (the Python peers dominate segment). */
-const WEIGHT: Record<string, number> = { segment: 3, sentiment: 2.5, pipeline: 3, ingest: 2.5, query: 4 };
+const WEIGHT: Record<string, number> = { segment: 3, rules: 1, sentiment: 2.5, pipeline: 3, ingest: 2.5, query: 4 };
 const BENCHES: Record<string, () => Promise<Bench>> = {
   segment: async () => (await import('./segment.js')).segmentBench,
+  rules: async () => (await import('./rules.js')).rulesBench,
   sentiment: async () => (await import('./sentiment.js')).sentimentBench,
   pipeline: async () => (await import('./pipeline.js')).pipelineBench,
   ingest: async () => (await import('./ingest.js')).ingestBench,
