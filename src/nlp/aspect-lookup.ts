@@ -19,27 +19,33 @@ export function aspectJoinsOpinion(gap: string): boolean {
 }
 
 type AspectHit = { category: CategoryId; canonical: string; how: 'exact' | 'suffix' | 'contains' };
+type Implied = { category: CategoryId; aspect: string };
+
+const CACHE_SIZE = 20_000;
 
 /**
- * Lookups per lexicon view: a target the taxonomy does not hold word for word is compared with every term (about a
- * thousand), and the analyzer asks again for the same target several times per document. Bounded, since targets come
- * from untrusted text.
+ * `compute(x, key)` remembered per lexicon view. Bounded (cleared when full): targets and opinion phrases come from
+ * untrusted text (说好的…呢 holds any four characters).
  */
-const aspectCache = new WeakMap<ExtractLexicon, Map<string, AspectHit | null>>();
-const ASPECT_CACHE_SIZE = 20_000;
-
-/** `text` is normalized and lower-cased, as the analyzer's aspect texts are. The result is shared: do not change it. */
-export function lookupAspect(x: ExtractLexicon, spaced: string): AspectHit | null {
-  let cache = aspectCache.get(x);
-  if (!cache) aspectCache.set(x, (cache = new Map()));
-  let hit = cache.get(spaced);
-  if (hit === undefined) {
-    if (cache.size >= ASPECT_CACHE_SIZE) cache.clear();
-    hit = lookupAspectUncached(x, spaced);
-    cache.set(spaced, hit);
-  }
-  return hit;
+function perView<T>(compute: (x: ExtractLexicon, key: string) => T): (x: ExtractLexicon, key: string) => T {
+  const caches = new WeakMap<ExtractLexicon, Map<string, T>>();
+  return (x, key) => {
+    let cache = caches.get(x);
+    if (!cache) caches.set(x, (cache = new Map()));
+    if (cache.has(key)) return cache.get(key)!;
+    if (cache.size >= CACHE_SIZE) cache.clear();
+    const value = compute(x, key);
+    cache.set(key, value);
+    return value;
+  };
 }
+
+/**
+ * `text` is normalized and lower-cased, as the analyzer's aspect texts are. Remembered per lexicon view: a target the
+ * taxonomy does not hold word for word is compared with every term (about a thousand), and the analyzer asks for the
+ * same target several times per document. The result is shared: do not change it.
+ */
+export const lookupAspect: (x: ExtractLexicon, spaced: string) => AspectHit | null = perView(lookupAspectUncached);
 
 function lookupAspectUncached(x: ExtractLexicon, spaced: string): AspectHit | null {
   const idx = x.lex.taxonomy.aspectIndex;
@@ -82,26 +88,16 @@ export function canonicalAspectOf(x: ExtractLexicon, aspect: string | null): str
 }
 
 /** Implied category of an opinion core: exact word, the word without its negation, or a contained word. */
-const implicitCache = new WeakMap<ExtractLexicon, Map<string, { category: CategoryId; aspect: string } | null>>();
-export function implicitFor(x: ExtractLexicon, core: string): { category: CategoryId; aspect: string } | null {
-  let cache = implicitCache.get(x);
-  if (!cache) implicitCache.set(x, (cache = new Map()));
-  if (!cache.has(core)) {
-    // opinion phrases come from untrusted text too (说好的…呢 holds any four characters): bounded like the targets
-    if (cache.size >= ASPECT_CACHE_SIZE) cache.clear();
-    cache.set(core, implicitForUncached(x, core));
-  }
-  return cache.get(core)!;
-}
+export const implicitFor: (x: ExtractLexicon, core: string) => Implied | null = perView(implicitForUncached);
 
-function implicitForUncached(x: ExtractLexicon, core: string): { category: CategoryId; aspect: string } | null {
+function implicitForUncached(x: ExtractLexicon, core: string): Implied | null {
   const idx = x.lex.taxonomy.implicitIndex;
   const direct = idx.get(core) ?? idx.get(core.replace(/^(不|没有|没)/, ''));
   if (direct) return direct;
   // a degree complement keeps its head's topic: 贵得离谱 is about price, 慢得要死 about speed
   const head = /^(.{1,2})得/.exec(core);
   if (head && idx.has(head[1]!)) return idx.get(head[1]!)!;
-  let best: { category: CategoryId; aspect: string } | null = null;
+  let best: Implied | null = null;
   let bestLen = 0;
   for (const [w, v] of idx) {
     if (w.length > bestLen && w.length >= 2 && core.includes(w)) {
