@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { AnalyzeInput, AnalyzeResult, LexiconOverrides } from '../nlp/types.js';
 import { headKey, type SerializedHead } from '../nlp/model/head.js';
+import { GUARD_BUSY, GUARD_SLOTS, GUARD_STOP } from '../nlp/model/native-guard.js';
 
 // Segmentation and onnxruntime inference are CPU-bound and synchronous. They run in worker threads
 // so the main thread — which renews BullMQ job locks and serves HTTP — never stalls behind them.
@@ -12,6 +13,17 @@ export interface AnalyzerThreadOptions {
   lexiconDir: string;
   modelDir: string;
 }
+
+/** What a thread is started with: its options and the guard it shares with the pool (native-guard.ts). */
+export interface AnalyzerThreadData extends AnalyzerThreadOptions {
+  guard: SharedArrayBuffer;
+}
+
+/**
+ * How long a stop waits for the thread to leave an onnxruntime call before terminating it anyway: a call takes
+ * milliseconds, so only a thread hung inside one waits this long.
+ */
+const STOP_WAIT_MS = 5_000;
 
 /**
  * Retrained heads travel to a thread once (`head`) and are then named by key in requests. Pool
@@ -34,6 +46,8 @@ interface Slot {
   /** when the thread last answered, or got work while idle: its current request started no later */
   progressAt: number;
   stalled: boolean;
+  /** shared with the thread: onnxruntime calls under way, and the stop flag (native-guard.ts) */
+  guard: Int32Array;
 }
 
 /**
@@ -86,8 +100,10 @@ export class AnalyzerPool {
 
   private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const worker = new Worker(threadFile(), { workerData: this.options });
-      const slot: Slot = { worker, heads: new Set(), inflight: new Map(), progressAt: Date.now(), stalled: false };
+      const guard = new Int32Array(new SharedArrayBuffer(GUARD_SLOTS * Int32Array.BYTES_PER_ELEMENT));
+      const workerData: AnalyzerThreadData = { ...this.options, guard: guard.buffer as SharedArrayBuffer };
+      const worker = new Worker(threadFile(), { workerData });
+      const slot: Slot = { worker, heads: new Set(), inflight: new Map(), progressAt: Date.now(), stalled: false, guard };
       let ready = false;
       worker.on('message', (msg: ThreadResponse) => {
         if ('type' in msg) {
@@ -128,10 +144,12 @@ export class AnalyzerPool {
   }
 
   analyze(input: AnalyzeInput, overrides?: LexiconOverrides, head?: SerializedHead | null): Promise<AnalyzeResult> {
-    if (this.slots.length === 0) return Promise.reject(new Error('no analyzer thread available'));
+    // a stalled thread is being stopped: it gets no more work
+    const live = this.slots.filter((s) => !s.stalled);
+    if (live.length === 0) return Promise.reject(new Error('no analyzer thread available'));
     // Least-loaded thread, ties broken round-robin.
-    let best = this.slots[this.cursor++ % this.slots.length]!;
-    for (const slot of this.slots) if (slot.inflight.size < best.inflight.size) best = slot;
+    let best = live[this.cursor++ % live.length]!;
+    for (const slot of live) if (slot.inflight.size < best.inflight.size) best = slot;
     const id = this.nextId++;
     this.metrics?.analyzerBatch.observe(this.slots.reduce((n, s) => n + s.inflight.size, 0) + 1);
     const stopTimer = this.metrics?.analyzerLatency.startTimer();
@@ -154,14 +172,26 @@ export class AnalyzerPool {
       if (slot.stalled || slot.inflight.size === 0 || now - slot.progressAt < this.stallMs) continue;
       slot.stalled = true;
       this.logger.error({ inflight: slot.inflight.size, stallMs: this.stallMs }, 'analyzer thread stalled; terminating it');
-      void slot.worker.terminate();
+      void this.stop(slot);
     }
+  }
+
+  /**
+   * Terminates a thread, never in the middle of an onnxruntime call (that aborts the whole process): the thread is
+   * told to start no new call, and terminated once the calls under way have returned (native-guard.ts).
+   */
+  private async stop(slot: Slot): Promise<void> {
+    Atomics.store(slot.guard, GUARD_STOP, 1);
+    const until = Date.now() + STOP_WAIT_MS;
+    while (Atomics.load(slot.guard, GUARD_BUSY) !== 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 1));
+    if (Atomics.load(slot.guard, GUARD_BUSY) !== 0) this.logger.error({ waitedMs: STOP_WAIT_MS }, 'analyzer thread still inside an onnxruntime call; terminating it anyway');
+    await slot.worker.terminate();
   }
 
   async close(): Promise<void> {
     this.closed = true;
     if (this.watchdog) clearInterval(this.watchdog);
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    await Promise.all(this.slots.map((s) => this.stop(s)));
     this.slots = [];
   }
 }

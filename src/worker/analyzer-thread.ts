@@ -2,9 +2,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createAnalyzer } from '../nlp/analyzer.js';
 import { createModelClassifier } from '../nlp/model/index.js';
 import { deserializeHead, headKey, type HeadWeights } from '../nlp/model/head.js';
-import { HEADS_PER_THREAD, type AnalyzerThreadOptions, type ThreadMessage, type ThreadResponse } from './analyzer-pool.js';
+import { shareNativeGuard } from '../nlp/model/native-guard.js';
+import { HEADS_PER_THREAD, type AnalyzerThreadData, type ThreadMessage, type ThreadResponse } from './analyzer-pool.js';
 
-const options = workerData as AnalyzerThreadOptions;
+const options = workerData as AnalyzerThreadData;
+// before any model loads: the pool must never terminate this thread inside an onnxruntime call
+shareNativeGuard(new Int32Array(options.guard));
 const port = parentPort!;
 const send = (msg: ThreadResponse) => port.postMessage(msg);
 

@@ -3,8 +3,9 @@ import { createLogger } from '../../src/logger.js';
 import { AnalyzerPool } from '../../src/worker/analyzer-pool.js';
 
 // Real analyzer threads. A stuck thread is simulated by asking the watchdog about a moment far past
-// the stall limit while a request is still in flight (the thread cannot have answered yet: answers
-// arrive through the event loop, which this synchronous call does not yield to).
+// the stall limit while a request is still in flight. The request is a long document (about a second of
+// work): a short one could be answered by the thread, which runs in parallel, before the watchdog looks
+// (the test failed that way under load once the rules got faster).
 
 let pool: AnalyzerPool;
 beforeAll(async () => {
@@ -17,7 +18,7 @@ describe('analyzer pool watchdog', () => {
     const input = { kind: 'comment' as const, text: '网速太慢了，客服态度也很差' };
     expect((await pool.analyze(input)).tags.length).toBeGreaterThan(0);
 
-    const stuck = pool.analyze(input);
+    const stuck = pool.analyze({ kind: 'comment', text: '网速太慢了，客服态度也很差，'.repeat(1500) });
     pool.terminateStalled(Date.now() + pool.stallMs + 1);
     await expect(stuck).rejects.toThrow(/stalled/);
 

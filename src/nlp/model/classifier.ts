@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { CATEGORY_IDS, type CategoryId, type ClauseClassification, type ClauseClassifier } from '../types.js';
 import { CharTokenizer, modelChars, PAD_ID } from './tokenizer.js';
 import { charNgrams, mixedSentiment, SparseLinear, type SparseMeta } from './sparse.js';
+import { guardedNative } from './native-guard.js';
 import { resolveModelDir } from './model-dir.js';
 import { applyHead, type HeadWeights } from './head.js';
 
@@ -83,10 +84,12 @@ export class ModelClassifier implements ClauseClassifier {
           mask[r * t + j] = 1n;
         });
       });
-      const res = await this.session.run({
-        input_ids: new ort.Tensor('int64', ids, [idx.length, t]),
-        attention_mask: new ort.Tensor('int64', mask, [idx.length, t]),
-      });
+      const res = await guardedNative(() =>
+        this.session.run({
+          input_ids: new ort.Tensor('int64', ids, [idx.length, t]),
+          attention_mask: new ort.Tensor('int64', mask, [idx.length, t]),
+        }),
+      );
       const logits = res.logits!.data as Float32Array;
       const width = logits.length / idx.length;
       idx.forEach((i, r) => {
@@ -144,12 +147,14 @@ export async function createModelClassifier(modelDir: string, opts: ModelClassif
   const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { guandian: GuandianConfig };
   const cfg = config.guandian;
   const tok = JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')) as { model: { vocab: Record<string, number> } };
-  const session = await ort.InferenceSession.create(onnxFile, {
-    intraOpNumThreads: Math.max(1, Math.min(2, opts.threads ?? 1)),
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
+  const session = await guardedNative(() =>
+    ort.InferenceSession.create(onnxFile, {
+      intraOpNumThreads: Math.max(1, Math.min(2, opts.threads ?? 1)),
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+    }),
+  );
   return new ModelClassifier(
     session,
     new CharTokenizer(tok.model.vocab),
