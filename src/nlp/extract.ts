@@ -176,7 +176,7 @@ function lengthsByFirstUnit(words: Iterable<string>): Map<string, number[]> {
 
 const NO_LENGTHS: number[] = [];
 /** Lengths of the sentiment words that may start at `text[i]`, longest first; the caller skips those running past its range. */
-const lengthsAt = (x: ExtractLexicon, text: string, i: number): number[] => x.wordLengths.get(text[i]!) ?? NO_LENGTHS;
+export const lengthsAt = (x: ExtractLexicon, text: string, i: number): number[] => x.wordLengths.get(text[i]!) ?? NO_LENGTHS;
 
 /** Score of the first (longest-at-its-position) sentiment word in `text`, 0 when there is none. */
 function firstSentimentWord(text: string, x: ExtractLexicon): number {

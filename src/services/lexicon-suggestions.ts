@@ -2,7 +2,7 @@ import type { Jieba } from '@node-rs/jieba';
 // what PUT /v1/taxonomy accepts as a term: a suggestion has to be one
 import { TERM } from '../api/dto/taxonomy-dto.js';
 import { lookupAspect } from '../nlp/aspect-lookup.js';
-import { buildExtractLexicon, type ExtractLexicon } from '../nlp/extract.js';
+import { buildExtractLexicon, lengthsAt, type ExtractLexicon } from '../nlp/extract.js';
 import { loadLexicon, type Lexicon } from '../nlp/lexicon.js';
 import { loadJieba, tokenize } from '../nlp/segment.js';
 import type { CategoryId, LexiconOverrides } from '../nlp/types.js';
@@ -181,7 +181,7 @@ function holdsKnown(w: string, sign: 1 | -1, x: ExtractLexicon): boolean {
   // the entry itself is there already, whatever its polarity: there is nothing to add
   if (x.sentiment.has(w)) return true;
   for (let i = 0; i < w.length; i++) {
-    for (const L of x.wordLengths.get(w[i]!) ?? []) {
+    for (const L of lengthsAt(x, w, i)) {
       if (L < 2 || i + L > w.length) continue;
       const v = x.sentiment.get(w.slice(i, i + L));
       if (v !== undefined && Math.sign(v) === sign) return true;
