@@ -145,9 +145,15 @@ describe('web console (real server, chromium)', () => {
 
   test('feed filters narrow the list through the URL', async () => {
     const polarity = tagged.tags[0]!.polarity;
+    // Only the hash changes, so the unfiltered cards are still on the page until the filtered list replaces them.
     await page.goto(`${server.base}/#/feed?polarity=${polarity}`);
-    await page.waitForSelector('.feed-card');
-    const pols = await page.locator('.feed-card .chip').evaluateAll((els) => els.map((e) => e.getAttribute('data-polarity')));
+    let pols: (string | null)[] = [];
+    const chips = page.locator('.feed-card .chip');
+    const filtered = async () => {
+      pols = await chips.evaluateAll((els) => els.map((e) => e.getAttribute('data-polarity')));
+      return pols.length > 0 && pols.every((p) => p === polarity);
+    };
+    await waitFor(`only ${polarity} chips in the feed`, filtered, 15_000).catch(() => undefined);
     expect(pols.length).toBeGreaterThan(0);
     expect(new Set(pols)).toEqual(new Set([polarity]));
   });
