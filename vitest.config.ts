@@ -4,13 +4,21 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    // Integration tests start servers, Redis queues and worker threads; forks keep them isolated.
+    // Integration tests start servers, Redis queues and worker threads; forks keep them apart from the runner.
     pool: 'forks',
     // Vitest's default is one fork fewer than the cores: a single fork on CI's 2-core machine. Most of a
     // file's time is spent waiting on a browser, a server or a queue, so one fork per core (at least two)
     // overlaps those waits: the whole suite took 606 s with one fork and 366 s with two on the 2-core box
-    // (2026-11-29, both green; three forks gave 331 s and more contention, so not taken).
+    // (2026-11-29). Three forks: 331 s there, but 719 s against 596 s on 2026-11-30's slower host, where a
+    // start-up timing test also failed under the load.
     maxWorkers: Math.max(2, os.availableParallelism()),
+    // One module registry per fork, not one per file. A fresh registry cost every file ~1.3 s of imports
+    // (express, bullmq, class-validator, mongodb …): 220 s of the suite's 818 s on 2026-11-30's host; shared,
+    // the suite took 596 s, all green. Kept apart by project, the child-process files (browser, service, CLI)
+    // and the in-process ones no longer overlapped (Vitest runs projects one after the other): 691 s. The
+    // module state a file can leave behind (the time zone, the native-call guard) is reset before every file.
+    isolate: false,
+    setupFiles: ['tests/setup/reset-process-state.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default', ['json', { outputFile: 'test-results/report.json' }]],

@@ -15,8 +15,8 @@ export const GUARD_SLOTS = 2;
 
 let shared: Int32Array | null = null;
 
-/** Called once by a thread its owner may terminate, before any model is loaded. */
-export function shareNativeGuard(state: Int32Array): void {
+/** Called once by a thread its owner may terminate, before any model is loaded; null removes the guard. */
+export function shareNativeGuard(state: Int32Array | null): void {
   shared = state;
 }
 
