@@ -41,6 +41,14 @@ export function opinionExpectations(analyzer: () => Analyzer) {
         expect(ts, `${text}: ${showTags(ts)}`).toEqual([]);
       }
     },
+    /** A tag with exactly this aspect and opinion (and polarity, when given). */
+    async expectExact(text: string, aspect: string, opinion: string, polarity?: 'positive' | 'negative') {
+      const ts = await tags(text);
+      expect(
+        ts.some((t) => t.aspect === aspect && t.opinion === opinion && (polarity === undefined || t.polarity === polarity)),
+        `${text}: expected ${polarity ?? 'a'} tag ${aspect}|${opinion}, got ${showTags(ts)}`,
+      ).toBe(true);
+    },
     async expectNoneWith(text: string, opinion: string) {
       const ts = await tags(text);
       expect(ts.some((t) => t.opinion.includes(opinion)), `${text}: ${showTags(ts)}`).toBe(false);

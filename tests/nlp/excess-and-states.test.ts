@@ -14,15 +14,13 @@ beforeAll(async () => {
   analyzer = await createAnalyzer({ lexiconDir: LEXICON_DIR });
 });
 
-const { tags, expectTag } = opinionExpectations(() => analyzer);
+const { tags, expectTag, expectExact } = opinionExpectations(() => analyzer);
 const show = showTags;
 
 describe('太 + a scalar word', () => {
   it('is a complaint about any thing, with the thing as target', async () => {
-    const oil = await tags('就是油太多，吃完嘴唇都是亮的');
-    expect(oil.some((t) => t.aspect === '油' && t.opinion === '太多' && t.polarity === 'negative'), show(oil)).toBe(true);
-    const pillow = await tags('枕头太高了，睡得脖子疼');
-    expect(pillow.some((t) => t.aspect === '枕头' && t.opinion === '太高' && t.polarity === 'negative'), show(pillow)).toBe(true);
+    await expectExact('就是油太多，吃完嘴唇都是亮的', '油', '太多', 'negative');
+    await expectExact('枕头太高了，睡得脖子疼', '枕头', '太高', 'negative');
     await expectTag('楼下的驿站太小了', '太小', 'negative');
     await expectTag('晚上房间的蚊子太多了', '太多', 'negative');
   });
@@ -42,16 +40,14 @@ describe('太 + a scalar word', () => {
 
 describe('难 + a verb', () => {
   it('is hard to do, the verb in the phrase', async () => {
-    const t = await tags('人工太难转了');
-    expect(t.some((x) => x.aspect === '人工' && x.opinion === '太难转' && x.polarity === 'negative'), show(t)).toBe(true);
+    await expectExact('人工太难转了', '人工', '太难转', 'negative');
     await expectTag('车位很难找', '很难找', 'negative');
   });
 });
 
 describe('a fault in the 是…的 frame', () => {
   it('predicates the noun before 是 and keeps its 的', async () => {
-    const t = await tags('鸡块是凉的');
-    expect(t.some((x) => x.aspect === '鸡块' && x.opinion === '凉的' && x.polarity === 'negative'), show(t)).toBe(true);
+    await expectExact('鸡块是凉的', '鸡块', '凉的', 'negative');
     await expectTag('送来的汤都是凉的', '凉的', 'negative');
   });
 
@@ -82,8 +78,7 @@ describe('what is around the verdict', () => {
   });
 
   it('"not even one" before a negated verdict belongs to it, an ordinal does not', async () => {
-    const t = await tags('价格一分没降');
-    expect(t.some((x) => x.aspect === '价格' && x.opinion === '一分没降' && x.polarity === 'negative'), show(t)).toBe(true);
+    await expectExact('价格一分没降', '价格', '一分没降', 'negative');
     await expectTag('用了三年一次都没坏过', '一次都没坏过', 'positive');
     await expectTag('敲家门的时候一分不差', '一分不差', 'positive');
     const ordinal = await tags('吃第一口不错，越吃越咸');
@@ -116,8 +111,7 @@ describe('what would do', () => {
 
 describe('words', () => {
   it('辛苦了 said to someone who served is praise; said alone to close a call it is politeness', async () => {
-    const t = await tags('你们抢修队辛苦了');
-    expect(t.some((x) => x.aspect === '抢修队' && x.opinion === '辛苦了' && x.polarity === 'positive'), show(t)).toBe(true);
+    await expectExact('你们抢修队辛苦了', '抢修队', '辛苦了', 'positive');
     const closing = await tags('行，辛苦了，谢谢你啊。');
     expect(closing, show(closing)).toEqual([]);
     const own = await tags('我辛苦了半天');
@@ -152,10 +146,8 @@ describe('words', () => {
   });
 
   it('mishaps jieba glues or tags oddly: 汤洒了, 又坏了, 墙皮都掉了, 包裹不见了', async () => {
-    const soup = await tags('汤洒了一半');
-    expect(soup.some((t) => t.aspect === '汤' && t.opinion === '洒了一半' && t.polarity === 'negative'), show(soup)).toBe(true);
-    const again = await tags('手机又坏了');
-    expect(again.some((t) => t.aspect === '手机' && t.opinion === '又坏了'), show(again)).toBe(true);
+    await expectExact('汤洒了一半', '汤', '洒了一半', 'negative');
+    await expectExact('手机又坏了', '手机', '又坏了');
     await expectTag('墙皮都掉了', '都掉了', 'negative');
     await expectTag('包裹不见了', '不见了', 'negative');
     // a shower head (花洒) is no spill, and the customer's own keys going missing no complaint
@@ -166,14 +158,12 @@ describe('words', () => {
   });
 
   it('set phrases jieba keeps whole: two verdicts (热情周到), a thing and its verdict (反应迟钝), 设施陈旧', async () => {
-    const warm = await tags('服务热情周到');
-    expect(warm.some((t) => t.aspect === '服务' && t.opinion === '热情周到' && t.polarity === 'positive'), show(warm)).toBe(true);
+    await expectExact('服务热情周到', '服务', '热情周到', 'positive');
     await expectTag('付款方便快捷', '方便快捷', 'positive');
     await expectTag('上当受骗了', '上当受骗', 'negative');
     const slow = await tags('系统反应迟钝');
     expect(slow.some((t) => t.opinion === '迟钝' && t.polarity === 'negative'), show(slow)).toBe(true);
-    const old = await tags('房间设施陈旧');
-    expect(old.some((t) => t.aspect === '房间设施' && t.opinion === '陈旧' && t.polarity === 'negative'), show(old)).toBe(true);
+    await expectExact('房间设施陈旧', '房间设施', '陈旧', 'negative');
     await expectTag('分量小的可怜', '小的可怜', 'negative');
     await expectTag('一星都不想给', '一星都不想给', 'negative');
     await expectTag('这是什么鬼', '什么鬼', 'negative');
@@ -183,10 +173,8 @@ describe('words', () => {
   });
 
   it('超级差 (jieba: 超|级差), all of them broken (都是坏的) and the colloquial 不要太差', async () => {
-    const staff = await tags('前台态度超级差');
-    expect(staff.some((t) => t.aspect === '前台态度' && t.opinion === '超级差' && t.polarity === 'negative'), show(staff)).toBe(true);
-    const broken = await tags('衣服买回来都是坏的');
-    expect(broken.some((t) => t.aspect === '衣服' && t.opinion === '都是坏的'), show(broken)).toBe(true);
+    await expectExact('前台态度超级差', '前台态度', '超级差', 'negative');
+    await expectExact('衣服买回来都是坏的', '衣服', '都是坏的');
     await expectTag('前台真的是不要太差', '太差', 'negative');
     // an order note about food stays one, and a wish stays a wish
     for (const text of ['不要太辣', '希望使用后不要太差']) {
@@ -196,16 +184,14 @@ describe('words', () => {
   });
 
   it('a degree adverb jieba keeps with its word (非常热心, 有点烦|人) and 不够 before praise', async () => {
-    const warm = await tags('服务非常热心');
-    expect(warm.some((t) => t.aspect === '服务' && t.opinion === '非常热心' && t.polarity === 'positive'), show(warm)).toBe(true);
+    await expectExact('服务非常热心', '服务', '非常热心', 'positive');
     await expectTag('手续非常复杂', '非常复杂', 'negative');
     await expectTag('客服有点烦人', '有点烦人', 'negative');
     const clean = await tags('马桶不够干净');
     expect(clean.map((t) => [t.aspect, t.opinion, t.polarity]), show(clean)).toEqual([['马桶', '不够干净', 'negative']]);
     await expectTag('分量不够', '不够', 'negative');
     // a one-character fault after 真的 is still the subject's (网络真的卡), 的卡 alone is a card
-    const lag = await tags('网络真的卡');
-    expect(lag.some((t) => t.aspect === '网络' && t.opinion === '真的卡' && t.polarity === 'negative'), show(lag)).toBe(true);
+    await expectExact('网络真的卡', '网络', '真的卡', 'negative');
     const card = await tags('我的卡在外地消费了');
     expect(card, show(card)).toEqual([]);
   });
