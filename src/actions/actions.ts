@@ -1,6 +1,6 @@
 import type { ActionsSettings, Config } from '../config/env.js';
 import type { Logger } from '../logger.js';
-import type { JobQueue } from '../queue/job-queue.js';
+import type { JobQueue, QueueFactory } from '../queue/job-queue.js';
 import type { Store } from '../store/store.js';
 import type { AfterTaggedHook } from '../worker/process-document.js';
 import { InsightsService } from './insights.js';
@@ -35,7 +35,7 @@ export class Actions {
     this.hooks = [this.routing.afterTagged, this.rules.afterTagged];
   }
 
-  static create(config: Config, store: Store, logger: Logger, createQueue: (config: Config, logger: Logger, name: string) => JobQueue): Actions {
+  static create(config: Config, store: Store, logger: Logger, createQueue: QueueFactory): Actions {
     const settings = config.actions;
     // Webhook receivers are often down for minutes, so deliveries get their own, longer retry budget.
     const queue = createQueue({ ...config, jobAttempts: settings.webhookAttempts }, logger, 'webhooks');

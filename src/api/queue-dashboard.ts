@@ -1,6 +1,3 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { AppError, forbidden } from '../errors.js';
 import type { Services } from '../runtime.js';
@@ -20,9 +17,20 @@ export function queueDashboard(s: Services): Router | null {
   // Training jobs and webhook deliveries have queues of their own; operators need to see those
   // too (a training job stuck in its queue was invisible here).
   const others = [s.models.queue.bullQueue?.(), s.actions.queue.bullQueue?.()].filter((q) => q !== undefined);
-  const adapter = new ExpressAdapter();
-  adapter.setBasePath(DASHBOARD_PATH);
-  createBullBoard({ queues: [queue, ...others].map((q) => new BullMQAdapter(q, { readOnlyMode: false })), serverAdapter: adapter });
+  // bull-board is loaded on the dashboard's first request, not at start: operators open it rarely, and its
+  // modules were about a sixth of the service's load time.
+  let board: Promise<Router> | null = null;
+  const load = async (): Promise<Router> => {
+    const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }] = await Promise.all([
+      import('@bull-board/api'),
+      import('@bull-board/api/bullMQAdapter'),
+      import('@bull-board/express'),
+    ]);
+    const adapter = new ExpressAdapter();
+    adapter.setBasePath(DASHBOARD_PATH);
+    createBullBoard({ queues: [queue, ...others].map((q) => new BullMQAdapter(q, { readOnlyMode: false })), serverAdapter: adapter });
+    return adapter.getRouter() as Router;
+  };
 
   const guard = async (req: Request, res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
@@ -42,6 +50,12 @@ export function queueDashboard(s: Services): Router | null {
     next();
   };
   const router = Router();
-  router.use(DASHBOARD_PATH, guard, adapter.getRouter() as Router);
+  router.use(DASHBOARD_PATH, guard, async (req: Request, res: Response, next: NextFunction) => {
+    board ??= load().catch((err: unknown) => {
+      board = null; // a failed load is tried again on the next request
+      throw err;
+    });
+    (await board)(req, res, next);
+  });
   return router;
 }

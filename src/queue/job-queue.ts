@@ -2,6 +2,9 @@
 // document itself (and its status) lives in the store, which is what makes a lost or repeated
 // queue entry harmless.
 
+import type { Config } from '../config/env.js';
+import type { Logger } from '../logger.js';
+
 export interface JobContext {
   attempt: number;
   /** True on the last attempt: a failure now is final and the document must be marked failed. */
@@ -45,6 +48,9 @@ export interface JobQueue {
   /** The underlying BullMQ queue, for the operator dashboard (BullMQ only). */
   bullQueue?(): import('bullmq').Queue;
 }
+
+/** Makes a durable job queue by name (the documents', the models', the webhooks'): src/runtime.ts queueFactory. */
+export type QueueFactory = (config: Config, logger: Logger, name: string) => JobQueue;
 
 export function jobIdFor(documentId: string, generation: number): string {
   return generation === 0 ? documentId : `${documentId}-g${generation}`;

@@ -1,6 +1,5 @@
 import type { Config } from '../config/env.js';
 import type { StoreEngine } from './collection.js';
-import { MongoEngine } from './mongo-engine.js';
 import { NedbEngine } from './nedb-engine.js';
 import { ApiKeysRepository } from './api-keys-repository.js';
 import { CorrectionsRepository } from './corrections-repository.js';
@@ -29,8 +28,11 @@ export interface Store {
   close(): Promise<void>;
 }
 
+/** The MongoDB driver is loaded only when MONGODB_URL is set: the embedded default starts without it. */
 export async function openStoreEngine(config: Pick<Config, 'mongodbUrl' | 'mongodbDb' | 'dataDir'>): Promise<StoreEngine> {
-  return config.mongodbUrl ? MongoEngine.open(config.mongodbUrl, config.mongodbDb) : NedbEngine.open(config.dataDir);
+  if (!config.mongodbUrl) return NedbEngine.open(config.dataDir);
+  const { MongoEngine } = await import('./mongo-engine.js');
+  return MongoEngine.open(config.mongodbUrl, config.mongodbDb);
 }
 
 export async function createStore(engine: StoreEngine): Promise<Store> {

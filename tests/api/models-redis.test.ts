@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 import { createLogger } from '../../src/logger.js';
-import { createQueue } from '../../src/runtime.js';
+import { queueFactory } from '../../src/runtime.js';
 import { ModelService } from '../../src/services/model-service.js';
 import { dropPrefix, redisUrl, stopPrivateRedis } from '../helpers/redis.js';
 import { SLANG_COMPLAINTS } from '../fixtures/slang-complaints.js';
@@ -67,7 +67,7 @@ test('two API processes asked to train at once queue one job; once it finishes t
   // A second API process: its own ModelService (its own per-process request serialization) on the same
   // store and the same Redis queue. Each process serializes only its own requests, so the store decides.
   const logger = createLogger('silent');
-  const otherQueue = createQueue(rt.config, logger, 'models');
+  const otherQueue = (await queueFactory(rt.config))(rt.config, logger, 'models');
   const other = new ModelService(rt.services.store, otherQueue, logger, rt.config.modelDir);
   try {
     const tenant = 'race-two-apis';

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, test } from 'vitest';
 import { loadConfig } from '../../src/config/env.js';
-import { createQueue } from '../../src/runtime.js';
+import { queueFactory } from '../../src/runtime.js';
 
 // Docs audit 2026-11-29 (operator notes): the in-process queue logged every retried job under
 // `documentId`, so a webhook delivery's retry read as a document's. Each queue names its jobs by what
@@ -18,7 +18,7 @@ async function retriedLine(name: string): Promise<Record<string, unknown>> {
     },
   });
   const config = loadConfig({ DATA_DIR: '/nonexistent-never-opened', GUANDIAN_ADMIN_KEY: 'embedded-log-keys-0123456789abcdef', JOB_ATTEMPTS: '2' });
-  const queue = createQueue(config, pino({ level: 'info' }, sink), name);
+  const queue = (await queueFactory(config))(config, pino({ level: 'info' }, sink), name);
   expect(queue.kind).toBe('embedded');
   let calls = 0;
   let done!: () => void;
