@@ -14,9 +14,10 @@ export default defineConfig({
     maxWorkers: Math.max(2, os.availableParallelism()),
     // One module registry per fork, not one per file. A fresh registry cost every file ~1.3 s of imports
     // (express, bullmq, class-validator, mongodb …): 220 s of the suite's 818 s on 2026-11-30's host; shared,
-    // the suite took 596 s, all green. Kept apart by project, the child-process files (browser, service, CLI)
-    // and the in-process ones no longer overlapped (Vitest runs projects one after the other): 691 s. The
-    // module state a file can leave behind (the time zone, the native-call guard) is reset before every file.
+    // the suite took 635 s with no result cache (as on CI) and 596 s with one, all green. Kept apart in two
+    // projects, the child-process files (browser, service, CLI) no longer overlapped the in-process ones
+    // (Vitest's default order sends one project's files before the other's): 691 s. The module state a file
+    // can leave behind (the time zone, the native-call guard) is reset before every file.
     isolate: false,
     setupFiles: ['tests/setup/reset-process-state.ts'],
     testTimeout: 60_000,
