@@ -35,30 +35,46 @@ function shownKey(key: string): string {
   return /\d{7}/.test(masked.replace(/[-_.\s]/g, '')) ? masked.replace(/\d/g, '*') : masked;
 }
 
-function checkShape(value: unknown, path: string, depth: number): ErrorDetail | null {
+function checkShape(value: unknown, path: string, depth: number, skipItems: boolean): ErrorDetail | null {
   if (depth > MAX_DEPTH) return { field: path || '(body)', message: `nested deeper than ${MAX_DEPTH} levels` };
-  if (value === null || typeof value !== 'object') return null;
+  if (value === null || typeof value !== 'object' || (skipItems && Array.isArray(value))) return null;
   for (const key of Object.keys(value)) {
     const field = fieldPath(path, key);
     if (FORBIDDEN_KEYS.has(key)) return { field, message: `"${key}" is not an allowed property name` };
-    const found = checkShape((value as Record<string, unknown>)[key], field, depth + 1);
+    const found = checkShape((value as Record<string, unknown>)[key], field, depth + 1, skipItems);
     if (found) return found;
   }
   return null;
 }
 
+// Half of a UTF-16 surrogate pair with no other half: JSON's \ud83d escape can say it, UTF-8 cannot
+// encode it. A client that cut a string at a UTF-16 length mid-emoji sends one; stored, it breaks every
+// UTF-8 writer downstream (exports, MongoDB, webhooks) and the analyzer drops the clause holding it.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function badCharacters(s: string): string | null {
+  if (s.includes('\u0000')) return 'must not contain NUL characters';
+  if (LONE_SURROGATE.test(s)) return 'must not contain a lone UTF-16 surrogate (half of an emoji or other character cut off): it is not valid Unicode';
+  return null;
+}
+
 /**
- * The first string (or key) holding a NUL character, as a field path. NUL breaks the tools stored text
- * ends up in (CSV exports, terminals, C-string consumers), so no stored string may carry one; fields
- * that say so in their own words (text, externalId, question) have already been checked by their DTO.
+ * The first string (or key) holding a NUL character or a lone surrogate, as a field path and a message.
+ * NUL breaks the tools stored text ends up in (CSV exports, terminals, C-string consumers), so no stored
+ * string may carry one; fields that say so in their own words (text, externalId, question) have already
+ * been checked by their DTO.
  */
-function findNul(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path || '(body)' : null;
-  if (value === null || typeof value !== 'object') return null;
+function findBadString(value: unknown, path: string, skipItems: boolean): ErrorDetail | null {
+  if (typeof value === 'string') {
+    const bad = badCharacters(value);
+    return bad ? { field: path || '(body)', message: bad } : null;
+  }
+  if (value === null || typeof value !== 'object' || (skipItems && Array.isArray(value))) return null;
   for (const [key, v] of Object.entries(value)) {
     const field = fieldPath(path, key);
-    if (key.includes('\u0000')) return field;
-    const found = findNul(v, field);
+    const bad = badCharacters(key);
+    if (bad) return { field, message: bad };
+    const found = findBadString(v, field, skipItems);
     if (found) return found;
   }
   return null;
@@ -84,11 +100,11 @@ function flatten(errors: ValidationError[], prefix = ''): ErrorDetail[] {
 
 export interface ParseOptions {
   /**
-   * Refuse NUL characters in any string of the input (default: yes, except for query strings, which are
-   * never stored and whose fields give their own messages). Off for a body whose items are parsed one
-   * by one afterwards (a batch), so one bad item does not sink the others.
+   * The body's arrays hold items parsed one by one afterwards (a batch's documents): what is inside them
+   * (forbidden keys, depth, NUL characters) is left to that parse, so one bad item does not sink the
+   * others and an item meets the same limits as when it is sent alone.
    */
-  refuseNul?: boolean;
+  itemsParsedLater?: boolean;
 }
 
 /** Turns an untrusted JSON value into a validated DTO instance, or throws a 400 naming every bad field. */
@@ -96,20 +112,25 @@ export function parseDto<T extends object>(cls: new () => T, body: unknown, what
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw badRequest(`${what} must be a JSON object`, [{ field: '(body)', message: 'expected an object' }]);
   }
-  const shape = checkShape(body, '', 0);
+  const skipItems = options.itemsParsedLater ?? false;
+  const shape = checkShape(body, '', 0, skipItems);
   if (shape) throw badRequest(`invalid ${what}: ${shape.field} ${shape.message}`, [shape]);
-  const instance = plainToInstance(cls, body, { enableImplicitConversion: false });
+  // Items parsed later are not copied into the DTO either: the copy would meet their keys ("constructor"
+  // breaks class-transformer's) before their own parse could refuse them. The DTO sees only their count.
+  const input = skipItems ? Object.fromEntries(Object.entries(body).map(([k, v]) => [k, Array.isArray(v) ? v.map(() => null) : v])) : body;
+  const instance = plainToInstance(cls, input, { enableImplicitConversion: false });
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length > 0) {
     const details = flatten(errors);
     const fields = [...new Set(details.map((d) => d.field))].join(', ');
     throw badRequest(`invalid ${what}: ${fields}`, details);
   }
-  if (options.refuseNul ?? what !== 'query') {
-    const field = findNul(body, '');
-    if (field) {
-      const message = `${field} must not contain NUL characters`;
-      throw badRequest(`invalid ${what}: ${message}`, [{ field, message }]);
+  // query strings are never stored, and their fields give their own messages
+  if (what !== 'query') {
+    const bad = findBadString(body, '', skipItems);
+    if (bad) {
+      const message = `${bad.field} ${bad.message}`;
+      throw badRequest(`invalid ${what}: ${message}`, [{ field: bad.field, message }]);
     }
   }
   return instance;

@@ -149,6 +149,22 @@ function tagSpan(text: string, aspectSpan: Span | null, opinionSpan: Span): Span
 export class CorrectionsService {
   private lexicon: Lexicon | null = null;
   private readonly taxonomies = new Map<string, ExtractLexicon>();
+  // One change at a time per document in this process: a correction validates against the tags it
+  // reads, then writes; two requests interleaving (the same delete sent twice, a revert while a
+  // correction applies) would both pass validation and log the change twice.
+  private readonly busy = new Map<string, Promise<unknown>>();
+
+  private async exclusive<T>(documentId: string, work: () => Promise<T>): Promise<T> {
+    const before = this.busy.get(documentId) ?? Promise.resolve();
+    const mine = before.then(work, work);
+    const settled = mine.catch(() => undefined);
+    this.busy.set(documentId, settled);
+    try {
+      return await mine;
+    } finally {
+      if (this.busy.get(documentId) === settled) this.busy.delete(documentId);
+    }
+  }
 
   constructor(
     private readonly store: Store,
@@ -207,8 +223,10 @@ export class CorrectionsService {
   }
 
   async patchTag(tenant: string, tagId: string, patch: TagPatchDto, actor: string): Promise<TagRecord> {
+    const tag = await this.store.tags.findForTenant(tenant, tagId);
     try {
-      return await this.patchOne(tenant, tagId, patch, actor);
+      // patchOne reads the tag again once it holds its document
+      return await this.exclusive(tag?.documentId ?? `tag:${tagId}`, () => this.patchOne(tenant, tagId, patch, actor));
     } finally {
       forgetSplit();
     }
@@ -275,7 +293,7 @@ export class CorrectionsService {
 
   async apply(tenant: string, documentId: string, actions: CorrectionActionDto[], actor: string): Promise<void> {
     try {
-      await this.applyActions(tenant, documentId, actions, actor);
+      await this.exclusive(documentId, () => this.applyActions(tenant, documentId, actions, actor));
     } finally {
       // the split text is the customer's: not kept past the request (an erasure may follow)
       forgetSplit();
@@ -290,11 +308,32 @@ export class CorrectionsService {
     const tags = new Map<number, TagRecord>();
     const updates = new Map<number, Partial<TagRecord>>();
     const adds = new Map<number, TagRecord>();
+    // Which action of this request changes each tag: a second change of the same tag (update then delete,
+    // the same delete twice, an update of a tag an earlier add replaces) would log a change whose `prior`
+    // is not what the tag was, and a revert would then restore the wrong thing.
+    const changedBy = new Map<string, number>();
+    const claim = (tagId: string, i: number) => {
+      const earlier = changedBy.get(tagId);
+      if (earlier !== undefined) {
+        const field = `actions[${i}].tagId`;
+        throw badRequest(`${field} names a tag actions[${earlier}] of this request already changes or replaces; send one action per tag`, [
+          { field, message: `changed by actions[${earlier}]` },
+        ]);
+      }
+      changedBy.set(tagId, i);
+    };
     for (const [i, a] of actions.entries()) {
       if (a.op === 'update') requireChange(a, `actions[${i}]`);
-      if (a.op === 'update' || a.op === 'delete') tags.set(i, await this.ownTag(doc, a.tagId, i));
+      if (a.op === 'update' || a.op === 'delete') {
+        tags.set(i, await this.ownTag(doc, a.tagId, i));
+        claim(tags.get(i)!._id, i);
+      }
       if (a.op === 'update') updates.set(i, await this.changes(doc, tags.get(i)!, a, `actions[${i}]`));
-      if (a.op === 'add') adds.set(i, await this.added(doc, a, i));
+      if (a.op === 'add') {
+        adds.set(i, await this.added(doc, a, i));
+        // the tags it will replace; one an earlier action changes is replaced as that action leaves it
+        for (const old of await this.overlapped(doc, adds.get(i)!)) if (!changedBy.has(old._id)) changedBy.set(old._id, i);
+      }
     }
     await this.markReviewed(doc);
     for (const [i, a] of actions.entries()) {
@@ -343,6 +382,10 @@ export class CorrectionsService {
    * document has not been re-tagged since (the machine tags it would restore are gone then).
    */
   async revert(tenant: string, documentId: string, tagId: string, actor: string): Promise<CorrectionRecord> {
+    return this.exclusive(documentId, () => this.revertOne(tenant, documentId, tagId, actor));
+  }
+
+  private async revertOne(tenant: string, documentId: string, tagId: string, actor: string): Promise<CorrectionRecord> {
     const doc = await this.store.documents.findForTenant(tenant, documentId);
     if (!doc) throw notFound('document');
     if (doc.status !== 'done') throw badRequest(`document is ${doc.status}; corrections apply to tagged documents`, [{ field: 'documentId', message: doc.status }]);

@@ -214,7 +214,8 @@ export class IngestService {
         built.push({ index, ...(await this.build(tenant, this.parse(item, `documents[${index}]`), requestId)) });
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
-        const details = err.details.map((d) => (d.field ? { ...d, field: `documents[${index}].${d.field}` } : d));
+        // the item as a whole (not an object) is the item itself, not documents[i].(body)
+        const details = err.details.map((d) => (d.field ? { ...d, field: d.field === '(body)' ? `documents[${index}]` : `documents[${index}].${d.field}` } : d));
         results[index] = { index, status: 'rejected', error: { code: err.code, message: err.message, details } };
       }
     }

@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -15,8 +14,8 @@ import {
   Max,
   Min,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
+import { NestedObject, NestedObjects } from './nested.js';
 import { IsReadableDate, QUERY_DATE_MSG } from './dates.js';
 import { StatsQueryDto } from './query-dto.js';
 import { CATEGORY_IDS } from '../../nlp/types.js';
@@ -163,13 +162,11 @@ export class RuleDto {
   webhookIds!: string[];
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => RuleMatchDto)
+  @NestedObject(() => RuleMatchDto)
   match?: RuleMatchDto;
 
   @IsOptional()
-  @ValidateNested()
-  @Type(() => RuleThresholdDto)
+  @NestedObject(() => RuleThresholdDto)
   threshold?: RuleThresholdDto;
 
   /** sla_breach rules: only cases of these teams (absent or empty = every team). */
@@ -212,8 +209,7 @@ export class RoutingEntryDto {
 export class RoutingTableDto {
   @IsArray()
   @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => RoutingEntryDto)
+  @NestedObjects(() => RoutingEntryDto)
   entries!: RoutingEntryDto[];
 
   @IsString()

@@ -1,5 +1,5 @@
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf, ValidateNested, type ValidationArguments } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsInt, IsOptional, IsString, Length, Max, Min, ValidateIf, type ValidationArguments } from 'class-validator';
+import { NestedObject, NestedObjects } from './nested.js';
 import { CATEGORY_IDS } from '../../nlp/types.js';
 
 // Offsets are UTF-16 code units; the longest text MAX_TEXT_LENGTH allows (1,000,000 code points) can be
@@ -55,8 +55,7 @@ export class CorrectionActionDto {
 
   @ValidateIf((a: CorrectionActionDto) => a.op === 'add')
   @IsDefined(requiredFor('an add'))
-  @ValidateNested()
-  @Type(() => SpanDto)
+  @NestedObject(() => SpanDto)
   span?: SpanDto;
 
   @IsOptional()
@@ -69,8 +68,7 @@ export class CorrectionsDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => CorrectionActionDto)
+  @NestedObjects(() => CorrectionActionDto)
   actions!: CorrectionActionDto[];
 }
 

@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -17,11 +16,11 @@ import {
   MinLength,
   Validate,
   ValidateIf,
-  ValidateNested,
   ValidatorConstraint,
   type ValidationArguments,
   type ValidatorConstraintInterface,
 } from 'class-validator';
+import { NestedObjects } from './nested.js';
 import type { DocumentKind, Speaker } from '../../nlp/types.js';
 import { IsReadableDate } from './dates.js';
 
@@ -106,8 +105,7 @@ export class CreateDocumentDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_TURNS)
-  @ValidateNested({ each: true })
-  @Type(() => TurnDto)
+  @NestedObjects(() => TurnDto)
   turns?: TurnDto[];
 
   @IsOptional()

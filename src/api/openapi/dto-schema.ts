@@ -281,6 +281,8 @@ export class SchemaRegistry {
       schema.type ??= 'array';
       schema.items = items;
     }
+    // @IsObject next to a nested DTO (NestedObject) says what the $ref already says
+    if (schema.$ref !== undefined && schema.type === 'object') delete schema.type;
     if (notes.length > 0 && schema.$ref === undefined) schema.description = notes.join('; ');
     const nonNullSchema = schema;
     return { schema: nullable ? allowNull(schema) : schema, required, nonNullSchema };

@@ -362,7 +362,8 @@ export const ROUTES: RouteDoc[] = [
     method: 'put',
     path: '/v1/taxonomy',
     summary: "Replace the tenant's lexicon additions (aspect terms, sentiment words)",
-    description: 'New documents use them at once; already tagged documents change only when re-tagged (POST /v1/retag-jobs).',
+    description:
+      'Each part the body sends (aspects, sentiment) replaces that part; a part left out is kept ({} clears a part; a body with neither is a 400). New documents use them at once; already tagged documents change only when re-tagged (POST /v1/retag-jobs).',
     tag: 'tags',
     roles: ['admin'],
     body: TaxonomyOverridesDto,

@@ -52,12 +52,20 @@ export function adminRoutes(s: Services): Router {
     res.json(await s.lexiconSuggestions.suggest(auth(req).tenant));
   });
 
-  // Replaces the tenant's additions; new documents use them at once (the worker reads them per document).
+  // Replaces each part of the tenant's additions the body sends (aspects, sentiment) and keeps the other:
+  // adding one suggested aspect with {aspects} must not erase the sentiment words. New documents use
+  // them at once (the worker reads them per document).
   r.put('/taxonomy', requireRole('admin'), async (req, res) => {
     const a = auth(req);
     refuseBuiltInTerms(req.body);
     const dto = parseDto(TaxonomyOverridesDto, req.body);
-    const overrides = { aspects: dto.aspects ?? {}, sentiment: dto.sentiment ?? {} };
+    if (dto.aspects === undefined && dto.sentiment === undefined) {
+      throw badRequest('the body names neither aspects nor sentiment; send {"aspects":{}} or {"sentiment":{}} to clear one', [
+        { field: '(body)', message: 'names neither aspects nor sentiment' },
+      ]);
+    }
+    const stored = (await s.settings.get(a.tenant)).lexiconOverrides;
+    const overrides = { aspects: dto.aspects ?? stored?.aspects ?? {}, sentiment: dto.sentiment ?? stored?.sentiment ?? {} };
     await s.settings.update(a.tenant, { lexiconOverrides: overrides });
     await s.privacy.audit(a.tenant, a.keyId, 'taxonomy.update', a.tenant, { aspects: Object.keys(overrides.aspects).length, sentiment: Object.keys(overrides.sentiment).length });
     res.json({ ...s.taxonomy, overrides });

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { IsDefined, IsString, Length } from 'class-validator';
+import { notFound } from '../../errors.js';
 import type { Services } from '../../runtime.js';
 import { RangeQueryDto } from '../dto/query-dto.js';
 import { auditedFilters, sendPage } from '../export.js';
@@ -37,7 +38,9 @@ export function correctionsRoutes(s: Services): Router {
     const revert = await s.corrections.revert(a.tenant, id, tagId, a.keyId);
     await s.actions.afterCorrection(a.tenant, id);
     await s.privacy.audit(a.tenant, a.keyId, 'correction.revert', id, { tagId, reverts: revert.reverts ?? null });
-    const doc = (await s.store.documents.findForTenant(a.tenant, id))!;
+    const doc = await s.store.documents.findForTenant(a.tenant, id);
+    // erased (DELETE /v1/documents/:id) while the revert ran
+    if (!doc) throw notFound('document');
     res.json(presentDocument(doc, await s.store.tags.byDocument(doc._id)));
   });
 

@@ -18,8 +18,10 @@ export function documentsRoutes(s: Services): Router {
   });
 
   r.post('/documents/batch', requireRole('ingest'), async (req, res) => {
-    // each item is parsed (NUL characters included) on its own, so one bad item never sinks the others
-    const { documents } = parseDto(BatchDto, req.body, 'request body', { refuseNul: false });
+    // Each item is parsed (forbidden keys and NUL characters included) on its own, so one bad item never
+    // sinks the others: the items as sent, not the DTO's copies (copying drops a "__proto__" key).
+    parseDto(BatchDto, req.body, 'request body', { itemsParsedLater: true });
+    const documents = (req.body as { documents: unknown[] }).documents;
     res.status(207).json({ items: await s.ingest.ingestBatch(auth(req).tenant, documents, req.requestId ?? null) });
   });
 
@@ -45,7 +47,9 @@ export function documentsRoutes(s: Services): Router {
     await s.corrections.apply(a.tenant, req.params.id as string, actions, a.keyId);
     await s.actions.afterCorrection(a.tenant, req.params.id as string);
     await s.privacy.audit(a.tenant, a.keyId, 'correction.apply', req.params.id as string, { ops: actions.map((x) => x.op) });
-    const doc = (await s.store.documents.findForTenant(a.tenant, req.params.id as string))!;
+    const doc = await s.store.documents.findForTenant(a.tenant, req.params.id as string);
+    // erased (DELETE /v1/documents/:id) while the correction ran
+    if (!doc) throw notFound('document');
     res.json(presentDocument(doc, await s.store.tags.byDocument(doc._id)));
   });
 
