@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { badRequest, conflict, DuplicateKeyError, notFound } from '../errors.js';
 import { ulid } from '../ids.js';
-import type { CorrectionActionDto, TagPatchDto } from '../api/dto/correction-dto.js';
+import { OP_FIELDS, type CorrectionActionDto, type TagPatchDto } from '../api/dto/correction-dto.js';
 import { asciiLower, aspectJoinsOpinion, aspectKey, canonicalAspectOf, implicitAspectOf } from '../nlp/aspect-lookup.js';
 import { docSentiment } from '../nlp/analyzer.js';
 import { splitClauses } from '../nlp/clauses.js';
@@ -323,6 +323,7 @@ export class CorrectionsService {
       changedBy.set(tagId, i);
     };
     for (const [i, a] of actions.entries()) {
+      refuseOtherFields(a, i);
       if (a.op === 'update') requireChange(a, `actions[${i}]`);
       if (a.op === 'update' || a.op === 'delete') {
         tags.set(i, await this.ownTag(doc, a.tagId, i));
@@ -604,6 +605,16 @@ function reviewedBy(log: CorrectionRecord[]): boolean {
 export function documentSentiment(doc: Pick<DocumentRecord, 'kind' | 'turns'>, tags: Pick<TagRecord, 'polarity' | 'turnIndex'>[]): DocSentiment {
   const customer = doc.kind === 'transcript' ? tags.filter((t) => t.turnIndex !== null && doc.turns?.[t.turnIndex]?.speaker === 'customer') : tags;
   return docSentiment(customer);
+}
+
+/** A field the op does not read ({op:"delete", tagId, polarity}) would be ignored without a word. */
+function refuseOtherFields(a: CorrectionActionDto, i: number): void {
+  const allowed: readonly string[] = OP_FIELDS[a.op];
+  const extra = (Object.keys(a) as (keyof CorrectionActionDto)[]).find((k) => k !== 'op' && a[k] !== undefined && !allowed.includes(k));
+  if (extra === undefined) return;
+  const field = `actions[${i}].${extra}`;
+  const takes = allowed.length > 0 ? `it takes ${allowed.join(', ')}` : 'it takes no other field';
+  throw badRequest(`${field} does not apply to ${a.op === 'accept' || a.op === 'add' ? 'an' : 'a'} ${a.op}; ${takes}`, [{ field, message: `not a field of ${a.op}` }]);
 }
 
 /** Refuses an update that names nothing to change: it would still make the tag a labeler's correction. */

@@ -226,3 +226,43 @@ describe('PUT /v1/taxonomy replaces the parts it is sent', () => {
     expect(await overrides()).toEqual({ aspects: { 云闪付: 'app_experience' }, sentiment: {} });
   });
 });
+
+describe('messages and values the audit found loose', () => {
+  const post = (body: Record<string, unknown>) => rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'qa', text: '网络很差', ...body });
+
+  test('a missing externalId or source is told it is required, and nothing else', async () => {
+    const noId = await post({});
+    expect400(noId, 'externalId', /^externalId is required/);
+    expect(noId.body.error.details.find((d: { field: string }) => d.field === 'externalId').message).not.toMatch(/NUL/);
+    expect400(await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', externalId: 'x-1', text: '网络很差' }), 'source', /^source is required/);
+  });
+
+  test('a blank externalId or customerId is refused', async () => {
+    expect400(await post({ externalId: '   ' }), 'externalId', /visible character/);
+    expect400(await post({ externalId: `blank-${++seq}`, customerId: ' \t ' }), 'customerId', /visible character/);
+  });
+
+  test('a turn that ends before it starts is refused, naming it', async () => {
+    const turns = [
+      { speaker: 'agent', text: '您好', startMs: 0, endMs: 800 },
+      { speaker: 'customer', text: '宽带又断了', startMs: 5000, endMs: 1200 },
+    ];
+    expect400(await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'transcript', source: 'qa', externalId: `tm-${++seq}`, turns }), 'turns[1].endMs', /before startMs/);
+  });
+
+  test('the export refuses limit instead of ignoring it', async () => {
+    const analyst = await createKey(rt, ['analyst']);
+    expect400(await rt.http.get('/v1/tags/export?format=jsonl&limit=2').set(bearer(analyst)), 'limit', /not an export parameter/);
+    await rt.http.get('/v1/tags/export?format=jsonl').set(bearer(analyst)).expect(200);
+  });
+
+  test('a field an op does not read is refused, naming it; null polarity on an update is told what null means', async () => {
+    const { id, tags } = await tagged('套餐资费太贵了');
+    const t = tags[0]!;
+    expect400(await correct(id, [{ op: 'delete', tagId: t.id, polarity: 'negative' }]), 'actions[0].polarity', /not a field of delete/);
+    expect400(await correct(id, [{ op: 'accept', tagId: t.id }]), 'actions[0].tagId', /not a field of accept/);
+    expect400(await correct(id, [{ op: 'update', tagId: t.id, category: 'price', span: { start: 0, end: 2 } }]), 'actions[0].span', /not a field of update/);
+    expect400(await correct(id, [{ op: 'update', tagId: t.id, polarity: null }]), 'actions[0].polarity', /cannot be null/);
+    expect(await logOf(id)).toEqual([]);
+  });
+});

@@ -23,6 +23,19 @@ export class SpanDto {
 
 /** "polarity is required for an add" (null counts as missing: no field here takes null for an op that needs it). */
 const requiredFor = (ops: string) => ({ message: (a: ValidationArguments) => `${a.property} is required for ${ops}` });
+/** The same for polarity and category, which an update may also name: there null is a value it cannot take. */
+const requiredForAdd = {
+  message: (a: ValidationArguments) =>
+    (a.object as CorrectionActionDto).op === 'add' ? `${a.property} is required for an add` : `${a.property} cannot be null; leave it out to keep the tag's`,
+};
+
+/** The fields each op reads; any other one sent with it would be silently ignored, so it is refused. */
+export const OP_FIELDS: Record<CorrectionActionDto['op'], readonly (keyof CorrectionActionDto)[]> = {
+  accept: [],
+  update: ['tagId', 'polarity', 'category', 'aspect'],
+  delete: ['tagId'],
+  add: ['span', 'turnIndex', 'aspect', 'polarity', 'category'],
+};
 
 // Each op's required fields carry @IsDefined under their @ValidateIf, so a missing one is a 400 that
 // names it ("span is required for an add") instead of a string of type errors, or, for a nested DTO
@@ -39,12 +52,12 @@ export class CorrectionActionDto {
   tagId?: string;
 
   @ValidateIf((a: CorrectionActionDto) => a.op === 'add' || a.polarity !== undefined)
-  @IsDefined(requiredFor('an add'))
+  @IsDefined(requiredForAdd)
   @IsIn(['positive', 'negative', 'neutral'])
   polarity?: 'positive' | 'negative' | 'neutral';
 
   @ValidateIf((a: CorrectionActionDto) => a.op === 'add' || a.category !== undefined)
-  @IsDefined(requiredFor('an add'))
+  @IsDefined(requiredForAdd)
   @IsIn(CATEGORY_IDS as unknown as string[])
   category?: (typeof CATEGORY_IDS)[number];
 

@@ -79,14 +79,18 @@ export class CreateDocumentDto {
   @IsIn(['comment', 'transcript', 'social', 'survey'], { message: 'kind must be one of comment, transcript, social, survey' })
   kind!: DocumentKind;
 
+  @IsDefined({ message: 'source is required: where the document comes from, letters, digits, ".", "_" or "-" (e.g. app-review)' })
   @IsString()
   @Length(1, 64)
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'source must be letters, digits, ".", "_" or "-" (e.g. app-review)' })
   source!: string;
 
+  // A missing one was told every rule at once, "must not contain NUL characters" among them.
+  @IsDefined({ message: 'externalId is required: your id for this document (e.g. r-1001), which makes a re-send a duplicate instead of a second copy' })
   @IsString()
   @Length(1, 128)
   @Matches(NO_NUL, { message: 'externalId must not contain NUL characters' })
+  @Matches(NON_BLANK, { message: 'externalId must contain at least one visible character' })
   externalId!: string;
 
   // Comments and social posts carry text; transcripts carry turns (the other field is refused in
@@ -111,6 +115,7 @@ export class CreateDocumentDto {
   @IsOptional()
   @IsString()
   @Length(1, 128)
+  @Matches(NON_BLANK, { message: 'customerId must contain at least one visible character' })
   customerId?: string;
 
   @IsOptional()
@@ -193,6 +198,10 @@ export function checkDocumentShape(dto: CreateDocumentDto, limits: DocumentLimit
     if (dto.turns.reduce((n, t) => n + characters(t.text), 0) > max) {
       return { field: 'turns', message: `turns must hold at most ${max} characters of text in total` };
     }
+  }
+  if (dto.turns !== undefined) {
+    const backwards = dto.turns.findIndex((t) => t.startMs !== undefined && t.endMs !== undefined && t.endMs < t.startMs);
+    if (backwards >= 0) return { field: `turns[${backwards}].endMs`, message: 'endMs must not be before startMs' };
   }
   if (dto.score !== undefined && dto.scale !== undefined) {
     const [min, max] = SCALE_RANGE[dto.scale];

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { badRequest } from '../../errors.js';
 import type { Services } from '../../runtime.js';
 import { TagPatchDto } from '../dto/correction-dto.js';
 import { ExportQueryDto, StatsQueryDto, TagQueryDto } from '../dto/query-dto.js';
@@ -18,6 +19,10 @@ export function tagsRoutes(s: Services): Router {
   r.get('/tags/export', requireRole('analyst', 'labeler'), async (req, res) => {
     const a = auth(req);
     const q = parseDto(ExportQueryDto, req.query, 'query');
+    // the filters are the feed's, its page size is not: taken silently, limit=2 still exported everything
+    if (q.limit !== undefined) {
+      throw badRequest('limit pages GET /v1/tags; an export holds every tag the filters match', [{ field: 'limit', message: 'not an export parameter' }]);
+    }
     await s.privacy.audit(a.tenant, a.keyId, 'tags.export', null, auditedFilters(q));
     await streamExport(s, a.tenant, q, res);
   });
