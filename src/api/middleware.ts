@@ -42,7 +42,10 @@ export function auth(req: Request): AuthContext {
 export function requireJson(req: Request, _res: Response, next: NextFunction): void {
   const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0';
   if ((hasBody || req.headers['transfer-encoding']) && !req.is('application/json')) {
-    throw new AppError(415, 'unsupported_media_type', 'request bodies must be application/json');
+    // the body as a whole is refused, so the detail names it as every other such refusal does
+    throw new AppError(415, 'unsupported_media_type', 'request bodies must be application/json', [
+      { field: BODY, message: `Content-Type is ${req.headers['content-type'] ? 'not application/json' : 'missing'}` },
+    ]);
   }
   next();
 }
@@ -117,7 +120,7 @@ function clientError(err: unknown, req: Request): { status: number; code: string
   if (status === undefined || !Number.isInteger(status) || status < 400 || status > 499) return null;
   const code = CLIENT_ERROR_CODES[status] ?? 'bad_request';
   // The router flags a path it cannot percent-decode as a 400 URIError.
-  if (err instanceof URIError) return { status, code, message: 'the URL is not validly percent-encoded' };
+  if (err instanceof URIError) return { status, code, message: 'the URL is not validly percent-encoded', field: '(path)' };
   // zlib's Z_DATA_ERROR and friends: the body does not match the Content-Encoding it declares.
   if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
     return { status, code, message: `request body is not valid ${String(req.headers['content-encoding'])} data`, field: BODY };

@@ -266,3 +266,21 @@ describe('messages and values the audit found loose', () => {
     expect(await logOf(id)).toEqual([]);
   });
 });
+
+describe('refusals of the request as a whole name what they refuse', () => {
+  test('a body that is not JSON (no Content-Type, text/plain) is a 415 naming (body), as a wrong charset is', async () => {
+    for (const type of [undefined, 'text/plain', 'application/json; charset=latin1']) {
+      const req = rt.http.post('/v1/documents').set(bearer(ingest));
+      if (type) req.set('Content-Type', type);
+      const res = await req.send(Buffer.from('{"kind":"comment"}'));
+      expect(res.status, `${type}: ${JSON.stringify(res.body)}`).toBe(415);
+      expect(res.body.error.details, String(type)).toEqual([expect.objectContaining({ field: '(body)' })]);
+    }
+  });
+
+  test('a path that is not validly percent-encoded is a 400 naming (path)', async () => {
+    const res = await rt.http.get('/v1/documents/%E0%A4%A').set(bearer(labeler));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([expect.objectContaining({ field: '(path)' })]);
+  });
+});
