@@ -125,7 +125,10 @@ export function idempotency(store: Store, options: { pendingMs?: number; methods
       settled = true;
       // Remembered (or released) before the response goes out, so a retry that races the first reply
       // replays it rather than finding the key still pending.
-      const done = res.statusCode < 500 ? store.idempotency.complete(id, owner, res.statusCode, remembered(body)) : store.idempotency.release(id, owner);
+      // A 400 or 403 is a refusal before anything ran (every route validates the whole request first), so
+      // the key stays free for the corrected request: remembered, the fix sent with the same key was a 422.
+      const keep = res.statusCode < 500 && res.statusCode !== 400 && res.statusCode !== 403;
+      const done = keep ? store.idempotency.complete(id, owner, res.statusCode, remembered(body)) : store.idempotency.release(id, owner);
       void done.catch(() => undefined).finally(() => json(body));
       return res;
     };

@@ -284,3 +284,17 @@ describe('refusals of the request as a whole name what they refuse', () => {
     expect(res.body.error.details).toEqual([expect.objectContaining({ field: '(path)' })]);
   });
 });
+
+describe('Idempotency-Key and a refused request', () => {
+  test('a 400 is not remembered: the corrected body with the same key is accepted, and then replayed', async () => {
+    const key = `fix-${Date.now()}`;
+    const post = (body: object) => rt.http.post('/v1/documents').set(bearer(ingest)).set('Idempotency-Key', key).send(body);
+    const bad = await post({ kind: 'comment', source: 'qa', externalId: `ik-${++seq}`, text: '' });
+    expect400(bad, 'text');
+    const body = { kind: 'comment', source: 'qa', externalId: `ik-${seq}`, text: '办卡流程很顺畅，柜员很耐心' };
+    const first = await post(body).expect(202);
+    const again = await post(body).expect(202);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+  });
+});
