@@ -102,6 +102,8 @@ describe('labeling by touch alone (real server, chromium touch emulation at 390�
       ['reject', 'app', '这个手机质量很差，用了两天就坏了，客服态度也不好。'],
       ['add', 'app', '物流很快，第二天就到了，包装也很严实，下次还会再买。'],
       ['feed', CHANNEL_FEED, '营业厅的工作人员态度很好，办理很快，但是排队时间太长了。'],
+      ['undo-feed', 'touch-undo', '快递太慢了，客服态度也很差。'],
+      ['undo-doc', 'app', '套餐价格太贵了，信号也很差。'],
     ];
     for (const [i, [key, source, text]] of comments.entries()) {
       ids[key] = await ingest(api, { kind: 'comment', source, externalId: `touch-${key}`, text, occurredAt: day(1 + i) });
@@ -342,6 +344,43 @@ describe('labeling by touch alone (real server, chromium touch emulation at 390�
       return audit.body.items.some((a) => a.target === ids.call && a.details.ops?.join() === 'accept');
     }, 15_000);
     expect((await getDoc(api, ids.call!)).reviewed).toBe(true);
+    await ctx.close();
+    expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+  });
+
+  // The chip's × is hidden on a touch screen, so the panel's delete is a phone labeler's only delete: it
+  // used to delete with no 撤销, on the feed card and on the document page alike.
+  test('delete from the tag actions offers 撤销, which brings the tag back, on a feed card and the document page', async () => {
+    const { ctx, page } = await phone();
+    const feedDoc = await getDoc(api, ids['undo-feed']!);
+    const victim = feedDoc.tags[0]!;
+    expect(victim, 'the feed sample has no tag').toBeDefined();
+    await page.goto(`${server.base}/#/feed?channel=touch-undo`);
+    const card = page.locator(`.feed-card[data-doc-id="${feedDoc.id}"]`);
+    await card.locator('[data-text-root]').waitFor();
+    await tap(card.locator(`.chip[data-tag-id="${victim.id}"]`), 'chip');
+    await tap(card.locator('.tag-actions [data-action=delete-tag]'), 'delete');
+    await until(feedDoc.id, 'feed tag deleted', (d) => !d.tags.some((t) => t.id === victim.id));
+    await tap(card.locator(`.undo-toast[data-removed="${victim.id}"] [data-action=undo-remove]`), '撤销 on the card');
+    await until(feedDoc.id, 'feed tag back', (d) => d.tags.some((t) => t.id === victim.id));
+    await card.locator(`.chip[data-tag-id="${victim.id}"]`).waitFor();
+    expect(await card.locator('.undo-toast').count()).toBe(0);
+
+    const docBefore = await getDoc(api, ids['undo-doc']!);
+    const gone = docBefore.tags[0]!;
+    expect(gone, 'the document sample has no tag').toBeDefined();
+    await page.goto(`${server.base}/#/doc/${docBefore.id}`);
+    await page.waitForSelector('.doc-card [data-text-root]');
+    await tap(page.locator(`.doc-page tr[data-tag-id="${gone.id}"] td`).first(), 'tag table row');
+    await tap(page.locator('.doc-label [data-action=delete-tag]'), 'delete');
+    await until(docBefore.id, 'doc tag deleted', (d) => !d.tags.some((t) => t.id === gone.id));
+    await shot(page, 'touch-doc-undo-delete');
+    await tap(page.locator(`.doc-label .undo-toast[data-removed="${gone.id}"] [data-action=undo-remove]`), '撤销 on the document page');
+    const back = await until(docBefore.id, 'doc tag back', (d) => d.tags.some((t) => t.id === gone.id));
+    // put back as the model wrote it, and the document unreviewed again
+    expect(back.tags.find((t) => t.id === gone.id)).toMatchObject({ polarity: gone.polarity, category: gone.category, source: gone.source });
+    expect(back.reviewed).toBe(false);
+    await page.locator(`.doc-page tr[data-tag-id="${gone.id}"]`).waitFor();
     await ctx.close();
     expect(pageErrors, 'uncaught errors in the page').toEqual([]);
   });

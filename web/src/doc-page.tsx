@@ -10,7 +10,7 @@ import { SurveyHead } from './score-badge';
 import { ErrorText } from './error-text';
 import { ErrorPanel } from './page-error';
 import { nextSpan } from './span-pick';
-import { AddTagPanel, TagActions } from './tag-actions';
+import { AddTagPanel, RemovedTagToast, TagActions } from './tag-actions';
 import { wallTime } from './time';
 import { coarsePointer } from './touch';
 import { useCorrection } from './use-correction';
@@ -39,7 +39,7 @@ export function DocPage({ id }: { id: string }) {
       setSaved(true);
     },
   });
-  const { doc, adding, setAdding, busy, saveError, setSaveError, body, send, addTag, tagActions, picker, takeSelection } = editing;
+  const { doc, adding, setAdding, busy, saveError, setSaveError, body, send, addTag, tagActions, picker, takeSelection, removed, undoRemove, dismissUndo } = editing;
   const { selectedId: selected, setSelectedId: setSelected } = editing;
   const editable = canLabel(me);
 
@@ -140,6 +140,7 @@ export function DocPage({ id }: { id: string }) {
               {busy ? t('saving') : saveError !== null ? <>{t('error')}: <ErrorText error={saveError} /></> : saved ? t('saved') : ''}
             </span>
           </div>
+          {removed && <RemovedTagToast tag={removed} busy={busy} onUndo={() => void undoRemove()} onDismiss={dismissUndo} />}
         </div>
       )}
       {picker && <CategoryPicker {...picker} />}

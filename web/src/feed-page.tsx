@@ -11,8 +11,8 @@ import { useI18n } from './i18n';
 import { href, type Route } from './router';
 import { SurveyHead } from './score-badge';
 import { nextSpan } from './span-pick';
-import { AddTagPanel, TagActions } from './tag-actions';
-import { TagChip, TagLabel } from './tag-chip';
+import { AddTagPanel, RemovedTagToast, TagActions } from './tag-actions';
+import { TagChip } from './tag-chip';
 import { VirtualList } from './virtual-list';
 import { wallTime } from './time';
 import { useCorrection } from './use-correction';
@@ -304,19 +304,7 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
           </span>
         )}
       </footer>
-      {removed && (
-        <div className="undo-toast small" role="status" data-removed={removed.id}>
-          <span>
-            {t('tagRemoved')}: <TagLabel tag={removed} />
-          </span>
-          <button type="button" className="btn btn-small" data-action="undo-remove" disabled={busy} onClick={() => void undoRemove()}>
-            {t('undo')}
-          </button>
-          <button type="button" className="btn btn-small btn-link" data-action="dismiss-undo" aria-label={t('close')} onClick={dismissUndo}>
-            ×
-          </button>
-        </div>
-      )}
+      {removed && <RemovedTagToast tag={removed} busy={busy} onUndo={() => void undoRemove()} onDismiss={dismissUndo} />}
       {selectedTag && !adding && doc && (
         <TagActions
           tag={selectedTag}

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import type { Polarity, Tag } from './api';
 import { CategoryPicker } from './category-picker';
 import { POLARITIES, useI18n } from './i18n';
+import { TagLabel } from './tag-chip';
 import type { PickedSpan } from './span-pick';
 import { coarsePointer } from './touch';
 
@@ -177,6 +178,27 @@ export function AddTagPanel({
           onClose={() => setPicking(false)}
         />
       )}
+    </div>
+  );
+}
+
+/**
+ * The note after a tag was deleted (by a chip's × or the actions panel's delete) with its 撤销 (undo):
+ * the same on the feed's cards and the document page.
+ */
+export function RemovedTagToast({ tag, busy, onUndo, onDismiss }: { tag: Tag; busy?: boolean; onUndo: () => void; onDismiss: () => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="undo-toast small" role="status" data-removed={tag.id}>
+      <span>
+        {t('tagRemoved')}: <TagLabel tag={tag} />
+      </span>
+      <button type="button" className="btn btn-small" data-action="undo-remove" disabled={busy} onClick={onUndo}>
+        {t('undo')}
+      </button>
+      <button type="button" className="btn btn-small btn-link" data-action="dismiss-undo" aria-label={t('close')} onClick={onDismiss}>
+        ×
+      </button>
     </div>
   );
 }

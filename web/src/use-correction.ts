@@ -83,11 +83,17 @@ export function useCorrection(id: string, loaded: Doc | null, on: { after: (next
     void send([{ op: 'add', span: { start: span.start, end: span.end }, ...(span.turnIndex !== undefined ? { turnIndex: span.turnIndex } : {}), polarity, category }]);
   };
 
-  /** What a tag's action buttons (TagActions) do for this document: polarity, the category picker, delete. */
+  /**
+   * What a tag's action buttons (TagActions) do for this document: polarity, the category picker, delete.
+   * Delete is the chip's ×: it offers 撤销 too (on a touch screen the panel is the only way to delete).
+   */
   const tagActions = (tagId: string) => ({
     onPolarity: (polarity: Polarity) => void send([{ op: 'update', tagId, polarity }]),
     onCategory: () => setCategoryFor(tagId),
-    onDelete: () => void send([{ op: 'delete', tagId }]),
+    onDelete: () => {
+      const tag = doc?.tags.find((x) => x.id === tagId);
+      if (tag) void removeTag(tag);
+    },
   });
 
   /** The open category picker's props (CategoryPicker), or null: a changed category is sent as an update. */
