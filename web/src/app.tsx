@@ -167,7 +167,8 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
     else if (section === 'ingest') page = <IngestPage />;
     else if (section === 'models') page = <ModelsPage />;
     else if (section === 'admin') page = <AdminPage route={route} />;
-    else if (section === 'doc' && route.path[1]) page = <DocPage id={route.path[1]} />;
+    // Keyed by the id: the next document starts with nothing saved, selected or being added.
+    else if (section === 'doc' && route.path[1]) page = <DocPage key={route.path[1]} id={route.path[1]} />;
   }
 
   const current = nav.find((n) => n.path === section);

@@ -1,0 +1,89 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { getDoc, ingest, signIn, waitDone, type Doc } from './console-helpers.js';
+import { apiClient, CHROMIUM_ARGS, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
+
+// The document page and the labeling queue against a real server: what one document's page shows must
+// not leak into the next one's (it kept 已保存 and the new-tag form), a document without tags says so
+// once and offers its accept as "no opinion here", and the queue shows a survey answer's score and
+// question as the feed and the document page do.
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+let api: ReturnType<typeof apiClient>;
+const docs: Record<string, Doc> = {};
+const pageErrors: string[] = [];
+
+const saveState = () => page.locator('.doc-page .save-state').textContent();
+
+async function openDoc(id: string) {
+  await page.evaluate(`location.hash = '#/doc/${id}'`);
+  await waitForPage(page, `document.querySelector('.doc-page .toolbar .mono')?.textContent === ${JSON.stringify(id)}`);
+}
+
+/** How many times `text` is the whole text of an element under `root`. */
+async function shown(root: string, text: string): Promise<number> {
+  return (await page.evaluate(
+    `[...document.querySelectorAll(${JSON.stringify(`${root} *`)})].filter((e) => e.children.length === 0 && e.textContent.trim() === ${JSON.stringify(text)}).length`,
+  )) as number;
+}
+
+describe('document page state and empty documents (real server, chromium)', () => {
+  beforeAll(async () => {
+    server = await startServer();
+    api = apiClient(server.base, server.adminKey);
+    const samples: Record<string, Record<string, unknown>> = {
+      a: { kind: 'comment', source: 'app', externalId: 'state-a', text: '快递太慢了，包装也破了。' },
+      b: { kind: 'comment', source: 'app', externalId: 'state-b', text: '信号很差，网络卡顿。' },
+      empty: { kind: 'comment', source: 'app', externalId: 'state-empty', text: '123456' },
+      survey: {
+        kind: 'survey',
+        source: 'wechat-survey',
+        externalId: 'state-survey',
+        scale: 'nps',
+        score: 3,
+        question: '您向朋友推荐我们的可能性有多大？',
+        text: '套餐价格太贵了，客服态度也不好。',
+      },
+    };
+    for (const [k, body] of Object.entries(samples)) docs[k] = await waitDone(api, await ingest(api, body));
+    expect(docs.a!.tags.length, 'sample a has no tags').toBeGreaterThan(0);
+    expect(docs.b!.tags.length, 'sample b has no tags').toBeGreaterThan(0);
+    expect(docs.empty!.tags, 'the empty sample got tags').toEqual([]);
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await signIn(page, server.base, server.adminKey, '#/feed');
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('the next document starts clean: no 已保存, no selected tag, no new-tag form from the one before', async () => {
+    await openDoc(docs.a!.id);
+    await page.click('.doc-label [data-action=accept]');
+    await waitForPage(page, `document.querySelector('.doc-page .save-state')?.textContent === '已保存'`);
+    const tag = docs.a!.tags[0]!;
+    await page.click(`.doc-page tr[data-tag-id="${tag.id}"] td`);
+    await page.waitForSelector(`.doc-label .tag-actions[data-tag-id="${tag.id}"]`);
+    await page.click('.doc-label [data-action=new-tag]');
+    await page.waitForSelector('.doc-label .add-tag');
+
+    await openDoc(docs.b!.id);
+    expect((await getDoc(api, docs.b!.id)).reviewed).toBe(false);
+    expect(await saveState()).toBe('');
+    expect(await page.locator('.doc-label .add-tag').count()).toBe(0);
+    expect(await page.locator('.doc-label .tag-actions').count()).toBe(0);
+    expect(await page.locator('.doc-page tr.row-selected').count()).toBe(0);
+    expect(await page.textContent('.doc-page .meta [data-reviewed]')).toBe('否');
+
+    // and back: A's page is A's as the server has it now (reviewed), again with nothing pending
+    await openDoc(docs.a!.id);
+    expect(await saveState()).toBe('');
+    expect(await page.getAttribute('.doc-page .meta [data-reviewed]', 'data-reviewed')).toBe('true');
+  });
+});
