@@ -86,4 +86,32 @@ describe('document page state and empty documents (real server, chromium)', () =
     expect(await saveState()).toBe('');
     expect(await page.getAttribute('.doc-page .meta [data-reviewed]', 'data-reviewed')).toBe('true');
   });
+
+  test('a document with no tags says 暂无标签 once and its accept reads 确认无观点', async () => {
+    await page.goto(`${server.base}/#/doc/${docs.empty!.id}`);
+    await waitForPage(page, `document.querySelector('.doc-page .toolbar .mono')?.textContent === ${JSON.stringify(docs.empty!.id)}`);
+    expect(await shown('.doc-page', '暂无标签')).toBe(1);
+    const accept = page.locator('.doc-label [data-action=accept]');
+    expect((await accept.textContent())?.trim()).toBe('✓ 确认无观点');
+    await accept.click();
+    await waitFor('the empty document is reviewed', async () => ((await getDoc(api, docs.empty!.id)).reviewed ? true : null), 15_000);
+
+    // the same in the labeling queue
+    const other = await waitDone(api, await ingest(api, { kind: 'comment', source: 'app', externalId: 'state-empty-2', text: '7890' }));
+    expect(other.tags).toEqual([]);
+    await page.goto(`${server.base}/#/label?doc=${other.id}`);
+    await waitForPage(page, `document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(other.id)}`);
+    expect(await shown('.label-main', '暂无标签')).toBe(1);
+    expect((await page.textContent('.label-actions [data-action=accept]'))?.trim()).toBe('✓ 确认无观点');
+
+    // in English too
+    await page.evaluate(`localStorage.setItem('guandian.lang', 'en')`);
+    await page.reload();
+    await waitForPage(page, `document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(other.id)}`);
+    expect(await shown('.label-main', 'No tags')).toBe(1);
+    expect((await page.textContent('.label-actions [data-action=accept]'))?.trim()).toBe('✓ Confirm: no opinions');
+    await page.evaluate(`localStorage.setItem('guandian.lang', 'zh')`);
+    await page.reload();
+    await page.waitForSelector('.label-main');
+  });
 });

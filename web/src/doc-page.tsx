@@ -113,9 +113,9 @@ export function DocPage({ id }: { id: string }) {
               {...tagActions(selectedTag.id)}
               onClose={() => setSelected(null)}
             />
-          ) : (
-            <div className="muted small tag-actions-empty">{doc.tags.length > 0 ? t(coarsePointer() ? 'noTagSelected' : 'noTagSelectedFine') : t('noTags')}</div>
-          )}
+          ) : doc.tags.length > 0 ? (
+            <div className="muted small tag-actions-empty">{t(coarsePointer() ? 'noTagSelected' : 'noTagSelectedFine')}</div>
+          ) : null}
           <div className="doc-actions">
             {!adding && (
               // mousedown would collapse a selection made before reaching for the button.
@@ -134,7 +134,8 @@ export function DocPage({ id }: { id: string }) {
               </button>
             )}
             <button type="button" className="btn btn-small btn-primary" data-action="accept" disabled={busy} onClick={() => void send([{ op: 'accept' }])}>
-              ✓ {t('acceptAll')}
+              {/* With no tags, accepting says the document was read and holds no opinion (it leaves the queue). */}
+              ✓ {t(doc.tags.length > 0 ? 'acceptAll' : 'confirmNoOpinions')}
             </button>
             <span className={`save-state ${saveError !== null ? 'err' : ''}`} role="status" data-pending={busy ? 1 : 0}>
               {busy ? t('saving') : saveError !== null ? <>{t('error')}: <ErrorText error={saveError} /></> : saved ? t('saved') : ''}

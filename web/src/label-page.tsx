@@ -572,9 +572,9 @@ export function LabelPage({ route }: { route: Route }) {
                   onCategory={() => setPicker({ kind: 'category', tagId: selected.id })}
                   onDelete={deleteSelected}
                 />
-              ) : (
-                <div className="muted small tag-actions-empty">{tags.length > 0 ? t(coarsePointer() ? 'noTagSelected' : 'noTagSelectedFine') : t('noTags')}</div>
-              )}
+              ) : tags.length > 0 ? (
+                <div className="muted small tag-actions-empty">{t(coarsePointer() ? 'noTagSelected' : 'noTagSelectedFine')}</div>
+              ) : null}
               <div className="doc-actions">
                 <button type="button" className="btn btn-small" data-action="prev" disabled={index === 0} onClick={() => go(-1)} title="k">
                   ‹ {t('prevDoc')}
@@ -589,7 +589,7 @@ export function LabelPage({ route }: { route: Route }) {
                   </button>
                 )}
                 <button type="button" className="btn btn-small btn-primary" data-action="accept" onClick={acceptAll} title="a">
-                  ✓ {t('acceptAll')}
+                  ✓ {t(tags.length > 0 ? 'acceptAll' : 'confirmNoOpinions')}
                 </button>
                 <button type="button" className="btn btn-small" data-action="next" disabled={index >= docs.length - 1} onClick={() => go(1)} title="j">
                   {t('nextDoc')} ›
