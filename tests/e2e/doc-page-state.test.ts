@@ -114,4 +114,15 @@ describe('document page state and empty documents (real server, chromium)', () =
     await page.reload();
     await page.waitForSelector('.label-main');
   });
+
+  test('the labeling queue shows a survey answer with its score and question', async () => {
+    const survey = docs.survey!;
+    await page.goto(`${server.base}/#/label?doc=${survey.id}`);
+    await waitForPage(page, `document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(survey.id)}`);
+    const head = page.locator('.label-text .survey-head');
+    await head.waitFor({ timeout: 5_000 });
+    expect(await head.locator('.score').getAttribute('data-score')).toBe('3');
+    expect(await head.locator('.survey-question').textContent()).toBe('您向朋友推荐我们的可能性有多大？');
+    expect(pageErrors).toEqual([]);
+  });
 });

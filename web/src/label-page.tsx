@@ -8,6 +8,7 @@ import { DocumentBody, HighlightLegend, selectionInUntaggable, selectionOffsets 
 import { sourceKey, TEXT_LANG, useI18n } from './i18n';
 import { trapTab, useRestoreFocus } from './focus';
 import type { Route } from './router';
+import { SurveyHead } from './score-badge';
 import { nextSpan, type PickedSpan } from './span-pick';
 import { AddTagPanel, TagActions } from './tag-actions';
 import { TagChip } from './tag-chip';
@@ -519,6 +520,8 @@ export function LabelPage({ route }: { route: Route }) {
             </div>
             <div className="label-body">
               <div className="card label-text" ref={textRef} onMouseUp={adding ? takeMouseSelection : undefined}>
+                {/* A survey answer reads with its score and the question it answers, as in the feed and on the document page. */}
+                <SurveyHead doc={doc} />
                 <DocumentBody
                   doc={doc}
                   tags={doc.tags}
