@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, type DriverRow, type Drivers, type Scale, type ScoreTrend } from './api';
-import { Chart, tipContent, type ChartOption, type ChartTable } from './chart';
+import { Chart, CHART_FONT, tipContent, type ChartOption, type ChartTable } from './chart';
 import { FilterPanel, filtersFrom, filtersQuery } from './filters';
 import { paren, useI18n, type MsgKey } from './i18n';
 import { fillPeriods } from './time';
@@ -19,6 +19,17 @@ const signed = (x: number | null | undefined) => (x === null || x === undefined 
 
 
 type Driver = DriverRow & { key: string; name: string; field: 'category' | 'aspect' };
+
+const LABEL_SIZE = 12;
+const LABEL_FONT = `${LABEL_SIZE}px ${CHART_FONT}`;
+let measure: CanvasRenderingContext2D | null = null;
+/** How wide `text` is drawn in `font` (a canvas' measure, as the chart's own canvas draws it). */
+function textWidth(text: string, font: string): number {
+  measure ??= document.createElement('canvas').getContext('2d');
+  if (!measure) return text.length * 8;
+  measure.font = font;
+  return measure.measureText(text).width;
+}
 
 export function NpsPage({ route }: { route: Route }) {
   const { t, categoryName, lang } = useI18n();
@@ -126,6 +137,7 @@ export function NpsPage({ route }: { route: Route }) {
   // the drivers follow the page's scale: CSAT answers give csatImpact, NPS answers npsImpact
   const impact = (d: DriverRow) => (scale === 'nps' ? d.npsImpact : (d.csatImpact ?? null));
   const impactLabel = scale === 'nps' ? 'npsImpact' : 'csatImpact';
+  const valueLabel = (d: Driver | undefined) => `${signed(d ? impact(d) : null)} (n=${d?.n ?? 0})`;
   const driverOption = (rows: Driver[]): ChartOption => ({
     tooltip: {
       trigger: 'item',
@@ -143,8 +155,10 @@ export function NpsPage({ route }: { route: Route }) {
         ]);
       },
     },
-    // containLabel keeps the tick labels inside the card but not the axis name below them: room for it
-    grid: { left: 8, right: 48, top: 8, bottom: 30, containLabel: true },
+    // containLabel keeps the tick labels inside the card but not the axis name below them: room for it;
+    // nor the value labels right of the bars: the longest bar may end at the axis maximum, so the grid
+    // leaves the widest label's room (plus the label's 5px distance) on the right.
+    grid: { left: 8, right: Math.max(48, Math.ceil(Math.max(0, ...rows.map((d) => textWidth(valueLabel(d), LABEL_FONT)))) + 5 + 8), top: 8, bottom: 30, containLabel: true },
     xAxis: { type: 'value', name: t(impactLabel), nameLocation: 'middle', nameGap: 24 },
     yAxis: {
       type: 'category',
@@ -158,7 +172,7 @@ export function NpsPage({ route }: { route: Route }) {
         type: 'bar',
         barMaxWidth: 22,
         // Dark text whatever the bar: a low-sample bar is pale, its numbers must not be.
-        label: { show: true, position: 'right', color: '#374151', formatter: (p: { dataIndex: number }) => `${signed(rows[p.dataIndex] ? impact(rows[p.dataIndex]!) : null)} (n=${rows[p.dataIndex]?.n ?? 0})` },
+        label: { show: true, position: 'right', color: '#374151', fontSize: LABEL_SIZE, formatter: (p: { dataIndex: number }) => valueLabel(rows[p.dataIndex]) },
         // Low-sample rows keep their direction colour but are washed out (a pale fill, not opacity, which
         // would fade the value label with the bar) with a dashed outline, so they read as "indicative".
         data: rows.map((d) => {
