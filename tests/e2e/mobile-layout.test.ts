@@ -30,6 +30,8 @@ interface Layout {
   signOut: { left: number; right: number; top: number; bottom: number } | null;
   signOutHit: boolean;
   navLinkHeights: number[];
+  /** Nav links not wholly inside the window (a sideways-scrolled nav hid the last ones), by their label. */
+  navLinksOut: string[];
   /** Elements sticking out past the right edge, for the failure message. */
   wide: string[];
 }
@@ -45,6 +47,9 @@ async function layout(page: Page): Promise<Layout> {
       signOut: r ? { left: r.left, right: r.right, top: r.top, bottom: r.bottom } : null,
       signOutHit: !!(hit && btn && (hit === btn || btn.contains(hit))),
       navLinkHeights: [...document.querySelectorAll('.topbar nav a')].map((a) => a.getBoundingClientRect().height),
+      navLinksOut: [...document.querySelectorAll('.topbar nav a')]
+        .filter((a) => { const b = a.getBoundingClientRect(); return b.left < 0 || b.right > window.innerWidth || b.top < 0 || b.bottom > window.innerHeight; })
+        .map((a) => a.textContent),
       wide: [...document.querySelectorAll('body *')]
         .filter((e) => { const b = e.getBoundingClientRect(); return b.width > 0 && b.right > window.innerWidth + 1 && !e.closest('.table-scroll, .topbar nav'); })
         .slice(0, 6)
@@ -64,6 +69,9 @@ function expectFits(l: Layout, where: string) {
   expect(l.signOutHit, `${where}: something covers the sign-out button`).toBe(true);
   // One line per nav label (about 32px with padding), not one character per line.
   for (const h of l.navLinkHeights) expect(h, `${where}: a nav label wraps`).toBeLessThan(40);
+  // Every page's link in sight, none behind the edge of a sideways scroller.
+  expect(l.navLinkHeights.length, `${where}: no nav links`).toBeGreaterThanOrEqual(8);
+  expect(l.navLinksOut, `${where}: nav links off-screen`).toEqual([]);
 }
 
 async function width(page: Page, selector: string): Promise<number> {
@@ -100,7 +108,7 @@ describe('phone-sized layout (real server, chromium at 390×844)', () => {
     await server?.stop();
   });
 
-  test('every page fits the width, the nav labels stay on one line and sign-out can be tapped', async () => {
+  test('every page fits the width, every nav link is on screen with its label on one line, and sign-out can be tapped', async () => {
     const ctx = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', hasTouch: true });
     const page = await ctx.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
