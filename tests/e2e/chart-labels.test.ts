@@ -1,14 +1,17 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { signIn } from './console-helpers.js';
-import { CHROMIUM_ARGS, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { ingest, signIn, waitDone } from './console-helpers.js';
+import { apiClient, CHROMIUM_ARGS, startServer, waitForPage, type RunningServer } from './server-harness.js';
 
 // What the dashboard and NPS charts draw, read back from the canvas: a driver's value label must fit
-// inside the chart even when its bar reaches the axis maximum (it was cut off at "+25.0 (n=").
+// inside the chart even when its bar reaches the axis maximum (it was cut off at "+25.0 (n="). And their
+// data tables ("数据表"), the keyboard's way to a chart: a cell whose bar or point a click opens is a link
+// to the same filtered feed (they were plain text).
 
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
+let api: ReturnType<typeof apiClient>;
 const pageErrors: string[] = [];
 
 const driver = (category: string, npsImpact: number, n: number) => ({
@@ -38,9 +41,12 @@ async function paintedAtRightEdge(selector: string, cols: number): Promise<numbe
   })()`)) as number;
 }
 
-describe('chart labels (real server, chromium)', () => {
+describe('chart labels and data tables (real server, chromium)', () => {
   beforeAll(async () => {
     server = await startServer();
+    api = apiClient(server.base, server.adminKey);
+    const texts = ['网络很卡，经常断线，套餐价格太贵了。', '快递太慢了，包装也破了。', '信号很差，客服态度也不好。'];
+    for (const [i, text] of texts.entries()) await waitDone(api, await ingest(api, { kind: 'comment', source: 'app', externalId: `chart-${i}`, text }));
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
     page = await context.newPage();
@@ -73,6 +79,48 @@ describe('chart labels (real server, chromium)', () => {
     expect(await paintedAtRightEdge('.drivers-category', cols), 'the value label runs past the right edge').toBe(0);
     // and the labels are drawn at all: the columns just inside the edge hold the end of the longest one
     expect(await paintedAtRightEdge('.drivers-category', 40)).toBeGreaterThan(0);
+    await page.unroute('**/v1/stats/drivers*');
+    expect(pageErrors).toEqual([]);
+  });
+
+  /** Opens the data table under `section`'s chart, focuses the link `link` in it and presses Enter; returns the hash it led to. */
+  async function followTableLink(section: string, link: string): Promise<string> {
+    await page.click(`${section} .chart-data summary`);
+    const a = page.locator(`${section} .chart-data ${link}`).first();
+    await a.focus();
+    expect(await page.evaluate('document.activeElement.tagName')).toBe('A');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.feed-page, .feed-card, .main .toolbar');
+    return (await page.evaluate('location.hash')) as string;
+  }
+
+  test('dashboard data tables: Enter on a count or a row name opens the feed a click on that bar or point opens', async () => {
+    const summary = (await api<{ byCategory: { category: string; total: number; negative: number }[]; byDay: { day: string }[] }>('GET', '/v1/stats/summary')).body;
+    const first = [...summary.byCategory].sort((a, b) => b.total - a.total)[0]!;
+    expect(first.negative, 'the top category has no negative tags').toBeGreaterThan(0);
+    const section = (h: string) => `.chart-card:has(h3:text-is("${h}"))`;
+
+    await page.goto(`${server.base}/#/dashboard`);
+    await page.waitForSelector('.chart canvas');
+    // the first row's 负向 count: category and polarity, as a click on that bar segment
+    expect(await followTableLink(section('类别 × 情感'), 'tbody tr:first-child td:nth-of-type(2) a')).toBe(`#/feed?category=${first.category}&polarity=negative`);
+
+    await page.goto(`${server.base}/#/dashboard`);
+    await page.waitForSelector('.chart canvas');
+    const day = [...summary.byDay].sort((a, b) => a.day.localeCompare(b.day))[0]!.day;
+    // a day's row: that day's negative tags, as a click on its point
+    expect(await followTableLink(section('每日负面率'), 'tbody tr:first-child th a')).toBe(`#/feed?from=${day}&to=${day}&polarity=negative`);
+  });
+
+  test('NPS driver table: Enter on a driver opens its negative scored answers, as a click on its bar does', async () => {
+    await page.route('**/v1/stats/drivers*', async (route) => {
+      const res = await route.fetch();
+      const body = (await res.json()) as Record<string, unknown>;
+      await route.fulfill({ response: res, json: { ...body, minCount: 30, categories: [driver('network', 25, 12)], aspects: [] } });
+    });
+    await page.goto(`${server.base}/#/nps`);
+    await page.waitForSelector('.drivers-category .chart canvas');
+    expect(await followTableLink('.drivers-category', 'tbody th a')).toBe('#/feed?category=network&scale=nps&polarity=negative');
     await page.unroute('**/v1/stats/drivers*');
     expect(pageErrors).toEqual([]);
   });

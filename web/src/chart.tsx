@@ -99,6 +99,11 @@ export interface ChartTable {
   rows: (string | number)[][];
   /** Columns holding customers' words (aspects), marked as Chinese whatever the console's language. */
   textColumns?: number[];
+  /**
+   * Per row, per column: where a cell leads (a console href), for the cells whose bar or point a click
+   * opens, so the keyboard reaches the same filtered feed the mouse does; null where a cell leads nowhere.
+   */
+  links?: (string | null)[][];
 }
 
 export function Chart({
@@ -161,17 +166,19 @@ export function Chart({
               <tbody>
                 {table.rows.map((r, i) => (
                   <tr key={i}>
-                    {r.map((v, j) =>
-                      j === 0 ? (
+                    {r.map((v, j) => {
+                      const to = table.links?.[i]?.[j];
+                      const cell = to ? <a href={to}>{v}</a> : v;
+                      return j === 0 ? (
                         <th key={j} scope="row" lang={table.textColumns?.includes(j) ? TEXT_LANG : undefined}>
-                          {v}
+                          {cell}
                         </th>
                       ) : (
                         <td key={j} className={typeof v === 'number' ? 'num' : undefined} lang={table.textColumns?.includes(j) ? TEXT_LANG : undefined}>
-                          {v}
+                          {cell}
                         </td>
-                      ),
-                    )}
+                      );
+                    })}
                   </tr>
                 ))}
               </tbody>

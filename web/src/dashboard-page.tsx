@@ -3,7 +3,7 @@ import { api, type Kpi, type Summary } from './api';
 import { Chart, type ChartOption, type ChartTable } from './chart';
 import { FilterPanel, filtersFrom, filtersQuery, type Filters } from './filters';
 import { paren, POLARITIES, useI18n } from './i18n';
-import { navigate, type Route } from './router';
+import { href, navigate, type Route } from './router';
 import { ErrorPanel } from './page-error';
 import { dayIn, fillPeriods } from './time';
 
@@ -41,6 +41,8 @@ export function DashboardPage({ route }: { route: Route }) {
 
   // Chart clicks carry the dashboard's own scope into the feed, narrowed by what was clicked.
   const drill = (extra: Filters) => navigate('feed', { ...filters, ...extra });
+  // The same place as a link, for the chart's data table.
+  const drillHref = (extra: Filters) => href('feed', { ...filters, ...extra });
   // A KPI row opens exactly what it counted: the period the table compared, which without chosen dates is
   // the last 7 days while the charts above count all time. It goes on as dates, so the feed's pickers show
   // them and its query is the one the KPI was asked: the API's default period is whole TIME_ZONE days, so its
@@ -123,15 +125,29 @@ export function DashboardPage({ route }: { route: Route }) {
       })),
     };
     const polCols = [t('positive'), t('negative'), t('neutral'), t('total')];
+    // The tables' links go where a click on the chart goes: a polarity's count to that bar's feed, the row's
+    // name to all of the row's tags (a day: its negative tags, as a point on the line does).
+    const polLinks = (scope: Filters) => [drillHref(scope), ...POLARITIES.map((p) => drillHref({ ...scope, polarity: p })), null];
+    const aspectsRead = [...top].reverse();
     const tables: Record<'byCategory' | 'trend' | 'aspects' | 'channels', ChartTable> = {
-      byCategory: { columns: [t('category'), ...polCols], rows: cats.map((c) => [categoryName(c.category), c.positive, c.negative, c.neutral, c.total]) },
+      byCategory: {
+        columns: [t('category'), ...polCols],
+        rows: cats.map((c) => [categoryName(c.category), c.positive, c.negative, c.neutral, c.total]),
+        links: cats.map((c) => polLinks({ category: c.category })),
+      },
       trend: {
         columns: [t('date'), t('negativeRate'), t('negative'), t('total')],
         rows: days.map((d) => [d.day, `${d.total ? ((d.negative / d.total) * 100).toFixed(1) : '0.0'}%`, d.negative, d.total]),
+        links: days.map((d) => [drillHref({ from: d.day, to: d.day, polarity: 'negative' })]),
       },
       // Biggest first, as read, not the chart's bottom-up order.
-      aspects: { columns: [t('aspect'), t('category'), t('count')], rows: [...top].reverse().map((a) => [a.aspect, categoryName(a.category), a.count]), textColumns: [0] },
-      channels: { columns: [t('channel'), ...polCols], rows: chans.map((c) => [c.channel, c.positive, c.negative, c.neutral, c.total]) },
+      aspects: {
+        columns: [t('aspect'), t('category'), t('count')],
+        rows: aspectsRead.map((a) => [a.aspect, categoryName(a.category), a.count]),
+        textColumns: [0],
+        links: aspectsRead.map((a) => [drillHref({ aspect: a.aspect, category: a.category, polarity: 'negative' })]),
+      },
+      channels: { columns: [t('channel'), ...polCols], rows: chans.map((c) => [c.channel, c.positive, c.negative, c.neutral, c.total]), links: chans.map((c) => polLinks({ channel: c.channel })) },
     };
     return { cats, days, axis, top, chans, byCategory, byCategoryHeight: narrow ? Math.max(280, cats.length * 26 + 60) : 280, trend, aspects, channels, tables };
     // lang changes series names

@@ -4,7 +4,7 @@ import { Chart, CHART_FONT, tipContent, type ChartOption, type ChartTable } from
 import { FilterPanel, filtersFrom, filtersQuery } from './filters';
 import { paren, useI18n, type MsgKey } from './i18n';
 import { fillPeriods } from './time';
-import { navigate, type Route } from './router';
+import { href, navigate, type Route } from './router';
 import { ErrorPanel } from './page-error';
 
 const KEYS = ['from', 'to', 'channel'] as const;
@@ -66,7 +66,8 @@ export function NpsPage({ route }: { route: Route }) {
 
   // A driver is a negative theme among the documents scored on this scale (survey answers, and comments
   // or transcripts that carry a score), so its drill-down is their negative tags of that theme.
-  const drill = (d: Driver) => navigate('feed', { ...filters, [d.field]: d.key, scale, polarity: 'negative' });
+  const drillTo = (d: Driver) => ({ ...filters, [d.field]: d.key, scale, polarity: 'negative' });
+  const drill = (d: Driver) => navigate('feed', drillTo(d));
 
   const trendOption = useMemo<ChartOption | null>(() => {
     if (!trend || trend.series.length === 0) return null;
@@ -207,6 +208,8 @@ export function NpsPage({ route }: { route: Route }) {
       d.meanScoreWithout ?? '—',
     ]),
     textColumns: aspects ? [0] : undefined,
+    // a driver's name leads where a click on its bar does
+    links: rows.map((d) => [href('feed', drillTo(d))]),
   });
 
   const o = trend?.overall;
