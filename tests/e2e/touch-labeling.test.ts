@@ -376,10 +376,10 @@ describe('labeling by touch alone (real server, chromium touch emulation at 390�
     await until(docBefore.id, 'doc tag deleted', (d) => !d.tags.some((t) => t.id === gone.id));
     await shot(page, 'touch-doc-undo-delete');
     await tap(page.locator(`.doc-label .undo-toast[data-removed="${gone.id}"] [data-action=undo-remove]`), '撤销 on the document page');
-    const back = await until(docBefore.id, 'doc tag back', (d) => d.tags.some((t) => t.id === gone.id));
-    // put back as the model wrote it, and the document unreviewed again
+    // put back, and the document unreviewed again (the server writes the two one after the other)
+    const back = await until(docBefore.id, 'doc tag back and the document unreviewed', (d) => d.tags.some((t) => t.id === gone.id) && !d.reviewed);
+    // as the model wrote it
     expect(back.tags.find((t) => t.id === gone.id)).toMatchObject({ polarity: gone.polarity, category: gone.category, source: gone.source });
-    expect(back.reviewed).toBe(false);
     await page.locator(`.doc-page tr[data-tag-id="${gone.id}"]`).waitFor();
     await ctx.close();
     expect(pageErrors, 'uncaught errors in the page').toEqual([]);
