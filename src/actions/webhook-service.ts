@@ -51,6 +51,7 @@ export const presentDelivery = (d: WebhookDeliveryRecord) => ({
 });
 
 const RESPONSE_TIMEOUT_MS = 10_000;
+const STOPPING = 'ESTOPPING';
 /** How often a tenant's parked deliveries are offered its free slots, besides whenever one of its attempts ends. */
 const PARKED_RECHECK_MS = 1000;
 /** lastError of the deliveries an endpoint's deactivation or deletion failed. */
@@ -87,6 +88,9 @@ export class WebhookService {
   /** Attempts in flight in this process, per tenant, and the deliveries they are for. */
   private readonly slots = new Map<string, number>();
   private readonly running = new Set<string>();
+  // Requests on the wire, cut off by stop(): an attempt may wait RESPONSE_TIMEOUT_MS for a slow receiver,
+  // as long as the whole shutdown is allowed (SHUTDOWN_TIMEOUT_MS), which then ended in a forced exit 1.
+  private readonly onTheWire = new Set<http.ClientRequest>();
   /** Deliveries whose job found their tenant's slots taken, per tenant, in arrival order. */
   private readonly parked = new Map<string, Set<string>>();
   private readonly recheck = new Map<string, NodeJS.Timeout>();
@@ -257,7 +261,8 @@ export class WebhookService {
   /** The webhooks queue's job: one attempt at one delivery. Throws to make the queue retry with backoff. */
   async deliver(id: string, ctx: JobContext): Promise<void> {
     const current = await this.store.deliveries.findById(id);
-    if (!current || current.status !== 'pending') return;
+    // stopping: it stays pending, queued again at the next start
+    if (!current || current.status !== 'pending' || this.stopped) return;
     const tenant = current.tenant;
     // No await between these checks and taking the slot: jobs run concurrently.
     // A second job for a delivery already being attempted here (a re-queue) must not send it twice.
@@ -326,6 +331,7 @@ export class WebhookService {
     for (const timer of this.recheck.values()) clearInterval(timer);
     this.recheck.clear();
     this.parked.clear();
+    for (const req of this.onTheWire) req.destroy(Object.assign(new Error('the service is stopping'), { code: STOPPING }));
   }
 
   private async attempt(id: string, current: WebhookDeliveryRecord, ctx: JobContext): Promise<void> {
@@ -364,6 +370,14 @@ export class WebhookService {
       }
       throw new RetryableDeliveryError(`receiver answered ${code}`);
     } catch (err) {
+      if ((err as { code?: string }).code === STOPPING) {
+        // Cut off by a stop: not the receiver's failure, so the attempt does not count. The delivery stays
+        // pending and is queued again at the next start (the receiver may have seen it: deliveries are at
+        // least once, and X-Guandian-Delivery lets it drop the repeat).
+        await this.store.deliveries.updateIfPending(id, { attempts: started.attempts - 1, lastError: 'interrupted by a service stop; sent again at the next start' });
+        this.logger.info({ deliveryId: id }, 'webhook attempt interrupted by shutdown; delivery stays pending');
+        return;
+      }
       const message = err instanceof Error ? err.message : String(err);
       const blocked = (err as { code?: string }).code === 'EADDRBLOCKED';
       const final = started.attempts >= this.maxAttempts || blocked;
@@ -415,7 +429,11 @@ export class WebhookService {
           res.resume();
         },
       );
-      req.on('close', () => clearTimeout(deadline));
+      this.onTheWire.add(req);
+      req.on('close', () => {
+        clearTimeout(deadline);
+        this.onTheWire.delete(req);
+      });
       req.on('timeout', () => req.destroy(new Error(`no response within ${RESPONSE_TIMEOUT_MS} ms`)));
       req.on('error', reject);
       req.end(body);

@@ -20,6 +20,10 @@ export class Receiver {
   /** Status codes to answer in turn; 200 once the list is used up. */
   script: number[] = [];
   secrets = new Map<string, string>();
+  /** While true, requests are recorded (answered: 0) and never answered: a receiver that hangs. */
+  hold = false;
+  /** Held requests whose connection the sender closed. */
+  abandoned = 0;
   private server!: http.Server;
   url = '';
 
@@ -31,6 +35,11 @@ export class Receiver {
         const raw = Buffer.concat(chunks).toString('utf8');
         const body = JSON.parse(raw) as Record<string, any>;
         const secret = this.secrets.get(req.url ?? '') ?? '';
+        if (this.hold) {
+          this.received.push({ headers: req.headers, raw, body, verified: verify(this.secrets.get(req.url ?? '') ?? '', req.headers, raw), answered: 0 });
+          res.on('close', () => this.abandoned++);
+          return;
+        }
         const answered = this.script.shift() ?? 200;
         this.received.push({ headers: req.headers, raw, body, verified: verify(secret, req.headers, raw), answered });
         res.writeHead(answered, { 'content-type': 'text/plain' }).end('ok');
@@ -54,6 +63,7 @@ export class Receiver {
   }
 
   close(): Promise<void> {
+    this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }

@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { ADMIN_KEY, bearer, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { Receiver, settle } from './receiver.js';
+import { ACTIONS_ENV, addWebhook } from './setup.js';
+
+// QA audit 2026-11-30: a stop while an attempt waited on a receiver that never answers waited out the
+// 10 s response timeout, as long as SHUTDOWN_TIMEOUT_MS allows by default, and the service was forced to
+// exit 1; the cut-off attempt also counted as one of WEBHOOK_ATTEMPTS.
+let receiver: Receiver;
+
+beforeAll(async () => {
+  receiver = await new Receiver().start();
+});
+afterAll(async () => {
+  await receiver?.close();
+});
+
+test('a stop cuts off an attempt waiting on a hanging receiver; it does not count, and the next start sends it', async () => {
+  receiver.hold = true;
+  let first: TestRuntime | undefined = await startRuntime(ACTIONS_ENV, { keepData: true });
+  const dataDir = first.dataDir;
+  let second: TestRuntime | undefined;
+  try {
+    const hook = await addWebhook(first, receiver);
+    const sent = await first.http.post(`/v1/webhooks/${hook}/test`).set(bearer(ADMIN_KEY)).expect(202);
+    const deliveryId = sent.body.deliveryId as string;
+    const tries = () => receiver.received.filter((x) => x.body.id === deliveryId);
+    await receiver.waitFor(() => tries().length === 1);
+
+    await first.close();
+    first = undefined;
+    // the stop closed the connection instead of waiting for an answer
+    expect(receiver.abandoned).toBe(1);
+    const reopened = await startRuntime(ACTIONS_ENV, { dataDir, keepData: true, worker: false });
+    const stored = await reopened.services.store.actions.deliveries.findById(deliveryId);
+    await reopened.close();
+    expect(stored).toMatchObject({ status: 'pending', attempts: 0, lastError: expect.stringMatching(/interrupted by a service stop/) });
+
+    receiver.hold = false;
+    second = await startRuntime(ACTIONS_ENV, { dataDir, keepData: true });
+    await receiver.waitFor(() => tries().length === 2);
+    await settle(300);
+    const done = await second.services.store.actions.deliveries.findById(deliveryId);
+    expect(done).toMatchObject({ status: 'delivered', attempts: 1, responseCode: 200 });
+    expect(tries()[1]!.verified).toBe(true);
+  } finally {
+    await first?.close();
+    await second?.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+});
