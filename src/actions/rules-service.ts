@@ -5,7 +5,7 @@ import type { Filter } from '../store/collection.js';
 import { instantOf, timeZone, wallTime } from '../time-zone.js';
 import type { AlertRuleRecord, DocumentRecord, TagRecord } from '../store/records.js';
 import type { ActionsStore } from './actions-store.js';
-import { customerText, findWords } from './text.js';
+import { aspectMatches, customerText, findWords } from './text.js';
 import type { WebhookService } from './webhook-service.js';
 
 export type RuleInput = {
@@ -60,7 +60,7 @@ export function documentMatches(match: NonNullable<AlertRuleRecord['match']>, do
     (t) =>
       (!match.categories?.length || match.categories.includes(t.category)) &&
       (!match.polarities?.length || match.polarities.includes(t.polarity)) &&
-      (!match.aspects?.length || (t.aspect !== null && match.aspects.some((a) => t.aspect!.includes(a)))),
+      (!match.aspects?.length || match.aspects.some((a) => aspectMatches(t, a))),
   );
   return hits.length > 0 ? hits : null;
 }
