@@ -55,6 +55,25 @@ function parseAllowEntry(raw: string): AllowEntry {
   return { host: suffix ? host.slice(1) : canonicalHost(host), suffix, port };
 }
 
+/**
+ * Why an entry of WEBHOOK_ALLOWED_HOSTS cannot be what it means, or null. Checked at boot: a URL
+ * (http://10.0.0.5:8443), a ";"-separated list or a port past 65535 used to be taken as a host nobody
+ * has, and the webhook it was meant for was then refused as "private or loopback" with no hint why.
+ */
+export function allowEntryProblem(raw: string): string | null {
+  const text = raw.trim().toLowerCase();
+  if (text.includes('://') || text.includes('/')) return 'is a URL or path; write the host, or host:port';
+  if (/[\s;]/.test(text)) return 'holds a space or ";"; separate entries with ","';
+  const e = parseAllowEntry(text);
+  if (e.port !== null && (e.port < 1 || e.port > 65535)) return `has port ${e.port}, outside 1-65535`;
+  const host = e.suffix ? e.host.slice(1) : e.host;
+  if (net.isIP(host) !== 0) return null;
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host)) {
+    return 'is not a host name, an IP address, [IPv6]:port or *.domain';
+  }
+  return null;
+}
+
 /** The port a URL connects to: its explicit port, else its scheme's default. */
 export function portOf(url: URL): number {
   return url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;

@@ -1,5 +1,6 @@
 import net from 'node:net';
 import path from 'node:path';
+import { allowEntryProblem } from '../actions/url-guard.js';
 import { canonicalTimeZone, isTimeZone } from '../time-zone.js';
 
 // Every setting is read and validated here, once, at boot. A bad value stops the process with a
@@ -69,6 +70,19 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** WEBHOOK_ALLOWED_HOSTS: comma-separated hosts, host:port, [IPv6]:port or *.domain; each is checked here. */
+function allowedHosts(raw: string | undefined): string[] {
+  const entries = (raw ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const problem = allowEntryProblem(entry);
+    if (problem) throw new ConfigError('WEBHOOK_ALLOWED_HOSTS', `entry "${entry}" ${problem} (e.g. tickets.corp.example,10.0.0.5:8443,*.corp.example)`);
+  }
+  return entries;
+}
 
 function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -169,10 +183,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     timeZone: canonicalTimeZone(timeZone),
     actions: {
       urlPolicy: {
-        allowedHosts: (env.WEBHOOK_ALLOWED_HOSTS ?? '')
-          .split(',')
-          .map((h) => h.trim().toLowerCase())
-          .filter(Boolean),
+        allowedHosts: allowedHosts(env.WEBHOOK_ALLOWED_HOSTS),
       },
       webhookAttempts: int(env, 'WEBHOOK_ATTEMPTS', 8, 1, 50),
       intervalMs: int(env, 'ACTIONS_INTERVAL_MS', 60_000, 100, 86_400_000),

@@ -70,3 +70,34 @@ describe('BODY_LIMIT and MAX_TEXT_LENGTH', () => {
     }
   });
 });
+
+// QA audit 2026-11-30: these booted silently, and the webhook meant for the host was then refused as
+// "private or loopback" with no hint that the variable was the problem.
+describe('WEBHOOK_ALLOWED_HOSTS', () => {
+  test.each([['http://127.0.0.1:3191'], ['::bad::,http://x'], ['127.0.0.1:99999'], [' 127.0.0.1:3191 ; 10.0.0.5'], ['tickets.corp.example/hook'], ['bad_host!']])(
+    '%s is refused at boot naming the variable and the entry',
+    (value) => {
+      let err: unknown;
+      try {
+        loadConfig({ WEBHOOK_ALLOWED_HOSTS: value });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).variable).toBe('WEBHOOK_ALLOWED_HOSTS');
+      expect((err as ConfigError).message).toMatch(/entry "/);
+    },
+  );
+
+  test('hosts, host:port, [IPv6]:port, bare IPv6 and *.domain are taken, lower-cased', () => {
+    const value = 'Tickets.Corp.Example, 10.0.0.5:8443,[fd00::5]:443,::1,*.corp.example:443,127.0.0.1';
+    expect(loadConfig({ WEBHOOK_ALLOWED_HOSTS: value }).actions.urlPolicy.allowedHosts).toEqual([
+      'tickets.corp.example',
+      '10.0.0.5:8443',
+      '[fd00::5]:443',
+      '::1',
+      '*.corp.example:443',
+      '127.0.0.1',
+    ]);
+  });
+});
