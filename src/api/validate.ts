@@ -135,3 +135,15 @@ export function parseDto<T extends object>(cls: new () => T, body: unknown, what
   }
   return instance;
 }
+
+/**
+ * For routes that take no query parameters (the short admin lists: webhooks, rules, the routing table):
+ * a `limit` or a misspelt filter there was ignored without a word, while every route that does take
+ * parameters refuses unknown ones.
+ */
+export function refuseQuery(query: unknown): void {
+  const keys = query !== null && typeof query === 'object' ? Object.keys(query) : [];
+  if (keys.length === 0) return;
+  const field = fieldPath('', keys[0]!);
+  throw badRequest(`${field} is not a query parameter of this route: it takes none and answers with every item`, [{ field, message: 'unknown query parameter' }]);
+}

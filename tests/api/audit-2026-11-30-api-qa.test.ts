@@ -298,3 +298,26 @@ describe('Idempotency-Key and a refused request', () => {
     expect(again.body).toEqual(first.body);
   });
 });
+
+// Second QA pass of 2026-11-30 (actions, models, CLI).
+describe('admin lists and webhook updates refuse what they would ignore', () => {
+  test('GET /v1/webhooks, /v1/rules and /v1/routing refuse query parameters instead of ignoring them', async () => {
+    for (const path of ['/v1/webhooks?limit=1', '/v1/rules?limit=1', '/v1/routing?team=risk']) {
+      const res = await rt.http.get(path).set(bearer(ADMIN_KEY));
+      expect(res.status, path).toBe(400);
+      expect(res.body.error.details[0].message, path).toBe('unknown query parameter');
+    }
+    await rt.http.get('/v1/webhooks').set(bearer(ADMIN_KEY)).expect(200);
+  });
+
+  test('PATCH /v1/webhooks/:id with nothing to change is a 400 and writes no audit entry', async () => {
+    const hook = (await rt.http.post('/v1/webhooks').set(bearer(ADMIN_KEY)).send({ url: 'https://hooks.example.com/guandian' }).expect(201)).body;
+    const audits = async () => (await rt.http.get('/v1/audit?action=webhook.update').set(bearer(ADMIN_KEY)).expect(200)).body.items.length as number;
+    const before = await audits();
+    for (const body of [{}, { rotateSecret: false }]) expect400(await rt.http.patch(`/v1/webhooks/${hook.id}`).set(bearer(ADMIN_KEY)).send(body), '(body)', /nothing to change/);
+    expect(await audits()).toBe(before);
+    const after = (await rt.http.get(`/v1/webhooks/${hook.id}`).set(bearer(ADMIN_KEY)).expect(200)).body;
+    expect(after.updatedAt).toBe(hook.updatedAt);
+    await rt.http.patch(`/v1/webhooks/${hook.id}`).set(bearer(ADMIN_KEY)).send({ active: false }).expect(200);
+  });
+});

@@ -1,5 +1,6 @@
 import { readDate } from '../dto/dates.js';
 import { Router } from 'express';
+import { badRequest } from '../../errors.js';
 import type { Services } from '../../runtime.js';
 import { presentRule, type RuleInput } from '../../actions/rules-service.js';
 import { presentWebhook } from '../../actions/webhook-service.js';
@@ -17,7 +18,7 @@ import {
 } from '../dto/actions-dto.js';
 import { idempotency } from '../guards.js';
 import { auth, requireRole } from '../middleware.js';
-import { parseDto } from '../validate.js';
+import { parseDto, refuseQuery } from '../validate.js';
 
 // Alert rules, webhooks, complaint routing, journeys and the KPI view; logic lives in src/actions.
 export function actionsRoutes(s: Services): Router {
@@ -26,6 +27,7 @@ export function actionsRoutes(s: Services): Router {
   const id = (p: unknown) => p as string;
 
   r.get('/webhooks', requireRole('admin'), async (req, res) => {
+    refuseQuery(req.query);
     res.json({ items: await a.webhooks.list(auth(req).tenant) });
   });
   r.post('/webhooks', requireRole('admin'), async (req, res) => {
@@ -42,6 +44,10 @@ export function actionsRoutes(s: Services): Router {
   r.patch('/webhooks/:id', idempotency(s.store, { methods: ['PATCH'] }), requireRole('admin'), async (req, res) => {
     const who = auth(req);
     const dto = parseDto(WebhookUpdateDto, req.body);
+    // as PATCH /v1/tags/:id: a change that changes nothing would still be written and audited
+    if (dto.url === undefined && dto.description === undefined && dto.active === undefined && dto.rotateSecret !== true) {
+      throw badRequest('nothing to change: the body names no url, description or active, and no rotateSecret: true', [{ field: '(body)', message: 'nothing to change' }]);
+    }
     const updated = await a.webhooks.update(who.tenant, id(req.params.id), dto);
     await s.privacy.audit(who.tenant, who.keyId, 'webhook.update', updated.id, { ...dto });
     res.json(updated);
@@ -67,6 +73,7 @@ export function actionsRoutes(s: Services): Router {
   });
 
   r.get('/rules', requireRole('admin'), async (req, res) => {
+    refuseQuery(req.query);
     res.json({ items: await a.rules.list(auth(req).tenant) });
   });
   r.post('/rules', requireRole('admin'), async (req, res) => {
@@ -92,6 +99,7 @@ export function actionsRoutes(s: Services): Router {
   });
 
   r.get('/routing', requireRole('admin'), async (req, res) => {
+    refuseQuery(req.query);
     res.json(presentRouting(await a.routing.table(auth(req).tenant)));
   });
   r.put('/routing', requireRole('admin'), async (req, res) => {
