@@ -5,7 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliFailure, UsageError } from './errors.js';
 import { EVAL_FORMATS, EVAL_TASKS, runEval } from './eval-command.js';
 import { runExport } from './export-command.js';
-import { HttpClient } from './http-client.js';
+import { ApiError, HttpClient } from './http-client.js';
 import { MAX_CHUNK, runImport } from './import-command.js';
 import { keysCreate, keysList, keysRevoke, parseRoles } from './keys-command.js';
 import { runRetag } from './retag-command.js';
@@ -469,7 +469,8 @@ ${CONNECTION_HELP}
   -h, --help     help for the tool or a command ("guandian import --help")
   -V, --version  print the version
 
-Exit status: 0 success, 1 failure (server, network, file), 2 usage error,
+Exit status: 0 success, 1 failure (server, network, file), 2 usage error (also a value the
+server refuses as invalid, a 400),
 130 interrupted (Ctrl-C; an interrupted import keeps its progress).`;
 
 function version(): string {
@@ -591,6 +592,12 @@ function report(err: unknown): number {
   if (err instanceof UsageError) {
     const hint = err.command ? `guandian ${err.command} --help` : 'guandian --help';
     process.stderr.write(`guandian: ${err.message}\nRun "${hint}" for usage.\n`);
+    return 2;
+  }
+  // The server refusing a request as invalid (400) is refusing a value given on the command line (a
+  // --polarity, a --from date the server reads): a usage error like the ones checked here, so exit 2.
+  if (err instanceof ApiError && err.status === 400) {
+    process.stderr.write(`guandian: ${err.message}\n`);
     return 2;
   }
   if (err instanceof CliFailure) {

@@ -400,6 +400,12 @@ describe('export', () => {
     expect(rows.length).toBe(all.items.filter((t) => t.source === 'rule' && t.confidence <= 0.9).length);
     const bad = await runCli(['export', '--max-confidence', '1.5']);
     expect(bad.code).toBe(2);
+    // a value only the server checks is a usage error too (QA audit 2026-11-30: these exited 1)
+    for (const args of [['export', '--polarity', 'bad'], ['export', '--from', '2024-02-31']]) {
+      const refused = await runCli(args);
+      expect(refused.code, `${args.join(' ')}: ${refused.stderr}`).toBe(2);
+      expect(refused.stderr).toContain(args[1]!.slice(2));
+    }
     expect(bad.stderr).toContain('--max-confidence must be a number from 0 to 1');
   });
 
@@ -731,7 +737,7 @@ describe('help and usage', () => {
 
   test('the help says what the exit status and the date filters mean', async () => {
     const tool = await runCli(['--help']);
-    expect(tool.stdout).toMatch(/Exit status: 0 success, 1 failure \(server, network, file\), 2 usage error,\s+130 interrupted/);
+    expect(tool.stdout).toMatch(/Exit status: 0 success, 1 failure \(server, network, file\), 2 usage error \(also a value the\s+server refuses as invalid, a 400\),\s+130 interrupted/);
     const exp = await runCli(['export', '--help']);
     expect(exp.stdout).not.toContain('ISO 8601 dates, inclusive');
     expect(exp.stdout).toContain("a date alone is 00:00 in the\n                         server's TIME_ZONE (--to 2024-05-31T23:59:59.999 takes all of May 31)");
