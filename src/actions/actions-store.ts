@@ -187,6 +187,12 @@ export class ActionsQueries {
    * analysis, and a resolve or breach mark made meanwhile must survive the job's write.
    */
   async applyRouting(documentId: string, decision: Omit<NonNullable<DocumentRecord['routing']>, 'routedAt' | 'resolvedAt' | 'breachNotifiedAt'>, now: Date): Promise<void> {
+    // A case that stays with its team keeps the deadline it was given: a re-tag (every promotion runs one)
+    // under a tightened SLA recomputed every old case's dueAt from its ingest time, and 1,475 cases that
+    // were on time became overdue at once (QA audit 2026-11-30). A new SLA applies to new cases, and to a
+    // case that moves to another team (a corrected category), which gets that team's deadline.
+    const { dueAt: _kept, ...sameTeam } = decision;
+    if (await this.updateRouting({ _id: documentId, 'routing.team': decision.team }, sameTeam)) return;
     if (await this.updateRouting({ _id: documentId, 'routing.team': { $exists: true } }, decision)) return;
     await this.documents.updateOne(
       { _id: documentId, 'routing.team': { $exists: false } },

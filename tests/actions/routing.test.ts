@@ -193,6 +193,34 @@ describe('complaint routing', () => {
     expect(open.body.items.map((c: any) => c.documentId)).not.toContain(id);
   });
 
+  test('a re-tag under a tightened SLA keeps the deadlines of cases that stay with their team (QA audit 2026-11-30)', async () => {
+    const key = await createKey(rt, ['ingest']);
+    const id = await ingest(rt, key, 'r-sla-kept', '网络信号太差，天天掉线');
+    await waitDone(rt, [id]);
+    const before = (await rt.services.store.documents.findById(id))!.routing!;
+    expect(before.team).toBe('network-ops');
+    await rt.http.put('/v1/routing').set(bearer(ADMIN_KEY)).send({ ...table, entries: table.entries.map((e) => ({ ...e, slaHours: 0.1 })) }).expect(200);
+    try {
+      const job = await rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({}).expect(202);
+      const deadline = Date.now() + 60_000;
+      while ((await rt.http.get(`/v1/retag-jobs/${job.body.id}`).set(bearer(ADMIN_KEY)).expect(200)).body.status !== 'done') {
+        if (Date.now() > deadline) throw new Error('re-tag did not finish');
+        await settle(100);
+      }
+      const after = (await rt.services.store.documents.findById(id))!;
+      expect(after.processedAt && new Date(after.processedAt) > new Date(before.routedAt)).toBe(true);
+      expect(after.routing).toMatchObject({ team: 'network-ops' });
+      expect(new Date(after.routing!.dueAt)).toEqual(new Date(before.dueAt));
+      // a new case gets the new SLA
+      const fresh = await ingest(rt, key, 'r-sla-new', '网络信号太差');
+      await waitDone(rt, [fresh]);
+      const doc = (await rt.services.store.documents.findById(fresh))!;
+      expect(new Date(doc.routing!.dueAt).getTime() - new Date(doc.createdAt).getTime()).toBe(0.1 * HOUR);
+    } finally {
+      await rt.http.put('/v1/routing').set(bearer(ADMIN_KEY)).send(table).expect(200);
+    }
+  });
+
   test('routing validation, roles and tenant isolation', async () => {
     await rt.http.put('/v1/routing').set(bearer(ADMIN_KEY)).send({ ...table, entries: [{ team: 'x', slaHours: 1 }] }).expect(400);
     await rt.http.put('/v1/routing').set(bearer(ADMIN_KEY)).send({ ...table, defaultSlaHours: 0 }).expect(400);
