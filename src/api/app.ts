@@ -29,11 +29,14 @@ export function createApp(s: Services): Express {
   // No 'unsafe-inline' for styles: the console sets styles through the CSSOM only (React's style
   // props, ECharts' element.style) and builds chart tooltips as elements (web/src/chart.tsx), so
   // markup with style attributes or <style> elements is refused (tests/e2e/csp.test.ts). The queue
-  // dashboard sets a policy of its own (queue-dashboard.ts).
+  // dashboard sets a policy of its own (queue-dashboard.ts). Helmet's default upgrade-insecure-requests
+  // is left out: on a private deployment reached over plain HTTP at a LAN address (http://10.0.0.5:3000)
+  // the browser fetched the console's scripts over https, found no TLS there and showed a blank page
+  // (docs audit 2026-11-30). TLS, where a site has it, is the reverse proxy's (docs/operations.md).
   app.use(
     helmet({
       contentSecurityPolicy: {
-        directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'] },
+        directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], upgradeInsecureRequests: null },
       },
     }),
   );

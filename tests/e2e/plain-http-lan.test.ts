@@ -1,0 +1,41 @@
+import os from 'node:os';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { CHROMIUM_ARGS, startServer, type RunningServer } from './server-harness.js';
+
+// Docs audit 2026-11-30: opened over plain HTTP at a LAN address (not localhost), the console was a blank
+// page: helmet's default Content-Security-Policy carried upgrade-insecure-requests, so the browser asked
+// for /assets/* over https, where nothing listens. A private deployment is often reached exactly so.
+
+// The machine's own non-loopback address: the browser treats 127.0.0.1 as trustworthy and does not upgrade.
+const lan = Object.values(os.networkInterfaces())
+  .flat()
+  .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startServer({ HOST: '0.0.0.0' });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the policy asks no browser to upgrade the console to https', async () => {
+  const res = await fetch(`${server.base}/`);
+  expect(res.headers.get('content-security-policy')).not.toMatch(/upgrade-insecure-requests/);
+});
+
+test.skipIf(!lan)('the console renders at http://<LAN address>:<port>, its scripts and styles loaded over http', async () => {
+  const page = await browser.newPage();
+  const failed: string[] = [];
+  page.on('requestfailed', (r) => failed.push(`${r.url()} ${r.failure()?.errorText ?? ''}`));
+  await page.goto(`http://${lan}:${new URL(server.base).port}/`);
+  await page.waitForSelector('input[type="password"], #root *', { timeout: 15_000 });
+  expect(failed).toEqual([]);
+  expect(await page.evaluate('document.getElementById("root").children.length')).toBeGreaterThan(0);
+  await page.close();
+});
