@@ -1,7 +1,8 @@
 import { useId, useMemo, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import type { Doc, Polarity, Tag } from './api';
 import { paren, POLARITIES, TEXT_LANG, useI18n, type MsgKey } from './i18n';
-import type { Picking } from './span-pick';
+import { useKeyPicking, type CaretMarks } from './key-picking';
+import { charEnd, type Picking, type TextRoot } from './span-pick';
 import { TagLabel } from './tag-chip';
 
 interface Segment {
@@ -38,6 +39,8 @@ interface TextProps {
   onTagClick?: (tag: Tag) => void;
   /** Set while a new tag's words are being chosen: every character becomes a tap target. */
   picking?: Picking;
+  /** The keyboard's range and caret in this text (see useKeyPicking). */
+  caret?: CaretMarks | null;
   turnIndex?: number;
   /** Tag id → id of its description, which lives outside the text root (see TagDescriptions). */
   descriptionIds?: Map<string, string>;
@@ -47,17 +50,18 @@ interface TextProps {
  * One element per character (per code point, so a surrogate pair stays whole). Each carries
  * data-start like the segments do, so a mouse selection across them still maps to offsets.
  */
-function pickableChars(text: string, from: number, to: number, picking: Picking, turnIndex: number | undefined): ReactNode[] {
+function pickableChars(text: string, from: number, to: number, picking: Picking, turnIndex: number | undefined, caret: CaretMarks | null | undefined): ReactNode[] {
   const out: ReactNode[] = [];
   const span = picking.span;
   for (let i = from; i < to; ) {
     const start = i;
-    const end = Math.min(to, start + ((text.codePointAt(start) ?? 0) > 0xffff ? 2 : 1));
+    const end = Math.min(to, charEnd(text, start));
     const on = !!span && span.start <= start && end <= span.end;
+    const keyed = !!caret && caret.start <= start && end <= caret.end;
     out.push(
       <span
         key={start}
-        className={on ? 'ch ch-on' : 'ch'}
+        className={['ch', on && 'ch-on', keyed && 'ch-key', caret?.at === start && 'ch-caret'].filter(Boolean).join(' ')}
         data-start={start}
         data-ch={start}
         onClick={(e) => {
@@ -77,12 +81,12 @@ function pickableChars(text: string, from: number, to: number, picking: Picking,
  * Every text segment carries data-start so a DOM selection can be mapped back to UTF-16 offsets
  * (see selectionOffsets). Text goes through React children only, so markup in feedback stays inert.
  */
-export function HighlightedText({ text, tags, selectedTagId, emphasize, onTagClick, picking, turnIndex, descriptionIds }: TextProps) {
+export function HighlightedText({ text, tags, selectedTagId, emphasize, onTagClick, picking, caret, turnIndex, descriptionIds }: TextProps) {
   const { tagLabel, categoryName } = useI18n();
   return (
     <>
       {segments(text, tags).map((seg) => {
-        const slice = picking ? pickableChars(text, seg.start, seg.end, picking, turnIndex) : text.slice(seg.start, seg.end);
+        const slice = picking ? pickableChars(text, seg.start, seg.end, picking, turnIndex, caret) : text.slice(seg.start, seg.end);
         if (seg.tags.length === 0) {
           return (
             <span key={seg.start} data-start={seg.start}>
@@ -183,14 +187,32 @@ function TagDescriptions({ tags, ids }: { tags: Tag[]; ids: Map<string, string> 
   );
 }
 
-export function DocumentBody({ doc, tags = doc.tags, selectedTagId, emphasize, onTagClick, compact, picking }: DocProps) {
+/** The texts a tag can be put in: a comment's text, or each customer turn of a transcript. */
+function textRoots(doc: Doc): TextRoot[] {
+  if (doc.turns && doc.turns.length > 0) return doc.turns.flatMap((turn, i) => (turn.speaker === 'customer' && turn.text ? [{ text: turn.text, turnIndex: i }] : []));
+  const text = doc.text ?? doc.normalizedText ?? '';
+  return text ? [{ text }] : [];
+}
+
+export function DocumentBody({ doc, tags = doc.tags, selectedTagId, emphasize, onTagClick, compact, picking: given }: DocProps) {
   const { t } = useI18n();
   const uid = useId();
   const descriptionIds = useMemo(() => new Map(tags.map((tag, i) => [tag.id, `${uid}tag${i}`])), [tags, uid]);
-  const descriptions = <TagDescriptions tags={tags} ids={descriptionIds} />;
+  const roots = useMemo(() => textRoots(doc), [doc]);
+  const { region, regionProps, caretIn, said, picking } = useKeyPicking(roots, given);
+  // The keyboard's range said aloud; beside the text roots, whose textContent gives the offsets.
+  const descriptions = (
+    <>
+      <TagDescriptions tags={tags} ids={descriptionIds} />
+      {/* There before anything is said in it, so screen readers take the first change too. */}
+      <span className="sr-only" aria-live="polite" data-pick-said="">
+        {said}
+      </span>
+    </>
+  );
   if (doc.turns && doc.turns.length > 0) {
     return (
-      <div className={`turns ${compact ? 'turns-compact' : ''} ${picking ? 'picking' : ''}`}>
+      <div ref={region} className={`turns ${compact ? 'turns-compact' : ''} ${picking ? 'picking' : ''}`} {...regionProps}>
         {doc.turns.map((turn, i) => {
           // Opinions are only mined from what the customer says, and the API only keeps tags there:
           // other turns stay plain and are no selection root, so no tag can be started in them.
@@ -208,6 +230,7 @@ export function DocumentBody({ doc, tags = doc.tags, selectedTagId, emphasize, o
                   onTagClick={onTagClick}
                   // Only customer turns can take a tag, so only their characters can be tapped.
                   picking={customer && picking ? { ...picking, span: picking.span?.turnIndex === i ? picking.span : null } : undefined}
+                  caret={caretIn(i)}
                   turnIndex={i}
                   descriptionIds={descriptionIds}
                 />
@@ -221,7 +244,7 @@ export function DocumentBody({ doc, tags = doc.tags, selectedTagId, emphasize, o
   }
   return (
     <>
-      <div className={`doc-text ${picking ? 'picking' : ''}`} lang={TEXT_LANG} data-text-root="">
+      <div ref={region} className={`doc-text ${picking ? 'picking' : ''}`} lang={TEXT_LANG} data-text-root="" {...regionProps}>
         <HighlightedText
           text={doc.text ?? doc.normalizedText ?? ''}
           tags={tags}
@@ -229,6 +252,7 @@ export function DocumentBody({ doc, tags = doc.tags, selectedTagId, emphasize, o
           emphasize={emphasize}
           onTagClick={onTagClick}
           picking={picking ?? undefined}
+          caret={caretIn(undefined)}
           descriptionIds={descriptionIds}
         />
       </div>
