@@ -9,7 +9,8 @@ import { href } from './router';
 import { SurveyHead } from './score-badge';
 import { ErrorText } from './error-text';
 import { ErrorPanel } from './page-error';
-import { nextSpan } from './span-pick';
+import { pickingFor } from './span-pick';
+import { useFocusOnClose } from './focus';
 import { AddTagPanel, RemovedTagToast, TagActions } from './tag-actions';
 import { wallTime } from './time';
 import { coarsePointer } from './touch';
@@ -42,6 +43,8 @@ export function DocPage({ id }: { id: string }) {
   const { doc, adding, setAdding, busy, saveError, setSaveError, body, send, addTag, tagActions, picker, takeSelection, removed, undoRemove, dismissUndo } = editing;
   const { selectedId: selected, setSelectedId: setSelected } = editing;
   const editable = canLabel(me);
+  // The new-tag button hides while the form is open; focus comes back to it when the form closes.
+  useFocusOnClose(adding !== null, () => '.doc-label [data-action=new-tag]');
 
   if (error)
     return (
@@ -92,7 +95,7 @@ export function DocPage({ id }: { id: string }) {
           doc={doc}
           selectedTagId={selected}
           onTagClick={(tag) => setSelected(tag.id)}
-          picking={adding ? { span: adding.span, onChar: (tap) => setAdding((a) => ({ span: nextSpan(a?.span ?? null, tap) })) } : null}
+          picking={pickingFor(adding, setAdding, () => setAdding(null))}
         />
       </div>
       {doc.tags.length > 0 && <HighlightLegend />}
@@ -103,6 +106,7 @@ export function DocPage({ id }: { id: string }) {
               span={adding.span}
               untaggable={adding.untaggable}
               busy={busy}
+              takeFocus={adding.keys !== undefined}
               onAdd={addTag}
               onCancel={() => setAdding(null)}
             />
@@ -125,9 +129,10 @@ export function DocPage({ id }: { id: string }) {
                 data-action="new-tag"
                 disabled={busy}
                 onMouseDown={(e) => e.preventDefault()}
-                onClick={() => {
+                onClick={(e) => {
                   setSaveError(null);
-                  if (!takeSelection()) setAdding((a) => a ?? { span: null });
+                  // Pressed from the keyboard (no click count), the text takes focus to choose the words with the arrow keys.
+                  if (!takeSelection()) setAdding((a) => a ?? { span: null, ...(e.detail === 0 ? { keys: 1 } : {}) });
                 }}
               >
                 + {t('newTag')}

@@ -10,7 +10,8 @@ import { DocumentBody, HighlightLegend } from './highlighted-text';
 import { useI18n } from './i18n';
 import { href, type Route } from './router';
 import { SurveyHead } from './score-badge';
-import { nextSpan } from './span-pick';
+import { pickingFor } from './span-pick';
+import { useFocusOnClose } from './focus';
 import { AddTagPanel, RemovedTagToast, TagActions } from './tag-actions';
 import { TagChip } from './tag-chip';
 import { VirtualList } from './virtual-list';
@@ -243,11 +244,13 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
     return current.sort((a, b) => (a.turnIndex ?? 0) - (b.turnIndex ?? 0) || a.span.start - b.span.start);
   }, [group.tags, doc]);
 
-  const startAdd = () => {
+  const startAdd = (fromKeys: boolean) => {
     setSaveError(null);
     setSelectedId(null);
-    if (!takeSelection()) setAdding((a) => a ?? { span: null });
+    if (!takeSelection()) setAdding((a) => a ?? { span: null, ...(fromKeys ? { keys: 1 } : {}) });
   };
+  // + hides while the form is open; focus comes back to it when the form closes.
+  useFocusOnClose(adding !== null, () => `.feed-card[data-doc-id="${CSS.escape(group.documentId)}"] .chip-add`);
   const selectedTag = selectedId ? (ordered.find((x) => x.id === selectedId) ?? null) : null;
 
   return (
@@ -273,7 +276,7 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
             doc={doc}
             emphasize={matched}
             compact
-            picking={adding ? { span: adding.span, onChar: (tap) => setAdding((a) => ({ span: nextSpan(a?.span ?? null, tap) })) } : null}
+            picking={pickingFor(adding, setAdding, () => setAdding(null))}
           />
         ) : error ? (
           <div className="muted">{first.sentence}</div>
@@ -294,7 +297,7 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
         ))}
         {editable && doc && !adding && (
           // mousedown would collapse a selection the analyst made before reaching for +.
-          <button type="button" className="chip-add" onMouseDown={(e) => e.preventDefault()} onClick={startAdd} disabled={busy} title={t('addTag')} aria-label={t('addTag')}>
+          <button type="button" className="chip-add" onMouseDown={(e) => e.preventDefault()} onClick={(e) => startAdd(e.detail === 0)} disabled={busy} title={t('addTag')} aria-label={t('addTag')}>
             +
           </button>
         )}
@@ -318,6 +321,7 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
           span={adding.span}
           untaggable={adding.untaggable}
           busy={busy}
+          takeFocus={adding.keys !== undefined}
           onAdd={addTag}
           onCancel={() => setAdding(null)}
         />

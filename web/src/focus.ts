@@ -1,4 +1,4 @@
-import { useLayoutEffect, useState, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 
 /**
  * A modal hands focus back to whatever opened it when it closes; otherwise focus falls to <body> and a
@@ -29,4 +29,22 @@ export function trapTab(e: KeyboardEvent<HTMLElement>): void {
     e.preventDefault();
     (e.shiftKey ? last : first).focus();
   }
+}
+
+/**
+ * When a form closes and takes the focused element with it (the new-tag form and its text region, on
+ * add or cancel), focus goes to the element `target` names, shown again (the new-tag button it was
+ * started from), rather than to <body>. `target` is read on closing; null leaves focus alone.
+ */
+export function useFocusOnClose(open: boolean, target: () => string | null): void {
+  const was = useRef(open);
+  const read = useRef(target);
+  read.current = target;
+  useEffect(() => {
+    const closed = was.current && !open;
+    was.current = open;
+    const selector = closed ? read.current() : null;
+    const at = document.activeElement;
+    if (selector && (!at || at === document.body)) document.querySelector<HTMLElement>(selector)?.focus();
+  }, [open]);
 }

@@ -6,10 +6,10 @@ import { errorLine } from './error-text';
 import { ErrorPanel } from './page-error';
 import { DocumentBody, HighlightLegend, selectionInUntaggable, selectionOffsets } from './highlighted-text';
 import { sourceKey, TEXT_LANG, useI18n } from './i18n';
-import { trapTab, useRestoreFocus } from './focus';
+import { trapTab, useFocusOnClose, useRestoreFocus } from './focus';
 import type { Route } from './router';
 import { SurveyHead } from './score-badge';
-import { nextSpan, type PickedSpan } from './span-pick';
+import { pickingFor, type PickedSpan } from './span-pick';
 import { AddTagPanel, TagActions } from './tag-actions';
 import { TagChip } from './tag-chip';
 import { coarsePointer } from './touch';
@@ -22,8 +22,12 @@ import { VirtualList } from './virtual-list';
 type UndoEntry = { docId: string; tagId: string } | { docId: string; accept: true };
 
 type PickerMode = { kind: 'category'; tagId: string } | { kind: 'add'; span: { start: number; end: number }; turnIndex?: number };
-/** The new-tag form: the span chosen so far by taps (or a mouse selection), or null before the first tap. */
-type Adding = { span: PickedSpan | null; untaggable?: boolean };
+/**
+ * The new-tag form: the span chosen so far by taps, the keyboard or a mouse selection, or null before
+ * any; `keys` when it was started from the keyboard (see pickingFor).
+ */
+type Adding = { span: PickedSpan | null; untaggable?: boolean; keys?: number };
+const NEW_TAG_BUTTON = '.label-actions [data-action=new-tag]';
 
 const POLARITY_KEYS: Record<string, Polarity> = { '1': 'positive', '2': 'negative', '3': 'neutral' };
 const PAGE = 30;
@@ -65,6 +69,12 @@ export function LabelPage({ route }: { route: Route }) {
   // Corrections are sent strictly one after another so the server sees them in keystroke order.
   const chain = useRef<Promise<void>>(Promise.resolve());
   const textRef = useRef<HTMLDivElement>(null);
+  // Starting to add from the keyboard puts the text's caret on its first character (a new number each time).
+  const keyStarts = useRef(0);
+  // Where focus goes back when the new-tag form closes: the new-tag button pressed from the keyboard,
+  // or nowhere after n (which was pressed with nothing focused, where the shortcuts act).
+  const addOpener = useRef<string | null>(null);
+  useFocusOnClose(adding !== null, () => addOpener.current);
 
   const focusDocId = route.params.get('doc');
 
@@ -273,10 +283,15 @@ export function LabelPage({ route }: { route: Route }) {
     window.getSelection()?.removeAllRanges();
   };
 
-  /** The touch way to a new tag: a selection made with the mouse is taken as it is, else characters are tapped. */
-  const startAdd = () => {
+  /**
+   * The touch way to a new tag: a selection made with the mouse is taken as it is, else characters are
+   * tapped; pressed from the keyboard, the text takes focus to choose them with the arrow keys.
+   */
+  const startAdd = (fromKeys: boolean) => {
     const sel = selectionOffsets(textRef.current);
-    setAdding(sel ? { span: { ...sel, complete: true } } : { span: null, untaggable: selectionInUntaggable(textRef.current) });
+    addOpener.current = fromKeys ? NEW_TAG_BUTTON : null;
+    if (sel) setAdding({ span: { ...sel, complete: true } });
+    else setAdding({ span: null, untaggable: selectionInUntaggable(textRef.current), ...(fromKeys ? { keys: ++keyStarts.current } : {}) });
   };
 
   const takeMouseSelection = () => {
@@ -287,8 +302,14 @@ export function LabelPage({ route }: { route: Route }) {
 
   const addFromSelection = () => {
     const sel = selectionOffsets(textRef.current);
+    if (!sel && selectionInUntaggable(textRef.current)) {
+      flash(t('customerTurnsOnly'), true);
+      return;
+    }
     if (!sel) {
-      flash(t(selectionInUntaggable(textRef.current) ? 'customerTurnsOnly' : 'selectTextFirst'), true);
+      // Nothing selected: the words are chosen in the text with the arrow keys.
+      addOpener.current = null;
+      setAdding({ span: null, keys: ++keyStarts.current });
       return;
     }
     const mode: PickerMode = { kind: 'add', span: { start: sel.start, end: sel.end } };
@@ -527,7 +548,7 @@ export function LabelPage({ route }: { route: Route }) {
                   tags={doc.tags}
                   selectedTagId={selectedId}
                   onTagClick={(tag) => setSelectedId(tag.id)}
-                  picking={adding ? { span: adding.span, onChar: (tap) => setAdding((a) => ({ span: nextSpan(a?.span ?? null, tap) })) } : null}
+                  picking={pickingFor(adding, setAdding, () => setAdding(null))}
                 />
               </div>
               <div className="label-tags" aria-label={t('tags')}>
@@ -561,6 +582,7 @@ export function LabelPage({ route }: { route: Route }) {
                 <AddTagPanel
                   span={adding.span}
                   untaggable={adding.untaggable}
+                  takeFocus={adding.keys !== undefined}
                   onAdd={(polarity, category) => {
                     if (!adding.span) return;
                     addTag(adding.span, polarity, category);
@@ -587,7 +609,7 @@ export function LabelPage({ route }: { route: Route }) {
                 </button>
                 {!adding && (
                   // mousedown would collapse a selection made before reaching for the button.
-                  <button type="button" className="btn btn-small" data-action="new-tag" onMouseDown={(e) => e.preventDefault()} onClick={startAdd} title="n">
+                  <button type="button" className="btn btn-small" data-action="new-tag" onMouseDown={(e) => e.preventDefault()} onClick={(e) => startAdd(e.detail === 0)} title="n">
                     + {t('newTag')}
                   </button>
                 )}

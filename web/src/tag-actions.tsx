@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { Polarity, Tag } from './api';
 import { CategoryPicker } from './category-picker';
 import { POLARITIES, useI18n } from './i18n';
@@ -66,19 +66,22 @@ export function TagActions({
  * The new-tag form under a text whose characters can be tapped (or, with a mouse, selected):
  * says what to do until a span is chosen, then quotes it and takes polarity and category. No category
  * is chosen for the labeler (a preselected one would be filed by a hasty Enter), and polarity starts
- * neutral on every page, as the queue's n does.
+ * neutral on every page, as the queue's n does. `takeFocus`: the span was chosen with the keyboard, so
+ * focus moves on to the polarity once it is there. Escape cancels.
  */
 export function AddTagPanel({
   span,
   untaggable,
   busy,
   initialPolarity = 'neutral',
+  takeFocus,
   onAdd,
   onCancel,
 }: {
   span: PickedSpan | null;
   untaggable?: boolean;
   busy?: boolean;
+  takeFocus?: boolean;
   initialPolarity?: Polarity;
   onAdd: (polarity: Polarity, category: string) => void;
   onCancel: () => void;
@@ -90,6 +93,11 @@ export function AddTagPanel({
   const [missing, setMissing] = useState(false);
   const chosen = category;
   const errorId = useId();
+  const form = useRef<HTMLDivElement>(null);
+  const spanKey = span ? `${span.turnIndex ?? ''}:${span.start}:${span.end}` : '';
+  useEffect(() => {
+    if (takeFocus && spanKey) form.current?.querySelector<HTMLElement>('[role=radio][aria-checked=true]')?.focus();
+  }, [takeFocus, spanKey]);
   const choose = (c: string) => {
     setCategory(c);
     if (c) setMissing(false);
@@ -102,7 +110,19 @@ export function AddTagPanel({
     onAdd(polarity, chosen);
   };
   return (
-    <div className="add-tag" role="group" aria-label={t('addTag')}>
+    <div
+      ref={form}
+      className="add-tag"
+      role="group"
+      aria-label={t('addTag')}
+      onKeyDown={(e) => {
+        // The category picker's own Escape closes only the picker.
+        if (e.key !== 'Escape' || picking) return;
+        e.preventDefault();
+        e.stopPropagation();
+        onCancel();
+      }}
+    >
       {!span ? (
         <span className={`small add-tag-hint ${untaggable ? 'err' : 'muted'}`}>{t(untaggable ? 'customerTurnsOnly' : coarsePointer() ? 'addTagHint' : 'addTagHintFine')}</span>
       ) : (

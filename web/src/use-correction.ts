@@ -5,10 +5,11 @@ import { selectionInUntaggable, selectionOffsets } from './highlighted-text';
 import type { PickedSpan } from './span-pick';
 
 /**
- * The new-tag form: `span` is what the taps (or a mouse selection) chose so far; `untaggable`: the
- * last selection was in an agent or system turn, which cannot carry tags.
+ * The new-tag form: `span` is what the taps, the keyboard (or a mouse selection) chose so far;
+ * `untaggable`: the last selection was in an agent or system turn, which cannot carry tags; `keys`: it
+ * was started from the keyboard (see pickingFor).
  */
-export type AddState = null | { span: PickedSpan | null; untaggable?: boolean };
+export type AddState = null | { span: PickedSpan | null; untaggable?: boolean; keys?: number };
 
 /**
  * Labeling one document, shared by the feed's cards and the document page: the selected tag, the
