@@ -87,6 +87,7 @@ describe('choosing a new tag’s words with the keyboard alone (real server, chr
     ids.doc = await ingest(api, { kind: 'comment', source: 'app', externalId: 'kbd-doc', text: DOC_COMMENT });
     ids.escape = await ingest(api, { kind: 'comment', source: 'app', externalId: 'kbd-escape', text: EMOJI_COMMENT });
     ids.mouse = await ingest(api, { kind: 'comment', source: 'app', externalId: 'kbd-mouse', text: DOC_COMMENT });
+    ids.selected = await ingest(api, { kind: 'comment', source: 'app', externalId: 'kbd-selected', text: EMOJI_COMMENT });
     ids.call = await ingest(api, { kind: 'transcript', source: 'call-center', externalId: 'kbd-call', turns: TURNS });
     ids.docCall = await ingest(api, { kind: 'transcript', source: 'call-center', externalId: 'kbd-doc-call', turns: TURNS });
     for (const id of Object.values(ids)) await waitDone(api, id);
@@ -131,7 +132,6 @@ describe('choosing a new tag’s words with the keyboard alone (real server, chr
     await press('a');
     expect((await getDoc(api, ids.queue!)).reviewed).toBe(false);
     await press('Enter');
-
     const added = await fillFormByKeys(ids.queue!, before, word);
     expect(added.span).toEqual({ start, end: start + word.length });
     expect(EMOJI_COMMENT.slice(added.span.start, added.span.end)).toBe(word);
@@ -237,6 +237,32 @@ describe('choosing a new tag’s words with the keyboard alone (real server, chr
     expect(added.turnIndex).toBe(1);
     expect(turn.slice(added.span.start, added.span.end)).toBe(word);
     await signedInAs(page, server.base, server.adminKey, 'zh');
+  });
+
+  test('queue: while a new tag is being added, 1/2/3 leave the selected tag alone', async () => {
+    const before = await getDoc(api, ids.selected!);
+    const tag = before.tags[0]!;
+    await page.goto(`${server.base}/#/label?doc=${ids.selected}`);
+    await waitForPage(page, `document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(ids.selected)}`);
+    await page.click(`.tag-row[data-tag-id="${tag.id}"]`);
+    await page.waitForSelector(`.tag-row.selected[data-tag-id="${tag.id}"]`);
+    await page.evaluate('document.activeElement?.blur()');
+    await press('n');
+    await waitForPage(page, `document.activeElement?.hasAttribute('data-pick-region')`, 5_000);
+    const other = tag.polarity === 'positive' ? '2' : '1';
+    // while the words are chosen, and once the form is open
+    await press(other);
+    await press('Shift+ArrowRight');
+    await press('Enter');
+    await page.waitForSelector('.add-tag .add-tag-text');
+    await press(other);
+    await press('Escape');
+    await page.waitForSelector('.add-tag', { state: 'detached' });
+    // a request sent by those keys has landed by now: the page's own status says nothing is pending
+    await waitForPage(page, `!document.querySelector('.save-state[data-pending="1"]')`);
+    const after = await getDoc(api, ids.selected!);
+    expect(after.reviewed).toBe(false);
+    expect(after.tags.map((x) => [x.id, x.polarity, x.source])).toEqual(before.tags.map((x) => [x.id, x.polarity, x.source]));
   });
 
   test('Escape cancels without a request and gives focus back: to the page after n, to the button it was started from', async () => {

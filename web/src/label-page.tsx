@@ -359,6 +359,9 @@ export function LabelPage({ route }: { route: Route }) {
       setAdding(null);
       return;
     }
+    // While a new tag is being added the keyboard belongs to the text and the form: 1/2/3 there changed the
+    // polarity of the tag selected before (and sent it as a correction), j/k left the document half-added.
+    if (adding) return;
     const polarity = POLARITY_KEYS[e.key];
     if (polarity) {
       e.preventDefault();
