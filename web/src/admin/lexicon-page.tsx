@@ -506,7 +506,12 @@ function LexiconEditor({
                 </button>
               </p>
             )}
-            {sentimentShown.length === 0 && aspectsShown.length === 0 && <p className="muted lex-empty" data-empty="suggestions">{t('lexNoSuggestions')}</p>}
+            {sentimentShown.length === 0 && aspectsShown.length === 0 && (
+              // Say why: the models page sends admins here after a training made only of added tags.
+              <p className="muted lex-empty" data-empty="suggestions">
+                {skippedHere > 0 ? t('lexNoSuggestions') : suggestions.addedTags === 0 ? t('lexNoAddedTags') : t('lexNoneFromAdded', { n: suggestions.addedTags })}
+              </p>
+            )}
             {sentimentShown.length > 0 && (
               <>
                 <h4 className="lex-sub">{t('lexSentimentSuggestions')}</h4>

@@ -1,0 +1,48 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { ingest, openRoute, signedInAs, waitDone } from './console-helpers.js';
+import { apiClient, CHROMIUM_ARGS, startServer, type RunningServer } from './server-harness.js';
+
+// Web QA 2026-11-30: after a training made only of added tags the Models page sends the admin to 词典,
+// which said only "没有新的建议" when the added tags gave no suggestion, with no word why.
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+let api: ReturnType<typeof apiClient>;
+
+beforeAll(async () => {
+  server = await startServer();
+  api = apiClient(server.base, server.adminKey);
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  page = await (await browser.newContext({ viewport: { width: 1300, height: 860 }, locale: 'zh-CN' })).newPage();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const emptyText = async () => {
+  // from another page, so the lexicon page loads its suggestions afresh
+  await openRoute(page, server.base, '#/feed', '.topbar');
+  await openRoute(page, server.base, '#/admin/lexicon', '[data-empty="suggestions"]');
+  return (await page.textContent('[data-empty="suggestions"]')) ?? '';
+};
+
+test('the lexicon page says why it has no suggestions: no added tags yet, or added tags that hold no new word', async () => {
+  await signedInAs(page, server.base, server.adminKey, 'zh');
+  expect(await emptyText()).toContain('还没有标注员新增的标签');
+
+  // an added tag whose words the lexicon and the taxonomy already hold (网络, 很差): nothing to suggest
+  const text = '家里的网络很差';
+  const doc = await waitDone(api, await ingest(api, { kind: 'comment', source: 'app', externalId: 'lex-empty-1', text }));
+  const start = text.indexOf('网络很差');
+  const added = await api('POST', `/v1/documents/${doc.id}/corrections`, { actions: [{ op: 'add', span: { start, end: start + 4 }, aspect: '网络', polarity: 'negative', category: 'network' }] });
+  expect(added.status, JSON.stringify(added.body)).toBe(200);
+  const sug = (await api<{ addedTags: number; sentiment: unknown[]; aspects: unknown[] }>('GET', '/v1/taxonomy/suggestions')).body;
+  expect(sug, JSON.stringify(sug)).toMatchObject({ addedTags: 1, sentiment: [], aspects: [] });
+  expect(await emptyText()).toContain('1 条新增标签里没有词典尚未收录的评价词');
+
+  await signedInAs(page, server.base, server.adminKey, 'en');
+  expect(await emptyText()).toContain('the 1 added tags hold no evaluative word the lexicon lacks');
+});
