@@ -321,3 +321,12 @@ describe('admin lists and webhook updates refuse what they would ignore', () => 
     await rt.http.patch(`/v1/webhooks/${hook.id}`).set(bearer(ADMIN_KEY)).send({ active: false }).expect(200);
   });
 });
+
+describe('occurredAt in the future', () => {
+  test('more than a day ahead is a 400 naming occurredAt; a few hours ahead (a clock or offset off) is accepted', async () => {
+    const post = (occurredAt: string) => rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'qa', externalId: `fut-${++seq}`, text: '网速很快', occurredAt });
+    expect400(await post('2999-01-01T00:00:00Z'), 'occurredAt', /more than a day in the future/);
+    expect400(await post(new Date(Date.now() + 3 * 86_400_000).toISOString()), 'occurredAt', /future/);
+    await post(new Date(Date.now() + 3 * 3_600_000).toISOString()).expect(202);
+  });
+});

@@ -203,6 +203,12 @@ export function checkDocumentShape(dto: CreateDocumentDto, limits: DocumentLimit
     const backwards = dto.turns.findIndex((t) => t.startMs !== undefined && t.endMs !== undefined && t.endMs < t.startMs);
     if (backwards >= 0) return { field: `turns[${backwards}].endMs`, message: 'endMs must not be before startMs' };
   }
+  // A date past tomorrow is a client's mistake (a wrong year, a timestamp in ms read as s): stored, it sat at
+  // the top of every newest-first list and in days no chart had reached yet (QA audit 2026-11-30: 2999-01-01).
+  // A day's slack covers clocks and offsets written wrong by a few hours.
+  if (dto.occurredAt !== undefined && Date.parse(dto.occurredAt) > Date.now() + 86_400_000) {
+    return { field: 'occurredAt', message: 'occurredAt is more than a day in the future: send when the feedback happened, with its offset (e.g. 2026-11-28T10:00:00+08:00)' };
+  }
   if (dto.score !== undefined && dto.scale !== undefined) {
     const [min, max] = SCALE_RANGE[dto.scale];
     if (dto.score < min || dto.score > max) return { field: 'score', message: `a ${dto.scale} score must be between ${min} and ${max}` };
