@@ -73,6 +73,19 @@ describe('chart labels and data tables (real server, chromium)', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  test('NPS trend with a single period draws its 95% interval as a bar (a band needs two periods to show)', async () => {
+    const trend = (await api<{ series: { period: string; ci95: [number, number] | null }[] }>('GET', '/v1/stats/nps?scale=nps')).body;
+    expect(trend.series).toHaveLength(1);
+    const [lo, hi] = trend.series[0]!.ci95!;
+    await page.goto(`${server.base}/#/nps`);
+    const chart = '.chart-wide .chart';
+    await waitForPage(page, `!!document.querySelector('${chart}')?.chartOption`);
+    const marks = (await page.evaluate(`JSON.stringify(document.querySelector('${chart}').chartOption.series.map((x) => x.markLine?.data ?? []))`)) as string;
+    const segments = (JSON.parse(marks) as unknown[][]).flat().filter((d): d is { coord: [string, number] }[] => Array.isArray(d));
+    expect(segments.map((seg) => [seg[0]!.coord[1], seg[1]!.coord[1]])).toEqual([[lo, hi]]);
+    expect(pageErrors).toEqual([]);
+  });
+
   /** Opens the data table under `section`'s chart, focuses the link `link` in it and presses Enter; returns the hash it led to. */
   async function followTableLink(section: string, link: string): Promise<string> {
     await page.click(`${section} .chart-data summary`);

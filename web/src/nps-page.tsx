@@ -77,6 +77,17 @@ export function NpsPage({ route }: { route: Route }) {
     const axis = fillPeriods(trend.series.map((r) => r.period), interval);
     const rows = axis.map((p) => byPeriod.get(p) ?? null);
     const name = scale === 'nps' ? 'NPS' : 'CSAT';
+    // A band needs two periods to have width: with one, the title's promised interval is drawn as a bar
+    // from its lower to its upper bound through the point.
+    const only = axis.length === 1 ? rows[0]?.ci95 : null;
+    const intervalBar = only
+      ? [[{ coord: [axis[0]!, only[0]], lineStyle: { color: C.band, width: 12, opacity: 0.3, type: 'solid' as const } }, { coord: [axis[0]!, only[1]] }]]
+      : [];
+    const zeroLine = scale === 'nps' ? [{ yAxis: 0 }] : [];
+    const markLines =
+      zeroLine.length + intervalBar.length > 0
+        ? { silent: true, symbol: 'none', lineStyle: { color: '#9aa3ad', type: 'dashed' as const }, label: { show: false }, data: [...zeroLine, ...intervalBar] }
+        : undefined;
     return {
       tooltip: {
         trigger: 'axis',
@@ -122,7 +133,7 @@ export function NpsPage({ route }: { route: Route }) {
           itemStyle: { color: C.line },
           lineStyle: { width: 2 },
           data: rows.map((r) => (r ? value(r) : null)),
-          markLine: scale === 'nps' ? { silent: true, symbol: 'none', lineStyle: { color: '#9aa3ad', type: 'dashed' }, label: { show: false }, data: [{ yAxis: 0 }] } : undefined,
+          markLine: markLines,
         },
       ],
     };
