@@ -72,7 +72,7 @@ export function IngestPage() {
   return (
     <div className="page page-pad ingest-page">
       <h2>{t('ingestTitle')}</h2>
-      <form className="card ingest-form" onSubmit={submit}>
+      <form className="card ingest-form" onSubmit={(e) => void submit(e)}>
         <div className="row">
           <label className="field">
             <span>{t('kind')}</span>

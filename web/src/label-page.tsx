@@ -80,7 +80,7 @@ export function LabelPage({ route }: { route: Route }) {
 
   useEffect(() => {
     let live = true;
-    (async () => {
+    void (async () => {
       try {
         const page = await api.queue({ limit: PAGE, withTotal: 'true' });
         let items = page.items;
@@ -120,7 +120,7 @@ export function LabelPage({ route }: { route: Route }) {
     } finally {
       setLoadingMore(false);
     }
-  }, [cursor, loadingMore]);
+  }, [cursor, loadingMore, t]);
 
   const doc = docs[index] ?? null;
   const tags = useMemo(() => (doc ? orderTags(doc.tags) : []), [doc]);
@@ -208,7 +208,7 @@ export function LabelPage({ route }: { route: Route }) {
         }
       });
     },
-    [t], // eslint-disable-line react-hooks/exhaustive-deps
+    [t],
   );
 
   /**

@@ -37,7 +37,8 @@ export function VirtualList<T>(props: Props<T>) {
       out[i + 1] = out[i]! + (heights.current.get(itemKey(items[i]!)) ?? estimate);
     }
     return out;
-    // version bumps when a measured height changes
+    // version bumps when a measured height changes: heights is a ref, so version is what says it changed
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [items, itemKey, estimate, version]);
 
   const total = offsets[items.length] ?? 0;
@@ -102,6 +103,8 @@ export function VirtualList<T>(props: Props<T>) {
       el.removeEventListener('scroll', update);
       ro?.disconnect();
     };
+    // once, on mount: initialScrollTop is where the list starts, not something to follow later
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const endRef = useRef(onEndReached);
