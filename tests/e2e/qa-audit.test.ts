@@ -121,6 +121,28 @@ describe('QA audit fixes (real server, chromium)', () => {
     expect(await page.textContent('.filter-error')).toBe('置信度应在 0 到 1 之间');
   });
 
+  test('a value typed into the same field before the last one reached the URL is kept, with its error', async () => {
+    // The race CI hit under load (2026-11-30): 0.87 applied, then 1.5 typed and refused before 0.87's hash
+    // change came back; that echo put 0.87 back in the field and cleared the error. Here both submits run
+    // in one task, so the echo always lands after them.
+    await page.goto(`${server.base}/#/feed`);
+    await page.waitForSelector('.feed-card');
+    await page.evaluate(`(() => {
+      const input = document.querySelector('input[name=minConfidence]');
+      const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+      for (const v of ['0.87', '1.5']) {
+        set.call(input, v);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        input.form.requestSubmit();
+      }
+    })()`);
+    await waitForPage(page, "location.hash.includes('minConfidence=0.87')", 10_000);
+    // the echo has been handled once the page has rendered after the hash change
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))');
+    expect(await page.inputValue('input[name=minConfidence]')).toBe('1.5');
+    expect(await page.textContent('.filter-error')).toBe('置信度应在 0 到 1 之间');
+  });
+
   test('a drag inside one highlight selects those words for a new tag; a click still opens the tag', async () => {
     await page.goto(`${server.base}/#/label?doc=${doc.id}`);
     await page.waitForSelector('.label-text mark');

@@ -74,12 +74,20 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
   const [problem, setProblem] = useState<ReturnType<typeof filterProblem>>(null);
   const serialized = JSON.stringify(filters);
   const seen = useRef(filters);
+  // What this panel last put in the URL: its hash change coming back is an echo, not news.
+  const applied = useRef<Filters | null>(null);
   useEffect(() => {
     // Take from the URL only the keys that changed there. Leaving a field applies it, and its hash change
     // arrives a moment later: resetting the whole draft then threw away what was typed meanwhile in the
     // next field (on a slow machine, a max confidence typed right after the min).
     const before = seen.current;
     seen.current = filters;
+    const changed = (Object.keys({ ...before, ...filters }) as FilterKey[]).filter((k) => before[k] !== filters[k]);
+    const echo = applied.current !== null && changed.every((k) => applied.current![k] === filters[k]);
+    applied.current = null;
+    // The echo of our own apply changes nothing here: the same field typed again meanwhile (0.87 applied,
+    // then 1.5 typed and refused) kept neither the new text nor its error when the echo landed after it.
+    if (echo) return;
     setDraft((d) => {
       const next: Filters = { ...d };
       for (const k of new Set([...Object.keys(before), ...Object.keys(filters)]) as Set<FilterKey>) {
@@ -95,7 +103,10 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
   const apply = (next: Filters) => {
     const p = filterProblem(next);
     setProblem(p);
-    if (!p) navigate(route, { ...keep, ...next });
+    if (!p) {
+      applied.current = next;
+      navigate(route, { ...keep, ...next });
+    }
   };
   const invalid = (k: FilterKey) => (problem?.fields.includes(k) ? true : undefined);
   const setNow = (k: FilterKey, v: string) => {
