@@ -88,6 +88,7 @@ describe('choosing a new tag’s words with the keyboard alone (real server, chr
     ids.escape = await ingest(api, { kind: 'comment', source: 'app', externalId: 'kbd-escape', text: EMOJI_COMMENT });
     ids.mouse = await ingest(api, { kind: 'comment', source: 'app', externalId: 'kbd-mouse', text: DOC_COMMENT });
     ids.selected = await ingest(api, { kind: 'comment', source: 'app', externalId: 'kbd-selected', text: EMOJI_COMMENT });
+    ids.feed = await ingest(api, { kind: 'comment', source: 'kbd-feed', externalId: 'kbd-feed', text: DOC_COMMENT });
     ids.call = await ingest(api, { kind: 'transcript', source: 'call-center', externalId: 'kbd-call', turns: TURNS });
     ids.docCall = await ingest(api, { kind: 'transcript', source: 'call-center', externalId: 'kbd-doc-call', turns: TURNS });
     for (const id of Object.values(ids)) await waitDone(api, id);
@@ -210,6 +211,29 @@ describe('choosing a new tag’s words with the keyboard alone (real server, chr
     expect(DOC_COMMENT.slice(added.span.start, added.span.end)).toBe(word);
     // the form closed: focus is back on the button it was started from
     await waitForPage(page, `document.activeElement?.getAttribute('data-action') === 'new-tag'`, 10_000);
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('feed card: + pressed from the keyboard, a range chosen by keys becomes the tag; focus returns to +', async () => {
+    const before = await getDoc(api, ids.feed!);
+    const card = `.feed-card[data-doc-id="${ids.feed}"]`;
+    await openRoute(page, server.base, '#/feed?channel=kbd-feed', `${card} .chip-add`);
+    await page.focus(`${card} .chip-add`);
+    await press('Enter');
+    await waitForPage(page, `document.activeElement?.hasAttribute('data-pick-region') && !!document.activeElement.closest('${card}')`, 5_000);
+    expect(await caretText()).toBe('🙂');
+    const word = '价格还算便宜';
+    const start = DOC_COMMENT.indexOf(word);
+    await press('ArrowRight', codePoints(DOC_COMMENT.slice(0, start)));
+    expect(await caretText()).toBe('价');
+    await press('Shift+ArrowRight', codePoints(word) - 1);
+    expect(await said()).toBe(`已选 6 个字：“${word}”`);
+    await press('Enter');
+
+    const added = await fillFormByKeys(ids.feed!, before, word);
+    expect(added.span).toEqual({ start, end: start + word.length });
+    expect(DOC_COMMENT.slice(added.span.start, added.span.end)).toBe(word);
+    await waitForPage(page, `document.activeElement?.classList.contains('chip-add') && !!document.activeElement.closest('${card}')`, 10_000);
     expect(pageErrors).toEqual([]);
   });
 
