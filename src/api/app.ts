@@ -4,7 +4,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { notFound } from '../errors.js';
 import type { Services } from '../runtime.js';
-import { authenticate, errorHandler, requireJson, requireUtf8 } from './middleware.js';
+import { authenticate, errorHandler, requireJson, requireUtf8, requireUtf8Query } from './middleware.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { documentsRoutes } from './routes/documents-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -48,6 +48,7 @@ export function createApp(s: Services): Express {
   if (dashboard) app.use(dashboard);
 
   const v1 = express.Router();
+  v1.use(requireUtf8Query);
   v1.use(requireJson);
   v1.use(express.json({ limit: s.config.bodyLimit, strict: true, verify: requireUtf8 }));
   v1.use(authenticate(s.apiKeys));

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { AppError, forbidden, newErrorId, unauthorized } from '../errors.js';
+import { AppError, badRequest, forbidden, newErrorId, unauthorized } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ApiKeysService, AuthContext } from '../services/api-keys-service.js';
 import type { Role } from '../store/records.js';
@@ -36,6 +36,33 @@ export function requireRole(...roles: Role[]): RequestHandler {
 export function auth(req: Request): AuthContext {
   if (!req.auth) throw unauthorized();
   return req.auth;
+}
+
+/**
+ * A query string whose percent-escapes are not UTF-8 (`q=%E7%BD%91%FF`, `q=%`) is refused naming the
+ * parameter: the query parser reads such escapes leniently, so a search for garbage answered 200.
+ */
+export function requireUtf8Query(req: Request, _res: Response, next: NextFunction): void {
+  const raw = req.originalUrl.split('?')[1];
+  if (raw) {
+    for (const part of raw.split('&')) {
+      const [key, value = ''] = part.split('=');
+      for (const piece of [key ?? '', value]) {
+        try {
+          decodeURIComponent(piece.replace(/\+/g, ' '));
+        } catch {
+          let field = key ?? '';
+          try {
+            field = decodeURIComponent(field.replace(/\+/g, ' '));
+          } catch {
+            field = '(query)';
+          }
+          throw badRequest(`${field === '(query)' ? 'a query parameter name' : field} is not validly percent-encoded UTF-8`, [{ field, message: 'not validly percent-encoded UTF-8' }]);
+        }
+      }
+    }
+  }
+  next();
 }
 
 /** JSON only: a body in any other media type is refused up front rather than parsed as nothing. */

@@ -330,3 +330,20 @@ describe('occurredAt in the future', () => {
     await post(new Date(Date.now() + 3 * 3_600_000).toISOString()).expect(202);
   });
 });
+
+describe('a query string that is not UTF-8', () => {
+  test('is a 400 naming the parameter; a valid Chinese or traditional search still answers', async () => {
+    const analyst = await createKey(rt, ['analyst']);
+    for (const [path, field] of [
+      ['/v1/tags?q=%E7%BD%91%FF', 'q'],
+      ['/v1/tags?q=%', 'q'],
+      ['/v1/documents?channel=app&customerId=%C3', 'customerId'],
+    ] as const) {
+      const res = await rt.http.get(path).set(bearer(analyst));
+      expect(res.status, path).toBe(400);
+      expect(res.body.error.details, path).toEqual([{ field, message: 'not validly percent-encoded UTF-8' }]);
+    }
+    await rt.http.get(`/v1/tags?q=${encodeURIComponent('網絡')}`).set(bearer(analyst)).expect(200);
+    await rt.http.get('/v1/tags?q=a+b').set(bearer(analyst)).expect(200);
+  });
+});
