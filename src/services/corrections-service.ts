@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { badRequest, conflict, DuplicateKeyError, notFound } from '../errors.js';
 import { ulid } from '../ids.js';
+import { KeyedSerial } from '../keyed-serial.js';
 import { OP_FIELDS, type CorrectionActionDto, type TagPatchDto } from '../api/dto/correction-dto.js';
 import { asciiLower, aspectJoinsOpinion, aspectKey, canonicalAspectOf, implicitAspectOf } from '../nlp/aspect-lookup.js';
 import { docSentiment } from '../nlp/analyzer.js';
@@ -152,19 +153,7 @@ export class CorrectionsService {
   // One change at a time per document in this process: a correction validates against the tags it
   // reads, then writes; two requests interleaving (the same delete sent twice, a revert while a
   // correction applies) would both pass validation and log the change twice.
-  private readonly busy = new Map<string, Promise<unknown>>();
-
-  private async exclusive<T>(documentId: string, work: () => Promise<T>): Promise<T> {
-    const before = this.busy.get(documentId) ?? Promise.resolve();
-    const mine = before.then(work, work);
-    const settled = mine.catch(() => undefined);
-    this.busy.set(documentId, settled);
-    try {
-      return await mine;
-    } finally {
-      if (this.busy.get(documentId) === settled) this.busy.delete(documentId);
-    }
-  }
+  private readonly perDocument = new KeyedSerial();
 
   constructor(
     private readonly store: Store,
@@ -226,7 +215,7 @@ export class CorrectionsService {
     const tag = await this.store.tags.findForTenant(tenant, tagId);
     try {
       // patchOne reads the tag again once it holds its document
-      return await this.exclusive(tag?.documentId ?? `tag:${tagId}`, () => this.patchOne(tenant, tagId, patch, actor));
+      return await this.perDocument.run(tag?.documentId ?? `tag:${tagId}`, () => this.patchOne(tenant, tagId, patch, actor));
     } finally {
       forgetSplit();
     }
@@ -293,7 +282,7 @@ export class CorrectionsService {
 
   async apply(tenant: string, documentId: string, actions: CorrectionActionDto[], actor: string): Promise<void> {
     try {
-      await this.exclusive(documentId, () => this.applyActions(tenant, documentId, actions, actor));
+      await this.perDocument.run(documentId, () => this.applyActions(tenant, documentId, actions, actor));
     } finally {
       // the split text is the customer's: not kept past the request (an erasure may follow)
       forgetSplit();
@@ -383,7 +372,7 @@ export class CorrectionsService {
    * document has not been re-tagged since (the machine tags it would restore are gone then).
    */
   async revert(tenant: string, documentId: string, tagId: string, actor: string): Promise<CorrectionRecord> {
-    return this.exclusive(documentId, () => this.revertOne(tenant, documentId, tagId, actor));
+    return this.perDocument.run(documentId, () => this.revertOne(tenant, documentId, tagId, actor));
   }
 
   private async revertOne(tenant: string, documentId: string, tagId: string, actor: string): Promise<CorrectionRecord> {

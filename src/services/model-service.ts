@@ -10,6 +10,7 @@ import type { SerializedHead } from '../nlp/model/head.js';
 import type { JobContext, JobQueue } from '../queue/job-queue.js';
 import type { ModelJobPhase, ModelJobRecord, ModelVersionRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import { KeyedSerial } from '../keyed-serial.js';
 import type { TrainConfirmed, TrainCorrection, TrainMessage, TrainRequest } from '../worker/train-thread.js';
 
 /** How long a worker trusts its cached idea of a tenant's active version; promotions reach other processes within it. */
@@ -115,7 +116,7 @@ export class ModelService {
   // ---- API side -------------------------------------------------------------------------------
 
   /** Per tenant, the training request being handled in this process: requests run one at a time. */
-  private readonly requesting = new Map<string, Promise<unknown>>();
+  private readonly requesting = new KeyedSerial();
 
   /**
    * Queues the tenant's next training job, or returns the one already queued or running (`existing`):
@@ -125,14 +126,7 @@ export class ModelService {
    * unique `activeFor` index settles a race between processes.
    */
   async requestTraining(tenant: string, actor: string): Promise<ModelJobRecord & { existing: boolean }> {
-    const previous = this.requesting.get(tenant) ?? Promise.resolve();
-    const mine = previous.catch(() => undefined).then(() => this.queueTraining(tenant, actor));
-    this.requesting.set(tenant, mine);
-    try {
-      return await mine;
-    } finally {
-      if (this.requesting.get(tenant) === mine) this.requesting.delete(tenant);
-    }
+    return this.requesting.run(tenant, () => this.queueTraining(tenant, actor));
   }
 
   private async queueTraining(tenant: string, actor: string): Promise<ModelJobRecord & { existing: boolean }> {
