@@ -44,25 +44,24 @@ export function auth(req: Request): AuthContext {
  */
 export function requireUtf8Query(req: Request, _res: Response, next: NextFunction): void {
   const raw = req.originalUrl.split('?')[1];
-  if (raw) {
-    for (const part of raw.split('&')) {
-      const [key, value = ''] = part.split('=');
-      for (const piece of [key ?? '', value]) {
-        try {
-          decodeURIComponent(piece.replace(/\+/g, ' '));
-        } catch {
-          let field = key ?? '';
-          try {
-            field = decodeURIComponent(field.replace(/\+/g, ' '));
-          } catch {
-            field = '(query)';
-          }
-          throw badRequest(`${field === '(query)' ? 'a query parameter name' : field} is not validly percent-encoded UTF-8`, [{ field, message: 'not validly percent-encoded UTF-8' }]);
-        }
-      }
-    }
+  for (const part of raw ? raw.split('&') : []) {
+    const [key = '', value = ''] = part.split('=');
+    const name = decoded(key);
+    if (name === null) throw badRequest('a query parameter name is not validly percent-encoded UTF-8', [{ field: '(query)', message: NOT_UTF8 }]);
+    if (decoded(value) === null) throw badRequest(`${name} is not validly percent-encoded UTF-8`, [{ field: name, message: NOT_UTF8 }]);
   }
   next();
+}
+
+const NOT_UTF8 = 'not validly percent-encoded UTF-8';
+
+/** A query-string piece as the parser reads it (+ is a space), or null when its escapes are not UTF-8. */
+function decoded(piece: string): string | null {
+  try {
+    return decodeURIComponent(piece.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
 }
 
 /** JSON only: a body in any other media type is refused up front rather than parsed as nothing. */
