@@ -154,6 +154,9 @@ describe('phone-sized layout (real server, chromium at 390×844)', () => {
     await page.click('.side .seg-btn.seg-negative');
     await waitForPage(page, 'location.hash.includes("polarity=negative")', 10_000);
     // The toggle says how many filters are on, so a folded panel does not hide that the list is narrowed.
+    // Read once the page has rendered the new hash: the hash changes first, the render follows (a clean-clone
+    // CI run read the toggle in between).
+    await waitForPage(page, `document.querySelector('[data-action=toggle-filters]')?.textContent.includes('1')`, 10_000);
     expect(await page.textContent('[data-action=toggle-filters]')).toContain('1');
     await page.click('[data-action=close-filters]');
     await page.locator('.side form.filters').waitFor({ state: 'hidden' });
