@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { badRequest, conflict, DuplicateKeyError, notFound } from '../errors.js';
 import { ulid } from '../ids.js';
-import { KeyedSerial } from '../keyed-serial.js';
 import { OP_FIELDS, type CorrectionActionDto, type TagPatchDto } from '../api/dto/correction-dto.js';
 import { asciiLower, aspectJoinsOpinion, aspectKey, canonicalAspectOf, implicitAspectOf } from '../nlp/aspect-lookup.js';
 import { docSentiment } from '../nlp/analyzer.js';
@@ -15,6 +14,7 @@ import type { DocSentiment, LexiconOverrides, PiiPolicy, Span } from '../nlp/typ
 import type { CorrectionRecord, DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { machineTagsDigest, toTagRecord } from '../worker/process-document.js';
+import { EditLease, type EditLeaseOptions } from './edit-lease.js';
 
 /** A human tag's id: its document and everything the labeler chose for it. */
 function humanTagId(documentId: string, a: CorrectionActionDto): string {
@@ -150,15 +150,19 @@ function tagSpan(text: string, aspectSpan: Span | null, opinionSpan: Span): Span
 export class CorrectionsService {
   private lexicon: Lexicon | null = null;
   private readonly taxonomies = new Map<string, ExtractLexicon>();
-  // One change at a time per document in this process: a correction validates against the tags it
-  // reads, then writes; two requests interleaving (the same delete sent twice, a revert while a
-  // correction applies) would both pass validation and log the change twice.
-  private readonly perDocument = new KeyedSerial();
+  // One change at a time per document, across every API process on the store: a correction validates
+  // against the tags it reads, then writes; two requests interleaving (the same delete sent twice, a
+  // revert while a correction applies, the two landing on different replicas) would both pass validation
+  // and log the change twice.
+  private readonly perDocument: EditLease;
 
   constructor(
     private readonly store: Store,
     private readonly nlp: CorrectionsNlp,
-  ) {}
+    lease: Partial<EditLeaseOptions> = {},
+  ) {
+    this.perDocument = new EditLease(store.editLocks, lease);
+  }
 
   // Loaded on first use: processes that never take a correction do not hold a copy.
   private lex(): Lexicon {
@@ -215,7 +219,7 @@ export class CorrectionsService {
     const tag = await this.store.tags.findForTenant(tenant, tagId);
     try {
       // patchOne reads the tag again once it holds its document
-      return await this.perDocument.run(tag?.documentId ?? `tag:${tagId}`, () => this.patchOne(tenant, tagId, patch, actor));
+      return await this.perDocument.run(`corrections:${tag?.documentId ?? `tag:${tagId}`}`, 'tagId', () => this.patchOne(tenant, tagId, patch, actor));
     } finally {
       forgetSplit();
     }
@@ -282,7 +286,7 @@ export class CorrectionsService {
 
   async apply(tenant: string, documentId: string, actions: CorrectionActionDto[], actor: string): Promise<void> {
     try {
-      await this.perDocument.run(documentId, () => this.applyActions(tenant, documentId, actions, actor));
+      await this.perDocument.run(`corrections:${documentId}`, 'documentId', () => this.applyActions(tenant, documentId, actions, actor));
     } finally {
       // the split text is the customer's: not kept past the request (an erasure may follow)
       forgetSplit();
@@ -372,7 +376,7 @@ export class CorrectionsService {
    * document has not been re-tagged since (the machine tags it would restore are gone then).
    */
   async revert(tenant: string, documentId: string, tagId: string, actor: string): Promise<CorrectionRecord> {
-    return this.perDocument.run(documentId, () => this.revertOne(tenant, documentId, tagId, actor));
+    return this.perDocument.run(`corrections:${documentId}`, 'documentId', () => this.revertOne(tenant, documentId, tagId, actor));
   }
 
   private async revertOne(tenant: string, documentId: string, tagId: string, actor: string): Promise<CorrectionRecord> {

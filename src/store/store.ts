@@ -4,6 +4,7 @@ import { NedbEngine } from './nedb-engine.js';
 import { ApiKeysRepository } from './api-keys-repository.js';
 import { CorrectionsRepository } from './corrections-repository.js';
 import { DocumentsRepository } from './documents-repository.js';
+import { EditLocksRepository } from './edit-locks-repository.js';
 import { TagsRepository } from './tags-repository.js';
 import { AuditRepository, IdempotencyRepository, RetagJobsRepository, TenantSettingsRepository } from './small-repositories.js';
 import { createActionsStore, type ActionsStore } from '../actions/actions-store.js';
@@ -19,6 +20,8 @@ export interface Store {
   audit: AuditRepository;
   idempotency: IdempotencyRepository;
   retagJobs: RetagJobsRepository;
+  /** Leases ordering changes to one thing (a document's corrections) across processes. */
+  editLocks: EditLocksRepository;
   /** Retraining: training requests, trained versions with their weights, and each tenant's active one. */
   modelJobs: ModelJobsRepository;
   modelVersions: ModelVersionsRepository;
@@ -46,12 +49,13 @@ export async function createStore(engine: StoreEngine): Promise<Store> {
     audit: new AuditRepository(engine.collection('audit')),
     idempotency: new IdempotencyRepository(engine.collection('idempotency')),
     retagJobs: new RetagJobsRepository(engine.collection('retag_jobs')),
+    editLocks: new EditLocksRepository(engine.collection('edit_locks')),
     modelJobs: new ModelJobsRepository(engine.collection('model_jobs')),
     modelVersions: new ModelVersionsRepository(engine.collection('model_versions')),
     modelState: new ModelStateRepository(engine.collection('model_state')),
     actions: createActionsStore(engine),
     close: () => engine.close(),
   };
-  await Promise.all([store.documents.init(), store.tags.init(), store.apiKeys.init(), store.corrections.init(), store.tenants.init(), store.audit.init(), store.idempotency.init(), store.retagJobs.init(), store.modelJobs.init(), store.modelVersions.init(), store.modelState.init(), store.actions.init()]);
+  await Promise.all([store.documents.init(), store.tags.init(), store.apiKeys.init(), store.corrections.init(), store.tenants.init(), store.audit.init(), store.idempotency.init(), store.retagJobs.init(), store.editLocks.init(), store.modelJobs.init(), store.modelVersions.init(), store.modelState.init(), store.actions.init()]);
   return store;
 }

@@ -224,5 +224,23 @@ describe.each(engines)('store contract: %s', (_name, open) => {
       const next = await store.documents.findExpired(new Date(), 10, 'd3');
       expect(next.map((d) => d._id)).toEqual(['d4']);
     });
+
+    test('edit locks: one holder at a time, an expired lease is taken over, only its holder releases it', async () => {
+      const now = new Date();
+      const later = new Date(now.getTime() + 60_000);
+      expect(await store.editLocks.tryAcquire('corrections:d9', 'a', later, now)).toBe(true);
+      expect(await store.editLocks.tryAcquire('corrections:d9', 'b', later, now)).toBe(false);
+      // another holder's release does nothing
+      await store.editLocks.release('corrections:d9', 'b');
+      expect(await store.editLocks.tryAcquire('corrections:d9', 'b', later, now)).toBe(false);
+      // a's time is up at `later`: b takes it then
+      expect(await store.editLocks.tryAcquire('corrections:d9', 'b', new Date(later.getTime() + 60_000), new Date(later.getTime() + 1))).toBe(true);
+      await store.editLocks.release('corrections:d9', 'a');
+      expect(await store.editLocks.tryAcquire('corrections:d9', 'c', later, now)).toBe(false);
+      await store.editLocks.release('corrections:d9', 'b');
+      expect(await store.editLocks.tryAcquire('corrections:d9', 'c', later, now)).toBe(true);
+      // other keys are independent
+      expect(await store.editLocks.tryAcquire('corrections:d10', 'a', later, now)).toBe(true);
+    });
   });
 });
