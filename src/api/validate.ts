@@ -147,3 +147,15 @@ export function refuseQuery(query: unknown): void {
   const field = fieldPath('', keys[0]!);
   throw badRequest(`${field} is not a query parameter of this route: it takes none and answers with every item`, [{ field, message: 'unknown query parameter' }]);
 }
+
+/**
+ * For actions that take no body (a retry, a webhook test, resolving a case, the deletes): a field sent
+ * there (`{"generation":2}` to a retry, `{"note":…}` to a resolve) was ignored without a word, while every
+ * route that reads a body refuses what it does not read. `{}` and no body at all are both "nothing".
+ */
+export function refuseBody(body: unknown): void {
+  const keys = body !== null && typeof body === 'object' ? Object.keys(body) : [];
+  if (keys.length === 0) return;
+  const field = fieldPath('', keys[0]!);
+  throw badRequest(`${field} is not read by this route: it takes no body`, [{ field, message: 'unknown field' }]);
+}

@@ -18,7 +18,7 @@ import {
 } from '../dto/actions-dto.js';
 import { idempotency } from '../guards.js';
 import { auth, requireRole } from '../middleware.js';
-import { parseDto, refuseQuery } from '../validate.js';
+import { parseDto, refuseBody, refuseQuery } from '../validate.js';
 
 // Alert rules, webhooks, complaint routing, journeys and the KPI view; logic lives in src/actions.
 export function actionsRoutes(s: Services): Router {
@@ -53,6 +53,7 @@ export function actionsRoutes(s: Services): Router {
     res.json(updated);
   });
   r.delete('/webhooks/:id', requireRole('admin'), async (req, res) => {
+    refuseBody(req.body);
     const who = auth(req);
     await a.webhooks.delete(who.tenant, id(req.params.id));
     await s.privacy.audit(who.tenant, who.keyId, 'webhook.delete', id(req.params.id));
@@ -69,6 +70,7 @@ export function actionsRoutes(s: Services): Router {
     );
   });
   r.post('/webhooks/:id/test', requireRole('admin'), async (req, res) => {
+    refuseBody(req.body);
     res.status(202).json({ deliveryId: await a.webhooks.sendTest(auth(req).tenant, id(req.params.id)) });
   });
 
@@ -92,6 +94,7 @@ export function actionsRoutes(s: Services): Router {
     res.json(rule);
   });
   r.delete('/rules/:id', requireRole('admin'), async (req, res) => {
+    refuseBody(req.body);
     const who = auth(req);
     await a.rules.delete(who.tenant, id(req.params.id));
     await s.privacy.audit(who.tenant, who.keyId, 'rule.delete', id(req.params.id));
@@ -129,6 +132,7 @@ export function actionsRoutes(s: Services): Router {
     );
   });
   r.post('/cases/:id/resolve', requireRole('analyst', 'labeler'), async (req, res) => {
+    refuseBody(req.body);
     const who = auth(req);
     const c = await a.routing.resolve(who.tenant, id(req.params.id));
     await s.privacy.audit(who.tenant, who.keyId, 'case.resolve', c.documentId);

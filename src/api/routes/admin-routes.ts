@@ -7,7 +7,7 @@ import { TaxonomyOverridesDto } from '../dto/taxonomy-dto.js';
 import { CountedPageQueryDto } from '../dto/query-dto.js';
 import { auth, requireRole } from '../middleware.js';
 import { presentDocument, withTotal } from '../presenters.js';
-import { parseDto } from '../validate.js';
+import { parseDto, refuseBody } from '../validate.js';
 import type { ApiKeyRecord } from '../../store/records.js';
 
 const presentKey = (k: ApiKeyRecord) => ({
@@ -89,6 +89,7 @@ export function adminRoutes(s: Services): Router {
   });
 
   r.delete('/api-keys/:id', requireRole('admin'), async (req, res) => {
+    refuseBody(req.body);
     const a = auth(req);
     const revoked = await s.apiKeys.revoke(a, req.params.id as string);
     if (!revoked) throw notFound('API key');

@@ -6,7 +6,7 @@ import { CorrectionsDto } from '../dto/correction-dto.js';
 import { DocumentQueryDto } from '../dto/query-dto.js';
 import { auth, requireRole } from '../middleware.js';
 import { presentDocument, withTotal } from '../presenters.js';
-import { parseDto } from '../validate.js';
+import { parseDto, refuseBody } from '../validate.js';
 
 export function documentsRoutes(s: Services): Router {
   const r = Router();
@@ -37,6 +37,7 @@ export function documentsRoutes(s: Services): Router {
   });
 
   r.post('/documents/:id/retry', requireRole('admin'), async (req, res) => {
+    refuseBody(req.body);
     const doc = await s.retry(auth(req).tenant, req.params.id as string);
     res.status(202).json({ id: doc._id, status: 'queued' });
   });

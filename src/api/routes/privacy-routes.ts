@@ -5,7 +5,7 @@ import { TenantSettingsDto } from '../dto/settings-dto.js';
 import { PageQueryDto } from '../dto/query-dto.js';
 import { notFound } from '../../errors.js';
 import { auth, requireRole } from '../middleware.js';
-import { parseDto } from '../validate.js';
+import { parseDto, refuseBody } from '../validate.js';
 import { invalidCursor } from '../../services/query-service.js';
 
 const AUDIT_CURSOR = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -36,12 +36,14 @@ export function privacyRoutes(s: Services): Router {
   const r = Router();
 
   r.delete('/customers/:customerId', requireRole('admin'), async (req, res) => {
+    refuseBody(req.body);
     const { customerId } = parseDto(CustomerParamsDto, { customerId: req.params.customerId }, 'path');
     const a = auth(req);
     res.json({ customerId, ...(await s.privacy.eraseCustomer(a.tenant, customerId, a.keyId)) });
   });
 
   r.delete('/documents/:id', requireRole('admin'), async (req, res) => {
+    refuseBody(req.body);
     const a = auth(req);
     const id = req.params.id as string;
     const erased = await s.privacy.eraseDocument(a.tenant, id, a.keyId);
