@@ -221,7 +221,7 @@ export const ROUTES: RouteDoc[] = [
     tag: 'labeling',
     roles: ['labeler'],
     body: CorrectionsDto,
-    responses: { 200: json('the document after the corrections', 'Document') },
+    responses: { 200: json('the document after the corrections', 'Document'), 409: json('another request changed this document for more than 10 s; nothing was changed, send it again', 'Error') },
   },
   {
     method: 'post',
@@ -233,7 +233,7 @@ export const ROUTES: RouteDoc[] = [
       'its id and its span is no longer kept from the model. A document left with no correction or accept in effect is unreviewed again and back ' +
       'in GET /v1/labeling/queue. The log keeps the undone correction and a `revert` naming it (audited as `correction.revert`); retraining and ' +
       'GET /v1/corrections/export skip both. 409 (details name `tagId`) when nothing is left to undo, the correction was made with another key, ' +
-      'or the document was re-tagged since.',
+      'or the document was re-tagged since; also (details name `documentId`) when another request held the document for more than 10 s.',
     tag: 'labeling',
     roles: ['labeler'],
     body: RevertCorrectionDto,
@@ -295,7 +295,7 @@ export const ROUTES: RouteDoc[] = [
     tag: 'labeling',
     roles: ['labeler'],
     body: TagPatchDto,
-    responses: { 200: json('the updated tag', 'Tag') },
+    responses: { 200: json('the updated tag', 'Tag'), 409: json("another request changed the tag's document for more than 10 s; nothing was changed, send it again", 'Error') },
   },
   {
     method: 'get',
