@@ -330,6 +330,9 @@ export class CorrectionsService {
       }
     }
     await this.markReviewed(doc);
+    // What earlier requests logged: a request sent again after a crash finishes what its first attempt
+    // left half-done (see the add below and remove()) instead of logging it twice.
+    const log = await this.store.corrections.byDocument(doc._id);
     for (const [i, a] of actions.entries()) {
       if (a.op === 'accept') {
         // The machine tags still on the document when it is accepted are the ones the labeler confirmed:
@@ -342,24 +345,29 @@ export class CorrectionsService {
         // an earlier action of this request may have changed it
         await this.update(doc, (await this.store.tags.findForTenant(doc.tenant, tag._id)) ?? tag, updates.get(i)!, actor);
       } else if (a.op === 'delete') {
-        await this.remove(doc, tags.get(i)!, actor);
+        await this.remove(doc, tags.get(i)!, actor, log);
       } else {
         const tag = adds.get(i)!;
-        if (await this.store.tags.findForTenant(doc.tenant, tag._id)) continue;
-        try {
-          await this.store.tags.insert(tag);
-        } catch (err) {
-          // the same add running concurrently got there first
-          if (err instanceof DuplicateKeyError) continue;
-          throw err;
+        let existed = (await this.store.tags.findForTenant(doc.tenant, tag._id)) !== null;
+        if (!existed) {
+          try {
+            await this.store.tags.insert(tag);
+          } catch (err) {
+            if (!(err instanceof DuplicateKeyError)) throw err;
+            existed = true;
+          }
         }
-        await this.record(doc, actor, 'add', tag._id, null, tag);
+        // The tag is written first, then logged, then the tags it replaces go. A tag already there is
+        // this add sent again: done before if its add is in the log; otherwise a crash came between, and
+        // the log entry and the replacing are finished now (they left the complaint counted twice).
+        const last = latestChange(log, tag._id);
+        if (!existed || (last?.op !== 'add' && last?.op !== 'update')) await this.record(doc, actor, 'add', tag._id, null, tag);
         // The labeler's tag is the verdict on those words: a machine tag it overlaps (一直识别不了 under
         // U盾一直识别不了), or an earlier added tag on exactly its span, would count the same complaint twice,
         // under two categories, until the next re-tag. Each goes as a delete of its own (revertable; the
         // add's revert brings them back), marked as superseded, so training does not read it as "no
         // opinion here".
-        for (const old of await this.overlapped(doc, tag)) await this.remove(doc, old, actor, tag._id);
+        for (const old of await this.overlapped(doc, tag)) await this.remove(doc, old, actor, log, tag._id);
       }
     }
     await this.refresh(doc);
@@ -403,7 +411,7 @@ export class CorrectionsService {
       // the tags the add replaced come back with it
       const restored: CorrectionRecord[] = [];
       for (const d of log.filter((c) => c.op === 'delete' && c.supersededBy === tagId && c.prior && !undone.has(c._id))) {
-        if (await this.restore(doc, d.prior!)) restored.push(await this.record(doc, actor, 'revert', d.tagId, null, d.prior!, { reverts: d._id }));
+        if (await this.restore(doc, d.prior!, d._id)) restored.push(await this.record(doc, actor, 'revert', d.tagId, null, d.prior!, { reverts: d._id }));
       }
       await this.refresh(doc, reviewedBy([...log, record, ...restored]));
       return record;
@@ -415,7 +423,7 @@ export class CorrectionsService {
       const { _id: _, ...fields } = prior;
       // updatedAt moves on: the content is the machine's again, but it was written now
       await this.store.tags.update(current._id, { ...fields, updatedAt: new Date() });
-    } else if (!(await this.restore(doc, prior))) {
+    } else if (!(await this.restore(doc, prior, target._id))) {
       throw refuse('the deleted tag exists again', 'exists');
     }
     const record = await this.record(doc, actor, 'revert', tagId, current, prior, { reverts: target._id });
@@ -423,11 +431,19 @@ export class CorrectionsService {
     return record;
   }
 
-  private async remove(doc: DocumentRecord, tag: TagRecord, actor: string, supersededBy?: string): Promise<void> {
+  /**
+   * Logs the delete, keeps its span from the model, then deletes the tag: the tag goes last, so after a
+   * crash anywhere in between it is still there with its delete in effect (`log`, read before this
+   * request wrote anything), and the request sent again finishes that delete instead of logging another.
+   */
+  private async remove(doc: DocumentRecord, tag: TagRecord, actor: string, log: CorrectionRecord[], supersededBy?: string): Promise<void> {
+    const last = latestChange(log, tag._id);
+    const record = last?.op === 'delete' ? last : await this.record(doc, actor, 'delete', tag._id, tag, null, { prior: tag, ...(supersededBy ? { supersededBy } : {}) });
+    if (!doc.suppressed.some((x) => x.correctionId === record._id)) {
+      doc.suppressed = [...doc.suppressed, { turnIndex: tag.turnIndex, start: tag.span.start, end: tag.span.end, correctionId: record._id }];
+      await this.store.documents.update(doc._id, { $set: { suppressed: doc.suppressed } });
+    }
     await this.store.tags.deleteWhere({ _id: tag._id });
-    doc.suppressed = [...doc.suppressed, { turnIndex: tag.turnIndex, ...tag.span }];
-    await this.store.documents.update(doc._id, { $set: { suppressed: doc.suppressed } });
-    await this.record(doc, actor, 'delete', tag._id, tag, null, { prior: tag, ...(supersededBy ? { supersededBy } : {}) });
   }
 
   /** The tags an added tag replaces: machine tags it overlaps in its turn, and labelers' tags on exactly its span. */
@@ -438,16 +454,18 @@ export class CorrectionsService {
     return (await this.store.tags.byDocument(doc._id)).filter((t) => same(t) && (t.source === 'human' ? exact(t) : overlaps(t)));
   }
 
-  /** Puts a deleted tag back and lets the model tag its span again; false when it exists already. */
-  private async restore(doc: DocumentRecord, prior: TagRecord): Promise<boolean> {
+  /** Puts a deleted tag back and lets the model tag its span again (`deleteId`: the delete undone); false when it exists already. */
+  private async restore(doc: DocumentRecord, prior: TagRecord, deleteId: string): Promise<boolean> {
     try {
       await this.store.tags.insert({ ...prior, updatedAt: new Date() });
     } catch (err) {
       if (err instanceof DuplicateKeyError) return false;
       throw err;
     }
-    // the span was kept from the model for this delete only; one entry per delete
-    const at = doc.suppressed.findIndex((x) => x.turnIndex === prior.turnIndex && x.start === prior.span.start && x.end === prior.span.end);
+    // the span was kept from the model for this delete only: its own entry, or (entries from before they
+    // named their delete) one on the same span
+    const own = doc.suppressed.findIndex((x) => x.correctionId === deleteId);
+    const at = own >= 0 ? own : doc.suppressed.findIndex((x) => !x.correctionId && x.turnIndex === prior.turnIndex && x.start === prior.span.start && x.end === prior.span.end);
     if (at >= 0) {
       doc.suppressed = doc.suppressed.filter((_, i) => i !== at);
       await this.store.documents.update(doc._id, { $set: { suppressed: doc.suppressed } });
@@ -578,6 +596,14 @@ export class CorrectionsService {
       },
     });
   }
+}
+
+/** The latest change of a tag (add, update or delete) that no revert undid, if any. */
+function latestChange(log: CorrectionRecord[], tagId: string): CorrectionRecord | undefined {
+  const undone = undoneIds(log);
+  return log
+    .filter((c) => c.tagId === tagId && (c.op === 'add' || c.op === 'update' || c.op === 'delete') && !undone.has(c._id))
+    .reduce<CorrectionRecord | undefined>((latest, c) => (!latest || c._id > latest._id ? c : latest), undefined);
 }
 
 /** Corrections a later `revert` undid. */

@@ -52,8 +52,12 @@ export interface DocumentRecord {
   /** Lowest tag confidence, so the labeling queue can sort on an indexed field. */
   minConfidence: number | null;
   tagCount: number;
-  /** Spans a labeler deleted: re-tagging must not bring them back. */
-  suppressed: { turnIndex: number | null; start: number; end: number }[];
+  /**
+   * Spans a labeler deleted: re-tagging must not bring them back. `correctionId` names the delete that
+   * added the entry (absent on entries from before 2026-11-30), so a delete retried after a crash does not
+   * add a second one and its revert lifts its own.
+   */
+  suppressed: { turnIndex: number | null; start: number; end: number; correctionId?: string }[];
   /** The ingest request's id, so job logs can be joined to the HTTP log line. */
   requestId?: string | null;
   /** The re-tag job that last re-queued this document. */
