@@ -71,15 +71,20 @@ function offsetAt(ms: number, tz: string): number {
 }
 
 /**
- * The instant a wall-clock time names in a zone. Two passes settle the offset on either side of a DST
- * change; a time skipped by a spring-forward gap resolves to the same wall time shifted by the gap, and an
- * ambiguous fall-back time to its first occurrence's offset, as most calendars do.
+ * The instant a wall-clock time names in a zone. The offsets in force a day before and a day after are the
+ * candidates (a zone changes offset at most once in two days); a candidate is the answer when the zone
+ * really has that offset at the instant it gives. Both are (a fall-back hour, read twice): the first
+ * occurrence, the earlier instant. Neither is (skipped by a spring-forward gap): the same wall time shifted
+ * forward by the gap, read with the offset before the change, as java.time and Temporal do; so where
+ * clocks spring forward at midnight (Chile, Cuba) a date's 00:00 is its first instant, 01:00, and never
+ * an hour of the day before.
  */
 export function instantOf(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0, tz = zone): Date {
   const guess = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  const first = guess - offsetAt(guess, tz);
-  const second_ = guess - offsetAt(first, tz);
-  return new Date(second_);
+  const before = offsetAt(guess - 86_400_000, tz);
+  const after = offsetAt(guess + 86_400_000, tz);
+  const valid = [before, after].map((o) => guess - o).filter((at) => guess - offsetAt(at, tz) === at);
+  return new Date(valid.length > 0 ? Math.min(...valid) : guess - before);
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
