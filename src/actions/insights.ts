@@ -127,6 +127,31 @@ function lastDays(days: number, now: Date): { gte: Date; lte: Date } {
   return { gte: shift(-(days - 1)), lte: new Date(shift(1).getTime() - 1) };
 }
 
+const dayStart = (day: string) => readInstant(day)!;
+const addDays = (day: string, n: number) => {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+};
+
+/**
+ * Where the KPI's previous period starts. A period of whole TIME_ZONE days (from a day's first instant to
+ * another's last millisecond: the default, and the console's date pickers) is compared with as many whole
+ * days before it, which across a daylight-saving change are an hour longer or shorter than the current
+ * period: as many milliseconds would start the previous period an hour into its first day, or in the day
+ * before it. Any other period is compared with the same length in milliseconds.
+ */
+function previousFrom(from: Date, to: Date): Date {
+  const first = dayOf(from);
+  const end = new Date(to.getTime() + 1);
+  const next = dayOf(end);
+  if (dayStart(first).getTime() === from.getTime() && dayStart(next).getTime() === end.getTime()) {
+    const days = Math.round((Date.parse(`${next}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / DAY);
+    return dayStart(addDays(first, -days));
+  }
+  return new Date(from.getTime() - (to.getTime() - from.getTime() + 1));
+}
+
 export class InsightsService {
   constructor(private readonly store: Store) {}
 
@@ -206,7 +231,8 @@ export class InsightsService {
    * `to` is an inclusive instant, read as on every other date filter (dateBounds): the console's end-of-day
    * `…T23:59:59.999` counts that last millisecond, so the KPI's current period counts what the summary
    * counts for the same query, and a date-only `to` is 00:00 of that day, included, as on the summary.
-   * Both periods are closed: the previous one ends the millisecond before `from` and lasts as long.
+   * Both periods are closed: the previous one ends the millisecond before `from` and lasts as long, in whole
+   * TIME_ZONE days when the period is whole days (previousFrom), else in milliseconds.
    * `channel` and `kind` narrow both periods, as they narrow the summary.
    * Without dates it is the last 7 whole TIME_ZONE days, today included: the days the dashboard names and
    * the feed's date pickers can open (dayOf(period.from) ~ dayOf(period.to) reads as the same instants).
@@ -217,9 +243,8 @@ export class InsightsService {
     const to = bounds.lte ?? now;
     const from = bounds.gte ?? new Date(to.getTime() - KPI_DAYS * DAY);
     if (from > to) throw badRequest('from must not be after to', [{ field: 'from', message: 'after to' }]);
-    const length = to.getTime() - from.getTime() + 1;
     const prevTo = new Date(from.getTime() - 1);
-    const prevFrom = new Date(from.getTime() - length);
+    const prevFrom = previousFrom(from, to);
     const scope = { tenant, ...(q.channel ? { channel: q.channel } : {}), ...(q.kind ? { kind: q.kind } : {}) };
     const [current, previous] = await Promise.all([
       this.store.tags.countBy({ ...scope, at: { $gte: from, $lte: to } }, 'category'),
