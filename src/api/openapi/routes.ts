@@ -734,7 +734,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/v1/stats/kpi',
     summary: 'Headline KPIs over a period (default: the last 7 days, today included)',
     description:
-      'Negative share per category from `from` to `to` against the period of the same length just before it. `from` and `to` are inclusive instants read as on every date filter (a date alone is 00:00 in TIME_ZONE; the console sends `to` as the day\'s 23:59:59.999), so the current period counts what GET /v1/stats/summary counts for the same from, to, channel and kind; `previousPeriod.to` is the millisecond before `from`. Without from and to, the period is the last 7 whole TIME_ZONE days, today included; with one of them, the other is now (`to`) or 7 × 24 h before `to` (`from`).',
+      'Negative share per category from `from` to `to` against the period of the same length just before it (as many whole TIME_ZONE days when the period is whole days, so across a daylight-saving change it is an hour longer or shorter; else as many milliseconds). `from` and `to` are inclusive instants read as on every date filter (a date alone is 00:00 in TIME_ZONE; the console sends `to` as the day\'s 23:59:59.999), so the current period counts what GET /v1/stats/summary counts for the same from, to, channel and kind; `previousPeriod.to` is the millisecond before `from`. Without from and to, the period is the last 7 whole TIME_ZONE days, today included; with one of them, the other is now (`to`) or 7 × 24 h before `to` (`from`).',
     tag: 'insights',
     roles: READ,
     query: KpiQueryDto,

@@ -530,7 +530,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
       type: 'object',
       properties: {
         period: { ...object({ from: dateTime, to: dateTime }), description: 'the current period, both ends included' },
-        previousPeriod: { ...object({ from: dateTime, to: dateTime }), description: 'the period of the same length just before it, both ends included: `to` is the millisecond before `period.from`' },
+        previousPeriod: { ...object({ from: dateTime, to: dateTime }), description: 'the period of the same length just before it (as many whole TIME_ZONE days when the period is whole days; else as many milliseconds), both ends included: `to` is the millisecond before `period.from`' },
         categories: {
           type: 'array',
           description: 'negative share per category against the previous period of the same length, with a two-proportion z-test (Fisher\'s exact test when expected counts are below 5; `test` says which)',
