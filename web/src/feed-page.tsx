@@ -128,13 +128,23 @@ export function FeedPage({ route }: { route: Route }) {
   // Inline corrections change which tags a card shows without refetching the page: removed tags
   // leave, tags added on this card join, so the remembered feed stays truthful after navigation.
   const corrected = useCallback((doc: Doc, added: string[]) => {
-    // The query's total moves with the card: tags removed here leave it, tags added here join it.
+    // The query's total moves with the card at once: tags removed here leave it, tags added here join it.
     const card = groupsRef.current.find((g) => g.documentId === doc.id);
     if (card) {
       const removed = card.tags.filter((x) => !doc.tags.some((d) => d.id === x.id)).length;
       const joined = doc.tags.filter((d) => added.includes(d.id) && !card.tags.some((x) => x.id === d.id)).length;
       setTotal((n) => (n === null ? null : Math.max(0, n - removed + joined)));
     }
+    // Then it is asked again: a tag that stays on the card can leave the query (made positive on a
+    // polarity=negative feed, given another category under a category filter), and an added one may not
+    // match it, which only the API can tell. The chips stay where the labeler is working.
+    const gen = generation.current;
+    api.tags({ ...filtersQuery(filters), limit: 1, withTotal: 'true' }).then(
+      (page) => {
+        if (gen === generation.current && page.total !== undefined) setTotal(page.total);
+      },
+      () => undefined,
+    );
     setGroups((prev) =>
       prev.map((g) =>
         g.documentId !== doc.id
@@ -142,7 +152,7 @@ export function FeedPage({ route }: { route: Route }) {
           : { ...g, tags: [...g.tags.filter((x) => doc.tags.some((d) => d.id === x.id)), ...doc.tags.filter((d) => added.includes(d.id))] },
       ),
     );
-  }, []);
+  }, [filters]);
 
   const more = useCallback(() => {
     if (!loading && cursor && error === null) void load(cursor, false);
@@ -186,7 +196,7 @@ export function FeedPage({ route }: { route: Route }) {
             // which would read "0 matches", and complete only once nothing is loading.
             <span className="muted feed-count" data-complete={cursor || loading ? 'false' : 'true'} data-total={total ?? undefined}>
               {!cursor
-                ? t('feedCount', { tags: t('tagsMatchedN', { n: tagCount }), docs: t('documentsN', { n: groups.length }) })
+                ? t('feedCount', { tags: t('tagsMatchedN', { n: total ?? tagCount }), docs: t('documentsN', { n: groups.length }) })
                 : total !== null
                   ? t('feedCountOf', { tags: t('tagsMatchedN', { n: total }), loaded: tagCount, docs: t('documentsN', { n: groups.length }) })
                   : t('feedCountMore', { tags: t('tagsMatchedN', { n: tagCount }), docs: t('documentsN', { n: groups.length }) })}
