@@ -22,7 +22,9 @@ export interface ScoreSummary {
   ci95: [number, number] | null;
 }
 
-const round1 = (x: number) => Math.round(x * 10) / 10;
+// Half away from zero, as spreadsheets round: Math.round alone takes -6.25 up to -6.2 but 6.25 to 6.3, so
+// an NPS and its mirror image (promoters and detractors swapped) would not read as opposites.
+const round1 = (x: number) => (Math.sign(x) * Math.round(Math.abs(x) * 10)) / 10 || 0;
 const Z95 = 1.959963984540054;
 
 export function npsOf(scores: number[]): ScoreSummary {
@@ -163,7 +165,7 @@ export class SurveyStatsService {
       const withScores = [...withIds].map((id) => scoreOf.get(id)!);
       const withoutScores = docs.filter((d) => !withIds.has(d.id)).map((d) => d.score);
       const without = split.score(withoutScores);
-      const impact = allScore !== null && without !== null ? Math.round((without - allScore) * 10) / 10 : null;
+      const impact = allScore !== null && without !== null ? round1(without - allScore) : null;
       return {
         n: withIds.size,
         detractorShare: share(withScores.filter(split.low).length, lows),

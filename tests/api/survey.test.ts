@@ -107,6 +107,16 @@ describe('NPS over time', () => {
     expect(npsOf([]).nps).toBeNull();
   });
 
+  test('npsOf rounds half away from zero: a sample and its mirror image read as opposites', () => {
+    // 5 promoters, 6 detractors, 5 passives of 16: (5 - 6) / 16 = -6.25 %
+    const sample = [...Array(5).fill(10), ...Array(6).fill(2), ...Array(5).fill(7)];
+    const mirror = [...Array(6).fill(10), ...Array(5).fill(2), ...Array(5).fill(7)];
+    expect(npsOf(sample).nps).toBe(-6.3);
+    expect(npsOf(mirror).nps).toBe(6.3);
+    expect(npsOf(sample).ci95).toEqual(npsOf(mirror).ci95!.map((x) => -x).reverse());
+    expect(Object.is(npsOf([7, 8]).nps, 0)).toBe(true);
+  });
+
   test('intervals keep their width on small one-sided samples and stay within the scale', () => {
     // Three 10s do not prove that every customer is a promoter: the Wald interval said [100, 100].
     // Adjusted Wald (Rocks 2016): n' = 6, p' = 3.75/6, d' = 0.75/6 → 50 ± 1.96·√((0.75 − 0.25)/6) → [-6.6, 106.6], capped at 100.
