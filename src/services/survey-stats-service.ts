@@ -178,13 +178,19 @@ export class SurveyStatsService {
       };
     };
     const impactOf = (r: DriverRow) => (scale === 'nps' ? r.npsImpact : r.csatImpact) ?? -Infinity;
+    // Ties go by name in code-point order, as the dashboard's top aspects sort: by the order tags happened to
+    // be read, which aspect made the top-N cut changed from one request to the next as answers arrived.
+    const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    // (two rows without an impact subtract to NaN, which falls through to the name as a tie does)
     const byImpact = (a: DriverRow, b: DriverRow) => impactOf(b) - impactOf(a);
-    const categories = [...themes.category.entries()].map(([category, set]) => ({ category, ...row(set) })).sort(byImpact);
+    const categories = [...themes.category.entries()]
+      .map(([category, set]) => ({ category, ...row(set) }))
+      .sort((a, b) => byImpact(a, b) || byName(a.category, b.category));
     const aspects = [...themes.aspect.entries()]
-      .sort((a, b) => b[1].size - a[1].size)
+      .sort((a, b) => b[1].size - a[1].size || byName(a[0], b[0]))
       .slice(0, q.topAspects ?? 10)
       .map(([aspect, set]) => ({ aspect, ...row(set) }))
-      .sort(byImpact);
+      .sort((a, b) => byImpact(a, b) || byName(a.aspect, b.aspect));
     return { scale, overall, minCount, categories, aspects };
   }
 }

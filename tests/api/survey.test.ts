@@ -197,6 +197,30 @@ describe('drivers', () => {
     for (const row of res.body.aspects) expect(dashboard, row.aspect).toContain(row.aspect);
   });
 
+  test('aspects tied at the ten-aspect cut are kept by name, not by which answer came last', async () => {
+    const candidates = ['价格太贵了', '网速太慢了', '客服态度很差', '物流太慢了', '包装破损了', '屏幕太暗了', '电池不耐用', '房间太小了', '早餐太难吃', 'App老是闪退', '排队太久了', '空调坏了', '发票一直没开', '噪音太大了'];
+    // what aspect each complaint is filed under, learned from the analyzer in a tenant of its own
+    const probeKey = await createKey(rt, ['ingest', 'analyst'], 'drivers-ties-probe');
+    const probeIds = await ingestAll(probeKey, candidates.map((text, i) => ({ kind: 'survey', source: 'nps-survey', externalId: `tie-probe-${i}`, text, score: 2, scale: 'nps' })));
+    const aspectOf = new Map<string, string>();
+    for (const [i, id] of probeIds.entries()) {
+      const tags = (await rt.services.store.tags.byDocument(id)).filter((t) => t.polarity === 'negative');
+      const aspect = tags.length === 1 ? (tags[0]!.canonicalAspect ?? tags[0]!.aspect) : null;
+      if (aspect && ![...aspectOf.values()].includes(aspect)) aspectOf.set(candidates[i]!, aspect);
+    }
+    expect(aspectOf.size, `one aspect each: ${[...aspectOf.values()].join(', ')}`).toBeGreaterThanOrEqual(11);
+    const names = [...aspectOf.values()].sort();
+    // the answers arrive in name order, so the newest carry the last names
+    const texts = [...aspectOf.keys()].sort((a, b) => (aspectOf.get(a)! < aspectOf.get(b)! ? -1 : 1));
+    const tenantKey = await createKey(rt, ['ingest', 'analyst'], 'drivers-ties');
+    await ingestAll(tenantKey, [
+      ...texts.map((text, i) => ({ kind: 'survey', source: 'nps-survey', externalId: `tie-${i}`, text, score: 2, scale: 'nps', occurredAt: new Date(Date.UTC(2026, 10, 1 + i, 2)).toISOString() })),
+      ...[0, 1].map((i) => ({ kind: 'survey', source: 'nps-survey', externalId: `tie-pos-${i}`, text: '很满意', score: 10, scale: 'nps', occurredAt: '2026-11-20T10:00:00+08:00' })),
+    ]);
+    const res = await rt.http.get('/v1/stats/drivers?minCount=1').set(bearer(tenantKey)).expect(200);
+    expect(res.body.aspects.map((r: { aspect: string }) => r.aspect)).toEqual(names.slice(0, 10));
+  });
+
   test('CSAT answers have drivers too: detractors are the answers CSAT counts as not satisfied (1-3)', async () => {
     const tenantKey = await createKey(rt, ['ingest', 'analyst'], 'drivers-csat');
     const answer = (i: number, text: string, score: number) => ({ kind: 'survey', source: 'csat-survey', externalId: `csat-${i}`, text, score, scale: 'csat' });
