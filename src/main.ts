@@ -30,6 +30,8 @@ function configOrExit(): Config {
 }
 
 const MAX_HEADER_BYTES = 64 * 1024;
+/** How long an idle keep-alive connection stays open: past the 60 s proxies and load balancers keep theirs. */
+const KEEP_ALIVE_MS = 65_000;
 const REFUSED_WHILE_STOPPING = JSON.stringify({
   error: { code: 'shutting_down', message: 'this instance is shutting down; retry the request (another instance, or this one after its restart)', details: [] },
 });
@@ -135,7 +137,12 @@ async function main(): Promise<void> {
         socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
       });
       server = srv;
-      srv.keepAliveTimeout = 5000;
+      // Idle keep-alive connections stay open longer than the proxies and clients in front of the API keep
+      // theirs (nginx's upstream keepalive_timeout and cloud load balancers: 60 s): with Node's 5 s, a proxy
+      // reused a connection the server had just closed and its request failed with a reset (seen as
+      // ECONNRESET from fetch on a loaded machine). The stop closes idle connections first, so this does
+      // not slow it down.
+      srv.keepAliveTimeout = KEEP_ALIVE_MS;
       await new Promise<void>((resolve, reject) => {
         srv.once('error', reject);
         srv.listen(config.port, config.host, resolve);

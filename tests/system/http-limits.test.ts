@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -22,6 +23,32 @@ afterAll(async () => {
 });
 
 describe('HTTP limits of the listening server', () => {
+  test('idle keep-alive connections are kept 65 s, longer than proxies keep theirs (60 s), and say so', async () => {
+    // A proxy reusing a connection the server has closed gets a reset: the server must be the side that
+    // waits longer, and clients that read the hint (fetch does) then stay under it.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const get = () =>
+      new Promise<{ header: string | undefined; socket: unknown }>((resolve, reject) => {
+        http
+          .get(`${svc.url}/healthz`, { agent }, (res) => {
+            const socket = res.socket;
+            res.resume();
+            res.on('end', () => resolve({ header: res.headers['keep-alive'], socket }));
+          })
+          .on('error', reject);
+      });
+    try {
+      const first = await get();
+      expect(first.header).toBe('timeout=65');
+      // idle past Node's default of 5 s, the same connection still serves the next request
+      await new Promise((r) => setTimeout(r, 5_500));
+      const second = await get();
+      expect(second.socket).toBe(first.socket);
+    } finally {
+      agent.destroy();
+    }
+  });
+
   test('a 3,000-character search (about 27 KB encoded) gets the 400 naming q', async () => {
     const res = await fetch(`${svc.url}/v1/documents?q=${encodeURIComponent('网络信号差'.repeat(600))}`, { headers: { Authorization: `Bearer ${KEY}` } });
     expect(res.status).toBe(400);
