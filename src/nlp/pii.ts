@@ -903,6 +903,65 @@ export function maskPii(text: string, policy: PiiPolicy, opts?: { hashSecret?: s
   return { text: applyMasks(text, spans, policy, opts?.hashSecret), entities: spans.map(publicSpan) };
 }
 
+/**
+ * A transcript's turns under the policy. Each turn is masked as text is; then the consecutive turns of one
+ * speaker are read again as one text, a space between them, because speech recognition cuts a turn at every
+ * pause and a customer reading out a number pauses inside it: "一三八 一二三四" and "五六七八" arrive as two
+ * turns, neither of which holds a number. What that reading finds is masked in the turns it spans: `mask`
+ * hides the same digits as in the number written whole, each in the turn it sits in (offsets kept); `hash`
+ * writes the token where the value starts and drops the rest of it from the later turns (the token is the
+ * same as for the number sent in one turn). Turns of different speakers are not joined (an agent's question
+ * and a customer's answer are two texts).
+ */
+export function maskPiiTurns(turns: readonly { speaker: string; text: string }[], policy: PiiPolicy, opts?: { hashSecret?: string }): string[] {
+  const out = turns.map((t) => maskPii(t.text, policy, opts).text);
+  if (policy === 'keep') return out;
+  for (let g = 0; g < turns.length; ) {
+    let h = g + 1;
+    while (h < turns.length && turns[h]!.speaker === turns[g]!.speaker) h++;
+    if (h - g > 1) joinedTurns(out, g, h, policy, opts?.hashSecret);
+    g = h;
+  }
+  return out;
+}
+
+/** Masks in out[g, h) (already masked one by one) what detection finds when they are read as one text. */
+function joinedTurns(out: string[], g: number, h: number, policy: PiiPolicy, secret: string | undefined): void {
+  const offsets: number[] = [];
+  let joined = '';
+  for (let i = g; i < h; i++) {
+    if (i > g) joined += ' ';
+    offsets.push(joined.length);
+    joined += out[i]!;
+  }
+  const spans = detectSpans(joined);
+  if (spans.length === 0) return;
+  const pieces: string[][] = [];
+  const cursor: number[] = [];
+  for (let i = g; i < h; i++) {
+    pieces.push([]);
+    cursor.push(0);
+  }
+  for (const e of spans) {
+    const value = joined.slice(e.start, e.end);
+    const masked = policy === 'mask' ? maskValue(e.type, value, e.bearer) : null;
+    const token = policy === 'mask' ? null : hashToken(e.type, value, secret ?? DEFAULT_SECRET, e.bearer);
+    let first = true;
+    for (let k = 0; k < h - g; k++) {
+      const from = offsets[k]!;
+      const to = from + out[g + k]!.length;
+      const s = Math.max(e.start, from);
+      const t = Math.min(e.end, to);
+      if (s >= t) continue;
+      const piece = masked !== null ? masked.slice(s - e.start, t - e.start) : first ? token! : '';
+      first = false;
+      pieces[k]!.push(out[g + k]!.slice(cursor[k]!, s - from) + piece);
+      cursor[k] = t - from;
+    }
+  }
+  for (let k = 0; k < h - g; k++) out[g + k] = pieces[k]!.join('') + out[g + k]!.slice(cursor[k]!);
+}
+
 /** A number whose digits alone are a phone, a valid ID or a Luhn card (no label to go by). */
 function wholeNumberPii(digits: string): boolean {
   return detectPii(digits).some((e) => e.start === 0 && e.end === digits.length);

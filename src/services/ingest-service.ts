@@ -3,7 +3,7 @@ import { badRequest, conflict, DuplicateKeyError, type ErrorDetail, AppError } f
 import { ulid } from '../ids.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { HASH_TOKEN_SOURCE, maskPii, maskPiiJson } from '../nlp/pii.js';
+import { HASH_TOKEN_SOURCE, maskPii, maskPiiJson, maskPiiTurns } from '../nlp/pii.js';
 import type { PiiPolicy } from '../nlp/types.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { DocumentRecord } from '../store/records.js';
@@ -79,10 +79,12 @@ export class IngestService {
     const under = (p: PiiPolicy) => {
       const mask = (s: string) => maskPii(s, p, { hashSecret: secret }).text;
       const text = dto.text !== undefined ? mask(dto.text) : null;
+      // one speaker's consecutive turns are read as one text too: a number read out over a pause is split
+      const maskedTurns = dto.turns ? maskPiiTurns(dto.turns, p, { hashSecret: secret }) : [];
       const turns =
-        dto.turns?.map((t) => ({
+        dto.turns?.map((t, i) => ({
           speaker: t.speaker,
-          text: mask(t.text),
+          text: maskedTurns[i]!,
           ...(t.startMs !== undefined ? { startMs: t.startMs } : {}),
           ...(t.endMs !== undefined ? { endMs: t.endMs } : {}),
         })) ?? null;
@@ -141,6 +143,11 @@ export class IngestService {
     // it with this body under one masking.
     const sameAsStored = (stored: DocumentRecord): boolean => {
       const again = (s: string | null) => untokened(s === null ? null : own.mask(s));
+      const storedTurns = (d: DocumentRecord) => {
+        if (!d.turns) return null;
+        const masked = maskPiiTurns(d.turns, policy, { hashSecret: secret });
+        return d.turns.map((t, i) => [t.speaker, untokened(masked[i]!), t.startMs ?? null, t.endMs ?? null]);
+      };
       const json = (v: unknown) => untokened(JSON.stringify(canonical(v)));
       return (
         stored.kind === doc.kind &&
@@ -151,7 +158,7 @@ export class IngestService {
         again(stored.text) === untokened(text) &&
         again(stored.question ?? null) === untokened(survey.question) &&
         json(stored.metadata === null ? null : maskPiiJson(stored.metadata, policy, { hashSecret: secret })) === json(metadata) &&
-        JSON.stringify((stored.turns ?? null)?.map((t) => [t.speaker, again(t.text), t.startMs ?? null, t.endMs ?? null]) ?? null) ===
+        JSON.stringify(storedTurns(stored)) ===
           JSON.stringify(turns?.map((t) => [t.speaker, untokened(t.text), t.startMs ?? null, t.endMs ?? null]) ?? null)
       );
     };
