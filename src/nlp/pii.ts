@@ -110,8 +110,10 @@ export function idCardValid(id: string, now = new Date()): boolean {
   return ID_CHECK[sum % 11] === id[17]!.toUpperCase();
 }
 
-/** Identifier labels: a number right after one of these is a business key, not personal data. */
-const NOT_PII_LABEL = /(订单|单号|编号|流水|批次|代码|编码|券码|兑换码|优惠码|会员|工单|运单|快递|发票|保单|合同|受理|申请号|序列号|型号|车牌|房号|房间号|邮编|交易号|账单号|商品|货号|批号|案件号|报案号|ticket|order|no\.)/i;
+/** Identifier labels: a number right after one of these is a business key, not personal data. A barcode (条码,
+ * EAN-13 starting 69), an airline ticket (票号, 客票: 999…, 324…), a bank's reference or voucher number and a
+ * merchant's or POS terminal's number start with a card's digit and pass Luhn one time in ten. */
+const NOT_PII_LABEL = /(订单|单号|编号|流水|批次|代码|编码|券码|兑换码|优惠码|会员|工单|运单|快递|发票|保单|合同|受理|申请号|序列号|型号|车牌|房号|房间号|邮编|交易号|账单号|商品|货号|批号|案件号|报案号|条形码|条码|票号|客票|参考号|凭证号|回执号|商户号|终端号|ticket|order|no\.)/i;
 /** Labels naming a party, not a number: they introduce a business key only as 会员号…/快递单号…, while
  * "给快递13812345678打电话" and "会员13812345678" give that party's phone. Only a mobile: after 快递 a
  * longer number is the parcel's tracking number (韵达快递4312870395618, 申通快递 5531038627294), which
