@@ -207,14 +207,17 @@ function isolated(text: string, start: number, end: number): boolean {
   // A number glued to another by "/" or "," is part of a date, fraction or grouped amount (2024/05/06,
   // 1,380,000) unless the other side is itself a whole identifier ("13812345678/13987654321" lists two
   // phones); after a comma only a three-digit group continues the number ("13812345678,2号楼" does not).
-  const listed = (run: string) => /^\d{7,}$/.test(run);
-  const runBefore = /\d+$/.exec(text.slice(Math.max(0, start - 25), start - 1))?.[0] ?? '';
-  const runAfter = /^\d+/.exec(text.slice(end + 1, end + 26))?.[0] ?? '';
+  // The other side may be written in groups too (138 1234 5678/139 8765 4321): its digits and the single
+  // spaces or dashes between them, seven digits or more.
+  const listed = (run: string) => digitsOf(run).length >= 7;
+  const runBefore = /\d+(?:[ -]\d+)*$/.exec(text.slice(Math.max(0, start - 25), start - 1))?.[0] ?? '';
+  const groupsAfter = /^\d+(?:[ -]\d+)*/.exec(text.slice(end + 1, end + 26))?.[0] ?? '';
+  const runAfter = /^\d+/.exec(groupsAfter)?.[0] ?? '';
   if ((before === '.' || before === '-' || before === ':') && /[0-9]/.test(before2)) return false;
   if ((before === '/' || before === ',') && /[0-9]/.test(before2) && !listed(runBefore)) return false;
   if ((after === '.' || after === '-' || after === ':') && /[0-9]/.test(after2)) return false;
-  if (after === '/' && /[0-9]/.test(after2) && !listed(runAfter)) return false;
-  if (after === ',' && runAfter.length === 3) return false;
+  if (after === '/' && /[0-9]/.test(after2) && !listed(groupsAfter)) return false;
+  if (after === ',' && runAfter.length === 3 && !listed(groupsAfter)) return false;
   if (/[¥$￥]/.test(before) || before === '+' && !/86/.test(text.slice(start, start + 2))) return false;
   // quantities: a number followed by a currency or unit is an amount, not an identifier
   // (but 分机 is a phone extension and 天天 "every day": 手机13812345678天天被骚扰)
