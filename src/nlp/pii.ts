@@ -310,9 +310,10 @@ const FOLLOWS_NAME = /^(?:地址|身份|证件|联系|留|住|家住|今年|同�
 const WEAK_NAME_LABEL = /^(?:我是|我就是|本人)$/;
 /** After a weak label the name must be followed by the end of a clause or one of these. */
 const AFTER_WEAK_NAME = /^(?:$|[\s，,。.！!？?；;：:、)）~～…]|想|要|请|来|在|打|问|咨询|反映|投诉|啊|呀)/;
-/** Labels a name follows. 户名 (account name) is left out: the PII gold set does not label it. */
+/** Labels a name follows. 户名 (account name) is left out: the PII gold set does not label it. After 我姓X or
+ * 免贵姓X and a comma the full name may follow without 叫 when it starts with that surname (免贵姓李，李文博). */
 const NAME_LABELS =
-  /(我叫|我名叫|名叫|名字是|名字叫|全名是?|我姓[\u4e00-\u9fff]{1,2}[，,\s]*(?:我?叫|名叫)|姓名|联系人|户主|收件人|收货人|持卡人|开户人|机主|入住人|投保人|被保险人|申请人|报案人|我是|我就是|本人)[:：\s]*(?:是|为)?[:：\s]*/g;
+  /(我叫|我名叫|名叫|名字是|名字叫|全名是?|(?:我|免贵)姓([\u4e00-\u9fff]{1,2})[，,\s]*(?:我?叫|名叫|(?=\2))|姓名|联系人|户主|收件人|收货人|持卡人|开户人|机主|入住人|投保人|被保险人|申请人|报案人|我是|我就是|本人)[:：\s]*(?:是|为)?[:：\s]*/g;
 
 /** The end of the name that starts at `start` right after a name label, or 0 when there is none. */
 function nameEnd(t: string, start: number, weak: boolean, verbLabel: boolean): number {
