@@ -123,8 +123,8 @@ const PARTY_LABEL = /(会员|快递|商品)$/;
 const PII_LABEL = /(电话|手机|号码|卡号|银行卡|信用卡|储蓄卡|工资卡|借记卡|身份证|证件|座机|联系|机主|手机号|打到|尾号)/;
 
 /** A label right before a number that says it is a card or bank account number (卡号, 我的信用卡是, 尾号,
- * 付款的卡是). */
-const CARD_LABEL = /((?:的|这张|那张|绑定)卡|卡号|银行卡|信用卡|储蓄卡|借记卡|工资卡|扣款卡|账号|帐号|账户|帐户|尾号)(号码|号)?[:：是为\s]*$/;
+ * 付款的卡是), also by a bank's short name (工行卡, 招行卡). */
+const CARD_LABEL = /((?:的|这张|那张|绑定|[工建农中招交]行)卡|卡号|银行卡|信用卡|储蓄卡|借记卡|工资卡|扣款卡|账号|帐号|账户|帐户|尾号)(号码|号)?[:：是为\s]*$/;
 
 /** A label before a number that says it is an ID number (身份证, 证件号, 身份证号码是). */
 const ID_LABEL = /(身份证|证件|身份号|公民身份)/;
