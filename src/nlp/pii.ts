@@ -913,59 +913,64 @@ export function maskPii(text: string, policy: PiiPolicy, opts?: { hashSecret?: s
  * A transcript's turns under the policy. Each turn is masked as text is; then the consecutive turns of one
  * speaker are read again as one text, a space between them, because speech recognition cuts a turn at every
  * pause and a customer reading out a number pauses inside it: "一三八 一二三四" and "五六七八" arrive as two
- * turns, neither of which holds a number. What that reading finds is masked in the turns it spans: `mask`
- * hides the same digits as in the number written whole, each in the turn it sits in (offsets kept); `hash`
- * writes the token where the value starts and drops the rest of it from the later turns (the token is the
- * same as for the number sent in one turn). Turns of different speakers are not joined (an agent's question
- * and a customer's answer are two texts).
+ * turns, neither of which holds a number. Another speaker's backchannel between them (嗯, 好的, 您说) does not
+ * end that text: the agent says it while the customer reads on. What that reading finds is masked in the turns
+ * it spans: `mask` hides the same digits as in the number written whole, each in the turn it sits in (offsets
+ * kept); `hash` writes the token where the value starts and drops the rest of it from the later turns (the
+ * token is the same as for the number sent in one turn). Other turns of different speakers are not joined (an
+ * agent's question and a customer's answer are two texts).
  */
 export function maskPiiTurns(turns: readonly { speaker: string; text: string }[], policy: PiiPolicy, opts?: { hashSecret?: string }): string[] {
   const out = turns.map((t) => maskPii(t.text, policy, opts).text);
   if (policy === 'keep') return out;
-  for (let g = 0; g < turns.length; ) {
-    let h = g + 1;
-    while (h < turns.length && turns[h]!.speaker === turns[g]!.speaker) h++;
-    if (h - g > 1) joinedTurns(out, g, h, policy, opts?.hashSecret);
-    g = h;
+  const taken = new Array<boolean>(turns.length).fill(false);
+  for (let g = 0; g < turns.length; g++) {
+    if (taken[g]) continue;
+    const group = [g];
+    for (let j = g + 1; j < turns.length; j++) {
+      if (turns[j]!.speaker === turns[g]!.speaker) group.push(j);
+      else if (!BACKCHANNEL.test(turns[j]!.text)) break;
+    }
+    for (const i of group) taken[i] = true;
+    if (group.length > 1) joinedTurns(out, group, policy, opts?.hashSecret);
   }
   return out;
 }
 
-/** Masks in out[g, h) (already masked one by one) what detection finds when they are read as one text. */
-function joinedTurns(out: string[], g: number, h: number, policy: PiiPolicy, secret: string | undefined): void {
+/** A turn that only acknowledges (嗯, 好的, 对, 您说, 请讲, 明白了, 记下了), said while the other speaker goes on. */
+const BACKCHANNEL = /^[\s\p{P}]*[嗯哦噢喔啊呃好的对是行您请说讲明白收到记下了]{1,6}[\s\p{P}]*$/u;
+
+/** Masks in the turns `group` (already masked one by one) what detection finds when they are read as one text. */
+function joinedTurns(out: string[], group: readonly number[], policy: PiiPolicy, secret: string | undefined): void {
   const offsets: number[] = [];
   let joined = '';
-  for (let i = g; i < h; i++) {
-    if (i > g) joined += ' ';
+  for (const [k, i] of group.entries()) {
+    if (k > 0) joined += ' ';
     offsets.push(joined.length);
     joined += out[i]!;
   }
   const spans = detectSpans(joined);
   if (spans.length === 0) return;
-  const pieces: string[][] = [];
-  const cursor: number[] = [];
-  for (let i = g; i < h; i++) {
-    pieces.push([]);
-    cursor.push(0);
-  }
+  const pieces: string[][] = group.map(() => []);
+  const cursor: number[] = group.map(() => 0);
   for (const e of spans) {
     const value = joined.slice(e.start, e.end);
     const masked = policy === 'mask' ? maskValue(e.type, value, e.bearer) : null;
     const token = policy === 'mask' ? null : hashToken(e.type, value, secret ?? DEFAULT_SECRET, e.bearer);
     let first = true;
-    for (let k = 0; k < h - g; k++) {
+    for (const [k, i] of group.entries()) {
       const from = offsets[k]!;
-      const to = from + out[g + k]!.length;
+      const to = from + out[i]!.length;
       const s = Math.max(e.start, from);
       const t = Math.min(e.end, to);
       if (s >= t) continue;
       const piece = masked !== null ? masked.slice(s - e.start, t - e.start) : first ? token! : '';
       first = false;
-      pieces[k]!.push(out[g + k]!.slice(cursor[k]!, s - from) + piece);
+      pieces[k]!.push(out[i]!.slice(cursor[k]!, s - from) + piece);
       cursor[k] = t - from;
     }
   }
-  for (let k = 0; k < h - g; k++) out[g + k] = pieces[k]!.join('') + out[g + k]!.slice(cursor[k]!);
+  for (const [k, i] of group.entries()) out[i] = pieces[k]!.join('') + out[i]!.slice(cursor[k]!);
 }
 
 /** A number whose digits alone are a phone, a valid ID or a Luhn card (no label to go by). */

@@ -87,6 +87,20 @@ describe('a number split across turns of one speaker', () => {
     ]);
   });
 
+  test("a number read out around the agent's 嗯 and 好的 is masked: a backchannel does not end the customer's text", async () => {
+    const doc = await send(ingest, [
+      { speaker: 'agent', text: '麻烦报一下您的手机号码。' },
+      { speaker: 'customer', text: '一三八' },
+      { speaker: 'agent', text: '嗯' },
+      { speaker: 'customer', text: '一二三四' },
+      { speaker: 'agent', text: '好的，' },
+      { speaker: 'customer', text: '五六七八' },
+      { speaker: 'agent', text: '好的，我这边帮您查一下这个号码的套餐。' },
+      { speaker: 'customer', text: '13987' },
+    ]);
+    expect(texts(doc)).toEqual(['麻烦报一下您的手机号码。', '一三八', '嗯', '****', '好的，', '五六七八', '好的，我这边帮您查一下这个号码的套餐。', '13987']);
+  });
+
   test('a re-send of the transcript is a duplicate', async () => {
     const turns = [
       { speaker: 'customer', text: '电话一三八 一二三四' },
