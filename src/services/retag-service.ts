@@ -3,10 +3,29 @@ import { badRequest, notFound } from '../errors.js';
 import { ulid } from '../ids.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { Filter } from '../store/collection.js';
-import type { RetagJobRecord } from '../store/records.js';
+import type { RetagJobRecord, RetagReason } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
 const BATCH = 500;
+/** Jobs read at a time by a list filtered by status. */
+const STATUS_SCAN = 100;
+
+export type RetagStatus = 'running' | 'done';
+
+/** A job as GET /v1/retag-jobs and GET /v1/retag-jobs/:id answer it. */
+export interface RetagProgress {
+  id: string;
+  status: RetagStatus;
+  total: number;
+  done: number;
+  failed: number;
+  filter: RetagFilter;
+  createdAt: string;
+  /** The key that started it. */
+  createdBy: string;
+  /** Why it was started; null for jobs started before 2026-11-30, which did not keep it. */
+  reason: { kind: RetagReason['kind']; version: string | null; previous: string | null } | null;
+}
 
 export interface RetagFilter {
   channel?: string;
@@ -50,10 +69,10 @@ export class RetagService {
     private readonly leaseMs: number,
   ) {}
 
-  async start(tenant: string, filter: RetagFilter, actor: string): Promise<RetagJobRecord> {
+  async start(tenant: string, filter: RetagFilter, actor: string, reason: RetagReason = { kind: 'manual' }): Promise<RetagJobRecord> {
     // read before anything is stored: an unreadable date is the caller's error, not a job
     this.matchOf({ tenant, filter });
-    const job: RetagJobRecord = { _id: ulid(), tenant, filter, total: 0, createdBy: actor, createdAt: new Date(), marking: { after: '', until: this.claimUntil() } };
+    const job: RetagJobRecord = { _id: ulid(), tenant, filter, total: 0, createdBy: actor, createdAt: new Date(), reason, marking: { after: '', until: this.claimUntil() } };
     await this.store.retagJobs.insert(job);
     return { ...job, total: await this.mark(job), marking: null };
   }
@@ -114,23 +133,56 @@ export class RetagService {
     return match;
   }
 
-  async progress(tenant: string, id: string) {
+  async progress(tenant: string, id: string): Promise<RetagProgress> {
     const job = await this.store.retagJobs.findForTenant(tenant, id);
     if (!job) throw notFound('re-tag job');
+    return (await this.withProgress([job]))[0]!;
+  }
+
+  /**
+   * The tenant's jobs newest first, `limit` at a time after the job `before` names, each as progress()
+   * tells it; with `status`, only the jobs whose status is that now. Counting reads the documents that
+   * carry the jobs' ids (the retagJobId index), once per page; a document carries one job's id, so even a
+   * status filter that passes over every job reads each of the tenant's re-tagged documents at most once a
+   * request: what GET /v1/retag-jobs/:id reads for a job that re-tagged the whole tenant.
+   */
+  async list(tenant: string, o: { limit: number; before?: string; status?: RetagStatus }): Promise<{ items: RetagProgress[]; nextCursor: string | null }> {
+    const items: RetagProgress[] = [];
+    // Unfiltered, a page and one more row (is there a next page?); filtered, jobs in chunks until a page
+    // and one more match, or no job is left.
+    const chunk = o.status ? Math.max(o.limit + 1, STATUS_SCAN) : o.limit + 1;
+    let before = o.before;
+    for (;;) {
+      const jobs = await this.store.retagJobs.listForTenant(tenant, chunk, before);
+      const counted = o.status ? jobs : jobs.slice(0, o.limit);
+      for (const p of await this.withProgress(counted)) if (!o.status || p.status === o.status) items.push(p);
+      if (!o.status) return { items, nextCursor: jobs.length > o.limit ? items[items.length - 1]!.id : null };
+      if (items.length > o.limit || jobs.length < chunk) break;
+      before = jobs[jobs.length - 1]!._id;
+    }
+    const page = items.slice(0, o.limit);
+    return { items: page, nextCursor: items.length > o.limit ? page[page.length - 1]!.id : null };
+  }
+
+  private async withProgress(jobs: RetagJobRecord[]): Promise<RetagProgress[]> {
     // Counted from what is still pending, not from what is finished: a later re-tag (a rollback right
     // after a promotion) takes over documents this job already finished, and erasure or retention
     // deletes some; counting finished documents that still carry this id left such a job "running"
     // for ever. A document still pending here is one this job has yet to re-tag.
-    const pending = await this.store.documents.countWhere({ retagJobId: id, status: { $nin: ['done', 'failed'] } });
-    const failed = await this.store.documents.countWhere({ retagJobId: id, status: 'failed' });
-    return {
-      id: job._id,
-      status: pending === 0 && !job.marking ? 'done' : 'running',
-      total: job.total,
-      done: Math.max(0, job.total - pending),
-      failed,
-      filter: job.filter,
-      createdAt: new Date(job.createdAt).toISOString(),
-    };
+    const counts = await this.store.documents.retagCounts(jobs.map((j) => j._id));
+    return jobs.map((job) => {
+      const { pending, failed } = counts.get(job._id) ?? { pending: 0, failed: 0 };
+      return {
+        id: job._id,
+        status: pending === 0 && !job.marking ? 'done' : 'running',
+        total: job.total,
+        done: Math.max(0, job.total - pending),
+        failed,
+        filter: job.filter,
+        createdAt: new Date(job.createdAt).toISOString(),
+        createdBy: job.createdBy,
+        reason: job.reason ? { kind: job.reason.kind, version: 'version' in job.reason ? job.reason.version : null, previous: 'previous' in job.reason ? job.reason.previous : null } : null,
+      };
+    });
   }
 }

@@ -94,6 +94,27 @@ export class DocumentsRepository {
     return this.coll.updateMany(filter, update);
   }
 
+  /**
+   * For each re-tag job named, how many of the documents carrying its id are still pending (neither done
+   * nor failed) and how many failed. One pass over those documents through the retagJobId index, however
+   * many jobs are named; a job with none is absent from the map.
+   */
+  async retagCounts(jobIds: string[]): Promise<Map<string, { pending: number; failed: number }>> {
+    const out = new Map<string, { pending: number; failed: number }>();
+    if (jobIds.length === 0) return out;
+    const rows = await this.coll.aggregate<{ _id: { job: string; status: string | null }; n: number }>([
+      { $match: { retagJobId: { $in: jobIds } } },
+      { $group: { _id: { job: '$retagJobId', status: '$status' }, n: { $sum: 1 } } },
+    ]);
+    for (const { _id, n } of rows) {
+      const c = out.get(_id.job) ?? { pending: 0, failed: 0 };
+      if (_id.status === 'failed') c.failed += n;
+      else if (_id.status !== 'done') c.pending += n;
+      out.set(_id.job, c);
+    }
+    return out;
+  }
+
   countWhere(filter: Filter): Promise<number> {
     return this.coll.count(filter);
   }

@@ -135,6 +135,17 @@ export interface TenantSettingsRecord {
   updatedAt: Date;
 }
 
+/** What a re-tag job was started for. */
+export const RETAG_REASONS = ['manual', 'lexicon', 'promote', 'rollback'] as const;
+export type RetagReasonKind = (typeof RETAG_REASONS)[number];
+
+/**
+ * `manual` and `lexicon` are what the caller of POST /v1/retag-jobs said (the console's lexicon page says
+ * lexicon); `promote` and `rollback` are the re-tags a model switch starts, with the version it made
+ * active and the one active before.
+ */
+export type RetagReason = { kind: 'manual' | 'lexicon' } | { kind: 'promote' | 'rollback'; version: string; previous: string };
+
 export interface RetagJobRecord {
   _id: string;
   tenant: string;
@@ -143,6 +154,8 @@ export interface RetagJobRecord {
   total: number;
   createdBy: string;
   createdAt: Date;
+  /** Absent on jobs started before 2026-11-30, which did not keep it. */
+  reason?: RetagReason;
   /**
    * While documents are still being marked, in batches: the last _id marked and until when the process
    * marking them holds the job (another takes over after that). Absent on finished jobs and older ones.

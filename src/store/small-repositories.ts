@@ -126,8 +126,13 @@ export class IdempotencyRepository {
 export class RetagJobsRepository {
   constructor(private readonly coll: Collection<RetagJobRecord>) {}
 
-  // Looked up by _id within a tenant; few records.
-  async init(): Promise<void> {}
+  async init(): Promise<void> {
+    // GET /v1/retag-jobs pages a tenant's jobs newest first by _id (a ULID, so creation order), polled every
+    // second by a console that follows a running job: with this index MongoDB reads the page off the index
+    // instead of scanning and sorting every tenant's jobs. (nedb uses a compound index for equality on all
+    // its fields only, so the embedded store scans its jobs in memory: a few per promotion or re-tag.)
+    await this.coll.ensureIndex({ fields: { tenant: 1, _id: -1 } });
+  }
 
   insert(job: RetagJobRecord): Promise<void> {
     return this.coll.insertOne(job);
@@ -135,6 +140,11 @@ export class RetagJobsRepository {
 
   findForTenant(tenant: string, id: string): Promise<RetagJobRecord | null> {
     return this.coll.findOne({ _id: id, tenant });
+  }
+
+  /** The tenant's jobs newest first, those before `before` (an _id) when given. */
+  listForTenant(tenant: string, limit: number, before?: string): Promise<RetagJobRecord[]> {
+    return this.coll.find({ tenant, ...(before !== undefined ? { _id: { $lt: before } } : {}) }, { sort: { _id: -1 }, limit });
   }
 
   /** A batch marked: the count, the cursor and the claim move on. */

@@ -112,6 +112,10 @@ describe('retraining from corrections', () => {
     const promoted = await rt.http.post(`/v1/models/${encodeURIComponent(version)}/promote`).set(bearer(ADMIN_KEY)).send({ retag: true }).expect(200);
     expect(promoted.body).toMatchObject({ active: version, previous: base, retagJob: { id: expect.any(String), total: expect.any(Number) } });
     await waitRetag(promoted.body.retagJob.id);
+    // The tenant's list of re-tag jobs names the promotion behind this one, and who made it.
+    const listed = await rt.http.get('/v1/retag-jobs?limit=1').set(bearer(ADMIN_KEY)).expect(200);
+    const me = await rt.http.get('/v1/me').set(bearer(ADMIN_KEY)).expect(200);
+    expect(listed.body.items[0]).toMatchObject({ id: promoted.body.retagJob.id, status: 'done', createdBy: me.body.id, reason: { kind: 'promote', version, previous: base } });
 
     // Re-tagged with the new version; the human tags are still there, untouched.
     for (const d of slangDocs) {
@@ -169,6 +173,8 @@ describe('retraining from corrections', () => {
     const rolled = await rt.http.post('/v1/models/rollback').set(bearer(ADMIN_KEY)).send({}).expect(200);
     expect(rolled.body).toMatchObject({ active: base, retagJob: { id: expect.any(String) } });
     await waitRetag(rolled.body.retagJob.id);
+    const listed = await rt.http.get('/v1/retag-jobs?limit=1').set(bearer(ADMIN_KEY)).expect(200);
+    expect(listed.body.items[0]).toMatchObject({ id: rolled.body.retagJob.id, reason: { kind: 'rollback', version: base, previous: rolled.body.previous } });
     for (const d of slangDocs) {
       const doc = await waitForStatus(rt, d.id);
       expect(doc.modelVersion).toBe(base);

@@ -1,6 +1,6 @@
-import { IsISO8601, IsOptional, registerDecorator, type ValidationArguments } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, registerDecorator, type ValidationArguments } from 'class-validator';
 import { IsReadableDate, readDate } from './dates.js';
-import { StatsQueryDto } from './query-dto.js';
+import { PageQueryDto, StatsQueryDto } from './query-dto.js';
 
 const DATE_MSG = { message: 'must be a calendar date or date-time (ISO 8601, e.g. 2024-05-01 or 2024-05-01T08:00:00+08:00)' };
 
@@ -46,4 +46,21 @@ export class RetagDto extends StatsQueryDto {
   @IsISO8601({ strict: true }, DATE_MSG)
   @IsReadableDate(DATE_MSG)
   declare to?: string;
+}
+
+/**
+ * POST /v1/retag-jobs: the filters, and what the job is for, kept with it for GET /v1/retag-jobs (a model
+ * switch's re-tag is named by the switch itself, so ModelSwitchDto does not take it).
+ */
+export class StartRetagDto extends RetagDto {
+  @IsOptional()
+  @IsIn(['manual', 'lexicon'], { message: 'reason must be manual or lexicon (a re-tag after a lexicon change); promotions and rollbacks name their own' })
+  reason?: 'manual' | 'lexicon';
+}
+
+/** GET /v1/retag-jobs. */
+export class RetagListQueryDto extends PageQueryDto {
+  @IsOptional()
+  @IsIn(['running', 'done'])
+  status?: 'running' | 'done';
 }

@@ -15,7 +15,7 @@ import { ApiKeysQueryDto, CreateApiKeyDto } from '../dto/api-key-dto.js';
 import { CorrectionsDto, TagPatchDto } from '../dto/correction-dto.js';
 import { BatchDto, CreateDocumentDto, METADATA_KEY } from '../dto/document-dto.js';
 import { DocumentQueryDto, ExportQueryDto, CountedPageQueryDto, PageQueryDto, StatsQueryDto, TagQueryDto, RangeQueryDto } from '../dto/query-dto.js';
-import { RetagDto } from '../dto/retag-dto.js';
+import { RetagListQueryDto, StartRetagDto } from '../dto/retag-dto.js';
 import { ModelSwitchDto, TrainModelDto } from '../dto/model-dto.js';
 import { TenantSettingsDto } from '../dto/settings-dto.js';
 import { TaxonomyOverridesDto, TERM as TERM_RE } from '../dto/taxonomy-dto.js';
@@ -470,14 +470,29 @@ export const ROUTES: RouteDoc[] = [
       'Every matching done or failed document is queued again; human tags are kept and machine tags replaced with the current ' +
       "model's. `channel` is the document's source; `from`/`to` bound when the feedback happened (`occurredAt`, else when it was " +
       'received), inclusive, as the feed and the dashboard read them: a date alone is 00:00 in `TIME_ZONE`. `from` after `to` is a 400 ' +
-      'naming `from`. No filter re-tags the whole tenant.',
+      'naming `from`. No filter re-tags the whole tenant. `reason` (default `manual`; `lexicon` after a change to the tenant lexicon) ' +
+      'is kept with the job for GET /v1/retag-jobs.',
     tag: 'admin',
     roles: ['admin'],
-    body: RetagDto,
+    body: StartRetagDto,
     bodyOptional: true,
     responses: {
       202: json('started', { type: 'object', properties: { id: { type: 'string' }, total: { type: 'integer', minimum: 0 } }, required: ['id', 'total'] }),
     },
+  },
+  {
+    method: 'get',
+    path: '/v1/retag-jobs',
+    summary: "The tenant's re-tag jobs, newest first, with their progress",
+    description:
+      'Each job as GET /v1/retag-jobs/{id} answers it, with who started it (`createdBy`, a key id) and why (`reason`: a promotion or ' +
+      'rollback names the version it made active and the one before; null for jobs started before reasons were kept). `limit` ' +
+      'defaults to 20; page on with `cursor` set to the previous page\'s nextCursor. `status` keeps the jobs whose status is that now ' +
+      '(counted as the items are, so a page may take longer to fill when few jobs match).',
+    tag: 'admin',
+    roles: ['admin'],
+    query: RetagListQueryDto,
+    responses: { 200: json('a page of re-tag jobs', 'RetagJobPage') },
   },
   {
     method: 'get',

@@ -1,6 +1,6 @@
 import type { GateReason } from '../../nlp/model/head-train.js';
 import { CATEGORY_IDS } from '../../nlp/types.js';
-import { ROLES } from '../../store/records.js';
+import { RETAG_REASONS, ROLES } from '../../store/records.js';
 import { TagPatchDto } from '../dto/correction-dto.js';
 import { CasesQueryDto, RuleDto } from '../dto/actions-dto.js';
 import { CreateDocumentDto } from '../dto/document-dto.js';
@@ -268,7 +268,20 @@ export function responseSchemas(): Record<string, JsonSchema> {
       failed: { type: 'integer', minimum: 0 },
       filter: object({ channel: str, kind, from: str, to: str }, []),
       createdAt: dateTime,
+      createdBy: { ...str, description: 'the id of the key that started it' },
+      reason: {
+        anyOf: [
+          object({
+            kind: { type: 'string', enum: [...RETAG_REASONS], description: 'manual or lexicon: as POST /v1/retag-jobs said; promote or rollback: started by that model switch' },
+            version: { ...nullable('string'), description: 'promote and rollback: the version the switch made active' },
+            previous: { ...nullable('string'), description: 'promote and rollback: the version active before it' },
+          }),
+          { type: 'null' },
+        ],
+        description: 'why it was started; null for jobs started before 2026-11-30, which did not keep it',
+      },
     }),
+    RetagJobPage: page('RetagJob'),
     ModelJob: object({
       id: str,
       status: { type: 'string', enum: ['queued', 'running', 'done', 'failed'] },

@@ -1,18 +1,29 @@
 import { Router } from 'express';
 import type { Services } from '../../runtime.js';
-import { RetagDto } from '../dto/retag-dto.js';
+import { invalidCursor } from '../../services/query-service.js';
+import { RetagListQueryDto, StartRetagDto } from '../dto/retag-dto.js';
 import { auth, requireRole } from '../middleware.js';
 import { parseDto } from '../validate.js';
+
+// A page's nextCursor is its last job's id, a ULID; anything else is refused as the other lists refuse an
+// unreadable cursor, rather than compared as a string.
+const JOB_CURSOR = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 export function retagRoutes(s: Services): Router {
   const r = Router();
 
   r.post('/retag-jobs', requireRole('admin'), async (req, res) => {
     const a = auth(req);
-    const dto = parseDto(RetagDto, req.body ?? {});
-    const job = await s.retag.start(a.tenant, { ...dto }, a.keyId);
-    await s.privacy.audit(a.tenant, a.keyId, 'retag.start', job._id, { ...dto, total: job.total });
+    const { reason, ...filter } = parseDto(StartRetagDto, req.body ?? {});
+    const job = await s.retag.start(a.tenant, { ...filter }, a.keyId, { kind: reason ?? 'manual' });
+    await s.privacy.audit(a.tenant, a.keyId, 'retag.start', job._id, { ...filter, total: job.total, ...(reason ? { reason } : {}) });
     res.status(202).json({ id: job._id, total: job.total });
+  });
+
+  r.get('/retag-jobs', requireRole('admin'), async (req, res) => {
+    const q = parseDto(RetagListQueryDto, req.query, 'query');
+    if (q.cursor !== undefined && !JOB_CURSOR.test(q.cursor)) throw invalidCursor();
+    res.json(await s.retag.list(auth(req).tenant, { limit: q.limit ? Number(q.limit) : 20, ...(q.cursor !== undefined ? { before: q.cursor } : {}), ...(q.status ? { status: q.status } : {}) }));
   });
 
   r.get('/retag-jobs/:id', requireRole('admin'), async (req, res) => {
