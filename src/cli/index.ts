@@ -8,7 +8,7 @@ import { runExport } from './export-command.js';
 import { ApiError, HttpClient } from './http-client.js';
 import { MAX_CHUNK, runImport } from './import-command.js';
 import { keysCreate, keysList, keysRevoke, parseRoles } from './keys-command.js';
-import { runRetag } from './retag-command.js';
+import { retagList, runRetag } from './retag-command.js';
 import { modelsList, modelsSwitch, modelsTrain, type SwitchOptions } from './models-command.js';
 
 const DEFAULT_URL = 'http://127.0.0.1:3000';
@@ -273,7 +273,8 @@ ${CONNECTION_HELP}`,
 
 Starts a retag job (POST /v1/retag-jobs) for the documents matching the filters and
 follows it until it is done, with a progress bar on a terminal. Human corrections are
-kept. Exits 1 if the job fails.
+kept. Exits 1 if the job fails. "guandian retag list" shows the tenant's jobs, whoever
+started them.
 
 Options:
   --channel NAME         only documents from this source
@@ -303,6 +304,41 @@ ${CONNECTION_HELP}`,
       }
       const intervalMs = positiveInt(str(v, 'interval'), 'interval', 1000, 600_000, 'retag');
       await runRetag(ctx.client(), { ...filters, intervalMs, detach: v.detach === true });
+      return 0;
+    },
+  },
+  {
+    name: 'retag list',
+    summary: "the tenant's re-tag jobs and how far each got (admin)",
+    help: `Usage: guandian retag list [--status running|done] [--limit N] [--cursor ID] [--json]
+
+Lists the tenant's re-tag jobs, newest first (GET /v1/retag-jobs): each one's status, documents
+re-tagged of those it queued, how many failed, when it started (UTC) and with which key, why
+(manual, lexicon, or the promotion or rollback that started it; "-" for jobs from before the
+server kept it) and its filters. When more jobs remain, the command for the next page is
+printed on stderr. Needs an admin key.
+
+Options:
+  --status running|done  only the jobs whose status is that now
+  --limit N              jobs per page, 1-1000 (default 20)
+  --cursor ID            start after this job (the next page's command says which)
+  --json                 print the server's answer as one line
+
+${CONNECTION_HELP}`,
+    options: { status: { type: 'string' }, limit: { type: 'string' }, cursor: { type: 'string' }, json: { type: 'boolean' } },
+    positionals: [0, 0],
+    run: async (ctx) => {
+      const v = ctx.values;
+      const status = str(v, 'status');
+      if (status !== undefined && status !== 'running' && status !== 'done') throw new UsageError(`--status must be running or done, got "${status}"`, 'retag list');
+      const limit = str(v, 'limit');
+      const cursor = str(v, 'cursor');
+      await retagList(ctx.client(), {
+        json: v.json === true,
+        ...(status !== undefined ? { status } : {}),
+        ...(limit !== undefined ? { limit: positiveInt(limit, 'limit', 20, 1000, 'retag list') } : {}),
+        ...(cursor !== undefined ? { cursor } : {}),
+      });
       return 0;
     },
   },
@@ -509,7 +545,8 @@ function locateCommand(argv: string[]): { words: string[]; at: number; help: boo
     if (t.startsWith('-')) return { words: [], at: i, help, version };
     const words = [t];
     const next = argv[i + 1];
-    if (t in GROUPS && next !== undefined && !next.startsWith('-')) words.push(next);
+    // a group's word always takes a subcommand; a command's word (retag) only one it has (retag list)
+    if (next !== undefined && !next.startsWith('-') && (t in GROUPS || findCommand([t, next]))) words.push(next);
     const after = argv.slice(i + words.length);
     return { words, at: i, help: help || after.some((a) => a === '-h' || a === '--help'), version: version || after.some(isVersion) };
   }

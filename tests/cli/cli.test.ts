@@ -715,10 +715,10 @@ describe('help and usage', () => {
   test('--help for the tool lists every command', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    for (const c of ['import', 'export', 'keys create', 'keys list', 'keys revoke', 'retag', 'models list', 'models train', 'models promote', 'models rollback', 'eval']) expect(r.stdout).toContain(`  ${c} `);
+    for (const c of ['import', 'export', 'keys create', 'keys list', 'keys revoke', 'retag', 'retag list', 'models list', 'models train', 'models promote', 'models rollback', 'eval']) expect(r.stdout).toContain(`  ${c} `);
   });
 
-  test.each(['import', 'export', 'keys create', 'keys list', 'keys revoke', 'retag', 'models list', 'models train', 'models promote', 'models rollback', 'eval'])('%s --help', async (name) => {
+  test.each(['import', 'export', 'keys create', 'keys list', 'keys revoke', 'retag', 'retag list', 'models list', 'models train', 'models promote', 'models rollback', 'eval'])('%s --help', async (name) => {
     const r = await runCli([...name.split(' '), '--help'], { env: { GUANDIAN_KEY: '' } });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^Usage: guandian ${name}\\b`));

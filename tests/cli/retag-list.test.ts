@@ -1,0 +1,140 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createApp } from '../../src/api/app.js';
+import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+
+// `guandian retag list`: the built CLI against the real app (embedded store, worker running) over HTTP.
+
+const CLI = path.resolve(import.meta.dirname, '../../dist/cli/index.js');
+let rt: TestRuntime;
+let server: http.Server;
+let url: string;
+let admin: string;
+let adminId: string;
+let analyst: string;
+const jobs = { manual: '', lexicon: '' };
+
+async function waitJob(id: string): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if ((await rt.http.get(`/v1/retag-jobs/${id}`).set(bearer(admin)).expect(200)).body.status === 'done') return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`re-tag job ${id} did not finish`);
+}
+
+beforeAll(async () => {
+  if (!fs.existsSync(CLI)) throw new Error('dist/cli/index.js is missing: run `npx tsc -p tsconfig.build.json` first');
+  rt = await startRuntime();
+  admin = await createKey(rt, ['admin'], 'cli-rl');
+  adminId = (await rt.http.get('/v1/me').set(bearer(admin)).expect(200)).body.id as string;
+  analyst = await createKey(rt, ['analyst'], 'cli-rl');
+  for (const [i, [source, text]] of [['app', '客服态度很差'], ['web', '外卖送得太慢了']].entries()) {
+    const id = (await rt.http.post('/v1/documents').set(bearer(admin)).send({ kind: 'comment', source, externalId: `cli-rl-${i}`, text }).expect(202)).body.id as string;
+    await waitForStatus(rt, id, admin);
+  }
+  jobs.manual = (await rt.http.post('/v1/retag-jobs').set(bearer(admin)).send({ channel: 'app' }).expect(202)).body.id;
+  await waitJob(jobs.manual);
+  jobs.lexicon = (await rt.http.post('/v1/retag-jobs').set(bearer(admin)).send({ reason: 'lexicon' }).expect(202)).body.id;
+  await waitJob(jobs.lexicon);
+  server = http.createServer(createApp(rt.services));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}, 60_000);
+
+afterAll(async () => {
+  server?.closeAllConnections();
+  await new Promise((r) => server?.close(r));
+  await rt?.close();
+});
+
+function runCli(args: string[], key = admin): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', GUANDIAN_URL: url, GUANDIAN_KEY: key }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+const cells = (line: string) => line.trim().split(/\s{2,}/);
+
+describe('guandian retag list', () => {
+  test('a table of the tenant\'s jobs, newest first: status, progress, failures, start, key, reason, filter', async () => {
+    const r = await runCli(['retag', 'list']);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(cells(lines[0]!)).toEqual(['id', 'status', 'done', 'failed', 'started (UTC)', 'by', 'reason', 'filter']);
+    expect(lines).toHaveLength(3);
+    expect(cells(lines[1]!)).toEqual([jobs.lexicon, 'done', '2/2', '0', expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d$/), adminId, 'lexicon', 'all']);
+    expect(cells(lines[2]!)).toEqual([jobs.manual, 'done', '1/1', '0', expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d$/), adminId, 'manual', 'channel=app']);
+    expect(r.stderr).toBe('');
+  });
+
+  test('--json prints the server\'s page as one line', async () => {
+    const r = await runCli(['retag', 'list', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trimEnd().split('\n')).toHaveLength(1);
+    const api = await rt.http.get('/v1/retag-jobs').set(bearer(admin)).expect(200);
+    expect(JSON.parse(r.stdout)).toEqual(api.body);
+  });
+
+  test('--limit pages, and stderr gives the command for the next page; --status filters', async () => {
+    const first = await runCli(['retag', 'list', '--limit', '1']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout.trimEnd().split('\n').slice(1).map((l) => cells(l)[0])).toEqual([jobs.lexicon]);
+    expect(first.stderr.trim()).toBe(`more jobs: guandian retag list --cursor ${jobs.lexicon} --limit 1`);
+    const second = await runCli(['retag', 'list', '--cursor', jobs.lexicon, '--limit', '1']);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout.trimEnd().split('\n').slice(1).map((l) => cells(l)[0])).toEqual([jobs.manual]);
+    expect(second.stderr).toBe('');
+
+    const running = await runCli(['retag', 'list', '--status', 'running']);
+    expect(running.code, running.stderr).toBe(0);
+    expect(running.stdout.trim()).toBe('no re-tag jobs match');
+    const done = await runCli(['retag', 'list', '--status', 'done', '--json']);
+    expect((JSON.parse(done.stdout) as { items: { id: string }[] }).items.map((j) => j.id)).toEqual([jobs.lexicon, jobs.manual]);
+  });
+
+  test('a key without the admin role exits 1 saying so; bad options exit 2', async () => {
+    const denied = await runCli(['retag', 'list'], analyst);
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toContain('admin');
+
+    for (const [args, message] of [
+      [['--status', 'failed'], '--status must be running or done'],
+      [['--limit', '0'], '--limit must be a whole number from 1 to 1000'],
+      [['--cursor', 'zzz'], 'cursor is not valid'],
+      [['extra'], 'unexpected argument "extra"'],
+    ] as const) {
+      const r = await runCli(['retag', 'list', ...args]);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+  });
+
+  test('"retag" alone still starts a job; "retag list --help" and "help retag list" print its usage', async () => {
+    const help = await runCli(['retag', 'list', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: guandian retag list\b/);
+    expect((await runCli(['help', 'retag', 'list'])).stdout).toBe(help.stdout);
+    expect((await runCli(['retag', '--help'])).stdout).toMatch(/^Usage: guandian retag \[--channel/);
+
+    const started = await runCli(['retag', '--channel', 'web', '--detach']);
+    expect(started.code, started.stderr).toBe(0);
+    const id = started.stdout.trim();
+    await waitJob(id);
+    const listed = await runCli(['retag', 'list', '--limit', '1']);
+    expect(cells(listed.stdout.trimEnd().split('\n')[1]!)).toEqual([id, 'done', '1/1', '0', expect.any(String), adminId, 'manual', 'channel=web']);
+  });
+});
