@@ -263,6 +263,23 @@ export interface RetagProgress {
   failed: number;
 }
 
+/** What a re-tag job was started for (null: started before the server kept it). */
+export interface RetagReason {
+  kind: 'manual' | 'lexicon' | 'promote' | 'rollback';
+  /** promote and rollback: the version made active, and the one active before. */
+  version: string | null;
+  previous: string | null;
+}
+
+/** An item of GET /v1/retag-jobs (GET /v1/retag-jobs/:id answers the same). */
+export interface RetagJob extends RetagProgress {
+  filter: { channel?: string; kind?: Kind; from?: string; to?: string };
+  createdAt: string;
+  /** The id of the key that started it. */
+  createdBy: string;
+  reason: RetagReason | null;
+}
+
 export type Action =
   | { op: 'accept' }
   | { op: 'update'; tagId: string; polarity?: Polarity; category?: string; aspect?: string | null }
@@ -382,6 +399,8 @@ export const api = {
     request<PromoteResult>('POST', `/v1/models/${encodeURIComponent(version)}/promote`, { retag: true }),
   rollbackModel: () => request<PromoteResult>('POST', '/v1/models/rollback', { retag: true }),
   retagJob: (id: string) => request<RetagProgress>('GET', `/v1/retag-jobs/${encodeURIComponent(id)}`),
+  /** The tenant's re-tag jobs, newest first (admin). */
+  retagJobs: (q: Query) => request<Page<RetagJob>>('GET', `/v1/retag-jobs${queryString(q)}`),
 };
 
 /**

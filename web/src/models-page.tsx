@@ -1,14 +1,16 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, ApiError, type ErrorDetail, type GateReasonCode, type ModelList, type ModelVersion, type TrainJob } from './api';
+import { api, ApiError, type ErrorDetail, type GateReasonCode, type ModelList, type ModelVersion, type RetagJob, type RetagReason, type TrainJob } from './api';
 import { ErrorText, errorWords } from './error-text';
 import { ErrorPanel } from './page-error';
 import { useI18n, type MsgKey } from './i18n';
 import { href } from './router';
 import { wallTime } from './time';
-import { clampPercent, ProgressBar, RetagBar, retagFinished, usePoll } from './job-progress';
+import { clampPercent, ProgressBar, RetagBar, usePoll, useRetagJobs } from './job-progress';
 
 // The running training job survives a reload of the page (per browser tab, like the API key).
 const JOB_STORAGE = 'guandian.trainJob';
+// The tenant's latest re-tag jobs shown, whoever started them (a promotion here, the lexicon page, the CLI).
+const RETAG_JOBS_SHOWN = 5;
 
 const PHASES: Record<string, MsgKey> = {
   queued: 'phaseQueued',
@@ -83,7 +85,6 @@ export function ModelsPage() {
   const [data, setData] = useState<ModelList | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [jobId, setJobId] = useState<string | null>(() => sessionStorage.getItem(JOB_STORAGE));
-  const [retagId, setRetagId] = useState<string | null>(null);
   // 'train', 'rollback' or the version being promoted.
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
@@ -103,7 +104,8 @@ export function ModelsPage() {
   }, [load]);
 
   const job = usePoll(jobId, api.trainJob, trainFinished);
-  const retag = usePoll(retagId, api.retagJob, retagFinished);
+  const retagJobs = useRetagJobs(RETAG_JOBS_SHOWN);
+  const { refresh: refreshRetagJobs } = retagJobs;
 
   const jobStatus = job.value?.status;
   useEffect(() => {
@@ -143,7 +145,7 @@ export function ModelsPage() {
     try {
       const r = await api.promoteModel(version);
       setNotice({ key: 'promoted', vars: { v: r.active, p: r.previous } });
-      if (r.retagJob) setRetagId(r.retagJob.id);
+      if (r.retagJob) refreshRetagJobs();
     } catch (e) {
       const err = e as Error;
       if (err instanceof ApiError && err.status === 409) refused = { error: err };
@@ -166,7 +168,7 @@ export function ModelsPage() {
     try {
       const r = await api.rollbackModel();
       setNotice({ key: 'rolledBack', vars: { v: r.active, p: r.previous } });
-      if (r.retagJob) setRetagId(r.retagJob.id);
+      if (r.retagJob) refreshRetagJobs();
     } catch (e) {
       setNotice({ key: 'error', cause: e, error: true });
     } finally {
@@ -213,7 +215,7 @@ export function ModelsPage() {
         )}
       </div>
       {jobId && (job.value || job.error !== null) && <TrainProgress job={job.value} error={job.error} />}
-      {retagId && (retag.value || retag.error !== null) && <RetagBar className="card" progress={retag.value} error={retag.error} />}
+      <RetagJobList jobs={retagJobs.jobs} error={retagJobs.error} />
       {data && (
         <VersionTable
           data={data}
@@ -260,6 +262,54 @@ function TrainProgress({ job, error }: { job: TrainJob | null; error: unknown })
         </div>
       )}
     </div>
+  );
+}
+
+/** Why a re-tag job ran, as its heading says it. */
+function retagReasonText(t: T, r: RetagReason | null): string {
+  if (!r) return t('retagReason_unknown');
+  if (r.kind === 'promote' || r.kind === 'rollback') return t(`retagReason_${r.kind}`, { v: r.version ?? '—', p: r.previous ?? '—' });
+  return t(`retagReason_${r.kind}`);
+}
+
+/** Which documents a re-tag job took: its filters, or all of the tenant's. */
+function retagScope(t: T, f: RetagJob['filter']): string {
+  const parts = [
+    f.channel ? t('retagScopePart', { name: t('channel'), value: f.channel }) : null,
+    f.kind ? t('retagScopePart', { name: t('kind'), value: t(f.kind) }) : null,
+    f.from ? t('retagScopePart', { name: t('from'), value: f.from }) : null,
+    f.to ? t('retagScopePart', { name: t('to'), value: f.to }) : null,
+  ].filter((p): p is string => p !== null);
+  return parts.length > 0 ? parts.join(t('listSep')) : t('retagScopeAll');
+}
+
+/** The tenant's latest re-tag jobs with their progress; running ones update until they are done (useRetagJobs). */
+function RetagJobList({ jobs, error }: { jobs: RetagJob[] | null; error: unknown }) {
+  const { t } = useI18n();
+  return (
+    <section className="retag-jobs" data-section="retag-jobs" aria-labelledby="retag-jobs-title">
+      <h3 id="retag-jobs-title">{t('retagJobsTitle')}</h3>
+      {jobs === null && error === null && <div className="muted">{t('loading')}</div>}
+      {jobs !== null && jobs.length === 0 && <div className="muted retag-jobs-empty">{t('retagJobsEmpty')}</div>}
+      {jobs?.map((j) => (
+        <RetagBar key={j.id} className="card retag-job" progress={j} error={null} label={retagReasonText(t, j.reason)}>
+          <div className="small muted retag-job-meta">
+            <span className={`badge${j.status === 'done' ? ' badge-ok' : ''} retag-job-status`}>{t(j.status === 'done' ? 'retagStatusDone' : 'retagStatusRunning')}</span>{' '}
+            <span className="nowrap">{t('retagStarted', { at: when(j.createdAt) })}</span>
+            {' · '}
+            {`${t('by')}: `}
+            <span className="mono retag-job-by">{j.createdBy}</span>
+            {' · '}
+            <span className="retag-job-scope">{retagScope(t, j.filter)}</span>
+          </div>
+        </RetagBar>
+      ))}
+      {error !== null && (
+        <div className="err" role="alert">
+          {t('error')}: <ErrorText error={error} />
+        </div>
+      )}
+    </section>
   );
 }
 
