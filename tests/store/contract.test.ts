@@ -242,5 +242,22 @@ describe.each(engines)('store contract: %s', (_name, open) => {
       // other keys are independent
       expect(await store.editLocks.tryAcquire('corrections:d10', 'a', later, now)).toBe(true);
     });
+
+    test('re-tag jobs: a tenant\'s newest first, paged by id; documents counted per job as pending and failed', async () => {
+      const job = (id: string, tenant: string) => ({ _id: id, tenant, filter: {}, total: 0, createdBy: 'k', createdAt: new Date() });
+      for (const [id, tenant] of [['rj-1', 'ra'], ['rj-2', 'rb'], ['rj-3', 'ra'], ['rj-4', 'ra']] as const) await store.retagJobs.insert(job(id, tenant));
+      expect((await store.retagJobs.listForTenant('ra', 10)).map((j) => j._id)).toEqual(['rj-4', 'rj-3', 'rj-1']);
+      expect((await store.retagJobs.listForTenant('ra', 2)).map((j) => j._id)).toEqual(['rj-4', 'rj-3']);
+      expect((await store.retagJobs.listForTenant('ra', 2, 'rj-3')).map((j) => j._id)).toEqual(['rj-1']);
+
+      const statuses = { 'rj-1': ['done', 'failed', 'queued', 'processing', 'done'], 'rj-3': ['failed', 'failed'], 'rj-2': ['queued'] } as const;
+      let n = 0;
+      for (const [jobId, list] of Object.entries(statuses)) {
+        for (const status of list) await store.documents.insert({ ...doc(`rd-${n}`, `re-${n++}`), tenant: 'ra', status, retagJobId: jobId });
+      }
+      const counts = await store.documents.retagCounts(['rj-1', 'rj-3', 'rj-4']);
+      expect(Object.fromEntries(counts)).toEqual({ 'rj-1': { pending: 2, failed: 1 }, 'rj-3': { pending: 0, failed: 2 } });
+      expect((await store.documents.retagCounts([])).size).toBe(0);
+    });
   });
 });
