@@ -67,6 +67,7 @@ const ROUTES: Route[] = [
   { method: 'put', path: () => '/v1/tenant/settings', roles: ['admin'], body: () => ({ piiPolicy: 'mask' }) },
   { method: 'post', path: () => `/v1/documents/${docA}/retry`, roles: ['admin'], object: true },
   { method: 'post', path: () => '/v1/retag-jobs', roles: ['admin'], body: () => ({ channel: 'none' }) },
+  { method: 'get', path: () => '/v1/retag-jobs', roles: ['admin'] },
   { method: 'post', path: () => '/v1/models/train', roles: ['admin'], body: () => ({}) },
   { method: 'get', path: () => `/v1/models/jobs/${encodeURIComponent(jobA)}`, roles: ['admin'], object: true },
   { method: 'get', path: () => '/v1/models', roles: ['analyst', 'labeler'] },
