@@ -33,7 +33,7 @@ describe('HTTP limits of the listening server', () => {
           .get(`${svc.url}/healthz`, { agent }, (res) => {
             const socket = res.socket;
             res.resume();
-            res.on('end', () => resolve({ header: res.headers['keep-alive'], socket }));
+            res.on('end', () => resolve({ header: res.headers['keep-alive'] as string | undefined, socket }));
           })
           .on('error', reject);
       });
