@@ -204,14 +204,14 @@ describe('admin: tenant lexicon and its suggestions (real server, chromium)', ()
       offer.locator('[data-action=retag]').click(),
     ]);
     expect(started.status(), await started.text()).toBe(202);
-    expect(started.request().postDataJSON()).toEqual({});
+    expect(started.request().postDataJSON()).toEqual({ reason: 'lexicon' });
     const job = (await started.json()) as { id: string; total: number };
     const progress = page.locator('.lex-retag-progress');
     await waitForPage(page, `document.querySelector('.lex-retag-progress[data-status=done]') !== null`, 60_000);
     expect(await progress.getAttribute('data-job-id')).toBe(job.id);
     expect(await progress.getAttribute('data-percent')).toBe('100');
     expect(await progress.locator('.lex-retag-done').textContent()).toBe(`重新打标完成：${job.total} 篇文档`);
-    expect((await api<{ status: string }>('GET', `/v1/retag-jobs/${job.id}`)).body.status).toBe('done');
+    expect((await api<{ status: string; reason: unknown }>('GET', `/v1/retag-jobs/${job.id}`)).body).toMatchObject({ status: 'done', reason: { kind: 'lexicon' } });
     // A document tagged before the lexicon had 感人 now carries the rules' negative tag; the labelers' tags are kept.
     const earlier = await getDoc(api, untaggedId);
     expect(earlier.tags.filter((t) => t.source !== 'human' && t.polarity === 'negative' && t.opinion.includes('感人'))).toHaveLength(1);

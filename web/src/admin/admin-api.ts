@@ -271,8 +271,8 @@ export const adminApi = {
   lexiconSuggestions: () => request<LexiconSuggestions>('GET', '/v1/taxonomy/suggestions'),
   /** Replaces the tenant's additions with these maps. */
   saveLexicon: (body: LexiconOverrides) => request<TaxonomyWithOverrides>('PUT', '/v1/taxonomy', body),
-  /** Every document of the tenant; under an intent so a retry after a lost answer does not start a second job. */
-  startRetag: (intent: Intent) => post<{ id: string; total: number }>('/v1/retag-jobs', {}, intent),
+  /** Every document of the tenant, listed as a re-tag after a lexicon change; under an intent so a retry after a lost answer does not start a second job. */
+  startRetag: (intent: Intent) => post<{ id: string; total: number }>('/v1/retag-jobs', { reason: 'lexicon' }, intent),
 
   eraseCustomer: (customerId: string) => request<ErasureResult>('DELETE', `/v1/customers/${id(customerId)}`),
   eraseDocument: (documentId: string) => request<ErasureResult>('DELETE', `/v1/documents/${id(documentId)}`),
