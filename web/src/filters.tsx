@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { Query } from './api';
 import { useAppData } from './app-data';
 import { POLARITIES, useI18n, type MsgKey } from './i18n';
-import { navigate } from './router';
+import { href, navigate } from './router';
 
 export const TAG_FILTER_KEYS = [
   'polarity',
@@ -73,28 +73,22 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
   const [draft, setDraft] = useState<Filters>(filters);
   const [problem, setProblem] = useState<ReturnType<typeof filterProblem>>(null);
   const serialized = JSON.stringify(filters);
-  const seen = useRef(filters);
-  // What this panel last put in the URL: its hash change coming back is an echo, not news.
-  const applied = useRef<Filters | null>(null);
+  // What this panel put in the URL and has not yet seen come back: each such hash change is an echo, not news.
+  // A list, as a second field can be applied before the first one's hash change arrives.
+  const pending = useRef<Filters[]>([]);
   useEffect(() => {
-    // Take from the URL only the keys that changed there. Leaving a field applies it, and its hash change
-    // arrives a moment later: resetting the whole draft then threw away what was typed meanwhile in the
-    // next field (on a slow machine, a max confidence typed right after the min).
-    const before = seen.current;
-    seen.current = filters;
-    const changed = (Object.keys({ ...before, ...filters }) as FilterKey[]).filter((k) => before[k] !== filters[k]);
-    const echo = applied.current !== null && changed.every((k) => applied.current![k] === filters[k]);
-    applied.current = null;
-    // The echo of our own apply changes nothing here: the same field typed again meanwhile (0.87 applied,
-    // then 1.5 typed and refused) kept neither the new text nor its error when the echo landed after it.
-    if (echo) return;
-    setDraft((d) => {
-      const next: Filters = { ...d };
-      for (const k of new Set([...Object.keys(before), ...Object.keys(filters)]) as Set<FilterKey>) {
-        if (before[k] !== filters[k]) next[k] = filters[k];
-      }
-      return next;
-    });
+    const same = (a: Filters) => keys.every((k) => (a[k] || undefined) === filters[k]);
+    const echo = pending.current.findIndex(same);
+    if (echo >= 0) {
+      // The echo of our own apply changes nothing here: a value typed meanwhile in the next field, or the same
+      // field typed again and refused (0.87 applied, then 1.5), keeps its text and its error.
+      pending.current = pending.current.slice(echo + 1);
+      return;
+    }
+    // Anything else (back, forward, a link) shows exactly what is applied: a refused value left in its field
+    // after navigating away and back read as if it were filtering, with its error gone.
+    pending.current = [];
+    setDraft(filters);
     setProblem(null);
   }, [serialized]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -104,7 +98,9 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
     const p = filterProblem(next);
     setProblem(p);
     if (!p) {
-      applied.current = next;
+      const target = href(route, { ...keep, ...next });
+      // The same URL again fires no hash change, so there is no echo to wait for.
+      if (target !== location.hash) pending.current.push(next);
       navigate(route, { ...keep, ...next });
     }
   };
