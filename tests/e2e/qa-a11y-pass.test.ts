@@ -85,4 +85,27 @@ describe('console language and accessibility pass (real server, chromium)', () =
     expect({ from: await value('from'), to: await value('to') }).toEqual({ from: '', to: '2026-11-20' });
     expect(pageErrors).toEqual([]);
   });
+
+  test('one live region for the page, not an empty one in every document body; it holds the keyboard’s words only while they are chosen', async () => {
+    const liveRegions = () =>
+      page.evaluate(`[...document.querySelectorAll('[aria-live]')].map((e) => ({ inBody: !!e.closest('.feed-card, .doc-card, .label-text, [data-text-root]'), text: e.textContent }))`) as Promise<{ inBody: boolean; text: string }[]>;
+    await page.goto(`${server.base}/#/feed`);
+    await waitForPage(page, `document.querySelectorAll('.feed-card [data-text-root]').length >= ${ids.length}`);
+    const onFeed = await liveRegions();
+    expect(onFeed.filter((r) => r.inBody)).toEqual([]);
+    expect(onFeed).toEqual([{ inBody: false, text: '' }]);
+
+    await page.goto(`${server.base}/#/doc/${ids[0]}`);
+    await page.waitForSelector('.doc-card [data-text-root]');
+    expect(await liveRegions()).toEqual([{ inBody: false, text: '' }]);
+    // adding from the keyboard: the caret's character is said there, and nothing once the form is cancelled
+    await page.focus('[data-action=new-tag]');
+    await page.keyboard.press('Enter');
+    await waitForPage(page, `document.activeElement?.hasAttribute('data-pick-region')`, 5_000);
+    expect(await liveRegions()).toEqual([{ inBody: false, text: `光标在“${COMMENTS[0]![0]}”` }]);
+    await page.keyboard.press('Escape');
+    await waitForPage(page, `!document.querySelector('[data-pick-region]')`, 5_000);
+    expect(await liveRegions()).toEqual([{ inBody: false, text: '' }]);
+    expect(pageErrors).toEqual([]);
+  });
 });

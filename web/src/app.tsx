@@ -1,4 +1,5 @@
 import { Suspense, useCallback, useEffect, useState, type FormEvent } from 'react';
+import { AnnouncerProvider } from './announcer';
 import { api, setUnauthorizedHandler, storedKey, storeKey, type Me } from './api';
 import { AppDataContext, canAnalyze, canLabel, isAdmin } from './app-data';
 import { clearDocCache } from './doc-cache';
@@ -72,7 +73,9 @@ export function App() {
   const { me } = session;
   return (
     <AppDataContext.Provider value={{ me, channels }}>
-      <Shell me={me} onSignOut={() => signOut()} />
+      <AnnouncerProvider>
+        <Shell me={me} onSignOut={() => signOut()} />
+      </AnnouncerProvider>
     </AppDataContext.Provider>
   );
 }

@@ -1,5 +1,6 @@
 import { useId, useMemo, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import type { Doc, Polarity, Tag } from './api';
+import { useAnnounce } from './announcer';
 import { paren, POLARITIES, TEXT_LANG, useI18n, type MsgKey } from './i18n';
 import { useKeyPicking, type CaretMarks } from './key-picking';
 import { charEnd, type Picking, type TextRoot } from './span-pick';
@@ -200,16 +201,10 @@ export function DocumentBody({ doc, tags = doc.tags, selectedTagId, emphasize, o
   const descriptionIds = useMemo(() => new Map(tags.map((tag, i) => [tag.id, `${uid}tag${i}`])), [tags, uid]);
   const roots = useMemo(() => textRoots(doc), [doc]);
   const { region, regionProps, caretIn, said, picking } = useKeyPicking(roots, given);
-  // The keyboard's range said aloud; beside the text roots, whose textContent gives the offsets.
-  const descriptions = (
-    <>
-      <TagDescriptions tags={tags} ids={descriptionIds} />
-      {/* There before anything is said in it, so screen readers take the first change too. */}
-      <span className="sr-only" aria-live="polite" data-pick-said="">
-        {said}
-      </span>
-    </>
-  );
+  // The keyboard's range is said aloud in the page's one live region, not in one of its own per body.
+  useAnnounce(said);
+  // Beside the text roots, whose textContent gives the offsets.
+  const descriptions = <TagDescriptions tags={tags} ids={descriptionIds} />;
   if (doc.turns && doc.turns.length > 0) {
     return (
       <div ref={region} className={`turns ${compact ? 'turns-compact' : ''} ${picking ? 'picking' : ''}`} {...regionProps}>
