@@ -9,6 +9,8 @@ import { apiClient, CHROMIUM_ARGS, startServer, waitForPage, type RunningServer 
 
 const COMMENTS = ['网络很卡，经常断线，客服态度很好。', '快递太慢了，等了一个星期，价格还贵。', '这个手机质量很差，用了两天就坏了。'];
 
+const CUSTOMER = 'qa-pass-cust';
+
 let server: RunningServer;
 let browser: Browser;
 let page: Page;
@@ -19,12 +21,25 @@ const pageErrors: string[] = [];
 const value = (name: string) => page.inputValue(`input[name=${name}]`);
 /** Resolves once the page has rendered after the last hash change. */
 const settled = () => page.evaluate('new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))');
+/** What has focus: its data-action, the tag it belongs to, its class; null when focus fell to <body>. */
+const focused = () =>
+  page.evaluate(`(() => {
+    const a = document.activeElement;
+    if (!a || a === document.body) return null;
+    return { action: a.getAttribute('data-action'), tag: a.closest('[data-tag-id]')?.getAttribute('data-tag-id') ?? null, cls: String(a.className), entry: a.closest('[data-entry]')?.getAttribute('data-entry') ?? null };
+  })()`) as Promise<{ action: string | null; tag: string | null; cls: string; entry: string | null } | null>;
+/** Waits for nothing to be saving and focus to settle, then says where it is. */
+async function focusAfterSave(): Promise<Awaited<ReturnType<typeof focused>>> {
+  await waitForPage(page, `!document.querySelector('[data-pending="1"]') && !document.querySelector('.tag-actions button:disabled, .chip-add:disabled, .undo-toast button:disabled')`, 10_000);
+  await settled();
+  return focused();
+}
 
 describe('console language and accessibility pass (real server, chromium)', () => {
   beforeAll(async () => {
     server = await startServer();
     api = apiClient(server.base, server.adminKey);
-    for (const [i, text] of COMMENTS.entries()) ids.push(await ingest(api, { kind: 'comment', source: i % 2 ? 'app' : 'web', externalId: `qa-pass-${i}`, text }));
+    for (const [i, text] of COMMENTS.entries()) ids.push(await ingest(api, { kind: 'comment', source: i % 2 ? 'app' : 'web', externalId: `qa-pass-${i}`, customerId: CUSTOMER, text }));
     for (const id of ids) await waitDone(api, id);
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
@@ -106,6 +121,119 @@ describe('console language and accessibility pass (real server, chromium)', () =
     await page.keyboard.press('Escape');
     await waitForPage(page, `!document.querySelector('[data-pick-region]')`, 5_000);
     expect(await liveRegions()).toEqual([{ inBody: false, text: '' }]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('document page: closing, changing, deleting a tag and its undo keep focus on the page, where the keyboard was', async () => {
+    const docId = ids[1]!;
+    await page.goto(`${server.base}/#/doc/${docId}`);
+    await page.waitForSelector('table.grid tbody tr');
+    const tagId = (await page.getAttribute('table.grid tbody tr', 'data-tag-id'))!;
+    const open = async () => {
+      await page.locator(`table.grid tr[data-tag-id="${tagId}"] button`).focus();
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.doc-label .tag-actions');
+    };
+    await open();
+    await page.focus('.tag-actions [data-action=close-tag]');
+    await page.keyboard.press('Enter');
+    expect(await focusAfterSave()).toMatchObject({ tag: tagId, cls: 'link-btn' });
+
+    // a new polarity: its button is disabled while saving, then has focus again
+    await open();
+    await page.locator('.tag-actions [data-action=polarity][aria-checked=false]').first().focus();
+    const polarity = await page.evaluate(`document.activeElement.getAttribute('data-polarity')`);
+    await page.keyboard.press('Enter');
+    await waitForPage(page, `document.querySelector('.tag-actions [data-polarity=${polarity}]')?.getAttribute('aria-checked') === 'true'`, 10_000);
+    expect(await focusAfterSave()).toMatchObject({ action: 'polarity', tag: tagId });
+    expect(await page.evaluate(`document.activeElement.getAttribute('data-polarity')`)).toBe(polarity);
+
+    // delete: on to its undo; undo: back on the tag's row
+    await page.focus('.tag-actions [data-action=delete-tag]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.undo-toast');
+    expect(await focusAfterSave()).toMatchObject({ action: 'undo-remove' });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`table.grid tr[data-tag-id="${tagId}"]`);
+    expect(await focusAfterSave()).toMatchObject({ tag: tagId, cls: 'link-btn' });
+
+    // delete and dismiss the undo: on the new-tag button
+    await open();
+    await page.focus('.tag-actions [data-action=delete-tag]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.undo-toast');
+    expect(await focusAfterSave()).toMatchObject({ action: 'undo-remove' });
+    await page.keyboard.press('Tab');
+    expect(await focused()).toMatchObject({ action: 'dismiss-undo' });
+    await page.keyboard.press('Enter');
+    expect(await focusAfterSave()).toMatchObject({ action: 'new-tag' });
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('feed card: closing a tag, deleting it by its actions or ×, and undo keep focus on the card', async () => {
+    const docId = ids[2]!;
+    const card = `.feed-card[data-doc-id="${docId}"]`;
+    await page.goto(`${server.base}/#/feed`);
+    await page.waitForSelector(`${card} .chip-open`);
+    const tagId = (await page.getAttribute(`${card} .chip`, 'data-tag-id'))!;
+    const chip = page.locator(`${card} .chip[data-tag-id="${tagId}"] .chip-open`);
+    await chip.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`${card} .tag-actions`);
+    await page.focus(`${card} .tag-actions [data-action=close-tag]`);
+    await page.keyboard.press('Enter');
+    expect(await focusAfterSave()).toMatchObject({ tag: tagId, cls: expect.stringContaining('chip-open') });
+
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`${card} .tag-actions`);
+    await page.focus(`${card} .tag-actions [data-action=delete-tag]`);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`${card} .undo-toast`);
+    expect(await focusAfterSave()).toMatchObject({ action: 'undo-remove' });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`${card} .chip[data-tag-id="${tagId}"]`);
+    expect(await focusAfterSave()).toMatchObject({ tag: tagId, cls: expect.stringContaining('chip-open') });
+
+    // the chip's own ×, then the undo dismissed: on +
+    await page.focus(`${card} .chip[data-tag-id="${tagId}"] .chip-x`);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`${card} .undo-toast`);
+    expect(await focusAfterSave()).toMatchObject({ action: 'undo-remove' });
+    await page.focus(`${card} [data-action=dismiss-undo]`);
+    await page.keyboard.press('Enter');
+    expect(await focusAfterSave()).toMatchObject({ cls: expect.stringContaining('chip-add') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('admin routing: removing an entry moves focus to the entry in its place, else to 添加', async () => {
+    await page.goto(`${server.base}/#/admin/routing`);
+    await page.waitForSelector('.routing-form');
+    const entries = await page.locator('[data-entry]').count();
+    await page.focus('[data-action=entry-add]');
+    await page.keyboard.press('Enter');
+    await page.focus('[data-action=entry-add]');
+    await page.keyboard.press('Enter');
+    await waitForPage(page, `document.querySelectorAll('[data-entry]').length === ${entries + 2}`);
+    await page.locator(`[data-entry="${entries}"] [data-action=entry-remove]`).focus();
+    await page.keyboard.press('Enter');
+    await settled();
+    expect(await focused()).toMatchObject({ action: 'entry-remove', entry: String(entries) });
+    await page.keyboard.press('Enter');
+    await settled();
+    expect(await focused()).toMatchObject(entries > 0 ? { action: 'entry-remove', entry: String(entries - 1) } : { action: 'entry-add' });
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('admin rules: cancelling the new-rule form gives focus back to 新建规则', async () => {
+    await page.goto(`${server.base}/#/admin/rules`);
+    await page.waitForSelector('[data-action=new-rule]');
+    await page.focus('[data-action=new-rule]');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-action=cancel-rule]');
+    await page.focus('[data-action=cancel-rule]');
+    await page.keyboard.press('Enter');
+    await settled();
+    expect(await focused()).toMatchObject({ action: 'new-rule' });
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useAppData, canLabel } from './app-data';
 import { CategoryPicker } from './category-picker';
 import { noteCorrection, useDoc } from './doc-cache';
@@ -10,7 +10,7 @@ import { SurveyHead } from './score-badge';
 import { ErrorText } from './error-text';
 import { ErrorPanel } from './page-error';
 import { pickingFor } from './span-pick';
-import { useFocusOnClose } from './focus';
+import { useFocusOnClose, useFocusRescue } from './focus';
 import { AddTagPanel, RemovedTagToast, TagActions } from './tag-actions';
 import { wallTime } from './time';
 import { coarsePointer } from './touch';
@@ -45,6 +45,15 @@ export function DocPage({ id }: { id: string }) {
   const editable = canLabel(me);
   // The new-tag button hides while the form is open; focus comes back to it when the form closes.
   useFocusOnClose(adding !== null, () => '.doc-label [data-action=new-tag]');
+  // Closing, deleting or changing a tag from its actions keeps the keyboard here: on the tag's row, the undo
+  // of a delete, or the new-tag button.
+  const root = useRef<HTMLDivElement>(null);
+  useFocusRescue(root, busy, (tagId) => [
+    tagId && `tr[data-tag-id="${CSS.escape(tagId)}"] button`,
+    '.undo-toast [data-action=undo-remove]',
+    '.tag-actions [data-action=category]',
+    '.doc-label [data-action=new-tag]',
+  ]);
 
   if (error)
     return (
@@ -56,7 +65,7 @@ export function DocPage({ id }: { id: string }) {
   const selectedTag = doc.tags.find((x) => x.id === selected) ?? null;
 
   return (
-    <div className="page page-pad doc-page">
+    <div className="page page-pad doc-page" ref={root}>
       <div className="toolbar">
         <a className="btn btn-small" href="#/feed" onClick={(e) => { if (history.length > 1) { e.preventDefault(); history.back(); } }}>
           ← {t('back')}

@@ -11,7 +11,7 @@ import { useI18n } from './i18n';
 import { href, type Route } from './router';
 import { SurveyHead } from './score-badge';
 import { pickingFor } from './span-pick';
-import { useFocusOnClose } from './focus';
+import { useFocusOnClose, useFocusRescue } from './focus';
 import { AddTagPanel, RemovedTagToast, TagActions } from './tag-actions';
 import { TagChip } from './tag-chip';
 import { VirtualList } from './virtual-list';
@@ -261,10 +261,19 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
   };
   // + hides while the form is open; focus comes back to it when the form closes.
   useFocusOnClose(adding !== null, () => `.feed-card[data-doc-id="${CSS.escape(group.documentId)}"] .chip-add`);
+  // Closing, deleting or changing a tag from its actions (or its ×) keeps the keyboard on this card: on the
+  // tag's chip, the undo of a delete, or +.
+  const card = useRef<HTMLElement>(null);
+  useFocusRescue(card, busy, (tagId) => [
+    tagId && `.chip[data-tag-id="${CSS.escape(tagId)}"] .chip-open`,
+    '.undo-toast [data-action=undo-remove]',
+    '.tag-actions [data-action=category]',
+    '.chip-add',
+  ]);
   const selectedTag = selectedId ? (ordered.find((x) => x.id === selectedId) ?? null) : null;
 
   return (
-    <article className={`card feed-card ${adding ? 'feed-card-adding' : ''}`} data-doc-id={group.documentId}>
+    <article ref={card} className={`card feed-card ${adding ? 'feed-card-adding' : ''}`} data-doc-id={group.documentId}>
       <header className="card-head">
         <span className={`badge badge-kind`}>{t(first.kind)}</span>
         <span className="badge">{first.channel}</span>

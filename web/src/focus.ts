@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 
 /**
  * A modal hands focus back to whatever opened it when it closes; otherwise focus falls to <body> and a
@@ -47,4 +47,47 @@ export function useFocusOnClose(open: boolean, target: () => string | null): voi
     const at = document.activeElement;
     if (selector && (!at || at === document.body)) document.querySelector<HTMLElement>(selector)?.focus();
   }, [open]);
+}
+
+/**
+ * Keeps a keyboard user's place inside `container` (a feed card, the document page) when what had focus
+ * goes away: the tag-actions panel closing or deleted with its tag, a button disabled while a correction
+ * is saved, the undo note going. Focus would fall to <body> and the next Tab start from the top of the
+ * page. Once nothing is being saved, focus goes back to the element that had it, if it is still there
+ * and enabled; else to the first of `fallbacks` (selectors inside the container) that is, given the tag
+ * the lost element belonged to. Focus the user moved elsewhere, or a click on plain text, is left alone.
+ */
+export function useFocusRescue(container: RefObject<HTMLElement | null>, busy: boolean, fallbacks: (tagId: string | null) => (string | null)[]): void {
+  const last = useRef<HTMLElement | null>(null);
+  const read = useRef(fallbacks);
+  read.current = fallbacks;
+  useEffect(() => {
+    const focusin = (e: FocusEvent) => {
+      const el = e.target instanceof HTMLElement ? e.target : null;
+      last.current = el && container.current?.contains(el) ? el : null;
+    };
+    // A press on something that takes no focus (text, a highlight) moves focus to <body> on purpose.
+    const pointerdown = () => {
+      last.current = null;
+    };
+    document.addEventListener('focusin', focusin);
+    document.addEventListener('pointerdown', pointerdown, true);
+    return () => {
+      document.removeEventListener('focusin', focusin);
+      document.removeEventListener('pointerdown', pointerdown, true);
+    };
+  }, [container]);
+  useEffect(() => {
+    const lost = last.current;
+    const at = document.activeElement;
+    if (busy || !lost || (at && at !== document.body) || !container.current) return;
+    const usable = (el: HTMLElement | null): el is HTMLElement => !!el && el.isConnected && !(el as HTMLButtonElement).disabled && el.getClientRects().length > 0;
+    const tagId = lost.closest<HTMLElement>('[data-tag-id]')?.dataset.tagId ?? lost.closest<HTMLElement>('[data-removed]')?.dataset.removed ?? null;
+    const root = container.current;
+    for (const el of [lost, ...read.current(tagId).map((s) => (s ? root.querySelector<HTMLElement>(s) : null))]) {
+      if (!usable(el)) continue;
+      el.focus();
+      if (document.activeElement === el) return;
+    }
+  });
 }

@@ -148,6 +148,10 @@ function RoutingForm({ table, onSaved }: { table: RoutingTable; onSaved: (t: Rou
                   onClick={() => {
                     setSaved(false);
                     setEntries((es) => es.filter((_, j) => j !== i));
+                    // The button goes with its entry: focus moves to the entry now in its place, else the one
+                    // before, else 添加, rather than falling to <body>.
+                    const to = i < entries.length - 1 ? i : i - 1;
+                    setTimeout(() => document.querySelector<HTMLElement>(to >= 0 ? `[data-entry="${to}"] [data-action=entry-remove]` : '[data-action=entry-add]')?.focus(), 0);
                   }}
                 >
                   {t('admRemove')}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { fieldMessages, type FieldLabels } from '../error-text';
+import { useFocusOnClose } from '../focus';
 import { POLARITIES, useI18n, type MsgKey } from '../i18n';
 import { ErrorPanel } from '../page-error';
 import { wallTime } from '../time';
@@ -58,6 +59,13 @@ export function RulesPage() {
   const [editor, setEditor] = useState<Editor>(null);
   const [deleting, setDeleting] = useState<Rule | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  // Cancelled or saved, the form goes and focus with it: back to the button that opened it (新建规则, or the
+  // rule's 编辑), not to <body>, where a keyboard user starts again from the top of the page.
+  const opened = useRef<Editor>(null);
+  if (editor) opened.current = editor;
+  useFocusOnClose(editor !== null, () =>
+    opened.current?.mode === 'edit' ? `tr[data-rule-id="${CSS.escape(opened.current.rule.id)}"] [data-action=edit-rule]` : '[data-action=new-rule]',
+  );
 
   return (
     <section className="adm-section" aria-labelledby="adm-rules-title">
