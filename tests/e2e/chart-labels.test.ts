@@ -101,7 +101,7 @@ describe('chart labels and data tables (real server, chromium)', () => {
     const summary = (await api<{ byCategory: { category: string; total: number; negative: number }[]; byDay: { day: string }[] }>('GET', '/v1/stats/summary')).body;
     const first = [...summary.byCategory].sort((a, b) => b.total - a.total)[0]!;
     expect(first.negative, 'the top category has no negative tags').toBeGreaterThan(0);
-    const section = (h: string) => `.chart-card:has(h3:text-is("${h}"))`;
+    const section = (h: string) => `.chart-card:has(h2:text-is("${h}"))`;
 
     await page.goto(`${server.base}/#/dashboard`);
     await page.waitForSelector('.chart canvas');

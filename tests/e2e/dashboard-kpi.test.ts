@@ -103,7 +103,7 @@ describe('dashboard KPI table', () => {
   test('F1: without dates the table compares the last 7 days, says so, and its drill-down opens exactly those days', async () => {
     await openDashboard('?channel=kpi-e2e', 'network');
     const from = addDays(today(), -6);
-    const head = (await page.textContent('.kpi-table-card h3')) ?? '';
+    const head = (await page.textContent('.kpi-table-card h2')) ?? '';
     expect(head).toContain(`本期 ${from} ~ ${today()}`);
     expect(head).toContain(`上期 ${addDays(from, -7)} ~ ${addDays(from, -1)}`);
     expect(await page.textContent('.kpi-default-period')).toBe('（未选日期：最近 7 天，上方图表为全部时间）');
@@ -140,7 +140,7 @@ describe('dashboard KPI table', () => {
   test('F3: with dates chosen, a tag on the last millisecond of the last day is in the table as in the charts', async () => {
     await openDashboard('?channel=kpi-edge-e2e&from=2026-06-04&to=2026-06-10', 'network');
     expect(await page.locator('.kpi-default-period').count()).toBe(0);
-    const head = (await page.textContent('.kpi-table-card h3')) ?? '';
+    const head = (await page.textContent('.kpi-table-card h2')) ?? '';
     expect(head).toContain('本期 2026-06-04 ~ 2026-06-10');
     expect(head).toContain('上期 2026-05-28 ~ 2026-06-03');
     // the charts (the summary) and the table's current period count the same 2 complaints

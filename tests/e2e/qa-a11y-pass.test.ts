@@ -124,6 +124,33 @@ describe('console language and accessibility pass (real server, chromium)', () =
     expect(pageErrors).toEqual([]);
   });
 
+  test('headings go down one level at a time on every analyst page: no h3 straight under the page\'s h1', async () => {
+    const levels = () => page.evaluate(`[...document.querySelectorAll('main h1, main h2, main h3, main h4, main h5, main h6')].map((h) => h.tagName + ' ' + h.textContent.trim().slice(0, 30))`) as Promise<string[]>;
+    const skips: Record<string, string[]> = {};
+    for (const [hash, ready] of [
+      ['#/feed', '.feed-card'],
+      [`#/doc/${ids[0]}`, '.doc-card'],
+      ['#/dashboard', '.kpi-table'],
+      ['#/nps', '.page'],
+      [`#/customers/${CUSTOMER}`, '.journey-table'],
+      ['#/models', '.models-page'],
+      ['#/admin/routing', '.routing-form'],
+    ] as const) {
+      await page.goto(`${server.base}/${hash}`);
+      await page.waitForSelector(ready, { timeout: 20_000 });
+      await settled();
+      const found = await levels();
+      expect(found[0], hash).toMatch(/^H1 /);
+      let prev = 1;
+      for (const h of found) {
+        const level = Number(h[1]);
+        if (level > prev + 1) (skips[hash] ??= []).push(h);
+        prev = level;
+      }
+    }
+    expect(skips).toEqual({});
+  });
+
   test('document page: closing, changing, deleting a tag and its undo keep focus on the page, where the keyboard was', async () => {
     const docId = ids[1]!;
     await page.goto(`${server.base}/#/doc/${docId}`);

@@ -529,7 +529,7 @@ describe('web console (real server, chromium)', () => {
     // Driver tooltips carry the counts behind each bar.
     const drivers = (await api<{ categories: { n: number; lowSample: boolean }[] }>('GET', '/v1/stats/drivers')).body;
     expect(drivers.categories.length).toBeGreaterThan(0);
-    expect(await page.textContent('.drivers-category h3 + p')).toContain('30');
+    expect(await page.textContent('.drivers-category h2 + p')).toContain('30');
     const dbox = (await page.locator('.drivers-category canvas').boundingBox())!;
     let tip = '';
     for (let y = 14; y < dbox.height - 40 && !tip.includes('答卷数'); y += 12) {
@@ -551,7 +551,7 @@ describe('web console (real server, chromium)', () => {
     await page.locator(`.nps-value[data-value="${csatExpected}"]`).waitFor();
     expect(await page.textContent('.nps-n')).toBe(String(csat.length));
     // the drivers follow the scale: CSAT answers and their CSAT impact, not the NPS answers' drivers
-    await expect.poll(() => page.textContent('.drivers-category h3')).toBe('负面类别对 CSAT 的影响');
+    await expect.poll(() => page.textContent('.drivers-category h2')).toBe('负面类别对 CSAT 的影响');
     const csatDrivers = (await api<{ scale: string; categories: { n: number; csatImpact: number | null }[] }>('GET', '/v1/stats/drivers?scale=csat')).body;
     expect(csatDrivers.scale).toBe('csat');
     expect(csatDrivers.categories.length).toBeGreaterThan(0); // the fixture's 25 negative CSAT answers

@@ -178,7 +178,7 @@ export function DashboardPage({ route }: { route: Route }) {
       {charts && (
         <div className="chart-grid">
           <section className="card chart-card">
-            <h3>{t('byCategory')}</h3>
+            <h2 className="sub">{t('byCategory')}</h2>
             {charts.cats.length ? (
               <Chart
                 label={t('byCategory')}
@@ -195,7 +195,7 @@ export function DashboardPage({ route }: { route: Route }) {
             )}
           </section>
           <section className="card chart-card">
-            <h3>{t('negativeTrend')}</h3>
+            <h2 className="sub">{t('negativeTrend')}</h2>
             {charts.days.length ? (
               <Chart
                 label={t('negativeTrend')}
@@ -211,7 +211,7 @@ export function DashboardPage({ route }: { route: Route }) {
             )}
           </section>
           <section className="card chart-card">
-            <h3>{t('topNegative')}</h3>
+            <h2 className="sub">{t('topNegative')}</h2>
             {charts.top.length ? (
               <Chart
                 label={t('topNegative')}
@@ -227,7 +227,7 @@ export function DashboardPage({ route }: { route: Route }) {
             )}
           </section>
           <section className="card chart-card">
-            <h3>{t('byChannel')}</h3>
+            <h2 className="sub">{t('byChannel')}</h2>
             {charts.chans.length ? (
               <Chart
                 label={t('byChannel')}
@@ -287,14 +287,14 @@ function KpiTable({ kpi, lastDays, onPick }: { kpi: Kpi; lastDays: number | null
   const rows = [...kpi.categories].sort((a, b) => (b.change ?? -Infinity) - (a.change ?? -Infinity));
   return (
     <section className="card kpi-table-card">
-      <h3>
+      <h2 className="sub">
         {t('kpiTitle')}{' '}
         <span className="muted small">
           {t('kpiCurrent')} {day(kpi.period.from)} ~ {day(kpi.period.to)} · {t('kpiPrevious')} {day(kpi.previousPeriod.from)} ~ {day(kpi.previousPeriod.to)}
           {/* Without dates the charts above count all time: say that this table does not. */}
           {lastDays !== null && <span className="kpi-default-period">{paren(lang, t('kpiLastDays', { n: lastDays }))}</span>}
         </span>
-      </h3>
+      </h2>
       <div className="table-scroll">
         <table className="grid kpi-table">
           <thead>

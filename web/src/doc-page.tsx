@@ -159,7 +159,7 @@ export function DocPage({ id }: { id: string }) {
         </div>
       )}
       {picker && <CategoryPicker {...picker} />}
-      <h3>{t('tags')} ({doc.tags.length})</h3>
+      <h2 className="sub">{t('tags')} ({doc.tags.length})</h2>
       {doc.tags.length === 0 ? (
         <div className="muted">{t('noTags')}</div>
       ) : (

@@ -110,9 +110,9 @@ export function JourneyPage({ customerId }: { customerId: string }) {
       {data && option && data.touchpoints.length > 0 && (
         <>
           <section className="card chart-card">
-            <h3>
+            <h2 className="sub">
               {t('emotion')} · {t('journeyHint')}
-            </h3>
+            </h2>
             {data.touchpoints.length ? (
               <Chart
                 label={t('journey')}
@@ -127,9 +127,9 @@ export function JourneyPage({ customerId }: { customerId: string }) {
               <div className="empty">{t('noData')}</div>
             )}
           </section>
-          <h3>
+          <h2 className="sub">
             {t('touchpoints')} ({data.touchpoints.length})
-          </h3>
+          </h2>
           <div className="table-scroll">
             <table className="grid journey-table">
               <thead>

@@ -268,7 +268,7 @@ export function NpsPage({ route }: { route: Route }) {
       {trend && (
         <div className="chart-grid">
           <section className="card chart-card chart-wide">
-            <h3>{t(scale === 'nps' ? 'npsTrend' : 'csatTrend')}</h3>
+            <h2 className="sub">{t(scale === 'nps' ? 'npsTrend' : 'csatTrend')}</h2>
             {trendOption && trend ? (
               <Chart
                 label={t(scale === 'nps' ? 'npsTrend' : 'csatTrend')}
@@ -291,7 +291,7 @@ export function NpsPage({ route }: { route: Route }) {
               ['driversAspect', driverSets.asps, 'drivers-aspect'],
             ] as const).map(([title, rows, cls]) => (
               <section key={cls} className={`card chart-card ${cls}`}>
-                <h3>{t(scale === 'nps' ? title : title === 'driversCategory' ? 'driversCategoryCsat' : 'driversAspectCsat')}</h3>
+                <h2 className="sub">{t(scale === 'nps' ? title : title === 'driversCategory' ? 'driversCategoryCsat' : 'driversAspectCsat')}</h2>
                 <p className="muted small chart-note">
                   {t('driversHint')} · {t('lowSampleHint', { n: drivers?.minCount ?? 30 })}
                 </p>
