@@ -151,6 +151,21 @@ describe('console language and accessibility pass (real server, chromium)', () =
     expect(skips).toEqual({});
   });
 
+  test('journey: a churn-risk touchpoint says so in words and with a sign, not only by the row\'s tint', async () => {
+    await page.goto(`${server.base}/#/customers/${CUSTOMER}`);
+    await page.waitForSelector('.journey-table tbody tr');
+    const rows = page.locator('.journey-table tbody tr');
+    const risky = await page.locator('.journey-table tbody tr.row-risk').count();
+    expect(risky).toBeGreaterThan(0);
+    for (let i = 0; i < (await rows.count()); i++) {
+      const row = rows.nth(i);
+      const risk = ((await row.getAttribute('class')) ?? '').includes('row-risk');
+      expect(((await row.textContent()) ?? '').includes('有流失风险'), `row ${i}`).toBe(risk);
+      expect(await row.locator('.risk-mark').count(), `row ${i}`).toBe(risk ? 1 : 0);
+      if (risk) expect(await row.locator('.risk-mark [aria-hidden=true]').textContent()).toContain('⚠');
+    }
+  });
+
   test('document page: closing, changing, deleting a tag and its undo keep focus on the page, where the keyboard was', async () => {
     const docId = ids[1]!;
     await page.goto(`${server.base}/#/doc/${docId}`);

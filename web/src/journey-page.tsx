@@ -143,18 +143,30 @@ export function JourneyPage({ customerId }: { customerId: string }) {
                 </tr>
               </thead>
               <tbody>
-                {data.touchpoints.map((p) => (
-                  <tr key={p.documentId} data-doc-id={p.documentId} className={p.emotion !== null && p.emotion <= data.method.churnThreshold ? 'row-risk' : ''}>
-                    <td>{when(p.at)}</td>
-                    <td>{t(p.kind)}</td>
-                    <td>{p.channel}</td>
-                    <td className={`num ${(p.score ?? 0) < 0 ? 'pol-negative' : (p.score ?? 0) > 0 ? 'pol-positive' : ''}`}>{score(p.score)}</td>
-                    <td className="num">{score(p.emotion)}</td>
-                    <td>
-                      <a href={href(`doc/${encodeURIComponent(p.documentId)}`)}>{t('detail')} →</a>
-                    </td>
-                  </tr>
-                ))}
+                {data.touchpoints.map((p) => {
+                  const risk = p.emotion !== null && p.emotion <= data.method.churnThreshold;
+                  return (
+                    <tr key={p.documentId} data-doc-id={p.documentId} className={risk ? 'row-risk' : ''} data-risk={risk || undefined}>
+                      <td>{when(p.at)}</td>
+                      <td>{t(p.kind)}</td>
+                      <td>{p.channel}</td>
+                      <td className={`num ${(p.score ?? 0) < 0 ? 'pol-negative' : (p.score ?? 0) > 0 ? 'pol-positive' : ''}`}>{score(p.score)}</td>
+                      <td className="num">
+                        {/* The row's tint is not the only sign of risk: it reads in greyscale and to a screen reader. */}
+                        {risk && (
+                          <span className="risk-mark" title={t('churnRisk')}>
+                            <span aria-hidden="true">⚠ </span>
+                            <span className="sr-only">{t('churnRisk')}: </span>
+                          </span>
+                        )}
+                        {score(p.emotion)}
+                      </td>
+                      <td>
+                        <a href={href(`doc/${encodeURIComponent(p.documentId)}`)}>{t('detail')} →</a>
+                      </td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </div>
