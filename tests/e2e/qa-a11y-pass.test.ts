@@ -166,6 +166,29 @@ describe('console language and accessibility pass (real server, chromium)', () =
     }
   });
 
+  test('on a phone, the links a finger uses on a feed card and a KPI row are at least 44px high', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    try {
+      const p = await phone.newPage();
+      p.on('pageerror', (e) => pageErrors.push(e.message));
+      await signedInAs(p, server.base, server.adminKey, 'zh');
+      const heights = (selector: string) => p.evaluate(`[...document.querySelectorAll(${JSON.stringify(selector)})].map((e) => Math.round(e.getBoundingClientRect().height))`) as Promise<number[]>;
+      await p.goto(`${server.base}/#/feed`);
+      await p.waitForSelector('.feed-card .card-link');
+      for (const selector of ['.feed-card .card-link', '.feed-card .journey-link']) {
+        const found = await heights(selector);
+        expect(found.length, selector).toBeGreaterThan(0);
+        for (const h of found) expect(h, selector).toBeGreaterThanOrEqual(44);
+      }
+      await p.goto(`${server.base}/#/dashboard`);
+      await p.waitForSelector('.kpi-table .link-btn');
+      for (const h of await heights('.kpi-table .link-btn')) expect(h, 'KPI row').toBeGreaterThanOrEqual(44);
+    } finally {
+      await phone.close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   test('document page: closing, changing, deleting a tag and its undo keep focus on the page, where the keyboard was', async () => {
     const docId = ids[1]!;
     await page.goto(`${server.base}/#/doc/${docId}`);
