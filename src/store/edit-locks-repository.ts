@@ -17,10 +17,16 @@ export interface EditLockRecord {
 export class EditLocksRepository {
   constructor(private readonly coll: Collection<EditLockRecord>) {}
 
-  async init(): Promise<void> {
+  /**
+   * `exclusive`: this process is the store's only user (the embedded engine holds DATA_DIR's lock), so
+   * every lease in it was left by a process that died, and a correction right after the restart need not
+   * wait out its minute.
+   */
+  async init(exclusive: boolean): Promise<void> {
     // A dead holder's lease is taken over by the next caller once past `until`; one nobody asks for again
     // is dropped an hour later by the TTL (MongoDB's monitor; the embedded engine when it reads it).
     await this.coll.ensureIndex({ fields: { until: 1 }, expireAfterSeconds: 3600 });
+    if (exclusive) await this.coll.deleteMany({});
   }
 
   /** Takes the lease if it is free or its holder's time ran out; false while someone else holds it. */

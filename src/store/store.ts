@@ -56,6 +56,6 @@ export async function createStore(engine: StoreEngine): Promise<Store> {
     actions: createActionsStore(engine),
     close: () => engine.close(),
   };
-  await Promise.all([store.documents.init(), store.tags.init(), store.apiKeys.init(), store.corrections.init(), store.tenants.init(), store.audit.init(), store.idempotency.init(), store.retagJobs.init(), store.editLocks.init(), store.modelJobs.init(), store.modelVersions.init(), store.modelState.init(), store.actions.init()]);
+  await Promise.all([store.documents.init(), store.tags.init(), store.apiKeys.init(), store.corrections.init(), store.tenants.init(), store.audit.init(), store.idempotency.init(), store.retagJobs.init(), store.editLocks.init(engine.kind === 'embedded'), store.modelJobs.init(), store.modelVersions.init(), store.modelState.init(), store.actions.init()]);
   return store;
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { AppError } from '../../src/errors.js';
 import { CorrectionsService } from '../../src/services/corrections-service.js';
 import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import fs from 'node:fs';
 
 // API replicas on one store (MongoDB in production) each run their own CorrectionsService. Two of them
 // here share the real embedded store of a running service, which is what replicas share; the in-process
@@ -89,5 +90,26 @@ describe('corrections of one document are ordered across replicas', () => {
     setTimeout(() => void rt.services.store.editLocks.release(key, 'slow-replica'), 150);
     await replicaB.apply(tenant, id, del(tags[0]!.id), 'labeler-x');
     expect(await logOf(id)).toEqual(['delete']);
+  });
+
+  test('after a restart of the embedded store, a lease its dead process held does not hold corrections up', async () => {
+    // the embedded engine has one process (DATA_DIR's lock): whatever lease it finds at start is a dead one's
+    const first = await startRuntime({}, { keepData: true });
+    let second: TestRuntime | undefined;
+    try {
+      const key = await createKey(first, ['ingest']);
+      const res = await first.http.post('/v1/documents').set(bearer(key)).send({ kind: 'comment', source: 'replicas', externalId: 'restart-1', text: '客服态度很差，排队等了两个小时' }).expect(202);
+      const doc = await waitForStatus(first, res.body.id as string);
+      const tenant = (await first.services.store.documents.findById(doc.id as string))!.tenant;
+      expect(await first.services.store.editLocks.tryAcquire(`corrections:${doc.id}`, 'killed', new Date(Date.now() + 60_000), new Date())).toBe(true);
+      await first.close();
+      second = await startRuntime({}, { dataDir: first.dataDir });
+      const impatient = new CorrectionsService(second.services.store, { lexiconDir: second.config.lexiconDir, overridesFor: async () => null }, { waitMs: 300 });
+      await impatient.apply(tenant, doc.id as string, del((doc.tags as { id: string }[])[0]!.id), 'labeler-x');
+      expect((await second.services.store.corrections.byDocument(doc.id as string)).map((c) => c.op)).toEqual(['delete']);
+    } finally {
+      await second?.close();
+      fs.rmSync(first.dataDir, { recursive: true, force: true });
+    }
   });
 });
