@@ -96,6 +96,9 @@ const correctedSlang: string[] = [];
 
 /** The page's percent format: 0..1 as a percentage with one decimal, rounded as the gate's reasons are, an empty slice as a dash. */
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${(Math.round(v * 1000) / 10).toFixed(1)}%`);
+/** A metric cell's text: before → after, and a sign when it moved (the console shows it by colour and sign). */
+const moved = (before: number | null | undefined, after: number | null | undefined) =>
+  `${pct(before)} → ${pct(after)}${before === null || before === undefined || after === null || after === undefined ? '' : after > before ? ' ▲' : after < before ? ' ▼' : ''}`;
 
 async function shot(name: string) {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -191,9 +194,12 @@ async function trainInPage(shotName: string): Promise<Version> {
   const cells = await r.locator('td').allTextContents();
   expect(cells[1]).toBe(v.parent);
   expect(cells[3]).toBe(String(v.counts.corrections));
-  expect(await r.locator('td[data-metric=regression]').textContent()).toBe(`${pct(v.parentMetrics?.regression.overall)} → ${pct(v.metrics.regression.overall)}`);
-  expect(await r.locator('td[data-metric=corrections]').textContent()).toBe(`${pct(v.parentMetrics?.corrections.overall)} → ${pct(v.metrics.corrections.overall)}`);
-  expect(await r.locator('td[data-metric=reviewed]').textContent()).toBe(`${pct(v.parentMetrics?.reviewed?.overall)} → ${pct(v.metrics.reviewed?.overall)}`);
+  expect(await r.locator('td[data-metric=regression]').textContent()).toBe(moved(v.parentMetrics?.regression.overall, v.metrics.regression.overall));
+  expect(await r.locator('td[data-metric=corrections]').textContent()).toBe(moved(v.parentMetrics?.corrections.overall, v.metrics.corrections.overall));
+  expect(await r.locator('td[data-metric=reviewed]').textContent()).toBe(moved(v.parentMetrics?.reviewed?.overall, v.metrics.reviewed?.overall));
+  for (const sign of await r.locator('td.metric [data-direction]').all()) {
+    expect(await sign.getAttribute('aria-label')).toBe((await sign.getAttribute('data-direction')) === 'up' ? '上升' : '下降');
+  }
   // The gate as the API judged it, with its reasons.
   expect(await r.getAttribute('data-gate')).toBe(v.gate.passes ? 'pass' : 'fail');
   expect(await r.locator('.badge-gate').textContent()).toBe(v.gate.passes ? '通过' : '未通过');

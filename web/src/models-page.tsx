@@ -524,10 +524,18 @@ function LexiconLink() {
 
 function MetricCell({ name, before, after, n }: { name: string; before: number | null | undefined; after: number | null; n: number }) {
   const { t } = useI18n();
-  const cls = before === null || before === undefined || after === null ? '' : after > before ? 'pol-positive' : after < before ? 'pol-negative' : '';
+  const dir = before === null || before === undefined || after === null ? null : after > before ? 'up' : after < before ? 'down' : null;
+  const cls = dir === 'up' ? 'pol-positive' : dir === 'down' ? 'pol-negative' : '';
+  // the direction in a sign as well as a colour: red and green alone are lost on colour-blind readers,
+  // in greyscale and to screen readers
   return (
     <td className="num metric" data-metric={name} title={t('sampleN', { n })}>
       <span className="muted">{pct(before)}</span> → <b className={cls}>{pct(after)}</b>
+      {dir && (
+        <span className={cls} role="img" aria-label={t(dir === 'up' ? 'metricUp' : 'metricDown')} data-direction={dir}>
+          {dir === 'up' ? ' ▲' : ' ▼'}
+        </span>
+      )}
     </td>
   );
 }
