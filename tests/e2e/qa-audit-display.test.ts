@@ -238,7 +238,7 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
     });
     await page.goto(`${server.base}/#/models`);
     await page.waitForSelector('.models-table tbody tr[data-version]');
-    expect(await page.textContent('td[data-metric=regression]')).toBe('50.0% → 71.1%');
+    expect(await page.textContent('td[data-metric=regression]')).toBe('50.0% → 71.1% ▲');
     const reasons = await page.locator('.gate-reasons li').allTextContents();
     expect(reasons[0]).toContain('50.0%，父版本为 50.0%');
     expect(reasons[1]).toContain('从 71.1% 降到 50.0%');
@@ -254,7 +254,7 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
     expect(gate).toBeGreaterThan(await width('td:first-child'));
     expect(gate).toBeGreaterThan(await width('td:nth-child(2)'));
     expect(gate).toBeGreaterThanOrEqual(200);
-    expect(await page.textContent('td[data-metric=regression]')).toBe('50.0% → 71.1%');
+    expect(await page.textContent('td[data-metric=regression]')).toBe('50.0% → 71.1% ▲');
     await page.evaluate("localStorage.setItem('guandian.lang', 'zh')");
     await page.reload();
     await done();
