@@ -393,10 +393,7 @@ export class CorrectionsService {
     if (doc.status !== 'done') throw badRequest(`document is ${doc.status}; corrections apply to tagged documents`, [{ field: 'documentId', message: doc.status }]);
     const log = await this.store.corrections.byDocument(doc._id);
     const undone = undoneIds(log);
-    const target = log
-      .filter((c) => c.tagId === tagId && (c.op === 'update' || c.op === 'add' || c.op === 'delete') && !undone.has(c._id))
-      .sort((a, b) => (a._id < b._id ? -1 : 1))
-      .at(-1);
+    const target = latestChange(log, tagId);
     const refuse = (message: string, detail: string) => conflict(message, [{ field: 'tagId', message: detail }]);
     if (!target) throw refuse('tagId names no correction of this document that is still in effect', 'nothing to undo');
     if (target.actor !== actor) throw refuse('the latest correction of this tag was made with another key; only that key can undo it', 'changed by another key');
