@@ -30,7 +30,7 @@ function correctionId(): string {
   return ulid(lastIdMs);
 }
 
-const pick = (t: TagRecord) => ({ aspect: t.aspect, opinion: t.opinion, polarity: t.polarity, category: t.category, span: t.span, turnIndex: t.turnIndex, source: t.source });
+const pick = (t: Partial<TagRecord>) => ({ aspect: t.aspect, opinion: t.opinion, polarity: t.polarity, category: t.category, span: t.span, turnIndex: t.turnIndex, source: t.source });
 
 /** What corrections need of the analyzer's configuration: the clause splitter's lexicon and the taxonomy. */
 export interface CorrectionsNlp {
@@ -187,8 +187,8 @@ export class CorrectionsService {
     actor: string,
     op: CorrectionRecord['op'],
     tagId: string | null,
-    before: TagRecord | null,
-    after: TagRecord | null,
+    before: Partial<TagRecord> | null,
+    after: Partial<TagRecord> | null,
     extra: Pick<CorrectionRecord, 'confirmed' | 'prior' | 'reverts' | 'supersededBy'> = {},
   ): Promise<CorrectionRecord> {
     const record: CorrectionRecord = {
@@ -235,7 +235,7 @@ export class CorrectionsService {
     if (doc.status !== 'done') throw badRequest(`document is ${doc.status}; corrections apply to tagged documents`, [{ field: 'documentId', message: doc.status }]);
     const fields = await this.changes(doc, tag, patch, null);
     await this.markReviewed(doc);
-    const after = await this.update(doc, tag, fields, actor);
+    const after = await this.update(doc, tag, fields, actor, await this.store.corrections.byDocument(doc._id));
     await this.refresh(doc);
     return after;
   }
@@ -276,12 +276,22 @@ export class CorrectionsService {
     };
   }
 
-  private async update(doc: DocumentRecord, tag: TagRecord, fields: Partial<TagRecord>, actor: string): Promise<TagRecord> {
+  /**
+   * Logs the update, then writes the tag: the log entry keeps the tag as it was (`prior`, what a revert
+   * restores), which the tag itself no longer holds once written. After a crash between the two the tag
+   * still equals that entry's prior, and the request sent again writes the tag without logging it twice;
+   * sent again after both writes, the tag already says what the update says, and nothing is written.
+   * `log`: the document's corrections, read before this request wrote anything.
+   */
+  private async update(doc: DocumentRecord, tag: TagRecord, fields: Partial<TagRecord>, actor: string, log: CorrectionRecord[]): Promise<TagRecord> {
+    const after = { ...tag, ...fields };
+    const last = latestChange(log, tag._id);
+    if ((last?.op === 'update' || last?.op === 'add') && last.after && sameContent(last.after, tag) && sameContent(tag, after)) return tag;
+    const cutShort = last?.op === 'update' && last.prior && last.after && sameContent(last.prior, tag) && sameContent(last.after, after);
+    if (!cutShort) await this.record(doc, actor, 'update', tag._id, tag, after, { prior: tag });
     const set = { ...fields, updatedAt: new Date() };
     await this.store.tags.update(tag._id, set);
-    const after = { ...tag, ...set };
-    await this.record(doc, actor, 'update', tag._id, tag, after, { prior: tag });
-    return after;
+    return { ...after, ...set };
   }
 
   async apply(tenant: string, documentId: string, actions: CorrectionActionDto[], actor: string): Promise<void> {
@@ -343,7 +353,7 @@ export class CorrectionsService {
       } else if (a.op === 'update') {
         const tag = tags.get(i)!;
         // an earlier action of this request may have changed it
-        await this.update(doc, (await this.store.tags.findForTenant(doc.tenant, tag._id)) ?? tag, updates.get(i)!, actor);
+        await this.update(doc, (await this.store.tags.findForTenant(doc.tenant, tag._id)) ?? tag, updates.get(i)!, actor, log);
       } else if (a.op === 'delete') {
         await this.remove(doc, tags.get(i)!, actor, log);
       } else {
@@ -401,16 +411,19 @@ export class CorrectionsService {
       throw refuse('the document was re-tagged after this correction; the tags it replaced are gone', 're-tagged since');
     }
     const current = await this.store.tags.findForTenant(tenant, tagId);
+    // Each branch changes the tags first and logs the revert last, in steps that can run again: a revert
+    // sent again after a crash still finds its target in effect and finishes what is left.
     if (target.op === 'add') {
-      if (!current) throw refuse('the added tag is gone already', 'gone');
-      await this.store.tags.deleteWhere({ _id: current._id });
-      const record = await this.record(doc, actor, 'revert', tagId, current, null, { reverts: target._id });
+      // Already gone: only a revert cut short removes an added tag while its add is in effect (a later
+      // add on its span logs a delete of it, and a re-tag or an erasure is refused above).
+      if (current) await this.store.tags.deleteWhere({ _id: current._id });
       // the tags the add replaced come back with it
       const restored: CorrectionRecord[] = [];
       for (const d of log.filter((c) => c.op === 'delete' && c.supersededBy === tagId && c.prior && !undone.has(c._id))) {
         if (await this.restore(doc, d.prior!, d._id)) restored.push(await this.record(doc, actor, 'revert', d.tagId, null, d.prior!, { reverts: d._id }));
       }
-      await this.refresh(doc, reviewedBy([...log, record, ...restored]));
+      const record = await this.record(doc, actor, 'revert', tagId, current ?? target.after, null, { reverts: target._id });
+      await this.refresh(doc, reviewedBy([...log, ...restored, record]));
       return record;
     }
     const prior = target.prior;
@@ -451,13 +464,18 @@ export class CorrectionsService {
     return (await this.store.tags.byDocument(doc._id)).filter((t) => same(t) && (t.source === 'human' ? exact(t) : overlaps(t)));
   }
 
-  /** Puts a deleted tag back and lets the model tag its span again (`deleteId`: the delete undone); false when it exists already. */
+  /**
+   * Puts a deleted tag back and lets the model tag its span again (`deleteId`: the delete undone). The tag
+   * already there as it was deleted is this restore cut short by a crash, or its delete cut short before
+   * the tag went (remove()): the span is released all the same. False when another tag holds its id.
+   */
   private async restore(doc: DocumentRecord, prior: TagRecord, deleteId: string): Promise<boolean> {
     try {
       await this.store.tags.insert({ ...prior, updatedAt: new Date() });
     } catch (err) {
-      if (err instanceof DuplicateKeyError) return false;
-      throw err;
+      if (!(err instanceof DuplicateKeyError)) throw err;
+      const there = await this.store.tags.findForTenant(doc.tenant, prior._id);
+      if (!there || !sameContent(there, prior)) return false;
     }
     // the span was kept from the model for this delete only: its own entry, or (entries from before they
     // named their delete) one on the same span
@@ -601,6 +619,20 @@ function latestChange(log: CorrectionRecord[], tagId: string): CorrectionRecord 
   return log
     .filter((c) => c.tagId === tagId && (c.op === 'add' || c.op === 'update' || c.op === 'delete') && !undone.has(c._id))
     .reduce<CorrectionRecord | undefined>((latest, c) => (!latest || c._id > latest._id ? c : latest), undefined);
+}
+
+/** Whether two versions of a tag say the same, in what a correction's log entry keeps of a tag (pick). */
+function sameContent(a: Partial<TagRecord>, b: Partial<TagRecord>): boolean {
+  return (
+    a.aspect === b.aspect &&
+    a.opinion === b.opinion &&
+    a.polarity === b.polarity &&
+    a.category === b.category &&
+    a.span?.start === b.span?.start &&
+    a.span?.end === b.span?.end &&
+    (a.turnIndex ?? null) === (b.turnIndex ?? null) &&
+    a.source === b.source
+  );
 }
 
 /** Corrections a later `revert` undid. */

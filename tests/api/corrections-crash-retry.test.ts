@@ -118,3 +118,126 @@ describe('a delete sent again after a crash', () => {
     expect(await suppressedOf(id)).toEqual([]);
   });
 });
+
+const revert = (id: string, tagId: string) => rt.http.post(`/v1/documents/${id}/corrections/revert`).set(bearer(labeler)).send({ tagId });
+const ops = async (id: string) => (await logOf(id)).map((c) => c.op);
+const tagById = (tagId: string) => store().tags.findForTenant('default', tagId);
+/** Writes a tag back as a log entry kept it (its `prior`), as a crash before the tag was written leaves it. */
+async function rewrite(prior: TagRecord) {
+  const { _id, ...fields } = prior;
+  await store().tags.update(_id, fields);
+}
+
+describe('an update sent again after a crash', () => {
+  test('crashed after logging it, before writing the tag: the tag is written, the update logged once, and undo brings the machine tag back', async () => {
+    const { id, tags } = await tagged('客服态度还行，就是排队太久');
+    const t = tags.find((x) => x.opinion.includes('久'))!;
+    const machine = (await tagById(t.id))!;
+    await correct(id, [{ op: 'update', tagId: t.id, polarity: 'neutral' }]).expect(200);
+    const [upd] = await logOf(id);
+    // the crash: the update is logged, the tag still the model's
+    await rewrite(upd!.prior as TagRecord);
+
+    await correct(id, [{ op: 'update', tagId: t.id, polarity: 'neutral' }]).expect(200);
+    expect((await logOf(id)).map((c) => [c.op, c._id])).toEqual([['update', upd!._id]]);
+    expect(await tagById(t.id)).toMatchObject({ polarity: 'neutral', source: 'human' });
+
+    await revert(id, t.id).expect(200);
+    expect(await tagById(t.id)).toMatchObject({ polarity: machine.polarity, source: machine.source, confidence: machine.confidence });
+  });
+
+  test('sent again once done, it logs nothing: one undo takes the tag back to the model', async () => {
+    const { id, tags } = await tagged('这个套餐的资费太贵了');
+    const t = tags[0]!;
+    const machine = (await tagById(t.id))!;
+    await rt.http.patch(`/v1/tags/${t.id}`).set(bearer(labeler)).send({ category: 'price', polarity: 'neutral' }).expect(200);
+    // the answer was lost; the client sends the same PATCH again
+    await rt.http.patch(`/v1/tags/${t.id}`).set(bearer(labeler)).send({ category: 'price', polarity: 'neutral' }).expect(200);
+    expect(await ops(id)).toEqual(['update']);
+
+    await revert(id, t.id).expect(200);
+    expect(await tagById(t.id)).toMatchObject({ polarity: machine.polarity, source: machine.source });
+  });
+});
+
+describe('a revert sent again after a crash', () => {
+  test('of an update, crashed after restoring the tag: logged once', async () => {
+    const { id, tags } = await tagged('网点的工作人员很耐心');
+    const t = tags[0]!;
+    await correct(id, [{ op: 'update', tagId: t.id, polarity: 'negative' }]).expect(200);
+    await revert(id, t.id).expect(200);
+    const rev = (await logOf(id)).find((c) => c.op === 'revert')!;
+    await unlog([rev]);
+
+    await revert(id, t.id).expect(200);
+    expect(await ops(id)).toEqual(['update', 'revert']);
+    expect((await tagById(t.id))!.source).not.toBe('human');
+  });
+
+  test('of a delete, crashed after putting the tag back: the span is released and the revert logged once', async () => {
+    const { id, tags } = await tagged('营业厅排队两个小时都没人管');
+    const t = tags[0]!;
+    await correct(id, [{ op: 'delete', tagId: t.id }]).expect(200);
+    const [del] = await logOf(id);
+    // the crash: the tag is back, the span still kept from the model, nothing logged
+    await store().tags.insert(del!.prior as TagRecord);
+
+    await revert(id, t.id).expect(200);
+    expect(await ops(id)).toEqual(['delete', 'revert']);
+    expect(await tagById(t.id)).not.toBeNull();
+    expect(await suppressedOf(id)).toEqual([]);
+  });
+
+  test('of a delete that itself was cut short before the tag went: the tag stays, the span is released', async () => {
+    const { id, tags } = await tagged('手机银行转账老是失败');
+    const t = tags[0]!;
+    await correct(id, [{ op: 'delete', tagId: t.id }]).expect(200);
+    const [del] = await logOf(id);
+    await store().tags.insert(del!.prior as TagRecord);
+    expect(await suppressedOf(id)).toHaveLength(1);
+
+    await revert(id, t.id).expect(200);
+    expect(await ops(id)).toEqual(['delete', 'revert']);
+    expect(await tagIds(id)).toContain(t.id);
+    expect(await suppressedOf(id)).toEqual([]);
+  });
+
+  test('of an add, crashed after removing the added tag: the tags it replaced come back and each revert is logged once', async () => {
+    const text = '网络很顺畅，但是App老是闪退';
+    const start = text.indexOf('App老是闪退');
+    const { id, tags } = await tagged(text);
+    const before = await tagIds(id);
+    const machine = tags.find((x) => x.opinion.includes('闪退'))!;
+    await correct(id, [{ op: 'add', span: { start, end: start + 'App老是闪退'.length }, aspect: 'App', polarity: 'negative', category: 'app_experience' }]).expect(200);
+    const added = (await logOf(id)).find((c) => c.op === 'add')!.tagId!;
+    await revert(id, added).expect(200);
+    expect(await tagIds(id)).toEqual(before);
+    // the crash: the added tag is gone, nothing else done
+    const reverts = (await logOf(id)).filter((c) => c.op === 'revert');
+    await unlog(reverts);
+    await store().tags.deleteWhere({ _id: machine.id });
+    const del = (await logOf(id)).find((c) => c.op === 'delete')!;
+    await store().documents.update(id, { $set: { suppressed: [{ turnIndex: null, start: del.prior!.span!.start, end: del.prior!.span!.end, correctionId: del._id }] } });
+
+    await revert(id, added).expect(200);
+    expect(await ops(id)).toEqual(['add', 'delete', 'revert', 'revert']);
+    expect(await tagIds(id)).toEqual(before);
+    expect(await suppressedOf(id)).toEqual([]);
+  });
+
+  test('of an add, crashed after a replaced tag came back but before it was logged: nothing logged twice', async () => {
+    const text = '网络很顺畅，但是App老是闪退';
+    const start = text.indexOf('App老是闪退');
+    const { id } = await tagged(text);
+    const before = await tagIds(id);
+    await correct(id, [{ op: 'add', span: { start, end: start + 'App老是闪退'.length }, aspect: 'App', polarity: 'negative', category: 'app_experience' }]).expect(200);
+    const added = (await logOf(id)).find((c) => c.op === 'add')!.tagId!;
+    await revert(id, added).expect(200);
+    await unlog((await logOf(id)).filter((c) => c.op === 'revert'));
+
+    await revert(id, added).expect(200);
+    expect(await ops(id)).toEqual(['add', 'delete', 'revert', 'revert']);
+    expect(await tagIds(id)).toEqual(before);
+    expect(await suppressedOf(id)).toEqual([]);
+  });
+});
