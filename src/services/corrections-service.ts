@@ -14,7 +14,7 @@ import type { DocSentiment, LexiconOverrides, PiiPolicy, Span } from '../nlp/typ
 import type { CorrectionRecord, DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { machineTagsDigest, toTagRecord } from '../worker/process-document.js';
-import { EditLease, type EditLeaseOptions } from './edit-lease.js';
+import { documentEditKey, EditLease, type EditLeaseOptions } from './edit-lease.js';
 
 /** A human tag's id: its document and everything the labeler chose for it. */
 function humanTagId(documentId: string, a: CorrectionActionDto): string {
@@ -219,7 +219,7 @@ export class CorrectionsService {
     const tag = await this.store.tags.findForTenant(tenant, tagId);
     try {
       // patchOne reads the tag again once it holds its document
-      return await this.perDocument.run(`corrections:${tag?.documentId ?? `tag:${tagId}`}`, 'tagId', () => this.patchOne(tenant, tagId, patch, actor));
+      return await this.perDocument.run(tag ? documentEditKey(tag.documentId) : `corrections:tag:${tagId}`, 'tagId', () => this.patchOne(tenant, tagId, patch, actor));
     } finally {
       forgetSplit();
     }
@@ -231,8 +231,7 @@ export class CorrectionsService {
     if (!tag) throw notFound('tag');
     const doc = await this.store.documents.findForTenant(tenant, tag.documentId);
     if (!doc) throw notFound('tag');
-    // as for POST …/corrections: a document being (re-)tagged is about to have its machine tags replaced
-    if (doc.status !== 'done') throw badRequest(`document is ${doc.status}; corrections apply to tagged documents`, [{ field: 'documentId', message: doc.status }]);
+    requireTagged(doc);
     const fields = await this.changes(doc, tag, patch, null);
     await this.markReviewed(doc);
     const after = await this.update(doc, tag, fields, actor, await this.store.corrections.byDocument(doc._id));
@@ -296,7 +295,7 @@ export class CorrectionsService {
 
   async apply(tenant: string, documentId: string, actions: CorrectionActionDto[], actor: string): Promise<void> {
     try {
-      await this.perDocument.run(`corrections:${documentId}`, 'documentId', () => this.applyActions(tenant, documentId, actions, actor));
+      await this.perDocument.run(documentEditKey(documentId), 'documentId', () => this.applyActions(tenant, documentId, actions, actor));
     } finally {
       // the split text is the customer's: not kept past the request (an erasure may follow)
       forgetSplit();
@@ -306,7 +305,7 @@ export class CorrectionsService {
   private async applyActions(tenant: string, documentId: string, actions: CorrectionActionDto[], actor: string): Promise<void> {
     const doc = await this.store.documents.findForTenant(tenant, documentId);
     if (!doc) throw notFound('document');
-    if (doc.status !== 'done') throw badRequest(`document is ${doc.status}; corrections apply to tagged documents`, [{ field: 'documentId', message: doc.status }]);
+    requireTagged(doc);
     // Validate every action, and work out what it writes, before applying any, so a bad request changes nothing.
     const tags = new Map<number, TagRecord>();
     const updates = new Map<number, Partial<TagRecord>>();
@@ -394,13 +393,13 @@ export class CorrectionsService {
    * document has not been re-tagged since (the machine tags it would restore are gone then).
    */
   async revert(tenant: string, documentId: string, tagId: string, actor: string): Promise<CorrectionRecord> {
-    return this.perDocument.run(`corrections:${documentId}`, 'documentId', () => this.revertOne(tenant, documentId, tagId, actor));
+    return this.perDocument.run(documentEditKey(documentId), 'documentId', () => this.revertOne(tenant, documentId, tagId, actor));
   }
 
   private async revertOne(tenant: string, documentId: string, tagId: string, actor: string): Promise<CorrectionRecord> {
     const doc = await this.store.documents.findForTenant(tenant, documentId);
     if (!doc) throw notFound('document');
-    if (doc.status !== 'done') throw badRequest(`document is ${doc.status}; corrections apply to tagged documents`, [{ field: 'documentId', message: doc.status }]);
+    requireTagged(doc);
     const log = await this.store.corrections.byDocument(doc._id);
     const undone = undoneIds(log);
     const target = latestChange(log, tagId);
@@ -653,6 +652,17 @@ function reviewedBy(log: CorrectionRecord[]): boolean {
 export function documentSentiment(doc: Pick<DocumentRecord, 'kind' | 'turns'>, tags: Pick<TagRecord, 'polarity' | 'turnIndex'>[]): DocSentiment {
   const customer = doc.kind === 'transcript' ? tags.filter((t) => t.turnIndex !== null && doc.turns?.[t.turnIndex]?.speaker === 'customer') : tags;
   return docSentiment(customer);
+}
+
+/**
+ * Corrections apply to a document's tags once it has some: finished, or tagged before and waiting for
+ * (or in) another analysis, a re-tag or a retry. That job writes its tags under the lease corrections
+ * take and keeps what they leave (labelers' tags, deleted spans), so labeling need not stop while a new
+ * model re-tags the tenant. A document not yet tagged has nothing to correct.
+ */
+function requireTagged(doc: DocumentRecord): void {
+  if (doc.status === 'done' || doc.processedAt) return;
+  throw badRequest(`document is ${doc.status}; corrections apply to tagged documents`, [{ field: 'documentId', message: doc.status }]);
 }
 
 /** A field the op does not read ({op:"delete", tagId, polarity}) would be ignored without a word. */

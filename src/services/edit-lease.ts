@@ -13,6 +13,12 @@ export interface EditLeaseOptions {
 const DEFAULTS: EditLeaseOptions = { leaseMs: 60_000, waitMs: 10_000 };
 
 /**
+ * The lease key of a document's tags: labelers' corrections take it, and so does a job writing the
+ * tags of a document that was tagged before (a re-tag, a retry), so the two never interleave.
+ */
+export const documentEditKey = (documentId: string) => `corrections:${documentId}`;
+
+/**
  * Runs work one at a time per key across every process on the store: first in this process's queue for
  * the key (no store round trips while a neighbour holds it), then under a lease in the store, polled with
  * backoff while another process holds it. A caller that waits longer than `waitMs` gets a 409 naming

@@ -11,6 +11,7 @@ import type { Store } from '../store/store.js';
 import { dayOf } from '../time-zone.js';
 import type { AnalyzerPool } from './analyzer-pool.js';
 import type { SerializedHead } from '../nlp/model/head.js';
+import { documentEditKey, EditLease } from '../services/edit-lease.js';
 
 /** A machine tag's id is its idempotency key: the same document, model version, place and aspect give the same id. */
 export function machineTagId(documentId: string, modelVersion: string, tag: Pick<ExtractedTag, 'span' | 'turnIndex' | 'aspect'>): string {
@@ -102,6 +103,7 @@ export function createDocumentProcessor(deps: {
   maxClaims?: number;
 }): JobHandler {
   const { store, pool, logger, metrics, leaseMs } = deps;
+  const edits = new EditLease(store.editLocks);
   return async (documentId, ctx) => {
     const doc = await store.documents.claim(documentId, leaseMs);
     if (!doc) return;
@@ -125,73 +127,81 @@ export function createDocumentProcessor(deps: {
         overrides,
         head,
       );
-      // A retry, re-tag or reconciler re-enqueue while we analyzed bumped the generation and queued a
-      // newer job: that one writes the tags. Writing ours too could interleave two sweeps of machine
-      // tags (each removing the other's), and marking the document done would make the newer job's
-      // claim refuse it.
-      const current = await store.documents.findById(doc._id);
-      if (current && current.generation !== doc.generation) {
-        log.info({ generation: doc.generation, current: current.generation }, 'superseded by a newer job; not writing');
-        return;
-      }
-      const existing = await store.tags.byDocument(doc._id);
-      const human = existing.filter((t) => t.source === 'human');
-      const blocked = (t: ExtractedTag) => {
-        const turn = t.turnIndex ?? null;
-        return (
-          human.some((h) => h.turnIndex === turn && overlaps(h.span, t.span)) ||
-          doc.suppressed.some((s) => s.turnIndex === turn && overlaps(s, t.span))
-        );
-      };
-      const now = new Date();
-      const when = whenOf(doc);
-      const tags = result.tags.filter((t) => !blocked(t)).map((t) => toTagRecord(doc, result.modelVersion, t, now, when));
-      await store.tags.replaceMachineTags(doc._id, tags);
-      // Tags kept under their id (same model version) and human tags keep the day they were first counted
-      // on; after a TIME_ZONE change that day is the old zone's, so a re-tag re-buckets them.
-      const { day } = when;
-      const kept = new Set(tags.map((t) => t._id));
-      await store.tags.setDay(existing.filter((t) => t.day !== day && (t.source === 'human' || kept.has(t._id))).map((t) => t._id), day);
-      const all = [...human, ...tags];
-      // From the tags the document keeps, not from all the analyzer found: a labeler's tags stand in for
-      // the machine ones they overlap and deleted spans stay deleted, so a re-tag must not bring back the
-      // verdict the labeler corrected (corrections derive it the same way; every tag here is the customer's).
-      const sentiment = docSentiment(all);
-      for (const hook of deps.afterTagged ?? []) await hook({ ...doc, sentiment, normalizedText: result.normalizedText }, all);
-      // A labeler reviewed what the machine said before; if this run (a re-tag, a new model version or
-      // lexicon) says something else, that review no longer covers it and the document goes back to the
-      // labeling queue. Compared with the digest stored on the document, not with the tags just replaced,
-      // so a job run again after a crash between the two writes still sees the change.
-      const digest = machineTagsDigest(tags);
-      const before = doc.machineDigest ?? machineTagsDigest(existing);
-      const unreview = doc.reviewed && digest !== before;
-      if (unreview) log.info('re-tag changed the machine tags of a reviewed document; it returns to the labeling queue');
-      const finished = await store.documents.setStatusIf(doc._id, doc.generation, 'done', {
-        ...(unreview ? { reviewed: false } : {}),
-        machineDigest: digest,
-        normalizedText: result.normalizedText,
-        sentiment,
-        modelVersion: result.modelVersion,
-        lexiconVersion: result.lexiconVersion,
-        tagCount: all.length,
-        minConfidence: all.length > 0 ? Math.min(...all.map((t) => t.confidence)) : null,
-        leaseUntil: null,
-        error: null,
-        processedAt: now,
-      });
-      if (!finished && (await store.documents.findById(doc._id))) {
-        log.info('superseded by a newer job while writing; it rewrites the tags');
-        return;
-      }
-      if (!finished) {
-        // Erased (right to erasure, retention) while we worked: leave nothing of it behind.
+      // A document tagged before (a re-tag, a retry) keeps its tags while it waits, and labelers may
+      // correct them meanwhile: its tags are written under the lease corrections take, and what the
+      // labelers left (their tags, deleted spans, the review) is read under it, not at the claim.
+      // Erased (right to erasure, retention) while we worked: leave nothing of it behind.
+      const forgetErased = async (): Promise<void> => {
         await store.tags.deleteWhere({ documentId: doc._id });
         log.info('document erased during processing; its tags were removed');
-        return;
-      }
-      for (const t of tags) metrics?.tagsWritten.inc({ polarity: t.polarity, category: t.category });
-      metrics?.jobDuration.observe({ outcome: 'done' }, (Date.now() - started) / 1000);
-      log.debug({ tags: tags.length, ms: Date.now() - started }, 'document tagged');
+      };
+      const writeTags = async (): Promise<void> => {
+        // A retry, re-tag or reconciler re-enqueue while we analyzed bumped the generation and queued a
+        // newer job: that one writes the tags. Writing ours too could interleave two sweeps of machine
+        // tags (each removing the other's), and marking the document done would make the newer job's
+        // claim refuse it.
+        const current = await store.documents.findById(doc._id);
+        if (!current) return forgetErased();
+        if (current.generation !== doc.generation) {
+          log.info({ generation: doc.generation, current: current.generation }, 'superseded by a newer job; not writing');
+          return;
+        }
+        const existing = await store.tags.byDocument(doc._id);
+        const human = existing.filter((t) => t.source === 'human');
+        const blocked = (t: ExtractedTag) => {
+          const turn = t.turnIndex ?? null;
+          return (
+            human.some((h) => h.turnIndex === turn && overlaps(h.span, t.span)) ||
+            current.suppressed.some((s) => s.turnIndex === turn && overlaps(s, t.span))
+          );
+        };
+        const now = new Date();
+        const when = whenOf(doc);
+        const tags = result.tags.filter((t) => !blocked(t)).map((t) => toTagRecord(doc, result.modelVersion, t, now, when));
+        await store.tags.replaceMachineTags(doc._id, tags);
+        // Tags kept under their id (same model version) and human tags keep the day they were first counted
+        // on; after a TIME_ZONE change that day is the old zone's, so a re-tag re-buckets them.
+        const { day } = when;
+        const kept = new Set(tags.map((t) => t._id));
+        await store.tags.setDay(existing.filter((t) => t.day !== day && (t.source === 'human' || kept.has(t._id))).map((t) => t._id), day);
+        const all = [...human, ...tags];
+        // From the tags the document keeps, not from all the analyzer found: a labeler's tags stand in for
+        // the machine ones they overlap and deleted spans stay deleted, so a re-tag must not bring back the
+        // verdict the labeler corrected (corrections derive it the same way; every tag here is the customer's).
+        const sentiment = docSentiment(all);
+        for (const hook of deps.afterTagged ?? []) await hook({ ...doc, sentiment, normalizedText: result.normalizedText }, all);
+        // A labeler reviewed what the machine said before; if this run (a re-tag, a new model version or
+        // lexicon) says something else, that review no longer covers it and the document goes back to the
+        // labeling queue. Compared with the digest stored on the document, not with the tags just replaced,
+        // so a job run again after a crash between the two writes still sees the change.
+        const digest = machineTagsDigest(tags);
+        const before = current.machineDigest ?? machineTagsDigest(existing);
+        const unreview = current.reviewed && digest !== before;
+        if (unreview) log.info('re-tag changed the machine tags of a reviewed document; it returns to the labeling queue');
+        const finished = await store.documents.setStatusIf(doc._id, doc.generation, 'done', {
+          ...(unreview ? { reviewed: false } : {}),
+          machineDigest: digest,
+          normalizedText: result.normalizedText,
+          sentiment,
+          modelVersion: result.modelVersion,
+          lexiconVersion: result.lexiconVersion,
+          tagCount: all.length,
+          minConfidence: all.length > 0 ? Math.min(...all.map((t) => t.confidence)) : null,
+          leaseUntil: null,
+          error: null,
+          processedAt: now,
+        });
+        if (!finished && (await store.documents.findById(doc._id))) {
+          log.info('superseded by a newer job while writing; it rewrites the tags');
+          return;
+        }
+        if (!finished) return forgetErased();
+        for (const t of tags) metrics?.tagsWritten.inc({ polarity: t.polarity, category: t.category });
+        metrics?.jobDuration.observe({ outcome: 'done' }, (Date.now() - started) / 1000);
+        log.debug({ tags: tags.length, ms: Date.now() - started }, 'document tagged');
+      };
+      if (doc.processedAt) await edits.run(documentEditKey(doc._id), 'documentId', writeTags);
+      else await writeTags();
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       metrics?.jobDuration.observe({ outcome: ctx.final ? 'failed' : 'retry' }, (Date.now() - started) / 1000);

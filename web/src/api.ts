@@ -66,6 +66,8 @@ export interface Doc {
   turns: Turn[] | null;
   normalizedText: string;
   status: 'queued' | 'processing' | 'done' | 'failed';
+  /** When its tags were last written; set on a document queued again (a re-tag), whose tags stay until then. */
+  processedAt: string | null;
   error: string | null;
   sentiment: string | null;
   reviewed: boolean;

@@ -108,7 +108,8 @@ export function DocPage({ id }: { id: string }) {
         />
       </div>
       {doc.tags.length > 0 && <HighlightLegend />}
-      {editable && doc.status === 'done' && (
+      {/* a document a re-tag has queued again keeps its tags until then, and takes corrections meanwhile */}
+      {editable && (doc.status === 'done' || doc.processedAt !== null) && (
         <div className="doc-label">
           {adding ? (
             <AddTagPanel
