@@ -112,8 +112,13 @@ export function idCardValid(id: string, now = new Date()): boolean {
 
 /** Identifier labels: a number right after one of these is a business key, not personal data. A barcode (条码,
  * EAN-13 starting 69), an airline ticket (票号, 客票: 999…, 324…), a bank's reference or voucher number and a
- * merchant's or POS terminal's number start with a card's digit and pass Luhn one time in ten. */
-const NOT_PII_LABEL = /(订单|单号|编号|流水|批次|代码|编码|券码|兑换码|优惠码|会员|工单|运单|快递|发票|保单|合同|受理|申请号|序列号|型号|车牌|房号|房间号|邮编|交易号|账单号|商品|货号|批号|案件号|报案号|条形码|条码|票号|客票|参考号|凭证号|回执号|商户号|终端号|ticket|order|no\.)/i;
+ * merchant's or POS terminal's number start with a card's digit and pass Luhn one time in ten. So do the keys a
+ * support conversation is about, often written without 号: an after-sales, refund, return, repair, complaint or
+ * claim ticket (售后单, 退款单, 维修单, 投诉单, 理赔单, 赔案号), a parcel (快递单, 物流单, 包裹号, 取件码: 快递 alone keeps only a number right after it) or a
+ * payment slip (交易单, 缴费单, 提现单). The label must introduce the number (vetoedByContext): 退款单说退到卡号… is
+ * a card. */
+const NOT_PII_LABEL =
+  /(订单|单号|编号|流水|批次|代码|编码|券码|兑换码|优惠码|会员|工单|运单|快递|发票|保单|合同|受理|申请号|序列号|型号|车牌|房号|房间号|邮编|交易号|账单号|商品|货号|批号|案件号|报案号|条形码|条码|票号|客票|参考号|凭证号|回执号|商户号|终端号|(?:售后|服务|退款|退货|换货|维修|报修|投诉|理赔|快递|物流|交易|支付|付款|缴费|提现|充值|申请|预约)单|赔案号|理赔号|包裹号|物流号|快件号|追踪号|跟踪号|取件码|提货码|核销码|预约号|预约码|服务请求号|ticket|order|no\.)/i;
 /** Labels naming a party, not a number: they introduce a business key only as 会员号…/快递单号…, while
  * "给快递13812345678打电话" and "会员13812345678" give that party's phone. Only a mobile: after 快递 a
  * longer number is the parcel's tracking number (韵达快递4312870395618, 申通快递 5531038627294), which
