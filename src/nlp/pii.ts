@@ -545,7 +545,13 @@ function numberCandidates(t: string, add: AddCandidate, maxDigits = Infinity): v
     // a grouped one may be part of a longer grouped number (11 digits in one run end themselves: 3单元502
     // 13812345678)
     const local = m[0].replace(/^(?:\+|00)?86[ -]?(?=1)/, '');
-    if (!MOBILE_SHAPE.test(local) || !isolated(t, s, e) || (/\D/.test(local) && partOfLonger(t, s, e, separatorsOf(local))) || vetoedByContext(t, s, true)) return false;
+    if (!MOBILE_SHAPE.test(local)) return false;
+    // a dash and 1-5 digits right after a mobile written without dashes are its extension, as after a landline
+    // (13812345678-1234, 138 1234 5678-806): it stays, and the mobile is read as if it ended there. Written
+    // with dashes (138-1234-5678-1234) the digits after are another group of one longer number
+    const ext = /^[\d ]+$/.test(local) ? (/^-\d{1,5}(?![\d-])/.exec(t.slice(e, e + 7))?.[0] ?? '') : '';
+    const to = e + ext.length;
+    if (!isolated(t, s, to) || (/\D/.test(local) && partOfLonger(t, s, to, separatorsOf(local))) || vetoedByContext(t, s, true)) return false;
     add('phone', s, e, 2);
     return true;
   });
