@@ -181,8 +181,11 @@ function vetoedByContext(text: string, start: number, mobile = false): boolean {
   if (!m) return false;
   if (mobile && PARTY_LABEL.test(m[1]!) && m[0].slice(m[1]!.length).trim() === '') return false;
   const neg = ctx.search(NOT_PII_LABEL);
-  return !PII_LABEL.test(ctx.slice(neg));
+  return !PII_LABEL.test(ctx.slice(neg).replace(BUSINESS_NUMBER_WORD, ''));
 }
+
+/** An identifier label and 号码 (订单号码, 工单号码, 快递单号码): the 号码 is the label's, not a phone's. */
+const BUSINESS_NUMBER_WORD = new RegExp(NOT_PII_LABEL.source + '单?号码', 'gi');
 
 interface Candidate extends MaskSpan {
   /** higher wins when candidates overlap */

@@ -39,6 +39,10 @@ describe('business keys that pass Luhn are kept after their label', () => {
     `申请单${CARD}`,
     `预约号${CARD}`,
     `物流号${CARD}`,
+    // 号码 after the label is the label's (it made the number personal, as after 电话号码)
+    `订单号码 ${CARD} 查不到`,
+    `快递单号码${CARD}`,
+    `工单号码：${CARD_19}`,
   ];
   for (const text of kept) it(text, () => expect(found(text)).toEqual([]));
 });
@@ -49,6 +53,8 @@ describe('a card after a card label is still masked', () => {
     [`售后单号发你了，我的银行卡${CARD}`, `bank_card:${CARD}`, '售后单号发你了，我的银行卡621700******7893'],
     [`退款到尾号${CARD}的卡`, `bank_card:${CARD}`, '退款到尾号621700******7893的卡'],
     [`投诉单里的银行卡 6217 0012 3456 7893 被冻结了`, 'bank_card:6217 0012 3456 7893', '投诉单里的银行卡 6217 00** **** 7893 被冻结了'],
+    // a phone's 号码 after a business label is still a phone's
+    ['订单号码和手机号码 13812345678', 'phone:13812345678', '订单号码和手机号码 138****5678'],
     // without a label a Luhn-valid number is still a card
     [`退款退到${CARD}了吗`, `bank_card:${CARD}`, '退款退到621700******7893了吗'],
   ];
