@@ -218,7 +218,7 @@ function isolated(text: string, start: number, end: number): boolean {
   // The other side may be written in groups too (138 1234 5678/139 8765 4321): its digits and the single
   // spaces or dashes between them, seven digits or more.
   const listed = (run: string) => digitsOf(run).length >= 7;
-  const runBefore = /\d+(?:[ -]\d+)*$/.exec(text.slice(Math.max(0, start - 25), start - 1))?.[0] ?? '';
+  const runBefore = /\d+(?:[ -]\d+)*$/.exec(text.slice(Math.max(0, start - 25), Math.max(0, start - 1)))?.[0] ?? '';
   const groupsAfter = /^\d+(?:[ -]\d+)*/.exec(text.slice(end + 1, end + 26))?.[0] ?? '';
   const runAfter = /^\d+/.exec(groupsAfter)?.[0] ?? '';
   if ((before === '.' || before === '-' || before === ':') && /[0-9]/.test(before2)) return false;

@@ -53,6 +53,9 @@ const LONG_RUNS = [
   field('', 'IMEI 358402116293743 '),
   field('卡密', '1 '),
   field('卡密', 'a', '*'),
+  // a number at the very start of a long run of digit groups: the run "before" it was read from the whole text
+  // (text.slice(0, -1)), ~0.5 s for this field alone
+  field('1234567890123456 ', '1 '),
 ];
 
 const found = (t: string) => maskPii(t, 'mask').entities.map((e) => `${e.type}:${e.start}-${e.end}`);
