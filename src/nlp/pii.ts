@@ -589,6 +589,68 @@ function numberCandidates(t: string, add: AddCandidate, maxDigits = Infinity): v
     if (!LANDLINE_LABEL.test(leftContext(t, s))) continue;
     add('landline', s, e, 1);
   }
+
+  if (maxDigits >= 8) regionalPhoneCandidates(t, add);
+}
+
+/**
+ * A phone word right before a number (手机, 电话, 号码, 联系我, 致电, 回拨, 打我香港手机, WhatsApp, Tel, with 号码, 号,
+ * 是, a colon or spaces after it): what makes eight digits without a country code a Hong Kong or Macau number,
+ * and ten digits starting 09 in one run a Taiwan mobile.
+ */
+const PHONE_WORD_BEFORE =
+  /(?:电话|手机|手提|号码|座机|固话|联系方式|联系|联络|电联|致电|来电|回电|回拨|拨打|拨|打|call|tel|phone|mobile|cell|whatsapp)(?:给?我)?的?(?:香港|澳门|台湾)?的?(?:手机|电话)?(?:号码|号)?[:：是为\s]*$/i;
+/** Hong Kong (852) and Macau (853) after their country code (+852, 00852, (852), (+852), 852-): eight digits,
+ * plain or 4-4. */
+const HK_MO_CC = /(?:\(\+?(85[23])\) ?|(?:\+|00)(85[23])[ -]?|(?<![\d+])(85[23])-)(\d{4}[ -]?\d{4})/g;
+/** Eight digits, plain or 4-4, starting as a Hong Kong or Macau number does. */
+const HK_MO_LOCAL = /(?<!\d)[235679]\d{3}[ -]?\d{4}/g;
+/** Taiwan (886) after its country code: a mobile 9xx xxx xxx (its 0 written or not), or an area code 2-8 (in
+ * brackets or not) and a 7-8 digit number. */
+const TW_CC = /(?:\(\+?886\) ?|(?:\+|00)886[ -]?|(?<![\d+])886-)(?:0?9\d{2}[ -]?\d{3}[ -]?\d{3}|\(?0?[2-8]\)?[ -]?\d{3,4}[ -]?\d{4})/g;
+/** A Taiwan mobile without its country code: 09xx-xxx-xxx or 09xx xxx xxx (the same separator), 09xx-xxxxxx, or
+ * one run of ten digits (which needs a phone word before it). */
+const TW_MOBILE = /09\d{2}([ -])\d{3}\1\d{3}|09\d{2}-\d{6}|09\d{8}/g;
+/** A Taiwan landline without its country code: a one-digit area code 02-08 in brackets or before a dash, and a 7-8
+ * digit number ((02)2345-6789, 02-2345-6789, 07-345-6789, 02-23456789). */
+const TW_LANDLINE = /\(0[2-8]\) ?\d{3,4}[ -]?\d{4}|0[2-8]-\d{3,4}-?\d{4}/g;
+
+/** Whether eight digits are a Hong Kong or Macau mobile or fixed line: mobiles start 5, 6, 7 or 9 (Macau's 6),
+ * fixed lines 2 or 3 (Macau's 28). */
+function hkMoType(cc: string | undefined, digits: string): 'phone' | 'landline' | null {
+  if (cc === '853') return /^6/.test(digits) ? 'phone' : /^28/.test(digits) ? 'landline' : null;
+  return /^[5679]/.test(digits) ? 'phone' : /^[23]/.test(digits) ? 'landline' : null;
+}
+
+/**
+ * Hong Kong, Macau and Taiwan numbers. Eight digits are everywhere in customer text (order numbers, amounts,
+ * dates), so a Hong Kong or Macau number needs a country code or a phone word right before it; a Taiwan mobile
+ * grouped 09xx-xxx-xxx is distinctive, in one run it needs the phone word too; a Taiwan landline needs its area
+ * code in brackets or before a dash. Business-key labels, isolation and longer grouped numbers decide as for a
+ * mainland number.
+ */
+function regionalPhoneCandidates(t: string, add: AddCandidate): void {
+  const accept = (type: 'phone' | 'landline', s: number, e: number, body: string) => {
+    if (!isolated(t, s, e) || (/[ -]/.test(body) && partOfLonger(t, s, e, ' -')) || vetoedByContext(t, s, type === 'phone')) return;
+    add(type, s, e, type === 'phone' ? 2 : 1);
+  };
+  for (const m of t.matchAll(HK_MO_CC)) {
+    const type = hkMoType(m[1] ?? m[2] ?? m[3], digitsOf(m[4]!));
+    if (type) accept(type, m.index, m.index + m[0].length, m[4]!);
+  }
+  for (const m of t.matchAll(HK_MO_LOCAL)) {
+    const type = hkMoType(undefined, digitsOf(m[0]));
+    if (type && PHONE_WORD_BEFORE.test(leftContext(t, m.index))) accept(type, m.index, m.index + m[0].length, m[0]);
+  }
+  for (const m of t.matchAll(TW_CC)) {
+    const body = m[0].replace(/^\(?(?:\+|00)?886\)?[ -]?/, '');
+    accept(/^0?9/.test(body) ? 'phone' : 'landline', m.index, m.index + m[0].length, body);
+  }
+  for (const m of t.matchAll(TW_MOBILE)) {
+    if (!/\D/.test(m[0]) && !PHONE_WORD_BEFORE.test(leftContext(t, m.index))) continue;
+    accept('phone', m.index, m.index + m[0].length, m[0]);
+  }
+  for (const m of t.matchAll(TW_LANDLINE)) accept('landline', m.index, m.index + m[0].length, m[0].replace(/^\(0[2-8]\) ?/, ''));
 }
 
 /**
@@ -841,22 +903,27 @@ function maskValue(type: PiiKind, value: string, bearer = false): string {
   let keepHead: number;
   // a 15-digit ID ends in its 3 sequence digits: keeping 4 would show part of the birth date
   const keepTail = type === 'id_card' && digitPositions.length === 15 ? 3 : 4;
-  let skip = 0;
   if (type === 'phone') {
-    // the country code (86, 0086) is not part of the "first three"
-    skip = Math.max(0, digitPositions.length - 11);
-    keepHead = 3;
+    // the four digits before the last four are hidden, and what comes before them stays: a mainland mobile's
+    // first three and any country code (138****5678, +86 138****5678), a Taiwan mobile's 09 (09**-**5-678, +886
+    // 9** **5 678), a Hong Kong or Macau number's country code alone (+852 **** 4567, ****4567)
+    keepHead = Math.max(0, digitPositions.length - 8);
   } else if (type === 'landline') {
     // digits read out one by one (0 7 5 5 2 6 5 4 3 2 1 0) are one run: the area code by its length; a
-    // country code stays with the area code (+86 755 **** 4037)
-    const cc = /^(?:\+|00)86[ -]?/.exec(hw)?.[0].length ?? 0;
+    // country code stays with the area code (+86 755 **** 4037, +886 2 **** 6789). Hong Kong and Macau have no
+    // area code: the country code alone stays (+852 **** 6789, **** 6789)
+    const ccm = /^(?:\(\+?|\+|00)?(86|852|853|886)\)?[ -]?/.exec(hw);
+    const cc = ccm?.[0].length ?? 0;
+    const ccDigits = ccm ? digitsOf(ccm[0]).length : 0;
     const sep = /^\d(?: \d){4,}$/.test(hw) ? -1 : hw.slice(cc).search(/[) .,-]/);
-    keepHead = sep >= 0 ? digitsOf(hw.slice(0, cc + sep + 1)).length : landlineAreaLength(digitsOf(hw));
+    if (ccm ? /^85[23]$/.test(ccm[1]!) : /^[1-9]/.test(digitsOf(hw))) keepHead = ccDigits;
+    else if (sep >= 0) keepHead = digitsOf(hw.slice(0, cc + sep + 1)).length;
+    else keepHead = ccm?.[1] === '886' ? ccDigits + 1 : landlineAreaLength(digitsOf(hw));
   } else {
     keepHead = 6;
   }
   const keep = new Set<number>();
-  digitPositions.slice(0, skip + keepHead).forEach((p) => keep.add(p));
+  digitPositions.slice(0, keepHead).forEach((p) => keep.add(p));
   digitPositions.slice(-keepTail).forEach((p) => keep.add(p));
   return [...value].map((c, i) => (isDigit(hw[i]!) && !keep.has(i) ? '*' : c)).join('');
 }
@@ -900,9 +967,14 @@ function emailCanonical(value: string): string {
 /** A number's digits (an ID's X upper-case), without a mainland mobile's country code; a landline written
  * after +86 or 0086 gets its area code's 0 back, so +86 755 8261 4037 and 0755-82614037 are one value. */
 function numberCanonical(type: PiiKind, value: string): string {
-  const digits = numeralsToDigits(halfWidth(value)).replace(/[^\dXx]/g, '').toUpperCase();
-  if (type === 'landline') return digits.replace(/^(?:00)?86(?=[1-9])/, '0');
-  return digits.replace(/^(?:00)?86(?=1\d{10}$)/, '');
+  // 00852, +852, (852) and 852- are one country code; a Taiwan number after 886 gets its 0 back (+886 912 345 678
+  // is 0912345678, +886 2 2345 6789 is 0223456789)
+  const digits = numeralsToDigits(halfWidth(value))
+    .replace(/[^\dXx]/g, '')
+    .toUpperCase()
+    .replace(/^00(?=85[23]|886)/, '');
+  if (type === 'landline') return digits.replace(/^8860?(?=[2-8])/, '0').replace(/^(?:00)?86(?=[1-9])/, '0');
+  return digits.replace(/^8860?(?=9\d{8}$)/, '0').replace(/^(?:00)?86(?=1\d{10}$)/, '');
 }
 
 function applyMasks(text: string, entities: MaskSpan[], policy: PiiPolicy, secret: string | undefined): string {

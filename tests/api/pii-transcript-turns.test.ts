@@ -114,3 +114,24 @@ describe('a number split across turns of one speaker', () => {
     expect(texts(doc)).toEqual(['电话一三八 ****', '五六七八']);
   });
 });
+
+describe('numbers the 2026-11-30 audit left (Hong Kong, Taiwan, a mobile with an extension)', () => {
+  test('a Hong Kong mobile after its phone word in the previous turn, a Taiwan mobile and a mobile with an extension are stored masked', async () => {
+    const doc = await send(ingest, [
+      { speaker: 'agent', text: '请问回访打哪个号码？' },
+      { speaker: 'customer', text: '我人在香港，打我香港手机' },
+      { speaker: 'customer', text: '9123 4567，或者我太太台湾的手机0912-345-678' },
+      { speaker: 'agent', text: '好的。' },
+      { speaker: 'customer', text: '单位电话是13812345678-1234，上班时间打' },
+    ]);
+    expect(texts(doc)).toEqual([
+      '请问回访打哪个号码？',
+      '我人在香港，打我香港手机',
+      '**** 4567，或者我太太台湾的手机09**-**5-678',
+      '好的。',
+      '单位电话是138****5678-1234，上班时间打',
+    ]);
+    const stored = JSON.stringify(await rt.services.store.documents.findById(doc.id as string));
+    for (const digits of ['9123', '0912-345', '13812345678']) expect(stored).not.toContain(digits);
+  });
+});

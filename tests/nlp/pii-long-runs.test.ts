@@ -56,6 +56,14 @@ const LONG_RUNS = [
   // a number at the very start of a long run of digit groups: the run "before" it was read from the whole text
   // (text.slice(0, -1)), ~0.5 s for this field alone
   field('1234567890123456 ', '1 '),
+  // the rules added after the 2026-11-30 audit: Hong Kong, Macau and Taiwan numbers (country codes, a phone word
+  // before eight digits, Taiwan groupings), a mobile's extension, business keys written without 号
+  field('', '+852 '),
+  field('电话', '9'),
+  field('', '0912-345-'),
+  field('手机', '09'),
+  field('', '13812345678-'),
+  field('', '退款单'),
 ];
 
 const found = (t: string) => maskPii(t, 'mask').entities.map((e) => `${e.type}:${e.start}-${e.end}`);
