@@ -600,14 +600,14 @@ function numberCandidates(t: string, add: AddCandidate, maxDigits = Infinity): v
  */
 const PHONE_WORD_BEFORE =
   /(?:电话|手机|手提|号码|座机|固话|联系方式|联系|联络|电联|致电|来电|回电|回拨|拨打|拨|打|call|tel|phone|mobile|cell|whatsapp)(?:给?我)?的?(?:香港|澳门|台湾)?的?(?:手机|电话)?(?:号码|号)?[:：是为\s]*$/i;
-/** Hong Kong (852) and Macau (853) after their country code (+852, 00852, (852), (+852), 852-): eight digits,
- * plain or 4-4. */
-const HK_MO_CC = /(?:\(\+?(85[23])\) ?|(?:\+|00)(85[23])[ -]?|(?<![\d+])(85[23])-)(\d{4}[ -]?\d{4})/g;
+/** Hong Kong (852) and Macau (853) after their country code (+852, 00852, (852), (+852), 852-; 852 and a space
+ * only after a phone word): eight digits, plain or 4-4. */
+const HK_MO_CC = /(?:\(\+?(85[23])\) ?|(?:\+|00)(85[23])[ -]?|(?<![\d+])(85[23])[ -])(\d{4}[ -]?\d{4})/g;
 /** Eight digits, plain or 4-4, starting as a Hong Kong or Macau number does. */
 const HK_MO_LOCAL = /(?<!\d)[235679]\d{3}[ -]?\d{4}/g;
 /** Taiwan (886) after its country code: a mobile 9xx xxx xxx (its 0 written or not), or an area code 2-8 (in
  * brackets or not) and a 7-8 digit number. */
-const TW_CC = /(?:\(\+?886\) ?|(?:\+|00)886[ -]?|(?<![\d+])886-)(?:0?9\d{2}[ -]?\d{3}[ -]?\d{3}|\(?0?[2-8]\)?[ -]?\d{3,4}[ -]?\d{4})/g;
+const TW_CC = /(?:\(\+?886\) ?|(?:\+|00)886[ -]?|(?<![\d+])886[ -])(?:0?9\d{2}[ -]?\d{3}[ -]?\d{3}|\(?0?[2-8]\)?[ -]?\d{3,4}[ -]?\d{4})/g;
 /** A Taiwan mobile without its country code: 09xx-xxx-xxx or 09xx xxx xxx (the same separator), 09xx-xxxxxx, or
  * one run of ten digits (which needs a phone word before it). */
 const TW_MOBILE = /09\d{2}([ -])\d{3}\1\d{3}|09\d{2}-\d{6}|09\d{8}/g;
@@ -634,15 +634,19 @@ function regionalPhoneCandidates(t: string, add: AddCandidate): void {
     if (!isolated(t, s, e) || (/[ -]/.test(body) && partOfLonger(t, s, e, ' -')) || vetoedByContext(t, s, type === 'phone')) return;
     add(type, s, e, type === 'phone' ? 2 : 1);
   };
+  // a country code written without +, 00 or brackets and with a space after it (852 9123 4567) is as often part of
+  // a list of numbers: only a phone word before it says it is one
+  const bareCc = (m: RegExpExecArray | RegExpMatchArray) => /^\d{3} /.test(m[0]) && !PHONE_WORD_BEFORE.test(leftContext(t, m.index!));
   for (const m of t.matchAll(HK_MO_CC)) {
     const type = hkMoType(m[1] ?? m[2] ?? m[3], digitsOf(m[4]!));
-    if (type) accept(type, m.index, m.index + m[0].length, m[4]!);
+    if (type && !bareCc(m)) accept(type, m.index, m.index + m[0].length, m[4]!);
   }
   for (const m of t.matchAll(HK_MO_LOCAL)) {
     const type = hkMoType(undefined, digitsOf(m[0]));
     if (type && PHONE_WORD_BEFORE.test(leftContext(t, m.index))) accept(type, m.index, m.index + m[0].length, m[0]);
   }
   for (const m of t.matchAll(TW_CC)) {
+    if (bareCc(m)) continue;
     const body = m[0].replace(/^\(?(?:\+|00)?886\)?[ -]?/, '');
     accept(/^0?9/.test(body) ? 'phone' : 'landline', m.index, m.index + m[0].length, body);
   }

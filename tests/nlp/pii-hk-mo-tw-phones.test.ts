@@ -23,6 +23,8 @@ describe('Hong Kong and Macau numbers with a country code or a phone word', () =
     ['澳门家里电话 2871 2345，晚上打', 'landline:2871 2345', '澳门家里电话 **** 2345，晚上打'],
     ['+853 2856 1234是我们店的电话', 'landline:+853 2856 1234', '+853 **** 1234是我们店的电话'],
     ['Tel: +852 3123 4567', 'landline:+852 3123 4567', 'Tel: +852 **** 4567'],
+    // 852 and a space: a country code only after a phone word
+    ['香港电话 852 9123 4567', 'phone:852 9123 4567', '香港电话 852 **** 4567'],
   ];
   for (const [text, want, masked] of cases) {
     it(text, () => {
@@ -65,6 +67,8 @@ describe('Hong Kong and Macau numbers with a country code or a phone word', () =
     '手机尾号5678',
     // a country code with a number of the wrong shape
     '+852 1234 5678',
+    // 852 and a space without a phone word: a list of numbers as often
+    '库存 852 9123 4567 件',
   ];
   for (const text of kept) it(`keeps ${text}`, () => expect(found(text)).toEqual([]));
 });
@@ -76,6 +80,7 @@ describe('Taiwan numbers', () => {
     ['0922-123-456 这个号码是我本人的', 'phone:0922-123-456', '09**-**3-456 这个号码是我本人的'],
     ['我在台湾，手机+886 912 345 678，漫游收不到短信', 'phone:+886 912 345 678', '我在台湾，手机+886 9** **5 678，漫游收不到短信'],
     ['回拨886-912345678', 'phone:886-912345678', '回拨886-9****5678'],
+    ['台湾手机 886 912 345 678', 'phone:886 912 345 678', '台湾手机 886 9** **5 678'],
     ['我手机0912345678，麻烦回电', 'phone:0912345678', '我手机09****5678，麻烦回电'],
     ['台北公司电话 02-2345-6789，找会计', 'landline:02-2345-6789', '台北公司电话 02-****-6789，找会计'],
     ['门市(02)2345-6789营业到九点', 'landline:(02)2345-6789', '门市(02)****-6789营业到九点'],
