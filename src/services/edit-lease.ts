@@ -13,6 +13,14 @@ export interface EditLeaseOptions {
 const DEFAULTS: EditLeaseOptions = { leaseMs: 60_000, waitMs: 10_000 };
 
 /**
+ * How long the document job waits for a document's lease: longer than a lease lasts, so a lease left by a
+ * process that died holding it (another replica, on MongoDB) runs out while the job waits, instead of the
+ * job failing each of its attempts on it and the document ending failed. A labeler waits 10 s and is
+ * told to send again; a job has no one to tell.
+ */
+export const JOB_EDIT_WAIT_MS = DEFAULTS.leaseMs + 10_000;
+
+/**
  * The lease key of a document's tags: labelers' corrections take it, and so does a job writing the
  * tags of a document that was tagged before (a re-tag, a retry), so the two never interleave.
  */

@@ -11,7 +11,7 @@ import type { Store } from '../store/store.js';
 import { dayOf } from '../time-zone.js';
 import type { AnalyzerPool } from './analyzer-pool.js';
 import type { SerializedHead } from '../nlp/model/head.js';
-import { documentEditKey, EditLease } from '../services/edit-lease.js';
+import { documentEditKey, EditLease, JOB_EDIT_WAIT_MS } from '../services/edit-lease.js';
 
 /** A machine tag's id is its idempotency key: the same document, model version, place and aspect give the same id. */
 export function machineTagId(documentId: string, modelVersion: string, tag: Pick<ExtractedTag, 'span' | 'turnIndex' | 'aspect'>): string {
@@ -103,7 +103,7 @@ export function createDocumentProcessor(deps: {
   maxClaims?: number;
 }): JobHandler {
   const { store, pool, logger, metrics, leaseMs } = deps;
-  const edits = new EditLease(store.editLocks);
+  const edits = new EditLease(store.editLocks, { waitMs: JOB_EDIT_WAIT_MS });
   return async (documentId, ctx) => {
     const doc = await store.documents.claim(documentId, leaseMs);
     if (!doc) return;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createLogger } from '../../src/logger.js';
+import { documentEditKey } from '../../src/services/edit-lease.js';
 import { AnalyzerPool } from '../../src/worker/analyzer-pool.js';
 import { createDocumentProcessor } from '../../src/worker/process-document.js';
 import { ADMIN_KEY, bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
@@ -142,6 +143,16 @@ describe('corrections while a re-tag has the document', () => {
     expect(after.map((t) => t._id)).not.toContain(target._id);
     expect(doc).toMatchObject({ status: 'done', tagCount: after.length });
   });
+
+  test('a lease left by a process that died holding it delays the job until it runs out, without failing it', async () => {
+    const { id } = await markedByRetag('信用卡还款页面一直打不开');
+    // the dead holder's lease: longer than a labeler waits (10 s), as every lease (60 s) is
+    const until = Date.now() + 11_000;
+    expect(await rt.services.store.editLocks.tryAcquire(documentEditKey(id), 'dead-replica', new Date(until), new Date())).toBe(true);
+    await job()(id, { attempt: 1, final: false });
+    expect(Date.now()).toBeGreaterThanOrEqual(until);
+    expect((await rt.services.store.documents.findById(id))!.status).toBe('done');
+  }, 30_000);
 
   test('a document never tagged yet is still refused, naming documentId', async () => {
     const res = await rt.http.post('/v1/documents').set(bearer(ADMIN_KEY)).send({ kind: 'comment', source: 'fresh', externalId: 'fresh-1', text: '营业厅排队太久了' }).expect(202);
