@@ -286,8 +286,17 @@ export class CorrectionsService {
     const after = { ...tag, ...fields };
     const last = latestChange(log, tag._id);
     if ((last?.op === 'update' || last?.op === 'add') && last.after && sameContent(last.after, tag) && sameContent(tag, after)) return tag;
-    const cutShort = last?.op === 'update' && last.prior && last.after && sameContent(last.prior, tag) && sameContent(last.after, after);
-    if (!cutShort) await this.record(doc, actor, 'update', tag._id, tag, after, { prior: tag });
+    // The log says an update is in effect, but the tag is still what it found: a crash came between its
+    // entry and its write (or between an undo's write and its entry).
+    const unwritten = last?.op === 'update' && last.prior && last.after && sameContent(last.prior, tag) && !sameContent(last.after, tag) ? last : null;
+    if (unwritten && sameContent(unwritten.after!, after)) {
+      // this request again: its entry stands, only the tag is written
+    } else {
+      // Another change instead: the unwritten one never took effect, and is logged as undone so that
+      // retraining, the export and undo do not take it for the tag's state.
+      if (unwritten) await this.record(doc, actor, 'revert', tag._id, unwritten.after, unwritten.prior!, { reverts: unwritten._id });
+      await this.record(doc, actor, 'update', tag._id, tag, after, { prior: tag });
+    }
     const set = { ...fields, updatedAt: new Date() };
     await this.store.tags.update(tag._id, set);
     return { ...after, ...set };

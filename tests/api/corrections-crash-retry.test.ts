@@ -160,6 +160,36 @@ describe('an update sent again after a crash', () => {
   });
 });
 
+describe('another change after a crash, instead of the request sent again', () => {
+  test('an update logged but never written is logged as undone when the next change of the tag comes', async () => {
+    const { id, tags } = await tagged('宽带装机师傅迟到了两个小时');
+    const t = tags[0]!;
+    const machine = (await tagById(t.id))!;
+    await correct(id, [{ op: 'update', tagId: t.id, polarity: 'neutral' }]).expect(200);
+    const [orphan] = await logOf(id);
+    await rewrite(orphan!.prior as TagRecord);
+
+    await correct(id, [{ op: 'update', tagId: t.id, category: 'efficiency' }]).expect(200);
+    const log = await logOf(id);
+    expect(log.map((c) => [c.op, c.reverts ?? null])).toEqual([['update', null], ['revert', orphan!._id], ['update', null]]);
+    expect(log[2]!.after).toMatchObject({ category: 'efficiency', polarity: machine.polarity });
+    await revert(id, t.id).expect(200);
+    expect(await tagById(t.id)).toMatchObject({ polarity: machine.polarity, category: machine.category, source: machine.source });
+  });
+
+  test('an undo written but not logged is logged when the next change of the tag comes', async () => {
+    const { id, tags } = await tagged('理赔材料交了三次还是说不全');
+    const t = tags[0]!;
+    await correct(id, [{ op: 'update', tagId: t.id, category: 'policy' }]).expect(200);
+    await revert(id, t.id).expect(200);
+    await unlog((await logOf(id)).filter((c) => c.op === 'revert'));
+
+    await correct(id, [{ op: 'update', tagId: t.id, polarity: 'neutral' }]).expect(200);
+    expect(await ops(id)).toEqual(['update', 'revert', 'update']);
+    expect((await logOf(id))[2]!.after).toMatchObject({ polarity: 'neutral', source: 'human' });
+  });
+});
+
 describe('a revert sent again after a crash', () => {
   test('of an update, crashed after restoring the tag: logged once', async () => {
     const { id, tags } = await tagged('网点的工作人员很耐心');
