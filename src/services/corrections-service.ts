@@ -286,6 +286,12 @@ export class CorrectionsService {
     const after = { ...tag, ...fields };
     const last = latestChange(log, tag._id);
     if ((last?.op === 'update' || last?.op === 'add') && last.after && sameContent(last.after, tag) && sameContent(tag, after)) return tag;
+    // The log says the tag is deleted, but it is still there as the delete found it: a crash came before
+    // the tag went, and the labeler changes it instead of deleting it again. That delete is undone first.
+    if (last?.op === 'delete' && last.prior && sameContent(last.prior, tag)) {
+      await this.releaseSpan(doc, last.prior, last._id);
+      await this.record(doc, actor, 'revert', tag._id, null, last.prior, { reverts: last._id });
+    }
     // The log says an update is in effect, but the tag is still what it found: a crash came between its
     // entry and its write (or between an undo's write and its entry).
     const unwritten = last?.op === 'update' && last.prior && last.after && sameContent(last.prior, tag) && !sameContent(last.after, tag) ? last : null;
@@ -485,6 +491,12 @@ export class CorrectionsService {
       const there = await this.store.tags.findForTenant(doc.tenant, prior._id);
       if (!there || !sameContent(there, prior)) return false;
     }
+    await this.releaseSpan(doc, prior, deleteId);
+    return true;
+  }
+
+  /** Lets the model tag a deleted tag's span again (`deleteId`: the delete undone). */
+  private async releaseSpan(doc: DocumentRecord, prior: TagRecord, deleteId: string): Promise<void> {
     // the span was kept from the model for this delete only: its own entry, or (entries from before they
     // named their delete) one on the same span
     const own = doc.suppressed.findIndex((x) => x.correctionId === deleteId);
@@ -493,7 +505,6 @@ export class CorrectionsService {
       doc.suppressed = doc.suppressed.filter((_, i) => i !== at);
       await this.store.documents.update(doc._id, { $set: { suppressed: doc.suppressed } });
     }
-    return true;
   }
 
   /** What a labeler typed, under the tenant's PII policy (masked, hashed or kept, as the document's text was). */

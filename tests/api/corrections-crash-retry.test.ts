@@ -177,6 +177,19 @@ describe('another change after a crash, instead of the request sent again', () =
     expect(await tagById(t.id)).toMatchObject({ polarity: machine.polarity, category: machine.category, source: machine.source });
   });
 
+  test('a delete cut short before its tag went is undone, and its span released, when the tag is updated instead', async () => {
+    const { id, tags } = await tagged('这家营业厅的环境太脏了');
+    const t = tags[0]!;
+    await correct(id, [{ op: 'delete', tagId: t.id }]).expect(200);
+    const [del] = await logOf(id);
+    await store().tags.insert(del!.prior as TagRecord);
+
+    await correct(id, [{ op: 'update', tagId: t.id, polarity: 'neutral' }]).expect(200);
+    expect((await logOf(id)).map((c) => [c.op, c.reverts ?? null])).toEqual([['delete', null], ['revert', del!._id], ['update', null]]);
+    expect(await suppressedOf(id)).toEqual([]);
+    expect(await tagById(t.id)).toMatchObject({ polarity: 'neutral', source: 'human' });
+  });
+
   test('an undo written but not logged is logged when the next change of the tag comes', async () => {
     const { id, tags } = await tagged('理赔材料交了三次还是说不全');
     const t = tags[0]!;
