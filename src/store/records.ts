@@ -161,6 +161,12 @@ export interface RetagJobRecord {
    * marking them holds the job (another takes over after that). Absent on finished jobs and older ones.
    */
   marking?: { after: string; until: Date } | null;
+  /**
+   * Set when an admin cancelled it (POST /v1/retag-jobs/:id/cancel): when, by which key, and how many of
+   * its documents were released (handed back unanalyzed, retagJobId cleared) rather than re-tagged.
+   * A cancelled job is never marked further, not even by resumeStalled after a crash.
+   */
+  cancelled?: { at: Date; by: string; released: number };
 }
 
 export interface IdempotencyRecord {

@@ -156,9 +156,25 @@ export class RetagJobsRepository {
     await this.coll.updateOne({ _id: id }, { $set: { marking: null } });
   }
 
-  /** Claims a job whose marking stopped half-way (its process died): returns it, or null if none is due. */
+  /**
+   * Claims a job whose marking stopped half-way (its process died): returns it, or null if none is due.
+   * A cancelled job is never claimed, even if a marker that had not yet seen the cancel left its claim on it.
+   */
   claimStalled(now: Date, until: Date): Promise<RetagJobRecord | null> {
     // few records, rarely any with marking set: no index
-    return this.coll.findOneAndUpdate({ 'marking.until': { $lt: now } }, { $set: { 'marking.until': until } });
+    return this.coll.findOneAndUpdate({ 'marking.until': { $lt: now }, cancelled: { $exists: false } }, { $set: { 'marking.until': until } });
+  }
+
+  /**
+   * Marks the job cancelled, once: true for the call that did, false when it was cancelled already (or is
+   * gone). Its claim goes too, so no process resumes marking it.
+   */
+  async cancel(id: string, at: Date, by: string): Promise<boolean> {
+    return (await this.coll.updateOne({ _id: id, cancelled: { $exists: false } }, { $set: { cancelled: { at, by, released: 0 }, marking: null } })) > 0;
+  }
+
+  /** Counts documents a cancelled job handed back without re-tagging them. */
+  async released(id: string, count: number): Promise<void> {
+    if (count > 0) await this.coll.updateOne({ _id: id, cancelled: { $exists: true } }, { $inc: { 'cancelled.released': count } });
   }
 }

@@ -261,3 +261,47 @@ describe.each(engines)('store contract: %s', (_name, open) => {
     });
   });
 });
+
+// Cancelling a re-tag job (RetagJobsRepository.cancel / released / claimStalled), on every engine: its own
+// block and store, apart from the rest of the contract.
+describe.each(engines)('store contract: %s: cancelled re-tag jobs', (_name, open) => {
+  let engine: StoreEngine;
+  let cleanup: () => Promise<void>;
+  let store: Store;
+  beforeAll(async () => {
+    ({ engine, cleanup } = await open());
+    store = await createStore(engine);
+  });
+  afterAll(async () => {
+    await engine.close();
+    await cleanup();
+  });
+
+  const job = (id: string, until: Date) => ({ _id: id, tenant: 'rc', filter: {}, total: 3, createdBy: 'k', createdAt: new Date(), marking: { after: 'd-3', until } });
+
+  test('cancel sets it once and drops the claim; released counts; a cancelled job is never claimed as stalled', async () => {
+    const past = new Date(Date.now() - 1000);
+    await store.retagJobs.insert(job('rc-1', past));
+    await store.retagJobs.insert(job('rc-2', past));
+    const at = new Date('2026-11-30T10:00:00Z');
+    expect(await store.retagJobs.cancel('rc-1', at, 'k-admin')).toBe(true);
+    expect(await store.retagJobs.cancel('rc-1', new Date(), 'k-other')).toBe(false);
+    expect(await store.retagJobs.cancel('rc-none', new Date(), 'k-admin')).toBe(false);
+    await store.retagJobs.released('rc-1', 2);
+    await store.retagJobs.released('rc-1', 1);
+    await store.retagJobs.released('rc-1', 0);
+    // only a cancelled job counts released documents
+    await store.retagJobs.released('rc-2', 5);
+    const cancelled = await store.retagJobs.findForTenant('rc', 'rc-1');
+    expect(cancelled!.marking ?? null).toBeNull();
+    expect(cancelled!.cancelled).toEqual({ at, by: 'k-admin', released: 3 });
+    expect((await store.retagJobs.findForTenant('rc', 'rc-2'))!.cancelled).toBeUndefined();
+
+    // a marker that had not seen the cancel sets its claim again; it still is not claimed
+    await store.retagJobs.marked('rc-1', 3, 'd-3', past);
+    const claimed = await store.retagJobs.claimStalled(new Date(), new Date(Date.now() + 60_000));
+    expect(claimed?._id).toBe('rc-2');
+    // rc-2 is held for a minute now; rc-1, whose claim ran out, is still never taken
+    expect(await store.retagJobs.claimStalled(new Date(), new Date(Date.now() + 60_000))).toBeNull();
+  });
+});
