@@ -1,22 +1,24 @@
 import { readInstant } from '../time-zone.js';
-import { badRequest, notFound } from '../errors.js';
+import { badRequest, conflict, notFound } from '../errors.js';
 import { ulid } from '../ids.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { Filter } from '../store/collection.js';
-import type { RetagJobRecord, RetagReason } from '../store/records.js';
+import type { DocumentRecord, RetagJobRecord, RetagReason } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
 const BATCH = 500;
 /** Jobs read at a time by a list filtered by status. */
 const STATUS_SCAN = 100;
 
-export type RetagStatus = 'running' | 'done';
+export type RetagStatus = 'running' | 'done' | 'cancelled';
+export const RETAG_STATUSES: readonly RetagStatus[] = ['running', 'done', 'cancelled'];
 
 /** A job as GET /v1/retag-jobs and GET /v1/retag-jobs/:id answer it. */
 export interface RetagProgress {
   id: string;
   status: RetagStatus;
   total: number;
+  /** Documents re-tagged (done or failed); for a cancelled job, those re-tagged before the cancel. */
   done: number;
   failed: number;
   filter: RetagFilter;
@@ -61,6 +63,9 @@ function happenedBetween(fromRaw: string | undefined, toRaw: string | undefined)
  * marked by whichever process next finds the job's claim expired (`resumeStalled`, run by the
  * reconciler), from the job's cursor on. The document job keeps human tags and replaces machine tags
  * with the current model's, so re-running is harmless.
+ *
+ * A job can be cancelled (`cancel`): marking stops at the next batch, and the documents it marked that
+ * no worker has finished are released (see `release`) without being analyzed again.
  */
 export class RetagService {
   constructor(
@@ -84,6 +89,7 @@ export class RetagService {
     // Resumed: counted afresh, since a batch marked just before the crash may not have been counted.
     let total = after === '' ? job.total : await this.store.documents.countWhere({ retagJobId: job._id });
     for (;;) {
+      if (await this.cancelled(job)) break;
       // (match never names _id; the ids at the top level let the embedded store look them up by index)
       const docs = await this.store.documents.list({ ...match, _id: { $gt: after } }, BATCH, { _id: 1 });
       if (docs.length === 0) break;
@@ -98,8 +104,16 @@ export class RetagService {
       after = ids[ids.length - 1]!;
       total += count;
       await this.store.retagJobs.marked(job._id, total, after, this.claimUntil());
+      // Cancelled while this batch was marked: the cancel's own release may have run before the batch was,
+      // so this batch is released here. (Either this read sees the cancel, or the cancel was stored after
+      // the batch and its release finds the batch.)
+      if (await this.cancelled(job)) {
+        await this.release(job._id);
+        break;
+      }
       if (docs.length < BATCH) break;
     }
+    // (on a cancelled job too: the claim `marked` set after the cancel cleared it goes)
     await this.store.retagJobs.markingDone(job._id);
     return total;
   }
@@ -112,6 +126,90 @@ export class RetagService {
       resumed++;
     }
     return resumed;
+  }
+
+  private async cancelled(job: RetagJobRecord): Promise<boolean> {
+    return Boolean((await this.store.retagJobs.findForTenant(job.tenant, job._id))?.cancelled);
+  }
+
+  /**
+   * Cancels a running job (POST /v1/retag-jobs/:id/cancel): no more documents are marked, by this process
+   * or, after a crash, by resumeStalled (which skips cancelled jobs), and the documents it marked that no
+   * worker has finished are released. Idempotent: cancelling again releases what an interrupted cancel
+   * left (and reports `cancelled: false`, nothing newly cancelled). A job already done is a 409.
+   */
+  async cancel(tenant: string, id: string, actor: string): Promise<{ progress: RetagProgress; cancelled: boolean }> {
+    const job = await this.store.retagJobs.findForTenant(tenant, id);
+    if (!job) throw notFound('re-tag job');
+    let cancelled = false;
+    if (!job.cancelled) {
+      const [now] = await this.withProgress([job]);
+      if (now!.status === 'done') {
+        throw conflict('the re-tag job is done: every document it marked was re-tagged, there is nothing left to cancel', [{ field: 'status', message: 'done' }]);
+      }
+      cancelled = await this.store.retagJobs.cancel(id, new Date(), actor);
+    }
+    await this.release(id);
+    return { progress: await this.progress(tenant, id), cancelled };
+  }
+
+  /**
+   * Hands back the documents the cancelled job marked and no worker has finished, in batches. They still
+   * hold the tags of their last analysis: process-document replaces machine tags only when it finishes a
+   * document, and only for the generation it claimed. Each leaves the job (retagJobId cleared), so the job's
+   * progress no longer counts it, and goes to the state its fields tell, since marking does not keep the
+   * status it replaced:
+   * - queued, not yet claimed: `failed` if it carries an error (a successful analysis clears it, marking
+   *   leaves it: it failed before), else `done` if it was ever analyzed (processedAt), both with the
+   *   generation bumped and the lease dropped, so the queue entry the job added finds it finished and does
+   *   nothing; a document never analyzed stays queued for the entry that analyzes it anyway.
+   * - processing (a worker has it): queued again under a new generation and enqueued. The worker's
+   *   analysis then does not write, or, if it was already writing its tags, fails to finish the document
+   *   (setStatusIf); either way the new entry analyzes it once more and leaves tags and document alike.
+   *   At most one document per running worker pays for that; releasing it as done could leave the
+   *   new tags beside the old document fields.
+   * Every update names the job and the status read, so a document a worker claimed or finished in
+   * between is left to the next step or counted as re-tagged.
+   */
+  private async release(jobId: string): Promise<number> {
+    let released = 0;
+    const now = () => new Date();
+    for (let after = ''; ; ) {
+      const docs = await this.store.documents.list({ retagJobId: jobId, status: 'queued', _id: { $gt: after } }, BATCH, { _id: 1 });
+      if (docs.length === 0) break;
+      after = docs[docs.length - 1]!._id;
+      const to = (d: DocumentRecord) => (d.error ? 'failed' : d.processedAt ? 'done' : 'queued');
+      for (const status of ['failed', 'done', 'queued'] as const) {
+        const ids = docs.filter((d) => to(d) === status).map((d) => d._id);
+        if (ids.length === 0) continue;
+        const count = await this.store.documents.updateWhere(
+          { _id: { $in: ids }, retagJobId: jobId, status: 'queued' },
+          status === 'queued'
+            ? { $set: { retagJobId: null, updatedAt: now() } }
+            : { $set: { status, retagJobId: null, leaseUntil: null, updatedAt: now() }, $inc: { generation: 1 } },
+        );
+        await this.store.retagJobs.released(jobId, count);
+        released += count;
+      }
+      if (docs.length < BATCH) break;
+    }
+    for (let after = ''; ; ) {
+      const docs = await this.store.documents.list({ retagJobId: jobId, status: 'processing', _id: { $gt: after } }, BATCH, { _id: 1 });
+      if (docs.length === 0) break;
+      after = docs[docs.length - 1]!._id;
+      const ids = docs.map((d) => d._id);
+      const count = await this.store.documents.updateWhere({ _id: { $in: ids }, retagJobId: jobId, status: 'processing' }, {
+        $set: { status: 'queued', retagJobId: null, attempts: 0, leaseUntil: new Date(Date.now() + this.leaseMs), updatedAt: now() },
+        $inc: { generation: 1 },
+      });
+      await this.store.retagJobs.released(jobId, count);
+      released += count;
+      // (a document finished meanwhile still carries the job's id and is not listed)
+      const requeued = await this.store.documents.list({ _id: { $in: ids }, retagJobId: null, status: 'queued' }, BATCH, { _id: 1 });
+      await this.queue.enqueue(requeued.map((d) => ({ documentId: d._id, generation: d.generation })));
+      if (docs.length < BATCH) break;
+    }
+    return released;
   }
 
   private claimUntil(): Date {
@@ -172,11 +270,13 @@ export class RetagService {
     const counts = await this.store.documents.retagCounts(jobs.map((j) => j._id));
     return jobs.map((job) => {
       const { pending, failed } = counts.get(job._id) ?? { pending: 0, failed: 0 };
+      // A cancelled job's released documents left it (retagJobId cleared) without being re-tagged.
+      const released = job.cancelled?.released ?? 0;
       return {
         id: job._id,
-        status: pending === 0 && !job.marking ? 'done' : 'running',
+        status: job.cancelled ? 'cancelled' : pending === 0 && !job.marking ? 'done' : 'running',
         total: job.total,
-        done: Math.max(0, job.total - pending),
+        done: Math.max(0, job.total - pending - released),
         failed,
         filter: job.filter,
         createdAt: new Date(job.createdAt).toISOString(),

@@ -61,6 +61,6 @@ export class StartRetagDto extends RetagDto {
 /** GET /v1/retag-jobs. */
 export class RetagListQueryDto extends PageQueryDto {
   @IsOptional()
-  @IsIn(['running', 'done'])
-  status?: 'running' | 'done';
+  @IsIn(['running', 'done', 'cancelled'])
+  status?: 'running' | 'done' | 'cancelled';
 }

@@ -488,7 +488,8 @@ export const ROUTES: RouteDoc[] = [
       'Each job as GET /v1/retag-jobs/{id} answers it, with who started it (`createdBy`, a key id) and why (`reason`: a promotion or ' +
       'rollback names the version it made active and the one before; null for jobs started before reasons were kept). `limit` ' +
       'defaults to 20; page on with `cursor` set to the previous page\'s nextCursor. `status` keeps the jobs whose status is that now ' +
-      '(counted as the items are, so a page may take longer to fill when few jobs match).',
+      '(counted as the items are, so a page may take longer to fill when few jobs match); `cancelled` keeps the jobs an admin cancelled ' +
+      '(POST /v1/retag-jobs/{id}/cancel).',
     tag: 'admin',
     roles: ['admin'],
     query: RetagListQueryDto,
@@ -501,6 +502,22 @@ export const ROUTES: RouteDoc[] = [
     tag: 'admin',
     roles: ['admin'],
     responses: { 200: json('the job and how far it got', 'RetagJob') },
+  },
+  {
+    method: 'post',
+    path: '/v1/retag-jobs/{id}/cancel',
+    summary: 'Cancel a running re-tag job',
+    description:
+      'No body. No more documents are marked (a process restarted after a crash does not resume it either). The documents it ' +
+      'queued that no worker has finished yet are released without being analyzed again: they keep the tags of their last ' +
+      'analysis and go back to done (failed if they had failed before; one never analyzed stays queued for its own analysis). ' +
+      'A document a worker is analyzing at that moment is queued once more, so its tags and its fields stay from one analysis. ' +
+      'Answers the job as GET /v1/retag-jobs/{id} does: status `cancelled`, `done` the documents re-tagged before the cancel. ' +
+      'Cancelling a cancelled job again changes nothing and answers the same (it finishes a release a crash interrupted); a job ' +
+      'that is already done is a 409 naming `status`.',
+    tag: 'admin',
+    roles: ['admin'],
+    responses: { 200: json('the job, cancelled', 'RetagJob'), 409: json('the job is done: nothing left to cancel', 'Error') },
   },
   {
     method: 'post',

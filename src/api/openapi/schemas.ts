@@ -262,9 +262,9 @@ export function responseSchemas(): Record<string, JsonSchema> {
     AuditPage: page('AuditEntry'),
     RetagJob: object({
       id: str,
-      status: { type: 'string', enum: ['running', 'done'] },
-      total: { type: 'integer', minimum: 0, description: 'documents queued when the job started' },
-      done: { type: 'integer', minimum: 0, description: 'of those, finished (done or failed)' },
+      status: { type: 'string', enum: ['running', 'done', 'cancelled'], description: 'cancelled: an admin stopped it (POST /v1/retag-jobs/{id}/cancel)' },
+      total: { type: 'integer', minimum: 0, description: 'documents queued when the job started (for a cancelled job, those queued before the cancel)' },
+      done: { type: 'integer', minimum: 0, description: 'of those, finished (done or failed); for a cancelled job, those re-tagged before the cancel (the rest were released with the tags they had)' },
       failed: { type: 'integer', minimum: 0 },
       filter: object({ channel: str, kind, from: str, to: str }, []),
       createdAt: dateTime,

@@ -3,7 +3,7 @@ import type { Services } from '../../runtime.js';
 import { invalidCursor } from '../../services/query-service.js';
 import { RetagListQueryDto, StartRetagDto } from '../dto/retag-dto.js';
 import { auth, requireRole } from '../middleware.js';
-import { parseDto } from '../validate.js';
+import { parseDto, refuseBody } from '../validate.js';
 
 // A page's nextCursor is its last job's id, a ULID; anything else is refused as the other lists refuse an
 // unreadable cursor, rather than compared as a string.
@@ -28,6 +28,17 @@ export function retagRoutes(s: Services): Router {
 
   r.get('/retag-jobs/:id', requireRole('admin'), async (req, res) => {
     res.json(await s.retag.progress(auth(req).tenant, req.params.id as string));
+  });
+
+  // Stops a job started on the wrong filter: no more documents are marked and those not yet re-tagged keep
+  // their tags (RetagService.cancel). Repeating it is harmless; a job already done is a 409.
+  r.post('/retag-jobs/:id/cancel', requireRole('admin'), async (req, res) => {
+    refuseBody(req.body);
+    const a = auth(req);
+    const { progress, cancelled } = await s.retag.cancel(a.tenant, req.params.id as string, a.keyId);
+    // a repeated cancel (a retried request) cancels nothing new, so it is no new audit entry
+    if (cancelled) await s.privacy.audit(a.tenant, a.keyId, 'retag.cancel', progress.id, { total: progress.total, done: progress.done });
+    res.json(progress);
   });
 
   return r;
