@@ -8,7 +8,7 @@ import { runExport } from './export-command.js';
 import { ApiError, HttpClient } from './http-client.js';
 import { MAX_CHUNK, runImport } from './import-command.js';
 import { keysCreate, keysList, keysRevoke, parseRoles } from './keys-command.js';
-import { retagList, runRetag } from './retag-command.js';
+import { retagCancel, retagList, runRetag } from './retag-command.js';
 import { modelsList, modelsSwitch, modelsTrain, type SwitchOptions } from './models-command.js';
 
 const DEFAULT_URL = 'http://127.0.0.1:3000';
@@ -273,8 +273,8 @@ ${CONNECTION_HELP}`,
 
 Starts a retag job (POST /v1/retag-jobs) for the documents matching the filters and
 follows it until it is done, with a progress bar on a terminal. Human corrections are
-kept. Exits 1 if the job fails. "guandian retag list" shows the tenant's jobs, whoever
-started them.
+kept. Exits 1 if the job fails or is cancelled. "guandian retag list" shows the tenant's
+jobs, whoever started them; "guandian retag cancel ID" stops one.
 
 Options:
   --channel NAME         only documents from this source
@@ -310,7 +310,7 @@ ${CONNECTION_HELP}`,
   {
     name: 'retag list',
     summary: "the tenant's re-tag jobs and how far each got (admin)",
-    help: `Usage: guandian retag list [--status running|done] [--limit N] [--cursor ID] [--json]
+    help: `Usage: guandian retag list [--status running|done|cancelled] [--limit N] [--cursor ID] [--json]
 
 Lists the tenant's re-tag jobs, newest first (GET /v1/retag-jobs): each one's status, documents
 re-tagged of those it queued, how many failed, when it started (UTC) and with which key, why
@@ -319,7 +319,8 @@ server kept it) and its filters. When more jobs remain, the command for the next
 printed on stderr. Needs an admin key.
 
 Options:
-  --status running|done  only the jobs whose status is that now
+  --status running|done|cancelled
+                         only the jobs whose status is that now
   --limit N              jobs per page, 1-1000 (default 20)
   --cursor ID            start after this job (the next page's command says which)
   --json                 print the server's answer as one line
@@ -330,7 +331,7 @@ ${CONNECTION_HELP}`,
     run: async (ctx) => {
       const v = ctx.values;
       const status = str(v, 'status');
-      if (status !== undefined && status !== 'running' && status !== 'done') throw new UsageError(`--status must be running or done, got "${status}"`, 'retag list');
+      if (status !== undefined && !['running', 'done', 'cancelled'].includes(status)) throw new UsageError(`--status must be running, done or cancelled, got "${status}"`, 'retag list');
       const limit = str(v, 'limit');
       const cursor = str(v, 'cursor');
       await retagList(ctx.client(), {
@@ -339,6 +340,26 @@ ${CONNECTION_HELP}`,
         ...(limit !== undefined ? { limit: positiveInt(limit, 'limit', 20, 1000, 'retag list') } : {}),
         ...(cursor !== undefined ? { cursor } : {}),
       });
+      return 0;
+    },
+  },
+  {
+    name: 'retag cancel',
+    summary: 'stop a running re-tag job (admin)',
+    help: `Usage: guandian retag cancel ID
+
+Cancels a running re-tag job (POST /v1/retag-jobs/ID/cancel; "guandian retag list" shows the
+ids): no more documents are queued, and those it has not re-tagged yet are handed back with the
+tags they had, without being analyzed again (one a worker is analyzing at that moment is
+analyzed once more). Prints how many were re-tagged before the cancel. Cancelling a cancelled
+job again changes nothing; a job already done exits 1. Needs an admin key.
+
+${CONNECTION_HELP}`,
+    options: {},
+    positionals: [1, 1],
+    arg: 'ID',
+    run: async (ctx) => {
+      await retagCancel(ctx.client(), ctx.positionals[0]!);
       return 0;
     },
   },

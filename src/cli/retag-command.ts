@@ -13,7 +13,7 @@ export interface RetagOptions {
 
 interface RetagJob {
   id: string;
-  status: 'running' | 'done' | 'failed';
+  status: 'running' | 'done' | 'failed' | 'cancelled';
   total: number;
   done: number;
   error?: string | { message?: string } | null;
@@ -47,13 +47,25 @@ export async function runRetag(client: HttpClient, o: RetagOptions): Promise<Ret
     const reason = typeof job.error === 'string' ? job.error : job.error?.message;
     throw new CliFailure(`retag job ${job.id} failed after ${job.done}/${job.total} documents${reason ? `: ${reason}` : ''}`);
   }
+  // an admin cancelled it (guandian retag cancel, the console) while this followed it: it did not finish
+  if (job.status === 'cancelled') throw new CliFailure(`retag job ${job.id} was cancelled after ${job.done}/${job.total} documents; the rest keep their tags`);
   process.stdout.write(`retag job ${job.id} ${job.status}: ${job.done}/${job.total} documents\n`);
+  return job;
+}
+
+/**
+ * POST /v1/retag-jobs/:id/cancel: stops a running job; the documents it has not re-tagged yet keep their
+ * tags. Cancelling a cancelled job again answers the same; a done job is the server's 409.
+ */
+export async function retagCancel(client: HttpClient, id: string): Promise<RetagJob> {
+  const job = await client.json<RetagJob>(`/v1/retag-jobs/${encodeURIComponent(id)}/cancel`, { method: 'POST' });
+  process.stdout.write(`retag job ${job.id} cancelled: ${job.done}/${job.total} documents re-tagged before the cancel; the rest keep their tags\n`);
   return job;
 }
 
 interface ListedJob {
   id: string;
-  status: 'running' | 'done';
+  status: 'running' | 'done' | 'cancelled';
   total: number;
   done: number;
   failed: number;

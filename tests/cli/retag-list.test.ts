@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApp } from '../../src/api/app.js';
+import { ulid } from '../../src/ids.js';
 import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 
 // `guandian retag list`: the built CLI against the real app (embedded store, worker running) over HTTP.
@@ -112,7 +113,7 @@ describe('guandian retag list', () => {
     expect(denied.stderr).toContain('admin');
 
     for (const [args, message] of [
-      [['--status', 'failed'], '--status must be running or done'],
+      [['--status', 'failed'], '--status must be running, done or cancelled'],
       [['--limit', '0'], '--limit must be a whole number from 1 to 1000'],
       [['--cursor', 'zzz'], 'cursor is not valid'],
       [['extra'], 'unexpected argument "extra"'],
@@ -136,5 +137,47 @@ describe('guandian retag list', () => {
     await waitJob(id);
     const listed = await runCli(['retag', 'list', '--limit', '1']);
     expect(cells(listed.stdout.trimEnd().split('\n')[1]!)).toEqual([id, 'done', '1/1', '0', expect.any(String), adminId, 'manual', 'channel=web']);
+  });
+});
+
+describe('guandian retag cancel', () => {
+  test('stops a running job: prints what was re-tagged before it; the job lists as cancelled; again is harmless, a done job exits 1', async () => {
+    // A running job as the store holds it while its marker works: two documents queued under it, not yet
+    // taken by a worker (their lease holds the reconciler off), the marker's claim live.
+    const ids: string[] = [];
+    for (const [i, text] of ['信号太差', '资费太贵了'].entries()) {
+      const id = (await rt.http.post('/v1/documents').set(bearer(admin)).send({ kind: 'comment', source: 'cancel', externalId: `cli-rc-${i}`, text }).expect(202)).body.id as string;
+      await waitForStatus(rt, id, admin);
+      ids.push(id);
+    }
+    const jobId = ulid();
+    await rt.services.store.documents.updateWhere({ _id: { $in: ids } }, { $set: { status: 'queued', retagJobId: jobId, leaseUntil: new Date(Date.now() + 3_600_000) }, $inc: { generation: 1 } });
+    await rt.services.store.retagJobs.insert({
+      _id: jobId, tenant: 'cli-rl', filter: { channel: 'cancel' }, total: 2, createdBy: adminId, createdAt: new Date(), reason: { kind: 'manual' }, marking: { after: '', until: new Date(Date.now() + 3_600_000) },
+    });
+    const running = await runCli(['retag', 'list', '--status', 'running']);
+    expect(running.stdout.trimEnd().split('\n').slice(1).map((l) => cells(l)[0])).toEqual([jobId]);
+
+    const r = await runCli(['retag', 'cancel', jobId]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe(`retag job ${jobId} cancelled: 0/2 documents re-tagged before the cancel; the rest keep their tags`);
+    for (const id of ids) expect(await rt.services.store.documents.findById(id)).toMatchObject({ status: 'done', retagJobId: null });
+    const listed = await runCli(['retag', 'list', '--status', 'cancelled']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(cells(listed.stdout.trimEnd().split('\n')[1]!)).toEqual([jobId, 'cancelled', '0/2', '0', expect.any(String), adminId, 'manual', 'channel=cancel']);
+    expect(listed.stdout.trimEnd().split('\n')).toHaveLength(2);
+
+    const again = await runCli(['retag', 'cancel', jobId]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toBe(r.stdout);
+
+    const done = await runCli(['retag', 'cancel', jobs.manual]);
+    expect(done.code).toBe(1);
+    expect(done.stderr).toContain('done');
+    const unknown = await runCli(['retag', 'cancel', ulid()]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('not found');
+    expect((await runCli(['retag', 'cancel'])).code).toBe(2);
+    expect((await runCli(['retag', 'cancel', '--help'])).stdout).toMatch(/^Usage: guandian retag cancel ID/);
   });
 });
