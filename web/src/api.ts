@@ -259,7 +259,8 @@ export interface PromoteResult {
 
 export interface RetagProgress {
   id: string;
-  status: 'running' | 'done';
+  /** cancelled: an admin stopped it; `done` is then what was re-tagged before. */
+  status: 'running' | 'done' | 'cancelled';
   total: number;
   done: number;
   failed: number;
@@ -403,6 +404,7 @@ export const api = {
   retagJob: (id: string) => request<RetagProgress>('GET', `/v1/retag-jobs/${encodeURIComponent(id)}`),
   /** The tenant's re-tag jobs, newest first (admin). */
   retagJobs: (q: Query) => request<Page<RetagJob>>('GET', `/v1/retag-jobs${queryString(q)}`),
+  cancelRetagJob: (id: string) => request<RetagJob>('POST', `/v1/retag-jobs/${encodeURIComponent(id)}/cancel`),
 };
 
 /**

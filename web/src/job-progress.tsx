@@ -10,7 +10,8 @@ const POLL_MS = 1000;
 
 export const clampPercent = (p: number) => Math.max(0, Math.min(100, Math.round(p)));
 
-export const retagFinished = (r: RetagProgress) => r.status === 'done';
+/** Done, or cancelled by an admin: either way nothing more happens to it. */
+export const retagFinished = (r: RetagProgress) => r.status !== 'running';
 
 export interface Polled<T> {
   value: T | null;

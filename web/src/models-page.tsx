@@ -215,7 +215,7 @@ export function ModelsPage() {
         )}
       </div>
       {jobId && (job.value || job.error !== null) && <TrainProgress job={job.value} error={job.error} />}
-      <RetagJobList jobs={retagJobs.jobs} error={retagJobs.error} />
+      <RetagJobList jobs={retagJobs.jobs} error={retagJobs.error} onChanged={refreshRetagJobs} />
       {data && (
         <VersionTable
           data={data}
@@ -283,27 +283,87 @@ function retagScope(t: T, f: RetagJob['filter']): string {
   return parts.length > 0 ? parts.join(t('listSep')) : t('retagScopeAll');
 }
 
-/** The tenant's latest re-tag jobs with their progress; running ones update until they are done (useRetagJobs). */
-function RetagJobList({ jobs, error }: { jobs: RetagJob[] | null; error: unknown }) {
+const RETAG_STATUS: Record<RetagJob['status'], { key: MsgKey; badge: string }> = {
+  running: { key: 'retagStatusRunning', badge: '' },
+  done: { key: 'retagStatusDone', badge: ' badge-ok' },
+  cancelled: { key: 'retagStatusCancelled', badge: ' badge-risk' },
+};
+
+/**
+ * The tenant's latest re-tag jobs with their progress; running ones update until they are done (useRetagJobs).
+ * A running job can be cancelled (a re-tag started on the wrong filter ties up the workers for hours): the
+ * button asks first, in the job's own card, and the list is reloaded once the server has cancelled it.
+ */
+function RetagJobList({ jobs, error, onChanged }: { jobs: RetagJob[] | null; error: unknown; onChanged: () => void }) {
   const { t } = useI18n();
+  const [asking, setAsking] = useState<string | null>(null);
+  const [cancelling, setCancelling] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<{ id: string; job?: RetagJob; error?: unknown } | null>(null);
+  const cancel = async (id: string) => {
+    setCancelling(id);
+    setOutcome(null);
+    try {
+      const job = await api.cancelRetagJob(id);
+      setOutcome({ id, job });
+    } catch (e) {
+      setOutcome({ id, error: e });
+    } finally {
+      setAsking(null);
+      setCancelling(null);
+      onChanged();
+    }
+  };
   return (
     <section className="retag-jobs" data-section="retag-jobs" aria-labelledby="retag-jobs-title">
       <h3 id="retag-jobs-title">{t('retagJobsTitle')}</h3>
       {jobs === null && error === null && <div className="muted">{t('loading')}</div>}
       {jobs !== null && jobs.length === 0 && <div className="muted retag-jobs-empty">{t('retagJobsEmpty')}</div>}
-      {jobs?.map((j) => (
-        <RetagBar key={j.id} className="card retag-job" progress={j} error={null} label={retagReasonText(t, j.reason)}>
-          <div className="small muted retag-job-meta">
-            <span className={`badge${j.status === 'done' ? ' badge-ok' : ''} retag-job-status`}>{t(j.status === 'done' ? 'retagStatusDone' : 'retagStatusRunning')}</span>{' '}
-            <span className="nowrap">{t('retagStarted', { at: when(j.createdAt) })}</span>
-            {' · '}
-            {`${t('by')}: `}
-            <span className="mono retag-job-by">{j.createdBy}</span>
-            {' · '}
-            <span className="retag-job-scope">{retagScope(t, j.filter)}</span>
-          </div>
-        </RetagBar>
-      ))}
+      {jobs?.map((j) => {
+        const status = RETAG_STATUS[j.status] ?? RETAG_STATUS.running;
+        const label = retagReasonText(t, j.reason);
+        const mine = outcome?.id === j.id ? outcome : null;
+        return (
+          <RetagBar key={j.id} className="card retag-job" progress={j} error={null} label={label}>
+            <div className="small muted retag-job-meta">
+              <span className={`badge${status.badge} retag-job-status`}>{t(status.key)}</span>{' '}
+              <span className="nowrap">{t('retagStarted', { at: when(j.createdAt) })}</span>
+              {' · '}
+              {`${t('by')}: `}
+              <span className="mono retag-job-by">{j.createdBy}</span>
+              {' · '}
+              <span className="retag-job-scope">{retagScope(t, j.filter)}</span>
+            </div>
+            {j.status === 'running' && asking !== j.id && (
+              <div className="retag-job-actions">
+                <button type="button" className="btn btn-small btn-danger" data-action="cancel-retag" aria-label={`${t('retagCancel')}: ${label}`} disabled={cancelling !== null} onClick={() => setAsking(j.id)}>
+                  {t('retagCancel')}
+                </button>
+              </div>
+            )}
+            {asking === j.id && j.status === 'running' && (
+              <div className="retag-job-confirm" role="group" aria-label={t('retagCancel')}>
+                <p className="small">{t('retagCancelAsk')}</p>
+                <button type="button" className="btn btn-small" data-action="keep-retag" autoFocus disabled={cancelling === j.id} onClick={() => setAsking(null)}>
+                  {t('retagCancelNo')}
+                </button>{' '}
+                <button type="button" className="btn btn-small btn-danger-fill" data-action="confirm-cancel-retag" aria-disabled={cancelling === j.id || undefined} onClick={() => void (cancelling === null && cancel(j.id))}>
+                  {cancelling === j.id ? t('retagCancelling') : t('retagCancelYes')}
+                </button>
+              </div>
+            )}
+            {mine?.job && (
+              <div className="small ok retag-job-notice" role="status">
+                {t('retagCancelled', { done: mine.job.done, total: mine.job.total })}
+              </div>
+            )}
+            {mine?.error !== undefined && (
+              <div className="err retag-job-notice" role="alert">
+                {t('error')}: <ErrorText error={mine.error} />
+              </div>
+            )}
+          </RetagBar>
+        );
+      })}
       {error !== null && (
         <div className="err" role="alert">
           {t('error')}: <ErrorText error={error} />

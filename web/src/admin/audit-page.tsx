@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS: Record<string, MsgKey> = {
   'tags.export': 'audit_tags_export',
   'case.resolve': 'audit_case_resolve',
   'retag.start': 'audit_retag_start',
+  'retag.cancel': 'audit_retag_cancel',
   'model.train': 'audit_model_train',
   'model.promote': 'audit_model_promote',
   'model.promote.refused': 'audit_model_promote_refused',
