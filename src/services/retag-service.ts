@@ -118,11 +118,19 @@ export class RetagService {
     return total;
   }
 
-  /** Finishes marking for jobs whose process died half-way; returns how many it resumed. */
+  /**
+   * Finishes marking for jobs whose process died half-way, and the release of cancelled jobs whose
+   * process died while releasing; returns how many jobs it took over. A cancelled job is never marked.
+   */
   async resumeStalled(): Promise<number> {
     let resumed = 0;
     for (let job = await this.store.retagJobs.claimStalled(new Date(), this.claimUntil()); job; job = await this.store.retagJobs.claimStalled(new Date(), this.claimUntil())) {
       await this.mark(job);
+      resumed++;
+    }
+    for (let job = await this.store.retagJobs.claimUnreleased(new Date(), this.claimUntil()); job; job = await this.store.retagJobs.claimUnreleased(new Date(), this.claimUntil())) {
+      await this.release(job._id);
+      await this.store.retagJobs.releaseDone(job._id);
       resumed++;
     }
     return resumed;
@@ -135,8 +143,9 @@ export class RetagService {
   /**
    * Cancels a running job (POST /v1/retag-jobs/:id/cancel): no more documents are marked, by this process
    * or, after a crash, by resumeStalled (which skips cancelled jobs), and the documents it marked that no
-   * worker has finished are released. Idempotent: cancelling again releases what an interrupted cancel
-   * left (and reports `cancelled: false`, nothing newly cancelled). A job already done is a 409.
+   * worker has finished are released. If this process dies while releasing, the reconciler finishes the
+   * release once the claim taken here runs out (resumeStalled). Idempotent: cancelling again releases what
+   * is left (and reports `cancelled: false`, nothing newly cancelled). A job already done is a 409.
    */
   async cancel(tenant: string, id: string, actor: string): Promise<{ progress: RetagProgress; cancelled: boolean }> {
     const job = await this.store.retagJobs.findForTenant(tenant, id);
@@ -147,9 +156,10 @@ export class RetagService {
       if (now!.status === 'done') {
         throw conflict('the re-tag job is done: every document it marked was re-tagged, there is nothing left to cancel', [{ field: 'status', message: 'done' }]);
       }
-      cancelled = await this.store.retagJobs.cancel(id, new Date(), actor);
+      cancelled = await this.store.retagJobs.cancel(id, new Date(), actor, this.claimUntil());
     }
     await this.release(id);
+    await this.store.retagJobs.releaseDone(id);
     return { progress: await this.progress(tenant, id), cancelled };
   }
 

@@ -164,9 +164,12 @@ export interface RetagJobRecord {
   /**
    * Set when an admin cancelled it (POST /v1/retag-jobs/:id/cancel): when, by which key, and how many of
    * its documents were released (handed back unanalyzed, retagJobId cleared) rather than re-tagged.
+   * `until`: while its documents are being released, until when the process releasing them holds the job
+   * (the reconciler finishes the release after that, if that process died); absent once all are released
+   * (not null: the embedded engine counts null as less than any date).
    * A cancelled job is never marked further, not even by resumeStalled after a crash.
    */
-  cancelled?: { at: Date; by: string; released: number };
+  cancelled?: { at: Date; by: string; released: number; until?: Date };
 }
 
 export interface IdempotencyRecord {

@@ -167,10 +167,22 @@ export class RetagJobsRepository {
 
   /**
    * Marks the job cancelled, once: true for the call that did, false when it was cancelled already (or is
-   * gone). Its claim goes too, so no process resumes marking it.
+   * gone). Its marking claim goes too, so no process resumes marking it; the caller holds the release
+   * until `until`.
    */
-  async cancel(id: string, at: Date, by: string): Promise<boolean> {
-    return (await this.coll.updateOne({ _id: id, cancelled: { $exists: false } }, { $set: { cancelled: { at, by, released: 0 }, marking: null } })) > 0;
+  async cancel(id: string, at: Date, by: string, until: Date): Promise<boolean> {
+    return (await this.coll.updateOne({ _id: id, cancelled: { $exists: false } }, { $set: { cancelled: { at, by, released: 0, until }, marking: null } })) > 0;
+  }
+
+  /** Every document of the cancelled job is released: nothing for the reconciler to finish. */
+  async releaseDone(id: string): Promise<void> {
+    // unset, not null: nedb matches a null against $lt of any date, MongoDB does not
+    await this.coll.updateOne({ _id: id, cancelled: { $exists: true } }, { $unset: { 'cancelled.until': true } });
+  }
+
+  /** Claims a cancelled job whose release stopped half-way (its process died); null if none is due. */
+  claimUnreleased(now: Date, until: Date): Promise<RetagJobRecord | null> {
+    return this.coll.findOneAndUpdate({ 'cancelled.until': { $lt: now } }, { $set: { 'cancelled.until': until } });
   }
 
   /** Counts documents a cancelled job handed back without re-tagging them. */

@@ -88,6 +88,25 @@ describe('cancelling a re-tag job', () => {
     expect(await rt.services.store.documents.countWhere({ tenant: 'rc-b', generation: 0 })).toBe(500);
   });
 
+  test('a cancel whose process died while releasing is finished by the reconciler once its claim runs out', async () => {
+    const docs = Array.from({ length: 700 }, (_, i) => doc(50_000 + i, 'rc-e'));
+    await rt.services.store.documents.insertMany(docs);
+    // as the process leaves it when it dies right after storing the cancel: every marked document still
+    // queued under the job, the release's claim run out
+    const jobId = '01JCANCELJOBRELEASING00000';
+    await rt.services.store.documents.updateWhere({ tenant: 'rc-e' }, { $set: { status: 'queued', retagJobId: jobId, generation: 1, leaseUntil: new Date(Date.now() + 3_600_000) } });
+    await rt.services.store.retagJobs.insert({
+      _id: jobId, tenant: 'rc-e', filter: {}, total: 700, createdBy: 'k-admin', createdAt: new Date(), marking: null,
+      cancelled: { at: new Date(), by: 'k-admin', released: 0, until: new Date(Date.now() - 1000) },
+    });
+    expect(await rt.services.retag.resumeStalled()).toBe(1);
+    expect(await rt.services.store.documents.countWhere({ tenant: 'rc-e', status: 'done', generation: 2, retagJobId: null })).toBe(700);
+    expect(await rt.services.store.retagJobs.findForTenant('rc-e', jobId)).toMatchObject({ total: 700, cancelled: { released: 700 } });
+    expect((await rt.services.store.retagJobs.findForTenant('rc-e', jobId))!.cancelled!.until).toBeUndefined();
+    expect(await rt.services.retag.progress('rc-e', jobId)).toMatchObject({ status: 'cancelled', total: 700, done: 0 });
+    expect(await rt.services.retag.resumeStalled()).toBe(0);
+  });
+
   test('each released document goes back to the state it had: failed stays failed, never analyzed stays queued, one in analysis is queued again', async () => {
     const failedBefore = doc(30_001, 'rc-c', { status: 'failed', error: 'document has no text to analyze' });
     const neverAnalyzed = doc(30_002, 'rc-c', { status: 'queued', processedAt: null, normalizedText: null, sentiment: null, modelVersion: null, tagCount: 0, minConfidence: null, attempts: 0 });

@@ -284,9 +284,10 @@ describe.each(engines)('store contract: %s: cancelled re-tag jobs', (_name, open
     await store.retagJobs.insert(job('rc-1', past));
     await store.retagJobs.insert(job('rc-2', past));
     const at = new Date('2026-11-30T10:00:00Z');
-    expect(await store.retagJobs.cancel('rc-1', at, 'k-admin')).toBe(true);
-    expect(await store.retagJobs.cancel('rc-1', new Date(), 'k-other')).toBe(false);
-    expect(await store.retagJobs.cancel('rc-none', new Date(), 'k-admin')).toBe(false);
+    const hold = new Date(Date.now() + 60_000);
+    expect(await store.retagJobs.cancel('rc-1', at, 'k-admin', hold)).toBe(true);
+    expect(await store.retagJobs.cancel('rc-1', new Date(), 'k-other', hold)).toBe(false);
+    expect(await store.retagJobs.cancel('rc-none', new Date(), 'k-admin', hold)).toBe(false);
     await store.retagJobs.released('rc-1', 2);
     await store.retagJobs.released('rc-1', 1);
     await store.retagJobs.released('rc-1', 0);
@@ -294,7 +295,7 @@ describe.each(engines)('store contract: %s: cancelled re-tag jobs', (_name, open
     await store.retagJobs.released('rc-2', 5);
     const cancelled = await store.retagJobs.findForTenant('rc', 'rc-1');
     expect(cancelled!.marking ?? null).toBeNull();
-    expect(cancelled!.cancelled).toEqual({ at, by: 'k-admin', released: 3 });
+    expect(cancelled!.cancelled).toEqual({ at, by: 'k-admin', released: 3, until: hold });
     expect((await store.retagJobs.findForTenant('rc', 'rc-2'))!.cancelled).toBeUndefined();
 
     // a marker that had not seen the cancel sets its claim again; it still is not claimed
@@ -303,5 +304,23 @@ describe.each(engines)('store contract: %s: cancelled re-tag jobs', (_name, open
     expect(claimed?._id).toBe('rc-2');
     // rc-2 is held for a minute now; rc-1, whose claim ran out, is still never taken
     expect(await store.retagJobs.claimStalled(new Date(), new Date(Date.now() + 60_000))).toBeNull();
+  });
+
+  test('a release whose claim ran out is claimed once; a finished one never', async () => {
+    await store.retagJobs.insert(job('rc-3', new Date(Date.now() + 60_000)));
+    await store.retagJobs.insert(job('rc-4', new Date(Date.now() + 60_000)));
+    await store.retagJobs.cancel('rc-3', new Date(), 'k', new Date(Date.now() - 1000));
+    await store.retagJobs.cancel('rc-4', new Date(), 'k', new Date(Date.now() - 1000));
+    await store.retagJobs.releaseDone('rc-4');
+    // rc-1 above is still held by its releaser for a minute
+    const later = new Date(Date.now() + 60_000);
+    const claimed = await store.retagJobs.claimUnreleased(new Date(), later);
+    expect(claimed?._id).toBe('rc-3');
+    expect(claimed?.cancelled?.until).toEqual(later);
+    expect(await store.retagJobs.claimUnreleased(new Date(), later)).toBeNull();
+    await store.retagJobs.releaseDone('rc-3');
+    await store.retagJobs.releaseDone('rc-1');
+    expect(await store.retagJobs.claimUnreleased(new Date(Date.now() + 3_600_000), later)).toBeNull();
+    expect((await store.retagJobs.findForTenant('rc', 'rc-4'))!.cancelled!.until).toBeUndefined();
   });
 });
