@@ -180,4 +180,29 @@ describe('guandian retag cancel', () => {
     expect((await runCli(['retag', 'cancel'])).code).toBe(2);
     expect((await runCli(['retag', 'cancel', '--help'])).stdout).toMatch(/^Usage: guandian retag cancel ID/);
   });
+
+  test('"guandian retag" following a job that is cancelled meanwhile stops and exits 1 saying so', async () => {
+    const id = (await rt.http.post('/v1/documents').set(bearer(admin)).send({ kind: 'comment', source: 'follow', externalId: 'cli-follow-0', text: '客服态度很差' }).expect(202)).body.id as string;
+    await waitForStatus(rt, id, admin);
+    // the worker holds the re-tagged document until the job is cancelled, so the job is still running then
+    let resume!: () => void;
+    const held = new Promise<void>((r) => (resume = r));
+    rt.services.afterTagged.push(async (doc) => {
+      if (doc._id === id && doc.retagJobId) await held;
+    });
+    const following = runCli(['retag', '--channel', 'follow', '--interval', '100']);
+    let jobId: string | undefined;
+    for (let i = 0; i < 200 && !jobId; i++) {
+      const page = (await rt.http.get('/v1/retag-jobs?status=running').set(bearer(admin)).expect(200)).body as { items: { id: string; filter: { channel?: string } }[] };
+      jobId = page.items.find((j) => j.filter.channel === 'follow')?.id;
+      if (!jobId) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(jobId).toBeDefined();
+    await rt.http.post(`/v1/retag-jobs/${jobId}/cancel`).set(bearer(admin)).expect(200);
+    resume();
+    const r = await following;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`retag job ${jobId} was cancelled after 0/1 documents`);
+    expect(r.stdout).toBe('');
+  });
 });
