@@ -11,7 +11,6 @@ const BATCH = 500;
 const STATUS_SCAN = 100;
 
 export type RetagStatus = 'running' | 'done' | 'cancelled';
-export const RETAG_STATUSES: readonly RetagStatus[] = ['running', 'done', 'cancelled'];
 
 /** A job as GET /v1/retag-jobs and GET /v1/retag-jobs/:id answer it. */
 export interface RetagProgress {
@@ -164,9 +163,9 @@ export class RetagService {
   }
 
   /**
-   * Hands back the documents the cancelled job marked and no worker has finished, in batches. They still
-   * hold the tags of their last analysis: process-document replaces machine tags only when it finishes a
-   * document, and only for the generation it claimed. Each leaves the job (retagJobId cleared), so the job's
+   * Hands back the documents the cancelled job marked and no worker has finished, in batches. A queued one
+   * still holds the tags of its last analysis: process-document replaces machine tags only after claiming
+   * the document and analyzing it, and only if its generation has not moved since the claim. Each leaves the job (retagJobId cleared), so the job's
    * progress no longer counts it, and goes to the state its fields tell, since marking does not keep the
    * status it replaced:
    * - queued, not yet claimed: `failed` if it carries an error (a successful analysis clears it, marking
