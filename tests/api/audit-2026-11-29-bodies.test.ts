@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { describe, expect, test } from 'vitest';
+import { useFileRuntime } from '../helpers/file-runtime.js';
+import { ADMIN_KEY, bearer, type TestRuntime } from '../helpers/runtime.js';
 
 // QA audit 2026-11-29: what a request body may hold, and how a refusal names what it refuses.
 
 let rt: TestRuntime;
 let ingest: string;
-
-beforeAll(async () => {
-  rt = await startRuntime({}, { worker: false });
-  ingest = await createKey(rt, ['ingest']);
-});
-afterAll(async () => rt.close());
+useFileRuntime({ ingest: ['ingest'] }, (s) => ({ rt, keys: { ingest } } = s), { worker: false });
 
 // superagent would JSON-serialize a Buffer ({type, data}) for a JSON content type: send the bytes as they are
 const postRaw = (path: string, bytes: Buffer) =>

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { describe, expect, test } from 'vitest';
+import { ingestAndWait, useFileRuntime } from '../helpers/file-runtime.js';
+import { ADMIN_KEY, bearer, createKey, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 
 // Black-box API audit 2026-11-30: defects found by a QA pass over every route, each reproduced here
 // through real HTTP against the service as `npm start` runs it (embedded store, in-process queue).
@@ -7,13 +8,7 @@ import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRun
 let rt: TestRuntime;
 let ingest: string;
 let labeler: string;
-
-beforeAll(async () => {
-  rt = await startRuntime();
-  ingest = await createKey(rt, ['ingest']);
-  labeler = await createKey(rt, ['labeler']);
-});
-afterAll(async () => rt.close());
+useFileRuntime({ ingest: ['ingest'], labeler: ['labeler'] }, (s) => ({ rt, keys: { ingest, labeler } } = s));
 
 interface Tag {
   id: string;
@@ -26,8 +21,7 @@ interface Tag {
 
 let seq = 0;
 async function tagged(text: string): Promise<{ id: string; tags: Tag[] }> {
-  const res = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'qa', externalId: `qa-${++seq}`, text }).expect(202);
-  const doc = await waitForStatus(rt, res.body.id as string);
+  const doc = await ingestAndWait(rt, ingest, { kind: 'comment', source: 'qa', externalId: `qa-${++seq}`, text });
   expect(doc.tags.length, text).toBeGreaterThan(0);
   return { id: doc.id as string, tags: doc.tags as Tag[] };
 }

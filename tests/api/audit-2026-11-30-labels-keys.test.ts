@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { describe, expect, test } from 'vitest';
+import { ingestAndWait, useFileRuntime } from '../helpers/file-runtime.js';
+import { ADMIN_KEY, bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
 
 // QA audit 2026-11-29 (learning loop and tenancy), findings 4, 5 and parts of 2 and 11.
 
 let rt: TestRuntime;
 let ingest: string;
 let labeler: string;
-beforeAll(async () => {
-  rt = await startRuntime();
-  ingest = await createKey(rt, ['ingest']);
-  labeler = await createKey(rt, ['labeler']);
-});
-afterAll(async () => rt.close());
+useFileRuntime({ ingest: ['ingest'], labeler: ['labeler'] }, (s) => ({ rt, keys: { ingest, labeler } } = s));
 
 let seq = 0;
-async function ingestDoc(text: string): Promise<Record<string, any>> {
-  const res = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'audit-1130', externalId: `al-${++seq}`, text }).expect(202);
-  return waitForStatus(rt, res.body.id as string);
-}
+const ingestDoc = (text: string) => ingestAndWait(rt, ingest, { kind: 'comment', source: 'audit-1130', externalId: `al-${++seq}`, text });
 
 describe('the platform key is the operator’s (finding 4)', () => {
   test('an admin of tenant default neither sees nor revokes it; the platform key still works', async () => {

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { describe, expect, test } from 'vitest';
+import { ingestAndWait, useFileRuntime } from '../helpers/file-runtime.js';
+import { bearer, type TestRuntime } from '../helpers/runtime.js';
 
 // An added tag is the labeler's verdict on those words. A machine tag it overlaps (一直识别不了 under
 // U盾一直识别不了), or an earlier added tag on exactly its span, used to stay beside it, so one complaint
@@ -11,17 +12,11 @@ type Tag = { id: string; source: string; polarity: string; category: string; opi
 let rt: TestRuntime;
 let ingest: string;
 let labeler: string;
-beforeAll(async () => {
-  rt = await startRuntime();
-  ingest = await createKey(rt, ['ingest']);
-  labeler = await createKey(rt, ['labeler']);
-});
-afterAll(async () => rt.close());
+useFileRuntime({ ingest: ['ingest'], labeler: ['labeler'] }, (s) => ({ rt, keys: { ingest, labeler } } = s));
 
 let seq = 0;
 async function ingestDoc(text: string): Promise<{ id: string; text: string; tags: Tag[] }> {
-  const res = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'overlap', externalId: `ov-${++seq}`, text }).expect(202);
-  return (await waitForStatus(rt, res.body.id as string)) as { id: string; text: string; tags: Tag[] };
+  return (await ingestAndWait(rt, ingest, { kind: 'comment', source: 'overlap', externalId: `ov-${++seq}`, text })) as { id: string; text: string; tags: Tag[] };
 }
 const correct = (id: string, actions: unknown[]) => rt.http.post(`/v1/documents/${id}/corrections`).set(bearer(labeler)).send({ actions });
 

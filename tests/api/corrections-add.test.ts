@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { describe, expect, test } from 'vitest';
+import { ingestAndWait, useFileRuntime } from '../helpers/file-runtime.js';
+import { bearer, type TestRuntime } from '../helpers/runtime.js';
 
 // `add` corrections: the span the labeler marked must be whole characters of the text it indexes, the
 // tag stores aspect and opinion the way machine tags do (the opinion never repeats the aspect), and
@@ -10,22 +11,10 @@ type Tag = Record<string, any>;
 let rt: TestRuntime;
 let ingest: string;
 let labeler: string;
-beforeAll(async () => {
-  rt = await startRuntime();
-  ingest = await createKey(rt, ['ingest']);
-  labeler = await createKey(rt, ['labeler']);
-});
-afterAll(async () => rt.close());
+useFileRuntime({ ingest: ['ingest'], labeler: ['labeler'] }, (s) => ({ rt, keys: { ingest, labeler } } = s));
 
 let seq = 0;
-async function ingestDoc(body: Record<string, unknown>): Promise<Record<string, any>> {
-  const res = await rt.http
-    .post('/v1/documents')
-    .set(bearer(ingest))
-    .send({ source: 'app', externalId: `ca-${++seq}`, ...body })
-    .expect(202);
-  return waitForStatus(rt, res.body.id as string);
-}
+const ingestDoc = (body: Record<string, unknown>) => ingestAndWait(rt, ingest, { source: 'app', externalId: `ca-${++seq}`, ...body });
 
 const correct = (id: string, actions: unknown[]) => rt.http.post(`/v1/documents/${id}/corrections`).set(bearer(labeler)).send({ actions });
 

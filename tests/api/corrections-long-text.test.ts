@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { describe, expect, test } from 'vitest';
+import { useFileRuntime } from '../helpers/file-runtime.js';
+import { bearer, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 
 // A labeler can mark words anywhere in a document the service accepted. Span offsets are UTF-16 code
 // units while MAX_TEXT_LENGTH counts code points, so a text within the limit can run past it in offsets
@@ -9,12 +10,7 @@ import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from
 let rt: TestRuntime;
 let ingest: string;
 let labeler: string;
-beforeAll(async () => {
-  rt = await startRuntime({ MAX_TEXT_LENGTH: '30000' });
-  ingest = await createKey(rt, ['ingest']);
-  labeler = await createKey(rt, ['labeler']);
-});
-afterAll(async () => rt.close());
+useFileRuntime({ ingest: ['ingest'], labeler: ['labeler'] }, (s) => ({ rt, keys: { ingest, labeler } } = s), { env: { MAX_TEXT_LENGTH: '30000' } });
 
 describe('corrections on long texts', () => {
   test('a span past offset 20,000 is added; one past the end of the text is a 400 naming the span', async () => {

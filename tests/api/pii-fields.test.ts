@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { describe, expect, test } from 'vitest';
+import { useFileRuntime } from '../helpers/file-runtime.js';
+import { ADMIN_KEY, bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
 
 // The survey question and metadata are free text the caller fills in, so a phone number or an ID
 // can sit there as easily as in the comment itself; they follow the tenant's PII policy like text.
 
 let rt: TestRuntime;
 let ingest: string;
-
-beforeAll(async () => {
-  rt = await startRuntime({}, { worker: false });
-  ingest = await createKey(rt, ['ingest']);
-});
-afterAll(async () => rt.close());
+useFileRuntime({ ingest: ['ingest'] }, (s) => ({ rt, keys: { ingest } } = s), { worker: false });
 
 let seq = 0;
 async function ingestAndRead(key: string, reader: string, body: Record<string, unknown>) {

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { createDocumentProcessor } from '../../src/worker/process-document.js';
-import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { useFileRuntime } from '../helpers/file-runtime.js';
+import { ADMIN_KEY, bearer, createKey, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 
 // End to end on the embedded engine and queue: HTTP in, worker threads, store, HTTP out.
 
@@ -8,14 +9,7 @@ let rt: TestRuntime;
 let ingest: string;
 let analyst: string;
 let labeler: string;
-
-beforeAll(async () => {
-  rt = await startRuntime();
-  ingest = await createKey(rt, ['ingest']);
-  analyst = await createKey(rt, ['analyst']);
-  labeler = await createKey(rt, ['labeler']);
-});
-afterAll(async () => rt.close());
+useFileRuntime({ ingest: ['ingest'], analyst: ['analyst'], labeler: ['labeler'] }, (s) => ({ rt, keys: { ingest, analyst, labeler } } = s));
 
 let seq = 0;
 async function post(body: Record<string, unknown>) {

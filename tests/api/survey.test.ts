@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { csatOf, npsOf } from '../../src/services/survey-stats-service.js';
-import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { useFileRuntime } from '../helpers/file-runtime.js';
+import { ADMIN_KEY, bearer, createKey, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 
 interface Answer { id: string; domain: string; scale: 'nps' | 'csat'; score: number; question: string; text: string; tone: string; themes: string[] }
 const ANSWERS: Answer[] = fs
@@ -14,13 +15,7 @@ const ANSWERS: Answer[] = fs
 let rt: TestRuntime;
 let ingest: string;
 let analyst: string;
-
-beforeAll(async () => {
-  rt = await startRuntime({ RATE_LIMIT_PER_MINUTE: '0' });
-  ingest = await createKey(rt, ['ingest']);
-  analyst = await createKey(rt, ['analyst']);
-});
-afterAll(async () => rt.close());
+useFileRuntime({ ingest: ['ingest'], analyst: ['analyst'] }, (s) => ({ rt, keys: { ingest, analyst } } = s), { env: { RATE_LIMIT_PER_MINUTE: '0' } });
 
 async function ingestAll(key: string, docs: object[]) {
   const res = await rt.http.post('/v1/documents/batch').set(bearer(key)).send({ documents: docs }).expect(207);
