@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { describe, expect, test } from 'vitest';
+import { useFileRuntime } from '../helpers/file-runtime.js';
+import { ADMIN_KEY, bearer, createKey, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 
 // The tag feed is "newest first" by when the feedback happened (occurredAt, else when it was received),
 // not by when its tags were written. Ordered by tag creation, a backfill of last year's comments and the
@@ -8,12 +9,7 @@ import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRun
 
 let rt: TestRuntime;
 let analyst: string;
-
-beforeAll(async () => {
-  rt = await startRuntime();
-  analyst = await createKey(rt, ['analyst']);
-});
-afterAll(async () => rt.close());
+useFileRuntime({ analyst: ['analyst'] }, (s) => ({ rt, keys: { analyst } } = s));
 
 type Tag = { id: string; documentId: string; occurredAt?: string | null };
 

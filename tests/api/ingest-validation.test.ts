@@ -1,15 +1,11 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { describe, expect, test } from 'vitest';
+import { useFileRuntime } from '../helpers/file-runtime.js';
+import { ADMIN_KEY, bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
 
 let rt: TestRuntime;
 let ingestKey: string;
-
-beforeAll(async () => {
-  rt = await startRuntime({}, { worker: false });
-  ingestKey = await createKey(rt, ['ingest']);
-});
-afterAll(async () => rt.close());
+useFileRuntime({ ingestKey: ['ingest'] }, (s) => ({ rt, keys: { ingestKey } } = s), { worker: false });
 
 const valid = { kind: 'comment', source: 'app-review', externalId: 'c-1', text: '网络很顺畅，但是App老是闪退' };
 let seq = 0;

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { describe, expect, test } from 'vitest';
+import { useFileRuntime } from '../helpers/file-runtime.js';
+import { ADMIN_KEY, bearer, createKey, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 
 // Speech recognition cuts a transcript into turns at every pause, and a customer reading out a number
 // pauses in it: "一三八 一二三四" and "五六七八" arrive as two turns of one speaker. Masked turn by turn, neither
@@ -7,12 +8,7 @@ import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRun
 
 let rt: TestRuntime;
 let ingest: string;
-
-beforeAll(async () => {
-  rt = await startRuntime({});
-  ingest = await createKey(rt, ['ingest']);
-});
-afterAll(async () => rt.close());
+useFileRuntime({ ingest: ['ingest'] }, (s) => ({ rt, keys: { ingest } } = s));
 
 let seq = 0;
 async function send(key: string, turns: { speaker: string; text: string }[]) {

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { describe, expect, test } from 'vitest';
+import { useFileRuntime } from '../helpers/file-runtime.js';
+import { ADMIN_KEY, bearer, createKey, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 
 let rt: TestRuntime;
 let ingest: string;
-
-beforeAll(async () => {
-  rt = await startRuntime();
-  ingest = await createKey(rt, ['ingest']);
-});
-afterAll(async () => rt.close());
+useFileRuntime({ ingest: ['ingest'] }, (s) => ({ rt, keys: { ingest } } = s));
 
 let seq = 0;
 async function post(body: Record<string, unknown>, key = ingest) {

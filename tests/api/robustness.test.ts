@@ -1,15 +1,11 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { useFileRuntime } from '../helpers/file-runtime.js';
 import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 
 let rt: TestRuntime;
 let ingest: string;
-
-beforeAll(async () => {
-  rt = await startRuntime({ RATE_LIMIT_PER_MINUTE: '0' }, { worker: false });
-  ingest = await createKey(rt, ['ingest']);
-});
-afterAll(async () => rt.close());
+useFileRuntime({ ingest: ['ingest'] }, (s) => ({ rt, keys: { ingest } } = s), { env: { RATE_LIMIT_PER_MINUTE: '0' }, worker: false });
 
 // Bodies that are almost right and wholly wrong: wrong types, missing and extra fields, huge and
 // NUL-laden strings, deep nesting, prototype-pollution keys.

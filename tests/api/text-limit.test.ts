@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { describe, expect, test } from 'vitest';
+import { useFileRuntime } from '../helpers/file-runtime.js';
+import { bearer, type TestRuntime } from '../helpers/runtime.js';
 
 // MAX_TEXT_LENGTH is the limit the API enforces, not a number parsed and then ignored: one above the
 // 20,000 default shows the configured value wins over any built-in cap.
 
 let rt: TestRuntime;
 let ingest: string;
-
-beforeAll(async () => {
-  rt = await startRuntime({ MAX_TEXT_LENGTH: '30000' }, { worker: false });
-  ingest = await createKey(rt, ['ingest']);
-});
-afterAll(async () => rt.close());
+useFileRuntime({ ingest: ['ingest'] }, (s) => ({ rt, keys: { ingest } } = s), { env: { MAX_TEXT_LENGTH: '30000' }, worker: false });
 
 let seq = 0;
 const comment = (text: string) => ({ kind: 'comment', source: 'app-review', externalId: `tl-${++seq}`, text });
