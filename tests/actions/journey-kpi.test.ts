@@ -1,18 +1,17 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { accumulate, compareProportions, fisherExact, normalCdf, touchpointScore, twoProportionZ } from '../../src/actions/insights.js';
 import { ADMIN_KEY, bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
-import { ingest, startActionsRuntime, stopActionsRuntime, waitDone } from './setup.js';
+import { ingest, useActionsRuntime, waitDone } from './setup.js';
 
 let rt: TestRuntime;
 let ingestKey: string;
 const DAY = 86_400_000;
 const h = (k: number) => 2 ** (-k / 3);
 
-beforeAll(async () => {
-  rt = await startActionsRuntime();
+useActionsRuntime(async (started) => {
+  rt = started;
   ingestKey = await createKey(rt, ['ingest']);
 });
-afterAll(async () => stopActionsRuntime(rt));
 
 describe('customer journey', () => {
   const now = Date.now();

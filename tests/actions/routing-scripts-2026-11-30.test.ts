@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { ADMIN_KEY, bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
 import { Receiver, settle } from './receiver.js';
-import { addWebhook, startActionsRuntime, stopActionsRuntime, waitDone } from './setup.js';
+import { addWebhook, waitDone, useActionsRuntimeWithReceiver } from './setup.js';
 
 // QA audit 2026-11-30: in a call transcript, 投訴 and １２３１５ were neither escalation words nor routing
 // keywords (a comment with the same words was both), and a rule on the aspect 网络 did not fire for 網絡很差.
 let rt: TestRuntime;
 let receiver: Receiver;
-
-beforeAll(async () => {
-  receiver = await new Receiver().start();
-  rt = await startActionsRuntime();
-});
-afterAll(async () => {
-  await stopActionsRuntime(rt);
-  await receiver?.close();
-});
+useActionsRuntimeWithReceiver((s) => ({ rt, receiver } = s));
 
 test('a traditional-script, full-width call is routed and escalated as its simplified twin; an aspect rule fires for 網絡', async () => {
   await rt.http

@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { ADMIN_KEY, bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
 import { Receiver, settle } from './receiver.js';
-import { addWebhook, ingest, startActionsRuntime, stopActionsRuntime, waitDone } from './setup.js';
+import { addWebhook, ingest, waitDone, useActionsRuntimeWithReceiver } from './setup.js';
 
 let rt: TestRuntime;
 let receiver: Receiver;
 const HOUR = 3_600_000;
-
-beforeAll(async () => {
-  receiver = await new Receiver().start();
-  rt = await startActionsRuntime();
-});
-afterAll(async () => {
-  await stopActionsRuntime(rt);
-  await receiver?.close();
-});
+useActionsRuntimeWithReceiver((s) => ({ rt, receiver } = s));
 
 const table = {
   entries: [

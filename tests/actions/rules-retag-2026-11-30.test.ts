@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { jobTrigger } from '../../src/actions/rules-service.js';
 import { ADMIN_KEY, bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
 // After the helpers, which load reflect-metadata (through the app) before the DTOs runtime.ts pulls in.
 import { startWorker } from '../../src/runtime.js';
 import { Receiver, settle } from './receiver.js';
-import { ACTIONS_ENV, addWebhook, ingest, startActionsRuntime, stopActionsRuntime, waitDone } from './setup.js';
+import { ACTIONS_ENV, addWebhook, ingest, waitDone, useActionsRuntimeWithReceiver } from './setup.js';
 
 // QA audit 2026-11-29, finding 7: every promotion and rollback re-tags the tenant, and a re-tag used to
 // fire document rules for every old document the rule had not seen. Alerts are for new feedback.
 let rt: TestRuntime;
 let receiver: Receiver;
-
-beforeAll(async () => {
-  receiver = await new Receiver().start();
-  rt = await startActionsRuntime();
-});
-afterAll(async () => {
-  await stopActionsRuntime(rt);
-  await receiver?.close();
-});
+useActionsRuntimeWithReceiver((s) => ({ rt, receiver } = s));
 
 async function retagAll(): Promise<void> {
   const started = await rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({}).expect(202);

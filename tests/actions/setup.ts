@@ -1,17 +1,58 @@
+import { afterAll, beforeAll } from 'vitest';
 import { ADMIN_KEY, bearer, startRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { Receiver } from './receiver.js';
 
 /** Loopback receivers must be allowlisted (the default policy refuses private addresses); timers stay out of the way. */
 export const ACTIONS_ENV = { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', ACTIONS_INTERVAL_MS: '3600000', WEBHOOK_ATTEMPTS: '4' };
 
-export async function startActionsRuntime(): Promise<TestRuntime> {
-  return startRuntime(ACTIONS_ENV);
-}
-
 export async function stopActionsRuntime(rt: TestRuntime | undefined): Promise<void> {
   if (!rt) return;
   await rt.services.actions.stop();
   await rt.close();
+}
+
+/**
+ * One actions runtime (ACTIONS_ENV, plus `env`) for the whole test file, stopped after it; `started`
+ * hands it over so the file keeps its own `let rt` (and may go on to create the file's keys).
+ */
+export function useActionsRuntime(started: (rt: TestRuntime) => unknown, env: Record<string, string> = {}): void {
+  let rt: TestRuntime | undefined;
+  beforeAll(async () => {
+    rt = await startRuntime({ ...ACTIONS_ENV, ...env });
+    await started(rt);
+  });
+  afterAll(async () => stopActionsRuntime(rt));
+}
+
+/** One webhook receiver for the whole test file, closed after it. */
+export function useReceiver(started: (receiver: Receiver) => void): void {
+  let receiver: Receiver | undefined;
+  beforeAll(async () => {
+    receiver = await new Receiver().start();
+    started(receiver);
+  });
+  afterAll(async () => {
+    await receiver?.close();
+  });
+}
+
+/**
+ * A webhook receiver and an actions runtime (ACTIONS_ENV, plus `env`) for the whole test file. The
+ * receiver listens before the runtime starts, and closes only after the runtime has stopped, so no
+ * delivery is ever sent to a closed port.
+ */
+export function useActionsRuntimeWithReceiver(started: (s: { rt: TestRuntime; receiver: Receiver }) => void, env: Record<string, string> = {}): void {
+  let rt: TestRuntime | undefined;
+  let receiver: Receiver | undefined;
+  beforeAll(async () => {
+    receiver = await new Receiver().start();
+    rt = await startRuntime({ ...ACTIONS_ENV, ...env });
+    started({ rt, receiver });
+  });
+  afterAll(async () => {
+    await stopActionsRuntime(rt);
+    await receiver?.close();
+  });
 }
 
 let hookNo = 0;

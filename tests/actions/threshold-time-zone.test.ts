@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { periodStart } from '../../src/actions/rules-service.js';
-import { bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
 import { Receiver } from './receiver.js';
-import { ACTIONS_ENV, addWebhook, deliveriesOf, ingest, stopActionsRuntime, waitDone } from './setup.js';
+import { addWebhook, deliveriesOf, ingest, waitDone, useActionsRuntimeWithReceiver } from './setup.js';
 
 // TIME_ZONE is process-wide; this file runs in its own fork, so the other threshold tests keep UTC.
 let rt: TestRuntime;
 let receiver: Receiver;
-
-beforeAll(async () => {
-  receiver = await new Receiver().start();
-  rt = await startRuntime({ ...ACTIONS_ENV, TIME_ZONE: 'Asia/Shanghai' });
-});
-afterAll(async () => {
-  await stopActionsRuntime(rt);
-  await receiver?.close();
-});
+useActionsRuntimeWithReceiver((s) => ({ rt, receiver } = s), { TIME_ZONE: 'Asia/Shanghai' });
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,19 +1,11 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { ADMIN_KEY, bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
 import { Receiver, settle } from './receiver.js';
-import { addWebhook, ingest, startActionsRuntime, stopActionsRuntime, waitDone } from './setup.js';
+import { addWebhook, ingest, waitDone, useActionsRuntimeWithReceiver } from './setup.js';
 
 let rt: TestRuntime;
 let receiver: Receiver;
-
-beforeAll(async () => {
-  receiver = await new Receiver().start();
-  rt = await startActionsRuntime();
-});
-afterAll(async () => {
-  await stopActionsRuntime(rt);
-  await receiver?.close();
-});
+useActionsRuntimeWithReceiver((s) => ({ rt, receiver } = s));
 
 const minutesAgo = (now: number, m: number) => new Date(now - m * 60_000).toISOString();
 

@@ -1,19 +1,13 @@
 import fs from 'node:fs';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { ADMIN_KEY, bearer, startRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { Receiver, settle } from './receiver.js';
-import { ACTIONS_ENV, addWebhook } from './setup.js';
+import { ACTIONS_ENV, addWebhook, useReceiver } from './setup.js';
 
 // QA audit 2026-11-29, finding 10: requeuePending enqueues a fresh job at start, and finality came from
 // that job's attempt counter, so every restart granted WEBHOOK_ATTEMPTS more attempts.
 let receiver: Receiver;
-
-beforeAll(async () => {
-  receiver = await new Receiver().start();
-});
-afterAll(async () => {
-  await receiver?.close();
-});
+useReceiver((started) => (receiver = started));
 
 test('a restart in the middle of the retries does not grant more than WEBHOOK_ATTEMPTS attempts in total', async () => {
   expect(ACTIONS_ENV.WEBHOOK_ATTEMPTS).toBe('4');

@@ -1,20 +1,14 @@
 import fs from 'node:fs';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { ADMIN_KEY, bearer, startRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { Receiver, settle } from './receiver.js';
-import { ACTIONS_ENV, addWebhook } from './setup.js';
+import { ACTIONS_ENV, addWebhook, useReceiver } from './setup.js';
 
 // QA audit 2026-11-30: a stop while an attempt waited on a receiver that never answers waited out the
 // 10 s response timeout, as long as SHUTDOWN_TIMEOUT_MS allows by default, and the service was forced to
 // exit 1; the cut-off attempt also counted as one of WEBHOOK_ATTEMPTS.
 let receiver: Receiver;
-
-beforeAll(async () => {
-  receiver = await new Receiver().start();
-});
-afterAll(async () => {
-  await receiver?.close();
-});
+useReceiver((started) => (receiver = started));
 
 test('a stop cuts off an attempt waiting on a hanging receiver; it does not count, and the next start sends it', async () => {
   receiver.hold = true;

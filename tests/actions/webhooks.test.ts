@@ -1,22 +1,14 @@
 import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { signPayload, verifySignature } from '../../src/actions/signature.js';
 import { checkWebhookUrl, isBlockedAddress } from '../../src/actions/url-guard.js';
 import { ADMIN_KEY, bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
 import { Receiver, settle } from './receiver.js';
-import { addWebhook, deliveriesOf, ingest, startActionsRuntime, stopActionsRuntime, waitDone } from './setup.js';
+import { addWebhook, deliveriesOf, ingest, waitDone, useActionsRuntimeWithReceiver } from './setup.js';
 
 let rt: TestRuntime;
 let receiver: Receiver;
-
-beforeAll(async () => {
-  receiver = await new Receiver().start();
-  rt = await startActionsRuntime();
-});
-afterAll(async () => {
-  await stopActionsRuntime(rt);
-  await receiver?.close();
-});
+useActionsRuntimeWithReceiver((s) => ({ rt, receiver } = s));
 
 async function waitDelivery(webhookId: string, id: string, status: string): Promise<Record<string, any>> {
   const deadline = Date.now() + 20_000;

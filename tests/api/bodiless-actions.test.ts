@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ADMIN_KEY, bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
-import { ingest, startActionsRuntime, stopActionsRuntime, waitDone } from '../actions/setup.js';
+import { ingest, useActionsRuntime, waitDone } from '../actions/setup.js';
 
 // Actions that take no body refuse a field sent to them, as every route that reads a body refuses what
 // it does not read: a `{"generation":2}` on a retry or a `{"reason":…}` on an erasure was ignored without
@@ -9,11 +9,10 @@ import { ingest, startActionsRuntime, stopActionsRuntime, waitDone } from '../ac
 let rt: TestRuntime;
 let ingestKey: string;
 
-beforeAll(async () => {
-  rt = await startActionsRuntime();
+useActionsRuntime(async (started) => {
+  rt = started;
   ingestKey = await createKey(rt, ['ingest']);
 });
-afterAll(async () => stopActionsRuntime(rt));
 
 function expect400(res: { status: number; body: any }, field: string) {
   expect(res.status, JSON.stringify(res.body)).toBe(400);

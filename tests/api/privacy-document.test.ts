@@ -1,18 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
-import { ingest, startActionsRuntime, stopActionsRuntime, waitDone } from '../actions/setup.js';
+import { ingest, waitDone, useActionsRuntime } from '../actions/setup.js';
 
 // One piece of feedback can be erased on its own: a customer asks about one comment, or the document came
 // without a customerId, which DELETE /v1/customers/:customerId cannot reach and retention reaches only
 // after retentionDays.
 
 let rt: TestRuntime;
-beforeAll(async () => {
-  rt = await startActionsRuntime();
-});
-afterAll(async () => stopActionsRuntime(rt));
+useActionsRuntime((started) => (rt = started));
 
 function filesContaining(needle: string): string[] {
   return fs

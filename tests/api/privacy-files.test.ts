@@ -1,23 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
-import { ingest, startActionsRuntime, stopActionsRuntime, waitDone } from '../actions/setup.js';
+import { describe, expect, test } from 'vitest';
+import { bearer, tenantKeyMaker, type TestRuntime } from '../helpers/runtime.js';
+import { ingest, waitDone, useActionsRuntime } from '../actions/setup.js';
 
 // What erasure and retention must leave nowhere: the customer's words (made-up names no lexicon or
 // other test uses mark them) and their identifiers, in any collection and in DATA_DIR's files.
 
 let rt: TestRuntime;
+useActionsRuntime((started) => (rt = started));
 
-beforeAll(async () => {
-  rt = await startActionsRuntime();
-});
-afterAll(async () => stopActionsRuntime(rt));
-
-let tenantNo = 0;
-async function tenantKey(): Promise<string> {
-  return createKey(rt, ['admin', 'ingest', 'analyst', 'labeler'], `erase-file-${++tenantNo}`);
-}
+const tenantKey = tenantKeyMaker(() => rt, 'erase-file');
 
 const COLLECTIONS = ['documents', 'tags', 'corrections', 'webhook_deliveries', 'idempotency', 'audit', 'retag_jobs', 'model_jobs', 'model_versions', 'alert_rules', 'routing_tables'];
 

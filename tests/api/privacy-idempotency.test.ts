@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
-import { ingest, startActionsRuntime, stopActionsRuntime, waitDone } from '../actions/setup.js';
+import { describe, expect, test } from 'vitest';
+import { bearer, tenantKeyMaker, type TestRuntime } from '../helpers/runtime.js';
+import { ingest, waitDone, useActionsRuntime } from '../actions/setup.js';
 
 // The made-up name 蒯翀翾 marks the customer's words; no lexicon or other test uses it.
 
 let rt: TestRuntime;
+useActionsRuntime((started) => (rt = started));
 
-beforeAll(async () => {
-  rt = await startActionsRuntime();
-});
-afterAll(async () => stopActionsRuntime(rt));
-
-let tenantNo = 0;
-async function tenantKey(): Promise<string> {
-  return createKey(rt, ['admin', 'ingest', 'analyst', 'labeler'], `erase-idem-${++tenantNo}`);
-}
+const tenantKey = tenantKeyMaker(() => rt, 'erase-idem');
 
 describe('erasure reaches remembered idempotent responses', () => {
   test("a correction's and a resolved case's replayable replies are deleted with the customer", async () => {

@@ -1,27 +1,16 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
+import { describe, expect, test } from 'vitest';
+import { bearer, tenantKeyMaker, type TestRuntime } from '../helpers/runtime.js';
 import { Receiver, settle } from '../actions/receiver.js';
-import { addWebhook, ingest, startActionsRuntime, stopActionsRuntime, waitDone } from '../actions/setup.js';
+import { addWebhook, ingest, waitDone, useActionsRuntimeWithReceiver } from '../actions/setup.js';
 
 // Webhook payloads name the document's customer and carry its opinions: erasure must reach them,
 // including deliveries still waiting for a retry and those a running job creates after it.
 
 let rt: TestRuntime;
 let receiver: Receiver;
+useActionsRuntimeWithReceiver((s) => ({ rt, receiver } = s));
 
-beforeAll(async () => {
-  receiver = await new Receiver().start();
-  rt = await startActionsRuntime();
-});
-afterAll(async () => {
-  await stopActionsRuntime(rt);
-  await receiver?.close();
-});
-
-let tenantNo = 0;
-async function tenantKey(): Promise<string> {
-  return createKey(rt, ['admin', 'ingest', 'analyst', 'labeler'], `erase-hook-${++tenantNo}`);
-}
+const tenantKey = tenantKeyMaker(() => rt, 'erase-hook');
 
 async function deliveriesReceivedFor(documentId: string): Promise<number> {
   return receiver.received.filter((r) => r.body.data?.document?.id === documentId).length;

@@ -61,7 +61,16 @@ export async function createKey(rt: TestRuntime, roles: string[], tenant?: strin
   return res.body.key as string;
 }
 
-/** Polls until the document reaches done/failed (or the timeout passes). */
+/**
+ * Returns a function that, on each call, creates a key with every tenant role in a tenant of its own:
+ * `<prefix>-1`, `<prefix>-2`, … (counted per returned function), so that each test's data stands alone.
+ * `rt` is a getter because the file's runtime only exists once its beforeAll has run.
+ */
+export function tenantKeyMaker(rt: () => TestRuntime, prefix: string): () => Promise<string> {
+  let n = 0;
+  return () => createKey(rt(), ['admin', 'ingest', 'analyst', 'labeler'], `${prefix}-${++n}`);
+}
+
 /** A re-tag job's progress once it reports done (GET /v1/retag-jobs/:id, polled every 50 ms for up to 20 s). */
 export async function waitRetagJob(rt: TestRuntime, id: string): Promise<Record<string, any>> {
   for (let i = 0; i < 400; i++) {
