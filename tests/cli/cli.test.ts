@@ -1,22 +1,22 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import 'reflect-metadata';
 import { getMetadataStorage } from 'class-validator';
 import { ExportQueryDto } from '../../src/api/dto/query-dto.js';
 import { enumOf } from '../../src/api/openapi/dto-schema.js';
 import { parseCsv } from '../../src/cli/csv.js';
 import { SLANG_COMPLAINTS } from '../fixtures/slang-complaints.js';
-import { startService, type ServiceProcess } from '../helpers/process.js';
+import { runBuiltCli, useCliService, type CliResult } from '../helpers/cli.js';
+import type { ServiceProcess } from '../helpers/process.js';
 
 // The built CLI against the built service, both as real processes, as a user would run them.
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const CLI = path.join(ROOT, 'dist/cli/index.js');
 const FIXTURES = path.join(ROOT, 'tests/fixtures/cli');
 const ADMIN_KEY = 'cli-test-admin-key-0123456789abcdef';
 // Retag jobs are the spine's POST /v1/retag-jobs + GET /v1/retag-jobs/:id; the end-to-end test runs
@@ -26,30 +26,8 @@ const RETAG_ROUTE_EXISTS = fs.readdirSync(path.join(ROOT, 'src/api'), { recursiv
 const dtoProperties = (cls: new () => object) =>
   [...new Set((getMetadataStorage().getTargetValidationMetadatas(cls, '', false, false) as unknown as { propertyName: string }[]).map((m) => m.propertyName))];
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function runCli(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: opts.cwd ?? work,
-      env: { PATH: process.env.PATH ?? '', GUANDIAN_URL: service.url, GUANDIAN_KEY: ADMIN_KEY, ...opts.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runBuiltCli(args, { cwd: opts.cwd ?? work, env: { GUANDIAN_URL: service.url, GUANDIAN_KEY: ADMIN_KEY, ...opts.env }, timeoutMs: 45_000 });
 }
 
 async function api<T>(pathname: string, key = ADMIN_KEY): Promise<T> {
@@ -97,20 +75,16 @@ async function flakyProxy(target: string, failBatchNumber: number): Promise<{ ur
 let service: ServiceProcess;
 let work: string;
 
-beforeAll(async () => {
-  if (!fs.existsSync(CLI)) throw new Error('dist/cli/index.js is missing: run `npx tsc -p tsconfig.build.json` first');
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-cli-'));
-  for (const f of fs.readdirSync(FIXTURES)) fs.copyFileSync(path.join(FIXTURES, f), path.join(work, f));
-  service = await startService({ DATA_DIR: path.join(work, 'data'), GUANDIAN_ADMIN_KEY: ADMIN_KEY });
-});
-
-afterAll(async () => {
-  if (service) {
-    service.child.kill('SIGTERM');
-    await service.exited;
-  }
-  if (work) fs.rmSync(work, { recursive: true, force: true });
-});
+useCliService(
+  {
+    adminKey: ADMIN_KEY,
+    workPrefix: 'guandian-cli-',
+    prepare: (dir) => {
+      for (const f of fs.readdirSync(FIXTURES)) fs.copyFileSync(path.join(FIXTURES, f), path.join(dir, f));
+    },
+  },
+  (s) => ({ service, work } = s),
+);
 
 describe('import', () => {
   test('JSONL: counts, the invalid line reported with its number, then a re-run skips everything', async () => {

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { startService, type ServiceProcess } from '../helpers/process.js';
+import { expect, test } from 'vitest';
+import { runBuiltCli, useCliService, type CliResult } from '../helpers/cli.js';
+import type { ServiceProcess } from '../helpers/process.js';
 
 // An import job's stderr is kept (cron mail, CI logs, a terminal scrollback), and a line it rejects is a
 // customer's feedback. JSON.parse's message quotes the line around the error (V8: `Unexpected token '手',
@@ -11,44 +10,15 @@ import { startService, type ServiceProcess } from '../helpers/process.js';
 // customer's phone number there. The server refuses such a body without quoting it; the CLI must too.
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const CLI = path.join(ROOT, 'dist/cli/index.js');
 const ADMIN_KEY = 'cli-pii-test-admin-key-0123456789abcdef';
 let service: ServiceProcess;
 let work: string;
 
-beforeAll(async () => {
-  if (!fs.existsSync(CLI)) throw new Error('dist/cli/index.js is missing: run `npx tsc -p tsconfig.build.json` first');
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-cli-pii-'));
-  // debug: the most the service ever logs
-  service = await startService({ DATA_DIR: path.join(work, 'data'), GUANDIAN_ADMIN_KEY: ADMIN_KEY, LOG_LEVEL: 'debug' });
-});
+// debug: the most the service ever logs
+useCliService({ adminKey: ADMIN_KEY, workPrefix: 'guandian-cli-pii-', env: { LOG_LEVEL: 'debug' } }, (s) => ({ service, work } = s));
 
-afterAll(async () => {
-  if (service) {
-    service.child.kill('SIGTERM');
-    await service.exited;
-  }
-  if (work) fs.rmSync(work, { recursive: true, force: true });
-});
-
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: work,
-      env: { PATH: process.env.PATH ?? '', GUANDIAN_URL: service.url, GUANDIAN_KEY: ADMIN_KEY },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function runCli(args: string[]): Promise<CliResult> {
+  return runBuiltCli(args, { cwd: work, env: { GUANDIAN_URL: service.url, GUANDIAN_KEY: ADMIN_KEY }, timeoutMs: 45_000 });
 }
 
 test('a JSONL line that is not valid JSON is reported by its number and the error, not by what it says', async () => {

@@ -1,22 +1,18 @@
-import { spawn } from 'node:child_process';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApp } from '../../src/api/app.js';
 import { dropPrefix, redisUrl, stopPrivateRedis } from '../helpers/redis.js';
-import { ADMIN_KEY, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, startRuntime, listenOnLoopback, type TestRuntime } from '../helpers/runtime.js';
+import { runBuiltCli, type CliResult } from '../helpers/cli.js';
 
 // `guandian models train` against an API without a worker for training jobs (ROLE=api and no worker
 // process): the job stays queued, and the CLI used to poll it silently for ever. The server now reports
 // the workers connected to the models queue (BullMQ, in any process), and the CLI says what is wrong,
 // keeps waiting, and gives up with exit 1 only when --timeout says so.
 
-const CLI = path.resolve(import.meta.dirname, '../../dist/cli/index.js');
 let rt: TestRuntime;
 let redis: string;
-let server: http.Server;
+let server: { url: string; close(): Promise<void> } | undefined;
 let url: string;
 
 beforeAll(async () => {
@@ -39,36 +35,19 @@ beforeAll(async () => {
     actor: 'test',
     at: new Date(),
   });
-  server = http.createServer(createApp(rt.services));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await listenOnLoopback(rt);
+  url = server.url;
 }, 60_000);
 
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
+  await server?.close();
   await rt?.close();
   if (rt) await dropPrefix(redis, rt.config.queuePrefix);
   stopPrivateRedis();
 });
 
-function runCli(args: string[], onStderr?: (text: string) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', GUANDIAN_URL: url, GUANDIAN_KEY: ADMIN_KEY }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      onStderr?.(stderr);
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function runCli(args: string[], onStderr?: (text: string) => void): Promise<CliResult> {
+  return runBuiltCli(args, { env: { GUANDIAN_URL: url, GUANDIAN_KEY: ADMIN_KEY }, timeoutMs: 45_000, ...(onStderr ? { onStderr } : {}) });
 }
 
 /** A document stored through the API (it stays queued: no worker tags it). */

@@ -1,18 +1,13 @@
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApp } from '../../src/api/app.js';
 import { ulid } from '../../src/ids.js';
-import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { bearer, createKey, startRuntime, waitForStatus, listenOnLoopback, type TestRuntime } from '../helpers/runtime.js';
+import { assertCliBuilt, runBuiltCli, type CliResult } from '../helpers/cli.js';
 
 // `guandian retag list`: the built CLI against the real app (embedded store, worker running) over HTTP.
 
-const CLI = path.resolve(import.meta.dirname, '../../dist/cli/index.js');
 let rt: TestRuntime;
-let server: http.Server;
+let server: { url: string; close(): Promise<void> } | undefined;
 let url: string;
 let admin: string;
 let adminId: string;
@@ -28,7 +23,7 @@ async function waitJob(id: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!fs.existsSync(CLI)) throw new Error('dist/cli/index.js is missing: run `npx tsc -p tsconfig.build.json` first');
+  assertCliBuilt();
   rt = await startRuntime();
   admin = await createKey(rt, ['admin'], 'cli-rl');
   adminId = (await rt.http.get('/v1/me').set(bearer(admin)).expect(200)).body.id as string;
@@ -41,31 +36,17 @@ beforeAll(async () => {
   await waitJob(jobs.manual);
   jobs.lexicon = (await rt.http.post('/v1/retag-jobs').set(bearer(admin)).send({ reason: 'lexicon' }).expect(202)).body.id;
   await waitJob(jobs.lexicon);
-  server = http.createServer(createApp(rt.services));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await listenOnLoopback(rt);
+  url = server.url;
 }, 60_000);
 
 afterAll(async () => {
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
+  await server?.close();
   await rt?.close();
 });
 
-function runCli(args: string[], key = admin): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', GUANDIAN_URL: url, GUANDIAN_KEY: key }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function runCli(args: string[], key = admin): Promise<CliResult> {
+  return runBuiltCli(args, { env: { GUANDIAN_URL: url, GUANDIAN_KEY: key }, timeoutMs: 30_000 });
 }
 
 const cells = (line: string) => line.trim().split(/\s{2,}/);

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -46,6 +48,22 @@ export async function startRuntime(env: Record<string, string> = {}, opts: { wor
       await services.pool?.close();
       await services.store.close();
       if (!opts.keepData) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Serves the runtime's app on a free port of 127.0.0.1, for clients that are not in this process (the
+ * built CLI). `close` drops open connections first, so a keep-alive client cannot hold it open.
+ */
+export async function listenOnLoopback(rt: TestRuntime): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer(createApp(rt.services));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
     },
   };
 }
