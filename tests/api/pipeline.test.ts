@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { createDocumentProcessor } from '../../src/worker/process-document.js';
 import { useFileRuntime } from '../helpers/file-runtime.js';
-import { ADMIN_KEY, bearer, createKey, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 
 // End to end on the embedded engine and queue: HTTP in, worker threads, store, HTTP out.
 
