@@ -1,8 +1,8 @@
-import { chromium, type Browser, type Page, type Request } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expectTabTrapped, pageHeading, shot, until } from './admin-helpers.js';
 import { ingest, openRoute, signedInAs, waitDone } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, startServer, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, type RunningServer } from './server-harness.js';
 
 // Right to erasure and the audit log in the admin area, against the real service in a time zone
 // other than the browser's (times must read in the service's TIME_ZONE, as everywhere in the console).
@@ -72,17 +72,12 @@ describe('admin: erasure and the audit log (real server in Asia/Shanghai, chromi
     docs.c = await ingest(api, { kind: 'comment', source: 'web', externalId: 'er-c', text: '这个手机质量很差，用了两天就坏了，售后也不理人。' });
     docs.d = await ingest(api, { kind: 'comment', source: 'web', externalId: 'er-d', text: '信号很好，网速很快，非常满意。' });
     for (const id of Object.values(docs)) await waitDone(api, id);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     // The browser runs on UTC; the service on Beijing time.
-    const context = await browser.newContext({ viewport: { width: 1300, height: 900 }, locale: 'zh-CN', timezoneId: 'UTC' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    ({ page } = await openPage(browser, { width: 1300, height: 900 }, { errors: pageErrors, options: { timezoneId: 'UTC' } }));
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('a document is erased only once its id is typed again; the counts the API returns are shown and the document is gone', async () => {
     await signedInAs(page, server.base, server.adminKey, 'zh');

@@ -1,8 +1,8 @@
-import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { expectTabTrapped, focusInDialog, overflow, pageHeading, shot } from './admin-helpers.js';
 import { openRoute, signedInAs, signIn } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
 
 // The admin area's API keys and tenant settings pages, and who may open the admin area at all,
 // against the real service: what the page shows is checked against what the API then says.
@@ -58,17 +58,15 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
   beforeAll(async () => {
     server = await startServer();
     api = apiClient(server.base, server.adminKey);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1300, height: 860 }, locale: 'zh-CN' });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    ({ context, page } = await openPage(
+      browser,
+      { width: 1300, height: 860 },
+      { errors: pageErrors, beforePage: (c) => c.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base }) },
+    ));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('a new key is shown once with a copy button, signs in with its roles, and is refused once revoked', async () => {
     await signedInAs(page, server.base, server.adminKey, 'zh');

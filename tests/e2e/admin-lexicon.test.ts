@@ -1,8 +1,8 @@
-import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { overflow, pageHeading, shot, until } from './admin-helpers.js';
 import { getDoc, ingest, openRoute, signedInAs, signIn, waitDone, type Api, type Doc } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
 
 // The admin area's lexicon page (#/admin/lexicon) against the real service: opinions labelers added that
 // the rules missed (sarcastic 感人) are suggested, taken into the tenant lexicon, saved, re-tagged, and the
@@ -105,19 +105,14 @@ describe('admin: tenant lexicon and its suggestions (real server, chromium)', ()
     const bad = await ingestDone('boom-bad', '手机发热炸裂');
     await addTag(bad.id, '手机发热炸裂', '炸裂', 'negative', 'quality');
 
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1300, height: 860 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    ({ context, page } = await openPage(browser, { width: 1300, height: 860 }, { errors: pageErrors }));
     page.on('request', (r) => {
       if (r.method() === 'PUT' && r.url().endsWith('/v1/taxonomy')) puts.push(r);
     });
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('the suggested 感人 is taken, saved, re-tagged, and new documents are tagged with it', async () => {
     const before = await suggestions();

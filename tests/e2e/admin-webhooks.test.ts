@@ -1,9 +1,9 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Receiver } from '../actions/receiver.js';
 import { expectTabTrapped, pageHeading, shot, until } from './admin-helpers.js';
 import { ingest, openRoute, signedInAs, waitDone } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, startServer, type RunningServer } from './server-harness.js';
+import { apiClient, launchChromium, openPage, startServer, type RunningServer } from './server-harness.js';
 
 // Webhooks, alert rules and routing in the admin area, against the real service and a real receiver
 // on 127.0.0.1 that checks each delivery's signature (tests/actions/receiver.ts). The service lets
@@ -69,10 +69,8 @@ describe('admin: webhooks, alert rules and routing (real server, real receiver, 
     receiver = await new Receiver().start();
     server = await startServer({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' });
     api = apiClient(server.base, server.adminKey);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1300, height: 900 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    ({ page } = await openPage(browser, { width: 1300, height: 900 }, { errors: pageErrors }));
   }, 120_000);
 
   afterAll(async () => {

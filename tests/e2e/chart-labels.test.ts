@@ -1,7 +1,7 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ingest, signIn, waitDone } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
 
 // What the dashboard and NPS charts draw, read back from the canvas: a driver's value label must fit
 // inside the chart even when its bar reaches the axis maximum (it was cut off at "+25.0 (n="). And their
@@ -44,17 +44,12 @@ describe('chart labels and data tables (real server, chromium)', () => {
     for (const [i, [score, text]] of answers.entries()) {
       await waitDone(api, await ingest(api, { kind: 'survey', source: 'nps-survey', externalId: `chart-nps-${i}`, text, score, scale: 'nps', question: '您向朋友推荐我们的可能性有多大？' }));
     }
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    ({ page } = await openPage(browser, { width: 1366, height: 768 }, { errors: pageErrors }));
     await signIn(page, server.base, server.adminKey, '#/feed');
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('NPS drivers: the value label of the longest bar stays inside the chart', async () => {
     const drivers = (await api<{ categories: { category: string; npsImpact: number | null }[] }>('GET', '/v1/stats/drivers?scale=nps')).body;

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Api, ingest, openRoute, seedCustomerHistory, signIn, waitDone } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, ROOT, startServer, waitFor, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, ROOT, startServer, waitFor, type RunningServer } from './server-harness.js';
 
 // The console's Content-Security-Policy has no 'unsafe-inline' in style-src: styles come from the
 // bundle's stylesheet and the CSSOM (React's style props, ECharts' element.style), never from markup
@@ -175,18 +175,21 @@ describe('Content-Security-Policy: no inline styles anywhere in the console (rea
     const rule = await api('POST', '/v1/rules', { name: '应用差评', type: 'document', webhookIds: [hook.body.id], match: { channels: ['app'] } });
     expect(rule.status, JSON.stringify(rule.body)).toBe(201);
 
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN' });
-    await context.exposeFunction('__cspViolation', (v: Violation) => void violations.push(v));
-    await context.addInitScript(RECORD_VIOLATIONS);
-    page = await context.newPage();
+    browser = await launchChromium();
+    ({ context, page } = await openPage(
+      browser,
+      { width: 1400, height: 860 },
+      {
+        beforePage: async (c) => {
+          await c.exposeFunction('__cspViolation', (v: Violation) => void violations.push(v));
+          await c.addInitScript(RECORD_VIOLATIONS);
+        },
+      },
+    ));
     watch(page);
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('the console is served without unsafe-inline in its style directives', async () => {
     const res = await page.goto(`${server.base}/`);

@@ -1,7 +1,7 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { signIn } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
 
 // QA audit at scale, against the real server in Chromium:
 // F1 — without dates the KPI table counts the last 7 days while the charts count all time; a row's
@@ -62,15 +62,12 @@ beforeAll(async () => {
     doc('edge-last', 'comment', NEG, '2026-06-10T23:59:59.999', 'kpi-edge-e2e'),
     doc('edge-after', 'comment', NEG, '2026-06-11T00:00:00.000', 'kpi-edge-e2e'),
   ]);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  page = await (await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' })).newPage();
+  browser = await launchChromium();
+  ({ page } = await openPage(browser, { width: 1366, height: 900 }));
   await signIn(page, server.base, server.adminKey);
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeBrowserAndServer(browser, server));
 
 const rowSel = (category: string) => `.kpi-table tr[data-category="${category}"]`;
 

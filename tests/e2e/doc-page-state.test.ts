@@ -1,7 +1,7 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { getDoc, ingest, signIn, waitDone, type Doc } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
 
 // The document page and the labeling queue against a real server: what one document's page shows must
 // not leak into the next one's (it kept 已保存 and the new-tag form), a document without tags says so
@@ -51,17 +51,12 @@ describe('document page state and empty documents (real server, chromium)', () =
     expect(docs.a!.tags.length, 'sample a has no tags').toBeGreaterThan(0);
     expect(docs.b!.tags.length, 'sample b has no tags').toBeGreaterThan(0);
     expect(docs.empty!.tags, 'the empty sample got tags').toEqual([]);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    ({ page } = await openPage(browser, { width: 1366, height: 768 }, { errors: pageErrors }));
     await signIn(page, server.base, server.adminKey, '#/feed');
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('the next document starts clean: no 已保存, no selected tag, no new-tag form from the one before', async () => {
     await openDoc(docs.a!.id);

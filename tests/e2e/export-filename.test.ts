@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ingest, signIn, waitDone } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, startServer, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, startServer, type RunningServer } from './server-harness.js';
 
 // QA audit at scale 2026-11-29 (F6): the console named downloads by the UTC date, while every date it
 // shows is in the service's TIME_ZONE. The zone here is chosen so that its date differs from UTC's right
@@ -16,14 +16,11 @@ let browser: Browser;
 beforeAll(async () => {
   server = await startServer({ TIME_ZONE: zone });
   const api = apiClient(server.base, server.adminKey);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   await waitDone(api, await ingest(api, { kind: 'comment', source: 'fn-app', externalId: 'fn-1', text: '快递员态度很差' }));
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeBrowserAndServer(browser, server));
 
 test('an export downloaded from the console is named by the date in the service time zone', async () => {
   expect(dayIn(zone)).not.toBe(new Date().toISOString().slice(0, 10));

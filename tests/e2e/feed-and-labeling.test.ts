@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { getDoc, ingest, selectText, signIn, waitDone, type Doc } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, SCREENSHOTS, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, SCREENSHOTS, startServer, waitForPage, type RunningServer } from './server-harness.js';
 
 // The feed and the labeling queue against a real server: which text can be tagged, what the feed
 // counts and shows after errors and corrections, keyboard reach, and errors in the reader's language.
@@ -46,10 +46,8 @@ describe('feed and labeling (real server, chromium)', () => {
   beforeAll(async () => {
     server = await startServer();
     api = apiClient(server.base, server.adminKey);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    ({ context, page } = await openPage(browser, { width: 1366, height: 768 }, { errors: pageErrors }));
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
@@ -81,10 +79,7 @@ describe('feed and labeling (real server, chromium)', () => {
     await signIn(page, server.base, server.adminKey, '#/feed');
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('labeling a transcript: agent turns cannot become tags, customer turns still can', async () => {
     await page.goto(`${server.base}/#/label?doc=${ids.call}`);

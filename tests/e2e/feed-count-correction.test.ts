@@ -1,7 +1,7 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { signIn } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
 
 // QA stats audit 2026-11-30: the feed's "N 条匹配" follows inline corrections by counting the chips that left
 // or joined a card, so a correction that moves a tag out of the query without removing it (a negative tag
@@ -32,15 +32,12 @@ beforeAll(async () => {
   api = apiClient(server.base, server.adminKey);
   await seed('flip-many', 60); // more negative tags than the feed's page of 50
   await seed('flip-few', 3);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })).newPage();
+  browser = await launchChromium();
+  ({ page } = await openPage(browser, { width: 1366, height: 768 }));
   await signIn(page, server.base, server.adminKey);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeBrowserAndServer(browser, server));
 
 /** Makes the first card's first chip positive, as a labeler does, and waits for the API to have it. */
 async function flipFirstToPositive(query: string, before: number): Promise<number> {

@@ -1,7 +1,7 @@
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Api, type Doc, getDoc, ingest, openRoute, signedInAs, type Tag, waitDone } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
 
 // Opinion highlights in the document text, for people who cannot tell the polarity colours apart,
 // read with a screen reader or work from the keyboard (WCAG 1.4.1, 2.1.1): the underline's shape
@@ -97,18 +97,14 @@ describe('opinion highlights without colour, mouse or sight (real server, chromi
     expect(both, 'the analyzer found no comment with both a positive and a negative opinion').toBeTruthy();
     mixed = both!;
     categories = (await api<{ categories: typeof categories }>('GET', '/v1/taxonomy')).body.categories;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    cdp = await context.newCDPSession(page);
+    browser = await launchChromium();
+    const opened = await openPage(browser, { width: 1400, height: 860 }, { errors: pageErrors });
+    page = opened.page;
+    cdp = await opened.context.newCDPSession(page);
     await cdp.send('Accessibility.enable');
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('each polarity has its own underline shape, not only its own colour, and a legend names them', async () => {
     await as('zh');

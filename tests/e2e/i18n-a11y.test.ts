@@ -1,7 +1,7 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Api, ingest, openRoute, seedCustomerHistory, signedInAs, signIn, waitDone } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
 
 // Language and accessibility audit of the console against a real server with analysed data:
 // English shows no Chinese but the customers' words (which carry lang="zh-CN" for screen readers),
@@ -97,16 +97,11 @@ describe('language and accessibility (real server, chromium)', () => {
     const now = Date.now();
     ids.push(...(await seedCustomerHistory(api, { prefix: 'a11y', customer: CUSTOMER, comments: COMMENTS, n: 12, at: (i) => new Date(now - (i % 6) * 86_400_000).toISOString() })));
     await Promise.all(ids.map((id) => waitDone(api, id)));
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    ({ page } = await openPage(browser, { width: 1400, height: 860 }, { errors: pageErrors }));
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('English: the choice persists and no Chinese is left outside the customers\' words on any page', async () => {
     await page.goto(`${server.base}/`);

@@ -1,7 +1,7 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { signIn } from './console-helpers.js';
-import { CHROMIUM_ARGS, startServer, waitFor, type RunningServer } from './server-harness.js';
+import { closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, type RunningServer } from './server-harness.js';
 
 // The Ingest page's refusals must name the field as the form names it (the API's `source` is the
 // form's 渠道/Channel, not the feed's tag-source filter 来源) and say why, so the user can fix it.
@@ -36,18 +36,13 @@ async function alertText(): Promise<string> {
 describe('Ingest page validation errors (real server, chromium)', () => {
   beforeAll(async () => {
     server = await startServer();
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    ({ page } = await openPage(browser, { width: 1366, height: 860 }, { errors: pageErrors }));
     await signIn(page, server.base, server.adminKey, '#/ingest');
     await page.waitForSelector('.ingest-form');
   }, 90_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('a channel the API refuses is named 渠道 with the reason, not 来源', async () => {
     const text = await submit('comment', '微博', '网速太慢');

@@ -1,7 +1,7 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Api, type Doc, getDoc, ingest, openRoute, selectText, signedInAs, type Tag, waitDone } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
 
 // Adding a tag from the keyboard alone, in the labeling queue and on the document page: the words used
 // to be chosen only by a mouse selection or by clicking characters, which Tab never reached (n said
@@ -92,20 +92,15 @@ describe('choosing a new tag’s words with the keyboard alone (real server, chr
     ids.call = await ingest(api, { kind: 'transcript', source: 'call-center', externalId: 'kbd-call', turns: TURNS });
     ids.docCall = await ingest(api, { kind: 'transcript', source: 'call-center', externalId: 'kbd-doc-call', turns: TURNS });
     for (const id of Object.values(ids)) await waitDone(api, id);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    ({ page } = await openPage(browser, { width: 1366, height: 900 }, { errors: pageErrors }));
     page.on('request', (r) => {
       if (r.method() === 'POST' && r.url().includes('/corrections')) corrections.push(r.url());
     });
     await signedInAs(page, server.base, server.adminKey, 'zh');
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('queue: n with nothing selected puts a caret in the text; → steps over emoji, Shift+→ extends, Enter opens the form', async () => {
     const before = await getDoc(api, ids.queue!);

@@ -1,7 +1,7 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { getDoc, ingest, signIn, waitDone, type Doc, type Tag } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
 
 // Undo in the labeling queue against a real server: 1 on a negative machine tag and then u puts the
 // tag back as the model wrote it and the document back in the queue; it used to send a counter-update,
@@ -46,17 +46,12 @@ describe('undo in the labeling queue (real server, chromium)', () => {
   beforeAll(async () => {
     server = await startServer();
     api = apiClient(server.base, server.adminKey);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    ({ page } = await openPage(browser, { width: 1366, height: 768 }, { errors: pageErrors }));
     await signIn(page, server.base, server.adminKey, '#/label');
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('1 then u: the tag is the machine tag again, the document unreviewed and back in the queue', async () => {
     const doc = await newDoc('undo-1');

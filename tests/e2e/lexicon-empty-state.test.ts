@@ -1,7 +1,7 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ingest, openRoute, signedInAs, waitDone } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, startServer, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, type RunningServer } from './server-harness.js';
 
 // Web QA 2026-11-30: after a training made only of added tags the Models page sends the admin to 词典,
 // which said only "没有新的建议" when the added tags gave no suggestion, with no word why.
@@ -14,13 +14,10 @@ let api: ReturnType<typeof apiClient>;
 beforeAll(async () => {
   server = await startServer();
   api = apiClient(server.base, server.adminKey);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  page = await (await browser.newContext({ viewport: { width: 1300, height: 860 }, locale: 'zh-CN' })).newPage();
+  browser = await launchChromium();
+  ({ page } = await openPage(browser, { width: 1300, height: 860 }));
 }, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeBrowserAndServer(browser, server));
 
 const emptyText = async () => {
   // from another page, so the lexicon page loads its suggestions afresh

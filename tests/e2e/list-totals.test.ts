@@ -1,7 +1,7 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { signIn } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
 
 // With more matches than one page, the feed and the labeling queue say how many there are in all
 // (GET …?withTotal=true), where they could only say "more to load" / "n+". Checked against the API's own total.
@@ -30,15 +30,12 @@ beforeAll(async () => {
     const r = await api<{ total: number }>('GET', '/v1/documents?channel=totals-e2e&status=done&limit=1&withTotal=true');
     return r.body.total === 60 ? true : null;
   }, 120_000);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })).newPage();
+  browser = await launchChromium();
+  ({ page } = await openPage(browser, { width: 1366, height: 768 }));
   await signIn(page, server.base, server.adminKey);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeBrowserAndServer(browser, server));
 
 describe('list totals in the console', () => {
   test('the feed names the query’s total while more pages remain, in both languages', async () => {

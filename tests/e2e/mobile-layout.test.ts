@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ingest, signIn, waitDone } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, SCREENSHOTS, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, SCREENSHOTS, startServer, waitForPage, type RunningServer } from './server-harness.js';
 
 // A phone-sized window (390×844, an iPhone 12–15) on every page an admin can open: nothing may be
 // wider than the screen, the sign-out button must be on screen and take a tap, and the content
@@ -84,7 +84,7 @@ describe('phone-sized layout (real server, chromium at 390×844)', () => {
   beforeAll(async () => {
     server = await startServer();
     api = apiClient(server.base, server.adminKey);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
     ids.c0 = await ingest(api, { kind: 'comment', source: 'app-review', externalId: 'm-c0', text: '网络很卡，经常断线，客服态度很好，但是套餐价格太贵了，性价比很低。', customerId: CUSTOMER, occurredAt: day(3) });
     ids.c1 = await ingest(api, { kind: 'comment', source: 'taobao', externalId: 'm-c1', text: '快递太慢了，等了一个星期，包装也破了。', occurredAt: day(2) });
@@ -103,10 +103,7 @@ describe('phone-sized layout (real server, chromium at 390×844)', () => {
     for (const id of Object.values(ids)) await waitDone(api, id);
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('every page fits the width, every nav link is on screen with its label on one line, and sign-out can be tapped', async () => {
     const ctx = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', hasTouch: true });

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { apiClient, CHROMIUM_ARGS, SCREENSHOTS, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, SCREENSHOTS, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
 import { SLANG_COMPLAINTS } from '../fixtures/slang-complaints.js';
 
 // The Models page end to end: real server, real training thread, real browser. Labelers correct
@@ -291,16 +291,11 @@ describe('models page (real server, chromium)', () => {
   beforeAll(async () => {
     server = await startServer();
     api = apiClient(server.base, server.adminKey);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    ({ context, page } = await openPage(browser, { width: 1400, height: 860 }, { errors: pageErrors }));
   }, 90_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('everyday feedback is ingested, tagged, and corrected by a labeler', async () => {
     const docs = await ingestAll('e2e-models', EVERYDAY.map((c) => c.text));

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { openRoute, signedInAs } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, SCREENSHOTS, startServer, waitFor, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, SCREENSHOTS, startServer, waitFor, type RunningServer } from './server-harness.js';
 
 // The models page lists the tenant's latest re-tag jobs, whoever started them, and follows the running
 // ones until they are done: a job started through the API (as the CLI or another admin would) shows up
@@ -45,17 +45,14 @@ beforeAll(async () => {
   const created = await api<{ key: string }>('POST', '/v1/api-keys', { name: '管理员 李四', roles: ['admin'] });
   expect(created.status).toBe(201);
   pageKey = created.body.key;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  page = await (await browser.newContext({ viewport: { width: 1300, height: 900 }, locale: 'zh-CN' })).newPage();
+  browser = await launchChromium();
+  ({ page } = await openPage(browser, { width: 1300, height: 900 }));
   page.on('request', (r) => {
     if (new URL(r.url()).pathname === '/v1/retag-jobs' && r.method() === 'GET') listCalls.push(Date.now());
   });
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeBrowserAndServer(browser, server));
 
 async function shot(name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });

@@ -1,7 +1,7 @@
 import os from 'node:os';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { CHROMIUM_ARGS, startServer, type RunningServer } from './server-harness.js';
+import { closeBrowserAndServer, launchChromium, startServer, type RunningServer } from './server-harness.js';
 
 // Docs audit 2026-11-30: opened over plain HTTP at a LAN address (not localhost), the console was a blank
 // page: helmet's default Content-Security-Policy carried upgrade-insecure-requests, so the browser asked
@@ -17,12 +17,9 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startServer({ HOST: '0.0.0.0' });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeBrowserAndServer(browser, server));
 
 test('the policy asks no browser to upgrade the console to https', async () => {
   const res = await fetch(`${server.base}/`);

@@ -1,7 +1,7 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Api, ingest, signedInAs, waitDone } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
 
 // A language and accessibility pass over the console against a real server with analysed data: what a
 // keyboard, screen-reader or phone user hits on the feed, document, labeling, dashboard, models and admin
@@ -41,17 +41,12 @@ describe('console language and accessibility pass (real server, chromium)', () =
     api = apiClient(server.base, server.adminKey);
     for (const [i, text] of COMMENTS.entries()) ids.push(await ingest(api, { kind: 'comment', source: i % 2 ? 'app' : 'web', externalId: `qa-pass-${i}`, customerId: CUSTOMER, text }));
     for (const id of ids) await waitDone(api, id);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    ({ page } = await openPage(browser, { width: 1366, height: 900 }, { errors: pageErrors }));
     await signedInAs(page, server.base, server.adminKey, 'zh');
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('feed: a refused confidence does not stay in its field after back and forward; the field shows what is applied', async () => {
     await page.goto(`${server.base}/#/feed`);

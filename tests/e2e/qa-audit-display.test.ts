@@ -1,7 +1,7 @@
-import { chromium, type Browser, type BrowserContext, type Page, type Route } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Api, getDoc, ingest, signIn, waitDone, type Doc } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
 
 // The QA audit's display defects: what the pages say and draw for a given API answer. Where the
 // answer needs data a fresh server does not have (gaps between days, small-sample KPI rows, a gate's
@@ -49,17 +49,12 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
     api = apiClient(server.base, server.adminKey);
     const id = await ingest(api, { kind: 'comment', source: 'app', externalId: 'qad-1', customerId: 'qad-cust', text: '外卖送得太慢了，骑手态度恶劣。', occurredAt: new Date().toISOString() });
     doc = await waitDone(api, id);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    ({ context, page } = await openPage(browser, { width: 1366, height: 860 }, { errors: pageErrors }));
     await signIn(page, server.base, server.adminKey, '#/feed');
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('feed ×: names the tag, removes it at once and offers 撤销, which puts the model\'s tag back', async () => {
     const tag = doc.tags.find((t) => t.opinion === '恶劣')!;

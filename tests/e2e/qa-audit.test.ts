@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page, type Route } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Api, getDoc, ingest, signIn, waitDone, type Doc } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, SCREENSHOTS, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, SCREENSHOTS, startServer, waitForPage, type RunningServer } from './server-harness.js';
 
 // Defects a QA audit found in a real browser, each checked the way the auditor met it: failed page
 // code loads and failed requests must leave the console usable and retryable, filters must not keep
@@ -39,17 +39,12 @@ describe('QA audit fixes (real server, chromium)', () => {
     const id = await ingest(api, { kind: 'comment', source: 'app', externalId: 'qa-1', text: TEXT, occurredAt: new Date().toISOString() });
     doc = await waitDone(api, id);
     expect(doc.tags.map((t) => t.opinion)).toContain('恶劣');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    ({ page } = await openPage(browser, { width: 1366, height: 860 }, { errors: pageErrors }));
     await signIn(page, server.base, server.adminKey, '#/models');
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('a page whose code fails to load says so under the top bar, and 重试 loads it', async () => {
     for (const [nav, chunk, ready] of [

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const SCREENSHOTS = path.join(ROOT, 'tests/screenshots');
@@ -16,6 +17,36 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/** The system Chromium, headless, with CHROMIUM_ARGS: how every browser test launches it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A page in a new zh-CN browser context of the given viewport. `options` adds to (or overrides) the
+ * context's options; `beforePage` prepares the context before the page opens (permissions, exposed
+ * functions, init scripts); the page's uncaught errors are pushed to `errors`, which most tests check
+ * is empty at the end.
+ */
+export async function openPage(
+  browser: Browser,
+  viewport: { width: number; height: number },
+  opts: { errors?: string[]; options?: BrowserContextOptions; beforePage?: (context: BrowserContext) => Promise<void> } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', ...opts.options });
+  await opts.beforePage?.(context);
+  const page = await context.newPage();
+  const errors = opts.errors;
+  if (errors) page.on('pageerror', (e) => errors.push(e.message));
+  return { context, page };
+}
+
+/** For afterAll: closes the browser, then stops the server (either is missing when beforeAll failed before it). */
+export async function closeBrowserAndServer(browser: Browser | undefined, server: RunningServer | undefined): Promise<void> {
+  await browser?.close();
+  await server?.stop();
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ingest, signIn, waitDone } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, startServer, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, startServer, type RunningServer } from './server-harness.js';
 
 // The console shows times, and picks whole days, in the service's TIME_ZONE: the dashboard's day bars are
 // the service's days, so a Beijing complaint at 07:30 must read 07:30 on the 28th even in a browser whose
@@ -16,16 +16,13 @@ let late: string;
 beforeAll(async () => {
   server = await startServer({ TIME_ZONE: 'Asia/Shanghai' });
   const api = apiClient(server.base, server.adminKey);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   early = await ingest(api, { kind: 'comment', source: 'tz-app', externalId: 'tz-early', text: '客服态度很差，问题一直没解决。', occurredAt: '2026-11-28T07:30:00+08:00' });
   late = await ingest(api, { kind: 'comment', source: 'tz-app', externalId: 'tz-late', text: '网络信号太差，经常断网。', occurredAt: '2026-11-28T21:15:00+08:00' });
   for (const id of [early, late]) await waitDone(api, id);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeBrowserAndServer(browser, server));
 
 describe('console in the service time zone (chromium, browser zone America/New_York)', () => {
   test('feed cards and the document page show Beijing wall times; a day filter covers the Beijing day', async () => {

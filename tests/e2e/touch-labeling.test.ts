@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { getDoc, ingest, waitDone, type Doc, type Tag } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, SCREENSHOTS, startServer, waitFor, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, SCREENSHOTS, startServer, waitFor, type RunningServer } from './server-harness.js';
 
 // Labeling on a phone with no keyboard: a touch-emulated 390×844 context (hasTouch, isMobile) does
 // every labeling action with tap() only — accept, polarity, category, delete, a new tag on a span —
@@ -94,7 +94,7 @@ describe('labeling by touch alone (real server, chromium touch emulation at 390�
   beforeAll(async () => {
     server = await startServer();
     api = apiClient(server.base, server.adminKey);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
     const comments: [string, string, string][] = [
       ['accept', 'app', '快递太慢了，等了一个星期，包装也破了。'],
@@ -121,10 +121,7 @@ describe('labeling by touch alone (real server, chromium touch emulation at 390�
     for (const id of Object.values(ids)) await waitDone(api, id);
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('queue: accepting the machine tags is one tap', async () => {
     const before = await getDoc(api, ids.accept!);

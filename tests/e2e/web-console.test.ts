@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { selectText } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, ROOT, SCREENSHOTS, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, ROOT, SCREENSHOTS, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
 
 interface Tag {
   id: string;
@@ -88,20 +88,15 @@ describe('web console (real server, chromium)', () => {
   beforeAll(async () => {
     server = await startServer();
     api = apiClient(server.base, server.adminKey);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN', acceptDownloads: true });
-    page = await context.newPage();
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    browser = await launchChromium();
+    ({ context, page } = await openPage(browser, { width: 1400, height: 860 }, { errors: pageErrors, options: { acceptDownloads: true } }));
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
     });
   }, 90_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('ingests through the API and the documents are processed', async () => {
     for (const [i, text] of COMMENTS.entries()) {
