@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ACTIONS_ENV, addWebhook } from '../actions/setup.js';
-import { Receiver } from '../actions/receiver.js';
-import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { describe, expect, test } from 'vitest';
+import { ACTIONS_ENV, addWebhook, useReceiver } from '../actions/setup.js';
+import type { Receiver } from '../actions/receiver.js';
+import { ingestAndWait, useFileRuntime } from '../helpers/file-runtime.js';
+import { ADMIN_KEY, bearer, type TestRuntime } from '../helpers/runtime.js';
 
 // A document's sentiment is what its tags say (docSentiment in src/nlp/analyzer.ts). A labeler's
 // correction changes the tags, so every correction path must leave the document saying what the
@@ -13,26 +14,12 @@ let rt: TestRuntime;
 let receiver: Receiver;
 let ingest: string;
 let labeler: string;
-beforeAll(async () => {
-  receiver = await new Receiver().start();
-  rt = await startRuntime(ACTIONS_ENV);
-  ingest = await createKey(rt, ['ingest']);
-  labeler = await createKey(rt, ['labeler']);
-});
-afterAll(async () => {
-  await rt?.close();
-  await receiver?.close();
-});
+// The receiver starts first and closes last (afterAll hooks run in reverse), as rules fire while the file runs.
+useReceiver((started) => (receiver = started));
+useFileRuntime({ ingest: ['ingest'], labeler: ['labeler'] }, (s) => ({ rt, keys: { ingest, labeler } } = s), { env: ACTIONS_ENV });
 
 let seq = 0;
-async function ingestDoc(body: Record<string, unknown>): Promise<Record<string, any>> {
-  const res = await rt.http
-    .post('/v1/documents')
-    .set(bearer(ingest))
-    .send({ kind: 'comment', source: 'app', externalId: `cs-${++seq}`, ...body })
-    .expect(202);
-  return waitForStatus(rt, res.body.id as string);
-}
+const ingestDoc = (body: Record<string, unknown>) => ingestAndWait(rt, ingest, { kind: 'comment', source: 'app', externalId: `cs-${++seq}`, ...body });
 
 const correct = (id: string, actions: unknown[]) => rt.http.post(`/v1/documents/${id}/corrections`).set(bearer(labeler)).send({ actions });
 const getDoc = async (id: string) => (await rt.http.get(`/v1/documents/${id}`).set(bearer(labeler)).expect(200)).body as Record<string, any>;
