@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
+import { bearer, createKey, dataFilesContaining, type TestRuntime } from '../helpers/runtime.js';
 import { ingest, waitDone, useActionsRuntime } from '../actions/setup.js';
 
 // One piece of feedback can be erased on its own: a customer asks about one comment, or the document came
@@ -11,12 +9,7 @@ import { ingest, waitDone, useActionsRuntime } from '../actions/setup.js';
 let rt: TestRuntime;
 useActionsRuntime((started) => (rt = started));
 
-function filesContaining(needle: string): string[] {
-  return fs
-    .readdirSync(rt.dataDir)
-    .filter((f) => fs.statSync(path.join(rt.dataDir, f)).isFile())
-    .filter((f) => fs.readFileSync(path.join(rt.dataDir, f), 'utf8').includes(needle));
-}
+const filesContaining = (needle: string) => dataFilesContaining(rt, needle);
 
 describe('DELETE /v1/documents/:id', () => {
   test('erases the document with its tags and corrections, audits the id only, leaves the others and no file holding its text', async () => {

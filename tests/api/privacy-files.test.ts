@@ -1,7 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { bearer, tenantKeyMaker, type TestRuntime } from '../helpers/runtime.js';
+import { bearer, tenantKeyMaker, dataFilesContaining, type TestRuntime } from '../helpers/runtime.js';
 import { ingest, waitDone, useActionsRuntime } from '../actions/setup.js';
 
 // What erasure and retention must leave nowhere: the customer's words (made-up names no lexicon or
@@ -21,12 +19,7 @@ async function storedJson(): Promise<Record<string, string>> {
   return out;
 }
 
-function filesContaining(needle: string): string[] {
-  return fs
-    .readdirSync(rt.dataDir)
-    .filter((f) => fs.statSync(path.join(rt.dataDir, f)).isFile())
-    .filter((f) => fs.readFileSync(path.join(rt.dataDir, f), 'utf8').includes(needle));
-}
+const filesContaining = (needle: string) => dataFilesContaining(rt, needle);
 
 describe("erased text leaves DATA_DIR's files", () => {
   async function seed(key: string, externalId: string, customerId: string | undefined, marker: string): Promise<string> {

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { describe, expect, test } from 'vitest';
+import { useFileRuntime } from '../helpers/file-runtime.js';
+import { bearer, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 
 // What retraining keeps of a customer's corrected clauses: the version's head stores hashed n-gram
 // weights, and the worker caches the frozen model's features per clause across jobs. After the
@@ -7,12 +8,7 @@ import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from
 
 let rt: TestRuntime;
 let key: string;
-
-beforeAll(async () => {
-  rt = await startRuntime();
-  key = await createKey(rt, ['admin', 'ingest', 'analyst', 'labeler'], 'erase-model');
-});
-afterAll(async () => rt.close());
+useFileRuntime({ key: ['admin', 'ingest', 'analyst', 'labeler'] }, (s) => ({ rt, keys: { key } } = s), { tenant: 'erase-model' });
 
 async function trainAndWait(): Promise<Record<string, unknown>> {
   const started = await rt.http.post('/v1/models/train').set(bearer(key)).send({}).expect(202);

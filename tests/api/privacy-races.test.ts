@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { describe, expect, test } from 'vitest';
+import { useFileRuntime } from '../helpers/file-runtime.js';
+import { bearer, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 
 // Erasure landing while a labeler's correction is being written: the correction read the document
 // before the erasure and writes its tag and its correction record after it. Those records carry the
@@ -7,12 +8,7 @@ import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from
 
 let rt: TestRuntime;
 let key: string;
-
-beforeAll(async () => {
-  rt = await startRuntime();
-  key = await createKey(rt, ['admin', 'ingest', 'analyst', 'labeler'], 'erase-race');
-});
-afterAll(async () => rt.close());
+useFileRuntime({ key: ['admin', 'ingest', 'analyst', 'labeler'] }, (s) => ({ rt, keys: { key } } = s), { tenant: 'erase-race' });
 
 async function ingestDone(externalId: string, text: string, customerId: string): Promise<string> {
   const res = await rt.http.post('/v1/documents').set(bearer(key)).send({ kind: 'comment', source: 'app', externalId, text, customerId }).expect(202);

@@ -68,6 +68,14 @@ export async function listenOnLoopback(rt: TestRuntime): Promise<{ url: string; 
   };
 }
 
+/** The names of the files directly in the runtime's DATA_DIR whose text contains `needle` (erasure must leave none). */
+export function dataFilesContaining(rt: TestRuntime, needle: string): string[] {
+  return fs
+    .readdirSync(rt.dataDir)
+    .filter((f) => fs.statSync(path.join(rt.dataDir, f)).isFile())
+    .filter((f) => fs.readFileSync(path.join(rt.dataDir, f), 'utf8').includes(needle));
+}
+
 export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 
 export async function createKey(rt: TestRuntime, roles: string[], tenant?: string): Promise<string> {
