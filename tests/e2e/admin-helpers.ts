@@ -6,6 +6,17 @@ import { SCREENSHOTS, waitFor } from './server-harness.js';
 
 // Shared by the admin-*.test.ts browser tests. Browser code is passed as strings: the test tsconfig has no DOM lib.
 
+/** Every admin page's route, and what shows once that page has loaded (the a11y and phone-width passes visit them all). */
+export const ADMIN_PAGES: readonly (readonly [hash: string, ready: string])[] = [
+  ['#/admin/keys', '.keys-table'],
+  ['#/admin/settings', '.settings-form'],
+  ['#/admin/webhooks', '.create-webhook'],
+  ['#/admin/rules', '[data-action=new-rule]'],
+  ['#/admin/routing', '.routing-form'],
+  ['#/admin/erasure', '.erasure-form'],
+  ['#/admin/audit', '[data-admin-section=audit] .adm-footer'],
+];
+
 export async function shot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });

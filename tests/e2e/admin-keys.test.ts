@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { expectTabTrapped, focusInDialog, overflow, pageHeading, shot } from './admin-helpers.js';
+import { ADMIN_PAGES, expectTabTrapped, focusInDialog, overflow, pageHeading, shot } from './admin-helpers.js';
 import { openRoute, signedInAs, signIn } from './console-helpers.js';
 import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
 
@@ -488,15 +488,7 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
 
   test('on a phone every admin page fits the screen', async () => {
     const { ctx, p } = await newSession(server.adminKey, '', 'zh', { width: 390, height: 844 });
-    for (const [hash, ready] of [
-      ['#/admin/keys', '.keys-table'],
-      ['#/admin/settings', '.settings-form'],
-      ['#/admin/webhooks', '.create-webhook'],
-      ['#/admin/rules', '[data-action=new-rule]'],
-      ['#/admin/routing', '.routing-form'],
-      ['#/admin/erasure', '.erasure-form'],
-      ['#/admin/audit', '[data-admin-section=audit] .adm-footer'],
-    ] as const) {
+    for (const [hash, ready] of ADMIN_PAGES) {
       await p.goto(`${server.base}/${hash}`);
       await p.waitForSelector(ready);
       await p.waitForTimeout(200);

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Api, ingest, openRoute, seedCustomerHistory, signedInAs, signIn, waitDone } from './console-helpers.js';
+import { ADMIN_PAGES } from './admin-helpers.js';
 import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
 
 // Language and accessibility audit of the console against a real server with analysed data:
@@ -69,7 +70,7 @@ async function open(hash: string, ready: string): Promise<void> {
   await page.waitForTimeout(300);
 }
 
-const ROUTES = (): [string, string][] => [
+const ROUTES = (): (readonly [string, string])[] => [
   ['#/feed', '.feed-card'],
   ['#/feed?q=zzzzqqq', '.page'],
   [`#/doc/${ids[0]}`, '.doc-card'],
@@ -81,13 +82,7 @@ const ROUTES = (): [string, string][] => [
   ['#/export', '.export-actions'],
   ['#/ingest', '.ingest-form'],
   ['#/models', '.models-page'],
-  ['#/admin/keys', '.keys-table'],
-  ['#/admin/settings', '.settings-form'],
-  ['#/admin/webhooks', '.create-webhook'],
-  ['#/admin/rules', '[data-action=new-rule]'],
-  ['#/admin/routing', '.routing-form'],
-  ['#/admin/erasure', '.erasure-form'],
-  ['#/admin/audit', '[data-admin-section=audit] .adm-footer'],
+  ...ADMIN_PAGES,
 ];
 
 describe('language and accessibility (real server, chromium)', () => {
