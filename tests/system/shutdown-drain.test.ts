@@ -1,25 +1,16 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { startService } from '../helpers/process.js';
+import { tempDirsForFile } from '../helpers/temp-dirs.js';
 
 // Draining on SIGTERM, in the real service (node dist/main.js): from the first moment /readyz answers 503
 // with a reason, so load balancers stop sending work, while requests in flight finish. It used to
 // answer 200 (or not at all: the listener closed at once) while the instance was going away.
 
 const ADMIN = 'shutdown-test-admin-key-0123456789';
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-shutdown-'));
-  dirs.push(d);
-  return d;
-}
+const tempDir = tempDirsForFile('guandian-shutdown-');
 
 const lockFile = (dir: string) => path.join(dir, '.guandian.lock');
 

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { tempDirsForFile } from '../helpers/temp-dirs.js';
 
 // A SIGTERM at any point of the real service's start-up (node dist/main.js) is a clean stop: exit 0,
 // the DATA_DIR lock released. Start-up and shutdown used to run concurrently: the shutdown steps closed
@@ -11,18 +11,12 @@ import { afterAll, describe, expect, test } from 'vitest';
 
 const MAIN = path.resolve(import.meta.dirname, '../../dist/main.js');
 const ADMIN = 'shutdown-test-admin-key-0123456789';
-const dirs: string[] = [];
+// Registered first, so its afterAll runs last: the children below are killed before their directories go.
+const tempDir = tempDirsForFile('guandian-shutdown-');
 const children = new Set<ChildProcess>();
 afterAll(() => {
   for (const c of children) c.kill('SIGKILL');
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
-
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-shutdown-'));
-  dirs.push(d);
-  return d;
-}
 
 const lockFile = (dir: string) => path.join(dir, '.guandian.lock');
 
