@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, textBody, type TestRuntime } from '../helpers/runtime.js';
 
 let rt: TestRuntime;
 beforeAll(async () => {
@@ -23,12 +23,7 @@ describe('GET /v1/corrections/export', () => {
     if (second) await rt.http.post(`/v1/documents/${id}/corrections`).set(bearer(labeler)).send({ actions: [{ op: 'delete', tagId: second.id }] }).expect(200);
 
     await rt.http.get('/v1/corrections/export').set(bearer(analyst)).expect(403);
-    const res = await rt.http.get('/v1/corrections/export').set(bearer(labeler)).buffer(true).parse((r, cb) => {
-      let data = '';
-      r.setEncoding('utf8');
-      r.on('data', (c: string) => (data += c));
-      r.on('end', () => cb(null, data));
-    });
+    const res = await rt.http.get('/v1/corrections/export').set(bearer(labeler)).buffer(true).parse(textBody);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('application/x-ndjson');
     const rows = (res.body as string).trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
@@ -63,12 +58,7 @@ describe('GET /v1/corrections/export', () => {
     const falsePositive = (wrong.tags as { id: string; opinion: string; sentence: string }[])[0]!;
     await rt.http.post(`/v1/documents/${wrong.id}/corrections`).set(bearer(labeler)).send({ actions: [{ op: 'delete', tagId: falsePositive.id }] }).expect(200);
 
-    const res = await rt.http.get('/v1/corrections/export').set(bearer(labeler)).buffer(true).parse((r, cb) => {
-      let data = '';
-      r.setEncoding('utf8');
-      r.on('data', (c: string) => (data += c));
-      r.on('end', () => cb(null, data));
-    });
+    const res = await rt.http.get('/v1/corrections/export').set(bearer(labeler)).buffer(true).parse(textBody);
     const rows = (res.body as string).trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
     const addLine = rows.find((r) => r.op === 'add' && r.documentId === replaced.id)!;
     const supersededLine = rows.find((r) => r.op === 'delete' && r.documentId === replaced.id)!;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { csvCell } from '../../src/api/export.js';
-import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { bearer, createKey, startRuntime, waitForStatus, textBody, type TestRuntime } from '../helpers/runtime.js';
 
 // QA audit at scale 2026-11-29 (F6, F7): exports carry the TIME_ZONE day each tag counts on beside its UTC
 // instant and are named by today's date there; the formula guard sees through leading whitespace, and a
@@ -23,12 +23,7 @@ test('CSV and JSONL exports carry the day the dashboard counts a tag on, and fil
   expect(doc.tags.length).toBe(1);
   expect(doc.tags[0].day).toBe('2026-08-27');
 
-  const csv = await rt.http.get('/v1/tags/export').query({ format: 'csv' }).set(bearer(key)).buffer(true).parse((r, cb) => {
-    let s = '';
-    r.setEncoding('utf8');
-    r.on('data', (c: string) => (s += c));
-    r.on('end', () => cb(null, s));
-  }).expect(200);
+  const csv = await rt.http.get('/v1/tags/export').query({ format: 'csv' }).set(bearer(key)).buffer(true).parse(textBody).expect(200);
   expect(csv.headers['content-disposition']).toBe(`attachment; filename="guandian-tags-${shanghaiToday()}.csv"`);
   const [header, row] = (csv.body as string).replace(/^\uFEFF/, '').trim().split('\r\n');
   const cols = header!.split(',');

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { createDocumentProcessor } from '../../src/worker/process-document.js';
 import { useFileRuntime } from '../helpers/file-runtime.js';
-import { ADMIN_KEY, bearer, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, waitForStatus, textBody, type TestRuntime } from '../helpers/runtime.js';
 
 // End to end on the embedded engine and queue: HTTP in, worker threads, store, HTTP out.
 
@@ -300,12 +300,7 @@ describe('corrections and export', () => {
   });
 
   test('export CSV has a BOM, a header and one row per tag', async () => {
-    const res = await rt.http.get('/v1/tags/export').query({ format: 'csv', channel: 'survey' }).set(bearer(analyst)).buffer(true).parse((r, cb) => {
-      let data = '';
-      r.setEncoding('utf8');
-      r.on('data', (c: string) => (data += c));
-      r.on('end', () => cb(null, data));
-    });
+    const res = await rt.http.get('/v1/tags/export').query({ format: 'csv', channel: 'survey' }).set(bearer(analyst)).buffer(true).parse(textBody);
     expect(res.status).toBe(200);
     const body = res.body as string;
     expect(body.charCodeAt(0)).toBe(0xfeff);

@@ -76,6 +76,19 @@ export function dataFilesContaining(rt: TestRuntime, needle: string): string[] {
     .filter((f) => fs.readFileSync(path.join(rt.dataDir, f), 'utf8').includes(needle));
 }
 
+type BodyParser = Parameters<ReturnType<ReturnType<typeof supertest>['get']>['parse']>[0];
+
+/**
+ * Keeps a streamed response body (CSV, NDJSON exports) as one UTF-8 string, whatever its content type:
+ * `rt.http.get(...).buffer(true).parse(textBody)`.
+ */
+export const textBody: BodyParser = (r, cb) => {
+  let data = '';
+  r.setEncoding('utf8');
+  r.on('data', (c: string) => (data += c));
+  r.on('end', () => cb(null, data));
+};
+
 export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 
 export async function createKey(rt: TestRuntime, roles: string[], tenant?: string): Promise<string> {
