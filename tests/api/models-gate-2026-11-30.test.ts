@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { ingestAndWait } from '../helpers/file-runtime.js';
+import { ADMIN_KEY, bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { SLANG_COMPLAINTS } from '../fixtures/slang-complaints.js';
 
 // QA audit 2026-11-29 (findings 2, 3, 8 and the learning-loop parts of 11), through real HTTP, the real
@@ -17,10 +18,9 @@ let rt: TestRuntime;
 type Tag = { id: string; opinion: string; polarity: string; category: string; source: string };
 
 async function ingest(key: string, externalId: string, text: string): Promise<{ id: string; text: string; tags: Tag[] }> {
-  const res = await rt.http.post('/v1/documents').set(bearer(key)).send({ kind: 'comment', source: 'app', externalId, text }).expect(202);
-  const doc = await waitForStatus(rt, res.body.id as string, key);
+  const doc = await ingestAndWait(rt, key, { kind: 'comment', source: 'app', externalId, text }, key);
   expect(doc.status).toBe('done');
-  return { id: res.body.id, text, tags: doc.tags };
+  return { id: doc.id, text, tags: doc.tags };
 }
 
 const correct = (key: string, docId: string, actions: Record<string, unknown>[]) => rt.http.post(`/v1/documents/${docId}/corrections`).set(bearer(key)).send({ actions }).expect(200);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { useFileRuntime } from '../helpers/file-runtime.js';
-import { bearer, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { ingestAndWait, useFileRuntime } from '../helpers/file-runtime.js';
+import { bearer, type TestRuntime } from '../helpers/runtime.js';
 
 // Erasure landing while a labeler's correction is being written: the correction read the document
 // before the erasure and writes its tag and its correction record after it. Those records carry the
@@ -11,9 +11,7 @@ let key: string;
 useFileRuntime({ key: ['admin', 'ingest', 'analyst', 'labeler'] }, (s) => ({ rt, keys: { key } } = s), { tenant: 'erase-race' });
 
 async function ingestDone(externalId: string, text: string, customerId: string): Promise<string> {
-  const res = await rt.http.post('/v1/documents').set(bearer(key)).send({ kind: 'comment', source: 'app', externalId, text, customerId }).expect(202);
-  await waitForStatus(rt, res.body.id as string, key);
-  return res.body.id as string;
+  return (await ingestAndWait(rt, key, { kind: 'comment', source: 'app', externalId, text, customerId }, key)).id as string;
 }
 
 /** Runs the real erasure right before the next call of `method` on `target` goes through (once). */

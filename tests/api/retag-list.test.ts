@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildOpenApi } from '../../src/api/openapi/build-openapi.js';
 import { ulid } from '../../src/ids.js';
 import { OpenApiConformance } from '../helpers/openapi-conformance.js';
-import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { ingestAndWait } from '../helpers/file-runtime.js';
+import { bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
 
 // GET /v1/retag-jobs: the tenant's re-tag jobs newest first, paged, each with the progress GET /v1/retag-jobs/:id
 // reports, who started it and why. Jobs are started through POST /v1/retag-jobs and run by the real worker.
@@ -33,9 +34,7 @@ async function waitJob(id: string, key = admin): Promise<Job> {
 }
 
 async function ingest(key: string, source: string, externalId: string, text: string): Promise<string> {
-  const id = (await rt.http.post('/v1/documents').set(bearer(key)).send({ kind: 'comment', source, externalId, text }).expect(202)).body.id as string;
-  await waitForStatus(rt, id, key);
-  return id;
+  return (await ingestAndWait(rt, key, { kind: 'comment', source, externalId, text }, key)).id as string;
 }
 
 const started: { manual: string; lexicon: string; all: string; other: string } = { manual: '', lexicon: '', all: '', other: '' };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { ingestAndWait } from '../helpers/file-runtime.js';
 import { ADMIN_KEY, bearer, startRuntime, waitForStatus, waitRetagJob, type TestRuntime } from '../helpers/runtime.js';
 
 // A labeler's review covers what the machine said when they looked. A re-tag (a new lexicon entry here;
@@ -16,10 +17,9 @@ afterAll(async () => rt?.close());
 type Tag = { id: string; opinion: string; polarity: string; category: string; source: string };
 
 async function ingest(externalId: string, text: string): Promise<{ id: string; tags: Tag[] }> {
-  const res = await rt.http.post('/v1/documents').set(bearer(ADMIN_KEY)).send({ kind: 'comment', source: 'app', externalId, text }).expect(202);
-  const doc = await waitForStatus(rt, res.body.id as string);
+  const doc = await ingestAndWait(rt, ADMIN_KEY, { kind: 'comment', source: 'app', externalId, text });
   expect(doc.status).toBe('done');
-  return { id: res.body.id, tags: doc.tags };
+  return { id: doc.id, tags: doc.tags };
 }
 
 const correct = (id: string, actions: Record<string, unknown>[]) => rt.http.post(`/v1/documents/${id}/corrections`).set(bearer(ADMIN_KEY)).send({ actions }).expect(200);

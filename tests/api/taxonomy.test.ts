@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { ingestAndWait } from '../helpers/file-runtime.js';
+import { ADMIN_KEY, bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
 
 let rt: TestRuntime;
 beforeAll(async () => {
@@ -10,8 +11,7 @@ afterAll(async () => rt.close());
 type Tag = { aspect: string | null; opinion: string; polarity: string; category: string };
 let n = 0;
 async function tagsOf(key: string, text: string): Promise<Tag[]> {
-  const res = await rt.http.post('/v1/documents').set(bearer(key)).send({ kind: 'comment', source: 'app', externalId: `tx-${++n}`, text }).expect(202);
-  return (await waitForStatus(rt, res.body.id, key)).tags;
+  return (await ingestAndWait(rt, key, { kind: 'comment', source: 'app', externalId: `tx-${++n}`, text }, key)).tags;
 }
 
 describe('per-tenant taxonomy and lexicon overrides', () => {
