@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import { Redis } from 'ioredis';
 import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, createKey, restartableData, startRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { dropPrefix, redisUrl, stopPrivateRedis } from '../helpers/redis.js';
 import { Receiver, settle } from './receiver.js';
 import { addWebhook, deliveriesOf, ingest, waitDone, ACTIONS_ENV } from './setup.js';
@@ -56,9 +55,8 @@ test('on BullMQ: retries after 500s, then one signed delivery; a re-processed do
 
 test('on BullMQ: a pending delivery whose job the queue itself failed is sent after a restart', async () => {
   const prefix2 = `gdtest-actions-${randomUUID()}`;
-  let first: TestRuntime | undefined = await startRuntime({ ...ACTIONS_ENV, REDIS_URL: url, QUEUE_PREFIX: prefix2 }, { worker: false, keepData: true });
-  const dataDir = first.dataDir;
-  let second: TestRuntime | undefined;
+  const data = restartableData({ ...ACTIONS_ENV, REDIS_URL: url, QUEUE_PREFIX: prefix2 });
+  const first = await data.start({ worker: false });
   try {
     const hook = await addWebhook(first, receiver);
     // No webhook worker in this process: the delivery is stored pending and its job waits in Redis.
@@ -79,19 +77,16 @@ test('on BullMQ: a pending delivery whose job the queue itself failed is sent af
     await crashing.close();
     conn.disconnect();
     expect((await first.services.store.actions.deliveries.findById(deliveryId))?.status).toBe('pending');
-    await first.close();
-    first = undefined;
+    await data.stop(first);
 
-    second = await startRuntime({ ...ACTIONS_ENV, REDIS_URL: url, QUEUE_PREFIX: prefix2 }, { dataDir, keepData: true });
+    const second = await data.start();
     await receiver.waitFor((r) => r.some((x) => x.body.id === deliveryId && x.answered === 200), 15_000);
     expect(receiver.received.filter((x) => x.body.id === deliveryId).every((x) => x.verified)).toBe(true);
     const deadline = Date.now() + 10_000;
     while ((await second.services.store.actions.deliveries.findById(deliveryId))?.status !== 'delivered' && Date.now() < deadline) await settle(50);
     expect((await deliveriesOf(second, hook)).find((d) => d.id === deliveryId)).toMatchObject({ status: 'delivered', responseCode: 200 });
   } finally {
-    await first?.close();
-    await second?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await data.cleanup();
     await dropPrefix(url, prefix2);
   }
 });

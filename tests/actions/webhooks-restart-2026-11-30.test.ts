@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import { expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, restartableData } from '../helpers/runtime.js';
 import { Receiver, settle } from './receiver.js';
 import { ACTIONS_ENV, addWebhook, useReceiver } from './setup.js';
 
@@ -12,21 +11,19 @@ useReceiver((started) => (receiver = started));
 test('a restart in the middle of the retries does not grant more than WEBHOOK_ATTEMPTS attempts in total', async () => {
   expect(ACTIONS_ENV.WEBHOOK_ATTEMPTS).toBe('4');
   receiver.script = Array<number>(20).fill(500);
-  let first: TestRuntime | undefined = await startRuntime(ACTIONS_ENV, { keepData: true });
-  const dataDir = first.dataDir;
-  let second: TestRuntime | undefined;
+  const data = restartableData(ACTIONS_ENV);
+  const first = await data.start();
   try {
     const hook = await addWebhook(first, receiver);
     const sent = await first.http.post(`/v1/webhooks/${hook}/test`).set(bearer(ADMIN_KEY)).expect(202);
     const deliveryId = sent.body.deliveryId as string;
     const tries = () => receiver.received.filter((x) => x.body.id === deliveryId);
     await receiver.waitFor(() => tries().length >= 2);
-    await first.close();
-    first = undefined;
+    await data.stop(first);
     const before = tries().length;
     expect(before).toBeLessThan(4);
 
-    second = await startRuntime(ACTIONS_ENV, { dataDir, keepData: true });
+    const second = await data.start();
     const deadline = Date.now() + 30_000;
     let stored = await second.services.store.actions.deliveries.findById(deliveryId);
     while (stored?.status === 'pending' && Date.now() < deadline) {
@@ -40,8 +37,6 @@ test('a restart in the middle of the retries does not grant more than WEBHOOK_AT
     expect(tries().every((t) => t.verified && t.answered === 500)).toBe(true);
     expect((await second.services.store.actions.deliveries.findById(deliveryId))?.attempts).toBe(4);
   } finally {
-    await first?.close();
-    await second?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await data.cleanup();
   }
 });

@@ -1,6 +1,5 @@
-import fs from 'node:fs';
 import { expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, restartableData } from '../helpers/runtime.js';
 import { Receiver, settle } from './receiver.js';
 import { ACTIONS_ENV, addWebhook, useReceiver } from './setup.js';
 
@@ -12,9 +11,8 @@ useReceiver((started) => (receiver = started));
 
 test('a stop cuts off an attempt waiting on a hanging receiver; it does not count, and the next start sends it', async () => {
   receiver.hold = true;
-  let first: TestRuntime | undefined = await startRuntime(ACTIONS_ENV, { keepData: true });
-  const dataDir = first.dataDir;
-  let second: TestRuntime | undefined;
+  const data = restartableData(ACTIONS_ENV);
+  const first = await data.start();
   try {
     const hook = await addWebhook(first, receiver);
     const sent = await first.http.post(`/v1/webhooks/${hook}/test`).set(bearer(ADMIN_KEY)).expect(202);
@@ -22,25 +20,22 @@ test('a stop cuts off an attempt waiting on a hanging receiver; it does not coun
     const tries = () => receiver.received.filter((x) => x.body.id === deliveryId);
     await receiver.waitFor(() => tries().length === 1);
 
-    await first.close();
-    first = undefined;
+    await data.stop(first);
     // the stop closed the connection instead of waiting for an answer
     expect(receiver.abandoned).toBe(1);
-    const reopened = await startRuntime(ACTIONS_ENV, { dataDir, keepData: true, worker: false });
+    const reopened = await data.start({ worker: false });
     const stored = await reopened.services.store.actions.deliveries.findById(deliveryId);
-    await reopened.close();
+    await data.stop(reopened);
     expect(stored).toMatchObject({ status: 'pending', attempts: 0, lastError: expect.stringMatching(/interrupted by a service stop/) });
 
     receiver.hold = false;
-    second = await startRuntime(ACTIONS_ENV, { dataDir, keepData: true });
+    const second = await data.start();
     await receiver.waitFor(() => tries().length === 2);
     await settle(300);
     const done = await second.services.store.actions.deliveries.findById(deliveryId);
     expect(done).toMatchObject({ status: 'delivered', attempts: 1, responseCode: 200 });
     expect(tries()[1]!.verified).toBe(true);
   } finally {
-    await first?.close();
-    await second?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await data.cleanup();
   }
 });

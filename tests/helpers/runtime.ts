@@ -89,6 +89,40 @@ export const textBody: BodyParser = (r, cb) => {
   r.on('end', () => cb(null, data));
 };
 
+/**
+ * For tests that stop the service and start it again on the same data: runtimes on one DATA_DIR that
+ * outlives each of them, as a restarted process finds its directory.
+ */
+export interface RestartableData {
+  /** Starts a runtime on the shared DATA_DIR (the first call creates the directory). */
+  start(opts?: { worker?: boolean }): Promise<TestRuntime>;
+  /** Closes a runtime started here, as a stop of the service would; the data stays. */
+  stop(rt: TestRuntime): Promise<void>;
+  /** For a finally block: closes the runtimes still open, in the order they started, and removes the directory. */
+  cleanup(): Promise<void>;
+}
+
+export function restartableData(env: Record<string, string> = {}): RestartableData {
+  const open: TestRuntime[] = [];
+  let dataDir: string | undefined;
+  return {
+    async start(opts = {}) {
+      const rt = await startRuntime(env, { ...opts, keepData: true, ...(dataDir === undefined ? {} : { dataDir }) });
+      dataDir = rt.dataDir;
+      open.push(rt);
+      return rt;
+    },
+    async stop(rt) {
+      open.splice(open.indexOf(rt), 1);
+      await rt.close();
+    },
+    async cleanup() {
+      for (const rt of open.splice(0)) await rt.close();
+      if (dataDir !== undefined) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
 
 export async function createKey(rt: TestRuntime, roles: string[], tenant?: string): Promise<string> {
