@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createApp } from '../../src/api/app.js';
 import { ulid } from '../../src/ids.js';
 import { bearer, createKey, startRuntime, waitForStatus, listenOnLoopback, type TestRuntime } from '../helpers/runtime.js';
 import { assertCliBuilt, runBuiltCli, type CliResult } from '../helpers/cli.js';
