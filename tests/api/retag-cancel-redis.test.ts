@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { machineTagsDigest } from '../../src/worker/process-document.js';
 import { dropPrefix, redisUrl, stopPrivateRedis } from '../helpers/redis.js';
-import { ADMIN_KEY, bearer, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, holdRetagWrite, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 
 // Cancelling a re-tag on BullMQ (REDIS_URL), the queue production runs, under this run's own queue prefix:
 // the entries the job added for documents it released stay in Redis and must do nothing when a worker takes
@@ -36,16 +36,7 @@ test('on BullMQ a cancelled job\'s queued entries do nothing, and the document i
   const before = new Map(await Promise.all([first, inFlight, ...waiting].map(async (d) => [d.id as string, (await rt.services.store.documents.findById(d.id))!] as const)));
   await rt.http.put('/v1/taxonomy').set(bearer(ADMIN_KEY)).send({ sentiment: { 感人: -2 } }).expect(200);
 
-  let reached!: () => void;
-  const writing = new Promise<void>((r) => (reached = r));
-  let resume!: () => void;
-  const held = new Promise<void>((r) => (resume = r));
-  rt.services.afterTagged.push(async (doc) => {
-    if (doc._id === inFlight.id && doc.retagJobId) {
-      reached();
-      await held;
-    }
-  });
+  const { reached: writing, release: resume } = holdRetagWrite(rt, inFlight.id);
 
   const started = await rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({ channel: 'bq' }).expect(202);
   expect(started.body.total).toBe(5);

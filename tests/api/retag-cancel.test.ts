@@ -3,7 +3,7 @@ import { buildOpenApi } from '../../src/api/openapi/build-openapi.js';
 import { machineTagsDigest } from '../../src/worker/process-document.js';
 import type { DocumentRecord } from '../../src/store/records.js';
 import { OpenApiConformance } from '../helpers/openapi-conformance.js';
-import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, waitRetagJob, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, createKey, holdRetagWrite, startRuntime, waitForStatus, waitRetagJob, type TestRuntime } from '../helpers/runtime.js';
 
 // POST /v1/retag-jobs/:id/cancel over real HTTP, store, embedded queue and analyzer threads, with one
 // worker so the order documents are analyzed in is the order they were queued in.
@@ -39,16 +39,7 @@ describe('cancelling a running re-tag job', () => {
 
     // Holds the worker once it has written the in-flight document's re-tagged tags and before it marks it
     // done: the narrowest place a cancel can land (after the worker's superseded check).
-    let reached!: () => void;
-    const writing = new Promise<void>((r) => (reached = r));
-    let resume!: () => void;
-    const held = new Promise<void>((r) => (resume = r));
-    rt.services.afterTagged.push(async (doc) => {
-      if (doc._id === inFlight.id && doc.retagJobId) {
-        reached();
-        await held;
-      }
-    });
+    const { reached: writing, release: resume } = holdRetagWrite(rt, inFlight.id);
 
     const started = await rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({ channel: 'cx' }).expect(202);
     expect(started.body.total).toBe(3);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ulid } from '../../src/ids.js';
-import { bearer, createKey, startRuntime, waitForStatus, listenOnLoopback, type TestRuntime } from '../helpers/runtime.js';
+import { bearer, createKey, holdRetagWrite, listenOnLoopback, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 import { assertCliBuilt, runBuiltCli, type CliResult } from '../helpers/cli.js';
 
 // `guandian retag list`: the built CLI against the real app (embedded store, worker running) over HTTP.
@@ -165,11 +165,7 @@ describe('guandian retag cancel', () => {
     const id = (await rt.http.post('/v1/documents').set(bearer(admin)).send({ kind: 'comment', source: 'follow', externalId: 'cli-follow-0', text: '客服态度很差' }).expect(202)).body.id as string;
     await waitForStatus(rt, id, admin);
     // the worker holds the re-tagged document until the job is cancelled, so the job is still running then
-    let resume!: () => void;
-    const held = new Promise<void>((r) => (resume = r));
-    rt.services.afterTagged.push(async (doc) => {
-      if (doc._id === id && doc.retagJobId) await held;
-    });
+    const { release: resume } = holdRetagWrite(rt, id);
     const following = runCli(['retag', '--channel', 'follow', '--interval', '100']);
     let jobId: string | undefined;
     for (let i = 0; i < 200 && !jobId; i++) {

@@ -163,3 +163,23 @@ export async function waitForStatus(rt: TestRuntime, id: string, key = ADMIN_KEY
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * Holds the worker inside the re-tag of one document: after it wrote the re-tagged tags and before it
+ * marks the document done (an afterTagged hook, which runs only on a document a re-tag job holds), the
+ * narrowest place for a cancel or a correction to land. `reached` resolves once the worker is there;
+ * `release()` lets it go on.
+ */
+export function holdRetagWrite(rt: TestRuntime, documentId: string): { reached: Promise<void>; release: () => void } {
+  let arrived!: () => void;
+  const reached = new Promise<void>((r) => (arrived = r));
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  rt.services.afterTagged.push(async (doc) => {
+    if (doc._id === documentId && doc.retagJobId) {
+      arrived();
+      await held;
+    }
+  });
+  return { reached, release };
+}
