@@ -34,6 +34,33 @@ export async function ingest(api: Api, body: Record<string, unknown>): Promise<s
  * One customer's history for the journey, NPS and dashboard pages: `n` comments and `n` surveys (NPS and CSAT in
  * turn, each answering with the comment's text), spread over the last days; returns the documents' ids.
  */
+/**
+ * `n` comments on channel app (`<prefix>-<i>`, the texts in turn, each numbered so none is a duplicate),
+ * sent in batches of `batch`, then waits until none is queued or in analysis: the backlog a running
+ * re-tag of many documents needs (with WORKER_CONCURRENCY=1 it re-tags them one at a time).
+ */
+export async function seedAnalyzed(api: Api, o: { prefix: string; n: number; batch: number; texts: readonly string[]; timeoutMs: number }): Promise<void> {
+  for (let start = 0; start < o.n; start += o.batch) {
+    const documents = Array.from({ length: Math.min(o.batch, o.n - start) }, (_, i) => ({
+      kind: 'comment',
+      source: 'app',
+      externalId: `${o.prefix}-${start + i}`,
+      text: `${o.texts[(start + i) % o.texts.length]}（${start + i}）`,
+    }));
+    const res = await api('POST', '/v1/documents/batch', { documents });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(207);
+    expect((res.body as { items: { status: string }[] }).items.every((d) => d.status === 'accepted')).toBe(true);
+  }
+  await waitFor(
+    'the documents analyzed',
+    async () => {
+      const pending = await Promise.all(['queued', 'processing'].map((s) => api<{ items: unknown[] }>('GET', `/v1/documents?status=${s}&limit=1`)));
+      return pending.every((p) => p.body.items.length === 0);
+    },
+    o.timeoutMs,
+  );
+}
+
 export async function seedCustomerHistory(api: Api, o: { prefix: string; customer: string; comments: readonly string[]; n: number; at: (i: number) => string }): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < o.n; i++) {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { openRoute, signedInAs } from './console-helpers.js';
-import { apiClient, CHROMIUM_ARGS, SCREENSHOTS, startServer, waitFor, type RunningServer } from './server-harness.js';
+import { openRoute, seedAnalyzed, signedInAs } from './console-helpers.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, SCREENSHOTS, startServer, waitFor, type RunningServer } from './server-harness.js';
 
 // A re-tag started on the wrong filter is cancelled from the models page: the running job's card has a
 // button that asks first (in the card), then cancels it through the real API; the card then says
@@ -22,27 +22,12 @@ const TEXTS = ['网络很顺畅，但是App老是闪退', '客服态度很差，
 beforeAll(async () => {
   server = await startServer({ WORKER_CONCURRENCY: '1' });
   api = apiClient(server.base, server.adminKey);
-  for (let start = 0; start < DOCS; start += 200) {
-    const documents = Array.from({ length: 200 }, (_, i) => ({ kind: 'comment', source: 'app', externalId: `rc-${start + i}`, text: `${TEXTS[(start + i) % TEXTS.length]}（${start + i}）` }));
-    const res = await api('POST', '/v1/documents/batch', { documents });
-    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(207);
-  }
-  await waitFor(
-    'the documents analyzed',
-    async () => {
-      const pending = await Promise.all(['queued', 'processing'].map((s) => api<{ items: unknown[] }>('GET', `/v1/documents?status=${s}&limit=1`)));
-      return pending.every((p) => p.body.items.length === 0);
-    },
-    180_000,
-  );
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  page = await (await browser.newContext({ viewport: { width: 1300, height: 900 }, locale: 'zh-CN' })).newPage();
+  await seedAnalyzed(api, { prefix: 'rc', n: DOCS, batch: 200, texts: TEXTS, timeoutMs: 180_000 });
+  browser = await launchChromium();
+  ({ page } = await openPage(browser, { width: 1300, height: 900 }));
 }, 240_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+afterAll(() => closeBrowserAndServer(browser, server));
 
 async function shot(name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });

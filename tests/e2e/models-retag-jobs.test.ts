@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { openRoute, signedInAs } from './console-helpers.js';
+import { openRoute, seedAnalyzed, signedInAs } from './console-helpers.js';
 import { apiClient, closeBrowserAndServer, launchChromium, openPage, SCREENSHOTS, startServer, waitFor, type RunningServer } from './server-harness.js';
 
 // The models page lists the tenant's latest re-tag jobs, whoever started them, and follows the running
@@ -26,20 +26,7 @@ const TEXTS = ['网络很顺畅，但是App老是闪退', '客服态度很差，
 beforeAll(async () => {
   server = await startServer({ WORKER_CONCURRENCY: '1' });
   api = apiClient(server.base, server.adminKey);
-  for (let start = 0; start < DOCS; start += 180) {
-    const documents = Array.from({ length: 180 }, (_, i) => ({ kind: 'comment', source: 'app', externalId: `rj-${start + i}`, text: `${TEXTS[(start + i) % TEXTS.length]}（${start + i}）` }));
-    const res = await api('POST', '/v1/documents/batch', { documents });
-    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(207);
-    expect((res.body as { items: { status: string }[] }).items.every((d) => d.status === 'accepted')).toBe(true);
-  }
-  await waitFor(
-    'the documents analyzed',
-    async () => {
-      const pending = await Promise.all(['queued', 'processing'].map((s) => api<{ items: unknown[] }>('GET', `/v1/documents?status=${s}&limit=1`)));
-      return pending.every((p) => p.body.items.length === 0);
-    },
-    120_000,
-  );
+  await seedAnalyzed(api, { prefix: 'rj', n: DOCS, batch: 180, texts: TEXTS, timeoutMs: 120_000 });
   starterId = (await api<{ id: string }>('GET', '/v1/me')).body.id;
   // The page is another admin's: it did not start the job it follows.
   const created = await api<{ key: string }>('POST', '/v1/api-keys', { name: '管理员 李四', roles: ['admin'] });

@@ -1,14 +1,11 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createApp } from '../../src/api/app.js';
 import { createLogger } from '../../src/logger.js';
 import { AnalyzerPool } from '../../src/worker/analyzer-pool.js';
 import { createDocumentProcessor } from '../../src/worker/process-document.js';
-import { ADMIN_KEY, bearer, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, listenOnLoopback, startRuntime, type TestRuntime } from '../helpers/runtime.js';
 import { signIn } from './console-helpers.js';
-import { CHROMIUM_ARGS, waitFor, waitForPage } from './server-harness.js';
+import { launchChromium, openPage, waitFor, waitForPage } from './server-harness.js';
 
 // A document a re-tag has queued again keeps its tags until its job writes new ones, and takes
 // corrections meanwhile (tests/api/corrections-during-retag.test.ts). Its page hid the labeling tools
@@ -18,8 +15,7 @@ import { CHROMIUM_ARGS, waitFor, waitForPage } from './server-harness.js';
 
 let rt: TestRuntime;
 let pool: AnalyzerPool;
-let server: Server;
-let base: string;
+let server: Awaited<ReturnType<typeof listenOnLoopback>> | undefined;
 let browser: Browser;
 let page: Page;
 let id: string;
@@ -36,17 +32,15 @@ beforeAll(async () => {
   await rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({ channel: 'app' }).expect(202);
   expect((await rt.services.store.documents.findById(id))!.status).toBe('queued');
 
-  server = createApp(rt.services).listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
-  page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })).newPage();
-  await signIn(page, base, ADMIN_KEY, '#/feed');
+  server = await listenOnLoopback(rt);
+  browser = await launchChromium();
+  ({ page } = await openPage(browser, { width: 1366, height: 768 }));
+  await signIn(page, server.url, ADMIN_KEY, '#/feed');
 }, 120_000);
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await server?.close();
   await pool?.close();
   await rt?.close();
 });
