@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type Dispatch, type FormEvent, type SetStateAction } from 'react';
+import { useEffect, useRef, useState, type Dispatch, type FormEvent, type ReactNode, type SetStateAction } from 'react';
 import { api, ApiError } from '../api';
 import { RetagBar, retagFinished, usePoll } from '../job-progress';
 import { ErrorText, fieldMessages, type FieldLabels } from '../error-text';
@@ -60,9 +60,12 @@ const strengthOk = (raw: string) => {
   return s !== '' && Number.isFinite(v) && v !== 0 && v >= -2 && v <= 2;
 };
 
+/** A row's problems: the term's, and the second field's (category or strength). */
+type RowProblems = { term?: string; value?: string };
+
 /** Each row's problems by field, as the API would refuse them; duplicates too, which a map would silently merge. */
-function problems(t: T, rows: { key: number; term: string }[], second: (i: number) => string | undefined): Map<number, { term?: string; value?: string }> {
-  const out = new Map<number, { term?: string; value?: string }>();
+function problems(t: T, rows: { key: number; term: string }[], second: (i: number) => string | undefined): Map<number, RowProblems> {
+  const out = new Map<number, RowProblems>();
   const first = new Map<string, number>();
   rows.forEach((r, i) => {
     const term = r.term.trim();
@@ -286,162 +289,86 @@ function LexiconEditor({
   return (
     <>
       <form className="adm-form-plain lexicon-form" onSubmit={(e) => void submit(e)} noValidate aria-describedby="lex-save-hint">
-        <h3 className="adm-sub" id="lex-aspects-title">
-          {t('lexAspects')}
-        </h3>
-        <p className="small muted">{t('lexAspectsHint')}</p>
-        <FieldError id="lex-aspects-error" message={fieldErrors.get('aspects')} />
-        {aspects.length === 0 ? (
-          <p className="muted lex-empty" data-empty="aspects">
-            {t('lexNoAspects')}
-          </p>
-        ) : (
-          <div className="table-scroll">
-            <table className="grid adm-table lex-table lex-aspects" aria-labelledby="lex-aspects-title" aria-describedby={fieldErrors.has('aspects') ? 'lex-aspects-error' : undefined}>
-              <thead>
-                <tr>
-                  <th scope="col">{t('lexTerm')}</th>
-                  <th scope="col">{t('category')}</th>
-                  <th scope="col">
-                    <span className="sr-only">{t('actions')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {aspects.map((r, i) => {
-                  const p = show ? aspectProblems.get(r.key) : undefined;
-                  return (
-                    <tr key={r.key} data-row={`aspect-${r.key}`} data-term={r.term.trim()}>
-                      <td>
-                        <input
-                          name={`aspect-term-${i}`}
-                          data-field="term"
-                          lang={TEXT_LANG}
-                          autoComplete="off"
-                          spellCheck={false}
-                          value={r.term}
-                          maxLength={40}
-                          aria-label={t('lexTermN', { n: i + 1 })}
-                          onChange={(e) => changeAspect(r.key, { term: e.target.value })}
-                          {...invalidProps(p?.term, `lex-aspect-${r.key}-term-error`)}
-                        />
-                        <FieldError id={`lex-aspect-${r.key}-term-error`} message={p?.term} />
-                      </td>
-                      <td>
-                        <select
-                          name={`aspect-category-${i}`}
-                          data-field="category"
-                          value={r.category}
-                          aria-label={t('lexCategoryN', { n: i + 1 })}
-                          onChange={(e) => changeAspect(r.key, { category: e.target.value })}
-                          {...invalidProps(p?.value, `lex-aspect-${r.key}-category-error`)}
-                        >
-                          {!r.category && <option value="">{t('lexChooseCategory')}</option>}
-                          {categories.map((c) => (
-                            <option key={c.id} value={c.id}>
-                              {lang === 'zh' ? c.zh : c.en}
-                            </option>
-                          ))}
-                        </select>
-                        <FieldError id={`lex-aspect-${r.key}-category-error`} message={p?.value} />
-                      </td>
-                      <RemoveCell action="remove-aspect" label={t('admRemove')} term={r.term} onRemove={() => removeRow(aspects, setAspects, r.key, 'aspect', 'add-aspect')} />
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
-        <button
-          type="button"
-          className="btn"
-          data-action="add-aspect"
-          onClick={() => focusLater(`[data-row="aspect-${appendRow(setAspects, (key) => ({ key, term: '', category: '' }))}"] input`)}
-        >
-          {t('lexAddAspect')}
-        </button>
+        <EntryTableSection
+          kind="aspect"
+          list="aspects"
+          title={t('lexAspects')}
+          hint={t('lexAspectsHint')}
+          error={fieldErrors.get('aspects')}
+          empty={t('lexNoAspects')}
+          headers={[t('lexTerm'), t('category')]}
+          rows={aspects}
+          problems={show ? aspectProblems : null}
+          termLabel={(n) => t('lexTermN', { n })}
+          onTerm={(key, term) => changeAspect(key, { term })}
+          value={(r, i, p) => (
+            <td>
+              <select
+                name={`aspect-category-${i}`}
+                data-field="category"
+                value={r.category}
+                aria-label={t('lexCategoryN', { n: i + 1 })}
+                onChange={(e) => changeAspect(r.key, { category: e.target.value })}
+                {...invalidProps(p?.value, `lex-aspect-${r.key}-category-error`)}
+              >
+                {!r.category && <option value="">{t('lexChooseCategory')}</option>}
+                {categories.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {lang === 'zh' ? c.zh : c.en}
+                  </option>
+                ))}
+              </select>
+              <FieldError id={`lex-aspect-${r.key}-category-error`} message={p?.value} />
+            </td>
+          )}
+          onRemove={(key) => removeRow(aspects, setAspects, key, 'aspect', 'add-aspect')}
+          addLabel={t('lexAddAspect')}
+          onAdd={() => focusLater(`[data-row="aspect-${appendRow(setAspects, (key) => ({ key, term: '', category: '' }))}"] input`)}
+        />
 
-        <h3 className="adm-sub" id="lex-words-title">
-          {t('lexSentiment')}
-        </h3>
-        <p className="small muted">{t('lexSentimentHint')}</p>
-        <FieldError id="lex-words-error" message={fieldErrors.get('sentiment')} />
-        {words.length === 0 ? (
-          <p className="muted lex-empty" data-empty="words">
-            {t('lexNoWords')}
-          </p>
-        ) : (
-          <div className="table-scroll">
-            <table className="grid adm-table lex-table lex-words" aria-labelledby="lex-words-title" aria-describedby={fieldErrors.has('sentiment') ? 'lex-words-error' : undefined}>
-              <thead>
-                <tr>
-                  <th scope="col">{t('lexWord')}</th>
-                  <th scope="col">{t('lexStrength')}</th>
-                  <th scope="col">
-                    <span className="sr-only">{t('actions')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {words.map((r, i) => {
-                  const p = show ? wordProblems.get(r.key) : undefined;
-                  const v = Number(r.strength);
-                  return (
-                    <tr key={r.key} data-row={`word-${r.key}`} data-term={r.term.trim()}>
-                      <td>
-                        <input
-                          name={`word-term-${i}`}
-                          data-field="term"
-                          lang={TEXT_LANG}
-                          autoComplete="off"
-                          spellCheck={false}
-                          value={r.term}
-                          maxLength={40}
-                          aria-label={t('lexWordN', { n: i + 1 })}
-                          onChange={(e) => changeWord(r.key, { term: e.target.value })}
-                          {...invalidProps(p?.term, `lex-word-${r.key}-term-error`)}
-                        />
-                        <FieldError id={`lex-word-${r.key}-term-error`} message={p?.term} />
-                      </td>
-                      <td>
-                        <div className="lex-strength">
-                          <input
-                            name={`word-strength-${i}`}
-                            data-field="strength"
-                            type="number"
-                            min={-2}
-                            max={2}
-                            step={1}
-                            value={r.strength}
-                            aria-label={t('lexStrengthN', { n: i + 1 })}
-                            onChange={(e) => changeWord(r.key, { strength: e.target.value })}
-                            {...invalidProps(p?.value, `lex-word-${r.key}-strength-error`)}
-                          />
-                          {strengthOk(r.strength) && (
-                            <span className={`small ${v < 0 ? 'pol-negative' : 'pol-positive'}`} aria-hidden="true">
-                              {t(v < 0 ? 'negative' : 'positive')}
-                            </span>
-                          )}
-                        </div>
-                        <FieldError id={`lex-word-${r.key}-strength-error`} message={p?.value} />
-                      </td>
-                      <RemoveCell action="remove-word" label={t('admRemove')} term={r.term} onRemove={() => removeRow(words, setWords, r.key, 'word', 'add-word')} />
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
-        )}
-        <button
-          type="button"
-          className="btn"
-          data-action="add-word"
-          onClick={() => focusLater(`[data-row="word-${appendRow(setWords, (key) => ({ key, term: '', strength: '-1' }))}"] input`)}
-        >
-          {t('lexAddWord')}
-        </button>
+        <EntryTableSection
+          kind="word"
+          list="words"
+          title={t('lexSentiment')}
+          hint={t('lexSentimentHint')}
+          error={fieldErrors.get('sentiment')}
+          empty={t('lexNoWords')}
+          headers={[t('lexWord'), t('lexStrength')]}
+          rows={words}
+          problems={show ? wordProblems : null}
+          termLabel={(n) => t('lexWordN', { n })}
+          onTerm={(key, term) => changeWord(key, { term })}
+          value={(r, i, p) => {
+            const v = Number(r.strength);
+            return (
+              <td>
+                <div className="lex-strength">
+                  <input
+                    name={`word-strength-${i}`}
+                    data-field="strength"
+                    type="number"
+                    min={-2}
+                    max={2}
+                    step={1}
+                    value={r.strength}
+                    aria-label={t('lexStrengthN', { n: i + 1 })}
+                    onChange={(e) => changeWord(r.key, { strength: e.target.value })}
+                    {...invalidProps(p?.value, `lex-word-${r.key}-strength-error`)}
+                  />
+                  {strengthOk(r.strength) && (
+                    <span className={`small ${v < 0 ? 'pol-negative' : 'pol-positive'}`} aria-hidden="true">
+                      {t(v < 0 ? 'negative' : 'positive')}
+                    </span>
+                  )}
+                </div>
+                <FieldError id={`lex-word-${r.key}-strength-error`} message={p?.value} />
+              </td>
+            );
+          }}
+          onRemove={(key) => removeRow(words, setWords, key, 'word', 'add-word')}
+          addLabel={t('lexAddWord')}
+          onAdd={() => focusLater(`[data-row="word-${appendRow(setWords, (key) => ({ key, term: '', strength: '-1' }))}"] input`)}
+        />
 
         {show && invalid > 0 && (
           <div className="alert alert-error form-error lex-invalid" role="alert" data-invalid={invalid}>
@@ -640,6 +567,107 @@ function Highlighted({ sentence: raw, opinion: rawOpinion }: { sentence: string;
       <mark className="lex-mark">{opinion}</mark>
       {sentence.slice(at + opinion.length)}
     </bdi>
+  );
+}
+
+/**
+ * One of the form's two tables of entries (aspects, sentiment words): heading, hint, the API's refusal of
+ * the whole map, the empty state or the table (a term cell, the kind's own value cell, a remove cell) and
+ * the add button. `kind` names a row (data-row, input names, ids, data-action); `list` names the table.
+ */
+function EntryTableSection<R extends { key: number; term: string }>({
+  kind,
+  list,
+  title,
+  hint,
+  error,
+  empty,
+  headers,
+  rows,
+  problems,
+  termLabel,
+  onTerm,
+  value,
+  onRemove,
+  addLabel,
+  onAdd,
+}: {
+  kind: 'aspect' | 'word';
+  list: 'aspects' | 'words';
+  title: string;
+  hint: string;
+  error: string | undefined;
+  empty: string;
+  headers: [term: string, value: string];
+  rows: R[];
+  /** Null until a save was tried: problems are not named while the admin is still typing. */
+  problems: Map<number, RowProblems> | null;
+  termLabel: (n: number) => string;
+  onTerm: (key: number, term: string) => void;
+  value: (r: R, i: number, p: RowProblems | undefined) => ReactNode;
+  onRemove: (key: number) => void;
+  addLabel: string;
+  onAdd: () => void;
+}) {
+  const { t } = useI18n();
+  const titleId = `lex-${list}-title`;
+  const errorId = `lex-${list}-error`;
+  return (
+    <>
+      <h3 className="adm-sub" id={titleId}>
+        {title}
+      </h3>
+      <p className="small muted">{hint}</p>
+      <FieldError id={errorId} message={error} />
+      {rows.length === 0 ? (
+        <p className="muted lex-empty" data-empty={list}>
+          {empty}
+        </p>
+      ) : (
+        <div className="table-scroll">
+          <table className={`grid adm-table lex-table lex-${list}`} aria-labelledby={titleId} aria-describedby={error !== undefined ? errorId : undefined}>
+            <thead>
+              <tr>
+                <th scope="col">{headers[0]}</th>
+                <th scope="col">{headers[1]}</th>
+                <th scope="col">
+                  <span className="sr-only">{t('actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r, i) => {
+                const p = problems?.get(r.key);
+                return (
+                  <tr key={r.key} data-row={`${kind}-${r.key}`} data-term={r.term.trim()}>
+                    <td>
+                      <input
+                        name={`${kind}-term-${i}`}
+                        data-field="term"
+                        lang={TEXT_LANG}
+                        autoComplete="off"
+                        spellCheck={false}
+                        value={r.term}
+                        maxLength={40}
+                        aria-label={termLabel(i + 1)}
+                        onChange={(e) => onTerm(r.key, e.target.value)}
+                        {...invalidProps(p?.term, `lex-${kind}-${r.key}-term-error`)}
+                      />
+                      <FieldError id={`lex-${kind}-${r.key}-term-error`} message={p?.term} />
+                    </td>
+                    {value(r, i, p)}
+                    <RemoveCell action={`remove-${kind}`} label={t('admRemove')} term={r.term} onRemove={() => onRemove(r.key)} />
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <button type="button" className="btn" data-action={`add-${kind}`} onClick={onAdd}>
+        {addLabel}
+      </button>
+    </>
   );
 }
 
