@@ -1,12 +1,12 @@
 import { useRef, useState, type FormEvent } from 'react';
 import type { Role } from '../api';
 import { useAppData } from '../app-data';
-import { fieldMessages, type FieldLabels } from '../error-text';
+import { type FieldLabels } from '../error-text';
 import { roleKey, useI18n, type MsgKey } from '../i18n';
 import { ErrorPanel } from '../page-error';
 import { wallTime } from '../time';
 import { adminApi, Intent, ROLES, type ApiKey, type CreatedKey } from './admin-api';
-import { ConfirmDialog, Dialog, FieldError, FormError, invalidProps, SecretDialog, useLoad, UserText } from './ui';
+import { ConfirmDialog, Dialog, FieldError, FormError, invalidProps, SecretDialog, useLoad, UserText, useSubmit } from './ui';
 
 const KEY_FIELDS: FieldLabels = { name: 'admKeyName', roles: 'admRoles', tenant: 'tenant' };
 
@@ -189,17 +189,12 @@ function CreateKeyForm({ platform, ownTenant, onCreated }: { platform: boolean; 
   const [name, setName] = useState('');
   const [tenant, setTenant] = useState('');
   const [roles, setRoles] = useState<Role[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, fields, run } = useSubmit(KEY_FIELDS);
   const intent = useRef(new Intent());
-  const fields = error !== null ? fieldMessages(t, error, KEY_FIELDS) : new Map<string, string>();
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
+    return run(async () => {
       // In the order the API lists them, whatever order they were ticked in.
       const other = platform ? tenant.trim() : '';
       const k = await adminApi.createKey({ name: name.trim(), roles: ROLES.filter((r) => roles.includes(r)), ...(other ? { tenant: other } : {}) }, intent.current);
@@ -207,11 +202,7 @@ function CreateKeyForm({ platform, ownTenant, onCreated }: { platform: boolean; 
       setRoles([]);
       setTenant('');
       onCreated(k);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

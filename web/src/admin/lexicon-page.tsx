@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type Dispatch, type FormEvent, type ReactNode, type SetStateAction } from 'react';
 import { api, ApiError } from '../api';
 import { RetagBar, retagFinished, usePoll } from '../job-progress';
-import { ErrorText, fieldMessages, type FieldLabels } from '../error-text';
+import { ErrorText, type FieldLabels } from '../error-text';
 import { TEXT_LANG, useI18n } from '../i18n';
 import { ErrorPanel } from '../page-error';
 import {
@@ -14,7 +14,7 @@ import {
   type SuggestionExample,
   type TaxonomyWithOverrides,
 } from './admin-api';
-import { FieldError, FormError, invalidProps, Saved, useLoad, UserText, withoutBidiControls } from './ui';
+import { FieldError, FormError, invalidProps, Saved, useLoad, UserText, useSubmit, withoutBidiControls } from './ui';
 
 const LEXICON_FIELDS: FieldLabels = { aspects: 'lexAspects', sentiment: 'lexSentiment' };
 
@@ -140,8 +140,7 @@ function LexiconEditor({
   const [savedSnapshot, setSavedSnapshot] = useState(() => snapshot(aspectRows(taxonomy.overrides), wordRows(taxonomy.overrides)));
   const [justSaved, setJustSaved] = useState(false);
   const [checked, setChecked] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, fields: fieldErrors, run } = useSubmit(LEXICON_FIELDS);
   const [note, setNote] = useState<string | null>(null);
   const [skipped, setSkipped] = useState<Set<string>>(readSkipped);
   const [retagOffer, setRetagOffer] = useState(false);
@@ -171,7 +170,6 @@ function LexiconEditor({
   const invalid = aspectProblems.size + wordProblems.size;
   // Problems are named once a save was tried, then follow the typing until they are fixed.
   const show = checked;
-  const fieldErrors = error !== null ? fieldMessages(t, error, LEXICON_FIELDS) : new Map<string, string>();
 
   const edited = () => {
     setJustSaved(false);
@@ -227,7 +225,7 @@ function LexiconEditor({
     setSkipped(new Set());
   };
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (busy) return;
     if (invalid > 0) {
@@ -241,9 +239,7 @@ function LexiconEditor({
       setNote(null);
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    return run(async () => {
       const next = await adminApi.saveLexicon(body(aspects, words));
       const a = aspectRows(next.overrides);
       const w = wordRows(next.overrides);
@@ -255,11 +251,7 @@ function LexiconEditor({
       setNote(null);
       setRetagOffer(true);
       onSaved(next);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   // Until the job is done (or the server no longer knows it) a second click would only queue a twin.

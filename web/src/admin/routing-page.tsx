@@ -5,7 +5,7 @@ import { useI18n, type MsgKey } from '../i18n';
 import { ErrorPanel } from '../page-error';
 import { wallTime } from '../time';
 import { adminApi, PRIORITIES, type Priority, type RoutingTable } from './admin-api';
-import { FieldError, FormError, joinList, Saved, splitList, useLoad, UserText } from './ui';
+import { FieldError, FormError, joinList, Saved, splitList, useLoad, UserText, useSubmit } from './ui';
 
 const ROUTING_FIELDS: FieldLabels = {
   entries: 'admRoutingEntries',
@@ -71,10 +71,8 @@ function RoutingForm({ table, onSaved }: { table: RoutingTable; onSaved: (t: Rou
   const [defaultTeam, setDefaultTeam] = useState(table.defaultTeam);
   const [defaultSla, setDefaultSla] = useState(String(table.defaultSlaHours));
   const [escalation, setEscalation] = useState(joinList(table.escalationWords));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, fields, run } = useSubmit(ROUTING_FIELDS);
   const [saved, setSaved] = useState(false);
-  const fields = error !== null ? fieldMessages(t, error, ROUTING_FIELDS) : new Map<string, string>();
 
   const change = (i: number, patch: Partial<EntryDraft>) => {
     setSaved(false);
@@ -97,13 +95,10 @@ function RoutingForm({ table, onSaved }: { table: RoutingTable; onSaved: (t: Rou
     }, 0);
   };
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
+    return run(async () => {
+      setSaved(false);
       const next = await adminApi.saveRouting({
         entries: entries.map((x) => ({ categories: x.categories, keywords: splitList(x.keywords), team: x.team.trim(), slaHours: numberOr(x.slaHours), priority: x.priority })),
         defaultTeam: defaultTeam.trim(),
@@ -112,11 +107,7 @@ function RoutingForm({ table, onSaved }: { table: RoutingTable; onSaved: (t: Rou
       });
       onSaved(next);
       setSaved(true);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

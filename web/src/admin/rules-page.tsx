@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { fieldMessages, type FieldLabels } from '../error-text';
+import { type FieldLabels } from '../error-text';
 import { useFocusOnClose } from '../focus';
 import { POLARITIES, useI18n, type MsgKey } from '../i18n';
 import { ErrorPanel } from '../page-error';
 import { wallTime } from '../time';
 import { adminApi, Intent, type Rule, type RuleBody, type RuleType, type Webhook } from './admin-api';
-import { ConfirmDialog, FieldError, FormError, joinList, Saved, splitList, useLoad, UserText } from './ui';
+import { ConfirmDialog, FieldError, FormError, joinList, Saved, splitList, useLoad, UserText, useSubmit } from './ui';
 import { RULE_EVENT } from './webhooks-page';
 
 const RULE_FIELDS: FieldLabels = {
@@ -304,11 +304,9 @@ function RuleForm({ rule, webhooks, onCancel, onSaved }: { rule: Rule | null; we
   const [baselineDays, setBaselineDays] = useState(String(h?.baselineDays ?? 7));
   const [minLift, setMinLift] = useState(String(h?.minLift ?? 1));
   const [teams, setTeams] = useState(joinList(rule?.teams));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, fields, run } = useSubmit(RULE_FIELDS);
   const intent = useRef(new Intent());
   const heading = useRef<HTMLHeadingElement>(null);
-  const fields = error !== null ? fieldMessages(t, error, RULE_FIELDS) : new Map<string, string>();
 
   // The form opens below the toolbar or above the list: the reader is taken there.
   useEffect(() => heading.current?.focus(), []);
@@ -340,18 +338,16 @@ function RuleForm({ rule, webhooks, onCancel, onSaved }: { rule: Rule | null; we
     return b;
   };
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const saved = rule ? await adminApi.replaceRule(rule.id, body()) : await adminApi.createRule(body(), intent.current);
-      onSaved(saved);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    // Saved, the form closes: it stays busy till then.
+    return run(
+      async () => {
+        const saved = rule ? await adminApi.replaceRule(rule.id, body()) : await adminApi.createRule(body(), intent.current);
+        onSaved(saved);
+      },
+      { closes: true },
+    );
   };
 
   const numberField = (label: MsgKey, nameAttr: string, value: string, set: (s: string) => void, hint?: MsgKey) => (

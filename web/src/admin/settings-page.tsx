@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { fieldMessages, type FieldLabels } from '../error-text';
+import { type FieldLabels } from '../error-text';
 import { useI18n, type MsgKey } from '../i18n';
 import { ErrorPanel } from '../page-error';
 import { adminApi, type PiiPolicy, type TenantSettings } from './admin-api';
-import { FieldError, FormError, invalidProps, Saved, useLoad } from './ui';
+import { FieldError, FormError, invalidProps, Saved, useLoad, useSubmit } from './ui';
 
 const SETTINGS_FIELDS: FieldLabels = { piiPolicy: 'admPiiPolicy', retentionDays: 'admRetentionDays' };
 
@@ -42,17 +42,15 @@ function SettingsForm({ initial, onSaved }: { initial: TenantSettings; onSaved: 
   const [policy, setPolicy] = useState<PiiPolicy>(initial.piiPolicy);
   const [forever, setForever] = useState(initial.retentionDays === null);
   const [days, setDays] = useState(initial.retentionDays === null ? '' : String(initial.retentionDays));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, fields, run } = useSubmit(SETTINGS_FIELDS);
   // "Saved" describes the values saved: it goes as soon as the form says something else.
   const [savedAs, setSavedAs] = useState<string | null>(null);
   const snapshot = (p: PiiPolicy, f: boolean, d: string) => JSON.stringify([p, f, f ? '' : d]);
   const saved = savedAs === snapshot(policy, forever, days);
   const [missing, setMissing] = useState(false);
-  const fields = error !== null ? fieldMessages(t, error, SETTINGS_FIELDS) : new Map<string, string>();
   if (missing) fields.set('retentionDays', t('admRetentionRequired'));
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
     if (busy) return;
     // An empty box is not a number the API could judge: say what is missing without asking it.
@@ -61,10 +59,8 @@ function SettingsForm({ initial, onSaved }: { initial: TenantSettings; onSaved: 
       setMissing(true);
       return;
     }
-    setBusy(true);
-    setError(null);
-    setSavedAs(null);
-    try {
+    return run(async () => {
+      setSavedAs(null);
       const next = await adminApi.saveSettings({ piiPolicy: policy, retentionDays: forever ? null : daysValue(days) });
       onSaved(next);
       setPolicy(next.piiPolicy);
@@ -72,11 +68,7 @@ function SettingsForm({ initial, onSaved }: { initial: TenantSettings; onSaved: 
       const nextDays = next.retentionDays === null ? '' : String(next.retentionDays);
       setDays(nextDays);
       setSavedAs(snapshot(next.piiPolicy, next.retentionDays === null, nextDays));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

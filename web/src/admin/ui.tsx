@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
-import { ErrorText, type FieldLabels } from '../error-text';
+import { ErrorText, fieldMessages, type FieldLabels } from '../error-text';
 import { trapTab, useRestoreFocus } from '../focus';
 import { TEXT_LANG, useI18n } from '../i18n';
 
@@ -57,6 +57,32 @@ export function useLoad<T>(load: () => Promise<T>): { data: T | null; error: unk
   }, [reload]);
   const set = useCallback((data: T) => setState({ data, error: null, loading: false }), []);
   return { ...state, reload, set };
+}
+
+/**
+ * A form's request, one at a time: a submit while one is on its way is dropped (the button says so with
+ * aria-disabled rather than disabled, which would drop focus), and its failure is kept for FormError and,
+ * by field, for the FieldErrors. `work` may call setError itself for a failure it carries on past.
+ */
+export function useSubmit(labels?: FieldLabels) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const fields = error !== null ? fieldMessages(t, error, labels) : new Map<string, string>();
+  /** `closes`: the form goes away once `work` succeeds (a dialog, the rule form), so it stays busy till then. */
+  const run = async (work: () => Promise<void>, { closes = false }: { closes?: boolean } = {}) => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await work();
+      if (!closes) setBusy(false);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, fields, run };
 }
 
 /** A refused field's reason, right under it (the input names it with aria-describedby). */
@@ -202,22 +228,15 @@ export function ConfirmDialog({ title, children, confirmLabel, onConfirm, onClos
   const { t } = useI18n();
   const [text, setText] = useState('');
   const [ack, setAck] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useSubmit();
   const typedId = useId();
   // Not yet confirmable: disabled. Already confirming: stays focusable (a disabled button drops focus), marked busy.
   const confirmable = (!typed || text === typed.expected) && (!acknowledge || ack);
   const ready = confirmable && !busy;
   const confirm = async () => {
     if (!ready) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await onConfirm();
-    } catch (e) {
-      setError(e);
-      setBusy(false);
-    }
+    // Confirmed, the dialog closes: it stays busy till then.
+    await run(onConfirm, { closes: true });
   };
   return (
     <Dialog title={title} onClose={busy ? () => undefined : onClose} name={name}>

@@ -1,10 +1,10 @@
 import { Fragment, useEffect, useRef, useState, type FormEvent } from 'react';
-import { fieldMessages, type FieldLabels } from '../error-text';
+import { type FieldLabels } from '../error-text';
 import { useI18n, type MsgKey } from '../i18n';
 import { ErrorPanel } from '../page-error';
 import { wallTime } from '../time';
 import { adminApi, Intent, ruleBody, type Delivery, type Rule, type Webhook } from './admin-api';
-import { ConfirmDialog, Dialog, FieldError, FormError, invalidProps, SecretDialog, useLoad, UserText } from './ui';
+import { ConfirmDialog, Dialog, FieldError, FormError, invalidProps, SecretDialog, useLoad, UserText, useSubmit } from './ui';
 
 const WEBHOOK_FIELDS: FieldLabels = { url: 'admWebhookUrl', description: 'admDescription', active: 'admWebhookActive', webhookIds: 'admWebhookRules' };
 
@@ -412,17 +412,12 @@ function CreateWebhookForm({ rules, onCreated, onPartial }: { rules: Rule[]; onC
   const [description, setDescription] = useState('');
   const [active, setActive] = useState(true);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, fields, run } = useSubmit(WEBHOOK_FIELDS);
   const intent = useRef(new Intent());
-  const fields = error !== null ? fieldMessages(t, error, WEBHOOK_FIELDS) : new Map<string, string>();
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
+    return run(async () => {
       const created = await adminApi.createWebhook({ url: url.trim(), ...(description.trim() ? { description: description.trim() } : {}), active }, intent.current);
       setUrl('');
       setDescription('');
@@ -436,11 +431,7 @@ function CreateWebhookForm({ rules, onCreated, onPartial }: { rules: Rule[]; onC
       }
       setChosen(new Set());
       onCreated(created, created.secret ?? '');
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -486,30 +477,26 @@ function EditWebhookDialog({ w, rules, onClose, onSaved }: { w: Webhook; rules: 
   const [active, setActive] = useState(w.active);
   const [rotate, setRotate] = useState(false);
   const [chosen, setChosen] = useState<Set<string>>(() => new Set(rules.filter((r) => r.webhookIds.includes(w.id)).map((r) => r.id)));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const fields = error !== null ? fieldMessages(t, error, WEBHOOK_FIELDS) : new Map<string, string>();
+  const { busy, error, fields, run } = useSubmit(WEBHOOK_FIELDS);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      // Only what changed: PATCH leaves the rest as it is.
-      const patch: { url?: string; description?: string | null; active?: boolean; rotateSecret?: boolean } = {};
-      if (url.trim() !== w.url) patch.url = url.trim();
-      const desc = description.trim() === '' ? null : description.trim();
-      if (desc !== w.description) patch.description = desc;
-      if (active !== w.active) patch.active = active;
-      if (rotate) patch.rotateSecret = true;
-      const updated = Object.keys(patch).length > 0 ? await adminApi.updateWebhook(w.id, patch) : null;
-      await saveRuleChoice(w.id, rules, chosen);
-      onSaved(updated?.secret ?? null);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
+    // Saved, the dialog closes: it stays busy till then.
+    return run(
+      async () => {
+        // Only what changed: PATCH leaves the rest as it is.
+        const patch: { url?: string; description?: string | null; active?: boolean; rotateSecret?: boolean } = {};
+        if (url.trim() !== w.url) patch.url = url.trim();
+        const desc = description.trim() === '' ? null : description.trim();
+        if (desc !== w.description) patch.description = desc;
+        if (active !== w.active) patch.active = active;
+        if (rotate) patch.rotateSecret = true;
+        const updated = Object.keys(patch).length > 0 ? await adminApi.updateWebhook(w.id, patch) : null;
+        await saveRuleChoice(w.id, rules, chosen);
+        onSaved(updated?.secret ?? null);
+      },
+      { closes: true },
+    );
   };
 
   return (
