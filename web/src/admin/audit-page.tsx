@@ -3,7 +3,7 @@ import { useI18n, type MsgKey } from '../i18n';
 import { ErrorPanel } from '../page-error';
 import { wallTime } from '../time';
 import { adminApi, type ApiKey, type AuditEntry } from './admin-api';
-import { UserText } from './ui';
+import { AdminTable, UserText } from './ui';
 
 /** Every action the API audits (src: privacy.audit calls), in the reader's words. */
 export const AUDIT_ACTIONS: Record<string, MsgKey> = {
@@ -117,55 +117,41 @@ export function AuditPage() {
       {error !== null && <ErrorPanel error={error} onRetry={() => setAttempt((n) => n + 1)} />}
       {items && items.length === 0 && <div className="empty adm-empty">{t('admAuditEmpty')}</div>}
       {items && items.length > 0 && (
-        <div className="table-scroll">
-          <table className="grid adm-table audit-table" data-count={items.length}>
-            <caption className="sr-only">{t('admAuditTitle')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('time')}</th>
-                <th scope="col">{t('admAuditAction')}</th>
-                <th scope="col">{t('admActor')}</th>
-                <th scope="col">{t('admTarget')}</th>
-                <th scope="col">{t('admDetails')}</th>
+        <AdminTable className="audit-table" count={items.length} caption={t('admAuditTitle')} columns={[t('time'), t('admAuditAction'), t('admActor'), t('admTarget'), t('admDetails')]}>
+          {items.map((a) => {
+            const who = actor(a.actor);
+            const details = Object.entries(a.details ?? {});
+            return (
+              <tr key={a.id} data-audit-id={a.id} data-action={a.action}>
+                <td className="nowrap adm-time" data-at={a.at}>
+                  {wallTime(a.at, true)}
+                </td>
+                <td>
+                  {label(a.action)}
+                  <div className="small muted mono">{a.action}</div>
+                </td>
+                <td>
+                  {who && <UserText text={who} />}
+                  {a.actor !== 'system' && <div className="small muted mono adm-break">{a.actor}</div>}
+                </td>
+                <td className="mono adm-break">{a.target ? <UserText text={a.target} /> : '—'}</td>
+                <td className="small adm-details">
+                  {details.length === 0 ? (
+                    '—'
+                  ) : (
+                    <ul className="adm-plain-list">
+                      {details.map(([k, v]) => (
+                        <li key={k}>
+                          <span className="muted mono">{k}</span> <UserText text={detailValue(v)} className="adm-break" />
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((a) => {
-                const who = actor(a.actor);
-                const details = Object.entries(a.details ?? {});
-                return (
-                  <tr key={a.id} data-audit-id={a.id} data-action={a.action}>
-                    <td className="nowrap adm-time" data-at={a.at}>
-                      {wallTime(a.at, true)}
-                    </td>
-                    <td>
-                      {label(a.action)}
-                      <div className="small muted mono">{a.action}</div>
-                    </td>
-                    <td>
-                      {who && <UserText text={who} />}
-                      {a.actor !== 'system' && <div className="small muted mono adm-break">{a.actor}</div>}
-                    </td>
-                    <td className="mono adm-break">{a.target ? <UserText text={a.target} /> : '—'}</td>
-                    <td className="small adm-details">
-                      {details.length === 0 ? (
-                        '—'
-                      ) : (
-                        <ul className="adm-plain-list">
-                          {details.map(([k, v]) => (
-                            <li key={k}>
-                              <span className="muted mono">{k}</span> <UserText text={detailValue(v)} className="adm-break" />
-                            </li>
-                          ))}
-                        </ul>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </AdminTable>
       )}
       {more.error !== null && <ErrorPanel error={more.error} onRetry={() => void loadMore()} />}
       {items && (

@@ -6,7 +6,7 @@ import { roleKey, useI18n, type MsgKey } from '../i18n';
 import { ErrorPanel } from '../page-error';
 import { wallTime } from '../time';
 import { adminApi, Intent, ROLES, type ApiKey, type CreatedKey } from './admin-api';
-import { ConfirmDialog, Dialog, FieldError, FormError, invalidProps, SecretDialog, useLoad, UserText, useSubmit } from './ui';
+import { AdminTable, ConfirmDialog, Dialog, FieldError, FormError, invalidProps, SecretDialog, useLoad, UserText, useSubmit } from './ui';
 
 const KEY_FIELDS: FieldLabels = { name: 'admKeyName', roles: 'admRoles', tenant: 'tenant' };
 
@@ -83,57 +83,40 @@ export function KeysPage() {
       )}
       {keys.error !== null && <ErrorPanel error={keys.error} onRetry={() => void keys.reload()} />}
       {list && (
-        <div className="table-scroll">
-          <table className="grid adm-table keys-table">
-            <caption className="sr-only">{platform ? t('admKeysListOf', { tenant }) : t('admKeysTitle')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('admKeyName')}</th>
-                <th scope="col">ID</th>
-                <th scope="col">{t('admRoles')}</th>
-                <th scope="col">{t('tenant')}</th>
-                <th scope="col">{t('createdAt')}</th>
-                <th scope="col">{t('admLastUsed')}</th>
-                <th scope="col">{t('status')}</th>
-                <th scope="col">{t('actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((k) => (
-                <tr key={k.id} data-key-id={k.id} data-revoked={k.revokedAt ? 'true' : 'false'}>
-                  <td>
-                    <UserText text={k.name} />
-                    {k.id === me.id && <span className="badge badge-kind adm-badge-self">{t('admCurrentKey')}</span>}
-                  </td>
-                  <td className="mono adm-id">{k.id}</td>
-                  <td className="adm-roles">{k.roles.map(roleName).join(sep)}</td>
-                  <td className="mono adm-tenant">{k.tenant}</td>
-                  <td className="nowrap">{wallTime(k.createdAt)}</td>
-                  <td className="nowrap">{k.lastUsedAt ? wallTime(k.lastUsedAt) : t('admNever')}</td>
-                  <td>
-                    {k.revokedAt ? (
-                      <span className="badge badge-risk adm-status" data-status="revoked">
-                        {t('admRevokedAt', { at: wallTime(k.revokedAt) })}
-                      </span>
-                    ) : (
-                      <span className="badge badge-ok adm-status" data-status="active">
-                        {t('admActive')}
-                      </span>
-                    )}
-                  </td>
-                  <td>
-                    {!k.revokedAt && (
-                      <button type="button" className="btn btn-small btn-danger" data-action="revoke" onClick={() => setRevoking(k)}>
-                        {t('admRevoke')}
-                        <span className="sr-only">: {k.name}</span>
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AdminTable className="keys-table" caption={platform ? t('admKeysListOf', { tenant }) : t('admKeysTitle')} columns={[t('admKeyName'), 'ID', t('admRoles'), t('tenant'), t('createdAt'), t('admLastUsed'), t('status'), t('actions')]}>
+          {list.map((k) => (
+            <tr key={k.id} data-key-id={k.id} data-revoked={k.revokedAt ? 'true' : 'false'}>
+              <td>
+                <UserText text={k.name} />
+                {k.id === me.id && <span className="badge badge-kind adm-badge-self">{t('admCurrentKey')}</span>}
+              </td>
+              <td className="mono adm-id">{k.id}</td>
+              <td className="adm-roles">{k.roles.map(roleName).join(sep)}</td>
+              <td className="mono adm-tenant">{k.tenant}</td>
+              <td className="nowrap">{wallTime(k.createdAt)}</td>
+              <td className="nowrap">{k.lastUsedAt ? wallTime(k.lastUsedAt) : t('admNever')}</td>
+              <td>
+                {k.revokedAt ? (
+                  <span className="badge badge-risk adm-status" data-status="revoked">
+                    {t('admRevokedAt', { at: wallTime(k.revokedAt) })}
+                  </span>
+                ) : (
+                  <span className="badge badge-ok adm-status" data-status="active">
+                    {t('admActive')}
+                  </span>
+                )}
+              </td>
+              <td>
+                {!k.revokedAt && (
+                  <button type="button" className="btn btn-small btn-danger" data-action="revoke" onClick={() => setRevoking(k)}>
+                    {t('admRevoke')}
+                    <span className="sr-only">: {k.name}</span>
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </AdminTable>
       )}
       {!list && keys.error === null && <div className="muted">{t('loading')}</div>}
       {created && created.key === null && (

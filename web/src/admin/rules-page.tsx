@@ -5,7 +5,7 @@ import { POLARITIES, useI18n, type MsgKey } from '../i18n';
 import { ErrorPanel } from '../page-error';
 import { wallTime } from '../time';
 import { adminApi, Intent, type Rule, type RuleBody, type RuleType, type Webhook } from './admin-api';
-import { ConfirmDialog, FieldError, FormError, joinList, Saved, splitList, useLoad, UserText, useSubmit } from './ui';
+import { AdminTable, ConfirmDialog, FieldError, FormError, joinList, Saved, splitList, useLoad, UserText, useSubmit } from './ui';
 import { RULE_EVENT } from './webhooks-page';
 
 const RULE_FIELDS: FieldLabels = {
@@ -142,70 +142,54 @@ function RulesTable({ rules, webhooks, onEdit, onDelete }: { rules: Rule[]; webh
   const { t } = useI18n();
   const hook = (id: string) => webhooks.find((w) => w.id === id);
   return (
-    <div className="table-scroll">
-      <table className="grid adm-table rules-table">
-        <caption className="sr-only">{t('admRulesTitle')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('admRuleName')}</th>
-            <th scope="col">{t('admRuleType')}</th>
-            <th scope="col">{t('status')}</th>
-            <th scope="col">{t('admRuleCondition')}</th>
-            <th scope="col">{t('admRuleWebhooks')}</th>
-            <th scope="col">{t('admUpdatedAt')}</th>
-            <th scope="col">{t('actions')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rules.map((r) => (
-            <tr key={r.id} data-rule-id={r.id} data-type={r.type}>
-              <td>
-                <UserText text={r.name} />
-              </td>
-              <td>
-                {t(TYPE_LABEL[r.type])}
-                <div className="small muted">{t(RULE_EVENT[r.type])}</div>
-              </td>
-              <td>
-                <span className={`badge adm-status ${r.active ? 'badge-ok' : ''}`}>{r.active ? t('admEnabled') : t('admDisabled')}</span>
-              </td>
-              <td className="adm-condition">
-                <RuleCondition r={r} />
-              </td>
-              <td>
-                {r.webhookIds.length === 0 ? (
-                  <span className="muted small">{t('admNoWebhooksForRule')}</span>
-                ) : (
-                  <ul className="adm-plain-list">
-                    {r.webhookIds.map((id) => {
-                      const w = hook(id);
-                      return (
-                        <li key={id} className="small">
-                          {w?.description ? <UserText text={w.description} /> : <span className="mono adm-break">{w?.url ?? id}</span>}
-                        </li>
-                      );
-                    })}
-                  </ul>
-                )}
-              </td>
-              <td className="nowrap">{wallTime(r.updatedAt)}</td>
-              <td>
-                <div className="adm-row-actions">
-                  <button type="button" className="btn btn-small" data-action="edit-rule" onClick={() => onEdit(r)}>
-                    {t('admEdit')}
-                    <span className="sr-only">: {r.name}</span>
-                  </button>
-                  <button type="button" className="btn btn-small btn-danger" data-action="delete-rule" onClick={() => onDelete(r)}>
-                    {t('admDelete')}
-                    <span className="sr-only">: {r.name}</span>
-                  </button>
-                </div>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <AdminTable className="rules-table" caption={t('admRulesTitle')} columns={[t('admRuleName'), t('admRuleType'), t('status'), t('admRuleCondition'), t('admRuleWebhooks'), t('admUpdatedAt'), t('actions')]}>
+      {rules.map((r) => (
+        <tr key={r.id} data-rule-id={r.id} data-type={r.type}>
+          <td>
+            <UserText text={r.name} />
+          </td>
+          <td>
+            {t(TYPE_LABEL[r.type])}
+            <div className="small muted">{t(RULE_EVENT[r.type])}</div>
+          </td>
+          <td>
+            <span className={`badge adm-status ${r.active ? 'badge-ok' : ''}`}>{r.active ? t('admEnabled') : t('admDisabled')}</span>
+          </td>
+          <td className="adm-condition">
+            <RuleCondition r={r} />
+          </td>
+          <td>
+            {r.webhookIds.length === 0 ? (
+              <span className="muted small">{t('admNoWebhooksForRule')}</span>
+            ) : (
+              <ul className="adm-plain-list">
+                {r.webhookIds.map((id) => {
+                  const w = hook(id);
+                  return (
+                    <li key={id} className="small">
+                      {w?.description ? <UserText text={w.description} /> : <span className="mono adm-break">{w?.url ?? id}</span>}
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </td>
+          <td className="nowrap">{wallTime(r.updatedAt)}</td>
+          <td>
+            <div className="adm-row-actions">
+              <button type="button" className="btn btn-small" data-action="edit-rule" onClick={() => onEdit(r)}>
+                {t('admEdit')}
+                <span className="sr-only">: {r.name}</span>
+              </button>
+              <button type="button" className="btn btn-small btn-danger" data-action="delete-rule" onClick={() => onDelete(r)}>
+                {t('admDelete')}
+                <span className="sr-only">: {r.name}</span>
+              </button>
+            </div>
+          </td>
+        </tr>
+      ))}
+    </AdminTable>
   );
 }
 

@@ -85,6 +85,39 @@ export function useSubmit(labels?: FieldLabels) {
   return { busy, error, setError, fields, run };
 }
 
+/** A column's header: its text, or its text and a class (a number column is right-aligned). */
+export type Column = string | { label: string; className: string };
+
+/**
+ * An admin list as a table: in a .table-scroll box, so a phone scrolls the table sideways rather than
+ * widening the page; the caption (for screen readers only) names the list; every header is scope="col".
+ */
+export function AdminTable({ className, caption, columns, count, children }: { className: string; caption?: string; columns: Column[]; count?: number; children: ReactNode }) {
+  return (
+    <div className="table-scroll">
+      <table className={`grid adm-table ${className}`} data-count={count}>
+        {caption !== undefined && <caption className="sr-only">{caption}</caption>}
+        <thead>
+          <tr>
+            {columns.map((c, i) =>
+              typeof c === 'string' ? (
+                <th key={i} scope="col">
+                  {c}
+                </th>
+              ) : (
+                <th key={i} scope="col" className={c.className}>
+                  {c.label}
+                </th>
+              ),
+            )}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 /** A refused field's reason, right under it (the input names it with aria-describedby). */
 export function FieldError({ id, message }: { id: string; message: string | undefined }) {
   if (!message) return null;

@@ -4,7 +4,7 @@ import { useI18n, type MsgKey } from '../i18n';
 import { ErrorPanel } from '../page-error';
 import { wallTime } from '../time';
 import { adminApi, Intent, ruleBody, type Delivery, type Rule, type Webhook } from './admin-api';
-import { ConfirmDialog, Dialog, FieldError, FormError, invalidProps, SecretDialog, useLoad, UserText, useSubmit } from './ui';
+import { AdminTable, ConfirmDialog, Dialog, FieldError, FormError, invalidProps, SecretDialog, useLoad, UserText, useSubmit } from './ui';
 
 const WEBHOOK_FIELDS: FieldLabels = { url: 'admWebhookUrl', description: 'admDescription', active: 'admWebhookActive', webhookIds: 'admWebhookRules' };
 
@@ -77,46 +77,31 @@ export function WebhooksPage() {
       )}
       {data.data && data.data.webhooks.length === 0 && <div className="empty adm-empty">{t('admNoWebhooks')}</div>}
       {data.data && data.data.webhooks.length > 0 && (
-        <div className="table-scroll">
-          <table className="grid adm-table webhooks-table">
-            <caption className="sr-only">{t('admWebhooksTitle')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('admWebhookUrl')}</th>
-                <th scope="col">{t('admDescription')}</th>
-                <th scope="col">{t('status')}</th>
-                <th scope="col">{t('admWebhookRules')}</th>
-                <th scope="col">{t('admUpdatedAt')}</th>
-                <th scope="col">{t('actions')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.data.webhooks.map((w) => (
-                <Fragment key={w.id}>
-                  <WebhookRow
-                    w={w}
-                    rules={usedBy(w.id)}
-                    open={Boolean(open[w.id])}
-                    onToggle={() => setOpen((o) => ({ ...o, [w.id]: !o[w.id] }))}
-                    onEdit={() => setEditing(w)}
-                    onDelete={() => setDeleting(w)}
-                    onTested={(deliveryId) => {
-                      setWatch((m) => ({ ...m, [w.id]: deliveryId }));
-                      setOpen((o) => ({ ...o, [w.id]: true }));
-                    }}
-                  />
-                  {open[w.id] && (
-                    <tr className="adm-deliveries-row" data-deliveries-for={w.id}>
-                      <td colSpan={6}>
-                        <Deliveries webhookId={w.id} watch={watch[w.id] ?? null} rules={rules} />
-                      </td>
-                    </tr>
-                  )}
-                </Fragment>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <AdminTable className="webhooks-table" caption={t('admWebhooksTitle')} columns={[t('admWebhookUrl'), t('admDescription'), t('status'), t('admWebhookRules'), t('admUpdatedAt'), t('actions')]}>
+          {data.data.webhooks.map((w) => (
+            <Fragment key={w.id}>
+              <WebhookRow
+                w={w}
+                rules={usedBy(w.id)}
+                open={Boolean(open[w.id])}
+                onToggle={() => setOpen((o) => ({ ...o, [w.id]: !o[w.id] }))}
+                onEdit={() => setEditing(w)}
+                onDelete={() => setDeleting(w)}
+                onTested={(deliveryId) => {
+                  setWatch((m) => ({ ...m, [w.id]: deliveryId }));
+                  setOpen((o) => ({ ...o, [w.id]: true }));
+                }}
+              />
+              {open[w.id] && (
+                <tr className="adm-deliveries-row" data-deliveries-for={w.id}>
+                  <td colSpan={6}>
+                    <Deliveries webhookId={w.id} watch={watch[w.id] ?? null} rules={rules} />
+                  </td>
+                </tr>
+              )}
+            </Fragment>
+          ))}
+        </AdminTable>
       )}
       {!data.data && data.error === null && <div className="muted">{t('loading')}</div>}
       {editing && (
@@ -320,50 +305,34 @@ function Deliveries({ webhookId, watch, rules }: { webhookId: string; watch: str
       {error !== null && <ErrorPanel error={error} onRetry={() => setTick((n) => n + 1)} />}
       {items && items.length === 0 && <div className="muted small adm-no-deliveries">{t('admNoDeliveries')}</div>}
       {items && items.length > 0 && (
-        <div className="table-scroll">
-          <table className="grid adm-table deliveries-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('createdAt')}</th>
-                <th scope="col">{t('admEvent')}</th>
-                <th scope="col">{t('status')}</th>
-                <th scope="col" className="num">
-                  {t('admAttempts')}
-                </th>
-                <th scope="col" className="num">
-                  {t('admResponseCode')}
-                </th>
-                <th scope="col">{t('admLastError')}</th>
-                <th scope="col">{t('admDeliveredAt')}</th>
+        <AdminTable
+          className="deliveries-table"
+          columns={[t('createdAt'), t('admEvent'), t('status'), { label: t('admAttempts'), className: 'num' }, { label: t('admResponseCode'), className: 'num' }, t('admLastError'), t('admDeliveredAt')]}
+        >
+          {items.map((d) => {
+            const rule = ruleName(d.ruleId);
+            return (
+              <tr key={d.id} data-delivery-id={d.id} data-status={d.status} data-event={d.event}>
+                <td className="nowrap">{wallTime(d.createdAt, true)}</td>
+                <td>
+                  {t(EVENT_LABEL[d.event])}
+                  {rule && (
+                    <div className="small muted">
+                      <UserText text={rule} />
+                    </div>
+                  )}
+                </td>
+                <td>
+                  <span className={`badge adm-status ${d.status === 'delivered' ? 'badge-ok' : d.status === 'failed' ? 'badge-risk' : ''}`}>{t(DELIVERY_STATUS[d.status])}</span>
+                </td>
+                <td className="num">{d.attempts}</td>
+                <td className="num">{d.responseCode ?? '—'}</td>
+                <td className="small adm-break">{d.lastError ?? '—'}</td>
+                <td className="nowrap">{d.deliveredAt ? wallTime(d.deliveredAt, true) : '—'}</td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((d) => {
-                const rule = ruleName(d.ruleId);
-                return (
-                  <tr key={d.id} data-delivery-id={d.id} data-status={d.status} data-event={d.event}>
-                    <td className="nowrap">{wallTime(d.createdAt, true)}</td>
-                    <td>
-                      {t(EVENT_LABEL[d.event])}
-                      {rule && (
-                        <div className="small muted">
-                          <UserText text={rule} />
-                        </div>
-                      )}
-                    </td>
-                    <td>
-                      <span className={`badge adm-status ${d.status === 'delivered' ? 'badge-ok' : d.status === 'failed' ? 'badge-risk' : ''}`}>{t(DELIVERY_STATUS[d.status])}</span>
-                    </td>
-                    <td className="num">{d.attempts}</td>
-                    <td className="num">{d.responseCode ?? '—'}</td>
-                    <td className="small adm-break">{d.lastError ?? '—'}</td>
-                    <td className="nowrap">{d.deliveredAt ? wallTime(d.deliveredAt, true) : '—'}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </AdminTable>
       )}
       {cursor && (
         <button type="button" className="btn btn-small" data-action="more-deliveries" aria-disabled={more || undefined} onClick={() => void loadMore()}>
