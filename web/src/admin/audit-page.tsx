@@ -3,7 +3,7 @@ import { useI18n, type MsgKey } from '../i18n';
 import { ErrorPanel } from '../page-error';
 import { wallTime } from '../time';
 import { adminApi, type ApiKey, type AuditEntry } from './admin-api';
-import { AdminTable, UserText } from './ui';
+import { AdminSection, AdminTable, UserText } from './ui';
 
 /** Every action the API audits (src: privacy.audit calls), in the reader's words. */
 export const AUDIT_ACTIONS: Record<string, MsgKey> = {
@@ -98,9 +98,7 @@ export function AuditPage() {
   const label = (a: string) => (AUDIT_ACTIONS[a] ? t(AUDIT_ACTIONS[a]) : a);
 
   return (
-    <section className="adm-section" aria-labelledby="adm-audit-title">
-      <h2 id="adm-audit-title" tabIndex={-1}>{t('admAuditTitle')}</h2>
-      <p className="muted">{t('admAuditHint')}</p>
+    <AdminSection name="audit" title={t('admAuditTitle')} hint={t('admAuditHint')}>
       <div className="row adm-toolbar">
         <label className="field adm-action-filter">
           <span>{t('admAuditAction')}</span>
@@ -166,6 +164,6 @@ export function AuditPage() {
         </div>
       )}
       {!items && error === null && <div className="muted">{t('loading')}</div>}
-    </section>
+    </AdminSection>
   );
 }

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useI18n } from '../i18n';
 import { href } from '../router';
 import { adminApi, type ErasureResult } from './admin-api';
-import { ConfirmDialog, UserText } from './ui';
+import { AdminSection, ConfirmDialog, UserText } from './ui';
 
 type By = 'customer' | 'document';
 
@@ -29,9 +29,7 @@ export function ErasurePage() {
   };
 
   return (
-    <section className="adm-section" aria-labelledby="adm-erasure-title">
-      <h2 id="adm-erasure-title" tabIndex={-1}>{t('admErasureTitle')}</h2>
-      <p className="muted">{t('admErasureHint')}</p>
+    <AdminSection name="erasure" title={t('admErasureTitle')} hint={t('admErasureHint')}>
       <form className="card adm-form erasure-form" onSubmit={submit} noValidate>
         <fieldset className="adm-fieldset">
           <legend>{t('admEraseBy')}</legend>
@@ -99,7 +97,7 @@ export function ErasurePage() {
           <p className="alert adm-warn">{t('admIrreversible')}</p>
         </ConfirmDialog>
       )}
-    </section>
+    </AdminSection>
   );
 }
 

@@ -3,10 +3,9 @@ import type { Role } from '../api';
 import { useAppData } from '../app-data';
 import { type FieldLabels } from '../error-text';
 import { roleKey, useI18n, type MsgKey } from '../i18n';
-import { ErrorPanel } from '../page-error';
 import { wallTime } from '../time';
 import { adminApi, Intent, ROLES, type ApiKey, type CreatedKey } from './admin-api';
-import { AdminTable, ConfirmDialog, Dialog, FieldError, FormError, invalidProps, SecretDialog, useLoad, UserText, useSubmit } from './ui';
+import { AdminSection, AdminTable, ConfirmDialog, Dialog, FieldError, FormError, invalidProps, LoadFailed, Loading, SecretDialog, useLoad, UserText, useSubmit } from './ui';
 
 const KEY_FIELDS: FieldLabels = { name: 'admKeyName', roles: 'admRoles', tenant: 'tenant' };
 
@@ -44,9 +43,7 @@ export function KeysPage() {
   const list = keys.data ? [...keys.data].reverse() : null;
 
   return (
-    <section className="adm-section" aria-labelledby="adm-keys-title">
-      <h2 id="adm-keys-title" tabIndex={-1}>{t('admKeysTitle')}</h2>
-      <p className="muted">{t('admKeysHint')}</p>
+    <AdminSection name="keys" title={t('admKeysTitle')} hint={t('admKeysHint')}>
       {platform && <p className="muted" data-hint="platform">{t('admKeysPlatformHint')}</p>}
       <CreateKeyForm
         platform={platform}
@@ -81,7 +78,7 @@ export function KeysPage() {
           {t('admKeysListOf', { tenant })}
         </h3>
       )}
-      {keys.error !== null && <ErrorPanel error={keys.error} onRetry={() => void keys.reload()} />}
+      <LoadFailed load={keys} />
       {list && (
         <AdminTable className="keys-table" caption={platform ? t('admKeysListOf', { tenant }) : t('admKeysTitle')} columns={[t('admKeyName'), 'ID', t('admRoles'), t('tenant'), t('createdAt'), t('admLastUsed'), t('status'), t('actions')]}>
           {list.map((k) => (
@@ -118,7 +115,7 @@ export function KeysPage() {
           ))}
         </AdminTable>
       )}
-      {!list && keys.error === null && <div className="muted">{t('loading')}</div>}
+      <Loading load={keys} />
       {created && created.key === null && (
         <Dialog title={t('admKeyWithheldTitle')} onClose={() => setCreated(null)} name="new-key-withheld">
           <p className="alert adm-warn" data-withheld-key={created.id}>
@@ -163,7 +160,7 @@ export function KeysPage() {
           {revoking.id === BOOTSTRAP && <p className="small muted">{t('admRevokeBootstrap')}</p>}
         </ConfirmDialog>
       )}
-    </section>
+    </AdminSection>
   );
 }
 

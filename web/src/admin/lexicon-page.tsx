@@ -14,7 +14,7 @@ import {
   type SuggestionExample,
   type TaxonomyWithOverrides,
 } from './admin-api';
-import { FieldError, FormError, invalidProps, Saved, useLoad, UserText, useSubmit, withoutBidiControls } from './ui';
+import { AdminSection, FieldError, FormError, invalidProps, LoadFailed, Loading, Saved, useLoad, UserText, useSubmit, withoutBidiControls } from './ui';
 
 const LEXICON_FIELDS: FieldLabels = { aspects: 'lexAspects', sentiment: 'lexSentiment' };
 
@@ -97,12 +97,8 @@ export function LexiconPage() {
   const loaded = useLoad(adminApi.taxonomy);
   const suggestions = useLoad(adminApi.lexiconSuggestions);
   return (
-    <section className="adm-section lexicon-page" aria-labelledby="adm-lexicon-title">
-      <h2 id="adm-lexicon-title" tabIndex={-1}>
-        {t('admLexiconTitle')}
-      </h2>
-      <p className="muted">{t('admLexiconHint')}</p>
-      {loaded.error !== null && <ErrorPanel error={loaded.error} onRetry={() => void loaded.reload()} />}
+    <AdminSection name="lexicon" title={t('admLexiconTitle')} hint={t('admLexiconHint')} className="lexicon-page">
+      <LoadFailed load={loaded} />
       {loaded.data && (
         <LexiconEditor
           taxonomy={loaded.data}
@@ -116,8 +112,8 @@ export function LexiconPage() {
           onRetrySuggestions={() => void suggestions.reload()}
         />
       )}
-      {!loaded.data && loaded.error === null && <div className="muted">{t('loading')}</div>}
-    </section>
+      <Loading load={loaded} />
+    </AdminSection>
   );
 }
 

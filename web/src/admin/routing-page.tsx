@@ -2,10 +2,9 @@ import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api';
 import { fieldMessages, type FieldLabels } from '../error-text';
 import { useI18n, type MsgKey } from '../i18n';
-import { ErrorPanel } from '../page-error';
 import { wallTime } from '../time';
 import { adminApi, PRIORITIES, type Priority, type RoutingTable } from './admin-api';
-import { FieldError, FormError, joinList, Saved, splitList, useLoad, UserText, useSubmit } from './ui';
+import { AdminSection, FieldError, FormError, joinList, LoadFailed, Loading, Saved, splitList, useLoad, UserText, useSubmit } from './ui';
 
 const ROUTING_FIELDS: FieldLabels = {
   entries: 'admRoutingEntries',
@@ -53,13 +52,11 @@ export function RoutingPage() {
   const { t } = useI18n();
   const loaded = useLoad(adminApi.routing);
   return (
-    <section className="adm-section" aria-labelledby="adm-routing-title">
-      <h2 id="adm-routing-title" tabIndex={-1}>{t('admRoutingTitle')}</h2>
-      <p className="muted">{t('admRoutingHint')}</p>
-      {loaded.error !== null && <ErrorPanel error={loaded.error} onRetry={() => void loaded.reload()} />}
+    <AdminSection name="routing" title={t('admRoutingTitle')} hint={t('admRoutingHint')}>
+      <LoadFailed load={loaded} />
       {loaded.data && <RoutingForm table={loaded.data} onSaved={loaded.set} />}
-      {!loaded.data && loaded.error === null && <div className="muted">{t('loading')}</div>}
-    </section>
+      <Loading load={loaded} />
+    </AdminSection>
   );
 }
 

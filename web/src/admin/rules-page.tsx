@@ -2,10 +2,9 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { type FieldLabels } from '../error-text';
 import { useFocusOnClose } from '../focus';
 import { POLARITIES, useI18n, type MsgKey } from '../i18n';
-import { ErrorPanel } from '../page-error';
 import { wallTime } from '../time';
 import { adminApi, Intent, type Rule, type RuleBody, type RuleType, type Webhook } from './admin-api';
-import { AdminTable, ConfirmDialog, FieldError, FormError, joinList, Saved, splitList, useLoad, UserText, useSubmit } from './ui';
+import { AdminSection, AdminTable, ConfirmDialog, FieldError, FormError, joinList, LoadFailed, Loading, Saved, splitList, useLoad, UserText, useSubmit } from './ui';
 import { RULE_EVENT } from './webhooks-page';
 
 const RULE_FIELDS: FieldLabels = {
@@ -68,10 +67,8 @@ export function RulesPage() {
   );
 
   return (
-    <section className="adm-section" aria-labelledby="adm-rules-title">
-      <h2 id="adm-rules-title" tabIndex={-1}>{t('admRulesTitle')}</h2>
-      <p className="muted">{t('admRulesHint')}</p>
-      {data.error !== null && <ErrorPanel error={data.error} onRetry={() => void data.reload()} />}
+    <AdminSection name="rules" title={t('admRulesTitle')} hint={t('admRulesHint')}>
+      <LoadFailed load={data} />
       {data.data && (
         <div className="row adm-toolbar">
           <button
@@ -114,7 +111,7 @@ export function RulesPage() {
           onDelete={setDeleting}
         />
       )}
-      {!data.data && data.error === null && <div className="muted">{t('loading')}</div>}
+      <Loading load={data} />
       {deleting && (
         <ConfirmDialog
           name="delete-rule"
@@ -134,7 +131,7 @@ export function RulesPage() {
           </p>
         </ConfirmDialog>
       )}
-    </section>
+    </AdminSection>
   );
 }
 

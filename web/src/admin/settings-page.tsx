@@ -1,9 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { type FieldLabels } from '../error-text';
 import { useI18n, type MsgKey } from '../i18n';
-import { ErrorPanel } from '../page-error';
 import { adminApi, type PiiPolicy, type TenantSettings } from './admin-api';
-import { FieldError, FormError, invalidProps, Saved, useLoad, useSubmit } from './ui';
+import { AdminSection, FieldError, FormError, invalidProps, LoadFailed, Loading, Saved, useLoad, useSubmit } from './ui';
 
 const SETTINGS_FIELDS: FieldLabels = { piiPolicy: 'admPiiPolicy', retentionDays: 'admRetentionDays' };
 
@@ -27,13 +26,11 @@ export function SettingsPage() {
   const { t } = useI18n();
   const loaded = useLoad(adminApi.settings);
   return (
-    <section className="adm-section" aria-labelledby="adm-settings-title">
-      <h2 id="adm-settings-title" tabIndex={-1}>{t('admSettingsTitle')}</h2>
-      <p className="muted">{t('admSettingsHint')}</p>
-      {loaded.error !== null && <ErrorPanel error={loaded.error} onRetry={() => void loaded.reload()} />}
+    <AdminSection name="settings" title={t('admSettingsTitle')} hint={t('admSettingsHint')}>
+      <LoadFailed load={loaded} />
       {loaded.data && <SettingsForm initial={loaded.data} onSaved={loaded.set} />}
-      {!loaded.data && loaded.error === null && <div className="muted">{t('loading')}</div>}
-    </section>
+      <Loading load={loaded} />
+    </AdminSection>
   );
 }
 

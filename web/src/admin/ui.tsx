@@ -3,6 +3,7 @@ import { createPortal } from 'react-dom';
 import { ErrorText, fieldMessages, type FieldLabels } from '../error-text';
 import { trapTab, useRestoreFocus } from '../focus';
 import { TEXT_LANG, useI18n } from '../i18n';
+import { ErrorPanel } from '../page-error';
 
 const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/;
 
@@ -116,6 +117,37 @@ export function AdminTable({ className, caption, columns, count, children }: { c
       </table>
     </div>
   );
+}
+
+/**
+ * An admin page: a section named by its heading, and the page's hint under it. The heading takes focus
+ * (tabIndex -1) when the admin area opens the page, so it is id'd by the page's name: adm-<name>-title.
+ */
+export function AdminSection({ name, title, hint, className, children }: { name: string; title: string; hint: string; className?: string; children: ReactNode }) {
+  const titleId = `adm-${name}-title`;
+  return (
+    <section className={className ? `adm-section ${className}` : 'adm-section'} aria-labelledby={titleId}>
+      <h2 id={titleId} tabIndex={-1}>
+        {title}
+      </h2>
+      <p className="muted">{hint}</p>
+      {children}
+    </section>
+  );
+}
+
+/** What LoadFailed and Loading read of a useLoad(). */
+type LoadState = { data: unknown; error: unknown; reload: () => Promise<void> };
+
+/** A useLoad() that failed: the page-error panel, whose 重试 loads it again. */
+export function LoadFailed({ load }: { load: LoadState }) {
+  return load.error !== null ? <ErrorPanel error={load.error} onRetry={() => void load.reload()} /> : null;
+}
+
+/** 加载中… until a useLoad() has its data or has failed (then LoadFailed says so). */
+export function Loading({ load }: { load: LoadState }) {
+  const { t } = useI18n();
+  return !load.data && load.error === null ? <div className="muted">{t('loading')}</div> : null;
 }
 
 /** A refused field's reason, right under it (the input names it with aria-describedby). */

@@ -4,7 +4,7 @@ import { useI18n, type MsgKey } from '../i18n';
 import { ErrorPanel } from '../page-error';
 import { wallTime } from '../time';
 import { adminApi, Intent, ruleBody, type Delivery, type Rule, type Webhook } from './admin-api';
-import { AdminTable, ConfirmDialog, Dialog, FieldError, FormError, invalidProps, SecretDialog, useLoad, UserText, useSubmit } from './ui';
+import { AdminSection, AdminTable, ConfirmDialog, Dialog, FieldError, FormError, invalidProps, LoadFailed, Loading, SecretDialog, useLoad, UserText, useSubmit } from './ui';
 
 const WEBHOOK_FIELDS: FieldLabels = { url: 'admWebhookUrl', description: 'admDescription', active: 'admWebhookActive', webhookIds: 'admWebhookRules' };
 
@@ -61,10 +61,8 @@ export function WebhooksPage() {
   const usedBy = (id: string) => rules.filter((r) => r.webhookIds.includes(id));
 
   return (
-    <section className="adm-section" aria-labelledby="adm-webhooks-title">
-      <h2 id="adm-webhooks-title" tabIndex={-1}>{t('admWebhooksTitle')}</h2>
-      <p className="muted">{t('admWebhooksHint')}</p>
-      {data.error !== null && <ErrorPanel error={data.error} onRetry={() => void data.reload()} />}
+    <AdminSection name="webhooks" title={t('admWebhooksTitle')} hint={t('admWebhooksHint')}>
+      <LoadFailed load={data} />
       {data.data && (
         <CreateWebhookForm
           rules={rules}
@@ -103,7 +101,7 @@ export function WebhooksPage() {
           ))}
         </AdminTable>
       )}
-      {!data.data && data.error === null && <div className="muted">{t('loading')}</div>}
+      <Loading load={data} />
       {editing && (
         <EditWebhookDialog
           w={editing}
@@ -156,7 +154,7 @@ export function WebhooksPage() {
           <p className="small mono adm-break">{secret.url}</p>
         </SecretDialog>
       )}
-    </section>
+    </AdminSection>
   );
 }
 
