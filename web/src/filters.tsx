@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { Query } from './api';
 import { useAppData } from './app-data';
+import { CategoryOptions } from './category-options';
 import { POLARITIES, useI18n, type MsgKey } from './i18n';
 import { href, navigate } from './router';
 
@@ -68,7 +69,7 @@ interface Props {
  * survives reload; selects apply at once, typed fields on Enter or blur.
  */
 export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = 'side', keep }: Props) {
-  const { t, categories, categoryName } = useI18n();
+  const { t } = useI18n();
   const { channels } = useAppData();
   const [draft, setDraft] = useState<Filters>(filters);
   const [problem, setProblem] = useState<ReturnType<typeof filterProblem>>(null);
@@ -174,11 +175,7 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
           <span>{t('category')}</span>
           <select name="category" value={draft.category ?? ''} onChange={(e) => setNow('category', e.target.value)}>
             <option value="">{t('all')}</option>
-            {categories.map((c) => (
-              <option key={c.id} value={c.id}>
-                {categoryName(c.id)}
-              </option>
-            ))}
+            <CategoryOptions />
           </select>
         </label>
       )}

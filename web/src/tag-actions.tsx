@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { Polarity, Tag } from './api';
+import { CategoryOptions } from './category-options';
 import { CategoryPicker } from './category-picker';
 import { POLARITIES, useI18n } from './i18n';
 import { TagLabel } from './tag-chip';
@@ -86,7 +87,7 @@ export function AddTagPanel({
   onAdd: (polarity: Polarity, category: string) => void;
   onCancel: () => void;
 }) {
-  const { t, categories, categoryName } = useI18n();
+  const { t, categoryName } = useI18n();
   const [polarity, setPolarity] = useState<Polarity>(initialPolarity);
   const [category, setCategory] = useState('');
   const [picking, setPicking] = useState(false);
@@ -158,11 +159,7 @@ export function AddTagPanel({
             <option value="" disabled>
               {t('chooseCategory')}
             </option>
-            {categories.map((c) => (
-              <option key={c.id} value={c.id}>
-                {categoryName(c.id)}
-              </option>
-            ))}
+            <CategoryOptions />
           </select>
           <button
             type="button"

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { CategoryOptions } from '../category-options';
 import { type FieldLabels } from '../error-text';
 import { useFocusOnClose } from '../focus';
 import { POLARITIES, useI18n, type MsgKey } from '../i18n';
@@ -397,11 +398,7 @@ function RuleForm({ rule, webhooks, onCancel, onSaved }: { rule: Rule | null; we
               <span>{t('category')}</span>
               <select name="thresholdCategory" value={tCategory} onChange={(e) => setTCategory(e.target.value)}>
                 <option value="">{t('admAny')}</option>
-                {categories.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {categoryName(c.id)}
-                  </option>
-                ))}
+                <CategoryOptions />
               </select>
             </label>
             <label className="field">
