@@ -5,7 +5,7 @@ import { type FieldLabels } from '../error-text';
 import { roleKey, useI18n, type MsgKey } from '../i18n';
 import { wallTime } from '../time';
 import { adminApi, Intent, ROLES, type ApiKey, type CreatedKey } from './admin-api';
-import { AdminSection, AdminTable, ConfirmDialog, Dialog, FieldError, FormError, invalidProps, LoadFailed, Loading, SecretDialog, useLoad, UserText, useSubmit } from './ui';
+import { AdminSection, AdminTable, ConfirmDialog, Dialog, FieldError, FormError, invalidProps, LoadFailed, Loading, SecretDialog, SubmitButton, useLoad, UserText, useSubmit } from './ui';
 
 const KEY_FIELDS: FieldLabels = { name: 'admKeyName', roles: 'admRoles', tenant: 'tenant' };
 
@@ -232,9 +232,7 @@ function CreateKeyForm({ platform, ownTenant, onCreated }: { platform: boolean; 
         <FieldError id="key-roles-error" message={fields.get('roles')} />
       </fieldset>
       <div className="row">
-        <button type="submit" className="btn btn-primary" data-action="create-key" aria-disabled={busy || undefined}>
-          {busy ? t('admWorking') : t('admCreateKey')}
-        </button>
+        <SubmitButton action="create-key" busy={busy} label={t('admCreateKey')} busyLabel={t('admWorking')} />
       </div>
       <FormError error={error} fields={KEY_FIELDS} />
     </form>

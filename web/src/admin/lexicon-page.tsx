@@ -14,7 +14,7 @@ import {
   type SuggestionExample,
   type TaxonomyWithOverrides,
 } from './admin-api';
-import { AdminSection, FieldError, FormError, invalidProps, LoadFailed, Loading, Saved, useLoad, UserText, useSubmit, withoutBidiControls } from './ui';
+import { AdminSection, FieldError, FormError, invalidProps, LoadFailed, Loading, Saved, SubmitButton, useLoad, UserText, useSubmit, withoutBidiControls } from './ui';
 
 const LEXICON_FIELDS: FieldLabels = { aspects: 'lexAspects', sentiment: 'lexSentiment' };
 
@@ -368,9 +368,7 @@ function LexiconEditor({
           {t('lexSaveHint')}
         </p>
         <div className="row adm-save-row">
-          <button type="submit" className="btn btn-primary" data-action="save-lexicon" aria-disabled={busy || undefined}>
-            {busy ? t('saving') : t('save')}
-          </button>
+          <SubmitButton action="save-lexicon" busy={busy} />
           {dirty && (
             <span className="small muted lex-dirty" data-dirty="true">
               {t('lexUnsaved')}

@@ -4,7 +4,7 @@ import { fieldMessages, type FieldLabels } from '../error-text';
 import { useI18n, type MsgKey } from '../i18n';
 import { wallTime } from '../time';
 import { adminApi, PRIORITIES, type Priority, type RoutingTable } from './admin-api';
-import { AdminSection, FieldError, FormError, joinList, LoadFailed, Loading, Saved, splitList, useLoad, UserText, useSubmit } from './ui';
+import { AdminSection, FieldError, FormError, joinList, LoadFailed, Loading, Saved, splitList, SubmitButton, useLoad, UserText, useSubmit } from './ui';
 
 const ROUTING_FIELDS: FieldLabels = {
   entries: 'admRoutingEntries',
@@ -261,9 +261,7 @@ function RoutingForm({ table, onSaved }: { table: RoutingTable; onSaved: (t: Rou
       </div>
       <FormError error={error} fields={ROUTING_FIELDS} />
       <div className="row adm-save-row">
-        <button type="submit" className="btn btn-primary" data-action="save-routing" aria-disabled={busy || undefined}>
-          {busy ? t('saving') : t('save')}
-        </button>
+        <SubmitButton action="save-routing" busy={busy} />
         <Saved text={saved ? t('admRoutingSaved') : null} />
       </div>
     </form>

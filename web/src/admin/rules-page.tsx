@@ -5,7 +5,7 @@ import { useFocusOnClose } from '../focus';
 import { POLARITIES, useI18n, type MsgKey } from '../i18n';
 import { wallTime } from '../time';
 import { adminApi, Intent, type Rule, type RuleBody, type RuleType, type Webhook } from './admin-api';
-import { AdminSection, AdminTable, ConfirmDialog, FieldError, FormError, joinList, LoadFailed, Loading, Saved, splitList, useLoad, UserText, useSubmit } from './ui';
+import { AdminSection, AdminTable, ConfirmDialog, FieldError, FormError, joinList, LoadFailed, Loading, Saved, splitList, SubmitButton, useLoad, UserText, useSubmit } from './ui';
 import { RULE_EVENT } from './webhooks-page';
 
 const RULE_FIELDS: FieldLabels = {
@@ -445,9 +445,7 @@ function RuleForm({ rule, webhooks, onCancel, onSaved }: { rule: Rule | null; we
       </label>
       <FormError error={error} fields={RULE_FIELDS} />
       <div className="row">
-        <button type="submit" className="btn btn-primary" data-action="save-rule" aria-disabled={busy || undefined}>
-          {busy ? t('saving') : rule ? t('save') : t('admCreateRule')}
-        </button>
+        <SubmitButton action="save-rule" busy={busy} label={rule ? t('save') : t('admCreateRule')} />
         <button type="button" className="btn" data-action="cancel-rule" onClick={onCancel} disabled={busy}>
           {t('cancel')}
         </button>

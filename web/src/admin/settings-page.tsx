@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { type FieldLabels } from '../error-text';
 import { useI18n, type MsgKey } from '../i18n';
 import { adminApi, type PiiPolicy, type TenantSettings } from './admin-api';
-import { AdminSection, FieldError, FormError, invalidProps, LoadFailed, Loading, Saved, useLoad, useSubmit } from './ui';
+import { AdminSection, FieldError, FormError, invalidProps, LoadFailed, Loading, Saved, SubmitButton, useLoad, useSubmit } from './ui';
 
 const SETTINGS_FIELDS: FieldLabels = { piiPolicy: 'admPiiPolicy', retentionDays: 'admRetentionDays' };
 
@@ -121,9 +121,7 @@ function SettingsForm({ initial, onSaved }: { initial: TenantSettings; onSaved: 
         </label>
       </fieldset>
       <div className="row">
-        <button type="submit" className="btn btn-primary" data-action="save-settings" aria-disabled={busy || undefined}>
-          {busy ? t('saving') : t('save')}
-        </button>
+        <SubmitButton action="save-settings" busy={busy} />
         <Saved text={saved ? t('admSettingsSaved') : null} />
       </div>
       <FormError error={error} fields={SETTINGS_FIELDS} />

@@ -150,6 +150,19 @@ export function Loading({ load }: { load: LoadState }) {
   return !load.data && load.error === null ? <div className="muted">{t('loading')}</div> : null;
 }
 
+/**
+ * A form's submit button (保存 unless named otherwise). While the request is on its way it says so and is
+ * aria-disabled, not disabled: a disabled button would drop the focus of whoever just pressed it.
+ */
+export function SubmitButton({ action, busy, label, busyLabel }: { action: string; busy: boolean; label?: string; busyLabel?: string }) {
+  const { t } = useI18n();
+  return (
+    <button type="submit" className="btn btn-primary" data-action={action} aria-disabled={busy || undefined}>
+      {busy ? (busyLabel ?? t('saving')) : (label ?? t('save'))}
+    </button>
+  );
+}
+
 /** A refused field's reason, right under it (the input names it with aria-describedby). */
 export function FieldError({ id, message }: { id: string; message: string | undefined }) {
   if (!message) return null;

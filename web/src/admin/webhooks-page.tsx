@@ -4,7 +4,7 @@ import { useI18n, type MsgKey } from '../i18n';
 import { ErrorPanel } from '../page-error';
 import { wallTime } from '../time';
 import { adminApi, Intent, ruleBody, type Delivery, type Rule, type Webhook } from './admin-api';
-import { AdminSection, AdminTable, ConfirmDialog, Dialog, FieldError, FormError, invalidProps, LoadFailed, Loading, SecretDialog, useLoad, UserText, useSubmit } from './ui';
+import { AdminSection, AdminTable, ConfirmDialog, Dialog, FieldError, FormError, invalidProps, LoadFailed, Loading, SecretDialog, SubmitButton, useLoad, UserText, useSubmit } from './ui';
 
 const WEBHOOK_FIELDS: FieldLabels = { url: 'admWebhookUrl', description: 'admDescription', active: 'admWebhookActive', webhookIds: 'admWebhookRules' };
 
@@ -428,9 +428,7 @@ function CreateWebhookForm({ rules, onCreated, onPartial }: { rules: Rule[]; onC
       </label>
       <RuleChoice rules={rules} chosen={chosen} onChange={setChosen} />
       <div className="row">
-        <button type="submit" className="btn btn-primary" data-action="create-webhook" aria-disabled={busy || undefined}>
-          {busy ? t('admWorking') : t('admCreateWebhook')}
-        </button>
+        <SubmitButton action="create-webhook" busy={busy} label={t('admCreateWebhook')} busyLabel={t('admWorking')} />
       </div>
       <FormError error={error} fields={WEBHOOK_FIELDS} />
     </form>
@@ -495,9 +493,7 @@ function EditWebhookDialog({ w, rules, onClose, onSaved }: { w: Webhook; rules: 
           <button type="button" className="btn" data-action="cancel" onClick={onClose} disabled={busy}>
             {t('cancel')}
           </button>
-          <button type="submit" className="btn btn-primary" data-action="save-webhook" aria-disabled={busy || undefined}>
-            {busy ? t('saving') : t('save')}
-          </button>
+          <SubmitButton action="save-webhook" busy={busy} />
         </div>
       </form>
     </Dialog>
