@@ -373,6 +373,38 @@ function RuleChoice({ rules, chosen, onChange }: { rules: Rule[]; chosen: Set<st
   );
 }
 
+/** A webhook's description and whether it is active: the same two fields in the create form and the edit dialog. */
+function DescriptionAndActive({
+  errorId,
+  description,
+  onDescription,
+  active,
+  onActive,
+  error,
+}: {
+  errorId: string;
+  description: string;
+  onDescription: (s: string) => void;
+  active: boolean;
+  onActive: (b: boolean) => void;
+  error: string | undefined;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <label className="field">
+        <span>{t('admDescription')}</span>
+        <input name="description" value={description} maxLength={200} onChange={(e) => onDescription(e.target.value)} {...invalidProps(error, errorId)} />
+        <FieldError id={errorId} message={error} />
+      </label>
+      <label className="adm-check">
+        <input type="checkbox" name="active" checked={active} onChange={(e) => onActive(e.target.checked)} />
+        <span>{t('admWebhookActive')}</span>
+      </label>
+    </>
+  );
+}
+
 function CreateWebhookForm({ rules, onCreated, onPartial }: { rules: Rule[]; onCreated: (w: Webhook, secret: string) => void; onPartial: () => void }) {
   const { t } = useI18n();
   const [url, setUrl] = useState('');
@@ -417,15 +449,14 @@ function CreateWebhookForm({ rules, onCreated, onPartial }: { rules: Rule[]; onC
         <FieldError id="new-webhook-url-error" message={fields.get('url')} />
       </label>
       <p className="small muted">{t('admWebhookUrlHint')}</p>
-      <label className="field">
-        <span>{t('admDescription')}</span>
-        <input name="description" value={description} maxLength={200} onChange={(e) => setDescription(e.target.value)} {...invalidProps(fields.get('description'), 'new-webhook-desc-error')} />
-        <FieldError id="new-webhook-desc-error" message={fields.get('description')} />
-      </label>
-      <label className="adm-check">
-        <input type="checkbox" name="active" checked={active} onChange={(e) => setActive(e.target.checked)} />
-        <span>{t('admWebhookActive')}</span>
-      </label>
+      <DescriptionAndActive
+        errorId="new-webhook-desc-error"
+        description={description}
+        onDescription={setDescription}
+        active={active}
+        onActive={setActive}
+        error={fields.get('description')}
+      />
       <RuleChoice rules={rules} chosen={chosen} onChange={setChosen} />
       <div className="row">
         <SubmitButton action="create-webhook" busy={busy} label={t('admCreateWebhook')} busyLabel={t('admWorking')} />
@@ -472,15 +503,14 @@ function EditWebhookDialog({ w, rules, onClose, onSaved }: { w: Webhook; rules: 
           <input name="url" type="url" autoFocus value={url} onChange={(e) => setUrl(e.target.value)} {...invalidProps(fields.get('url'), 'edit-webhook-url-error')} />
           <FieldError id="edit-webhook-url-error" message={fields.get('url')} />
         </label>
-        <label className="field">
-          <span>{t('admDescription')}</span>
-          <input name="description" value={description} maxLength={200} onChange={(e) => setDescription(e.target.value)} {...invalidProps(fields.get('description'), 'edit-webhook-desc-error')} />
-          <FieldError id="edit-webhook-desc-error" message={fields.get('description')} />
-        </label>
-        <label className="adm-check">
-          <input type="checkbox" name="active" checked={active} onChange={(e) => setActive(e.target.checked)} />
-          <span>{t('admWebhookActive')}</span>
-        </label>
+        <DescriptionAndActive
+          errorId="edit-webhook-desc-error"
+          description={description}
+          onDescription={setDescription}
+          active={active}
+          onActive={setActive}
+          error={fields.get('description')}
+        />
         <label className="adm-check">
           <input type="checkbox" name="rotateSecret" checked={rotate} onChange={(e) => setRotate(e.target.checked)} />
           <span>
