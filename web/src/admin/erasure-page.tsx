@@ -120,24 +120,9 @@ function ErasureSummary({ done }: { done: Done }) {
         <UserText text={done.target} />
       </p>
       <dl className="adm-counts">
-        <div>
-          <dt>{t('admDeletedDocuments')}</dt>
-          <dd className="num" data-count="documents">
-            {result.deleted.documents}
-          </dd>
-        </div>
-        <div>
-          <dt>{t('admDeletedTags')}</dt>
-          <dd className="num" data-count="tags">
-            {result.deleted.tags}
-          </dd>
-        </div>
-        <div>
-          <dt>{t('admWithdrawnModels')}</dt>
-          <dd className="num" data-count="withdrawn">
-            {m.withdrawn.length}
-          </dd>
-        </div>
+        <Count label={t('admDeletedDocuments')} name="documents" n={result.deleted.documents} />
+        <Count label={t('admDeletedTags')} name="tags" n={result.deleted.tags} />
+        <Count label={t('admWithdrawnModels')} name="withdrawn" n={m.withdrawn.length} />
       </dl>
       {result.deleted.documents === 0 && <p className="muted">{t('admNothingErased')}</p>}
       {m.withdrawn.length > 0 ? (
@@ -160,6 +145,18 @@ function ErasureSummary({ done }: { done: Done }) {
           {t('admRetrainStarted', { id: m.retrainJob })} <a href={href('models')}>{t('navModels')}</a>
         </p>
       )}
+    </div>
+  );
+}
+
+/** One of an erasure's counts: a term of the result's <dl>, data-count naming what was counted. */
+function Count({ label, name, n }: { label: string; name: string; n: number }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd className="num" data-count={name}>
+        {n}
+      </dd>
     </div>
   );
 }
