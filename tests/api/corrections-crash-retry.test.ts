@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { CorrectionRecord, TagRecord } from '../../src/store/records.js';
-import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { ingestAndWait, useFileRuntime } from '../helpers/file-runtime.js';
+import { bearer, type TestRuntime } from '../helpers/runtime.js';
 
 // A correction writes several records (the tag, its log entry, the tags an add replaces, the document's
 // suppressed spans). A crash between two of them leaves the rest unwritten, and the client, having had no
@@ -11,18 +12,11 @@ import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from
 let rt: TestRuntime;
 let ingest: string;
 let labeler: string;
-
-beforeAll(async () => {
-  rt = await startRuntime();
-  ingest = await createKey(rt, ['ingest']);
-  labeler = await createKey(rt, ['labeler']);
-});
-afterAll(async () => rt.close());
+useFileRuntime({ ingest: ['ingest'], labeler: ['labeler'] }, (s) => ({ rt, keys: { ingest, labeler } } = s));
 
 let seq = 0;
 async function tagged(text: string) {
-  const res = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'crash', externalId: `c-${++seq}`, text }).expect(202);
-  const doc = await waitForStatus(rt, res.body.id as string);
+  const doc = await ingestAndWait(rt, ingest, { kind: 'comment', source: 'crash', externalId: `c-${++seq}`, text });
   return { id: doc.id as string, tags: doc.tags as { id: string; opinion: string; polarity: string }[] };
 }
 const correct = (id: string, actions: unknown[]) => rt.http.post(`/v1/documents/${id}/corrections`).set(bearer(labeler)).send({ actions });

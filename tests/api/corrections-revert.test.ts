@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { describe, expect, test } from 'vitest';
+import { ingestAndWait, useFileRuntime } from '../helpers/file-runtime.js';
+import { bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
 
 // Undo in the labeling queue (POST /v1/documents/:id/corrections/revert): an undo that returns a
 // document to where it was puts it back as it was. A counter-update (polarity back to what the model
@@ -13,19 +14,10 @@ let rt: TestRuntime;
 let ingest: string;
 let labeler: string;
 let otherLabeler: string;
-beforeAll(async () => {
-  rt = await startRuntime();
-  ingest = await createKey(rt, ['ingest'], TENANT);
-  labeler = await createKey(rt, ['labeler'], TENANT);
-  otherLabeler = await createKey(rt, ['labeler'], TENANT);
-});
-afterAll(async () => rt.close());
+useFileRuntime({ ingest: ['ingest'], labeler: ['labeler'], otherLabeler: ['labeler'] }, (s) => ({ rt, keys: { ingest, labeler, otherLabeler } } = s), { tenant: TENANT });
 
 let seq = 0;
-async function ingestDoc(text: string): Promise<Record<string, any>> {
-  const res = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'app', externalId: `rv-${++seq}`, text }).expect(202);
-  return waitForStatus(rt, res.body.id as string, labeler);
-}
+const ingestDoc = (text: string) => ingestAndWait(rt, ingest, { kind: 'comment', source: 'app', externalId: `rv-${++seq}`, text }, labeler);
 
 const correct = (id: string, actions: unknown[], key = labeler) => rt.http.post(`/v1/documents/${id}/corrections`).set(bearer(key)).send({ actions });
 const revert = (id: string, tagId: string, key = labeler) => rt.http.post(`/v1/documents/${id}/corrections/revert`).set(bearer(key)).send({ tagId });

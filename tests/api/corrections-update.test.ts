@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { describe, expect, test } from 'vitest';
+import { ingestAndWait, useFileRuntime } from '../helpers/file-runtime.js';
+import { bearer, type TestRuntime } from '../helpers/runtime.js';
 
 // Changing a tag (PATCH /v1/tags/:id, or an `update` correction): a new aspect is grouped and located
 // the way the pipeline does it, and a change that changes nothing is refused instead of quietly turning
@@ -10,18 +11,10 @@ type Tag = Record<string, any>;
 let rt: TestRuntime;
 let ingest: string;
 let labeler: string;
-beforeAll(async () => {
-  rt = await startRuntime();
-  ingest = await createKey(rt, ['ingest']);
-  labeler = await createKey(rt, ['labeler']);
-});
-afterAll(async () => rt.close());
+useFileRuntime({ ingest: ['ingest'], labeler: ['labeler'] }, (s) => ({ rt, keys: { ingest, labeler } } = s));
 
 let seq = 0;
-async function ingestDoc(text: string): Promise<Record<string, any>> {
-  const res = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'app', externalId: `cu-${++seq}`, text }).expect(202);
-  return waitForStatus(rt, res.body.id as string);
-}
+const ingestDoc = (text: string) => ingestAndWait(rt, ingest, { kind: 'comment', source: 'app', externalId: `cu-${++seq}`, text });
 
 const correct = (id: string, actions: unknown[]) => rt.http.post(`/v1/documents/${id}/corrections`).set(bearer(labeler)).send({ actions });
 const tagsOf = async (id: string): Promise<Tag[]> => (await rt.http.get(`/v1/documents/${id}`).set(bearer(labeler)).expect(200)).body.tags;
