@@ -295,9 +295,9 @@ export class CorrectionsService {
     // The log says an update is in effect, but the tag is still what it found: a crash came between its
     // entry and its write (or between an undo's write and its entry).
     const unwritten = last?.op === 'update' && last.prior && last.after && sameContent(last.prior, tag) && !sameContent(last.after, tag) ? last : null;
-    if (unwritten && sameContent(unwritten.after!, after)) {
-      // this request again: its entry stands, only the tag is written
-    } else {
+    // This request again: its entry stands, and only the tag is written.
+    const sentAgain = unwritten !== null && sameContent(unwritten.after!, after);
+    if (!sentAgain) {
       // Another change instead: the unwritten one never took effect, and is logged as undone so that
       // retraining, the export and undo do not take it for the tag's state.
       if (unwritten) await this.record(doc, actor, 'revert', tag._id, unwritten.after, unwritten.prior!, { reverts: unwritten._id });
