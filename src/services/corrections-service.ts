@@ -219,7 +219,7 @@ export class CorrectionsService {
     const tag = await this.store.tags.findForTenant(tenant, tagId);
     try {
       // patchOne reads the tag again once it holds its document
-      return await this.perDocument.run(tag ? documentEditKey(tag.documentId) : `corrections:tag:${tagId}`, 'tagId', () => this.patchOne(tenant, tagId, patch, actor));
+      return await this.perDocument.run(documentEditKey(tag?.documentId ?? `tag:${tagId}`), 'tagId', () => this.patchOne(tenant, tagId, patch, actor));
     } finally {
       forgetSplit();
     }
