@@ -66,6 +66,9 @@ function happenedBetween(fromRaw: string | undefined, toRaw: string | undefined)
  * A job can be cancelled (`cancel`): marking stops at the next batch, and the documents it marked that
  * no worker has finished are released (see `release`) without being analyzed again.
  */
+const jobDone = () =>
+  conflict('the re-tag job is done: every document it marked was re-tagged, there is nothing left to cancel', [{ field: 'status', message: 'done' }]);
+
 export class RetagService {
   constructor(
     private readonly store: Store,
@@ -150,16 +153,21 @@ export class RetagService {
     const job = await this.store.retagJobs.findForTenant(tenant, id);
     if (!job) throw notFound('re-tag job');
     let cancelled = false;
+    const at = new Date();
     if (!job.cancelled) {
       const [now] = await this.withProgress([job]);
-      if (now!.status === 'done') {
-        throw conflict('the re-tag job is done: every document it marked was re-tagged, there is nothing left to cancel', [{ field: 'status', message: 'done' }]);
-      }
-      cancelled = await this.store.retagJobs.cancel(id, new Date(), actor, this.claimUntil());
+      if (now!.status === 'done') throw jobDone();
+      cancelled = await this.store.retagJobs.cancel(id, at, actor, this.claimUntil());
     }
     await this.release(id);
     await this.store.retagJobs.releaseDone(id);
-    return { progress: await this.progress(tenant, id), cancelled };
+    const progress = await this.progress(tenant, id);
+    // The workers finished the job's last documents between the check above and the cancel: marking was
+    // over (job.marking read before the cancel cleared it) and the release found nothing to hand back, so
+    // the job did all it was started for. Answered and kept as done, as a cancel a moment later would be,
+    // rather than "cancelled" with every document re-tagged.
+    if (cancelled && !job.marking && progress.done === progress.total && (await this.store.retagJobs.uncancel(id, at))) throw jobDone();
+    return { progress, cancelled };
   }
 
   /**

@@ -174,6 +174,14 @@ export class RetagJobsRepository {
     return (await this.coll.updateOne({ _id: id, cancelled: { $exists: false } }, { $set: { cancelled: { at, by, released: 0, until }, marking: null } })) > 0;
   }
 
+  /**
+   * Takes back a cancel that found nothing to cancel (see RetagService.cancel): only the cancel stored at
+   * `at`, and only while it has released nothing. True when it did.
+   */
+  async uncancel(id: string, at: Date): Promise<boolean> {
+    return (await this.coll.updateOne({ _id: id, 'cancelled.at': at, 'cancelled.released': 0 }, { $unset: { cancelled: true } })) > 0;
+  }
+
   /** Every document of the cancelled job is released: nothing for the reconciler to finish. */
   async releaseDone(id: string): Promise<void> {
     // unset, not null: nedb matches a null against $lt of any date, MongoDB does not

@@ -90,6 +90,35 @@ describe('cancelling a running re-tag job', () => {
     expect(entries[0]).toMatchObject({ target: started.body.id });
   }, 120_000);
 
+  test('a cancel the workers beat to the last document is a 409 naming status, and the job stays done', async () => {
+    await ingest('late', 'late-0', '客服回复很及时');
+    const last = await ingest('late', 'late-1', '网速太慢了');
+    const { reached: writing, release: resume } = holdRetagWrite(rt, last.id);
+    const started = await rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({ channel: 'late' }).expect(202);
+    await writing;
+    // The cancel reads the job running (its last document is in analysis); the worker then finishes that
+    // document before the cancel is stored, the one order of the race a test can hold still.
+    const jobs = rt.services.store.retagJobs;
+    const store = jobs.cancel.bind(jobs);
+    jobs.cancel = async (...args) => {
+      resume();
+      await waitForStatus(rt, last.id);
+      return store(...args);
+    };
+    try {
+      const res = await cancel(started.body.id).expect(409);
+      expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual(['status']);
+    } finally {
+      jobs.cancel = store;
+    }
+    const job = await rt.http.get(`/v1/retag-jobs/${started.body.id}`).set(bearer(ADMIN_KEY)).expect(200);
+    expect(job.body).toMatchObject({ status: 'done', total: 2, done: 2, failed: 0 });
+    expect((await rt.http.get('/v1/retag-jobs?status=cancelled').set(bearer(ADMIN_KEY)).expect(200)).body.items.map((j: { id: string }) => j.id)).not.toContain(started.body.id);
+    // nothing was cancelled, so there is no audit entry for it
+    const audit = await rt.http.get('/v1/audit').set(bearer(ADMIN_KEY)).expect(200);
+    expect(audit.body.items.filter((a: { action: string; target: string }) => a.action === 'retag.cancel' && a.target === started.body.id)).toEqual([]);
+  }, 60_000);
+
   test('a done job is a 409 naming status; unknown or another tenant\'s job a 404; a body a 400; admins only', async () => {
     await ingest('done', 'done-0', '信号太差');
     const started = await rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({ channel: 'done' }).expect(202);

@@ -323,4 +323,21 @@ describe.each(engines)('store contract: %s: cancelled re-tag jobs', (_name, open
     expect(await store.retagJobs.claimUnreleased(new Date(Date.now() + 3_600_000), later)).toBeNull();
     expect((await store.retagJobs.findForTenant('rc', 'rc-4'))!.cancelled!.until).toBeUndefined();
   });
+
+  test('uncancel takes back only the named cancel, and only while it has released nothing', async () => {
+    const at = new Date('2026-11-30T11:00:00Z');
+    for (const id of ['rc-5', 'rc-6']) {
+      await store.retagJobs.insert({ ...job(id, new Date()), marking: null });
+      await store.retagJobs.cancel(id, at, 'k', new Date(Date.now() + 60_000));
+    }
+    await store.retagJobs.released('rc-6', 1);
+    expect(await store.retagJobs.uncancel('rc-5', new Date('2026-11-30T11:00:01Z'))).toBe(false);
+    expect(await store.retagJobs.uncancel('rc-6', at)).toBe(false);
+    expect(await store.retagJobs.uncancel('rc-5', at)).toBe(true);
+    expect(await store.retagJobs.uncancel('rc-5', at)).toBe(false);
+    expect((await store.retagJobs.findForTenant('rc', 'rc-5'))!.cancelled).toBeUndefined();
+    expect((await store.retagJobs.findForTenant('rc', 'rc-6'))!.cancelled).toMatchObject({ at, released: 1 });
+    // back to a job like any other: it can be cancelled again
+    expect(await store.retagJobs.cancel('rc-5', new Date(), 'k', new Date())).toBe(true);
+  });
 });

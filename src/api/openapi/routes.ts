@@ -514,7 +514,8 @@ export const ROUTES: RouteDoc[] = [
       'A document a worker is analyzing at that moment is queued once more, so its tags and its fields stay from one analysis. ' +
       'Answers the job as GET /v1/retag-jobs/{id} does: status `cancelled`, `done` the documents re-tagged before the cancel. ' +
       'Cancelling a cancelled job again changes nothing and answers the same (it finishes a release a crash interrupted); a job ' +
-      'that is already done is a 409 naming `status`.',
+      'that is already done is a 409 naming `status`, as is one whose last documents the workers finish while the cancel is ' +
+      'stored (nothing was left to release: the job stays done).',
     tag: 'admin',
     roles: ['admin'],
     responses: { 200: json('the job, cancelled', 'RetagJob'), 409: json('the job is done: nothing left to cancel', 'Error') },
