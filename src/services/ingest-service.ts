@@ -30,7 +30,7 @@ interface Built {
   legacyHash: string;
   /** The content hash of this body masked under another policy (the stored twin's, when the tenant changed it). */
   hashUnder: (policy: PiiPolicy) => string;
-  /** For a stored document without `piiPolicy`: the same content, read through today's masking. */
+  /** The same content, the stored document's masked again by today's rules (see sameContent). */
   sameAsStored: (stored: DocumentRecord) => boolean;
 }
 
@@ -43,10 +43,13 @@ const untokened = (s: string | null | undefined) => (s ?? null) === null ? null 
  * alike. Only masked content is compared, never what masking removed: a keyed hash of the unmasked text
  * would let anyone holding the store (the key lives there too) or an ingest key (200 against 409) test
  * guesses of the masked digits. So under `mask` two numbers that mask alike are the same content.
- * Documents stored before the policy was recorded compare by their hash, then masked again today.
+ * When the hashes differ, the stored twin may have been masked by an earlier detector that missed
+ * something today's finds (a number glued to Tel, a mobile split over two turns): its content, masked
+ * again today (which leaves what was masked then as it is), is compared with the body masked today.
+ * Documents stored before the policy was recorded compare the same way, under today's policy.
  */
 function sameContent(stored: DocumentRecord, built: Built): boolean {
-  if (stored.piiPolicy !== undefined) return stored.contentHash === built.hashUnder(stored.piiPolicy);
+  if (stored.piiPolicy !== undefined) return stored.contentHash === built.hashUnder(stored.piiPolicy) || built.sameAsStored(stored);
   return stored.contentHash === built.doc.contentHash || stored.contentHash === built.legacyHash || built.sameAsStored(stored);
 }
 
@@ -136,30 +139,36 @@ export class IngestService {
       updatedAt: now,
       processedAt: null,
     };
-    const hashes = new Map<PiiPolicy, string>([[policy, own.contentHash]]);
-    const hashUnder = (p: PiiPolicy) => hashes.get(p) ?? hashes.set(p, under(p).contentHash).get(p)!;
-    // A document stored before piiPolicy was recorded was masked by the rules and keys of its day: masking
-    // it again today (idempotent on what was masked then) and reading hash tokens as their type compares
-    // it with this body under one masking.
+    const masked = new Map<PiiPolicy, ReturnType<typeof under>>([[policy, own]]);
+    const maskedUnder = (p: PiiPolicy) => masked.get(p) ?? masked.set(p, under(p)).get(p)!;
+    const hashUnder = (p: PiiPolicy) => maskedUnder(p).contentHash;
+    // The stored twin was masked by the rules (and, before piiPolicy was recorded, the keys) of its day:
+    // masking it again today (idempotent on what was masked then) compares it with this body under one
+    // masking. Hash tokens of a document stored before the policy was recorded may be of the older,
+    // install-wide kind, so there they are read as their type; a recorded policy's tokens are this
+    // tenant's, and two numbers with different tokens stay different content.
     const sameAsStored = (stored: DocumentRecord): boolean => {
-      const again = (s: string | null) => untokened(s === null ? null : own.mask(s));
+      const p = stored.piiPolicy ?? policy;
+      const now = maskedUnder(p);
+      const read = stored.piiPolicy === undefined ? untokened : (s: string | null | undefined) => s ?? null;
+      const again = (s: string | null) => read(s === null ? null : now.mask(s));
       const storedTurns = (d: DocumentRecord) => {
         if (!d.turns) return null;
-        const masked = maskPiiTurns(d.turns, policy, { hashSecret: secret });
-        return d.turns.map((t, i) => [t.speaker, untokened(masked[i]!), t.startMs ?? null, t.endMs ?? null]);
+        const maskedTurns = maskPiiTurns(d.turns, p, { hashSecret: secret });
+        return d.turns.map((t, i) => [t.speaker, read(maskedTurns[i]!), t.startMs ?? null, t.endMs ?? null]);
       };
-      const json = (v: unknown) => untokened(JSON.stringify(canonical(v)));
+      const json = (v: unknown) => read(JSON.stringify(canonical(v)));
       return (
         stored.kind === doc.kind &&
         (stored.customerId ?? null) === customerId &&
         (stored.occurredAt ? new Date(stored.occurredAt).toISOString() : null) === (occurredAt?.toISOString() ?? null) &&
-        (stored.score ?? null) === survey.score &&
-        (stored.scale ?? null) === survey.scale &&
-        again(stored.text) === untokened(text) &&
-        again(stored.question ?? null) === untokened(survey.question) &&
-        json(stored.metadata === null ? null : maskPiiJson(stored.metadata, policy, { hashSecret: secret })) === json(metadata) &&
+        (stored.score ?? null) === now.survey.score &&
+        (stored.scale ?? null) === now.survey.scale &&
+        again(stored.text) === read(now.text) &&
+        again(stored.question ?? null) === read(now.survey.question) &&
+        json(stored.metadata === null ? null : maskPiiJson(stored.metadata, p, { hashSecret: secret })) === json(now.metadata) &&
         JSON.stringify(storedTurns(stored)) ===
-          JSON.stringify(turns?.map((t) => [t.speaker, untokened(t.text), t.startMs ?? null, t.endMs ?? null]) ?? null)
+          JSON.stringify(now.turns?.map((t) => [t.speaker, read(t.text), t.startMs ?? null, t.endMs ?? null]) ?? null)
       );
     };
     return { doc, legacyHash, hashUnder, sameAsStored };

@@ -104,3 +104,43 @@ test('documents stored by earlier versions (other masking rules and hash keys) a
   const batch = await rt.http.post('/v1/documents/batch').set(bearer(maskKey)).send({ documents: [{ kind: 'comment', source: 'crm', externalId: 'lm-1', customerId: 'c-1', text: glued }] }).expect(207);
   expect(batch.body.items[0]).toMatchObject({ status: 'duplicate', id: m.body.id });
 });
+
+test('a document masked by an earlier detector that missed a number is a duplicate of its unchanged re-send, under its recorded policy', async () => {
+  // Before this, only documents stored before piiPolicy was recorded were masked again to compare: one stored
+  // with its policy by a detector that missed something today's finds was refused with 409 when re-sent as it was.
+  const maskKey = await createKey(rt, ['admin'], 'detector-mask');
+  const glued = '联系方式Tel13812345678，宽带老是断';
+  const m = await send(maskKey, 'dm-1', glued).expect(202);
+  expect((await rt.services.store.documents.findById(m.body.id))!.piiPolicy).toBe('mask');
+  // as an earlier detector stored it: the glued number in clear, its hash over that text
+  await rt.services.store.documents.update(m.body.id, { $set: { text: glued, contentHash: 'hash-of-the-earlier-detector' } });
+  expect((await send(maskKey, 'dm-1', glued).expect(200)).body).toMatchObject({ id: m.body.id, duplicate: true });
+  await send(maskKey, 'dm-1', glued.replace('老是断', '很稳定')).expect(409);
+
+  // a transcript whose mobile was read out over two turns, which an earlier detector kept in clear
+  const turns = [
+    { speaker: 'customer', text: '我的手机是138' },
+    { speaker: 'customer', text: '12345678，信号一直很差' },
+    { speaker: 'agent', text: '好的，我帮您登记' },
+  ];
+  const t = await rt.http.post('/v1/documents').set(bearer(maskKey)).send({ kind: 'transcript', source: 'cc', externalId: 'dm-2', turns }).expect(202);
+  const storedTurns = (await rt.services.store.documents.findById(t.body.id))!.turns!;
+  expect(storedTurns.map((x) => x.text).join('')).not.toContain('12345678');
+  await rt.services.store.documents.update(t.body.id, { $set: { turns, contentHash: 'hash-of-the-earlier-detector' } });
+  expect((await rt.http.post('/v1/documents').set(bearer(maskKey)).send({ kind: 'transcript', source: 'cc', externalId: 'dm-2', turns }).expect(200)).body).toMatchObject({
+    id: t.body.id,
+    duplicate: true,
+  });
+
+  // under hash the tokens are the tenant's own: the number the earlier detector missed gets today's token,
+  // and another number in its place is still another document
+  const hashKey = await createKey(rt, ['admin'], 'detector-hash');
+  await rt.http.put('/v1/tenant/settings').set(bearer(hashKey)).send({ piiPolicy: 'hash' }).expect(200);
+  const text = '身份证110105198803124517，联系方式Tel13812345678，宽带老是断';
+  const h = await send(hashKey, 'dh-1', text).expect(202);
+  const hashed = (await rt.services.store.documents.findById(h.body.id))!.text!;
+  expect(hashed).toMatch(/^身份证\[id_card:[0-9a-f]{16}\]，联系方式Tel\[phone:[0-9a-f]{16}\]/);
+  await rt.services.store.documents.update(h.body.id, { $set: { text: hashed.replace(/\[phone:[0-9a-f]{16}\]/, '13812345678'), contentHash: 'hash-of-the-earlier-detector' } });
+  expect((await send(hashKey, 'dh-1', text).expect(200)).body).toMatchObject({ id: h.body.id, duplicate: true });
+  await send(hashKey, 'dh-1', text.replace('13812345678', '13912345678')).expect(409);
+});
