@@ -21,6 +21,7 @@ import { createStore, openStoreEngine, type Store } from './store/store.js';
 import { AnalyzerPool } from './worker/analyzer-pool.js';
 import { createDocumentProcessor, type AfterTaggedHook } from './worker/process-document.js';
 import { Reconciler } from './worker/reconciler.js';
+import { DayBuckets } from './services/day-buckets.js';
 import { Metrics } from './observability/metrics.js';
 
 /**
@@ -88,7 +89,8 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const apiKeys = new ApiKeysService(store.apiKeys);
   const generatedAdminKey = config.role === 'worker' ? null : await apiKeys.bootstrap(config.adminKey);
   const retag = new RetagService(store, queue, config.leaseMs);
-  const reconciler = new Reconciler(store, queue, logger, { leaseMs: config.leaseMs, intervalMs: config.reconcileIntervalMs }, () => retag.resumeStalled());
+  const dayBuckets = new DayBuckets(store, logger, config.leaseMs);
+  const reconciler = new Reconciler(store, queue, logger, { leaseMs: config.leaseMs, intervalMs: config.reconcileIntervalMs }, () => retag.resumeStalled(), dayBuckets);
   const actions = Actions.create(config, store, logger, createQueue);
   return {
     config,

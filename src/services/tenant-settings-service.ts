@@ -1,9 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { LexiconOverrides, PiiPolicy } from '../nlp/types.js';
-import type { TenantSettingsRecord } from '../store/records.js';
+import { INSTALL_ID, type TenantSettingsRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 
-const INSTALL_ID = '__install__';
 /** Settings are cached briefly so ingest does not read them per document; other processes see a change within this time. */
 const CACHE_MS = 5_000;
 

@@ -122,8 +122,23 @@ export interface ApiKeyRecord {
   lastUsedAt: Date | null;
 }
 
+/** The tenant settings record that holds install-wide state rather than a tenant's settings. */
+export const INSTALL_ID = '__install__';
+
+/**
+ * Which TIME_ZONE the tags' `day` buckets are in (install-wide, DayBuckets). `after` is the sweep's
+ * cursor (a tag id) while it moves tags into `zone`, null once every tag is there; `until` is how long
+ * the process sweeping holds it, and `token` names that process's claim.
+ */
+export interface DayBucketsState {
+  zone: string;
+  after: string | null;
+  until: Date | null;
+  token: string;
+}
+
 export interface TenantSettingsRecord {
-  /** The tenant id; `__install__` holds install-wide secrets. */
+  /** The tenant id; `__install__` (INSTALL_ID) holds install-wide secrets and state. */
   _id: string;
   piiPolicy: 'mask' | 'hash' | 'keep';
   /** Documents older than this many days are purged; null keeps them. */
@@ -132,6 +147,8 @@ export interface TenantSettingsRecord {
   lexiconOverrides?: LexiconOverrides | null;
   /** HMAC key for the `hash` PII policy (install-wide record only). */
   secret?: string;
+  /** The zone of the tags' day buckets (install-wide record only). */
+  days?: DayBucketsState;
   updatedAt: Date;
 }
 

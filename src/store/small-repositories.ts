@@ -1,5 +1,5 @@
 import { saveById, type Collection, type Filter } from './collection.js';
-import type { AuditRecord, IdempotencyRecord, RetagJobRecord, TenantSettingsRecord } from './records.js';
+import { INSTALL_ID, type AuditRecord, type DayBucketsState, type IdempotencyRecord, type RetagJobRecord, type TenantSettingsRecord } from './records.js';
 import { DuplicateKeyError } from '../errors.js';
 
 export class TenantSettingsRepository {
@@ -18,6 +18,21 @@ export class TenantSettingsRepository {
 
   upsert(record: TenantSettingsRecord): Promise<void> {
     return saveById(this.coll, record);
+  }
+
+  async dayBuckets(): Promise<DayBucketsState | null> {
+    return (await this.coll.findOne({ _id: INSTALL_ID }))?.days ?? null;
+  }
+
+  /**
+   * Takes the day-bucket state over from the claim named `token` (null: the state was never written),
+   * as one compare-and-set, so of two processes only one sweeps. False when another got there first.
+   */
+  async claimDayBuckets(token: string | null, next: DayBucketsState): Promise<boolean> {
+    const taken = await this.coll.updateOne({ _id: INSTALL_ID, ...(token === null ? { days: { $exists: false } } : { 'days.token': token }) }, { $set: { days: next } });
+    if (taken > 0 || token !== null) return taken > 0;
+    // no install record yet (a fresh store): the PII secret is added to it on first use, beside `days`
+    return (await this.coll.insertManyIgnoreDuplicates([{ _id: INSTALL_ID, piiPolicy: 'mask', retentionDays: null, updatedAt: new Date(), days: next }])) > 0;
   }
 }
 

@@ -59,7 +59,12 @@ export class TagsRepository {
     });
   }
 
-  /** Moves tags to another day bucket (after a TIME_ZONE change; see process-document). */
+  /** Every tenant's tags in id order after `after`, `limit` at a time: the day-bucket sweep's pages (DayBuckets). */
+  pageById(after: string, limit: number): Promise<TagRecord[]> {
+    return this.coll.find({ _id: { $gt: after } }, { sort: { _id: 1 }, limit });
+  }
+
+  /** Moves tags to another day bucket (after a TIME_ZONE change; see process-document and DayBuckets). */
   async setDay(ids: string[], day: string): Promise<void> {
     if (ids.length > 0) await this.coll.updateMany({ _id: { $in: ids } }, { $set: { day } });
   }

@@ -160,7 +160,8 @@ export function createDocumentProcessor(deps: {
         const tags = result.tags.filter((t) => !blocked(t)).map((t) => toTagRecord(doc, result.modelVersion, t, now, when));
         await store.tags.replaceMachineTags(doc._id, tags);
         // Tags kept under their id (same model version) and human tags keep the day they were first counted
-        // on; after a TIME_ZONE change that day is the old zone's, so a re-tag re-buckets them.
+        // on; a day-bucket sweep (DayBuckets) that has not reached them yet may still have them on the old
+        // zone's day after a TIME_ZONE change, so the document's analysis moves them itself.
         const { day } = when;
         const kept = new Set(tags.map((t) => t._id));
         await store.tags.setDay(existing.filter((t) => t.day !== day && (t.source === 'human' || kept.has(t._id))).map((t) => t._id), day);

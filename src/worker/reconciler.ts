@@ -12,6 +12,7 @@ const BATCH = 500;
 export class Reconciler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  private sweeping: Promise<unknown> | null = null;
 
   constructor(
     private readonly store: Store,
@@ -20,6 +21,11 @@ export class Reconciler {
     private readonly options: { leaseMs: number; intervalMs: number },
     /** Finishes re-tag jobs whose marking stopped half-way (RetagService.resumeStalled). */
     private readonly resumeRetags: () => Promise<number> = async () => 0,
+    /**
+     * Moves tags to the days of TIME_ZONE (DayBuckets). Started by a pass, not awaited by it: over a large
+     * store it runs for minutes, and neither boot nor lost documents wait for it.
+     */
+    private readonly dayBuckets: { sweep: () => Promise<number>; stop: () => void } | null = null,
   ) {}
 
   /** One pass; `everything` ignores leases (used at boot of the embedded queue, which starts empty). */
@@ -40,7 +46,21 @@ export class Reconciler {
     if (total > 0) this.logger.info({ count: total }, 'reconciler re-enqueued documents');
     const resumed = await this.resumeRetags();
     if (resumed > 0) this.logger.info({ jobs: resumed }, 'reconciler resumed re-tag jobs that stopped marking half-way');
+    this.startSweep();
     return total;
+  }
+
+  private startSweep(): void {
+    if (!this.dayBuckets || this.sweeping) return;
+    this.sweeping = this.dayBuckets
+      .sweep()
+      .catch((err: unknown) => this.logger.error({ err: String(err) }, 'day-bucket sweep failed; the next pass tries again'))
+      .finally(() => (this.sweeping = null));
+  }
+
+  /** Resolves when no sweep is running (tests, and stop). */
+  async settled(): Promise<void> {
+    await this.sweeping;
   }
 
   start(): void {
@@ -59,6 +79,8 @@ export class Reconciler {
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.dayBuckets?.stop();
     await this.running;
+    await this.sweeping;
   }
 }

@@ -102,7 +102,7 @@ describe('default TIME_ZONE (UTC), then changed', () => {
   });
   afterAll(async () => rt.close());
 
-  test('the same feedback counts on the UTC day; after TIME_ZONE changes, a re-tag re-buckets kept and human tags', async () => {
+  test('the same feedback counts on the UTC day; after TIME_ZONE changes, the restarted worker moves every tag, human ones too, to the new days', async () => {
     const { key, ids } = await ingestEarly(rt, 'tz-utc');
     const doc = await rt.http.get(`/v1/documents/${ids[1]}`).set(bearer(key)).expect(200);
     expect(doc.body.occurredAt).toBe('2026-11-28T07:30:00.000Z');
@@ -118,7 +118,14 @@ describe('default TIME_ZONE (UTC), then changed', () => {
 
     await rt.close();
     rt = await startRuntime({ TIME_ZONE: 'Asia/Shanghai' }, { dataDir, keepData: false });
-    expect(await days()).toEqual(['2026-11-27', '2026-11-28']); // stored days stay until re-tagged
+    // the worker's first reconcile pass starts the sweep; nothing is analyzed again
+    await rt.services.reconciler.settled();
+    expect(await days()).toEqual(['2026-11-28']);
+    const tags = (await rt.http.get('/v1/tags').set(bearer(key)).expect(200)).body.items as { id: string; day: string; modelVersion: string }[];
+    expect(tags.map((t) => t.day)).toEqual(tags.map(() => '2026-11-28'));
+    expect(tags.map((t) => t.id)).toContain(early.id);
+    expect(await rt.services.store.tenants.dayBuckets()).toMatchObject({ zone: 'Asia/Shanghai', after: null, until: null });
+    // a re-tag after it leaves them there
     const admin = await createKey(rt, ['admin'], 'tz-utc');
     const job = await rt.http.post('/v1/retag-jobs').set(bearer(admin)).send({}).expect(202);
     for (let i = 0; ; i++) {
