@@ -185,10 +185,16 @@ export class QueryService {
     return { ...page, ...(await this.total(q, () => this.store.documents.countWhere(counted))) };
   }
 
-  /** Unreviewed tagged documents, lowest confidence first (LABELING_QUEUE_SORT), keyset-paged. */
+  /**
+   * Unreviewed tagged documents, lowest confidence first (LABELING_QUEUE_SORT), keyset-paged. Tagged as
+   * corrections read it (processedAt set, or done from before it was kept), whatever the status now: a
+   * document a re-tag holds keeps its tags until the re-tag writes new ones and takes corrections
+   * meanwhile, and every promotion re-tags the whole tenant, so listing only `done` emptied the queue
+   * while one ran.
+   */
   async labelingQueue(tenant: string, q: CountedPageQueryDto): Promise<Page<DocumentRecord>> {
     const limit = q.limit ? Number(q.limit) : 20;
-    const unreviewed: Filter = { tenant, status: 'done', reviewed: false, tagCount: { $gt: 0 } };
+    const unreviewed: Filter = { tenant, reviewed: false, tagCount: { $gt: 0 }, $or: [{ status: 'done' }, { processedAt: { $ne: null } }] };
     const filter: Filter = { ...unreviewed };
     if (q.cursor) filter.$and = [afterQueueCursor(decodeQueueCursor(q.cursor))];
     const rows = await this.store.documents.list(filter, limit + 1, { ...LABELING_QUEUE_SORT });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ingestAndWait } from '../helpers/file-runtime.js';
-import { ADMIN_KEY, bearer, startRuntime, waitForStatus, waitRetagJob, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, holdRetagWrite, startRuntime, waitForStatus, waitRetagJob, type TestRuntime } from '../helpers/runtime.js';
 
 // A labeler's review covers what the machine said when they looked. A re-tag (a new lexicon entry here;
 // a promoted version works the same way) that makes the machine say something else about a reviewed
@@ -75,4 +75,27 @@ test('a re-tag that changes what the machine says returns a reviewed document to
   await waitRetagJob(rt, again.body.id);
   expect((await waitForStatus(rt, changed.id)).reviewed).toBe(true);
   expect(await queueIds()).not.toContain(changed.id);
+}, 120_000);
+
+test('a tagged document a re-tag holds stays in the labeling queue with the tags it has, and can be reviewed there', async () => {
+  // Every promotion re-tags the tenant: when the queue listed only documents `done`, each one vanished from
+  // it while marked for the re-tag, and the labelers' queue emptied until the re-tag caught up, though
+  // corrections on such documents are taken (processedAt is set).
+  const held = await ingest('held', '宽带装了三天还没人来，客服一直推脱');
+  expect(held.tags.length).toBeGreaterThan(0);
+  expect(await queueIds()).toContain(held.id);
+  const { reached, release } = holdRetagWrite(rt, held.id);
+  const job = await rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({}).expect(202);
+  try {
+    await reached;
+    expect((await rt.services.store.documents.findById(held.id))!.status).toBe('processing');
+    const res = await rt.http.get('/v1/labeling/queue?limit=100&withTotal=true').set(bearer(ADMIN_KEY)).expect(200);
+    expect(res.body.items.map((d: { id: string }) => d.id)).toContain(held.id);
+    expect(res.body.total).toBe(res.body.items.length);
+  } finally {
+    release();
+  }
+  await waitRetagJob(rt, job.body.id);
+  await correct(held.id, [{ op: 'accept' }]);
+  expect(await queueIds()).not.toContain(held.id);
 }, 120_000);
