@@ -106,7 +106,7 @@ describe('default TIME_ZONE (UTC), then changed', () => {
     const { key, ids } = await ingestEarly(rt, 'tz-utc');
     const doc = await rt.http.get(`/v1/documents/${ids[1]}`).set(bearer(key)).expect(200);
     expect(doc.body.occurredAt).toBe('2026-11-28T07:30:00.000Z');
-    const days = async () => (await rt.http.get('/v1/stats/summary').set(bearer(key)).expect(200)).body.byDay.map((d: { day: string }) => d.day);
+    const days = async (on = rt) => (await on.http.get('/v1/stats/summary').set(bearer(key)).expect(200)).body.byDay.map((d: { day: string }) => d.day);
     expect(await days()).toEqual(['2026-11-27', '2026-11-28']);
     const me = await rt.http.get('/v1/me').set(bearer(ADMIN_KEY)).expect(200);
     expect(me.body.timeZone).toBe('UTC');
@@ -117,10 +117,16 @@ describe('default TIME_ZONE (UTC), then changed', () => {
     await rt.http.patch(`/v1/tags/${early.id}`).set(bearer(labeler)).send({ polarity: 'neutral' }).expect(200);
 
     await rt.close();
+    // an API-only process on the new zone, before any worker has started: readiness says the days still move
+    const api = await startRuntime({ TIME_ZONE: 'Asia/Shanghai' }, { dataDir, keepData: true, worker: false });
+    expect((await api.http.get('/readyz').expect(200)).body.checks.store).toMatchObject({ timeZone: 'Asia/Shanghai', tagDays: 'moving' });
+    expect(await days(api)).toEqual(['2026-11-27', '2026-11-28']);
+    await api.close();
     rt = await startRuntime({ TIME_ZONE: 'Asia/Shanghai' }, { dataDir, keepData: false });
     // the worker's first reconcile pass starts the sweep; nothing is analyzed again
     await rt.services.reconciler.settled();
     expect(await days()).toEqual(['2026-11-28']);
+    expect((await rt.http.get('/readyz').expect(200)).body.checks.store).toEqual({ engine: 'embedded', timeZone: 'Asia/Shanghai', tagDays: 'current' });
     const tags = (await rt.http.get('/v1/tags').set(bearer(key)).expect(200)).body.items as { id: string; day: string; modelVersion: string }[];
     expect(tags.map((t) => t.day)).toEqual(tags.map(() => '2026-11-28'));
     expect(tags.map((t) => t.id)).toContain(early.id);

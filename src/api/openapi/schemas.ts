@@ -557,7 +557,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
       {
         status: { type: 'string', enum: ['ready', 'not_ready'] },
         reason: { type: 'string', description: 'why the instance is not ready when no dependency is to blame: a graceful shutdown has begun (checks is then empty)' },
-        checks: { type: 'object', description: 'one entry per dependency (store, queue, model): its details, or {error}; model names its mode, version and lexiconVersion (lexicons/VERSION)', additionalProperties: true },
+        checks: { type: 'object', description: 'one entry per dependency (store, queue, model): its details, or {error}; model names its mode, version and lexiconVersion (lexicons/VERSION); store names its engine, the TIME_ZONE and tagDays: `current` once every stored tag counts on that zone\'s days, `moving` while a worker still moves them after a change (or has not yet started)', additionalProperties: true },
       },
       ['status', 'checks'],
     ),

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Services } from '../../runtime.js';
+import { timeZone } from '../../time-zone.js';
 
 export function healthRoutes(s: Services): Router {
   const r = Router();
@@ -31,7 +32,11 @@ export function healthRoutes(s: Services): Router {
     };
     await check('store', async () => {
       await s.store.engine.ping();
-      return { engine: s.store.engine.kind };
+      // After a TIME_ZONE change a worker moves the stored tags to the new zone's days (DayBuckets);
+      // until it has, daily charts mix the two zones' days, which operators should be able to see.
+      const days = await s.store.tenants.dayBuckets();
+      const tagDays = days?.zone === timeZone() && days.after === null ? 'current' : 'moving';
+      return { engine: s.store.engine.kind, timeZone: timeZone(), tagDays };
     });
     await check('queue', async () => {
       await s.queue.ping();
