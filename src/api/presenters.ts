@@ -1,5 +1,6 @@
 import { tagLabel } from '../nlp/taxonomy.js';
 import type { DocumentRecord, TagRecord } from '../store/records.js';
+import { tagsVersion } from '../services/tags-version.js';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -57,7 +58,7 @@ export function presentDocument(doc: DocumentRecord, tags?: TagRecord[]) {
     createdAt: iso(doc.createdAt),
     updatedAt: iso(doc.updatedAt),
     processedAt: iso(doc.processedAt),
-    ...(tags ? { tags: tags.map(presentTag) } : {}),
+    ...(tags ? { tags: tags.map(presentTag), tagsVersion: tagsVersion(tags) } : {}),
   };
 }
 

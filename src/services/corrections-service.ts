@@ -14,6 +14,7 @@ import type { DocSentiment, LexiconOverrides, PiiPolicy, Span } from '../nlp/typ
 import type { CorrectionRecord, DocumentRecord, TagRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { machineTagsDigest, toTagRecord } from '../worker/process-document.js';
+import { tagsVersion } from './tags-version.js';
 import { documentEditKey, EditLease, type EditLeaseOptions } from './edit-lease.js';
 
 /** A human tag's id: its document and everything the labeler chose for it. */
@@ -308,19 +309,28 @@ export class CorrectionsService {
     return { ...after, ...set };
   }
 
-  async apply(tenant: string, documentId: string, actions: CorrectionActionDto[], actor: string): Promise<void> {
+  /** `seen`: the document's tagsVersion as the labeler loaded it, if the client sent it (checked under the document's lease). */
+  async apply(tenant: string, documentId: string, actions: CorrectionActionDto[], actor: string, seen?: string): Promise<void> {
     try {
-      await this.perDocument.run(documentEditKey(documentId), 'documentId', () => this.applyActions(tenant, documentId, actions, actor));
+      await this.perDocument.run(documentEditKey(documentId), 'documentId', () => this.applyActions(tenant, documentId, actions, actor, seen));
     } finally {
       // the split text is the customer's: not kept past the request (an erasure may follow)
       forgetSplit();
     }
   }
 
-  private async applyActions(tenant: string, documentId: string, actions: CorrectionActionDto[], actor: string): Promise<void> {
+  private async applyActions(tenant: string, documentId: string, actions: CorrectionActionDto[], actor: string, seen?: string): Promise<void> {
     const doc = await this.store.documents.findForTenant(tenant, documentId);
     if (!doc) throw notFound('document');
     requireTagged(doc);
+    // A document stays open in the console while a re-tag (every promotion starts one) or another
+    // labeler changes its tags: an accept would then confirm tags the labeler never saw, and an update
+    // name a tag that is gone. The lease is held, so nothing changes the tags between this read and the writes.
+    if (seen !== undefined && seen !== tagsVersion(await this.store.tags.byDocument(doc._id))) {
+      throw conflict('the document\'s tags changed since it was loaded (re-tagged, or corrected by someone else): load it again and check them', [
+        { field: 'tagsVersion', message: 'tags changed since loaded' },
+      ]);
+    }
     // Validate every action, and work out what it writes, before applying any, so a bad request changes nothing.
     const tags = new Map<number, TagRecord>();
     const updates = new Map<number, Partial<TagRecord>>();

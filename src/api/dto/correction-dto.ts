@@ -83,6 +83,12 @@ export class CorrectionsDto {
   @ArrayMaxSize(100)
   @NestedObjects(() => CorrectionActionDto)
   actions!: CorrectionActionDto[];
+
+  /** The document's `tagsVersion` as the labeler loaded it: when the tags are no longer those, a 409 (see tagsVersion()). */
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  tagsVersion?: string;
 }
 
 // At least one of the three is required (an empty patch is refused by CorrectionsService, which names

@@ -217,11 +217,16 @@ export const ROUTES: RouteDoc[] = [
       'mention in the same clause, or is null. `sentence` is the clause (as the pipeline splits it) holding the span; retraining learns from it. ' +
       '`update` must name polarity, category or aspect (else 400, nothing to change); a new aspect is handled as in PATCH /v1/tags/{id}. ' +
       'Values the tag already has are taken as the labeler\'s label like any other: the tag becomes theirs (source human, confidence 1, kept ' +
-      'through re-tags) and the update is a correction retraining learns from and is judged on. To confirm machine tags without that, use `accept`.',
+      'through re-tags) and the update is a correction retraining learns from and is judged on. To confirm machine tags without that, use `accept`. ' +
+      '`tagsVersion` (optional): the document\'s `tagsVersion` as the client loaded it; if the tags have changed since (a re-tag replaced them, ' +
+      'another labeler corrected them), nothing is applied and the answer is a 409 naming `tagsVersion`: load the document again.',
     tag: 'labeling',
     roles: ['labeler'],
     body: CorrectionsDto,
-    responses: { 200: json('the document after the corrections', 'Document'), 409: json('another request changed this document for more than 10 s; nothing was changed, send it again', 'Error') },
+    responses: {
+      200: json('the document after the corrections', 'Document'),
+      409: json('another request changed this document for more than 10 s (send it again), or the tags are not those of `tagsVersion` (load the document again); nothing was changed', 'Error'),
+    },
   },
   {
     method: 'post',

@@ -139,6 +139,10 @@ export function responseSchemas(): Record<string, JsonSchema> {
         updatedAt: nullableDateTime,
         processedAt: nullableDateTime,
         tags: { type: 'array', items: ref('Tag'), description: 'present on single-document responses' },
+        tagsVersion: {
+          type: 'string',
+          description: 'with `tags`: what the tags are now, as one string; send it back with corrections (POST /v1/documents/{id}/corrections) to have them refused with a 409 if the tags changed since (a re-tag, another labeler)',
+        },
       },
       ['id', 'kind', 'source', 'externalId', 'status', 'reviewed', 'createdAt'],
     ),

@@ -43,9 +43,9 @@ export function documentsRoutes(s: Services): Router {
   });
 
   r.post('/documents/:id/corrections', requireRole('labeler'), async (req, res) => {
-    const { actions } = parseDto(CorrectionsDto, req.body);
+    const { actions, tagsVersion } = parseDto(CorrectionsDto, req.body);
     const a = auth(req);
-    await s.corrections.apply(a.tenant, req.params.id as string, actions, a.keyId);
+    await s.corrections.apply(a.tenant, req.params.id as string, actions, a.keyId, tagsVersion);
     await s.actions.afterCorrection(a.tenant, req.params.id as string);
     await s.privacy.audit(a.tenant, a.keyId, 'correction.apply', req.params.id as string, { ops: actions.map((x) => x.op) });
     const doc = await s.store.documents.findForTenant(a.tenant, req.params.id as string);
