@@ -20,6 +20,7 @@ export interface Doc {
   text: string | null;
   turns: { speaker: string; text: string }[] | null;
   tags: Tag[];
+  tagsVersion: string;
 }
 
 export type Api = ReturnType<typeof apiClient>;

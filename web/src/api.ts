@@ -78,6 +78,8 @@ export interface Doc {
   score?: number | null;
   scale?: Scale | null;
   tags: Tag[];
+  /** What the tags are now (served with them): sent back with corrections, so tags changed since loading refuse them. */
+  tagsVersion?: string;
 }
 
 export interface Page<T> {
@@ -317,6 +319,9 @@ export class ApiError extends Error {
   }
 }
 
+/** A correction refused because the document's tags changed since it was shown (a re-tag, another labeler). */
+export const isStaleTags = (e: unknown): boolean => e instanceof ApiError && e.status === 409 && e.details.some((d) => d.field === 'tagsVersion');
+
 const KEY_STORAGE = 'guandian.apiKey';
 
 export function storedKey(): string | null {
@@ -384,8 +389,9 @@ export const api = {
   tags: (q: Query) => request<Page<Tag>>('GET', `/v1/tags${queryString(q)}`),
   summary: (q: Query) => request<Summary>('GET', `/v1/stats/summary${queryString(q)}`),
   queue: (q: Query) => request<Page<Doc>>('GET', `/v1/labeling/queue${queryString(q)}`),
-  correct: (id: string, actions: Action[]) =>
-    request<Doc>('POST', `/v1/documents/${encodeURIComponent(id)}/corrections`, { actions }),
+  /** `tagsVersion`: the document's as it was shown; the server refuses the actions (409, isStaleTags) if its tags changed since. */
+  correct: (id: string, actions: Action[], tagsVersion?: string) =>
+    request<Doc>('POST', `/v1/documents/${encodeURIComponent(id)}/corrections`, { actions, ...(tagsVersion ? { tagsVersion } : {}) }),
   /** Undoes the latest correction of the tag still in effect, putting the tag (and the document's review) back as it was. */
   revertCorrection: (id: string, tagId: string) =>
     request<Doc>('POST', `/v1/documents/${encodeURIComponent(id)}/corrections/revert`, { tagId }),

@@ -1,4 +1,4 @@
-import { ApiError } from './api';
+import { ApiError, isStaleTags } from './api';
 import { useI18n, type MsgKey } from './i18n';
 
 type T = ReturnType<typeof useI18n>['t'];
@@ -201,6 +201,8 @@ export function fieldMessages(t: T, error: unknown, labels: FieldLabels = DEFAUL
 
 /** `labels`: how the form that sent the request names its fields (DEFAULT_FIELD_LABELS when absent). */
 export function errorWords(t: T, error: unknown, labels: FieldLabels = DEFAULT_FIELD_LABELS): ErrorWords {
+  // said whole in the page's language: what happened and that the current tags are now shown
+  if (isStaleTags(error)) return { code: 'conflict', text: t('tagsChanged'), raw: (error as ApiError).message };
   if (error instanceof ApiError) {
     const key = CODE_KEYS[error.code] ?? (error.status >= 500 ? 'errServer' : error.status === 404 ? 'errNotFound' : error.status === 401 ? 'errUnauthorized' : error.status === 403 ? 'errForbidden' : 'errRequest');
     const known = error.code in CODE_KEYS;

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, type Action, type Doc, type Polarity, type Tag } from './api';
+import { api, isStaleTags, type Action, type Doc, type Polarity, type Tag } from './api';
 import { CategoryPicker } from './category-picker';
 import { noteCorrection, primeDoc } from './doc-cache';
 import { errorLine } from './error-text';
@@ -219,7 +219,19 @@ export function LabelPage({ route }: { route: Route }) {
     (docId: string, action: Action, opts: { record: boolean; after?: (before: Doc, after: Doc) => void }) => {
       enqueue(async () => {
         const before = docsRef.current.find((d) => d.id === docId);
-        const after = await api.correct(docId, [action]);
+        let after: Doc;
+        try {
+          after = await api.correct(docId, [action], before?.tagsVersion);
+        } catch (e) {
+          // the tags changed under the labeler (a re-tag, another labeler): show the current ones, say why
+          if (!isStaleTags(e)) throw e;
+          replaceDoc(await api.document(docId));
+          // back to it, with the current tags (an accept has already moved on to the next document)
+          const at = docsRef.current.findIndex((d) => d.id === docId);
+          if (at >= 0) setIndex(at);
+          setSelectedId(null);
+          return { text: `${t('error')}: ${errorLine(t, e)}`, error: true };
+        }
         noteCorrection();
         // pushed once saved, in keystroke order, so u never reaches past an accept sent after this
         if (opts.record && action.op === 'accept') undoStack.current.push({ docId, accept: true });

@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import { api, type Action, type Doc, type Polarity, type Tag } from './api';
+import { api, isStaleTags, type Action, type Doc, type Polarity, type Tag } from './api';
 import { primeDoc } from './doc-cache';
 import { selectionInUntaggable, selectionOffsets } from './highlighted-text';
 import type { PickedSpan } from './span-pick';
@@ -37,7 +37,7 @@ export function useCorrection(id: string, loaded: Doc | null, on: { after: (next
     setSaveError(null);
     setRemoved(null);
     try {
-      const next = await api.correct(doc.id, actions);
+      const next = await api.correct(doc.id, actions, doc.tagsVersion);
       primeDoc(next);
       setFresh(next);
       setAdding(null);
@@ -46,6 +46,17 @@ export function useCorrection(id: string, loaded: Doc | null, on: { after: (next
       return true;
     } catch (e) {
       setSaveError(e);
+      // Refused because the tags changed under the labeler: the current ones are shown, with the error
+      // saying why, so the next action is taken on what is really there.
+      if (isStaleTags(e)) {
+        const current = await api.document(doc.id).catch(() => null);
+        if (current) {
+          primeDoc(current);
+          setFresh(current);
+          setAdding(null);
+          if (!current.tags.some((x) => x.id === selectedId)) setSelectedId(null);
+        }
+      }
       return false;
     } finally {
       setBusy(false);
