@@ -68,3 +68,44 @@ describe('GET /v1/corrections/export', () => {
     expect(deleteLine).toMatchObject({ supersededBy: null, text: falsePositive.sentence, sentiment: null });
   });
 });
+
+describe('GET /v1/corrections/export?channel=', () => {
+  test('a deleted tag is exported under its own channel only: the delete removed the tag, not its channel (QA 2026-11-30)', async () => {
+    const ingest = await createKey(rt, ['ingest'], 'ce-channel');
+    const labeler = await createKey(rt, ['labeler'], 'ce-channel');
+    const text = '网络很差，客服态度很好';
+    const post = async (source: string, externalId: string) => {
+      const res = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source, externalId, text }).expect(202);
+      return waitForStatus(rt, res.body.id as string, labeler);
+    };
+    const inA = await post('chan-a', 'ce-ch-1');
+    const inB = await post('chan-b', 'ce-ch-2');
+    for (const doc of [inA, inB]) {
+      const [gone, kept] = doc.tags as { id: string }[];
+      await rt.http
+        .post(`/v1/documents/${doc.id}/corrections`)
+        .set(bearer(labeler))
+        .send({ actions: [{ op: 'delete', tagId: gone!.id }, { op: 'update', tagId: kept!.id, polarity: 'negative' }] })
+        .expect(200);
+    }
+    // an added tag deleted afterwards leaves the add's line without a tag too
+    const added = await rt.http
+      .post(`/v1/documents/${inB.id}/corrections`)
+      .set(bearer(labeler))
+      .send({ actions: [{ op: 'add', span: { start: 0, end: 4 }, polarity: 'negative', category: 'network' }] })
+      .expect(200);
+    const addedTag = (added.body.tags as { id: string; source: string; span: { start: number } }[]).find((t) => t.source === 'human' && t.span.start === 0)!;
+    await rt.http.post(`/v1/documents/${inB.id}/corrections`).set(bearer(labeler)).send({ actions: [{ op: 'delete', tagId: addedTag.id }] }).expect(200);
+
+    const lines = async (channel: string) => {
+      const res = await rt.http.get(`/v1/corrections/export?channel=${channel}`).set(bearer(labeler)).buffer(true).parse(textBody).expect(200);
+      return (res.body as string).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { documentId: string; op: string });
+    };
+    const a = await lines('chan-a');
+    expect(a.map((r) => r.op).sort()).toEqual(['delete', 'update']);
+    expect(new Set(a.map((r) => r.documentId))).toEqual(new Set([inA.id]));
+    const b = await lines('chan-b');
+    expect(new Set(b.map((r) => r.documentId))).toEqual(new Set([inB.id]));
+    expect(await lines('chan-c')).toEqual([]);
+  });
+});

@@ -61,11 +61,14 @@ export function correctionsRoutes(s: Services): Router {
       if (rows.length === 0) break;
       const tags = new Map((await s.store.tags.list({ _id: { $in: rows.map((c) => c.tagId).filter((id): id is string => !!id) } }, PAGE)).map((t) => [t._id, t]));
       const undone = await undoneOf(s, a.tenant, rows);
+      // The channel is the document's: a deleted tag (a delete, an add deleted since) has no record left to
+      // ask, and its line went into every channel's file.
+      const inChannel = q.channel ? await documentsInChannel(s, a.tenant, q.channel, rows) : null;
       let chunk = '';
       for (const c of rows) {
         if (undone.has(c._id)) continue;
+        if (inChannel && !inChannel.has(c.documentId)) continue;
         const tag = c.tagId ? tags.get(c.tagId) : undefined;
-        if (q.channel && tag && tag.channel !== q.channel) continue;
         const after = c.after as { polarity?: string; category?: string; aspect?: string | null; opinion?: string } | null;
         chunk +=
           JSON.stringify({
@@ -95,6 +98,13 @@ export function correctionsRoutes(s: Services): Router {
     res.end();
   });
   return r;
+}
+
+/** Which of these corrections' documents came in through `channel` (their `source`). */
+async function documentsInChannel(s: Services, tenant: string, channel: string, rows: { documentId: string }[]): Promise<Set<string>> {
+  const ids = [...new Set(rows.map((c) => c.documentId))];
+  const docs = await s.store.documents.list({ tenant, source: channel, _id: { $in: ids } }, ids.length);
+  return new Set(docs.map((d) => d._id));
 }
 
 /** Which of these corrections a revert undid; looked up by document, the index the log has. */
