@@ -7,14 +7,28 @@ const STRICT = { strict: true };
 // query strings: the example a URL needs (%2B for an offset's +)
 const DATE_MSG = QUERY_DATE_MSG;
 
+/** A page size: the rules of PageQueryDto's limit, for lists whose DTO cannot extend it. */
+function PageLimit(): PropertyDecorator {
+  return (target, key) => {
+    IsOptional()(target, key);
+    Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be a whole number from 1 to 1000' })(target, key);
+  };
+}
+
+/** The previous page's nextCursor: the rules of PageQueryDto's cursor, for lists whose DTO cannot extend it. */
+function PageCursor(): PropertyDecorator {
+  return (target, key) => {
+    IsOptional()(target, key);
+    IsString()(target, key);
+    Length(1, 512)(target, key);
+  };
+}
+
 export class PageQueryDto {
-  @IsOptional()
-  @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be a whole number from 1 to 1000' })
+  @PageLimit()
   limit?: string;
 
-  @IsOptional()
-  @IsString()
-  @Length(1, 512)
+  @PageCursor()
   cursor?: string;
 }
 
@@ -34,8 +48,11 @@ export class CountedPageQueryDto extends PageQueryDto {
   withTotal?: string;
 }
 
-/** The tag filters GET /v1/tags and its export share (the export streams every match, so it counts nothing). */
-export class TagFilterQueryDto extends PageQueryDto {
+/**
+ * The tag filters GET /v1/tags and its export share. Not the feed's paging: the export streams every match
+ * (it counts nothing), and a feed cursor copied into its URL started the file part-way.
+ */
+export class TagFilterQueryDto {
   @IsOptional()
   @IsIn(['positive', 'negative', 'neutral'])
   polarity?: string;
@@ -98,6 +115,12 @@ export class TagFilterQueryDto extends PageQueryDto {
 }
 
 export class TagQueryDto extends TagFilterQueryDto {
+  @PageLimit()
+  limit?: string;
+
+  @PageCursor()
+  cursor?: string;
+
   @WithTotal()
   withTotal?: string;
 }

@@ -18,11 +18,14 @@ export function tagsRoutes(s: Services): Router {
 
   r.get('/tags/export', requireRole('analyst', 'labeler'), async (req, res) => {
     const a = auth(req);
-    const q = parseDto(ExportQueryDto, req.query, 'query');
-    // the filters are the feed's, its page size is not: taken silently, limit=2 still exported everything
-    if (q.limit !== undefined) {
-      throw badRequest('limit pages GET /v1/tags; an export holds every tag the filters match', [{ field: 'limit', message: 'not an export parameter' }]);
+    // the filters are the feed's, its paging is not: taken silently, limit=2 still exported everything and a
+    // cursor started the file after it. Named before the DTO would call them unknown properties.
+    for (const field of ['limit', 'cursor'] as const) {
+      if ((req.query as Record<string, unknown>)[field] !== undefined) {
+        throw badRequest(`${field} pages GET /v1/tags; an export holds every tag the filters match`, [{ field, message: 'not an export parameter' }]);
+      }
     }
+    const q = parseDto(ExportQueryDto, req.query, 'query');
     await s.privacy.audit(a.tenant, a.keyId, 'tags.export', null, auditedFilters(q));
     await streamExport(s, a.tenant, q, res);
   });

@@ -1,0 +1,38 @@
+import { describe, expect, test } from 'vitest';
+import { ingestAndWait, useFileRuntime } from '../helpers/file-runtime.js';
+import { bearer, textBody, type TestRuntime } from '../helpers/runtime.js';
+
+// Second black-box API pass 2026-11-30: defects found over every route, each reproduced here through real
+// HTTP against the service as `npm start` runs it (embedded store, in-process queue).
+
+let rt: TestRuntime;
+let ingest: string;
+let analyst: string;
+let admin: string;
+useFileRuntime({ ingest: ['ingest'], analyst: ['analyst'], admin: ['admin'] }, (s) => ({ rt, keys: { ingest, analyst, admin } } = s), { tenant: 'qa-b' });
+
+function expect400(res: { status: number; body: any }, field: string, message?: RegExp) {
+  expect(res.status, JSON.stringify(res.body)).toBe(400);
+  const detail = (res.body.error.details as { field: string; message: string }[]).find((d) => d.field === field);
+  expect(detail, `details ${JSON.stringify(res.body.error.details)} name ${field}`).toBeDefined();
+  if (message) expect(detail!.message).toMatch(message);
+}
+
+describe('GET /v1/tags/export takes the feed filters, not its paging', () => {
+  test('a feed cursor is refused, not used to start the file part-way; the OpenAPI lists neither limit nor cursor', async () => {
+    for (let i = 0; i < 3; i++) await ingestAndWait(rt, ingest, { kind: 'comment', source: 'qa-export', externalId: `qx-${i}`, text: `网络很差，第${i}次` }, analyst);
+    const feed = await rt.http.get('/v1/tags?channel=qa-export&limit=1').set(bearer(analyst)).expect(200);
+    expect(feed.body.nextCursor).toEqual(expect.any(String));
+    const all = await rt.http.get('/v1/tags/export?format=jsonl&channel=qa-export').set(bearer(analyst)).buffer(true).parse(textBody).expect(200);
+    expect((all.body as string).trim().split('\n')).toHaveLength(3);
+
+    expect400(await rt.http.get(`/v1/tags/export?format=jsonl&channel=qa-export&cursor=${feed.body.nextCursor as string}`).set(bearer(analyst)), 'cursor', /not an export parameter/);
+    expect400(await rt.http.get('/v1/tags/export?format=jsonl&limit=2').set(bearer(analyst)), 'limit', /not an export parameter/);
+
+    const spec = (await rt.http.get('/openapi.json').expect(200)).body;
+    const names = (spec.paths['/v1/tags/export'].get.parameters as { name?: string }[]).map((p) => p.name);
+    expect(names).toContain('channel');
+    expect(names).not.toContain('limit');
+    expect(names).not.toContain('cursor');
+  });
+});
