@@ -73,6 +73,12 @@ export function requireJson(req: Request, _res: Response, next: NextFunction): v
       { field: BODY, message: `Content-Type is ${req.headers['content-type'] ? 'not application/json' : 'missing'}` },
     ]);
   }
+  // The body parser decodes any utf-* charset it is told, so a UTF-16 body passed when its bytes happened
+  // to be valid UTF-8 too (ASCII text: NULs are) and was "not valid UTF-8 JSON" otherwise. Bodies are UTF-8.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)/i.exec(req.headers['content-type'] ?? '')?.[1];
+  if (charset !== undefined && charset.toLowerCase().startsWith('utf-') && charset.toLowerCase() !== 'utf-8') {
+    throw new AppError(415, 'unsupported_media_type', 'request bodies must be UTF-8 JSON', [{ field: BODY, message: `charset ${charset} is not UTF-8` }]);
+  }
   next();
 }
 

@@ -36,3 +36,33 @@ describe('GET /v1/tags/export takes the feed filters, not its paging', () => {
     expect(names).not.toContain('cursor');
   });
 });
+
+describe('bodies are UTF-8 JSON, whatever charset the Content-Type names', () => {
+  // the bytes as given: superagent would send a Buffer under a JSON Content-Type as {"type":"Buffer",…}
+  const raw = (charset: string, body: Buffer) =>
+    rt.http
+      .post('/v1/documents')
+      .set(bearer(ingest))
+      .set('Content-Type', `application/json; charset=${charset}`)
+      .serialize((b: unknown) => b as string)
+      .send(body);
+
+  test('charset=utf-16 is a 415 naming (body), as latin1 is, whether or not the bytes happen to read as UTF-16', async () => {
+    const ascii = Buffer.from(JSON.stringify({ kind: 'comment', source: 'qa-charset', externalId: 'u16-ascii', text: 'bad network' }), 'utf16le');
+    const chinese = Buffer.from(JSON.stringify({ kind: 'comment', source: 'qa-charset', externalId: 'u16-zh', text: '网络很差' }), 'utf16le');
+    for (const charset of ['utf-16', 'utf-16le', 'UTF-16BE', '"utf-16"']) {
+      for (const body of [ascii, chinese]) {
+        const res = await raw(charset, body);
+        expect(res.status, `${charset}: ${JSON.stringify(res.body)}`).toBe(415);
+        expect(res.body.error).toMatchObject({ code: 'unsupported_media_type', details: [{ field: '(body)' }] });
+      }
+    }
+    const listed = await rt.http.get('/v1/documents?channel=qa-charset&withTotal=true').set(bearer(analyst)).expect(200);
+    expect(listed.body.total).toBe(0);
+    // UTF-8 under any spelling of its name is still read
+    for (const [i, charset] of ['utf-8', 'UTF-8', '"utf-8"'].entries()) {
+      const res = await raw(charset, Buffer.from(JSON.stringify({ kind: 'comment', source: 'qa-charset', externalId: `u8-${i}`, text: '网络很差' })));
+      expect(res.status, `${charset}: ${JSON.stringify(res.body)}`).toBe(202);
+    }
+  });
+});
