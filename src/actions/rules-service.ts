@@ -105,6 +105,14 @@ export class RulesService {
   }
 
   private shape(input: RuleInput): Pick<AlertRuleRecord, 'match' | 'threshold' | 'teams'> {
+    // Each type reads one of these; another one sent with it was dropped without a word (a match sent to
+    // narrow a threshold rule). null is "none", as GET shows the parts a type does not have.
+    const reads = { document: 'match', threshold: 'threshold', sla_breach: 'teams' } as const;
+    for (const part of ['match', 'threshold', 'teams'] as const) {
+      if (part !== reads[input.type] && input[part] !== undefined && input[part] !== null) {
+        throw badRequest(`${part} is not read by a ${input.type} rule (only ${reads[input.type]} is)`, [{ field: part, message: `not read by a ${input.type} rule` }]);
+      }
+    }
     if (input.type === 'document') {
       const m = Object.fromEntries(Object.entries(input.match ?? {}).filter(([, v]) => v !== undefined)) as NonNullable<AlertRuleRecord['match']>;
       if (!m.categories?.length && !m.aspects?.length && !m.polarities?.length && !m.channels?.length && !m.keywords?.length) {

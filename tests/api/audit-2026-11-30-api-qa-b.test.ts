@@ -66,3 +66,29 @@ describe('bodies are UTF-8 JSON, whatever charset the Content-Type names', () =>
     }
   });
 });
+
+describe('alert rules refuse the settings their type does not read', () => {
+  test('a threshold on a document rule, a match on a threshold or SLA rule, teams on a document rule: 400 naming it, nothing saved', async () => {
+    const refused: [Record<string, unknown>, string][] = [
+      [{ type: 'document', match: { categories: ['network'] }, threshold: { minShare: 0.3 } }, 'threshold'],
+      [{ type: 'document', match: { categories: ['network'] }, teams: ['net'] }, 'teams'],
+      [{ type: 'threshold', threshold: { minShare: 0.3 }, match: { channels: ['app'] } }, 'match'],
+      [{ type: 'threshold', threshold: { minShare: 0.3 }, teams: ['net'] }, 'teams'],
+      [{ type: 'sla_breach', teams: ['net'], match: { polarities: ['negative'] } }, 'match'],
+      [{ type: 'sla_breach', threshold: { minShare: 0.3 } }, 'threshold'],
+    ];
+    for (const [body, field] of refused) {
+      expect400(await rt.http.post('/v1/rules').set(bearer(admin)).send({ name: 'r', webhookIds: [], ...body }), field, /not read by a/);
+    }
+    const created = await rt.http.post('/v1/rules').set(bearer(admin)).send({ name: 'ok', type: 'document', webhookIds: [], match: { categories: ['network'] } }).expect(201);
+    expect400(
+      await rt.http.put(`/v1/rules/${created.body.id as string}`).set(bearer(admin)).send({ name: 'ok', type: 'document', webhookIds: [], match: { categories: ['network'] }, threshold: { minShare: 0.5 } }),
+      'threshold',
+    );
+    expect((await rt.http.get('/v1/rules').set(bearer(admin)).expect(200)).body.items).toHaveLength(1);
+    // a rule as GET shows it (the other types' settings null) can be sent back as it is
+    const { name, type, active, webhookIds, match, threshold, teams } = created.body as Record<string, unknown>;
+    expect({ threshold, teams }).toEqual({ threshold: null, teams: null });
+    await rt.http.put(`/v1/rules/${created.body.id as string}`).set(bearer(admin)).send({ name, type, active, webhookIds, match, threshold, teams }).expect(200);
+  });
+});
