@@ -127,7 +127,9 @@ export function idempotency(store: Store, options: { pendingMs?: number; methods
       // replays it rather than finding the key still pending.
       // A 400 or 403 is a refusal before anything ran (every route validates the whole request first), so
       // the key stays free for the corrected request: remembered, the fix sent with the same key was a 422.
-      const keep = res.statusCode < 500 && res.statusCode !== 400 && res.statusCode !== 403;
+      // Nor is an answer with Retry-After (a busy document's 409): it says to send the request again, and a
+      // replay would repeat the refusal for a day instead.
+      const keep = res.statusCode < 500 && res.statusCode !== 400 && res.statusCode !== 403 && res.getHeader('Retry-After') === undefined;
       const done = keep ? store.idempotency.complete(id, owner, res.statusCode, remembered(body)) : store.idempotency.release(id, owner);
       void done.catch(() => undefined).finally(() => json(body));
       return res;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { conflict } from '../errors.js';
+import { AppError } from '../errors.js';
 import { KeyedSerial } from '../keyed-serial.js';
 import type { EditLocksRepository } from '../store/edit-locks-repository.js';
 
@@ -64,7 +64,8 @@ export class EditLease {
       const now = new Date();
       if (await this.locks.tryAcquire(key, token, new Date(now.getTime() + this.opts.leaseMs), now)) return;
       const left = deadline - Date.now();
-      if (left <= 0) throw conflict('another request is changing this document; send yours again in a moment', [{ field, message: 'busy' }]);
+      // Retry-After marks it as a refusal to send again, which an Idempotency-Key does not keep (guards.ts)
+      if (left <= 0) throw new AppError(409, 'conflict', 'another request is changing this document; send yours again in a moment', [{ field, message: 'busy' }], { 'Retry-After': '1' });
       await new Promise((resolve) => setTimeout(resolve, Math.min(pause, left)));
       pause = Math.min(pause * 2, 200);
     }

@@ -9,7 +9,8 @@ let rt: TestRuntime;
 let ingest: string;
 let analyst: string;
 let admin: string;
-useFileRuntime({ ingest: ['ingest'], analyst: ['analyst'], admin: ['admin'] }, (s) => ({ rt, keys: { ingest, analyst, admin } } = s), { tenant: 'qa-b' });
+let labeler: string;
+useFileRuntime({ ingest: ['ingest'], analyst: ['analyst'], admin: ['admin'], labeler: ['labeler'] }, (s) => ({ rt, keys: { ingest, analyst, admin, labeler } } = s), { tenant: 'qa-b' });
 
 function expect400(res: { status: number; body: any }, field: string, message?: RegExp) {
   expect(res.status, JSON.stringify(res.body)).toBe(400);
@@ -91,4 +92,32 @@ describe('alert rules refuse the settings their type does not read', () => {
     expect({ threshold, teams }).toEqual({ threshold: null, teams: null });
     await rt.http.put(`/v1/rules/${created.body.id as string}`).set(bearer(admin)).send({ name, type, active, webhookIds, match, threshold, teams }).expect(200);
   });
+});
+
+describe('Idempotency-Key and a correction told to send again', () => {
+  test('the 409 of a busy document is not replayed: the retry with the same key runs once the document is free', async () => {
+    const doc = await ingestAndWait(rt, ingest, { kind: 'comment', source: 'qa-lease', externalId: 'ql-1', text: '网络很差，资费太贵' }, analyst);
+    const tag = (doc.tags as { id: string }[])[0]!;
+    // another replica holding the document's lease (as a correction or a re-tag job there would)
+    const key = `corrections:${doc.id as string}`;
+    expect(await rt.services.store.editLocks.tryAcquire(key, 'elsewhere', new Date(Date.now() + 60_000), new Date())).toBe(true);
+    const send = () =>
+      rt.http
+        .post(`/v1/documents/${doc.id as string}/corrections`)
+        .set(bearer(labeler))
+        .set('Idempotency-Key', 'qa-lease-1')
+        .send({ actions: [{ op: 'update', tagId: tag.id, polarity: 'positive' }] });
+    const busy = await send();
+    expect(busy.status, JSON.stringify(busy.body)).toBe(409);
+    expect(busy.body.error.details).toEqual([expect.objectContaining({ field: 'documentId' })]);
+    expect(busy.headers['retry-after']).toEqual(expect.stringMatching(/^[1-9]\d*$/));
+    await rt.services.store.editLocks.release(key, 'elsewhere');
+    const retried = await send();
+    expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
+    expect((retried.body.tags as { id: string; polarity: string }[]).find((t) => t.id === tag.id)?.polarity).toBe('positive');
+    // and that answer is the one kept
+    const again = await send().expect(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+  }, 40_000);
 });

@@ -84,7 +84,7 @@ const PARAMETERS: Record<string, JsonSchema> = {
       'Makes a POST (or a route that says so) safe to retry: the first response (below 500) is kept for a day and replayed, with `Idempotent-Replayed: true`, ' +
       'for the same key and body; the same key with a different request is a 422. The key is reserved while the first request runs: ' +
       'the same request sent meanwhile is a 409 `idempotency_in_progress` with Retry-After (exactly one of concurrent requests runs). ' +
-      'A 5xx, 400 or 403 is not kept, so the key is free for a retry or the corrected request; a reservation whose request never answered (a crash) lapses after 2 minutes.',
+      'A 5xx, 400 or 403 is not kept, nor an answer with Retry-After (a busy document\'s 409), so the key is free for a retry or the corrected request; a reservation whose request never answered (a crash) lapses after 2 minutes.',
     schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,128}$' },
   },
 };
