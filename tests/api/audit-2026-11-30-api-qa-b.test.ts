@@ -121,3 +121,29 @@ describe('Idempotency-Key and a correction told to send again', () => {
     expect(again.headers['idempotent-replayed']).toBe('true');
   }, 40_000);
 });
+
+describe('"at least one visible character" counts invisible ones as blank', () => {
+  test('text, externalId, customerId or every turn of only zero-width, bidi or control characters is a 400 naming it; nothing stored', async () => {
+    const invisible = ['\u200b', '\u200b\u200c\u200d', '\u2060\ufeff', '\u202e\u200f', '\u0001\u001f', '\u00ad', '\u200b \u3000\t'];
+    const base = { kind: 'comment', source: 'qa-invisible', text: '网络很差' };
+    for (const [i, s] of invisible.entries()) {
+      expect400(await rt.http.post('/v1/documents').set(bearer(ingest)).send({ ...base, externalId: `qi-t-${i}`, text: s }), 'text', /visible/);
+      expect400(await rt.http.post('/v1/documents').set(bearer(ingest)).send({ ...base, externalId: s }), 'externalId', /visible/);
+      expect400(await rt.http.post('/v1/documents').set(bearer(ingest)).send({ ...base, externalId: `qi-c-${i}`, customerId: s }), 'customerId', /visible/);
+      expect400(
+        await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'transcript', source: 'qa-invisible', externalId: `qi-tr-${i}`, turns: [{ speaker: 'customer', text: s }] }),
+        'turns',
+        /visible/,
+      );
+    }
+    const batch = await rt.http.post('/v1/documents/batch').set(bearer(ingest)).send({ documents: [{ ...base, externalId: 'qi-b-0', text: '\u200b' }, { ...base, externalId: 'qi-b-1' }] }).expect(207);
+    expect(batch.body.items.map((x: { status: string }) => x.status)).toEqual(['rejected', 'accepted']);
+    expect(batch.body.items[0].error.details[0].field).toBe('documents[0].text');
+    // visible text around or inside such characters is fine: an emoji sequence, a word behind a BOM
+    for (const [i, text] of ['\ufeff网络很差', '👨\u200d👩\u200d👧网络很差', '\u200b好'].entries()) {
+      await rt.http.post('/v1/documents').set(bearer(ingest)).send({ ...base, externalId: `qi-ok-${i}`, text, customerId: `\u200bc-${i}` }).expect(202);
+    }
+    const listed = await rt.http.get('/v1/documents?channel=qa-invisible&withTotal=true').set(bearer(analyst)).expect(200);
+    expect(listed.body.total).toBe(4);
+  });
+});
