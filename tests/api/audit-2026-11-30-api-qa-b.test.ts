@@ -147,3 +147,18 @@ describe('"at least one visible character" counts invisible ones as blank', () =
     expect(listed.body.total).toBe(4);
   });
 });
+
+describe('PUT /v1/taxonomy with a part null', () => {
+  test('is a 400 naming it, neither kept silently nor audited as a change', async () => {
+    await rt.http.put('/v1/taxonomy').set(bearer(admin)).send({ aspects: { 宽带猫: 'network' }, sentiment: { 拉胯: -2 } }).expect(200);
+    const audited = async () => (await rt.http.get('/v1/audit?action=taxonomy.update').set(bearer(admin)).expect(200)).body.items.length as number;
+    const before = await audited();
+    for (const body of [{ aspects: null }, { sentiment: null }, { aspects: null, sentiment: null }, { aspects: {}, sentiment: null }]) {
+      const field = body.aspects === null ? 'aspects' : 'sentiment';
+      expect400(await rt.http.put('/v1/taxonomy').set(bearer(admin)).send(body), field);
+    }
+    expect(await audited()).toBe(before);
+    const now = await rt.http.get('/v1/taxonomy').set(bearer(analyst)).expect(200);
+    expect(now.body.overrides).toEqual({ aspects: { 宽带猫: 'network' }, sentiment: { 拉胯: -2 } });
+  });
+});

@@ -1,4 +1,4 @@
-import { IsObject, IsOptional, Validate, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
+import { IsObject, Validate, ValidateIf, ValidatorConstraint, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
 import { CATEGORY_IDS, type CategoryId } from '../../nlp/types.js';
 
 /** A term of the tenant lexicon; lexicon suggestions and the OpenAPI schema use the same rule. */
@@ -24,13 +24,17 @@ class TermMap implements ValidatorConstraintInterface {
   }
 }
 
+// Absent keeps a part and {} clears it; null (which IsOptional lets through) did neither: the save answered
+// 200, was audited, and kept the part, so it is refused instead.
+const present = (_: object, v: unknown) => v !== undefined;
+
 export class TaxonomyOverridesDto {
-  @IsOptional()
+  @ValidateIf(present)
   @IsObject()
   @Validate(TermMap, ['category'])
   aspects?: Record<string, CategoryId>;
 
-  @IsOptional()
+  @ValidateIf(present)
   @IsObject()
   @Validate(TermMap, ['strength'])
   sentiment?: Record<string, number>;
