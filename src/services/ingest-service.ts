@@ -239,11 +239,17 @@ export class IngestService {
     const known = new Map<string, DocumentRecord>();
     for (const d of await this.store.documents.findByExternalIds(tenant, [...new Set(built.map((b) => b.doc.externalId))])) known.set(keyOf(d), d);
     const fresh: ({ index: number } & Built)[] = [];
+    // Items repeating the key of an earlier item of this batch: told apart from that item's document, which
+    // is not stored yet (see below).
+    const repeats: ({ index: number } & Built)[] = [];
+    const batchIds = new Set<string>();
     for (const item of built) {
       const { index, doc } = item;
       const existing = known.get(keyOf(doc));
+      if (existing && batchIds.has(existing._id)) repeats.push(item);
       if (!existing) {
         known.set(keyOf(doc), doc);
+        batchIds.add(doc._id);
         fresh.push(item);
       } else if (sameContent(existing, item)) {
         results[index] = { index, id: existing._id, status: 'duplicate' };
@@ -268,6 +274,22 @@ export class IngestService {
       results[index] = outcome.status === 'conflict'
         ? { index, status: 'rejected', error: { code: 'conflict', message: outcome.message, details: [{ field: `documents[${index}].externalId` }] } }
         : { index, id: outcome.id, status: outcome.status };
+    }
+    // A repeat was judged against the earlier item's document before it was stored. When a concurrent
+    // request took some keys meanwhile, that document may never have been stored: the repeat said
+    // "duplicate" with an id nobody can read. Such repeats are settled again against what the store holds.
+    if (inserted !== fresh.length) {
+      for (const item of repeats) {
+        const { index, doc } = item;
+        const outcome = await this.settle(tenant, item);
+        if (outcome.status === 'accepted') {
+          accepted.push(doc._id);
+          this.metrics.documentsIngested.inc({ kind: doc.kind, source: doc.source });
+        }
+        results[index] = outcome.status === 'conflict'
+          ? { index, status: 'rejected', error: { code: 'conflict', message: outcome.message, details: [{ field: `documents[${index}].externalId` }] } }
+          : { index, id: outcome.id, status: outcome.status };
+      }
     }
     await this.enqueue(accepted);
     return results;

@@ -162,3 +162,41 @@ describe('PUT /v1/taxonomy with a part null', () => {
     expect(now.body.overrides).toEqual({ aspects: { 宽带猫: 'network' }, sentiment: { 拉胯: -2 } });
   });
 });
+
+describe('a batch repeating an item while another request stores that externalId', () => {
+  test('the repeat is settled as its first copy was: never a duplicate of a document that was not stored', async () => {
+    let firstRejected = 0;
+    let firstAccepted = 0;
+    for (let round = 0; round < 5; round++) {
+      await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          const externalId = `qr-${round}-${i}`;
+          const mine = { kind: 'comment', source: 'qa-race', externalId, text: '网络很差' };
+          // items before the repeated one keep the batch busy long enough for the single POST to land in between
+          const filler = Array.from({ length: 30 }, (__, k) => ({ kind: 'comment', source: 'qa-race-filler', externalId: `${externalId}-${k}`, text: '一般般' }));
+          // one of the two starts up to 10 ms after the other, so some single POST lands inside the batch's insert
+          const after = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+          const [batch] = await Promise.all([
+            after(10 - i).then(() => rt.http.post('/v1/documents/batch').set(bearer(ingest)).send({ documents: [...filler, mine, mine] })),
+            after(i - 10).then(() => rt.http.post('/v1/documents').set(bearer(ingest)).send({ ...mine, text: '资费太贵' })),
+          ]);
+          expect(batch.status).toBe(207);
+          const [first, repeat] = (batch.body.items as { status: string; id?: string; error?: { code: string } }[]).slice(-2) as [
+            { status: string; id?: string; error?: { code: string } },
+            { status: string; id?: string; error?: { code: string } },
+          ];
+          if (first.status === 'rejected') firstRejected++;
+          else firstAccepted++;
+          for (const item of [first, repeat]) {
+            if (item.id !== undefined) await rt.http.get(`/v1/documents/${item.id}`).set(bearer(analyst)).expect(200);
+          }
+          if (first.status === 'rejected') expect(repeat).toMatchObject({ status: 'rejected', error: { code: 'conflict' } });
+          else expect(repeat).toMatchObject({ status: 'duplicate', id: first.id });
+        }),
+      );
+    }
+    // the start offsets crossed from the single POST winning to the batch winning, through the window in between
+    expect(firstRejected).toBeGreaterThan(0);
+    expect(firstAccepted).toBeGreaterThan(0);
+  }, 60_000);
+});
