@@ -172,7 +172,9 @@ export function checkWebhookUrl(raw: string, policy: UrlPolicy): URL {
     throw badRequest('url must not contain credentials; the signature authenticates us', [{ field: 'url', message: 'credentials not allowed' }]);
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (!hostAllowed(policy, host, portOf(url)) && (host === 'localhost' || host.endsWith('.localhost') || (net.isIP(host) !== 0 && isBlockedAddress(host)))) {
+  // a fully qualified name's root dot (localhost.) resolves as the name without it
+  const name = host.replace(/\.$/, '');
+  if (!hostAllowed(policy, host, portOf(url)) && (name === 'localhost' || name.endsWith('.localhost') || (net.isIP(host) !== 0 && isBlockedAddress(host)))) {
     throw badRequest('url points at a private or loopback address; add the host to WEBHOOK_ALLOWED_HOSTS to allow it', [
       { field: 'url', message: 'address not allowed' },
     ]);

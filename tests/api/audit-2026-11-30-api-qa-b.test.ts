@@ -200,3 +200,12 @@ describe('a batch repeating an item while another request stores that externalId
     expect(firstAccepted).toBeGreaterThan(0);
   }, 60_000);
 });
+
+describe('webhook URLs naming localhost as a fully qualified name', () => {
+  test('localhost. and *.localhost. are refused up front like localhost, not accepted to fail every delivery', async () => {
+    for (const url of ['http://localhost./hook', 'http://LOCALHOST.:8080/hook', 'https://api.localhost./hook']) {
+      expect400(await rt.http.post('/v1/webhooks').set(bearer(admin)).send({ url }), 'url', /address not allowed/);
+    }
+    expect((await rt.http.get('/v1/webhooks').set(bearer(admin)).expect(200)).body.items).toEqual([]);
+  });
+});
