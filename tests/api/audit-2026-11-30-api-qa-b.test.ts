@@ -209,3 +209,15 @@ describe('webhook URLs naming localhost as a fully qualified name', () => {
     expect((await rt.http.get('/v1/webhooks').set(bearer(admin)).expect(200)).body.items).toEqual([]);
   });
 });
+
+describe('PUT /v1/tenant/settings with nothing in it', () => {
+  test('is a 400 naming (body), and writes no audit entry, as an empty webhook patch is', async () => {
+    const audited = async () => (await rt.http.get('/v1/audit?action=tenant.settings.update').set(bearer(admin)).expect(200)).body.items.length as number;
+    const before = await audited();
+    expect400(await rt.http.put('/v1/tenant/settings').set(bearer(admin)).send({}), '(body)', /nothing to change/);
+    expect400(await rt.http.put('/v1/tenant/settings').set(bearer(admin)), '(body)');
+    expect(await audited()).toBe(before);
+    await rt.http.put('/v1/tenant/settings').set(bearer(admin)).send({ retentionDays: null }).expect(200);
+    expect(await audited()).toBe(before + 1);
+  });
+});

@@ -3,7 +3,7 @@ import { IsOptional, IsString, Length } from 'class-validator';
 import type { Services } from '../../runtime.js';
 import { TenantSettingsDto } from '../dto/settings-dto.js';
 import { PageQueryDto } from '../dto/query-dto.js';
-import { notFound } from '../../errors.js';
+import { badRequest, notFound } from '../../errors.js';
 import { auth, requireRole } from '../middleware.js';
 import { parseDto, refuseBody } from '../validate.js';
 import { invalidCursor } from '../../services/query-service.js';
@@ -57,7 +57,11 @@ export function privacyRoutes(s: Services): Router {
 
   r.put('/tenant/settings', requireRole('admin'), async (req, res) => {
     const a = auth(req);
-    const dto = parseDto(TenantSettingsDto, req.body);
+    const dto = parseDto(TenantSettingsDto, req.body ?? {});
+    // as PATCH /v1/webhooks/:id: a save that names nothing answered 200 and was audited as a settings change
+    if (dto.piiPolicy === undefined && dto.retentionDays === undefined) {
+      throw badRequest('nothing to change: the body names neither piiPolicy nor retentionDays', [{ field: '(body)', message: 'nothing to change' }]);
+    }
     const next = await s.settings.update(a.tenant, {
       ...(dto.piiPolicy ? { piiPolicy: dto.piiPolicy } : {}),
       ...(dto.retentionDays !== undefined ? { retentionDays: dto.retentionDays } : {}),
