@@ -221,3 +221,15 @@ describe('PUT /v1/tenant/settings with nothing in it', () => {
     expect(await audited()).toBe(before + 1);
   });
 });
+
+describe('metadata is at most 4 KB of JSON', () => {
+  test('counted in bytes, as the README and the body limit count: 2,000 Chinese characters (6 KB) are a 400 naming metadata', async () => {
+    const base = { kind: 'comment', source: 'qa-metadata', text: '网络很差' };
+    expect400(await rt.http.post('/v1/documents').set(bearer(ingest)).send({ ...base, externalId: 'qm-1', metadata: { note: '备'.repeat(2000) } }), 'metadata', /4 KB/);
+    expect400(await rt.http.post('/v1/documents').set(bearer(ingest)).send({ ...base, externalId: 'qm-2', metadata: { note: '😀'.repeat(1100) } }), 'metadata', /4 KB/);
+    // {"note":"…"} is 11 bytes around the value
+    await rt.http.post('/v1/documents').set(bearer(ingest)).send({ ...base, externalId: 'qm-3', metadata: { note: 'a'.repeat(4085) } }).expect(202);
+    await rt.http.post('/v1/documents').set(bearer(ingest)).send({ ...base, externalId: 'qm-4', metadata: { note: '备'.repeat(1361) } }).expect(202);
+    expect400(await rt.http.post('/v1/documents').set(bearer(ingest)).send({ ...base, externalId: 'qm-5', metadata: { note: 'a'.repeat(4086) } }), 'metadata');
+  });
+});

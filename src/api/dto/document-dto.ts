@@ -38,7 +38,8 @@ class SmallMetadata implements ValidatorConstraintInterface {
     const keys = Object.keys(value);
     if (keys.length > 32) return false;
     if (!keys.every((k) => METADATA_KEY.test(k))) return false;
-    return JSON.stringify(value).length <= 4096;
+    // bytes, as "4 KB" and the body limit read: string length let CJK metadata reach 12 KB
+    return Buffer.byteLength(JSON.stringify(value), 'utf8') <= 4096;
   }
   defaultMessage(): string {
     // "letters" alone read as any script's: 手机号 is a letter to Unicode, and a key named so was refused unexplained
