@@ -233,3 +233,17 @@ describe('metadata is at most 4 KB of JSON', () => {
     expect400(await rt.http.post('/v1/documents').set(bearer(ingest)).send({ ...base, externalId: 'qm-5', metadata: { note: 'a'.repeat(4086) } }), 'metadata');
   });
 });
+
+describe('blank words in rules and routing', () => {
+  test('a keyword, aspect or channel of only spaces is a 400 naming it, not a criterion that can never match', async () => {
+    const rule = (match: Record<string, unknown>) => rt.http.post('/v1/rules').set(bearer(admin)).send({ name: 'blank', type: 'document', webhookIds: [], match });
+    expect400(await rule({ keywords: ['投诉', '  '] }), 'match.keywords', /blank/);
+    expect400(await rule({ aspects: ['\u3000'] }), 'match.aspects', /blank/);
+    expect400(await rule({ channels: [' '] }), 'match.channels', /blank/);
+    const routing = (body: Record<string, unknown>) => rt.http.put('/v1/routing').set(bearer(admin)).send({ entries: [], defaultTeam: 'cc', defaultSlaHours: 24, ...body });
+    expect400(await routing({ entries: [{ keywords: ['  '], team: 'net', slaHours: 4 }] }), 'entries[0].keywords', /blank/);
+    expect400(await routing({ escalationWords: ['投诉', ' '] }), 'escalationWords', /blank/);
+    expect((await rt.http.get('/v1/rules').set(bearer(admin)).expect(200)).body.items.filter((r: { name: string }) => r.name === 'blank')).toEqual([]);
+    expect((await rt.http.get('/v1/routing').set(bearer(admin)).expect(200)).body.entries).toEqual([]);
+  });
+});

@@ -21,6 +21,9 @@ import { StatsQueryDto } from './query-dto.js';
 import { CATEGORY_IDS } from '../../nlp/types.js';
 
 const CATEGORIES = CATEGORY_IDS as unknown as string[];
+// A word of only spaces matches nothing (blank words are skipped when texts are searched): a rule or routing
+// entry holding nothing else was saved and could never fire.
+const notBlank = (what: string) => Matches(/\S/, { each: true, message: `each of ${what} must hold a visible character (a blank one matches nothing)` });
 const PRIORITY_VALUES = ['low', 'normal', 'high', 'urgent'];
 // query strings: the example a URL needs (%2B for an offset's +)
 const DATE_MSG = QUERY_DATE_MSG;
@@ -77,6 +80,7 @@ export class RuleMatchDto {
   @ArrayMaxSize(50)
   @IsString({ each: true })
   @Length(1, 64, { each: true })
+  @notBlank('aspects')
   aspects?: string[];
 
   @IsOptional()
@@ -90,6 +94,7 @@ export class RuleMatchDto {
   @ArrayMaxSize(50)
   @IsString({ each: true })
   @Length(1, 64, { each: true })
+  @notBlank('channels')
   channels?: string[];
 
   @IsOptional()
@@ -97,6 +102,7 @@ export class RuleMatchDto {
   @ArrayMaxSize(100)
   @IsString({ each: true })
   @Length(1, 64, { each: true })
+  @notBlank('keywords')
   keywords?: string[];
 }
 
@@ -190,6 +196,7 @@ export class RoutingEntryDto {
   @ArrayMaxSize(100)
   @IsString({ each: true })
   @Length(1, 64, { each: true })
+  @notBlank('keywords')
   keywords?: string[];
 
   @IsString()
@@ -226,6 +233,7 @@ export class RoutingTableDto {
   @ArrayMaxSize(100)
   @IsString({ each: true })
   @Length(1, 32, { each: true })
+  @notBlank('escalationWords')
   escalationWords?: string[];
 }
 
