@@ -461,4 +461,14 @@ describe('real responses conform to the served /openapi.json', () => {
   test('every operation declares the 431 the server answers before any route runs', () => {
     for (const { path: p, method } of operations()) expect(() => served.schemaFor(method, p, 431), `${method} ${p}`).not.toThrow();
   });
+
+  test('every /v1 operation declares the 400, 413 and 415 the /v1 router answers before any route runs (QA 2026-11-30)', async () => {
+    for (const { path: p, method } of operations().filter((o) => o.path.startsWith('/v1/'))) {
+      for (const status of [400, 413, 415]) expect(() => served.schemaFor(method, p, status), `${method} ${p} ${status}`).not.toThrow();
+    }
+    // a query escape that is not UTF-8, a field sent to a delete, a body that is not JSON: answered on routes whose own input declared none
+    expectConforms('get', '/v1/me', await rt.http.get('/v1/me?x=%FF').set(bearer(admin)).expect(400));
+    expectConforms('delete', '/v1/webhooks/{id}', await rt.http.delete('/v1/webhooks/nope').set(bearer(admin)).send({ force: true }).expect(400));
+    expectConforms('get', '/v1/taxonomy', await rt.http.get('/v1/taxonomy').set(bearer(admin)).set('Content-Type', 'text/plain').send('hi').expect(415));
+  });
 });

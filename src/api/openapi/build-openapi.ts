@@ -132,11 +132,14 @@ function operation(route: RouteDoc, registry: SchemaRegistry): JsonSchema {
   const addError = (status: number, name: string) => {
     responses[status] ??= errorRef(name);
   };
-  if (route.body || route.query || route.params || (underV1 && route.method === 'post')) addError(400, 'BadRequest');
+  // The /v1 router refuses a query escape that is not UTF-8, and a body that is too large or not JSON, before
+  // any route runs (app.ts); the routes that read no body refuse any field sent to them. So every /v1
+  // operation can answer these, whatever its own input.
+  if (route.body || route.query || route.params || underV1) addError(400, 'BadRequest');
   if (route.roles !== 'public') addError(401, 'Unauthorized');
   if (Array.isArray(route.roles)) addError(403, 'Forbidden');
   if (pathNames.length > 0) addError(404, 'NotFound');
-  if (route.body) {
+  if (route.body || underV1) {
     addError(413, 'PayloadTooLarge');
     addError(415, 'UnsupportedMediaType');
   }
