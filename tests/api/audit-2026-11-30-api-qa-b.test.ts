@@ -247,3 +247,15 @@ describe('blank words in rules and routing', () => {
     expect((await rt.http.get('/v1/routing').set(bearer(admin)).expect(200)).body.entries).toEqual([]);
   });
 });
+
+describe('a survey without its score', () => {
+  test('is told score and scale are required, not that a missing score must be a whole number', async () => {
+    const res = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'survey', source: 'qa-survey', externalId: 'qs-1', text: '服务很好' });
+    expect400(res, 'score', /score is required/);
+    expect400(res, 'scale', /scale is required/);
+    const details = res.body.error.details as { field: string; message: string }[];
+    expect(details.find((d) => d.field === 'score')!.message).not.toMatch(/must be a whole number/);
+    // a scale alone on a comment still needs its score, and a score alone its scale
+    expect400(await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'qa-survey', externalId: 'qs-2', text: '好', score: 9 }), 'scale', /scale is required/);
+  });
+});

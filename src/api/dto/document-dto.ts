@@ -142,11 +142,14 @@ export class CreateDocumentDto {
   question?: string;
 
   /** NPS 0–10 or CSAT 1–5 (see scale); required for surveys, optional on comments and transcripts. */
+  // A missing one was told "score must be a whole number": the required rule names what is missing instead.
   @ValidateIf((o: CreateDocumentDto) => o.kind === 'survey' || o.score !== undefined)
+  @IsDefined({ message: 'score is required for a survey: the answer, a whole number on its scale (nps 0-10, csat 1-5)' })
   @IsInt({ message: 'score must be a whole number' })
   score?: number;
 
   @ValidateIf((o: CreateDocumentDto) => o.kind === 'survey' || o.score !== undefined || o.scale !== undefined)
+  @IsDefined({ message: 'scale is required with a score: nps (0-10) or csat (1-5)' })
   @IsIn(['nps', 'csat'], { message: 'scale must be nps (0-10) or csat (1-5)' })
   scale?: 'nps' | 'csat';
 }
