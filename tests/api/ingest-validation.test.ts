@@ -59,6 +59,9 @@ describe('POST /v1/documents validation', () => {
     ['ordinal-date occurredAt', { occurredAt: '2024-123' }, 'occurredAt'],
     ['scale without a score', { scale: 'nps' }, 'score'],
     ['customerId empty', { customerId: '' }, 'customerId'],
+    // a URL path segment the console could not name: browsers resolve . and .. (and %2E%2E) as paths
+    ['customerId ..', { customerId: '..' }, 'customerId'],
+    ['customerId .', { customerId: '.' }, 'customerId'],
     ['metadata an array', { metadata: [1, 2] }, 'metadata'],
     ['metadata with dotted key', { metadata: { 'a.b': 1 } }, 'metadata'],
     ['metadata too large', { metadata: { blob: 'x'.repeat(5000) } }, 'metadata'],

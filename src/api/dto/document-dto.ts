@@ -6,6 +6,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsNotIn,
   IsObject,
   IsOptional,
   IsString,
@@ -122,6 +123,9 @@ export class CreateDocumentDto {
   @IsString()
   @Length(1, 128)
   @Matches(NON_BLANK, { message: 'customerId must contain at least one visible character' })
+  // The customer is a URL path segment (GET /v1/customers/:id/journey, DELETE /v1/customers/:id), and
+  // browsers and fetch() resolve . and .. there, %2E%2E included: the console could never erase them.
+  @IsNotIn(['.', '..'], { message: 'customerId cannot be "." or "..": URLs resolve them as paths' })
   customerId?: string;
 
   @IsOptional()
