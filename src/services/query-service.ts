@@ -142,6 +142,10 @@ export function tagFilter(tenant: string, q: TagFilterQueryDto | StatsQueryDto):
     const tq = q as TagFilterQueryDto;
     const min = confidence(tq.minConfidence, 'minConfidence');
     const max = confidence(tq.maxConfidence, 'maxConfidence');
+    // as from after to: an inverted range is the caller's mistake, not a question whose answer is nothing
+    if (min !== undefined && max !== undefined && min > max) {
+      throw badRequest('minConfidence must not be above maxConfidence', [{ field: 'minConfidence', message: 'above maxConfidence' }]);
+    }
     if (min !== undefined || max !== undefined) {
       filter.confidence = { ...(min !== undefined ? { $gte: min } : {}), ...(max !== undefined ? { $lte: max } : {}) };
     }

@@ -100,3 +100,14 @@ describe('GET /v1/corrections/export', () => {
     await rt.http.get('/v1/corrections/export?from=2024-05-01&to=2024-05-01').set(bearer(labeler)).expect(200);
   });
 });
+
+describe('GET /v1/tags confidence range', () => {
+  test('minConfidence above maxConfidence is a 400 naming minConfidence, as from after to is; an equal pair is a range', async () => {
+    for (const path of ['/v1/tags', '/v1/tags/export']) {
+      const res = await rt.http.get(`${path}?minConfidence=0.9&maxConfidence=0.2`).set(bearer(labeler));
+      expect(res.status, path).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'validation_failed', details: [{ field: 'minConfidence' }] });
+    }
+    await rt.http.get('/v1/tags?minConfidence=0.5&maxConfidence=0.5').set(bearer(labeler)).expect(200);
+  });
+});
