@@ -138,8 +138,13 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
 export async function startWorker(s: Services): Promise<void> {
   s.pool = await AnalyzerPool.start({ lexiconDir: s.config.lexiconDir, modelDir: s.config.modelDir }, s.config.analyzerThreads, s.logger, s.metrics);
   s.queue.startWorker(createDocumentProcessor({ store: s.store, pool: s.pool, logger: s.logger, metrics: s.metrics, leaseMs: s.config.leaseMs, afterTagged: s.afterTagged, overridesFor: async (tenant) => (await s.settings.get(tenant)).lexiconOverrides, headFor: (tenant, fresh) => s.models.activeHead(tenant, fresh), maxClaims: s.config.jobAttempts + 3 }), s.config.workerConcurrency);
-  // The embedded queue starts empty, so everything unfinished in the store is its backlog.
-  await s.reconciler.runOnce(s.queue.kind === 'embedded');
+  // The embedded queue starts empty, so everything unfinished in the store is its backlog. With Redis
+  // unreachable this first pass cannot enqueue; the documents keep their (extended) leases and a later
+  // pass queues them, as for an ingest during an outage. Letting it fail the start made a restart during
+  // a Redis outage exit 1 whenever work was pending, while one with nothing pending came up.
+  await s.reconciler.runOnce(s.queue.kind === 'embedded').catch((err: unknown) => {
+    s.logger.error({ err: String(err) }, 'reconcile pass failed; the reconciler retries every RECONCILE_INTERVAL_MS');
+  });
   s.reconciler.start();
   s.privacy.startRetention(60 * 60 * 1000);
   await s.actions.start();
