@@ -52,7 +52,14 @@ export async function runExport(client: HttpClient, o: ExportOptions): Promise<n
   validateExportOptions(o);
   // Checked before downloading: the final rename onto a directory failed with EISDIR and a stack
   // trace, after the whole export, and left FILE.part behind.
-  if (o.out !== undefined && fs.statSync(o.out, { throwIfNoEntry: false })?.isDirectory()) {
+  let outStat: fs.Stats | undefined;
+  try {
+    outStat = o.out !== undefined ? fs.statSync(o.out, { throwIfNoEntry: false }) : undefined;
+  } catch (err) {
+    // a path through a regular file (ENOTDIR) throws even with throwIfNoEntry off
+    throw new CliFailure(`cannot write ${o.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  if (o.out !== undefined && outStat?.isDirectory()) {
     throw new CliFailure(`cannot write ${o.out}: it is a directory; --out takes a file name (e.g. ${o.out.replace(/\/+$/, '')}/tags.${o.format})`);
   }
   const res = await client.raw('/v1/tags/export', {

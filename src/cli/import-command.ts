@@ -408,10 +408,22 @@ async function postBatch(client: HttpClient, docs: Record<string, unknown>[]): P
   }
 }
 
+/**
+ * The file's stat, or null when it cannot be had: a path through a regular file (ENOTDIR) throws even with
+ * throwIfNoEntry off, and is reported as the file that cannot be read by the stat that follows.
+ */
+function statOrNull(file: string): fs.Stats | null {
+  try {
+    return fs.statSync(file, { throwIfNoEntry: false }) ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export async function runImport(client: HttpClient, opts: ImportOptions, out: NodeJS.WritableStream = process.stdout): Promise<ImportSummary> {
   // A directory is neither a file nor a pipe: refused before anything else says otherwise (it used to
   // be announced as "not a regular file … sent as it is read", then fail with EISDIR).
-  if (fs.statSync(opts.file, { throwIfNoEntry: false })?.isDirectory()) {
+  if (statOrNull(opts.file)?.isDirectory()) {
     throw new CliFailure(`cannot read ${opts.file}: it is a directory; import takes one JSONL or CSV file (or a pipe)`);
   }
   const format = detectFormat(opts.file, opts.format);
