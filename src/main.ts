@@ -14,12 +14,14 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   });
 }
 
-const { ConfigError, loadConfig } = await import('./config/env.js');
+const { ConfigError, checkDirectories, loadConfig } = await import('./config/env.js');
 const { createLogger } = await import('./logger.js');
 
 function configOrExit(): Config {
   try {
-    return loadConfig();
+    const config = loadConfig();
+    checkDirectories(config);
+    return config;
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`guandian: invalid configuration: ${err.message}\n`);

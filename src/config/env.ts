@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { allowEntryProblem } from '../actions/url-guard.js';
@@ -190,4 +191,32 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       webhookConcurrency: int(env, 'WEBHOOK_CONCURRENCY', 4, 1, 64),
     },
   };
+}
+
+/**
+ * The folders the service needs at start, checked after loadConfig (which reads no files): LEXICON_DIR
+ * must hold taxonomy.yaml, and DATA_DIR (embedded store) must be a folder this process can create and
+ * write. Without these checks the first file operation failed deep in start-up, with a Node stack trace
+ * that named neither variable.
+ */
+export function checkDirectories(config: Pick<Config, 'lexiconDir' | 'dataDir' | 'mongodbUrl'>): void {
+  const code = (err: unknown) => (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  if (!fs.statSync(path.join(config.lexiconDir, 'taxonomy.yaml'), { throwIfNoEntry: false })?.isFile()) {
+    throw new ConfigError('LEXICON_DIR', `${config.lexiconDir} holds no taxonomy.yaml: it names the folder of the CX lexicons (default ./lexicons)`);
+  }
+  if (config.mongodbUrl !== null) return;
+  const dir = config.dataDir;
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(dir, { throwIfNoEntry: false });
+  } catch (err) {
+    throw new ConfigError('DATA_DIR', `cannot use ${dir}: ${code(err)}`);
+  }
+  if (stat && !stat.isDirectory()) throw new ConfigError('DATA_DIR', `${dir} is not a directory`);
+  try {
+    if (!stat) fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (err) {
+    throw new ConfigError('DATA_DIR', `cannot create or write ${dir}: ${code(err)}`);
+  }
 }

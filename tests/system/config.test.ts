@@ -50,6 +50,27 @@ describe('configuration', () => {
     for (const host of ['0.0.0.0', '::', 'localhost', 'guandian-api.internal']) expect(loadConfig({ HOST: host }).host).toBe(host);
   });
 
+  test('LEXICON_DIR and DATA_DIR that cannot be used stop the boot naming the variable, without a stack trace', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-paths-'));
+    try {
+      const file = path.join(dir, 'a-file');
+      fs.writeFileSync(file, 'x');
+      const cases: [string, string][] = [
+        ['LEXICON_DIR', path.join(dir, 'no-lexicons')],
+        ['LEXICON_DIR', dir],
+        ['DATA_DIR', file],
+        ['DATA_DIR', path.join(file, 'data')],
+      ];
+      for (const [name, value] of cases) {
+        const { code, output } = await runServiceToExit({ PORT: '0', DATA_DIR: path.join(dir, 'data'), [name]: value });
+        expect({ name, value, code, stack: /\n\s+at /.test(output) }).toEqual({ name, value, code: 1, stack: false });
+        expect(output).toContain(`invalid configuration: ${name}`);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('with no admin key configured, first start prints a generated key once; it works; the second start does not print one', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-boot-'));
     try {
