@@ -164,14 +164,15 @@ async function main(): Promise<void> {
 }
 
 /**
- * An operator's problem (the address is taken or not this machine's, DATA_DIR is in use) is said in one
- * line; anything else is a bug, shown with its stack.
+ * An operator's problem (the address is taken or not this machine's, DATA_DIR is in use, the model or
+ * lexicons cannot be loaded) is said in one line; anything else is a bug, shown with its stack.
  */
+const OPERATOR_ERROR_NAMES = new Set(['DataDirInUseError', 'AnalyzerStartError']);
 const OPERATOR_ERRORS = new Set(['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES', 'ENOTFOUND', 'EAI_AGAIN']);
 function startFailure(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const code = (err as NodeJS.ErrnoException).code;
-  if (err.name === 'DataDirInUseError' || (code && OPERATOR_ERRORS.has(code))) return err.message;
+  if (OPERATOR_ERROR_NAMES.has(err.name) || (code && OPERATOR_ERRORS.has(code))) return err.message;
   return err.stack ?? err.message;
 }
 

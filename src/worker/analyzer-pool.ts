@@ -68,6 +68,15 @@ function threadFile(): URL {
   return compiled;
 }
 
+/**
+ * A thread could not load what MODEL_DIR or LEXICON_DIR holds (an unreadable model, a damaged lexicon): the
+ * operator's folders, reported at start in one line. The main thread's stack says nothing about it; the
+ * thread's own cause is in the message.
+ */
+export class AnalyzerStartError extends Error {
+  override name = 'AnalyzerStartError';
+}
+
 export class AnalyzerPool {
   private slots: Slot[] = [];
   private nextId = 1;
@@ -115,7 +124,7 @@ export class AnalyzerPool {
             this.slots.push(slot);
             resolve();
           } else {
-            reject(new Error(`analyzer thread failed to start: ${msg.message}`));
+            reject(new AnalyzerStartError(`analyzer thread failed to start (MODEL_DIR ${this.options.modelDir}, LEXICON_DIR ${this.options.lexiconDir}): ${msg.message}`));
           }
           return;
         }

@@ -71,6 +71,22 @@ describe('configuration', () => {
     }
   });
 
+  test('a MODEL_DIR whose model cannot be loaded stops the boot in one line naming it, without a stack trace', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-badmodel-'));
+    try {
+      const shipped = path.join(import.meta.dirname, '../../models/guandian-zh-cx');
+      fs.mkdirSync(path.join(dir, 'onnx'));
+      fs.writeFileSync(path.join(dir, 'onnx', 'model_quantized.onnx'), 'not an onnx graph');
+      for (const f of ['config.json', 'tokenizer.json']) fs.copyFileSync(path.join(shipped, f), path.join(dir, f));
+      const { code, output } = await runServiceToExit({ PORT: '0', DATA_DIR: path.join(dir, 'data'), MODEL_DIR: dir });
+      expect({ code, stack: /\n\s+at /.test(output) }).toEqual({ code: 1, stack: false });
+      expect(output).toContain(`MODEL_DIR ${dir}`);
+      expect(output).toContain('model_quantized.onnx');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('with no admin key configured, first start prints a generated key once; it works; the second start does not print one', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-boot-'));
     try {
