@@ -168,11 +168,14 @@ async function main(): Promise<void> {
  * lexicons cannot be loaded) is said in one line; anything else is a bug, shown with its stack.
  */
 const OPERATOR_ERROR_NAMES = new Set(['DataDirInUseError', 'AnalyzerStartError']);
+const MONGODB_CONNECTION_ERRORS = new Set(['MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoParseError']);
 const OPERATOR_ERRORS = new Set(['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES', 'ENOTFOUND', 'EAI_AGAIN']);
 function startFailure(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const code = (err as NodeJS.ErrnoException).code;
   if (OPERATOR_ERROR_NAMES.has(err.name) || (code && OPERATOR_ERRORS.has(code))) return err.message;
+  // the driver's connection errors: the database is down, unreachable or the URL wrong (never printed: it may hold a password)
+  if (MONGODB_CONNECTION_ERRORS.has(err.name)) return `MongoDB at MONGODB_URL: ${err.message}`;
   return err.stack ?? err.message;
 }
 

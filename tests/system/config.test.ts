@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/env.js';
 import { runServiceToExit, startService } from '../helpers/process.js';
+import { freePort } from '../helpers/redis.js';
 
 describe('configuration', () => {
   test.each([
@@ -85,6 +86,13 @@ describe('configuration', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('a MongoDB that does not answer at MONGODB_URL stops the boot in one line naming it, without a stack trace', async () => {
+    const { code, output } = await runServiceToExit({ PORT: '0', MONGODB_URL: `mongodb://127.0.0.1:${await freePort()}/guandian` });
+    expect({ code, stack: /\n\s+at /.test(output) }).toEqual({ code: 1, stack: false });
+    expect(output).toContain('MONGODB_URL');
+    expect(output).toContain('ECONNREFUSED');
   });
 
   test('with no admin key configured, first start prints a generated key once; it works; the second start does not print one', async () => {
