@@ -72,6 +72,13 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * Java's three-letter zone ids, which ICU (and so Intl) takes but IANA does not have, and which do not mean
+ * what people write them for: CST, what `date` prints on a server set to China time, is America/Chicago;
+ * BST is Asia/Dhaka, IST Asia/Kolkata. The IANA ones that look alike (EST, MST, HST, UTC, PRC …) are not here.
+ */
+const JAVA_ZONE_IDS = new Set(['ACT', 'AET', 'AGT', 'ART', 'AST', 'BET', 'BST', 'CAT', 'CNT', 'CST', 'CTT', 'EAT', 'ECT', 'IET', 'IST', 'JST', 'MIT', 'NET', 'NST', 'PLT', 'PNT', 'PRT', 'PST', 'SST', 'VST']);
+
 /** WEBHOOK_ALLOWED_HOSTS: comma-separated hosts, host:port, [IPv6]:port or *.domain; each is checked here. */
 function allowedHosts(raw: string | undefined): string[] {
   const entries = (raw ?? '')
@@ -156,6 +163,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
   const timeZone = env.TIME_ZONE && env.TIME_ZONE.trim() !== '' ? env.TIME_ZONE.trim() : 'UTC';
   if (!isTimeZone(timeZone)) {
     throw new ConfigError('TIME_ZONE', `"${timeZone}" is not an IANA time zone this Node knows (e.g. Asia/Shanghai, UTC)`);
+  }
+  if (JAVA_ZONE_IDS.has(timeZone.toUpperCase())) {
+    throw new ConfigError('TIME_ZONE', `"${timeZone}" is an abbreviation, not an IANA time zone: it would be read as ${canonicalTimeZone(timeZone)}; name the zone (e.g. Asia/Shanghai)`);
   }
   const resolve = (name: string, fallback: string) => path.resolve(cwd, env[name] && env[name] !== '' ? env[name]! : fallback);
   return {
