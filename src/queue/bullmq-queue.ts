@@ -16,7 +16,7 @@ const CONNECTION_ERROR_LOG_MS = 30_000;
  * Logs a connection error once, then at most once per CONNECTION_ERROR_LOG_MS with how many it held
  * back: an outage otherwise writes several lines a second per connection and buries everything else.
  */
-function throttledErrorLog(logger: Logger, msg: string): (err: Error) => void {
+function throttledErrorLog(logger: Logger, queue: string, msg: string): (err: Error) => void {
   let lastAt = 0;
   let held = 0;
   return (err) => {
@@ -25,7 +25,8 @@ function throttledErrorLog(logger: Logger, msg: string): (err: Error) => void {
       held++;
       return;
     }
-    logger.error({ err: err.message, ...(held > 0 ? { repeated: held } : {}) }, msg);
+    // the process runs several queues (documents, webhooks, models), each with its own lines
+    logger.error({ queue, err: err.message, ...(held > 0 ? { repeated: held } : {}) }, msg);
     lastAt = now;
     held = 0;
   };
@@ -51,7 +52,7 @@ export class BullmqQueue implements JobQueue {
   ) {
     this.producer = this.connect(false) as unknown as Redis;
     this.queue = new Queue<JobData>(name, { connection: this.producer as unknown as ConnectionOptions, prefix });
-    this.queue.on('error', throttledErrorLog(this.logger, 'queue connection error'));
+    this.queue.on('error', throttledErrorLog(this.logger, name, 'queue connection error'));
   }
 
   private connect(forWorker: boolean): ConnectionOptions {
@@ -131,7 +132,7 @@ export class BullmqQueue implements JobQueue {
       },
       { connection: this.connect(true), prefix: this.prefix, concurrency },
     );
-    this.worker.on('error', throttledErrorLog(this.logger, 'worker connection error'));
+    this.worker.on('error', throttledErrorLog(this.logger, this.name, 'worker connection error'));
   }
 
   bullQueue(): Queue {
