@@ -145,7 +145,10 @@ export class BullmqQueue implements JobQueue {
   }
 
   async ping(): Promise<void> {
-    await this.connections[0]!.ping();
+    // /readyz shows this message: ioredis's own for a connection that is down is about its offline queue
+    // option ("Stream isn't writeable and enableOfflineQueue options is false")
+    if (this.producer.status !== 'ready') throw new Error(`Redis is unreachable (connection ${this.producer.status})`);
+    await this.producer.ping();
   }
 
   async workerCount(): Promise<number> {

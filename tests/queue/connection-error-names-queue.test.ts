@@ -20,4 +20,14 @@ describe('queue connection errors', () => {
     const seen = new Set(errors().map((l) => `${l.msg}|${l.queue}`));
     expect([...seen].sort()).toEqual(['queue connection error|documents', 'queue connection error|webhooks', 'worker connection error|documents', 'worker connection error|webhooks']);
   }, 30_000);
+
+  test('/readyz\'s queue check says Redis is unreachable, not an ioredis stream option', async () => {
+    const q = new BullmqQueue(`redis://127.0.0.1:${await freePort()}`, `conn-err-${process.pid}`, 1, pino({ level: 'silent' }));
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      await expect(q.ping()).rejects.toThrow(/^Redis is unreachable \(connection (connecting|reconnecting)\)/);
+    } finally {
+      await q.close();
+    }
+  }, 30_000);
 });
