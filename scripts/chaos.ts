@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Args } from './lib/args.js';
+import { Args, usageError } from './lib/args.js';
 import { Client, pageAll, TransientError } from './lib/client.js';
 import { freePort, installCleanup, keepTempDirs, log, sleep, tempDir } from './lib/children.js';
 import { makeDocument, type CxDocument } from './lib/corpus.js';
@@ -47,7 +47,7 @@ if (args.flag('help')) {
 }
 args.only(['seed', 'docs', 'kills', 'rate', 'concurrency', 'lease-ms', 'drain-timeout', 'keep', 'scenario', 'help']);
 const scenario = args.string('scenario', 'mixed');
-if (scenario !== 'mixed' && scenario !== 'repeat-crash') throw new Error(`--scenario must be mixed or repeat-crash, got "${scenario}"`);
+if (scenario !== 'mixed' && scenario !== 'repeat-crash') usageError(`--scenario must be mixed or repeat-crash, got "${scenario}"`);
 const seed = args.number('seed', 1, 0, 2 ** 32 - 1);
 const docCount = args.number('docs', 10_000, 1, 1_000_000);
 const kills = args.number('kills', 4, 0, 50);
