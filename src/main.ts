@@ -4,10 +4,13 @@ import type { Services } from './runtime.js';
 import { Shutdown } from './shutdown.js';
 
 // Signals are handled before the service's modules load (they take a moment): a SIGTERM at any point
-// of start-up is a clean stop with exit 0, never the default action or a half-closed start-up.
+// of start-up is a clean stop with exit 0, never the default action or a half-closed start-up. They stay
+// handled for the whole stop: a signal often comes twice (Ctrl-C or systemd signal the process group and
+// npm passes its own copy on), and a one-shot handler left the second to the default action, which
+// killed the process mid-stop. A repeat joins the stop under way; SHUTDOWN_TIMEOUT_MS still bounds it.
 let shutdown: Shutdown | null = null;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.once(signal, () => {
+  process.on(signal, () => {
     // nothing has been opened yet
     if (!shutdown) process.exit(0);
     void shutdown.run(signal).then(() => process.exit(0));
