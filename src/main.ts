@@ -182,7 +182,10 @@ function startFailure(err: unknown): string {
   return err.stack ?? err.message;
 }
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
   process.stderr.write(`guandian: failed to start: ${startFailure(err)}\n`);
+  // What the start-up opened is closed as a stop would (the store releases DATA_DIR's lock): exiting
+  // at once left the lock naming a dead pid, which the next start refuses if that pid is reused.
+  await shutdown?.run('failed start');
   process.exit(1);
 });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -93,6 +94,22 @@ describe('configuration', () => {
     expect({ code, stack: /\n\s+at /.test(output) }).toEqual({ code: 1, stack: false });
     expect(output).toContain('MONGODB_URL');
     expect(output).toContain('ECONNREFUSED');
+  });
+
+  test('a PORT that is taken stops the boot in one line, and the start-up is closed: no DATA_DIR lock left behind', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-port-taken-'));
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as net.AddressInfo).port;
+      const { code, output } = await runServiceToExit({ PORT: String(port), DATA_DIR: dir });
+      expect({ code, stack: /\n\s+at /.test(output) }).toEqual({ code: 1, stack: false });
+      expect(output).toContain('EADDRINUSE');
+      expect(fs.existsSync(path.join(dir, '.guandian.lock'))).toBe(false);
+    } finally {
+      taken.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('with no admin key configured, first start prints a generated key once; it works; the second start does not print one', async () => {
