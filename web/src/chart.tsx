@@ -90,6 +90,34 @@ function withElementTooltip(option: ChartOption): ChartOption {
   return { ...option, tooltip: { ...tooltip, formatter: (p: TipParam | TipParam[]) => defaultTip(p, valueFormatter) } };
 }
 
+let measuring: CanvasRenderingContext2D | null = null;
+
+/** The width of the widest name in ECharts' axis label font (12px CHART_FONT). */
+function widestName(names: string[]): number {
+  measuring ??= document.createElement('canvas').getContext('2d');
+  if (!measuring) return 0;
+  measuring.font = `12px ${CHART_FONT}`;
+  return Math.max(0, ...names.map((s) => measuring!.measureText(s).width));
+}
+
+const SLANT = 35;
+
+/**
+ * A category x axis that shows every name (`interval: 0`) and leaves `rotate` unset: its names stand upright
+ * while each fits under its bar, and are slanted once one does not. Whether they fit depends on the names
+ * (English ones are longer) and on the chart's width, known only once it is drawn, so this runs again on a
+ * resize. Returns the option as drawn.
+ */
+function fitCategoryNames(c: echarts.ECharts, option: ChartOption): ChartOption {
+  const x = option.xAxis as { type?: string; data?: unknown[]; axisLabel?: { interval?: unknown; rotate?: number } } | undefined;
+  if (!x || Array.isArray(x) || x.type !== 'category' || !x.data || x.axisLabel?.interval !== 0 || x.axisLabel.rotate !== undefined) return option;
+  const band = x.data.length > 1 ? Math.abs(Number(c.convertToPixel({ xAxisIndex: 0 }, 1)) - Number(c.convertToPixel({ xAxisIndex: 0 }, 0))) : c.getWidth();
+  // a little space between neighbours
+  const rotate = widestName(x.data.map(String)) + 8 > band ? SLANT : 0;
+  c.setOption({ xAxis: { axisLabel: { rotate } } });
+  return { ...option, xAxis: { ...x, axisLabel: { ...x.axisLabel, rotate } } };
+}
+
 /**
  * The numbers behind a chart. A canvas says nothing to a screen reader, and series told apart by
  * colour alone say nothing to a colour-blind reader: the table says both in words.
@@ -124,13 +152,26 @@ export function Chart({
   const chart = useRef<echarts.ECharts | null>(null);
   const clickRef = useRef(onClick);
   clickRef.current = onClick;
+  const optionRef = useRef(option);
+  optionRef.current = option;
+
+  /** Fits the category names to the chart's width; the option as drawn is kept for the browser tests (see below). */
+  const fit = () => {
+    const c = chart.current;
+    if (!c || !el.current) return;
+    const drawn = fitCategoryNames(c, optionRef.current);
+    (el.current as HTMLDivElement & { chartOption?: ChartOption }).chartOption = drawn;
+  };
 
   useEffect(() => {
     if (!el.current) return;
     const c = echarts.init(el.current, undefined, { renderer: 'canvas' });
     chart.current = c;
     c.on('click', (p) => clickRef.current?.(p as unknown as ChartClick));
-    const ro = new ResizeObserver(() => c.resize());
+    const ro = new ResizeObserver(() => {
+      c.resize();
+      fit();
+    });
     ro.observe(el.current);
     return () => {
       ro.disconnect();
@@ -142,7 +183,7 @@ export function Chart({
   useEffect(() => {
     chart.current?.setOption({ textStyle: { fontFamily: CHART_FONT }, animation: false, ...withElementTooltip(option) }, true);
     // What was drawn, for the browser tests: a canvas tells them nothing else (axes, gaps, styles).
-    if (el.current) (el.current as HTMLDivElement & { chartOption?: ChartOption }).chartOption = option;
+    fit();
   }, [option]);
 
   return (

@@ -59,9 +59,9 @@ export function DashboardPage({ route }: { route: Route }) {
     const cats = [...data.byCategory].sort((a, b) => b.total - a.total);
     const legend = { top: 0, data: POLARITIES.map((p) => t(p)) };
     // On a phone fifteen category names do not fit under the bars even slanted: the bars lie down and
-    // the names stand one per row.
+    // the names stand one per row. Elsewhere the chart slants them when one is wider than its bar (Chart).
     const narrow = typeof matchMedia === 'function' && matchMedia('(max-width: 640px)').matches;
-    const catAxis = { type: 'category', data: cats.map((c) => categoryName(c.category)), ...(narrow ? { inverse: true, axisLabel: { interval: 0 } } : { axisLabel: { interval: 0, rotate: cats.length > 6 ? 35 : 0 } }) };
+    const catAxis = { type: 'category', data: cats.map((c) => categoryName(c.category)), ...(narrow ? { inverse: true, axisLabel: { interval: 0 } } : { axisLabel: { interval: 0 } }) };
     const countAxis = { type: 'value', minInterval: 1 };
     const byCategory: ChartOption = {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
