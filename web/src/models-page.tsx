@@ -195,7 +195,13 @@ export function ModelsPage() {
         </div>
       )}
       <div className="models-actions">
-        <button className="btn btn-primary" data-action="train" disabled={busy !== null || training} onClick={() => void train()}>
+        {/* aria-disabled, not disabled: a disabled button drops the focus of whoever just pressed it, for the whole job */}
+        <button
+          className="btn btn-primary"
+          data-action="train"
+          aria-disabled={busy !== null || training || undefined}
+          onClick={() => void (busy === null && !training && train())}
+        >
           {t('trainNew')}
         </button>
         {data && data.active !== data.base && (
