@@ -38,3 +38,22 @@ test('an export downloaded from the console is named by the date in the service 
     await ctx.close();
   }
 });
+
+// QA pass 2026-11-30: a download button was disabled while its export was fetched, which drops focus to
+// <body>; a keyboard user who pressed Enter on 下载 CSV lost their place on the page.
+test('Enter on a download button leaves the focus on it once the file is handed over', async () => {
+  const ctx = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
+  const page = await ctx.newPage();
+  try {
+    await signIn(page, server.base, server.adminKey, '#/export');
+    for (const format of ['csv', 'jsonl']) {
+      await page.focus(`button[data-format=${format}]`);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+      expect(download.suggestedFilename()).toMatch(new RegExp(`\\.${format}$`));
+      await page.waitForSelector('.export-actions [role=status]');
+      expect(await page.evaluate('document.activeElement?.dataset?.format ?? document.activeElement?.tagName')).toBe(format);
+    }
+  } finally {
+    await ctx.close();
+  }
+});

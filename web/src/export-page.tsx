@@ -12,6 +12,7 @@ export function ExportPage({ route }: { route: Route }) {
   const [state, setState] = useState<{ busy: boolean; msg: 'exporting' | 'exportDone' | null; failure?: unknown }>({ busy: false, msg: null });
 
   const run = async (format: 'csv' | 'jsonl') => {
+    if (state.busy) return;
     setState({ busy: true, msg: 'exporting' });
     try {
       await downloadExport(format, filtersQuery(filters));
@@ -29,10 +30,11 @@ export function ExportPage({ route }: { route: Route }) {
         <FilterPanel route="export" filters={filters} layout="bar" />
       </div>
       <div className="export-actions">
-        <button className="btn btn-primary" data-format="csv" disabled={state.busy} onClick={() => void run('csv')}>
+        {/* aria-disabled, not disabled: a disabled button drops the focus of whoever just pressed it */}
+        <button className="btn btn-primary" data-format="csv" aria-disabled={state.busy || undefined} onClick={() => void run('csv')}>
           {t('exportCsv')}
         </button>
-        <button className="btn" data-format="jsonl" disabled={state.busy} onClick={() => void run('jsonl')}>
+        <button className="btn" data-format="jsonl" aria-disabled={state.busy || undefined} onClick={() => void run('jsonl')}>
           {t('exportJsonl')}
         </button>
         {state.msg && (
