@@ -40,7 +40,7 @@ export function AdminPage({ route }: { route: Route }) {
         {s === 'rules' && <RulesPage />}
         {s === 'routing' && <RoutingPage />}
         {s === 'erasure' && <ErasurePage />}
-        {s === 'audit' && <AuditPage />}
+        {s === 'audit' && <AuditPage params={route.params} />}
       </PageBoundary>
     </div>
   );

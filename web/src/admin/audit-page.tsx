@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useI18n, type MsgKey } from '../i18n';
 import { ErrorPanel } from '../page-error';
 import { wallTime } from '../time';
+import { navigate } from '../router';
 import { adminApi, type ApiKey, type AuditEntry } from './admin-api';
 import { AdminSection, AdminTable, UserText } from './ui';
 
@@ -44,10 +45,14 @@ function detailValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** The audit log, newest first, one action or all, a page at a time by the API's cursor. */
-export function AuditPage() {
+/**
+ * The audit log, newest first, one action or all, a page at a time by the API's cursor. The action is in the
+ * URL (#/admin/audit?action=tags.export), as the feed's filters are: a reload or a shared link keeps it.
+ */
+export function AuditPage({ params }: { params: URLSearchParams }) {
   const { t } = useI18n();
-  const [action, setAction] = useState('');
+  const action = params.get('action') ?? '';
+  const setAction = (a: string) => navigate('admin/audit', { action: a });
   const [items, setItems] = useState<AuditEntry[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
