@@ -11,7 +11,7 @@ import { useI18n } from './i18n';
 import { href, type Route } from './router';
 import { SurveyHead } from './score-badge';
 import { pickingFor } from './span-pick';
-import { useFocusOnClose, useFocusRescue } from './focus';
+import { useDrawerFocus, useFocusOnClose, useFocusRescue } from './focus';
 import { AddTagPanel, RemovedTagToast, TagActions } from './tag-actions';
 import { TagChip } from './tag-chip';
 import { VirtualList } from './virtual-list';
@@ -60,6 +60,9 @@ export function FeedPage({ route }: { route: Route }) {
   const skipKey = useRef<string | null>(restored ? key : null);
   const initialScroll = useRef(restored?.scrollTop ?? 0);
   const [filtersOpen, setFiltersOpen] = useState(false);
+  const drawer = useRef<HTMLElement>(null);
+  const drawerToggle = useRef<HTMLButtonElement>(null);
+  useDrawerFocus(filtersOpen, drawer, drawerToggle);
 
   const load = useCallback(
     async (from: string | null, reset: boolean) => {
@@ -162,7 +165,7 @@ export function FeedPage({ route }: { route: Route }) {
 
   return (
     <div className="page page-split">
-      <aside id="feed-filters" className={`side side-drawer ${filtersOpen ? 'side-open' : ''}`} aria-label={t('filters')}>
+      <aside id="feed-filters" ref={drawer} className={`side side-drawer ${filtersOpen ? 'side-open' : ''}`} aria-label={t('filters')}>
         <div className="drawer-head">
           <strong>{t('filters')}</strong>
           <span className="spacer" />
@@ -180,6 +183,7 @@ export function FeedPage({ route }: { route: Route }) {
           {/* Narrow screens fold the filter sidebar away; the count keeps a narrowed list from looking complete. */}
           <button
             type="button"
+            ref={drawerToggle}
             className="btn btn-small drawer-toggle"
             data-action="toggle-filters"
             aria-expanded={filtersOpen}

@@ -91,3 +91,23 @@ export function useFocusRescue(container: RefObject<HTMLElement | null>, busy: b
     }
   });
 }
+
+/**
+ * A sidebar folded into a drawer over the page on a phone (the feed's filters): opening it moves focus to its
+ * first control, since it covers the page, whose hidden cards Tab would otherwise walk through; closing it
+ * gives focus back to the button that opens it instead of letting it fall to <body> with the drawer's buttons.
+ * Focus the user moved elsewhere meanwhile is left alone.
+ */
+export function useDrawerFocus(open: boolean, drawer: RefObject<HTMLElement | null>, toggle: RefObject<HTMLElement | null>): void {
+  const was = useRef(open);
+  useEffect(() => {
+    const opened = open && !was.current;
+    const closed = !open && was.current;
+    was.current = open;
+    if (opened) drawer.current?.querySelector<HTMLElement>('button, [href], input, select, textarea')?.focus();
+    if (closed) {
+      const at = document.activeElement;
+      if (!at || at === document.body || drawer.current?.contains(at)) toggle.current?.focus();
+    }
+  }, [open, drawer, toggle]);
+}
