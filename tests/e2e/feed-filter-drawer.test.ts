@@ -50,4 +50,20 @@ describe('feed filter drawer on a phone, from the keyboard (real server, chromiu
     expect(await focusedAction()).toBe('toggle-filters');
     expect(pageErrors).toEqual([]);
   });
+
+  // The labeling queue folds into the same kind of drawer, with the same fault: focus stayed on 标注队列 under it.
+  test('labeling: the queue drawer takes focus when opened and gives it back to its toggle when a document is chosen', async () => {
+    await page.goto(`${server.base}/#/label`);
+    await page.waitForSelector('[data-action=toggle-queue]');
+    await page.focus('[data-action=toggle-queue]');
+    await page.keyboard.press('Enter');
+    await page.locator('#label-queue .queue-item').first().waitFor({ state: 'visible' });
+    expect(await page.evaluate(`!!document.activeElement?.closest('#label-queue')`), `focus on ${await focusedAction()}, under the drawer`).toBe(true);
+    await page.locator('#label-queue .queue-item').nth(1).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#label-queue .queue-item').first().waitFor({ state: 'hidden' });
+    expect(await focusedAction()).toBe('toggle-queue');
+    expect(await page.textContent('.doc-of')).toMatch(/^第 2 /);
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -6,7 +6,7 @@ import { errorLine } from './error-text';
 import { ErrorPanel } from './page-error';
 import { DocumentBody, HighlightLegend, selectionInUntaggable, selectionOffsets } from './highlighted-text';
 import { sourceKey, TEXT_LANG, useI18n } from './i18n';
-import { trapTab, useFocusOnClose, useRestoreFocus } from './focus';
+import { trapTab, useDrawerFocus, useFocusOnClose, useRestoreFocus } from './focus';
 import type { Route } from './router';
 import { SurveyHead } from './score-badge';
 import { pickingFor, type PickedSpan } from './span-pick';
@@ -58,6 +58,9 @@ export function LabelPage({ route }: { route: Route }) {
   // stands, so only the server's count stays right.
   const [remaining, setRemaining] = useState<number | null>(null);
   const [queueOpen, setQueueOpen] = useState(false);
+  const queueDrawer = useRef<HTMLElement>(null);
+  const queueToggle = useRef<HTMLButtonElement>(null);
+  useDrawerFocus(queueOpen, queueDrawer, queueToggle);
   const [pending, setPending] = useState(0);
   const [notice, setNotice] = useState<{ text: string; error?: boolean } | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -491,7 +494,7 @@ export function LabelPage({ route }: { route: Route }) {
 
   return (
     <div className="page page-split label-page">
-      <aside id="label-queue" className={`side side-queue side-drawer ${queueOpen ? 'side-open' : ''}`}>
+      <aside id="label-queue" ref={queueDrawer} className={`side side-queue side-drawer ${queueOpen ? 'side-open' : ''}`}>
         <div className="side-title">
           {t('queueTitle')} <span className="muted">({cursor && total !== null ? `${docs.length} / ${total}` : `${docs.length}${cursor ? '+' : ''}`})</span>
           <button type="button" className="btn btn-small drawer-close" data-action="close-queue" onClick={() => setQueueOpen(false)}>
@@ -526,6 +529,7 @@ export function LabelPage({ route }: { route: Route }) {
               {/* Narrow screens fold the queue away so the document gets the width. */}
               <button
                 type="button"
+                ref={queueToggle}
                 className="btn btn-small drawer-toggle"
                 data-action="toggle-queue"
                 aria-expanded={queueOpen}
