@@ -31,6 +31,17 @@ function textWidth(text: string, font: string): number {
   return measure.measureText(text).width;
 }
 
+/** `name` broken at spaces into lines of at most `max` px where it can be (English category names; a word longer stays whole). */
+function wrapName(name: string, max: number): string {
+  const lines: string[] = [];
+  for (const word of name.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && textWidth(`${last} ${word}`, LABEL_FONT) <= max) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.join('\n');
+}
+
 export function NpsPage({ route }: { route: Route }) {
   const { t, categoryName, lang } = useI18n();
   const key = route.params.toString();
@@ -150,6 +161,14 @@ export function NpsPage({ route }: { route: Route }) {
   const impact = (d: DriverRow) => (scale === 'nps' ? d.npsImpact : (d.csatImpact ?? null));
   const impactLabel = scale === 'nps' ? 'npsImpact' : 'csatImpact';
   const valueLabel = (d: Driver | undefined) => `${signed(d ? impact(d) : null)} (n=${d?.n ?? 0})`;
+  // On a phone a name with its low-sample mark on one line took most of the chart, leaving the bars a sliver
+  // whose axis numbers ran together: the mark gets a line of its own and a long name breaks.
+  const narrow = typeof matchMedia === 'function' && matchMedia('(max-width: 640px)').matches;
+  const driverName = (d: Driver) => {
+    if (!narrow) return d.lowSample ? `${d.name}${paren(lang, t('lowSample'))}` : d.name;
+    const name = wrapName(d.name, 110);
+    return d.lowSample ? `${name}\n${paren(lang, t('lowSample')).trim()}` : name;
+  };
   const driverOption = (rows: Driver[]): ChartOption => ({
     tooltip: {
       trigger: 'item',
@@ -175,8 +194,8 @@ export function NpsPage({ route }: { route: Route }) {
     yAxis: {
       type: 'category',
       inverse: true,
-      data: rows.map((d) => (d.lowSample ? `${d.name}${paren(lang, t('lowSample'))}` : d.name)),
-      axisLabel: { color: '#4b5563' },
+      data: rows.map(driverName),
+      axisLabel: { color: '#4b5563', ...(narrow ? { lineHeight: 14 } : {}) },
     },
     series: [
       {
@@ -300,7 +319,7 @@ export function NpsPage({ route }: { route: Route }) {
                     label={t(scale === 'nps' ? title : title === 'driversCategory' ? 'driversCategoryCsat' : 'driversAspectCsat')}
                     option={driverOption(rows)}
                     table={driverTable(rows, title === 'driversAspect')}
-                    height={Math.max(160, rows.length * 30 + 40)}
+                    height={Math.max(160, rows.length * (narrow ? 44 : 30) + 40)}
                     onClick={(p) => rows[p.dataIndex] && drill(rows[p.dataIndex]!)}
                   />
                 ) : (
