@@ -88,6 +88,10 @@ const REASONS: [RegExp, MsgKey, (m: RegExpExecArray) => Record<string, string>][
   [/(?:^|\s)must be one of(?: the following values:)? (.+)$/, 'reasonOneOf', (m) => ({ values: m[1]! })],
   [/(?:^|\s)(?:must be a calendar date or date-time|must be an ISO 8601 date-time|is not a date)\b/, 'reasonDate', () => ({})],
   [/(?:^|\s)must not be after to$/, 'reasonAfterEnd', () => ({})],
+  [/(?:^|\s)must not be above maxConfidence$/, 'reasonAboveMax', () => ({})],
+  [/(?:^|\s)must hold a visible character\b/, 'reasonVisible', () => ({})],
+  // "score is required for a survey: …", "span is required for an add": what follows the colon is the API's wording
+  [/(?:^|\s)is required\b/, 'reasonRequired', () => ({})],
   [/(?:^|\s)must be (?:a number from 0 to 1|between 0 and 1)$/, 'reasonUnit', () => ({})],
   [/(?:^|\s)must be a whole number from (\d+) to (\d+)$/, 'reasonWholeRange', (m) => ({ min: m[1]!, max: m[2]! })],
   [/(?:^|\s)must be (?:an integer number|a whole number)$/, 'reasonInteger', () => ({})],
