@@ -52,7 +52,7 @@ export class DayBuckets {
       const byDay = new Map<string, string[]>();
       for (const t of tags) {
         const day = dayOf(new Date(t.at), zone);
-        if (day !== t.day) byDay.set(day, [...(byDay.get(day) ?? []), t._id]);
+        if (day !== t.day) (byDay.get(day) ?? byDay.set(day, []).get(day)!).push(t._id);
       }
       for (const [day, ids] of byDay) await this.store.tags.setDay(ids, day);
       moved += [...byDay.values()].reduce((n, ids) => n + ids.length, 0);
