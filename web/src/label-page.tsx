@@ -620,7 +620,8 @@ export function LabelPage({ route }: { route: Route }) {
                 <div className="muted small tag-actions-empty">{t(coarsePointer() ? 'noTagSelected' : 'noTagSelectedFine')}</div>
               ) : null}
               <div className="doc-actions">
-                <button type="button" className="btn btn-small" data-action="prev" disabled={index === 0} onClick={() => go(-1)} title="k">
+                {/* aria-disabled, not disabled: stepping onto the first or last document would drop the focus of the button just pressed */}
+                <button type="button" className="btn btn-small" data-action="prev" aria-disabled={index === 0 || undefined} onClick={() => index > 0 && go(-1)} title="k">
                   ‹ {t('prevDoc')}
                 </button>
                 <button type="button" className="btn btn-small" data-action="undo" onClick={undo} title="u">
@@ -635,7 +636,14 @@ export function LabelPage({ route }: { route: Route }) {
                 <button type="button" className="btn btn-small btn-primary" data-action="accept" onClick={acceptAll} title="a">
                   ✓ {t(tags.length > 0 ? 'acceptAll' : 'confirmNoOpinions')}
                 </button>
-                <button type="button" className="btn btn-small" data-action="next" disabled={index >= docs.length - 1} onClick={() => go(1)} title="j">
+                <button
+                  type="button"
+                  className="btn btn-small"
+                  data-action="next"
+                  aria-disabled={index >= docs.length - 1 || undefined}
+                  onClick={() => index < docs.length - 1 && go(1)}
+                  title="j"
+                >
                   {t('nextDoc')} ›
                 </button>
               </div>
