@@ -110,7 +110,13 @@ describe.each(['embedded', 'bullmq'] as const)('on the %s queue', (kind) => {
     expect(gate.held.length).toBeGreaterThan(0);
     expect(gate.maxHeld).toBe(2);
     expect(gate.log.filter((r) => r.path === '/slow')).toHaveLength(2);
-    const storedA = await rt.services.store.actions.deliveries.findById(sentA);
+    // The receiver logs the request before the worker has its answer and records it: wait for the record.
+    const deadline = Date.now() + 10_000;
+    let storedA = await rt.services.store.actions.deliveries.findById(sentA);
+    while (storedA?.status === 'pending' && Date.now() < deadline) {
+      await settle(25);
+      storedA = await rt.services.store.actions.deliveries.findById(sentA);
+    }
     expect(storedA).toMatchObject({ status: 'delivered', attempts: 1 });
     // B's waiting deliveries have not used an attempt.
     const waitingB = await Promise.all(sentB.map((id) => rt.services.store.actions.deliveries.findById(id)));
