@@ -262,11 +262,8 @@ export class IngestService {
     }
     const inserted = await this.store.documents.insertMany(fresh.map((f) => f.doc));
     const accepted: string[] = [];
-    for (const item of fresh) {
+    const record = (item: { index: number } & Built, outcome: Awaited<ReturnType<IngestService['settle']>>) => {
       const { index, doc } = item;
-      // All went in, or a concurrent request won a race for some keys: then each item is settled
-      // the way a single POST would settle it.
-      const outcome = inserted === fresh.length ? ({ status: 'accepted', id: doc._id } as const) : await this.settle(tenant, item);
       if (outcome.status === 'accepted') {
         accepted.push(doc._id);
         this.metrics.documentsIngested.inc({ kind: doc.kind, source: doc.source });
@@ -274,23 +271,14 @@ export class IngestService {
       results[index] = outcome.status === 'conflict'
         ? { index, status: 'rejected', error: { code: 'conflict', message: outcome.message, details: [{ field: `documents[${index}].externalId` }] } }
         : { index, id: outcome.id, status: outcome.status };
-    }
+    };
+    // All went in, or a concurrent request won a race for some keys: then each item is settled the way a
+    // single POST would settle it.
+    for (const item of fresh) record(item, inserted === fresh.length ? { status: 'accepted', id: item.doc._id } : await this.settle(tenant, item));
     // A repeat was judged against the earlier item's document before it was stored. When a concurrent
     // request took some keys meanwhile, that document may never have been stored: the repeat said
     // "duplicate" with an id nobody can read. Such repeats are settled again against what the store holds.
-    if (inserted !== fresh.length) {
-      for (const item of repeats) {
-        const { index, doc } = item;
-        const outcome = await this.settle(tenant, item);
-        if (outcome.status === 'accepted') {
-          accepted.push(doc._id);
-          this.metrics.documentsIngested.inc({ kind: doc.kind, source: doc.source });
-        }
-        results[index] = outcome.status === 'conflict'
-          ? { index, status: 'rejected', error: { code: 'conflict', message: outcome.message, details: [{ field: `documents[${index}].externalId` }] } }
-          : { index, id: outcome.id, status: outcome.status };
-      }
-    }
+    if (inserted !== fresh.length) for (const item of repeats) record(item, await this.settle(tenant, item));
     await this.enqueue(accepted);
     return results;
   }
