@@ -36,7 +36,11 @@ const UNMARKED_CJK = `(() => {
   return out;
 })()`;
 
-/** Text nodes below 4.5:1 (3:1 when large) against the colour actually behind them, opacity included. */
+/**
+ * Text nodes below 4.5:1 (3:1 when large) against the colour actually behind them, opacity included. Inactive
+ * controls (disabled, or aria-disabled where a disabled button would drop the keyboard's focus) have no
+ * contrast requirement (WCAG 1.4.3).
+ */
 const LOW_CONTRAST = `(() => {
   const parse = (c) => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null; const p = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number); return { r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1 }; };
   const lum = ({ r, g, b }) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
@@ -46,7 +50,7 @@ const LOW_CONTRAST = `(() => {
   const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = w.nextNode(); n; n = w.nextNode()) {
     const el = n.parentElement;
-    if (!el || !n.textContent.trim() || el.closest('button:disabled, input:disabled, select:disabled, [aria-hidden=true]')) continue;
+    if (!el || !n.textContent.trim() || el.closest('button:disabled, input:disabled, select:disabled, button[aria-disabled=true], [aria-hidden=true]')) continue;
     const box = el.getBoundingClientRect();
     const cs = getComputedStyle(el);
     if (!box.width || !box.height || cs.visibility === 'hidden') continue;
