@@ -115,6 +115,8 @@ describe('console language and accessibility pass (real server, chromium)', () =
     expect(await liveRegions()).toEqual([{ inBody: false, text: `光标在“${COMMENTS[0]![0]}”` }]);
     await page.keyboard.press('Escape');
     await waitForPage(page, `!document.querySelector('[data-pick-region]')`, 5_000);
+    // the region is emptied by the unmounted form's cleanup, a render after the form itself is gone
+    await waitForPage(page, `document.querySelector('[data-announcer]')?.textContent === ''`, 5_000);
     expect(await liveRegions()).toEqual([{ inBody: false, text: '' }]);
     expect(pageErrors).toEqual([]);
   });
