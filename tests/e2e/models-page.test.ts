@@ -262,6 +262,8 @@ async function promoteInPage(v: Version, shotName: string): Promise<'promoted' |
     expect(await page.locator('.models-table .badge-active').count()).toBe(1);
     expect(await r.locator('[data-action=promote]').count()).toBe(0);
     expect(await page.textContent('[data-notice=ok]')).toContain(v.version);
+    // the promote button is gone with its row's change: the focus that fell to the page goes to the outcome
+    await waitForPage(page, `document.activeElement?.getAttribute('data-notice') === 'ok'`, 5_000);
     if (body.retagJob) {
       const retag = page.locator(`.retag-progress[data-job-id="${body.retagJob.id}"]`);
       await page.locator(`.retag-progress[data-job-id="${body.retagJob.id}"][data-status=done]`).waitFor({ timeout: 120_000 });
@@ -381,6 +383,7 @@ describe('models page (real server, chromium)', () => {
     expect(await row(v.version).locator('.badge-status').textContent()).toBe(status === 'retired' ? '已停用' : '候选');
     expect(await page.locator('[data-action=rollback]').count()).toBe(list.active === list.base ? 0 : 1);
     expect(await page.textContent('[data-notice=ok]')).toContain(`已回滚到 ${body.active}`);
+    await waitForPage(page, `document.activeElement?.getAttribute('data-notice') === 'ok'`, 5_000);
     if (body.retagJob) {
       await page.locator(`.retag-progress[data-job-id="${body.retagJob.id}"][data-status=done]`).waitFor({ timeout: 120_000 });
     }
@@ -458,6 +461,8 @@ describe('models page (real server, chromium)', () => {
     expect(body.error?.code).toBe('gate_failed');
     const refusal = page.locator(`.models-table tr[data-refusal-for="${second!.version}"]`);
     await refusal.waitFor();
+    // its button is disabled now: the focus that fell to the page goes to the reason
+    await waitForPage(page, `document.activeElement?.classList.contains('refusal')`, 5_000);
     expect(await refusal.locator('.refusal-message').textContent()).toBe(
       `评估时对比的是 ${second!.parent}，但当前使用的是 ${first!.version}（可能有其他管理员刚刚发布了版本），请重新训练`,
     );

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, ApiError, type ErrorDetail, type GateReasonCode, type ModelList, type ModelVersion, type RetagJob, type RetagReason, type TrainJob } from './api';
 import { ErrorText, errorWords } from './error-text';
 import { ErrorPanel } from './page-error';
@@ -89,6 +89,18 @@ export function ModelsPage() {
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice>(null);
   const [refusals, setRefusals] = useState<Record<string, Refusal>>({});
+  // Promote and rollback disable their button while they run and may remove it (the promoted row has none):
+  // the keyboard's focus then falls to the page. Once the page shows the outcome, focus that lost it goes to
+  // what happened: the notice, or for a refusal the reason under the row (its button is disabled by then).
+  const noticeRef = useRef<HTMLSpanElement>(null);
+  const [switched, setSwitched] = useState<{ version: string | null } | null>(null);
+  useEffect(() => {
+    if (!switched) return;
+    const at = document.activeElement;
+    if (at && at !== document.body) return;
+    const refusal = switched.version === null ? null : document.querySelector<HTMLElement>(`tr[data-refusal-for="${CSS.escape(switched.version)}"] .refusal`);
+    (noticeRef.current ?? refusal)?.focus();
+  }, [switched]);
 
   const load = useCallback(async () => {
     try {
@@ -160,6 +172,7 @@ export function ModelsPage() {
       const r = refused;
       setRefusals((m) => ({ ...m, [version]: r }));
     }
+    setSwitched({ version });
   };
 
   const rollback = async () => {
@@ -175,6 +188,7 @@ export function ModelsPage() {
       setBusy(null);
     }
     await load();
+    setSwitched({ version: null });
   };
 
   return (
@@ -210,7 +224,7 @@ export function ModelsPage() {
           </button>
         )}
         {notice && (
-          <span className={notice.error ? 'err' : 'ok'} role="status" data-notice={notice.error ? 'error' : 'ok'}>
+          <span ref={noticeRef} tabIndex={-1} className={notice.error ? 'err' : 'ok'} role="status" data-notice={notice.error ? 'error' : 'ok'}>
             {t(notice.key, notice.vars)}
             {notice.cause !== undefined && (
               <>
@@ -547,7 +561,7 @@ function VersionRows({
       {refusal && summary && (
         <tr className="row-refusal" data-refusal-for={v.version}>
           <td colSpan={COLUMNS}>
-            <div className="alert alert-error refusal" role="alert" data-code={refusal.error.code} title={refusal.error.message}>
+            <div className="alert alert-error refusal" role="alert" tabIndex={-1} data-code={refusal.error.code} title={refusal.error.message}>
               <strong>{t('promoteRefused')}</strong>: <span className="refusal-message">{summary.text}</span>
               {summary.detail && <span className="error-detail">{t('errDetail', { detail: summary.detail })}</span>}
               <RefusalDetails details={refusal.error.details} />
