@@ -52,6 +52,10 @@ function happenedBetween(fromRaw: string | undefined, toRaw: string | undefined)
   return { $or: [{ at: range }, { ...legacy, occurredAt: range }, { ...legacy, occurredAt: null, createdAt: range }] };
 }
 
+/** A cancel's answer when there is nothing left to cancel. */
+const jobDone = () =>
+  conflict('the re-tag job is done: every document it marked was re-tagged, there is nothing left to cancel', [{ field: 'status', message: 'done' }]);
+
 /**
  * Re-tags documents (e.g. after a new model is promoted), finished or not (see matchOf). The job is stored first; then the
  * matching documents are marked queued in batches of BATCH (each with a lease and a new generation,
@@ -66,9 +70,6 @@ function happenedBetween(fromRaw: string | undefined, toRaw: string | undefined)
  * A job can be cancelled (`cancel`): marking stops at the next batch, and the documents it marked that
  * no worker has finished are released (see `release`) without being analyzed again.
  */
-const jobDone = () =>
-  conflict('the re-tag job is done: every document it marked was re-tagged, there is nothing left to cancel', [{ field: 'status', message: 'done' }]);
-
 export class RetagService {
   constructor(
     private readonly store: Store,
