@@ -20,6 +20,11 @@ const BATCH = 500;
  * its `at` and the zone. Processes running with different zones (a rolling restart that changes it)
  * each sweep to their own in turn; once only one zone runs, the last sweep leaves every tag in it.
  */
+/** Every stored tag counts on the days of this process's zone: the last sweep into it finished. */
+export function tagDaysCurrent(state: DayBucketsState | null): boolean {
+  return state?.zone === timeZone() && state.after === null;
+}
+
 export class DayBuckets {
   private stopping = false;
 
@@ -34,7 +39,7 @@ export class DayBuckets {
     if (this.stopping) return 0;
     const zone = timeZone();
     const state = await this.store.tenants.dayBuckets();
-    if (state?.zone === zone && state.after === null) return 0;
+    if (tagDaysCurrent(state)) return 0;
     // another process holds it: sweeping (to this zone or, mid-way through a rolling restart, its own)
     if (state?.until && new Date(state.until).getTime() > Date.now()) return 0;
     const resume = state?.zone === zone ? state.after! : '';
@@ -54,8 +59,10 @@ export class DayBuckets {
         const day = dayOf(new Date(t.at), zone);
         if (day !== t.day) (byDay.get(day) ?? byDay.set(day, []).get(day)!).push(t._id);
       }
-      for (const [day, ids] of byDay) await this.store.tags.setDay(ids, day);
-      moved += [...byDay.values()].reduce((n, ids) => n + ids.length, 0);
+      for (const [day, ids] of byDay) {
+        await this.store.tags.setDay(ids, day);
+        moved += ids.length;
+      }
       const done = tags.length < BATCH;
       if (!(await this.save(mine, done ? { after: null, until: null } : { after: tags[tags.length - 1]!._id, until: this.until() }))) {
         // another process took it over (this one's lease ran out mid-batch): it sweeps on from the stored cursor

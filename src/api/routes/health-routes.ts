@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Services } from '../../runtime.js';
+import { tagDaysCurrent } from '../../services/day-buckets.js';
 import { timeZone } from '../../time-zone.js';
 
 export function healthRoutes(s: Services): Router {
@@ -34,8 +35,7 @@ export function healthRoutes(s: Services): Router {
       await s.store.engine.ping();
       // After a TIME_ZONE change a worker moves the stored tags to the new zone's days (DayBuckets);
       // until it has, daily charts mix the two zones' days, which operators should be able to see.
-      const days = await s.store.tenants.dayBuckets();
-      const tagDays = days?.zone === timeZone() && days.after === null ? 'current' : 'moving';
+      const tagDays = tagDaysCurrent(await s.store.tenants.dayBuckets()) ? 'current' : 'moving';
       return { engine: s.store.engine.kind, timeZone: timeZone(), tagDays };
     });
     await check('queue', async () => {
