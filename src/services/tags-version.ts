@@ -8,6 +8,10 @@ import type { TagRecord } from '../store/records.js';
  * then makes the correction a 409 instead of an accept confirming tags nobody looked at.
  */
 export function tagsVersion(tags: readonly Pick<TagRecord, '_id' | 'source' | 'turnIndex' | 'span' | 'polarity' | 'category' | 'aspect'>[]): string {
-  const lines = tags.map((t) => JSON.stringify([t._id, t.source, t.turnIndex ?? null, t.span.start, t.span.end, t.polarity, t.category, t.aspect ?? null])).sort();
-  return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 24);
+  return digestOfLines(tags.map((t) => JSON.stringify([t._id, t.source, t.turnIndex ?? null, t.span.start, t.span.end, t.polarity, t.category, t.aspect ?? null])));
+}
+
+/** One line per tag, in any order, as a short digest (this and machineTagsDigest, which documents store). */
+export function digestOfLines(lines: string[]): string {
+  return createHash('sha256').update([...lines].sort().join('\n')).digest('hex').slice(0, 24);
 }

@@ -12,6 +12,7 @@ import { dayOf } from '../time-zone.js';
 import type { AnalyzerPool } from './analyzer-pool.js';
 import type { SerializedHead } from '../nlp/model/head.js';
 import { documentEditKey, EditLease, JOB_EDIT_WAIT_MS } from '../services/edit-lease.js';
+import { digestOfLines } from '../services/tags-version.js';
 
 /** A machine tag's id is its idempotency key: the same document, model version, place and aspect give the same id. */
 export function machineTagId(documentId: string, modelVersion: string, tag: Pick<ExtractedTag, 'span' | 'turnIndex' | 'aspect'>): string {
@@ -27,11 +28,7 @@ export function machineTagId(documentId: string, modelVersion: string, tag: Pick
  * the same digest.
  */
 export function machineTagsDigest(tags: Pick<TagRecord, 'source' | 'turnIndex' | 'span' | 'polarity' | 'category'>[]): string {
-  const lines = tags
-    .filter((t) => t.source !== 'human')
-    .map((t) => [t.turnIndex ?? '', t.span.start, t.span.end, t.polarity, t.category].join(','))
-    .sort();
-  return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 24);
+  return digestOfLines(tags.filter((t) => t.source !== 'human').map((t) => [t.turnIndex ?? '', t.span.start, t.span.end, t.polarity, t.category].join(',')));
 }
 
 const overlaps = (a: Span, b: Span) => a.start < b.end && b.start < a.end;
