@@ -9,7 +9,7 @@ import type { JobQueue } from '../queue/job-queue.js';
 import type { DocumentRecord } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { readDate } from '../api/dto/dates.js';
-import { checkDocumentShape, CreateDocumentDto, type DocumentLimits } from '../api/dto/document-dto.js';
+import { checkDocumentShape, CreateDocumentDto, surveyWithoutComment, type DocumentLimits } from '../api/dto/document-dto.js';
 import { parseDto } from '../api/validate.js';
 import { canonical } from '../canonical-json.js';
 
@@ -176,6 +176,8 @@ export class IngestService {
 
   parse(body: unknown, what?: string): CreateDocumentDto {
     const dto = parseDto(CreateDocumentDto, body, what);
+    // stored as no text, so "" and an omitted comment are the same answer when re-sent
+    if (surveyWithoutComment(dto)) delete dto.text;
     const shape = checkDocumentShape(dto, this.options.limits);
     if (shape) throw new AppError(400, 'validation_failed', `invalid ${what ?? 'request body'}: ${shape.field}`, [shape]);
     return dto;

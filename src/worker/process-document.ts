@@ -109,7 +109,10 @@ export function createDocumentProcessor(deps: {
     try {
       // Ingest validation makes this impossible for new documents; a stored record damaged or
       // written by an older version must fail at once rather than burn retries.
-      if (doc.kind === 'transcript' ? !doc.turns?.length : !doc.text) throw new PermanentJobError('document has no text to analyze');
+      // A survey answer may be its score alone: nothing to tag, but it is done like any other, so the
+      // status, re-tags and the versions it was (trivially) analyzed under read as for the rest.
+      const scoreOnly = doc.kind === 'survey' && doc.text === null;
+      if (doc.kind === 'transcript' ? !doc.turns?.length : !doc.text && !scoreOnly) throw new PermanentJobError('document has no text to analyze');
       if (deps.maxClaims !== undefined && doc.attempts > deps.maxClaims) {
         throw new PermanentJobError(`given up after ${doc.attempts - 1} attempts: its worker stopped or failed each time`);
       }
@@ -118,7 +121,7 @@ export function createDocumentProcessor(deps: {
       const result = await pool.analyze(
         {
           kind: doc.kind,
-          ...(doc.text !== null ? { text: doc.text } : {}),
+          ...(doc.text !== null ? { text: doc.text } : scoreOnly ? { text: '' } : {}),
           ...(doc.turns !== null ? { turns: doc.turns } : {}),
         },
         overrides,
@@ -166,7 +169,8 @@ export function createDocumentProcessor(deps: {
         // From the tags the document keeps, not from all the analyzer found: a labeler's tags stand in for
         // the machine ones they overlap and deleted spans stay deleted, so a re-tag must not bring back the
         // verdict the labeler corrected (corrections derive it the same way; every tag here is the customer's).
-        const sentiment = docSentiment(all);
+        // no words, no verdict: "neutral" would put every unexplained score under the neutral filter
+        const sentiment = scoreOnly ? null : docSentiment(all);
         for (const hook of deps.afterTagged ?? []) await hook({ ...doc, sentiment, normalizedText: result.normalizedText }, all);
         // A labeler reviewed what the machine said before; if this run (a re-tag, a new model version or
         // lexicon) says something else, that review no longer covers it and the document goes back to the

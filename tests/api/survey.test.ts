@@ -62,6 +62,44 @@ describe('survey ingestion', () => {
     await send({ kind: 'comment' }).expect(202);
   });
 
+  test('an answer may be its score alone: done with no tags and no verdict, and counted in NPS', async () => {
+    const tenantKey = await createKey(rt, ['ingest', 'analyst', 'labeler'], 'score-only');
+    const post = (body: Record<string, unknown>) => rt.http.post('/v1/documents').set(bearer(tenantKey)).send({ kind: 'survey', source: 'nps-survey', scale: 'nps', ...body });
+    // the empty comment box, as survey tools export it, and as JSON writes it
+    const ids: string[] = [];
+    for (const [i, over] of [{}, { text: '' }, { text: null }, { text: ' \u3000\u200b' }].entries()) {
+      const res = await post({ externalId: `only-${i}`, score: 0, ...over });
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      ids.push(res.body.id);
+    }
+    for (const id of ids) {
+      const doc = await waitForStatus(rt, id, tenantKey);
+      expect(doc).toMatchObject({ status: 'done', kind: 'survey', score: 0, scale: 'nps', text: null, tags: [], sentiment: null });
+    }
+    // the answer with a comment, then the trend counts all five
+    const commented = await post({ externalId: 'only-commented', score: 10, text: '客服很耐心，问题当天就解决了' }).expect(202);
+    expect((await waitForStatus(rt, commented.body.id, tenantKey)).tags.length).toBeGreaterThan(0);
+    const trend = await rt.http.get('/v1/stats/nps').set(bearer(tenantKey)).expect(200);
+    expect(trend.body.overall).toMatchObject({ n: 5, promoters: 1, detractors: 4, nps: -60 });
+    // "" and no comment are the same answer when re-sent; a comment added later is another one
+    const again = await post({ externalId: 'only-1', score: 0 }).expect(200);
+    expect(again.body.id).toBe(ids[1]);
+    await post({ externalId: 'only-0', score: 0, text: '网速太慢' }).expect(409);
+    // nothing for a labeler to review
+    const queue = await rt.http.get('/v1/labeling/queue?limit=100').set(bearer(tenantKey)).expect(200);
+    expect(queue.body.items.map((d: { id: string }) => d.id)).toEqual([commented.body.id]);
+  });
+
+  test.each<[string, Record<string, unknown>]>([
+    ['a comment', { kind: 'comment', score: 3, scale: 'nps' }],
+    ['a social post', { kind: 'social' }],
+    ['a survey whose text is not a string', { text: 12, score: 3, scale: 'nps' }],
+  ])('still requires text on %s', async (_name, over) => {
+    const res = await send({ text: undefined, ...over });
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain('text');
+  });
+
   test('the same answer again is a duplicate; a changed score is a conflict', async () => {
     const body = { ...base, externalId: 'sv-idem', score: 3, scale: 'nps' };
     const first = await rt.http.post('/v1/documents').set(bearer(ingest)).send(body).expect(202);

@@ -154,16 +154,19 @@ describe('import', () => {
       'survey,cli-survey,sv-2,等了四十分钟才有人接,【如不满意，请描述下问题】,2,csat',
       'survey,cli-survey,sv-3,还行吧,您向朋友推荐我们的可能性有多大？,十分,nps',
       'comment,cli-survey,sv-4,网速挺快的,,,',
+      // the respondent gave only a score: an empty text cell
+      'survey,cli-survey,sv-5,,您向朋友推荐我们的可能性有多大？,6,nps',
     ].join('\n');
     fs.writeFileSync(path.join(work, 'survey.csv'), csv + '\n');
     const r = await runCli(['import', 'survey.csv']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout.trim()).toBe('accepted 3, duplicate 0, rejected 1, skipped 0');
+    expect(r.stdout.trim()).toBe('accepted 4, duplicate 0, rejected 1, skipped 0');
     expect(r.stderr).toMatch(/^survey\.csv:4: validation_failed: score/m);
     const docs = await api<{ items: { externalId: string; score?: number | null; scale?: string | null; question?: string | null }[] }>('/v1/documents?channel=cli-survey&limit=10');
     const byId = new Map(docs.items.map((d) => [d.externalId, d]));
     expect(byId.get('sv-1')).toMatchObject({ score: 9, scale: 'nps', question: '您向朋友推荐我们的可能性有多大？' });
     expect(byId.get('sv-2')).toMatchObject({ score: 2, scale: 'csat' });
+    expect(byId.get('sv-5')).toMatchObject({ score: 6, scale: 'nps', text: null });
   });
 
   test('a document too large for any request is rejected with its line; the rest of the file goes in', async () => {

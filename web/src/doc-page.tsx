@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import { useAppData, canLabel } from './app-data';
 import { CategoryPicker } from './category-picker';
 import { noteCorrection, useDoc } from './doc-cache';
-import { DocumentBody, HighlightLegend } from './highlighted-text';
+import { DocumentBody, HighlightLegend, hasNoText } from './highlighted-text';
 import { sourceKey, TEXT_LANG, useI18n, type MsgKey } from './i18n';
 import { TagLabel } from './tag-chip';
 import { href } from './router';
@@ -109,7 +109,7 @@ export function DocPage({ id }: { id: string }) {
       </div>
       {doc.tags.length > 0 && <HighlightLegend />}
       {/* a document a re-tag has queued again keeps its tags until then, and takes corrections meanwhile */}
-      {editable && (doc.status === 'done' || doc.processedAt !== null) && (
+      {editable && (doc.status === 'done' || doc.processedAt !== null) && !hasNoText(doc) && (
         <div className="doc-label">
           {adding ? (
             <AddTagPanel

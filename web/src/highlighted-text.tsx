@@ -188,6 +188,11 @@ function TagDescriptions({ tags, ids }: { tags: Tag[]; ids: Map<string, string> 
   );
 }
 
+/** A document with nothing to read or tag: a survey answer sent with its score alone. */
+export function hasNoText(doc: Pick<Doc, 'text' | 'turns'>): boolean {
+  return doc.text === null && !doc.turns?.length;
+}
+
 /** The texts a tag can be put in: a comment's text, or each customer turn of a transcript. */
 function textRoots(doc: Doc): TextRoot[] {
   if (doc.turns && doc.turns.length > 0) return doc.turns.flatMap((turn, i) => (turn.speaker === 'customer' && turn.text ? [{ text: turn.text, turnIndex: i }] : []));
@@ -205,6 +210,8 @@ export function DocumentBody({ doc, tags = doc.tags, selectedTagId, emphasize, o
   useAnnounce(said);
   // Beside the text roots, whose textContent gives the offsets.
   const descriptions = <TagDescriptions tags={tags} ids={descriptionIds} />;
+  // a survey answer of its score alone: an empty box would read as text that failed to load
+  if (hasNoText(doc)) return <p className="muted no-comment">{t('noComment')}</p>;
   if (doc.turns && doc.turns.length > 0) {
     return (
       <div ref={region} className={`turns ${compact ? 'turns-compact' : ''} ${picking ? 'picking' : ''}`} {...regionProps}>

@@ -79,6 +79,15 @@ export class TurnDto {
   endMs?: number;
 }
 
+/**
+ * A survey answer whose comment box was left empty: no text, null, or text with nothing visible (survey
+ * tools export the empty box as ""). Most respondents give only the score, and NPS and CSAT count every
+ * answer, so refusing these left the scores to the minority who wrote something.
+ */
+export function surveyWithoutComment(o: { kind?: unknown; text?: unknown }): boolean {
+  return o.kind === 'survey' && (o.text === undefined || o.text === null || (typeof o.text === 'string' && !NON_BLANK.test(o.text)));
+}
+
 const TEXT_KINDS = new Set(['comment', 'social', 'survey']);
 const textKindName = (kind: unknown) => (typeof kind === 'string' && TEXT_KINDS.has(kind) ? kind : 'document');
 
@@ -101,8 +110,9 @@ export class CreateDocumentDto {
   externalId!: string;
 
   // Comments and social posts carry text; transcripts carry turns (the other field is refused in
-  // checkDocumentShape rather than silently dropped, so a mis-built client finds out at once).
-  @ValidateIf((o: CreateDocumentDto) => o.kind !== 'transcript')
+  // checkDocumentShape rather than silently dropped, so a mis-built client finds out at once). A survey
+  // answer may be its score alone (see surveyWithoutComment).
+  @ValidateIf((o: CreateDocumentDto) => o.kind !== 'transcript' && !surveyWithoutComment(o))
   // the kind is named only when it is one: {"kind":"bad"} is told about kind, not "a bad carries text"
   @IsDefined({ message: (a: ValidationArguments) => `text is required: a ${textKindName((a.object as CreateDocumentDto).kind)} carries text (only a transcript carries turns)` })
   @IsString()

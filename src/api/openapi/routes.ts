@@ -130,11 +130,14 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Ingest one document',
     description:
       'Comments and social posts carry `text`; transcripts carry `turns` instead (sending the other field is a 400). ' +
+      'A survey answer carries its `score` and `scale`, and `text` only when the respondent wrote a comment: omitted, null, "" or blank text is ' +
+      'stored as no text, tagged as nothing and counted in NPS/CSAT. ' +
       'The same (source, externalId) with the same content again is a 200 with the existing id; different content is a 409.',
     tag: 'documents',
     roles: ['ingest'],
     body: CreateDocumentDto,
     bodyHints: {
+      text: { nullable: true },
       metadata: {
         extra: {
           maxProperties: 32,

@@ -118,7 +118,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
         kind,
         source: str,
         externalId: str,
-        text: { ...nullable('string'), description: 'stored after PII masking; null for transcripts' },
+        text: { ...nullable('string'), description: 'stored after PII masking; null for transcripts and for survey answers without a comment' },
         turns: { anyOf: [{ type: 'array', items: ref('Turn') }, { type: 'null' }] },
         normalizedText: nullable('string'),
         status,
