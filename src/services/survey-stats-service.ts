@@ -112,7 +112,12 @@ export class SurveyStatsService {
     // dashboard refuse the same range, so the NPS page does too.
     if (from && to && from > to) throw badRequest('from must not be after to', [{ field: 'from', message: 'after to' }]);
     if (from || to) filter.at = { ...(from ? { $gte: from } : {}), ...(to ? { $lte: to } : {}) };
-    return (await this.store.documents.list(filter, 1_000_000, { at: 1 })).map((d) => ({ id: d._id, score: d.score!, at: new Date(d.at ?? d.createdAt) }));
+    return (await this.store.documents.list(filter, 1_000_000, { at: 1 })).map((d) => ({
+      id: d._id,
+      score: d.score!,
+      at: new Date(d.at ?? d.createdAt),
+      commented: d.text !== null || (d.turns?.length ?? 0) > 0,
+    }));
   }
 
   async trend(tenant: string, q: { from?: string; to?: string; channel?: string; scale?: 'nps' | 'csat'; interval?: Interval }) {
@@ -129,6 +134,7 @@ export class SurveyStatsService {
       scale,
       interval,
       overall: summarize(docs.map((d) => d.score)),
+      commented: docs.filter((d) => d.commented).length,
       series: [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([period, scores]) => ({ period, ...summarize(scores) })),
     };
   }
@@ -191,6 +197,6 @@ export class SurveyStatsService {
       .slice(0, q.topAspects ?? 10)
       .map(([aspect, set]) => ({ aspect, ...row(set) }))
       .sort((a, b) => byImpact(a, b) || byName(a.aspect, b.aspect));
-    return { scale, overall, minCount, categories, aspects };
+    return { scale, overall, commented: docs.filter((d) => d.commented).length, minCount, categories, aspects };
   }
 }

@@ -81,6 +81,9 @@ describe('survey ingestion', () => {
     expect((await waitForStatus(rt, commented.body.id, tenantKey)).tags.length).toBeGreaterThan(0);
     const trend = await rt.http.get('/v1/stats/nps').set(bearer(tenantKey)).expect(200);
     expect(trend.body.overall).toMatchObject({ n: 5, promoters: 1, detractors: 4, nps: -60 });
+    expect(trend.body.commented).toBe(1);
+    const drivers = await rt.http.get('/v1/stats/drivers?minCount=1').set(bearer(tenantKey)).expect(200);
+    expect(drivers.body).toMatchObject({ overall: { n: 5 }, commented: 1 });
     // "" and no comment are the same answer when re-sent; a comment added later is another one
     const again = await post({ externalId: 'only-1', score: 0 }).expect(200);
     expect(again.body.id).toBe(ids[1]);

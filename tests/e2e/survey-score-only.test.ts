@@ -48,4 +48,11 @@ describe('a survey answer of its score alone (real server, chromium)', () => {
     expect(await page.locator('.doc-card .no-comment').count()).toBe(0);
     expect(await page.locator('.doc-page [data-action=new-tag]').count()).toBe(1);
   });
+
+  test('the NPS page counts both answers and says how many carry a comment', async () => {
+    await signedInAs(page, server.base, server.adminKey, 'zh');
+    await openRoute(page, server.base, '#/nps', '.nps-kpis .nps-n');
+    expect(await page.locator('.nps-kpis .nps-n').textContent()).toBe('2');
+    expect(await page.locator('.nps-kpis .nps-commented').textContent()).toBe('其中 1 份写了评论');
+  });
 });

@@ -121,6 +121,8 @@ export interface ScoreTrend {
   scale: Scale;
   interval: 'day' | 'week' | 'month';
   overall: ScoreSummary;
+  /** answers with a comment: the only ones drivers read themes from */
+  commented: number;
   series: (ScoreSummary & { period: string })[];
 }
 

@@ -279,6 +279,8 @@ export function NpsPage({ route }: { route: Route }) {
           <div className="kpi">
             <span>{t('responses')}</span>
             <b className="nps-n">{o.n}</b>
+            {/* drivers read only these: most respondents give a score and no comment */}
+            <small className="muted nps-commented">{t('withComment', { n: trend.commented })}</small>
             {scale === 'csat' && <small className="muted">{t('meanScore')}: {o.mean ?? '—'}</small>}
           </div>
           {scale === 'nps' ? <NpsSplit promoters={o.promoters ?? 0} passives={o.passives ?? 0} detractors={o.detractors ?? 0} /> : <CsatSplit satisfied={o.satisfied ?? 0} neutral={o.neutral ?? 0} dissatisfied={o.dissatisfied ?? 0} n={o.n} />}

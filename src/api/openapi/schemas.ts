@@ -407,6 +407,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
       scale: { type: 'string', enum: ['nps', 'csat'] },
       interval: { type: 'string', enum: ['day', 'week', 'month'] },
       overall: ref('ScoreSummary'),
+      commented: { type: 'integer', minimum: 0, description: 'of the overall answers, those with a comment: the ones drivers can read themes from (most respondents give a score alone)' },
       series: {
         type: 'array',
         items: { allOf: [object({ period: { ...str, description: 'YYYY-MM-DD (day, or the Monday of an ISO week) or YYYY-MM' } }), ref('ScoreSummary')] },
@@ -430,6 +431,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
     NpsDrivers: object({
       scale: { type: 'string', enum: ['nps', 'csat'] },
       overall: ref('ScoreSummary'),
+      commented: { type: 'integer', minimum: 0, description: 'of the overall answers, those with a comment; an answer without one never carries a theme' },
       minCount: { type: 'integer', minimum: 1 },
       categories: { type: 'array', items: ref('DriverRow'), description: 'largest impact first' },
       aspects: { type: 'array', items: ref('DriverRow'), description: 'the most frequent negative aspects, largest impact first' },
