@@ -184,6 +184,9 @@ export class InsightsService {
         negative: own.filter((t) => t.polarity === 'negative').length,
         score: done ? round(touchpointScore(own)) : null,
         emotion: done ? round(emotionOf.get(d._id)!) : null,
+        // what the customer scored us (an NPS or CSAT answer, or a scored comment): a detractor's answer
+        // without a comment reads as a neutral touchpoint above, and this is where it still shows
+        survey: typeof d.score === 'number' && d.scale ? { score: d.score, scale: d.scale } : null,
         routing: d.routing ? { team: d.routing.team, priority: d.routing.priority, dueAt: d.routing.dueAt } : null,
       };
     });

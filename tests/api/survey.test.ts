@@ -93,6 +93,19 @@ describe('survey ingestion', () => {
     expect(queue.body.items.map((d: { id: string }) => d.id)).toEqual([commented.body.id]);
   });
 
+  test("a customer's journey shows the score each touchpoint carried, a score-only answer too", async () => {
+    const tenantKey = await createKey(rt, ['ingest', 'analyst'], 'journey-scores');
+    const ids = await ingestAll(tenantKey, [
+      { kind: 'comment', source: 'app', externalId: 'jr-1', customerId: 'c-nps', text: '转账一直失败，客服也联系不上', occurredAt: '2026-11-20T10:00:00+08:00' },
+      { kind: 'survey', source: 'nps-survey', externalId: 'jr-2', customerId: 'c-nps', score: 1, scale: 'nps', occurredAt: '2026-11-21T10:00:00+08:00' },
+    ]);
+    const res = await rt.http.get('/v1/customers/c-nps/journey').set(bearer(tenantKey)).expect(200);
+    expect(res.body.touchpoints.map((p: { documentId: string; survey: unknown; tags: number }) => [p.documentId, p.survey, p.tags > 0])).toEqual([
+      [ids[0], null, true],
+      [ids[1], { score: 1, scale: 'nps' }, false],
+    ]);
+  });
+
   test.each<[string, Record<string, unknown>]>([
     ['a comment', { kind: 'comment', score: 3, scale: 'nps' }],
     ['a social post', { kind: 'social' }],

@@ -55,4 +55,15 @@ describe('a survey answer of its score alone (real server, chromium)', () => {
     expect(await page.locator('.nps-kpis .nps-n').textContent()).toBe('2');
     expect(await page.locator('.nps-kpis .nps-commented').textContent()).toBe('其中 1 份写了评论');
   });
+
+  test("the customer's journey shows the score of each scored touchpoint", async () => {
+    await waitDone(api, await ingest(api, { kind: 'comment', source: 'app', externalId: 'jr-c1', customerId: 'c-score-only', text: '转账一直失败，客服也联系不上', occurredAt: '2026-11-20T10:00:00+08:00' }));
+    const answer = await ingest(api, { kind: 'survey', source: 'nps-survey', externalId: 'jr-c2', customerId: 'c-score-only', score: 1, scale: 'nps', occurredAt: '2026-11-21T10:00:00+08:00' });
+    await waitDone(api, answer);
+    await signedInAs(page, server.base, server.adminKey, 'zh');
+    await openRoute(page, server.base, '#/customers/c-score-only', '.journey-table tbody tr');
+    expect(await page.locator('.journey-table tbody tr').count()).toBe(2);
+    expect(await page.locator(`.journey-table tr[data-doc-id="${answer}"] .score`).getAttribute('data-score')).toBe('1');
+    expect(await page.locator('.journey-table .score').count()).toBe(1);
+  });
 });

@@ -159,6 +159,8 @@ export interface Touchpoint {
   negative: number;
   score: number | null;
   emotion: number | null;
+  /** the NPS or CSAT answer this touchpoint carried */
+  survey: { score: number; scale: Scale } | null;
 }
 
 export interface Journey {

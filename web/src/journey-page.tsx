@@ -5,6 +5,7 @@ import { useI18n } from './i18n';
 import { href, navigate } from './router';
 import { ErrorPanel } from './page-error';
 import { wallTime } from './time';
+import { ScoreBadge } from './score-badge';
 
 const when = (iso: string) => wallTime(iso);
 /** Scores to two decimals (the API's -2.6327 says no more than -2.63 does); none as a dash. */
@@ -148,7 +149,10 @@ export function JourneyPage({ customerId }: { customerId: string }) {
                   return (
                     <tr key={p.documentId} data-doc-id={p.documentId} className={risk ? 'row-risk' : ''} data-risk={risk || undefined}>
                       <td>{when(p.at)}</td>
-                      <td>{t(p.kind)}</td>
+                      <td>
+                        {t(p.kind)}
+                        {p.survey && <> <ScoreBadge score={p.survey.score} scale={p.survey.scale} /></>}
+                      </td>
                       <td>{p.channel}</td>
                       <td className={`num ${(p.score ?? 0) < 0 ? 'pol-negative' : (p.score ?? 0) > 0 ? 'pol-positive' : ''}`}>{score(p.score)}</td>
                       <td className="num">

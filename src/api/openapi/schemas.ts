@@ -537,6 +537,10 @@ export function responseSchemas(): Record<string, JsonSchema> {
             negative: { type: 'integer' },
             score: nullable('number'),
             emotion: { ...nullable('number'), description: 'accumulated emotion after this touchpoint' },
+            survey: {
+              anyOf: [object({ score: { type: 'integer' }, scale: { type: 'string', enum: ['nps', 'csat'] } }), { type: 'null' }],
+              description: "the customer's NPS or CSAT answer on this touchpoint, if it carried one; emotion reads only the words",
+            },
             routing: { anyOf: [{ type: 'object', additionalProperties: true }, { type: 'null' }] },
           },
           additionalProperties: true,
