@@ -204,6 +204,19 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
 }
 
 /**
+ * mkdir -p one level at a time. Node's recursive mkdirSync spins for ever where the kernel answers a
+ * mkdir under an existing folder with ENOENT (DATA_DIR=/proc/…): it keeps "creating the parent".
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let p = path.resolve(dir); !fs.existsSync(p); p = path.dirname(p)) {
+    missing.unshift(p);
+    if (path.dirname(p) === p) break;
+  }
+  for (const p of missing) fs.mkdirSync(p);
+}
+
+/**
  * The folders the service needs at start, checked after loadConfig (which reads no files): LEXICON_DIR
  * must hold taxonomy.yaml, and DATA_DIR (embedded store) must be a folder this process can create and
  * write. Without these checks the first file operation failed deep in start-up, with a Node stack trace
@@ -224,7 +237,7 @@ export function checkDirectories(config: Pick<Config, 'lexiconDir' | 'dataDir' |
   }
   if (stat && !stat.isDirectory()) throw new ConfigError('DATA_DIR', `${dir} is not a directory`);
   try {
-    if (!stat) fs.mkdirSync(dir, { recursive: true });
+    if (!stat) makeDirs(dir);
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (err) {
     throw new ConfigError('DATA_DIR', `cannot create or write ${dir}: ${code(err)}`);

@@ -62,6 +62,8 @@ describe('configuration', () => {
         ['LEXICON_DIR', dir],
         ['DATA_DIR', file],
         ['DATA_DIR', path.join(file, 'data')],
+        // the kernel refuses mkdir there with ENOENT, and Node's recursive mkdir retried it for ever
+        ['DATA_DIR', '/proc/guandian-no-such-dir/data'],
       ];
       for (const [name, value] of cases) {
         const { code, output } = await runServiceToExit({ PORT: '0', DATA_DIR: path.join(dir, 'data'), [name]: value });
