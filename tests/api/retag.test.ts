@@ -43,6 +43,15 @@ describe('re-tag jobs', () => {
     expect(other!.retagJobId ?? null).toBeNull();
   });
 
+  test('a score-only survey answer is re-tagged as done with nothing, not failed for having no text', async () => {
+    const ingest = await createKey(rt, ['ingest']);
+    const id = (await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'survey', source: 'score-only-retag', externalId: 'so-1', score: 4, scale: 'nps' }).expect(202)).body.id;
+    expect(await waitForStatus(rt, id)).toMatchObject({ status: 'done', tags: [], sentiment: null });
+    const started = await rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({ channel: 'score-only-retag' }).expect(202);
+    expect(await waitJob(started.body.id)).toMatchObject({ status: 'done', total: 1, done: 1, failed: 0 });
+    expect(await waitForStatus(rt, id)).toMatchObject({ status: 'done', tags: [], sentiment: null, error: null });
+  });
+
   test('a later re-tag of the same documents leaves the earlier job done, not running for ever', async () => {
     // Promote then roll back: each starts a re-tag of the tenant's finished documents. The second
     // job takes the documents over (retagJobId), and the first used to count only documents still
