@@ -31,6 +31,17 @@ export const MAX_BATCH = 1000;
 /** A metadata key: ASCII letters, digits, _ and -, 1-64 of them (the OpenAPI pattern is this one). */
 export const METADATA_KEY = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * Keys nested inside metadata ({"app":{"v1.2":…}}) are free-form, but a key holding a "." or starting with "$"
+ * cannot be stored: the embedded store refuses such field names (and MongoDB reads them as paths and
+ * operators). Unchecked, one answered a 500 and sank the whole batch it came in.
+ */
+function storableKeys(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) return value.every(storableKeys);
+  return Object.entries(value).every(([k, v]) => !k.includes('.') && !k.startsWith('$') && storableKeys(v));
+}
+
 /** Metadata is caller context (ticket id, app version …), not a second document: small and flat. */
 @ValidatorConstraint({ name: 'smallMetadata' })
 class SmallMetadata implements ValidatorConstraintInterface {
@@ -39,12 +50,13 @@ class SmallMetadata implements ValidatorConstraintInterface {
     const keys = Object.keys(value);
     if (keys.length > 32) return false;
     if (!keys.every((k) => METADATA_KEY.test(k))) return false;
+    if (!storableKeys(value)) return false;
     // bytes, as "4 KB" and the body limit read: string length let CJK metadata reach 12 KB
     return Buffer.byteLength(JSON.stringify(value), 'utf8') <= 4096;
   }
   defaultMessage(): string {
     // "letters" alone read as any script's: 手机号 is a letter to Unicode, and a key named so was refused unexplained
-    return 'metadata must be an object of at most 32 keys, each 1-64 ASCII letters, digits, _ or - (no Chinese characters, spaces or dots), and 4 KB of JSON';
+    return 'metadata must be an object of at most 32 keys, each 1-64 ASCII letters, digits, _ or - (no Chinese characters, spaces or dots), no key at any depth holding a "." or starting with "$", and 4 KB of JSON';
   }
 }
 
