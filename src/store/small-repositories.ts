@@ -96,11 +96,20 @@ export class IdempotencyRepository {
 
   /**
    * Remembered responses about these documents: a correction's reply is the whole document with its
-   * text and tags, a resolved case's names the customer. Document ids are unique across tenants.
+   * text and tags, a resolved case's names the customer, a batch's lists the ids it accepted, and an ingest
+   * refused as a conflict names the existing document. Document ids are unique across tenants.
    * (Pending reservations hold no body, so they never match.)
    */
   deleteAboutDocuments(documentIds: string[]): Promise<number> {
-    return this.coll.deleteMany({ $or: [{ 'body.id': { $in: documentIds } }, { 'body.documentId': { $in: documentIds } }] });
+    return this.coll.deleteMany({
+      $or: [
+        { 'body.id': { $in: documentIds } },
+        { 'body.documentId': { $in: documentIds } },
+        { 'body.items.id': { $in: documentIds } },
+        { 'body.error.details.existingId': { $in: documentIds } },
+        { 'body.items.error.details.existingId': { $in: documentIds } },
+      ],
+    });
   }
 
   /**

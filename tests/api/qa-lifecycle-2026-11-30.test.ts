@@ -46,3 +46,41 @@ describe('metadata keys nested inside metadata', () => {
     expect(doc.body.metadata).toEqual({ app: { v1_2: 'ok', 'a$b': 1 } });
   });
 });
+
+describe('erasure reaches every remembered Idempotency-Key reply that names the erased documents', () => {
+  const idempotency = async () => JSON.stringify(await rt.services.store.engine.collection('idempotency').find({}));
+
+  test("a batch's reply listing them, a batch item's and a single ingest's conflict naming them are deleted; a retry runs afresh", async () => {
+    const batch = {
+      documents: [
+        { kind: 'comment', source: 'qa-idem', externalId: 'erase-b1', customerId: 'qa-erase-batch', text: '网速太慢了' },
+        { kind: 'comment', source: 'qa-idem', externalId: 'erase-b2', customerId: 'qa-erase-batch', text: '客服态度很好' },
+      ],
+    };
+    const first = await rt.http.post('/v1/documents/batch').set(bearer(ingest)).set('Idempotency-Key', 'qa-erase-batch-1').send(batch).expect(207);
+    const ids = first.body.items.map((i: { id: string }) => i.id) as string[];
+    expect(ids.every((id) => typeof id === 'string')).toBe(true);
+    // the same externalId with other content: a 409 naming the stored document, remembered like any 409
+    const conflictBody = { kind: 'comment', source: 'qa-idem', externalId: 'erase-b1', customerId: 'qa-erase-batch', text: '网速还行' };
+    const conflict = await rt.http.post('/v1/documents').set(bearer(ingest)).set('Idempotency-Key', 'qa-erase-conflict-1').send(conflictBody).expect(409);
+    expect(conflict.body.error.details[0].existingId).toBe(ids[0]);
+    const itemConflictBody = { documents: [conflictBody] };
+    const itemConflict = await rt.http.post('/v1/documents/batch').set(bearer(ingest)).set('Idempotency-Key', 'qa-erase-conflict-2').send(itemConflictBody).expect(207);
+    expect(itemConflict.body.items[0].error.details[0].existingId).toBe(ids[0]);
+    for (const id of ids) expect(await idempotency()).toContain(id);
+
+    const erased = await rt.http.delete('/v1/customers/qa-erase-batch').set(bearer(ADMIN_KEY)).expect(200);
+    expect(erased.body.deleted.documents).toBe(2);
+    const after = await idempotency();
+    for (const id of ids) expect(after).not.toContain(id);
+
+    // Retried with the same keys, each request runs again instead of replaying a reply about documents that are gone.
+    const again = await rt.http.post('/v1/documents/batch').set(bearer(ingest)).set('Idempotency-Key', 'qa-erase-batch-1').send(batch).expect(207);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+    expect(again.body.items.map((i: { status: string }) => i.status)).toEqual(['accepted', 'accepted']);
+    for (const item of again.body.items) expect(ids).not.toContain(item.id);
+    const conflictAgain = await rt.http.post('/v1/documents').set(bearer(ingest)).set('Idempotency-Key', 'qa-erase-conflict-1').send(conflictBody);
+    expect(conflictAgain.headers['idempotent-replayed']).toBeUndefined();
+    expect(JSON.stringify(conflictAgain.body)).not.toContain(ids[0]);
+  });
+});
