@@ -131,8 +131,11 @@ export function createDocumentProcessor(deps: {
       // correct them meanwhile: its tags are written under the lease corrections take, and what the
       // labelers left (their tags, deleted spans, the review) is read under it, not at the claim.
       // Erased (right to erasure, retention) while we worked: leave nothing of it behind.
+      // Tags written after the erasure compacted the embedded store's files hold the customer's words in
+      // the append-only file (a delete only appends a marker): compacted here too, or they stayed in DATA_DIR
+      // until the hourly autocompaction.
       const forgetErased = async (): Promise<void> => {
-        await store.tags.deleteWhere({ documentId: doc._id });
+        if ((await store.tags.deleteWhere({ documentId: doc._id })) > 0) await store.engine.compact?.(['tags']);
         log.info('document erased during processing; its tags were removed');
       };
       const writeTags = async (): Promise<void> => {

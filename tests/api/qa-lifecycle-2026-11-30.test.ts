@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { useFileRuntime } from '../helpers/file-runtime.js';
-import { ADMIN_KEY, bearer, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, dataFilesContaining, type TestRuntime } from '../helpers/runtime.js';
 
 // QA of the API's data lifecycle, privacy and tenancy (2026-11-30): each test failed before its fix.
 
@@ -82,5 +82,56 @@ describe('erasure reaches every remembered Idempotency-Key reply that names the 
     const conflictAgain = await rt.http.post('/v1/documents').set(bearer(ingest)).set('Idempotency-Key', 'qa-erase-conflict-1').send(conflictBody);
     expect(conflictAgain.headers['idempotent-replayed']).toBeUndefined();
     expect(JSON.stringify(conflictAgain.body)).not.toContain(ids[0]);
+  });
+});
+
+/** Waits up to `ms` for `check` to hold; returns whether it did. */
+async function eventually(check: () => boolean | Promise<boolean>, ms = 5000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Runs the real erasure of `customerId` right before the first call of `method` on `target` for one of that
+ * customer's documents; resolves once that call has written what it writes.
+ */
+function eraseBefore<T extends object>(target: T, method: keyof T & string, customerId: string): Promise<void> {
+  const original = (target[method] as (...a: unknown[]) => Promise<unknown>).bind(target);
+  return new Promise((written) => {
+    (target as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+      const documentId = typeof args[0] === 'string' ? args[0] : (args[0] as { documentId?: string }).documentId;
+      const doc = documentId ? await rt.services.store.documents.findById(documentId) : null;
+      if (doc?.customerId !== customerId) return original(...args);
+      (target as Record<string, unknown>)[method] = original;
+      await rt.http.delete(`/v1/customers/${customerId}`).set(bearer(ADMIN_KEY)).expect(200);
+      try {
+        return await original(...args);
+      } finally {
+        written();
+      }
+    };
+  });
+}
+
+// Made-up names (no lexicon or other test uses them) mark the customer's words in DATA_DIR's files.
+describe("words written by a job or a correction that raced an erasure leave DATA_DIR's files too", () => {
+  test('a document job that wrote its tags right after the erasure', async () => {
+    const marker = '夔翀翾';
+    const written = eraseBefore(rt.services.store.tags, 'replaceMachineTags', 'qa-race-job');
+    const res = await rt.http
+      .post('/v1/documents')
+      .set(bearer(ingest))
+      .send({ kind: 'comment', source: 'qa-race', externalId: 'race-job', customerId: 'qa-race-job', text: `${marker}说营业厅排队太久了，网速也太慢了` })
+      .expect(202);
+    await written;
+    expect(dataFilesContaining(rt, marker)).toEqual(['tags.db']);
+    // the job finds its document gone once its tags are written, and removes them
+    expect(await eventually(async () => (await rt.services.store.engine.collection('tags').find({ documentId: res.body.id })).length === 0)).toBe(true);
+    expect(await rt.services.store.documents.findById(res.body.id)).toBeNull();
+    expect(await eventually(() => dataFilesContaining(rt, marker).length === 0), dataFilesContaining(rt, marker).join()).toBe(true);
   });
 });
