@@ -620,9 +620,10 @@ export class CorrectionsService {
     // Erased (right to erasure, retention) since this correction read it: the tag and the correction
     // record written after that carry the customer's words, and with the document gone nothing else
     // would ever find them.
+    // Gone from the embedded store's files too, as the erasure's own deletions are (PrivacyService).
     if (!(await this.store.documents.findById(doc._id))) {
-      await this.store.tags.deleteWhere({ documentId: doc._id });
-      await this.store.corrections.deleteWhere({ documentId: doc._id });
+      const removed = (await this.store.tags.deleteWhere({ documentId: doc._id })) + (await this.store.corrections.deleteWhere({ documentId: doc._id }));
+      if (removed > 0) await this.store.engine.compact?.(['tags', 'corrections']);
       throw notFound('document');
     }
     const tags = await this.store.tags.byDocument(doc._id);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { useFileRuntime } from '../helpers/file-runtime.js';
-import { ADMIN_KEY, bearer, dataFilesContaining, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, createKey, dataFilesContaining, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 
 // QA of the API's data lifecycle, privacy and tenancy (2026-11-30): each test failed before its fix.
 
@@ -133,5 +133,23 @@ describe("words written by a job or a correction that raced an erasure leave DAT
     expect(await eventually(async () => (await rt.services.store.engine.collection('tags').find({ documentId: res.body.id })).length === 0)).toBe(true);
     expect(await rt.services.store.documents.findById(res.body.id)).toBeNull();
     expect(await eventually(() => dataFilesContaining(rt, marker).length === 0), dataFilesContaining(rt, marker).join()).toBe(true);
+  });
+
+  test("a labeler's added tag and its correction record written right after the erasure", async () => {
+    const marker = '亢翀翾';
+    const labeler = await createKey(rt, ['labeler']);
+    const posted = await rt.http
+      .post('/v1/documents')
+      .set(bearer(ingest))
+      .send({ kind: 'comment', source: 'qa-race', externalId: 'race-add', customerId: 'qa-race-add', text: `${marker}说营业厅排队太久了` })
+      .expect(202);
+    await waitForStatus(rt, posted.body.id);
+    void eraseBefore(rt.services.store.tags, 'insert', 'qa-race-add');
+    const res = await rt.http
+      .post(`/v1/documents/${posted.body.id}/corrections`)
+      .set(bearer(labeler))
+      .send({ actions: [{ op: 'add', span: { start: 0, end: 3 }, polarity: 'negative', category: 'service_attitude' }] });
+    expect(res.status).toBe(404);
+    expect(dataFilesContaining(rt, marker)).toEqual([]);
   });
 });
