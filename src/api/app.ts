@@ -4,7 +4,7 @@ import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { notFound } from '../errors.js';
 import type { Services } from '../runtime.js';
-import { authenticate, errorHandler, requireJson, requireUtf8, requireUtf8Query } from './middleware.js';
+import { authenticate, errorHandler, refuseWriteQuery, requireJson, requireUtf8, requireUtf8Query } from './middleware.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { documentsRoutes } from './routes/documents-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
@@ -53,6 +53,7 @@ export function createApp(s: Services): Express {
   v1.use(express.json({ limit: s.config.bodyLimit, strict: true, verify: requireUtf8 }));
   v1.use(authenticate(s.apiKeys));
   v1.use(rateLimit(s.config.rateLimitPerMinute));
+  v1.use(refuseWriteQuery);
   v1.use(idempotency(s.store));
   v1.use(documentsRoutes(s));
   v1.use(tagsRoutes(s));

@@ -4,6 +4,7 @@ import { AppError, badRequest, forbidden, newErrorId, unauthorized } from '../er
 import type { Logger } from '../logger.js';
 import type { ApiKeysService, AuthContext } from '../services/api-keys-service.js';
 import type { Role } from '../store/records.js';
+import { fieldPath } from './validate.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -62,6 +63,22 @@ function decoded(piece: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * No route that changes anything reads the query string: what it takes is in the JSON body (or the path).
+ * A parameter there was ignored without a word, so `POST /v1/retag-jobs?channel=app` re-tagged the whole
+ * tenant instead of one channel, and `DELETE /v1/customers/c-9?dryRun=true` erased the customer. Refused
+ * naming the parameter, before anything runs, as an unknown body field is.
+ */
+export function refuseWriteQuery(req: Request, _res: Response, next: NextFunction): void {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+  const name = Object.keys((req.query as Record<string, unknown> | undefined) ?? {})[0];
+  if (name === undefined) return next();
+  const field = fieldPath('', name);
+  throw badRequest(`${field} is not a query parameter of ${req.method} routes, which read no query string; send what it means in the JSON body`, [
+    { field, message: 'unknown query parameter' },
+  ]);
 }
 
 /** JSON only: a body in any other media type is refused up front rather than parsed as nothing. */

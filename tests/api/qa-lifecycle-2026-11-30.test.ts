@@ -153,3 +153,35 @@ describe("words written by a job or a correction that raced an erasure leave DAT
     expect(dataFilesContaining(rt, marker)).toEqual([]);
   });
 });
+
+describe('a query parameter on a route that changes something is a 400 naming it, and nothing happens', () => {
+  test('DELETE /v1/customers/:id?dryRun=true erases nothing', async () => {
+    const res = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'qa-query', externalId: 'dry-run', customerId: 'qa-dry-run', text: '网速太慢了' }).expect(202);
+    const refused = await rt.http.delete('/v1/customers/qa-dry-run?dryRun=true').set(bearer(ADMIN_KEY));
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.body.error.details).toEqual([{ field: 'dryRun', message: 'unknown query parameter' }]);
+    expect(await rt.services.store.documents.findById(res.body.id)).not.toBeNull();
+    const deleteDoc = await rt.http.delete(`/v1/documents/${res.body.id}?cascade=false`).set(bearer(ADMIN_KEY));
+    expect(deleteDoc.status).toBe(400);
+    expect(await rt.services.store.documents.findById(res.body.id)).not.toBeNull();
+    // without it, the erasure runs as before
+    const erased = await rt.http.delete('/v1/customers/qa-dry-run').set(bearer(ADMIN_KEY)).expect(200);
+    expect(erased.body.deleted.documents).toBe(1);
+  });
+
+  test('POST /v1/retag-jobs?channel=… is refused instead of re-tagging every channel', async () => {
+    const refused = await rt.http.post('/v1/retag-jobs?channel=qa-query').set(bearer(ADMIN_KEY)).send({});
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.body.error.details.map((d: { field: string }) => d.field)).toEqual(['channel']);
+    expect(await rt.services.store.retagJobs.listForTenant('default', 100)).toEqual([]);
+    // the filter in the body, where the route reads it
+    const started = await rt.http.post('/v1/retag-jobs').set(bearer(ADMIN_KEY)).send({ channel: 'qa-query' }).expect(202);
+    expect(started.body.id).toEqual(expect.any(String));
+  });
+
+  test('a write with a key that holds a number is refused without echoing it', async () => {
+    const refused = await rt.http.post('/v1/documents?phone13812345678=1').set(bearer(ingest)).send({ kind: 'comment', source: 'qa-query', externalId: 'q-pii', text: '网速太慢了' });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).not.toContain('13812345678');
+  });
+});
