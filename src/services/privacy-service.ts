@@ -51,18 +51,21 @@ export class PrivacyService {
   private async deleteDocuments(tenant: string, filter: Filter): Promise<{ documents: number; tags: number }> {
     let documents = 0;
     let tags = 0;
+    let scrubbed = 0;
     for await (const ids of this.idBatches(tenant, filter)) {
       await this.store.actions.deliveries.deleteAboutDocuments(tenant, ids);
       await this.store.idempotency.deleteAboutDocuments(ids);
       tags += await this.store.tags.deleteWhere({ documentId: { $in: ids } });
       await this.store.corrections.deleteWhere({ documentId: { $in: ids } });
-      await this.store.audit.scrubAboutDocuments(tenant, ids, ['aspect']);
+      scrubbed += await this.store.audit.scrubAboutDocuments(tenant, ids, ['aspect']);
       documents += await this.store.documents.deleteWhere({ _id: { $in: ids } });
       // again: a document job that read one of these before they went may have stored a delivery since
       // the first pass (one stored after this pass finds its document gone: WebhookService.record)
       await this.store.actions.deliveries.deleteAboutDocuments(tenant, ids);
     }
-    if (documents > 0) await this.store.engine.compact?.(ERASED_COLLECTIONS);
+    // the audit file too when an entry lost words it quoted: the scrub appends the entry without them, and
+    // the line with them stayed until the hourly autocompaction
+    if (documents > 0) await this.store.engine.compact?.(scrubbed > 0 ? [...ERASED_COLLECTIONS, 'audit'] : ERASED_COLLECTIONS);
     return { documents, tags };
   }
 

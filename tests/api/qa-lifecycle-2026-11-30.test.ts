@@ -185,3 +185,17 @@ describe('a query parameter on a route that changes something is a 400 naming it
     expect(JSON.stringify(refused.body)).not.toContain('13812345678');
   });
 });
+
+describe("an older audit entry's words leave DATA_DIR's audit file with the erasure", () => {
+  test("the aspect a tag patch's entry quoted before 2026-11-29 is scrubbed from the file, not only from the entry", async () => {
+    const marker = '郗翀翾';
+    const res = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'qa-audit', externalId: 'old-audit', text: `${marker}的网速太慢了` }).expect(202);
+    // what PATCH /v1/tags/:id wrote to the audit log before 2026-11-29: the aspect the labeler set
+    await rt.services.store.audit.append({ _id: '01KQ0000000000000000000000', tenant: 'default', actor: 'labeler-key', action: 'correction.apply', target: res.body.id, details: { tagId: 'abc', aspect: marker }, at: new Date('2026-11-28T10:00:00Z') });
+    expect(dataFilesContaining(rt, marker)).toContain('audit.db');
+    await rt.http.delete(`/v1/documents/${res.body.id}`).set(bearer(ADMIN_KEY)).expect(200);
+    const entry = (await rt.services.store.audit.list({ _id: '01KQ0000000000000000000000' }, 1))[0];
+    expect(entry?.details).toEqual({ tagId: 'abc' });
+    expect(dataFilesContaining(rt, marker)).toEqual([]);
+  });
+});
