@@ -131,6 +131,9 @@ export class PrivacyService {
     await withdraw();
     const deleted = await this.deleteDocuments(tenant, filter);
     await withdraw();
+    // A withdrawal nulls the weights in an update, which the embedded store appends: the line with them stayed
+    // in DATA_DIR until the hourly autocompaction. Gone when the erasure answers, as the erased text is.
+    if (withdrawn.size > 0) await this.store.engine.compact?.(['model_versions']);
     let retrainJob: string | null = null;
     // (nothing left to learn from: the replacement job would only fail)
     if (this.models && activeWithdrawn && (await this.store.corrections.list({ tenant, op: { $in: ['update', 'add'] } }, 1)).length > 0) {

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { SLANG_COMPLAINTS } from '../fixtures/slang-complaints.js';
 import { useFileRuntime } from '../helpers/file-runtime.js';
 import { ADMIN_KEY, bearer, createKey, dataFilesContaining, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 
@@ -198,4 +201,38 @@ describe("an older audit entry's words leave DATA_DIR's audit file with the eras
     expect(entry?.details).toEqual({ tagId: 'abc' });
     expect(dataFilesContaining(rt, marker)).toEqual([]);
   });
+});
+
+describe("a withdrawn model version's weights leave DATA_DIR's files with the erasure", () => {
+  /** The lines of DATA_DIR/model_versions.db that hold weights (a non-null head) for this version id. */
+  function storedHeads(id: string): number {
+    const file = fs.readFileSync(path.join(rt.dataDir, 'model_versions.db'), 'utf8');
+    return file
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as { _id?: string; head?: unknown })
+      .filter((r) => r._id === id && r.head !== null && r.head !== undefined).length;
+  }
+
+  test('the weights of a version trained on the erased customer\'s corrections are gone from the file when the erasure answers', async () => {
+    const key = await createKey(rt, ['admin', 'ingest', 'analyst', 'labeler'], 'qa-withdraw');
+    for (const [i, text] of SLANG_COMPLAINTS.entries()) {
+      const posted = await rt.http.post('/v1/documents').set(bearer(key)).send({ kind: 'comment', source: 'app', externalId: `w-${i}`, customerId: 'qa-withdrawn', text }).expect(202);
+      const doc = await waitForStatus(rt, posted.body.id, key);
+      const tag = (doc.tags as { id: string; opinion: string }[]).find((t) => t.opinion.includes('绝了'));
+      expect(tag, JSON.stringify(doc.tags)).toBeTruthy();
+      await rt.http.post(`/v1/documents/${doc.id}/corrections`).set(bearer(key)).send({ actions: [{ op: 'update', tagId: tag!.id, polarity: 'negative' }] }).expect(200);
+    }
+    const started = await rt.http.post('/v1/models/train').set(bearer(key)).send({}).expect(202);
+    let job: Record<string, any> = {};
+    expect(await eventually(async () => ['done', 'failed'].includes((job = (await rt.http.get(`/v1/models/jobs/${encodeURIComponent(started.body.id)}`).set(bearer(key))).body).status), 60_000)).toBe(true);
+    expect(job.status, JSON.stringify(job)).toBe('done');
+    const id = `qa-withdraw:${job.version as string}`;
+    expect(storedHeads(id)).toBe(1);
+
+    const erased = await rt.http.delete('/v1/customers/qa-withdrawn').set(bearer(key)).expect(200);
+    expect(erased.body.models.withdrawn).toEqual([job.version]);
+    expect(await rt.services.store.modelVersions.find('qa-withdraw', job.version)).toMatchObject({ head: null });
+    expect(storedHeads(id)).toBe(0);
+  }, 120_000);
 });
