@@ -1,7 +1,31 @@
 import client from 'prom-client';
 
-// One registry per process. Label values are bounded sets (route templates, kinds, categories), never
-// ids or text, so series counts stay small.
+/** Distinct channels (a document's `source`) that get series of their own in one process; the rest share OTHER_CHANNEL. */
+export const MAX_CHANNEL_SERIES = 200;
+export const OTHER_CHANNEL = '(other)';
+
+/**
+ * A channel is whatever an ingest key sends as `source`: a set the caller, not the service, bounds. Every
+ * new one was a series kept for the life of the process, so any tenant's ingest key could grow the shared
+ * process's memory and the scrape without limit (500 sources, 500 series). The first MAX_CHANNEL_SERIES
+ * channels seen keep their own series; later ones are counted under OTHER_CHANNEL.
+ */
+function capChannels(counter: client.Counter<'kind' | 'source'>): client.Counter<'kind' | 'source'> {
+  const seen = new Set<string>();
+  const inc = counter.inc.bind(counter) as (labels: Partial<Record<'kind' | 'source', string>>, value?: number) => void;
+  counter.inc = ((labels: Partial<Record<'kind' | 'source', string>>, value?: number) => {
+    const source = labels.source;
+    if (source !== undefined && !seen.has(source)) {
+      if (seen.size < MAX_CHANNEL_SERIES) seen.add(source);
+      else labels = { ...labels, source: OTHER_CHANNEL };
+    }
+    inc(labels, value);
+  }) as typeof counter.inc;
+  return counter;
+}
+
+// One registry per process. Label values are bounded sets (route templates, kinds, categories, at most
+// MAX_CHANNEL_SERIES channels), never ids or text, so series counts stay small.
 export class Metrics {
   readonly registry = new client.Registry();
 
@@ -20,12 +44,14 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly documentsIngested = new client.Counter({
-    name: 'guandian_documents_ingested_total',
-    help: 'Documents accepted at ingest, by kind and channel',
-    labelNames: ['kind', 'source'] as const,
-    registers: [this.registry],
-  });
+  readonly documentsIngested = capChannels(
+    new client.Counter({
+      name: 'guandian_documents_ingested_total',
+      help: `Documents accepted at ingest, by kind and channel (the first ${MAX_CHANNEL_SERIES} channels; later ones as ${OTHER_CHANNEL})`,
+      labelNames: ['kind', 'source'] as const,
+      registers: [this.registry],
+    }),
+  );
 
   readonly jobDuration = new client.Histogram({
     name: 'guandian_job_duration_seconds',

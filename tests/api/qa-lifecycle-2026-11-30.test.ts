@@ -236,3 +236,20 @@ describe("a withdrawn model version's weights leave DATA_DIR's files with the er
     expect(storedHeads(id)).toBe(0);
   }, 120_000);
 });
+
+describe('channels an ingest key makes up do not grow the shared metrics without bound', () => {
+  test('past the first 200 channels, documents are counted under (other), not in a series each', async () => {
+    const documents = Array.from({ length: 260 }, (_, i) => ({ kind: 'comment', source: `qa-metrics-${i}`, externalId: `m-${i}`, text: '好' }));
+    const res = await rt.http.post('/v1/documents/batch').set(bearer(ingest)).send({ documents }).expect(207);
+    expect(res.body.items.every((i: { status: string }) => i.status === 'accepted')).toBe(true);
+    const page = await rt.http.get('/metrics').set(bearer(ADMIN_KEY)).expect(200);
+    const series = page.text.split('\n').filter((l) => l.startsWith('guandian_documents_ingested_total{'));
+    expect(series.length).toBeLessThanOrEqual(201 * 4);
+    const sources = new Set(series.map((l) => /source="([^"]*)"/.exec(l)![1]));
+    expect(sources.size).toBe(201);
+    expect(sources.has('(other)')).toBe(true);
+    // every document is still counted
+    const total = series.reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+    expect(total).toBeGreaterThanOrEqual(260);
+  });
+});
