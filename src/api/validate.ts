@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { NextFunction, Request, Response } from 'express';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { maskPiiKey } from '../nlp/pii.js';
@@ -146,6 +147,18 @@ export function refuseQuery(query: unknown): void {
   if (keys.length === 0) return;
   const field = fieldPath('', keys[0]!);
   throw badRequest(`${field} is not a query parameter of this route: it takes none and answers with every item`, [{ field, message: 'unknown query parameter' }]);
+}
+
+/**
+ * For GET routes that read no query string (one item by id, the caller's settings, /me): a parameter there
+ * was ignored without a word, so the platform key's GET /v1/tenant/settings?tenant=bank-b answered with its
+ * own tenant's settings as if they were bank-b's. Refused naming it, as the list routes refuse theirs.
+ */
+export function noQuery(req: Request, _res: Response, next: NextFunction): void {
+  const keys = Object.keys(req.query ?? {});
+  if (keys.length === 0) return next();
+  const field = fieldPath('', keys[0]!);
+  throw badRequest(`${field} is not a query parameter of this route: it takes none`, [{ field, message: 'unknown query parameter' }]);
 }
 
 /**

@@ -253,3 +253,24 @@ describe('channels an ingest key makes up do not grow the shared metrics without
     expect(total).toBeGreaterThanOrEqual(260);
   });
 });
+
+describe('a GET that reads no query string refuses a parameter instead of answering as if it were not there', () => {
+  test("the platform key's GET /v1/tenant/settings?tenant=… is a 400, not the platform tenant's own settings", async () => {
+    const other = await createKey(rt, ['admin'], 'qa-settings-other');
+    await rt.http.put('/v1/tenant/settings').set(bearer(other)).send({ piiPolicy: 'hash', retentionDays: 30 }).expect(200);
+    const res = await rt.http.get('/v1/tenant/settings?tenant=qa-settings-other').set(bearer(ADMIN_KEY));
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error.details).toEqual([{ field: 'tenant', message: 'unknown query parameter' }]);
+    // the same for the other single-item and settings reads
+    for (const url of ['/v1/me?tenant=qa-settings-other', '/v1/taxonomy?tenant=qa-settings-other', '/v1/models?tenant=qa-settings-other']) {
+      const r = await rt.http.get(url).set(bearer(ADMIN_KEY));
+      expect(r.status, url).toBe(400);
+      expect(r.body.error.details[0].field, url).toBe('tenant');
+    }
+    const posted = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'qa-get', externalId: 'get-1', text: '网速太慢了' }).expect(202);
+    expect((await rt.http.get(`/v1/documents/${posted.body.id}?fields=text`).set(bearer(ADMIN_KEY))).status).toBe(400);
+    // without one, as before
+    expect((await rt.http.get('/v1/tenant/settings').set(bearer(ADMIN_KEY)).expect(200)).body.piiPolicy).toBe('mask');
+    await rt.http.get(`/v1/documents/${posted.body.id}`).set(bearer(ADMIN_KEY)).expect(200);
+  });
+});

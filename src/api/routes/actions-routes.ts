@@ -18,7 +18,7 @@ import {
 } from '../dto/actions-dto.js';
 import { idempotency } from '../guards.js';
 import { auth, requireRole } from '../middleware.js';
-import { parseDto, refuseBody, refuseQuery } from '../validate.js';
+import { noQuery, parseDto, refuseBody, refuseQuery } from '../validate.js';
 
 // Alert rules, webhooks, complaint routing, journeys and the KPI view; logic lives in src/actions.
 export function actionsRoutes(s: Services): Router {
@@ -36,7 +36,7 @@ export function actionsRoutes(s: Services): Router {
     await s.privacy.audit(who.tenant, who.keyId, 'webhook.create', created.id, { url: created.url });
     res.status(201).json(created);
   });
-  r.get('/webhooks/:id', requireRole('admin'), async (req, res) => {
+  r.get('/webhooks/:id', requireRole('admin'), noQuery, async (req, res) => {
     res.json(presentWebhook(await a.webhooks.get(auth(req).tenant, id(req.params.id))));
   });
   // The /v1 router's Idempotency-Key covers POSTs; a rotation retried after a lost answer must get
@@ -84,7 +84,7 @@ export function actionsRoutes(s: Services): Router {
     await s.privacy.audit(who.tenant, who.keyId, 'rule.create', rule.id, { type: rule.type });
     res.status(201).json(rule);
   });
-  r.get('/rules/:id', requireRole('admin'), async (req, res) => {
+  r.get('/rules/:id', requireRole('admin'), noQuery, async (req, res) => {
     res.json(presentRule(await a.rules.get(auth(req).tenant, id(req.params.id))));
   });
   r.put('/rules/:id', requireRole('admin'), async (req, res) => {

@@ -7,7 +7,7 @@ import { TaxonomyOverridesDto } from '../dto/taxonomy-dto.js';
 import { CountedPageQueryDto } from '../dto/query-dto.js';
 import { auth, requireRole } from '../middleware.js';
 import { presentDocument, withTotal } from '../presenters.js';
-import { parseDto, refuseBody } from '../validate.js';
+import { noQuery, parseDto, refuseBody } from '../validate.js';
 import type { ApiKeyRecord } from '../../store/records.js';
 
 const presentKey = (k: ApiKeyRecord) => ({
@@ -36,19 +36,19 @@ function refuseBuiltInTerms(body: unknown): void {
 export function adminRoutes(s: Services): Router {
   const r = Router();
 
-  r.get('/me', (req, res) => {
+  r.get('/me', noQuery, (req, res) => {
     const a = auth(req);
     // platform: the console offers other tenants on the keys page only to the key that may use them
     res.json({ id: a.keyId, tenant: a.tenant, roles: a.roles, platform: a.platform, timeZone: timeZone() });
   });
 
-  r.get('/taxonomy', requireRole('analyst', 'labeler'), async (req, res) => {
+  r.get('/taxonomy', requireRole('analyst', 'labeler'), noQuery, async (req, res) => {
     const { lexiconOverrides } = await s.settings.get(auth(req).tenant);
     res.json({ ...s.taxonomy, overrides: lexiconOverrides ?? { aspects: {}, sentiment: {} } });
   });
 
   // What labelers added and the rules missed, as entries for the tenant lexicon; an admin adds them with PUT.
-  r.get('/taxonomy/suggestions', requireRole('admin'), async (req, res) => {
+  r.get('/taxonomy/suggestions', requireRole('admin'), noQuery, async (req, res) => {
     res.json(await s.lexiconSuggestions.suggest(auth(req).tenant));
   });
 

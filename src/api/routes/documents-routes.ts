@@ -6,7 +6,7 @@ import { CorrectionsDto } from '../dto/correction-dto.js';
 import { DocumentQueryDto } from '../dto/query-dto.js';
 import { auth, requireRole } from '../middleware.js';
 import { presentDocument, withTotal } from '../presenters.js';
-import { parseDto, refuseBody } from '../validate.js';
+import { noQuery, parseDto, refuseBody } from '../validate.js';
 
 export function documentsRoutes(s: Services): Router {
   const r = Router();
@@ -30,7 +30,7 @@ export function documentsRoutes(s: Services): Router {
     res.json({ items: page.items.map((d) => presentDocument(d)), nextCursor: page.nextCursor, ...withTotal(page) });
   });
 
-  r.get('/documents/:id', requireRole('analyst', 'labeler'), async (req, res) => {
+  r.get('/documents/:id', requireRole('analyst', 'labeler'), noQuery, async (req, res) => {
     const doc = await s.store.documents.findForTenant(auth(req).tenant, req.params.id as string);
     if (!doc) throw notFound('document');
     res.json(presentDocument(doc, await s.store.tags.byDocument(doc._id)));

@@ -3,7 +3,7 @@ import { AppError } from '../../errors.js';
 import type { Services } from '../../runtime.js';
 import { ModelSwitchDto, TrainModelDto } from '../dto/model-dto.js';
 import { auth, requireRole } from '../middleware.js';
-import { parseDto } from '../validate.js';
+import { noQuery, parseDto } from '../validate.js';
 
 /** Retraining from corrections: train a candidate, watch it, list versions, promote or roll back. */
 export function modelsRoutes(s: Services): Router {
@@ -22,15 +22,15 @@ export function modelsRoutes(s: Services): Router {
     res.status(202).json({ id: job._id, status: job.status, version: job.version, existing: false });
   });
 
-  r.get('/models/jobs/:id', requireRole('admin'), async (req, res) => {
+  r.get('/models/jobs/:id', requireRole('admin'), noQuery, async (req, res) => {
     res.json(await s.models.job(auth(req).tenant, req.params.id as string));
   });
 
-  r.get('/models', requireRole('analyst', 'labeler'), async (req, res) => {
+  r.get('/models', requireRole('analyst', 'labeler'), noQuery, async (req, res) => {
     res.json(await s.models.list(auth(req).tenant));
   });
 
-  r.get('/models/:version', requireRole('analyst', 'labeler'), async (req, res) => {
+  r.get('/models/:version', requireRole('analyst', 'labeler'), noQuery, async (req, res) => {
     res.json(await s.models.version(auth(req).tenant, req.params.version as string));
   });
 

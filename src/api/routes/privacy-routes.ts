@@ -5,7 +5,7 @@ import { TenantSettingsDto } from '../dto/settings-dto.js';
 import { PageQueryDto } from '../dto/query-dto.js';
 import { badRequest, notFound } from '../../errors.js';
 import { auth, requireRole } from '../middleware.js';
-import { parseDto, refuseBody } from '../validate.js';
+import { noQuery, parseDto, refuseBody } from '../validate.js';
 import { invalidCursor } from '../../services/query-service.js';
 
 const AUDIT_CURSOR = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -51,7 +51,7 @@ export function privacyRoutes(s: Services): Router {
     res.json({ id, ...erased });
   });
 
-  r.get('/tenant/settings', requireRole('admin'), async (req, res) => {
+  r.get('/tenant/settings', requireRole('admin'), noQuery, async (req, res) => {
     res.json(await s.settings.get(auth(req).tenant));
   });
 

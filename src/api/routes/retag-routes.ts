@@ -3,7 +3,7 @@ import type { Services } from '../../runtime.js';
 import { invalidCursor } from '../../services/query-service.js';
 import { RetagListQueryDto, StartRetagDto } from '../dto/retag-dto.js';
 import { auth, requireRole } from '../middleware.js';
-import { parseDto, refuseBody } from '../validate.js';
+import { noQuery, parseDto, refuseBody } from '../validate.js';
 
 // A page's nextCursor is its last job's id, a ULID; anything else is refused as the other lists refuse an
 // unreadable cursor, rather than compared as a string.
@@ -26,7 +26,7 @@ export function retagRoutes(s: Services): Router {
     res.json(await s.retag.list(auth(req).tenant, { limit: q.limit ? Number(q.limit) : 20, ...(q.cursor !== undefined ? { before: q.cursor } : {}), ...(q.status ? { status: q.status } : {}) }));
   });
 
-  r.get('/retag-jobs/:id', requireRole('admin'), async (req, res) => {
+  r.get('/retag-jobs/:id', requireRole('admin'), noQuery, async (req, res) => {
     res.json(await s.retag.progress(auth(req).tenant, req.params.id as string));
   });
 
