@@ -274,3 +274,21 @@ describe('a GET that reads no query string refuses a parameter instead of answer
     await rt.http.get(`/v1/documents/${posted.body.id}`).set(bearer(ADMIN_KEY)).expect(200);
   });
 });
+
+describe('the audit log records the exports that happened', () => {
+  const exportEntries = async () => (await rt.http.get('/v1/audit?limit=1000').set(bearer(ADMIN_KEY)).expect(200)).body.items.filter((i: { action: string }) => i.action.endsWith('.export')).length;
+
+  test('an export refused for its filters, or a HEAD that sends no rows, writes no export entry', async () => {
+    const before = await exportEntries();
+    await rt.http.get('/v1/tags/export?from=2024-05-02&to=2024-05-01').set(bearer(ADMIN_KEY)).expect(400);
+    const inverted = await rt.http.get('/v1/tags/export?minConfidence=0.9&maxConfidence=0.1').set(bearer(ADMIN_KEY)).expect(400);
+    expect(inverted.body.error.details.map((d: { field: string }) => d.field)).toEqual(['minConfidence']);
+    await rt.http.head('/v1/tags/export').set(bearer(ADMIN_KEY)).expect(200);
+    await rt.http.head('/v1/corrections/export').set(bearer(ADMIN_KEY)).expect(200);
+    expect(await exportEntries()).toBe(before);
+    // one that runs is recorded, as before
+    await rt.http.get('/v1/tags/export?format=jsonl').set(bearer(ADMIN_KEY)).expect(200);
+    await rt.http.get('/v1/corrections/export').set(bearer(ADMIN_KEY)).expect(200);
+    expect(await exportEntries()).toBe(before + 2);
+  });
+});

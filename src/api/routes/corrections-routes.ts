@@ -49,7 +49,8 @@ export function correctionsRoutes(s: Services): Router {
     const q = parseDto(RangeQueryDto, req.query, 'query');
     // an inverted range is refused as the tag feed and the stats refuse it, not answered with nothing
     const { gte, lte } = dateBounds(q.from, q.to);
-    await s.privacy.audit(a.tenant, a.keyId, 'corrections.export', null, auditedFilters(q));
+    // a HEAD sends no rows: no export to record (as GET /v1/tags/export)
+    if (req.method !== 'HEAD') await s.privacy.audit(a.tenant, a.keyId, 'corrections.export', null, auditedFilters(q));
     res.setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="guandian-corrections-${dayOf(new Date())}.jsonl"`);
     let afterId = '';

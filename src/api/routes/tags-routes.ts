@@ -7,6 +7,7 @@ import { auth, requireRole } from '../middleware.js';
 import { presentTag, withTotal } from '../presenters.js';
 import { parseDto } from '../validate.js';
 import { auditedFilters, streamExport } from '../export.js';
+import { tagFilter } from '../../services/query-service.js';
 
 export function tagsRoutes(s: Services): Router {
   const r = Router();
@@ -26,7 +27,10 @@ export function tagsRoutes(s: Services): Router {
       }
     }
     const q = parseDto(ExportQueryDto, req.query, 'query');
-    await s.privacy.audit(a.tenant, a.keyId, 'tags.export', null, auditedFilters(q));
+    // The log records exports that happened: filters the feed refuses (from after to, an inverted confidence
+    // range) are refused here, before the entry is written, and a HEAD, which sends no rows, writes none.
+    tagFilter(a.tenant, q);
+    if (req.method !== 'HEAD') await s.privacy.audit(a.tenant, a.keyId, 'tags.export', null, auditedFilters(q));
     await streamExport(s, a.tenant, q, res);
   });
 
