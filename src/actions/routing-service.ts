@@ -120,13 +120,15 @@ export class RoutingService {
     };
   }
 
-  /** Idempotent: resolving a resolved case keeps the time it was first closed. */
+  /**
+   * Idempotent: resolving a resolved case keeps the time it was first closed. `resolved` says whether this
+   * call closed it (false for a repeat), so only the call that did is audited.
+   */
   async resolve(tenant: string, id: string, now = new Date()) {
-    const doc =
-      (await this.store.queries.updateRouting({ _id: id, tenant, 'routing.team': { $exists: true }, 'routing.resolvedAt': null }, { resolvedAt: now })) ??
-      (await this.store.queries.findDocuments({ _id: id, tenant, 'routing.team': { $exists: true } }, { _id: 1 }, 1))[0];
+    const closed = await this.store.queries.updateRouting({ _id: id, tenant, 'routing.team': { $exists: true }, 'routing.resolvedAt': null }, { resolvedAt: now });
+    const doc = closed ?? (await this.store.queries.findDocuments({ _id: id, tenant, 'routing.team': { $exists: true } }, { _id: 1 }, 1))[0];
     if (!doc) throw notFound('case');
-    return presentCase(doc, now);
+    return { case: presentCase(doc, now), resolved: closed !== null };
   }
 }
 

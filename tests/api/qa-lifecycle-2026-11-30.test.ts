@@ -292,3 +292,18 @@ describe('the audit log records the exports that happened', () => {
     expect(await exportEntries()).toBe(before + 2);
   });
 });
+
+describe('a case resolved twice', () => {
+  test('is audited once, naming the key that closed it', async () => {
+    const [first, second] = [await createKey(rt, ['analyst']), await createKey(rt, ['labeler'])];
+    const posted = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'qa-case', externalId: 'case-1', text: '客服态度太差了，一直没人处理' }).expect(202);
+    const doc = await waitForStatus(rt, posted.body.id);
+    expect(doc.routing, JSON.stringify(doc)).not.toBeNull();
+    const closed = await rt.http.post(`/v1/cases/${doc.id}/resolve`).set(bearer(first)).expect(200);
+    const again = await rt.http.post(`/v1/cases/${doc.id}/resolve`).set(bearer(second)).expect(200);
+    expect(again.body.resolvedAt).toBe(closed.body.resolvedAt);
+    const entries = (await rt.http.get('/v1/audit?action=case.resolve&limit=1000').set(bearer(ADMIN_KEY)).expect(200)).body.items.filter((i: { target: string }) => i.target === doc.id);
+    expect(entries).toHaveLength(1);
+    expect(entries[0].actor).toBe(first.split('_')[1]);
+  });
+});

@@ -134,8 +134,9 @@ export function actionsRoutes(s: Services): Router {
   r.post('/cases/:id/resolve', requireRole('analyst', 'labeler'), async (req, res) => {
     refuseBody(req.body);
     const who = auth(req);
-    const c = await a.routing.resolve(who.tenant, id(req.params.id));
-    await s.privacy.audit(who.tenant, who.keyId, 'case.resolve', c.documentId);
+    const { case: c, resolved } = await a.routing.resolve(who.tenant, id(req.params.id));
+    // a repeat (a retried request, a second person) closes nothing: no second entry naming another key as the one who closed it
+    if (resolved) await s.privacy.audit(who.tenant, who.keyId, 'case.resolve', c.documentId);
     res.json(c);
   });
 
