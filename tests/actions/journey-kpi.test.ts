@@ -102,6 +102,14 @@ describe('customer journey', () => {
     expect(other.body).toMatchObject({ touchpoints: [], emotion: 0, churnRisk: false });
     expect((await rt.http.get('/v1/customers/at-risk').set(bearer(analystB)).expect(200)).body.items).toEqual([]);
   });
+
+  test('a customer id no document can carry (over 128 characters) is a 400 naming it, as erasure answers', async () => {
+    const long = 'c'.repeat(129);
+    const res = await rt.http.get(`/v1/customers/${long}/journey`).set(bearer(ADMIN_KEY)).expect(400);
+    expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual(['id']);
+    await rt.http.delete(`/v1/customers/${long}`).set(bearer(ADMIN_KEY)).expect(400);
+    await rt.http.get(`/v1/customers/${'c'.repeat(128)}/journey`).set(bearer(ADMIN_KEY)).expect(200);
+  });
 });
 
 describe('KPI view', () => {

@@ -285,6 +285,13 @@ export class DeliveriesQueryDto {
   cursor?: string;
 }
 
+/** A customer in a journey's path: an id ingest could have stored (customerId is 1-128 characters), as erasure reads it. */
+export class JourneyParamsDto {
+  @IsString()
+  @Length(1, 128, { message: 'id must be a customerId of 1-128 characters' })
+  id!: string;
+}
+
 export class JourneyQueryDto {
   @IsOptional()
   @Matches(LIMIT, { message: 'limit must be a whole number from 1 to 1000' })

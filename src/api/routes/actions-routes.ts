@@ -9,6 +9,7 @@ import {
   AtRiskQueryDto,
   CasesQueryDto,
   DeliveriesQueryDto,
+  JourneyParamsDto,
   JourneyQueryDto,
   KpiQueryDto,
   RoutingTableDto,
@@ -145,8 +146,9 @@ export function actionsRoutes(s: Services): Router {
     res.json(await a.insights.atRisk(auth(req).tenant, { days: Number(q.days ?? 90), limit: Number(q.limit ?? 50), onlyAtRisk: q.onlyAtRisk === 'true' }));
   });
   r.get('/customers/:id/journey', requireRole('analyst', 'labeler'), async (req, res) => {
+    const { id: customerId } = parseDto(JourneyParamsDto, { id: req.params.id }, 'path');
     const q = parseDto(JourneyQueryDto, req.query, 'query');
-    res.json(await a.insights.journey(auth(req).tenant, id(req.params.id), Number(q.limit ?? 200)));
+    res.json(await a.insights.journey(auth(req).tenant, customerId, Number(q.limit ?? 200)));
   });
 
   r.get('/stats/kpi', requireRole('analyst', 'labeler'), async (req, res) => {
