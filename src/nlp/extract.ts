@@ -831,13 +831,14 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
   // A pattern's core may itself open with 太 (太咸, 也太随意): the same frame, except thanks (太感谢了 keeps its 了).
   const taiFrame = immediate === '太' || immediate === '越来越' || (lc.slice(op.start, op.end).includes('太') && !/^太(?:感谢|谢谢)/.test(op.core));
   if (!suffixHasLe && lc[op.end] === '了' && op.end < hi && !taiFrame && !op.core.endsWith('了') && !isWait(op)) op.end += 1;
-  // speed complements keep their verb: 送得很快
+  // speed complements keep their verb: 送得很快; a word that only ends in 得 (觉得慢, 显得很慢, 记得很快) has no
+  // complement, and the word is no part of the verdict
   if (SPEED.has(op.core)) {
     let a = op.start;
     if (lc[a - 1] === '也' && lc[a - 2] === '得') a -= 1;
     if (lc[a - 1] === '得' && a - 2 >= lo && /[\u4e00-\u9fa5]/.test(lc[a - 2]!) && !blocked(a - 2)) {
       const tok = tokenAt(tokens, a - 2);
-      if (tok && tok.end - tok.start <= 2 && tok.start >= a - 2) op.start = a - 2;
+      if (tok && tok.end - tok.start <= 2 && tok.start >= a - 2 && !DE_WORDS.has(tok.word)) op.start = a - 2;
     }
   }
   // a manner complement that is only praise through its verb keeps the verb: 讲得很清楚 (听得很清楚 is noise),
