@@ -106,6 +106,11 @@ const PRODUCT_NOUN = /(?:房|间|套餐|套|款|版|卡|险|宝|贷|包|会员|�
 const ROOM_PREFIX = /^(?:商务|行政|标准|海景|景观|家庭|亲子|单人|双人|江景|山景)/;
 /** Words ending in 得 that are no complement (难得放假, 值得, 全得靠自己): jieba keeps them whole. */
 const DE_WORDS = new Set(['难得', '全得', '值得', '懂得', '记得', '觉得', '免得', '省得', '获得', '取得', '显得', '晓得', '舍得', '使得', '落得', '乐得', '怪得', '非得', '总得', '还得', '就得', '都得']);
+/** A verb of belief or perception under a negator, with the emphasis on the negator (并不觉得, 从来没觉得, 完全没感觉到)
+ * and a determiner before what it is about (不觉得这个…): what follows is a verdict the customer denies. */
+const NEGATED_BELIEF = /(?:并|从来|从|根本|完全|压根|一点也|一点都|真)?(?:不|没有?)(?:觉得|认为|感觉到?|感到|觉着)(?:这个|那个|这|那|你们的?|他们的?|它的?|这家的?)?$/;
+/** Who else may hold a view (他们就不觉得…, 客服根本不认为…): the business, its staff, or anyone but the customer. */
+const OTHER_HOLDER = /(?:他|她|它|他们|她们|人家|对方|别人|你|您|你们|客服|商家|店家|卖家|老板|前台|服务员|经理|工作人员|师傅|酒店|银行|公司|平台|官方|厂家|售后)(?:就是|就|也|都|还|又|却|竟然|居然|仍然|依然|根本|完全|压根|并|倒)*$/;
 /** Words that need the guard single characters get: they are ordinary words far more often than opinions. */
 const GUARDED = new Set(['可以', '还行', '行', '正', '一般', '垃圾', '坑', '黑', '可爱', '麻烦', '标准', '规范', '推荐']);
 const ACKNOWLEDGEMENTS = new Set(['好', '行', '可以', '对', '成']);
@@ -437,6 +442,23 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (ren && who && who.start >= lo && isPerson(who) && op.score !== 0 && !found.some((o) => o !== op && o.start < op.start && ren.start < o.end)) op.start = ren.start;
   }
   for (const op of found) op.aspect = findAspect(op, lc, lo, tokens, x, found) ?? ownTarget(op, lc, tokens, x);
+  // a verdict the customer says they do not hold (不觉得贵, 我并不觉得网速慢, 没感觉信号差, 真没觉得好) is denied: the
+  // negated verb of belief is part of the phrase and turns it round, also across the target it names (不觉得房间小 keeps
+  // 房间 as its target, inside the phrase). Asked (你不觉得很贵吗？) it asserts what it seems to deny, and stays as it was.
+  if (!clause.question) {
+    for (const op of found) {
+      const head = op.aspect && op.aspect.end <= op.start ? op.aspect.start : op.start;
+      const m = NEGATED_BELIEF.exec(lc.slice(lo, head));
+      if (!m) continue;
+      const at = head - m[0].length;
+      if (found.some((o) => o !== op && o.start < head && at < o.end)) continue;
+      // someone else not seeing a fault (人家就不觉得有问题, 客服就是不认为机器有问题) is no verdict of the customer's
+      if (OTHER_HOLDER.test(lc.slice(lo, at))) continue;
+      op.start = at;
+      op.negated = !op.negated;
+      op.score = -op.score;
+    }
+  }
   // one evaluation shared by coordinated targets: 信号、资费都比原来好 → two opinions
   for (const op of [...found]) {
     let a = op.aspect;
