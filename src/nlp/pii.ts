@@ -573,7 +573,11 @@ function numberCandidates(t: string, add: AddCandidate, maxDigits = Infinity): v
     // 3-digit area codes are 010 and 02x; others are 4 digits
     if (area.length === 3 && !/^0(10|2\d)$/.test(area)) continue;
     if (/^[01]/.test(local)) continue;
-    const ext = /[ )-]\d{7,8}$/.test(m[0]) ? /^-\d{1,5}(?![\d-])/.exec(t.slice(e, e + 7))?.[0] ?? '' : '';
+    // the number after the area code: with no dash of its own (87310264, 5888 8888) a dash and digits after it are the
+    // extension (021-5888 8888-123, (021)5888 8888-123), as after a mobile; written with dashes (0755-8261-4037-8001)
+    // the digits after are another group of one longer number
+    const number = body.slice(body.indexOf(written) + written.length).replace(/^(?:\) ?| - |[ -])/, '');
+    const ext = /^[\d ]+$/.test(number) ? /^-\d{1,5}(?![\d-])/.exec(t.slice(e, e + 7))?.[0] ?? '' : '';
     const to = e + ext.length;
     if (!isolated(t, s, to) || partOfLonger(t, s, to, separatorsOf(body)) || vetoedByContext(t, s)) continue;
     add('landline', s, e, 1);
