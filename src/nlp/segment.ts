@@ -33,7 +33,7 @@ export function tokenize(
     const tag = own?.get(t.word);
     return tag && tag !== t.tag ? { word: t.word, tag } : t;
   });
-  const tagged = splitGlued(splitDegreePrefix(splitComparatives(raw, terms), sentiment), terms, sentiment);
+  const tagged = splitRepeatedDegree(splitGlued(splitDegreePrefix(splitComparatives(raw, terms), sentiment), terms, sentiment), sentiment);
   const out: Token[] = [];
   let pos = 0;
   for (const t of addressForms(splitHmmTails(splitHmmInnerDegree(tagged, sentiment)))) {
@@ -63,6 +63,35 @@ function addressForms(tagged: { word: string; tag: string }[]): { word: string; 
       out.push({ word: t.word + next.word, tag: 'nr' });
       k++;
     } else out.push(t);
+  }
+  return out;
+}
+
+/** One-character degree adverbs that social posts repeat for emphasis (太太太好了, 真真真干净, 超超超快). */
+const REPEATED_DEGREE = /^([太很超真巨贼挺蛮])\1+$/;
+/** Who a 太太 ("wife") belongs to: a pronoun, a name, 的, or a person (我太太, 王太太, 老板的太太). */
+const POSSESSOR = /^(?:我|你|您|他|她|俺|咱|人家|的|老板|老王|邻居|朋友|同事)$/;
+
+/**
+ * A degree adverb typed two or more times in a row is emphasis, but jieba reads the doubled one as a word: 太太 is
+ * "wife" (服务太太太好了 gave the target 服务太太, 客服态度太太差了 客服态度太太) and 真真 an adverb the lexicon does
+ * not know (房间真真真干净 lost its target). When the doubled piece goes on into the same adverb or straight into an
+ * evaluation word, and no possessor stands before it (我太太说…, 王太太), it is split into single adverbs.
+ */
+function splitRepeatedDegree(tagged: { word: string; tag: string }[], sentiment?: ReadonlyMap<string, number>): { word: string; tag: string }[] {
+  const out: { word: string; tag: string }[] = [];
+  for (let k = 0; k < tagged.length; k++) {
+    const t = tagged[k]!;
+    const m = REPEATED_DEGREE.exec(t.word);
+    const prev = tagged[k - 1];
+    const next = tagged[k + 1];
+    const emphasis = m && next !== undefined && (next.word.startsWith(m[1]!) || sentiment?.has(next.word) === true);
+    const owned = prev !== undefined && (POSSESSOR.test(prev.word) || /^(?:r|nr)/.test(prev.tag));
+    if (!emphasis || owned) {
+      out.push(t);
+      continue;
+    }
+    for (const c of t.word) out.push({ word: c, tag: 'd' });
   }
   return out;
 }
