@@ -592,9 +592,10 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (op.core.length === 1 && op.start === op.coreStart) {
       const prevChar = lc[op.start - 1] ?? '';
       let prev = tokenEndingAt(tokens, op.start);
-      // 分量也足, 网络真的卡: look through 也/都/又 and adverbs the phrase did not take to the subject
+      // 分量也足, 网络真的卡: look through 也/都/又 and adverbs the phrase did not take to the subject, and through a
+      // concession or contrast written after it (价格虽然贵, 房间却小)
       // (not a one-character one: 好 in 隔音好贵点 is an adjective)
-      for (let k = 0; k < 2 && prev && (/^(也|都|又|还)$/.test(prev.word) || (prev.word.length >= 2 && x.modifiers.has(prev.word) && x.modifiers.get(prev.word) !== 'negation')); k++) prev = tokenEndingAt(tokens, prev.start) ?? prev;
+      for (let k = 0; k < 2 && prev && (/^(也|都|又|还|虽然|虽说|尽管|虽|却)$/.test(prev.word) || (prev.word.length >= 2 && x.modifiers.has(prev.word) && x.modifiers.get(prev.word) !== 'negation')); k++) prev = tokenEndingAt(tokens, prev.start) ?? prev;
       // 鸡块是凉的, 汤都是凉的: a fault in the 是…的 frame predicates the noun before 是 (房是好的 tells which one works);
       // with 都/全 it is a verdict on all of them, whatever comes before (买回来都是坏的, 三个有两个都是坏的)
       let allOfThem = false;
@@ -1052,7 +1053,8 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   // question words (App怎么一直登录不上), 本身, experiential verbs (用着挺顺手), locatives (页面上)
   for (let moved = true; moved; ) {
     moved = false;
-    const m = /(也|又|还是|倒是|倒|是|本身|怎么|为什么|咋|用着|用起来|吃起来|看起来|摸起来|穿起来|上|里| )$/.exec(lc.slice(lo, q));
+    // (and a concession or contrast written after the target, 价格虽然贵, 质量却很好: the target opens the clause)
+    const m = /(也|又|还是|倒是|倒|是|本身|虽然|虽说|尽管|虽|却|怎么|为什么|咋|用着|用起来|吃起来|看起来|摸起来|穿起来|上|里| )$/.exec(lc.slice(lo, q));
     if (m && (m[1] !== '上' && m[1] !== '里' || (() => { const t = tokenEndingAt(tokens, q - 1); return t !== undefined && isNounLike(t, x); })())) {
       if (m[1] === '上' || m[1] === '里') locative = true;
       q -= m[1]!.length;
