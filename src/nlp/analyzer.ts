@@ -227,6 +227,33 @@ function pastState(ops: RawOpinion[], lc: string): void {
   for (const o of drop) ops.splice(ops.indexOf(o), 1);
 }
 
+/** A clause that denies what it says (不是客服不好, 并不是网速慢, 不是说快递慢), up to where the denied thing starts. */
+const DENIAL = /^(?:并|倒|也|又|其实|倒也)?不是(?:说|因为|嫌)?/;
+/** ... and the next clause naming what it really is (是系统太烂, 而是服务太差, 只是效率太低, 主要是包装太差). */
+const REAL_REASON = /^(?:而是|而|是|只是|主要是|就是|实在是|纯粹是|其实是|问题是|关键是)/;
+
+/**
+ * 不是A，(而)是B sets aside A to blame B: the customer says A is not the problem (不是客服不好，是系统太烂; 不是价格贵，
+ * 而是服务太差), so an opinion in the denied clause is no verdict of theirs. Only when 不是 opens the clause and the
+ * opinion does not take it (不是不好 and 不是很满意 are the customer's own hedged verdicts), and the same sentence goes
+ * on to the real reason.
+ */
+function deniedAlternative(ops: RawOpinion[], lc: string, clauses: Clause[]): void {
+  for (let k = ops.length - 1; k >= 0; k--) {
+    const op = ops[k]!;
+    const c = op.clause;
+    const denial = DENIAL.exec(lc.slice(c.contentStart, c.end));
+    const from = c.contentStart + (denial?.[0].length ?? 0);
+    if (!denial || op.start < from) continue;
+    // the real thing named inside the clause (不是很浓的香是淡淡的清香): what follows its 是 is no denial
+    const inline = lc.indexOf('是', from);
+    if (inline >= 0 && inline < c.end && op.start >= inline) continue;
+    const next = clauses.find((n) => n.start >= c.end);
+    if (!next || next.sentence !== c.sentence || !REAL_REASON.test(lc.slice(next.start, next.end))) continue;
+    ops.splice(k, 1);
+  }
+}
+
 /** Thanks with 真是 (真是谢谢了, 真是谢谢你们了): sincere after good service, sarcastic after a complaint. */
 const EMPHATIC_THANKS = /^(真是|真的是|可真是)(谢谢|感谢)/;
 /** Marks of a sarcastic smile: the 微笑 emoticon and emoji, 白眼, 呵呵. */
@@ -379,6 +406,7 @@ class RuleAnalyzer implements Analyzer {
       }
     }
     pastState(perClause, lc);
+    deniedAlternative(perClause, lc, clauses);
     sarcasm(perClause, lc, (s, e) => { const o = toOriginal(n, s, e); return part.text.slice(o.start, o.end); }, clauses);
     // a caller stating the problem they call about (我的手机银行登录不了) reports the reason for the call,
     // not a verdict: in a transcript a failure counts as a complaint only with an emphasis (一直登录不上,
