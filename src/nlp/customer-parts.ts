@@ -8,9 +8,13 @@ import { customerSegments } from './merchant-reply.js';
  */
 
 // "客服：…", "[客服] …", "【客户】：…": a speaker name needs a colon or brackets, since a customer line may
-// well begin with the word 客服 (客服态度很差).
+// well begin with the word 客服 (客服态度很差). Call-centre and speech-recognition exports put a time before it
+// ("[00:05] 客户：…", "00:01:12 坐席：…", "2024-11-30 10:01:02 客服：…") and a note after it in brackets, the agent's
+// number or the customer's name ("客服(工号1023)：…", "客户（张先生）：…"): still the speaker's prefix.
 const SPEAKERS = '客户|顾客|用户|来电人|customer|坐席|客服|agent|系统|system';
-const SPEAKER_PREFIX = new RegExp(`^\\s*(?:[\\[【(（]\\s*(${SPEAKERS})\\s*[\\]】)）]\\s*[：:]?|(${SPEAKERS})\\s*[：:])\\s*`, 'i');
+const STAMP = String.raw`(?:[\[【(（]?\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]+)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\s*[\]】)）]?\s*)?`;
+const NOTE = String.raw`(?:\s*[(（][^()（）\n]{1,24}[)）])?`;
+const SPEAKER_PREFIX = new RegExp(`^\\s*${STAMP}(?:[\\[【(（]\\s*(${SPEAKERS})${NOTE}\\s*[\\]】)）]\\s*[：:]?|(${SPEAKERS})${NOTE}\\s*[：:])\\s*`, 'i');
 const CUSTOMER_SPEAKER = /^(客户|顾客|用户|来电人|customer)/i;
 
 export interface CustomerPart {
