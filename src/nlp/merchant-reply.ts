@@ -13,10 +13,14 @@
 
 const SP = '[\\s\\u3000]*';
 const DIGIT = '[0-9０-９]';
-const SPEAKER = '(?:宾馆|賓館|酒店|商家|店家|卖家|賣家|掌柜|掌櫃|店主|管理者|官方)';
+const SPEAKER = '(?:宾馆|賓館|酒店|商家|商户|商戶|店家|卖家|賣家|掌柜|掌櫃|店主|店铺|店鋪|门店|門店|店长|店長|管理者|官方)';
 const VERB = '(?:反馈|反饋|回复|回覆|回應|回应)';
-const DATE = `(?:${DIGIT}{4}${SP}年${SP}${DIGIT}{1,2}${SP}月${SP}${DIGIT}{1,2}${SP}日)?`;
-const REPLY_START = new RegExp(`${SPEAKER}${VERB}${SP}${DATE}${SP}[:：]`, 'g');
+// 2008年7月4日, or as platforms print it, 2024-11-30 (10:01:02), possibly in brackets: 商家回复(2024-11-30)：
+const DAY = `${DIGIT}{4}${SP}(?:年${SP}${DIGIT}{1,2}${SP}月${SP}${DIGIT}{1,2}${SP}日|[-/.]${DIGIT}{1,2}[-/.]${DIGIT}{1,2})`;
+const TIME = `(?:${SP}${DIGIT}{1,2}[:：]${DIGIT}{2}(?:[:：]${DIGIT}{2})?)?`;
+const DATE = `(?:[(（]${SP}${DAY}${TIME}${SP}[)）]|${DAY}${TIME})?`;
+// the colon is what makes 商家回复 a label; a label in brackets needs none (【商家回复】亲，…; [商家回复]：…)
+const REPLY_START = new RegExp(`[【\\[]${SP}${SPEAKER}${VERB}${SP}${DATE}${SP}[】\\]]${SP}[:：]?|${SPEAKER}${VERB}${SP}${DATE}${SP}[:：]`, 'g');
 const FOLLOW_UP = /补充点评|補充點評|追加评论|追加評論|追评|追評/g;
 
 export interface TextSegment {

@@ -36,3 +36,23 @@ describe('merchant replies inside review text', () => {
     expect(customerSegments('')).toEqual([{ text: '', offset: 0 }]);
   });
 });
+
+// Platforms print the reply label in other ways than review sites did: 商户回复 (a listing's merchant), 店铺回复, a
+// label in brackets without a colon (【商家回复】), and an ISO date, in brackets or not (商家回复(2024-11-30)：). None was
+// taken for a reply, so the merchant's praise of itself (我们的菜品口味一直很好) became the customer's.
+describe('reply labels as platforms print them', () => {
+  it.each([
+    ['房间很脏。商户回复：尊敬的顾客，我们的房间每天打扫', '商户回复：尊敬的顾客，我们的房间每天打扫'],
+    ['菜太咸了。【商家回复】亲，我们的菜品口味一直很好', '【商家回复】亲，我们的菜品口味一直很好'],
+    ['菜太咸了。[商家回复]：亲，口味一直很好', '[商家回复]：亲，口味一直很好'],
+    ['菜太咸了。店铺回复：亲，口味一直很好', '店铺回复：亲，口味一直很好'],
+    ['菜太咸了。商家回复(2024-11-30)：亲，口味一直很好', '商家回复(2024-11-30)：亲，口味一直很好'],
+    ['菜太咸了。商家回复 2024-11-30 10:01：亲，口味一直很好', '商家回复 2024-11-30 10:01：亲，口味一直很好'],
+  ])('%s', (text, reply) => {
+    expect(cut(text)).toEqual([reply]);
+  });
+
+  it('still not a customer judging a reply', () => {
+    for (const text of ['店铺回复很快，态度也好', '门店回复说明天处理', '【吐槽】商家回复太慢']) expect(cut(text)).toEqual([]);
+  });
+});
