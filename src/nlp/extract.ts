@@ -348,7 +348,15 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       // 难 + a verb is "hard to do" (人工太难转, 车位难找): the verb ends the phrase
       const hardTo = word === '难' && next !== undefined && next.start === e && next.tag.startsWith('v') && next.word.length <= 2 && (next.end === hi || PARTICLES.test(lc.slice(next.end, hi)));
       if (hardTo) e = next.end;
-      const rightOk = hardTo || right === '' || PARTICLES.test(right) || RIGHT_SUFFIXES.some((s) => right.startsWith(s)) || /^(但|却|而且|并且|又|也)/.test(right) || nextTarget || degreeComplement || amount;
+      // the same verdict said again, with the same adverbs (很慢很慢很慢, 差差差; not 差没差), and nothing after the
+      // repetition but more of it or the end of the predicate (not 好好吃, where 好 is an adverb): the repetition closes
+      // the predicate as a particle would
+      let from = i;
+      while (from > lo && SINGLE_MOD_CHARS.has(lc[from - 1]!)) from--;
+      const rep = lc.slice(from, i) + word;
+      const afterRep = right.slice(rep.length);
+      const again = !SINGLE_MOD_CHARS.has(word) && right.startsWith(rep) && (afterRep === '' || afterRep.startsWith(rep) || PARTICLES.test(afterRep) || RIGHT_SUFFIXES.some((s) => afterRep.startsWith(s)));
+      const rightOk = hardTo || right === '' || PARTICLES.test(right) || RIGHT_SUFFIXES.some((s) => right.startsWith(s)) || /^(但|却|而且|并且|又|也)/.test(right) || nextTarget || degreeComplement || amount || again;
       const tok = tokenAt(tokens, i);
       let leftOk = true;
       // pieces jieba's HMM guessed (tag x) carry no word evidence, so they cannot veto a match

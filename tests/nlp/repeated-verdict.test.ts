@@ -1,0 +1,27 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAnalyzer } from '../../src/nlp/analyzer.js';
+import { analyzeChecked, LEXICON_DIR, showTags } from '../helpers/analyzer.js';
+import type { Analyzer } from '../../src/nlp/types.js';
+
+// A one-character verdict said again for emphasis (很慢很慢很慢, 差差差) must close its predicate: only the last one
+// did (a one-character word needs the clause end, a particle or a noun after it), so 差差差 gave no tag and 快递很慢很慢
+// kept the last 很慢, linked to 快递 from afar, its span without the target.
+
+let analyzer: Analyzer;
+beforeAll(async () => {
+  analyzer = await createAnalyzer({ lexiconDir: LEXICON_DIR });
+});
+
+describe('a verdict said again', () => {
+  it.each([
+    ['快递很慢很慢很慢', '快递', '很慢', 'negative'],
+    ['房间很小很小', '房间', '很小', 'negative'],
+    ['信号差差差', '信号', '差', 'negative'],
+    ['价格贵贵贵', '价格', '贵', 'negative'],
+  ] as const)('%s', async (text, aspect, opinion, polarity) => {
+    const { tags } = await analyzeChecked(analyzer, text);
+    expect(tags.map((t) => [t.aspect, t.opinion, t.polarity]), showTags(tags)).toEqual([[aspect, opinion, polarity]]);
+    const t = tags[0]!;
+    expect(text.slice(t.span.start, t.span.end)).toBe(aspect + opinion);
+  });
+});
