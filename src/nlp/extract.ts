@@ -109,6 +109,8 @@ const DE_WORDS = new Set(['难得', '全得', '值得', '懂得', '记得', '觉
 /** A verb of belief or perception under a negator, with the emphasis on the negator (并不觉得, 从来没觉得, 完全没感觉到)
  * and a determiner before what it is about (不觉得这个…): what follows is a verdict the customer denies. */
 const NEGATED_BELIEF = /(?:并|从来|从|根本|完全|压根|一点也|一点都|真)?(?:不|没有?)(?:觉得|认为|感觉到?|感到|觉着)(?:这个|那个|这|那|你们的?|他们的?|它的?|这家的?)?$/;
+/** A fault the customer never met (没出现过卡顿, 从来没遇到过故障, 没有一次失望): what follows did not happen. */
+const NEGATED_EXPERIENCE = /(?:从来|从|一直|还|都|也|再)?(?:没有?|未|不曾|从未)(?:出现|遇到|碰到|遇见|发生|出)过?(?:什么|任何|一次|一点|半点)?$|没有一次$/;
 /** Who else may hold a view (他们就不觉得…, 客服根本不认为…): the business, its staff, or anyone but the customer. */
 const OTHER_HOLDER = /(?:他|她|它|他们|她们|人家|对方|别人|你|您|你们|客服|商家|店家|卖家|老板|前台|服务员|经理|工作人员|师傅|酒店|银行|公司|平台|官方|厂家|售后)(?:就是|就|也|都|还|又|却|竟然|居然|仍然|依然|根本|完全|压根|并|倒)*$/;
 /** Words that need the guard single characters get: they are ordinary words far more often than opinions. */
@@ -450,13 +452,15 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (ren && who && who.start >= lo && isPerson(who) && op.score !== 0 && !found.some((o) => o !== op && o.start < op.start && ren.start < o.end)) op.start = ren.start;
   }
   for (const op of found) op.aspect = findAspect(op, lc, lo, tokens, x, found) ?? ownTarget(op, lc, tokens, x);
-  // a verdict the customer says they do not hold (不觉得贵, 我并不觉得网速慢, 没感觉信号差, 真没觉得好) is denied: the
-  // negated verb of belief is part of the phrase and turns it round, also across the target it names (不觉得房间小 keeps
-  // 房间 as its target, inside the phrase). Asked (你不觉得很贵吗？) it asserts what it seems to deny, and stays as it was.
+  // a verdict the customer says they do not hold (不觉得贵, 我并不觉得网速慢, 没感觉信号差, 真没觉得好), or a fault they
+  // never met (没出现过卡顿), is denied: the negated verb of belief or experience is part of the phrase and turns it
+  // round, also across the target it names (不觉得房间小 keeps 房间 as its target, inside the phrase). Asked (你不觉得很贵吗？) it asserts what it seems to deny, and stays as it was.
   if (!clause.question) {
     for (const op of found) {
       const head = op.aspect && op.aspect.end <= op.start ? op.aspect.start : op.start;
-      const m = NEGATED_BELIEF.exec(lc.slice(lo, head));
+      const before = lc.slice(lo, head);
+      // (never having met a fault, 没遇到过故障, is praise; never having met one this bad, 没遇到过这么差的, is not)
+      const m = NEGATED_BELIEF.exec(before) ?? (/这么|那么|如此|这样|这种|更/.test(lc.slice(op.start, op.coreStart)) ? null : NEGATED_EXPERIENCE.exec(before));
       if (!m) continue;
       const at = head - m[0].length;
       if (found.some((o) => o !== op && o.start < head && at < o.end)) continue;
