@@ -371,6 +371,9 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
         leftOk = ([...pre].every((c) => SINGLE_MOD_CHARS.has(c)) || x.modifiers.get(pre) === 'degree') && (complement || [...post].every((c) => TAIL_CHARS.has(c)));
       }
       if (!rightOk || !leftOk) continue;
+      // the repetition is one emphatic verdict (差差差, 很慢很慢很慢), read in one go: one phrase per occurrence made a
+      // clause of thousands of them quadratic in the expansion below
+      if (again) while (e + rep.length <= hi && lc.startsWith(rep, e)) e += rep.length;
       // 老 before a noun is "old" or "long-standing" (老身份证, 老客户), never a verdict on it
       if (word === '老' && nextTarget) continue;
       // ambiguous words used attributively (推荐的产品, 一般的情况) are not verdicts
