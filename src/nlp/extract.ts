@@ -855,8 +855,9 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
   {
     const before = lc.slice(lo, op.start);
     const m = /(没有|没)([^，。！？,!?\s]{0,5}(中|那样|那么|这么|的那么|得那么))$/.exec(before);
-    // (没见过这么差的, 从来没遇到过这么慢的: never having met one this bad is a superlative, not a denial)
-    if (m && (immediate === '那么' || immediate === '这么' || m[2]!.length >= 2) && !/(?:见|遇到|碰到|遇见|见识|经历)过/.test(m[2]!)) {
+    // (没见过这么差的, 从来没遇到过这么慢的, 没住过这么差的, 没吃过这么难吃的: never having met, stayed in or eaten one this
+    // bad is a superlative, not a denial)
+    if (m && (immediate === '那么' || immediate === '这么' || m[2]!.length >= 2) && !/过/.test(m[2]!)) {
       const at = lo + m.index;
       if (!others.some((o) => o.start >= at && o.end <= op.start)) {
         op.start = at;

@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 
 describe('never having met one this bad', () => {
-  it.each(['从来没遇到过这么差的服务', '我从没碰到过这么慢的快递', '从来没见识过这么差的态度'])('%s', async (text) => {
+  it.each(['从来没遇到过这么差的服务', '我从没碰到过这么慢的快递', '从来没见识过这么差的态度', '从来没住过这么差的酒店', '从来没有订过这么慢的餐', '从来没吃过这么难吃的外卖'])('%s', async (text) => {
     const { tags, sentiment } = await analyzeChecked(analyzer, text);
     expect(tags.some((t) => t.polarity === 'positive'), showTags(tags)).toBe(false);
     expect(sentiment).toBe('negative');
