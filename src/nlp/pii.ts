@@ -54,8 +54,12 @@ function folded(text: string): string {
  */
 function detectionCopy(text: string): { t: string; origStart: number[]; origEnd: number[] } {
   const n = normalizeText(text);
-  return { t: n.text.replace(DASHES, '-'), origStart: n.origStart, origEnd: n.origEnd };
+  return { t: n.text.replace(DASHES, '-').replace(MIDDLE_DOT, '.'), origStart: n.origStart, origEnd: n.origEnd };
 }
+
+/** A middle dot between digits (138·1234·5678, typed with the Chinese keyboard's 间隔号 key, or ・ and • pasted) groups a
+ * number as a dot does; one for one, so offsets stay. */
+const MIDDLE_DOT = /(?<=[0-9])[\u00b7\u30fb\u2022\u2027\u22c5\uff65](?=[0-9])/g;
 
 /**
  * A hash token as the `hash` policy writes it: `[type:8 hex]` from before per-tenant keys, `[type:16 hex]`
