@@ -380,9 +380,11 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
       if (GUARDED.has(word) && /^的[\u4e00-\u9fa5]/.test(right)) continue;
       // discourse "好的/好吧/行吧/可以的" opening a reply is politeness, not an opinion
       // (only an acknowledgement word: 还行吧 / 一般吧 opening a reply are hedged verdicts)
-      if (i === lo && /^[的吧嘞啊]/.test(right) && ACKNOWLEDGEMENTS.has(word)) continue;
+      // (read after a repetition taken in above: 可以可以，就这样吧 is the acknowledgement said twice)
+      const rest = lc.slice(e, hi);
+      if (i === lo && /^[的吧嘞啊]/.test(rest) && ACKNOWLEDGEMENTS.has(word)) continue;
       // a bare 好/行/可以 that is a whole clause is an acknowledgement (好，那麻烦你了)
-      if (i === lo && right === '' && ACKNOWLEDGEMENTS.has(word)) continue;
+      if (i === lo && rest === '' && ACKNOWLEDGEMENTS.has(word)) continue;
       // said twice (可以可以，那就这样; 行行行) it is still one
       if (i > lo && word !== '好' && ACKNOWLEDGEMENTS.has(word) && /^[的吧啊呀]?$/.test(right) && new RegExp(`^(?:${word})+$`).test(lc.slice(lo, i))) continue;
       // 麻烦了 / 那麻烦您了 closing a request is thanks for the trouble, not a complaint about it

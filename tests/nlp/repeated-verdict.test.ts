@@ -25,6 +25,13 @@ describe('a verdict said again', () => {
     expect(text.slice(t.span.start, t.span.end)).toBe(aspect + opinion);
   });
 
+  it('an acknowledgement said again is still none (可以可以，就这样吧; 行行行)', async () => {
+    for (const text of ['可以可以，就这样吧', '行行行，那就这样', '可以可以吧']) {
+      const { tags } = await analyzeChecked(analyzer, text);
+      expect(tags, `${text}: ${showTags(tags)}`).toEqual([]);
+    }
+  });
+
   it('a clause of thousands of repetitions is read in linear time', async () => {
     // (one phrase per repetition took ~22 s for 20,000 差: the expansion compares each phrase with every other)
     for (const unit of ['差', '很慢']) {
