@@ -5,7 +5,7 @@ import { AppDataContext, canAnalyze, canLabel, isAdmin } from './app-data';
 import { clearDocCache } from './doc-cache';
 import { DocPage } from './doc-page';
 import { ExportPage } from './export-page';
-import { FeedPage } from './feed-page';
+import { FeedPage, forgetFeed } from './feed-page';
 import { roleKey, TEXT_LANG, useI18n, type MsgKey } from './i18n';
 import { IngestPage } from './ingest-page';
 import { LabelPage } from './label-page';
@@ -34,6 +34,7 @@ export function App() {
   const signOut = useCallback((error?: unknown) => {
     storeKey(null);
     clearDocCache();
+    forgetFeed();
     setSession({ state: 'out', error });
   }, []);
 

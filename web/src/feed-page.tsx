@@ -41,6 +41,15 @@ interface FeedMemory {
 let memory: FeedMemory | null = null;
 const cardHeights = new Map<string, number>();
 
+/**
+ * Signing out forgets the remembered feed: the next key to sign in in this tab (another tenant's, or one
+ * with other rights) must see its own query's cards, not the previous key's customers' words.
+ */
+export function forgetFeed(): void {
+  memory = null;
+  cardHeights.clear();
+}
+
 export function FeedPage({ route }: { route: Route }) {
   const { t } = useI18n();
   const key = route.params.toString();

@@ -1,0 +1,59 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ingest, signIn, waitDone } from './console-helpers.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, type RunningServer } from './server-harness.js';
+
+// The feed remembers its cards (and scroll) so that opening a document and coming back lands where the
+// analyst was. What it remembers must belong to the key signed in and to a query that was answered.
+
+const SECRET = '我在贵行的房贷提前还款被拒了三次，经办人周经理态度恶劣';
+
+let server: RunningServer;
+let browser: Browser;
+let api: ReturnType<typeof apiClient>;
+let otherKey: string;
+
+beforeAll(async () => {
+  server = await startServer();
+  api = apiClient(server.base, server.adminKey);
+  await waitDone(api, await ingest(api, { kind: 'comment', source: 'app', externalId: 'mem-1', text: SECRET }));
+  // an analyst of another tenant, which has no feedback at all
+  const created = await api<{ key: string }>('POST', '/v1/api-keys', { name: '另一分行分析员', roles: ['analyst'], tenant: 'other-branch' });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  otherKey = created.body.key;
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(() => closeBrowserAndServer(browser, server));
+
+/** The feed once its query has answered: its cards, or its empty state. */
+async function settledFeed(page: Page): Promise<{ cards: number; text: string }> {
+  await page.waitForSelector('.feed-card, .empty', { timeout: 20_000 });
+  // a remembered feed shows at once; give a fresh query's answer the time to arrive too
+  await page.waitForTimeout(1000);
+  await page.waitForSelector('.feed-card, .empty', { timeout: 20_000 });
+  return { cards: await page.locator('.feed-card').count(), text: (await page.locator('main').textContent()) ?? '' };
+}
+
+describe('the remembered feed', () => {
+  test('is forgotten on sign-out: the next key in the tab does not see the previous tenant’s feedback', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 800 });
+    try {
+      await signIn(page, server.base, server.adminKey, '#/feed');
+      await page.waitForSelector('.feed-card', { timeout: 20_000 });
+      expect(await page.locator('main').textContent()).toContain(SECRET);
+
+      await page.click('[data-action=sign-out]');
+      await page.fill('input[name=apiKey]', otherKey);
+      await page.click('button[type=submit]');
+      await page.waitForSelector('.topbar');
+      expect(page.url()).toContain('#/feed');
+      const feed = await settledFeed(page);
+      expect(feed.text).not.toContain(SECRET);
+      expect(feed.cards).toBe(0);
+      expect(await page.locator('.empty').textContent()).toBe('没有符合条件的观点');
+    } finally {
+      await context.close();
+    }
+  });
+});
