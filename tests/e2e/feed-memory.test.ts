@@ -56,4 +56,28 @@ describe('the remembered feed', () => {
       await context.close();
     }
   });
+
+  test('is not an unanswered query: leaving the feed before its first page came back, and returning, shows the cards', async () => {
+    const { context, page } = await openPage(browser, { width: 1366, height: 800 });
+    try {
+      // A slow network: the server's own answers to the tag list arrive 2 s late (nothing is made up here).
+      await page.route('**/v1/tags?**', async (route) => {
+        await new Promise((r) => setTimeout(r, 2000));
+        await route.continue().catch(() => undefined);
+      });
+      await signIn(page, server.base, server.adminKey, '#/feed');
+      // the analyst moves on before the feed answered …
+      await page.click('[data-nav=dashboard]');
+      await page.waitForSelector('.kpis', { timeout: 20_000 });
+      await page.waitForTimeout(2500);
+      // … and comes back to it
+      await page.click('[data-nav=feed]');
+      await page.waitForSelector('.feed-card, .empty', { timeout: 20_000 });
+      expect(await page.locator('.empty').count()).toBe(0);
+      expect(await page.locator('.feed-card').count()).toBe(1);
+      expect(await page.locator('main').textContent()).toContain(SECRET);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -119,6 +119,12 @@ export function FeedPage({ route }: { route: Route }) {
   }, [load]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
+    // Only a query that answered is remembered. Left while its first page was still loading (or after it
+    // failed), the feed came back to no cards, "0 matches" and "no results", and never asked again.
+    if (groups.length === 0 && (loading || error !== null)) {
+      memory = null;
+      return;
+    }
     memory = {
       key,
       epoch: correctionEpoch(),
@@ -127,7 +133,7 @@ export function FeedPage({ route }: { route: Route }) {
       total,
       scrollTop: memory?.key === key ? memory.scrollTop : 0,
     };
-  }, [key, groups, cursor, total]);
+  }, [key, groups, cursor, total, loading, error]);
   // Counted from the cards, so a tag removed with × leaves the count with it.
   const tagCount = useMemo(() => groups.reduce((n, g) => n + g.tags.length, 0), [groups]);
   const onScroll = useCallback(
