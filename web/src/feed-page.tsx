@@ -235,6 +235,7 @@ export function FeedPage({ route }: { route: Route }) {
             itemKey={(g) => g.documentId}
             estimate={150}
             onEndReached={more}
+            endKey={cursor}
             initialScrollTop={initialScroll.current}
             onScroll={onScroll}
             heightCache={cardHeights}

@@ -7,6 +7,12 @@ interface Props<T> {
   render: (item: T, index: number) => ReactNode;
   overscan?: number;
   onEndReached?: () => void;
+  /**
+   * Changes when more may be loadable (a list's next cursor): the end is checked again, for a page that
+   * added no row (its items all joined the last one, as a long transcript's tags join its card) leaves
+   * the end in view with nothing scrolled or grown to say so.
+   */
+  endKey?: unknown;
   className?: string;
   footer?: ReactNode;
   /** Index to keep visible (e.g. the selected row). */
@@ -22,7 +28,7 @@ interface Props<T> {
  * records their real height so offsets converge without a layout library.
  */
 export function VirtualList<T>(props: Props<T>) {
-  const { items, itemKey, estimate, render, overscan = 6, onEndReached, className, footer, scrollToIndex, initialScrollTop, onScroll } = props;
+  const { items, itemKey, estimate, render, overscan = 6, onEndReached, endKey, className, footer, scrollToIndex, initialScrollTop, onScroll } = props;
   const scrollRef = useRef(onScroll);
   scrollRef.current = onScroll;
   const scroller = useRef<HTMLDivElement>(null);
@@ -111,7 +117,7 @@ export function VirtualList<T>(props: Props<T>) {
   endRef.current = onEndReached;
   useEffect(() => {
     if (items.length > 0 && last >= items.length - 2) endRef.current?.();
-  }, [last, items.length]);
+  }, [last, items.length, endKey]);
 
   useEffect(() => {
     const el = scroller.current;
