@@ -337,9 +337,10 @@ export function storeKey(key: string | null): void {
   else sessionStorage.removeItem(KEY_STORAGE);
 }
 
-// Sign-out must happen from wherever a 401 surfaces, so the app registers one listener here.
-let onUnauthorized: (() => void) | null = null;
-export function setUnauthorizedHandler(fn: (() => void) | null): void {
+// Sign-out must happen from wherever a 401 surfaces, so the app registers one listener here; it gets the
+// error, so the sign-in page can say why the session ended.
+let onUnauthorized: ((error: ApiError) => void) | null = null;
+export function setUnauthorizedHandler(fn: ((error: ApiError) => void) | null): void {
   onUnauthorized = fn;
 }
 
@@ -380,8 +381,9 @@ async function apiError(res: Response): Promise<ApiError> {
   } catch {
     // Non-JSON error bodies (proxies, HTML 404s) keep the status text.
   }
-  if (res.status === 401 && onUnauthorized) onUnauthorized();
-  return new ApiError(res.status, code, message, details, errorId);
+  const error = new ApiError(res.status, code, message, details, errorId);
+  if (res.status === 401 && onUnauthorized) onUnauthorized(error);
+  return error;
 }
 
 export const api = {

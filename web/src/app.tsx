@@ -24,22 +24,24 @@ const NpsPage = retryableLazy<{ route: Route }, typeof import('./nps-page')>(() 
 const JourneyPage = retryableLazy<{ customerId: string }, typeof import('./journey-page')>(() => import('./journey-page'), 'JourneyPage');
 const AdminPage = retryableLazy<{ route: Route }, typeof import('./admin/admin-page')>(() => import('./admin/admin-page'), 'AdminPage');
 
-type Session = { state: 'checking' } | { state: 'out'; error?: unknown } | { state: 'in'; me: Me };
+/** out: `ended` when a signed-in session's key was refused (revoked, expired), not a sign-in that failed. */
+type Session = { state: 'checking' } | { state: 'out'; error?: unknown; ended?: boolean } | { state: 'in'; me: Me };
 
 export function App() {
   const { t, setCategories } = useI18n();
   const [session, setSession] = useState<Session>(() => (storedKey() ? { state: 'checking' } : { state: 'out' }));
   const [channels, setChannels] = useState<string[]>([]);
 
-  const signOut = useCallback((error?: unknown) => {
+  const signOut = useCallback((error?: unknown, ended?: boolean) => {
     storeKey(null);
     clearDocCache();
     forgetFeed();
-    setSession({ state: 'out', error });
+    setSession({ state: 'out', error, ended });
   }, []);
 
   useEffect(() => {
-    setUnauthorizedHandler(() => signOut());
+    // A key revoked or expired while in use: back to sign-in, saying why (it used to just show an empty form).
+    setUnauthorizedHandler((error) => signOut(error, true));
     return () => setUnauthorizedHandler(null);
   }, [signOut]);
 
@@ -69,7 +71,7 @@ export function App() {
   }, [start]);
 
   if (session.state === 'checking') return <div className="center muted">{t('loading')}</div>;
-  if (session.state === 'out') return <SignIn error={session.error} onSubmit={(k) => { setSession({ state: 'checking' }); void start(k); }} />;
+  if (session.state === 'out') return <SignIn error={session.error} ended={session.ended} onSubmit={(k) => { setSession({ state: 'checking' }); void start(k); }} />;
 
   const { me } = session;
   return (
@@ -81,7 +83,7 @@ export function App() {
   );
 }
 
-function SignIn({ error, onSubmit }: { error?: unknown; onSubmit: (key: string) => void }) {
+function SignIn({ error, ended, onSubmit }: { error?: unknown; ended?: boolean; onSubmit: (key: string) => void }) {
   const { t } = useI18n();
   const [key, setKey] = useState('');
   const submit = (e: FormEvent) => {
@@ -101,7 +103,7 @@ function SignIn({ error, onSubmit }: { error?: unknown; onSubmit: (key: string) 
         <p className="muted small">{t('apiKeyHint')}</p>
         {error !== undefined && (
           <div className="alert alert-error" role="alert">
-            {t('signInFailed')}: <ErrorText error={error} />
+            {t(ended ? 'sessionEnded' : 'signInFailed')}: <ErrorText error={error} />
           </div>
         )}
         <div className="row">
