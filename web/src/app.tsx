@@ -1,6 +1,6 @@
 import { Suspense, useCallback, useEffect, useState, type FormEvent } from 'react';
 import { AnnouncerProvider } from './announcer';
-import { api, setUnauthorizedHandler, storedKey, storeKey, type Me } from './api';
+import { api, ApiError, setUnauthorizedHandler, storedKey, storeKey, type Me } from './api';
 import { AppDataContext, canAnalyze, canLabel, isAdmin } from './app-data';
 import { clearDocCache } from './doc-cache';
 import { DocPage } from './doc-page';
@@ -24,8 +24,11 @@ const NpsPage = retryableLazy<{ route: Route }, typeof import('./nps-page')>(() 
 const JourneyPage = retryableLazy<{ customerId: string }, typeof import('./journey-page')>(() => import('./journey-page'), 'JourneyPage');
 const AdminPage = retryableLazy<{ route: Route }, typeof import('./admin/admin-page')>(() => import('./admin/admin-page'), 'AdminPage');
 
-/** out: `ended` when a signed-in session's key was refused (revoked, expired), not a sign-in that failed. */
-type Session = { state: 'checking' } | { state: 'out'; error?: unknown; ended?: boolean } | { state: 'in'; me: Me };
+/**
+ * out: `ended` when a signed-in session's key was refused (revoked, expired), not a sign-in that failed;
+ * `key` when the server could not answer for a key it did not refuse, kept in the form for another try.
+ */
+type Session = { state: 'checking' } | { state: 'out'; error?: unknown; ended?: boolean; key?: string } | { state: 'in'; me: Me };
 
 export function App() {
   const { t, setCategories } = useI18n();
@@ -58,8 +61,11 @@ export function App() {
           api.summary({}).then((s) => setChannels(s.byChannel.map((c) => c.channel)), () => undefined);
         }
       } catch (e) {
-        storeKey(null);
-        setSession({ state: 'out', error: e });
+        // Only a key the server refused is forgotten. One it could not answer for (unreachable, restarting,
+        // over the rate limit) stays: a reload then wiped the tab's key, and the analyst had to find it again.
+        const refused = e instanceof ApiError && (e.status === 401 || e.status === 403);
+        if (refused) storeKey(null);
+        setSession({ state: 'out', error: e, ...(refused ? {} : { key }) });
       }
     },
     [setCategories],
@@ -71,7 +77,7 @@ export function App() {
   }, [start]);
 
   if (session.state === 'checking') return <div className="center muted">{t('loading')}</div>;
-  if (session.state === 'out') return <SignIn error={session.error} ended={session.ended} onSubmit={(k) => { setSession({ state: 'checking' }); void start(k); }} />;
+  if (session.state === 'out') return <SignIn error={session.error} ended={session.ended} initialKey={session.key} onSubmit={(k) => { setSession({ state: 'checking' }); void start(k); }} />;
 
   const { me } = session;
   return (
@@ -83,9 +89,9 @@ export function App() {
   );
 }
 
-function SignIn({ error, ended, onSubmit }: { error?: unknown; ended?: boolean; onSubmit: (key: string) => void }) {
+function SignIn({ error, ended, initialKey, onSubmit }: { error?: unknown; ended?: boolean; initialKey?: string; onSubmit: (key: string) => void }) {
   const { t } = useI18n();
-  const [key, setKey] = useState('');
+  const [key, setKey] = useState(initialKey ?? '');
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (key.trim()) onSubmit(key.trim());
