@@ -36,6 +36,19 @@ function orderTags(tags: Tag[]): Tag[] {
   return [...tags].sort((a, b) => (a.turnIndex ?? 0) - (b.turnIndex ?? 0) || a.span.start - b.span.start || a.span.end - b.span.end);
 }
 
+/**
+ * Scrolls `el` into view inside `box`, a scrolling panel, and nothing else: the page itself stays put (on a
+ * phone the panels do not scroll, and this does nothing).
+ */
+function revealIn(box: HTMLElement | null, el: Element | null | undefined): void {
+  if (!box || !el || box.scrollHeight <= box.clientHeight) return;
+  const outer = box.getBoundingClientRect();
+  const inner = el.getBoundingClientRect();
+  const margin = 8;
+  if (inner.top < outer.top) box.scrollTop -= outer.top - inner.top + margin;
+  else if (inner.bottom > outer.bottom) box.scrollTop += Math.min(inner.bottom - outer.bottom + margin, inner.top - outer.top - margin);
+}
+
 function minConfidence(doc: Doc): number {
   return doc.tags.reduce((m, t) => Math.min(m, t.confidence), 1);
 }
@@ -72,6 +85,7 @@ export function LabelPage({ route }: { route: Route }) {
   // Corrections are sent strictly one after another so the server sees them in keystroke order.
   const chain = useRef<Promise<void>>(Promise.resolve());
   const textRef = useRef<HTMLDivElement>(null);
+  const tagsRef = useRef<HTMLDivElement>(null);
   // Starting to add from the keyboard puts the text's caret on its first character (a new number each time).
   const keyStarts = useRef(0);
   // Where focus goes back when the new-tag form closes: the new-tag button pressed from the keyboard,
@@ -137,6 +151,14 @@ export function LabelPage({ route }: { route: Route }) {
   useEffect(() => {
     if (docs.length > 0 && index >= docs.length - 3) void loadMore();
   }, [index, docs.length, loadMore]);
+
+  // The selected tag is shown, in the text and in the tag list, however it was chosen: stepping with the
+  // arrow keys or Tab through a long call transcript selected tags far below both panels' fold, and 1/2/3,
+  // c or x then changed a tag the labeler could not see.
+  useEffect(() => {
+    revealIn(textRef.current, textRef.current?.querySelector('.hl-selected'));
+    revealIn(tagsRef.current, tagsRef.current?.querySelector('.tag-row.selected'));
+  }, [selectedId, doc]);
 
   // A span belongs to the document it was chosen in.
   const docId = doc?.id;
@@ -570,7 +592,7 @@ export function LabelPage({ route }: { route: Route }) {
                   picking={pickingFor(adding, setAdding, () => setAdding(null))}
                 />
               </div>
-              <div className="label-tags" aria-label={t('tags')}>
+              <div className="label-tags" ref={tagsRef} aria-label={t('tags')}>
                 {tags.length === 0 && <div className="muted">{t('noTags')}</div>}
                 {tags.map((tag) => (
                   <div key={tag.id} className={`tag-row ${tag.id === selectedId ? 'selected' : ''}`} onClick={() => setSelectedId(tag.id)} data-tag-id={tag.id}>
