@@ -22,6 +22,9 @@ export function DashboardPage({ route }: { route: Route }) {
   useEffect(() => {
     let live = true;
     setError(null);
+    // The previous scope's charts go: left up while the next answer loads, or after it failed, they read
+    // as the new filters' numbers (类型 问卷 chosen, every kind's 1657 tags still shown under the error).
+    setData(null);
     api.summary(filtersQuery(filters)).then(
       (s) => live && setData(s),
       (e: unknown) => live && setError(e),

@@ -57,6 +57,10 @@ export function NpsPage({ route }: { route: Route }) {
   useEffect(() => {
     let live = true;
     setError(null);
+    // The previous scope's (or scale's) numbers go: left up while the next answer loads, or after it failed,
+    // they read as the new choice's.
+    setTrend(null);
+    setDrivers(null);
     const q = filtersQuery(filters);
     Promise.all([api.nps({ ...q, scale, interval }), api.drivers({ ...q, scale })]).then(
       ([tr, dr]) => {
