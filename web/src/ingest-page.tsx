@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { api, type Kind, type Speaker } from './api';
 import { useI18n } from './i18n';
 import { href } from './router';
@@ -44,6 +44,10 @@ export function IngestPage() {
   const [source, setSource] = useState('web');
   const [text, setText] = useState('');
   const [result, setResult] = useState<{ id?: string; error?: unknown } | null>(null);
+  // One document per press: a double click (or Enter pressed again) sent it twice, each under its own
+  // externalId, so the service kept two copies. A ref, as the second click can come before a re-render.
+  const sending = useRef(false);
+  const [busy, setBusy] = useState(false);
 
   // The refused fields are marked where they are, not only named in the line under the form.
   const fieldError = result?.error !== undefined ? fieldMessages(t, result.error, INGEST_FIELDS) : new Map<string, string>();
@@ -51,6 +55,9 @@ export function IngestPage() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    if (sending.current) return;
+    sending.current = true;
+    setBusy(true);
     setResult(null);
     const body: Record<string, unknown> = {
       kind,
@@ -66,6 +73,9 @@ export function IngestPage() {
       setText('');
     } catch (err) {
       setResult({ error: err });
+    } finally {
+      sending.current = false;
+      setBusy(false);
     }
   };
 
@@ -116,7 +126,8 @@ export function IngestPage() {
           )}
         </label>
         <div className="row">
-          <button className="btn btn-primary" type="submit">
+          {/* aria-disabled, not disabled: a disabled button drops the focus of whoever just pressed it */}
+          <button className="btn btn-primary" type="submit" aria-disabled={busy || undefined}>
             {t('submit')}
           </button>
           {result?.id && (
