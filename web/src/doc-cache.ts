@@ -34,7 +34,10 @@ export function clearDocCache(): void {
   cache.clear();
 }
 
-/** `retry` fetches the document again (after a failure; the cache dropped the failed request). */
+/**
+ * `retry` fetches the document again: after a failure (the cache dropped the failed request), or, with
+ * `fresh`, to follow a document whose analysis is under way.
+ */
 export function useDoc(id: string | null, fresh = false): { doc: Doc | null; error: Error | null; retry: () => void } {
   const [state, setState] = useState<{ doc: Doc | null; error: Error | null }>({ doc: null, error: null });
   const [attempt, setAttempt] = useState(0);
@@ -42,7 +45,9 @@ export function useDoc(id: string | null, fresh = false): { doc: Doc | null; err
   useEffect(() => {
     if (!id) return;
     let live = true;
-    setState({ doc: null, error: null });
+    // Asked again for the document shown (a document page following its analysis), it stays on screen
+    // until the new copy arrives.
+    setState((s) => (s.doc?.id === id ? { doc: s.doc, error: null } : { doc: null, error: null }));
     fetchDoc(id, fresh).then(
       (doc) => live && setState({ doc, error: null }),
       (error: Error) => live && setState({ doc: null, error }),

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useAppData, canLabel } from './app-data';
 import { CategoryPicker } from './category-picker';
 import { noteCorrection, useDoc } from './doc-cache';
@@ -54,6 +54,16 @@ export function DocPage({ id }: { id: string }) {
     '.tag-actions [data-action=category]',
     '.doc-label [data-action=new-tag]',
   ]);
+
+  // A document still queued or in analysis (just submitted, or queued again by a re-tag) is asked for again
+  // until that is over: the page stayed at 排队中 with no tags, or with the old ones, until reloaded.
+  const analyzing = loaded.doc !== null && (loaded.doc.status === 'queued' || loaded.doc.status === 'processing');
+  const { retry } = loaded;
+  useEffect(() => {
+    if (!analyzing) return;
+    const timer = window.setTimeout(retry, 2000);
+    return () => window.clearTimeout(timer);
+  }, [analyzing, loaded.doc, retry]);
 
   if (error)
     return (
