@@ -24,6 +24,9 @@ const NpsPage = retryableLazy<{ route: Route }, typeof import('./nps-page')>(() 
 const JourneyPage = retryableLazy<{ customerId: string }, typeof import('./journey-page')>(() => import('./journey-page'), 'JourneyPage');
 const AdminPage = retryableLazy<{ route: Route }, typeof import('./admin/admin-page')>(() => import('./admin/admin-page'), 'AdminPage');
 
+/** The document title of web/index.html: the product, in both languages. */
+const BRAND_TITLE = '观点 Guandian';
+
 /**
  * out: `ended` when a signed-in session's key was refused (revoked, expired), not a sign-in that failed;
  * `key` when the server could not answer for a key it did not refuse, kept in the form for another try.
@@ -197,6 +200,13 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
           : section === 'customers'
             ? t('journey')
             : t('appName');
+
+  // The tab (and the history list, and a screen reader arriving on the page) names the page, not only the
+  // product: every page was 观点 Guandian, so several console tabs could not be told apart.
+  useEffect(() => {
+    document.title = pageTitle === t('appName') ? BRAND_TITLE : `${pageTitle} · ${BRAND_TITLE}`;
+  }, [pageTitle, t]);
+  useEffect(() => () => void (document.title = BRAND_TITLE), []);
 
   return (
     <div className="shell">
