@@ -5,7 +5,7 @@ import { noteCorrection, useDoc } from './doc-cache';
 import { DocumentBody, HighlightLegend, hasNoText } from './highlighted-text';
 import { sourceKey, TEXT_LANG, useI18n, type MsgKey } from './i18n';
 import { TagLabel } from './tag-chip';
-import { href } from './router';
+import { canGoBackInApp, href } from './router';
 import { SurveyHead } from './score-badge';
 import { ErrorText } from './error-text';
 import { ErrorPanel } from './page-error';
@@ -77,7 +77,7 @@ export function DocPage({ id }: { id: string }) {
   return (
     <div className="page page-pad doc-page" ref={root}>
       <div className="toolbar">
-        <a className="btn btn-small" href="#/feed" onClick={(e) => { if (history.length > 1) { e.preventDefault(); history.back(); } }}>
+        <a className="btn btn-small" href="#/feed" onClick={(e) => { if (canGoBackInApp()) { e.preventDefault(); history.back(); } }}>
           ← {t('back')}
         </a>
         <strong>{t('detail')}</strong>

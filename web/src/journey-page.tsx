@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { api, type Journey } from './api';
 import { Chart, tipContent, type ChartOption } from './chart';
 import { useI18n } from './i18n';
-import { href, navigate } from './router';
+import { canGoBackInApp, href, navigate } from './router';
 import { ErrorPanel } from './page-error';
 import { wallTime } from './time';
 import { ScoreBadge } from './score-badge';
@@ -90,7 +90,7 @@ export function JourneyPage({ customerId }: { customerId: string }) {
   return (
     <div className="page page-pad journey-page">
       <div className="toolbar">
-        <a className="btn btn-small" href="#/feed" onClick={(e) => { if (history.length > 1) { e.preventDefault(); history.back(); } }}>
+        <a className="btn btn-small" href="#/feed" onClick={(e) => { if (canGoBackInApp()) { e.preventDefault(); history.back(); } }}>
           ← {t('back')}
         </a>
         <strong>{t('journey')}</strong>
