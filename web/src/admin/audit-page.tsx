@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useI18n, type MsgKey } from '../i18n';
 import { ErrorPanel } from '../page-error';
 import { wallTime } from '../time';
@@ -59,6 +59,9 @@ export function AuditPage({ params }: { params: URLSearchParams }) {
   const [more, setMore] = useState<{ error: unknown; busy: boolean }>({ error: null, busy: false });
   const [keys, setKeys] = useState<ApiKey[]>([]);
   const [attempt, setAttempt] = useState(0);
+  // Bumped with every new list (another action, a retry): a page of the previous list that answers after it
+  // is dropped. 加载更多 and then another action appended the previous action's entries to the new list.
+  const list = useRef(0);
 
   useEffect(() => {
     // Names for the actor column; the log still reads without them.
@@ -67,6 +70,7 @@ export function AuditPage({ params }: { params: URLSearchParams }) {
 
   useEffect(() => {
     let live = true;
+    list.current++;
     setItems(null);
     setError(null);
     setMore({ error: null, busy: false });
@@ -85,14 +89,16 @@ export function AuditPage({ params }: { params: URLSearchParams }) {
 
   const loadMore = useCallback(async () => {
     if (!cursor || more.busy) return;
+    const of = list.current;
     setMore({ error: null, busy: true });
     try {
       const page = await adminApi.audit({ action: action || undefined, cursor, limit: AUDIT_PAGE });
+      if (of !== list.current) return;
       setItems((xs) => [...(xs ?? []), ...page.items]);
       setCursor(page.nextCursor);
       setMore({ error: null, busy: false });
     } catch (e) {
-      setMore({ error: e, busy: false });
+      if (of === list.current) setMore({ error: e, busy: false });
     }
   }, [action, cursor, more.busy]);
 
