@@ -122,17 +122,26 @@ export function LabelPage({ route }: { route: Route }) {
     };
   }, [focusDocId, attempt]);
 
+  // Where the labeler was when the next page last failed to load: it is not asked for again from there. Each
+  // failure made a new loadMore, which ran the effect below again: while the server failed, the queue asked
+  // about three times a second until the labeler moved. The next step asks once more.
+  const indexRef = useRef(index);
+  indexRef.current = index;
+  const moreFailedAt = useRef<number | null>(null);
+
   const loadMore = useCallback(async () => {
     if (!cursor || loadingMore) return;
     setLoadingMore(true);
     try {
       const page = await api.queue({ limit: PAGE, cursor });
+      moreFailedAt.current = null;
       setDocs((prev) => {
         const seen = new Set(prev.map((d) => d.id));
         return [...prev, ...page.items.filter((d) => !seen.has(d.id))];
       });
       setCursor(page.nextCursor);
     } catch (e) {
+      moreFailedAt.current = indexRef.current;
       setNotice({ text: `${t('error')}: ${errorLine(t, e)}`, error: true });
     } finally {
       setLoadingMore(false);
@@ -149,7 +158,7 @@ export function LabelPage({ route }: { route: Route }) {
   }, [doc, tags, selectedId]);
 
   useEffect(() => {
-    if (docs.length > 0 && index >= docs.length - 3) void loadMore();
+    if (docs.length > 0 && index >= docs.length - 3 && moreFailedAt.current !== index) void loadMore();
   }, [index, docs.length, loadMore]);
 
   // The selected tag is shown, in the text and in the tag list, however it was chosen: stepping with the
