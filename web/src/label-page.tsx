@@ -250,7 +250,7 @@ export function LabelPage({ route }: { route: Route }) {
    * (a counter-correction would leave the tag a labeler's and the document reviewed).
    */
   const send = useCallback(
-    (docId: string, action: Action, opts: { record: boolean; after?: (before: Doc, after: Doc) => void }) => {
+    (docId: string, action: Action, opts: { record: boolean; after?: (before: Doc, after: Doc) => void; note?: string }) => {
       enqueue(async () => {
         const before = docsRef.current.find((d) => d.id === docId);
         let after: Doc;
@@ -276,6 +276,7 @@ export function LabelPage({ route }: { route: Route }) {
         }
         replaceDoc(after);
         recount();
+        return opts.note ? { text: opts.note } : undefined;
       });
     },
     [enqueue], // eslint-disable-line react-hooks/exhaustive-deps
@@ -309,8 +310,14 @@ export function LabelPage({ route }: { route: Route }) {
 
   const acceptAll = () => {
     if (!doc) return;
-    const id = doc.id;
-    send(id, { op: 'accept' }, { record: true });
+    // The last document of the queue as loaded: accepting moved nowhere and the notice said only 已保存, so a
+    // labeler pressing a again re-accepted a reviewed document without learning the queue was through.
+    const last = index >= docs.length - 1 && cursor === null;
+    if (last && doc.reviewed) {
+      flash(t('queueEnd'));
+      return;
+    }
+    send(doc.id, { op: 'accept' }, { record: true, ...(last ? { note: `${t('accepted')} · ${t('queueEnd')}` } : {}) });
     flash(t('accepted'));
     go(1);
   };
