@@ -172,6 +172,8 @@ describe('console language and accessibility pass (real server, chromium)', () =
       const heights = (selector: string) => p.evaluate(`[...document.querySelectorAll(${JSON.stringify(selector)})].map((e) => Math.round(e.getBoundingClientRect().height))`) as Promise<number[]>;
       await p.goto(`${server.base}/#/feed`);
       await p.waitForSelector('.feed-card .card-link');
+      // a card's journey link comes with its document, which each card loads after it shows (useDoc)
+      await p.waitForSelector('.feed-card .journey-link');
       for (const selector of ['.feed-card .card-link', '.feed-card .journey-link']) {
         const found = await heights(selector);
         expect(found.length, selector).toBeGreaterThan(0);
