@@ -4,7 +4,7 @@ import { AppError, badRequest, forbidden, newErrorId, unauthorized } from '../er
 import type { Logger } from '../logger.js';
 import type { ApiKeysService, AuthContext } from '../services/api-keys-service.js';
 import type { Role } from '../store/records.js';
-import { fieldPath } from './validate.js';
+import { refuseAnyQuery } from './validate.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -72,13 +72,10 @@ function decoded(piece: string): string | null {
  * naming the parameter, before anything runs, as an unknown body field is.
  */
 export function refuseWriteQuery(req: Request, _res: Response, next: NextFunction): void {
-  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
-  const name = Object.keys((req.query as Record<string, unknown> | undefined) ?? {})[0];
-  if (name === undefined) return next();
-  const field = fieldPath('', name);
-  throw badRequest(`${field} is not a query parameter of ${req.method} routes, which read no query string; send what it means in the JSON body`, [
-    { field, message: 'unknown query parameter' },
-  ]);
+  if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') {
+    refuseAnyQuery(req.query, `${req.method} routes, which read no query string; send what it means in the JSON body`);
+  }
+  next();
 }
 
 /** JSON only: a body in any other media type is refused up front rather than parsed as nothing. */

@@ -143,10 +143,15 @@ export function parseDto<T extends object>(cls: new () => T, body: unknown, what
  * parameters refuses unknown ones.
  */
 export function refuseQuery(query: unknown): void {
+  refuseAnyQuery(query, 'this route: it takes none and answers with every item');
+}
+
+/** Refuses the first parameter of a query string, naming it: "<name> is not a query parameter of <of>". */
+export function refuseAnyQuery(query: unknown, of: string): void {
   const keys = query !== null && typeof query === 'object' ? Object.keys(query) : [];
   if (keys.length === 0) return;
   const field = fieldPath('', keys[0]!);
-  throw badRequest(`${field} is not a query parameter of this route: it takes none and answers with every item`, [{ field, message: 'unknown query parameter' }]);
+  throw badRequest(`${field} is not a query parameter of ${of}`, [{ field, message: 'unknown query parameter' }]);
 }
 
 /**
@@ -155,10 +160,8 @@ export function refuseQuery(query: unknown): void {
  * own tenant's settings as if they were bank-b's. Refused naming it, as the list routes refuse theirs.
  */
 export function noQuery(req: Request, _res: Response, next: NextFunction): void {
-  const keys = Object.keys(req.query ?? {});
-  if (keys.length === 0) return next();
-  const field = fieldPath('', keys[0]!);
-  throw badRequest(`${field} is not a query parameter of this route: it takes none`, [{ field, message: 'unknown query parameter' }]);
+  refuseAnyQuery(req.query, 'this route: it takes none');
+  next();
 }
 
 /**
