@@ -178,5 +178,6 @@ export async function run(file: string, args: Record<string, string | boolean>):
     gold: nGold,
     predicted: nPred,
     modelVersion: analyzer.modelVersion,
+    lexiconVersion: analyzer.lexiconVersion,
   };
 }
