@@ -243,8 +243,10 @@ export class ActionsQueries {
     ]);
   }
 
-  touchpointsOfCustomers(filter: Filter): Promise<{ _id: string; customerId: string; occurredAt: Date | null; createdAt: Date }[]> {
-    return this.documents.aggregate([{ $match: filter }, { $project: { _id: 1, customerId: 1, occurredAt: 1, createdAt: 1 } }]);
+  touchpointsOfCustomers(
+    filter: Filter,
+  ): Promise<{ _id: string; customerId: string; occurredAt: Date | null; createdAt: Date; score?: number | null; scale?: 'nps' | 'csat' | null }[]> {
+    return this.documents.aggregate([{ $match: filter }, { $project: { _id: 1, customerId: 1, occurredAt: 1, createdAt: 1, score: 1, scale: 1 } }]);
   }
 }
 

@@ -6,7 +6,8 @@ import type { Store } from '../store/store.js';
 
 // Journey method (docs/actions.md):
 //   touchpoint score s = Σ(confidence × polarity) / Σ confidence over its tags, polarity +1/−1/0;
-//   a tagged document with no opinion scores 0, an untagged (pending/failed) one has no score.
+//   a tagged document with no opinion scores what its survey score says (scoreClass), else 0; an
+//   untagged (pending/failed) one has no score.
 //   emotion after touchpoint n = Σ_{k=0..9} s_{n−k} × 0.5^(k / HALF_LIFE), over the last 10 scored
 //   touchpoints, newest k = 0; churn risk when emotion ≤ CHURN_THRESHOLD.
 // Decay counts touchpoints, not days, so a quiet customer's last mood does not fade just because
@@ -23,6 +24,25 @@ export function touchpointScore(tags: Pick<TagRecord, 'polarity' | 'confidence'>
   const weight = tags.reduce((sum, t) => sum + t.confidence, 0);
   if (weight <= 0) return 0;
   return tags.reduce((sum, t) => sum + t.confidence * polarityValue(t.polarity), 0) / weight;
+}
+
+/**
+ * The polarity of a survey score, for a touchpoint whose words hold no opinion (most survey answers come
+ * without a comment). Scoring such a detractor 0 would not only miss it: as a neutral touchpoint it pushes the
+ * customer's earlier complaints one step back in the decay, so answering 0 out of 10 made the churn risk
+ * smaller. NPS reads by its own bands (detractors 0-6 −1, passives 7-8 0, promoters 9-10 +1); CSAT by what its
+ * five points say (1-2 dissatisfied −1, 3 neutral 0, 4-5 satisfied +1), the same weight as one clearly
+ * negative or positive opinion.
+ */
+export function scoreClass(score: number | null | undefined, scale: 'nps' | 'csat' | null | undefined): number {
+  if (typeof score !== 'number' || !scale) return 0;
+  if (scale === 'nps') return score <= 6 ? -1 : score >= 9 ? 1 : 0;
+  return score <= 2 ? -1 : score >= 4 ? 1 : 0;
+}
+
+/** A done touchpoint's score: its opinions when it has any, else its survey score's polarity. */
+function scoreOf(tags: Pick<TagRecord, 'polarity' | 'confidence'>[], d: Pick<DocumentRecord, 'score' | 'scale'>): number {
+  return tags.some((t) => t.confidence > 0) ? touchpointScore(tags) : scoreClass(d.score, d.scale);
 }
 
 /** emotion[i] accumulates scores[i−9..i] with a half-life of HALF_LIFE_TOUCHPOINTS. */
@@ -167,7 +187,7 @@ export class InsightsService {
     const tags = await this.store.actions.queries.tagsOf([...new Set([...docs, ...scored].map((d) => d._id))]);
     const byDoc = new Map<string, TagRecord[]>();
     for (const t of tags) byDoc.set(t.documentId, [...(byDoc.get(t.documentId) ?? []), t]);
-    const emotions = accumulate(scored.map((d) => touchpointScore(byDoc.get(d._id) ?? [])));
+    const emotions = accumulate(scored.map((d) => scoreOf(byDoc.get(d._id) ?? [], d)));
     const emotionOf = new Map(scored.map((d, i) => [d._id, emotions[i]!]));
     const touchpoints = docs.map((d) => {
       const own = byDoc.get(d._id) ?? [];
@@ -182,10 +202,9 @@ export class InsightsService {
         tags: own.length,
         positive: own.filter((t) => t.polarity === 'positive').length,
         negative: own.filter((t) => t.polarity === 'negative').length,
-        score: done ? round(touchpointScore(own)) : null,
+        score: done ? round(scoreOf(own, d)) : null,
         emotion: done ? round(emotionOf.get(d._id)!) : null,
-        // what the customer scored us (an NPS or CSAT answer, or a scored comment): a detractor's answer
-        // without a comment reads as a neutral touchpoint above, and this is where it still shows
+        // what the customer scored us (an NPS or CSAT answer, or a scored comment)
         survey: typeof d.score === 'number' && d.scale ? { score: d.score, scale: d.scale } : null,
         routing: d.routing ? { team: d.routing.team, priority: d.routing.priority, dueAt: d.routing.dueAt } : null,
       };
@@ -210,13 +229,17 @@ export class InsightsService {
       $or: [{ occurredAt: { $gte: since } }, { occurredAt: null, createdAt: { $gte: since } }],
     });
     const scores = new Map((await this.store.actions.queries.tagScores({ tenant, at: { $gte: since } })).map((r) => [r._id, r]));
-    const byCustomer = new Map<string, { at: Date; id: string }[]>();
-    for (const d of docs) byCustomer.set(d.customerId, [...(byCustomer.get(d.customerId) ?? []), { at: touchAt(d), id: d._id }]);
+    const byCustomer = new Map<string, { at: Date; id: string; survey: number }[]>();
+    for (const d of docs) {
+      const point = { at: touchAt(d), id: d._id, survey: scoreClass(d.score, d.scale) };
+      byCustomer.set(d.customerId, [...(byCustomer.get(d.customerId) ?? []), point]);
+    }
     const rows = [...byCustomer].map(([customerId, list]) => {
       list.sort((a, b) => a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : 1));
-      const s = list.map(({ id }) => {
+      // as scoreOf in the journey: the opinions when there are any, else the survey score's polarity
+      const s = list.map(({ id, survey }) => {
         const r = scores.get(id);
-        return r && r.weight > 0 ? r.weighted / r.weight : 0;
+        return r && r.weight > 0 ? r.weighted / r.weight : survey;
       });
       const curve = accumulate(s);
       const emotion = curve[curve.length - 1] ?? 0;

@@ -106,6 +106,50 @@ describe('survey ingestion', () => {
     ]);
   });
 
+  test("a score-only answer moves the customer's emotion as its score reads: a detractor's 1 makes one complaint a churn risk", async () => {
+    const tenantKey = await createKey(rt, ['ingest', 'analyst'], 'journey-emotion');
+    const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
+    const complaint = { kind: 'comment', source: 'app', text: '转账一直失败，客服也联系不上' };
+    const survey = { kind: 'survey', source: 'nps-survey' };
+    await ingestAll(tenantKey, [
+      // one complaint, then a detractor's score without a comment
+      { ...complaint, externalId: 'em-1', customerId: 'c-detractor', occurredAt: day(3) },
+      { ...survey, externalId: 'em-2', customerId: 'c-detractor', score: 1, scale: 'nps', occurredAt: day(2) },
+      // the same complaint, then a promoter's 10 and a neutral CSAT 3
+      { ...complaint, externalId: 'em-3', customerId: 'c-promoter', occurredAt: day(3) },
+      { ...survey, externalId: 'em-4', customerId: 'c-promoter', score: 10, scale: 'nps', occurredAt: day(2) },
+      { ...survey, externalId: 'em-5', customerId: 'c-promoter', score: 3, scale: 'csat', occurredAt: day(1) },
+      // a comment that says nothing about us still lets its score speak
+      { ...survey, externalId: 'em-6', customerId: 'c-blank', score: 2, scale: 'nps', text: '无', occurredAt: day(1) },
+    ]);
+    const journey = async (id: string) => (await rt.http.get(`/v1/customers/${id}/journey`).set(bearer(tenantKey)).expect(200)).body;
+    const decay = 0.5 ** (1 / 3);
+
+    const detractor = await journey('c-detractor');
+    const [first, answer] = detractor.touchpoints as { score: number; emotion: number; tags: number }[];
+    expect(first!.score).toBeLessThan(-0.5);
+    expect(answer!.tags).toBe(0);
+    expect(answer!.score).toBe(-1);
+    expect(detractor.emotion).toBeCloseTo(-1 + first!.score * decay, 3);
+    expect(detractor.churnRisk).toBe(true);
+
+    const promoter = await journey('c-promoter');
+    expect(promoter.touchpoints.map((p: { score: number }) => p.score)).toEqual([first!.score, 1, 0]);
+    expect(promoter.emotion).toBeCloseTo(0 + decay + first!.score * decay ** 2, 3);
+    expect(promoter.churnRisk).toBe(false);
+
+    const blank = await journey('c-blank');
+    expect(blank.touchpoints.map((p: { score: number; tags: number }) => [p.tags, p.score])).toEqual([[0, -1]]);
+
+    // the at-risk list reads touchpoints the same way
+    const risk = await rt.http.get('/v1/customers/at-risk?limit=10').set(bearer(tenantKey)).expect(200);
+    const emotions = Object.fromEntries(risk.body.items.map((r: { customerId: string; emotion: number }) => [r.customerId, r.emotion]));
+    expect(emotions['c-detractor']).toBeCloseTo(detractor.emotion, 3);
+    expect(emotions['c-blank']).toBe(-1);
+    expect(emotions['c-promoter']).toBeUndefined(); // above zero: not listed
+    expect(risk.body.items.find((r: { customerId: string }) => r.customerId === 'c-detractor').churnRisk).toBe(true);
+  });
+
   test.each<[string, Record<string, unknown>]>([
     ['a comment', { kind: 'comment', score: 3, scale: 'nps' }],
     ['a social post', { kind: 'social' }],

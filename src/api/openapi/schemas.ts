@@ -535,11 +535,15 @@ export function responseSchemas(): Record<string, JsonSchema> {
             tags: { type: 'integer' },
             positive: { type: 'integer' },
             negative: { type: 'integer' },
-            score: nullable('number'),
+            score: {
+              ...nullable('number'),
+              description:
+                "-1..1: its opinions' confidence-weighted polarity; without opinions, its survey score's polarity (NPS 0-6 -1, 7-8 0, 9-10 +1; CSAT 1-2 -1, 3 0, 4-5 +1), else 0; null until processed",
+            },
             emotion: { ...nullable('number'), description: 'accumulated emotion after this touchpoint' },
             survey: {
               anyOf: [object({ score: { type: 'integer' }, scale: { type: 'string', enum: ['nps', 'csat'] } }), { type: 'null' }],
-              description: "the customer's NPS or CSAT answer on this touchpoint, if it carried one; emotion reads only the words",
+              description: "the customer's NPS or CSAT answer on this touchpoint, if it carried one; it sets the score when the words hold no opinion",
             },
             routing: { anyOf: [{ type: 'object', additionalProperties: true }, { type: 'null' }] },
           },
