@@ -555,8 +555,10 @@ function numberCandidates(t: string, add: AddCandidate, maxDigits = Infinity): v
     if (!MOBILE_SHAPE.test(local)) return false;
     // a dash and 1-5 digits right after a mobile written without dashes are its extension, as after a landline
     // (13812345678-1234, 138 1234 5678-806): it stays, and the mobile is read as if it ended there. Written
-    // with dashes (138-1234-5678-1234) the digits after are another group of one longer number
-    const ext = /^[\d ]+$/.test(local) ? (/^-\d{1,5}(?![\d-])/.exec(t.slice(e, e + 7))?.[0] ?? '') : '';
+    // with dashes, four digits after are another group of one longer number (138-1234-5678-1234), but a shorter
+    // group breaks the grouping and is an extension (138-1234-5678-806)
+    const ext = /^-\d{1,5}(?![\d-])/.exec(t.slice(e, e + 7))?.[0] ?? '';
+    if (!/^[\d ]+$/.test(local) && ext.length - 1 > 3) return false;
     const to = e + ext.length;
     if (!isolated(t, s, to) || (/\D/.test(local) && partOfLonger(t, s, to, separatorsOf(local))) || vetoedByContext(t, s, true)) return false;
     add('phone', s, e, 2);
@@ -578,10 +580,12 @@ function numberCandidates(t: string, add: AddCandidate, maxDigits = Infinity): v
     if (area.length === 3 && !/^0(10|2\d)$/.test(area)) continue;
     if (/^[01]/.test(local)) continue;
     // the number after the area code: with no dash of its own (87310264, 5888 8888) a dash and digits after it are the
-    // extension (021-5888 8888-123, (021)5888 8888-123), as after a mobile; written with dashes (0755-8261-4037-8001)
-    // the digits after are another group of one longer number
+    // extension (021-5888 8888-123, (021)5888 8888-123), as after a mobile; written with dashes, four digits after are
+    // another group of one longer number (0755-8261-4037-8001), a shorter group an extension (010-8888-6666-123)
     const number = body.slice(body.indexOf(written) + written.length).replace(/^(?:\) ?| - |[ -])/, '');
-    const ext = /^[\d ]+$/.test(number) ? /^-\d{1,5}(?![\d-])/.exec(t.slice(e, e + 7))?.[0] ?? '' : '';
+    const dashed = !/^[\d ]+$/.test(number);
+    const ext = /^-\d{1,5}(?![\d-])/.exec(t.slice(e, e + 7))?.[0] ?? '';
+    if (dashed && ext.length - 1 > 3) continue;
     const to = e + ext.length;
     if (!isolated(t, s, to) || partOfLonger(t, s, to, separatorsOf(body)) || vetoedByContext(t, s)) continue;
     add('landline', s, e, 1);
