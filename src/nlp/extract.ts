@@ -816,7 +816,11 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
   let suffixHasLe = false;
   for (const s of RIGHT_SUFFIXES) {
     if (lc.startsWith(s, op.end) && op.end + s.length <= hi && !blocked(op.end)) {
-      op.end += s.length;
+      // a complement said twice (卡得不行不行, 好吃得要命要命) was read as a word of its own from its first character
+      // (不行不行): the complement is this opinion's, repetition and all, so it takes the whole of that word, which
+      // then goes as swallowed. Stopping inside it left two tags sharing 不行.
+      const repeated = others.find((o) => o.start >= op.end && o.start < op.end + s.length && op.end + s.length < o.end);
+      op.end = repeated ? repeated.end : op.end + s.length;
       suffixHasLe = s.includes('了');
       break;
     }
