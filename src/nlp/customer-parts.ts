@@ -15,14 +15,14 @@ const SPEAKERS = '客户|顾客|用户|来电人|customer|坐席|客服|agent|�
 const STAMP = String.raw`(?:[\[【(（]?\s*(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]+)?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?\s*[\]】)）]?\s*)?`;
 const NOTE = String.raw`(?:\s*[(（][^()（）\n]{1,24}[)）])?`;
 /**
- * Exports also write the speaker's short name straight after the role (客服小王：, 坐席小李：, 客户张先生：, 客服王芳：).
- * Only before a colon, and only a name's shape: 小/老/阿 + one character, one character + 先生/女士/经理…, or a common
- * surname + a one- or two-character given name. Anything longer or not opening with a surname (客服态度很差：…,
- * 客服太差：) is the customer's sentence. (钱 and 万 are left out: 客户钱没到：, 客服万一：.)
+ * Exports also write the speaker's short name or number straight after the role (客服小王：, 坐席小李：, 客户张先生：,
+ * 客服王芳：, 客服007：). Only before a colon, and only a name's shape: an agent's number, 小/老/阿 + one character, one
+ * character + 先生/女士/经理…, or a common surname + a one- or two-character given name. Anything longer or not opening
+ * with a surname (客服态度很差：…, 客服太差：) is the customer's sentence. (钱 and 万 are left out: 客户钱没到：, 客服万一：.)
  */
 const SURNAMES =
   '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方邹熊孟秦邱侯江尹薛闫段雷龙黎史陶贺顾毛郝龚邵严覃武戴莫孔汤';
-const NAME = String.raw`(?:[小老阿][\u4e00-\u9fa5]|[\u4e00-\u9fa5](?:先生|女士|小姐|经理|主管|师傅|老师)|[${SURNAMES}][\u4e00-\u9fa5]{1,2})`;
+const NAME = String.raw`(?:\d{1,6}号?|[小老阿][\u4e00-\u9fa5]|[\u4e00-\u9fa5](?:先生|女士|小姐|经理|主管|师傅|老师)|[${SURNAMES}][\u4e00-\u9fa5]{1,2})`;
 const SPEAKER_PREFIX = new RegExp(`^\\s*${STAMP}(?:[\\[【(（]\\s*(${SPEAKERS})${NOTE}\\s*[\\]】)）]\\s*[：:]?|(${SPEAKERS})(?:${NOTE}|\\s?${NAME})\\s*[：:])\\s*`, 'i');
 const CUSTOMER_SPEAKER = /^(客户|顾客|用户|来电人|customer)/i;
 

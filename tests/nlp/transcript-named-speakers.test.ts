@@ -33,3 +33,13 @@ describe('a speaker role with a short name', () => {
     }
   });
 });
+
+describe("a speaker role with the agent's number", () => {
+  it('客服007：, 坐席8023：, 客服3号：', async () => {
+    for (const agent of ['客服007', '坐席8023', '客服3号']) {
+      const text = `客户：你好，我要投诉\n${agent}：您好，我们的服务很好\n客户：资费太贵了`;
+      const res = await analyzer.analyze({ kind: 'transcript', text });
+      expect(res.tags.map((t) => [t.aspect, t.opinion, t.polarity, t.turnIndex]), `${text}: ${showTags(res.tags)}`).toEqual([['资费', '太贵', 'negative', 2]]);
+    }
+  });
+});
