@@ -257,14 +257,15 @@ function deniedAlternative(ops: RawOpinion[], lc: string, clauses: Clause[]): vo
 /** Thanks with 真是 (真是谢谢了, 真是谢谢你们了): sincere after good service, sarcastic after a complaint. */
 const EMPHATIC_THANKS = /^(真是|真的是|可真是)(谢谢|感谢)/;
 /**
- * Thanks for making the customer wait or go to and fro (感谢你们让我等了三个小时, 谢谢你们让我白跑了三趟, 真是太感谢了，让我排了
- * 一上午的队): what is thanked for is a wait of hours or more, a trip in vain (白跑, 白等) or trips counted (跑了三趟), after
- * 让/害/叫我 in the same sentence. Thanks for help (感谢客服小王耐心解答, 谢谢你们让我少跑一趟, 让我不用排队) name no such thing.
+ * Thanks for making the customer wait or go to and fro (感谢你们让我等了三个小时, 谢谢你们让我白跑了三趟, 真是太感谢了，
+ * 让我排了一上午的队, 感谢你们让我在门口站了一个小时): what is thanked for is a wait (standing or sitting too) of hours
+ * or half a day, a trip or wait in vain (白跑, 白等) or trips counted (跑了三趟), after 让/害/叫我 in the same sentence.
+ * Thanks for help (感谢客服小王耐心解答, 谢谢你们让我少跑一趟, 让我不用排队) name no such thing.
  */
 const THANKS_CORE = /感谢|谢谢|多谢/;
 const THANKED_FOR_WASTE = new RegExp(
-  String.raw`^[了啊呀啦]*[，,]?\s*(?:你们|您们|你|您|[^，。！？!?,\s]{1,8}?)?(?:让|害|叫)我们?(?:又|再|白白?|多|足足|整整|硬生生|活活|干)*` +
-    String.raw`(?:(?<wait>(?:等|排|耗)了?[^，。！？!?,\s就]{0,10}?(?:小时|钟头|天|上午|下午|晚上|星期|礼拜|月|周|年|队))|白白?(?:跑|等|排|折腾|来|去)|(?:跑|来回跑|折腾)了?(?:[两三四五六七八九十几]|好几)(?:次|趟|回|遍)|浪费了?[^，。！？!?,\s]{0,6}时间)`,
+  String.raw`^[了啊呀啦]*[，,]?\s*(?:你们|您们|你|您|[^，。！？!?,\s]{1,8}?)?(?:让|害|叫)我们?(?:又|再|白白?|多|足足|整整|硬生生|活活|干|在[^，。！？!?,\s]{1,6}?)*` +
+    String.raw`(?:(?<wait>(?:等|排|耗|站|坐|蹲|守)了?[^，。！？!?,\s就]{0,10}?(?:小时|钟头|天|上午|下午|晚上|星期|礼拜|月|周|年|队))|白白?(?:跑|等|排|折腾|来|去)|(?:跑|来回跑|折腾)了?(?:[两三四五六七八九十几]|好几)(?:次|趟|回|遍)|浪费了?[^，。！？!?,\s]{0,6}时间)`,
 );
 /** Marks of a sarcastic smile: the 微笑 emoticon and emoji, 白眼, 呵呵. */
 const SMIRK = /\[(微笑|白眼|呵呵|再见)\]|[\u{1F642}\u{1F643}\u{1F644}]/u;

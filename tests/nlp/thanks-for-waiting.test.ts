@@ -59,4 +59,12 @@ describe('thanks for a wait or a wasted trip', () => {
       expect(tags.some((t) => t.polarity === 'negative'), `${text}: ${showTags(tags)}`).toBe(false);
     }
   });
+
+  it('thanks for standing an hour at the door is sarcasm too', async () => {
+    // was: 感谢 positive (站 and 在门口 were not in the rule)
+    const { tags } = await analyzeChecked(analyzer, '感谢你们让我在门口站了一个小时');
+    expect(tags.map((t) => [t.opinion, t.polarity]), showTags(tags)).toEqual([['感谢', 'negative']]);
+    const kind = await analyzeChecked(analyzer, '感谢师傅让我在家坐了一会儿就修好了');
+    expect(kind.tags.every((t) => t.polarity === 'positive'), showTags(kind.tags)).toBe(true);
+  });
 });
