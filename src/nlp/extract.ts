@@ -588,6 +588,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (op.score < 0 && (/^(?:我|我们|自己|我自己)?(?:一|又)?(?:不小心|手滑)[^，。！？,!?\s]{0,4}$/.test(lc.slice(lo, op.start)) || /自己没(?:仔细|注意|看清|看|留意|检查|问清楚|搞清楚)/.test(lc.slice(lo, op.end)))) return false;
     if (/(?:(?<![让使令得叫给])我|身体)(?:有点|有些)?$/.test(lc.slice(lo, op.start)) && /^(?:不舒服|难受)/.test(op.core)) return false;
     if (/(?:想|为了|希望|要)不?(?:让|使|令)[^，。！？,!?]{0,4}$/.test(lc.slice(lo, op.start)) && /^(?:开心|高兴|失望|满意|惊喜|放心|难过|伤心|感动|舒服)/.test(op.core)) return false;
+    // a rating someone asks the customer for (骑手还让我给好评, 商家要我给五星) is theirs, not the customer's verdict
+    if (op.score > 0 && /^给(?:满分|五星|五颗星|好评)/.test(lc.slice(op.start, op.end)) && /(?:让|叫|逼|求|要求|非要|催|要)(?:我|我们|顾客|客户|用户)$/.test(lc.slice(lo, op.start))) return false;
     // X就好 / X就行了 says what would do (能降就好, 下次打包仔细点就好), and praise asked for a bit more of (仔细点就好,
     // 快点吧) is a request: neither reports what happened
     if (op.score > 0 && /^就(?:好|行|可以)了?$/.test(lc.slice(op.start, op.end)) && op.start > lo) return false;
@@ -827,6 +829,11 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
   }
   if (op.end === op.coreEnd && op.core.length === 1 && op.score !== 0 && !DE_WORDS.has(op.core + '得') && DE_COMPLEMENT.test(lc.slice(op.end, hi)) && !blocked(op.end)) op.end = hi;
   leftModifiers();
+  // 越X越 says the thing got worse or better by being done (越改越难用, 越修越差), as 越来越 does: part of the phrase
+  {
+    const m = /越[\u4e00-\u9fa5]{1,2}越$/.exec(lc.slice(lo, op.start));
+    if (m && !blocked(op.start - m[0].length)) op.start -= m[0].length;
+  }
 
   // a feeling caused (让人很反感, 太让人寒心, 挺让人放心, 没让我失望): the causative belongs to the phrase
   {
@@ -970,8 +977,9 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
     const at = op.start - len;
     if (len > 0 && at >= lo && !blocked(at) && isTokenStart(tokens, at)) op.start = at;
   }
-  // how fast something is used up is a cost: 流量用得特别快, 话费扣得很快, 电池掉电很快 (and 掉得慢 is good)
-  if (SPEED.has(op.core) && DEPLETION.test(lc.slice(Math.max(lo, op.start - 3), op.coreStart).replace(/(很|特别|非常|太|超|好|也|都)+$/, ''))) op.score = -op.score;
+  // how fast something is used up is a cost: 流量用得特别快, 话费扣得很快, 电池掉电很快 (and 掉得慢 is good); 飞快 is as
+  // fast (流量用得飞快)
+  if ((SPEED.has(op.core) || op.core === '飞快') && DEPLETION.test(lc.slice(Math.max(lo, op.start - 3), op.coreStart).replace(/(很|特别|非常|太|超|好|也|都)+$/, ''))) op.score = -op.score;
   // a rhetorical question asserts what it seems to deny: 这不是骗人吗 / 难道不是霸王条款吗 say it is one
   if (negCount > 0 && op.clause.question && /吗$/.test(lc.slice(lo, hi))) {
     const before = lc.slice(lo, op.start);
@@ -1057,6 +1065,8 @@ function praiseAt(lc: string, at: number, hi: number, x: ExtractLexicon): boolea
 function isNounLike(t: Token, x: ExtractLexicon): boolean {
   // an ID, card or order number (11010519491231002x) names no target, whatever jieba tags it
   if (/[0-9]{4,}|\*/.test(t.word)) return false;
+  // nor does 越X越 (越改越难用), which jieba may tag a name
+  if (/^越[\u4e00-\u9fa5]{1,2}越$/.test(t.word)) return false;
   if (x.lex.taxonomy.aspectIndex.has(t.word) || x.extraAspects.has(t.word)) return true;
   if (x.modifiers.has(t.word) || x.sentiment.has(t.word)) return false;
   if (MISTAGGED_NOUNS.has(t.word)) return false;
@@ -1141,6 +1151,8 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
       }
     }
     if (!t || t.start < lo || !isNounLike(t, x) || parts.length >= MAX_ASPECT_TOKENS || len + t.word.length > 8) break;
+    // the end of an e-mail address or a web address (zhangsan@163.com收不到账单, jd.com) names no target
+    if (/^[a-z0-9]+$/.test(t.word) && /[.@_/]/.test(lc[t.start - 1] ?? '')) break;
     // another opinion is never part of this one's target (网络很卡客服态度也很差: jieba tags 很卡 a noun)
     if (inOther(t)) break;
     parts.unshift(t);

@@ -1,0 +1,53 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAnalyzer } from '../../src/nlp/analyzer.js';
+import { analyzeChecked, LEXICON_DIR, showTags } from '../helpers/analyzer.js';
+import type { Analyzer } from '../../src/nlp/types.js';
+
+// Misses found reading the analyzer's output on new CX texts (telecom, bank, e-commerce, delivery; our own texts).
+
+let analyzer: Analyzer;
+beforeAll(async () => {
+  analyzer = await createAnalyzer({ lexiconDir: LEXICON_DIR });
+});
+const run = (text: string) => analyzeChecked(analyzer, text);
+
+describe('targets that are no targets', () => {
+  it('the end of an e-mail or web address (…@163.com收不到账单) is no aspect', async () => {
+    // was: aspect "com"
+    for (const text of ['我的邮箱zhangsan@163.com收不到账单', '账单发到li.si@qq.com一直收不到']) {
+      const { tags } = await run(text);
+      expect(tags.length, text).toBeGreaterThan(0);
+      expect(tags.every((t) => t.aspect === null || !/^[a-z0-9]+$/i.test(t.aspect)), `${text}: ${showTags(tags)}`).toBe(true);
+    }
+  });
+
+  it('越X越 is part of the verdict, not its target', async () => {
+    // was: aspect 越改越 (jieba tags it a name), opinion 难用
+    const { tags } = await run('APP改版之后找个转账功能都找半天，越改越难用');
+    expect(tags.map((t) => [t.aspect, t.opinion, t.polarity]), showTags(tags)).toEqual([['APP', '越改越难用', 'negative']]);
+    const again = await run('售后越修越差');
+    expect(again.tags.map((t) => [t.opinion, t.polarity]), showTags(again.tags)).toEqual([['越修越差', 'negative']]);
+  });
+});
+
+describe('polarity', () => {
+  it('data used up 飞快 is a cost, as 很快 is', async () => {
+    // was: 流量 飞快 positive
+    const { tags } = await run('流量用得飞快，明明没怎么用就提示超了');
+    expect(tags.find((t) => t.opinion === '飞快')?.polarity, showTags(tags)).toBe('negative');
+    const rider = await run('骑手跑得飞快');
+    expect(rider.tags.find((t) => t.opinion.includes('飞快'))?.polarity, showTags(rider.tags)).toBe('positive');
+  });
+
+  it('a rating the rider or the shop asks for is not the customer\'s praise', async () => {
+    // was: 给好评 positive
+    for (const text of ['外卖超时一个小时，骑手还让我给好评', '商家要我给五星好评才返现']) {
+      const { tags } = await run(text);
+      expect(tags.some((t) => t.polarity === 'positive'), `${text}: ${showTags(tags)}`).toBe(false);
+    }
+    for (const text of ['我要给好评', '必须给五星好评']) {
+      const { tags } = await run(text);
+      expect(tags.some((t) => t.polarity === 'positive'), `${text}: ${showTags(tags)}`).toBe(true);
+    }
+  });
+});
