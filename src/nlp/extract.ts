@@ -1043,7 +1043,7 @@ export const FAILURE = /(不了|不上|不出来|不进去|不出去|不进|不�
 
 /** A complaint about how long a wait took (等了半小时, 排了两个小时): a pattern ending on a duration. */
 export function isWait(op: RawOpinion): boolean {
-  return op.fromPattern && /^[^，,]*(等|排|处理|审核|审批|办理|维修)/.test(op.core) && /(分钟|小时|钟头|天|周|星期|礼拜|月|年|上午|下午|晚上|早上)$/.test(op.core);
+  return op.fromPattern && /^[^，,]*(等|排|处理|审核|审批|办理|维修)/.test(op.core) && /(分钟|小时|钟头?|天|周|星期|礼拜|月|年|上午|下午|晚上|早上)$/.test(op.core);
 }
 
 /**

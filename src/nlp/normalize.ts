@@ -56,18 +56,19 @@ function simplify(s: string): string {
 
 /**
  * Cantonese negators written as Mandarin ones, one character for one so the offset map stays 1:1: 唔 → 不
- * (唔抵 → 不抵, 唔好用 → 不好用, 唔係 → 不是), 冇 → 没 (冇信号 → 没信号), so negation, the lexicon and the
- * patterns read Cantonese as they read Mandarin. 唔该 (thanks, please) stays, and so does a 唔 that is not
- * followed by a Chinese character (唔，好吧: a Mandarin interjection). Cantonese degree words (咁, 好鬼) and
+ * (唔抵 → 不抵, 唔好用 → 不好用, 唔係 → 不是), 冇 → 没 (冇信号 → 没信号), and the perfective 咗 → 了 (等咗 → 等了,
+ * 坏咗 → 坏了), so negation, the lexicon and the patterns read Cantonese as they read Mandarin. 唔该 (thanks, please)
+ * stays, and so does a 唔 that is not followed by a Chinese character (唔，好吧: a Mandarin interjection). Cantonese degree words (咁, 好鬼) and
  * 真係 (normalized 真系) are entries of lexicons/degree.tsv; evaluation words of their own (抵, 求其) of the
  * sentiment lexicon. See lexicons/README.md.
  */
 function cantonese(s: string): string {
-  if (!/[唔冇]/.test(s)) return s;
+  if (!/[唔冇咗]/.test(s)) return s;
   return s
     .replace(/唔(?=[\u4e00-\u9fff])(?!该)/g, '不')
     .replace(/不系/g, (m, at: number) => (s[at] === '唔' ? '不是' : m))
-    .replace(/冇/g, '没');
+    .replace(/冇/g, '没')
+    .replace(/咗/g, '了');
 }
 
 export function normalizeText(input: string): NormalizedText {
