@@ -51,3 +51,17 @@ describe('polarity', () => {
     }
   });
 });
+
+describe('never again, with the place named', () => {
+  it('再也不会在这家买, 以后不会再在这里点 are the verdict 再也不会来 is', async () => {
+    // was: no tag
+    for (const [text, opinion] of [
+      ['我再也不会在这家买东西了!!!', '再也不会在这家买'],
+      ['以后不会再在这里点外卖了', '不会再在这里点'],
+      ['再也不去这家店了', '再也不去'],
+    ] as const) {
+      const { tags } = await run(text);
+      expect(tags.map((t) => [t.opinion, t.polarity]), `${text}: ${showTags(tags)}`).toEqual([[opinion, 'negative']]);
+    }
+  });
+});
