@@ -829,9 +829,11 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
   }
   if (op.end === op.coreEnd && op.core.length === 1 && op.score !== 0 && !DE_WORDS.has(op.core + '得') && DE_COMPLEMENT.test(lc.slice(op.end, hi)) && !blocked(op.end)) op.end = hi;
   leftModifiers();
-  // 越X越 says the thing got worse or better by being done (越改越难用, 越修越差), as 越来越 does: part of the phrase
+  // 越X越 says the thing got worse by being done (越改越难用, 越修越差), as 越来越 does: part of the phrase. Only a
+  // complaint: praise that way (祝你们越做越好, 人家越做越好) is mostly a wish or about someone else, and a bare 好
+  // kept by the longer phrase would become a tag it never was
   {
-    const m = /越[\u4e00-\u9fa5]{1,2}越$/.exec(lc.slice(lo, op.start));
+    const m = op.score < 0 ? /越[\u4e00-\u9fa5]{1,2}越$/.exec(lc.slice(lo, op.start)) : null;
     if (m && !blocked(op.start - m[0].length)) op.start -= m[0].length;
   }
 
@@ -1152,7 +1154,7 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
     }
     if (!t || t.start < lo || !isNounLike(t, x) || parts.length >= MAX_ASPECT_TOKENS || len + t.word.length > 8) break;
     // the end of an e-mail address or a web address (zhangsan@163.com收不到账单, jd.com) names no target
-    if (/^[a-z0-9]+$/.test(t.word) && /[.@_/]/.test(lc[t.start - 1] ?? '')) break;
+    if (/^[a-z0-9]+$/.test(t.word) && /[.@]/.test(lc[t.start - 1] ?? '')) break;
     // another opinion is never part of this one's target (网络很卡客服态度也很差: jieba tags 很卡 a noun)
     if (inOther(t)) break;
     parts.unshift(t);

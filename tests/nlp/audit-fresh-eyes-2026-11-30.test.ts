@@ -65,3 +65,20 @@ describe('never again, with the place named', () => {
     }
   });
 });
+
+describe('what the fixes above must leave alone (seen on the corpus dev texts)', () => {
+  it('a praise 越X越 (祝你们越做越好, a wish; 人家越做越好, someone else) gives no tag', async () => {
+    await expect(run('祝你们越做越好')).resolves.toMatchObject({ tags: [] });
+    await expect(run('人家越做越好，你呢')).resolves.toMatchObject({ tags: [] });
+  });
+
+  it('a slash is no address: CHECKIN/OUT都很快 keeps OUT', async () => {
+    const { tags } = await run('并且CHECKIN/OUT都很快');
+    expect(tags.map((t) => [t.aspect, t.opinion]), showTags(tags)).toEqual([['OUT', '很快']]);
+  });
+
+  it('再也不去去和合谷 is 再也不去, the second 去 no place of its own', async () => {
+    const { tags } = await run('以后再也不去去和合谷！');
+    expect(tags.map((t) => t.opinion), showTags(tags)).toEqual(['再也不去']);
+  });
+});
