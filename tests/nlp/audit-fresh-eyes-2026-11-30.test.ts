@@ -66,6 +66,27 @@ describe('never again, with the place named', () => {
   });
 });
 
+describe('lexicon gaps', () => {
+  it('没以前好喝 keeps the whole word it compares (the pattern took 好 before 好喝)', async () => {
+    // was: 没以前好
+    for (const [text, opinion] of [
+      ['汤也没以前好喝', '没以前好喝'],
+      ['面没有以前好吃了', '没有以前好吃了'],
+    ] as const) {
+      const { tags } = await run(text);
+      expect(tags.map((t) => [t.opinion, t.polarity]), `${text}: ${showTags(tags)}`).toEqual([[opinion, 'negative']]);
+    }
+  });
+
+  it('人工智障 and 早干嘛去了 are complaints', async () => {
+    // was: no tag
+    const bot = await run('银行的智能客服简直是人工智障');
+    expect(bot.tags.map((t) => [t.aspect, t.opinion, t.polarity, t.category]), showTags(bot.tags)).toEqual([['智能客服', '人工智障', 'negative', 'app_experience']]);
+    const late = await run('打了12315才给我退款，早干嘛去了');
+    expect(late.tags.map((t) => [t.opinion, t.polarity, t.category]), showTags(late.tags)).toEqual([['早干嘛去了', 'negative', 'resolution']]);
+  });
+});
+
 describe('what the fixes above must leave alone (seen on the corpus dev texts)', () => {
   it('a praise 越X越 (祝你们越做越好, a wish; 人家越做越好, someone else) gives no tag', async () => {
     await expect(run('祝你们越做越好')).resolves.toMatchObject({ tags: [] });
