@@ -103,3 +103,37 @@ describe('what the fixes above must leave alone (seen on the corpus dev texts)',
     expect(tags.map((t) => t.opinion), showTags(tags)).toEqual(['再也不去']);
   });
 });
+
+describe('people and their character', () => {
+  it('老板娘人超好, 保安大叔人特别好: the person is the target, 人 part of the verdict', async () => {
+    // was: 老板娘 lost (超好 other, no aspect), and 保安大叔人 as the aspect
+    for (const [text, aspect, opinion] of [
+      ['这家店的老板娘人超好，每次都多给我加菜❤️', '老板娘', '人超好'],
+      ['网点的保安大叔人特别好，帮我填单子', '保安大叔', '人特别好'],
+    ] as const) {
+      const { tags } = await run(text);
+      expect(tags.map((t) => [t.aspect, t.opinion, t.polarity, t.category]), `${text}: ${showTags(tags)}`).toEqual([[aspect, opinion, 'positive', 'service_attitude']]);
+    }
+  });
+});
+
+describe('more lexicon gaps', () => {
+  it('慢到怀疑人生 is a complaint', async () => {
+    // was: no tag for it
+    const { tags } = await run('物流慢到怀疑人生，一个礼拜了还没到');
+    expect(tags.some((t) => t.opinion === '慢到怀疑人生' && t.polarity === 'negative' && t.category === 'logistics'), showTags(tags)).toBe(true);
+  });
+
+  it('a wait of 半个钟 or 两个钟 (an hour said 钟) is a wait; 一个钟就到了 is not a complaint', async () => {
+    // was: no tag
+    for (const [text, opinion] of [
+      ['等了两个钟才有人来', '等了两个钟'],
+      ['等咗半個鐘，飯都涼晒', '等咗半個鐘'],
+    ] as const) {
+      const { tags } = await run(text);
+      expect(tags.some((t) => t.opinion === opinion && t.polarity === 'negative' && t.category === 'efficiency'), `${text}: ${showTags(tags)}`).toBe(true);
+    }
+    const { tags } = await run('等了一个钟就到了');
+    expect(tags.some((t) => t.polarity === 'negative'), showTags(tags)).toBe(false);
+  });
+});
