@@ -137,3 +137,16 @@ describe('more lexicon gaps', () => {
     expect(tags.some((t) => t.polarity === 'negative'), showTags(tags)).toBe(false);
   });
 });
+
+describe('a business refusing to raise a limit or pay out', () => {
+  it('额度一直不给提, 一直不给提现 are complaints, as 不给处理 is', async () => {
+    // was: no tag
+    for (const [text, opinion] of [
+      ['信用卡额度一直不给提，用了五年了还是一万', '一直不给提'],
+      ['平台一直不给提现', '一直不给提现'],
+    ] as const) {
+      const { tags } = await run(text);
+      expect(tags.some((t) => t.opinion === opinion && t.polarity === 'negative'), `${text}: ${showTags(tags)}`).toBe(true);
+    }
+  });
+});
