@@ -150,3 +150,16 @@ describe('a business refusing to raise a limit or pay out', () => {
     }
   });
 });
+
+describe('fake goods', () => {
+  it('收到的明显是高仿, 结果是翻新机 are complaints about quality, as 是假货 is', async () => {
+    // was: no tag (FAKE_GOODS knew the words, the lexicon did not)
+    for (const [text, opinion] of [
+      ['说是正品，收到的明显是高仿，logo都是歪的', '是高仿'],
+      ['卖家说是全新，结果是翻新机', '是翻新机'],
+    ] as const) {
+      const { tags } = await run(text);
+      expect(tags.map((t) => [t.opinion, t.polarity, t.category]), `${text}: ${showTags(tags)}`).toEqual([[opinion, 'negative', 'quality']]);
+    }
+  });
+});
