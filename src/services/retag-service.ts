@@ -290,9 +290,13 @@ export class RetagService {
       const { pending, failed } = counts.get(job._id) ?? { pending: 0, failed: 0 };
       // A cancelled job's released documents left it (retagJobId cleared) without being re-tagged.
       const released = job.cancelled?.released ?? 0;
+      // A cancel reads `cancelled` once its release is over (`cancelled.until` gone). Until then each batch
+      // leaves `pending` a moment before `released` counts it, so `done` would read up to a batch too high
+      // and then fall back: it reads `running`, as it still is.
+      const releasing = Boolean(job.cancelled?.until);
       return {
         id: job._id,
-        status: job.cancelled ? 'cancelled' : pending === 0 && !job.marking ? 'done' : 'running',
+        status: job.cancelled && !releasing ? 'cancelled' : pending === 0 && !job.marking && !releasing ? 'done' : 'running',
         total: job.total,
         done: Math.max(0, job.total - pending - released),
         failed,

@@ -99,12 +99,36 @@ describe('cancelling a re-tag job', () => {
       _id: jobId, tenant: 'rc-e', filter: {}, total: 700, createdBy: 'k-admin', createdAt: new Date(), marking: null,
       cancelled: { at: new Date(), by: 'k-admin', released: 0, until: new Date(Date.now() - 1000) },
     });
+    // until the release is over the job is not reported cancelled: its numbers are still moving
+    expect(await rt.services.retag.progress('rc-e', jobId)).toMatchObject({ status: 'running', total: 700 });
     expect(await rt.services.retag.resumeStalled()).toBe(1);
     expect(await rt.services.store.documents.countWhere({ tenant: 'rc-e', status: 'done', generation: 2, retagJobId: null })).toBe(700);
     expect(await rt.services.store.retagJobs.findForTenant('rc-e', jobId)).toMatchObject({ total: 700, cancelled: { released: 700 } });
     expect((await rt.services.store.retagJobs.findForTenant('rc-e', jobId))!.cancelled!.until).toBeUndefined();
     expect(await rt.services.retag.progress('rc-e', jobId)).toMatchObject({ status: 'cancelled', total: 700, done: 0 });
     expect(await rt.services.retag.resumeStalled()).toBe(0);
+  });
+
+  test('while a cancel releases its documents, a batch released but not yet counted does not read as re-tagged: the job reads running', async () => {
+    const docs = Array.from({ length: 300 }, (_, i) => doc(60_000 + i, 'rc-f'));
+    await rt.services.store.documents.insertMany(docs);
+    const jobId = '01JCANCELJOBMIDRELEASE0000';
+    await rt.services.store.documents.updateWhere({ tenant: 'rc-f' }, { $set: { status: 'queued', retagJobId: jobId, generation: 1 } });
+    await rt.services.store.retagJobs.insert({
+      _id: jobId, tenant: 'rc-f', filter: {}, total: 300, createdBy: 'k-admin', createdAt: new Date(), marking: null,
+      cancelled: { at: new Date(), by: 'k-admin', released: 0, until: new Date(Date.now() + 60_000) },
+    });
+    // the moment between a batch's update and its count (release: updateWhere, then retagJobs.released)
+    const batch = docs.slice(0, 200).map((d) => d._id);
+    await rt.services.store.documents.updateWhere({ _id: { $in: batch } }, { $set: { status: 'done', retagJobId: null }, $inc: { generation: 1 } });
+    const midway = await rt.services.retag.progress('rc-f', jobId);
+    // none of the 300 was re-tagged; read as finished, the job would say 200 were
+    expect(midway.status).toBe('running');
+    await rt.services.store.retagJobs.released(jobId, 200);
+    await rt.services.store.documents.updateWhere({ tenant: 'rc-f', retagJobId: jobId }, { $set: { status: 'done', retagJobId: null }, $inc: { generation: 1 } });
+    await rt.services.store.retagJobs.released(jobId, 100);
+    await rt.services.store.retagJobs.releaseDone(jobId);
+    expect(await rt.services.retag.progress('rc-f', jobId)).toMatchObject({ status: 'cancelled', total: 300, done: 0 });
   });
 
   test('each released document goes back to the state it had: failed stays failed, never analyzed stays queued, one in analysis is queued again', async () => {

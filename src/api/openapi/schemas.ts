@@ -266,7 +266,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
     AuditPage: page('AuditEntry'),
     RetagJob: object({
       id: str,
-      status: { type: 'string', enum: ['running', 'done', 'cancelled'], description: 'cancelled: an admin stopped it (POST /v1/retag-jobs/{id}/cancel)' },
+      status: { type: 'string', enum: ['running', 'done', 'cancelled'], description: 'cancelled: an admin stopped it (POST /v1/retag-jobs/{id}/cancel) and its unfinished documents were released; it reads running while they are being released' },
       total: { type: 'integer', minimum: 0, description: 'documents queued when the job started (for a cancelled job, those queued before the cancel)' },
       done: { type: 'integer', minimum: 0, description: 'of those, finished (done or failed); for a cancelled job, those re-tagged before the cancel (the rest were released with the tags they had)' },
       failed: { type: 'integer', minimum: 0 },
