@@ -42,10 +42,11 @@ export async function openPage(
   return { context, page };
 }
 
-/** For afterAll: closes the browser, then stops the server (either is missing when beforeAll failed before it). */
+/** For afterAll: closes the browser and stops the server, both at once (either is missing when beforeAll failed before it). */
 export async function closeBrowserAndServer(browser: Browser | undefined, server: RunningServer | undefined): Promise<void> {
-  await browser?.close();
-  await server?.stop();
+  const [closed, stopped] = await Promise.allSettled([browser?.close(), server?.stop()]);
+  if (closed.status === 'rejected') throw closed.reason;
+  if (stopped.status === 'rejected') throw stopped.reason;
 }
 
 async function freePort(): Promise<number> {
