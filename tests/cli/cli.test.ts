@@ -42,7 +42,7 @@ async function waitUntilAnalyzed(timeoutMs = 60_000): Promise<void> {
     const pending = await Promise.all(['queued', 'processing'].map((s) => api<{ items: unknown[] }>(`/v1/documents?status=${s}&limit=1`)));
     if (pending.every((p) => p.items.length === 0)) return;
     if (Date.now() > deadline) throw new Error('documents still pending');
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

@@ -41,7 +41,7 @@ describe.skipIf(!mongo)('horizontal scale (needs MONGODB_URL)', () => {
     while (Date.now() < deadline) {
       docs = await Promise.all(ids.map(async (id) => (await (await fetch(`${apis[0]!.url}/v1/documents/${id}`, { headers })).json()) as { id: string; status: string; attempts: number }));
       if (docs.every((d) => d.status === 'done')) break;
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, 100));
     }
     expect(docs.filter((d) => d.status !== 'done')).toEqual([]);
     expect(docs.filter((d) => d.attempts !== 1)).toEqual([]);

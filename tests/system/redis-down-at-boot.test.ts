@@ -56,7 +56,7 @@ describe('Redis unreachable when the service restarts', () => {
     while (Date.now() < deadline) {
       status = ((await (await fetch(`${svc.url}/v1/documents/${id}`, { headers })).json()) as { status: string }).status;
       if (status === 'done') break;
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 50));
     }
     expect(status).toBe('done');
     expect(await stop(svc)).toBe(0);

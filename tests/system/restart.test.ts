@@ -71,7 +71,7 @@ describe('crash and restart', () => {
     const deadline = Date.now() + 120_000;
     let docs = await allDocs(svc.url);
     while (docs.some((d) => d.status !== 'done') && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 500));
+      await new Promise((r) => setTimeout(r, 100));
       docs = await allDocs(svc.url);
     }
     expect(docs).toHaveLength(1000);
@@ -110,7 +110,7 @@ describe('crash and restart', () => {
     const deadline = Date.now() + 60_000;
     let pending = 1;
     while (pending > 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, 100));
       pending = (await allDocs(svc.url)).filter((d) => d.status !== 'done').length;
     }
     expect(pending).toBe(0);
