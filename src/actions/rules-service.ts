@@ -122,8 +122,10 @@ export class RulesService {
     }
     if (input.type === 'threshold') {
       if (!input.threshold) throw badRequest('a threshold rule needs threshold settings', [{ field: 'threshold', message: 'required' }]);
-      // DTO instances carry absent optional fields as undefined, which must not override a default.
-      const given = Object.fromEntries(Object.entries(input.threshold).filter(([, v]) => v !== undefined));
+      // DTO instances carry absent optional fields as undefined, which must not override a default; nor may
+      // null (the validators let it through as "not given"): a null windowMinutes was stored, and the rule
+      // then threw at every evaluation (no period of width 0) and never fired.
+      const given = Object.fromEntries(Object.entries(input.threshold).filter(([, v]) => v !== undefined && v !== null));
       return { match: null, threshold: { ...THRESHOLD_DEFAULTS, ...given } as NonNullable<AlertRuleRecord['threshold']>, teams: null };
     }
     return { match: null, threshold: null, teams: input.teams ?? [] };
