@@ -2,11 +2,17 @@ import { Queue, UnrecoverableError, Worker, type ConnectionOptions } from 'bullm
 import { Redis } from 'ioredis';
 import { PermanentJobError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { jobIdFor, type EnqueueOptions, type JobHandler, type JobQueue, type QueueCounts } from './job-queue.js';
+import { backoffMs, jobIdFor, type EnqueueOptions, type JobHandler, type JobQueue, type QueueCounts } from './job-queue.js';
 
 export const DOCUMENTS_QUEUE = 'documents';
 /** How long an enqueue waits for a connection that is being (re)made before it reports the queue down. */
 const PRODUCER_READY_WAIT_MS = 2000;
+/**
+ * The backoff jobs are added with: backoffMs, as the in-process queue waits (1 s, 2 s, 4 s … capped at 60 s).
+ * BullMQ's built-in `exponential` has no cap (2^(n-1) s: 64 s before the eighth attempt, days past the
+ * fifteenth), so the workers register this one under its own name.
+ */
+const BACKOFF = 'guandian-capped';
 /** With Redis unreachable, how long a close may wait for BullMQ before the connections are dropped. */
 const CLOSE_WITHOUT_REDIS_MS = 1000;
 /** While Redis stays unreachable, one log line per this interval (ioredis retries every few ms to 2 s). */
@@ -87,7 +93,7 @@ export class BullmqQueue implements JobQueue {
         opts: {
           jobId: jobIdFor(documentId, generation),
           attempts: this.attempts,
-          backoff: { type: 'exponential', delay: 1000 },
+          backoff: { type: BACKOFF },
           // Completed jobs are dropped at once (the store keeps the outcome); failed ones are kept a
           // day for operators.
           removeOnComplete: true,
@@ -130,7 +136,14 @@ export class BullmqQueue implements JobQueue {
           throw err;
         }
       },
-      { connection: this.connect(true), prefix: this.prefix, concurrency },
+      {
+        connection: this.connect(true),
+        prefix: this.prefix,
+        concurrency,
+        // `attemptsMade` counts the attempt that just failed, as the in-process queue's `attempt` does.
+        // Jobs added before this strategy (type `exponential`) keep BullMQ's built-in one.
+        settings: { backoffStrategy: (attemptsMade: number) => backoffMs(attemptsMade) },
+      },
     );
     this.worker.on('error', throttledErrorLog(this.logger, this.name, 'worker connection error'));
   }
