@@ -2,6 +2,7 @@ import { badRequest } from '../errors.js';
 import { dayOf, readInstant } from '../time-zone.js';
 import { dateBounds } from '../services/query-service.js';
 import type { DocumentRecord, TagRecord } from '../store/records.js';
+import type { Filter } from '../store/collection.js';
 import type { Store } from '../store/store.js';
 
 // Journey method (docs/actions.md):
@@ -133,6 +134,14 @@ function erfc(x: number): number {
 
 const touchAt = (d: Pick<DocumentRecord, 'occurredAt' | 'createdAt'>) => new Date(d.occurredAt ?? d.createdAt);
 
+/**
+ * A touchpoint that has been analysed: done, or analysed before and queued again (a re-tag, a retry), which
+ * keeps its tags until its job writes new ones, as the labeling queue reads it. Every promotion re-tags the
+ * tenant: reading only `done` made those touchpoints unscored while it ran, and emptied the at-risk list.
+ */
+const analysed = (d: Pick<DocumentRecord, 'status' | 'processedAt'>) => d.status === 'done' || Boolean(d.processedAt);
+const ANALYSED: Filter = { $or: [{ status: 'done' }, { processedAt: { $ne: null } }] };
+
 /** Days the KPI view compares when asked without dates. */
 export const KPI_DAYS = 7;
 
@@ -183,7 +192,7 @@ export class InsightsService {
     // emotion at the first shown touchpoint, and the churn verdict, include the scored touchpoints
     // before it, so ?limit=1 gives the same emotion as the full journey.
     const docs = history.slice(-limit);
-    const scored = history.filter((d) => d.status === 'done').slice(-(limit + JOURNEY_WINDOW - 1));
+    const scored = history.filter(analysed).slice(-(limit + JOURNEY_WINDOW - 1));
     const tags = await this.store.actions.queries.tagsOf([...new Set([...docs, ...scored].map((d) => d._id))]);
     const byDoc = new Map<string, TagRecord[]>();
     for (const t of tags) byDoc.set(t.documentId, [...(byDoc.get(t.documentId) ?? []), t]);
@@ -191,7 +200,7 @@ export class InsightsService {
     const emotionOf = new Map(scored.map((d, i) => [d._id, emotions[i]!]));
     const touchpoints = docs.map((d) => {
       const own = byDoc.get(d._id) ?? [];
-      const done = d.status === 'done';
+      const done = analysed(d);
       return {
         documentId: d._id,
         at: touchAt(d),
@@ -225,8 +234,7 @@ export class InsightsService {
     const docs = await this.store.actions.queries.touchpointsOfCustomers({
       tenant,
       customerId: { $exists: true, $ne: null },
-      status: 'done',
-      $or: [{ occurredAt: { $gte: since } }, { occurredAt: null, createdAt: { $gte: since } }],
+      $and: [ANALYSED, { $or: [{ occurredAt: { $gte: since } }, { occurredAt: null, createdAt: { $gte: since } }] }],
     });
     const scores = new Map((await this.store.actions.queries.tagScores({ tenant, at: { $gte: since } })).map((r) => [r._id, r]));
     const byCustomer = new Map<string, { at: Date; id: string; survey: number }[]>();
