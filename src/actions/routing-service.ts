@@ -87,11 +87,13 @@ export class RoutingService {
    * After a labeler's correction: the case follows the reviewed tags as it follows a re-tag. A
    * document whose negative opinions were all removed or turned positive stops being a complaint
    * (no SLA breach for it); one whose category was corrected moves to that category's team.
-   * Documents still being analysed are left to their job, which routes them when it finishes.
+   * Documents never analysed yet are left to their job, which routes them when it finishes. One a re-tag or
+   * retry has queued again takes corrections (on the tags it holds) and is re-routed now: its job may be hours
+   * away when a promotion re-tags a large tenant.
    */
   async reroute(tenant: string, documentId: string): Promise<void> {
     const [doc] = await this.store.queries.findDocuments({ _id: documentId, tenant }, { _id: 1 }, 1);
-    if (!doc || doc.status !== 'done') return;
+    if (!doc || (doc.status !== 'done' && !doc.processedAt)) return;
     await this.afterTagged(doc, await this.store.queries.tagsOf([doc._id]));
   }
 

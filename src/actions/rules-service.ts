@@ -206,12 +206,14 @@ export class RulesService {
    * After a labeler's correction: a security complaint the model missed and a person found is what a
    * document rule exists for, so it fires whenever the document was received (a person's new verdict,
    * not a re-run). Same delivery ids as the job's evaluation, so a rule that already fired for this
-   * document (or fires again on a later correction) sends nothing new. Documents still being analysed
-   * are left to their job, which evaluates them with the corrected tags when it finishes.
+   * document (or fires again on a later correction) sends nothing new. Documents never analysed yet are
+   * left to their job, which evaluates them with the corrected tags when it finishes (an `ingest`). One a
+   * re-tag or retry has queued again is evaluated now: its job's evaluation is a re-tag's, which skips
+   * documents received before the rule, so leaving it to the job lost the correction's alert.
    */
   async reevaluate(tenant: string, documentId: string): Promise<void> {
     const [doc] = await this.store.queries.findDocuments({ _id: documentId, tenant }, { _id: 1 }, 1);
-    if (!doc || doc.status !== 'done') return;
+    if (!doc || (doc.status !== 'done' && !doc.processedAt)) return;
     await this.evaluateDocument(doc, await this.store.queries.tagsOf([doc._id]), 'correction');
   }
 
