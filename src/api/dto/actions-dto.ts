@@ -114,6 +114,7 @@ export class RuleThresholdDto {
   @IsOptional()
   @IsString()
   @Length(1, 64)
+  @Matches(/\S/, { message: 'channel must hold a visible character (a blank one matches nothing)' })
   channel?: string;
 
   @IsOptional()
@@ -181,6 +182,7 @@ export class RuleDto {
   @ArrayMaxSize(50)
   @IsString({ each: true })
   @Length(1, 64, { each: true })
+  @notBlank('teams')
   teams?: string[];
 }
 

@@ -1,0 +1,29 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+
+// A blank keyword, aspect or channel in a document rule's match is refused (a criterion that can never match);
+// the same blank in a threshold rule's channel, or in the teams of an SLA-breach rule, was saved, and that rule
+// could never fire: no tag has the channel "  ", no case the team " ".
+let rt: TestRuntime;
+beforeAll(async () => {
+  rt = await startRuntime({ ACTIONS_INTERVAL_MS: '3600000' });
+});
+afterAll(async () => {
+  await rt.services.actions.stop();
+  await rt.close();
+});
+
+test('a blank threshold channel or SLA team is a 400 naming it, and no rule is saved', async () => {
+  const admin = await createKey(rt, ['admin'], 'qa-rules-blank');
+  const post = (body: Record<string, unknown>) => rt.http.post('/v1/rules').set(bearer(admin)).send({ webhookIds: [], ...body });
+  const channel = await post({ name: '微信渠道差评', type: 'threshold', threshold: { channel: '  ', minShare: 0.3 } });
+  expect(channel.status).toBe(400);
+  expect(channel.body.error.details.map((d: { field: string }) => d.field)).toEqual(['threshold.channel']);
+  const teams = await post({ name: '风控超时', type: 'sla_breach', teams: ['risk', '\u3000'] });
+  expect(teams.status).toBe(400);
+  expect(teams.body.error.details.map((d: { field: string }) => d.field)).toEqual(['teams']);
+  expect((await rt.http.get('/v1/rules').set(bearer(admin)).expect(200)).body.items).toEqual([]);
+  // with visible values both are saved
+  await post({ name: '微信渠道差评', type: 'threshold', threshold: { channel: 'wechat', minShare: 0.3 } }).expect(201);
+  await post({ name: '风控超时', type: 'sla_breach', teams: ['risk'] }).expect(201);
+});
