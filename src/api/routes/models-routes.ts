@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import { AppError } from '../../errors.js';
+import { AppError, badRequest } from '../../errors.js';
 import type { Services } from '../../runtime.js';
 import { ModelSwitchDto, TrainModelDto } from '../dto/model-dto.js';
 import { auth, requireRole } from '../middleware.js';
@@ -56,6 +56,12 @@ async function switchModel(
 ) {
   const a = auth(req);
   const { retag, ...filter } = parseDto(ModelSwitchDto, req.body ?? {});
+  // as `guandian models promote --no-retag --channel …` is a usage error: the filters narrow a re-tag that
+  // retag: false skips, so they would be ignored without a word (and the switch made regardless)
+  const unread = Object.entries(filter).filter(([, v]) => v !== undefined && v !== null).map(([k]) => k);
+  if (retag === false && unread.length > 0) {
+    throw badRequest(`retag: false skips the re-tag, so ${unread.join(', ')} would do nothing`, unread.map((field) => ({ field, message: 'not read with retag: false' })));
+  }
   let out: { active: string; previous: string; note?: string };
   try {
     out = await change(a.tenant, a.keyId);
