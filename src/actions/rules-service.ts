@@ -126,6 +126,13 @@ export class RulesService {
       // null (the validators let it through as "not given"): a null windowMinutes was stored, and the rule
       // then threw at every evaluation (no period of width 0) and never fired.
       const given = Object.fromEntries(Object.entries(input.threshold).filter(([, v]) => v !== undefined && v !== null));
+      // The rule fires when the window's negative share is above minShare, and no share is above 1: saved,
+      // such a rule could never fire.
+      if (input.threshold.minShare >= 1) {
+        throw badRequest('threshold.minShare must be below 1: the rule fires when the negative share is above it, and no share is above 1 (0.99 fires when nearly every document is negative)', [
+          { field: 'threshold.minShare', message: 'must be below 1' },
+        ]);
+      }
       return { match: null, threshold: { ...THRESHOLD_DEFAULTS, ...given } as NonNullable<AlertRuleRecord['threshold']>, teams: null };
     }
     return { match: null, threshold: null, teams: input.teams ?? [] };

@@ -27,3 +27,22 @@ test('a blank threshold channel or SLA team is a 400 naming it, and no rule is s
   await post({ name: '微信渠道差评', type: 'threshold', threshold: { channel: 'wechat', minShare: 0.3 } }).expect(201);
   await post({ name: '风控超时', type: 'sla_breach', teams: ['risk'] }).expect(201);
 });
+
+test('a threshold minShare of 1 is a 400 naming it: no share is above 1, so the rule could never fire', async () => {
+  const admin = await createKey(rt, ['admin'], 'qa-rules-minshare');
+  const post = (minShare: number) =>
+    rt.http.post('/v1/rules').set(bearer(admin)).send({ name: '全部差评', type: 'threshold', webhookIds: [], threshold: { category: 'network', minShare } });
+  const one = await post(1);
+  expect(one.status).toBe(400);
+  expect(one.body.error.details.map((d: { field: string }) => d.field)).toEqual(['threshold.minShare']);
+  expect((await rt.http.get('/v1/rules').set(bearer(admin)).expect(200)).body.items).toEqual([]);
+  const saved = await post(0.99);
+  expect(saved.status).toBe(201);
+  // and a PUT cannot make one either
+  const put = await rt.http
+    .put(`/v1/rules/${saved.body.id}`)
+    .set(bearer(admin))
+    .send({ name: '全部差评', type: 'threshold', webhookIds: [], threshold: { category: 'network', minShare: 1 } });
+  expect(put.status).toBe(400);
+  expect((await rt.http.get(`/v1/rules/${saved.body.id}`).set(bearer(admin)).expect(200)).body.threshold.minShare).toBe(0.99);
+});
