@@ -177,8 +177,20 @@ export class ActionsQueries {
     await this.tags.ensureIndex({ fields: { tenant: 1, at: 1 } });
   }
 
-  setRouting(documentId: string, routing: DocumentRecord['routing']): Promise<number> {
-    return this.documents.updateOne({ _id: documentId }, { $set: { routing } });
+  /**
+   * The document is no complaint any more: its case goes, but what people and the SLA check recorded on it is
+   * kept aside (routingMarks) for applyRouting to give back if it becomes one again. Closing a case by
+   * correcting a tag and undoing that correction (a revert) re-opened a resolved case, overdue since its
+   * deadline had passed, and the SLA check then alerted on it.
+   */
+  async closeRouting(documentId: string): Promise<void> {
+    const [doc] = await this.documents.find({ _id: documentId }, { limit: 1 });
+    const r = doc?.routing;
+    if (!r) return;
+    await this.documents.updateOne(
+      { _id: documentId, 'routing.team': r.team },
+      { $set: { routing: null, routingMarks: { routedAt: r.routedAt, resolvedAt: r.resolvedAt, breachNotifiedAt: r.breachNotifiedAt } } },
+    );
   }
 
   /**
@@ -194,9 +206,17 @@ export class ActionsQueries {
     const { dueAt: _kept, ...sameTeam } = decision;
     if (await this.updateRouting({ _id: documentId, 'routing.team': decision.team }, sameTeam)) return;
     if (await this.updateRouting({ _id: documentId, 'routing.team': { $exists: true } }, decision)) return;
+    // a complaint again after it stopped being one: the marks its case had come back with it (closeRouting)
+    const [doc] = await this.documents.find({ _id: documentId }, { limit: 1 });
+    const kept = doc?.routingMarks ?? null;
     await this.documents.updateOne(
       { _id: documentId, 'routing.team': { $exists: false } },
-      { $set: { routing: { ...decision, routedAt: now, resolvedAt: null, breachNotifiedAt: null } } },
+      {
+        $set: {
+          routing: { ...decision, routedAt: kept?.routedAt ?? now, resolvedAt: kept?.resolvedAt ?? null, breachNotifiedAt: kept?.breachNotifiedAt ?? null },
+          routingMarks: null,
+        },
+      },
     );
   }
 

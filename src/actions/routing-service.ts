@@ -77,7 +77,7 @@ export class RoutingService {
     const now = new Date();
     const decision = routeDocument(await this.table(doc.tenant), doc, tags, now);
     if (!decision) {
-      if (doc.routing) await this.store.queries.setRouting(doc._id, null);
+      if (doc.routing) await this.store.queries.closeRouting(doc._id);
       return;
     }
     await this.store.queries.applyRouting(doc._id, decision, now);

@@ -64,6 +64,11 @@ export interface DocumentRecord {
   retagJobId?: string | null;
   /** Set for documents with a negative opinion: which team owns the complaint and by when. */
   routing?: CaseRouting | null;
+  /**
+   * What people and the SLA check recorded on the case of a document that stopped being a complaint (a
+   * correction, a re-tag): given back if it becomes one again, so a case resolved before comes back resolved.
+   */
+  routingMarks?: Pick<CaseRouting, 'routedAt' | 'resolvedAt' | 'breachNotifiedAt'> | null;
   createdAt: Date;
   updatedAt: Date;
   processedAt: Date | null;
