@@ -118,6 +118,33 @@ function fitCategoryNames(c: echarts.ECharts, option: ChartOption): ChartOption 
   return { ...option, xAxis: { ...x, axisLabel: { ...x.axisLabel, rotate } } };
 }
 
+/** A text the chart drew (an axis name, a value label, a legend entry), with its box in CSS pixels from the chart's top left corner. */
+export interface DrawnText {
+  text: string;
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/**
+ * Every text the chart has drawn, with its box: for the browser tests, which can read the canvas' pixels but
+ * not which text lies where (a name running off the chart's edge is cut, not an error anywhere).
+ */
+function drawnTexts(c: echarts.ECharts): DrawnText[] {
+  const out: DrawnText[] = [];
+  for (const d of c.getZr().storage.getDisplayList(true)) {
+    const text = (d.style as { text?: unknown }).text;
+    // ECharts' texts are drawn as runs (one per line), each a 'tspan' with its own transform
+    if ((d.type !== 'tspan' && d.type !== 'text') || typeof text !== 'string' || text === '') continue;
+    const r = d.getBoundingRect().clone();
+    const m = d.getComputedTransform();
+    if (m) r.applyTransform(m);
+    out.push({ text, left: r.x, top: r.y, right: r.x + r.width, bottom: r.y + r.height });
+  }
+  return out;
+}
+
 /**
  * The numbers behind a chart. A canvas says nothing to a screen reader, and series told apart by
  * colour alone say nothing to a colour-blind reader: the table says both in words.
@@ -155,12 +182,14 @@ export function Chart({
   const optionRef = useRef(option);
   optionRef.current = option;
 
-  /** Fits the category names to the chart's width; the option as drawn is kept for the browser tests (see below). */
+  /** Fits the category names to the chart's width; the option as drawn, and what it drew, are kept for the browser tests (see below). */
   const fit = () => {
     const c = chart.current;
     if (!c || !el.current) return;
     const drawn = fitCategoryNames(c, optionRef.current);
-    (el.current as HTMLDivElement & { chartOption?: ChartOption }).chartOption = drawn;
+    const host = el.current as HTMLDivElement & { chartOption?: ChartOption; chartTexts?: () => DrawnText[] };
+    host.chartOption = drawn;
+    host.chartTexts = () => drawnTexts(c);
   };
 
   useEffect(() => {
