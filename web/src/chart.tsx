@@ -146,6 +146,22 @@ function drawnTexts(c: echarts.ECharts): DrawnText[] {
 }
 
 /**
+ * Room on the right for the last name of a category x axis whose names ECharts thins out itself (no
+ * `interval`: the dashboard's and NPS page's days and weeks, the journey's times). Each name it shows is
+ * centred on its point, the last day's on the axis' end, and `containLabel` does not keep it inside: it makes
+ * room for the names shown before the grid shrank, and the thinning after may end on another (with 55 days
+ * at 1366 px, 2026-11-30 ran 11 px past the chart's edge). Half the widest name, past the axis' end, fits.
+ */
+function roomForLastName(option: ChartOption): ChartOption {
+  const x = option.xAxis as { type?: string; data?: unknown[]; axisLabel?: { interval?: unknown; rotate?: number } } | undefined;
+  const grid = option.grid as { right?: unknown } | undefined;
+  if (!x || Array.isArray(x) || x.type !== 'category' || !x.data?.length || x.axisLabel?.interval !== undefined || x.axisLabel?.rotate) return option;
+  if (!grid || Array.isArray(grid) || typeof grid.right !== 'number') return option;
+  const right = Math.max(grid.right, Math.ceil(widestName(x.data.map(String)) / 2) + 4);
+  return right === grid.right ? option : { ...option, grid: { ...grid, right } };
+}
+
+/**
  * The numbers behind a chart. A canvas says nothing to a screen reader, and series told apart by
  * colour alone say nothing to a colour-blind reader: the table says both in words.
  */
@@ -186,7 +202,7 @@ export function Chart({
   const fit = () => {
     const c = chart.current;
     if (!c || !el.current) return;
-    const drawn = fitCategoryNames(c, optionRef.current);
+    const drawn = fitCategoryNames(c, roomForLastName(optionRef.current));
     const host = el.current as HTMLDivElement & { chartOption?: ChartOption; chartTexts?: () => DrawnText[] };
     host.chartOption = drawn;
     host.chartTexts = () => drawnTexts(c);
@@ -210,7 +226,7 @@ export function Chart({
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption({ textStyle: { fontFamily: CHART_FONT }, animation: false, ...withElementTooltip(option) }, true);
+    chart.current?.setOption({ textStyle: { fontFamily: CHART_FONT }, animation: false, ...withElementTooltip(roomForLastName(option)) }, true);
     // What was drawn, for the browser tests: a canvas tells them nothing else (axes, gaps, styles).
     fit();
   }, [option]);

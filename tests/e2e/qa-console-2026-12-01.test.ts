@@ -1,0 +1,117 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type Api, signIn } from './console-helpers.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, type RunningServer } from './server-harness.js';
+
+// A QA pass over the console on 2026-12-01, as a CX analyst and a labeler would use it: each test is a
+// defect found in a real browser against the real service, checked the way it was met. One server and one
+// browser serve every test here (each e2e file costs the suite a server's and a browser's start-up).
+
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+let api: Api;
+const pageErrors: string[] = [];
+
+/** Days of history the seeded feedback covers, one comment or more on each, up to today (UTC, the service's TIME_ZONE). */
+const HISTORY_DAYS = 70;
+const TEXTS = ['网络很卡，经常断线，套餐价格太贵了。', '快递太慢了，包装也破了。', '客服态度很好，办理很快。', 'App老是闪退，更新以后更严重了。', '套餐很实惠，推荐。'];
+
+const DAY_MS = 86_400_000;
+/** The UTC day `n` days before today, as YYYY-MM-DD. */
+const daysAgo = (n: number) => new Date(Date.now() - n * DAY_MS).toISOString().slice(0, 10);
+
+/** Sends documents in batches and waits until none is queued or in analysis. */
+async function seed(documents: Record<string, unknown>[]): Promise<void> {
+  for (let i = 0; i < documents.length; i += 200) {
+    const res = await api<{ items: { status: string }[] }>('POST', '/v1/documents/batch', { documents: documents.slice(i, i + 200) });
+    expect(res.status).toBe(207);
+    expect(res.body.items.filter((d) => d.status !== 'accepted')).toEqual([]);
+  }
+  await waitFor(
+    'the seeded documents analyzed',
+    async () => {
+      const pending = await Promise.all(['queued', 'processing'].map((s) => api<{ items: unknown[] }>('GET', `/v1/documents?status=${s}&limit=1`)));
+      return pending.every((p) => p.body.items.length === 0);
+    },
+    90_000,
+  );
+}
+
+interface DrawnText {
+  text: string;
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/** The texts a chart drew, with their boxes in CSS pixels from the chart's corner, and the chart's size. */
+async function chartTexts(selector: string): Promise<{ width: number; height: number; texts: DrawnText[] } | null> {
+  return (await page.evaluate(`(() => {
+    const el = document.querySelector(${JSON.stringify(selector)});
+    if (!el || typeof el.chartTexts !== 'function') return null;
+    return { width: el.clientWidth, height: el.clientHeight, texts: el.chartTexts() };
+  })()`)) as { width: number; height: number; texts: DrawnText[] } | null;
+}
+
+const TREND = '.chart-grid > section:nth-child(2) .chart';
+const isDay = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
+
+describe('console QA pass 2026-12-01 (real server, chromium)', () => {
+  beforeAll(async () => {
+    server = await startServer();
+    api = apiClient(server.base, server.adminKey);
+    // One comment at noon on each of the last HISTORY_DAYS days (today's noon may be a few hours ahead: the
+    // API takes up to a day ahead), a second on every third day.
+    const docs: Record<string, unknown>[] = [];
+    for (let d = 0; d < HISTORY_DAYS; d++) {
+      const occurredAt = `${daysAgo(d)}T12:00:00Z`;
+      docs.push({ kind: 'comment', source: 'app', externalId: `hist-${d}`, text: `${TEXTS[d % TEXTS.length]}（${d}）`, occurredAt });
+      if (d % 3 === 0) docs.push({ kind: 'comment', source: 'web', externalId: `hist-${d}-b`, text: `${TEXTS[(d + 1) % TEXTS.length]}（${d}b）`, occurredAt });
+    }
+    await seed(docs);
+    browser = await launchChromium();
+    ({ page } = await openPage(browser, { width: 1366, height: 768 }, { errors: pageErrors }));
+    await signIn(page, server.base, server.adminKey, '#/dashboard');
+  }, 180_000);
+
+  afterAll(() => closeBrowserAndServer(browser, server));
+
+  /**
+   * Opens the dashboard over the last `days` days and returns the trend chart's date names once it shows
+   * the first of those days (the axis starts on it: every day has feedback).
+   */
+  async function trendDates(days: number): Promise<{ width: number; dates: DrawnText[] }> {
+    const from = daysAgo(days - 1);
+    await page.goto(`${server.base}/#/dashboard?from=${from}`);
+    const drawn = await waitFor(`the trend chart from ${from}`, async () => {
+      const c = await chartTexts(TREND);
+      return c && c.texts.some((t) => t.text === from) ? c : null;
+    });
+    return { width: drawn.width, dates: drawn.texts.filter((t) => isDay(t.text)).sort((a, b) => a.left - b.left) };
+  }
+
+  test('dashboard trend: with about 60 days the last date on the x axis stays inside the chart (1366×768 and 390×844)', async () => {
+    const summary = await api<{ byDay: { day: string }[] }>('GET', `/v1/stats/summary?from=${daysAgo(HISTORY_DAYS - 1)}`);
+    expect(summary.body.byDay).toHaveLength(HISTORY_DAYS);
+    for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 }]) {
+      await page.setViewportSize(viewport);
+      // Where the last date lands depends on how ECharts thins the names out, which depends on the number of
+      // days: every span from 50 to 66 days, each of which an analyst gets by picking a start date.
+      for (let days = 50; days <= 66; days++) {
+        const { width, dates } = await trendDates(days);
+        expect(dates.length, `${days} days: dates drawn`).toBeGreaterThan(2);
+        const last = dates[dates.length - 1]!;
+        // at 1366 px the last name drawn is one of the last days, near the edge (a phone's fewer names may stop further off)
+        if (viewport.width === 1366) expect(last.text >= daysAgo(10), `${days} days: last date drawn ${last.text}`).toBe(true);
+        for (const d of dates) {
+          expect(d.left, `${days} days at ${viewport.width}px: ${d.text} starts left of the chart`).toBeGreaterThanOrEqual(0);
+          expect(d.right, `${days} days at ${viewport.width}px: ${d.text} runs past the chart's right edge (${width}px)`).toBeLessThanOrEqual(width);
+        }
+      }
+    }
+    await page.setViewportSize({ width: 1366, height: 768 });
+    expect(pageErrors).toEqual([]);
+  });
+});
