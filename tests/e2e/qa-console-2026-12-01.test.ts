@@ -114,4 +114,25 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
     await page.setViewportSize({ width: 1366, height: 768 });
     expect(pageErrors).toEqual([]);
   });
+  test('models: training with no corrections yet is refused in the page\'s language, not in the API\'s English', async () => {
+    const refused = await api<{ error: { code: string; message: string } }>('POST', '/v1/models/train', {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('nothing_to_learn');
+    for (const [lang, says] of [['zh', '还没有可用于训练的纠正'], ['en', 'No corrections to learn from yet']] as const) {
+      await page.goto(`${server.base}/#/models`);
+      await page.evaluate(`localStorage.setItem('guandian.lang', '${lang}')`);
+      await page.reload();
+      await page.waitForSelector('.models-page [data-action=train]');
+      await page.click('[data-action=train]');
+      const notice = page.locator('.models-actions [data-notice=error]');
+      await notice.waitFor();
+      const text = (await notice.textContent()) ?? '';
+      expect(text).toContain(says);
+      // said once, in the page's words: neither the HTTP status nor the server's sentence instead of a reason
+      expect(text).not.toContain('HTTP 409');
+      if (lang === 'zh') expect(text, 'English in the Chinese page').not.toMatch(/[A-Za-z]{3,}/);
+    }
+    await page.evaluate(`localStorage.setItem('guandian.lang', 'zh')`);
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -19,6 +19,7 @@ const CODE_KEYS: Record<string, MsgKey> = {
   rate_limited: 'errRateLimited',
   idempotency_key_reused: 'errIdempotencyReused',
   training_failed: 'errTrainingFailed',
+  nothing_to_learn: 'errNothingToLearn',
   internal: 'errInternal',
   webhook_in_use: 'errWebhookInUse',
   webhook_inactive: 'errWebhookInactive',
@@ -203,6 +204,15 @@ export function fieldMessages(t: T, error: unknown, labels: FieldLabels = DEFAUL
   return out;
 }
 
+/**
+ * What a training refusal (`nothing_to_learn`) adds to its fixed sentence: what the corrections log holds
+ * instead (deletions that are not training data, accepted tags), in brackets at its end; none when it holds
+ * nothing. The sentence itself is the translation's.
+ */
+function nothingToLearnDetail(message: string): string | undefined {
+  return /\((.+)\)$/.exec(message)?.[1];
+}
+
 /** `labels`: how the form that sent the request names its fields (DEFAULT_FIELD_LABELS when absent). */
 export function errorWords(t: T, error: unknown, labels: FieldLabels = DEFAULT_FIELD_LABELS): ErrorWords {
   // said whole in the page's language: what happened and that the current tags are now shown
@@ -218,7 +228,9 @@ export function errorWords(t: T, error: unknown, labels: FieldLabels = DEFAULT_F
     // Once every refused field carries its reason, the server's summary would only repeat it in English.
     const detail = error.errorId
       ? t('errId', { id: error.errorId })
-      : allReasoned
+      : error.code === 'nothing_to_learn'
+        ? nothingToLearnDetail(error.message)
+        : allReasoned
         ? undefined
         : DETAIL_CODES.has(error.code) || !known
           ? error.message
