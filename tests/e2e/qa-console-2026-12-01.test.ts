@@ -70,6 +70,10 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
       docs.push({ kind: 'comment', source: 'app', externalId: `hist-${d}`, text: `${TEXTS[d % TEXTS.length]}（${d}）`, occurredAt });
       if (d % 3 === 0) docs.push({ kind: 'comment', source: 'web', externalId: `hist-${d}-b`, text: `${TEXTS[(d + 1) % TEXTS.length]}（${d}b）`, occurredAt });
     }
+    // three NPS answers, one of each band, with comments (their cards are in the feed)
+    for (const [i, score] of [0, 7, 10].entries()) {
+      docs.push({ kind: 'survey', source: 'nps-survey', externalId: `nps-${i}`, scale: 'nps', score, question: '您向朋友推荐我们的可能性有多大？', text: TEXTS[i]!, occurredAt: `${daysAgo(1)}T09:00:00Z` });
+    }
     await seed(docs);
     browser = await launchChromium();
     ({ page } = await openPage(browser, { width: 1366, height: 768 }, { errors: pageErrors }));
@@ -132,6 +136,22 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
       expect(text).not.toContain('HTTP 409');
       if (lang === 'zh') expect(text, 'English in the Chinese page').not.toMatch(/[A-Za-z]{3,}/);
     }
+    await page.evaluate(`localStorage.setItem('guandian.lang', 'zh')`);
+    expect(pageErrors).toEqual([]);
+  });
+  test('a survey card\'s score badge names its one answer\'s band in the singular in English (0/10 Detractor, not Detractors)', async () => {
+    await page.goto(`${server.base}/#/feed?kind=survey`);
+    await page.evaluate(`localStorage.setItem('guandian.lang', 'en')`);
+    await page.reload();
+    await waitFor('the three survey cards', async () => (await page.locator('.score[data-band]').count()) === 3);
+    const badges = (await page.evaluate(
+      `[...document.querySelectorAll('.score[data-band]')].map((b) => [b.dataset.score, b.querySelector('.score-band').textContent, b.title])`,
+    )) as [string, string, string][];
+    expect(badges.sort()).toEqual([
+      ['0', 'Detractor', 'NPS · Detractor'],
+      ['10', 'Promoter', 'NPS · Promoter'],
+      ['7', 'Passive', 'NPS · Passive'],
+    ]);
     await page.evaluate(`localStorage.setItem('guandian.lang', 'zh')`);
     expect(pageErrors).toEqual([]);
   });

@@ -158,6 +158,10 @@ const zh = {
   promoters: '推荐者',
   passives: '中立者',
   detractors: '贬损者',
+  // one answer's band, on its score badge
+  promoter: '推荐者',
+  passive: '中立者',
+  detractor: '贬损者',
   satisfied: '满意',
   neutralSat: '一般',
   unsatisfied: '不满意',
@@ -558,6 +562,10 @@ const en: Record<MsgKey, string> = {
   promoters: 'Promoters',
   passives: 'Passives',
   detractors: 'Detractors',
+  // one answer's band, on its score badge
+  promoter: 'Promoter',
+  passive: 'Passive',
+  detractor: 'Detractor',
   satisfied: 'Satisfied',
   neutralSat: 'Neutral',
   unsatisfied: 'Unsatisfied',

@@ -9,10 +9,11 @@ export function scoreBand(score: number, scale: Scale): ScoreBand {
   return score >= 9 ? 'promoter' : score >= 7 ? 'passive' : 'detractor';
 }
 
+// One answer's band, so singular: a 0/10 answer is a Detractor, not Detractors (the NPS page counts the groups).
 const BAND_KEY: Record<ScoreBand, MsgKey> = {
-  promoter: 'promoters',
-  passive: 'passives',
-  detractor: 'detractors',
+  promoter: 'promoter',
+  passive: 'passive',
+  detractor: 'detractor',
   satisfied: 'satisfied',
   neutral: 'neutralSat',
   unsatisfied: 'unsatisfied',
