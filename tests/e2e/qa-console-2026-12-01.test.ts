@@ -17,6 +17,8 @@ const pageErrors: string[] = [];
 const HISTORY_DAYS = 70;
 const TEXTS = ['网络很卡，经常断线，套餐价格太贵了。', '快递太慢了，包装也破了。', '客服态度很好，办理很快。', 'App老是闪退，更新以后更严重了。', '套餐很实惠，推荐。'];
 
+const LONG_CHANNEL = 'partner-integration-wechat-mini-program-feedback-channel-000064'.padEnd(64, 'x');
+
 const DAY_MS = 86_400_000;
 /** The UTC day `n` days before today, as YYYY-MM-DD. */
 const daysAgo = (n: number) => new Date(Date.now() - n * DAY_MS).toISOString().slice(0, 10);
@@ -74,6 +76,8 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
     for (const [i, score] of [0, 7, 10].entries()) {
       docs.push({ kind: 'survey', source: 'nps-survey', externalId: `nps-${i}`, scale: 'nps', score, question: '您向朋友推荐我们的可能性有多大？', text: TEXTS[i]!, occurredAt: `${daysAgo(1)}T09:00:00Z` });
     }
+    // a channel name as long as the API takes (64 characters), as a partner integration may send
+    docs.push({ kind: 'comment', source: LONG_CHANNEL, externalId: 'long-channel', text: TEXTS[0]!, occurredAt: `${daysAgo(2)}T10:00:00Z` });
     await seed(docs);
     browser = await launchChromium();
     ({ page } = await openPage(browser, { width: 1366, height: 768 }, { errors: pageErrors }));
@@ -153,6 +157,29 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
       ['7', 'Passive', 'NPS · Passive'],
     ]);
     await page.evaluate(`localStorage.setItem('guandian.lang', 'zh')`);
+    expect(pageErrors).toEqual([]);
+  });
+  test('dashboard by channel: a 64-character channel name leaves the bars their room, on a phone too', async () => {
+    expect(LONG_CHANNEL).toHaveLength(64);
+    const chart = '.chart-grid > section:nth-child(4) .chart';
+    for (const viewport of [{ width: 390, height: 844 }, { width: 1366, height: 768 }]) {
+      await page.setViewportSize(viewport);
+      await page.goto(`${server.base}/#/dashboard`);
+      const drawn = await waitFor('the channel chart', async () => {
+        const c = await chartTexts(chart);
+        return c && c.texts.some((t) => t.text.startsWith('partner-')) ? c : null;
+      });
+      const name = drawn.texts.find((t) => t.text.startsWith('partner-'))!;
+      // the name is shown from its start, and takes at most half the chart
+      expect(name.left, `${viewport.width}px: the name starts off the chart's left edge`).toBeGreaterThanOrEqual(0);
+      expect(name.right - name.left, `${viewport.width}px: the name takes ${Math.round(name.right - name.left)} of ${drawn.width}px`).toBeLessThanOrEqual(drawn.width / 2);
+      // the count axis below the bars is readable: its numbers do not run into each other ("0300")
+      const ticks = drawn.texts.filter((t) => /^\d+$/.test(t.text) && t.top > name.top).sort((a, b) => a.left - b.left);
+      expect(ticks.length, `${viewport.width}px: count axis numbers`).toBeGreaterThan(2);
+      for (let i = 1; i < ticks.length; i++) expect(ticks[i]!.left, `${viewport.width}px: ${ticks[i - 1]!.text} and ${ticks[i]!.text} overlap`).toBeGreaterThan(ticks[i - 1]!.right);
+      // the data table keeps the name whole
+      expect(await page.locator('.chart-grid > section:nth-child(4) .chart-data tbody th').allTextContents()).toContain(LONG_CHANNEL);
+    }
     expect(pageErrors).toEqual([]);
   });
 });

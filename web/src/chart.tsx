@@ -118,6 +118,23 @@ function fitCategoryNames(c: echarts.ECharts, option: ChartOption): ChartOption 
   return { ...option, xAxis: { ...x, axisLabel: { ...x.axisLabel, rotate } } };
 }
 
+/** The share of the chart's width a category y axis' names may take: the bars keep the rest. */
+const NAME_SHARE = 0.5;
+
+/**
+ * Caps the names of a category y axis (the dashboard's channels and aspects, the NPS drivers) at NAME_SHARE
+ * of the chart's width, cutting a longer one short with an ellipsis (the tooltip and the data table keep it
+ * whole). A channel is whatever an ingest key sends, up to 64 characters: on a phone one such name took the
+ * whole chart, left no room for any bar and ran its own start off the left edge. Runs again on a resize.
+ */
+function capCategoryNames(c: echarts.ECharts, option: ChartOption): ChartOption {
+  const y = option.yAxis as { type?: string; axisLabel?: { width?: number } } | undefined;
+  if (!y || Array.isArray(y) || y.type !== 'category' || y.axisLabel?.width !== undefined) return option;
+  const axisLabel = { width: Math.floor(c.getWidth() * NAME_SHARE), overflow: 'truncate', ellipsis: '…' };
+  c.setOption({ yAxis: { axisLabel } });
+  return { ...option, yAxis: { ...y, axisLabel: { ...y.axisLabel, ...axisLabel } } };
+}
+
 /** A text the chart drew (an axis name, a value label, a legend entry), with its box in CSS pixels from the chart's top left corner. */
 export interface DrawnText {
   text: string;
@@ -202,7 +219,7 @@ export function Chart({
   const fit = () => {
     const c = chart.current;
     if (!c || !el.current) return;
-    const drawn = fitCategoryNames(c, roomForLastName(optionRef.current));
+    const drawn = capCategoryNames(c, fitCategoryNames(c, roomForLastName(optionRef.current)));
     const host = el.current as HTMLDivElement & { chartOption?: ChartOption; chartTexts?: () => DrawnText[] };
     host.chartOption = drawn;
     host.chartTexts = () => drawnTexts(c);
