@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Api, signIn } from './console-helpers.js';
 import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, type RunningServer } from './server-harness.js';
@@ -158,7 +158,9 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
       ['10', 'Promoter', 'NPS · Promoter'],
       ['7', 'Passive', 'NPS · Passive'],
     ]);
-    await page.evaluate(`localStorage.setItem('guandian.lang', 'zh')`);
+    // back to Chinese with the top bar's switch, as the tests after this one read the console in it
+    await page.click('.topbar button:has-text("中文")');
+    await page.waitForSelector('.topbar button:has-text("English")');
     expect(pageErrors).toEqual([]);
   });
   test('dashboard by channel: a 64-character channel name leaves the bars their room, on a phone too', async () => {
@@ -182,6 +184,27 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
       // the data table keeps the name whole
       expect(await page.locator('.chart-grid > section:nth-child(4) .chart-data tbody th').allTextContents()).toContain(LONG_CHANNEL);
     }
+    expect(pageErrors).toEqual([]);
+  });
+  test('dashboard: a KPI comparison that fails to load says so where its table goes, and 重试 brings the table', async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    const kpiPath = (u: URL) => u.pathname === '/v1/stats/kpi';
+    const down = (r: Route) => r.abort('connectionrefused');
+    await page.route(kpiPath, down);
+    const failed = page.waitForEvent('requestfailed', (r) => new URL(r.url()).pathname === '/v1/stats/kpi');
+    await page.goto(`${server.base}/#/dashboard?kind=comment`);
+    await failed;
+    // the charts came (their request answered), and the comparison that did not is not left out in silence
+    await page.waitForSelector('.dashboard .kpis');
+    await waitFor('the KPI table\'s place to say it failed', async () => (await page.locator('.kpi-table-card .error-panel').count()) === 1, 10_000);
+    const panel = page.locator('.kpi-table-card');
+    expect(await panel.locator('h2').textContent()).toBe('各类别负面占比：本期对比上期');
+    expect(await panel.locator('.error-panel').textContent()).toContain('无法连接到服务器');
+    expect(await page.locator('.kpi-table').count()).toBe(0);
+    await page.unroute(kpiPath, down);
+    await panel.locator('[data-action=retry]').click();
+    await page.waitForSelector('.kpi-table tbody tr');
+    expect(await page.locator('.kpi-table-card .error-panel').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -17,6 +17,10 @@ export function DashboardPage({ route }: { route: Route }) {
   const [error, setError] = useState<unknown>(null);
   // the KPI answer and the period it was asked for (undefined ends: the API's default)
   const [kpi, setKpi] = useState<{ data: Kpi; asked: KpiDates } | null>(null);
+  // Why the KPI table could not be loaded: said where the table goes, with its own 重试. It went silently,
+  // which read as "nothing to compare" while the charts above stood.
+  const [kpiError, setKpiError] = useState<unknown>(null);
+  const [kpiAttempt, setKpiAttempt] = useState(0);
   const [attempt, setAttempt] = useState(0);
 
   useEffect(() => {
@@ -29,18 +33,26 @@ export function DashboardPage({ route }: { route: Route }) {
       (s) => live && setData(s),
       (e: unknown) => live && setError(e),
     );
-    // The KPI table has the charts' channel and kind and their dates, with `to` reaching the end of the day
-    // as theirs does. It always compares a period: without dates the API's last 7 days (kpiPeriod).
-    setKpi(null);
-    const asked = kpiPeriod(filters, dayIn(new Date().toISOString()));
-    api.kpi(filtersQuery({ channel: filters.channel, kind: filters.kind, ...asked })).then(
-      (k) => live && setKpi({ data: k, asked }),
-      () => live && setKpi(null),
-    );
     return () => {
       live = false;
     };
   }, [filters, attempt]);
+
+  useEffect(() => {
+    let live = true;
+    // The KPI table has the charts' channel and kind and their dates, with `to` reaching the end of the day
+    // as theirs does. It always compares a period: without dates the API's last 7 days (kpiPeriod).
+    setKpi(null);
+    setKpiError(null);
+    const asked = kpiPeriod(filters, dayIn(new Date().toISOString()));
+    api.kpi(filtersQuery({ channel: filters.channel, kind: filters.kind, ...asked })).then(
+      (k) => live && setKpi({ data: k, asked }),
+      (e: unknown) => live && setKpiError(e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [filters, attempt, kpiAttempt]);
 
   // Chart clicks carry the dashboard's own scope into the feed, narrowed by what was clicked.
   const drill = (extra: Filters) => navigate('feed', { ...filters, ...extra });
@@ -246,6 +258,13 @@ export function DashboardPage({ route }: { route: Route }) {
             )}
           </section>
         </div>
+      )}
+      {/* under a failed summary its own panel says it, and its 重试 asks for the table again too */}
+      {kpiError !== null && error === null && (
+        <section className="card kpi-table-card" data-kpi-error>
+          <h2 className="sub">{t('kpiTitle')}</h2>
+          <ErrorPanel error={kpiError} onRetry={() => setKpiAttempt((n) => n + 1)} />
+        </section>
       )}
       {kpi && kpi.data.categories.length > 0 && (
         <KpiTable kpi={kpi.data} lastDays={kpi.asked.from === undefined && kpi.asked.to === undefined ? KPI_DAYS : null} onPick={(category) => drillKpi(kpi, category)} />
