@@ -207,4 +207,20 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
     expect(await page.locator('.kpi-table-card .error-panel').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
+  test('labeling: a document asked for (在标注队列中打开) that cannot be loaded is said to be missing, not swapped for another in silence', async () => {
+    // erased meanwhile, or a link from another tenant's console: the API knows no such document
+    const gone = '01M8ZZZZZZZZZZZZZZZZZZZZZZ';
+    expect((await api('GET', `/v1/documents/${gone}`)).status).toBe(404);
+    await page.goto(`${server.base}/#/label?doc=${gone}`);
+    // the queue's first document shows, with its status line
+    await page.waitForSelector('.save-state', { state: 'attached' });
+    const notice = page.locator('.save-state');
+    await waitFor('a notice naming the document', async () => ((await notice.textContent()) ?? '').includes(gone), 10_000);
+    expect(await notice.textContent()).toContain(`未能打开文档 ${gone}`);
+    expect(await notice.getAttribute('class')).toContain('err');
+    // the queue is there to go on with, from its first document
+    const first = (await api<{ items: { id: string }[] }>('GET', '/v1/labeling/queue?limit=1')).body.items[0]!;
+    expect(await page.locator('main .mono', { hasText: first.id }).count()).toBeGreaterThan(0);
+    expect(pageErrors).toEqual([]);
+  });
 });

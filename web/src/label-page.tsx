@@ -101,11 +101,18 @@ export function LabelPage({ route }: { route: Route }) {
       try {
         const page = await api.queue({ limit: PAGE, withTotal: 'true' });
         let items = page.items;
+        // The document asked for (the document page's 在标注队列中打开) when it could not be loaded: the queue
+        // opened at its first document in silence, so a labeler took another document for the one asked for.
+        let missed: unknown = null;
         if (focusDocId && !items.some((d) => d.id === focusDocId)) {
-          const d = await api.document(focusDocId).catch(() => null);
-          if (d) items = [d, ...items];
+          try {
+            items = [await api.document(focusDocId), ...items];
+          } catch (e) {
+            missed = e;
+          }
         }
         if (!live) return;
+        if (missed !== null) setNotice({ text: t('focusDocFailed', { id: focusDocId ?? '', reason: errorLine(t, missed) }), error: true });
         setDocs(items);
         setCursor(page.nextCursor);
         setRemaining(page.total ?? null);
@@ -120,7 +127,7 @@ export function LabelPage({ route }: { route: Route }) {
     return () => {
       live = false;
     };
-  }, [focusDocId, attempt]);
+  }, [focusDocId, attempt]); // eslint-disable-line react-hooks/exhaustive-deps -- t: a language switch does not reload the queue
 
   // Where the labeler was when the next page last failed to load: it is not asked for again from there. Each
   // failure made a new loadMore, which ran the effect below again: while the server failed, the queue asked
