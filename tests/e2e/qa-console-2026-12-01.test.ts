@@ -102,6 +102,19 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
     return { width: drawn.width, dates: drawn.texts.filter((t) => isDay(t.text)).sort((a, b) => a.left - b.left) };
   }
 
+  // First: nothing the tests below do (reading, a refused training) writes to the audit log, but go first anyway.
+  test('audit log: an empty log says there is nothing yet, not that nothing matches a filter nobody chose', async () => {
+    expect((await api<{ items: unknown[] }>('GET', '/v1/audit')).body.items).toEqual([]);
+    await page.goto(`${server.base}/#/admin/audit`);
+    const empty = page.locator('[data-admin-section=audit] .adm-empty');
+    await empty.waitFor();
+    expect(await empty.textContent()).toContain('还没有审计记录');
+    // with an action chosen, it is the filter that matched nothing
+    await page.selectOption('[data-admin-section=audit] select[name=action]', 'api_key.create');
+    await waitFor('the filtered list', async () => (await page.evaluate('location.hash')) === '#/admin/audit?action=api_key.create' && (await empty.textContent()) === '没有符合条件的记录');
+    expect(pageErrors).toEqual([]);
+  });
+
   test('dashboard trend: with about 60 days the last date on the x axis stays inside the chart (1366×768 and 390×844)', async () => {
     const summary = await api<{ byDay: { day: string }[] }>('GET', `/v1/stats/summary?from=${daysAgo(HISTORY_DAYS - 1)}`);
     expect(summary.body.byDay).toHaveLength(HISTORY_DAYS);

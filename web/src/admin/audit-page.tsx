@@ -124,7 +124,8 @@ export function AuditPage({ params }: { params: URLSearchParams }) {
         </label>
       </div>
       {error !== null && <ErrorPanel error={error} onRetry={() => setAttempt((n) => n + 1)} />}
-      {items && items.length === 0 && <div className="empty adm-empty">{t('admAuditEmpty')}</div>}
+      {/* "no entries match" only where a filter chose: unfiltered, an empty log has no entries at all */}
+      {items && items.length === 0 && <div className="empty adm-empty">{t(action ? 'admAuditEmpty' : 'admAuditNone')}</div>}
       {items && items.length > 0 && (
         <AdminTable className="audit-table" count={items.length} caption={t('admAuditTitle')} columns={[t('time'), t('admAuditAction'), t('admActor'), t('admTarget'), t('admDetails')]}>
           {items.map((a) => {
