@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { expect, test } from 'vitest';
+import { bearer, createKey, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+import { useActionsRuntime } from '../actions/setup.js';
 
 // A document that stops being a complaint loses its case, and one that becomes a complaint again gets a case.
 // Its resolution and breach mark went with the first: a labeler who corrected a complaint's tag to positive and
 // undid it (the labeling queue's u) re-opened a case someone had resolved, overdue at once since its deadline
 // (ingest + SLA) had passed, and the SLA check then marked it breached (and fired sla_breach rules for it).
 let rt: TestRuntime;
-beforeAll(async () => {
-  rt = await startRuntime({ ACTIONS_INTERVAL_MS: '3600000' });
-});
-afterAll(async () => {
-  await rt.services.actions.stop();
-  await rt.close();
-});
+useActionsRuntime((r) => (rt = r));
 
 test('a resolved case that leaves the case list and comes back comes back resolved, and the SLA check leaves it alone', async () => {
   const key = await createKey(rt, ['admin', 'ingest', 'analyst', 'labeler'], 'qa-case-revert');

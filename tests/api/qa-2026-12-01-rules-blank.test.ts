@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { expect, test } from 'vitest';
+import { bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
+import { useActionsRuntime } from '../actions/setup.js';
 
 // A blank keyword, aspect or channel in a document rule's match is refused (a criterion that can never match);
 // the same blank in a threshold rule's channel, or in the teams of an SLA-breach rule, was saved, and that rule
 // could never fire: no tag has the channel "  ", no case the team " ".
 let rt: TestRuntime;
-beforeAll(async () => {
-  rt = await startRuntime({ ACTIONS_INTERVAL_MS: '3600000' });
-});
-afterAll(async () => {
-  await rt.services.actions.stop();
-  await rt.close();
-});
+useActionsRuntime((r) => (rt = r));
 
 test('a blank threshold channel or SLA team is a 400 naming it, and no rule is saved', async () => {
   const admin = await createKey(rt, ['admin'], 'qa-rules-blank');

@@ -1,17 +1,12 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { expect, test } from 'vitest';
+import { bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
+import { useActionsRuntime } from '../actions/setup.js';
 
 // A threshold setting sent as null passed validation (IsOptional lets null through) and was stored as
 // null over its default: a rule with windowMinutes: null was saved (201) and then threw at every
 // evaluation (a period of width 0 has no start instant), so it never fired and nobody was told.
 let rt: TestRuntime;
-beforeAll(async () => {
-  rt = await startRuntime({ ACTIONS_INTERVAL_MS: '3600000' });
-});
-afterAll(async () => {
-  await rt.services.actions.stop();
-  await rt.close();
-});
+useActionsRuntime((r) => (rt = r));
 
 const DEFAULTS = { windowMinutes: 60, minDocuments: 20, baselineDays: 7, minLift: 1 };
 
