@@ -2,7 +2,7 @@ import { badRequest } from '../errors.js';
 import { dayOf, readInstant } from '../time-zone.js';
 import { dateBounds } from '../services/query-service.js';
 import type { DocumentRecord, TagRecord } from '../store/records.js';
-import type { Filter } from '../store/collection.js';
+import { ANALYSED, wasAnalysed } from '../store/documents-repository.js';
 import type { Store } from '../store/store.js';
 
 // Journey method (docs/actions.md):
@@ -134,14 +134,6 @@ function erfc(x: number): number {
 
 const touchAt = (d: Pick<DocumentRecord, 'occurredAt' | 'createdAt'>) => new Date(d.occurredAt ?? d.createdAt);
 
-/**
- * A touchpoint that has been analysed: done, or analysed before and queued again (a re-tag, a retry), which
- * keeps its tags until its job writes new ones, as the labeling queue reads it. Every promotion re-tags the
- * tenant: reading only `done` made those touchpoints unscored while it ran, and emptied the at-risk list.
- */
-const analysed = (d: Pick<DocumentRecord, 'status' | 'processedAt'>) => d.status === 'done' || Boolean(d.processedAt);
-const ANALYSED: Filter = { $or: [{ status: 'done' }, { processedAt: { $ne: null } }] };
-
 /** Days the KPI view compares when asked without dates. */
 export const KPI_DAYS = 7;
 
@@ -192,7 +184,7 @@ export class InsightsService {
     // emotion at the first shown touchpoint, and the churn verdict, include the scored touchpoints
     // before it, so ?limit=1 gives the same emotion as the full journey.
     const docs = history.slice(-limit);
-    const scored = history.filter(analysed).slice(-(limit + JOURNEY_WINDOW - 1));
+    const scored = history.filter(wasAnalysed).slice(-(limit + JOURNEY_WINDOW - 1));
     const tags = await this.store.actions.queries.tagsOf([...new Set([...docs, ...scored].map((d) => d._id))]);
     const byDoc = new Map<string, TagRecord[]>();
     for (const t of tags) byDoc.set(t.documentId, [...(byDoc.get(t.documentId) ?? []), t]);
@@ -200,7 +192,7 @@ export class InsightsService {
     const emotionOf = new Map(scored.map((d, i) => [d._id, emotions[i]!]));
     const touchpoints = docs.map((d) => {
       const own = byDoc.get(d._id) ?? [];
-      const done = analysed(d);
+      const done = wasAnalysed(d);
       return {
         documentId: d._id,
         at: touchAt(d),

@@ -1,6 +1,7 @@
 import { badRequest, notFound } from '../errors.js';
 import type { Filter } from '../store/collection.js';
 import type { CasePriority, CaseRouting, DocumentRecord, RoutingEntry, RoutingTableRecord, TagRecord } from '../store/records.js';
+import { wasAnalysed } from '../store/documents-repository.js';
 import type { ActionsStore } from './actions-store.js';
 import { customerText, findWords } from './text.js';
 
@@ -93,7 +94,7 @@ export class RoutingService {
    */
   async reroute(tenant: string, documentId: string): Promise<void> {
     const [doc] = await this.store.queries.findDocuments({ _id: documentId, tenant }, { _id: 1 }, 1);
-    if (!doc || (doc.status !== 'done' && !doc.processedAt)) return;
+    if (!doc || !wasAnalysed(doc)) return;
     await this.afterTagged(doc, await this.store.queries.tagsOf([doc._id]));
   }
 

@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { Filter } from '../store/collection.js';
 import { instantOf, timeZone, wallTime } from '../time-zone.js';
 import type { AlertRuleRecord, DocumentRecord, TagRecord } from '../store/records.js';
+import { wasAnalysed } from '../store/documents-repository.js';
 import type { ActionsStore } from './actions-store.js';
 import { aspectMatches, customerText, findWords } from './text.js';
 import type { WebhookService } from './webhook-service.js';
@@ -220,7 +221,7 @@ export class RulesService {
    */
   async reevaluate(tenant: string, documentId: string): Promise<void> {
     const [doc] = await this.store.queries.findDocuments({ _id: documentId, tenant }, { _id: 1 }, 1);
-    if (!doc || (doc.status !== 'done' && !doc.processedAt)) return;
+    if (!doc || !wasAnalysed(doc)) return;
     await this.evaluateDocument(doc, await this.store.queries.tagsOf([doc._id]), 'correction');
   }
 

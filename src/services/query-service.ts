@@ -3,6 +3,7 @@ import { badRequest } from '../errors.js';
 import { termVariants } from '../nlp/script-variants.js';
 import type { Filter } from '../store/collection.js';
 import type { DocumentRecord, TagRecord } from '../store/records.js';
+import { ANALYSED } from '../store/documents-repository.js';
 import type { Store } from '../store/store.js';
 import type { CountedPageQueryDto, DocumentQueryDto, StatsQueryDto, TagFilterQueryDto, TagQueryDto } from '../api/dto/query-dto.js';
 
@@ -198,7 +199,7 @@ export class QueryService {
    */
   async labelingQueue(tenant: string, q: CountedPageQueryDto): Promise<Page<DocumentRecord>> {
     const limit = q.limit ? Number(q.limit) : 20;
-    const unreviewed: Filter = { tenant, reviewed: false, tagCount: { $gt: 0 }, $or: [{ status: 'done' }, { processedAt: { $ne: null } }] };
+    const unreviewed: Filter = { tenant, reviewed: false, tagCount: { $gt: 0 }, ...ANALYSED };
     const filter: Filter = { ...unreviewed };
     if (q.cursor) filter.$and = [afterQueueCursor(decodeQueueCursor(q.cursor))];
     const rows = await this.store.documents.list(filter, limit + 1, { ...LABELING_QUEUE_SORT });

@@ -1,6 +1,15 @@
 import type { Collection, Filter, Update } from './collection.js';
 import type { DocumentRecord, DocumentStatus } from './records.js';
 
+/**
+ * A document that has been analysed: done, or analysed before and queued again (a re-tag, a retry), which keeps
+ * its tags until its job writes new ones and takes corrections meanwhile. Every promotion re-tags the whole
+ * tenant, so whatever reads tags as they stand (the labeling queue, journeys, corrections' alerts and
+ * routing) reads these too, or it empties while a re-tag runs. `ANALYSED` is the same as a store filter.
+ */
+export const wasAnalysed = (d: Pick<DocumentRecord, 'status' | 'processedAt'>): boolean => d.status === 'done' || Boolean(d.processedAt);
+export const ANALYSED: Filter = { $or: [{ status: 'done' }, { processedAt: { $ne: null } }] };
+
 export class DocumentsRepository {
   constructor(private readonly coll: Collection<DocumentRecord>) {}
 
