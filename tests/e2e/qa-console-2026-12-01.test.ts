@@ -220,6 +220,25 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
     expect(await page.locator('.kpi-table-card .error-panel').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });
+  test('a filter the server refuses (400) offers no 重试, which would only repeat the refusal; a failure that may pass does', async () => {
+    for (const [hash, field] of [
+      ['#/feed?minConfidence=abc', '最低置信度'],
+      ['#/dashboard?from=2026-11-20&to=2026-11-01', '开始日期不能晚于结束日期'],
+    ] as const) {
+      await page.goto(`${server.base}/${hash}`);
+      const panel = page.locator('main .error-panel');
+      await panel.waitFor();
+      expect(await panel.textContent(), hash).toContain(field);
+      expect(await panel.locator('[data-action=retry]').count(), hash).toBe(0);
+    }
+    // the same page unable to reach the server keeps its 重试
+    await page.route('**/v1/stats/summary*', (r) => r.abort('connectionrefused'));
+    await page.goto(`${server.base}/#/dashboard?from=${daysAgo(6)}`);
+    await page.locator('main .error-panel [data-action=retry]').waitFor();
+    await page.unroute('**/v1/stats/summary*');
+    expect(pageErrors).toEqual([]);
+  });
+
   test('labeling: a document asked for (在标注队列中打开) that cannot be loaded is said to be missing, not swapped for another in silence', async () => {
     // erased meanwhile, or a link from another tenant's console: the API knows no such document
     const gone = '01M8ZZZZZZZZZZZZZZZZZZZZZZ';

@@ -1,18 +1,22 @@
 import { Component, lazy, type ComponentType, type ErrorInfo, type LazyExoticComponent, type ReactNode } from 'react';
+import { ApiError } from './api';
 import { ErrorText } from './error-text';
 import { useI18n } from './i18n';
 
 /**
- * The one way a page says that loading failed: "出错了: …" in the page area with 重试, so the top bar
+ * The one way a page says that loading failed: "出错了: …" in the page area with 重试 (unless the request was refused), so the top bar
  * and the rest of the console stay usable and the reader need not reload to try again.
  */
 export function ErrorPanel({ error, onRetry, children }: { error: unknown; onRetry?: () => void; children?: ReactNode }) {
   const { t } = useI18n();
+  // A request the server refused as it stands (a filter it cannot read: `?minConfidence=abc`, `from` after
+  // `to`) fails the same way however often it is sent: no 重试 for it, the message says what to change.
+  const refused = error instanceof ApiError && (error.status === 400 || error.status === 422);
   return (
     <div className="alert alert-error error-panel" role="alert">
       {t('error')}: <ErrorText error={error} />
       {children}
-      {onRetry && (
+      {onRetry && !refused && (
         <>
           {' '}
           <button type="button" className="btn btn-small" data-action="retry" onClick={onRetry}>
