@@ -196,7 +196,8 @@ export class ActionsQueries {
   /**
    * Writes a fresh routing decision without touching what people and the SLA check record on the
    * case (routedAt, resolvedAt, breachNotifiedAt): the job's copy of the document was read before
-   * analysis, and a resolve or breach mark made meanwhile must survive the job's write.
+   * analysis, and a resolve or breach mark made meanwhile must survive the job's write. Only a move to
+   * another team clears the breach mark, with the deadline it belonged to.
    */
   async applyRouting(documentId: string, decision: Omit<NonNullable<DocumentRecord['routing']>, 'routedAt' | 'resolvedAt' | 'breachNotifiedAt'>, now: Date): Promise<void> {
     // A case that stays with its team keeps the deadline it was given: a re-tag (every promotion runs one)
@@ -205,7 +206,9 @@ export class ActionsQueries {
     // case that moves to another team (a corrected category), which gets that team's deadline.
     const { dueAt: _kept, ...sameTeam } = decision;
     if (await this.updateRouting({ _id: documentId, 'routing.team': decision.team }, sameTeam)) return;
-    if (await this.updateRouting({ _id: documentId, 'routing.team': { $exists: true } }, decision)) return;
+    // Another team, another deadline, checked afresh: a breach noticed on the old team's deadline kept the
+    // case marked, so the new team's sla_breach rules never heard of it when its own deadline passed.
+    if (await this.updateRouting({ _id: documentId, 'routing.team': { $exists: true } }, { ...decision, breachNotifiedAt: null })) return;
     // a complaint again after it stopped being one: the marks its case had come back with it (closeRouting)
     const [doc] = await this.documents.find({ _id: documentId }, { limit: 1 });
     const kept = doc?.routingMarks ?? null;

@@ -151,6 +151,28 @@ describe('complaint routing', () => {
     expect((await rt.http.get('/v1/cases?status=open&team=network-ops').set(bearer(analyst)).expect(200)).body.items.map((c: any) => c.documentId)).not.toContain(id);
   });
 
+  test("a case moved to another team after its breach was noticed is checked against the new team's deadline", async () => {
+    const key = await createKey(rt, ['ingest']);
+    const id = await ingest(rt, key, 'r-moved-breach', '网络信号太差，晚上根本打不开网页');
+    await waitDone(rt, [id]);
+    const doc = async () => (await rt.services.store.documents.findById(id))!;
+    expect((await doc()).routing).toMatchObject({ team: 'network-ops', breachNotifiedAt: null });
+    const hook = await addWebhook(rt, receiver);
+    const riskRule = (await rt.http.post('/v1/rules').set(bearer(ADMIN_KEY)).send({ name: 'risk breach (moved)', type: 'sla_breach', webhookIds: [hook], teams: ['risk'] }).expect(201)).body.id;
+    // network-ops' 8 h pass: the SLA check notices the breach
+    await rt.services.actions.runPeriodic(new Date(Date.now() + 9 * HOUR));
+    expect((await doc()).routing!.breachNotifiedAt).not.toBeNull();
+
+    // a labeler finds it is an account security complaint: the case goes to risk, with risk's 2 h deadline
+    const labeler = await createKey(rt, ['labeler']);
+    const [tag] = (await rt.http.get(`/v1/documents/${id}`).set(bearer(labeler)).expect(200)).body.tags as { id: string }[];
+    await rt.http.patch(`/v1/tags/${tag!.id}`).set(bearer(labeler)).send({ category: 'account_security' }).expect(200);
+    expect((await doc()).routing).toMatchObject({ team: 'risk', breachNotifiedAt: null });
+    await rt.services.actions.runPeriodic(new Date(Date.now() + 3 * HOUR));
+    await receiver.waitFor((r) => r.some((x) => x.body.type === 'rule.sla_breach' && x.body.rule.id === riskRule && x.body.data.document.id === id));
+    expect((await doc()).routing!.breachNotifiedAt).not.toBeNull();
+  });
+
   test('resolving a resolved case again keeps the time it was first closed', async () => {
     const key = await createKey(rt, ['ingest']);
     const id = await ingest(rt, key, 'r-twice', '客服态度很差');
