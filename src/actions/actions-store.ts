@@ -118,6 +118,14 @@ export class DeliveriesRepository {
     return (await this.coll.updateOne({ _id: id, status: 'pending' }, { $set: fields })) > 0;
   }
 
+  /**
+   * A failed delivery sent again (POST …/deliveries/:id/retry): pending with a fresh budget of attempts. Only
+   * from failed, so a retry racing another, or an attempt still under way, changes nothing. True when it did.
+   */
+  async reopenFailed(id: string): Promise<boolean> {
+    return (await this.coll.updateOne({ _id: id, status: 'failed' }, { $set: { status: 'pending', attempts: 0, responseCode: null, lastError: null } })) > 0;
+  }
+
   /** Fails an endpoint's pending deliveries at once (it was deactivated or deleted); returns how many. */
   failPending(tenant: string, endpointId: string, lastError: string): Promise<number> {
     return this.coll.updateMany({ tenant, endpointId, status: 'pending' }, { $set: { status: 'failed', lastError } });

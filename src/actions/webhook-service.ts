@@ -193,6 +193,30 @@ export class WebhookService {
     return did;
   }
 
+  /**
+   * Sends a failed delivery again, the same event under the same id, with WEBHOOK_ATTEMPTS more attempts: a
+   * receiver down for longer than the retries last (about two minutes with the defaults) otherwise lost those
+   * alerts for good. A delivery that is pending or delivered is a 409 naming `status`; an inactive endpoint a
+   * 409 as for a test event.
+   */
+  async redeliver(tenant: string, endpointId: string, deliveryId: string): Promise<void> {
+    const endpoint = await this.get(tenant, endpointId);
+    const delivery = await this.store.deliveries.findById(deliveryId);
+    if (!delivery || delivery.tenant !== tenant || delivery.endpointId !== endpoint._id) throw notFound('delivery');
+    if (!endpoint.active) {
+      throw new AppError(409, 'webhook_inactive', 'this webhook is inactive; activate it (PATCH active: true) to send the delivery again', [
+        { field: 'active', message: 'endpoint inactive' },
+      ]);
+    }
+    if (!(await this.store.deliveries.reopenFailed(deliveryId))) {
+      throw new AppError(409, 'delivery_not_failed', `only a failed delivery is sent again; this one is ${delivery.status === 'failed' ? 'pending again' : delivery.status}`, [
+        { field: 'status', message: `is ${delivery.status === 'failed' ? 'pending' : delivery.status}` },
+      ]);
+    }
+    // a job under this id finished (failed) long ago: it must not swallow the add
+    await this.queue.enqueue([{ documentId: deliveryId, generation: 0 }], { replaceFinished: true });
+  }
+
   /** Creates one delivery per active endpoint of the rule; an id seen before is skipped, so re-runs never re-send. */
   async fire(rule: AlertRuleRecord, subject: string, event: DeliveryEvent, data: Record<string, unknown>): Promise<number> {
     const endpoints = await this.store.webhooks.manyActive(rule.tenant, rule.webhookIds);

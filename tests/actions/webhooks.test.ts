@@ -196,6 +196,49 @@ describe('webhook endpoints', () => {
     expect(failed).toMatchObject({ attempts: 1, responseCode: 410 });
   });
 
+  test('a failed delivery is sent again on request, the same event under the same id; nothing else is', async () => {
+    const id = await addWebhook(rt, receiver);
+    // the receiver was gone (410 is final: no retries), then comes back
+    receiver.script = [410];
+    const sent = await rt.http.post(`/v1/webhooks/${id}/test`).set(bearer(ADMIN_KEY)).expect(202);
+    const did = sent.body.deliveryId as string;
+    expect(await waitDelivery(id, did, 'failed')).toMatchObject({ attempts: 1, responseCode: 410 });
+    const first = receiver.received.find((x) => x.body.id === did)!;
+
+    const again = await rt.http.post(`/v1/webhooks/${id}/deliveries/${did}/retry`).set(bearer(ADMIN_KEY)).expect(202);
+    expect(again.body).toEqual({ deliveryId: did, status: 'pending' });
+    expect(await waitDelivery(id, did, 'delivered')).toMatchObject({ attempts: 1, responseCode: 200, lastError: null });
+    const tries = receiver.received.filter((x) => x.body.id === did);
+    expect(tries.map((t) => t.answered)).toEqual([410, 200]);
+    expect(tries[1]!.raw).toBe(first.raw);
+    expect(tries[1]!.verified).toBe(true);
+
+    // delivered: nothing to send again
+    const done = await rt.http.post(`/v1/webhooks/${id}/deliveries/${did}/retry`).set(bearer(ADMIN_KEY)).expect(409);
+    expect(done.body.error).toMatchObject({ code: 'delivery_not_failed', details: [{ field: 'status' }] });
+    // not this endpoint's delivery, not this tenant's endpoint, no such delivery: 404
+    const other = await addWebhook(rt, receiver);
+    await rt.http.post(`/v1/webhooks/${other}/deliveries/${did}/retry`).set(bearer(ADMIN_KEY)).expect(404);
+    await rt.http.post(`/v1/webhooks/${id}/deliveries/${'0'.repeat(32)}/retry`).set(bearer(ADMIN_KEY)).expect(404);
+    const elsewhere = await createKey(rt, ['admin'], 'redeliver-other-tenant');
+    await rt.http.post(`/v1/webhooks/${id}/deliveries/${did}/retry`).set(bearer(elsewhere)).expect(404);
+    // a labeler may not; a body is refused
+    await rt.http.post(`/v1/webhooks/${id}/deliveries/${did}/retry`).set(bearer(await createKey(rt, ['labeler']))).expect(403);
+    await rt.http.post(`/v1/webhooks/${id}/deliveries/${did}/retry`).set(bearer(ADMIN_KEY)).send({ force: true }).expect(400);
+
+    // an inactive endpoint's failed delivery waits for it to be active again
+    receiver.script = [410];
+    const second = (await rt.http.post(`/v1/webhooks/${id}/test`).set(bearer(ADMIN_KEY)).expect(202)).body.deliveryId as string;
+    await waitDelivery(id, second, 'failed');
+    await rt.http.patch(`/v1/webhooks/${id}`).set(bearer(ADMIN_KEY)).send({ active: false }).expect(200);
+    const inactive = await rt.http.post(`/v1/webhooks/${id}/deliveries/${second}/retry`).set(bearer(ADMIN_KEY)).expect(409);
+    expect(inactive.body.error.code).toBe('webhook_inactive');
+    expect((await deliveriesOf(rt, id)).find((x) => x.id === second)).toMatchObject({ status: 'failed', attempts: 1 });
+
+    const audit = await rt.http.get('/v1/audit?action=webhook.redeliver').set(bearer(ADMIN_KEY)).expect(200);
+    expect(audit.body.items.map((e: { target: string; details: { deliveryId: string } }) => [e.target, e.details.deliveryId])).toEqual([[id, did]]);
+  });
+
   test('the delivery log pages through deliveries created in the same millisecond without skipping any', async () => {
     const id = await addWebhook(rt, receiver);
     const same = new Date(Date.now() - 60_000);

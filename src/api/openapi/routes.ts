@@ -659,6 +659,20 @@ export const ROUTES: RouteDoc[] = [
   },
   {
     method: 'post',
+    path: '/v1/webhooks/{id}/deliveries/{deliveryId}/retry',
+    summary: 'Send a failed delivery again',
+    description:
+      'The same event under the same delivery id, pending again with a fresh budget of WEBHOOK_ATTEMPTS attempts: for a receiver that was down longer than the retries last. No body. Audited as `webhook.redeliver`.',
+    tag: 'actions',
+    roles: ['admin'],
+    responses: {
+      202: json('pending again, queued for delivery', { type: 'object', properties: { deliveryId: { type: 'string' }, status: { type: 'string', enum: ['pending'] } }, required: ['deliveryId', 'status'] }),
+      404: json('no such webhook, or no such delivery of it', 'Error'),
+      409: json('`delivery_not_failed` (naming `status`): only a failed delivery is sent again; `webhook_inactive`: the endpoint is inactive', 'Error'),
+    },
+  },
+  {
+    method: 'post',
     path: '/v1/webhooks/{id}/test',
     summary: 'Send a test event to an endpoint',
     tag: 'actions',

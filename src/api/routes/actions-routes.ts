@@ -70,6 +70,13 @@ export function actionsRoutes(s: Services): Router {
       }),
     );
   });
+  r.post('/webhooks/:id/deliveries/:deliveryId/retry', requireRole('admin'), async (req, res) => {
+    refuseBody(req.body);
+    const who = auth(req);
+    await a.webhooks.redeliver(who.tenant, id(req.params.id), id(req.params.deliveryId));
+    await s.privacy.audit(who.tenant, who.keyId, 'webhook.redeliver', id(req.params.id), { deliveryId: id(req.params.deliveryId) });
+    res.status(202).json({ deliveryId: id(req.params.deliveryId), status: 'pending' });
+  });
   r.post('/webhooks/:id/test', requireRole('admin'), async (req, res) => {
     refuseBody(req.body);
     res.status(202).json({ deliveryId: await a.webhooks.sendTest(auth(req).tenant, id(req.params.id)) });

@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS: Record<string, MsgKey> = {
   'webhook.create': 'audit_webhook_create',
   'webhook.update': 'audit_webhook_update',
   'webhook.delete': 'audit_webhook_delete',
+  'webhook.redeliver': 'audit_webhook_redeliver',
   'rule.create': 'audit_rule_create',
   'rule.update': 'audit_rule_update',
   'rule.delete': 'audit_rule_delete',
