@@ -139,6 +139,38 @@ describe('admin: webhooks, alert rules and routing (real server, real receiver, 
     expect(pageErrors).toEqual([]);
   });
 
+  test('a failed delivery is sent again from the delivery log, and the log follows it until it is delivered', async () => {
+    // the receiver refused an event (410 is final): the delivery failed at its first attempt
+    receiver.script = [410];
+    const sent = await api<{ deliveryId: string }>('POST', `/v1/webhooks/${hook.id}/test`);
+    expect(sent.status).toBe(202);
+    const failedId = sent.body.deliveryId;
+    await until('the delivery failed', async () => (await deliveries(hook.id)).some((d) => d.id === failedId && d.status === 'failed'));
+    await signedInAs(page, server.base, server.adminKey, 'zh');
+    await openRoute(page, server.base, '#/admin/webhooks', '.webhooks-table');
+    const toggle = row(hook.id).locator('[data-action=deliveries]');
+    if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+    const failedRow = page.locator(`[data-deliveries-for="${hook.id}"] tr[data-delivery-id="${failedId}"]`);
+    await failedRow.waitFor();
+    expect(await failedRow.getAttribute('data-status')).toBe('failed');
+    // only the failed one offers it
+    expect(await page.locator(`[data-deliveries-for="${hook.id}"] tr[data-status=delivered] [data-action=redeliver]`).count()).toBe(0);
+    const button = failedRow.locator('[data-action=redeliver]');
+    expect(await button.textContent()).toBe('重新发送');
+    const [resp] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith(`/v1/webhooks/${hook.id}/deliveries/${failedId}/retry`) && r.request().method() === 'POST'),
+      button.click(),
+    ]);
+    expect(resp.status()).toBe(202);
+    await page.locator(`[data-deliveries-for="${hook.id}"] tr[data-delivery-id="${failedId}"][data-status=delivered]`).waitFor({ timeout: 20_000 });
+    expect(receiver.received.filter((x) => x.body.id === failedId).map((x) => [x.answered, x.verified])).toEqual([
+      [410, true],
+      [200, true],
+    ]);
+    expect(await failedRow.locator('[data-action=redeliver]').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
   test('edit: description and deactivation are saved, a test to an inactive webhook is refused with the reason, and a rotated secret signs the next test', async () => {
     await signedInAs(page, server.base, server.adminKey, 'zh');
     await openRoute(page, server.base, '#/admin/webhooks', '.webhooks-table');

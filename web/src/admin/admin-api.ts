@@ -257,6 +257,8 @@ export const adminApi = {
   deleteWebhook: (webhookId: string) => request<void>('DELETE', `/v1/webhooks/${id(webhookId)}`),
   deliveries: (webhookId: string, cursor: string | null, limit = 20) =>
     request<Page<Delivery>>('GET', `/v1/webhooks/${id(webhookId)}/deliveries${queryString({ limit, cursor })}`),
+  /** A failed delivery sent again; the server refuses (409) one that is no longer failed, so a repeat changes nothing. */
+  redeliver: (webhookId: string, deliveryId: string) => request<{ deliveryId: string }>('POST', `/v1/webhooks/${id(webhookId)}/deliveries/${id(deliveryId)}/retry`),
   testWebhook: (webhookId: string, intent: Intent) => post<{ deliveryId: string }>(`/v1/webhooks/${id(webhookId)}/test`, undefined, intent),
 
   rules: () => request<{ items: Rule[] }>('GET', '/v1/rules'),

@@ -251,6 +251,26 @@ function Deliveries({ webhookId, watch, rules }: { webhookId: string; watch: str
   const [error, setError] = useState<unknown>(null);
   const [more, setMore] = useState(false);
   const [tick, setTick] = useState(0);
+  // a failed delivery sent again from this log: followed as a test's is, until it is no longer pending
+  const [resent, setResent] = useState<string | null>(null);
+  const [resending, setResending] = useState<string | null>(null);
+  const followed = resent ?? watch;
+  // a test sent after it is the one to follow
+  useEffect(() => setResent(null), [watch]);
+
+  const resend = async (deliveryId: string) => {
+    if (resending) return;
+    setResending(deliveryId);
+    try {
+      await adminApi.redeliver(webhookId, deliveryId);
+      setResent(deliveryId);
+      setTick((n) => n + 1);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setResending(null);
+    }
+  };
 
   useEffect(() => {
     let live = true;
@@ -263,8 +283,8 @@ function Deliveries({ webhookId, watch, rules }: { webhookId: string; watch: str
         setItems(page.items);
         setCursor(page.nextCursor);
         setError(null);
-        const watched = watch ? page.items.find((d) => d.id === watch) : undefined;
-        if (watch && (!watched || watched.status === 'pending') && ++polls < POLL_LIMIT) timer = setTimeout(() => void load(), POLL_MS);
+        const watched = followed ? page.items.find((d) => d.id === followed) : undefined;
+        if (followed && (!watched || watched.status === 'pending') && ++polls < POLL_LIMIT) timer = setTimeout(() => void load(), POLL_MS);
       } catch (e) {
         if (live) setError(e);
       }
@@ -274,7 +294,7 @@ function Deliveries({ webhookId, watch, rules }: { webhookId: string; watch: str
       live = false;
       clearTimeout(timer);
     };
-  }, [webhookId, watch, tick]);
+  }, [webhookId, followed, tick]);
 
   const loadMore = async () => {
     if (!cursor || more) return;
@@ -322,6 +342,11 @@ function Deliveries({ webhookId, watch, rules }: { webhookId: string; watch: str
                 </td>
                 <td>
                   <span className={`badge adm-status ${d.status === 'delivered' ? 'badge-ok' : d.status === 'failed' ? 'badge-risk' : ''}`}>{t(DELIVERY_STATUS[d.status])}</span>
+                  {d.status === 'failed' && (
+                    <button type="button" className="btn btn-small" data-action="redeliver" aria-disabled={resending !== null || undefined} onClick={() => void resend(d.id)}>
+                      {t('admRedeliver')}
+                    </button>
+                  )}
                 </td>
                 <td className="num">{d.attempts}</td>
                 <td className="num">{d.responseCode ?? '—'}</td>
