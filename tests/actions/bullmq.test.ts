@@ -53,6 +53,26 @@ test('on BullMQ: retries after 500s, then one signed delivery; a re-processed do
   expect(log.find((d) => d.id === sent.body.deliveryId)).toMatchObject({ status: 'delivered', attempts: 2, responseCode: 200 });
 });
 
+test('on BullMQ: a failed delivery sent again goes out once more under its deterministic job id', async () => {
+  const hook = await addWebhook(rt, receiver);
+  receiver.script = [410];
+  const did = (await rt.http.post(`/v1/webhooks/${hook}/test`).set(bearer(ADMIN_KEY)).expect(202)).body.deliveryId as string;
+  const deadline = Date.now() + 30_000;
+  while ((await deliveriesOf(rt, hook)).find((d) => d.id === did)?.status !== 'failed') {
+    if (Date.now() > deadline) throw new Error('the delivery did not fail');
+    await settle(50);
+  }
+  // the retry adds a job under the same id as the first one (jobIdFor(delivery, 0)): it must run, not be taken
+  // for a duplicate of a job Redis has seen
+  await rt.http.post(`/v1/webhooks/${hook}/deliveries/${did}/retry`).set(bearer(ADMIN_KEY)).expect(202);
+  await receiver.waitFor((r) => r.filter((x) => x.body.id === did).length === 2);
+  expect(receiver.received.filter((x) => x.body.id === did).map((x) => x.answered)).toEqual([410, 200]);
+  while ((await deliveriesOf(rt, hook)).find((d) => d.id === did)?.status !== 'delivered') {
+    if (Date.now() > deadline) throw new Error('the delivery was not delivered');
+    await settle(50);
+  }
+});
+
 test('on BullMQ: a pending delivery whose job the queue itself failed is sent after a restart', async () => {
   const prefix2 = `gdtest-actions-${randomUUID()}`;
   const data = restartableData({ ...ACTIONS_ENV, REDIS_URL: url, QUEUE_PREFIX: prefix2 });
