@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { ingest, signIn, waitDone } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, startServer, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, startServer, waitForPage, type RunningServer } from './server-harness.js';
 
 // QA audit at scale 2026-11-29 (F6): the console named downloads by the UTC date, while every date it
 // shows is in the service's TIME_ZONE. The zone here is chosen so that its date differs from UTC's right
@@ -53,6 +53,24 @@ test('Enter on a download button leaves the focus on it once the file is handed 
       await page.waitForSelector('.export-actions [role=status]');
       expect(await page.evaluate('document.activeElement?.dataset?.format ?? document.activeElement?.tagName')).toBe(format);
     }
+  } finally {
+    await ctx.close();
+  }
+});
+
+// Console QA 2026-12-01: 已开始下载 stayed under the filters after they changed, as if it were about them.
+test("the export's notice is about the filters it was made with: changing them takes it away", async () => {
+  const ctx = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
+  const page = await ctx.newPage();
+  try {
+    await signIn(page, server.base, server.adminKey, '#/export');
+    await Promise.all([page.waitForEvent('download'), page.click('button[data-format=csv]')]);
+    const notice = page.locator('.export-actions [role=status]');
+    await waitForPage(page, `document.querySelector('.export-actions [role=status]')?.textContent === '已开始下载'`);
+    await page.evaluate("location.hash = '#/export?polarity=negative'");
+    await page.locator('.export-actions').waitFor();
+    await notice.waitFor({ state: 'detached' });
+    expect(await page.evaluate('location.hash')).toBe('#/export?polarity=negative');
   } finally {
     await ctx.close();
   }

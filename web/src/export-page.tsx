@@ -8,17 +8,21 @@ import { ErrorText } from './error-text';
 export function ExportPage({ route }: { route: Route }) {
   const { t } = useI18n();
   const filters = useMemo(() => filtersFrom(route.params), [route.params.toString()]); // eslint-disable-line react-hooks/exhaustive-deps
-  // Message keys, not text, so the language switch re-words a message already shown.
-  const [state, setState] = useState<{ busy: boolean; msg: 'exporting' | 'exportDone' | null; failure?: unknown }>({ busy: false, msg: null });
+  // Message keys, not text, so the language switch re-words a message already shown. Each says which filters it
+  // was for (`of`): after the filters change it is about an export of other tags, and is no longer shown.
+  const [state, setState] = useState<{ busy: boolean; msg: 'exporting' | 'exportDone' | null; failure?: unknown; of?: string }>({ busy: false, msg: null });
+  const current = route.params.toString();
+  const shown = state.of === current ? state : { busy: state.busy, msg: state.busy ? state.msg : null };
 
   const run = async (format: 'csv' | 'jsonl') => {
     if (state.busy) return;
-    setState({ busy: true, msg: 'exporting' });
+    const of = current;
+    setState({ busy: true, msg: 'exporting', of });
     try {
       await downloadExport(format, filtersQuery(filters));
-      setState({ busy: false, msg: 'exportDone' });
+      setState({ busy: false, msg: 'exportDone', of });
     } catch (e) {
-      setState({ busy: false, msg: null, failure: e });
+      setState({ busy: false, msg: null, failure: e, of });
     }
   };
 
@@ -37,14 +41,14 @@ export function ExportPage({ route }: { route: Route }) {
         <button className="btn" data-format="jsonl" aria-disabled={state.busy || undefined} onClick={() => void run('jsonl')}>
           {t('exportJsonl')}
         </button>
-        {state.msg && (
+        {shown.msg && (
           <span className="muted" role="status">
-            {t(state.msg)}
+            {t(shown.msg)}
           </span>
         )}
-        {state.failure !== undefined && (
+        {shown.failure !== undefined && (
           <span className="err" role="alert">
-            {t('error')}: <ErrorText error={state.failure} />
+            {t('error')}: <ErrorText error={shown.failure} />
           </span>
         )}
       </div>
