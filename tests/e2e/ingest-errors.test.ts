@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { signIn } from './console-helpers.js';
-import { closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, type RunningServer } from './server-harness.js';
 
 // The Ingest page's refusals must name the field as the form names it (the API's `source` is the
 // form's 渠道/Channel, not the feed's tag-source filter 来源) and say why, so the user can fix it.
@@ -79,6 +79,32 @@ describe('Ingest page validation errors (real server, chromium)', () => {
     await page.getByRole('button', { name: '中文' }).click();
     await waitFor('the alert in Chinese', async () => (await alertText()).startsWith('出错了'), 10_000);
     expect(await alertText()).toBe('出错了: 请求内容无效：文本不能超过 20000 个字符');
+    expect(pageErrors, 'uncaught errors in the page').toEqual([]);
+  });
+
+  // Console QA 2026-12-01: the form offered comments, transcripts and social posts only, though the API takes
+  // survey answers, most of them a score without a comment.
+  test('a survey answer is sent with its scale, score and question, and without a comment when none is written', async () => {
+    await page.selectOption('.ingest-form select', 'survey');
+    await page.fill('.ingest-form input[name=source]', 'nps-survey');
+    await page.selectOption('.ingest-form select[name=scale]', 'nps');
+    await page.fill('.ingest-form input[name=score]', '2');
+    await page.fill('.ingest-form input[name=question]', '您向朋友推荐我们的可能性有多大？');
+    await page.fill('.ingest-form textarea', '');
+    const answered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/v1/documents');
+    await page.click('.ingest-form button[type=submit]');
+    const res = await answered;
+    expect(res.status()).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    expect(res.request().postDataJSON()).toMatchObject({ kind: 'survey', source: 'nps-survey', scale: 'nps', score: 2, question: '您向朋友推荐我们的可能性有多大？' });
+    expect(res.request().postDataJSON()).not.toHaveProperty('text');
+    await page.locator(`.ingest-form a[href$="${id}"]`).waitFor();
+    const doc = await apiClient(server.base, server.adminKey)<{ kind: string; score: number; scale: string; text: string | null }>('GET', `/v1/documents/${id}`);
+    expect(doc.body).toMatchObject({ kind: 'survey', score: 2, scale: 'nps' });
+    expect(doc.body.text ?? null).toBeNull();
+    // CSAT asks for 1-5: the score field says so to the browser
+    await page.selectOption('.ingest-form select[name=scale]', 'csat');
+    expect([await page.getAttribute('.ingest-form input[name=score]', 'min'), await page.getAttribute('.ingest-form input[name=score]', 'max')]).toEqual(['1', '5']);
     expect(pageErrors, 'uncaught errors in the page').toEqual([]);
   });
 });

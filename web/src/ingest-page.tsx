@@ -33,6 +33,9 @@ const INGEST_FIELDS: FieldLabels = {
   source: 'channel',
   text: 'ingestText',
   turns: 'transcript',
+  score: 'score',
+  scale: 'scale',
+  question: 'question',
   'turns.#': 'fieldTurnText',
   'turns.#.text': 'fieldTurnText',
 };
@@ -43,6 +46,11 @@ export function IngestPage() {
   const [kind, setKind] = useState<Kind>('comment');
   const [source, setSource] = useState('web');
   const [text, setText] = useState('');
+  // a survey answer: its score on its scale, the question asked, and the comment only when there is one
+  // (most respondents leave it empty, and the API stores such an answer as score-only)
+  const [scale, setScale] = useState<'nps' | 'csat'>('nps');
+  const [score, setScore] = useState('');
+  const [question, setQuestion] = useState('');
   const [result, setResult] = useState<{ id?: string; error?: unknown } | null>(null);
   // One document per press: a double click (or Enter pressed again) sent it twice, each under its own
   // externalId, so the service kept two copies. A ref, as the second click can come before a re-render.
@@ -66,11 +74,16 @@ export function IngestPage() {
       occurredAt: new Date().toISOString(),
     };
     if (kind === 'transcript') body.turns = parseTurns(text);
-    else body.text = text;
+    else if (kind !== 'survey' || text.trim()) body.text = text;
+    if (kind === 'survey') {
+      Object.assign(body, { scale, score: score.trim() === '' ? score : Number(score) });
+      if (question.trim()) body.question = question.trim();
+    }
     try {
       const r = await api.ingest(body);
       setResult({ id: r.id });
       setText('');
+      setScore('');
     } catch (err) {
       setResult({ error: err });
     } finally {
@@ -90,6 +103,7 @@ export function IngestPage() {
               <option value="comment">{t('comment')}</option>
               <option value="transcript">{t('transcript')}</option>
               <option value="social">{t('social')}</option>
+              <option value="survey">{t('survey')}</option>
             </select>
           </label>
           <label className="field">
@@ -109,13 +123,49 @@ export function IngestPage() {
             )}
           </label>
         </div>
+        {kind === 'survey' && (
+          <div className="row survey-fields">
+            <label className="field">
+              <span>{t('scale')}</span>
+              <select name="scale" value={scale} onChange={(e) => setScale(e.target.value as 'nps' | 'csat')}>
+                <option value="nps">{t('scaleNps')}</option>
+                <option value="csat">{t('scaleCsat')}</option>
+              </select>
+            </label>
+            <label className="field">
+              <span>{t('score')}</span>
+              <input
+                name="score"
+                type="number"
+                inputMode="numeric"
+                min={scale === 'nps' ? 0 : 1}
+                max={scale === 'nps' ? 10 : 5}
+                step={1}
+                value={score}
+                onChange={(e) => setScore(e.target.value)}
+                required
+                aria-invalid={fieldError.has('score') || undefined}
+                aria-describedby={fieldError.has('score') ? 'ingest-score-error' : undefined}
+              />
+              {fieldError.has('score') && (
+                <span className="err small field-error" id="ingest-score-error">
+                  {fieldError.get('score')}
+                </span>
+              )}
+            </label>
+            <label className="field">
+              <span>{t('question')}</span>
+              <input name="question" value={question} onChange={(e) => setQuestion(e.target.value)} />
+            </label>
+          </div>
+        )}
         <label className="field">
           <span>{kind === 'transcript' ? t('ingestTurns') : t('ingestText')}</span>
           <textarea
             rows={8}
             value={text}
             onChange={(e) => setText(e.target.value)}
-            required
+            required={kind !== 'survey'}
             aria-invalid={textError ? true : undefined}
             aria-describedby={textError ? 'ingest-text-error' : undefined}
           />
