@@ -3,6 +3,7 @@ import { api, type Kind, type Speaker } from './api';
 import { useI18n } from './i18n';
 import { href } from './router';
 import { ErrorText, fieldMessages, type FieldLabels } from './error-text';
+import { FieldError, invalidProps } from './field-error';
 
 const SPEAKERS: Record<string, Speaker> = {
   客户: 'customer',
@@ -113,14 +114,9 @@ export function IngestPage() {
               value={source}
               onChange={(e) => setSource(e.target.value)}
               required
-              aria-invalid={fieldError.has('source') || undefined}
-              aria-describedby={fieldError.has('source') ? 'ingest-source-error' : undefined}
+              {...invalidProps(fieldError.get('source'), 'ingest-source-error')}
             />
-            {fieldError.has('source') && (
-              <span className="err small field-error" id="ingest-source-error">
-                {fieldError.get('source')}
-              </span>
-            )}
+            <FieldError id="ingest-source-error" message={fieldError.get('source')} />
           </label>
         </div>
         {kind === 'survey' && (
@@ -144,14 +140,9 @@ export function IngestPage() {
                 value={score}
                 onChange={(e) => setScore(e.target.value)}
                 required
-                aria-invalid={fieldError.has('score') || undefined}
-                aria-describedby={fieldError.has('score') ? 'ingest-score-error' : undefined}
+                {...invalidProps(fieldError.get('score'), 'ingest-score-error')}
               />
-              {fieldError.has('score') && (
-                <span className="err small field-error" id="ingest-score-error">
-                  {fieldError.get('score')}
-                </span>
-              )}
+              <FieldError id="ingest-score-error" message={fieldError.get('score')} />
             </label>
             <label className="field">
               <span>{t('question')}</span>
@@ -166,14 +157,9 @@ export function IngestPage() {
             value={text}
             onChange={(e) => setText(e.target.value)}
             required={kind !== 'survey'}
-            aria-invalid={textError ? true : undefined}
-            aria-describedby={textError ? 'ingest-text-error' : undefined}
+            {...invalidProps(textError, 'ingest-text-error')}
           />
-          {textError && (
-            <span className="err small field-error" id="ingest-text-error">
-              {textError}
-            </span>
-          )}
+          <FieldError id="ingest-text-error" message={textError} />
         </label>
         <div className="row">
           {/* aria-disabled, not disabled: a disabled button drops the focus of whoever just pressed it */}

@@ -163,19 +163,8 @@ export function SubmitButton({ action, busy, label, busyLabel }: { action: strin
   );
 }
 
-/** A refused field's reason, right under it (the input names it with aria-describedby). */
-export function FieldError({ id, message }: { id: string; message: string | undefined }) {
-  if (!message) return null;
-  return (
-    <span className="field-error adm-err small" id={id} data-field-error>
-      {message}
-    </span>
-  );
-}
-
-/** Props that tie an input to its FieldError. */
-export const invalidProps = (message: string | undefined, id: string) =>
-  message ? { 'aria-invalid': true as const, 'aria-describedby': id } : {};
+// A refused field's reason under it, and the props tying the input to it: shared with the ingest form.
+export { FieldError, invalidProps } from '../field-error';
 
 /** A request's failure in one line under a form, worded like every other console error. */
 export function FormError({ error, fields }: { error: unknown; fields?: FieldLabels }) {
