@@ -253,14 +253,17 @@ function Deliveries({ webhookId, watch, rules }: { webhookId: string; watch: str
   const [tick, setTick] = useState(0);
   // a failed delivery sent again from this log: followed as a test's is, until it is no longer pending
   const [resent, setResent] = useState<string | null>(null);
-  const [resending, setResending] = useState<string | null>(null);
+  // a ref, as the second click of a double click can come before a re-render (it would meet a 409: not failed)
+  const resending = useRef(false);
+  const [busy, setBusy] = useState(false);
   const followed = resent ?? watch;
   // a test sent after it is the one to follow
   useEffect(() => setResent(null), [watch]);
 
   const resend = async (deliveryId: string) => {
-    if (resending) return;
-    setResending(deliveryId);
+    if (resending.current) return;
+    resending.current = true;
+    setBusy(true);
     try {
       await adminApi.redeliver(webhookId, deliveryId);
       setResent(deliveryId);
@@ -268,7 +271,8 @@ function Deliveries({ webhookId, watch, rules }: { webhookId: string; watch: str
     } catch (e) {
       setError(e);
     } finally {
-      setResending(null);
+      resending.current = false;
+      setBusy(false);
     }
   };
 
@@ -343,7 +347,7 @@ function Deliveries({ webhookId, watch, rules }: { webhookId: string; watch: str
                 <td>
                   <span className={`badge adm-status ${d.status === 'delivered' ? 'badge-ok' : d.status === 'failed' ? 'badge-risk' : ''}`}>{t(DELIVERY_STATUS[d.status])}</span>
                   {d.status === 'failed' && (
-                    <button type="button" className="btn btn-small" data-action="redeliver" aria-disabled={resending !== null || undefined} onClick={() => void resend(d.id)}>
+                    <button type="button" className="btn btn-small" data-action="redeliver" aria-disabled={busy || undefined} onClick={() => void resend(d.id)}>
                       {t('admRedeliver')}
                     </button>
                   )}
