@@ -1,13 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { signIn } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { openPage, waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // The audit log's action filter was the page's own state: a reload, or a link to the filtered log sent to a
 // colleague, showed every action again. Like the feed's filters it lives in the URL (#/admin/audit?action=…).
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let page: Page;
 const pageErrors: string[] = [];
 
@@ -15,20 +15,16 @@ const shownActions = () => page.evaluate(`[...document.querySelectorAll('.audit-
 
 describe('admin audit log: the action filter (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    const api = apiClient(server.base, server.adminKey);
+    const api = e2e.api;
     // one entry of each of two actions
     expect((await api('POST', '/v1/api-keys', { name: 'audit-filter-analyst', roles: ['analyst'] })).status).toBe(201);
     expect((await api('GET', '/v1/tags/export?format=csv')).status).toBe(200);
-    browser = await launchChromium();
-    ({ page } = await openPage(browser, { width: 1280, height: 800 }, { errors: pageErrors }));
-    await signIn(page, server.base, server.adminKey, '#/admin/audit');
+    ({ page } = await openPage(e2e.browser, { width: 1280, height: 800 }, { errors: pageErrors }));
+    await signIn(page, e2e.server.base, e2e.server.adminKey, '#/admin/audit');
   }, 120_000);
 
-  afterAll(() => closeBrowserAndServer(browser, server));
-
   test('the chosen action is in the URL and survives a reload', async () => {
-    await page.goto(`${server.base}/#/admin/audit`);
+    await page.goto(`${e2e.server.base}/#/admin/audit`);
     await page.waitForSelector('.audit-table tr[data-action]');
     expect(new Set(await shownActions())).toEqual(new Set(['api_key.create', 'tags.export']));
 

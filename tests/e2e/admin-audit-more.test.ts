@@ -1,35 +1,30 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { signIn } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, type RunningServer } from './server-harness.js';
+import { openPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // The audit log loads 50 entries at a time (加载更多). A page asked for one action's list must not land in
 // another's: 加载更多, then another action chosen before that page answered.
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 
 beforeAll(async () => {
-  server = await startServer();
-  const api = apiClient(server.base, server.adminKey);
+  const api = e2e.api;
   // 55 api_key.create entries (more than a page) and 2 tags.export ones
   for (let i = 0; i < 55; i++) expect((await api('POST', '/v1/api-keys', { name: `分行分析员-${i}`, roles: ['analyst'] })).status).toBe(201);
   for (let i = 0; i < 2; i++) expect((await api('GET', '/v1/tags/export?format=csv')).status).toBe(200);
-  browser = await launchChromium();
 }, 120_000);
-
-afterAll(() => closeBrowserAndServer(browser, server));
 
 describe('audit log: 加载更多 and another action', () => {
   test('a page of the previous action answering late is not added to the new action’s list', async () => {
-    const { context, page } = await openPage(browser, { width: 1280, height: 800 });
+    const { context, page } = await openPage(e2e.browser, { width: 1280, height: 800 });
     try {
       // the next page of the log is slow to come (the server's own answer, 1.5 s late)
       await page.route('**/v1/audit?*cursor=*', async (route) => {
         await new Promise((r) => setTimeout(r, 1500));
         await route.continue().catch(() => undefined);
       });
-      await signIn(page, server.base, server.adminKey, '#/admin/audit');
+      await signIn(page, e2e.server.base, e2e.server.adminKey, '#/admin/audit');
       await page.waitForSelector('[data-action=more-audit]', { timeout: 20_000 });
       expect(await page.locator('.audit-table tr[data-action]').count()).toBe(50);
 

@@ -1,8 +1,9 @@
-import type { Browser, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page, Request } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { expectTabTrapped, pageHeading, shot, until } from './admin-helpers.js';
 import { ingest, openRoute, signedInAs, waitDone } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, type RunningServer } from './server-harness.js';
+import { openPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // Right to erasure and the audit log in the admin area, against the real service in a time zone
 // other than the browser's (times must read in the service's TIME_ZONE, as everywhere in the console).
@@ -23,10 +24,8 @@ interface Audit {
   at: string;
 }
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole({ TIME_ZONE: ZONE });
 let page: Page;
-let api: ReturnType<typeof apiClient>;
 const pageErrors: string[] = [];
 const docs: Record<string, string> = {};
 
@@ -36,7 +35,7 @@ async function auditAll(action?: string): Promise<Audit[]> {
   let cursor: string | null = null;
   do {
     const q: URLSearchParams = new URLSearchParams({ limit: '50', ...(action ? { action } : {}), ...(cursor ? { cursor } : {}) });
-    const res: { status: number; body: { items: Audit[]; nextCursor: string | null } } = await api('GET', `/v1/audit?${q}`);
+    const res: { status: number; body: { items: Audit[]; nextCursor: string | null } } = await e2e.api('GET', `/v1/audit?${q}`);
     expect(res.status).toBe(200);
     out.push(...res.body.items);
     cursor = res.body.nextCursor;
@@ -65,23 +64,18 @@ async function askToErase(by: 'customer' | 'document', id: string) {
 
 describe('admin: erasure and the audit log (real server in Asia/Shanghai, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer({ TIME_ZONE: ZONE });
-    api = apiClient(server.base, server.adminKey);
-    docs.a = await ingest(api, { kind: 'comment', source: 'app', externalId: 'er-a', customerId: CUSTOMER, text: '网络很卡，经常断线，客服态度很好。' });
-    docs.b = await ingest(api, { kind: 'comment', source: 'app', externalId: 'er-b', customerId: CUSTOMER, text: '快递太慢了，等了一个星期，价格还贵。' });
-    docs.c = await ingest(api, { kind: 'comment', source: 'web', externalId: 'er-c', text: '这个手机质量很差，用了两天就坏了，售后也不理人。' });
-    docs.d = await ingest(api, { kind: 'comment', source: 'web', externalId: 'er-d', text: '信号很好，网速很快，非常满意。' });
-    for (const id of Object.values(docs)) await waitDone(api, id);
-    browser = await launchChromium();
+    docs.a = await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: 'er-a', customerId: CUSTOMER, text: '网络很卡，经常断线，客服态度很好。' });
+    docs.b = await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: 'er-b', customerId: CUSTOMER, text: '快递太慢了，等了一个星期，价格还贵。' });
+    docs.c = await ingest(e2e.api, { kind: 'comment', source: 'web', externalId: 'er-c', text: '这个手机质量很差，用了两天就坏了，售后也不理人。' });
+    docs.d = await ingest(e2e.api, { kind: 'comment', source: 'web', externalId: 'er-d', text: '信号很好，网速很快，非常满意。' });
+    for (const id of Object.values(docs)) await waitDone(e2e.api, id);
     // The browser runs on UTC; the service on Beijing time.
-    ({ page } = await openPage(browser, { width: 1300, height: 900 }, { errors: pageErrors, options: { timezoneId: 'UTC' } }));
+    ({ page } = await openPage(e2e.browser, { width: 1300, height: 900 }, { errors: pageErrors, options: { timezoneId: 'UTC' } }));
   }, 180_000);
 
-  afterAll(() => closeBrowserAndServer(browser, server));
-
   test('a document is erased only once its id is typed again; the counts the API returns are shown and the document is gone', async () => {
-    await signedInAs(page, server.base, server.adminKey, 'zh');
-    await openRoute(page, server.base, '#/admin/erasure', '.erasure-form');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await openRoute(page, e2e.server.base, '#/admin/erasure', '.erasure-form');
     expect(await pageHeading(page)).toBe('管理 · 数据删除');
     const deletes: string[] = [];
     const onRequest = (r: Request) => r.method() === 'DELETE' && deletes.push(r.url());
@@ -93,7 +87,7 @@ describe('admin: erasure and the audit log (real server in Asia/Shanghai, chromi
     expect(await page.textContent('#erase-target-error')).toBe('请输入要删除的 ID');
     expect(await page.locator('[data-dialog=erase]').count()).toBe(0);
 
-    const tagsBefore = (await api<{ items: unknown[] }>('GET', `/v1/tags?documentId=${docs.c}&limit=100`)).body.items.length;
+    const tagsBefore = (await e2e.api<{ items: unknown[] }>('GET', `/v1/tags?documentId=${docs.c}&limit=100`)).body.items.length;
     expect(tagsBefore).toBeGreaterThan(0);
     const dialog = await askToErase('document', docs.c!);
     expect(await dialog.locator('h2').textContent()).toBe('删除这篇文档？');
@@ -132,9 +126,9 @@ describe('admin: erasure and the audit log (real server in Asia/Shanghai, chromi
     await shot(page, 'admin-erased');
 
     // Really gone.
-    expect((await api('GET', `/v1/documents/${docs.c}`)).status).toBe(404);
-    expect((await api<{ items: unknown[] }>('GET', `/v1/tags?documentId=${docs.c}`)).body.items).toEqual([]);
-    expect((await api('GET', `/v1/documents/${docs.d}`)).status).toBe(200);
+    expect((await e2e.api('GET', `/v1/documents/${docs.c}`)).status).toBe(404);
+    expect((await e2e.api<{ items: unknown[] }>('GET', `/v1/tags?documentId=${docs.c}`)).body.items).toEqual([]);
+    expect((await e2e.api('GET', `/v1/documents/${docs.d}`)).status).toBe(200);
 
     // Once more: nothing there any more, and the dialog says so.
     const again = await askToErase('document', docs.c!);
@@ -148,10 +142,10 @@ describe('admin: erasure and the audit log (real server in Asia/Shanghai, chromi
   });
 
   test('a customer is erased with the id typed again; the counts are the API\'s; in English too', async () => {
-    await signedInAs(page, server.base, server.adminKey, 'en');
-    await openRoute(page, server.base, '#/admin/erasure', '.erasure-form');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'en');
+    await openRoute(page, e2e.server.base, '#/admin/erasure', '.erasure-form');
     expect(await pageHeading(page)).toBe('Admin · Erasure');
-    const before = (await api<{ items: { id: string }[] }>('GET', `/v1/documents?customerId=${CUSTOMER}`)).body.items.map((d) => d.id);
+    const before = (await e2e.api<{ items: { id: string }[] }>('GET', `/v1/documents?customerId=${CUSTOMER}`)).body.items.map((d) => d.id);
     expect(before.sort()).toEqual([docs.a, docs.b].sort());
     const dialog = await askToErase('customer', CUSTOMER);
     expect(await dialog.locator('h2').textContent()).toBe("Erase all of this customer's data?");
@@ -168,8 +162,8 @@ describe('admin: erasure and the audit log (real server in Asia/Shanghai, chromi
     expect(await result.locator('[data-count=documents]').textContent()).toBe('2');
     expect(await result.locator('[data-count=tags]').textContent()).toBe(String(body.deleted.tags));
     expect(await result.textContent()).toContain('Documents deleted');
-    expect((await api<{ items: unknown[] }>('GET', `/v1/documents?customerId=${CUSTOMER}`)).body.items).toEqual([]);
-    for (const id of [docs.a, docs.b]) expect((await api('GET', `/v1/documents/${id}`)).status).toBe(404);
+    expect((await e2e.api<{ items: unknown[] }>('GET', `/v1/documents?customerId=${CUSTOMER}`)).body.items).toEqual([]);
+    for (const id of [docs.a, docs.b]) expect((await e2e.api('GET', `/v1/documents/${id}`)).status).toBe(404);
 
     // A customer id with no documents: nothing to delete, and the page says so.
     const none = await askToErase('customer', 'nobody-here');
@@ -181,17 +175,17 @@ describe('admin: erasure and the audit log (real server in Asia/Shanghai, chromi
 
   test('the audit log shows these actions newest first in the service\'s time zone, pages with load more, and filters by action', async () => {
     // A key made in the page, and enough settings saves to need a second page.
-    await signedInAs(page, server.base, server.adminKey, 'zh');
-    await openRoute(page, server.base, '#/admin/keys', '.keys-table');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await openRoute(page, e2e.server.base, '#/admin/keys', '.keys-table');
     await page.fill('input[name=keyName]', '审计 测试');
     await page.check('.create-key input[name=role][value=analyst]');
     await page.click('[data-action=create-key]');
     await page.click('[data-dialog=new-key] [data-action=close-secret]');
-    for (let i = 0; i < 55; i++) expect((await api('PUT', '/v1/tenant/settings', { retentionDays: 100 + i })).status).toBe(200);
+    for (let i = 0; i < 55; i++) expect((await e2e.api('PUT', '/v1/tenant/settings', { retentionDays: 100 + i })).status).toBe(200);
     const all = await auditAll();
     expect(all.length).toBeGreaterThan(50);
 
-    await openRoute(page, server.base, '#/admin/audit', '.audit-table');
+    await openRoute(page, e2e.server.base, '#/admin/audit', '.audit-table');
     expect(await pageHeading(page)).toBe('管理 · 审计日志');
     const ids = () => page.locator('.audit-table tbody tr').evaluateAll((els) => els.map((e) => e.getAttribute('data-audit-id')));
     expect(await ids()).toEqual(all.slice(0, 50).map((a) => a.id));
@@ -230,8 +224,8 @@ describe('admin: erasure and the audit log (real server in Asia/Shanghai, chromi
     expect(await page.locator('[data-action=more-audit]').count()).toBe(0);
 
     // English.
-    await signedInAs(page, server.base, server.adminKey, 'en');
-    await openRoute(page, server.base, '#/admin/audit', '.audit-table');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'en');
+    await openRoute(page, e2e.server.base, '#/admin/audit', '.audit-table');
     expect(await pageHeading(page)).toBe('Admin · Audit log');
     await page.selectOption('select[name=action]', 'document.erase');
     await page.locator(`.audit-table tbody tr[data-action="document.erase"]`).waitFor();

@@ -1,8 +1,9 @@
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { BrowserContext, Page, Request } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { ADMIN_PAGES, expectTabTrapped, focusInDialog, overflow, pageHeading, shot } from './admin-helpers.js';
 import { openRoute, signedInAs, signIn } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, openPage, waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // The admin area's API keys and tenant settings pages, and who may open the admin area at all,
 // against the real service: what the page shows is checked against what the API then says.
@@ -16,21 +17,19 @@ interface Key {
   key?: string;
 }
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let context: BrowserContext;
 let page: Page;
-let api: ReturnType<typeof apiClient>;
 const pageErrors: string[] = [];
 
 async function keys(): Promise<Key[]> {
-  const res = await api<{ items: Key[] }>('GET', '/v1/api-keys');
+  const res = await e2e.api<{ items: Key[] }>('GET', '/v1/api-keys');
   expect(res.status).toBe(200);
   return res.body.items;
 }
 
 async function me(key: string) {
-  return apiClient(server.base, key)<{ roles: string[]; tenant: string; platform: boolean; error?: { code: string } }>('GET', '/v1/me');
+  return apiClient(e2e.server.base, key)<{ roles: string[]; tenant: string; platform: boolean; error?: { code: string } }>('GET', '/v1/me');
 }
 
 async function createInPage(name: string, roles: string[]): Promise<{ created: Key; request: Request }> {
@@ -45,31 +44,26 @@ async function createInPage(name: string, roles: string[]): Promise<{ created: K
 }
 
 async function newSession(key: string, hash = '', lang: 'zh' | 'en' = 'zh', viewport = { width: 1300, height: 860 }) {
-  const ctx = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const ctx = await e2e.browser.newContext({ viewport, locale: 'zh-CN' });
   const p = await ctx.newPage();
   p.on('pageerror', (e) => pageErrors.push(e.message));
-  await p.goto(`${server.base}/`);
+  await p.goto(`${e2e.server.base}/`);
   await p.evaluate(`localStorage.setItem('guandian.lang', '${lang}')`);
-  await signIn(p, server.base, key, hash);
+  await signIn(p, e2e.server.base, key, hash);
   return { ctx, p };
 }
 
 describe('admin: API keys, tenant settings and access (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    api = apiClient(server.base, server.adminKey);
-    browser = await launchChromium();
     ({ context, page } = await openPage(
-      browser,
+      e2e.browser,
       { width: 1300, height: 860 },
-      { errors: pageErrors, beforePage: (c) => c.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.base }) },
+      { errors: pageErrors, beforePage: (c) => c.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: e2e.server.base }) },
     ));
   }, 120_000);
 
-  afterAll(() => closeBrowserAndServer(browser, server));
-
   test('a new key is shown once with a copy button, signs in with its roles, and is refused once revoked', async () => {
-    await signedInAs(page, server.base, server.adminKey, 'zh');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
     // The admin entry is in the top bar and opens the keys page.
     const nav = page.locator('.topbar nav a[data-nav=admin]');
     expect(await nav.textContent()).toBe('管理');
@@ -163,18 +157,18 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
 
   test('a key name with bidi overrides shows in the order it was typed, isolated from the text around it', async () => {
     // security review 2026-11-29 (finding 7): U+202E made "report\u202Egnp.exe" read as "reportexe.png"
-    const res = await api<{ id: string }>('POST', '/v1/api-keys', { name: 'report\u202Egnp.exe', roles: ['analyst'] });
+    const res = await e2e.api<{ id: string }>('POST', '/v1/api-keys', { name: 'report\u202Egnp.exe', roles: ['analyst'] });
     expect(res.status).toBe(201);
-    await signedInAs(page, server.base, server.adminKey, 'zh');
-    await openRoute(page, server.base, '#/admin/keys', '.keys-table');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await openRoute(page, e2e.server.base, '#/admin/keys', '.keys-table');
     const cell = page.locator(`tr[data-key-id="${res.body.id}"] td:first-child bdi`);
     await cell.waitFor();
     expect(await cell.textContent()).toBe('reportgnp.exe');
   });
 
   test('an answer lost on the way is retried under the same Idempotency-Key: one key is created, not two', async () => {
-    await signedInAs(page, server.base, server.adminKey, 'zh');
-    await openRoute(page, server.base, '#/admin/keys', '.keys-table');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await openRoute(page, e2e.server.base, '#/admin/keys', '.keys-table');
     const before = (await keys()).length;
     const sent: string[] = [];
     let first: Key | null = null;
@@ -228,9 +222,9 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
   });
 
   test('the platform key creates a key for another tenant from the form and sees it listed under that tenant; a tenant admin has no tenant field', async () => {
-    await signedInAs(page, server.base, server.adminKey, 'zh');
-    await openRoute(page, server.base, '#/admin/keys', '.keys-table');
-    expect((await me(server.adminKey)).body.platform).toBe(true);
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await openRoute(page, e2e.server.base, '#/admin/keys', '.keys-table');
+    expect((await me(e2e.server.adminKey)).body.platform).toBe(true);
     // The list is one tenant's at a time (GET /v1/api-keys), and the page says whose.
     expect(await page.textContent('[data-hint=platform]')).toContain('列表每次只显示一个租户的密钥');
     expect(await page.textContent('.keys-showing')).toBe('租户 default 的密钥');
@@ -266,7 +260,7 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
     expect(await page.inputValue('input[name=listTenant]')).toBe('acme');
     await shot(page, 'admin-keys-other-tenant');
     // and the API agrees: a key of tenant acme, not the platform key
-    const acme = await api<{ items: Key[] }>('GET', '/v1/api-keys?tenant=acme');
+    const acme = await e2e.api<{ items: Key[] }>('GET', '/v1/api-keys?tenant=acme');
     expect(acme.body.items.map((k) => k.id)).toEqual([created.id]);
     expect((await me(created.key!)).body).toMatchObject({ tenant: 'acme', platform: false });
     expect((await keys()).some((k) => k.id === created.id)).toBe(false);
@@ -279,8 +273,8 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
     expect(await row.count()).toBe(0);
 
     // English.
-    await signedInAs(page, server.base, server.adminKey, 'en');
-    await openRoute(page, server.base, '#/admin/keys', '.keys-table');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'en');
+    await openRoute(page, e2e.server.base, '#/admin/keys', '.keys-table');
     expect(await page.textContent('.keys-showing')).toBe('Keys of tenant default');
     expect(await page.textContent('.create-key label:has(input[name=keyTenant]) > span:first-child')).toBe('Tenant');
     expect(await page.textContent('#key-tenant-hint')).toContain('Only the platform key can create keys for other tenants');
@@ -311,8 +305,8 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
   });
 
   test('a key without roles is refused next to the roles, and revoking the key in use needs its own warning and signs out', async () => {
-    await signedInAs(page, server.base, server.adminKey, 'zh');
-    await openRoute(page, server.base, '#/admin/keys', '.keys-table');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await openRoute(page, e2e.server.base, '#/admin/keys', '.keys-table');
     await page.fill('input[name=keyName]', 'no roles');
     const [resp] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/v1/api-keys') && r.request().method() === 'POST'), page.click('[data-action=create-key]')]);
     expect(resp.status()).toBe(400);
@@ -329,7 +323,7 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
     expect(await boot.textContent()).toContain('GUANDIAN_ADMIN_KEY');
     await boot.locator('[data-action=cancel]').click();
 
-    const second = await api<Key>('POST', '/v1/api-keys', { name: '第二管理员', roles: ['admin'] });
+    const second = await e2e.api<Key>('POST', '/v1/api-keys', { name: '第二管理员', roles: ['admin'] });
     expect(second.status).toBe(201);
     const { ctx, p } = await newSession(second.body.key!, '#/admin/keys');
     await p.waitForSelector('.keys-table');
@@ -353,8 +347,8 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
   });
 
   test('settings: the policies are explained, keep is warned about, a 400 is shown next to its field, and a save says so', async () => {
-    await signedInAs(page, server.base, server.adminKey, 'zh');
-    await openRoute(page, server.base, '#/admin/settings', '.settings-form');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await openRoute(page, e2e.server.base, '#/admin/settings', '.settings-form');
     expect(await pageHeading(page)).toBe('管理 · 租户设置');
     expect(await page.isChecked('input[name=piiPolicy][value=mask]')).toBe(true);
     expect(await page.isChecked('input[name=keepForever]')).toBe(true);
@@ -390,7 +384,7 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
       expect(await page.getAttribute('input[name=retentionDays]', 'aria-describedby')).toBe('retention-error');
       expect(await page.locator('[data-saved]').count()).toBe(0);
     }
-    expect((await api('GET', '/v1/tenant/settings')).body).toMatchObject({ piiPolicy: 'mask', retentionDays: null });
+    expect((await e2e.api('GET', '/v1/tenant/settings')).body).toMatchObject({ piiPolicy: 'mask', retentionDays: null });
     await shot(page, 'admin-settings-error');
     // An empty box is not sent: the page says what is missing.
     const puts: string[] = [];
@@ -409,7 +403,7 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
     expect(await page.textContent('[data-saved]')).toBe('已保存');
     expect(await page.locator('#retention-error').count()).toBe(0);
     expect(await page.getAttribute('input[name=retentionDays]', 'aria-invalid')).toBeNull();
-    expect((await api('GET', '/v1/tenant/settings')).body).toMatchObject({ piiPolicy: 'hash', retentionDays: 90 });
+    expect((await e2e.api('GET', '/v1/tenant/settings')).body).toMatchObject({ piiPolicy: 'hash', retentionDays: 90 });
     // A change makes "saved" untrue.
     await page.fill('input[name=retentionDays]', '91');
     expect(await page.locator('[data-saved]').count()).toBe(0);
@@ -419,8 +413,8 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
     expect(await page.inputValue('input[name=retentionDays]')).toBe('90');
 
     // English: the same refusal, worded in English next to the field.
-    await signedInAs(page, server.base, server.adminKey, 'en');
-    await openRoute(page, server.base, '#/admin/settings', '.settings-form');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'en');
+    await openRoute(page, e2e.server.base, '#/admin/settings', '.settings-form');
     expect(await pageHeading(page)).toBe('Admin · Tenant settings');
     await page.fill('input[name=retentionDays]', '0');
     await save(400);
@@ -430,12 +424,12 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
     await page.check('input[name=piiPolicy][value=mask]');
     await save(200);
     expect(await page.textContent('[data-saved]')).toBe('Saved');
-    expect((await api('GET', '/v1/tenant/settings')).body).toMatchObject({ piiPolicy: 'mask', retentionDays: null });
+    expect((await e2e.api('GET', '/v1/tenant/settings')).body).toMatchObject({ piiPolicy: 'mask', retentionDays: null });
   });
 
   test('a key without the admin role sees no admin entry and, on a direct link, a no-access message (both languages)', async () => {
-    const analyst = await api<Key>('POST', '/v1/api-keys', { name: 'analyst only', roles: ['analyst'] });
-    const ingest = await api<Key>('POST', '/v1/api-keys', { name: 'ingest only', roles: ['ingest'] });
+    const analyst = await e2e.api<Key>('POST', '/v1/api-keys', { name: 'analyst only', roles: ['analyst'] });
+    const ingest = await e2e.api<Key>('POST', '/v1/api-keys', { name: 'ingest only', roles: ['ingest'] });
     for (const [key, roleZh, roleEn] of [
       [analyst.body.key!, '分析员', 'analyst'],
       [ingest.body.key!, '数据接入', 'ingest'],
@@ -467,13 +461,13 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
   });
 
   test('a list that fails to load says so in the page-error panel, and 重试 loads it', async () => {
-    await signedInAs(page, server.base, server.adminKey, 'zh');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
     for (const [hash, route, ready] of [
       ['#/admin/keys', '**/v1/api-keys', '.keys-table'],
       ['#/admin/audit', '**/v1/audit?*', '[data-admin-section=audit] .adm-footer'],
     ] as const) {
       await page.route(route, (r) => r.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'store down', details: [] } }) }));
-      await page.goto(`${server.base}/${hash}`);
+      await page.goto(`${e2e.server.base}/${hash}`);
       const panel = page.locator('main .error-panel');
       await panel.waitFor();
       expect(await panel.textContent()).toContain('出错了');
@@ -487,9 +481,9 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
   });
 
   test('on a phone every admin page fits the screen', async () => {
-    const { ctx, p } = await newSession(server.adminKey, '', 'zh', { width: 390, height: 844 });
+    const { ctx, p } = await newSession(e2e.server.adminKey, '', 'zh', { width: 390, height: 844 });
     for (const [hash, ready] of ADMIN_PAGES) {
-      await p.goto(`${server.base}/${hash}`);
+      await p.goto(`${e2e.server.base}/${hash}`);
       await p.waitForSelector(ready);
       await p.waitForTimeout(200);
       const o = await overflow(p, 390);

@@ -1,8 +1,9 @@
-import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { BrowserContext, Page, Request } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { overflow, pageHeading, shot, until } from './admin-helpers.js';
-import { getDoc, ingest, openRoute, signedInAs, signIn, waitDone, type Api, type Doc } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
+import { getDoc, ingest, openRoute, signedInAs, signIn, waitDone, type Doc } from './console-helpers.js';
+import { apiClient, openPage, waitFor, waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // The admin area's lexicon page (#/admin/lexicon) against the real service: opinions labelers added that
 // the rules missed (sarcastic 感人) are suggested, taken into the tenant lexicon, saved, re-tagged, and the
@@ -23,11 +24,9 @@ interface Category {
   en: string;
 }
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let context: BrowserContext;
 let page: Page;
-let api: Api;
 let labelerKey: string;
 let categories: Category[] = [];
 const pageErrors: string[] = [];
@@ -46,13 +45,13 @@ const sarcasticIds: string[] = [];
 let untaggedId = '';
 
 async function taxonomy(): Promise<{ categories: Category[]; overrides: Overrides }> {
-  const res = await api<{ categories: Category[]; overrides: Overrides }>('GET', '/v1/taxonomy');
+  const res = await e2e.api<{ categories: Category[]; overrides: Overrides }>('GET', '/v1/taxonomy');
   expect(res.status).toBe(200);
   return res.body;
 }
 
 async function suggestions(): Promise<Suggestions> {
-  const res = await api<Suggestions>('GET', '/v1/taxonomy/suggestions');
+  const res = await e2e.api<Suggestions>('GET', '/v1/taxonomy/suggestions');
   expect(res.status).toBe(200);
   return res.body;
 }
@@ -61,14 +60,14 @@ async function suggestions(): Promise<Suggestions> {
 async function addTag(id: string, text: string, phrase: string, polarity: string, category: string, aspect?: string): Promise<void> {
   const start = text.indexOf(phrase);
   expect(start).toBeGreaterThanOrEqual(0);
-  const res = await apiClient(server.base, labelerKey)('POST', `/v1/documents/${id}/corrections`, {
+  const res = await apiClient(e2e.server.base, labelerKey)('POST', `/v1/documents/${id}/corrections`, {
     actions: [{ op: 'add', span: { start, end: start + phrase.length }, polarity, category, ...(aspect ? { aspect } : {}) }],
   });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 }
 
 async function ingestDone(externalId: string, text: string): Promise<Doc> {
-  return waitDone(api, await ingest(api, { kind: 'comment', source: 'app', externalId, text }));
+  return waitDone(e2e.api, await ingest(e2e.api, { kind: 'comment', source: 'app', externalId, text }));
 }
 
 const card = (id: string) => page.locator(`.lex-suggestion[data-suggestion="${id}"]`);
@@ -78,9 +77,7 @@ const focused = (p: Page = page) =>
 
 describe('admin: tenant lexicon and its suggestions (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    api = apiClient(server.base, server.adminKey);
-    const key = await api<{ key: string }>('POST', '/v1/api-keys', { name: '标注员', roles: ['labeler'] });
+    const key = await e2e.api<{ key: string }>('POST', '/v1/api-keys', { name: '标注员', roles: ['labeler'] });
     expect(key.status, JSON.stringify(key.body)).toBe(201);
     labelerKey = key.body.key;
     categories = (await taxonomy()).categories;
@@ -105,22 +102,19 @@ describe('admin: tenant lexicon and its suggestions (real server, chromium)', ()
     const bad = await ingestDone('boom-bad', '手机发热炸裂');
     await addTag(bad.id, '手机发热炸裂', '炸裂', 'negative', 'quality');
 
-    browser = await launchChromium();
-    ({ context, page } = await openPage(browser, { width: 1300, height: 860 }, { errors: pageErrors }));
+    ({ context, page } = await openPage(e2e.browser, { width: 1300, height: 860 }, { errors: pageErrors }));
     page.on('request', (r) => {
       if (r.method() === 'PUT' && r.url().endsWith('/v1/taxonomy')) puts.push(r);
     });
   }, 180_000);
-
-  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('the suggested 感人 is taken, saved, re-tagged, and new documents are tagged with it', async () => {
     const before = await suggestions();
     const gr = before.sentiment.find((s) => s.word === '感人')!;
     expect(gr).toMatchObject({ score: -1, count: 3, conflicting: false });
 
-    await signedInAs(page, server.base, server.adminKey, 'zh');
-    await openRoute(page, server.base, '#/admin/lexicon', '.lex-suggestion[data-suggestion="s:感人"]');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await openRoute(page, e2e.server.base, '#/admin/lexicon', '.lex-suggestion[data-suggestion="s:感人"]');
     expect(await pageHeading(page)).toBe('管理 · 词典');
     const nav = page.locator('.admin-nav a[data-admin-nav=lexicon]');
     expect(await nav.textContent()).toBe('词典');
@@ -206,11 +200,11 @@ describe('admin: tenant lexicon and its suggestions (real server, chromium)', ()
     expect(await progress.getAttribute('data-job-id')).toBe(job.id);
     expect(await progress.getAttribute('data-percent')).toBe('100');
     expect(await progress.locator('.lex-retag-done').textContent()).toBe(`重新打标完成：${job.total} 篇文档`);
-    expect((await api<{ status: string; reason: unknown }>('GET', `/v1/retag-jobs/${job.id}`)).body).toMatchObject({ status: 'done', reason: { kind: 'lexicon' } });
+    expect((await e2e.api<{ status: string; reason: unknown }>('GET', `/v1/retag-jobs/${job.id}`)).body).toMatchObject({ status: 'done', reason: { kind: 'lexicon' } });
     // A document tagged before the lexicon had 感人 now carries the rules' negative tag; the labelers' tags are kept.
-    const earlier = await getDoc(api, untaggedId);
+    const earlier = await getDoc(e2e.api, untaggedId);
     expect(earlier.tags.filter((t) => t.source !== 'human' && t.polarity === 'negative' && t.opinion.includes('感人'))).toHaveLength(1);
-    expect((await getDoc(api, sarcasticIds[0]!)).tags.some((t) => t.source === 'human' && t.opinion === '隔音感人')).toBe(true);
+    expect((await getDoc(e2e.api, sarcasticIds[0]!)).tags.some((t) => t.source === 'human' && t.opinion === '隔音感人')).toBe(true);
     await shot(page, 'admin-lexicon-retagged');
 
     // After a reload: the saved word in the table, the suggestion gone.
@@ -227,8 +221,8 @@ describe('admin: tenant lexicon and its suggestions (real server, chromium)', ()
   }, 180_000);
 
   test('an invalid term or strength is named on the field and nothing is sent; the API\'s 400 shows beside the form', async () => {
-    await signedInAs(page, server.base, server.adminKey, 'zh');
-    await openRoute(page, server.base, '#/admin/lexicon', '.lexicon-form');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await openRoute(page, e2e.server.base, '#/admin/lexicon', '.lexicon-form');
     await wordRow('感人').waitFor();
     const sent = puts.length;
 
@@ -319,8 +313,8 @@ describe('admin: tenant lexicon and its suggestions (real server, chromium)', ()
   }, 90_000);
 
   test('a skipped suggestion stays hidden for the session and can be shown again', async () => {
-    await signedInAs(page, server.base, server.adminKey, 'zh');
-    await openRoute(page, server.base, '#/admin/lexicon', '.lex-suggestion[data-suggestion="s:炸裂"]');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await openRoute(page, e2e.server.base, '#/admin/lexicon', '.lex-suggestion[data-suggestion="s:炸裂"]');
     await card('s:炸裂').locator('[data-action=skip]').click();
     expect(await card('s:炸裂').count()).toBe(0);
     expect(await page.locator('.lex-skipped').textContent()).toContain('本次已跳过 1 条建议');
@@ -334,8 +328,8 @@ describe('admin: tenant lexicon and its suggestions (real server, chromium)', ()
   });
 
   test('in English the page, its tables and suggestions are English', async () => {
-    await signedInAs(page, server.base, server.adminKey, 'en');
-    await openRoute(page, server.base, '#/admin/lexicon', '.lex-suggestion[data-suggestion="s:炸裂"]');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'en');
+    await openRoute(page, e2e.server.base, '#/admin/lexicon', '.lex-suggestion[data-suggestion="s:炸裂"]');
     expect(await pageHeading(page)).toBe('Admin · Lexicon');
     expect(await page.locator('.admin-nav a[data-admin-nav=lexicon]').textContent()).toBe('Lexicon');
     expect(await page.locator('#adm-lexicon-title').textContent()).toBe('Lexicon');
@@ -352,15 +346,15 @@ describe('admin: tenant lexicon and its suggestions (real server, chromium)', ()
     expect(await page.locator('[data-action=save-lexicon]').textContent()).toBe('Save');
     // the Chinese words stay marked as Chinese for a screen reader
     expect(await c.locator('.lex-term [lang=zh-CN]').count()).toBe(1);
-    await signedInAs(page, server.base, server.adminKey, 'zh');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
   });
 
   test('on a phone the tables fit the screen and every field is labelled', async () => {
-    const ctx = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'zh-CN', hasTouch: true, isMobile: true });
+    const ctx = await e2e.browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'zh-CN', hasTouch: true, isMobile: true });
     const p = await ctx.newPage();
     p.on('pageerror', (e) => pageErrors.push(e.message));
-    await p.goto(`${server.base}/`);
-    await signIn(p, server.base, server.adminKey, '#/admin/lexicon');
+    await p.goto(`${e2e.server.base}/`);
+    await signIn(p, e2e.server.base, e2e.server.adminKey, '#/admin/lexicon');
     await p.waitForSelector('.lex-words tbody tr');
     await p.locator('.lex-suggestion').first().waitFor();
     await p.waitForTimeout(200);
@@ -394,43 +388,43 @@ describe('admin: tenant lexicon and its suggestions (real server, chromium)', ()
   });
 
   test('admins find 词典 in the admin area; a labeler key has no entry and cannot open it', async () => {
-    await signedInAs(page, server.base, server.adminKey, 'zh');
-    await openRoute(page, server.base, '#/admin/keys', '.keys-table');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await openRoute(page, e2e.server.base, '#/admin/keys', '.keys-table');
     await page.click('.admin-nav a[data-admin-nav=lexicon]');
     await page.waitForSelector('.lexicon-form');
     await waitForPage(page, "location.hash === '#/admin/lexicon'");
 
-    const ctx = await browser.newContext({ viewport: { width: 1300, height: 860 }, locale: 'zh-CN' });
+    const ctx = await e2e.browser.newContext({ viewport: { width: 1300, height: 860 }, locale: 'zh-CN' });
     const p = await ctx.newPage();
-    await p.goto(`${server.base}/`);
-    await signIn(p, server.base, labelerKey);
+    await p.goto(`${e2e.server.base}/`);
+    await signIn(p, e2e.server.base, labelerKey);
     const navs = await p.locator('.topbar nav a').evaluateAll((els) => els.map((e) => e.getAttribute('data-nav')));
     expect(navs).toContain('label');
     expect(navs).not.toContain('admin');
-    await p.goto(`${server.base}/#/admin/lexicon`);
+    await p.goto(`${e2e.server.base}/#/admin/lexicon`);
     await p.locator('[data-no-access=admin]').waitFor();
     expect(await p.locator('.admin-nav, .lexicon-form, .lex-suggestion').count()).toBe(0);
     expect(await p.content()).not.toContain('data-admin-nav="lexicon"');
     // and the API agrees
-    expect((await apiClient(server.base, labelerKey)('GET', '/v1/taxonomy/suggestions')).status).toBe(403);
+    expect((await apiClient(e2e.server.base, labelerKey)('GET', '/v1/taxonomy/suggestions')).status).toBe(403);
     await ctx.close();
   });
 
   test('the Models page sends a version left without gate credit for added tags to the lexicon', async () => {
     // The corrections so far are all added tags: the version trained on them is refused with only_added.
-    const train = await api<{ id: string }>('POST', '/v1/models/train', {});
+    const train = await e2e.api<{ id: string }>('POST', '/v1/models/train', {});
     expect(train.status, JSON.stringify(train.body)).toBe(202);
     const job = await waitFor(
       'training job',
       async () => {
-        const j = (await api<{ status: string; version: string | null; error: string | null }>('GET', `/v1/models/jobs/${encodeURIComponent(train.body.id)}`)).body;
+        const j = (await e2e.api<{ status: string; version: string | null; error: string | null }>('GET', `/v1/models/jobs/${encodeURIComponent(train.body.id)}`)).body;
         return j.status === 'done' || j.status === 'failed' ? j : null;
       },
       300_000,
     );
     expect(job.status, job.error ?? '').toBe('done');
-    await signedInAs(page, server.base, server.adminKey, 'zh');
-    await openRoute(page, server.base, '#/models', `tr[data-version="${job.version}"]`);
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await openRoute(page, e2e.server.base, '#/models', `tr[data-version="${job.version}"]`);
     const row = page.locator(`tr[data-version="${job.version}"]`);
     const reason = row.locator('[data-reason-code="only_added"]');
     expect(await reason.textContent()).toContain('都是新增标签');

@@ -1,9 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Receiver } from '../actions/receiver.js';
 import { expectTabTrapped, pageHeading, shot, until } from './admin-helpers.js';
 import { ingest, openRoute, signedInAs, waitDone } from './console-helpers.js';
-import { apiClient, launchChromium, openPage, startServer, type RunningServer } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
+import { openPage } from './server-harness.js';
 
 // Webhooks, alert rules and routing in the admin area, against the real service and a real receiver
 // on 127.0.0.1 that checks each delivery's signature (tests/actions/receiver.ts). The service lets
@@ -39,18 +40,16 @@ interface Routing {
   escalationWords: string[];
 }
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' });
 let page: Page;
-let api: ReturnType<typeof apiClient>;
 let receiver: Receiver;
 const pageErrors: string[] = [];
 let hook: Webhook;
 let rule: Rule;
 
-const webhooks = async () => (await api<{ items: Webhook[] }>('GET', '/v1/webhooks')).body.items;
-const rules = async () => (await api<{ items: Rule[] }>('GET', '/v1/rules')).body.items;
-const deliveries = async (id: string) => (await api<{ items: Delivery[] }>('GET', `/v1/webhooks/${id}/deliveries`)).body.items;
+const webhooks = async () => (await e2e.api<{ items: Webhook[] }>('GET', '/v1/webhooks')).body.items;
+const rules = async () => (await e2e.api<{ items: Rule[] }>('GET', '/v1/rules')).body.items;
+const deliveries = async (id: string) => (await e2e.api<{ items: Delivery[] }>('GET', `/v1/webhooks/${id}/deliveries`)).body.items;
 const row = (id: string) => page.locator(`.webhooks-table tr[data-webhook-id="${id}"]`);
 
 /** Clicks send test on the webhook's row; returns the delivery id the API answered with. */
@@ -67,21 +66,16 @@ async function sendTest(id: string, status = 202): Promise<string | null> {
 describe('admin: webhooks, alert rules and routing (real server, real receiver, chromium)', () => {
   beforeAll(async () => {
     receiver = await new Receiver().start();
-    server = await startServer({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' });
-    api = apiClient(server.base, server.adminKey);
-    browser = await launchChromium();
-    ({ page } = await openPage(browser, { width: 1300, height: 900 }, { errors: pageErrors }));
+    ({ page } = await openPage(e2e.browser, { width: 1300, height: 900 }, { errors: pageErrors }));
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
     await receiver?.close();
   });
 
   test('create: a private address is refused next to the URL; the secret is shown once; a test reaches the receiver signed and shows as delivered', async () => {
-    await signedInAs(page, server.base, server.adminKey, 'zh');
-    await openRoute(page, server.base, '#/admin/webhooks', '.create-webhook');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await openRoute(page, e2e.server.base, '#/admin/webhooks', '.create-webhook');
     expect(await pageHeading(page)).toBe('管理 · Webhook');
     await page.fill('.create-webhook input[name=url]', 'http://10.1.2.3/hook');
     const [refused] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/v1/webhooks') && r.request().method() === 'POST'), page.click('[data-action=create-webhook]')]);
@@ -129,8 +123,8 @@ describe('admin: webhooks, alert rules and routing (real server, real receiver, 
     await shot(page, 'admin-webhook-delivered');
 
     // English: the same refusal in English.
-    await signedInAs(page, server.base, server.adminKey, 'en');
-    await openRoute(page, server.base, '#/admin/webhooks', '.create-webhook');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'en');
+    await openRoute(page, e2e.server.base, '#/admin/webhooks', '.create-webhook');
     await page.fill('.create-webhook input[name=url]', 'http://192.168.0.9/x');
     await page.click('[data-action=create-webhook]');
     await urlError.waitFor();
@@ -142,12 +136,12 @@ describe('admin: webhooks, alert rules and routing (real server, real receiver, 
   test('a failed delivery is sent again from the delivery log, and the log follows it until it is delivered', async () => {
     // the receiver refused an event (410 is final): the delivery failed at its first attempt
     receiver.script = [410];
-    const sent = await api<{ deliveryId: string }>('POST', `/v1/webhooks/${hook.id}/test`);
+    const sent = await e2e.api<{ deliveryId: string }>('POST', `/v1/webhooks/${hook.id}/test`);
     expect(sent.status).toBe(202);
     const failedId = sent.body.deliveryId;
     await until('the delivery failed', async () => (await deliveries(hook.id)).some((d) => d.id === failedId && d.status === 'failed'));
-    await signedInAs(page, server.base, server.adminKey, 'zh');
-    await openRoute(page, server.base, '#/admin/webhooks', '.webhooks-table');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await openRoute(page, e2e.server.base, '#/admin/webhooks', '.webhooks-table');
     const toggle = row(hook.id).locator('[data-action=deliveries]');
     if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
     const failedRow = page.locator(`[data-deliveries-for="${hook.id}"] tr[data-delivery-id="${failedId}"]`);
@@ -172,8 +166,8 @@ describe('admin: webhooks, alert rules and routing (real server, real receiver, 
   });
 
   test('edit: description and deactivation are saved, a test to an inactive webhook is refused with the reason, and a rotated secret signs the next test', async () => {
-    await signedInAs(page, server.base, server.adminKey, 'zh');
-    await openRoute(page, server.base, '#/admin/webhooks', '.webhooks-table');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await openRoute(page, e2e.server.base, '#/admin/webhooks', '.webhooks-table');
     await row(hook.id).locator('[data-action=edit-webhook]').click();
     const dialog = page.locator('[data-dialog=edit-webhook]');
     await dialog.waitFor();
@@ -226,8 +220,8 @@ describe('admin: webhooks, alert rules and routing (real server, real receiver, 
   });
 
   test('rules: a document rule made in the page notifies the webhook for a matching document; it is edited into a threshold rule; the webhook chooses its rules; deletes', async () => {
-    await signedInAs(page, server.base, server.adminKey, 'zh');
-    await openRoute(page, server.base, '#/admin/rules', '[data-action=new-rule]');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await openRoute(page, e2e.server.base, '#/admin/rules', '[data-action=new-rule]');
     expect(await pageHeading(page)).toBe('管理 · 告警规则');
     await page.click('[data-action=new-rule]');
     const form = page.locator('.rule-form');
@@ -252,8 +246,8 @@ describe('admin: webhooks, alert rules and routing (real server, real receiver, 
     expect(await ruleRow.textContent()).toContain('客服工单（新）');
 
     // The rule works: a complaint with the keyword is sent to the receiver as rule.document.
-    const docId = await ingest(api, { kind: 'comment', source: 'app', externalId: 'adm-rule-1', text: '宽带三天没修好，我要投诉到工信部' });
-    await waitDone(api, docId);
+    const docId = await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: 'adm-rule-1', text: '宽带三天没修好，我要投诉到工信部' });
+    await waitDone(e2e.api, docId);
     await receiver.waitFor((r) => r.some((x) => x.body.type === 'rule.document' && x.body.data?.document?.id === docId), 30_000);
     const fired = receiver.ofType('rule.document').find((x) => x.body.data.document.id === docId)!;
     expect(fired.verified).toBe(true);
@@ -283,7 +277,7 @@ describe('admin: webhooks, alert rules and routing (real server, real receiver, 
     await shot(page, 'admin-rules');
 
     // On the webhook's side: its rules, and choosing them (its events) from there.
-    await openRoute(page, server.base, '#/admin/webhooks', '.webhooks-table');
+    await openRoute(page, e2e.server.base, '#/admin/webhooks', '.webhooks-table');
     expect(await row(hook.id).locator(`li[data-rule-id="${rule.id}"]`).textContent()).toBe('投诉关键词 阈值规则（rule.threshold）');
     // In use: the page says which rule holds it, and the API agrees.
     await row(hook.id).locator('[data-action=delete-webhook]').click();
@@ -313,26 +307,26 @@ describe('admin: webhooks, alert rules and routing (real server, real receiver, 
     expect((await rules()).find((r) => r.id === rule.id)!.webhookIds).toEqual([hook.id]);
 
     // Delete the rule, then the webhook.
-    await openRoute(page, server.base, '#/admin/rules', '.rules-table');
+    await openRoute(page, e2e.server.base, '#/admin/rules', '.rules-table');
     await page.locator(`.rules-table tr[data-rule-id="${rule.id}"] [data-action=delete-rule]`).click();
     await page.locator('[data-dialog=delete-rule] [data-action=confirm]').click();
     await page.locator('.adm-empty').waitFor();
     expect(await page.textContent('[data-saved]')).toBe('已删除规则“投诉关键词”');
-    expect((await api('GET', `/v1/rules/${rule.id}`)).status).toBe(404);
-    await openRoute(page, server.base, '#/admin/webhooks', '.webhooks-table');
+    expect((await e2e.api('GET', `/v1/rules/${rule.id}`)).status).toBe(404);
+    await openRoute(page, e2e.server.base, '#/admin/webhooks', '.webhooks-table');
     await row(hook.id).locator('[data-action=delete-webhook]').click();
     expect(await del.locator('[data-warning=in-use]').count()).toBe(0);
     await del.locator('[data-action=confirm]').click();
     await page.locator('.adm-empty').waitFor();
     expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('adm-webhooks-title');
     expect(await webhooks()).toEqual([]);
-    expect((await api('GET', `/v1/webhooks/${hook.id}`)).status).toBe(404);
+    expect((await e2e.api('GET', `/v1/webhooks/${hook.id}`)).status).toBe(404);
     expect(pageErrors).toEqual([]);
   }, 90_000);
 
   test('routing: entries are added, ordered and saved; a refusal is shown under its entry', async () => {
-    await signedInAs(page, server.base, server.adminKey, 'zh');
-    await openRoute(page, server.base, '#/admin/routing', '.routing-form');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await openRoute(page, e2e.server.base, '#/admin/routing', '.routing-form');
     expect(await pageHeading(page)).toBe('管理 · 工单路由');
     expect(await page.inputValue('input[name=defaultTeam]')).toBe('customer-care');
     await page.click('[data-action=entry-add]');
@@ -355,7 +349,7 @@ describe('admin: webhooks, alert rules and routing (real server, real receiver, 
     await err.waitFor();
     expect(await err.textContent()).toBe('第 1 条的 SLA（小时）不能小于 0.1');
     expect(await page.locator('[data-entry="1"] .field-error').count()).toBe(0);
-    expect(((await api<Routing>('GET', '/v1/routing')).body).defaultTeam).toBe('customer-care');
+    expect(((await e2e.api<Routing>('GET', '/v1/routing')).body).defaultTeam).toBe('customer-care');
     await page.fill('input[name=sla-0]', '8');
     // An entry that matches nothing is refused by the service itself, under that entry.
     await page.click('[data-action=entry-add]');
@@ -368,7 +362,7 @@ describe('admin: webhooks, alert rules and routing (real server, real receiver, 
     expect(ok.status(), await ok.text()).toBe(200);
     await page.locator('[data-saved]').waitFor();
     expect(await page.textContent('[data-saved]')).toBe('路由已保存');
-    const table = (await api<Routing>('GET', '/v1/routing')).body;
+    const table = (await e2e.api<Routing>('GET', '/v1/routing')).body;
     expect(table).toMatchObject({
       entries: [
         { categories: [], keywords: ['扣费', '账单'], team: 'billing', slaHours: 8, priority: 'normal' },
@@ -387,8 +381,8 @@ describe('admin: webhooks, alert rules and routing (real server, real receiver, 
     expect(await page.inputValue('input[name=defaultTeam]')).toBe('care');
 
     // English.
-    await signedInAs(page, server.base, server.adminKey, 'en');
-    await openRoute(page, server.base, '#/admin/routing', '.routing-form');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'en');
+    await openRoute(page, e2e.server.base, '#/admin/routing', '.routing-form');
     expect(await pageHeading(page)).toBe('Admin · Routing');
     expect(await page.textContent('[data-entry="1"] .adm-entry-cats summary')).toBe('Category: Network & signal');
     await until('English priority', async () => (await page.locator('select[name=priority-1] option:checked').textContent()) === 'High');

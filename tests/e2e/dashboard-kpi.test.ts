@@ -1,7 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { signIn } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
+import { openPage, waitFor, waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // QA audit at scale, against the real server in Chromium:
 // F1 — without dates the KPI table counts the last 7 days while the charts count all time; a row's
@@ -15,10 +16,8 @@ const DAY = 86_400_000;
 const NEG = '网络信号太差';
 const POS = '网络很顺畅';
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole({ TIME_ZONE: TZ });
 let page: Page;
-let api: ReturnType<typeof apiClient>;
 
 const dayIn = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date(ms));
 const today = () => dayIn(Date.now());
@@ -27,18 +26,16 @@ const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00
 type KpiRow = { category: string; current: { negative: number; total: number } };
 
 async function post(documents: Record<string, unknown>[]): Promise<void> {
-  const res = await api<{ items: { id?: string }[] }>('POST', '/v1/documents/batch', { documents });
+  const res = await e2e.api<{ items: { id?: string }[] }>('POST', '/v1/documents/batch', { documents });
   expect(res.status).toBe(207);
   const ids = res.body.items.map((it) => it.id!);
   await waitFor(`${ids.length} documents tagged`, async () => {
-    for (const id of ids) if ((await api<{ status: string }>('GET', `/v1/documents/${id}`)).body.status !== 'done') return null;
+    for (const id of ids) if ((await e2e.api<{ status: string }>('GET', `/v1/documents/${id}`)).body.status !== 'done') return null;
     return true;
   }, 120_000);
 }
 
 beforeAll(async () => {
-  server = await startServer({ TIME_ZONE: TZ });
-  api = apiClient(server.base, server.adminKey);
   const now = Date.now();
   const at = (ms: number) => new Date(ms).toISOString();
   const doc = (externalId: string, kind: string, text: string, occurredAt: string, source = 'kpi-e2e') => ({
@@ -62,18 +59,15 @@ beforeAll(async () => {
     doc('edge-last', 'comment', NEG, '2026-06-10T23:59:59.999', 'kpi-edge-e2e'),
     doc('edge-after', 'comment', NEG, '2026-06-11T00:00:00.000', 'kpi-edge-e2e'),
   ]);
-  browser = await launchChromium();
-  ({ page } = await openPage(browser, { width: 1366, height: 900 }));
-  await signIn(page, server.base, server.adminKey);
+  ({ page } = await openPage(e2e.browser, { width: 1366, height: 900 }));
+  await signIn(page, e2e.server.base, e2e.server.adminKey);
 }, 240_000);
-
-afterAll(() => closeBrowserAndServer(browser, server));
 
 const rowSel = (category: string) => `.kpi-table tr[data-category="${category}"]`;
 
 /** Opens the dashboard fresh (reload: no earlier query's table can show) and waits for a KPI row. */
 async function openDashboard(hash: string, category: string): Promise<void> {
-  await page.goto(`${server.base}/#/dashboard${hash}`);
+  await page.goto(`${e2e.server.base}/#/dashboard${hash}`);
   await page.reload();
   await page.waitForSelector(rowSel(category), { timeout: 20_000 });
 }
@@ -124,7 +118,7 @@ describe('dashboard KPI table', () => {
     await openDashboard('?channel=kpi-e2e&kind=survey', 'network');
     const row = await rowCurrent('network');
     expect(row).toEqual({ negative: 2, total: 2 });
-    const kpi = (await api<{ categories: KpiRow[] }>('GET', `/v1/stats/kpi?channel=kpi-e2e&kind=survey&from=${addDays(today(), -6)}&to=${today()}T23:59:59.999`)).body;
+    const kpi = (await e2e.api<{ categories: KpiRow[] }>('GET', `/v1/stats/kpi?channel=kpi-e2e&kind=survey&from=${addDays(today(), -6)}&to=${today()}T23:59:59.999`)).body;
     expect(kpi.categories.find((c) => c.category === 'network')?.current).toMatchObject(row);
     const { params, count } = await drill('network');
     expect(params.get('kind')).toBe('survey');
@@ -141,7 +135,7 @@ describe('dashboard KPI table', () => {
     expect(head).toContain('本期 2026-06-04 ~ 2026-06-10');
     expect(head).toContain('上期 2026-05-28 ~ 2026-06-03');
     // the charts (the summary) and the table's current period count the same 2 complaints
-    const summary = (await api<{ byCategory: { category: string; negative: number; total: number }[] }>('GET', '/v1/stats/summary?channel=kpi-edge-e2e&from=2026-06-04&to=2026-06-10T23:59:59.999')).body;
+    const summary = (await e2e.api<{ byCategory: { category: string; negative: number; total: number }[] }>('GET', '/v1/stats/summary?channel=kpi-edge-e2e&from=2026-06-04&to=2026-06-10T23:59:59.999')).body;
     const charted = summary.byCategory.find((c) => c.category === 'network');
     expect(await rowCurrent('network')).toEqual({ negative: charted!.negative, total: charted!.total });
     expect(await rowCurrent('network')).toEqual({ negative: 2, total: 2 });
@@ -153,11 +147,11 @@ describe('dashboard KPI table', () => {
 
 describe('labeling queue count', () => {
   const remaining = () => page.evaluate("document.querySelector('.queue-remaining')?.getAttribute('data-remaining') ?? null") as Promise<string | null>;
-  const apiRemaining = async () => (await api<{ total: number }>('GET', '/v1/labeling/queue?limit=1&withTotal=true')).body.total;
+  const apiRemaining = async () => (await e2e.api<{ total: number }>('GET', '/v1/labeling/queue?limit=1&withTotal=true')).body.total;
   const shows = (n: number) => waitForPage(page, `document.querySelector('.queue-remaining')?.getAttribute('data-remaining') === '${n}'`, 20_000);
 
   test('F5: the unreviewed count follows accepts, a correction, its undo, and another labeler', async () => {
-    await page.goto(`${server.base}/#/label`);
+    await page.goto(`${e2e.server.base}/#/label`);
     await page.reload();
     await page.waitForSelector('.label-text', { timeout: 20_000 });
     const start = await apiRemaining();
@@ -181,16 +175,16 @@ describe('labeling queue count', () => {
     expect(await apiRemaining()).toBe(start - 2);
 
     // another labeler accepts a document this page has not reached: the next action here shows it too
-    const queue = (await api<{ items: { id: string }[] }>('GET', '/v1/labeling/queue?limit=100')).body.items;
+    const queue = (await e2e.api<{ items: { id: string }[] }>('GET', '/v1/labeling/queue?limit=100')).body.items;
     const other = queue[queue.length - 1]!.id;
-    expect((await api('POST', `/v1/documents/${other}/corrections`, { actions: [{ op: 'accept' }] })).status).toBe(200);
+    expect((await e2e.api('POST', `/v1/documents/${other}/corrections`, { actions: [{ op: 'accept' }] })).status).toBe(200);
     await page.keyboard.press('a');
     await shows(start - 4);
     expect(await apiRemaining()).toBe(start - 4);
 
     // and without any action here: coming back to the tab reads the count again
-    const later = (await api<{ items: { id: string }[] }>('GET', '/v1/labeling/queue?limit=100')).body.items;
-    expect((await api('POST', `/v1/documents/${later[later.length - 1]!.id}/corrections`, { actions: [{ op: 'accept' }] })).status).toBe(200);
+    const later = (await e2e.api<{ items: { id: string }[] }>('GET', '/v1/labeling/queue?limit=100')).body.items;
+    expect((await e2e.api('POST', `/v1/documents/${later[later.length - 1]!.id}/corrections`, { actions: [{ op: 'accept' }] })).status).toBe(200);
     expect(await apiRemaining()).toBe(start - 5);
     expect(await remaining()).toBe(String(start - 4));
     await page.evaluate("window.dispatchEvent(new Event('focus'))");

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, expect, test } from 'vitest';
 import { ingest, signIn, waitDone } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // QA audit at scale 2026-11-29 (F6): the console named downloads by the UTC date, while every date it
 // shows is in the service's TIME_ZONE. The zone here is chosen so that its date differs from UTC's right
@@ -10,24 +10,19 @@ import { apiClient, closeBrowserAndServer, launchChromium, startServer, waitForP
 const zone = new Date().getUTCHours() >= 10 ? 'Pacific/Kiritimati' : 'Etc/GMT+12';
 const dayIn = (tz: string) => new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole({ TIME_ZONE: zone });
 
 beforeAll(async () => {
-  server = await startServer({ TIME_ZONE: zone });
-  const api = apiClient(server.base, server.adminKey);
-  browser = await launchChromium();
+  const api = e2e.api;
   await waitDone(api, await ingest(api, { kind: 'comment', source: 'fn-app', externalId: 'fn-1', text: '快递员态度很差' }));
 }, 120_000);
 
-afterAll(() => closeBrowserAndServer(browser, server));
-
 test('an export downloaded from the console is named by the date in the service time zone', async () => {
   expect(dayIn(zone)).not.toBe(new Date().toISOString().slice(0, 10));
-  const ctx = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
+  const ctx = await e2e.browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
   const page = await ctx.newPage();
   try {
-    await signIn(page, server.base, server.adminKey, '#/export');
+    await signIn(page, e2e.server.base, e2e.server.adminKey, '#/export');
     await page.waitForSelector('button[data-format=csv]');
     for (const format of ['csv', 'jsonl']) {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click(`button[data-format=${format}]`)]);
@@ -42,10 +37,10 @@ test('an export downloaded from the console is named by the date in the service 
 // QA pass 2026-11-30: a download button was disabled while its export was fetched, which drops focus to
 // <body>; a keyboard user who pressed Enter on 下载 CSV lost their place on the page.
 test('Enter on a download button leaves the focus on it once the file is handed over', async () => {
-  const ctx = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
+  const ctx = await e2e.browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
   const page = await ctx.newPage();
   try {
-    await signIn(page, server.base, server.adminKey, '#/export');
+    await signIn(page, e2e.server.base, e2e.server.adminKey, '#/export');
     for (const format of ['csv', 'jsonl']) {
       await page.focus(`button[data-format=${format}]`);
       const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
@@ -60,10 +55,10 @@ test('Enter on a download button leaves the focus on it once the file is handed 
 
 // Console QA 2026-12-01: 已开始下载 stayed under the filters after they changed, as if it were about them.
 test("the export's notice is about the filters it was made with: changing them takes it away", async () => {
-  const ctx = await browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
+  const ctx = await e2e.browser.newContext({ locale: 'zh-CN', acceptDownloads: true });
   const page = await ctx.newPage();
   try {
-    await signIn(page, server.base, server.adminKey, '#/export');
+    await signIn(page, e2e.server.base, e2e.server.adminKey, '#/export');
     await Promise.all([page.waitForEvent('download'), page.click('button[data-format=csv]')]);
     const notice = page.locator('.export-actions [role=status]');
     await waitForPage(page, `document.querySelector('.export-actions [role=status]')?.textContent === '已开始下载'`);

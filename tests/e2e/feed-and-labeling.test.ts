@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { getDoc, ingest, selectText, signIn, waitDone, type Doc } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, SCREENSHOTS, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { openPage, SCREENSHOTS, waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // The feed and the labeling queue against a real server: which text can be tagged, what the feed
 // counts and shows after errors and corrections, keyboard reach, and errors in the reader's language.
@@ -11,11 +12,9 @@ import { apiClient, closeBrowserAndServer, launchChromium, openPage, SCREENSHOTS
 const AGENT_TEXT = '非常抱歉给您带来不便，我帮您加急处理。';
 const CUSTOMER_TEXT = '我家宽带老是断网，已经报修两次了还没修好。';
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let context: BrowserContext;
 let page: Page;
-let api: ReturnType<typeof apiClient>;
 const ids: Record<string, string> = {};
 const pageErrors: string[] = [];
 const dialogs: string[] = [];
@@ -44,16 +43,13 @@ async function settledCount(): Promise<number | null> {
 
 describe('feed and labeling (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    api = apiClient(server.base, server.adminKey);
-    browser = await launchChromium();
-    ({ context, page } = await openPage(browser, { width: 1366, height: 768 }, { errors: pageErrors }));
+    ({ context, page } = await openPage(e2e.browser, { width: 1366, height: 768 }, { errors: pageErrors }));
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
     });
     const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
-    ids.call = await ingest(api, {
+    ids.call = await ingest(e2e.api, {
       kind: 'transcript',
       source: 'call-center',
       externalId: 'fl-call',
@@ -73,19 +69,17 @@ describe('feed and labeling (real server, chromium)', () => {
       '营业厅的工作人员态度很好，办理很快。',
     ];
     for (const [i, text] of comments.entries()) {
-      ids[`c${i}`] = await ingest(api, { kind: 'comment', source: 'app', externalId: `fl-c${i}`, text, occurredAt: day(2 + i) });
+      ids[`c${i}`] = await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: `fl-c${i}`, text, occurredAt: day(2 + i) });
     }
-    for (const id of Object.values(ids)) await waitDone(api, id);
-    await signIn(page, server.base, server.adminKey, '#/feed');
+    for (const id of Object.values(ids)) await waitDone(e2e.api, id);
+    await signIn(page, e2e.server.base, e2e.server.adminKey, '#/feed');
   }, 120_000);
 
-  afterAll(() => closeBrowserAndServer(browser, server));
-
   test('labeling a transcript: agent turns cannot become tags, customer turns still can', async () => {
-    await page.goto(`${server.base}/#/label?doc=${ids.call}`);
+    await page.goto(`${e2e.server.base}/#/label?doc=${ids.call}`);
     await page.waitForSelector('.label-text .turn');
     await waitForPage(page, `document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(ids.call)}`);
-    const before = await getDoc(api, ids.call!);
+    const before = await getDoc(e2e.api, ids.call!);
     // Opinions are mined from the customer only, so agent turns are not selection roots at all.
     expect(await page.locator('.label-text .turn-agent [data-text-root]').count()).toBe(0);
     expect(await page.locator('.label-text .turn-customer [data-text-root]').count()).toBe(2);
@@ -95,7 +89,7 @@ describe('feed and labeling (real server, chromium)', () => {
     await page.waitForSelector('.save-state.err');
     expect(await page.textContent('.save-state')).toContain('只能在客户说的话中添加标签');
     expect(await page.locator('.picker').count()).toBe(0);
-    expect((await getDoc(api, ids.call!)).tags.length).toBe(before.tags.length);
+    expect((await getDoc(e2e.api, ids.call!)).tags.length).toBe(before.tags.length);
     await shot('label-agent-turn-refused');
 
     // A customer turn still works the same way.
@@ -108,7 +102,7 @@ describe('feed and labeling (real server, chromium)', () => {
   });
 
   test('feed: + on a transcript card ignores a selection in an agent turn and says why', async () => {
-    await page.goto(`${server.base}/#/feed?kind=transcript`);
+    await page.goto(`${e2e.server.base}/#/feed?kind=transcript`);
     const card = page.locator(`.feed-card[data-doc-id="${ids.call}"]`);
     await card.waitFor();
     await card.locator('.doc-text, .turns').first().waitFor();
@@ -128,11 +122,11 @@ describe('feed and labeling (real server, chromium)', () => {
   });
 
   test('feed count: a filter the API refuses does not leave the previous count in the header', async () => {
-    await page.goto(`${server.base}/#/feed`);
+    await page.goto(`${e2e.server.base}/#/feed`);
     await page.waitForSelector('.feed-card');
     const before = await settledCount();
     expect(before).toBeGreaterThan(0);
-    await page.goto(`${server.base}/#/feed?from=2026-11-25&to=2026-11-20`);
+    await page.goto(`${e2e.server.base}/#/feed?from=2026-11-25&to=2026-11-20`);
     await page.waitForSelector('.main .alert-error, .main .empty');
     const after = await settledCount();
     expect(after === null || after === 0, `header still shows ${after} 条匹配`).toBe(true);
@@ -141,7 +135,7 @@ describe('feed and labeling (real server, chromium)', () => {
   });
 
   test('feed count: removing a tag with × lowers the count at once', async () => {
-    await page.goto(`${server.base}/#/feed?channel=app`);
+    await page.goto(`${e2e.server.base}/#/feed?channel=app`);
     await page.waitForSelector('.feed-card .chip-x');
     const before = (await settledCount())!;
     const chip = page.locator('.feed-card .chip').first();
@@ -156,11 +150,11 @@ describe('feed and labeling (real server, chromium)', () => {
   });
 
   test('feed after a correction in the labeling queue: going back refetches, so the count and cards are current', async () => {
-    const doc = await getDoc(api, ids.c1!);
+    const doc = await getDoc(e2e.api, ids.c1!);
     const tag = doc.tags[0]!;
     expect(tag, 'the analyzer tagged nothing in the sample').toBeDefined();
     const filter = `#/feed?polarity=${tag.polarity}&channel=app`;
-    await page.goto(`${server.base}/${filter}`);
+    await page.goto(`${e2e.server.base}/${filter}`);
     const card = page.locator(`.feed-card[data-doc-id="${ids.c1}"]`);
     await card.locator(`.chip[data-tag-id="${tag.id}"]`).waitFor();
     const before = (await settledCount())!;
@@ -172,7 +166,7 @@ describe('feed and labeling (real server, chromium)', () => {
     const other = tag.polarity === 'negative' ? 'positive' : 'negative';
     await page.keyboard.press(other === 'positive' ? '1' : '2');
     await waitSaved();
-    expect((await getDoc(api, ids.c1!)).tags.find((x) => x.id === tag.id)?.polarity).toBe(other);
+    expect((await getDoc(e2e.api, ids.c1!)).tags.find((x) => x.id === tag.id)?.polarity).toBe(other);
 
     await page.goBack();
     await waitForPage(page, `location.hash === ${JSON.stringify(filter)}`);
@@ -182,10 +176,10 @@ describe('feed and labeling (real server, chromium)', () => {
   });
 
   test('labeling keyboard: Tab moves between tags only while focus is on no control, so the nav, the aspect field and dialogs stay reachable', async () => {
-    const docs = await Promise.all(['c0', 'c1', 'c2', 'c3', 'c4'].map((k) => getDoc(api, ids[k]!)));
+    const docs = await Promise.all(['c0', 'c1', 'c2', 'c3', 'c4'].map((k) => getDoc(e2e.api, ids[k]!)));
     const doc = docs.sort((a, b) => b.tags.length - a.tags.length)[0]!;
     expect(doc.tags.length, 'no sample document has two tags').toBeGreaterThanOrEqual(2);
-    await page.goto(`${server.base}/#/label?doc=${doc.id}`);
+    await page.goto(`${e2e.server.base}/#/label?doc=${doc.id}`);
     await waitForPage(page, `document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(doc.id)}`);
     const rows = await page.locator('.tag-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-tag-id')));
     const selected = () => page.getAttribute('.tag-row.selected', 'data-tag-id');
@@ -228,7 +222,7 @@ describe('feed and labeling (real server, chromium)', () => {
     await page.keyboard.press(polarity === 'negative' ? '1' : '2');
     await page.waitForTimeout(300);
     expect(await page.getAttribute('.save-state', 'data-pending')).toBe('0');
-    expect((await getDoc(api, doc.id)).tags.find((x) => x.id === rows[rows.length - 1])?.polarity).toBe(polarity);
+    expect((await getDoc(e2e.api, doc.id)).tags.find((x) => x.id === rows[rows.length - 1])?.polarity).toBe(polarity);
     await page.keyboard.press('Escape');
     expect(await page.locator('.help').count()).toBe(0);
     // The help says how Tab behaves.
@@ -238,13 +232,13 @@ describe('feed and labeling (real server, chromium)', () => {
   });
 
   test('the feed search box says it searches opinions, not whole documents, in both languages', async () => {
-    await page.goto(`${server.base}/#/feed`);
+    await page.goto(`${e2e.server.base}/#/feed`);
     await page.waitForSelector('.feed-card');
     const label = page.locator('form.filters label:has(input[name=q]) > span');
     expect(await label.textContent()).toBe('观点搜索');
     expect(await page.getAttribute('input[name=q]', 'placeholder')).toBe('评价对象、观点或所在句子…');
     // It finds a document by one of its opinions.
-    const tag = (await getDoc(api, ids.c2!)).tags[0]!;
+    const tag = (await getDoc(e2e.api, ids.c2!)).tags[0]!;
     await page.fill('input[name=q]', tag.opinion);
     await page.press('input[name=q]', 'Enter');
     await page.locator(`.feed-card[data-doc-id="${ids.c2}"] .chip[data-tag-id="${tag.id}"]`).waitFor();
@@ -258,9 +252,9 @@ describe('feed and labeling (real server, chromium)', () => {
 
   test('API errors are worded in the page language from their code, not shown in English', async () => {
     // Sign-in with a key the server does not know.
-    const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
+    const ctx = await e2e.browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
     const p = await ctx.newPage();
-    await p.goto(server.base + '/');
+    await p.goto(e2e.server.base + '/');
     await p.fill('input[name=apiKey]', 'gdk_not_a_real_key_000000000000');
     await p.click('button[type=submit]');
     const alert = p.locator('.signin .alert-error');
@@ -275,7 +269,7 @@ describe('feed and labeling (real server, chromium)', () => {
     await ctx.close();
 
     // A document that does not exist.
-    await page.goto(`${server.base}/#/doc/01NOTEXISTNOTEXISTNOTEXIST`);
+    await page.goto(`${e2e.server.base}/#/doc/01NOTEXISTNOTEXISTNOTEXIST`);
     const docError = page.locator('.alert-error').first();
     await docError.waitFor();
     const docText = (await docError.textContent())!;
@@ -283,17 +277,17 @@ describe('feed and labeling (real server, chromium)', () => {
     expect(docText).not.toMatch(/not found/i);
 
     // A refused filter names the field in Chinese and keeps the server's reason as the detail.
-    await page.goto(`${server.base}/#/feed?from=2026-11-25&to=2026-11-20`);
+    await page.goto(`${e2e.server.base}/#/feed?from=2026-11-25&to=2026-11-20`);
     const feedError = page.locator('.main .alert-error');
     await feedError.waitFor();
     expect(await feedError.locator('.error-text').textContent()).toMatch(/^请求内容无效：开始日期/);
-    await page.goto(`${server.base}/#/dashboard?from=2026-11-25&to=2026-11-20`);
+    await page.goto(`${e2e.server.base}/#/dashboard?from=2026-11-25&to=2026-11-20`);
     await page.locator('.dashboard .alert-error').waitFor();
     expect(await page.textContent('.dashboard .alert-error .error-text')).toMatch(/^请求内容无效：开始日期/);
 
     // Exports fetch outside the JSON helper; their errors are worded the same way. (A hand-edited link:
     // the filter panel only offers valid values.)
-    await page.goto(`${server.base}/#/export?polarity=bogus`);
+    await page.goto(`${e2e.server.base}/#/export?polarity=bogus`);
     await page.click('button[data-format=csv]');
     await page.locator('.export-actions .err').waitFor();
     expect(await page.textContent('.export-actions .err')).toMatch(/^出错了: 请求内容无效：情感/);
@@ -303,7 +297,7 @@ describe('feed and labeling (real server, chromium)', () => {
   });
 
   test('tag tooltips name the tag source in the page language', async () => {
-    await page.goto(`${server.base}/#/feed`);
+    await page.goto(`${e2e.server.base}/#/feed`);
     const chip = page.locator('.feed-card .chip').first();
     await chip.waitFor();
     const title = (await chip.getAttribute('title'))!;
@@ -312,7 +306,7 @@ describe('feed and labeling (real server, chromium)', () => {
   });
 
   test('filters refuse a confidence outside 0–1 or a start date after the end date before asking the API', async () => {
-    await page.goto(`${server.base}/#/feed`);
+    await page.goto(`${e2e.server.base}/#/feed`);
     await page.waitForSelector('.feed-card');
     expect(await page.getAttribute('input[name=minConfidence]', 'max')).toBe('1');
     await page.fill('input[name=minConfidence]', '2');
@@ -333,7 +327,7 @@ describe('feed and labeling (real server, chromium)', () => {
     await waitForPage(page, "location.hash.includes('minConfidence=0.9')");
     expect(await page.locator('.filter-error').count()).toBe(0);
 
-    await page.goto(`${server.base}/#/feed`);
+    await page.goto(`${e2e.server.base}/#/feed`);
     await page.fill('input[name=from]', '2026-11-25');
     await waitForPage(page, "location.hash.includes('from=2026-11-25')");
     await page.fill('input[name=to]', '2026-11-20');
@@ -344,7 +338,7 @@ describe('feed and labeling (real server, chromium)', () => {
   });
 
   test('a value typed in the next filter field survives the hash change of the field just left', async () => {
-    await page.goto(`${server.base}/#/feed`);
+    await page.goto(`${e2e.server.base}/#/feed`);
     await page.waitForSelector('.feed-card');
     // Leaving min applies it (the hash changes, and hashchange arrives as a later task); max is typed before
     // that task runs, as on a slow machine. Browser code as a string: the test tsconfig has no DOM lib.

@@ -1,14 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { ingest, signIn, waitDone } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { openPage, waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // On a phone the feed's filters fold into a drawer that covers the page. Opened from the keyboard, focus stayed
 // on 筛选 (under the drawer) and Tab walked through the feed cards hidden behind it, the drawer's own fields
 // being before the button in the page; 查看结果 then hid itself with the focus, which fell to <body>.
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let page: Page;
 const pageErrors: string[] = [];
 
@@ -17,20 +17,16 @@ const focusedAction = () => page.evaluate(`document.activeElement?.dataset?.acti
 
 describe('feed filter drawer on a phone, from the keyboard (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    const api = apiClient(server.base, server.adminKey);
+    const api = e2e.api;
     for (const [i, text] of ['宽带老是断网，客服电话也打不通', '快递三天就到了，包装完好'].entries()) {
       await waitDone(api, await ingest(api, { kind: 'comment', source: 'app', externalId: `drawer-${i}`, text }));
     }
-    browser = await launchChromium();
-    ({ page } = await openPage(browser, { width: 390, height: 844 }, { errors: pageErrors }));
-    await signIn(page, server.base, server.adminKey, '#/feed');
+    ({ page } = await openPage(e2e.browser, { width: 390, height: 844 }, { errors: pageErrors }));
+    await signIn(page, e2e.server.base, e2e.server.adminKey, '#/feed');
   }, 120_000);
 
-  afterAll(() => closeBrowserAndServer(browser, server));
-
   test('opening moves focus into the drawer, Tab stays on its fields, closing gives it back to the toggle', async () => {
-    await page.goto(`${server.base}/#/feed`);
+    await page.goto(`${e2e.server.base}/#/feed`);
     await page.waitForSelector('.feed-card');
     await page.focus('[data-action=toggle-filters]');
     await page.keyboard.press('Enter');
@@ -53,7 +49,7 @@ describe('feed filter drawer on a phone, from the keyboard (real server, chromiu
 
   // The labeling queue folds into the same kind of drawer, with the same fault: focus stayed on 标注队列 under it.
   test('labeling: the queue drawer takes focus when opened and gives it back to its toggle when a document is chosen', async () => {
-    await page.goto(`${server.base}/#/label`);
+    await page.goto(`${e2e.server.base}/#/label`);
     await page.waitForSelector('[data-action=toggle-queue]');
     await page.focus('[data-action=toggle-queue]');
     await page.keyboard.press('Enter');

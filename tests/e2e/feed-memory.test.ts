@@ -1,30 +1,24 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { ingest, signIn, waitDone } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, type RunningServer } from './server-harness.js';
+import { openPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // The feed remembers its cards (and scroll) so that opening a document and coming back lands where the
 // analyst was. What it remembers must belong to the key signed in and to a query that was answered.
 
 const SECRET = '我在贵行的房贷提前还款被拒了三次，经办人周经理态度恶劣';
 
-let server: RunningServer;
-let browser: Browser;
-let api: ReturnType<typeof apiClient>;
+const e2e = useConsole();
 let otherKey: string;
 
 beforeAll(async () => {
-  server = await startServer();
-  api = apiClient(server.base, server.adminKey);
-  await waitDone(api, await ingest(api, { kind: 'comment', source: 'app', externalId: 'mem-1', text: SECRET }));
+  await waitDone(e2e.api, await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: 'mem-1', text: SECRET }));
   // an analyst of another tenant, which has no feedback at all
-  const created = await api<{ key: string }>('POST', '/v1/api-keys', { name: '另一分行分析员', roles: ['analyst'], tenant: 'other-branch' });
+  const created = await e2e.api<{ key: string }>('POST', '/v1/api-keys', { name: '另一分行分析员', roles: ['analyst'], tenant: 'other-branch' });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   otherKey = created.body.key;
-  browser = await launchChromium();
 }, 120_000);
-
-afterAll(() => closeBrowserAndServer(browser, server));
 
 /** The feed once its query has answered: its cards, or its empty state. */
 async function settledFeed(page: Page): Promise<{ cards: number; text: string }> {
@@ -37,9 +31,9 @@ async function settledFeed(page: Page): Promise<{ cards: number; text: string }>
 
 describe('the remembered feed', () => {
   test('is forgotten on sign-out: the next key in the tab does not see the previous tenant’s feedback', async () => {
-    const { context, page } = await openPage(browser, { width: 1366, height: 800 });
+    const { context, page } = await openPage(e2e.browser, { width: 1366, height: 800 });
     try {
-      await signIn(page, server.base, server.adminKey, '#/feed');
+      await signIn(page, e2e.server.base, e2e.server.adminKey, '#/feed');
       await page.waitForSelector('.feed-card', { timeout: 20_000 });
       expect(await page.locator('main').textContent()).toContain(SECRET);
 
@@ -58,14 +52,14 @@ describe('the remembered feed', () => {
   });
 
   test('is not an unanswered query: leaving the feed before its first page came back, and returning, shows the cards', async () => {
-    const { context, page } = await openPage(browser, { width: 1366, height: 800 });
+    const { context, page } = await openPage(e2e.browser, { width: 1366, height: 800 });
     try {
       // A slow network: the server's own answers to the tag list arrive 2 s late (nothing is made up here).
       await page.route('**/v1/tags?**', async (route) => {
         await new Promise((r) => setTimeout(r, 2000));
         await route.continue().catch(() => undefined);
       });
-      await signIn(page, server.base, server.adminKey, '#/feed');
+      await signIn(page, e2e.server.base, e2e.server.adminKey, '#/feed');
       // the analyst moves on before the feed answered …
       await page.click('[data-nav=dashboard]');
       await page.waitForSelector('.kpis', { timeout: 20_000 });

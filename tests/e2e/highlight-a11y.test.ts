@@ -1,7 +1,8 @@
-import type { Browser, CDPSession, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Api, type Doc, getDoc, ingest, openRoute, signedInAs, type Tag, waitDone } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import type { CDPSession, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { type Doc, getDoc, ingest, openRoute, signedInAs, type Tag, waitDone } from './console-helpers.js';
+import { openPage, waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // Opinion highlights in the document text, for people who cannot tell the polarity colours apart,
 // read with a screen reader or work from the keyboard (WCAG 1.4.1, 2.1.1): the underline's shape
@@ -10,11 +11,9 @@ import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer
 // to offsets through it), and where a click on a highlight opens its tag, Tab reaches it and Enter
 // or Space do the same.
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let page: Page;
 let cdp: CDPSession;
-let api: Api;
 /** A comment with both a positive and a negative opinion. */
 let mixed: Doc;
 let call: Doc;
@@ -28,8 +27,8 @@ const COMMENTS = [
   '手机质量很好，电池很耐用，就是售后太慢了。',
 ];
 
-const as = (lang: 'zh' | 'en') => signedInAs(page, server.base, server.adminKey, lang);
-const open = (hash: string, ready: string) => openRoute(page, server.base, hash, ready);
+const as = (lang: 'zh' | 'en') => signedInAs(page, e2e.server.base, e2e.server.adminKey, lang);
+const open = (hash: string, ready: string) => openRoute(page, e2e.server.base, hash, ready);
 
 /** Tag, class and data-tag-id of the focused element (browser code as a string: no DOM lib in tests). */
 const ACTIVE = `(() => { const a = document.activeElement; return a ? { tag: a.tagName, cls: a.className, tagId: a.getAttribute('data-tag-id'), inText: !!a.closest('[data-text-root]') } : null; })()`;
@@ -75,13 +74,11 @@ function tagOf(doc: Doc, polarity: Tag['polarity']): Tag {
 
 describe('opinion highlights without colour, mouse or sight (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    api = apiClient(server.base, server.adminKey);
     const ids: string[] = [];
     for (const [i, text] of COMMENTS.entries()) {
-      ids.push(await ingest(api, { kind: 'comment', source: 'app', externalId: `hl-c${i}`, text, occurredAt: new Date().toISOString() }));
+      ids.push(await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: `hl-c${i}`, text, occurredAt: new Date().toISOString() }));
     }
-    const callId = await ingest(api, {
+    const callId = await ingest(e2e.api, {
       kind: 'transcript',
       source: 'call',
       externalId: 'hl-call',
@@ -91,20 +88,17 @@ describe('opinion highlights without colour, mouse or sight (real server, chromi
         { speaker: 'agent', text: '非常抱歉，我马上为您登记报修。' },
       ],
     });
-    const docs = await Promise.all(ids.map((id) => waitDone(api, id)));
-    call = await waitDone(api, callId);
+    const docs = await Promise.all(ids.map((id) => waitDone(e2e.api, id)));
+    call = await waitDone(e2e.api, callId);
     const both = docs.find((d) => d.tags.some((x) => x.polarity === 'positive') && d.tags.some((x) => x.polarity === 'negative'));
     expect(both, 'the analyzer found no comment with both a positive and a negative opinion').toBeTruthy();
     mixed = both!;
-    categories = (await api<{ categories: typeof categories }>('GET', '/v1/taxonomy')).body.categories;
-    browser = await launchChromium();
-    const opened = await openPage(browser, { width: 1400, height: 860 }, { errors: pageErrors });
+    categories = (await e2e.api<{ categories: typeof categories }>('GET', '/v1/taxonomy')).body.categories;
+    const opened = await openPage(e2e.browser, { width: 1400, height: 860 }, { errors: pageErrors });
     page = opened.page;
     cdp = await opened.context.newCDPSession(page);
     await cdp.send('Accessibility.enable');
   }, 180_000);
-
-  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('each polarity has its own underline shape, not only its own colour, and a legend names them', async () => {
     await as('zh');
@@ -262,7 +256,7 @@ describe('opinion highlights without colour, mouse or sight (real server, chromi
     const feed = await axNode(`.feed-card mark[data-tag-id="${neg.id}"]`);
     expect(feed.description).toContain('负向');
     expect(feed.description).toContain(cat.zh);
-    expect((await getDoc(api, mixed.id)).text).toBe(mixed.text);
+    expect((await getDoc(e2e.api, mixed.id)).text).toBe(mixed.text);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,33 +1,23 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { signIn } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, type RunningServer } from './server-harness.js';
+import { openPage, waitFor } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // The admin's 提交数据 form names each document console-<time>, so the service cannot tell a second press
 // from a second document: the form itself must send one document per submission.
 
-let server: RunningServer;
-let browser: Browser;
-let api: ReturnType<typeof apiClient>;
-
-beforeAll(async () => {
-  server = await startServer();
-  api = apiClient(server.base, server.adminKey);
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(() => closeBrowserAndServer(browser, server));
+const e2e = useConsole();
 
 describe('ingest form', () => {
   test('a double click on 提交 sends the document once', async () => {
-    const { context, page } = await openPage(browser, { width: 1366, height: 800 });
+    const { context, page } = await openPage(e2e.browser, { width: 1366, height: 800 });
     try {
       // a slow network: the request reaches the real server 500 ms after it was sent
       await page.route('**/v1/documents', async (route) => {
         await new Promise((r) => setTimeout(r, 500));
         await route.continue().catch(() => undefined);
       });
-      await signIn(page, server.base, server.adminKey, '#/ingest');
+      await signIn(page, e2e.server.base, e2e.server.adminKey, '#/ingest');
       await page.waitForSelector('.ingest-form');
       await page.fill('input[name=source]', 'double-click');
       await page.fill('.ingest-form textarea', '信用卡账单分期的手续费没有提前说明，感觉被坑了');
@@ -35,7 +25,7 @@ describe('ingest form', () => {
       await page.waitForSelector('.ingest-form a[href^="#/doc/"]', { timeout: 20_000 });
       // whatever else was sent has had the time to arrive
       await page.waitForTimeout(1500);
-      const docs = await waitFor('the list', async () => (await api<{ items: { externalId: string }[]; total: number }>('GET', '/v1/documents?channel=double-click&limit=10&withTotal=true')).body);
+      const docs = await waitFor('the list', async () => (await e2e.api<{ items: { externalId: string }[]; total: number }>('GET', '/v1/documents?channel=double-click&limit=10&withTotal=true')).body);
       expect(docs.items.map((d) => d.externalId)).toHaveLength(1);
       expect(docs.total).toBe(1);
       // the button kept the keyboard's focus

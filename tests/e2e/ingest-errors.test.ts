@@ -1,13 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { signIn } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, type RunningServer } from './server-harness.js';
+import { openPage, waitFor } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // The Ingest page's refusals must name the field as the form names it (the API's `source` is the
 // form's 渠道/Channel, not the feed's tag-source filter 来源) and say why, so the user can fix it.
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let page: Page;
 const pageErrors: string[] = [];
 
@@ -35,14 +35,10 @@ async function alertText(): Promise<string> {
 
 describe('Ingest page validation errors (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-    ({ page } = await openPage(browser, { width: 1366, height: 860 }, { errors: pageErrors }));
-    await signIn(page, server.base, server.adminKey, '#/ingest');
+    ({ page } = await openPage(e2e.browser, { width: 1366, height: 860 }, { errors: pageErrors }));
+    await signIn(page, e2e.server.base, e2e.server.adminKey, '#/ingest');
     await page.waitForSelector('.ingest-form');
   }, 90_000);
-
-  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('a channel the API refuses is named 渠道 with the reason, not 来源', async () => {
     const text = await submit('comment', '微博', '网速太慢');
@@ -99,7 +95,7 @@ describe('Ingest page validation errors (real server, chromium)', () => {
     expect(res.request().postDataJSON()).toMatchObject({ kind: 'survey', source: 'nps-survey', scale: 'nps', score: 2, question: '您向朋友推荐我们的可能性有多大？' });
     expect(res.request().postDataJSON()).not.toHaveProperty('text');
     await page.locator(`.ingest-form a[href$="${id}"]`).waitFor();
-    const doc = await apiClient(server.base, server.adminKey)<{ kind: string; score: number; scale: string; text: string | null }>('GET', `/v1/documents/${id}`);
+    const doc = await e2e.api<{ kind: string; score: number; scale: string; text: string | null }>('GET', `/v1/documents/${id}`);
     expect(doc.body).toMatchObject({ kind: 'survey', score: 2, scale: 'nps' });
     expect(doc.body.text ?? null).toBeNull();
     // CSAT asks for 1-5: the score field says so to the browser

@@ -1,7 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Api, type Doc, getDoc, ingest, openRoute, selectText, signedInAs, type Tag, waitDone } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { type Doc, getDoc, ingest, openRoute, selectText, signedInAs, type Tag, waitDone } from './console-helpers.js';
+import { openPage, waitFor, waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // Adding a tag from the keyboard alone, in the labeling queue and on the document page: the words used
 // to be chosen only by a mouse selection or by clicking characters, which Tab never reached (n said
@@ -19,10 +20,8 @@ const TURNS = [
   { speaker: 'customer', text: '🙏一直断线，售后也不来修。' },
 ];
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let page: Page;
-let api: Api;
 const ids: Record<string, string> = {};
 const pageErrors: string[] = [];
 /** Correction requests the page sent, to tell that Escape sent none. */
@@ -44,7 +43,7 @@ const press = async (key: string, times = 1) => {
 };
 
 async function queueDoc(id: string) {
-  await page.goto(`${server.base}/#/label?doc=${id}`);
+  await page.goto(`${e2e.server.base}/#/label?doc=${id}`);
   await waitForPage(page, `document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(id)}`);
   await page.waitForSelector('.label-text [data-text-root]');
   // keys go to the page, as when nothing is focused
@@ -72,7 +71,7 @@ async function fillFormByKeys(docId: string, before: Doc, quote: string): Promis
   return waitFor(
     'the added tag',
     async () => {
-      const d = await getDoc(api, docId);
+      const d = await getDoc(e2e.api, docId);
       return d.tags.find((x) => x.source === 'human' && !before.tags.some((b) => b.id === x.id)) ?? null;
     },
     15_000,
@@ -81,29 +80,24 @@ async function fillFormByKeys(docId: string, before: Doc, quote: string): Promis
 
 describe('choosing a new tag’s words with the keyboard alone (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    api = apiClient(server.base, server.adminKey);
-    ids.queue = await ingest(api, { kind: 'comment', source: 'app', externalId: 'kbd-queue', text: EMOJI_COMMENT });
-    ids.doc = await ingest(api, { kind: 'comment', source: 'app', externalId: 'kbd-doc', text: DOC_COMMENT });
-    ids.escape = await ingest(api, { kind: 'comment', source: 'app', externalId: 'kbd-escape', text: EMOJI_COMMENT });
-    ids.mouse = await ingest(api, { kind: 'comment', source: 'app', externalId: 'kbd-mouse', text: DOC_COMMENT });
-    ids.selected = await ingest(api, { kind: 'comment', source: 'app', externalId: 'kbd-selected', text: EMOJI_COMMENT });
-    ids.feed = await ingest(api, { kind: 'comment', source: 'kbd-feed', externalId: 'kbd-feed', text: DOC_COMMENT });
-    ids.call = await ingest(api, { kind: 'transcript', source: 'call-center', externalId: 'kbd-call', turns: TURNS });
-    ids.docCall = await ingest(api, { kind: 'transcript', source: 'call-center', externalId: 'kbd-doc-call', turns: TURNS });
-    for (const id of Object.values(ids)) await waitDone(api, id);
-    browser = await launchChromium();
-    ({ page } = await openPage(browser, { width: 1366, height: 900 }, { errors: pageErrors }));
+    ids.queue = await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: 'kbd-queue', text: EMOJI_COMMENT });
+    ids.doc = await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: 'kbd-doc', text: DOC_COMMENT });
+    ids.escape = await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: 'kbd-escape', text: EMOJI_COMMENT });
+    ids.mouse = await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: 'kbd-mouse', text: DOC_COMMENT });
+    ids.selected = await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: 'kbd-selected', text: EMOJI_COMMENT });
+    ids.feed = await ingest(e2e.api, { kind: 'comment', source: 'kbd-feed', externalId: 'kbd-feed', text: DOC_COMMENT });
+    ids.call = await ingest(e2e.api, { kind: 'transcript', source: 'call-center', externalId: 'kbd-call', turns: TURNS });
+    ids.docCall = await ingest(e2e.api, { kind: 'transcript', source: 'call-center', externalId: 'kbd-doc-call', turns: TURNS });
+    for (const id of Object.values(ids)) await waitDone(e2e.api, id);
+    ({ page } = await openPage(e2e.browser, { width: 1366, height: 900 }, { errors: pageErrors }));
     page.on('request', (r) => {
       if (r.method() === 'POST' && r.url().includes('/corrections')) corrections.push(r.url());
     });
-    await signedInAs(page, server.base, server.adminKey, 'zh');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
   }, 120_000);
 
-  afterAll(() => closeBrowserAndServer(browser, server));
-
   test('queue: n with nothing selected puts a caret in the text; → steps over emoji, Shift+→ extends, Enter opens the form', async () => {
-    const before = await getDoc(api, ids.queue!);
+    const before = await getDoc(e2e.api, ids.queue!);
     await queueDoc(ids.queue!);
     await press('n');
     await waitForPage(page, `document.activeElement?.hasAttribute('data-pick-region')`, 5_000);
@@ -126,7 +120,7 @@ describe('choosing a new tag’s words with the keyboard alone (real server, chr
     expect(await said()).toBe(`已选 4 个字：“${word}”`);
     // the page's shortcuts wait while words are chosen: a does not accept the document
     await press('a');
-    expect((await getDoc(api, ids.queue!)).reviewed).toBe(false);
+    expect((await getDoc(e2e.api, ids.queue!)).reviewed).toBe(false);
     await press('Enter');
     const added = await fillFormByKeys(ids.queue!, before, word);
     expect(added.span).toEqual({ start, end: start + word.length });
@@ -137,7 +131,7 @@ describe('choosing a new tag’s words with the keyboard alone (real server, chr
   });
 
   test('queue: in a transcript the caret only visits customer turns and a range stays within one', async () => {
-    const before = await getDoc(api, ids.call!);
+    const before = await getDoc(e2e.api, ids.call!);
     await queueDoc(ids.call!);
     await press('n');
     await waitForPage(page, `document.activeElement?.hasAttribute('data-pick-region')`, 5_000);
@@ -176,8 +170,8 @@ describe('choosing a new tag’s words with the keyboard alone (real server, chr
   });
 
   test('document page: + 新建标签 pressed from the keyboard, Home/End and Shift+← choose a range with an emoji in it', async () => {
-    const before = await getDoc(api, ids.doc!);
-    await openRoute(page, server.base, `#/doc/${ids.doc}`, '.doc-label [data-action=new-tag]');
+    const before = await getDoc(e2e.api, ids.doc!);
+    await openRoute(page, e2e.server.base, `#/doc/${ids.doc}`, '.doc-label [data-action=new-tag]');
     await page.focus('.doc-label [data-action=new-tag]');
     await press('Enter');
     await waitForPage(page, `document.activeElement?.hasAttribute('data-pick-region')`, 5_000);
@@ -210,9 +204,9 @@ describe('choosing a new tag’s words with the keyboard alone (real server, chr
   });
 
   test('feed card: + pressed from the keyboard, a range chosen by keys becomes the tag; focus returns to +', async () => {
-    const before = await getDoc(api, ids.feed!);
+    const before = await getDoc(e2e.api, ids.feed!);
     const card = `.feed-card[data-doc-id="${ids.feed}"]`;
-    await openRoute(page, server.base, '#/feed?channel=kbd-feed', `${card} .chip-add`);
+    await openRoute(page, e2e.server.base, '#/feed?channel=kbd-feed', `${card} .chip-add`);
     await page.focus(`${card} .chip-add`);
     await press('Enter');
     await waitForPage(page, `document.activeElement?.hasAttribute('data-pick-region') && !!document.activeElement.closest('${card}')`, 5_000);
@@ -233,9 +227,9 @@ describe('choosing a new tag’s words with the keyboard alone (real server, chr
   });
 
   test('document page: a transcript customer turn by keyboard; the region says how it works in English too', async () => {
-    const before = await getDoc(api, ids.docCall!);
-    await signedInAs(page, server.base, server.adminKey, 'en');
-    await openRoute(page, server.base, `#/doc/${ids.docCall}`, '.doc-label [data-action=new-tag]');
+    const before = await getDoc(e2e.api, ids.docCall!);
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'en');
+    await openRoute(page, e2e.server.base, `#/doc/${ids.docCall}`, '.doc-label [data-action=new-tag]');
     await page.focus('.doc-label [data-action=new-tag]');
     await press('Space');
     await waitForPage(page, `document.activeElement?.hasAttribute('data-pick-region')`, 5_000);
@@ -255,13 +249,13 @@ describe('choosing a new tag’s words with the keyboard alone (real server, chr
     const added = await fillFormByKeys(ids.docCall!, before, word);
     expect(added.turnIndex).toBe(1);
     expect(turn.slice(added.span.start, added.span.end)).toBe(word);
-    await signedInAs(page, server.base, server.adminKey, 'zh');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
   });
 
   test('queue: while a new tag is being added, 1/2/3 leave the selected tag alone', async () => {
-    const before = await getDoc(api, ids.selected!);
+    const before = await getDoc(e2e.api, ids.selected!);
     const tag = before.tags[0]!;
-    await page.goto(`${server.base}/#/label?doc=${ids.selected}`);
+    await page.goto(`${e2e.server.base}/#/label?doc=${ids.selected}`);
     await waitForPage(page, `document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(ids.selected)}`);
     await page.click(`.tag-row[data-tag-id="${tag.id}"]`);
     await page.waitForSelector(`.tag-row.selected[data-tag-id="${tag.id}"]`);
@@ -279,13 +273,13 @@ describe('choosing a new tag’s words with the keyboard alone (real server, chr
     await page.waitForSelector('.add-tag', { state: 'detached' });
     // a request sent by those keys has landed by now: the page's own status says nothing is pending
     await waitForPage(page, `!document.querySelector('.save-state[data-pending="1"]')`);
-    const after = await getDoc(api, ids.selected!);
+    const after = await getDoc(e2e.api, ids.selected!);
     expect(after.reviewed).toBe(false);
     expect(after.tags.map((x) => [x.id, x.polarity, x.source])).toEqual(before.tags.map((x) => [x.id, x.polarity, x.source]));
   });
 
   test('Escape cancels without a request and gives focus back: to the page after n, to the button it was started from', async () => {
-    const before = await getDoc(api, ids.escape!);
+    const before = await getDoc(e2e.api, ids.escape!);
     await queueDoc(ids.escape!);
     corrections.length = 0;
     await press('n');
@@ -313,7 +307,7 @@ describe('choosing a new tag’s words with the keyboard alone (real server, chr
     await waitForPage(page, `document.activeElement?.getAttribute('data-action') === 'new-tag'`, 5_000);
 
     // document page: the same, back to + 新建标签
-    await openRoute(page, server.base, `#/doc/${ids.escape}`, '.doc-label [data-action=new-tag]');
+    await openRoute(page, e2e.server.base, `#/doc/${ids.escape}`, '.doc-label [data-action=new-tag]');
     await page.focus('.doc-label [data-action=new-tag]');
     await press('Enter');
     await waitForPage(page, `document.activeElement?.hasAttribute('data-pick-region')`, 5_000);
@@ -324,15 +318,15 @@ describe('choosing a new tag’s words with the keyboard alone (real server, chr
 
     await new Promise((r) => setTimeout(r, 500));
     expect(corrections).toEqual([]);
-    const after = await getDoc(api, ids.escape!);
+    const after = await getDoc(e2e.api, ids.escape!);
     expect(after.tags.map((x) => x.id).sort()).toEqual(before.tags.map((x) => x.id).sort());
     expect(after.reviewed).toBe(false);
     expect(pageErrors).toEqual([]);
   });
 
   test('the mouse still works: a click on + shows no caret until the keyboard reaches the text, a selection becomes the tag', async () => {
-    const before = await getDoc(api, ids.mouse!);
-    await openRoute(page, server.base, `#/doc/${ids.mouse}`, '.doc-label [data-action=new-tag]');
+    const before = await getDoc(e2e.api, ids.mouse!);
+    await openRoute(page, e2e.server.base, `#/doc/${ids.mouse}`, '.doc-label [data-action=new-tag]');
     await page.click('.doc-label [data-action=new-tag]');
     await page.waitForSelector('.doc-label .add-tag-hint');
     // a Tab stop now, but a mouse start leaves focus and the caret alone
@@ -353,7 +347,7 @@ describe('choosing a new tag’s words with the keyboard alone (real server, chr
     const added = await waitFor(
       'the added tag',
       async () => {
-        const d = await getDoc(api, ids.mouse!);
+        const d = await getDoc(e2e.api, ids.mouse!);
         return d.tags.find((x) => x.source === 'human' && !before.tags.some((b) => b.id === x.id)) ?? null;
       },
       15_000,

@@ -1,33 +1,24 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { useConsole } from './console-fixture.js';
 import { seedAnalyzed, signIn } from './console-helpers.js';
-import { apiClient, launchChromium, openPage, startServer, type RunningServer } from './server-harness.js';
+import { openPage } from './server-harness.js';
 
 // The labeling queue asks for its next page (30 documents) as the labeler nears the end of the ones loaded.
 // When that request fails (here the server stops while the labeler works), the page says so once; it must
 // not ask again and again on its own, which loaded the browser and, with a server answering errors (a 429
 // over the rate limit, a 503 behind a proxy), the server too.
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 
 beforeAll(async () => {
-  server = await startServer();
-  const api = apiClient(server.base, server.adminKey);
-  await seedAnalyzed(api, { prefix: 'more', n: 36, batch: 36, texts: ['转账到账太慢了，等了两天', '客服态度很好，问题一次就解决了'], timeoutMs: 90_000 });
-  browser = await launchChromium();
+  await seedAnalyzed(e2e.api, { prefix: 'more', n: 36, batch: 36, texts: ['转账到账太慢了，等了两天', '客服态度很好，问题一次就解决了'], timeoutMs: 90_000 });
 }, 150_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
 
 describe('labeling queue: the next page fails', () => {
   test('is asked for once per step, not over and over', async () => {
-    const { context, page } = await openPage(browser, { width: 1366, height: 800 });
+    const { context, page } = await openPage(e2e.browser, { width: 1366, height: 800 });
     try {
-      await signIn(page, server.base, server.adminKey, '#/label');
+      await signIn(page, e2e.server.base, e2e.server.adminKey, '#/label');
       await page.waitForSelector('.doc-of', { timeout: 20_000 });
       expect(await page.locator('.doc-of').textContent()).toBe('第 1 / 36 篇');
       await page.evaluate(`document.activeElement && document.activeElement.blur()`);
@@ -37,7 +28,7 @@ describe('labeling queue: the next page fails', () => {
         await new Promise((r) => setTimeout(r, 300));
         await route.continue().catch(() => undefined);
       });
-      await server.stop();
+      await e2e.server.stop();
       let asked = 0;
       page.on('request', (r) => {
         if (r.url().includes('/v1/labeling/queue') && r.url().includes('cursor=')) asked++;

@@ -1,7 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { ingest, signIn, waitDone } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, type RunningServer } from './server-harness.js';
+import { openPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // In the labeling queue the arrow keys and Tab step through a document's tags, and 1/2/3, c and x act on
 // the selected one. A call transcript of many turns holds far more tags than the text panel and the tag
@@ -9,15 +10,11 @@ import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer
 
 const COMPLAINTS = ['信用卡年费扣得莫名其妙，没有任何提醒', '手机银行转账一直失败，太失望了', '网点排队两个小时，柜员态度很差', '短信验证码老是收不到'];
 
-let server: RunningServer;
-let browser: Browser;
-let api: ReturnType<typeof apiClient>;
+const e2e = useConsole();
 let callId: string;
 
 beforeAll(async () => {
-  server = await startServer();
-  api = apiClient(server.base, server.adminKey);
-  callId = await ingest(api, {
+  callId = await ingest(e2e.api, {
     kind: 'transcript',
     source: 'call-center',
     externalId: 'long-call',
@@ -25,12 +22,9 @@ beforeAll(async () => {
       i % 2 ? { speaker: 'agent', text: '好的，您稍等，我帮您查询一下。' } : { speaker: 'customer', text: `${COMPLAINTS[(i / 2) % COMPLAINTS.length]}（${i}）` },
     ),
   });
-  const doc = await waitDone(api, callId);
+  const doc = await waitDone(e2e.api, callId);
   expect(doc.tags.length).toBeGreaterThan(45);
-  browser = await launchChromium();
 }, 120_000);
-
-afterAll(() => closeBrowserAndServer(browser, server));
 
 /** Where the selected tag is against its panel, in the text and in the tag list: true when in view. */
 async function selectedInView(page: Page): Promise<{ text: boolean; list: boolean }> {
@@ -49,9 +43,9 @@ async function selectedInView(page: Page): Promise<{ text: boolean; list: boolea
 
 describe('labeling a long call with the keyboard', () => {
   test('the tag the arrow keys select is scrolled into view in the text and in the tag list', async () => {
-    const { context, page } = await openPage(browser, { width: 1366, height: 800 });
+    const { context, page } = await openPage(e2e.browser, { width: 1366, height: 800 });
     try {
-      await signIn(page, server.base, server.adminKey, `#/label?doc=${callId}`);
+      await signIn(page, e2e.server.base, e2e.server.adminKey, `#/label?doc=${callId}`);
       await page.waitForSelector('.label-text .hl-selected', { timeout: 20_000 });
       // the shortcuts act while nothing has focus
       await page.evaluate(`document.activeElement && document.activeElement.blur()`);

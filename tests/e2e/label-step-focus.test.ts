@@ -1,26 +1,23 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, test } from 'vitest';
 import { ingest, signIn, waitDone } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { openPage, waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // The labeling queue's ‹ 上一篇 / 下一篇 › buttons were disabled on the first and last document, so a
 // keyboard user who pressed 下一篇 onto the last one lost focus to the page. They stay focusable now
 // (aria-disabled) and do nothing there. Real server, Chromium.
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let page: Page;
 
 beforeAll(async () => {
-  server = await startServer();
-  const api = apiClient(server.base, server.adminKey);
+  const api = e2e.api;
   for (const [i, text] of ['宽带又断网了，修了三次都没修好', '客服态度很好，问题当场解决了'].entries()) await waitDone(api, await ingest(api, { kind: 'comment', source: 'app', externalId: `step-${i}`, text }));
-  browser = await launchChromium();
-  ({ page } = await openPage(browser, { width: 1366, height: 768 }));
-  await signIn(page, server.base, server.adminKey, '#/label');
+  ({ page } = await openPage(e2e.browser, { width: 1366, height: 768 }));
+  await signIn(page, e2e.server.base, e2e.server.adminKey, '#/label');
   await page.waitForSelector('.label-main .toolbar .mono');
 }, 120_000);
-afterAll(() => closeBrowserAndServer(browser, server));
 
 const focused = () => page.evaluate(`document.activeElement?.getAttribute('data-action') ?? document.activeElement?.tagName`);
 const shown = () => page.textContent('.label-main .toolbar .mono');

@@ -1,36 +1,35 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { getDoc, ingest, signIn, waitDone, type Doc, type Tag } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { openPage, waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // Undo in the labeling queue against a real server: 1 on a negative machine tag and then u puts the
 // tag back as the model wrote it and the document back in the queue; it used to send a counter-update,
 // which left the tag a labeler's (人工), the document reviewed and out of the queue, and a correction
 // for retraining though nothing had changed.
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let page: Page;
-let api: ReturnType<typeof apiClient>;
 const pageErrors: string[] = [];
 
 const machine = (t: Tag & Record<string, unknown>) => ({ polarity: t.polarity, category: t.category, source: t.source, confidence: t.confidence, modelVersion: t.modelVersion });
 
 async function newDoc(externalId: string): Promise<Doc> {
-  const id = await ingest(api, { kind: 'comment', source: 'app', externalId, text: '信号很差，网络卡顿' });
-  const doc = await waitDone(api, id);
+  const id = await ingest(e2e.api, { kind: 'comment', source: 'app', externalId, text: '信号很差，网络卡顿' });
+  const doc = await waitDone(e2e.api, id);
   expect(doc.tags.length, 'the analyzer tagged nothing in the sample').toBeGreaterThan(0);
   expect(doc.tags.every((t) => t.polarity === 'negative' && t.source !== 'human')).toBe(true);
   return doc;
 }
 
 async function inQueue(id: string): Promise<boolean> {
-  const res = await api<{ items: { id: string }[] }>('GET', '/v1/labeling/queue?limit=1000');
+  const res = await e2e.api<{ items: { id: string }[] }>('GET', '/v1/labeling/queue?limit=1000');
   return res.body.items.some((d) => d.id === id);
 }
 
 async function openInQueue(doc: Doc, tag: Tag) {
-  await page.goto(`${server.base}/#/label?doc=${doc.id}`);
+  await page.goto(`${e2e.server.base}/#/label?doc=${doc.id}`);
   await waitForPage(page, `document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(doc.id)}`);
   await page.click(`.tag-row[data-tag-id="${tag.id}"]`);
   await page.waitForSelector(`.tag-row.selected[data-tag-id="${tag.id}"]`);
@@ -44,14 +43,9 @@ const reviewedBadge = () => page.locator('.label-main .toolbar .badge-ok').count
 
 describe('undo in the labeling queue (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    api = apiClient(server.base, server.adminKey);
-    browser = await launchChromium();
-    ({ page } = await openPage(browser, { width: 1366, height: 768 }, { errors: pageErrors }));
-    await signIn(page, server.base, server.adminKey, '#/label');
+    ({ page } = await openPage(e2e.browser, { width: 1366, height: 768 }, { errors: pageErrors }));
+    await signIn(page, e2e.server.base, e2e.server.adminKey, '#/label');
   }, 120_000);
-
-  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('1 then u: the tag is the machine tag again, the document unreviewed and back in the queue', async () => {
     const doc = await newDoc('undo-1');
@@ -62,7 +56,7 @@ describe('undo in the labeling queue (real server, chromium)', () => {
 
     await page.keyboard.press('1');
     await waitSaved();
-    const corrected = await getDoc(api, doc.id);
+    const corrected = await getDoc(e2e.api, doc.id);
     expect(corrected.tags.find((t) => t.id === tag.id)).toMatchObject({ polarity: 'positive', source: 'human' });
     expect(corrected.reviewed).toBe(true);
     expect(await inQueue(doc.id)).toBe(false);
@@ -71,7 +65,7 @@ describe('undo in the labeling queue (real server, chromium)', () => {
 
     await page.keyboard.press('u');
     await waitSaved();
-    const undone = await getDoc(api, doc.id);
+    const undone = await getDoc(e2e.api, doc.id);
     expect(machine(undone.tags.find((t) => t.id === tag.id)! as never)).toEqual(machine(tag as never));
     expect(undone.reviewed).toBe(false);
     expect(await inQueue(doc.id)).toBe(true);
@@ -85,7 +79,7 @@ describe('undo in the labeling queue (real server, chromium)', () => {
     await page.keyboard.press('u');
     await waitSaved();
     expect(await page.locator('.save-state').textContent()).toContain('没有可撤销的操作');
-    expect((await getDoc(api, doc.id)).reviewed).toBe(false);
+    expect((await getDoc(e2e.api, doc.id)).reviewed).toBe(false);
     expect(pageErrors).toEqual([]);
   });
 
@@ -96,7 +90,7 @@ describe('undo in the labeling queue (real server, chromium)', () => {
     await page.keyboard.press('1');
     await page.keyboard.press('u');
     await waitSaved();
-    const undone = await getDoc(api, doc.id);
+    const undone = await getDoc(e2e.api, doc.id);
     expect(machine(undone.tags.find((t) => t.id === tag.id)! as never)).toEqual(machine(tag as never));
     expect(undone.reviewed).toBe(false);
     expect(await inQueue(doc.id)).toBe(true);
@@ -112,7 +106,7 @@ describe('undo in the labeling queue (real server, chromium)', () => {
     await page.keyboard.press('u');
     await waitSaved();
     expect(await page.locator('.save-state').textContent()).toContain('无法撤销');
-    const after = await getDoc(api, doc.id);
+    const after = await getDoc(e2e.api, doc.id);
     expect(after.reviewed).toBe(true);
     expect(after.tags.find((t) => t.id === tag.id)).toMatchObject({ polarity: 'positive', source: 'human' });
   });

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { ingest, signIn, waitDone } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, SCREENSHOTS, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { SCREENSHOTS, waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // A phone-sized window (390×844, an iPhone 12–15) on every page an admin can open: nothing may be
 // wider than the screen, the sign-out button must be on screen and take a tap, and the content
@@ -13,9 +14,7 @@ const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1366, height: 768 };
 const CUSTOMER = 'mobile-cust-1';
 
-let server: RunningServer;
-let browser: Browser;
-let api: ReturnType<typeof apiClient>;
+const e2e = useConsole();
 const ids: Record<string, string> = {};
 const pageErrors: string[] = [];
 
@@ -82,13 +81,10 @@ async function width(page: Page, selector: string): Promise<number> {
 
 describe('phone-sized layout (real server, chromium at 390×844)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    api = apiClient(server.base, server.adminKey);
-    browser = await launchChromium();
     const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
-    ids.c0 = await ingest(api, { kind: 'comment', source: 'app-review', externalId: 'm-c0', text: '网络很卡，经常断线，客服态度很好，但是套餐价格太贵了，性价比很低。', customerId: CUSTOMER, occurredAt: day(3) });
-    ids.c1 = await ingest(api, { kind: 'comment', source: 'taobao', externalId: 'm-c1', text: '快递太慢了，等了一个星期，包装也破了。', occurredAt: day(2) });
-    ids.call = await ingest(api, {
+    ids.c0 = await ingest(e2e.api, { kind: 'comment', source: 'app-review', externalId: 'm-c0', text: '网络很卡，经常断线，客服态度很好，但是套餐价格太贵了，性价比很低。', customerId: CUSTOMER, occurredAt: day(3) });
+    ids.c1 = await ingest(e2e.api, { kind: 'comment', source: 'taobao', externalId: 'm-c1', text: '快递太慢了，等了一个星期，包装也破了。', occurredAt: day(2) });
+    ids.call = await ingest(e2e.api, {
       kind: 'transcript',
       source: 'call-center',
       externalId: 'm-call',
@@ -99,20 +95,18 @@ describe('phone-sized layout (real server, chromium at 390×844)', () => {
         { speaker: 'customer', text: '我家宽带网络很卡，一直断线，售后也不来修。' },
       ],
     });
-    ids.survey = await ingest(api, { kind: 'survey', source: 'nps-survey', externalId: 'm-s0', question: '您向朋友推荐我们的可能性有多大？', score: 3, scale: 'nps', text: '信号差，资费贵，客服解决不了问题。', customerId: CUSTOMER, occurredAt: day(1) });
-    for (const id of Object.values(ids)) await waitDone(api, id);
+    ids.survey = await ingest(e2e.api, { kind: 'survey', source: 'nps-survey', externalId: 'm-s0', question: '您向朋友推荐我们的可能性有多大？', score: 3, scale: 'nps', text: '信号差，资费贵，客服解决不了问题。', customerId: CUSTOMER, occurredAt: day(1) });
+    for (const id of Object.values(ids)) await waitDone(e2e.api, id);
   }, 120_000);
 
-  afterAll(() => closeBrowserAndServer(browser, server));
-
   test('every page fits the width, every nav link is on screen with its label on one line, and sign-out can be tapped', async () => {
-    const ctx = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', hasTouch: true });
+    const ctx = await e2e.browser.newContext({ viewport: PHONE, locale: 'zh-CN', hasTouch: true });
     const page = await ctx.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(server.base + '/');
+    await page.goto(e2e.server.base + '/');
     await page.waitForSelector('input[name=apiKey]');
     expect((await layout(page)).scrollWidth, 'sign-in page').toBeLessThanOrEqual(PHONE.width);
-    await signIn(page, server.base, server.adminKey);
+    await signIn(page, e2e.server.base, e2e.server.adminKey);
 
     const pages: [string, string][] = [
       ['feed', '.feed-card'],
@@ -126,7 +120,7 @@ describe('phone-sized layout (real server, chromium at 390×844)', () => {
       [`customers/${CUSTOMER}`, '.journey-table tbody tr'],
     ];
     for (const [hash, ready] of pages) {
-      await page.goto(`${server.base}/#/${hash}`);
+      await page.goto(`${e2e.server.base}/#/${hash}`);
       await page.waitForSelector(ready, { timeout: 20_000 });
       await page.waitForTimeout(300);
       expectFits(await layout(page), hash);
@@ -136,10 +130,10 @@ describe('phone-sized layout (real server, chromium at 390×844)', () => {
   }, 120_000);
 
   test('feed: cards take the screen width and the filters open from a toggle', async () => {
-    const ctx = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', hasTouch: true });
+    const ctx = await e2e.browser.newContext({ viewport: PHONE, locale: 'zh-CN', hasTouch: true });
     const page = await ctx.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await signIn(page, server.base, server.adminKey, '#/feed');
+    await signIn(page, e2e.server.base, e2e.server.adminKey, '#/feed');
     await page.waitForSelector('.feed-card');
     expect(await width(page, '.feed-card')).toBeGreaterThan(PHONE.width - 60);
     // Filters start folded away so the list gets the screen; the toggle opens them above the list.
@@ -164,10 +158,10 @@ describe('phone-sized layout (real server, chromium at 390×844)', () => {
   });
 
   test('labeling: the document text gets the width; the queue opens from a toggle', async () => {
-    const ctx = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', hasTouch: true });
+    const ctx = await e2e.browser.newContext({ viewport: PHONE, locale: 'zh-CN', hasTouch: true });
     const page = await ctx.newPage();
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    await signIn(page, server.base, server.adminKey, `#/label?doc=${ids.c0}`);
+    await signIn(page, e2e.server.base, e2e.server.adminKey, `#/label?doc=${ids.c0}`);
     await page.waitForSelector('.label-text');
     expect(await width(page, '.label-text')).toBeGreaterThan(PHONE.width - 60);
     expect(await width(page, '.tag-row')).toBeGreaterThan(PHONE.width - 60);
@@ -184,9 +178,9 @@ describe('phone-sized layout (real server, chromium at 390×844)', () => {
   });
 
   test('dashboard and NPS: charts take the width instead of needing 460px', async () => {
-    const ctx = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', hasTouch: true });
+    const ctx = await e2e.browser.newContext({ viewport: PHONE, locale: 'zh-CN', hasTouch: true });
     const page = await ctx.newPage();
-    await signIn(page, server.base, server.adminKey, '#/dashboard');
+    await signIn(page, e2e.server.base, e2e.server.adminKey, '#/dashboard');
     await page.waitForSelector('.chart canvas');
     await page.waitForTimeout(300);
     const widths = await page.locator('.chart').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
@@ -195,7 +189,7 @@ describe('phone-sized layout (real server, chromium at 390×844)', () => {
       expect(w).toBeLessThanOrEqual(PHONE.width - 24);
       expect(w).toBeGreaterThan(PHONE.width - 100);
     }
-    await page.goto(`${server.base}/#/nps`);
+    await page.goto(`${e2e.server.base}/#/nps`);
     await page.waitForSelector('.nps-value');
     await page.waitForTimeout(300);
     expectFits(await layout(page), 'nps');
@@ -203,9 +197,9 @@ describe('phone-sized layout (real server, chromium at 390×844)', () => {
   });
 
   test('sign-out works from the phone layout', async () => {
-    const ctx = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', hasTouch: true });
+    const ctx = await e2e.browser.newContext({ viewport: PHONE, locale: 'zh-CN', hasTouch: true });
     const page = await ctx.newPage();
-    await signIn(page, server.base, server.adminKey, '#/feed');
+    await signIn(page, e2e.server.base, e2e.server.adminKey, '#/feed');
     await page.waitForSelector('.feed-card');
     await page.tap('[data-action=sign-out]');
     await page.waitForSelector('input[name=apiKey]');
@@ -213,9 +207,9 @@ describe('phone-sized layout (real server, chromium at 390×844)', () => {
   });
 
   test('the 1366×768 layout keeps its sidebar, single-row top bar and side-by-side labeling', async () => {
-    const ctx = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' });
+    const ctx = await e2e.browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' });
     const page = await ctx.newPage();
-    await signIn(page, server.base, server.adminKey, '#/feed');
+    await signIn(page, e2e.server.base, e2e.server.adminKey, '#/feed');
     await page.waitForSelector('.feed-card');
     expect(await width(page, '.side')).toBe(260);
     expect(await page.locator('.side form.filters').isVisible()).toBe(true);
@@ -224,7 +218,7 @@ describe('phone-sized layout (real server, chromium at 390×844)', () => {
     const l = await layout(page);
     expect(l.scrollWidth).toBe(DESKTOP.width);
     for (const h of l.navLinkHeights) expect(h).toBeLessThan(40);
-    await page.goto(`${server.base}/#/label?doc=${ids.c0}`);
+    await page.goto(`${e2e.server.base}/#/label?doc=${ids.c0}`);
     await page.waitForSelector('.label-text');
     expect(await width(page, '.side-queue')).toBe(280);
     expect(await page.locator('.queue-list').isVisible()).toBe(true);
@@ -232,7 +226,7 @@ describe('phone-sized layout (real server, chromium at 390×844)', () => {
     const text = (await page.locator('.label-text').boundingBox())!;
     const tags = (await page.locator('.label-tags').boundingBox())!;
     expect(tags.x).toBeGreaterThan(text.x + text.width - 1);
-    await page.goto(`${server.base}/#/dashboard`);
+    await page.goto(`${e2e.server.base}/#/dashboard`);
     await page.waitForSelector('.chart canvas');
     const charts = await page.locator('.chart-card').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
     // Two charts per row, as before.

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, SCREENSHOTS, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
+import type { BrowserContext, Page, Route } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { openPage, SCREENSHOTS, waitFor, waitForPage } from './server-harness.js';
 import { SLANG_COMPLAINTS } from '../fixtures/slang-complaints.js';
+import { useConsole } from './console-fixture.js';
 
 // The Models page end to end: real server, real training thread, real browser. Labelers correct
 // tags through the API; an admin trains, watches the progress, compares the candidate with its
@@ -82,11 +83,9 @@ const SLANG = SLANG_COMPLAINTS.slice(0, 10);
 
 const PHASES = ['queued', 'collect', 'features', 'cross-validate', 'fit', 'evaluate', 'save', 'done', 'failed'];
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let context: BrowserContext;
 let page: Page;
-let api: ReturnType<typeof apiClient>;
 const pageErrors: string[] = [];
 let base: string;
 /** Each trained version and what happened when the page promoted it (blocked: the gate failed, so the button is disabled). */
@@ -106,7 +105,7 @@ async function shot(name: string) {
 }
 
 async function models(): Promise<ModelList> {
-  const res = await api<ModelList>('GET', '/v1/models');
+  const res = await e2e.api<ModelList>('GET', '/v1/models');
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
 }
@@ -118,7 +117,7 @@ function row(version: string) {
 async function ingestAll(prefix: string, texts: readonly string[]): Promise<Doc[]> {
   const ids: string[] = [];
   for (const [i, text] of texts.entries()) {
-    const res = await api<{ id: string }>('POST', '/v1/documents', {
+    const res = await e2e.api<{ id: string }>('POST', '/v1/documents', {
       kind: 'comment',
       source: 'app',
       externalId: `${prefix}-${i}`,
@@ -131,7 +130,7 @@ async function ingestAll(prefix: string, texts: readonly string[]): Promise<Doc[
   return Promise.all(
     ids.map((id) =>
       waitFor(`document ${id} tagged`, async () => {
-        const res = await api<Doc>('GET', `/v1/documents/${id}`);
+        const res = await e2e.api<Doc>('GET', `/v1/documents/${id}`);
         if (res.body.status === 'failed') throw new Error(`document ${id} failed: ${JSON.stringify(res.body)}`);
         return res.body.status === 'done' ? res.body : null;
       }, 60_000),
@@ -140,7 +139,7 @@ async function ingestAll(prefix: string, texts: readonly string[]): Promise<Doc[
 }
 
 async function correct(docId: string, action: Record<string, unknown>) {
-  const res = await api<Doc>('POST', `/v1/documents/${docId}/corrections`, { actions: [action] });
+  const res = await e2e.api<Doc>('POST', `/v1/documents/${docId}/corrections`, { actions: [action] });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
 }
 
@@ -169,8 +168,8 @@ async function trainInPage(shotName: string): Promise<Version> {
     if (Date.now() > deadline) throw new Error(`training did not finish in 5 minutes; saw phases ${[...seen].join(', ')}`);
     await page.waitForTimeout(100);
   }
-  const job = (await api<TrainJob>('GET', `/v1/models/jobs/${encodeURIComponent(jobId)}`)).body;
-  expect(job.status, `training failed: ${job.error}\n${server.logs().slice(-3000)}`).toBe('done');
+  const job = (await e2e.api<TrainJob>('GET', `/v1/models/jobs/${encodeURIComponent(jobId)}`)).body;
+  expect(job.status, `training failed: ${job.error}\n${e2e.server.logs().slice(-3000)}`).toBe('done');
   expect(job.version).toBeTruthy();
   for (const p of seen) expect(PHASES).toContain(p);
   // The bar only moves forward.
@@ -236,7 +235,7 @@ async function promoteInPage(v: Version, shotName: string): Promise<'promoted' |
     // Screen readers get the reasons the row lists.
     const describedBy = (await button.getAttribute('aria-describedby'))!;
     expect(await page.locator(`[id="${describedBy}"] li`).count()).toBe(v.gate.reasons.length);
-    const refused = await api<SwitchBody>('POST', `/v1/models/${encodeURIComponent(v.version)}/promote`, { retag: false });
+    const refused = await e2e.api<SwitchBody>('POST', `/v1/models/${encodeURIComponent(v.version)}/promote`, { retag: false });
     expect(refused.status, JSON.stringify(refused.body)).toBe(409);
     expect(refused.body.error?.code).toBe('gate_failed');
     expect((await models()).active).toBe(activeBefore);
@@ -279,10 +278,10 @@ async function promoteInPage(v: Version, shotName: string): Promise<'promoted' |
 
 /** Trains through the API (as another admin would) and returns the listed version. */
 async function trainViaApi(): Promise<Version> {
-  const res = await api<{ id: string }>('POST', '/v1/models/train', {});
+  const res = await e2e.api<{ id: string }>('POST', '/v1/models/train', {});
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   const job = await waitFor('training job', async () => {
-    const j = (await api<TrainJob>('GET', `/v1/models/jobs/${encodeURIComponent(res.body.id)}`)).body;
+    const j = (await e2e.api<TrainJob>('GET', `/v1/models/jobs/${encodeURIComponent(res.body.id)}`)).body;
     return j.status === 'done' || j.status === 'failed' ? j : null;
   }, 300_000);
   expect(job.status, job.error ?? '').toBe('done');
@@ -291,13 +290,8 @@ async function trainViaApi(): Promise<Version> {
 
 describe('models page (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    api = apiClient(server.base, server.adminKey);
-    browser = await launchChromium();
-    ({ context, page } = await openPage(browser, { width: 1400, height: 860 }, { errors: pageErrors }));
+    ({ context, page } = await openPage(e2e.browser, { width: 1400, height: 860 }, { errors: pageErrors }));
   }, 90_000);
-
-  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('everyday feedback is ingested, tagged, and corrected by a labeler', async () => {
     const docs = await ingestAll('e2e-models', EVERYDAY.map((c) => c.text));
@@ -327,8 +321,8 @@ describe('models page (real server, chromium)', () => {
     expect(list.active).toBe(base);
     expect(list.versions).toEqual([]);
 
-    await page.goto(server.base + '/');
-    await page.fill('input[name=apiKey]', server.adminKey);
+    await page.goto(e2e.server.base + '/');
+    await page.fill('input[name=apiKey]', e2e.server.adminKey);
     await page.click('button[type=submit]');
     await page.waitForSelector('.topbar nav a[data-nav=models]');
     expect(await page.textContent('.topbar nav a[data-nav=models]')).toBe('模型');
@@ -425,7 +419,7 @@ describe('models page (real server, chromium)', () => {
     expect(pair, 'the rounds above leave two passing versions trained against the same parent').toBeDefined();
     const [first, second] = pair!;
     for (let i = 0; i < 5 && list.active !== first!.parent; i++) {
-      const rb = await api<SwitchBody>('POST', '/v1/models/rollback', { retag: false });
+      const rb = await e2e.api<SwitchBody>('POST', '/v1/models/rollback', { retag: false });
       expect(rb.status, JSON.stringify(rb.body)).toBe(200);
       list = await models();
     }
@@ -434,14 +428,14 @@ describe('models page (real server, chromium)', () => {
     // Both pages load that state, then another admin promotes the first version through the API.
     await page.reload();
     await row(second!.version).locator('[data-action=promote]:enabled').waitFor();
-    const ctx2 = await browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN' });
+    const ctx2 = await e2e.browser.newContext({ viewport: { width: 1400, height: 860 }, locale: 'zh-CN' });
     const page2 = await ctx2.newPage();
     page2.on('pageerror', (e) => pageErrors.push(e.message));
-    await page2.goto(server.base + '/#/models');
-    await page2.fill('input[name=apiKey]', server.adminKey);
+    await page2.goto(e2e.server.base + '/#/models');
+    await page2.fill('input[name=apiKey]', e2e.server.adminKey);
     await page2.click('button[type=submit]');
     await page2.locator(`.models-table tr[data-version="${first!.version}"] [data-action=promote]:enabled`).waitFor();
-    const promoted = await api<SwitchBody>('POST', `/v1/models/${encodeURIComponent(first!.version)}/promote`, { retag: false });
+    const promoted = await e2e.api<SwitchBody>('POST', `/v1/models/${encodeURIComponent(first!.version)}/promote`, { retag: false });
     expect(promoted.status, JSON.stringify(promoted.body)).toBe(200);
 
     // The stale page promotes the second: judged against a parent that is no longer active. Its list reload
@@ -535,7 +529,7 @@ describe('models page (real server, chromium)', () => {
   });
 
   test('erasing a document whose correction trained versions: the page marks them withdrawn and offers no promote', async () => {
-    const erased = await api<{ models: { withdrawn: string[]; active: string; retrainJob: string | null } }>('DELETE', `/v1/documents/${correctedSlang[correctedSlang.length - 1]}`);
+    const erased = await e2e.api<{ models: { withdrawn: string[]; active: string; retrainJob: string | null } }>('DELETE', `/v1/documents/${correctedSlang[correctedSlang.length - 1]}`);
     expect(erased.status, JSON.stringify(erased.body)).toBe(200);
     const withdrawn = erased.body.models.withdrawn;
     // round 2's version and every one trained after it learned from that correction
@@ -550,7 +544,7 @@ describe('models page (real server, chromium)', () => {
       await card.waitFor();
       expect(await page.locator('[data-action=train]').isDisabled()).toBe(true);
       await page.locator(`.train-progress[data-job-id="${retrainJob}"][data-status=done]`).waitFor({ timeout: 120_000 });
-      const replacement = (await api<TrainJob>('GET', `/v1/models/jobs/${encodeURIComponent(retrainJob)}`)).body;
+      const replacement = (await e2e.api<TrainJob>('GET', `/v1/models/jobs/${encodeURIComponent(retrainJob)}`)).body;
       await row(replacement.version!).waitFor();
       expect(await page.locator('[data-action=train]').isDisabled()).toBe(false);
     }
@@ -569,11 +563,11 @@ describe('models page (real server, chromium)', () => {
   }, 120_000);
 
   test('a labeler key does not see the Models page', async () => {
-    const created = await api<{ key: string }>('POST', '/v1/api-keys', { name: 'e2e-models-labeler', roles: ['labeler'] });
+    const created = await e2e.api<{ key: string }>('POST', '/v1/api-keys', { name: 'e2e-models-labeler', roles: ['labeler'] });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const ctx = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+    const ctx = await e2e.browser.newContext({ viewport: { width: 1400, height: 860 } });
     const p = await ctx.newPage();
-    await p.goto(server.base + '/#/models');
+    await p.goto(e2e.server.base + '/#/models');
     await p.fill('input[name=apiKey]', created.body.key);
     await p.click('button[type=submit]');
     await p.waitForSelector('.topbar nav a');

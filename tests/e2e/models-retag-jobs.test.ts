@@ -1,18 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, expect, test } from 'vitest';
 import { openRoute, seedAnalyzed, signedInAs } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, SCREENSHOTS, startServer, waitFor, type RunningServer } from './server-harness.js';
+import { openPage, SCREENSHOTS, waitFor } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // The models page lists the tenant's latest re-tag jobs, whoever started them, and follows the running
 // ones until they are done: a job started through the API (as the CLI or another admin would) shows up
 // after navigating to the page, reaches done without a reload, and is still there after one.
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole({ WORKER_CONCURRENCY: '1' });
 let page: Page;
-let api: ReturnType<typeof apiClient>;
 let pageKey: string;
 let starterId: string;
 /** GET /v1/retag-jobs requests the page made, in order. */
@@ -24,22 +23,17 @@ const DOCS = 360;
 const TEXTS = ['网络很顺畅，但是App老是闪退', '客服态度很差，等了半小时没人理', '外卖送得太慢了，饭都凉了', '信号时好时坏，资费还贵'];
 
 beforeAll(async () => {
-  server = await startServer({ WORKER_CONCURRENCY: '1' });
-  api = apiClient(server.base, server.adminKey);
-  await seedAnalyzed(api, { prefix: 'rj', n: DOCS, batch: 180, texts: TEXTS, timeoutMs: 120_000 });
-  starterId = (await api<{ id: string }>('GET', '/v1/me')).body.id;
+  await seedAnalyzed(e2e.api, { prefix: 'rj', n: DOCS, batch: 180, texts: TEXTS, timeoutMs: 120_000 });
+  starterId = (await e2e.api<{ id: string }>('GET', '/v1/me')).body.id;
   // The page is another admin's: it did not start the job it follows.
-  const created = await api<{ key: string }>('POST', '/v1/api-keys', { name: '管理员 李四', roles: ['admin'] });
+  const created = await e2e.api<{ key: string }>('POST', '/v1/api-keys', { name: '管理员 李四', roles: ['admin'] });
   expect(created.status).toBe(201);
   pageKey = created.body.key;
-  browser = await launchChromium();
-  ({ page } = await openPage(browser, { width: 1300, height: 900 }));
+  ({ page } = await openPage(e2e.browser, { width: 1300, height: 900 }));
   page.on('request', (r) => {
     if (new URL(r.url()).pathname === '/v1/retag-jobs' && r.method() === 'GET') listCalls.push(Date.now());
   });
 }, 180_000);
-
-afterAll(() => closeBrowserAndServer(browser, server));
 
 async function shot(name: string): Promise<void> {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
@@ -50,13 +44,13 @@ const job = (id: string) => page.locator(`.retag-jobs .retag-job[data-job-id="${
 const callsSince = (t: number) => listCalls.filter((c) => c > t).length;
 
 test('a job started elsewhere is listed on the models page, followed to done without a reload, and still listed after one', async () => {
-  await signedInAs(page, server.base, pageKey, 'zh');
-  await openRoute(page, server.base, '#/models', '.retag-jobs-empty');
+  await signedInAs(page, e2e.server.base, pageKey, 'zh');
+  await openRoute(page, e2e.server.base, '#/models', '.retag-jobs-empty');
   expect(await page.textContent('.retag-jobs h3')).toBe('重新打标任务');
   expect(await page.textContent('.retag-jobs-empty')).toContain('还没有重新打标任务');
 
-  await openRoute(page, server.base, '#/feed', '.topbar');
-  const started = await api<{ id: string; total: number }>('POST', '/v1/retag-jobs', { reason: 'lexicon' });
+  await openRoute(page, e2e.server.base, '#/feed', '.topbar');
+  const started = await e2e.api<{ id: string; total: number }>('POST', '/v1/retag-jobs', { reason: 'lexicon' });
   expect(started.status).toBe(202);
   const { id, total } = started.body;
   expect(total).toBe(DOCS);
@@ -76,7 +70,7 @@ test('a job started elsewhere is listed on the models page, followed to done wit
   await page.evaluate('window.__sameDocument = true');
   await page.locator(`.retag-jobs .retag-job[data-job-id="${id}"][data-status=done]`).waitFor({ timeout: 60_000 });
   expect(await page.evaluate('window.__sameDocument === true')).toBe(true);
-  const progress = (await api<{ status: string; done: number; total: number; failed: number }>('GET', `/v1/retag-jobs/${id}`)).body;
+  const progress = (await e2e.api<{ status: string; done: number; total: number; failed: number }>('GET', `/v1/retag-jobs/${id}`)).body;
   expect(progress).toMatchObject({ status: 'done', done: DOCS, total: DOCS, failed: 0 });
   expect(await job(id).textContent()).toContain(`${DOCS} / ${DOCS}`);
   expect(await job(id).getAttribute('data-percent')).toBe('100');
@@ -88,7 +82,7 @@ test('a job started elsewhere is listed on the models page, followed to done wit
   expect(callsSince(doneAt), 'the page kept polling GET /v1/retag-jobs with no job running').toBe(0);
 
   // a reload (and a second job, started meanwhile by the CLI's route) lists both, newest first
-  const second = await api<{ id: string }>('POST', '/v1/retag-jobs', { channel: 'web' });
+  const second = await e2e.api<{ id: string }>('POST', '/v1/retag-jobs', { channel: 'web' });
   expect(second.status).toBe(202);
   await page.reload();
   await page.locator(`.retag-jobs .retag-job[data-job-id="${id}"][data-status=done]`).waitFor({ timeout: 20_000 });
@@ -102,8 +96,8 @@ test('a job started elsewhere is listed on the models page, followed to done wit
   await shot('models-retag-jobs-reloaded');
 
   // in English too
-  await signedInAs(page, server.base, pageKey, 'en');
-  await openRoute(page, server.base, '#/models', `.retag-jobs .retag-job[data-job-id="${id}"][data-status=done]`);
+  await signedInAs(page, e2e.server.base, pageKey, 'en');
+  await openRoute(page, e2e.server.base, '#/models', `.retag-jobs .retag-job[data-job-id="${id}"][data-status=done]`);
   expect(await page.textContent('.retag-jobs h3')).toBe('Re-tag jobs');
   expect(await job(id).locator('strong').textContent()).toBe('Re-tag after a lexicon change');
   expect(await job(id).locator('.retag-job-status').textContent()).toBe('Done');

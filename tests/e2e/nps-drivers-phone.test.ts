@@ -1,23 +1,22 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { ingest, signedInAs, waitDone } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { openPage, waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // The NPS page's driver bars on a phone, in English: a category's name with its low-sample mark on one line
 // ("Waiting & processing speed (Low sample)", some 230 px) took most of a 340 px chart, leaving the bars a sliver
 // whose axis numbers ran together ("3692"). The names may take at most half the chart: the mark goes on a
 // line of its own, a long name breaks.
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let page: Page;
 const pageErrors: string[] = [];
 const CHART = '.drivers-category .chart';
 
 describe('NPS drivers on a phone (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    const api = apiClient(server.base, server.adminKey);
+    const api = e2e.api;
     // a few answers: every driver is a low-sample one, and 等待与办理速度 (Waiting & processing speed) is among them
     const answers: [number, string][] = [
       [2, '退款申请一个星期了还没到账，客服一直推脱'],
@@ -29,15 +28,12 @@ describe('NPS drivers on a phone (real server, chromium)', () => {
     for (const [i, [score, text]] of answers.entries()) {
       await waitDone(api, await ingest(api, { kind: 'survey', source: 'nps-survey', externalId: `np-${i}`, scale: 'nps', score, question: '您向朋友推荐我们的可能性有多大？', text }));
     }
-    browser = await launchChromium();
-    ({ page } = await openPage(browser, { width: 390, height: 844 }, { errors: pageErrors }));
-    await signedInAs(page, server.base, server.adminKey, 'en');
+    ({ page } = await openPage(e2e.browser, { width: 390, height: 844 }, { errors: pageErrors }));
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'en');
   }, 120_000);
 
-  afterAll(() => closeBrowserAndServer(browser, server));
-
   test('the category names leave the bars at least half of the chart', async () => {
-    await page.goto(`${server.base}/#/nps`);
+    await page.goto(`${e2e.server.base}/#/nps`);
     await waitForPage(page, `!!document.querySelector(${JSON.stringify(CHART)})?.chartOption`);
     const r = (await page.evaluate(`(() => {
       const el = document.querySelector(${JSON.stringify(CHART)});

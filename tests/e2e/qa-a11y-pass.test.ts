@@ -1,7 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Api, ingest, signedInAs, waitDone } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ingest, signedInAs, waitDone } from './console-helpers.js';
+import { openPage, waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // A language and accessibility pass over the console against a real server with analysed data: what a
 // keyboard, screen-reader or phone user hits on the feed, document, labeling, dashboard, models and admin
@@ -11,10 +12,8 @@ const COMMENTS = ['网络很卡，经常断线，客服态度很好。', '快递
 
 const CUSTOMER = 'qa-pass-cust';
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let page: Page;
-let api: Api;
 const ids: string[] = [];
 const pageErrors: string[] = [];
 
@@ -37,19 +36,14 @@ async function focusAfterSave(): Promise<Awaited<ReturnType<typeof focused>>> {
 
 describe('console language and accessibility pass (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    api = apiClient(server.base, server.adminKey);
-    for (const [i, text] of COMMENTS.entries()) ids.push(await ingest(api, { kind: 'comment', source: i % 2 ? 'app' : 'web', externalId: `qa-pass-${i}`, customerId: CUSTOMER, text }));
-    for (const id of ids) await waitDone(api, id);
-    browser = await launchChromium();
-    ({ page } = await openPage(browser, { width: 1366, height: 900 }, { errors: pageErrors }));
-    await signedInAs(page, server.base, server.adminKey, 'zh');
+    for (const [i, text] of COMMENTS.entries()) ids.push(await ingest(e2e.api, { kind: 'comment', source: i % 2 ? 'app' : 'web', externalId: `qa-pass-${i}`, customerId: CUSTOMER, text }));
+    for (const id of ids) await waitDone(e2e.api, id);
+    ({ page } = await openPage(e2e.browser, { width: 1366, height: 900 }, { errors: pageErrors }));
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
   }, 120_000);
 
-  afterAll(() => closeBrowserAndServer(browser, server));
-
   test('feed: a refused confidence does not stay in its field after back and forward; the field shows what is applied', async () => {
-    await page.goto(`${server.base}/#/feed`);
+    await page.goto(`${e2e.server.base}/#/feed`);
     await page.waitForSelector('.feed-card');
     await page.click('form.filters [role=radio].seg-negative');
     await waitForPage(page, "location.hash === '#/feed?polarity=negative'");
@@ -74,7 +68,7 @@ describe('console language and accessibility pass (real server, chromium)', () =
   });
 
   test('dashboard: a refused start date does not stay in its field after back and forward', async () => {
-    await page.goto(`${server.base}/#/dashboard`);
+    await page.goto(`${e2e.server.base}/#/dashboard`);
     await page.waitForSelector('.kpis');
     await page.fill('input[name=to]', '2026-11-20');
     await waitForPage(page, "location.hash === '#/dashboard?to=2026-11-20'");
@@ -99,13 +93,13 @@ describe('console language and accessibility pass (real server, chromium)', () =
   test('one live region for the page, not an empty one in every document body; it holds the keyboard’s words only while they are chosen', async () => {
     const liveRegions = () =>
       page.evaluate(`[...document.querySelectorAll('[aria-live]')].map((e) => ({ inBody: !!e.closest('.feed-card, .doc-card, .label-text, [data-text-root]'), text: e.textContent }))`) as Promise<{ inBody: boolean; text: string }[]>;
-    await page.goto(`${server.base}/#/feed`);
+    await page.goto(`${e2e.server.base}/#/feed`);
     await waitForPage(page, `document.querySelectorAll('.feed-card [data-text-root]').length >= ${ids.length}`);
     const onFeed = await liveRegions();
     expect(onFeed.filter((r) => r.inBody)).toEqual([]);
     expect(onFeed).toEqual([{ inBody: false, text: '' }]);
 
-    await page.goto(`${server.base}/#/doc/${ids[0]}`);
+    await page.goto(`${e2e.server.base}/#/doc/${ids[0]}`);
     await page.waitForSelector('.doc-card [data-text-root]');
     expect(await liveRegions()).toEqual([{ inBody: false, text: '' }]);
     // adding from the keyboard: the caret's character is said there, and nothing once the form is cancelled
@@ -133,7 +127,7 @@ describe('console language and accessibility pass (real server, chromium)', () =
       ['#/models', '.models-page'],
       ['#/admin/routing', '.routing-form'],
     ] as const) {
-      await page.goto(`${server.base}/${hash}`);
+      await page.goto(`${e2e.server.base}/${hash}`);
       await page.waitForSelector(ready, { timeout: 20_000 });
       await settled();
       const found = await levels();
@@ -149,7 +143,7 @@ describe('console language and accessibility pass (real server, chromium)', () =
   });
 
   test('journey: a churn-risk touchpoint says so in words and with a sign, not only by the row\'s tint', async () => {
-    await page.goto(`${server.base}/#/customers/${CUSTOMER}`);
+    await page.goto(`${e2e.server.base}/#/customers/${CUSTOMER}`);
     await page.waitForSelector('.journey-table tbody tr');
     const rows = page.locator('.journey-table tbody tr');
     const risky = await page.locator('.journey-table tbody tr.row-risk').count();
@@ -164,13 +158,13 @@ describe('console language and accessibility pass (real server, chromium)', () =
   });
 
   test('on a phone, the links a finger uses on a feed card and a KPI row are at least 44px high', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    const phone = await e2e.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' });
     try {
       const p = await phone.newPage();
       p.on('pageerror', (e) => pageErrors.push(e.message));
-      await signedInAs(p, server.base, server.adminKey, 'zh');
+      await signedInAs(p, e2e.server.base, e2e.server.adminKey, 'zh');
       const heights = (selector: string) => p.evaluate(`[...document.querySelectorAll(${JSON.stringify(selector)})].map((e) => Math.round(e.getBoundingClientRect().height))`) as Promise<number[]>;
-      await p.goto(`${server.base}/#/feed`);
+      await p.goto(`${e2e.server.base}/#/feed`);
       await p.waitForSelector('.feed-card .card-link');
       // a card's journey link comes with its document, which each card loads after it shows (useDoc)
       await p.waitForSelector('.feed-card .journey-link');
@@ -179,7 +173,7 @@ describe('console language and accessibility pass (real server, chromium)', () =
         expect(found.length, selector).toBeGreaterThan(0);
         for (const h of found) expect(h, selector).toBeGreaterThanOrEqual(44);
       }
-      await p.goto(`${server.base}/#/dashboard`);
+      await p.goto(`${e2e.server.base}/#/dashboard`);
       await p.waitForSelector('.kpi-table .link-btn');
       for (const h of await heights('.kpi-table .link-btn')) expect(h, 'KPI row').toBeGreaterThanOrEqual(44);
     } finally {
@@ -190,7 +184,7 @@ describe('console language and accessibility pass (real server, chromium)', () =
 
   test('document page: closing, changing, deleting a tag and its undo keep focus on the page, where the keyboard was', async () => {
     const docId = ids[1]!;
-    await page.goto(`${server.base}/#/doc/${docId}`);
+    await page.goto(`${e2e.server.base}/#/doc/${docId}`);
     await page.waitForSelector('table.grid tbody tr');
     const tagId = (await page.getAttribute('table.grid tbody tr', 'data-tag-id'))!;
     const open = async () => {
@@ -237,7 +231,7 @@ describe('console language and accessibility pass (real server, chromium)', () =
   test('feed card: closing a tag, deleting it by its actions or ×, and undo keep focus on the card', async () => {
     const docId = ids[2]!;
     const card = `.feed-card[data-doc-id="${docId}"]`;
-    await page.goto(`${server.base}/#/feed`);
+    await page.goto(`${e2e.server.base}/#/feed`);
     await page.waitForSelector(`${card} .chip-open`);
     const tagId = (await page.getAttribute(`${card} .chip`, 'data-tag-id'))!;
     const chip = page.locator(`${card} .chip[data-tag-id="${tagId}"] .chip-open`);
@@ -270,7 +264,7 @@ describe('console language and accessibility pass (real server, chromium)', () =
   });
 
   test('admin routing: removing an entry moves focus to the entry in its place, else to 添加', async () => {
-    await page.goto(`${server.base}/#/admin/routing`);
+    await page.goto(`${e2e.server.base}/#/admin/routing`);
     await page.waitForSelector('.routing-form');
     const entries = await page.locator('[data-entry]').count();
     await page.focus('[data-action=entry-add]');
@@ -289,7 +283,7 @@ describe('console language and accessibility pass (real server, chromium)', () =
   });
 
   test('admin rules: cancelling the new-rule form gives focus back to 新建规则', async () => {
-    await page.goto(`${server.base}/#/admin/rules`);
+    await page.goto(`${e2e.server.base}/#/admin/rules`);
     await page.waitForSelector('[data-action=new-rule]');
     await page.focus('[data-action=new-rule]');
     await page.keyboard.press('Enter');

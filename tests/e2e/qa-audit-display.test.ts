@@ -1,18 +1,17 @@
-import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Api, getDoc, ingest, signIn, waitDone, type Doc } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import type { BrowserContext, Page, Route } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { getDoc, ingest, signIn, waitDone, type Doc } from './console-helpers.js';
+import { openPage, waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // The QA audit's display defects: what the pages say and draw for a given API answer. Where the
 // answer needs data a fresh server does not have (gaps between days, small-sample KPI rows, a gate's
 // reasons), the API's answer is given by page.route, in the shape the API documents; the rest runs
 // against the real server.
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let context: BrowserContext;
 let page: Page;
-let api: Api;
 const pageErrors: string[] = [];
 let doc: Doc;
 
@@ -45,21 +44,16 @@ const CONTRAST = (selector: string) => `(() => {
 
 describe('QA audit: what the pages say and draw (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    api = apiClient(server.base, server.adminKey);
-    const id = await ingest(api, { kind: 'comment', source: 'app', externalId: 'qad-1', customerId: 'qad-cust', text: '外卖送得太慢了，骑手态度恶劣。', occurredAt: new Date().toISOString() });
-    doc = await waitDone(api, id);
-    browser = await launchChromium();
-    ({ context, page } = await openPage(browser, { width: 1366, height: 860 }, { errors: pageErrors }));
-    await signIn(page, server.base, server.adminKey, '#/feed');
+    const id = await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: 'qad-1', customerId: 'qad-cust', text: '外卖送得太慢了，骑手态度恶劣。', occurredAt: new Date().toISOString() });
+    doc = await waitDone(e2e.api, id);
+    ({ context, page } = await openPage(e2e.browser, { width: 1366, height: 860 }, { errors: pageErrors }));
+    await signIn(page, e2e.server.base, e2e.server.adminKey, '#/feed');
   }, 120_000);
-
-  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('feed ×: names the tag, removes it at once and offers 撤销, which puts the model\'s tag back', async () => {
     const tag = doc.tags.find((t) => t.opinion === '恶劣')!;
-    const before = (await getDoc(api, doc.id)).tags.find((t) => t.id === tag.id)! as Doc['tags'][number] & { modelVersion: string; confidence: number };
-    await page.goto(`${server.base}/#/feed`);
+    const before = (await getDoc(e2e.api, doc.id)).tags.find((t) => t.id === tag.id)! as Doc['tags'][number] & { modelVersion: string; confidence: number };
+    await page.goto(`${e2e.server.base}/#/feed`);
     const card = page.locator(`.feed-card[data-doc-id="${doc.id}"]`);
     const x = card.locator(`.chip[data-tag-id="${tag.id}"] .chip-x`);
     await x.waitFor();
@@ -69,10 +63,10 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
     await toast.waitFor();
     expect(await toast.getAttribute('role')).toBe('status');
     expect(await toast.textContent()).toContain('恶劣');
-    expect((await getDoc(api, doc.id)).tags.some((t) => t.id === tag.id)).toBe(false);
+    expect((await getDoc(e2e.api, doc.id)).tags.some((t) => t.id === tag.id)).toBe(false);
     await toast.locator('[data-action=undo-remove]').click();
     await card.locator(`.chip[data-tag-id="${tag.id}"]`).waitFor();
-    const back = (await getDoc(api, doc.id)).tags.find((t) => t.id === tag.id) as typeof before | undefined;
+    const back = (await getDoc(e2e.api, doc.id)).tags.find((t) => t.id === tag.id) as typeof before | undefined;
     expect(back).toMatchObject({ source: before.source, polarity: before.polarity, modelVersion: before.modelVersion, confidence: before.confidence });
     expect(await card.locator('.undo-toast').count()).toBe(0);
   });
@@ -84,7 +78,7 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
       byChannel: [{ channel: 'app', ...counts(3, 4) }],
       topNegativeAspects: [],
     });
-    await page.goto(`${server.base}/#/dashboard`);
+    await page.goto(`${e2e.server.base}/#/dashboard`);
     await page.waitForSelector('.dashboard .kpis');
     const trend = '.chart-card:nth-child(2) .chart';
     await page.waitForSelector(trend);
@@ -101,7 +95,7 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
         { period: '2026-11-03', n: 20, satisfied: 7, csat: 35, mean: 3.1, ci95: [18.1, 56.7] },
       ],
     });
-    await page.goto(`${server.base}/#/nps?scale=csat&interval=day`);
+    await page.goto(`${e2e.server.base}/#/nps?scale=csat&interval=day`);
     const line = '.nps-page .chart-wide .chart';
     await page.waitForSelector(line);
     const axis = await chartOption<string[]>(line, '(o) => o.xAxis.data');
@@ -132,7 +126,7 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
       previousPeriod: { from: '2026-11-13T00:00:00.000Z', to: '2026-11-20T00:00:00.000Z' },
       categories: [row('logistics', 'fisher', 0.04), row('network', 'z', 0.01)],
     });
-    await page.goto(`${server.base}/#/dashboard`);
+    await page.goto(`${e2e.server.base}/#/dashboard`);
     await page.waitForSelector('.kpi-table tbody tr');
     expect(await page.textContent('.kpi-table tr[data-category=logistics] .kpi-test')).toBe('Fisher 精确检验');
     expect(await page.textContent('.kpi-table tr[data-category=network] .kpi-test')).toBe('双比例 z 检验');
@@ -141,14 +135,14 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
     expect(await page.evaluate(CONTRAST('.kpi-table .sig'))).toBeGreaterThanOrEqual(4.5);
     await done();
 
-    await api('POST', `/v1/documents/${doc.id}/corrections`, { actions: [{ op: 'accept' }] });
-    await page.goto(`${server.base}/#/feed`);
+    await e2e.api('POST', `/v1/documents/${doc.id}/corrections`, { actions: [{ op: 'accept' }] });
+    await page.goto(`${e2e.server.base}/#/feed`);
     await page.reload();
     await page.waitForSelector(`.feed-card[data-doc-id="${doc.id}"] .badge-ok`);
     expect(await page.evaluate(CONTRAST(`.feed-card[data-doc-id="${doc.id}"] .badge-ok`))).toBeGreaterThanOrEqual(4.5);
     // every page has one main landmark with an h1 naming it
     for (const hash of ['#/feed', '#/dashboard', `#/doc/${doc.id}`]) {
-      await page.goto(`${server.base}/${hash}`);
+      await page.goto(`${e2e.server.base}/${hash}`);
       await page.waitForSelector('main .page');
       expect(await page.locator('main').count(), hash).toBe(1);
       expect(await page.locator('h1').count(), hash).toBe(1);
@@ -156,7 +150,7 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
   });
 
   test('English counts take the singular for one', async () => {
-    await page.goto(`${server.base}/#/feed?q=${encodeURIComponent('恶劣')}`);
+    await page.goto(`${e2e.server.base}/#/feed?q=${encodeURIComponent('恶劣')}`);
     await page.evaluate("localStorage.setItem('guandian.lang', 'en')");
     await page.reload();
     await page.waitForSelector('.feed-card');
@@ -169,7 +163,7 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
   });
 
   test('feed and queue counts say when more are still to load (a server that gives no total)', async () => {
-    for (let i = 0; i < 4; i++) await waitDone(api, await ingest(api, { kind: 'comment', source: 'app', externalId: `qad-more-${i}`, text: `网络太卡了，第${i}次断线。` }));
+    for (let i = 0; i < 4; i++) await waitDone(e2e.api, await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: `qad-more-${i}`, text: `网络太卡了，第${i}次断线。` }));
     // A first page of 2 and no further pages: the list is known to be incomplete. withTotal is dropped, as
     // an older server ignores it (tests/e2e/list-totals.test.ts has the counts with totals).
     const firstPageOf2 = async (pathname: string) =>
@@ -184,13 +178,13 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
         },
       );
     await firstPageOf2('/v1/tags');
-    await page.goto(`${server.base}/#/feed`);
+    await page.goto(`${e2e.server.base}/#/feed`);
     await page.waitForSelector('.feed-card');
     await waitForPage(page, "document.querySelector('.feed-count')?.dataset.complete === 'false'");
     expect(await page.textContent('.feed-count')).toMatch(/^已加载 2 条匹配 · \d+ 文档，还有更多$/);
 
     await firstPageOf2('/v1/labeling/queue');
-    await page.goto(`${server.base}/#/label`);
+    await page.goto(`${e2e.server.base}/#/label`);
     await page.waitForSelector('.label-text');
     expect(await page.textContent('.label-main .doc-of')).toBe('第 1 / 2+ 篇');
     expect(await page.textContent('.side-title .muted')).toBe('(2+)');
@@ -231,7 +225,7 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
         },
       ],
     });
-    await page.goto(`${server.base}/#/models`);
+    await page.goto(`${e2e.server.base}/#/models`);
     await page.waitForSelector('.models-table tbody tr[data-version]');
     expect(await page.textContent('td[data-metric=regression]')).toBe('50.0% → 71.1% ▲');
     const reasons = await page.locator('.gate-reasons li').allTextContents();
@@ -256,12 +250,12 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
   });
 
   test('journey of an unknown customer says there are no touchpoints; scores are rounded', async () => {
-    await page.goto(`${server.base}/#/customers/no-such-customer`);
+    await page.goto(`${e2e.server.base}/#/customers/no-such-customer`);
     await page.waitForSelector('.journey-empty');
     expect(await page.textContent('.journey-empty')).toContain('没有这位客户的接触点');
     expect(await page.locator('[data-churn-risk]').count()).toBe(0);
 
-    await page.goto(`${server.base}/#/customers/qad-cust`);
+    await page.goto(`${e2e.server.base}/#/customers/qad-cust`);
     await page.waitForSelector('.journey-table tbody tr');
     const cells = await page.locator('.journey-table tbody td.num').allTextContents();
     for (const c of cells) expect(c).toMatch(/^(—|-?\d+(\.\d{1,2})?)$/);
@@ -269,7 +263,7 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
   });
 
   test('ingest: a channel the API refuses is marked on the field with the reason beside it', async () => {
-    await page.goto(`${server.base}/#/ingest`);
+    await page.goto(`${e2e.server.base}/#/ingest`);
     await page.waitForSelector('.ingest-form');
     await page.fill('.ingest-form input[name=source]', '我的 渠道');
     await page.fill('.ingest-form textarea', '网速太慢');
@@ -282,24 +276,24 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
   });
 
   test('document page: 否 when not reviewed, 点击 on a desktop, 人工 for a labeler\'s tag', async () => {
-    const id = await ingest(api, { kind: 'comment', source: 'app', externalId: 'qad-doc', text: '客服态度很差，网络也很卡。' });
-    await waitDone(api, id);
-    await page.goto(`${server.base}/#/doc/${id}`);
+    const id = await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: 'qad-doc', text: '客服态度很差，网络也很卡。' });
+    await waitDone(e2e.api, id);
+    await page.goto(`${e2e.server.base}/#/doc/${id}`);
     await page.waitForSelector('.doc-card');
     expect(await page.textContent('dd[data-reviewed]')).toBe('否');
     expect(await page.textContent('.tag-actions-empty')).toBe('点击一个标签即可修改它');
-    await api('POST', `/v1/documents/${id}/corrections`, { actions: [{ op: 'add', span: { start: 0, end: 2 }, polarity: 'neutral', category: 'service_attitude' }] });
+    await e2e.api('POST', `/v1/documents/${id}/corrections`, { actions: [{ op: 'add', span: { start: 0, end: 2 }, polarity: 'neutral', category: 'service_attitude' }] });
     await page.reload();
     await page.waitForSelector('.doc-card');
-    const human = (await getDoc(api, id)).tags.find((t) => t.source === 'human')!;
+    const human = (await getDoc(e2e.api, id)).tags.find((t) => t.source === 'human')!;
     expect(await page.textContent(`tr[data-tag-id="${human.id}"] td:last-child`)).toBe('人工');
     expect(await page.textContent('dd[data-reviewed]')).toBe('✓ 是');
   });
 
   test('phones: category names stand one per row; low-sample driver labels stay at full strength', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
+    const phone = await e2e.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true, hasTouch: true });
     const p = await phone.newPage();
-    await signIn(p, server.base, server.adminKey, '#/dashboard');
+    await signIn(p, e2e.server.base, e2e.server.adminKey, '#/dashboard');
     await p.waitForSelector('.chart-card .chart');
     const axes = (await p.evaluate(`(() => { const o = document.querySelector('.chart-card .chart').chartOption; return [o.xAxis.type, o.yAxis.type]; })()`)) as string[];
     expect(axes).toEqual(['value', 'category']);
@@ -311,7 +305,7 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
       categories: [{ category: 'logistics', n: 4, detractorShare: 0.6, promoterShare: 0, meanScoreWith: 3, meanScoreWithout: 7, npsImpact: 12.5, lowSample: true }],
       aspects: [],
     });
-    await page.goto(`${server.base}/#/nps`);
+    await page.goto(`${e2e.server.base}/#/nps`);
     await page.waitForSelector('.drivers-category .chart');
     const style = (await page.evaluate(`(() => { const o = document.querySelector('.drivers-category .chart').chartOption; const s = o.series[0]; return { item: s.data[0].itemStyle, label: s.label.color }; })()`)) as {
       item: { opacity?: number; borderType?: string };
@@ -324,7 +318,7 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
   });
 
   test('queue: Tab past the last tag goes to the document\'s buttons, not to the top bar', async () => {
-    await page.goto(`${server.base}/#/label`);
+    await page.goto(`${e2e.server.base}/#/label`);
     await page.waitForSelector('.label-text');
     await page.evaluate('document.activeElement && document.activeElement.blur()');
     // step to the last tag, then once more

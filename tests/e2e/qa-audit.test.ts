@@ -1,19 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Api, getDoc, ingest, signIn, waitDone, type Doc } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, SCREENSHOTS, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import type { Page, Route } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { getDoc, ingest, signIn, waitDone, type Doc } from './console-helpers.js';
+import { openPage, SCREENSHOTS, waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // Defects a QA audit found in a real browser, each checked the way the auditor met it: failed page
 // code loads and failed requests must leave the console usable and retryable, filters must not keep
 // fields Reset cleared, a drag inside a highlight must select words for a new tag, and a new tag must
 // not come with a category nobody chose.
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let page: Page;
-let api: Api;
 const pageErrors: string[] = [];
 let doc: Doc;
 
@@ -34,24 +33,19 @@ async function serverDown(pathname: string | RegExp): Promise<() => Promise<void
 
 describe('QA audit fixes (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    api = apiClient(server.base, server.adminKey);
-    const id = await ingest(api, { kind: 'comment', source: 'app', externalId: 'qa-1', text: TEXT, occurredAt: new Date().toISOString() });
-    doc = await waitDone(api, id);
+    const id = await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: 'qa-1', text: TEXT, occurredAt: new Date().toISOString() });
+    doc = await waitDone(e2e.api, id);
     expect(doc.tags.map((t) => t.opinion)).toContain('恶劣');
-    browser = await launchChromium();
-    ({ page } = await openPage(browser, { width: 1366, height: 860 }, { errors: pageErrors }));
-    await signIn(page, server.base, server.adminKey, '#/models');
+    ({ page } = await openPage(e2e.browser, { width: 1366, height: 860 }, { errors: pageErrors }));
+    await signIn(page, e2e.server.base, e2e.server.adminKey, '#/models');
   }, 120_000);
-
-  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('a page whose code fails to load says so under the top bar, and 重试 loads it', async () => {
     for (const [nav, chunk, ready] of [
       ['dashboard', /\/assets\/dashboard-page-[^/]*\.js$/, '.dashboard .kpis'],
       ['nps', /\/assets\/nps-page-[^/]*\.js$/, '.nps-page'],
     ] as const) {
-      await page.goto(`${server.base}/#/models`);
+      await page.goto(`${e2e.server.base}/#/models`);
       await page.waitForSelector('.models-page');
       const back = await serverDown(chunk);
       await page.click(`.topbar [data-nav=${nav}]`);
@@ -69,7 +63,7 @@ describe('QA audit fixes (real server, chromium)', () => {
     }
     // the journey page too, reached by its link rather than the nav
     const back = await serverDown(/\/assets\/journey-page-[^/]*\.js$/);
-    await page.goto(`${server.base}/#/customers/qa-someone`);
+    await page.goto(`${e2e.server.base}/#/customers/qa-someone`);
     await page.locator('main .error-panel').waitFor({ timeout: 15_000 });
     await back();
     await page.click('main .error-panel [data-action=retry]');
@@ -78,7 +72,7 @@ describe('QA audit fixes (real server, chromium)', () => {
   });
 
   test('Reset clears every filter field, typed-but-unapplied ones too; the date-order message sits by the dates', async () => {
-    await page.goto(`${server.base}/#/feed`);
+    await page.goto(`${e2e.server.base}/#/feed`);
     await page.waitForSelector('.feed-card');
     await page.fill('input[name=minConfidence]', '0.9');
     await page.fill('input[name=maxConfidence]', '0.5');
@@ -103,7 +97,7 @@ describe('QA audit fixes (real server, chromium)', () => {
   });
 
   test('a confidence such as 0.87 is taken on Enter, with no browser bubble about steps', async () => {
-    await page.goto(`${server.base}/#/feed`);
+    await page.goto(`${e2e.server.base}/#/feed`);
     await page.waitForSelector('.feed-card');
     await page.fill('input[name=minConfidence]', '0.87');
     await page.press('input[name=minConfidence]', 'Enter');
@@ -120,7 +114,7 @@ describe('QA audit fixes (real server, chromium)', () => {
     // The race CI hit under load (2026-11-30): 0.87 applied, then 1.5 typed and refused before 0.87's hash
     // change came back; that echo put 0.87 back in the field and cleared the error. Here both submits run
     // in one task, so the echo always lands after them.
-    await page.goto(`${server.base}/#/feed`);
+    await page.goto(`${e2e.server.base}/#/feed`);
     await page.waitForSelector('.feed-card');
     await page.evaluate(`(() => {
       const input = document.querySelector('input[name=minConfidence]');
@@ -139,7 +133,7 @@ describe('QA audit fixes (real server, chromium)', () => {
   });
 
   test('a drag inside one highlight selects those words for a new tag; a click still opens the tag', async () => {
-    await page.goto(`${server.base}/#/label?doc=${doc.id}`);
+    await page.goto(`${e2e.server.base}/#/label?doc=${doc.id}`);
     await page.waitForSelector('.label-text mark');
     const firstSelected = await page.getAttribute('.tag-row.selected', 'data-tag-id');
     const other = doc.tags.find((t) => t.opinion === '恶劣')!;
@@ -169,9 +163,9 @@ describe('QA audit fixes (real server, chromium)', () => {
   });
 
   test('a new tag starts with no category and neutral polarity on every page; Enter alone files nothing', async () => {
-    const before = (await getDoc(api, doc.id)).tags.length;
+    const before = (await getDoc(e2e.api, doc.id)).tags.length;
     // queue: n opens the picker with nothing highlighted, so Enter right away picks nothing
-    await page.goto(`${server.base}/#/label?doc=${doc.id}`);
+    await page.goto(`${e2e.server.base}/#/label?doc=${doc.id}`);
     await page.waitForSelector('.label-text mark');
     await page.evaluate(`(() => {
       const root = document.querySelector('.label-text [data-text-root]');
@@ -196,7 +190,7 @@ describe('QA audit fixes (real server, chromium)', () => {
     expect(await page.getAttribute('.label-actions .add-tag [data-polarity=neutral]', 'aria-checked')).toBe('true');
     await page.click('.label-actions [data-action=cancel-add]');
 
-    await page.goto(`${server.base}/#/feed`);
+    await page.goto(`${e2e.server.base}/#/feed`);
     const card = page.locator(`.feed-card[data-doc-id="${doc.id}"]`);
     await card.locator('.chip').first().waitFor();
     await card.locator('.chip-add').click();
@@ -208,7 +202,7 @@ describe('QA audit fixes (real server, chromium)', () => {
     await card.locator('.add-tag-error').waitFor();
     expect(await card.locator('.add-tag-error').textContent()).toBe('请先选择类别，再添加标签');
     expect(await card.locator('select[name=addCategory]').getAttribute('aria-invalid')).toBe('true');
-    expect((await getDoc(api, doc.id)).tags.length).toBe(before);
+    expect((await getDoc(e2e.api, doc.id)).tags.length).toBe(before);
     await card.locator('[data-action=cancel-add]').click();
   });
 
@@ -221,7 +215,7 @@ describe('QA audit fixes (real server, chromium)', () => {
     ];
     for (const [hash, apiPath, ready] of cases) {
       const back = await serverDown(apiPath);
-      await page.goto(`${server.base}/${hash}`);
+      await page.goto(`${e2e.server.base}/${hash}`);
       const panel = page.locator('main .error-panel');
       await panel.waitFor({ timeout: 15_000 });
       expect(await panel.textContent(), hash).toMatch(/^出错了: 无法连接到服务器/);

@@ -1,16 +1,15 @@
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Api, signIn } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, type RunningServer } from './server-harness.js';
+import type { Page, Route } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { signIn } from './console-helpers.js';
+import { openPage, waitFor } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // A QA pass over the console on 2026-12-01, as a CX analyst and a labeler would use it: each test is a
 // defect found in a real browser against the real service, checked the way it was met. One server and one
 // browser serve every test here (each e2e file costs the suite a server's and a browser's start-up).
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let page: Page;
-let api: Api;
 const pageErrors: string[] = [];
 
 /** Days of history the seeded feedback covers, one comment or more on each, up to today (UTC, the service's TIME_ZONE). */
@@ -28,14 +27,14 @@ const daysAgo = (n: number) => new Date(NOW - n * DAY_MS).toISOString().slice(0,
 /** Sends documents in batches and waits until none is queued or in analysis. */
 async function seed(documents: Record<string, unknown>[]): Promise<void> {
   for (let i = 0; i < documents.length; i += 200) {
-    const res = await api<{ items: { status: string }[] }>('POST', '/v1/documents/batch', { documents: documents.slice(i, i + 200) });
+    const res = await e2e.api<{ items: { status: string }[] }>('POST', '/v1/documents/batch', { documents: documents.slice(i, i + 200) });
     expect(res.status).toBe(207);
     expect(res.body.items.filter((d) => d.status !== 'accepted')).toEqual([]);
   }
   await waitFor(
     'the seeded documents analyzed',
     async () => {
-      const pending = await Promise.all(['queued', 'processing'].map((s) => api<{ items: unknown[] }>('GET', `/v1/documents?status=${s}&limit=1`)));
+      const pending = await Promise.all(['queued', 'processing'].map((s) => e2e.api<{ items: unknown[] }>('GET', `/v1/documents?status=${s}&limit=1`)));
       return pending.every((p) => p.body.items.length === 0);
     },
     90_000,
@@ -64,8 +63,6 @@ const isDay = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s);
 
 describe('console QA pass 2026-12-01 (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    api = apiClient(server.base, server.adminKey);
     // One comment at noon on each of the last HISTORY_DAYS days (today's noon may be a few hours ahead: the
     // API takes up to a day ahead), a second on every third day.
     const docs: Record<string, unknown>[] = [];
@@ -81,12 +78,9 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
     // a channel name as long as the API takes (64 characters), as a partner integration may send
     docs.push({ kind: 'comment', source: LONG_CHANNEL, externalId: 'long-channel', text: TEXTS[0]!, occurredAt: `${daysAgo(2)}T10:00:00Z` });
     await seed(docs);
-    browser = await launchChromium();
-    ({ page } = await openPage(browser, { width: 1366, height: 768 }, { errors: pageErrors }));
-    await signIn(page, server.base, server.adminKey, '#/dashboard');
+    ({ page } = await openPage(e2e.browser, { width: 1366, height: 768 }, { errors: pageErrors }));
+    await signIn(page, e2e.server.base, e2e.server.adminKey, '#/dashboard');
   }, 180_000);
-
-  afterAll(() => closeBrowserAndServer(browser, server));
 
   /**
    * Opens the dashboard over the last `days` days and returns the trend chart's date names once it shows
@@ -94,7 +88,7 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
    */
   async function trendDates(days: number): Promise<{ width: number; dates: DrawnText[] }> {
     const from = daysAgo(days - 1);
-    await page.goto(`${server.base}/#/dashboard?from=${from}`);
+    await page.goto(`${e2e.server.base}/#/dashboard?from=${from}`);
     const drawn = await waitFor(`the trend chart from ${from}`, async () => {
       const c = await chartTexts(TREND);
       return c && c.texts.some((t) => t.text === from) ? c : null;
@@ -104,8 +98,8 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
 
   // First: nothing the tests below do (reading, a refused training) writes to the audit log, but go first anyway.
   test('audit log: an empty log says there is nothing yet, not that nothing matches a filter nobody chose', async () => {
-    expect((await api<{ items: unknown[] }>('GET', '/v1/audit')).body.items).toEqual([]);
-    await page.goto(`${server.base}/#/admin/audit`);
+    expect((await e2e.api<{ items: unknown[] }>('GET', '/v1/audit')).body.items).toEqual([]);
+    await page.goto(`${e2e.server.base}/#/admin/audit`);
     const empty = page.locator('[data-admin-section=audit] .adm-empty');
     await empty.waitFor();
     expect(await empty.textContent()).toContain('还没有审计记录');
@@ -116,7 +110,7 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
   });
 
   test('dashboard trend: with about 60 days the last date on the x axis stays inside the chart (1366×768 and 390×844)', async () => {
-    const summary = await api<{ byDay: { day: string }[] }>('GET', `/v1/stats/summary?from=${daysAgo(HISTORY_DAYS - 1)}`);
+    const summary = await e2e.api<{ byDay: { day: string }[] }>('GET', `/v1/stats/summary?from=${daysAgo(HISTORY_DAYS - 1)}`);
     expect(summary.body.byDay).toHaveLength(HISTORY_DAYS);
     for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 }]) {
       await page.setViewportSize(viewport);
@@ -138,11 +132,11 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
     expect(pageErrors).toEqual([]);
   });
   test('models: training with no corrections yet is refused in the page\'s language, not in the API\'s English', async () => {
-    const refused = await api<{ error: { code: string; message: string } }>('POST', '/v1/models/train', {});
+    const refused = await e2e.api<{ error: { code: string; message: string } }>('POST', '/v1/models/train', {});
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('nothing_to_learn');
     for (const [lang, says] of [['zh', '还没有可用于训练的纠正'], ['en', 'No corrections to learn from yet']] as const) {
-      await page.goto(`${server.base}/#/models`);
+      await page.goto(`${e2e.server.base}/#/models`);
       await page.evaluate(`localStorage.setItem('guandian.lang', '${lang}')`);
       await page.reload();
       await page.waitForSelector('.models-page [data-action=train]');
@@ -159,7 +153,7 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
     expect(pageErrors).toEqual([]);
   });
   test('a survey card\'s score badge names its one answer\'s band in the singular in English (0/10 Detractor, not Detractors)', async () => {
-    await page.goto(`${server.base}/#/feed?kind=survey`);
+    await page.goto(`${e2e.server.base}/#/feed?kind=survey`);
     await page.evaluate(`localStorage.setItem('guandian.lang', 'en')`);
     await page.reload();
     await waitFor('the three survey cards', async () => (await page.locator('.score[data-band]').count()) === 3);
@@ -181,7 +175,7 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
     const chart = '.chart-grid > section:nth-child(4) .chart';
     for (const viewport of [{ width: 390, height: 844 }, { width: 1366, height: 768 }]) {
       await page.setViewportSize(viewport);
-      await page.goto(`${server.base}/#/dashboard`);
+      await page.goto(`${e2e.server.base}/#/dashboard`);
       const drawn = await waitFor('the channel chart', async () => {
         const c = await chartTexts(chart);
         return c && c.texts.some((t) => t.text.startsWith('partner-')) ? c : null;
@@ -205,7 +199,7 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
     const down = (r: Route) => r.abort('connectionrefused');
     await page.route(kpiPath, down);
     const failed = page.waitForEvent('requestfailed', (r) => new URL(r.url()).pathname === '/v1/stats/kpi');
-    await page.goto(`${server.base}/#/dashboard?kind=comment`);
+    await page.goto(`${e2e.server.base}/#/dashboard?kind=comment`);
     await failed;
     // the charts came (their request answered), and the comparison that did not is not left out in silence
     await page.waitForSelector('.dashboard .kpis');
@@ -225,7 +219,7 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
       ['#/feed?minConfidence=abc', '最低置信度'],
       ['#/dashboard?from=2026-11-20&to=2026-11-01', '开始日期不能晚于结束日期'],
     ] as const) {
-      await page.goto(`${server.base}/${hash}`);
+      await page.goto(`${e2e.server.base}/${hash}`);
       const panel = page.locator('main .error-panel');
       await panel.waitFor();
       expect(await panel.textContent(), hash).toContain(field);
@@ -233,7 +227,7 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
     }
     // the same page unable to reach the server keeps its 重试
     await page.route('**/v1/stats/summary*', (r) => r.abort('connectionrefused'));
-    await page.goto(`${server.base}/#/dashboard?from=${daysAgo(6)}`);
+    await page.goto(`${e2e.server.base}/#/dashboard?from=${daysAgo(6)}`);
     await page.locator('main .error-panel [data-action=retry]').waitFor();
     await page.unroute('**/v1/stats/summary*');
     expect(pageErrors).toEqual([]);
@@ -242,8 +236,8 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
   test('labeling: a document asked for (在标注队列中打开) that cannot be loaded is said to be missing, not swapped for another in silence', async () => {
     // erased meanwhile, or a link from another tenant's console: the API knows no such document
     const gone = '01M8ZZZZZZZZZZZZZZZZZZZZZZ';
-    expect((await api('GET', `/v1/documents/${gone}`)).status).toBe(404);
-    await page.goto(`${server.base}/#/label?doc=${gone}`);
+    expect((await e2e.api('GET', `/v1/documents/${gone}`)).status).toBe(404);
+    await page.goto(`${e2e.server.base}/#/label?doc=${gone}`);
     // the queue's first document shows, with its status line
     await page.waitForSelector('.save-state', { state: 'attached' });
     const notice = page.locator('.save-state');
@@ -251,7 +245,7 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
     expect(await notice.textContent()).toContain(`未能打开文档 ${gone}`);
     expect(await notice.getAttribute('class')).toContain('err');
     // the queue is there to go on with, from its first document
-    const first = (await api<{ items: { id: string }[] }>('GET', '/v1/labeling/queue?limit=1')).body.items[0]!;
+    const first = (await e2e.api<{ items: { id: string }[] }>('GET', '/v1/labeling/queue?limit=1')).body.items[0]!;
     expect(await page.locator('main .mono', { hasText: first.id }).count()).toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);
   });

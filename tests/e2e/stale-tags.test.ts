@@ -1,7 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { getDoc, ingest, signIn, waitDone, type Doc } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { openPage, waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // A document stays open while a re-tag or another labeler changes its tags. The console sends the
 // tagsVersion it was shown with every correction; when the tags changed since, the server refuses it
@@ -9,13 +10,11 @@ import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer
 // confirmed tags the labeler had never seen, and an action on a tag that was gone failed with a bare
 // "conflicts with the current state". Real server, Chromium.
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let page: Page;
-let api: ReturnType<typeof apiClient>;
 
 async function newDoc(externalId: string, text: string): Promise<Doc> {
-  const doc = await waitDone(api, await ingest(api, { kind: 'comment', source: 'app', externalId, text }));
+  const doc = await waitDone(e2e.api, await ingest(e2e.api, { kind: 'comment', source: 'app', externalId, text }));
   expect(doc.tags.length, 'the analyzer tagged nothing in the sample').toBeGreaterThan(0);
   return doc;
 }
@@ -23,55 +22,50 @@ async function newDoc(externalId: string, text: string): Promise<Doc> {
 /** Someone else's change, through the API, while the page shows the document as it was. */
 async function changeBehindTheirBack(doc: Doc): Promise<string> {
   const tag = doc.tags[0]!;
-  const res = await api<Doc>('POST', `/v1/documents/${doc.id}/corrections`, { actions: [{ op: 'update', tagId: tag.id, polarity: tag.polarity === 'negative' ? 'positive' : 'negative' }] });
+  const res = await e2e.api<Doc>('POST', `/v1/documents/${doc.id}/corrections`, { actions: [{ op: 'update', tagId: tag.id, polarity: tag.polarity === 'negative' ? 'positive' : 'negative' }] });
   expect(res.status).toBe(200);
   return tag.id;
 }
 
 /** The correction requests the service took on the document (audit entries `correction.apply`), oldest first. */
 async function applied(id: string): Promise<string[][]> {
-  const res = await api<{ items: { target: string; details: { ops: string[] } }[] }>('GET', '/v1/audit?action=correction.apply&limit=100');
+  const res = await e2e.api<{ items: { target: string; details: { ops: string[] } }[] }>('GET', '/v1/audit?action=correction.apply&limit=100');
   expect(res.status).toBe(200);
   return res.body.items.filter((e) => e.target === id).map((e) => e.details.ops).reverse();
 }
 
 describe('corrections against tags that changed since the page loaded (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    api = apiClient(server.base, server.adminKey);
-    browser = await launchChromium();
-    ({ page } = await openPage(browser, { width: 1366, height: 768 }));
-    await signIn(page, server.base, server.adminKey, '#/feed');
+    ({ page } = await openPage(e2e.browser, { width: 1366, height: 768 }));
+    await signIn(page, e2e.server.base, e2e.server.adminKey, '#/feed');
   }, 120_000);
-
-  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('document page: a delete is refused with the reason, nothing is saved, and the current tags are shown', async () => {
     const doc = await newDoc('stale-doc', '网速太慢了，客服态度也很差');
     await page.evaluate(`location.hash = '#/doc/${doc.id}'`);
     await waitForPage(page, `document.querySelector('.doc-page .toolbar .mono')?.textContent === ${JSON.stringify(doc.id)}`);
     const tagId = await changeBehindTheirBack(doc);
-    const changed = await getDoc(api, doc.id);
+    const changed = await getDoc(e2e.api, doc.id);
 
     await page.click(`.doc-page tr[data-tag-id="${tagId}"] td`);
     await page.click(`.doc-label .tag-actions[data-tag-id="${tagId}"] [data-action=delete-tag]`);
     await page.waitForSelector('.save-state.err .error-text');
     expect(await page.locator('.save-state.err').textContent()).toContain('打开后标签已变化');
     // not deleted: the other change stands, and the page now shows it
-    expect(await getDoc(api, doc.id)).toMatchObject({ tagsVersion: changed.tagsVersion });
+    expect(await getDoc(e2e.api, doc.id)).toMatchObject({ tagsVersion: changed.tagsVersion });
     await waitForPage(page, `document.querySelector('.doc-page tr[data-tag-id="${tagId}"]')?.textContent.includes('人工')`);
     // the next delete, on what is shown now, goes through
     await page.click(`.doc-page tr[data-tag-id="${tagId}"] td`);
     await page.click(`.doc-label .tag-actions[data-tag-id="${tagId}"] [data-action=delete-tag]`);
     await waitForPage(page, `!document.querySelector('.doc-page tr[data-tag-id="${tagId}"]')`);
-    expect((await getDoc(api, doc.id)).tags.map((t) => t.id)).not.toContain(tagId);
+    expect((await getDoc(e2e.api, doc.id)).tags.map((t) => t.id)).not.toContain(tagId);
     expect(await applied(doc.id)).toEqual([['update'], ['delete']]);
   });
 
   test('labeling queue: an accept is refused, and the queue goes back to the document with its current tags', async () => {
     const doc = await newDoc('stale-queue', '信号很差，网络卡顿');
     await newDoc('stale-queue-next', '外卖送得太慢了');
-    await page.goto(`${server.base}/#/label?doc=${doc.id}`);
+    await page.goto(`${e2e.server.base}/#/label?doc=${doc.id}`);
     await waitForPage(page, `document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(doc.id)}`);
     const tagId = await changeBehindTheirBack(doc);
     await page.evaluate('document.activeElement && document.activeElement.blur()');

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { getDoc, ingest, waitDone, type Doc, type Tag } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, SCREENSHOTS, startServer, waitFor, type RunningServer } from './server-harness.js';
+import { SCREENSHOTS, waitFor } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // Labeling on a phone with no keyboard: a touch-emulated 390×844 context (hasTouch, isMobile) does
 // every labeling action with tap() only — accept, polarity, category, delete, a new tag on a span —
@@ -14,9 +15,7 @@ const PHONE = { width: 390, height: 844 };
 const CHANNEL_FEED = 'touch-feed';
 const CUSTOMER_TURN = '我家宽带网络很卡，一直断线，售后也不来修。';
 
-let server: RunningServer;
-let browser: Browser;
-let api: ReturnType<typeof apiClient>;
+const e2e = useConsole();
 const ids: Record<string, string> = {};
 const pageErrors: string[] = [];
 
@@ -25,12 +24,12 @@ interface Audit {
 }
 
 async function phone(): Promise<{ ctx: BrowserContext; page: Page }> {
-  const ctx = await browser.newContext({ viewport: PHONE, locale: 'zh-CN', hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  const ctx = await e2e.browser.newContext({ viewport: PHONE, locale: 'zh-CN', hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
   const page = await ctx.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
   // The key is typed once (pasted, on a phone); everything after it is a tap.
-  await page.goto(`${server.base}/`);
-  await page.fill('input[name=apiKey]', server.adminKey);
+  await page.goto(`${e2e.server.base}/`);
+  await page.fill('input[name=apiKey]', e2e.server.adminKey);
   await page.tap('button[type=submit]');
   await page.waitForSelector('.topbar');
   return { ctx, page };
@@ -59,7 +58,7 @@ async function fitsWidth(page: Page, where: string) {
 /** Polls the API until the document satisfies `ok`; the UI saves asynchronously after a tap. */
 async function until(id: string, what: string, ok: (d: Doc) => boolean): Promise<Doc> {
   return waitFor(what, async () => {
-    const d = await getDoc(api, id);
+    const d = await getDoc(e2e.api, id);
     return ok(d) ? d : null;
   }, 15_000);
 }
@@ -86,15 +85,12 @@ function otherCategory(c: string): string {
 }
 
 async function queueDoc(page: Page, id: string) {
-  await page.goto(`${server.base}/#/label?doc=${id}`);
+  await page.goto(`${e2e.server.base}/#/label?doc=${id}`);
   await waitFor(`queue shows ${id}`, async () => (await page.textContent('.label-main .toolbar .mono').catch(() => null)) === id, 20_000);
 }
 
 describe('labeling by touch alone (real server, chromium touch emulation at 390×844)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    api = apiClient(server.base, server.adminKey);
-    browser = await launchChromium();
     const day = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
     const comments: [string, string, string][] = [
       ['accept', 'app', '快递太慢了，等了一个星期，包装也破了。'],
@@ -106,9 +102,9 @@ describe('labeling by touch alone (real server, chromium touch emulation at 390�
       ['undo-doc', 'app', '套餐价格太贵了，信号也很差。'],
     ];
     for (const [i, [key, source, text]] of comments.entries()) {
-      ids[key] = await ingest(api, { kind: 'comment', source, externalId: `touch-${key}`, text, occurredAt: day(1 + i) });
+      ids[key] = await ingest(e2e.api, { kind: 'comment', source, externalId: `touch-${key}`, text, occurredAt: day(1 + i) });
     }
-    ids.call = await ingest(api, {
+    ids.call = await ingest(e2e.api, {
       kind: 'transcript',
       source: 'call-center',
       externalId: 'touch-call',
@@ -118,13 +114,11 @@ describe('labeling by touch alone (real server, chromium touch emulation at 390�
         { speaker: 'customer', text: CUSTOMER_TURN },
       ],
     });
-    for (const id of Object.values(ids)) await waitDone(api, id);
+    for (const id of Object.values(ids)) await waitDone(e2e.api, id);
   }, 120_000);
 
-  afterAll(() => closeBrowserAndServer(browser, server));
-
   test('queue: accepting the machine tags is one tap', async () => {
-    const before = await getDoc(api, ids.accept!);
+    const before = await getDoc(e2e.api, ids.accept!);
     const machine = before.tags.filter((t) => t.source !== 'human');
     expect(machine.length, 'the analyzer tagged nothing to accept').toBeGreaterThan(0);
     expect(before.reviewed).toBe(false);
@@ -144,7 +138,7 @@ describe('labeling by touch alone (real server, chromium touch emulation at 390�
     }
     // The audit entry is written after the correction (the document shows reviewed a moment before it).
     await waitFor('the accept in the audit log', async () => {
-      const audit = await api<Audit>('GET', '/v1/audit?action=correction.apply&limit=200');
+      const audit = await e2e.api<Audit>('GET', '/v1/audit?action=correction.apply&limit=200');
       return audit.body.items.some((a) => a.target === ids.accept && a.details.ops?.join() === 'accept') ? true : null;
     }, 15_000);
     // The buttons speak the page language.
@@ -155,7 +149,7 @@ describe('labeling by touch alone (real server, chromium touch emulation at 390�
   });
 
   test('queue: a tapped tag gets its polarity and category from buttons and the picker', async () => {
-    const before = await getDoc(api, ids.edit!);
+    const before = await getDoc(e2e.api, ids.edit!);
     expect(before.tags.length, 'need two tags to show that a tap selects one').toBeGreaterThanOrEqual(2);
     // The second tag in reading order, so the tap (not the default selection) picks it.
     const target = [...before.tags].sort((a, b) => a.span.start - b.span.start)[1]!;
@@ -190,7 +184,7 @@ describe('labeling by touch alone (real server, chromium touch emulation at 390�
   });
 
   test('queue: a tapped tag is rejected with its delete button', async () => {
-    const before = await getDoc(api, ids.reject!);
+    const before = await getDoc(e2e.api, ids.reject!);
     expect(before.tags.length).toBeGreaterThanOrEqual(1);
     const victim = [...before.tags].sort((a, b) => a.span.start - b.span.start).at(-1)!;
     const { ctx, page } = await phone();
@@ -209,7 +203,7 @@ describe('labeling by touch alone (real server, chromium touch emulation at 390�
   });
 
   test('queue: a new tag on a span chosen by tapping its first and last character', async () => {
-    const before = await getDoc(api, ids.add!);
+    const before = await getDoc(e2e.api, ids.add!);
     const text = before.text!;
     const start = freePair(text, before.tags);
     expect(start, 'no untagged two-character run').toBeGreaterThanOrEqual(0);
@@ -247,13 +241,13 @@ describe('labeling by touch alone (real server, chromium touch emulation at 390�
   });
 
   test('feed card: tap a chip to change polarity, category or delete it; + and two taps add a tag', async () => {
-    const before = await getDoc(api, ids.feed!);
+    const before = await getDoc(e2e.api, ids.feed!);
     expect(before.tags.length, 'need two tags on the feed card').toBeGreaterThanOrEqual(2);
     const [edit, victim] = [...before.tags].sort((a, b) => a.span.start - b.span.start) as [Tag, Tag];
     const polarity = otherPolarity(edit.polarity);
     const category = otherCategory(edit.category);
     const { ctx, page } = await phone();
-    await page.goto(`${server.base}/#/feed?channel=${CHANNEL_FEED}`);
+    await page.goto(`${e2e.server.base}/#/feed?channel=${CHANNEL_FEED}`);
     const card = page.locator(`.feed-card[data-doc-id="${ids.feed}"]`);
     await card.locator('[data-text-root]').waitFor();
 
@@ -274,7 +268,7 @@ describe('labeling by touch alone (real server, chromium touch emulation at 390�
     await until(ids.feed!, 'feed tag deleted', (d) => !d.tags.some((t) => t.id === victim.id));
     await card.locator(`.chip[data-tag-id="${victim.id}"]`).waitFor({ state: 'detached' });
 
-    const current = await getDoc(api, ids.feed!);
+    const current = await getDoc(e2e.api, ids.feed!);
     const text = current.text!;
     const start = freePair(text, current.tags);
     expect(start).toBeGreaterThanOrEqual(0);
@@ -297,13 +291,13 @@ describe('labeling by touch alone (real server, chromium touch emulation at 390�
   });
 
   test('document page: edit, reject and accept tags and add one on a customer turn by tapping', async () => {
-    const before = await getDoc(api, ids.call!);
+    const before = await getDoc(e2e.api, ids.call!);
     expect(before.tags.length, 'the transcript has no tags').toBeGreaterThanOrEqual(1);
     const target = before.tags[0]!;
     const polarity = otherPolarity(target.polarity);
     const category = otherCategory(target.category);
     const { ctx, page } = await phone();
-    await page.goto(`${server.base}/#/doc/${ids.call}`);
+    await page.goto(`${e2e.server.base}/#/doc/${ids.call}`);
     await page.waitForSelector('.doc-card [data-text-root]');
 
     await tap(page.locator(`.doc-page tr[data-tag-id="${target.id}"] td`).first(), 'tag table row');
@@ -343,10 +337,10 @@ describe('labeling by touch alone (real server, chromium touch emulation at 390�
     await until(ids.call!, 'doc tag deleted', (d) => !d.tags.some((t) => t.id === added.id));
     await tap(page.locator('.doc-label [data-action=accept]'), 'accept all');
     await waitFor('accept recorded', async () => {
-      const audit = await api<Audit>('GET', '/v1/audit?action=correction.apply&limit=200');
+      const audit = await e2e.api<Audit>('GET', '/v1/audit?action=correction.apply&limit=200');
       return audit.body.items.some((a) => a.target === ids.call && a.details.ops?.join() === 'accept');
     }, 15_000);
-    expect((await getDoc(api, ids.call!)).reviewed).toBe(true);
+    expect((await getDoc(e2e.api, ids.call!)).reviewed).toBe(true);
     await ctx.close();
     expect(pageErrors, 'uncaught errors in the page').toEqual([]);
   });
@@ -355,10 +349,10 @@ describe('labeling by touch alone (real server, chromium touch emulation at 390�
   // used to delete with no 撤销, on the feed card and on the document page alike.
   test('delete from the tag actions offers 撤销, which brings the tag back, on a feed card and the document page', async () => {
     const { ctx, page } = await phone();
-    const feedDoc = await getDoc(api, ids['undo-feed']!);
+    const feedDoc = await getDoc(e2e.api, ids['undo-feed']!);
     const victim = feedDoc.tags[0]!;
     expect(victim, 'the feed sample has no tag').toBeDefined();
-    await page.goto(`${server.base}/#/feed?channel=touch-undo`);
+    await page.goto(`${e2e.server.base}/#/feed?channel=touch-undo`);
     const card = page.locator(`.feed-card[data-doc-id="${feedDoc.id}"]`);
     await card.locator('[data-text-root]').waitFor();
     await tap(card.locator(`.chip[data-tag-id="${victim.id}"]`), 'chip');
@@ -369,10 +363,10 @@ describe('labeling by touch alone (real server, chromium touch emulation at 390�
     await card.locator(`.chip[data-tag-id="${victim.id}"]`).waitFor();
     expect(await card.locator('.undo-toast').count()).toBe(0);
 
-    const docBefore = await getDoc(api, ids['undo-doc']!);
+    const docBefore = await getDoc(e2e.api, ids['undo-doc']!);
     const gone = docBefore.tags[0]!;
     expect(gone, 'the document sample has no tag').toBeDefined();
-    await page.goto(`${server.base}/#/doc/${docBefore.id}`);
+    await page.goto(`${e2e.server.base}/#/doc/${docBefore.id}`);
     await page.waitForSelector('.doc-card [data-text-root]');
     await tap(page.locator(`.doc-page tr[data-tag-id="${gone.id}"] td`).first(), 'tag table row');
     await tap(page.locator('.doc-label [data-action=delete-tag]'), 'delete');

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { selectText } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, ROOT, SCREENSHOTS, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
+import { openPage, ROOT, SCREENSHOTS, waitFor, waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 interface Tag {
   id: string;
@@ -30,11 +31,9 @@ const COMMENTS = [
   '这个手机质量很差，用了两天就坏了。',
 ];
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let context: BrowserContext;
 let page: Page;
-let api: ReturnType<typeof apiClient>;
 const dialogs: string[] = [];
 const pageErrors: string[] = [];
 const ids: Record<string, string> = {};
@@ -61,21 +60,21 @@ async function shot(name: string) {
 }
 
 async function ingest(body: Record<string, unknown>): Promise<string> {
-  const res = await api<{ id: string }>('POST', '/v1/documents', body);
+  const res = await e2e.api<{ id: string }>('POST', '/v1/documents', body);
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   return res.body.id;
 }
 
 async function waitDone(id: string): Promise<Doc> {
   return waitFor(`document ${id} processed`, async () => {
-    const res = await api<Doc>('GET', `/v1/documents/${id}`);
+    const res = await e2e.api<Doc>('GET', `/v1/documents/${id}`);
     if (res.body.status === 'failed') throw new Error(`document ${id} failed: ${JSON.stringify(res.body)}`);
     return res.body.status === 'done' ? res.body : null;
   }, 45_000);
 }
 
 async function signIn(key: string) {
-  await page.goto(server.base + '/');
+  await page.goto(e2e.server.base + '/');
   await page.fill('input[name=apiKey]', key);
   await page.click('button[type=submit]');
 }
@@ -86,17 +85,12 @@ async function waitSaved() {
 
 describe('web console (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    api = apiClient(server.base, server.adminKey);
-    browser = await launchChromium();
-    ({ context, page } = await openPage(browser, { width: 1400, height: 860 }, { errors: pageErrors, options: { acceptDownloads: true } }));
+    ({ context, page } = await openPage(e2e.browser, { width: 1400, height: 860 }, { errors: pageErrors, options: { acceptDownloads: true } }));
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
     });
   }, 90_000);
-
-  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('ingests through the API and the documents are processed', async () => {
     for (const [i, text] of COMMENTS.entries()) {
@@ -120,10 +114,10 @@ describe('web console (real server, chromium)', () => {
   }, 120_000);
 
   test('signs in with an API key and shows highlighted opinions in the feed', async () => {
-    await page.goto(server.base + '/');
+    await page.goto(e2e.server.base + '/');
     await page.waitForSelector('input[name=apiKey]');
     await shot('sign-in');
-    await signIn(server.adminKey);
+    await signIn(e2e.server.adminKey);
     await page.waitForSelector('.topbar');
     expect(await page.textContent('.topbar nav')).toContain('观点流');
     const card = page.locator(`.feed-card[data-doc-id="${tagged.id}"]`);
@@ -141,7 +135,7 @@ describe('web console (real server, chromium)', () => {
   test('feed filters narrow the list through the URL', async () => {
     const polarity = tagged.tags[0]!.polarity;
     // Only the hash changes, so the unfiltered cards are still on the page until the filtered list replaces them.
-    await page.goto(`${server.base}/#/feed?polarity=${polarity}`);
+    await page.goto(`${e2e.server.base}/#/feed?polarity=${polarity}`);
     let pols: (string | null)[] = [];
     const chips = page.locator('.feed-card .chip');
     const filtered = async () => {
@@ -154,20 +148,20 @@ describe('web console (real server, chromium)', () => {
   });
 
   test('a document containing markup renders as text: no dialog, no img element', async () => {
-    await page.goto(`${server.base}/#/doc/${ids.xss}`);
+    await page.goto(`${e2e.server.base}/#/doc/${ids.xss}`);
     await page.waitForSelector('.doc-card');
     expect(await page.textContent('.doc-card')).toContain(XSS);
-    await page.goto(`${server.base}/#/feed?q=${encodeURIComponent('物流太慢')}`);
+    await page.goto(`${e2e.server.base}/#/feed?q=${encodeURIComponent('物流太慢')}`);
     await page.waitForTimeout(500);
     expect(await page.locator('img').count()).toBe(0);
     expect(dialogs).toEqual([]);
-    await page.goto(`${server.base}/#/doc/${ids.xss}`);
+    await page.goto(`${e2e.server.base}/#/doc/${ids.xss}`);
     await page.waitForSelector('.doc-card');
     await shot('document-xss');
   });
 
   test('transcripts render as speaker turns', async () => {
-    await page.goto(`${server.base}/#/doc/${ids.call}`);
+    await page.goto(`${e2e.server.base}/#/doc/${ids.call}`);
     await page.waitForSelector('.turn');
     expect(await page.locator('.turn').count()).toBe(3);
     expect(await page.textContent('.turn-customer .speaker')).toBe('客户');
@@ -177,12 +171,12 @@ describe('web console (real server, chromium)', () => {
   });
 
   test('dashboard draws charts and a click drills into the feed', async () => {
-    await page.goto(`${server.base}/#/dashboard`);
+    await page.goto(`${e2e.server.base}/#/dashboard`);
     await page.waitForSelector('.chart canvas', { timeout: 15_000 });
     await page.waitForTimeout(400);
     // KPI table: every category with tags this week appears with its share now and before.
     await page.waitForSelector('.kpi-table tbody tr');
-    const kpi = await api<{ categories: { category: string }[] }>('GET', '/v1/stats/kpi');
+    const kpi = await e2e.api<{ categories: { category: string }[] }>('GET', '/v1/stats/kpi');
     expect(await page.locator('.kpi-table tbody tr').count()).toBe(kpi.body.categories.length);
     await shot('dashboard');
     await page.locator('.kpi-table-card').scrollIntoViewIfNeeded();
@@ -192,7 +186,7 @@ describe('web console (real server, chromium)', () => {
     await waitForPage(page, "location.hash.startsWith('#/feed') && location.hash.includes('polarity=negative')");
 
     // Chart clicks: probe the lower part of the first (largest) category bar until ECharts reports a hit.
-    await page.goto(`${server.base}/#/dashboard`);
+    await page.goto(`${e2e.server.base}/#/dashboard`);
     const canvas = page.locator('.chart-card').first().locator('canvas');
     await canvas.waitFor();
     await page.waitForTimeout(300);
@@ -211,7 +205,7 @@ describe('web console (real server, chromium)', () => {
   });
 
   test('an admin can submit a document from the console', async () => {
-    await page.goto(`${server.base}/#/ingest`);
+    await page.goto(`${e2e.server.base}/#/ingest`);
     await page.fill('.ingest-form textarea', '充电宝质量不错，就是价格有点贵。');
     await page.click('.ingest-form button[type=submit]');
     const link = page.locator('.ingest-form a[href^="#/doc/"]');
@@ -227,7 +221,7 @@ describe('web console (real server, chromium)', () => {
     const newCategory = target.category === 'logistics' ? 'price' : 'logistics';
     const categoryZh = newCategory === 'logistics' ? '物流' : '价格';
 
-    await page.goto(`${server.base}/#/label?doc=${tagged.id}`);
+    await page.goto(`${e2e.server.base}/#/label?doc=${tagged.id}`);
     await page.waitForSelector('.label-text');
     await page.waitForSelector(`.tag-row.selected[data-tag-id="${target.id}"]`);
     await page.keyboard.press('?');
@@ -238,7 +232,7 @@ describe('web console (real server, chromium)', () => {
 
     await page.keyboard.press(newPolarity === 'neutral' ? '3' : '1');
     await waitSaved();
-    let doc = (await api<Doc>('GET', `/v1/documents/${tagged.id}`)).body;
+    let doc = (await e2e.api<Doc>('GET', `/v1/documents/${tagged.id}`)).body;
     let tag = doc.tags.find((t) => t.id === target.id)!;
     expect(tag.polarity).toBe(newPolarity);
     expect(tag.source).toBe('human');
@@ -248,12 +242,12 @@ describe('web console (real server, chromium)', () => {
     await page.keyboard.type(categoryZh);
     await page.keyboard.press('Enter');
     await waitSaved();
-    doc = (await api<Doc>('GET', `/v1/documents/${tagged.id}`)).body;
+    doc = (await e2e.api<Doc>('GET', `/v1/documents/${tagged.id}`)).body;
     expect(doc.tags.find((t) => t.id === target.id)!.category).toBe(newCategory);
 
     await page.keyboard.press('u');
     await waitSaved();
-    doc = (await api<Doc>('GET', `/v1/documents/${tagged.id}`)).body;
+    doc = (await e2e.api<Doc>('GET', `/v1/documents/${tagged.id}`)).body;
     expect(doc.tags.find((t) => t.id === target.id)!.category).toBe(target.category);
 
     await page.keyboard.press('c');
@@ -265,7 +259,7 @@ describe('web console (real server, chromium)', () => {
     await page.fill('.tag-row.selected input[name=aspect]', '测试对象');
     await page.press('.tag-row.selected input[name=aspect]', 'Enter');
     await waitSaved();
-    doc = (await api<Doc>('GET', `/v1/documents/${tagged.id}`)).body;
+    doc = (await e2e.api<Doc>('GET', `/v1/documents/${tagged.id}`)).body;
     expect((doc.tags.find((t) => t.id === target.id) as Tag & { aspect: string | null }).aspect).toBe('测试对象');
 
     // Add a tag from a text selection: two Chinese characters, preferably ones no tag covers yet.
@@ -302,7 +296,7 @@ describe('web console (real server, chromium)', () => {
     await page.keyboard.type('other');
     await page.keyboard.press('Enter');
     await waitSaved();
-    doc = (await api<Doc>('GET', `/v1/documents/${tagged.id}`)).body;
+    doc = (await e2e.api<Doc>('GET', `/v1/documents/${tagged.id}`)).body;
     expect(doc.tags.length).toBe(before + 1);
     const added = doc.tags.find((t) => !beforeIds.has(t.id));
     expect(added?.span).toEqual({ start, end });
@@ -318,8 +312,8 @@ describe('web console (real server, chromium)', () => {
     expect(await page.locator(`mark[data-tag-id="${target.id}"]`).first().getAttribute('data-polarity')).toBe(newPolarity);
 
     // Any correction already marks a document reviewed, so "accept all" is checked on an untouched one.
-    expect((await api<Doc>('GET', `/v1/documents/${ids.xss}`)).body.reviewed).toBe(false);
-    await page.goto(`${server.base}/#/label?doc=${ids.xss}`);
+    expect((await e2e.api<Doc>('GET', `/v1/documents/${ids.xss}`)).body.reviewed).toBe(false);
+    await page.goto(`${e2e.server.base}/#/label?doc=${ids.xss}`);
     await page.waitForSelector('.label-text');
     await waitForPage(page, `document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(ids.xss)}`);
     expect(await page.locator('.label-text img').count()).toBe(0);
@@ -330,22 +324,22 @@ describe('web console (real server, chromium)', () => {
     expect(await page.textContent('.label-main .toolbar .mono')).toBe(ids.xss);
     await page.keyboard.press('a');
     await waitSaved();
-    expect((await api<Doc>('GET', `/v1/documents/${ids.xss}`)).body.reviewed).toBe(true);
+    expect((await e2e.api<Doc>('GET', `/v1/documents/${ids.xss}`)).body.reviewed).toBe(true);
     await page.waitForSelector('.queue-item.done:has-text("物流太慢")');
     await page.keyboard.press('u');
     await page.waitForSelector('.save-state.err:has-text("无法撤销")');
-    expect((await api<Doc>('GET', `/v1/documents/${ids.xss}`)).body.reviewed).toBe(true);
+    expect((await e2e.api<Doc>('GET', `/v1/documents/${ids.xss}`)).body.reviewed).toBe(true);
   });
 
   test('labeling a transcript: a selection in a customer turn becomes a tag on that turn', async () => {
-    await page.goto(`${server.base}/#/label?doc=${ids.call}`);
+    await page.goto(`${e2e.server.base}/#/label?doc=${ids.call}`);
     await page.waitForSelector('.label-text .turn');
     await waitForPage(page, `document.querySelector('.label-main .toolbar .mono')?.textContent === ${JSON.stringify(ids.call)}`);
     const turnText = '我家宽带网络很卡，一直断线，售后也不来修。';
     const start = turnText.indexOf('售后');
     const end = start + '售后也不来修'.length;
     await selectText(page, '.label-text [data-text-root="1"]', start, end);
-    const before = (await api<Doc>('GET', `/v1/documents/${ids.call}`)).body;
+    const before = (await e2e.api<Doc>('GET', `/v1/documents/${ids.call}`)).body;
     await page.keyboard.press('n');
     await page.waitForSelector('.picker');
     await page.keyboard.type('11');
@@ -353,7 +347,7 @@ describe('web console (real server, chromium)', () => {
     await waitSaved();
     await page.keyboard.press('2');
     await waitSaved();
-    const after = (await api<Doc>('GET', `/v1/documents/${ids.call}`)).body;
+    const after = (await e2e.api<Doc>('GET', `/v1/documents/${ids.call}`)).body;
     const added = after.tags.find((t) => !before.tags.some((b) => b.id === t.id)) as Tag & { turnIndex?: number };
     expect(added).toBeDefined();
     expect(added.turnIndex).toBe(1);
@@ -367,7 +361,7 @@ describe('web console (real server, chromium)', () => {
   });
 
   test('exports the filtered tags as CSV with a BOM and Chinese text', async () => {
-    await page.goto(`${server.base}/#/export?source=human`);
+    await page.goto(`${e2e.server.base}/#/export?source=human`);
     await page.waitForSelector('button[data-format=csv]');
     await shot('export');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-format=csv]')]);
@@ -401,14 +395,14 @@ describe('web console (real server, chromium)', () => {
       externalId: `e2e-bulk-${i}`,
       text: `第${i}号订单：快递太慢了，客服态度很好。`,
     }));
-    const res = await api('POST', '/v1/documents/batch', { documents });
+    const res = await e2e.api('POST', '/v1/documents/batch', { documents });
     expect(res.status, JSON.stringify(res.body)).toBe(207);
     await waitFor('bulk documents processed', async () => {
-      const page = await api<{ items: Doc[] }>('GET', '/v1/documents?channel=bulk&status=done&limit=200');
+      const page = await e2e.api<{ items: Doc[] }>('GET', '/v1/documents?channel=bulk&status=done&limit=200');
       return page.body.items.length === N;
     }, 60_000);
 
-    await page.goto(`${server.base}/#/feed?channel=bulk`);
+    await page.goto(`${e2e.server.base}/#/feed?channel=bulk`);
     await page.waitForSelector('.feed-card');
     const rendered = await page.locator('.feed-card').count();
     expect(rendered).toBeGreaterThan(3);
@@ -467,7 +461,7 @@ describe('web console (real server, chromium)', () => {
       text: r.text,
       occurredAt: new Date(now - (i % 56) * 86_400_000 - 3_600_000).toISOString(),
     }));
-    const res = await api<{ items: { id: string }[] }>('POST', '/v1/documents/batch', { documents });
+    const res = await e2e.api<{ items: { id: string }[] }>('POST', '/v1/documents/batch', { documents });
     expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(207);
     surveyScores = rows.map((r) => ({ scale: r.scale, score: r.score }));
 
@@ -494,7 +488,7 @@ describe('web console (real server, chromium)', () => {
     });
     surveyScores.push({ scale: 'nps', score: 5 });
     await waitFor('survey answers processed', async () => {
-      const done = await api<{ items: Doc[] }>('GET', '/v1/documents?kind=survey&status=done&limit=500');
+      const done = await e2e.api<{ items: Doc[] }>('GET', '/v1/documents?kind=survey&status=done&limit=500');
       return done.body.items.length === rows.length + 1;
     }, 120_000);
     surveyDoc = await waitDone(ids.survey);
@@ -508,7 +502,7 @@ describe('web console (real server, chromium)', () => {
     const detractors = nps.filter((s) => s <= 6).length;
     const expected = Math.round(((promoters - detractors) / nps.length) * 1000) / 10;
 
-    await page.goto(`${server.base}/#/nps`);
+    await page.goto(`${e2e.server.base}/#/nps`);
     await page.waitForSelector('.nps-value');
     expect(await page.getAttribute('.nps-value', 'data-value')).toBe(String(expected));
     expect(Number((await page.textContent('.nps-value'))!.replace('+', ''))).toBe(expected);
@@ -522,7 +516,7 @@ describe('web console (real server, chromium)', () => {
     await shot('nps');
 
     // Driver tooltips carry the counts behind each bar.
-    const drivers = (await api<{ categories: { n: number; lowSample: boolean }[] }>('GET', '/v1/stats/drivers')).body;
+    const drivers = (await e2e.api<{ categories: { n: number; lowSample: boolean }[] }>('GET', '/v1/stats/drivers')).body;
     expect(drivers.categories.length).toBeGreaterThan(0);
     expect(await page.textContent('.drivers-category h2 + p')).toContain('30');
     const dbox = (await page.locator('.drivers-category canvas').boundingBox())!;
@@ -547,7 +541,7 @@ describe('web console (real server, chromium)', () => {
     expect(await page.textContent('.nps-n')).toBe(String(csat.length));
     // the drivers follow the scale: CSAT answers and their CSAT impact, not the NPS answers' drivers
     await expect.poll(() => page.textContent('.drivers-category h2')).toBe('负面类别对 CSAT 的影响');
-    const csatDrivers = (await api<{ scale: string; categories: { n: number; csatImpact: number | null }[] }>('GET', '/v1/stats/drivers?scale=csat')).body;
+    const csatDrivers = (await e2e.api<{ scale: string; categories: { n: number; csatImpact: number | null }[] }>('GET', '/v1/stats/drivers?scale=csat')).body;
     expect(csatDrivers.scale).toBe('csat');
     expect(csatDrivers.categories.length).toBeGreaterThan(0); // the fixture's 25 negative CSAT answers
     await page.waitForSelector('.drivers-category canvas');
@@ -565,7 +559,7 @@ describe('web console (real server, chromium)', () => {
   });
 
   test('clicking a driver bar opens the negative survey answers of that category', async () => {
-    await page.goto(`${server.base}/#/nps`);
+    await page.goto(`${e2e.server.base}/#/nps`);
     const canvas = page.locator('.drivers-category canvas');
     await canvas.waitFor();
     await page.waitForTimeout(400);
@@ -593,14 +587,14 @@ describe('web console (real server, chromium)', () => {
     expect(chips.length).toBeGreaterThan(0);
     expect(new Set(chips)).toEqual(new Set([`negative/${category}`]));
     // the feed lists the documents the bar counted
-    const drivers = (await api<{ categories: { category: string; n: number }[] }>('GET', '/v1/stats/drivers')).body;
+    const drivers = (await e2e.api<{ categories: { category: string; n: number }[] }>('GET', '/v1/stats/drivers')).body;
     const n = drivers.categories.find((d) => d.category === category)!.n;
     await expect.poll(() => page.textContent('.feed-count')).toMatch(new RegExp(`· ${n} 文档$`));
     await shot('nps-driver-feed');
   });
 
   test('a survey card shows score and question; × removes a tag and + adds one from a selection', async () => {
-    await page.goto(`${server.base}/#/feed?kind=survey&channel=${SURVEY_CHANNEL}`);
+    await page.goto(`${e2e.server.base}/#/feed?kind=survey&channel=${SURVEY_CHANNEL}`);
     const card = page.locator(`.feed-card[data-doc-id="${surveyDoc.id}"]`);
     await card.waitFor({ timeout: 15_000 });
     await card.locator('.score').waitFor();
@@ -614,7 +608,7 @@ describe('web console (real server, chromium)', () => {
     const removed = (await card.locator('.chip').first().getAttribute('data-tag-id'))!;
     await card.locator(`.chip[data-tag-id="${removed}"] .chip-x`).click();
     await card.locator(`.chip[data-tag-id="${removed}"]`).waitFor({ state: 'detached' });
-    let doc = (await api<Doc>('GET', `/v1/documents/${surveyDoc.id}`)).body;
+    let doc = (await e2e.api<Doc>('GET', `/v1/documents/${surveyDoc.id}`)).body;
     expect(doc.tags.some((t) => t.id === removed)).toBe(false);
 
     // + then drag-select 接入客户无通知 with the mouse, pick negative and a category, add.
@@ -650,7 +644,7 @@ describe('web console (real server, chromium)', () => {
     const before = new Set(doc.tags.map((t) => t.id));
     await card.locator('[data-action=add-tag]').click();
     await card.locator('.add-tag').waitFor({ state: 'detached' });
-    doc = (await api<Doc>('GET', `/v1/documents/${surveyDoc.id}`)).body;
+    doc = (await e2e.api<Doc>('GET', `/v1/documents/${surveyDoc.id}`)).body;
     const added = doc.tags.find((t) => !before.has(t.id));
     expect(added, 'no tag was added').toBeDefined();
     expect(added!.span).toEqual({ start, end });
@@ -664,14 +658,14 @@ describe('web console (real server, chromium)', () => {
     await page.reload();
     await card.locator(`.chip[data-tag-id="${added!.id}"][data-polarity=negative]`).waitFor({ timeout: 15_000 });
     expect(await card.locator(`.chip[data-tag-id="${removed}"]`).count()).toBe(0);
-    doc = (await api<Doc>('GET', `/v1/documents/${surveyDoc.id}`)).body;
+    doc = (await e2e.api<Doc>('GET', `/v1/documents/${surveyDoc.id}`)).body;
     expect(doc.tags.some((t) => t.id === removed)).toBe(false);
     expect(doc.tags.some((t) => t.id === added!.id && t.category === 'service_attitude')).toBe(true);
     expect(doc.reviewed).toBe(true);
   }, 60_000);
 
   test('document detail shows the survey score and question and links to the customer journey', async () => {
-    await page.goto(`${server.base}/#/doc/${surveyDoc.id}`);
+    await page.goto(`${e2e.server.base}/#/doc/${surveyDoc.id}`);
     await page.waitForSelector('.doc-page .survey-head .score');
     expect(await page.getAttribute('.doc-page .score', 'data-band')).toBe('detractor');
     expect(await page.textContent('.doc-page .survey-question')).toBe(SURVEY_QUESTION);
@@ -681,7 +675,7 @@ describe('web console (real server, chromium)', () => {
     await page.waitForSelector('.journey-page canvas');
     expect(await page.evaluate('location.hash')).toBe(`#/customers/${CUSTOMER}`);
     await page.waitForSelector('.journey-table tbody tr');
-    const journey = (await api<{ touchpoints: { documentId: string; emotion: number | null }[]; churnRisk: boolean }>('GET', `/v1/customers/${CUSTOMER}/journey`)).body;
+    const journey = (await e2e.api<{ touchpoints: { documentId: string; emotion: number | null }[]; churnRisk: boolean }>('GET', `/v1/customers/${CUSTOMER}/journey`)).body;
     expect(journey.touchpoints.map((p) => p.documentId)).toEqual([ids.j0, ids.j1, ids.j2, ids.survey]);
     const rows = await page.locator('.journey-table tbody tr').evaluateAll((els) => els.map((e) => e.getAttribute('data-doc-id')));
     expect(rows).toEqual(journey.touchpoints.map((p) => p.documentId));
@@ -696,10 +690,10 @@ describe('web console (real server, chromium)', () => {
   test('dashboard KPI table: negative share now vs the previous week, change and significance', async () => {
     // Survey answers reach back eight weeks, so the previous period now has tags too.
     type Row = { category: string; change: number | null; significant: boolean };
-    const kpi = (await api<{ categories: Row[] }>('GET', '/v1/stats/kpi')).body;
+    const kpi = (await e2e.api<{ categories: Row[] }>('GET', '/v1/stats/kpi')).body;
     const compared = kpi.categories.filter((r) => r.change !== null);
     expect(compared.length).toBeGreaterThan(0);
-    await page.goto(`${server.base}/#/dashboard`);
+    await page.goto(`${e2e.server.base}/#/dashboard`);
     await page.waitForSelector('.kpi-table tbody tr');
     for (const r of kpi.categories) {
       const row = page.locator(`.kpi-table tr[data-category="${r.category}"]`);
@@ -721,11 +715,11 @@ describe('web console (real server, chromium)', () => {
   });
 
   test('an analyst key sees feed, dashboard and export but not the labeling queue', async () => {
-    const created = await api<{ key: string }>('POST', '/v1/api-keys', { name: 'e2e-analyst', roles: ['analyst'] });
+    const created = await e2e.api<{ key: string }>('POST', '/v1/api-keys', { name: 'e2e-analyst', roles: ['analyst'] });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const ctx = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+    const ctx = await e2e.browser.newContext({ viewport: { width: 1400, height: 860 } });
     const p = await ctx.newPage();
-    await p.goto(server.base + '/#/label');
+    await p.goto(e2e.server.base + '/#/label');
     await p.fill('input[name=apiKey]', created.body.key);
     await p.click('button[type=submit]');
     await p.waitForSelector('.topbar nav a');
@@ -737,17 +731,17 @@ describe('web console (real server, chromium)', () => {
     await p.locator('.feed-card .chip').first().waitFor();
     expect(await p.locator('.feed-card .chip-x').count()).toBe(0);
     expect(await p.locator('.feed-card .chip-add').count()).toBe(0);
-    await p.goto(`${server.base}/#/nps`);
+    await p.goto(`${e2e.server.base}/#/nps`);
     await p.waitForSelector('.nps-value');
     await ctx.close();
   });
 
   test('English switch translates the console', async () => {
-    await page.goto(`${server.base}/#/feed`);
+    await page.goto(`${e2e.server.base}/#/feed`);
     await page.click('[data-action=lang]');
     await waitForPage(page, "document.querySelector('.topbar nav')?.textContent?.includes('Feed')");
     await shot('feed-english');
-    await page.goto(`${server.base}/#/nps`);
+    await page.goto(`${e2e.server.base}/#/nps`);
     await page.waitForSelector('.nps-value');
     expect(await page.textContent('.kpi-nps span')).toBe('Overall NPS');
     await page.waitForSelector('.drivers-category canvas');
@@ -758,7 +752,7 @@ describe('web console (real server, chromium)', () => {
   });
 
   test('an ingest-only key sees a message and nothing else', async () => {
-    const created = await api<{ key: string }>('POST', '/v1/api-keys', { name: 'e2e-ingest', roles: ['ingest'] });
+    const created = await e2e.api<{ key: string }>('POST', '/v1/api-keys', { name: 'e2e-ingest', roles: ['ingest'] });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     await page.click('.topbar button.btn-small');
     await signIn(created.body.key);
