@@ -31,7 +31,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(__file__))
 from build_data import dev_texts  # noqa: E402
 from common import CLS, DATA, MASK, SEP, SPECIALS, UNK, add_encoder_args, deterministic_torch, normalize, read_jsonl  # noqa: E402
-from train_encoder import Encoder  # noqa: E402
+from train_encoder import Encoder, adamw, update, warmup_linear  # noqa: E402
 
 WORK = os.path.join(os.path.dirname(__file__), 'work')
 
@@ -123,13 +123,9 @@ def main():
     head = MLMHead(enc, len(vocab))
     params = [p for n, p in enc.named_parameters() if not n.startswith('head.')] + \
              [p for n, p in head.named_parameters() if not n.startswith('tok.')]
-    decay = [p for p in params if p.dim() >= 2]
-    no_decay = [p for p in params if p.dim() < 2]
-    opt = torch.optim.AdamW([{'params': decay, 'weight_decay': 0.01}, {'params': no_decay, 'weight_decay': 0.0}],
-                            lr=args.lr, betas=(0.9, 0.98), eps=1e-6)
+    opt = adamw(params, args.lr, eps=1e-6)
     total, warm = args.steps, args.warmup
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, 1.0 - s / total))
+    sched = warmup_linear(opt, warm, total)
     # Unigram entropy of the corpus: the loss a model that ignores context would reach.
     counts = torch.bincount(rows[rows >= len(SPECIALS)], minlength=len(vocab)).double()
     pr = counts[counts > 0] / counts.sum()
@@ -145,11 +141,7 @@ def main():
         inp, sel, tgt = mask_batch(ids, len(vocab), gen)
         x = enc.hidden(inp, torch.ones_like(inp))  # packed sequences: no padding
         loss = F.cross_entropy(head(x[sel]), tgt)
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        opt.step()
-        sched.step()
+        update(params, opt, sched, loss)
         step += 1
         run = float(loss) if step == 1 else 0.98 * run + 0.02 * float(loss)
         if step % 200 == 0 or step in (10, 50):

@@ -75,6 +75,28 @@ class Encoder(nn.Module):
         return self.head(self.drop(torch.cat([x[:, 0], mean], dim=-1)))
 
 
+def adamw(params, lr, eps=1e-8):
+    """AdamW as the encoder runs use it: weight decay 0.01 on weight matrices only (biases, norms and nothing else)."""
+    params = list(params)
+    return torch.optim.AdamW([{'params': [p for p in params if p.dim() >= 2], 'weight_decay': 0.01},
+                              {'params': [p for p in params if p.dim() < 2], 'weight_decay': 0.0}],
+                             lr=lr, betas=(0.9, 0.98), eps=eps)
+
+
+def warmup_linear(opt, warm, total):
+    """Linear warm-up over `warm` steps, then linear decay to zero at `total`."""
+    return torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, 1.0 - s / total))
+
+
+def update(params, opt, sched, loss):
+    """One training step: gradients clipped to norm 1, then the optimizer and the schedule."""
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, 1.0)
+    opt.step()
+    sched.step()
+
+
 def batches(examples, tok, max_len, batch_size, rng, shuffle):
     enc = [(tok.encode(e['text'], max_len), e['sent'], e['cat']) for e in examples]
     order = list(range(len(enc)))
@@ -154,12 +176,8 @@ def main():
     steps_per_epoch = math.ceil(len(train) / args.batch)
     total = int(steps_per_epoch * args.epochs)
     warm = min(500, total // 10)
-    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
-    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
-    opt = torch.optim.AdamW([{'params': decay, 'weight_decay': 0.01}, {'params': no_decay, 'weight_decay': 0.0}],
-                            lr=args.lr, betas=(0.9, 0.98))
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, 1.0 - s / total))
+    opt = adamw(model.parameters(), args.lr)
+    sched = warmup_linear(opt, warm, total)
     print(f'params {n_params} steps {total}', flush=True)
     rng = random.Random(args.seed)
     step, t0, done = 0, time.time(), False
@@ -169,11 +187,7 @@ def main():
             loss = F.cross_entropy(logits[:, :N_SENT], ys, ignore_index=-1) if (ys >= 0).any() else 0.0
             if (yc >= 0).any():
                 loss = loss + F.cross_entropy(logits[:, N_SENT:], yc, ignore_index=-1)
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
+            update(model.parameters(), opt, sched, loss)
             step += 1
             if step % 200 == 0 or step in (10, 50):
                 print(f'step {step}/{total} loss {float(loss):.4f} {time.time() - t0:.0f}s', flush=True)

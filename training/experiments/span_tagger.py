@@ -40,7 +40,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
 from common import CLS, DATA, PAD, SEP, UNK, deterministic_torch, read_jsonl  # noqa: E402
-from train_encoder import Encoder  # noqa: E402
+from train_encoder import Encoder, update, warmup_linear  # noqa: E402
 
 LABELS = ['O', 'B-A', 'I-A', 'B-P', 'I-P', 'B-N', 'I-N']
 MAX_CHARS = 94
@@ -337,17 +337,13 @@ def main():
     total = int(math.ceil(len(ex) / 64) * a.epochs)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=0.01)
     warm = max(1, total // 10)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, 1.0 - s / total))
+    sched = warmup_linear(opt, warm, total)
     print(f'{len(ex)} windows, {total} steps', flush=True)
     step, t0 = 0, time.time()
     while step < total:
         for ids, mask, y in batches(ex, 64, rng):
             loss = F.cross_entropy(model(ids, mask).reshape(-1, len(LABELS)), y.reshape(-1), ignore_index=-1)
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
+            update(model.parameters(), opt, sched, loss)
             step += 1
             if step % 200 == 0:
                 print(f'step {step}/{total} loss {float(loss):.4f} {time.time() - t0:.0f}s', flush=True)
