@@ -276,18 +276,6 @@ async function promoteInPage(v: Version, shotName: string): Promise<'promoted' |
   throw new Error(`promoting ${v.version}, which passed its gate, answered ${resp.status()}: ${JSON.stringify(body)}`);
 }
 
-/** Trains through the API (as another admin would) and returns the listed version. */
-async function trainViaApi(): Promise<Version> {
-  const res = await e2e.api<{ id: string }>('POST', '/v1/models/train', {});
-  expect(res.status, JSON.stringify(res.body)).toBe(202);
-  const job = await waitFor('training job', async () => {
-    const j = (await e2e.api<TrainJob>('GET', `/v1/models/jobs/${encodeURIComponent(res.body.id)}`)).body;
-    return j.status === 'done' || j.status === 'failed' ? j : null;
-  }, 300_000);
-  expect(job.status, job.error ?? '').toBe('done');
-  return (await models()).versions.find((x) => x.version === job.version)!;
-}
-
 describe('models page (real server, chromium)', () => {
   beforeAll(async () => {
     ({ context, page } = await openPage(e2e.browser, { width: 1400, height: 860 }, { errors: pageErrors }));
