@@ -126,7 +126,8 @@ function splitHmmInnerDegree(tagged: { word: string; tag: string }[], sentiment?
 const MOD_TAIL = /^(.+?)([很太挺超好真蛮巨贼偏不没也都还略较颇稍])$/;
 // (only things that spill, break or go off: 花洒 is a shower head, 软烂 praise)
 const MISHAP_HEAD = new Set([...'汤饭菜水粥面碗盒袋杯瓶箱蛋奶']);
-const MISHAP_TAIL = new Set([...'洒坏破碎漏烂馊']);
+const MISHAP_TAIL = new Set([...'洒撒坏破碎漏烂馊']);
+const MISHAP_ADVERB = new Set([...'全都还又也']);
 
 /**
  * jieba's HMM glues an unknown character to a following single-character adverb (自助入住机挺方便 →
@@ -134,7 +135,9 @@ const MISHAP_TAIL = new Set([...'洒坏破碎漏烂馊']);
  */
 function splitHmmTails(tagged: { word: string; tag: string }[]): { word: string; tag: string }[] {
   const out: { word: string; tag: string }[] = [];
-  for (const t of splitHmmHeads(tagged)) {
+  const heads = splitHmmHeads(tagged);
+  for (const [k, t] of heads.entries()) {
+    const next = heads[k + 1];
     if (t.tag !== 'x' || t.word.length < 2 || t.word.length > 4) {
       out.push(t);
       continue;
@@ -142,6 +145,15 @@ function splitHmmTails(tagged: { word: string; tag: string }[]): { word: string;
     // a one-character mishap glued to the thing it befell (jieba: 汤洒了 → 汤洒|了) is a noun and its verb
     if (t.word.length === 2 && MISHAP_HEAD.has(t.word[0]!) && MISHAP_TAIL.has(t.word[1]!)) {
       out.push({ word: t.word[0]!, tag: 'n' }, { word: t.word[1]!, tag: 'v' });
+      continue;
+    }
+    // and an adverb glued to the mishap (饮料全洒|了 → 全|洒) or to the thing (汤全|洒了 → 汤|全)
+    if (t.word.length === 2 && MISHAP_ADVERB.has(t.word[0]!) && MISHAP_TAIL.has(t.word[1]!)) {
+      out.push({ word: t.word[0]!, tag: 'd' }, { word: t.word[1]!, tag: 'v' });
+      continue;
+    }
+    if (t.word.length === 2 && MISHAP_HEAD.has(t.word[0]!) && MISHAP_ADVERB.has(t.word[1]!) && MISHAP_TAIL.has(next?.word[0] ?? '')) {
+      out.push({ word: t.word[0]!, tag: 'n' }, { word: t.word[1]!, tag: 'd' });
       continue;
     }
     // peel adverbs off the right one at a time (床不太舒服 → 床|不|太)
