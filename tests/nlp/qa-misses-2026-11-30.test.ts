@@ -50,3 +50,79 @@ describe('spills', () => {
     await expectNone(['面上撒了点葱花', '他在撒谎', '撒了一把盐进去']);
   });
 });
+
+describe('events told as complaints', () => {
+  it('a charge that was to be waived and was taken all the same (说好免的，结果还是扣了300) is a price complaint', async () => {
+    // was: no tag
+    await expectOne([
+      ['信用卡年费说好免的，结果还是扣了300', ['信用卡年费', '还是扣了300', 'negative', 'price']],
+      ['说好免手续费，最后还是收了20块', ['手续费', '还是收了20块', 'negative', 'price']],
+      ['說好免年費，結果還是扣了300', ['年費', '還是扣了300', 'negative', 'price']],
+      ['承诺不收违约金，结果照样扣了', [null, '照样扣了', 'negative', 'price']],
+      ['提前二十天退的票，手续费居然收了票价的百分之六十', ['手续费', '居然收了票价的百分之六十', 'negative', 'price']],
+    ]);
+    // a deduction told without a broken expectation is no verdict by itself
+    await expectNone(['我卡里却扣了两千', '每个月自动扣了话费']);
+  });
+
+  it('staff on their phones or chatting while serving (大堂经理还在那玩手机) is service attitude; the customer or family doing it is not', async () => {
+    // was: no tag
+    await expectOne([
+      ['大堂经理还在那玩手机', ['大堂经理', '还在那玩手机', 'negative', 'service_attitude']],
+      ['柜员一直低头刷手机', ['柜员', '一直低头刷手机', 'negative', 'service_attitude']],
+      ['櫃員一直在玩手機', ['櫃員', '一直在玩手機', 'negative', 'service_attitude']],
+      ['前台只顾着玩手机', ['前台', '只顾着玩手机', 'negative', 'service_attitude']],
+    ]);
+    await expectNone(['我排队的时候一直在玩手机', '孩子一直在玩手机', '等待的时候可以玩手机']);
+  });
+
+  it('answers like a machine\'s (回复跟机器人一样, 像个复读机) are a complaint; talking to the bot is not one', async () => {
+    // was: no tag
+    for (const text of ['客服回复跟机器人一样', '客服像个复读机', '客服回覆跟機器人一樣', '说话和机器人似的']) {
+      const { tags } = await run(text);
+      expect(tags.map((t) => [t.opinion.replace(/^(?:跟|和|像)/, ''), t.polarity]), `${text}: ${showTags(tags)}`).toEqual([[expect.stringMatching(/^(?:个)?(?:机器人|機器人|复读机)/), 'negative']]);
+    }
+    const talk = await run('跟机器人说了五遍它都听不懂');
+    expect(talk.tags.some((t) => t.opinion.includes('机器人')), showTags(talk.tags)).toBe(false);
+    await expectNone(['扫地机器人到了，正在充电']);
+  });
+
+  it('a parcel still waiting to be picked up days later (快递三天了还在揽收) is a logistics complaint', async () => {
+    // was: no tag
+    await expectOne([
+      ['快递三天了还在揽收', ['快递', '三天了还在揽收', 'negative', 'logistics']],
+      ['快遞三天了還在攬收', ['快遞', '三天了還在攬收', 'negative', 'logistics']],
+      ['包裹一直显示揽收中', ['包裹', '一直显示揽收中', 'negative', 'logistics']],
+      ['下单五天了还是待揽收', ['下单', '五天了还是待揽收', 'negative', 'logistics']],
+    ]);
+    await expectNone(['已经揽收了，明天到', '快递员上门揽收']);
+    // it is evidence: a verdict of the same sentence is the opinion
+    const { tags } = await run('发货真的磨蹭，下单五天了还在“待揽收”');
+    expect(tags.map((t) => [t.aspect, t.opinion, t.polarity]), showTags(tags)).toEqual([['发货', '真的磨蹭', 'negative']]);
+  });
+
+  it('X个鬼/个屁 denies X (处理个鬼, 解决个屁, 有个屁用)', async () => {
+    // was: no tag
+    await expectOne([
+      ['处理个鬼', [null, '处理个鬼', 'negative', 'resolution']],
+      ['處理個鬼', [null, '處理個鬼', 'negative', 'resolution']],
+      ['解决个屁', [null, '解决个屁', 'negative', 'resolution']],
+      ['投诉有个屁用', ['投诉', '有个屁用', 'negative', 'resolution']],
+    ]);
+    const { tags } = await run('快个鬼，等了我一个钟');
+    expect(tags.find((t) => t.opinion === '快个鬼')?.polarity, showTags(tags)).toBe('negative');
+    await expectNone(['这个鬼天气', '他扮了个鬼脸']);
+  });
+
+  it('what is this department for (你们风控是干什么的, 物业是干什么吃的) is a complaint about it; a real question is not', async () => {
+    // was: no tag
+    await expectOne([
+      ['我信用卡被盗刷了两千多，你们风控是干什么的', ['风控', '是干什么的', 'negative', 'account_security']],
+      ['你們風控是幹什麼的', ['風控', '是幹什麼的', 'negative', 'account_security']],
+      ['你们客服是干嘛的', ['客服', '是干嘛的', 'negative', 'service_attitude']],
+    ]);
+    const { tags } = await run('物业是干什么吃的');
+    expect(tags.map((t) => [t.aspect, t.opinion, t.polarity]), showTags(tags)).toEqual([['物业', '是干什么吃的', 'negative']]);
+    await expectNone(['这个按钮是干什么的？', '请问你们公司是做什么的']);
+  });
+});
