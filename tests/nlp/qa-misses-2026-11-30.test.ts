@@ -126,3 +126,14 @@ describe('events told as complaints', () => {
     await expectNone(['这个按钮是干什么的？', '请问你们公司是做什么的']);
   });
 });
+
+describe('slang', () => {
+  it('还要什么自行车 ("what more could one want") is content, not a complaint', async () => {
+    // was: no tag; the brief listed it among complaints, but the meme is satisfaction with a bargain
+    for (const text of ['这个价格买到这个质量，还要什么自行车', '这价格要啥自行车', '這個價格，還要什麼自行車']) {
+      const { tags } = await run(text);
+      expect(tags.map((t) => [t.opinion, t.polarity]), `${text}: ${showTags(tags)}`).toEqual([[expect.stringMatching(/要(?:什么|什麼|啥)自行[车車]$/), 'positive']]);
+    }
+    await expectNone(['我想买一辆自行车']);
+  });
+});
