@@ -271,6 +271,15 @@ const THANKED_FOR_WASTE = new RegExp(
 const SMIRK = /\[(微笑|白眼|呵呵|再见)\]|[\u{1F642}\u{1F643}\u{1F644}]/u;
 
 /**
+ * 绝了 ("unbelievable") praises a dish or a view (味道绝了, 风景真的绝了) and mocks a
+ * service (这服务，真是绝了): it is a complaint when 这 points at how the business behaves with no measure word
+ * (这服务, 这态度, 这效率; not 这家店, 这件衣服, nor the things the business sells), or when it stands alone in its
+ * clause right after a complaint (排了两个小时，绝了) — unless the same sentence praises something else too.
+ */
+const MOCKABLE = /^(?:绝了|绝)$/;
+const BARE_CONDUCT = /这(?:服务|服务态度|态度|效率|办事效率|速度|处理速度|操作|素质|水平|售后|客服|管理|待遇|流程|套路|业务能力|专业度|专业水平)[，,、\s]*(?:也|又|还|真|可)?(?:是|就是|真是|真的是|简直|简直是)?$/;
+
+/**
  * Sarcasm: praise that says the opposite. A sentence with 呵呵 in it praises nothing (呵呵，你们的理赔效率可真高);
  * nor does praise with a smirk (信号一格，真是优秀呢[微笑]; 服务真是太好了[微笑] after a complaint) or with a mocking
  * frame (可真…, 这波操作666, …呢) once the customer has complained in the same or the previous sentence (乱扣费，这波操作
@@ -300,6 +309,16 @@ function sarcasm(ops: RawOpinion[], lc: string, original: (s: number, e: number)
     const thanks = EMPHATIC_THANKS.test(lc.slice(op.start, op.end));
     const sentenceEnd = Math.max(...clauses.filter((c) => c.sentence === sent).map((c) => c.end));
     const wasted = THANKS_CORE.test(op.core) ? THANKED_FOR_WASTE.exec(lc.slice(op.end, sentenceEnd)) : null;
+    if (MOCKABLE.test(op.core)) {
+      const sentenceStart = Math.min(...clauses.filter((c) => c.sentence === sent).map((c) => c.start));
+      const otherPraise = ops.some((o) => o !== op && o.score > 0 && o.clause.sentence === sent);
+      const alone = !(op.aspect && !op.aspectDistant) && /^[\s]*$/.test(lc.slice(op.clause.contentStart, op.start).replace(/也|又|还|真|可|是|的|简直|实在/g, ''));
+      const complaintBefore = ops.some((o) => o !== op && o.score < 0 && o.start < op.start && (o.clause.sentence === sent || o.clause.sentence === sent - 1));
+      if (!otherPraise && (BARE_CONDUCT.test(lc.slice(sentenceStart, op.start)) || (alone && complaintBefore))) {
+        op.score = -Math.abs(op.score);
+        continue;
+      }
+    }
     if (wasted) {
       op.score = -Math.abs(op.score);
       op.patternCategory = wasted.groups?.wait ? 'efficiency' : null;

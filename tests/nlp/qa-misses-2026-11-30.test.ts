@@ -137,3 +137,28 @@ describe('slang', () => {
     await expectNone(['我想买一辆自行车']);
   });
 });
+
+describe('sarcasm', () => {
+  it('绝了 on 这 + how the business behaves (这服务，真是绝了) mocks it; on a dish, a view or a thing it praises', async () => {
+    // was: positive
+    await expectOne([
+      ['这服务，真是绝了', ['服务', '真是绝了', 'negative', 'service_attitude']],
+      ['這服務，真是絕了', ['服務', '真是絕了', 'negative', 'service_attitude']],
+      ['这态度也是绝了', ['态度', '绝了', 'negative', 'service_attitude']],
+      ['这效率，绝了', ['效率', '绝了', 'negative', 'efficiency']],
+    ]);
+    const { tags } = await run('合约到期自动续了两年，没有任何提醒，这操作绝了');
+    expect(tags.find((t) => t.opinion === '绝了')?.polarity, showTags(tags)).toBe('negative');
+    for (const text of ['味道绝了', '这味道绝了', '这家店的味道真是绝了', '这件衣服绝了', '服务真的绝了', '排队两个小时才坐上缆车，山顶的风景真的绝了', '这服务，绝了，五星好评']) {
+      const res = await run(text);
+      expect(res.tags.find((t) => t.opinion.includes('绝了'))?.polarity, `${text}: ${showTags(res.tags)}`).toBe('positive');
+    }
+  });
+
+  it('a bare 绝了 right after a complaint is one too (排了两个小时，绝了)', async () => {
+    for (const text of ['等了四十分钟客服才回，绝了', '排队排了两个小时，真是绝了']) {
+      const { tags } = await run(text);
+      expect(tags.find((t) => t.opinion.includes('绝了'))?.polarity, `${text}: ${showTags(tags)}`).toBe('negative');
+    }
+  });
+});
