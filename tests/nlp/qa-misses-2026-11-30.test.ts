@@ -162,3 +162,16 @@ describe('sarcasm', () => {
     }
   });
 });
+
+describe('aspects', () => {
+  it('U盾 is one word, the online-banking key, app experience (网银U盾老是识别不了; was 网银U)', async () => {
+    await expectOne([
+      ['网银U盾老是识别不了', ['网银U盾', '老是识别不了', 'negative', 'app_experience']],
+      ['網銀U盾老是識別不了', ['網銀U盾', '老是識別不了', 'negative', 'app_experience']],
+      ['U盾插上电脑就是识别不了', ['U盾', '识别不了', 'negative', 'app_experience']],
+      ['K宝老是识别不了', ['K宝', '老是识别不了', 'negative', 'app_experience']],
+    ]);
+    const { tags } = await run('网银U盾用不了');
+    expect(tags.map((t) => t.canonicalAspect), showTags(tags)).toEqual(['u盾']);
+  });
+});
