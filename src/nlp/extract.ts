@@ -456,7 +456,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     const who = ren && ren.word === '人' && ren.start > lo ? tokenEndingAt(tokens, ren.start) : undefined;
     if (ren && who && who.start >= lo && isPerson(who) && op.score !== 0 && !found.some((o) => o !== op && o.start < op.start && ren.start < o.end)) op.start = ren.start;
   }
-  for (const op of found) op.aspect = findAspect(op, lc, lo, tokens, x, found) ?? ownTarget(op, lc, tokens, x);
+  for (const op of found) op.aspect = trailingTarget(op, lc, hi, tokens, x) ?? findAspect(op, lc, lo, tokens, x, found) ?? ownTarget(op, lc, tokens, x);
   // a verdict the customer says they do not hold (不觉得贵, 我并不觉得网速慢, 没感觉信号差, 真没觉得好), or a fault they
   // never met (没出现过卡顿), is denied: the negated verb of belief or experience is part of the phrase and turns it
   // round, also across the target it names (不觉得房间小 keeps 房间 as its target, inside the phrase). Asked (你不觉得很贵吗？) it asserts what it seems to deny, and stays as it was.
@@ -1192,9 +1192,24 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   const placeLike = !parts.some((p) => known(p.word)) || (before !== undefined && before.start >= lo && /^(进|到|去|出|回|进了|到了)$/.test(before.word));
   const own = placeLike ? runCategory(tokens.filter((t) => t.start >= op.start && t.end <= op.end && NOUN_TAGS.test(t.tag)), x) : null;
   if (own && runCategory(parts, x) !== own) return null;
+  // signal bars (手机一进家门就只剩一格) are the network's, whatever device shows them
+  if (op.fromPattern && op.patternCategory === 'network' && runCategory(parts, x) === 'quality') return null;
   const start = parts[0]!.start;
   const end = parts[parts.length - 1]!.end;
   return { start, end, text: lc.slice(start, end) };
+}
+
+/**
+ * A pattern's phrase followed by the thing it measures, which ends the clause (手机只有一格信号 → 信号 | 只有一格): that
+ * thing is the target when the taxonomy puts it in the pattern's own category, rather than the holder before the
+ * phrase (手机).
+ */
+function trailingTarget(op: RawOpinion, lc: string, hi: number, tokens: Token[], x: ExtractLexicon): FoundAspect | null {
+  if (!op.fromPattern || !op.patternCategory || op.role !== 'evidence') return null;
+  const t = tokens.find((k) => k.start === op.end);
+  if (!t || !isNounLike(t, x) || !/^[了的啊呀吧\s]*$/.test(lc.slice(t.end, hi))) return null;
+  if (x.lex.taxonomy.aspectIndex.get(t.word)?.category !== op.patternCategory) return null;
+  return { start: t.start, end: t.end, text: t.word };
 }
 
 /**

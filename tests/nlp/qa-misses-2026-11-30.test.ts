@@ -174,4 +174,19 @@ describe('aspects', () => {
     const { tags } = await run('网银U盾用不了');
     expect(tags.map((t) => t.canonicalAspect), showTags(tags)).toEqual(['u盾']);
   });
+
+  it('one bar of signal (手机只有一格信号) is a network complaint about the signal, not the phone', async () => {
+    // was: no tag
+    await expectOne([
+      ['手机只有一格信号', ['信号', '只有一格', 'negative', 'network']],
+      ['手機只有一格訊號', ['訊號', '只有一格', 'negative', 'network']],
+      ['进电梯只剩一格信号', ['信号', '只剩一格', 'negative', 'network']],
+      ['信号只有一格', ['信号', '只有一格', 'negative', 'network']],
+      ['卧室里就一格', [null, '就一格', 'negative', 'network']],
+    ]);
+    // evidence: a verdict of the same sentence is the opinion; one bar of battery is another matter
+    const { tags } = await run('你们的信号实在太烂了，在家里只有一格');
+    expect(tags.map((t) => [t.aspect, t.opinion]), showTags(tags)).toEqual([['信号', '实在太烂']]);
+    await expectNone(['手机就剩一格电']);
+  });
 });
