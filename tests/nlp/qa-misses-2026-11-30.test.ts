@@ -189,4 +189,28 @@ describe('aspects', () => {
     expect(tags.map((t) => [t.aspect, t.opinion]), showTags(tags)).toEqual([['信号', '实在太烂']]);
     await expectNone(['手机就剩一格电']);
   });
+
+  it('a person after the request the customer made of them (申请退货商家不理人) is the target, not the request', async () => {
+    // was: aspect 申请退货商家
+    await expectOne([
+      ['申請退貨商家不理人', ['商家', '不理人', 'negative', 'service_attitude']],
+      ['办理业务柜员很耐心', ['柜员', '很耐心', 'positive', 'service_attitude']],
+      ['要求换货店家不理人', ['店家', '不理人', 'negative', 'after_sales']],
+    ]);
+    // a job title stays whole
+    await expectOne([
+      ['理赔专员全程跟进', ['理赔专员', '全程跟进', 'positive', 'service_attitude']],
+      ['售后客服很耐心', ['售后客服', '很耐心', 'positive', 'service_attitude']],
+    ]);
+  });
+
+  it('a business refusing (申请退货商家一直不同意, 不同意退款) is a complaint; the customer disagreeing is not', async () => {
+    // was: no tag
+    await expectOne([
+      ['申请退货商家一直不同意', ['商家', '一直不同意', 'negative', 'service_attitude']],
+      ['商家不同意退款', ['商家', '不同意退款', 'negative', 'after_sales']],
+      ['你们就是不肯给我退钱', [null, '就是不肯给我退钱', 'negative', 'after_sales']],
+    ]);
+    await expectNone(['我不同意', '我一直不同意他们的方案']);
+  });
 });
