@@ -1335,6 +1335,8 @@ export function linkDistantAspects(ops: RawOpinion[], lc: string, clauses: Claus
         .filter((r) => r.parts.some(isTerm) && !claimed.has(`${r.start}:${r.end}`))
         // a term done, not talked about (退订了还发, 投诉过也没用) is an event on the way to the verdict, not its target
         .filter((r) => !/^[了过]/.test(lc.slice(r.end, r.end + 1)))
+        // nor is what 把 hands to a verb (还帮我把路由器调好了，绝绝子: the help is praised, not the router)
+        .filter((r) => lc[r.start - 1] !== '把')
         // a target is never inside another opinion's phrase
         .filter((r) => !ops.some((o) => o.start < r.end && r.start < o.end))
         // nor inside a claim someone else made (客服说“网络很稳定”，结果天天掉线: the complaint is not about 网络 as claimed)

@@ -213,4 +213,12 @@ describe('aspects', () => {
     ]);
     await expectNone(['我不同意', '我一直不同意他们的方案']);
   });
+
+  it('what 把 hands to a verb is no later verdict\'s target (客服帮我把套餐改成了更便宜的，每月省了四十块)', async () => {
+    // was: 套餐 | 每月省了四十块; 快递 | 一点没湿
+    const { tags } = await run('客服帮我把套餐改成了更便宜的，每月省了四十块');
+    expect(tags.some((t) => t.aspect === '套餐'), showTags(tags)).toBe(false);
+    const parcel = await run('下大雨还把快递送到家门口，一点没湿');
+    expect(parcel.tags.map((t) => [t.aspect, t.opinion]), showTags(parcel.tags)).toEqual([[null, '一点没湿']]);
+  });
 });
