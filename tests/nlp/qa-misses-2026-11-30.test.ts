@@ -214,11 +214,33 @@ describe('aspects', () => {
     await expectNone(['我不同意', '我一直不同意他们的方案']);
   });
 
+  it('a router or modem is network equipment of its own (网络设备), not 宽带: broken it is quality, dropping the connection network', async () => {
+    // was: no group (canonical 路由器, 信号 or app by the opinion), category other for 路由器老是坏
+    for (const [text, category] of [
+      ['路由器老是坏', 'quality'],
+      ['路由器经常断网', 'network'],
+      ['我家宽带的路由器三天两头死机', 'quality'],
+      ['機頂盒老是卡', 'quality'],
+      ['你们送的路由器一点都不好用', 'quality'],
+    ] as const) {
+      const { tags } = await run(text);
+      expect(tags.map((t) => [t.canonicalAspect, t.polarity, t.category]), `${text}: ${showTags(tags)}`).toEqual([['网络设备', 'negative', category]]);
+    }
+    const broadband = await run('宽带太慢了');
+    expect(broadband.tags.map((t) => t.canonicalAspect), showTags(broadband.tags)).toEqual(['网络']);
+  });
+
   it('what 把 hands to a verb is no later verdict\'s target (客服帮我把套餐改成了更便宜的，每月省了四十块)', async () => {
     // was: 套餐 | 每月省了四十块; 快递 | 一点没湿
     const { tags } = await run('客服帮我把套餐改成了更便宜的，每月省了四十块');
     expect(tags.some((t) => t.aspect === '套餐'), showTags(tags)).toBe(false);
     const parcel = await run('下大雨还把快递送到家门口，一点没湿');
     expect(parcel.tags.map((t) => [t.aspect, t.opinion]), showTags(parcel.tags)).toEqual([[null, '一点没湿']]);
+  });
+
+  it('nor is a router handed over once 路由器 is a term (师傅还顺手帮我把路由器调好了，绝绝子)', async () => {
+    // was: 路由器 | 绝绝子 once 路由器 was a taxonomy term
+    const { tags } = await run('师傅还顺手帮我把路由器调好了，绝绝子');
+    expect(tags.map((t) => [t.aspect, t.opinion, t.polarity]), showTags(tags)).toEqual([['师傅', '绝绝子', 'positive']]);
   });
 });
