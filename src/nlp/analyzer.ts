@@ -487,8 +487,8 @@ class RuleAnalyzer implements Analyzer {
       // pace (骑手小哥超快) is delivery, though a wait they sat through (骑手在店里等了半小时) is not
       const paceOfProcess = hit?.category === 'policy' && implicit === 'efficiency';
       const courierPace = hit?.category === 'logistics' && implicit === 'efficiency' && !op.fromPattern;
-      // a device that hangs (路由器三天两头死机) is faulty goods, not software, even where its aspect is weak
-      const deviceFault = hit?.category === 'quality' && implicit === 'app_experience';
+      // a device that hangs (路由器三天两头死机) is faulty goods, not software, though its aspect is weak
+      const deviceFault = hit?.category === 'quality' && implicit === 'app_experience' && x.lex.taxonomy.weakAspects.has(hit.canonical);
       if (judgesDelivery(lc.slice(op.start, op.end), lc.slice(clause.start, clause.end))) {
         // how something was delivered is logistics whatever was delivered (外卖送得很快)
         category = 'logistics';

@@ -1181,10 +1181,10 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   // a person after what the customer asked them for (申请退货商家不理人, 办理业务柜员很耐心) is who is judged: the
   // request before them is what it was about, not part of the target
   const head = parts[0]!;
-  // (a verb, its object, then the person, or the object right after a verb: 理赔专员 is one job title)
-  const asked = tokenEndingAt(tokens, head.start);
-  const request = (parts.length > 2 && (HEAD_VERBS.has(head.word) || /^v/.test(head.tag))) || (asked !== undefined && asked.start >= lo && /^v/.test(asked.tag) && !isNounLike(asked, x));
-  if (parts.length > 1 && isPerson(parts[parts.length - 1]!) && request) parts.splice(0, parts.length - 1);
+  // (a verb, its object, then a person word of two characters or more: 理赔专员 is one job title, 询问服务小姐 asks
+  // the person, 湖北人 is no request)
+  const who = parts[parts.length - 1]!;
+  if (parts.length > 2 && (HEAD_VERBS.has(head.word) || /^v/.test(head.tag)) && isPerson(who) && who.word.length >= 2) parts.splice(0, parts.length - 1);
   // a plain noun right after a verb is the object of an activity (看视频也不卡), not the target
   const before = tokenEndingAt(tokens, parts[0]!.start);
   const known = (w: string) => [...w].some((_, k) => w.length - k >= 2 && x.lex.taxonomy.aspectIndex.has(w.slice(k))) || x.lex.taxonomy.aspectIndex.has(w);

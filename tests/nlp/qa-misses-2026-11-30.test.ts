@@ -111,6 +111,11 @@ describe('events told as complaints', () => {
     ]);
     const { tags } = await run('快个鬼，等了我一个钟');
     expect(tags.find((t) => t.opinion === '快个鬼')?.polarity, showTags(tags)).toBe('negative');
+    // the word denied is the one right before 个 (没发票卖个毛线: 卖, not 票卖)
+    const sold = await run('没发票卖个毛线啊');
+    expect(sold.tags.map((t) => t.opinion), showTags(sold.tags)).toContain('卖个毛线啊');
+    const fast = await run('好用个屁');
+    expect(fast.tags.map((t) => [t.opinion, t.polarity]), showTags(fast.tags)).toEqual([['好用个屁', 'negative']]);
     await expectNone(['这个鬼天气', '他扮了个鬼脸']);
   });
 
@@ -195,13 +200,16 @@ describe('aspects', () => {
     await expectOne([
       ['申請退貨商家不理人', ['商家', '不理人', 'negative', 'service_attitude']],
       ['办理业务柜员很耐心', ['柜员', '很耐心', 'positive', 'service_attitude']],
-      ['要求换货店家不理人', ['店家', '不理人', 'negative', 'after_sales']],
+      ['申请换货店家不理人', ['店家', '不理人', 'negative', 'after_sales']],
     ]);
-    // a job title stays whole
+    // a job title stays whole, and so does a person asked (询问服务小姐) or described (湖北人)
     await expectOne([
       ['理赔专员全程跟进', ['理赔专员', '全程跟进', 'positive', 'service_attitude']],
       ['售后客服很耐心', ['售后客服', '很耐心', 'positive', 'service_attitude']],
+      ['询问服务小姐一问三不知', ['服务小姐', '一问三不知', 'negative', 'service_attitude']],
     ]);
+    const local = await run('作为湖北人觉得还是很正宗的');
+    expect(local.tags.map((t) => t.aspect), showTags(local.tags)).toEqual([null]);
   });
 
   it('a business refusing (申请退货商家一直不同意, 不同意退款) is a complaint; the customer disagreeing is not', async () => {
