@@ -490,9 +490,10 @@ class RuleAnalyzer implements Analyzer {
       // a device that hangs (路由器三天两头死机) is faulty goods, not software, though its aspect is weak
       const deviceFault = hit?.category === 'quality' && implicit === 'app_experience' && x.lex.taxonomy.weakAspects.has(hit.canonical);
       if (judgesDelivery(lc.slice(op.start, op.end), lc.slice(clause.start, clause.end))) {
-        // how something was delivered is logistics whatever was delivered (外卖送得很快)
+        // how something was delivered is logistics whatever was delivered (外卖送得很快); a spill groups with packaging,
+        // not with what was spilled (汤全洒了 is no taste complaint, so not under 口味)
         category = 'logistics';
-        canonical = hit?.canonical ?? null;
+        canonical = SPILLED.test(lc.slice(op.start, op.end)) && hit?.category !== 'logistics' ? '包装' : (hit?.canonical ?? null);
         categoryFrom = 'opinion';
       } else if (ANNOYANCE.test(op.core) && salesPitch(x, tokens, clauses, clause)) {
         category = 'marketing';

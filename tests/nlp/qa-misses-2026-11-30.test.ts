@@ -49,6 +49,16 @@ describe('spills', () => {
     ]);
     await expectNone(['面上撒了点葱花', '他在撒谎', '撒了一把盐进去']);
   });
+
+  it('a spill groups with packaging, not with what was spilled (汤全洒了 is not under 口味)', async () => {
+    // was: canonical 口味 for 汤, 粥 and 菜, so spills counted among the top taste complaints
+    for (const text of ['汤全洒了', '骑手把汤撒了一地', '饮料全洒了', '粥都灑了']) {
+      const { tags } = await run(text);
+      expect(tags.map((t) => [t.category, t.canonicalAspect]), `${text}: ${showTags(tags)}`).toEqual([['logistics', '包装']]);
+    }
+    const taste = await run('汤太咸了');
+    expect(taste.tags.map((t) => t.canonicalAspect), showTags(taste.tags)).toEqual(['口味']);
+  });
 });
 
 describe('events told as complaints', () => {
