@@ -230,7 +230,7 @@ describe('aspects', () => {
       ['商家不同意退款', ['商家', '不同意退款', 'negative', 'after_sales']],
       ['你们就是不肯给我退钱', [null, '就是不肯给我退钱', 'negative', 'after_sales']],
     ]);
-    await expectNone(['我不同意', '我一直不同意他们的方案']);
+    await expectNone(['我不同意', '我一直不同意他们的方案', '他一直不肯吃饭']);
   });
 
   it('a router or modem is network equipment of its own (网络设备), not 宽带: broken it is quality, dropping the connection network', async () => {
