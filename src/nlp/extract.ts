@@ -91,8 +91,10 @@ const QUANTITY_TAIL =
 const HMM_GLUE =
   /[了的得着过是有个次要一二两三四五六七八九十半这那此其另我你他她它们说想求算呼就却都也还又在把被给让到看收开放干很太挺真最略较颇稍没不吗呢吧啊呀么咋怎啥谁哪几些每各该能会可够花交提降改找问买卖用吃住睡晚里上]|[旧暗低高多少净乱脏差坏长短快慢贵怡]$/;
 /** Words that end a name for a person serving the customer (师傅, 快递员, 客服): what they do is not the target. */
-const PERSON_NOUN = /(师傅|小哥|小姐姐|小姐|阿姨|大哥|大姐|大叔|大爷|大妈|老板娘|员|客服|经理|骑手|司机|老板|店家|商家|前台|医生|护士|老师|导游|管家|保安|保洁|坐席|专员|主管|顾问|人员|工作人员|人)$/;
+const PERSON_NOUN = /(师傅|小哥|小姐姐|小姐|阿姨|大哥|大姐|大叔|大爷|大妈|老板娘|员|客服|经理|骑手|司机|老板|店家|商家|卖家|店主|掌柜|前台|医生|护士|老师|导游|管家|保安|保洁|坐席|专员|主管|顾问|人员|工作人员|人)$/;
 const isPerson = (t: Token) => t.tag === 'nr' || PERSON_NOUN.test(t.word);
+/** how a person is judged, written after them (营业员态度很差) */
+const MANNER = /^(?:态度|服务态度|脾气|语气|口气)$/;
 /** Verbs that name what a thing does or a process it runs (保护, 识别, 申请, 排水): with the thing before them, the target. */
 const HEAD_VERBS = new Set(['补偿', '补发', '补寄', '退钱', '退费', '赔付', '转接', '抢修', '折叠', '开关', '调整', '叫醒', '保护', '识别', '申请', '安排', '打扫', '清洁', '排水', '配备', '设计', '设置', '处理', '审核', '审批', '办理', '入住', '登录', '注册', '支付', '转账', '充值', '提现', '理赔', '报销', '退款', '退货', '换货', '维修', '安装', '配送', '送餐', '出餐', '上菜', '接待', '结账', '核验', '验证', '推送', '提醒', '更新', '升级', '加载', '定位', '导航', '搜索', '降噪', '制冷', '制热', '充电', '散热', '隔音', '排队', '预约', '取号', '叫号', '付款', '扣款', '到账', '放款', '还款', '下单', '发货', '揽收', '派送', '签收', '包装', '打包', '显示', '播放', '连接', '响应', '反应', '解答', '回复', '讲解', '沟通', '报价', '定损', '核保', '续保', '退保', '开户', '销户', '挂失', '解冻', '冻结', '取件', '寄件', '退订', '订购', '开通', '办卡', '激活', '跳转', '刷新', '同步', '下载', '运行', '启动', '切换', '拍照', '录音', '计费', '收费', '结算', '兑换', '抢购', '秒杀', '抽奖', '签到'])
 /** Noun verdicts on what was sold (是假货, 是翻新机). */
@@ -1182,9 +1184,16 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   // request before them is what it was about, not part of the target
   const head = parts[0]!;
   // (a verb, its object, then a person word of two characters or more: 理赔专员 is one job title, 询问服务小姐 asks
-  // the person, 湖北人 is no request)
-  const who = parts[parts.length - 1]!;
-  if (parts.length > 2 && (HEAD_VERBS.has(head.word) || /^v/.test(head.tag)) && isPerson(who) && who.word.length >= 2) parts.splice(0, parts.length - 1);
+  // the person, 湖北人 is no request). The person keeps the person words before it (客服小姐姐) and the manner judged
+  // after it (营业员态度).
+  let last = parts.length;
+  if (last > 1 && MANNER.test(parts[last - 1]!.word)) last--;
+  let from = last - 1;
+  const who = parts[from];
+  if (who && from >= 2 && (HEAD_VERBS.has(head.word) || /^v/.test(head.tag)) && isPerson(who) && who.word.length >= 2) {
+    while (from > 2 && isPerson(parts[from - 1]!) && parts[from - 1]!.word.length >= 2) from--;
+    parts.splice(0, from);
+  }
   // a plain noun right after a verb is the object of an activity (看视频也不卡), not the target
   const before = tokenEndingAt(tokens, parts[0]!.start);
   const known = (w: string) => [...w].some((_, k) => w.length - k >= 2 && x.lex.taxonomy.aspectIndex.has(w.slice(k))) || x.lex.taxonomy.aspectIndex.has(w);

@@ -212,6 +212,12 @@ describe('aspects', () => {
       ['申請退貨商家不理人', ['商家', '不理人', 'negative', 'service_attitude']],
       ['办理业务柜员很耐心', ['柜员', '很耐心', 'positive', 'service_attitude']],
       ['申请换货店家不理人', ['店家', '不理人', 'negative', 'after_sales']],
+      ['申请退货卖家不理人', ['卖家', '不理人', 'negative', 'after_sales']],
+    ]);
+    // the person keeps the person words before it and the manner judged after it
+    await expectOne([
+      ['申请售后客服小姐姐很耐心', ['客服小姐姐', '很耐心', 'positive', 'service_attitude']],
+      ['申请退款客服态度很差', ['客服态度', '很差', 'negative', 'service_attitude']],
     ]);
     // a job title stays whole, and so does a person asked (询问服务小姐) or described (湖北人)
     await expectOne([
