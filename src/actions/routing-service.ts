@@ -3,6 +3,7 @@ import type { Filter } from '../store/collection.js';
 import type { CasePriority, CaseRouting, DocumentRecord, RoutingEntry, RoutingTableRecord, TagRecord } from '../store/records.js';
 import { wasAnalysed } from '../store/documents-repository.js';
 import type { ActionsStore } from './actions-store.js';
+import { escalationThreats } from './escalation-intent.js';
 import { customerText, findWords } from './text.js';
 
 export const PRIORITIES: readonly CasePriority[] = ['low', 'normal', 'high', 'urgent'];
@@ -22,25 +23,37 @@ export const presentRouting = (t: RoutingTableRecord) => ({
 });
 
 /**
- * The routing decision for one document, or null when it has no negative opinion. The first table
- * entry whose keywords appear in the customer's text or whose categories include a negative tag's
- * category wins; otherwise the default team. Any escalation word raises the priority one level.
- * The SLA clock starts when we received the document (createdAt), not when it happened: an imported
- * backlog should not arrive already overdue.
+ * The routing decision for one document, or null when it is no case. A document is a case when it has a
+ * negative opinion, or when the customer threatens to escalate (escalation-intent.ts: 我要投诉你们, 再不退款我就去
+ * 银保监会举报), which carries no opinion tag; a mere mention (我之前投诉的理赔今天到账了, 在App上投诉有用吗) is
+ * none. `openedFor` says which. The first table entry whose keywords appear in the customer's text or whose
+ * categories include a negative tag's category wins; otherwise the default team. Any escalation word raises
+ * the priority one level, so a threat alone is a `high` case at the default team. The SLA clock starts when
+ * we received the document (createdAt), not when it happened: an imported backlog should not arrive already
+ * overdue.
  */
 export function routeDocument(table: RoutingTableRecord, doc: DocumentRecord, tags: TagRecord[], now: Date): Omit<CaseRouting, 'routedAt' | 'resolvedAt' | 'breachNotifiedAt'> | null {
   const negative = tags.filter((t) => t.polarity === 'negative');
-  if (negative.length === 0) return null;
   const text = customerText(doc);
+  const escalations = findWords(text, table.escalationWords);
+  // read only when it decides: a negative document is a case whatever its words say
+  const threatened = negative.length === 0 && escalations.length > 0 && escalationThreats(text, escalations).length > 0;
+  if (negative.length === 0 && !threatened) return null;
   const categories = new Set<string>(negative.map((t) => t.category));
   const index = table.entries.findIndex((e) => findWords(text, e.keywords).length > 0 || e.categories.some((c) => categories.has(c)));
   const entry: RoutingEntry | null = index >= 0 ? table.entries[index]! : null;
-  const escalations = findWords(text, table.escalationWords);
   const base = PRIORITIES.indexOf(entry?.priority ?? 'normal');
   const priority = PRIORITIES[Math.min(PRIORITIES.length - 1, base + (escalations.length > 0 ? 1 : 0))]!;
   const slaHours = entry?.slaHours ?? table.defaultSlaHours;
   const received = doc.createdAt ? new Date(doc.createdAt) : now;
-  return { team: entry?.team ?? table.defaultTeam, dueAt: new Date(received.getTime() + slaHours * HOUR), priority, escalations, entry: index >= 0 ? index : null };
+  return {
+    team: entry?.team ?? table.defaultTeam,
+    dueAt: new Date(received.getTime() + slaHours * HOUR),
+    priority,
+    escalations,
+    openedFor: negative.length > 0 ? 'negative_opinion' : 'escalation_threat',
+    entry: index >= 0 ? index : null,
+  };
 }
 
 interface CaseCursor {
@@ -160,6 +173,8 @@ export function presentCase(d: DocumentRecord, now: Date) {
     priority: r.priority,
     dueAt: r.dueAt,
     escalations: r.escalations,
+    // cases stored before 2026-11-30 were all opened for a negative opinion
+    openedFor: r.openedFor ?? 'negative_opinion',
     routedAt: r.routedAt,
     resolvedAt: r.resolvedAt,
     breachNotifiedAt: r.breachNotifiedAt,

@@ -62,7 +62,7 @@ export interface DocumentRecord {
   requestId?: string | null;
   /** The re-tag job that last re-queued this document. */
   retagJobId?: string | null;
-  /** Set for documents with a negative opinion: which team owns the complaint and by when. */
+  /** Set for documents with a negative opinion or an escalation threat: which team owns the case and by when. */
   routing?: CaseRouting | null;
   /**
    * What people and the SLA check recorded on the case of a document that stopped being a complaint (a
@@ -228,12 +228,19 @@ export interface AuditRecord {
 
 export type CasePriority = 'low' | 'normal' | 'high' | 'urgent';
 
+export type CaseReason = 'negative_opinion' | 'escalation_threat';
+
 export interface CaseRouting {
   team: string;
   dueAt: Date;
   priority: CasePriority;
   /** Escalation words found in the customer's own text. */
   escalations: string[];
+  /**
+   * Why the document is a case: a negative opinion, or, without one, the customer's threat to escalate
+   * (src/actions/escalation-intent.ts). Absent on cases stored before 2026-11-30: negative_opinion.
+   */
+  openedFor?: CaseReason;
   /** Index of the routing-table entry that matched; null for the tenant's default team. */
   entry: number | null;
   routedAt: Date;

@@ -737,7 +737,8 @@ export const ROUTES: RouteDoc[] = [
     method: 'put',
     path: '/v1/routing',
     summary: 'Replace the complaint routing table',
-    description: 'Negative documents go to the first entry whose keywords appear in the text or whose categories match a negative tag, else to the default team.',
+    description:
+      'Negative documents, and documents whose customer threatens to escalate (an escalation word in a threat frame: 我要投诉你们), go to the first entry whose keywords appear in the text or whose categories match a negative tag, else to the default team.',
     tag: 'actions',
     roles: ['admin'],
     body: RoutingTableDto,

@@ -480,7 +480,11 @@ export function responseSchemas(): Record<string, JsonSchema> {
       entries: { type: 'array', items: ref('RoutingEntryDto'), description: 'first match wins' },
       defaultTeam: str,
       defaultSlaHours: { type: 'number' },
-      escalationWords: { type: 'array', items: str, description: 'any of these in the text raises the priority one level' },
+      escalationWords: {
+        type: 'array',
+        items: str,
+        description: "any of these in the customer's words raises a case's priority one level; one used in a threat (我要投诉你们) opens a case without a negative opinion",
+      },
       updatedAt: dateTime,
     }),
     Case: object(
@@ -496,7 +500,12 @@ export function responseSchemas(): Record<string, JsonSchema> {
         team: str,
         priority: { type: 'string', enum: enumOf(CasesQueryDto, 'priority') },
         dueAt: dateTime,
-        escalations: { type: 'array', items: str, description: 'escalation words found in the text' },
+        escalations: { type: 'array', items: str, description: "escalation words found in the customer's words" },
+        openedFor: {
+          type: 'string',
+          enum: ['negative_opinion', 'escalation_threat'],
+          description: 'why the document is a case: a negative opinion, or without one a threat to escalate (我要投诉你们, 再不退款我就去银保监会举报)',
+        },
         routedAt: dateTime,
         resolvedAt: nullableDateTime,
         breachNotifiedAt: nullableDateTime,
