@@ -112,6 +112,13 @@ export class RoutingService {
   }
 
   async cases(tenant: string, q: { team?: string; overdue?: boolean; status?: 'open' | 'resolved'; priority?: CasePriority; limit: number; cursor?: string }, now = new Date()) {
+    // Only an open case can be overdue (resolving one stops its SLA clock), so this pair always answered an
+    // empty page, read as "no resolved case was late" rather than as a question that cannot match.
+    if (q.overdue === true && q.status === 'resolved') {
+      throw badRequest('overdue=true cannot be combined with status=resolved: only open cases can be overdue (resolving a case stops its SLA clock); use status=open or leave overdue out', [
+        { field: 'overdue', message: 'only open cases can be overdue' },
+      ]);
+    }
     const filter: Filter = { tenant, 'routing.team': q.team ?? { $exists: true } };
     const and: Filter[] = [];
     if (q.priority) filter['routing.priority'] = q.priority;

@@ -247,6 +247,7 @@ export class CasesQueryDto {
   @Length(1, 64)
   team?: string;
 
+  /** Open cases past their due time (true), or the others (false). Only an open case can be overdue: true with status=resolved is a 400. */
   @IsOptional()
   @IsIn(['true', 'false'])
   overdue?: string;

@@ -748,6 +748,7 @@ export const ROUTES: RouteDoc[] = [
     method: 'get',
     path: '/v1/cases',
     summary: 'Routed complaints with their team, priority and SLA',
+    description: 'Only an open case can be overdue: overdue=true with status=resolved is a 400 naming overdue.',
     tag: 'actions',
     roles: READ,
     query: CasesQueryDto,
