@@ -197,7 +197,12 @@ export class ActionsQueries {
     if (!r) return;
     await this.documents.updateOne(
       { _id: documentId, 'routing.team': r.team },
-      { $set: { routing: null, routingMarks: { routedAt: r.routedAt, resolvedAt: r.resolvedAt, breachNotifiedAt: r.breachNotifiedAt } } },
+      {
+        $set: {
+          routing: null,
+          routingMarks: { routedAt: r.routedAt, resolvedAt: r.resolvedAt, breachNotifiedAt: r.breachNotifiedAt, assignee: r.assignee ?? null, team: r.team },
+        },
+      },
     );
   }
 
@@ -205,9 +210,10 @@ export class ActionsQueries {
    * Writes a fresh routing decision without touching what people and the SLA check record on the
    * case (routedAt, resolvedAt, breachNotifiedAt): the job's copy of the document was read before
    * analysis, and a resolve or breach mark made meanwhile must survive the job's write. Only a move to
-   * another team clears the breach mark, with the deadline it belonged to.
+   * another team clears the breach mark, with the deadline it belonged to, and the assignee, a person of the
+   * old team.
    */
-  async applyRouting(documentId: string, decision: Omit<NonNullable<DocumentRecord['routing']>, 'routedAt' | 'resolvedAt' | 'breachNotifiedAt'>, now: Date): Promise<void> {
+  async applyRouting(documentId: string, decision: Omit<NonNullable<DocumentRecord['routing']>, 'routedAt' | 'resolvedAt' | 'breachNotifiedAt' | 'assignee'>, now: Date): Promise<void> {
     // A case that stays with its team keeps the deadline it was given: a re-tag (every promotion runs one)
     // under a tightened SLA recomputed every old case's dueAt from its ingest time, and 1,475 cases that
     // were on time became overdue at once (QA audit 2026-11-30). A new SLA applies to new cases, and to a
@@ -216,7 +222,9 @@ export class ActionsQueries {
     if (await this.updateRouting({ _id: documentId, 'routing.team': decision.team }, sameTeam)) return;
     // Another team, another deadline, checked afresh: a breach noticed on the old team's deadline kept the
     // case marked, so the new team's sla_breach rules never heard of it when its own deadline passed.
-    if (await this.updateRouting({ _id: documentId, 'routing.team': { $exists: true } }, { ...decision, breachNotifiedAt: null })) return;
+    // The assignee goes too: the new team picks its own person (a case left with someone of the old team
+    // looked worked on while nobody of the new team knew of it).
+    if (await this.updateRouting({ _id: documentId, 'routing.team': { $exists: true } }, { ...decision, breachNotifiedAt: null, assignee: null })) return;
     // a complaint again after it stopped being one: the marks its case had come back with it (closeRouting)
     const [doc] = await this.documents.find({ _id: documentId }, { limit: 1 });
     const kept = doc?.routingMarks ?? null;
@@ -224,7 +232,14 @@ export class ActionsQueries {
       { _id: documentId, 'routing.team': { $exists: false } },
       {
         $set: {
-          routing: { ...decision, routedAt: kept?.routedAt ?? now, resolvedAt: kept?.resolvedAt ?? null, breachNotifiedAt: kept?.breachNotifiedAt ?? null },
+          routing: {
+            ...decision,
+            routedAt: kept?.routedAt ?? now,
+            resolvedAt: kept?.resolvedAt ?? null,
+            breachNotifiedAt: kept?.breachNotifiedAt ?? null,
+            // back with the team it left, back with its person; with another team, nobody yet
+            assignee: kept?.team === decision.team ? (kept.assignee ?? null) : null,
+          },
           routingMarks: null,
         },
       },

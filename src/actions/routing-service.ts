@@ -9,6 +9,8 @@ import { customerText, findWords } from './text.js';
 export const PRIORITIES: readonly CasePriority[] = ['low', 'normal', 'high', 'urgent'];
 export const DEFAULT_ESCALATION_WORDS = ['投诉', '曝光', '起诉', '12315', '举报', '银保监', '消协', '媒体', '律师'];
 const HOUR = 3_600_000;
+/** `GET /v1/cases?assignee=none`: the cases nobody is assigned to; so no person may be called that. */
+export const UNASSIGNED = 'none';
 
 export function defaultRoutingTable(tenant: string): RoutingTableRecord {
   return { _id: tenant, entries: [], defaultTeam: 'customer-care', defaultSlaHours: 24, escalationWords: DEFAULT_ESCALATION_WORDS, updatedAt: new Date(0) };
@@ -32,7 +34,7 @@ export const presentRouting = (t: RoutingTableRecord) => ({
  * we received the document (createdAt), not when it happened: an imported backlog should not arrive already
  * overdue.
  */
-export function routeDocument(table: RoutingTableRecord, doc: DocumentRecord, tags: TagRecord[], now: Date): Omit<CaseRouting, 'routedAt' | 'resolvedAt' | 'breachNotifiedAt'> | null {
+export function routeDocument(table: RoutingTableRecord, doc: DocumentRecord, tags: TagRecord[], now: Date): Omit<CaseRouting, 'routedAt' | 'resolvedAt' | 'breachNotifiedAt' | 'assignee'> | null {
   const negative = tags.filter((t) => t.polarity === 'negative');
   const text = customerText(doc);
   const escalations = findWords(text, table.escalationWords);
@@ -111,7 +113,11 @@ export class RoutingService {
     await this.afterTagged(doc, await this.store.queries.tagsOf([doc._id]));
   }
 
-  async cases(tenant: string, q: { team?: string; overdue?: boolean; status?: 'open' | 'resolved'; priority?: CasePriority; limit: number; cursor?: string }, now = new Date()) {
+  async cases(
+    tenant: string,
+    q: { team?: string; overdue?: boolean; status?: 'open' | 'resolved'; priority?: CasePriority; assignee?: string; limit: number; cursor?: string },
+    now = new Date(),
+  ) {
     // Only an open case can be overdue (resolving one stops its SLA clock), so this pair always answered an
     // empty page, read as "no resolved case was late" rather than as a question that cannot match.
     if (q.overdue === true && q.status === 'resolved') {
@@ -122,6 +128,12 @@ export class RoutingService {
     const filter: Filter = { tenant, 'routing.team': q.team ?? { $exists: true } };
     const and: Filter[] = [];
     if (q.priority) filter['routing.priority'] = q.priority;
+    if (q.assignee !== undefined) {
+      const who = q.assignee.trim();
+      // cases routed before assignees existed have no field at all
+      if (who.toLowerCase() === UNASSIGNED) and.push({ $or: [{ 'routing.assignee': null }, { 'routing.assignee': { $exists: false } }] });
+      else filter['routing.assignee'] = who;
+    }
     if (q.status === 'open') filter['routing.resolvedAt'] = null;
     if (q.status === 'resolved') and.push({ 'routing.resolvedAt': { $ne: null } }, { 'routing.resolvedAt': { $exists: true } });
     if (q.overdue === true) {
@@ -141,6 +153,25 @@ export class RoutingService {
       items: page.map((d) => presentCase(d, now)),
       nextCursor: docs.length > q.limit && last ? Buffer.from(JSON.stringify({ d: new Date(last.routing!.dueAt).toISOString(), i: last._id })).toString('base64url') : null,
     };
+  }
+
+  /**
+   * Sets (a trimmed name) or clears (null) the case's assignee. `changed` is false when it already was that,
+   * so a repeat writes and audits nothing; `previous` is who it was.
+   */
+  async assign(tenant: string, id: string, assignee: string | null, now = new Date()) {
+    if (assignee !== null && assignee.toLowerCase() === UNASSIGNED) {
+      throw badRequest(`"${UNASSIGNED}" is reserved: GET /v1/cases?assignee=${UNASSIGNED} lists the unassigned cases; send null to unassign`, [
+        { field: 'assignee', message: `"${UNASSIGNED}" is reserved` },
+      ]);
+    }
+    const [doc] = await this.store.queries.findDocuments({ _id: id, tenant, 'routing.team': { $exists: true } }, { _id: 1 }, 1);
+    if (!doc) throw notFound('case');
+    const previous = doc.routing!.assignee ?? null;
+    if (previous === assignee) return { case: presentCase(doc, now), changed: false, previous };
+    const updated = await this.store.queries.updateRouting({ _id: id, tenant, 'routing.team': { $exists: true } }, { assignee });
+    if (!updated) throw notFound('case');
+    return { case: presentCase(updated, now), changed: true, previous };
   }
 
   /**
@@ -185,6 +216,7 @@ export function presentCase(d: DocumentRecord, now: Date) {
     routedAt: r.routedAt,
     resolvedAt: r.resolvedAt,
     breachNotifiedAt: r.breachNotifiedAt,
+    assignee: r.assignee ?? null,
     overdue: r.resolvedAt === null && new Date(r.dueAt).getTime() < now.getTime(),
   };
 }

@@ -67,8 +67,9 @@ export interface DocumentRecord {
   /**
    * What people and the SLA check recorded on the case of a document that stopped being a complaint (a
    * correction, a re-tag): given back if it becomes one again, so a case resolved before comes back resolved.
+   * `team` is the team it had: its assignee comes back only to that team (absent on marks kept before 2026-11-30).
    */
-  routingMarks?: Pick<CaseRouting, 'routedAt' | 'resolvedAt' | 'breachNotifiedAt'> | null;
+  routingMarks?: (Pick<CaseRouting, 'routedAt' | 'resolvedAt' | 'breachNotifiedAt' | 'assignee'> & { team?: string }) | null;
   createdAt: Date;
   updatedAt: Date;
   processedAt: Date | null;
@@ -247,6 +248,11 @@ export interface CaseRouting {
   resolvedAt: Date | null;
   /** When the SLA check fired the sla_breach rules for this case (once per case). */
   breachNotifiedAt: Date | null;
+  /**
+   * The person of the team working the case, as people name them (free text, trimmed, at most 100
+   * characters); null or absent when nobody is. Cleared when the case moves to another team.
+   */
+  assignee?: string | null;
 }
 
 export interface AlertRuleRecord {

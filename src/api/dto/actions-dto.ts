@@ -25,6 +25,9 @@ const CATEGORIES = CATEGORY_IDS as unknown as string[];
 // entry holding nothing else was saved and could never fire.
 const notBlank = (what: string) => Matches(/\S/, { each: true, message: `each of ${what} must hold a visible character (a blank one matches nothing)` });
 const PRIORITY_VALUES = ['low', 'normal', 'high', 'urgent'];
+// A case's assignee: 1 to 100 characters once trimmed, none of them a control character (a name is one line).
+const ASSIGNEE = /^\s*[^\s\p{Cc}](?:[^\p{Cc}]{0,98}[^\s\p{Cc}])?\s*$/u;
+const ASSIGNEE_MSG = 'assignee must be 1 to 100 characters once trimmed, on one line (send null to unassign)';
 // query strings: the example a URL needs (%2B for an offset's +)
 const DATE_MSG = QUERY_DATE_MSG;
 
@@ -260,6 +263,12 @@ export class CasesQueryDto {
   @IsIn(PRIORITY_VALUES)
   priority?: string;
 
+  /** Cases assigned to this person (as set with PATCH /v1/cases/:id, compared exactly once trimmed); `none`: the unassigned ones. */
+  @IsOptional()
+  @IsString()
+  @Matches(ASSIGNEE, { message: ASSIGNEE_MSG })
+  assignee?: string;
+
   @IsOptional()
   @Matches(LIMIT, { message: 'limit must be a whole number from 1 to 1000' })
   limit?: string;
@@ -268,6 +277,14 @@ export class CasesQueryDto {
   @IsString()
   @Length(1, 512)
   cursor?: string;
+}
+
+export class CaseUpdateDto {
+  /** Who of the team works the case: a person's id or name, 1 to 100 characters once trimmed; null unassigns. Cleared when the case moves to another team. */
+  @ValidateIf((_: object, v: unknown) => v !== undefined && v !== null)
+  @IsString()
+  @Matches(ASSIGNEE, { message: ASSIGNEE_MSG })
+  assignee?: string | null;
 }
 
 export class DeliveriesQueryDto {

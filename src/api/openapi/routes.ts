@@ -2,6 +2,7 @@ import { CATEGORY_IDS } from '../../nlp/types.js';
 import type { Role } from '../../store/records.js';
 import {
   AtRiskQueryDto,
+  CaseUpdateDto,
   CasesQueryDto,
   DeliveriesQueryDto,
   JourneyParamsDto,
@@ -748,7 +749,7 @@ export const ROUTES: RouteDoc[] = [
     method: 'get',
     path: '/v1/cases',
     summary: 'Routed complaints with their team, priority and SLA',
-    description: 'Only an open case can be overdue: overdue=true with status=resolved is a 400 naming overdue.',
+    description: 'Only an open case can be overdue: overdue=true with status=resolved is a 400 naming overdue. `assignee=none` lists the cases nobody is assigned to.',
     tag: 'actions',
     roles: READ,
     query: CasesQueryDto,
@@ -759,6 +760,18 @@ export const ROUTES: RouteDoc[] = [
         required: ['items'],
       }),
     },
+  },
+  {
+    method: 'patch',
+    path: '/v1/cases/{id}',
+    summary: "Assign a case to a person of its team, or unassign it",
+    description:
+      'The id is the document id. `assignee` is free text (a person id or name), trimmed, 1 to 100 characters; null unassigns; `none` is reserved for the unassigned filter of GET /v1/cases. ' +
+      'Audited as case.assign (a repeat of the same assignee changes and logs nothing). A case that moves to another team loses its assignee.',
+    tag: 'actions',
+    roles: READ,
+    body: CaseUpdateDto,
+    responses: { 200: json('the case', 'Case') },
   },
   {
     method: 'post',

@@ -509,6 +509,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
         routedAt: dateTime,
         resolvedAt: nullableDateTime,
         breachNotifiedAt: nullableDateTime,
+        assignee: { type: ['string', 'null'], description: 'the person of the team working the case (PATCH /v1/cases/{id}); null when nobody is' },
         overdue: { type: 'boolean' },
       },
       ['documentId', 'team', 'priority', 'dueAt', 'overdue'],

@@ -7,6 +7,7 @@ import { presentWebhook } from '../../actions/webhook-service.js';
 import { presentRouting } from '../../actions/routing-service.js';
 import {
   AtRiskQueryDto,
+  CaseUpdateDto,
   CasesQueryDto,
   DeliveriesQueryDto,
   JourneyParamsDto,
@@ -134,10 +135,23 @@ export function actionsRoutes(s: Services): Router {
         ...(q.overdue ? { overdue: q.overdue === 'true' } : {}),
         ...(q.status ? { status: q.status as 'open' | 'resolved' } : {}),
         ...(q.priority ? { priority: q.priority as 'low' | 'normal' | 'high' | 'urgent' } : {}),
+        ...(q.assignee !== undefined ? { assignee: q.assignee } : {}),
         ...(q.cursor ? { cursor: q.cursor } : {}),
         limit: Number(q.limit ?? 50),
       }),
     );
+  });
+  // The one field of a case people set besides its resolution (POST …/resolve): who works it.
+  r.patch('/cases/:id', requireRole('analyst', 'labeler'), async (req, res) => {
+    const who = auth(req);
+    const dto = parseDto(CaseUpdateDto, req.body);
+    if (dto.assignee === undefined) {
+      throw badRequest('nothing to change: the body names no assignee (a name, or null to unassign)', [{ field: '(body)', message: 'nothing to change' }]);
+    }
+    const { case: c, changed, previous } = await a.routing.assign(who.tenant, id(req.params.id), dto.assignee === null ? null : dto.assignee.trim());
+    // a repeat (the same name again) changes nothing and is not logged as an assignment
+    if (changed) await s.privacy.audit(who.tenant, who.keyId, 'case.assign', c.documentId, { assignee: c.assignee, previous });
+    res.json(c);
   });
   r.post('/cases/:id/resolve', requireRole('analyst', 'labeler'), async (req, res) => {
     refuseBody(req.body);
