@@ -21,6 +21,11 @@ const THREATS: [string, string[]][] = [
   ['你信不信我去12315投诉你们？', ['投诉', '12315']],
   ['投诉到底！', ['投诉']],
   ['明天就打12315', ['12315']],
+  ['这样的商家我必须投诉！', ['投诉']],
+  ['强烈投诉！！', ['投诉']],
+  ['一会儿打电话给百度外卖投诉', ['投诉']],
+  ['对此事我们保留向有关部门投诉的权力', ['投诉']],
+  ['最后我发飙要向旅游局投诉', ['投诉']],
   // traditional characters and full-width digits read as their simplified twins
   ['再不退款我就去銀保監會舉報', ['举报', '银保监']],
   ['我要找媒體曝光你們！', ['曝光', '媒体']],
@@ -47,6 +52,16 @@ const NOT_THREATS: string[] = [
   '我之前投訴的理賠今天到賬了',
   '在App上投訴有用嗎',
   '我不是要投诉你们，只是想问一下进度',
+  // lessons from the 539 texts of the shared sentiment sets that hold a default escalation word
+  '随便你去投诉吧',
+  '投诉电话根本打不通',
+  '本来想投诉的，太忙就算了',
+  '对于已经是律师的人来说有点多余',
+  '这个牌子已经被曝光好几次了',
+  '曝光有点过度，夜景偏暗',
+  '隔壁的客人投诉我们太吵',
+  '经理表示要咨询律师才能答复',
+  '如果不是投诉，他们根本不理',
 ];
 
 describe('escalation intent: threats open cases, mentions do not', () => {
