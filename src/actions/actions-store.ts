@@ -236,7 +236,10 @@ export class ActionsQueries {
             ...decision,
             routedAt: kept?.routedAt ?? now,
             resolvedAt: kept?.resolvedAt ?? null,
-            breachNotifiedAt: kept?.breachNotifiedAt ?? null,
+            // Back with another team (the table changed meanwhile), it has that team's deadline, so the mark of the
+            // old one goes, as it does when a listed case moves: kept, the SLA check never looked at the case again.
+            // Marks kept before they named their team come back as they were.
+            breachNotifiedAt: kept?.team === undefined || kept.team === decision.team ? (kept?.breachNotifiedAt ?? null) : null,
             // back with the team it left, back with its person; with another team, nobody yet
             assignee: kept?.team === decision.team ? (kept.assignee ?? null) : null,
           },
