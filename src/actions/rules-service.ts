@@ -298,7 +298,15 @@ export class RulesService {
         if (rule.teams?.length && !rule.teams.includes(routing.team)) continue;
         await this.webhooks.fire(rule, `sla:${doc._id}`, 'rule.sla_breach', {
           document: documentSummary(doc),
-          routing: { team: routing.team, priority: routing.priority, dueAt: routing.dueAt, escalations: routing.escalations },
+          // why it is a case and who of the team has it: an alert about a threat nobody picked up reads differently
+          routing: {
+            team: routing.team,
+            priority: routing.priority,
+            dueAt: routing.dueAt,
+            escalations: routing.escalations,
+            openedFor: routing.openedFor ?? 'negative_opinion',
+            assignee: routing.assignee ?? null,
+          },
           overdueMinutes: Math.floor((now.getTime() - new Date(routing.dueAt).getTime()) / 60_000),
         });
       }
