@@ -117,6 +117,15 @@ describe('routing a document without a negative tag', () => {
     expect(routeDocument(table, customer, [], now)).toMatchObject({ openedFor: 'escalation_threat', escalations: ['投诉'] });
   });
 
+  it('a transcript stored as one text with speaker prefixes: the customer line threatens, the agent line does not count', () => {
+    const call = (text: string, normalizedText: string) => doc({ kind: 'transcript', text, normalizedText });
+    expect(routeDocument(table, call('坐席：您好，您是要投诉吗？\n客户：对，再不退款我就去12315', '对,再不退款我就去12315'), [], now)).toMatchObject({
+      openedFor: 'escalation_threat',
+      escalations: ['12315'],
+    });
+    expect(routeDocument(table, call('坐席：您好，您是要投诉吗？\n客户：不是，我查一下物流', '不是,我查一下物流'), [], now)).toBeNull();
+  });
+
   it("a merchant's reply is not the customer's threat", () => {
     const text = '收到了。商家回复：如不满意可以投诉我们，我们会处理';
     expect(routeDocument(table, doc({ text, normalizedText: '收到了。' }), [], now)).toBeNull();
