@@ -162,6 +162,156 @@ function drawnTexts(c: echarts.ECharts): DrawnText[] {
   return out;
 }
 
+/** A series' data points as drawn, in CSS pixels from the chart's top left corner (null where a value is missing), and where its value 0 lies (a bar's foot). */
+export interface DrawnSeries {
+  name: string;
+  type: string;
+  points: ([number, number] | null)[];
+  zeroY: number;
+}
+
+const valueOf = (d: unknown): unknown => (d !== null && typeof d === 'object' && 'value' in d ? (d as { value: unknown }).value : d);
+
+/** The series' points as drawn: for the browser tests (where a label lies against the line it names), and for placing mark line labels. */
+function drawnSeries(c: echarts.ECharts): DrawnSeries[] {
+  const series = (c.getOption() as { series?: { name?: string; type?: string; data?: unknown[] }[] }).series ?? [];
+  return series.map((s, seriesIndex) => {
+    const px = (i: number, v: number): [number, number] | null => {
+      const p = c.convertToPixel({ seriesIndex }, [i, v]) as unknown;
+      return Array.isArray(p) ? [Number(p[0]), Number(p[1])] : null;
+    };
+    return {
+      name: String(s.name ?? ''),
+      type: String(s.type ?? ''),
+      points: (s.data ?? []).map((d, i) => {
+        const v = valueOf(d);
+        return typeof v === 'number' ? px(i, v) : null;
+      }),
+      zeroY: px(0, 0)?.[1] ?? NaN,
+    };
+  });
+}
+
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/** Whether the segment from a to b crosses the box (Liang–Barsky clipping). */
+function segmentHitsBox(a: [number, number], b: [number, number], r: Box): boolean {
+  const dx = b[0] - a[0];
+  const dy = b[1] - a[1];
+  let t0 = 0;
+  let t1 = 1;
+  for (const [p, q] of [
+    [-dx, a[0] - r.left],
+    [dx, r.right - a[0]],
+    [-dy, a[1] - r.top],
+    [dy, r.bottom - a[1]],
+  ] as const) {
+    if (p === 0) {
+      if (q < 0) return false;
+      continue;
+    }
+    const t = q / p;
+    if (p < 0) t0 = Math.max(t0, t);
+    else t1 = Math.min(t1, t);
+    if (t0 > t1) return false;
+  }
+  return true;
+}
+
+/** How many of the drawn series' marks (line segments, points, bars) the box touches. */
+function marksUnder(series: DrawnSeries[], box: Box): number {
+  // a point's symbol (symbolSize 10 on the journey) and a line's width stand out from the path itself
+  const r = { left: box.left - 5, top: box.top - 5, right: box.right + 5, bottom: box.bottom + 5 };
+  let hits = 0;
+  for (const s of series) {
+    const pts = s.points.filter((p): p is [number, number] => p !== null);
+    if (s.type === 'bar') {
+      for (const [x, y] of pts) if (x + 7 >= box.left && x - 7 <= box.right && Math.max(y, s.zeroY) >= box.top && Math.min(y, s.zeroY) <= box.bottom) hits++;
+    } else if (s.type === 'line') {
+      for (const p of pts) if (p[0] >= r.left && p[0] <= r.right && p[1] >= r.top && p[1] <= r.bottom) hits++;
+      for (let i = 1; i < pts.length; i++) if (segmentHitsBox(pts[i - 1]!, pts[i]!, box)) hits++;
+    }
+  }
+  return hits;
+}
+
+/** Where a horizontal mark line's label may go: at either end of the line or its middle, above or below it. */
+const MARK_LABEL_PLACES = ['insideEndTop', 'insideEndBottom', 'insideStartTop', 'insideStartBottom', 'insideMiddleTop', 'insideMiddleBottom'] as const;
+
+/**
+ * Puts the label of each horizontal mark line (the journey's churn threshold) where the chart's own marks
+ * leave it free: at the line's end above it unless the series' line, points or bars pass there (a customer
+ * crossing the threshold at their latest touchpoints drew the line right through 流失风险阈值), else at
+ * the first free place of MARK_LABEL_PLACES, else at the one fewest marks cross. Only labels whose option
+ * leaves `position` unset; runs again on a resize.
+ */
+function placeMarkLineLabels(c: echarts.ECharts, option: ChartOption): ChartOption {
+  const list = option.series as { markLine?: { data?: { yAxis?: unknown }[]; label?: { position?: string; formatter?: unknown } } }[] | undefined;
+  const x = option.xAxis as { type?: string; data?: unknown[] } | undefined;
+  if (!Array.isArray(list) || !x || Array.isArray(x) || x.type !== 'category' || !x.data?.length) return option;
+  if (!list.some((s) => s.markLine?.label && s.markLine.label.position === undefined)) return option;
+  const drawn = drawnSeries(c);
+  const n = x.data.length;
+  const at = (i: number) => Number(c.convertToPixel({ xAxisIndex: 0 }, i));
+  const band = n > 1 ? Math.abs(at(1) - at(0)) : c.getWidth() / 2;
+  const [xStart, xEnd] = [at(0) - band / 2, at(n - 1) + band / 2];
+  const places: (string | undefined)[] = list.map(() => undefined);
+  list.forEach((s, seriesIndex) => {
+    const label = s.markLine?.label;
+    const y = s.markLine?.data?.length === 1 ? s.markLine.data[0]!.yAxis : undefined;
+    if (!label || label.position !== undefined || typeof label.formatter !== 'string' || typeof y !== 'number') return;
+    const lineY = Number((c.convertToPixel({ seriesIndex }, [0, y]) as unknown as number[])[1]);
+    const width = widestName([label.formatter]);
+    // ECharts sets the label 5 px off the line, in 12 px text (a line box of about 14 px)
+    const boxOf = (place: string): Box => {
+      const left = place.includes('End') ? xEnd - width : place.includes('Start') ? xStart : (xStart + xEnd - width) / 2;
+      const top = place.endsWith('Top') ? lineY - 5 - 14 : lineY + 5;
+      return { left, top, right: left + width, bottom: top + 14 };
+    };
+    let best: { place: string; hits: number } | null = null;
+    for (const place of MARK_LABEL_PLACES) {
+      const hits = marksUnder(drawn, boxOf(place));
+      if (!best || hits < best.hits) best = { place, hits };
+      if (hits === 0) break;
+    }
+    places[seriesIndex] = best!.place;
+  });
+  if (places.every((p) => p === undefined)) return option;
+  c.setOption({ series: places.map((position) => (position ? { markLine: { label: { position } } } : {})) });
+  return { ...option, series: list.map((s, i) => (places[i] ? { ...s, markLine: { ...s.markLine, label: { ...s.markLine!.label, position: places[i] } } } : s)) };
+}
+
+/**
+ * A category x axis whose names are thinned counting back from its last (`thinFromEnd`, the journey: the
+ * newest touchpoint is the one an analyst looks for): every `step`-th name from the end, `step` the fewest
+ * bands the widest name needs. ECharts' own thinning counts from the first and may skip the last, and then
+ * the room made for the last name (roomForLastName) was room for a name never drawn: on a phone the
+ * journey's line stopped 55 px short of the chart's edge. The names shown no longer depend on the grid's
+ * size, so `containLabel` keeps the last one inside. Runs again on a resize.
+ */
+function thinNamesFromEnd(c: echarts.ECharts, option: ChartOption): ChartOption {
+  const x = option.xAxis as { type?: string; data?: unknown[]; axisLabel?: Record<string, unknown> } | undefined;
+  if (!x || Array.isArray(x) || x.type !== 'category' || !x.data || x.data.length < 2) return option;
+  const n = x.data.length;
+  const room = widestName(x.data.map(String)) + 12;
+  let interval = (_i: number) => true;
+  // the grid shrinks or grows with the names shown: settle on a step that holds at the size it gives
+  for (let step = 0, k = 0; k < 4; k++) {
+    const band = Math.abs(Number(c.convertToPixel({ xAxisIndex: 0 }, 1)) - Number(c.convertToPixel({ xAxisIndex: 0 }, 0)));
+    const next = Math.max(1, Math.ceil(room / Math.max(band, 1)));
+    if (next <= step) break;
+    step = next;
+    interval = (i: number) => (n - 1 - i) % next === 0;
+    c.setOption({ xAxis: { axisLabel: { interval } } });
+  }
+  return { ...option, xAxis: { ...x, axisLabel: { ...x.axisLabel, interval } } };
+}
+
 /**
  * Room on the right for the last name of a category x axis whose names ECharts thins out itself (no
  * `interval`: the dashboard's and NPS page's days and weeks, the journey's times). Each name it shows is
@@ -200,12 +350,15 @@ export function Chart({
   height = 280,
   label,
   table,
+  thinFromEnd = false,
 }: {
   option: ChartOption;
   onClick?: (p: ChartClick) => void;
   height?: number;
   label: string;
   table?: ChartTable;
+  /** A category x axis' names thinned counting back from the last, which is always shown (thinNamesFromEnd). */
+  thinFromEnd?: boolean;
 }) {
   const { t } = useI18n();
   const el = useRef<HTMLDivElement>(null);
@@ -214,15 +367,19 @@ export function Chart({
   clickRef.current = onClick;
   const optionRef = useRef(option);
   optionRef.current = option;
+  const fromEndRef = useRef(thinFromEnd);
+  fromEndRef.current = thinFromEnd;
 
   /** Fits the category names to the chart's width; the option as drawn, and what it drew, are kept for the browser tests (see below). */
   const fit = () => {
     const c = chart.current;
     if (!c || !el.current) return;
-    const drawn = capCategoryNames(c, fitCategoryNames(c, roomForLastName(optionRef.current)));
-    const host = el.current as HTMLDivElement & { chartOption?: ChartOption; chartTexts?: () => DrawnText[] };
+    const named = fromEndRef.current ? thinNamesFromEnd(c, optionRef.current) : roomForLastName(optionRef.current);
+    const drawn = placeMarkLineLabels(c, capCategoryNames(c, fitCategoryNames(c, named)));
+    const host = el.current as HTMLDivElement & { chartOption?: ChartOption; chartTexts?: () => DrawnText[]; chartSeries?: () => DrawnSeries[] };
     host.chartOption = drawn;
     host.chartTexts = () => drawnTexts(c);
+    host.chartSeries = () => drawnSeries(c);
   };
 
   useEffect(() => {
@@ -243,10 +400,10 @@ export function Chart({
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption({ textStyle: { fontFamily: CHART_FONT }, animation: false, ...withElementTooltip(roomForLastName(option)) }, true);
+    chart.current?.setOption({ textStyle: { fontFamily: CHART_FONT }, animation: false, ...withElementTooltip(thinFromEnd ? option : roomForLastName(option)) }, true);
     // What was drawn, for the browser tests: a canvas tells them nothing else (axes, gaps, styles).
     fit();
-  }, [option]);
+  }, [option, thinFromEnd]);
 
   return (
     <>

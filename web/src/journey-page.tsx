@@ -72,7 +72,8 @@ export function JourneyPage({ customerId }: { customerId: string }) {
             symbol: 'none',
             silent: true,
             lineStyle: { color: '#d64545', type: 'dashed', width: 1.5 },
-            label: { formatter: `${t('churnThreshold')} ${threshold}`, position: 'insideEndTop', color: '#d64545' },
+            // placed where the line and bars leave room (chart.tsx, placeMarkLineLabels)
+            label: { formatter: `${t('churnThreshold')} ${threshold}`, color: '#d64545' },
             data: [{ yAxis: threshold }],
           },
         },
@@ -119,6 +120,7 @@ export function JourneyPage({ customerId }: { customerId: string }) {
                 label={t('journey')}
                 option={option}
                 height={320}
+                thinFromEnd
                 onClick={(p) => {
                   const tp = data.touchpoints[p.dataIndex];
                   if (tp) navigate(`doc/${encodeURIComponent(tp.documentId)}`);
