@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Api, ingest, seedCustomerHistory, signIn, waitDone } from './console-helpers.js';
 import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, type RunningServer } from './server-harness.js';
@@ -19,9 +19,15 @@ const MIXED = ['网络很卡，经常断线，套餐价格太贵了。', '客服
 /** 20 touchpoints that say nothing (emotion 0), then two complaints: the customer crosses the churn threshold at the last one. */
 const CROSSING = 'c-crossing';
 const MIXED_CUSTOMER = 'c-mixed';
+let transcriptId = '';
+let surveyId = '';
 
 const PHONE = { width: 390, height: 844 };
 const LAPTOP = { width: 1366, height: 768 };
+
+async function setLang(lang: 'zh' | 'en'): Promise<void> {
+  await page.evaluate(`localStorage.setItem('guandian.lang', '${lang}')`);
+}
 
 interface Box {
   left: number;
@@ -75,6 +81,23 @@ function marksUnder(series: DrawnSeries[], box: Box): string[] {
   return out;
 }
 
+/** Chinese text (and fields holding it, and names given in aria-label) whose element's language is not Chinese. */
+const UNMARKED_CJK = `(() => {
+  const cjk = /[\\u3400-\\u9fff\\uf900-\\ufaff\\u3000-\\u303f\\uff00-\\uffef]/;
+  const out = [];
+  const zh = (el) => { const l = el.closest('[lang]'); return Boolean(l) && l.getAttribute('lang').toLowerCase().startsWith('zh'); };
+  const what = (el) => el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ')[0] : '') + (el.name ? '[name=' + el.name + ']' : '');
+  const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = w.nextNode(); n; n = w.nextNode()) {
+    const el = n.parentElement;
+    if (el && cjk.test(n.textContent) && !el.closest('script, style') && !zh(el)) out.push(what(el) + ': ' + n.textContent.trim().slice(0, 40));
+  }
+  for (const el of document.querySelectorAll('input, textarea')) if (cjk.test(el.value) && !zh(el)) out.push(what(el) + ' value: ' + el.value.slice(0, 40));
+  for (const a of ['aria-label', 'placeholder', 'alt'])
+    for (const el of document.querySelectorAll('[' + a + ']')) if (cjk.test(el.getAttribute(a)) && !zh(el)) out.push(what(el) + ' ' + a + ': ' + el.getAttribute(a).slice(0, 40));
+  return out;
+})()`;
+
 describe('console QA pass 2026-12-02 (real server, chromium)', () => {
   beforeAll(async () => {
     server = await startServer();
@@ -84,7 +107,26 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
       const text = i < 20 ? `我想查询一下我的订单（${i}）。` : `网络很卡，经常断线（${i}）。`;
       ids.push(await ingest(api, { kind: 'comment', source: 'app', externalId: `crossing-${i}`, customerId: CROSSING, text, occurredAt: new Date(NOW - (30 - i) * DAY_MS).toISOString() }));
     }
+    transcriptId = await ingest(api, {
+      kind: 'transcript',
+      source: 'call',
+      externalId: 'call-1',
+      customerId: MIXED_CUSTOMER,
+      turns: [
+        { speaker: 'agent', text: '您好，请问有什么可以帮您？' },
+        { speaker: 'customer', text: '宽带老是断网，我要投诉到12315。' },
+      ],
+    });
+    ids.push(transcriptId);
     await Promise.all(ids.map((id) => waitDone(api, id)));
+    surveyId = ids[1]!;
+    // Names an admin gives in Chinese: a key, a webhook, a rule, routing teams and words, lexicon terms.
+    const hook = await api<{ id: string }>('POST', '/v1/webhooks', { url: 'https://hooks.example.com/qa', description: '工单系统' });
+    expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+    expect((await api('POST', '/v1/rules', { name: '应用差评', type: 'document', webhookIds: [hook.body.id], match: { channels: ['app'] } })).status).toBe(201);
+    expect((await api('PUT', '/v1/routing', { entries: [{ keywords: ['投诉'], team: '投诉处理组', slaHours: 4, priority: 'high' }], defaultTeam: '客服一组', defaultSlaHours: 24 })).status).toBe(200);
+    expect((await api('POST', '/v1/api-keys', { name: '质检 分析员', roles: ['analyst'] })).status).toBe(201);
+    expect((await api('PUT', '/v1/taxonomy', { aspects: { 宽带: 'network' }, sentiment: { 断网: -2 } })).status).toBe(200);
     browser = await launchChromium();
     ({ page } = await openPage(browser, LAPTOP, { errors: pageErrors }));
     await signIn(page, server.base, server.adminKey, '#/feed');
@@ -124,6 +166,71 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
       }
     }
     await page.setViewportSize(LAPTOP);
+    expect(pageErrors).toEqual([]);
+  });
+  test('English pages mark the customers\' words and the names admins give in Chinese as lang="zh-CN": texts, fields, and the names of controls that quote them (390 and 1366 px)', async () => {
+    await setLang('en');
+    // the places Chinese that people wrote shows up: feedback, its tags and their controls, a search, and the admin area's names
+    const routes: [hash: string, ready: string, then?: () => Promise<void>][] = [
+      ['#/feed', '.feed-card .chip', async () => {
+        await page.locator('.feed-card .chip').first().click();
+        await page.waitForSelector('.feed-card .tag-actions');
+      }],
+      [`#/feed?q=${encodeURIComponent('网络')}`, '.feed-card .chip'],
+      [`#/doc/${transcriptId}`, '.turn'],
+      [`#/doc/${surveyId}`, '.doc-card'],
+      ['#/label', '.label-text'],
+      [`#/customers/${MIXED_CUSTOMER}`, '.journey-table'],
+      ['#/admin/keys', '.keys-table [data-action=revoke]'],
+      ['#/admin/webhooks', '[data-action=edit-webhook]'],
+      ['#/admin/rules', '[data-action=edit-rule]'],
+      ['#/admin/routing', '.routing-form input[name=team-0]'],
+      ['#/admin/lexicon', '.lexicon-form input[data-field=term]'],
+    ];
+    for (const viewport of [PHONE, LAPTOP]) {
+      await page.setViewportSize(viewport);
+      const problems: Record<string, string[]> = {};
+      for (const [hash, ready, then] of routes) {
+        await page.goto(`${server.base}/${hash}`);
+        await page.reload();
+        await page.waitForSelector(ready);
+        await then?.();
+        expect(await page.evaluate('document.documentElement.lang')).toBe('en');
+        const found = (await page.evaluate(UNMARKED_CJK)) as string[];
+        if (found.length) problems[hash] = [...new Set(found)].slice(0, 8);
+      }
+      expect(problems, `${viewport.width}px`).toEqual({});
+    }
+    // A card whose document cannot be loaded shows its tag's clause instead: the customer's words all the same.
+    const docs = (u: URL) => /^\/v1\/documents\/[^/]+$/.test(u.pathname);
+    const down = (r: Route) => r.abort('connectionrefused');
+    await page.route(docs, down);
+    await page.goto(`${server.base}/#/feed?q=${encodeURIComponent('网络')}`);
+    await page.reload();
+    await page.waitForSelector('.feed-card .card-body .muted');
+    expect(await page.locator('.feed-card .card-body .muted').first().textContent()).toContain('网络');
+    expect((await page.evaluate(UNMARKED_CJK)) as string[], 'documents not loaded').toEqual([]);
+    await page.unroute(docs, down);
+
+    // the feed's controls that quote a tag are named in the same words as before, the phrase marked
+    // a card's chips take clicks (and have their buttons) once its document is in
+    const chip = page.locator('.feed-card .chip', { has: page.locator('.chip-open') }).first();
+    await page.goto(`${server.base}/#/feed`);
+    await page.reload();
+    await chip.locator('.chip-x').waitFor();
+    expect(await chip.getByRole('button', { name: /^Open tag actions: (Positive|Negative|Neutral): \S/ }).count()).toBe(1);
+    expect(await chip.getByRole('button', { name: /^Remove tag: (Positive|Negative|Neutral): \S/ }).count()).toBe(1);
+    expect(await chip.locator('.chip-x [lang=zh-CN]').count()).toBe(1);
+
+    // The Chinese page: <html lang="zh-CN"> says it all, and nothing Chinese is marked as another language.
+    await setLang('zh');
+    for (const [hash, ready] of routes) {
+      await page.goto(`${server.base}/${hash}`);
+      await page.reload();
+      await page.waitForSelector(ready);
+      expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN');
+      expect((await page.evaluate(UNMARKED_CJK)) as string[], hash).toEqual([]);
+    }
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { createPortal } from 'react-dom';
-import { useI18n } from './i18n';
+import { textLang, useI18n } from './i18n';
 import { coarsePointer } from './touch';
 import { trapTab, useRestoreFocus } from './focus';
 
@@ -85,6 +85,7 @@ export function CategoryPicker({ current, onPick, onClose }: Props) {
           ref={input}
           className="picker-input"
           value={q}
+          lang={textLang(q)}
           onChange={(e) => setQ(e.target.value)}
           onKeyDown={key}
           placeholder={t('pickHint')}

@@ -7,7 +7,7 @@ import { FilterPanel, filtersFrom, filtersQuery } from './filters';
 import { ErrorText } from './error-text';
 import { ErrorPanel } from './page-error';
 import { DocumentBody, HighlightLegend } from './highlighted-text';
-import { useI18n } from './i18n';
+import { TEXT_LANG, useI18n } from './i18n';
 import { href, type Route } from './router';
 import { SurveyHead } from './score-badge';
 import { pickingFor } from './span-pick';
@@ -318,9 +318,14 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
             picking={pickingFor(adding, setAdding, () => setAdding(null))}
           />
         ) : error ? (
-          <div className="muted">{first.sentence}</div>
+          // the tag's clause stands in for the document it could not load: the customer's words, as the document's are
+          <div className="muted" lang={TEXT_LANG}>
+            {first.sentence}
+          </div>
         ) : (
-          <div className="muted">{first.sentence || t('loading')}</div>
+          <div className="muted" lang={first.sentence ? TEXT_LANG : undefined}>
+            {first.sentence || t('loading')}
+          </div>
         )}
       </div>
       <footer className="chips">

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { Query } from './api';
 import { useAppData } from './app-data';
 import { CategoryOptions } from './category-options';
-import { POLARITIES, useI18n, type MsgKey } from './i18n';
+import { POLARITIES, textLang, useI18n, type MsgKey } from './i18n';
 import { href, navigate } from './router';
 
 export const TAG_FILTER_KEYS = [
@@ -145,6 +145,7 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
             type="search"
             name="q"
             value={draft.q ?? ''}
+            lang={textLang(draft.q)}
             placeholder={t('searchPlaceholder')}
             onChange={(e) => setDraftKey('q', e.target.value)}
             onBlur={commit}
@@ -185,6 +186,7 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
           <input
             name="aspect"
             value={draft.aspect ?? ''}
+            lang={textLang(draft.aspect)}
             onChange={(e) => setDraftKey('aspect', e.target.value)}
             onBlur={commit}
           />

@@ -888,6 +888,16 @@ export const paren = (lang: Lang, s: string) => (lang === 'zh' ? `（${s}）` : 
  */
 export const TEXT_LANG = 'zh-CN';
 
+/** Han characters and CJK punctuation, full-width forms included. */
+export const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/;
+
+/**
+ * The `lang` for a field holding words people typed (an aspect, a team, a rule's name, a search): Chinese
+ * when they hold any, else none, so the console's language applies. A field's value is read in its
+ * element's language: on the English console 投诉处理组 in a field was spelt out by an English voice.
+ */
+export const textLang = (value: string | null | undefined): string | undefined => (value && CJK.test(value) ? TEXT_LANG : undefined);
+
 const ROLE_KEYS: Record<string, MsgKey> = { admin: 'roleAdmin', analyst: 'roleAnalyst', labeler: 'roleLabeler', ingest: 'roleIngest' };
 
 export function roleKey(role: string): MsgKey | null {

@@ -1,6 +1,6 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { api, type Kind, type Speaker } from './api';
-import { useI18n } from './i18n';
+import { textLang, useI18n } from './i18n';
 import { href } from './router';
 import { ErrorText, fieldMessages, type FieldLabels } from './error-text';
 import { FieldError, invalidProps } from './field-error';
@@ -146,7 +146,7 @@ export function IngestPage() {
             </label>
             <label className="field">
               <span>{t('question')}</span>
-              <input name="question" value={question} onChange={(e) => setQuestion(e.target.value)} />
+              <input name="question" value={question} lang={textLang(question)} onChange={(e) => setQuestion(e.target.value)} />
             </label>
           </div>
         )}
@@ -155,6 +155,7 @@ export function IngestPage() {
           <textarea
             rows={8}
             value={text}
+            lang={textLang(text)}
             onChange={(e) => setText(e.target.value)}
             required={kind !== 'survey'}
             {...invalidProps(textError, 'ingest-text-error')}

@@ -5,7 +5,7 @@ import { noteCorrection, primeDoc } from './doc-cache';
 import { errorLine } from './error-text';
 import { ErrorPanel } from './page-error';
 import { DocumentBody, HighlightLegend, selectionInUntaggable, selectionOffsets } from './highlighted-text';
-import { sourceKey, TEXT_LANG, useI18n } from './i18n';
+import { sourceKey, TEXT_LANG, textLang, useI18n } from './i18n';
 import { trapTab, useDrawerFocus, useFocusOnClose, useRestoreFocus } from './focus';
 import type { Route } from './router';
 import { SurveyHead } from './score-badge';
@@ -726,6 +726,7 @@ function AspectEdit({ tag, onSave }: { tag: Tag; onSave: (value: string | null) 
           ref={input}
           name="aspect"
           defaultValue={tag.aspect ?? ''}
+          lang={textLang(tag.aspect)}
           placeholder={t('aspectHint')}
           enterKeyHint="done"
           onKeyDown={(e) => {

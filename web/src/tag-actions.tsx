@@ -28,9 +28,21 @@ export function TagActions({
   onDelete: () => void;
   onClose?: () => void;
 }) {
-  const { t, tagLabel, categoryName } = useI18n();
+  const { t, lang, tagLabel, categoryName } = useI18n();
+  const nameId = useId();
   return (
-    <div className="tag-actions" role="group" aria-label={`${t('editTag')}: ${tagLabel(tag)}`} data-tag-id={tag.id}>
+    <div
+      className="tag-actions"
+      role="group"
+      {...(lang === 'zh' ? { 'aria-label': `${t('editTag')}: ${tagLabel(tag)}` } : { 'aria-labelledby': nameId })}
+      data-tag-id={tag.id}
+    >
+      {/* on the English console the group is named by this (hidden: read as the name, not again as content), where the phrase is marked as Chinese (tag-chip.tsx, namedByTag) */}
+      {lang === 'en' && (
+        <span id={nameId} hidden>
+          {t('editTag')}: <TagLabel tag={tag} />
+        </span>
+      )}
       <div className="seg" role="radiogroup" aria-label={t('polarity')}>
         {POLARITIES.map((p) => (
           <button

@@ -10,8 +10,29 @@ interface Props {
   busy?: boolean;
 }
 
+/**
+ * A control's name that holds the tag's phrase: on the Chinese console one aria-label; on the English one
+ * the name comes from the control's content, where the phrase can carry lang="zh-CN" (an aria-label is
+ * read whole in the page's language, and an English voice spelt 网络很卡 out).
+ */
+function namedByTag(lang: 'zh' | 'en', name: string): { 'aria-label'?: string } {
+  return lang === 'zh' ? { 'aria-label': name } : {};
+}
+
+/** `template` with the tag's label (TagLabel) where it says {label}, for a screen reader only. */
+function TagNamed({ template, tag }: { template: (label: string) => string; tag: Tag }) {
+  const [before = '', after = ''] = template('\u0000').split('\u0000');
+  return (
+    <span className="sr-only">
+      {before}
+      <TagLabel tag={tag} />
+      {after}
+    </span>
+  );
+}
+
 export function TagChip({ tag, selected, onClick, onRemove, busy }: Props) {
-  const { t, tagLabel, categoryName } = useI18n();
+  const { t, lang, tagLabel, categoryName } = useI18n();
   return (
     <span
       className={`chip chip-${tag.polarity} ${selected ? 'chip-selected' : ''} ${onClick ? 'chip-click' : ''}`}
@@ -23,7 +44,8 @@ export function TagChip({ tag, selected, onClick, onRemove, busy }: Props) {
     >
       {onClick ? (
         // The chip itself takes the mouse and the finger; this button gives the keyboard a way in.
-        <button type="button" className="chip-label chip-open" aria-expanded={Boolean(selected)} aria-label={`${t('openTag')}: ${tagLabel(tag)}`}>
+        <button type="button" className="chip-label chip-open" aria-expanded={Boolean(selected)} {...namedByTag(lang, `${t('openTag')}: ${tagLabel(tag)}`)}>
+          {lang === 'en' && <span className="sr-only">{t('openTag')}: </span>}
           <TagLabel tag={tag} />
         </button>
       ) : (
@@ -37,7 +59,7 @@ export function TagChip({ tag, selected, onClick, onRemove, busy }: Props) {
         <button
           type="button"
           className="chip-x"
-          aria-label={t('removeTagNamed', { label: tagLabel(tag) })}
+          {...namedByTag(lang, t('removeTagNamed', { label: tagLabel(tag) }))}
           title={t('removeTagNamed', { label: tagLabel(tag) })}
           disabled={busy}
           onClick={(e) => {
@@ -45,7 +67,14 @@ export function TagChip({ tag, selected, onClick, onRemove, busy }: Props) {
             onRemove();
           }}
         >
-          ×
+          {lang === 'zh' ? (
+            '×'
+          ) : (
+            <>
+              <span aria-hidden="true">×</span>
+              <TagNamed template={(label) => t('removeTagNamed', { label })} tag={tag} />
+            </>
+          )}
         </button>
       )}
     </span>

@@ -2,7 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import type { Role } from '../api';
 import { useAppData } from '../app-data';
 import { type FieldLabels } from '../error-text';
-import { roleKey, useI18n, type MsgKey } from '../i18n';
+import { roleKey, textLang, useI18n, type MsgKey } from '../i18n';
 import { wallTime } from '../time';
 import { adminApi, Intent, ROLES, type ApiKey, type CreatedKey } from './admin-api';
 import { AdminSection, AdminTable, ConfirmDialog, Dialog, FieldError, FormError, invalidProps, LoadFailed, Loading, SecretDialog, SubmitButton, useLoad, UserText, useSubmit } from './ui';
@@ -107,7 +107,7 @@ export function KeysPage() {
                 {!k.revokedAt && (
                   <button type="button" className="btn btn-small btn-danger" data-action="revoke" onClick={() => setRevoking(k)}>
                     {t('admRevoke')}
-                    <span className="sr-only">: {k.name}</span>
+                    <span className="sr-only">: <UserText text={k.name} /></span>
                   </button>
                 )}
               </td>
@@ -190,7 +190,7 @@ function CreateKeyForm({ platform, ownTenant, onCreated }: { platform: boolean; 
       <h3 id="adm-new-key-title">{t('admNewKey')}</h3>
       <label className="field adm-field-name">
         <span>{t('admKeyName')}</span>
-        <input name="keyName" value={name} maxLength={100} onChange={(e) => setName(e.target.value)} {...invalidProps(fields.get('name'), 'key-name-error')} />
+        <input name="keyName" value={name} lang={textLang(name)} maxLength={100} onChange={(e) => setName(e.target.value)} {...invalidProps(fields.get('name'), 'key-name-error')} />
         <FieldError id="key-name-error" message={fields.get('name')} />
       </label>
       {platform && (

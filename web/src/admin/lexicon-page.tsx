@@ -530,11 +530,11 @@ function SuggestionCard({
       <div className="adm-row-actions lex-suggestion-actions">
         <button type="button" className="btn btn-small btn-primary" data-action="take" onClick={onTake}>
           {t('lexTake')}
-          <span className="sr-only">: {term}</span>
+          <span className="sr-only">: <UserText text={term} /></span>
         </button>
         <button type="button" className="btn btn-small" data-action="skip" onClick={onSkip}>
           {t('lexSkip')}
-          <span className="sr-only">: {term}</span>
+          <span className="sr-only">: <UserText text={term} /></span>
         </button>
       </div>
     </li>
@@ -663,7 +663,7 @@ function RemoveCell({ action, label, term, onRemove }: { action: string; label: 
     <td className="lex-actions">
       <button type="button" className="btn btn-small btn-danger" data-action={action} onClick={onRemove}>
         {label}
-        <span className="sr-only"> {term}</span>
+        <span className="sr-only"> <UserText text={term} /></span>
       </button>
     </td>
   );

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api';
 import { fieldMessages, type FieldLabels } from '../error-text';
-import { useI18n, type MsgKey } from '../i18n';
+import { textLang, useI18n, type MsgKey } from '../i18n';
 import { wallTime } from '../time';
 import { adminApi, PRIORITIES, type Priority, type RoutingTable } from './admin-api';
 import { AdminSection, FieldError, FormError, joinList, LoadFailed, Loading, Saved, splitList, SubmitButton, useLoad, UserText, useSubmit } from './ui';
@@ -115,6 +115,7 @@ function RoutingForm({ table, onSaved }: { table: RoutingTable; onSaved: (t: Rou
         name={name}
         inputMode={inputMode}
         value={value}
+        lang={textLang(value)}
         onChange={(e) => {
           setSaved(false);
           set(e.target.value);
@@ -168,7 +169,7 @@ function RoutingForm({ table, onSaved }: { table: RoutingTable; onSaved: (t: Rou
               <div className="adm-grid">
                 <label className="field">
                   <span>{t('admTeam')}</span>
-                  <input name={`team-${i}`} value={x.team} onChange={(e) => change(i, { team: e.target.value })} />
+                  <input name={`team-${i}`} value={x.team} lang={textLang(x.team)} onChange={(e) => change(i, { team: e.target.value })} />
                 </label>
                 <label className="field">
                   <span>{t('admSlaHours')}</span>
@@ -186,7 +187,7 @@ function RoutingForm({ table, onSaved }: { table: RoutingTable; onSaved: (t: Rou
                 </label>
                 <label className="field">
                   <span>{t('admKeywords')}</span>
-                  <input name={`keywords-${i}`} value={x.keywords} onChange={(e) => change(i, { keywords: e.target.value })} />
+                  <input name={`keywords-${i}`} value={x.keywords} lang={textLang(x.keywords)} onChange={(e) => change(i, { keywords: e.target.value })} />
                 </label>
               </div>
               <details className="adm-entry-cats">
@@ -238,6 +239,7 @@ function RoutingForm({ table, onSaved }: { table: RoutingTable; onSaved: (t: Rou
           <input
             name="escalationWords"
             value={escalation}
+            lang={textLang(escalation)}
             onChange={(e) => {
               setSaved(false);
               setEscalation(e.target.value);

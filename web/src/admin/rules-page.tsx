@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { CategoryOptions } from '../category-options';
 import { type FieldLabels } from '../error-text';
 import { useFocusOnClose } from '../focus';
-import { POLARITIES, useI18n, type MsgKey } from '../i18n';
+import { POLARITIES, textLang, useI18n, type MsgKey } from '../i18n';
 import { wallTime } from '../time';
 import { adminApi, Intent, type Rule, type RuleBody, type RuleType, type Webhook } from './admin-api';
 import { AdminSection, AdminTable, ConfirmDialog, FieldError, FormError, joinList, LoadFailed, Loading, Saved, splitList, SubmitButton, useLoad, UserText, useSubmit } from './ui';
@@ -177,11 +177,11 @@ function RulesTable({ rules, webhooks, onEdit, onDelete }: { rules: Rule[]; webh
             <div className="adm-row-actions">
               <button type="button" className="btn btn-small" data-action="edit-rule" onClick={() => onEdit(r)}>
                 {t('admEdit')}
-                <span className="sr-only">: {r.name}</span>
+                <span className="sr-only">: <UserText text={r.name} /></span>
               </button>
               <button type="button" className="btn btn-small btn-danger" data-action="delete-rule" onClick={() => onDelete(r)}>
                 {t('admDelete')}
-                <span className="sr-only">: {r.name}</span>
+                <span className="sr-only">: <UserText text={r.name} /></span>
               </button>
             </div>
           </td>
@@ -353,7 +353,7 @@ function RuleForm({ rule, webhooks, onCancel, onSaved }: { rule: Rule | null; we
       </h3>
       <label className="field">
         <span>{t('admRuleName')}</span>
-        <input name="ruleName" value={name} maxLength={120} onChange={(e) => setName(e.target.value)} aria-invalid={fields.has('name') || undefined} aria-describedby={fields.has('name') ? 'rule-name-error' : undefined} />
+        <input name="ruleName" value={name} lang={textLang(name)} maxLength={120} onChange={(e) => setName(e.target.value)} aria-invalid={fields.has('name') || undefined} aria-describedby={fields.has('name') ? 'rule-name-error' : undefined} />
         <FieldError id="rule-name-error" message={fields.get('name')} />
       </label>
       <fieldset className="adm-fieldset rule-type">
@@ -375,15 +375,15 @@ function RuleForm({ rule, webhooks, onCancel, onSaved }: { rule: Rule | null; we
           <CheckGroup legend={t('polarity')} name="matchPolarity" options={POLARITIES} chosen={pols as Set<(typeof POLARITIES)[number]>} onChange={(s) => setPols(s)} label={(p) => t(p)} />
           <label className="field">
             <span>{t('aspect')}</span>
-            <input name="matchAspects" value={aspects} onChange={(e) => setAspects(e.target.value)} />
+            <input name="matchAspects" value={aspects} lang={textLang(aspects)} onChange={(e) => setAspects(e.target.value)} />
           </label>
           <label className="field">
             <span>{t('channel')}</span>
-            <input name="matchChannels" value={channels} onChange={(e) => setChannels(e.target.value)} />
+            <input name="matchChannels" value={channels} lang={textLang(channels)} onChange={(e) => setChannels(e.target.value)} />
           </label>
           <label className="field">
             <span>{t('admKeywords')}</span>
-            <input name="matchKeywords" value={keywords} onChange={(e) => setKeywords(e.target.value)} />
+            <input name="matchKeywords" value={keywords} lang={textLang(keywords)} onChange={(e) => setKeywords(e.target.value)} />
           </label>
           <span className="small muted">{t('admListHint')}</span>
           <FieldError id="rule-match-error" message={fields.get('match')} />
@@ -403,7 +403,7 @@ function RuleForm({ rule, webhooks, onCancel, onSaved }: { rule: Rule | null; we
             </label>
             <label className="field">
               <span>{t('channel')}</span>
-              <input name="thresholdChannel" value={tChannel} placeholder={t('admAny')} onChange={(e) => setTChannel(e.target.value)} />
+              <input name="thresholdChannel" value={tChannel} lang={textLang(tChannel)} placeholder={t('admAny')} onChange={(e) => setTChannel(e.target.value)} />
             </label>
             {numberField('admMinShare', 'minShare', minShare, setMinShare, 'admMinShareHint')}
             {numberField('admWindowMinutes', 'windowMinutes', windowMinutes, setWindowMinutes)}
@@ -417,7 +417,7 @@ function RuleForm({ rule, webhooks, onCancel, onSaved }: { rule: Rule | null; we
       {type === 'sla_breach' && (
         <label className="field">
           <span>{t('admTeams')}</span>
-          <input name="teams" value={teams} placeholder={t('admAllTeams')} onChange={(e) => setTeams(e.target.value)} aria-invalid={fields.has('teams') || undefined} aria-describedby="rule-teams-hint" />
+          <input name="teams" value={teams} lang={textLang(teams)} placeholder={t('admAllTeams')} onChange={(e) => setTeams(e.target.value)} aria-invalid={fields.has('teams') || undefined} aria-describedby="rule-teams-hint" />
           <span className="small muted" id="rule-teams-hint">
             {t('admTeamsHint')}
           </span>

@@ -2,10 +2,8 @@ import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type 
 import { createPortal } from 'react-dom';
 import { ErrorText, fieldMessages, type FieldLabels } from '../error-text';
 import { trapTab, useRestoreFocus } from '../focus';
-import { TEXT_LANG, useI18n } from '../i18n';
+import { CJK, TEXT_LANG, useI18n } from '../i18n';
 import { ErrorPanel } from '../page-error';
-
-const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/;
 
 /**
  * Text as typed, without the explicit bidi controls (embeddings, overrides, isolates) that make words show

@@ -1,6 +1,6 @@
 import { Fragment, useEffect, useRef, useState, type FormEvent } from 'react';
 import { type FieldLabels } from '../error-text';
-import { useI18n, type MsgKey } from '../i18n';
+import { textLang, useI18n, type MsgKey } from '../i18n';
 import { ErrorPanel } from '../page-error';
 import { wallTime } from '../time';
 import { adminApi, Intent, ruleBody, type Delivery, type Rule, type Webhook } from './admin-api';
@@ -423,7 +423,7 @@ function DescriptionAndActive({
     <>
       <label className="field">
         <span>{t('admDescription')}</span>
-        <input name="description" value={description} maxLength={200} onChange={(e) => onDescription(e.target.value)} {...invalidProps(error, errorId)} />
+        <input name="description" value={description} lang={textLang(description)} maxLength={200} onChange={(e) => onDescription(e.target.value)} {...invalidProps(error, errorId)} />
         <FieldError id={errorId} message={error} />
       </label>
       <label className="adm-check">
