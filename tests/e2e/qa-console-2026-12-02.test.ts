@@ -1,6 +1,6 @@
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Api, ingest, seedCustomerHistory, signIn, waitDone } from './console-helpers.js';
+import { type Api, type Doc, ingest, seedCustomerHistory, signIn, waitDone } from './console-helpers.js';
 import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, type RunningServer } from './server-harness.js';
 
 // A QA pass over the console on 2026-12-02, at a phone's width (390 px) and a laptop's (1366 px), in Chinese
@@ -20,6 +20,9 @@ const MIXED = ['网络很卡，经常断线，套餐价格太贵了。', '客服
 const CROSSING = 'c-crossing';
 const MIXED_CUSTOMER = 'c-mixed';
 let transcriptId = '';
+/** A document of the crossing customer with no tags (one is added to it and deleted), and one with tags (accepted). */
+let untaggedId = '';
+let taggedId = '';
 let surveyId = '';
 
 const PHONE = { width: 390, height: 844 };
@@ -106,6 +109,8 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
     for (let i = 0; i < 22; i++) {
       const text = i < 20 ? `我想查询一下我的订单（${i}）。` : `网络很卡，经常断线（${i}）。`;
       ids.push(await ingest(api, { kind: 'comment', source: 'app', externalId: `crossing-${i}`, customerId: CROSSING, text, occurredAt: new Date(NOW - (30 - i) * DAY_MS).toISOString() }));
+      if (i === 0) untaggedId = ids[ids.length - 1]!;
+      if (i === 21) taggedId = ids[ids.length - 1]!;
     }
     transcriptId = await ingest(api, {
       kind: 'transcript',
@@ -231,6 +236,50 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
       expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN');
       expect((await page.evaluate(UNMARKED_CJK)) as string[], hash).toEqual([]);
     }
+    expect(pageErrors).toEqual([]);
+  });
+  test('models: a refused training says what the corrections log holds in the page\'s language, not in the server\'s English', async () => {
+    // A labeler accepts one document's tags, and adds a tag to another and deletes it again: nothing to learn from.
+    expect((await api('POST', `/v1/documents/${taggedId}/corrections`, { actions: [{ op: 'accept' }] })).status).toBe(200);
+    const added = await api<Doc>('POST', `/v1/documents/${untaggedId}/corrections`, { actions: [{ op: 'add', span: { start: 0, end: 2 }, polarity: 'negative', category: 'network' }] });
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    const tag = added.body.tags.find((x) => x.source === 'human')!;
+    expect((await api('POST', `/v1/documents/${untaggedId}/corrections`, { actions: [{ op: 'delete', tagId: tag.id }] })).status).toBe(200);
+    const refused = await api<{ error: { code: string; message: string } }>('POST', '/v1/models/train', {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('nothing_to_learn');
+    const message = refused.body.error.message;
+    expect(message).toContain("(1 deletion is not training data (1 removed labelers' own tags); ");
+    const n = Number(/; (\d+) accepted tags? only judge a candidate/.exec(message)?.[1]);
+    expect(n, message).toBeGreaterThan(0);
+
+    await page.setViewportSize(PHONE);
+    for (const [lang, says] of [
+      ['zh', ['还没有可用于训练的纠正', '1 条删除不能作为训练数据（1 条删除的是标注员自己添加的标签）', `${n} 个已确认的标签只用于评判候选版本，不用于训练`]],
+      [
+        'en',
+        [
+          'No corrections to learn from yet',
+          "1 deletion is not training data (1 removed a labeler's own tag)",
+          n === 1 ? '1 accepted tag only judges a candidate, it does not train one' : `${n} accepted tags only judge a candidate, they do not train one`,
+        ],
+      ],
+    ] as const) {
+      await page.goto(`${server.base}/#/models`);
+      await setLang(lang);
+      await page.reload();
+      await page.waitForSelector('.models-page [data-action=train]');
+      await page.click('[data-action=train]');
+      const notice = page.locator('.models-actions [data-notice=error]');
+      await notice.waitFor();
+      const text = (await notice.textContent()) ?? '';
+      for (const s of says) expect(text, lang).toContain(s);
+      if (lang === 'zh') expect(text, 'English in the Chinese page').not.toMatch(/[A-Za-z]{3,}/);
+      // the server's own sentence stays on hover, for whoever reports the problem
+      expect(await notice.locator('.error-text').getAttribute('title')).toBe(message);
+    }
+    await setLang('zh');
+    await page.setViewportSize(LAPTOP);
     expect(pageErrors).toEqual([]);
   });
 });
