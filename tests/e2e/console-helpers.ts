@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import { apiClient, waitFor } from './server-harness.js';
+import { apiClient, waitFor, waitForPage } from './server-harness.js';
 
 export interface Tag {
   id: string;
@@ -118,6 +118,16 @@ export async function signedInAs(page: Page, base: string, key: string, lang: 'z
   }
   await page.waitForSelector('input[name=apiKey], .topbar');
   if ((await page.locator('.topbar').count()) === 0) await signIn(page, base, key);
+}
+
+/**
+ * Waits until the console has settled on the route it shows: no request in flight and what the last one
+ * answered rendered (web/src/settled.ts sets <html data-settled> to the hash it settled on). What a fixed
+ * pause after a page's first content hoped for, without guessing how long: a page that asks for more
+ * once its first answer is in, or a chart drawn after a resize, is waited for however long it takes.
+ */
+export async function waitSettled(page: Page, timeoutMs = 20_000): Promise<void> {
+  await waitForPage(page, 'document.documentElement.dataset.settled === location.hash', timeoutMs);
 }
 
 /** Goes to a console route and waits until `ready` shows. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Api, ingest, openRoute, seedCustomerHistory, signIn, waitDone } from './console-helpers.js';
+import { type Api, ingest, openRoute, seedCustomerHistory, signIn, waitDone, waitSettled } from './console-helpers.js';
 import { apiClient, closeBrowserAndServer, launchChromium, openPage, ROOT, startServer, waitFor, type RunningServer } from './server-harness.js';
 
 // The console's Content-Security-Policy has no 'unsafe-inline' in style-src: styles come from the
@@ -60,10 +60,15 @@ function watch(p: Page): void {
   });
 }
 
-/** Violations so far, emptied; the console messages Chromium logs for them are checked alongside. */
+/**
+ * Violations so far, emptied; the console messages Chromium logs for them are checked alongside. The page
+ * reports a violation in an event of its own, a task after the style was refused, and the event reaches Node
+ * through the binding: once a call of the binding made after the page's next frames and tasks has come back,
+ * every report the page made before it has arrived (binding calls arrive in order). The page is waited for
+ * first (waitSettled by the callers): what it draws after a late answer is still checked.
+ */
 async function takeViolations(): Promise<{ events: Violation[]; console: string[] }> {
-  // events are delivered asynchronously: give the last ones a moment to arrive
-  await page.waitForTimeout(150);
+  await page.evaluate(`new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))).then(() => window.__cspViolation({ flush: true }))`);
   return { events: violations.splice(0), console: consoleCsp.splice(0) };
 }
 
@@ -133,13 +138,12 @@ async function hoverChart(chart: Locator, probe: (w: number, h: number) => [numb
   const box = (await canvas.boundingBox())!;
   for (const [x, y] of probe(box.width, box.height)) {
     await page.mouse.move(box.x + x, box.y + y);
-    await page.waitForTimeout(120);
-    // ECharts' tooltip is the element it adds after its own drawing surface in the chart's box
+    // ECharts' tooltip is the element it adds after its own drawing surface in the chart's box; away from
+    // the chart's marks there may be none to wait for
     const tip = chart.locator('.chart > div + div');
-    if ((await tip.count()) > 0 && (await tip.first().isVisible())) {
-      const text = (await tip.first().textContent()) ?? '';
-      if (text.trim()) return text;
-    }
+    const shown = async () => ((await tip.count()) > 0 && (await tip.first().isVisible()) ? ((await tip.first().textContent()) ?? '').trim() || null : null);
+    const text = await waitFor('a tooltip', shown, 150).catch(() => null);
+    if (text) return text;
   }
   throw new Error(`no tooltip over ${await chart.evaluate('(e) => e.className')}`);
 }
@@ -181,7 +185,8 @@ describe('Content-Security-Policy: no inline styles anywhere in the console (rea
       { width: 1400, height: 860 },
       {
         beforePage: async (c) => {
-          await c.exposeFunction('__cspViolation', (v: Violation) => void violations.push(v));
+          // a report, or takeViolations' marker that every report before it has arrived
+          await c.exposeFunction('__cspViolation', (v: Violation | { flush: true }) => void ('flush' in v || violations.push(v)));
           await c.addInitScript(RECORD_VIOLATIONS);
         },
       },
@@ -218,6 +223,32 @@ describe('Content-Security-Policy: no inline styles anywhere in the console (rea
     expect([...new Set(seen.events.map((v) => v.directive))].sort()).toEqual(['style-src-attr', 'style-src-elem']);
     expect(seen.console.length).toBeGreaterThanOrEqual(2);
     await page.reload();
+    await page.waitForSelector('input[name=apiKey]');
+    await takeViolations();
+
+    // And one raised by what the console draws once a slow answer is in, well after the page's first content
+    // (the feed's cards, 1.5 s after the top bar): the check waits for the page to settle, not a fixed time.
+    const tags = (u: URL) => u.pathname === '/v1/tags';
+    await page.route(tags, async (r) => {
+      await new Promise((res) => setTimeout(res, 1500));
+      await r.continue();
+    });
+    await page.evaluate(`new MutationObserver((_, o) => {
+      if (!document.querySelector('.feed-card')) return;
+      o.disconnect();
+      const d = document.createElement('div');
+      d.innerHTML = '<span class="csp-late-canary" style="color: rgb(255, 0, 0)">x</span>';
+      document.body.append(d);
+    }).observe(document.body, { childList: true, subtree: true })`);
+    await page.fill('input[name=apiKey]', server.adminKey);
+    await page.click('button[type=submit]');
+    await page.waitForSelector('.topbar');
+    await waitSettled(page);
+    expect(await page.locator('.csp-late-canary').count(), 'the canary comes with the feed').toBe(1);
+    expect((await takeViolations()).events.map((v) => v.directive)).toContain('style-src-attr');
+    await page.unroute(tags);
+    // signed out again: the test below starts at the sign-in page
+    await page.getByRole('button', { name: /退出|Sign out/ }).click();
     await page.waitForSelector('input[name=apiKey]');
     await takeViolations();
   });
@@ -259,7 +290,8 @@ describe('Content-Security-Policy: no inline styles anywhere in the console (rea
       // A fresh document for each page, as a bookmark would open it.
       await page.goto('about:blank');
       await openRoute(page, server.base, hash, ready);
-      await page.waitForTimeout(400);
+      // not only the first content: every request the page makes answered and drawn (a chart, a late table)
+      await waitSettled(page);
       await check(hash);
     }
 
@@ -281,13 +313,13 @@ describe('Content-Security-Policy: no inline styles anywhere in the console (rea
     await check('dashboard tooltips');
 
     await openRoute(page, server.base, '#/nps', '.drivers-category canvas');
-    await page.waitForTimeout(300);
+    await waitSettled(page);
     expect(await hoverChart(page.locator('.drivers-category'), (w, h) => Array.from({ length: 12 }, (_, k): [number, number] => [w * 0.45, 14 + k * ((h - 40) / 12)]))).toMatch(/答卷数: \d+/);
     expect(await hoverChart(page.locator('.chart-wide'), across)).not.toBe('');
     await check('nps tooltips');
 
     await openRoute(page, server.base, `#/customers/${CUSTOMER}`, '.journey-table');
-    await page.waitForTimeout(300);
+    await waitSettled(page);
     expect(await hoverChart(page.locator('.journey-page'), across)).toMatch(/\d/);
     await check('journey tooltip');
 

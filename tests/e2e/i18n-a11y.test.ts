@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Api, ingest, openRoute, seedCustomerHistory, signedInAs, signIn, waitDone } from './console-helpers.js';
+import { type Api, openRoute, seedCustomerHistory, signedInAs, signIn, waitDone, waitSettled } from './console-helpers.js';
 import { ADMIN_PAGES } from './admin-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitForPage, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
 
 // Language and accessibility audit of the console against a real server with analysed data:
 // English shows no Chinese but the customers' words (which carry lang="zh-CN" for screen readers),
@@ -70,8 +70,8 @@ const LOW_CONTRAST = `(() => {
 const as = (lang: 'zh' | 'en') => signedInAs(page, server.base, server.adminKey, lang);
 async function open(hash: string, ready: string): Promise<void> {
   await openRoute(page, server.base, hash, ready);
-  // colours and layout settle after the first paint (contrast and overflow are measured on them)
-  await page.waitForTimeout(300);
+  // contrast and overflow are measured on the page as it ends up: every request answered and drawn
+  await waitSettled(page);
 }
 
 const ROUTES = (): (readonly [string, string])[] => [
@@ -131,10 +131,11 @@ describe('language and accessibility (real server, chromium)', () => {
     const card = page.locator('.chart-card').nth(2);
     const box = (await card.locator('canvas').boundingBox())!;
     let tip = '';
+    const tipText = async () => (await card.locator('.chart > div').last().textContent()) ?? '';
     for (const dy of [0.2, 0.3, 0.4, 0.5]) {
       await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * dy);
-      await page.waitForTimeout(200);
-      tip = (await card.locator('.chart > div').last().textContent()) ?? '';
+      // the tooltip over a bar names its aspect's category; between bars there may be none to wait for
+      tip = await waitFor('a tooltip with a category', async () => ((await tipText()).includes('(') ? tipText() : null), 500).catch(() => tipText());
       if (tip.includes('(')) break;
     }
     expect(tip).toMatch(/\(.+\)/);

@@ -1,6 +1,6 @@
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Api, type Doc, ingest, seedCustomerHistory, signIn, waitDone } from './console-helpers.js';
+import { type Api, type Doc, ingest, seedCustomerHistory, signIn, waitDone, waitSettled } from './console-helpers.js';
 import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, type RunningServer } from './server-harness.js';
 
 // A QA pass over the console on 2026-12-02, at a phone's width (390 px) and a laptop's (1366 px), in Chinese
@@ -280,6 +280,37 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
     }
     await setLang('zh');
     await page.setViewportSize(LAPTOP);
+    expect(pageErrors).toEqual([]);
+  });
+  test('the console says when a page has settled (<html data-settled>): not while a request is out, and once its answer is drawn', async () => {
+    await page.goto(`${server.base}/#/feed`);
+    await waitSettled(page);
+    expect(await page.evaluate('document.documentElement.dataset.settled')).toBe('#/feed');
+    expect(await page.locator('.feed-card').count()).toBeGreaterThan(0);
+    // The dashboard's KPI comparison is held back (then sent on to the real server): its charts come, its table does not yet.
+    const kpi = (u: URL) => u.pathname === '/v1/stats/kpi';
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const hold = async (r: Route) => {
+      await held;
+      await r.continue();
+    };
+    await page.route(kpi, hold);
+    const asked = page.waitForRequest((r) => kpi(new URL(r.url())));
+    await page.goto(`${server.base}/#/dashboard`);
+    await asked;
+    await page.waitForSelector('.chart canvas');
+    // as long as the signal itself waits after a last answer (two frames and a task), with one to spare
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))))');
+    expect(await page.evaluate('document.documentElement.dataset.settled ?? null'), 'settled with the KPI request out').toBeNull();
+    release();
+    await waitSettled(page);
+    // settled means drawn: the table the held answer brings is there, and every chart has drawn its texts
+    expect(await page.locator('.kpi-table tbody tr').count()).toBeGreaterThan(0);
+    const drawn = (await page.evaluate(`[...document.querySelectorAll('.chart')].map((c) => typeof c.chartTexts === 'function' ? c.chartTexts().length : -1)`)) as number[];
+    expect(drawn.length).toBeGreaterThanOrEqual(3);
+    for (const n of drawn) expect(n).toBeGreaterThan(0);
+    await page.unroute(kpi, hold);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { track } from './settled';
 import { dayIn } from './time';
 export type Role = 'ingest' | 'analyst' | 'labeler' | 'admin';
 export type Polarity = 'positive' | 'negative' | 'neutral';
@@ -355,8 +356,12 @@ export function queryString(q: Query): string {
   return s ? `?${s}` : '';
 }
 
-/** `extra`: more request headers (the admin pages' Idempotency-Key). */
-export async function request<T>(method: string, path: string, body?: unknown, key = storedKey(), extra: Record<string, string> = {}): Promise<T> {
+/** `extra`: more request headers (the admin pages' Idempotency-Key). In flight for the page's settled signal (settled.ts) until its body is read. */
+export function request<T>(method: string, path: string, body?: unknown, key = storedKey(), extra: Record<string, string> = {}): Promise<T> {
+  return track(send<T>(method, path, body, key, extra));
+}
+
+async function send<T>(method: string, path: string, body: unknown, key: string | null, extra: Record<string, string>): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...extra };
   if (key) headers.Authorization = `Bearer ${key}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -423,7 +428,11 @@ export const api = {
  * Export needs the Authorization header, which a plain <a href> cannot send,
  * so the file is fetched and handed to the browser as a blob download.
  */
-export async function downloadExport(format: 'csv' | 'jsonl', q: Query): Promise<void> {
+export function downloadExport(format: 'csv' | 'jsonl', q: Query): Promise<void> {
+  return track(download(format, q));
+}
+
+async function download(format: 'csv' | 'jsonl', q: Query): Promise<void> {
   const key = storedKey();
   const res = await fetch(`/v1/tags/export${queryString({ ...q, format })}`, {
     headers: key ? { Authorization: `Bearer ${key}` } : {},

@@ -1,5 +1,6 @@
 import { Component, lazy, type ComponentType, type ErrorInfo, type LazyExoticComponent, type ReactNode } from 'react';
 import { ApiError } from './api';
+import { track } from './settled';
 import { ErrorText } from './error-text';
 import { useI18n } from './i18n';
 
@@ -57,11 +58,12 @@ export function retryableLazy<P extends object, M extends Record<string, unknown
       let mod: M;
       try {
         try {
-          mod = await load();
+          // in flight for the page's settled signal (settled.ts) like any request
+          mod = await track(load());
         } catch (e) {
           const url = attempt > 0 ? failedUrl(e) : null;
           if (!url) throw e;
-          mod = (await import(/* @vite-ignore */ `${url}?retry=${attempt}`)) as M;
+          mod = (await track(import(/* @vite-ignore */ `${url}?retry=${attempt}`))) as M;
         }
       } catch (e) {
         failed = true;

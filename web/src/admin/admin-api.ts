@@ -1,4 +1,5 @@
 import { ApiError, queryString, request, type Page, type Role } from '../api';
+import { track } from '../settled';
 
 // Shapes of the admin routes, as src/api/routes (admin-, privacy-, actions-routes) and their
 // presenters answer them.
@@ -219,9 +220,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * A POST under the intent's Idempotency-Key. While the first request with the key is still running
  * the server answers 409 idempotency_in_progress; this waits and asks again, and gets that request's
- * answer. A network failure keeps the key for the retry; any answer from the server ends the intent.
+ * answer. A network failure keeps the key for the retry; any answer from the server ends the intent. In
+ * flight for the page's settled signal (settled.ts) while it waits to ask again too.
  */
-async function post<T>(path: string, body: unknown, intent: Intent): Promise<T> {
+function post<T>(path: string, body: unknown, intent: Intent): Promise<T> {
+  return track(postAsking<T>(path, body, intent));
+}
+
+async function postAsking<T>(path: string, body: unknown, intent: Intent): Promise<T> {
   const key = intent.keyFor(body);
   for (let attempt = 0; ; attempt++) {
     try {
