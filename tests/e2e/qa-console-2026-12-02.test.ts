@@ -313,4 +313,55 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
     await page.unroute(kpi, hold);
     expect(pageErrors).toEqual([]);
   });
+  // Last: it trains a real version, after which nothing is refused for want of corrections.
+  test('losing the server while following a training or re-tag job is announced (role=alert), not only printed under the progress bar (390 px)', async () => {
+    // one correction to learn from: a labeler changes a machine tag's polarity
+    const doc = await waitDone(api, taggedId);
+    const machine = doc.tags.find((x) => x.source !== 'human')!;
+    const corrected = await api('POST', `/v1/documents/${taggedId}/corrections`, { actions: [{ op: 'update', tagId: machine.id, polarity: machine.polarity === 'negative' ? 'neutral' : 'negative' }] });
+    expect(corrected.status, JSON.stringify(corrected.body)).toBe(200);
+    await page.setViewportSize(PHONE);
+    await page.goto(`${server.base}/#/models`);
+    await page.reload();
+    await page.waitForSelector('.models-page [data-action=train]');
+    // the job's progress cannot be fetched: the network is down after the job was queued
+    const jobs = (u: URL) => u.pathname.startsWith('/v1/models/jobs/');
+    const down = (r: Route) => r.abort('internetdisconnected');
+    await page.route(jobs, down);
+    const queued = page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/models/train');
+    await page.click('[data-action=train]');
+    expect((await queued).status()).toBe(202);
+    const said = page.locator('.train-progress .err');
+    await said.waitFor();
+    expect(await said.textContent()).toContain('无法连接到服务器');
+    expect(await said.getAttribute('role'), 'the failure is not announced').toBe('alert');
+    // back online, the progress is followed again and the failure goes
+    await page.unroute(jobs, down);
+    await waitFor('the failure gone', async () => (await said.count()) === 0, 10_000);
+
+    // The same for the re-tag the lexicon page offers once a word is saved.
+    await page.goto(`${server.base}/#/admin/lexicon`);
+    await page.reload();
+    await page.waitForSelector('.lexicon-form input[data-field=term]');
+    await page.click('[data-action=add-word]');
+    const row = page.locator('.lex-words tbody tr').last();
+    await row.locator('input[data-field=term]').fill('坑爹');
+    await row.locator('input[data-field=strength]').fill('-2');
+    await page.click('[data-action=save-lexicon]');
+    const offer = page.locator('.lex-retag');
+    await offer.waitFor();
+    const retagJobs = (u: URL) => u.pathname.startsWith('/v1/retag-jobs/');
+    await page.route(retagJobs, down);
+    const started = page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/retag-jobs' && r.request().method() === 'POST');
+    await offer.locator('[data-action=retag]').click();
+    expect((await started).status()).toBe(202);
+    const retagSaid = page.locator('.lex-retag-progress .err');
+    await retagSaid.waitFor();
+    expect(await retagSaid.textContent()).toContain('无法连接到服务器');
+    expect(await retagSaid.getAttribute('role'), 'the re-tag\'s failure is not announced').toBe('alert');
+    await page.unroute(retagJobs, down);
+    await waitFor('the re-tag followed again', async () => (await retagSaid.count()) === 0, 10_000);
+    await page.setViewportSize(LAPTOP);
+    expect(pageErrors).toEqual([]);
+  });
 });

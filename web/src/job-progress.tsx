@@ -154,8 +154,9 @@ export function RetagBar({
           {progress?.status === 'done' && done(progress.total)}
         </div>
       )}
+      {/* following the job failed: said at once, since the progress above stops moving */}
       {error !== null && (
-        <div className="err">
+        <div className="err" role="alert">
           {t('error')}: <ErrorText error={error} />
         </div>
       )}

@@ -276,8 +276,9 @@ function TrainProgress({ job, error }: { job: TrainJob | null; error: unknown })
           {job.error ? `: ${job.error}` : ''}
         </div>
       )}
+      {/* following the job failed (the server out of reach): said at once, as the job's own failure is, since the progress above stops moving */}
       {error !== null && (
-        <div className="err">
+        <div className="err" role="alert">
           {t('error')}: <ErrorText error={error} />
         </div>
       )}
