@@ -313,6 +313,26 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
     await page.unroute(kpi, hold);
     expect(pageErrors).toEqual([]);
   });
+  test('提交数据: a document sent is announced (已提交 in a status region there before it), as the form clears the text just typed (390 px)', async () => {
+    await page.setViewportSize(PHONE);
+    await page.goto(`${server.base}/#/ingest`);
+    await page.reload();
+    await page.waitForSelector('.ingest-form textarea');
+    // the region a screen reader listens to is in place before anything is sent
+    const region = page.locator('.ingest-form [role=status]');
+    expect(await region.count(), 'no status region before sending').toBe(1);
+    expect(((await region.textContent()) ?? '').trim()).toBe('');
+    await page.fill('.ingest-form textarea', '营业厅排队太久了。');
+    const sent = page.waitForResponse((r) => new URL(r.url()).pathname === '/v1/documents' && r.request().method() === 'POST');
+    await page.click('.ingest-form button[type=submit]');
+    const id = ((await (await sent).json()) as { id: string }).id;
+    await waitFor('已提交', async () => ((await region.textContent()) ?? '').includes(id));
+    expect(await region.textContent()).toContain('已提交');
+    expect(await page.locator('.ingest-form textarea').inputValue()).toBe('');
+    await page.setViewportSize(LAPTOP);
+    expect(pageErrors).toEqual([]);
+  });
+
   // Last: it trains a real version, after which nothing is refused for want of corrections.
   test('losing the server while following a training or re-tag job is announced (role=alert), not only printed under the progress bar (390 px)', async () => {
     // one correction to learn from: a labeler changes a machine tag's polarity

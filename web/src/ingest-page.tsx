@@ -167,12 +167,15 @@ export function IngestPage() {
           <button className="btn btn-primary" type="submit" aria-disabled={busy || undefined}>
             {t('submit')}
           </button>
-          {result?.id && (
-            <span>
-              {t('submitted')}
-              <a href={href(`doc/${encodeURIComponent(result.id)}`)}>{result.id}</a>
-            </span>
-          )}
+          {/* there before anything is sent, so a screen reader hears 已提交 when it comes (the text just typed is cleared) */}
+          <span className="ingest-result" role="status">
+            {result?.id && (
+              <>
+                {t('submitted')}
+                <a href={href(`doc/${encodeURIComponent(result.id)}`)}>{result.id}</a>
+              </>
+            )}
+          </span>
           {result?.error !== undefined && (
             <span className="err" role="alert">
               {t('error')}: <ErrorText error={result.error} fields={INGEST_FIELDS} />
