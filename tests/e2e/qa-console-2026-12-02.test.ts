@@ -384,4 +384,36 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
     await page.setViewportSize(LAPTOP);
     expect(pageErrors).toEqual([]);
   });
+  test('models at 390 px: a version\'s name keeps a readable width in the table (it scrolls instead), and its badge one line', async () => {
+    // the version the test before trained
+    const listed = await waitFor(
+      'a trained version',
+      async () => {
+        const m = await api<{ versions: { version: string }[] }>('GET', '/v1/models');
+        return m.body.versions.length > 0 ? m.body.versions : null;
+      },
+      120_000,
+    );
+    for (const lang of ['zh', 'en'] as const) {
+      await setLang(lang);
+      for (const viewport of [PHONE, LAPTOP]) {
+        await page.setViewportSize(viewport);
+        await page.goto(`${server.base}/#/models`);
+        await page.reload();
+        const row = page.locator(`.models-table tbody tr[data-version="${listed[0]!.version}"]`);
+        await row.waitFor();
+        const cell = (await row.locator('td').first().boundingBox())!;
+        const parent = (await row.locator('td').nth(1).boundingBox())!;
+        const badge = (await row.locator('td').first().locator('.badge').boundingBox())!;
+        const where = `${lang} at ${viewport.width}px`;
+        // a dozen letters of a version or more (it was three: guan / dian / -zh-)
+        expect(cell.width, `${where}: the version's cell is ${Math.round(cell.width)} px wide`).toBeGreaterThanOrEqual(100);
+        expect(parent.width, `${where}: the parent's cell is ${Math.round(parent.width)} px wide`).toBeGreaterThanOrEqual(100);
+        expect(badge.height, `${where}: the badge takes ${Math.round(badge.height)} px, more than a line`).toBeLessThanOrEqual(20);
+      }
+    }
+    await setLang('zh');
+    await page.setViewportSize(LAPTOP);
+    expect(pageErrors).toEqual([]);
+  });
 });
