@@ -333,6 +333,29 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  test('feed: a card whose document cannot be loaded says so and offers 重试, instead of its clause alone with tags that cannot be changed (390 px)', async () => {
+    await page.setViewportSize(PHONE);
+    const docs = (u: URL) => /^\/v1\/documents\/[^/]+$/.test(u.pathname);
+    const down = (r: Route) => r.abort('connectionrefused');
+    await page.route(docs, down);
+    await page.goto(`${server.base}/#/feed?q=${encodeURIComponent('网络')}`);
+    await page.reload();
+    const card = page.locator('.feed-card').first();
+    const said = card.locator('.card-body .err');
+    await said.waitFor();
+    expect(await said.textContent()).toContain('无法连接到服务器');
+    // the clause is still there, and nothing offers to change the tags the card cannot save
+    expect(await card.locator('.card-body [lang=zh-CN]').textContent()).toContain('网络');
+    expect(await card.locator('.chip-x').count()).toBe(0);
+    // back online, 重试 brings the document and its tags' controls
+    await page.unroute(docs, down);
+    await said.locator('[data-action=retry]').click();
+    await card.locator('.chip-x').first().waitFor();
+    expect(await said.count()).toBe(0);
+    await page.setViewportSize(LAPTOP);
+    expect(pageErrors).toEqual([]);
+  });
+
   // Last: it trains a real version, after which nothing is refused for want of corrections.
   test('losing the server while following a training or re-tag job is announced (role=alert), not only printed under the progress bar (390 px)', async () => {
     // one correction to learn from: a labeler changes a machine tag's polarity

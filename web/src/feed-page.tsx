@@ -318,10 +318,21 @@ function FeedCard({ group, onCorrected }: { group: Group; onCorrected: (doc: Doc
             picking={pickingFor(adding, setAdding, () => setAdding(null))}
           />
         ) : error ? (
-          // the tag's clause stands in for the document it could not load: the customer's words, as the document's are
-          <div className="muted" lang={TEXT_LANG}>
-            {first.sentence}
-          </div>
+          <>
+            {/* the tag's clause stands in for the document it could not load: the customer's words, as the document's are */}
+            <div className="muted" lang={TEXT_LANG}>
+              {first.sentence}
+            </div>
+            {/* Said, with a way to try again: the card's tags cannot be changed without their document, and the
+                card showed only the clause, as if nothing were wrong. Not an alert: with the server out of reach
+                every card on the page would raise one at once. */}
+            <div className="err small card-load-error">
+              {t('error')}: <ErrorText error={error} />{' '}
+              <button type="button" className="btn btn-small" data-action="retry" onClick={loaded.retry}>
+                {t('retry')}
+              </button>
+            </div>
+          </>
         ) : (
           <div className="muted" lang={first.sentence ? TEXT_LANG : undefined}>
             {first.sentence || t('loading')}
