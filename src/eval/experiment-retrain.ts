@@ -336,7 +336,7 @@ ${reading(r)}
    stderr and keeps waiting, or gives up with exit 1 after \`--timeout SECONDS\` (the job stays queued).
    When the corrections log holds nothing to train on, the request is refused at once (\`409 nothing_to_learn\`,
    saying what the log holds instead, e.g. "2 deletions are not training data (2 removed labelers' own
-   tags)"); no job is queued and no version number is used up. While a job is queued or running for the
+   tags)", with each count in \`details\` for a client to word in its own language); no job is queued and no version number is used up. While a job is queued or running for the
    tenant, another request answers \`200\` with that job (\`existing: true\`) instead of queueing a second one:
    it would train on the same corrections and produce the same version.
 3. The result is a version (\`GET /v1/models\`): parent, data counts, metrics on the regression set and on
@@ -392,8 +392,19 @@ extracted: it can change their polarity and category, never create a tag where t
   A document the new version tags alike stays reviewed.
 
 For the offline full fine-tune, export corrections with \`GET /v1/corrections/export\` and run
-\`CORRECTIONS=corrections.jsonl npm run train\`: they join the training data (weighted by repetition) and
-the shipped head features are rebuilt from the new model.
+
+\`\`\`sh
+NAME=guandian-zh-cx-site VERSION=guandian-zh-cx-site-\$(date +%Y.%m.%d) CORRECTIONS=corrections.jsonl npm run train
+\`\`\`
+
+The corrections join the training data (weighted by repetition) and the shipped head features are rebuilt
+from the new model. Give the build a \`NAME\` and \`VERSION\` of its own: without them \`training/train.sh\` writes
+\`models/guandian-zh-cx\` again under the shipped version's name, so the service would not see a new base model
+(next section), tenants' versions trained on the old one would be applied to the new one, and tags would
+carry an unchanged \`modelVersion\`. It also needs, as \`npm run train\` always does: the Debian packages of
+\`training/setup.sh\` (run it once, as root), the training data under \`$GUANDIAN_DATA\` (the public sets of
+\`models/guandian-zh-cx/MODEL_CARD.md\`; not in this repository), and 50-90 minutes on two cores. It points
+\`models/current\` at the new folder and rewrites the model test fixtures (\`tests/model/fixtures/\`).
 
 ### When the shipped model changes
 A version is a head over the base model it was trained on (its \`base\`), and workers apply it only on

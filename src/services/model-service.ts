@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { AppError, conflict, DuplicateKeyError, notFound } from '../errors.js';
+import { AppError, conflict, DuplicateKeyError, notFound, type ErrorDetail } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { resolveModelDir } from '../nlp/model/model-dir.js';
@@ -64,21 +64,37 @@ interface Collected {
   skipped: { deletesOfHuman: number; deletesOfNeutral: number; deletesSuperseded: number; deletesWithoutClause: number; accepted: number };
 }
 
-/** What the corrections log holds that is no training data, in words: why there is nothing to learn. */
-function nothingToLearn(skipped: Collected['skipped']): string {
+/**
+ * Why the corrections log holds nothing to train on, as a sentence and as one detail per count (`field:
+ * 'corrections'`, a `code`, `params.n`), so that a client words the counts in its own language instead of
+ * reading them out of the English sentence.
+ */
+const SKIP_REASONS = [
+  ['deletesOfHuman', 'deletes_of_human', "removed labelers' own tags"],
+  ['deletesSuperseded', 'deletes_superseded', "were replaced by a labeler's added tag over the same words"],
+  ['deletesOfNeutral', 'deletes_of_neutral', 'removed neutral tags, which a neutral label would not change'],
+  ['deletesWithoutClause', 'deletes_without_clause', "were recorded before corrections kept the deleted tag's clause"],
+] as const;
+
+function nothingToLearn(code: 'nothing_to_learn' | 'conflict', skipped: Collected['skipped']): AppError {
   const parts: string[] = [];
+  const details: ErrorDetail[] = [];
   const deletes = skipped.deletesOfHuman + skipped.deletesOfNeutral + skipped.deletesSuperseded + skipped.deletesWithoutClause;
   if (deletes > 0) {
-    const why = [
-      skipped.deletesOfHuman ? `${skipped.deletesOfHuman} removed labelers' own tags` : '',
-      skipped.deletesSuperseded ? `${skipped.deletesSuperseded} were replaced by a labeler's added tag over the same words` : '',
-      skipped.deletesOfNeutral ? `${skipped.deletesOfNeutral} removed neutral tags, which a neutral label would not change` : '',
-      skipped.deletesWithoutClause ? `${skipped.deletesWithoutClause} were recorded before corrections kept the deleted tag's clause` : '',
-    ].filter(Boolean);
+    const why: string[] = [];
+    for (const [key, reason, words] of SKIP_REASONS) {
+      if (!skipped[key]) continue;
+      why.push(`${skipped[key]} ${words}`);
+      details.push({ field: 'corrections', code: reason, params: { n: skipped[key] } });
+    }
     parts.push(`${deletes} deletion${deletes === 1 ? ' is' : 's are'} not training data (${why.join('; ')})`);
   }
-  if (skipped.accepted > 0) parts.push(`${skipped.accepted} accepted tag${skipped.accepted === 1 ? '' : 's'} only judge a candidate, they do not train one`);
-  return `no corrections to learn from yet: correct, add or delete machine tags first${parts.length ? ` (${parts.join('; ')})` : ''}`;
+  if (skipped.accepted > 0) {
+    parts.push(`${skipped.accepted} accepted tag${skipped.accepted === 1 ? '' : 's'} only judge a candidate, they do not train one`);
+    details.push({ field: 'corrections', code: 'accepted', params: { n: skipped.accepted } });
+  }
+  const message = `no corrections to learn from yet: correct, add or delete machine tags first${parts.length ? ` (${parts.join('; ')})` : ''}`;
+  return new AppError(409, code, message, details);
 }
 
 /**
@@ -134,7 +150,7 @@ export class ModelService {
     const running = (await this.store.modelJobs.unfinishedForTenant(tenant))[0];
     if (running) return { ...running, existing: true };
     const { corrections, skipped } = await this.collect(tenant);
-    if (corrections.length === 0) throw new AppError(409, 'nothing_to_learn', nothingToLearn(skipped));
+    if (corrections.length === 0) throw nothingToLearn('nothing_to_learn', skipped);
     // Bounded: a duplicate is either another request's job (returned below) or a number taken, and a few
     // tries move past taken numbers; spinning for ever on a key that never frees must not happen.
     let n = (await this.store.modelJobs.countForTenant(tenant)) + 1;
@@ -411,7 +427,7 @@ export class ModelService {
       const parent = parentVersion ? await this.store.modelVersions.find(job.tenant, parentVersion) : null;
       const { corrections, confirmed, documentIds, skipped } = await this.collect(job.tenant);
       // (checked when the job was requested; corrections reverted since can empty it again)
-      if (corrections.length === 0) throw new AppError(409, 'conflict', nothingToLearn(skipped));
+      if (corrections.length === 0) throw nothingToLearn('conflict', skipped);
       const request: TrainRequest = {
         modelDir: this.modelDir,
         version: job.version,

@@ -160,7 +160,7 @@ describe('deleting a false positive is learned (finding 8); nothing to learn is 
   test('409 with the reason and no version used; deletions of machine tags train the clause as neutral, and the promoted head removes such tags', async () => {
     const admin = await createKey(rt, ['admin'], 'thanks-courier');
     const none = await rt.http.post('/v1/models/train').set(bearer(admin)).send({}).expect(409);
-    expect(none.body.error).toMatchObject({ code: 'nothing_to_learn', message: expect.stringMatching(/^no corrections to learn from yet/) });
+    expect(none.body.error).toMatchObject({ code: 'nothing_to_learn', message: expect.stringMatching(/^no corrections to learn from yet/), details: [] });
 
     // A labeler's own tag added and deleted again teaches nothing, and the refusal says so.
     const own = await ingest(admin, 'own', '行，麻烦你了');
@@ -170,6 +170,8 @@ describe('deleting a false positive is learned (finding 8); nothing to learn is 
     await correct(admin, own.id, [{ op: 'delete', tagId: mine.id }]);
     const still = await rt.http.post('/v1/models/train').set(bearer(admin)).send({}).expect(409);
     expect(still.body.error.message).toMatch(/1 deletion is not training data \(1 removed labelers' own tags\)/);
+    // the counts again, for a client to word in its own language (the console's zh page)
+    expect(still.body.error.details).toEqual([{ field: 'corrections', code: 'deletes_of_human', params: { n: 1 } }]);
     expect((await rt.http.get('/v1/models').set(bearer(admin)).expect(200)).body).toMatchObject({ versions: [], training: [] });
 
     let deleted = 0;

@@ -204,53 +204,31 @@ export function fieldMessages(t: T, error: unknown, labels: FieldLabels = DEFAUL
   return out;
 }
 
-/** The counts a training refusal's message gives in its brackets (src/services/model-service.ts, nothingToLearn), each in the page's words. */
-const LEARN_DELETES: [RegExp, MsgKey][] = [
-  [/^(\d+) removed labelers' own tags$/, 'learnDeletesHuman'],
-  [/^(\d+) were replaced by a labeler's added tag over the same words$/, 'learnDeletesSuperseded'],
-  [/^(\d+) removed neutral tags, which a neutral label would not change$/, 'learnDeletesNeutral'],
-  [/^(\d+) were recorded before corrections kept the deleted tag's clause$/, 'learnDeletesOld'],
-];
-
-/** One of the refusal's reasons (parts joined by '; '), in the page's words; as the server gave it when of no known shape. */
-function learnPart(t: T, part: string): string {
-  const accepted = /^(\d+) accepted tags? only judge a candidate, they do not train one$/.exec(part);
-  if (accepted) return t('learnAccepted', { n: accepted[1]! });
-  const deletes = /^(\d+) deletions? (?:is|are) not training data \((.+)\)$/.exec(part);
-  if (!deletes) return part;
-  const why = deletes[2]!.split('; ').map((w) => {
-    for (const [re, key] of LEARN_DELETES) {
-      const m = re.exec(w);
-      if (m) return t(key, { n: m[1]! });
-    }
-    return w;
-  });
-  return t('learnDeletes', { n: deletes[1]!, why: why.join(t('learnSep')) });
-}
+/** The counts a training refusal carries in its details (src/services/model-service.ts, nothingToLearn), by code. */
+const LEARN_DELETES: Record<string, MsgKey> = {
+  deletes_of_human: 'learnDeletesHuman',
+  deletes_superseded: 'learnDeletesSuperseded',
+  deletes_of_neutral: 'learnDeletesNeutral',
+  deletes_without_clause: 'learnDeletesOld',
+};
 
 /**
  * What a training refusal (`nothing_to_learn`) adds to its fixed sentence: what the corrections log holds
- * instead (deletions that are not training data, accepted tags), in brackets at its end; none when it holds
- * nothing. The sentence itself is the translation's, and so are the counts: the server words them in English
- * only (a Chinese page showed "2 accepted tags only judge a candidate, they do not train one").
+ * instead (deletions that are not training data, accepted tags), from the counts in its details, in the page's
+ * words (the message words them in English only); none when it holds nothing.
  */
-function nothingToLearnDetail(t: T, message: string): string | undefined {
-  const inner = /\((.+)\)$/.exec(message)?.[1];
-  if (!inner) return undefined;
-  // the parts are joined by '; ', which the deletions' own brackets use too: split outside brackets only
+function nothingToLearnDetail(t: T, error: ApiError): string | undefined {
+  const counts = error.details.filter((d) => d.field === 'corrections' && typeof d.code === 'string' && typeof d.params?.n === 'number');
   const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < inner.length; i++) {
-    if (inner[i] === '(') depth++;
-    else if (inner[i] === ')') depth--;
-    else if (depth === 0 && inner.startsWith('; ', i)) {
-      parts.push(inner.slice(start, i));
-      start = i + 2;
-    }
+  const deletes = counts.filter((d) => LEARN_DELETES[d.code as string]);
+  if (deletes.length > 0) {
+    const total = deletes.reduce((sum, d) => sum + (d.params!.n as number), 0);
+    const why = deletes.map((d) => t(LEARN_DELETES[d.code as string]!, { n: d.params!.n! }));
+    parts.push(t('learnDeletes', { n: total, why: why.join(t('learnSep')) }));
   }
-  parts.push(inner.slice(start));
-  return parts.map((p) => learnPart(t, p)).join(t('learnSep'));
+  const accepted = counts.find((d) => d.code === 'accepted');
+  if (accepted) parts.push(t('learnAccepted', { n: accepted.params!.n! }));
+  return parts.length > 0 ? parts.join(t('learnSep')) : undefined;
 }
 
 /** `labels`: how the form that sent the request names its fields (DEFAULT_FIELD_LABELS when absent). */
@@ -269,7 +247,7 @@ export function errorWords(t: T, error: unknown, labels: FieldLabels = DEFAULT_F
     const detail = error.errorId
       ? t('errId', { id: error.errorId })
       : error.code === 'nothing_to_learn'
-        ? nothingToLearnDetail(t, error.message)
+        ? nothingToLearnDetail(t, error)
         : allReasoned
         ? undefined
         : DETAIL_CODES.has(error.code) || !known

@@ -546,7 +546,7 @@ export const ROUTES: RouteDoc[] = [
       202: json('queued: a new job (`existing: false`)', trainingJob(false)),
       200: json('a job is already queued or running for the tenant: that job (`existing: true`), which trains on the same corrections; nothing new is queued or audited', trainingJob(true)),
       409: json(
-        '`nothing_to_learn`: the corrections log holds nothing to train on (the message says what it holds instead, e.g. deletions that are not training data); no job is queued and no version number is used up. `conflict`: no model is installed (MODEL_DIR holds none)',
+        '`nothing_to_learn`: the corrections log holds nothing to train on (the message says what it holds instead, e.g. deletions that are not training data, and `details` gives each count as `{field: "corrections", code, params: {n}}`, code one of `deletes_of_human`, `deletes_superseded`, `deletes_of_neutral`, `deletes_without_clause`, `accepted`); no job is queued and no version number is used up. `conflict`: no model is installed (MODEL_DIR holds none)',
         'Error',
       ),
     },
