@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Api, ingest, openRoute, seedCustomerHistory, signIn, waitDone, waitSettled } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, ROOT, startServer, waitFor, type RunningServer } from './server-harness.js';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ingest, openRoute, seedCustomerHistory, signIn, waitDone, waitSettled } from './console-helpers.js';
+import { openPage, ROOT, waitFor } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // The console's Content-Security-Policy has no 'unsafe-inline' in style-src: styles come from the
 // bundle's stylesheet and the CSSOM (React's style props, ECharts' element.style), never from markup
@@ -29,11 +30,9 @@ interface Violation {
   page: string;
 }
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let context: BrowserContext;
 let page: Page;
-let api: Api;
 const ids: string[] = [];
 let transcriptId = '';
 const violations: Violation[] = [];
@@ -156,11 +155,9 @@ const across = (w: number, h: number): [number, number][] => {
 
 describe('Content-Security-Policy: no inline styles anywhere in the console (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    api = apiClient(server.base, server.adminKey);
     const now = Date.now();
-    ids.push(...(await seedCustomerHistory(api, { prefix: 'csp', customer: CUSTOMER, comments: COMMENTS, n: 12, at: (i) => new Date(now - (i % 6) * DAY - i * 3_600_000).toISOString() })));
-    transcriptId = await ingest(api, {
+    ids.push(...(await seedCustomerHistory(e2e.api, { prefix: 'csp', customer: CUSTOMER, comments: COMMENTS, n: 12, at: (i) => new Date(now - (i % 6) * DAY - i * 3_600_000).toISOString() })));
+    transcriptId = await ingest(e2e.api, {
       kind: 'transcript',
       source: 'call',
       externalId: 'csp-call',
@@ -172,16 +169,15 @@ describe('Content-Security-Policy: no inline styles anywhere in the console (rea
       ],
     });
     ids.push(transcriptId);
-    await Promise.all(ids.map((id) => waitDone(api, id)));
+    await Promise.all(ids.map((id) => waitDone(e2e.api, id)));
     // Rows for the webhook and rule pages (deliveries to this host fail, which those pages also show).
-    const hook = await api<{ id: string }>('POST', '/v1/webhooks', { url: 'https://hooks.example.com/guandian-csp', description: '工单系统' });
+    const hook = await e2e.api<{ id: string }>('POST', '/v1/webhooks', { url: 'https://hooks.example.com/guandian-csp', description: '工单系统' });
     expect(hook.status, JSON.stringify(hook.body)).toBe(201);
-    const rule = await api('POST', '/v1/rules', { name: '应用差评', type: 'document', webhookIds: [hook.body.id], match: { channels: ['app'] } });
+    const rule = await e2e.api('POST', '/v1/rules', { name: '应用差评', type: 'document', webhookIds: [hook.body.id], match: { channels: ['app'] } });
     expect(rule.status, JSON.stringify(rule.body)).toBe(201);
 
-    browser = await launchChromium();
     ({ context, page } = await openPage(
-      browser,
+      e2e.browser,
       { width: 1400, height: 860 },
       {
         beforePage: async (c) => {
@@ -194,11 +190,9 @@ describe('Content-Security-Policy: no inline styles anywhere in the console (rea
     watch(page);
   }, 180_000);
 
-  afterAll(() => closeBrowserAndServer(browser, server));
-
   test('the console is served without unsafe-inline in its style directives', async () => {
-    const res = await page.goto(`${server.base}/`);
-    for (const header of [res!.headers()['content-security-policy'], (await fetch(`${server.base}/feed`)).headers.get('content-security-policy') ?? undefined]) {
+    const res = await page.goto(`${e2e.server.base}/`);
+    for (const header of [res!.headers()['content-security-policy'], (await fetch(`${e2e.server.base}/feed`)).headers.get('content-security-policy') ?? undefined]) {
       const csp = directives(header);
       expect(csp.get('style-src'), header).toEqual(["'self'"]);
       for (const name of ['style-src-attr', 'style-src-elem', 'default-src']) expect(csp.get(name) ?? [], `${name} in ${header}`).not.toContain("'unsafe-inline'");
@@ -207,7 +201,7 @@ describe('Content-Security-Policy: no inline styles anywhere in the console (rea
   });
 
   test('the check sees a violation: markup with a style attribute or a <style> element is refused and reported', async () => {
-    await page.goto(`${server.base}/`);
+    await page.goto(`${e2e.server.base}/`);
     await page.waitForSelector('input[name=apiKey]');
     await takeViolations();
     // What a library injecting markup would do.
@@ -240,7 +234,7 @@ describe('Content-Security-Policy: no inline styles anywhere in the console (rea
       d.innerHTML = '<span class="csp-late-canary" style="color: rgb(255, 0, 0)">x</span>';
       document.body.append(d);
     }).observe(document.body, { childList: true, subtree: true })`);
-    await page.fill('input[name=apiKey]', server.adminKey);
+    await page.fill('input[name=apiKey]', e2e.server.adminKey);
     await page.click('button[type=submit]');
     await page.waitForSelector('.topbar');
     await waitSettled(page);
@@ -261,10 +255,10 @@ describe('Content-Security-Policy: no inline styles anywhere in the console (rea
     };
 
     // The sign-in page, then the whole console signed in.
-    await page.goto(`${server.base}/`);
+    await page.goto(`${e2e.server.base}/`);
     await page.waitForSelector('input[name=apiKey]');
     await check('sign-in');
-    await signIn(page, server.base, server.adminKey);
+    await signIn(page, e2e.server.base, e2e.server.adminKey);
     await check('after sign-in');
 
     const { sections, admin } = consoleRoutes();
@@ -289,14 +283,14 @@ describe('Content-Security-Policy: no inline styles anywhere in the console (rea
     for (const [hash, ready] of hashes) {
       // A fresh document for each page, as a bookmark would open it.
       await page.goto('about:blank');
-      await openRoute(page, server.base, hash, ready);
+      await openRoute(page, e2e.server.base, hash, ready);
       // not only the first content: every request the page makes answered and drawn (a chart, a late table)
       await waitSettled(page);
       await check(hash);
     }
 
     // Chart tooltips: ECharts' default (dashboard) and the pages' own (NPS drivers and trend, journey).
-    await openRoute(page, server.base, '#/dashboard', '.kpi-table tbody tr');
+    await openRoute(page, e2e.server.base, '#/dashboard', '.kpi-table tbody tr');
     const cards = await page.locator('.chart-card').count();
     expect(cards).toBeGreaterThanOrEqual(3);
     const tips: string[] = [];
@@ -312,25 +306,25 @@ describe('Content-Security-Policy: no inline styles anywhere in the console (rea
     await page.locator('.chart-data summary').first().click();
     await check('dashboard tooltips');
 
-    await openRoute(page, server.base, '#/nps', '.drivers-category canvas');
+    await openRoute(page, e2e.server.base, '#/nps', '.drivers-category canvas');
     await waitSettled(page);
     expect(await hoverChart(page.locator('.drivers-category'), (w, h) => Array.from({ length: 12 }, (_, k): [number, number] => [w * 0.45, 14 + k * ((h - 40) / 12)]))).toMatch(/答卷数: \d+/);
     expect(await hoverChart(page.locator('.chart-wide'), across)).not.toBe('');
     await check('nps tooltips');
 
-    await openRoute(page, server.base, `#/customers/${CUSTOMER}`, '.journey-table');
+    await openRoute(page, e2e.server.base, `#/customers/${CUSTOMER}`, '.journey-table');
     await waitSettled(page);
     expect(await hoverChart(page.locator('.journey-page'), across)).toMatch(/\d/);
     await check('journey tooltip');
 
     // Dialogs: the labeling page's key help, the category picker, and the admin area's own.
-    await openRoute(page, server.base, '#/label', '.label-text');
+    await openRoute(page, e2e.server.base, '#/label', '.label-text');
     await page.keyboard.press('?');
     await page.waitForSelector('.help[role=dialog]');
     await page.keyboard.press('Escape');
     await check('label help dialog');
 
-    await openRoute(page, server.base, `#/feed?q=${encodeURIComponent('网络')}`, '.feed-card .chip');
+    await openRoute(page, e2e.server.base, `#/feed?q=${encodeURIComponent('网络')}`, '.feed-card .chip');
     await page.locator('.feed-card .chip').first().click();
     await page.waitForSelector('.feed-card .tag-actions');
     await page.locator('.feed-card .tag-actions [data-action=category]').first().click();
@@ -338,7 +332,7 @@ describe('Content-Security-Policy: no inline styles anywhere in the console (rea
     await page.keyboard.press('Escape');
     await check('category picker');
 
-    await openRoute(page, server.base, '#/admin/keys', '.keys-table');
+    await openRoute(page, e2e.server.base, '#/admin/keys', '.keys-table');
     await page.fill('input[name=keyName]', '质检 分析员');
     await page.check('.create-key input[name=role][value=analyst]');
     await page.click('[data-action=create-key]');
@@ -350,7 +344,7 @@ describe('Content-Security-Policy: no inline styles anywhere in the console (rea
     await page.keyboard.press('Escape');
     await check('revoke key dialog');
 
-    await openRoute(page, server.base, '#/admin/webhooks', '.create-webhook');
+    await openRoute(page, e2e.server.base, '#/admin/webhooks', '.create-webhook');
     const edit = page.locator('[data-action=edit-webhook]').first();
     await edit.click();
     await page.waitForSelector('[role=dialog][data-dialog=edit-webhook]');
@@ -365,14 +359,14 @@ describe('Content-Security-Policy: no inline styles anywhere in the console (rea
   }, 240_000);
 
   test('a key without the admin role sees the admin area\'s refusal without a violation', async () => {
-    const created = await api<{ key: string }>('POST', '/v1/api-keys', { name: 'csp analyst', roles: ['analyst'] });
+    const created = await e2e.api<{ key: string }>('POST', '/v1/api-keys', { name: 'csp analyst', roles: ['analyst'] });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const other = await context.newPage();
     watch(other);
     const current = page;
     page = other;
     try {
-      await signIn(other, server.base, created.body.key, '#/admin/keys');
+      await signIn(other, e2e.server.base, created.body.key, '#/admin/keys');
       await other.waitForSelector('.page');
       await waitFor('the refusal', async () => (await other.locator('main').textContent())?.trim() || null, 10_000);
       expect(summary(await takeViolations())).toEqual([]);
@@ -383,7 +377,7 @@ describe('Content-Security-Policy: no inline styles anywhere in the console (rea
   });
 
   test('the API documentation page (Swagger UI) raises no violation either', async () => {
-    await page.goto(`${server.base}/docs`);
+    await page.goto(`${e2e.server.base}/docs`);
     await page.waitForSelector('.swagger-ui .opblock', { timeout: 20_000 });
     await page.locator('.swagger-ui .opblock-summary').first().click();
     await page.waitForSelector('.swagger-ui .opblock-body');

@@ -1,8 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Api, openRoute, seedCustomerHistory, signedInAs, signIn, waitDone, waitSettled } from './console-helpers.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { openRoute, seedCustomerHistory, signedInAs, signIn, waitDone, waitSettled } from './console-helpers.js';
 import { ADMIN_PAGES } from './admin-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, waitForPage, type RunningServer } from './server-harness.js';
+import { openPage, waitFor, waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // Language and accessibility audit of the console against a real server with analysed data:
 // English shows no Chinese but the customers' words (which carry lang="zh-CN" for screen readers),
@@ -12,10 +13,8 @@ import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer
 const COMMENTS = ['网络很卡，经常断线，客服态度很好。', '快递太慢了，等了一个星期，价格还贵。', '这个手机质量很差，用了两天就坏了。', '资费太贵了，套餐不透明。', '信号很好，网速很快，非常满意。'];
 const CUSTOMER = 'a11y-cust-1';
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let page: Page;
-let api: Api;
 const ids: string[] = [];
 const pageErrors: string[] = [];
 
@@ -67,9 +66,9 @@ const LOW_CONTRAST = `(() => {
   return [...new Set(out)];
 })()`;
 
-const as = (lang: 'zh' | 'en') => signedInAs(page, server.base, server.adminKey, lang);
+const as = (lang: 'zh' | 'en') => signedInAs(page, e2e.server.base, e2e.server.adminKey, lang);
 async function open(hash: string, ready: string): Promise<void> {
-  await openRoute(page, server.base, hash, ready);
+  await openRoute(page, e2e.server.base, hash, ready);
   // contrast and overflow are measured on the page as it ends up: every request answered and drawn
   await waitSettled(page);
 }
@@ -91,19 +90,14 @@ const ROUTES = (): (readonly [string, string])[] => [
 
 describe('language and accessibility (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    api = apiClient(server.base, server.adminKey);
     const now = Date.now();
-    ids.push(...(await seedCustomerHistory(api, { prefix: 'a11y', customer: CUSTOMER, comments: COMMENTS, n: 12, at: (i) => new Date(now - (i % 6) * 86_400_000).toISOString() })));
-    await Promise.all(ids.map((id) => waitDone(api, id)));
-    browser = await launchChromium();
-    ({ page } = await openPage(browser, { width: 1400, height: 860 }, { errors: pageErrors }));
+    ids.push(...(await seedCustomerHistory(e2e.api, { prefix: 'a11y', customer: CUSTOMER, comments: COMMENTS, n: 12, at: (i) => new Date(now - (i % 6) * 86_400_000).toISOString() })));
+    await Promise.all(ids.map((id) => waitDone(e2e.api, id)));
+    ({ page } = await openPage(e2e.browser, { width: 1400, height: 860 }, { errors: pageErrors }));
   }, 180_000);
 
-  afterAll(() => closeBrowserAndServer(browser, server));
-
   test('English: the choice persists and no Chinese is left outside the customers\' words on any page', async () => {
-    await page.goto(`${server.base}/`);
+    await page.goto(`${e2e.server.base}/`);
     await page.waitForSelector('input[name=apiKey]');
     await page.getByRole('button', { name: 'English' }).click();
     expect(await page.evaluate('document.documentElement.lang')).toBe('en');
@@ -113,7 +107,7 @@ describe('language and accessibility (real server, chromium)', () => {
     // The switch names Chinese in Chinese, and says so.
     expect(await page.getByRole('button', { name: '中文' }).getAttribute('lang')).toBe('zh-CN');
     expect(await page.evaluate(UNMARKED_CJK)).toEqual([]);
-    await signIn(page, server.base, server.adminKey);
+    await signIn(page, e2e.server.base, e2e.server.adminKey);
     const problems: Record<string, string[]> = {};
     for (const [hash, ready] of ROUTES()) {
       await open(hash, ready);
@@ -181,7 +175,7 @@ describe('language and accessibility (real server, chromium)', () => {
     }
     // The category table says the same as the summary API, polarity in words.
     await open('#/dashboard', '.kpi-table');
-    const summary = (await api<{ byCategory: { negative: number }[] }>('GET', '/v1/stats/summary')).body;
+    const summary = (await e2e.api<{ byCategory: { negative: number }[] }>('GET', '/v1/stats/summary')).body;
     await page.locator('.chart-data summary').first().click();
     const negatives = await page.locator('.chart-data').first().locator('tbody tr td:nth-child(3)').allTextContents();
     expect(negatives.map(Number).reduce((a, b) => a + b, 0)).toBe(summary.byCategory.reduce((a, c) => a + c.negative, 0));
@@ -254,7 +248,7 @@ describe('language and accessibility (real server, chromium)', () => {
       const found = (await page.evaluate(LOW_CONTRAST)) as string[];
       if (found.length) low[hash] = found;
     }
-    await page.goto(`${server.base}/`);
+    await page.goto(`${e2e.server.base}/`);
     await page.getByRole('button', { name: /退出|Sign out/ }).click();
     await page.waitForSelector('input[name=apiKey]');
     const signInLow = (await page.evaluate(LOW_CONTRAST)) as string[];

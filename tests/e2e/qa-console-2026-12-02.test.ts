@@ -1,16 +1,15 @@
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { type Api, type Doc, ingest, seedCustomerHistory, signIn, waitDone, waitSettled } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, waitFor, type RunningServer } from './server-harness.js';
+import type { Page, Route } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { type Doc, ingest, seedCustomerHistory, signIn, waitDone, waitSettled } from './console-helpers.js';
+import { openPage, waitFor } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
 
 // A QA pass over the console on 2026-12-02, at a phone's width (390 px) and a laptop's (1366 px), in Chinese
 // and English: each test is a defect found in a real browser against the real service, checked the way it
 // was met. One server and one browser serve every test here.
 
-let server: RunningServer;
-let browser: Browser;
+const e2e = useConsole();
 let page: Page;
-let api: Api;
 const pageErrors: string[] = [];
 
 const NOW = Date.now();
@@ -103,16 +102,14 @@ const UNMARKED_CJK = `(() => {
 
 describe('console QA pass 2026-12-02 (real server, chromium)', () => {
   beforeAll(async () => {
-    server = await startServer();
-    api = apiClient(server.base, server.adminKey);
-    const ids = await seedCustomerHistory(api, { prefix: 'mixed', customer: MIXED_CUSTOMER, comments: MIXED, n: 12, at: (i) => new Date(NOW - (24 - i) * DAY_MS).toISOString() });
+    const ids = await seedCustomerHistory(e2e.api, { prefix: 'mixed', customer: MIXED_CUSTOMER, comments: MIXED, n: 12, at: (i) => new Date(NOW - (24 - i) * DAY_MS).toISOString() });
     for (let i = 0; i < 22; i++) {
       const text = i < 20 ? `我想查询一下我的订单（${i}）。` : `网络很卡，经常断线（${i}）。`;
-      ids.push(await ingest(api, { kind: 'comment', source: 'app', externalId: `crossing-${i}`, customerId: CROSSING, text, occurredAt: new Date(NOW - (30 - i) * DAY_MS).toISOString() }));
+      ids.push(await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: `crossing-${i}`, customerId: CROSSING, text, occurredAt: new Date(NOW - (30 - i) * DAY_MS).toISOString() }));
       if (i === 0) untaggedId = ids[ids.length - 1]!;
       if (i === 21) taggedId = ids[ids.length - 1]!;
     }
-    transcriptId = await ingest(api, {
+    transcriptId = await ingest(e2e.api, {
       kind: 'transcript',
       source: 'call',
       externalId: 'call-1',
@@ -123,31 +120,28 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
       ],
     });
     ids.push(transcriptId);
-    await Promise.all(ids.map((id) => waitDone(api, id)));
+    await Promise.all(ids.map((id) => waitDone(e2e.api, id)));
     surveyId = ids[1]!;
     // Names an admin gives in Chinese: a key, a webhook, a rule, routing teams and words, lexicon terms.
-    const hook = await api<{ id: string }>('POST', '/v1/webhooks', { url: 'https://hooks.example.com/qa', description: '工单系统' });
+    const hook = await e2e.api<{ id: string }>('POST', '/v1/webhooks', { url: 'https://hooks.example.com/qa', description: '工单系统' });
     expect(hook.status, JSON.stringify(hook.body)).toBe(201);
-    expect((await api('POST', '/v1/rules', { name: '应用差评', type: 'document', webhookIds: [hook.body.id], match: { channels: ['app'] } })).status).toBe(201);
-    expect((await api('PUT', '/v1/routing', { entries: [{ keywords: ['投诉'], team: '投诉处理组', slaHours: 4, priority: 'high' }], defaultTeam: '客服一组', defaultSlaHours: 24 })).status).toBe(200);
-    expect((await api('POST', '/v1/api-keys', { name: '质检 分析员', roles: ['analyst'] })).status).toBe(201);
-    expect((await api('PUT', '/v1/taxonomy', { aspects: { 宽带: 'network' }, sentiment: { 断网: -2 } })).status).toBe(200);
-    browser = await launchChromium();
-    ({ page } = await openPage(browser, LAPTOP, { errors: pageErrors }));
-    await signIn(page, server.base, server.adminKey, '#/feed');
+    expect((await e2e.api('POST', '/v1/rules', { name: '应用差评', type: 'document', webhookIds: [hook.body.id], match: { channels: ['app'] } })).status).toBe(201);
+    expect((await e2e.api('PUT', '/v1/routing', { entries: [{ keywords: ['投诉'], team: '投诉处理组', slaHours: 4, priority: 'high' }], defaultTeam: '客服一组', defaultSlaHours: 24 })).status).toBe(200);
+    expect((await e2e.api('POST', '/v1/api-keys', { name: '质检 分析员', roles: ['analyst'] })).status).toBe(201);
+    expect((await e2e.api('PUT', '/v1/taxonomy', { aspects: { 宽带: 'network' }, sentiment: { 断网: -2 } })).status).toBe(200);
+    ({ page } = await openPage(e2e.browser, LAPTOP, { errors: pageErrors }));
+    await signIn(page, e2e.server.base, e2e.server.adminKey, '#/feed');
   }, 180_000);
-
-  afterAll(() => closeBrowserAndServer(browser, server));
 
   test('journey chart: the newest touchpoint is named on the axis with no room left for a name never drawn, and 流失风险阈值 lies clear of the line (390 and 1366 px)', async () => {
     for (const customer of [CROSSING, MIXED_CUSTOMER]) {
-      const journey = await api<{ touchpoints: unknown[] }>('GET', `/v1/customers/${customer}/journey`);
+      const journey = await e2e.api<{ touchpoints: unknown[] }>('GET', `/v1/customers/${customer}/journey`);
       const n = journey.body.touchpoints.length;
       expect(n, customer).toBeGreaterThanOrEqual(22);
       for (const viewport of [PHONE, LAPTOP]) {
         const where = `${customer} at ${viewport.width}px`;
         await page.setViewportSize(viewport);
-        await page.goto(`${server.base}/#/customers/${customer}`);
+        await page.goto(`${e2e.server.base}/#/customers/${customer}`);
         const chart = await waitFor(`the journey chart of ${where}`, async () => {
           const c = await journeyChart();
           return c && c.series[0]?.points.length === n && c.texts.some((t) => t.text.startsWith('流失风险阈值')) ? c : null;
@@ -196,7 +190,7 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
       await page.setViewportSize(viewport);
       const problems: Record<string, string[]> = {};
       for (const [hash, ready, then] of routes) {
-        await page.goto(`${server.base}/${hash}`);
+        await page.goto(`${e2e.server.base}/${hash}`);
         await page.reload();
         await page.waitForSelector(ready);
         await then?.();
@@ -210,7 +204,7 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
     const docs = (u: URL) => /^\/v1\/documents\/[^/]+$/.test(u.pathname);
     const down = (r: Route) => r.abort('connectionrefused');
     await page.route(docs, down);
-    await page.goto(`${server.base}/#/feed?q=${encodeURIComponent('网络')}`);
+    await page.goto(`${e2e.server.base}/#/feed?q=${encodeURIComponent('网络')}`);
     await page.reload();
     await page.waitForSelector('.feed-card .card-body .muted');
     expect(await page.locator('.feed-card .card-body .muted').first().textContent()).toContain('网络');
@@ -220,7 +214,7 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
     // the feed's controls that quote a tag are named in the same words as before, the phrase marked
     // a card's chips take clicks (and have their buttons) once its document is in
     const chip = page.locator('.feed-card .chip', { has: page.locator('.chip-open') }).first();
-    await page.goto(`${server.base}/#/feed`);
+    await page.goto(`${e2e.server.base}/#/feed`);
     await page.reload();
     await chip.locator('.chip-x').waitFor();
     expect(await chip.getByRole('button', { name: /^Open tag actions: (Positive|Negative|Neutral): \S/ }).count()).toBe(1);
@@ -230,7 +224,7 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
     // The Chinese page: <html lang="zh-CN"> says it all, and nothing Chinese is marked as another language.
     await setLang('zh');
     for (const [hash, ready] of routes) {
-      await page.goto(`${server.base}/${hash}`);
+      await page.goto(`${e2e.server.base}/${hash}`);
       await page.reload();
       await page.waitForSelector(ready);
       expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN');
@@ -240,12 +234,12 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
   });
   test('models: a refused training says what the corrections log holds in the page\'s language, not in the server\'s English', async () => {
     // A labeler accepts one document's tags, and adds a tag to another and deletes it again: nothing to learn from.
-    expect((await api('POST', `/v1/documents/${taggedId}/corrections`, { actions: [{ op: 'accept' }] })).status).toBe(200);
-    const added = await api<Doc>('POST', `/v1/documents/${untaggedId}/corrections`, { actions: [{ op: 'add', span: { start: 0, end: 2 }, polarity: 'negative', category: 'network' }] });
+    expect((await e2e.api('POST', `/v1/documents/${taggedId}/corrections`, { actions: [{ op: 'accept' }] })).status).toBe(200);
+    const added = await e2e.api<Doc>('POST', `/v1/documents/${untaggedId}/corrections`, { actions: [{ op: 'add', span: { start: 0, end: 2 }, polarity: 'negative', category: 'network' }] });
     expect(added.status, JSON.stringify(added.body)).toBe(200);
     const tag = added.body.tags.find((x) => x.source === 'human')!;
-    expect((await api('POST', `/v1/documents/${untaggedId}/corrections`, { actions: [{ op: 'delete', tagId: tag.id }] })).status).toBe(200);
-    const refused = await api<{ error: { code: string; message: string } }>('POST', '/v1/models/train', {});
+    expect((await e2e.api('POST', `/v1/documents/${untaggedId}/corrections`, { actions: [{ op: 'delete', tagId: tag.id }] })).status).toBe(200);
+    const refused = await e2e.api<{ error: { code: string; message: string } }>('POST', '/v1/models/train', {});
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('nothing_to_learn');
     const message = refused.body.error.message;
@@ -265,7 +259,7 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
         ],
       ],
     ] as const) {
-      await page.goto(`${server.base}/#/models`);
+      await page.goto(`${e2e.server.base}/#/models`);
       await setLang(lang);
       await page.reload();
       await page.waitForSelector('.models-page [data-action=train]');
@@ -283,7 +277,7 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
     expect(pageErrors).toEqual([]);
   });
   test('the console says when a page has settled (<html data-settled>): not while a request is out, and once its answer is drawn', async () => {
-    await page.goto(`${server.base}/#/feed`);
+    await page.goto(`${e2e.server.base}/#/feed`);
     await waitSettled(page);
     expect(await page.evaluate('document.documentElement.dataset.settled')).toBe('#/feed');
     expect(await page.locator('.feed-card').count()).toBeGreaterThan(0);
@@ -297,7 +291,7 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
     };
     await page.route(kpi, hold);
     const asked = page.waitForRequest((r) => kpi(new URL(r.url())));
-    await page.goto(`${server.base}/#/dashboard`);
+    await page.goto(`${e2e.server.base}/#/dashboard`);
     await asked;
     await page.waitForSelector('.chart canvas');
     // as long as the signal itself waits after a last answer (two frames and a task), with one to spare
@@ -315,7 +309,7 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
   });
   test('提交数据: a document sent is announced (已提交 in a status region there before it), as the form clears the text just typed (390 px)', async () => {
     await page.setViewportSize(PHONE);
-    await page.goto(`${server.base}/#/ingest`);
+    await page.goto(`${e2e.server.base}/#/ingest`);
     await page.reload();
     await page.waitForSelector('.ingest-form textarea');
     // the region a screen reader listens to is in place before anything is sent
@@ -338,7 +332,7 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
     const docs = (u: URL) => /^\/v1\/documents\/[^/]+$/.test(u.pathname);
     const down = (r: Route) => r.abort('connectionrefused');
     await page.route(docs, down);
-    await page.goto(`${server.base}/#/feed?q=${encodeURIComponent('网络')}`);
+    await page.goto(`${e2e.server.base}/#/feed?q=${encodeURIComponent('网络')}`);
     await page.reload();
     const card = page.locator('.feed-card').first();
     const said = card.locator('.card-body .err');
@@ -359,12 +353,12 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
   // Last: it trains a real version, after which nothing is refused for want of corrections.
   test('losing the server while following a training or re-tag job is announced (role=alert), not only printed under the progress bar (390 px)', async () => {
     // one correction to learn from: a labeler changes a machine tag's polarity
-    const doc = await waitDone(api, taggedId);
+    const doc = await waitDone(e2e.api, taggedId);
     const machine = doc.tags.find((x) => x.source !== 'human')!;
-    const corrected = await api('POST', `/v1/documents/${taggedId}/corrections`, { actions: [{ op: 'update', tagId: machine.id, polarity: machine.polarity === 'negative' ? 'neutral' : 'negative' }] });
+    const corrected = await e2e.api('POST', `/v1/documents/${taggedId}/corrections`, { actions: [{ op: 'update', tagId: machine.id, polarity: machine.polarity === 'negative' ? 'neutral' : 'negative' }] });
     expect(corrected.status, JSON.stringify(corrected.body)).toBe(200);
     await page.setViewportSize(PHONE);
-    await page.goto(`${server.base}/#/models`);
+    await page.goto(`${e2e.server.base}/#/models`);
     await page.reload();
     await page.waitForSelector('.models-page [data-action=train]');
     // the job's progress cannot be fetched: the network is down after the job was queued
@@ -383,7 +377,7 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
     await waitFor('the failure gone', async () => (await said.count()) === 0, 10_000);
 
     // The same for the re-tag the lexicon page offers once a word is saved.
-    await page.goto(`${server.base}/#/admin/lexicon`);
+    await page.goto(`${e2e.server.base}/#/admin/lexicon`);
     await page.reload();
     await page.waitForSelector('.lexicon-form input[data-field=term]');
     await page.click('[data-action=add-word]');
@@ -412,7 +406,7 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
     const listed = await waitFor(
       'a trained version',
       async () => {
-        const m = await api<{ versions: { version: string }[] }>('GET', '/v1/models');
+        const m = await e2e.api<{ versions: { version: string }[] }>('GET', '/v1/models');
         return m.body.versions.length > 0 ? m.body.versions : null;
       },
       120_000,
@@ -421,7 +415,7 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
       await setLang(lang);
       for (const viewport of [PHONE, LAPTOP]) {
         await page.setViewportSize(viewport);
-        await page.goto(`${server.base}/#/models`);
+        await page.goto(`${e2e.server.base}/#/models`);
         await page.reload();
         const row = page.locator(`.models-table tbody tr[data-version="${listed[0]!.version}"]`);
         await row.waitFor();
