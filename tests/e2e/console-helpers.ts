@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { apiClient, waitFor, waitForPage } from './server-harness.js';
 
 export interface Tag {
@@ -155,4 +155,16 @@ export async function selectText(page: Page, rootSelector: string, start: number
     window.getSelection().removeAllRanges();
     window.getSelection().addRange(range);
   })()`);
+}
+
+/** Opens the models page in `lang`, presses 训练新版本 and returns the error notice the refusal shows (waited for). */
+export async function trainingRefusal(page: Page, base: string, lang: 'zh' | 'en'): Promise<Locator> {
+  await page.goto(`${base}/#/models`);
+  await page.evaluate(`localStorage.setItem('guandian.lang', '${lang}')`);
+  await page.reload();
+  await page.waitForSelector('.models-page [data-action=train]');
+  await page.click('[data-action=train]');
+  const notice = page.locator('.models-actions [data-notice=error]');
+  await notice.waitFor();
+  return notice;
 }

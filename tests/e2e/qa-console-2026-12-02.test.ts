@@ -1,6 +1,6 @@
 import type { Page, Route } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { type Doc, ingest, seedCustomerHistory, signIn, waitDone, waitSettled } from './console-helpers.js';
+import { type Doc, ingest, seedCustomerHistory, signIn, trainingRefusal, waitDone, waitSettled } from './console-helpers.js';
 import { openPage, waitFor } from './server-harness.js';
 import { useConsole } from './console-fixture.js';
 
@@ -259,13 +259,7 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
         ],
       ],
     ] as const) {
-      await page.goto(`${e2e.server.base}/#/models`);
-      await setLang(lang);
-      await page.reload();
-      await page.waitForSelector('.models-page [data-action=train]');
-      await page.click('[data-action=train]');
-      const notice = page.locator('.models-actions [data-notice=error]');
-      await notice.waitFor();
+      const notice = await trainingRefusal(page, e2e.server.base, lang);
       const text = (await notice.textContent()) ?? '';
       for (const s of says) expect(text, lang).toContain(s);
       if (lang === 'zh') expect(text, 'English in the Chinese page').not.toMatch(/[A-Za-z]{3,}/);
