@@ -3,6 +3,7 @@ import { AnnouncerProvider } from './announcer';
 import { api, ApiError, setUnauthorizedHandler, storedKey, storeKey, type Me } from './api';
 import { AppDataContext, canAnalyze, canLabel, isAdmin } from './app-data';
 import { clearDocCache } from './doc-cache';
+import { CasesPage } from './cases-page';
 import { DocPage } from './doc-page';
 import { ExportPage } from './export-page';
 import { FeedPage, forgetFeed } from './feed-page';
@@ -150,6 +151,8 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const nav: NavItem[] = [];
   if (canAnalyze(me)) nav.push({ path: 'feed', label: 'navFeed' }, { path: 'dashboard', label: 'navDashboard' }, { path: 'nps', label: 'navNps' });
   if (canLabel(me)) nav.push({ path: 'label', label: 'navLabel' });
+  // a team's queue of complaints: GET /v1/cases answers analysts and labelers (and admins)
+  if (canAnalyze(me)) nav.push({ path: 'cases', label: 'navCases' });
   if (canAnalyze(me)) nav.push({ path: 'export', label: 'navExport' });
   if (isAdmin(me)) nav.push({ path: 'ingest', label: 'navIngest' }, { path: 'models', label: 'navModels' }, { path: 'admin', label: 'navAdmin', to: `admin/${ADMIN_SECTIONS[0]!.path}` });
 
@@ -178,6 +181,7 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
     else if (section === 'nps') page = <NpsPage route={route} />;
     else if (section === 'customers' && route.path[1]) page = <JourneyPage customerId={route.path[1]} />;
     else if (section === 'label') page = <LabelPage route={route} />;
+    else if (section === 'cases') page = <CasesPage route={route} />;
     else if (section === 'export') page = <ExportPage route={route} />;
     else if (section === 'ingest') page = <IngestPage />;
     else if (section === 'models') page = <ModelsPage />;

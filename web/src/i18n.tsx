@@ -1,10 +1,13 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { Category, Polarity, Tag } from './api';
 import { adminEn, adminZh } from './admin/admin-i18n';
+import { casesEn, casesZh } from './cases-i18n';
 
 export type Lang = 'zh' | 'en';
 
 const zh = {
+  // the cases page (web/src/cases-page.tsx)
+  ...casesZh,
   appName: '观点',
   signIn: '登录',
   signOut: '退出',
@@ -417,6 +420,7 @@ const zh = {
 export type MsgKey = keyof typeof zh;
 
 const en: Record<MsgKey, string> = {
+  ...casesEn,
   appName: 'Guandian',
   signIn: 'Sign in',
   signOut: 'Sign out',
