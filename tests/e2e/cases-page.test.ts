@@ -162,7 +162,7 @@ describe('cases page (real server, chromium)', () => {
     await waitForPage(page, `document.querySelectorAll('.cases-table tbody tr').length === 2`);
     expect((await listedIds()).sort()).toEqual([ids.parcel, ids.parcel2].sort());
 
-    await page.check('.cases-filters input[name=unassigned]');
+    await page.click('.cases-filters input[name=unassigned]');
     await waitFor('assignee=none in the URL', async () => ((await hash()) === '#/cases?team=logistics&assignee=none' ? true : null));
     await page.selectOption('.cases-filters select[name=priority]', 'normal');
     await waitFor('priority in the URL', async () => ((await hash()).includes('priority=normal') ? true : null));
@@ -215,7 +215,8 @@ describe('cases page (real server, chromium)', () => {
     expect(await box.isDisabled()).toBe(false);
     expect(await page.textContent('#cases-overdue-error')).toContain('只有未解决的工单才会逾期');
     // clearing the box where it points fixes the query
-    await box.uncheck();
+    // a click, not uncheck(): the box follows the URL, which changes on the hashchange after the click
+    await box.click();
     await waitFor('overdue dropped', async () => ((await hash()) === '#/cases?status=resolved' ? true : null));
     await page.waitForSelector('.cases-empty');
     expect(await page.locator('[data-cases-error]').count()).toBe(0);
@@ -243,7 +244,7 @@ describe('cases page (real server, chromium)', () => {
     expect(await r.locator('.case-assignee').textContent()).toBe('王小明');
     expect(await r.locator('input[name=assignee]').inputValue()).toBe('');
     expect(await r.locator('[data-field-error]').count()).toBe(0);
-    expect(await announced()).toBe('工单已分配给 王小明');
+    expect(await announced()).toBe('工单 case-parcel 已分配给 王小明');
     expect((await apiCase(ids.parcel!)).assignee).toBe('王小明');
 
     // filterable: by the name, and no longer among the unassigned
@@ -262,7 +263,7 @@ describe('cases page (real server, chromium)', () => {
       await r.waitFor({ state: 'detached' });
     });
     expect(unsent).toBe(1);
-    expect(await announced()).toBe('工单已取消分配（已不符合当前筛选，已从列表移除）');
+    expect(await announced()).toBe('工单 case-parcel 已取消分配（已不符合当前筛选，已从列表移除）');
     expect(await active()).toBe('cases-heading');
     expect((await apiCase(ids.parcel!)).assignee).toBeNull();
 
@@ -276,7 +277,7 @@ describe('cases page (real server, chromium)', () => {
     expect(await r.locator('.case-assignee').textContent()).toBe('未分配');
     expect(await r.locator('[data-action=unassign-case]').count()).toBe(0);
     await waitFor('focus in the row', async () => ((await active()) === `${ids.parcel} assignee` ? true : null));
-    expect(await announced()).toBe('工单已取消分配');
+    expect(await announced()).toBe('工单 case-parcel 已取消分配');
 
     // a name the server refuses ("none" is reserved) is said under the field, before any request
     await r.locator('input[name=assignee]').fill('None');
@@ -296,7 +297,7 @@ describe('cases page (real server, chromium)', () => {
     });
     expect(sent).toBe(1);
     expect(await listedIds()).toEqual([ids.parcel2]);
-    expect(await announced()).toBe('工单已标记为已解决（已不符合当前筛选，已从列表移除）');
+    expect(await announced()).toBe('工单 case-parcel 已标记为已解决（已不符合当前筛选，已从列表移除）');
     expect(await active()).toBe(`${ids.parcel2} case-doc-link`);
     const resolved = await apiCase(ids.parcel!);
     expect(resolved.resolvedAt).not.toBeNull();
@@ -315,6 +316,24 @@ describe('cases page (real server, chromium)', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  test('an action on a case erased meanwhile says why in its row, and the row can be acted on again', async () => {
+    await openCases('?team=customer-care');
+    const first = (await listedIds())[0]!;
+    const r = row(first);
+    await r.locator('.case-excerpt').waitFor();
+    // someone else erases the document (a customer's erasure request) while the list is on screen
+    expect((await e2e.api('DELETE', `/v1/documents/${first}`)).status).toBe(200);
+    const [res] = await Promise.all([page.waitForResponse((x) => x.url().endsWith(`/v1/cases/${first}/resolve`)), r.locator('[data-action=resolve-case]').click()]);
+    expect(res.status()).toBe(404);
+    const alert = r.locator('.case-error[role=alert]');
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe('出错了: 找不到请求的内容，可能已被删除或链接有误');
+    // not stuck busy: the button reads as before and is not disabled
+    expect(await r.locator('[data-action=resolve-case]').textContent()).toBe('标记已解决');
+    expect(await r.locator('[data-action=resolve-case]').getAttribute('aria-disabled')).toBeNull();
+    expect(pageErrors).toEqual([]);
+  });
+
   test('English: the page, its filters, badges and announcements switch language', async () => {
     await openCases('?team=legal');
     await page.click('[data-action=lang]');
@@ -330,7 +349,7 @@ describe('cases page (real server, chromium)', () => {
     await t.locator('input[name=assignee]').fill('Alice');
     await t.locator('[data-action=assign-case]').click();
     await waitFor('assigned', async () => ((await t.locator('.case-assignee').getAttribute('data-assignee')) === 'Alice' ? true : null));
-    expect(await announced()).toBe('Case assigned to Alice');
+    expect(await announced()).toBe('Case case-threat assigned to Alice');
     await page.goto(`${e2e.server.base}/#/cases?status=resolved&overdue=true`);
     await page.waitForSelector('[data-cases-error]');
     expect(await page.textContent('#cases-overdue-error')).toBe('Only open cases can be overdue: set the status to Open, or clear "Overdue only"');

@@ -379,8 +379,9 @@ function CaseRow({ c, onChanged }: { c: Case; onChanged: (next: Case, message: s
       input.current?.focus();
       return;
     }
-    void act('assign', () => casesApi.assign(c.documentId, who), (next) => t('casesAssigned', { name: next.assignee ?? who }), () => setName(''));
+    void act('assign', () => casesApi.assign(c.documentId, who), (next) => t('casesAssigned', { id: next.externalId, name: next.assignee ?? who }), () => setName(''));
   };
+  // Each announcement names its case, so two cases handled in a row (both given to 王小明) are both said.
   // The button pressed goes away (取消分配 without an assignee, 标记已解决 on a resolved case): the keyboard
   // moves to the row's assign field rather than to the top of the page.
   const refocus = () => requestAnimationFrame(() => input.current?.focus());
@@ -451,7 +452,7 @@ function CaseRow({ c, onChanged }: { c: Case; onChanged: (next: Case, message: s
               className="btn btn-small"
               data-action="unassign-case"
               aria-disabled={busy !== null || undefined}
-              onClick={() => void act('unassign', () => casesApi.assign(c.documentId, null), () => t('casesUnassigned'), refocus)}
+              onClick={() => void act('unassign', () => casesApi.assign(c.documentId, null), (next) => t('casesUnassigned', { id: next.externalId }), refocus)}
             >
               {busy === 'unassign' ? t('casesWorking') : t('casesUnassign')}
             </button>
@@ -462,7 +463,7 @@ function CaseRow({ c, onChanged }: { c: Case; onChanged: (next: Case, message: s
               className="btn btn-small btn-primary"
               data-action="resolve-case"
               aria-disabled={busy !== null || undefined}
-              onClick={() => void act('resolve', () => casesApi.resolve(c.documentId), () => t('casesResolvedDone'), refocus)}
+              onClick={() => void act('resolve', () => casesApi.resolve(c.documentId), (next) => t('casesResolvedDone', { id: next.externalId }), refocus)}
             >
               {busy === 'resolve' ? t('casesWorking') : t('casesResolve')}
             </button>
