@@ -334,6 +334,29 @@ describe('cases page (real server, chromium)', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  test('roles: analysts and labelers have 工单 in the nav and can open it; an ingest-only key has no way in', async () => {
+    for (const roles of [['analyst'], ['labeler'], ['ingest']]) {
+      const created = await e2e.api<{ key: string }>('POST', '/v1/api-keys', { name: `cases-${roles[0]}`, roles });
+      expect(created.status).toBe(201);
+      const { context, page: p } = await openPage(e2e.browser, { width: 1280, height: 800 }, { errors: pageErrors });
+      try {
+        await signIn(p, e2e.server.base, created.body.key, '#/cases?team=legal');
+        const navs = await p.locator('.topbar nav a').evaluateAll((els) => els.map((e) => e.getAttribute('data-nav')));
+        if (roles[0] === 'ingest') {
+          expect(navs).not.toContain('cases');
+          expect(await p.locator('[data-page=cases]').count()).toBe(0);
+        } else {
+          expect(navs, roles[0]).toContain('cases');
+          await p.waitForSelector(`.cases-table tr[data-case-id="${ids.threat}"]`);
+          expect(await p.inputValue('.cases-filters input[name=team]')).toBe('legal');
+        }
+      } finally {
+        await context.close();
+      }
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   test('English: the page, its filters, badges and announcements switch language', async () => {
     await openCases('?team=legal');
     await page.click('[data-action=lang]');
