@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type MouseEvent } from 'react';
 import { useAnnounce } from './announcer';
 import { ApiError, queryString, request, type Kind, type Page } from './api';
 import { useDoc } from './doc-cache';
@@ -85,6 +85,13 @@ function stillMatches(c: Case, f: CaseFilters): boolean {
   if (f.assignee.trim() && c.assignee !== f.assignee.trim()) return false;
   return true;
 }
+
+/**
+ * The second click of a double click. A button that goes once it has done its work (取消分配, 标记已解决)
+ * hands its place to the next one, and the second click, landing after a quick answer, pressed that one:
+ * a double-clicked 取消分配 resolved the case. Such a click does nothing here.
+ */
+const repeatClick = (e: MouseEvent) => e.detail > 1;
 
 const rowSelector = (id: string) => `[data-case-id="${CSS.escape(id)}"]`;
 
@@ -200,27 +207,31 @@ export function CasesPage({ route }: { route: Route }) {
           )}
         </div>
       )}
-      {!loading && error === null && cases.length === 0 && <div className="empty cases-empty">{t('casesNone')}</div>}
+      {/* every loaded case acted out of the list, with more to load, is not "none match" */}
+      {!loading && error === null && cases.length === 0 && !cursor && <div className="empty cases-empty">{t('casesNone')}</div>}
       {cases.length > 0 && (
-        <table className="grid cases-table">
-          <caption className="sr-only">{t('casesTitle')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('casesDue')}</th>
-              <th scope="col">{t('casesPriority')}</th>
-              <th scope="col">{t('casesTeam')}</th>
-              <th scope="col">{t('casesAssignee')}</th>
-              <th scope="col">{t('casesWhy')}</th>
-              <th scope="col">{t('casesDocument')}</th>
-              <th scope="col">{t('casesActions')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {cases.map((c) => (
-              <CaseRow key={c.documentId} c={c} onChanged={changed} />
-            ))}
-          </tbody>
-        </table>
+        // between the phone's cards and a wide screen, a table too wide scrolls in its box, not the page
+        <div className="table-scroll">
+          <table className="grid cases-table">
+            <caption className="sr-only">{t('casesTitle')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('casesDue')}</th>
+                <th scope="col">{t('casesPriority')}</th>
+                <th scope="col">{t('casesTeam')}</th>
+                <th scope="col">{t('casesAssignee')}</th>
+                <th scope="col">{t('casesWhy')}</th>
+                <th scope="col">{t('casesDocument')}</th>
+                <th scope="col">{t('casesActions')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {cases.map((c) => (
+                <CaseRow key={c.documentId} c={c} onChanged={changed} />
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {cursor && error === null && (
         <div className="cases-more">
@@ -413,7 +424,9 @@ function CaseRow({ c, onChanged }: { c: Case; onChanged: (next: Case, message: s
           {t(c.openedFor === 'escalation_threat' ? 'casesOpenedThreat' : 'casesOpenedNegative')}
         </span>
         {c.escalations.length > 0 && (
-          <span className="case-escalations" aria-label={t('casesEscalations')} title={t('casesEscalations')}>
+          // named in words for a screen reader (an aria-label on a plain span is not read)
+          <span className="case-escalations" title={t('casesEscalations')}>
+            <span className="sr-only">{t('casesEscalations')}: </span>
             {c.escalations.map((w) => (
               <span key={w} className="badge badge-word" lang={TEXT_LANG}>
                 {w}
@@ -440,7 +453,7 @@ function CaseRow({ c, onChanged }: { c: Case; onChanged: (next: Case, message: s
             }}
             {...invalidProps(nameError, errorId)}
           />
-          <button type="submit" className="btn btn-small" data-action="assign-case" aria-disabled={busy !== null || undefined}>
+          <button type="submit" className="btn btn-small" data-action="assign-case" aria-disabled={busy !== null || undefined} onClick={(e) => repeatClick(e) && e.preventDefault()}>
             {busy === 'assign' ? t('casesWorking') : t('casesAssign')}
           </button>
         </form>
@@ -452,7 +465,7 @@ function CaseRow({ c, onChanged }: { c: Case; onChanged: (next: Case, message: s
               className="btn btn-small"
               data-action="unassign-case"
               aria-disabled={busy !== null || undefined}
-              onClick={() => void act('unassign', () => casesApi.assign(c.documentId, null), (next) => t('casesUnassigned', { id: next.externalId }), refocus)}
+              onClick={(e) => !repeatClick(e) && void act('unassign', () => casesApi.assign(c.documentId, null), (next) => t('casesUnassigned', { id: next.externalId }), refocus)}
             >
               {busy === 'unassign' ? t('casesWorking') : t('casesUnassign')}
             </button>
@@ -463,7 +476,7 @@ function CaseRow({ c, onChanged }: { c: Case; onChanged: (next: Case, message: s
               className="btn btn-small btn-primary"
               data-action="resolve-case"
               aria-disabled={busy !== null || undefined}
-              onClick={() => void act('resolve', () => casesApi.resolve(c.documentId), (next) => t('casesResolvedDone', { id: next.externalId }), refocus)}
+              onClick={(e) => !repeatClick(e) && void act('resolve', () => casesApi.resolve(c.documentId), (next) => t('casesResolvedDone', { id: next.externalId }), refocus)}
             >
               {busy === 'resolve' ? t('casesWorking') : t('casesResolve')}
             </button>
