@@ -201,7 +201,8 @@ describe('cases page (real server, chromium)', () => {
 
     // A typed or old link asks for both: the server refuses it (400 naming overdue), the page says so at the box.
     const [res] = await Promise.all([
-      page.waitForResponse((r) => r.url().includes('/v1/cases?')),
+      // this very query's answer, not the resolved list's still on its way
+      page.waitForResponse((r) => r.url().includes('/v1/cases?') && r.url().includes('overdue=true') && r.url().includes('status=resolved')),
       page.goto(`${e2e.server.base}/#/cases?status=resolved&overdue=true`),
     ]);
     expect(res.status()).toBe(400);
@@ -258,8 +259,10 @@ describe('cases page (real server, chromium)', () => {
 
     // unassign (from the person's own filter: the case leaves it, the keyboard goes to the list's heading)
     await openCases(`?team=logistics&assignee=${encodeURIComponent('王小明')}`);
+    // from the keyboard: a mouse's second click would land on whatever took the row's place
     const unsent = await counting('PATCH', /\/v1\/cases\//, async () => {
-      await r.locator('[data-action=unassign-case]').dblclick();
+      await r.locator('[data-action=unassign-case]').focus();
+      await page.keyboard.press('Enter');
       await r.waitFor({ state: 'detached' });
     });
     expect(unsent).toBe(1);
@@ -272,12 +275,27 @@ describe('cases page (real server, chromium)', () => {
     await r.locator('input[name=assignee]').fill('李雷');
     await r.locator('input[name=assignee]').press('Enter');
     await waitFor('assigned to 李雷', async () => ((await r.locator('.case-assignee').getAttribute('data-assignee')) === '李雷' ? true : null));
-    await r.locator('[data-action=unassign-case]').click();
-    await waitFor('unassigned', async () => ((await r.locator('.case-assignee').getAttribute('data-assignee')) === '' ? true : null));
-    expect(await r.locator('.case-assignee').textContent()).toBe('未分配');
-    expect(await r.locator('[data-action=unassign-case]').count()).toBe(0);
-    await waitFor('focus in the row', async () => ((await active()) === `${ids.parcel} assignee` ? true : null));
-    expect(await announced()).toBe('工单 case-parcel 已取消分配');
+    // A person's double click: the first click unassigns, the answer comes back before the second click,
+    // and 标记已解决 has moved into 取消分配's place. The second click must not resolve the case.
+    const box = (await r.locator('[data-action=unassign-case]').boundingBox())!;
+    const x = box.x + box.width / 2;
+    const y = box.y + box.height / 2;
+    const resolves = await counting('POST', /\/v1\/cases\/[^/]+\/resolve$/, async () => {
+      await page.mouse.click(x, y);
+      await waitFor('unassigned', async () => ((await r.locator('.case-assignee').getAttribute('data-assignee')) === '' ? true : null));
+      expect(await r.locator('.case-assignee').textContent()).toBe('未分配');
+      expect(await r.locator('[data-action=unassign-case]').count()).toBe(0);
+      await waitFor('focus in the row', async () => ((await active()) === `${ids.parcel} assignee` ? true : null));
+      expect(await announced()).toBe('工单 case-parcel 已取消分配');
+      const moved = (await r.locator('[data-action=resolve-case]').boundingBox())!;
+      expect(moved.x <= x && x <= moved.x + moved.width && moved.y <= y && y <= moved.y + moved.height).toBe(true);
+      // the double click's second press (click count 2), where the first one was
+      await page.mouse.down({ clickCount: 2 });
+      await page.mouse.up({ clickCount: 2 });
+      await page.waitForTimeout(300);
+    });
+    expect(resolves).toBe(0);
+    expect((await apiCase(ids.parcel!)).resolvedAt).toBeNull();
 
     // a name the server refuses ("none" is reserved) is said under the field, before any request
     await r.locator('input[name=assignee]').fill('None');
@@ -287,12 +305,24 @@ describe('cases page (real server, chromium)', () => {
   });
 
   test('resolve: a double click sends one request; the case leaves the open list, the keyboard goes to the next case, and it is listed as resolved', async () => {
+    // a double click on a case of the default team: one request
+    await openCases('?team=customer-care');
+    const other = (await listedIds())[1]!;
+    const dbl = await counting('POST', /\/v1\/cases\/[^/]+\/resolve$/, async () => {
+      await row(other).locator('[data-action=resolve-case]').dblclick();
+      await row(other).waitFor({ state: 'detached' });
+      await page.waitForTimeout(300);
+    });
+    expect(dbl).toBe(1);
+    expect((await apiCase(other)).resolvedAt).not.toBeNull();
+
     await openCases('?team=logistics');
     const before = await listedIds();
     expect(before).toEqual([ids.parcel, ids.parcel2]);
     const r = row(ids.parcel!);
     const sent = await counting('POST', /\/v1\/cases\/[^/]+\/resolve$/, async () => {
-      await r.locator('[data-action=resolve-case]').dblclick();
+      await r.locator('[data-action=resolve-case]').focus();
+      await page.keyboard.press('Enter');
       await r.waitFor({ state: 'detached' });
     });
     expect(sent).toBe(1);
@@ -404,7 +434,13 @@ describe('cases page (real server, chromium)', () => {
         expect(layout.rowWidth).toBeLessThanOrEqual(390);
         expect(layout.label).toBe('"截止时间"');
       }
-      // the row's actions work from the card
+      // a window between the phone's cards and a wide screen: the page itself does not scroll sideways
+      await page.setViewportSize({ width: 800, height: 800 });
+      await openCases();
+      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(800);
+      await page.setViewportSize({ width: 390, height: 844 });
+      await openCases('?status=all');
+      // the row's actions work from the card (listing both, the resolved case stays, the keyboard in its row)
       const t = row(ids.threat!);
       await t.locator('[data-action=resolve-case]').scrollIntoViewIfNeeded();
       await t.locator('[data-action=resolve-case]').click();
