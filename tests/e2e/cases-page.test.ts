@@ -403,6 +403,15 @@ describe('cases page (real server, chromium)', () => {
     await t.locator('[data-action=assign-case]').click();
     await waitFor('assigned', async () => ((await t.locator('.case-assignee').getAttribute('data-assignee')) === 'Alice' ? true : null));
     expect(await announced()).toBe('Case case-threat assigned to Alice');
+    // a Chinese name on the English page is marked Chinese, in the field and in the row; a Latin one is not
+    expect(await t.locator('.case-assignee span').getAttribute('lang')).toBeNull();
+    await t.locator('input[name=assignee]').fill('张伟');
+    expect(await t.locator('input[name=assignee]').getAttribute('lang')).toBe('zh-CN');
+    await t.locator('input[name=assignee]').press('Enter');
+    await waitFor('assigned to 张伟', async () => ((await t.locator('.case-assignee').getAttribute('data-assignee')) === '张伟' ? true : null));
+    expect(await t.locator('.case-assignee span').getAttribute('lang')).toBe('zh-CN');
+    expect(await t.locator('.case-excerpt').getAttribute('lang')).toBe('zh-CN');
+    expect(await t.locator('.badge-word').first().getAttribute('lang')).toBe('zh-CN');
     await page.goto(`${e2e.server.base}/#/cases?status=resolved&overdue=true`);
     await page.waitForSelector('[data-cases-error]');
     expect(await page.textContent('#cases-overdue-error')).toBe('Only open cases can be overdue: set the status to Open, or clear "Overdue only"');

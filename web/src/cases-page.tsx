@@ -4,7 +4,7 @@ import { ApiError, queryString, request, type Kind, type Page } from './api';
 import { useDoc } from './doc-cache';
 import { ErrorText, fieldMessages, type FieldLabels } from './error-text';
 import { FieldError, invalidProps } from './field-error';
-import { TEXT_LANG, useI18n, type MsgKey } from './i18n';
+import { TEXT_LANG, textLang, useI18n, type MsgKey } from './i18n';
 import { href, navigate, type Route } from './router';
 import { wallTime } from './time';
 import './cases-page.css';
@@ -272,7 +272,7 @@ function CaseFilterForm({ filters, overdueError }: { filters: CaseFilters; overd
     <form className="cases-filters" aria-label={t('casesFilters')} onSubmit={submit} data-cases-filters>
       <label className="field">
         <span>{t('casesTeam')}</span>
-        <input name="team" value={team} placeholder={t('casesTeamPlaceholder')} maxLength={64} onChange={(e) => setTeam(e.target.value)} />
+        <input name="team" value={team} lang={textLang(team)} placeholder={t('casesTeamPlaceholder')} maxLength={64} onChange={(e) => setTeam(e.target.value)} />
       </label>
       <label className="field">
         <span>{t('casesStatus')}</span>
@@ -322,7 +322,7 @@ function CaseFilterForm({ filters, overdueError }: { filters: CaseFilters; overd
       </label>
       <label className="field">
         <span>{t('casesAssignee')}</span>
-        <input name="assignee" value={assignee} placeholder={t('casesAssigneePlaceholder')} maxLength={100} disabled={unassigned} onChange={(e) => setAssignee(e.target.value)} />
+        <input name="assignee" value={assignee} lang={textLang(assignee)} placeholder={t('casesAssigneePlaceholder')} maxLength={100} disabled={unassigned} onChange={(e) => setAssignee(e.target.value)} />
       </label>
       <div className="field cases-check">
         <label>
@@ -413,11 +413,12 @@ function CaseRow({ c, onChanged }: { c: Case; onChanged: (next: Case, message: s
           {PRIORITY_KEYS[c.priority] ? t(PRIORITY_KEYS[c.priority]) : c.priority}
         </span>
       </td>
+      {/* a team and a person are named as people typed them: Chinese ones read by a Chinese voice on the English page */}
       <td data-label={t('casesTeam')} className="case-team">
-        {c.team}
+        <span lang={textLang(c.team)}>{c.team}</span>
       </td>
       <td data-label={t('casesAssignee')} className="case-assignee" data-assignee={c.assignee ?? ''}>
-        {c.assignee ?? <span className="muted">{t('casesNobody')}</span>}
+        {c.assignee !== null ? <span lang={textLang(c.assignee)}>{c.assignee}</span> : <span className="muted">{t('casesNobody')}</span>}
       </td>
       <td data-label={t('casesWhy')} className="case-why">
         <span className={`badge ${c.openedFor === 'escalation_threat' ? 'badge-threat' : 'badge-negative'}`} data-opened-for-badge={c.openedFor}>
@@ -444,6 +445,7 @@ function CaseRow({ c, onChanged }: { c: Case; onChanged: (next: Case, message: s
             ref={input}
             name="assignee"
             value={name}
+            lang={textLang(name)}
             maxLength={100}
             placeholder={t('casesAssignTo')}
             aria-label={t('casesAssignLabel', { id: c.externalId })}
