@@ -4,6 +4,7 @@ import type { CasePriority, CaseRouting, DocumentRecord, RoutingEntry, RoutingTa
 import { wasAnalysed } from '../store/documents-repository.js';
 import type { ActionsStore } from './actions-store.js';
 import { escalationThreats } from './escalation-intent.js';
+import { customerParts } from '../nlp/customer-parts.js';
 import { customerText, findWords } from './text.js';
 
 export const PRIORITIES: readonly CasePriority[] = ['low', 'normal', 'high', 'urgent'];
@@ -196,6 +197,18 @@ function decodeCursor(raw: string): CaseCursor {
   throw badRequest('cursor is not valid; pass the nextCursor of a previous page', [{ field: 'cursor', message: 'invalid cursor' }]);
 }
 
+const EXCERPT_CHARS = 60;
+
+/**
+ * The customer's own words, cut after EXCERPT_CHARS code points: what a case list shows of each case. Carried in
+ * the case so that a page of 50 cases does not need 50 document requests to say what they are about.
+ */
+function excerptOf(d: DocumentRecord): string {
+  const own = customerParts({ kind: d.kind, ...(d.text !== null ? { text: d.text } : {}), ...(d.turns ? { turns: d.turns } : {}) });
+  const chars = [...own.map((p) => p.text.trim()).filter(Boolean).join(' ')];
+  return chars.length > EXCERPT_CHARS ? `${chars.slice(0, EXCERPT_CHARS).join('')}…` : chars.join('');
+}
+
 export function presentCase(d: DocumentRecord, now: Date) {
   const r = d.routing!;
   return {
@@ -217,6 +230,7 @@ export function presentCase(d: DocumentRecord, now: Date) {
     resolvedAt: r.resolvedAt,
     breachNotifiedAt: r.breachNotifiedAt,
     assignee: r.assignee ?? null,
+    excerpt: excerptOf(d),
     overdue: r.resolvedAt === null && new Date(r.dueAt).getTime() < now.getTime(),
   };
 }

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type MouseEvent } from 'react';
 import { useAnnounce } from './announcer';
 import { ApiError, queryString, request, type Kind, type Page } from './api';
-import { useDoc } from './doc-cache';
 import { ErrorText, fieldMessages, type FieldLabels } from './error-text';
 import { FieldError, invalidProps } from './field-error';
 import { TEXT_LANG, textLang, useI18n, type MsgKey } from './i18n';
@@ -26,6 +25,8 @@ export interface Case {
   routedAt: string;
   resolvedAt: string | null;
   assignee: string | null;
+  /** The customer's own words, cut after 60 characters. */
+  excerpt: string;
   overdue: boolean;
 }
 
@@ -494,20 +495,14 @@ function CaseRow({ c, onChanged }: { c: Case; onChanged: (next: Case, message: s
   );
 }
 
-const EXCERPT = 60;
-
-/** The customer's words, shortened, linking to the document. */
+/** The customer's words as the case carries them (shortened by the server), linking to the document. */
 function CaseExcerpt({ c }: { c: Case }) {
   const { t } = useI18n();
-  const { doc } = useDoc(c.documentId);
-  const full = doc ? (doc.text ?? (doc.turns ?? []).filter((x) => x.speaker === 'customer').map((x) => x.text).join(' ')) : '';
-  const chars = [...full];
-  const short = chars.length > EXCERPT ? `${chars.slice(0, EXCERPT).join('')}…` : full;
   return (
     <a className="case-doc-link" href={href(`doc/${encodeURIComponent(c.documentId)}`)} title={t('casesOpenDoc', { id: c.externalId })}>
-      {doc ? (
+      {c.excerpt ? (
         <span lang={TEXT_LANG} className="case-excerpt">
-          {short}
+          {c.excerpt}
         </span>
       ) : (
         <span className="muted">{c.externalId}</span>

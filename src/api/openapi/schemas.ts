@@ -510,6 +510,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
         resolvedAt: nullableDateTime,
         breachNotifiedAt: nullableDateTime,
         assignee: { type: ['string', 'null'], description: 'the person of the team working the case (PATCH /v1/cases/{id}); null when nobody is' },
+        excerpt: { type: 'string', description: "the customer's own words (a transcript's customer turns), as the document holds them, cut after 60 characters with …" },
         overdue: { type: 'boolean' },
       },
       ['documentId', 'team', 'priority', 'dueAt', 'overdue'],
