@@ -117,6 +117,7 @@ const READY: Record<string, string> = {
   export: '.export-actions',
   ingest: '.ingest-form',
   models: '.models-page',
+  cases: '.cases-page [data-case-id]',
   doc: '.doc-card',
   customers: '.journey-table',
   admin: '.admin-page .adm-section',

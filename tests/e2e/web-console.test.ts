@@ -714,7 +714,7 @@ describe('web console (real server, chromium)', () => {
     expect(hash).toContain('polarity=negative');
   });
 
-  test('an analyst key sees feed, dashboard and export but not the labeling queue', async () => {
+  test('an analyst key sees feed, dashboard, NPS, cases and export but not the labeling queue', async () => {
     const created = await e2e.api<{ key: string }>('POST', '/v1/api-keys', { name: 'e2e-analyst', roles: ['analyst'] });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const ctx = await e2e.browser.newContext({ viewport: { width: 1400, height: 860 } });
@@ -724,7 +724,7 @@ describe('web console (real server, chromium)', () => {
     await p.click('button[type=submit]');
     await p.waitForSelector('.topbar nav a');
     const nav = await p.locator('.topbar nav a').evaluateAll((els) => els.map((e) => e.getAttribute('data-nav')));
-    expect(nav).toEqual(['feed', 'dashboard', 'nps', 'export']);
+    expect(nav).toEqual(['feed', 'dashboard', 'nps', 'cases', 'export']);
     // The labeling route is not offered, so the app falls back to the feed.
     await p.waitForSelector('.feed-card');
     // Inline corrections are for labelers and admins only.
