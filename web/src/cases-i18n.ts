@@ -46,7 +46,6 @@ export const casesZh = {
   casesLoaded: '已加载 {n} 条工单',
   casesLoadedAll: '共 {n} 条工单',
   casesMore: '加载更多',
-  casesExcerptLoading: '正在载入内容…',
   casesOpenDoc: '查看反馈 {id}',
 };
 
@@ -97,6 +96,5 @@ export const casesEn: Record<CasesMsgKey, string> = {
   casesLoaded: '{n} case loaded|{n} cases loaded',
   casesLoadedAll: '{n} case|{n} cases',
   casesMore: 'Load more',
-  casesExcerptLoading: 'Loading the text…',
   casesOpenDoc: 'Open feedback {id}',
 };
