@@ -64,6 +64,8 @@ function shanghai(iso: string): string {
 /** Opens a cases URL and waits for its list (or its empty state, or its error) to settle. */
 async function openCases(query = ''): Promise<void> {
   await page.goto(`${e2e.server.base}/#/cases${query}`);
+  // settled first: from another #/cases query the previous list's rows are still there until the new one answers
+  await waitSettled(page);
   await page.waitForSelector('.cases-table tbody tr, .cases-empty, [data-cases-error]', { timeout: 20_000 });
 }
 
