@@ -79,7 +79,7 @@ export class Actions {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.tick;
-    this.webhooks.stop();
+    await this.webhooks.stop();
     await this.queue.stopWorker();
     await this.queue.close();
   }

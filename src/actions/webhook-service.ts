@@ -52,6 +52,10 @@ export const presentDelivery = (d: WebhookDeliveryRecord) => ({
 
 const RESPONSE_TIMEOUT_MS = 10_000;
 const STOPPING = 'ESTOPPING';
+// Short against SHUTDOWN_TIMEOUT_MS (10 s by default): a receiver answering normally takes milliseconds, and
+// the worker drain and store close still have to run after it.
+const STOP_GRACE_MS = 1500;
+const stoppingError = () => Object.assign(new Error('the service is stopping'), { code: STOPPING });
 /** How often a tenant's parked deliveries are offered its free slots, besides whenever one of its attempts ends. */
 const PARKED_RECHECK_MS = 1000;
 /** lastError of the deliveries an endpoint's deactivation or deletion failed. */
@@ -96,6 +100,7 @@ export class WebhookService {
   private readonly recheck = new Map<string, NodeJS.Timeout>();
   private releaseSeq = 0;
   private stopped = false;
+  private cutOff = false;
 
   async create(tenant: string, input: { url: string; description?: string; active?: boolean }): Promise<WebhookView & { secret: string }> {
     checkWebhookUrl(input.url, this.policy);
@@ -349,13 +354,20 @@ export class WebhookService {
     });
   }
 
-  /** Stops re-queueing parked deliveries (before the worker stops); they stay pending in the store. */
-  stop(): void {
+  /**
+   * Stops re-queueing parked deliveries (before the worker stops); they stay pending in the store. Requests
+   * already on the wire get STOP_GRACE_MS to be answered, so an answer that is on its way counts as the
+   * attempt the receiver saw; one still waiting then is cut off and does not count.
+   */
+  async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.recheck.values()) clearInterval(timer);
     this.recheck.clear();
     this.parked.clear();
-    for (const req of this.onTheWire) req.destroy(Object.assign(new Error('the service is stopping'), { code: STOPPING }));
+    const deadline = Date.now() + STOP_GRACE_MS;
+    while (this.onTheWire.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    this.cutOff = true;
+    for (const req of this.onTheWire) req.destroy(stoppingError());
   }
 
   private async attempt(id: string, current: WebhookDeliveryRecord, ctx: JobContext): Promise<void> {
@@ -454,6 +466,8 @@ export class WebhookService {
         },
       );
       this.onTheWire.add(req);
+      // an attempt that started while the grace ran out is not sent at all
+      if (this.cutOff) req.destroy(stoppingError());
       req.on('close', () => {
         clearTimeout(deadline);
         this.onTheWire.delete(req);

@@ -22,7 +22,9 @@ export class Receiver {
   secrets = new Map<string, string>();
   /** While true, requests are recorded (answered: 0) and never answered: a receiver that hangs. */
   hold = false;
-  /** Held requests whose connection the sender closed. */
+  /** Answers each request this long after it arrived (a receiver that takes its time but does answer). */
+  answerAfterMs = 0;
+  /** Held or delayed requests whose connection the sender closed before the answer. */
   abandoned = 0;
   private server!: http.Server;
   url = '';
@@ -42,7 +44,12 @@ export class Receiver {
         }
         const answered = this.script.shift() ?? 200;
         this.received.push({ headers: req.headers, raw, body, verified: verify(secret, req.headers, raw), answered });
-        res.writeHead(answered, { 'content-type': 'text/plain' }).end('ok');
+        const answer = () => {
+          if (res.destroyed) this.abandoned++;
+          else res.writeHead(answered, { 'content-type': 'text/plain' }).end('ok');
+        };
+        if (this.answerAfterMs > 0) setTimeout(answer, this.answerAfterMs);
+        else answer();
       });
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
