@@ -6,6 +6,7 @@ import { FieldError, invalidProps } from './field-error';
 import { TEXT_LANG, textLang, useI18n, type MsgKey } from './i18n';
 import { href, navigate, type Route } from './router';
 import { wallTime } from './time';
+import { usePagedList } from './use-paged-list';
 import './cases-page.css';
 
 /** A case as GET /v1/cases, PATCH /v1/cases/:id and POST /v1/cases/:id/resolve answer it (docs/actions.md). */
@@ -45,6 +46,13 @@ const casesApi = {
 };
 
 const PAGE = 50;
+
+/** A page of cases after those loaded, less any already there (a case moved between pages meanwhile). */
+function appendCases(prev: Case[], items: Case[], first: boolean): Case[] {
+  if (first) return items;
+  const seen = new Set(prev.map((c) => c.documentId));
+  return [...prev, ...items.filter((c) => !seen.has(c.documentId))];
+}
 
 /** What the URL asks for. No status means the open cases: a team's queue; `all` asks for both. */
 interface CaseFilters {
@@ -100,50 +108,35 @@ export function CasesPage({ route }: { route: Route }) {
   const { t } = useI18n();
   const key = route.params.toString();
   const filters = useMemo(() => filtersFrom(route.params), [key]); // eslint-disable-line react-hooks/exhaustive-deps
-  const [cases, setCases] = useState<Case[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<unknown>(null);
   const [said, setSaid] = useState('');
   useAnnounce(said);
-  const generation = useRef(0);
   // Where the keyboard goes once the list has re-rendered: a row's document link, or the list's heading.
   const pendingFocus = useRef<string | null>(null);
   const heading = useRef<HTMLHeadingElement>(null);
-
-  const load = useCallback(
-    async (from: string | null, reset: boolean) => {
-      const gen = reset ? ++generation.current : generation.current;
-      setLoading(true);
-      setError(null);
-      if (reset) {
-        setCases([]);
-        setCursor(null);
-      }
-      try {
-        const page = await casesApi.list({ ...apiQuery(filters), limit: String(PAGE), cursor: from ?? undefined });
-        if (gen !== generation.current) return;
-        // 加载更多 pressed from the keyboard goes on at the first case it brought (the button may go away)
-        if (!reset && page.items[0] && document.activeElement?.getAttribute('data-action') === 'more-cases') pendingFocus.current = page.items[0].documentId;
-        setCases((prev) => {
-          if (reset) return page.items;
-          const seen = new Set(prev.map((c) => c.documentId));
-          return [...prev, ...page.items.filter((c) => !seen.has(c.documentId))];
-        });
-        setCursor(page.nextCursor);
-      } catch (e) {
-        if (gen === generation.current) setError(e);
-      } finally {
-        if (gen === generation.current) setLoading(false);
-      }
-    },
+  const fetchPage = useCallback(
+    (from: string | null) => casesApi.list({ ...apiQuery(filters), limit: String(PAGE), cursor: from ?? undefined }),
     [filters],
   );
+  const {
+    list: cases,
+    setList: setCases,
+    cursor,
+    loading,
+    error,
+    more,
+    retry,
+  } = usePagedList({
+    fetchPage,
+    onPage: (page, first) => {
+      // 加载更多 pressed from the keyboard goes on at the first case it brought (the button may go away)
+      if (!first && page.items[0] && document.activeElement?.getAttribute('data-action') === 'more-cases') pendingFocus.current = page.items[0].documentId;
+    },
+    merge: appendCases,
+  });
 
   useEffect(() => {
     setSaid('');
-    void load(null, true);
-  }, [load]);
+  }, [fetchPage]);
 
   useEffect(() => {
     const target = pendingFocus.current;
@@ -166,7 +159,7 @@ export function CasesPage({ route }: { route: Route }) {
         return prev.filter((c) => c.documentId !== next.documentId);
       });
     },
-    [filters, t],
+    [filters, t, setCases],
   );
 
   const fieldErrors = useMemo(() => fieldMessages(t, error, CASE_FIELDS), [t, error]);
@@ -201,7 +194,7 @@ export function CasesPage({ route }: { route: Route }) {
           {!refused && (
             <>
               {' '}
-              <button type="button" className="btn btn-small" data-action="retry" onClick={() => void load(cursor, cases.length === 0)}>
+              <button type="button" className="btn btn-small" data-action="retry" onClick={retry}>
                 {t('retry')}
               </button>
             </>
@@ -236,7 +229,7 @@ export function CasesPage({ route }: { route: Route }) {
       )}
       {cursor && error === null && (
         <div className="cases-more">
-          <button type="button" className="btn" data-action="more-cases" aria-disabled={loading || undefined} onClick={() => !loading && void load(cursor, false)}>
+          <button type="button" className="btn" data-action="more-cases" aria-disabled={loading || undefined} onClick={more}>
             {loading ? t('loading') : t('casesMore')}
           </button>
         </div>

@@ -17,6 +17,7 @@ import { TagChip } from './tag-chip';
 import { VirtualList } from './virtual-list';
 import { wallTime } from './time';
 import { useCorrection } from './use-correction';
+import { usePagedList } from './use-paged-list';
 
 interface Group {
   documentId: string;
@@ -26,6 +27,20 @@ interface Group {
 }
 
 const PAGE = 50;
+
+/** Tags arrive flat; they fold into one card per document, keeping first-seen order. */
+function foldTags(prev: Group[], items: Tag[], first: boolean): Group[] {
+  const next = first ? [] : prev.map((g) => ({ ...g, tags: [...g.tags] }));
+  const index = new Map(next.map((g, i) => [g.documentId, i]));
+  for (const tag of items) {
+    const i = index.get(tag.documentId);
+    if (i === undefined) {
+      index.set(tag.documentId, next.length);
+      next.push({ documentId: tag.documentId, head: tag, tags: [tag] });
+    } else if (!next[i]!.tags.some((x) => x.id === tag.id)) next[i]!.tags.push(tag);
+  }
+  return next;
+}
 
 interface FeedMemory {
   key: string;
@@ -57,66 +72,39 @@ export function FeedPage({ route }: { route: Route }) {
   // Only while nothing was corrected elsewhere (labeling queue): such a correction may move tags in or
   // out of this filter, which only a refetch can tell.
   const restored = memory?.key === key && memory.epoch === correctionEpoch() ? memory : null;
-  const [groups, setGroups] = useState<Group[]>(restored?.groups ?? []);
-  const [cursor, setCursor] = useState<string | null>(restored?.cursor ?? null);
   // every tag the query matches (withTotal), kept with the remembered feed; null until the first page answers
   const [total, setTotal] = useState<number | null>(restored?.total ?? null);
+  const fetchPage = useCallback(
+    // The total is asked once per query (a second pass over the matches), not on every page.
+    (from: string | null, first: boolean) => api.tags({ ...filtersQuery(filters), limit: PAGE, cursor: from, ...(first ? { withTotal: 'true' } : {}) }),
+    [filters],
+  );
+  const {
+    list: groups,
+    setList: setGroups,
+    cursor,
+    loading,
+    error,
+    more,
+    retry,
+    stamp,
+  } = usePagedList({
+    fetchPage,
+    restored: restored && { list: restored.groups, cursor: restored.cursor },
+    // A new query starts from nothing, so a failure cannot leave the previous query's count up.
+    onReset: () => setTotal(null),
+    onPage: (page, first) => {
+      if (first) setTotal(page.total ?? null);
+    },
+    merge: foldTags,
+  });
   const groupsRef = useRef(groups);
   groupsRef.current = groups;
-  const [loading, setLoading] = useState(!restored);
-  const [error, setError] = useState<unknown>(null);
-  const generation = useRef(0);
-  const skipKey = useRef<string | null>(restored ? key : null);
   const initialScroll = useRef(restored?.scrollTop ?? 0);
   const [filtersOpen, setFiltersOpen] = useState(false);
   const drawer = useRef<HTMLElement>(null);
   const drawerToggle = useRef<HTMLButtonElement>(null);
   useDrawerFocus(filtersOpen, drawer, drawerToggle);
-
-  const load = useCallback(
-    async (from: string | null, reset: boolean) => {
-      const gen = reset ? ++generation.current : generation.current;
-      setLoading(true);
-      setError(null);
-      // A new query starts from nothing, so a failure cannot leave the previous query's cards or count up.
-      if (reset) {
-        setGroups([]);
-        setCursor(null);
-        setTotal(null);
-      }
-      try {
-        // The total is asked once per query (a second pass over the matches), not on every page.
-        const page = await api.tags({ ...filtersQuery(filters), limit: PAGE, cursor: from, ...(reset ? { withTotal: 'true' } : {}) });
-        if (gen !== generation.current) return;
-        if (reset) setTotal(page.total ?? null);
-        setGroups((prev) => {
-          // Tags arrive flat; fold them into one card per document, keeping first-seen order.
-          const next = reset ? [] : prev.map((g) => ({ ...g, tags: [...g.tags] }));
-          const index = new Map(next.map((g, i) => [g.documentId, i]));
-          for (const tag of page.items) {
-            const i = index.get(tag.documentId);
-            if (i === undefined) {
-              index.set(tag.documentId, next.length);
-              next.push({ documentId: tag.documentId, head: tag, tags: [tag] });
-            } else if (!next[i]!.tags.some((x) => x.id === tag.id)) next[i]!.tags.push(tag);
-          }
-          return next;
-        });
-        setCursor(page.nextCursor);
-      } catch (e) {
-        if (gen === generation.current) setError(e);
-      } finally {
-        if (gen === generation.current) setLoading(false);
-      }
-    },
-    [filters],
-  );
-
-  useEffect(() => {
-    if (skipKey.current === key) return;
-    skipKey.current = null;
-    void load(null, true);
-  }, [load]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     // Only a query that answered is remembered. Left while its first page was still loading (or after it
@@ -156,10 +144,10 @@ export function FeedPage({ route }: { route: Route }) {
     // Then it is asked again: a tag that stays on the card can leave the query (made positive on a
     // polarity=negative feed, given another category under a category filter), and an added one may not
     // match it, which only the API can tell. The chips stay where the labeler is working.
-    const gen = generation.current;
+    const current = stamp();
     api.tags({ ...filtersQuery(filters), limit: 1, withTotal: 'true' }).then(
       (page) => {
-        if (gen === generation.current && page.total !== undefined) setTotal(page.total);
+        if (current() && page.total !== undefined) setTotal(page.total);
       },
       () => undefined,
     );
@@ -170,11 +158,7 @@ export function FeedPage({ route }: { route: Route }) {
           : { ...g, tags: [...g.tags.filter((x) => doc.tags.some((d) => d.id === x.id)), ...doc.tags.filter((d) => added.includes(d.id))] },
       ),
     );
-  }, [filters]);
-
-  const more = useCallback(() => {
-    if (!loading && cursor && error === null) void load(cursor, false);
-  }, [loading, cursor, error, load]);
+  }, [filters, setGroups, stamp]);
 
   const activeFilters = Object.keys(filters).length;
 
@@ -225,7 +209,7 @@ export function FeedPage({ route }: { route: Route }) {
           <span className="spacer" />
           <HighlightLegend />
         </div>
-        {error !== null && <ErrorPanel error={error} onRetry={() => void load(cursor, groups.length === 0)} />}
+        {error !== null && <ErrorPanel error={error} onRetry={retry} />}
         {!loading && error === null && groups.length === 0 ? (
           <div className="empty">{t('noResults')}</div>
         ) : (
