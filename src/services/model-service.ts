@@ -8,7 +8,7 @@ import type { Metrics } from '../observability/metrics.js';
 import { resolveModelDir } from '../nlp/model/model-dir.js';
 import type { SerializedHead } from '../nlp/model/head.js';
 import type { JobContext, JobQueue } from '../queue/job-queue.js';
-import type { ModelJobPhase, ModelJobRecord, ModelVersionRecord } from '../store/records.js';
+import type { ModelJobPhase, ModelJobRecord, ModelVersionRecord, TrainingErrorCode } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import { KeyedSerial } from '../keyed-serial.js';
 import type { TrainConfirmed, TrainCorrection, TrainMessage, TrainRequest } from '../worker/train-thread.js';
@@ -38,6 +38,14 @@ function trainThreadFile(): URL {
   if (!existsSync(compiled)) throw new Error(`training thread not built (${compiled.pathname}); run npm run build`);
   return compiled;
 }
+
+/** The code of a failure thrown while a job runs, set where the failure is made (see failureCode). */
+const failureCodes = new WeakMap<object, TrainingErrorCode>();
+function coded<E extends Error>(code: TrainingErrorCode, err: E): E {
+  failureCodes.set(err, code);
+  return err;
+}
+const failureCode = (err: unknown): TrainingErrorCode => (typeof err === 'object' && err !== null ? failureCodes.get(err) : undefined) ?? 'internal_error';
 
 /** Inserts tried per training request before giving up (see queueTraining). */
 const MAX_QUEUE_ATTEMPTS = 20;
@@ -427,7 +435,7 @@ export class ModelService {
       const parent = parentVersion ? await this.store.modelVersions.find(job.tenant, parentVersion) : null;
       const { corrections, confirmed, documentIds, skipped } = await this.collect(job.tenant);
       // (checked when the job was requested; corrections reverted since can empty it again)
-      if (corrections.length === 0) throw nothingToLearn('conflict', skipped);
+      if (corrections.length === 0) throw coded('nothing_to_learn', nothingToLearn('conflict', skipped));
       const request: TrainRequest = {
         modelDir: this.modelDir,
         version: job.version,
@@ -470,7 +478,7 @@ export class ModelService {
       // not stored yet. Checked after saving, so an erasure either sees the version or is seen here.
       if ((await this.store.documents.countWhere({ _id: { $in: documentIds } })) < documentIds.length) {
         await this.store.modelVersions.withdraw(job.tenant, job.version, 'system');
-        throw new Error('a document it learned from was erased or purged while it trained; training again without it');
+        throw coded('document_erased', new Error('a document it learned from was erased or purged while it trained; training again without it'));
       }
       await this.store.modelJobs.update(id, {
         status: 'done',
@@ -487,9 +495,10 @@ export class ModelService {
       const permanent = err instanceof AppError;
       if (this.stopping) throw err;
       if (ctx.final || permanent) {
-        await this.store.modelJobs.update(id, { status: 'failed', phase: 'failed', error: message.slice(0, 500), finishedAt: new Date() });
+        const errorCode = failureCode(err);
+        await this.store.modelJobs.update(id, { status: 'failed', phase: 'failed', error: message.slice(0, 500), errorCode, finishedAt: new Date() });
         stopTimer?.({ outcome: 'failed' });
-        log.error({ err: message }, 'model training failed');
+        log.error({ err: message, errorCode }, 'model training failed');
         return;
       }
       throw err;
@@ -643,15 +652,15 @@ export class ModelService {
           resolve(m);
         } else {
           settled = true;
-          reject(new AppError(500, 'training_failed', m.message));
+          reject(coded('training_failed', new AppError(500, 'training_failed', m.message)));
         }
       });
       worker.on('error', (err) => {
-        if (!settled) reject(err);
+        if (!settled) reject(coded('training_failed', err));
         settled = true;
       });
       worker.on('exit', (code) => {
-        if (!settled) reject(new Error(`training thread exited (${code})`));
+        if (!settled) reject(coded('training_thread_exited', new Error(`training thread exited (${code})`)));
       });
     });
   }
@@ -676,6 +685,9 @@ export function presentJob(job: ModelJobRecord) {
     // named when the job is queued (POST /v1/models/train answers with it); only a failed job produces none
     version: job.status === 'failed' ? null : job.version,
     error: job.error,
+    // why it failed, as a code a client words in its own language (error stays the operators' English text);
+    // null unless failed, and for jobs that failed before the code was kept
+    errorCode: job.status === 'failed' ? (job.errorCode ?? null) : null,
     createdAt: iso(job.createdAt),
     updatedAt: iso(job.updatedAt),
     startedAt: iso(job.startedAt),

@@ -369,6 +369,13 @@ export interface CorrectionRecord {
 export type ModelJobPhase = 'queued' | 'collect' | 'features' | 'cross-validate' | 'fit' | 'evaluate' | 'save' | 'done' | 'failed';
 
 /** A request to train a tenant's next model version (POST /v1/models/train), with its progress. */
+/**
+ * Why a training job failed, as a stable code beside its free-text `error` (English, for operators), so that a
+ * client words it in its own language. `internal_error` is any failure the service cannot tell apart.
+ */
+export const TRAINING_ERROR_CODES = ['nothing_to_learn', 'document_erased', 'training_failed', 'training_thread_exited', 'internal_error'] as const;
+export type TrainingErrorCode = (typeof TRAINING_ERROR_CODES)[number];
+
 export interface ModelJobRecord {
   /** `${tenant}:r${n}`: the tenant's n-th training request, which also names the version it produces. */
   _id: string;
@@ -378,6 +385,8 @@ export interface ModelJobRecord {
   phase: ModelJobPhase;
   percent: number;
   error: string | null;
+  /** Why it failed, as a stable code; absent on jobs that failed before it was kept. */
+  errorCode?: TrainingErrorCode | null;
   requestedBy: string;
   createdAt: Date;
   updatedAt: Date;

@@ -1,6 +1,6 @@
 import type { GateReason } from '../../nlp/model/head-train.js';
 import { CATEGORY_IDS } from '../../nlp/types.js';
-import { RETAG_REASONS, ROLES } from '../../store/records.js';
+import { RETAG_REASONS, ROLES, TRAINING_ERROR_CODES } from '../../store/records.js';
 import { TagPatchDto } from '../dto/correction-dto.js';
 import { CasesQueryDto, RuleDto } from '../dto/actions-dto.js';
 import { CreateDocumentDto } from '../dto/document-dto.js';
@@ -292,7 +292,15 @@ export function responseSchemas(): Record<string, JsonSchema> {
       phase: { type: 'string', enum: ['queued', 'collect', 'features', 'cross-validate', 'fit', 'evaluate', 'save', 'done', 'failed'] },
       percent: { type: 'integer', minimum: 0, maximum: 100 },
       version: { ...nullable('string'), description: 'the version it produces, named when queued (the version itself exists once status is done); null when the job failed' },
-      error: nullable('string'),
+      error: { ...nullable('string'), description: "why it failed, in English, for operators; clients word errorCode instead" },
+      errorCode: {
+        anyOf: [{ type: 'string', enum: [...TRAINING_ERROR_CODES] }, { type: 'null' }],
+        description:
+          'why it failed, as a stable code: nothing_to_learn (the corrections it would learn from were reverted since it was requested), ' +
+          'document_erased (a document it learned from was erased while it trained), training_failed (the training itself failed), ' +
+          'training_thread_exited (the training thread stopped without an answer), internal_error (anything else). ' +
+          'null unless failed, and for jobs that failed before codes were kept. Clients falling back on unknown codes show error',
+      },
       createdAt: dateTime,
       updatedAt: dateTime,
       startedAt: nullableDateTime,
