@@ -202,7 +202,10 @@ export interface TrainJob {
   phase: TrainPhase | string;
   percent: number;
   version: string | null;
+  /** Why it failed, in English, for operators. */
   error: string | null;
+  /** Why it failed, as a stable code (docs/retrain.md); null unless failed, and for jobs that failed before codes were kept. */
+  errorCode?: string | null;
   createdAt: string;
   updatedAt: string;
 }

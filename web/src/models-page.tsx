@@ -270,17 +270,42 @@ function TrainProgress({ job, error }: { job: TrainJob | null; error: unknown })
       </div>
       <ProgressBar percent={percent} label={t('trainProgress')} />
       {job?.status === 'done' && job.version && <div className="ok">{t('trainDone', { v: job.version })}</div>}
-      {job?.status === 'failed' && (
-        <div className="err" role="alert">
-          {t('trainFailed')}
-          {job.error ? `: ${job.error}` : ''}
-        </div>
-      )}
+      {job?.status === 'failed' && <TrainFailure job={job} />}
       {/* following the job failed (the server out of reach): said at once, as the job's own failure is, since the progress above stops moving */}
       {error !== null && (
         <div className="err" role="alert">
           {t('error')}: <ErrorText error={error} />
         </div>
+      )}
+    </div>
+  );
+}
+
+const TRAIN_FAILURES: Record<string, MsgKey> = {
+  nothing_to_learn: 'trainFailure_nothing_to_learn',
+  document_erased: 'trainFailure_document_erased',
+  training_failed: 'trainFailure_training_failed',
+  training_thread_exited: 'trainFailure_training_thread_exited',
+  internal_error: 'trainFailure_internal_error',
+};
+
+/**
+ * Why the job failed, worded from its code in the page's language; the server's English sentence (for
+ * operators) is on hover. A code this console does not know (a newer server's), or none (a job failed before
+ * codes were kept), reads as a general sentence with the server's own words after it.
+ */
+function TrainFailure({ job }: { job: TrainJob }) {
+  const { t } = useI18n();
+  const key = job.errorCode ? TRAIN_FAILURES[job.errorCode] : undefined;
+  return (
+    <div className="err train-failure" role="alert" data-error-code={job.errorCode ?? ''} title={job.error ?? undefined}>
+      {t('trainFailedWhy', { why: key ? t(key) : t('trainFailureUnknown') })}
+      {!key && job.error && (
+        <span className="error-detail">
+          {t('trainFailureServerSaid')}
+          <span lang="en">{job.error}</span>
+          {t('trainFailureServerSaidEnd')}
+        </span>
       )}
     </div>
   );
