@@ -5,6 +5,7 @@ import { ErrorText, fieldMessages, type FieldLabels } from './error-text';
 import { FieldError, invalidProps } from './field-error';
 import { TEXT_LANG, textLang, useI18n, type MsgKey } from './i18n';
 import { href, navigate, type Route } from './router';
+import { isAdmin, useAppData } from './app-data';
 import { wallTime } from './time';
 import { usePagedList } from './use-paged-list';
 import './cases-page.css';
@@ -43,7 +44,53 @@ const casesApi = {
   list: (q: Record<string, string | undefined>) => request<Page<Case>>('GET', `/v1/cases${queryString(q)}`),
   assign: (id: string, assignee: string | null) => request<Case>('PATCH', `/v1/cases/${encodeURIComponent(id)}`, { assignee }),
   resolve: (id: string) => request<Case>('POST', `/v1/cases/${encodeURIComponent(id)}/resolve`),
+  /** The tenant's API keys (admins only): their names are the people a case can go to. */
+  keys: () => request<{ items: KeyEntry[] }>('GET', '/v1/api-keys'),
 };
+
+/** The fields of an API key (GET /v1/api-keys) this page reads. */
+interface KeyEntry {
+  id: string;
+  name: string;
+  roles: string[];
+  revokedAt: string | null;
+}
+
+/** The bootstrap key's fixed id (src/services/api-keys-service.ts BOOTSTRAP_KEY_ID): a key, not a person. */
+const BOOTSTRAP_KEY = 'bootstrap';
+const PEOPLE_LIST = 'case-people';
+
+/**
+ * The names a case can be assigned to: the tenant's live keys of people who work cases (analysts, labelers,
+ * admins), as the keys page named them; not ingest-only keys (a CRM's feed) nor the bootstrap key.
+ */
+function peopleOf(keys: KeyEntry[]): string[] {
+  const names = keys
+    .filter((k) => k.id !== BOOTSTRAP_KEY && k.revokedAt === null && k.roles.some((r) => r === 'analyst' || r === 'labeler' || r === 'admin'))
+    .map((k) => k.name.trim())
+    .filter((n) => n !== '' && n.toLowerCase() !== 'none');
+  return [...new Set(names)].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+}
+
+/**
+ * For an admin, the tenant's people as choices for the assignee fields (the API lists keys to admins only;
+ * others type the name, as everyone still may). Not having them is no error: the fields stay free text.
+ */
+function usePeople(admin: boolean): string[] {
+  const [people, setPeople] = useState<string[]>([]);
+  useEffect(() => {
+    if (!admin) return;
+    let live = true;
+    casesApi.keys().then(
+      (r) => live && setPeople(peopleOf(r.items)),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [admin]);
+  return people;
+}
 
 const PAGE = 50;
 
@@ -106,6 +153,9 @@ const rowSelector = (id: string) => `[data-case-id="${CSS.escape(id)}"]`;
 
 export function CasesPage({ route }: { route: Route }) {
   const { t } = useI18n();
+  const { me } = useAppData();
+  const people = usePeople(isAdmin(me));
+  const peopleList = people.length > 0 ? PEOPLE_LIST : undefined;
   const key = route.params.toString();
   const filters = useMemo(() => filtersFrom(route.params), [key]); // eslint-disable-line react-hooks/exhaustive-deps
   const [said, setSaid] = useState('');
@@ -168,7 +218,14 @@ export function CasesPage({ route }: { route: Route }) {
 
   return (
     <div className="page page-pad cases-page" data-page="cases">
-      <CaseFilterForm filters={filters} overdueError={overdueRefused} />
+      {peopleList && (
+        <datalist id={PEOPLE_LIST} data-case-people>
+          {people.map((n) => (
+            <option key={n} value={n} />
+          ))}
+        </datalist>
+      )}
+      <CaseFilterForm filters={filters} overdueError={overdueRefused} peopleList={peopleList} />
       <div className="toolbar cases-toolbar">
         <h2 className="cases-heading" ref={heading} tabIndex={-1}>
           {t('casesTitle')}
@@ -221,7 +278,7 @@ export function CasesPage({ route }: { route: Route }) {
             </thead>
             <tbody>
               {cases.map((c) => (
-                <CaseRow key={c.documentId} c={c} onChanged={changed} />
+                <CaseRow key={c.documentId} c={c} onChanged={changed} peopleList={peopleList} />
               ))}
             </tbody>
           </table>
@@ -242,7 +299,7 @@ export function CasesPage({ route }: { route: Route }) {
  * The filters, kept in the URL (a reload, a shared link, back and forward keep them). Choices apply at once;
  * the two names (team, assignee) apply with 筛选 or Enter, so the list is not asked again at each key.
  */
-function CaseFilterForm({ filters, overdueError }: { filters: CaseFilters; overdueError: string | undefined }) {
+function CaseFilterForm({ filters, overdueError, peopleList }: { filters: CaseFilters; overdueError: string | undefined; peopleList: string | undefined }) {
   const { t } = useI18n();
   const [team, setTeam] = useState(filters.team);
   const unassigned = filters.assignee.trim().toLowerCase() === 'none';
@@ -316,7 +373,16 @@ function CaseFilterForm({ filters, overdueError }: { filters: CaseFilters; overd
       </label>
       <label className="field">
         <span>{t('casesAssignee')}</span>
-        <input name="assignee" value={assignee} lang={textLang(assignee)} placeholder={t('casesAssigneePlaceholder')} maxLength={100} disabled={unassigned} onChange={(e) => setAssignee(e.target.value)} />
+        <input
+          name="assignee"
+          value={assignee}
+          lang={textLang(assignee)}
+          placeholder={t('casesAssigneePlaceholder')}
+          maxLength={100}
+          disabled={unassigned}
+          list={peopleList}
+          onChange={(e) => setAssignee(e.target.value)}
+        />
       </label>
       <div className="field cases-check">
         <label>
@@ -339,7 +405,7 @@ function CaseFilterForm({ filters, overdueError }: { filters: CaseFilters; overd
 
 type Busy = 'assign' | 'unassign' | 'resolve' | null;
 
-function CaseRow({ c, onChanged }: { c: Case; onChanged: (next: Case, message: string) => void }) {
+function CaseRow({ c, onChanged, peopleList }: { c: Case; onChanged: (next: Case, message: string) => void; peopleList: string | undefined }) {
   const { t } = useI18n();
   const [name, setName] = useState('');
   const [busy, setBusy] = useState<Busy>(null);
@@ -443,6 +509,7 @@ function CaseRow({ c, onChanged }: { c: Case; onChanged: (next: Case, message: s
             maxLength={100}
             placeholder={t('casesAssignTo')}
             aria-label={t('casesAssignLabel', { id: c.externalId })}
+            list={peopleList}
             onChange={(e) => {
               setName(e.target.value);
               setNameError(undefined);
