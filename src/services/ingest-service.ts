@@ -178,6 +178,15 @@ export class IngestService {
     const dto = parseDto(CreateDocumentDto, body, what);
     // stored as no text, so "" and an omitted comment are the same answer when re-sent
     if (surveyWithoutComment(dto)) delete dto.text;
+    // The DTO lets null through where a field is optional (@IsOptional), and null means the field is
+    // not there, as a survey's null text and a null customerId or metadata do: a null question reached
+    // the PII masking and answered a 500, which sank the whole batch (a JSONL import) it came in, and a
+    // null endMs was told it lay before startMs.
+    if (dto.question === null) delete dto.question;
+    for (const turn of dto.turns ?? []) {
+      if (turn.startMs === null) delete turn.startMs;
+      if (turn.endMs === null) delete turn.endMs;
+    }
     const shape = checkDocumentShape(dto, this.options.limits);
     if (shape) throw new AppError(400, 'validation_failed', `invalid ${what ?? 'request body'}: ${shape.field}`, [shape]);
     return dto;

@@ -1,0 +1,57 @@
+import { describe, expect, test } from 'vitest';
+import { useFileRuntime } from '../helpers/file-runtime.js';
+import { bearer, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
+
+// Black-box API pass 2026-12-01, as a bank's CX team adopting the product would integrate it: each defect
+// reproduced through real HTTP against the service as `npm start` runs it (embedded store, in-process queue).
+
+let rt: TestRuntime;
+let ingest: string;
+let analyst: string;
+let admin: string;
+useFileRuntime({ ingest: ['ingest'], analyst: ['analyst'], admin: ['admin'] }, (s) => ({ rt, keys: { ingest, analyst, admin } } = s), { tenant: 'qa-1201' });
+
+describe('null in an optional document field means the field is absent', () => {
+  test('a survey answer with "question": null is stored without a question (it answered a 500), and so is a comment', async () => {
+    const survey = await rt.http
+      .post('/v1/documents')
+      .set(bearer(ingest))
+      .send({ kind: 'survey', source: 'qa-null', externalId: 'sq-1', score: 9, scale: 'nps', question: null });
+    expect(survey.status, JSON.stringify(survey.body)).toBe(202);
+    const stored = await waitForStatus(rt, survey.body.id as string, analyst);
+    expect(stored).toMatchObject({ status: 'done', question: null, score: 9, scale: 'nps' });
+    // the same answer without the field is the same document
+    const again = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'survey', source: 'qa-null', externalId: 'sq-1', score: 9, scale: 'nps' });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body).toMatchObject({ id: survey.body.id, duplicate: true });
+
+    const comment = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'qa-null', externalId: 'cq-1', text: '网点排队太久了', question: null });
+    expect(comment.status, JSON.stringify(comment.body)).toBe(202);
+  });
+
+  test('one item with "question": null does not sink its batch (a JSONL import of survey exports sent them so)', async () => {
+    const res = await rt.http
+      .post('/v1/documents/batch')
+      .set(bearer(ingest))
+      .send({
+        documents: [
+          { kind: 'comment', source: 'qa-null-batch', externalId: 'b-1', text: '手机银行老是闪退' },
+          { kind: 'survey', source: 'qa-null-batch', externalId: 'b-2', score: 3, scale: 'nps', question: null, text: null },
+        ],
+      });
+    expect(res.status, JSON.stringify(res.body)).toBe(207);
+    expect(res.body.items.map((i: { status: string }) => i.status)).toEqual(['accepted', 'accepted']);
+    const listed = await rt.http.get('/v1/documents?channel=qa-null-batch&withTotal=true').set(bearer(analyst)).expect(200);
+    expect(listed.body.total).toBe(2);
+  });
+
+  test('a turn with "endMs": null is a turn without an end, not one that ends before it starts', async () => {
+    const res = await rt.http
+      .post('/v1/documents')
+      .set(bearer(ingest))
+      .send({ kind: 'transcript', source: 'qa-null', externalId: 't-1', turns: [{ speaker: 'customer', text: '转账到账很慢', startMs: 5000, endMs: null }] });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const stored = await waitForStatus(rt, res.body.id as string, analyst);
+    expect(stored.turns).toEqual([{ speaker: 'customer', text: '转账到账很慢', startMs: 5000 }]);
+  });
+});
