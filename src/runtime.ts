@@ -88,7 +88,7 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   const privacy = new PrivacyService(store, settings, logger, models);
   const apiKeys = new ApiKeysService(store.apiKeys);
   const generatedAdminKey = config.role === 'worker' ? null : await apiKeys.bootstrap(config.adminKey);
-  const retag = new RetagService(store, queue, config.leaseMs);
+  const retag = new RetagService(store, queue, config.leaseMs, logger);
   const dayBuckets = new DayBuckets(store, logger, config.leaseMs);
   const reconciler = new Reconciler(store, queue, logger, { leaseMs: config.leaseMs, intervalMs: config.reconcileIntervalMs }, () => retag.resumeStalled(), dayBuckets);
   const actions = Actions.create(config, store, logger, createQueue);
@@ -128,7 +128,11 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
       if (!doc) throw notFound('document');
       const generation = doc.generation + 1;
       await store.documents.setStatus(doc._id, 'queued', { generation, error: null, attempts: 0, leaseUntil: new Date(Date.now() + config.leaseMs) });
-      await queue.enqueue([{ documentId: doc._id, generation }]);
+      // Stored as queued with a lease: when the queue does not answer (Redis down), the reconciler enqueues it
+      // once the lease runs out, as it does an ingest's; the retry answered a 500 for a retry that happened.
+      await queue.enqueue([{ documentId: doc._id, generation }]).catch((err: unknown) => {
+        logger.error({ err: String(err), documentId: doc._id }, 'retry enqueue failed; the reconciler enqueues the document when its lease runs out');
+      });
       return doc;
     },
   };

@@ -1,6 +1,7 @@
 import { readInstant } from '../time-zone.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { ulid } from '../ids.js';
+import type { Logger } from '../logger.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { Filter } from '../store/collection.js';
 import type { DocumentRecord, RetagJobRecord, RetagReason } from '../store/records.js';
@@ -75,7 +76,25 @@ export class RetagService {
     private readonly store: Store,
     private readonly queue: JobQueue,
     private readonly leaseMs: number,
+    private readonly logger: Logger | null = null,
   ) {}
+
+  /**
+   * Enqueues documents already marked queued with a lease. When the queue does not answer (Redis down), they
+   * stay stored so, and the reconciler enqueues them once their lease lapses, as it does an ingest's during an
+   * outage: the re-tag (or a cancel's release) goes on and answers, instead of a 500 for a job that was stored,
+   * had marked a batch and was resumed later anyway (a client retrying the 500 started a second job). False
+   * then, so the caller stops asking for the rest of its batches (each ask waits for Redis).
+   */
+  private async enqueue(jobs: { documentId: string; generation: number }[]): Promise<boolean> {
+    try {
+      await this.queue.enqueue(jobs);
+      return true;
+    } catch (err) {
+      this.logger?.error({ err: String(err), count: jobs.length }, 're-tag enqueue failed; the reconciler enqueues the documents when their lease runs out');
+      return false;
+    }
+  }
 
   async start(tenant: string, filter: RetagFilter, actor: string, reason: RetagReason = { kind: 'manual' }): Promise<RetagJobRecord> {
     // read before anything is stored: an unreadable date is the caller's error, not a job
@@ -91,6 +110,7 @@ export class RetagService {
     let after = job.marking?.after ?? '';
     // Resumed: counted afresh, since a batch marked just before the crash may not have been counted.
     let total = after === '' ? job.total : await this.store.documents.countWhere({ retagJobId: job._id });
+    let queueUp = true;
     for (;;) {
       if (await this.cancelled(job)) break;
       // (match never names _id; the ids at the top level let the embedded store look them up by index)
@@ -103,7 +123,7 @@ export class RetagService {
         $inc: { generation: 1 },
       });
       const marked = await this.store.documents.list({ retagJobId: job._id, _id: { $in: ids }, status: 'queued' }, BATCH, { _id: 1 });
-      await this.queue.enqueue(marked.map((d) => ({ documentId: d._id, generation: d.generation })));
+      if (queueUp) queueUp = await this.enqueue(marked.map((d) => ({ documentId: d._id, generation: d.generation })));
       after = ids[ids.length - 1]!;
       total += count;
       await this.store.retagJobs.marked(job._id, total, after, this.claimUntil());
@@ -191,6 +211,7 @@ export class RetagService {
    */
   private async release(jobId: string): Promise<number> {
     let released = 0;
+    let queueUp = true;
     const now = () => new Date();
     for (let after = ''; ; ) {
       const docs = await this.store.documents.list({ retagJobId: jobId, status: 'queued', _id: { $gt: after } }, BATCH, { _id: 1 });
@@ -224,7 +245,7 @@ export class RetagService {
       released += count;
       // (a document finished meanwhile still carries the job's id and is not listed)
       const requeued = await this.store.documents.list({ _id: { $in: ids }, retagJobId: null, status: 'queued' }, BATCH, { _id: 1 });
-      await this.queue.enqueue(requeued.map((d) => ({ documentId: d._id, generation: d.generation })));
+      if (queueUp) queueUp = await this.enqueue(requeued.map((d) => ({ documentId: d._id, generation: d.generation })));
       if (docs.length < BATCH) break;
     }
     return released;
