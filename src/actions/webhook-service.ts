@@ -219,7 +219,20 @@ export class WebhookService {
       ]);
     }
     // a job under this id finished (failed) long ago: it must not swallow the add
-    await this.queue.enqueue([{ documentId: deliveryId, generation: 0 }], { replaceFinished: true });
+    await this.enqueueStored(deliveryId, true);
+  }
+
+  /**
+   * Queues a delivery already stored as pending. When the queue does not answer (Redis down), it stays
+   * pending and requeuePending queues it again once it has been untouched for ten minutes (and at the
+   * worker's start): a test event or a redelivery answered a 500 for a delivery it had stored, and sent.
+   */
+  private async enqueueStored(id: string, replaceFinished: boolean): Promise<void> {
+    try {
+      await this.queue.enqueue([{ documentId: id, generation: 0 }], { replaceFinished });
+    } catch (err) {
+      this.logger.error({ deliveryId: id, err: String(err) }, 'could not queue a webhook delivery; it stays pending and is queued again within ten minutes');
+    }
   }
 
   /** Creates one delivery per active endpoint of the rule; an id seen before is skipped, so re-runs never re-send. */
@@ -267,7 +280,7 @@ export class WebhookService {
     // Enqueued even when not fresh: a delivery stored before a crash may never have reached the queue,
     // and a pending job with this id is a no-op to add again.
     const existing = fresh ? null : await this.store.deliveries.findById(id);
-    if (fresh || existing?.status === 'pending') await this.queue.enqueue([{ documentId: id, generation: 0 }], { replaceFinished: !fresh });
+    if (fresh || existing?.status === 'pending') await this.enqueueStored(id, !fresh);
     return fresh;
   }
 

@@ -54,3 +54,22 @@ describe('while Redis is down, a retry and a re-tag are stored for the reconcile
     expect(jobs.body.items.filter((j: { filter: { channel?: string } }) => j.filter.channel === 'qa-down-retag')).toHaveLength(1);
   });
 });
+
+describe('while Redis is down, a webhook test event and a redelivery stay pending for the re-queue, not a 500', () => {
+  test('POST /v1/webhooks/:id/test answers 202 with the pending delivery; …/retry of a failed one answers 202 and reopens it', async () => {
+    const hook = await rt.http.post('/v1/webhooks').set(bearer(ADMIN_KEY)).send({ url: 'https://hooks.bank.example/guandian' }).expect(201);
+    const id = hook.body.id as string;
+
+    const test = await within(rt.http.post(`/v1/webhooks/${id}/test`).set(bearer(ADMIN_KEY)), 'test event');
+    expect(test.status, JSON.stringify(test.body)).toBe(202);
+    const sent = test.body.deliveryId as string;
+    expect(await rt.services.store.actions.deliveries.findById(sent)).toMatchObject({ status: 'pending', attempts: 0 });
+
+    // the receiver was down past every attempt
+    await rt.services.store.actions.deliveries.update(sent, { status: 'failed', attempts: 8, lastError: 'connect ECONNREFUSED', lastAttemptAt: new Date() });
+    const again = await within(rt.http.post(`/v1/webhooks/${id}/deliveries/${sent}/retry`).set(bearer(ADMIN_KEY)), 'redelivery');
+    expect(again.status, JSON.stringify(again.body)).toBe(202);
+    expect(again.body).toEqual({ deliveryId: sent, status: 'pending' });
+    expect(await rt.services.store.actions.deliveries.findById(sent)).toMatchObject({ status: 'pending' });
+  });
+});
