@@ -153,6 +153,8 @@ export class BullmqQueue implements JobQueue {
   }
 
   async counts(): Promise<QueueCounts> {
+    // as an enqueue: BullMQ waits for a first connection however long it takes
+    await this.producerReady();
     const c = await this.queue.getJobCounts('waiting', 'active', 'failed', 'delayed');
     return { waiting: c.waiting ?? 0, active: c.active ?? 0, failed: c.failed ?? 0, delayed: c.delayed ?? 0 };
   }
@@ -165,6 +167,9 @@ export class BullmqQueue implements JobQueue {
   }
 
   async workerCount(): Promise<number> {
+    // With Redis down since boot BullMQ waited for its first connection for good, and GET /v1/models (which
+    // reports the training workers, null when the queue cannot tell) never answered.
+    await this.producerReady();
     // connections BullMQ workers named after this queue (CLIENT LIST): a dead process's connection is gone
     return this.queue.getWorkersCount();
   }

@@ -73,3 +73,12 @@ describe('while Redis is down, a webhook test event and a redelivery stay pendin
     expect(await rt.services.store.actions.deliveries.findById(sent)).toMatchObject({ status: 'pending' });
   });
 });
+
+describe('while Redis is down, reads that report the queue answer', () => {
+  test('GET /v1/models answers with workers: null (the queue cannot tell) instead of hanging', async () => {
+    const analyst = await createKey(rt, ['analyst']);
+    const res = await within(rt.http.get('/v1/models').set(bearer(analyst)), 'GET /v1/models');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.workers).toBeNull();
+  });
+});
