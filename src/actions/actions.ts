@@ -56,7 +56,11 @@ export class Actions {
     if (this.started) return;
     this.started = true;
     this.queue.startWorker((id, ctx) => this.webhooks.deliver(id, ctx), this.settings.webhookConcurrency);
-    await this.webhooks.requeuePending();
+    // A start during a Redis outage must not fail for want of queueing them (the service exited 1 whenever a
+    // delivery was pending); they stay pending, and the periodic pass queues them once untouched ten minutes.
+    await this.webhooks.requeuePending().catch((err: unknown) => {
+      this.logger.error({ err: String(err) }, 'could not queue pending webhook deliveries at start; the periodic pass queues them again');
+    });
     this.timer = setInterval(() => {
       if (!this.tick) this.tick = this.runPeriodic().finally(() => (this.tick = null));
     }, this.settings.intervalMs);
