@@ -51,6 +51,13 @@ export function queueDashboard(s: Services): Router | null {
   };
   const router = Router();
   router.use(DASHBOARD_PATH, guard, async (req: Request, res: Response, next: NextFunction) => {
+    // The board's page loads without Redis, but its data requests wait for BullMQ's first connection
+    // however long it takes: with Redis down since boot the page spun for good. They are told it is down.
+    if (req.path.startsWith('/api/')) {
+      await s.queue.ping().catch((err: unknown) => {
+        throw new AppError(503, 'queue_unavailable', `the queues cannot be read: ${err instanceof Error ? err.message : String(err)}`, [], { 'Retry-After': '5' });
+      });
+    }
     board ??= load().catch((err: unknown) => {
       board = null; // a failed load is tried again on the next request
       throw err;

@@ -81,4 +81,12 @@ describe('while Redis is down, reads that report the queue answer', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.workers).toBeNull();
   });
+
+  test("the queue dashboard's data requests are a 503 saying the queue is down, instead of hanging; its page still loads", async () => {
+    const res = await within(rt.http.get('/admin/queues/api/queues').set(bearer(ADMIN_KEY)), 'the dashboard API');
+    expect(res.status, JSON.stringify(res.body)).toBe(503);
+    expect(res.body.error).toMatchObject({ code: 'queue_unavailable', details: [] });
+    expect(res.headers['retry-after']).toBe('5');
+    await within(rt.http.get('/admin/queues').set(bearer(ADMIN_KEY)).expect(200), 'the dashboard page');
+  });
 });
