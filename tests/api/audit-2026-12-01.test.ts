@@ -55,3 +55,29 @@ describe('null in an optional document field means the field is absent', () => {
     expect(stored.turns).toEqual([{ speaker: 'customer', text: '转账到账很慢', startMs: 5000 }]);
   });
 });
+
+describe('metadata numbers', () => {
+  test('a number too large for a double (1e400, read as Infinity and stored as null) is a 400 naming its path, nothing stored', async () => {
+    const raw = (externalId: string, metadata: string) =>
+      rt.http
+        .post('/v1/documents')
+        .set(bearer(ingest))
+        .set('Content-Type', 'application/json')
+        .send(`{"kind":"comment","source":"qa-meta","externalId":"${externalId}","text":"理财收益不错","metadata":${metadata}}`);
+    for (const [i, [metadata, field]] of ([
+      ['{"balance":1e400}', 'metadata.balance'],
+      ['{"crm":{"scores":[1,-1e999]}}', 'metadata.crm.scores[1]'],
+    ] as const).entries()) {
+      const res = await raw(`m-${i}`, metadata);
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.error.details).toEqual([{ field, message: expect.stringMatching(/too large/) }]);
+    }
+    // a large finite number is kept as sent
+    const ok = await raw('m-ok', '{"balance":1.5e300}');
+    expect(ok.status, JSON.stringify(ok.body)).toBe(202);
+    const stored = await waitForStatus(rt, ok.body.id as string, analyst);
+    expect(stored.metadata).toEqual({ balance: 1.5e300 });
+    const listed = await rt.http.get('/v1/documents?channel=qa-meta&withTotal=true').set(bearer(analyst)).expect(200);
+    expect(listed.body.total).toBe(1);
+  });
+});

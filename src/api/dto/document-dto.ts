@@ -214,6 +214,20 @@ export function characters(s: string): number {
   return n;
 }
 
+/**
+ * The path of a number in metadata that JSON.parse read as Infinity (1e400, -1e999): stored, it became null,
+ * so the value sent was lost while the document was accepted. Null when every number is finite.
+ */
+function infiniteNumberAt(value: unknown, at: string): string | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : at;
+  if (value === null || typeof value !== 'object') return null;
+  for (const [k, v] of Object.entries(value)) {
+    const found = infiniteNumberAt(v, Array.isArray(value) ? `${at}[${k}]` : `${at}.${k}`);
+    if (found) return found;
+  }
+  return null;
+}
+
 /** Cross-field and configured rules class-validator cannot express per property. Returns the offending field. */
 export function checkDocumentShape(dto: CreateDocumentDto, limits: DocumentLimits): { field: string; message: string } | null {
   if (dto.kind === 'transcript' && dto.text !== undefined) {
@@ -244,6 +258,8 @@ export function checkDocumentShape(dto: CreateDocumentDto, limits: DocumentLimit
   if (dto.occurredAt !== undefined && Date.parse(dto.occurredAt) > Date.now() + 86_400_000) {
     return { field: 'occurredAt', message: 'occurredAt is more than a day in the future: send when the feedback happened, with its offset (e.g. 2026-11-28T10:00:00+08:00)' };
   }
+  const infinite = dto.metadata ? infiniteNumberAt(dto.metadata, 'metadata') : null;
+  if (infinite) return { field: infinite, message: `${infinite} is a number too large to store (beyond ±1.8e308); send it as a string` };
   if (dto.score !== undefined && dto.scale !== undefined) {
     const [min, max] = SCALE_RANGE[dto.scale];
     if (dto.score < min || dto.score > max) return { field: 'score', message: `a ${dto.scale} score must be between ${min} and ${max}` };
