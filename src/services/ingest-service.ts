@@ -180,9 +180,11 @@ export class IngestService {
     if (surveyWithoutComment(dto)) delete dto.text;
     // The DTO lets null through where a field is optional (@IsOptional), and null means the field is
     // not there, as a survey's null text and a null customerId or metadata do: a null question reached
-    // the PII masking and answered a 500, which sank the whole batch (a JSONL import) it came in, and a
-    // null endMs was told it lay before startMs.
+    // the PII masking and answered a 500, which sank the whole batch (a JSONL import) it came in, a null
+    // occurredAt was refused as "not a date" (the OpenAPI gives it as string or null), and a null endMs was
+    // told it lay before startMs.
     if (dto.question === null) delete dto.question;
+    if (dto.occurredAt === null) delete dto.occurredAt;
     for (const turn of dto.turns ?? []) {
       if (turn.startMs === null) delete turn.startMs;
       if (turn.endMs === null) delete turn.endMs;

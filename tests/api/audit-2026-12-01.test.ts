@@ -45,6 +45,17 @@ describe('null in an optional document field means the field is absent', () => {
     expect(listed.body.total).toBe(2);
   });
 
+  test('"occurredAt": null, which the OpenAPI gives as string or null, is a document without one (it was refused as "not a date")', async () => {
+    const res = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'qa-null', externalId: 'o-1', text: '信用卡额度太低了', occurredAt: null });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    const stored = await waitForStatus(rt, res.body.id as string, analyst);
+    expect(stored.occurredAt).toBeNull();
+    const spec = (await rt.http.get('/openapi.json').expect(200)).body;
+    expect(spec.components.schemas.CreateDocumentDto.properties.occurredAt.type).toEqual(['string', 'null']);
+    const again = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'qa-null', externalId: 'o-1', text: '信用卡额度太低了' });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+  });
+
   test('a turn with "endMs": null is a turn without an end, not one that ends before it starts', async () => {
     const res = await rt.http
       .post('/v1/documents')
