@@ -92,3 +92,24 @@ describe('metadata numbers', () => {
     expect(listed.body.total).toBe(1);
   });
 });
+
+describe('fields the OpenAPI gives as nullable', () => {
+  test('a correction with "tagsVersion": null is not checked against the tags (it was a 409 "tags changed since loaded")', async () => {
+    const sent = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'qa-tv', externalId: 'tv-1', text: '柜台服务态度很好' }).expect(202);
+    const doc = await waitForStatus(rt, sent.body.id as string, analyst);
+    expect(doc.status).toBe('done');
+    const spec = (await rt.http.get('/openapi.json').expect(200)).body;
+    expect(spec.components.schemas.CorrectionsDto.properties.tagsVersion.type).toEqual(['string', 'null']);
+    const res = await rt.http.post(`/v1/documents/${doc.id as string}/corrections`).set(bearer(admin)).send({ actions: [{ op: 'accept' }], tagsVersion: null });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.reviewed).toBe(true);
+    // a stale one is still refused
+    const stale = await rt.http.post(`/v1/documents/${doc.id as string}/corrections`).set(bearer(admin)).send({ actions: [{ op: 'accept' }], tagsVersion: 'not-the-version' });
+    expect(stale.status).toBe(409);
+  });
+
+  test('PATCH /v1/cases/:id documents assignee as string or null, since null unassigns', async () => {
+    const spec = (await rt.http.get('/openapi.json').expect(200)).body;
+    expect(spec.components.schemas.CaseUpdateDto.properties.assignee.type).toEqual(['string', 'null']);
+  });
+});

@@ -771,6 +771,8 @@ export const ROUTES: RouteDoc[] = [
     tag: 'actions',
     roles: READ,
     body: CaseUpdateDto,
+    // null unassigns (a @ValidateIf, not an @IsOptional, so the generator cannot tell)
+    bodyHints: { assignee: { nullable: true } },
     responses: { 200: json('the case', 'Case') },
   },
   {

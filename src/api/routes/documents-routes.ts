@@ -45,7 +45,8 @@ export function documentsRoutes(s: Services): Router {
   r.post('/documents/:id/corrections', requireRole('labeler'), async (req, res) => {
     const { actions, tagsVersion } = parseDto(CorrectionsDto, req.body);
     const a = auth(req);
-    await s.corrections.apply(a.tenant, req.params.id as string, actions, a.keyId, tagsVersion);
+    // null is "not sent", as the OpenAPI (string or null) gives it: it was compared, and read as tags changed since
+    await s.corrections.apply(a.tenant, req.params.id as string, actions, a.keyId, tagsVersion ?? undefined);
     await s.actions.afterCorrection(a.tenant, req.params.id as string);
     await s.privacy.audit(a.tenant, a.keyId, 'correction.apply', req.params.id as string, { ops: actions.map((x) => x.op) });
     const doc = await s.store.documents.findForTenant(a.tenant, req.params.id as string);
