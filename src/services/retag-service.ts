@@ -96,7 +96,10 @@ export class RetagService {
     }
   }
 
-  async start(tenant: string, filter: RetagFilter, actor: string, reason: RetagReason = { kind: 'manual' }): Promise<RetagJobRecord> {
+  async start(tenant: string, given: RetagFilter, actor: string, reason: RetagReason = { kind: 'manual' }): Promise<RetagJobRecord> {
+    // A filter sent as null is no filter (the OpenAPI gives each as nullable): kept, {"channel": null} was
+    // reported as the job's filter, which `guandian retag list` showed as channel=null.
+    const filter = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== null && v !== undefined)) as RetagFilter;
     // read before anything is stored: an unreadable date is the caller's error, not a job
     this.matchOf({ tenant, filter });
     const job: RetagJobRecord = { _id: ulid(), tenant, filter, total: 0, createdBy: actor, createdAt: new Date(), reason, marking: { after: '', until: this.claimUntil() } };

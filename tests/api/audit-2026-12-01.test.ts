@@ -108,6 +108,16 @@ describe('fields the OpenAPI gives as nullable', () => {
     expect(stale.status).toBe(409);
   });
 
+  test('a re-tag with a filter sent as null reports no such filter (it reported {"channel": null}, listed as channel=null)', async () => {
+    const started = await rt.http.post('/v1/retag-jobs').set(bearer(admin)).send({ channel: null, kind: 'comment', from: null, to: null, reason: null });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    const job = await rt.http.get(`/v1/retag-jobs/${started.body.id as string}`).set(bearer(admin)).expect(200);
+    expect(job.body.filter).toEqual({ kind: 'comment' });
+    const audit = await rt.http.get('/v1/audit?action=retag.start').set(bearer(admin)).expect(200);
+    const entry = (audit.body.items as { target: string; details: Record<string, unknown> }[]).find((e) => e.target === started.body.id);
+    expect(entry?.details).toEqual({ kind: 'comment', total: started.body.total });
+  });
+
   test('PATCH /v1/cases/:id documents assignee as string or null, since null unassigns', async () => {
     const spec = (await rt.http.get('/openapi.json').expect(200)).body;
     expect(spec.components.schemas.CaseUpdateDto.properties.assignee.type).toEqual(['string', 'null']);

@@ -16,7 +16,7 @@ export function retagRoutes(s: Services): Router {
     const a = auth(req);
     const { reason, ...filter } = parseDto(StartRetagDto, req.body ?? {});
     const job = await s.retag.start(a.tenant, { ...filter }, a.keyId, { kind: reason ?? 'manual' });
-    await s.privacy.audit(a.tenant, a.keyId, 'retag.start', job._id, { ...filter, total: job.total, ...(reason ? { reason } : {}) });
+    await s.privacy.audit(a.tenant, a.keyId, 'retag.start', job._id, { ...job.filter, total: job.total, ...(reason ? { reason } : {}) });
     res.status(202).json({ id: job._id, total: job.total });
   });
 
