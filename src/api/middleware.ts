@@ -167,8 +167,9 @@ function clientError(err: unknown, req: Request): { status: number; code: string
   const code = CLIENT_ERROR_CODES[status] ?? 'bad_request';
   // The router flags a path it cannot percent-decode as a 400 URIError.
   if (err instanceof URIError) return { status, code, message: 'the URL is not validly percent-encoded', field: '(path)' };
-  // zlib's Z_DATA_ERROR and friends: the body does not match the Content-Encoding it declares.
-  if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
+  // zlib's Z_DATA_ERROR and friends, and brotli's decoder errors (ERR__ERROR_FORMAT_PADDING_2 …, "Decompression
+  // failed", which answered without naming the body): the body does not match the Content-Encoding it declares.
+  if (typeof e.code === 'string' && (e.code.startsWith('Z_') || e.code.startsWith('ERR__ERROR_'))) {
     return { status, code, message: `request body is not valid ${String(req.headers['content-encoding'])} data`, field: BODY };
   }
   // http-errors marks messages written for clients as exposable; anything else might carry

@@ -123,3 +123,19 @@ describe('fields the OpenAPI gives as nullable', () => {
     expect(spec.components.schemas.CaseUpdateDto.properties.assignee.type).toEqual(['string', 'null']);
   });
 });
+
+describe('a body that does not match its Content-Encoding', () => {
+  test('is a 400 naming (body) for br as for gzip and deflate (br answered "Decompression failed" with no field)', async () => {
+    for (const encoding of ['gzip', 'deflate', 'br']) {
+      const res = await rt.http
+        .post('/v1/documents')
+        .set(bearer(ingest))
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', encoding)
+        .serialize((b: unknown) => b as string)
+        .send(Buffer.from('{"kind":"comment"} not compressed'));
+      expect(res.status, `${encoding}: ${JSON.stringify(res.body)}`).toBe(400);
+      expect(res.body.error, encoding).toEqual({ code: 'bad_request', message: `request body is not valid ${encoding} data`, details: [{ field: '(body)', message: `request body is not valid ${encoding} data` }] });
+    }
+  });
+});
