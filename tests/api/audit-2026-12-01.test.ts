@@ -68,7 +68,7 @@ describe('null in an optional document field means the field is absent', () => {
 });
 
 describe('metadata numbers', () => {
-  test('a number too large for a double (1e400, read as Infinity and stored as null) is a 400 naming its path, nothing stored', async () => {
+  test('a number JSON cannot hold exactly is a 400 naming its path, nothing stored: an ID or card number sent as a number was stored rounded and unmasked', async () => {
     const raw = (externalId: string, metadata: string) =>
       rt.http
         .post('/v1/documents')
@@ -76,18 +76,23 @@ describe('metadata numbers', () => {
         .set('Content-Type', 'application/json')
         .send(`{"kind":"comment","source":"qa-meta","externalId":"${externalId}","text":"理财收益不错","metadata":${metadata}}`);
     for (const [i, [metadata, field]] of ([
+      // an 18-digit ID number with a valid check digit, as a string masked to 110101********4514
+      ['{"idNo":110101199003074514}', 'metadata.idNo'],
+      // a 19-digit card number passing Luhn
+      ['{"crm":{"cards":[1,6222020200112233446]}}', 'metadata.crm.cards[1]'],
+      // read as Infinity, stored as null
       ['{"balance":1e400}', 'metadata.balance'],
-      ['{"crm":{"scores":[1,-1e999]}}', 'metadata.crm.scores[1]'],
+      ['{"balance":-1e999}', 'metadata.balance'],
     ] as const).entries()) {
       const res = await raw(`m-${i}`, metadata);
       expect(res.status, JSON.stringify(res.body)).toBe(400);
-      expect(res.body.error.details).toEqual([{ field, message: expect.stringMatching(/too large/) }]);
+      expect(res.body.error.details).toEqual([{ field, message: expect.stringMatching(/send it as a string/) }]);
     }
-    // a large finite number is kept as sent
-    const ok = await raw('m-ok', '{"balance":1.5e300}');
+    // the same ID as a string is masked, and numbers JSON holds exactly are kept as sent
+    const ok = await raw('m-ok', '{"idNo":"110101199003074514","largest":9007199254740991,"rate":0.0315}');
     expect(ok.status, JSON.stringify(ok.body)).toBe(202);
     const stored = await waitForStatus(rt, ok.body.id as string, analyst);
-    expect(stored.metadata).toEqual({ balance: 1.5e300 });
+    expect(stored.metadata).toEqual({ idNo: '110101********4514', largest: 9007199254740991, rate: 0.0315 });
     const listed = await rt.http.get('/v1/documents?channel=qa-meta&withTotal=true').set(bearer(analyst)).expect(200);
     expect(listed.body.total).toBe(1);
   });

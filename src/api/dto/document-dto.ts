@@ -215,14 +215,17 @@ export function characters(s: string): number {
 }
 
 /**
- * The path of a number in metadata that JSON.parse read as Infinity (1e400, -1e999): stored, it became null,
- * so the value sent was lost while the document was accepted. Null when every number is finite.
+ * The path of a number in metadata that JSON cannot carry exactly: beyond ±2^53 JSON.parse rounds it (an
+ * 18-digit ID number 110101199003074514 became 110101199003074510, a 19-digit card number lost its last
+ * digits), so it was stored changed, and, no longer passing its check digit, unmasked: region, birth date
+ * and all in clear, where the same value as a string is masked. 1e400 read as Infinity and was stored as
+ * null. Null when every number is exact.
  */
-function infiniteNumberAt(value: unknown, at: string): string | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? null : at;
+function inexactNumberAt(value: unknown, at: string): string | null {
+  if (typeof value === 'number') return Math.abs(value) <= Number.MAX_SAFE_INTEGER ? null : at;
   if (value === null || typeof value !== 'object') return null;
   for (const [k, v] of Object.entries(value)) {
-    const found = infiniteNumberAt(v, Array.isArray(value) ? `${at}[${k}]` : `${at}.${k}`);
+    const found = inexactNumberAt(v, Array.isArray(value) ? `${at}[${k}]` : `${at}.${k}`);
     if (found) return found;
   }
   return null;
@@ -258,8 +261,10 @@ export function checkDocumentShape(dto: CreateDocumentDto, limits: DocumentLimit
   if (dto.occurredAt !== undefined && Date.parse(dto.occurredAt) > Date.now() + 86_400_000) {
     return { field: 'occurredAt', message: 'occurredAt is more than a day in the future: send when the feedback happened, with its offset (e.g. 2026-11-28T10:00:00+08:00)' };
   }
-  const infinite = dto.metadata ? infiniteNumberAt(dto.metadata, 'metadata') : null;
-  if (infinite) return { field: infinite, message: `${infinite} is a number too large to store (beyond ±1.8e308); send it as a string` };
+  const inexact = dto.metadata ? inexactNumberAt(dto.metadata, 'metadata') : null;
+  if (inexact) {
+    return { field: inexact, message: `${inexact} is a number beyond ±9007199254740991, which JSON numbers cannot hold exactly (an ID or card number loses its last digits); send it as a string` };
+  }
   if (dto.score !== undefined && dto.scale !== undefined) {
     const [min, max] = SCALE_RANGE[dto.scale];
     if (dto.score < min || dto.score > max) return { field: 'score', message: `a ${dto.scale} score must be between ${min} and ${max}` };
