@@ -678,9 +678,12 @@ function reviewedBy(log: CorrectionRecord[]): boolean {
 
 /**
  * The document's sentiment from its current tags, as the pipeline derives it from the tags it found
- * (docSentiment). The pipeline only tags customer words, so a transcript counts customer turns only.
+ * (docSentiment). The pipeline only tags customer words, so a transcript counts customer turns only, and a
+ * survey answer without a comment has none (null, shown as score-only): a labeler's accept on one made it
+ * neutral.
  */
-export function documentSentiment(doc: Pick<DocumentRecord, 'kind' | 'turns'>, tags: Pick<TagRecord, 'polarity' | 'turnIndex'>[]): DocSentiment {
+export function documentSentiment(doc: Pick<DocumentRecord, 'kind' | 'turns' | 'text'>, tags: Pick<TagRecord, 'polarity' | 'turnIndex'>[]): DocSentiment | null {
+  if (doc.kind === 'survey' && doc.text === null) return null;
   const customer = doc.kind === 'transcript' ? tags.filter((t) => t.turnIndex !== null && doc.turns?.[t.turnIndex]?.speaker === 'customer') : tags;
   return docSentiment(customer);
 }

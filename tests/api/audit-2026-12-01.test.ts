@@ -144,3 +144,14 @@ describe('a body that does not match its Content-Encoding', () => {
     }
   });
 });
+
+describe('a survey answer without a comment', () => {
+  test('keeps no sentiment (score-only) when a labeler accepts it; the accept made it neutral', async () => {
+    const sent = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'survey', source: 'qa-score-only', externalId: 'so-1', score: 2, scale: 'nps' }).expect(202);
+    const doc = await waitForStatus(rt, sent.body.id as string, analyst);
+    expect(doc).toMatchObject({ status: 'done', text: null, sentiment: null, tags: [] });
+    const res = await rt.http.post(`/v1/documents/${doc.id as string}/corrections`).set(bearer(admin)).send({ actions: [{ op: 'accept' }] });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ reviewed: true, sentiment: null });
+  });
+});
