@@ -155,3 +155,22 @@ describe('a survey answer without a comment', () => {
     expect(res.body).toMatchObject({ reviewed: true, sentiment: null });
   });
 });
+
+describe('a null score or scale on a comment', () => {
+  test('is a 400 that says null is not a score (it said a survey needs one, and a scale needs a score that was not sent)', async () => {
+    const send = (extra: Record<string, unknown>) => rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'qa-null-score', externalId: 'ns-1', text: '利息太高了', ...extra });
+    const score = await send({ score: null, scale: 'nps' });
+    expect(score.status).toBe(400);
+    const scoreDetail = (score.body.error.details as { field: string; message: string }[]).find((d) => d.field === 'score');
+    expect(scoreDetail?.message).toMatch(/not null/);
+    expect(scoreDetail?.message).not.toMatch(/survey/);
+    const scale = await send({ scale: null });
+    expect(scale.status).toBe(400);
+    const scaleDetail = (scale.body.error.details as { field: string; message: string }[]).find((d) => d.field === 'scale');
+    expect(scaleDetail?.message).toMatch(/null is not a scale/);
+    // a survey is still told it needs one
+    const survey = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'survey', source: 'qa-null-score', externalId: 'ns-2', score: null, scale: 'nps' });
+    expect(survey.status).toBe(400);
+    expect((survey.body.error.details as { field: string; message: string }[]).find((d) => d.field === 'score')?.message).toMatch(/required for a survey/);
+  });
+});

@@ -170,12 +170,23 @@ export class CreateDocumentDto {
   /** NPS 0–10 or CSAT 1–5 (see scale); required for surveys, optional on comments and transcripts. */
   // A missing one was told "score must be a whole number": the required rule names what is missing instead.
   @ValidateIf((o: CreateDocumentDto) => o.kind === 'survey' || o.score !== undefined)
-  @IsDefined({ message: 'score is required for a survey: the answer, a whole number on its scale (nps 0-10, csat 1-5)' })
+  // (a null score on another kind, as serializers write an empty field, was told a survey needs one)
+  @IsDefined({
+    message: (a: ValidationArguments) =>
+      (a.object as CreateDocumentDto).kind === 'survey'
+        ? 'score is required for a survey: the answer, a whole number on its scale (nps 0-10, csat 1-5)'
+        : 'score is optional here, but not null: send a whole number on its scale (nps 0-10, csat 1-5) or leave the field out',
+  })
   @IsInt({ message: 'score must be a whole number' })
   score?: number;
 
   @ValidateIf((o: CreateDocumentDto) => o.kind === 'survey' || o.score !== undefined || o.scale !== undefined)
-  @IsDefined({ message: 'scale is required with a score: nps (0-10) or csat (1-5)' })
+  @IsDefined({
+    message: (a: ValidationArguments) =>
+      (a.object as CreateDocumentDto).kind === 'survey' || (a.object as CreateDocumentDto).score != null
+        ? 'scale is required with a score: nps (0-10) or csat (1-5)'
+        : 'scale goes with a score only: leave it out (null is not a scale), or send a score and nps (0-10) or csat (1-5)',
+  })
   @IsIn(['nps', 'csat'], { message: 'scale must be nps (0-10) or csat (1-5)' })
   scale?: 'nps' | 'csat';
 }
