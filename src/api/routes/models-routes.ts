@@ -72,6 +72,6 @@ async function switchModel(
   await s.privacy.audit(a.tenant, a.keyId, action, out.active, { previous: out.previous, ...(out.note ? { note: out.note } : {}) });
   const reason = { kind: action === 'model.promote' ? ('promote' as const) : ('rollback' as const), version: out.active, previous: out.previous };
   const job = retag === false ? null : await s.retag.start(a.tenant, { ...filter }, a.keyId, reason);
-  if (job) await s.privacy.audit(a.tenant, a.keyId, 'retag.start', job._id, { ...filter, total: job.total, after: action });
+  if (job) await s.privacy.audit(a.tenant, a.keyId, 'retag.start', job._id, { ...job.filter, total: job.total, after: action });
   return { ...out, retagJob: job ? { id: job._id, total: job.total } : null };
 }
