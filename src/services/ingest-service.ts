@@ -185,9 +185,14 @@ export class IngestService {
     // told it lay before startMs.
     if (dto.question === null) delete dto.question;
     if (dto.occurredAt === null) delete dto.occurredAt;
-    for (const turn of dto.turns ?? []) {
-      if (turn.startMs === null) delete turn.startMs;
-      if (turn.endMs === null) delete turn.endMs;
+    // (turns are validated on transcripts only: on another kind they may be anything, refused just below)
+    if (Array.isArray(dto.turns)) {
+      for (const turn of dto.turns as unknown[]) {
+        if (turn === null || typeof turn !== 'object') continue;
+        const t = turn as { startMs?: number | null; endMs?: number | null };
+        if (t.startMs === null) delete t.startMs;
+        if (t.endMs === null) delete t.endMs;
+      }
     }
     const shape = checkDocumentShape(dto, this.options.limits);
     if (shape) throw new AppError(400, 'validation_failed', `invalid ${what ?? 'request body'}: ${shape.field}`, [shape]);

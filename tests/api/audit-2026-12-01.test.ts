@@ -64,6 +64,12 @@ describe('null in an optional document field means the field is absent', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     const stored = await waitForStatus(rt, res.body.id as string, analyst);
     expect(stored.turns).toEqual([{ speaker: 'customer', text: '转账到账很慢', startMs: 5000 }]);
+    // turns on a comment, whatever they hold, are still refused as turns
+    for (const turns of [{}, 0, [null], [{ speaker: 'customer', text: 'x', endMs: null }]]) {
+      const bad = await rt.http.post('/v1/documents').set(bearer(ingest)).send({ kind: 'comment', source: 'qa-null', externalId: 't-2', text: '好', turns });
+      expect(bad.status, JSON.stringify(bad.body)).toBe(400);
+      expect(bad.body.error.details[0].field).toBe('turns');
+    }
   });
 });
 
