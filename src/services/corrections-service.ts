@@ -581,7 +581,7 @@ export class CorrectionsService {
       if (!turn) throw badRequest(`${field}.turnIndex is out of range`, [{ field: `${field}.turnIndex`, message: 'out of range' }]);
       // opinions are the customer's: an agent's or the system's words are never tagged (README, transcripts)
       if (turn.speaker !== 'customer') {
-        throw badRequest(`${field}.turnIndex names a ${turn.speaker} turn; only customer turns carry opinions`, [{ field: `${field}.turnIndex`, message: 'not a customer turn' }]);
+        throw badRequest(`${field}.turnIndex names ${turn.speaker === 'agent' ? 'an' : 'a'} ${turn.speaker} turn; only customer turns carry opinions`, [{ field: `${field}.turnIndex`, message: 'not a customer turn' }]);
       }
       text = turn.text;
     } else {

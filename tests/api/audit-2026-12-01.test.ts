@@ -180,3 +180,20 @@ describe('a null score or scale on a comment', () => {
     expect((survey.body.error.details as { field: string; message: string }[]).find((d) => d.field === 'score')?.message).toMatch(/required for a survey/);
   });
 });
+
+describe('an added tag on an agent turn', () => {
+  test('is refused in English that reads: "names an agent turn" (it read "names a agent turn")', async () => {
+    const sent = await rt.http
+      .post('/v1/documents')
+      .set(bearer(ingest))
+      .send({ kind: 'transcript', source: 'qa-agent-turn', externalId: 'at-1', turns: [{ speaker: 'agent', text: '您好，请问有什么可以帮您' }, { speaker: 'customer', text: '信用卡被盗刷了' }] })
+      .expect(202);
+    const doc = await waitForStatus(rt, sent.body.id as string, analyst);
+    const res = await rt.http
+      .post(`/v1/documents/${doc.id as string}/corrections`)
+      .set(bearer(admin))
+      .send({ actions: [{ op: 'add', span: { start: 0, end: 2 }, turnIndex: 0, polarity: 'negative', category: 'service_attitude' }] });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ message: 'actions[0].turnIndex names an agent turn; only customer turns carry opinions', details: [{ field: 'actions[0].turnIndex' }] });
+  });
+});
