@@ -392,7 +392,11 @@ export class ModelService {
    */
   async startWorker(): Promise<void> {
     this.queue.startWorker((queueId, ctx) => this.run(fromQueueId(queueId), ctx), 1);
-    await this.sweep(true);
+    // A start during a Redis outage must not fail for want of queueing them: they stay stored, and the
+    // periodic sweep queues them once the queue answers (a queued one after SWEEP_MS, a running one after STALE_MS).
+    await this.sweep(true).catch((err: unknown) => {
+      this.logger.error({ err: String(err) }, 'could not queue unfinished training jobs at start; the periodic sweep queues them again');
+    });
     this.sweepTimer = setInterval(() => void this.sweep(false).catch((err: unknown) => this.logger.error({ err: String(err) }, 'training job sweep failed')), SWEEP_MS);
     this.sweepTimer.unref();
   }

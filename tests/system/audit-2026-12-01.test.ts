@@ -4,7 +4,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, test } from 'vitest';
 import { dropPrefix, freePort, redisUrl } from '../helpers/redis.js';
-import { ADMIN_KEY, bearer, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 
 // API audit 2026-12-01: a restart while Redis is unreachable, with a webhook delivery pending (a test event
 // sent during the outage). The start queued pending deliveries and let a failed enqueue fail it: the service
@@ -54,4 +54,57 @@ describe('a restart during a Redis outage with a webhook delivery pending', () =
     }
     expect(attempts).toBeGreaterThan(0);
   }, 90_000);
+});
+
+// The same for a training job: one requested during the outage (stored queued, its enqueue failed) made the
+// next start with Redis still down exit 1, as the start's sweep queued every unfinished training job and let
+// the failed enqueue end it (found reading model-service.ts after the webhook case above).
+const trainDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-audit-1201-train-'));
+const trainPrefix = `qa-1201-train-${randomUUID()}`;
+let trt: TestRuntime | null = null;
+
+afterAll(async () => {
+  await trt?.close();
+  await dropPrefix(await redisUrl(), trainPrefix);
+  fs.rmSync(trainDir, { recursive: true, force: true });
+});
+
+describe('a restart during a Redis outage with a training job unfinished', () => {
+  test('the service starts; once Redis answers the job runs', async () => {
+    const env = { QUEUE_PREFIX: trainPrefix };
+    const up = await redisUrl();
+    const down = `redis://127.0.0.1:${await freePort()}`;
+
+    trt = await startRuntime({ ...env, REDIS_URL: up }, { dataDir: trainDir, keepData: true });
+    const sent = await trt.http.post('/v1/documents').set(bearer(ADMIN_KEY)).send({ kind: 'comment', source: 'app', externalId: 't-1', text: '这网速真是绝了' }).expect(202);
+    const doc = await waitForStatus(trt, sent.body.id as string);
+    const tag = (doc.tags as { id: string; opinion: string }[]).find((t) => t.opinion.includes('绝了'));
+    expect(tag).toBeDefined();
+    await trt.http.post(`/v1/documents/${doc.id as string}/corrections`).set(bearer(ADMIN_KEY)).send({ actions: [{ op: 'update', tagId: tag!.id, polarity: 'negative' }] }).expect(200);
+    await trt.close();
+    trt = null;
+
+    // requested while Redis is down: stored, not queued
+    trt = await startRuntime({ ...env, REDIS_URL: down }, { worker: false, dataDir: trainDir, keepData: true });
+    const job = (await trt.http.post('/v1/models/train').set(bearer(ADMIN_KEY)).send({}).expect(202)).body as { id: string };
+    await trt.close();
+    trt = null;
+
+    // still down: the start cannot queue it, and must not fail for it
+    trt = await startRuntime({ ...env, REDIS_URL: down }, { dataDir: trainDir, keepData: true });
+    await trt.http.get('/healthz').expect(200);
+    expect((await trt.http.get(`/v1/models/jobs/${job.id}`).set(bearer(ADMIN_KEY)).expect(200)).body).toMatchObject({ status: 'queued' });
+    await trt.close();
+    trt = null;
+
+    // Redis answers: the start queues it, and it runs
+    trt = await startRuntime({ ...env, REDIS_URL: up }, { dataDir: trainDir, keepData: true });
+    const deadline = Date.now() + 60_000;
+    let status = 'queued';
+    while (Date.now() < deadline && (status === 'queued' || status === 'running')) {
+      status = ((await trt.http.get(`/v1/models/jobs/${job.id}`).set(bearer(ADMIN_KEY)).expect(200)).body as { status: string }).status;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(status).toBe('done');
+  }, 120_000);
 });
