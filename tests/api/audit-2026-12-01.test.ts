@@ -197,3 +197,18 @@ describe('an added tag on an agent turn', () => {
     expect(res.body.error).toMatchObject({ message: 'actions[0].turnIndex names an agent turn; only customer turns carry opinions', details: [{ field: 'actions[0].turnIndex' }] });
   });
 });
+
+describe('a blank customer id names no customer', () => {
+  test('DELETE /v1/customers/%20 is a 400 naming customerId, with nothing erased and no audit entry; the journey of one is a 400 naming id', async () => {
+    const before = (await rt.http.get('/v1/audit?action=customer.erase').set(bearer(admin)).expect(200)).body.items.length as number;
+    for (const blank of ['%20', '%E3%80%80', '%09']) {
+      const res = await rt.http.delete(`/v1/customers/${blank}`).set(bearer(admin));
+      expect(res.status, `${blank}: ${JSON.stringify(res.body)}`).toBe(400);
+      expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual(['customerId']);
+      const journey = await rt.http.get(`/v1/customers/${blank}/journey`).set(bearer(analyst));
+      expect(journey.status, `${blank}: ${JSON.stringify(journey.body)}`).toBe(400);
+      expect(journey.body.error.details.map((d: { field: string }) => d.field)).toEqual(['id']);
+    }
+    expect((await rt.http.get('/v1/audit?action=customer.erase').set(bearer(admin)).expect(200)).body.items).toHaveLength(before);
+  });
+});

@@ -18,6 +18,7 @@ import {
 import { NestedObject, NestedObjects } from './nested.js';
 import { IsReadableDate, QUERY_DATE_MSG } from './dates.js';
 import { StatsQueryDto } from './query-dto.js';
+import { NON_BLANK } from './document-dto.js';
 import { CATEGORY_IDS } from '../../nlp/types.js';
 
 const CATEGORIES = CATEGORY_IDS as unknown as string[];
@@ -309,6 +310,7 @@ export class DeliveriesQueryDto {
 export class JourneyParamsDto {
   @IsString()
   @Length(1, 128, { message: 'id must be a customerId of 1-128 characters' })
+  @Matches(NON_BLANK, { message: 'id must contain at least one visible character' })
   id!: string;
 }
 

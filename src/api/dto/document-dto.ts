@@ -66,7 +66,7 @@ class SmallMetadata implements ValidatorConstraintInterface {
  * written as ranges so the OpenAPI pattern needs no Unicode flag). A text of only U+200B was accepted and
  * tagged as nothing, and an externalId of one was a key no one could see or type.
  */
-const NON_BLANK = /[^\s\u0000-\u001f\u007f-\u009f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/;
+export const NON_BLANK = /[^\s\u0000-\u001f\u007f-\u009f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/;
 const NO_NUL = /^[^\u0000]*$/;
 
 export class TurnDto {

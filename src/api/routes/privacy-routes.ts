@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { NON_BLANK } from '../dto/document-dto.js';
 import type { Services } from '../../runtime.js';
 import { TenantSettingsDto } from '../dto/settings-dto.js';
 import { PageQueryDto } from '../dto/query-dto.js';
@@ -20,6 +21,8 @@ export class AuditQueryDto extends PageQueryDto {
 export class CustomerParamsDto {
   @IsString()
   @Length(1, 128)
+  // ingest refuses a blank customerId, so a blank one names no customer: erasing it erased nothing yet answered 200
+  @Matches(NON_BLANK, { message: 'customerId must contain at least one visible character' })
   customerId!: string;
 }
 
