@@ -1042,8 +1042,11 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
   if (op.negated) op.score = -op.score;
 }
 
-/** Something could not be done or stopped working (登录不了, 加载不出来, 收不到, 断了): a failure, as reported. */
-export const FAILURE = /(不了|不上|不出来|不进去|不出去|不进|不开|不掉|不通|不到|断)了?$/;
+/**
+ * Something could not be done or stopped working (登录不了, 加载不出来, 收不到, 断了, a modem's 亮红灯): a failure, as
+ * reported.
+ */
+export const FAILURE = /(不了|不上|不出来|不进去|不出去|不进|不开|不掉|不通|不到|断|红灯|红色|红光|[闪亮变]红|红灯?(?:一直|老是|总是|又|还)?在?(?:亮|闪|常亮|闪烁)(?:着|个不停)?)了?$/;
 
 /** A complaint about how long a wait took (等了半小时, 排了两个小时): a pattern ending on a duration. */
 export function isWait(op: RawOpinion): boolean {

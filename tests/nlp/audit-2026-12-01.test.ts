@@ -11,6 +11,7 @@ beforeAll(async () => {
   analyzer = await createAnalyzer({ lexiconDir: LEXICON_DIR });
 });
 const run = async (text: string) => (await analyzeChecked(analyzer, text)).tags;
+const call = async (text: string) => (await analyzer.analyze({ kind: 'transcript', turns: [{ speaker: 'customer', text }] })).tags;
 
 /** A tag whose opinion contains `opinion`, with this polarity and category (and aspect, when given). */
 async function expectTag(text: string, opinion: string, polarity: 'positive' | 'negative', category: string, aspect?: string | null) {
@@ -31,5 +32,34 @@ describe('a question about where to complain is no complaint', () => {
     await expectTag('投诉有用吗？上次投诉完一点动静都没有', '投诉有用吗', 'negative', 'resolution');
     await expectTag('登记有用吗？上次登记完第二天又打来了', '登记有用吗', 'negative', 'resolution');
     await expectTag('我都投诉三次了，投诉了有什么用', '有什么用', 'negative', 'resolution');
+  });
+});
+
+describe('faults told as what the equipment shows', () => {
+  it('a modem or router showing a red light is a network complaint; other red lights are not', async () => {
+    // was: no tag
+    await expectTag('光猫亮红灯', '亮红灯', 'negative', 'network', '光猫');
+    await expectTag('路由器红灯一直亮，上不了网', '红灯一直亮', 'negative', 'network', '路由器');
+    await expectTag('家里的光猫隔三差五就红灯闪', '红灯闪', 'negative', 'network', '光猫');
+    for (const text of ['外卖小哥闯红灯', '体检报告好几项亮红灯', '路口等红灯等了很久']) {
+      const ts = await run(text);
+      expect(ts.some((t) => t.opinion.includes('红')), `${text}: ${showTags(ts)}`).toBe(false);
+    }
+    // a caller stating the red light they call about reports the reason for the call, as with other failures
+    const ts = await call('你好，我家光猫亮红灯了，上不了网。');
+    expect(ts.some((t) => t.opinion.includes('红')), showTags(ts)).toBe(false);
+  });
+
+  it('a connection that keeps dropping with 一直 (网一直断) is one, like 老是断', async () => {
+    // was: no tag
+    await expectTag('家里光猫亮红灯，网一直断', '一直断', 'negative', 'network');
+  });
+
+  it('an app that keeps showing an error (一直提示网络异常) is an app complaint; a wrong password is the customer\'s', async () => {
+    // was: no tag
+    await expectTag('你们这个APP登录一直提示网络异常，换了WiFi也一样', '提示网络异常', 'negative', 'app_experience');
+    await expectTag('付款的时候老是显示交易超时', '显示交易超时', 'negative', 'app_experience');
+    const ts = await run('提示密码错误，我重新输了一遍就好了');
+    expect(ts.some((t) => t.polarity === 'negative'), showTags(ts)).toBe(false);
   });
 });
