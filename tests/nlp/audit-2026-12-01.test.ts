@@ -63,3 +63,47 @@ describe('faults told as what the equipment shows', () => {
     expect(ts.some((t) => t.polarity === 'negative'), showTags(ts)).toBe(false);
   });
 });
+
+describe('stalling and not answering', () => {
+  it('一直拖着 (不给个准话), 能拖就拖 are efficiency complaints; dragging luggage is not', async () => {
+    // was: no tag
+    await expectTag('一直拖着', '一直拖着', 'negative', 'efficiency');
+    await expectTag('退款的事一直拖着', '一直拖着', 'negative', 'efficiency', '退款');
+    await expectTag('打客服就让等，一直拖着不给个准话', '一直拖着不给个准话', 'negative', 'efficiency');
+    await expectTag('理赔能拖就拖', '能拖就拖', 'negative', 'efficiency');
+    const ts = await run('拖着行李箱走了半天');
+    expect(ts.some((t) => t.opinion.includes('拖')), showTags(ts)).toBe(false);
+  });
+
+  it('事 and 事情 are no targets (退款的事一直拖着 → 退款)', async () => {
+    // was: 事 | 一直拖着 once 拖着 was read
+    const ts = await run('保险公司的客服态度很好，但是事情一点进展都没有');
+    expect(ts.some((t) => t.aspect === '事情' || t.aspect === '事'), showTags(ts)).toBe(false);
+  });
+
+  it('一直不回, 就是不回消息, 一直没回, 都没人回 are complaints about the reply; not coming home is not', async () => {
+    // was: no tag
+    await expectTag('一直不回', '一直不回', 'negative', 'efficiency');
+    await expectTag('商家一直不回消息', '一直不回消息', 'negative', 'efficiency', '商家');
+    await expectTag('客服一直没回', '一直没回', 'negative', 'efficiency', '客服');
+    await expectTag('物业群里问了半天也没人回', '没人回', 'negative', 'efficiency');
+    for (const text of ['他一直不回家', '钱一直没回来', '我一直没回他消息']) {
+      const ts = await run(text);
+      expect(ts, `${text}: ${showTags(ts)}`).toEqual([]);
+    }
+    // 不回话 keeps its own reading (service attitude)
+    await expectTag('客服一直不回话', '一直不回话', 'negative', 'service_attitude');
+  });
+
+  it('已读不回 is a service complaint', async () => {
+    // was: no tag
+    await expectTag('客服全程已读不回，差评了才来找我说好话', '已读不回', 'negative', 'service_attitude', '客服');
+  });
+
+  it('打发我们 (fobbed off with a voucher) is a resolution complaint; 打发时间 is not', async () => {
+    // was: no tag
+    await expectTag('到了前台又说满房了，就给了张早餐券打发我们', '打发我们', 'negative', 'resolution');
+    const ts = await run('在酒店大堂打发时间');
+    expect(ts, showTags(ts)).toEqual([]);
+  });
+});
