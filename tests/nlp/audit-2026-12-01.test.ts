@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../src/nlp/analyzer.js';
 import { analyzeChecked, LEXICON_DIR, showTags } from '../helpers/analyzer.js';
-import type { Analyzer } from '../../src/nlp/types.js';
+import type { Analyzer, ExtractedTag } from '../../src/nlp/types.js';
 
 // Misses reported by users (the QA brief of 2026-12-01) and found reading the analyzer's output on new CX texts
 // (telecom, bank, insurance, e-commerce, food delivery, hotel; our own texts). Each is read as a family.
@@ -12,6 +12,7 @@ beforeAll(async () => {
 });
 const run = async (text: string) => (await analyzeChecked(analyzer, text)).tags;
 const call = async (text: string) => (await analyzer.analyze({ kind: 'transcript', turns: [{ speaker: 'customer', text }] })).tags;
+const rows = (ts: ExtractedTag[]) => ts.map((t) => [t.aspect, t.opinion, t.polarity, t.category]);
 
 /** A tag whose opinion contains `opinion`, with this polarity and category (and aspect, when given). */
 async function expectTag(text: string, opinion: string, polarity: 'positive' | 'negative', category: string, aspect?: string | null) {
@@ -105,5 +106,19 @@ describe('stalling and not answering', () => {
     await expectTag('到了前台又说满房了，就给了张早餐券打发我们', '打发我们', 'negative', 'resolution');
     const ts = await run('在酒店大堂打发时间');
     expect(ts, showTags(ts)).toEqual([]);
+  });
+});
+
+describe('sarcasm', () => {
+  it('也是没谁了 is sarcastic blame of what it follows; 好吃得没谁了 is a degree complement, 论X…没谁了 praise', async () => {
+    // was: no tag
+    await expectTag('这服务也是没谁了', '没谁了', 'negative', 'service_attitude', '服务');
+    await expectTag('物流信息三天没动了，客服只会说再等等，这效率真是没谁了', '没谁了', 'negative', 'efficiency');
+    await expectTag('没谁了', '没谁了', 'negative', 'other');
+    const ts = await run('他家的烤鸭好吃得没谁了');
+    expect(rows(ts), showTags(ts)).toEqual([['烤鸭', '好吃', 'positive', 'taste']]);
+    // 论X，这家没谁了 ranks the business first
+    const best = await run('论性价比，这家没谁了');
+    expect(best.some((t) => t.polarity === 'negative'), showTags(best)).toBe(false);
   });
 });
