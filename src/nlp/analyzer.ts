@@ -48,6 +48,13 @@ const WEAK_ASPECT_CATEGORIES = new Set<CategoryId>(['service_attitude', 'resolut
 const DELIVERY_SPEED = /^(送|配送|派送|送货|送餐|发货|发|寄|到货)得/;
 /** what was delivered spilling (汤还洒了, 外卖洒了一地) is packaging and delivery, whatever was spilled */
 const SPILLED = /^(还|都|也|又|全)?(洒|撒)/;
+/**
+ * a leak is a spill when what leaked is a drink or a dish (奶茶漏了, 汤漏了) or when its extent says it ran into the bag
+ * (漏了一袋子, 漏得满袋子都是, 漏在袋子里); a roof, a pipe or a cup that leaks (房顶漏了, 杯子漏了) is no delivery
+ */
+const LEAKED = /^(还|都|也|又|全)?漏(?:了|出来|得)/;
+const LEAK_EXTENT = /^(还|都|也|又|全)?漏(?:了|出来了?)(?:一|满|整)|^(还|都|也|又|全)?漏(?:得(?:满|一|到处)|在|到)/;
+const LIQUID = /(?:汤|粥|茶|咖啡|饮料|饮品|果汁|汤汁|汁|豆浆|牛奶|酸奶|奶|可乐|汽水|酒|酱|醋|外卖|餐)$/;
 /** a delivery running late (外卖超时半小时, 骑手又迟到了) is delivery, like its speed */
 const LATE = /^(?:还|都|也|又)?(?:超时|迟到|晚到|延误)/;
 const COURIER = /外卖|骑手|配送|送餐|快递|小哥|派送|跑腿/;
@@ -55,8 +62,13 @@ const COURIER = /外卖|骑手|配送|送餐|快递|小哥|派送|跑腿/;
 const DUMPED = /^(?:直接|随手|随便|图省事|不打电话|招呼都不打就)+(?:扔|丢|甩|放)(?:在)?(?:地上|门口|快递柜|驿站|楼下|门卫)/;
 
 /** Whether an opinion phrase judges how something was delivered (its speed, lateness, spilling, dumping). */
-function judgesDelivery(phrase: string, clauseText: string): boolean {
-  return DELIVERY_SPEED.test(phrase) || SPILLED.test(phrase) || DUMPED.test(phrase) || (LATE.test(phrase) && COURIER.test(clauseText));
+function judgesDelivery(phrase: string, clauseText: string, aspect: string | null): boolean {
+  return DELIVERY_SPEED.test(phrase) || spilled(phrase, aspect) || DUMPED.test(phrase) || (LATE.test(phrase) && COURIER.test(clauseText));
+}
+
+/** Whether an opinion phrase tells that what was delivered spilled or leaked (汤洒了, 奶茶漏了, 漏了一袋子). */
+function spilled(phrase: string, aspect: string | null): boolean {
+  return SPILLED.test(phrase) || LEAK_EXTENT.test(phrase) || (LEAKED.test(phrase) && aspect !== null && LIQUID.test(aspect));
 }
 /** annoyance (烦, 烦人, 烦死了, 烦不烦) is about whatever it follows; a sales pitch nearby makes it marketing */
 const ANNOYANCE = /烦/;
@@ -489,11 +501,11 @@ class RuleAnalyzer implements Analyzer {
       const courierPace = hit?.category === 'logistics' && implicit === 'efficiency' && !op.fromPattern;
       // a device that hangs (路由器三天两头死机) is faulty goods, not software, though its aspect is weak
       const deviceFault = hit?.category === 'quality' && implicit === 'app_experience' && x.lex.taxonomy.weakAspects.has(hit.canonical);
-      if (judgesDelivery(lc.slice(op.start, op.end), lc.slice(clause.start, clause.end))) {
+      if (judgesDelivery(lc.slice(op.start, op.end), lc.slice(clause.start, clause.end), op.aspect?.text ?? null)) {
         // how something was delivered is logistics whatever was delivered (外卖送得很快); a spill groups with packaging,
         // not with what was spilled (汤全洒了 is no taste complaint, so not under 口味)
         category = 'logistics';
-        canonical = SPILLED.test(lc.slice(op.start, op.end)) && hit?.category !== 'logistics' ? '包装' : (hit?.canonical ?? null);
+        canonical = spilled(lc.slice(op.start, op.end), op.aspect?.text ?? null) && hit?.category !== 'logistics' ? '包装' : (hit?.canonical ?? null);
         categoryFrom = 'opinion';
       } else if (ANNOYANCE.test(op.core) && salesPitch(x, tokens, clauses, clause)) {
         category = 'marketing';

@@ -122,3 +122,25 @@ describe('sarcasm', () => {
     expect(best.some((t) => t.polarity === 'negative'), showTags(best)).toBe(false);
   });
 });
+
+describe('spills and leaks', () => {
+  it('a spill into the bag (撒了一袋子, 洒在袋子里) keeps its extent and is logistics', async () => {
+    // was: no tag
+    await expectTag('奶茶撒了一袋子', '撒了一袋子', 'negative', 'logistics', '奶茶');
+    await expectTag('麻辣烫的汤全洒在袋子里了', '洒在袋子里', 'negative', 'logistics', '汤');
+    for (const text of ['葱花撒在上面', '芝麻撒在饼上']) {
+      const ts = await run(text);
+      expect(ts, `${text}: ${showTags(ts)}`).toEqual([]);
+    }
+  });
+
+  it('a drink or dish that leaked is a spill (logistics, 包装); a leaking roof is not', async () => {
+    // was: 汤 | 漏了 taste, 奶茶 | 漏了 other
+    const soup = await run('汤漏了一袋子');
+    expect(soup.map((t) => [t.aspect, t.opinion, t.category, t.canonicalAspect]), showTags(soup)).toEqual([['汤', '漏了一袋子', 'logistics', '包装']]);
+    await expectTag('奶茶漏了', '漏了', 'negative', 'logistics', '奶茶');
+    await expectTag('汤汁漏到包装袋里了', '漏到包装袋里', 'negative', 'logistics');
+    const roof = await run('房间天花板漏了');
+    expect(roof.some((t) => t.category === 'logistics'), showTags(roof)).toBe(false);
+  });
+});
