@@ -1209,8 +1209,10 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   if (locative && !parts.some((p) => known(p.word))) return null;
   // an opinion that names its own target (就没信号了, 一点信号都没有) is about that, not the place before it
   // (一进电梯就没信号了, 地下车库一点信号都没有)
-  // — when the noun before is no target the taxonomy knows, or a place just entered (进电梯, 到车库)
-  const placeLike = !parts.some((p) => known(p.word)) || (before !== undefined && before.start >= lo && /^(进|到|去|出|回|进了|到了)$/.test(before.word));
+  // — when the noun before is no target the taxonomy knows, a place just entered (进电梯, 到车库), a place marked by
+  // 里/上 (电梯里一格信号都没有) or a shared facility, which is where the customer stood (地下车库一点信号都没有)
+  const facility = parts.every((p) => x.lex.taxonomy.aspectIndex.get(p.word)?.canonical === '公共设施');
+  const placeLike = !parts.some((p) => known(p.word)) || locative || facility || (before !== undefined && before.start >= lo && /^(进|到|去|出|回|进了|到了)$/.test(before.word));
   const own = placeLike ? runCategory(tokens.filter((t) => t.start >= op.start && t.end <= op.end && NOUN_TAGS.test(t.tag)), x) : null;
   if (own && runCategory(parts, x) !== own) return null;
   // signal bars (手机一进家门就只剩一格) are the network's, whatever device shows them
@@ -1330,6 +1332,11 @@ export function linkDistantAspects(ops: RawOpinion[], lc: string, clauses: Claus
   const isTerm = (t: Token) => x.lex.taxonomy.aspectIndex.has(t.word) || x.extraAspects.has(t.word);
   const claimed = new Set(ops.filter((o) => o.aspect).map((o) => `${o.aspect!.start}:${o.aspect!.end}`));
   const opensClause = (from: number, start: number) => /^(这个|那个|这|那|你们的|你们|我的|我们的|他们的|的)?$/.test(lc.slice(from, start));
+  // the category of a target the opinion names in its own phrase (or its pattern's), when that is not `cat`
+  const namesOtherThan = (op: RawOpinion, cat: CategoryId) => {
+    const own = op.patternCategory ?? runCategory(tokensBetween(tokens, op.start, op.end).filter((t) => NOUN_TAGS.test(t.tag)), x);
+    return own !== null && own !== cat;
+  };
   for (const op of ops) {
     if (op.aspect || isVerdict(op, x)) continue;
     const c = op.clause;
@@ -1353,6 +1360,9 @@ export function linkDistantAspects(ops: RawOpinion[], lc: string, clauses: Claus
         .filter((r) => lc[r.start - 1] !== '把')
         // a target is never inside another opinion's phrase
         .filter((r) => !ops.some((o) => o.start < r.end && r.start < o.end))
+        // a shared facility is where the customer stood when the opinion names a target of its own elsewhere in the
+        // taxonomy (地下车库一点信号都没有 is about the signal, not the car park)
+        .filter((r) => !r.parts.every((p) => x.lex.taxonomy.aspectIndex.get(p.word)?.canonical === '公共设施') || !namesOtherThan(op, 'environment'))
         // nor inside a claim someone else made (客服说“网络很稳定”，结果天天掉线: the complaint is not about 网络 as claimed)
         .filter((r) => !clauses.some((k) => k.reported && k.reported.start <= r.start && r.end <= k.reported.end))
         // a person or an ad (客服, 业务员, 广告) is what a complaint is about only when it judges them, or when they

@@ -144,3 +144,23 @@ describe('spills and leaks', () => {
     expect(roof.some((t) => t.category === 'logistics'), showTags(roof)).toBe(false);
   });
 });
+
+describe('signal bars and where the customer stood', () => {
+  it('one bar of signal without 只有 (地下车库一格信号) is a network complaint about the signal', async () => {
+    // was: no tag
+    const ts = await run('地下车库一格信号');
+    expect(rows(ts), showTags(ts)).toEqual([['信号', '一格', 'negative', 'network']]);
+    const full = await run('地下车库满格信号');
+    expect(full.some((t) => t.polarity === 'negative'), showTags(full)).toBe(false);
+  });
+
+  it('a shared facility is where the signal was missing, not the target (地下车库一点信号都没有)', async () => {
+    // was: 地下车库 | 一点信号都没有 environment
+    for (const text of ['地下车库一点信号都没有', '电梯里一格信号都没有', '在电梯里一点信号都没有']) {
+      const ts = await run(text);
+      expect(rows(ts), `${text}: ${showTags(ts)}`).toEqual([[null, expect.stringMatching(/信号都没有$/), 'negative', 'network']]);
+    }
+    // a fault of the facility itself is still about it
+    await expectTag('电梯坏了一个月没人修', '坏了一个月没人修', 'negative', 'environment', '电梯');
+  });
+});
