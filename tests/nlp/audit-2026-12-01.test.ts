@@ -164,3 +164,14 @@ describe('signal bars and where the customer stood', () => {
     await expectTag('电梯坏了一个月没人修', '坏了一个月没人修', 'negative', 'environment', '电梯');
   });
 });
+
+describe('replies judged for their manner', () => {
+  it('a reply like a robot\'s, or a perfunctory one, is service attitude; a slow one is efficiency', async () => {
+    // was: 客服回复 | 跟机器人一样 efficiency, 客服回复 | 很敷衍 efficiency
+    await expectTag('客服回复跟机器人一样', '跟机器人一样', 'negative', 'service_attitude', '客服回复');
+    await expectTag('客服回复很敷衍', '很敷衍', 'negative', 'service_attitude', '客服回复');
+    await expectTag('回复就像复读机', '复读机', 'negative', 'service_attitude');
+    await expectTag('回复很慢', '很慢', 'negative', 'efficiency', '回复');
+    await expectTag('客服回复很及时', '很及时', 'positive', 'efficiency', '客服回复');
+  });
+});
