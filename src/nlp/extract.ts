@@ -594,6 +594,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (op.score < 0 && /没谁了$/.test(lc.slice(op.start, op.end)) && /论[^。！？!?\n]{1,12}$/.test(lc.slice(Math.max(0, op.start - 13), op.start))) return false;
     // a rating someone asks the customer for (骑手还让我给好评, 商家要我给五星) is theirs, not the customer's verdict
     if (op.score > 0 && /^给(?:满分|五星|五颗星|好评)/.test(lc.slice(op.start, op.end)) && /(?:让|叫|逼|求|要求|非要|催|要)(?:我|我们|顾客|客户|用户)$/.test(lc.slice(lo, op.start))) return false;
+    // ... and so is the bad rating they ask the customer not to give (骑手还让我别给差评, 求我不要给差评)
+    if (op.score < 0 && /^给(?:差评|一星|零分|低分)/.test(lc.slice(op.start, op.end)) && /(?:让|叫|求|要求|求着|请|希望)(?:我|我们|顾客|客户|用户)(?:千万)?(?:别|不要|不要再|别再)$/.test(lc.slice(lo, op.start))) return false;
     // X就好 / X就行了 says what would do (能降就好, 下次打包仔细点就好), and praise asked for a bit more of (仔细点就好,
     // 快点吧) is a request: neither reports what happened
     if (op.score > 0 && /^就(?:好|行|可以)了?$/.test(lc.slice(op.start, op.end)) && op.start > lo) return false;

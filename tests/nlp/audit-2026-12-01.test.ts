@@ -175,3 +175,27 @@ describe('replies judged for their manner', () => {
     await expectTag('客服回复很及时', '很及时', 'positive', 'efficiency', '客服回复');
   });
 });
+
+describe('fresh texts', () => {
+  it('a wait told as nearly an hour (等了快一个小时, 排了将近两个小时) is one', async () => {
+    // was: no tag
+    await expectTag('办个停机保号等了快一个小时', '等了快一个小时', 'negative', 'efficiency');
+    await expectTag('排队排了将近两个小时', '排了将近两个小时', 'negative', 'efficiency');
+    await expectTag('理赔款终于下来了，等了整整三个月', '等了整整三个月', 'negative', 'efficiency');
+  });
+
+  it('a bad rating someone asks the customer not to give is not the customer\'s', async () => {
+    // was: 给差评 negative
+    for (const text of ['外卖迟到四十分钟，骑手还让我别给差评', '商家打电话求我不要给差评']) {
+      const ts = await run(text);
+      expect(ts.some((t) => t.opinion.includes('差评')), `${text}: ${showTags(ts)}`).toBe(false);
+    }
+    await expectTag('我要给差评', '给差评', 'negative', 'other');
+  });
+
+  it('down that comes through (钻毛) is quality; a product forced on the customer (强制搭售) is marketing', async () => {
+    // was: no tag; 强制 after_sales
+    await expectTag('买的羽绒服洗了一次就钻毛', '钻毛', 'negative', 'quality', '羽绒服');
+    await expectTag('办了张储蓄卡被强制搭售了一份保险', '搭售', 'negative', 'marketing');
+  });
+});
