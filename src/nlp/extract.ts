@@ -590,6 +590,9 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (op.score < 0 && (/^(?:我|我们|自己|我自己)?(?:一|又)?(?:不小心|手滑)[^，。！？,!?\s]{0,4}$/.test(lc.slice(lo, op.start)) || /自己没(?:仔细|注意|看清|看|留意|检查|问清楚|搞清楚)/.test(lc.slice(lo, op.end)))) return false;
     if (/(?:(?<![让使令得叫给])我|身体)(?:有点|有些)?$/.test(lc.slice(lo, op.start)) && /^(?:不舒服|难受)/.test(op.core)) return false;
     if (/(?:想|为了|希望|要)不?(?:让|使|令)[^，。！？,!?]{0,4}$/.test(lc.slice(lo, op.start)) && /^(?:开心|高兴|失望|满意|惊喜|放心|难过|伤心|感动|舒服)/.test(op.core)) return false;
+    // an A-not-A after 不管/无论/不论 says "whether or not", it judges nothing (根本不管客户亏不亏); alone it is
+    // rhetorical (烦不烦, 你说这网速慢不慢) and stays
+    if (/^([\u4e00-\u9fa5]{1,2})[不没]\1/.test(lc.slice(op.coreStart, op.end)) && /(?:不管|无论|不论)[^，。！？,!?]{0,8}$/.test(lc.slice(lo, op.coreStart))) return false;
     // 论X，…没谁了 ("when it comes to X, nobody beats it") ranks the business first: no sarcasm to read there
     if (op.score < 0 && /没谁了$/.test(lc.slice(op.start, op.end)) && /论[^。！？!?\n]{1,12}$/.test(lc.slice(Math.max(0, op.start - 13), op.start))) return false;
     // a rating someone asks the customer for (骑手还让我给好评, 商家要我给五星) is theirs, not the customer's verdict

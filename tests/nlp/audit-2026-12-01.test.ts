@@ -199,3 +199,32 @@ describe('fresh texts', () => {
     await expectTag('办了张储蓄卡被强制搭售了一份保险', '搭售', 'negative', 'marketing');
   });
 });
+
+describe('fresh texts, second round', () => {
+  it('根本不管 is neglect, not a denied complaint; what follows 不管 (亏不亏) is "whether or not"', async () => {
+    // was: 推销 | 根本不管客户亏 positive
+    const ts = await run('这家银行的理财经理只会推销，根本不管客户亏不亏');
+    expect(rows(ts), showTags(ts)).toEqual([[null, '根本不管', 'negative', 'resolution']]);
+    await expectTag('结果供电所一句电表没问题就不管了，敷衍得很', '就不管了', 'negative', 'resolution');
+    // 不管用 is still a failure, and 你们也不管管？ is left to its own pattern
+    const useless = await run('这药根本不管用');
+    expect(rows(useless), showTags(useless)).toEqual([[null, '根本不管用', 'negative', expect.any(String)]]);
+    for (const text of ['不管怎么说，服务还行', '我根本不管这些']) {
+      const t = await run(text);
+      expect(t.some((x) => x.opinion.includes('不管')), `${text}: ${showTags(t)}`).toBe(false);
+    }
+  });
+
+  it('太旧, 有点旧了 are complaints about what they follow; 旧的手机 is not', async () => {
+    // was: no tag
+    await expectTag('电梯太旧了', '太旧', 'negative', 'environment', '电梯');
+    await expectTag('衣服很旧', '很旧', 'negative', 'quality', '衣服');
+    const ts = await run('旧的手机很好用');
+    expect(ts.some((t) => t.polarity === 'negative'), showTags(ts)).toBe(false);
+  });
+
+  it('放鸽子 (an appointment not kept) is a service complaint', async () => {
+    // was: no tag
+    await expectTag('宽带师傅约了三次都放鸽子', '放鸽子', 'negative', 'service_attitude', '宽带师傅');
+  });
+});
