@@ -74,6 +74,8 @@ function spilled(phrase: string, aspect: string | null): boolean {
 const ANNOYANCE = /烦/;
 /** "the rest" (除了价格贵，其他都挺好): a general verdict that explicitly excludes the thing just judged */
 const OTHER_THINGS = /(其他|其它|别的|其余)/;
+/** What only software does on a screen: crashing, freezing, blank or black screens, spinning, error pop-ups. */
+const APP_CRASH = /(闪退|白屏|黑屏|死机|崩溃|卡死|无响应|转圈|报错|卡顿)/;
 
 /**
  * Text that is not a customer speaking but an ad, a notice or a news item: it opens with an ad or notice label
@@ -501,6 +503,9 @@ class RuleAnalyzer implements Analyzer {
       const courierPace = hit?.category === 'logistics' && implicit === 'efficiency' && !op.fromPattern;
       // a device that hangs (路由器三天两头死机) is faulty goods, not software, though its aspect is weak
       const deviceFault = hit?.category === 'quality' && implicit === 'app_experience' && x.lex.taxonomy.weakAspects.has(hit.canonical);
+      // a screen that crashes or freezes while doing a business step (App转账老是闪退, 还款老是白屏) is the app's fault,
+      // not the step's pace; a step that merely fails (转账老是失败) stays with the step
+      const appFault = hit?.category === 'efficiency' && implicit === 'app_experience' && APP_CRASH.test(op.core);
       if (judgesDelivery(lc.slice(op.start, op.end), lc.slice(clause.start, clause.end), op.aspect?.text ?? null)) {
         // how something was delivered is logistics whatever was delivered (外卖送得很快); a spill groups with packaging,
         // not with what was spilled (汤全洒了 is no taste complaint, so not under 口味)
@@ -514,7 +519,7 @@ class RuleAnalyzer implements Analyzer {
       } else if (inner) {
         category = inner;
         categoryFrom = 'context';
-      } else if (hit && ((strongAspect && !paceOfProcess) || !implicit || courierPace || deviceFault)) {
+      } else if (hit && ((strongAspect && !paceOfProcess && !appFault) || !implicit || courierPace || deviceFault)) {
         category = hit.category;
         canonical = hit.canonical;
         categoryFrom = 'aspect';

@@ -228,3 +228,35 @@ describe('fresh texts, second round', () => {
     await expectTag('宽带师傅约了三次都放鸽子', '放鸽子', 'negative', 'service_attitude', '宽带师傅');
   });
 });
+
+// Found running the console on new texts (2026-12-01, session 26).
+describe('a thing that is not there at all', () => {
+  it('no signal, network or Wi-Fi told with 没有 or after the thing is a network complaint (没信号 and 没网 were words, 没有 broke them)', async () => {
+    await expectTag('家里基本没有信号', '没有信号', 'negative', 'network');
+    await expectTag('宿舍几乎没有网', '没有网', 'negative', 'network');
+    await expectTag('地下室没有wifi', '没有wifi', 'negative', 'network');
+    await expectTag('信号基本没有', '没有', 'negative', 'network', '信号');
+    await expectTag('5G信号在地铁里基本没有，套餐还这么贵', '没有', 'negative', 'network', '5G信号');
+  });
+
+  it('no hot water or heating is a complaint about the facilities, in either order', async () => {
+    await expectTag('房间里没有热水', '没有热水', 'negative', 'environment');
+    await expectTag('这么冷的天没有暖气', '没有暖气', 'negative', 'environment');
+    await expectTag('热水一直没有', '没有', 'negative', 'environment', '热水');
+  });
+
+  it('asking, supposing or denying a problem is no complaint', async () => {
+    for (const text of ['房间有没有信号', '如果没有信号怎么办', '以前没有信号问题', '担心没有热水', '没有网络问题']) {
+      expect(rows(await run(text)), text).toEqual([]);
+    }
+  });
+});
+
+describe('an app that crashes during a business step', () => {
+  it('is app_experience, whatever step it crashed in; a step that only fails or is slow stays with the step', async () => {
+    await expectTag('手机银行App转账老是闪退', '闪退', 'negative', 'app_experience');
+    await expectTag('还款老是白屏', '白屏', 'negative', 'app_experience');
+    await expectTag('转账太慢', '太慢', 'negative', 'efficiency');
+    await expectTag('转账老是失败', '失败', 'negative', 'efficiency');
+  });
+});
