@@ -255,6 +255,15 @@ export class ActionsQueries {
     return this.documents.findOneAndUpdate(filter, { $set: set });
   }
 
+  /** How many open cases each person holds, over the tenant's open assigned cases. */
+  async openCasesByAssignee(tenant: string): Promise<Map<string, number>> {
+    const rows = await this.documents.aggregate<{ _id: string; n: number }>([
+      { $match: { tenant, 'routing.team': { $exists: true }, 'routing.resolvedAt': null, 'routing.assignee': { $exists: true, $ne: null } } },
+      { $group: { _id: '$routing.assignee', n: { $sum: 1 } } },
+    ]);
+    return new Map(rows.map((r) => [r._id, r.n]));
+  }
+
   findDocuments(filter: Filter, sort: Record<string, 1 | -1>, limit: number): Promise<DocumentRecord[]> {
     return this.documents.find(filter, { sort, limit });
   }

@@ -157,6 +157,17 @@ export class RoutingService {
   }
 
   /**
+   * Whom a case can go to: the given names (the tenant's people, as their keys name them) and everyone open
+   * cases are assigned to now (people without a key of their own, named by whoever assigned them), each with
+   * how many open cases they hold, so whoever assigns sees who is free. Sorted by name, in Chinese order.
+   */
+  async assignees(tenant: string, people: string[]): Promise<{ name: string; openCases: number }[]> {
+    const held = await this.store.queries.openCasesByAssignee(tenant);
+    const names = new Set([...people.map((n) => n.trim()).filter((n) => n !== '' && n.toLowerCase() !== UNASSIGNED), ...held.keys()]);
+    return [...names].sort((a, b) => a.localeCompare(b, 'zh-CN')).map((name) => ({ name, openCases: held.get(name) ?? 0 }));
+  }
+
+  /**
    * Sets (a trimmed name) or clears (null) the case's assignee. `changed` is false when it already was that,
    * so a repeat writes and audits nothing; `previous` is who it was.
    */

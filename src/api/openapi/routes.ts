@@ -762,6 +762,28 @@ export const ROUTES: RouteDoc[] = [
     },
   },
   {
+    method: 'get',
+    path: '/v1/cases/assignees',
+    summary: 'Whom a case can be assigned to, with the open cases each holds',
+    description:
+      "The names of the tenant's live keys of people who work cases (analyst, labeler or admin; not ingest-only keys, not the operator's bootstrap key) " +
+      'and everyone open cases are assigned to now, sorted by name; openCases counts the open cases each holds.',
+    tag: 'actions',
+    roles: READ,
+    responses: {
+      200: json('the assignees', {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: { type: 'object', properties: { name: { type: 'string' }, openCases: { type: 'integer', minimum: 0 } }, required: ['name', 'openCases'] },
+          },
+        },
+        required: ['items'],
+      }),
+    },
+  },
+  {
     method: 'patch',
     path: '/v1/cases/{id}',
     summary: "Assign a case to a person of its team, or unassign it",

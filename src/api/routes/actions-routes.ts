@@ -141,6 +141,15 @@ export function actionsRoutes(s: Services): Router {
       }),
     );
   });
+  // Whom a case can go to, for everyone who assigns cases (the key list itself is an admin's): the names of the
+  // tenant's keys of people who work cases (not ingest-only feeds, not the operator's bootstrap key) and whoever
+  // holds open cases now.
+  r.get('/cases/assignees', requireRole('analyst', 'labeler'), noQuery, async (req, res) => {
+    const { tenant } = auth(req);
+    const keys = await s.apiKeys.list({ tenant, platform: false });
+    const people = keys.filter((k) => !k.revokedAt && k.roles.some((r) => r === 'analyst' || r === 'labeler' || r === 'admin')).map((k) => k.name);
+    res.json({ items: await a.routing.assignees(tenant, people) });
+  });
   // The one field of a case people set besides its resolution (POST …/resolve): who works it.
   r.patch('/cases/:id', requireRole('analyst', 'labeler'), async (req, res) => {
     const who = auth(req);
