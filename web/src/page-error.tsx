@@ -1,4 +1,4 @@
-import { Component, lazy, type ComponentType, type ErrorInfo, type LazyExoticComponent, type ReactNode } from 'react';
+import { Component, lazy, useEffect, type ComponentType, type ErrorInfo, type LazyExoticComponent, type ReactNode } from 'react';
 import { ApiError } from './api';
 import { track } from './settled';
 import { ErrorText } from './error-text';
@@ -45,6 +45,29 @@ function failedUrl(e: unknown): string | null {
 const retryables = new Set<{ retry: () => void }>();
 
 /**
+ * The loaded page, still in flight for the settled signal (settled.ts) until it has mounted: React reveals
+ * content that waited for its code only some time after the code came (it holds a Suspense fallback on screen
+ * for about 300 ms), and meanwhile the console showed 加载中… under a page that had settled. Going to another
+ * route before then ends the wait too, as the page will not mount.
+ */
+function shownWhenMounted<P extends object>(Page: ComponentType<P>): ComponentType<P> {
+  let shown = (): void => undefined;
+  void track(
+    new Promise<void>((resolve) => {
+      shown = () => {
+        window.removeEventListener('hashchange', shown);
+        resolve();
+      };
+      window.addEventListener('hashchange', shown);
+    }),
+  );
+  return function Shown(props: P) {
+    useEffect(() => shown(), []);
+    return <Page {...props} />;
+  };
+}
+
+/**
  * React.lazy keeps a failed import's rejection forever, so a retry builds a new lazy component. If the
  * browser answers the same import with the same failure again (it may keep a failed module fetch for its
  * URL), the chunk is asked for under a fresh query string; the pieces it shares with the app keep their
@@ -69,7 +92,7 @@ export function retryableLazy<P extends object, M extends Record<string, unknown
         failed = true;
         throw e;
       }
-      return { default: mod[name] as ComponentType<P> };
+      return { default: shownWhenMounted(mod[name] as ComponentType<P>) };
     });
   let current = make();
   retryables.add({
