@@ -130,7 +130,9 @@ export function DashboardPage({ route }: { route: Route }) {
       legend,
       grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
       xAxis: { type: 'value', minInterval: 1 },
-      yAxis: { type: 'category', data: chans.map((c) => c.channel) },
+      // Every channel named beside its bar, the busiest on top as in 负面评价对象 Top: with more channels than
+      // 280 px has rows for, ECharts named only every other bar, so a bar could not be told for which channel.
+      yAxis: { type: 'category', inverse: true, data: chans.map((c) => c.channel), axisLabel: { interval: 0 } },
       series: POLARITIES.map((p) => ({
         name: t(p),
         type: 'bar',
@@ -164,7 +166,21 @@ export function DashboardPage({ route }: { route: Route }) {
       },
       channels: { columns: [t('channel'), ...polCols], rows: chans.map((c) => [c.channel, c.positive, c.negative, c.neutral, c.total]), links: chans.map((c) => polLinks({ channel: c.channel })) },
     };
-    return { cats, days, axis, top, chans, byCategory, byCategoryHeight: narrow ? Math.max(280, cats.length * 26 + 60) : 280, trend, aspects, channels, tables };
+    return {
+      cats,
+      days,
+      axis,
+      top,
+      chans,
+      byCategory,
+      byCategoryHeight: narrow ? Math.max(280, cats.length * 26 + 60) : 280,
+      trend,
+      aspects,
+      channels,
+      // a row per channel, as tall as a name
+      channelsHeight: Math.max(280, chans.length * 18 + 60),
+      tables,
+    };
     // lang changes series names
   }, [data, t, categoryName, lang]); // eslint-disable-line react-hooks/exhaustive-deps
 
@@ -247,6 +263,7 @@ export function DashboardPage({ route }: { route: Route }) {
               <Chart
                 label={t('byChannel')}
                 option={charts.channels}
+                height={charts.channelsHeight}
                 table={charts.tables.channels}
                 onClick={(p) => {
                   const c = charts.chans[p.dataIndex];
