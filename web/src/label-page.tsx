@@ -558,7 +558,8 @@ export function LabelPage({ route }: { route: Route }) {
               <span className="queue-snippet" lang={TEXT_LANG}>{(d.text ?? d.turns?.find((x) => x.speaker === 'customer')?.text ?? '').slice(0, 40)}</span>
               <span className="queue-meta">
                 <span>{t(d.kind)}</span>
-                <span>{d.tags.length} · {minConfidence(d).toFixed(2)}</span>
+                {/* what the two numbers are: a bare "5 · 0.51" told a labeler nothing (the queue is ordered by the lowest) */}
+                <span>{d.tags.length ? t('queueItemTags', { n: d.tags.length, c: minConfidence(d).toFixed(2) }) : t('noTags')}</span>
                 {d.reviewed && <span className="ok">✓</span>}
               </span>
             </button>
