@@ -107,4 +107,21 @@ describe('UX audit 2026-12-01 (real server, chromium)', () => {
     expect(tops, 'the first (busiest) channel on top').toEqual([...tops].sort((a, b) => a - b));
     expect(pageErrors).toEqual([]);
   });
+
+  // The labeling queue listed each document as "评论 2 · 0.65": two bare numbers, which a labeler could not read
+  // as the document's tags and their lowest confidence (the order of the queue).
+  test('标注队列 says what the numbers of each queued document are, in zh-CN and English', async () => {
+    for (const [lang, meta] of [
+      ['zh', /^\d+ 个标签 · 最低置信度 [01]\.\d\d$/],
+      ['en', /^\d+ tags? · lowest confidence [01]\.\d\d$/],
+    ] as const) {
+      await signedInAs(page, e2e.server.base, e2e.server.adminKey, lang);
+      await page.goto(`${e2e.server.base}/#/label`);
+      await waitSettled(page);
+      const metas = await page.locator('.queue-item .queue-meta > span:nth-child(2)').allTextContents();
+      expect(metas.length, lang).toBeGreaterThan(0);
+      expect(metas.filter((m) => !meta.test(m)), lang).toEqual([]);
+    }
+    expect(pageErrors).toEqual([]);
+  });
 });
