@@ -175,7 +175,7 @@ export function DocPage({ id }: { id: string }) {
         <div className="muted">{t('noTags')}</div>
       ) : (
         <div className="table-scroll">
-          <table className="grid">
+          <table className="grid doc-tags">
             <thead>
               <tr>
                 <th>{t('opinion')}</th>
