@@ -13,6 +13,9 @@ let page: Page;
 const pageErrors: string[] = [];
 
 const LAPTOP = { width: 1366, height: 768 };
+const PHONE = { width: 390, height: 844 };
+/** The documents seeded, in CHANNELS' order. */
+let ids: string[] = [];
 
 /** Seventeen channels, as a tenant feeding app stores, social sites, call centres and survey tools has; one with a long name. */
 const CHANNELS = [
@@ -41,6 +44,7 @@ describe('UX audit 2026-12-01 (real server, chromium)', () => {
     const documents = CHANNELS.map((source, i) => ({ kind: 'comment', source, externalId: `ux-${i}`, text: `${TEXTS[i % TEXTS.length]}（${i}）` }));
     const res = await e2e.api('POST', '/v1/documents/batch', { documents });
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(207);
+    ids = (res.body as { items: { id: string }[] }).items.map((d) => d.id);
     await waitFor(
       'the documents analyzed',
       async () => {
@@ -122,6 +126,39 @@ describe('UX audit 2026-12-01 (real server, chromium)', () => {
       expect(metas.length, lang).toBeGreaterThan(0);
       expect(metas.filter((m) => !meta.test(m)), lang).toEqual([]);
     }
+    expect(pageErrors).toEqual([]);
+  });
+
+  // A document's 观点标签 table on a phone squeezed its short columns to a character a line — 负/向, 环/境/设/施,
+  // the headers 评/价/对/象 — while the model version kept its width: the table now scrolls sideways instead.
+  test('document page on a phone: the tag table keeps each short column on one line and the opinion readable', async () => {
+    const { page: phone } = await openPage(e2e.browser, PHONE, { errors: pageErrors });
+    await signedInAs(phone, e2e.server.base, e2e.server.adminKey, 'zh');
+    await phone.goto(`${e2e.server.base}/#/doc/${ids[0]}`);
+    await waitSettled(phone);
+    const cells = (await phone.evaluate(`(() => {
+      const lines = (el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+      };
+      const table = document.querySelector('.doc-page table.grid');
+      const rows = [...table.querySelectorAll('tr')];
+      return {
+        wrapped: rows.flatMap((tr) => [...tr.children].slice(1).filter((c) => lines(c) > 1).map((c) => c.textContent)),
+        headers: [...table.querySelectorAll('th')].filter((c) => lines(c) > 1).map((c) => c.textContent),
+        opinionWidth: Math.min(...rows.slice(1).map((tr) => tr.children[0].getBoundingClientRect().width)),
+        rows: rows.length - 1,
+        pageWidth: document.documentElement.scrollWidth,
+      };
+    })()`)) as { wrapped: string[]; headers: string[]; opinionWidth: number; rows: number; pageWidth: number };
+    expect(cells.rows, 'the document has tags').toBeGreaterThan(0);
+    expect(cells.headers, 'headers broken over lines').toEqual([]);
+    expect(cells.wrapped, 'cells broken over lines').toEqual([]);
+    expect(cells.opinionWidth).toBeGreaterThanOrEqual(100);
+    // the table scrolls in its own box, not the page
+    expect(cells.pageWidth).toBeLessThanOrEqual(PHONE.width);
+    await phone.context().close();
     expect(pageErrors).toEqual([]);
   });
 });
