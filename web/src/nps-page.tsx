@@ -168,11 +168,21 @@ export function NpsPage({ route }: { route: Route }) {
   // On a phone a name with its low-sample mark on one line took most of the chart, leaving the bars a sliver
   // whose axis numbers ran together: the mark gets a line of its own and a long name breaks.
   const narrow = typeof matchMedia === 'function' && matchMedia('(max-width: 640px)').matches;
+  const NARROW_NAME = 110;
   const driverName = (d: Driver) => {
     if (!narrow) return d.lowSample ? `${d.name}${paren(lang, t('lowSample'))}` : d.name;
-    const name = wrapName(d.name, 110);
+    const name = wrapName(d.name, NARROW_NAME);
     return d.lowSample ? `${name}\n${paren(lang, t('lowSample')).trim()}` : name;
   };
+  // The names' room on a phone, as wide as their widest line: without a width the chart capped them at half
+  // its own (Chart), and kept all of that half however short the names were (网络信号 / （样本不足）, 72 px of
+  // 170), so beside the value labels the bars had some 70 px and their axis numbers ran together (-30369125).
+  const narrowNames = (names: string[]) => ({
+    // (a pixel or two over: a line exactly as wide as the room was cut short)
+    width: Math.min(NARROW_NAME, Math.ceil(Math.max(1, ...names.flatMap((n) => n.split('\n')).map((line) => textWidth(line, LABEL_FONT)))) + 2),
+    overflow: 'truncate',
+    ellipsis: '…',
+  });
   const driverOption = (rows: Driver[]): ChartOption => ({
     tooltip: {
       trigger: 'item',
@@ -199,7 +209,7 @@ export function NpsPage({ route }: { route: Route }) {
       type: 'category',
       inverse: true,
       data: rows.map(driverName),
-      axisLabel: { color: '#4b5563', ...(narrow ? { lineHeight: 14 } : {}) },
+      axisLabel: { color: '#4b5563', ...(narrow ? { lineHeight: 14, ...narrowNames(rows.map(driverName)) } : {}) },
     },
     series: [
       {
