@@ -39,9 +39,22 @@ const CHANNELS = [
 ];
 const TEXTS = ['套餐资费太贵了，客服电话一直打不通。', '外卖送餐太慢了，饭菜都凉了。', '酒店房间干净整洁，前台服务热情。', '理赔流程太复杂了，等了一个月还没到账。'];
 
+const SURVEYS: [number, string][] = [
+  [0, '话费乱扣，网络信号太差，再也不推荐了。'],
+  [3, '营业厅排队两个小时，办理速度太慢。'],
+  [2, '送餐太慢，饭菜都凉了。'],
+  [7, '还可以，房间有点小。'],
+  [10, '服务非常好，推荐给朋友了。'],
+  [9, '配送快，味道好。'],
+];
+
 describe('UX audit 2026-12-01 (real server, chromium)', () => {
   beforeAll(async () => {
-    const documents = CHANNELS.map((source, i) => ({ kind: 'comment', source, externalId: `ux-${i}`, text: `${TEXTS[i % TEXTS.length]}（${i}）` }));
+    const documents: Record<string, unknown>[] = CHANNELS.map((source, i) => ({ kind: 'comment', source, externalId: `ux-${i}`, text: `${TEXTS[i % TEXTS.length]}（${i}）` }));
+    // NPS answers, too few for any driver to be more than indicative (样本不足)
+    for (const [i, [score, text]] of SURVEYS.entries()) {
+      documents.push({ kind: 'survey', source: 'wechat-survey', externalId: `ux-s${i}`, scale: 'nps', score, question: '您有多大可能向朋友推荐我们的服务？', text });
+    }
     const res = await e2e.api('POST', '/v1/documents/batch', { documents });
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(207);
     ids = (res.body as { items: { id: string }[] }).items.map((d) => d.id);
@@ -158,6 +171,32 @@ describe('UX audit 2026-12-01 (real server, chromium)', () => {
     expect(cells.opinionWidth).toBeGreaterThanOrEqual(100);
     // the table scrolls in its own box, not the page
     expect(cells.pageWidth).toBeLessThanOrEqual(PHONE.width);
+    await phone.context().close();
+    expect(pageErrors).toEqual([]);
+  });
+
+  // NPS on a phone: the driver names (网络信号 over （样本不足）, some 72 px) were given half the chart all the
+  // same, the value labels took their room on the right, and the bars had about 70 px: the impact axis'
+  // numbers ran into each other (-30369125) and the bars were slivers.
+  test('NPS drivers on a phone: the impact axis numbers stand apart and the bars get the room', async () => {
+    const { page: phone } = await openPage(e2e.browser, PHONE, { errors: pageErrors });
+    await signedInAs(phone, e2e.server.base, e2e.server.adminKey, 'zh');
+    await phone.goto(`${e2e.server.base}/#/nps`);
+    await waitSettled(phone);
+    const drawn = (await phone.evaluate(`(() => {
+      const el = document.querySelector('.drivers-category .chart');
+      return { width: el.clientWidth, names: el.chartOption.yAxis.data, texts: el.chartTexts() };
+    })()`)) as { width: number; names: string[]; texts: { text: string; left: number; right: number; top: number }[] };
+    expect(drawn.names.some((n) => n.includes('样本不足')), drawn.names.join(' | ')).toBe(true);
+    // the value axis' numbers: the lowest row of texts that are numbers
+    const numbers = drawn.texts.filter((x) => /^-?\d+$/.test(x.text));
+    const bottom = Math.max(...numbers.map((x) => x.top));
+    const ticks = numbers.filter((x) => x.top === bottom).sort((a, b) => a.left - b.left);
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
+    const overlapping = ticks.flatMap((x, i) => (i > 0 && x.left < ticks[i - 1]!.right + 2 ? [`${ticks[i - 1]!.text}|${x.text}`] : []));
+    expect(overlapping, ticks.map((x) => `${x.text}@${Math.round(x.left)}-${Math.round(x.right)}`).join(' ')).toEqual([]);
+    // from the first number to the last: the bars' room, at least two fifths of the chart
+    expect(ticks[ticks.length - 1]!.right - ticks[0]!.left).toBeGreaterThanOrEqual(drawn.width * 0.4);
     await phone.context().close();
     expect(pageErrors).toEqual([]);
   });
