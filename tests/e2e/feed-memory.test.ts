@@ -45,7 +45,7 @@ describe('the remembered feed', () => {
       const feed = await settledFeed(page);
       expect(feed.text).not.toContain(SECRET);
       expect(feed.cards).toBe(0);
-      expect(await page.locator('.empty').textContent()).toBe('没有符合条件的观点');
+      expect(await page.locator('.empty').textContent()).toBe('还没有观点：提交的数据分析完成后会显示在这里。');
     } finally {
       await context.close();
     }

@@ -211,7 +211,19 @@ export function FeedPage({ route }: { route: Route }) {
         </div>
         {error !== null && <ErrorPanel error={error} onRetry={retry} />}
         {!loading && error === null && groups.length === 0 ? (
-          <div className="empty">{t('noResults')}</div>
+          // what the empty list means and the way out: the filters in use, or nothing analyzed yet
+          <div className="empty" data-empty={activeFilters > 0 ? 'filtered' : 'none'}>
+            {activeFilters > 0 ? (
+              <>
+                {t('noResultsFiltered', { n: activeFilters })}{' '}
+                <a href={href('feed')} data-action="clear-filters">
+                  {t('clearFilters')}
+                </a>
+              </>
+            ) : (
+              t('noResultsYet')
+            )}
+          </div>
         ) : (
           <VirtualList
             className="feed-list"
