@@ -200,4 +200,20 @@ describe('UX audit 2026-12-01 (real server, chromium)', () => {
     await phone.context().close();
     expect(pageErrors).toEqual([]);
   });
+
+  // A feed narrowed to nothing said only 没有符合条件的观点: not that the filters (folded away on a phone) were
+  // the cause, nor how to see everything again.
+  test('an empty feed names the filters in use and clears them in one click', async () => {
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await page.goto(`${e2e.server.base}/#/feed?q=${encodeURIComponent('没有这样的观点')}&polarity=negative`);
+    await waitSettled(page);
+    expect(await page.locator('.feed-list .card, .feed-card').count()).toBe(0);
+    expect((await page.locator('.empty').textContent())?.trim()).toBe('没有符合当前 2 个筛选条件的观点。 清除筛选');
+    await page.click('.empty [data-action=clear-filters]');
+    await waitSettled(page);
+    expect(await page.evaluate('location.hash')).toBe('#/feed');
+    expect(await page.locator('.empty').count()).toBe(0);
+    expect(await page.locator('#feed-filters input[type=search], #feed-filters input').first().inputValue()).toBe('');
+    expect(pageErrors).toEqual([]);
+  });
 });
