@@ -107,6 +107,9 @@ export function DashboardPage({ route }: { route: Route }) {
           type: 'line',
           smooth: true,
           symbolSize: 7,
+          // Every day's point: ECharts drew only some when the days were many, and a day between two days
+          // without tags has no line to it, so such a day (100% negative, say) was not on the chart at all.
+          showAllSymbol: true,
           itemStyle: { color: COLORS.negative },
           areaStyle: { opacity: 0.08 },
           data: axis.map((day) => {
