@@ -51,6 +51,10 @@ const SURVEYS: [number, string][] = [
 describe('UX audit 2026-12-01 (real server, chromium)', () => {
   beforeAll(async () => {
     const documents: Record<string, unknown>[] = CHANNELS.map((source, i) => ({ kind: 'comment', source, externalId: `ux-${i}`, text: `${TEXTS[i % TEXTS.length]}（${i}）` }));
+    // complaints on days of their own, weeks apart: days with tags between days without
+    for (const [i, daysAgo] of [45, 35, 25].entries()) {
+      documents.push({ kind: 'comment', source: 'app', externalId: `ux-day-${i}`, text: `网络信号太差，经常断线。（${i}）`, occurredAt: new Date(Date.now() - daysAgo * 86_400_000).toISOString() });
+    }
     // NPS answers, too few for any driver to be more than indicative (样本不足)
     for (const [i, [score, text]] of SURVEYS.entries()) {
       documents.push({ kind: 'survey', source: 'wechat-survey', externalId: `ux-s${i}`, scale: 'nps', score, question: '您有多大可能向朋友推荐我们的服务？', text });
@@ -216,4 +220,40 @@ describe('UX audit 2026-12-01 (real server, chromium)', () => {
     expect(await page.locator('#feed-filters input[type=search], #feed-filters input').first().inputValue()).toBe('');
     expect(pageErrors).toEqual([]);
   });
+
+  // 每日负面率 over some weeks drew only some of its points (ECharts thins them when the days are many), and a
+  // day with tags between days without has no line either: a day of nothing but complaints was not on the
+  // chart at all, only in its 数据表.
+  test('每日负面率 draws the point of a day that has no neighbours, on a laptop and a phone', async () => {
+    const { page: phone } = await openPage(e2e.browser, PHONE, { errors: pageErrors });
+    await signedInAs(phone, e2e.server.base, e2e.server.adminKey, 'zh');
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    for (const p of [page, phone]) await lonePointsDrawn(p);
+    await phone.context().close();
+    expect(pageErrors).toEqual([]);
+  });
 });
+
+/** On the dashboard `p` shows, whether 每日负面率 draws each day that has tags and no neighbour with any (sampled from its canvas). */
+async function lonePointsDrawn(p: Page): Promise<void> {
+  await p.goto(`${e2e.server.base}/#/dashboard`);
+  await waitSettled(p);
+  const r = (await p.evaluate(`(() => {
+    const el = document.querySelector('.chart-grid > .chart-card:nth-child(2) .chart');
+    const canvas = el.querySelector('canvas');
+    const scale = canvas.width / canvas.clientWidth;
+    const ctx = canvas.getContext('2d');
+    const points = el.chartSeries()[0].points;
+    const lone = points.map((p, i) => (p && !points[i - 1] && !points[i + 1] ? i : -1)).filter((i) => i >= 0);
+    // whether the negative colour (#d64545) is drawn within 5 px of the point
+    const drawn = lone.map((i) => {
+      const [x, y] = points[i];
+      const d = ctx.getImageData(Math.round((x - 5) * scale), Math.round((y - 5) * scale), Math.round(10 * scale), Math.round(10 * scale)).data;
+      for (let k = 0; k < d.length; k += 4) if (d[k] > 180 && d[k + 1] < 110 && d[k + 2] < 110 && d[k + 3] > 200) return true;
+      return false;
+    });
+    return { lone, drawn, days: el.chartOption.xAxis.data };
+  })()`)) as { lone: number[]; drawn: boolean[]; days: string[] };
+  expect(r.lone.length, 'days with tags between days without').toBeGreaterThanOrEqual(3);
+  expect(r.lone.filter((_, k) => !r.drawn[k]).map((i) => r.days[i]), 'days not drawn').toEqual([]);
+}
