@@ -9,7 +9,7 @@ import { openPage, waitFor } from './server-harness.js';
 // Console checks of 2026-12-01, against the real built service (dist/main.js) and Chromium:
 //  - a failed training job is worded from its errorCode in the page's language, not shown in the server's English;
 //  - an overdue case shows its badge (工单 page), in Chinese and in English;
-//  - an admin assigning a case is offered the tenant's people (the names of its keys).
+//  - whoever assigns a case is offered the tenant's people (the names of its keys, and whoever holds open cases).
 //
 // Two of these need state no request can make in a test's time: a case past its due time (the shortest SLA is
 // 6 minutes and the service has no clock to move) and a training job that fails. Both are made before the
@@ -232,7 +232,7 @@ describe('assigning a case (工单 page)', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  test('an analyst (the key list is for admins) types the name, and the page asks for no key list', async () => {
+  test('an analyst is offered the same people, each with the open cases they hold (GET /v1/cases/assignees; the key list stays an admin’s)', async () => {
     const created = await e2e.api<{ key: string }>('POST', '/v1/api-keys', { name: 'analyst-e2e', roles: ['analyst'] });
     expect(created.status).toBe(201);
     const { context, page: other } = await openPage(e2e.browser, { width: 1366, height: 768 }, { errors: pageErrors });
@@ -245,8 +245,16 @@ describe('assigning a case (工单 page)', () => {
       await other.waitForSelector('.cases-table tbody tr');
       await waitSettled(other);
       expect(keyRequests).toEqual([]);
-      expect(await other.locator('datalist#case-people').count()).toBe(0);
-      expect(await other.locator('.case-assign input[name=assignee]').first().getAttribute('list')).toBeNull();
+      const options = () =>
+        other.locator('datalist#case-people option').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('value'), e.getAttribute('label')])));
+      // 李娜 holds the case the test before assigned her
+      expect(await options()).toMatchObject({ 'analyst-e2e': 'analyst-e2e（0 件未解决）', 李娜: '李娜（1 件未解决）', 王小明: '王小明（0 件未解决）' });
+      const field = other.locator(`.cases-table tr[data-case-id="${ids.late}"] .case-assign input[name=assignee]`);
+      expect(await field.getAttribute('list')).toBe('case-people');
+      // assigning here counts at once in what is offered
+      await field.fill('王小明');
+      await field.press('Enter');
+      await waitFor('王小明 offered with one open case', async () => ((await options())['王小明'] === '王小明（1 件未解决）' ? true : null));
     } finally {
       await context.close();
     }

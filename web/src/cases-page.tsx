@@ -5,7 +5,6 @@ import { ErrorText, fieldMessages, type FieldLabels } from './error-text';
 import { FieldError, invalidProps } from './field-error';
 import { TEXT_LANG, textLang, useI18n, type MsgKey } from './i18n';
 import { href, navigate, type Route } from './router';
-import { isAdmin, useAppData } from './app-data';
 import { wallTime } from './time';
 import { usePagedList } from './use-paged-list';
 import './cases-page.css';
@@ -44,51 +43,34 @@ const casesApi = {
   list: (q: Record<string, string | undefined>) => request<Page<Case>>('GET', `/v1/cases${queryString(q)}`),
   assign: (id: string, assignee: string | null) => request<Case>('PATCH', `/v1/cases/${encodeURIComponent(id)}`, { assignee }),
   resolve: (id: string) => request<Case>('POST', `/v1/cases/${encodeURIComponent(id)}/resolve`),
-  /** The tenant's API keys (admins only): their names are the people a case can go to. */
-  keys: () => request<{ items: KeyEntry[] }>('GET', '/v1/api-keys'),
+  /** Whom a case can go to (the tenant's people and whoever holds open cases), with the open cases each holds. */
+  assignees: () => request<{ items: Assignee[] }>('GET', '/v1/cases/assignees'),
 };
 
-/** The fields of an API key (GET /v1/api-keys) this page reads. */
-interface KeyEntry {
-  id: string;
+/** One person a case can go to (GET /v1/cases/assignees). */
+interface Assignee {
   name: string;
-  roles: string[];
-  revokedAt: string | null;
+  openCases: number;
 }
 
-/** The bootstrap key's fixed id (src/services/api-keys-service.ts BOOTSTRAP_KEY_ID): a key, not a person. */
-const BOOTSTRAP_KEY = 'bootstrap';
 const PEOPLE_LIST = 'case-people';
 
 /**
- * The names a case can be assigned to: the tenant's live keys of people who work cases (analysts, labelers,
- * admins), as the keys page named them; not ingest-only keys (a CRM's feed) nor the bootstrap key.
+ * The tenant's people as choices for the assignee fields, each with the open cases they hold, so whoever assigns
+ * sees who is free; asked again after each change here. Not having them is no error: the fields stay free text.
  */
-function peopleOf(keys: KeyEntry[]): string[] {
-  const names = keys
-    .filter((k) => k.id !== BOOTSTRAP_KEY && k.revokedAt === null && k.roles.some((r) => r === 'analyst' || r === 'labeler' || r === 'admin'))
-    .map((k) => k.name.trim())
-    .filter((n) => n !== '' && n.toLowerCase() !== 'none');
-  return [...new Set(names)].sort((a, b) => a.localeCompare(b, 'zh-CN'));
-}
-
-/**
- * For an admin, the tenant's people as choices for the assignee fields (the API lists keys to admins only;
- * others type the name, as everyone still may). Not having them is no error: the fields stay free text.
- */
-function usePeople(admin: boolean): string[] {
-  const [people, setPeople] = useState<string[]>([]);
+function usePeople(version: number): Assignee[] {
+  const [people, setPeople] = useState<Assignee[]>([]);
   useEffect(() => {
-    if (!admin) return;
     let live = true;
-    casesApi.keys().then(
-      (r) => live && setPeople(peopleOf(r.items)),
+    casesApi.assignees().then(
+      (r) => live && setPeople(r.items),
       () => undefined,
     );
     return () => {
       live = false;
     };
-  }, [admin]);
+  }, [version]);
   return people;
 }
 
@@ -153,8 +135,8 @@ const rowSelector = (id: string) => `[data-case-id="${CSS.escape(id)}"]`;
 
 export function CasesPage({ route }: { route: Route }) {
   const { t } = useI18n();
-  const { me } = useAppData();
-  const people = usePeople(isAdmin(me));
+  const [peopleVersion, setPeopleVersion] = useState(0);
+  const people = usePeople(peopleVersion);
   const peopleList = people.length > 0 ? PEOPLE_LIST : undefined;
   const key = route.params.toString();
   const filters = useMemo(() => filtersFrom(route.params), [key]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -198,6 +180,7 @@ export function CasesPage({ route }: { route: Route }) {
 
   const changed = useCallback(
     (next: Case, message: string) => {
+      setPeopleVersion((v) => v + 1);
       const keep = stillMatches(next, filters);
       setSaid(keep ? message : message + t('casesLeftList'));
       setCases((prev) => {
@@ -220,8 +203,8 @@ export function CasesPage({ route }: { route: Route }) {
     <div className="page page-pad cases-page" data-page="cases">
       {peopleList && (
         <datalist id={PEOPLE_LIST} data-case-people>
-          {people.map((n) => (
-            <option key={n} value={n} />
+          {people.map((p) => (
+            <option key={p.name} value={p.name} label={t('casesPersonOpen', { name: p.name, n: p.openCases })} />
           ))}
         </datalist>
       )}
