@@ -261,3 +261,18 @@ describe('assigning a case (工单 page)', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe('resolving a case (工单 page)', () => {
+  test('the row leaves the open list and the page says so where it can be seen, not only to screen readers', async () => {
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await page.goto(`${e2e.server.base}/#/cases`);
+    await waitSettled(page);
+    const row = page.locator(`.cases-table tr[data-case-id="${ids.onTime}"]`);
+    await row.locator('button[data-action=resolve-case]').click();
+    await waitFor('the case gone from the open list', async () => ((await row.count()) === 0 ? true : null));
+    const said = page.locator('.cases-toolbar [data-case-said]');
+    expect(await said.isVisible()).toBe(true);
+    expect(await said.textContent()).toMatch(/^工单 \S+ 已标记为已解决（已不符合当前筛选，已从列表移除）$/);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -219,6 +219,13 @@ export function CasesPage({ route }: { route: Route }) {
           </span>
         )}
         {loading && <span className="muted">{t('loading')}</span>}
+        {/* what the last action did, also for those who see the page: a resolved case just left the list. Not a live
+            region: the announcer already says it. */}
+        {said !== '' && (
+          <span className="cases-said" data-case-said>
+            {said}
+          </span>
+        )}
       </div>
       {error !== null && (
         <div className="alert alert-error error-panel" role="alert" data-cases-error>
