@@ -276,3 +276,21 @@ describe('resolving a case (工单 page)', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe('the labeling queue’s count (标注队列)', () => {
+  test('says in words how many documents it holds, in zh-CN and English (a bare "(30 / 35)" read as reviewed / total)', async () => {
+    for (const [lang, pattern] of [
+      ['zh', /^共 (\d+) 篇$/],
+      ['en', /^(\d+) in all$/],
+    ] as const) {
+      await signedInAs(page, e2e.server.base, e2e.server.adminKey, lang);
+      await page.goto(`${e2e.server.base}/#/label`);
+      await waitSettled(page);
+      await page.waitForSelector('.queue-item');
+      const count = (await page.textContent('.side-title .muted'))?.trim() ?? '';
+      expect(count, lang).toMatch(pattern);
+      expect(Number(pattern.exec(count)![1]), lang).toBe(await page.locator('.queue-item').count());
+    }
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -187,7 +187,7 @@ describe('QA audit: what the pages say and draw (real server, chromium)', () => 
     await page.goto(`${e2e.server.base}/#/label`);
     await page.waitForSelector('.label-text');
     expect(await page.textContent('.label-main .doc-of')).toBe('第 1 / 2+ 篇');
-    expect(await page.textContent('.side-title .muted')).toBe('(2+)');
+    expect(await page.textContent('.side-title .muted')).toBe('已加载 2 篇，还有更多');
     await page.unrouteAll();
   });
 

@@ -541,7 +541,11 @@ export function LabelPage({ route }: { route: Route }) {
     <div className="page page-split label-page">
       <aside id="label-queue" ref={queueDrawer} className={`side side-queue side-drawer ${queueOpen ? 'side-open' : ''}`}>
         <div className="side-title">
-          {t('queueTitle')} <span className="muted">({cursor && total !== null ? `${docs.length} / ${total}` : `${docs.length}${cursor ? '+' : ''}`})</span>
+          {/* in words: a bare "(30 / 35)" read as reviewed / total as easily as loaded / total */}
+          {t('queueTitle')}{' '}
+          <span className="muted">
+            {!cursor ? t('queueCountAll', { n: docs.length }) : total !== null ? t('queueCountOf', { n: docs.length, total }) : t('queueCountMore', { n: docs.length })}
+          </span>
           <button type="button" className="btn btn-small drawer-close" data-action="close-queue" onClick={() => setQueueOpen(false)}>
             {t('close')}
           </button>
