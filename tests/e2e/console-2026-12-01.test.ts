@@ -294,3 +294,37 @@ describe('the labeling queue’s count (标注队列)', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe('the browser’s own checks on 提交数据 (ingest)', () => {
+  test('are worded in the console’s language, not the browser’s, and nothing is sent', async () => {
+    for (const [lang, words] of [
+      ['zh', { required: '请填写此项', range: '请输入 0 到 10 之间的数' }],
+      ['en', { required: 'Please fill in this field', range: 'Enter a number from 0 to 10' }],
+    ] as const) {
+      await signedInAs(page, e2e.server.base, e2e.server.adminKey, lang);
+      await page.goto(`${e2e.server.base}/#/ingest`);
+      await waitSettled(page);
+      let posted = 0;
+      const count = (r: Request) => {
+        if (r.method() === 'POST' && new URL(r.url()).pathname === '/v1/documents') posted++;
+      };
+      page.on('request', count);
+      await page.fill('.ingest-form input[name=source]', '');
+      await page.click('.ingest-form button[type=submit]');
+      const message = (selector: string) => page.$eval(selector, (el) => (el as HTMLInputElement).validationMessage);
+      expect(await message('.ingest-form input[name=source]'), lang).toBe(words.required);
+      expect(await message('.ingest-form textarea'), lang).toBe(words.required);
+      // typing clears it, so the browser checks the field afresh
+      await page.fill('.ingest-form input[name=source]', 'web');
+      expect(await message('.ingest-form input[name=source]'), lang).toBe('');
+
+      await page.selectOption('.ingest-form select', 'survey');
+      await page.fill('.ingest-form input[name=score]', '11');
+      await page.click('.ingest-form button[type=submit]');
+      expect(await message('.ingest-form input[name=score]'), lang).toBe(words.range);
+      page.off('request', count);
+      expect(posted, lang).toBe(0);
+    }
+    expect(pageErrors).toEqual([]);
+  });
+});

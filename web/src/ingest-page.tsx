@@ -3,7 +3,7 @@ import { api, type Kind, type Speaker } from './api';
 import { textLang, useI18n } from './i18n';
 import { href } from './router';
 import { ErrorText, fieldMessages, type FieldLabels } from './error-text';
-import { FieldError, invalidProps } from './field-error';
+import { FieldError, invalidProps, validityProps } from './field-error';
 
 const SPEAKERS: Record<string, Speaker> = {
   客户: 'customer',
@@ -61,6 +61,7 @@ export function IngestPage() {
   // The refused fields are marked where they are, not only named in the line under the form.
   const fieldError = result?.error !== undefined ? fieldMessages(t, result.error, INGEST_FIELDS) : new Map<string, string>();
   const textError = fieldError.get('text') ?? fieldError.get('turns');
+  const validity = validityProps(t);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -114,6 +115,7 @@ export function IngestPage() {
               value={source}
               onChange={(e) => setSource(e.target.value)}
               required
+              {...validity}
               {...invalidProps(fieldError.get('source'), 'ingest-source-error')}
             />
             <FieldError id="ingest-source-error" message={fieldError.get('source')} />
@@ -140,6 +142,7 @@ export function IngestPage() {
                 value={score}
                 onChange={(e) => setScore(e.target.value)}
                 required
+                {...validity}
                 {...invalidProps(fieldError.get('score'), 'ingest-score-error')}
               />
               <FieldError id="ingest-score-error" message={fieldError.get('score')} />
@@ -158,6 +161,7 @@ export function IngestPage() {
             lang={textLang(text)}
             onChange={(e) => setText(e.target.value)}
             required={kind !== 'survey'}
+            {...validity}
             {...invalidProps(textError, 'ingest-text-error')}
           />
           <FieldError id="ingest-text-error" message={textError} />
