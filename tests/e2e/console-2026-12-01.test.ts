@@ -311,7 +311,7 @@ describe('the browser’s own checks on 提交数据 (ingest)', () => {
       page.on('request', count);
       await page.fill('.ingest-form input[name=source]', '');
       await page.click('.ingest-form button[type=submit]');
-      const message = (selector: string) => page.$eval(selector, (el) => (el as HTMLInputElement).validationMessage);
+      const message = (selector: string) => page.$eval(selector, (el) => (el as unknown as { validationMessage: string }).validationMessage);
       expect(await message('.ingest-form input[name=source]'), lang).toBe(words.required);
       expect(await message('.ingest-form textarea'), lang).toBe(words.required);
       // typing clears it, so the browser checks the field afresh
