@@ -42,15 +42,30 @@ function toHalfWidth(cp: number): number {
   return cp;
 }
 
-/** Simplify per character when a phrase-level conversion would change the length (keeps the map 1:1). */
+/**
+ * Simplify per character when a phrase-level conversion would change the length (keeps the map 1:1). A 么 the text
+ * already has stays: the Taiwan table reads a bare 么 as its variant of 幺, so the question particle (吃了么, 来了么)
+ * and the name 饿了么 became 饿了幺 and lost their word; traditional text writes the particle 麼, which still converts.
+ * A 么 beside a digit read out (手机么三八…) is that digit and still becomes 幺.
+ */
 function simplify(s: string): string {
   const whole = hkToCn(twToCn(s));
-  if (whole.length === s.length) return whole;
+  if (whole.length === s.length) return keepYao(s, whole);
   let out = '';
   for (const ch of s) {
     const c = hkToCn(twToCn(ch));
     out += c.length === ch.length ? c : ch;
   }
+  return keepYao(s, out);
+}
+
+/** A digit read out (一三八, 洞幺): a 么 beside one is the digit 幺 typed loosely (手机么三八…), which PII detection reads. */
+const SPOKEN_DIGIT = /[0-9零〇洞幺一二两三四五六七八九拐勾]/;
+
+function keepYao(from: string, to: string): string {
+  if (!from.includes('么') || from.length !== to.length) return to;
+  let out = '';
+  for (let k = 0; k < to.length; k++) out += from[k] === '么' && !SPOKEN_DIGIT.test(from[k - 1] ?? '') && !SPOKEN_DIGIT.test(from[k + 1] ?? '') ? '么' : to[k];
   return out;
 }
 
