@@ -76,6 +76,12 @@ const ANNOYANCE = /烦/;
 const OTHER_THINGS = /(其他|其它|别的|其余)/;
 /** What only software does on a screen: crashing, freezing, blank or black screens, spinning, error pop-ups. */
 const APP_CRASH = /(闪退|白屏|黑屏|死机|崩溃|卡死|无响应|转圈|报错|卡顿)/;
+/**
+ * Who serves the customer, in words the taxonomy leaves out (卖家, 店家, 店主, 掌柜, 老板娘, 小哥, 小姐姐): judged with
+ * nothing around it saying what about (卖家一直不理人), it is how they treated the customer; a request before them
+ * (申请换货店家不理人) still files it under that request.
+ */
+const SERVER = /(?:卖家|店家|店主|掌柜|老板娘|小哥|小姐姐|小姐|阿姨|大姐|大哥)$/;
 
 /**
  * Text that is not a customer speaking but an ad, a notice or a news item: it opens with an ad or notice label
@@ -542,6 +548,9 @@ class RuleAnalyzer implements Analyzer {
         if (ctx) {
           category = ctx;
           categoryFrom = 'context';
+        } else if (ownThing && SERVER.test(op.aspect!.text)) {
+          category = 'service_attitude';
+          categoryFrom = 'aspect';
         }
       }
       const polarity = polarityOf(op.score);

@@ -595,6 +595,14 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (/^([\u4e00-\u9fa5]{1,2})[不没]\1/.test(lc.slice(op.coreStart, op.end)) && /(?:不管|无论|不论)[^，。！？,!?]{0,8}$/.test(lc.slice(lo, op.coreStart))) return false;
     // 论X，…没谁了 ("when it comes to X, nobody beats it") ranks the business first: no sarcasm to read there
     if (op.score < 0 && /没谁了$/.test(lc.slice(op.start, op.end)) && /论[^。！？!?\n]{1,12}$/.test(lc.slice(Math.max(0, op.start - 13), op.start))) return false;
+    // what the customer wrote or said themselves, told as clear to show the fault was not theirs (地址明明写得清清楚楚还送错,
+    // 我备注得很清楚, 明明说得明明白白): no praise; the business's own clear wording (说明书写得很清楚, 客服讲得很明白) is
+    if (op.score > 0 && /(?:清楚|明白|详细)/.test(op.core) &&
+      /(?:明明|(?<![让叫给])我们?|备注|地址|门牌号?)(?:里|上|都|已经|也|明明|早就|早|就|可是|是)*(?:(?:跟|和|给|向|对)[^，。！？,!?\s]{1,4}?)?(?:写|填|备注|标注|标|注明|说|讲|交代|强调)得?$/.test(lc.slice(lo, op.start) + lc.slice(op.start, op.coreStart).replace(/(?:很|挺|非常|特别|十分|够|太)+$/, ''))) return false;
+    // a time of day and 才到 (下午四点才到, 第二天才来) is lateness only against a time promised before it in the sentence
+    // or an order placed (约好上午来，下午四点才到; 说好中午送到，晚上才到; 十点四十下单，快一点才到); alone it is often the
+    // customer's own arrival (晚上十点才到酒店)
+    if (op.fromPattern && op.patternCategory === 'efficiency' && LATE_ARRIVAL.test(lc.slice(op.start, op.end)) && !/(?:约好|约了|约的|说好|预约|定好|答应|承诺|保证|预计|显示|能送达|能到|下单|点的|订的|定的)[^。！？!?\n]{0,16}$/.test(lc.slice(Math.max(0, op.start - 24), op.start))) return false;
     // a rating someone asks the customer for (骑手还让我给好评, 商家要我给五星) is theirs, not the customer's verdict
     if (op.score > 0 && /^给(?:满分|五星|五颗星|好评)/.test(lc.slice(op.start, op.end)) && /(?:让|叫|逼|求|要求|非要|催|要)(?:我|我们|顾客|客户|用户)$/.test(lc.slice(lo, op.start))) return false;
     // ... and so is the bad rating they ask the customer not to give (骑手还让我别给差评, 求我不要给差评)
@@ -1053,6 +1061,8 @@ function expand(op: RawOpinion, lc: string, lo: number, hi: number, tokens: Toke
  * Something could not be done or stopped working (登录不了, 加载不出来, 收不到, 断了, a modem's 亮红灯): a failure, as
  * reported.
  */
+/** A time of day, then 才 and an arrival: the lateness pattern of lexicons/patterns.tsv. */
+const LATE_ARRIVAL = /^(?:快|将近|差不多|都)?(?:今天|当天|第二天|隔天|次日|明天|后天)?(?:早上|上午|中午|下午|傍晚|晚上|半夜|凌晨|天黑)?(?:[0-9一二两三四五六七八九十]{1,3}点[^才]{0,3})?才(?:姗姗)?(?:到|来|上门|过来|赶到)/;
 export const FAILURE = /(不了|不上|不出来|不进去|不出去|不进|不开|不掉|不通|不到|断|红灯|红色|红光|[闪亮变]红|红灯?(?:一直|老是|总是|又|还)?在?(?:亮|闪|常亮|闪烁)(?:着|个不停)?)了?$/;
 
 /** A complaint about how long a wait took (等了半小时, 排了两个小时): a pattern ending on a duration. */
@@ -1206,6 +1216,12 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   }
   // a plain noun right after a verb is the object of an activity (看视频也不卡), not the target
   const before = tokenEndingAt(tokens, parts[0]!.start);
+  // a person opening the clause who came to do a job on it (师傅上门修空调挺专业的, 小哥帮我搬冰箱很细心) is who a
+  // word of manner judges, not what was worked on
+  if (before && before.start >= lo && /^v/.test(before.tag) && !parts.some(isPerson) && implicitFor(x, op.core.replace(/(了|的)+$/, ''))?.category === 'service_attitude') {
+    const who = tokens.find((t) => t.start >= lo && t.end <= before.start && isPerson(t) && t.word.length >= 2);
+    if (who && /^[^，。！？,!?\s]{0,4}$/.test(lc.slice(lo, who.start)) && !/(?:比|没有|不如|没)/.test(lc.slice(who.end, op.start)) && !/[说问叫让找给把]$/.test(lc.slice(lo, who.start))) return { start: who.start, end: who.end, text: who.word };
+  }
   const known = (w: string) => [...w].some((_, k) => w.length - k >= 2 && x.lex.taxonomy.aspectIndex.has(w.slice(k))) || x.lex.taxonomy.aspectIndex.has(w);
   if (before && before.start >= lo && before.tag === 'v' && !parts.some((p) => known(p.word))) return null;
   // nor is the place after 在 (在营业厅等了3个小时): it says where, the opinion is about something else
