@@ -603,6 +603,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     // or an order placed (约好上午来，下午四点才到; 说好中午送到，晚上才到; 十点四十下单，快一点才到); alone it is often the
     // customer's own arrival (晚上十点才到酒店)
     if (op.fromPattern && op.patternCategory === 'efficiency' && LATE_ARRIVAL.test(lc.slice(op.start, op.end)) && !/(?:约好|约了|约的|说好|预约|定好|答应|承诺|保证|预计|显示|能送达|能到|下单|点的|订的|定的)[^。！？!?\n]{0,16}$/.test(lc.slice(Math.max(0, op.start - 24), op.start))) return false;
+    // 没用 + 完/过/几次 is what was not used up or not used yet (流量明明没用完, 才没用几次就坏了), not "useless"
+    if (op.core === '没用' && /^(?:完|过|掉|几|多久|多少|上|到)/.test(lc.slice(op.coreStart + 2, hi))) return false;
     // a rating someone asks the customer for (骑手还让我给好评, 商家要我给五星) is theirs, not the customer's verdict
     if (op.score > 0 && /^给(?:满分|五星|五颗星|好评)/.test(lc.slice(op.start, op.end)) && /(?:让|叫|逼|求|要求|非要|催|要)(?:我|我们|顾客|客户|用户)$/.test(lc.slice(lo, op.start))) return false;
     // ... and so is the bad rating they ask the customer not to give (骑手还让我别给差评, 求我不要给差评)

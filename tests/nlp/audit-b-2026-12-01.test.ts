@@ -137,3 +137,28 @@ describe('complaints that gave no tag', () => {
     await expectTag('商家发错了颜色，运费还得我出', '还得我出', 'negative', 'price', '运费');
   });
 });
+
+describe('fresh texts, second round', () => {
+  it('谁负责 after a loss or damage asks who will answer for it: a complaint, not praise of 负责', async () => {
+    // was: 快递柜 | 负责 positive
+    await expectTag('快递柜满了就直接扔在门口，丢了谁负责', '丢了谁负责', 'negative', 'resolution');
+    const ts = await run('快递柜满了就直接扔在门口，丢了谁负责');
+    expect(ts.some((t) => t.polarity === 'positive'), showTags(ts)).toBe(false);
+    await expectNoneWith('请问谁负责这个片区', '负责');
+  });
+
+  it('没用完 / 没用几次 is not 没用 (useless)', async () => {
+    // was: 流量 | 没用 negative
+    await expectNoneWith('流量明明没用完，月底却提示超出套餐', '没用');
+    await expectNoneWith('才没用几次就坏了', '没用');
+    await expectTag('投诉了也没用', '没用', 'negative', 'resolution');
+  });
+
+  it('staff who swear at the customer, and a wait of 好久/老半天 before something works', async () => {
+    // was: no tag
+    await expectTag('外卖小哥送餐超时还骂人', '还骂人', 'negative', 'service_attitude');
+    await expectNoneWith('我都想骂人了', '骂人');
+    await expectTag('房间的热水要放好久才热', '要放好久才热', 'negative', 'environment', '热水');
+    await expectTag('网页要加载老半天才出来', '老半天才出来', 'negative', 'app_experience');
+  });
+});
