@@ -162,3 +162,14 @@ describe('fresh texts, second round', () => {
     await expectTag('网页要加载老半天才出来', '老半天才出来', 'negative', 'app_experience');
   });
 });
+
+describe('fresh texts, third round', () => {
+  it('a simple task that took long (一个简单的挂失办了四十分钟) is slowness, not praise of 简单; 业务不熟 is a complaint', async () => {
+    // was: 柜员业务 | 简单 positive
+    await expectTag('柜员业务不熟，一个简单的挂失办了四十分钟', '办了四十分钟', 'negative', 'efficiency');
+    await expectTag('柜员业务不熟，一个简单的挂失办了四十分钟', '业务不熟', 'negative', 'service_attitude', '柜员');
+    const ts = await run('这么简单的问题查了三天');
+    expect(ts.some((t) => t.polarity === 'positive'), showTags(ts)).toBe(false);
+    await expectTag('操作很简单的，几分钟就办好了', '很简单', 'positive', 'app_experience');
+  });
+});
