@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import { ADMIN_KEY, bearer, startRuntime, type TestRuntime } from '../helpers/runtime.js';
-import { Receiver } from './receiver.js';
+import { Receiver, type Received } from './receiver.js';
 
 /** Loopback receivers must be allowlisted (the default policy refuses private addresses); timers stay out of the way. */
 export const ACTIONS_ENV = { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1', ACTIONS_INTERVAL_MS: '3600000', WEBHOOK_ATTEMPTS: '4' };
@@ -63,6 +63,13 @@ export async function addWebhook(rt: TestRuntime, receiver: Receiver, key = ADMI
   const res = await rt.http.post('/v1/webhooks').set(bearer(key)).send({ url: receiver.url + path }).expect(201);
   receiver.secrets.set(path, res.body.secret as string);
   return res.body.id as string;
+}
+
+/** Sends the webhook's test event; `tries` are the receiver's copies of that delivery so far. */
+export async function sendTestEvent(rt: TestRuntime, receiver: Receiver, hook: string): Promise<{ deliveryId: string; tries: () => Received[] }> {
+  const sent = await rt.http.post(`/v1/webhooks/${hook}/test`).set(bearer(ADMIN_KEY)).expect(202);
+  const deliveryId = sent.body.deliveryId as string;
+  return { deliveryId, tries: () => receiver.received.filter((x) => x.body.id === deliveryId) };
 }
 
 export async function ingest(rt: TestRuntime, key: string, externalId: string, text: string, extra: Record<string, unknown> = {}): Promise<string> {

@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, restartableData } from '../helpers/runtime.js';
+import { restartableData } from '../helpers/runtime.js';
 import { Receiver, settle } from './receiver.js';
-import { ACTIONS_ENV, addWebhook, useReceiver } from './setup.js';
+import { ACTIONS_ENV, addWebhook, sendTestEvent, useReceiver } from './setup.js';
 
 // QA audit 2026-11-29, finding 10: requeuePending enqueues a fresh job at start, and finality came from
 // that job's attempt counter, so every restart granted WEBHOOK_ATTEMPTS more attempts.
@@ -15,9 +15,7 @@ test('a restart in the middle of the retries does not grant more than WEBHOOK_AT
   const first = await data.start();
   try {
     const hook = await addWebhook(first, receiver);
-    const sent = await first.http.post(`/v1/webhooks/${hook}/test`).set(bearer(ADMIN_KEY)).expect(202);
-    const deliveryId = sent.body.deliveryId as string;
-    const tries = () => receiver.received.filter((x) => x.body.id === deliveryId);
+    const { deliveryId, tries } = await sendTestEvent(first, receiver, hook);
     await receiver.waitFor(() => tries().length >= 2);
     await data.stop(first);
     const before = tries().length;

@@ -1,7 +1,7 @@
 import { expect, test } from 'vitest';
-import { ADMIN_KEY, bearer, restartableData } from '../helpers/runtime.js';
+import { restartableData } from '../helpers/runtime.js';
 import { Receiver, settle } from './receiver.js';
-import { ACTIONS_ENV, addWebhook, useReceiver } from './setup.js';
+import { ACTIONS_ENV, addWebhook, sendTestEvent, useReceiver } from './setup.js';
 
 // QA audit 2026-11-30: a stop while an attempt waited on a receiver that never answers waited out the
 // 10 s response timeout, as long as SHUTDOWN_TIMEOUT_MS allows by default, and the service was forced to
@@ -15,9 +15,7 @@ test('a stop cuts off an attempt waiting on a hanging receiver; it does not coun
   const first = await data.start();
   try {
     const hook = await addWebhook(first, receiver);
-    const sent = await first.http.post(`/v1/webhooks/${hook}/test`).set(bearer(ADMIN_KEY)).expect(202);
-    const deliveryId = sent.body.deliveryId as string;
-    const tries = () => receiver.received.filter((x) => x.body.id === deliveryId);
+    const { deliveryId, tries } = await sendTestEvent(first, receiver, hook);
     await receiver.waitFor(() => tries().length === 1);
 
     await data.stop(first);
@@ -50,9 +48,7 @@ test('a stop waits briefly for an answer on its way: that attempt counts and is 
   const first = await data.start();
   try {
     const hook = await addWebhook(first, receiver);
-    const sent = await first.http.post(`/v1/webhooks/${hook}/test`).set(bearer(ADMIN_KEY)).expect(202);
-    const deliveryId = sent.body.deliveryId as string;
-    const tries = () => receiver.received.filter((x) => x.body.id === deliveryId);
+    const { deliveryId, tries } = await sendTestEvent(first, receiver, hook);
     await receiver.waitFor(() => tries().length === 1);
 
     await data.stop(first);
