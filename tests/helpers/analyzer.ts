@@ -49,6 +49,14 @@ export function opinionExpectations(analyzer: () => Analyzer) {
         `${text}: expected ${polarity ?? 'a'} tag ${aspect}|${opinion}, got ${showTags(ts)}`,
       ).toBe(true);
     },
+    /** A tag whose opinion contains `opinion`, with this polarity and category (and aspect, when given). */
+    async expectCategorised(text: string, opinion: string, polarity: 'positive' | 'negative', category: string, aspect?: string | null) {
+      const ts = await tags(text);
+      const t = ts.find((x) => x.opinion.includes(opinion) && x.polarity === polarity);
+      expect(t, `${text}: expected ${polarity} ${opinion}, got ${showTags(ts)}`).toBeDefined();
+      expect(t!.category, `${text}: ${showTags(ts)}`).toBe(category);
+      if (aspect !== undefined) expect(t!.aspect, `${text}: ${showTags(ts)}`).toBe(aspect);
+    },
     async expectNoneWith(text: string, opinion: string) {
       const ts = await tags(text);
       expect(ts.some((t) => t.opinion.includes(opinion)), `${text}: ${showTags(ts)}`).toBe(false);

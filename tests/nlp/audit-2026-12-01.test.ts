@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../src/nlp/analyzer.js';
-import { analyzeChecked, LEXICON_DIR, showTags } from '../helpers/analyzer.js';
+import { analyzeChecked, LEXICON_DIR, opinionExpectations, showTags } from '../helpers/analyzer.js';
 import type { Analyzer, ExtractedTag } from '../../src/nlp/types.js';
 
 // Misses reported by users (the QA brief of 2026-12-01) and found reading the analyzer's output on new CX texts
@@ -15,13 +15,7 @@ const call = async (text: string) => (await analyzer.analyze({ kind: 'transcript
 const rows = (ts: ExtractedTag[]) => ts.map((t) => [t.aspect, t.opinion, t.polarity, t.category]);
 
 /** A tag whose opinion contains `opinion`, with this polarity and category (and aspect, when given). */
-async function expectTag(text: string, opinion: string, polarity: 'positive' | 'negative', category: string, aspect?: string | null) {
-  const ts = await run(text);
-  const t = ts.find((x) => x.opinion.includes(opinion) && x.polarity === polarity);
-  expect(t, `${text}: expected ${polarity} ${opinion}, got ${showTags(ts)}`).toBeDefined();
-  expect(t!.category, `${text}: ${showTags(ts)}`).toBe(category);
-  if (aspect !== undefined) expect(t!.aspect, `${text}: ${showTags(ts)}`).toBe(aspect);
-}
+const { expectCategorised: expectTag } = opinionExpectations(() => analyzer);
 
 describe('a question about where to complain is no complaint', () => {
   it('投诉有用吗 after a channel (在App上, 打12315, 向消协) or with an alternative asks; alone it is indignant', async () => {

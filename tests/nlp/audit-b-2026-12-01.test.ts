@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../src/nlp/analyzer.js';
 import { normalizeText } from '../../src/nlp/normalize.js';
-import { analyzeChecked, LEXICON_DIR, showTags } from '../helpers/analyzer.js';
+import { analyzeChecked, LEXICON_DIR, opinionExpectations, showTags } from '../helpers/analyzer.js';
 import type { Analyzer } from '../../src/nlp/types.js';
 
 // Misses left by the morning audit of 2026-12-01 (the second QA brief) and found reading the analyzer's output on new
@@ -13,18 +13,8 @@ beforeAll(async () => {
 });
 const run = async (text: string) => (await analyzeChecked(analyzer, text)).tags;
 
-/** A tag whose opinion contains `opinion`, with this polarity and category (and aspect, when given). */
-async function expectTag(text: string, opinion: string, polarity: 'positive' | 'negative', category: string, aspect?: string | null) {
-  const ts = await run(text);
-  const t = ts.find((x) => x.opinion.includes(opinion) && x.polarity === polarity);
-  expect(t, `${text}: expected ${polarity} ${opinion}, got ${showTags(ts)}`).toBeDefined();
-  expect(t!.category, `${text}: ${showTags(ts)}`).toBe(category);
-  if (aspect !== undefined) expect(t!.aspect, `${text}: ${showTags(ts)}`).toBe(aspect);
-}
-async function expectNoneWith(text: string, opinion: string) {
-  const ts = await run(text);
-  expect(ts.some((t) => t.opinion.includes(opinion)), `${text}: ${showTags(ts)}`).toBe(false);
-}
+/** expectTag: a tag whose opinion contains `opinion`, with this polarity and category (and aspect, when given). */
+const { expectCategorised: expectTag, expectNoneWith } = opinionExpectations(() => analyzer);
 
 describe('who serves the customer, judged with nothing else said', () => {
   it('a seller or shopkeeper the taxonomy does not list is judged for how they treated the customer', async () => {
