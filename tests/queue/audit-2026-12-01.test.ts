@@ -1,7 +1,7 @@
-import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ADMIN_KEY, bearer, createKey, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { freePort } from '../helpers/redis.js';
 
 // API audit 2026-12-01, with REDIS_URL set and Redis not answering. Ingest answers 202 during an outage (the
 // document is stored queued with a lease, and the reconciler enqueues it later: docs/reliability.md); a retry
@@ -11,10 +11,7 @@ import { ADMIN_KEY, bearer, createKey, startRuntime, type TestRuntime } from '..
 let rt: TestRuntime;
 beforeAll(async () => {
   // a port nothing listens on: the queue connection never becomes ready
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
+  const port = await freePort();
   rt = await startRuntime({ REDIS_URL: `redis://127.0.0.1:${port}`, QUEUE_PREFIX: `qa-1201-${randomUUID()}` }, { worker: false });
 });
 afterAll(async () => rt?.close());

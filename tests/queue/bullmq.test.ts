@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BullmqQueue } from '../../src/queue/bullmq-queue.js';
 import { PermanentJobError } from '../../src/errors.js';
 import { createLogger } from '../../src/logger.js';
 import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
-import { dropPrefix, redisUrl, stopPrivateRedis } from '../helpers/redis.js';
+import { dropPrefix, freePort, redisUrl, stopPrivateRedis } from '../helpers/redis.js';
 
 // Real Redis, a unique key prefix per test, removed afterwards.
 let url: string;
@@ -109,10 +108,7 @@ describe('service whose Redis is down since boot', () => {
   let rt: TestRuntime;
   beforeAll(async () => {
     // a port nothing listens on: the queue connection never becomes ready
-    const server = net.createServer();
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const port = (server.address() as net.AddressInfo).port;
-    await new Promise((r) => server.close(r));
+    const port = await freePort();
     rt = await startRuntime({ REDIS_URL: `redis://127.0.0.1:${port}`, QUEUE_PREFIX: newPrefix() }, { worker: false });
   });
   afterAll(async () => rt?.close());
