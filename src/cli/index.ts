@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliFailure, UsageError } from './errors.js';
 import { EVAL_FORMATS, EVAL_TASKS, runEval } from './eval-command.js';
+import { runDemo, SAMPLE_FILE } from './demo-command.js';
 import { runExport } from './export-command.js';
 import { ApiError, HttpClient } from './http-client.js';
 import { MAX_CHUNK, runImport } from './import-command.js';
@@ -143,6 +144,40 @@ ${CONNECTION_HELP}`,
       });
       // Rejected documents are reported, not fatal: the rest of the file went in.
       return summary.rejected > 0 && summary.accepted + summary.duplicate === 0 ? 1 : 0;
+    },
+  },
+  {
+    name: 'demo',
+    summary: 'load the bundled sample feedback into a trial install',
+    help: `Usage: guandian demo [options]
+
+Loads examples/sample-feedback.jsonl (some 120 documents a telecom operator might receive over four
+weeks: app reviews, Weibo posts, NPS and store-visit CSAT answers, call-center and chat
+transcripts, one customer's journey) into the calling key's tenant, so the console has
+something to show on a new install. Its dates are moved by whole days so that the newest
+falls within the last 24 hours. Then it waits for the worker to tag it and prints how many
+tags the tenant holds.
+
+Meant for a trial install, not a production tenant: the documents are feedback like any
+other (they count in the dashboard, NPS and cases). Their externalIds start with "demo-";
+a second run the same day sends nothing new (duplicates), one on a later day is refused
+item by item as "loaded before" (the same ids with other dates).
+
+Prints "accepted N, duplicate N, loaded before N, rejected N". Needs an ingest key (an
+admin key has every role) and, to wait for the tags, analyst or labeler.
+
+Options:
+  --file FILE      another sample in the same JSONL format (default the bundled one)
+  --wait SECONDS   how long to wait for the tags, 0 to not wait (default 120)
+
+${CONNECTION_HELP}`,
+    options: { file: { type: 'string' }, wait: { type: 'string' } },
+    positionals: [0, 0],
+    run: async (ctx) => {
+      const wait = str(ctx.values, 'wait');
+      if (wait !== undefined && !/^\d+$/.test(wait)) throw new UsageError(`--wait must be a whole number of seconds, got "${wait}"`, 'demo');
+      const summary = await runDemo(ctx.client(), { file: str(ctx.values, 'file') ?? SAMPLE_FILE, waitSeconds: wait === undefined ? 120 : Number(wait) });
+      return summary.rejected > 0 ? 1 : 0;
     },
   },
   {
