@@ -512,6 +512,8 @@ class RuleAnalyzer implements Analyzer {
       // a screen that crashes or freezes while doing a business step (App转账老是闪退, 还款老是白屏) is the app's fault,
       // not the step's pace; a step that merely fails (转账老是失败) stays with the step
       const appFault = hit?.category === 'efficiency' && implicit === 'app_experience' && APP_CRASH.test(op.core);
+      // a wait or queue told at the place it happened (营业厅里前面排了三十多个人) is about the wait, not the premises
+      const waitAtPlace = hit?.canonical === '环境' && implicit === 'efficiency' && op.fromPattern;
       if (judgesDelivery(lc.slice(op.start, op.end), lc.slice(clause.start, clause.end), op.aspect?.text ?? null)) {
         // how something was delivered is logistics whatever was delivered (外卖送得很快); a spill groups with packaging,
         // not with what was spilled (汤全洒了 is no taste complaint, so not under 口味)
@@ -525,7 +527,7 @@ class RuleAnalyzer implements Analyzer {
       } else if (inner) {
         category = inner;
         categoryFrom = 'context';
-      } else if (hit && ((strongAspect && !paceOfProcess && !appFault) || !implicit || courierPace || deviceFault)) {
+      } else if (hit && ((strongAspect && !paceOfProcess && !appFault && !waitAtPlace) || !implicit || courierPace || deviceFault)) {
         category = hit.category;
         canonical = hit.canonical;
         categoryFrom = 'aspect';

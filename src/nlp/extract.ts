@@ -724,11 +724,16 @@ const REPORTED_NEEDS = requiredLiterals(REPORTED.source) ?? [''];
 // 说得很清楚 judges the speaking, 说话/说明/说法 are nouns, 说实话/说真的 are discourse markers, 说服 is
 // persuading (but 说服务很好 is a claim about the service)
 const NOT_A_CLAIM = /^(?:[得话明法实真白了的过完解究]|服(?!务))/;
+/**
+ * A clause prefix ending in what someone told the customer, with no claimant named (每次都说缺|东西, 跟我说要|材料):
+ * a target inside it is the content of their words. Not the customer's own telling (我跟客服说|网络不好, 我都说了).
+ */
+const SAID_BEFORE = /(?<!(?<![跟对和给向])我们?[就也都还又已经一直每次总是]{0,4})(?<!我们?(?:跟|对|和|给|向)[^，。！？!?,]{1,4})说(?![得话明法实真白了的过完解究服])[^，。！？!?,]{0,8}$/;
 /** Words opening quoted speech after the verb (你说：“…”, 客服表示了「…」): the claim is what the quotes hold. */
 const QUOTE_OPEN = /^[了过]?\s?[:：,，]?\s?(["“「『])/;
 const QUOTE_CLOSE: Record<string, string> = { '"': '"', '“': '”', '「': '」', '『': '』' };
-/** The end of a claim: what actually happened (结果天天掉线, 其实限速, 但根本不够用). */
-const CLAIM_END = /结果|其实|实际|事实上|可是|但是|但|却|才发现|根本|现在|确实|果然|真的|亲自|亲身/;
+/** The end of a claim: what actually happened (结果天天掉线, 其实限速, 但根本不够用, 说给我退的钱|到现在还没到账). */
+const CLAIM_END = /结果|其实|实际|事实上|可是|但是|但|却|才发现|根本|(?:直到|到)(?:现在|今天|目前)|现在|至今|确实|果然|真的|亲自|亲身/;
 /** A question put to the listener (你说气人不气人? 你说这算什么服务) is the customer's own view asked rhetorically. */
 const ASKS = /(.)不\1|是不是|有没有|算什么|什么|怎么|凭什么|吗|呢|[?？]/;
 
@@ -1388,6 +1393,14 @@ export function linkDistantAspects(ops: RawOpinion[], lc: string, clauses: Claus
         .filter((r) => !r.parts.every((p) => x.lex.taxonomy.aspectIndex.get(p.word)?.canonical === '公共设施') || !namesOtherThan(op, 'environment'))
         // nor inside a claim someone else made (客服说“网络很稳定”，结果天天掉线: the complaint is not about 网络 as claimed)
         .filter((r) => !clauses.some((k) => k.reported && k.reported.start <= r.start && r.end <= k.reported.end))
+        // nor what an earlier clause says they told the customer, when the opinion is about something else (每次都说缺
+        // 东西，不能一次性说清楚吗: the complaint is about how they tell it, not about 东西); a target of the opinion's own
+        // category stays (说好免手续费，最后还是收了20块 → 手续费), as does the customer's own telling (我跟客服说网络不好)
+        .filter((r) => {
+          if (from === ranges[0]![0] || !SAID_BEFORE.test(lc.slice(from, r.start))) return true;
+          const implied = op.patternCategory ?? implicitFor(x, op.core.replace(/(了|的)+$/, ''))?.category ?? null;
+          return implied === null || implied === runCategory(r.parts, x);
+        })
         // a person or an ad (客服, 业务员, 广告) is what a complaint is about only when it judges them, or when they
         // open its own clause: 业务员说理赔很快，结果拖了两个月 is about the claim, not the salesperson's manner
         .filter((r) => {
