@@ -198,3 +198,31 @@ describe('taste, praise denied, comparisons', () => {
     await expectTag('充值了会员还要看广告', '会员还要看广告', 'negative', 'marketing');
   });
 });
+
+describe('fresh texts, second round', () => {
+  it('still not done up to now, and how long it has been', async () => {
+    // was: no tag
+    await expectTag('我上周申请的分期，到现在还没审核下来', '到现在还没审核下来', 'negative', 'efficiency');
+    await expectTag('理赔款什么时候能到？已经过去二十天了', '已经过去二十天了', 'negative', 'efficiency');
+    await expectTag('退货申请提交了五天都没人审核', '都没人审核', 'negative', 'resolution');
+    await expectNoneWith('到现在还没人投诉过', '到现在');
+  });
+
+  it('cover refused once something happened, a fee taken, a remedy that never came', async () => {
+    // was: no tag
+    await expectTag('你们这个保险，买的时候什么都说保，出了事什么都不保', '什么都不保', 'negative', 'policy');
+    await expectTag('银行卡莫名其妙被扣了一笔年费', '被扣了一笔年费', 'negative', 'price');
+    await expectTag('客服说帮我申请补偿，结果一分钱都没有', '一分钱都没有', 'negative', 'resolution');
+    await expectNoneWith('我一分钱都没有了', '一分钱');
+    await expectNoneWith('一分钱都没花', '一分钱');
+  });
+
+  it('not even a reminder, only robots answering, one counter working, a sale pressed', async () => {
+    // was: no tag
+    await expectTag('信用卡还款日前一天提醒都没有，直接算我逾期', '提醒都没有', 'negative', 'service_attitude');
+    await expectTag('APP上的客服永远是自动回复', '永远是自动回复', 'negative', 'service_attitude');
+    await expectTag('柜台只有一个人在办业务，其他窗口都空着', '其他窗口都空着', 'negative', 'efficiency');
+    await expectTag('营业员一直劝我升级套餐', '一直劝我升级', 'negative', 'marketing', '营业员');
+    await expectNoneWith('我一直劝我妈买这个', '劝');
+  });
+});
