@@ -208,6 +208,13 @@ describe('fresh texts, second round', () => {
     await expectNoneWith('到现在还没人投诉过', '到现在');
   });
 
+  it('a charge taken straight away (直接扣了) is a price complaint, like one taken all the same', async () => {
+    // was: no tag
+    await expectTag('办卡的时候说首年免年费，第二年直接扣了两百', '直接扣了两百', 'negative', 'price');
+    await expectTag('到期直接扣了违约金', '直接扣了违约金', 'negative', 'price');
+    await expectNoneWith('每个月自动扣了话费', '扣了');
+  });
+
   it('cover refused once something happened, a fee taken, a remedy that never came', async () => {
     // was: no tag
     await expectTag('你们这个保险，买的时候什么都说保，出了事什么都不保', '什么都不保', 'negative', 'policy');
