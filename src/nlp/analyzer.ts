@@ -182,7 +182,13 @@ function dropWaitEvidence(ops: RawOpinion[], x: ExtractLexicon): void {
  */
 const supports = (o: RawOpinion) => o.role === 'evidence' || o.role === 'effort';
 
-function dropEvidence(ops: RawOpinion[], inCall: boolean): void {
+/** What an opinion is about, when it says: its pattern's category, its own target's, else the one its word implies. */
+function topicOf(o: RawOpinion, x: ExtractLexicon): CategoryId | null {
+  const t = o.patternCategory ?? (o.aspect ? (lookupAspect(x, o.aspect.text)?.category ?? null) : null) ?? implicitFor(x, o.core)?.category ?? null;
+  return t === 'other' ? null : t;
+}
+
+function dropEvidence(ops: RawOpinion[], inCall: boolean, x: ExtractLexicon): void {
   for (let k = ops.length - 1; k >= 0; k--) {
     const op = ops[k]!;
     if (!supports(op)) continue;
@@ -191,7 +197,15 @@ function dropEvidence(ops: RawOpinion[], inCall: boolean): void {
       ops.splice(k, 1);
       continue;
     }
-    const verdicts = ops.filter((o) => o !== op && !supports(o) && o.clause.sentence === op.clause.sentence && o.score !== 0);
+    // a verdict on something else is a second complaint, not this fact's verdict (流量用完了也不提醒，月底多扣了二十多块:
+    // the silence is one, the money another). The fact's topic is its pattern's alone: the place it names is not
+    // what it is evidence of (营业厅只开了一个窗口，效率太低了).
+    const own = op.patternCategory === 'other' ? null : op.patternCategory;
+    const elsewhere = (o: RawOpinion) => {
+      const t = own === null ? null : topicOf(o, x);
+      return t !== null && t !== own;
+    };
+    const verdicts = ops.filter((o) => o !== op && !supports(o) && o.clause.sentence === op.clause.sentence && o.score !== 0 && !elsewhere(o));
     // evidence gives way to any verdict: one of its own sign states the complaint, one of the other sign accepts it
     // (多花了50块升级了大床房，很值)
     const drop = op.role === 'evidence' ? verdicts.length > 0 : verdicts.some((o) => Math.sign(o.score) === -Math.sign(op.score));
@@ -440,7 +454,7 @@ class RuleAnalyzer implements Analyzer {
     }
     extendQuotedClaims(perClause, lc, clauses);
     // before linking: a verdict takes the target its dropped evidence named (房价翻了三倍，太黑 → 房价 太黑)
-    dropEvidence(perClause, part.turnIndex !== undefined);
+    dropEvidence(perClause, part.turnIndex !== undefined, x);
     linkDistantAspects(perClause, lc, clauses, tokens, x);
     dropWaitEvidence(perClause, x);
     tooMuch(perClause, lc, x);

@@ -188,6 +188,12 @@ const NO_LENGTHS: number[] = [];
 export const lengthsAt = (x: ExtractLexicon, text: string, i: number): number[] => x.wordLengths.get(text[i]!) ?? NO_LENGTHS;
 
 /** Score of the first (longest-at-its-position) sentiment word in `text`, 0 when there is none. */
+/** Whether `before` ends with a complaint word of the lexicon (耗电, 卡顿, 掉发). */
+function afterComplaint(before: string, x: ExtractLexicon): boolean {
+  for (let L = 1; L <= Math.min(4, before.length); L++) if ((x.sentiment.get(before.slice(-L)) ?? 0) < 0) return true;
+  return false;
+}
+
 function firstSentimentWord(text: string, x: ExtractLexicon): number {
   for (let i = 0; i < text.length; i++) {
     for (const L of lengthsAt(x, text, i)) {
@@ -318,6 +324,8 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     if (word === '一般' && lc.slice(i - 2, i) === '不是' && lc[i + 2] === '的') continue;
     // 厉害 is praise (技术挺厉害) except as a degree complement after 得 (卡得很厉害, 疼得厉害), which the word before owns
     if (word === '厉害' && /得(很|太|特别|非常|好|挺|那么|这么|更|更加|越来越|也|还)?$/.test(lc.slice(Math.max(lo, i - 4), i))) continue;
+    // … and right after a complaint, with or without a degree word (耗电特别厉害, 掉发很厉害, 卡顿厉害): the complaint's degree
+    if (word === '厉害' && afterComplaint(lc.slice(lo, i).replace(/(很|太|特别|非常|好|挺|那么|这么|更|更加|越来越|也|还|是)+$/, ''), x)) continue;
     // 差点 / 差一点就 is "almost" (差点误机), not 差 + a little
     if (word === '差' && /^(?:一?点儿?)(?:就|没|被|把|让|要|误|摔|滑|迟|掉|错过|饿|冻|撞|晕|吓|哭|气|丢|忘|出|和|跟)/.test(lc.slice(i + 1, hi))) continue;
     // 还没用 / 没用过 is "not used yet", not "useless"
@@ -370,7 +378,10 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
         // jieba glues 得 to the word before a degree complement (脏得|不行): the complement decides
         const complement = post === '得' && !DE_WORDS.has(tok.word) && (degreeComplement || RIGHT_SUFFIXES.some((x) => x.startsWith('得') && right.startsWith(x)));
         // jieba also glues a degree word of two characters (有点烦, 有些烦): a modifier is no other word
-        leftOk = ([...pre].every((c) => SINGLE_MOD_CHARS.has(c)) || x.modifiers.get(pre) === 'degree') && (complement || [...post].every((c) => TAIL_CHARS.has(c)));
+        // and a run of three or more it cut into words of its own (慢慢|慢慢|慢, as the dictionary's weights fall) is still
+        // the repetition; a pair (慢慢, 棒棒) is left to jieba, which knows the adverbs among them
+        const ownRepeat = again && word.length === 1 && lc.startsWith(word.repeat(3), i) && [...post].every((c) => c === word);
+        leftOk = ([...pre].every((c) => SINGLE_MOD_CHARS.has(c)) || x.modifiers.get(pre) === 'degree') && (complement || ownRepeat || [...post].every((c) => TAIL_CHARS.has(c)));
       }
       if (!rightOk || !leftOk) continue;
       // the repetition is one emphatic verdict (差差差, 很慢很慢很慢), read in one go: one phrase per occurrence made a
