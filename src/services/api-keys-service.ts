@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../errors.js';
 import { ulid } from '../ids.js';
 import type { ApiKeysRepository } from '../store/api-keys-repository.js';
 import type { ApiKeyRecord, Role } from '../store/records.js';
@@ -80,15 +81,43 @@ export class ApiKeysService {
     return auth.platform ? keys : keys.filter((k) => !k.platform);
   }
 
-  /** 'revoked' now, 'already' (revoked before: nothing changes, so revokedAt keeps the first revocation), or null: no such key for this caller. */
-  /** The outcome and the tenant the key belongs to (its audit trail), or null when the caller may not see it. */
+  /**
+   * The outcome ('revoked' now; 'already': revoked before, nothing changes, so revokedAt keeps the first
+   * revocation) and the tenant the key belongs to (its audit trail), or null when the caller may not see it.
+   *
+   * A revoke never leaves nobody to manage keys: not the last platform key (the operator would be locked
+   * out of /metrics, the queue dashboard and every other tenant's keys until a restart re-installs one),
+   * nor, by a tenant's own admin, that tenant's last admin key (the tenant could not create or revoke a key
+   * until the operator made one). Both are a 409 naming the key. The platform key may still revoke a
+   * tenant's last admin key: it can make the tenant another.
+   */
   async revoke(auth: AuthContext, id: string): Promise<{ outcome: 'revoked' | 'already'; tenant: string } | null> {
     const record = await this.repo.findById(id);
     // A default-tenant admin revoking the platform key would lock the operator out of /metrics, the queue
     // dashboard and other tenants' keys until a restart; to such a caller it does not exist.
     if (!record || (record.tenant !== auth.tenant && !auth.platform) || (record.platform && !auth.platform)) return null;
     if (record.revokedAt) return { outcome: 'already', tenant: record.tenant };
-    await this.repo.revoke(id, new Date());
+    const scope = record.platform ? ({ platform: true } as const) : !auth.platform && record.roles.includes('admin') ? { tenant: record.tenant } : null;
+    if (scope && (await this.repo.countActiveKeyManagers(scope)) <= 1) throw lastKeyManager(record, auth);
+    const at = new Date();
+    if (!(await this.repo.revoke(id, at))) return { outcome: 'already', tenant: record.tenant };
+    // Two admins revoking each other at once (in two processes, on MongoDB) both counted two keys above.
+    // Counting again after the write settles it in any order: at least one of them then counts none left
+    // and takes its revocation back, so one key stays.
+    if (scope && (await this.repo.countActiveKeyManagers(scope)) === 0) {
+      await this.repo.unrevoke(id, at);
+      throw lastKeyManager(record, auth);
+    }
     return { outcome: 'revoked', tenant: record.tenant };
   }
+}
+
+function lastKeyManager(record: ApiKeyRecord, auth: AuthContext): AppError {
+  const self = record._id === auth.keyId ? 'the calling key' : 'the key';
+  const message = record.platform
+    ? `${self} ${record._id} is the last platform admin key: revoking it would leave no key that can manage other tenants, /metrics or the queue dashboard. ` +
+      'To replace it, set GUANDIAN_ADMIN_KEY to a new secret and restart (docs/operations.md, "A lost admin key")'
+    : `${self} ${record._id} is the last admin key of tenant ${record.tenant}: revoking it would leave the tenant no key that can create or revoke keys. ` +
+      'Create another admin key first, then revoke this one';
+  return new AppError(409, 'last_admin_key', message, [{ field: 'id', message: record._id, tenant: record.tenant, platform: record.platform }]);
 }

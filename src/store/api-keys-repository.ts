@@ -31,8 +31,20 @@ export class ApiKeysRepository {
     return (await this.coll.count({ platform: true, revokedAt: null })) > 0;
   }
 
-  async revoke(id: string, at: Date): Promise<void> {
-    await this.coll.updateOne({ _id: id }, { $set: { revokedAt: at } });
+  /** False when the key was already revoked (by a concurrent request): the first revocation's time stays. */
+  async revoke(id: string, at: Date): Promise<boolean> {
+    return (await this.coll.updateOne({ _id: id, revokedAt: null }, { $set: { revokedAt: at } })) > 0;
+  }
+
+  /** Takes back a revocation made at `at` (only that one: a later revocation is someone else's). */
+  async unrevoke(id: string, at: Date): Promise<void> {
+    await this.coll.updateOne({ _id: id, revokedAt: at }, { $set: { revokedAt: null } });
+  }
+
+  /** Active keys that can manage keys: the platform ones, or a tenant's own (non-platform) admin keys. */
+  countActiveKeyManagers(scope: { platform: true } | { tenant: string }): Promise<number> {
+    const filter = 'tenant' in scope ? { tenant: scope.tenant, platform: false, roles: 'admin' } : { platform: true };
+    return this.coll.count({ ...filter, revokedAt: null });
   }
 
   async touch(id: string, at: Date): Promise<void> {

@@ -413,9 +413,14 @@ export const ROUTES: RouteDoc[] = [
     method: 'delete',
     path: '/v1/api-keys/{id}',
     summary: 'Revoke an API key',
+    description:
+      'Revoking a revoked key again is a 204 that changes nothing. A revoke never leaves nobody to manage keys: the last platform ' +
+      "key, or (by the tenant's own admin) the tenant's last admin key, is a 409 `last_admin_key` naming it in `details` " +
+      '(`id`, `tenant`, `platform`) and the key keeps working. Create another admin key first; a platform key is replaced by ' +
+      "setting GUANDIAN_ADMIN_KEY and restarting. The platform key may revoke a tenant's last admin key.",
     tag: 'admin',
     roles: ['admin'],
-    responses: { 204: { description: 'revoked' } },
+    responses: { 204: { description: 'revoked' }, 409: json("the last platform key, or the tenant's last admin key: nothing was revoked", 'Error') },
   },
   {
     method: 'get',
