@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
+import { SLANG_COMPLAINTS } from '../fixtures/slang-complaints.js';
 import { useFileRuntime } from '../helpers/file-runtime.js';
-import { ADMIN_KEY, bearer, startRuntime, type TestRuntime } from '../helpers/runtime.js';
+import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
 
 // API/services audit (helper C) 2026-12-01: gaps in key revocation, training failure codes, tag paging
 // across a re-tag and the re-tag cancel's count.
@@ -99,4 +101,102 @@ describe('rotating the platform key', () => {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
+});
+
+// 2. Training failure codes: only nothing_to_learn (and the code-less fallback) had been provoked. These are
+// provoked with real parts: a real erasure while a job trains, a model install whose regression set is
+// damaged, and the training thread ending without an answer. JOB_ATTEMPTS=1 makes the first attempt the
+// last, where the code is kept (an attempt with tries left is run again instead).
+describe('training failure codes', () => {
+  /** A tenant whose labelers corrected `n` slang complaints (绝了 read as praise) of customer `customer`. */
+  async function correctedTenant(node: TestRuntime, tenant: string, customer: string, n = 4): Promise<string> {
+    const key = await createKey(node, ['admin', 'ingest', 'analyst', 'labeler'], tenant);
+    for (const [i, text] of SLANG_COMPLAINTS.slice(0, n).entries()) {
+      const sent = await node.http.post('/v1/documents').set(bearer(key)).send({ kind: 'comment', source: 'app', externalId: `${tenant}-${i}`, customerId: customer, text }).expect(202);
+      const doc = await waitForStatus(node, sent.body.id as string, key);
+      const tag = (doc.tags as { id: string; opinion: string }[]).find((t) => t.opinion.includes('绝了'));
+      expect(tag, JSON.stringify(doc.tags)).toBeDefined();
+      await node.http.post(`/v1/documents/${doc.id as string}/corrections`).set(bearer(key)).send({ actions: [{ op: 'update', tagId: tag!.id, polarity: 'negative' }] }).expect(200);
+    }
+    return key;
+  }
+
+  const jobOf = async (node: TestRuntime, key: string, id: string) => (await node.http.get(`/v1/models/jobs/${encodeURIComponent(id)}`).set(bearer(key)).expect(200)).body as Record<string, any>;
+
+  /** Polls the job until `until` holds (or it finished), for up to 60 s. */
+  async function followJob(node: TestRuntime, key: string, id: string, until: (j: Record<string, any>) => boolean = () => false): Promise<Record<string, any>> {
+    for (let i = 0; i < 12_000; i++) {
+      const j = await jobOf(node, key, id);
+      if (j.status === 'done' || j.status === 'failed' || until(j)) return j;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    throw new Error(`training job ${id} did not get there in 60 s`);
+  }
+
+  test('a customer erased while the job trains on their corrections: failed, errorCode document_erased, no version kept', async () => {
+    const node = await startRuntime({ JOB_ATTEMPTS: '1' });
+    try {
+      const key = await correctedTenant(node, 'c1201-erase', 'cust-erase');
+      const started = (await node.http.post('/v1/models/train').set(bearer(key)).send({}).expect(202)).body as { id: string };
+      // past collect: the job holds the corrections and their documents' ids
+      const training = await followJob(node, key, started.id, (j) => j.status === 'running' && j.phase !== 'collect');
+      expect(training.status, 'the job finished before the erasure could overlap it').toBe('running');
+      expect((await node.http.delete('/v1/customers/cust-erase').set(bearer(key)).expect(200)).body.deleted.documents).toBe(4);
+
+      const job = await followJob(node, key, started.id);
+      expect(job).toMatchObject({ status: 'failed', phase: 'failed', version: null, errorCode: 'document_erased' });
+      expect(job.error).toMatch(/erased or purged while it trained/);
+      // the version it stored before seeing the erasure was withdrawn: none to promote, no weights kept
+      const models = (await node.http.get('/v1/models').set(bearer(key)).expect(200)).body as { versions: { status: string }[] };
+      expect(models.versions.every((v) => v.status === 'withdrawn'), JSON.stringify(models.versions)).toBe(true);
+    } finally {
+      await node.close();
+    }
+  }, 180_000);
+
+  test('the training thread ending without an answer: failed, errorCode training_thread_exited', async () => {
+    const node = await startRuntime({ JOB_ATTEMPTS: '1' });
+    try {
+      const key = await correctedTenant(node, 'c1201-exit', 'cust-exit');
+      const started = (await node.http.post('/v1/models/train').set(bearer(key)).send({}).expect(202)).body as { id: string };
+      // Only in the JavaScript phases: ending a thread inside an onnxruntime call (features) aborts the
+      // whole process (src/nlp/model/native-guard.ts).
+      const fitting = await followJob(node, key, started.id, (j) => j.phase === 'cross-validate' || j.phase === 'fit');
+      expect(fitting.status, 'the job finished before its thread could be ended').toBe('running');
+      // The thread itself, ended as an exit of its own would (nothing in the service stands in for it).
+      const thread = (node.services.models as unknown as { training: Worker | null }).training;
+      expect(thread).not.toBeNull();
+      await thread!.terminate();
+
+      const job = await followJob(node, key, started.id);
+      expect(job).toMatchObject({ status: 'failed', phase: 'failed', version: null, errorCode: 'training_thread_exited' });
+      expect(job.error).toMatch(/^training thread exited/);
+      expect((await node.http.get('/v1/models').set(bearer(key)).expect(200)).body).toMatchObject({ versions: [] });
+    } finally {
+      await node.close();
+    }
+  }, 180_000);
+
+  test('a model install whose regression set is damaged: failed, errorCode training_failed, the reason in error', async () => {
+    // The shipped model, with head/regression.bin cut short as a failed copy or a full disk leaves it. Tagging
+    // does not read it; training does, in its thread.
+    const modelDir = fs.mkdtempSync(path.join(os.tmpdir(), 'guandian-audit-c-model-'));
+    const shipped = path.resolve(import.meta.dirname, '../../models/guandian-zh-cx');
+    for (const entry of fs.readdirSync(shipped)) if (entry !== 'head') fs.symlinkSync(path.join(shipped, entry), path.join(modelDir, entry));
+    fs.mkdirSync(path.join(modelDir, 'head'));
+    fs.symlinkSync(path.join(shipped, 'head', 'base.bin'), path.join(modelDir, 'head', 'base.bin'));
+    const regression = fs.readFileSync(path.join(shipped, 'head', 'regression.bin'));
+    fs.writeFileSync(path.join(modelDir, 'head', 'regression.bin'), regression.subarray(0, Math.floor(regression.length / 2)));
+    const node = await startRuntime({ JOB_ATTEMPTS: '1', MODEL_DIR: modelDir });
+    try {
+      const key = await correctedTenant(node, 'c1201-damaged', 'cust-damaged', 1);
+      const started = (await node.http.post('/v1/models/train').set(bearer(key)).send({}).expect(202)).body as { id: string };
+      const job = await followJob(node, key, started.id);
+      expect(job).toMatchObject({ status: 'failed', phase: 'failed', version: null, errorCode: 'training_failed' });
+      expect(job.error).toMatch(/out of range|head data/i);
+    } finally {
+      await node.close();
+      fs.rmSync(modelDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
