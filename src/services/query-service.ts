@@ -38,6 +38,28 @@ function decodeCursor(raw: string, key: CursorKey): Cursor {
   }
   throw invalidCursor();
 }
+/** A tag feed cursor: the instant and document of the last document listed (`i`, a tag id: issued before). */
+interface TagCursor {
+  k: 'at';
+  c: string;
+  d?: string;
+  i?: string;
+}
+const tagCursor = (t: TagRecord): { c: string; d: string } => ({ c: new Date(t.at).toISOString(), d: t.documentId });
+const encodeTagCursor = (c: { c: string; d: string }) => Buffer.from(JSON.stringify({ k: 'at', ...c })).toString('base64url');
+function decodeTagCursor(raw: string): TagCursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as TagCursor;
+    const named = typeof parsed.d === 'string' || typeof parsed.i === 'string';
+    if (parsed.k === 'at' && typeof parsed.c === 'string' && !Number.isNaN(Date.parse(parsed.c)) && named) return parsed;
+  } catch {
+    /* fall through */
+  }
+  throw invalidCursor();
+}
+const afterTagDocument = (cursor: { c: string; d: string }): Filter => ({
+  $or: [{ at: { $lt: new Date(cursor.c) } }, { at: new Date(cursor.c), documentId: { $lt: cursor.d } }],
+});
 export const invalidCursor = () => badRequest('cursor is not valid; pass the nextCursor of a previous page', [{ field: 'cursor', message: 'invalid cursor' }]);
 const afterCursor = (key: CursorKey, cursor: Cursor): Filter => ({
   $or: [{ [key]: { $lt: new Date(cursor.c) } }, { [key]: new Date(cursor.c), _id: { $lt: cursor.i } }],
@@ -162,12 +184,49 @@ export function tagFilter(tenant: string, q: TagFilterQueryDto | StatsQueryDto):
 export class QueryService {
   constructor(private readonly store: Store) {}
 
+  /**
+   * The tag feed (and the exports, which page it), a page of whole documents: a re-tag replaces a
+   * document's tags under new ids, so a cursor on a tag id that fell inside a document re-tagged before
+   * the next page skipped the rest of its tags or listed them twice. The cursor names the last document
+   * instead, and a page holds at most `limit` tags unless its first document alone has more: that one
+   * comes whole.
+   */
   async tags(tenant: string, q: TagQueryDto): Promise<Page<TagRecord>> {
     const limit = q.limit ? Number(q.limit) : DEFAULT_LIMIT;
     const filter = tagFilter(tenant, q);
-    const paged = q.cursor ? { $and: [...((filter.$and as Filter[]) ?? []), afterCursor('at', decodeCursor(q.cursor, 'at'))] } : {};
-    const items = await this.store.tags.list({ ...filter, ...paged }, limit + 1);
-    return { ...this.page(items, limit, 'at'), ...(await this.total(q, () => this.store.tags.countWhere(filter))) };
+    const and = (...more: Filter[]): Filter => ({ ...filter, $and: [...((filter.$and as Filter[]) ?? []), ...more] });
+    const after = q.cursor ? await this.afterTagCursor(tenant, q.cursor) : null;
+    const rows = await this.store.tags.feed(after ? and(after) : filter, limit + 1);
+    const total = await this.total(q, () => this.store.tags.countWhere(filter));
+    if (rows.length <= limit) return { items: rows, nextCursor: null, ...total };
+    const sameDocument = (a: TagRecord, b: TagRecord) => a.documentId === b.documentId && new Date(a.at).getTime() === new Date(b.at).getTime();
+    let items = rows.slice(0, limit);
+    const last = items[items.length - 1]!;
+    if (sameDocument(rows[limit]!, last)) {
+      // the last document goes on past this page: it starts the next one instead
+      items = items.filter((t) => !sameDocument(t, last));
+      if (items.length === 0) {
+        items = await this.store.tags.feed(and({ documentId: last.documentId, at: last.at }));
+        const cursor = tagCursor(last);
+        const more = await this.store.tags.feed(and(afterTagDocument(cursor)), 1);
+        return { items, nextCursor: more.length > 0 ? encodeTagCursor(cursor) : null, ...total };
+      }
+    }
+    return { items, nextCursor: encodeTagCursor(tagCursor(items[items.length - 1]!)), ...total };
+  }
+
+  /**
+   * Where a feed cursor resumes. One issued before cursors named documents names a tag: the page resumes
+   * at that tag's document, listed again in full (a few tags repeated rather than any missed), or, when
+   * the tag is gone, at the start of its instant.
+   */
+  private async afterTagCursor(tenant: string, raw: string): Promise<Filter> {
+    const cursor = decodeTagCursor(raw);
+    if (cursor.d !== undefined) return afterTagDocument({ c: cursor.c, d: cursor.d });
+    const tag = await this.store.tags.findForTenant(tenant, cursor.i!);
+    const at = new Date(cursor.c);
+    if (!tag) return { at: { $lte: at } };
+    return { $or: [{ at: { $lt: at } }, { at, documentId: { $lte: tag.documentId } }] };
   }
 
   async documents(tenant: string, q: DocumentQueryDto): Promise<Page<DocumentRecord>> {

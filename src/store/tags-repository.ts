@@ -21,6 +21,8 @@ function pivot(rows: { _id: { key: string; polarity: string }; n: number }[]): (
   return [...byKey.values()];
 }
 
+export const TAG_FEED_SORT = { at: -1, documentId: -1, turnIndex: 1, 'span.start': 1, _id: 1 } as const;
+
 export class TagsRepository {
   constructor(private readonly coll: Collection<TagRecord>) {}
 
@@ -84,6 +86,14 @@ export class TagsRepository {
   /** Newest first by `at`, ties by id: the order the feed's keyset cursor (query-service) pages through. */
   list(filter: Filter, limit: number): Promise<TagRecord[]> {
     return this.coll.find(filter, { sort: { at: -1, _id: -1 }, limit });
+  }
+
+  /**
+   * The tag feed's order: newest feedback first, each document's tags together (by documentId, which a
+   * re-tag never changes, unlike tag ids) in reading order. `limit` absent: every match.
+   */
+  feed(filter: Filter, limit?: number): Promise<TagRecord[]> {
+    return this.coll.find(filter, { sort: { ...TAG_FEED_SORT }, ...(limit === undefined ? {} : { limit }) });
   }
 
   countWhere(filter: Filter): Promise<number> {

@@ -200,3 +200,97 @@ describe('training failure codes', () => {
     }
   }, 180_000);
 });
+
+// 3. The tag feed paged on (at, tag id), and a tag's id changes when a re-tag rewrites it (ids carry the
+// model version). A cursor that fell inside a document re-tagged before the next page missed the rest of
+// its tags (new ids above the cursor) or listed them again (new ids below it), whichever way the hashes fell;
+// exports, which page the same way 1,000 at a time, too.
+describe('paging the tag feed while a re-tag rewrites a document', () => {
+  type Tag = { id: string; documentId: string; opinion: string };
+  const TEXTS = {
+    newest: '物流太慢了',
+    retagged: '客服态度很差，物流也太慢了，包装还破了',
+    oldest: '快递员服务很好，送货很快，价格也便宜',
+  };
+
+  /** Three documents in a tenant of their own, newest first by when the feedback happened. */
+  async function threeDocuments(tenant: string): Promise<{ key: string; ids: Record<keyof typeof TEXTS, string> }> {
+    const key = await createKey(rt, ['admin', 'ingest', 'analyst'], tenant);
+    const ids = {} as Record<keyof typeof TEXTS, string>;
+    const when = { newest: '2026-11-30T10:00:00+08:00', retagged: '2026-11-30T09:00:00+08:00', oldest: '2026-11-30T08:00:00+08:00' };
+    for (const name of Object.keys(TEXTS) as (keyof typeof TEXTS)[]) {
+      const sent = await rt.http.post('/v1/documents').set(bearer(key)).send({ kind: 'comment', source: 'app', externalId: `${tenant}-${name}`, occurredAt: when[name], text: TEXTS[name] }).expect(202);
+      ids[name] = sent.body.id as string;
+      expect((await waitForStatus(rt, ids[name], key)).status).toBe('done');
+    }
+    return { key, ids };
+  }
+
+  const page = async (key: string, cursor: string | null, limit = 2) =>
+    (await rt.http.get('/v1/tags').query({ limit, ...(cursor ? { cursor } : {}) }).set(bearer(key)).expect(200)).body as { items: Tag[]; nextCursor: string | null };
+
+  /** The write a re-tag makes for one document (src/worker/process-document.ts): its machine tags under new ids. */
+  async function retagWrite(documentId: string, newId: (i: number) => string): Promise<string[]> {
+    const old = await rt.services.store.tags.byDocument(documentId);
+    const now = new Date();
+    const fresh = old.map((t, i) => ({ ...t, _id: newId(i), modelVersion: 'guandian-zh-cx@r2', createdAt: now, updatedAt: now }));
+    await rt.services.store.tags.replaceMachineTags(documentId, fresh);
+    return fresh.map((t) => t._id);
+  }
+
+  for (const [how, newId] of [
+    ['above the cursor', (i: number) => `ffffffffffffffffffff000${i}`],
+    ['below the cursor', (i: number) => `00000000000000000000000${i}`],
+  ] as const) {
+    test(`new tag ids ${how}: every document's tags come once, all from one tagging`, async () => {
+      const { key, ids } = await threeDocuments(`c1201-page-${how.split(' ')[0]}`);
+      const before = (await rt.services.store.tags.byDocument(ids.retagged)).map((t) => t._id);
+      expect(before).toHaveLength(3);
+      expect(await rt.services.store.tags.byDocument(ids.newest)).toHaveLength(1);
+
+      const seen: Tag[] = [];
+      let res = await page(key, null);
+      seen.push(...res.items);
+      expect(res.nextCursor).not.toBeNull();
+      const after = await retagWrite(ids.retagged, newId);
+      while (res.nextCursor) {
+        res = await page(key, res.nextCursor);
+        seen.push(...res.items);
+      }
+
+      const of = (doc: string) => seen.filter((t) => t.documentId === doc).map((t) => t.id).sort();
+      const retagged = of(ids.retagged);
+      expect([[...before].sort(), [...after].sort()], JSON.stringify(retagged)).toContainEqual(retagged);
+      expect(of(ids.newest)).toHaveLength(1);
+      expect(of(ids.oldest)).toHaveLength(3);
+      expect(new Set(seen.map((t) => t.id)).size).toBe(seen.length);
+    });
+  }
+
+  test('a page ends between documents: at most limit tags, more only for one document that alone has more', async () => {
+    const { key, ids } = await threeDocuments('c1201-page-bounds');
+    const pages: Tag[][] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await page(key, cursor, 3);
+      pages.push(res.items);
+      cursor = res.nextCursor;
+    } while (cursor);
+    // 1 + 3 would be 4: the newest document alone, then the 3-tag one, then the last
+    expect(pages.map((p) => [...new Set(p.map((t) => t.documentId))])).toEqual([[ids.newest], [ids.retagged], [ids.oldest]]);
+    // a document with more tags than the limit comes whole, and the page after it starts at the next one
+    const one = await page(key, null, 1);
+    const second = await page(key, one.nextCursor, 1);
+    expect(second.items.map((t) => t.documentId)).toEqual([ids.retagged, ids.retagged, ids.retagged]);
+    expect((await page(key, second.nextCursor, 1)).items[0]!.documentId).toBe(ids.oldest);
+  });
+
+  test('a cursor issued before this change (a tag id) resumes at that tag’s document, listed again in full', async () => {
+    const { key, ids } = await threeDocuments('c1201-page-legacy');
+    const tag = (await rt.services.store.tags.byDocument(ids.retagged))[1]!;
+    const legacy = Buffer.from(JSON.stringify({ k: 'at', c: new Date(tag.at).toISOString(), i: tag._id })).toString('base64url');
+    const res = await page(key, legacy, 10);
+    expect(res.items.filter((t) => t.documentId === ids.retagged)).toHaveLength(3);
+    expect(res.items.map((t) => t.documentId)).not.toContain(ids.newest);
+  });
+});

@@ -253,7 +253,11 @@ export const ROUTES: RouteDoc[] = [
     method: 'get',
     path: '/v1/tags',
     summary: 'Search tags',
-    description: "A tag's `source` is where it came from (model, rule, human); the document's channel is `channel`.",
+    description:
+      "A tag's `source` is where it came from (model, rule, human); the document's channel is `channel`. Newest feedback first, each " +
+      "document's tags together. A page holds whole documents: at most `limit` tags, more only when its first document alone has more " +
+      "(then all of that one). The cursor names the last document listed, so a re-tag between two pages (it writes new tag ids) " +
+      "cannot make the listing miss or repeat a document's tags: they are read together, from before the re-tag or after it.",
     tag: 'tags',
     roles: READ,
     query: TagQueryDto,
@@ -264,8 +268,9 @@ export const ROUTES: RouteDoc[] = [
     path: '/v1/tags/export',
     summary: 'Export tags as CSV or JSON Lines',
     description:
-      'Same filters as GET /v1/tags; it streams every matching tag, so `limit` is ignored and there is no paging: a `cursor` is still ' +
-      'checked (one that is not a cursor of GET /v1/tags is a 400) and otherwise ignored. CSV is UTF-8 with a BOM so Excel shows Chinese.',
+      'Same filters as GET /v1/tags; it streams every matching tag in its order (read in pages of whole documents, so a re-tag ' +
+      "running meanwhile cannot make it miss or repeat a document's tags), so there is no paging: `limit` or `cursor` " +
+      'is a 400. CSV is UTF-8 with a BOM so Excel shows Chinese.',
     tag: 'tags',
     roles: READ,
     query: ExportQueryDto,
