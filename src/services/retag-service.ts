@@ -134,7 +134,7 @@ export class RetagService {
       // so this batch is released here. (Either this read sees the cancel, or the cancel was stored after
       // the batch and its release finds the batch.)
       if (await this.cancelled(job)) {
-        await this.release(job._id);
+        await this.release(job);
         break;
       }
       if (docs.length < BATCH) break;
@@ -155,7 +155,7 @@ export class RetagService {
       resumed++;
     }
     for (let job = await this.store.retagJobs.claimUnreleased(new Date(), this.claimUntil()); job; job = await this.store.retagJobs.claimUnreleased(new Date(), this.claimUntil())) {
-      await this.release(job._id);
+      await this.release(job);
       await this.store.retagJobs.releaseDone(job._id);
       resumed++;
     }
@@ -183,7 +183,7 @@ export class RetagService {
       if (now!.status === 'done') throw jobDone();
       cancelled = await this.store.retagJobs.cancel(id, at, actor, this.claimUntil());
     }
-    await this.release(id);
+    await this.release(job);
     await this.store.retagJobs.releaseDone(id);
     const progress = await this.progress(tenant, id);
     // The workers finished the job's last documents between the check above and the cancel: marking was
@@ -211,8 +211,14 @@ export class RetagService {
    *   new tags beside the old document fields.
    * Every update names the job and the status read, so a document a worker claimed or finished in
    * between is left to the next step or counted as re-tagged.
+   *
+   * Each batch is counted (`released`) after its documents are written, and a process can die in between:
+   * the batch has left the job, so the release that takes over does not list it again. The documents name
+   * the job that handed them back (`releasedFrom`, in the same write), and the release ends by raising the
+   * count to theirs; without it the job reported that batch as re-tagged.
    */
-  private async release(jobId: string): Promise<number> {
+  private async release(job: Pick<RetagJobRecord, '_id' | 'tenant'>): Promise<number> {
+    const jobId = job._id;
     let released = 0;
     let queueUp = true;
     const now = () => new Date();
@@ -227,8 +233,8 @@ export class RetagService {
         const count = await this.store.documents.updateWhere(
           { _id: { $in: ids }, retagJobId: jobId, status: 'queued' },
           status === 'queued'
-            ? { $set: { retagJobId: null, updatedAt: now() } }
-            : { $set: { status, retagJobId: null, leaseUntil: null, updatedAt: now() }, $inc: { generation: 1 } },
+            ? { $set: { retagJobId: null, releasedFrom: jobId, updatedAt: now() } }
+            : { $set: { status, retagJobId: null, releasedFrom: jobId, leaseUntil: null, updatedAt: now() }, $inc: { generation: 1 } },
         );
         await this.store.retagJobs.released(jobId, count);
         released += count;
@@ -241,7 +247,7 @@ export class RetagService {
       after = docs[docs.length - 1]!._id;
       const ids = docs.map((d) => d._id);
       const count = await this.store.documents.updateWhere({ _id: { $in: ids }, retagJobId: jobId, status: 'processing' }, {
-        $set: { status: 'queued', retagJobId: null, attempts: 0, leaseUntil: new Date(Date.now() + this.leaseMs), updatedAt: now() },
+        $set: { status: 'queued', retagJobId: null, releasedFrom: jobId, attempts: 0, leaseUntil: new Date(Date.now() + this.leaseMs), updatedAt: now() },
         $inc: { generation: 1 },
       });
       await this.store.retagJobs.released(jobId, count);
@@ -251,6 +257,7 @@ export class RetagService {
       if (queueUp) queueUp = await this.enqueue(requeued.map((d) => ({ documentId: d._id, generation: d.generation })));
       if (docs.length < BATCH) break;
     }
+    await this.store.retagJobs.releasedAtLeast(jobId, await this.store.documents.countWhere({ tenant: job.tenant, releasedFrom: jobId }));
     return released;
   }
 

@@ -62,6 +62,11 @@ export interface DocumentRecord {
   requestId?: string | null;
   /** The re-tag job that last re-queued this document. */
   retagJobId?: string | null;
+  /**
+   * The cancelled re-tag job that last handed this document back unanalyzed, written with the same update
+   * that clears retagJobId, so a release that dies before counting a batch can count it afterwards.
+   */
+  releasedFrom?: string | null;
   /** Set for documents with a negative opinion or an escalation threat: which team owns the case and by when. */
   routing?: CaseRouting | null;
   /**

@@ -221,4 +221,13 @@ export class RetagJobsRepository {
   async released(id: string, count: number): Promise<void> {
     if (count > 0) await this.coll.updateOne({ _id: id, cancelled: { $exists: true } }, { $inc: { 'cancelled.released': count } });
   }
+
+  /**
+   * Raises the count to `count` (the documents that name the job as handed back by it) when it is lower: a
+   * batch handed back by a process that died before `released` counted it. Never lowers it: a document
+   * handed back and then erased, or handed back again by a later job, was still handed back by this one.
+   */
+  async releasedAtLeast(id: string, count: number): Promise<void> {
+    await this.coll.updateOne({ _id: id, 'cancelled.released': { $lt: count } }, { $set: { 'cancelled.released': count } });
+  }
 }
