@@ -88,8 +88,8 @@ export class ApiKeysService {
    * A revoke never leaves nobody to manage keys: not the last platform key (the operator would be locked
    * out of /metrics, the queue dashboard and every other tenant's keys until a restart re-installs one),
    * nor, by a tenant's own admin, that tenant's last admin key (the tenant could not create or revoke a key
-   * until the operator made one). Both are a 409 naming the key. The platform key may still revoke a
-   * tenant's last admin key: it can make the tenant another.
+   * until the operator made one; in tenant default the platform key, which lives there, is one). Both are a
+   * 409 naming the key. The platform key may still revoke a tenant's last admin key: it can make another.
    */
   async revoke(auth: AuthContext, id: string): Promise<{ outcome: 'revoked' | 'already'; tenant: string } | null> {
     const record = await this.repo.findById(id);

@@ -41,9 +41,12 @@ export class ApiKeysRepository {
     await this.coll.updateOne({ _id: id, revokedAt: at }, { $set: { revokedAt: null } });
   }
 
-  /** Active keys that can manage keys: the platform ones, or a tenant's own (non-platform) admin keys. */
+  /**
+   * Active keys that can manage keys: the platform ones, or a tenant's admin keys (in tenant default, where
+   * the platform key lives, it is one of them).
+   */
   countActiveKeyManagers(scope: { platform: true } | { tenant: string }): Promise<number> {
-    const filter = 'tenant' in scope ? { tenant: scope.tenant, platform: false, roles: 'admin' } : { platform: true };
+    const filter = 'tenant' in scope ? { tenant: scope.tenant, roles: 'admin' } : { platform: true };
     return this.coll.count({ ...filter, revokedAt: null });
   }
 

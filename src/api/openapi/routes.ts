@@ -422,7 +422,8 @@ export const ROUTES: RouteDoc[] = [
       'Revoking a revoked key again is a 204 that changes nothing. A revoke never leaves nobody to manage keys: the last platform ' +
       "key, or (by the tenant's own admin) the tenant's last admin key, is a 409 `last_admin_key` naming it in `details` " +
       '(`id`, `tenant`, `platform`) and the key keeps working. Create another admin key first; a platform key is replaced by ' +
-      "setting GUANDIAN_ADMIN_KEY and restarting. The platform key may revoke a tenant's last admin key.",
+      "setting GUANDIAN_ADMIN_KEY and restarting. In tenant default the platform key counts as one of its admin keys. The platform key " +
+      "may revoke a tenant's last admin key.",
     tag: 'admin',
     roles: ['admin'],
     responses: { 204: { description: 'revoked' }, 409: json("the last platform key, or the tenant's last admin key: nothing was revoked", 'Error') },
