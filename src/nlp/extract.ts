@@ -575,8 +575,12 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     // what an agent, a salesperson or an ad said or promised (客服跟我说网络很稳定, 当初说稳赚不赔) is their claim,
     // not the customer's verdict; the verdict is what follows (结果天天掉线)
     if (reported && lo + reported.from <= op.start && op.start < lo + reported.to) return false;
-    // an adjective turned adverb (耐心地帮我) describes how something was done, not a verdict
-    if (lc[op.coreEnd] === '地' && tokenAt(tokens, op.coreEnd)?.word === '地' && op.end === op.coreEnd && op.core.length >= 2 && !op.fromPattern) return false;
+    // an adjective turned adverb (耐心地帮我) describes how something was done, not a verdict, unless a degree word
+    // grades it and the doer is not the customer (客服很耐心地给我讲了半天, not 我很耐心地等着): that is how they served
+    if (lc[op.coreEnd] === '地' && tokenAt(tokens, op.coreEnd)?.word === '地' && op.end === op.coreEnd && op.core.length >= 2 && !op.fromPattern) {
+      const graded = op.start < op.coreStart && x.modifiers.get(lc.slice(op.start, op.coreStart)) === 'degree';
+      if (!graded || firstPersonSubject(lc.slice(lo, op.start))) return false;
+    }
     // (an announced change judged as it is told, 明年起要涨价太离谱了吧, is judged now)
     if (request && lo + request.index < op.start && weak && !(ANNOUNCED.test(request[0]) && op.score < 0 && DECISION_VERDICT.test(op.core))) return false;
     if (consequence && weak) return false;
