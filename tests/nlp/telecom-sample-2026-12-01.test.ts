@@ -105,3 +105,41 @@ describe('a run of one complaint word', () => {
     await expectNoneWith('服务员慢慢地走过来', '慢');
   });
 });
+
+describe('sales calls by the day, controls nowhere to be found, hurdles', () => {
+  it('how often sales or collection calls come is the complaint', async () => {
+    // was: no tag
+    await expectCategorised('我要投诉，你们的推销电话一天打三次', '一天打三次', 'negative', 'marketing', '推销电话');
+    await expectCategorised('推销电话一天打好几个', '一天打好几个', 'negative', 'marketing');
+    await expectCategorised('催收电话一天打十几个', '一天打十几个', 'negative', 'policy');
+    // the customer's own calls are not
+    await expectNoneWith('我一天打三次电话给我妈', '一天打三次');
+  });
+
+  it('an entry or a button nobody can find is an app complaint', async () => {
+    // was: no tag
+    await expectCategorised('家庭宽带续费的入口找了半天都找不到', '找不到', 'negative', 'app_experience');
+    await expectCategorised('退订按钮根本找不到', '找不到', 'negative', 'app_experience');
+    await expectNoneWith('我找不到我的快递单号了', '找不到');
+  });
+
+  it('设置障碍 is a policy complaint', async () => {
+    // was: no tag
+    await expectCategorised('携号转网折腾了半个月才办好，各种设置障碍', '设置障碍', 'negative', 'policy');
+  });
+});
+
+describe('how staff served, said as an adverb', () => {
+  it('a graded manner word before 地 is a verdict on the staff', async () => {
+    // was: no tag (an adjective turned adverb was never a verdict)
+    await expectCategorised('我想表扬一下你们营业厅的小王，很耐心地给我妈讲了半天怎么用智能手机', '很耐心', 'positive', 'service_attitude');
+    await expectCategorised('客服非常热情地接待了我们', '非常热情', 'positive', 'service_attitude', '客服');
+    await expectCategorised('师傅很仔细地检查了一遍', '很仔细', 'positive', 'service_attitude', '师傅');
+  });
+
+  it('not ungraded, nor the customer\'s own manner', async () => {
+    await expectNoneWith('客服耐心地讲解', '耐心');
+    await expectNoneWith('我很耐心地等了半天', '耐心');
+    await expectNoneWith('我们非常耐心地等着', '耐心');
+  });
+});
