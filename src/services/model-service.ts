@@ -6,6 +6,7 @@ import { AppError, conflict, DuplicateKeyError, notFound, type ErrorDetail } fro
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { resolveModelDir } from '../nlp/model/model-dir.js';
+import { newNativeGuard, terminateWhenIdle } from '../nlp/model/native-guard.js';
 import type { SerializedHead } from '../nlp/model/head.js';
 import type { JobContext, JobQueue } from '../queue/job-queue.js';
 import type { ModelJobPhase, ModelJobRecord, ModelVersionRecord, TrainingErrorCode } from '../store/records.js';
@@ -18,6 +19,8 @@ export const ACTIVE_MODEL_TTL_MS = 2000;
 const PAGE = 1000;
 const SWEEP_MS = 60_000;
 const STALE_MS = 5 * 60_000;
+/** How long a shutdown waits for the training thread's onnxruntime call (one batch of features) to return. */
+const TRAIN_STOP_WAIT_MS = 5_000;
 /** ~200 bytes per clause: 50,000 clauses is about 10 MB. */
 const FEATURE_CACHE_SIZE = 50_000;
 /** The most recent confirmed tags a candidate is judged on: enough to measure, bounded in features. */
@@ -116,7 +119,8 @@ function nothingToLearn(code: 'nothing_to_learn' | 'conflict', skipped: Collecte
 export class ModelService {
   private readonly activeCache = new Map<string, { at: number; head: SerializedHead | null }>();
   private readonly headCache = new Map<string, SerializedHead>();
-  private training: Worker | null = null;
+  /** The training thread and the guard it shares (native-guard.ts), while one runs. */
+  private training: { worker: Worker; guard: Int32Array } | null = null;
   /**
    * Base-model features per tenant and clause text (the model is frozen, so they never go stale);
    * bounded. Per tenant, although features depend on the text alone: a job's cached count must not
@@ -413,7 +417,13 @@ export class ModelService {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
-    await this.training?.terminate();
+    // never inside an onnxruntime call (the features phase): that aborts the whole process (native-guard.ts)
+    const training = this.training;
+    if (training) {
+      await terminateWhenIdle(training.worker, training.guard, TRAIN_STOP_WAIT_MS, () =>
+        this.logger.error({ waitedMs: TRAIN_STOP_WAIT_MS }, 'training thread still inside an onnxruntime call; terminating it anyway'),
+      );
+    }
     await this.queue.stopWorker();
     await this.queue.close();
   }
@@ -643,10 +653,11 @@ export class ModelService {
 
   private train(request: TrainRequest, onProgress: (phase: ModelJobPhase, fraction: number) => void): Promise<Extract<TrainMessage, { type: 'done' }>> {
     return new Promise((resolve, reject) => {
-      const worker = new Worker(trainThreadFile(), { workerData: request });
-      this.training = worker;
+      const guard = newNativeGuard();
+      const worker = new Worker(trainThreadFile(), { workerData: { ...request, guard: guard.buffer as SharedArrayBuffer } });
+      this.training = { worker, guard };
       worker.once('exit', () => {
-        if (this.training === worker) this.training = null;
+        if (this.training?.worker === worker) this.training = null;
       });
       let settled = false;
       worker.on('message', (m: TrainMessage) => {

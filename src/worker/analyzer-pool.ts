@@ -4,7 +4,7 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { AnalyzeInput, AnalyzeResult, LexiconOverrides } from '../nlp/types.js';
 import { headKey, type SerializedHead } from '../nlp/model/head.js';
-import { GUARD_BUSY, GUARD_SLOTS, GUARD_STOP } from '../nlp/model/native-guard.js';
+import { newNativeGuard, terminateWhenIdle } from '../nlp/model/native-guard.js';
 
 // Segmentation and onnxruntime inference are CPU-bound and synchronous. They run in worker threads
 // so the main thread — which renews BullMQ job locks and serves HTTP — never stalls behind them.
@@ -109,7 +109,7 @@ export class AnalyzerPool {
 
   private spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
-      const guard = new Int32Array(new SharedArrayBuffer(GUARD_SLOTS * Int32Array.BYTES_PER_ELEMENT));
+      const guard = newNativeGuard();
       const workerData: AnalyzerThreadData = { ...this.options, guard: guard.buffer as SharedArrayBuffer };
       const worker = new Worker(threadFile(), { workerData });
       const slot: Slot = { worker, heads: new Set(), inflight: new Map(), progressAt: Date.now(), stalled: false, guard };
@@ -190,11 +190,9 @@ export class AnalyzerPool {
    * told to start no new call, and terminated once the calls under way have returned (native-guard.ts).
    */
   private async stop(slot: Slot): Promise<void> {
-    Atomics.store(slot.guard, GUARD_STOP, 1);
-    const until = Date.now() + STOP_WAIT_MS;
-    while (Atomics.load(slot.guard, GUARD_BUSY) !== 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 1));
-    if (Atomics.load(slot.guard, GUARD_BUSY) !== 0) this.logger.error({ waitedMs: STOP_WAIT_MS }, 'analyzer thread still inside an onnxruntime call; terminating it anyway');
-    await slot.worker.terminate();
+    await terminateWhenIdle(slot.worker, slot.guard, STOP_WAIT_MS, () =>
+      this.logger.error({ waitedMs: STOP_WAIT_MS }, 'analyzer thread still inside an onnxruntime call; terminating it anyway'),
+    );
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import { createModelClassifier, resolveModelDir } from '../nlp/model/classifier.
 import { baseLogProbs, clauseFeatures, deserializeHead, serializeHead, type SerializedHead } from '../nlp/model/head.js';
 import { buildCandidate, type CorrectionExample, type Phase } from '../nlp/model/head-candidate.js';
 import { readHeadData } from '../nlp/model/head-data.js';
+import { shareNativeGuard } from '../nlp/model/native-guard.js';
 import { DEFAULT_CORRECTION_WEIGHT } from '../nlp/model/head-train.js';
 import { CATEGORY_IDS } from '../nlp/types.js';
 
@@ -43,6 +44,8 @@ export interface TrainRequest {
   parentCutoff: number;
   /** Base-model log-probabilities already computed for clauses (by text): [sentiment, category]. */
   cached: Record<string, [number[], number[]]>;
+  /** Shared with the owner, who may terminate this thread on shutdown (native-guard.ts); absent in direct calls. */
+  guard?: SharedArrayBuffer;
 }
 
 export type TrainMessage =
@@ -72,6 +75,8 @@ export type TrainMessage =
   | { type: 'error'; message: string };
 
 const req = workerData as TrainRequest;
+// before the model loads: a shutdown must never terminate this thread inside an onnxruntime call
+if (req.guard) shareNativeGuard(new Int32Array(req.guard));
 const port = parentPort!;
 const send = (m: TrainMessage) => port.postMessage(m);
 const SENTIMENT = { negative: 0, neutral: 1, positive: 2 } as const;

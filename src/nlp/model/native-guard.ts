@@ -40,3 +40,20 @@ export async function guardedNative<T>(call: () => Promise<T>): Promise<T> {
     Atomics.sub(state, GUARD_BUSY, 1);
   }
 }
+
+/** A new guard for a thread about to be started: pass its buffer in the thread's workerData. */
+export function newNativeGuard(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(GUARD_SLOTS * Int32Array.BYTES_PER_ELEMENT));
+}
+
+/**
+ * The owner's side: tells the thread to start no new onnxruntime call, waits (up to `waitMs`) for the calls under
+ * way to return, then terminates it. Says so through `stillBusy` when it had to terminate a thread inside a call.
+ */
+export async function terminateWhenIdle(worker: { terminate(): Promise<number> }, guard: Int32Array, waitMs: number, stillBusy: () => void): Promise<void> {
+  Atomics.store(guard, GUARD_STOP, 1);
+  const until = Date.now() + waitMs;
+  while (Atomics.load(guard, GUARD_BUSY) !== 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 1));
+  if (Atomics.load(guard, GUARD_BUSY) !== 0) stillBusy();
+  await worker.terminate();
+}
