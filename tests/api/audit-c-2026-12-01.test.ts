@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
+import { terminateWhenIdle } from '../../src/nlp/model/native-guard.js';
 import { SLANG_COMPLAINTS } from '../fixtures/slang-complaints.js';
 import { useFileRuntime } from '../helpers/file-runtime.js';
 import { ADMIN_KEY, bearer, createKey, startRuntime, waitForStatus, type TestRuntime } from '../helpers/runtime.js';
@@ -164,14 +165,12 @@ describe('training failure codes', () => {
     try {
       const key = await correctedTenant(node, 'c1201-exit', 'cust-exit');
       const started = (await node.http.post('/v1/models/train').set(bearer(key)).send({}).expect(202)).body as { id: string };
-      // Only in the JavaScript phases: ending a thread inside an onnxruntime call (features) aborts the
-      // whole process (src/nlp/model/native-guard.ts).
-      const fitting = await followJob(node, key, started.id, (j) => j.phase === 'cross-validate' || j.phase === 'fit');
-      expect(fitting.status, 'the job finished before its thread could be ended').toBe('running');
-      // The thread itself, ended as an exit of its own would (nothing in the service stands in for it).
-      const thread = (node.services.models as unknown as { training: Worker | null }).training;
-      expect(thread).not.toBeNull();
-      await thread!.terminate();
+      // The thread itself, ended as an exit of its own would (nothing in the service stands in for it), as soon as
+      // it exists: under its guard, so never inside an onnxruntime call, which would abort the whole process
+      // (src/nlp/model/native-guard.ts). Waiting for a later phase raced the job, which could finish first.
+      const models = node.services.models as unknown as { training: { worker: Worker; guard: Int32Array } | null };
+      while (!models.training) await new Promise((r) => setImmediate(r));
+      await terminateWhenIdle(models.training!.worker, models.training!.guard, 5_000, () => undefined);
 
       const job = await followJob(node, key, started.id);
       expect(job).toMatchObject({ status: 'failed', phase: 'failed', version: null, errorCode: 'training_thread_exited' });
