@@ -147,8 +147,10 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
           return c && c.series[0]?.points.length === n && c.texts.some((t) => t.text.startsWith('流失风险阈值')) ? c : null;
         });
         const newest = ((await page.locator('.journey-table tbody tr').last().locator('td').first().textContent()) ?? '').trim();
-        const names = chart.texts.filter((t) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(t.text));
-        const last = names.find((t) => t.text === newest);
+        // an axis name is the day (its year only when the journey spans two) over the time: two lines, drawn as two texts
+        const [day = '', time = ''] = newest.split(' ');
+        const names = chart.texts.filter((t) => /^(\d{4}-)?\d{2}-\d{2}$/.test(t.text));
+        const last = names.find((t) => day.endsWith(t.text) && chart.texts.some((u) => u.text === time && u.top >= t.bottom - 1 && u.left < t.right && t.left < u.right));
         expect(last, `${where}: the newest touchpoint (${newest}) is not named on the axis: ${names.map((t) => t.text).join(', ')}`).toBeDefined();
         expect(last!.right, `${where}: its name runs past the chart's edge`).toBeLessThanOrEqual(chart.width);
         // No strip on the right is left empty: the grid keeps its margin (24 px) from whatever is drawn last,

@@ -92,12 +92,12 @@ function withElementTooltip(option: ChartOption): ChartOption {
 
 let measuring: CanvasRenderingContext2D | null = null;
 
-/** The width of the widest name in ECharts' axis label font (12px CHART_FONT). */
+/** The width of the widest name in ECharts' axis label font (12px CHART_FONT); a name of several lines is as wide as its widest line. */
 function widestName(names: string[]): number {
   measuring ??= document.createElement('canvas').getContext('2d');
   if (!measuring) return 0;
   measuring.font = `12px ${CHART_FONT}`;
-  return Math.max(0, ...names.map((s) => measuring!.measureText(s).width));
+  return Math.max(0, ...names.flatMap((s) => s.split('\n')).map((s) => measuring!.measureText(s).width));
 }
 
 const SLANT = 35;

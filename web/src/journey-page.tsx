@@ -8,6 +8,19 @@ import { wallTime } from './time';
 import { ScoreBadge } from './score-badge';
 
 const when = (iso: string) => wallTime(iso);
+
+/**
+ * A touchpoint's name on the chart's time axis: its day over its time, and the year only when the journey
+ * spans more than one (the table below and the tooltip give the whole time). On one line, 2026-11-25 11:32
+ * was about 100 px wide: under a phone's bands of about 65 px the chart named only every other touchpoint.
+ */
+function axisNames(times: string[]): string[] {
+  const oneYear = new Set(times.map((s) => s.slice(0, 4))).size <= 1;
+  return times.map((s) => {
+    const [day = '', time = ''] = s.split(' ');
+    return `${oneYear ? day.slice(5) : day}\n${time}`;
+  });
+}
 /** Scores to two decimals (the API's -2.6327 says no more than -2.63 does); none as a dash. */
 const score = (x: number | null) => (x === null ? '—' : String(Math.round(x * 100) / 100));
 
@@ -54,7 +67,7 @@ export function JourneyPage({ customerId }: { customerId: string }) {
       },
       legend: { top: 0, data: [t('emotion'), t('touchScore')] },
       grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', data: pts.map((p) => when(p.at)) },
+      xAxis: { type: 'category', data: axisNames(pts.map((p) => when(p.at))) },
       yAxis: { type: 'value', min: lo, max: hi },
       series: [
         {
