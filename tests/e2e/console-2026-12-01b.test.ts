@@ -84,4 +84,29 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
     }
     expect(pageErrors).toEqual([]);
   });
+  // A document's 观点标签 table on a phone: the opinion's button did not fit beside its polarity dot in the
+  // column's 9em, so the button wrapped under it and the dot stood alone on a line above its tag.
+  test('document page on a phone: each tag’s polarity dot sits on the first line of its tag, before it', async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const page = await phonePage(lang);
+      await page.goto(`${e2e.server.base}/#/doc/${docId}`);
+      await waitSettled(page);
+      const rows = (await page.evaluate(`[...document.querySelectorAll('.doc-tags tbody tr')].map((tr) => {
+        const dot = tr.querySelector('.dot').getBoundingClientRect();
+        const button = tr.querySelector('td:first-child button');
+        const range = document.createRange();
+        range.selectNodeContents(button);
+        const line = [...range.getClientRects()].filter((r) => r.width > 0)[0];
+        return { tag: button.textContent, dot: { left: dot.left, right: dot.right, top: dot.top, bottom: dot.bottom }, line: { left: line.left, top: line.top, bottom: line.bottom } };
+      })`)) as { tag: string; dot: { left: number; right: number; top: number; bottom: number }; line: { left: number; top: number; bottom: number } }[];
+      expect(rows.length, 'the document has tags').toBeGreaterThanOrEqual(3);
+      const apart = rows.filter((r) => !(r.dot.top >= r.line.top && r.dot.bottom <= r.line.bottom && r.dot.right <= r.line.left && r.line.left - r.dot.right <= 12));
+      expect(
+        apart.map((r) => `${r.tag}: dot ${Math.round(r.dot.left)},${Math.round(r.dot.top)} line ${Math.round(r.line.left)},${Math.round(r.line.top)}-${Math.round(r.line.bottom)}`),
+        lang,
+      ).toEqual([]);
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -191,11 +191,13 @@ export function DocPage({ id }: { id: string }) {
               {doc.tags.map((tag) => (
                 <tr key={tag.id} className={selected === tag.id ? 'row-selected' : ''} data-tag-id={tag.id} onClick={() => setSelected(tag.id)}>
                   <td>
-                    <span className={`dot dot-${tag.polarity}`} />
-                    {/* The row's click is for the mouse; the button lets the keyboard pick the tag too. */}
-                    <button type="button" className="link-btn" aria-pressed={selected === tag.id} onClick={(e) => { e.stopPropagation(); setSelected(tag.id); }}>
-                      <TagLabel tag={tag} />
-                    </button>
+                    <span className="tag-cell">
+                      <span className={`dot dot-${tag.polarity}`} />
+                      {/* The row's click is for the mouse; the button lets the keyboard pick the tag too. */}
+                      <button type="button" className="link-btn" aria-pressed={selected === tag.id} onClick={(e) => { e.stopPropagation(); setSelected(tag.id); }}>
+                        <TagLabel tag={tag} />
+                      </button>
+                    </span>
                   </td>
                   <td lang={tag.aspect ? TEXT_LANG : undefined}>{tag.aspect ?? '—'}</td>
                   <td className={`pol-${tag.polarity}`}>{t(tag.polarity)}</td>
