@@ -109,4 +109,74 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
     }
     expect(pageErrors).toEqual([]);
   });
+  // 每日负面率 was drawn smooth: between a day of nothing but complaints and a day of nothing but praise the
+  // curve swung wide of the straight segment (and over 100 % or under 0 % beside such days), drawing rates no
+  // day had. Its points said a rate and nothing of how many tags it was a rate of: a day resting on one tag
+  // read like a day resting on a hundred.
+  test('每日负面率 joins its days with straight segments, and each day’s point says what its rate rests on', async () => {
+    const summary = (await e2e.api<{ byDay: { day: string; negative: number; total: number }[] }>('GET', '/v1/stats/summary')).body;
+    for (const [lang, viewport] of [
+      ['zh', LAPTOP],
+      ['en', PHONE],
+    ] as const) {
+      const page = await phonePage(lang, viewport);
+      // the zigzag's days alone, so that each day has a band wide enough to tell a curve from a straight line
+      const days = ZIGZAG.map((n) => daysAgo(n).slice(0, 10));
+      await page.goto(`${e2e.server.base}/#/dashboard?from=${days[0]}&to=${days[days.length - 1]}`);
+      await waitSettled(page);
+      const chart = '.chart-grid > .chart-card:nth-child(2) .chart';
+      // in view, for the pointer to reach its points
+      await page.locator(chart).scrollIntoViewIfNeeded();
+      // Every pixel of the line's colour (#d64545, opaque: not the area's faint fill) between the first day's
+      // point and the last: how far it lies from the straight segments between the days' points.
+      const r = (await page.evaluate(`(() => {
+        const el = document.querySelector(${JSON.stringify(chart)});
+        const canvas = el.querySelector('canvas');
+        const scale = canvas.width / canvas.clientWidth;
+        const ctx = canvas.getContext('2d');
+        const days = el.chartOption.xAxis.data;
+        const points = el.chartSeries()[0].points;
+        const zig = ${JSON.stringify(days)}.map((d) => days.indexOf(d));
+        const pts = zig.map((i) => points[i]);
+        const dist = (x, y, a, b) => {
+          const dx = b[0] - a[0], dy = b[1] - a[1];
+          const t = Math.max(0, Math.min(1, ((x - a[0]) * dx + (y - a[1]) * dy) / (dx * dx + dy * dy)));
+          return Math.hypot(x - a[0] - t * dx, y - a[1] - t * dy);
+        };
+        const left = Math.ceil(pts[0][0] + 6), right = Math.floor(pts[pts.length - 1][0] - 6);
+        const d = ctx.getImageData(Math.round(left * scale), 0, Math.round((right - left) * scale), canvas.height).data;
+        const w = Math.round((right - left) * scale);
+        const off = [];
+        for (let i = 0; i < d.length; i += 4) {
+          if (!(d[i] > 180 && d[i + 1] < 110 && d[i + 2] < 110 && d[i + 3] > 200)) continue;
+          const x = left + ((i / 4) % w) / scale, y = Math.floor(i / 4 / w) / scale;
+          // a day's point (7 px symbol) is not the line
+          if (pts.some((p) => Math.hypot(x - p[0], y - p[1]) <= 6)) continue;
+          const near = Math.min(...pts.slice(1).map((b, k) => dist(x, y, pts[k], b)));
+          if (near > 2.5) off.push(Math.round(x) + ',' + Math.round(y) + ' is ' + near.toFixed(1) + ' px off');
+        }
+        const box = el.getBoundingClientRect();
+        return { zig, off: off.slice(0, 10), points: pts, origin: [box.left, box.top] };
+      })()`)) as { zig: number[]; off: string[]; points: [number, number][]; origin: [number, number] };
+      expect(r.zig.every((i) => i >= 0), 'the zigzag days are on the axis').toBe(true);
+      expect(r.off, `${lang}: line drawn away from the straight segments between the days' points`).toEqual([]);
+      // each zigzag day's point, hovered: its rate and the counts the rate is of
+      for (const [k, n] of ZIGZAG.entries()) {
+        const day = daysAgo(n).slice(0, 10);
+        const counts = summary.byDay.find((d) => d.day === day)!;
+        expect(counts, day).toBeDefined();
+        const [x, y] = r.points[k]!;
+        await page.mouse.move(r.origin[0] + x, r.origin[1] + y);
+        const tip = page.locator(`${chart} .chart-tip`);
+        await waitFor(`the tooltip of ${day}`, async () => ((await tip.count()) > 0 && (await tip.isVisible()) && (await tip.textContent())?.includes(day) ? true : null), 5_000);
+        const said = (await tip.textContent()) ?? '';
+        const rate = `${((counts.negative / counts.total) * 100).toFixed(1)}%`;
+        const of = lang === 'zh' ? `负面 ${counts.negative} / 共 ${counts.total} 个标签` : `${counts.negative} negative of ${counts.total} tag${counts.total === 1 ? '' : 's'}`;
+        expect(said, `${lang} ${day}`).toContain(rate);
+        expect(said, `${lang} ${day}`).toContain(of);
+      }
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
 });

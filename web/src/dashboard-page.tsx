@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, type Kpi, type Summary } from './api';
-import { Chart, type ChartOption, type ChartTable } from './chart';
+import { Chart, tipContent, type ChartOption, type ChartTable } from './chart';
 import { FilterPanel, filtersFrom, filtersQuery, type Filters } from './filters';
 import { paren, POLARITIES, useI18n } from './i18n';
 import { href, navigate, type Route } from './router';
@@ -96,8 +96,24 @@ export function DashboardPage({ route }: { route: Route }) {
     // Every day from the first to the last: a day without tags is a gap in the line, not skipped.
     const byDay = new Map(days.map((d) => [d.day, d]));
     const axis = fillPeriods(days.map((d) => d.day), 'day');
+    const rateOf = (d: { negative: number; total: number } | undefined) => (d?.total ? Math.round((d.negative / d.total) * 1000) / 10 : null);
+    // A rate is drawn as what it is: one measurement a day, joined by straight segments. A smoothed curve swung
+    // wide of them between a day of all complaints and one of none (beyond 100 % or 0 % beside such days),
+    // drawing rates no day had. And a day's rate may rest on one tag or on hundreds: its point says of how
+    // many (负面 3 / 共 5 个标签), so that a 100 % from a single complaint is not read as a day gone wrong.
+    // These are tags, the unit the rate is counted in (GET /v1/stats/summary counts tags per day, not documents).
     const trend: ChartOption = {
-      tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (v === null || v === undefined || v === '-' ? t('noTagsThatDay') : `${Number(v).toFixed(1)}%`) },
+      tooltip: {
+        trigger: 'axis',
+        formatter: (ps: { dataIndex: number }[]) => {
+          const day = axis[ps[0]?.dataIndex ?? -1];
+          if (!day) return '';
+          const d = byDay.get(day);
+          const rate = rateOf(d);
+          if (!d || rate === null) return tipContent([day, t('noTagsThatDay')]);
+          return tipContent([day, [`${t('negativeRate')}: `, { b: `${rate.toFixed(1)}%` }], t('trendDayCounts', { neg: d.negative, n: d.total })]);
+        },
+      },
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
       xAxis: { type: 'category', data: axis },
       yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
@@ -105,17 +121,14 @@ export function DashboardPage({ route }: { route: Route }) {
         {
           name: t('negativeRate'),
           type: 'line',
-          smooth: true,
+          smooth: false,
           symbolSize: 7,
           // Every day's point: ECharts drew only some when the days were many, and a day between two days
           // without tags has no line to it, so such a day (100% negative, say) was not on the chart at all.
           showAllSymbol: true,
           itemStyle: { color: COLORS.negative },
           areaStyle: { opacity: 0.08 },
-          data: axis.map((day) => {
-            const d = byDay.get(day);
-            return d?.total ? Math.round((d.negative / d.total) * 1000) / 10 : null;
-          }),
+          data: axis.map((day) => rateOf(byDay.get(day))),
         },
       ],
     };
