@@ -6,7 +6,8 @@ export const casesZh = {
   casesTitle: '工单',
   casesFilters: '工单筛选',
   casesTeam: '团队',
-  casesTeamPlaceholder: '团队名，如 customer-care',
+  // only the example: the field's label says 团队, and on a phone the box is half the screen
+  casesTeamPlaceholder: '如 customer-care',
   casesStatus: '状态',
   casesStatusOpen: '未解决',
   casesStatusResolved: '已解决',
@@ -57,7 +58,7 @@ export const casesEn: Record<CasesMsgKey, string> = {
   casesTitle: 'Cases',
   casesFilters: 'Case filters',
   casesTeam: 'Team',
-  casesTeamPlaceholder: 'team name, e.g. customer-care',
+  casesTeamPlaceholder: 'e.g. customer-care',
   casesStatus: 'Status',
   casesStatusOpen: 'Open',
   casesStatusResolved: 'Resolved',
