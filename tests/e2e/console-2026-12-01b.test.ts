@@ -27,6 +27,14 @@ const ZIGZAG = [26, 25, 24, 23, 22, 21];
 const COMPLAINT = '外卖送餐太慢了，饭菜都凉了。';
 const PRAISE = '服务很好，推荐。';
 let docId = '';
+const NPS: [number, string][] = [
+  [9, '服务非常好，推荐给朋友了。'],
+  [2, '网络信号太差，经常断线。'],
+  [10, '整体不错，就是网络信号有点差。'],
+  [7, '还可以，房间有点小。'],
+  [3, '营业厅排队两个小时，办理速度太慢。'],
+  [0, '房间很脏，空调也坏了。'],
+];
 
 async function phonePage(lang: 'zh' | 'en', viewport = PHONE): Promise<Page> {
   const { page } = await openPage(e2e.browser, viewport, { errors: pageErrors });
@@ -39,6 +47,8 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
     const documents: Record<string, unknown>[] = JOURNEY.map((text, i) => ({ kind: 'comment', source: i % 2 ? 'wechat' : 'app', externalId: `j-${i}`, customerId: CUSTOMER, text, occurredAt: daysAgo(8 - 2 * i) }));
     documents.push({ kind: 'comment', source: 'dianping', externalId: 'hotel-1', text: '酒店房间干净整洁，前台服务热情，但是早餐太难吃了，停车位也不够，价格偏贵。' });
     for (const [i, n] of ZIGZAG.entries()) documents.push({ kind: 'comment', source: 'meituan', externalId: `z-${n}`, text: `${i % 2 ? PRAISE : COMPLAINT}（${i}）`, occurredAt: daysAgo(n) });
+    // NPS answers, too few for any driver to be more than indicative; 房间 is an aspect of 环境设施 (Environment & facilities)
+    for (const [i, [score, text]] of NPS.entries()) documents.push({ kind: 'survey', source: 'wechat-survey', externalId: `nps-${i}`, scale: 'nps', score, question: '您有多大可能向朋友推荐我们的服务？', text, occurredAt: daysAgo(i) });
     const res = await e2e.api('POST', '/v1/documents/batch', { documents });
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(207);
     docId = (res.body as { items: { id: string }[] }).items[JOURNEY.length]!.id;
@@ -209,6 +219,44 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
       })()`)) as string[];
       expect(await page.locator('.cases-page input[placeholder]').count()).toBeGreaterThanOrEqual(3);
       expect(cut, lang).toEqual([]);
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+  // NPS on a phone, in English: a driver's name breaks over lines (Environment & / facilities / (Low sample)),
+  // three lines in a row 44 px high, and ECharts, finding the names taller than their rows, named only some
+  // of the bars: the biggest one, on top, had no name at all.
+  test('NPS drivers on a phone name every bar, top to bottom in the bars’ order', async () => {
+    for (const lang of ['en', 'zh'] as const) {
+      const page = await phonePage(lang);
+      await page.goto(`${e2e.server.base}/#/nps`);
+      await waitSettled(page);
+      for (const chart of ['.drivers-category .chart', '.drivers-aspect .chart']) {
+        const drawn = (await page.evaluate(`(() => {
+          const el = document.querySelector(${JSON.stringify(chart)});
+          return { names: el.chartOption.yAxis.data, texts: el.chartTexts() };
+        })()`)) as { names: string[]; texts: { text: string; left: number; right: number; top: number; bottom: number }[] };
+        expect(drawn.names.length, `${lang} ${chart}`).toBeGreaterThanOrEqual(2);
+        // each line of each name drawn (a long one cut short with …), the lines of a name one under another
+        const shown = drawn.names.map((name) =>
+          String(name)
+            .split('\n')
+            .map((line) => drawn.texts.filter((t) => t.text === line || (t.text.endsWith('…') && line.startsWith(t.text.slice(0, -1))))),
+        );
+        const unnamed = drawn.names.filter((_, i) => shown[i]!.some((found) => found.length === 0));
+        expect(unnamed, `${lang} ${chart}: bars drawn without their names`).toEqual([]);
+        // top to bottom in the bars' order (the biggest on top): each name's first line below the one before
+        const tops = shown.map((lines) => Math.min(...lines[0]!.map((t) => t.top)));
+        expect(tops, `${lang} ${chart}: ${drawn.names.join(' | ')}`).toEqual([...tops].sort((x, y) => x - y));
+        // and clear of each other: a name's last line above the next name's first
+        const overlapping = shown.slice(1).flatMap((lines, i) => {
+          // (a line such as (Low sample) is drawn once per name: this name's is the first at or below its first line)
+          const last = shown[i]![shown[i]!.length - 1]!.filter((t) => t.top >= tops[i]!).sort((x, y) => x.top - y.top)[0]!;
+          const above = last.bottom;
+          return above > tops[i + 1]! ? [`${drawn.names[i]} | ${drawn.names[i + 1]}`] : [];
+        });
+        expect(overlapping, `${lang} ${chart}`).toEqual([]);
+      }
       await page.context().close();
     }
     expect(pageErrors).toEqual([]);

@@ -177,6 +177,9 @@ export function NpsPage({ route }: { route: Route }) {
   // The names' room on a phone, as wide as their widest line: without a width the chart capped them at half
   // its own (Chart), and kept all of that half however short the names were (网络信号 / （样本不足）, 72 px of
   // 170), so beside the value labels the bars had some 70 px and their axis numbers ran together (-30369125).
+  const NAME_LINE = 14;
+  /** A driver's row: on a phone as tall as its longest name's lines need (and a tap's 44 px), with a gap to the next name. */
+  const rowHeight = (rows: Driver[]) => (narrow ? Math.max(44, Math.max(1, ...rows.map((d) => driverName(d).split('\n').length)) * NAME_LINE + 10) : 30);
   const narrowNames = (names: string[]) => ({
     // (a pixel or two over: a line exactly as wide as the room was cut short)
     width: Math.min(NARROW_NAME, Math.ceil(Math.max(1, ...names.flatMap((n) => n.split('\n')).map((line) => textWidth(line, LABEL_FONT)))) + 2),
@@ -209,7 +212,9 @@ export function NpsPage({ route }: { route: Route }) {
       type: 'category',
       inverse: true,
       data: rows.map(driverName),
-      axisLabel: { color: '#4b5563', ...(narrow ? { lineHeight: 14, ...narrowNames(rows.map(driverName)) } : {}) },
+      // Every bar named (interval 0): left to itself ECharts named only every other bar once the names were
+      // taller than their rows (two three-line names side by side on a phone), and the top bar had none.
+      axisLabel: { color: '#4b5563', interval: 0, ...(narrow ? { lineHeight: NAME_LINE, ...narrowNames(rows.map(driverName)) } : {}) },
     },
     series: [
       {
@@ -335,7 +340,7 @@ export function NpsPage({ route }: { route: Route }) {
                     label={t(scale === 'nps' ? title : title === 'driversCategory' ? 'driversCategoryCsat' : 'driversAspectCsat')}
                     option={driverOption(rows)}
                     table={driverTable(rows, title === 'driversAspect')}
-                    height={Math.max(160, rows.length * (narrow ? 44 : 30) + 40)}
+                    height={Math.max(160, rows.length * rowHeight(rows) + 40)}
                     onClick={(p) => rows[p.dataIndex] && drill(rows[p.dataIndex]!)}
                   />
                 ) : (
