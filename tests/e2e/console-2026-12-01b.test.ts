@@ -63,6 +63,9 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
     // a complaint routed to a case, for the cases page
     expect((await e2e.api('PUT', '/v1/routing', { entries: [{ keywords: ['账单'], team: 'billing', slaHours: 4, priority: 'high' }], defaultTeam: 'customer-care', defaultSlaHours: 24 })).status).toBe(200);
     await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: 'case-1', text: '账单看不懂，客服也说不清楚，很失望。' });
+    // an admin's names and addresses, for the admin pages' tables (and their audit entries)
+    expect((await e2e.api('POST', '/v1/webhooks', { url: 'https://hooks.example.com/guandian/tickets/complaints-escalation', description: '工单系统' })).status).toBe(201);
+    expect((await e2e.api('POST', '/v1/api-keys', { name: '质检 分析员', roles: ['analyst'] })).status).toBe(201);
   }, 120_000);
 
   // The journey's four touchpoints, two days apart, on a phone: each name on the time axis was a whole
@@ -256,6 +259,52 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
           return above > tops[i + 1]! ? [`${drawn.names[i]} | ${drawn.names[i + 1]}`] : [];
         });
         expect(overlapping, `${lang} ${chart}`).toEqual([]);
+      }
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+  // The admin area's tables on a phone: a column that may break anywhere (a webhook's URL, a key's id, an audit
+  // entry's target) was squeezed to a character or two a line, a webhook's URL standing 700 px tall, and a
+  // key's roles read 分 / 析 / 员. Each column keeps room for a readable run; the table scrolls sideways.
+  test('admin tables on a phone: no cell is squeezed to a few characters a line', async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const page = await phonePage(lang);
+      for (const [hash, ready] of [
+        ['#/admin/webhooks', '[data-action=edit-webhook]'],
+        ['#/admin/keys', '.keys-table [data-action=revoke]'],
+        ['#/admin/audit', '.adm-table tbody tr'],
+      ] as const) {
+        await page.goto(`${e2e.server.base}/${hash}`);
+        await page.waitForSelector(ready);
+        await waitSettled(page);
+        // per text in a cell, the characters each of its lines holds (visually hidden words aside)
+        const squeezed = (await page.evaluate(`(() => {
+          const out = [];
+          for (const cell of document.querySelectorAll('.adm-table tbody td')) {
+            const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+              if (n.parentElement.closest('.sr-only')) continue;
+              const lines = new Map();
+              const range = document.createRange();
+              for (let i = 0; i < n.length; i++) {
+                if (/\s/.test(n.data[i])) continue;
+                range.setStart(n, i);
+                range.setEnd(n, i + 1);
+                const r = range.getClientRects()[0];
+                if (!r) continue;
+                const top = Math.round(r.top);
+                lines.set(top, (lines.get(top) || 0) + 1);
+              }
+              const counts = [...lines.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+              // every line but the last holds at least 4 characters
+              if (counts.slice(0, -1).some((c) => c < 4)) out.push(n.data.trim().slice(0, 40) + ' (' + counts.join('/') + ')');
+            }
+          }
+          return out;
+        })()`)) as string[];
+        expect(squeezed, `${lang} ${hash}`).toEqual([]);
+        expect(await page.evaluate('document.documentElement.scrollWidth'), `${lang} ${hash}: the page is no wider than the screen`).toBeLessThanOrEqual(PHONE.width);
       }
       await page.context().close();
     }
