@@ -47,8 +47,8 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
     const documents: Record<string, unknown>[] = JOURNEY.map((text, i) => ({ kind: 'comment', source: i % 2 ? 'wechat' : 'app', externalId: `j-${i}`, customerId: CUSTOMER, text, occurredAt: daysAgo(8 - 2 * i) }));
     documents.push({ kind: 'comment', source: 'dianping', externalId: 'hotel-1', text: '酒店房间干净整洁，前台服务热情，但是早餐太难吃了，停车位也不够，价格偏贵。' });
     for (const [i, n] of ZIGZAG.entries()) documents.push({ kind: 'comment', source: 'meituan', externalId: `z-${n}`, text: `${i % 2 ? PRAISE : COMPLAINT}（${i}）`, occurredAt: daysAgo(n) });
-    // NPS answers, too few for any driver to be more than indicative; 房间 is an aspect of 环境设施 (Environment & facilities)
-    for (const [i, [score, text]] of NPS.entries()) documents.push({ kind: 'survey', source: 'wechat-survey', externalId: `nps-${i}`, scale: 'nps', score, question: '您有多大可能向朋友推荐我们的服务？', text, occurredAt: daysAgo(i) });
+    // NPS answers a week apart, too few for any driver to be more than indicative; 房间 is an aspect of 环境设施 (Environment & facilities)
+    for (const [i, [score, text]] of NPS.entries()) documents.push({ kind: 'survey', source: 'wechat-survey', externalId: `nps-${i}`, scale: 'nps', score, question: '您有多大可能向朋友推荐我们的服务？', text, occurredAt: daysAgo(i * 7) });
     const res = await e2e.api('POST', '/v1/documents/batch', { documents });
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(207);
     docId = (res.body as { items: { id: string }[] }).items[JOURNEY.length]!.id;
@@ -306,6 +306,27 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
         expect(squeezed, `${lang} ${hash}`).toEqual([]);
         expect(await page.evaluate('document.documentElement.scrollWidth'), `${lang} ${hash}: the page is no wider than the screen`).toBeLessThanOrEqual(PHONE.width);
       }
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+  // NPS 趋势 on a phone, by week: each week's name was a whole 2026-11-09 and ECharts named every other week,
+  // the latest among those left out.
+  test('NPS trend on a phone names every week', async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const page = await phonePage(lang);
+      await page.goto(`${e2e.server.base}/#/nps?interval=week`);
+      await waitSettled(page);
+      const drawn = (await page.evaluate(`(() => {
+        const el = document.querySelector('.nps-page .chart-wide .chart');
+        return { weeks: el.chartOption.xAxis.data, texts: el.chartTexts(), width: el.clientWidth };
+      })()`)) as { weeks: string[]; texts: { text: string; left: number; right: number }[]; width: number };
+      expect(drawn.weeks.length, 'weeks on the axis').toBeGreaterThanOrEqual(5);
+      const named = (week: string) => drawn.texts.find((t) => t.text === week || t.text === week.slice(5));
+      expect(drawn.weeks.filter((w) => !named(w)), `${lang}: weeks not named (drawn: ${drawn.texts.map((t) => t.text).join(' | ')})`).toEqual([]);
+      const names = drawn.weeks.map((w) => named(w)!);
+      expect(names.flatMap((n, i) => (i > 0 && n.left < names[i - 1]!.right + 2 ? [`${names[i - 1]!.text}|${n.text}`] : [])), lang).toEqual([]);
+      expect(names[names.length - 1]!.right, lang).toBeLessThanOrEqual(drawn.width);
       await page.context().close();
     }
     expect(pageErrors).toEqual([]);

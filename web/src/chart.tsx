@@ -320,11 +320,14 @@ function thinNamesFromEnd(c: echarts.ECharts, option: ChartOption): ChartOption 
  * at 1366 px, 2026-11-30 ran 11 px past the chart's edge). Half the widest name, past the axis' end, fits.
  */
 function roomForLastName(option: ChartOption): ChartOption {
-  const x = option.xAxis as { type?: string; data?: unknown[]; axisLabel?: { interval?: unknown; rotate?: number } } | undefined;
+  const x = option.xAxis as { type?: string; data?: unknown[]; axisLabel?: { interval?: unknown; rotate?: number; formatter?: unknown } } | undefined;
   const grid = option.grid as { right?: unknown } | undefined;
   if (!x || Array.isArray(x) || x.type !== 'category' || !x.data?.length || x.axisLabel?.interval !== undefined || x.axisLabel?.rotate) return option;
   if (!grid || Array.isArray(grid) || typeof grid.right !== 'number') return option;
-  const right = Math.max(grid.right, Math.ceil(widestName(x.data.map(String)) / 2) + 4);
+  // the names as drawn: through the axis' formatter when it has one (the NPS trend's days without their year)
+  const format = x.axisLabel?.formatter;
+  const names = x.data.map((d) => (typeof format === 'function' ? String((format as (v: string) => unknown)(String(d))) : String(d)));
+  const right = Math.max(grid.right, Math.ceil(widestName(names) / 2) + 4);
   return right === grid.right ? option : { ...option, grid: { ...grid, right } };
 }
 

@@ -42,6 +42,16 @@ function wrapName(name: string, max: number): string {
   return lines.join('\n');
 }
 
+/**
+ * How the trend's axis names its periods: a day or week (YYYY-MM-DD) without its year when all of them fall in
+ * one (the tooltip and data table give it whole). On a phone a whole 2026-11-09 under each of four weeks was
+ * too wide for ECharts to name them all: it named every other week, the latest among those left out.
+ */
+function periodName(axis: string[]): (period: string) => string {
+  const oneYear = new Set(axis.map((p) => p.slice(0, 4))).size <= 1;
+  return (period) => (oneYear && /^\d{4}-\d{2}-\d{2}$/.test(period) ? period.slice(5) : period);
+}
+
 export function NpsPage({ route }: { route: Route }) {
   const { t, categoryName, lang } = useI18n();
   const key = route.params.toString();
@@ -115,7 +125,7 @@ export function NpsPage({ route }: { route: Route }) {
         },
       },
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
-      xAxis: { type: 'category', data: axis, boundaryGap: false },
+      xAxis: { type: 'category', data: axis, boundaryGap: false, axisLabel: { formatter: periodName(axis) } },
       yAxis: { type: 'value', min: scale === 'nps' ? -100 : 0, max: 100 },
       series: [
         // The band is drawn as the lower bound plus a stacked (upper − lower) area; 'all' stacking
