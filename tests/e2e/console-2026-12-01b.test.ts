@@ -63,8 +63,11 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
     // a complaint routed to a case, for the cases page
     expect((await e2e.api('PUT', '/v1/routing', { entries: [{ keywords: ['账单'], team: 'billing', slaHours: 4, priority: 'high' }], defaultTeam: 'customer-care', defaultSlaHours: 24 })).status).toBe(200);
     await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: 'case-1', text: '账单看不懂，客服也说不清楚，很失望。' });
-    // an admin's names and addresses, for the admin pages' tables (and their audit entries)
-    expect((await e2e.api('POST', '/v1/webhooks', { url: 'https://hooks.example.com/guandian/tickets/complaints-escalation', description: '工单系统' })).status).toBe(201);
+    // an admin's names and addresses, for the admin pages' tables (and their audit entries); the rule is off, so
+    // no delivery is tried to the made-up address
+    const hook = await e2e.api<{ id: string }>('POST', '/v1/webhooks', { url: 'https://hooks.example.com/guandian/tickets/complaints-escalation', description: '工单系统' });
+    expect(hook.status).toBe(201);
+    expect((await e2e.api('POST', '/v1/rules', { name: '应用差评', type: 'document', active: false, webhookIds: [hook.body.id], match: { channels: ['app'] } })).status).toBe(201);
     expect((await e2e.api('POST', '/v1/api-keys', { name: '质检 分析员', roles: ['analyst'] })).status).toBe(201);
   }, 120_000);
 
