@@ -334,4 +334,20 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
     }
     expect(pageErrors).toEqual([]);
   });
+  // 告警规则's 类型 column said the type twice, 文档规则 over 文档规则（rule.document）: the line under the type is
+  // there to name the event the rule sends, which a webhook's receiver is written against.
+  test('告警规则: each rule’s type is said once, with the event it sends under it', async () => {
+    for (const [lang, type, sends] of [
+      ['zh', '文档规则', '发送事件 rule.document'],
+      ['en', 'Document rule', 'Sends rule.document'],
+    ] as const) {
+      const page = await phonePage(lang, LAPTOP);
+      await page.goto(`${e2e.server.base}/#/admin/rules`);
+      await page.waitForSelector('.rules-table tr[data-type=document]');
+      const cell = page.locator('.rules-table tr[data-type=document] td:nth-child(2)');
+      expect((await cell.innerText()).split('\n').map((s) => s.trim()), lang).toEqual([type, sends]);
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -6,7 +6,6 @@ import { POLARITIES, textLang, useI18n, type MsgKey } from '../i18n';
 import { wallTime } from '../time';
 import { adminApi, Intent, type Rule, type RuleBody, type RuleType, type Webhook } from './admin-api';
 import { AdminSection, AdminTable, ConfirmDialog, FieldError, FormError, joinList, LoadFailed, Loading, Saved, splitList, SubmitButton, useLoad, UserText, useSubmit } from './ui';
-import { RULE_EVENT } from './webhooks-page';
 
 const RULE_FIELDS: FieldLabels = {
   name: 'admRuleName',
@@ -148,7 +147,10 @@ function RulesTable({ rules, webhooks, onEdit, onDelete }: { rules: Rule[]; webh
           </td>
           <td>
             {t(TYPE_LABEL[r.type])}
-            <div className="small muted">{t(RULE_EVENT[r.type])}</div>
+            {/* the event it sends (rule.document, rule.threshold, rule.sla_breach), which a receiver is written against */}
+            <div className="small muted">
+              {t('admRuleSends', { event: `rule.${r.type}` })}
+            </div>
           </td>
           <td>
             <span className={`badge adm-status ${r.active ? 'badge-ok' : ''}`}>{r.active ? t('admEnabled') : t('admDisabled')}</span>
