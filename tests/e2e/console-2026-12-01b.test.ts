@@ -69,6 +69,8 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
     expect(hook.status).toBe(201);
     expect((await e2e.api('POST', '/v1/rules', { name: '应用差评', type: 'document', active: false, webhookIds: [hook.body.id], match: { channels: ['app'] } })).status).toBe(201);
     expect((await e2e.api('POST', '/v1/api-keys', { name: '质检 分析员', roles: ['analyst'] })).status).toBe(201);
+    // lexicon terms of the categories with the longest English names
+    expect((await e2e.api('PUT', '/v1/taxonomy', { aspects: { 退款: 'after_sales', 排队: 'efficiency', 宽带: 'network' }, sentiment: { 断网: -2 } })).status).toBe(200);
   }, 120_000);
 
   // The journey's four touchpoints, two days apart, on a phone: each name on the time axis was a whole
@@ -346,6 +348,42 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
       await page.waitForSelector('.rules-table tr[data-type=document]');
       const cell = page.locator('.rules-table tr[data-type=document] td:nth-child(2)');
       expect((await cell.innerText()).split('\n').map((s) => s.trim()), lang).toEqual([type, sends]);
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+  // 词典 on a phone, in English: the aspect table kept 44 % of its width for the term (a word or two) and the rest,
+  // less the Remove button, for the category, whose select cut After-sales, returns & refunds to After-sales, ret
+  // and even Network & signal to Network & signa.
+  test('词典 on a phone: each category select shows its whole name, and the tables fit the screen', async () => {
+    for (const lang of ['en', 'zh'] as const) {
+      const page = await phonePage(lang);
+      await page.goto(`${e2e.server.base}/#/admin/lexicon`);
+      await page.waitForSelector('.lex-table select');
+      await waitSettled(page);
+      const cut = (await page.evaluate(`(() => {
+        const out = [];
+        for (const el of document.querySelectorAll('.lex-table select')) {
+          const cs = getComputedStyle(el);
+          const span = document.createElement('span');
+          span.textContent = el.selectedOptions[0].textContent;
+          span.style.font = cs.font;
+          span.style.whiteSpace = 'pre';
+          span.style.position = 'absolute';
+          document.body.append(span);
+          const text = span.getBoundingClientRect().width;
+          span.remove();
+          // the room left of the drop-down arrow (about 20 px with its padding)
+          const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
+          if (text > room) out.push(span.textContent + ' (' + Math.round(text) + ' px in ' + Math.round(room) + ')');
+        }
+        return out;
+      })()`)) as string[];
+      expect(await page.locator('.lex-table select').count()).toBe(3);
+      expect(cut, lang).toEqual([]);
+      // every field and button on screen, no table scrolled sideways
+      const off = (await page.evaluate(`[...document.querySelectorAll('.lex-table input, .lex-table select, .lex-table button')].filter((e) => { const b = e.getBoundingClientRect(); return b.left < 0 || b.right > ${PHONE.width} || e.closest('.table-scroll').scrollWidth > e.closest('.table-scroll').clientWidth; }).map((e) => e.outerHTML.slice(0, 60))`)) as string[];
+      expect(off, lang).toEqual([]);
       await page.context().close();
     }
     expect(pageErrors).toEqual([]);
