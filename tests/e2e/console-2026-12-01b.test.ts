@@ -27,6 +27,8 @@ const ZIGZAG = [26, 25, 24, 23, 22, 21];
 const COMPLAINT = '外卖送餐太慢了，饭菜都凉了。';
 const PRAISE = '服务很好，推荐。';
 let docId = '';
+/** A document of CUSTOMER: its page links to the journey. */
+let journeyDocId = '';
 const NPS: [number, string][] = [
   [9, '服务非常好，推荐给朋友了。'],
   [2, '网络信号太差，经常断线。'],
@@ -52,6 +54,7 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
     const res = await e2e.api('POST', '/v1/documents/batch', { documents });
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(207);
     docId = (res.body as { items: { id: string }[] }).items[JOURNEY.length]!.id;
+    journeyDocId = (res.body as { items: { id: string }[] }).items[0]!.id;
     await waitFor(
       'the documents analyzed',
       async () => {
@@ -384,6 +387,40 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
       // every field and button on screen, no table scrolled sideways
       const off = (await page.evaluate(`[...document.querySelectorAll('.lex-table input, .lex-table select, .lex-table button')].filter((e) => { const b = e.getBoundingClientRect(); return b.left < 0 || b.right > ${PHONE.width} || e.closest('.table-scroll').scrollWidth > e.closest('.table-scroll').clientWidth; }).map((e) => e.outerHTML.slice(0, 60))`)) as string[];
       expect(off, lang).toEqual([]);
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+  // A document's details on a touch screen: 客户 ID's value sat a line lower than its name, since the journey
+  // link beside the value is a 44 px target there and the name was aligned to the top; on a tablet, where the
+  // details share a line, 客户 ID and its value stood below all the others.
+  test('document page on a touch screen: each detail’s name and value stand on one line, with the details beside it', async () => {
+    for (const viewport of [PHONE, { width: 1024, height: 768 }]) {
+      const { page } = await openPage(e2e.browser, viewport, { errors: pageErrors, options: { hasTouch: true, isMobile: true } });
+      await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+      await page.goto(`${e2e.server.base}/#/doc/${journeyDocId}`);
+      await waitSettled(page);
+      await page.waitForSelector('.meta .journey-link');
+      // the top of the first line of text of each detail's name and value
+      const apart = (await page.evaluate(`(() => {
+        const top = (el) => {
+          const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+          for (let n = w.nextNode(); n; n = w.nextNode()) {
+            if (!n.data.trim()) continue;
+            const range = document.createRange();
+            range.selectNodeContents(n);
+            const r = [...range.getClientRects()].find((x) => x.width > 0);
+            if (r) return r.top;
+          }
+          return NaN;
+        };
+        const items = [...document.querySelectorAll('.meta > div')].map((d) => ({ name: d.querySelector('dt').textContent, box: d.getBoundingClientRect(), dt: top(d.querySelector('dt')), dd: top(d.querySelector('dd')) }));
+        const out = items.filter((x) => Math.abs(x.dt - x.dd) > 1).map((x) => x.name + ': ' + Math.round(x.dt) + ' / ' + Math.round(x.dd));
+        // the details sharing a line (their boxes side by side): on one line of text
+        for (const a of items) for (const b of items) if (a.box.left < b.box.left && a.box.top < b.box.bottom && b.box.top < a.box.bottom && Math.abs(a.dt - b.dt) > 1) out.push(a.name + ' | ' + b.name + ': ' + Math.round(a.dt) + ' / ' + Math.round(b.dt));
+        return out;
+      })()`)) as string[];
+      expect(apart, `${viewport.width} px`).toEqual([]);
       await page.context().close();
     }
     expect(pageErrors).toEqual([]);
