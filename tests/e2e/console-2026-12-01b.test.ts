@@ -425,4 +425,24 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
     }
     expect(pageErrors).toEqual([]);
   });
+  // A field the page has switched off looked like any other: white, with a dark border. 负责人 with 未分配 ticked,
+  // or the retention days with 永久保留 ticked, invited typing that did nothing.
+  test('a switched-off field looks switched off (工单 负责人 with 未分配, 租户设置 retention days)', async () => {
+    const page = await phonePage('zh', LAPTOP);
+    const look = (selector: string) => page.evaluate(`(() => { const cs = getComputedStyle(document.querySelector(${JSON.stringify(selector)})); return cs.backgroundColor + ' ' + cs.color; })()`) as Promise<string>;
+    await page.goto(`${e2e.server.base}/#/cases?assignee=none`);
+    await waitSettled(page);
+    expect(await page.locator('.cases-filters input[name=assignee]').isDisabled()).toBe(true);
+    expect(await page.locator('.cases-filters input[name=team]').isDisabled()).toBe(false);
+    const [off, on] = [await look('.cases-filters input[name=assignee]'), await look('.cases-filters input[name=team]')];
+    expect(off, `switched off: ${off}; on: ${on}`).not.toBe(on);
+    expect(off).not.toMatch(/^rgb\(255, 255, 255\)/);
+    await page.goto(`${e2e.server.base}/#/admin/settings`);
+    await page.waitForSelector('input[name=retentionDays]');
+    expect(await page.locator('input[name=keepForever]').isChecked()).toBe(true);
+    expect(await page.locator('input[name=retentionDays]').isDisabled()).toBe(true);
+    expect(await look('input[name=retentionDays]')).toBe(off);
+    await page.context().close();
+    expect(pageErrors).toEqual([]);
+  });
 });
