@@ -20,6 +20,13 @@ const daysAgo = (n: number) => {
   return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - n, 12)).toISOString();
 };
 
+/**
+ * The `day`th of last June (04:00 UTC; past the 30th it runs into July): dates of one year whenever the test
+ * runs. The axes name days without their year only when all fall in one, and a journey or NPS trend seeded
+ * over the last weeks would span two in early January.
+ */
+const lastJune = (day: number) => new Date(Date.UTC(new Date().getUTCFullYear() - 1, 5, day, 4)).toISOString();
+
 const CUSTOMER = 'cx-13800138000';
 const JOURNEY = ['宽带老是断网，客服电话也打不通。', '退款申请一个星期了还没到账。', '安装师傅很专业，准时上门。', '账单又算错了，多扣了我五十块钱。'];
 /** Days of nothing but complaints and days of nothing but praise, in turn: a rate going 100 %, 0 %, 100 % … */
@@ -46,11 +53,11 @@ async function phonePage(lang: 'zh' | 'en', viewport = PHONE): Promise<Page> {
 
 describe('console 2026-12-01, second pass (real server, chromium)', () => {
   beforeAll(async () => {
-    const documents: Record<string, unknown>[] = JOURNEY.map((text, i) => ({ kind: 'comment', source: i % 2 ? 'wechat' : 'app', externalId: `j-${i}`, customerId: CUSTOMER, text, occurredAt: daysAgo(8 - 2 * i) }));
+    const documents: Record<string, unknown>[] = JOURNEY.map((text, i) => ({ kind: 'comment', source: i % 2 ? 'wechat' : 'app', externalId: `j-${i}`, customerId: CUSTOMER, text, occurredAt: lastJune(3 + 2 * i) }));
     documents.push({ kind: 'comment', source: 'dianping', externalId: 'hotel-1', text: '酒店房间干净整洁，前台服务热情，但是早餐太难吃了，停车位也不够，价格偏贵。' });
     for (const [i, n] of ZIGZAG.entries()) documents.push({ kind: 'comment', source: 'meituan', externalId: `z-${n}`, text: `${i % 2 ? PRAISE : COMPLAINT}（${i}）`, occurredAt: daysAgo(n) });
     // NPS answers a week apart, too few for any driver to be more than indicative; 房间 is an aspect of 环境设施 (Environment & facilities)
-    for (const [i, [score, text]] of NPS.entries()) documents.push({ kind: 'survey', source: 'wechat-survey', externalId: `nps-${i}`, scale: 'nps', score, question: '您有多大可能向朋友推荐我们的服务？', text, occurredAt: daysAgo(i * 7) });
+    for (const [i, [score, text]] of NPS.entries()) documents.push({ kind: 'survey', source: 'wechat-survey', externalId: `nps-${i}`, scale: 'nps', score, question: '您有多大可能向朋友推荐我们的服务？', text, occurredAt: lastJune(1 + 7 * i) });
     const res = await e2e.api('POST', '/v1/documents/batch', { documents });
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(207);
     docId = (res.body as { items: { id: string }[] }).items[JOURNEY.length]!.id;
