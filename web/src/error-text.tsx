@@ -23,6 +23,7 @@ const CODE_KEYS: Record<string, MsgKey> = {
   internal: 'errInternal',
   webhook_in_use: 'errWebhookInUse',
   webhook_inactive: 'errWebhookInactive',
+  last_admin_key: 'errLastAdminKey',
   idempotency_in_progress: 'errIdempotencyInProgress',
 };
 

@@ -70,7 +70,7 @@ export const adminZh = {
   admRevokeSelf: '这是你当前登录使用的密钥。吊销后你会立即退出控制台，之后也无法再用它登录。请先确认你还有另一个可用的管理员密钥。',
   admRevokeSelfAck: '我明白，要吊销我正在使用的密钥',
   admRevokeSelfConfirm: '吊销并退出',
-  admRevokeBootstrap: '这是平台管理员密钥：如果服务设置了 GUANDIAN_ADMIN_KEY，重启服务后它会重新生效。',
+  admPlatformKeyFixed: '平台管理员密钥不能在此吊销：更换它需设置新的 GUANDIAN_ADMIN_KEY 并重启服务',
 
   admSettingsTitle: '租户设置',
   admSettingsHint: '只影响之后收到的数据：已保存的文档不会按新设置重新处理。',
@@ -270,6 +270,7 @@ export const adminZh = {
 
   errWebhookInUse: '仍有告警规则在向此 Webhook 发送：请先在这些规则中取消它，或删除这些规则',
   errWebhookInactive: '此 Webhook 已停用：启用后才能发送测试事件',
+  errLastAdminKey: '这是最后一个能管理密钥的管理员密钥：吊销后将无人能再创建或吊销密钥。请先创建另一个管理员密钥，再吊销这一个',
   errIdempotencyInProgress: '同一请求仍在处理中，请稍后再试',
   reasonUrl: '不是有效的网址',
   reasonUrlScheme: '必须以 http:// 或 https:// 开头',
@@ -405,7 +406,7 @@ export const adminEn: Record<AdminMsgKey, string> = {
   admRevokeSelf: 'This is the key you are signed in with. Revoking it signs you out at once, and you cannot sign in with it again. Make sure you have another admin key first.',
   admRevokeSelfAck: 'I understand: revoke the key I am using',
   admRevokeSelfConfirm: 'Revoke and sign out',
-  admRevokeBootstrap: 'This is the platform admin key: if the service sets GUANDIAN_ADMIN_KEY, it works again after a restart.',
+  admPlatformKeyFixed: 'The platform admin key cannot be revoked here: to replace it, set a new GUANDIAN_ADMIN_KEY and restart the service',
 
   admSettingsTitle: 'Tenant settings',
   admSettingsHint: 'These apply to data received from now on: stored documents are not processed again.',
@@ -605,6 +606,7 @@ export const adminEn: Record<AdminMsgKey, string> = {
 
   errWebhookInUse: 'Alert rules still send to this webhook: remove it from them, or delete them, first',
   errWebhookInactive: 'This webhook is inactive: activate it to send a test event',
+  errLastAdminKey: 'This is the last admin key that can manage keys: revoking it would leave no one able to create or revoke keys. Create another admin key first, then revoke this one',
   errIdempotencyInProgress: 'The same request is still being processed; try again shortly',
   reasonUrl: 'is not a valid URL',
   reasonUrlScheme: 'must start with http:// or https://',

@@ -104,7 +104,14 @@ export function KeysPage() {
                 )}
               </td>
               <td>
-                {!k.revokedAt && (
+                {/* the platform key is never revoked here (the API refuses: nothing could replace it but a restart);
+                    the cell says how it is replaced instead of offering a button that can only fail */}
+                {!k.revokedAt && k.id === BOOTSTRAP && (
+                  <span className="small muted" data-note="platform-key">
+                    {t('admPlatformKeyFixed')}
+                  </span>
+                )}
+                {!k.revokedAt && k.id !== BOOTSTRAP && (
                   <button type="button" className="btn btn-small btn-danger" data-action="revoke" onClick={() => setRevoking(k)}>
                     {t('admRevoke')}
                     <span className="sr-only">: <UserText text={k.name} /></span>
@@ -157,7 +164,6 @@ export function KeysPage() {
               {t('admRevokeSelf')}
             </p>
           )}
-          {revoking.id === BOOTSTRAP && <p className="small muted">{t('admRevokeBootstrap')}</p>}
         </ConfirmDialog>
       )}
     </AdminSection>
