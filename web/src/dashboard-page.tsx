@@ -222,6 +222,17 @@ export function DashboardPage({ route }: { route: Route }) {
           <span className="muted small kpi-hint">{t('chartHint')}</span>
         </div>
       )}
+      {/* A new install holds nothing at all: say how feedback gets in (and the sample a trial can load), rather
+          than four charts of 暂无数据. With filters set, an empty answer is the filters', and the charts say so. */}
+      {totals && totals.total === 0 && KEYS.every((k) => !filters[k]) && (
+        <section className="card dash-welcome" data-empty="tenant">
+          <h2 className="sub">{t('dashEmptyTitle')}</h2>
+          <p>{t('dashEmptyBody')}</p>
+          <p className="small muted">
+            {t('dashEmptyDemo')} <code>npx guandian demo</code>
+          </p>
+        </section>
+      )}
       {charts && (
         <div className="chart-grid">
           <section className="card chart-card">
