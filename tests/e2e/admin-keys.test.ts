@@ -320,7 +320,8 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
     // it says how the key is replaced instead.
     const bootRow = page.locator('tr[data-key-id=bootstrap]');
     expect(await bootRow.locator('[data-action=revoke]').count()).toBe(0);
-    expect(await bootRow.locator('[data-note=platform-key]').textContent()).toBe('平台管理员密钥不能在此吊销：更换它需设置新的 GUANDIAN_ADMIN_KEY 并重启服务');
+    expect(await bootRow.locator('[data-note=platform-key]').textContent()).toBe('平台密钥，不能吊销');
+    expect(await page.locator('[data-hint=platform]').textContent()).toContain('更换它需设置新的 GUANDIAN_ADMIN_KEY 并重启服务');
 
     const second = await e2e.api<Key>('POST', '/v1/api-keys', { name: '第二管理员', roles: ['admin'] });
     expect(second.status).toBe(201);

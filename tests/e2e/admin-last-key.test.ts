@@ -8,14 +8,14 @@ import { useConsole } from './console-fixture.js';
 
 const e2e = useConsole();
 
-test('the platform key offers no revoke, in Chinese and English; the note says how it is replaced', async () => {
+test('the platform key offers no revoke, in Chinese and English; the page says how it is replaced', async () => {
   const { p, ctx } = await (async () => {
     const c = await e2e.browser.newContext({ viewport: { width: 1300, height: 860 }, locale: 'zh-CN' });
     return { ctx: c, p: await c.newPage() };
   })();
-  for (const [lang, note] of [
-    ['zh', '平台管理员密钥不能在此吊销：更换它需设置新的 GUANDIAN_ADMIN_KEY 并重启服务'],
-    ['en', 'The platform admin key cannot be revoked here: to replace it, set a new GUANDIAN_ADMIN_KEY and restart the service'],
+  for (const [lang, note, how] of [
+    ['zh', '平台密钥，不能吊销', '更换它需设置新的 GUANDIAN_ADMIN_KEY 并重启服务'],
+    ['en', 'Platform key: cannot be revoked', 'to replace it, set a new GUANDIAN_ADMIN_KEY and restart the service'],
   ] as const) {
     await signedInAs(p, e2e.server.base, e2e.server.adminKey, lang);
     await openRoute(p, e2e.server.base, '#/admin/keys', '.keys-table');
@@ -23,6 +23,8 @@ test('the platform key offers no revoke, in Chinese and English; the note says h
     await row.waitFor();
     expect(await row.locator('[data-action=revoke]').count()).toBe(0);
     expect(await row.locator('[data-note=platform-key]').textContent()).toBe(note);
+    // how it is replaced, above the list (a phone's actions cell has no room for it)
+    expect(await p.locator('[data-hint=platform]').textContent()).toContain(how);
   }
   // and the API indeed refuses it, so the button could only have failed
   const refused = await e2e.api<{ error: { code: string } }>('DELETE', '/v1/api-keys/bootstrap');
