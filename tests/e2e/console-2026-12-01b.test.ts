@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ingest, signedInAs, waitSettled } from './console-helpers.js';
+import { ingest, signedInAs, waitNonePending, waitSettled } from './console-helpers.js';
 import { openPage, waitFor } from './server-harness.js';
 import { useConsole } from './console-fixture.js';
 
@@ -62,14 +62,7 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(207);
     docId = (res.body as { items: { id: string }[] }).items[JOURNEY.length]!.id;
     journeyDocId = (res.body as { items: { id: string }[] }).items[0]!.id;
-    await waitFor(
-      'the documents analyzed',
-      async () => {
-        const pending = await Promise.all(['queued', 'processing'].map((s) => e2e.api<{ items: unknown[] }>('GET', `/v1/documents?status=${s}&limit=1`)));
-        return pending.every((p) => p.body.items.length === 0);
-      },
-      60_000,
-    );
+    await waitNonePending(e2e.api, 60_000, 'the documents analyzed');
     // a complaint routed to a case, for the cases page
     expect((await e2e.api('PUT', '/v1/routing', { entries: [{ keywords: ['账单'], team: 'billing', slaHours: 4, priority: 'high' }], defaultTeam: 'customer-care', defaultSlaHours: 24 })).status).toBe(200);
     await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: 'case-1', text: '账单看不懂，客服也说不清楚，很失望。' });

@@ -52,13 +52,18 @@ export async function seedAnalyzed(api: Api, o: { prefix: string; n: number; bat
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(207);
     expect((res.body as { items: { status: string }[] }).items.every((d) => d.status === 'accepted')).toBe(true);
   }
+  await waitNonePending(api, o.timeoutMs);
+}
+
+/** Waits until no document of the key's tenant is queued or in analysis (`what` names the wait in a timeout). */
+export async function waitNonePending(api: Api, timeoutMs: number, what = 'the documents analyzed'): Promise<void> {
   await waitFor(
-    'the documents analyzed',
+    what,
     async () => {
       const pending = await Promise.all(['queued', 'processing'].map((s) => api<{ items: unknown[] }>('GET', `/v1/documents?status=${s}&limit=1`)));
       return pending.every((p) => p.body.items.length === 0);
     },
-    o.timeoutMs,
+    timeoutMs,
   );
 }
 

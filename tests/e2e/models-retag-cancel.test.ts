@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, test } from 'vitest';
-import { openRoute, seedAnalyzed, signedInAs } from './console-helpers.js';
+import { openRoute, seedAnalyzed, signedInAs, waitNonePending } from './console-helpers.js';
 import { openPage, SCREENSHOTS, waitFor } from './server-harness.js';
 import { useConsole } from './console-fixture.js';
 
@@ -65,14 +65,7 @@ test('a running job is cancelled from its card after a confirmation; it then rea
 
   // nothing is left to re-tag: no document queued or in analysis once the one a worker held (queued again
   // by the cancel) is done, and the job's numbers stay
-  await waitFor(
-    'no document pending after the cancel',
-    async () => {
-      const pending = await Promise.all(['queued', 'processing'].map((s) => e2e.api<{ items: unknown[] }>('GET', `/v1/documents?status=${s}&limit=1`)));
-      return pending.every((p) => p.body.items.length === 0);
-    },
-    20_000,
-  );
+  await waitNonePending(e2e.api, 20_000, 'no document pending after the cancel');
   expect((await e2e.api<{ status: string; done: number }>('GET', `/v1/retag-jobs/${id}`)).body).toMatchObject({ status: 'cancelled', done: progress.done });
 
   // in English too, after a reload: the list says cancelled, with no button

@@ -1,6 +1,6 @@
 import type { Page, Route } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { signIn, trainingRefusal } from './console-helpers.js';
+import { signIn, trainingRefusal, waitNonePending } from './console-helpers.js';
 import { openPage, waitFor } from './server-harness.js';
 import { useConsole } from './console-fixture.js';
 
@@ -31,14 +31,7 @@ async function seed(documents: Record<string, unknown>[]): Promise<void> {
     expect(res.status).toBe(207);
     expect(res.body.items.filter((d) => d.status !== 'accepted')).toEqual([]);
   }
-  await waitFor(
-    'the seeded documents analyzed',
-    async () => {
-      const pending = await Promise.all(['queued', 'processing'].map((s) => e2e.api<{ items: unknown[] }>('GET', `/v1/documents?status=${s}&limit=1`)));
-      return pending.every((p) => p.body.items.length === 0);
-    },
-    90_000,
-  );
+  await waitNonePending(e2e.api, 90_000, 'the seeded documents analyzed');
 }
 
 interface DrawnText {

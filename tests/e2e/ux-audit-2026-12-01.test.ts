@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { signedInAs, waitSettled } from './console-helpers.js';
+import { signedInAs, waitNonePending, waitSettled } from './console-helpers.js';
 import { openPage, waitFor } from './server-harness.js';
 import { useConsole } from './console-fixture.js';
 
@@ -62,14 +62,7 @@ describe('UX audit 2026-12-01 (real server, chromium)', () => {
     const res = await e2e.api('POST', '/v1/documents/batch', { documents });
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(207);
     ids = (res.body as { items: { id: string }[] }).items.map((d) => d.id);
-    await waitFor(
-      'the documents analyzed',
-      async () => {
-        const pending = await Promise.all(['queued', 'processing'].map((s) => e2e.api<{ items: unknown[] }>('GET', `/v1/documents?status=${s}&limit=1`)));
-        return pending.every((p) => p.body.items.length === 0);
-      },
-      60_000,
-    );
+    await waitNonePending(e2e.api, 60_000, 'the documents analyzed');
     ({ page } = await openPage(e2e.browser, LAPTOP, { errors: pageErrors }));
     await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
   }, 120_000);
