@@ -103,3 +103,20 @@ test('--wait takes whole seconds only', async () => {
   expect(run.code).toBe(2);
   expect(run.stderr).toContain('--wait must be a whole number of seconds, got "soon"');
 });
+
+test('an ingest-only key loads the sample and skips the wait it may not make', async () => {
+  const made = await fetch(service.url + '/v1/api-keys', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${ADMIN_KEY}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'crm', roles: ['ingest'] }),
+  });
+  expect(made.status).toBe(201);
+  const { key } = (await made.json()) as { key: string };
+  const own = sample.slice(0, 2).map((d, i) => ({ ...d, externalId: `ingest-only-${i}` }));
+  const file = path.join(work, 'ingest-only.jsonl');
+  fs.writeFileSync(file, own.map((d) => JSON.stringify(d)).join('\n') + '\n');
+  const run = await runBuiltCli(['demo', '--file', file, '--wait', '30'], { cwd: work, env: { GUANDIAN_URL: service.url, GUANDIAN_KEY: key }, timeoutMs: 60_000 });
+  expect(run.code, run.stderr).toBe(0);
+  expect(run.stdout.trim()).toBe('accepted 2, duplicate 0, loaded before 0, rejected 0');
+  expect(run.stderr).toContain('this key may send feedback but not read it (ingest role only), so the wait for tags is skipped');
+});
