@@ -164,7 +164,8 @@ a second run the same day sends nothing new (duplicates), one on a later day is 
 item by item as "loaded before" (the same ids with other dates).
 
 Prints "accepted N, duplicate N, loaded before N, rejected N". Needs an ingest key (an
-admin key has every role) and, to wait for the tags, analyst or labeler.
+admin key has every role); waiting for the tags needs analyst or labeler too, and a key
+without them loads the sample and skips the wait.
 
 Options:
   --file FILE      another sample in the same JSONL format (default the bundled one)
