@@ -331,6 +331,13 @@ export function compileMatch(filter: Filter): ((d: Row) => boolean) | null {
       tests.push((v) => v === q);
     } else if (q && typeof q === 'object' && !Array.isArray(q) && !(q instanceof Date) && !(q instanceof RegExp)) {
       const ops = Object.entries(q as Record<string, unknown>);
+      // $nin of plain values: the live-tag clause every tag read carries (TagsRepository)
+      const nin = ops.length === 1 && ops[0]![0] === '$nin' ? ops[0]![1] : undefined;
+      if (Array.isArray(nin) && nin.every((b) => b === null || ['string', 'number', 'boolean'].includes(typeof b))) {
+        tests.push((v) => !nin.includes(v));
+        keys.push(key);
+        continue;
+      }
       if (ops.length === 0 || ops.some(([op, b]) => !RANGE_OPS.has(op) || (op === '$ne' ? b !== null && typeof b !== 'string' && typeof b !== 'number' && typeof b !== 'boolean' : typeof b !== 'string' && typeof b !== 'number'))) return null;
       tests.push((v) =>
         ops.every(([op, b]) => {

@@ -116,6 +116,8 @@ export interface TagRecord {
   scale?: 'nps' | 'csat' | null;
   createdAt: Date;
   updatedAt: Date;
+  /** Where the tag is in a swap of the document's machine tags (TagsRepository.replaceMachineTags); absent = live. */
+  stage?: number;
 }
 
 export interface ApiKeyRecord {

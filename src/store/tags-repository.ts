@@ -21,6 +21,18 @@ function pivot(rows: { _id: { key: string; polarity: string }; n: number }[]): (
   return [...byKey.values()];
 }
 
+/**
+ * A tag's `stage` while an analysis swaps a document's machine tags (replaceMachineTags): staged tags are
+ * written but not yet the document's (-1), retired ones were replaced and wait for the sweep (1). Every
+ * read keeps the rest (0, or no stage: human tags and tags stored before stages existed).
+ */
+export const TAG_STAGED = -1;
+export const TAG_RETIRED = 1;
+/** The clause every tag read carries: one top-level field, so the indexes and the embedded engine's fast matcher still serve the query. */
+export const LIVE_TAG = { stage: { $nin: [TAG_STAGED, TAG_RETIRED] } } as const;
+const live = (filter: Filter): Filter => ({ ...filter, ...LIVE_TAG });
+const MACHINE = { $in: ['model', 'rule'] };
+
 export const TAG_FEED_SORT = { at: -1, documentId: -1, turnIndex: 1, 'span.start': 1, _id: 1 } as const;
 
 export class TagsRepository {
@@ -40,25 +52,53 @@ export class TagsRepository {
   }
 
   byDocument(documentId: string): Promise<TagRecord[]> {
-    return this.coll.find({ documentId }, { sort: { turnIndex: 1, 'span.start': 1 } });
+    return this.coll.find(live({ documentId }), { sort: { turnIndex: 1, 'span.start': 1 } });
   }
 
   findForTenant(tenant: string, id: string): Promise<TagRecord | null> {
-    return this.coll.findOne({ _id: id, tenant });
+    return this.coll.findOne(live({ _id: id, tenant }));
   }
 
   /**
-   * Makes the document's machine tags exactly `tags`: inserts the new ones (their ids are their
-   * idempotency keys, so a second run inserts nothing) and then removes machine tags that are no
-   * longer produced. Human tags are never touched. Safe to repeat after a crash at any point.
+   * Makes the document's machine tags exactly `tags`, in three steps (stage, switch, sweep) so that a
+   * reader at any moment sees either the old set or the new one, never both, and a crash at any point
+   * leaves one of them readable; running it again finishes the job (the ids are idempotency keys).
+   * Human tags are never touched.
    */
   async replaceMachineTags(documentId: string, tags: TagRecord[]): Promise<void> {
-    await this.coll.insertManyIgnoreDuplicates(tags);
-    await this.coll.deleteMany({
-      documentId,
-      source: { $in: ['model', 'rule'] },
-      _id: { $nin: tags.map((t) => t._id) },
-    });
+    await this.stageMachineTags(documentId, tags);
+    await this.switchMachineTags(documentId, tags);
+    await this.sweepMachineTags(documentId, tags);
+  }
+
+  /**
+   * Step 1: writes the new tags hidden (staged). A tag whose id is already there is left as it is: the
+   * same id is the same document, model version, place and aspect. One retired by an earlier run that
+   * crashed before its sweep is staged again, so the switch brings it back.
+   */
+  async stageMachineTags(documentId: string, tags: TagRecord[]): Promise<void> {
+    await this.coll.insertManyIgnoreDuplicates(tags.map((t) => ({ ...t, stage: TAG_STAGED })));
+    const ids = tags.map((t) => t._id);
+    if (ids.length > 0) await this.coll.updateMany({ documentId, _id: { $in: ids }, stage: TAG_RETIRED }, { $set: { stage: TAG_STAGED } });
+  }
+
+  /**
+   * Step 2, the switch: one update that makes the staged tags live and retires the live machine tags not
+   * among them. The embedded engine applies one update as one command, with no read in between; MongoDB
+   * applies it document by document, so there a read during this one statement may still see part of
+   * each set (docs/reliability.md). Staged leftovers of an earlier crashed run stay hidden for the sweep.
+   */
+  async switchMachineTags(documentId: string, tags: TagRecord[]): Promise<void> {
+    const ids = tags.map((t) => t._id);
+    await this.coll.updateMany(
+      { documentId, source: MACHINE, $or: [{ _id: { $in: ids }, stage: TAG_STAGED }, { _id: { $nin: ids }, ...LIVE_TAG }] },
+      { $inc: { stage: 1 } },
+    );
+  }
+
+  /** Step 3: removes the document's machine tags that are not in `tags` (retired, or staged by a run that lost). */
+  async sweepMachineTags(documentId: string, tags: TagRecord[]): Promise<void> {
+    await this.coll.deleteMany({ documentId, source: MACHINE, _id: { $nin: tags.map((t) => t._id) } });
   }
 
   /** Every tenant's tags in id order after `after`, `limit` at a time: the day-bucket sweep's pages (DayBuckets). */
@@ -85,7 +125,7 @@ export class TagsRepository {
 
   /** Newest first by `at`, ties by id: the order the feed's keyset cursor (query-service) pages through. */
   list(filter: Filter, limit: number): Promise<TagRecord[]> {
-    return this.coll.find(filter, { sort: { at: -1, _id: -1 }, limit });
+    return this.coll.find(live(filter), { sort: { at: -1, _id: -1 }, limit });
   }
 
   /**
@@ -93,16 +133,16 @@ export class TagsRepository {
    * re-tag never changes, unlike tag ids) in reading order. `limit` absent: every match.
    */
   feed(filter: Filter, limit?: number): Promise<TagRecord[]> {
-    return this.coll.find(filter, { sort: { ...TAG_FEED_SORT }, ...(limit === undefined ? {} : { limit }) });
+    return this.coll.find(live(filter), { sort: { ...TAG_FEED_SORT }, ...(limit === undefined ? {} : { limit }) });
   }
 
   countWhere(filter: Filter): Promise<number> {
-    return this.coll.count(filter);
+    return this.coll.count(live(filter));
   }
 
   async countBy(filter: Filter, field: string): Promise<(CountRow & { key: string })[]> {
     const rows = await this.coll.aggregate<{ _id: { key: string; polarity: string }; n: number }>([
-      { $match: filter },
+      { $match: live(filter) },
       { $group: { _id: { key: `$${field}`, polarity: '$polarity' }, n: { $sum: 1 } } },
     ]);
     return pivot(rows);
@@ -115,7 +155,7 @@ export class TagsRepository {
   async summary(filter: Filter, topAspects: number) {
     const byPolarity = (field: string) => [{ $group: { _id: { key: `$${field}`, polarity: '$polarity' }, n: { $sum: 1 } } }];
     const [facets] = await this.coll.aggregate<Record<'category' | 'day' | 'channel' | 'top', { _id: Record<string, string>; n?: number; count?: number }[]>>([
-      { $match: filter },
+      { $match: live(filter) },
       {
         $facet: {
           category: byPolarity('category'),
