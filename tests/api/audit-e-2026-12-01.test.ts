@@ -71,6 +71,30 @@ describe('a re-tag swapping the machine tags', () => {
     expect((await stored(id)).length, 'nothing but the last set is left once the write is done').toBe(first.length);
   });
 
+  test('a customer journey mid-swap counts the document’s tags once', async () => {
+    const customerId = 'cx-13900139000';
+    const posted = await rt.http
+      .post('/v1/documents')
+      .set(bearer(ADMIN_KEY))
+      .send({ kind: 'comment', source: 'wechat', externalId: 'e1201-journey', customerId, text: '宽带老是断网，客服电话也打不通，维修师傅倒是很专业。', occurredAt: '2026-06-05T10:00:00+08:00' });
+    expect(posted.status, JSON.stringify(posted.body)).toBe(202);
+    expect((await waitForStatus(rt, posted.body.id as string)).status).toBe('done');
+    const id = posted.body.id as string;
+    const live = await rt.services.store.tags.byDocument(id);
+    const touchpoint = async () =>
+      ((await rt.http.get(`/v1/customers/${customerId}/journey`).set(bearer(ADMIN_KEY)).expect(200)).body.touchpoints as { documentId: string; tags: number; score: number }[]).find(
+        (p) => p.documentId === id,
+      )!;
+    const before = await touchpoint();
+    expect(before.tags).toBe(live.length);
+    // a re-analysis under another model version, stopped after writing its tags (staged), then after its switch
+    const next = underVersion(live, 'audit-e-journey');
+    await rt.services.store.tags.stageMachineTags(id, next);
+    expect(await touchpoint()).toEqual(before);
+    await rt.services.store.tags.switchMachineTags(id, next);
+    expect(await touchpoint()).toEqual(before);
+  });
+
   test('a crash at any step leaves one set readable, and running the job again finishes it', async () => {
     const { id, tags: old } = await taggedDocument('酒店隔音太差了，空调噪音很大，服务员倒是很热情。', '2026-06-04T20:10:00+08:00');
     const next = underVersion(old, 'audit-e-crash');
