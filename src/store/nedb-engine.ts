@@ -391,7 +391,7 @@ function pipelineSink(stages: Stage[]): Sink {
     };
   }
   const group = stage && '$group' in stage ? groupAccumulator(stage.$group as Record<string, unknown>) : null;
-  if (group) return { add: group.add, finish: () => (rest.length ? runPipeline(group.rows(), rest) : group.rows()) };
+  if (group) return { add: group.add, finish: () => (rest.length ? (new Aggregator(rest).run(group.rows()) as Row[]) : group.rows()) };
   // anything else is mingo's, on the documents that reached it, at the end
   const docs: Row[] = [];
   return { add: (d) => void docs.push(d), finish: () => runPipeline(docs, stages) };
@@ -410,8 +410,7 @@ function runPipeline(docs: Row[], stages: Stage[]): Row[] {
   }
   if ('$group' in stage) {
     const grouped = fastGroup(docs, stage.$group as Record<string, unknown>);
-    // what follows runs here too: a count of groups (documents per day) is a counting $group again
-    if (grouped) return rest.length ? runPipeline(grouped, rest) : grouped;
+    if (grouped) return rest.length ? (new Aggregator(rest).run(grouped) as Row[]) : grouped;
   }
   return new Aggregator(stages).run(docs) as Row[];
 }

@@ -154,20 +154,13 @@ export class TagsRepository {
    */
   async summary(filter: Filter, topAspects: number) {
     const byPolarity = (field: string) => [{ $group: { _id: { key: `$${field}`, polarity: '$polarity' }, n: { $sum: 1 } } }];
-    const documentsPerDay = [{ $group: { _id: { day: '$day', documentId: '$documentId' } } }, { $group: { _id: '$_id.day', n: { $sum: 1 } } }];
-    type Facet = { _id: Record<string, string> | string; n?: number; count?: number }[];
-    const [facets] = await this.coll.aggregate<Record<'category' | 'day' | 'channel' | 'top' | 'dayDocuments' | 'dayNegativeDocuments', Facet>>([
+    const [facets] = await this.coll.aggregate<Record<'category' | 'day' | 'channel' | 'top', { _id: Record<string, string>; n?: number; count?: number }[]>>([
       { $match: live(filter) },
       {
         $facet: {
           category: byPolarity('category'),
           day: byPolarity('day'),
           channel: byPolarity('channel'),
-          // How many documents each day's tags come from, and how many of them have a negative tag: a day's
-          // negative rate over 5 tags means little if they are one customer's. Counting groups only, which the
-          // embedded engine runs in its fast path (a $cond per tag in mingo cost seconds at a million tags).
-          dayDocuments: documentsPerDay,
-          dayNegativeDocuments: [{ $match: { polarity: 'negative' } }, ...documentsPerDay],
           // grouped by canonical aspect, so 网速/网络/宽带 or 房价/价格 are one bar, and implicit complaints
           // (太贵了 → 价格) count too; tags without one group under their own aspect text
           top: [
@@ -179,16 +172,12 @@ export class TagsRepository {
         },
       },
     ]);
-    const keyed = (list: Facet) => list.map((r) => ({ ...r, _id: r._id as Record<string, string> }));
-    const rows = (list: Facet) => pivot(keyed(list).map((r) => ({ _id: { key: r._id.key!, polarity: r._id.polarity! }, n: r.n ?? 0 })));
-    const perDay = (list: Facet) => new Map(list.map((r) => [String(r._id), r.n ?? 0]));
-    const documents = perDay(facets?.dayDocuments ?? []);
-    const negativeDocuments = perDay(facets?.dayNegativeDocuments ?? []);
+    const rows = (list: { _id: Record<string, string>; n?: number }[]) => pivot(list.map((r) => ({ _id: { key: r._id.key!, polarity: r._id.polarity! }, n: r.n ?? 0 })));
     return {
       byCategory: rows(facets?.category ?? []),
-      byDay: rows(facets?.day ?? []).map((r) => ({ ...r, documents: documents.get(r.key) ?? 0, negativeDocuments: negativeDocuments.get(r.key) ?? 0 })),
+      byDay: rows(facets?.day ?? []),
       byChannel: rows(facets?.channel ?? []),
-      topNegativeAspects: keyed(facets?.top ?? []).map((r) => ({ aspect: r._id.aspect!, category: r._id.category!, count: r.count ?? 0 })),
+      topNegativeAspects: (facets?.top ?? []).map((r) => ({ aspect: r._id.aspect!, category: r._id.category!, count: r.count ?? 0 })),
     };
   }
 

@@ -99,8 +99,7 @@ export interface Counts {
 
 export interface Summary {
   byCategory: (Counts & { category: string })[];
-  /** documents: how many documents the day's tags come from; negativeDocuments: of them, with a negative tag. */
-  byDay: (Counts & { day: string; documents: number; negativeDocuments: number })[];
+  byDay: (Counts & { day: string })[];
   byChannel: (Counts & { channel: string })[];
   topNegativeAspects: { aspect: string; category: string; count: number }[];
 }

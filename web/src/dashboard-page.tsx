@@ -100,9 +100,8 @@ export function DashboardPage({ route }: { route: Route }) {
     // A rate is drawn as what it is: one measurement a day, joined by straight segments. A smoothed curve swung
     // wide of them between a day of all complaints and one of none (beyond 100 % or 0 % beside such days),
     // drawing rates no day had. And a day's rate may rest on one tag or on hundreds: its point says of how
-    // many (负面 3 / 共 5 个标签), so that a 100 % from a single complaint is not read as a day gone wrong, and
-    // of how many pieces of feedback (来自 3 篇反馈): five tags may be five customers or one long complaint.
-    // The rate stays a rate of tags, the unit GET /v1/stats/summary counts it in.
+    // many (负面 3 / 共 5 个标签), so that a 100 % from a single complaint is not read as a day gone wrong.
+    // These are tags, the unit the rate is counted in (GET /v1/stats/summary counts tags per day, not documents).
     const trend: ChartOption = {
       tooltip: {
         trigger: 'axis',
@@ -112,12 +111,7 @@ export function DashboardPage({ route }: { route: Route }) {
           const d = byDay.get(day);
           const rate = rateOf(d);
           if (!d || rate === null) return tipContent([day, t('noTagsThatDay')]);
-          return tipContent([
-            day,
-            [`${t('negativeRate')}: `, { b: `${rate.toFixed(1)}%` }],
-            t('trendDayCounts', { neg: d.negative, n: d.total }),
-            t('trendDayDocuments', { n: d.documents, neg: d.negativeDocuments }),
-          ]);
+          return tipContent([day, [`${t('negativeRate')}: `, { b: `${rate.toFixed(1)}%` }], t('trendDayCounts', { neg: d.negative, n: d.total })]);
         },
       },
       grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
@@ -175,8 +169,8 @@ export function DashboardPage({ route }: { route: Route }) {
         links: cats.map((c) => polLinks({ category: c.category })),
       },
       trend: {
-        columns: [t('date'), t('negativeRate'), t('negative'), t('total'), t('dayDocuments'), t('dayNegativeDocuments')],
-        rows: days.map((d) => [d.day, `${d.total ? ((d.negative / d.total) * 100).toFixed(1) : '0.0'}%`, d.negative, d.total, d.documents, d.negativeDocuments]),
+        columns: [t('date'), t('negativeRate'), t('negative'), t('total')],
+        rows: days.map((d) => [d.day, `${d.total ? ((d.negative / d.total) * 100).toFixed(1) : '0.0'}%`, d.negative, d.total]),
         links: days.map((d) => [drillHref({ from: d.day, to: d.day, polarity: 'negative' })]),
       },
       // Biggest first, as read, not the chart's bottom-up order.

@@ -243,18 +243,7 @@ export function responseSchemas(): Record<string, JsonSchema> {
     ),
     StatsSummary: object({
       byCategory: { type: 'array', items: counts('category', category) },
-      byDay: {
-        type: 'array',
-        items: object({
-          day: { ...str, format: 'date' },
-          positive: { type: 'integer' },
-          negative: { type: 'integer' },
-          neutral: { type: 'integer' },
-          total: { type: 'integer', description: 'tags that day' },
-          documents: { type: 'integer', description: 'documents with at least one tag that day (what the tag counts rest on)' },
-          negativeDocuments: { type: 'integer', description: 'of those, documents with at least one negative tag that day' },
-        }),
-      },
+      byDay: { type: 'array', items: counts('day', { ...str, format: 'date' }) },
       byChannel: { type: 'array', items: counts('channel', str) },
       topNegativeAspects: { type: 'array', items: object({ aspect: { ...str, description: 'canonical aspect, or the aspect text when it has none' }, category, count: { type: 'integer' } }) },
     }),
