@@ -29,7 +29,7 @@ import type { HeadWeights } from './model/head.js';
 import { loadLexicon, type Lexicon } from './lexicon.js';
 import { normalizeText, toOriginal } from './normalize.js';
 import { splitClauses, type Clause } from './clauses.js';
-import { buildExtractLexicon, extendQuotedClaims, extractClause, FAILURE, firstTokenFrom, isWait, linkDistantAspects, MAX_LINK_CLAUSES, tokensBetween, type ExtractLexicon, type RawOpinion, type Token } from './extract.js';
+import { buildExtractLexicon, closingTarget, extendQuotedClaims, extractClause, FAILURE, firstTokenFrom, isWait, linkDistantAspects, MAX_LINK_CLAUSES, tokensBetween, type ExtractLexicon, type RawOpinion, type Token } from './extract.js';
 import { createLexiconClassifier } from './lexicon-classifier.js';
 import { aspectJoinsOpinion, implicitFor, lookupAspect } from './aspect-lookup.js';
 import { customerParts, type CustomerPart } from './customer-parts.js';
@@ -74,6 +74,16 @@ function spilled(phrase: string, aspect: string | null): boolean {
 const ANNOYANCE = /烦/;
 /** "the rest" (除了价格贵，其他都挺好): a general verdict that explicitly excludes the thing just judged */
 const OTHER_THINGS = /(其他|其它|别的|其余)/;
+/** Smells, as 异味 and its kin are read (an implicit environment word). */
+const SMELL = /味|臭/;
+/** Quality groups that are things sold (not 卫生, the hygiene of a place). */
+const GOODS = /^(?:商品|床品|质量)$/;
+/** A stream or page that stalls: the line's fault when a network target is named. */
+const STALL = /缓冲|加载|转圈/;
+/** A verdict on someone as a person (人很好, 人不错, 人挺nice): the opinion opens on 人. */
+const PERSON_VERDICT = /^人(?:[很挺真蛮超特别非常太也还都]|不错|好)/;
+/** Couriers and riders: people, not the delivery they do. */
+const isPersonWord = (w: string) => /(?:小哥|小妹|员|骑手|师傅|司机|小姐姐|大哥|大姐|阿姨)$/.test(w);
 /** What only software does on a screen: crashing, freezing, blank or black screens, spinning, error pop-ups. */
 const APP_CRASH = /(闪退|白屏|黑屏|死机|崩溃|卡死|无响应|转圈|报错|卡顿)/;
 /**
@@ -511,6 +521,18 @@ class RuleAnalyzer implements Analyzer {
       let category: CategoryId = 'other';
       let canonical: string | null = null;
       let categoryFrom: PartTag['categoryFrom'] = 'fallback';
+      // patience, care or help are a person's: goods named in an earlier clause (帮我老妈设置好了手机，很耐心) are
+      // what they worked on, not what is praised
+      if (op.aspect && op.aspectDistant && op.score > 0 && (op.patternCategory ?? implicitFor(x, op.core)?.category) === 'service_attitude' && lookupAspect(x, op.aspect.text)?.category === 'quality') op.aspect = null;
+      // a pattern phrase ending on a term of its own kind (突然降额) is about that term, not a target of another kind borrowed
+      // from before (按时还款，突然降额)
+      if (op.aspect && op.aspectDistant && op.patternCategory && lookupAspect(x, op.aspect.text)?.category !== op.patternCategory) {
+        const own = closingTarget(op, lc, tokens, x);
+        if (own) {
+          op.aspect = own;
+          op.aspectDistant = false;
+        }
+      }
       const hit = op.aspect ? lookupAspect(x, op.aspect.text) : null;
       const implicitHit = implicitFor(x, op.core);
       const implicit = op.patternCategory ?? implicitHit?.category ?? null;
@@ -528,6 +550,16 @@ class RuleAnalyzer implements Analyzer {
       const appFault = hit?.category === 'efficiency' && implicit === 'app_experience' && APP_CRASH.test(op.core);
       // a wait or queue told at the place it happened (营业厅里前面排了三十多个人) is about the wait, not the premises
       const waitAtPlace = hit?.canonical === '环境' && implicit === 'efficiency' && op.fromPattern;
+      // goods that smell (衣服有异味, 手套一股霉味) are faulty goods; a smell is the premises' only in a room or hall
+      const goodsSmell = hit?.category === 'quality' && hit.how !== 'contains' && GOODS.test(hit.canonical) && implicit === 'environment' && SMELL.test(op.core);
+      // a video that keeps buffering on a slow line (宽带网速只有一半，晚上看视频一直缓冲) is the network's fault, not an app's
+      // …or told in the clause after the slow line (网速太慢了，视频一直在缓冲)
+      const lineStall = implicit === 'app_experience' && STALL.test(op.core) && (hit ? hit.category === 'network' : contextCategory(x, tokens, clauses, clause, op.start) === 'network');
+      // help the staff gave with the customer's things (帮我把手机都设置好了, 帮我把宽带调试好了) praises the help, not the thing
+      const helpWithGoods = op.fromPattern && op.role === 'evidence' && op.score > 0 && op.patternCategory === 'service_attitude' && hit !== null && hit.category !== 'service_attitude';
+      // a courier or rider praised or blamed as a person (快递小哥人很好, 骑手很有礼貌) is how they served, not the delivery
+      const courierManner =
+        hit?.category === 'logistics' && op.aspect !== null && isPersonWord(op.aspect.text) && (implicit === 'service_attitude' || PERSON_VERDICT.test(lc.slice(op.start, op.end)));
       if (judgesDelivery(lc.slice(op.start, op.end), lc.slice(clause.start, clause.end), op.aspect?.text ?? null)) {
         // how something was delivered is logistics whatever was delivered (外卖送得很快); a spill groups with packaging,
         // not with what was spilled (汤全洒了 is no taste complaint, so not under 口味)
@@ -538,10 +570,18 @@ class RuleAnalyzer implements Analyzer {
         category = 'marketing';
         canonical = '推销';
         categoryFrom = 'context';
+      } else if (lineStall && !hit) {
+        category = 'network';
+        canonical = '网络';
+        categoryFrom = 'context';
+      } else if (courierManner) {
+        category = 'service_attitude';
+        canonical = '工作人员';
+        categoryFrom = 'opinion';
       } else if (inner) {
         category = inner;
         categoryFrom = 'context';
-      } else if (hit && ((strongAspect && !paceOfProcess && !appFault && !waitAtPlace) || !implicit || courierPace || deviceFault)) {
+      } else if (hit && ((strongAspect && !paceOfProcess && !appFault && !waitAtPlace && !helpWithGoods) || !implicit || courierPace || deviceFault || goodsSmell || lineStall)) {
         category = hit.category;
         canonical = hit.canonical;
         categoryFrom = 'aspect';

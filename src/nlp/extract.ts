@@ -1301,6 +1301,19 @@ function ownTarget(op: RawOpinion, lc: string, tokens: Token[], x: ExtractLexico
   return { start: s, end: op.end, text: lc.slice(s, op.end) };
 }
 
+/**
+ * A pattern phrase that ends on a term of its own category (突然降额: the credit line cut) names its target, so it
+ * borrows none of another category from an earlier clause (按时还款，突然降额 is not about repaying).
+ */
+export function closingTarget(op: RawOpinion, lc: string, tokens: Token[], x: ExtractLexicon): FoundAspect | null {
+  if (!op.fromPattern || !op.patternCategory) return null;
+  const end = op.end - (/[了的啊呀吧]+$/.exec(lc.slice(op.start, op.end))?.[0].length ?? 0);
+  const t = tokenEndingAt(tokens, end);
+  if (!t || t.start <= op.start || !isNounLike(t, x)) return null;
+  if (x.lex.taxonomy.aspectIndex.get(t.word)?.category !== op.patternCategory) return null;
+  return { start: t.start, end: t.end, text: t.word };
+}
+
 /** Whole-experience verdicts (点赞, 强烈推荐, 下次还会再来, 爱了): about the business, never a borrowed target. */
 function isVerdict(op: RawOpinion, x: ExtractLexicon): boolean {
   if (op.patternCategory === 'other') return true;
