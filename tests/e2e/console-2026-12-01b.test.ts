@@ -45,6 +45,31 @@ const NPS: [number, string][] = [
   [0, '房间很脏，空调也坏了。'],
 ];
 
+/**
+ * The controls under `selector` whose text (a placeholder, or a select's chosen option) is wider than their room for it,
+ * measured as the page draws it: a span in the control's own font. `reserve` is room something else takes (a drop-down
+ * arrow).
+ */
+async function clippedTexts(page: Page, selector: string, text: 'placeholder' | 'selected', reserve = 0): Promise<string[]> {
+  return (await page.evaluate(`(() => {
+    const out = [];
+    for (const el of document.querySelectorAll(${JSON.stringify(selector)})) {
+      const cs = getComputedStyle(el);
+      const span = document.createElement('span');
+      span.textContent = ${text === 'placeholder' ? 'el.placeholder' : 'el.selectedOptions[0].textContent'};
+      span.style.font = cs.font;
+      span.style.whiteSpace = 'pre';
+      span.style.position = 'absolute';
+      document.body.append(span);
+      const width = span.getBoundingClientRect().width;
+      span.remove();
+      const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - ${reserve};
+      if (width > room) out.push((el.name ? el.name + ': ' : '') + span.textContent + ' (' + Math.round(width) + ' px in ' + Math.round(room) + ')');
+    }
+    return [...new Set(out)];
+  })()`)) as string[];
+}
+
 async function phonePage(lang: 'zh' | 'en', viewport = PHONE): Promise<Page> {
   const { page } = await openPage(e2e.browser, viewport, { errors: pageErrors });
   await signedInAs(page, e2e.server.base, e2e.server.adminKey, lang);
@@ -211,23 +236,7 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
       await waitSettled(page);
       await page.waitForSelector('.case-assign input');
       // each placeholder's width as the page sets it (a span in the field's font), against the field's room for text
-      const cut = (await page.evaluate(`(() => {
-        const out = [];
-        for (const el of document.querySelectorAll('.cases-page input[placeholder]')) {
-          const cs = getComputedStyle(el);
-          const span = document.createElement('span');
-          span.textContent = el.placeholder;
-          span.style.font = cs.font;
-          span.style.whiteSpace = 'pre';
-          span.style.position = 'absolute';
-          document.body.append(span);
-          const text = span.getBoundingClientRect().width;
-          span.remove();
-          const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
-          if (text > room) out.push(el.name + ': ' + el.placeholder + ' (' + Math.round(text) + ' px in ' + Math.round(room) + ')');
-        }
-        return [...new Set(out)];
-      })()`)) as string[];
+      const cut = await clippedTexts(page, '.cases-page input[placeholder]', 'placeholder');
       expect(await page.locator('.cases-page input[placeholder]').count()).toBeGreaterThanOrEqual(3);
       expect(cut, lang).toEqual([]);
       await page.context().close();
@@ -364,24 +373,8 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
       await page.goto(`${e2e.server.base}/#/admin/lexicon`);
       await page.waitForSelector('.lex-table select');
       await waitSettled(page);
-      const cut = (await page.evaluate(`(() => {
-        const out = [];
-        for (const el of document.querySelectorAll('.lex-table select')) {
-          const cs = getComputedStyle(el);
-          const span = document.createElement('span');
-          span.textContent = el.selectedOptions[0].textContent;
-          span.style.font = cs.font;
-          span.style.whiteSpace = 'pre';
-          span.style.position = 'absolute';
-          document.body.append(span);
-          const text = span.getBoundingClientRect().width;
-          span.remove();
-          // the room left of the drop-down arrow (about 20 px with its padding)
-          const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) - 20;
-          if (text > room) out.push(span.textContent + ' (' + Math.round(text) + ' px in ' + Math.round(room) + ')');
-        }
-        return out;
-      })()`)) as string[];
+      // the room left of the drop-down arrow (about 20 px with its padding)
+      const cut = await clippedTexts(page, '.lex-table select', 'selected', 20);
       expect(await page.locator('.lex-table select').count()).toBe(3);
       expect(cut, lang).toEqual([]);
       // every field and button on screen, no table scrolled sideways
