@@ -13,7 +13,6 @@ export interface DemoOptions {
   file: string;
   /** Seconds to wait for the worker to tag what was sent; 0 = do not wait. */
   waitSeconds: number;
-  now?: Date;
 }
 
 export interface DemoSummary {
@@ -22,7 +21,6 @@ export interface DemoSummary {
   /** Sent before on another day: the same externalIds with other dates, which ingest refuses as a conflict. */
   loadedBefore: number;
   rejected: number;
-  shiftDays: number;
 }
 
 interface BatchItem {
@@ -68,12 +66,12 @@ export function shiftDays(docs: Record<string, unknown>[], now: Date): number {
  */
 export async function runDemo(client: HttpClient, o: DemoOptions): Promise<DemoSummary> {
   const docs = readSample(o.file);
-  const days = shiftDays(docs, o.now ?? new Date());
+  const days = shiftDays(docs, new Date());
   const moved = docs.map((d) =>
     typeof d.occurredAt === 'string' ? { ...d, occurredAt: new Date(Date.parse(d.occurredAt) + days * DAY_MS).toISOString() } : d,
   );
   const { items } = await client.json<{ items: BatchItem[] }>('/v1/documents/batch', { method: 'POST', body: { documents: moved }, retries: 3 });
-  const summary: DemoSummary = { accepted: 0, duplicate: 0, loadedBefore: 0, rejected: 0, shiftDays: days };
+  const summary: DemoSummary = { accepted: 0, duplicate: 0, loadedBefore: 0, rejected: 0 };
   for (const item of items) {
     if (item.status === 'accepted') summary.accepted++;
     else if (item.status === 'duplicate') summary.duplicate++;
