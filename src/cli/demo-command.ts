@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PACKAGE_ROOT } from './eval-command.js';
 import { CliFailure } from './errors.js';
 import { ApiError, type HttpClient } from './http-client.js';
+import { RecordReader } from './import-command.js';
 
 /** The bundled sample: a telecom operator's feedback over four weeks, every channel and kind the API takes. */
 export const SAMPLE_FILE = path.join(PACKAGE_ROOT, 'examples', 'sample-feedback.jsonl');
@@ -29,6 +30,7 @@ interface BatchItem {
   error?: { code?: string; message?: string };
 }
 
+/** The sample's documents, read as `guandian import` reads JSONL (a bad line is named by its line in the file). */
 function readSample(file: string): Record<string, unknown>[] {
   let text: string;
   try {
@@ -36,16 +38,11 @@ function readSample(file: string): Record<string, unknown>[] {
   } catch (err) {
     throw new CliFailure(`cannot read the sample file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  return text
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l, i) => {
-      try {
-        return JSON.parse(l) as Record<string, unknown>;
-      } catch {
-        throw new CliFailure(`${file}:${i + 1}: not valid JSON`);
-      }
-    });
+  const reader = new RecordReader('jsonl');
+  const records = [...reader.push(text), ...reader.end()];
+  const bad = records.find((r) => r.doc === undefined);
+  if (bad) throw new CliFailure(`${file}:${bad.line}: ${bad.error ?? 'not a document'}`);
+  return records.map((r) => r.doc!);
 }
 
 /**

@@ -120,3 +120,11 @@ test('an ingest-only key loads the sample and skips the wait it may not make', a
   expect(run.stdout.trim()).toBe('accepted 2, duplicate 0, loaded before 0, rejected 0');
   expect(run.stderr).toContain('this key may send feedback but not read it (ingest role only), so the wait for tags is skipped');
 });
+
+test('a sample line that is not JSON is named by its line in the file, blank lines counted', async () => {
+  const file = path.join(work, 'broken.jsonl');
+  fs.writeFileSync(file, `${JSON.stringify(sample[0])}\n\n{"kind":"comment",\n`);
+  const run = await runCli(['demo', '--file', file, '--wait', '0']);
+  expect(run.code).toBe(1);
+  expect(run.stderr).toContain('broken.jsonl:3: not valid JSON');
+});
