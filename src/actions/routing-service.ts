@@ -1,9 +1,10 @@
 import { badRequest, notFound } from '../errors.js';
 import type { Filter } from '../store/collection.js';
-import type { CasePriority, CaseRouting, DocumentRecord, RoutingEntry, RoutingTableRecord, TagRecord } from '../store/records.js';
+import type { CasePriority, CaseRouting, DocumentRecord, RoutingEntry, RoutingTableRecord, SurveyCases, TagRecord } from '../store/records.js';
 import { wasAnalysed } from '../store/documents-repository.js';
 import type { ActionsStore } from './actions-store.js';
 import { escalationThreats } from './escalation-intent.js';
+import { scoreClass } from './insights.js';
 import { customerParts } from '../nlp/customer-parts.js';
 import { customerText, findWords } from './text.js';
 
@@ -14,7 +15,7 @@ const HOUR = 3_600_000;
 export const UNASSIGNED = 'none';
 
 export function defaultRoutingTable(tenant: string): RoutingTableRecord {
-  return { _id: tenant, entries: [], defaultTeam: 'customer-care', defaultSlaHours: 24, escalationWords: DEFAULT_ESCALATION_WORDS, updatedAt: new Date(0) };
+  return { _id: tenant, entries: [], defaultTeam: 'customer-care', defaultSlaHours: 24, escalationWords: DEFAULT_ESCALATION_WORDS, surveyCases: 'any_negative', updatedAt: new Date(0) };
 }
 
 export const presentRouting = (t: RoutingTableRecord) => ({
@@ -22,12 +23,26 @@ export const presentRouting = (t: RoutingTableRecord) => ({
   defaultTeam: t.defaultTeam,
   defaultSlaHours: t.defaultSlaHours,
   escalationWords: t.escalationWords,
+  surveyCases: t.surveyCases ?? 'any_negative',
   updatedAt: t.updatedAt,
 });
 
 /**
+ * Whether a negative opinion makes this document a case under the tenant's `surveyCases`. Only a survey answer
+ * with its score is ever held back: a promoter's 很满意，就是价格有点贵 is the praise of someone who will come back,
+ * and calling them about the price takes an agent from the detractors. Comments, transcripts and posts, and an
+ * answer without a score, say nothing of how the customer rates us, so they stay cases as before. The groups are
+ * the ones a score means everywhere else (insights.ts scoreClass: NPS 0-6 / 7-8 / 9-10, CSAT 1-2 / 3 / 4-5).
+ */
+function opinionOpensCase(policy: SurveyCases | undefined, doc: DocumentRecord): boolean {
+  if (!policy || policy === 'any_negative' || doc.kind !== 'survey' || typeof doc.score !== 'number' || !doc.scale) return true;
+  const group = scoreClass(doc.score, doc.scale);
+  return group < 0 || (group === 0 && policy === 'detractors_and_passives');
+}
+
+/**
  * The routing decision for one document, or null when it is no case. A document is a case when it has a
- * negative opinion, or when the customer threatens to escalate (escalation-intent.ts: 我要投诉你们, 再不退款我就去
+ * negative opinion (a scored survey answer only when its score is in the groups `surveyCases` names), or when the customer threatens to escalate (escalation-intent.ts: 我要投诉你们, 再不退款我就去
  * 银保监会举报), which carries no opinion tag; a mere mention (我之前投诉的理赔今天到账了, 在App上投诉有用吗) is
  * none. `openedFor` says which. The first table entry whose keywords appear in the customer's text or whose
  * categories include a negative tag's category wins; otherwise the default team. Any escalation word raises
@@ -39,9 +54,11 @@ export function routeDocument(table: RoutingTableRecord, doc: DocumentRecord, ta
   const negative = tags.filter((t) => t.polarity === 'negative');
   const text = customerText(doc);
   const escalations = findWords(text, table.escalationWords);
-  // read only when it decides: a negative document is a case whatever its words say
-  const threatened = negative.length === 0 && escalations.length > 0 && escalationThreats(text, escalations).length > 0;
-  if (negative.length === 0 && !threatened) return null;
+  const forOpinion = negative.length > 0 && opinionOpensCase(table.surveyCases, doc);
+  // read only when it decides: a document its negative opinion makes a case is one whatever its words say; a
+  // promoter the survey setting keeps out (再不处理我就投诉到工信部 after a 9) still threatens
+  const threatened = !forOpinion && escalations.length > 0 && escalationThreats(text, escalations).length > 0;
+  if (!forOpinion && !threatened) return null;
   const categories = new Set<string>(negative.map((t) => t.category));
   const index = table.entries.findIndex((e) => findWords(text, e.keywords).length > 0 || e.categories.some((c) => categories.has(c)));
   const entry: RoutingEntry | null = index >= 0 ? table.entries[index]! : null;
@@ -54,7 +71,7 @@ export function routeDocument(table: RoutingTableRecord, doc: DocumentRecord, ta
     dueAt: new Date(received.getTime() + slaHours * HOUR),
     priority,
     escalations,
-    openedFor: negative.length > 0 ? 'negative_opinion' : 'escalation_threat',
+    openedFor: forOpinion ? 'negative_opinion' : 'escalation_threat',
     entry: index >= 0 ? index : null,
   };
 }
@@ -71,13 +88,15 @@ export class RoutingService {
     return (await this.store.routing.find(tenant)) ?? defaultRoutingTable(tenant);
   }
 
-  async replace(tenant: string, input: Omit<RoutingTableRecord, '_id' | 'updatedAt' | 'escalationWords'> & { escalationWords?: string[] }): Promise<RoutingTableRecord> {
+  async replace(tenant: string, input: Omit<RoutingTableRecord, '_id' | 'updatedAt' | 'escalationWords' | 'surveyCases'> & { escalationWords?: string[]; surveyCases?: SurveyCases }): Promise<RoutingTableRecord> {
     const record: RoutingTableRecord = {
       _id: tenant,
       entries: input.entries.map((e) => ({ categories: e.categories ?? [], keywords: e.keywords ?? [], team: e.team, slaHours: e.slaHours, priority: e.priority ?? 'normal' })),
       defaultTeam: input.defaultTeam,
       defaultSlaHours: input.defaultSlaHours,
       escalationWords: input.escalationWords ?? DEFAULT_ESCALATION_WORDS,
+      // a PUT replaces the whole table: left out, it is the default again, as escalationWords are
+      surveyCases: input.surveyCases ?? 'any_negative',
       updatedAt: new Date(),
     };
     record.entries.forEach((e, i) => {

@@ -330,6 +330,14 @@ export interface RoutingEntry {
   priority: CasePriority;
 }
 
+/**
+ * Which scored survey answers a negative opinion makes a case of: every one (`any_negative`), only detractors
+ * (NPS 0-6, CSAT 1-2), or detractors and passives (NPS 0-8, CSAT 1-3). Closed-loop follow-up calls back the
+ * unhappy, not a promoter who adds 就是价格有点贵 to a 9.
+ */
+export const SURVEY_CASES = ['any_negative', 'detractors', 'detractors_and_passives'] as const;
+export type SurveyCases = (typeof SURVEY_CASES)[number];
+
 export interface RoutingTableRecord {
   /** The tenant id. */
   _id: string;
@@ -337,6 +345,8 @@ export interface RoutingTableRecord {
   defaultTeam: string;
   defaultSlaHours: number;
   escalationWords: string[];
+  /** Absent on tables saved before 2026-12-01: `any_negative`. */
+  surveyCases?: SurveyCases;
   updatedAt: Date;
 }
 

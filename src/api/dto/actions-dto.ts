@@ -20,6 +20,7 @@ import { IsReadableDate, QUERY_DATE_MSG } from './dates.js';
 import { StatsQueryDto } from './query-dto.js';
 import { NON_BLANK } from './document-dto.js';
 import { CATEGORY_IDS } from '../../nlp/types.js';
+import { SURVEY_CASES, type SurveyCases } from '../../store/records.js';
 
 const CATEGORIES = CATEGORY_IDS as unknown as string[];
 // A word of only spaces matches nothing (blank words are skipped when texts are searched): a rule or routing
@@ -241,6 +242,11 @@ export class RoutingTableDto {
   @Length(1, 32, { each: true })
   @notBlank('escalationWords')
   escalationWords?: string[];
+
+  /** Which scored survey answers a negative opinion makes a case of; left out: any_negative (every one). */
+  @IsOptional()
+  @IsIn(SURVEY_CASES as unknown as string[])
+  surveyCases?: SurveyCases;
 }
 
 const LIMIT = /^([1-9]\d{0,2}|1000)$/;

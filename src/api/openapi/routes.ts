@@ -750,7 +750,7 @@ export const ROUTES: RouteDoc[] = [
     path: '/v1/routing',
     summary: 'Replace the complaint routing table',
     description:
-      'Negative documents, and documents whose customer threatens to escalate (an escalation word in a threat frame: 我要投诉你们), go to the first entry whose keywords appear in the text or whose categories match a negative tag, else to the default team.',
+      'Negative documents, and documents whose customer threatens to escalate (an escalation word in a threat frame: 我要投诉你们), go to the first entry whose keywords appear in the text or whose categories match a negative tag, else to the default team. `surveyCases` narrows which scored survey answers a negative opinion makes a case of (a threat opens one whatever the score). A bad value is a 400 naming its field. A changed table applies to documents routed from then on, and to existing ones when a re-tag or a correction routes them again.',
     tag: 'actions',
     roles: ['admin'],
     body: RoutingTableDto,

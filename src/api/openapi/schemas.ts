@@ -2,7 +2,7 @@ import type { GateReason } from '../../nlp/model/head-train.js';
 import { CATEGORY_IDS } from '../../nlp/types.js';
 import { RETAG_REASONS, ROLES, TRAINING_ERROR_CODES } from '../../store/records.js';
 import { TagPatchDto } from '../dto/correction-dto.js';
-import { CasesQueryDto, RuleDto } from '../dto/actions-dto.js';
+import { CasesQueryDto, RoutingTableDto, RuleDto } from '../dto/actions-dto.js';
 import { CreateDocumentDto } from '../dto/document-dto.js';
 import { DocumentQueryDto, TagQueryDto } from '../dto/query-dto.js';
 import { enumOf, type JsonSchema } from './dto-schema.js';
@@ -492,6 +492,12 @@ export function responseSchemas(): Record<string, JsonSchema> {
         type: 'array',
         items: str,
         description: "any of these in the customer's words raises a case's priority one level; one used in a threat (我要投诉你们) opens a case without a negative opinion",
+      },
+      surveyCases: {
+        type: 'string',
+        enum: enumOf(RoutingTableDto, 'surveyCases'),
+        description:
+          'which scored survey answers a negative opinion makes a case of: every one (any_negative, the default), only detractors (NPS 0-6, CSAT 1-2) or detractors and passives (NPS 0-8, CSAT 1-3). Comments, transcripts, posts and answers without a score are not affected, and a threat to escalate opens a case whatever the score. Applies to documents routed from then on and to those a re-tag or a correction routes again.',
       },
       updatedAt: dateTime,
     }),

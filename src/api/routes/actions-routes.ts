@@ -122,8 +122,10 @@ export function actionsRoutes(s: Services): Router {
       defaultTeam: dto.defaultTeam,
       defaultSlaHours: dto.defaultSlaHours,
       ...(dto.escalationWords ? { escalationWords: dto.escalationWords } : {}),
+      ...(dto.surveyCases ? { surveyCases: dto.surveyCases } : {}),
     });
-    await s.privacy.audit(who.tenant, who.keyId, 'routing.update', null, { entries: table.entries.length });
+    // surveyCases decides whether whole groups of answers open cases: the log says which it was set to
+    await s.privacy.audit(who.tenant, who.keyId, 'routing.update', null, { entries: table.entries.length, surveyCases: table.surveyCases });
     res.json(presentRouting(table));
   });
 
