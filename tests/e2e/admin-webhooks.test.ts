@@ -38,6 +38,7 @@ interface Routing {
   defaultTeam: string;
   defaultSlaHours: number;
   escalationWords: string[];
+  surveyCases: string;
 }
 
 const e2e = useConsole({ WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' });
@@ -386,5 +387,56 @@ describe('admin: webhooks, alert rules and routing (real server, real receiver, 
     expect(await pageHeading(page)).toBe('Admin · Routing');
     expect(await page.textContent('[data-entry="1"] .adm-entry-cats summary')).toBe('Category: Network & signal');
     await until('English priority', async () => (await page.locator('select[name=priority-1] option:checked').textContent()) === 'High');
+  });
+
+  test('routing: which survey answers open a case is chosen, saved, kept by a later save, and a refusal is shown under it', async () => {
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
+    await openRoute(page, e2e.server.base, '#/admin/routing', '.routing-form');
+    const group = page.locator('fieldset[data-field=surveyCases]');
+    expect(await group.locator('legend').textContent()).toBe('哪些问卷回答因负面评价开工单');
+    expect(await group.locator('input[name=surveyCases]:checked').inputValue()).toBe('any_negative');
+    expect(await group.locator('label').allTextContents()).toEqual([
+      '所有回答（默认） 有负面评价即开工单，与评论、通话相同',
+      '仅贬损者 NPS 0–6 分、CSAT 1–2 分；推荐者和被动者的小抱怨不开工单',
+      '贬损者和被动者 NPS 0–8 分、CSAT 1–3 分；推荐者的小抱怨不开工单',
+    ]);
+    await group.getByLabel('仅贬损者').check();
+    const [ok] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/v1/routing') && r.request().method() === 'PUT'), page.click('[data-action=save-routing]')]);
+    expect(ok.status(), await ok.text()).toBe(200);
+    await page.locator('[data-saved]').waitFor();
+    expect(await page.textContent('[data-saved]')).toBe('路由已保存');
+    expect((await e2e.api<Routing>('GET', '/v1/routing')).body.surveyCases).toBe('detractors');
+
+    // A PUT replaces the whole table: after a reload, saving another field must send the setting back, not reset it.
+    await page.reload();
+    await page.waitForSelector('.routing-form');
+    expect(await group.locator('input[name=surveyCases]:checked').inputValue()).toBe('detractors');
+    await page.fill('input[name=defaultTeam]', 'care-2');
+    await page.click('[data-action=save-routing]');
+    await page.locator('[data-saved]').waitFor();
+    expect((await e2e.api<Routing>('GET', '/v1/routing')).body).toMatchObject({ defaultTeam: 'care-2', surveyCases: 'detractors' });
+
+    // A refusal of the setting (a server that knows other values than this console does; the request is rewritten on
+    // its way, the service's 400 is real) is said under it, and the choice stays for the admin to change.
+    await page.route('**/v1/routing', (route) =>
+      route.request().method() === 'PUT' ? route.continue({ postData: JSON.stringify({ ...route.request().postDataJSON(), surveyCases: 'promoters' }) }) : route.continue(),
+    );
+    await group.getByLabel('贬损者和被动者').check();
+    const [bad] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/v1/routing') && r.request().method() === 'PUT'), page.click('[data-action=save-routing]')]);
+    await page.unroute('**/v1/routing');
+    expect(bad.status()).toBe(400);
+    const err = group.locator('.field-error');
+    await err.waitFor();
+    expect(await err.textContent()).toBe('哪些问卷回答因负面评价开工单只能是以下值之一：any_negative, detractors, detractors_and_passives');
+    expect(await group.getAttribute('aria-describedby')).toBe('survey-cases-hint survey-cases-error');
+    expect(await group.locator('input[name=surveyCases]:checked').inputValue()).toBe('detractors_and_passives');
+    await shot(page, 'admin-routing-survey-cases');
+    expect((await e2e.api<Routing>('GET', '/v1/routing')).body.surveyCases).toBe('detractors');
+
+    await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'en');
+    await openRoute(page, e2e.server.base, '#/admin/routing', '.routing-form');
+    expect(await group.locator('legend').textContent()).toBe('Survey answers that open a case for a negative opinion');
+    expect(await group.locator('label:has(input:checked) b').textContent()).toBe('Detractors only');
+    expect(pageErrors).toEqual([]);
   });
 });

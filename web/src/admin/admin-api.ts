@@ -120,8 +120,13 @@ export interface RoutingTable {
   defaultTeam: string;
   defaultSlaHours: number;
   escalationWords: string[];
+  surveyCases: SurveyCases;
   updatedAt: string;
 }
+
+/** Which scored survey answers a negative opinion makes a case of (docs/actions.md, Complaint routing). */
+export const SURVEY_CASES = ['any_negative', 'detractors', 'detractors_and_passives'] as const;
+export type SurveyCases = (typeof SURVEY_CASES)[number];
 
 export interface ErasureResult {
   customerId?: string;

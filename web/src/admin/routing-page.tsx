@@ -3,7 +3,7 @@ import { ApiError } from '../api';
 import { fieldMessages, type FieldLabels } from '../error-text';
 import { textLang, useI18n, type MsgKey } from '../i18n';
 import { wallTime } from '../time';
-import { adminApi, PRIORITIES, type Priority, type RoutingTable } from './admin-api';
+import { adminApi, PRIORITIES, SURVEY_CASES, type Priority, type RoutingTable, type SurveyCases } from './admin-api';
 import { AdminSection, FieldError, FormError, joinList, LoadFailed, Loading, Saved, splitList, SubmitButton, useLoad, UserText, useSubmit } from './ui';
 
 const ROUTING_FIELDS: FieldLabels = {
@@ -17,9 +17,16 @@ const ROUTING_FIELDS: FieldLabels = {
   defaultTeam: 'admDefaultTeam',
   defaultSlaHours: 'admDefaultSla',
   escalationWords: 'admEscalationWords',
+  surveyCases: 'admSurveyCases',
 };
 
 export const PRIORITY_LABEL: Record<Priority, MsgKey> = { low: 'admPriorityLow', normal: 'admPriorityNormal', high: 'admPriorityHigh', urgent: 'admPriorityUrgent' };
+
+const SURVEY_CASES_LABEL: Record<SurveyCases, [MsgKey, MsgKey]> = {
+  any_negative: ['admSurveyCasesAny', 'admSurveyCasesAnyHint'],
+  detractors: ['admSurveyCasesDetractors', 'admSurveyCasesDetractorsHint'],
+  detractors_and_passives: ['admSurveyCasesPassives', 'admSurveyCasesPassivesHint'],
+};
 
 const numberOr = (raw: string): unknown => {
   const s = raw.trim();
@@ -68,6 +75,8 @@ function RoutingForm({ table, onSaved }: { table: RoutingTable; onSaved: (t: Rou
   const [defaultTeam, setDefaultTeam] = useState(table.defaultTeam);
   const [defaultSla, setDefaultSla] = useState(String(table.defaultSlaHours));
   const [escalation, setEscalation] = useState(joinList(table.escalationWords));
+  // a server from before the setting sends none: the behaviour it has is every answer's
+  const [surveyCases, setSurveyCases] = useState<SurveyCases>(table.surveyCases ?? 'any_negative');
   const { busy, error, fields, run } = useSubmit(ROUTING_FIELDS);
   const [saved, setSaved] = useState(false);
 
@@ -101,6 +110,7 @@ function RoutingForm({ table, onSaved }: { table: RoutingTable; onSaved: (t: Rou
         defaultTeam: defaultTeam.trim(),
         defaultSlaHours: numberOr(defaultSla),
         escalationWords: splitList(escalation),
+        surveyCases,
       });
       onSaved(next);
       setSaved(true);
@@ -252,6 +262,34 @@ function RoutingForm({ table, onSaved }: { table: RoutingTable; onSaved: (t: Rou
           </span>
           <FieldError id="escalation-error" message={fields.get('escalationWords')} />
         </label>
+        <fieldset
+          className="adm-fieldset"
+          data-field="surveyCases"
+          aria-describedby={`survey-cases-hint${fields.has('surveyCases') ? ' survey-cases-error' : ''}`}
+        >
+          <legend>{t('admSurveyCases')}</legend>
+          {SURVEY_CASES.map((v) => (
+            <label key={v} className="adm-radio">
+              <input
+                type="radio"
+                name="surveyCases"
+                value={v}
+                checked={surveyCases === v}
+                onChange={() => {
+                  setSaved(false);
+                  setSurveyCases(v);
+                }}
+              />
+              <span>
+                <b>{t(SURVEY_CASES_LABEL[v][0])}</b> <span className="small muted adm-option-hint">{t(SURVEY_CASES_LABEL[v][1])}</span>
+              </span>
+            </label>
+          ))}
+          <span className="small muted" id="survey-cases-hint">
+            {t('admSurveyCasesHint')}
+          </span>
+          <FieldError id="survey-cases-error" message={fields.get('surveyCases')} />
+        </fieldset>
       </div>
       <FormError error={error} fields={ROUTING_FIELDS} />
       <div className="row adm-save-row">
