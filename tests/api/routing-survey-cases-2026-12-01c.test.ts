@@ -37,12 +37,16 @@ describe('surveyCases: which scored survey answers open a case for a negative op
 
   test('by default every negative answer is a case, as before; a table saved before the setting reads any_negative', async () => {
     expect((await rt.http.get('/v1/routing').set(bearer(key)).expect(200)).body.surveyCases).toBe('any_negative');
-    await setRouting({}).expect(200);
+    // a table as stored before 2026-12-01, without the field
+    await rt.services.store.actions.routing.save({ _id: TENANT, entries: [{ categories: ['price'], keywords: [], team: 'pricing', slaHours: 12, priority: 'normal' }], defaultTeam: 'care', defaultSlaHours: 24, escalationWords: ['投诉'], updatedAt: new Date() });
     expect((await rt.http.get('/v1/routing').set(bearer(key)).expect(200)).body.surveyCases).toBe('any_negative');
     const promoter = await answer('很满意，就是价格有点贵', 'nps', 9);
     await waitDone(rt, [promoter]);
     expect(await negatives(promoter)).not.toEqual([]);
     expect(await caseOf(promoter)).toMatchObject({ openedFor: 'negative_opinion', team: 'pricing' });
+    // a PUT that leaves it out is the default, as left-out escalationWords are
+    await setRouting({ surveyCases: 'detractors' }).expect(200);
+    expect((await setRouting({}).expect(200)).body.surveyCases).toBe('any_negative');
   });
 
   test('detractors: promoters and passives with a complaint open none; detractors, threats and other kinds still do', async () => {
