@@ -26,6 +26,17 @@ const CATEGORIES = CATEGORY_IDS as unknown as string[];
 // A word of only spaces matches nothing (blank words are skipped when texts are searched): a rule or routing
 // entry holding nothing else was saved and could never fire.
 const notBlank = (what: string) => Matches(/\S/, { each: true, message: `each of ${what} must hold a visible character (a blank one matches nothing)` });
+/**
+ * An optional list of up to `max` words, each 1 to `maxLength` characters with a visible one (keywords, aspects,
+ * channels, teams, escalation words): the one shape every word list of rules and routing takes.
+ */
+function WordList(what: string, max: number, maxLength = 64): PropertyDecorator {
+  // applied last to first, as stacked decorators are, so validation and its messages keep their order
+  const stack = [IsOptional(), IsArray(), ArrayMaxSize(max), IsString({ each: true }), Length(1, maxLength, { each: true }), notBlank(what)];
+  return (target, key) => {
+    for (const d of [...stack].reverse()) d(target, key);
+  };
+}
 const PRIORITY_VALUES = ['low', 'normal', 'high', 'urgent'];
 // A case's assignee: 1 to 100 characters once trimmed, none of them a control character (a name is one line).
 const ASSIGNEE = /^\s*[^\s\p{Cc}](?:[^\p{Cc}]{0,98}[^\s\p{Cc}])?\s*$/u;
@@ -80,12 +91,7 @@ export class RuleMatchDto {
   @IsIn(CATEGORIES, { each: true })
   categories?: string[];
 
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(1, 64, { each: true })
-  @notBlank('aspects')
+  @WordList('aspects', 50)
   aspects?: string[];
 
   @IsOptional()
@@ -94,20 +100,10 @@ export class RuleMatchDto {
   @IsIn(['positive', 'negative', 'neutral'], { each: true })
   polarities?: ('positive' | 'negative' | 'neutral')[];
 
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(1, 64, { each: true })
-  @notBlank('channels')
+  @WordList('channels', 50)
   channels?: string[];
 
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @Length(1, 64, { each: true })
-  @notBlank('keywords')
+  @WordList('keywords', 100)
   keywords?: string[];
 }
 
@@ -182,12 +178,7 @@ export class RuleDto {
   threshold?: RuleThresholdDto;
 
   /** sla_breach rules: only cases of these teams (absent or empty = every team). */
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @IsString({ each: true })
-  @Length(1, 64, { each: true })
-  @notBlank('teams')
+  @WordList('teams', 50)
   teams?: string[];
 }
 
@@ -198,12 +189,7 @@ export class RoutingEntryDto {
   @IsIn(CATEGORIES, { each: true })
   categories?: string[];
 
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @Length(1, 64, { each: true })
-  @notBlank('keywords')
+  @WordList('keywords', 100)
   keywords?: string[];
 
   @IsString()
@@ -235,12 +221,7 @@ export class RoutingTableDto {
   @Max(2160)
   defaultSlaHours!: number;
 
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @IsString({ each: true })
-  @Length(1, 32, { each: true })
-  @notBlank('escalationWords')
+  @WordList('escalationWords', 100, 32)
   escalationWords?: string[];
 
   /** Which scored survey answers a negative opinion makes a case of; left out: any_negative (every one). */
