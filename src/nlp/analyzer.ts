@@ -5,7 +5,7 @@
  *   → jieba tokens with the lexicon's user dictionary
  *   → opinions (lexicon words and patterns, expanded over negation/degree/comparison scope)
  *   → aspects (adjacent noun compounds, else the topic of the sentence)
- *   → categories (aspect term, implied by the opinion word, or the surrounding topic).
+ *   → categories (aspect term, implied by the opinion word, or the surrounding topic: category-resolver.ts).
  * Everything is deterministic; an optional model ClauseClassifier only adjusts confidence and fills
  * categories the rules could not decide.
  */
@@ -29,10 +29,11 @@ import type { HeadWeights } from './model/head.js';
 import { loadLexicon, type Lexicon } from './lexicon.js';
 import { normalizeText, toOriginal } from './normalize.js';
 import { splitClauses, type Clause } from './clauses.js';
-import { buildExtractLexicon, closingTarget, extendQuotedClaims, extractClause, FAILURE, firstTokenFrom, isWait, linkDistantAspects, MAX_LINK_CLAUSES, tokensBetween, type ExtractLexicon, type RawOpinion, type Token } from './extract.js';
+import { buildExtractLexicon, extendQuotedClaims, extractClause, FAILURE, isWait, linkDistantAspects, type ExtractLexicon, type RawOpinion, type Token } from './extract.js';
 import { createLexiconClassifier } from './lexicon-classifier.js';
 import { aspectJoinsOpinion, implicitFor, lookupAspect } from './aspect-lookup.js';
 import { customerParts, type CustomerPart } from './customer-parts.js';
+import { resolveCategory, settleTarget, topicBefore, type CategoryFrom } from './category-resolver.js';
 
 /** Taking a remedy: 还行, 也行, 可以, 还差不多, (也)还能接受, 凑合 — with nothing said of the service itself. */
 const ACCEPTANCE = /^(?:那|倒|也|还|都)*(?:还行|行吧|行|可以|还可以|差不多|能接受|可以接受|凑合|将就)(?:了|吧|啊)?$/;
@@ -42,56 +43,6 @@ export interface AnalyzerOptions {
   modelDir?: string;
   classifier?: ClauseClassifier;
 }
-
-/** Roles whose opinions are read from the opinion word rather than from the person/process named. */
-const WEAK_ASPECT_CATEGORIES = new Set<CategoryId>(['service_attitude', 'resolution', 'marketing']);
-const DELIVERY_SPEED = /^(送|配送|派送|送货|送餐|发货|发|寄|到货)得/;
-/** what was delivered spilling (汤还洒了, 外卖洒了一地) is packaging and delivery, whatever was spilled */
-const SPILLED = /^(还|都|也|又|全)?(洒|撒)/;
-/**
- * a leak is a spill when what leaked is a drink or a dish (奶茶漏了, 汤漏了) or when its extent says it ran into the bag
- * (漏了一袋子, 漏得满袋子都是, 漏在袋子里); a roof, a pipe or a cup that leaks (房顶漏了, 杯子漏了) is no delivery
- */
-const LEAKED = /^(还|都|也|又|全)?漏(?:了|出来|得)/;
-const LEAK_EXTENT = /^(还|都|也|又|全)?漏(?:了|出来了?)(?:一|满|整)|^(还|都|也|又|全)?漏(?:得(?:满|一|到处)|在|到)/;
-const LIQUID = /(?:汤|粥|茶|咖啡|饮料|饮品|果汁|汤汁|汁|豆浆|牛奶|酸奶|奶|可乐|汽水|酒|酱|醋|外卖|餐)$/;
-/** a delivery running late (外卖超时半小时, 骑手又迟到了) is delivery, like its speed */
-const LATE = /^(?:还|都|也|又)?(?:超时|迟到|晚到|延误)/;
-const COURIER = /外卖|骑手|配送|送餐|快递|小哥|派送|跑腿/;
-/** a parcel dumped at the door or on the floor (东西直接扔门口) is how it was delivered, whatever the thing */
-const DUMPED = /^(?:直接|随手|随便|图省事|不打电话|招呼都不打就)+(?:扔|丢|甩|放)(?:在)?(?:地上|门口|快递柜|驿站|楼下|门卫)/;
-
-/** Whether an opinion phrase judges how something was delivered (its speed, lateness, spilling, dumping). */
-function judgesDelivery(phrase: string, clauseText: string, aspect: string | null): boolean {
-  return DELIVERY_SPEED.test(phrase) || spilled(phrase, aspect) || DUMPED.test(phrase) || (LATE.test(phrase) && COURIER.test(clauseText));
-}
-
-/** Whether an opinion phrase tells that what was delivered spilled or leaked (汤洒了, 奶茶漏了, 漏了一袋子). */
-function spilled(phrase: string, aspect: string | null): boolean {
-  return SPILLED.test(phrase) || LEAK_EXTENT.test(phrase) || (LEAKED.test(phrase) && aspect !== null && LIQUID.test(aspect));
-}
-/** annoyance (烦, 烦人, 烦死了, 烦不烦) is about whatever it follows; a sales pitch nearby makes it marketing */
-const ANNOYANCE = /烦/;
-/** "the rest" (除了价格贵，其他都挺好): a general verdict that explicitly excludes the thing just judged */
-const OTHER_THINGS = /(其他|其它|别的|其余)/;
-/** Smells, as 异味 and its kin are read (an implicit environment word). */
-const SMELL = /味|臭/;
-/** Quality groups that are things sold (not 卫生, the hygiene of a place). */
-const GOODS = /^(?:商品|床品|质量)$/;
-/** A stream or page that stalls: the line's fault when a network target is named. */
-const STALL = /缓冲|加载|转圈/;
-/** A verdict on someone as a person (人很好, 人不错, 人挺nice): the opinion opens on 人. */
-const PERSON_VERDICT = /^人(?:[很挺真蛮超特别非常太也还都]|不错|好)/;
-/** Couriers and riders: people, not the delivery they do. */
-const isPersonWord = (w: string) => /(?:小哥|小妹|员|骑手|师傅|司机|小姐姐|大哥|大姐|阿姨)$/.test(w);
-/** What only software does on a screen: crashing, freezing, blank or black screens, spinning, error pop-ups. */
-const APP_CRASH = /(闪退|白屏|黑屏|死机|崩溃|卡死|无响应|转圈|报错|卡顿)/;
-/**
- * Who serves the customer, in words the taxonomy leaves out (卖家, 店家, 店主, 掌柜, 老板娘, 小哥, 小姐姐): judged with
- * nothing around it saying what about (卖家一直不理人), it is how they treated the customer; a request before them
- * (申请换货店家不理人) still files it under that request.
- */
-const SERVER = /(?:卖家|店家|店主|掌柜|老板娘|小哥|小姐姐|小姐|阿姨|大姐|大哥)$/;
 
 /**
  * Text that is not a customer speaking but an ad, a notice or a news item: it opens with an ad or notice label
@@ -113,53 +64,10 @@ export function isAnnouncement(text: string): boolean {
 interface PartTag {
   tag: ExtractedTag;
   op: RawOpinion;
-  categoryFrom: 'aspect' | 'opinion' | 'context' | 'fallback';
+  categoryFrom: CategoryFrom;
 }
 
 const asciiLower = (s: string) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
-
-function innerCategory(x: ExtractLexicon, tokens: Token[], start: number, end: number): CategoryId | null {
-  for (const t of tokensBetween(tokens, start, end)) {
-    // a compound jieba keeps whole (系统维护) still names its target
-    const c = x.extraAspects.get(t.word) ?? x.lex.taxonomy.aspectIndex.get(t.word)?.category ?? (t.word.length >= 3 && /^n/.test(t.tag) ? lookupAspect(x, t.word)?.category : undefined);
-    if (c) return c;
-  }
-  return null;
-}
-
-const TOPIC_WINDOW = 400;
-
-/** Category of the last taxonomy term mentioned before `pos` anywhere in the part. */
-function topicBefore(x: ExtractLexicon, tokens: Token[], pos: number): CategoryId | null {
-  // (from the last token before pos, at most TOPIC_WINDOW tokens back: a long text without one term was quadratic)
-  const last = firstTokenFrom(tokens, pos);
-  for (let k = last - 1; k >= 0 && k >= last - TOPIC_WINDOW; k--) {
-    const t = tokens[k]!;
-    if (t.end > pos) continue;
-    const c = x.extraAspects.get(t.word) ?? x.lex.taxonomy.aspectIndex.get(t.word)?.category;
-    if (c) return c;
-  }
-  return null;
-}
-
-function contextCategory(x: ExtractLexicon, tokens: Token[], clauses: Clause[], clause: Clause, before: number): CategoryId | null {
-  const idx = x.lex.taxonomy.aspectIndex;
-  const inRange = (s: number, e: number, nearest: boolean) => {
-    const ts = tokensBetween(tokens, s, e).filter((t) => idx.has(t.word) || x.extraAspects.has(t.word));
-    if (!ts.length) return null;
-    const t = nearest ? ts[ts.length - 1]! : ts[0]!;
-    return x.extraAspects.get(t.word) ?? idx.get(t.word)!.category;
-  };
-  const own = inRange(clause.start, before, true) ?? inRange(before, clause.end, false);
-  if (own) return own;
-  // earlier clauses of the same sentence, nearest first
-  const sameSentence = clauses.filter((c) => c.sentence === clause.sentence && c.end <= clause.start).slice(-MAX_LINK_CLAUSES).reverse();
-  for (const c of sameSentence) {
-    const cat = inRange(c.start, c.end, true);
-    if (cat) return cat;
-  }
-  return null;
-}
 
 /**
  * A wait is the evidence, not the verdict, when the same sentence goes on to judge the speed (排队等了一个多小时，
@@ -378,16 +286,6 @@ function sarcasm(ops: RawOpinion[], lc: string, original: (s: number, e: number)
   }
 }
 
-/** Whether the sentence around `clause` mentions a sales pitch (推销, 营销电话, 广告). */
-function salesPitch(x: ExtractLexicon, tokens: Token[], clauses: Clause[], clause: Clause): boolean {
-  const inSentence = clauses.filter((c) => c.sentence === clause.sentence);
-  const from = Math.min(...inSentence.map((c) => c.start));
-  const to = Math.max(...inSentence.map((c) => c.end));
-  return tokens.some(
-    (t) => t.start >= from && t.end <= to && (x.lex.taxonomy.aspectIndex.get(t.word)?.category === 'marketing' || x.lex.taxonomy.implicitIndex.get(t.word)?.category === 'marketing'),
-  );
-}
-
 function polarityOf(score: number): Polarity {
   return score > 0 ? 'positive' : score < 0 ? 'negative' : 'neutral';
 }
@@ -518,97 +416,9 @@ class RuleAnalyzer implements Analyzer {
     };
     for (const op of perClause) {
       const clause = op.clause;
-      let category: CategoryId = 'other';
-      let canonical: string | null = null;
-      let categoryFrom: PartTag['categoryFrom'] = 'fallback';
-      // patience, care or help are a person's: goods named in an earlier clause (帮我老妈设置好了手机，很耐心) are
-      // what they worked on, not what is praised
-      if (op.aspect && op.aspectDistant && op.score > 0 && (op.patternCategory ?? implicitFor(x, op.core)?.category) === 'service_attitude' && lookupAspect(x, op.aspect.text)?.category === 'quality') op.aspect = null;
-      // a pattern phrase ending on a term of its own kind (突然降额) is about that term, not a target of another kind borrowed
-      // from before (按时还款，突然降额)
-      if (op.aspect && op.aspectDistant && op.patternCategory && lookupAspect(x, op.aspect.text)?.category !== op.patternCategory) {
-        const own = closingTarget(op, lc, tokens, x);
-        if (own) {
-          op.aspect = own;
-          op.aspectDistant = false;
-        }
-      }
-      const hit = op.aspect ? lookupAspect(x, op.aspect.text) : null;
-      const implicitHit = implicitFor(x, op.core);
-      const implicit = op.patternCategory ?? implicitHit?.category ?? null;
-      const strongAspect = hit && hit.how !== 'contains' && !op.aspectDistant && !WEAK_ASPECT_CATEGORIES.has(hit.category) && !x.lex.taxonomy.weakAspects.has(hit.canonical);
-      // a target named inside the phrase itself (说好的免年费呢) beats one linked from elsewhere
-      const inner = !implicit && (!hit || op.aspectDistant) ? innerCategory(x, tokens, op.start, op.end) : null;
-      // a process judged by its pace (流程太磨叽, 手续真折腾) is efficiency, not the rule itself; a courier's or rider's
-      // pace (骑手小哥超快) is delivery, though a wait they sat through (骑手在店里等了半小时) is not
-      const paceOfProcess = hit?.category === 'policy' && implicit === 'efficiency';
-      const courierPace = hit?.category === 'logistics' && implicit === 'efficiency' && !op.fromPattern;
-      // a device that hangs (路由器三天两头死机) is faulty goods, not software, though its aspect is weak
-      const deviceFault = hit?.category === 'quality' && implicit === 'app_experience' && x.lex.taxonomy.weakAspects.has(hit.canonical);
-      // a screen that crashes or freezes while doing a business step (App转账老是闪退, 还款老是白屏) is the app's fault,
-      // not the step's pace; a step that merely fails (转账老是失败) stays with the step
-      const appFault = hit?.category === 'efficiency' && implicit === 'app_experience' && APP_CRASH.test(op.core);
-      // a wait or queue told at the place it happened (营业厅里前面排了三十多个人) is about the wait, not the premises
-      const waitAtPlace = hit?.canonical === '环境' && implicit === 'efficiency' && op.fromPattern;
-      // goods that smell (衣服有异味, 手套一股霉味) are faulty goods; a smell is the premises' only in a room or hall
-      const goodsSmell = hit?.category === 'quality' && hit.how !== 'contains' && GOODS.test(hit.canonical) && implicit === 'environment' && SMELL.test(op.core);
-      // a video that keeps buffering on a slow line (宽带网速只有一半，晚上看视频一直缓冲) is the network's fault, not an app's
-      // …or told in the clause after the slow line (网速太慢了，视频一直在缓冲)
-      const lineStall = implicit === 'app_experience' && STALL.test(op.core) && (hit ? hit.category === 'network' : contextCategory(x, tokens, clauses, clause, op.start) === 'network');
-      // help the staff gave with the customer's things (帮我把手机都设置好了, 帮我把宽带调试好了) praises the help, not the thing
-      const helpWithGoods = op.fromPattern && op.role === 'evidence' && op.score > 0 && op.patternCategory === 'service_attitude' && hit !== null && hit.category !== 'service_attitude';
-      // a courier or rider praised or blamed as a person (快递小哥人很好, 骑手很有礼貌) is how they served, not the delivery
-      const courierManner =
-        hit?.category === 'logistics' && op.aspect !== null && isPersonWord(op.aspect.text) && (implicit === 'service_attitude' || PERSON_VERDICT.test(lc.slice(op.start, op.end)));
-      if (judgesDelivery(lc.slice(op.start, op.end), lc.slice(clause.start, clause.end), op.aspect?.text ?? null)) {
-        // how something was delivered is logistics whatever was delivered (外卖送得很快); a spill groups with packaging,
-        // not with what was spilled (汤全洒了 is no taste complaint, so not under 口味)
-        category = 'logistics';
-        canonical = spilled(lc.slice(op.start, op.end), op.aspect?.text ?? null) && hit?.category !== 'logistics' ? '包装' : (hit?.canonical ?? null);
-        categoryFrom = 'opinion';
-      } else if (ANNOYANCE.test(op.core) && salesPitch(x, tokens, clauses, clause)) {
-        category = 'marketing';
-        canonical = '推销';
-        categoryFrom = 'context';
-      } else if (lineStall && !hit) {
-        category = 'network';
-        canonical = '网络';
-        categoryFrom = 'context';
-      } else if (courierManner) {
-        category = 'service_attitude';
-        canonical = '工作人员';
-        categoryFrom = 'opinion';
-      } else if (inner) {
-        category = inner;
-        categoryFrom = 'context';
-      } else if (hit && ((strongAspect && !paceOfProcess && !appFault && !waitAtPlace && !helpWithGoods) || !implicit || courierPace || deviceFault || goodsSmell || lineStall)) {
-        category = hit.category;
-        canonical = hit.canonical;
-        categoryFrom = 'aspect';
-      } else if (implicit) {
-        category = implicit;
-        canonical = hit?.canonical ?? implicitHit?.aspect ?? null;
-        categoryFrom = 'opinion';
-      } else if (OTHER_THINGS.test(lc.slice(clause.start, op.start))) {
-        // stays 'other': the topic around it is exactly what this verdict is not about
-      } else if (!(op.aspect !== null && !op.aspectDistant) && out.length && out[out.length - 1]!.op.clause.sentence >= clause.sentence - 1) {
-        // a general evaluation (挺不错, 爽) right after a specific one is about the same thing; one with a
-        // thing of its own the taxonomy does not know (购物体验非常糟糕) is not
-        category = out[out.length - 1]!.tag.category;
-        categoryFrom = 'context';
-      } else {
-        // Such an opinion takes a topic from its own sentence at most: the topic of earlier sentences
-        // (包装也破损了。) is someone else's, and borrowing it gave a repeated sentence another category.
-        const ownThing = op.aspect !== null && !op.aspectDistant;
-        const ctx = contextCategory(x, tokens, clauses, clause, op.start) ?? (ownThing ? null : (topicBefore(x, tokens, op.start) ?? earlierTopic));
-        if (ctx) {
-          category = ctx;
-          categoryFrom = 'context';
-        } else if (ownThing && SERVER.test(op.aspect!.text)) {
-          category = 'service_attitude';
-          categoryFrom = 'aspect';
-        }
-      }
+      settleTarget(x, op, lc, tokens);
+      const prev = out[out.length - 1];
+      const { category, canonical, categoryFrom } = resolveCategory({ x, op, lc, tokens, clauses, previous: prev ? { category: prev.tag.category, sentence: prev.op.clause.sentence } : null, earlierTopic });
       const polarity = polarityOf(op.score);
       const aspectSpan = op.aspect ? span(op.aspect.start, op.aspect.end) : null;
       const opinionSpan = span(op.start, op.end);

@@ -18,8 +18,8 @@ export function aspectJoinsOpinion(gap: string): boolean {
   return gap.length <= 3 && (/^ +$/.test(gap) || !/[、,，。!！?？;；\s]/.test(gap));
 }
 
-type AspectHit = { category: CategoryId; canonical: string; how: 'exact' | 'suffix' | 'contains' };
-type Implied = { category: CategoryId; aspect: string };
+export type AspectHit = { category: CategoryId; canonical: string; how: 'exact' | 'suffix' | 'contains' };
+export type Implied = { category: CategoryId; aspect: string };
 
 const CACHE_SIZE = 20_000;
 
