@@ -658,7 +658,10 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
         if (prev && /^(也|都|又|还)$/.test(prev.word)) prev = tokenEndingAt(tokens, prev.start) ?? prev;
       }
       const standalone = allOfThem || op.start === lo || /[\s,，。!！?？~～]/.test(prevChar);
-      const afterNoun = prev !== undefined && ((isNounLike(prev, x) && (prev.word.length >= 2 || prev.tag === 'n')) || /^(觉得|感觉|显得|觉着|算|现在|如今|目前|以后|之后|后来)$/.test(prev.word));
+      // a verb jieba tags as a noun (设置, 安装, 调试) then 好了 is the job done (我帮我妈设置好了手机, 把网络设置好了), not a
+      // verdict on it; a term the taxonomy knows (服务好了很多, 包装好了) is still judged
+      const jobDone = prev !== undefined && prev.tag === 'vn' && op.core === '好' && lc[op.coreEnd] === '了' && !x.lex.taxonomy.aspectIndex.has(prev.word) && !x.extraAspects.has(prev.word);
+      const afterNoun = prev !== undefined && !jobDone && ((isNounLike(prev, x) && (prev.word.length >= 2 || prev.tag === 'n')) || /^(觉得|感觉|显得|觉着|算|现在|如今|目前|以后|之后|后来)$/.test(prev.word));
       if (!standalone && !afterNoun) return false;
     }
     // a failure asked about (为什么我的优惠券用不了？) is a question like any other weak opinion
