@@ -97,6 +97,30 @@ const APP_CRASH = /(闪退|白屏|黑屏|死机|崩溃|卡死|无响应|转圈|�
  */
 const SERVER = /(?:卖家|店家|店主|掌柜|老板娘|小哥|小姐姐|小姐|阿姨|大姐|大哥)$/;
 
+/** What came, told against what was ordered (点的是宫保鸡丁，送来的是鱼香肉丝: a pattern of lexicons/patterns.tsv). */
+const WRONG_ITEM = /^(?:送来|送过来|送到|送|发来|发过来|发|寄来|寄过来|拿来|拿过来|上)的(?:却|竟然|居然|变成)?是$/;
+/** A note to the kitchen closing a clause (备注少辣, 备注了不要太咸): group 1 is what it asked for. */
+const NOTE = /备注(?:了|过|写了|里写了|说)?[:：]?([^，。！？!?,\s]{1,10})$/;
+/** How the clause after a note opens when what follows went against it (结果, 还是, 可是). */
+const AGAINST_NOTE = /^\s*(?:结果|但是|可是|但|可|然而|还是|却|照样)/;
+/** Characters of a note that say nothing of the dish (不要, 少, 多, 别, 太). */
+const NOTE_FUNCTION_CHARS = /[不要少多别太点一些了的放加]/g;
+
+/**
+ * Whether the opinion, opening the clause after an order note, complains of what the note asked about (备注少辣，结果辣得
+ * 没法吃: 辣 is in both): the kitchen ignored the note.
+ */
+function againstNote(c: ResolveContext): boolean {
+  if (c.op.score >= 0) return false;
+  const k = c.clauses.indexOf(c.op.clause);
+  const before = k > 0 ? c.clauses[k - 1]! : null;
+  if (!before || before.sentence !== c.op.clause.sentence) return false;
+  const note = NOTE.exec(c.lc.slice(before.start, before.end).replace(/[，,\s]+$/, ''));
+  if (!note || !AGAINST_NOTE.test(c.lc.slice(c.op.clause.start, c.op.start))) return false;
+  const asked = note[1]!.replace(NOTE_FUNCTION_CHARS, '');
+  return [...asked].some((ch) => c.op.core.includes(ch));
+}
+
 /** Whether an opinion phrase judges how something was delivered (its speed, lateness, spilling, dumping). */
 function judgesDelivery(phrase: string, clauseText: string, aspect: string | null): boolean {
   return DELIVERY_SPEED.test(phrase) || spilled(phrase, aspect) || DUMPED.test(phrase) || (LATE.test(phrase) && COURIER.test(clauseText));
@@ -165,6 +189,9 @@ function salesPitch(x: ExtractLexicon, tokens: Token[], clauses: Clause[], claus
  * dropped or replaced where it is not what the opinion judges.
  */
 export function settleTarget(x: ExtractLexicon, op: RawOpinion, lc: string, tokens: Token[]): void {
+  // what came instead of what was ordered (点的是套餐，送来的是单品) judges the delivery: the goods named before it, or a
+  // target of an earlier clause (系统显示…), are not what it judges
+  if (op.aspect && op.fromPattern && WRONG_ITEM.test(lc.slice(op.start, op.end))) op.aspect = null;
   // patience, care or help are a person's: goods named in an earlier clause (帮我老妈设置好了手机，很耐心) are
   // what they worked on, not what is praised
   if (op.aspect && op.aspectDistant && op.score > 0 && (op.patternCategory ?? implicitFor(x, op.core)?.category) === 'service_attitude' && lookupAspect(x, op.aspect.text)?.category === 'quality') op.aspect = null;
@@ -209,6 +236,19 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
       canonical: spilled(c.phrase, c.op.aspect?.text ?? null) && c.hit?.category !== 'logistics' ? '包装' : (c.hit?.canonical ?? null),
       categoryFrom: 'opinion',
     }),
+  },
+  {
+    // the wrong item delivered (点的是宫保鸡丁，送来的是鱼香肉丝) is a delivery complaint like 送错
+    name: 'wrongItem',
+    when: (c) => c.op.fromPattern && WRONG_ITEM.test(c.phrase),
+    yields: () => ({ category: 'logistics', canonical: '快递', categoryFrom: 'opinion' }),
+  },
+  {
+    // the complaint after an order note of what the note asked about (备注少辣，结果辣得没法吃) is the note ignored, a
+    // service complaint like 备注了不要葱还是给我放了 (lexicons/patterns.tsv)
+    name: 'noteIgnored',
+    when: againstNote,
+    yields: () => ({ category: 'service_attitude', canonical: null, categoryFrom: 'context' }),
   },
   {
     // annoyance (烦, 烦人) is a generic complaint about whatever it follows; a sales pitch in the sentence (推销, 营销电话)

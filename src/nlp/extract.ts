@@ -225,14 +225,18 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
     return true;
   };
 
-  // 1. multi-word patterns (rhetorical complaints, waiting times, 一X就Y) take precedence
+  // 1. multi-word patterns (rhetorical complaints, waiting times, 一X就Y) take precedence. A match lies in the clause,
+  // but a lookbehind sees the earlier clauses of its sentence: what frames a clause is often told in the one before
+  // (备注了不要香菜，还是放了; 说好免费升级，结果每月多收30; 网点说要找总行，总行让回网点办)
+  const headStart = lo - headOfSentence(lc, lo).length;
+  const sentence = lc.slice(headStart, hi);
   for (const k of x.lex.patternFilter.candidates(seg)) {
     const p = x.lex.patterns[k]!;
-    p.re.lastIndex = 0;
-    for (const m of seg.matchAll(p.re)) {
-      const s = lo + m.index!;
+    p.re.lastIndex = lo - headStart;
+    for (const m of sentence.matchAll(p.re)) {
+      const s = headStart + m.index!;
       let e = s + m[0].length;
-      const restAt = m.indices?.groups?.rest ? lo + m.indices.groups.rest[0] : null;
+      const restAt = m.indices?.groups?.rest ? headStart + m.indices.groups.rest[0] : null;
       // a run of any characters stops where its length limit says, often inside a word (根本没说这个条|件):
       // finish the word when it is short, else give the partial word back
       const cut = p.freeTail ? tokenAt(tokens, e - 1) : undefined;
@@ -554,7 +558,7 @@ export function extractClause(lc: string, clause: Clause, tokens: Token[], x: Ex
   const request = /(希望|建议|麻烦|(?<![申邀聘宴])请|能否|可否|如果|(?<![主只需想重])要是|假如|倘若|万一|如(?=有|遇)|以为|(?<!不用|不必|无需|别|不)担心(?!的(?!是))|害怕|生怕|就怕|最怕(?!的(?!是))|可能会|会不会|(?:下个?月|下周|明年|下季度|将来|以后)(?:起|开始)?(?:就|也)?(?:会|要|将))/.exec(seg);
   // the consequence of a condition or counterfactual in the clause before (如果导游少带几个购物点，这趟就完美了;
   // 要不是客服态度好，这差评我早就给了) is imagined too
-  const sentenceHead = headOfSentence(lc, lo);
+  const sentenceHead = lc.slice(headStart, lo);
   const previousClause = sentenceHead.replace(/[，,；;：:\s]+$/, '').split(/[，,；;：:]/).pop() ?? '';
   const ifAt = previousClause.search(/如果|(?<![主只需想重])要是|假如|倘若|万一|要不是/);
   // (如果超时就自动取消订单，那也太不人性化了: the condition has its own result, the next clause judges it)

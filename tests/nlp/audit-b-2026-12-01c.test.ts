@@ -1,6 +1,6 @@
-import { beforeAll, describe, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createAnalyzer } from '../../src/nlp/analyzer.js';
-import { LEXICON_DIR, opinionExpectations } from '../helpers/analyzer.js';
+import { LEXICON_DIR, opinionExpectations, showTags } from '../helpers/analyzer.js';
 import type { Analyzer } from '../../src/nlp/types.js';
 
 // Third round of opinion rules on 2026-12-01: the misses the second round left (a relative helped, a note or a promise
@@ -12,7 +12,11 @@ beforeAll(async () => {
   analyzer = await createAnalyzer({ lexiconDir: LEXICON_DIR });
 });
 
-const { expectCategorised, expectNone } = opinionExpectations(() => analyzer);
+const { expectCategorised, expectNoneWith, expectNone, tags } = opinionExpectations(() => analyzer);
+
+async function callTags(text: string) {
+  return (await analyzer.analyze({ kind: 'transcript', text: '', turns: [{ speaker: 'customer', text }] })).tags;
+}
 
 describe('something set up or sorted out, told as a fact', () => {
   it('a verb then 好了 (设置好了, 弄好了) is the job done, not a verdict on the thing', async () => {
@@ -31,5 +35,77 @@ describe('something set up or sorted out, told as a fact', () => {
     await expectCategorised('帮我老妈设置好了手机', '设置好了', 'positive', 'service_attitude');
     // a thing the taxonomy knows, judged as it is (服务好了很多), is still judged
     await expectCategorised('服务好了很多', '好', 'positive', 'service_attitude', '服务');
+  });
+});
+
+describe('an order note ignored, told in the next clause', () => {
+  it('备注…，还是放了 / 结果…都有 is the note ignored, as in one clause', async () => {
+    // was: no tag
+    await expectCategorised('备注了不要香菜，还是放了一大把', '还是放了', 'negative', 'service_attitude');
+    await expectCategorised('备注了不要葱，结果还是给我放了', '还是给我放了', 'negative', 'service_attitude');
+    await expectCategorised('备注了不放辣，结果照样放了', '照样放了', 'negative', 'service_attitude');
+  });
+
+  it('备注少辣，结果辣得没法吃: the verdict after the note is the note ignored', async () => {
+    // was: 辣得没法吃 other
+    await expectCategorised('备注少辣，结果辣得没法吃', '辣得没法吃', 'negative', 'service_attitude');
+    await expectCategorised('备注了不要太咸，结果咸得要死', '咸得要死', 'negative', 'service_attitude');
+  });
+
+  it('a note followed by a later clause that is no ignoring stays as it was', async () => {
+    await expectNone(['备注：不要太辣，多放香菜', '备注了不要香菜，商家也照做了']);
+    // the customer's own doing after a note is no complaint
+    await expectNoneWith('备注了不要香菜，我还是放了点辣椒', '放了');
+  });
+});
+
+describe('the wrong dish or a missing item', () => {
+  it('点的是X，送来的是Y is a delivery complaint', async () => {
+    // was: no tag
+    await expectCategorised('点的是宫保鸡丁，送来的是鱼香肉丝', '送来的是', 'negative', 'logistics');
+    await expectCategorised('我点的是大杯，给我送的是小杯', '送的是', 'negative', 'logistics');
+    await expectCategorised('买的是红色，发过来的是蓝色', '发过来的是', 'negative', 'logistics');
+    // what was ordered is not the target (was: 套餐 | 送来的是, price)
+    await expectCategorised('点的是套餐，送来的是单品', '送来的是', 'negative', 'logistics', null);
+  });
+
+  it('what was ordered and what came, told alike, is no complaint', async () => {
+    await expectNone(['点的是宫保鸡丁，送来的也是宫保鸡丁', '送来的是热的']);
+  });
+});
+
+describe('sent from one office to another and back', () => {
+  it('A told me to go to B, B sent me back to A is a runaround, with or without 又', async () => {
+    // was: no tag
+    await expectCategorised('网点说要找总行，总行让回网点办', '让回网点', 'negative', 'efficiency');
+    await expectCategorised('客服让我找网点，网点又让我打客服', '让我打客服', 'negative', 'efficiency');
+    await expectCategorised('网点说要找总行，总行又让回网点办', '让回网点', 'negative', 'efficiency');
+    const call = await callTags('网点说要找总行，总行又让我回网点办');
+    expect(call.some((t) => t.opinion.includes('让我回网点') && t.category === 'efficiency' && t.polarity === 'negative'), showTags(call)).toBe(true);
+  });
+
+  it('being sent on once is no runaround', async () => {
+    await expectNone(['网点说要找总行', '客服让我去网点办']);
+  });
+});
+
+describe('a free offer promised, then charged or never given', () => {
+  it('说好免费…，结果多收/收了 is a price complaint', async () => {
+    // was: no tag
+    await expectCategorised('说好免费升级宽带，结果每月多收30', '多收30', 'negative', 'price');
+    await expectCategorised('承诺免费安装，结果多收了我一百块', '多收了我一百块', 'negative', 'price');
+  });
+
+  it('a promise not kept (没兑现) is a complaint', async () => {
+    // was: no tag
+    await expectCategorised('承诺的免费提速到现在也没兑现', '没兑现', 'negative', 'service_attitude');
+    // what was promised, named next to it, is what the complaint is about
+    await expectCategorised('说好的积分返现一直没有兑现', '没有兑现', 'negative', 'price', '积分返现');
+    const call = await callTags('你们承诺的免费提速到现在也没兑现');
+    expect(call.some((t) => t.opinion.includes('没兑现') && t.polarity === 'negative'), showTags(call)).toBe(true);
+  });
+
+  it('a promise kept, or an extra charge for something more, is no complaint', async () => {
+    await expectNone(['承诺的免费提速已经兑现了', '升级到千兆每月多收30']);
   });
 });
