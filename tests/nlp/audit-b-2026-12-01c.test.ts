@@ -69,6 +69,13 @@ describe('the wrong dish or a missing item', () => {
     await expectCategorised('点的是套餐，送来的是单品', '送来的是', 'negative', 'logistics', null);
   });
 
+  it('少送/漏送 an item is delivery, like 送错', async () => {
+    // was: 少送了 taste; 漏送了 other
+    await expectCategorised('少送了一份米饭', '少送', 'negative', 'logistics');
+    await expectCategorised('漏送了饮料', '漏送', 'negative', 'logistics');
+    await expectCategorised('送错餐了', '送错', 'negative', 'logistics');
+  });
+
   it('what was ordered and what came, told alike, is no complaint', async () => {
     await expectNone(['点的是宫保鸡丁，送来的也是宫保鸡丁', '送来的是热的']);
   });
@@ -86,6 +93,15 @@ describe('sent from one office to another and back', () => {
 
   it('being sent on once is no runaround', async () => {
     await expectNone(['网点说要找总行', '客服让我去网点办']);
+  });
+});
+
+describe('a service that cannot be done', () => {
+  it('办不了 is the rules (policy), whoever said it', async () => {
+    // was: 柜员 | 办不了 service_attitude; 业务 | 办不了 other
+    await expectCategorised('柜员办不了', '办不了', 'negative', 'policy');
+    await expectCategorised('这个业务办不了', '办不了', 'negative', 'policy');
+    await expectCategorised('我这笔业务办理不了', '办理不了', 'negative', 'policy');
   });
 });
 
