@@ -152,3 +152,27 @@ describe('still nobody came, still not paid out', () => {
     await expectNone(['第二天就有人上门了']);
   });
 });
+
+describe('done within a time, with the help told between', () => {
+  it('十分钟就帮我把挂失办好了 / 三天就退回来了 is praise of speed', async () => {
+    // was: no tag
+    await expectCategorised('视频客服很专业，十分钟就帮我把挂失办好了', '十分钟就帮我把挂失办好了', 'positive', 'efficiency');
+    await expectCategorised('保单犹豫期内退保，钱三天就退回来了', '三天就退回来了', 'positive', 'efficiency');
+  });
+
+  it('broken within a time is no praise', async () => {
+    await expectNoneWith('三天就坏了', '三天就坏');
+  });
+});
+
+describe('an entry that cannot be found, told verb first', () => {
+  it('找不到…的入口 is an app complaint, as 入口找不到 is', async () => {
+    // was: no tag
+    await expectCategorised('APP更新以后找不到账单查询的入口了', '找不到账单查询的入口', 'negative', 'app_experience');
+    await expectCategorised('根本找不到退订按钮', '找不到退订按钮', 'negative', 'app_experience');
+  });
+
+  it('the customer\'s own things not found are no complaint', async () => {
+    await expectNone(['我找不到我的快递单号了']);
+  });
+});
