@@ -206,6 +206,20 @@ function deniedAlternative(ops: RawOpinion[], lc: string, clauses: Clause[]): vo
   }
 }
 
+/**
+ * 不是A就是B in one clause is "if not A then B" (不是漏发就是送错, 不是卡顿就是闪退): both happen, so 不是 does not negate A.
+ * With a comma between (不是不好吃，就是太贵了) it sets A aside instead, which deniedAlternative reads.
+ */
+function eitherOr(ops: RawOpinion[], lc: string): void {
+  for (const op of ops) {
+    if (!op.negated || !/^不是$/.test(lc.slice(op.start, op.coreStart))) continue;
+    if (!/^[^，。！？,!?；;\s]{0,6}就是/.test(lc.slice(op.end, op.clause.end))) continue;
+    op.score = -op.score;
+    op.negated = false;
+    op.start = op.coreStart;
+  }
+}
+
 /** Thanks with 真是 (真是谢谢了, 真是谢谢你们了): sincere after good service, sarcastic after a complaint. */
 const EMPHATIC_THANKS = /^(真是|真的是|可真是)(谢谢|感谢)/;
 /**
@@ -386,6 +400,7 @@ class RuleAnalyzer implements Analyzer {
     }
     pastState(perClause, lc);
     deniedAlternative(perClause, lc, clauses);
+    eitherOr(perClause, lc);
     sarcasm(perClause, lc, (s, e) => { const o = toOriginal(n, s, e); return part.text.slice(o.start, o.end); }, clauses);
     // a caller stating the problem they call about (我的手机银行登录不了) reports the reason for the call,
     // not a verdict: in a transcript a failure counts as a complaint only with an emphasis (一直登录不上,

@@ -97,6 +97,8 @@ const APP_CRASH = /(闪退|白屏|黑屏|死机|崩溃|卡死|无响应|转圈|�
  */
 const SERVER = /(?:卖家|店家|店主|掌柜|老板娘|小哥|小姐姐|小姐|阿姨|大姐|大哥)$/;
 
+/** Goods sent wrong or short (送错, 发错了, 漏送, 少发): the delivery's fault, whatever was sent. */
+const MISDELIVERED = /^(?:还|又|都|也|竟然|居然|直接|给我)*(?:送错|发错|寄错|拿错|漏送|少送|送漏|漏发|少发|发漏)/;
 /** What came, told against what was ordered (点的是宫保鸡丁，送来的是鱼香肉丝: a pattern of lexicons/patterns.tsv). */
 const WRONG_ITEM = /^(?:送来|送过来|送到|送|发来|发过来|发|寄来|寄过来|拿来|拿过来|上)的(?:却|竟然|居然|变成)?是$/;
 /** A note to the kitchen closing a clause (备注少辣, 备注了不要太咸): group 1 is what it asked for. */
@@ -249,6 +251,13 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     name: 'noteIgnored',
     when: againstNote,
     yields: () => ({ category: 'service_attitude', canonical: null, categoryFrom: 'context' }),
+  },
+  {
+    // goods sent wrong or short (菜送错了, 衣服发错了, 饮料漏送了) are a delivery complaint like 送错 alone, not one about the
+    // dish or the goods named (菜 would file it under taste)
+    name: 'misdelivered',
+    when: (c) => c.op.score < 0 && MISDELIVERED.test(c.phrase),
+    yields: (c) => ({ category: 'logistics', canonical: c.hit?.category === 'logistics' ? c.hit.canonical : '快递', categoryFrom: 'opinion' }),
   },
   {
     // annoyance (烦, 烦人) is a generic complaint about whatever it follows; a sales pitch in the sentence (推销, 营销电话)

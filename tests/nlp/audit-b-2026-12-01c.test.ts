@@ -176,3 +176,26 @@ describe('an entry that cannot be found, told verb first', () => {
     await expectNone(['我找不到我的快递单号了']);
   });
 });
+
+describe('either one fault or the other', () => {
+  it('不是A就是B in one clause asserts both: 不是 does not turn A into praise', async () => {
+    // was: 不是漏发 positive; 不是卡顿 positive
+    const ts = await tags('不是漏发订单就是菜送错了');
+    expect(ts.some((t) => t.polarity === 'positive'), showTags(ts)).toBe(false);
+    await expectCategorised('不是漏发订单就是菜送错了', '漏发', 'negative', 'logistics');
+    await expectCategorised('手机银行不是卡顿就是闪退', '卡顿', 'negative', 'app_experience');
+  });
+
+  it('不是A，就是B with a comma keeps its reading (not that it is bad, it is only dear)', async () => {
+    await expectCategorised('不是不好吃，就是太贵了', '不是不好吃', 'positive', 'taste');
+    await expectCategorised('不是不好吃，就是太贵了', '太贵', 'negative', 'price');
+  });
+});
+
+describe('goods sent wrong or short', () => {
+  it('are a delivery complaint whatever was sent', async () => {
+    // was: 菜 | 送错了 taste; 衣服 | 发错了 quality
+    await expectCategorised('菜送错了', '送错了', 'negative', 'logistics');
+    await expectCategorised('衣服发错了，我要的是M码', '发错了', 'negative', 'logistics');
+  });
+});
