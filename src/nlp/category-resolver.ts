@@ -176,11 +176,15 @@ function contextCategory(x: ExtractLexicon, tokens: Token[], clauses: Clause[], 
   return null;
 }
 
-/** Whether the sentence around `clause` mentions a sales pitch (推销, 营销电话, 广告). */
-function salesPitch(x: ExtractLexicon, tokens: Token[], clauses: Clause[], clause: Clause): boolean {
+/** Being pressed to buy (一直打电话让我买基金, 天天发短信叫我办信用卡, 老是劝我升级套餐), told without the word 推销. */
+const PRESSED_TO_BUY = /(?:打电话|发短信|发信息|劝|忽悠|怂恿)[^，。！？!?,]{0,4}?(?:让|叫|劝|要)?我(?:买|办|升级|换|开通|购买|办理|充值)/;
+
+/** Whether the sentence around `clause` mentions a sales pitch (推销, 营销电话, 广告) or tells of being pressed to buy. */
+function salesPitch(x: ExtractLexicon, lc: string, tokens: Token[], clauses: Clause[], clause: Clause): boolean {
   const inSentence = clauses.filter((c) => c.sentence === clause.sentence);
   const from = Math.min(...inSentence.map((c) => c.start));
   const to = Math.max(...inSentence.map((c) => c.end));
+  if (PRESSED_TO_BUY.test(lc.slice(from, to))) return true;
   return tokens.some(
     (t) => t.start >= from && t.end <= to && (x.lex.taxonomy.aspectIndex.get(t.word)?.category === 'marketing' || x.lex.taxonomy.implicitIndex.get(t.word)?.category === 'marketing'),
   );
@@ -263,7 +267,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     // annoyance (烦, 烦人) is a generic complaint about whatever it follows; a sales pitch in the sentence (推销, 营销电话)
     // makes it marketing
     name: 'annoyedByPitch',
-    when: (c) => ANNOYANCE.test(c.op.core) && salesPitch(c.x, c.tokens, c.clauses, c.op.clause),
+    when: (c) => ANNOYANCE.test(c.op.core) && salesPitch(c.x, c.lc, c.tokens, c.clauses, c.op.clause),
     yields: () => ({ category: 'marketing', canonical: '推销', categoryFrom: 'context' }),
   },
   {

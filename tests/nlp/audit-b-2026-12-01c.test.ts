@@ -199,3 +199,22 @@ describe('goods sent wrong or short', () => {
     await expectCategorised('衣服发错了，我要的是M码', '发错了', 'negative', 'logistics');
   });
 });
+
+describe('charged at once after a promise', () => {
+  it('结果 + a time + 就扣了/收了 an amount is a price complaint; 结果就/只扣了 (only) is not', async () => {
+    // was: no tag (就 before 扣 was read as "only")
+    await expectCategorised('信用卡年费明明说首年免，结果第一个月就扣了200', '就扣了200', 'negative', 'price');
+    await expectCategorised('说好不收手续费，结果第二天就收了我50块', '收了我50块', 'negative', 'price');
+    await expectNone(['结果只扣了10块', '结果就扣了200']);
+  });
+});
+
+describe('pressed to buy by phone or text', () => {
+  it('一直打电话让我买 is a sales pitch, and annoyance at it is marketing', async () => {
+    // was: no tag; 理财经理 | 烦死了 service_attitude
+    await expectCategorised('客户经理天天发短信让我办信用卡', '天天发短信让我办', 'negative', 'marketing');
+    await expectCategorised('理财经理一直打电话让我买基金，烦死了', '烦死了', 'negative', 'marketing');
+    // annoyance at anything else keeps its topic
+    await expectCategorised('网络老掉线，真烦', '真烦', 'negative', 'network');
+  });
+});
