@@ -218,3 +218,26 @@ describe('pressed to buy by phone or text', () => {
     await expectCategorised('网络老掉线，真烦', '真烦', 'negative', 'network');
   });
 });
+
+describe('insurance and branch texts, round 5', () => {
+  it('on the scene within half an hour is praise of speed', async () => {
+    // was: no tag (到现场 after 就到)
+    await expectCategorised('车险出险后报案，查勘员半小时就到现场了', '半小时就到现场了', 'positive', 'efficiency');
+  });
+
+  it('told afterwards it is not covered (又说不在保障范围内) is a policy complaint; the rule told alone is not', async () => {
+    // was: no tag
+    await expectCategorised('投保的时候说什么都保，出险了又说不在保障范围内', '不在保障范围内', 'negative', 'policy');
+    await expectNone(['这个不在保障范围内']);
+  });
+
+  it('nobody told me (都没人通知我) is a service complaint', async () => {
+    // was: no tag
+    await expectCategorised('代理人换了好几个，都没人通知我', '没人通知我', 'negative', 'service_attitude');
+  });
+
+  it('a self-service machine broken is a faulty device, not the app', async () => {
+    // was: 自助机 | 坏了好几台 app_experience
+    await expectCategorised('营业厅的自助机坏了好几台，也没人修', '坏了好几台', 'negative', 'quality', '自助机');
+  });
+});
