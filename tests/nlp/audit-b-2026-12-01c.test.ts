@@ -241,3 +241,19 @@ describe('insurance and branch texts, round 5', () => {
     await expectCategorised('营业厅的自助机坏了好几台，也没人修', '坏了好几台', 'negative', 'quality', '自助机');
   });
 });
+
+describe('hung up on, and signed for but never received', () => {
+  it('客服挂我电话 / 把我电话挂了 / 话没说完就挂了 is a service complaint; the customer hanging up is not', async () => {
+    // was: no tag
+    await expectCategorised('客服挂我电话', '挂我电话', 'negative', 'service_attitude');
+    await expectCategorised('客服把我电话挂了', '把我电话挂了', 'negative', 'service_attitude');
+    const call = await callTags('话还没说完就挂了');
+    expect(call.some((t) => t.opinion.includes('挂了') && t.category === 'service_attitude' && t.polarity === 'negative'), showTags(call)).toBe(true);
+    await expectNone(['我把电话挂了']);
+  });
+
+  it('显示已签收，可我根本没收到 is a delivery complaint', async () => {
+    // was: other
+    await expectCategorised('订单显示已签收，可我根本没收到', '没收到', 'negative', 'logistics');
+  });
+});
