@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, type Kpi, type Summary } from './api';
 import { Chart, tipContent, type ChartOption, type ChartTable } from './chart';
-import { FilterPanel, filtersFrom, filtersQuery, type Filters } from './filters';
+import { FilterDrawer, FilterPanel, FilterToggle, filtersFrom, filtersQuery, useFilterDrawer, type Filters } from './filters';
 import { paren, POLARITIES, useI18n } from './i18n';
 import { href, navigate, type Route } from './router';
 import { ErrorPanel } from './page-error';
@@ -22,6 +22,7 @@ export function DashboardPage({ route }: { route: Route }) {
   const [kpiError, setKpiError] = useState<unknown>(null);
   const [kpiAttempt, setKpiAttempt] = useState(0);
   const [attempt, setAttempt] = useState(0);
+  const drawer = useFilterDrawer();
 
   useEffect(() => {
     let live = true;
@@ -207,7 +208,13 @@ export function DashboardPage({ route }: { route: Route }) {
 
   return (
     <div className="page page-pad dashboard">
-      <FilterPanel route="dashboard" filters={filters} keys={KEYS} layout="bar" />
+      {/* On a phone the form took a third of the first screen above the charts: it folds into the feed's drawer. */}
+      <div className="toolbar drawer-toolbar">
+        <FilterToggle drawer={drawer} controls="dashboard-filters" count={Object.keys(filters).length} />
+      </div>
+      <FilterDrawer drawer={drawer} id="dashboard-filters" className="bar-drawer">
+        <FilterPanel route="dashboard" filters={filters} keys={KEYS} layout="bar" onApplied={() => drawer.setOpen(false)} />
+      </FilterDrawer>
       {error !== null && <ErrorPanel error={error} onRetry={() => setAttempt((n) => n + 1)} />}
       {totals && (
         <div className="kpis">

@@ -3,7 +3,7 @@ import { api, type Doc, type Tag } from './api';
 import { canLabel, useAppData } from './app-data';
 import { CategoryPicker } from './category-picker';
 import { correctionEpoch, useDoc } from './doc-cache';
-import { FilterPanel, filtersFrom, filtersQuery } from './filters';
+import { FilterDrawer, FilterPanel, FilterToggle, filtersFrom, filtersQuery, useFilterDrawer } from './filters';
 import { ErrorText } from './error-text';
 import { ErrorPanel } from './page-error';
 import { DocumentBody, HighlightLegend } from './highlighted-text';
@@ -11,7 +11,7 @@ import { TEXT_LANG, useI18n } from './i18n';
 import { href, type Route } from './router';
 import { SurveyHead } from './score-badge';
 import { pickingFor } from './span-pick';
-import { useDrawerFocus, useFocusOnClose, useFocusRescue } from './focus';
+import { useFocusOnClose, useFocusRescue } from './focus';
 import { AddTagPanel, RemovedTagToast, TagActions } from './tag-actions';
 import { TagChip } from './tag-chip';
 import { VirtualList } from './virtual-list';
@@ -101,10 +101,7 @@ export function FeedPage({ route }: { route: Route }) {
   const groupsRef = useRef(groups);
   groupsRef.current = groups;
   const initialScroll = useRef(restored?.scrollTop ?? 0);
-  const [filtersOpen, setFiltersOpen] = useState(false);
-  const drawer = useRef<HTMLElement>(null);
-  const drawerToggle = useRef<HTMLButtonElement>(null);
-  useDrawerFocus(filtersOpen, drawer, drawerToggle);
+  const drawer = useFilterDrawer();
 
   useEffect(() => {
     // Only a query that answered is remembered. Left while its first page was still loading (or after it
@@ -164,34 +161,15 @@ export function FeedPage({ route }: { route: Route }) {
 
   return (
     <div className="page page-split">
-      <aside id="feed-filters" ref={drawer} className={`side side-drawer ${filtersOpen ? 'side-open' : ''}`} aria-label={t('filters')}>
-        <div className="drawer-head">
-          <strong>{t('filters')}</strong>
-          <span className="spacer" />
-          <button type="button" className="btn btn-small btn-primary" data-action="close-filters" onClick={() => setFiltersOpen(false)}>
-            {t('showResults')}
-          </button>
-        </div>
-        <FilterPanel route="feed" filters={filters} />
+      <FilterDrawer drawer={drawer} id="feed-filters" className="side">
+        <FilterPanel route="feed" filters={filters} onApplied={() => drawer.setOpen(false)} />
         <a className="btn btn-block" href={href('export', filters)}>
           {t('navExport')} ↓
         </a>
-      </aside>
+      </FilterDrawer>
       <section className="main">
         <div className="toolbar">
-          {/* Narrow screens fold the filter sidebar away; the count keeps a narrowed list from looking complete. */}
-          <button
-            type="button"
-            ref={drawerToggle}
-            className="btn btn-small drawer-toggle"
-            data-action="toggle-filters"
-            aria-expanded={filtersOpen}
-            aria-controls="feed-filters"
-            onClick={() => setFiltersOpen((o) => !o)}
-          >
-            {t('filters')}
-            {activeFilters > 0 ? ` (${activeFilters})` : ''}
-          </button>
+          <FilterToggle drawer={drawer} controls="feed-filters" count={activeFilters} />
           <strong>{t('navFeed')}</strong>
           {(error === null || groups.length > 0) && !(loading && groups.length === 0) && (
             // Counted from the loaded cards; while more pages remain, the query's total says how many match

@@ -1,7 +1,8 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { Query } from './api';
 import { useAppData } from './app-data';
 import { CategoryOptions } from './category-options';
+import { useDrawerFocus } from './focus';
 import { POLARITIES, textLang, useI18n, type MsgKey } from './i18n';
 import { href, navigate } from './router';
 
@@ -62,13 +63,15 @@ interface Props {
   layout?: 'side' | 'bar';
   /** Page parameters that are not filters (e.g. the NPS scale) and must survive applying them. */
   keep?: Record<string, string | undefined>;
+  /** After 应用 (or Enter) applied the set: a drawer the panel sits in closes on it. */
+  onApplied?: () => void;
 }
 
 /**
  * Filters live in the URL hash so charts can deep-link into the feed and a filtered view
  * survives reload; selects apply at once, typed fields on Enter or blur.
  */
-export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = 'side', keep }: Props) {
+export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = 'side', keep, onApplied }: Props) {
   const { t } = useI18n();
   const { channels } = useAppData();
   const [draft, setDraft] = useState<Filters>(filters);
@@ -95,7 +98,7 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
 
   const has = (k: FilterKey) => keys.includes(k);
   // The number inputs' min/max do not stop typing 2, so the set is checked before it reaches the URL.
-  const apply = (next: Filters) => {
+  const apply = (next: Filters): boolean => {
     const p = filterProblem(next);
     setProblem(p);
     if (!p) {
@@ -104,6 +107,7 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
       if (target !== location.hash) pending.current.push(next);
       navigate(route, { ...keep, ...next });
     }
+    return !p;
   };
   const invalid = (k: FilterKey) => (problem?.fields.includes(k) ? true : undefined);
   const setNow = (k: FilterKey, v: string) => {
@@ -117,7 +121,8 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    apply(draft);
+    // A refused set keeps the drawer open on its message.
+    if (apply(draft)) onApplied?.();
   };
   // Every field, typed-but-unapplied ones included: a draft left behind would be applied with the next change.
   const reset = () => {
@@ -303,5 +308,57 @@ export function FilterPanel({ route, filters, keys = TAG_FILTER_KEYS, layout = '
         </button>
       </div>
     </form>
+  );
+}
+
+/** A filter drawer's open state and its focus moves (useDrawerFocus), shared by its toggle and the drawer. */
+export function useFilterDrawer() {
+  const [open, setOpen] = useState(false);
+  const drawer = useRef<HTMLElement>(null);
+  const toggle = useRef<HTMLButtonElement>(null);
+  useDrawerFocus(open, drawer, toggle);
+  return { open, setOpen, drawer, toggle };
+}
+export type FilterDrawerState = ReturnType<typeof useFilterDrawer>;
+
+/**
+ * 筛选 (n), which opens the filter drawer on a narrow screen (elsewhere it is hidden and the filters stand in
+ * the page); the count keeps a narrowed view from looking complete while its filters are out of sight.
+ */
+export function FilterToggle({ drawer, controls, count }: { drawer: FilterDrawerState; controls: string; count: number }) {
+  const { t } = useI18n();
+  return (
+    <button
+      type="button"
+      ref={drawer.toggle}
+      className="btn btn-small drawer-toggle"
+      data-action="toggle-filters"
+      aria-expanded={drawer.open}
+      aria-controls={controls}
+      onClick={() => drawer.setOpen((o) => !o)}
+    >
+      {t('filters')}
+      {count > 0 ? ` (${count})` : ''}
+    </button>
+  );
+}
+
+/**
+ * Where a page's filters stand: in the page on a wide screen; on a narrow one (app.css, max-width 720px) folded
+ * away into a drawer over the page, opened by FilterToggle and closed by 查看结果.
+ */
+export function FilterDrawer({ drawer, id, className = '', children }: { drawer: FilterDrawerState; id: string; className?: string; children: ReactNode }) {
+  const { t } = useI18n();
+  return (
+    <aside id={id} ref={drawer.drawer} className={`${className} side-drawer ${drawer.open ? 'side-open' : ''}`} aria-label={t('filters')}>
+      <div className="drawer-head">
+        <strong>{t('filters')}</strong>
+        <span className="spacer" />
+        <button type="button" className="btn btn-small btn-primary" data-action="close-filters" onClick={() => drawer.setOpen(false)}>
+          {t('showResults')}
+        </button>
+      </div>
+      {children}
+    </aside>
   );
 }

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, type DriverRow, type Drivers, type Scale, type ScoreTrend } from './api';
 import { Chart, CHART_FONT, tipContent, type ChartOption, type ChartTable } from './chart';
-import { FilterPanel, filtersFrom, filtersQuery } from './filters';
+import { FilterDrawer, FilterPanel, FilterToggle, filtersFrom, filtersQuery, useFilterDrawer } from './filters';
 import { paren, useI18n, type MsgKey } from './i18n';
 import { fillPeriods } from './time';
 import { href, navigate, type Route } from './router';
@@ -63,6 +63,7 @@ export function NpsPage({ route }: { route: Route }) {
   const [drivers, setDrivers] = useState<Drivers | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
+  const drawer = useFilterDrawer();
 
   useEffect(() => {
     let live = true;
@@ -276,8 +277,12 @@ export function NpsPage({ route }: { route: Route }) {
 
   return (
     <div className="page page-pad nps-page" data-lang={lang}>
-      <FilterPanel route="nps" filters={filters} keys={KEYS} layout="bar" keep={keep} />
+      {/* On a phone the form pushed the trend below the fold: it folds into the feed's drawer, its 筛选 beside the scales. */}
+      <FilterDrawer drawer={drawer} id="nps-filters" className="bar-drawer">
+        <FilterPanel route="nps" filters={filters} keys={KEYS} layout="bar" keep={keep} onApplied={() => drawer.setOpen(false)} />
+      </FilterDrawer>
       <div className="toolbar nps-controls">
+        <FilterToggle drawer={drawer} controls="nps-filters" count={Object.keys(filters).length} />
         <div className="seg" role="radiogroup" aria-label={t('scale')}>
           {(['nps', 'csat'] as const).map((s) => (
             <button key={s} type="button" role="radio" aria-checked={scale === s} data-scale={s} className={`seg-btn ${scale === s ? 'on' : ''}`} onClick={() => go({ scale: s })}>

@@ -1,0 +1,144 @@
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { runBuiltCli } from '../helpers/cli.js';
+import { signedInAs, waitSettled } from './console-helpers.js';
+import { openPage, waitForPage } from './server-harness.js';
+import { useConsole } from './console-fixture.js';
+
+// Console checks of 2026-12-01 (third pass), against the real built service (dist/main.js) and Chromium, with the
+// sample a trial loads (`guandian demo`, 118 documents), at a phone's size (390×844) and a laptop's (1366×768), in
+// Chinese and English: each test is a defect met there, checked the way it was met.
+
+const e2e = useConsole();
+const pageErrors: string[] = [];
+
+const PHONE = { width: 390, height: 844 };
+const LAPTOP = { width: 1366, height: 768 };
+/** A chart's usual height (Chart's default): the first one should fit on the first screen below its top. */
+const CHART_HEIGHT = 280;
+
+interface Summary {
+  byCategory: { category: string; positive: number; negative: number; neutral: number; total: number }[];
+}
+
+async function openAs(lang: 'zh' | 'en', viewport = PHONE): Promise<Page> {
+  const { page } = await openPage(e2e.browser, viewport, { errors: pageErrors });
+  await signedInAs(page, e2e.server.base, e2e.server.adminKey, lang);
+  return page;
+}
+
+async function goSettled(page: Page, hash: string): Promise<void> {
+  await page.goto(`${e2e.server.base}/${hash}`);
+  await waitSettled(page);
+}
+
+/** The top of the page's first chart, in the viewport. */
+const firstChartTop = (page: Page) => page.evaluate(`document.querySelector('.chart-grid .chart-card .chart').getBoundingClientRect().top`) as Promise<number>;
+
+/** What the first chart of the page draws: the sum of every series' data. */
+const firstChartSum = (page: Page) =>
+  page.evaluate(`document.querySelector('.chart-grid .chart-card .chart').chartOption.series.reduce((n, s) => n + s.data.reduce((m, v) => m + (typeof v === 'number' ? v : (v?.value ?? 0)), 0), 0)`) as Promise<number>;
+
+describe('console 2026-12-01, third pass (real server, chromium, the demo sample)', () => {
+  beforeAll(async () => {
+    const demo = await runBuiltCli(['demo', '--wait', '150'], { env: { GUANDIAN_URL: e2e.server.base, GUANDIAN_KEY: e2e.server.adminKey }, timeoutMs: 170_000 });
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stdout).toMatch(/^accepted 118,/);
+  }, 180_000);
+
+  // On a phone the dashboard's filter form (channel, kind, two dates, 应用 重置) took 230 px above the KPIs and the
+  // charts started at 572 px of 844: the first chart had most of itself below the fold. The form folds into the
+  // drawer the feed's filters use, behind 筛选 (n).
+  test('仪表盘 on a phone: filters behind 筛选 (n) in a drawer, the charts on the first screen, a filter chosen there changes them', async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const L = lang === 'zh' ? { filters: '筛选', show: '查看结果' } : { filters: 'Filters', show: 'Show results' };
+      const page = await openAs(lang);
+      await goSettled(page, '#/dashboard');
+      const toggle = page.locator('.dashboard [data-action=toggle-filters]');
+      expect(await toggle.textContent(), lang).toBe(L.filters);
+      expect(await page.locator('.dashboard form.filters').isVisible(), `${lang}: the form is folded away`).toBe(false);
+      const top = await firstChartTop(page);
+      expect(top + CHART_HEIGHT, `${lang}: the first chart starts at ${top} px`).toBeLessThanOrEqual(PHONE.height);
+      const all = await firstChartSum(page);
+
+      // 类型 问卷 at once (a select), 渠道 typed, then 应用: the drawer closes on it
+      await toggle.click();
+      const drawer = page.locator('#dashboard-filters');
+      await drawer.locator('form.filters').waitFor({ state: 'visible' });
+      expect(await drawer.locator('.drawer-head').innerText(), lang).toMatch(new RegExp(`^${L.filters}\\s+${L.show}$`));
+      await drawer.locator('select[name=kind]').selectOption('survey');
+      await drawer.locator('input[name=channel]').fill('nps-survey');
+      await drawer.locator('button[type=submit]').click();
+      await drawer.locator('form.filters').waitFor({ state: 'hidden' });
+      await waitForPage(page, `location.hash.includes('channel=nps-survey') && location.hash.includes('kind=survey')`, 10_000);
+      await waitSettled(page);
+      expect(await toggle.textContent(), lang).toBe(`${L.filters} (2)`);
+      expect(await page.evaluate('document.activeElement?.dataset?.action'), `${lang}: focus back on the toggle`).toBe('toggle-filters');
+      // what the charts and KPIs show is the filtered scope's, as the API counts it
+      const scoped = (await e2e.api<Summary>('GET', '/v1/stats/summary?kind=survey&channel=nps-survey')).body;
+      const total = scoped.byCategory.reduce((n, c) => n + c.total, 0);
+      expect(total).toBeGreaterThan(0);
+      expect(total).toBeLessThan(all);
+      expect(await firstChartSum(page), lang).toBe(total);
+      expect(Number(await page.locator('.kpis .kpi b').first().textContent()), lang).toBe(total);
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  // NPS on a phone: the form (channel, two dates, 应用 重置) stood above the scales, and the trend began at 584 px of 844.
+  test('NPS on a phone: filters behind 筛选 (n) beside the scales, the trend on the first screen, a date chosen there changes the numbers', async () => {
+    const since = new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10);
+    const scoped = (await e2e.api<{ overall: { n: number } }>('GET', `/v1/stats/nps?scale=nps&from=${since}`)).body.overall.n;
+    const all = (await e2e.api<{ overall: { n: number } }>('GET', '/v1/stats/nps?scale=nps')).body.overall.n;
+    expect(scoped).toBeGreaterThan(0);
+    expect(scoped).toBeLessThan(all);
+    for (const lang of ['zh', 'en'] as const) {
+      const L = lang === 'zh' ? { filters: '筛选' } : { filters: 'Filters' };
+      const page = await openAs(lang);
+      await goSettled(page, '#/nps');
+      const toggle = page.locator('.nps-page [data-action=toggle-filters]');
+      expect(await toggle.textContent(), lang).toBe(L.filters);
+      expect(await page.locator('.nps-page form.filters').isVisible(), `${lang}: the form is folded away`).toBe(false);
+      // 筛选 shares its row with the scales
+      const [t, s] = (await page.evaluate(`[document.querySelector('.nps-page [data-action=toggle-filters]'), document.querySelector('.nps-controls .seg')].map((e) => { const b = e.getBoundingClientRect(); return { top: b.top, bottom: b.bottom }; })`)) as { top: number; bottom: number }[];
+      expect(t!.top < s!.bottom && s!.top < t!.bottom, `${lang}: 筛选 beside the scales`).toBe(true);
+      const top = await firstChartTop(page);
+      expect(top + CHART_HEIGHT, `${lang}: the trend starts at ${top} px`).toBeLessThanOrEqual(PHONE.height);
+      expect(Number(await page.locator('.nps-n').textContent())).toBe(all);
+
+      await toggle.click();
+      const drawer = page.locator('#nps-filters');
+      await drawer.locator('form.filters').waitFor({ state: 'visible' });
+      await drawer.locator('input[name=from]').fill(since);
+      await waitForPage(page, `location.hash.includes('from=${since}')`, 10_000);
+      await drawer.locator('button[type=submit]').click();
+      await drawer.locator('form.filters').waitFor({ state: 'hidden' });
+      await waitSettled(page);
+      expect(await toggle.textContent(), lang).toBe(`${L.filters} (1)`);
+      expect(Number(await page.locator('.nps-n').textContent()), lang).toBe(scoped);
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('on a laptop the dashboard and NPS filters stay in the page, above the numbers, with no 筛选 button', async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const page = await openAs(lang, LAPTOP);
+      for (const [hash, root] of [
+        ['#/dashboard?kind=survey', '.dashboard'],
+        ['#/nps?channel=nps-survey', '.nps-page'],
+      ] as const) {
+        await goSettled(page, hash);
+        expect(await page.locator(`${root} [data-action=toggle-filters]`).isVisible(), `${lang} ${hash}`).toBe(false);
+        expect(await page.locator(`${root} .drawer-head`).isVisible(), `${lang} ${hash}`).toBe(false);
+        const [form, kpis] = (await page.evaluate(`[document.querySelector('${root} form.filters'), document.querySelector('${root} .kpis')].map((e) => { const b = e.getBoundingClientRect(); return { top: b.top, bottom: b.bottom, width: b.width }; })`)) as { top: number; bottom: number; width: number }[];
+        expect(form!.width, `${lang} ${hash}: the form spans the page`).toBeGreaterThan(LAPTOP.width - 60);
+        expect(form!.bottom, `${lang} ${hash}`).toBeLessThanOrEqual(kpis!.top);
+        expect(form!.bottom - form!.top, `${lang} ${hash}: one row of fields`).toBeLessThan(80);
+      }
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+});
