@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ingest, signedInAs, waitNonePending, waitSettled } from './console-helpers.js';
+import { ingest, signedInAs, squeezedTexts, waitNonePending, waitSettled } from './console-helpers.js';
 import { openPage, waitFor } from './server-harness.js';
 import { useConsole } from './console-fixture.js';
 
@@ -295,31 +295,7 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
         await page.goto(`${e2e.server.base}/${hash}`);
         await page.waitForSelector(ready);
         await waitSettled(page);
-        // per text in a cell, the characters each of its lines holds (visually hidden words aside)
-        const squeezed = (await page.evaluate(`(() => {
-          const out = [];
-          for (const cell of document.querySelectorAll('.adm-table tbody td')) {
-            const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
-            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-              if (n.parentElement.closest('.sr-only')) continue;
-              const lines = new Map();
-              const range = document.createRange();
-              for (let i = 0; i < n.length; i++) {
-                if (/\s/.test(n.data[i])) continue;
-                range.setStart(n, i);
-                range.setEnd(n, i + 1);
-                const r = range.getClientRects()[0];
-                if (!r) continue;
-                const top = Math.round(r.top);
-                lines.set(top, (lines.get(top) || 0) + 1);
-              }
-              const counts = [...lines.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
-              // every line but the last holds at least 4 characters
-              if (counts.slice(0, -1).some((c) => c < 4)) out.push(n.data.trim().slice(0, 40) + ' (' + counts.join('/') + ')');
-            }
-          }
-          return out;
-        })()`)) as string[];
+        const squeezed = await squeezedTexts(page, '.adm-table tbody td');
         expect(squeezed, `${lang} ${hash}`).toEqual([]);
         expect(await page.evaluate('document.documentElement.scrollWidth'), `${lang} ${hash}: the page is no wider than the screen`).toBeLessThanOrEqual(PHONE.width);
       }

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { runBuiltCli } from '../helpers/cli.js';
-import { signedInAs, waitSettled } from './console-helpers.js';
+import { signedInAs, squeezedTexts, waitSettled } from './console-helpers.js';
 import { openPage, waitForPage } from './server-harness.js';
 import { useConsole } from './console-fixture.js';
 
@@ -137,6 +137,28 @@ describe('console 2026-12-01, third pass (real server, chromium, the demo sample
         expect(form!.bottom, `${lang} ${hash}`).toBeLessThanOrEqual(kpis!.top);
         expect(form!.bottom - form!.top, `${lang} ${hash}: one row of fields`).toBeLessThan(80);
       }
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  // 各类别负面占比 on a phone squeezed its columns to the screen: a category read 等待 / 与办 / 理速 / 度 and a change
+  // ▼ / -30.0 / 个百分 / 点 (in English ▼ / -30.0 / pp), a line each.
+  test('仪表盘 on a phone: the KPI table keeps its categories and changes readable, and scrolls sideways instead', async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const page = await openAs(lang);
+      await goSettled(page, '#/dashboard');
+      await page.waitForSelector('.kpi-table tbody tr');
+      expect(await page.locator('.kpi-table tbody tr').count(), 'the demo fills the table').toBeGreaterThanOrEqual(5);
+      expect(await squeezedTexts(page, '.kpi-table tbody td'), lang).toEqual([]);
+      // each change on one line
+      const changes = (await page.evaluate(`[...document.querySelectorAll('.kpi-table tbody td:nth-child(4)')].filter((td) => {
+        const range = document.createRange();
+        range.selectNodeContents(td);
+        return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size > 1;
+      }).map((td) => td.textContent)`)) as string[];
+      expect(changes, `${lang}: changes on more than one line`).toEqual([]);
+      expect(await page.evaluate('document.documentElement.scrollWidth'), `${lang}: the page is no wider than the screen`).toBeLessThanOrEqual(PHONE.width);
       await page.context().close();
     }
     expect(pageErrors).toEqual([]);

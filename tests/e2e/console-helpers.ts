@@ -173,3 +173,34 @@ export async function trainingRefusal(page: Page, base: string, lang: 'zh' | 'en
   await notice.waitFor();
   return notice;
 }
+
+/**
+ * The texts in the cells under `selector` squeezed to a few characters a line: a text whose lines (all but its last)
+ * hold fewer than 4 characters each, spaces and visually hidden words aside, as "text (characters per line)".
+ * A table on a phone squeezed that way reads 分 / 析 / 员; it should keep a readable run and scroll sideways.
+ */
+export async function squeezedTexts(page: Page, selector: string): Promise<string[]> {
+  return (await page.evaluate(`(() => {
+    const out = [];
+    for (const cell of document.querySelectorAll(${JSON.stringify(selector)})) {
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (n.parentElement.closest('.sr-only')) continue;
+        const lines = new Map();
+        const range = document.createRange();
+        for (let i = 0; i < n.length; i++) {
+          if (/\\s/.test(n.data[i])) continue;
+          range.setStart(n, i);
+          range.setEnd(n, i + 1);
+          const r = range.getClientRects()[0];
+          if (!r) continue;
+          const top = Math.round(r.top);
+          lines.set(top, (lines.get(top) || 0) + 1);
+        }
+        const counts = [...lines.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
+        if (counts.slice(0, -1).some((c) => c < 4)) out.push(n.data.trim().slice(0, 40) + ' (' + counts.join('/') + ')');
+      }
+    }
+    return out;
+  })()`)) as string[];
+}

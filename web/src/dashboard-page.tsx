@@ -395,7 +395,7 @@ function KpiTable({ kpi, lastDays, onPick }: { kpi: Kpi; lastDays: number | null
                 <td className="num" title={`${r.previous.negative} / ${r.previous.total}`}>
                   {share(r.previous.share)} <span className="muted small">({r.previous.negative}/{r.previous.total})</span>
                 </td>
-                <td className={`num ${r.change === null ? '' : r.change > 0 ? 'pol-negative' : r.change < 0 ? 'pol-positive' : ''}`}>
+                <td className={`num kpi-change ${r.change === null ? '' : r.change > 0 ? 'pol-negative' : r.change < 0 ? 'pol-positive' : ''}`}>
                   {r.change === null ? '—' : t('pointsChange', { v: `${r.change > 0 ? '▲ +' : r.change < 0 ? '▼ ' : ''}${(r.change * 100).toFixed(1)}` })}
                 </td>
                 <td>
