@@ -163,4 +163,33 @@ describe('console 2026-12-01, third pass (real server, chromium, the demo sample
     }
     expect(pageErrors).toEqual([]);
   });
+
+  // A filter drawer covers the page, but Tab walked on from its last button (重置, or the feed's 导出) into the KPIs
+  // and cards hidden under it, and Escape did nothing: only 查看结果 closed it.
+  test('filter drawers on a phone: Tab stays in the drawer and Escape closes it, giving focus back to 筛选', async () => {
+    for (const [lang, hash, drawerId] of [
+      ['zh', '#/dashboard', 'dashboard-filters'],
+      ['en', '#/nps', 'nps-filters'],
+      ['zh', '#/feed', 'feed-filters'],
+    ] as const) {
+      const page = await openAs(lang);
+      await goSettled(page, hash);
+      await page.focus('[data-action=toggle-filters]');
+      await page.keyboard.press('Enter');
+      await page.locator(`#${drawerId} form.filters`).waitFor({ state: 'visible' });
+      const where = () => page.evaluate(`(() => { const a = document.activeElement; return (a.closest('#${drawerId}') ? 'drawer: ' : 'outside: ') + a.tagName + ' ' + (a.name || a.dataset.action || a.textContent.trim().slice(0, 20)); })()`) as Promise<string>;
+      // more presses than the drawer has controls, forwards and back
+      for (const key of ['Tab', 'Shift+Tab']) {
+        for (let i = 0; i < 16; i++) {
+          await page.keyboard.press(key);
+          expect(await where(), `${lang} ${hash}: ${key} ${i + 1}`).toMatch(/^drawer: /);
+        }
+      }
+      await page.keyboard.press('Escape');
+      await page.locator(`#${drawerId} form.filters`).waitFor({ state: 'hidden' });
+      expect(await where(), `${lang} ${hash}`).toBe('outside: BUTTON toggle-filters');
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
 });
