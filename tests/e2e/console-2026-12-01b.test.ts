@@ -235,6 +235,9 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
       await page.goto(`${e2e.server.base}/#/cases`);
       await waitSettled(page);
       await page.waitForSelector('.case-assign input');
+      // the filters' own, in their drawer
+      await page.click('.cases-page [data-action=toggle-filters]');
+      await page.locator('.cases-filters').waitFor({ state: 'visible' });
       // each placeholder's width as the page sets it (a span in the field's font), against the field's room for text
       const cut = await clippedTexts(page, '.cases-page input[placeholder]', 'placeholder');
       expect(await page.locator('.cases-page input[placeholder]').count()).toBeGreaterThanOrEqual(3);

@@ -192,4 +192,38 @@ describe('console 2026-12-01, third pass (real server, chromium, the demo sample
     }
     expect(pageErrors).toEqual([]);
   });
+
+  // 工单 on a phone: its seven filter fields took the top 250 px above the first case, as the dashboard's did.
+  test('工单 on a phone: filters behind 筛选 (n) in the drawer, the cases right under the top bar, a priority chosen there narrows them', async () => {
+    const high = (await e2e.api<{ items: unknown[] }>('GET', '/v1/cases?priority=high&limit=100')).body.items.length;
+    const open = (await e2e.api<{ items: unknown[] }>('GET', '/v1/cases?limit=100')).body.items.length;
+    expect(high).toBeGreaterThan(0);
+    expect(high).toBeLessThan(open);
+    for (const lang of ['zh', 'en'] as const) {
+      const L = lang === 'zh' ? { filters: '筛选', count: `共 ${high} 条工单` } : { filters: 'Filters', count: `${high} case${high === 1 ? '' : 's'}` };
+      const page = await openAs(lang);
+      await goSettled(page, '#/cases');
+      await page.waitForSelector('.cases-table tbody tr');
+      const toggle = page.locator('.cases-page [data-action=toggle-filters]');
+      expect(await toggle.textContent(), lang).toBe(L.filters);
+      expect(await page.locator('.cases-filters').isVisible(), `${lang}: the form is folded away`).toBe(false);
+      // between the top bar and the first case only the toolbar (筛选, 工单, the count)
+      const gap = (await page.evaluate(`document.querySelector('.cases-table tbody tr').getBoundingClientRect().top - document.querySelector('#main').getBoundingClientRect().top`)) as number;
+      expect(gap, `${lang}: the first case starts ${gap} px under the top bar`).toBeLessThan(80);
+
+      await toggle.click();
+      const drawer = page.locator('#cases-filter-drawer');
+      await drawer.locator('.cases-filters').waitFor({ state: 'visible' });
+      await drawer.locator('select[name=priority]').selectOption('high');
+      await waitForPage(page, `location.hash.includes('priority=high')`, 10_000);
+      await drawer.locator('[data-action=apply-case-filters]').click();
+      await drawer.locator('.cases-filters').waitFor({ state: 'hidden' });
+      await waitSettled(page);
+      expect(await toggle.textContent(), lang).toBe(`${L.filters} (1)`);
+      expect(await page.locator('.cases-table tbody tr').count(), lang).toBe(high);
+      expect(await page.locator('.cases-count').textContent(), lang).toBe(L.count);
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
 });

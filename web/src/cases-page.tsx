@@ -3,6 +3,7 @@ import { useAnnounce } from './announcer';
 import { ApiError, queryString, request, type Kind, type Page } from './api';
 import { ErrorText, fieldMessages, type FieldLabels } from './error-text';
 import { FieldError, invalidProps } from './field-error';
+import { FilterDrawer, FilterToggle, useFilterDrawer } from './filters';
 import { TEXT_LANG, textLang, useI18n, type MsgKey } from './i18n';
 import { href, navigate, type Route } from './router';
 import { wallTime } from './time';
@@ -198,6 +199,7 @@ export function CasesPage({ route }: { route: Route }) {
   const fieldErrors = useMemo(() => fieldMessages(t, error, CASE_FIELDS), [t, error]);
   const overdueRefused = fieldErrors.has('overdue') ? t('casesOverdueRefused') : undefined;
   const refused = error instanceof ApiError && (error.status === 400 || error.status === 422);
+  const drawer = useFilterDrawer();
 
   return (
     <div className="page page-pad cases-page" data-page="cases">
@@ -208,8 +210,12 @@ export function CasesPage({ route }: { route: Route }) {
           ))}
         </datalist>
       )}
-      <CaseFilterForm filters={filters} overdueError={overdueRefused} peopleList={peopleList} />
+      {/* On a phone the form's seven fields took a third of the first screen above the cases: the feed's drawer. */}
+      <FilterDrawer drawer={drawer} id="cases-filter-drawer" className="bar-drawer">
+        <CaseFilterForm filters={filters} overdueError={overdueRefused} peopleList={peopleList} onApplied={() => drawer.setOpen(false)} />
+      </FilterDrawer>
       <div className="toolbar cases-toolbar">
+        <FilterToggle drawer={drawer} controls="cases-filter-drawer" count={Object.values(urlParams(filters)).filter(Boolean).length} />
         <h2 className="cases-heading" ref={heading} tabIndex={-1}>
           {t('casesTitle')}
         </h2>
@@ -289,7 +295,18 @@ export function CasesPage({ route }: { route: Route }) {
  * The filters, kept in the URL (a reload, a shared link, back and forward keep them). Choices apply at once;
  * the two names (team, assignee) apply with 筛选 or Enter, so the list is not asked again at each key.
  */
-function CaseFilterForm({ filters, overdueError, peopleList }: { filters: CaseFilters; overdueError: string | undefined; peopleList: string | undefined }) {
+function CaseFilterForm({
+  filters,
+  overdueError,
+  peopleList,
+  onApplied,
+}: {
+  filters: CaseFilters;
+  overdueError: string | undefined;
+  peopleList: string | undefined;
+  /** After 筛选 (or Enter) applied the typed fields: the drawer the form sits in on a phone closes. */
+  onApplied: () => void;
+}) {
   const { t } = useI18n();
   const [team, setTeam] = useState(filters.team);
   const unassigned = filters.assignee.trim().toLowerCase() === 'none';
@@ -303,6 +320,7 @@ function CaseFilterForm({ filters, overdueError, peopleList }: { filters: CaseFi
   const submit = (e: FormEvent) => {
     e.preventDefault();
     go({ team: team.trim(), assignee: unassigned ? filters.assignee : assignee.trim() });
+    onApplied();
   };
   // Only an open case can be overdue: with 已解决 the box is off and cannot be ticked. One the URL ticked anyway
   // (a typed or old link) stays clickable, so it can be cleared where the server's refusal points.
