@@ -159,6 +159,23 @@ describe('console 2026-12-01, third pass (real server, chromium, the demo sample
       }).map((td) => td.textContent)`)) as string[];
       expect(changes, `${lang}: changes on more than one line`).toEqual([]);
       expect(await page.evaluate('document.documentElement.scrollWidth'), `${lang}: the page is no wider than the screen`).toBeLessThanOrEqual(PHONE.width);
+      // the periods compared, in the title: no date broken over two lines (2026-12- over 01)
+      const broken = (await page.evaluate(`(() => {
+        const out = [];
+        const title = document.querySelector('.kpi-table-card h2');
+        const walker = document.createTreeWalker(title, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          for (const m of n.data.matchAll(/\\d{4}-\\d{2}-\\d{2}/g)) {
+            const range = document.createRange();
+            range.setStart(n, m.index);
+            range.setEnd(n, m.index + m[0].length);
+            if (new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size > 1) out.push(m[0]);
+          }
+        }
+        return out;
+      })()`)) as string[];
+      expect(await page.locator('.kpi-table-card h2').textContent(), 'dates in the title').toMatch(/\d{4}-\d{2}-\d{2}/);
+      expect(broken, `${lang}: dates broken over lines in the title`).toEqual([]);
       await page.context().close();
     }
     expect(pageErrors).toEqual([]);

@@ -363,7 +363,11 @@ function KpiTable({ kpi, lastDays, onPick }: { kpi: Kpi; lastDays: number | null
       <h2 className="sub">
         {t('kpiTitle')}{' '}
         <span className="muted small">
-          {t('kpiCurrent')} {day(kpi.period.from)} ~ {day(kpi.period.to)} · {t('kpiPrevious')} {day(kpi.previousPeriod.from)} ~ {day(kpi.previousPeriod.to)}
+          {/* each period on one line: on a phone a date broke at its hyphen, 2026-12- over 01 */}
+          {t('kpiCurrent')} <span className="kpi-period">{day(kpi.period.from)} ~ {day(kpi.period.to)}</span> · {t('kpiPrevious')}{' '}
+          <span className="kpi-period">
+            {day(kpi.previousPeriod.from)} ~ {day(kpi.previousPeriod.to)}
+          </span>
           {/* Without dates the charts above count all time: say that this table does not. */}
           {lastDays !== null && <span className="kpi-default-period">{paren(lang, t('kpiLastDays', { n: lastDays }))}</span>}
         </span>
