@@ -1,8 +1,8 @@
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { Query } from './api';
 import { useAppData } from './app-data';
 import { CategoryOptions } from './category-options';
-import { trapTab, useDrawerFocus } from './focus';
+import { drawerKeys, useDrawerFocus } from './focus';
 import { POLARITIES, textLang, useI18n, type MsgKey } from './i18n';
 import { href, navigate } from './router';
 
@@ -349,18 +349,14 @@ export function FilterToggle({ drawer, controls, count }: { drawer: FilterDrawer
  */
 export function FilterDrawer({ drawer, id, className = '', children }: { drawer: FilterDrawerState; id: string; className?: string; children: ReactNode }) {
   const { t } = useI18n();
-  // While it covers the page, Tab walked on from its last field into the page hidden under it, and only 查看结果
-  // closed it: Tab now stays in it and Escape closes it, as in the console's dialogs. Not once the window is wide
-  // again (it is the inline form then, open or not).
-  const keys = (e: KeyboardEvent<HTMLElement>) => {
-    if (!drawer.open || getComputedStyle(e.currentTarget).position !== 'absolute') return;
-    if (e.key === 'Escape') {
-      e.preventDefault();
-      drawer.setOpen(false);
-    } else trapTab(e);
-  };
   return (
-    <aside id={id} ref={drawer.drawer} className={`${className} side-drawer ${drawer.open ? 'side-open' : ''}`} aria-label={t('filters')} onKeyDown={keys}>
+    <aside
+      id={id}
+      ref={drawer.drawer}
+      className={`${className} side-drawer ${drawer.open ? 'side-open' : ''}`}
+      aria-label={t('filters')}
+      onKeyDown={drawerKeys(drawer.open, () => drawer.setOpen(false))}
+    >
       <div className="drawer-head">
         <strong>{t('filters')}</strong>
         <span className="spacer" />

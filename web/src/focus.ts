@@ -111,3 +111,18 @@ export function useDrawerFocus(open: boolean, drawer: RefObject<HTMLElement | nu
     }
   }, [open, drawer, toggle]);
 }
+
+/**
+ * The keys of a drawer (useDrawerFocus) while it covers the page: Tab walked on from its last control into the
+ * page hidden under it, and only its close button closed it. Tab stays in it and Escape closes it, as in the
+ * console's dialogs; not once the window is wide again, where it is a sidebar or an inline form, open or not.
+ */
+export function drawerKeys(open: boolean, close: () => void): (e: KeyboardEvent<HTMLElement>) => void {
+  return (e) => {
+    if (!open || getComputedStyle(e.currentTarget).position !== 'absolute') return;
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      close();
+    } else trapTab(e);
+  };
+}

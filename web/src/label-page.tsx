@@ -6,7 +6,7 @@ import { errorLine } from './error-text';
 import { ErrorPanel } from './page-error';
 import { DocumentBody, HighlightLegend, selectionInUntaggable, selectionOffsets } from './highlighted-text';
 import { sourceKey, TEXT_LANG, textLang, useI18n } from './i18n';
-import { trapTab, useDrawerFocus, useFocusOnClose, useRestoreFocus } from './focus';
+import { drawerKeys, trapTab, useDrawerFocus, useFocusOnClose, useRestoreFocus } from './focus';
 import type { Route } from './router';
 import { SurveyHead } from './score-badge';
 import { pickingFor, type PickedSpan } from './span-pick';
@@ -539,7 +539,7 @@ export function LabelPage({ route }: { route: Route }) {
 
   return (
     <div className="page page-split label-page">
-      <aside id="label-queue" ref={queueDrawer} className={`side side-queue side-drawer ${queueOpen ? 'side-open' : ''}`}>
+      <aside id="label-queue" ref={queueDrawer} className={`side side-queue side-drawer ${queueOpen ? 'side-open' : ''}`} onKeyDown={drawerKeys(queueOpen, () => setQueueOpen(false))}>
         <div className="side-title">
           {/* in words: a bare "(30 / 35)" read as reviewed / total as easily as loaded / total */}
           {t('queueTitle')}{' '}
