@@ -181,6 +181,28 @@ describe('console 2026-12-01, third pass (real server, chromium, the demo sample
     expect(pageErrors).toEqual([]);
   });
 
+  // A chart's 数据表 on a phone squeezed its columns to the screen: NPS drivers' column names stood 答 / 卷 / 数 and a
+  // driver's name 价格费 / 用（样 / 本不 / 足）, in English 价格 / (Low / sample).
+  test('charts’ data tables on a phone keep names and column names readable (NPS, CSAT, dashboard)', async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const page = await openAs(lang);
+      for (const hash of ['#/nps', '#/nps?scale=csat', '#/dashboard']) {
+        await goSettled(page, hash);
+        const tables = page.locator('.chart-data');
+        expect(await tables.count(), `${lang} ${hash}`).toBeGreaterThanOrEqual(3);
+        for (let i = 0; i < (await tables.count()); i++) {
+          await tables.nth(i).locator('summary').scrollIntoViewIfNeeded();
+          await tables.nth(i).locator('summary').click();
+        }
+        await page.locator('.chart-data[open]').nth((await tables.count()) - 1).waitFor();
+        expect(await squeezedTexts(page, '.chart-data th, .chart-data td'), `${lang} ${hash}`).toEqual([]);
+        expect(await page.evaluate('document.documentElement.scrollWidth'), `${lang} ${hash}: the page is no wider than the screen`).toBeLessThanOrEqual(PHONE.width);
+      }
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   // A filter drawer covers the page, but Tab walked on from its last button (重置, or the feed's 导出) into the KPIs
   // and cards hidden under it, and Escape did nothing: only 查看结果 closed it.
   test('filter drawers on a phone: Tab stays in the drawer and Escape closes it, giving focus back to 筛选', async () => {
