@@ -203,6 +203,32 @@ describe('console 2026-12-01, third pass (real server, chromium, the demo sample
     expect(pageErrors).toEqual([]);
   });
 
+  // With the filters folded away behind 筛选 (n), a dashboard or NPS page narrowed to nothing showed four charts of
+  // 暂无数据 and nothing said why: the feed names the filters in use and clears them, these pages now do too.
+  test('仪表盘 and NPS on a phone narrowed to nothing name the filters in use and clear them in one tap', async () => {
+    for (const [lang, hash, said, cleared] of [
+      ['zh', '#/dashboard?channel=nowhere&kind=survey', '没有符合当前 2 个筛选条件的观点。', '#/dashboard'],
+      ['en', '#/dashboard?channel=nowhere', 'No opinions match the 1 filter in use.', '#/dashboard'],
+      ['zh', '#/nps?scale=csat&channel=nowhere', '没有符合当前 1 个筛选条件的答卷。', '#/nps?scale=csat'],
+      ['en', '#/nps?channel=nowhere&from=2020-01-01', 'No answers match the 2 filters in use.', '#/nps'],
+    ] as const) {
+      const page = await openAs(lang);
+      await goSettled(page, hash);
+      const empty = page.locator('[data-empty=filtered]');
+      expect(await empty.isVisible(), `${lang} ${hash}`).toBe(true);
+      expect((await empty.textContent())?.startsWith(said), `${lang} ${hash}: ${await empty.textContent()}`).toBe(true);
+      await empty.locator('[data-action=clear-filters]').click();
+      await waitForPage(page, `location.hash === ${JSON.stringify(cleared)}`, 10_000);
+      await waitSettled(page);
+      expect(await empty.count(), `${lang} ${hash}`).toBe(0);
+      // the page's numbers are back
+      const shown = hash.startsWith('#/nps') ? await page.locator('.nps-n').textContent() : await page.locator('.kpis .kpi b').first().textContent();
+      expect(Number(shown), `${lang} ${hash}`).toBeGreaterThan(0);
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   // A filter drawer covers the page, but Tab walked on from its last button (重置, or the feed's 导出) into the KPIs
   // and cards hidden under it, and Escape did nothing: only 查看结果 closed it.
   test('filter drawers on a phone: Tab stays in the drawer and Escape closes it, giving focus back to 筛选', async () => {

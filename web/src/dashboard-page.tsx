@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, type Kpi, type Summary } from './api';
 import { Chart, tipContent, type ChartOption, type ChartTable } from './chart';
-import { FilterDrawer, FilterPanel, FilterToggle, filtersFrom, filtersQuery, useFilterDrawer, type Filters } from './filters';
+import { FilterDrawer, FilterPanel, FilterToggle, FilteredEmpty, filtersFrom, filtersQuery, useFilterDrawer, type Filters } from './filters';
 import { paren, POLARITIES, useI18n } from './i18n';
 import { href, navigate, type Route } from './router';
 import { ErrorPanel } from './page-error';
@@ -201,6 +201,7 @@ export function DashboardPage({ route }: { route: Route }) {
     // lang changes series names
   }, [data, t, categoryName, lang]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  const activeFilters = Object.keys(filters).length;
   const totals = data?.byCategory.reduce(
     (acc, c) => ({ positive: acc.positive + c.positive, negative: acc.negative + c.negative, neutral: acc.neutral + c.neutral, total: acc.total + c.total }),
     { positive: 0, negative: 0, neutral: 0, total: 0 },
@@ -210,7 +211,7 @@ export function DashboardPage({ route }: { route: Route }) {
     <div className="page page-pad dashboard">
       {/* On a phone the form took a third of the first screen above the charts: it folds into the feed's drawer. */}
       <div className="toolbar drawer-toolbar">
-        <FilterToggle drawer={drawer} controls="dashboard-filters" count={Object.keys(filters).length} />
+        <FilterToggle drawer={drawer} controls="dashboard-filters" count={activeFilters} />
       </div>
       <FilterDrawer drawer={drawer} id="dashboard-filters" className="bar-drawer">
         <FilterPanel route="dashboard" filters={filters} keys={KEYS} layout="bar" onApplied={() => drawer.setOpen(false)} />
@@ -231,7 +232,7 @@ export function DashboardPage({ route }: { route: Route }) {
       )}
       {/* A new install holds nothing at all: say how feedback gets in (and the sample a trial can load), rather
           than four charts of 暂无数据. With filters set, an empty answer is the filters', and the charts say so. */}
-      {totals && totals.total === 0 && KEYS.every((k) => !filters[k]) && (
+      {totals && totals.total === 0 && activeFilters === 0 && (
         <section className="card dash-welcome" data-empty="tenant">
           <h2 className="sub">{t('dashEmptyTitle')}</h2>
           <p>{t('dashEmptyBody')}</p>
@@ -240,6 +241,7 @@ export function DashboardPage({ route }: { route: Route }) {
           </p>
         </section>
       )}
+      {totals && totals.total === 0 && activeFilters > 0 && <FilteredEmpty count={activeFilters} message="noResultsFiltered" clear={href('dashboard')} />}
       {charts && (
         <div className="chart-grid">
           <section className="card chart-card">

@@ -3,7 +3,7 @@ import { api, type Doc, type Tag } from './api';
 import { canLabel, useAppData } from './app-data';
 import { CategoryPicker } from './category-picker';
 import { correctionEpoch, useDoc } from './doc-cache';
-import { FilterDrawer, FilterPanel, FilterToggle, filtersFrom, filtersQuery, useFilterDrawer } from './filters';
+import { FilterDrawer, FilterPanel, FilterToggle, FilteredEmpty, filtersFrom, filtersQuery, useFilterDrawer } from './filters';
 import { ErrorText } from './error-text';
 import { ErrorPanel } from './page-error';
 import { DocumentBody, HighlightLegend } from './highlighted-text';
@@ -190,18 +190,13 @@ export function FeedPage({ route }: { route: Route }) {
         {error !== null && <ErrorPanel error={error} onRetry={retry} />}
         {!loading && error === null && groups.length === 0 ? (
           // what the empty list means and the way out: the filters in use, or nothing analyzed yet
-          <div className="empty" data-empty={activeFilters > 0 ? 'filtered' : 'none'}>
-            {activeFilters > 0 ? (
-              <>
-                {t('noResultsFiltered', { n: activeFilters })}{' '}
-                <a href={href('feed')} data-action="clear-filters">
-                  {t('clearFilters')}
-                </a>
-              </>
-            ) : (
-              t('noResultsYet')
-            )}
-          </div>
+          activeFilters > 0 ? (
+            <FilteredEmpty count={activeFilters} message="noResultsFiltered" clear={href('feed')} />
+          ) : (
+            <div className="empty" data-empty="none">
+              {t('noResultsYet')}
+            </div>
+          )
         ) : (
           <VirtualList
             className="feed-list"

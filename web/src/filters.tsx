@@ -368,3 +368,20 @@ export function FilterDrawer({ drawer, id, className = '', children }: { drawer:
     </aside>
   );
 }
+
+/**
+ * What an empty answer means when filters are set, and the way out: on a phone the filters are folded away behind
+ * 筛选 (n), and charts or a list of 暂无数据 alone read as if there were nothing at all. `clear` is the page without
+ * its filters.
+ */
+export function FilteredEmpty({ count, message, clear }: { count: number; message: MsgKey; clear: string }) {
+  const { t } = useI18n();
+  return (
+    <div className="empty" data-empty="filtered">
+      {t(message, { n: count })}{' '}
+      <a href={clear} data-action="clear-filters">
+        {t('clearFilters')}
+      </a>
+    </div>
+  );
+}

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, type DriverRow, type Drivers, type Scale, type ScoreTrend } from './api';
 import { Chart, CHART_FONT, tipContent, type ChartOption, type ChartTable } from './chart';
-import { FilterDrawer, FilterPanel, FilterToggle, filtersFrom, filtersQuery, useFilterDrawer } from './filters';
+import { FilterDrawer, FilterPanel, FilterToggle, FilteredEmpty, filtersFrom, filtersQuery, useFilterDrawer } from './filters';
 import { paren, useI18n, type MsgKey } from './i18n';
 import { fillPeriods } from './time';
 import { href, navigate, type Route } from './router';
@@ -273,6 +273,7 @@ export function NpsPage({ route }: { route: Route }) {
   });
 
   const o = trend?.overall;
+  const activeFilters = Object.keys(filters).length;
   const headline = scale === 'nps' ? o?.nps : o?.csat;
 
   return (
@@ -282,7 +283,7 @@ export function NpsPage({ route }: { route: Route }) {
         <FilterPanel route="nps" filters={filters} keys={KEYS} layout="bar" keep={keep} onApplied={() => drawer.setOpen(false)} />
       </FilterDrawer>
       <div className="toolbar nps-controls">
-        <FilterToggle drawer={drawer} controls="nps-filters" count={Object.keys(filters).length} />
+        <FilterToggle drawer={drawer} controls="nps-filters" count={activeFilters} />
         <div className="seg" role="radiogroup" aria-label={t('scale')}>
           {(['nps', 'csat'] as const).map((s) => (
             <button key={s} type="button" role="radio" aria-checked={scale === s} data-scale={s} className={`seg-btn ${scale === s ? 'on' : ''}`} onClick={() => go({ scale: s })}>
@@ -320,6 +321,7 @@ export function NpsPage({ route }: { route: Route }) {
           {scale === 'nps' ? <NpsSplit promoters={o.promoters ?? 0} passives={o.passives ?? 0} detractors={o.detractors ?? 0} /> : <CsatSplit satisfied={o.satisfied ?? 0} neutral={o.neutral ?? 0} dissatisfied={o.dissatisfied ?? 0} n={o.n} />}
         </div>
       )}
+      {o && o.n === 0 && activeFilters > 0 && <FilteredEmpty count={activeFilters} message="noAnswersFiltered" clear={href('nps', keep)} />}
       {trend && (
         <div className="chart-grid">
           <section className="card chart-card chart-wide">
