@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
-import { settle } from './receiver.js';
+import { bearer, createKey, retagTenant, type TestRuntime } from '../helpers/runtime.js';
 import { ingest, useActionsRuntime, waitDone } from './setup.js';
 
 // Routing opened a case only for a document with a negative tag, and escalation words only raised its
@@ -25,14 +24,7 @@ describe('escalation threats without an opinion open cases', () => {
   const tagsOf = async (id: string) => (await rt.http.get(`/v1/documents/${id}`).set(bearer(key)).expect(200)).body.tags as { id: string; polarity: string }[];
   const call = async (externalId: string, turns: { speaker: string; text: string }[]) =>
     (await rt.http.post('/v1/documents').set(bearer(key)).send({ kind: 'transcript', source: 'call-center', externalId, turns }).expect(202)).body.id as string;
-  const retag = async () => {
-    const job = await rt.http.post('/v1/retag-jobs').set(bearer(key)).send({}).expect(202);
-    const deadline = Date.now() + 60_000;
-    while ((await rt.http.get(`/v1/retag-jobs/${job.body.id}`).set(bearer(key)).expect(200)).body.status !== 'done') {
-      if (Date.now() > deadline) throw new Error('re-tag did not finish');
-      await settle(100);
-    }
-  };
+  const retag = () => retagTenant(rt, key);
 
   beforeAll(async () => {
     key = await createKey(rt, ['admin', 'ingest', 'analyst', 'labeler'], TENANT);

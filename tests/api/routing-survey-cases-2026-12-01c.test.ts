@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { defaultRoutingTable, routeDocument } from '../../src/actions/routing-service.js';
 import type { DocumentRecord, TagRecord } from '../../src/store/records.js';
-import { bearer, createKey, type TestRuntime } from '../helpers/runtime.js';
-import { settle } from '../actions/receiver.js';
+import { bearer, createKey, retagTenant, type TestRuntime } from '../helpers/runtime.js';
 import { ingest, useActionsRuntime, waitDone } from '../actions/setup.js';
 
 // Every document with a negative tag became a case, so a promoter (NPS 9) who wrote 很满意，就是价格有点贵 took an
@@ -22,14 +21,7 @@ describe('surveyCases: which scored survey answers open a case for a negative op
     ((await rt.http.get(`/v1/documents/${id}`).set(bearer(key)).expect(200)).body.tags as { polarity: string }[]).filter((t) => t.polarity === 'negative');
   const answer = (text: string, scale: 'nps' | 'csat', score: number) => ingest(rt, key, `s-${++n}`, text, { kind: 'survey', source: 'nps-survey', question: '您向朋友推荐我们的可能性有多大？', scale, score });
   const setRouting = (extra: Record<string, unknown>) => rt.http.put('/v1/routing').set(bearer(key)).send({ ...table, ...extra });
-  const retag = async () => {
-    const job = await rt.http.post('/v1/retag-jobs').set(bearer(key)).send({}).expect(202);
-    const deadline = Date.now() + 60_000;
-    while ((await rt.http.get(`/v1/retag-jobs/${job.body.id}`).set(bearer(key)).expect(200)).body.status !== 'done') {
-      if (Date.now() > deadline) throw new Error('re-tag did not finish');
-      await settle(100);
-    }
-  };
+  const retag = () => retagTenant(rt, key);
 
   beforeAll(async () => {
     key = await createKey(rt, ['admin', 'ingest', 'analyst', 'labeler'], TENANT);

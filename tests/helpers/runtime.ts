@@ -144,14 +144,20 @@ export function tenantKeyMaker(rt: () => TestRuntime, prefix: string): () => Pro
   return () => createKey(rt(), ['admin', 'ingest', 'analyst', 'labeler'], `${prefix}-${++n}`);
 }
 
-/** A re-tag job's progress once it reports done (GET /v1/retag-jobs/:id, polled every 50 ms for up to 20 s). */
-export async function waitRetagJob(rt: TestRuntime, id: string): Promise<Record<string, any>> {
+/** A re-tag job's progress once it reports done (GET /v1/retag-jobs/:id with `key`, polled every 50 ms for up to 20 s). */
+export async function waitRetagJob(rt: TestRuntime, id: string, key = ADMIN_KEY): Promise<Record<string, any>> {
   for (let i = 0; i < 400; i++) {
-    const res = await rt.http.get(`/v1/retag-jobs/${id}`).set(bearer(ADMIN_KEY)).expect(200);
+    const res = await rt.http.get(`/v1/retag-jobs/${id}`).set(bearer(key)).expect(200);
     if (res.body.status === 'done') return res.body;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('re-tag job did not finish');
+}
+
+/** Re-tags every document of `key`'s tenant (POST /v1/retag-jobs) and returns the job once it is done. */
+export async function retagTenant(rt: TestRuntime, key: string): Promise<Record<string, any>> {
+  const job = await rt.http.post('/v1/retag-jobs').set(bearer(key)).send({}).expect(202);
+  return waitRetagJob(rt, job.body.id as string, key);
 }
 
 export async function waitForStatus(rt: TestRuntime, id: string, key = ADMIN_KEY, timeoutMs = 30_000): Promise<Record<string, any>> {
