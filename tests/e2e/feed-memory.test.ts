@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ingest, signIn, waitDone } from './console-helpers.js';
+import { ingest, signIn, waitDone, waitSettled } from './console-helpers.js';
 import { openPage } from './server-harness.js';
 import { useConsole } from './console-fixture.js';
 
@@ -23,9 +23,8 @@ beforeAll(async () => {
 /** The feed once its query has answered: its cards, or its empty state. */
 async function settledFeed(page: Page): Promise<{ cards: number; text: string }> {
   await page.waitForSelector('.feed-card, .empty', { timeout: 20_000 });
-  // a remembered feed shows at once; give a fresh query's answer the time to arrive too
-  await page.waitForTimeout(1000);
-  await page.waitForSelector('.feed-card, .empty', { timeout: 20_000 });
+  // a remembered feed shows at once: wait for the fresh query's answer to arrive and be drawn too
+  await waitSettled(page);
   return { cards: await page.locator('.feed-card').count(), text: (await page.locator('main').textContent()) ?? '' };
 }
 
@@ -63,7 +62,8 @@ describe('the remembered feed', () => {
       // the analyst moves on before the feed answered …
       await page.click('[data-nav=dashboard]');
       await page.waitForSelector('.kpis', { timeout: 20_000 });
-      await page.waitForTimeout(2500);
+      // the feed's late answer is still a request in flight: settled means it has come back meanwhile
+      await waitSettled(page);
       // … and comes back to it
       await page.click('[data-nav=feed]');
       await page.waitForSelector('.feed-card, .empty', { timeout: 20_000 });
