@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { signIn } from './console-helpers.js';
+import { signIn, waitSettled } from './console-helpers.js';
 import { openPage } from './server-harness.js';
 import { useConsole } from './console-fixture.js';
 
@@ -31,8 +31,8 @@ describe('audit log: 加载更多 and another action', () => {
       await page.click('[data-action=more-audit]');
       await page.selectOption('select[name=action]', 'tags.export');
       await page.waitForSelector('.audit-table tr[data-action="tags.export"]', { timeout: 20_000 });
-      // the slow page has answered by now
-      await page.waitForTimeout(2500);
+      // settled: the slow page (a request in flight until it answers) has come back and been handled
+      await waitSettled(page);
       const shown = (await page.evaluate(`[...document.querySelectorAll('.audit-table tr[data-action]')].map((r) => r.dataset.action)`)) as string[];
       expect(shown).toEqual(['tags.export', 'tags.export']);
       expect(await page.locator('.adm-footer').textContent()).toBe('已到底部');
