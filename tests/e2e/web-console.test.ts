@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { selectText } from './console-helpers.js';
+import { selectText, waitSettled } from './console-helpers.js';
 import { openPage, ROOT, SCREENSHOTS, waitFor, waitForPage } from './server-harness.js';
 import { useConsole } from './console-fixture.js';
 
@@ -152,7 +152,7 @@ describe('web console (real server, chromium)', () => {
     await page.waitForSelector('.doc-card');
     expect(await page.textContent('.doc-card')).toContain(XSS);
     await page.goto(`${e2e.server.base}/#/feed?q=${encodeURIComponent('物流太慢')}`);
-    await page.waitForTimeout(500);
+    await waitSettled(page);
     expect(await page.locator('img').count()).toBe(0);
     expect(dialogs).toEqual([]);
     await page.goto(`${e2e.server.base}/#/doc/${ids.xss}`);
@@ -173,7 +173,7 @@ describe('web console (real server, chromium)', () => {
   test('dashboard draws charts and a click drills into the feed', async () => {
     await page.goto(`${e2e.server.base}/#/dashboard`);
     await page.waitForSelector('.chart canvas', { timeout: 15_000 });
-    await page.waitForTimeout(400);
+    await waitSettled(page);
     // KPI table: every category with tags this week appears with its share now and before.
     await page.waitForSelector('.kpi-table tbody tr');
     const kpi = await e2e.api<{ categories: { category: string }[] }>('GET', '/v1/stats/kpi');
@@ -189,7 +189,7 @@ describe('web console (real server, chromium)', () => {
     await page.goto(`${e2e.server.base}/#/dashboard`);
     const canvas = page.locator('.chart-card').first().locator('canvas');
     await canvas.waitFor();
-    await page.waitForTimeout(300);
+    await waitSettled(page);
     const box = (await canvas.boundingBox())!;
     let hit = false;
     for (const dx of [50, 70, 90, 110]) {
@@ -429,7 +429,8 @@ describe('web console (real server, chromium)', () => {
     // Opening a document and going back restores the list and its scroll position.
     // The link is clicked from the page so Playwright does not scroll it into view first.
     await page.evaluate(`document.querySelector('.feed-list').scrollTop = 1500`);
-    await page.waitForTimeout(200);
+    // the feed keeps the position from its scroll event, dispatched before the next frame's callbacks
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
     const docId = (await page.evaluate(`(() => {
       const card = [...document.querySelectorAll('.feed-card')].find((c) => c.getBoundingClientRect().top > 120);
       card.querySelector('.card-link').click();
@@ -512,7 +513,7 @@ describe('web console (real server, chromium)', () => {
     expect(await page.getAttribute('.split-legend[data-band=passive]', 'data-count')).toBe(String(nps.length - promoters - detractors));
     await page.waitForSelector('.chart-wide canvas');
     await page.waitForSelector('.drivers-category canvas');
-    await page.waitForTimeout(400);
+    await waitSettled(page);
     await shot('nps');
 
     // Driver tooltips carry the counts behind each bar.
@@ -545,7 +546,7 @@ describe('web console (real server, chromium)', () => {
     expect(csatDrivers.scale).toBe('csat');
     expect(csatDrivers.categories.length).toBeGreaterThan(0); // the fixture's 25 negative CSAT answers
     await page.waitForSelector('.drivers-category canvas');
-    await page.waitForTimeout(400);
+    await waitSettled(page);
     const cbox = (await page.locator('.drivers-category canvas').boundingBox())!;
     let ctip = '';
     for (let y = 14; y < cbox.height - 40 && !ctip.includes('答卷数'); y += 12) {
@@ -562,7 +563,7 @@ describe('web console (real server, chromium)', () => {
     await page.goto(`${e2e.server.base}/#/nps`);
     const canvas = page.locator('.drivers-category canvas');
     await canvas.waitFor();
-    await page.waitForTimeout(400);
+    await waitSettled(page);
     const box = (await canvas.boundingBox())!;
     let hit = false;
     // Bars grow right from the zero line below the category labels; probe until ECharts reports one.
@@ -680,7 +681,7 @@ describe('web console (real server, chromium)', () => {
     const rows = await page.locator('.journey-table tbody tr').evaluateAll((els) => els.map((e) => e.getAttribute('data-doc-id')));
     expect(rows).toEqual(journey.touchpoints.map((p) => p.documentId));
     expect(await page.getAttribute('.journey-page [data-churn-risk]', 'data-churn-risk')).toBe(String(journey.churnRisk));
-    await page.waitForTimeout(300);
+    await waitSettled(page);
     await shot('journey');
     await page.click(`.journey-table tr[data-doc-id="${ids.j2}"] a`);
     await page.waitForSelector('.doc-card');
@@ -745,7 +746,7 @@ describe('web console (real server, chromium)', () => {
     await page.waitForSelector('.nps-value');
     expect(await page.textContent('.kpi-nps span')).toBe('Overall NPS');
     await page.waitForSelector('.drivers-category canvas');
-    await page.waitForTimeout(300);
+    await waitSettled(page);
     await shot('nps-english');
     await page.click('[data-action=lang]');
     await waitForPage(page, "document.querySelector('.topbar nav')?.textContent?.includes('观点流')");
