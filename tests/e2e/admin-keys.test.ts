@@ -1,7 +1,7 @@
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { ADMIN_PAGES, expectTabTrapped, focusInDialog, overflow, pageHeading, shot } from './admin-helpers.js';
-import { openRoute, signedInAs, signIn } from './console-helpers.js';
+import { openRoute, signedInAs, signIn, waitSettled } from './console-helpers.js';
 import { apiClient, openPage, waitForPage } from './server-harness.js';
 import { useConsole } from './console-fixture.js';
 
@@ -217,7 +217,8 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
     await page.dblclick('[data-action=create-key]');
     await page.locator('[data-dialog=new-key]').waitFor();
     await page.click('[data-dialog=new-key] [data-action=close-secret]');
-    await page.waitForTimeout(500);
+    // a second request from the double click would be in flight (both clicks came before the dialog)
+    await waitSettled(page);
     expect((await keys()).filter((k) => k.name === 'double click')).toHaveLength(1);
   });
 
@@ -393,7 +394,8 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
     await page.fill('input[name=retentionDays]', '');
     await page.click('[data-action=save-settings]');
     expect(await page.textContent('#retention-error')).toBe('请填写保留天数，或勾选“永久保留”');
-    await page.waitForTimeout(300);
+    // a PUT started by the click would be in flight, and the page not settled, until it answered
+    await waitSettled(page);
     expect(puts).toEqual([]);
     page.off('request', onRequest);
 
@@ -487,7 +489,7 @@ describe('admin: API keys, tenant settings and access (real server, chromium)', 
     for (const [hash, ready] of ADMIN_PAGES) {
       await p.goto(`${e2e.server.base}/${hash}`);
       await p.waitForSelector(ready);
-      await p.waitForTimeout(200);
+      await waitSettled(p);
       const o = await overflow(p, 390);
       expect(o.scrollWidth, `${hash}: ${o.wide.join(', ')}`).toBeLessThanOrEqual(390);
       if (hash === '#/admin/keys') {
