@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { signIn } from './console-helpers.js';
+import { signIn, waitSettled } from './console-helpers.js';
 import { openPage, waitFor } from './server-harness.js';
 import { useConsole } from './console-fixture.js';
 
@@ -23,8 +23,8 @@ describe('ingest form', () => {
       await page.fill('.ingest-form textarea', '信用卡账单分期的手续费没有提前说明，感觉被坑了');
       await page.dblclick('.ingest-form button[type=submit]');
       await page.waitForSelector('.ingest-form a[href^="#/doc/"]', { timeout: 20_000 });
-      // whatever else was sent has had the time to arrive
-      await page.waitForTimeout(1500);
+      // whatever else the double click sent is in flight until it has arrived
+      await waitSettled(page);
       const docs = await waitFor('the list', async () => (await e2e.api<{ items: { externalId: string }[]; total: number }>('GET', '/v1/documents?channel=double-click&limit=10&withTotal=true')).body);
       expect(docs.items.map((d) => d.externalId)).toHaveLength(1);
       expect(docs.total).toBe(1);
