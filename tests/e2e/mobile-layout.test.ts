@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ingest, signIn, waitDone } from './console-helpers.js';
+import { ingest, signIn, waitDone, waitSettled } from './console-helpers.js';
 import { SCREENSHOTS, waitForPage } from './server-harness.js';
 import { useConsole } from './console-fixture.js';
 
@@ -122,7 +122,7 @@ describe('phone-sized layout (real server, chromium at 390×844)', () => {
     for (const [hash, ready] of pages) {
       await page.goto(`${e2e.server.base}/#/${hash}`);
       await page.waitForSelector(ready, { timeout: 20_000 });
-      await page.waitForTimeout(300);
+      await waitSettled(page);
       expectFits(await layout(page), hash);
       await shot(page, `mobile-${hash.split(/[/?]/)[0]}`);
     }
@@ -182,7 +182,7 @@ describe('phone-sized layout (real server, chromium at 390×844)', () => {
     const page = await ctx.newPage();
     await signIn(page, e2e.server.base, e2e.server.adminKey, '#/dashboard');
     await page.waitForSelector('.chart canvas');
-    await page.waitForTimeout(300);
+    await waitSettled(page);
     const widths = await page.locator('.chart').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().width));
     expect(widths.length).toBeGreaterThan(0);
     for (const w of widths) {
@@ -191,7 +191,7 @@ describe('phone-sized layout (real server, chromium at 390×844)', () => {
     }
     await page.goto(`${e2e.server.base}/#/nps`);
     await page.waitForSelector('.nps-value');
-    await page.waitForTimeout(300);
+    await waitSettled(page);
     expectFits(await layout(page), 'nps');
     await ctx.close();
   });
