@@ -320,7 +320,8 @@ describe('cases page (real server, chromium)', () => {
       // the double click's second press (click count 2), where the first one was
       await page.mouse.down({ clickCount: 2 });
       await page.mouse.up({ clickCount: 2 });
-      await page.waitForTimeout(300);
+      // a resolve the press sent would be a request in flight: settled means none is
+      await waitSettled(page);
     });
     expect(resolves).toBe(0);
     expect((await apiCase(ids.parcel!)).resolvedAt).toBeNull();
@@ -339,7 +340,8 @@ describe('cases page (real server, chromium)', () => {
     const dbl = await counting('POST', /\/v1\/cases\/[^/]+\/resolve$/, async () => {
       await row(other).locator('[data-action=resolve-case]').dblclick();
       await row(other).waitFor({ state: 'detached' });
-      await page.waitForTimeout(300);
+      // a second resolve from the double click would be in flight until answered
+      await waitSettled(page);
     });
     expect(dbl).toBe(1);
     expect((await apiCase(other)).resolvedAt).not.toBeNull();
