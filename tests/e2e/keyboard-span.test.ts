@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { type Doc, getDoc, ingest, openRoute, selectText, signedInAs, type Tag, waitDone } from './console-helpers.js';
+import { type Doc, getDoc, ingest, openRoute, selectText, signedInAs, type Tag, waitDone, waitSettled } from './console-helpers.js';
 import { openPage, waitFor, waitForPage } from './server-harness.js';
 import { useConsole } from './console-fixture.js';
 
@@ -316,7 +316,8 @@ describe('choosing a new tag’s words with the keyboard alone (real server, chr
     await page.waitForSelector('.doc-label .add-tag', { state: 'detached' });
     await waitForPage(page, `document.activeElement?.getAttribute('data-action') === 'new-tag'`, 5_000);
 
-    await new Promise((r) => setTimeout(r, 500));
+    // a correction sent on the way would be a request in flight until answered: settled means none is
+    await waitSettled(page);
     expect(corrections).toEqual([]);
     const after = await getDoc(e2e.api, ids.escape!);
     expect(after.tags.map((x) => x.id).sort()).toEqual(before.tags.map((x) => x.id).sort());
