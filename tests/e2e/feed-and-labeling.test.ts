@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { getDoc, ingest, selectText, signIn, waitDone, type Doc } from './console-helpers.js';
+import { getDoc, ingest, selectText, signIn, waitDone, waitSettled, type Doc } from './console-helpers.js';
 import { openPage, SCREENSHOTS, waitForPage } from './server-harness.js';
 import { useConsole } from './console-fixture.js';
 
@@ -220,7 +220,8 @@ describe('feed and labeling (real server, chromium)', () => {
     expect(await page.evaluate(`!!document.activeElement.closest('.help')`)).toBe(true);
     const polarity = await page.getAttribute('.tag-row.selected .chip', 'data-polarity');
     await page.keyboard.press(polarity === 'negative' ? '1' : '2');
-    await page.waitForTimeout(300);
+    // the correction the key sent is a request in flight until answered
+    await waitSettled(page);
     expect(await page.getAttribute('.save-state', 'data-pending')).toBe('0');
     expect((await getDoc(e2e.api, doc.id)).tags.find((x) => x.id === rows[rows.length - 1])?.polarity).toBe(polarity);
     await page.keyboard.press('Escape');
