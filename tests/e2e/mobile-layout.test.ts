@@ -60,6 +60,9 @@ async function layout(page: Page): Promise<Layout> {
 function expectFits(l: Layout, where: string) {
   expect(l.scrollWidth, `${where}: page is ${l.scrollWidth}px wide; sticking out: ${l.wide.join(', ')}`).toBeLessThanOrEqual(PHONE.width);
   expect(l.bodyScrollWidth, `${where}: body is ${l.bodyScrollWidth}px wide`).toBeLessThanOrEqual(PHONE.width);
+  // A page area that scrolls (.page-pad) keeps the document at the screen's width while what overflows it makes the
+  // page scroll sideways under the finger: anything past the right edge outside a table scroller is a defect too.
+  expect(l.wide, `${where}: sticking out past the screen's right edge`).toEqual([]);
   expect(l.signOut, `${where}: no sign-out button`).not.toBeNull();
   expect(l.signOut!.left, `${where}: sign-out starts off-screen`).toBeGreaterThanOrEqual(0);
   expect(l.signOut!.right, `${where}: sign-out ends off-screen`).toBeLessThanOrEqual(PHONE.width);
