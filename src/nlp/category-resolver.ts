@@ -98,7 +98,7 @@ const APP_CRASH = /(闪退|白屏|黑屏|死机|崩溃|卡死|无响应|转圈|�
 const SERVER = /(?:卖家|店家|店主|掌柜|老板娘|小哥|小姐姐|小姐|阿姨|大姐|大哥)$/;
 
 /** Goods sent wrong or short (送错, 发错了, 漏送, 少发): the delivery's fault, whatever was sent. */
-const MISDELIVERED = /^(?:还|又|都|也|竟然|居然|直接|给我)*(?:送错|发错|寄错|拿错|漏送|少送|送漏|漏发|少发|发漏)/;
+const MISDELIVERED = /^(?:还|又|都|也|竟然|居然|直接|给我)*(?:送错|发错|寄错|拿错|漏送|少送|送漏|漏发|少发|发漏|(?:发|寄|送|收到)[了来过给我个一只的是竟居然]*空(?:盒|箱|包裹|袋|壳))/;
 /** What came, told against what was ordered (点的是宫保鸡丁，送来的是鱼香肉丝: a pattern of lexicons/patterns.tsv). */
 const WRONG_ITEM = /^(?:送来|送过来|送到|送|发来|发过来|发|寄来|寄过来|拿来|拿过来|上)的(?:却|竟然|居然|变成)?是$/;
 /** A note to the kitchen closing a clause (备注少辣, 备注了不要太咸): group 1 is what it asked for. */
@@ -212,6 +212,8 @@ export function settleTarget(x: ExtractLexicon, op: RawOpinion, lc: string, toke
   }
 }
 
+/** What stands between a subject and a passive event told of it (套餐|被|莫名其妙升级了, 套餐又被|升级了). */
+const PASSIVE_LINK = /^(?:又|都|也|竟然|居然|还|就)?被(?:人|你们|他们)?$/;
 const byAspect = (c: ResolveContext): Resolution => ({ category: c.hit!.category, canonical: c.hit!.canonical, categoryFrom: 'aspect' });
 const byOpinion = (c: ResolveContext): Resolution => ({ category: c.implicit!, canonical: c.hit?.canonical ?? c.implicitHit?.aspect ?? null, categoryFrom: 'opinion' });
 
@@ -257,7 +259,7 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     yields: () => ({ category: 'service_attitude', canonical: null, categoryFrom: 'context' }),
   },
   {
-    // goods sent wrong or short (菜送错了, 衣服发错了, 饮料漏送了) are a delivery complaint like 送错 alone, not one about the
+    // goods sent wrong, short or not at all (菜送错了, 衣服发错了, 饮料漏送了, 发了个空盒子) are a delivery complaint like 送错 alone, not one about the
     // dish or the goods named (菜 would file it under taste)
     name: 'misdelivered',
     when: (c) => c.op.score < 0 && MISDELIVERED.test(c.phrase),
@@ -282,6 +284,13 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     when: (c) =>
       c.hit?.category === 'logistics' && c.op.aspect !== null && isPersonWord(c.op.aspect.text) && (c.implicit === 'service_attitude' || PERSON_VERDICT.test(c.phrase)),
     yields: () => ({ category: 'service_attitude', canonical: '工作人员', categoryFrom: 'opinion' }),
+  },
+  {
+    // the subject of a passive (套餐被莫名其妙升级了) is what the event happened to: a term inside the phrase (升级, an
+    // app word) is the event's verb, not another target
+    name: 'passiveSubject',
+    when: (c) => c.hit !== null && c.op.aspect !== null && c.op.aspect.end <= c.op.start && PASSIVE_LINK.test(c.lc.slice(c.op.aspect.end, c.op.start)),
+    yields: byAspect,
   },
   {
     // a target named inside the phrase itself (说好的免年费呢) beats one linked from elsewhere

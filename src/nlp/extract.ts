@@ -756,6 +756,8 @@ const QUOTE_OPEN = /^[了过]?\s?[:：,，]?\s?(["“「『])/;
 const QUOTE_CLOSE: Record<string, string> = { '"': '"', '“': '”', '「': '」', '『': '』' };
 /** The end of a claim: what actually happened (结果天天掉线, 其实限速, 但根本不够用, 说给我退的钱|到现在还没到账). */
 const CLAIM_END = /结果|其实|实际|事实上|可是|但是|但|却|才发现|根本|(?:直到|到)(?:现在|今天|目前)|现在|至今|确实|果然|真的|亲自|亲身/;
+/** A refusal by the business (办不了, 不给办, 不予受理) told as what staff said. */
+const REFUSED = /(?:办|办理|受理|处理)不了|不(?:给|能|让|予)(?:办|办理|受理)/;
 /** A question put to the listener (你说气人不气人? 你说这算什么服务) is the customer's own view asked rhetorically. */
 const ASKS = /(.)不\1|是不是|有没有|算什么|什么|怎么|凭什么|吗|呢|[?？]/;
 
@@ -785,6 +787,9 @@ function reportedClaim(seg: string, question: boolean): { from: number; to: numb
     }
     if (/^(?<![迷])你(?!们)/.test(m[0]) && (question || ASKS.test(rest))) return null;
     const end = CLAIM_END.exec(rest);
+    // staff saying the business cannot be done (柜员说这个业务办不了) is the refusal the customer reports, not a claim
+    // to weigh: the refusal is the complaint
+    if (REFUSED.test(end ? rest.slice(0, end.index) : rest)) return null;
     return { from: after, to: end ? after + end.index : seg.length };
   }
   return null;
@@ -1419,6 +1424,8 @@ export function linkDistantAspects(ops: RawOpinion[], lc: string, clauses: Claus
         .filter((r) => r.parts.some(isTerm) && !claimed.has(`${r.start}:${r.end}`))
         // a term done, not talked about (退订了还发, 投诉过也没用) is an event on the way to the verdict, not its target
         .filter((r) => !/^[了过]/.test(lc.slice(r.end, r.end + 1)))
+        // nor a charge the customer paid (交了费两小时还没恢复: the complaint is what paying did not bring back)
+        .filter((r) => !/(?:交|缴|付|充|续)(?:了|完|过|上)$/.test(lc.slice(Math.max(0, r.start - 2), r.start)))
         // nor is what 把 hands to a verb (还帮我把路由器调好了，绝绝子: the help is praised, not the router)
         .filter((r) => lc[r.start - 1] !== '把')
         // a target is never inside another opinion's phrase

@@ -1,0 +1,93 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createAnalyzer } from '../../src/nlp/analyzer.js';
+import { LEXICON_DIR, opinionExpectations, showTags } from '../helpers/analyzer.js';
+import type { Analyzer } from '../../src/nlp/types.js';
+
+// Leftovers of the third round of opinion rules on 2026-12-01: a refusal told as what staff said, a plan upgraded
+// behind the customer's back, service not back after paying, the problem told again on every call, a wait to reach a
+// person, an empty box, a business done wrong by someone else. Each is read as a family with look-alikes left alone.
+
+let analyzer: Analyzer;
+beforeAll(async () => {
+  analyzer = await createAnalyzer({ lexiconDir: LEXICON_DIR });
+});
+
+const { expectCategorised, expectNoneWith, expectNone, tags } = opinionExpectations(() => analyzer);
+
+describe('a refusal told as what staff said', () => {
+  it('柜员说…办不了 is the refusal the customer reports, a policy complaint', async () => {
+    // was: no tag (read as the clerk's claim)
+    await expectCategorised('柜员说这个业务办不了', '办不了', 'negative', 'policy');
+    await expectCategorised('客服说这个业务办理不了', '办理不了', 'negative', 'policy');
+  });
+
+  it('a claim that is no refusal stays the claimant’s', async () => {
+    await expectNone(['业务员说理赔很快', '客服说可以办']);
+  });
+});
+
+describe('the subject of a passive event', () => {
+  it('套餐被莫名其妙升级了 is about the plan (price), not the app word 升级', async () => {
+    // was: app_experience
+    await expectCategorised('套餐被莫名其妙升级了', '升级', 'negative', 'price', '套餐');
+  });
+
+  it('an app that is itself upgraded stays with the app', async () => {
+    await expectCategorised('系统被升级了以后很卡', '很卡', 'negative', 'app_experience');
+  });
+});
+
+describe('service not back after paying', () => {
+  it('交了费…还没恢复 is the wait, and 费 is not its target', async () => {
+    // was: no tag (费 taken as target when tried before)
+    await expectCategorised('交了费两小时还没恢复', '还没恢复', 'negative', 'efficiency', null);
+    await expectCategorised('充了值半天还没复机', '还没复机', 'negative', 'efficiency');
+  });
+
+  it('a fee judged after it was paid is still price', async () => {
+    await expectCategorised('交了费，太贵了', '太贵', 'negative', 'price');
+    await expectNone(['我交了费还没去办']);
+  });
+});
+
+describe('told again on every call, a wait to reach a person', () => {
+  it('每次打电话都要重复说 is efficiency', async () => {
+    // was: no tag
+    await expectCategorised('每次打电话都要重复说一遍问题，太累了', '重复', 'negative', 'efficiency');
+    await expectCategorised('每次都要重复一遍', '重复一遍', 'negative', 'efficiency');
+  });
+
+  it('转人工要排二十分钟 is a wait', async () => {
+    // was: no tag
+    await expectCategorised('在线客服转人工要排二十分钟', '要排二十分钟', 'negative', 'efficiency');
+  });
+});
+
+describe('an empty box', () => {
+  it('sent or received empty is a delivery complaint, like goods sent short', async () => {
+    // was: no tag
+    await expectCategorised('商家发了个空盒子', '空盒子', 'negative', 'logistics');
+    await expectCategorised('卖家发来个空包裹', '空包裹', 'negative', 'logistics');
+    await expectCategorised('收到一个空箱子', '空箱子', 'negative', 'logistics');
+  });
+
+  it('an empty box of the customer’s own is nothing', async () => {
+    await expectNone(['我把空盒子扔了']);
+  });
+});
+
+describe('a business done wrong by someone else', () => {
+  it('给我办错了 blames whoever did it', async () => {
+    // was: no tag
+    await expectCategorised('营业员给我办错了', '办错', 'negative', 'service_attitude', '营业员');
+    await expectCategorised('套餐给我办错了', '办错', 'negative', 'price', '套餐');
+    await expectCategorised('客服给我开错了套餐', '开错', 'negative', 'service_attitude');
+  });
+
+  it('the customer’s own mistake is no complaint', async () => {
+    await expectNone(['我办错了卡', '我自己开错了']);
+    const ts = await tags('我办错了卡');
+    expect(ts, showTags(ts)).toHaveLength(0);
+    await expectNoneWith('我给我妈办错了套餐', '办错');
+  });
+});
