@@ -91,3 +91,42 @@ describe('a business done wrong by someone else', () => {
     await expectNoneWith('我给我妈办错了套餐', '办错');
   });
 });
+
+// Fresh texts of our own from returns, hotels, utilities, ride-hailing and food delivery (written before reading the
+// rules): the misses they showed.
+describe('fresh texts from other domains, round 1', () => {
+  it('a colour difference (色差) is faulty goods, and none is praise', async () => {
+    // was: 衣服有色差 no tag
+    await expectCategorised('衣服有色差，和图片完全不一样', '色差', 'negative', 'quality', '衣服');
+    await expectCategorised('实物有点色差', '色差', 'negative', 'quality');
+    await expectCategorised('颜色没有色差', '没有色差', 'positive', 'quality');
+  });
+
+  it('a step at the desk that took long (办入住花了半个小时) is a wait; a short one is nothing', async () => {
+    // was: no tag
+    await expectCategorised('酒店前台办入住花了半个小时', '花了半个小时', 'negative', 'efficiency');
+    await expectCategorised('办退房用了四十多分钟', '用了四十多分钟', 'negative', 'efficiency');
+    await expectNone(['办入住只花了五分钟', '办入住用了不到十分钟']);
+  });
+
+  it('a delivery that took hours (送了一个半小时) is a delivery complaint beside the cold food', async () => {
+    // was: only 饭菜 | 都凉了 taste
+    await expectCategorised('饭菜都凉了，送了一个半小时', '送了一个半小时', 'negative', 'logistics');
+    await expectNone(['我送了一个小时外卖']);
+    // an item left out (漏送了) is read before any 送了 inside it
+    await expectCategorised('这次竟然漏送了一小时后打电话催才开始送', '漏送了', 'negative', 'logistics');
+    await expectNoneWith('送了二十分钟就到了', '送了');
+  });
+
+  it('nobody taking the order (还没有司机接单, 半天没人接单) is a wait', async () => {
+    // was: no tag
+    await expectCategorised('等了十五分钟还没有司机接单', '司机接单', 'negative', 'efficiency');
+    await expectCategorised('半天没人接单', '没人接单', 'negative', 'efficiency');
+  });
+
+  it('days with a return not reviewed (三天了都没审核) is a complaint', async () => {
+    // was: no tag
+    const ts = await tags('申请了退货，商家三天了都没审核');
+    expect(ts.some((t) => t.opinion.includes('都没审核') && t.polarity === 'negative'), showTags(ts)).toBe(true);
+  });
+});
