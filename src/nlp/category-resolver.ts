@@ -212,6 +212,8 @@ export function settleTarget(x: ExtractLexicon, op: RawOpinion, lc: string, toke
   }
 }
 
+/** App words that are verbs of change (更新, 升级): said of another thing, they tell what happened to it. */
+const UPDATE_VERB = /^(?:更新|升级)了?$/;
 /** What stands between a subject and a passive event told of it (套餐|被|莫名其妙升级了, 套餐又被|升级了). */
 const PASSIVE_LINK = /^(?:又|都|也|竟然|居然|还|就)?被(?:人|你们|他们)?$/;
 const byAspect = (c: ResolveContext): Resolution => ({ category: c.hit!.category, canonical: c.hit!.canonical, categoryFrom: 'aspect' });
@@ -290,6 +292,13 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     // app word) is the event's verb, not another target
     name: 'passiveSubject',
     when: (c) => c.hit !== null && c.op.aspect !== null && c.op.aspect.end <= c.op.start && PASSIVE_LINK.test(c.lc.slice(c.op.aspect.end, c.op.start)),
+    yields: byAspect,
+  },
+  {
+    // an update or upgrade told of a thing that is no app (物流信息一周都没更新了) is that thing's event, not the app's
+    name: 'updateOfThing',
+    when: (c) =>
+      c.hit !== null && c.hit.how !== 'contains' && c.hit.category !== 'app_experience' && !c.implicit && tokensBetween(c.tokens, c.op.start, c.op.end).some((t) => UPDATE_VERB.test(t.word)),
     yields: byAspect,
   },
   {

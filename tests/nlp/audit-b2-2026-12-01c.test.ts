@@ -130,3 +130,21 @@ describe('fresh texts from other domains, round 1', () => {
     expect(ts.some((t) => t.opinion.includes('都没审核') && t.polarity === 'negative'), showTags(ts)).toBe(true);
   });
 });
+
+describe('fresh texts from other domains, round 2', () => {
+  it('tracking that has not moved (物流信息一周都没更新了) is logistics, not an app update', async () => {
+    // was: app_experience (更新 inside the phrase)
+    await expectCategorised('物流信息一周都没更新了', '没更新', 'negative', 'logistics', '物流信息');
+    await expectCategorised('物流三天都没更新了', '没更新', 'negative', 'logistics', '物流');
+    // an app not updated is still the app
+    await expectCategorised('系统三天都没更新了', '没更新', 'negative', 'app_experience');
+  });
+
+  it('an agent who only apologises (只会说抱歉, 除了说对不起) leaves the problem unsolved', async () => {
+    // was: no tag
+    await expectCategorised('平台客服只会说抱歉，问题一直不处理', '只会说抱歉', 'negative', 'resolution');
+    await expectCategorised('客服除了说对不起什么都不做', '除了说对不起', 'negative', 'resolution');
+    // an apology beside the help is courtesy (送餐小哥…还一直说抱歉)
+    await expectNone(['客服很抱歉地说明了情况', '小哥还一直说抱歉']);
+  });
+});
