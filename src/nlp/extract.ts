@@ -1231,6 +1231,7 @@ function findAspect(op: RawOpinion, lc: string, lo: number, tokens: Token[], x: 
   while (parts.length > 1 && IMPRESSION.test(parts[parts.length - 1]!.word)) parts.pop();
   if (parts.length === 1 && NON_ASPECT.has(parts[0]!.word)) return null;
   if (!parts.length) return null;
+  if (PAID_BEFORE.test(lc.slice(Math.max(lo, parts[0]!.start - 2), parts[0]!.start))) return null;
   // a process verb before its object names the process (打扫房间很仔细, 解冻流程太繁琐, 报销流程很简单): one target
   const procVerb = tokenEndingAt(tokens, parts[0]!.start);
   if (procVerb && procVerb.start >= lo && HEAD_VERBS.has(procVerb.word) && !inOther(procVerb)) parts.unshift(procVerb);
@@ -1385,6 +1386,9 @@ function runCategory(parts: Token[], x: ExtractLexicon): CategoryId | null {
   return null;
 }
 
+/** A paying verb done (交了|费, 充了|值): the charge after it is the customer's act, never the target of a later verdict. */
+const PAID_BEFORE = /(?:交|缴|付|充|续)(?:了|完|过|上)$/;
+
 /** How many clauses back a verdict may look for its target. */
 export const MAX_LINK_CLAUSES = 8;
 /** ... and how many characters back within its own clause. */
@@ -1425,7 +1429,7 @@ export function linkDistantAspects(ops: RawOpinion[], lc: string, clauses: Claus
         // a term done, not talked about (退订了还发, 投诉过也没用) is an event on the way to the verdict, not its target
         .filter((r) => !/^[了过]/.test(lc.slice(r.end, r.end + 1)))
         // nor a charge the customer paid (交了费两小时还没恢复: the complaint is what paying did not bring back)
-        .filter((r) => !/(?:交|缴|付|充|续)(?:了|完|过|上)$/.test(lc.slice(Math.max(0, r.start - 2), r.start)))
+        .filter((r) => !PAID_BEFORE.test(lc.slice(Math.max(0, r.start - 2), r.start)))
         // nor is what 把 hands to a verb (还帮我把路由器调好了，绝绝子: the help is praised, not the router)
         .filter((r) => lc[r.start - 1] !== '把')
         // a target is never inside another opinion's phrase

@@ -42,6 +42,8 @@ describe('service not back after paying', () => {
     // was: no tag (费 taken as target when tried before)
     await expectCategorised('交了费两小时还没恢复', '还没恢复', 'negative', 'efficiency', null);
     await expectCategorised('充了值半天还没复机', '还没复机', 'negative', 'efficiency');
+    // the paid charge right before the verdict is no target either (was: 费 | 还没恢复 price)
+    await expectCategorised('宽带交了费还没恢复', '还没恢复', 'negative', 'efficiency', '宽带');
   });
 
   it('a fee judged after it was paid is still price', async () => {
