@@ -71,7 +71,10 @@ export function VirtualList<T>(props: Props<T>) {
             for (const e of entries) {
               const el = e.target as HTMLElement;
               const key = el.dataset.vkey;
-              if (!key) continue;
+              // A list folded away (the label queue's drawer, closed on a phone) reports every row at 0 px:
+              // kept, those heights made the rows reopen stacked at the top, and the first real measure then
+              // unmounted rows as they fell out of view, taking the focus Tab had just moved there with them.
+              if (!key || !el.isConnected || el.getClientRects().length === 0) continue;
               const h = el.offsetHeight;
               if (heights.current.get(key) !== h) {
                 heights.current.set(key, h);
