@@ -56,4 +56,29 @@ describe('console 2026-12-01, fourth pass (real server, chromium, the demo sampl
     await page.context().close();
     expect(pageErrors).toEqual([]);
   });
+  // 负面评价对象 Top on a phone in English: a name with its category (效率 (Waiting & processing speed)) is wider
+  // than the half of the chart names get, and was drawn cut short (效率 (Waiting & processing sp…).
+  test('负面评价对象 Top on a phone: every name drawn whole, its lines clear of the next name; Chinese names stay on one line', async () => {
+    for (const lang of ['en', 'zh'] as const) {
+      const page = await openAs(lang);
+      await goSettled(page, '#/dashboard');
+      const label = lang === 'zh' ? '负面评价对象 Top' : 'Top negative aspects';
+      const drawn = (await page.evaluate(`(() => {
+        const el = document.querySelector('.chart[aria-label="${label}"]');
+        return { names: el.chartOption.yAxis.data, texts: el.chartTexts() };
+      })()`)) as { names: string[]; texts: { text: string; top: number; bottom: number }[] };
+      expect(drawn.names.length, lang).toBeGreaterThanOrEqual(5);
+      expect(drawn.texts.filter((t) => t.text.endsWith('…')).map((t) => t.text), `${lang}: names cut short`).toEqual([]);
+      if (lang === 'en') expect(drawn.names.some((n) => n.includes('\n')), 'some English name breaks over lines').toBe(true);
+      else expect(drawn.names.filter((n) => n.includes('\n')), 'Chinese names on one line').toEqual([]);
+      // every line of every name drawn, and each name's lines above the next name's (the first bar is at the bottom)
+      const boxes = drawn.names.map((name) => name.split('\n').map((line) => drawn.texts.find((t) => t.text === line)));
+      expect(drawn.names.filter((_, i) => boxes[i]!.some((b) => !b)), `${lang}: names not drawn whole`).toEqual([]);
+      const spans = boxes.map((b) => ({ top: Math.min(...b.map((x) => x!.top)), bottom: Math.max(...b.map((x) => x!.bottom)) }));
+      const overlapping = spans.slice(1).flatMap((s, i) => (s.bottom > spans[i]!.top ? [`${drawn.names[i + 1]} | ${drawn.names[i]}`] : []));
+      expect(overlapping, lang).toEqual([]);
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
 });

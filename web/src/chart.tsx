@@ -92,12 +92,31 @@ function withElementTooltip(option: ChartOption): ChartOption {
 
 let measuring: CanvasRenderingContext2D | null = null;
 
+/** How wide `text` is drawn in `font` (a canvas' measure, as the chart's own canvas draws it). */
+export function textWidth(text: string, font: string): number {
+  measuring ??= document.createElement('canvas').getContext('2d');
+  if (!measuring) return text.length * 8;
+  measuring.font = font;
+  return measuring.measureText(text).width;
+}
+
+/** ECharts' axis label font. */
+const NAME_FONT = `12px ${CHART_FONT}`;
+
 /** The width of the widest name in ECharts' axis label font (12px CHART_FONT); a name of several lines is as wide as its widest line. */
 function widestName(names: string[]): number {
-  measuring ??= document.createElement('canvas').getContext('2d');
-  if (!measuring) return 0;
-  measuring.font = `12px ${CHART_FONT}`;
-  return Math.max(0, ...names.flatMap((s) => s.split('\n')).map((s) => measuring!.measureText(s).width));
+  return Math.max(0, ...names.flatMap((s) => s.split('\n')).map((s) => textWidth(s, NAME_FONT)));
+}
+
+/** `name` broken at spaces into lines of at most `max` px of axis name where it can be (English names; a word longer stays whole). */
+export function wrapName(name: string, max: number): string {
+  const lines: string[] = [];
+  for (const word of name.split(' ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && textWidth(`${last} ${word}`, NAME_FONT) <= max) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.join('\n');
 }
 
 const SLANT = 35;

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, type Kpi, type Summary } from './api';
-import { Chart, tipContent, type ChartOption, type ChartTable } from './chart';
+import { Chart, tipContent, wrapName, type ChartOption, type ChartTable } from './chart';
 import { FilterDrawer, FilterPanel, FilterToggle, FilteredEmpty, filtersFrom, filtersQuery, useFilterDrawer, type Filters } from './filters';
 import { paren, POLARITIES, useI18n } from './i18n';
 import { href, navigate, type Route } from './router';
@@ -9,6 +9,8 @@ import { dayIn, fillPeriods } from './time';
 
 const COLORS = { positive: '#2e9d5b', negative: '#d64545', neutral: '#9aa3ad' };
 const KEYS = ['from', 'to', 'channel', 'kind'] as const;
+/** A line of an aspect's name on a phone, in px: within the half of a 390 px screen's chart that names get (Chart). */
+const ASPECT_NAME = 150;
 
 export function DashboardPage({ route }: { route: Route }) {
   const { t, categoryName, lang } = useI18n();
@@ -134,11 +136,15 @@ export function DashboardPage({ route }: { route: Route }) {
       ],
     };
     const top = [...data.topNegativeAspects].slice(0, 12).reverse();
+    // On a phone an English name with its category (效率 (Waiting & processing speed)) is wider than the half of
+    // the chart its names get, and was cut short with …: it breaks over lines, the rows grow to hold them.
+    const aspectNames = top.map((a) => `${a.aspect}${paren(lang, categoryName(a.category))}`).map((n) => (narrow ? wrapName(n, ASPECT_NAME) : n));
+    const aspectLines = Math.max(1, ...aspectNames.map((n) => n.split('\n').length));
     const aspects: ChartOption = {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: 'value', minInterval: 1 },
-      yAxis: { type: 'category', data: top.map((a) => `${a.aspect}${paren(lang, categoryName(a.category))}`) },
+      yAxis: { type: 'category', data: aspectNames, axisLabel: { interval: 0 } },
       series: [{ name: t('count'), type: 'bar', itemStyle: { color: COLORS.negative }, data: top.map((a) => a.count) }],
     };
     const chans = [...data.byChannel].sort((a, b) => b.total - a.total);
@@ -193,6 +199,8 @@ export function DashboardPage({ route }: { route: Route }) {
       byCategoryHeight: narrow ? Math.max(280, cats.length * 26 + 60) : 280,
       trend,
       aspects,
+      // a row as tall as the most lines a name has (14 px each) and a gap; one-line names keep the usual height
+      aspectsHeight: aspectLines > 1 ? Math.max(280, top.length * (aspectLines * 14 + 8) + 16) : 280,
       channels,
       // a row per channel, as tall as a name
       channelsHeight: Math.max(280, chans.length * 18 + 60),
@@ -283,6 +291,7 @@ export function DashboardPage({ route }: { route: Route }) {
               <Chart
                 label={t('topNegative')}
                 option={charts.aspects}
+                height={charts.aspectsHeight}
                 table={charts.tables.aspects}
                 onClick={(p) => {
                   const a = charts.top[p.dataIndex];

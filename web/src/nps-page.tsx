@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, type DriverRow, type Drivers, type Scale, type ScoreTrend } from './api';
-import { Chart, CHART_FONT, tipContent, type ChartOption, type ChartTable } from './chart';
+import { Chart, CHART_FONT, textWidth, tipContent, wrapName, type ChartOption, type ChartTable } from './chart';
 import { FilterDrawer, FilterPanel, FilterToggle, FilteredEmpty, filtersFrom, filtersQuery, useFilterDrawer } from './filters';
 import { paren, useI18n, type MsgKey } from './i18n';
 import { fillPeriods } from './time';
@@ -22,25 +22,6 @@ type Driver = DriverRow & { key: string; name: string; field: 'category' | 'aspe
 
 const LABEL_SIZE = 12;
 const LABEL_FONT = `${LABEL_SIZE}px ${CHART_FONT}`;
-let measure: CanvasRenderingContext2D | null = null;
-/** How wide `text` is drawn in `font` (a canvas' measure, as the chart's own canvas draws it). */
-function textWidth(text: string, font: string): number {
-  measure ??= document.createElement('canvas').getContext('2d');
-  if (!measure) return text.length * 8;
-  measure.font = font;
-  return measure.measureText(text).width;
-}
-
-/** `name` broken at spaces into lines of at most `max` px where it can be (English category names; a word longer stays whole). */
-function wrapName(name: string, max: number): string {
-  const lines: string[] = [];
-  for (const word of name.split(' ')) {
-    const last = lines[lines.length - 1];
-    if (last !== undefined && textWidth(`${last} ${word}`, LABEL_FONT) <= max) lines[lines.length - 1] = `${last} ${word}`;
-    else lines.push(word);
-  }
-  return lines.join('\n');
-}
 
 /**
  * How the trend's axis names its periods: a day or week (YYYY-MM-DD) without its year when all of them fall in
