@@ -207,7 +207,7 @@ describe('cases page (real server, chromium)', () => {
     // no logistics case is urgent (the urgent one is the legal threat)
     await page.selectOption('.cases-filters select[name=priority]', 'urgent');
     await page.waitForSelector('.cases-empty');
-    expect(await page.textContent('.cases-empty')).toBe('没有符合条件的工单');
+    expect(await page.textContent('.cases-empty')).toBe('没有符合当前 3 个筛选条件的工单。 清除筛选');
 
     // 清除筛选 goes back to the open queue
     await page.click('[data-action=clear-case-filters]');

@@ -3,7 +3,7 @@ import { useAnnounce } from './announcer';
 import { ApiError, queryString, request, type Kind, type Page } from './api';
 import { ErrorText, fieldMessages, type FieldLabels } from './error-text';
 import { FieldError, invalidProps } from './field-error';
-import { FilterDrawer, FilterToggle, useFilterDrawer } from './filters';
+import { FilterDrawer, FilterToggle, FilteredEmpty, useFilterDrawer } from './filters';
 import { TEXT_LANG, textLang, useI18n, type MsgKey } from './i18n';
 import { href, navigate, type Route } from './router';
 import { wallTime } from './time';
@@ -200,6 +200,7 @@ export function CasesPage({ route }: { route: Route }) {
   const overdueRefused = fieldErrors.has('overdue') ? t('casesOverdueRefused') : undefined;
   const refused = error instanceof ApiError && (error.status === 400 || error.status === 422);
   const drawer = useFilterDrawer();
+  const activeFilters = Object.values(urlParams(filters)).filter(Boolean).length;
 
   return (
     <div className="page page-pad cases-page" data-page="cases">
@@ -215,7 +216,7 @@ export function CasesPage({ route }: { route: Route }) {
         <CaseFilterForm filters={filters} overdueError={overdueRefused} peopleList={peopleList} onApplied={() => drawer.setOpen(false)} />
       </FilterDrawer>
       <div className="toolbar cases-toolbar">
-        <FilterToggle drawer={drawer} controls="cases-filter-drawer" count={Object.values(urlParams(filters)).filter(Boolean).length} />
+        <FilterToggle drawer={drawer} controls="cases-filter-drawer" count={activeFilters} />
         <h2 className="cases-heading" ref={heading} tabIndex={-1}>
           {t('casesTitle')}
         </h2>
@@ -255,7 +256,15 @@ export function CasesPage({ route }: { route: Route }) {
         </div>
       )}
       {/* every loaded case acted out of the list, with more to load, is not "none match" */}
-      {!loading && error === null && cases.length === 0 && !cursor && <div className="empty cases-empty">{t('casesNone')}</div>}
+      {/* with filters set, it names them and clears them, as the feed and the dashboard do: on a phone they are folded away behind 筛选 (n) */}
+      {!loading && error === null && cases.length === 0 && !cursor &&
+        (activeFilters > 0 ? (
+          <div className="cases-empty">
+            <FilteredEmpty count={activeFilters} message="casesNoneFiltered" clear={href('cases')} />
+          </div>
+        ) : (
+          <div className="empty cases-empty">{t('casesNone')}</div>
+        ))}
       {cases.length > 0 && (
         // between the phone's cards and a wide screen, a table too wide scrolls in its box, not the page
         <div className="table-scroll">
