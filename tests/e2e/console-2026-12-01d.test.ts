@@ -101,4 +101,23 @@ describe('console 2026-12-01, fourth pass (real server, chromium, the demo sampl
     }
     expect(pageErrors).toEqual([]);
   });
+  // 路由 opened with 含负面观点的文档会成为工单, no longer true once 默认与升级 limits the survey answers that open
+  // a case to detractors (or detractors and passives): the opening hint points to that setting.
+  test('路由: the opening hint names where survey answers can be kept from opening cases', async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const page = await openAs(lang);
+      await goSettled(page, '#/admin/routing');
+      await page.locator('.routing-form').waitFor({ state: 'visible' });
+      const hint = await page.locator('section[aria-labelledby=adm-routing-title] > p.muted').innerText();
+      expect(hint, lang).toMatch(lang === 'zh' ? /^含负面观点的文档会成为工单/ : /^Documents with a negative opinion become cases/);
+      // the section it points to, named as its heading names it, and what the setting chooses
+      const defaults = (await page.locator('h3.adm-sub').last().innerText()).trim();
+      expect(defaults, lang).toBe(lang === 'zh' ? '默认与升级' : 'Defaults and escalation');
+      expect(hint, lang).toContain(defaults);
+      expect(hint, lang).toContain(lang === 'zh' ? '问卷回答' : 'survey answers');
+      expect(hint, lang).toContain(lang === 'zh' ? '贬损者' : 'detractors');
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
 });

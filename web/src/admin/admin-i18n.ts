@@ -175,7 +175,7 @@ export const adminZh = {
   admDeleteRuleBody: '删除后不再按此规则发送通知：',
 
   admRoutingTitle: '工单路由',
-  admRoutingHint: '含负面观点的文档会成为工单，按下表分派给团队并设定处理时限（SLA）。文本中出现升级词时优先级提高一级。',
+  admRoutingHint: '含负面观点的文档会成为工单，按下表分派给团队并设定处理时限（SLA）；带评分的问卷回答可在下方“默认与升级”中限定为只有贬损者（或贬损者和被动者）才开工单。文本中出现升级词时优先级提高一级。',
   admRoutingUpdated: '上次修改：{at}',
   admRoutingEntries: '分派规则',
   admRoutingEntriesHint: '从上到下，第一条关键词出现在客户原话中、或类别与某个负面标签相同的规则生效；都不符合时交给默认团队。',
@@ -519,7 +519,7 @@ export const adminEn: Record<AdminMsgKey, string> = {
   admDeleteRuleBody: 'No more notifications will be sent for',
 
   admRoutingTitle: 'Routing',
-  admRoutingHint: 'Documents with a negative opinion become cases, assigned to a team with a due time (SLA) by the table below. An escalation word in the text raises the priority one level.',
+  admRoutingHint: 'Documents with a negative opinion become cases, assigned to a team with a due time (SLA) by the table below; for scored survey answers, Defaults and escalation below can limit cases to detractors (or detractors and passives). An escalation word in the text raises the priority one level.',
   admRoutingUpdated: 'Last changed: {at}',
   admRoutingEntries: 'Routing entries',
   admRoutingEntriesHint: 'From the top, the first entry whose keyword is in the customer\'s words, or whose category is a negative tag\'s, wins; otherwise the default team.',
