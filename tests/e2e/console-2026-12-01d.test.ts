@@ -120,4 +120,21 @@ describe('console 2026-12-01, fourth pass (real server, chromium, the demo sampl
     }
     expect(pageErrors).toEqual([]);
   });
+  // The sign-in card: its parts 12 px apart, but the key's hint 24 px under the key field (and over the button),
+  // its paragraph margins added to the card's gap.
+  test('sign-in card: the key field, its hint and the button row as far apart as the card’s other parts', async () => {
+    for (const viewport of [PHONE, { width: 1366, height: 768 }]) {
+      const { page } = await openPage(e2e.browser, viewport, { errors: pageErrors });
+      await page.goto(`${e2e.server.base}/`);
+      await page.locator('.signin-card input[name=apiKey]').waitFor({ state: 'visible' });
+      const gaps = (await page.evaluate(`(() => {
+        const parts = [...document.querySelector('.signin-card').children].map((c) => c.getBoundingClientRect());
+        return parts.slice(1).map((r, i) => Math.round(r.top - parts[i].bottom));
+      })()`)) as number[];
+      // brand, key field, hint, buttons
+      expect(gaps, `${viewport.width} px`).toEqual([12, 12, 12]);
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
 });
