@@ -137,4 +137,21 @@ describe('console 2026-12-01, fourth pass (real server, chromium, the demo sampl
     }
     expect(pageErrors).toEqual([]);
   });
+  // 工单 on a phone: each card's 分配 button, 24 px high, stood against the top of its 28 px field, ending 4 px
+  // above the field's bottom edge.
+  test('工单 on a phone: 分配 as tall as the 分配给 field beside it', async () => {
+    for (const lang of ['zh', 'en'] as const) {
+      const page = await openAs(lang);
+      await goSettled(page, '#/cases');
+      await page.locator('.cases-table tbody tr').first().waitFor({ state: 'visible' });
+      const boxes = (await page.evaluate(`(() => {
+        const form = document.querySelector('.cases-table tbody tr .case-assign');
+        const box = (el) => { const r = el.getBoundingClientRect(); return [Math.round(r.top), Math.round(r.bottom)]; };
+        return { field: box(form.querySelector('input')), button: box(form.querySelector('button')) };
+      })()`)) as { field: number[]; button: number[] };
+      expect(boxes.button, lang).toEqual(boxes.field);
+      await page.context().close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
 });
