@@ -411,8 +411,8 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
 
 /**
  * One per opinion, read by every rule until one matches. A class with every field set in its constructor, not an
- * object spread from the input: the spread object took 7-8% of the rule stage (a CPU profile of the rules bench's
- * documents, 2026-12-01), as every rule then read its fields through a slower, unshared shape.
+ * object spread from the input: built that way the table cost the rule stage ~15%; built this way the stage, with a day
+ * of new rules in it too, is within 4-6% of what it was before the table (docs/benchmarks.md, 2026-12-01).
  */
 class Context implements ResolveContext {
   readonly x: ExtractLexicon;
