@@ -1,9 +1,8 @@
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, test } from 'vitest';
-import { runBuiltCli } from '../helpers/cli.js';
-import { signedInAs, squeezedTexts, waitSettled } from './console-helpers.js';
-import { openPage, waitForPage } from './server-harness.js';
-import { useConsole } from './console-fixture.js';
+import { describe, expect, test } from 'vitest';
+import { squeezedTexts, waitSettled } from './console-helpers.js';
+import { waitForPage } from './server-harness.js';
+import { gotoSettled, loadDemoSample, openSignedIn, useConsole } from './console-fixture.js';
 
 // Console checks of 2026-12-01 (third pass), against the real built service (dist/main.js) and Chromium, with the
 // sample a trial loads (`guandian demo`, 118 documents), at a phone's size (390×844) and a laptop's (1366×768), in
@@ -21,16 +20,9 @@ interface Summary {
   byCategory: { category: string; positive: number; negative: number; neutral: number; total: number }[];
 }
 
-async function openAs(lang: 'zh' | 'en', viewport = PHONE): Promise<Page> {
-  const { page } = await openPage(e2e.browser, viewport, { errors: pageErrors });
-  await signedInAs(page, e2e.server.base, e2e.server.adminKey, lang);
-  return page;
-}
+const openAs = (lang: 'zh' | 'en', viewport = PHONE): Promise<Page> => openSignedIn(e2e, lang, viewport, pageErrors);
 
-async function goSettled(page: Page, hash: string): Promise<void> {
-  await page.goto(`${e2e.server.base}/${hash}`);
-  await waitSettled(page);
-}
+const goSettled = (page: Page, hash: string): Promise<void> => gotoSettled(e2e, page, hash);
 
 /** The top of the page's first chart, in the viewport. */
 const firstChartTop = (page: Page) => page.evaluate(`document.querySelector('.chart-grid .chart-card .chart').getBoundingClientRect().top`) as Promise<number>;
@@ -40,11 +32,7 @@ const firstChartSum = (page: Page) =>
   page.evaluate(`document.querySelector('.chart-grid .chart-card .chart').chartOption.series.reduce((n, s) => n + s.data.reduce((m, v) => m + (typeof v === 'number' ? v : (v?.value ?? 0)), 0), 0)`) as Promise<number>;
 
 describe('console 2026-12-01, third pass (real server, chromium, the demo sample)', () => {
-  beforeAll(async () => {
-    const demo = await runBuiltCli(['demo', '--wait', '150'], { env: { GUANDIAN_URL: e2e.server.base, GUANDIAN_KEY: e2e.server.adminKey }, timeoutMs: 170_000 });
-    expect(demo.code, demo.stderr).toBe(0);
-    expect(demo.stdout).toMatch(/^accepted 118,/);
-  }, 180_000);
+  loadDemoSample(e2e);
 
   // On a phone the dashboard's filter form (channel, kind, two dates, 应用 重置) took 230 px above the KPIs and the
   // charts started at 572 px of 844: the first chart had most of itself below the fold. The form folds into the

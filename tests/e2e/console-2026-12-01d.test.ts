@@ -1,9 +1,7 @@
 import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, test } from 'vitest';
-import { runBuiltCli } from '../helpers/cli.js';
-import { signedInAs, waitSettled } from './console-helpers.js';
+import { describe, expect, test } from 'vitest';
 import { openPage } from './server-harness.js';
-import { useConsole } from './console-fixture.js';
+import { gotoSettled, loadDemoSample, openSignedIn, useConsole } from './console-fixture.js';
 
 // Console checks of 2026-12-01 (fourth pass), against the real built service (dist/main.js) and Chromium, with the
 // sample a trial loads (`guandian demo`, 118 documents), at a phone's size (390×844), in Chinese and English: each
@@ -14,23 +12,12 @@ const pageErrors: string[] = [];
 
 const PHONE = { width: 390, height: 844 };
 
-async function openAs(lang: 'zh' | 'en', viewport = PHONE): Promise<Page> {
-  const { page } = await openPage(e2e.browser, viewport, { errors: pageErrors });
-  await signedInAs(page, e2e.server.base, e2e.server.adminKey, lang);
-  return page;
-}
+const openAs = (lang: 'zh' | 'en', viewport = PHONE): Promise<Page> => openSignedIn(e2e, lang, viewport, pageErrors);
 
-async function goSettled(page: Page, hash: string): Promise<void> {
-  await page.goto(`${e2e.server.base}/${hash}`);
-  await waitSettled(page);
-}
+const goSettled = (page: Page, hash: string): Promise<void> => gotoSettled(e2e, page, hash);
 
 describe('console 2026-12-01, fourth pass (real server, chromium, the demo sample)', () => {
-  beforeAll(async () => {
-    const demo = await runBuiltCli(['demo', '--wait', '150'], { env: { GUANDIAN_URL: e2e.server.base, GUANDIAN_KEY: e2e.server.adminKey }, timeoutMs: 170_000 });
-    expect(demo.code, demo.stderr).toBe(0);
-    expect(demo.stdout).toMatch(/^accepted 118,/);
-  }, 180_000);
+  loadDemoSample(e2e);
 
   // Tab pressed right after opening the queue left focus on <body> (from the second opening on): the closed
   // drawer's rows had been measured at 0 px, and the first real measure unmounted the row Tab had just reached.

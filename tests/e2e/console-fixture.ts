@@ -1,7 +1,8 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
-import type { Api } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, startServer, type RunningServer } from './server-harness.js';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { runBuiltCli } from '../helpers/cli.js';
+import { signedInAs, waitSettled, type Api } from './console-helpers.js';
+import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, type RunningServer } from './server-harness.js';
 
 export interface ConsoleFixture {
   /** The built service (dist/main.js) on the embedded store in a throwaway data dir. */
@@ -48,4 +49,29 @@ export function useConsole(env: Record<string, string> = {}): ConsoleFixture {
       return started('the API client', api);
     },
   };
+}
+
+/**
+ * Loads the sample a trial loads (`guandian demo`: 118 documents) into the fixture's server and waits for its tags,
+ * in a beforeAll of the scope it is called in (after useConsole's): the console as a trial first sees it.
+ */
+export function loadDemoSample(e2e: ConsoleFixture): void {
+  beforeAll(async () => {
+    const demo = await runBuiltCli(['demo', '--wait', '150'], { env: { GUANDIAN_URL: e2e.server.base, GUANDIAN_KEY: e2e.server.adminKey }, timeoutMs: 170_000 });
+    expect(demo.code, demo.stderr).toBe(0);
+    expect(demo.stdout).toMatch(/^accepted 118,/);
+  }, 180_000);
+}
+
+/** A page of the fixture's console signed in with the admin key, in `lang`, at `viewport`; its uncaught errors go to `errors`. */
+export async function openSignedIn(e2e: ConsoleFixture, lang: 'zh' | 'en', viewport: { width: number; height: number }, errors: string[]): Promise<Page> {
+  const { page } = await openPage(e2e.browser, viewport, { errors });
+  await signedInAs(page, e2e.server.base, e2e.server.adminKey, lang);
+  return page;
+}
+
+/** Opens `hash` of the fixture's console and waits for the page to settle. */
+export async function gotoSettled(e2e: ConsoleFixture, page: Page, hash: string): Promise<void> {
+  await page.goto(`${e2e.server.base}/${hash}`);
+  await waitSettled(page);
 }
