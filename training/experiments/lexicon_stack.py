@@ -26,9 +26,8 @@ from sklearn.linear_model import LogisticRegression
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
 from build_data import clauses  # noqa: E402
-from common import DATA, SENTIMENT_SETS, normalize, read_jsonl  # noqa: E402
-from sparse_levers import acc, clause_features, fit, score  # noqa: E402
-from train_sparse import WORK, sentiment_targets  # noqa: E402
+from common import DATA, SENTIMENT_SETS, normalize  # noqa: E402
+from sparse_levers import acc, clause_features, fit, review_data, score  # noqa: E402
 
 LEX = os.path.join(DATA, 'lexicons-reference')
 FOLDS = 3
@@ -113,12 +112,7 @@ def main():
     t0 = time.time()
     kind, longest = load_lexicon()
     print(f'lexicon: {len(kind)} entries, longest {longest}', file=sys.stderr, flush=True)
-    tr = read_jsonl(os.path.join(WORK, 'examples-train.jsonl'))
-    dv = [e for e in read_jsonl(os.path.join(WORK, 'examples-dev.jsonl')) if e['sent'] in (0, 2) and e['src'] in SENTIMENT_SETS]
-    texts = np.array([normalize(e['text']) for e in tr], dtype=object)
-    y, labelled, review_of, route = sentiment_targets(tr, list(texts))
-    sets = np.array([e['src'] for e in tr])
-    rev = labelled & np.isin(sets, SENTIMENT_SETS)
+    tr, dv, texts, (y, labelled, review_of, route), sets, rev = review_data()
     dtexts = np.array([normalize(e['text']) for e in dv], dtype=object)
     yd, sd = np.array([e['sent'] // 2 for e in dv]), np.array([e['src'] for e in dv])
 

@@ -22,8 +22,9 @@ import numpy as np
 from scipy.special import expit
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..'))
-from common import SENTIMENT_SETS, normalize, read_jsonl  # noqa: E402
-from train_sparse import ROUTER_DOMAINS, SPECS, WORK, liblinear, sentiment_targets, vectorizer  # noqa: E402
+from common import normalize  # noqa: E402
+from sparse_levers import acc, review_data  # noqa: E402
+from train_sparse import ROUTER_DOMAINS, SPECS, liblinear, vectorizer  # noqa: E402
 
 SPEC = SPECS['sentiment']
 EXPERT_C = (2.0, 4.0, 8.0, 16.0)
@@ -55,17 +56,8 @@ def mixed(cols, idx, cs, mix):
     return s
 
 
-def acc(s, y, sets):
-    return [round(float(((s[sets == n] > 0).astype(int) == y[sets == n]).mean()), 4) for n in SENTIMENT_SETS]
-
-
 def main():
-    tr = read_jsonl(os.path.join(WORK, 'examples-train.jsonl'))
-    dv = [e for e in read_jsonl(os.path.join(WORK, 'examples-dev.jsonl')) if e['sent'] in (0, 2) and e['src'] in SENTIMENT_SETS]
-    texts = np.array([normalize(e['text']) for e in tr], dtype=object)
-    y, labelled, review_of, route = sentiment_targets(tr, list(texts))
-    sets = np.array([e['src'] for e in tr])
-    rev = labelled & np.isin(sets, SENTIMENT_SETS)
+    tr, dv, texts, (y, labelled, review_of, route), sets, rev = review_data()
     fold = np.random.RandomState(7).randint(0, FOLDS, len(tr))
     oof = None
     for k in range(FOLDS):

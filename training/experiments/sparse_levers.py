@@ -51,6 +51,17 @@ def score(model, texts):
     return mixed_sentiment(np.asarray(vec.transform(texts) @ coef.T) + intercept[None, :], LAYOUT)
 
 
+def review_data(norm=normalize):
+    """What every sparse experiment reads (after training/build_data.py): the train examples, the dev reviews, the
+    train texts normalised, sentiment_targets of them, each example's source set, and the mask of labelled reviews."""
+    tr = read_jsonl(os.path.join(WORK, 'examples-train.jsonl'))
+    dv = [e for e in read_jsonl(os.path.join(WORK, 'examples-dev.jsonl')) if e['sent'] in (0, 2) and e['src'] in SENTIMENT_SETS]
+    texts = np.array([norm(e['text']) for e in tr], dtype=object)
+    targets = sentiment_targets(tr, list(texts))
+    sets = np.array([e['src'] for e in tr])
+    return tr, dv, texts, targets, sets, targets[1] & np.isin(sets, SENTIMENT_SETS)
+
+
 def acc(s, y, sets):
     return [round(float(((s[sets == n] > 0).astype(int) == y[sets == n]).mean()), 4) for n in SENTIMENT_SETS]
 
@@ -73,14 +84,9 @@ def main():
     ap.add_argument('--lever', required=True, choices=['reply', 'clean', 'hotel-shopping', 'clauses'])
     lever = ap.parse_args().lever
     norm = (lambda t: REPLY.sub('', normalize(t)).strip(' ')) if lever == 'reply' else normalize
-    tr = read_jsonl(os.path.join(WORK, 'examples-train.jsonl'))
-    dv = [e for e in read_jsonl(os.path.join(WORK, 'examples-dev.jsonl')) if e['sent'] in (0, 2) and e['src'] in SENTIMENT_SETS]
-    texts = np.array([norm(e['text']) for e in tr], dtype=object)
-    y, labelled, review_of, route = sentiment_targets(tr, list(texts))
-    sets = np.array([e['src'] for e in tr])
+    tr, dv, texts, (y, labelled, review_of, route), sets, rev = review_data(norm)
     if lever == 'hotel-shopping':
         review_of = np.where((sets == 'online_shopping_10_cats') & (route == 'hotel'), 'hotel', review_of)
-    rev = labelled & np.isin(sets, SENTIMENT_SETS)
     dtexts = np.array([norm(e['text']) for e in dv], dtype=object)
     yd, sd = np.array([e['sent'] // 2 for e in dv]), np.array([e['src'] for e in dv])
 
