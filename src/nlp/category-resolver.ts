@@ -49,6 +49,13 @@ export interface ResolveContext extends ResolveInput {
   ownThing: boolean;
   /** the category of the nearest taxonomy term in the clause, else in earlier clauses of the sentence (computed once, on demand) */
   contextCategory(): CategoryId | null;
+  /** the category of a taxonomy term inside the opinion phrase itself (computed once, on demand) */
+  insideCategory(): CategoryId | null;
+  /**
+   * the topic an aspect-less or foreign-aspect opinion borrows: its own sentence's, else (with no thing of its own)
+   * the part's or an earlier turn's (computed once, on demand)
+   */
+  borrowedTopic(): CategoryId | null;
 }
 
 export interface CategoryRule {
@@ -230,10 +237,6 @@ const strongAspect = (c: ResolveContext): boolean =>
 const lineStall = (c: ResolveContext): boolean =>
   c.implicit === 'app_experience' && STALL.test(c.op.core) && (c.hit ? c.hit.category === 'network' : c.contextCategory() === 'network');
 
-/** The topic an aspect-less or foreign-aspect opinion borrows: its own sentence's, else (with no thing of its own) the part's or an earlier turn's. */
-const borrowedTopic = (c: ResolveContext): CategoryId | null =>
-  c.contextCategory() ?? (c.ownThing ? null : (topicBefore(c.x, c.tokens, c.op.start) ?? c.earlierTopic));
-
 /** The first rule that matches decides; the last always matches. */
 export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
@@ -304,8 +307,8 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
   {
     // a target named inside the phrase itself (说好的免年费呢) beats one linked from elsewhere
     name: 'targetInsidePhrase',
-    when: (c) => !c.implicit && (!c.hit || c.op.aspectDistant === true) && innerCategory(c.x, c.tokens, c.op.start, c.op.end) !== null,
-    yields: (c) => ({ category: innerCategory(c.x, c.tokens, c.op.start, c.op.end)!, canonical: null, categoryFrom: 'context' }),
+    when: (c) => !c.implicit && (!c.hit || c.op.aspectDistant === true) && c.insideCategory() !== null,
+    yields: (c) => ({ category: c.insideCategory()!, canonical: null, categoryFrom: 'context' }),
   },
   {
     // an opinion word that implies nothing leaves the named aspect to decide, however weak
@@ -393,8 +396,8 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     // such an opinion takes a topic from its own sentence at most when it has a thing of its own: the topic of earlier
     // sentences (包装也破损了。) is someone else's, and borrowing it gave a repeated sentence another category
     name: 'topicAround',
-    when: (c) => borrowedTopic(c) !== null,
-    yields: (c) => ({ category: borrowedTopic(c)!, canonical: null, categoryFrom: 'context' }),
+    when: (c) => c.borrowedTopic() !== null,
+    yields: (c) => ({ category: c.borrowedTopic()!, canonical: null, categoryFrom: 'context' }),
   },
   {
     // a seller judged alone (卖家一直不理人) is how they treated the customer
@@ -428,7 +431,10 @@ class Context implements ResolveContext {
   readonly phrase: string;
   readonly clauseText: string;
   readonly ownThing: boolean;
+  // computed on demand, once: a rule's `when` and its `yields` ask the same
   private around: CategoryId | null | undefined = undefined;
+  private inside: CategoryId | null | undefined = undefined;
+  private borrowed: CategoryId | null | undefined = undefined;
 
   constructor(input: ResolveInput) {
     const { x, op, lc } = input;
@@ -450,6 +456,16 @@ class Context implements ResolveContext {
   contextCategory(): CategoryId | null {
     if (this.around === undefined) this.around = contextCategory(this.x, this.tokens, this.clauses, this.op.clause, this.op.start);
     return this.around;
+  }
+
+  insideCategory(): CategoryId | null {
+    if (this.inside === undefined) this.inside = innerCategory(this.x, this.tokens, this.op.start, this.op.end);
+    return this.inside;
+  }
+
+  borrowedTopic(): CategoryId | null {
+    if (this.borrowed === undefined) this.borrowed = this.contextCategory() ?? (this.ownThing ? null : (topicBefore(this.x, this.tokens, this.op.start) ?? this.earlierTopic));
+    return this.borrowed;
   }
 }
 
