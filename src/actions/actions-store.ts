@@ -1,7 +1,7 @@
 import { saveById, type Collection, type Filter, type StoreEngine } from '../store/collection.js';
 import type { AlertRuleRecord, DocumentRecord, RoutingTableRecord, TagRecord, WebhookDeliveryRecord, WebhookEndpointRecord } from '../store/records.js';
 // tags a re-analysis has staged or retired are not the document's (TagsRepository.replaceMachineTags)
-import { LIVE_TAG } from '../store/tags-repository.js';
+import { liveTags } from '../store/tags-repository.js';
 
 export class RulesRepository {
   constructor(private readonly coll: Collection<AlertRuleRecord>) {}
@@ -271,13 +271,13 @@ export class ActionsQueries {
   }
 
   tagsOf(documentIds: string[]): Promise<TagRecord[]> {
-    return documentIds.length === 0 ? Promise.resolve([]) : this.tags.find({ documentId: { $in: documentIds }, ...LIVE_TAG });
+    return documentIds.length === 0 ? Promise.resolve([]) : this.tags.find(liveTags({ documentId: { $in: documentIds } }));
   }
 
   /** Documents with at least one matching tag in the range, and how many of them have a negative one. */
   async documentShare(filter: Filter): Promise<{ documents: number; negative: number }> {
     const rows = await this.tags.aggregate<{ documents: number; negative: number }>([
-      { $match: { ...filter, ...LIVE_TAG } },
+      { $match: liveTags(filter) },
       { $group: { _id: '$documentId', neg: { $max: { $cond: [{ $eq: ['$polarity', 'negative'] }, 1, 0] } } } },
       { $group: { _id: null, documents: { $sum: 1 }, negative: { $sum: '$neg' } } },
     ]);
@@ -287,7 +287,7 @@ export class ActionsQueries {
   /** Per document: Σ confidence × (+1/−1/0) and Σ confidence, for journey scores without loading tags. */
   tagScores(filter: Filter): Promise<{ _id: string; weighted: number; weight: number; tags: number }[]> {
     return this.tags.aggregate([
-      { $match: { ...filter, ...LIVE_TAG } },
+      { $match: liveTags(filter) },
       {
         $group: {
           _id: '$documentId',

@@ -28,9 +28,9 @@ function pivot(rows: { _id: { key: string; polarity: string }; n: number }[]): (
  */
 export const TAG_STAGED = -1;
 export const TAG_RETIRED = 1;
-/** The clause every tag read carries: one top-level field, so the indexes and the embedded engine's fast matcher still serve the query. */
+/** The clause every tag read carries (liveTags adds it to a filter): one top-level field, so the indexes and the embedded engine's fast matcher still serve the query. */
 export const LIVE_TAG = { stage: { $nin: [TAG_STAGED, TAG_RETIRED] } } as const;
-const live = (filter: Filter): Filter => ({ ...filter, ...LIVE_TAG });
+export const liveTags = (filter: Filter): Filter => ({ ...filter, ...LIVE_TAG });
 const MACHINE = { $in: ['model', 'rule'] };
 
 export const TAG_FEED_SORT = { at: -1, documentId: -1, turnIndex: 1, 'span.start': 1, _id: 1 } as const;
@@ -52,11 +52,11 @@ export class TagsRepository {
   }
 
   byDocument(documentId: string): Promise<TagRecord[]> {
-    return this.coll.find(live({ documentId }), { sort: { turnIndex: 1, 'span.start': 1 } });
+    return this.coll.find(liveTags({ documentId }), { sort: { turnIndex: 1, 'span.start': 1 } });
   }
 
   findForTenant(tenant: string, id: string): Promise<TagRecord | null> {
-    return this.coll.findOne(live({ _id: id, tenant }));
+    return this.coll.findOne(liveTags({ _id: id, tenant }));
   }
 
   /**
@@ -125,7 +125,7 @@ export class TagsRepository {
 
   /** Newest first by `at`, ties by id: the order the feed's keyset cursor (query-service) pages through. */
   list(filter: Filter, limit: number): Promise<TagRecord[]> {
-    return this.coll.find(live(filter), { sort: { at: -1, _id: -1 }, limit });
+    return this.coll.find(liveTags(filter), { sort: { at: -1, _id: -1 }, limit });
   }
 
   /**
@@ -133,16 +133,16 @@ export class TagsRepository {
    * re-tag never changes, unlike tag ids) in reading order. `limit` absent: every match.
    */
   feed(filter: Filter, limit?: number): Promise<TagRecord[]> {
-    return this.coll.find(live(filter), { sort: { ...TAG_FEED_SORT }, ...(limit === undefined ? {} : { limit }) });
+    return this.coll.find(liveTags(filter), { sort: { ...TAG_FEED_SORT }, ...(limit === undefined ? {} : { limit }) });
   }
 
   countWhere(filter: Filter): Promise<number> {
-    return this.coll.count(live(filter));
+    return this.coll.count(liveTags(filter));
   }
 
   async countBy(filter: Filter, field: string): Promise<(CountRow & { key: string })[]> {
     const rows = await this.coll.aggregate<{ _id: { key: string; polarity: string }; n: number }>([
-      { $match: live(filter) },
+      { $match: liveTags(filter) },
       { $group: { _id: { key: `$${field}`, polarity: '$polarity' }, n: { $sum: 1 } } },
     ]);
     return pivot(rows);
@@ -155,7 +155,7 @@ export class TagsRepository {
   async summary(filter: Filter, topAspects: number) {
     const byPolarity = (field: string) => [{ $group: { _id: { key: `$${field}`, polarity: '$polarity' }, n: { $sum: 1 } } }];
     const [facets] = await this.coll.aggregate<Record<'category' | 'day' | 'channel' | 'top', { _id: Record<string, string>; n?: number; count?: number }[]>>([
-      { $match: live(filter) },
+      { $match: liveTags(filter) },
       {
         $facet: {
           category: byPolarity('category'),
