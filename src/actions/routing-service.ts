@@ -10,12 +10,14 @@ import { customerText, findWords } from './text.js';
 
 export const PRIORITIES: readonly CasePriority[] = ['low', 'normal', 'high', 'urgent'];
 export const DEFAULT_ESCALATION_WORDS = ['投诉', '曝光', '起诉', '12315', '举报', '银保监', '消协', '媒体', '律师'];
+/** Every negative answer is a case: what tables said before the setting existed, and what one left out says. */
+const DEFAULT_SURVEY_CASES: SurveyCases = 'any_negative';
 const HOUR = 3_600_000;
 /** `GET /v1/cases?assignee=none`: the cases nobody is assigned to; so no person may be called that. */
 export const UNASSIGNED = 'none';
 
 export function defaultRoutingTable(tenant: string): RoutingTableRecord {
-  return { _id: tenant, entries: [], defaultTeam: 'customer-care', defaultSlaHours: 24, escalationWords: DEFAULT_ESCALATION_WORDS, surveyCases: 'any_negative', updatedAt: new Date(0) };
+  return { _id: tenant, entries: [], defaultTeam: 'customer-care', defaultSlaHours: 24, escalationWords: DEFAULT_ESCALATION_WORDS, surveyCases: DEFAULT_SURVEY_CASES, updatedAt: new Date(0) };
 }
 
 export const presentRouting = (t: RoutingTableRecord) => ({
@@ -23,7 +25,7 @@ export const presentRouting = (t: RoutingTableRecord) => ({
   defaultTeam: t.defaultTeam,
   defaultSlaHours: t.defaultSlaHours,
   escalationWords: t.escalationWords,
-  surveyCases: t.surveyCases ?? 'any_negative',
+  surveyCases: t.surveyCases ?? DEFAULT_SURVEY_CASES,
   updatedAt: t.updatedAt,
 });
 
@@ -96,7 +98,7 @@ export class RoutingService {
       defaultSlaHours: input.defaultSlaHours,
       escalationWords: input.escalationWords ?? DEFAULT_ESCALATION_WORDS,
       // a PUT replaces the whole table: left out, it is the default again, as escalationWords are
-      surveyCases: input.surveyCases ?? 'any_negative',
+      surveyCases: input.surveyCases ?? DEFAULT_SURVEY_CASES,
       updatedAt: new Date(),
     };
     record.entries.forEach((e, i) => {
