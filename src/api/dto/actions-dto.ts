@@ -5,7 +5,6 @@ import {
   IsDefined,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
@@ -16,7 +15,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { NestedObject, NestedObjects } from './nested.js';
-import { IsReadableDate, QUERY_DATE_MSG } from './dates.js';
+import { OptionalDate, QUERY_DATE_MSG } from './dates.js';
 import { StatsQueryDto } from './query-dto.js';
 import { NON_BLANK } from './document-dto.js';
 import { CATEGORY_IDS } from '../../nlp/types.js';
@@ -281,9 +280,7 @@ export class DeliveriesQueryDto {
   limit?: string;
 
   /** Deliveries created before this time (page back by the last item's createdAt). */
-  @IsOptional()
-  @IsISO8601({ strict: true }, DATE_MSG)
-  @IsReadableDate(DATE_MSG)
+  @OptionalDate(DATE_MSG)
   before?: string;
 
   /** The previous page's nextCursor. */

@@ -1,9 +1,8 @@
-import { IsIn, IsISO8601, IsNumberString, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsIn, IsNumberString, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CATEGORY_IDS } from '../../nlp/types.js';
-import { IsReadableDate, QUERY_DATE_MSG } from './dates.js';
+import { OptionalDate, QUERY_DATE_MSG } from './dates.js';
 
 // Strict: a day that does not exist (2024-02-31) is refused, not rolled into the next month.
-const STRICT = { strict: true };
 // query strings: the example a URL needs (%2B for an offset's +)
 const DATE_MSG = QUERY_DATE_MSG;
 
@@ -85,14 +84,10 @@ export class TagFilterQueryDto {
   @IsIn(['nps', 'csat'])
   scale?: string;
 
-  @IsOptional()
-  @IsISO8601(STRICT, DATE_MSG)
-  @IsReadableDate(DATE_MSG)
+  @OptionalDate(DATE_MSG)
   from?: string;
 
-  @IsOptional()
-  @IsISO8601(STRICT, DATE_MSG)
-  @IsReadableDate(DATE_MSG)
+  @OptionalDate(DATE_MSG)
   to?: string;
 
   @IsOptional()
@@ -158,14 +153,10 @@ export class DocumentQueryDto extends CountedPageQueryDto {
 
 /** A date range and channel: the common slice of every aggregate query. */
 export class RangeQueryDto {
-  @IsOptional()
-  @IsISO8601(STRICT, DATE_MSG)
-  @IsReadableDate(DATE_MSG)
+  @OptionalDate(DATE_MSG)
   from?: string;
 
-  @IsOptional()
-  @IsISO8601(STRICT, DATE_MSG)
-  @IsReadableDate(DATE_MSG)
+  @OptionalDate(DATE_MSG)
   to?: string;
 
   @IsOptional()

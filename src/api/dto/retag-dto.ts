@@ -1,5 +1,5 @@
-import { IsIn, IsISO8601, IsOptional, registerDecorator, type ValidationArguments } from 'class-validator';
-import { IsReadableDate, readDate } from './dates.js';
+import { IsIn, IsOptional, registerDecorator, type ValidationArguments } from 'class-validator';
+import { OptionalDate, readDate } from './dates.js';
 import { PageQueryDto, StatsQueryDto } from './query-dto.js';
 
 const DATE_MSG = { message: 'must be a calendar date or date-time (ISO 8601, e.g. 2024-05-01 or 2024-05-01T08:00:00+08:00)' };
@@ -35,16 +35,12 @@ function NotAfter(other: string): PropertyDecorator {
 export class RetagDto extends StatsQueryDto {
   // All of StatsQueryDto's rules again: class-validator drops a parent's rules for a property the
   // subclass gives rules of its own, and a week date (2024-W18) would then pass.
-  @IsOptional()
-  @IsISO8601({ strict: true }, DATE_MSG)
-  @IsReadableDate(DATE_MSG)
+  @OptionalDate(DATE_MSG)
   @NotAfter('to')
   declare from?: string;
 
   // In a JSON body an offset's + is a +: the message's example says so, not the %2B a query string needs.
-  @IsOptional()
-  @IsISO8601({ strict: true }, DATE_MSG)
-  @IsReadableDate(DATE_MSG)
+  @OptionalDate(DATE_MSG)
   declare to?: string;
 }
 
