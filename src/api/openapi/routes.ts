@@ -67,7 +67,6 @@ export interface RouteDoc {
 
 const json = (description: string, schema: string | JsonSchema): ResponseDoc => ({ description, schema });
 const READ: readonly Role[] = ['analyst', 'labeler'];
-// Terms of the tenant lexicon: 1-20 Chinese characters, letters or digits (TermMap in taxonomy-dto.ts).
 /** What an erasure did to retrained model versions (see docs/retrain.md, "Erasure"). */
 const ERASED_MODELS: JsonSchema = {
   type: 'object',
@@ -79,6 +78,18 @@ const ERASED_MODELS: JsonSchema = {
   },
   required: ['withdrawn', 'active', 'retrainJob'],
 };
+/** An erasure's answer: what it was asked to erase (`id` names the field), the counts, and the models it withdrew. */
+const erased = (id: string): ResponseDoc =>
+  json('what was erased', {
+    type: 'object',
+    properties: {
+      [id]: { type: 'string' },
+      deleted: { type: 'object', properties: { documents: { type: 'integer' }, tags: { type: 'integer' } }, required: ['documents', 'tags'] },
+      models: ERASED_MODELS,
+    },
+    required: [id, 'deleted', 'models'],
+  });
+// Terms of the tenant lexicon: 1-20 Chinese characters, letters or digits (TermMap in taxonomy-dto.ts).
 const TERM: JsonSchema = { pattern: TERM_RE.source };
 /** POST /v1/models/train: the job it queued (existing false) or the one already queued or running (existing true). */
 const trainingJob = (existing: boolean): JsonSchema => ({
@@ -189,17 +200,7 @@ export const ROUTES: RouteDoc[] = [
     description: 'For a request about one piece of feedback, or a document sent without a customerId. Audited as document.erase; the embedded store compacts its files before answering.',
     tag: 'privacy',
     roles: ['admin'],
-    responses: {
-      200: json('what was erased', {
-        type: 'object',
-        properties: {
-          id: { type: 'string' },
-          deleted: { type: 'object', properties: { documents: { type: 'integer' }, tags: { type: 'integer' } }, required: ['documents', 'tags'] },
-          models: ERASED_MODELS,
-        },
-        required: ['id', 'deleted', 'models'],
-      }),
-    },
+    responses: { 200: erased('id') },
   },
   {
     method: 'post',
@@ -443,17 +444,7 @@ export const ROUTES: RouteDoc[] = [
     tag: 'privacy',
     roles: ['admin'],
     params: CustomerParamsDto,
-    responses: {
-      200: json('what was erased', {
-        type: 'object',
-        properties: {
-          customerId: { type: 'string' },
-          deleted: { type: 'object', properties: { documents: { type: 'integer' }, tags: { type: 'integer' } }, required: ['documents', 'tags'] },
-          models: ERASED_MODELS,
-        },
-        required: ['customerId', 'deleted', 'models'],
-      }),
-    },
+    responses: { 200: erased('customerId') },
   },
   {
     method: 'get',
