@@ -97,6 +97,9 @@ const PERSON_VERDICT = /^人(?:[很挺真蛮超特别非常太也还都]|不错|
 const isPersonWord = (w: string) => /(?:小哥|小妹|员|骑手|师傅|司机|小姐姐|大哥|大姐|阿姨)$/.test(w);
 /** What only software does on a screen: crashing, freezing, blank or black screens, spinning, error pop-ups. */
 const APP_CRASH = /(闪退|白屏|黑屏|死机|崩溃|卡死|无响应|转圈|报错|卡顿)/;
+/** Words that only ever judge a cost (贵, 便宜, 划算): not 高贵 or 占便宜. */
+const COST_WORD = /(?<![宝珍名富高尊])贵|(?<![占贪])便宜|实惠|划算|超值|不合算|涨价|天价|宰客|杀熟/;
+
 /**
  * Who serves the customer, in words the taxonomy leaves out (卖家, 店家, 店主, 掌柜, 老板娘, 小哥, 小姐姐): judged with
  * nothing around it saying what about (卖家一直不理人), it is how they treated the customer; a request before them
@@ -366,6 +369,14 @@ export const CATEGORY_RULES: readonly CategoryRule[] = [
     name: 'helpWithGoods',
     when: (c) => c.op.fromPattern && c.op.role === 'evidence' && c.op.score > 0 && c.op.patternCategory === 'service_attitude' && c.hit !== null && c.hit.category !== 'service_attitude',
     yields: byOpinion,
+  },
+  {
+    // what a thing costs (衣服太贵了, 积分兑换的东西比外面还贵, 餐饮贵得离谱) is a price verdict whatever the thing: every
+    // such opinion of the gold sets is price. Only words that say nothing else: 黑 (房间很黑), 良心 and 能接受 (质量还能
+    // 接受) also imply price and stay with their target
+    name: 'costOfThing',
+    when: (c) => c.implicit === 'price' && c.hit !== null && c.hit.category !== 'price' && COST_WORD.test(c.op.core),
+    yields: (c) => ({ category: 'price', canonical: c.implicitHit?.aspect ?? null, categoryFrom: 'opinion' }),
   },
   {
     // a strong target written next to its opinion (房间很干净) is what is judged
