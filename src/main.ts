@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { Config } from './config/env.js';
 import type { Services } from './runtime.js';
+import type { AnalyzerPool } from './worker/analyzer-pool.js';
 import { Shutdown } from './shutdown.js';
 
 // Signals are handled before the service's modules load (they take a moment): a SIGTERM at any point
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   const stop = new Shutdown(logger, config.shutdownTimeoutMs);
   let services: Services | null = null;
   let server: http.Server | null = null;
+  let analyzerThreads: Promise<AnalyzerPool> | null = null;
 
   // Order matters: stop taking requests, stop taking jobs (letting in-flight ones finish), stop the
   // reconciler, then close the queue, the analyzer threads and the store. Every step copes with a
@@ -88,9 +90,20 @@ async function main(): Promise<void> {
     return services?.reconciler.stop();
   });
   stop.add('queue', () => services?.queue.close());
-  stop.add('analyzer', () => services?.pool?.close());
+  // the threads main started early, when the start-up stopped before the worker took them
+  stop.add('analyzer', async () => (services?.pool ?? (await analyzerThreads?.catch(() => null)))?.close());
   stop.add('store', () => services?.store.close());
   shutdown = stop;
+
+  // The analyzer threads load the lexicons and the model (about two seconds) while this thread loads the
+  // API's modules and opens the store: started one after the other, a start took a second longer. A failure
+  // is reported where the worker takes them (startWorker), after the store's own start-up errors.
+  if (config.role !== 'api') {
+    analyzerThreads = import('./worker/analyzer-pool.js').then(({ AnalyzerPool }) =>
+      AnalyzerPool.start({ lexiconDir: config.lexiconDir, modelDir: config.modelDir }, config.analyzerThreads, logger),
+    );
+    analyzerThreads.catch(() => undefined);
+  }
 
   await stop.starting(
     (async () => {
@@ -105,7 +118,7 @@ async function main(): Promise<void> {
       if (stop.stopping) return;
       if (config.role !== 'api') {
         logger.debug({ threads: config.analyzerThreads }, 'starting analyzer threads and worker');
-        await startWorker(s);
+        await startWorker(s, analyzerThreads ?? undefined);
       }
       if (stop.stopping || config.role === 'worker') return;
       const app = createApp(s);

@@ -93,8 +93,13 @@ export class AnalyzerPool {
     private readonly options: AnalyzerThreadOptions,
     private readonly size: number,
     private readonly logger: Logger,
-    private readonly metrics: Metrics | null,
+    private metrics: Metrics | null,
   ) {}
+
+  /** Where the pool's batch and latency figures go, for a pool started before the service's metrics existed. */
+  reportTo(metrics: Metrics): void {
+    this.metrics = metrics;
+  }
 
   static async start(options: AnalyzerThreadOptions, size: number, logger: Logger, metrics: Metrics | null = null): Promise<AnalyzerPool> {
     const pool = new AnalyzerPool(options, size, logger, metrics);
