@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { runBuiltCli } from '../helpers/cli.js';
 import { signedInAs, waitSettled, type Api } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, launchChromium, openPage, startServer, type RunningServer } from './server-harness.js';
+import { apiClient, closeBrowserAndServer, openPage, sharedChromium, startServer, type RunningServer } from './server-harness.js';
 
 export interface ConsoleFixture {
   /** The built service (dist/main.js) on the embedded store in a throwaway data dir. */
@@ -14,7 +14,8 @@ export interface ConsoleFixture {
 
 /**
  * A browser test's server and Chromium, for the scope it is called in (a file, or a describe): both start at
- * once in a beforeAll (a server takes 1.5-4 s, Chromium about 1 s) and close at once in an afterAll. A test's
+ * once in a beforeAll (a server takes 1.5-4 s; Chromium is the process's shared one, launched by its first
+ * browser file) and, in an afterAll, the server stops and the scope's browser contexts close. A test's
  * own seeding goes in a beforeAll registered after this call, which runs once both are up.
  *
  * The fields are read in tests and hooks, not at module level: before the beforeAll has run (or when it
@@ -25,7 +26,7 @@ export function useConsole(env: Record<string, string> = {}): ConsoleFixture {
   let browser: Browser | undefined;
   let api: Api | undefined;
   beforeAll(async () => {
-    const [s, b] = await Promise.allSettled([startServer(env), launchChromium()]);
+    const [s, b] = await Promise.allSettled([startServer(env), sharedChromium()]);
     // Kept even when the other one failed, so that the afterAll closes it.
     if (s.status === 'fulfilled') server = s.value;
     if (b.status === 'fulfilled') browser = b.value;

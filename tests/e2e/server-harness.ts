@@ -23,6 +23,27 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 }
 
+let shared: Promise<Browser> | null = null;
+
+/**
+ * The Chromium of this test process, launched by the first browser file and reused by the next ones
+ * (the pool runs a fork's files one after another, with one module registry: vitest.config.ts). A launch
+ * and close per file cost about 0.6 s on a quiet machine and more under the suite's load. A browser that
+ * crashed or was closed is replaced; playwright closes the last one when the process exits.
+ */
+export async function sharedChromium(): Promise<Browser> {
+  const current = shared && (await shared.catch(() => null));
+  if (current?.isConnected()) return current;
+  shared = launchChromium();
+  return shared;
+}
+
+/** For afterAll: closes every context a file opened in the shared browser, as closing its own browser did. */
+export async function closeContexts(browser: Browser | undefined): Promise<void> {
+  if (!browser?.isConnected()) return;
+  await Promise.all(browser.contexts().map((c) => c.close()));
+}
+
 /**
  * A page in a new zh-CN browser context of the given viewport. `options` adds to (or overrides) the
  * context's options; `beforePage` prepares the context before the page opens (permissions, exposed
@@ -42,9 +63,12 @@ export async function openPage(
   return { context, page };
 }
 
-/** For afterAll: closes the browser and stops the server, both at once (either is missing when beforeAll failed before it). */
+/**
+ * For afterAll: closes the file's contexts in the shared browser and stops the server, both at once (either
+ * is missing when beforeAll failed before it).
+ */
 export async function closeBrowserAndServer(browser: Browser | undefined, server: RunningServer | undefined): Promise<void> {
-  const [closed, stopped] = await Promise.allSettled([browser?.close(), server?.stop()]);
+  const [closed, stopped] = await Promise.allSettled([closeContexts(browser), server?.stop()]);
   if (closed.status === 'rejected') throw closed.reason;
   if (stopped.status === 'rejected') throw stopped.reason;
 }
