@@ -10,7 +10,8 @@ export default defineConfig({
     // file's time is spent waiting on a browser, a server or a queue, so one fork per core (at least two)
     // overlaps those waits: the whole suite took 606 s with one fork and 366 s with two on the 2-core box
     // (2026-11-29). Three forks: 331 s there, but 719 s against 596 s on 2026-11-30's slower host, where a
-    // start-up timing test also failed under the load.
+    // start-up timing test also failed under the load. On 2026-12-02, with 296 files, two forks took 1216 s;
+    // three had finished 74 files after 16 minutes, two of them failed on timeouts, and were stopped.
     maxWorkers: Math.max(2, os.availableParallelism()),
     // One module registry per fork, not one per file. A fresh registry cost every file ~1.3 s of imports
     // (express, bullmq, class-validator, mongodb …): 220 s of the suite's 818 s on 2026-11-30's host; shared,
