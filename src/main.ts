@@ -99,9 +99,7 @@ async function main(): Promise<void> {
   // API's modules and opens the store: started one after the other, a start took a second longer. A failure
   // is reported where the worker takes them (startWorker), after the store's own start-up errors.
   if (config.role !== 'api') {
-    analyzerThreads = import('./worker/analyzer-pool.js').then(({ AnalyzerPool }) =>
-      AnalyzerPool.start({ lexiconDir: config.lexiconDir, modelDir: config.modelDir }, config.analyzerThreads, logger),
-    );
+    analyzerThreads = import('./worker/analyzer-pool.js').then(({ AnalyzerPool }) => AnalyzerPool.forConfig(config, logger));
     analyzerThreads.catch(() => undefined);
   }
 

@@ -138,17 +138,12 @@ export async function createServices(config: Config, logger: Logger): Promise<Se
   };
 }
 
-/** The analyzer threads of `config`: they load the lexicons and the model, which takes a second or two. */
-export function startAnalyzerPool(config: Config, logger: Logger, metrics: Metrics | null = null): Promise<AnalyzerPool> {
-  return AnalyzerPool.start({ lexiconDir: config.lexiconDir, modelDir: config.modelDir }, config.analyzerThreads, logger, metrics);
-}
-
 /**
  * Starts the worker side: job processing plus the reconciler that recovers lost work. `pool` is analyzer
  * threads already starting (main starts them before it loads the API's modules, so the two overlap).
  */
 export async function startWorker(s: Services, pool?: Promise<AnalyzerPool>): Promise<void> {
-  s.pool = pool ? await pool : await startAnalyzerPool(s.config, s.logger, s.metrics);
+  s.pool = pool ? await pool : await AnalyzerPool.forConfig(s.config, s.logger, s.metrics);
   s.pool.reportTo(s.metrics);
   s.queue.startWorker(createDocumentProcessor({ store: s.store, pool: s.pool, logger: s.logger, metrics: s.metrics, leaseMs: s.config.leaseMs, afterTagged: s.afterTagged, overridesFor: async (tenant) => (await s.settings.get(tenant)).lexiconOverrides, headFor: (tenant, fresh) => s.models.activeHead(tenant, fresh), maxClaims: s.config.jobAttempts + 3 }), s.config.workerConcurrency);
   // The embedded queue starts empty, so everything unfinished in the store is its backlog. With Redis

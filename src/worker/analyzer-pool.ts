@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import type { Config } from '../config/env.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { AnalyzeInput, AnalyzeResult, LexiconOverrides } from '../nlp/types.js';
@@ -99,6 +100,11 @@ export class AnalyzerPool {
   /** Where the pool's batch and latency figures go, for a pool started before the service's metrics existed. */
   reportTo(metrics: Metrics): void {
     this.metrics = metrics;
+  }
+
+  /** The service's threads: ANALYZER_THREADS of them over LEXICON_DIR and MODEL_DIR. */
+  static forConfig(config: Pick<Config, 'lexiconDir' | 'modelDir' | 'analyzerThreads'>, logger: Logger, metrics: Metrics | null = null): Promise<AnalyzerPool> {
+    return AnalyzerPool.start({ lexiconDir: config.lexiconDir, modelDir: config.modelDir }, config.analyzerThreads, logger, metrics);
   }
 
   static async start(options: AnalyzerThreadOptions, size: number, logger: Logger, metrics: Metrics | null = null): Promise<AnalyzerPool> {
