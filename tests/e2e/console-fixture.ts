@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { runBuiltCli } from '../helpers/cli.js';
 import { signedInAs, waitSettled, type Api } from './console-helpers.js';
-import { apiClient, closeBrowserAndServer, openPage, sharedChromium, startServer, type RunningServer } from './server-harness.js';
+import { apiClient, closeContextsAndServer, openPage, sharedChromium, startServer, type RunningServer } from './server-harness.js';
 
 export interface ConsoleFixture {
   /** The built service (dist/main.js) on the embedded store in a throwaway data dir. */
@@ -34,7 +34,7 @@ export function useConsole(env: Record<string, string> = {}): ConsoleFixture {
     if (b.status === 'rejected') throw b.reason;
     api = apiClient(s.value.base, s.value.adminKey);
   }, 120_000);
-  afterAll(() => closeBrowserAndServer(browser, server));
+  afterAll(() => closeContextsAndServer(browser, server));
   const started = <T>(what: string, value: T | undefined): T => {
     if (value === undefined) throw new Error(`${what} is not started: read it in a test or a hook after useConsole's beforeAll (did it fail?)`);
     return value;

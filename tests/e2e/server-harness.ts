@@ -39,7 +39,7 @@ export async function sharedChromium(): Promise<Browser> {
 }
 
 /** For afterAll: closes every context a file opened in the shared browser, as closing its own browser did. */
-export async function closeContexts(browser: Browser | undefined): Promise<void> {
+async function closeContexts(browser: Browser | undefined): Promise<void> {
   if (!browser?.isConnected()) return;
   await Promise.all(browser.contexts().map((c) => c.close()));
 }
@@ -67,7 +67,7 @@ export async function openPage(
  * For afterAll: closes the file's contexts in the shared browser and stops the server, both at once (either
  * is missing when beforeAll failed before it).
  */
-export async function closeBrowserAndServer(browser: Browser | undefined, server: RunningServer | undefined): Promise<void> {
+export async function closeContextsAndServer(browser: Browser | undefined, server: RunningServer | undefined): Promise<void> {
   const [closed, stopped] = await Promise.allSettled([closeContexts(browser), server?.stop()]);
   if (closed.status === 'rejected') throw closed.reason;
   if (stopped.status === 'rejected') throw stopped.reason;
