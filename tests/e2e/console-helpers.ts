@@ -133,7 +133,8 @@ export async function signIn(page: Page, base: string, key: string, hash = ''): 
  * A page that has loaded nothing yet gets both in its storage before its first document, once, as a signed-in
  * tab has them when it reloads (the console then signs in with the stored key through the same call as the
  * form's). That is one load instead of three (the page, a reload in the language, the form): a new page's
- * load starts a renderer process, about a CPU-second of Chromium here, and the browser files open hundreds.
+ * load starts a renderer process, over a CPU-second of Chromium on 2026-12-02's 2-core host, and most browser
+ * tests open a page per language.
  */
 export async function signedInAs(page: Page, base: string, key: string, lang: 'zh' | 'en'): Promise<void> {
   if (page.url() === 'about:blank') await page.addInitScript(seededSession(new URL(base).origin, key, lang));
