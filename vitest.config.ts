@@ -12,8 +12,8 @@ export default defineConfig({
     // (2026-11-29). Three forks: 331 s there, but 719 s against 596 s on 2026-11-30's slower host, where a
     // start-up timing test also failed under the load. On 2026-12-02, with 296 files, two forks took 1216 s;
     // three had finished 74 files after 16 minutes, two of them failed on timeouts, and were stopped. On the next
-  // 2-core host that day, 1430 s with two forks; the run is CPU-bound there, Chromium taking most of it (a
-  // browser file alone kept more than one core busy), so a third fork cannot help.
+    // 2-core host that day, 1430 s with two forks; the run is CPU-bound there, Chromium taking most of it (a
+    // browser file alone kept more than one core busy), so a third fork cannot help.
     maxWorkers: Math.max(2, os.availableParallelism()),
     // One module registry per fork, not one per file. A fresh registry cost every file ~1.3 s of imports
     // (express, bullmq, class-validator, mongodb …): 220 s of the suite's 818 s on 2026-11-30's host; shared,
