@@ -47,6 +47,10 @@ async function chartTexts(selector: string): Promise<{ width: number; height: nu
   return (await page.evaluate(`(() => {
     const el = document.querySelector(${JSON.stringify(selector)});
     if (!el || typeof el.chartTexts !== 'function') return null;
+    // After a resize the chart redraws on its ResizeObserver's turn: until its canvas has the box's width,
+    // what it reports was drawn for the old width.
+    const canvas = el.querySelector('canvas');
+    if (!canvas || canvas.clientWidth !== el.clientWidth) return null;
     return { width: el.clientWidth, height: el.clientHeight, texts: el.chartTexts() };
   })()`)) as { width: number; height: number; texts: DrawnText[] } | null;
 }

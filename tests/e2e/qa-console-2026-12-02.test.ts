@@ -52,6 +52,10 @@ async function journeyChart(): Promise<{ width: number; texts: DrawnText[]; seri
   return (await page.evaluate(`(() => {
     const el = document.querySelector('.journey-page .chart');
     if (!el || typeof el.chartTexts !== 'function' || typeof el.chartSeries !== 'function') return null;
+    // After a resize the chart redraws on its ResizeObserver's turn: until its canvas has the box's width,
+    // what it reports was drawn for the old width.
+    const canvas = el.querySelector('canvas');
+    if (!canvas || canvas.clientWidth !== el.clientWidth) return null;
     return { width: el.clientWidth, texts: el.chartTexts(), series: el.chartSeries() };
   })()`)) as { width: number; texts: DrawnText[]; series: DrawnSeries[] } | null;
 }
