@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 describe('audit log: 加载更多 and another action', () => {
   test('a page of the previous action answering late is not added to the new action’s list', async () => {
-    const { context, page } = await openPage(e2e.browser, { width: 1280, height: 800 });
+    const { page } = await openPage(e2e.browser, { width: 1280, height: 800 });
     try {
       // the next page of the log is slow to come (the server's own answer, 1.5 s late)
       await page.route('**/v1/audit?*cursor=*', async (route) => {
@@ -37,7 +37,7 @@ describe('audit log: 加载更多 and another action', () => {
       expect(shown).toEqual(['tags.export', 'tags.export']);
       expect(await page.locator('.adm-footer').textContent()).toBe('已到底部');
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 });

@@ -20,7 +20,7 @@ const BACK = '.toolbar a.btn:first-child';
 
 describe('← 返回', () => {
   test('on a document opened from a pasted link goes to the feed, not to the page the tab showed before', async () => {
-    const { context, page } = await openPage(e2e.browser, { width: 1366, height: 800 });
+    const { page } = await openPage(e2e.browser, { width: 1366, height: 800 });
     try {
       // the tab showed another page first (a new tab's start page, a chat's web client)
       await page.goto('about:blank');
@@ -40,12 +40,12 @@ describe('← 返回', () => {
       await page.waitForSelector('.feed-card', { timeout: 20_000 });
       expect(page.url()).toBe(`${e2e.server.base}/#/feed`);
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 
   test('after opening a document from the feed goes back to that feed, filters and all', async () => {
-    const { context, page } = await openPage(e2e.browser, { width: 1366, height: 800 });
+    const { page } = await openPage(e2e.browser, { width: 1366, height: 800 });
     try {
       await signIn(page, e2e.server.base, e2e.server.adminKey, '#/feed?polarity=negative');
       await page.waitForSelector('.feed-card .card-link', { timeout: 20_000 });
@@ -58,7 +58,7 @@ describe('← 返回', () => {
       await page.waitForSelector('.feed-card', { timeout: 20_000 });
       expect(page.url()).toBe(`${e2e.server.base}/#/feed?polarity=negative`);
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 });

@@ -398,7 +398,7 @@ describe('cases page (real server, chromium)', () => {
     for (const roles of [['analyst'], ['labeler'], ['ingest']]) {
       const created = await e2e.api<{ key: string }>('POST', '/v1/api-keys', { name: `cases-${roles[0]}`, roles });
       expect(created.status).toBe(201);
-      const { context, page: p } = await openPage(e2e.browser, { width: 1280, height: 800 }, { errors: pageErrors });
+      const { page: p } = await openPage(e2e.browser, { width: 1280, height: 800 }, { errors: pageErrors });
       try {
         await signIn(p, e2e.server.base, created.body.key, '#/cases?team=legal');
         const navs = await p.locator('.topbar nav a').evaluateAll((els) => els.map((e) => e.getAttribute('data-nav')));
@@ -411,7 +411,7 @@ describe('cases page (real server, chromium)', () => {
           expect(await p.inputValue('.cases-filters input[name=team]')).toBe('legal');
         }
       } finally {
-        await context.close();
+        await p.close();
       }
     }
     expect(pageErrors).toEqual([]);

@@ -38,7 +38,7 @@ async function seeded(): Promise<RunningServer> {
 describe('a new choice the server cannot answer', () => {
   test('dashboard: the charts and counts of the previous filters do not stay under the new ones', async () => {
     server = await seeded();
-    const { context, page } = await openPage(browser, { width: 1366, height: 800 });
+    const { page } = await openPage(browser, { width: 1366, height: 800 });
     try {
       await signIn(page, server.base, server.adminKey, '#/dashboard');
       await page.waitForSelector('.chart-card canvas, .chart-card svg', { timeout: 20_000 });
@@ -51,13 +51,13 @@ describe('a new choice the server cannot answer', () => {
       expect(await page.locator('.kpis').count()).toBe(0);
       expect(await page.locator('.chart-card').count()).toBe(0);
     } finally {
-      await context.close();
+      await page.close();
     }
   }, 90_000);
 
   test('NPS page: NPS numbers do not stay under the CSAT titles', async () => {
     server = await seeded();
-    const { context, page } = await openPage(browser, { width: 1366, height: 800 });
+    const { page } = await openPage(browser, { width: 1366, height: 800 });
     try {
       await signIn(page, server.base, server.adminKey, '#/nps');
       await page.waitForSelector('.nps-kpis', { timeout: 20_000 });
@@ -69,7 +69,7 @@ describe('a new choice the server cannot answer', () => {
       expect(await page.locator('.nps-kpis').count()).toBe(0);
       expect(await page.locator('.chart-card').count()).toBe(0);
     } finally {
-      await context.close();
+      await page.close();
     }
   }, 90_000);
 });

@@ -235,7 +235,7 @@ describe('assigning a case (工单 page)', () => {
   test('an analyst is offered the same people, each with the open cases they hold (GET /v1/cases/assignees; the key list stays an admin’s)', async () => {
     const created = await e2e.api<{ key: string }>('POST', '/v1/api-keys', { name: 'analyst-e2e', roles: ['analyst'] });
     expect(created.status).toBe(201);
-    const { context, page: other } = await openPage(e2e.browser, { width: 1366, height: 768 }, { errors: pageErrors });
+    const { page: other } = await openPage(e2e.browser, { width: 1366, height: 768 }, { errors: pageErrors });
     try {
       const keyRequests: string[] = [];
       other.on('request', (r: Request) => {
@@ -256,7 +256,7 @@ describe('assigning a case (工单 page)', () => {
       await field.press('Enter');
       await waitFor('王小明 offered with one open case', async () => ((await options())['王小明'] === '王小明（1 件未解决）' ? true : null));
     } finally {
-      await context.close();
+      await other.close();
     }
     expect(pageErrors).toEqual([]);
   });

@@ -126,7 +126,7 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
         expect(n.left, `${lang}: ${n.text}`).toBeGreaterThanOrEqual(0);
         expect(n.right, `${lang}: ${n.text}`).toBeLessThanOrEqual(drawn.width);
       }
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -151,7 +151,7 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
         apart.map((r) => `${r.tag}: dot ${Math.round(r.dot.left)},${Math.round(r.dot.top)} line ${Math.round(r.line.left)},${Math.round(r.line.top)}-${Math.round(r.line.bottom)}`),
         lang,
       ).toEqual([]);
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -221,7 +221,7 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
         expect(said, `${lang} ${day}`).toContain(rate);
         expect(said, `${lang} ${day}`).toContain(of);
       }
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -242,7 +242,7 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
       const cut = await clippedTexts(page, '.cases-page input[placeholder]', 'placeholder');
       expect(await page.locator('.cases-page input[placeholder]').count()).toBeGreaterThanOrEqual(3);
       expect(cut, lang).toEqual([]);
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -280,7 +280,7 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
         });
         expect(overlapping, `${lang} ${chart}`).toEqual([]);
       }
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -302,7 +302,7 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
         expect(squeezed, `${lang} ${hash}`).toEqual([]);
         expect(await page.evaluate('document.documentElement.scrollWidth'), `${lang} ${hash}: the page is no wider than the screen`).toBeLessThanOrEqual(PHONE.width);
       }
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -323,7 +323,7 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
       const names = drawn.weeks.map((w) => named(w)!);
       expect(names.flatMap((n, i) => (i > 0 && n.left < names[i - 1]!.right + 2 ? [`${names[i - 1]!.text}|${n.text}`] : [])), lang).toEqual([]);
       expect(names[names.length - 1]!.right, lang).toBeLessThanOrEqual(drawn.width);
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -339,7 +339,7 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
       await page.waitForSelector('.rules-table tr[data-type=document]');
       const cell = page.locator('.rules-table tr[data-type=document] td:nth-child(2)');
       expect((await cell.innerText()).split('\n').map((s) => s.trim()), lang).toEqual([type, sends]);
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -359,7 +359,7 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
       // every field and button on screen, no table scrolled sideways
       const off = (await page.evaluate(`[...document.querySelectorAll('.lex-table input, .lex-table select, .lex-table button')].filter((e) => { const b = e.getBoundingClientRect(); return b.left < 0 || b.right > ${PHONE.width} || e.closest('.table-scroll').scrollWidth > e.closest('.table-scroll').clientWidth; }).map((e) => e.outerHTML.slice(0, 60))`)) as string[];
       expect(off, lang).toEqual([]);
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -393,7 +393,7 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
         return out;
       })()`)) as string[];
       expect(apart, `${viewport.width} px`).toEqual([]);
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -414,7 +414,7 @@ describe('console 2026-12-01, second pass (real server, chromium)', () => {
     expect(await page.locator('input[name=keepForever]').isChecked()).toBe(true);
     expect(await page.locator('input[name=retentionDays]').isDisabled()).toBe(true);
     expect(await look('input[name=retentionDays]')).toBe(off);
-    await page.context().close();
+    await page.close();
     expect(pageErrors).toEqual([]);
   });
 });

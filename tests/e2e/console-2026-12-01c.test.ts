@@ -69,7 +69,7 @@ describe('console 2026-12-01, third pass (real server, chromium, the demo sample
       expect(total).toBeLessThan(all);
       expect(await firstChartSum(page), lang).toBe(total);
       expect(Number(await page.locator('.kpis .kpi b').first().textContent()), lang).toBe(total);
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -105,7 +105,7 @@ describe('console 2026-12-01, third pass (real server, chromium, the demo sample
       await waitSettled(page);
       expect(await toggle.textContent(), lang).toBe(`${L.filters} (1)`);
       expect(Number(await page.locator('.nps-n').textContent()), lang).toBe(scoped);
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -125,7 +125,7 @@ describe('console 2026-12-01, third pass (real server, chromium, the demo sample
         expect(form!.bottom, `${lang} ${hash}`).toBeLessThanOrEqual(kpis!.top);
         expect(form!.bottom - form!.top, `${lang} ${hash}: one row of fields`).toBeLessThan(80);
       }
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -164,7 +164,7 @@ describe('console 2026-12-01, third pass (real server, chromium, the demo sample
       })()`)) as string[];
       expect(await page.locator('.kpi-table-card h2').textContent(), 'dates in the title').toMatch(/\d{4}-\d{2}-\d{2}/);
       expect(broken, `${lang}: dates broken over lines in the title`).toEqual([]);
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -186,7 +186,7 @@ describe('console 2026-12-01, third pass (real server, chromium, the demo sample
         expect(await squeezedTexts(page, '.chart-data th, .chart-data td'), `${lang} ${hash}`).toEqual([]);
         expect(await page.evaluate('document.documentElement.scrollWidth'), `${lang} ${hash}: the page is no wider than the screen`).toBeLessThanOrEqual(PHONE.width);
       }
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -212,7 +212,7 @@ describe('console 2026-12-01, third pass (real server, chromium, the demo sample
       // the page's numbers are back
       const shown = hash.startsWith('#/nps') ? await page.locator('.nps-n').textContent() : await page.locator('.kpis .kpi b').first().textContent();
       expect(Number(shown), `${lang} ${hash}`).toBeGreaterThan(0);
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -241,7 +241,7 @@ describe('console 2026-12-01, third pass (real server, chromium, the demo sample
       await page.keyboard.press('Escape');
       await page.locator(`#${drawerId} form.filters`).waitFor({ state: 'hidden' });
       expect(await where(), `${lang} ${hash}`).toBe('outside: BUTTON toggle-filters');
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -266,7 +266,7 @@ describe('console 2026-12-01, third pass (real server, chromium, the demo sample
     await page.keyboard.press('Escape');
     await page.locator('#label-queue .queue-item').first().waitFor({ state: 'hidden' });
     expect(await where()).toBe('outside: BUTTON toggle-queue');
-    await page.context().close();
+    await page.close();
     expect(pageErrors).toEqual([]);
   });
 
@@ -299,7 +299,7 @@ describe('console 2026-12-01, third pass (real server, chromium, the demo sample
       expect(await toggle.textContent(), lang).toBe(`${L.filters} (1)`);
       expect(await page.locator('.cases-table tbody tr').count(), lang).toBe(high);
       expect(await page.locator('.cases-count').textContent(), lang).toBe(L.count);
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });

@@ -40,7 +40,7 @@ describe('console 2026-12-01, fourth pass (real server, chromium, the demo sampl
       await page.keyboard.press('Escape');
       await page.locator('#label-queue .queue-item').first().waitFor({ state: 'hidden' });
     }
-    await page.context().close();
+    await page.close();
     expect(pageErrors).toEqual([]);
   });
   // 负面评价对象 Top on a phone in English: a name with its category (效率 (Waiting & processing speed)) is wider
@@ -64,7 +64,7 @@ describe('console 2026-12-01, fourth pass (real server, chromium, the demo sampl
       const spans = boxes.map((b) => ({ top: Math.min(...b.map((x) => x!.top)), bottom: Math.max(...b.map((x) => x!.bottom)) }));
       const overlapping = spans.slice(1).flatMap((s, i) => (s.bottom > spans[i]!.top ? [`${drawn.names[i + 1]} | ${drawn.names[i]}`] : []));
       expect(overlapping, lang).toEqual([]);
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -84,7 +84,7 @@ describe('console 2026-12-01, fourth pass (real server, chromium, the demo sampl
       await page.locator('.cases-table tbody tr').first().waitFor({ state: 'visible' });
       expect(await page.evaluate('location.hash'), lang).toBe('#/cases');
       expect(await page.locator('.cases-page [data-action=toggle-filters]').textContent(), lang).toBe(lang === 'zh' ? '筛选' : 'Filters');
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -103,7 +103,7 @@ describe('console 2026-12-01, fourth pass (real server, chromium, the demo sampl
       expect(hint, lang).toContain(defaults);
       expect(hint, lang).toContain(lang === 'zh' ? '问卷回答' : 'survey answers');
       expect(hint, lang).toContain(lang === 'zh' ? '贬损者' : 'detractors');
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -120,7 +120,7 @@ describe('console 2026-12-01, fourth pass (real server, chromium, the demo sampl
       })()`)) as number[];
       // brand, key field, hint, buttons
       expect(gaps, `${viewport.width} px`).toEqual([12, 12, 12]);
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });
@@ -137,7 +137,7 @@ describe('console 2026-12-01, fourth pass (real server, chromium, the demo sampl
         return { field: box(form.querySelector('input')), button: box(form.querySelector('button')) };
       })()`)) as { field: number[]; button: number[] };
       expect(boxes.button, lang).toEqual(boxes.field);
-      await page.context().close();
+      await page.close();
     }
     expect(pageErrors).toEqual([]);
   });

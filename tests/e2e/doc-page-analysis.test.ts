@@ -14,7 +14,7 @@ describe('document page of a document in analysis', () => {
     expect((await e2e.api('POST', '/v1/documents/batch', { documents })).status).toBe(207);
     const id = await ingest(e2e.api, { kind: 'comment', source: 'app', externalId: 'behind-backlog', text: '客服电话永远占线，投诉无门，太失望了' });
 
-    const { context, page } = await openPage(e2e.browser, { width: 1366, height: 800 });
+    const { page } = await openPage(e2e.browser, { width: 1366, height: 800 });
     try {
       await signIn(page, e2e.server.base, e2e.server.adminKey, `#/doc/${id}`);
       await page.waitForSelector('.doc-page .meta', { timeout: 20_000 });
@@ -31,7 +31,7 @@ describe('document page of a document in analysis', () => {
       expect(await status.textContent()).toBe('已完成');
       expect(await page.locator('.doc-page').textContent()).toContain('太失望');
     } finally {
-      await context.close();
+      await page.close();
     }
   }, 150_000);
 });

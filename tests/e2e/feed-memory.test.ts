@@ -30,10 +30,12 @@ async function settledFeed(page: Page): Promise<{ cards: number; text: string }>
 
 describe('the remembered feed', () => {
   test('is forgotten on sign-out: the next key in the tab does not see the previous tenant’s feedback', async () => {
-    const { context, page } = await openPage(e2e.browser, { width: 1366, height: 800 });
+    const { page } = await openPage(e2e.browser, { width: 1366, height: 800 });
     try {
       await signIn(page, e2e.server.base, e2e.server.adminKey, '#/feed');
       await page.waitForSelector('.feed-card', { timeout: 20_000 });
+      // a card shows its tag's clause until its document has loaded, then the whole text
+      await waitSettled(page);
       expect(await page.locator('main').textContent()).toContain(SECRET);
 
       await page.click('[data-action=sign-out]');
@@ -46,12 +48,12 @@ describe('the remembered feed', () => {
       expect(feed.cards).toBe(0);
       expect(await page.locator('.empty').textContent()).toBe('还没有观点：提交的数据分析完成后会显示在这里。');
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 
   test('is not an unanswered query: leaving the feed before its first page came back, and returning, shows the cards', async () => {
-    const { context, page } = await openPage(e2e.browser, { width: 1366, height: 800 });
+    const { page } = await openPage(e2e.browser, { width: 1366, height: 800 });
     try {
       // A slow network: the server's own answers to the tag list arrive 2 s late (nothing is made up here).
       await page.route('**/v1/tags?**', async (route) => {
@@ -67,11 +69,12 @@ describe('the remembered feed', () => {
       // … and comes back to it
       await page.click('[data-nav=feed]');
       await page.waitForSelector('.feed-card, .empty', { timeout: 20_000 });
+      await waitSettled(page);
       expect(await page.locator('.empty').count()).toBe(0);
       expect(await page.locator('.feed-card').count()).toBe(1);
       expect(await page.locator('main').textContent()).toContain(SECRET);
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 });

@@ -42,7 +42,7 @@ describe('feed paging', () => {
     expect(perCall).toHaveLength(3);
     // the case at hand: a call holds more tags than one page of the feed
     expect(Math.min(...perCall)).toBeGreaterThan(100);
-    const { context, page } = await openPage(e2e.browser, { width: 1366, height: 800 });
+    const { page } = await openPage(e2e.browser, { width: 1366, height: 800 });
     try {
       await signIn(page, e2e.server.base, e2e.server.adminKey, '#/feed?channel=paging-e2e');
       await page.waitForSelector('.feed-card', { timeout: 20_000 });
@@ -52,7 +52,7 @@ describe('feed paging', () => {
       expect(await page.locator('.feed-count').textContent()).toBe(`${calls.body.total} 条匹配 · 3 文档`);
       expect(await page.locator('.list-footer').textContent()).toBe('已到底部');
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 });

@@ -10,7 +10,7 @@ const e2e = useConsole();
 
 describe('ingest form', () => {
   test('a double click on 提交 sends the document once', async () => {
-    const { context, page } = await openPage(e2e.browser, { width: 1366, height: 800 });
+    const { page } = await openPage(e2e.browser, { width: 1366, height: 800 });
     try {
       // a slow network: the request reaches the real server 500 ms after it was sent
       await page.route('**/v1/documents', async (route) => {
@@ -31,7 +31,7 @@ describe('ingest form', () => {
       // the button kept the keyboard's focus
       expect(await page.evaluate(`document.activeElement && document.activeElement.getAttribute('type')`)).toBe('submit');
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 });

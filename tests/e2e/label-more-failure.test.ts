@@ -16,7 +16,7 @@ beforeAll(async () => {
 
 describe('labeling queue: the next page fails', () => {
   test('is asked for once per step, not over and over', async () => {
-    const { context, page } = await openPage(e2e.browser, { width: 1366, height: 800 });
+    const { page } = await openPage(e2e.browser, { width: 1366, height: 800 });
     try {
       await signIn(page, e2e.server.base, e2e.server.adminKey, '#/label');
       await page.waitForSelector('.doc-of', { timeout: 20_000 });
@@ -47,7 +47,7 @@ describe('labeling queue: the next page fails', () => {
       await page.waitForTimeout(1500);
       expect(asked - before).toBe(1);
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 });

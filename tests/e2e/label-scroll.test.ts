@@ -43,7 +43,7 @@ async function selectedInView(page: Page): Promise<{ text: boolean; list: boolea
 
 describe('labeling a long call with the keyboard', () => {
   test('the tag the arrow keys select is scrolled into view in the text and in the tag list', async () => {
-    const { context, page } = await openPage(e2e.browser, { width: 1366, height: 800 });
+    const { page } = await openPage(e2e.browser, { width: 1366, height: 800 });
     try {
       await signIn(page, e2e.server.base, e2e.server.adminKey, `#/label?doc=${callId}`);
       await page.waitForSelector('.label-text .hl-selected', { timeout: 20_000 });
@@ -62,7 +62,7 @@ describe('labeling a long call with the keyboard', () => {
       await page.waitForTimeout(300);
       expect(await selectedInView(page)).toEqual({ text: true, list: true });
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 });

@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 describe('document title', () => {
   test('names the page in the reader’s language, and only the product when signed out', async () => {
-    const { context, page } = await openPage(e2e.browser, { width: 1366, height: 800 });
+    const { page } = await openPage(e2e.browser, { width: 1366, height: 800 });
     try {
       const titleIs = (want: string) => waitFor(`title ${want}`, async () => ((await page.title()) === want ? true : null), 10_000).catch(async () => {
         throw new Error(`title is ${await page.title()}, not ${want}`);
@@ -40,7 +40,7 @@ describe('document title', () => {
       await page.waitForSelector('input[name=apiKey]');
       await titleIs('观点 Guandian');
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 });

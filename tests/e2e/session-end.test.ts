@@ -17,7 +17,7 @@ describe('a key revoked while in use', () => {
   test('the sign-in form says the session ended and why, in the reader’s language; signing in again returns to the page', async () => {
     for (const lang of ['zh', 'en'] as const) {
       const { id, key } = await analystKey(`客服分析-${lang}`);
-      const { context, page } = await openPage(e2e.browser, { width: 1366, height: 800 });
+      const { page } = await openPage(e2e.browser, { width: 1366, height: 800 });
       try {
         await page.goto(`${e2e.server.base}/#/dashboard`);
         await page.evaluate(`localStorage.setItem('guandian.lang', '${lang}')`);
@@ -39,21 +39,24 @@ describe('a key revoked while in use', () => {
         await page.waitForSelector('.topbar');
         expect(page.url()).toContain('#/feed');
       } finally {
-        await context.close();
+        await page.close();
       }
     }
   });
 
   test('a wrong key typed at sign-in still reads as a failed sign-in', async () => {
-    const { context, page } = await openPage(e2e.browser, { width: 1366, height: 800 });
+    const { page } = await openPage(e2e.browser, { width: 1366, height: 800 });
     try {
       await page.goto(`${e2e.server.base}/`);
+      // the test before left the file's browser context in English
+      await page.evaluate(`localStorage.setItem('guandian.lang', 'zh')`);
+      await page.reload();
       await page.fill('input[name=apiKey]', 'gdk_not_a_key');
       await page.click('button[type=submit]');
       await page.waitForSelector('.signin [role=alert]', { timeout: 20_000 });
       expect(await page.locator('.signin [role=alert]').textContent()).toBe('登录失败: API 密钥无效、已过期或已被吊销');
     } finally {
-      await context.close();
+      await page.close();
     }
   });
 });

@@ -94,7 +94,7 @@ describe('UX audit 2026-12-01 (real server, chromium)', () => {
       expect(await fresh.locator(ready).count(), `${nav} shown once settled`).toBeGreaterThan(0);
     }
     expect(await fresh.evaluate('window.settledOnFallback')).toEqual([]);
-    await fresh.context().close();
+    await fresh.close();
     expect(pageErrors).toEqual([]);
   });
 
@@ -168,7 +168,7 @@ describe('UX audit 2026-12-01 (real server, chromium)', () => {
     expect(cells.opinionWidth).toBeGreaterThanOrEqual(100);
     // the table scrolls in its own box, not the page
     expect(cells.pageWidth).toBeLessThanOrEqual(PHONE.width);
-    await phone.context().close();
+    await phone.close();
     expect(pageErrors).toEqual([]);
   });
 
@@ -194,7 +194,7 @@ describe('UX audit 2026-12-01 (real server, chromium)', () => {
     expect(overlapping, ticks.map((x) => `${x.text}@${Math.round(x.left)}-${Math.round(x.right)}`).join(' ')).toEqual([]);
     // from the first number to the last: the bars' room, at least two fifths of the chart
     expect(ticks[ticks.length - 1]!.right - ticks[0]!.left).toBeGreaterThanOrEqual(drawn.width * 0.4);
-    await phone.context().close();
+    await phone.close();
     expect(pageErrors).toEqual([]);
   });
 
@@ -222,7 +222,7 @@ describe('UX audit 2026-12-01 (real server, chromium)', () => {
     await signedInAs(phone, e2e.server.base, e2e.server.adminKey, 'zh');
     await signedInAs(page, e2e.server.base, e2e.server.adminKey, 'zh');
     for (const p of [page, phone]) await lonePointsDrawn(p);
-    await phone.context().close();
+    await phone.close();
     expect(pageErrors).toEqual([]);
   });
 });
