@@ -13,7 +13,9 @@ export default defineConfig({
     // start-up timing test also failed under the load. On 2026-12-02, with 296 files, two forks took 1216 s;
     // three had finished 74 files after 16 minutes, two of them failed on timeouts, and were stopped. On the next
     // 2-core host that day, 1430 s with two forks; the run is CPU-bound there, Chromium taking most of it (a
-    // browser file alone kept more than one core busy), so a third fork cannot help.
+    // browser file alone kept more than one core busy), so a third fork cannot help. Later that day, with the
+    // browser files' pages sharing a context and a renderer per file (tests/e2e/server-harness.ts), a clean-clone
+    // run took 1501 s against 1541 s before on that host; the browser files' summed time fell from 1310 to 1195 s.
     maxWorkers: Math.max(2, os.availableParallelism()),
     // One module registry per fork, not one per file. A fresh registry cost every file ~1.3 s of imports
     // (express, bullmq, class-validator, mongodb …): 220 s of the suite's 818 s on 2026-11-30's host; shared,
