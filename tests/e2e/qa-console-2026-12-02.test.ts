@@ -237,8 +237,8 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
       expect((await page.evaluate(UNMARKED_CJK)) as string[], hash).toEqual([]);
     }
     expect(pageErrors).toEqual([]);
-    // 11 routes loaded afresh three times (two widths in English, then Chinese): about 35 s on an idle 2-core
-    // host, and past the default 60 s in a full suite run there on 2026-12-02.
+    // 11 routes loaded afresh three times (two widths in English, then Chinese): 34.6 s in a run of the browser
+    // files alone, 57.9 and 63.1 s in two full clean-clone runs (2-core host, 2026-12-02), past the default 60 s.
   }, 150_000);
   test('models: a refused training says what the corrections log holds in the page\'s language, not in the server\'s English', async () => {
     // A labeler accepts one document's tags, and adds a tag to another and deletes it again: nothing to learn from.
