@@ -227,3 +227,41 @@ export async function squeezedTexts(page: Page, selector: string): Promise<strin
     return out;
   })()`)) as string[];
 }
+
+export interface DrawnBox {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+export interface DrawnText extends DrawnBox {
+  text: string;
+}
+export interface DrawnSeries {
+  name: string;
+  type: string;
+  points: ([number, number] | null)[];
+  zeroY: number;
+}
+export interface DrawnChart {
+  width: number;
+  height: number;
+  texts: DrawnText[];
+  series: DrawnSeries[];
+}
+
+/**
+ * What the chart at `selector` drew (web/src/chart.tsx): its texts and series in CSS pixels from its corner, and
+ * its box's size; null until it has been drawn for that box. After a resize the chart redraws on its
+ * ResizeObserver's turn, and until its canvas has the box's width what it reports was drawn for the old width
+ * (a phone-width check once read the desktop drawing that way). Poll it with waitFor.
+ */
+export async function drawnChart(page: Page, selector: string): Promise<DrawnChart | null> {
+  return (await page.evaluate(`(() => {
+    const el = document.querySelector(${JSON.stringify(selector)});
+    if (!el || typeof el.chartTexts !== 'function' || typeof el.chartSeries !== 'function') return null;
+    const canvas = el.querySelector('canvas');
+    if (!canvas || canvas.clientWidth !== el.clientWidth) return null;
+    return { width: el.clientWidth, height: el.clientHeight, texts: el.chartTexts(), series: el.chartSeries() };
+  })()`)) as DrawnChart | null;
+}

@@ -1,6 +1,6 @@
 import type { Page, Route } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { signIn, trainingRefusal, waitNonePending } from './console-helpers.js';
+import { type DrawnText, drawnChart, signIn, trainingRefusal, waitNonePending } from './console-helpers.js';
 import { openPage, waitFor } from './server-harness.js';
 import { useConsole } from './console-fixture.js';
 
@@ -32,27 +32,6 @@ async function seed(documents: Record<string, unknown>[]): Promise<void> {
     expect(res.body.items.filter((d) => d.status !== 'accepted')).toEqual([]);
   }
   await waitNonePending(e2e.api, 90_000, 'the seeded documents analyzed');
-}
-
-interface DrawnText {
-  text: string;
-  left: number;
-  top: number;
-  right: number;
-  bottom: number;
-}
-
-/** The texts a chart drew, with their boxes in CSS pixels from the chart's corner, and the chart's size. */
-async function chartTexts(selector: string): Promise<{ width: number; height: number; texts: DrawnText[] } | null> {
-  return (await page.evaluate(`(() => {
-    const el = document.querySelector(${JSON.stringify(selector)});
-    if (!el || typeof el.chartTexts !== 'function') return null;
-    // After a resize the chart redraws on its ResizeObserver's turn: until its canvas has the box's width,
-    // what it reports was drawn for the old width.
-    const canvas = el.querySelector('canvas');
-    if (!canvas || canvas.clientWidth !== el.clientWidth) return null;
-    return { width: el.clientWidth, height: el.clientHeight, texts: el.chartTexts() };
-  })()`)) as { width: number; height: number; texts: DrawnText[] } | null;
 }
 
 const TREND = '.chart-grid > section:nth-child(2) .chart';
@@ -87,7 +66,7 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
     const from = daysAgo(days - 1);
     await page.goto(`${e2e.server.base}/#/dashboard?from=${from}`);
     const drawn = await waitFor(`the trend chart from ${from}`, async () => {
-      const c = await chartTexts(TREND);
+      const c = await drawnChart(page, TREND);
       return c && c.texts.some((t) => t.text === from) ? c : null;
     });
     return { width: drawn.width, dates: drawn.texts.filter((t) => isDay(t.text)).sort((a, b) => a.left - b.left) };
@@ -168,7 +147,7 @@ describe('console QA pass 2026-12-01 (real server, chromium)', () => {
       await page.setViewportSize(viewport);
       await page.goto(`${e2e.server.base}/#/dashboard`);
       const drawn = await waitFor('the channel chart', async () => {
-        const c = await chartTexts(chart);
+        const c = await drawnChart(page, chart);
         return c && c.texts.some((t) => t.text.startsWith('partner-')) ? c : null;
       });
       const name = drawn.texts.find((t) => t.text.startsWith('partner-'))!;

@@ -1,6 +1,6 @@
 import type { Page, Route } from 'playwright-core';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { type Doc, ingest, seedCustomerHistory, signIn, trainingRefusal, waitDone, waitSettled } from './console-helpers.js';
+import { type Doc, type DrawnBox, type DrawnSeries, drawnChart, ingest, seedCustomerHistory, signIn, trainingRefusal, waitDone, waitSettled } from './console-helpers.js';
 import { openPage, waitFor } from './server-harness.js';
 import { useConsole } from './console-fixture.js';
 
@@ -31,37 +31,8 @@ async function setLang(lang: 'zh' | 'en'): Promise<void> {
   await page.evaluate(`localStorage.setItem('guandian.lang', '${lang}')`);
 }
 
-interface Box {
-  left: number;
-  top: number;
-  right: number;
-  bottom: number;
-}
-interface DrawnText extends Box {
-  text: string;
-}
-interface DrawnSeries {
-  name: string;
-  type: string;
-  points: ([number, number] | null)[];
-  zeroY: number;
-}
-
-/** What the journey chart drew: its texts and series in CSS pixels from its corner (web/src/chart.tsx), and its width. */
-async function journeyChart(): Promise<{ width: number; texts: DrawnText[]; series: DrawnSeries[] } | null> {
-  return (await page.evaluate(`(() => {
-    const el = document.querySelector('.journey-page .chart');
-    if (!el || typeof el.chartTexts !== 'function' || typeof el.chartSeries !== 'function') return null;
-    // After a resize the chart redraws on its ResizeObserver's turn: until its canvas has the box's width,
-    // what it reports was drawn for the old width.
-    const canvas = el.querySelector('canvas');
-    if (!canvas || canvas.clientWidth !== el.clientWidth) return null;
-    return { width: el.clientWidth, texts: el.chartTexts(), series: el.chartSeries() };
-  })()`)) as { width: number; texts: DrawnText[]; series: DrawnSeries[] } | null;
-}
-
 /** Whether the segment from a to b crosses the box. */
-function segmentCrosses(a: [number, number], b: [number, number], r: Box): boolean {
+function segmentCrosses(a: [number, number], b: [number, number], r: DrawnBox): boolean {
   // sampled every half pixel: the boxes are text lines, 12 px high
   const steps = Math.ceil(Math.hypot(b[0] - a[0], b[1] - a[1]) * 2) + 1;
   for (let i = 0; i <= steps; i++) {
@@ -73,7 +44,7 @@ function segmentCrosses(a: [number, number], b: [number, number], r: Box): boole
 }
 
 /** The journey's marks a box lies on: the emotion line's segments and points (10 px symbols) and the score bars (14 px wide). */
-function marksUnder(series: DrawnSeries[], box: Box): string[] {
+function marksUnder(series: DrawnSeries[], box: DrawnBox): string[] {
   const out: string[] = [];
   for (const s of series) {
     const pts = s.points.map((p, i) => [p, i] as const).filter((e): e is readonly [[number, number], number] => e[0] !== null);
@@ -147,7 +118,7 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
         await page.setViewportSize(viewport);
         await page.goto(`${e2e.server.base}/#/customers/${customer}`);
         const chart = await waitFor(`the journey chart of ${where}`, async () => {
-          const c = await journeyChart();
+          const c = await drawnChart(page, '.journey-page .chart');
           return c && c.series[0]?.points.length === n && c.texts.some((t) => t.text.startsWith('流失风险阈值')) ? c : null;
         });
         const newest = ((await page.locator('.journey-table tbody tr').last().locator('td').first().textContent()) ?? '').trim();
@@ -192,13 +163,19 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
       ['#/admin/routing', '.routing-form input[name=team-0]'],
       ['#/admin/lexicon', '.lexicon-form input[data-field=term]'],
     ];
+    // The console reads its language when it starts: one load per language and width, then each route is reached
+    // as a user reaches it, by its hash (the route's page mounts afresh), and read once it has settled.
+    const visit = async (hash: string, ready: string) => {
+      await page.goto(`${e2e.server.base}/${hash}`);
+      await waitSettled(page);
+      await page.waitForSelector(ready);
+    };
     for (const viewport of [PHONE, LAPTOP]) {
       await page.setViewportSize(viewport);
+      await page.reload();
       const problems: Record<string, string[]> = {};
       for (const [hash, ready, then] of routes) {
-        await page.goto(`${e2e.server.base}/${hash}`);
-        await page.reload();
-        await page.waitForSelector(ready);
+        await visit(hash, ready);
         await then?.();
         expect(await page.evaluate('document.documentElement.lang')).toBe('en');
         const found = (await page.evaluate(UNMARKED_CJK)) as string[];
@@ -229,17 +206,16 @@ describe('console QA pass 2026-12-02 (real server, chromium)', () => {
 
     // The Chinese page: <html lang="zh-CN"> says it all, and nothing Chinese is marked as another language.
     await setLang('zh');
+    await page.reload();
     for (const [hash, ready] of routes) {
-      await page.goto(`${e2e.server.base}/${hash}`);
-      await page.reload();
-      await page.waitForSelector(ready);
+      await visit(hash, ready);
       expect(await page.evaluate('document.documentElement.lang')).toBe('zh-CN');
       expect((await page.evaluate(UNMARKED_CJK)) as string[], hash).toEqual([]);
     }
     expect(pageErrors).toEqual([]);
-    // 11 routes loaded afresh three times (two widths in English, then Chinese): 34.6 s in a run of the browser
-    // files alone, 57.9 and 63.1 s in two full clean-clone runs (2-core host, 2026-12-02), past the default 60 s.
-  }, 150_000);
+    // Loading each of the 11 routes afresh three times took 34.6 s with the browser files run alone and up to
+    // 63.1 s in full clean-clone runs; by hash, 16.7 s beside one other browser file (2-core host, 2026-12-02).
+  });
   test('models: a refused training says what the corrections log holds in the page\'s language, not in the server\'s English', async () => {
     // A labeler accepts one document's tags, and adds a tag to another and deletes it again: nothing to learn from.
     expect((await e2e.api('POST', `/v1/documents/${taggedId}/corrections`, { actions: [{ op: 'accept' }] })).status).toBe(200);
