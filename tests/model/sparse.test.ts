@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveModelDir } from '../../src/nlp/model/index.js';
-import { charNgrams, mixedSentiment, routerProbabilities, SparseLinear, type SparseMeta, type SparseMixture } from '../../src/nlp/model/sparse.js';
+import { charNgrams, mixedSentiment, routerProbabilities, SparseLinear, VocabIndex, type SparseMeta, type SparseMixture } from '../../src/nlp/model/sparse.js';
 import { modelChars } from '../../src/nlp/model/tokenizer.js';
 
 describe('sparse n-gram models', () => {
@@ -28,6 +28,40 @@ describe('sparse n-gram models', () => {
     }
     expect(sent.score('服务态度特别好')[0]).toBeGreaterThan(0);
     expect(sent.score('等了两个小时还没人处理')[0]).toBeLessThan(0);
+  });
+
+  it('find every n-gram of the shipped vocabularies at its line, as a Map of the lines would, and nothing else', () => {
+    const dir = resolveModelDir('models/current')!;
+    const cfg = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { guandian: { sparse: Record<'sentiment' | 'category', SparseMeta> } };
+    for (const meta of Object.values(cfg.guandian.sparse)) {
+      const text = readFileSync(join(dir, meta.vocab), 'utf8');
+      const lines = text.split('\n');
+      const index = new VocabIndex(text);
+      expect(index.size).toBe(lines.length);
+      const map = new Map(lines.map((g, i) => [g, i]));
+      const wrong = lines.filter((g) => index.get(g) !== map.get(g));
+      expect(wrong.slice(0, 5), meta.vocab).toEqual([]);
+      // n-grams of real text, most of them not in the vocabulary, and near misses of lines that are
+      const probes = [
+        ...charNgrams(modelChars('酒店前台办理入住很快，房间干净；外卖送得太慢了，菜都凉了！APP 一直闪退😀'), [1, 5]),
+        ...lines.slice(0, 2000).flatMap((g) => [g + '的', g.slice(1), `${g} `]),
+        '',
+        '\n',
+      ];
+      const differ = probes.filter((g) => index.get(g) !== map.get(g));
+      expect(differ.slice(0, 5), meta.vocab).toEqual([]);
+    }
+  });
+
+  it('index a repeated line at its last occurrence and an empty line as the empty n-gram, as Map.set would', () => {
+    const index = new VocabIndex('网络\n卡\n网络\n\n好');
+    expect(index.size).toBe(5);
+    expect(index.get('网络')).toBe(2);
+    expect(index.get('卡')).toBe(1);
+    expect(index.get('')).toBe(3);
+    expect(index.get('好')).toBe(4);
+    expect(index.get('网')).toBeUndefined();
+    expect(index.get('网络卡')).toBeUndefined();
   });
 
   it('mix sentiment columns: pooled alone out of domain, the mean with the expert in domain', () => {
